@@ -1,0 +1,46 @@
+# Every target installs what it needs into .venv first, so a fresh machine
+# with only Python 3.11 and pip is enough.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT ?= demo_output
+
+.PHONY: demo test test-all test-r test-browser bench fixtures-r chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/sarcostat demo -o $(OUT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# Everything, including slow and optional suites (skips what the machine lacks).
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -q -m ''
+
+# Regenerate the R reference fixtures and check them (needs R: `make r-deps`).
+fixtures-r test-r: $(STAMP)
+	$(BIN)/python -m pytest -q -m rcheck
+
+r-deps:
+	apt-get update && apt-get install -y r-base-core r-cran-emmeans r-cran-car r-cran-haven r-cran-multcomp r-cran-jsonlite
+
+chromium:
+	apt-get update && apt-get install -y chromium
+
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -q -m chromium
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest -q -m bench
+
+clean:
+	rm -rf $(OUT) build dist src/*.egg-info .pytest_cache

@@ -1,0 +1,29 @@
+"""sarcostat: sarcopenia and biomarker statistics that match SPSS and R.
+
+The package is layered so that data flows one way::
+
+    io (read, map, validate) -> assess / assay -> stats -> study -> report
+
+Heavy libraries are imported lazily so that ``sarcostat --help`` starts fast;
+the public entry points below are resolved on first use.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "read_cohort", "analyze"]
+
+
+def __getattr__(name: str):
+    # Lazy re-exports: importing pandas/statsmodels at package import would
+    # cost about a second on every CLI start.
+    if name == "read_cohort":
+        from sarcostat.io import read_cohort
+
+        return read_cohort
+    if name == "analyze":
+        from sarcostat.study import analyze
+
+        return analyze
+    raise AttributeError(f"module 'sarcostat' has no attribute {name!r}")

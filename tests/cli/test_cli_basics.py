@@ -1,0 +1,45 @@
+"""The CLI shell: version, help, usage errors, and start-up cost."""
+
+import subprocess
+import sys
+
+from sarcostat import __version__
+from sarcostat.cli import main
+
+
+def test_version_prints_package_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"sarcostat {__version__}"
+
+
+def test_no_command_is_a_usage_error(capsys):
+    assert main([]) == 2
+    assert "COMMAND" in capsys.readouterr().out
+
+
+def test_unknown_command_is_a_usage_error_without_traceback(capsys):
+    assert main(["no-such-command"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice" in err
+    assert "Traceback" not in err
+
+
+def test_help_does_not_import_heavy_libraries():
+    # `sarcostat --help` must start fast: pandas/scipy/statsmodels/matplotlib
+    # are imported only by the commands that need them.
+    code = (
+        "import sys, contextlib, io\n"
+        "from sarcostat.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['--help'])\n"
+        "heavy = [m for m in ('pandas', 'scipy', 'statsmodels', 'matplotlib', 'docx') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_module_entry_point_runs():
+    out = subprocess.run([sys.executable, "-m", "sarcostat", "--version"],
+                         capture_output=True, text=True, check=True)
+    assert __version__ in out.stdout
