@@ -1,0 +1,141 @@
+# Reference values for sarcostat.stats.compare / regression / logistic.
+# Run from the repository root:
+#   Rscript tests/stats/r/ref_compare_regression_logistic.R
+# Writes tests/stats/fixtures/ref_compare_regression_logistic.json (committed;
+# the Python tests read it, only the rcheck test reruns this script).
+# Needs R >= 4 with car and jsonlite.
+suppressPackageStartupMessages({library(car); library(jsonlite)})
+
+d <- read.csv("tests/stats/fixtures/sim_cohort.csv", stringsAsFactors = FALSE)
+covs <- c("age_yr", "sex_male", "bmi")
+
+## Linear regression: B, SE, t, p, CI (lm), Beta = B * sd(x) / sd(y) ---------
+reg_case <- function(outcome, predictor, covariates) {
+  vars <- c(outcome, predictor, covariates)
+  cc <- d[complete.cases(d[, vars]), vars]
+  f <- reformulate(c(predictor, covariates), response = outcome)
+  fit <- lm(f, data = cc)
+  s <- summary(fit)
+  co <- coef(s)
+  ci <- confint(fit, level = 0.95)
+  terms <- list()
+  for (tm in rownames(co)) {
+    beta <- if (tm == "(Intercept)") NA else co[tm, 1] * sd(cc[[tm]]) / sd(cc[[outcome]])
+    terms[[tm]] <- list(estimate = co[tm, 1], se = co[tm, 2], std_beta = beta,
+                        statistic = co[tm, 3], p_value = co[tm, 4],
+                        ci_lower = ci[tm, 1], ci_upper = ci[tm, 2])
+  }
+  fs <- s$fstatistic
+  list(outcome = outcome, predictor = predictor, covariates = I(covariates),
+       n = nrow(cc), n_excluded = nrow(d) - nrow(cc), df = fit$df.residual,
+       r2 = s$r.squared, adj_r2 = s$adj.r.squared,
+       f_statistic = unname(fs[1]), f_df1 = unname(fs[2]), f_df2 = unname(fs[3]),
+       f_p_value = unname(pf(fs[1], fs[2], fs[3], lower.tail = FALSE)),
+       terms = terms)
+}
+regression <- list()
+for (y in c("smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s", "sppb_total", "sps")) {
+  regression[[length(regression) + 1]] <- reg_case(y, "biomarker", character(0))
+  regression[[length(regression) + 1]] <- reg_case(y, "biomarker", covs)
+}
+# The other direction: biomarker as the outcome (adjusted Beta differs).
+regression[[length(regression) + 1]] <- reg_case("biomarker", "smi", covs)
+
+## Logistic regression: glm(binomial), Wald CI exp(B +- qnorm(.975) SE) -------
+logit_case <- function(outcome, predictor, covariates, per_sd) {
+  vars <- c(outcome, predictor, covariates)
+  cc <- d[complete.cases(d[, vars]), vars]
+  sdx <- sd(cc[[predictor]])
+  if (per_sd) cc[[predictor]] <- (cc[[predictor]] - mean(cc[[predictor]])) / sdx
+  fit <- glm(reformulate(c(predictor, covariates), response = outcome),
+             family = binomial, data = cc,
+             control = glm.control(epsilon = 1e-14, maxit = 100))  # converge fully
+  co <- coef(summary(fit))
+  z <- qnorm(0.975)
+  terms <- list()
+  for (tm in rownames(co)) {
+    b <- co[tm, 1]; se <- co[tm, 2]
+    terms[[tm]] <- list(estimate = b, se = se, statistic = co[tm, 3], p_value = co[tm, 4],
+                        ci_lower = b - z * se, ci_upper = b + z * se,
+                        odds_ratio = exp(b), or_ci_lower = exp(b - z * se),
+                        or_ci_upper = exp(b + z * se))
+  }
+  list(outcome = outcome, predictor = predictor, covariates = I(covariates),
+       per_sd = per_sd, n = nrow(cc), events = sum(cc[[outcome]] == 1),
+       sd_predictor = sdx, terms = terms)
+}
+logistic <- list()
+for (y in c("sarcopenia", "low_muscle_mass", "low_strength")) {
+  logistic[[length(logistic) + 1]] <- logit_case(y, "biomarker", character(0), TRUE)
+  logistic[[length(logistic) + 1]] <- logit_case(y, "biomarker", covs, TRUE)
+}
+logistic[[length(logistic) + 1]] <- logit_case("sarcopenia", "biomarker", covs, FALSE)
+
+## Two-group comparisons by sarcopenia (levels 0, 1; difference = 0 - 1) -----
+ttests <- list()
+for (v in c("age_yr", "bmi", "biomarker", "smi", "grip_kg", "gait_speed_m_s",
+            "chair_stand_5x_s", "sppb_total")) {
+  cc <- d[complete.cases(d[, c(v, "sarcopenia")]), c(v, "sarcopenia")]
+  x <- cc[[v]][cc$sarcopenia == 0]; y <- cc[[v]][cc$sarcopenia == 1]
+  st <- t.test(x, y, var.equal = TRUE)
+  we <- t.test(x, y, var.equal = FALSE)
+  lev <- leveneTest(cc[[v]], factor(cc$sarcopenia), center = mean)
+  mw <- wilcox.test(x, y, exact = FALSE, correct = FALSE)
+  mwc <- wilcox.test(x, y, exact = FALSE, correct = TRUE)
+  tt <- function(r) list(statistic = unname(r$statistic), df = unname(r$parameter),
+                         p_value = r$p.value, ci_lower = r$conf.int[1],
+                         ci_upper = r$conf.int[2])
+  ttests[[v]] <- list(
+    n1 = length(x), n2 = length(y), mean1 = mean(x), mean2 = mean(y),
+    sd1 = sd(x), sd2 = sd(y), student = tt(st), welch = tt(we),
+    levene_f = lev[1, "F value"], levene_df1 = lev[1, "Df"], levene_df2 = lev[2, "Df"],
+    levene_p = lev[1, "Pr(>F)"],
+    mw_u = unname(mw$statistic), mw_p = mw$p.value, mw_p_continuity = mwc$p.value)
+}
+
+## Contingency tables: rows = variable levels, columns = groups --------------
+tab_case <- function(tab) {
+  out <- list(table = unname(lapply(seq_len(nrow(tab)), function(i) unname(tab[i, ]))),
+              pearson_chi2 = unname(suppressWarnings(chisq.test(tab, correct = FALSE))$statistic),
+              pearson_p = suppressWarnings(chisq.test(tab, correct = FALSE))$p.value,
+              pearson_df = unname(suppressWarnings(chisq.test(tab, correct = FALSE))$parameter),
+              min_expected = min(suppressWarnings(chisq.test(tab))$expected),
+              fisher_two_sided = fisher.test(tab)$p.value)
+  if (all(dim(tab) == 2)) {
+    out$yates_chi2 <- unname(suppressWarnings(chisq.test(tab, correct = TRUE))$statistic)
+    out$yates_p <- suppressWarnings(chisq.test(tab, correct = TRUE))$p.value
+    out$fisher_less <- fisher.test(tab, alternative = "less")$p.value
+    out$fisher_greater <- fisher.test(tab, alternative = "greater")$p.value
+  }
+  out
+}
+crosstabs <- list()
+for (v in c("sex_male", "low_strength", "sps")) {
+  cc <- d[complete.cases(d[, c(v, "sarcopenia")]), ]
+  crosstabs[[v]] <- tab_case(table(cc[[v]], cc$sarcopenia))
+}
+# Seed study Table 1, sex by group: rows men, women; columns sarcopenia, no.
+crosstabs[["seed_sex"]] <- tab_case(matrix(c(8, 56, 12, 53), nrow = 2, byrow = TRUE))
+
+## t test from summary statistics (seed Table 1; group 1 = sarcopenia) ------
+summ_t <- function(m1, s1, n1, m2, s2, n2) {
+  sp <- sqrt(((n1 - 1) * s1^2 + (n2 - 1) * s2^2) / (n1 + n2 - 2))
+  ts <- (m1 - m2) / (sp * sqrt(1 / n1 + 1 / n2)); dfs <- n1 + n2 - 2
+  se_w <- sqrt(s1^2 / n1 + s2^2 / n2)
+  tw <- (m1 - m2) / se_w
+  dfw <- se_w^4 / ((s1^2 / n1)^2 / (n1 - 1) + (s2^2 / n2)^2 / (n2 - 1))
+  list(student = list(statistic = ts, df = dfs, p_value = 2 * pt(-abs(ts), dfs)),
+       welch = list(statistic = tw, df = dfw, p_value = 2 * pt(-abs(tw), dfw)))
+}
+summary_t <- list(
+  height_cm = c(list(args = c(156.3, 5.3, 20, 160.8, 9.1, 109)),
+                summ_t(156.3, 5.3, 20, 160.8, 9.1, 109)),
+  chair_stand_s = c(list(args = c(15.4, 11.9, 20, 10.6, 6.5, 109)),
+                    summ_t(15.4, 11.9, 20, 10.6, 6.5, 109)),
+  sppb_total = c(list(args = c(9.4, 2.7, 20, 10.8, 1.7, 109)),
+                 summ_t(9.4, 2.7, 20, 10.8, 1.7, 109)))
+
+out <- list(r_version = R.version.string, regression = regression, logistic = logistic,
+            ttests = ttests, crosstabs = crosstabs, summary_t = summary_t)
+writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE),
+           "tests/stats/fixtures/ref_compare_regression_logistic.json")

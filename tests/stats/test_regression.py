@@ -1,0 +1,136 @@
+"""linear_regression against R 4 lm() (fixture from
+tests/stats/r/ref_compare_regression_logistic.R) and degenerate designs."""
+
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sarcostat.exceptions import DataError, ModelError, ParameterError, SchemaError
+from sarcostat.stats import linear_regression
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+FIXTURE = HERE / "fixtures" / "ref_compare_regression_logistic.json"
+REF = json.loads(FIXTURE.read_text())
+COHORT = pd.read_csv(HERE / "fixtures" / "sim_cohort.csv")
+RTOL = 1e-6
+
+
+def _close(a, b):
+    if b is None:
+        return math.isnan(a)
+    return a == pytest.approx(b, rel=RTOL, abs=1e-12)
+
+
+@pytest.mark.parametrize("case", REF["regression"],
+                         ids=lambda c: f"{c['outcome']}~{c['predictor']}+{len(c['covariates'])}")
+def test_matches_r_lm(case):
+    # R: fit <- lm(y ~ x + covs, complete cases); Beta = coef * sd(x) / sd(y)
+    res = linear_regression(COHORT, outcome=case["outcome"], predictor=case["predictor"],
+                            covariates=case["covariates"])
+    assert res.n == case["n"] and res.n_excluded == case["n_excluded"]
+    for field in ("r2", "adj_r2", "f_statistic", "f_df1", "f_df2", "f_p_value"):
+        assert _close(getattr(res, field), case[field]), field
+    table = res.table.set_index("term")
+    assert list(table.index) == list(case["terms"])
+    for term, ref in case["terms"].items():
+        for col, value in ref.items():
+            assert _close(table.loc[term, col], value), (term, col)
+        assert table.loc[term, "df"] == case["df"]
+        assert table.loc[term, "n"] == case["n"]
+    row = res.predictor_row()
+    assert row["term"] == case["predictor"]
+    assert _close(row["std_beta"], case["terms"][case["predictor"]]["std_beta"])
+
+
+def test_outcome_direction_changes_adjusted_beta():
+    # Adjusted Beta of smi-on-biomarker differs from biomarker-on-smi.
+    a = linear_regression(COHORT, outcome="smi", predictor="biomarker",
+                          covariates=["age_yr", "sex_male", "bmi"]).predictor_row()["std_beta"]
+    b = linear_regression(COHORT, outcome="biomarker", predictor="smi",
+                          covariates=["age_yr", "sex_male", "bmi"]).predictor_row()["std_beta"]
+    assert abs(a - b) > 0.01
+
+
+def test_unadjusted_beta_equals_pearson_r():
+    cc = COHORT[["smi", "biomarker"]].dropna()
+    res = linear_regression(COHORT, outcome="smi", predictor="biomarker")
+    assert res.predictor_row()["std_beta"] == pytest.approx(cc.corr().iloc[0, 1], rel=1e-10)
+
+
+def test_categorical_covariate_dummy_coded_first_level_reference():
+    d = COHORT.copy()
+    d["sex"] = np.where(d["sex_male"] == 1, "male", "female")
+    d.loc[d["sex_male"].isna(), "sex"] = None
+    num = linear_regression(d, outcome="smi", predictor="biomarker",
+                            covariates=["age_yr", "sex_male", "bmi"])
+    cat = linear_regression(d, outcome="smi", predictor="biomarker",
+                            covariates=["age_yr", "sex", "bmi"])
+    assert list(cat.table["term"]) == ["(Intercept)", "biomarker", "age_yr", "sex[male]", "bmi"]
+    np.testing.assert_allclose(cat.table["estimate"], num.table["estimate"], rtol=1e-10)
+    np.testing.assert_allclose(cat.table["std_beta"].iloc[1:], num.table["std_beta"].iloc[1:],
+                               rtol=1e-10)
+
+
+def test_constant_covariate_message():
+    d = COHORT.assign(site=1.0)
+    with pytest.raises(ModelError, match="'site' is constant"):
+        linear_regression(d, outcome="smi", predictor="biomarker", covariates=["site"])
+
+
+def test_collinear_covariates_message():
+    d = COHORT.assign(bmi2=COHORT["bmi"] * 2)
+    with pytest.raises(ModelError, match="collinear.*bmi.*bmi2"):
+        linear_regression(d, outcome="smi", predictor="biomarker", covariates=["bmi", "bmi2"])
+
+
+def test_too_few_rows():
+    d = COHORT.head(3)
+    with pytest.raises(ModelError, match="at least 5"):
+        linear_regression(d, outcome="smi", predictor="biomarker", covariates=["age_yr", "bmi"])
+
+
+def test_missing_column_and_bad_options():
+    with pytest.raises(SchemaError, match="'nope'"):
+        linear_regression(COHORT, outcome="smi", predictor="nope")
+    with pytest.raises(ParameterError, match="'confidence' parameter of linear_regression"):
+        linear_regression(COHORT, outcome="smi", predictor="biomarker", confidence=95)
+    with pytest.raises(ParameterError, match="appears twice"):
+        linear_regression(COHORT, outcome="smi", predictor="biomarker", covariates=["smi"])
+    with pytest.raises(DataError, match="must be numeric"):
+        linear_regression(COHORT, outcome="smi", predictor="group")
+
+
+def test_confidence_level_changes_interval():
+    r90 = linear_regression(COHORT, outcome="smi", predictor="biomarker", confidence=0.90)
+    r95 = linear_regression(COHORT, outcome="smi", predictor="biomarker")
+    w90 = r90.predictor_row()["ci_upper"] - r90.predictor_row()["ci_lower"]
+    w95 = r95.predictor_row()["ci_upper"] - r95.predictor_row()["ci_lower"]
+    from scipy import stats
+    df = r95.predictor_row()["df"]
+    assert w90 / w95 == pytest.approx(stats.t.ppf(0.95, df) / stats.t.ppf(0.975, df), rel=1e-10)
+
+
+def test_input_not_modified():
+    before = COHORT.copy()
+    linear_regression(COHORT, outcome="smi", predictor="biomarker", covariates=["sex_male"])
+    pd.testing.assert_frame_equal(COHORT, before)
+
+
+@pytest.mark.rcheck
+def test_regenerate_fixture_with_r(tmp_path):
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript not available")
+    before = FIXTURE.read_text()
+    subprocess.run(["Rscript", "tests/stats/r/ref_compare_regression_logistic.R"],
+                   cwd=ROOT, check=True)
+    new = json.loads(FIXTURE.read_text())
+    old = json.loads(before)
+    new.pop("r_version"), old.pop("r_version")
+    assert new == old
