@@ -1,0 +1,593 @@
+"""Biomarker-wide screening: the single-biomarker models for every analyte at once.
+
+:func:`screen` asks the seed study's question ("is this biomarker associated
+with muscle mass, strength, performance, sarcopenia, adjusted for age, sex
+and BMI?") for each column of a wide biomarker table (an Olink or NMR panel)
+and each outcome. Each (biomarker, outcome) result equals what
+:func:`sarcostat.stats.linear_regression` or :func:`sarcostat.stats.or_per_sd`
+gives for that biomarker alone on its complete cases, but the models are
+solved in batches (:mod:`sarcostat.stats.screen_engine`) over chunks of
+columns read lazily (:mod:`sarcostat.stats.screen_source`), optionally as
+Dask tasks.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sarcostat.exceptions import DataError, ParameterError, check_option
+from sarcostat.stats._data import require_columns
+from sarcostat.stats._result import StatResult
+from sarcostat.stats import screen_engine as eng
+from sarcostat.stats.screen_source import FrameSource, ParquetSource, open_source
+
+__all__ = ["ScreenResult", "screen", "adjust_pvalues"]
+
+_FN = "screen"
+
+_TABLE_COLUMNS = ["outcome", "biomarker", "model", "n", "events", "estimate", "se", "std_beta",
+                  "statistic", "df", "p_value", "ci_lower", "ci_upper", "odds_ratio",
+                  "or_ci_lower", "or_ci_upper", "q_value", "sd_biomarker", "sd_outcome",
+                  "family", "message"]
+
+
+@dataclass(frozen=True)
+class ScreenResult(StatResult):
+    """Result of :func:`screen`: one row per biomarker x outcome.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Columns listed in :func:`screen` (Returns).
+    outcomes, covariates : tuple of str
+        The outcomes screened and the adjustment terms used.
+    families : pandas.DataFrame
+        One row per multiple-testing family: ``outcome``, ``model``,
+        ``n_tests`` (finite p values), ``correction``.
+    n_biomarkers : int
+        Columns of the biomarker table screened.
+    """
+
+    outcomes: tuple[str, ...] = ()
+    covariates: tuple[str, ...] = ()
+    families: pd.DataFrame = field(default_factory=pd.DataFrame)
+    n_biomarkers: int = 0
+
+    def ranked(self, outcome: str | None = None) -> pd.DataFrame:
+        """Rows sorted by p value within each outcome (failed models last)."""
+        t = self.table if outcome is None else self.table[self.table["outcome"] == outcome]
+        order = {o: i for i, o in enumerate(self.outcomes)}
+        key = t["outcome"].map(order)
+        return t.assign(_o=key).sort_values(["_o", "p_value"], na_position="last",
+                                            kind="stable") \
+            .drop(columns="_o").reset_index(drop=True)
+
+
+def adjust_pvalues(p, *, method: str = "fdr_bh") -> np.ndarray:
+    """Adjust a family of p values; NaN entries stay NaN and are not counted.
+
+    ``method="fdr_bh"`` gives Benjamini-Hochberg q values
+    (``scipy.stats.false_discovery_control(p, method="bh")``, as R
+    ``p.adjust(p, "BH")``); ``"bonferroni"`` gives min(1, m p).
+    """
+    from scipy import stats as sps
+
+    check_option(method, ("fdr_bh", "bonferroni"), parameter="method", function="adjust_pvalues")
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        if method == "fdr_bh":
+            out[ok] = sps.false_discovery_control(p[ok], method="bh")
+        else:
+            out[ok] = np.minimum(1.0, p[ok] * ok.sum())
+    return out
+
+
+# --------------------------------------------------------------------------- plan
+
+@dataclass
+class _Plan:
+    """Everything a chunk needs besides its biomarker columns (small: N x few)."""
+
+    Z: np.ndarray
+    lin_names: list
+    Y: np.ndarray
+    R: np.ndarray
+    y_sd: np.ndarray
+    bin_names: list
+    bin_y: list
+    bin_r: list
+    gamma0: list
+    confidence: float
+    firth: bool
+    prescreen: float | None
+    max_iter: int
+
+
+def _is_binary(s: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(s):
+        return True
+    if not pd.api.types.is_numeric_dtype(s):
+        return False
+    vals = pd.unique(s.dropna())
+    return len(vals) <= 2 and set(np.asarray(vals, dtype=float)) <= {0.0, 1.0}
+
+
+def _design(data: pd.DataFrame, covariates: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Intercept + covariates (text columns dummy-coded, first sorted level as
+    reference, as linear_regression), standardized; NaN rows kept as NaN."""
+    cols, names = [np.ones(len(data))], ["(Intercept)"]
+    for c in covariates:
+        s = data[c]
+        if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+            v = s.astype("float64").to_numpy(na_value=np.nan)
+            cols.append(v)
+            names.append(c)
+        else:
+            if isinstance(s.dtype, pd.CategoricalDtype):
+                levels = [lv for lv in s.cat.categories if (s == lv).any()]
+            else:
+                levels = sorted(s.dropna().astype(str).unique())
+                s = s.astype("string")
+            for lv in levels[1:]:
+                v = np.array((s == lv).astype("float64").to_numpy(na_value=np.nan))
+                v[s.isna().to_numpy()] = np.nan
+                cols.append(v)
+                names.append(f"{c}[{lv}]")
+    Z = np.column_stack(cols)
+    for j in range(1, Z.shape[1]):
+        # Global centring/scaling: coefficients of the biomarker, its t and p
+        # are unchanged, and the normal equations stay well conditioned.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mu, sd = np.nanmean(Z[:, j]), np.nanstd(Z[:, j])
+        Z[:, j] = (Z[:, j] - mu) / (sd if sd > 0 else 1.0)
+    return Z, names
+
+
+def _make_plan(data, outcomes, covariates, *, confidence, firth, prescreen, max_iter):
+    Z, znames = _design(data, covariates)
+    zok = ~np.isnan(Z).any(axis=1)
+    Zf = np.where(np.isnan(Z), 0.0, Z)
+    lin, Ys, Rs, ysd = [], [], [], []
+    binn, by, br, g0 = [], [], [], []
+    kinds = {}
+    for o in outcomes:
+        s = data[o]
+        if _is_binary(s):
+            y = s.astype("float64").to_numpy(na_value=np.nan)
+            r = (~np.isnan(y) & zok).astype(float)
+            yf = np.where(r > 0, y, 0.0)
+            binn.append(o)
+            by.append(yf)
+            br.append(r)
+            g0.append(eng.fit_null_logistic(Zf, yf, r) if 0 < (yf * r).sum() < r.sum()
+                      else np.full(Z.shape[1], np.nan))
+            kinds[o] = "logistic"
+        else:
+            if not pd.api.types.is_numeric_dtype(s):
+                bad = s.dropna()
+                raise DataError(f"{_FN}: outcome {o!r} must be numeric or 0/1; found value "
+                                f"{bad.iloc[0] if len(bad) else None!r}.")
+            y = s.astype("float64").to_numpy(na_value=np.nan)
+            r = (~np.isnan(y) & zok).astype(float)
+            if r.sum() > 1:
+                mu = y[r > 0].mean()
+                sd = y[r > 0].std()
+                sd = sd if sd > 0 else 1.0
+            else:
+                mu, sd = 0.0, 1.0
+            lin.append(o)
+            Ys.append(np.where(r > 0, (y - mu) / sd, 0.0))
+            Rs.append(r)
+            ysd.append(sd)
+            kinds[o] = "linear"
+    N = len(data)
+    plan = _Plan(Z=Zf, lin_names=lin,
+                 Y=np.column_stack(Ys) if Ys else np.empty((N, 0)),
+                 R=np.column_stack(Rs) if Rs else np.empty((N, 0)),
+                 y_sd=np.asarray(ysd), bin_names=binn, bin_y=by, bin_r=br, gamma0=g0,
+                 confidence=confidence, firth=firth, prescreen=prescreen, max_iter=max_iter)
+    return plan, znames, kinds
+
+
+def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
+    """All outcomes for one chunk of biomarkers -> (n_outcomes, c, FIELDS)."""
+    X, msgs = source.read(names)
+    c = X.shape[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mx = np.nanmean(X, axis=0)
+        sx = np.nanstd(X, axis=0)
+    mx = np.where(np.isfinite(mx), mx, 0.0)
+    sx = np.where(np.isfinite(sx) & (sx > 0), sx, 1.0)
+    Xs = (X - mx) / sx
+    del X
+    blocks = []
+    if plan.lin_names:
+        for o, res in enumerate(eng.linear_block(Xs, plan.Z, plan.Y, plan.R,
+                                                 confidence=plan.confidence)):
+            scale = plan.y_sd[o] / sx
+            for f in ("estimate", "se", "ci_lower", "ci_upper"):
+                res[:, eng.F[f]] *= scale
+            res[:, eng.F["sd_biomarker"]] *= sx
+            res[:, eng.F["sd_outcome"]] *= plan.y_sd[o]
+            if plan.R[:, o].sum() == 0:
+                res[:, eng.F["status"]] = eng.NO_ROWS
+            blocks.append(res)
+    for b in range(len(plan.bin_names)):
+        y, r, g0 = plan.bin_y[b], plan.bin_r[b], plan.gamma0[b]
+        if plan.prescreen is not None and np.all(np.isfinite(g0)):
+            res = eng.score_block(Xs, plan.Z, y, r, g0)
+            sel = np.flatnonzero(res[:, eng.F["p_value"]] <= plan.prescreen)
+            if len(sel):
+                res[sel] = eng.logistic_block(Xs[:, sel], plan.Z, y, r, g0, firth=plan.firth,
+                                              confidence=plan.confidence,
+                                              max_iter=plan.max_iter)
+        else:
+            res = eng.logistic_block(Xs, plan.Z, y, r, g0, firth=plan.firth,
+                                     confidence=plan.confidence, max_iter=plan.max_iter)
+        res[:, eng.F["sd_biomarker"]] *= sx
+        if r.sum() == 0:
+            res[:, eng.F["status"]] = eng.NO_ROWS
+        blocks.append(res)
+    out = np.stack(blocks) if blocks else np.empty((0, c, len(eng.FIELDS)))
+    for j, msg in enumerate(msgs):
+        if msg:
+            out[:, j, eng.F["status"]] = eng.NON_NUMERIC
+    return out, msgs
+
+
+def _chunks(names, size):
+    return [names[i:i + size] for i in range(0, len(names), size)]
+
+
+def _run_local(source, chunks, plan, progress):
+    parts, msgs = [], []
+    done = 0
+    total = sum(len(c) for c in chunks)
+    for ch in chunks:
+        arr, m = _process_block(source, ch, plan)
+        parts.append(arr)
+        msgs.extend(m)
+        done += len(ch)
+        if progress:
+            progress(done, total)
+    return parts, msgs
+
+
+def _dask_block(idx_block, plan, *, source, chunk_names):
+    arr, _ = _process_block(source, chunk_names[int(idx_block[0])], plan)
+    # Messages for non-numeric columns are worded on the client (the status
+    # code travels in the array), so a block stays one float array.
+    return arr
+
+
+def _run_dask(source, chunks, plan, progress, dask_client, scheduler):
+    try:
+        import dask
+        import dask.array as da
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ParameterError(
+            f"{_FN}: dask=True needs the optional Dask packages: "
+            f"pip install 'sarcostat[dask]' ({exc}).") from exc
+    own = None
+    if dask_client is not None and not isinstance(dask_client, bool):
+        client = dask_client
+    elif scheduler:
+        client = own = Client(scheduler)
+    else:
+        # Worker processes get OMP/MKL/OPENBLAS_NUM_THREADS=1 from the Dask
+        # nanny, so BLAS runs one thread per worker and workers don't fight.
+        cluster = LocalCluster(threads_per_worker=1, processes=True, dashboard_address=None)
+        client = own = Client(cluster)
+    try:
+        sizes = tuple(len(c) for c in chunks)
+        n_out = len(plan.lin_names) + len(plan.bin_names)
+        idx = da.arange(len(chunks), chunks=1)
+        plan_d = dask.delayed(plan, pure=True)
+        # One task per column chunk; each reads its own columns from the source
+        # (Parquet: from the file), only the small plan is shared through the graph.
+        arr = da.map_blocks(_dask_block, idx, plan_d, source=source, chunk_names=chunks,
+                            chunks=((n_out,), sizes, (len(eng.FIELDS),)),
+                            new_axis=[0, 2], dtype=float, meta=np.empty((0, 0, 0)))
+        parts_d = list(arr.to_delayed().ravel())
+        futures = client.compute(parts_d)
+        order = {f.key: i for i, f in enumerate(futures)}
+        results = [None] * len(futures)
+        done = 0
+        for fut in as_completed(futures):
+            i = order[fut.key]
+            results[i] = fut.result()
+            done += sizes[i]
+            if progress:
+                progress(done, sum(sizes))
+    finally:
+        if own is not None:
+            cluster = getattr(own, "cluster", None)
+            own.close()
+            if cluster is not None and not scheduler:
+                cluster.close()
+    msgs = [""] * sum(sizes)
+    return results, msgs
+
+
+def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
+           covariates: Sequence[str] | str = (), id_column: str = "id",
+           confidence: float = 0.95, bonferroni: bool = False, firth: bool = False,
+           prescreen: float | None = None, chunk_size: int = 256, max_iter: int = 50,
+           dask=False, scheduler: str | None = None,
+           progress: Callable[[int, int], None] | None = None) -> ScreenResult:
+    """Screen every biomarker against every outcome with adjusted models.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Cohort, one row per participant, with ``id_column``, the outcomes and
+        the covariates.
+    biomarkers : pandas.DataFrame or path
+        Wide table: ``id_column`` plus one column per biomarker; a
+        DataFrame, a ``.parquet`` file (read a chunk of columns at a time) or
+        a ``.csv`` file (parsed once). Joined to ``data`` on ``id_column``.
+    outcomes : str or sequence of str
+        Outcome columns. Boolean columns and numeric columns whose values are
+        all 0/1 get the logistic model (OR per SD); others the linear model.
+    covariates : str or sequence of str, default ()
+        Adjustment columns (numeric/boolean as is; text dummy-coded with the
+        first sorted level as reference). Empty: unadjusted models.
+    id_column : str, default "id"
+        Join key, compared as stripped text.
+    confidence : float, default 0.95
+        Level of the confidence intervals (t for linear, Wald z for logistic).
+    bonferroni : bool, default False
+        Also add ``p_bonferroni`` (per family).
+    firth : bool, default False
+        Firth-penalized logistic regression (for separation / rare events).
+    prescreen : float or None, default None
+        If set, binary outcomes get a score test first and only biomarkers
+        with score p <= ``prescreen`` are fitted; the others keep the score
+        p value (``model == "score"``).
+    chunk_size : int, default 256
+        Biomarker columns per batch; peak memory is about
+        ``6 * N * chunk_size * 8`` bytes plus the cohort.
+    max_iter : int, default 50
+        Newton iterations per logistic model.
+    dask : bool or distributed.Client, default False
+        Run the chunks as Dask tasks (a local cluster, ``scheduler``, or the
+        given client). With a Parquet file each task reads its own columns.
+    scheduler : str, optional
+        Address of a running Dask scheduler (implies ``dask``).
+    progress : callable(done, total), optional
+        Called after each chunk with the number of biomarkers finished.
+
+    Returns
+    -------
+    ScreenResult
+        ``table`` has one row per outcome x biomarker with columns:
+
+        - ``outcome``, ``biomarker``: names.
+        - ``model``: ``"linear"``, ``"logistic"``, ``"logistic-firth"`` or
+          ``"score"`` (pre-screened out).
+        - ``n``: complete cases of this biomarker for this outcome.
+        - ``events``: cases with outcome 1 (logistic), else missing.
+        - ``estimate``, ``se``: linear: B per unit of the biomarker and its
+          SE; logistic: log odds ratio per SD and its SE.
+        - ``std_beta``: standardized β = B·SD(x)/SD(y) (linear).
+        - ``statistic``: t (linear), Wald z (logistic) or score χ² (score).
+        - ``df``: residual df (linear).
+        - ``p_value``: two-sided p.
+        - ``ci_lower``, ``ci_upper``: confidence limits of ``estimate``.
+        - ``odds_ratio``, ``or_ci_lower``, ``or_ci_upper``: OR per SD and
+          its Wald limits (logistic).
+        - ``q_value``: Benjamini-Hochberg q within the family.
+        - ``p_bonferroni``: only with ``bonferroni=True``.
+        - ``sd_biomarker``, ``sd_outcome``: complete-case sample SDs (n - 1).
+        - ``family``: the family of tests the adjustment used.
+        - ``message``: why a row has no estimate (empty when fitted).
+
+    Raises
+    ------
+    SchemaError
+        An outcome, covariate or the id column is absent.
+    DataError
+        An outcome is not numeric, or biomarker ids are duplicated.
+    ParameterError
+        Invalid option.
+
+    See Also
+    --------
+    sarcostat.stats.linear_regression, sarcostat.stats.or_per_sd :
+        the single-biomarker models each row equals.
+
+    Notes
+    -----
+    Rows: an outcome uses participants with the outcome and every covariate
+    present; each biomarker then uses its own observed rows among them (SPSS
+    listwise deletion per model), exactly, without imputation. The linear
+    slope is computed by Frisch-Waugh-Lovell on each biomarker's Gram
+    matrix,
+
+    .. math:: \\hat\\beta_j = \\frac{x_j' D_j M_Z y}{x_j' D_j M_Z x_j},
+       \\quad M_Z = I - Z (Z' D_j Z)^{-1} Z' D_j,
+
+    with :math:`D_j` the mask of biomarker j; the Gram blocks for a chunk of
+    biomarkers are matrix products against the mask matrix and solved in one
+    batched call. Logistic models are batched Newton-Raphson from the
+    covariate-only fit. q values: Benjamini-Hochberg within each outcome
+    (one family per outcome and model), ignoring rows without a p value.
+
+    R, per biomarker: ``lm(smi ~ x + age_yr + sex_male + bmi, d)``;
+    ``glm(sarcopenia ~ scale(x) + age_yr + sex_male + bmi, binomial, d)``
+    on complete cases; ``p.adjust(p, "BH")``. SPSS: ``REGRESSION
+    /MISSING LISTWISE ... /METHOD=ENTER x age_yr sex_male bmi`` for each x.
+
+    References
+    ----------
+    Benjamini Y, Hochberg Y. Controlling the false discovery rate. J R Stat
+    Soc B. 1995;57(1):289-300. doi:10.1111/j.2517-6161.1995.tb02031.x
+
+    Lovell MC. A simple proof of the FWL theorem. J Econ Educ.
+    2008;39(1):88-91. doi:10.3200/JECE.39.1.88-91
+
+    Firth D. Bias reduction of maximum likelihood estimates. Biometrika.
+    1993;80(1):27-38. doi:10.1093/biomet/80.1.27
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sarcostat.stats.screen import screen
+    >>> rng = np.random.default_rng(0)
+    >>> d = pd.DataFrame({"id": [f"P{i}" for i in range(200)],
+    ...                   "age_yr": rng.normal(70, 5, 200)})
+    >>> bm = pd.DataFrame({"id": d["id"], "a": rng.normal(size=200),
+    ...                    "b": rng.normal(size=200)})
+    >>> d["smi"] = 7 + 0.5 * bm["a"] + rng.normal(size=200)
+    >>> res = screen(d, bm, outcomes="smi", covariates="age_yr")
+    >>> res.ranked()[["biomarker", "n"]].to_string(index=False)
+    'biomarker   n\\n        a 200\\n        b 200'
+    """
+    outcomes = _names(outcomes, "outcomes")
+    covariates = _names(covariates, "covariates")
+    if not outcomes:
+        raise ParameterError(f"The 'outcomes' parameter of {_FN} must name at least one column.")
+    both = set(outcomes) & set(covariates)
+    if both:
+        raise ParameterError(f"{_FN}: {sorted(both)} given both as outcome and covariate.")
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) \
+            or not 0 < confidence < 1:
+        raise ParameterError(f"The 'confidence' parameter of {_FN} must be a float in the "
+                             f"range (0, 1). Got {confidence!r} instead.")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ParameterError(f"The 'chunk_size' parameter of {_FN} must be a positive "
+                             f"integer. Got {chunk_size!r} instead.")
+    if prescreen is not None and not (isinstance(prescreen, (int, float))
+                                      and 0 < prescreen <= 1):
+        raise ParameterError(f"The 'prescreen' parameter of {_FN} must be None or a p value "
+                             f"threshold in (0, 1]. Got {prescreen!r} instead.")
+    require_columns(data, [id_column, *outcomes, *covariates], function=_FN)
+    source = open_source(biomarkers, data[id_column], id_column=id_column)
+    plan, znames, kinds = _make_plan(data, outcomes, covariates, confidence=float(confidence),
+                                     firth=bool(firth), prescreen=prescreen,
+                                     max_iter=int(max_iter))
+    names = list(source.names)
+    chunks = _chunks(names, chunk_size)
+    if dask is not False or scheduler:
+        parts, msgs = _run_dask(source, chunks, plan, progress, dask, scheduler)
+    else:
+        parts, msgs = _run_local(source, chunks, plan, progress)
+    arr = np.concatenate(parts, axis=1) if parts else \
+        np.empty((len(plan.lin_names) + len(plan.bin_names), 0, len(eng.FIELDS)))
+    if arr.shape[1] and (arr[:, :, eng.F["status"]] == eng.NON_NUMERIC).any() \
+            and not any(msgs):
+        # Dask path: re-read just the flagged columns here to word the message.
+        flagged = [names[j] for j in np.flatnonzero(
+            (arr[:, :, eng.F["status"]] == eng.NON_NUMERIC).any(axis=0))]
+        _, fm = source.read(flagged)
+        lookup = dict(zip(flagged, fm))
+        msgs = [lookup.get(n, "") for n in names]
+    if source.info["n_matched"] == 0 and arr.shape[1]:
+        arr[:, :, eng.F["status"]] = np.where(
+            arr[:, :, eng.F["status"]] == eng.NON_NUMERIC, eng.NON_NUMERIC, eng.NO_IDS)
+    table, families = _assemble_table(arr, names, msgs, plan, bonferroni)
+    notes = _notes(plan, znames, source, families, kinds)
+    meta = {"method": "batched OLS (FWL) / batched Newton logistic", "outcomes": kinds,
+            "covariate_terms": znames[1:], "n_participants": len(data),
+            "n_biomarkers": len(names), "chunk_size": chunk_size, "firth": bool(firth),
+            "prescreen": prescreen, "confidence": float(confidence),
+            "correction": "fdr_bh" + ("+bonferroni" if bonferroni else ""),
+            "join": source.info, "dask": bool(dask is not False or scheduler),
+            "reference": "R lm()/glm() per biomarker on complete cases; p.adjust('BH')"}
+    return ScreenResult(table=table, notes=tuple(notes), meta=meta, outcomes=tuple(outcomes),
+                        covariates=tuple(covariates), families=families,
+                        n_biomarkers=len(names))
+
+
+def _names(value, parameter):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ParameterError(f"The {parameter!r} parameter of {_FN} must be a column name or a "
+                         f"list of column names. Got {value!r} instead.")
+
+
+def _assemble_table(arr, names, msgs, plan, bonferroni):
+    out_names = plan.lin_names + plan.bin_names
+    frames, fam_rows = [], []
+    P = len(names)
+    for o, oname in enumerate(out_names):
+        a = arr[o]
+        status = a[:, eng.F["status"]].astype(int)
+        df = pd.DataFrame({f: a[:, eng.F[f]] for f in eng.FIELDS
+                           if f not in ("status", "method", "iterations")})
+        df.insert(0, "model", [eng.METHODS[int(m)] if np.isfinite(m) else "" for m in
+                               a[:, eng.F["method"]]])
+        df.insert(0, "biomarker", names)
+        df.insert(0, "outcome", oname)
+        message = [msgs[j] if status[j] == eng.NON_NUMERIC and msgs[j]
+                   else eng.STATUS_MESSAGES[status[j]] for j in range(P)]
+        df["message"] = message
+        for f in eng.FIELDS:
+            if f not in ("n", "events", "status", "method", "iterations"):
+                df.loc[status != eng.OK, f] = np.nan
+        model = "linear" if o < len(plan.lin_names) else \
+            ("logistic-firth" if plan.firth else "logistic")
+        p = df["p_value"].to_numpy()
+        m = int(np.isfinite(p).sum())
+        family = f"{oname} ({model}): {m} biomarker test(s)"
+        df["q_value"] = adjust_pvalues(p, method="fdr_bh")
+        if bonferroni:
+            df["p_bonferroni"] = adjust_pvalues(p, method="bonferroni")
+        df["family"] = family
+        corr = "Benjamini-Hochberg" + (" + Bonferroni" if bonferroni else "")
+        fam_rows.append({"outcome": oname, "model": model, "n_tests": m, "correction": corr})
+        frames.append(df)
+    cols = list(_TABLE_COLUMNS)
+    if bonferroni:
+        cols.insert(cols.index("q_value") + 1, "p_bonferroni")
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    table = table[cols]
+    table["n"] = table["n"].round().astype("Int64")
+    table["events"] = table["events"].round().astype("Int64")
+    return table, pd.DataFrame(fam_rows, columns=["outcome", "model", "n_tests", "correction"])
+
+
+def _notes(plan, znames, source, families, kinds):
+    adj = ", ".join(znames[1:]) if len(znames) > 1 else "nothing (unadjusted)"
+    notes = [f"Each biomarker x outcome is its own model adjusted for {adj}, on that "
+             f"biomarker's complete cases (listwise; no imputation)."]
+    if plan.lin_names:
+        notes.append("Linear: OLS B per unit, standardized beta = B*SD(x)/SD(y) with the "
+                     "model's complete-case SDs (n-1), t test.")
+    if plan.bin_names:
+        notes.append(("Firth-penalized " if plan.firth else "") +
+                     "Logistic: odds ratio per SD of the biomarker (complete-case SD, n-1), "
+                     "Wald confidence interval and p.")
+    if plan.prescreen is not None and plan.bin_names:
+        notes.append(f"Score-test pre-screen: logistic models fitted only where score "
+                     f"p <= {plan.prescreen}; other rows report the score-test p (model "
+                     f"'score'), which is exact when the biomarker has no missing values.")
+    for _, f in families.iterrows():
+        notes.append(f"Multiple testing: {f['correction']} within outcome {f['outcome']!r} "
+                     f"({f['model']}, {f['n_tests']} tests).")
+    info = source.info
+    if info["n_cohort_without_biomarkers"]:
+        notes.append(f"{info['n_cohort_without_biomarkers']} cohort participant(s) have no "
+                     f"biomarker row (e.g. {', '.join(info['cohort_ids_without_biomarkers'][:3])}).")
+    if info["n_biomarker_ids_not_in_cohort"]:
+        notes.append(f"{info['n_biomarker_ids_not_in_cohort']} biomarker row id(s) are not in "
+                     f"the cohort and were ignored (e.g. "
+                     f"{', '.join(info['biomarker_ids_not_in_cohort'][:3])}).")
+    if info["n_matched"] == 0:
+        notes.append("No biomarker id matches a cohort id: check the id column and format.")
+    return notes

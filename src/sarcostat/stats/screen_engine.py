@@ -1,0 +1,441 @@
+"""Batched kernels of the biomarker screen: many one-biomarker models at once.
+
+Every biomarker j gets its own complete-case sample (rows where it is observed
+and the outcome's shared rows are usable), yet nothing is fitted in a Python
+loop over biomarkers. Each model's sufficient statistics are sums over rows of
+products of columns, and a sum over the rows in biomarker j's mask is a matrix
+product against the 0/1 mask matrix ``M`` (N x chunk). So one BLAS call per
+kind of sum gives every biomarker's small Gram matrix, and one batched
+``numpy.linalg.solve`` solves them all. No N x P residual matrix is formed:
+the covariates are partialled out of each biomarker inside its own
+(k + 1) x (k + 1) Gram matrix (Frisch-Waugh-Lovell via the Schur complement).
+
+Inputs are standardized by the caller (global mean/SD, which leaves t, z and
+p values unchanged and keeps the normal equations well conditioned), and
+rows that are unusable for the outcome carry weight 0 in ``r``.
+
+Status codes (``STATUS_MESSAGES``) say per biomarker why no estimate was
+produced; they are numbers so a block of results is one float array (cheap to
+move between Dask workers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+from scipy import stats as sps
+
+__all__ = ["FIELDS", "STATUS_MESSAGES", "METHODS", "linear_block", "logistic_block",
+           "score_block", "fit_null_logistic"]
+
+#: Result fields of one (biomarker, outcome) pair, in the order of the arrays.
+FIELDS = ("n", "events", "estimate", "se", "std_beta", "statistic", "df", "p_value",
+          "ci_lower", "ci_upper", "odds_ratio", "or_ci_lower", "or_ci_upper",
+          "sd_biomarker", "sd_outcome", "status", "method", "iterations")
+F = {name: i for i, name in enumerate(FIELDS)}
+
+OK, TOO_FEW, CONSTANT, COLLINEAR, COV_SINGULAR, ONE_CLASS, NO_CONVERGE, NON_NUMERIC, \
+    NO_IDS, NO_ROWS = range(10)
+
+STATUS_MESSAGES = {
+    OK: "",
+    TOO_FEW: "too few complete cases for the model",
+    CONSTANT: "biomarker is constant among its complete cases",
+    COLLINEAR: "biomarker is collinear with the covariates among its complete cases",
+    COV_SINGULAR: "covariates are collinear or constant among this biomarker's complete cases",
+    ONE_CLASS: "outcome has a single class among this biomarker's complete cases",
+    NO_CONVERGE: "logistic model did not converge (possible separation; try firth=True)",
+    NON_NUMERIC: "biomarker column is not numeric",
+    NO_IDS: "no biomarker row matches a cohort participant id",
+    NO_ROWS: "no participant has the outcome and all covariates",
+}
+
+METHODS = {0: "linear", 1: "logistic", 2: "logistic-firth", 3: "score"}
+
+# Relative thresholds on the standardized scale (global SD 1): below them a
+# variance or a Schur complement is rounding noise, not information.
+_CONST_TOL = 1e-10
+_COND_MAX = 1e12
+
+
+def _pairs(k: int):
+    return np.triu_indices(k)
+
+
+def _sym_from_pairs(rows: np.ndarray, k: int) -> np.ndarray:
+    """(q, c) upper-triangle sums -> (c, k, k) symmetric matrices."""
+    ia, ib = _pairs(k)
+    c = rows.shape[1]
+    out = np.empty((c, k, k))
+    out[:, ia, ib] = rows.T
+    out[:, ib, ia] = rows.T
+    return out
+
+
+def _safe_solve(A: np.ndarray, B: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Solve A[j] x = B[j] for the rows with ok[j]; others get NaN.
+
+    One batched LAPACK call; a singular matrix would make the whole batch
+    fail, so ill-conditioned ones are flagged first and replaced by I.
+    """
+    A = A.copy()
+    k = A.shape[-1]
+    if A.shape[0]:
+        cond = np.linalg.cond(A)
+        ok = ok & np.isfinite(cond) & (cond < _COND_MAX)
+    A[~ok] = np.eye(k)
+    x = np.linalg.solve(A, B)
+    x[~ok] = np.nan
+    return x, ok
+
+
+def _empty(c: int) -> np.ndarray:
+    out = np.full((c, len(FIELDS)), np.nan)
+    out[:, F["status"]] = OK
+    return out
+
+
+def _mask_parts(X: np.ndarray):
+    M = ~np.isnan(X)
+    X0 = np.where(M, X, 0.0)
+    return M.astype(np.float64), X0
+
+
+def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
+                 confidence: float = 0.95) -> list[np.ndarray]:
+    """OLS of each outcome on [Z, x_j] over each biomarker's complete cases.
+
+    Parameters
+    ----------
+    X : (N, c) float array, NaN where the biomarker is missing (standardized).
+    Z : (N, k) covariates with an intercept column first (standardized,
+        zero where unusable).
+    Y : (N, m) continuous outcomes (standardized, zero where unusable).
+    R : (N, m) 0/1 weights: row usable for outcome o (outcome and all
+        covariates present).
+
+    Returns
+    -------
+    list of m arrays (c, len(FIELDS)), one per outcome, on the standardized
+    scale (the caller rescales estimate, se and the CI).
+    """
+    N, c = X.shape
+    k = Z.shape[1]
+    m = Y.shape[1]
+    M, X0 = _mask_parts(X)
+    X0sq = X0 * X0
+    ia, ib = _pairs(k)
+    P = Z[:, ia] * Z[:, ib]                      # (N, q) products of covariate pairs
+
+    # Outcomes that share the same usable rows share their Gram blocks.
+    patterns: dict[bytes, int] = {}
+    pat_of = []
+    pat_cols = []
+    for o in range(m):
+        key = np.packbits(R[:, o] > 0).tobytes()
+        if key not in patterns:
+            patterns[key] = len(pat_cols)
+            pat_cols.append(R[:, o])
+        pat_of.append(patterns[key])
+    Rp = np.column_stack(pat_cols)               # (N, g)
+    g = Rp.shape[1]
+    q = P.shape[1]
+
+    # Sums against the mask M: covariate pairs, Z*y and y^2 per outcome.
+    A = np.concatenate(
+        [(P * Rp[:, [h]]) for h in range(g)]
+        + [Z * (R[:, [o]] * Y[:, [o]]) for o in range(m)]
+        + [R * Y * Y], axis=1)
+    AM = A.T @ M
+    # Sums against the zero-filled biomarker: Z*x per pattern, y*x per outcome.
+    B = np.concatenate([Z * Rp[:, [h]] for h in range(g)] + [R * Y], axis=1)
+    BX = B.T @ X0
+    CX = Rp.T @ X0sq                             # (g, c) sums of x^2
+
+    t_q = (1 + confidence) / 2
+    results = []
+    for o in range(m):
+        h = pat_of[o]
+        out = _empty(c)
+        out[:, F["method"]] = 0
+        Gzz = _sym_from_pairs(AM[h * q:(h + 1) * q], k)
+        gzx = BX[h * k:(h + 1) * k].T                        # (c, k)
+        off = g * q
+        gzy = AM[off + o * k: off + (o + 1) * k].T          # (c, k)
+        syy = AM[off + m * k + o]
+        sxy = BX[g * k + o]
+        sxx = CX[h]
+        n = Gzz[:, 0, 0]
+        out[:, F["n"]] = n
+        df = n - k - 1
+        ok = df >= 1
+        sx = gzx[:, 0]
+        sy = gzy[:, 0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ssx = sxx - sx * sx / n
+            ssy = syy - sy * sy / n
+            const = ssx <= _CONST_TOL * np.maximum(sxx, 1.0)
+        status = np.where(ok, OK, TOO_FEW)
+        status = np.where((status == OK) & const, CONSTANT, status)
+        ok = status == OK
+        sol, solved = _safe_solve(Gzz, np.stack([gzx, gzy], axis=2), ok)
+        status = np.where(ok & ~solved, COV_SINGULAR, status)
+        ok = status == OK
+        a = sol[:, :, 0]
+        b = sol[:, :, 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xmx = sxx - np.einsum("ij,ij->i", gzx, a)       # x' M_Z x
+            xmy = sxy - np.einsum("ij,ij->i", gzx, b)       # x' M_Z y
+            ymy = syy - np.einsum("ij,ij->i", gzy, b)       # y' M_Z y
+            coll = xmx <= _CONST_TOL * ssx
+            status = np.where(ok & coll, COLLINEAR, status)
+            ok = status == OK
+            beta = xmy / xmx
+            rss = ymy - beta * xmy
+            sigma2 = rss / df
+            se = np.sqrt(sigma2 / xmx)
+            tval = beta / se
+            sdx = np.sqrt(ssx / (n - 1))
+            sdy = np.sqrt(ssy / (n - 1))
+            p = 2 * sps.t.sf(np.abs(tval), df)
+            tcrit = sps.t.ppf(t_q, df)
+        vals = {"estimate": beta, "se": se, "std_beta": beta * sdx / sdy, "statistic": tval,
+                "df": df, "p_value": p, "ci_lower": beta - tcrit * se,
+                "ci_upper": beta + tcrit * se, "sd_biomarker": sdx, "sd_outcome": sdy}
+        for name, v in vals.items():
+            out[:, F[name]] = np.where(ok, v, np.nan)
+        out[:, F["status"]] = status
+        results.append(out)
+    return results
+
+
+def fit_null_logistic(Z: np.ndarray, y: np.ndarray, r: np.ndarray, *, max_iter: int = 100,
+                      tol: float = 1e-12) -> np.ndarray:
+    """Covariate-only logistic fit on the rows with r = 1 (warm start)."""
+    k = Z.shape[1]
+    gamma = np.zeros(k)
+    for _ in range(max_iter):
+        mu = special.expit(Z @ gamma)
+        w = mu * (1 - mu) * r
+        H = (Z * w[:, None]).T @ Z
+        U = Z.T @ ((y - mu) * r)
+        try:
+            step = np.linalg.solve(H, U)
+        except np.linalg.LinAlgError:
+            return np.full(k, np.nan)
+        step = np.clip(step, -5, 5)
+        gamma = gamma + step
+        if np.max(np.abs(step)) < tol:
+            break
+    return gamma
+
+
+def _info_parts(P, Z, X0, X0sq, w):
+    """Fisher information blocks of each column's [Z, x] design with weights w."""
+    Izz = P.T @ w                          # (q, c)
+    Izx = Z.T @ (w * X0)                   # (k, c)
+    Ixx = np.einsum("ij,ij->j", w, X0sq)   # (c,)
+    return Izz, Izx, Ixx
+
+
+def _assemble(Izz, Izx, Ixx, k):
+    c = Ixx.shape[0]
+    info = np.empty((c, k + 1, k + 1))
+    info[:, :k, :k] = _sym_from_pairs(Izz, k)
+    info[:, :k, k] = Izx.T
+    info[:, k, :k] = Izx.T
+    info[:, k, k] = Ixx
+    return info
+
+
+def _structure(X0, X0sq, M, P, Z, y, k):
+    """n, events, complete-case SD of x and structural status per column."""
+    n = M.sum(axis=0)
+    events = y @ M
+    sx = Z[:, 0] @ X0
+    sxx = X0sq.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ssx = sxx - sx * sx / n
+        sdx = np.sqrt(ssx / (n - 1))
+    status = np.full(n.shape, OK)
+    status[n < k + 2] = TOO_FEW
+    status[(status == OK) & ((events == 0) | (events == n))] = ONE_CLASS
+    status[(status == OK) & (ssx <= _CONST_TOL * np.maximum(sxx, 1.0))] = CONSTANT
+    # Structural rank check on the unweighted Gram matrix of [Z, x].
+    ok = status == OK
+    G = _assemble(*_info_parts(P, Z, X0, X0sq, M), k)
+    if ok.any():
+        cond = np.linalg.cond(G[ok])
+        bad = ~(np.isfinite(cond) & (cond < _COND_MAX))
+        idx = np.flatnonzero(ok)[bad]
+        # Name the cause: is the covariate block itself singular?
+        cz = np.linalg.cond(G[idx, :k, :k]) if len(idx) else np.array([])
+        status[idx] = np.where(np.isfinite(cz) & (cz < _COND_MAX), COLLINEAR, COV_SINGULAR)
+    return n, events, sdx, status
+
+
+def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
+                   gamma0: np.ndarray, *, firth: bool = False, confidence: float = 0.95,
+                   max_iter: int = 50, tol: float = 1e-10) -> np.ndarray:
+    """Logistic regression of y on [Z, x_j] over each biomarker's complete cases.
+
+    Batched Newton-Raphson (= IRLS for the canonical link) over all columns
+    at once, warm-started at the covariate-only fit ``gamma0`` with slope 0;
+    converged columns leave the active set. With ``firth=True`` the score is
+    Firth's modified score U*(θ) = X'(y - μ + h(1/2 - μ)); the leverages
+    h_i = w_i x_i' I⁻¹ x_i come from products of the k x k blocks of each
+    column's inverse information with covariate pairs, so no N x N hat matrix
+    is formed. Standard errors come from the inverse Fisher information at
+    the estimate (Wald), also for Firth.
+
+    Returns one (c, len(FIELDS)) array on the standardized biomarker scale;
+    ``estimate`` is the log odds ratio per unit of the standardized x.
+    """
+    N, c = X.shape
+    k = Z.shape[1]
+    M, X0 = _mask_parts(X)
+    M *= r[:, None]
+    X0 *= r[:, None]
+    X0sq = X0 * X0
+    ia, ib = _pairs(k)
+    P = Z[:, ia] * Z[:, ib]
+    out = _empty(c)
+    out[:, F["method"]] = 2 if firth else 1
+    n, events, sdx, status = _structure(X0, X0sq, M, P, Z, y, k)
+    out[:, F["n"]] = n
+    out[:, F["events"]] = events
+    if not np.all(np.isfinite(gamma0)):
+        status[status == OK] = COV_SINGULAR
+
+    theta = np.zeros((c, k + 1))
+    theta[:, :k] = gamma0
+    iters = np.zeros(c)
+    active = np.flatnonzero(status == OK)
+    pairs_w = np.where(ia == ib, 1.0, 2.0)
+    Xa, Ma, X0sqa = X0[:, active], M[:, active], X0sq[:, active]
+    for it in range(max_iter):
+        if not len(active):
+            break
+        th = theta[active]
+        eta = Z @ th[:, :k].T + Xa * th[:, k]
+        mu = special.expit(eta)
+        w = mu * (1 - mu) * Ma
+        info = _assemble(*_info_parts(P, Z, Xa, X0sqa, w), k)
+        resid = (y[:, None] - mu) * Ma
+        if firth:
+            try:
+                inv = np.linalg.inv(info)
+            except np.linalg.LinAlgError:
+                inv = np.full_like(info, np.nan)
+            # h_i = w_i [z_i, x_i] I^-1 [z_i, x_i]': pair products carry the Z block.
+            azz = inv[:, ia, ib].T * pairs_w[:, None]
+            quad = P @ azz + 2 * Xa * (Z @ inv[:, :k, k].T) + X0sqa * inv[:, k, k]
+            resid = resid + w * quad * (0.5 - mu)
+        U = np.empty((len(active), k + 1))
+        U[:, :k] = (Z.T @ resid).T
+        U[:, k] = np.einsum("ij,ij->j", resid, Xa)
+        good = np.all(np.isfinite(info.reshape(len(active), -1)), axis=1)
+        info[~good] = np.eye(k + 1)
+        U[~good] = 0
+        try:
+            step = np.linalg.solve(info, U[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:
+            step = np.full_like(U, np.nan)
+        # A cap on the step (as logistf's maxstep) keeps a diverging column
+        # (separation) from overflowing; it does not change a converged fit.
+        step = np.clip(step, -5, 5)
+        theta[active] = th + step
+        iters[active] += 1
+        size = np.max(np.abs(step), axis=1)
+        bad = ~np.isfinite(size) | ~good
+        status[active[bad]] = NO_CONVERGE
+        done = (size < tol) | bad
+        if done.any():
+            keep = ~done
+            active = active[keep]
+            if keep.sum() < 0.5 * len(keep):
+                Xa, Ma, X0sqa = X0[:, active], M[:, active], X0sq[:, active]
+            else:
+                Xa, Ma, X0sqa = Xa[:, keep], Ma[:, keep], X0sqa[:, keep]
+    status[active] = NO_CONVERGE
+
+    ok = np.flatnonzero(status == OK)
+    if len(ok):
+        th = theta[ok]
+        eta = Z @ th[:, :k].T + X0[:, ok] * th[:, k]
+        mu = special.expit(eta)
+        w = mu * (1 - mu) * M[:, ok]
+        info = _assemble(*_info_parts(P, Z, X0[:, ok], X0sq[:, ok], w), k)
+        cov = np.linalg.inv(info)
+        beta = th[:, k]
+        se = np.sqrt(cov[:, k, k])
+        z = beta / se
+        zc = sps.norm.ppf((1 + confidence) / 2)
+        sd = sdx[ok]
+        # Per SD of the biomarker's own complete cases (n - 1), as or_per_sd.
+        est, se_sd = beta * sd, se * sd
+        vals = {"estimate": est, "se": se_sd, "statistic": z,
+                "p_value": 2 * sps.norm.sf(np.abs(z)),
+                "ci_lower": est - zc * se_sd, "ci_upper": est + zc * se_sd,
+                "odds_ratio": np.exp(est), "or_ci_lower": np.exp(est - zc * se_sd),
+                "or_ci_upper": np.exp(est + zc * se_sd), "sd_biomarker": sd}
+        for name, v in vals.items():
+            out[ok, F[name]] = v
+        big = ~np.isfinite(se) | (np.abs(beta) > 50)
+        status[ok[big]] = NO_CONVERGE
+    out[:, F["iterations"]] = iters
+    out[:, F["status"]] = status
+    bad = status != OK
+    keep_cols = [F[f] for f in ("n", "events", "status", "method", "iterations")]
+    mask = np.ones(len(FIELDS), bool)
+    mask[keep_cols] = False
+    out[np.ix_(bad, mask)] = np.nan
+    return out
+
+
+def score_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
+                gamma0: np.ndarray) -> np.ndarray:
+    """Rao score test of the biomarker slope at the covariate-only fit.
+
+    The efficient score U_x - I_xz I_zz⁻¹ U_z and its variance
+    I_xx - I_xz I_zz⁻¹ I_zx are built from the mask-restricted sums at the
+    null fit on the outcome's shared rows. Without missing biomarker values
+    U_z = 0 and this is exactly the score test; with missing values it is the
+    score test after one Newton step of the null model on the biomarker's own
+    rows (an approximation, used only to pre-screen).
+    """
+    N, c = X.shape
+    k = Z.shape[1]
+    M, X0 = _mask_parts(X)
+    M *= r[:, None]
+    X0 *= r[:, None]
+    X0sq = X0 * X0
+    ia, ib = _pairs(k)
+    P = Z[:, ia] * Z[:, ib]
+    out = _empty(c)
+    out[:, F["method"]] = 3
+    n, events, sdx, status = _structure(X0, X0sq, M, P, Z, y, k)
+    out[:, F["n"]] = n
+    out[:, F["events"]] = events
+    mu = special.expit(Z @ gamma0)
+    w0 = mu * (1 - mu) * r
+    e = (y - mu) * r
+    Ux = e @ X0
+    Uz = (Z * e[:, None]).T @ M                  # (k, c)
+    Izz = _sym_from_pairs((P * w0[:, None]).T @ M, k)
+    Izx = ((Z * w0[:, None]).T @ X0).T           # (c, k)
+    Ixx = w0 @ X0sq
+    ok = status == OK
+    sol, solved = _safe_solve(Izz, np.stack([Izx, Uz.T], axis=2), ok)
+    status[ok & ~solved] = COV_SINGULAR
+    ok = status == OK
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = Ux - np.einsum("ij,ij->i", Izx, sol[:, :, 1])
+        v = Ixx - np.einsum("ij,ij->i", Izx, sol[:, :, 0])
+        stat = u * u / v
+        p = sps.chi2.sf(stat, 1)
+    out[:, F["statistic"]] = np.where(ok, stat, np.nan)
+    out[:, F["p_value"]] = np.where(ok, p, np.nan)
+    out[:, F["sd_biomarker"]] = np.where(ok, sdx, np.nan)
+    out[:, F["status"]] = status
+    return out

@@ -1,0 +1,172 @@
+"""Where the screen's biomarker columns come from, a chunk at a time.
+
+A source maps the wide biomarker table (``id`` + one column per biomarker)
+onto the cohort's row order and hands out float64 blocks of named columns.
+:class:`ParquetSource` reads only the requested columns from the file each
+time (Parquet is columnar, so memory stays bounded by the chunk); it keeps
+only the path and the row alignment, so it pickles small and each Dask worker
+opens the file and reads its own chunk. :class:`FrameSource` wraps a table
+already in memory (CSV input, or a DataFrame passed from Python).
+
+Non-numeric columns are not an error for the whole screen: the block comes
+back as NaN and a per-column message says which value was not a number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sarcostat.exceptions import DataError, SchemaError
+
+__all__ = ["FrameSource", "ParquetSource", "open_source"]
+
+
+def _align(cohort_ids, bio_ids, *, where: str) -> tuple[np.ndarray, dict]:
+    """Row of the biomarker table for each cohort row (-1 when absent)."""
+    bio = pd.Index(pd.Series(bio_ids).astype("string").str.strip())
+    dup = bio[bio.duplicated() & bio.notna()]
+    if len(dup):
+        raise DataError(
+            f"{where}: participant id {dup[0]!r} appears more than once in the biomarker "
+            f"table ({len(dup)} duplicated id(s)); each participant needs one row.")
+    coh = pd.Index(pd.Series(cohort_ids).astype("string").str.strip())
+    pos = bio.get_indexer(coh)
+    unmatched_bio = bio[~bio.isin(coh)]
+    info = {"n_cohort": len(coh), "n_biomarker_rows": len(bio),
+            "n_matched": int((pos >= 0).sum()),
+            "cohort_ids_without_biomarkers": [str(v) for v in coh[pos < 0][:10]],
+            "n_cohort_without_biomarkers": int((pos < 0).sum()),
+            "biomarker_ids_not_in_cohort": [str(v) for v in unmatched_bio[:10]],
+            "n_biomarker_ids_not_in_cohort": int(len(unmatched_bio))}
+    return pos.astype(np.int64), info
+
+
+def _to_float(values: pd.Series, ids: pd.Series, name: str) -> tuple[np.ndarray, str]:
+    """Column as float64; text that is not a number gives NaN plus a message."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype("float64").to_numpy(), ""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64").to_numpy(na_value=np.nan), ""
+    conv = pd.to_numeric(values, errors="coerce")
+    bad = conv.isna() & values.notna() & (values.astype("string").str.strip() != "")
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        return (np.full(len(values), np.nan),
+                f"column {name!r} is not numeric: value {values.iloc[i]!r} "
+                f"(id={ids.iloc[i]}) is not a number")
+    return conv.astype("float64").to_numpy(na_value=np.nan), ""
+
+
+class _Source:
+    names: list[str]
+    align: np.ndarray
+    info: dict
+
+    def _take(self, raw: np.ndarray) -> np.ndarray:
+        """Biomarker-table rows -> cohort rows; NaN for cohort rows without one."""
+        padded = np.vstack([raw, np.full((1, raw.shape[1]), np.nan)])
+        return padded[np.where(self.align >= 0, self.align, raw.shape[0])]
+
+
+class FrameSource(_Source):
+    """Biomarkers from a DataFrame in memory (``id_column`` + one column each)."""
+
+    def __init__(self, frame: pd.DataFrame, cohort_ids, *, id_column: str = "id",
+                 where: str = "biomarker table"):
+        if id_column not in frame.columns:
+            raise SchemaError(f"{where}: no {id_column!r} column to join on; columns: "
+                              f"{', '.join(map(str, frame.columns[:10]))}")
+        self.frame = frame
+        self.id_column = id_column
+        self.names = [str(c) for c in frame.columns if c != id_column]
+        self.align, self.info = _align(cohort_ids, frame[id_column], where=where)
+
+    def read(self, names) -> tuple[np.ndarray, list[str]]:
+        ids = self.frame[self.id_column]
+        cols, msgs = [], []
+        for nm in names:
+            v, msg = _to_float(self.frame[nm], ids, nm)
+            cols.append(v)
+            msgs.append(msg)
+        raw = np.column_stack(cols) if cols else np.empty((len(self.frame), 0))
+        return self._take(raw), msgs
+
+
+class ParquetSource(_Source):
+    """Biomarkers read lazily, a group of columns at a time, from a Parquet file."""
+
+    def __init__(self, path, cohort_ids, *, id_column: str = "id"):
+        import pyarrow.parquet as pq
+
+        self.path = str(path)
+        self.id_column = id_column
+        try:
+            schema = pq.read_schema(self.path)
+        except Exception as exc:  # pyarrow raises several types for bad files
+            from sarcostat.exceptions import ReadError
+
+            raise ReadError(f"{path}: cannot read as Parquet ({exc}).") from exc
+        cols = [c for c in schema.names if not c.startswith("__index_level")]
+        if id_column not in cols:
+            raise SchemaError(f"{path}: no {id_column!r} column to join on; columns: "
+                              f"{', '.join(cols[:10])}")
+        self.names = [c for c in cols if c != id_column]
+        ids = pq.read_table(self.path, columns=[id_column]).column(0).to_pandas()
+        self._ids = None
+        self.align, self.info = _align(cohort_ids, ids, where=str(path))
+
+    def __getstate__(self):
+        # Workers re-open the file; ids are re-read only if a message needs them.
+        state = self.__dict__.copy()
+        state["_ids"] = None
+        return state
+
+    def read(self, names) -> tuple[np.ndarray, list[str]]:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(self.path, columns=list(names))
+        cols, msgs = [], []
+        for nm in names:
+            col = table.column(nm)
+            if pa.types.is_integer(col.type) or pa.types.is_floating(col.type) \
+                    or pa.types.is_boolean(col.type) or pa.types.is_decimal(col.type):
+                v = col.cast(pa.float64()).to_numpy(zero_copy_only=False)
+                cols.append(np.asarray(v, dtype=np.float64))
+                msgs.append("")
+            else:
+                if self._ids is None:
+                    self._ids = pq.read_table(self.path, columns=[self.id_column]) \
+                        .column(0).to_pandas()
+                v, msg = _to_float(col.to_pandas(), self._ids, nm)
+                cols.append(v)
+                msgs.append(msg)
+        raw = np.column_stack(cols) if cols else np.empty((table.num_rows, 0))
+        return self._take(raw), msgs
+
+
+def open_source(biomarkers, cohort_ids, *, id_column: str = "id"):
+    """A source for a DataFrame, a ``.parquet`` path or a ``.csv`` path."""
+    if isinstance(biomarkers, _Source):
+        return biomarkers
+    if isinstance(biomarkers, pd.DataFrame):
+        return FrameSource(biomarkers, cohort_ids, id_column=id_column)
+    path = Path(biomarkers)
+    if not path.exists():
+        from sarcostat.exceptions import ReadError
+
+        raise ReadError(f"{path}: biomarker file not found.")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return ParquetSource(path, cohort_ids, id_column=id_column)
+    if path.suffix.lower() in (".csv", ".txt", ".tsv"):
+        sep = "\t" if path.suffix.lower() == ".tsv" else ","
+        # CSV has no column index: it is parsed once; use Parquet for bounded memory.
+        frame = pd.read_csv(path, sep=sep, dtype={id_column: "string"})
+        return FrameSource(frame, cohort_ids, id_column=id_column, where=str(path))
+    from sarcostat.exceptions import ReadError
+
+    raise ReadError(f"{path}: biomarker table must be .parquet or .csv "
+                    f"(got {path.suffix or 'no extension'}).")
