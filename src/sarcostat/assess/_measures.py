@@ -1,0 +1,165 @@
+"""Measures the cut-offs compare, derived once from the canonical cohort table.
+
+Each measure is a float array (NaN = not measured) plus an ``unable`` mask:
+a participant who could not do a test is at the abnormal extreme (AWGS 2019
+and EWGSOP2 count an 'unable' chair stand as >= 12 s / > 15 s), but is never
+given an invented number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sarcostat.exceptions import DataError, SchemaError
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    label: str
+    unit: str
+    digits: int
+    inputs: str  # canonical columns it comes from (for missing_inputs)
+
+
+MEASURES = {
+    "smi": MeasureInfo("SMI", "kg/m²", 2, "smi"),
+    "asm_kg": MeasureInfo("ASM", "kg", 1, "asm_kg"),
+    "alm_bmi": MeasureInfo("ALM/BMI", "m²", 3, "alm_bmi"),
+    "grip_kg": MeasureInfo("grip", "kg", 1, "grip_kg"),
+    "gait_speed_m_s": MeasureInfo("gait speed", "m/s", 2, "gait_speed_m_s"),
+    "chair_stand_5x_s": MeasureInfo("5× chair stand", "s", 2, "chair_stand_5x_s"),
+    "sppb_total": MeasureInfo("SPPB", "points", 0, "sppb_total"),
+    "tug_s": MeasureInfo("TUG", "s", 1, "tug_s"),
+    "calf_circumference_cm": MeasureInfo("calf circumference", "cm", 1, "calf_circumference_cm"),
+    "sarc_f_total": MeasureInfo("SARC-F", "points", 0, "sarc_f_total"),
+}
+
+SARC_F_ITEMS = ("sarc_f_strength", "sarc_f_walking", "sarc_f_chair", "sarc_f_stairs", "sarc_f_falls")
+
+
+def check_frame(data, function: str) -> pd.DataFrame:
+    """Validate the categorical columns the assess layer relies on."""
+    if not isinstance(data, pd.DataFrame):
+        raise SchemaError(
+            f"{function} needs a pandas DataFrame of the canonical cohort table; "
+            f"got {type(data).__name__}."
+        )
+    allowed = {"sex": {"male", "female"}, "muscle_mass_method": {"bia", "dxa"}}
+    for col, ok in allowed.items():
+        if col not in data.columns:
+            continue
+        vals = data[col]
+        bad = vals.notna() & ~vals.astype("string").str.lower().isin(ok)
+        if bad.any():
+            where = bad.to_numpy().nonzero()[0][0]
+            pid = data["id"].iloc[where] if "id" in data.columns else data.index[where]
+            raise DataError(
+                f"participant {pid} (row index {data.index[where]!r}), column {col!r}: "
+                f"{vals.iloc[where]!r} is not one of {sorted(ok)} (missing is allowed)."
+            )
+    return data
+
+
+def _num(data: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in data.columns:
+        return np.full(len(data), np.nan)
+    return pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _flag(data: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in data.columns:
+        return np.zeros(len(data), dtype=bool)
+    return data[col].fillna(False).astype(bool).to_numpy()
+
+
+def _text(data: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in data.columns:
+        return np.full(len(data), None, dtype=object)
+    s = data[col].astype("string").str.lower()
+    return np.array([None if pd.isna(v) else v for v in s], dtype=object)
+
+
+def grip_kg(data: pd.DataFrame) -> np.ndarray:
+    """``grip_kg`` as given, else the maximum of the available ``grip_<n>_kg`` trials."""
+    out = _num(data, "grip_kg")
+    trials = [c for c in data.columns if c.startswith("grip_") and c.endswith("_kg") and c != "grip_kg"
+              and c[5:-3].isdigit()]
+    if trials:
+        arr = np.column_stack([_num(data, c) for c in trials])
+        with np.errstate(all="ignore"):
+            best = np.where(np.isnan(arr).all(axis=1), np.nan,
+                            np.nanmax(np.where(np.isnan(arr), -np.inf, arr), axis=1))
+        out = np.where(np.isnan(out), best, out)
+    return out
+
+
+def gait_distance(data: pd.DataFrame) -> np.ndarray:
+    d = _num(data, "gait_distance_m")
+    return np.where(np.isnan(d), 4.0, d)
+
+
+def gait_speed(data: pd.DataFrame) -> np.ndarray:
+    """``gait_speed_m_s`` as given, else distance / time."""
+    v = _num(data, "gait_speed_m_s")
+    t = _num(data, "gait_time_4m_s")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = np.where(t > 0, gait_distance(data) / t, np.nan)
+    return np.where(np.isnan(v), derived, v)
+
+
+def smi(data: pd.DataFrame) -> np.ndarray:
+    v = _num(data, "smi")
+    h = _num(data, "height_cm") / 100.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = np.where(h > 0, _num(data, "asm_kg") / h**2, np.nan)
+    return np.where(np.isnan(v), derived, v)
+
+
+def bmi(data: pd.DataFrame) -> np.ndarray:
+    v = _num(data, "bmi")
+    h = _num(data, "height_cm") / 100.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = np.where(h > 0, _num(data, "weight_kg") / h**2, np.nan)
+    return np.where(np.isnan(v), derived, v)
+
+
+def sarc_f_total(data: pd.DataFrame) -> np.ndarray:
+    v = _num(data, "sarc_f_total")
+    if all(c in data.columns for c in SARC_F_ITEMS):
+        items = np.column_stack([_num(data, c) for c in SARC_F_ITEMS])
+        v = np.where(np.isnan(v), items.sum(axis=1), v)  # NaN if any item missing
+    return v
+
+
+def measure_table(data: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every measure as ``(values, unable)``; ``unable`` rows have NaN values."""
+    from sarcostat.assess.sppb import score_sppb
+
+    n = len(data)
+    none = np.zeros(n, dtype=bool)
+    gait_unable = _flag(data, "gait_unable")
+    chair_unable = _flag(data, "chair_stand_unable")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alm_bmi = _num(data, "asm_kg") / bmi(data)
+    sppb = score_sppb(data)["sppb_total"].to_numpy(dtype=float, na_value=np.nan)
+    chair = _num(data, "chair_stand_5x_s")
+    gait = gait_speed(data)
+    return {
+        "smi": (smi(data), none),
+        "asm_kg": (_num(data, "asm_kg"), none),
+        "alm_bmi": (alm_bmi, none),
+        "grip_kg": (grip_kg(data), none),
+        "gait_speed_m_s": (np.where(gait_unable, np.nan, gait), gait_unable),
+        "chair_stand_5x_s": (np.where(chair_unable, np.nan, chair), chair_unable),
+        "sppb_total": (sppb, none),
+        "tug_s": (_num(data, "tug_s"), none),
+        "calf_circumference_cm": (_num(data, "calf_circumference_cm"), none),
+        "sarc_f_total": (sarc_f_total(data), none),
+    }
+
+
+def sex_and_device(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    return _text(data, "sex"), _text(data, "muscle_mass_method")

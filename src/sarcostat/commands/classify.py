@@ -1,0 +1,71 @@
+"""``sarcostat classify``: sarcopenia status by one or more consensus definitions."""
+
+from __future__ import annotations
+
+import sys
+
+NAME = "classify"
+HELP = "classify sarcopenia (AWGS 2019, EWGSOP2, ...) and print prevalence and agreement"
+ORDER = 20
+DESCRIPTION = (
+    "Read and validate the cohort, classify every participant by the requested "
+    "definitions, and print a prevalence table per definition (overall and by sex, "
+    "with the number indeterminate because of missing data) and, for several "
+    "definitions, pairwise agreement (Cohen's kappa with 95% CI). With -o, write a "
+    "CSV with the id and every per-definition column (flags, category, reason)."
+)
+DEFINITIONS = ("awgs2019", "ewgsop2", "ewgsop1", "awgs2014", "fnih2014", "sdoc2020", "iwgs2011")
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("file", metavar="FILE", help="cohort file (CSV, XLSX, SAV, DTA, Parquet)")
+    parser.add_argument("--definition", default="awgs2019", metavar="NAMES",
+                        help="comma-separated definitions or 'all' (default: awgs2019); "
+                             "one of " + ", ".join(DEFINITIONS))
+    parser.add_argument("--map", metavar="MAP.toml", dest="mapping",
+                        help="column mapping file (your headers -> canonical names)")
+    parser.add_argument("-o", "--output", metavar="OUT.csv",
+                        help="write the per-participant classification here (CSV)")
+
+
+def _names(text: str) -> list[str]:
+    from sarcostat.exceptions import ParameterError
+
+    if text.strip() == "all":
+        return list(DEFINITIONS)
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    bad = [n for n in names if n not in DEFINITIONS]
+    if bad or not names:
+        raise ParameterError(
+            f"The '--definition' option of classify must be 'all' or a comma-separated list of "
+            f"{{{', '.join(DEFINITIONS)}}}. Got {text!r} instead."
+        )
+    return names
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from sarcostat.assess import classify_cohort
+    from sarcostat.io import read_cohort
+
+    names = _names(args.definition)
+    cohort = read_cohort(args.file, mapping=args.mapping)
+    if cohort.has_errors:
+        errors = [f for f in cohort.issues if f.severity == "error"]
+        for f in errors:
+            print(f.message, file=sys.stderr)
+        print(f"sarcostat classify: {len(errors)} error(s) in {args.file}; nothing classified.",
+              file=sys.stderr)
+        return 1
+    result = classify_cohort(cohort, names)
+    print(result.summary())
+    if args.output:
+        out = Path(args.output)
+        if out.resolve() == Path(args.file).resolve():
+            from sarcostat.exceptions import ParameterError
+
+            raise ParameterError("The '-o' option of classify must not name the input file.")
+        result.table.to_csv(out, index=False)
+        print(f"\nWrote {out}")
+    return 0
