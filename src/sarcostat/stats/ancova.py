@@ -1,0 +1,1169 @@
+"""ANCOVA least-square (estimated marginal) means in emmeans' three stages.
+
+``fit_linear`` fits the linear model once; ``reference_grid`` lays out the
+factor combinations with every covariate at its reduced value; and
+``marginal_means`` averages the grid's predictions (``linfct @ coef``). Pairwise
+comparisons and Type III tests are linear functions of the same fit.
+``ls_means`` bundles the whole Fig. 1 analysis (adjusted and unadjusted).
+
+The defaults reproduce SPSS ``UNIANOVA ... /EMMEANS`` (covariates, including a
+0/1 covariate such as sex, at their sample mean; equal weights over other
+factors) and R ``emmeans`` with ``cov.keep = "1"``.
+
+The design matrix is built here with numpy rather than through a formula
+library: the sum-to-zero coding, the level order and the mapping from a grid
+row to a design row must be identical between fitting and prediction, and
+building both from one function keeps that exact.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from itertools import product
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import linalg, stats
+
+from sarcostat.exceptions import ModelError, ParameterError, SchemaError, check_option
+from sarcostat.stats._data import check_full_rank, complete_cases, require_columns
+from sarcostat.stats._result import StatResult
+
+__all__ = [
+    "LinearFit",
+    "ReferenceGrid",
+    "MarginalMeans",
+    "PairwiseResult",
+    "LSMeansResult",
+    "fit_linear",
+    "reference_grid",
+    "marginal_means",
+    "pairwise",
+    "type3_anova",
+    "ls_means",
+]
+
+_CONTRASTS = ("sum", "treatment")
+_COV_REDUCE = ("mean", "median")
+_BINARY = ("proportion", "factor")
+_WEIGHTS = ("equal", "proportional", "outer", "cells", "flat")
+_ADJUST = ("lsd", "none", "bonferroni", "sidak")
+_UNADJUSTED = ("own", "same", "none")
+
+_REFERENCES = (
+    "Searle SR, Speed FM, Milliken GA. Population marginal means in the linear "
+    "model: an alternative to least squares means. Am Stat 1980;34(4):216-221. "
+    "doi:10.1080/00031305.1980.10483031"
+)
+
+
+# --------------------------------------------------------------------------
+# small helpers
+# --------------------------------------------------------------------------
+def _check_confidence(confidence: Any, function: str) -> float:
+    ok = isinstance(confidence, (int, float)) and not isinstance(confidence, bool)
+    if not ok or not 0 < float(confidence) < 1:
+        raise ParameterError(
+            f"The 'confidence' parameter of {function} must be a float in the range (0, 1). "
+            f"Got {confidence!r} instead."
+        )
+    return float(confidence)
+
+
+def _as_tuple(names: str | Sequence[str] | None, parameter: str, function: str
+              ) -> tuple[str, ...]:
+    if names is None:
+        return ()
+    if isinstance(names, str):
+        return (names,)
+    try:
+        out = tuple(names)
+    except TypeError:
+        raise ParameterError(
+            f"The {parameter!r} parameter of {function} must be a column name or a "
+            f"sequence of column names. Got {names!r} instead."
+        ) from None
+    for n in out:
+        if not isinstance(n, str):
+            raise ParameterError(
+                f"The {parameter!r} parameter of {function} must contain column names "
+                f"(str). Got {n!r} instead."
+            )
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalar -> Python scalar; integral floats -> int (0.0 -> 0)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _levels(series: pd.Series) -> tuple:
+    """Observed levels in a stable order (categories order, else sorted)."""
+    s = series.dropna()
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        present = set(s.unique())
+        return tuple(_plain(c) for c in s.cat.categories if c in present)
+    vals = [_plain(v) for v in pd.unique(s)]
+    try:
+        return tuple(sorted(vals))
+    except TypeError:
+        return tuple(sorted(vals, key=str))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def _label(value: Any) -> str:
+    return str(_plain(value))
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)) \
+        and not isinstance(series.dtype, pd.CategoricalDtype)
+
+
+def _formula(dv: str, factors: Sequence[str], covariates: Sequence[str]) -> str:
+    rhs = " + ".join([*factors, *covariates]) or "1"
+    return f"{dv} ~ {rhs}"
+
+
+def _missing_summary(data: pd.DataFrame, columns: Sequence[str]) -> dict[str, int]:
+    return {c: int(data[c].isna().sum()) for c in dict.fromkeys(columns)
+            if int(data[c].isna().sum())}
+
+
+# --------------------------------------------------------------------------
+# stage 1: the fit
+# --------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class LinearFit:
+    """A least-squares fit with the information needed to predict on a grid.
+
+    Attributes
+    ----------
+    dv : str
+        Dependent variable.
+    factors, covariates : tuple of str
+        Categorical terms (coded by ``contrasts``) and numeric terms.
+    contrasts : {"sum", "treatment"}
+        Factor coding used in the design matrix.
+    coef : pandas.Series
+        Coefficients, indexed by design column name (``Intercept``,
+        ``group[A]``, ..., ``age_yr``).
+    vcov : pandas.DataFrame
+        Covariance matrix of ``coef`` (``sigma**2 * (X'X)^-1``).
+    df_resid : int
+        Residual degrees of freedom ``n - p``.
+    rss, sigma : float
+        Residual sum of squares and residual standard deviation.
+    terms : dict
+        Term name -> tuple of design column positions (``Intercept`` first).
+    levels : dict
+        Factor -> tuple of levels in coding order.
+    covariate_means : dict
+        Covariate -> mean over the analysis sample.
+    binary : tuple of str
+        Covariates with exactly two distinct values in the analysis sample.
+    covariate_coding : dict
+        Non-numeric two-level covariates -> ``(reference, coded_as_1)``; such a
+        covariate enters the model (and ``data``) as 0/1.
+    data : pandas.DataFrame
+        Analysis sample (complete cases; original index); covariates numeric.
+    n, n_excluded : int
+        Rows used and rows left out for missing values.
+    missing : dict
+        Column -> number of missing values among the input rows.
+    formula : str
+        R-style formula of the model.
+    """
+
+    dv: str
+    factors: tuple[str, ...]
+    covariates: tuple[str, ...]
+    contrasts: str
+    coef: pd.Series
+    vcov: pd.DataFrame
+    df_resid: int
+    rss: float
+    sigma: float
+    terms: dict[str, tuple[int, ...]]
+    levels: dict[str, tuple]
+    covariate_means: dict[str, float]
+    binary: tuple[str, ...]
+    covariate_coding: dict[str, tuple]
+    data: pd.DataFrame
+    n: int
+    n_excluded: int
+    missing: dict[str, int]
+    formula: str
+
+    def design_matrix(self, frame: pd.DataFrame) -> np.ndarray:
+        """Design rows for ``frame`` (factor levels and numeric covariates)."""
+        X, _, _ = _design(frame, self.factors, self.levels, self.covariates, self.contrasts)
+        return X
+
+
+def _design(frame: pd.DataFrame, factors: Sequence[str], levels: Mapping[str, tuple],
+            covariates: Sequence[str], contrasts: str
+            ) -> tuple[np.ndarray, list[str], dict[str, tuple[int, ...]]]:
+    n = len(frame)
+    cols: list[np.ndarray] = [np.ones(n)]
+    names = ["Intercept"]
+    terms: dict[str, tuple[int, ...]] = {"Intercept": (0,)}
+    for f in factors:
+        levs = levels[f]
+        index = {lv: i for i, lv in enumerate(levs)}
+        codes = np.array([index[_plain(v)] for v in frame[f]], dtype=int)
+        k = len(levs)
+        start = len(cols)
+        if contrasts == "sum":
+            # Sum-to-zero: level j -> e_j, last level -> -1 everywhere.
+            for j in range(k - 1):
+                cols.append((codes == j).astype(float) - (codes == k - 1).astype(float))
+                names.append(f"{f}[{_label(levs[j])}]")
+        else:
+            for j in range(1, k):
+                cols.append((codes == j).astype(float))
+                names.append(f"{f}[{_label(levs[j])}]")
+        terms[f] = tuple(range(start, len(cols)))
+    for c in covariates:
+        terms[c] = (len(cols),)
+        cols.append(frame[c].to_numpy(dtype=float))
+        names.append(c)
+    return np.column_stack(cols), names, terms
+
+
+def fit_linear(data: pd.DataFrame, *, dv: str, factors: str | Sequence[str] = (),
+               covariates: str | Sequence[str] = (), contrasts: str = "sum") -> LinearFit:
+    """Fit a linear model (ANOVA/ANCOVA) by least squares, ready for LS means.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per participant.
+    dv : str
+        Numeric dependent variable.
+    factors : str or sequence of str, default ()
+        Categorical columns (strings, categories or numeric codes such as 0/1).
+        Levels are ordered as the categories of a categorical column, else
+        sorted.
+    covariates : str or sequence of str, default ()
+        Numeric columns (a bool column counts as 0/1). A non-numeric column
+        with two levels is coded 0/1 (1 = second level in sorted order).
+    contrasts : {"sum", "treatment"}, default "sum"
+        Factor coding. ``"sum"`` (sum-to-zero, ``contr.sum``) is what SPSS GLM
+        and ``car::Anova(type = 3)`` need for Type III tests; LS means do not
+        depend on the coding.
+
+    Returns
+    -------
+    LinearFit
+        Coefficients, covariance, residual df, levels, covariate means and the
+        analysis sample.
+
+    Raises
+    ------
+    SchemaError
+        A column is absent or ``dv`` is not numeric.
+    ParameterError
+        Bad option, or a column used twice, or a covariate with more than two
+        non-numeric levels (pass it in ``factors``).
+    ModelError
+        No complete case, a factor level with fewer than 2 participants, a
+        constant covariate, a collinear design or no residual df.
+
+    See Also
+    --------
+    reference_grid, marginal_means, type3_anova, ls_means
+
+    Notes
+    -----
+    :math:`\\hat\\beta = (X'X)^{-1}X'y`, computed through a QR decomposition;
+    :math:`\\hat\\sigma^2 = RSS/(n-p)` and
+    :math:`\\widehat{V}(\\hat\\beta) = \\hat\\sigma^2 (X'X)^{-1}`.
+    Missing data: complete cases over ``dv``, ``factors`` and ``covariates``
+    (SPSS listwise deletion, R ``na.omit``). R equivalent::
+
+        options(contrasts = c("contr.sum", "contr.poly"))
+        fit <- lm(dv ~ factor1 + covariate1, data = d)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
+    ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
+    >>> fit = fit_linear(d, dv="y", factors="g", covariates="x")
+    >>> fit.coef.round(4).to_dict()
+    {'Intercept': -0.9265, 'g[a]': 0.0809, 'x': 1.4559}
+    >>> fit.n, fit.df_resid
+    (8, 5)
+    """
+    function = "fit_linear"
+    factors_t = _as_tuple(factors, "factors", function)
+    covs_t = _as_tuple(covariates, "covariates", function)
+    check_option(contrasts, _CONTRASTS, parameter="contrasts", function=function)
+    if not isinstance(dv, str):
+        raise ParameterError(f"The 'dv' parameter of {function} must be a column name (str). "
+                             f"Got {dv!r} instead.")
+    used = [dv, *factors_t, *covs_t]
+    dupes = sorted({c for c in used if used.count(c) > 1})
+    if dupes:
+        raise ParameterError(f"{function}: column(s) {', '.join(map(repr, dupes))} used more "
+                             "than once (dv, factors and covariates must be distinct).")
+    require_columns(data, used, function=function)
+    if not _is_numeric(data[dv]):
+        raise SchemaError(f"{function}: the dependent variable {dv!r} must be numeric; "
+                          f"got dtype {data[dv].dtype}.")
+
+    sample, n_excluded = complete_cases(data, used, function=function)
+    missing = _missing_summary(data, used)
+    if len(sample) == 0:
+        raise ModelError(f"{function}: no complete case for {', '.join(used)} "
+                         f"(missing values: {missing}).")
+
+    levels: dict[str, tuple] = {}
+    for f in factors_t:
+        # Levels come from every non-missing value of the factor, so a level
+        # emptied by listwise deletion is reported rather than silently dropped.
+        levs = _levels(data[f])
+        counts = sample[f].map(_plain).value_counts()
+        for lv in levs:
+            k = int(counts.get(lv, 0))
+            if k < 2:
+                raise ModelError(
+                    f"{function}: level {lv!r} of {f!r} has {k} participant(s) in the analysis "
+                    f"sample (n={len(sample)} complete cases of {', '.join(used)}); each level "
+                    "needs at least 2. Merge or drop that level."
+                )
+        if len(levs) < 2:
+            raise ModelError(f"{function}: factor {f!r} has a single level ({levs[0]!r}) in the "
+                             f"analysis sample (n={len(sample)}); nothing to compare.")
+        levels[f] = levs
+
+    coding: dict[str, tuple] = {}
+    for c in covs_t:
+        col = sample[c]
+        if _is_numeric(col):
+            sample[c] = col.astype(float)
+            continue
+        levs = _levels(col)
+        if len(levs) > 2:
+            raise ParameterError(
+                f"{function}: covariate {c!r} is categorical with {len(levs)} levels "
+                f"({', '.join(map(repr, levs[:5]))}...); pass it in 'factors' instead."
+            )
+        if len(levs) == 2:
+            coding[c] = levs
+        sample[c] = (col.map(_plain) == levs[-1]).astype(float)
+
+    binary = []
+    for c in covs_t:
+        nunique = sample[c].nunique()
+        if nunique < 2:
+            raise ModelError(
+                f"{function}: covariate {c!r} is constant ({_plain(sample[c].iloc[0])!r}) in the "
+                f"analysis sample (n={len(sample)}); it cannot be estimated. Remove it."
+            )
+        if nunique == 2:
+            binary.append(c)
+
+    y = sample[dv].to_numpy(dtype=float)
+    X, names, terms = _design(sample, factors_t, levels, covs_t, contrasts)
+    check_full_rank(X, names, function=function)
+    n, p = X.shape
+    df_resid = n - p
+    if df_resid < 1:
+        raise ModelError(f"{function}: {n} complete cases for {p} parameters leave no residual "
+                         "degrees of freedom; use fewer covariates or more data.")
+
+    q, r = np.linalg.qr(X)
+    coef = linalg.solve_triangular(r, q.T @ y)
+    r_inv = linalg.solve_triangular(r, np.eye(p))
+    xtx_inv = r_inv @ r_inv.T
+    resid = y - X @ coef
+    rss = float(resid @ resid)
+    sigma2 = rss / df_resid
+    return LinearFit(
+        dv=dv, factors=factors_t, covariates=covs_t, contrasts=contrasts,
+        coef=pd.Series(coef, index=names, name="coef"),
+        vcov=pd.DataFrame(sigma2 * xtx_inv, index=names, columns=names),
+        df_resid=int(df_resid), rss=rss, sigma=math.sqrt(sigma2), terms=terms,
+        levels=levels,
+        covariate_means={c: float(sample[c].mean()) for c in covs_t},
+        binary=tuple(binary), covariate_coding=coding, data=sample,
+        n=int(n), n_excluded=int(n_excluded), missing=missing,
+        formula=_formula(dv, factors_t, covs_t),
+    )
+
+
+# --------------------------------------------------------------------------
+# Type III tests
+# --------------------------------------------------------------------------
+def type3_anova(fit: LinearFit) -> pd.DataFrame:
+    """Type III sums of squares and F tests for every term of a fit.
+
+    Parameters
+    ----------
+    fit : LinearFit
+        From :func:`fit_linear` (use ``contrasts="sum"`` for tests that match
+        SPSS GLM and ``car::Anova(type = 3)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term plus ``Residual``; columns ``source``, ``ss``, ``df``,
+        ``ms``, ``statistic`` (F), ``p_value``, ``partial_eta_sq``
+        (``SS / (SS + RSS)``, SPSS "Partial Eta Squared"). The residual row has
+        NaN in the test columns.
+
+    See Also
+    --------
+    fit_linear, ls_means
+
+    Notes
+    -----
+    For term :math:`T` with coefficient block :math:`b_T` and covariance block
+    :math:`V_T`, :math:`F = b_T' V_T^{-1} b_T / q` on :math:`(q, n-p)` df and
+    :math:`SS_T = F\\,q\\,\\hat\\sigma^2` (the extra sum of squares of dropping the
+    block, each term adjusted for all others). R:
+    ``car::Anova(lm(..., contrasts = contr.sum), type = 3)``; SPSS:
+    ``UNIANOVA ... /METHOD = SSTYPE(3)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
+    ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
+    >>> type3_anova(fit_linear(d, dv="y", factors="g", covariates="x"))["source"].tolist()
+    ['Intercept', 'g', 'x', 'Residual']
+    """
+    if not isinstance(fit, LinearFit):
+        raise ParameterError(f"type3_anova needs a LinearFit from fit_linear; got "
+                             f"{type(fit).__name__}.")
+    b = fit.coef.to_numpy()
+    V = fit.vcov.to_numpy()
+    sigma2 = fit.sigma ** 2
+    rows = []
+    for term, idx in fit.terms.items():
+        ix = np.array(idx)
+        bt = b[ix]
+        wald = float(bt @ np.linalg.solve(V[np.ix_(ix, ix)], bt))
+        q = len(ix)
+        f_stat = wald / q
+        ss = f_stat * q * sigma2
+        rows.append({"source": term, "ss": ss, "df": q, "ms": ss / q, "statistic": f_stat,
+                     "p_value": float(stats.f.sf(f_stat, q, fit.df_resid)),
+                     "partial_eta_sq": ss / (ss + fit.rss)})
+    rows.append({"source": "Residual", "ss": fit.rss, "df": fit.df_resid,
+                 "ms": sigma2, "statistic": np.nan, "p_value": np.nan,
+                 "partial_eta_sq": np.nan})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------
+# stage 2: the reference grid
+# --------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class ReferenceGrid:
+    """The combinations at which the model is evaluated (emmeans ``ref_grid``).
+
+    Attributes
+    ----------
+    fit : LinearFit
+    grid : pandas.DataFrame
+        One row per combination: one column per dimension, the covariates at
+        their fixed value, and ``.wgt.`` (participants in the analysis sample
+        with that combination of factor / kept-binary values, as emmeans).
+    linfct : numpy.ndarray
+        Design row of each grid row; predictions are ``linfct @ fit.coef``.
+    dims : tuple of str
+        Grid variables that take several values (factors, binary covariates in
+        ``"factor"`` mode, covariates given several values in ``at``).
+    fixed : dict
+        Covariate -> the single value it is evaluated at.
+    binary_covariates, cov_reduce : str
+        Options used.
+    notes : tuple of str
+    """
+
+    fit: LinearFit
+    grid: pd.DataFrame
+    linfct: np.ndarray
+    dims: tuple[str, ...]
+    fixed: dict[str, float]
+    binary_covariates: str
+    cov_reduce: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def predictions(self) -> np.ndarray:
+        """Model prediction at each grid row."""
+        return self.linfct @ self.fit.coef.to_numpy()
+
+
+def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
+                   cov_reduce: str = "mean", binary_covariates: str = "proportion"
+                   ) -> ReferenceGrid:
+    """Reference grid of a fit: factor levels crossed, covariates reduced.
+
+    Parameters
+    ----------
+    fit : LinearFit
+        From :func:`fit_linear`.
+    at : dict, optional
+        Column -> value or list of values. A factor is restricted to the given
+        levels; a covariate is evaluated at the value(s) given (several values
+        make it a grid dimension) instead of its reduced value.
+    cov_reduce : {"mean", "median"}, default "mean"
+        How a numeric covariate is reduced (over the analysis sample). SPSS
+        EMMEANS and emmeans use the mean.
+    binary_covariates : {"proportion", "factor"}, default "proportion"
+        A covariate with exactly two values (e.g. ``sex_male`` 0/1):
+        ``"proportion"`` evaluates it at its mean, i.e. the proportion coded 1
+        (SPSS covariate; emmeans ``cov.keep = "1"``); ``"factor"`` keeps both
+        values as a grid dimension to be averaged over with the ``weights`` of
+        :func:`marginal_means` (emmeans >= 1.4.2 default, ``cov.keep = "2"``).
+
+    Returns
+    -------
+    ReferenceGrid
+
+    Raises
+    ------
+    ParameterError
+        Unknown option, ``at`` naming a column not in the model, a level not in
+        the factor or a non-numeric covariate value.
+
+    See Also
+    --------
+    fit_linear, marginal_means
+
+    Notes
+    -----
+    Each grid row :math:`g` gives a design row :math:`l_g` and prediction
+    :math:`l_g'\\hat\\beta`. R: ``emmeans::ref_grid(fit, cov.keep = "1")``
+    (proportion) or ``ref_grid(fit)`` (factor); ``at = list(age_yr = 70)``.
+    SPSS: ``/EMMEANS = TABLES(group) WITH(age_yr = 70)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
+    ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
+    >>> rg = reference_grid(fit_linear(d, dv="y", factors="g", covariates="x"))
+    >>> rg.grid
+       g    x  .wgt.
+    0  a  4.5      4
+    1  b  4.5      4
+    """
+    function = "reference_grid"
+    if not isinstance(fit, LinearFit):
+        raise ParameterError(f"{function} needs a LinearFit from fit_linear; got "
+                             f"{type(fit).__name__}.")
+    check_option(cov_reduce, _COV_REDUCE, parameter="cov_reduce", function=function)
+    check_option(binary_covariates, _BINARY, parameter="binary_covariates", function=function)
+    at = dict(at or {})
+    for key in at:
+        if key not in fit.factors and key not in fit.covariates:
+            raise ParameterError(
+                f"{function}: 'at' names {key!r}, which is not a factor or covariate of the "
+                f"model ({', '.join([*fit.factors, *fit.covariates])})."
+            )
+
+    dim_values: dict[str, tuple] = {}
+    count_dims: list[str] = []
+    fixed: dict[str, float] = {}
+    notes: list[str] = []
+    for f in fit.factors:
+        levs = fit.levels[f]
+        if f in at:
+            wanted = at[f] if isinstance(at[f], (list, tuple)) else [at[f]]
+            wanted = [_plain(v) for v in wanted]
+            bad = [v for v in wanted if v not in levs]
+            if bad:
+                raise ParameterError(f"{function}: 'at' gives level(s) {bad!r} for {f!r}; "
+                                     f"its levels are {list(levs)!r}.")
+            levs = tuple(wanted)
+        dim_values[f] = levs
+        count_dims.append(f)
+    covariate_text = []
+    for c in fit.covariates:
+        values = fit.data[c]
+        if c in at:
+            given = at[c] if isinstance(at[c], (list, tuple, np.ndarray)) else [at[c]]
+            try:
+                given = [float(v) for v in given]
+            except (TypeError, ValueError):
+                raise ParameterError(f"{function}: 'at' value(s) for covariate {c!r} must be "
+                                     f"numeric; got {at[c]!r}.") from None
+            if len(given) == 1:
+                fixed[c] = given[0]
+                covariate_text.append(f"{c} = {_fmt(given[0])} (given)")
+            else:
+                dim_values[c] = tuple(given)
+            continue
+        if c in fit.binary and binary_covariates == "factor":
+            dim_values[c] = tuple(float(v) for v in sorted(values.unique()))
+            count_dims.append(c)
+            continue
+        value = float(values.mean() if cov_reduce == "mean" or c in fit.binary
+                      else values.median())
+        fixed[c] = value
+        if c in fit.binary:
+            what = "proportion"
+            if c in fit.covariate_coding:
+                what = f"proportion {fit.covariate_coding[c][-1]!r}"
+            covariate_text.append(f"{c} = {_fmt(value)} ({what})")
+        else:
+            covariate_text.append(f"{c} = {_fmt(value)}" +
+                                  (" (median)" if cov_reduce == "median" else ""))
+    if covariate_text:
+        notes.append("Covariates evaluated at: " + ", ".join(covariate_text) + ".")
+
+    dims = tuple(dim_values)
+    rows = list(product(*dim_values.values())) if dims else [()]
+    grid = pd.DataFrame(rows, columns=list(dims))
+    for c, v in fixed.items():
+        grid[c] = v
+    # Participants per grid cell over the factor-like dimensions (emmeans .wgt.).
+    if count_dims:
+        keys = [fit.data[d].map(_plain) for d in count_dims]
+        counts = fit.data.groupby(keys, sort=False).size()
+        if len(count_dims) == 1:
+            counts.index = pd.MultiIndex.from_arrays([counts.index])
+        lookup = {tuple(_plain(v) for v in k): int(n) for k, n in counts.items()}
+        grid[".wgt."] = [lookup.get(tuple(_plain(r[d]) for d in count_dims), 0)
+                         for _, r in grid.iterrows()]
+    else:
+        grid[".wgt."] = fit.n
+    design_frame = grid.copy()
+    linfct = fit.design_matrix(design_frame)
+    return ReferenceGrid(fit=fit, grid=grid, linfct=linfct, dims=dims, fixed=fixed,
+                         binary_covariates=binary_covariates, cov_reduce=cov_reduce,
+                         notes=tuple(notes))
+
+
+# --------------------------------------------------------------------------
+# stage 3: marginal means
+# --------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class MarginalMeans(StatResult):
+    """Estimated marginal (least-square) means; ``table`` has one row per level.
+
+    Extra attributes
+    ----------------
+    linfct : numpy.ndarray
+        One row per mean: the averaged design row (``estimate = linfct @ coef``).
+    levels : tuple
+        Level of each row (a tuple when several specs).
+    specs : tuple of str
+    fit : LinearFit
+    confidence : float
+    """
+
+    linfct: np.ndarray | None = None
+    levels: tuple = ()
+    specs: tuple[str, ...] = ()
+    fit: LinearFit | None = None
+    confidence: float = 0.95
+
+
+def _weights_for(grid: ReferenceGrid, rows: np.ndarray, spec_dims: Sequence[str],
+                 weights: str) -> np.ndarray:
+    g = grid.grid
+    wgt = g[".wgt."].to_numpy(dtype=float)
+    avg_dims = [d for d in grid.dims if d not in spec_dims and g[d].nunique() > 1]
+    if weights == "equal" or not avg_dims:
+        return np.ones(len(rows))
+    if weights == "cells":
+        return wgt[rows]
+    if weights == "flat":
+        return (wgt[rows] > 0).astype(float)
+    keys = [tuple(_plain(v) for v in r)
+            for r in g[avg_dims].itertuples(index=False, name=None)]
+    if weights == "proportional":
+        # Frequency of each combination of the averaged-over dimensions in the
+        # whole analysis sample (summed over the levels of the specs).
+        total: dict[tuple, float] = {}
+        for k, w in zip(keys, wgt):
+            total[k] = total.get(k, 0.0) + w
+        return np.array([total[keys[i]] for i in rows], dtype=float)
+    # outer: product of the one-way marginal proportions of each averaged dim
+    out = np.ones(len(rows))
+    n_total = wgt.sum()
+    for pos in range(len(avg_dims)):
+        marg: dict[Any, float] = {}
+        for k, w in zip(keys, wgt):
+            marg[k[pos]] = marg.get(k[pos], 0.0) + w
+        out *= np.array([marg[keys[i][pos]] / n_total for i in rows], dtype=float)
+    return out
+
+
+def marginal_means(grid: ReferenceGrid, specs: str | Sequence[str], *,
+                   weights: str = "equal", confidence: float = 0.95) -> MarginalMeans:
+    """Average the reference-grid predictions for each level of ``specs``.
+
+    Parameters
+    ----------
+    grid : ReferenceGrid
+        From :func:`reference_grid`.
+    specs : str or sequence of str
+        Grid dimension(s) whose levels get a mean.
+    weights : {"equal", "proportional", "outer", "cells", "flat"}, default "equal"
+        How the other dimensions are averaged over (emmeans ``weights``).
+        ``"equal"``: each combination alike (SPSS EMMEANS, emmeans default);
+        ``"proportional"``: in proportion to the frequency of the combination in
+        the analysis sample; ``"outer"``: product of the one-way marginal
+        frequencies; ``"cells"``: the frequencies within each level of
+        ``specs`` (gives the ordinary mean of the fitted values);
+        ``"flat"``: equal over non-empty cells only.
+    confidence : float, default 0.95
+        Confidence level of the t-based intervals.
+
+    Returns
+    -------
+    MarginalMeans
+        ``table`` columns: ``level`` (with several specs, one column per spec
+        first and ``level`` as ``"a:b"``), ``estimate``, ``se``, ``df``,
+        ``ci_lower``, ``ci_upper``, ``n`` (participants at that level in the
+        analysis sample).
+
+    Raises
+    ------
+    ParameterError
+        Unknown option or a spec that is not a grid dimension.
+    ModelError
+        Every cell of a level is empty under ``"cells"`` / ``"flat"`` weights.
+
+    See Also
+    --------
+    reference_grid, pairwise, ls_means
+
+    Notes
+    -----
+    For level :math:`j` with grid rows :math:`G_j` and weights :math:`w_g`,
+    :math:`L_j = \\sum_{g \\in G_j} w_g l_g / \\sum w_g`, estimate
+    :math:`L_j\\hat\\beta`, :math:`SE = \\sqrt{L_j \\widehat V L_j'}`, CI
+    :math:`\\pm t_{1-\\alpha/2,\\,n-p}\\,SE`. R:
+    ``emmeans(ref_grid(fit, cov.keep = "1"), "group", weights = "equal")``;
+    SPSS: ``/EMMEANS = TABLES(group) WITH(sex_male = MEAN)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
+    ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
+    >>> rg = reference_grid(fit_linear(d, dv="y", factors="g", covariates="x"))
+    >>> marginal_means(rg, "g").table[["level", "estimate", "n"]].round(4)
+      level  estimate  n
+    0     a    5.7059  4
+    1     b    5.5441  4
+    """
+    function = "marginal_means"
+    if not isinstance(grid, ReferenceGrid):
+        raise ParameterError(f"{function} needs a ReferenceGrid from reference_grid; got "
+                             f"{type(grid).__name__}.")
+    spec_t = _as_tuple(specs, "specs", function)
+    if not spec_t:
+        raise ParameterError(f"The 'specs' parameter of {function} must name at least one "
+                             f"grid dimension ({', '.join(grid.dims)}).")
+    for s in spec_t:
+        if s not in grid.dims:
+            raise ParameterError(f"{function}: {s!r} is not a dimension of the reference grid "
+                                 f"(dimensions: {', '.join(grid.dims) or 'none'}).")
+    check_option(weights, _WEIGHTS, parameter="weights", function=function)
+    confidence = _check_confidence(confidence, function)
+    fit = grid.fit
+    g = grid.grid
+    keys = list(g[list(spec_t)].itertuples(index=False, name=None))
+    order = list(dict.fromkeys(keys))
+    coef = fit.coef.to_numpy()
+    V = fit.vcov.to_numpy()
+    tcrit = stats.t.ppf(0.5 + confidence / 2, fit.df_resid)
+    L_rows, recs = [], []
+    sample_keys = None
+    count_specs = [s for s in spec_t if s in fit.factors or s in fit.binary]
+    if count_specs:
+        sample_keys = fit.data[count_specs].apply(lambda r: tuple(_plain(v) for v in r), axis=1)
+    for key in order:
+        rows = np.array([i for i, k in enumerate(keys) if k == key])
+        w = _weights_for(grid, rows, spec_t, weights)
+        if w.sum() <= 0:
+            raise ModelError(f"{function}: no participant in the cells of {key!r}; "
+                             f"'{weights}' weights are undefined there.")
+        L = (w[:, None] * grid.linfct[rows]).sum(axis=0) / w.sum()
+        est = float(L @ coef)
+        se = float(math.sqrt(L @ V @ L))
+        if sample_keys is not None:
+            want = tuple(_plain(key[spec_t.index(s)]) for s in count_specs)
+            n_lev = int((sample_keys == want).sum()) if len(sample_keys) else 0
+        else:
+            n_lev = fit.n
+        rec = {s: key[i] for i, s in enumerate(spec_t)} if len(spec_t) > 1 else {}
+        rec["level"] = key[0] if len(spec_t) == 1 else ":".join(_label(v) for v in key)
+        rec.update(estimate=est, se=se, df=fit.df_resid, ci_lower=est - tcrit * se,
+                   ci_upper=est + tcrit * se, n=n_lev)
+        recs.append(rec)
+        L_rows.append(L)
+    notes = list(grid.notes)
+    averaged = [d for d in grid.dims if d not in spec_t and g[d].nunique() > 1]
+    if averaged:
+        shown = ", ".join(f"{d} ({', '.join(_label(v) for v in dict.fromkeys(g[d]))})"
+                          for d in averaged)
+        notes.append(f"Averaged with {weights} weights over: {shown}.")
+    notes.append(f"Confidence level used: {confidence:g} (t on {fit.df_resid} df).")
+    table = pd.DataFrame(recs)
+    meta = {"specs": spec_t, "weights": weights, "confidence": confidence,
+            "binary_covariates": grid.binary_covariates, "cov_reduce": grid.cov_reduce,
+            "covariates_at": dict(grid.fixed), "n": fit.n, "n_excluded": fit.n_excluded,
+            "formula": fit.formula, "df": fit.df_resid}
+    return MarginalMeans(table=table, notes=tuple(notes), meta=meta,
+                         linfct=np.vstack(L_rows), levels=tuple(order if len(spec_t) > 1
+                                                                else [k[0] for k in order]),
+                         specs=spec_t, fit=fit, confidence=confidence)
+
+
+# --------------------------------------------------------------------------
+# pairwise comparisons
+# --------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class PairwiseResult(StatResult):
+    """Pairwise differences of marginal means; ``table`` one row per pair."""
+
+    adjust: str = "lsd"
+    n_comparisons: int = 0
+
+
+def _adjust(p: np.ndarray, alpha: float, m: int, adjust: str) -> tuple[np.ndarray, float]:
+    """Adjusted p values and the per-comparison two-sided alpha for the CIs."""
+    if adjust == "bonferroni":
+        return np.minimum(1.0, p * m), alpha / m
+    if adjust == "sidak":
+        # 1 - (1 - p)^m and 1 - (1 - alpha)^(1/m), in log space for small p.
+        return -np.expm1(m * np.log1p(-p)), float(-np.expm1(np.log1p(-alpha) / m))
+    return p.copy(), alpha
+
+
+def pairwise(means: MarginalMeans | ReferenceGrid, *, adjust: str = "lsd",
+             confidence: float = 0.95, specs: str | Sequence[str] | None = None,
+             weights: str = "equal") -> PairwiseResult:
+    """All pairwise differences of marginal means with adjusted p values and CIs.
+
+    Parameters
+    ----------
+    means : MarginalMeans or ReferenceGrid
+        Means from :func:`marginal_means`, or a grid (then ``specs`` and
+        ``weights`` are passed to :func:`marginal_means`; ``specs`` may be
+        left out when the grid has one dimension).
+    adjust : {"lsd", "none", "bonferroni", "sidak"}, default "lsd"
+        Multiplicity adjustment over the :math:`m = k(k-1)/2` comparisons.
+        ``"lsd"`` (SPSS default) and ``"none"`` are the same: no adjustment.
+    confidence : float, default 0.95
+        Family confidence level of the (adjusted) intervals.
+    specs, weights
+        Used only when ``means`` is a ReferenceGrid.
+
+    Returns
+    -------
+    PairwiseResult
+        ``table`` columns: ``contrast`` (``"A - B"``), ``level_1``,
+        ``level_2``, ``estimate`` (mean of level_1 minus mean of level_2),
+        ``se``, ``df``, ``statistic`` (t), ``p_value`` (adjusted),
+        ``p_unadjusted``, ``ci_lower``, ``ci_upper`` (adjusted).
+
+    Raises
+    ------
+    ParameterError
+        Unknown option, or fewer than two levels.
+
+    See Also
+    --------
+    marginal_means, ls_means
+
+    Notes
+    -----
+    :math:`t = (L_i - L_j)\\hat\\beta / SE` on the residual df.
+    Bonferroni: :math:`p_{adj} = \\min(1, m p)`, CI with
+    :math:`t_{1-\\alpha/(2m)}`. Sidak: :math:`p_{adj} = 1-(1-p)^m`, CI with
+    :math:`\\alpha_s = 1-(1-\\alpha)^{1/m}`. R:
+    ``confint(pairs(emm, adjust = "bonferroni"))`` (p values:
+    ``summary(pairs(...), infer = TRUE)``); SPSS:
+    ``/EMMEANS = TABLES(group) COMPARE ADJ(BONFERRONI)``, which lists each pair
+    in both directions.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
+    ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
+    >>> rg = reference_grid(fit_linear(d, dv="y", factors="g", covariates="x"))
+    >>> pairwise(rg).table[["contrast", "estimate"]].round(4)
+      contrast  estimate
+    0    a - b    0.1618
+    """
+    function = "pairwise"
+    check_option(adjust, _ADJUST, parameter="adjust", function=function)
+    confidence = _check_confidence(confidence, function)
+    if isinstance(means, ReferenceGrid):
+        if specs is None:
+            if len(means.dims) != 1:
+                raise ParameterError(f"{function}: the grid has dimensions "
+                                     f"{', '.join(means.dims) or 'none'}; name one in 'specs'.")
+            specs = means.dims[0]
+        means = marginal_means(means, specs, weights=weights, confidence=confidence)
+    if not isinstance(means, MarginalMeans):
+        raise ParameterError(f"{function} needs MarginalMeans or a ReferenceGrid; got "
+                             f"{type(means).__name__}.")
+    fit = means.fit
+    k = len(means.levels)
+    if k < 2:
+        raise ParameterError(f"{function}: {k} level(s); pairwise comparisons need 2 or more.")
+    m = k * (k - 1) // 2
+    coef = fit.coef.to_numpy()
+    V = fit.vcov.to_numpy()
+    recs = []
+    for i in range(k):
+        for j in range(i + 1, k):
+            L = means.linfct[i] - means.linfct[j]
+            est = float(L @ coef)
+            se = float(math.sqrt(L @ V @ L))
+            li, lj = means.levels[i], means.levels[j]
+            name_i = ":".join(map(_label, li)) if isinstance(li, tuple) else _label(li)
+            name_j = ":".join(map(_label, lj)) if isinstance(lj, tuple) else _label(lj)
+            recs.append({"contrast": f"{name_i} - {name_j}", "level_1": li, "level_2": lj,
+                         "estimate": est, "se": se, "df": fit.df_resid, "statistic": est / se})
+    table = pd.DataFrame(recs)
+    p_raw = 2 * stats.t.sf(np.abs(table["statistic"].to_numpy()), fit.df_resid)
+    alpha = 1 - confidence
+    p_adj, alpha_each = _adjust(p_raw, alpha, m, adjust)
+    tcrit = stats.t.ppf(1 - alpha_each / 2, fit.df_resid)
+    table["p_value"] = p_adj
+    table["p_unadjusted"] = p_raw
+    table["ci_lower"] = table["estimate"] - tcrit * table["se"]
+    table["ci_upper"] = table["estimate"] + tcrit * table["se"]
+    if adjust in ("lsd", "none"):
+        adj_note = "No adjustment for multiple comparisons (LSD)."
+    else:
+        adj_note = (f"P values and {confidence:g} confidence intervals "
+                    f"{'Bonferroni' if adjust == 'bonferroni' else 'Sidak'}-adjusted "
+                    f"for {m} comparison{'s' if m > 1 else ''}.")
+    meta = dict(means.meta, adjust=adjust, n_comparisons=m, confidence=confidence)
+    return PairwiseResult(table=table, notes=(*means.notes[:-1], adj_note), meta=meta,
+                          adjust=adjust, n_comparisons=m)
+
+
+# --------------------------------------------------------------------------
+# the Fig. 1 bundle
+# --------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class LSMeansResult(StatResult):
+    """LS means of one factor with Type III test and pairwise comparisons.
+
+    ``table`` is ``means``. Extra attributes: ``means``, ``contrasts``
+    (pairwise), ``anova`` (Type III), ``p_value`` and ``statistic`` (group F
+    test), ``unadjusted`` (the same analysis without covariates, or None when
+    there are none / when not asked for), ``fit``, ``grid``.
+    """
+
+    means: pd.DataFrame | None = None
+    contrasts: pd.DataFrame | None = None
+    anova: pd.DataFrame | None = None
+    p_value: float = float("nan")
+    statistic: float = float("nan")
+    unadjusted: LSMeansResult | None = None
+    fit: LinearFit | None = None
+    grid: ReferenceGrid | None = None
+
+    def to_long_frame(self) -> pd.DataFrame:
+        """Means of the unadjusted and the adjusted model stacked, with ``model``
+        (``"unadjusted"`` / ``"adjusted"``) and the group ``p_value`` per row."""
+        parts = []
+        if self.unadjusted is not None:
+            parts.append(self.unadjusted.means.assign(model="unadjusted",
+                                                      p_value=self.unadjusted.p_value))
+        parts.append(self.means.assign(model="adjusted" if self.meta.get("covariates")
+                                       else "unadjusted", p_value=self.p_value))
+        return pd.concat(parts, ignore_index=True)
+
+
+def _split_covariates(data: pd.DataFrame, covariates: Sequence[str]
+                      ) -> tuple[list[str], list[str]]:
+    """Categorical covariates with more than two levels become averaged-over factors."""
+    factors, numeric = [], []
+    for c in covariates:
+        col = data[c]
+        if not _is_numeric(col) and len(_levels(col)) > 2:
+            factors.append(c)
+        else:
+            numeric.append(c)
+    return factors, numeric
+
+
+def _excluded_note(fit: LinearFit) -> str:
+    if not fit.n_excluded:
+        return f"n = {fit.n} (no missing values)."
+    miss = ", ".join(f"{c} ({k})" for c, k in fit.missing.items())
+    return (f"n = {fit.n} complete cases; {fit.n_excluded} excluded for missing values "
+            f"(missing: {miss}).")
+
+
+def ls_means(data: pd.DataFrame, *, dv: str, between: str,
+             covariates: str | Sequence[str] = (), weights: str = "equal",
+             binary_covariates: str = "proportion", adjust: str = "lsd",
+             confidence: float = 0.95, unadjusted: str = "own") -> LSMeansResult:
+    """ANCOVA least-square means of ``dv`` by ``between``, adjusted and unadjusted.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per participant.
+    dv : str
+        Numeric outcome (e.g. the biomarker in Fig. 1).
+    between : str
+        Grouping factor (string, category or numeric codes such as
+        ``sarcopenia`` 0/1).
+    covariates : str or sequence of str, default ()
+        Adjustment variables. Numeric columns enter as covariates (a 0/1
+        column such as ``sex_male`` is a binary covariate, see
+        ``binary_covariates``); a non-numeric two-level column is coded 0/1; a
+        non-numeric column with more levels enters as a factor and is averaged
+        over with ``weights``.
+    weights : {"equal", "proportional", "outer", "cells", "flat"}, default "equal"
+        Averaging over other factors (see :func:`marginal_means`).
+    binary_covariates : {"proportion", "factor"}, default "proportion"
+        Two-valued covariates at their proportion (SPSS) or averaged over as a
+        factor (emmeans >= 1.4.2 default); see :func:`reference_grid`.
+    adjust : {"lsd", "none", "bonferroni", "sidak"}, default "lsd"
+        Pairwise-comparison adjustment (see :func:`pairwise`).
+    confidence : float, default 0.95
+    unadjusted : {"own", "same", "none"}, default "own"
+        Also fit ``dv ~ between`` when there are covariates: on its own
+        complete cases (``"own"``, as a separate SPSS run), on the adjusted
+        model's sample (``"same"``), or not at all.
+
+    Returns
+    -------
+    LSMeansResult
+        ``means`` (``table``): ``level``, ``estimate``, ``se``, ``df``,
+        ``ci_lower``, ``ci_upper``, ``n``; ``contrasts``: see
+        :func:`pairwise`; ``anova``: see :func:`type3_anova`; ``p_value`` and
+        ``statistic``: Type III F test of ``between``; ``unadjusted``: an
+        LSMeansResult of the model without covariates (None if none).
+
+    Raises
+    ------
+    SchemaError, ParameterError, ModelError
+        As :func:`fit_linear`, :func:`marginal_means` and :func:`pairwise`.
+
+    See Also
+    --------
+    fit_linear, reference_grid, marginal_means, pairwise, type3_anova,
+    sarcostat.stats.trend.quartile_trend
+
+    Notes
+    -----
+    Model :math:`y = \\mu + \\alpha_{group} + \\sum_c \\beta_c x_c + e` with
+    sum-to-zero :math:`\\alpha`; LS mean of group :math:`j` =
+    :math:`\\hat\\mu + \\hat\\alpha_j + \\sum_c \\hat\\beta_c \\bar x_c`.
+    Missing data: complete cases per model (n reported in ``meta`` and
+    ``notes``). SPSS (defaults reproduced)::
+
+        UNIANOVA biomarker BY sarcopenia WITH age_yr sex_male bmi
+          /METHOD = SSTYPE(3)
+          /EMMEANS = TABLES(sarcopenia) WITH(age_yr=MEAN sex_male=MEAN bmi=MEAN)
+                     COMPARE ADJ(LSD)
+          /DESIGN = age_yr sex_male bmi sarcopenia.
+
+    R::
+
+        options(contrasts = c("contr.sum", "contr.poly"))
+        fit <- lm(biomarker ~ factor(sarcopenia) + age_yr + sex_male + bmi, d)
+        car::Anova(fit, type = 3)
+        emm <- emmeans(fit, "sarcopenia", cov.keep = "1")
+        confint(pairs(emm, adjust = "none"))
+
+    References
+    ----------
+    Searle SR, Speed FM, Milliken GA. Population marginal means in the linear
+    model: an alternative to least squares means. Am Stat 1980;34(4):216-221.
+    doi:10.1080/00031305.1980.10483031
+
+    Lenth RV. Least-squares means: the R package lsmeans. J Stat Softw
+    2016;69(1):1-33. doi:10.18637/jss.v069.i01
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
+    ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
+    >>> res = ls_means(d, dv="y", between="g", covariates="x")
+    >>> res.means[["level", "estimate"]].round(4)
+      level  estimate
+    0     a    5.7059
+    1     b    5.5441
+    >>> round(res.p_value, 4), round(res.unadjusted.p_value, 4)
+    (0.6018, 0.3068)
+    """
+    function = "ls_means"
+    covs = _as_tuple(covariates, "covariates", function)
+    check_option(unadjusted, _UNADJUSTED, parameter="unadjusted", function=function)
+    check_option(weights, _WEIGHTS, parameter="weights", function=function)
+    check_option(binary_covariates, _BINARY, parameter="binary_covariates", function=function)
+    check_option(adjust, _ADJUST, parameter="adjust", function=function)
+    confidence = _check_confidence(confidence, function)
+    if not isinstance(between, str):
+        raise ParameterError(f"The 'between' parameter of {function} must be a column name "
+                             f"(str). Got {between!r} instead.")
+    if between in covs:
+        raise ParameterError(f"{function}: {between!r} is both 'between' and a covariate.")
+    require_columns(data, [dv, between, *covs], function=function)
+    extra_factors, numeric_covs = _split_covariates(data, covs)
+
+    result = _ls_means_one(data, dv=dv, between=between, extra_factors=extra_factors,
+                           covariates=numeric_covs, weights=weights,
+                           binary_covariates=binary_covariates, adjust=adjust,
+                           confidence=confidence)
+    if covs and unadjusted != "none":
+        source = data
+        if unadjusted == "same":
+            source = data.loc[result.fit.data.index]
+        unadj = _ls_means_one(source, dv=dv, between=between, extra_factors=[],
+                              covariates=[], weights=weights,
+                              binary_covariates=binary_covariates, adjust=adjust,
+                              confidence=confidence)
+        result = replace(result, unadjusted=unadj)
+    return result
+
+
+def _ls_means_one(data, *, dv, between, extra_factors, covariates, weights,
+                  binary_covariates, adjust, confidence) -> LSMeansResult:
+    fit = fit_linear(data, dv=dv, factors=[between, *extra_factors], covariates=covariates)
+    grid = reference_grid(fit, binary_covariates=binary_covariates)
+    means = marginal_means(grid, between, weights=weights, confidence=confidence)
+    pairs = pairwise(means, adjust=adjust, confidence=confidence)
+    anova = type3_anova(fit)
+    row = anova.loc[anova["source"] == between].iloc[0]
+    covs_all = [*extra_factors, *covariates]
+    notes = [_excluded_note(fit), *means.notes,
+             f"{between} P value: Type III F test (sum-to-zero contrasts), "
+             f"F({int(row['df'])}, {fit.df_resid}) = {_fmt(row['statistic'])}.",
+             pairs.notes[-1]]
+    if covs_all:
+        notes.insert(1, f"Adjusted for {', '.join(covs_all)}.")
+    meta = dict(means.meta, dv=dv, between=between, covariates=tuple(covs_all),
+                adjust=adjust, n_comparisons=pairs.n_comparisons, contrasts="sum",
+                missing=dict(fit.missing),
+                reference="R emmeans (cov.keep) + car::Anova(type = 3); "
+                          "SPSS UNIANOVA /METHOD=SSTYPE(3) /EMMEANS")
+    return LSMeansResult(table=means.table, notes=tuple(notes), meta=meta,
+                         means=means.table, contrasts=pairs.table, anova=anova,
+                         p_value=float(row["p_value"]), statistic=float(row["statistic"]),
+                         fit=fit, grid=grid)
