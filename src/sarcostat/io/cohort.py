@@ -1,0 +1,688 @@
+"""read_cohort: a user's file -> the canonical cohort table plus its findings."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sarcostat.exceptions import DataError, check_option
+from sarcostat.io.findings import Finding, findings_to_frame
+from sarcostat.io.mapping import (
+    CATEGORY_VALUES,
+    BiomarkerSpec,
+    ColumnMap,
+    _code_key,
+    declared_biomarkers,
+    load_mapping,
+    resolve_columns,
+)
+from sarcostat.io.readers import RawTable, frame_to_raw, read_table
+from sarcostat.io.variables import GRIP_TRIAL, UNIT_FACTORS, VARIABLES, get_variable
+
+__all__ = ["Cohort", "read_cohort", "cohort_from_frame"]
+
+DEFAULT_GAIT_DISTANCE_M = 4.0
+BMI_TOLERANCE = 0.5
+SMI_TOLERANCE = 0.2
+GRIP_TOLERANCE = 0.05
+GAIT_SPEED_TOLERANCE = 0.05
+
+_NA_WORDS = {"", "na", "n/a", "n.a.", "nan", "none", "null", "missing", ".", "-", "--",
+             "not done", "not measured", "#n/a"}
+_UNABLE_WORDS = {"unable", "unable to perform", "unable to do", "not able", "could not",
+                 "cannot", "can't"}
+_ND_WORDS = {"nd", "n.d.", "not detected", "undetectable", "<lod", "< lod", "below lod", "bld",
+             "<lloq", "< lloq", "blq", "bql", "<dl", "below detection limit"}
+_NUM_DOT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUM_COMMA = re.compile(r"^[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?$")
+_CENSORED = re.compile(r"^<\s*=?\s*(?P<num>\S+)$")
+_SEX_WORDS = {"m": "male", "male": "male", "man": "male", "men": "male",
+              "f": "female", "female": "female", "woman": "female", "women": "female"}
+_METHOD_WORDS = {"bia": "bia", "bioimpedance": "bia", "bioelectrical impedance": "bia",
+                 "bioelectrical impedance analysis": "bia", "inbody": "bia",
+                 "dxa": "dxa", "dexa": "dxa"}
+_SCORES = ("sppb_total", "sarc_f_strength", "sarc_f_walking", "sarc_f_chair", "sarc_f_stairs",
+           "sarc_f_falls", "sarc_f_total")
+SARC_F_ITEMS = ("sarc_f_strength", "sarc_f_walking", "sarc_f_chair", "sarc_f_stairs", "sarc_f_falls")
+_UNABLE_FLAG = {"chair_stand_5x_s": "chair_stand_unable", "gait_time_4m_s": "gait_unable",
+                "gait_speed_m_s": "gait_unable"}
+_BALANCE = ("side_by_side_s", "semi_tandem_s", "tandem_s")
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A cohort read into canonical columns, with everything found on the way.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        One row per participant; canonical columns (``docs/variables.md``),
+        then biomarkers and their ``<name>_lod`` columns, then the user's
+        unrecognised columns under their own headers.
+    issues : list of Finding
+        Errors, warnings and notes, in the order found.
+    mapping : dict
+        User header -> canonical column.
+    units : dict
+        Column -> unit ("" for scores), biomarkers included.
+    biomarkers : list of str
+        Biomarker column names.
+    protocol : dict
+        Protocol settings from the map (``muscle_mass_method``,
+        ``gait_distance_m``, ``gait_start``, ``grip_best_of`` ...).
+    source : str or None
+        Path of the file read.
+    """
+
+    data: pd.DataFrame
+    issues: list[Finding] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    biomarkers: list[str] = field(default_factory=list)
+    protocol: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.issues if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.issues if f.severity == "warning"]
+
+    @property
+    def has_errors(self) -> bool:
+        """True when any finding is an error (later analyses refuse to run)."""
+        return any(f.severity == "error" for f in self.issues)
+
+    def issues_frame(self) -> pd.DataFrame:
+        """The findings as a DataFrame (see :func:`sarcostat.io.findings_to_frame`)."""
+        return findings_to_frame(self.issues)
+
+    def summary(self) -> str:
+        """One line: rows, columns and counts of errors, warnings and notes."""
+        n_err = len(self.errors)
+        n_warn = len(self.warnings)
+        n_info = len(self.issues) - n_err - n_warn
+        name = Path(self.source).name if self.source else "data"
+        return (f"{name}: {len(self.data)} participant{'s' * (len(self.data) != 1)}, "
+                f"{self.data.shape[1]} columns; {_plural(n_err, 'error')}, "
+                f"{_plural(n_warn, 'warning')}, {_plural(n_info, 'note')}.")
+
+    def raise_for_errors(self, max_listed: int = 20) -> None:
+        """Raise :class:`~sarcostat.exceptions.DataError` listing the errors, if any."""
+        errs = self.errors
+        if not errs:
+            return
+        shown = "\n".join(f"  - {f.message}" for f in errs[:max_listed])
+        more = f"\n  ... and {len(errs) - max_listed} more" if len(errs) > max_listed else ""
+        raise DataError(f"the data has {_plural(len(errs), 'error')}; fix them and run "
+                        f"'sarcostat validate' again:\n{shown}{more}")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def read_cohort(path, mapping=None, *, sheet=None, decimal=None, biomarkers=None) -> Cohort:
+    """Read a cohort file into canonical columns and validate it.
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``.csv``/``.tsv``/``.txt`` (delimiter detected; UTF-8 with or without
+        BOM, Latin-1 fallback with a warning), ``.xlsx``, SPSS ``.sav``, Stata
+        ``.dta`` (value labels applied) or ``.parquet``. Never written to.
+    mapping : str, path-like, dict or ColumnMap, optional
+        A TOML column map (see ``docs/variables.md``). Without one, common
+        headers are recognised and each automatic mapping is reported as an
+        ``info`` finding ``mapped 'HGS' -> grip_kg``.
+    sheet : str or int, optional
+        Excel sheet name or 0-based index; default the first sheet.
+    decimal : {None, ".", ","}, optional
+        Decimal separator of text files; default ".".
+    biomarkers : dict, optional
+        Extra biomarker declarations, ``{"sclerostin": "pmol/L"}`` or
+        ``{"sclerostin": {"unit": "pmol/L", "column": "SOST", "lod": 3.2}}``.
+
+    Returns
+    -------
+    Cohort
+        ``data`` (canonical DataFrame), ``issues`` (findings), ``mapping``,
+        ``units``, ``biomarkers``, ``protocol``, ``source``. Data problems are
+        findings, not exceptions: check ``cohort.has_errors`` or call
+        ``cohort.raise_for_errors()``.
+
+    Raises
+    ------
+    ReadError
+        The file is missing, empty, of an unsupported type or unparsable.
+    SchemaError
+        Duplicate headers, an invalid map, or an ambiguous automatic mapping.
+    ParameterError
+        ``decimal`` is not "." or ",".
+
+    See Also
+    --------
+    cohort_from_frame : the same for a DataFrame already in memory.
+
+    Notes
+    -----
+    Derived columns: ``bmi = weight_kg / (height_cm/100)^2`` and
+    ``smi = asm_kg / (height_cm/100)^2`` where absent; ``grip_kg`` is the
+    maximum of ``grip_<n>_kg`` trials; ``gait_speed_m_s = gait_distance_m /
+    gait_time_4m_s``; ``sarc_f_total`` is the sum of the five items when all
+    are present.
+
+    Examples
+    --------
+    >>> from sarcostat.datasets import example_cohort_path
+    >>> cohort = read_cohort(example_cohort_path())
+    >>> cohort.has_errors
+    False
+    >>> cohort.mapping["HGS"]
+    'grip_kg'
+    """
+    check_option(decimal, (None, ".", ","), parameter="decimal", function="read_cohort")
+    cmap = load_mapping(mapping)
+    raw = read_table(path, sheet=sheet)
+    return _build(raw, cmap, declared_biomarkers(biomarkers), decimal or ".", str(path))
+
+
+def cohort_from_frame(frame: pd.DataFrame, mapping=None, *, biomarkers=None,
+                      name: str = "<DataFrame>") -> Cohort:
+    """Map and validate a DataFrame already in memory, as :func:`read_cohort` does for files.
+
+    Rows are numbered from 1 in messages ("record 3" is ``frame.iloc[2]``).
+    """
+    if not isinstance(frame, pd.DataFrame):
+        from sarcostat.exceptions import ParameterError
+
+        raise ParameterError("The 'frame' parameter of cohort_from_frame must be a pandas "
+                             f"DataFrame. Got {type(frame).__name__} instead.")
+    cmap = load_mapping(mapping)
+    raw = frame_to_raw(frame, name=name)
+    return _build(raw, cmap, declared_biomarkers(biomarkers), ".", None)
+
+
+# ---------------------------------------------------------------------------
+
+class _Builder:
+    """Turns one RawTable into canonical columns, collecting findings."""
+
+    def __init__(self, raw: RawTable, decimal: str):
+        self.raw = raw
+        self.decimal = decimal
+        self.findings: list[Finding] = list(raw.findings)
+        self.ids: list[str | None] = [None] * raw.n_rows
+        self.headers: dict[str, str] = {}
+
+    # -- messages -----------------------------------------------------------
+    def where(self, i: int | None) -> str:
+        if i is None:
+            return self.raw.name
+        pid = self.ids[i]
+        who = f" (id={pid})" if pid is not None else ""
+        return f"{self.raw.name}, {self.raw.row_word} {self.raw.row_numbers[i]}{who}"
+
+    def add(self, severity, rule, detail, *, i=None, column=None, value=None):
+        loc = self.where(i)
+        if column is not None:
+            loc += f", column '{column}'"
+        self.findings.append(Finding(
+            severity, rule, f"{loc}: {detail}",
+            row=None if i is None else self.raw.row_numbers[i],
+            participant_id=None if i is None else self.ids[i],
+            column=column, value=value, detail=detail))
+
+    # -- cells ----------------------------------------------------------------
+    def parse_number(self, cell) -> tuple[str, float]:
+        """Classify one cell: ('ok', x) | ('missing',) | ('unable',) | ('bad',) | ('lt', limit) | ('nd',)."""
+        if cell is None:
+            return "missing", math.nan
+        if isinstance(cell, (bool, np.bool_)):
+            return "bad", math.nan
+        if isinstance(cell, (int, float, np.integer, np.floating)):
+            x = float(cell)
+            if math.isnan(x):
+                return "missing", math.nan
+            return ("ok", x) if math.isfinite(x) else ("bad", math.nan)
+        if not isinstance(cell, str):
+            return ("missing", math.nan) if cell is pd.NA or cell is pd.NaT else ("bad", math.nan)
+        t = cell.strip()
+        low = t.lower()
+        if low in _NA_WORDS:
+            return "missing", math.nan
+        if low in _UNABLE_WORDS:
+            return "unable", math.nan
+        if low in _ND_WORDS:
+            return "nd", math.nan
+        x = self._to_float(t)
+        if x is not None:
+            return "ok", x
+        m = _CENSORED.match(t)
+        if m:
+            lim = self._to_float(m["num"])
+            if lim is not None:
+                return "lt", lim
+        return "bad", math.nan
+
+    def _to_float(self, t: str) -> float | None:
+        if self.decimal == "," and _NUM_COMMA.match(t):
+            return float(t.replace(",", "."))
+        if self.decimal == "." and _NUM_DOT.match(t):
+            return float(t)
+        return None
+
+    def bad_hint(self, t) -> str:
+        if isinstance(t, str):
+            s = t.strip()
+            if self.decimal == "." and _NUM_COMMA.match(s) and "," in s:
+                return " It looks like a decimal comma: use --decimal , (decimal=',')."
+            if self.decimal == "," and _NUM_DOT.match(s) and "." in s:
+                return " The decimal separator was declared as ','."
+            if s.startswith(">"):
+                return " Values above a limit are not supported; enter the measured value or leave it blank."
+        return ""
+
+
+def _fmt(x: float) -> str:
+    return repr(round(float(x), 10))
+
+
+def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], decimal: str,
+           source: str | None) -> Cohort:
+    for name, spec in extra_bio.items():
+        cmap = ColumnMap(dict(cmap.columns), dict(cmap.codes),
+                         {**cmap.biomarkers, name: spec}, dict(cmap.protocol), cmap.source)
+    res = resolve_columns(raw.headers, cmap, file=raw.name)
+    b = _Builder(raw, decimal)
+    b.findings.extend(res.findings)
+    n = raw.n_rows
+    by_target = {t: h for h, (t, _u) in res.columns.items()}
+    b.headers = by_target
+    units_given = {t: u for _h, (t, u) in res.columns.items()}
+    out: dict[str, Any] = {}
+    units: dict[str, str] = {}
+
+    # ids first: every later message names the participant.
+    if "id" in by_target:
+        out["id"] = _ids(b, raw.columns[by_target["id"]])
+    else:
+        b.add("error", "missing_id", "no participant id column found (looked for headers such as "
+              "'id', 'subject_id', 'participant_id'); add one or map it: [columns] \"...\" = \"id\".")
+
+    if n == 0:
+        b.add("error", "empty", "the file has a header but no data rows.")
+
+    converted: dict[str, tuple[np.ndarray, str | None]] = {}
+    for var in VARIABLES:
+        targets = ([t for t in by_target if GRIP_TRIAL.match(t)] if var.name == "grip_<n>_kg"
+                   else [var.name] if var.name in by_target else [])
+        targets.sort(key=lambda t: int(GRIP_TRIAL.match(t).group(1)) if GRIP_TRIAL.match(t) else 0)
+        for target in targets:
+            cells = raw.columns[by_target[target]]
+            if var.kind == "category":
+                out[target] = _category(b, target, cells, cmap.codes.get(target, {}))
+            elif var.kind == "number":
+                unit = units_given.get(target)
+                vals = _numbers(b, target, cells, out, unit, var.unit)
+                out[target] = vals
+                units[target] = var.unit
+                converted[target] = (vals, unit)
+
+    for name, spec in res.biomarkers.items():
+        vals, lods = _biomarker(b, name, spec, raw.columns[spec.column])
+        out[name] = vals
+        out[f"{name}_lod"] = lods
+        units[name] = spec.unit
+        units[f"{name}_lod"] = spec.unit
+
+    protocol = dict(cmap.protocol)
+    _derive(b, out, units, protocol, n)
+    _check_numbers(b, out, converted)
+    _check_consistency(b, out)
+
+    data = pd.DataFrame(index=pd.RangeIndex(n))
+    order = [v.name for v in VARIABLES]
+    grip_trials = sorted((c for c in out if GRIP_TRIAL.match(c)), key=lambda c: int(GRIP_TRIAL.match(c).group(1)))
+    ordered = []
+    for name in order:
+        if name == "grip_<n>_kg":
+            ordered += grip_trials
+        elif name in out:
+            ordered.append(name)
+    for name in res.biomarkers:
+        ordered += [name, f"{name}_lod"]
+    for col in ordered:
+        data[col] = out[col]
+    for h in res.extras:
+        data[h if h not in data.columns else f"{h}_extra"] = _extra(b, raw.columns[h])
+        if all(_blank(c) for c in raw.columns[h]) and n:
+            b.add("warning", "empty_column", "the column is entirely empty.", column=h)
+    for col in ordered:
+        if col in by_target and n and data[col].isna().all() and not (col.endswith("_unable")):
+            if not any(f.rule in ("non_numeric", "censored", "code", "unit") and f.column == col
+                       for f in b.findings):
+                b.add("warning", "empty_column", "the column is entirely empty.", column=col)
+    if res.extras:
+        listed = ", ".join(f"'{h}'" for h in res.extras)
+        b.add("info", "extra_columns", f"kept but not used by sarcostat: {listed}. Declare biomarkers "
+              "under [biomarkers] in a map to analyse them.")
+
+    mapping = {h: t for h, (t, _u) in res.columns.items()}
+    return Cohort(data=data, issues=b.findings, mapping=mapping, units=units,
+                  biomarkers=list(res.biomarkers), protocol=protocol, source=source)
+
+
+def _blank(c) -> bool:
+    if c is None:
+        return True
+    if isinstance(c, str):
+        return not c.strip()
+    try:
+        return bool(c != c)
+    except (TypeError, ValueError):
+        return False
+
+
+def _ids(b: _Builder, cells) -> pd.Series:
+    ids: list[str | None] = []
+    for c in cells:
+        if _blank(c) or (isinstance(c, str) and c.strip().lower() in _NA_WORDS):
+            ids.append(None)
+        elif isinstance(c, (float, np.floating)) and float(c).is_integer():
+            ids.append(str(int(c)))  # Excel/SPSS store 101 as 101.0
+        else:
+            ids.append(str(c).strip())
+    b.ids = ids
+    first: dict[str, int] = {}
+    for i, pid in enumerate(ids):
+        if pid is None:
+            b.add("error", "missing_id", "the participant id is missing.", i=i, column="id")
+        elif pid in first:
+            b.add("error", "duplicate_id", f"id '{pid}' is repeated (first at {b.raw.row_word} "
+                  f"{b.raw.row_numbers[first[pid]]}).", i=i, column="id", value=pid)
+        else:
+            first[pid] = i
+    return pd.Series(ids, dtype="str")
+
+
+def _category(b: _Builder, target: str, cells, codes: dict[str, str]) -> pd.Series:
+    words = _SEX_WORDS if target == "sex" else _METHOD_WORDS
+    values: list[str | None] = []
+    bad: list[tuple[int, Any]] = []
+    for i, c in enumerate(cells):
+        if _blank(c) or (isinstance(c, str) and c.strip().lower() in _NA_WORDS):
+            values.append(None)
+            continue
+        key = _code_key(c)
+        if codes and key in codes:
+            values.append(codes[key])
+        elif not codes and key.lower() in words:
+            values.append(words[key.lower()])
+        elif codes and key.lower() in CATEGORY_VALUES[target]:
+            values.append(key.lower())
+        else:
+            values.append(None)
+            bad.append((i, c))
+    allowed = " / ".join(CATEGORY_VALUES[target])
+    numeric = bad and all(re.fullmatch(r"-?\d+(\.0+)?", _code_key(c)) for _i, c in bad)
+    if numeric and not codes and len(bad) == sum(not _blank(c) for c in cells):
+        shown = ", ".join(sorted({_code_key(c) for _i, c in bad}))
+        b.add("error", "code", f"{target} is coded as numbers ({shown}) without value labels; "
+              f"declare the codes in a map, e.g. [codes] {target} = "
+              + ("{1 = \"male\", 2 = \"female\"}" if target == "sex" else "{1 = \"bia\", 2 = \"dxa\"}")
+              + ".", column=target)
+    else:
+        for i, c in bad:
+            b.add("error", "code", f"'{c}' is not a recognised value; use {allowed}"
+                  + (" or one of the codes declared in the map" if codes else
+                     " (or declare codes in a map)") + ".", i=i, column=target, value=c)
+    return pd.Series(values, dtype="str")
+
+
+def _numbers(b: _Builder, target: str, cells, out, unit: str | None, canonical: str) -> np.ndarray:
+    vals = np.full(len(cells), np.nan)
+    flag_name = _UNABLE_FLAG.get(target)
+    unable = np.zeros(len(cells), dtype=bool)
+    for i, c in enumerate(cells):
+        kind, x = b.parse_number(c)
+        if kind == "ok":
+            vals[i] = x
+        elif kind == "missing":
+            continue
+        elif kind == "unable" and (flag_name or target in _BALANCE):
+            if target in _BALANCE:
+                vals[i] = 0.0  # SPPB convention: a stand not attempted/held scores as 0 s
+            else:
+                unable[i] = True
+        else:
+            extra = ""
+            if kind == "unable":
+                extra = " 'unable' is only accepted for chair stand, gait and balance tests; leave it blank."
+            elif kind in ("lt", "nd"):
+                extra = " Censored values ('<x', 'ND') are only accepted in biomarker columns."
+            b.add("error", "non_numeric", f"'{c}' is not a number.{extra}{b.bad_hint(c)}",
+                  i=i, column=target, value=c)
+    if flag_name:
+        prev = out.get(flag_name)
+        out[flag_name] = unable if prev is None else (np.asarray(prev) | unable)
+    factor = UNIT_FACTORS[canonical].get(unit or canonical, 1.0)
+    return vals * factor
+
+
+def _biomarker(b: _Builder, name: str, spec: BiomarkerSpec, cells):
+    vals = np.full(len(cells), np.nan)
+    lods = np.full(len(cells), np.nan)
+    n_cens = 0
+    for i, c in enumerate(cells):
+        kind, x = b.parse_number(c)
+        if kind == "ok":
+            if x < 0:
+                b.add("error", "range", f"{_fmt(x)} is negative; a concentration cannot be.",
+                      i=i, column=name, value=c)
+            else:
+                vals[i] = x
+        elif kind == "missing":
+            continue
+        elif kind == "lt":
+            lods[i] = x
+            n_cens += 1
+        elif kind == "nd":
+            if spec.lod is None:
+                b.add("error", "censored", f"'{c}' means below the detection limit, but no limit is "
+                      f"declared; add it to the map: [biomarkers] {name} = {{unit = \"{spec.unit}\", "
+                      f"lod = ...}}, or write the value as '<limit'.", i=i, column=name, value=c)
+            else:
+                lods[i] = spec.lod
+                n_cens += 1
+        else:
+            b.add("error", "non_numeric", f"'{c}' is not a number.{b.bad_hint(c)}",
+                  i=i, column=name, value=c)
+    if n_cens:
+        b.add("info", "censored", f"{_plural(n_cens, 'value')} below the detection limit kept as "
+              f"left-censored: {name} is NaN there and {name}_lod holds the limit.", column=name)
+    return vals, lods
+
+
+def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None:
+    def have(c):
+        return c in out
+
+    # grip: best of the available trials (EWGSOP2/AWGS use the maximum).
+    trials = [c for c in out if GRIP_TRIAL.match(c)]
+    if trials:
+        best = np.full(n, np.nan)
+        mat = np.column_stack([out[c] for c in trials])
+        ok = ~np.isnan(mat).all(axis=1)
+        best[ok] = np.nanmax(mat[ok], axis=1)
+        if have("grip_kg"):
+            given = out["grip_kg"]
+            for i in np.flatnonzero(~np.isnan(given) & ok & (np.abs(given - best) > GRIP_TOLERANCE)):
+                b.add("warning", "grip", f"{_fmt(given[i])} is not the best of the trials "
+                      f"({_fmt(best[i])}); the given grip_kg is kept.", i=i, column="grip_kg",
+                      value=given[i])
+            out["grip_kg"] = np.where(np.isnan(given), best, given)
+        else:
+            out["grip_kg"] = best
+        units["grip_kg"] = "kg"
+        protocol.setdefault("grip_trials", len(trials))
+
+    # gait: distance per row, else protocol, else 4 m.
+    if have("gait_time_4m_s") or have("gait_speed_m_s"):
+        default_d = float(protocol.get("gait_distance_m", DEFAULT_GAIT_DISTANCE_M))
+        protocol.setdefault("gait_distance_m", default_d)
+        if have("gait_distance_m"):
+            dist = np.where(np.isnan(out["gait_distance_m"]), default_d, out["gait_distance_m"])
+        else:
+            dist = np.full(n, default_d)
+        out["gait_distance_m"] = dist
+        units["gait_distance_m"] = "m"
+        if have("gait_time_4m_s"):
+            t = out["gait_time_4m_s"]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                speed = np.where(t > 0, dist / t, np.nan)
+            if have("gait_speed_m_s"):
+                given = out["gait_speed_m_s"]
+                for i in np.flatnonzero(~np.isnan(given) & ~np.isnan(speed)
+                                        & (np.abs(given - speed) > GAIT_SPEED_TOLERANCE)):
+                    b.add("warning", "gait", f"{_fmt(given[i])} m/s disagrees with gait_distance_m / "
+                          f"gait_time_4m_s = {speed[i]:.2f} m/s; the given speed is kept.",
+                          i=i, column="gait_speed_m_s", value=given[i])
+                out["gait_speed_m_s"] = np.where(np.isnan(given), speed, given)
+            else:
+                out["gait_speed_m_s"] = speed
+            units["gait_speed_m_s"] = "m/s"
+        out.setdefault("gait_unable", np.zeros(n, dtype=bool))
+
+    h_m = out["height_cm"] / 100 if have("height_cm") else None
+    if h_m is not None:
+        plausible_h = (out["height_cm"] >= 100) & (out["height_cm"] <= 220)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if have("weight_kg"):
+                bmi = np.where(plausible_h, out["weight_kg"] / h_m ** 2, np.nan)
+                _given_or_derived(b, out, units, "bmi", bmi, BMI_TOLERANCE, "weight_kg / (height_cm/100)²", "kg/m²")
+            if have("asm_kg"):
+                smi = np.where(plausible_h, out["asm_kg"] / h_m ** 2, np.nan)
+                _given_or_derived(b, out, units, "smi", smi, SMI_TOLERANCE, "asm_kg / (height_cm/100)²", "kg/m²")
+
+    # muscle-mass device: per row, else the protocol; never guessed.
+    if have("asm_kg") or have("smi") or have("muscle_mass_method"):
+        method = protocol.get("muscle_mass_method")
+        col = out.get("muscle_mass_method")
+        if col is None:
+            col = pd.Series([method] * n, dtype="str")
+        elif method is not None:
+            col = col.fillna(method)
+        out["muscle_mass_method"] = col
+        mass = np.zeros(n, dtype=bool)
+        for c in ("asm_kg", "smi"):
+            if have(c):
+                mass |= ~np.isnan(out[c])
+        unknown = int((col.isna().to_numpy() & mass).sum())
+        if unknown:
+            b.add("warning", "method", f"the muscle-mass device (bia or dxa) is unknown for "
+                  f"{_plural(unknown, 'participant')} with ASM; declare it in a map "
+                  "([protocol] muscle_mass_method = \"bia\" or \"dxa\") or add a muscle_mass_method "
+                  "column. Classification needs it: the cut-offs differ by device.",
+                  column="muscle_mass_method")
+
+    if all(have(c) for c in SARC_F_ITEMS):
+        total = np.sum([out[c] for c in SARC_F_ITEMS], axis=0)  # NaN when any item is missing
+        if have("sarc_f_total"):
+            given = out["sarc_f_total"]
+            for i in np.flatnonzero(~np.isnan(given) & ~np.isnan(total) & (given != total)):
+                b.add("error", "sarc_f_total", f"{_fmt(given[i])} is not the sum of the five SARC-F "
+                      f"items ({_fmt(total[i])}).", i=i, column="sarc_f_total", value=given[i])
+            out["sarc_f_total"] = np.where(np.isnan(given), total, given)
+        else:
+            out["sarc_f_total"] = total
+        units["sarc_f_total"] = ""
+
+
+def _given_or_derived(b, out, units, name, computed, tol, formula, unit):
+    if name in out:
+        given = out[name]
+        for i in np.flatnonzero(~np.isnan(given) & ~np.isnan(computed) & (np.abs(given - computed) > tol)):
+            b.add("error", name, f"{_fmt(given[i])} disagrees with {formula} = {computed[i]:.2f} "
+                  f"(allowed difference {tol:g}).", i=i, column=name, value=given[i])
+        out[name] = np.where(np.isnan(given), computed, given)
+    else:
+        out[name] = computed
+    units[name] = unit
+
+
+def _check_numbers(b: _Builder, out: dict, converted: dict) -> None:
+    for target, (vals, unit) in converted.items():
+        var = get_variable(target)
+        factor = UNIT_FACTORS[var.unit].get(unit or var.unit, 1.0)
+        shown_unit = var.unit or "points"
+        metres_like = None
+        if target == "height_cm":
+            ok = vals[~np.isnan(vals)]
+            if unit in (None, "cm") and ok.size and (ok <= 3).all():
+                b.add("error", "unit", f"every height is at most 3, which looks like metres; declare "
+                      f"unit = 'm' for this column in a map ([columns] \"{_header(b, target)}\" = "
+                      "{name = \"height_cm\", unit = \"m\"}).", column=target)
+                continue
+            metres_like = unit in (None, "cm")
+        for i in np.flatnonzero(~np.isnan(vals)):
+            x = vals[i]
+            orig = x / factor
+            shown = _fmt(x) + (f" {var.unit} (from {_fmt(orig)} {unit})" if unit and factor != 1 else "")
+            if metres_like and x <= 3:
+                b.add("error", "unit", f"{_fmt(x)} looks like metres, not cm; correct it, or declare "
+                      "unit = 'm' if the whole column is in metres.", i=i, column=target, value=orig)
+                continue
+            if target == "height_cm" and unit == "m" and x > 300:
+                b.add("error", "unit", f"{_fmt(orig)} m looks like centimetres; the map declares "
+                      "unit = 'm'.", i=i, column=target, value=orig)
+                continue
+            if var.low is not None and x < var.low:
+                b.add("error", "range", f"{shown} is below the allowed minimum {var.low:g} {shown_unit}.",
+                      i=i, column=target, value=orig)
+            elif var.high is not None and x > var.high:
+                b.add("error", "range", f"{shown} is above the allowed maximum {var.high:g} {shown_unit}.",
+                      i=i, column=target, value=orig)
+            elif target in _SCORES and not float(x).is_integer():
+                b.add("error", "range", f"{_fmt(x)} is not a whole number of points.",
+                      i=i, column=target, value=orig)
+
+
+def _header(b: _Builder, target: str) -> str:
+    return b.headers.get(target, target)
+
+
+def _check_consistency(b: _Builder, out: dict) -> None:
+    # Ranges of derived columns (bmi/smi/gait speed computed from plausible
+    # parts can still be implausible, e.g. weight 20 kg at 2 m).
+    for name in ("bmi", "smi", "gait_speed_m_s"):
+        if name not in out:
+            continue
+        var = get_variable(name)
+        vals = np.asarray(out[name], dtype=float)
+        reported = {f.row for f in b.findings if f.column == name}
+        for i in np.flatnonzero(~np.isnan(vals) & ((vals < var.low) | (vals > var.high))):
+            if b.raw.row_numbers[i] in reported:
+                continue
+            side = "below the allowed minimum" if vals[i] < var.low else "above the allowed maximum"
+            lim = var.low if vals[i] < var.low else var.high
+            b.add("error", "range", f"{vals[i]:.2f} (derived) is {side} {lim:g} {var.unit}.",
+                  i=i, column=name)
+
+
+def _extra(b: _Builder, cells) -> pd.Series:
+    """Keep an unrecognised column: numbers when every cell is a number, else text."""
+    parsed = [b.parse_number(c) for c in cells]
+    if cells and all(k in ("ok", "missing") for k, _x in parsed) and any(k == "ok" for k, _x in parsed):
+        return pd.Series([x for _k, x in parsed], dtype=float)
+    return pd.Series([None if _blank(c) else (c if isinstance(c, str) else str(c)) for c in cells],
+                     dtype="str")
