@@ -1,0 +1,47 @@
+"""``sarcostat plan``: write out or check an analysis plan."""
+
+from __future__ import annotations
+
+NAME = "plan"
+HELP = "write the default analysis plan (--init) or check a plan file (--check)"
+ORDER = 30
+DESCRIPTION = (
+    "Write the built-in default analysis plan (the seed study: AWGS 2019, covariates age, "
+    "sex and BMI, Tables 1-3 and Figures 1-2) as a commented TOML file to edit, or check a "
+    "plan file for unknown keys and options. Columns are checked against the cohort by "
+    "'sarcostat analyze'."
+)
+
+
+def add_arguments(parser) -> None:
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--init", metavar="PLAN.toml",
+                       help="write the default plan with comments to this file ('-' = stdout)")
+    group.add_argument("--check", metavar="PLAN.toml", help="validate a plan file")
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite an existing file with --init")
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from sarcostat.exceptions import ParameterError
+    from sarcostat.study.plan import Plan, load_plan
+
+    if args.init:
+        text = Plan().to_toml()
+        if args.init == "-":
+            print(text, end="")
+            return 0
+        path = Path(args.init)
+        if path.exists() and not args.force:
+            raise ParameterError(f"{path}: already exists; use --force to overwrite it.")
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote the default analysis plan to {path}")
+        return 0
+    plan = load_plan(args.check)
+    changed = [f"[{s}] {k} = {v!r}" for s, keys in plan.to_dict().items()
+               for k, v in keys.items() if Plan().to_dict()[s][k] != v]
+    print(f"{args.check}: valid plan" + (f"; differs from the default in: {'; '.join(changed)}"
+                                         if changed else "; identical to the default"))
+    return 0

@@ -1,0 +1,126 @@
+"""Figures 1 and 2 of the report (matplotlib, Agg backend, PNG + SVG).
+
+Both functions take a :class:`~sarcostat.study.result.StudyResult` and only
+visual parameters, and return a matplotlib Figure; :func:`save_figure`
+writes it as PNG and SVG. Figure 1 shows the biomarker's LS means with 95%
+CIs for each status (A unadjusted, B adjusted); Figure 2 one panel per
+outcome across biomarker quartiles (adjusted) with P for trend.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, covariate_phrase
+
+_WITH = "#b2182b"
+_WITHOUT = "#8c8c8c"
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    # Deterministic SVG ids and no creation date, so reruns give identical files.
+    matplotlib.rcParams["svg.hashsalt"] = "sarcostat"
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    return plt
+
+
+def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0,
+            height: float = 3.8):
+    """LS means (95% CI) of the biomarker with / without each status."""
+    plt = _pyplot()
+    df = result.frames["fig1"]
+    statuses = list(dict.fromkeys(df["status"]))
+    fig, axes = plt.subplots(1, 2, figsize=(width, height), sharey=True, layout="constrained")
+    ymax = float(df["ci_upper"].max()) if len(df) else 1.0
+    for ax, model, letter in zip(axes, ("unadjusted", "adjusted"), "AB"):
+        sub = df[df["model"] == model]
+        for i, status in enumerate(statuses):
+            rows = sub[sub["status"] == status].set_index("level")
+            for j, (level, colour) in enumerate((("with", _WITH), ("without", _WITHOUT))):
+                if level not in rows.index:
+                    continue
+                r = rows.loc[level]
+                x = i + (-0.18 if j == 0 else 0.18)
+                ax.bar(x, r["estimate"], width=0.34, color=colour, alpha=0.85,
+                       label=("With" if j == 0 else "Without") if i == 0 else None)
+                ax.errorbar(x, r["estimate"], yerr=[[r["estimate"] - r["ci_lower"]],
+                                                     [r["ci_upper"] - r["estimate"]]],
+                            fmt="none", ecolor="black", capsize=3, lw=1)
+            if len(rows):
+                p = rows["p_value"].iloc[0]
+                ax.text(i, ymax * 1.04, fmt.p_inline(p), ha="center", va="bottom", fontsize=8)
+        ax.set_xticks(range(len(statuses)))
+        ax.set_xticklabels([_wrap_label(fmt.short(s)) for s in statuses], fontsize=8)
+        ax.set_ylim(0, ymax * 1.15)
+        title = "Unadjusted" if model == "unadjusted" else \
+            f"Adjusted for {covariate_phrase(result.plan.model.covariates)}"
+        ax.set_title(f"({letter}) {title}", fontsize=9, loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[0].set_ylabel(f"{result.biomarker_label} ({result.biomarker_unit})", fontsize=9)
+    axes[0].legend(fontsize=8, frameon=False, loc="lower left")
+    return fig
+
+
+def figure2(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4,
+            panel_size: tuple[float, float] = (2.4, 2.2)):
+    """Adjusted LS means (95% CI) of each outcome by biomarker quartile."""
+    plt = _pyplot()
+    df = result.frames["fig2"]
+    adj = df[df["model"] == "adjusted"]
+    outcomes = list(dict.fromkeys(df["outcome"]))
+    ncols = max(1, min(ncols, len(outcomes)))
+    nrows = max(1, math.ceil(len(outcomes) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
+                             layout="constrained", squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        if k >= len(outcomes):
+            ax.set_visible(False)
+            continue
+        outcome = outcomes[k]
+        sub = adj[adj["outcome"] == outcome].sort_values("quartile")
+        x = sub["quartile"].to_numpy()
+        y = sub["estimate"].to_numpy()
+        ax.errorbar(x, y, yerr=[y - sub["ci_lower"].to_numpy(), sub["ci_upper"].to_numpy() - y],
+                    fmt="o-", color="#2166ac", ecolor="black", capsize=3, lw=1.2, ms=4)
+        ax.set_xticks([1, 2, 3, 4])
+        ax.set_xticklabels(["Q1", "Q2", "Q3", "Q4"], fontsize=8)
+        ax.tick_params(axis="y", labelsize=8)
+        p = sub["p_trend"].iloc[0] if len(sub) else float("nan")
+        ax.set_title(f"{fmt.short(outcome)}\nP for trend {fmt.p_inline(p)[1:]}", fontsize=9)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.margins(x=0.15)
+    fig.supxlabel(f"Quartile of {result.biomarker_label}", fontsize=9)
+    return fig
+
+
+def _wrap_label(text: str) -> str:
+    words = text.split()
+    if len(words) <= 1:
+        return text
+    half = math.ceil(len(words) / 2)
+    return " ".join(words[:half]) + "\n" + " ".join(words[half:])
+
+
+def save_figure(fig, stem: str | Path, *, dpi: int = 200) -> list[Path]:
+    """Write ``stem.png`` and ``stem.svg``; return both paths."""
+    plt = _pyplot()
+    stem = Path(stem)
+    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+    fig.savefig(paths[0], dpi=dpi, metadata={"Software": None})
+    fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return paths
+
+
+def png_bytes(fig, *, dpi: int = 150) -> bytes:
+    """The figure as PNG bytes (for embedding in the HTML report)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()

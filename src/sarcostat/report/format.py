@@ -1,0 +1,163 @@
+"""The one formatting configuration of the package: labels, decimals, P style.
+
+Numbers are computed at full precision everywhere else; this module alone
+turns them into text. A journal with other conventions needs a changed
+:class:`FormatConfig`, nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+#: Display label, short label (Tables 2-3, figures), unit, decimals of the
+#: mean/SD, and the abbreviation it introduces (for table footnotes).
+#: Labels and decimals follow the seed paper's tables.
+VARIABLES: dict[str, dict] = {
+    "sex": {"label": "Sex", "short": "Sex"},
+    "age_yr": {"label": "Age, yr", "short": "Age", "unit": "yr", "decimals": 1},
+    "weight_kg": {"label": "Weight, kg", "short": "Weight", "unit": "kg", "decimals": 1},
+    "height_cm": {"label": "Height, cm", "short": "Height", "unit": "cm", "decimals": 1},
+    "bmi": {"label": "BMI, kg/m\u00b2", "short": "BMI", "unit": "kg/m\u00b2", "decimals": 1,
+            "abbr": ("BMI", "body mass index")},
+    "asm_kg": {"label": "ASM, kg", "short": "ASM", "unit": "kg", "decimals": 1,
+               "abbr": ("ASM", "appendicular skeletal muscle mass")},
+    "smi": {"label": "SMI, kg/m\u00b2", "short": "SMI", "unit": "kg/m\u00b2", "decimals": 1,
+            "abbr": ("SMI", "skeletal muscle index")},
+    "grip_kg": {"label": "Grip strength, kg", "short": "Grip strength", "unit": "kg", "decimals": 1},
+    "gait_speed_m_s": {"label": "Gait speed, m/sec", "short": "Gait speed", "unit": "m/sec",
+                       "decimals": 2},
+    "chair_stand_5x_s": {"label": "Chair stand, sec", "short": "Chair stand", "unit": "sec",
+                         "decimals": 1},
+    "sppb_total": {"label": "SPPB total score (range, 0\u201312)", "short": "SPPB score",
+                   "unit": "points", "decimals": 1,
+                   "abbr": ("SPPB", "short physical performance battery")},
+    "sps": {"label": "SPS (range, 0\u20133)", "short": "SPS", "unit": "points", "decimals": 2,
+            "abbr": ("SPS", "sarcopenia phenotype score")},
+    "calf_circumference_cm": {"label": "Calf circumference, cm", "short": "Calf circumference",
+                              "unit": "cm", "decimals": 1},
+    "tug_s": {"label": "Timed up-and-go, sec", "short": "TUG", "unit": "sec", "decimals": 1},
+    "sarc_f_total": {"label": "SARC-F score (range, 0\u201310)", "short": "SARC-F", "decimals": 1},
+    "sarcopenia": {"label": "Sarcopenia", "short": "Sarcopenia"},
+    "low_muscle_mass": {"label": "Low muscle mass", "short": "Low muscle mass"},
+    "low_strength": {"label": "Weak muscle strength", "short": "Weak muscle strength"},
+    "low_performance": {"label": "Poor physical performance", "short": "Poor physical performance"},
+}
+
+#: Category labels of categorical Table 1 rows.
+LEVELS = {"male": "Men", "female": "Women", True: "Yes", False: "No"}
+
+
+@dataclass(frozen=True)
+class FormatConfig:
+    """Decimals and P-value style of every rendered number.
+
+    Attributes
+    ----------
+    p_decimals : int
+        Decimals of a P value (the seed: 3).
+    p_threshold : float
+        P values below it print as ``<threshold`` (``<0.001``).
+    beta_decimals, or_decimals, pct_decimals, mean_decimals : int
+        Standardized beta (3), odds ratios and their CI (2), percentages (1),
+        and the fallback for means of variables without an entry in VARIABLES.
+    biomarker_decimals : int
+        Biomarker means / LS means (1).
+    pm : str
+        Separator of mean and SD (the seed: "±").
+    minus : str
+        Minus sign (typographic "–" as in the seed tables).
+    """
+
+    p_decimals: int = 3
+    p_threshold: float = 0.001
+    beta_decimals: int = 3
+    or_decimals: int = 2
+    pct_decimals: int = 1
+    mean_decimals: int = 2
+    biomarker_decimals: int = 1
+    pm: str = "\u00b1"
+    minus: str = "\u2013"
+    variables: dict = field(default_factory=lambda: VARIABLES)
+
+    # -- numbers ---------------------------------------------------------------
+    def number(self, value, decimals: int) -> str:
+        """Fixed decimals with the typographic minus; '' for missing."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        text = f"{float(value):.{decimals}f}"
+        if text.startswith("-"):
+            # -0.000 is printed as 0.000, not with a sign.
+            text = text[1:] if float(text) == 0 else self.minus + text[1:]
+        return text
+
+    def p(self, value) -> str:
+        """P value as the seed prints it: 3 decimals, ``<0.001`` below 0.001."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        if value < self.p_threshold:
+            return f"<{self.p_threshold:.{self.p_decimals}f}"
+        text = f"{value:.{self.p_decimals}f}"
+        if value < 1 and text == f"{1:.{self.p_decimals}f}":
+            # Never print a P value that is not 1 as 1.000.
+            text = f">{1 - 10 ** -self.p_decimals:.{self.p_decimals}f}"
+        return text
+
+    def p_inline(self, value) -> str:
+        """P value inside a sentence: ``P<0.001`` or ``P=0.026``."""
+        text = self.p(value)
+        if not text:
+            return "P not estimable"
+        return f"P{text}" if text[0] in "<>" else f"P={text}"
+
+    def decimals_of(self, variable: str) -> int:
+        return self.variables.get(variable, {}).get("decimals", self.mean_decimals)
+
+    def mean_sd(self, mean, sd, variable: str) -> str:
+        d = self.decimals_of(variable)
+        if mean is None or (isinstance(mean, float) and math.isnan(mean)):
+            return "\u2013"
+        return f"{self.number(mean, d)}{self.pm}{self.number(sd, d)}"
+
+    def count_pct(self, count, pct) -> str:
+        return f"{int(count)} ({self.number(pct, self.pct_decimals)})"
+
+    def beta(self, value) -> str:
+        return self.number(value, self.beta_decimals)
+
+    def or_ci(self, odds, lower, upper) -> str:
+        d = self.or_decimals
+        return f"{self.number(odds, d)} ({self.number(lower, d)}\u2013{self.number(upper, d)})"
+
+    # -- labels ----------------------------------------------------------------
+    def label(self, variable: str) -> str:
+        return self.variables.get(variable, {}).get("label", variable)
+
+    def short(self, variable: str) -> str:
+        return self.variables.get(variable, {}).get("short", variable)
+
+    def abbreviations(self, variables) -> list[tuple[str, str]]:
+        """(abbreviation, meaning) pairs introduced by these variables, in order."""
+        out = []
+        for v in variables:
+            ab = self.variables.get(v, {}).get("abbr")
+            if ab and ab not in out:
+                out.append(ab)
+        return out
+
+
+#: The configuration used unless a caller passes another one.
+DEFAULT_FORMAT = FormatConfig()
+
+
+def covariate_phrase(covariates) -> str:
+    """"age, sex, and body mass index" from canonical covariate names."""
+    names = {"age_yr": "age", "sex": "sex", "sex_male": "sex", "bmi": "body mass index"}
+    words = [names.get(c, VARIABLES.get(c, {}).get("short", c)) for c in covariates]
+    if not words:
+        return "nothing"
+    if len(words) == 1:
+        return words[0]
+    if len(words) == 2:
+        return f"{words[0]} and {words[1]}"
+    return ", ".join(words[:-1]) + ", and " + words[-1]

@@ -1,0 +1,137 @@
+"""Prose: the Methods paragraph and the key findings of a study result.
+
+Every choice the analysis made is stated, so the paragraph can be adapted
+for a manuscript: tests per Table 1 row, covariates, reference-grid
+settings, quartile and trend methods, censoring, and complete-case n.
+"""
+
+from __future__ import annotations
+
+from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, covariate_phrase
+
+_DEFINITIONS = {
+    "awgs2019": "the 2019 Asian Working Group for Sarcopenia (AWGS 2019) criteria "
+                "(Chen LK et al. J Am Med Dir Assoc 2020;21:300-307.e2)",
+    "ewgsop2": "the revised European Working Group on Sarcopenia in Older People (EWGSOP2) "
+               "criteria (Cruz-Jentoft AJ et al. Age Ageing 2019;48:16-31)",
+    "fnih2014": "the Foundation for the National Institutes of Health (FNIH 2014) criteria",
+    "ewgsop1": "the European Working Group on Sarcopenia in Older People (EWGSOP 2010) criteria",
+    "awgs2014": "the 2014 Asian Working Group for Sarcopenia (AWGS 2014) criteria",
+    "iwgs2011": "the International Working Group on Sarcopenia (IWGS 2011) criteria",
+    "sdoc2020": "the Sarcopenia Definitions and Outcomes Consortium (SDOC 2020) criteria",
+}
+
+_QUARTILE = {
+    "ntiles": "with SPSS RANK /NTILES(4) (rank-based groups of equal size)",
+    "quantile": "at the sample quartiles",
+}
+_TREND = {
+    "ordinal": "entering the quartile number (1-4) as a continuous term in the adjusted "
+               "linear model",
+    "median": "entering the median biomarker value of each quartile as a continuous term in "
+              "the adjusted linear model",
+    "contrast": "with the linear polynomial contrast of the quartile LS means",
+}
+_CONT_TEST = {
+    "student": "Student's t test",
+    "welch": "Welch's t test",
+    "levene": "the t test chosen by Levene's test (Student's when variances were equal, "
+              "Welch's otherwise)",
+}
+_CAT_TEST = {
+    "auto": "the chi-square test, or Fisher's exact test when an expected count was below 5",
+    "chi2": "the chi-square test",
+    "fisher": "Fisher's exact test",
+}
+
+
+def _n_range(df, column="n") -> str:
+    if df is None or column not in df or df[column].dropna().empty:
+        return "n not available"
+    lo, hi = int(df[column].min()), int(df[column].max())
+    return f"n={lo}" if lo == hi else f"n={lo}\u2013{hi}"
+
+
+def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
+    """A Methods paragraph for ``result`` (a StudyResult)."""
+    plan = result.plan
+    f = result.frames
+    cov = covariate_phrase(plan.model.covariates)
+    bm = result.biomarker_label
+    conf = f"{plan.ancova.confidence:.0%}"
+    t1 = f["table1"]
+    tests_used = ", ".join(
+        f"{fmt.short(v)}: {t}" for v, t in
+        t1.drop_duplicates("variable")[["variable", "test"]].itertuples(index=False)
+    ) if len(t1) else ""
+    weights = ("equal weights over factor levels (as SPSS GLM /EMMEANS)"
+               if plan.ancova.weights == "equal" else "weights proportional to the cell counts")
+    binary = ("at its mean (i.e. the proportion of men), as SPSS does"
+              if plan.ancova.binary_covariates == "proportion"
+              else "as a factor averaged over its levels")
+    parts = [
+        f"Sarcopenia and its components were classified with "
+        f"{_DEFINITIONS.get(plan.assessment.definition, plan.assessment.definition)}; "
+        f"participants whose status could not be determined from the available measurements "
+        f"were left out of the analyses of that status "
+        f"({result.cohort.get('n_indeterminate', 0)} indeterminate for sarcopenia).",
+        f"Data are expressed as mean\u00b1standard deviation for continuous variables and as "
+        f"numbers with percentages for categorical variables. Variables were compared by "
+        f"{_CONT_TEST[plan.table1.continuous_test]} for continuous variables and "
+        f"{_CAT_TEST[plan.table1.categorical_test]} for categorical variables"
+        + (f" (per row: {tests_used})" if tests_used else "") + ".",
+        f"{result.censoring.sentence()}",
+        f"Least-squares (LS) means of {bm} with {conf} confidence intervals (CIs) were "
+        f"estimated by status using analysis of covariance (ANCOVA), unadjusted and adjusted "
+        f"for {cov}; in the reference grid continuous covariates were held at their means, "
+        f"sex was entered {binary}, and means were averaged with {weights}. Differences were "
+        f"tested with the Type III F test ({_n_range(f['fig1'])}).",
+        f"Associations of {bm} with sarcopenia-related parameters were estimated by linear "
+        f"regression, unadjusted and adjusted for {cov}, and reported as standardized "
+        f"regression coefficients (\u03b2 = b\u00b7SD(x)/SD(y) in the analysis sample; "
+        f"{_n_range(f['table2'])}).",
+        f"{bm[0].upper() + bm[1:]} was divided into quartiles "
+        f"{_QUARTILE[plan.trend.quartile_method]}; LS means of each parameter across quartiles "
+        f"were estimated by ANCOVA adjusted for {cov}, and P for trend was obtained by "
+        f"{_TREND[plan.trend.trend]} ({_n_range(f['fig2'])} per model).",
+        f"Odds ratios (ORs) per 1 SD increment of {bm} were estimated by "
+        + ("Firth's penalized " if plan.table3.firth else "")
+        + f"logistic regression, unadjusted and adjusted for {cov}, with Wald {conf} CIs "
+        f"({_n_range(f['table3'])}). Each analysis used the participants with complete data "
+        f"on its variables (listwise deletion). A P value <0.05 was considered significant.",
+        f"Analyses were performed with sarcostat {result.meta.get('version', '')}".rstrip()
+        + " (Python).",
+    ]
+    return " ".join(p for p in parts if p)
+
+
+def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
+    """A few plain-text lines: cohort, group difference, headline ORs."""
+    c = result.cohort
+    lines = [
+        f"{c.get('n')} participants, {c.get('n_group')} ({fmt.number(c.get('pct_group'), 1)}%) "
+        f"with {result.plan.table1.group.replace('_', ' ')}"
+        + (f", {c.get('n_indeterminate')} indeterminate" if c.get("n_indeterminate") else "")
+        + (" [SYNTHETIC demo data]" if result.synthetic else "") + "."
+    ]
+    f1 = result.frames["fig1"]
+    for model in ("unadjusted", "adjusted"):
+        sub = f1[(f1["model"] == model) & (f1["status"] == result.plan.table1.group)]
+        if len(sub) == 2:
+            w = sub[sub["level"] == "with"].iloc[0]
+            wo = sub[sub["level"] == "without"].iloc[0]
+            lines.append(
+                f"{result.biomarker_label} LS mean ({model}): "
+                f"{fmt.number(w['estimate'], fmt.biomarker_decimals)} with vs "
+                f"{fmt.number(wo['estimate'], fmt.biomarker_decimals)} without "
+                f"{result.plan.table1.group.replace('_', ' ')} "
+                f"{result.biomarker_unit}, {fmt.p_inline(w['p_value'])}.")
+    t3 = result.frames["table3"]
+    for rec in t3[t3["model"] == "adjusted"].to_dict("records"):
+        lines.append(
+            f"Adjusted OR per SD for {fmt.short(rec['outcome']).lower()}: "
+            f"{fmt.or_ci(rec['odds_ratio'], rec['or_ci_lower'], rec['or_ci_upper'])}, "
+            f"{fmt.p_inline(rec['p_value'])}.")
+    if result.warnings:
+        lines.append(f"{len(result.warnings)} warning(s); see the report.")
+    return lines

@@ -1,0 +1,144 @@
+"""Tables 1-3 as display tables (text cells), shared by the HTML and DOCX writers.
+
+Each builder reads a :class:`~sarcostat.study.result.StudyResult` and
+returns a :class:`DisplayTable`: a title, a one- or two-row header, body rows
+of strings, and footnotes, laid out like the seed paper's tables.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from sarcostat.report.format import DEFAULT_FORMAT, LEVELS, FormatConfig, covariate_phrase
+
+
+@dataclass
+class DisplayRow:
+    cells: list[str]
+    indent: bool = False
+    #: Row label of the source table (variable / level), used by tests and CSV.
+    key: str = ""
+
+
+@dataclass
+class DisplayTable:
+    """A rendered table: header rows of (text, colspan) cells and body rows."""
+
+    title: str
+    header: list[list[tuple[str, int]]]
+    rows: list[DisplayRow]
+    footnotes: list[str] = field(default_factory=list)
+
+    @property
+    def n_columns(self) -> int:
+        return sum(span for _, span in self.header[-1]) if len(self.header) == 1 else \
+            sum(span for _, span in self.header[0])
+
+
+def _group_names(result) -> tuple[str, str]:
+    group = result.plan.table1.group
+    name = result.meta.get("group_label") or DEFAULT_FORMAT.short(group)
+    return name, f"No {name[0].lower()}{name[1:]}"
+
+
+def _is_nan(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def table1(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
+    """Table 1: baseline characteristics by the plan's group."""
+    df = result.frames["table1"]
+    with_name, without_name = _group_names(result)
+    n_with = result.cohort.get("n_group", "")
+    n_without = result.cohort.get("n_nogroup", "")
+    header = [[("Variable", 1), (f"{with_name}\n(n={n_with})", 1),
+               (f"{without_name}\n(n={n_without})", 1), ("P value", 1)]]
+    rows: list[DisplayRow] = []
+    done = set()
+    for rec in df.to_dict("records"):
+        var = rec["variable"]
+        if rec["kind"] == "categorical":
+            if var not in done:
+                rows.append(DisplayRow([fmt.label(var), "", "", fmt.p(rec["p_value"])], key=var))
+                done.add(var)
+            level = rec["level"]
+            rows.append(DisplayRow(
+                [LEVELS.get(level, str(level)),
+                 fmt.count_pct(rec["count_with"], rec["pct_with"]),
+                 fmt.count_pct(rec["count_without"], rec["pct_without"]), ""],
+                indent=True, key=f"{var}={level}"))
+        else:
+            rows.append(DisplayRow(
+                [fmt.label(var), fmt.mean_sd(rec["mean_with"], rec["sd_with"], var),
+                 fmt.mean_sd(rec["mean_without"], rec["sd_without"], var), fmt.p(rec["p_value"])],
+                key=var))
+    tests = sorted(set(df["test"].dropna()))
+    notes = ["Values are expressed as number (%) or mean\u00b1standard deviation."]
+    if tests:
+        notes.append("P values: " + "; ".join(tests) + ".")
+    abbr = fmt.abbreviations(df["variable"].unique())
+    if abbr:
+        notes.append("; ".join(f"{a}, {m}" for a, m in abbr) + ".")
+    return DisplayTable(
+        title=f"Table 1. Baseline characteristics of the study participants according to "
+              f"{with_name.lower()} status",
+        header=header, rows=rows, footnotes=notes)
+
+
+def table2(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
+    """Table 2: standardized beta of each outcome on the biomarker."""
+    df = result.frames["table2"]
+    header = [[("Variable", 1), ("Unadjusted", 2), ("Adjusted\u1d43", 2)],
+              [("", 1), ("\u03b2", 1), ("P value", 1), ("\u03b2", 1), ("P value", 1)]]
+    rows = []
+    for outcome in dict.fromkeys(df["outcome"]):
+        sub = df[df["outcome"] == outcome].set_index("model")
+        cells = [fmt.short(outcome)]
+        for model in ("unadjusted", "adjusted"):
+            if model in sub.index:
+                cells += [fmt.beta(sub.at[model, "std_beta"]), fmt.p(sub.at[model, "p_value"])]
+            else:
+                cells += ["", ""]
+        rows.append(DisplayRow(cells, key=outcome))
+    abbr = fmt.abbreviations(df["outcome"].unique())
+    notes = ["\u03b2, standardized regression coefficient"
+             + "".join(f"; {a}, {m}" for a, m in abbr) + ".",
+             f"\u1d43Adjusted for {covariate_phrase(result.plan.model.covariates)}."]
+    return DisplayTable(
+        title=f"Table 2. Associations between {result.biomarker_label} levels and "
+              f"sarcopenia-related parameters by linear regression analysis",
+        header=header, rows=rows, footnotes=notes)
+
+
+def table3(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
+    """Table 3: odds ratio per SD of the biomarker."""
+    df = result.frames["table3"]
+    per = f"OR (95% CI) per SD increment in {result.biomarker_label}"
+    header = [[("Variable", 1), ("Unadjusted", 2), ("Adjusted\u1d43", 2)],
+              [("", 1), (per, 1), ("P value", 1), (per, 1), ("P value", 1)]]
+    rows = []
+    for outcome in dict.fromkeys(df["outcome"]):
+        sub = df[df["outcome"] == outcome].set_index("model")
+        cells = [fmt.short(outcome)]
+        for model in ("unadjusted", "adjusted"):
+            if model in sub.index and not _is_nan(sub.at[model, "odds_ratio"]):
+                cells += [fmt.or_ci(sub.at[model, "odds_ratio"], sub.at[model, "or_ci_lower"],
+                                    sub.at[model, "or_ci_upper"]),
+                          fmt.p(sub.at[model, "p_value"])]
+            else:
+                cells += ["not estimable", ""]
+        rows.append(DisplayRow(cells, key=outcome))
+    sd = df["sd"].dropna()
+    sd_text = (f" 1 SD = {fmt.number(sd.iloc[0], 2)} {result.biomarker_unit}."
+               if len(sd) else "")
+    notes = ["OR, odds ratio; CI, confidence interval; SD, standard deviation." + sd_text,
+             f"\u1d43Adjusted for {covariate_phrase(result.plan.model.covariates)}."]
+    return DisplayTable(
+        title=f"Table 3. Logistic regression analysis of the odds of sarcopenia and related "
+              f"parameters according to {result.biomarker_label} levels",
+        header=header, rows=rows, footnotes=notes)
+
+
+def all_tables(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[DisplayTable]:
+    return [table1(result, fmt), table2(result, fmt), table3(result, fmt)]

@@ -1,0 +1,422 @@
+"""The analysis plan: what ``sarcostat analyze`` computes, as data.
+
+A plan is a small TOML file with one table per part of the report. Every
+key has a default; the defaults are the seed study (serum sclerostin and
+sarcopenia in Korean older adults: AWGS 2019, covariates age, sex and BMI,
+Tables 1-3 and Figures 1-2 of the paper). ``sarcostat plan --init plan.toml``
+writes the default plan out with a comment on every key.
+
+Validation happens in two steps, both before any computation:
+
+1. :func:`load_plan` / :meth:`Plan.from_dict` reject unknown tables, unknown
+   keys, wrong types and unknown option values, naming the key and the
+   allowed values (:class:`~sarcostat.exceptions.PlanError`).
+2. :meth:`Plan.check_columns` rejects columns the cohort does not have (or
+   that the assessment step does not derive), listing the available ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sarcostat.exceptions import PlanError
+
+#: How left-censored biomarker values (``<LOD``) are handled.
+CENSORED_OPTIONS = ("lod_sqrt2", "lod_half", "lod", "exclude")
+#: Sarcopenia definitions the assessment layer implements.
+DEFINITION_OPTIONS = ("awgs2019", "ewgsop2", "ewgsop1", "awgs2014", "fnih2014", "sdoc2020", "iwgs2011")
+#: Table 1 test for continuous rows: Student's t (the seed), Welch's t, or
+#: SPSS-style choice by Levene's test.
+CONTINUOUS_TEST_OPTIONS = ("student", "welch", "levene")
+#: Table 1 test for categorical rows: chi-square, switching to Fisher's exact
+#: test when an expected count is below 5 (the seed), or always one of them.
+CATEGORICAL_TEST_OPTIONS = ("auto", "chi2", "fisher")
+#: LS-means averaging over factor levels (emmeans ``weights``).
+WEIGHTS_OPTIONS = ("equal", "proportional", "outer", "cells", "flat")
+#: How a 0/1 covariate enters the reference grid: at its mean (the
+#: proportion, SPSS EMMEANS) or as a factor averaged over its levels.
+BINARY_COVARIATE_OPTIONS = ("proportion", "factor")
+#: Multiplicity adjustment for pairwise LS-mean contrasts (SPSS names).
+ADJUST_OPTIONS = ("lsd", "none", "bonferroni", "sidak")
+#: Quartile cut rule: SPSS RANK /NTILES(4) or sample quantiles.
+QUARTILE_OPTIONS = ("ntiles", "quantile")
+#: P for trend: quartile number as a continuous term, quartile medians as a
+#: continuous term, or the linear polynomial contrast of the ANCOVA.
+TREND_OPTIONS = ("ordinal", "median", "contrast")
+
+#: Columns the assessment step adds to every cohort (so a plan may name them).
+DERIVED_COLUMNS = (
+    "sarcopenia", "low_muscle_mass", "low_strength", "low_performance",
+    "sps", "sppb_total", "sex_male", "bmi", "smi", "biomarker_quartile",
+)
+#: Binary statuses the assessment step derives (valid Fig. 1 / Table 3 entries).
+STATUS_COLUMNS = ("sarcopenia", "low_muscle_mass", "low_strength", "low_performance")
+
+
+def _opt(default, options=None, comment="", kind=None):
+    return field(default=default, metadata={"options": options, "comment": comment, "kind": kind})
+
+
+def _list(default, comment="", options=None):
+    return field(default_factory=lambda: tuple(default),
+                 metadata={"options": options, "comment": comment, "kind": "list"})
+
+
+@dataclass(frozen=True)
+class BiomarkerPlan:
+    """``[biomarker]``: the exposure of every analysis."""
+
+    column: str = _opt("auto", comment=(
+        'Biomarker column. "auto" = the only biomarker column of the cohort '
+        "(the seed study: sclerostin)."))
+    unit: str = _opt("auto", comment='Unit shown in the report. "auto" = the unit read with the data.')
+    label: str = _opt("auto", comment='Name shown in the report, e.g. "Serum sclerostin". "auto" = the column name.')
+    censored: str = _opt("lod_sqrt2", CENSORED_OPTIONS, comment=(
+        "Values below the detection limit: substitute LOD/sqrt(2) (Hornung & Reed 1990), "
+        "LOD/2, LOD, or exclude the participant from analyses of the biomarker."))
+
+
+@dataclass(frozen=True)
+class AssessmentPlan:
+    """``[assessment]``: how participants are classified."""
+
+    definition: str = _opt("awgs2019", DEFINITION_OPTIONS,
+                           comment="Sarcopenia definition (the seed study: AWGS 2019).")
+
+
+@dataclass(frozen=True)
+class ModelPlan:
+    """``[model]``: confounders of every adjusted model."""
+
+    covariates: tuple = _list(("age_yr", "sex", "bmi"), comment=(
+        'Covariates of the adjusted models ("sex" enters as 0/1 male). '
+        "The seed study: age, sex and BMI."))
+
+
+@dataclass(frozen=True)
+class Table1Plan:
+    """``[table1]``: baseline characteristics by group."""
+
+    group: str = _opt("sarcopenia", comment="Binary column that splits the columns of Table 1.")
+    continuous: tuple = _list(
+        ("age_yr", "weight_kg", "height_cm", "bmi", "asm_kg", "smi", "grip_kg",
+         "gait_speed_m_s", "chair_stand_5x_s", "sppb_total", "sps"),
+        comment="Rows shown as mean +/- SD.")
+    categorical: tuple = _list(("sex",), comment="Rows shown as n (%).")
+    continuous_test: str = _opt("student", CONTINUOUS_TEST_OPTIONS, comment=(
+        "Test for continuous rows: Student's t (the seed), Welch's t, or chosen by Levene's test."))
+    categorical_test: str = _opt("auto", CATEGORICAL_TEST_OPTIONS, comment=(
+        "Test for categorical rows: chi-square, or Fisher's exact when an expected count "
+        "is < 5 (auto, the seed)."))
+
+
+@dataclass(frozen=True)
+class Figure1Plan:
+    """``[figure1]``: biomarker LS means by each status."""
+
+    statuses: tuple = _list(STATUS_COLUMNS, comment=(
+        "Binary statuses; one pair of LS means (with / without) per status, "
+        "panel A unadjusted, panel B adjusted."))
+
+
+@dataclass(frozen=True)
+class OutcomesPlan:
+    """``[outcomes]``: the parameters of Table 2 / Figure 2 and Table 3."""
+
+    continuous: tuple = _list(
+        ("asm_kg", "smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s", "sppb_total", "sps"),
+        comment="Table 2 (standardized beta) and Figure 2 (LS means by biomarker quartile).")
+    binary: tuple = _list(STATUS_COLUMNS, comment="Table 3 (odds ratio per SD of the biomarker).")
+
+
+@dataclass(frozen=True)
+class AncovaPlan:
+    """``[ancova]``: least-squares means (Figure 1 and Figure 2)."""
+
+    weights: str = _opt("equal", WEIGHTS_OPTIONS, comment=(
+        "Averaging over factor levels (emmeans weights): equal (SPSS EMMEANS), "
+        "proportional, outer, cells or flat."))
+    binary_covariates: str = _opt("proportion", BINARY_COVARIATE_OPTIONS, comment=(
+        "A 0/1 covariate (sex) at its mean, i.e. the proportion (SPSS), or as a factor."))
+    adjust: str = _opt("lsd", ADJUST_OPTIONS, comment=(
+        "Multiplicity adjustment of pairwise comparisons (SPSS: lsd = none)."))
+    confidence: float = _opt(0.95, comment="Confidence level of every interval.", kind="level")
+
+
+@dataclass(frozen=True)
+class TrendPlan:
+    """``[trend]``: quartiles of the biomarker (Figure 2)."""
+
+    quartile_method: str = _opt("ntiles", QUARTILE_OPTIONS, comment=(
+        "Quartile cuts: SPSS RANK /NTILES(4) or sample quantiles (pandas.qcut)."))
+    trend: str = _opt("ordinal", TREND_OPTIONS, comment=(
+        "P for trend: quartile number as a continuous term (ordinal), quartile "
+        "medians as a continuous term, or the linear polynomial contrast."))
+
+
+@dataclass(frozen=True)
+class Table3Plan:
+    """``[table3]``: logistic regression options."""
+
+    firth: bool = _opt(False, comment=(
+        "Firth's penalized likelihood (for few events or separation); "
+        "the seed used ordinary maximum likelihood."), kind="bool")
+
+
+_SECTIONS = (
+    ("biomarker", BiomarkerPlan),
+    ("assessment", AssessmentPlan),
+    ("model", ModelPlan),
+    ("table1", Table1Plan),
+    ("figure1", Figure1Plan),
+    ("outcomes", OutcomesPlan),
+    ("ancova", AncovaPlan),
+    ("trend", TrendPlan),
+    ("table3", Table3Plan),
+)
+
+_SECTION_COMMENTS = {
+    "biomarker": "The exposure: one biomarker column of the cohort.",
+    "assessment": "Classification of every participant.",
+    "model": "Adjusted models (Figures 1-2, Tables 2-3).",
+    "table1": "Table 1: baseline characteristics by group.",
+    "figure1": "Figure 1: biomarker by sarcopenia status and its components.",
+    "outcomes": "Table 2 / Figure 2 (continuous) and Table 3 (binary) outcomes.",
+    "ancova": "Least-squares means (ANCOVA), as SPSS GLM /EMMEANS.",
+    "trend": "Figure 2: biomarker quartiles and P for trend.",
+    "table3": "Table 3: logistic regression, odds ratio per SD of the biomarker.",
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A complete, validated analysis plan.
+
+    Build it with :func:`load_plan` (a TOML file), :meth:`Plan.from_dict` or
+    ``Plan()`` for the default (the seed study); change one value with
+    :meth:`replace`. Every section is a frozen dataclass.
+
+    Examples
+    --------
+    >>> plan = Plan()
+    >>> plan.model.covariates
+    ('age_yr', 'sex', 'bmi')
+    >>> plan.replace(biomarker={"column": "irisin"}).biomarker.column
+    'irisin'
+    """
+
+    biomarker: BiomarkerPlan = field(default_factory=BiomarkerPlan)
+    assessment: AssessmentPlan = field(default_factory=AssessmentPlan)
+    model: ModelPlan = field(default_factory=ModelPlan)
+    table1: Table1Plan = field(default_factory=Table1Plan)
+    figure1: Figure1Plan = field(default_factory=Figure1Plan)
+    outcomes: OutcomesPlan = field(default_factory=OutcomesPlan)
+    ancova: AncovaPlan = field(default_factory=AncovaPlan)
+    trend: TrendPlan = field(default_factory=TrendPlan)
+    table3: Table3Plan = field(default_factory=Table3Plan)
+    #: Where the plan came from (a path, or "default"); not part of the TOML.
+    source: str = field(default="default", compare=False)
+
+    # -- construction -------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "plan") -> Plan:
+        """Build a plan from nested mappings (parsed TOML), validating every key.
+
+        Raises
+        ------
+        PlanError
+            Unknown table or key (the message lists the allowed ones), a
+            value of the wrong type, or an option not among the allowed values.
+        """
+        if not isinstance(data, Mapping):
+            raise PlanError(f"{source}: a plan must be a table of tables, got {type(data).__name__}.")
+        allowed = [name for name, _ in _SECTIONS]
+        unknown = [k for k in data if k not in allowed]
+        if unknown:
+            raise PlanError(
+                f"{source}: unknown table [{unknown[0]}]; allowed tables: "
+                + ", ".join(f"[{a}]" for a in allowed) + ".")
+        sections = {}
+        for name, klass in _SECTIONS:
+            raw = data.get(name, {})
+            if not isinstance(raw, Mapping):
+                raise PlanError(f"{source}: [{name}] must be a table of keys, got {raw!r}.")
+            sections[name] = _build_section(klass, name, raw, source)
+        return cls(**sections, source=source)
+
+    def replace(self, **changes: Mapping[str, Any]) -> Plan:
+        """Return a copy with some keys changed, validated like a file.
+
+        ``plan.replace(biomarker={"column": "irisin"}, trend={"trend": "median"})``
+        """
+        data = self.to_dict()
+        for section, keys in changes.items():
+            if not isinstance(keys, Mapping):
+                raise PlanError(f"Plan.replace: {section}= must be a dict of keys, got {keys!r}.")
+            data.setdefault(section, {})
+            data[section] = {**data[section], **keys}
+        return Plan.from_dict(data, source=self.source)
+
+    # -- export -------------------------------------------------------------
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Nested plain dict (lists for list keys), as in the TOML file."""
+        out = {}
+        for name, _ in _SECTIONS:
+            sec = getattr(self, name)
+            out[name] = {f.name: (list(v) if isinstance(v := getattr(sec, f.name), tuple) else v)
+                         for f in dataclasses.fields(sec)}
+        return out
+
+    def to_toml(self) -> str:
+        """The plan as commented TOML text (round-trips through :func:`load_plan`)."""
+        lines = [
+            "# sarcostat analysis plan",
+            "# Every key is optional; a missing key takes the default shown here.",
+            "# The defaults reproduce the seed study (serum sclerostin and sarcopenia,",
+            "# AWGS 2019, adjusted for age, sex and BMI). Column names are the",
+            "# canonical names of the cohort table (see `sarcostat validate`).",
+            "",
+        ]
+        for name, _ in _SECTIONS:
+            sec = getattr(self, name)
+            lines.append(f"# {_SECTION_COMMENTS[name]}")
+            lines.append(f"[{name}]")
+            for f in dataclasses.fields(sec):
+                comment = f.metadata.get("comment", "")
+                options = f.metadata.get("options")
+                if options and f.metadata.get("kind") != "list":
+                    comment += " One of: " + ", ".join(options) + "."
+                for chunk in _wrap(comment, 76):
+                    lines.append(f"# {chunk}")
+                lines.append(f"{f.name} = {_toml_value(getattr(sec, f.name))}")
+            lines.append("")
+        return "\n".join(lines)
+
+    # -- checks against a cohort ---------------------------------------------
+    def check_columns(self, columns: Sequence[str], *, biomarker: str) -> None:
+        """Raise PlanError if the plan names a column the cohort cannot supply.
+
+        Parameters
+        ----------
+        columns : sequence of str
+            Columns of the cohort table after assessment (derived columns included).
+        biomarker : str
+            The resolved biomarker column.
+        """
+        available = set(columns)
+        wanted: list[tuple[str, str]] = [("biomarker.column", biomarker)]
+        for cov in self.model.covariates:
+            wanted.append(("model.covariates", "sex" if cov == "sex" else cov))
+        wanted.append(("table1.group", self.table1.group))
+        wanted += [("table1.continuous", c) for c in self.table1.continuous]
+        wanted += [("table1.categorical", c) for c in self.table1.categorical]
+        wanted += [("figure1.statuses", c) for c in self.figure1.statuses]
+        wanted += [("outcomes.continuous", c) for c in self.outcomes.continuous]
+        wanted += [("outcomes.binary", c) for c in self.outcomes.binary]
+        for key, col in wanted:
+            if col not in available:
+                shown = ", ".join(sorted(available))
+                raise PlanError(
+                    f"{self.source}: {key} names column {col!r}, which the cohort does not have "
+                    f"and the assessment does not derive. Available columns: {shown}.")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, (tuple, list)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    s = str(v).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{s}"'
+
+
+def _build_section(klass, name: str, raw: Mapping[str, Any], source: str):
+    fields = {f.name: f for f in dataclasses.fields(klass)}
+    values = {}
+    for key, value in raw.items():
+        if key not in fields:
+            raise PlanError(
+                f"{source}: unknown key {key!r} in [{name}]; allowed keys: "
+                + ", ".join(fields) + ".")
+        f = fields[key]
+        values[key] = _check_value(value, f, f"{name}.{key}", source)
+    return klass(**values)
+
+
+def _check_value(value: Any, f: dataclasses.Field, where: str, source: str):
+    kind = f.metadata.get("kind")
+    options = f.metadata.get("options")
+    if kind == "list":
+        if not isinstance(value, (list, tuple)) or not all(isinstance(x, str) for x in value):
+            raise PlanError(f"{source}: {where} must be a list of column names, got {value!r}.")
+        if len(set(value)) != len(value):
+            raise PlanError(f"{source}: {where} lists a column twice: {value!r}.")
+        if options:
+            for x in value:
+                if x not in options:
+                    raise PlanError(
+                        f"{source}: {where} contains {x!r}; allowed values: {', '.join(options)}.")
+        return tuple(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise PlanError(f"{source}: {where} must be true or false, got {value!r}.")
+        return value
+    if kind == "level":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value < 1) \
+                or not math.isfinite(value):
+            raise PlanError(
+                f"{source}: {where} must be a number between 0 and 1 (e.g. 0.95), got {value!r}.")
+        return float(value)
+    if not isinstance(value, str):
+        raise PlanError(f"{source}: {where} must be a string, got {value!r}.")
+    if options and value not in options:
+        raise PlanError(
+            f"{source}: {where} = {value!r} is not an allowed value; allowed values: "
+            + ", ".join(options) + ".")
+    if not value.strip():
+        raise PlanError(f"{source}: {where} must not be empty.")
+    return value
+
+
+def load_plan(path: str | Path | None = None) -> Plan:
+    """Read and validate a plan file; ``None`` gives the default plan.
+
+    Raises
+    ------
+    PlanError
+        The file is missing, is not valid TOML, or has an unknown table, key
+        or value (the message names the file and the key).
+    """
+    if path is None:
+        return Plan()
+    import tomllib
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanError(f"{p}: plan file not found.") from None
+    except OSError as exc:
+        raise PlanError(f"{p}: cannot read the plan file ({exc.strerror}).") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"{p}: not a valid TOML file: {exc}.") from None
+    return Plan.from_dict(data, source=str(p))
+
+
+#: The default plan (the seed study) as commented TOML.
+DEFAULT_PLAN_TOML = Plan().to_toml()

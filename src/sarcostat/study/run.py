@@ -1,0 +1,272 @@
+"""Run a whole study: read -> validate -> assess -> every analysis.
+
+:func:`analyze` is the engine behind ``sarcostat analyze`` and the Python
+API ``sarcostat.analyze``. It calls the io, assess and stats layers only;
+it formats nothing (that is :mod:`sarcostat.report`).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sarcostat import __version__
+from sarcostat.exceptions import PlanError, SarcostatWarning
+from sarcostat.study.censor import substitute_censored
+from sarcostat.study.plan import DERIVED_COLUMNS, STATUS_COLUMNS, Plan, load_plan
+from sarcostat.study.result import StudyResult
+
+MODELS = ("unadjusted", "adjusted")
+
+
+class _Log:
+    """Collects warnings from every analysis, once each, with their context."""
+
+    def __init__(self):
+        self.items: list[str] = []
+
+    def add(self, text: str) -> None:
+        if text not in self.items:
+            self.items.append(text)
+
+    def run(self, where: str, fn, *args, **kwargs):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SarcostatWarning)
+            out = fn(*args, **kwargs)
+        for w in caught:
+            if issubclass(w.category, SarcostatWarning):
+                self.add(f"{where}: {w.message}")
+            else:  # not ours: let it through unchanged
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return out
+
+
+def _as_plan(plan) -> Plan:
+    if plan is None:
+        return Plan()
+    if isinstance(plan, Plan):
+        return plan
+    if isinstance(plan, (str, Path)):
+        return load_plan(plan)
+    if isinstance(plan, Mapping):
+        return Plan.from_dict(plan, source="plan (dict)")
+    raise PlanError(f"plan must be None, a Plan, a path or a dict; got {type(plan).__name__}.")
+
+
+def _load(cohort_or_path, mapping):
+    """(data, units, biomarkers, source, cohort) from a path, Cohort or DataFrame."""
+    if isinstance(cohort_or_path, (str, Path)):
+        from sarcostat.io import read_cohort
+
+        cohort = read_cohort(cohort_or_path, mapping=mapping)
+        cohort.raise_for_errors()
+        return cohort.data, dict(cohort.units), list(cohort.biomarkers), str(cohort_or_path), cohort
+    if isinstance(cohort_or_path, pd.DataFrame):
+        return cohort_or_path, {}, [], None, None
+    if hasattr(cohort_or_path, "data") and hasattr(cohort_or_path, "raise_for_errors"):
+        cohort = cohort_or_path
+        cohort.raise_for_errors()
+        src = getattr(cohort, "source", None)
+        return (cohort.data, dict(cohort.units), list(cohort.biomarkers),
+                None if src is None else str(src), cohort)
+    raise PlanError(
+        f"analyze: expected a file path, a Cohort or a pandas DataFrame; "
+        f"got {type(cohort_or_path).__name__}.")
+
+
+def _resolve_biomarker(plan: Plan, data: pd.DataFrame, biomarkers: list[str]) -> str:
+    col = plan.biomarker.column
+    if col != "auto":
+        if col not in data.columns:
+            listed = ", ".join(biomarkers) or "none detected"
+            raise PlanError(
+                f"{plan.source}: biomarker.column names {col!r}, which the cohort does not have; "
+                f"biomarker columns of the cohort: {listed}.")
+        return col
+    if len(biomarkers) == 1:
+        return biomarkers[0]
+    if not biomarkers:
+        raise PlanError(
+            "No biomarker column: the cohort has none that sarcostat recognizes as a biomarker. "
+            "Name it with --biomarker COL or [biomarker] column in the plan.")
+    raise PlanError(
+        f"The cohort has several biomarker columns ({', '.join(biomarkers)}); choose one with "
+        f"--biomarker COL or [biomarker] column in the plan.")
+
+
+def _model_covariates(plan: Plan) -> list[str]:
+    # Models need numbers: sex enters as 0/1 male, like SPSS with a dummy.
+    return ["sex_male" if c == "sex" else c for c in plan.model.covariates]
+
+
+def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, dict]:
+    """Add statuses, SPPB, SPS, sex_male, BMI and SMI where derivable."""
+    from sarcostat.assess import classify
+
+    out = data.copy()
+    if "sex" in out.columns:
+        sex = out["sex"].astype("string").str.lower()
+        out["sex_male"] = np.where(sex.isna(), np.nan, (sex == "male").astype(float))
+    if "bmi" not in out.columns and {"weight_kg", "height_cm"} <= set(out.columns):
+        out["bmi"] = out["weight_kg"] / (out["height_cm"] / 100) ** 2
+    if "smi" not in out.columns and {"asm_kg", "height_cm"} <= set(out.columns):
+        out["smi"] = out["asm_kg"] / (out["height_cm"] / 100) ** 2
+    sppb_cols = {"side_by_side_s", "semi_tandem_s", "tandem_s"}
+    if sppb_cols & set(out.columns):
+        from sarcostat.assess.sppb import score_sppb
+
+        scored = log.run("SPPB", score_sppb, out)
+        out["sppb_total"] = pd.to_numeric(scored["sppb_total"], errors="coerce").astype(float)
+    cls = log.run("Classification", classify, out, definition=plan.assessment.definition)
+    for col in STATUS_COLUMNS:
+        if col in cls.columns:
+            out[col] = cls[col].astype("boolean")
+    from sarcostat.assess.sps import sarcopenia_phenotype_score
+
+    sps = log.run("SPS", sarcopenia_phenotype_score, out)
+    out["sps"] = pd.to_numeric(pd.Series(sps, index=out.index), errors="coerce").astype(float)
+    counts = {col: int(out[col].isna().sum()) for col in STATUS_COLUMNS if col in out.columns}
+    return out, counts
+
+
+def _as01(series: pd.Series) -> pd.Series:
+    """Nullable boolean status -> float 0/1 with NaN (what the models take)."""
+    return series.astype("boolean").astype("Float64").astype(float)
+
+
+def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=None,
+            synthetic: bool | None = None,
+            progress: Callable[[str], None] | None = None) -> StudyResult:
+    """Run the analysis plan on a cohort: Tables 1-3 and Figures 1-2.
+
+    Parameters
+    ----------
+    cohort_or_path : str, path, Cohort or pandas.DataFrame
+        A cohort file (read with :func:`sarcostat.io.read_cohort`), a Cohort
+        already read, or a DataFrame with canonical columns.
+    plan : Plan, path, dict or None, default None
+        The analysis plan; None is the built-in default (the seed study).
+    biomarker : str, optional
+        Biomarker column; overrides the plan's ``[biomarker] column``.
+    mapping : dict or path, optional
+        Column mapping passed to ``read_cohort`` when reading a path.
+    synthetic : bool, optional
+        Mark the result as synthetic data (the report says so plainly).
+        Default: True when the input is the bundled demo cohort.
+    progress : callable, optional
+        Called with one short message per step.
+
+    Returns
+    -------
+    StudyResult
+        ``.table1``, ``.fig1``, ``.table2``, ``.fig2``, ``.table3``
+        DataFrames, ``.warnings``, ``.methods_text()``, ``.to_html()``,
+        ``.to_docx(path)``, ``.write(outdir)``.
+
+    Raises
+    ------
+    PlanError
+        Invalid plan, or a column the cohort lacks (before any computation).
+    DataError
+        The cohort file has errors (all of them are listed).
+
+    Examples
+    --------
+    >>> import sarcostat
+    >>> from sarcostat.datasets import demo_cohort_path
+    >>> res = sarcostat.analyze(demo_cohort_path())           # doctest: +SKIP
+    >>> res.table3[["outcome", "model", "odds_ratio", "p_value"]]  # doctest: +SKIP
+    """
+    say = progress or (lambda msg: None)
+    plan = _as_plan(plan)
+    if biomarker is not None:
+        plan = plan.replace(biomarker={"column": biomarker})
+    say("read and validate the cohort")
+    data, units, biomarkers, source, cohort = _load(cohort_or_path, mapping)
+    bm = _resolve_biomarker(plan, data, biomarkers)
+    plan.check_columns(list(data.columns) + list(DERIVED_COLUMNS), biomarker=bm)
+    if synthetic is None:
+        synthetic = _is_demo(source, cohort)
+
+    log = _Log()
+    say(f"assess ({plan.assessment.definition}: sarcopenia and its components, SPPB, SPS)")
+    data, indeterminate = _assess(data, plan, log)
+    for status, k in indeterminate.items():
+        if k and (status in plan.figure1.statuses or status in plan.outcomes.binary
+                  or status == plan.table1.group):
+            log.add(f"Classification: {k} participant(s) indeterminate for {status.replace('_', ' ')} "
+                    f"(a needed measurement is missing); left out of analyses of that status.")
+    data, censoring = substitute_censored(data, bm, method=plan.biomarker.censored)
+    if censoring.n_censored:
+        log.add(f"Censored biomarker: {censoring.sentence()}")
+    n_bm_missing = int(data[bm].isna().sum())
+    if n_bm_missing:
+        log.add(f"{n_bm_missing} participant(s) without a {bm} value are left out of every "
+                f"analysis of the biomarker.")
+    for col in set(plan.figure1.statuses) | set(plan.outcomes.binary) | {plan.table1.group}:
+        if col in data.columns and str(data[col].dtype) == "boolean":
+            data[col] = _as01(data[col])
+
+    covs = _model_covariates(plan)
+    analyses: dict[str, Any] = {}
+    frames: dict[str, pd.DataFrame] = {}
+    from sarcostat.study import steps
+
+    say("Table 1 (baseline characteristics)")
+    frames["table1"] = steps.table1(data, plan, analyses, log)
+    say("Figure 1 (biomarker LS means by status)")
+    frames["fig1"] = steps.figure1(data, plan, bm, covs, analyses, log)
+    say("Table 2 (standardized beta)")
+    frames["table2"] = steps.table2(data, plan, bm, covs, analyses, log)
+    say("Figure 2 (quartiles, P for trend)")
+    frames["fig2"] = steps.figure2(data, plan, bm, covs, analyses, log)
+    say("Table 3 (odds ratio per SD)")
+    frames["table3"] = steps.table3(data, plan, bm, covs, analyses, log)
+
+    group = data[plan.table1.group]
+    sex = data["sex"].astype("string").str.lower() if "sex" in data else pd.Series(dtype="string")
+    n = len(data)
+    n_group = int((group == 1).sum())
+    n_nogroup = int((group == 0).sum())
+    cohort_summary = {
+        "n": n,
+        "n_male": int((sex == "male").sum()),
+        "pct_male": 100.0 * float((sex == "male").sum()) / n if n else math.nan,
+        "age_mean": float(data["age_yr"].mean()) if "age_yr" in data else math.nan,
+        "age_sd": float(data["age_yr"].std()) if "age_yr" in data else math.nan,
+        "group": plan.table1.group,
+        "n_group": n_group,
+        "n_nogroup": n_nogroup,
+        "pct_group": 100.0 * n_group / (n_group + n_nogroup) if n_group + n_nogroup else math.nan,
+        "n_indeterminate": int(group.isna().sum()),
+        "definition": plan.assessment.definition,
+        "n_biomarker": int(data[bm].notna().sum()),
+    }
+    label = plan.biomarker.label if plan.biomarker.label != "auto" else bm.replace("_", " ")
+    unit = plan.biomarker.unit if plan.biomarker.unit != "auto" else units.get(bm, "")
+    return StudyResult(
+        plan=plan, biomarker=bm, biomarker_label=label, biomarker_unit=unit,
+        frames=frames, analyses=analyses, cohort=cohort_summary, censoring=censoring,
+        warnings=tuple(log.items), source=source, synthetic=bool(synthetic),
+        meta={"version": __version__, "covariates_model": covs},
+    )
+
+
+def _is_demo(source, cohort) -> bool:
+    if cohort is not None and getattr(cohort, "protocol", None):
+        if cohort.protocol.get("synthetic"):
+            return True
+    if source is None:
+        return False
+    try:
+        from sarcostat.datasets import demo_cohort_path
+
+        return Path(source).resolve() == Path(demo_cohort_path()).resolve()
+    except (ImportError, AttributeError, OSError):
+        return False

@@ -1,0 +1,173 @@
+"""One function per report part: call the stats layer, return a tidy frame.
+
+Each step keeps every stats result object in ``analyses`` (keyed
+``"<part>/<row>/<model>"``) and turns it into the rows of the part's
+DataFrame (columns documented on :class:`~sarcostat.study.result.StudyResult`).
+A model that cannot be fitted (:class:`~sarcostat.exceptions.ModelError`)
+gives a row of NaN and a warning instead of stopping the whole report.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from sarcostat.exceptions import ModelError
+
+MODELS = ("unadjusted", "adjusted")
+NAN = math.nan
+
+
+def _covs(model: str, covs):
+    return list(covs) if model == "adjusted" else []
+
+
+# -- Table 1 ------------------------------------------------------------------------
+def table1(data, plan, analyses, log) -> pd.DataFrame:
+    from sarcostat.stats.compare import table1 as stats_table1
+
+    group = plan.table1.group
+    sample = data[data[group].notna()].copy()
+    sample[group] = sample[group].astype(int)
+    res = log.run("Table 1", stats_table1, sample, group=group,
+                  continuous=list(plan.table1.continuous),
+                  categorical=list(plan.table1.categorical),
+                  **_table1_options(plan))
+    analyses["table1"] = res
+    return _table1_frame(res, plan)
+
+
+def _table1_options(plan) -> dict:
+    return {"continuous_test": plan.table1.continuous_test,
+            "categorical_test": plan.table1.categorical_test}
+
+
+def _table1_frame(res, plan) -> pd.DataFrame:
+    raise NotImplementedError  # replaced when stats.compare.table1 lands
+
+
+# -- Figure 1 -----------------------------------------------------------------------
+def figure1(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
+    from sarcostat.stats.ancova import ls_means
+
+    rows = []
+    for status in plan.figure1.statuses:
+        # One call fits the adjusted model and, on its own complete cases,
+        # the unadjusted one (two separate SPSS UNIANOVA runs).
+        try:
+            res = log.run(f"Figure 1, {status}", ls_means, data, dv=bm, between=status,
+                          covariates=list(covs), weights=plan.ancova.weights,
+                          binary_covariates=plan.ancova.binary_covariates,
+                          adjust=plan.ancova.adjust, confidence=plan.ancova.confidence,
+                          unadjusted="own")
+        except ModelError as exc:
+            log.add(f"Figure 1, {status}: not estimable: {exc}")
+            continue
+        fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
+        for model in MODELS:
+            r = fits[model]
+            analyses[f"fig1/{status}/{model}"] = r
+            sample = data.loc[r.fit.data.index]
+            raw = sample.groupby(status)[bm].agg(["mean", "std"])
+            # "with" (1) first, as in the paper's figure.
+            for m in sorted(r.means.to_dict("records"), key=lambda m: -float(m["level"])):
+                code = float(m["level"])
+                rows.append({"status": status, "level": "with" if code == 1 else "without",
+                             "model": model, "estimate": float(m["estimate"]),
+                             "se": float(m["se"]), "ci_lower": float(m["ci_lower"]),
+                             "ci_upper": float(m["ci_upper"]), "n": int(m["n"]),
+                             "mean": float(raw.at[code, "mean"]), "sd": float(raw.at[code, "std"]),
+                             "p_value": float(r.p_value)})
+    return pd.DataFrame(rows, columns=["status", "level", "model", "estimate", "se", "ci_lower",
+                                       "ci_upper", "n", "mean", "sd", "p_value"])
+
+
+# -- Table 2 ------------------------------------------------------------------------
+def table2(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
+    from sarcostat.stats.regression import linear_regression
+
+    rows = []
+    for outcome in plan.outcomes.continuous:
+        for model in MODELS:
+            try:
+                res = log.run(f"Table 2, {outcome} ({model})", linear_regression, data,
+                              outcome=outcome, predictor=bm, covariates=_covs(model, covs),
+                              confidence=plan.ancova.confidence)
+            except ModelError as exc:
+                log.add(f"Table 2, {outcome} ({model}): not estimable: {exc}")
+                rows.append({"outcome": outcome, "model": model, "n": 0})
+                continue
+            analyses[f"table2/{outcome}/{model}"] = res
+            r = res.predictor_row()
+            rows.append({"outcome": outcome, "model": model,
+                         "estimate": float(r["estimate"]), "se": float(r["se"]),
+                         "std_beta": float(r["std_beta"]), "statistic": float(r["statistic"]),
+                         "df": float(r["df"]), "p_value": float(r["p_value"]),
+                         "ci_lower": float(r["ci_lower"]), "ci_upper": float(r["ci_upper"]),
+                         "n": int(res.n)})
+    return pd.DataFrame(rows, columns=["outcome", "model", "estimate", "se", "std_beta",
+                                       "statistic", "df", "p_value", "ci_lower", "ci_upper", "n"])
+
+
+# -- Figure 2 -----------------------------------------------------------------------
+def figure2(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
+    from sarcostat.stats.trend import quartile_trend, quartiles
+
+    data = data.copy()
+    # Quartiles are formed once, over everyone with a biomarker value, so
+    # every panel uses the same cut-points (as the paper's Fig. 2).
+    data["biomarker_quartile"] = quartiles(data[bm], method=plan.trend.quartile_method)
+    rng = data.groupby("biomarker_quartile")[bm].agg(["min", "max"])
+    rows = []
+    for outcome in plan.outcomes.continuous:
+        for model in MODELS:
+            try:
+                res = log.run(f"Figure 2, {outcome} ({model})", quartile_trend, data,
+                              outcome=outcome, biomarker=bm, covariates=_covs(model, covs),
+                              method=plan.trend.quartile_method, trend=plan.trend.trend,
+                              groups="biomarker_quartile")
+            except ModelError as exc:
+                log.add(f"Figure 2, {outcome} ({model}): not estimable: {exc}")
+                continue
+            analyses[f"fig2/{outcome}/{model}"] = res
+            for m in res.means.to_dict("records"):
+                q = int(m["quartile"])
+                rows.append({"outcome": outcome, "model": model, "quartile": q,
+                             "estimate": float(m["estimate"]), "se": float(m["se"]),
+                             "ci_lower": float(m["ci_lower"]), "ci_upper": float(m["ci_upper"]),
+                             "n": int(m["n"]),
+                             "biomarker_min": float(rng.at[q, "min"]),
+                             "biomarker_max": float(rng.at[q, "max"]),
+                             "p_trend": float(res.p_trend), "p_overall": float(res.p_overall)})
+    return pd.DataFrame(rows, columns=["outcome", "model", "quartile", "estimate", "se",
+                                       "ci_lower", "ci_upper", "n", "biomarker_min",
+                                       "biomarker_max", "p_trend", "p_overall"])
+
+
+# -- Table 3 ------------------------------------------------------------------------
+def table3(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
+    from sarcostat.stats.logistic import or_per_sd
+
+    rows = []
+    for outcome in plan.outcomes.binary:
+        for model in MODELS:
+            try:
+                res = log.run(f"Table 3, {outcome} ({model})", or_per_sd, data, outcome=outcome,
+                              predictor=bm, covariates=_covs(model, covs),
+                              firth=plan.table3.firth, confidence=plan.ancova.confidence)
+            except ModelError as exc:
+                log.add(f"Table 3, {outcome} ({model}): not estimable: {exc}")
+                rows.append({"outcome": outcome, "model": model, "n": 0, "events": 0})
+                continue
+            analyses[f"table3/{outcome}/{model}"] = res
+            rows.append({"outcome": outcome, "model": model,
+                         "odds_ratio": res.odds_ratio, "or_ci_lower": res.or_ci_lower,
+                         "or_ci_upper": res.or_ci_upper, "p_value": res.p_value,
+                         "estimate": res.coef, "se": res.se, "n": int(res.n),
+                         "events": int(res.events), "epv": float(res.epv),
+                         "sd": float(res.sd_predictor)})
+    return pd.DataFrame(rows, columns=["outcome", "model", "odds_ratio", "or_ci_lower",
+                                       "or_ci_upper", "p_value", "estimate", "se", "n",
+                                       "events", "epv", "sd"])
+
