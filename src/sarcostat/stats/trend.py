@@ -1,0 +1,497 @@
+"""Biomarker quartiles: grouping, adjusted LS means per quartile, P for trend.
+
+Quartiles are formed once, over every participant with a biomarker value,
+before any model is fitted (as SPSS ``RANK`` does when its new variable is
+then used in ``UNIANOVA``); each outcome model then uses its own complete
+cases. The LS means, Type III test and pairwise comparisons come from
+:mod:`sarcostat.stats.ancova`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sarcostat.exceptions import DataError, ModelError, ParameterError, SchemaError, check_option
+from sarcostat.stats._data import require_columns
+from sarcostat.stats._result import StatResult
+from sarcostat.stats.ancova import (
+    _ADJUST,
+    _BINARY,
+    _UNADJUSTED,
+    _WEIGHTS,
+    LinearFit,
+    _as_tuple,
+    _check_confidence,
+    _excluded_note,
+    _fmt,
+    _split_covariates,
+    fit_linear,
+    marginal_means,
+    pairwise,
+    reference_grid,
+    type3_anova,
+)
+
+__all__ = ["QuartileGrouping", "TrendResult", "quartiles", "quartile_trend"]
+
+_METHODS = ("ntiles", "percentile")
+_TRENDS = ("score", "median", "poly")
+
+
+@dataclass(frozen=True, eq=False)
+class QuartileGrouping(StatResult):
+    """Quantile groups of one variable.
+
+    ``table`` has one row per group: ``group`` (1..k), ``label`` (``"Q1"``),
+    ``n``, ``min``, ``max``, ``median``, ``lower_cut``, ``upper_cut`` (group
+    ``j`` holds ``lower_cut < x <= upper_cut``; NaN = unbounded).
+
+    Extra attributes
+    ----------------
+    groups : pandas.Series
+        Int64 group numbers aligned to the input index, ``<NA>`` where the
+        value is missing.
+    cut_points : tuple of float
+        The k-1 boundaries (upper limit of groups 1..k-1).
+    sizes, medians : tuple
+        Per group, over the participants grouped.
+    method : str
+    k : int
+    """
+
+    groups: pd.Series | None = None
+    cut_points: tuple[float, ...] = ()
+    sizes: tuple[int, ...] = ()
+    medians: tuple[float, ...] = ()
+    method: str = "ntiles"
+    k: int = 4
+
+
+def _ntiles(values: np.ndarray, k: int) -> np.ndarray:
+    n = len(values)
+    ranks = stats.rankdata(values, method="average")
+    # Mean ranks are multiples of 1/2, so int(1 + r*k/(n+1)) is computed in
+    # integers as 1 + (2r*k) // (2(n+1)): no rounding at exact boundaries
+    # (e.g. r = 65, k = 4, n = 129 gives exactly 2, hence group 3).
+    two_r = np.rint(2 * ranks).astype(np.int64)
+    return 1 + (two_r * k) // (2 * (n + 1))
+
+
+def _grouping(x: pd.Series, groups: pd.Series, method: str, k: int,
+              cut_points: Sequence[float] | None) -> QuartileGrouping:
+    ok = groups.notna()
+    vals = x[ok].astype(float)
+    g = groups[ok].astype(int)
+    recs, sizes, medians = [], [], []
+    for j in range(1, k + 1):
+        v = vals[g == j]
+        sizes.append(int(len(v)))
+        medians.append(float(v.median()) if len(v) else float("nan"))
+        recs.append({"group": j, "label": f"Q{j}" if k == 4 else f"G{j}", "n": int(len(v)),
+                     "min": float(v.min()) if len(v) else np.nan,
+                     "max": float(v.max()) if len(v) else np.nan,
+                     "median": medians[-1]})
+    if cut_points is None:
+        cut_points = [r["max"] for r in recs[:-1]]
+    cuts = [float(c) for c in cut_points]
+    for j, r in enumerate(recs):
+        r["lower_cut"] = cuts[j - 1] if j > 0 else np.nan
+        r["upper_cut"] = cuts[j] if j < k - 1 else np.nan
+    name = x.name if x.name is not None else "x"
+    if method == "ntiles":
+        how = (f"SPSS RANK /NTILES({k}) with TIES = MEAN: group = int(1 + r*{k}/(n+1)), "
+               "r = mean rank")
+    elif method == "percentile":
+        how = (f"cut at the {', '.join(f'{100 * j / k:g}' for j in range(1, k))}th percentiles "
+               "(SPSS FREQUENCIES HAVERAGE = numpy method 'weibull'), x <= cut in the lower "
+               "group")
+    else:
+        how = "groups given by the caller"
+    note = (f"{name} groups ({how}) over {int(ok.sum())} participants with a value: "
+            f"sizes {'/'.join(map(str, sizes))}; cut points "
+            f"{', '.join(_fmt(c) for c in cuts)}.")
+    return QuartileGrouping(
+        table=pd.DataFrame(recs), notes=(note,),
+        meta={"method": method, "k": k, "n": int(ok.sum()),
+              "n_missing": int((~ok).sum()), "variable": name},
+        groups=groups, cut_points=tuple(cuts), sizes=tuple(sizes),
+        medians=tuple(medians), method=method, k=k)
+
+
+def quartiles(x: pd.Series | Sequence[float], *, method: str = "ntiles", k: int = 4
+              ) -> QuartileGrouping:
+    """Split a variable into k quantile groups (quartiles by default).
+
+    Parameters
+    ----------
+    x : pandas.Series or array-like
+        Numeric values; missing values get no group.
+    method : {"ntiles", "percentile"}, default "ntiles"
+        ``"ntiles"``: SPSS ``RANK /NTILES(k)`` with ``TIES = MEAN`` (the
+        default of RANK): group ``int(1 + r k / (n + 1))`` with ``r`` the mean
+        rank, so ties share a group (n = 129 gives 32/32/33/32).
+        ``"percentile"``: cut points at the j/k percentiles, SPSS
+        ``FREQUENCIES /PERCENTILES`` (HAVERAGE, ``numpy.percentile(...,
+        method="weibull")``, R ``quantile(type = 6)``); a value equal to a cut
+        point goes to the lower group (SPSS Visual Binning "upper endpoints
+        included", ``RECODE LO THRU cut``).
+    k : int, default 4
+        Number of groups (>= 2).
+
+    Returns
+    -------
+    QuartileGrouping
+        ``groups`` (Int64 Series aligned to ``x``), ``cut_points``, ``sizes``,
+        ``medians`` and a per-group ``table`` (``group``, ``label``, ``n``,
+        ``min``, ``max``, ``median``, ``lower_cut``, ``upper_cut``).
+
+    Raises
+    ------
+    SchemaError
+        ``x`` is not numeric.
+    ParameterError
+        Unknown method or bad ``k``.
+    DataError
+        Fewer non-missing values than groups.
+
+    See Also
+    --------
+    quartile_trend
+
+    Notes
+    -----
+    With ``w`` non-missing values, NTILES gives group
+    :math:`\\lfloor 1 + r k/(w+1) \\rfloor` (IBM SPSS Statistics Command Syntax
+    Reference, RANK: NTILES(k)). SPSS syntax::
+
+        RANK VARIABLES = sclerostin (A) /NTILES(4) INTO q_scl /TIES = MEAN.
+
+    R: ``floor(1 + rank(x, ties.method = "average") * 4 / (sum(!is.na(x)) + 1))``.
+    ``dplyr::ntile`` and SQL ``NTILE`` differ (they split ties).
+
+    Examples
+    --------
+    >>> q = quartiles(pd.Series(range(1, 130), dtype=float))
+    >>> q.sizes
+    (32, 32, 33, 32)
+    >>> quartiles(pd.Series([1., 2, 2, 3, 4, 5, None, 6, 7])).groups.tolist()
+    [1, 2, 2, 2, 3, 3, <NA>, 4, 4]
+    """
+    function = "quartiles"
+    check_option(method, _METHODS, parameter="method", function=function)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
+        raise ParameterError(f"The 'k' parameter of {function} must be an int >= 2. "
+                             f"Got {k!r} instead.")
+    k = int(k)
+    series = x if isinstance(x, pd.Series) else pd.Series(np.asarray(x))
+    if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
+        raise SchemaError(f"{function}: {series.name or 'x'!r} must be numeric; got dtype "
+                          f"{series.dtype}.")
+    values = series.astype(float)
+    ok = values.notna()
+    vals = values[ok].to_numpy()
+    if len(vals) < k:
+        raise DataError(f"{function}: {len(vals)} non-missing value(s) of "
+                        f"{series.name or 'x'!r}; {k} groups need at least {k}.")
+    if method == "ntiles":
+        g = _ntiles(vals, k)
+        cuts = None
+    else:
+        cuts = np.percentile(vals, [100 * j / k for j in range(1, k)], method="weibull")
+        g = 1 + np.searchsorted(cuts, vals, side="left")
+    groups = pd.Series(pd.NA, index=series.index, dtype="Int64", name=series.name)
+    groups[ok] = g
+    return _grouping(values.rename(series.name), groups, method, k,
+                     None if cuts is None else list(cuts))
+
+
+@dataclass(frozen=True, eq=False)
+class TrendResult(StatResult):
+    """Outcome LS means across biomarker quartiles with P for trend.
+
+    ``table`` is ``means``. Extra attributes: ``means``, ``contrasts`` (all
+    pairs), ``q1_vs_qk`` (the lowest vs highest row of ``contrasts``),
+    ``trend`` (one row: the trend test), ``p_trend``, ``p_overall`` (Type III F
+    test of the quartile factor), ``anova``, ``grouping``, ``unadjusted``
+    (same analysis without covariates, or None), ``fit``.
+    """
+
+    means: pd.DataFrame | None = None
+    contrasts: pd.DataFrame | None = None
+    q1_vs_qk: pd.DataFrame | None = None
+    trend: pd.DataFrame | None = None
+    p_trend: float = float("nan")
+    p_overall: float = float("nan")
+    anova: pd.DataFrame | None = None
+    grouping: QuartileGrouping | None = None
+    unadjusted: TrendResult | None = None
+    fit: LinearFit | None = None
+
+    def to_long_frame(self) -> pd.DataFrame:
+        """Unadjusted and adjusted quartile means stacked, with ``model``,
+        ``p_trend`` and ``p_overall`` per row (for Fig. 2)."""
+        parts = []
+        if self.unadjusted is not None:
+            u = self.unadjusted
+            parts.append(u.means.assign(model="unadjusted", p_trend=u.p_trend,
+                                        p_overall=u.p_overall))
+        parts.append(self.means.assign(
+            model="adjusted" if self.meta.get("covariates") else "unadjusted",
+            p_trend=self.p_trend, p_overall=self.p_overall))
+        return pd.concat(parts, ignore_index=True)
+
+
+def _poly_coefficients(k: int) -> np.ndarray:
+    # emmeans "poly" linear contrast: integer orthogonal-polynomial weights.
+    c = np.arange(1, k + 1) - (k + 1) / 2
+    return c * 2 if k % 2 == 0 else c
+
+
+def _grouping_from(groups: Any, data: pd.DataFrame, biomarker: str) -> QuartileGrouping:
+    if isinstance(groups, QuartileGrouping):
+        g = groups.groups
+    elif isinstance(groups, pd.Series):
+        g = groups
+    else:
+        raise ParameterError("The 'groups' parameter of quartile_trend must be a "
+                             f"QuartileGrouping or a pandas Series; got {type(groups).__name__}.")
+    if not g.index.equals(data.index):
+        if not g.index.isin(data.index).all() or not data.index.isin(g.index).all():
+            raise ParameterError("quartile_trend: 'groups' must be aligned to the rows of "
+                                 "'data' (same index).")
+        g = g.reindex(data.index)
+    if isinstance(groups, QuartileGrouping):
+        return replace(groups, groups=g)
+    g = pd.to_numeric(g, errors="coerce")
+    gv = g.dropna()
+    if len(gv) == 0 or not np.all(gv == np.round(gv)) or gv.min() < 1:
+        raise ParameterError("quartile_trend: 'groups' must hold group numbers 1, 2, ..., k.")
+    k = int(gv.max())
+    x = data[biomarker].where(g.notna())
+    return _grouping(x.rename(biomarker), g.astype("Int64"), "given", k, None)
+
+
+def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
+                   covariates: str | Sequence[str] = (), method: str = "ntiles",
+                   trend: str = "score", posthoc: str = "bonferroni",
+                   weights: str = "equal", binary_covariates: str = "proportion",
+                   groups: QuartileGrouping | pd.Series | None = None,
+                   confidence: float = 0.95, unadjusted: str = "own") -> TrendResult:
+    """Adjusted LS means of ``outcome`` across ``biomarker`` quartiles, P for trend.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per participant.
+    outcome : str
+        Numeric outcome (SMI, grip strength, SPS...).
+    biomarker : str
+        Numeric column whose quartiles define the groups.
+    covariates : str or sequence of str, default ()
+        Adjustment variables, as in :func:`~sarcostat.stats.ancova.ls_means`.
+    method : {"ntiles", "percentile"}, default "ntiles"
+        Grouping when ``groups`` is not given (see :func:`quartiles`); formed
+        over every row of ``data`` with a ``biomarker`` value.
+    trend : {"score", "median", "poly"}, default "score"
+        P for trend: the quartile number 1..4 as a continuous term in the
+        (adjusted) regression (``"score"``); the quartile's biomarker median
+        as that term (``"median"``); or the linear orthogonal-polynomial
+        contrast of the quartile LS means in the ANCOVA (``"poly"``, SPSS
+        ``/CONTRAST(q) = POLYNOMIAL``).
+    posthoc : {"bonferroni", "sidak", "lsd", "none"}, default "bonferroni"
+        Adjustment of the pairwise comparisons (all 6 pairs; Q1 vs Q4 is one
+        of them).
+    weights, binary_covariates, confidence
+        As in :func:`~sarcostat.stats.ancova.ls_means`.
+    groups : QuartileGrouping or pandas.Series, optional
+        Precomputed groups (1..k, aligned to ``data``), e.g. formed once for
+        several outcomes; overrides ``method``.
+    unadjusted : {"own", "same", "none"}, default "own"
+        Also run the analysis without covariates (own complete cases, the
+        adjusted sample, or not at all).
+
+    Returns
+    -------
+    TrendResult
+        ``means`` (``table``): ``level`` (1..k), ``label`` (``"Q1"``...),
+        ``estimate``, ``se``, ``df``, ``ci_lower``, ``ci_upper``, ``n``,
+        ``x_min``, ``x_max``, ``x_median`` (biomarker range of the group);
+        ``contrasts``: as :func:`~sarcostat.stats.ancova.pairwise` with
+        ``contrast`` labelled ``"Q1 - Q4"``; ``q1_vs_qk``: its lowest vs
+        highest row; ``trend``: ``term``, ``method``, ``estimate``, ``se``,
+        ``df``, ``statistic`` (t), ``p_value``; ``p_trend``; ``p_overall``;
+        ``anova``; ``grouping``; ``unadjusted``.
+
+    Raises
+    ------
+    SchemaError, ParameterError, ModelError, DataError
+        Missing columns, bad options, an empty or single-member quartile, a
+        degenerate design.
+
+    See Also
+    --------
+    quartiles, sarcostat.stats.ancova.ls_means
+
+    Notes
+    -----
+    Score trend: :math:`y = \\beta_0 + \\beta_1 q + \\sum_c \\gamma_c x_c + e`,
+    P for trend = P of :math:`\\beta_1` (t on :math:`n-p` df). Poly trend:
+    :math:`\\sum_j c_j \\hat\\mu_j` with :math:`c = (-3, -1, 1, 3)` for k = 4.
+    Missing data: groups over all with a biomarker value; each model uses its
+    complete cases. SPSS::
+
+        RANK VARIABLES = sclerostin (A) /NTILES(4) INTO q /TIES = MEAN.
+        UNIANOVA smi BY q WITH age sex bmi /METHOD = SSTYPE(3)
+          /EMMEANS = TABLES(q) WITH(age=MEAN sex=MEAN bmi=MEAN) COMPARE ADJ(BONFERRONI).
+        REGRESSION /DEPENDENT smi /METHOD = ENTER q age sex bmi.
+
+    R::
+
+        fit <- lm(smi ~ factor(q) + age + sex + bmi, d)
+        emm <- emmeans(fit, "q", cov.keep = "1"); pairs(emm, adjust = "bonferroni")
+        summary(lm(smi ~ q + age + sex + bmi, d))$coefficients["q", ]
+
+    References
+    ----------
+    Lenth RV. Least-squares means: the R package lsmeans. J Stat Softw
+    2016;69(1):1-33. doi:10.18637/jss.v069.i01
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> d = pd.DataFrame({"bm": rng.normal(50, 10, 40), "age": rng.normal(70, 5, 40)})
+    >>> d["y"] = 0.1 * d["bm"] - 0.05 * d["age"] + rng.normal(0, 1, 40)
+    >>> res = quartile_trend(d, outcome="y", biomarker="bm", covariates="age")
+    >>> res.means["n"].tolist()
+    [10, 10, 10, 10]
+    >>> bool(res.p_trend < 0.001)
+    True
+    """
+    function = "quartile_trend"
+    covs = _as_tuple(covariates, "covariates", function)
+    check_option(method, _METHODS, parameter="method", function=function)
+    check_option(trend, _TRENDS, parameter="trend", function=function)
+    check_option(posthoc, _ADJUST, parameter="posthoc", function=function)
+    check_option(weights, _WEIGHTS, parameter="weights", function=function)
+    check_option(binary_covariates, _BINARY, parameter="binary_covariates", function=function)
+    check_option(unadjusted, _UNADJUSTED, parameter="unadjusted", function=function)
+    confidence = _check_confidence(confidence, function)
+    for name, value in (("outcome", outcome), ("biomarker", biomarker)):
+        if not isinstance(value, str):
+            raise ParameterError(f"The {name!r} parameter of {function} must be a column name "
+                                 f"(str). Got {value!r} instead.")
+    require_columns(data, [outcome, biomarker, *covs], function=function)
+    if outcome in covs or biomarker in covs or outcome == biomarker:
+        raise ParameterError(f"{function}: outcome, biomarker and covariates must be distinct.")
+
+    grouping = (quartiles(data[biomarker], method=method) if groups is None
+                else _grouping_from(groups, data, biomarker))
+    empty = [j + 1 for j, s in enumerate(grouping.sizes) if s < 2]
+    if empty:
+        raise ModelError(
+            f"{function}: {biomarker} group(s) {empty} have fewer than 2 participants "
+            f"(sizes {'/'.join(map(str, grouping.sizes))}), usually from many tied values; "
+            "use fewer groups or method='percentile'."
+        )
+    qcol = f"{biomarker}_group" if grouping.k != 4 else f"{biomarker}_quartile"
+    while qcol in data.columns:
+        qcol = "_" + qcol
+    frame = data[[outcome, *covs]].copy()
+    frame[qcol] = grouping.groups.astype("float")
+    extra, numeric = _split_covariates(data, covs)
+
+    result = _trend_one(frame, outcome=outcome, biomarker=biomarker, qcol=qcol,
+                        extra=extra, numeric=numeric, grouping=grouping, trend=trend,
+                        posthoc=posthoc, weights=weights,
+                        binary_covariates=binary_covariates, confidence=confidence)
+    if covs and unadjusted != "none":
+        source = frame if unadjusted == "own" else frame.loc[result.fit.data.index]
+        unadj = _trend_one(source, outcome=outcome, biomarker=biomarker, qcol=qcol,
+                           extra=[], numeric=[], grouping=grouping, trend=trend,
+                           posthoc=posthoc, weights=weights,
+                           binary_covariates=binary_covariates, confidence=confidence)
+        result = replace(result, unadjusted=unadj)
+    return result
+
+
+def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, trend,
+               posthoc, weights, binary_covariates, confidence) -> TrendResult:
+    k = grouping.k
+    fit = fit_linear(frame, dv=outcome, factors=[qcol, *extra], covariates=numeric)
+    if len(fit.levels[qcol]) != k:
+        raise ModelError(f"{'quartile_trend'}: only {len(fit.levels[qcol])} of {k} {biomarker} "
+                         f"groups are present among the complete cases of {outcome}.")
+    grid = reference_grid(fit, binary_covariates=binary_covariates)
+    mm = marginal_means(grid, qcol, weights=weights, confidence=confidence)
+    pw = pairwise(mm, adjust=posthoc, confidence=confidence)
+    anova = type3_anova(fit)
+    overall = anova.loc[anova["source"] == qcol].iloc[0]
+
+    labels = {j: grouping.table.loc[j - 1, "label"] for j in range(1, k + 1)}
+    means = mm.table.copy()
+    means["level"] = means["level"].astype(int)
+    means.insert(1, "label", means["level"].map(labels))
+    gt = grouping.table.set_index("group")
+    means["x_min"] = means["level"].map(gt["min"])
+    means["x_max"] = means["level"].map(gt["max"])
+    means["x_median"] = means["level"].map(gt["median"])
+    contrasts = pw.table.copy()
+    contrasts["level_1"] = contrasts["level_1"].astype(int)
+    contrasts["level_2"] = contrasts["level_2"].astype(int)
+    contrasts["contrast"] = (contrasts["level_1"].map(labels) + " - "
+                             + contrasts["level_2"].map(labels))
+    extreme = contrasts[(contrasts["level_1"] == 1) & (contrasts["level_2"] == k)]
+
+    if trend == "poly":
+        c = _poly_coefficients(k)
+        L = c @ mm.linfct
+        est = float(L @ fit.coef.to_numpy())
+        se = float(np.sqrt(L @ fit.vcov.to_numpy() @ L))
+        df = fit.df_resid
+        term = "linear contrast (" + ", ".join(f"{v:g}" for v in c) + ")"
+        trend_note = ("P for trend: linear polynomial contrast of the quartile LS means "
+                      f"({', '.join(f'{v:g}' for v in c)}).")
+    else:
+        sample = fit.data.copy()
+        score_col = f"{qcol}_score"
+        if trend == "score":
+            sample[score_col] = sample[qcol].astype(float)
+            what = f"quartile score 1-{k}"
+        else:
+            med = dict(zip(range(1, k + 1), grouping.medians))
+            sample[score_col] = sample[qcol].astype(int).map(med).astype(float)
+            what = f"the {biomarker} median of each group"
+        tfit = fit_linear(sample, dv=outcome, factors=extra, covariates=[score_col, *numeric])
+        est = float(tfit.coef[score_col])
+        se = float(np.sqrt(tfit.vcov.loc[score_col, score_col]))
+        df = tfit.df_resid
+        term = score_col
+        trend_note = (f"P for trend: {what} entered as a continuous term in the "
+                      f"{'adjusted ' if (extra or numeric) else ''}linear regression.")
+    t = est / se
+    p_trend = float(2 * stats.t.sf(abs(t), df))
+    trend_tab = pd.DataFrame([{"term": term, "method": trend, "estimate": est, "se": se,
+                               "df": df, "statistic": t, "p_value": p_trend}])
+    covs_all = [*extra, *numeric]
+    notes = [grouping.notes[0], _excluded_note(fit), *mm.notes, trend_note,
+             f"Overall P: Type III F test of the {biomarker} groups, "
+             f"F({int(overall['df'])}, {fit.df_resid}) = {_fmt(overall['statistic'])}.",
+             pw.notes[-1]]
+    if covs_all:
+        notes.insert(2, f"Adjusted for {', '.join(covs_all)}.")
+    meta = dict(mm.meta, outcome=outcome, biomarker=biomarker, covariates=tuple(covs_all),
+                method=grouping.method, trend=trend, posthoc=posthoc,
+                n_comparisons=pw.n_comparisons, group_sizes=grouping.sizes,
+                cut_points=grouping.cut_points, missing=dict(fit.missing))
+    return TrendResult(table=means, notes=tuple(notes), meta=meta, means=means,
+                       contrasts=contrasts, q1_vs_qk=extreme.reset_index(drop=True),
+                       trend=trend_tab, p_trend=p_trend,
+                       p_overall=float(overall["p_value"]), anova=anova,
+                       grouping=grouping, fit=fit)
