@@ -1,0 +1,145 @@
+"""Acceptance rules for standard curves and controls, as data with their source.
+
+Each preset is one :class:`Acceptance` row; :func:`acceptance_table` lists
+them as a DataFrame for reports. Recoveries are back-calculated
+concentration / nominal x 100 (%). "Edge" levels are the lowest and highest
+non-zero standards (the LLOQ and ULOQ candidates); the zero standard is an
+anchor point and is never judged on recovery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from sarcostat.exceptions import check_option
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """One acceptance preset.
+
+    Attributes
+    ----------
+    name : str
+    std_recovery : (float, float)
+        Allowed recovery (%) of a back-calculated standard level.
+    std_recovery_edge : (float, float)
+        Allowed recovery (%) at the lowest and highest non-zero level.
+    min_std_pass_fraction : float
+        Fraction of non-zero standard levels that must pass.
+    min_std_levels : int
+        Minimum number of standard levels with readings for a curve to be
+        fitted at all (never below 5); for ICH M10 also the minimum number
+        of non-zero levels that must pass.
+    control_recovery : (float, float)
+        Allowed control recovery (%) when the layout gives no target range.
+    min_control_pass_fraction : float
+        Fraction of control results (per plate) that must pass.
+    source : str
+    """
+
+    name: str
+    std_recovery: tuple[float, float]
+    std_recovery_edge: tuple[float, float]
+    min_std_pass_fraction: float
+    min_std_levels: int
+    control_recovery: tuple[float, float]
+    min_control_pass_fraction: float
+    source: str
+
+
+RESEARCH = Acceptance(
+    name="research",
+    std_recovery=(80.0, 120.0),
+    std_recovery_edge=(75.0, 125.0),
+    min_std_pass_fraction=0.75,
+    min_std_levels=5,
+    control_recovery=(80.0, 120.0),
+    min_control_pass_fraction=2 / 3,
+    source=("Research default following the ligand-binding recommendations of DeSilva B et al. "
+            "Pharm Res 2003;20(11):1885-1900, doi:10.1023/B:PHAM.0000003390.51761.3d "
+            "(standards 80-120%, 75-125% at the limits of quantification; >= 75% of standards); "
+            "controls within their declared range, else 80-120% of nominal."),
+)
+
+KIT = Acceptance(
+    name="kit",
+    std_recovery=(80.0, 120.0),
+    std_recovery_edge=(75.0, 125.0),
+    min_std_pass_fraction=0.75,
+    min_std_levels=5,
+    control_recovery=(80.0, 120.0),
+    min_control_pass_fraction=1.0,
+    source=("Manufacturer's instructions: every kit control must fall within the lot-specific "
+            "range printed on its QC certificate (give it as target_low/target_high or "
+            "ctrl:<id>:<nominal>:<low>-<high> in the layout; e.g. Biomedica BI-20492, sclerostin, "
+            "declared LOD 3.2 pmol/L). Standard-curve limits as the research preset."),
+)
+
+ICH_M10 = Acceptance(
+    name="ich-m10",
+    std_recovery=(80.0, 120.0),
+    std_recovery_edge=(75.0, 125.0),
+    min_std_pass_fraction=0.75,
+    min_std_levels=6,
+    control_recovery=(80.0, 120.0),
+    min_control_pass_fraction=2 / 3,
+    source=("ICH M10 Bioanalytical method validation and study sample analysis (Step 4, "
+            "24 May 2022), section 7 (ligand binding assays): calibration standards back-calculated "
+            "within +/-20% of nominal (+/-25% at the LLOQ and ULOQ), at least 75% of the "
+            "standards and a minimum of 6 concentration levels meeting this; QCs within +/-20% of "
+            "nominal, at least 2/3 of all QCs passing (anchor points excluded)."),
+)
+
+PRESETS = {p.name: p for p in (RESEARCH, KIT, ICH_M10)}
+
+
+def get_acceptance(name) -> Acceptance:
+    """Return the preset called ``name`` (``"research"``, ``"kit"``, ``"ich-m10"``)."""
+    if isinstance(name, Acceptance):
+        return name
+    return PRESETS[check_option(name, tuple(PRESETS), parameter="acceptance", function="quantify")]
+
+
+def acceptance_table() -> pd.DataFrame:
+    """All presets as a table (one row per preset, one column per rule, plus ``source``)."""
+    return pd.DataFrame([asdict(p) for p in PRESETS.values()])
+
+
+def standard_passes(recovery_pct, *, edge, acceptance="research"):
+    """Whether back-calculated standard recoveries (%) pass ``acceptance``.
+
+    Limits are inclusive: with the research preset 80 and 120 pass, 79.99
+    and 120.01 fail; at an edge level (lowest / highest non-zero standard)
+    75 and 125 pass. NaN (no inverse) fails.
+    """
+    import numpy as np
+
+    acc = get_acceptance(acceptance)
+    r = np.asarray(recovery_pct, float)
+    e = np.broadcast_to(np.asarray(edge, bool), r.shape)
+    lo = np.where(e, acc.std_recovery_edge[0], acc.std_recovery[0])
+    hi = np.where(e, acc.std_recovery_edge[1], acc.std_recovery[1])
+    return (r >= lo) & (r <= hi)
+
+
+def control_passes(concentration, nominal, target_low=None, target_high=None, *,
+                   acceptance="research"):
+    """Whether control results pass: inside the declared range [low, high]
+    (inclusive) where one is given, else recovery within the preset's
+    ``control_recovery`` (inclusive)."""
+    import numpy as np
+
+    acc = get_acceptance(acceptance)
+    c = np.asarray(concentration, float)
+    nom = np.broadcast_to(np.asarray(nominal, float), c.shape)
+    lo = np.broadcast_to(np.asarray(np.nan if target_low is None else target_low, float), c.shape)
+    hi = np.broadcast_to(np.asarray(np.nan if target_high is None else target_high, float), c.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rec = c / nom * 100
+    has = np.isfinite(lo) & np.isfinite(hi)
+    in_rng = (c >= lo) & (c <= hi)
+    in_rec = (rec >= acc.control_recovery[0]) & (rec <= acc.control_recovery[1])
+    return np.where(has, in_rng, in_rec)

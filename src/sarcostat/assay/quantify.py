@@ -1,0 +1,482 @@
+"""Plates to concentrations: one standard curve per plate, unknowns read off it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sarcostat.assay.curves import MODELS, WEIGHTS, StandardCurve, fit_curve
+from sarcostat.assay.plates import Plate
+from sarcostat.assay.qc_rules import control_passes, get_acceptance, standard_passes
+from sarcostat.assay.units import convert_units
+from sarcostat.exceptions import DataError, ModelError, ParameterError, check_option
+
+#: Flags, in the order they are listed.
+FLAGS = ("no_inverse", "<LOD", "<LLOQ", ">ULOQ", "high_cv")
+_LIMIT_FLAGS = {"no_inverse", "<LOD", "<LLOQ", ">ULOQ"}
+
+
+@dataclass(frozen=True)
+class AssayResult:
+    """Concentrations and QC of one immunoassay run.
+
+    Attributes
+    ----------
+    samples : pandas.DataFrame
+        One row per sample and dilution per plate: ``id, plate, dilution,
+        n_wells, n_masked, mean_signal, pct_b_b0, conc_well, concentration,
+        cv_pct, flags, reported, lod, lloq, uloq, plate_qc``.
+        ``conc_well`` is read off the curve (in-well), ``concentration`` =
+        ``conc_well x dilution``; ``lod/lloq/uloq`` are scaled by the
+        dilution; ``flags`` is a ``;``-separated subset of
+        ``no_inverse, <LOD, <LLOQ, >ULOQ, high_cv``; ``reported`` is the value
+        as written for the cohort (a number, ``<limit`` or ``>limit``).
+    controls : pandas.DataFrame
+        Same columns as ``samples`` plus ``nominal_conc, target_low,
+        target_high, recovery_pct, passed``.
+    standards : pandas.DataFrame
+        One row per standard level per plate: ``plate, nominal_conc, n_wells,
+        mean_signal, pct_b_b0, back_calc, recovery_pct, low_limit_pct,
+        high_limit_pct, passed``.
+    wells : pandas.DataFrame
+        Every well with ``used`` and its back-calculated ``conc_well``.
+    qc : pandas.DataFrame
+        One row per plate: ``plate, source, status`` (``ok``/``failed``),
+        ``qc_pass``, ``message``, ``model, weights, direction, A, B, C, D, E,
+        r_squared, sigma, n_levels, n_levels_judged (non-zero), n_levels_passed,
+        std_pass_pct, lod,
+        lod_source, lloq, uloq, b0, intra_cv_pct, n_samples, n_controls,
+        controls_passed``.
+    inter_assay : pandas.DataFrame
+        One row per control measured on >= 2 plates: ``control, n_plates,
+        mean, sd, cv_pct``.
+    curves : dict
+        Plate name -> :class:`StandardCurve`.
+    notes : tuple of str
+    meta : dict
+        ``unit``, ``acceptance``, ``model``, ``weights``, ``fit_to``,
+        ``cv_limit``, ``intra_assay_cv_pct``, ``inter_assay_cv_pct``.
+    """
+
+    samples: pd.DataFrame
+    controls: pd.DataFrame
+    standards: pd.DataFrame
+    wells: pd.DataFrame
+    qc: pd.DataFrame
+    inter_assay: pd.DataFrame
+    curves: dict
+    notes: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[str]:
+        """Names of plates that could not be processed."""
+        return list(self.qc.loc[self.qc["status"] == "failed", "plate"])
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.samples.copy()
+
+    def summary(self) -> str:
+        lines = []
+        for r in self.qc.itertuples(index=False):
+            if r.status == "failed":
+                lines.append(f"{r.plate}: FAILED - {r.message}")
+            else:
+                lines.append(
+                    f"{r.plate}: {r.model.upper()} {r.direction}, R²={r.r_squared:.4f}, "
+                    f"{r.n_levels_passed}/{r.n_levels_judged} non-zero standard levels pass, LOD={r.lod:.4g}, "
+                    f"LLOQ={r.lloq:.4g}, ULOQ={r.uloq:.4g}, intra-CV={r.intra_cv_pct:.1f}%, "
+                    f"{r.n_samples} samples, QC {'pass' if r.qc_pass else 'FAIL'}"
+                    + (f" ({r.message})" if r.message else ""))
+        if np.isfinite(self.meta.get("inter_assay_cv_pct", np.nan)):
+            lines.append(f"Inter-assay CV (controls): {self.meta['inter_assay_cv_pct']:.1f}%")
+        lines += [f"Note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_cohort_frame(self, analyte="sclerostin", *, censor="lod", above="missing",
+                        to_unit=None, mw=None, include_failed_qc=False) -> pd.DataFrame:
+        """Concentrations ready to join the cohort table.
+
+        Parameters
+        ----------
+        analyte : str, default "sclerostin"
+            Name of the value column.
+        censor : {"lod", "lloq"}, default "lod"
+            Below which limit a value is written censored, as ``<limit``
+            (the cohort reader reads ``<3.2`` as left-censored at 3.2).
+            With ``"lod"`` values between LOD and LLOQ stay numeric (and
+            keep their ``<LLOQ`` flag in :attr:`samples`).
+        above : {"missing", "string"}, default "missing"
+            Values above the ULOQ (or beyond the upper asymptote): left
+            empty (re-assay diluted), or written as ``>limit``.
+        to_unit : str, optional
+            Convert from ``meta['unit']``, e.g. ``"ng/mL"``.
+        mw : float, optional
+            Molecular weight (g/mol) for molar <-> mass conversion.
+        include_failed_qc : bool, default False
+            Keep samples from plates whose QC failed.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``id`` and ``analyte`` (object: floats or censored
+            strings), one row per sample id. A sample measured on several
+            plates gets the mean of its in-range results; if none is in
+            range, the censored value of its first plate.
+        """
+        check_option(censor, ("lod", "lloq"), parameter="censor", function="to_cohort_frame")
+        check_option(above, ("missing", "string"), parameter="above", function="to_cohort_frame")
+        s = self.samples.copy()
+        if not include_failed_qc:
+            s = s[s["plate_qc"]]
+        factor = 1.0
+        if to_unit is not None:
+            factor = convert_units(1.0, self.meta.get("unit", "pmol/L"), to_unit, mw=mw)
+        out = []
+        for sid, g in s.groupby("id", sort=False):
+            flags = [set(f.split(";")) - {""} for f in g["flags"]]
+            inrange = [i for i, f in enumerate(flags) if not (f & _LIMIT_FLAGS)
+                       and np.isfinite(g["concentration"].iloc[i])]
+            if censor == "lod":
+                inrange += [i for i, f in enumerate(flags) if f & _LIMIT_FLAGS == {"<LLOQ"}
+                            and np.isfinite(g["concentration"].iloc[i])]
+            if inrange:
+                val = float(np.mean(g["concentration"].iloc[sorted(set(inrange))])) * factor
+            else:
+                r = g.iloc[0]
+                f = flags[0]
+                if ">ULOQ" in f:
+                    val = f">{r['uloq'] * factor:.6g}" if above == "string" and np.isfinite(r["uloq"]) \
+                        else np.nan
+                elif "<LOD" in f and np.isfinite(r["lod"]):
+                    val = f"<{r['lod'] * factor:.6g}"
+                elif f & {"<LLOQ", "no_inverse"} and np.isfinite(r["lloq"]):
+                    val = f"<{r['lloq'] * factor:.6g}"
+                else:
+                    val = np.nan
+            out.append({"id": sid, analyte: val})
+        return pd.DataFrame(out, columns=["id", analyte]).astype({analyte: object}) \
+            .sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def _cv(values):
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    if v.size < 2 or v.mean() == 0:
+        return np.nan
+    return float(np.std(v, ddof=1) / abs(v.mean()) * 100)
+
+
+def _fail_row(plate, message):
+    return {"plate": plate.name, "source": plate.source, "status": "failed", "qc_pass": False,
+            "message": message}
+
+
+def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit):
+    w = plate.wells.copy()
+    w["used"] = ~w["masked"] & w["signal"].notna()
+    std = w[(w["type"] == "standard") & w["used"]]
+    levels = np.sort(std["nominal_conc"].unique())
+    need = max(5, acc.min_std_levels)
+    if levels.size < need:
+        raise DataError(f"plate {plate.name}: {levels.size} standard level(s) with readings; "
+                        f"at least {need} are needed for a {model.upper()} curve "
+                        f"({acc.name} acceptance).")
+    grp = std.groupby("nominal_conc")["signal"]
+    means = grp.mean()
+    if fit_to == "means":
+        curve = fit_curve(means.index.to_numpy(), means.to_numpy(), model=model, weights=weights)
+    else:
+        curve = fit_curve(std["nominal_conc"].to_numpy(), std["signal"].to_numpy(), model=model,
+                          weights=weights)
+    falling = curve.direction == "falling"
+    w["conc_well"] = curve.inverse(w["signal"].to_numpy())
+    w["side"] = curve.inverse_side(w["signal"].to_numpy())
+
+    zero = std[std["nominal_conc"] == 0]["signal"]
+    b0 = float(zero.mean()) if len(zero) else curve.params["A"]
+
+    # standards: back-calculated level means
+    nz = levels[levels > 0]
+    st = pd.DataFrame({"plate": plate.name, "nominal_conc": means.index.to_numpy(),
+                       "n_wells": grp.size().to_numpy(), "mean_signal": means.to_numpy()})
+    st["pct_b_b0"] = st["mean_signal"] / b0 * 100 if falling else np.nan
+    st["back_calc"] = curve.inverse(st["mean_signal"].to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        st["recovery_pct"] = np.where(st["nominal_conc"] > 0,
+                                      st["back_calc"] / st["nominal_conc"] * 100, np.nan)
+    edge = st["nominal_conc"].isin([nz.min(), nz.max()]) if nz.size else False
+    st["low_limit_pct"] = np.where(edge, acc.std_recovery_edge[0], acc.std_recovery[0])
+    st["high_limit_pct"] = np.where(edge, acc.std_recovery_edge[1], acc.std_recovery[1])
+    st.loc[st["nominal_conc"] == 0, ["low_limit_pct", "high_limit_pct"]] = np.nan
+    st["passed"] = standard_passes(st["recovery_pct"], edge=edge, acceptance=acc)
+    st["passed"] = st["passed"].astype(object).where(st["nominal_conc"] > 0, None)
+    judged = st[st["nominal_conc"] > 0]
+    n_pass = int(judged["passed"].sum())
+    passed_levels = judged.loc[judged["passed"].astype(bool), "nominal_conc"]
+    lloq = float(passed_levels.min()) if len(passed_levels) else np.nan
+    uloq = float(passed_levels.max()) if len(passed_levels) else np.nan
+
+    # LOD: kit value, else blanks (or zero standards) mean +/- 3 SD towards the curve
+    notes = []
+    if lod is not None:
+        lod_val, lod_src = float(lod), "declared"
+    else:
+        bl = w[(w["type"] == "blank") & w["used"]]["signal"]
+        src = "blanks"
+        if len(bl) < 2:
+            bl, src = zero, "zero standard"
+        if len(bl) >= 2:
+            thr = bl.mean() - 3 * bl.std(ddof=1) if falling else bl.mean() + 3 * bl.std(ddof=1)
+            lod_val = float(curve.inverse(thr))
+            lod_src = f"{src} mean {'-' if falling else '+'} 3 SD"
+            if not np.isfinite(lod_val):
+                notes.append(f"plate {plate.name}: the {src} threshold has no inverse on the curve; "
+                             "LOD not determined.")
+        else:
+            lod_val, lod_src = np.nan, "none"
+            notes.append(f"plate {plate.name}: no blanks or zero standard (>= 2 wells) and no "
+                         "declared LOD; <LOD is not flagged.")
+
+    def summarise(df):
+        rows = []
+        for (sid, dil), g in df.groupby(["sample_id", "dilution"], sort=False):
+            u = g[g["used"]]
+            mean_sig = float(u["signal"].mean()) if len(u) else np.nan
+            cw = float(curve.inverse(mean_sig)) if len(u) else np.nan
+            side = curve.inverse_side(np.array([mean_sig]))[0] if len(u) else ""
+            flags = set()
+            if len(u) and not np.isfinite(cw):
+                flags.add("no_inverse")
+                if side == "low":
+                    flags.add("<LLOQ")
+                    if np.isfinite(lod_val):
+                        flags.add("<LOD")
+                elif side == "high":
+                    flags.add(">ULOQ")
+            if np.isfinite(cw):
+                if np.isfinite(lod_val) and cw < lod_val:
+                    flags.add("<LOD")
+                if np.isfinite(lloq) and cw < lloq:
+                    flags.add("<LLOQ")
+                if np.isfinite(uloq) and cw > uloq:
+                    flags.add(">ULOQ")
+            cv = _cv(u["conc_well"]) if len(u) >= 2 else np.nan
+            if np.isfinite(cv) and cv > cv_limit:
+                flags.add("high_cv")
+            conc = cw * dil
+            fl = ";".join(f for f in FLAGS if f in flags)
+            if "<LOD" in flags and np.isfinite(lod_val):
+                rep = f"<{lod_val * dil:.6g}"
+            elif flags & {"<LLOQ", "no_inverse"} and side != "high" and np.isfinite(lloq) \
+                    and not np.isfinite(cw):
+                rep = f"<{lloq * dil:.6g}"
+            elif ">ULOQ" in flags and np.isfinite(uloq):
+                rep = f">{uloq * dil:.6g}"
+            else:
+                rep = f"{conc:.6g}" if np.isfinite(conc) else ""
+            rows.append({"id": sid, "plate": plate.name, "dilution": dil, "n_wells": int(len(u)),
+                         "n_masked": int(g["masked"].sum()), "mean_signal": mean_sig,
+                         "pct_b_b0": mean_sig / b0 * 100 if falling else np.nan,
+                         "conc_well": cw, "concentration": conc, "cv_pct": cv, "flags": fl,
+                         "reported": rep, "lod": lod_val * dil, "lloq": lloq * dil,
+                         "uloq": uloq * dil,
+                         "nominal_conc": g["nominal_conc"].iloc[0],
+                         "target_low": g["target_low"].iloc[0], "target_high": g["target_high"].iloc[0]})
+        return pd.DataFrame(rows)
+
+    smp = summarise(w[w["type"] == "sample"])
+    ctl = summarise(w[w["type"] == "control"])
+    if len(ctl):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ctl["recovery_pct"] = ctl["concentration"] / ctl["nominal_conc"] * 100
+        has_rng = ctl["target_low"].notna() & ctl["target_high"].notna()
+        ctl["passed"] = control_passes(ctl["concentration"], ctl["nominal_conc"], ctl["target_low"],
+                                       ctl["target_high"], acceptance=acc)
+        if acc.name == "kit" and (~has_rng).any():
+            notes.append(f"plate {plate.name}: kit acceptance but control(s) "
+                         f"{', '.join(ctl.loc[~has_rng, 'id'])} have no declared range; judged "
+                         f"at {acc.control_recovery[0]:g}-{acc.control_recovery[1]:g}% of nominal.")
+    # QC verdict
+    reasons = []
+    frac = n_pass / len(judged) if len(judged) else 0.0
+    if frac < acc.min_std_pass_fraction:
+        reasons.append(f"{n_pass}/{len(judged)} standard levels within limits "
+                       f"(< {acc.min_std_pass_fraction:.0%})")
+    if acc.name == "ich-m10" and n_pass < acc.min_std_levels:
+        reasons.append(f"{n_pass} passing levels (< {acc.min_std_levels} required by ICH M10)")
+    if len(ctl):
+        cfrac = float(ctl["passed"].mean())
+        if cfrac < acc.min_control_pass_fraction - 1e-12:
+            reasons.append(f"{int(ctl['passed'].sum())}/{len(ctl)} controls within range")
+    intra = float(np.nanmean(smp["cv_pct"])) if len(smp) and smp["cv_pct"].notna().any() else np.nan
+    p = curve.params
+    qc = {"plate": plate.name, "source": plate.source, "status": "ok", "qc_pass": not reasons,
+          "message": "; ".join(reasons), "model": curve.model, "weights": curve.weights,
+          "direction": curve.direction, "A": p["A"], "B": p["B"], "C": p["C"], "D": p["D"],
+          "E": p.get("E", np.nan), "r_squared": curve.r_squared, "sigma": curve.sigma,
+          "n_levels": int(levels.size), "n_levels_judged": int(len(judged)), "n_levels_passed": n_pass,
+          "std_pass_pct": frac * 100, "lod": lod_val, "lod_source": lod_src, "lloq": lloq,
+          "uloq": uloq, "b0": b0, "intra_cv_pct": intra, "n_samples": int(len(smp)),
+          "n_controls": int(len(ctl)),
+          "controls_passed": int(ctl["passed"].sum()) if len(ctl) else 0}
+    for df in (smp, ctl):
+        if len(df):
+            df["plate_qc"] = not reasons
+    return curve, w, st, smp, ctl, qc, notes
+
+
+_SAMPLE_COLS = ["id", "plate", "dilution", "n_wells", "n_masked", "mean_signal", "pct_b_b0",
+                "conc_well", "concentration", "cv_pct", "flags", "reported", "lod", "lloq", "uloq",
+                "plate_qc"]
+_CONTROL_COLS = _SAMPLE_COLS + ["nominal_conc", "target_low", "target_high", "recovery_pct", "passed"]
+
+
+def quantify(plates, *, model="4pl", weights=None, fit_to="means", acceptance="research",
+             lod=None, cv_limit=20.0, unit="pmol/L") -> AssayResult:
+    """Fit a standard curve per plate and back-calculate controls and samples.
+
+    Parameters
+    ----------
+    plates : list of Plate
+        From :func:`read_plates`. Plates with ``errors`` are reported as
+        failed; the rest are processed.
+    model : {"4pl", "5pl"}, default "4pl"
+    weights : {None, "none", "1/y2", "1/yhat2", "1/y"}, default None (unweighted)
+    fit_to : {"means", "replicates"}, default "means"
+        Fit to the mean signal of each standard level (SoftMax Pro default)
+        or to every standard well.
+    acceptance : {"research", "kit", "ich-m10"}, default "research"
+        Acceptance preset (:mod:`sarcostat.assay.qc_rules`).
+    lod : float, optional
+        Declared (kit) limit of detection in ``unit``, in-well; by default
+        the LOD is estimated from the blanks (or the zero standard).
+    cv_limit : float, default 20
+        Replicate CV% above which a sample is flagged ``high_cv``.
+    unit : str, default "pmol/L"
+        Unit of the standards' nominal concentrations (labels the output).
+
+    Returns
+    -------
+    AssayResult
+        ``samples``, ``controls``, ``standards``, ``wells``, ``qc``,
+        ``inter_assay``, ``curves``; see :class:`AssayResult` for every
+        column.
+
+    Raises
+    ------
+    ParameterError
+        An invalid option. Problems of one plate never raise: the plate is
+        reported as failed in ``qc`` with its message.
+
+    See Also
+    --------
+    fit_curve, read_plates, AssayResult.to_cohort_frame
+
+    Notes
+    -----
+    * Curve: :func:`fit_curve` on the standards (masked and unreadable
+      wells excluded); the zero standard enters at the asymptote A.
+    * A sample's concentration is the inverse of its mean replicate signal
+      times its dilution (read-off of the mean, as SoftMax Pro's "fit to
+      means" reports it); ``cv_pct`` is the CV of the per-well back-calculated
+      concentrations (SD with n - 1).
+    * LLOQ / ULOQ: the lowest / highest non-zero standard whose back-calculated
+      recovery passes the preset. LOD: the declared ``lod``, else
+      :math:`\\bar y_{blank} \\pm 3 s_{blank}` in the direction of the assay
+      (minus for a falling, competitive curve), read off the curve; blanks
+      are ``blank`` wells, or the zero standard when there are fewer than 2.
+      All three are in-well concentrations and are multiplied by each
+      sample's dilution.
+    * %B/B0 (falling curves): mean signal / mean zero-standard signal x 100
+      (fitted A when there is no zero standard).
+    * Intra-assay CV: mean of the samples' replicate CVs, per plate and over
+      the run. Inter-assay CV: CV of each control's plate results across
+      plates, averaged over controls.
+
+    Equivalent R (drc)::
+
+        m <- drm(signal ~ conc, data = standards, fct = LL.4())
+        ED(m, response_level, type = "absolute", display = FALSE)  # inverse
+
+    References
+    ----------
+    Findlay JWA, Dillard RF. Appropriate calibration curve fitting in ligand
+    binding assays. AAPS J 2007;9(2):E260-E267. doi:10.1208/aapsj0902029
+
+    Examples
+    --------
+    >>> from sarcostat.assay import read_plates, quantify  # doctest: +SKIP
+    >>> res = quantify(read_plates(["plate1.csv"], layout="layout.csv"))  # doctest: +SKIP
+    >>> res.to_cohort_frame("sclerostin")  # doctest: +SKIP
+    """
+    check_option(model, MODELS, parameter="model", function="quantify")
+    check_option("none" if weights is None else weights, WEIGHTS, parameter="weights",
+                 function="quantify")
+    check_option(fit_to, ("means", "replicates"), parameter="fit_to", function="quantify")
+    acc = get_acceptance(acceptance)
+    if lod is not None and (not np.isfinite(lod) or lod <= 0):
+        raise ParameterError(f"The 'lod' parameter of quantify must be a positive number. Got {lod!r} instead.")
+    if not (isinstance(cv_limit, (int, float)) and cv_limit > 0):
+        raise ParameterError(f"The 'cv_limit' parameter of quantify must be a positive number. "
+                             f"Got {cv_limit!r} instead.")
+    curves, wells, stds, smps, ctls, qcs, notes = {}, [], [], [], [], [], []
+    for plate in plates:
+        if plate.errors:
+            qcs.append(_fail_row(plate, " | ".join(plate.errors)))
+            continue
+        try:
+            curve, w, st, smp, ctl, qc, n = _quantify_plate(
+                plate, model=model, weights=weights, fit_to=fit_to, acc=acc, lod=lod,
+                cv_limit=cv_limit)
+        except (DataError, ModelError) as exc:
+            msg = str(exc)
+            if not msg.startswith("plate "):
+                msg = f"plate {plate.name}: standard curve: {msg.removeprefix('fit_curve: ')}"
+            qcs.append(_fail_row(plate, msg))
+            continue
+        curves[plate.name] = curve
+        wells.append(w)
+        stds.append(st)
+        smps.append(smp)
+        ctls.append(ctl)
+        qcs.append(qc)
+        notes += n
+    qc = pd.DataFrame(qcs)
+    for c in ["model", "weights", "direction", "A", "B", "C", "D", "E", "r_squared", "sigma",
+              "n_levels", "n_levels_judged", "n_levels_passed", "std_pass_pct", "lod", "lod_source", "lloq", "uloq",
+              "b0", "intra_cv_pct", "n_samples", "n_controls", "controls_passed"]:
+        if c not in qc.columns:
+            qc[c] = np.nan
+    for c in ("n_levels", "n_levels_judged", "n_levels_passed", "n_samples", "n_controls",
+              "controls_passed"):
+        qc[c] = qc[c].astype("Int64")
+    qc["qc_pass"] = qc["qc_pass"].astype(bool)
+    samples = pd.concat([s for s in smps if len(s)], ignore_index=True) if any(len(s) for s in smps) \
+        else pd.DataFrame(columns=_SAMPLE_COLS)
+    controls = pd.concat([c for c in ctls if len(c)], ignore_index=True) if any(len(c) for c in ctls) \
+        else pd.DataFrame(columns=_CONTROL_COLS)
+    samples = samples.reindex(columns=_SAMPLE_COLS)
+    controls = controls.reindex(columns=_CONTROL_COLS)
+    inter = []
+    if len(controls):
+        for cid, g in controls.groupby("id", sort=False):
+            vals = g.groupby("plate")["concentration"].mean()
+            vals = vals[np.isfinite(vals)]
+            if len(vals) >= 2:
+                inter.append({"control": cid, "n_plates": int(len(vals)), "mean": float(vals.mean()),
+                              "sd": float(vals.std(ddof=1)), "cv_pct": _cv(vals)})
+    inter = pd.DataFrame(inter, columns=["control", "n_plates", "mean", "sd", "cv_pct"])
+    meta = {"unit": unit, "acceptance": acc.name, "acceptance_source": acc.source, "model": model,
+            "weights": "none" if weights is None else weights, "fit_to": fit_to,
+            "cv_limit": cv_limit,
+            "intra_assay_cv_pct": float(np.nanmean(samples["cv_pct"].astype(float)))
+            if samples["cv_pct"].notna().any() else np.nan,
+            "inter_assay_cv_pct": float(inter["cv_pct"].mean()) if len(inter) else np.nan}
+    return AssayResult(samples=samples, controls=controls,
+                       standards=pd.concat(stds, ignore_index=True) if stds else pd.DataFrame(),
+                       wells=pd.concat(wells, ignore_index=True) if wells else pd.DataFrame(),
+                       qc=qc, inter_assay=inter, curves=curves, notes=tuple(notes), meta=meta)

@@ -1,0 +1,159 @@
+"""Reading plate layouts and readings: grid and long, reference wavelength, bad plates."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sarcostat.assay import read_layout, read_plates
+from sarcostat.exceptions import ReadError, SchemaError
+from simulate import grid_text, long_layout_text, make_plate, write_plate
+
+
+def _plate(tmp_path, **kw):
+    return write_plate(tmp_path, "plate1", "competitive", [20.0] * 37, seed=1, **kw)
+
+
+def test_grid_layout_and_readings(tmp_path):
+    rd, lay, _ = _plate(tmp_path)
+    (plate,) = read_plates([rd], layout=lay)
+    assert plate.ok and plate.name == "plate1"
+    w = plate.wells.set_index("well")
+    assert len(w) == 96
+    assert w.loc["A1", "type"] == "standard" and w.loc["A1", "nominal_conc"] == 0
+    assert w.loc["H2", "nominal_conc"] == 160
+    assert w.loc["A3", "type"] == "blank"
+    assert w.loc["B3", "type"] == "control" and w.loc["B3", "target_low"] == 9.6
+    assert w.loc["D3", "sample_id"] == "S001" and w.loc["D4", "sample_id"] == "S001"
+    raw = pd.read_csv(rd, index_col=0)
+    assert w.loc["C7", "signal"] == pytest.approx(raw.loc["C", "7"])
+
+
+def test_long_format_gives_the_same_plate(tmp_path):
+    rd_g, lay_g, _ = _plate(tmp_path)
+    rd_l, lay_l, _ = write_plate(tmp_path, "plate1_long", "competitive", [20.0] * 37, seed=1,
+                                 fmt="long")
+    g = read_plates(rd_g, layout=lay_g)[0].wells.drop(columns="plate")
+    l = read_plates(rd_l, layout=lay_l)[0].wells.drop(columns="plate")
+    cols = ["well", "type", "sample_id", "nominal_conc", "dilution", "masked", "signal"]
+    pd.testing.assert_frame_equal(g[cols].sort_values("well").reset_index(drop=True),
+                                  l[cols].sort_values("well").reset_index(drop=True))
+
+
+def test_well_names_with_leading_zero_and_dilution(tmp_path):
+    lay = tmp_path / "lay.csv"
+    lay.write_text("well,type,sample_id,nominal_conc,dilution\nA01,standard,,5,\nB01,sample,P1,,4\n")
+    t = read_layout(lay)[""]
+    assert list(t["well"]) == ["A1", "B1"]
+    assert t.loc[1, "dilution"] == 4.0 and t.loc[0, "sample_id"] == "std_5"
+
+
+def test_reference_wavelength_is_subtracted_grid(tmp_path):
+    layout, sig, _ = make_plate("competitive", [20.0] * 37, seed=2)
+    ref = {w: "0.0500" for w in sig}
+    rd = tmp_path / "dual.csv"
+    rd.write_text(grid_text(sig, label="450") + "\n" + grid_text(ref, label="620"))
+    lay = tmp_path / "lay.csv"
+    lay.write_text(grid_text(layout))
+    (plate,) = read_plates([rd], layout=lay, reference="620")
+    w = plate.wells.set_index("well")
+    assert w.loc["A1", "signal"] == pytest.approx(float(sig["A1"]) - 0.05)
+
+
+def test_reference_wavelength_is_subtracted_long(tmp_path):
+    layout, sig, _ = make_plate("competitive", [20.0] * 37, seed=2)
+    rd = tmp_path / "long.csv"
+    rd.write_text("Well,OD450,OD620\n" + "".join(f"{w},{v},0.04\n" for w, v in sig.items()))
+    lay = tmp_path / "lay.csv"
+    lay.write_text(long_layout_text(layout))
+    (plate,) = read_plates([rd], layout=lay, wavelength="OD450", reference="OD620")
+    assert plate.wells.set_index("well").loc["H1", "signal"] == pytest.approx(float(sig["H1"]) - 0.04)
+    (unnamed,) = read_plates([rd], layout=lay)
+    assert "several reading columns" in unnamed.errors[0] and "wavelength" in unnamed.errors[0]
+
+
+def test_several_plates_in_one_grid_file_with_their_own_layouts(tmp_path):
+    l1, s1, _ = make_plate("competitive", [20.0] * 37, seed=2, prefix="A")
+    l2, s2, _ = make_plate("competitive", [20.0] * 37, seed=3, prefix="B")
+    rd = tmp_path / "run.csv"
+    rd.write_text("Plate 1\n" + grid_text(s1) + "\nPlate 2\n" + grid_text(s2))
+    lay = tmp_path / "lay.csv"
+    lay.write_text("Plate 1\n" + grid_text(l1) + "\nPlate 2\n" + grid_text(l2))
+    plates = read_plates([rd], layout=lay)
+    assert [p.name for p in plates] == ["run#Plate 1", "run#Plate 2"]
+    assert plates[1].wells.set_index("well").loc["D3", "sample_id"] == "B001"
+    assert plates[1].wells.set_index("well").loc["D3", "signal"] == pytest.approx(float(s2["D3"]))
+
+
+def test_long_readings_with_plate_column(tmp_path):
+    l1, s1, _ = make_plate("competitive", [20.0] * 37, seed=2)
+    rd = tmp_path / "run.csv"
+    rd.write_text("plate,well,signal\n" + "".join(f"P{k},{w},{v}\n" for k in (1, 2) for w, v in s1.items()))
+    lay = tmp_path / "lay.csv"
+    lay.write_text(grid_text(l1))
+    assert [p.name for p in read_plates(rd, layout=lay)] == ["P1", "P2"]
+
+
+def test_semicolon_and_decimal_comma(tmp_path):
+    layout, sig, _ = make_plate("competitive", [20.0] * 37, seed=2)
+    rd = tmp_path / "eu.csv"
+    lines = [";".join([""] + [str(c) for c in range(1, 13)])]
+    for r in "ABCDEFGH":
+        lines.append(";".join([r] + [sig[f"{r}{c}"].replace(".", ",") for c in range(1, 13)]))
+    rd.write_text("\n".join(lines) + "\n")
+    lay = tmp_path / "lay.csv"
+    lay.write_text(grid_text(layout))
+    (plate,) = read_plates(rd, layout=lay)
+    assert plate.wells.set_index("well").loc["B5", "signal"] == pytest.approx(float(sig["B5"]))
+
+
+@pytest.mark.parametrize("raw, words", [("OVRFLW", "saturated"), ("", "has no reading"),
+                                        ("abc", "is not a number")])
+def test_bad_reading_in_used_well_fails_that_plate_only(tmp_path, raw, words):
+    bad, lay, _ = write_plate(tmp_path, "bad", "competitive", [20.0] * 37, seed=1,
+                              override={"E5": raw})
+    good, _, _ = _plate(tmp_path)
+    plates = read_plates([bad, good], layout=lay)
+    assert not plates[0].ok and plates[1].ok
+    (msg,) = plates[0].errors
+    assert "bad.csv" in msg and "well E5" in msg and words in msg and "mask" in msg
+
+
+def test_masked_well_with_bad_reading_is_fine(tmp_path):
+    rd, lay, _ = write_plate(tmp_path, "m", "competitive", [20.0] * 37, seed=1,
+                             override={"E5": "OVRFLW"}, mask=["E5"])
+    (plate,) = read_plates(rd, layout=lay)
+    assert plate.ok
+    assert plate.wells.set_index("well").loc["E5", "masked"]
+
+
+def test_unreadable_readings_file_is_a_plate_error(tmp_path):
+    good, lay, _ = _plate(tmp_path)
+    junk = tmp_path / "junk.csv"
+    junk.write_text("hello\nworld\n")
+    plates = read_plates([junk, good], layout=lay)
+    assert "no readings found" in plates[0].errors[0] and plates[1].ok
+
+
+def test_invalid_layout_cells_raise_with_well(tmp_path):
+    layout, _, _ = make_plate("competitive", [20.0] * 37, seed=2)
+    layout["C7"] = "std:abc"
+    lay = tmp_path / "lay.csv"
+    lay.write_text(grid_text(layout))
+    with pytest.raises(SchemaError, match=r"lay.csv, well C7"):
+        read_layout(lay)
+    lay.write_text("well,type,sample_id,nominal_conc,dilution\nA1,standrd,,5,\n")
+    with pytest.raises(SchemaError, match=r"row 2, column 'type': 'standrd'"):
+        read_layout(lay)
+    lay.write_text("well,type,sample_id,nominal_conc,dilution\nZ1,standard,,5,\n")
+    with pytest.raises(SchemaError, match="not a well"):
+        read_layout(lay)
+    lay.write_text("nothing here\n")
+    with pytest.raises(ReadError, match="no plate layout found"):
+        read_layout(lay)
+
+
+def test_input_files_are_not_modified(tmp_path):
+    rd, lay, _ = _plate(tmp_path)
+    before = (rd.read_bytes(), lay.read_bytes())
+    read_plates(rd, layout=lay)
+    assert (rd.read_bytes(), lay.read_bytes()) == before
