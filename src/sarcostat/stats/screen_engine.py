@@ -312,16 +312,29 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     iters = np.zeros(c)
     active = np.flatnonzero(status == OK)
     pairs_w = np.where(ia == ib, 1.0, 2.0)
-    Xa, Ma, X0sqa = X0[:, active], M[:, active], X0sq[:, active]
-    for it in range(max_iter):
-        if not len(active):
-            break
-        th = theta[active]
+
+    def evaluate(th, Xa, Ma, X0sqa):
+        """Fitted state of the columns in ``th``: mu, w, information, objective."""
         eta = Z @ th[:, :k].T + Xa * th[:, k]
         mu = special.expit(eta)
         w = mu * (1 - mu) * Ma
         info = _assemble(*_info_parts(P, Z, Xa, X0sqa, w), k)
+        ll = np.einsum("ij,ij->j", Ma, y[:, None] * eta - np.logaddexp(0.0, eta))
+        if firth:  # Firth's penalized log likelihood l + log|I|/2
+            sign, logdet = np.linalg.slogdet(info)
+            ll = np.where(sign > 0, ll + 0.5 * logdet, -np.inf)
+        return {"mu": mu, "w": w, "info": info, "obj": ll}
+
+    Xa, Ma, X0sqa = X0[:, active], M[:, active], X0sq[:, active]
+    state = evaluate(theta[active], Xa, Ma, X0sqa)
+    for it in range(max_iter):
+        if not len(active):
+            break
+        th = theta[active]
+        mu, w, info = state["mu"], state["w"], state["info"]
         resid = (y[:, None] - mu) * Ma
+        good = np.all(np.isfinite(info.reshape(len(active), -1)), axis=1)
+        info = np.where(good[:, None, None], info, np.eye(k + 1))
         if firth:
             try:
                 inv = np.linalg.inv(info)
@@ -334,8 +347,6 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
         U = np.empty((len(active), k + 1))
         U[:, :k] = (Z.T @ resid).T
         U[:, k] = np.einsum("ij,ij->j", resid, Xa)
-        good = np.all(np.isfinite(info.reshape(len(active), -1)), axis=1)
-        info[~good] = np.eye(k + 1)
         U[~good] = 0
         try:
             step = np.linalg.solve(info, U[:, :, None])[:, :, 0]
@@ -344,19 +355,36 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
         # A cap on the step (as logistf's maxstep) keeps a diverging column
         # (separation) from overflowing; it does not change a converged fit.
         step = np.clip(step, -5, 5)
-        theta[active] = th + step
-        iters[active] += 1
         size = np.max(np.abs(step), axis=1)
+        new_th = th + step
+        new = evaluate(new_th, Xa, Ma, X0sqa)
+        # Step halving where the objective fell (as logistf; glm.fit halves
+        # only on non-finite deviance): a monotone path for Firth and for
+        # nearly separated data, while a converging Newton step is never cut.
+        for _ in range(30):
+            worse = ~(new["obj"] >= state["obj"] - 1e-10 * np.abs(state["obj"])) \
+                & np.isfinite(size)
+            if not worse.any():
+                break
+            step[worse] /= 2
+            new_th[worse] = th[worse] + step[worse]
+            part = evaluate(new_th[worse], Xa[:, worse], Ma[:, worse], X0sqa[:, worse])
+            for key in ("mu", "w"):
+                new[key][:, worse] = part[key]
+            new["info"][worse] = part["info"]
+            new["obj"][worse] = part["obj"]
+        theta[active] = new_th
+        iters[active] += 1
+        state = new
         bad = ~np.isfinite(size) | ~good
         status[active[bad]] = NO_CONVERGE
         done = (size < tol) | bad
         if done.any():
             keep = ~done
             active = active[keep]
-            if keep.sum() < 0.5 * len(keep):
-                Xa, Ma, X0sqa = X0[:, active], M[:, active], X0sq[:, active]
-            else:
-                Xa, Ma, X0sqa = Xa[:, keep], Ma[:, keep], X0sqa[:, keep]
+            Xa, Ma, X0sqa = Xa[:, keep], Ma[:, keep], X0sqa[:, keep]
+            state = {"mu": state["mu"][:, keep], "w": state["w"][:, keep],
+                     "info": state["info"][keep], "obj": state["obj"][keep]}
     status[active] = NO_CONVERGE
 
     ok = np.flatnonzero(status == OK)
