@@ -114,6 +114,10 @@ for (v in c("sex_male", "low_strength", "sps")) {
   cc <- d[complete.cases(d[, c(v, "sarcopenia")]), ]
   crosstabs[[v]] <- tab_case(table(cc[[v]], cc$sarcopenia))
 }
+# Small expected counts (first 40 participants): the automatic Fisher rule.
+h <- d[1:40, ]
+h <- h[complete.cases(h[, c("sps", "sarcopenia")]), ]
+crosstabs[["sps_first40"]] <- tab_case(table(h$sps, h$sarcopenia))
 # Seed study Table 1, sex by group: rows men, women; columns sarcopenia, no.
 crosstabs[["seed_sex"]] <- tab_case(matrix(c(8, 56, 12, 53), nrow = 2, byrow = TRUE))
 
