@@ -3,7 +3,7 @@
 This table is the single source of truth for what :func:`sarcostat.io.read_cohort`
 recognises and checks. ``docs/variables.md`` is generated from it::
 
-    python -m sarcostat.io.variables > docs/variables.md
+    python -c "import sarcostat.io.variables as v; v.write_markdown('docs/variables.md')"
 
 and a test fails when the document is out of date.
 
@@ -25,6 +25,7 @@ __all__ = [
     "get_variable",
     "normalize_header",
     "render_markdown",
+    "write_markdown",
 ]
 
 
@@ -124,7 +125,7 @@ VARIABLES: tuple[Variable, ...] = (
              aliases=("grip", "grip_kg", "hgs", "handgrip", "hand_grip", "grip_strength",
                       "handgrip_strength", "hand_grip_strength", "grip_max", "max_grip",
                       "hgs_max"), units=_units("kg"),
-             derived="maximum of the available grip_<n>_kg trials"),
+             derived="maximum of the available `grip_<n>_kg` trials"),
     Variable("gait_time_4m_s", "Time to walk gait_distance_m", "s", "number", 0.5, 120,
              aliases=("gait_time", "gait_time_4m", "gait_time_4m_s", "walk_time",
                       "walking_time", "4m_walk", "4m_walk_time", "4m_gait_time",
@@ -213,7 +214,8 @@ def render_markdown() -> str:
         "# Variable dictionary",
         "",
         "<!-- Generated from src/sarcostat/io/variables.py by "
-        "`python -m sarcostat.io.variables > docs/variables.md`; do not edit by hand. -->",
+        "`python -c \"import sarcostat.io.variables as v; v.write_markdown('docs/variables.md')\"`; "
+        "do not edit by hand. -->",
         "",
         "`sarcostat.read_cohort` and `sarcostat validate` turn any cohort file into "
         "these canonical columns. Headers are matched after lower-casing and replacing "
@@ -285,7 +287,8 @@ def render_markdown() -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":  # pragma: no cover - exercised by the docs test via render_markdown
-    import sys
+def write_markdown(path) -> None:
+    """Write :func:`render_markdown` to ``path`` (UTF-8)."""
+    from pathlib import Path
 
-    sys.stdout.write(render_markdown())
+    Path(path).write_text(render_markdown(), encoding="utf-8")

@@ -1,0 +1,159 @@
+"""Each reader round-trips a small cohort the test writes itself."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sarcostat.exceptions import ReadError, SchemaError
+from sarcostat.io import read_cohort
+
+from _io_helpers import errors, small_cohort
+
+EXPECTED_SEX = ["male", "female", "female", "male"]
+
+
+def _check_round_trip(cohort):
+    assert list(cohort.data["id"]) == ["P1", "P2", "P3", "P4"]
+    assert list(cohort.data["sex"]) == EXPECTED_SEX
+    np.testing.assert_allclose(cohort.data["height_cm"], [170, 155, 150, 165])
+    np.testing.assert_allclose(cohort.data["grip_kg"], [35, 20, 15, 28])
+    np.testing.assert_allclose(cohort.data["bmi"], np.array([70, 55, 48, 60]) / (np.array([170, 155, 150, 165]) / 100) ** 2)
+    assert not cohort.has_errors, [f.message for f in cohort.issues]
+
+
+@pytest.mark.parametrize("sep,suffix", [(",", ".csv"), (";", ".csv"), ("\t", ".tsv"), ("\t", ".txt"), ("|", ".txt")])
+def test_delimited_text_round_trip_with_sniffed_delimiter(tmp_path, sep, suffix):
+    path = tmp_path / f"cohort{suffix}"
+    small_cohort().to_csv(path, sep=sep, index=False)
+    _check_round_trip(read_cohort(path))
+
+
+def test_decimal_comma_needs_the_option(tmp_path):
+    path = tmp_path / "comma.csv"
+    small_cohort().to_csv(path, sep=";", decimal=",", index=False, float_format="%.1f")
+    cohort = read_cohort(path, decimal=",")
+    _check_round_trip(cohort)
+    # Without the option the values are not silently misread: each is an
+    # error, with a hint to use the option.
+    plain = read_cohort(path)
+    errs = errors(plain, "non_numeric")
+    assert errs and "decimal comma" in errs[0].message
+
+
+def test_utf8_with_bom_and_latin1_fallback(write_csv):
+    text = "id,sex,age,height,weight,note\nP1,F,70,160,60,Müller\n"
+    bom = write_csv(text, "bom.csv", "utf-8-sig")
+    c = read_cohort(bom)
+    assert list(c.data.columns[:2]) == ["id", "sex"]  # the BOM is not part of the first header
+    assert c.data["note"][0] == "Müller"
+    assert "encoding" not in [f.rule for f in c.issues]
+
+    latin = write_csv(text, "latin.csv", "latin-1")
+    c = read_cohort(latin)
+    assert c.data["note"][0] == "Müller"
+    enc = [f for f in c.issues if f.rule == "encoding"]
+    assert len(enc) == 1 and enc[0].severity == "warning" and "Latin-1" in enc[0].message
+
+
+def test_xlsx_sheet_by_name_and_index(tmp_path):
+    path = tmp_path / "cohort.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        pd.DataFrame({"x": [1]}).to_excel(xw, sheet_name="Notes", index=False)
+        small_cohort().to_excel(xw, sheet_name="Baseline", index=False)
+    _check_round_trip(read_cohort(path, sheet="Baseline"))
+    _check_round_trip(read_cohort(path, sheet=1))
+    _check_round_trip(read_cohort(path, sheet="1"))
+    with pytest.raises(ReadError, match=r"no sheet named 'Visit2'.*Notes.*Baseline"):
+        read_cohort(path, sheet="Visit2")
+    with pytest.raises(ReadError, match="sheet index 5"):
+        read_cohort(path, sheet=5)
+
+
+def test_xlsx_numeric_ids_become_text_and_rows_are_spreadsheet_rows(tmp_path):
+    path = tmp_path / "ids.xlsx"
+    df = small_cohort()
+    df["ID"] = [101, 102, 103, 104]
+    df.loc[2, "HGS"] = -3.0
+    df.to_excel(path, index=False)
+    c = read_cohort(path)
+    assert list(c.data["id"]) == ["101", "102", "103", "104"]
+    (err,) = errors(c, "range")
+    assert err.row == 4 and err.participant_id == "103"
+    assert err.message == ("ids.xlsx, row 4 (id=103), column 'grip_kg': -3.0 is below the allowed "
+                           "minimum 0 kg.")
+
+
+def _labelled(df):
+    df = small_cohort().copy()
+    df.columns = ["id", "sex", "age", "height", "weight", "hgs"]
+    df["sex"] = [1.0, 2.0, 2.0, 1.0]
+    return df
+
+
+def test_spss_sav_value_labels_are_applied(tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    path = tmp_path / "cohort.sav"
+    pyreadstat.write_sav(_labelled(None), str(path),
+                         variable_value_labels={"sex": {1: "Male", 2: "Female"}})
+    c = read_cohort(path)
+    _check_round_trip(c)
+    assert c.mapping["hgs"] == "grip_kg"
+
+
+def test_stata_dta_value_labels_are_applied(tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    path = tmp_path / "cohort.dta"
+    df = _labelled(None)
+    df["sex"] = df["sex"].astype(int)
+    pyreadstat.write_dta(df, str(path), variable_value_labels={"sex": {1: "Male", 2: "Female"}})
+    _check_round_trip(read_cohort(path))
+
+
+def test_sav_codes_without_labels_are_an_error_not_a_guess(tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    path = tmp_path / "nolabels.sav"
+    pyreadstat.write_sav(_labelled(None), str(path))
+    c = read_cohort(path)
+    (err,) = errors(c, "code")
+    assert "without value labels" in err.message and '1 = "male"' in err.message
+    assert c.data["sex"].isna().all()
+
+
+def test_parquet_round_trip(tmp_path):
+    path = tmp_path / "cohort.parquet"
+    small_cohort().to_parquet(path)
+    _check_round_trip(read_cohort(path))
+
+
+def test_unsupported_missing_and_empty_files(tmp_path, write_csv):
+    with pytest.raises(ReadError, match="No such file"):
+        read_cohort(tmp_path / "absent.csv")
+    with pytest.raises(ReadError, match="unsupported file type '.json'"):
+        read_cohort(write_csv("{}", "x.json"))
+    with pytest.raises(ReadError, match="empty"):
+        read_cohort(write_csv("", "empty.csv"))
+    with pytest.raises(ReadError, match="empty"):
+        read_cohort(write_csv("\n \n\n", "blank.csv"))
+    with pytest.raises(ReadError, match="NUL"):
+        read_cohort(write_csv("id\x00,x\n", "bin.csv"))
+    with pytest.raises(ReadError, match="Excel workbook"):
+        read_cohort(write_csv("id,sex\n", "fake.xlsx"))
+
+
+def test_ragged_row_and_duplicate_headers(write_csv):
+    with pytest.raises(ReadError, match=r"row 3: has 4 values but the header \(row 1\) has 3"):
+        read_cohort(write_csv("id,age,sex\nP1,70,F\nP2,71,M,oops\n"))
+    with pytest.raises(SchemaError, match="columns 2 and 3 are both named 'age'"):
+        read_cohort(write_csv("id,age,age\nP1,70,71\n"))
+    # Short rows are padded; trailing empty separators ignored.
+    c = read_cohort(write_csv("id,age,sex,,\nP1,70\nP2,71,M,,\n"))
+    assert list(c.data.columns) == ["id", "sex", "age_yr"]
+    assert c.data["sex"].isna().tolist() == [True, False]
+
+
+def test_blank_lines_keep_spreadsheet_row_numbers(write_csv):
+    c = read_cohort(write_csv("id,age\nP1,70\n\nP2,999\n"))
+    (err,) = errors(c, "range")
+    assert err.row == 4 and err.participant_id == "P2"

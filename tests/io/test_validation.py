@@ -1,0 +1,268 @@
+"""One failing and one passing case for every validation rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sarcostat.exceptions import DataError
+from sarcostat.io import cohort_from_frame, findings_to_frame, read_cohort
+
+from _io_helpers import errors, rules
+
+
+def read(write_csv, text, **kw):
+    return read_cohort(write_csv(text), **kw)
+
+
+# ----------------------------------------------------------------- ids
+
+def test_missing_and_duplicate_ids(write_csv):
+    c = read(write_csv, "id,age\nP1,70\n,71\nP1,72\nP2,73\n")
+    (miss,) = errors(c, "missing_id")
+    assert miss.row == 3
+    (dup,) = errors(c, "duplicate_id")
+    assert dup.row == 4 and dup.value == "P1" and "first at row 2" in dup.message
+    ok = read(write_csv, "id,age\nP1,70\nP2,71\n")
+    assert not ok.has_errors
+
+
+def test_no_id_column_is_an_error(write_csv):
+    c = read(write_csv, "age,sex\n70,F\n")
+    (err,) = errors(c, "missing_id")
+    assert "no participant id column" in err.message
+
+
+# ----------------------------------------------------------- non-numeric
+
+def test_non_numeric_value_names_id_column_and_value(write_csv):
+    c = read(write_csv, "id,height\nS0123,170\nS0124,1 70\n")
+    (err,) = errors(c, "non_numeric")
+    assert err.message == "cohort.csv, row 3 (id=S0124), column 'height_cm': '1 70' is not a number."
+    assert (err.participant_id, err.column, err.value) == ("S0124", "height_cm", "1 70")
+    assert np.isnan(c.data["height_cm"][1])
+    assert not read(write_csv, "id,height\nS0123,170\nS0124,171\n").has_errors
+
+
+def test_missing_value_words_are_missing_not_errors(write_csv):
+    c = read(write_csv, "id,grip\nP1,NA\nP2,not done\nP3,.\nP4,30\n")
+    assert not c.has_errors
+    assert c.data["grip_kg"].isna().tolist() == [True, True, True, False]
+
+
+# ----------------------------------------------------------------- ranges
+
+@pytest.mark.parametrize("header,column,low,high,unit", [
+    ("height", "height_cm", 100, 220, "cm"),
+    ("age", "age_yr", 18, 120, "yr"),
+    ("grip", "grip_kg", 0, 100, "kg"),
+    ("gait_speed", "gait_speed_m_s", 0.05, 3, "m/s"),
+    ("smi", "smi", 2, 15, "kg/m²"),
+])
+def test_plausible_range_boundaries(write_csv, header, column, low, high, unit):
+    eps = 0.01 if high <= 3 else 0.5
+    c = read(write_csv, f"id,{header}\nA,{low}\nB,{high}\nC,{low - eps}\nD,{high + eps}\n")
+    errs = errors(c, "range")
+    assert [e.participant_id for e in errs] == ["C", "D"]
+    assert f"below the allowed minimum {low:g} {unit}." in errs[0].message
+    assert f"above the allowed maximum {high:g} {unit}." in errs[1].message
+    assert errs[0].message.startswith(f"cohort.csv, row 4 (id=C), column '{column}': ")
+
+
+def test_range_message_matches_the_documented_template(write_csv):
+    c = read(write_csv, "id,grip_kg\nS0123,-3\n")
+    (err,) = errors(c)
+    assert err.message == "cohort.csv, row 2 (id=S0123), column 'grip_kg': -3.0 is below the allowed minimum 0 kg."
+
+
+def test_scores_must_be_whole_numbers(write_csv):
+    c = read(write_csv, "id,sppb\nA,7.5\nB,12\n")
+    (err,) = errors(c, "range")
+    assert err.participant_id == "A" and "whole number" in err.message
+
+
+# ------------------------------------------------------------------ units
+
+def test_height_in_metres_is_flagged(write_csv):
+    one = read(write_csv, "id,height\nA,1.62\nB,170\n")
+    (err,) = errors(one)
+    assert err.rule == "unit" and err.participant_id == "A" and "looks like metres" in err.message
+    every = read(write_csv, "id,height\nA,1.62\nB,1.70\n")
+    (err,) = errors(every)
+    assert err.rule == "unit" and err.row is None and "declare unit = 'm'" in err.message
+
+
+def test_declared_metres_are_converted_and_checked(write_csv, tmp_path):
+    m = tmp_path / "map.toml"
+    m.write_text('[columns]\nheight = {name = "height_cm", unit = "m"}\n')
+    c = read(write_csv, "id,height\nA,1.62\nB,170\n", mapping=m)
+    assert c.data["height_cm"][0] == pytest.approx(162.0)
+    (err,) = errors(c)
+    assert err.rule == "unit" and err.participant_id == "B" and "looks like centimetres" in err.message
+
+
+def test_pounds_in_header_are_converted(write_csv):
+    c = read(write_csv, "id,Weight (lb),HGS_lb\nA,154.3,66\n")
+    assert c.data["weight_kg"][0] == pytest.approx(154.3 * 0.45359237)
+    assert c.data["grip_kg"][0] == pytest.approx(66 * 0.45359237)
+    assert not c.has_errors
+
+
+# -------------------------------------------------------------- consistency
+
+def test_bmi_checked_against_weight_and_height(write_csv):
+    # 70 / 1.7^2 = 24.22
+    ok = read(write_csv, "id,height,weight,bmi\nA,170,70,24.7\n")
+    assert not ok.has_errors and ok.data["bmi"][0] == 24.7
+    bad = read(write_csv, "id,height,weight,bmi\nA,170,70,24.8\n")
+    (err,) = errors(bad)
+    assert err.rule == "bmi" and "24.22" in err.message
+
+
+def test_bmi_derived_when_absent(write_csv):
+    c = read(write_csv, "id,height,weight\nA,170,70\n")
+    assert c.data["bmi"][0] == pytest.approx(70 / 1.7 ** 2)
+
+
+def test_smi_derived_and_checked(write_csv):
+    c = read(write_csv, "id,height,asm,smi\nA,160,17.92,7.0\nB,160,17.92,7.3\n",
+             mapping={"protocol": {"muscle_mass_method": "dxa"}})
+    assert c.data["smi"][0] == 7.0
+    (err,) = errors(c)
+    assert err.rule == "smi" and err.participant_id == "B"
+    d = read(write_csv, "id,height,asm\nA,160,17.92\n", mapping={"protocol": {"muscle_mass_method": "bia"}})
+    assert d.data["smi"][0] == pytest.approx(7.0)
+    assert d.data["muscle_mass_method"][0] == "bia"
+
+
+def test_sarc_f_total_derived_and_checked(write_csv):
+    head = "id,sarc_f_strength,sarc_f_walking,sarc_f_chair,sarc_f_stairs,sarc_f_falls"
+    c = read(write_csv, head + "\nA,1,0,2,1,0\nB,1,,2,1,0\n")
+    assert c.data["sarc_f_total"][0] == 4
+    assert np.isnan(c.data["sarc_f_total"][1])  # not all items: no total
+    bad = read(write_csv, head + ",sarc_f_total\nA,1,0,2,1,0,5\nB,1,0,2,1,0,4\n")
+    (err,) = errors(bad)
+    assert err.rule == "sarc_f_total" and err.participant_id == "A"
+
+
+def test_grip_is_best_of_trials_and_given_best_is_checked(write_csv):
+    c = read(write_csv, "id,grip_1,grip_2,grip_3\nA,20,24.5,\nB,,,\n")
+    assert c.data["grip_kg"][0] == 24.5 and np.isnan(c.data["grip_kg"][1])
+    assert list(c.data.columns[:4]) == ["id", "grip_1_kg", "grip_2_kg", "grip_3_kg"]
+    w = read(write_csv, "id,grip_1,grip_2,grip_kg\nA,20,24.5,24.5\nB,20,24.5,20\n")
+    assert [f.participant_id for f in w.issues if f.rule == "grip"] == ["B"]
+    assert not w.has_errors  # a warning: the given value is kept
+
+
+def test_gait_speed_from_time_and_distance(write_csv):
+    c = read(write_csv, "id,gait_time\nA,4\nB,5\n")
+    assert c.data["gait_speed_m_s"].tolist() == [1.0, 0.8]
+    c6 = read(write_csv, "id,gait_time\nA,6\n", mapping={"protocol": {"gait_distance_m": 6}})
+    assert c6.data["gait_speed_m_s"][0] == 1.0
+    row = read(write_csv, "id,gait_time,gait_distance\nA,3,3\nB,4,\n")
+    assert row.data["gait_speed_m_s"].tolist() == [1.0, 1.0]
+    disagree = read(write_csv, "id,gait_time,gait_speed\nA,4,1.0\nB,4,1.5\n")
+    assert [f.participant_id for f in disagree.issues if f.rule == "gait"] == ["B"]
+
+
+# --------------------------------------------------- unable / not done
+
+def test_unable_chair_stand_gait_and_balance(write_csv):
+    c = read(write_csv, "id,chair_stand,gait_time,tandem\nA,unable,Unable,unable\nB,not done,,5\nC,11.2,4.1,10\n")
+    assert not c.has_errors
+    d = c.data
+    assert d["chair_stand_unable"].tolist() == [True, False, False]
+    assert np.isnan(d["chair_stand_5x_s"][0]) and np.isnan(d["chair_stand_5x_s"][1])
+    assert d["gait_unable"].tolist() == [True, False, False]
+    assert d["tandem_s"].tolist() == [0.0, 5.0, 10.0]
+
+
+def test_unable_is_not_accepted_for_grip(write_csv):
+    c = read(write_csv, "id,grip\nA,unable\n")
+    (err,) = errors(c, "non_numeric")
+    assert "only accepted for chair stand" in err.message
+
+
+# ----------------------------------------------------------- censoring
+
+def test_below_detection_limit_is_kept_left_censored(write_csv):
+    c = read(write_csv, "id,Sclerostin (pmol/L)\nA,<3.2\nB,41.5\n")
+    assert not c.has_errors
+    assert np.isnan(c.data["sclerostin"][0]) and c.data["sclerostin_lod"][0] == 3.2
+    assert c.data["sclerostin"][1] == 41.5 and np.isnan(c.data["sclerostin_lod"][1])
+    assert c.units["sclerostin"] == "pmol/L" and c.biomarkers == ["sclerostin"]
+    (note,) = [f for f in c.issues if f.rule == "censored"]
+    assert note.severity == "info" and "left-censored" in note.message
+
+
+def test_nd_needs_a_declared_limit(write_csv):
+    c = read(write_csv, "id,Sclerostin (pmol/L)\nA,ND\nB,<LOD\n")
+    errs = errors(c, "censored")
+    assert [(e.participant_id, e.value) for e in errs] == [("A", "ND"), ("B", "<LOD")]
+    assert "lod = ..." in errs[0].message
+    declared = read(write_csv, "id,Sclerostin (pmol/L)\nA,ND\nB,<LOD\n",
+                    mapping={"biomarkers": {"sclerostin": {"unit": "pmol/L", "lod": 3.2}}})
+    assert not declared.has_errors
+    assert declared.data["sclerostin_lod"].tolist() == [3.2, 3.2]
+
+
+def test_censored_text_outside_biomarkers_and_negative_concentrations(write_csv):
+    c = read(write_csv, "id,grip,IL6_pg_mL\nA,<3,-1\nB,30,2.5\n")
+    kinds = sorted((e.rule, e.column) for e in errors(c))
+    assert kinds == [("non_numeric", "grip_kg"), ("range", "il6")]
+
+
+# --------------------------------------------------------------- empty
+
+def test_header_only_and_empty_columns(write_csv):
+    c = read(write_csv, "id,age,grip\n")
+    assert rules(c, "error") == ["empty"]
+    assert len(c.data) == 0
+    e = read(write_csv, "id,age,grip,comment\nA,70,,\nB,71,,\n")
+    assert not e.has_errors
+    assert sorted(f.column for f in e.issues if f.rule == "empty_column") == ["comment", "grip_kg"]
+    full = read(write_csv, "id,age,grip\nA,70,30\n")
+    assert "empty_column" not in rules(full)
+
+
+# ------------------------------------------------------------ categories
+
+def test_sex_values_and_codes(write_csv):
+    c = read(write_csv, "id,gender\nA,Male\nB,f\nC,x\n")
+    (err,) = errors(c, "code")
+    assert err.participant_id == "C" and err.value == "x"
+    assert c.data["sex"].tolist()[:2] == ["male", "female"]
+    coded = read(write_csv, "id,sex\nA,1\nB,2\n")
+    (err,) = errors(coded, "code")
+    assert err.row is None and "without value labels" in err.message
+    mapped = read(write_csv, "id,sex\nA,1\nB,2\n", mapping={"codes": {"sex": {"1": "male", "2": "female"}}})
+    assert not mapped.has_errors and mapped.data["sex"].tolist() == ["male", "female"]
+
+
+def test_muscle_mass_method_warning_when_unknown(write_csv):
+    c = read(write_csv, "id,height,asm\nA,160,15\n")
+    (w,) = [f for f in c.issues if f.rule == "method"]
+    assert w.severity == "warning" and not c.has_errors
+    assert c.data["muscle_mass_method"].isna().all()
+    col = read(write_csv, "id,height,asm,asm_method\nA,160,15,DEXA\n")
+    assert "method" not in rules(col) and col.data["muscle_mass_method"][0] == "dxa"
+
+
+# ------------------------------------------------------------- API
+
+def test_raise_for_errors_and_findings_frame(write_csv):
+    c = read(write_csv, "id,grip\nA,-3\nB,30\n")
+    with pytest.raises(DataError, match=r"(?s)1 error.*row 2 \(id=A\)"):
+        c.raise_for_errors()
+    frame = findings_to_frame(c.issues)
+    assert list(frame.columns) == ["severity", "rule", "row", "participant_id", "column", "value", "message"]
+    assert frame["severity"].iloc[0] == "error" and frame["row"].iloc[0] == 2
+    read(write_csv, "id,grip\nA,3\n").raise_for_errors()  # no errors: no exception
+
+
+def test_cohort_from_frame_uses_the_same_rules():
+    import pandas as pd
+
+    c = cohort_from_frame(pd.DataFrame({"Subject": ["a", "b"], "HGS": [30.0, 130.0]}))
+    (err,) = errors(c)
+    assert err.message.startswith("<DataFrame>, record 2 (id=b), column 'grip_kg'")
