@@ -1,6 +1,6 @@
 # Reference values for sarcostat.stats.ancova and sarcostat.stats.trend.
 #
-# Run from anywhere:  Rscript tests/stats/r/ref_ancova_trend.R
+# Run from anywhere:  Rscript tests/stats/r/ref_ancova_trend.R [OUT_DIR]
 # Needs R >= 4 with emmeans, car, jsonlite (Debian: r-cran-emmeans r-cran-car
 # r-cran-jsonlite). Writes tests/stats/fixtures/ref_ancova_trend.json and
 # tests/stats/fixtures/mtcars.csv (base R's datasets::mtcars, unchanged).
@@ -38,6 +38,9 @@ args <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args[grep("^--file=", args)])
 here <- normalizePath(dirname(script))
 fix <- file.path(here, "..", "fixtures")
+# Optional first argument: where to write (default: the fixtures folder).
+trailing <- commandArgs(trailingOnly = TRUE)
+out_dir <- if (length(trailing) >= 1) trailing[1] else fix
 
 options(contrasts = c("contr.sum", "contr.poly"))
 emm_options(msg.interaction = FALSE)
@@ -194,7 +197,7 @@ out$trend <- list(
 # ------------------------------------------------------------------- mtcars
 mt <- datasets::mtcars
 write.csv(data.frame(model = rownames(mt), mt, row.names = NULL),
-          file.path(fix, "mtcars.csv"), row.names = FALSE)
+          file.path(out_dir, "mtcars.csv"), row.names = FALSE)
 mt$cyl <- factor(mt$cyl); mt$gear <- factor(mt$gear); mt$am <- factor(mt$am)
 fit_mt <- lm(mpg ~ hp + cyl + gear + am, data = mt)
 out$mtcars <- list(anova = anova3(fit_mt))
@@ -210,5 +213,5 @@ out$drug <- list(anova = anova3(fit_d), means = emm_table(emm_d),
                  pairs_none = pairs_table(emm_d, "none"))
 
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null"),
-           file.path(fix, "ref_ancova_trend.json"))
-cat("wrote", file.path(fix, "ref_ancova_trend.json"), "\n")
+           file.path(out_dir, "ref_ancova_trend.json"))
+cat("wrote", file.path(out_dir, "ref_ancova_trend.json"), "\n")
