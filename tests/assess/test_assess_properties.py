@@ -1,0 +1,91 @@
+"""Property tests: monotonicity in grip and SMI; complete records are classified.
+
+Each example is a batch of records classified in one call, which keeps the
+run short on a shared machine while still covering many records.
+"""
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sarcostat.assess import classify
+from sarcostat.assess.definitions import REGISTRY
+
+SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _rank(definition, category):
+    labels = [s.label for s in REGISTRY[definition].stages]
+    if category == "no sarcopenia":
+        return 0
+    return len(labels) - labels.index(category)
+
+
+def _record(device=None):
+    return st.fixed_dictionaries({
+        "sex": st.sampled_from(["male", "female"]),
+        "muscle_mass_method": st.just(device) if device else st.sampled_from(["bia", "dxa"]),
+        "smi": st.floats(3.0, 11.0),
+        "asm_kg": st.floats(8.0, 35.0),
+        "bmi": st.floats(15.0, 40.0),
+        "grip_kg": st.floats(5.0, 60.0),
+        "gait_speed_m_s": st.floats(0.2, 2.0),
+        "chair_stand_5x_s": st.floats(5.0, 40.0),
+        "sppb_total": st.integers(0, 12),
+        "tug_s": st.floats(5.0, 40.0),
+    })
+
+
+def _batch(device=None):
+    return st.lists(_record(device), min_size=1, max_size=25).map(pd.DataFrame)
+
+
+@SETTINGS
+@given(df=_batch("dxa"))
+def test_complete_record_is_never_indeterminate(df):
+    for name in REGISTRY:
+        out = classify(df, name)
+        assert not out["category"].str.contains("indeterminate").any(), name
+        assert out["sarcopenia"].notna().all()
+        assert (out["missing_inputs"] == "").all()
+
+
+@SETTINGS
+@given(df=_batch("bia"))
+def test_complete_bia_record_is_classified_where_bia_cutoffs_exist(df):
+    for name in ("awgs2019", "awgs2014", "ewgsop2", "sdoc2020"):
+        assert not classify(df, name)["category"].str.contains("indeterminate").any()
+
+
+@SETTINGS
+@given(df=_batch(), grip_up=st.floats(0.0, 30.0), smi_up=st.floats(0.0, 4.0))
+def test_raising_grip_or_smi_never_worsens_category(df, grip_up, smi_up):
+    stronger = df.assign(grip_kg=df["grip_kg"] + grip_up)
+    bigger = df.assign(smi=df["smi"] + smi_up, asm_kg=df["asm_kg"] + 4 * smi_up)
+    for name in REGISTRY:
+        before = classify(df, name)["category"]
+        for changed in (stronger, bigger):
+            after = classify(changed, name)["category"]
+            for b, a in zip(before, after):
+                if "indeterminate" in b:
+                    continue  # FNIH/EWGSOP1/IWGS on BIA rows: no cut-off for the device
+                assert _rank(name, a) <= _rank(name, b), (name, b, a)
+
+
+_MISSING = st.sampled_from(["smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s", "sppb_total", "tug_s"])
+
+
+@SETTINGS
+@given(df=_batch(), drop=st.lists(_MISSING, min_size=1, max_size=4))
+def test_missing_is_never_read_as_normal(df, drop):
+    # With inputs missing, every decided status must equal the complete
+    # record's status: missing data may only make a result unknown.
+    part = df.assign(**{c: float("nan") for c in drop})
+    if "smi" in drop:
+        part["asm_kg"] = float("nan")
+    for name in ("awgs2019", "ewgsop2", "sdoc2020", "awgs2014"):
+        f, p = classify(df, name), classify(part, name)
+        decided = p["sarcopenia"].notna()
+        assert (p["sarcopenia"][decided] == f["sarcopenia"][decided]).all(), (name, drop)
+        sure = ~p["category"].str.contains("indeterminate")
+        assert (p["category"][sure] == f["category"][sure]).all(), (name, drop)
