@@ -185,3 +185,20 @@ def test_degenerate_designs():
         or_per_sd(COHORT, outcome="sarcopenia", predictor="biomarker", firth="yes")
     with pytest.raises(DataError, match="must be numeric"):
         or_per_sd(COHORT, outcome="sarcopenia", predictor="group")
+
+
+def test_firth_matches_published_endometrial_example():
+    # Heinze & Schemper 2002 (doi:10.1002/sim.1047), R logistf(HG ~ NV + PI + EH):
+    # NV 2.929, PI -0.035, EH -2.604, intercept 3.775 (8 digits in the fixture).
+    # logistf stops at its own convergence tolerance, hence rel 1e-6 is ample.
+    ref = json.loads((HERE / "fixtures" / "ref_firth_endometrial.json").read_text())
+    d = pd.DataFrame(ref["data"])
+    with pytest.warns(SeparationWarning, match="quasi-complete separation of 'HG' by NV"):
+        ml = logistic_regression(d, outcome="HG", predictors=["NV", "PI", "EH"])
+    assert ml.separation == "quasi-complete" and math.isnan(ml.odds_ratio)
+    res = logistic_regression(d, outcome="HG", predictors=["NV", "PI", "EH"], firth=True)
+    est = res.table.set_index("term")["estimate"]
+    for term, value in ref["logistf"].items():
+        assert est[term] == pytest.approx(value, rel=1e-6), term
+    assert res.separation == "quasi-complete" and res.meta["separation_terms"] == ["NV"]
+    assert any("Firth" in n for n in res.notes)

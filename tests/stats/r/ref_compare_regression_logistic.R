@@ -2,7 +2,8 @@
 # Run from the repository root:
 #   Rscript tests/stats/r/ref_compare_regression_logistic.R
 # Writes tests/stats/fixtures/ref_compare_regression_logistic.json (committed;
-# the Python tests read it, only the rcheck test reruns this script).
+# the Python tests read it, only the rcheck test reruns this script), or the
+# path given as the first argument.
 # Needs R >= 4 with car and jsonlite.
 suppressPackageStartupMessages({library(car); library(jsonlite)})
 
@@ -141,5 +142,6 @@ summary_t <- list(
 
 out <- list(r_version = R.version.string, regression = regression, logistic = logistic,
             ttests = ttests, crosstabs = crosstabs, summary_t = summary_t)
-writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE),
-           "tests/stats/fixtures/ref_compare_regression_logistic.json")
+args <- commandArgs(trailingOnly = TRUE)
+path <- if (length(args)) args[1] else "tests/stats/fixtures/ref_compare_regression_logistic.json"
+writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE), path)
