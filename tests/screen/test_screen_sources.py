@@ -1,0 +1,83 @@
+"""Same results whatever the biomarkers come from (DataFrame, CSV, Parquet read
+a chunk of columns at a time) and whatever the chunk size; progress is
+reported per chunk."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sarcostat.stats.screen import screen
+from sarcostat.stats.screen_source import ParquetSource
+
+COVS = ["age_yr", "sex_male", "bmi"]
+OUT = ["smi", "grip_kg", "sarcopenia"]
+
+
+@pytest.fixture
+def files(data, tmp_path):
+    cohort, bio = data
+    bio = bio.copy()
+    bio["text"] = "a"
+    pq = tmp_path / "bio.parquet"
+    csv = tmp_path / "bio.csv"
+    bio.to_parquet(pq, index=False)
+    bio.to_csv(csv, index=False)
+    return cohort, bio, pq, csv
+
+
+def test_parquet_csv_and_frame_give_identical_tables(files):
+    cohort, bio, pq, csv = files
+    ref = screen(cohort, bio, outcomes=OUT, covariates=COVS, chunk_size=5).table
+    for src in (pq, csv, str(pq)):
+        got = screen(cohort, src, outcomes=OUT, covariates=COVS, chunk_size=5).table
+        pd.testing.assert_frame_equal(got, ref)
+
+
+@pytest.mark.parametrize("chunk_size", [1, 4, 1000])
+def test_chunk_size_does_not_change_results(data, chunk_size):
+    cohort, bio = data
+    ref = screen(cohort, bio, outcomes=OUT, covariates=COVS, chunk_size=3).table
+    got = screen(cohort, bio, outcomes=OUT, covariates=COVS, chunk_size=chunk_size).table
+    num = ref.select_dtypes("number").columns
+    np.testing.assert_allclose(got[num].to_numpy(float), ref[num].to_numpy(float),
+                               rtol=1e-9, equal_nan=True)
+    assert (got["message"] == ref["message"]).all()
+
+
+def test_parquet_source_reads_only_requested_columns(files, monkeypatch):
+    import pyarrow.parquet as pq_mod
+
+    cohort, bio, pq, _ = files
+    src = ParquetSource(pq, cohort["id"])
+    seen = []
+    real = pq_mod.read_table
+
+    def spy(path, columns=None, **kw):
+        seen.append(list(columns) if columns is not None else None)
+        return real(path, columns=columns, **kw)
+
+    monkeypatch.setattr(pq_mod, "read_table", spy)
+    X, msgs = src.read(["x1", "x5"])
+    assert seen == [["x1", "x5"]]
+    np.testing.assert_array_equal(X[:, 1], bio["x5"].to_numpy())
+    _, msgs = src.read(["text"])
+    assert "not numeric" in msgs[0]
+
+
+def test_progress_called_per_chunk(data):
+    cohort, bio = data
+    calls = []
+    screen(cohort, bio, outcomes="smi", chunk_size=5, progress=lambda d, t: calls.append((d, t)))
+    p = bio.shape[1] - 1
+    assert calls == [(5, p), (10, p), (p, p)]
+
+
+def test_missing_file_is_a_read_error(data, tmp_path):
+    from sarcostat.exceptions import ReadError
+
+    cohort, _ = data
+    with pytest.raises(ReadError, match="not found"):
+        screen(cohort, tmp_path / "nope.parquet", outcomes="smi")
+    (tmp_path / "x.xlsx").write_text("x")
+    with pytest.raises(ReadError, match="must be .parquet or .csv"):
+        screen(cohort, tmp_path / "x.xlsx", outcomes="smi")
