@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -105,10 +106,13 @@ def _svg(curve, std_wells, smp, ctl, qc_row, unit):
     ax.legend(fontsize=7, loc="best")
     ax.set_title(f"plate {qc_row['plate']}", fontsize=10)
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight")
+    # fixed hash salt and no date: the same run gives the same report bytes
+    with matplotlib.rc_context({"svg.hashsalt": "sarcostat", "svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.find("<svg"):]
+    text = re.sub(r"<metadata>.*?</metadata>", "", text[text.find("<svg"):], flags=re.S)
+    return text
 
 
 def write_qc_report(result, path, *, analyte="sclerostin", title=None):

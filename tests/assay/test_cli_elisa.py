@@ -1,0 +1,76 @@
+"""sarcostat elisa: files in, cohort-ready CSV, QC table and HTML report out."""
+
+import subprocess
+import sys
+
+import pandas as pd
+
+from sarcostat.cli import main
+from simulate import write_plate
+
+
+def test_elisa_writes_outputs_and_summary(tmp_path, capsys):
+    r1 = write_plate(tmp_path, "p1", "competitive", [0.0, 20.0, 60.0], seed=1)
+    r2 = write_plate(tmp_path, "p2", "competitive", [0.0, 20.0, 60.0], seed=2)
+    out = tmp_path / "out"
+    rc = main(["elisa", str(r1[0]), str(r2[0]), "--layout", str(r1[1]), "-o", str(out),
+               "--lod", "3.2", "--acceptance", "kit"])
+    assert rc == 0
+    printed = capsys.readouterr().out
+    assert "p1: 4PL falling" in printed and "p2: 4PL falling" in printed
+    conc = pd.read_csv(out / "concentrations.csv", dtype=str)
+    assert list(conc.columns) == ["id", "sclerostin"]
+    assert conc.set_index("id").loc["S001", "sclerostin"] == "<3.2"
+    assert float(conc.set_index("id").loc["S002", "sclerostin"]) > 0
+    qc = pd.read_csv(out / "qc.csv")
+    assert list(qc["plate"]) == ["p1", "p2"] and (qc["status"] == "ok").all()
+    html = (out / "qc_report.html").read_text()
+    assert html.count("<svg") == 2 and "LLOQ" in html
+    # self-contained: no external resource is fetched
+    assert 'src="http' not in html and "<link" not in html and "@import" not in html
+    assert 'href="http' not in html
+    samples = pd.read_csv(out / "samples.csv")
+    assert {"id", "plate", "flags", "cv_pct", "n_wells", "unit"} <= set(samples.columns)
+
+
+def test_elisa_mass_units(tmp_path):
+    r1 = write_plate(tmp_path, "p1", "competitive", [0.0, 20.0], seed=1, cv=0, sd0=0)
+    out = tmp_path / "out"
+    assert main(["elisa", str(r1[0]), "--layout", str(r1[1]), "-o", str(out), "--lod", "3.2",
+                 "--mw", "22500", "--to-unit", "ng/mL"]) == 0
+    conc = pd.read_csv(out / "concentrations.csv", dtype=str).set_index("id")
+    assert conc.loc["S001", "sclerostin"] == "<0.072"
+    assert float(conc.loc["S002", "sclerostin"]) == __import__("pytest").approx(0.45, rel=1e-3)
+
+
+def test_bad_plate_exit_1_other_plates_written(tmp_path, capsys):
+    good = write_plate(tmp_path, "good", "sandwich", [100.0, 200.0], seed=1)
+    bad = write_plate(tmp_path, "bad", "sandwich", [100.0, 200.0], seed=2, override={"D3": "OVRFLW"})
+    out = tmp_path / "out"
+    rc = main(["elisa", str(good[0]), str(bad[0]), "--layout", str(good[1]), "-o", str(out)])
+    assert rc == 1
+    err = capsys.readouterr().err
+    assert "plate bad not processed" in err and "well D3" in err and "OVRFLW" in err
+    assert "Traceback" not in err
+    conc = pd.read_csv(out / "concentrations.csv")
+    assert list(conc["id"]) == ["S001", "S002"]
+    assert "FAILED" in (out / "qc_report.html").read_text()
+
+
+def test_usage_errors_without_traceback(tmp_path, capsys):
+    r1 = write_plate(tmp_path, "p1", "competitive", [20.0], seed=1)
+    rc = main(["elisa", str(r1[0]), "--layout", str(r1[1]), "-o", str(tmp_path / "o"),
+               "--to-unit", "ng/mL"])
+    assert rc == 1 and "molecular weight" in capsys.readouterr().err
+    rc = main(["elisa", str(r1[0]), "--layout", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert rc == 1 and "missing.csv" in err and "Traceback" not in err
+    assert main(["elisa", str(r1[0]), "--layout", str(r1[1]), "-o", "x", "--model", "3pl"]) == 2
+
+
+def test_elisa_subprocess_smoke(tmp_path):
+    r1 = write_plate(tmp_path, "p1", "sandwich", [100.0], seed=1)
+    out = subprocess.run([sys.executable, "-m", "sarcostat", "elisa", str(r1[0]), "--layout",
+                          str(r1[1]), "-o", str(tmp_path / "o")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "4PL rising" in out.stdout

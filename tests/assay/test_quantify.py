@@ -1,0 +1,295 @@
+"""quantify(): simulated plates with known truths, every flag, QC rules, cohort output."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sarcostat.assay import convert_units, fit_curve, quantify, read_plates
+from sarcostat.assay.qc_rules import PRESETS, acceptance_table, control_passes, standard_passes
+from sarcostat.exceptions import ParameterError, UnitError
+from simulate import TRUE, curve, sample_wells, write_plate
+
+
+def _run(tmp_path, name, kind, truths, *, seed, q=None, **kw):
+    rd, lay, truth = write_plate(tmp_path, name, kind, truths, seed=seed, **kw)
+    return quantify(read_plates([rd], layout=lay), **(q or {})), truth
+
+
+# ------------------------------------------------------------------ recovery of known truths
+@pytest.mark.parametrize("kind, lo, hi", [("competitive", 6, 120), ("sandwich", 25, 800)])
+@pytest.mark.parametrize("seed", range(3))
+def test_simulated_plates_recover_true_concentrations(tmp_path, kind, lo, hi, seed):
+    # Tolerance stated: with 3% signal CV + 0.004 OD reader noise and duplicates,
+    # every unflagged sample within 25% of its true value, median error <= 7%,
+    # and no bias beyond 5% (geometric mean ratio).
+    rng = np.random.default_rng(seed)
+    truths = np.exp(rng.uniform(np.log(lo), np.log(hi), 37))
+    res, truth = _run(tmp_path, f"{kind}{seed}", kind, truths, seed=seed + 100)
+    assert res.curves[f"{kind}{seed}"].direction == ("falling" if kind == "competitive" else "rising")
+    s = res.samples.set_index("id")
+    ok = s["flags"] == ""
+    assert ok.sum() >= 30
+    ratio = np.array([s.loc[k, "concentration"] / v for k, v in truth.items() if ok[k]])
+    assert np.all(np.abs(ratio - 1) <= 0.25)
+    assert np.median(np.abs(ratio - 1)) <= 0.07
+    assert abs(np.exp(np.mean(np.log(ratio))) - 1) <= 0.05
+    assert bool(res.qc["qc_pass"].iloc[0])
+
+
+def test_dilution_multiplies_the_read_off(tmp_path):
+    res, truth = _run(tmp_path, "dil", "sandwich", [400.0, 400.0], seed=1, cv=0, sd0=0,
+                      dilutions={"S002": 4.0})
+    s = res.samples.set_index("id")
+    assert s.loc["S002", "dilution"] == 4
+    assert s.loc["S002", "concentration"] == pytest.approx(400.0, rel=1e-3)
+    assert s.loc["S002", "conc_well"] == pytest.approx(100.0, rel=1e-3)
+    assert s.loc["S002", "lloq"] == pytest.approx(4 * s.loc["S001", "lloq"])
+
+
+# ------------------------------------------------------------------ every flag
+@pytest.fixture
+def flag_run(tmp_path):
+    """Noise-free competitive plate: standards 2.5-160 (LLOQ 2.5, ULOQ 160), declared LOD 1."""
+    truths = [0.0, 0.5, 2.0, 500.0, 20.0, 20.0, 20.0, 40.0]
+    override = {
+        "H3": "0.0500", "H4": "0.0500",          # S005: below the lower asymptote D = 0.10
+        "A5": f"{curve('competitive', 5):.4f}",  # S006: replicates 5 and 20 -> high CV
+        "B5": "9.9", "B6": "9.9",                # S007: masked well B5 (reading ignored)
+    }
+    res, _ = _run(tmp_path, "flags", "competitive", truths, seed=1, cv=0, sd0=0, override=override,
+                  mask=["B5"], controls={"QC1": (12.0, 9.6, 14.4), "QC2": (60.0, 100.0, 120.0)},
+                  q={"lod": 1.0})
+    return res
+
+
+def test_every_flag_is_raised(flag_run):
+    s = flag_run.samples.set_index("id")
+    assert s.loc["S001", "flags"] == "no_inverse;<LOD;<LLOQ"  # signal at B0: no inverse, low side
+    assert s.loc["S002", "flags"] == "<LOD;<LLOQ"
+    assert s.loc["S003", "flags"] == "<LLOQ"
+    assert s.loc["S004", "flags"] == ">ULOQ"
+    assert s.loc["S005", "flags"] == "no_inverse;>ULOQ"
+    assert s.loc["S006", "flags"] == "high_cv"
+    assert s.loc["S006", "cv_pct"] > 20
+    assert s.loc["S008", "flags"] == ""
+    assert s.loc["S008", "concentration"] == pytest.approx(40.0, rel=2e-3)
+
+
+def test_masked_well_is_not_used(flag_run):
+    s = flag_run.samples.set_index("id")
+    assert s.loc["S007", "n_wells"] == 1 and s.loc["S007", "n_masked"] == 1
+    assert np.isnan(s.loc["S007", "cv_pct"])
+    assert s.loc["S005", "n_wells"] == 2
+
+
+def test_reported_values_are_censored_strings(flag_run):
+    s = flag_run.samples.set_index("id")
+    assert s.loc["S001", "reported"] == "<1"
+    assert s.loc["S002", "reported"] == "<1"
+    assert s.loc["S004", "reported"] == ">160"
+    assert s.loc["S005", "reported"] == ">160"
+
+
+def test_control_out_of_range_fails_plate_qc(flag_run):
+    c = flag_run.controls.set_index("id")
+    assert bool(c.loc["QC1", "passed"]) and not bool(c.loc["QC2", "passed"])
+    qc = flag_run.qc.iloc[0]
+    assert not qc["qc_pass"] and "1/2 controls" in qc["message"]
+
+
+def test_pct_b_b0_for_competitive(flag_run):
+    s = flag_run.samples.set_index("id")
+    b0 = flag_run.qc["b0"].iloc[0]
+    assert b0 == pytest.approx(TRUE["competitive"]["A"], abs=1e-4)
+    assert s.loc["S008", "pct_b_b0"] == pytest.approx(curve("competitive", 40) / b0 * 100, rel=1e-3)
+
+
+# ------------------------------------------------------------------ LOD
+def test_lod_from_blanks_mean_minus_3sd_for_competitive(tmp_path):
+    res, _ = _run(tmp_path, "lod", "competitive", [20.0] * 5, seed=7,
+                  override={"A3": "2.3500", "A4": "2.4500"})
+    bl = np.array([2.35, 2.45])
+    thr = bl.mean() - 3 * bl.std(ddof=1)
+    expected = res.curves["lod"].inverse(thr)
+    assert res.qc["lod"].iloc[0] == pytest.approx(float(expected), rel=1e-12)
+    assert res.qc["lod_source"].iloc[0] == "blanks mean - 3 SD"
+
+
+def test_lod_from_blanks_mean_plus_3sd_for_sandwich(tmp_path):
+    res, _ = _run(tmp_path, "lods", "sandwich", [200.0] * 5, seed=7,
+                  override={"A3": "0.0500", "A4": "0.0700"})
+    bl = np.array([0.05, 0.07])
+    expected = res.curves["lods"].inverse(bl.mean() + 3 * bl.std(ddof=1))
+    assert res.qc["lod"].iloc[0] == pytest.approx(float(expected), rel=1e-12)
+
+
+def test_lod_falls_back_to_zero_standard(tmp_path):
+    res, _ = _run(tmp_path, "z", "sandwich", [200.0] * 5, seed=7, mask=["A3", "A4"])
+    assert res.qc["lod_source"].iloc[0] == "zero standard mean + 3 SD"
+    assert np.isfinite(res.qc["lod"].iloc[0])
+
+
+# ------------------------------------------------------------------ CVs
+def test_intra_and_inter_assay_cv(tmp_path):
+    r1 = write_plate(tmp_path, "p1", "competitive", [20.0, 40.0, 60.0], seed=1)
+    r2 = write_plate(tmp_path, "p2", "competitive", [20.0, 40.0, 60.0], seed=2)
+    res = quantify(read_plates([r1[0], r2[0]], layout=r1[1]))
+    s = res.samples
+    assert res.qc.set_index("plate").loc["p1", "intra_cv_pct"] == pytest.approx(
+        s.loc[s.plate == "p1", "cv_pct"].mean())
+    assert res.meta["intra_assay_cv_pct"] == pytest.approx(s["cv_pct"].mean())
+    c = res.controls
+    cvs = []
+    for cid in ("QC1", "QC2"):
+        v = c.loc[c.id == cid, "concentration"].to_numpy()
+        cvs.append(np.std(v, ddof=1) / v.mean() * 100)
+    assert list(res.inter_assay["control"]) == ["QC1", "QC2"]
+    assert res.meta["inter_assay_cv_pct"] == pytest.approx(np.mean(cvs))
+    # replicate CV is on the per-well back-calculated concentrations
+    w = res.wells[(res.wells.plate == "p1") & (res.wells.sample_id == "S002")]["conc_well"]
+    assert s.loc[(s.plate == "p1") & (s.id == "S002"), "cv_pct"].iloc[0] == pytest.approx(
+        np.std(w, ddof=1) / w.mean() * 100)
+
+
+def test_cv_limit_is_configurable(flag_run, tmp_path):
+    cv = flag_run.samples.set_index("id").loc["S006", "cv_pct"]
+    truths = [0.0, 0.5, 2.0, 500.0, 20.0, 20.0]
+    res, _ = _run(tmp_path, "cv", "competitive", truths, seed=1, cv=0, sd0=0,
+                  override={"A5": f"{curve('competitive', 5):.4f}"}, q={"cv_limit": cv + 1})
+    assert "high_cv" not in res.samples.set_index("id").loc["S006", "flags"]
+
+
+# ------------------------------------------------------------------ curve options
+def test_fit_to_replicates_uses_every_standard_well(tmp_path):
+    res, _ = _run(tmp_path, "rep", "sandwich", [100.0] * 3, seed=4, q={"fit_to": "replicates"})
+    w = res.wells[(res.wells.type == "standard") & res.wells.used]
+    ref = fit_curve(w["nominal_conc"], w["signal"])
+    assert res.curves["rep"].params == pytest.approx(ref.params, rel=1e-9)
+    assert res.curves["rep"].n == 16
+
+
+@pytest.mark.parametrize("model, weights", [("5pl", None), ("4pl", "1/y2"), ("4pl", "1/yhat2"),
+                                            ("4pl", "1/y")])
+def test_models_and_weights_run_end_to_end(tmp_path, model, weights):
+    res, truth = _run(tmp_path, "mw", "sandwich", [100.0, 300.0], seed=4,
+                      q={"model": model, "weights": weights})
+    assert res.curves["mw"].model == model
+    s = res.samples.set_index("id")
+    assert s.loc["S002", "concentration"] == pytest.approx(300.0, rel=0.2)
+
+
+# ------------------------------------------------------------------ acceptance rules
+@pytest.mark.parametrize("preset", ["research", "kit", "ich-m10"])
+@pytest.mark.parametrize("value, edge, ok", [
+    (79.99, False, False), (80.0, False, True), (120.0, False, True), (120.01, False, False),
+    (74.99, True, False), (75.0, True, True), (125.0, True, True), (125.01, True, False),
+    (76.0, False, False), (124.0, False, False), (np.nan, False, False)])
+def test_standard_recovery_boundaries(preset, value, edge, ok):
+    # ICH M10 (2022) section 7: +/-20%, +/-25% at LLOQ and ULOQ
+    assert bool(standard_passes(value, edge=edge, acceptance=preset)) is ok
+
+
+@pytest.mark.parametrize("conc, ok", [(9.59, False), (9.6, True), (14.4, True), (14.41, False)])
+def test_control_range_boundaries(conc, ok):
+    assert bool(control_passes(conc, 12.0, 9.6, 14.4)) is ok
+
+
+@pytest.mark.parametrize("conc, ok", [(79.99, False), (80.0, True), (120.0, True), (120.01, False)])
+def test_control_recovery_without_range(conc, ok):
+    assert bool(control_passes(conc, 100.0, acceptance="ich-m10")) is ok
+
+
+def test_presets_are_data_with_sources():
+    t = acceptance_table()
+    assert list(t["name"]) == ["research", "kit", "ich-m10"]
+    assert "ICH M10" in PRESETS["ich-m10"].source and PRESETS["ich-m10"].min_std_levels == 6
+    assert t["source"].str.len().min() > 50
+
+
+def test_ich_m10_needs_six_passing_levels(tmp_path):
+    # 5 non-zero levels + zero: enough for the research preset, not for ICH M10
+    mask = ["B1", "B2", "C1", "C2"]  # drop 2.5 and 5 pmol/L
+    res, _ = _run(tmp_path, "ich", "competitive", [20.0] * 3, seed=1, cv=0, sd0=0, mask=mask)
+    assert bool(res.qc["qc_pass"].iloc[0])
+    res, _ = _run(tmp_path, "ich", "competitive", [20.0] * 3, seed=1, cv=0, sd0=0, mask=mask,
+                  q={"acceptance": "ich-m10"})
+    assert not res.qc["qc_pass"].iloc[0] and "ICH M10" in res.qc["message"].iloc[0]
+
+
+# ------------------------------------------------------------------ bad plates
+def test_too_few_standard_levels_fails_only_that_plate(tmp_path):
+    bad = write_plate(tmp_path, "few", "competitive", [20.0] * 3, seed=1,
+                      mask=["E1", "E2", "F1", "F2", "G1", "G2", "H1", "H2"])
+    good = write_plate(tmp_path, "good", "competitive", [20.0] * 3, seed=2)
+    res = quantify(read_plates([bad[0], good[0]], layout=[bad[1], good[1]]))
+    assert res.failed == ["few"]
+    msg = res.qc.set_index("plate").loc["few", "message"]
+    assert "4 standard level(s)" in msg and "at least 5" in msg
+    assert set(res.samples["plate"]) == {"good"}
+
+
+def test_non_converging_fit_fails_only_that_plate(tmp_path):
+    flat = {f"{r}{c}": "1.0000" for r in "ABCDEFGH" for c in (1, 2)}
+    bad = write_plate(tmp_path, "flat", "competitive", [20.0] * 3, seed=1, override=flat)
+    good = write_plate(tmp_path, "good", "competitive", [20.0] * 3, seed=2)
+    res = quantify(read_plates([bad[0], good[0]], layout=bad[1]))
+    assert res.failed == ["flat"]
+    assert "standard curve" in res.qc.set_index("plate").loc["flat", "message"]
+    assert "good" in res.curves
+
+
+def test_invalid_options():
+    with pytest.raises(ParameterError, match="'acceptance' parameter of quantify"):
+        quantify([], acceptance="strict")
+    with pytest.raises(ParameterError, match="'fit_to'"):
+        quantify([], fit_to="median")
+    with pytest.raises(ParameterError, match="'lod'"):
+        quantify([], lod=-1)
+
+
+# ------------------------------------------------------------------ cohort output
+def test_cohort_frame_censoring(flag_run):
+    c = flag_run.to_cohort_frame("sclerostin", include_failed_qc=True).set_index("id")
+    assert list(c.columns) == ["sclerostin"]
+    assert c.loc["S001", "sclerostin"] == "<1" and c.loc["S002", "sclerostin"] == "<1"
+    assert c.loc["S003", "sclerostin"] == pytest.approx(2.0, rel=1e-2)  # between LOD and LLOQ
+    assert pd.isna(c.loc["S004", "sclerostin"])  # >ULOQ: re-assay diluted
+    assert c.loc["S008", "sclerostin"] == pytest.approx(40.0, rel=2e-3)
+    c2 = flag_run.to_cohort_frame(censor="lloq", above="string", include_failed_qc=True).set_index("id")
+    assert c2.loc["S003", "sclerostin"] == "<2.5" and c2.loc["S004", "sclerostin"] == ">160"
+
+
+def test_cohort_frame_leaves_out_failed_qc_plates(flag_run):
+    assert flag_run.to_cohort_frame().empty
+
+
+def test_seed_kit_lod_written_as_lt_3_2(tmp_path):
+    res, _ = _run(tmp_path, "kit", "competitive", [0.0, 1.0, 30.0], seed=1, cv=0, sd0=0,
+                  dilutions={"S002": 2.0}, q={"lod": 3.2, "acceptance": "kit"})
+    c = res.to_cohort_frame("sclerostin").set_index("id")
+    assert c.loc["S001", "sclerostin"] == "<3.2"
+    assert c.loc["S002", "sclerostin"] == "<6.4"  # LOD scaled by the dilution
+    assert c.loc["S003", "sclerostin"] == pytest.approx(30.0, rel=1e-3)
+
+
+def test_sample_on_two_plates_is_averaged(tmp_path):
+    r1 = write_plate(tmp_path, "a", "sandwich", [100.0], seed=1)
+    r2 = write_plate(tmp_path, "b", "sandwich", [100.0], seed=2)
+    res = quantify(read_plates([r1[0], r2[0]], layout=r1[1]))
+    c = res.to_cohort_frame().set_index("id")
+    assert c.loc["S001", "sclerostin"] == pytest.approx(res.samples["concentration"].mean())
+
+
+def test_unit_conversion_with_molecular_weight(tmp_path):
+    # sclerostin about 22.5 kDa: 1 pmol/L = 22.5 pg/mL = 0.0225 ng/mL
+    assert convert_units(1.0, "pmol/L", "pg/mL", mw=22500) == pytest.approx(22.5)
+    assert convert_units(22.5, "pg/mL", "pmol/L", mw=22500) == pytest.approx(1.0)
+    assert convert_units(1.0, "ng/mL", "pg/mL") == pytest.approx(1000)
+    with pytest.raises(UnitError, match="molecular weight"):
+        convert_units(1.0, "pmol/L", "ng/mL")
+    with pytest.raises(UnitError, match="Unknown concentration unit"):
+        convert_units(1.0, "pmol/L", "furlong")
+    res, _ = _run(tmp_path, "u", "competitive", [0.0, 30.0], seed=1, cv=0, sd0=0, q={"lod": 3.2})
+    c = res.to_cohort_frame(to_unit="ng/mL", mw=22500).set_index("id")
+    assert c.loc["S001", "sclerostin"] == "<0.072"
+    assert c.loc["S002", "sclerostin"] == pytest.approx(30 * 0.0225, rel=1e-3)
