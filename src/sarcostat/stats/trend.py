@@ -189,7 +189,13 @@ def quartiles(x: pd.Series | Sequence[float], *, method: str = "ntiles", k: int 
         raise ParameterError(f"The 'k' parameter of {function} must be an int >= 2. "
                              f"Got {k!r} instead.")
     k = int(k)
-    series = x if isinstance(x, pd.Series) else pd.Series(np.asarray(x))
+    if isinstance(x, pd.Series):
+        series = x
+    else:
+        try:
+            series = pd.Series(np.asarray(x, dtype=float))
+        except (TypeError, ValueError):
+            raise SchemaError(f"{function}: 'x' must be numeric; got {x!r:.60}.") from None
     if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
         raise SchemaError(f"{function}: {series.name or 'x'!r} must be numeric; got dtype "
                           f"{series.dtype}.")
