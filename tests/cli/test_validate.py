@@ -121,3 +121,18 @@ def test_console_script_runs_without_traceback(tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 1
     assert "above the allowed maximum 120 yr" in out.stdout and "Traceback" not in out.stderr
+
+
+def test_validate_does_not_import_analysis_libraries(tmp_path):
+    # validate needs pandas, but not the statistics or plotting stacks.
+    path = tmp_path / "c.csv"
+    path.write_text("id,age\nA,70\n")
+    code = (
+        "import sys, contextlib, io\n"
+        "from sarcostat.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['validate', {str(path)!r}]) == 0\n"
+        "print(','.join(m for m in ('scipy', 'statsmodels', 'matplotlib', 'docx') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

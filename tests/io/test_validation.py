@@ -223,6 +223,9 @@ def test_header_only_and_empty_columns(write_csv):
     assert sorted(f.column for f in e.issues if f.rule == "empty_column") == ["comment", "grip_kg"]
     full = read(write_csv, "id,age,grip\nA,70,30\n")
     assert "empty_column" not in rules(full)
+    # A column of 'unable' or censored values is not empty, although it is all NaN.
+    unable = read(write_csv, "id,chair_stand,Sclerostin (pmol/L)\nA,unable,<3.2\nB,unable,<3.2\n")
+    assert "empty_column" not in rules(unable)
 
 
 # ------------------------------------------------------------ categories

@@ -365,13 +365,12 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
         data[col] = out[col]
     for h in res.extras:
         data[h if h not in data.columns else f"{h}_extra"] = _extra(b, raw.columns[h])
-        if all(_blank(c) for c in raw.columns[h]) and n:
+        if n and all(_na_cell(c) for c in raw.columns[h]):
             b.add("warning", "empty_column", "the column is entirely empty.", column=h)
     for col in ordered:
-        if col in by_target and n and data[col].isna().all() and not (col.endswith("_unable")):
-            if not any(f.rule in ("non_numeric", "censored", "code", "unit") and f.column == col
-                       for f in b.findings):
-                b.add("warning", "empty_column", "the column is entirely empty.", column=col)
+        # Judged on the cells as written: a column of 'unable' or '<3.2' is not empty.
+        if col in by_target and n and all(_na_cell(c) for c in raw.columns[by_target[col]]):
+            b.add("warning", "empty_column", "the column is entirely empty.", column=col)
     if res.extras:
         listed = ", ".join(f"'{h}'" for h in res.extras)
         b.add("info", "extra_columns", f"kept but not used by sarcostat: {listed}. Declare biomarkers "
@@ -391,6 +390,10 @@ def _blank(c) -> bool:
         return bool(c != c)
     except (TypeError, ValueError):
         return False
+
+
+def _na_cell(c) -> bool:
+    return _blank(c) or (isinstance(c, str) and c.strip().lower() in _NA_WORDS)
 
 
 def _ids(b: _Builder, cells) -> pd.Series:
