@@ -66,3 +66,10 @@ def test_agreement_pairs_skip_indeterminate():
     assert row["n"] == 5
     table = [[row["n_both"], row["n_a_only"]], [row["n_b_only"], row["n_neither"]]]
     assert row["kappa"] == pytest.approx(kappa_table(table)["kappa"])
+
+
+def test_constant_rater_gives_no_interval():
+    # one definition finds nobody: kappa is 0 but its SE is degenerate
+    k = kappa_table([[0, 1], [0, 9]])
+    assert k["kappa"] == pytest.approx(0.0)
+    assert np.isnan(k["se"]) and np.isnan(k["ci_lower"])

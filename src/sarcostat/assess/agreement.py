@@ -23,7 +23,9 @@ def kappa_table(table, *, confidence: float = 0.95) -> dict:
     dict
         ``n``, ``observed_agreement``, ``expected_agreement``, ``kappa``,
         ``se`` (Fleiss-Cohen-Everitt large-sample SE, not the SE under the
-        null), ``ci_lower``, ``ci_upper`` (Wald: kappa ± z·se).
+        null), ``ci_lower``, ``ci_upper`` (Wald: kappa ± z·se, not truncated
+        to [-1, 1], as SAS reports it). ``se`` and the CI are NaN when a
+        rater never uses one of the categories (degenerate margins).
 
     Notes
     -----
@@ -71,6 +73,11 @@ def kappa_table(table, *, confidence: float = 0.95) -> dict:
     b = (1 - k) ** 2 * np.sum(off * (col[:, None] + row[None, :]) ** 2)
     c = (k - pe * (1 - k)) ** 2
     se = float(np.sqrt(max(a + b - c, 0.0) / (n * (1 - pe) ** 2)))
+    if (row == 0).any() or (col == 0).any():
+        # A rater that never uses a category makes the large-sample SE
+        # degenerate (it collapses to 0); report no interval rather than a
+        # falsely exact one.
+        se = np.nan
     z = stats.norm.ppf(0.5 + confidence / 2)
     return dict(n=int(n), observed_agreement=float(po), expected_agreement=pe, kappa=float(k),
                 se=se, ci_lower=float(k - z * se), ci_upper=float(k + z * se))

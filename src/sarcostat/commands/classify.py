@@ -50,6 +50,10 @@ def run(args) -> int:
     from sarcostat.io import read_cohort
 
     names = _names(args.definition)
+    if args.output and Path(args.output).resolve() == Path(args.file).resolve():
+        from sarcostat.exceptions import ParameterError
+
+        raise ParameterError("The '-o' option of classify must not name the input file.")
     cohort = read_cohort(args.file, mapping=args.mapping)
     if cohort.has_errors:
         errors = [f for f in cohort.issues if f.severity == "error"]
@@ -62,10 +66,6 @@ def run(args) -> int:
     print(result.summary())
     if args.output:
         out = Path(args.output)
-        if out.resolve() == Path(args.file).resolve():
-            from sarcostat.exceptions import ParameterError
-
-            raise ParameterError("The '-o' option of classify must not name the input file.")
         result.table.to_csv(out, index=False)
         print(f"\nWrote {out}")
     return 0
