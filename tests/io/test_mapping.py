@@ -143,3 +143,10 @@ def test_sex_coded_one_two_in_sav_without_labels_but_map_codes_work(tmp_path):
     pyreadstat.write_sav(pd.DataFrame({"id": ["a", "b"], "sex": [1.0, 2.0]}), str(path))
     c = read_cohort(path, mapping={"codes": {"sex": {"1": "male", "2": "female"}}})
     assert c.data["sex"].tolist() == ["male", "female"] and not errors(c)
+
+
+def test_declared_biomarker_name_is_kept_as_given(write_csv):
+    c = read_cohort(write_csv("id,SOST,Notes\nA,<3.2,x\nB,40,\n"), biomarkers={"SOST": "pmol/L"})
+    assert c.biomarkers == ["SOST"] and c.data["SOST_lod"][0] == 3.2
+    with pytest.raises(SchemaError, match="clashes with the canonical column 'grip_kg'"):
+        read_cohort(write_csv("id,HGS\nA,3\n"), biomarkers={"HGS": "pmol/L"})

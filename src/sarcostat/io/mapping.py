@@ -156,7 +156,8 @@ def _parse(doc: dict, src: str) -> ColumnMap:
             raise SchemaError(f"{src}: unknown section [{key}]; sections are {list(allowed)}.{_close(key, allowed)}")
     cmap = ColumnMap(source=src)
     for name, spec in dict(doc.get("biomarkers", {})).items():
-        cmap.biomarkers[normalize_header(name) or name] = _biomarker_spec(name, spec, src)
+        bspec = _biomarker_spec(name, spec, src)
+        cmap.biomarkers[bspec.name] = bspec
     for header, spec in dict(doc.get("columns", {})).items():
         if isinstance(spec, str):
             target, unit = spec, None
@@ -229,12 +230,15 @@ def _code_key(code) -> str:
 
 
 def _biomarker_spec(name, spec, src) -> BiomarkerSpec:
-    key = normalize_header(name)
+    # A name that is already a valid identifier is kept as given ("SOST" stays
+    # "SOST"), so callers find the column under the name they declared.
+    key = str(name) if str(name).isidentifier() else normalize_header(name)
     if not key or not key[0].isalpha():
         raise SchemaError(f"{src}: biomarker name '{name}' must start with a letter.")
-    if get_variable(key) is not None or key in _ALIASES:
+    norm = normalize_header(key)
+    if get_variable(key) is not None or norm in _ALIASES:
         raise SchemaError(f"{src}: biomarker name '{name}' clashes with the canonical column "
-                          f"'{get_variable(key).name if get_variable(key) else _ALIASES[key]}'.")
+                          f"'{get_variable(key).name if get_variable(key) else _ALIASES[norm]}'.")
     if isinstance(spec, str):
         return BiomarkerSpec(key, spec)
     if not isinstance(spec, dict) or "unit" not in spec:
@@ -383,7 +387,8 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
                 raise _missing(spec.column)
         else:
             hits = [h for h in headers if h not in assigned and
-                    (normalize_header(h) == name or (match_biomarker_header(h) or ("",))[0] == name)]
+                    (normalize_header(h) == normalize_header(name)
+                     or (match_biomarker_header(h) or ("",))[0] == normalize_header(name))]
             if not hits:
                 raise SchemaError(f"{src} declares biomarker '{name}' but {file} has no column of that "
                                   f"name; add column = \"...\" to say which one.{_close(name, headers)}")
