@@ -157,3 +157,14 @@ def test_blank_lines_keep_spreadsheet_row_numbers(write_csv):
     c = read_cohort(write_csv("id,age\nP1,70\n\nP2,999\n"))
     (err,) = errors(c, "range")
     assert err.row == 4 and err.participant_id == "P2"
+
+
+def test_parquet_nullable_integers_and_categories(tmp_path):
+    path = tmp_path / "typed.parquet"
+    df = small_cohort()
+    df["Age"] = pd.array([70, None, 80, 75], dtype="Int64")
+    df["Sex"] = df["Sex"].astype("category")
+    df.to_parquet(path)
+    c = read_cohort(path)
+    assert c.data["age_yr"].isna().tolist() == [False, True, False, False]
+    assert list(c.data["sex"]) == EXPECTED_SEX and not c.has_errors

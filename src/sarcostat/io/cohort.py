@@ -200,7 +200,36 @@ def cohort_from_frame(frame: pd.DataFrame, mapping=None, *, biomarkers=None,
                       name: str = "<DataFrame>") -> Cohort:
     """Map and validate a DataFrame already in memory, as :func:`read_cohort` does for files.
 
-    Rows are numbered from 1 in messages ("record 3" is ``frame.iloc[2]``).
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per participant, user or canonical headers. Not modified.
+    mapping : str, path-like, dict or ColumnMap, optional
+        Column map, as for :func:`read_cohort`.
+    biomarkers : dict, optional
+        Biomarker declarations, as for :func:`read_cohort`.
+    name : str, default "<DataFrame>"
+        Name used in messages in place of a file name.
+
+    Returns
+    -------
+    Cohort
+        As :func:`read_cohort`; ``source`` is None. Rows are numbered from 1
+        in messages ("record 3" is ``frame.iloc[2]``).
+
+    Raises
+    ------
+    SchemaError
+        Duplicate headers, an invalid map, or an ambiguous automatic mapping.
+    ParameterError
+        ``frame`` is not a DataFrame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = cohort_from_frame(pd.DataFrame({"id": ["a"], "HGS": [31.0]}))
+    >>> float(c.data.loc[0, "grip_kg"])
+    31.0
     """
     if not isinstance(frame, pd.DataFrame):
         from sarcostat.exceptions import ParameterError

@@ -320,7 +320,8 @@ def _from_frame(frame, name: str, row_word: str) -> RawTable:
     for j in range(frame.shape[1]):
         s = frame.iloc[:, j]
         if s.dtype.kind in "fiu":
-            columns.append(s.to_numpy(dtype=float).tolist())
+            # na_value: nullable Int64/Float64 columns hold pd.NA, not NaN.
+            columns.append(s.to_numpy(dtype=float, na_value=float("nan")).tolist())
         else:
             columns.append(s.astype(object).tolist())
     start = 1
