@@ -640,8 +640,8 @@ def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
         if len(count_dims) == 1:
             counts.index = pd.MultiIndex.from_arrays([counts.index])
         lookup = {tuple(_plain(v) for v in k): int(n) for k, n in counts.items()}
-        grid[".wgt."] = [lookup.get(tuple(_plain(r[d]) for d in count_dims), 0)
-                         for _, r in grid.iterrows()]
+        grid[".wgt."] = [lookup.get(tuple(_plain(v) for v in key), 0)
+                         for key in grid[count_dims].itertuples(index=False, name=None)]
     else:
         grid[".wgt."] = fit.n
     design_frame = grid.copy()
@@ -792,7 +792,8 @@ def marginal_means(grid: ReferenceGrid, specs: str | Sequence[str], *,
     sample_keys = None
     count_specs = [s for s in spec_t if s in fit.factors or s in fit.binary]
     if count_specs:
-        sample_keys = fit.data[count_specs].apply(lambda r: tuple(_plain(v) for v in r), axis=1)
+        sample_keys = pd.Series(list(zip(*(fit.data[c].map(_plain) for c in count_specs))),
+                                index=fit.data.index, dtype=object)
     for key in order:
         rows = np.array([i for i, k in enumerate(keys) if k == key])
         w = _weights_for(grid, rows, spec_t, weights)
