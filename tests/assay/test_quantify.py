@@ -293,3 +293,15 @@ def test_unit_conversion_with_molecular_weight(tmp_path):
     c = res.to_cohort_frame(to_unit="ng/mL", mw=22500).set_index("id")
     assert c.loc["S001", "sclerostin"] == "<0.072"
     assert c.loc["S002", "sclerostin"] == pytest.approx(30 * 0.0225, rel=1e-3)
+
+
+def test_each_standard_well_has_a_back_fit_recovery(flag_run):
+    w = flag_run.wells
+    std = w[(w.type == "standard") & (w.nominal_conc > 0)]
+    assert std["recovery_pct"].to_numpy() == pytest.approx(
+        (std["conc_well"] / std["nominal_conc"] * 100).to_numpy())
+    # noise-free plate: every standard back-fits to its nominal value
+    assert std["recovery_pct"].to_numpy() == pytest.approx(100, abs=0.5)
+    st = flag_run.standards
+    assert st.loc[st.nominal_conc > 0, "passed"].all()
+    assert flag_run.qc["r_squared"].iloc[0] == pytest.approx(1, abs=1e-6)

@@ -42,7 +42,9 @@ class AssayResult:
         mean_signal, pct_b_b0, back_calc, recovery_pct, low_limit_pct,
         high_limit_pct, passed``.
     wells : pandas.DataFrame
-        Every well with ``used`` and its back-calculated ``conc_well``.
+        Every well (the :class:`Plate` columns) with ``used``, its
+        back-calculated ``conc_well``, ``side`` (``low``/``high`` when the
+        reading is beyond an asymptote) and, for standards, ``recovery_pct``.
     qc : pandas.DataFrame
         One row per plate: ``plate, source, status`` (``ok``/``failed``),
         ``qc_pass``, ``message``, ``model, weights, direction, A, B, C, D, E,
@@ -195,6 +197,9 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
     falling = curve.direction == "falling"
     w["conc_well"] = curve.inverse(w["signal"].to_numpy())
     w["side"] = curve.inverse_side(w["signal"].to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w["recovery_pct"] = np.where((w["type"] == "standard") & (w["nominal_conc"] > 0),
+                                     w["conc_well"] / w["nominal_conc"] * 100, np.nan)
 
     zero = std[std["nominal_conc"] == 0]["signal"]
     b0 = float(zero.mean()) if len(zero) else curve.params["A"]
