@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sarcostat.exceptions import DataError, ModelError, ParameterError, SchemaError
+from sarcostat.exceptions import (DataError, ModelError, ParameterError, SchemaError,
+                                  SmallCellWarning)
 from sarcostat.stats import (chi2_from_counts, crosstab_test, fisher_exact_2x2, levene_test,
                              mannwhitney_groups, table1, ttest_from_summary, ttest_groups)
 
@@ -278,3 +279,31 @@ def test_fisher_rx2_agrees_with_scipy_2x2_enumeration():
     for tab in ([[3, 7], [9, 2]], [[0, 5], [6, 1]], [[10, 10], [10, 10]]):
         assert _fisher_rx2(np.array(tab, float)) == pytest.approx(
             stats.fisher_exact(tab).pvalue, rel=1e-9)
+
+
+def test_mannwhitney_exact_matches_r():
+    ref = REF["mw_exact"]
+    d = pd.DataFrame({"g": ["x"] * len(ref["x"]) + ["y"] * len(ref["y"]),
+                      "v": ref["x"] + ref["y"]})
+    # R: wilcox.test(x, y, exact = TRUE [, alternative = "less"])
+    two = mannwhitney_groups(d, dv="v", group="g", method="exact").table.iloc[0]
+    assert two["statistic"] == ref["u"] and two["p_value"] == approx(ref["p_two_sided"])
+    assert math.isnan(two["z"])
+    less = mannwhitney_groups(d, dv="v", group="g", method="exact", alternative="less")
+    assert less.table["p_value"].iloc[0] == approx(ref["p_less"])
+
+
+def test_small_cells_without_exact_test_warn():
+    # 3 x 3 table with small expected counts: no exact test available here.
+    d = pd.DataFrame({"r": list("aabbccabcabc"), "g": list("xyzxyzxxyyzz")})
+    with pytest.warns(SmallCellWarning, match="Pearson chi-square reported"):
+        res = crosstab_test(d, row="r", group="g")
+    assert res.test_used == "pearson"
+    assert any("have expected count less than 5" in n for n in res.notes)
+
+
+def test_non_finite_values_and_ids_in_messages():
+    d = COHORT.copy()
+    d.loc[5, "grip_kg"] = np.inf
+    with pytest.raises(DataError, match=r"'grip_kg'.*row index 5 \(id=P006\)"):
+        ttest_groups(d, dv="grip_kg", group="sarcopenia")

@@ -164,6 +164,17 @@ def test_non_binary_outcome_is_data_error(bad):
         or_per_sd(d, outcome="y", predictor="x")
 
 
+def test_bad_outcome_message_names_participant():
+    d = COHORT.copy()
+    d.loc[3, "sarcopenia"] = 2
+    with pytest.raises(DataError, match=r"row index 3 \(id=P004\) has 2"):
+        or_per_sd(d, outcome="sarcopenia", predictor="biomarker")
+    d = COHORT.copy()
+    d.loc[7, "biomarker"] = -np.inf
+    with pytest.raises(DataError, match=r"non-finite.*\(id=P008\)"):
+        or_per_sd(d, outcome="sarcopenia", predictor="biomarker")
+
+
 def test_boolean_outcome_accepted():
     d = COHORT[["sarcopenia", "biomarker"]].dropna()
     b = d.assign(sarcopenia=d["sarcopenia"].astype(bool))

@@ -107,6 +107,13 @@ def test_missing_column_and_bad_options():
         linear_regression(COHORT, outcome="smi", predictor="group")
 
 
+def test_non_numeric_value_named_with_participant():
+    d = COHORT.astype({"bmi": object})
+    d.loc[10, "bmi"] = "23,4"
+    with pytest.raises(DataError, match=r"'bmi' must be numeric; row index 10 \(id=P011\) has '23,4'"):
+        linear_regression(d, outcome="smi", predictor="biomarker", covariates=["bmi"])
+
+
 def test_confidence_level_changes_interval():
     r90 = linear_regression(COHORT, outcome="smi", predictor="biomarker", confidence=0.90)
     r95 = linear_regression(COHORT, outcome="smi", predictor="biomarker")

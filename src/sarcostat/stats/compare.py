@@ -10,16 +10,18 @@ and Fisher's exact test, chosen automatically by a stated expected-count rule.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from sarcostat.exceptions import DataError, ModelError, ParameterError, check_option
+from sarcostat.exceptions import (DataError, ModelError, ParameterError, SmallCellWarning,
+                                  check_option)
 from sarcostat.stats._data import complete_cases, require_columns
 from sarcostat.stats._result import StatResult
-from sarcostat.stats.regression import _check_confidence
+from sarcostat.stats.regression import _check_confidence, _numeric
 
 __all__ = ["CrosstabResult", "chi2_from_counts", "crosstab_test", "fisher_exact_2x2",
            "levene_test", "mannwhitney_groups", "table1", "ttest_from_summary",
@@ -51,6 +53,8 @@ def _two_groups(data: pd.DataFrame, dv: str, group: str, levels, *, function: st
     sample, n_excl = complete_cases(data, [dv, group], function=function)
     if not pd.api.types.is_numeric_dtype(sample[dv]) or pd.api.types.is_bool_dtype(sample[dv]):
         raise DataError(f"{function}: {dv!r} must be numeric (found {sample[dv].dtype}).")
+    _numeric(sample[dv], role="variable", function=function,
+             ids=data["id"] if "id" in data.columns else None)
     if levels is None:
         found = _levels(sample[group])
         if len(found) != 2:
@@ -735,6 +739,13 @@ def crosstab_test(data: pd.DataFrame, *, row: str, group: str, test: str = "auto
     SchemaError, ModelError, ParameterError
         Missing column; a single row level or group; an invalid option.
 
+    Warns
+    -----
+    SmallCellWarning
+        ``test="auto"`` found expected counts below ``min_expected`` in a
+        table without an exact test (more than 2 rows and columns, or too
+        large to enumerate); Pearson is reported.
+
     See Also
     --------
     chi2_from_counts, fisher_exact_2x2, table1
@@ -819,10 +830,18 @@ def crosstab_test(data: pd.DataFrame, *, row: str, group: str, test: str = "auto
                 f"else Pearson chi-square (smallest expected count {min_exp:.3g}).")
         notes.append(rule)
         if small and not have_fisher:
-            notes.append("Expected counts are small but Fisher's exact test is not available "
-                         "for this table; Pearson chi-square reported, interpret with caution.")
+            msg = (f"{fn}: expected counts below {min_expected:g} in {row!r} by {group!r} but "
+                   f"Fisher's exact test is not available for this "
+                   f"{arr.shape[0]} x {arr.shape[1]} table; Pearson chi-square reported.")
+            warnings.warn(msg, SmallCellWarning, stacklevel=2)
+            notes.append(msg.split(": ", 1)[1])
     else:
         used = test
+    n_small = int((pear.expected_freq < 5).sum())
+    if n_small and used != "fisher":
+        # The footnote SPSS prints under "Chi-Square Tests".
+        notes.append(f"{n_small} cell(s) ({n_small / arr.size:.1%}) have expected count less "
+                     f"than 5. The minimum expected count is {min_exp:.2f}.")
     if sided != "two-sided" and used != "fisher":
         notes.append(f"sided={sided!r} applies to Fisher's exact test only; "
                      f"the {used} test is two-sided.")

@@ -22,7 +22,8 @@ from sarcostat.exceptions import (DataError, LowEventsWarning, ModelError, Param
 from sarcostat.stats._data import check_full_rank, check_not_constant, complete_cases
 from sarcostat.stats._result import StatResult
 from sarcostat.stats.regression import (INTERCEPT, _as_names, _check_confidence,
-                                        _is_categorical, build_design)
+                                        _is_categorical, _locate, _numeric, _plain,
+                                        build_design)
 
 __all__ = ["LogisticResult", "logistic_regression", "or_per_sd", "detect_separation",
            "firth_logit"]
@@ -96,7 +97,7 @@ class LogisticResult(StatResult):
         return rows.iloc[0]
 
 
-def _binary_outcome(series: pd.Series, *, function: str) -> np.ndarray:
+def _binary_outcome(series: pd.Series, *, function: str, ids=None) -> np.ndarray:
     """0/1 (or boolean) outcome as float, else DataError naming a bad value."""
     if pd.api.types.is_bool_dtype(series):
         return series.astype(float).to_numpy()
@@ -110,7 +111,7 @@ def _binary_outcome(series: pd.Series, *, function: str) -> np.ndarray:
     first = series.index[bad.to_numpy()][0]
     raise DataError(
         f"{function}: the outcome {series.name!r} must be coded 0/1 or True/False; "
-        f"row index {first!r} has {series.loc[first]!r} "
+        f"{_locate(first, ids)} has {_plain(series.loc[first])!r} "
         f"({int(bad.sum())} such value(s))."
     )
 
@@ -243,7 +244,8 @@ def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
     sample, n_excl = complete_cases(data, used, function=fn)
     if len(sample) == 0:
         raise ModelError(f"{fn}: no complete cases over {used}.")
-    y = _binary_outcome(sample[outcome], function=fn)
+    ids = data["id"] if "id" in data.columns else None
+    y = _binary_outcome(sample[outcome], function=fn, ids=ids)
     check_not_constant(sample, used, function=fn)
     focal = preds[0]
     sd_pred = math.nan
@@ -251,10 +253,11 @@ def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
         if _is_categorical(sample[focal]):
             raise DataError(f"{fn}: the predictor {focal!r} must be numeric to be expressed "
                             f"per SD (found {sample[focal].dtype}).")
-        x = sample[focal].astype(float)
+        x = pd.Series(_numeric(sample[focal], role="predictor", function=fn, ids=ids),
+                      index=sample.index)
         sd_pred = float(x.std(ddof=1))
         sample[focal] = (x - x.mean()) / sd_pred
-    X, names, _ = build_design(sample, [*preds, *covs], function=fn)
+    X, names, _ = build_design(sample, [*preds, *covs], function=fn, ids=ids)
     n, p = X.shape
     if n <= p:
         raise ModelError(f"{fn}: {n} complete case(s) for {p} coefficients; at least "

@@ -54,21 +54,42 @@ def _is_categorical(series: pd.Series) -> bool:
     return not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series))
 
 
-def _numeric(series: pd.Series, *, role: str, function: str) -> np.ndarray:
-    """Column as float64, or a DataError naming the column and a bad value."""
+def _plain(value):
+    """numpy scalar -> Python scalar, so messages read 3 rather than np.int64(3)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _locate(label, ids: pd.Series | None) -> str:
+    """'row index 12 (id=P013)': where a bad value sits, for messages."""
+    where = f"row index {_plain(label)!r}"
+    if ids is not None and label in ids.index:
+        where += f" (id={ids.loc[label]})"
+    return where
+
+
+def _numeric(series: pd.Series, *, role: str, function: str,
+             ids: pd.Series | None = None) -> np.ndarray:
+    """Finite float64 values, or a DataError naming the column, row and value."""
     if pd.api.types.is_bool_dtype(series):
         return series.astype(float).to_numpy()
     if not pd.api.types.is_numeric_dtype(series):
-        bad = series.iloc[0]
+        bad = pd.to_numeric(series, errors="coerce").isna()
+        label = series.index[bad.to_numpy()][0] if bad.any() else series.index[0]
         raise DataError(
-            f"{function}: the {role} {series.name!r} must be numeric; found non-numeric "
-            f"value {bad!r} (row index {series.index[0]!r})."
-        )
-    return series.astype(float).to_numpy()
+            f"{function}: the {role} {series.name!r} must be numeric; "
+            f"{_locate(label, ids)} has {_plain(series.loc[label])!r}.")
+    values = series.astype(float).to_numpy()
+    finite = np.isfinite(values)
+    if not finite.all():
+        label = series.index[~finite][0]
+        raise DataError(
+            f"{function}: the {role} {series.name!r} has a non-finite value: "
+            f"{_locate(label, ids)} has {_plain(series.loc[label])!r}.")
+    return values
 
 
-def build_design(sample: pd.DataFrame, terms: Sequence[str], *, function: str
-                 ) -> tuple[np.ndarray, list[str], dict[str, str]]:
+def build_design(sample: pd.DataFrame, terms: Sequence[str], *, function: str,
+                 ids: pd.Series | None = None) -> tuple[np.ndarray, list[str], dict[str, str]]:
     """Design matrix with an intercept for ``terms`` of a complete-case sample.
 
     Numeric and boolean columns enter as they are. Any other column (strings,
@@ -77,13 +98,26 @@ def build_design(sample: pd.DataFrame, terms: Sequence[str], *, function: str
     order (SPSS ``REGRESSION`` needs this done by hand; R's ``lm`` does the
     same with treatment contrasts). Dummies are named ``column[level]``.
 
-    Returns the matrix, the term names and a map term -> source column.
+    ``ids`` (the data's ``id`` column, if any) only makes messages name the
+    participant. Returns the matrix, the term names and a map term -> source
+    column.
     """
     blocks = [np.ones((len(sample), 1))]
     names = [INTERCEPT]
     source = {INTERCEPT: INTERCEPT}
     for col in terms:
         s = sample[col]
+        if _is_categorical(s) and not isinstance(s.dtype, pd.CategoricalDtype):
+            parsed = pd.to_numeric(s, errors="coerce")
+            if parsed.notna().any():
+                # Numbers stored as text (e.g. a decimal comma in one cell) must not
+                # silently become dummy variables.
+                bad = parsed.isna()
+                label = s.index[bad.to_numpy()][0] if bad.any() else s.index[0]
+                raise DataError(
+                    f"{function}: the column {col!r} must be numeric; {_locate(label, ids)} "
+                    f"has {_plain(s.loc[label])!r} (numbers stored as text). Convert it to "
+                    f"numbers, or to a pandas 'category' to use it as a categorical term.")
         if _is_categorical(s):
             if isinstance(s.dtype, pd.CategoricalDtype):
                 levels = [lv for lv in s.cat.categories if (s == lv).any()]
@@ -95,7 +129,7 @@ def build_design(sample: pd.DataFrame, terms: Sequence[str], *, function: str
                 names.append(f"{col}[{lv}]")
                 source[f"{col}[{lv}]"] = col
         else:
-            blocks.append(_numeric(s, role="term", function=function)[:, None])
+            blocks.append(_numeric(s, role="term", function=function, ids=ids)[:, None])
             names.append(col)
             source[col] = col
     return np.hstack(blocks), names, source
@@ -260,11 +294,12 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
     if len(sample) == 0:
         raise ModelError(f"{fn}: no complete cases over {used}.")
     check_not_constant(sample, used, function=fn)
-    y = _numeric(sample[outcome], role="outcome", function=fn)
+    ids = data["id"] if "id" in data.columns else None
+    y = _numeric(sample[outcome], role="outcome", function=fn, ids=ids)
     if _is_categorical(sample[predictor]):
         raise DataError(f"{fn}: the predictor {predictor!r} must be numeric "
                         f"(found {sample[predictor].dtype}); put categorical terms in covariates.")
-    X, names, _ = build_design(sample, [predictor, *covs], function=fn)
+    X, names, _ = build_design(sample, [predictor, *covs], function=fn, ids=ids)
     n, p = X.shape
     if n <= p:
         raise ModelError(

@@ -94,6 +94,13 @@ for (v in c("age_yr", "bmi", "biomarker", "smi", "grip_kg", "gait_speed_m_s",
     mw_u = unname(mw$statistic), mw_p = mw$p.value, mw_p_continuity = mwc$p.value)
 }
 
+# Exact Mann-Whitney (no ties): wilcox.test(exact = TRUE).
+mx <- c(1.1, 2.3, 3.8, 4.2, 5.9, 6.6); my <- c(4.5, 6.1, 7.7, 8.4, 9.2, 10.3, 11.0)
+mw_exact <- list(x = mx, y = my,
+                 u = unname(wilcox.test(mx, my, exact = TRUE)$statistic),
+                 p_two_sided = wilcox.test(mx, my, exact = TRUE)$p.value,
+                 p_less = wilcox.test(mx, my, exact = TRUE, alternative = "less")$p.value)
+
 ## Contingency tables: rows = variable levels, columns = groups --------------
 tab_case <- function(tab) {
   out <- list(table = unname(lapply(seq_len(nrow(tab)), function(i) unname(tab[i, ]))),
@@ -141,7 +148,7 @@ summary_t <- list(
                  summ_t(9.4, 2.7, 20, 10.8, 1.7, 109)))
 
 out <- list(r_version = R.version.string, regression = regression, logistic = logistic,
-            ttests = ttests, crosstabs = crosstabs, summary_t = summary_t)
+            ttests = ttests, mw_exact = mw_exact, crosstabs = crosstabs, summary_t = summary_t)
 args <- commandArgs(trailingOnly = TRUE)
 path <- if (length(args)) args[1] else "tests/stats/fixtures/ref_compare_regression_logistic.json"
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE), path)
