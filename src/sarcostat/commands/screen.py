@@ -1,0 +1,205 @@
+"""``sarcostat screen``: every biomarker of a panel against every outcome."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+NAME = "screen"
+HELP = "screen a wide biomarker panel (Olink, NMR...) against muscle outcomes"
+ORDER = 45
+DESCRIPTION = (
+    "Join a wide biomarker table (id + one column per biomarker; CSV or Parquet) to the "
+    "cohort by id and fit, for every biomarker x outcome, the adjusted linear model (B, SE, "
+    "standardized beta, t, p, n) or, for binary outcomes (sarcopenia, low_muscle_mass, "
+    "low_strength, ... from the --definition), the logistic OR per SD (Wald CI, p, n, "
+    "events). Each biomarker uses its own complete cases. Benjamini-Hochberg q values per "
+    "outcome. Writes the results (Parquet or CSV by extension) and an HTML page with a "
+    "ranked table and a volcano plot per outcome."
+)
+
+DEFAULT_OUTCOMES = ("smi", "grip_kg", "gait_speed_m_s", "sarcopenia")
+#: Short covariate names accepted on the command line -> canonical columns.
+ALIASES = {"age": "age_yr", "sex": "sex_male", "bmi": "bmi"}
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("cohort", metavar="COHORT", help="cohort file (CSV, XLSX, SAV, DTA, Parquet)")
+    parser.add_argument("biomarkers", metavar="BIOMARKERS",
+                        help="wide biomarker table: id + one column per biomarker (.parquet or .csv)")
+    parser.add_argument("-o", "--output", required=True, metavar="RESULTS",
+                        help="results file, .parquet or .csv (one row per biomarker x outcome)")
+    parser.add_argument("--outcomes", metavar="NAMES",
+                        help="comma-separated outcomes (default: those of "
+                             f"{','.join(DEFAULT_OUTCOMES)} the cohort has); binary criteria "
+                             "of the definition (sarcopenia, low_muscle_mass, low_strength, "
+                             "low_performance, ...) are derived")
+    parser.add_argument("--covariates", default="age,sex,bmi", metavar="NAMES",
+                        help="comma-separated adjustment columns; 'age', 'sex' (as 0/1 "
+                             "sex_male) and 'bmi' or canonical names; 'none' for unadjusted "
+                             "(default: age,sex,bmi)")
+    parser.add_argument("--definition", default="awgs2019", metavar="NAME",
+                        help="sarcopenia definition for binary outcomes (default: awgs2019)")
+    parser.add_argument("--id-column", default="id", metavar="NAME",
+                        help="id column of the biomarker table (default: id)")
+    parser.add_argument("--map", metavar="MAP.toml", dest="mapping",
+                        help="column mapping file for the cohort")
+    parser.add_argument("--chunk-size", type=int, default=256, metavar="N",
+                        help="biomarkers per batch; bounds memory (default: 256)")
+    parser.add_argument("--firth", action="store_true",
+                        help="Firth-penalized logistic models (separation, rare outcomes)")
+    parser.add_argument("--prescreen", type=float, metavar="P",
+                        help="score-test pre-screen for binary outcomes: fit the logistic "
+                             "model only where the score-test p <= P")
+    parser.add_argument("--bonferroni", action="store_true",
+                        help="add Bonferroni-adjusted p values (p_bonferroni)")
+    parser.add_argument("--html", metavar="REPORT.html",
+                        help="HTML report path (default: RESULTS with .html)")
+    parser.add_argument("--top", type=int, default=100, metavar="N",
+                        help="rows per outcome in the HTML table (default: 100)")
+    parser.add_argument("--dask", action="store_true",
+                        help="run the chunks as Dask tasks on a local cluster (needs the "
+                             "[dask] extra)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address (implies --dask); workers must see the "
+                             "biomarker file at the same path")
+    parser.add_argument("--quiet", action="store_true", help="no progress line")
+
+
+class _Progress:
+    """A one-line stderr progress indicator.
+
+    Hand-rolled rather than tqdm: tqdm is not a dependency, and one line of
+    text is all that is needed. On a terminal the line is redrawn in place;
+    in a log file it is written at every 10% so logs stay short.
+    """
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.tty = getattr(stream, "isatty", lambda: False)()
+        self.start = time.perf_counter()
+        self.last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        pct = 100 * done // max(total, 1)
+        elapsed = time.perf_counter() - self.start
+        text = f"screen: {done}/{total} biomarkers ({pct}%), {elapsed:.1f} s"
+        if self.tty:
+            self.stream.write("\r" + text + ("\n" if done >= total else ""))
+            self.stream.flush()
+        elif pct // 10 > self.last // 10 or done >= total:
+            self.stream.write(text + "\n")
+        self.last = pct
+
+
+def _split(text):
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    import numpy as np
+    import pandas as pd
+
+    from sarcostat.exceptions import ParameterError
+    from sarcostat.io import read_cohort
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        raise ParameterError(f"The '-o' option of screen must end in .parquet or .csv. "
+                             f"Got {args.output!r} instead.")
+    for src in (args.cohort, args.biomarkers):
+        if out.exists() and Path(src).exists() and out.resolve() == Path(src).resolve():
+            raise ParameterError("The '-o' option of screen must not name an input file.")
+    if args.chunk_size < 1:
+        raise ParameterError(f"The '--chunk-size' option of screen must be a positive "
+                             f"integer. Got {args.chunk_size} instead.")
+
+    cohort = read_cohort(args.cohort, mapping=args.mapping)
+    if cohort.has_errors:
+        errors = [f for f in cohort.issues if f.severity == "error"]
+        for f in errors:
+            print(f.message, file=sys.stderr)
+        print(f"sarcostat screen: {len(errors)} error(s) in {args.cohort}; nothing screened.",
+              file=sys.stderr)
+        return 1
+    data = cohort.data.copy()
+
+    covariates = []
+    for c in _split(args.covariates):
+        if c.lower() == "none":
+            continue
+        canon = ALIASES.get(c, c)
+        if canon == "sex_male" and "sex_male" not in data.columns:
+            if "sex" not in data.columns:
+                raise ParameterError("screen: covariate 'sex' needs a sex column in the cohort.")
+            sex = data["sex"].astype("string").str.lower()
+            data["sex_male"] = np.where(sex.isna(), np.nan, (sex == "male").astype(float))
+        covariates.append(canon)
+
+    requested = _split(args.outcomes)
+    classified = None
+
+    def _classified():
+        nonlocal classified
+        if classified is None:
+            from sarcostat.assess import classify
+
+            classified = classify(data, args.definition)
+        return classified
+
+    outcomes, skipped = [], []
+    for o in (requested or DEFAULT_OUTCOMES):
+        if o in data.columns:
+            outcomes.append(o)
+            continue
+        table = _classified()
+        if o in table.columns and (pd.api.types.is_bool_dtype(table[o])):
+            data[o] = table[o].astype("Float64").astype(float)
+            outcomes.append(o)
+        elif requested:
+            flags = [c for c in table.columns if pd.api.types.is_bool_dtype(table[c])]
+            raise ParameterError(
+                f"screen: outcome {o!r} is neither a cohort column nor a criterion of "
+                f"{args.definition}; cohort columns: {', '.join(map(str, cohort.data.columns))}; "
+                f"criteria: {', '.join(flags)}.")
+        else:
+            skipped.append(o)
+    if not outcomes:
+        raise ParameterError(f"screen: the cohort has none of the default outcomes "
+                             f"{', '.join(DEFAULT_OUTCOMES)}; name them with --outcomes.")
+    missing_cov = [c for c in covariates if c not in data.columns]
+    if missing_cov:
+        raise ParameterError(f"screen: covariate(s) {', '.join(missing_cov)} not in the cohort; "
+                             f"columns: {', '.join(map(str, data.columns))}.")
+
+    from sarcostat.report.screen_report import write_screen_html
+    from sarcostat.stats.screen import screen
+
+    progress = None if args.quiet else _Progress()
+    result = screen(data, args.biomarkers, outcomes=outcomes, covariates=covariates,
+                    id_column=args.id_column, firth=args.firth, prescreen=args.prescreen,
+                    bonferroni=args.bonferroni, chunk_size=args.chunk_size,
+                    dask=bool(args.dask or args.scheduler), scheduler=args.scheduler,
+                    progress=progress)
+    table = result.table
+    if out.suffix.lower() == ".parquet":
+        table.to_parquet(out, index=False)
+    else:
+        table.to_csv(out, index=False)
+    html = Path(args.html) if args.html else out.with_suffix(".html")
+    write_screen_html(result, html, top=args.top)
+
+    if skipped:
+        print(f"Outcomes not in the cohort, skipped: {', '.join(skipped)}")
+    for f in result.families.itertuples():
+        t = table[table["outcome"] == f.outcome]
+        hits = int((t["q_value"] < 0.05).sum())
+        failed = int((t["message"] != "").sum())
+        print(f"{f.outcome} ({f.model}): {f.n_tests} tests, {hits} with q < 0.05"
+              + (f", {failed} without estimate (see 'message')" if failed else ""))
+    for n in result.notes:
+        print(f"Note: {n}")
+    print(f"Wrote {out} and {html}")
+    return 0

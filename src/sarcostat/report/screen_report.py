@@ -1,0 +1,190 @@
+"""HTML report of a biomarker screen: a ranked table and a volcano plot per outcome.
+
+Reads only :class:`~sarcostat.stats.screen.ScreenResult` (its ``table``,
+``families`` and ``notes``); numbers are formatted by
+:mod:`sarcostat.report.format`. The page is one self-contained file (the
+figure is embedded as PNG), so it can be mailed or archived as is.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from pathlib import Path
+
+from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig
+
+__all__ = ["volcano_figure", "render_screen_html", "write_screen_html"]
+
+_HIT = "#b2182b"
+_REST = "#9a9a9a"
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Biomarker screen</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em;max-width:75em;color:#222}
+table{border-collapse:collapse;font-size:.9em;margin:.5em 0 2em}
+th,td{padding:.2em .6em;text-align:right;border-bottom:1px solid #ddd}
+th{border-bottom:2px solid #444}
+td.l,th.l{text-align:left}
+tr.hit td{font-weight:600}
+.note{color:#555;font-size:.9em}
+img{max-width:100%}
+</style></head><body>
+<h1>Biomarker screen</h1>
+<p>{{ n_biomarkers }} biomarker(s) &times; {{ outcomes|length }} outcome(s);
+adjusted for {{ adjustment }}. Rows in bold have q &lt; {{ alpha }}
+(Benjamini&ndash;Hochberg within each outcome).</p>
+{% if figure %}<img alt="Volcano plot per outcome" src="data:image/png;base64,{{ figure }}">{% endif %}
+{% for block in blocks %}
+<h2>{{ block.label }} <span class="note">({{ block.model }}; {{ block.family }})</span></h2>
+<p class="note">{{ block.n_hits }} biomarker(s) with q &lt; {{ alpha }}.
+{% if block.n_failed %}{{ block.n_failed }} biomarker(s) without an estimate (see message).{% endif %}
+{% if block.shown < block.total %}Top {{ block.shown }} of {{ block.total }} by P shown; the results file has all rows.{% endif %}</p>
+<table>
+<thead><tr><th>Rank</th><th class="l">Biomarker</th><th>n</th>{% if block.logistic %}<th>Events</th><th>OR per SD (95% CI)</th>{% else %}<th>B (SE)</th><th>Std. &beta;</th>{% endif %}<th>P</th><th>q</th><th class="l">Message</th></tr></thead>
+<tbody>
+{% for r in block.rows %}<tr{% if r.hit %} class="hit"{% endif %}><td>{{ r.rank }}</td><td class="l">{{ r.biomarker }}</td><td>{{ r.n }}</td>{% if block.logistic %}<td>{{ r.events }}</td><td>{{ r.effect }}</td>{% else %}<td>{{ r.effect }}</td><td>{{ r.beta }}</td>{% endif %}<td>{{ r.p }}</td><td>{{ r.q }}</td><td class="l">{{ r.message }}</td></tr>
+{% endfor %}</tbody></table>
+{% endfor %}
+<h2>Notes</h2>
+<ul class="note">{% for n in notes %}<li>{{ n }}</li>{% endfor %}</ul>
+</body></html>
+"""
+
+
+def _nan(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def volcano_figure(result, *, alpha: float = 0.05, fmt: FormatConfig = DEFAULT_FORMAT,
+                   ncols: int = 2, panel_size: float = 4.0, label_top: int = 5):
+    """Volcano plot: effect (standardized β or ln OR per SD) vs -log10 P.
+
+    One panel per outcome; points with q < ``alpha`` in colour, the
+    ``label_top`` smallest P values labelled. Returns a matplotlib Figure.
+    """
+    import numpy as np
+
+    from sarcostat.report.figures import _pyplot
+
+    plt = _pyplot()
+    outcomes = list(result.outcomes)
+    ncols = max(1, min(ncols, len(outcomes)))
+    nrows = math.ceil(len(outcomes) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols, panel_size * nrows),
+                             squeeze=False)
+    t = result.table
+    for i, outcome in enumerate(outcomes):
+        ax = axes[i // ncols][i % ncols]
+        d = t[(t["outcome"] == outcome) & t["p_value"].notna()]
+        logistic = d["model"].str.startswith("logistic").any() or (d["model"] == "score").any()
+        x = (d["estimate"] if logistic else d["std_beta"]).to_numpy(float)
+        y = -np.log10(np.maximum(d["p_value"].to_numpy(float), 1e-300))
+        hit = (d["q_value"] < alpha).to_numpy()
+        finite = np.isfinite(x)
+        ax.scatter(x[finite & ~hit], y[finite & ~hit], s=8, c=_REST, linewidths=0)
+        ax.scatter(x[finite & hit], y[finite & hit], s=10, c=_HIT, linewidths=0,
+                   label=f"q < {alpha:g}")
+        ax.axvline(0, color="#444", lw=0.6)
+        order = np.argsort(-y)[:label_top]
+        for j in order:
+            if finite[j]:
+                ax.annotate(str(d["biomarker"].iloc[j]), (x[j], y[j]), fontsize=7,
+                            xytext=(3, 2), textcoords="offset points")
+        ax.set_title(fmt.short(outcome), fontsize=10)
+        ax.set_xlabel("ln OR per SD" if logistic else "Standardized \u03b2")
+        ax.set_ylabel("\u2212log\u2081\u2080 P")
+        if hit.any():
+            ax.legend(fontsize=7, frameon=False, loc="upper left")
+    for j in range(len(outcomes), nrows * ncols):
+        axes[j // ncols][j % ncols].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def render_screen_html(result, *, top: int = 100, alpha: float = 0.05,
+                       fmt: FormatConfig = DEFAULT_FORMAT, figure: bool = True) -> str:
+    """The screen as one HTML page: volcano plot, then a ranked table per outcome.
+
+    Parameters
+    ----------
+    result : ScreenResult
+    top : int, default 100
+        Rows shown per outcome (smallest P first); the results file has all.
+    alpha : float, default 0.05
+        q-value threshold for highlighting.
+    figure : bool, default True
+        Embed the volcano plot.
+    """
+    import jinja2
+
+    from sarcostat.report.figures import png_bytes
+
+    fam = {(r.outcome, r.model): r for r in result.families.itertuples()} \
+        if len(result.families) else {}
+    blocks = []
+    for outcome in result.outcomes:
+        d = result.ranked(outcome)
+        model = d["model"].iloc[0] if len(d) else ""
+        logistic = bool(len(d)) and d["model"].isin(["logistic", "logistic-firth", "score"]).any()
+        fam_row = next((f for (o, _), f in fam.items() if o == outcome), None)
+        rows = []
+        for rank, r in enumerate(d.head(top).itertuples(), start=1):
+            if logistic:
+                effect = "" if _nan(r.odds_ratio) else fmt.or_ci(r.odds_ratio, r.or_ci_lower,
+                                                                 r.or_ci_upper)
+                beta = ""
+            else:
+                effect = "" if _nan(r.estimate) else \
+                    f"{_sig(r.estimate, fmt)} ({_sig(r.se, fmt)})"
+                beta = fmt.beta(r.std_beta)
+            rows.append({"rank": rank if not _nan(r.p_value) else "", "biomarker": r.biomarker,
+                         "n": "" if r.n is None or str(r.n) == "<NA>" else int(r.n),
+                         "events": "" if str(r.events) == "<NA>" else int(r.events),
+                         "effect": effect, "beta": beta, "p": _p_full(r.p_value),
+                         "q": _p_full(r.q_value), "message": r.message,
+                         "hit": (not _nan(r.q_value)) and r.q_value < alpha})
+        blocks.append({
+            "label": fmt.label(outcome), "model": model if not logistic else
+            ("logistic, OR per SD" if model != "score" else "score pre-screen / logistic"),
+            "family": f"{fam_row.n_tests} tests, {fam_row.correction}" if fam_row else "",
+            "n_hits": int((d["q_value"] < alpha).sum()),
+            "n_failed": int((d["message"] != "").sum()),
+            "shown": min(top, len(d)), "total": len(d), "logistic": logistic, "rows": rows})
+    png = None
+    if figure and len(result.outcomes):
+        fig = volcano_figure(result, alpha=alpha, fmt=fmt)
+        png = base64.b64encode(png_bytes(fig)).decode("ascii")
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    covs = list(result.covariates)
+    env = jinja2.Environment(autoescape=True)
+    return env.from_string(_TEMPLATE).render(
+        n_biomarkers=result.n_biomarkers, outcomes=list(result.outcomes),
+        adjustment=", ".join(covs) if covs else "nothing (unadjusted)",
+        alpha=alpha, figure=png, blocks=blocks, notes=list(result.notes))
+
+
+def write_screen_html(result, path, **kwargs) -> Path:
+    """Write :func:`render_screen_html` to ``path`` (UTF-8); returns the path."""
+    path = Path(path)
+    path.write_text(render_screen_html(result, **kwargs), encoding="utf-8")
+    return path
+
+
+def _sig(v, fmt: FormatConfig) -> str:
+    """4 significant digits: biomarker units span orders of magnitude."""
+    if _nan(v):
+        return ""
+    text = f"{v:.4g}"
+    return fmt.minus + text[1:] if text.startswith("-") else text
+
+
+def _p_full(v) -> str:
+    """P or q in a screen: scientific below 0.001 (ranking needs the digits)."""
+    if _nan(v):
+        return ""
+    return f"{v:.2e}" if v < 0.001 else f"{v:.3f}"

@@ -1,0 +1,85 @@
+"""``sarcostat screen`` end to end: files in, results + HTML out, messages not crashes."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sarcostat.cli import main
+from screen_testdata import make_data
+
+COVS = ["age_yr", "sex_male", "bmi"]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("screen_cli")
+    c, b = make_data(n=160, p=6, seed=11, binary=False)
+    rng = np.random.default_rng(2)
+    c["sex"] = np.where(c["sex_male"] == 1, "male", "female")
+    c["height_cm"] = np.where(c["sex"] == "male", 170.0, 158.0)
+    c["weight_kg"] = (c["bmi"] * (c["height_cm"] / 100) ** 2).round(2)
+    c["muscle_mass_method"] = "bia"
+    c["gait_speed_m_s"] = rng.normal(1.0, 0.25, len(c)).round(2)
+    c = c.drop(columns=["sex_male", "bmi"])
+    c.to_csv(tmp / "cohort.csv", index=False)
+    b["label"] = "n/a"
+    b.to_parquet(tmp / "bio.parquet", index=False)
+    b.to_csv(tmp / "bio.csv", index=False)
+    return tmp
+
+
+def test_screen_command_writes_results_and_html(files, capsys):
+    out = files / "res.parquet"
+    rc = main(["screen", str(files / "cohort.csv"), str(files / "bio.parquet"), "-o", str(out),
+               "--chunk-size", "3", "--bonferroni"])
+    cap = capsys.readouterr()
+    assert rc == 0, cap.err
+    res = pd.read_parquet(out)
+    # default outcomes present in the cohort; sarcopenia derived by AWGS 2019
+    assert list(dict.fromkeys(res["outcome"])) == ["smi", "grip_kg", "gait_speed_m_s",
+                                                    "sarcopenia"]
+    assert set(res.loc[res.outcome == "sarcopenia", "model"]) == {"logistic"}
+    assert "p_bonferroni" in res.columns
+    assert res.loc[res.biomarker == "label", "message"].str.contains("not numeric").all()
+    assert "screen: 7/7 biomarkers (100%)" in cap.err
+    html = (files / "res.html").read_text()
+    assert "data:image/png;base64," in html and "OR per SD" in html and "x0" in html
+    assert "smi (linear): 6 tests" in cap.out
+
+
+def test_cli_results_equal_python_api(files, capsys):
+    out = files / "res.csv"
+    assert main(["screen", str(files / "cohort.csv"), str(files / "bio.csv"), "-o", str(out),
+                 "--outcomes", "smi,grip_kg", "--covariates", "age,sex,bmi", "--quiet"]) == 0
+    from sarcostat.io import read_cohort
+    from sarcostat.stats.screen import screen
+
+    data = read_cohort(files / "cohort.csv").data.copy()
+    data["sex_male"] = (data["sex"] == "male").astype(float)
+    want = screen(data, files / "bio.csv", outcomes=["smi", "grip_kg"], covariates=COVS).table
+    got = pd.read_csv(out, keep_default_na=False, na_values=[""])
+    np.testing.assert_allclose(got["p_value"], want["p_value"], rtol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(got["std_beta"], want["std_beta"], rtol=1e-12, equal_nan=True)
+
+
+def test_unknown_outcome_and_bad_output_are_usage_errors(files, capsys):
+    rc = main(["screen", str(files / "cohort.csv"), str(files / "bio.parquet"),
+               "-o", str(files / "r.parquet"), "--outcomes", "nope"])
+    assert rc == 2 and "'nope' is neither a cohort column" in capsys.readouterr().err
+    rc = main(["screen", str(files / "cohort.csv"), str(files / "bio.parquet"),
+               "-o", str(files / "r.xlsx")])
+    assert rc == 2 and ".parquet or .csv" in capsys.readouterr().err
+
+
+def test_unmatched_ids_give_messages_not_a_crash(files, capsys):
+    b = pd.read_parquet(files / "bio.parquet")
+    b["id"] = "X" + b["id"]
+    b.to_parquet(files / "other.parquet", index=False)
+    out = files / "none.parquet"
+    rc = main(["screen", str(files / "cohort.csv"), str(files / "other.parquet"), "-o", str(out),
+               "--outcomes", "smi", "--quiet"])
+    assert rc == 0
+    res = pd.read_parquet(out)
+    num = res[res.biomarker != "label"]
+    assert (num["message"] == "no biomarker row matches a cohort participant id").all()
+    assert "No biomarker id matches" in capsys.readouterr().out
