@@ -240,6 +240,10 @@ def test_sex_values_and_codes(write_csv):
     assert err.row is None and "without value labels" in err.message
     mapped = read(write_csv, "id,sex\nA,1\nB,2\n", mapping={"codes": {"sex": {"1": "male", "2": "female"}}})
     assert not mapped.has_errors and mapped.data["sex"].tolist() == ["male", "female"]
+    mixed = read(write_csv, "id,sex\nA,1\nB,F\nC,3\n", mapping={"codes": {"sex": {"1": "male", "2": "female"}}})
+    assert mixed.data["sex"].tolist()[:2] == ["male", "female"]
+    (err,) = errors(mixed, "code")
+    assert err.participant_id == "C" and "declared in the map" in err.message
 
 
 def test_muscle_mass_method_warning_when_unknown(write_csv):

@@ -458,10 +458,8 @@ def _category(b: _Builder, target: str, cells, codes: dict[str, str]) -> pd.Seri
         key = _code_key(c)
         if codes and key in codes:
             values.append(codes[key])
-        elif not codes and key.lower() in words:
+        elif key.lower() in words:
             values.append(words[key.lower()])
-        elif codes and key.lower() in CATEGORY_VALUES[target]:
-            values.append(key.lower())
         else:
             values.append(None)
             bad.append((i, c))
@@ -666,16 +664,17 @@ def _check_numbers(b: _Builder, out: dict, converted: dict) -> None:
                       "{name = \"height_cm\", unit = \"m\"}).", column=target)
                 continue
             metres_like = unit in (None, "cm")
+        cells = b.raw.columns[b.headers[target]]
         for i in np.flatnonzero(~np.isnan(vals)):
             x = vals[i]
-            orig = x / factor
-            shown = _fmt(x) + (f" {var.unit} (from {_fmt(orig)} {unit})" if unit and factor != 1 else "")
+            orig = cells[i]  # reported as written in the file
+            shown = _fmt(x) + (f" {var.unit} (from {_fmt(x / factor)} {unit})" if unit and factor != 1 else "")
             if metres_like and x <= 3:
                 b.add("error", "unit", f"{_fmt(x)} looks like metres, not cm; correct it, or declare "
                       "unit = 'm' if the whole column is in metres.", i=i, column=target, value=orig)
                 continue
             if target == "height_cm" and unit == "m" and x > 300:
-                b.add("error", "unit", f"{_fmt(orig)} m looks like centimetres; the map declares "
+                b.add("error", "unit", f"{_fmt(x / factor)} m looks like centimetres; the map declares "
                       "unit = 'm'.", i=i, column=target, value=orig)
                 continue
             if var.low is not None and x < var.low:

@@ -56,7 +56,7 @@ class Finding:
 
 
 def findings_to_frame(findings: Iterable[Finding]) -> "pandas.DataFrame":  # noqa: F821
-    """Return findings as a DataFrame, errors first.
+    """Return findings as a DataFrame: errors, then warnings, then notes; by row within each.
 
     Returns
     -------
@@ -67,7 +67,7 @@ def findings_to_frame(findings: Iterable[Finding]) -> "pandas.DataFrame":  # noq
     import pandas as pd
 
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    items = sorted(findings, key=lambda f: order.get(f.severity, len(order)))
+    items = sorted(findings, key=lambda f: (order.get(f.severity, len(order)), f.row is None, f.row or 0))
     frame = pd.DataFrame(
         {
             "severity": [f.severity for f in items],
