@@ -305,3 +305,23 @@ def test_each_standard_well_has_a_back_fit_recovery(flag_run):
     st = flag_run.standards
     assert st.loc[st.nominal_conc > 0, "passed"].all()
     assert flag_run.qc["r_squared"].iloc[0] == pytest.approx(1, abs=1e-6)
+
+
+def test_nsb_like_blanks_are_not_used_for_the_lod(tmp_path):
+    # competitive kit: blank (substrate/NSB) wells read near D, not near B0
+    res, _ = _run(tmp_path, "nsb", "competitive", [20.0] * 3, seed=7,
+                  override={"A3": "0.0900", "A4": "0.1100"})
+    assert res.qc["lod_source"].iloc[0] == "zero standard mean - 3 SD"
+    assert any("substrate/NSB" in n for n in res.notes)
+    std0 = res.wells[(res.wells.type == "standard") & (res.wells.nominal_conc == 0)]["signal"]
+    thr = std0.mean() - 3 * std0.std(ddof=1)
+    assert res.qc["lod"].iloc[0] == pytest.approx(float(res.curves["nsb"].inverse(thr)), rel=1e-12)
+
+
+def test_well_missing_from_long_readings_fails_the_plate(tmp_path):
+    rd, lay, _ = write_plate(tmp_path, "lm", "competitive", [20.0] * 3, seed=1, fmt="long")
+    lines = [ln for ln in rd.read_text().splitlines() if not ln.startswith("E3,")]
+    rd.write_text("\n".join(lines) + "\n")
+    res = quantify(read_plates(rd, layout=lay))
+    assert res.failed == ["lm"]
+    assert "well E3" in res.qc["message"].iloc[0] and "has no reading" in res.qc["message"].iloc[0]

@@ -232,6 +232,15 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
     else:
         bl = w[(w["type"] == "blank") & w["used"]]["signal"]
         src = "blanks"
+        A, D = curve.params["A"], curve.params["D"]
+        if len(bl) >= 2 and (bl.mean() - A) / (D - A) > 0.5:
+            # Blanks nearer the infinite-concentration asymptote are substrate or
+            # non-specific-binding wells (typical of competitive kits), not
+            # zero-analyte samples: their spread says nothing about the LOD.
+            notes.append(f"plate {plate.name}: blank wells read like the high-concentration "
+                         "end of the curve (substrate/NSB wells?); LOD taken from the zero "
+                         "standard instead.")
+            bl = bl.iloc[:0]
         if len(bl) < 2:
             bl, src = zero, "zero standard"
         if len(bl) >= 2:
@@ -393,7 +402,10 @@ def quantify(plates, *, model="4pl", weights=None, fit_to="means", acceptance="r
       recovery passes the preset. LOD: the declared ``lod``, else
       :math:`\\bar y_{blank} \\pm 3 s_{blank}` in the direction of the assay
       (minus for a falling, competitive curve), read off the curve; blanks
-      are ``blank`` wells, or the zero standard when there are fewer than 2.
+      are ``blank`` wells, or the zero standard when there are fewer than 2
+      or when the blanks read nearer the infinite-concentration asymptote
+      than the zero-concentration one (substrate / NSB wells of competitive
+      kits; a note says so).
       All three are in-well concentrations and are multiplied by each
       sample's dilution.
     * %B/B0 (falling curves): mean signal / mean zero-standard signal x 100
