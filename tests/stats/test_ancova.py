@@ -383,3 +383,18 @@ def test_docstring_examples():
     failures, attempted = doctest.testmod(ancova_module,
                                           optionflags=doctest.NORMALIZE_WHITESPACE)
     assert attempted > 10 and failures == 0
+
+
+def test_constant_outcome_and_exact_fit(sim):
+    with pytest.raises(ModelError, match=r"^ls_means: the dependent variable 'y' is constant"):
+        ls_means(sim.assign(y=5.0), dv="y", between="group")
+    d = sim.assign(y=2 * sim["age_yr"] + 1)
+    with pytest.raises(ModelError, match="fits 'y' exactly"):
+        ls_means(d, dv="y", between="group", covariates=["age_yr"])
+
+
+def test_numpy_confidence_accepted(sim):
+    a = ls_means(sim, dv="grip_kg", between="group", confidence=np.float64(0.9))
+    ref = REF["ancova"]["grip_by_group_unadjusted"]["proportion"]
+    close(a.means["estimate"], ref["emmean"])
+    assert a.meta["confidence"] == 0.9

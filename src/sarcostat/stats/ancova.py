@@ -64,7 +64,8 @@ _REFERENCES = (
 # small helpers
 # --------------------------------------------------------------------------
 def _check_confidence(confidence: Any, function: str) -> float:
-    ok = isinstance(confidence, (int, float)) and not isinstance(confidence, bool)
+    ok = isinstance(confidence, (int, float, np.integer, np.floating)) \
+        and not isinstance(confidence, bool)
     if not ok or not 0 < float(confidence) < 1:
         raise ParameterError(
             f"The 'confidence' parameter of {function} must be a float in the range (0, 1). "
@@ -306,7 +307,12 @@ def fit_linear(data: pd.DataFrame, *, dv: str, factors: str | Sequence[str] = ()
     >>> fit.n, fit.df_resid
     (8, 5)
     """
-    function = "fit_linear"
+    return _fit(data, dv=dv, factors=factors, covariates=covariates, contrasts=contrasts,
+                function="fit_linear")
+
+
+def _fit(data, *, dv, factors, covariates, contrasts, function) -> LinearFit:
+    """fit_linear with the caller's name in messages (ls_means, quartile_trend...)."""
     factors_t = _as_tuple(factors, "factors", function)
     covs_t = _as_tuple(covariates, "covariates", function)
     check_option(contrasts, _CONTRASTS, parameter="contrasts", function=function)
@@ -375,6 +381,10 @@ def fit_linear(data: pd.DataFrame, *, dv: str, factors: str | Sequence[str] = ()
         if nunique == 2:
             binary.append(c)
 
+    if sample[dv].nunique() < 2:
+        raise ModelError(f"{function}: the dependent variable {dv!r} is constant "
+                         f"({_plain(sample[dv].iloc[0])!r}) in the analysis sample "
+                         f"(n={len(sample)}); there is nothing to model.")
     y = sample[dv].to_numpy(dtype=float)
     X, names, terms = _design(sample, factors_t, levels, covs_t, contrasts)
     check_full_rank(X, names, function=function)
@@ -390,6 +400,10 @@ def fit_linear(data: pd.DataFrame, *, dv: str, factors: str | Sequence[str] = ()
     xtx_inv = r_inv @ r_inv.T
     resid = y - X @ coef
     rss = float(resid @ resid)
+    if rss <= 1e-24 * max(1.0, float(y @ y)):
+        raise ModelError(f"{function}: the model fits {dv!r} exactly (residual sum of squares "
+                         "0), so no standard error or test exists; check for a covariate "
+                         "that is a copy of the outcome.")
     sigma2 = rss / df_resid
     return LinearFit(
         dv=dv, factors=factors_t, covariates=covs_t, contrasts=contrasts,
@@ -1008,6 +1022,11 @@ def _split_covariates(data: pd.DataFrame, covariates: Sequence[str]
     return factors, numeric
 
 
+def _version() -> str:
+    from sarcostat import __version__
+    return __version__
+
+
 def _excluded_note(fit: LinearFit) -> str:
     if not fit.n_excluded:
         return f"n = {fit.n} (no missing values)."
@@ -1146,7 +1165,8 @@ def ls_means(data: pd.DataFrame, *, dv: str, between: str,
 
 def _ls_means_one(data, *, dv, between, extra_factors, covariates, weights,
                   binary_covariates, adjust, confidence) -> LSMeansResult:
-    fit = fit_linear(data, dv=dv, factors=[between, *extra_factors], covariates=covariates)
+    fit = _fit(data, dv=dv, factors=[between, *extra_factors], covariates=covariates,
+               contrasts="sum", function="ls_means")
     grid = reference_grid(fit, binary_covariates=binary_covariates)
     means = marginal_means(grid, between, weights=weights, confidence=confidence)
     pairs = pairwise(means, adjust=adjust, confidence=confidence)
@@ -1161,7 +1181,7 @@ def _ls_means_one(data, *, dv, between, extra_factors, covariates, weights,
         notes.insert(1, f"Adjusted for {', '.join(covs_all)}.")
     meta = dict(means.meta, dv=dv, between=between, covariates=tuple(covs_all),
                 adjust=adjust, n_comparisons=pairs.n_comparisons, contrasts="sum",
-                missing=dict(fit.missing),
+                missing=dict(fit.missing), sarcostat_version=_version(),
                 reference="R emmeans (cov.keep) + car::Anova(type = 3); "
                           "SPSS UNIANOVA /METHOD=SSTYPE(3) /EMMEANS")
     return LSMeansResult(table=means.table, notes=tuple(notes), meta=meta,

@@ -29,9 +29,10 @@ from sarcostat.stats.ancova import (
     _as_tuple,
     _check_confidence,
     _excluded_note,
+    _fit,
     _fmt,
+    _version,
     _split_covariates,
-    fit_linear,
     marginal_means,
     pairwise,
     reference_grid,
@@ -430,7 +431,8 @@ def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
 def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, trend,
                posthoc, weights, binary_covariates, confidence) -> TrendResult:
     k = grouping.k
-    fit = fit_linear(frame, dv=outcome, factors=[qcol, *extra], covariates=numeric)
+    fit = _fit(frame, dv=outcome, factors=[qcol, *extra], covariates=numeric,
+               contrasts="sum", function="quartile_trend")
     if len(fit.levels[qcol]) != k:
         raise ModelError(f"{'quartile_trend'}: only {len(fit.levels[qcol])} of {k} {biomarker} "
                          f"groups are present among the complete cases of {outcome}.")
@@ -474,7 +476,8 @@ def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, tre
             med = dict(zip(range(1, k + 1), grouping.medians))
             sample[score_col] = sample[qcol].astype(int).map(med).astype(float)
             what = f"the {biomarker} median of each group"
-        tfit = fit_linear(sample, dv=outcome, factors=extra, covariates=[score_col, *numeric])
+        tfit = _fit(sample, dv=outcome, factors=extra, covariates=[score_col, *numeric],
+                    contrasts="sum", function="quartile_trend")
         est = float(tfit.coef[score_col])
         se = float(np.sqrt(tfit.vcov.loc[score_col, score_col]))
         df = tfit.df_resid
@@ -495,7 +498,10 @@ def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, tre
     meta = dict(mm.meta, outcome=outcome, biomarker=biomarker, covariates=tuple(covs_all),
                 method=grouping.method, trend=trend, posthoc=posthoc,
                 n_comparisons=pw.n_comparisons, group_sizes=grouping.sizes,
-                cut_points=grouping.cut_points, missing=dict(fit.missing))
+                cut_points=grouping.cut_points, missing=dict(fit.missing),
+                sarcostat_version=_version(),
+                reference="R lm + emmeans (cov.keep = \"1\") + car::Anova(type = 3); "
+                          "SPSS RANK /NTILES, UNIANOVA /EMMEANS, REGRESSION")
     return TrendResult(table=means, notes=tuple(notes), meta=meta, means=means,
                        contrasts=contrasts, q1_vs_qk=extreme.reset_index(drop=True),
                        trend=trend_tab, p_trend=p_trend,
