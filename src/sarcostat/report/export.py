@@ -191,9 +191,9 @@ def write_report(result, outdir, *, command=None, input_path=None, progress=None
         say("figures (fig1, fig2: PNG + SVG)")
         pngs = []
         for name, draw in (("fig1", figures.figure1), ("fig2", figures.figure2)):
-            fig = draw(result)
-            pngs.append(figures.png_bytes(fig))
-            figures.save_figure(fig, tmp / name)
+            paths = figures.save_figure(draw(result), tmp / name)
+            # The HTML embeds the same PNG: the figure is drawn once per format.
+            pngs.append(paths[0].read_bytes())
         say("tables (results.json, CSV)")
         for part in _KEYS:
             result.frames[part].to_csv(tmp / f"{part}.csv", index=False)

@@ -63,8 +63,10 @@ def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0,
             f"Adjusted for {covariate_phrase(result.plan.model.covariates)}"
         ax.set_title(f"({letter}) {title}", fontsize=9, loc="left")
         ax.spines[["top", "right"]].set_visible(False)
-    axes[0].set_ylabel(f"{result.biomarker_label} ({result.biomarker_unit})", fontsize=9)
-    axes[0].legend(fontsize=8, frameon=False, loc="lower left")
+    unit = f" ({result.biomarker_unit})" if result.biomarker_unit else ""
+    axes[0].set_ylabel(f"{result.biomarker_label}{unit}", fontsize=9)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, frameon=False, loc="outside lower center", ncols=2)
     return fig
 
 
@@ -93,7 +95,10 @@ def figure2(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4,
         ax.set_xticklabels(["Q1", "Q2", "Q3", "Q4"], fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
         p = sub["p_trend"].iloc[0] if len(sub) else float("nan")
-        ax.set_title(f"{fmt.short(outcome)}\nP for trend {fmt.p_inline(p)[1:]}", fontsize=9)
+        ax.set_title(f"{fmt.short(outcome)}\nP for trend{fmt.p_inline(p)[1:]}", fontsize=9)
+        unit = fmt.variables.get(outcome, {}).get("unit")
+        if unit:
+            ax.set_ylabel(unit, fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
         ax.margins(x=0.15)
     fig.supxlabel(f"Quartile of {result.biomarker_label}", fontsize=9)

@@ -88,8 +88,8 @@ def render_html(result, *, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None,
         "fig2": base64.b64encode(figure_pngs[1]).decode("ascii"),
         "biomarker_label": result.biomarker_label,
         "fig1_caption": (
-            f"{result.biomarker_label[0].upper() + result.biomarker_label[1:]} "
-            f"({result.biomarker_unit}) according to sarcopenia status and abnormalities in "
+            f"{result.biomarker_label[0].upper() + result.biomarker_label[1:]}"
+            f"{f' ({result.biomarker_unit})' if result.biomarker_unit else ''} according to sarcopenia status and abnormalities in "
             f"sarcopenia-related parameters (A) before and (B) after adjusting for {cov}. Values "
             f"are least-squares means with {result.plan.ancova.confidence:.0%} confidence intervals; "
             f"P values compare participants with and without each status."),

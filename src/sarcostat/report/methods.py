@@ -22,33 +22,37 @@ _DEFINITIONS = {
 }
 
 _QUARTILE = {
-    "ntiles": "with SPSS RANK /NTILES(4) (rank-based groups of equal size)",
-    "quantile": "at the sample quartiles",
+    "ntiles": "with SPSS RANK /NTILES(4) (mean ranks; ties share a group)",
+    "percentile": "at the 25th, 50th and 75th percentiles (SPSS HAVERAGE definition)",
 }
 _TREND = {
-    "ordinal": "entering the quartile number (1-4) as a continuous term in the adjusted "
-               "linear model",
+    "score": "entering the quartile number (1-4) as a continuous term in the linear model",
     "median": "entering the median biomarker value of each quartile as a continuous term in "
-              "the adjusted linear model",
-    "contrast": "with the linear polynomial contrast of the quartile LS means",
+              "the linear model",
+    "poly": "the linear orthogonal-polynomial contrast (-3, -1, 1, 3) of the quartile LS means",
 }
+_POSTHOC = {"bonferroni": "Bonferroni-adjusted", "sidak": "Sidak-adjusted",
+            "lsd": "unadjusted (LSD)", "none": "unadjusted"}
 _CONT_TEST = {
     "student": "Student's t test",
     "welch": "Welch's t test",
     "levene": "the t test chosen by Levene's test (Student's when variances were equal, "
               "Welch's otherwise)",
+    "mannwhitney": "the Mann-Whitney U test",
 }
 _CAT_TEST = {
     "auto": "the chi-square test, or Fisher's exact test when an expected count was below 5",
-    "chi2": "the chi-square test",
+    "pearson": "Pearson's chi-square test",
+    "yates": "the chi-square test with Yates' continuity correction",
     "fisher": "Fisher's exact test",
 }
 
 
-def _n_range(df, column="n") -> str:
+def _n_range(df, column="n", by=None) -> str:
     if df is None or column not in df or df[column].dropna().empty:
         return "n not available"
-    lo, hi = int(df[column].min()), int(df[column].max())
+    n = df.groupby(list(by), sort=False)[column].sum() if by else df[column]
+    lo, hi = int(n.min()), int(n.max())
     return f"n={lo}" if lo == hi else f"n={lo}\u2013{hi}"
 
 
@@ -60,10 +64,10 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
     bm = result.biomarker_label
     conf = f"{plan.ancova.confidence:.0%}"
     t1 = f["table1"]
-    tests_used = ", ".join(
-        f"{fmt.short(v)}: {t}" for v, t in
-        t1.drop_duplicates("variable")[["variable", "test"]].itertuples(index=False)
-    ) if len(t1) else ""
+    by_test: dict[str, list[str]] = {}
+    for v, t in t1.drop_duplicates("variable")[["variable", "test"]].itertuples(index=False):
+        by_test.setdefault(t, []).append(fmt.short(v))
+    tests_used = "; ".join(f"{t}: {', '.join(vs)}" for t, vs in by_test.items())
     weights = ("equal weights over factor levels (as SPSS GLM /EMMEANS)"
                if plan.ancova.weights == "equal" else "weights proportional to the cell counts")
     binary = ("at its mean (i.e. the proportion of men), as SPSS does"
@@ -79,13 +83,13 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
         f"numbers with percentages for categorical variables. Variables were compared by "
         f"{_CONT_TEST[plan.table1.continuous_test]} for continuous variables and "
         f"{_CAT_TEST[plan.table1.categorical_test]} for categorical variables"
-        + (f" (per row: {tests_used})" if tests_used else "") + ".",
+        + (f" (tests used: {tests_used})" if tests_used else "") + ".",
         f"{result.censoring.sentence()}",
         f"Least-squares (LS) means of {bm} with {conf} confidence intervals (CIs) were "
         f"estimated by status using analysis of covariance (ANCOVA), unadjusted and adjusted "
         f"for {cov}; in the reference grid continuous covariates were held at their means, "
         f"sex was entered {binary}, and means were averaged with {weights}. Differences were "
-        f"tested with the Type III F test ({_n_range(f['fig1'])}).",
+        f"tested with the Type III F test ({_n_range(f['fig1'], by=('status', 'model'))}).",
         f"Associations of {bm} with sarcopenia-related parameters were estimated by linear "
         f"regression, unadjusted and adjusted for {cov}, and reported as standardized "
         f"regression coefficients (\u03b2 = b\u00b7SD(x)/SD(y) in the analysis sample; "
@@ -93,7 +97,8 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
         f"{bm[0].upper() + bm[1:]} was divided into quartiles "
         f"{_QUARTILE[plan.trend.quartile_method]}; LS means of each parameter across quartiles "
         f"were estimated by ANCOVA adjusted for {cov}, and P for trend was obtained by "
-        f"{_TREND[plan.trend.trend]} ({_n_range(f['fig2'])} per model).",
+        f"{_TREND[plan.trend.trend]}; the highest and lowest quartiles were compared with "
+        f"{_POSTHOC[plan.trend.posthoc]} pairwise comparisons.",
         f"Odds ratios (ORs) per 1 SD increment of {bm} were estimated by "
         + ("Firth's penalized " if plan.table3.firth else "")
         + f"logistic regression, unadjusted and adjusted for {cov}, with Wald {conf} CIs "
@@ -120,12 +125,12 @@ def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
         if len(sub) == 2:
             w = sub[sub["level"] == "with"].iloc[0]
             wo = sub[sub["level"] == "without"].iloc[0]
+            unit = f" ({result.biomarker_unit})" if result.biomarker_unit else ""
             lines.append(
-                f"{result.biomarker_label} LS mean ({model}): "
+                f"{result.biomarker_label}{unit}, LS mean {model}: "
                 f"{fmt.number(w['estimate'], fmt.biomarker_decimals)} with vs "
                 f"{fmt.number(wo['estimate'], fmt.biomarker_decimals)} without "
-                f"{result.plan.table1.group.replace('_', ' ')} "
-                f"{result.biomarker_unit}, {fmt.p_inline(w['p_value'])}.")
+                f"{result.plan.table1.group.replace('_', ' ')}, {fmt.p_inline(w['p_value'])}.")
     t3 = result.frames["table3"]
     for rec in t3[t3["model"] == "adjusted"].to_dict("records"):
         lines.append(

@@ -30,12 +30,13 @@ from sarcostat.exceptions import PlanError
 CENSORED_OPTIONS = ("lod_sqrt2", "lod_half", "lod", "exclude")
 #: Sarcopenia definitions the assessment layer implements.
 DEFINITION_OPTIONS = ("awgs2019", "ewgsop2", "ewgsop1", "awgs2014", "fnih2014", "sdoc2020", "iwgs2011")
-#: Table 1 test for continuous rows: Student's t (the seed), Welch's t, or
-#: SPSS-style choice by Levene's test.
-CONTINUOUS_TEST_OPTIONS = ("student", "welch", "levene")
-#: Table 1 test for categorical rows: chi-square, switching to Fisher's exact
-#: test when an expected count is below 5 (the seed), or always one of them.
-CATEGORICAL_TEST_OPTIONS = ("auto", "chi2", "fisher")
+#: Table 1 test for continuous rows: Student's t (the seed), Welch's t,
+#: SPSS-style choice by Levene's test, or Mann-Whitney U.
+CONTINUOUS_TEST_OPTIONS = ("student", "welch", "levene", "mannwhitney")
+#: Table 1 test for categorical rows: Pearson chi-square, switching to Fisher's
+#: exact test when an expected count is below 5 (auto, the seed), or always
+#: Pearson, Yates-corrected, or Fisher.
+CATEGORICAL_TEST_OPTIONS = ("auto", "pearson", "yates", "fisher")
 #: LS-means averaging over factor levels (emmeans ``weights``).
 WEIGHTS_OPTIONS = ("equal", "proportional", "outer", "cells", "flat")
 #: How a 0/1 covariate enters the reference grid: at its mean (the
@@ -43,11 +44,13 @@ WEIGHTS_OPTIONS = ("equal", "proportional", "outer", "cells", "flat")
 BINARY_COVARIATE_OPTIONS = ("proportion", "factor")
 #: Multiplicity adjustment for pairwise LS-mean contrasts (SPSS names).
 ADJUST_OPTIONS = ("lsd", "none", "bonferroni", "sidak")
-#: Quartile cut rule: SPSS RANK /NTILES(4) or sample quantiles.
-QUARTILE_OPTIONS = ("ntiles", "quantile")
+#: Quartile cut rule: SPSS RANK /NTILES(4) or SPSS percentiles (HAVERAGE).
+QUARTILE_OPTIONS = ("ntiles", "percentile")
 #: P for trend: quartile number as a continuous term, quartile medians as a
 #: continuous term, or the linear polynomial contrast of the ANCOVA.
-TREND_OPTIONS = ("ordinal", "median", "contrast")
+TREND_OPTIONS = ("score", "median", "poly")
+#: Adjustment of the pairwise quartile comparisons (Q1 vs Q4 post hoc).
+POSTHOC_OPTIONS = ("bonferroni", "sidak", "lsd", "none")
 
 #: Columns the assessment step adds to every cohort (so a plan may name them).
 DERIVED_COLUMNS = (
@@ -109,10 +112,11 @@ class Table1Plan:
         comment="Rows shown as mean +/- SD.")
     categorical: tuple = _list(("sex",), comment="Rows shown as n (%).")
     continuous_test: str = _opt("student", CONTINUOUS_TEST_OPTIONS, comment=(
-        "Test for continuous rows: Student's t (the seed), Welch's t, or chosen by Levene's test."))
+        "Test for continuous rows: Student's t (the seed), Welch's t, Student or Welch "
+        "chosen by Levene's test (SPSS), or Mann-Whitney U."))
     categorical_test: str = _opt("auto", CATEGORICAL_TEST_OPTIONS, comment=(
-        "Test for categorical rows: chi-square, or Fisher's exact when an expected count "
-        "is < 5 (auto, the seed)."))
+        "Test for categorical rows: Pearson chi-square, or Fisher's exact when an expected "
+        "count is < 5 (auto, the seed); or always Pearson, Yates or Fisher."))
 
 
 @dataclass(frozen=True)
@@ -153,10 +157,14 @@ class TrendPlan:
     """``[trend]``: quartiles of the biomarker (Figure 2)."""
 
     quartile_method: str = _opt("ntiles", QUARTILE_OPTIONS, comment=(
-        "Quartile cuts: SPSS RANK /NTILES(4) or sample quantiles (pandas.qcut)."))
-    trend: str = _opt("ordinal", TREND_OPTIONS, comment=(
-        "P for trend: quartile number as a continuous term (ordinal), quartile "
-        "medians as a continuous term, or the linear polynomial contrast."))
+        "Quartile groups: SPSS RANK /NTILES(4) (ties share a group) or cut at the "
+        "SPSS percentiles (HAVERAGE)."))
+    trend: str = _opt("score", TREND_OPTIONS, comment=(
+        "P for trend: quartile number 1-4 as a continuous term in the regression (score), "
+        "the quartile's biomarker median as that term (median), or the linear polynomial "
+        "contrast of the LS means (poly)."))
+    posthoc: str = _opt("bonferroni", POSTHOC_OPTIONS, comment=(
+        "Adjustment of the pairwise quartile comparisons (Q1 vs Q4 is reported)."))
 
 
 @dataclass(frozen=True)

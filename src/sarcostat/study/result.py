@@ -105,7 +105,9 @@ class StudyResult:
 
         Columns: ``outcome``, ``model``, ``quartile`` (1-4), ``estimate``,
         ``se``, ``ci_lower``, ``ci_upper``, ``n``, ``biomarker_min``,
-        ``biomarker_max``, ``p_trend``, ``p_overall``.
+        ``biomarker_max``, ``biomarker_median``, ``p_trend`` (P for trend of
+        that model), ``p_overall`` (Type III F test of the quartile factor),
+        ``p_q1_vs_q4`` (highest vs lowest quartile, post hoc adjusted).
         """
         return self.frames["fig2"].copy()
 

@@ -59,16 +59,30 @@ def _as_plan(plan) -> Plan:
     raise PlanError(f"plan must be None, a Plan, a path or a dict; got {type(plan).__name__}.")
 
 
-def _load(cohort_or_path, mapping):
+def _load(cohort_or_path, mapping, plan: Plan):
     """(data, units, biomarkers, source, cohort) from a path, Cohort or DataFrame."""
-    if isinstance(cohort_or_path, (str, Path)):
-        from sarcostat.io import read_cohort
+    if isinstance(cohort_or_path, (str, Path, pd.DataFrame)):
+        from sarcostat.io import VARIABLES, cohort_from_frame, read_cohort
 
-        cohort = read_cohort(cohort_or_path, mapping=mapping)
+        if isinstance(cohort_or_path, pd.DataFrame):
+            def read(**kw):
+                return cohort_from_frame(cohort_or_path, mapping, **kw)
+            source = None
+        else:
+            def read(**kw):
+                return read_cohort(cohort_or_path, mapping, **kw)
+            source = str(cohort_or_path)
+        cohort = read()
+        col = plan.biomarker.column
+        if col != "auto" and col not in cohort.biomarkers and col in cohort.data.columns \
+                and col not in {v.name for v in VARIABLES}:
+            # A column without a unit in its header is not recognized as a
+            # biomarker; naming it in the plan / --biomarker declares it, so
+            # '<LOD' values are parsed as censored.
+            unit = "" if plan.biomarker.unit == "auto" else plan.biomarker.unit
+            cohort = read(biomarkers={col: unit})
         cohort.raise_for_errors()
-        return cohort.data, dict(cohort.units), list(cohort.biomarkers), str(cohort_or_path), cohort
-    if isinstance(cohort_or_path, pd.DataFrame):
-        return cohort_or_path, {}, [], None, None
+        return cohort.data, dict(cohort.units), list(cohort.biomarkers), source, cohort
     if hasattr(cohort_or_path, "data") and hasattr(cohort_or_path, "raise_for_errors"):
         cohort = cohort_or_path
         cohort.raise_for_errors()
@@ -188,7 +202,7 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
     if biomarker is not None:
         plan = plan.replace(biomarker={"column": biomarker})
     say("read and validate the cohort")
-    data, units, biomarkers, source, cohort = _load(cohort_or_path, mapping)
+    data, units, biomarkers, source, cohort = _load(cohort_or_path, mapping, plan)
     bm = _resolve_biomarker(plan, data, biomarkers)
     plan.check_columns(list(data.columns) + list(DERIVED_COLUMNS), biomarker=bm)
     if synthetic is None:
@@ -210,7 +224,7 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
         log.add(f"{n_bm_missing} participant(s) without a {bm} value are left out of every "
                 f"analysis of the biomarker.")
     for col in set(plan.figure1.statuses) | set(plan.outcomes.binary) | {plan.table1.group}:
-        if col in data.columns and str(data[col].dtype) == "boolean":
+        if col in data.columns and str(data[col].dtype) in ("boolean", "bool"):
             data[col] = _as01(data[col])
 
     covs = _model_covariates(plan)

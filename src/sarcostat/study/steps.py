@@ -24,27 +24,43 @@ def _covs(model: str, covs):
 
 
 # -- Table 1 ------------------------------------------------------------------------
+_T1_TEST_NAMES = {"student": "Student's t test", "welch": "Welch's t test",
+                  "mannwhitney": "Mann-Whitney U test", "pearson": "chi-square test",
+                  "yates": "chi-square test with Yates' correction",
+                  "fisher": "Fisher's exact test"}
+
+
 def table1(data, plan, analyses, log) -> pd.DataFrame:
     from sarcostat.stats.compare import table1 as stats_table1
 
     group = plan.table1.group
-    sample = data[data[group].notna()].copy()
-    sample[group] = sample[group].astype(int)
-    res = log.run("Table 1", stats_table1, sample, group=group,
+    res = log.run("Table 1", stats_table1, data, group=group,
                   continuous=list(plan.table1.continuous),
                   categorical=list(plan.table1.categorical),
-                  **_table1_options(plan))
+                  continuous_test=plan.table1.continuous_test,
+                  categorical_test=plan.table1.categorical_test,
+                  levels=(1.0, 0.0))
     analyses["table1"] = res
-    return _table1_frame(res, plan)
-
-
-def _table1_options(plan) -> dict:
-    return {"continuous_test": plan.table1.continuous_test,
-            "categorical_test": plan.table1.categorical_test}
-
-
-def _table1_frame(res, plan) -> pd.DataFrame:
-    raise NotImplementedError  # replaced when stats.compare.table1 lands
+    t = res.table
+    out = pd.DataFrame({
+        "variable": t["variable"], "level": t["level"].where(t["level"].notna(), ""),
+        "kind": t["kind"],
+        "mean_with": t["mean1"], "sd_with": t["sd1"], "n_with": t["n1"],
+        "count_with": t["count1"], "pct_with": t["pct1"],
+        "mean_without": t["mean2"], "sd_without": t["sd2"], "n_without": t["n2"],
+        "count_without": t["count2"], "pct_without": t["pct2"],
+        "test": t["test"].map(lambda x: _T1_TEST_NAMES.get(x, x)),
+        "statistic": t["statistic"], "df": t["df"], "p_value": t["p_value"],
+    })
+    # The seed's layout: categorical rows (sex: men, then women) before the
+    # continuous rows, each block in plan order.
+    rank = {"male": 0, "female": 1}
+    var_pos = {v: i for i, v in enumerate(dict.fromkeys(out["variable"]))}
+    recs = out.to_dict("records")
+    order = sorted(range(len(recs)), key=lambda i: (
+        recs[i]["kind"] != "categorical", var_pos[recs[i]["variable"]],
+        rank.get(recs[i]["level"], 2), i))
+    return out.iloc[order].reset_index(drop=True)
 
 
 # -- Figure 1 -----------------------------------------------------------------------
@@ -114,35 +130,40 @@ def table2(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
 def figure2(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
     from sarcostat.stats.trend import quartile_trend, quartiles
 
-    data = data.copy()
     # Quartiles are formed once, over everyone with a biomarker value, so
     # every panel uses the same cut-points (as the paper's Fig. 2).
-    data["biomarker_quartile"] = quartiles(data[bm], method=plan.trend.quartile_method)
-    rng = data.groupby("biomarker_quartile")[bm].agg(["min", "max"])
+    grouping = quartiles(data[bm], method=plan.trend.quartile_method)
+    analyses["fig2/quartiles"] = grouping
     rows = []
     for outcome in plan.outcomes.continuous:
+        try:
+            res = log.run(f"Figure 2, {outcome}", quartile_trend, data, outcome=outcome,
+                          biomarker=bm, covariates=list(covs), trend=plan.trend.trend,
+                          posthoc=plan.trend.posthoc, weights=plan.ancova.weights,
+                          binary_covariates=plan.ancova.binary_covariates, groups=grouping,
+                          confidence=plan.ancova.confidence, unadjusted="own")
+        except ModelError as exc:
+            log.add(f"Figure 2, {outcome}: not estimable: {exc}")
+            continue
+        fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
         for model in MODELS:
-            try:
-                res = log.run(f"Figure 2, {outcome} ({model})", quartile_trend, data,
-                              outcome=outcome, biomarker=bm, covariates=_covs(model, covs),
-                              method=plan.trend.quartile_method, trend=plan.trend.trend,
-                              groups="biomarker_quartile")
-            except ModelError as exc:
-                log.add(f"Figure 2, {outcome} ({model}): not estimable: {exc}")
-                continue
-            analyses[f"fig2/{outcome}/{model}"] = res
-            for m in res.means.to_dict("records"):
-                q = int(m["quartile"])
-                rows.append({"outcome": outcome, "model": model, "quartile": q,
+            r = fits[model]
+            analyses[f"fig2/{outcome}/{model}"] = r
+            q1qk = r.q1_vs_qk["p_value"].iloc[0] if r.q1_vs_qk is not None and len(r.q1_vs_qk) \
+                else NAN
+            for m in r.means.to_dict("records"):
+                rows.append({"outcome": outcome, "model": model, "quartile": int(m["level"]),
                              "estimate": float(m["estimate"]), "se": float(m["se"]),
                              "ci_lower": float(m["ci_lower"]), "ci_upper": float(m["ci_upper"]),
-                             "n": int(m["n"]),
-                             "biomarker_min": float(rng.at[q, "min"]),
-                             "biomarker_max": float(rng.at[q, "max"]),
-                             "p_trend": float(res.p_trend), "p_overall": float(res.p_overall)})
+                             "n": int(m["n"]), "biomarker_min": float(m["x_min"]),
+                             "biomarker_max": float(m["x_max"]),
+                             "biomarker_median": float(m["x_median"]),
+                             "p_trend": float(r.p_trend), "p_overall": float(r.p_overall),
+                             "p_q1_vs_q4": float(q1qk)})
     return pd.DataFrame(rows, columns=["outcome", "model", "quartile", "estimate", "se",
                                        "ci_lower", "ci_upper", "n", "biomarker_min",
-                                       "biomarker_max", "p_trend", "p_overall"])
+                                       "biomarker_max", "biomarker_median", "p_trend",
+                                       "p_overall", "p_q1_vs_q4"])
 
 
 # -- Table 3 ------------------------------------------------------------------------

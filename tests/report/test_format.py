@@ -1,0 +1,42 @@
+"""The one formatting configuration: P style, decimals, signs."""
+
+import math
+
+import pytest
+
+from sarcostat.report.format import DEFAULT_FORMAT as F, covariate_phrase
+
+
+@pytest.mark.parametrize("p, text", [
+    (0.0, "<0.001"), (0.000999, "<0.001"), (0.001, "0.001"), (0.0014, "0.001"),
+    (0.0246, "0.025"), (0.245, "0.245"), (0.9994, "0.999"), (0.99951, ">0.999"), (1.0, "1.000"),
+    (math.nan, ""),
+])
+def test_p_values_are_printed_like_the_seed(p, text):
+    assert F.p(p) == text
+
+
+def test_p_inline():
+    assert F.p_inline(0.0001) == "P<0.001"
+    assert F.p_inline(0.026) == "P=0.026"
+    assert F.p_inline(math.nan) == "P not estimable"
+
+
+def test_means_use_the_decimals_of_the_variable_and_a_typographic_minus():
+    assert F.mean_sd(72.44, 5.71, "age_yr") == "72.4\u00b15.7"
+    assert F.mean_sd(0.8649, 0.2712, "gait_speed_m_s") == "0.86\u00b10.27"
+    assert F.mean_sd(2.05, 0.6863, "sps") == "2.05\u00b10.69"
+    assert F.beta(-0.0681) == "\u20130.068"
+    # A value that rounds to zero carries no sign.
+    assert F.beta(-0.0002) == "0.000"
+
+
+def test_odds_ratio_with_ci_and_counts():
+    assert F.or_ci(0.2712, 0.1391, 0.5287) == "0.27 (0.14\u20130.53)"
+    assert F.count_pct(8, 40.0) == "8 (40.0)"
+
+
+def test_covariate_phrase():
+    assert covariate_phrase(["age_yr", "sex", "bmi"]) == "age, sex, and body mass index"
+    assert covariate_phrase(["age_yr"]) == "age"
+    assert covariate_phrase(["age_yr", "sex_male"]) == "age and sex"

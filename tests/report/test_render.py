@@ -1,0 +1,166 @@
+"""Renderers on a hand-built StudyResult: tables, DOCX, HTML, JSON, figures, directory."""
+
+import json
+import re
+from html.parser import HTMLParser
+
+import docx
+import pytest
+
+from sarcostat.exceptions import ParameterError
+from sarcostat.report import tables
+from sarcostat.report.export import results_dict, write_report
+from sarcostat.report.html import render_html
+
+_VOID = {"meta", "img", "br", "hr", "link", "input", "col", "source"}
+
+
+def _unbalanced_tags(html):
+    """Tags opened and not closed (or closed out of order), by stdlib HTMLParser."""
+    stack, problems = [], []
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in _VOID:
+                stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if stack and stack[-1] == tag:
+                stack.pop()
+            else:
+                problems.append(tag)
+
+    P().feed(html)
+    return problems + stack
+
+
+def test_table1_rows_like_the_paper(result):
+    t = tables.table1(result)
+    assert t.header[0][1][0] == "Sarcopenia\n(n=20)"
+    assert t.header[0][2][0] == "No sarcopenia\n(n=109)"
+    cells = [r.cells for r in t.rows]
+    assert cells[0] == ["Sex", "", "", "0.245"]
+    assert cells[1] == ["Men", "8 (40.0)", "56 (51.4)", ""]
+    assert cells[2] == ["Women", "12 (60.0)", "53 (48.6)", ""]
+    assert cells[3] == ["Age, yr", "72.4\u00b15.7", "69.0\u00b16.2", "0.026"]
+    assert cells[4] == ["Gait speed, m/sec", "0.86\u00b10.27", "1.07\u00b10.36", "0.010"]
+    assert cells[5][3] == "<0.001"
+    assert any("SPS, sarcopenia phenotype score" in n for n in t.footnotes)
+
+
+def test_table2_and_table3_cells(result):
+    t2 = tables.table2(result)
+    assert [r.cells for r in t2.rows] == [
+        ["SMI", "0.457", "<0.001", "0.198", "0.003"],
+        ["Chair stand", "\u20130.068", "0.448", "\u20130.002", "0.979"]]
+    assert "\u1d43Adjusted for age, sex, and body mass index." in t2.footnotes
+    t3 = tables.table3(result)
+    assert t3.rows[0].cells == ["Sarcopenia", "0.27 (0.14\u20130.53)", "<0.001",
+                                "0.28 (0.13\u20130.61)", "0.001"]
+    # A model that could not be estimated says so instead of printing nan.
+    assert t3.rows[1].cells[3:] == ["not estimable", ""]
+    assert "1 SD = 15.90 pmol/L" in t3.footnotes[0]
+
+
+def test_docx_reopens_with_three_tables(tmp_path, result):
+    path = result.to_docx(tmp_path / "t.docx")
+    doc = docx.Document(str(path))
+    assert len(doc.tables) == 3
+    first_col = [[row.cells[0].text.strip() for row in t.rows] for t in doc.tables]
+    assert first_col[0][1:] == ["Sex", "Men", "Women", "Age, yr", "Gait speed, m/sec",
+                                "SPS (range, 0\u201312)".replace("12", "3")]
+    assert first_col[1][2:] == ["SMI", "Chair stand"]
+    assert first_col[2][2:] == ["Sarcopenia", "Poor physical performance"]
+    assert doc.tables[1].rows[2].cells[2].text == "<0.001"
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Adjusted for age, sex, and body mass index" in text
+    assert "SYNTHETIC" not in text
+
+
+def test_docx_of_synthetic_data_says_so(tmp_path, build):
+    doc = docx.Document(str(build(synthetic=True).to_docx(tmp_path / "t.docx")))
+    assert "SYNTHETIC" in doc.paragraphs[0].text
+
+
+_PNGS = (b"\x89PNG fig1", b"\x89PNG fig2")
+
+
+def test_html_is_self_contained(result):
+    html = render_html(result, figure_pngs=_PNGS)
+    # No external resource of any kind: every src is a data URI, no <link>/<script src>.
+    assert re.findall(r'\bsrc="(?!data:)', html) == []
+    assert "<link" not in html and "<script" not in html
+    assert not re.search(r"https?://", html)
+    assert html.count("data:image/png;base64,") == 2
+    assert '<meta name="viewport"' in html and "@media print" in html
+    assert _unbalanced_tags(html) == []
+    for needle in ("Table 1.", "Table 2.", "Table 3.", "Fig. 1.", "Fig. 2.", "Methods",
+                   "5.0 events per variable", "LOD/\u221a2", "&lt;0.001"):
+        assert needle in html
+    assert "SYNTHETIC" not in html
+
+
+def test_html_of_synthetic_data_says_so(build):
+    assert "These data are SYNTHETIC" in render_html(build(synthetic=True), figure_pngs=_PNGS)
+
+
+def test_methods_paragraph_states_every_choice(result):
+    text = result.methods_text()
+    for needle in ("AWGS 2019", "Student's t test", "age, sex, and body mass index",
+                   "held at their means", "equal weights", "NTILES(4)",
+                   "quartile number (1-4)", "Bonferroni", "LOD/\u221a2", "n=129",
+                   "listwise deletion", "Type III"):
+        assert needle in text, needle
+
+
+def test_results_json_is_keyed_by_part_and_row(result):
+    out = results_dict(result)
+    assert out["table1"]["sex"]["male"]["count_with"] == 8
+    assert out["table1"]["age_yr"]["mean_with"] == 72.44
+    assert out["fig1"]["sarcopenia"]["adjusted"]["with"]["p_value"] == 0.0031
+    assert out["table2"]["smi"]["adjusted"]["std_beta"] == 0.1984
+    assert out["fig2"]["smi"]["adjusted"]["4"]["estimate"] == pytest.approx(7.2)
+    assert out["table3"]["low_performance"]["adjusted"]["odds_ratio"] is None
+    json.dumps(out, allow_nan=False)
+
+
+def test_write_report_creates_every_file(tmp_path, result):
+    out = write_report(result, tmp_path / "rep", command="sarcostat analyze x")
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(["report.html", "tables.docx", "results.json", "manifest.json",
+                            "fig1.png", "fig1.svg", "fig2.png", "fig2.svg", "table1.csv",
+                            "fig1.csv", "table2.csv", "fig2.csv", "table3.csv"])
+    man = json.loads((out / "manifest.json").read_text())
+    assert man["command"] == "sarcostat analyze x"
+    assert man["plan"]["model"]["covariates"] == ["age_yr", "sex", "bmi"]
+    assert man["versions"]["sarcostat"] and man["versions"]["numpy"]
+    assert man["warnings"] == list(result.warnings)
+    assert (out / "fig1.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
+    assert (out / "fig2.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # No temporary directory is left next to the output.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
+    # Rewriting replaces an earlier report directory.
+    write_report(result, out, command="again")
+    assert json.loads((out / "manifest.json").read_text())["command"] == "again"
+
+
+def test_write_report_refuses_a_foreign_directory(tmp_path, result):
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "thesis.docx").write_text("precious")
+    with pytest.raises(ParameterError, match="not a sarcostat report directory"):
+        write_report(result, target)
+    assert [p.name for p in target.iterdir()] == ["thesis.docx"]
+
+
+def test_failure_while_writing_leaves_nothing(tmp_path, result, monkeypatch):
+    import sarcostat.report.html as rhtml
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    # Fails at the last file: everything before it was already written.
+    monkeypatch.setattr(rhtml, "render_html", boom)
+    with pytest.raises(RuntimeError):
+        write_report(result, tmp_path / "rep")
+    assert list(tmp_path.iterdir()) == []
