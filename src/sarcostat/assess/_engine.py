@@ -26,22 +26,30 @@ def _fmt(value: float, digits: int) -> str:
 
 
 def _evaluate_measure(definition, criterion, measure, values, unable, sex, device):
-    """Return (flags, reasons, missing) for one measure of one criterion."""
+    """Return (flags, reasons, missing) for one measure of one criterion.
+
+    A missing sex or body-composition method does not by itself make the
+    flag unknown: the value is compared with the cut-off of every possible
+    sex/method, and the flag is decided when they all agree (a grip of 10 kg
+    is low for men and women alike). It stays <NA> when they disagree or when
+    one of the possibilities has no cut-off in this definition.
+    """
     rows = [c for c in definition.cutoffs if c.criterion == criterion and c.measure == measure]
     info = MEASURES[measure]
     n = len(values)
     flags = np.full(n, None, dtype=object)
     reasons = [""] * n
     missing = [None] * n
-    needs_sex = any(r.sex != "any" for r in rows)
-    needs_device = any(r.device != "any" for r in rows)
+    sexes_used = sorted({r.sex for r in rows} - {"any"}) or ["any"]
+    devices_used = sorted({r.device for r in rows} - {"any"}) or ["any"]
+    needs_sex = sexes_used != ["any"]
+    needs_device = devices_used != ["any"]
     for i in range(n):
         s, d = sex[i], device[i]
         if unable[i]:
             # 'unable' sits at the abnormal extreme of every cut-off.
             flags[i] = True
-            op_rows = [r for r in rows if (r.sex in ("any", s))] or rows
-            r = op_rows[0]
+            r = ([r for r in rows if r.sex in ("any", s)] or rows)[0]
             reasons[i] = f"{info.label} unable (counts as {SHOWN[r.operator]} {r.value:g} {r.unit})"
             continue
         v = values[i]
@@ -49,31 +57,44 @@ def _evaluate_measure(definition, criterion, measure, values, unable, sex, devic
             missing[i] = info.inputs
             reasons[i] = f"{info.label} missing"
             continue
-        if needs_sex and s is None:
-            missing[i] = "sex"
-            reasons[i] = f"{info.label} {_fmt(v, info.digits)} {info.unit} but sex missing"
+        sex_options = [s] if (s is not None or not needs_sex) else ["male", "female"]
+        dev_options = [d] if (d is not None or not needs_device) else ["bia", "dxa"]
+        outcomes = []
+        for so in sex_options:
+            for do in dev_options:
+                match = [r for r in rows if r.sex in ("any", so) and r.device in ("any", do)]
+                outcomes.append((so, do, match[0] if match else None))
+        shown = _fmt(v, info.digits)
+        unknown = [name for name, val, need in (("sex", s, needs_sex), ("muscle_mass_method", d, needs_device))
+                   if need and val is None]
+        if any(r is None for _, _, r in outcomes):
+            if len(outcomes) == 1:
+                missing[i] = f"{measure} ({definition.title} has no {d.upper()} cut-off)"
+                reasons[i] = f"{info.label}: {definition.title} has no cut-off for {d.upper()}"
+            else:
+                missing[i] = ", ".join(unknown)
+                reasons[i] = f"{info.label} {shown} {info.unit} but {' and '.join(unknown)} missing"
             continue
-        if needs_device and d is None:
-            missing[i] = "muscle_mass_method"
-            reasons[i] = f"{info.label} {_fmt(v, info.digits)} {info.unit} but muscle_mass_method missing"
+        hits = {bool(OPERATORS[r.operator](v, r.value)) for _, _, r in outcomes}
+        if len(hits) > 1:
+            missing[i] = ", ".join(unknown)
+            reasons[i] = (f"{info.label} {shown} {info.unit} but {' and '.join(unknown)} missing "
+                          f"(the cut-offs disagree)")
             continue
-        match = [r for r in rows if r.sex in ("any", s) and r.device in ("any", d)]
-        if not match:
-            missing[i] = f"{measure} ({definition.title} has no {d.upper()} cut-off)"
-            reasons[i] = f"{info.label}: {definition.title} has no cut-off for {d.upper()}"
-            continue
-        r = match[0]
-        hit = bool(OPERATORS[r.operator](v, r.value))
+        hit = hits.pop()
         flags[i] = hit
-        op = SHOWN[r.operator] if hit else NEGATED[r.operator]
-        who = []
-        if r.sex != "any":
-            who.append(_SEX_WORD[s])
-        if r.device != "any":
-            who.append(d.upper())
-        tail = f" ({', '.join(who)})" if who else ""
-        star = "" if r.verified else " [unverified cut-off]"
-        reasons[i] = f"{info.label} {_fmt(v, info.digits)} {op} {r.value:g} {r.unit}{tail}{star}"
+        star = "" if all(r.verified for _, _, r in outcomes) else " [unverified cut-off]"
+        if len(outcomes) == 1:
+            so, do, r = outcomes[0]
+            op = SHOWN[r.operator] if hit else NEGATED[r.operator]
+            who = ([_SEX_WORD[so]] if r.sex != "any" else []) + ([do.upper()] if r.device != "any" else [])
+            tail = f" ({', '.join(who)})" if who else ""
+            reasons[i] = f"{info.label} {shown} {op} {r.value:g} {r.unit}{tail}{star}"
+        else:
+            word = "abnormal" if hit else "normal"
+            cuts = "/".join(f"{r.value:g}" for _, _, r in outcomes)
+            reasons[i] = (f"{info.label} {shown} {info.unit} is {word} by every possible cut-off "
+                          f"({cuts}; {' and '.join(unknown)} missing){star}")
     return pd.array(flags, dtype="boolean"), reasons, missing
 
 
