@@ -74,3 +74,14 @@ def test_elisa_subprocess_smoke(tmp_path):
                           str(r1[1]), "-o", str(tmp_path / "o")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "4PL rising" in out.stdout
+
+
+def test_every_plate_bad_still_writes_outputs(tmp_path, capsys):
+    bad = write_plate(tmp_path, "bad", "sandwich", [100.0], seed=2, override={"D3": "OVRFLW"})
+    out = tmp_path / "out"
+    assert main(["elisa", str(bad[0]), str(tmp_path / "nope.csv"), "--layout", str(bad[1]),
+                 "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "plate bad not processed" in err and "nope.csv" in err and "Traceback" not in err
+    assert pd.read_csv(out / "concentrations.csv").empty
+    assert list(pd.read_csv(out / "qc.csv")["status"]) == ["failed", "failed"]

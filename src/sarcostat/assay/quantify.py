@@ -133,7 +133,7 @@ class AssayResult:
         check_option(above, ("missing", "string"), parameter="above", function="to_cohort_frame")
         s = self.samples.copy()
         if not include_failed_qc:
-            s = s[s["plate_qc"]]
+            s = s[s["plate_qc"].astype(bool).to_numpy()]
         factor = 1.0
         if to_unit is not None:
             factor = convert_units(1.0, self.meta.get("unit", "pmol/L"), to_unit, mw=mw)
