@@ -398,3 +398,25 @@ def test_numpy_confidence_accepted(sim):
     ref = REF["ancova"]["grip_by_group_unadjusted"]["proportion"]
     close(a.means["estimate"], ref["emmean"])
     assert a.meta["confidence"] == 0.9
+
+
+def test_treatment_coding_same_means_and_group_test(sim):
+    a = fit_linear(sim, dv="grip_kg", factors="group", covariates=ADJ)
+    b = fit_linear(sim, dv="grip_kg", factors="group", covariates=ADJ, contrasts="treatment")
+    assert list(b.coef.index[:3]) == ["Intercept", "group[B]", "group[C]"]
+    close(marginal_means(reference_grid(b), "group").table["estimate"],
+          REF["ancova"]["grip_by_group"]["proportion"]["emmean"])
+    ta, tb = type3_anova(a).set_index("source"), type3_anova(b).set_index("source")
+    close(tb.loc["group", "p_value"], ta.loc["group", "p_value"])
+    # the intercept hypothesis depends on the coding (SPSS/car need sum-to-zero)
+    assert abs(tb.loc["Intercept", "ss"] - ta.loc["Intercept", "ss"]) > 1
+
+
+def test_cov_reduce_median(grip_fit):
+    base = marginal_means(reference_grid(grip_fit), "group").table["estimate"]
+    med = reference_grid(grip_fit, cov_reduce="median")
+    shift = sum(grip_fit.coef[c] * (grip_fit.data[c].median() - grip_fit.data[c].mean())
+                for c in ("age_yr", "bmi"))
+    close(marginal_means(med, "group").table["estimate"] - base, np.full(3, shift), atol=1e-9)
+    # a 0/1 covariate stays at its proportion
+    assert med.fixed["sex_male"] == pytest.approx(grip_fit.data["sex_male"].mean())

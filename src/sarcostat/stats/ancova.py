@@ -53,12 +53,6 @@ _WEIGHTS = ("equal", "proportional", "outer", "cells", "flat")
 _ADJUST = ("lsd", "none", "bonferroni", "sidak")
 _UNADJUSTED = ("own", "same", "none")
 
-_REFERENCES = (
-    "Searle SR, Speed FM, Milliken GA. Population marginal means in the linear "
-    "model: an alternative to least squares means. Am Stat 1980;34(4):216-221. "
-    "doi:10.1080/00031305.1980.10483031"
-)
-
 
 # --------------------------------------------------------------------------
 # small helpers
