@@ -138,3 +138,14 @@ def test_unknown_definition_is_a_parameter_error():
 
     with pytest.raises(ParameterError, match="'definition' parameter of classify"):
         classify(pd.DataFrame({"sex": ["male"]}), "awgs2025")
+
+
+def test_docs_cutoff_tables_are_in_sync():
+    from pathlib import Path
+
+    from sarcostat.assess import _cutoffs_markdown
+
+    doc = (Path(__file__).parents[2] / "docs" / "definitions.md").read_text(encoding="utf-8")
+    start = doc.index("-->", doc.index("BEGIN CUTOFFS")) + 4
+    end = doc.index("<!-- END CUTOFFS -->")
+    assert doc[start:end] == _cutoffs_markdown(), "regenerate the tables in docs/definitions.md"

@@ -417,3 +417,21 @@ def classify_cohort(cohort, definitions: Iterable[str] | str = "awgs2019", *,
         agreement=_agreement_from(results, confidence), notes=tuple(notes),
         meta={"definitions": names, "protocol": proto, "n": len(data), "confidence": confidence},
     )
+
+
+def _cutoffs_markdown() -> str:
+    """The cut-off tables as Markdown (kept in ``docs/definitions.md``; a test checks they match)."""
+    from sarcostat.assess._cutoffs import SHOWN
+
+    lines = []
+    for d in REGISTRY.values():
+        lines.append(f"### {d.title} (`{d.name}`)\n")
+        lines.append(f"{d.citation}\n")
+        lines.append("| criterion | measure | sex | device | rule | verified | source |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for c in d.cutoffs:
+            lines.append(f"| {c.criterion} | {c.measure} | {c.sex} | {c.device} | "
+                         f"{SHOWN[c.operator]} {c.value:g} {c.unit} | {'yes' if c.verified else '**no**'} | "
+                         f"{c.source} |")
+        lines.append("")
+    return "\n".join(lines)
