@@ -20,6 +20,16 @@ def test_kappa_matches_published_sas_example():
     assert k["ci_upper"] == pytest.approx(0.4868, abs=5e-5)
 
 
+def test_kappa_se_matches_published_2x2_example():
+    # CRAN package Delta, GetKappa() help page example output (rdrr.io):
+    # GetKappa(matrix(c(50,10,10,20),2,2)) -> "Kappa ± S.E. = 0.5 ± 0.09682458".
+    # Cohen's (1960) simpler SE would give 0.0986, so this pins the
+    # Fleiss-Cohen-Everitt large-sample SE.
+    k = kappa_table([[50, 10], [10, 20]])
+    assert k["kappa"] == pytest.approx(0.5, rel=1e-12)
+    assert k["se"] == pytest.approx(0.09682458, abs=5e-9)
+
+
 def test_kappa_2x2_closed_form():
     # 2x2: po = (a+d)/n, pe from margins; kappa = 2(ad-bc)/((a+b)(b+d)+(a+c)(c+d))
     a, b, c, d = 20, 5, 10, 15

@@ -40,7 +40,8 @@ def kappa_table(table, *, confidence: float = 0.95) -> dict:
     the ASE that SAS PROC FREQ (AGREE) reports. Written by hand because no
     installed library (statsmodels' ``cohens_kappa`` uses a different
     variance) gives this SE; it is checked against SAS's published worked
-    example (skin-condition data: kappa 0.3449, ASE 0.0724).
+    example (skin-condition data: kappa 0.3449, ASE 0.0724) and the 2×2
+    example output of the CRAN package Delta (``GetKappa``: 0.5 ± 0.09682458).
 
     References
     ----------
