@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from sarcostat.cli import main
 from simulate import write_plate
@@ -40,7 +41,7 @@ def test_elisa_mass_units(tmp_path):
                  "--mw", "22500", "--to-unit", "ng/mL"]) == 0
     conc = pd.read_csv(out / "concentrations.csv", dtype=str).set_index("id")
     assert conc.loc["S001", "sclerostin"] == "<0.072"
-    assert float(conc.loc["S002", "sclerostin"]) == __import__("pytest").approx(0.45, rel=1e-3)
+    assert float(conc.loc["S002", "sclerostin"]) == pytest.approx(0.45, rel=1e-3)
 
 
 def test_bad_plate_exit_1_other_plates_written(tmp_path, capsys):

@@ -1,6 +1,5 @@
 """Reading plate layouts and readings: grid and long, reference wavelength, bad plates."""
 
-import numpy as np
 import pandas as pd
 import pytest
 

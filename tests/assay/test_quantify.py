@@ -7,7 +7,7 @@ import pytest
 from sarcostat.assay import convert_units, fit_curve, quantify, read_plates
 from sarcostat.assay.qc_rules import PRESETS, acceptance_table, control_passes, standard_passes
 from sarcostat.exceptions import ParameterError, UnitError
-from simulate import TRUE, curve, sample_wells, write_plate
+from simulate import TRUE, curve, write_plate
 
 
 def _run(tmp_path, name, kind, truths, *, seed, q=None, **kw):

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sarcostat.assay.curves import MODELS, WEIGHTS, StandardCurve, fit_curve
+from sarcostat.assay.curves import MODELS, WEIGHTS, fit_curve
 from sarcostat.assay.plates import Plate
 from sarcostat.assay.qc_rules import control_passes, get_acceptance, standard_passes
 from sarcostat.assay.units import convert_units
