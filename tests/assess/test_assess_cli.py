@@ -51,3 +51,19 @@ def test_output_must_not_overwrite_input(tmp_path, capsys):
     src = tmp_path / "c.csv"
     src.write_bytes(open(example_cohort_path(), "rb").read())
     assert main(["classify", str(src), "-o", str(src)]) == 2
+
+
+def test_cli_definition_list_matches_registry():
+    # the command lists names without importing pandas at --help time
+    from sarcostat.assess.definitions import REGISTRY
+    from sarcostat.commands import classify as cmd
+
+    assert tuple(cmd.DEFINITIONS) == tuple(REGISTRY)
+
+
+def test_prevalence_by_unknown_column_is_parameter_error():
+    from sarcostat.assess import prevalence
+    from sarcostat.exceptions import ParameterError
+
+    with pytest.raises(ParameterError, match="'by' parameter of prevalence"):
+        prevalence(pd.DataFrame({"sex": ["male"]}), by="site")

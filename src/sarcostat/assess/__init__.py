@@ -265,10 +265,10 @@ def prevalence(data: pd.DataFrame, definitions: Iterable[str] | str = "awgs2019"
     """
     if not 0 < confidence < 1:
         raise ParameterError(f"The 'confidence' parameter of prevalence must be in (0, 1). Got {confidence!r} instead.")
-    results = classify_many(data, definitions)
-    groups = data[by] if by is not None and by in data.columns else None
     if by is not None and by not in data.columns:
         raise ParameterError(f"The 'by' parameter of prevalence names column {by!r}, which the data lacks.")
+    results = classify_many(data, definitions)
+    groups = data[by] if by is not None else None
     return _prevalence_from(results, groups, confidence)
 
 
