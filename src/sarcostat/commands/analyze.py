@@ -28,7 +28,11 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from sarcostat.study.pipeline import run_to_directory
+    from sarcostat.study.pipeline import command_line, run_to_directory
 
+    command = command_line(NAME, args, ["file"], [("--plan", "plan"), ("--biomarker", "biomarker"),
+                                                   ("--map", "mapping"), ("-o", "output"),
+                                                   ("-q", "quiet")])
     return run_to_directory(args.file, plan=args.plan, biomarker=args.biomarker,
-                            mapping=args.mapping, outdir=args.output, quiet=args.quiet)
+                            mapping=args.mapping, outdir=args.output, quiet=args.quiet,
+                            command=command)

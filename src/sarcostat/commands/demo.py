@@ -21,8 +21,10 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from sarcostat.datasets import demo_cohort_path
-    from sarcostat.study.pipeline import run_to_directory
+    from sarcostat.study.pipeline import command_line, run_to_directory
 
     print("Demo: the bundled cohort is SYNTHETIC (simulated participants), not real data.")
     return run_to_directory(demo_cohort_path(), plan=args.plan, outdir=args.output,
-                            quiet=args.quiet, synthetic=True)
+                            quiet=args.quiet, synthetic=True,
+                            command=command_line(NAME, args, (), [("-o", "output"),
+                                                                  ("--plan", "plan")]))

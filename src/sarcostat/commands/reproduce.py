@@ -20,11 +20,9 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    import sys
-
     from sarcostat.datasets import demo_cohort_path
     from sarcostat.report.reproduce import write_reproduce
-    from sarcostat.study.pipeline import Progress
+    from sarcostat.study.pipeline import Progress, command_line
     from sarcostat.study.reproduce import compare_with_seed, summary_line
     from sarcostat.study.run import analyze
 
@@ -34,7 +32,7 @@ def run(args) -> int:
     progress("compare with the published numbers (seed_tables.json)")
     table = compare_with_seed(result)
     line = summary_line(table)
-    out = result.write(args.output, command=" ".join(["sarcostat", *sys.argv[1:]]),
+    out = result.write(args.output, command=command_line(NAME, args, (), [("-o", "output")]),
                        input_path=path, progress=progress,
                        extra=lambda tmp: write_reproduce(table, line, tmp,
                                                          synthetic=result.synthetic))

@@ -27,6 +27,25 @@ class Progress:
             print(f"[{self.k:2d}] {elapsed:5.1f}s  {message}", file=self.stream, flush=True)
 
 
+def command_line(name: str, args, positional=(), options=()) -> str:
+    """The command as the user would type it, rebuilt from parsed arguments.
+
+    Rebuilt rather than taken from ``sys.argv``, which is the test runner's
+    when ``cli.main([...])`` is called in-process.
+    """
+    import shlex
+
+    parts = ["sarcostat", name]
+    parts += [str(getattr(args, a)) for a in positional]
+    for flag, attr in options:
+        value = getattr(args, attr, None)
+        if value is True:
+            parts.append(flag)
+        elif value not in (None, False):
+            parts += [flag, str(value)]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
 def run_to_directory(path, *, plan=None, biomarker=None, mapping=None, outdir, quiet=False,
                      synthetic=None, command=None) -> int:
     """analyze(path) -> write(outdir) -> print summary; returns the exit code 0."""
@@ -35,8 +54,7 @@ def run_to_directory(path, *, plan=None, biomarker=None, mapping=None, outdir, q
     progress = Progress(quiet)
     result = analyze(path, plan, biomarker=biomarker, mapping=mapping, synthetic=synthetic,
                      progress=progress)
-    out = result.write(outdir, command=command if command is not None else " ".join(
-        ["sarcostat", *sys.argv[1:]]), input_path=path, progress=progress)
+    out = result.write(outdir, command=command, input_path=path, progress=progress)
     if not quiet:
         print(f"[done] {time.perf_counter() - progress.start:5.1f}s", file=sys.stderr)
     print(result.summary())

@@ -55,7 +55,7 @@ POSTHOC_OPTIONS = ("bonferroni", "sidak", "lsd", "none")
 #: Columns the assessment step adds to every cohort (so a plan may name them).
 DERIVED_COLUMNS = (
     "sarcopenia", "low_muscle_mass", "low_strength", "low_performance",
-    "sps", "sppb_total", "sex_male", "bmi", "smi", "biomarker_quartile",
+    "sps", "sppb_total", "sex_male", "bmi", "smi",
 )
 #: Binary statuses the assessment step derives (valid Fig. 1 / Table 3 entries).
 STATUS_COLUMNS = ("sarcopenia", "low_muscle_mass", "low_strength", "low_performance")

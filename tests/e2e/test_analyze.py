@@ -1,0 +1,249 @@
+"""`sarcostat analyze` end to end on a generated cohort."""
+
+import hashlib
+import json
+import math
+
+import docx
+import numpy as np
+import pandas as pd
+import pytest
+
+import sarcostat
+from sarcostat.cli import main
+
+COVS = ["age_yr", "sex_male", "bmi"]
+
+
+@pytest.fixture(scope="module")
+def engine_data(cohort_csv):
+    """The cohort prepared by hand from the lower layers, independently of study/."""
+    from sarcostat.assess import classify
+    from sarcostat.assess.sppb import score_sppb
+    from sarcostat.assess.sps import sarcopenia_phenotype_score
+    from sarcostat.io import read_cohort
+
+    d = read_cohort(cohort_csv).data.copy()
+    d["sppb_total"] = score_sppb(d)["sppb_total"].astype("Float64").astype(float)
+    cls = classify(d, definition="awgs2019")
+    for col in ("sarcopenia", "low_muscle_mass", "low_strength", "low_performance"):
+        d[col] = cls[col].astype("Float64").astype(float)
+    d["sps"] = sarcopenia_phenotype_score(d).astype("Float64").astype(float)
+    d["sex_male"] = (d["sex"] == "male").astype(float)
+    # LOD/sqrt(2), the default plan's rule.
+    cens = d["sclerostin"].isna() & d["sclerostin_lod"].notna()
+    d.loc[cens, "sclerostin"] = d.loc[cens, "sclerostin_lod"] / math.sqrt(2)
+    return d
+
+
+@pytest.fixture(scope="module")
+def results(analyzed):
+    return json.loads((analyzed[3] / "results.json").read_text(encoding="utf-8"))
+
+
+def test_analyze_succeeds_with_progress_and_summary(analyzed):
+    code, out, err, outdir = analyzed
+    assert code == 0, err
+    lines = [ln for ln in err.splitlines() if ln.startswith("[")]
+    for step in ("read and validate", "assess", "Table 1", "Figure 1", "Table 2", "Figure 2",
+                 "Table 3", "figures", "tables.docx", "report.html"):
+        assert any(step in ln for ln in lines), step
+    assert "Adjusted OR per SD for sarcopenia:" in out
+    assert f"Report: {(outdir / 'report.html').resolve()}" in out
+    assert "SYNTHETIC" not in out
+
+
+def test_outdir_holds_every_file(analyzed):
+    names = {p.name for p in analyzed[3].iterdir()}
+    assert names == {"report.html", "tables.docx", "results.json", "manifest.json", "fig1.png",
+                     "fig1.svg", "fig2.png", "fig2.svg", "table1.csv", "fig1.csv",
+                     "table2.csv", "fig2.csv", "table3.csv"}
+
+
+def test_censored_values_are_substituted_and_reported(results, analyzed):
+    assert results["censoring"] == {"column": "sclerostin", "method": "lod_sqrt2",
+                                    "n_censored": 3, "n_substituted": 3, "limits": [3.2]}
+    assert any("3 sclerostin value(s) below the detection limit" in w
+               for w in results["warnings"])
+    html = (analyzed[3] / "report.html").read_text(encoding="utf-8")
+    assert "3 sclerostin value(s) below the detection limit (LOD 3.2) were replaced by LOD/" in html
+
+
+@pytest.mark.filterwarnings("ignore::sarcostat.exceptions.LowEventsWarning")
+def test_table2_and_table3_equal_the_engine(results, engine_data):
+    from sarcostat.stats.logistic import or_per_sd
+    from sarcostat.stats.regression import linear_regression
+
+    for outcome in ("asm_kg", "smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s",
+                    "sppb_total", "sps"):
+        for model, covs in (("unadjusted", []), ("adjusted", COVS)):
+            ref = linear_regression(engine_data, outcome=outcome, predictor="sclerostin",
+                                    covariates=covs).predictor_row()
+            got = results["table2"][outcome][model]
+            assert got["std_beta"] == pytest.approx(ref["std_beta"], rel=1e-9)
+            assert got["p_value"] == pytest.approx(ref["p_value"], rel=1e-9)
+            assert got["estimate"] == pytest.approx(ref["estimate"], rel=1e-9)
+    for outcome in ("sarcopenia", "low_muscle_mass", "low_strength", "low_performance"):
+        for model, covs in (("unadjusted", []), ("adjusted", COVS)):
+            ref = or_per_sd(engine_data, outcome=outcome, predictor="sclerostin", covariates=covs)
+            got = results["table3"][outcome][model]
+            for key, val in (("odds_ratio", ref.odds_ratio), ("or_ci_lower", ref.or_ci_lower),
+                             ("or_ci_upper", ref.or_ci_upper), ("p_value", ref.p_value)):
+                assert got[key] == pytest.approx(val, rel=1e-9), (outcome, model, key)
+            assert (got["n"], got["events"]) == (ref.n, ref.events)
+
+
+def test_figure1_equals_the_engine(results, engine_data):
+    from sarcostat.stats.ancova import ls_means
+
+    for status in ("sarcopenia", "low_muscle_mass", "low_strength", "low_performance"):
+        ref = ls_means(engine_data, dv="sclerostin", between=status, covariates=COVS)
+        for model, res in (("adjusted", ref), ("unadjusted", ref.unadjusted)):
+            means = res.means.set_index(res.means["level"].astype(float))
+            for level, code in (("with", 1.0), ("without", 0.0)):
+                got = results["fig1"][status][model][level]
+                assert got["estimate"] == pytest.approx(means.at[code, "estimate"], rel=1e-9)
+                assert got["ci_lower"] == pytest.approx(means.at[code, "ci_lower"], rel=1e-9)
+                assert got["n"] == means.at[code, "n"]
+                assert got["p_value"] == pytest.approx(res.p_value, rel=1e-9)
+
+
+def test_figure2_equals_the_engine(results, engine_data):
+    from sarcostat.stats.trend import quartile_trend, quartiles
+
+    groups = quartiles(engine_data["sclerostin"], method="ntiles")
+    for outcome in ("smi", "grip_kg", "sps"):
+        ref = quartile_trend(engine_data, outcome=outcome, biomarker="sclerostin",
+                             covariates=COVS, groups=groups)
+        for model, res in (("adjusted", ref), ("unadjusted", ref.unadjusted)):
+            for m in res.means.to_dict("records"):
+                got = results["fig2"][outcome][model][str(int(m["level"]))]
+                assert got["estimate"] == pytest.approx(m["estimate"], rel=1e-9)
+                assert got["p_trend"] == pytest.approx(res.p_trend, rel=1e-9)
+
+
+def test_table1_equals_the_engine(results, engine_data):
+    from sarcostat.stats.compare import table1
+
+    ref = table1(engine_data, group="sarcopenia", continuous=["age_yr", "smi", "sps"],
+                 categorical=["sex"], continuous_test="student", levels=(1.0, 0.0)).table
+    age = ref[ref["variable"] == "age_yr"].iloc[0]
+    got = results["table1"]["age_yr"]
+    assert got["mean_with"] == pytest.approx(age["mean1"], rel=1e-12)
+    assert got["sd_without"] == pytest.approx(age["sd2"], rel=1e-12)
+    assert got["p_value"] == pytest.approx(age["p_value"], rel=1e-12)
+    men = ref[(ref["variable"] == "sex") & (ref["level"] == "male")].iloc[0]
+    assert results["table1"]["sex"]["male"]["count_with"] == men["count1"]
+    assert results["table1"]["sex"]["male"]["p_value"] == pytest.approx(men["p_value"], rel=1e-12)
+    n_sarc = int((engine_data["sarcopenia"] == 1).sum())
+    assert results["cohort"]["n_group"] == n_sarc
+
+
+def test_csv_files_hold_the_json_numbers(results, analyzed):
+    t2 = pd.read_csv(analyzed[3] / "table2.csv")
+    row = t2[(t2["outcome"] == "smi") & (t2["model"] == "adjusted")].iloc[0]
+    assert row["std_beta"] == pytest.approx(results["table2"]["smi"]["adjusted"]["std_beta"],
+                                            rel=1e-12)
+    f2 = pd.read_csv(analyzed[3] / "fig2.csv")
+    assert set(f2["quartile"]) == {1, 2, 3, 4}
+    assert set(f2["model"]) == {"unadjusted", "adjusted"}
+
+
+def test_docx_holds_the_three_tables_with_row_labels(analyzed):
+    doc = docx.Document(str(analyzed[3] / "tables.docx"))
+    assert len(doc.tables) == 3
+    labels = [[r.cells[0].text.strip() for r in t.rows] for t in doc.tables]
+    assert labels[0][1:] == ["Sex", "Men", "Women", "Age, yr", "Weight, kg", "Height, cm",
+                             "BMI, kg/m\u00b2", "ASM, kg", "SMI, kg/m\u00b2",
+                             "Grip strength, kg", "Gait speed, m/sec", "Chair stand, sec",
+                             "SPPB total score (range, 0\u201312)", "SPS (range, 0\u20133)"]
+    assert labels[1][2:] == ["ASM", "SMI", "Grip strength", "Gait speed", "Chair stand",
+                             "SPPB score", "SPS"]
+    assert labels[2][2:] == ["Sarcopenia", "Low muscle mass", "Weak muscle strength",
+                             "Poor physical performance"]
+    pcells = [r.cells[3].text for r in doc.tables[0].rows[1:] if r.cells[3].text]
+    assert all(p == "<0.001" or (len(p) == 5 and p[1] == ".") for p in pcells), pcells
+
+
+def test_manifest_records_provenance(analyzed, cohort_csv):
+    man = json.loads((analyzed[3] / "manifest.json").read_text(encoding="utf-8"))
+    assert man["input"]["sha256"] == hashlib.sha256(cohort_csv.read_bytes()).hexdigest()
+    assert man["command"].startswith("sarcostat analyze")
+    assert man["plan"]["biomarker"]["censored"] == "lod_sqrt2"
+    assert man["versions"]["sarcostat"] == sarcostat.__version__
+    assert "T" in man["created"]
+    assert any("below the detection limit" in w for w in man["warnings"])
+
+
+def test_python_api_on_a_cohort_object(cohort_csv, results, tmp_path):
+    from sarcostat.io import read_cohort
+
+    cohort = read_cohort(cohort_csv)
+    plan = {"figure1": {"statuses": ["sarcopenia"]},
+            "outcomes": {"continuous": ["smi"], "binary": ["sarcopenia"]}}
+    res = sarcostat.analyze(cohort, plan=plan)
+    assert isinstance(res.table1, pd.DataFrame) and isinstance(res.fig2, pd.DataFrame)
+    assert list(res.table2["outcome"].unique()) == ["smi"]
+    got = res.table2.set_index("model").at["adjusted", "std_beta"]
+    assert got == pytest.approx(results["table2"]["smi"]["adjusted"]["std_beta"], rel=1e-12)
+    assert res.table3.set_index("model").at["adjusted", "odds_ratio"] == pytest.approx(
+        results["table3"]["sarcopenia"]["adjusted"]["odds_ratio"], rel=1e-12)
+    assert res.fig1["level"].tolist()[:2] == ["with", "without"]
+    assert "Student's t test" in res.methods_text()
+    html = res.to_html()
+    assert html.startswith("<!DOCTYPE html>") and html.count("data:image/png;base64,") == 2
+    doc = docx.Document(str(res.to_docx(tmp_path / "t.docx")))
+    assert [r.cells[0].text for r in doc.tables[1].rows][2:] == ["SMI"]
+
+
+def _run(argv):
+    import contextlib
+    import io
+
+    so, se = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(so), contextlib.redirect_stderr(se):
+        code = main(argv)
+    return code, so.getvalue(), se.getvalue()
+
+
+def test_invalid_plan_is_a_clear_error_and_writes_nothing(cohort_csv, tmp_path):
+    plan = tmp_path / "plan.toml"
+    plan.write_text('[trend]\nquartiles = "ntiles"\n', encoding="utf-8")
+    out = tmp_path / "report"
+    code, _, err = _run(["analyze", str(cohort_csv), "--plan", str(plan), "-o", str(out)])
+    assert code == 2
+    assert "unknown key 'quartiles' in [trend]" in err and "quartile_method" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.toml"]
+
+
+def test_unknown_column_in_plan_stops_before_computing(cohort_csv, tmp_path):
+    plan = tmp_path / "plan.toml"
+    plan.write_text('[outcomes]\ncontinuous = ["smi", "grip_strength"]\n', encoding="utf-8")
+    out = tmp_path / "report"
+    code, _, err = _run(["analyze", str(cohort_csv), "--plan", str(plan), "-o", str(out)])
+    assert code == 2
+    assert "outcomes.continuous names column 'grip_strength'" in err
+    # Stopped before the assessment step: only the reading step was announced.
+    assert not [ln for ln in err.splitlines() if ln.startswith("[") and "assess" in ln]
+    assert not out.exists()
+
+
+def test_unknown_biomarker_names_the_available_ones(cohort_csv, tmp_path):
+    code, _, err = _run(["analyze", str(cohort_csv), "--biomarker", "irisin",
+                         "-o", str(tmp_path / "r")])
+    assert code == 2
+    assert "'irisin'" in err and "sclerostin" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_data_errors_stop_with_exit_1_and_write_nothing(cohort_csv, tmp_path):
+    bad = pd.read_csv(cohort_csv)
+    bad.loc[5, "age_yr"] = -70
+    path = tmp_path / "bad.csv"
+    bad.to_csv(path, index=False)
+    code, _, err = _run(["analyze", str(path), "-o", str(tmp_path / "r")])
+    assert code == 1
+    assert "age_yr" in err and "Traceback" not in err
+    assert not (tmp_path / "r").exists()
