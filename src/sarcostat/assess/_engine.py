@@ -44,6 +44,7 @@ def _evaluate_measure(definition, criterion, measure, values, unable, sex, devic
     devices_used = sorted({r.device for r in rows} - {"any"}) or ["any"]
     needs_sex = sexes_used != ["any"]
     needs_device = devices_used != ["any"]
+    cache: dict = {}  # (sex, device) -> applicable rows; a cohort has few combinations
     for i in range(n):
         s, d = sex[i], device[i]
         if unable[i]:
@@ -57,13 +58,17 @@ def _evaluate_measure(definition, criterion, measure, values, unable, sex, devic
             missing[i] = info.inputs
             reasons[i] = f"{info.label} missing"
             continue
-        sex_options = [s] if (s is not None or not needs_sex) else ["male", "female"]
-        dev_options = [d] if (d is not None or not needs_device) else ["bia", "dxa"]
-        outcomes = []
-        for so in sex_options:
-            for do in dev_options:
-                match = [r for r in rows if r.sex in ("any", so) and r.device in ("any", do)]
-                outcomes.append((so, do, match[0] if match else None))
+        key = (s, d)
+        outcomes = cache.get(key)
+        if outcomes is None:
+            sex_options = [s] if (s is not None or not needs_sex) else ["male", "female"]
+            dev_options = [d] if (d is not None or not needs_device) else ["bia", "dxa"]
+            outcomes = []
+            for so in sex_options:
+                for do in dev_options:
+                    match = [r for r in rows if r.sex in ("any", so) and r.device in ("any", do)]
+                    outcomes.append((so, do, match[0] if match else None))
+            cache[key] = outcomes
         shown = _fmt(v, info.digits)
         unknown = [name for name, val, need in (("sex", s, needs_sex), ("muscle_mass_method", d, needs_device))
                    if need and val is None]
@@ -129,13 +134,13 @@ def evaluate(data: pd.DataFrame, definition: Definition) -> pd.DataFrame:
               else pd.array([pd.NA] * n, dtype="boolean"))
     category = _categories(definition, flags, n)
 
+    unknown = {crit: np.asarray(flags[crit].isna()) for crit, _ in definition.criteria
+               if crit not in definition.auxiliary}
     missing_inputs = []
     for i in range(n):
         names = set()
-        for crit, _ in definition.criteria:
-            if crit in definition.auxiliary:
-                continue
-            if pd.isna(flags[crit][i]):
+        for crit, isna in unknown.items():
+            if isna[i]:
                 names |= missing_by_flag[crit][i]
         missing_inputs.append(", ".join(sorted(names)))
 
@@ -152,7 +157,9 @@ def evaluate(data: pd.DataFrame, definition: Definition) -> pd.DataFrame:
 
 
 def _categories(definition: Definition, flags, n: int) -> list[str]:
-    results = [pd.array(st.rule(flags), dtype="boolean") for st in definition.stages]
+    # plain object arrays: indexing a masked array element by element is slow
+    results = [np.asarray(pd.array(st.rule(flags), dtype="boolean").astype(object))
+               for st in definition.stages]
     out = []
     for i in range(n):
         pending = None  # a severity stage that is unknown
