@@ -67,3 +67,14 @@ def test_prevalence_by_unknown_column_is_parameter_error():
 
     with pytest.raises(ParameterError, match="'by' parameter of prevalence"):
         prevalence(pd.DataFrame({"sex": ["male"]}), by="site")
+
+
+def test_classify_accepts_a_cohort_and_keeps_seed_table3_names():
+    from sarcostat.assess import classify
+    from sarcostat.io import read_cohort
+
+    cohort = read_cohort(example_cohort_path())
+    out = classify(cohort, "awgs2019")
+    assert len(out) == len(cohort.data)
+    for col in ("low_muscle_mass", "low_strength", "low_performance", "sarcopenia"):
+        assert str(out[col].dtype) == "boolean"

@@ -42,6 +42,8 @@ SARC_F_ITEMS = ("sarc_f_strength", "sarc_f_walking", "sarc_f_chair", "sarc_f_sta
 
 def check_frame(data, function: str) -> pd.DataFrame:
     """Validate the categorical columns the assess layer relies on."""
+    if not isinstance(data, pd.DataFrame) and isinstance(getattr(data, "data", None), pd.DataFrame):
+        data = data.data  # a sarcostat.io.Cohort
     if not isinstance(data, pd.DataFrame):
         raise SchemaError(
             f"{function} needs a pandas DataFrame of the canonical cohort table; "
