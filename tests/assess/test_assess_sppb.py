@@ -34,6 +34,11 @@ def test_gait_3m(t, expect):
     assert _one(gait_time_4m_s=t, gait_distance_m=3.0)["sppb_gait"] == expect
 
 
+def test_gait_time_from_speed_when_time_missing():
+    # 4 m at 0.8 m/s = 5.0 s -> 3 points
+    assert _one(gait_time_4m_s=NaN, gait_speed_m_s=0.8)["sppb_gait"] == 3
+
+
 def test_gait_unable_scores_zero_and_other_courses_are_missing():
     assert _one(gait_time_4m_s=NaN, gait_unable=True)["sppb_gait"] == 0
     assert _one(gait_time_4m_s=NaN, gait_unable=False)["sppb_gait"] is pd.NA

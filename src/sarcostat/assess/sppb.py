@@ -74,7 +74,8 @@ def score_sppb(data: pd.DataFrame) -> pd.DataFrame:
         Canonical cohort table. Uses ``side_by_side_s``, ``semi_tandem_s``,
         ``tandem_s`` (seconds held, 0 = failed/unable, NaN = not done),
         ``gait_time_4m_s`` over ``gait_distance_m`` (4 m by default; the
-        faster trial, as io records it), ``gait_unable``,
+        faster trial, as io records it; else distance / ``gait_speed_m_s``),
+        ``gait_unable``,
         ``chair_stand_5x_s``, ``chair_stand_unable`` and, when present,
         ``sppb_total`` for the cross-check.
 
@@ -120,7 +121,12 @@ def score_sppb(data: pd.DataFrame) -> pd.DataFrame:
     """
     data = check_frame(data, "score_sppb")
     bal = _balance(_num(data, "side_by_side_s"), _num(data, "semi_tandem_s"), _num(data, "tandem_s"))
-    gait = _gait(_num(data, "gait_time_4m_s"), gait_distance(data), _flag(data, "gait_unable"))
+    dist = gait_distance(data)
+    time = _num(data, "gait_time_4m_s")
+    speed = _num(data, "gait_speed_m_s")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        time = np.where(np.isnan(time) & (speed > 0), dist / speed, time)
+    gait = _gait(time, dist, _flag(data, "gait_unable"))
     chair = _chair(_num(data, "chair_stand_5x_s"), _flag(data, "chair_stand_unable"))
     computed = bal + gait + chair  # NaN unless all three known
     given = _num(data, "sppb_total")
