@@ -31,7 +31,7 @@ fixtures-r test-r: $(STAMP)
 	$(BIN)/python -m pytest -q -m rcheck
 
 r-deps:
-	apt-get update && apt-get install -y r-base-core r-cran-emmeans r-cran-car r-cran-haven r-cran-multcomp r-cran-jsonlite
+	apt-get update && apt-get install -y r-base-core r-cran-emmeans r-cran-car r-cran-haven r-cran-multcomp r-cran-jsonlite r-cran-vcd
 
 chromium:
 	apt-get update && apt-get install -y chromium
