@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sarcostat.exceptions import ModelError, SchemaError
+from sarcostat.exceptions import DataError, ModelError, ParameterError, SchemaError
 
 
 def require_columns(data: pd.DataFrame, columns: Sequence[str], *, function: str) -> None:
@@ -64,3 +64,124 @@ def check_full_rank(X: np.ndarray, names: Sequence[str], *, function: str) -> No
             f"{function}: the design matrix is collinear (rank {rank} < {X.shape[1]} columns); "
             f"involved: {', '.join(culprits) or 'unknown'}. Remove one of them."
         )
+
+
+# --------------------------------------------------------------------------
+# Parameter and value helpers shared by compare, regression, logistic, ancova
+# and trend (one definition each, so messages read the same everywhere).
+# --------------------------------------------------------------------------
+def check_confidence(confidence, function: str) -> float:
+    """``confidence`` as a float in (0, 1), else ParameterError (sklearn template)."""
+    ok = isinstance(confidence, (int, float, np.integer, np.floating)) \
+        and not isinstance(confidence, (bool, np.bool_))
+    if not ok or not 0 < float(confidence) < 1:
+        raise ParameterError(
+            f"The 'confidence' parameter of {function} must be a float in the range (0, 1). "
+            f"Got {confidence!r} instead."
+        )
+    return float(confidence)
+
+
+def as_names(value, parameter: str, function: str) -> list[str]:
+    """One column name or a sequence of names as a list; None gives []."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (Sequence, pd.Index, np.ndarray)) \
+            and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ParameterError(
+        f"The {parameter!r} parameter of {function} must be a column name or a list of "
+        f"column names. Got {value!r} instead."
+    )
+
+
+def plain(value):
+    """numpy scalar -> Python scalar and integral float -> int (0.0 -> 0), so
+    levels and messages read ``1`` rather than ``np.float64(1.0)``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def levels(series: pd.Series) -> tuple:
+    """Observed levels: category order for a pandas ``category``, else sorted
+    (by text when the values cannot be compared)."""
+    s = series.dropna()
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        present = set(s.unique())
+        return tuple(plain(c) for c in s.cat.categories if c in present)
+    vals = [plain(v) for v in pd.unique(s)]
+    try:
+        return tuple(sorted(vals))
+    except TypeError:
+        return tuple(sorted(vals, key=str))
+
+
+def is_numeric(series: pd.Series) -> bool:
+    """Numbers or booleans (a pandas ``category`` is not numeric)."""
+    return (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)) \
+        and not isinstance(series.dtype, pd.CategoricalDtype)
+
+
+def locate(label, ids: pd.Series | None) -> str:
+    """'row index 12 (id=P013)': where a bad value sits, for messages."""
+    where = f"row index {plain(label)!r}"
+    if ids is not None and label in ids.index:
+        where += f" (id={ids.loc[label]})"
+    return where
+
+
+def numeric_values(series: pd.Series, *, role: str, function: str,
+                   ids: pd.Series | None = None) -> np.ndarray:
+    """Finite float64 values, or a DataError naming the column, row and value."""
+    if pd.api.types.is_bool_dtype(series):
+        return series.astype(float).to_numpy()
+    if not pd.api.types.is_numeric_dtype(series) or isinstance(series.dtype,
+                                                                pd.CategoricalDtype):
+        bad = pd.to_numeric(series.astype(object), errors="coerce").isna()
+        label = series.index[bad.to_numpy()][0] if bad.any() else series.index[0]
+        raise DataError(
+            f"{function}: the {role} {series.name!r} must be numeric; "
+            f"{locate(label, ids)} has {plain(series.loc[label])!r}.")
+    values = series.astype(float).to_numpy()
+    finite = np.isfinite(values)
+    if not finite.all():
+        label = series.index[~finite][0]
+        raise DataError(
+            f"{function}: the {role} {series.name!r} has a non-finite value: "
+            f"{locate(label, ids)} has {plain(series.loc[label])!r}.")
+    return values
+
+
+def factor_columns(values: pd.Series, levs: Sequence, *, contrasts: str, name: str
+                   ) -> tuple[list[np.ndarray], list[str]]:
+    """Code a factor for a design matrix; columns named ``name[level]``.
+
+    ``"treatment"``: one 0/1 column per level after the first (the first is the
+    reference; R ``contr.treatment``, SPSS ``REGRESSION`` with hand-made
+    dummies). ``"sum"``: one column per level but the last, 1 for that level,
+    -1 for the last level, 0 otherwise (R ``contr.sum``, the coding SPSS GLM
+    Type III tests assume). Values not in ``levs`` raise ModelError.
+    """
+    index = {lv: i for i, lv in enumerate(levs)}
+    try:
+        codes = np.array([index[plain(v)] for v in values], dtype=int)
+    except KeyError as exc:
+        raise ModelError(f"{name!r} has the value {exc.args[0]!r}, which is not one of its "
+                         f"levels {list(levs)!r}.") from None
+    k = len(levs)
+    cols, names = [], []
+    if contrasts == "sum":
+        last = (codes == k - 1).astype(float)
+        for j in range(k - 1):
+            cols.append((codes == j).astype(float) - last)
+            names.append(f"{name}[{plain(levs[j])}]")
+    else:
+        for j in range(1, k):
+            cols.append((codes == j).astype(float))
+            names.append(f"{name}[{plain(levs[j])}]")
+    return cols, names

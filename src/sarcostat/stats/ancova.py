@@ -29,7 +29,11 @@ import pandas as pd
 from scipy import linalg, stats
 
 from sarcostat.exceptions import ModelError, ParameterError, SchemaError, check_option
-from sarcostat.stats._data import check_full_rank, complete_cases, require_columns
+from sarcostat.stats._data import (as_names, check_confidence, check_full_rank,
+                                   complete_cases, factor_columns, require_columns)
+from sarcostat.stats._data import is_numeric as _is_numeric
+from sarcostat.stats._data import levels as _levels
+from sarcostat.stats._data import plain as _plain
 from sarcostat.stats._result import StatResult
 
 __all__ = [
@@ -57,59 +61,8 @@ _UNADJUSTED = ("own", "same", "none")
 # --------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------
-def _check_confidence(confidence: Any, function: str) -> float:
-    ok = isinstance(confidence, (int, float, np.integer, np.floating)) \
-        and not isinstance(confidence, bool)
-    if not ok or not 0 < float(confidence) < 1:
-        raise ParameterError(
-            f"The 'confidence' parameter of {function} must be a float in the range (0, 1). "
-            f"Got {confidence!r} instead."
-        )
-    return float(confidence)
-
-
-def _as_tuple(names: str | Sequence[str] | None, parameter: str, function: str
-              ) -> tuple[str, ...]:
-    if names is None:
-        return ()
-    if isinstance(names, str):
-        return (names,)
-    try:
-        out = tuple(names)
-    except TypeError:
-        raise ParameterError(
-            f"The {parameter!r} parameter of {function} must be a column name or a "
-            f"sequence of column names. Got {names!r} instead."
-        ) from None
-    for n in out:
-        if not isinstance(n, str):
-            raise ParameterError(
-                f"The {parameter!r} parameter of {function} must contain column names "
-                f"(str). Got {n!r} instead."
-            )
-    return out
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalar -> Python scalar; integral floats -> int (0.0 -> 0)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _levels(series: pd.Series) -> tuple:
-    """Observed levels in a stable order (categories order, else sorted)."""
-    s = series.dropna()
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        present = set(s.unique())
-        return tuple(_plain(c) for c in s.cat.categories if c in present)
-    vals = [_plain(v) for v in pd.unique(s)]
-    try:
-        return tuple(sorted(vals))
-    except TypeError:
-        return tuple(sorted(vals, key=str))
+def _as_tuple(names, parameter: str, function: str) -> tuple[str, ...]:
+    return tuple(as_names(names, parameter, function))
 
 
 def _fmt(value: float) -> str:
@@ -118,11 +71,6 @@ def _fmt(value: float) -> str:
 
 def _label(value: Any) -> str:
     return str(_plain(value))
-
-
-def _is_numeric(series: pd.Series) -> bool:
-    return (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)) \
-        and not isinstance(series.dtype, pd.CategoricalDtype)
 
 
 def _formula(dv: str, factors: Sequence[str], covariates: Sequence[str]) -> str:
@@ -214,20 +162,10 @@ def _design(frame: pd.DataFrame, factors: Sequence[str], levels: Mapping[str, tu
     names = ["Intercept"]
     terms: dict[str, tuple[int, ...]] = {"Intercept": (0,)}
     for f in factors:
-        levs = levels[f]
-        index = {lv: i for i, lv in enumerate(levs)}
-        codes = np.array([index[_plain(v)] for v in frame[f]], dtype=int)
-        k = len(levs)
         start = len(cols)
-        if contrasts == "sum":
-            # Sum-to-zero: level j -> e_j, last level -> -1 everywhere.
-            for j in range(k - 1):
-                cols.append((codes == j).astype(float) - (codes == k - 1).astype(float))
-                names.append(f"{f}[{_label(levs[j])}]")
-        else:
-            for j in range(1, k):
-                cols.append((codes == j).astype(float))
-                names.append(f"{f}[{_label(levs[j])}]")
+        block, block_names = factor_columns(frame[f], levels[f], contrasts=contrasts, name=f)
+        cols.extend(block)
+        names.extend(block_names)
         terms[f] = tuple(range(start, len(cols)))
     for c in covariates:
         terms[c] = (len(cols),)
@@ -788,7 +726,7 @@ def marginal_means(grid: ReferenceGrid, specs: str | Sequence[str], *,
             raise ParameterError(f"{function}: {s!r} is not a dimension of the reference grid "
                                  f"(dimensions: {', '.join(grid.dims) or 'none'}).")
     check_option(weights, _WEIGHTS, parameter="weights", function=function)
-    confidence = _check_confidence(confidence, function)
+    confidence = check_confidence(confidence, function)
     fit = grid.fit
     g = grid.grid
     keys = list(g[list(spec_t)].itertuples(index=False, name=None))
@@ -920,7 +858,7 @@ def pairwise(means: MarginalMeans | ReferenceGrid, *, adjust: str = "lsd",
     """
     function = "pairwise"
     check_option(adjust, _ADJUST, parameter="adjust", function=function)
-    confidence = _check_confidence(confidence, function)
+    confidence = check_confidence(confidence, function)
     if isinstance(means, ReferenceGrid):
         if specs is None:
             if len(means.dims) != 1:
@@ -1132,7 +1070,7 @@ def ls_means(data: pd.DataFrame, *, dv: str, between: str,
     check_option(weights, _WEIGHTS, parameter="weights", function=function)
     check_option(binary_covariates, _BINARY, parameter="binary_covariates", function=function)
     check_option(adjust, _ADJUST, parameter="adjust", function=function)
-    confidence = _check_confidence(confidence, function)
+    confidence = check_confidence(confidence, function)
     if not isinstance(between, str):
         raise ParameterError(f"The 'between' parameter of {function} must be a column name "
                              f"(str). Got {between!r} instead.")

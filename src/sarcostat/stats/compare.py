@@ -19,9 +19,9 @@ import pandas as pd
 
 from sarcostat.exceptions import (DataError, ModelError, ParameterError, SmallCellWarning,
                                   check_option)
-from sarcostat.stats._data import complete_cases, require_columns
+from sarcostat.stats._data import (check_confidence, complete_cases, levels as _levels,
+                                   numeric_values, require_columns)
 from sarcostat.stats._result import StatResult
-from sarcostat.stats.regression import _check_confidence, _numeric
 
 __all__ = ["CrosstabResult", "chi2_from_counts", "crosstab_test", "fisher_exact_2x2",
            "levene_test", "mannwhitney_groups", "table1", "ttest_from_summary",
@@ -31,16 +31,6 @@ _ALTERNATIVES = ("two-sided", "less", "greater")
 _SIDED = ("two-sided", "less", "greater", "one-sided-smaller")
 #: Largest number of tables enumerated by the exact r x 2 Fisher test.
 _MAX_FISHER_TABLES = 2_000_000
-
-
-def _levels(series: pd.Series) -> list:
-    """Levels present, in category order, else sorted; numpy scalars made plain
-    so that messages and tables show 1 rather than np.int64(1)."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        found = [lv for lv in series.cat.categories if (series == lv).any()]
-    else:
-        found = sorted(series.unique(), key=lambda v: (str(type(v)), v))
-    return [v.item() if isinstance(v, np.generic) else v for v in found]
 
 
 def _two_groups(data: pd.DataFrame, dv: str, group: str, levels, *, function: str,
@@ -53,7 +43,7 @@ def _two_groups(data: pd.DataFrame, dv: str, group: str, levels, *, function: st
     sample, n_excl = complete_cases(data, [dv, group], function=function)
     if not pd.api.types.is_numeric_dtype(sample[dv]) or pd.api.types.is_bool_dtype(sample[dv]):
         raise DataError(f"{function}: {dv!r} must be numeric (found {sample[dv].dtype}).")
-    _numeric(sample[dv], role="variable", function=function,
+    numeric_values(sample[dv], role="variable", function=function,
              ids=data["id"] if "id" in data.columns else None)
     if levels is None:
         found = _levels(sample[group])
@@ -243,7 +233,7 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
 
     fn = "ttest_groups"
     check_option(method, ("levene", "student", "welch"), parameter="method", function=fn)
-    confidence = _check_confidence(confidence, fn)
+    confidence = check_confidence(confidence, fn)
     if isinstance(levene_alpha, bool) or not isinstance(levene_alpha, (int, float)) \
             or not 0 < levene_alpha < 1:
         raise ParameterError(f"The 'levene_alpha' parameter of {fn} must be a float in the "
@@ -332,7 +322,7 @@ def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: flo
     0.0038
     """
     fn = "ttest_from_summary"
-    confidence = _check_confidence(confidence, fn)
+    confidence = check_confidence(confidence, fn)
     values = {"mean1": mean1, "sd1": sd1, "n1": n1, "mean2": mean2, "sd2": sd2, "n2": n2}
     for k, v in values.items():
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \

@@ -19,11 +19,11 @@ import pandas as pd
 
 from sarcostat.exceptions import (DataError, LowEventsWarning, ModelError, ParameterError,
                                   SeparationWarning)
-from sarcostat.stats._data import check_full_rank, check_not_constant, complete_cases
+from sarcostat.stats._data import (as_names, check_confidence, check_full_rank,
+                                   check_not_constant, complete_cases, is_numeric, locate,
+                                   numeric_values, plain)
 from sarcostat.stats._result import StatResult
-from sarcostat.stats.regression import (INTERCEPT, _as_names, _check_confidence,
-                                        _is_categorical, _locate, _numeric, _plain,
-                                        build_design)
+from sarcostat.stats.regression import INTERCEPT, build_design
 
 __all__ = ["LogisticResult", "logistic_regression", "or_per_sd", "detect_separation",
            "firth_logit"]
@@ -111,7 +111,7 @@ def _binary_outcome(series: pd.Series, *, function: str, ids=None) -> np.ndarray
     first = series.index[bad.to_numpy()][0]
     raise DataError(
         f"{function}: the outcome {series.name!r} must be coded 0/1 or True/False; "
-        f"{_locate(first, ids)} has {_plain(series.loc[first])!r} "
+        f"{locate(first, ids)} has {plain(series.loc[first])!r} "
         f"({int(bad.sum())} such value(s))."
     )
 
@@ -226,17 +226,17 @@ def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
     import statsmodels.api as sm
     from scipy import stats as sps
 
-    confidence = _check_confidence(confidence, fn)
+    confidence = check_confidence(confidence, fn)
     if not isinstance(firth, bool):
         raise ParameterError(f"The 'firth' parameter of {fn} must be True or False. "
                              f"Got {firth!r} instead.")
     if not isinstance(outcome, str):
         raise ParameterError(f"The 'outcome' parameter of {fn} must be a column name. "
                              f"Got {outcome!r} instead.")
-    preds = _as_names(predictors, "predictor" if per_sd else "predictors", fn)
+    preds = as_names(predictors, "predictor" if per_sd else "predictors", fn)
     if not preds:
         raise ParameterError(f"{fn}: at least one predictor is needed.")
-    covs = _as_names(covariates, "covariates", fn)
+    covs = as_names(covariates, "covariates", fn)
     used = [outcome, *preds, *covs]
     if len(set(used)) != len(used):
         raise ParameterError(
@@ -250,10 +250,10 @@ def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
     focal = preds[0]
     sd_pred = math.nan
     if per_sd:
-        if _is_categorical(sample[focal]):
+        if not is_numeric(sample[focal]):
             raise DataError(f"{fn}: the predictor {focal!r} must be numeric to be expressed "
                             f"per SD (found {sample[focal].dtype}).")
-        x = pd.Series(_numeric(sample[focal], role="predictor", function=fn, ids=ids),
+        x = pd.Series(numeric_values(sample[focal], role="predictor", function=fn, ids=ids),
                       index=sample.index)
         sd_pred = float(x.std(ddof=1))
         sample[focal] = (x - x.mean()) / sd_pred

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import DataError, ModelError, ParameterError
-from sarcostat.stats._data import check_full_rank, check_not_constant, complete_cases
+from sarcostat.stats._data import (as_names, check_confidence, check_full_rank,
+                                   check_not_constant, complete_cases, factor_columns,
+                                   is_numeric, levels, locate, numeric_values, plain)
 from sarcostat.stats._result import StatResult
 
 __all__ = ["RegressionResult", "linear_regression"]
@@ -24,68 +26,6 @@ INTERCEPT = "(Intercept)"
 
 _COLUMNS = ["term", "estimate", "se", "std_beta", "statistic", "df", "p_value",
             "ci_lower", "ci_upper", "n"]
-
-
-def _check_confidence(confidence, function: str) -> float:
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) \
-            or not 0 < confidence < 1:
-        raise ParameterError(
-            f"The 'confidence' parameter of {function} must be a float in the range (0, 1). "
-            f"Got {confidence!r} instead."
-        )
-    return float(confidence)
-
-
-def _as_names(value, parameter: str, function: str) -> list[str]:
-    """Accept one column name or a sequence of names; reject anything else."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise ParameterError(
-        f"The {parameter!r} parameter of {function} must be a column name or a list of "
-        f"column names. Got {value!r} instead."
-    )
-
-
-def _is_categorical(series: pd.Series) -> bool:
-    return not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series))
-
-
-def _plain(value):
-    """numpy scalar -> Python scalar, so messages read 3 rather than np.int64(3)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _locate(label, ids: pd.Series | None) -> str:
-    """'row index 12 (id=P013)': where a bad value sits, for messages."""
-    where = f"row index {_plain(label)!r}"
-    if ids is not None and label in ids.index:
-        where += f" (id={ids.loc[label]})"
-    return where
-
-
-def _numeric(series: pd.Series, *, role: str, function: str,
-             ids: pd.Series | None = None) -> np.ndarray:
-    """Finite float64 values, or a DataError naming the column, row and value."""
-    if pd.api.types.is_bool_dtype(series):
-        return series.astype(float).to_numpy()
-    if not pd.api.types.is_numeric_dtype(series):
-        bad = pd.to_numeric(series, errors="coerce").isna()
-        label = series.index[bad.to_numpy()][0] if bad.any() else series.index[0]
-        raise DataError(
-            f"{function}: the {role} {series.name!r} must be numeric; "
-            f"{_locate(label, ids)} has {_plain(series.loc[label])!r}.")
-    values = series.astype(float).to_numpy()
-    finite = np.isfinite(values)
-    if not finite.all():
-        label = series.index[~finite][0]
-        raise DataError(
-            f"{function}: the {role} {series.name!r} has a non-finite value: "
-            f"{_locate(label, ids)} has {_plain(series.loc[label])!r}.")
-    return values
 
 
 def build_design(sample: pd.DataFrame, terms: Sequence[str], *, function: str,
@@ -107,7 +47,7 @@ def build_design(sample: pd.DataFrame, terms: Sequence[str], *, function: str,
     source = {INTERCEPT: INTERCEPT}
     for col in terms:
         s = sample[col]
-        if _is_categorical(s) and not isinstance(s.dtype, pd.CategoricalDtype):
+        if not is_numeric(s) and not isinstance(s.dtype, pd.CategoricalDtype):
             parsed = pd.to_numeric(s, errors="coerce")
             if parsed.notna().any():
                 # Numbers stored as text (e.g. a decimal comma in one cell) must not
@@ -115,21 +55,16 @@ def build_design(sample: pd.DataFrame, terms: Sequence[str], *, function: str,
                 bad = parsed.isna()
                 label = s.index[bad.to_numpy()][0] if bad.any() else s.index[0]
                 raise DataError(
-                    f"{function}: the column {col!r} must be numeric; {_locate(label, ids)} "
-                    f"has {_plain(s.loc[label])!r} (numbers stored as text). Convert it to "
+                    f"{function}: the column {col!r} must be numeric; {locate(label, ids)} "
+                    f"has {plain(s.loc[label])!r} (numbers stored as text). Convert it to "
                     f"numbers, or to a pandas 'category' to use it as a categorical term.")
-        if _is_categorical(s):
-            if isinstance(s.dtype, pd.CategoricalDtype):
-                levels = [lv for lv in s.cat.categories if (s == lv).any()]
-            else:
-                levels = sorted(s.astype(str).unique())
-                s = s.astype(str)
-            for lv in levels[1:]:
-                blocks.append((s == lv).to_numpy(dtype=float)[:, None])
-                names.append(f"{col}[{lv}]")
-                source[f"{col}[{lv}]"] = col
+        if not is_numeric(s):
+            cols, dummies = factor_columns(s, levels(s), contrasts="treatment", name=col)
+            blocks.extend(c[:, None] for c in cols)
+            names.extend(dummies)
+            source.update(dict.fromkeys(dummies, col))
         else:
-            blocks.append(_numeric(s, role="term", function=function, ids=ids)[:, None])
+            blocks.append(numeric_values(s, role="term", function=function, ids=ids)[:, None])
             names.append(col)
             source[col] = col
     return np.hstack(blocks), names, source
@@ -280,8 +215,8 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
     from scipy import stats as sps
 
     fn = "linear_regression"
-    confidence = _check_confidence(confidence, fn)
-    covs = _as_names(covariates, "covariates", fn)
+    confidence = check_confidence(confidence, fn)
+    covs = as_names(covariates, "covariates", fn)
     for name, param in ((outcome, "outcome"), (predictor, "predictor")):
         if not isinstance(name, str):
             raise ParameterError(
@@ -295,8 +230,8 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
         raise ModelError(f"{fn}: no complete cases over {used}.")
     check_not_constant(sample, used, function=fn)
     ids = data["id"] if "id" in data.columns else None
-    y = _numeric(sample[outcome], role="outcome", function=fn, ids=ids)
-    if _is_categorical(sample[predictor]):
+    y = numeric_values(sample[outcome], role="outcome", function=fn, ids=ids)
+    if not is_numeric(sample[predictor]):
         raise DataError(f"{fn}: the predictor {predictor!r} must be numeric "
                         f"(found {sample[predictor].dtype}); put categorical terms in covariates.")
     X, names, _ = build_design(sample, [predictor, *covs], function=fn, ids=ids)

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from sarcostat.exceptions import DataError, ModelError, ParameterError, SchemaError, check_option
-from sarcostat.stats._data import require_columns
+from sarcostat.stats._data import check_confidence, require_columns
 from sarcostat.stats._result import StatResult
 from sarcostat.stats.ancova import (
     _ADJUST,
@@ -27,7 +27,6 @@ from sarcostat.stats.ancova import (
     _WEIGHTS,
     LinearFit,
     _as_tuple,
-    _check_confidence,
     _excluded_note,
     _fit,
     _fmt,
@@ -389,7 +388,7 @@ def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
     check_option(weights, _WEIGHTS, parameter="weights", function=function)
     check_option(binary_covariates, _BINARY, parameter="binary_covariates", function=function)
     check_option(unadjusted, _UNADJUSTED, parameter="unadjusted", function=function)
-    confidence = _check_confidence(confidence, function)
+    confidence = check_confidence(confidence, function)
     for name, value in (("outcome", outcome), ("biomarker", biomarker)):
         if not isinstance(value, str):
             raise ParameterError(f"The {name!r} parameter of {function} must be a column name "
