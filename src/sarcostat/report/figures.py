@@ -37,7 +37,10 @@ def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0,
     plt = _pyplot()
     df = result.frames["fig1"]
     statuses = list(dict.fromkeys(df["status"]))
-    fig, axes = plt.subplots(1, 2, figsize=(width, height), sharey=True, layout="constrained")
+    # Fixed margins instead of constrained layout: the layout solver costs
+    # more than drawing the figure, and these panels have a known shape.
+    fig, axes = plt.subplots(1, 2, figsize=(width, height), sharey=True)
+    fig.subplots_adjust(left=0.08, right=0.99, top=0.90, bottom=0.24, wspace=0.06)
     ymax = float(df["ci_upper"].max()) if len(df) else 1.0
     for ax, model, letter in zip(axes, ("unadjusted", "adjusted"), "AB"):
         sub = df[df["model"] == model]
@@ -66,7 +69,7 @@ def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0,
     unit = f" ({result.biomarker_unit})" if result.biomarker_unit else ""
     axes[0].set_ylabel(f"{result.biomarker_label}{unit}", fontsize=9)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=8, frameon=False, loc="outside lower center", ncols=2)
+    fig.legend(handles, labels, fontsize=8, frameon=False, loc="lower center", ncols=2)
     return fig
 
 
@@ -79,8 +82,10 @@ def figure2(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4,
     outcomes = list(dict.fromkeys(df["outcome"]))
     ncols = max(1, min(ncols, len(outcomes)))
     nrows = max(1, math.ceil(len(outcomes) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols,
+                                                    panel_size[1] * nrows + 0.4), squeeze=False)
+    fig.subplots_adjust(left=0.07, right=0.99, top=1 - 0.55 / (panel_size[1] * nrows + 0.4),
+                        bottom=0.55 / (panel_size[1] * nrows + 0.4), wspace=0.42, hspace=0.75)
     for k, ax in enumerate(axes.flat):
         if k >= len(outcomes):
             ax.set_visible(False)
@@ -101,7 +106,7 @@ def figure2(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4,
             ax.set_ylabel(unit, fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
         ax.margins(x=0.15)
-    fig.supxlabel(f"Quartile of {result.biomarker_label}", fontsize=9)
+    fig.supxlabel(f"Quartile of {result.biomarker_label}", fontsize=9, y=0.01)
     return fig
 
 
@@ -113,7 +118,7 @@ def _wrap_label(text: str) -> str:
     return " ".join(words[:half]) + "\n" + " ".join(words[half:])
 
 
-def save_figure(fig, stem: str | Path, *, dpi: int = 200) -> list[Path]:
+def save_figure(fig, stem: str | Path, *, dpi: int = 150) -> list[Path]:
     """Write ``stem.png`` and ``stem.svg``; return both paths."""
     plt = _pyplot()
     stem = Path(stem)

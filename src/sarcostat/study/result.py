@@ -51,6 +51,12 @@ class StudyResult:
         Input file, when analyzed from a path.
     synthetic : bool
         True for the bundled synthetic demo cohort (the report says so).
+    data : pandas.DataFrame
+        The analysis dataset: the cohort with the derived columns
+        (``sarcopenia``, ``low_muscle_mass``, ``low_strength``,
+        ``low_performance`` as 0/1 with NaN when indeterminate, ``sps``,
+        ``sppb_total``, ``sex_male``) and censored biomarker values
+        substituted as the plan says.
     """
 
     plan: Plan
@@ -65,6 +71,7 @@ class StudyResult:
     source: str | None = None
     synthetic: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+    data: pd.DataFrame | None = field(default=None, repr=False)
 
     # -- the five parts --------------------------------------------------------
     @property

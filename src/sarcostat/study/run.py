@@ -269,6 +269,7 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
         frames=frames, analyses=analyses, cohort=cohort_summary, censoring=censoring,
         warnings=tuple(log.items), source=source, synthetic=bool(synthetic),
         meta={"version": __version__, "covariates_model": covs},
+        data=data,
     )
 
 
