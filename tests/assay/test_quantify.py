@@ -325,3 +325,50 @@ def test_well_missing_from_long_readings_fails_the_plate(tmp_path):
     res = quantify(read_plates(rd, layout=lay))
     assert res.failed == ["lm"]
     assert "well E3" in res.qc["message"].iloc[0] and "has no reading" in res.qc["message"].iloc[0]
+
+
+# ------------------------------------------------------------------ ICH M10 QC rule per level
+def _qc_level_plate(tmp_path, high_factors):
+    """Noise-free competitive plate with QCs (no declared range: +/-20% of nominal) at 12
+    (3 results, all exact), 40 (3 results, all exact) and 60 pmol/L (one result per factor)."""
+    from simulate import grid_text, make_plate, sample_wells
+
+    layout, sig, _ = make_plate("competitive", [20.0] * 3, seed=1, cv=0, sd0=0)
+    for w in ("B3", "B4", "C3", "C4"):  # drop the simulator's own controls
+        del layout[w]
+    qcs = [("QCL", 12.0, 1.0)] * 3 + [("QCM", 40.0, 1.0)] * 3 + [("QCH", 60.0, f) for f in high_factors]
+    for k, ((w1, w2), (name, nominal, factor)) in enumerate(zip(sample_wells()[10:], qcs)):
+        for w in (w1, w2):
+            layout[w] = f"ctrl:{name}{k}:{nominal:g}"
+            sig[w] = f"{curve('competitive', nominal * factor):.6f}"
+    rd, lay = tmp_path / "qcl.csv", tmp_path / "qcl_layout.csv"
+    rd.write_text(grid_text(sig, label="450"))
+    lay.write_text(grid_text(layout))
+    return read_plates(rd, layout=lay)
+
+
+@pytest.mark.parametrize("high_factors, ich_ok", [
+    ((1.0, 1.3), True),    # 1/2 at 60 pmol/L = 50%: passes (7/8 overall)
+    ((1.3, 1.3), False),   # 0/2 at 60 pmol/L < 50% although 6/8 = 75% overall >= 2/3
+])
+def test_ich_m10_needs_half_of_the_qcs_at_each_level(tmp_path, high_factors, ich_ok):
+    # ICH M10 (2022) section 4.4: >= 2/3 of all QCs and >= 50% at each concentration level
+    plates = _qc_level_plate(tmp_path, high_factors)
+    res = quantify(plates, acceptance="ich-m10")
+    c = res.controls
+    assert c.loc[c.nominal_conc == 60, "passed"].sum() == sum(f == 1.0 for f in high_factors)
+    assert c.loc[c.nominal_conc != 60, "passed"].all()
+    qc = res.qc.iloc[0]
+    assert bool(qc["qc_pass"]) is ich_ok
+    if not ich_ok:
+        assert qc["message"] == "0/2 controls within range at level 60 (< 50%)"
+    # the research preset has the overall 2/3 rule only
+    assert bool(quantify(plates).qc["qc_pass"].iloc[0])
+
+
+def test_qc_overall_two_thirds_boundary(tmp_path):
+    # 6/9 = 2/3 exactly passes; 6/10 < 2/3 fails (both presets; 3 results at 12 and 40 pass)
+    res = quantify(_qc_level_plate(tmp_path, (1.3, 1.3, 1.3)), acceptance="research")
+    assert bool(res.qc["qc_pass"].iloc[0])
+    res = quantify(_qc_level_plate(tmp_path, (1.3, 1.3, 1.3, 1.3)), acceptance="research")
+    assert not res.qc["qc_pass"].iloc[0] and res.qc["message"].iloc[0] == "6/10 controls within range"

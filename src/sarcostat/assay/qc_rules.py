@@ -37,6 +37,10 @@ class Acceptance:
         Allowed control recovery (%) when the layout gives no target range.
     min_control_pass_fraction : float
         Fraction of control results (per plate) that must pass.
+    min_control_level_pass_fraction : float
+        Fraction of the control results at each concentration level (same
+        nominal concentration) that must pass, per plate; 0 switches the
+        rule off.
     source : str
     """
 
@@ -47,6 +51,7 @@ class Acceptance:
     min_std_levels: int
     control_recovery: tuple[float, float]
     min_control_pass_fraction: float
+    min_control_level_pass_fraction: float
     source: str
 
 
@@ -58,6 +63,7 @@ RESEARCH = Acceptance(
     min_std_levels=5,
     control_recovery=(80.0, 120.0),
     min_control_pass_fraction=2 / 3,
+    min_control_level_pass_fraction=0.0,
     source=("Research default following the ligand-binding recommendations of DeSilva B et al. "
             "Pharm Res 2003;20(11):1885-1900, doi:10.1023/B:PHAM.0000003390.51761.3d "
             "(standards 80-120%, 75-125% at the limits of quantification; >= 75% of standards); "
@@ -72,6 +78,7 @@ KIT = Acceptance(
     min_std_levels=5,
     control_recovery=(80.0, 120.0),
     min_control_pass_fraction=1.0,
+    min_control_level_pass_fraction=0.0,  # implied by 100% overall
     source=("Manufacturer's instructions: every kit control must fall within the lot-specific "
             "range printed on its QC certificate (give it as target_low/target_high or "
             "ctrl:<id>:<nominal>:<low>-<high> in the layout; e.g. Biomedica BI-20492, sclerostin, "
@@ -86,11 +93,15 @@ ICH_M10 = Acceptance(
     min_std_levels=6,
     control_recovery=(80.0, 120.0),
     min_control_pass_fraction=2 / 3,
+    min_control_level_pass_fraction=0.5,
     source=("ICH M10 Bioanalytical method validation and study sample analysis (Step 4, "
-            "24 May 2022), section 7 (ligand binding assays): calibration standards back-calculated "
+            "24 May 2022), ligand binding assays, sections 4.2.3 (calibration curve) and 4.4 "
+            "(study sample analysis, run acceptance): calibration standards back-calculated "
             "within +/-20% of nominal (+/-25% at the LLOQ and ULOQ), at least 75% of the "
-            "standards and a minimum of 6 concentration levels meeting this; QCs within +/-20% of "
-            "nominal, at least 2/3 of all QCs passing (anchor points excluded)."),
+            "standards (anchor points excluded) and a minimum of 6 concentration levels "
+            "meeting this; QCs within +/-20% of nominal, at least 2/3 of all QCs and at least "
+            "50% at each concentration level passing. The same QC rule is in EMA "
+            "EMEA/CHMP/EWP/192217/2009 (2011) section 7.1."),
 )
 
 PRESETS = {p.name: p for p in (RESEARCH, KIT, ICH_M10)}

@@ -326,6 +326,13 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
         cfrac = float(ctl["passed"].mean())
         if cfrac < acc.min_control_pass_fraction - 1e-12:
             reasons.append(f"{int(ctl['passed'].sum())}/{len(ctl)} controls within range")
+        if acc.min_control_level_pass_fraction > 0:
+            # a level is a nominal concentration: QC1a/QC1b at 12 pmol/L are one level
+            by_level = ctl.groupby("nominal_conc", dropna=False)["passed"]
+            for nominal, ok in by_level:
+                if ok.mean() < acc.min_control_level_pass_fraction - 1e-12:
+                    reasons.append(f"{int(ok.sum())}/{len(ok)} controls within range at level "
+                                   f"{nominal:g} (< {acc.min_control_level_pass_fraction:.0%})")
     intra = float(np.nanmean(smp["cv_pct"])) if len(smp) and smp["cv_pct"].notna().any() else np.nan
     p = curve.params
     qc = {"plate": plate.name, "source": plate.source, "status": "ok", "qc_pass": not reasons,
