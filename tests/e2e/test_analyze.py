@@ -247,3 +247,26 @@ def test_data_errors_stop_with_exit_1_and_write_nothing(cohort_csv, tmp_path):
     assert code == 1
     assert "age_yr" in err and "Traceback" not in err
     assert not (tmp_path / "r").exists()
+
+
+def test_status_the_definition_lacks_is_a_plan_error(cohort_csv):
+    from sarcostat.exceptions import PlanError
+
+    with pytest.raises(PlanError, match="names 'low_muscle_mass', which the sdoc2020 definition does not define"):
+        sarcostat.analyze(cohort_csv, plan={"assessment": {"definition": "sdoc2020"}})
+
+
+def test_a_model_without_events_is_reported_not_fatal(cohort_csv):
+    # An outcome that never happens cannot be modelled; the report says so
+    # and the other analyses are still produced.
+    from sarcostat.io import read_cohort
+
+    data = read_cohort(cohort_csv).data.assign(never=0.0)
+    res = sarcostat.analyze(data, plan={"biomarker": {"column": "sclerostin"},
+                                        "figure1": {"statuses": ["sarcopenia"]},
+                                        "outcomes": {"continuous": ["smi"],
+                                                     "binary": ["sarcopenia", "never"]}})
+    t3 = res.table3.set_index("outcome")
+    assert t3.loc["sarcopenia", "odds_ratio"].notna().all()
+    assert t3.loc["never", "odds_ratio"].isna().all()
+    assert any(w.startswith("Table 3, never (unadjusted): not estimable") for w in res.warnings)

@@ -41,7 +41,9 @@ def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0,
     # more than drawing the figure, and these panels have a known shape.
     fig, axes = plt.subplots(1, 2, figsize=(width, height), sharey=True)
     fig.subplots_adjust(left=0.08, right=0.99, top=0.90, bottom=0.24, wspace=0.06)
-    ymax = float(df["ci_upper"].max()) if len(df) else 1.0
+    ymax = float(df["ci_upper"].max()) if len(df) else math.nan
+    if not math.isfinite(ymax) or ymax <= 0:
+        ymax = 1.0
     for ax, model, letter in zip(axes, ("unadjusted", "adjusted"), "AB"):
         sub = df[df["model"] == model]
         for i, status in enumerate(statuses):

@@ -211,6 +211,15 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
     log = _Log()
     say(f"assess ({plan.assessment.definition}: sarcopenia and its components, SPPB, SPS)")
     data, indeterminate = _assess(data, plan, log)
+    for key, cols in (("figure1.statuses", plan.figure1.statuses),
+                      ("outcomes.binary", plan.outcomes.binary),
+                      ("table1.group", (plan.table1.group,))):
+        for col in cols:
+            if col not in data.columns:
+                raise PlanError(
+                    f"{plan.source}: {key} names {col!r}, which the "
+                    f"{plan.assessment.definition} definition does not define; remove it from "
+                    f"the plan or choose another [assessment] definition.")
     for status, k in indeterminate.items():
         if k and (status in plan.figure1.statuses or status in plan.outcomes.binary
                   or status == plan.table1.group):

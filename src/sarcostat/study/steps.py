@@ -3,7 +3,8 @@
 Each step keeps every stats result object in ``analyses`` (keyed
 ``"<part>/<row>/<model>"``) and turns it into the rows of the part's
 DataFrame (columns documented on :class:`~sarcostat.study.result.StudyResult`).
-A model that cannot be fitted (:class:`~sarcostat.exceptions.ModelError`)
+A model that cannot be fitted (:class:`~sarcostat.exceptions.ModelError`, or a
+:class:`~sarcostat.exceptions.DataError` such as an outcome without events)
 gives a row of NaN and a warning instead of stopping the whole report.
 """
 
@@ -13,7 +14,10 @@ import math
 
 import pandas as pd
 
-from sarcostat.exceptions import ModelError
+from sarcostat.exceptions import DataError, ModelError
+
+#: Errors that make one model not estimable without stopping the report.
+_NOT_ESTIMABLE = (ModelError, DataError)
 
 MODELS = ("unadjusted", "adjusted")
 NAN = math.nan
@@ -77,7 +81,7 @@ def figure1(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
                           binary_covariates=plan.ancova.binary_covariates,
                           adjust=plan.ancova.adjust, confidence=plan.ancova.confidence,
                           unadjusted="own")
-        except ModelError as exc:
+        except _NOT_ESTIMABLE as exc:
             log.add(f"Figure 1, {status}: not estimable: {exc}")
             continue
         fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
@@ -110,7 +114,7 @@ def table2(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
                 res = log.run(f"Table 2, {outcome} ({model})", linear_regression, data,
                               outcome=outcome, predictor=bm, covariates=_covs(model, covs),
                               confidence=plan.ancova.confidence)
-            except ModelError as exc:
+            except _NOT_ESTIMABLE as exc:
                 log.add(f"Table 2, {outcome} ({model}): not estimable: {exc}")
                 rows.append({"outcome": outcome, "model": model, "n": 0})
                 continue
@@ -142,7 +146,7 @@ def figure2(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
                           posthoc=plan.trend.posthoc, weights=plan.ancova.weights,
                           binary_covariates=plan.ancova.binary_covariates, groups=grouping,
                           confidence=plan.ancova.confidence, unadjusted="own")
-        except ModelError as exc:
+        except _NOT_ESTIMABLE as exc:
             log.add(f"Figure 2, {outcome}: not estimable: {exc}")
             continue
         fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
@@ -177,7 +181,7 @@ def table3(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
                 res = log.run(f"Table 3, {outcome} ({model})", or_per_sd, data, outcome=outcome,
                               predictor=bm, covariates=_covs(model, covs),
                               firth=plan.table3.firth, confidence=plan.ancova.confidence)
-            except ModelError as exc:
+            except _NOT_ESTIMABLE as exc:
                 log.add(f"Table 3, {outcome} ({model}): not estimable: {exc}")
                 rows.append({"outcome": outcome, "model": model, "n": 0, "events": 0})
                 continue
