@@ -34,6 +34,8 @@ def test_ttests_match_r(var):
         row = ttest_groups(COHORT, dv=var, group="sarcopenia", method=method).table.iloc[0]
         r = ref[method]
         assert row["method_used"] == method
+        assert row["estimate"] == approx(r["estimate"])
+        assert row["se"] == approx(r["se"])  # R: t.test(...)$stderr
         assert row["statistic"] == approx(r["statistic"])
         assert row["df"] == approx(r["df"])
         assert row["p_value"] == approx(r["p_value"])
@@ -215,8 +217,11 @@ def test_table1_rows_and_values():
     exp_test = "welch" if ref["levene_p"] < 0.05 else "student"
     assert g["test"] == exp_test and g["p_value"] == approx(ref[exp_test]["p_value"])
     assert g["mean1"] == approx(ref["mean1"]) and g["sd2"] == approx(ref["sd2"])
+    # SPSS prints Levene's test beside the t test; R: car::leveneTest(center = mean)
+    assert g["levene_f"] == approx(ref["levene_f"]) and g["levene_p"] == approx(ref["levene_p"])
     s = t.loc[t.variable == "sppb_total"].iloc[0]
     assert s["test"] == "mannwhitney" and s["p_value"] == approx(REF["ttests"]["sppb_total"]["mw_p"])
+    assert math.isnan(s["levene_p"])
     sex = t.loc[t.variable == "sex_male"]
     assert list(sex["count1"]) == [r[0] for r in REF["crosstabs"]["sex_male"]["table"]]
     assert sex["p_value"].iloc[0] == approx(REF["crosstabs"]["sex_male"]["pearson_p"])
@@ -237,7 +242,7 @@ def test_three_groups_is_clear_error_and_levels_pick_two():
     row = r.table.iloc[0]
     x = COHORT[["grip_kg", "group"]].dropna()
     assert row["n1"] == (x.group == "C").sum() and row["n2"] == (x.group == "A").sum()
-    assert row["mean_diff"] == pytest.approx(x.loc[x.group == "C", "grip_kg"].mean()
+    assert row["estimate"] == pytest.approx(x.loc[x.group == "C", "grip_kg"].mean()
                                              - x.loc[x.group == "A", "grip_kg"].mean())
 
 

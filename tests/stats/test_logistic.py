@@ -30,7 +30,12 @@ def test_matches_r_glm(case):
     kw = {"predictor" if case["per_sd"] else "predictors": case["predictor"]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LowEventsWarning)
-        res = fn(COHORT, outcome=case["outcome"], covariates=case["covariates"], **kw)
+        if case["sample_covariates"] == case["covariates"]:
+            res = fn(COHORT, outcome=case["outcome"], covariates=case["covariates"], **kw)
+        else:
+            # Unadjusted model on the adjusted model's complete cases.
+            res = fn(COHORT, outcome=case["outcome"], covariates=case["sample_covariates"],
+                     unadjusted="same", **kw).unadjusted
     assert res.n == case["n"] and res.events == case["events"]
     table = res.table.set_index("term")
     assert list(table.index) == list(case["terms"])
@@ -53,6 +58,32 @@ def test_matches_r_glm(case):
     k = 1 + len(case["covariates"])
     assert res.epv == pytest.approx(min(case["events"], case["n"] - case["events"]) / k)
     assert res.method == "ml" and res.separation is None and res.converged
+
+
+def test_unadjusted_and_adjusted_in_one_call():
+    covs = ["age_yr", "sex_male", "bmi"]
+    cases = {len(c["covariates"]): c for c in REF["logistic"]
+             if c["outcome"] == "sarcopenia" and c["per_sd"]
+             and c["sample_covariates"] == c["covariates"]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LowEventsWarning)
+        res = or_per_sd(COHORT, outcome="sarcopenia", predictor="biomarker", covariates=covs,
+                        unadjusted="own")
+    long = res.to_long_frame()
+    assert long["model"].tolist() == ["unadjusted", "adjusted"]
+    # R: glm(sarcopenia ~ z) and glm(sarcopenia ~ z + covs), each on its own complete cases
+    for i, case in enumerate((cases[0], cases[3])):
+        ref = case["terms"]["biomarker"]
+        for col in ("odds_ratio", "or_ci_lower", "or_ci_upper", "p_value"):
+            assert long[col].iloc[i] == pytest.approx(ref[col], rel=RTOL), col
+        assert long["n"].iloc[i] == case["n"] and long["events"].iloc[i] == case["events"]
+    # each model's OR is per SD of its own analysis sample
+    assert res.unadjusted.sd_predictor == pytest.approx(cases[0]["sd_predictor"], rel=1e-10)
+    assert res.sd_predictor == pytest.approx(cases[3]["sd_predictor"], rel=1e-10)
+    assert res.unadjusted.sd_predictor != res.sd_predictor
+    with pytest.raises(ParameterError, match="'unadjusted' parameter of logistic_regression"):
+        logistic_regression(COHORT, outcome="sarcopenia", predictors="biomarker",
+                            unadjusted="both")
 
 
 def test_per_sd_equals_raw_coefficient_times_sd():

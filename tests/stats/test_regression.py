@@ -32,9 +32,17 @@ def _close(a, b):
                          ids=lambda c: f"{c['outcome']}~{c['predictor']}+{len(c['covariates'])}")
 def test_matches_r_lm(case):
     # R: fit <- lm(y ~ x + covs, complete cases); Beta = coef * sd(x) / sd(y)
-    res = linear_regression(COHORT, outcome=case["outcome"], predictor=case["predictor"],
-                            covariates=case["covariates"])
-    assert res.n == case["n"] and res.n_excluded == case["n_excluded"]
+    if case["sample_covariates"] == case["covariates"]:
+        res = linear_regression(COHORT, outcome=case["outcome"], predictor=case["predictor"],
+                                covariates=case["covariates"])
+    else:
+        # The unadjusted model on the adjusted model's complete cases.
+        res = linear_regression(COHORT, outcome=case["outcome"], predictor=case["predictor"],
+                                covariates=case["sample_covariates"],
+                                unadjusted="same").unadjusted
+    assert res.n == case["n"]
+    if case["sample_covariates"] == case["covariates"]:
+        assert res.n_excluded == case["n_excluded"]
     for field in ("r2", "adj_r2", "f_statistic", "f_df1", "f_df2", "f_p_value"):
         assert _close(getattr(res, field), case[field]), field
     table = res.table.set_index("term")
@@ -47,6 +55,35 @@ def test_matches_r_lm(case):
     row = res.predictor_row()
     assert row["term"] == case["predictor"]
     assert _close(row["std_beta"], case["terms"][case["predictor"]]["std_beta"])
+
+
+def _r_case(outcome, covariates, sample_covariates=None):
+    sample_covariates = covariates if sample_covariates is None else sample_covariates
+    (case,) = [c for c in REF["regression"] if c["outcome"] == outcome
+               and c["predictor"] == "biomarker" and c["covariates"] == covariates
+               and c["sample_covariates"] == sample_covariates]
+    return case
+
+
+def test_unadjusted_and_adjusted_in_one_call():
+    covs = ["age_yr", "sex_male", "bmi"]
+    both = linear_regression(COHORT, outcome="smi", predictor="biomarker", covariates=covs,
+                             unadjusted="own")
+    # R: lm(smi ~ biomarker) on its own complete cases; lm(smi ~ biomarker + covs)
+    unadj, adj = _r_case("smi", []), _r_case("smi", covs)
+    assert both.unadjusted.n == unadj["n"] > both.n == adj["n"]
+    long = both.to_long_frame()
+    assert long["model"].tolist() == ["unadjusted", "adjusted"]
+    for col in ("estimate", "se", "std_beta", "p_value", "ci_lower", "ci_upper"):
+        assert long[col].tolist() == pytest.approx(
+            [unadj["terms"]["biomarker"][col], adj["terms"]["biomarker"][col]], rel=RTOL), col
+    assert long["n"].tolist() == [unadj["n"], adj["n"]]
+    assert linear_regression(COHORT, outcome="smi", predictor="biomarker",
+                             covariates=covs).unadjusted is None  # default: one model
+    only = linear_regression(COHORT, outcome="smi", predictor="biomarker", unadjusted="own")
+    assert only.unadjusted is None and only.to_long_frame()["model"].tolist() == ["unadjusted"]
+    with pytest.raises(ParameterError, match="'unadjusted' parameter of linear_regression"):
+        linear_regression(COHORT, outcome="smi", predictor="biomarker", unadjusted="yes")
 
 
 def test_outcome_direction_changes_adjusted_beta():

@@ -185,3 +185,22 @@ def factor_columns(values: pd.Series, levs: Sequence, *, contrasts: str, name: s
             cols.append((codes == j).astype(float))
             names.append(f"{name}[{plain(levs[j])}]")
     return cols, names
+
+
+#: Values of the ``unadjusted`` option shared by ls_means, quartile_trend,
+#: linear_regression, logistic_regression and or_per_sd.
+UNADJUSTED = ("own", "same", "none")
+
+
+def unadjusted_source(data: pd.DataFrame, adjusted_columns: Sequence[str], mode: str
+                      ) -> pd.DataFrame:
+    """Rows on which the unadjusted companion model is fitted.
+
+    ``"own"``: every row (the unadjusted model takes its own complete cases,
+    as a separate SPSS run would); ``"same"``: the adjusted model's complete
+    cases over ``adjusted_columns``, so both models describe the same people.
+    A boolean mask, not index labels, so a duplicated index cannot add rows.
+    """
+    if mode == "same":
+        return data.loc[data.loc[:, list(dict.fromkeys(adjusted_columns))].notna().all(axis=1)]
+    return data

@@ -29,8 +29,10 @@ import pandas as pd
 from scipy import linalg, stats
 
 from sarcostat.exceptions import ModelError, ParameterError, SchemaError, check_option
+from sarcostat.stats._data import UNADJUSTED as _UNADJUSTED
 from sarcostat.stats._data import (as_names, check_confidence, check_full_rank,
-                                   complete_cases, factor_columns, require_columns)
+                                   complete_cases, factor_columns, require_columns,
+                                   unadjusted_source)
 from sarcostat.stats._data import is_numeric as _is_numeric
 from sarcostat.stats._data import levels as _levels
 from sarcostat.stats._data import plain as _plain
@@ -55,7 +57,6 @@ _COV_REDUCE = ("mean", "median")
 _BINARY = ("proportion", "factor")
 _WEIGHTS = ("equal", "proportional", "outer", "cells", "flat")
 _ADJUST = ("lsd", "none", "bonferroni", "sidak")
-_UNADJUSTED = ("own", "same", "none")
 
 
 # --------------------------------------------------------------------------
@@ -1084,9 +1085,7 @@ def ls_means(data: pd.DataFrame, *, dv: str, between: str,
                            binary_covariates=binary_covariates, adjust=adjust,
                            confidence=confidence)
     if covs and unadjusted != "none":
-        source = data
-        if unadjusted == "same":
-            source = data.loc[result.fit.data.index]
+        source = unadjusted_source(data, [dv, between, *covs], unadjusted)
         unadj = _ls_means_one(source, dv=dv, between=between, extra_factors=[],
                               covariates=[], weights=weights,
                               binary_covariates=binary_covariates, adjust=adjust,

@@ -188,7 +188,7 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
     -------
     StatResult
         One-row ``table`` with columns ``variable, level1, level2, n1, n2,
-        mean1, mean2, sd1, sd2`` (sample SD, n - 1), ``mean_diff`` (mean1 -
+        mean1, mean2, sd1, sd2`` (sample SD, n - 1), ``estimate`` (mean1 -
         mean2), ``se, statistic`` (t)``, df, p_value, ci_lower, ci_upper`` (of
         the difference, from the row used), ``levene_f, levene_p, p_student,
         p_welch, method_used`` ("student" / "welch")``, n``.
@@ -226,7 +226,7 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
     >>> d = pd.DataFrame({"sarc": [1] * 4 + [0] * 6,
     ...                   "grip": [20., 22, 19, 25, 30, 28, 33, 26, 31, 29]})
     >>> row = ttest_groups(d, dv="grip", group="sarc").table.iloc[0]
-    >>> print(row["method_used"], f"{row['mean_diff']:.3f} p={row['p_value']:.4f}")
+    >>> print(row["method_used"], f"{row['estimate']:.3f} p={row['p_value']:.4f}")
     student 8.000 p=0.0011
     """
     from scipy import stats
@@ -257,7 +257,7 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
     table = pd.DataFrame([{
         "variable": dv, "level1": lv[0], "level2": lv[1], "n1": n1, "n2": n2,
         "mean1": m1, "mean2": m2, "sd1": math.sqrt(v1), "sd2": math.sqrt(v2),
-        "mean_diff": diff, "se": se, "statistic": t, "df": df, "p_value": p,
+        "estimate": diff, "se": se, "statistic": t, "df": df, "p_value": p,
         "ci_lower": lo, "ci_upper": hi, "levene_f": lev_f, "levene_p": lev_p,
         "p_student": student[2], "p_welch": welch[2], "method_used": used, "n": n1 + n2,
     }])
@@ -290,7 +290,7 @@ def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: flo
     Returns
     -------
     StatResult
-        One-row ``table``: ``mean_diff, se, statistic, df, p_value, ci_lower,
+        One-row ``table``: ``estimate`` (mean1 - mean2)``, se, statistic, df, p_value, ci_lower,
         ci_upper, method_used, n``.
 
     Raises
@@ -343,7 +343,7 @@ def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: flo
     t, df, p, diff, se, lo, hi = _t_parts(float(mean1), float(sd1) ** 2, n1, float(mean2),
                                           float(sd2) ** 2, n2, equal_var, confidence)
     used = "student" if equal_var else "welch"
-    table = pd.DataFrame([{"mean_diff": diff, "se": se, "statistic": t, "df": df,
+    table = pd.DataFrame([{"estimate": diff, "se": se, "statistic": t, "df": df,
                            "p_value": p, "ci_lower": lo, "ci_upper": hi,
                            "method_used": used, "n": int(n1 + n2)}])
     return StatResult(table=table,
@@ -858,7 +858,7 @@ def crosstab_test(data: pd.DataFrame, *, row: str, group: str, test: str = "auto
 
 _T1_COLUMNS = ["variable", "kind", "level", "group1", "group2", "n1", "n2", "mean1", "sd1",
                "mean2", "sd2", "count1", "pct1", "count2", "pct2", "statistic", "df",
-               "p_value", "test", "n"]
+               "p_value", "test", "levene_f", "levene_p", "n"]
 
 
 def _per_variable(option, variable, default):
@@ -906,7 +906,10 @@ def table1(data: pd.DataFrame, *, group: str, continuous: Sequence[str] = (),
         n1, n2`` (non-missing per group)``, mean1, sd1, mean2, sd2``
         (continuous)``, count1, pct1, count2, pct2`` (categorical, column %)
         ``, statistic, df, p_value, test`` (test used: student, welch,
-        mannwhitney, pearson, yates, fisher)``, n`` (used for that variable).
+        mannwhitney, pearson, yates, fisher)``, levene_f, levene_p`` (Levene's
+        test centred on the mean, printed by SPSS beside every t test; it
+        picks the row under the "levene" rule; NaN for other tests)``, n``
+        (used for that variable).
         Numbers only; the report layer formats "mean ± SD" and "n (%)".
 
     Raises
@@ -978,7 +981,8 @@ def table1(data: pd.DataFrame, *, group: str, continuous: Sequence[str] = (),
                          f"correction, no continuity correction; SPSS Asymp. Sig.).")
         else:
             row.update(statistic=tt["statistic"], df=tt["df"], p_value=tt["p_value"],
-                       test=tt["method_used"])
+                       test=tt["method_used"], levene_f=tt["levene_f"],
+                       levene_p=tt["levene_p"])
             notes.append(f"{var}: {tt['method_used']} t test"
                          + (f" (Levene p = {tt['levene_p']:.3g})." if how == "levene" else "."))
         rows.append(row)

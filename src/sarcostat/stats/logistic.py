@@ -12,16 +12,17 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import (DataError, LowEventsWarning, ModelError, ParameterError,
-                                  SeparationWarning)
-from sarcostat.stats._data import (as_names, check_confidence, check_full_rank,
-                                   check_not_constant, complete_cases, is_numeric, locate,
-                                   numeric_values, plain)
+                                  SeparationWarning, check_option)
+from sarcostat.stats._data import (UNADJUSTED, as_names, check_confidence,
+                                   check_full_rank, check_not_constant, complete_cases,
+                                   is_numeric, locate, numeric_values, plain,
+                                   unadjusted_source)
 from sarcostat.stats._result import StatResult
 from sarcostat.stats.regression import INTERCEPT, build_design
 
@@ -67,6 +68,8 @@ class LogisticResult(StatResult):
         ``"complete"``, ``"quasi-complete"`` or None.
     converged : bool
         Whether the iterations converged.
+    unadjusted : LogisticResult or None
+        The model without covariates, when asked for with ``unadjusted=``.
     """
 
     outcome: str = ""
@@ -88,6 +91,7 @@ class LogisticResult(StatResult):
     method: str = "ml"
     separation: str | None = None
     converged: bool = True
+    unadjusted: LogisticResult | None = None
 
     def predictor_row(self) -> pd.Series:
         """The table row of the focal predictor."""
@@ -95,6 +99,18 @@ class LogisticResult(StatResult):
         if rows.empty:
             rows = self.table.loc[self.table["term"].str.startswith(f"{self.predictor}[")]
         return rows.iloc[0]
+
+    def to_long_frame(self) -> pd.DataFrame:
+        """The focal predictor's row of the unadjusted (if fitted) and this
+        model, stacked with ``model`` (``"unadjusted"`` / ``"adjusted"``),
+        ``events`` and ``epv``: the two columns of Table 3."""
+        parts = []
+        fits = ([(self.unadjusted, "unadjusted")] if self.unadjusted is not None else []) \
+            + [(self, "adjusted" if self.covariates else "unadjusted")]
+        for res, model in fits:
+            parts.append(res.predictor_row().to_frame().T.assign(
+                model=model, events=res.events, epv=res.epv))
+        return pd.concat(parts, ignore_index=True).infer_objects()
 
 
 def _binary_outcome(series: pd.Series, *, function: str, ids=None) -> np.ndarray:
@@ -221,12 +237,13 @@ def firth_logit(X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float
     return beta, cov, converged, it
 
 
-def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
-         ) -> LogisticResult:
+def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn,
+         unadjusted="none") -> LogisticResult:
     import statsmodels.api as sm
     from scipy import stats as sps
 
     confidence = check_confidence(confidence, fn)
+    check_option(unadjusted, UNADJUSTED, parameter="unadjusted", function=fn)
     if not isinstance(firth, bool):
         raise ParameterError(f"The 'firth' parameter of {fn} must be True or False. "
                              f"Got {firth!r} instead.")
@@ -319,7 +336,7 @@ def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
                  + f" logistic regression {formula}; Wald {confidence:.0%} CI "
                  f"exp(B ± {z:.4f}·SE) and Wald z test.")
     row = table.iloc[1]
-    return LogisticResult(
+    result = LogisticResult(
         table=table, notes=tuple(notes),
         meta={"method": method, "formula": formula, "n": n, "n_excluded": n_excl,
               "events": events, "confidence": confidence, "terms": names,
@@ -332,6 +349,12 @@ def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
         sd_predictor=sd_pred, n=n, n_excluded=n_excl, events=events, non_events=non_events,
         epv=float(epv), method=method, separation=kind, converged=converged,
     )
+    if covs and unadjusted != "none":
+        source = unadjusted_source(data, used, unadjusted)
+        result = replace(result, unadjusted=_fit(
+            source, outcome=outcome, predictors=preds, covariates=(), firth=firth,
+            confidence=confidence, per_sd=per_sd, fn=fn))
+    return result
 
 
 _NOTES = """Complete cases over outcome, predictors and covariates (SPSS listwise
@@ -369,7 +392,8 @@ _REFERENCES = """Hosmer DW, Lemeshow S, Sturdivant RX. Applied Logistic Regressi
 
 def logistic_regression(data: pd.DataFrame, *, outcome: str, predictors: Sequence[str] | str,
                         covariates: Sequence[str] | str = (), firth: bool = False,
-                        confidence: float = 0.95) -> LogisticResult:
+                        confidence: float = 0.95, unadjusted: str = "none"
+                        ) -> LogisticResult:
     """Binary logistic regression with Wald odds ratios for every term.
 
     Parameters
@@ -388,6 +412,13 @@ def logistic_regression(data: pd.DataFrame, *, outcome: str, predictors: Sequenc
         Fit by Firth's penalised likelihood instead of maximum likelihood.
     confidence : float, default 0.95
         Level of the Wald intervals.
+    unadjusted : {"none", "own", "same"}, default "none"
+        Also fit the model without covariates, into the result's
+        ``unadjusted`` field: on its own complete cases (``"own"``), on this
+        model's complete cases (``"same"``), or not at all (one model per
+        call, as SPSS ``LOGISTIC REGRESSION``). With ``"own"`` the
+        unadjusted OR per SD uses the SD of its own sample.
+        :meth:`LogisticResult.to_long_frame` stacks both rows (Table 3).
 
     Returns
     -------
@@ -445,12 +476,13 @@ def logistic_regression(data: pd.DataFrame, *, outcome: str, predictors: Sequenc
     OR per unit 0.872, n=10, events=4
     """
     return _fit(data, outcome=outcome, predictors=predictors, covariates=covariates,
-                firth=firth, confidence=confidence, per_sd=False, fn="logistic_regression")
+                firth=firth, confidence=confidence, per_sd=False, fn="logistic_regression",
+                unadjusted=unadjusted)
 
 
 def or_per_sd(data: pd.DataFrame, *, outcome: str, predictor: str,
               covariates: Sequence[str] | str = (), firth: bool = False,
-              confidence: float = 0.95) -> LogisticResult:
+              confidence: float = 0.95, unadjusted: str = "none") -> LogisticResult:
     """Odds ratio of a binary outcome per 1-SD increment of a predictor (Table 3).
 
     The predictor is z-scored with the mean and SD (n - 1) of the analysis
@@ -471,6 +503,13 @@ def or_per_sd(data: pd.DataFrame, *, outcome: str, predictor: str,
         Fit by Firth's penalised likelihood instead of maximum likelihood.
     confidence : float, default 0.95
         Level of the Wald intervals.
+    unadjusted : {"none", "own", "same"}, default "none"
+        Also fit the model without covariates, into the result's
+        ``unadjusted`` field: on its own complete cases (``"own"``), on this
+        model's complete cases (``"same"``), or not at all (one model per
+        call, as SPSS ``LOGISTIC REGRESSION``). With ``"own"`` the
+        unadjusted OR per SD uses the SD of its own sample.
+        :meth:`LogisticResult.to_long_frame` stacks both rows (Table 3).
 
     Returns
     -------
@@ -524,7 +563,8 @@ def or_per_sd(data: pd.DataFrame, *, outcome: str, predictor: str,
     OR per SD 0.164 (SD 13.22)
     """
     return _fit(data, outcome=outcome, predictors=predictor, covariates=covariates,
-                firth=firth, confidence=confidence, per_sd=True, fn="or_per_sd")
+                firth=firth, confidence=confidence, per_sd=True, fn="or_per_sd",
+                unadjusted=unadjusted)
 
 
 for _f in (logistic_regression, or_per_sd):

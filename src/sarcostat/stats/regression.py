@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
-from sarcostat.exceptions import DataError, ModelError, ParameterError
-from sarcostat.stats._data import (as_names, check_confidence, check_full_rank,
-                                   check_not_constant, complete_cases, factor_columns,
-                                   is_numeric, levels, locate, numeric_values, plain)
+from sarcostat.exceptions import DataError, ModelError, ParameterError, check_option
+from sarcostat.stats._data import (UNADJUSTED, as_names, check_confidence,
+                                   check_full_rank, check_not_constant, complete_cases,
+                                   factor_columns, is_numeric, levels, locate,
+                                   numeric_values, plain, unadjusted_source)
 from sarcostat.stats._result import StatResult
 
 __all__ = ["RegressionResult", "linear_regression"]
@@ -93,6 +94,8 @@ class RegressionResult(StatResult):
         Overall F test of the model against the intercept-only model.
     sd_outcome, sd_predictor : float
         Sample SDs (n - 1) of outcome and predictor in the analysis sample.
+    unadjusted : RegressionResult or None
+        The model without covariates, when asked for with ``unadjusted=``.
     """
 
     outcome: str = ""
@@ -108,6 +111,7 @@ class RegressionResult(StatResult):
     f_p_value: float = math.nan
     sd_outcome: float = math.nan
     sd_predictor: float = math.nan
+    unadjusted: RegressionResult | None = None
 
     def predictor_row(self) -> pd.Series:
         """The table row of the focal predictor (the Table 2 numbers)."""
@@ -116,10 +120,21 @@ class RegressionResult(StatResult):
             rows = self.table.loc[self.table["term"].str.startswith(f"{self.predictor}[")]
         return rows.iloc[0]
 
+    def to_long_frame(self) -> pd.DataFrame:
+        """The predictor's row of the unadjusted (if fitted) and this model,
+        stacked with a ``model`` column (``"unadjusted"`` / ``"adjusted"``):
+        the two columns of Table 2."""
+        parts = []
+        if self.unadjusted is not None:
+            parts.append(self.unadjusted.predictor_row().to_frame().T.assign(model="unadjusted"))
+        parts.append(self.predictor_row().to_frame().T.assign(
+            model="adjusted" if self.covariates else "unadjusted"))
+        return pd.concat(parts, ignore_index=True).infer_objects()
+
 
 def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
-                      covariates: Sequence[str] | str = (), confidence: float = 0.95
-                      ) -> RegressionResult:
+                      covariates: Sequence[str] | str = (), confidence: float = 0.95,
+                      unadjusted: str = "none") -> RegressionResult:
     """Ordinary least squares of ``outcome`` on ``predictor`` (+ covariates).
 
     Parameters
@@ -140,6 +155,14 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
         sorted order) as reference, one term ``column[level]`` per other level.
     confidence : float, default 0.95
         Level of the coefficient confidence intervals.
+    unadjusted : {"none", "own", "same"}, default "none"
+        Also fit ``outcome ~ predictor`` (when there are covariates) and put
+        it in the result's ``unadjusted`` field: on its own complete cases
+        (``"own"``, as a separate SPSS run), on this model's complete cases
+        (``"same"``), or not at all. The default keeps one model per call, as
+        SPSS ``REGRESSION`` does; :meth:`RegressionResult.to_long_frame`
+        stacks the two predictor rows (Table 2's unadjusted and adjusted
+        columns).
 
     Returns
     -------
@@ -158,7 +181,8 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
 
         Fields ``n, n_excluded, r2, adj_r2, f_statistic, f_df1, f_df2,
         f_p_value, sd_outcome, sd_predictor``; ``predictor_row()`` returns
-        the predictor's row.
+        the predictor's row; ``unadjusted``: the model without covariates
+        (or None).
 
     Raises
     ------
@@ -216,6 +240,7 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
 
     fn = "linear_regression"
     confidence = check_confidence(confidence, fn)
+    check_option(unadjusted, UNADJUSTED, parameter="unadjusted", function=fn)
     covs = as_names(covariates, "covariates", fn)
     for name, param in ((outcome, "outcome"), (predictor, "predictor")):
         if not isinstance(name, str):
@@ -275,7 +300,7 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
         f"Complete cases: n = {n}" + (f" ({n_excl} row(s) excluded for missing values)."
                                       if n_excl else "."),
     ]
-    return RegressionResult(
+    result = RegressionResult(
         table=table,
         notes=tuple(notes),
         meta={"method": "ols", "formula": formula, "n": n, "n_excluded": n_excl,
@@ -286,3 +311,8 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
         f_statistic=f_stat, f_df1=df1, f_df2=df_resid, f_p_value=f_p,
         sd_outcome=sd_y, sd_predictor=float(sd_x[1]),
     )
+    if covs and unadjusted != "none":
+        source = unadjusted_source(data, used, unadjusted)
+        result = replace(result, unadjusted=linear_regression(
+            source, outcome=outcome, predictor=predictor, confidence=confidence))
+    return result

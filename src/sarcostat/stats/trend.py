@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from sarcostat.exceptions import DataError, ModelError, ParameterError, SchemaError, check_option
-from sarcostat.stats._data import check_confidence, require_columns
+from sarcostat.stats._data import check_confidence, require_columns, unadjusted_source
 from sarcostat.stats._result import StatResult
 from sarcostat.stats.ancova import (
     _ADJUST,
@@ -418,7 +418,7 @@ def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
                         posthoc=posthoc, weights=weights,
                         binary_covariates=binary_covariates, confidence=confidence)
     if covs and unadjusted != "none":
-        source = frame if unadjusted == "own" else frame.loc[result.fit.data.index]
+        source = unadjusted_source(frame, [outcome, qcol, *covs], unadjusted)
         unadj = _trend_one(source, outcome=outcome, biomarker=biomarker, qcol=qcol,
                            extra=[], numeric=[], grouping=grouping, trend=trend,
                            posthoc=posthoc, weights=weights,

@@ -11,9 +11,12 @@ d <- read.csv("tests/stats/fixtures/sim_cohort.csv", stringsAsFactors = FALSE)
 covs <- c("age_yr", "sex_male", "bmi")
 
 ## Linear regression: B, SE, t, p, CI (lm), Beta = B * sd(x) / sd(y) ---------
-reg_case <- function(outcome, predictor, covariates) {
+# sample_covariates: complete cases taken over these covariates as well
+# (the unadjusted model on the adjusted model's sample, unadjusted = "same").
+reg_case <- function(outcome, predictor, covariates, sample_covariates = covariates) {
   vars <- c(outcome, predictor, covariates)
-  cc <- d[complete.cases(d[, vars]), vars]
+  keep <- complete.cases(d[, c(outcome, predictor, sample_covariates)])
+  cc <- d[keep, vars, drop = FALSE]
   f <- reformulate(c(predictor, covariates), response = outcome)
   fit <- lm(f, data = cc)
   s <- summary(fit)
@@ -28,6 +31,7 @@ reg_case <- function(outcome, predictor, covariates) {
   }
   fs <- s$fstatistic
   list(outcome = outcome, predictor = predictor, covariates = I(covariates),
+       sample_covariates = I(sample_covariates),
        n = nrow(cc), n_excluded = nrow(d) - nrow(cc), df = fit$df.residual,
        r2 = s$r.squared, adj_r2 = s$adj.r.squared,
        f_statistic = unname(fs[1]), f_df1 = unname(fs[2]), f_df2 = unname(fs[3]),
@@ -41,11 +45,15 @@ for (y in c("smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s", "sppb_total"
 }
 # The other direction: biomarker as the outcome (adjusted Beta differs).
 regression[[length(regression) + 1]] <- reg_case("biomarker", "smi", covs)
+# Unadjusted model restricted to the adjusted model's complete cases.
+regression[[length(regression) + 1]] <- reg_case("grip_kg", "biomarker", character(0), covs)
 
 ## Logistic regression: glm(binomial), Wald CI exp(B +- qnorm(.975) SE) -------
-logit_case <- function(outcome, predictor, covariates, per_sd) {
+logit_case <- function(outcome, predictor, covariates, per_sd,
+                       sample_covariates = covariates) {
   vars <- c(outcome, predictor, covariates)
-  cc <- d[complete.cases(d[, vars]), vars]
+  keep <- complete.cases(d[, c(outcome, predictor, sample_covariates)])
+  cc <- d[keep, vars, drop = FALSE]
   sdx <- sd(cc[[predictor]])
   if (per_sd) cc[[predictor]] <- (cc[[predictor]] - mean(cc[[predictor]])) / sdx
   fit <- glm(reformulate(c(predictor, covariates), response = outcome),
@@ -62,7 +70,7 @@ logit_case <- function(outcome, predictor, covariates, per_sd) {
                         or_ci_upper = exp(b + z * se))
   }
   list(outcome = outcome, predictor = predictor, covariates = I(covariates),
-       per_sd = per_sd, n = nrow(cc), events = sum(cc[[outcome]] == 1),
+       sample_covariates = I(sample_covariates), per_sd = per_sd, n = nrow(cc), events = sum(cc[[outcome]] == 1),
        sd_predictor = sdx, terms = terms)
 }
 logistic <- list()
@@ -71,6 +79,9 @@ for (y in c("sarcopenia", "low_muscle_mass", "low_strength")) {
   logistic[[length(logistic) + 1]] <- logit_case(y, "biomarker", covs, TRUE)
 }
 logistic[[length(logistic) + 1]] <- logit_case("sarcopenia", "biomarker", covs, FALSE)
+# Unadjusted OR per SD on the adjusted model's complete cases (SD of that sample).
+logistic[[length(logistic) + 1]] <- logit_case("sarcopenia", "biomarker", character(0), TRUE,
+                                               covs)
 
 ## Two-group comparisons by sarcopenia (levels 0, 1; difference = 0 - 1) -----
 ttests <- list()
@@ -83,7 +94,9 @@ for (v in c("age_yr", "bmi", "biomarker", "smi", "grip_kg", "gait_speed_m_s",
   lev <- leveneTest(cc[[v]], factor(cc$sarcopenia), center = mean)
   mw <- wilcox.test(x, y, exact = FALSE, correct = FALSE)
   mwc <- wilcox.test(x, y, exact = FALSE, correct = TRUE)
-  tt <- function(r) list(statistic = unname(r$statistic), df = unname(r$parameter),
+  tt <- function(r) list(estimate = unname(r$estimate[1] - r$estimate[2]),
+                         se = r$stderr,
+                         statistic = unname(r$statistic), df = unname(r$parameter),
                          p_value = r$p.value, ci_lower = r$conf.int[1],
                          ci_upper = r$conf.int[2])
   ttests[[v]] <- list(
