@@ -65,46 +65,86 @@ def _table(df, digits=4):
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _svg(curve, std_wells, smp, ctl, qc_row, unit):
+def _limit_flagged(flags):
+    return flags.fillna("").str.contains("LOD|LLOQ|ULOQ|no_inverse", regex=True)
+
+
+def curve_figure(curve, std_wells, smp, ctl, qc_row, unit):
+    """The standard-curve plot of one plate as a matplotlib Figure (caller closes it).
+
+    Log concentration axis; points with no place on it (zero standard, readings
+    beyond an asymptote) are drawn at the edge they belong to: the zero
+    standard and low-side readings at the left, high-side readings at the right.
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
     pos = std_wells[std_wells["nominal_conc"] > 0]
-    xmin = pos["nominal_conc"].min() / 3
-    xmax = pos["nominal_conc"].max() * 3
-    grid = np.geomspace(xmin, xmax, 200)
-    ax.plot(grid, curve.predict(grid), color="#333", lw=1.2, label=f"{curve.model.upper()} fit")
+    xs = [pos["nominal_conc"].min() / 2, pos["nominal_conc"].max() * 2]
+    for df in (smp, ctl):
+        c = df["conc_well"].to_numpy(float) if len(df) else np.array([])
+        xs += list(c[np.isfinite(c) & (c > 0)])
+    xs += [v for v in (qc_row.get(k, np.nan) for k in ("lod", "lloq", "uloq")) if np.isfinite(v) and v > 0]
+    # the two edges hold the points that have no concentration
+    xmin, xmax = min(xs) / 1.6, max(xs) * 1.6
+    grid = np.geomspace(xmin, xmax, 300)
+    ax.plot(grid, curve.predict(grid), color="#333", lw=1.2, label=f"{curve.model.upper()} fit", zorder=1)
     ax.scatter(pos["nominal_conc"], pos["signal"], marker="o", facecolor="none", edgecolor="#1f77b4",
-               label="standards")
+               s=30, label="standard wells", zorder=3)
     zero = std_wells[std_wells["nominal_conc"] == 0]
     if len(zero):
-        ax.scatter(np.full(len(zero), xmin), zero["signal"], marker="<", color="#1f77b4",
-                   label="zero standard (at left edge)")
+        ax.scatter(np.full(len(zero), xmin), zero["signal"], marker="<", color="#1f77b4", s=30,
+                   label="zero standard (left edge)", zorder=3, clip_on=False)
+
+    def place(df):
+        """x of each row: its in-well concentration, or the edge of its side."""
+        x = df["conc_well"].to_numpy(float).copy()
+        high = df["flags"].fillna("").str.contains(">ULOQ").to_numpy()
+        none = ~np.isfinite(x) | (x <= 0)
+        x[none & high] = xmax
+        x[none & ~high] = xmin
+        return x
+
     if len(smp):
-        ok = smp[np.isfinite(smp["conc_well"]) & (smp["conc_well"] > 0)]
-        ax.scatter(ok["conc_well"], ok["mean_signal"], marker="x", color="#d62728", s=18,
-                   label="samples")
-        off = smp[~np.isfinite(smp["conc_well"])]
-        if len(off):
-            ax.scatter(np.full(len(off), xmax), off["mean_signal"], marker=">", color="#d62728",
-                       s=18, label="samples without inverse (at right edge)")
+        x = place(smp)
+        out = _limit_flagged(smp["flags"]).to_numpy()
+        ax.scatter(x[~out], smp["mean_signal"][~out], marker="x", color="#d62728", s=22,
+                   label="samples (mean signal)", zorder=4)
+        if out.any():
+            ax.scatter(x[out], smp["mean_signal"][out], marker="x", color="#ff9f1c", s=22,
+                       label="samples beyond LOD/LLOQ/ULOQ", zorder=4, clip_on=False)
     if len(ctl):
-        okc = ctl[np.isfinite(ctl["conc_well"]) & (ctl["conc_well"] > 0)]
-        ax.scatter(okc["conc_well"], okc["mean_signal"], marker="D", color="#2ca02c", s=22,
-                   label="controls")
-    for key, style, lab in (("lod", ":", "LOD"), ("lloq", "--", "LLOQ"), ("uloq", "--", "ULOQ")):
+        ax.scatter(place(ctl), ctl["mean_signal"], marker="D", color="#2ca02c", s=26,
+                   label="controls", zorder=5, clip_on=False)
+    ax.set_xscale("log")
+    ax.set_xlim(xmin, xmax)
+    # vertical limit lines; labels of coinciding limits are joined (LOD = LLOQ is common
+    # with a declared kit LOD equal to the lowest standard)
+    limits = {}
+    for key, lab in (("lod", "LOD"), ("lloq", "LLOQ"), ("uloq", "ULOQ")):
         v = qc_row.get(key, np.nan)
         if np.isfinite(v) and v > 0:
-            ax.axvline(v, ls=style, color="#777", lw=1)
-            ax.text(v, ax.get_ylim()[1], f" {lab}", va="top", fontsize=8, color="#555")
-    ax.set_xscale("log")
-    ax.set_xlabel(f"concentration in well ({unit})")
+            limits.setdefault(round(float(v), 12), []).append(lab)
+    top = ax.get_ylim()[1]
+    for v, labs in limits.items():
+        ax.axvline(v, ls=":" if labs == ["LOD"] else "--", color="#777", lw=1, zorder=0)
+        ax.text(v, top, " " + " = ".join(labs), va="top", ha="left", fontsize=8, color="#444")
+    ax.set_xlabel(f"concentration in well ({unit}, log scale)")
     ax.set_ylabel("signal")
-    ax.legend(fontsize=7, loc="best")
-    ax.set_title(f"plate {qc_row['plate']}", fontsize=10)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    ax.set_title(f"plate {qc_row['plate']} ({curve.model.upper()}, "
+                 f"{'competitive' if curve.direction == 'falling' else 'sandwich'})", fontsize=10)
+    return fig
+
+
+def _svg(*args):
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    fig = curve_figure(*args)
     buf = io.StringIO()
     # fixed hash salt and no date: the same run gives the same report bytes
     with matplotlib.rc_context({"svg.hashsalt": "sarcostat", "svg.fonttype": "none"}):

@@ -1,0 +1,68 @@
+"""The QC report's standard-curve figure puts every point where it belongs."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+from sarcostat.assay import quantify, read_plates, write_qc_report
+from sarcostat.assay.qc_report import curve_figure
+from simulate import curve, write_plate
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture
+def edge_run(tmp_path):
+    # noise-free competitive plate, declared LOD 2.5 = lowest standard (LOD = LLOQ):
+    # S001 reads at B0 (low side, no inverse), S002 below D (high side, no inverse),
+    # S003 in range, S004 at 1 pmol/L (below the LOD but invertible)
+    truths = [0.0, 20.0, 40.0, 1.0]
+    rd, lay, _ = write_plate(tmp_path, "edge", "competitive", truths, seed=1, cv=0, sd0=0,
+                             override={"E3": "0.0500", "E4": "0.0500"})
+    return quantify(read_plates(rd, layout=lay), lod=2.5)
+
+
+def _figure(res):
+    name = res.qc["plate"].iloc[0]
+    w = res.wells
+    return curve_figure(res.curves[name], w[(w.type == "standard") & w.used], res.samples,
+                        res.controls, res.qc.iloc[0].to_dict(), "pmol/L")
+
+
+def _points(ax, label):
+    (coll,) = [c for c in ax.collections if c.get_label() == label]
+    return coll.get_offsets()
+
+
+def test_points_without_a_concentration_sit_at_their_own_edge(edge_run):
+    import matplotlib.pyplot as plt
+
+    s = edge_run.samples.set_index("id")
+    assert s.loc["S001", "flags"] == "no_inverse;<LOD;<LLOQ"
+    assert s.loc["S002", "flags"] == "no_inverse;>ULOQ"
+    fig = _figure(edge_run)
+    ax = fig.axes[0]
+    xmin, xmax = ax.get_xlim()
+    beyond = _points(ax, "samples beyond LOD/LLOQ/ULOQ")
+    by_signal = {round(float(y), 6): float(x) for x, y in beyond}
+    assert by_signal[round(s.loc["S001", "mean_signal"], 6)] == pytest.approx(xmin)  # low side: left
+    assert by_signal[round(s.loc["S002", "mean_signal"], 6)] == pytest.approx(xmax)  # high side: right
+    assert by_signal[round(s.loc["S004", "mean_signal"], 6)] == pytest.approx(s.loc["S004", "conc_well"])
+    inside = _points(ax, "samples (mean signal)")
+    assert list(inside[:, 0]) == pytest.approx(list(s.loc[["S003"], "conc_well"]))
+    zero = _points(ax, "zero standard (left edge)")
+    assert np.allclose(zero[:, 0], xmin) and np.allclose(zero[:, 1], curve("competitive", 0), atol=1e-4)
+    # every limit is inside the axis, and coinciding limits share one label
+    qc = edge_run.qc.iloc[0]
+    assert xmin < qc["lod"] == qc["lloq"] < qc["uloq"] < xmax
+    texts = [t.get_text().strip() for t in ax.texts]
+    assert sorted(texts) == ["LOD = LLOQ", "ULOQ"]
+    plt.close(fig)
+
+
+def test_report_is_byte_reproducible(edge_run, tmp_path):
+    a = write_qc_report(edge_run, tmp_path / "a.html").read_bytes()
+    b = write_qc_report(edge_run, tmp_path / "b.html").read_bytes()
+    assert a == b
+    html = a.decode()
+    assert html.count("<svg") == 1 and "LOD = LLOQ" in html and "QC pass" in html
