@@ -157,3 +157,19 @@ def test_prescreen_fits_only_promising_biomarkers(data):
     assert (pre.table["model"] == "score").any()
     merged = fitted.merge(full.table, on="biomarker", suffixes=("", "_full"))
     np.testing.assert_allclose(merged["odds_ratio"], merged["odds_ratio_full"], rtol=1e-12)
+
+
+def test_large_offset_biomarker_keeps_full_precision(data):
+    # A biomarker measured far from zero (mean 1e6, SD ~1): normal equations on
+    # the raw values would lose ~12 digits; centring keeps the 1e-8 agreement.
+    cohort, bio = data
+    rng = np.random.default_rng(5)
+    big = bio[["id"]].assign(big=1e6 + rng.normal(size=len(bio)) + 0.01 * cohort["smi"].fillna(7))
+    big.loc[::9, "big"] = np.nan
+    res = screen(cohort, big, outcomes=["smi", "sarcopenia"], covariates=COVS)
+    s = _sample(cohort, big, "smi", "big", COVS)
+    X = sm.add_constant(s[["big", *COVS]].to_numpy() - [1e6, 0, 0, 0], has_constant="add")
+    fit = sm.OLS(s["smi"].to_numpy(), X).fit()
+    r = _row(res, "smi", "big")
+    np.testing.assert_allclose([r["estimate"], r["se"], r["p_value"]],
+                               [fit.params[1], fit.bse[1], fit.pvalues[1]], rtol=RTOL)

@@ -202,26 +202,35 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     """All outcomes for one chunk of biomarkers -> (n_outcomes, c, FIELDS)."""
     X, msgs = source.read(names)
     c = X.shape[1]
+    # Centre each column (slopes, t and p are unchanged; the Gram matrices
+    # stay well conditioned whatever the biomarker's units). Any value near
+    # the mean will do, so it comes from at most 10,000 evenly spaced rows.
+    step = max(1, X.shape[0] // 10_000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        mx = np.nanmean(X, axis=0)
-        sx = np.nanstd(X, axis=0)
+        sample = X[::step]
+        mx = np.nanmean(sample, axis=0)
+        sx = np.nanstd(sample, axis=0)
+        bad = ~np.isfinite(mx)
+        if bad.any():  # sample missed a sparse column: use all rows
+            mx[bad] = np.nanmean(X[:, bad], axis=0)
+            sx[bad] = np.nanstd(X[:, bad], axis=0)
     mx = np.where(np.isfinite(mx), mx, 0.0)
     sx = np.where(np.isfinite(sx) & (sx > 0), sx, 1.0)
-    Xs = (X - mx) / sx
-    del X
+    X -= mx
     blocks = []
     if plan.lin_names:
-        for o, res in enumerate(eng.linear_block(Xs, plan.Z, plan.Y, plan.R,
+        for o, res in enumerate(eng.linear_block(X, plan.Z, plan.Y, plan.R,
                                                  confidence=plan.confidence)):
-            scale = plan.y_sd[o] / sx
-            for f in ("estimate", "se", "ci_lower", "ci_upper"):
-                res[:, eng.F[f]] *= scale
-            res[:, eng.F["sd_biomarker"]] *= sx
-            res[:, eng.F["sd_outcome"]] *= plan.y_sd[o]
+            for f in ("estimate", "se", "ci_lower", "ci_upper", "sd_outcome"):
+                res[:, eng.F[f]] *= plan.y_sd[o]
             if plan.R[:, o].sum() == 0:
                 res[:, eng.F["status"]] = eng.NO_ROWS
             blocks.append(res)
+    if plan.bin_names:
+        # The logistic kernel's step tolerance is on the unit-SD scale.
+        X /= sx
+    Xs = X
     for b in range(len(plan.bin_names)):
         y, r, g0 = plan.bin_y[b], plan.bin_r[b], plan.gamma0[b]
         if plan.prescreen is not None and np.all(np.isfinite(g0)):
@@ -323,7 +332,7 @@ def _run_dask(source, chunks, plan, progress, dask_client, scheduler):
 def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
            covariates: Sequence[str] | str = (), id_column: str = "id",
            confidence: float = 0.95, bonferroni: bool = False, firth: bool = False,
-           prescreen: float | None = None, chunk_size: int = 256, max_iter: int = 50,
+           prescreen: float | None = None, chunk_size: int = 128, max_iter: int = 50,
            dask=False, scheduler: str | None = None,
            progress: Callable[[int, int], None] | None = None) -> ScreenResult:
     """Screen every biomarker against every outcome with adjusted models.
@@ -355,9 +364,10 @@ def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
         If set, binary outcomes get a score test first and only biomarkers
         with score p <= ``prescreen`` are fitted; the others keep the score
         p value (``model == "score"``).
-    chunk_size : int, default 256
+    chunk_size : int, default 128
         Biomarker columns per batch; peak memory is about
-        ``6 * N * chunk_size * 8`` bytes plus the cohort.
+        ``12 * N * chunk_size * 8`` bytes (logistic; linear about half) plus
+        the cohort (docs/screen.md).
     max_iter : int, default 50
         Newton iterations per logistic model.
     dask : bool or distributed.Client, default False
@@ -526,20 +536,24 @@ def _assemble_table(arr, names, msgs, plan, bonferroni):
     frames, fam_rows = [], []
     P = len(names)
     for o, oname in enumerate(out_names):
-        a = arr[o]
+        a = arr[o].copy()
         status = a[:, eng.F["status"]].astype(int)
+        value_cols = [eng.F[f] for f in eng.FIELDS
+                      if f not in ("n", "events", "status", "method", "iterations")]
+        a[np.ix_(status != eng.OK, value_cols)] = np.nan
         df = pd.DataFrame({f: a[:, eng.F[f]] for f in eng.FIELDS
                            if f not in ("status", "method", "iterations")})
-        df.insert(0, "model", [eng.METHODS[int(m)] if np.isfinite(m) else "" for m in
-                               a[:, eng.F["method"]]])
+        df.insert(0, "model", pd.Series(a[:, eng.F["method"]]).map(eng.METHODS)
+                  .fillna("").to_numpy(dtype=object))
         df.insert(0, "biomarker", names)
         df.insert(0, "outcome", oname)
-        message = [msgs[j] if status[j] == eng.NON_NUMERIC and msgs[j]
-                   else eng.STATUS_MESSAGES[status[j]] for j in range(P)]
+        base = np.array([eng.STATUS_MESSAGES[c] for c in range(len(eng.STATUS_MESSAGES))],
+                        dtype=object)
+        message = base[status]
+        for j in np.flatnonzero(status == eng.NON_NUMERIC):
+            if msgs[j]:
+                message[j] = msgs[j]
         df["message"] = message
-        for f in eng.FIELDS:
-            if f not in ("n", "events", "status", "method", "iterations"):
-                df.loc[status != eng.OK, f] = np.nan
         model = "linear" if o < len(plan.lin_names) else \
             ("logistic-firth" if plan.firth else "logistic")
         p = df["p_value"].to_numpy()

@@ -10,9 +10,10 @@ kind of sum gives every biomarker's small Gram matrix, and one batched
 the covariates are partialled out of each biomarker inside its own
 (k + 1) x (k + 1) Gram matrix (Frisch-Waugh-Lovell via the Schur complement).
 
-Inputs are standardized by the caller (global mean/SD, which leaves t, z and
-p values unchanged and keeps the normal equations well conditioned), and
-rows that are unusable for the outcome carry weight 0 in ``r``.
+Inputs are centred by the caller (approximate global means, which leave
+every slope, t, z and p unchanged and keep the normal equations well
+conditioned; the logistic kernel also wants unit scale for its step
+tolerance), and rows that are unusable for the outcome carry weight 0.
 
 Status codes (``STATUS_MESSAGES``) say per biomarker why no estimate was
 produced; they are numbers so a block of results is one float array (cheap to
@@ -107,7 +108,7 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
 
     Parameters
     ----------
-    X : (N, c) float array, NaN where the biomarker is missing (standardized).
+    X : (N, c) float array, NaN where the biomarker is missing (centred).
     Z : (N, k) covariates with an intercept column first (standardized,
         zero where unusable).
     Y : (N, m) continuous outcomes (standardized, zero where unusable).
@@ -116,8 +117,8 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
 
     Returns
     -------
-    list of m arrays (c, len(FIELDS)), one per outcome, on the standardized
-    scale (the caller rescales estimate, se and the CI).
+    list of m arrays (c, len(FIELDS)), one per outcome, in the units of X
+    and the standardized Y (the caller rescales estimate, se and the CI).
     """
     N, c = X.shape
     k = Z.shape[1]
@@ -174,7 +175,7 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
         with np.errstate(divide="ignore", invalid="ignore"):
             ssx = sxx - sx * sx / n
             ssy = syy - sy * sy / n
-            const = ssx <= _CONST_TOL * np.maximum(sxx, 1.0)
+            const = ssx <= _CONST_TOL * sxx
         status = np.where(ok, OK, TOO_FEW)
         status = np.where((status == OK) & const, CONSTANT, status)
         ok = status == OK
@@ -230,11 +231,12 @@ def fit_null_logistic(Z: np.ndarray, y: np.ndarray, r: np.ndarray, *, max_iter: 
     return gamma
 
 
-def _info_parts(P, Z, X0, X0sq, w):
+def _info_parts(P, Z, X0, w):
     """Fisher information blocks of each column's [Z, x] design with weights w."""
     Izz = P.T @ w                          # (q, c)
-    Izx = Z.T @ (w * X0)                   # (k, c)
-    Ixx = np.einsum("ij,ij->j", w, X0sq)   # (c,)
+    wx = w * X0
+    Izx = Z.T @ wx                         # (k, c)
+    Ixx = np.einsum("ij,ij->j", wx, X0)    # (c,)
     return Izz, Izx, Ixx
 
 
@@ -248,12 +250,12 @@ def _assemble(Izz, Izx, Ixx, k):
     return info
 
 
-def _structure(X0, X0sq, M, P, Z, y, k):
+def _structure(X0, M, P, Z, y, k):
     """n, events, complete-case SD of x and structural status per column."""
     n = M.sum(axis=0)
     events = y @ M
     sx = Z[:, 0] @ X0
-    sxx = X0sq.sum(axis=0)
+    sxx = np.einsum("ij,ij->j", X0, X0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ssx = sxx - sx * sx / n
         sdx = np.sqrt(ssx / (n - 1))
@@ -263,7 +265,7 @@ def _structure(X0, X0sq, M, P, Z, y, k):
     status[(status == OK) & (ssx <= _CONST_TOL * np.maximum(sxx, 1.0))] = CONSTANT
     # Structural rank check on the unweighted Gram matrix of [Z, x].
     ok = status == OK
-    G = _assemble(*_info_parts(P, Z, X0, X0sq, M), k)
+    G = _assemble(*_info_parts(P, Z, X0, M), k)
     if ok.any():
         cond = np.linalg.cond(G[ok])
         bad = ~(np.isfinite(cond) & (cond < _COND_MAX))
@@ -274,34 +276,42 @@ def _structure(X0, X0sq, M, P, Z, y, k):
     return n, events, sdx, status
 
 
+def _masked(X, r):
+    """Mask (rows observed and usable) and zero-filled X, both float64."""
+    M = ~np.isnan(X)
+    M &= (r > 0)[:, None]
+    X0 = np.where(M, X, 0.0)
+    return M.astype(np.float64), X0
+
+
 def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
                    gamma0: np.ndarray, *, firth: bool = False, confidence: float = 0.95,
-                   max_iter: int = 50, tol: float = 1e-10) -> np.ndarray:
+                   max_iter: int = 50, tol: float = 1e-8) -> np.ndarray:
     """Logistic regression of y on [Z, x_j] over each biomarker's complete cases.
 
     Batched Newton-Raphson (= IRLS for the canonical link) over all columns
     at once, warm-started at the covariate-only fit ``gamma0`` with slope 0;
-    converged columns leave the active set. With ``firth=True`` the score is
-    Firth's modified score U*(θ) = X'(y - μ + h(1/2 - μ)); the leverages
-    h_i = w_i x_i' I⁻¹ x_i come from products of the k x k blocks of each
-    column's inverse information with covariate pairs, so no N x N hat matrix
-    is formed. Standard errors come from the inverse Fisher information at
-    the estimate (Wald), also for Firth.
+    converged columns leave the active set. Convergence: largest step below
+    ``tol`` on the standardized scale (Newton converges quadratically, so
+    the estimate is then accurate to about tol²). With ``firth=True`` the
+    score is Firth's modified score U*(θ) = X'(y - μ + h(1/2 - μ)); the
+    leverages h_i = w_i x_i' I⁻¹ x_i come from products of the blocks of each
+    column's inverse information with covariate pairs, so no N x N hat
+    matrix is formed, and steps are halved while the penalized likelihood
+    falls (as logistf). Standard errors come from the inverse Fisher
+    information at the estimate (Wald), also for Firth.
 
-    Returns one (c, len(FIELDS)) array on the standardized biomarker scale;
-    ``estimate`` is the log odds ratio per unit of the standardized x.
+    Returns one (c, len(FIELDS)) array; ``estimate`` is the log odds ratio
+    per complete-case SD of the biomarker.
     """
     N, c = X.shape
     k = Z.shape[1]
-    M, X0 = _mask_parts(X)
-    M *= r[:, None]
-    X0 *= r[:, None]
-    X0sq = X0 * X0
+    M, X0 = _masked(X, r)
     ia, ib = _pairs(k)
     P = Z[:, ia] * Z[:, ib]
     out = _empty(c)
     out[:, F["method"]] = 2 if firth else 1
-    n, events, sdx, status = _structure(X0, X0sq, M, P, Z, y, k)
+    n, events, sdx, status = _structure(X0, M, P, Z, y, k)
     out[:, F["n"]] = n
     out[:, F["events"]] = events
     if not np.all(np.isfinite(gamma0)):
@@ -310,29 +320,43 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     theta = np.zeros((c, k + 1))
     theta[:, :k] = gamma0
     iters = np.zeros(c)
+    final_info = np.full((c, k + 1, k + 1), np.nan)
     active = np.flatnonzero(status == OK)
     pairs_w = np.where(ia == ib, 1.0, 2.0)
+    yc = y[:, None]
 
-    def evaluate(th, Xa, Ma, X0sqa):
-        """Fitted state of the columns in ``th``: mu, w, information, objective."""
-        eta = Z @ th[:, :k].T + Xa * th[:, k]
-        mu = special.expit(eta)
-        w = mu * (1 - mu) * Ma
-        info = _assemble(*_info_parts(P, Z, Xa, X0sqa, w), k)
-        ll = np.einsum("ij,ij->j", Ma, y[:, None] * eta - np.logaddexp(0.0, eta))
+    def evaluate(th, Xa, Ma):
+        """Fitted state of the columns in ``th``: mu, w, information, objective.
+
+        Written with in-place operations: each N x chunk temporary costs a
+        memory pass, and those passes are the bulk of the time.
+        """
+        eta = Z @ th[:, :k].T
+        eta += Xa * th[:, k]
+        obj = None
         if firth:  # Firth's penalized log likelihood l + log|I|/2
+            obj = np.einsum("ij,ij->j", Ma, yc * eta - np.logaddexp(0.0, eta))
+        mu = special.expit(eta, out=eta)
+        w = 1.0 - mu
+        w *= mu
+        w *= Ma
+        info = _assemble(*_info_parts(P, Z, Xa, w), k)
+        if firth:
             sign, logdet = np.linalg.slogdet(info)
-            ll = np.where(sign > 0, ll + 0.5 * logdet, -np.inf)
-        return {"mu": mu, "w": w, "info": info, "obj": ll}
+            obj = np.where(sign > 0, obj + 0.5 * logdet, -np.inf)
+        return {"mu": mu, "w": w, "info": info, "obj": obj}
 
-    Xa, Ma, X0sqa = X0[:, active], M[:, active], X0sq[:, active]
-    state = evaluate(theta[active], Xa, Ma, X0sqa)
+    # Views, not copies, while every column is active (the usual start).
+    Xa, Ma = (X0, M) if len(active) == c else (X0[:, active], M[:, active])
+    state = evaluate(theta[active], Xa, Ma)
+    old_obj = state["obj"]
     for it in range(max_iter):
         if not len(active):
             break
         th = theta[active]
         mu, w, info = state["mu"], state["w"], state["info"]
-        resid = (y[:, None] - mu) * Ma
+        resid = yc - mu
+        resid *= Ma
         good = np.all(np.isfinite(info.reshape(len(active), -1)), axis=1)
         info = np.where(good[:, None, None], info, np.eye(k + 1))
         if firth:
@@ -342,11 +366,12 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
                 inv = np.full_like(info, np.nan)
             # h_i = w_i [z_i, x_i] I^-1 [z_i, x_i]': pair products carry the Z block.
             azz = inv[:, ia, ib].T * pairs_w[:, None]
-            quad = P @ azz + 2 * Xa * (Z @ inv[:, :k, k].T) + X0sqa * inv[:, k, k]
+            quad = P @ azz + 2 * Xa * (Z @ inv[:, :k, k].T) + Xa * Xa * inv[:, k, k]
             resid = resid + w * quad * (0.5 - mu)
         U = np.empty((len(active), k + 1))
         U[:, :k] = (Z.T @ resid).T
         U[:, k] = np.einsum("ij,ij->j", resid, Xa)
+        del resid
         U[~good] = 0
         try:
             step = np.linalg.solve(info, U[:, :, None])[:, :, 0]
@@ -357,44 +382,45 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
         step = np.clip(step, -5, 5)
         size = np.max(np.abs(step), axis=1)
         new_th = th + step
-        new = evaluate(new_th, Xa, Ma, X0sqa)
-        # Step halving where the objective fell (as logistf; glm.fit halves
-        # only on non-finite deviance): a monotone path for Firth and for
-        # nearly separated data, while a converging Newton step is never cut.
-        for _ in range(30):
-            worse = ~(new["obj"] >= state["obj"] - 1e-10 * np.abs(state["obj"])) \
-                & np.isfinite(size)
-            if not worse.any():
-                break
-            step[worse] /= 2
-            new_th[worse] = th[worse] + step[worse]
-            part = evaluate(new_th[worse], Xa[:, worse], Ma[:, worse], X0sqa[:, worse])
-            for key in ("mu", "w"):
-                new[key][:, worse] = part[key]
-            new["info"][worse] = part["info"]
-            new["obj"][worse] = part["obj"]
+        state = None  # free the old N x chunk arrays before the new ones
+        new = evaluate(new_th, Xa, Ma)
+        if firth:
+            # Step halving where the penalized likelihood fell (as logistf).
+            for _ in range(30):
+                worse = ~(new["obj"] >= old_obj - 1e-10 * np.abs(old_obj)) \
+                    & np.isfinite(size)
+                if not worse.any():
+                    break
+                step[worse] /= 2
+                new_th[worse] = th[worse] + step[worse]
+                part = evaluate(new_th[worse], Xa[:, worse], Ma[:, worse])
+                for key in ("mu", "w"):
+                    new[key][:, worse] = part[key]
+                new["info"][worse] = part["info"]
+                new["obj"][worse] = part["obj"]
         theta[active] = new_th
         iters[active] += 1
         state = new
+        old_obj = new["obj"]
         bad = ~np.isfinite(size) | ~good
         status[active[bad]] = NO_CONVERGE
         done = (size < tol) | bad
         if done.any():
+            final_info[active[done]] = state["info"][done]
             keep = ~done
             active = active[keep]
-            Xa, Ma, X0sqa = Xa[:, keep], Ma[:, keep], X0sqa[:, keep]
+            Xa, Ma = Xa[:, keep], Ma[:, keep]
             state = {"mu": state["mu"][:, keep], "w": state["w"][:, keep],
-                     "info": state["info"][keep], "obj": state["obj"][keep]}
+                     "info": state["info"][keep],
+                     "obj": None if state["obj"] is None else state["obj"][keep]}
+            old_obj = state["obj"]
     status[active] = NO_CONVERGE
 
     ok = np.flatnonzero(status == OK)
     if len(ok):
         th = theta[ok]
-        eta = Z @ th[:, :k].T + X0[:, ok] * th[:, k]
-        mu = special.expit(eta)
-        w = mu * (1 - mu) * M[:, ok]
-        info = _assemble(*_info_parts(P, Z, X0[:, ok], X0sq[:, ok], w), k)
-        cov = np.linalg.inv(info)
+        # Information at the final estimate (evaluated after the last step).
+        cov = np.linalg.inv(final_info[ok])
         beta = th[:, k]
         se = np.sqrt(cov[:, k, k])
         z = beta / se
@@ -434,15 +460,12 @@ def score_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     """
     N, c = X.shape
     k = Z.shape[1]
-    M, X0 = _mask_parts(X)
-    M *= r[:, None]
-    X0 *= r[:, None]
-    X0sq = X0 * X0
+    M, X0 = _masked(X, r)
     ia, ib = _pairs(k)
     P = Z[:, ia] * Z[:, ib]
     out = _empty(c)
     out[:, F["method"]] = 3
-    n, events, sdx, status = _structure(X0, X0sq, M, P, Z, y, k)
+    n, events, sdx, status = _structure(X0, M, P, Z, y, k)
     out[:, F["n"]] = n
     out[:, F["events"]] = events
     mu = special.expit(Z @ gamma0)
@@ -452,7 +475,7 @@ def score_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     Uz = (Z * e[:, None]).T @ M                  # (k, c)
     Izz = _sym_from_pairs((P * w0[:, None]).T @ M, k)
     Izx = ((Z * w0[:, None]).T @ X0).T           # (c, k)
-    Ixx = w0 @ X0sq
+    Ixx = w0 @ (X0 * X0)
     ok = status == OK
     sol, solved = _safe_solve(Izz, np.stack([Izx, Uz.T], axis=2), ok)
     status[ok & ~solved] = COV_SINGULAR

@@ -24,15 +24,23 @@ from sarcostat.exceptions import DataError, SchemaError
 __all__ = ["FrameSource", "ParquetSource", "open_source"]
 
 
+def _ids(values) -> pd.Index:
+    """Ids as stripped text in an object Index (fast hashing for the join)."""
+    s = pd.Series(values)
+    out = s.astype(str).str.strip().to_numpy(dtype=object)
+    out[s.isna().to_numpy()] = None
+    return pd.Index(out, dtype=object)
+
+
 def _align(cohort_ids, bio_ids, *, where: str) -> tuple[np.ndarray, dict]:
     """Row of the biomarker table for each cohort row (-1 when absent)."""
-    bio = pd.Index(pd.Series(bio_ids).astype("string").str.strip())
+    bio = _ids(bio_ids)
     dup = bio[bio.duplicated() & bio.notna()]
     if len(dup):
         raise DataError(
             f"{where}: participant id {dup[0]!r} appears more than once in the biomarker "
             f"table ({len(dup)} duplicated id(s)); each participant needs one row.")
-    coh = pd.Index(pd.Series(cohort_ids).astype("string").str.strip())
+    coh = _ids(cohort_ids)
     pos = bio.get_indexer(coh)
     unmatched_bio = bio[~bio.isin(coh)]
     info = {"n_cohort": len(coh), "n_biomarker_rows": len(bio),
@@ -85,13 +93,18 @@ class FrameSource(_Source):
         self.align, self.info = _align(cohort_ids, frame[id_column], where=where)
 
     def read(self, names) -> tuple[np.ndarray, list[str]]:
+        names = list(names)
+        sub = self.frame[names]
+        numeric = [pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
+                   for t in sub.dtypes]
+        raw = np.empty((len(sub), len(names)))
+        msgs = [""] * len(names)
+        idx = np.flatnonzero(numeric)
+        if len(idx):  # one conversion for all numeric columns of the chunk
+            raw[:, idx] = sub.iloc[:, idx].to_numpy(dtype=np.float64, na_value=np.nan)
         ids = self.frame[self.id_column]
-        cols, msgs = [], []
-        for nm in names:
-            v, msg = _to_float(self.frame[nm], ids, nm)
-            cols.append(v)
-            msgs.append(msg)
-        raw = np.column_stack(cols) if cols else np.empty((len(self.frame), 0))
+        for j in np.flatnonzero(~np.asarray(numeric, bool)):
+            raw[:, j], msgs[j] = _to_float(sub.iloc[:, j], ids, names[j])
         return self._take(raw), msgs
 
 

@@ -1,0 +1,335 @@
+"""Benchmark of the biomarker screen against a per-biomarker statsmodels loop.
+
+Synthetic cohort of N participants x P biomarkers with 5% missing biomarker
+values, 4 continuous outcomes (linear) and 1 binary outcome (logistic), all
+adjusted for age, sex and BMI. Reports wall time, models/s and peak memory of
+the batched engine and of a statsmodels loop (run on a subset of biomarkers
+and extrapolated linearly, stated as such), the largest relative difference
+between the two, and the ratio of the engine's time to one memory pass over
+the biomarker matrix (N*P*8 bytes at the measured copy bandwidth).
+
+Usage::
+
+    python benchmarks/screen.py                      # N=50,000 x P=3,000
+    python benchmarks/screen.py --n 20000 --p 500    # smaller
+    python benchmarks/screen.py --readme benchmarks/README.md   # write the table
+
+Not part of ``make test`` (it allocates N*P*8 bytes several times).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--n", type=int, default=50_000, help="participants (default 50,000)")
+    p.add_argument("--p", type=int, default=3_000, help="biomarkers (default 3,000)")
+    p.add_argument("--loop-p", type=int, default=20,
+                   help="biomarkers for the statsmodels loop, extrapolated to P (default 20)")
+    p.add_argument("--chunk-size", type=int, default=128)
+    p.add_argument("--blas-threads", type=int, default=None,
+                   help="set OPENBLAS/OMP/MKL_NUM_THREADS before numpy loads")
+    p.add_argument("--dask", action="store_true",
+                   help="also time the Dask path (local cluster, 2 workers x 1 thread)")
+    p.add_argument("--skip-logistic", action="store_true")
+    p.add_argument("--json", metavar="FILE", help="write the results as JSON")
+    p.add_argument("--readme", metavar="FILE",
+                   help="replace the results table between the screen markers in FILE")
+    p.add_argument("--note", default="", help="free text for the README (machine load...)")
+    p.add_argument("--seed", type=int, default=1)
+    return p.parse_args(argv)
+
+
+ARGS = _args() if __name__ == "__main__" else None
+if ARGS is not None and ARGS.blas_threads:
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(ARGS.blas_threads)
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+CONT = ["smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s"]
+BIN = ["sarcopenia"]
+COVS = ["age_yr", "sex_male", "bmi"]
+
+
+def bandwidth_gb_s(mb: int = 512) -> float:
+    """Read bandwidth: bytes summed per second by one pass (best of 5)."""
+    a = np.ones(mb * 2**20 // 8)
+    best = np.inf
+    for _ in range(5):
+        t = time.perf_counter()
+        a.sum()
+        best = min(best, time.perf_counter() - t)
+    return a.nbytes / best / 1e9
+
+
+def make(n, p, seed):
+    rng = np.random.default_rng(seed)
+    age = rng.normal(70, 6, n)
+    sex = rng.integers(0, 2, n).astype(float)
+    bmi = rng.normal(24, 3, n)
+    X = rng.standard_normal((n, p))
+    X *= rng.uniform(0.5, 20, p)
+    X += rng.uniform(0, 100, p)
+    X[rng.random((n, p)) < 0.05] = np.nan
+    signal = np.nan_to_num((X[:, 0] - np.nanmean(X[:, 0])) / np.nanstd(X[:, 0]))
+    cohort = pd.DataFrame({"id": np.arange(n).astype(str), "age_yr": age, "sex_male": sex,
+                           "bmi": bmi})
+    for j, o in enumerate(CONT):
+        cohort[o] = 0.3 * signal * (j == 0) + 0.5 * sex - 0.02 * age + rng.normal(size=n)
+        cohort.loc[rng.random(n) < 0.02, o] = np.nan
+    lin = -1.2 + 0.5 * signal + 0.03 * (age - 70)
+    cohort["sarcopenia"] = (rng.random(n) < 1 / (1 + np.exp(-lin))).astype(float)
+    names = [f"b{j:05d}" for j in range(p)]
+    return cohort, X, names
+
+
+def peak(fn):
+    """Run fn(); return (result, seconds, peak traced bytes above the start)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    t = time.perf_counter()
+    out = fn()
+    sec = time.perf_counter() - t
+    pk = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    return out, sec, pk
+
+
+def loop_linear(cohort, X, names, cols):
+    import statsmodels.api as sm
+
+    rows = []
+    for j in cols:
+        for o in CONT:
+            d = cohort[[o, *COVS]].assign(x=X[:, j]).dropna()
+            fit = sm.OLS(d[o].to_numpy(), sm.add_constant(d[["x", *COVS]].to_numpy())).fit()
+            rows.append((o, names[j], fit.params[1], fit.bse[1], fit.pvalues[1]))
+    return rows
+
+
+def loop_logistic(cohort, X, names, cols):
+    import statsmodels.api as sm
+
+    rows = []
+    for j in cols:
+        d = cohort[["sarcopenia", *COVS]].assign(x=X[:, j]).dropna()
+        z = (d["x"] - d["x"].mean()) / d["x"].std()
+        Xd = sm.add_constant(np.column_stack([z, d[COVS].to_numpy()]))
+        fit = sm.Logit(d["sarcopenia"].to_numpy(), Xd).fit(disp=0, method="newton", tol=1e-12)
+        rows.append(("sarcopenia", names[j], fit.params[1], fit.bse[1], fit.pvalues[1]))
+    return rows
+
+
+def max_rel(table, rows):
+    t = table.set_index(["outcome", "biomarker"])
+    worst = 0.0
+    for o, b, est, se, pv in rows:
+        r = t.loc[(o, b)]
+        for ours, ref in ((r["estimate"], est), (r["se"], se), (r["p_value"], pv)):
+            worst = max(worst, abs(ours - ref) / abs(ref))
+    return worst
+
+
+def main(args) -> dict:
+    from sarcostat.stats.screen import screen
+
+    n, p = args.n, args.p
+    res = {"n": n, "p": p, "missing": 0.05, "chunk_size": args.chunk_size,
+           "cpu_count": os.cpu_count(), "machine": platform.platform(),
+           "python": platform.python_version(), "numpy": np.__version__,
+           "blas_threads": args.blas_threads or "library default",
+           "loadavg_start": os.getloadavg()[0], "note": args.note}
+    res["bandwidth_gb_s"] = bandwidth_gb_s()
+    one_pass = n * p * 8 / (res["bandwidth_gb_s"] * 1e9)   # read the data once
+    res["one_memory_pass_s"] = one_pass
+    print(f"read bandwidth {res['bandwidth_gb_s']:.1f} GB/s; one pass over N*P*8 = "
+          f"{one_pass:.3f} s", flush=True)
+
+    # Warm-up: imports and first-call costs are not part of either timing.
+    wc, wx, wn = make(300, 4, 0)
+    wf = pd.DataFrame(wx, columns=wn)
+    wf.insert(0, "id", wc["id"].to_numpy())
+    screen(wc, wf, outcomes=CONT + BIN, covariates=COVS)
+    loop_linear(wc, wx, wn, [0])
+    loop_logistic(wc, wx, wn, [0])
+
+    cohort, X, names = make(n, p, args.seed)
+    frame = pd.DataFrame(X, columns=names, copy=False)
+    frame.insert(0, "id", cohort["id"].to_numpy())
+
+    # Linear, in memory.
+    lin, t_lin, m_lin = peak(lambda: screen(cohort, frame, outcomes=CONT, covariates=COVS,
+                                            chunk_size=args.chunk_size))
+    res.update(linear_s=t_lin, linear_models=4 * p, linear_peak_mb=m_lin / 2**20,
+               linear_models_per_s=4 * p / t_lin, linear_vs_one_pass=t_lin / one_pass)
+    print(f"linear engine: {t_lin:.2f} s, {4 * p / t_lin:,.0f} models/s, peak "
+          f"{m_lin / 2**20:,.0f} MB", flush=True)
+    cols = np.linspace(1, p - 1, min(args.loop_p, p - 1)).astype(int)
+    rows, t_loop, m_loop = peak(lambda: loop_linear(cohort, X, names, cols))
+    per = t_loop / len(rows)
+    res.update(loop_linear_models=len(rows), loop_linear_s=t_loop,
+               loop_linear_extrapolated_s=per * 4 * p, loop_linear_peak_mb=m_loop / 2**20,
+               linear_speedup=per * 4 * p / t_lin,
+               linear_max_rel_diff=max_rel(lin.table, rows))
+    print(f"statsmodels OLS loop: {len(rows)} models in {t_loop:.2f} s -> {per * 4 * p:.0f} s "
+          f"extrapolated; speed-up {res['linear_speedup']:.0f}x; max rel diff "
+          f"{res['linear_max_rel_diff']:.1e}", flush=True)
+
+    if not args.skip_logistic:
+        log, t_log, m_log = peak(lambda: screen(cohort, frame, outcomes=BIN, covariates=COVS,
+                                                chunk_size=args.chunk_size))
+        res.update(logistic_s=t_log, logistic_models=p, logistic_peak_mb=m_log / 2**20,
+                   logistic_models_per_s=p / t_log, logistic_vs_one_pass=t_log / one_pass)
+        print(f"logistic engine: {t_log:.2f} s, {p / t_log:,.0f} models/s, peak "
+              f"{m_log / 2**20:,.0f} MB", flush=True)
+        lcols = cols
+        rows, t_loop, m_loop = peak(lambda: loop_logistic(cohort, X, names, lcols))
+        per = t_loop / len(rows)
+        res.update(loop_logistic_models=len(rows), loop_logistic_s=t_loop,
+                   loop_logistic_extrapolated_s=per * p, loop_logistic_peak_mb=m_loop / 2**20,
+                   logistic_speedup=per * p / t_log,
+                   logistic_max_rel_diff=max_rel(log.table, rows))
+        print(f"statsmodels Logit loop: {len(rows)} models in {t_loop:.2f} s -> {per * p:.0f} s "
+              f"extrapolated; speed-up {res['logistic_speedup']:.0f}x; max rel diff "
+              f"{res['logistic_max_rel_diff']:.1e}", flush=True)
+
+    # End to end from Parquet: read columns lazily, screen, write the results.
+    with tempfile.TemporaryDirectory() as tmp:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = Path(tmp) / "biomarkers.parquet"
+        table = pa.table({"id": cohort["id"].to_numpy(), **{nm: X[:, j] for j, nm in
+                                                            enumerate(names)}})
+        pq.write_table(table, path)
+        del table, frame
+        res["parquet_mb"] = path.stat().st_size / 2**20
+        out = Path(tmp) / "results.parquet"
+
+        def e2e(**kw):
+            r = screen(cohort, path, outcomes=CONT, covariates=COVS,
+                       chunk_size=args.chunk_size, **kw)
+            r.table.to_parquet(out, index=False)
+            return r
+
+        _, t_e2e, m_e2e = peak(e2e)
+        res.update(end_to_end_s=t_e2e, end_to_end_peak_mb=m_e2e / 2**20)
+        print(f"end to end from Parquet (4 linear outcomes): {t_e2e:.2f} s, peak "
+              f"{m_e2e / 2**20:,.0f} MB", flush=True)
+        if args.dask:
+            from distributed import Client, LocalCluster
+
+            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                              dashboard_address=None) as cluster, Client(cluster) as client:
+                t = time.perf_counter()
+                e2e(dask=client)
+                res["end_to_end_dask_s"] = time.perf_counter() - t
+            print(f"end to end with Dask (2 workers x 1 BLAS thread): "
+                  f"{res['end_to_end_dask_s']:.2f} s", flush=True)
+    import resource
+
+    res["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res["loadavg_end"] = os.getloadavg()[0]
+    return res
+
+
+def markdown(res: dict) -> str:
+    def yes(ok):
+        return "met" if ok else "**not met**"
+
+    n, p = res["n"], res["p"]
+    lines = [
+        f"N = {n:,} participants x P = {p:,} biomarkers, {res['missing']:.0%} missing "
+        f"biomarker values, adjusted for age, sex, BMI; chunk size {res['chunk_size']}; "
+        f"float64. Machine: {res['cpu_count']} cores, {res['machine']}, Python "
+        f"{res['python']}, NumPy {res['numpy']}, BLAS threads: {res['blas_threads']}. "
+        f"Load average {res['loadavg_start']:.1f} at start, {res['loadavg_end']:.1f} at end "
+        f"(the machine was shared with other jobs during the run). {res['note']}",
+        "",
+        "| | engine | statsmodels loop (extrapolated) | speed-up | max rel. diff | "
+        "engine / one memory pass |",
+        "|---|---|---|---|---|---|",
+        f"| linear, 4 outcomes ({4 * p:,} models) | {res['linear_s']:.2f} s, "
+        f"{res['linear_models_per_s']:,.0f} models/s, peak {res['linear_peak_mb']:,.0f} MB | "
+        f"{res['loop_linear_extrapolated_s']:,.0f} s (from {res['loop_linear_models']} models "
+        f"in {res['loop_linear_s']:.1f} s) | {res['linear_speedup']:,.0f}x | "
+        f"{res['linear_max_rel_diff']:.1e} | {res['linear_vs_one_pass']:,.0f}x |",
+    ]
+    if "logistic_s" in res:
+        lines.append(
+            f"| logistic, 1 outcome ({p:,} models) | {res['logistic_s']:.2f} s, "
+            f"{res['logistic_models_per_s']:,.0f} models/s, peak "
+            f"{res['logistic_peak_mb']:,.0f} MB | {res['loop_logistic_extrapolated_s']:,.0f} s "
+            f"(from {res['loop_logistic_models']} models in {res['loop_logistic_s']:.1f} s) | "
+            f"{res['logistic_speedup']:,.0f}x | {res['logistic_max_rel_diff']:.1e} | "
+            f"{res['logistic_vs_one_pass']:,.0f}x |")
+    lines += [
+        "",
+        f"End to end from Parquet ({res['parquet_mb']:,.0f} MB file; read column chunks, "
+        f"screen 4 linear outcomes, write results): {res['end_to_end_s']:.2f} s, traced peak "
+        f"{res['end_to_end_peak_mb']:,.0f} MB." + (
+            f" With `--dask` (local cluster, 2 workers x 1 BLAS thread): "
+            f"{res['end_to_end_dask_s']:.2f} s." if "end_to_end_dask_s" in res else ""),
+        f"Read bandwidth {res['bandwidth_gb_s']:.1f} GB/s (one `sum` over 512 MB), so one pass over "
+        f"N*P*8 bytes takes {res['one_memory_pass_s']:.2f} s. Process max RSS "
+        f"{res['max_rss_mb']:,.0f} MB (includes the in-memory copy of the data the "
+        f"benchmark itself holds).",
+        "",
+        "| target (2-core machine, N=50,000 x P=3,000) | result |",
+        "|---|---|",
+    ]
+    full = n >= 50_000 and p >= 3_000
+    scale = "" if full else " (smaller size than the target; not comparable)"
+    lines.append(f"| linear >= 100x the loop | {res['linear_speedup']:,.0f}x: "
+                 f"{yes(res['linear_speedup'] >= 100)} |")
+    if "logistic_s" in res:
+        lines.append(f"| logistic >= 20x the loop | {res['logistic_speedup']:,.0f}x: "
+                     f"{yes(res['logistic_speedup'] >= 20)} |")
+    lines.append(f"| 4 continuous outcomes < 5 s compute | {res['linear_s']:.1f} s: "
+                 f"{yes(res['linear_s'] < 5)}{scale} |")
+    lines.append(f"| end to end from Parquet < 30 s | {res['end_to_end_s']:.1f} s: "
+                 f"{yes(res['end_to_end_s'] < 30)}{scale} |")
+    if "logistic_s" in res:
+        lines.append(f"| 1 binary outcome < 5 s | {res['logistic_s']:.1f} s: "
+                     f"{yes(res['logistic_s'] < 5)}{scale} |")
+    return "\n".join(lines)
+
+
+START = "<!-- screen-results:start -->"
+END = "<!-- screen-results:end -->"
+
+
+def write_readme(path: Path, text: str) -> None:
+    body = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"{START}\n{text}\n{END}"
+    if START in body and END in body:
+        body = body[:body.index(START)] + block + body[body.index(END) + len(END):]
+    else:
+        body = body.rstrip() + "\n\n" + block + "\n"
+    path.write_text(body, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    results = main(ARGS)
+    md = markdown(results)
+    print()
+    print(md)
+    if ARGS.json:
+        Path(ARGS.json).write_text(json.dumps(results, indent=2))
+    if ARGS.readme:
+        write_readme(Path(ARGS.readme), md)
+    sys.exit(0)
