@@ -229,6 +229,15 @@ def fit_linear(data: pd.DataFrame, *, dv: str, factors: str | Sequence[str] = ()
         options(contrasts = c("contr.sum", "contr.poly"))
         fit <- lm(dv ~ factor1 + covariate1, data = d)
 
+    SPSS: ``UNIANOVA dv BY factor1 WITH covariate1 /METHOD = SSTYPE(3)
+    /PRINT = PARAMETER.`` (SPSS sets the last level's parameter to 0 instead
+    of sum-to-zero; fitted values, LS means and Type III tests are the same.)
+
+    References
+    ----------
+    Searle SR. Linear Models for Unbalanced Data. Wiley; 1987.
+    doi:10.1002/9781118165737
+
     Examples
     --------
     >>> import pandas as pd
@@ -371,6 +380,11 @@ def type3_anova(fit: LinearFit) -> pd.DataFrame:
         (``SS / (SS + RSS)``, SPSS "Partial Eta Squared"). The residual row has
         NaN in the test columns.
 
+    Raises
+    ------
+    ParameterError
+        ``fit`` is not a LinearFit.
+
     See Also
     --------
     fit_linear, ls_means
@@ -383,6 +397,11 @@ def type3_anova(fit: LinearFit) -> pd.DataFrame:
     block, each term adjusted for all others). R:
     ``car::Anova(lm(..., contrasts = contr.sum), type = 3)``; SPSS:
     ``UNIANOVA ... /METHOD = SSTYPE(3)``.
+
+    References
+    ----------
+    Shaw RG, Mitchell-Olds T. ANOVA for unbalanced data: an overview.
+    Ecology 1993;74(6):1638-1645. doi:10.2307/1939922
 
     Examples
     --------
@@ -500,6 +519,11 @@ def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
     (proportion) or ``ref_grid(fit)`` (factor); ``at = list(age_yr = 70)``.
     SPSS: ``/EMMEANS = TABLES(group) WITH(age_yr = 70)``.
 
+    References
+    ----------
+    Lenth RV. Least-squares means: the R package lsmeans. J Stat Softw
+    2016;69(1):1-33. doi:10.18637/jss.v069.i01
+
     Examples
     --------
     >>> import pandas as pd
@@ -605,8 +629,12 @@ def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
 class MarginalMeans(StatResult):
     """Estimated marginal (least-square) means; ``table`` has one row per level.
 
-    Extra attributes
-    ----------------
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Columns as listed in :func:`marginal_means`.
+    notes : tuple of str
+    meta : dict
     linfct : numpy.ndarray
         One row per mean: the averaged design row (``estimate = linfct @ coef``).
     levels : tuple
@@ -703,6 +731,15 @@ def marginal_means(grid: ReferenceGrid, specs: str | Sequence[str], *,
     ``emmeans(ref_grid(fit, cov.keep = "1"), "group", weights = "equal")``;
     SPSS: ``/EMMEANS = TABLES(group) WITH(sex_male = MEAN)``.
 
+    References
+    ----------
+    Searle SR, Speed FM, Milliken GA. Population marginal means in the linear
+    model: an alternative to least squares means. Am Stat 1980;34(4):216-221.
+    doi:10.1080/00031305.1980.10483031
+
+    Lenth RV. Least-squares means: the R package lsmeans. J Stat Softw
+    2016;69(1):1-33. doi:10.18637/jss.v069.i01
+
     Examples
     --------
     >>> import pandas as pd
@@ -784,7 +821,19 @@ def marginal_means(grid: ReferenceGrid, specs: str | Sequence[str], *,
 # --------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class PairwiseResult(StatResult):
-    """Pairwise differences of marginal means; ``table`` one row per pair."""
+    """Pairwise differences of marginal means (:func:`pairwise`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per pair; columns as listed in :func:`pairwise`.
+    notes : tuple of str
+    meta : dict
+    adjust : str
+        Multiplicity adjustment used.
+    n_comparisons : int
+        Number of pairs, :math:`k(k-1)/2`.
+    """
 
     adjust: str = "lsd"
     n_comparisons: int = 0
@@ -846,6 +895,15 @@ def pairwise(means: MarginalMeans | ReferenceGrid, *, adjust: str = "lsd",
     ``summary(pairs(...), infer = TRUE)``); SPSS:
     ``/EMMEANS = TABLES(group) COMPARE ADJ(BONFERRONI)``, which lists each pair
     in both directions.
+
+    References
+    ----------
+    Dunn OJ. Multiple comparisons among means. J Am Stat Assoc
+    1961;56(293):52-64. doi:10.1080/01621459.1961.10482090
+
+    Sidak Z. Rectangular confidence regions for the means of multivariate
+    normal distributions. J Am Stat Assoc 1967;62(318):626-633.
+    doi:10.1080/01621459.1967.10482935
 
     Examples
     --------
@@ -915,10 +973,23 @@ def pairwise(means: MarginalMeans | ReferenceGrid, *, adjust: str = "lsd",
 class LSMeansResult(StatResult):
     """LS means of one factor with Type III test and pairwise comparisons.
 
-    ``table`` is ``means``. Extra attributes: ``means``, ``contrasts``
-    (pairwise), ``anova`` (Type III), ``p_value`` and ``statistic`` (group F
-    test), ``unadjusted`` (the same analysis without covariates, or None when
-    there are none / when not asked for), ``fit``, ``grid``.
+    Attributes
+    ----------
+    table, means : pandas.DataFrame
+        The LS means (``level, estimate, se, df, ci_lower, ci_upper, n``).
+    contrasts : pandas.DataFrame
+        Pairwise comparisons (see :func:`pairwise`).
+    anova : pandas.DataFrame
+        Type III table (see :func:`type3_anova`).
+    p_value, statistic : float
+        Type III F test of the grouping factor.
+    unadjusted : LSMeansResult or None
+        The same analysis without covariates (None when there are none or
+        when not asked for).
+    fit : LinearFit
+    grid : ReferenceGrid
+    notes : tuple of str
+    meta : dict
     """
 
     means: pd.DataFrame | None = None

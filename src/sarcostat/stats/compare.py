@@ -304,7 +304,12 @@ def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: flo
 
     Notes
     -----
-    Same formulas as :func:`ttest_groups`. Published means and SDs are
+    .. math:: t = \\frac{m_1 - m_2}{SE}, \\quad
+       \\nu_{Welch} = \\frac{(s_1^2/n_1 + s_2^2/n_2)^2}
+       {\\frac{(s_1^2/n_1)^2}{n_1 - 1} + \\frac{(s_2^2/n_2)^2}{n_2 - 1}}
+
+    with the SE of :func:`ttest_groups` (Student: pooled SD, n1 + n2 - 2
+    df). Published means and SDs are
     rounded, so a recomputed p differs slightly from the printed one. R:
     ``tsum.test`` of BSDA, or by hand with ``pt``; SPSS has no dialog for it
     (``MATRIX`` syntax). scipy ``ttest_ind_from_stats`` gives the same t and p.
@@ -600,7 +605,10 @@ def fisher_exact_2x2(table, *, alternative: str = "two-sided") -> StatResult:
 
     Notes
     -----
-    Hypergeometric probabilities given both margins. Two-sided p sums the
+    .. math:: P(a) = \\binom{r_1}{a}\\binom{r_2}{c_1 - a} \\Big/ \\binom{n}{c_1}
+
+    (hypergeometric probability of the table with ``a`` in the first cell,
+    given both margins). Two-sided p sums the
     tables no more probable than the observed (R's definition, relative
     tolerance 1e-7). 2 x 2 via scipy ``fisher_exact``; r x 2 by exact
     enumeration. R: ``fisher.test(tab, alternative = "two.sided" / "less" /
@@ -742,7 +750,11 @@ def crosstab_test(data: pd.DataFrame, *, row: str, group: str, test: str = "auto
 
     Notes
     -----
-    Complete cases over row and group. Levels in ``category`` order, else
+    .. math:: X^2 = \\sum_{ij} \\frac{(O_{ij} - E_{ij})^2}{E_{ij}}, \\quad
+       E_{ij} = \\frac{r_i c_j}{n}, \\quad \\%_{ij} = 100\\, O_{ij} / c_j
+
+    on (rows - 1)(columns - 1) df; the automatic rule looks at
+    :math:`\\min E_{ij}`. Complete cases over row and group. Levels in ``category`` order, else
     sorted. R: ``chisq.test(table(x, g), correct = FALSE)``,
     ``fisher.test(table(x, g), alternative = ...)``. SPSS: ``CROSSTABS
     /TABLES=x BY g /STATISTICS=CHISQ /CELLS=COUNT COLUMN EXPECTED.``
@@ -923,6 +935,8 @@ def table1(data: pd.DataFrame, *, group: str, continuous: Sequence[str] = (),
 
     Notes
     -----
+    Column percentages :math:`100\\, n_{ij} / n_{\\cdot j}` (within each
+    group); tests and their formulas as in the underlying functions.
     Each variable uses its own complete cases (variable and group), so n may
     differ between rows. The per-variable notes (which test and why) are
     collected in ``notes``. R / SPSS equivalents as in the underlying

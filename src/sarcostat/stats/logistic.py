@@ -132,26 +132,31 @@ def _binary_outcome(series: pd.Series, *, function: str, ids=None) -> np.ndarray
     )
 
 
-def detect_separation(X: np.ndarray, y: np.ndarray, *, tol: float = 1e-7) -> tuple[str | None, np.ndarray]:
-    """Detect complete or quasi-complete separation by linear programming.
+def _check_xy(X, y, function: str) -> tuple[np.ndarray, np.ndarray]:
+    """X as a 2-D float array and y as a 0/1 vector of the same length."""
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if X.ndim != 2 or y.ndim != 1 or len(y) != X.shape[0]:
+        raise ParameterError(f"{function}: X must be 2-D (n, p) and y 1-D of length n. "
+                             f"Got X {X.shape} and y {y.shape} instead.")
+    if not (np.all(np.isfinite(X)) and np.all(np.isin(y, (0.0, 1.0)))):
+        raise ParameterError(f"{function}: X must be finite and y coded 0/1.")
+    return X, y
 
-    With ``s = 2y - 1`` and rows ``a_i = s_i x_i``, the maximum likelihood
-    estimate is infinite exactly when some direction ``b != 0`` has
-    ``a_i . b >= 0`` for every i with at least one strict inequality
-    (Albert & Anderson 1984). We maximise ``sum_i a_i . b`` subject to
-    ``A b >= 0`` and ``|b_j| <= 1``: a positive optimum means separation. A
-    second program maximises ``t`` subject to ``A b >= t`` (complete
-    separation when ``t > 0``). Columns are rescaled first so the tolerance
-    does not depend on units. Hand-written because neither statsmodels nor
-    SciPy offers the check (R: ``detectseparation::detect_separation``,
-    Konis 2007, uses the same idea).
+
+def detect_separation(X: np.ndarray, y: np.ndarray, *, tol: float = 1e-7
+                      ) -> tuple[str | None, np.ndarray]:
+    """Detect complete or quasi-complete separation by linear programming.
 
     Parameters
     ----------
-    X : ndarray (n, p)
+    X : array-like (n, p)
         Design matrix including the intercept column.
-    y : ndarray (n,)
+    y : array-like (n,)
         0/1 outcome.
+    tol : float, default 1e-7
+        Optimum (per observation, columns scaled to max |x| = 1) above which
+        the data count as separated.
 
     Returns
     -------
@@ -159,9 +164,49 @@ def detect_separation(X: np.ndarray, y: np.ndarray, *, tol: float = 1e-7) -> tup
     direction : ndarray (p,)
         A separating direction on the original scale (zeros when none);
         its non-zero entries mark the coefficients that diverge.
+
+    Raises
+    ------
+    ParameterError
+        X not 2-D, y not 0/1, or lengths that differ.
+
+    See Also
+    --------
+    logistic_regression, or_per_sd : call this before fitting.
+
+    Notes
+    -----
+    With :math:`s_i = 2y_i - 1` and rows :math:`a_i = s_i x_i`, the maximum
+    likelihood estimate is infinite exactly when some direction
+    :math:`b \\ne 0` has :math:`a_i' b \\ge 0` for every i with at least one
+    strict inequality (Albert & Anderson 1984). We maximise
+    :math:`\\sum_i a_i' b` subject to :math:`A b \\ge 0`, :math:`|b_j| \\le 1`:
+    a positive optimum means separation. A second program maximises
+    :math:`t` subject to :math:`A b \\ge t` (complete separation when
+    :math:`t > 0`). Hand-written because neither statsmodels nor SciPy
+    offers the check. R: ``detectseparation::detect_separation`` (Konis
+    2007) uses the same linear programs. SPSS has no such check; its
+    ``LOGISTIC REGRESSION`` only warns that estimation stopped (a perfect fit
+    was detected, or the iteration limit was reached).
+
+    References
+    ----------
+    Albert A, Anderson JA. On the existence of maximum likelihood estimates in
+    logistic regression models. Biometrika. 1984;71(1):1-10.
+    doi:10.1093/biomet/71.1.1
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.column_stack([np.ones(6), [1., 2, 3, 4, 5, 6]])
+    >>> detect_separation(X, [0, 0, 0, 1, 1, 1])[0]
+    'complete'
+    >>> detect_separation(X, [0, 1, 0, 1, 0, 1])[0] is None
+    True
     """
     from scipy.optimize import linprog
 
+    X, y = _check_xy(X, y, "detect_separation")
     scale = np.max(np.abs(X), axis=0)
     scale[scale == 0] = 1.0
     A = (2 * y - 1)[:, None] * (X / scale)
@@ -194,20 +239,71 @@ def firth_logit(X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float
                 max_step: float = 5.0) -> tuple[np.ndarray, np.ndarray, bool, int]:
     """Firth's bias-reduced logistic regression (penalised likelihood).
 
-    Maximises :math:`\\ell(\\beta) + \\tfrac12 \\log|I(\\beta)|` by
-    Newton-Raphson on the modified score
-    :math:`U^*(\\beta) = X^T (y - \\pi + h(\\tfrac12 - \\pi))`, with ``h`` the
-    diagonal of the weighted hat matrix, step halving on the penalised
-    log-likelihood and steps capped at ``max_step`` (as R ``logistf`` does).
-    Hand-written because statsmodels has no Firth logit and R ``logistf``
-    is not a dependency.
+    Parameters
+    ----------
+    X : array-like (n, p)
+        Design matrix including the intercept column (full column rank).
+    y : array-like (n,)
+        0/1 outcome.
+    max_iter : int, default 100
+        Newton-Raphson iterations at most.
+    tol : float, default 1e-10
+        Convergence when the largest step or penalised score is below it.
+    max_step : float, default 5.0
+        Largest change of any coefficient in one iteration (as R ``logistf``).
 
     Returns
     -------
-    beta, cov, converged, iterations
-        Estimates, their covariance ``I(beta)^-1``, convergence flag and
-        iteration count.
+    beta : ndarray (p,)
+        Penalised maximum likelihood estimates.
+    cov : ndarray (p, p)
+        Their covariance, the inverse Fisher information :math:`I(\\beta)^{-1}`.
+    converged : bool
+    iterations : int
+
+    Raises
+    ------
+    ParameterError
+        X not 2-D, y not 0/1, or lengths that differ.
+    ModelError
+        The information matrix is singular (collinear X).
+
+    See Also
+    --------
+    logistic_regression, or_per_sd : ``firth=True`` uses this.
+
+    Notes
+    -----
+    Maximises :math:`\\ell(\\beta) + \\tfrac12 \\log|I(\\beta)|` by
+    Newton-Raphson on the modified score
+    :math:`U^*(\\beta) = X' (y - \\pi + h(\\tfrac12 - \\pi))`, with ``h`` the
+    diagonal of the weighted hat matrix, step halving on the penalised
+    log-likelihood and capped steps. Hand-written because statsmodels has no
+    Firth logit. R: ``logistf::logistf(y ~ x, pl = FALSE)`` (same estimates;
+    Wald SE). SPSS has no Firth option (the ``STATS FIRTHLOG`` extension
+    calls R's logistf).
+
+    References
+    ----------
+    Firth D. Bias reduction of maximum likelihood estimates. Biometrika.
+    1993;80(1):27-38. doi:10.1093/biomet/80.1.27
+
+    Heinze G, Schemper M. A solution to the problem of separation in logistic
+    regression. Stat Med. 2002;21(16):2409-2419. doi:10.1002/sim.1047
+
+    Examples
+    --------
+    Completely separated data still give finite estimates:
+
+    >>> import numpy as np
+    >>> X = np.column_stack([np.ones(6), [1., 2, 3, 4, 5, 6]])
+    >>> beta, cov, converged, _ = firth_logit(X, [0, 0, 0, 1, 1, 1])
+    >>> beta.round(4).tolist(), converged
+    ([-3.9512, 1.1289], True)
     """
+    X, y = _check_xy(X, y, "firth_logit")
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        raise ModelError("firth_logit: X is not of full column rank (collinear columns).")
     beta = np.zeros(X.shape[1])
     converged = False
     it = 0

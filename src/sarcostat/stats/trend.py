@@ -52,8 +52,12 @@ class QuartileGrouping(StatResult):
     ``n``, ``min``, ``max``, ``median``, ``lower_cut``, ``upper_cut`` (group
     ``j`` holds ``lower_cut < x <= upper_cut``; NaN = unbounded).
 
-    Extra attributes
-    ----------------
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per group (columns above).
+    notes : tuple of str
+    meta : dict
     groups : pandas.Series
         Int64 group numbers aligned to the input index, ``<NA>`` where the
         value is missing.
@@ -175,6 +179,14 @@ def quartiles(x: pd.Series | Sequence[float], *, method: str = "ntiles", k: int 
     R: ``floor(1 + rank(x, ties.method = "average") * 4 / (sum(!is.na(x)) + 1))``.
     ``dplyr::ntile`` and SQL ``NTILE`` differ (they split ties).
 
+    References
+    ----------
+    IBM Corp. IBM SPSS Statistics Command Syntax Reference: RANK (NTILES),
+    FREQUENCIES (PERCENTILES). (No DOI.)
+
+    Hyndman RJ, Fan Y. Sample quantiles in statistical packages. Am Stat
+    1996;50(4):361-365. doi:10.1080/00031305.1996.10473566
+
     Examples
     --------
     >>> q = quartiles(pd.Series(range(1, 130), dtype=float))
@@ -221,11 +233,27 @@ def quartiles(x: pd.Series | Sequence[float], *, method: str = "ntiles", k: int 
 class TrendResult(StatResult):
     """Outcome LS means across biomarker quartiles with P for trend.
 
-    ``table`` is ``means``. Extra attributes: ``means``, ``contrasts`` (all
-    pairs), ``q1_vs_qk`` (the lowest vs highest row of ``contrasts``),
-    ``trend`` (one row: the trend test), ``p_trend``, ``p_overall`` (Type III F
-    test of the quartile factor), ``anova``, ``grouping``, ``unadjusted``
-    (same analysis without covariates, or None), ``fit``.
+    Attributes
+    ----------
+    table, means : pandas.DataFrame
+        LS means per group (columns listed in :func:`quartile_trend`).
+    contrasts : pandas.DataFrame
+        All pairwise comparisons, adjusted as ``posthoc``.
+    q1_vs_qk : pandas.DataFrame
+        The lowest vs highest group row of ``contrasts``.
+    trend : pandas.DataFrame
+        One row: the trend test.
+    p_trend : float
+        P for trend.
+    p_overall : float
+        Type III F test of the group factor.
+    anova : pandas.DataFrame
+    grouping : QuartileGrouping
+    unadjusted : TrendResult or None
+        Same analysis without covariates.
+    fit : LinearFit
+    notes : tuple of str
+    meta : dict
     """
 
     means: pd.DataFrame | None = None
