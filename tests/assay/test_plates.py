@@ -156,3 +156,79 @@ def test_input_files_are_not_modified(tmp_path):
     before = (rd.read_bytes(), lay.read_bytes())
     read_plates(rd, layout=lay)
     assert (rd.read_bytes(), lay.read_bytes()) == before
+
+
+# ------------------------------------------------------------------ reader software exports
+_GEN5_HEAD = ("Software Version\t3.08.01\nExperiment File Path:\tC:\\data\\scl.xpt\nPlate Number\tPlate 1\n"
+              "Date\t27/11/2026\nReader Type:\tSynergy HTX\n\nProcedure Details\nRead\tAbsorbance Endpoint\n"
+              "\tWavelengths:  450, 620\n\nResults\nActual Temperature:\t23.1\n\n")
+
+
+def _gen5(cells, label, decimal="."):
+    # Gen5 text export: label line, blank line, header, rows A-H with the wavelength at the end
+    lines = [label, "", "\t".join([""] + [str(c) for c in range(1, 13)])]
+    for r in "ABCDEFGH":
+        vals = [cells[f"{r}{c}"].replace(".", decimal) for c in range(1, 13)]
+        lines.append("\t".join([r] + vals + [label.split(":")[-1]]))
+    return "\n".join(lines) + "\n"
+
+
+def _softmax(c450, c620):
+    # SoftMax Pro plate format: both wavelengths side by side under one Temperature header
+    nums = "\t".join(str(c) for c in range(1, 13))
+    lines = ["##BLOCKS= 1",
+             "Plate:\tPlate1\t1.3\tPlateFormat\tEndpoint\tAbsorbance\tRaw\tFALSE\t1\t\t\t\t\t\t2\t450 620 \t1\t12\t96\t1\t8\tNone\t",
+             f"\tTemperature(\u00a1C)\t{nums}\t\t{nums}\t"]
+    for i, r in enumerate("ABCDEFGH"):
+        a = "\t".join(c450[f"{r}{c}"] for c in range(1, 13))
+        b = "\t".join(c620[f"{r}{c}"] for c in range(1, 13))
+        lines.append(f"\t{'22.90' if i == 0 else ''}\t{a}\t\t{b}\t")
+    return "\r\n".join(lines + ["", "~End", "Original Filename: run1; Date Last Saved: 11/27/2026"]) + "\r\n"
+
+
+@pytest.fixture
+def dual(tmp_path):
+    layout, sig, _ = make_plate("competitive", [20.0] * 37, seed=2)
+    ref = {w: f"{0.03 + 0.001 * (k % 7):.3f}" for k, w in enumerate(sig)}
+    lay = tmp_path / "lay.csv"
+    lay.write_text(grid_text(layout))
+    return sig, ref, lay
+
+
+def test_gen5_export_with_metadata_block_and_reference_wavelength(tmp_path, dual):
+    sig, ref, lay = dual
+    rd = tmp_path / "gen5.txt"
+    rd.write_text(_GEN5_HEAD + _gen5(sig, "Read 1:450") + "\n" + _gen5(ref, "Read 2:620"))
+    (plate,) = read_plates(rd, layout=lay, reference="620")
+    assert plate.ok and plate.name == "gen5"
+    w = plate.wells.set_index("well")
+    for well in ("A1", "C4", "H12"):
+        assert w.loc[well, "signal"] == pytest.approx(float(sig[well]) - float(ref[well]), abs=1e-12)
+    # without --reference a dual-wavelength file is not taken for two plates
+    (plate,) = read_plates(rd, layout=lay)
+    assert "several wavelengths (450, 620 nm)" in plate.errors[0]
+    assert "--wavelength 450" in plate.errors[0] and "--reference 620" in plate.errors[0]
+    (only450,) = read_plates(rd, layout=lay, wavelength="450")
+    assert only450.wells.set_index("well").loc["C4", "signal"] == pytest.approx(float(sig["C4"]))
+
+
+def test_gen5_tab_export_with_decimal_commas(tmp_path, dual):
+    sig, ref, lay = dual
+    rd = tmp_path / "gen5_de.txt"
+    rd.write_text(_GEN5_HEAD + _gen5(sig, "450", decimal=","))
+    (plate,) = read_plates(rd, layout=lay)
+    assert plate.ok and plate.wells.set_index("well").loc["B5", "signal"] == pytest.approx(float(sig["B5"]))
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16"])
+def test_softmax_plate_format_side_by_side_wavelengths(tmp_path, dual, encoding):
+    sig, ref, lay = dual
+    rd = tmp_path / "softmax.txt"
+    rd.write_bytes(_softmax(sig, ref).encode(encoding))
+    (plate,) = read_plates(rd, layout=lay, reference="620")
+    assert plate.ok, plate.errors
+    w = plate.wells.set_index("well")
+    for well in ("A1", "D3", "H12"):
+        assert w.loc[well, "signal"] == pytest.approx(float(sig[well]) - float(ref[well]), abs=1e-12)
+    (plate,) = read_plates(rd, layout=lay)
+    assert "several wavelengths" in plate.errors[0]

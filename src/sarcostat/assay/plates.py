@@ -11,9 +11,17 @@ File formats
 ------------
 Grid (as plate readers export): blocks of 8 rows ``A``-``H`` by 12 columns
 ``1``-``12``, each block optionally under a header row ``,1,2,...,12`` whose
-first cell (or the line above) is the block's label. Several blocks in one
-file are several plates, or, with ``reference=``, the primary and reference
-wavelength reads (labelled e.g. ``450`` and ``620``), paired in order.
+first cell (or the line above) is the block's label; metadata lines above or
+between blocks and a trailing column after column 12 (Gen5 writes the
+wavelength there) are ignored. SoftMax Pro's plate format (a
+``Temperature(C),1,...,12`` header, unlabelled rows, the wavelengths of one
+read side by side, labelled from its ``Plate:`` line) is read too. Several
+blocks in one file are several plates, or, with ``reference=``, the primary
+and reference wavelength reads (labelled e.g. ``450`` and ``620``), paired in
+order; blocks labelled with two or more wavelengths and neither
+``wavelength=`` nor ``reference=`` are an error for that file rather than two
+plates. Comma, semicolon and tab separators are detected (decimal commas are
+accepted with ``;`` and tab); UTF-8, UTF-16 (with BOM) and Latin-1 text.
 
 Long: one row per well, with a ``well`` column (``A1`` or ``A01``); for
 readings, the value column(s) (``signal``, or named wavelengths such as
@@ -93,41 +101,86 @@ class Plate:
 # ---------------------------------------------------------------- low-level parsing
 def _read_rows(path: Path) -> tuple[list[list[str]], str]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_text(encoding="latin-1")
+        data = path.read_bytes()
     except OSError as exc:
         raise ReadError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    sample = "\n".join(text.splitlines()[:20])
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # some reader software writes UTF-16
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:  # SoftMax Pro writes ANSI ("Temperature(\xa1C)")
+            text = data.decode("latin-1")
+    sample = "\n".join(text.splitlines()[:40])
     counts = {d: sample.count(d) for d in (",", ";", "\t")}
     delim = max(counts, key=counts.get) if any(counts.values()) else ","
     rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delim)]
     return rows, delim
 
 
-def _is_header(row):
-    cells = [c for c in row[1:13]]
-    return len(cells) == 12 and all(c.strip() == str(i) for i, c in zip(COLS, cells))
+_HEADER = [str(i) for i in COLS]
+_WAVELENGTH = re.compile(r"(?:^|\D)([2-9]\d\d|1000)\s*(?:nm)?\s*$", re.I)
+
+
+def _header_starts(row):
+    """Columns where a run ``1 .. 12`` starts (after a row-label column). SoftMax Pro's
+    plate format puts the wavelengths of one read side by side in one header row."""
+    starts, k = [], 1
+    while k + 12 <= len(row):
+        if row[k:k + 12] == _HEADER:
+            starts.append(k)
+            k += 12
+        else:
+            k += 1
+    return starts
+
+
+def _softmax_labels(rows, i, n):
+    """Labels ``'<plate> <wavelength>'`` of the n side-by-side groups of a SoftMax Pro
+    block, from the nearest ``Plate:`` line above row i (its wavelengths cell, e.g. '450 620')."""
+    for j in range(i - 1, -1, -1):
+        if rows[j] and rows[j][0].rstrip(":").lower() == "plate":
+            waves = next((c.split() for c in rows[j][2:] if re.fullmatch(r"\d{3}(\s+\d{3})*", c)), [])
+            name = rows[j][1] if len(rows[j]) > 1 else ""
+            if len(waves) == n:
+                return [f"{name} {w}".strip() for w in waves]
+            break
+    return [str(g + 1) if n > 1 else "" for g in range(n)]
 
 
 def _grid_blocks(rows):
-    """Find 8 x 12 blocks; returns list of (label, 8x12 list of strings)."""
+    """Find 8 x 12 blocks; returns list of (label, 8x12 list of strings).
+
+    Two header styles: rows ``A``-``H`` under ``<label>,1,...,12`` (Gen5, most
+    CSV exports; a trailing wavelength column is ignored), and SoftMax Pro's
+    plate format, ``<blank>,Temperature(C),1,...,12[,,1,...,12]`` with 8 unlabelled
+    rows under it (the first holds the temperature) and one group per wavelength.
+    """
     blocks = []
     i = 0
     while i < len(rows):
         row = rows[i]
-        if _is_header(row):
-            label = row[0].strip()
-            if not label:
-                j = i - 1
-                while j >= 0 and not any(rows[j]):
-                    j -= 1
-                if j >= 0 and not _is_header(rows[j]) and (not rows[j] or rows[j][0] not in ROWS
-                                                          or len(rows[j][0]) != 1):
-                    label = next((c for c in rows[j] if c), "")
-            body = rows[i + 1:i + 9]
-            if len(body) == 8 and all(b and b[0].upper() == r for b, r in zip(body, ROWS)):
-                blocks.append((label, [(b[1:13] + [""] * 12)[:12] for b in body]))
+        starts = _header_starts(row)
+        body = rows[i + 1:i + 9]
+        if starts and len(body) == 8:
+            k0 = starts[0]
+            if row[k0 - 1].lower().startswith("temp") \
+                    and all(len(b) >= starts[-1] + 12 for b in body):
+                labels = _softmax_labels(rows, i, len(starts))
+                for k, label in zip(starts, labels):
+                    blocks.append((label, [b[k:k + 12] for b in body]))
+                i += 9
+                continue
+            if all(b and len(b) > k0 - 1 and b[k0 - 1].upper() == r for b, r in zip(body, ROWS)):
+                label = row[k0 - 1].strip()
+                if not label:
+                    j = i - 1
+                    while j >= 0 and not any(rows[j]):
+                        j -= 1
+                    if j >= 0 and not _header_starts(rows[j]) and (rows[j][0] not in ROWS
+                                                                   or len(rows[j][0]) != 1):
+                        label = next((c for c in rows[j] if c), "")
+                blocks.append((label, [(b[k0:k0 + 12] + [""] * 12)[:12] for b in body]))
                 i += 9
                 continue
         i += 1
@@ -303,7 +356,8 @@ def _read_readings(path: Path, *, wavelength, reference):
     rows, delim = _read_rows(path)
     header = [c.strip() for c in rows[0]] if rows else []
     low = [h.lower() for h in header]
-    decimal_comma = delim == ";"
+    # ';'- and tab-separated exports from European locales write decimal commas
+    decimal_comma = delim != ","
     if "well" in low:
         df = pd.read_csv(path, sep=delim, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         cols = {c.strip().lower(): c for c in df.columns}
@@ -370,6 +424,16 @@ def _read_readings(path: Path, *, wavelength, reference):
         prim = blocks
         if wavelength is not None:
             prim = [b for b in blocks if str(wavelength).strip().lower() in b[0].lower()] or blocks
+        else:
+            waves = [_WAVELENGTH.search(b[0]) for b in blocks]
+            found = sorted({m.group(1) for m in waves if m}, key=int)
+            if len(blocks) > 1 and all(waves) and len(found) > 1:
+                # a dual-wavelength read is one plate, not two: make the user choose
+                raise SchemaError(f"{path.name}: the readings are at several wavelengths "
+                                  f"({', '.join(found)} nm); name the primary one with "
+                                  f"wavelength=... (CLI --wavelength {found[0]}) and the "
+                                  f"reference to subtract with reference=... (CLI --reference "
+                                  f"{found[-1]}).")
         pairs = [(b, None) for b in prim]
     out = []
     for k, (b, r) in enumerate(pairs):
