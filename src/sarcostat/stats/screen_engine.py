@@ -348,7 +348,29 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
 
     # Views, not copies, while every column is active (the usual start).
     Xa, Ma = (X0, M) if len(active) == c else (X0[:, active], M[:, active])
-    state = evaluate(theta[active], Xa, Ma)
+    if firth or not len(active):
+        state = evaluate(theta[active], Xa, Ma)
+    else:
+        # First Newton step from the warm start: with slope 0 the fitted
+        # values are the covariate-only fit's, shared by every column, so the
+        # information and score are plain matrix products against the masks
+        # (no N x chunk elementwise pass).
+        mu0 = special.expit(Z @ gamma0)
+        w0 = mu0 * (1 - mu0)
+        e0 = y - mu0
+        info = _assemble((P * w0[:, None]).T @ Ma, (Z * w0[:, None]).T @ Xa,
+                         w0 @ (Xa * Xa), k)
+        U = np.empty((len(active), k + 1))
+        U[:, :k] = ((Z * e0[:, None]).T @ Ma).T
+        U[:, k] = e0 @ Xa
+        try:
+            step = np.clip(np.linalg.solve(info, U[:, :, None])[:, :, 0], -5, 5)
+        except np.linalg.LinAlgError:  # left to the general loop, which flags it
+            step = np.zeros_like(U)
+        else:
+            iters[active] += 1
+        theta[active] += np.where(np.isfinite(step), step, 0.0)
+        state = evaluate(theta[active], Xa, Ma)
     old_obj = state["obj"]
     for it in range(max_iter):
         if not len(active):
