@@ -339,8 +339,8 @@ def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: flo
             raise ParameterError(f"The {k!r} parameter of {fn} must be > 0. "
                                  f"Got {values[k]!r} instead.")
     for k in ("n1", "n2"):
-        if values[k] < 2:
-            raise ParameterError(f"The {k!r} parameter of {fn} must be >= 2. "
+        if values[k] < 2 or values[k] != int(values[k]):
+            raise ParameterError(f"The {k!r} parameter of {fn} must be a whole number >= 2. "
                                  f"Got {values[k]!r} instead.")
     if not isinstance(equal_var, bool):
         raise ParameterError(f"The 'equal_var' parameter of {fn} must be True or False. "
@@ -431,6 +431,10 @@ def mannwhitney_groups(data: pd.DataFrame, *, dv: str, group: str,
         raise ParameterError(f"The 'continuity' parameter of {fn} must be True or False. "
                              f"Got {continuity!r} instead.")
     x1, x2, lv, n_excl = _two_groups(data, dv, group, levels, function=fn, min_size=1)
+    if np.ptp(np.r_[x1, x2]) == 0:
+        raise ModelError(f"{fn}: {dv!r} has the same value ({float(x1[0])!r}) for every "
+                         f"participant in both groups of {group!r}; the rank test is "
+                         f"undefined.")
     res = stats.mannwhitneyu(x1, x2, alternative=alternative, use_continuity=continuity,
                              method=method)
     n1, n2 = len(x1), len(x2)

@@ -149,8 +149,15 @@ summ_t <- function(m1, s1, n1, m2, s2, n2) {
   se_w <- sqrt(s1^2 / n1 + s2^2 / n2)
   tw <- (m1 - m2) / se_w
   dfw <- se_w^4 / ((s1^2 / n1)^2 / (n1 - 1) + (s2^2 / n2)^2 / (n2 - 1))
+  # Cross-check with t.test itself: samples with exactly these means and SDs.
+  mk <- function(m, s, n) m + s * as.vector(scale(seq_len(n)))
+  a <- mk(m1, s1, n1); b <- mk(m2, s2, n2)
+  tt_s <- t.test(a, b, var.equal = TRUE); tt_w <- t.test(a, b)
+  stopifnot(abs(tt_w$p.value - 2 * pt(-abs(tw), dfw)) < 1e-12,
+            abs(tt_s$p.value - 2 * pt(-abs(ts), dfs)) < 1e-12)
   list(student = list(statistic = ts, df = dfs, p_value = 2 * pt(-abs(ts), dfs)),
-       welch = list(statistic = tw, df = dfw, p_value = 2 * pt(-abs(tw), dfw)))
+       welch = list(statistic = tw, df = dfw, p_value = 2 * pt(-abs(tw), dfw)),
+       ttest_welch_p = tt_w$p.value, ttest_student_p = tt_s$p.value)
 }
 summary_t <- list(
   height_cm = c(list(args = c(156.3, 5.3, 20, 160.8, 9.1, 109)),
