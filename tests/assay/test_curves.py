@@ -48,6 +48,11 @@ def test_fit_matches_r_nls(case):
         assert curve.se[k] == pytest.approx(v, rel=100 * rel), k
     assert curve.sigma == pytest.approx(case["sigma"], rel=1e-7)
     assert curve.df_resid == case["df"]
+    # R: 1 - sum((y - fitted(m))^2) / sum((y - mean(y))^2), unweighted
+    assert 1 - curve.r_squared == pytest.approx(1 - case["r_squared"], rel=10 * rel)
+    # R: uniroot(predict(m, conc) - y) -- numerical read-off vs our closed-form inverse
+    inv = case["inverse"]
+    assert curve.inverse(inv["signal"]) == pytest.approx(inv["conc"], rel=20 * rel)
 
 
 @pytest.mark.parametrize("name", ["sandwich", "competitive"])

@@ -57,8 +57,15 @@ fit_case <- function(d, model, weights) {
     }
   }
   s <- summary(m)
-  list(params = as.list(coef(m)), se = as.list(s$coefficients[, "Std. Error"]),
-       sigma = s$sigma, df = s$df[2], rss = sum(d$w * residuals(m)^2))
+  cf <- coef(m)
+  # read-off by numerical root finding on predict(): independent of the closed-form inverse
+  ys <- cf[["D"]] + (cf[["A"]] - cf[["D"]]) * c(0.2, 0.5, 0.8)
+  xs <- sapply(ys, function(y) exp(uniroot(function(lx) predict(m, data.frame(conc = exp(lx))) - y,
+                                           c(-20, 20), tol = 1e-14)$root))
+  list(params = as.list(cf), se = as.list(s$coefficients[, "Std. Error"]),
+       sigma = s$sigma, df = s$df[2], rss = sum(d$w * residuals(m)^2),
+       r_squared = 1 - sum((d$signal - fitted(m))^2) / sum((d$signal - mean(d$signal))^2),
+       inverse = list(signal = ys, conc = xs))
 }
 
 cases <- list(
