@@ -336,6 +336,9 @@ def test_level_emptied_by_missing_values(sim):
 def test_constant_covariate(sim):
     with pytest.raises(ModelError, match=r"covariate 'k' is constant"):
         ls_means(sim.assign(k=1.0), dv="grip_kg", between="group", covariates=["age_yr", "k"])
+    # a text covariate with one value is named with that value, not its 0/1 code
+    with pytest.raises(ModelError, match=r"covariate 'sex' is constant \('male'\)"):
+        ls_means(sim.assign(sex="male"), dv="grip_kg", between="group", covariates=["sex"])
 
 
 def test_collinear_covariates(sim):

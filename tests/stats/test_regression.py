@@ -117,8 +117,11 @@ def test_categorical_covariate_dummy_coded_first_level_reference():
 
 def test_constant_covariate_message():
     d = COHORT.assign(site=1.0)
-    with pytest.raises(ModelError, match="'site' is constant"):
+    with pytest.raises(ModelError, match=r"covariate 'site' is constant \(1\) in the analysis "
+                                         r"sample \(n=\d+\); it cannot be estimated"):
         linear_regression(d, outcome="smi", predictor="biomarker", covariates=["site"])
+    with pytest.raises(ModelError, match="the outcome 'smi' is constant.*nothing to model"):
+        linear_regression(COHORT.assign(smi=5.0), outcome="smi", predictor="biomarker")
 
 
 def test_collinear_covariates_message():

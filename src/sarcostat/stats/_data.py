@@ -40,13 +40,26 @@ def complete_cases(data: pd.DataFrame, columns: Sequence[str], *, function: str
     return sub.loc[keep].copy(), int((~keep).sum())
 
 
-def check_not_constant(sample: pd.DataFrame, columns: Sequence[str], *, function: str) -> None:
-    """Raise ModelError if a column has a single distinct value in the sample."""
+def check_not_constant(sample: pd.DataFrame, columns: Sequence[str], *, function: str,
+                       roles: dict[str, str] | None = None, outcome: str | None = None
+                       ) -> None:
+    """Raise ModelError if a column has a single distinct value in the sample.
+
+    ``roles`` maps a column to the word put before its name ("covariate");
+    ``outcome`` names the dependent variable, whose message says there is
+    nothing to model rather than asking to remove it.
+    """
+    roles = roles or {}
     for c in columns:
         if sample[c].nunique(dropna=True) < 2:
+            role = roles.get(c, "")
+            what = f"{role} {c!r}" if role else repr(c)
+            value = f" ({plain(sample[c].iloc[0])!r})" if len(sample) else ""
+            tail = ("there is nothing to model." if c == outcome
+                    else "it cannot be estimated. Remove it from the model.")
             raise ModelError(
-                f"{function}: {c!r} is constant in the analysis sample "
-                f"(n={len(sample)}); it cannot be estimated. Remove it from the model."
+                f"{function}: {what} is constant{value} in the analysis sample "
+                f"(n={len(sample)}); {tail}"
             )
 
 

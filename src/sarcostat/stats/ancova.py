@@ -31,7 +31,7 @@ from scipy import linalg, stats
 from sarcostat.exceptions import ModelError, ParameterError, SchemaError, check_option
 from sarcostat.stats._data import UNADJUSTED as _UNADJUSTED
 from sarcostat.stats._data import (as_names, check_confidence, check_full_rank,
-                                   complete_cases, factor_columns, require_columns,
+                                   check_not_constant, complete_cases, factor_columns, require_columns,
                                    unadjusted_source)
 from sarcostat.stats._data import is_numeric as _is_numeric
 from sarcostat.stats._data import levels as _levels
@@ -296,6 +296,11 @@ def _fit(data, *, dv, factors, covariates, contrasts, function) -> LinearFit:
                              f"analysis sample (n={len(sample)}); nothing to compare.")
         levels[f] = levs
 
+    # Checked on the values as given (before 0/1 coding), so messages show them.
+    check_not_constant(sample, covs_t, function=function,
+                       roles=dict.fromkeys(covs_t, "covariate"))
+    check_not_constant(sample, [dv], function=function,
+                       roles={dv: "the dependent variable"}, outcome=dv)
     coding: dict[str, tuple] = {}
     for c in covs_t:
         col = sample[c]
@@ -312,21 +317,7 @@ def _fit(data, *, dv, factors, covariates, contrasts, function) -> LinearFit:
             coding[c] = levs
         sample[c] = (col.map(_plain) == levs[-1]).astype(float)
 
-    binary = []
-    for c in covs_t:
-        nunique = sample[c].nunique()
-        if nunique < 2:
-            raise ModelError(
-                f"{function}: covariate {c!r} is constant ({_plain(sample[c].iloc[0])!r}) in the "
-                f"analysis sample (n={len(sample)}); it cannot be estimated. Remove it."
-            )
-        if nunique == 2:
-            binary.append(c)
-
-    if sample[dv].nunique() < 2:
-        raise ModelError(f"{function}: the dependent variable {dv!r} is constant "
-                         f"({_plain(sample[dv].iloc[0])!r}) in the analysis sample "
-                         f"(n={len(sample)}); there is nothing to model.")
+    binary = [c for c in covs_t if sample[c].nunique() == 2]
     y = sample[dv].to_numpy(dtype=float)
     X, names, terms = _design(sample, factors_t, levels, covs_t, contrasts)
     check_full_rank(X, names, function=function)

@@ -359,7 +359,9 @@ def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
         raise ModelError(f"{fn}: no complete cases over {used}.")
     ids = data["id"] if "id" in data.columns else None
     y = _binary_outcome(sample[outcome], function=fn, ids=ids)
-    check_not_constant(sample, used, function=fn)
+    check_not_constant(sample, used, function=fn, outcome=outcome,
+                       roles={outcome: "the outcome", **dict.fromkeys(preds, "predictor"),
+                              **dict.fromkeys(covs, "covariate")})
     focal = preds[0]
     sd_pred = math.nan
     if per_sd:

@@ -253,7 +253,9 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
     sample, n_excl = complete_cases(data, used, function=fn)
     if len(sample) == 0:
         raise ModelError(f"{fn}: no complete cases over {used}.")
-    check_not_constant(sample, used, function=fn)
+    check_not_constant(sample, used, function=fn, outcome=outcome,
+                       roles={outcome: "the outcome", predictor: "the predictor",
+                              **dict.fromkeys(covs, "covariate")})
     ids = data["id"] if "id" in data.columns else None
     y = numeric_values(sample[outcome], role="outcome", function=fn, ids=ids)
     if not is_numeric(sample[predictor]):
