@@ -164,3 +164,14 @@ def test_failure_while_writing_leaves_nothing(tmp_path, result, monkeypatch):
     with pytest.raises(RuntimeError):
         write_report(result, tmp_path / "rep")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_figure_values_tables(result):
+    f1 = tables.figure1_values(result)
+    assert f1.rows[0].cells == ["Sarcopenia", "30.7 (24.8\u201336.6), n=20",
+                                "46.6 (40.7\u201352.5), n=109", "<0.001",
+                                "30.7 (24.8\u201336.6), n=20", "46.6 (40.7\u201352.5), n=109",
+                                "0.003"]
+    f2 = tables.figure2_values(result)
+    assert f2.rows[0].cells[:3] == ["SMI", "0.003", "0.003"]
+    assert f2.rows[1].cells[:3] == ["SPS", "0.016", "0.016"]

@@ -140,5 +140,53 @@ def table3(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
         header=header, rows=rows, footnotes=notes)
 
 
+def figure1_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
+    """The numbers behind Figure 1: LS mean (95% CI) with / without each status."""
+    df = result.frames["fig1"]
+    d = fmt.biomarker_decimals
+    header = [[("Status", 1), ("Unadjusted", 3), ("Adjusted\u1d43", 3)],
+              [("", 1), ("With", 1), ("Without", 1), ("P value", 1), ("With", 1),
+               ("Without", 1), ("P value", 1)]]
+    rows = []
+    for status in dict.fromkeys(df["status"]):
+        cells = [fmt.short(status)]
+        for model in ("unadjusted", "adjusted"):
+            sub = df[(df["status"] == status) & (df["model"] == model)].set_index("level")
+            for level in ("with", "without"):
+                if level in sub.index:
+                    r = sub.loc[level]
+                    cells.append(f"{fmt.number(r['estimate'], d)} ({fmt.number(r['ci_lower'], d)}"
+                                 f"\u2013{fmt.number(r['ci_upper'], d)}), n={int(r['n'])}")
+                else:
+                    cells.append("")
+            cells.append(fmt.p(sub["p_value"].iloc[0]) if len(sub) else "")
+        rows.append(DisplayRow(cells, key=status))
+    unit = f" ({result.biomarker_unit})" if result.biomarker_unit else ""
+    return DisplayTable(
+        title=f"Values of Fig. 1: LS means (95% CI) of {result.biomarker_label}{unit}",
+        header=header, rows=rows,
+        footnotes=[f"\u1d43Adjusted for {covariate_phrase(result.plan.model.covariates)}."])
+
+
+def figure2_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
+    """P for trend (unadjusted, adjusted) and highest vs lowest quartile per outcome."""
+    df = result.frames["fig2"]
+    header = [[("Variable", 1), ("P for trend, unadjusted", 1), ("P for trend, adjusted\u1d43", 1),
+               ("Q4 vs Q1, adjusted\u1d43\u1d47", 1)]]
+    rows = []
+    for outcome in dict.fromkeys(df["outcome"]):
+        sub = df[df["outcome"] == outcome].drop_duplicates("model").set_index("model")
+        get = (lambda m, c: fmt.p(sub.at[m, c]) if m in sub.index and c in sub.columns else "")
+        rows.append(DisplayRow([fmt.short(outcome), get("unadjusted", "p_trend"),
+                                get("adjusted", "p_trend"), get("adjusted", "p_q1_vs_q4")],
+                               key=outcome))
+    return DisplayTable(
+        title="Values of Fig. 2: P for trend across quartiles",
+        header=header, rows=rows,
+        footnotes=[f"\u1d43Adjusted for {covariate_phrase(result.plan.model.covariates)}.",
+                   f"\u1d47Pairwise comparison of the LS means, {result.plan.trend.posthoc} "
+                   f"adjustment."])
+
+
 def all_tables(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[DisplayTable]:
     return [table1(result, fmt), table2(result, fmt), table3(result, fmt)]
