@@ -423,3 +423,9 @@ def test_cov_reduce_median(grip_fit):
     close(marginal_means(med, "group").table["estimate"] - base, np.full(3, shift), atol=1e-9)
     # a 0/1 covariate stays at its proportion
     assert med.fixed["sex_male"] == pytest.approx(grip_fit.data["sex_male"].mean())
+
+
+def test_unadjusted_same_sample_with_duplicate_index(sim):
+    d = sim.set_axis(np.arange(len(sim)) // 2)
+    res = ls_means(d, dv="grip_kg", between="group", covariates=ADJ, unadjusted="same")
+    assert res.unadjusted.fit.n == res.fit.n == REF["ancova"]["grip_by_group"]["n"]

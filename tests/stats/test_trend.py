@@ -225,3 +225,14 @@ def test_docstring_examples():
     failures, attempted = doctest.testmod(trend_module,
                                           optionflags=doctest.NORMALIZE_WHITESPACE)
     assert attempted > 5 and failures == 0
+
+
+def test_unadjusted_same_sample_even_with_duplicate_index(sim):
+    # Index labels repeat (e.g. a frame built by concatenation): the unadjusted
+    # model must still use exactly the adjusted model's rows.
+    d = sim.set_axis(np.arange(len(sim)) // 2)
+    res = quartile_trend(d, outcome="smi", biomarker="biomarker", covariates=ADJ,
+                         unadjusted="same")
+    assert res.unadjusted.fit.n == res.fit.n == REF["trend"]["smi_adjusted"]["n"]
+    own = quartile_trend(d, outcome="smi", biomarker="biomarker", covariates=ADJ)
+    assert own.unadjusted.fit.n == REF["trend"]["smi_unadjusted"]["n"] > own.fit.n
