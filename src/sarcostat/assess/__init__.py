@@ -21,7 +21,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from sarcostat.assess._engine import INDETERMINATE, evaluate
+from sarcostat.assess._engine import INDETERMINATE, Prepared, evaluate
 from sarcostat.assess.agreement import kappa_table
 from sarcostat.assess.definitions import REGISTRY
 from sarcostat.exceptions import ParameterError, check_option
@@ -192,7 +192,9 @@ def classify_many(data: pd.DataFrame, definitions: Iterable[str] | str = "all") 
 
     ``definitions`` may be a list, a comma-separated string, or ``"all"``.
     """
-    return {n: classify(data, n) for n in _names(definitions, "classify_many")}
+    names = _names(definitions, "classify_many")
+    prep = Prepared(data, "classify_many")  # measures derived and formatted once for all
+    return {n: evaluate(None, REGISTRY[n], prep) for n in names}
 
 
 def _wilson(k: int, n: int, confidence: float):
@@ -397,7 +399,7 @@ def classify_cohort(cohort, definitions: Iterable[str] | str = "awgs2019", *,
     proto = dict(getattr(cohort, "protocol", None) or {})
     proto.update(protocol or {})
     names = _names(definitions, "classify_cohort")
-    results = {n: classify(data, n) for n in names}
+    results = classify_many(data, names)
     parts = [data[["id"]].copy()] if "id" in data.columns else []
     for n, res in results.items():
         parts.append(res.add_prefix(f"{n}_"))

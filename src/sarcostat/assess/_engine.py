@@ -6,6 +6,13 @@ cut-off for that device). Rows of one criterion combine with Kleene OR and
 stages with Kleene AND/OR (pandas' nullable boolean implements Kleene logic),
 so "low muscle mass is False, hence not sarcopenic whatever else is missing"
 needs no special case, and missing is never read as normal.
+
+Everything is computed column-wise: participants are grouped by the few
+(sex, body-composition method) combinations, each group is compared with its
+cut-off in one numpy operation, and the human ``reason`` strings are joined
+from per-group templates and the measured values formatted once per call
+(:class:`Prepared` caches them, so :func:`classify_many` formats each
+measure once for all definitions).
 """
 
 from __future__ import annotations
@@ -19,14 +26,46 @@ from sarcostat.assess._measures import MEASURES, check_frame, measure_table, sex
 INDETERMINATE = "indeterminate"
 NO_SARCOPENIA = "no sarcopenia"
 _SEX_WORD = {"male": "man", "female": "woman"}
+_SEXES = ("male", "female")
+_DEVICES = ("bia", "dxa")
+# nullable string dtype ("string"); python storage builds from Python str objects
+# far faster than pyarrow storage does
+_STRING = pd.StringDtype("python")
 
 
-def _fmt(value: float, digits: int) -> str:
-    return f"{value:.{digits}f}"
+class Prepared:
+    """Measures, sex and device of one cohort table, shared by every definition."""
+
+    def __init__(self, data: pd.DataFrame, function: str = "classify"):
+        self.data = check_frame(data, function)
+        self.n = len(self.data)
+        self.measures = measure_table(self.data)
+        sex, device = sex_and_device(self.data)
+        self.sex = sex
+        self.device = device
+        self.sex_is = {s: sex == s for s in _SEXES}
+        self.sex_is[None] = ~(self.sex_is["male"] | self.sex_is["female"])
+        self.device_is = {d: device == d for d in _DEVICES}
+        self.device_is[None] = ~(self.device_is["bia"] | self.device_is["dxa"])
+        self._shown: dict[str, np.ndarray] = {}
+
+    def shown(self, measure: str) -> np.ndarray:
+        """The measure's values formatted for reasons (object array; '' where missing)."""
+        out = self._shown.get(measure)
+        if out is None:
+            digits = MEASURES[measure].digits
+            vals = self.measures[measure][0]
+            out = np.array(["" if v != v else f"{v:.{digits}f}" for v in vals.tolist()], dtype=object)
+            self._shown[measure] = out
+        return out
 
 
-def _evaluate_measure(definition, criterion, measure, values, unable, sex, device):
-    """Return (flags, reasons, missing) for one measure of one criterion.
+def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, measure: str):
+    """Return (flags, reasons, missing, quiet) for one measure of one criterion.
+
+    ``missing`` maps an input name to the rows where its absence left the
+    flag undecided; ``quiet`` marks reasons that only say something is
+    missing (left out of the reasons of auxiliary flags).
 
     A missing sex or body-composition method does not by itself make the
     flag unknown: the value is compared with the cut-off of every possible
@@ -36,94 +75,118 @@ def _evaluate_measure(definition, criterion, measure, values, unable, sex, devic
     """
     rows = [c for c in definition.cutoffs if c.criterion == criterion and c.measure == measure]
     info = MEASURES[measure]
-    n = len(values)
-    flags = np.full(n, None, dtype=object)
-    reasons = [""] * n
-    missing = [None] * n
-    sexes_used = sorted({r.sex for r in rows} - {"any"}) or ["any"]
-    devices_used = sorted({r.device for r in rows} - {"any"}) or ["any"]
-    needs_sex = sexes_used != ["any"]
-    needs_device = devices_used != ["any"]
-    cache: dict = {}  # (sex, device) -> applicable rows; a cohort has few combinations
-    for i in range(n):
-        s, d = sex[i], device[i]
-        if unable[i]:
-            # 'unable' sits at the abnormal extreme of every cut-off.
-            flags[i] = True
+    n = prep.n
+    values, unable = prep.measures[measure]
+    nan = np.isnan(values) & ~unable
+    flag = np.zeros(n, dtype=bool)
+    known = np.zeros(n, dtype=bool)
+    reasons = np.full(n, "", dtype=object)
+    quiet = nan.copy()
+    missing: dict[str, np.ndarray] = {}
+
+    def _missing(name, mask):
+        missing[name] = missing[name] | mask if name in missing else mask
+
+    needs_sex = any(r.sex != "any" for r in rows)
+    needs_dev = any(r.device != "any" for r in rows)
+    sex_is, dev_is = prep.sex_is, prep.device_is
+
+    # 'unable' sits at the abnormal extreme of every cut-off.
+    if unable.any():
+        flag[unable] = True
+        known[unable] = True
+        for s in (*_SEXES, None):
             r = ([r for r in rows if r.sex in ("any", s)] or rows)[0]
-            reasons[i] = f"{info.label} unable (counts as {SHOWN[r.operator]} {r.value:g} {r.unit})"
-            continue
-        v = values[i]
-        if np.isnan(v):
-            missing[i] = info.inputs
-            reasons[i] = f"{info.label} missing"
-            continue
-        key = (s, d)
-        outcomes = cache.get(key)
-        if outcomes is None:
-            sex_options = [s] if (s is not None or not needs_sex) else ["male", "female"]
-            dev_options = [d] if (d is not None or not needs_device) else ["bia", "dxa"]
+            text = f"{info.label} unable (counts as {SHOWN[r.operator]} {r.value:g} {r.unit})"
+            reasons[unable & sex_is[s]] = text
+    if nan.any():
+        reasons[nan] = f"{info.label} missing"
+        _missing(info.inputs, nan)
+
+    shown = prep.shown(measure)
+    measured = ~nan & ~unable
+    sex_groups = [(s, sex_is[s]) for s in (*_SEXES, None)] if needs_sex else [("any", None)]
+    dev_groups = [(d, dev_is[d]) for d in (*_DEVICES, None)] if needs_dev else [("any", None)]
+    for s, s_mask in sex_groups:
+        for d, d_mask in dev_groups:
+            g = measured
+            if s_mask is not None:
+                g = g & s_mask
+            if d_mask is not None:
+                g = g & d_mask
+            if not g.any():
+                continue
+            sex_opts = _SEXES if s is None else (s,)
+            dev_opts = _DEVICES if d is None else (d,)
             outcomes = []
-            for so in sex_options:
-                for do in dev_options:
+            for so in sex_opts:
+                for do in dev_opts:
                     match = [r for r in rows if r.sex in ("any", so) and r.device in ("any", do)]
                     outcomes.append((so, do, match[0] if match else None))
-            cache[key] = outcomes
-        shown = _fmt(v, info.digits)
-        unknown = [name for name, val, need in (("sex", s, needs_sex), ("muscle_mass_method", d, needs_device))
-                   if need and val is None]
-        if any(r is None for _, _, r in outcomes):
+            unknown = [name for name, val in (("sex", s), ("muscle_mass_method", d)) if val is None]
+            if any(r is None for _, _, r in outcomes):
+                if len(outcomes) == 1:
+                    _missing(f"{measure} ({definition.title} has no {d.upper()} cut-off)", g)
+                    reasons[g] = f"{info.label}: {definition.title} has no cut-off for {d.upper()}"
+                else:
+                    for name in unknown:
+                        _missing(name, g)
+                    reasons[g] = f"{info.label} " + shown[g] + f" {info.unit} but {' and '.join(unknown)} missing"
+                    quiet |= g
+                continue
+            v = values[g]
+            hits = [OPERATORS[r.operator](v, r.value) for _, _, r in outcomes]
+            any_hit = np.logical_or.reduce(hits)
+            all_hit = np.logical_and.reduce(hits)
+            agree = any_hit == all_hit
+            idx = np.flatnonzero(g)
+            dis = idx[~agree]
+            if dis.size:
+                dis_mask = np.zeros(n, dtype=bool)
+                dis_mask[dis] = True
+                for name in unknown:
+                    _missing(name, dis_mask)
+                reasons[dis] = (f"{info.label} " + shown[dis]
+                                + f" {info.unit} but {' and '.join(unknown)} missing (the cut-offs disagree)")
+            ok = idx[agree]
+            hit = any_hit[agree]
+            flag[ok] = hit
+            known[ok] = True
+            star = "" if all(r.verified for _, _, r in outcomes) else " [unverified cut-off]"
             if len(outcomes) == 1:
-                missing[i] = f"{measure} ({definition.title} has no {d.upper()} cut-off)"
-                reasons[i] = f"{info.label}: {definition.title} has no cut-off for {d.upper()}"
+                so, do, r = outcomes[0]
+                who = ([_SEX_WORD[so]] if r.sex != "any" else []) + ([do.upper()] if r.device != "any" else [])
+                tail = f" ({', '.join(who)}){star}" if who else star
+                low = f" {SHOWN[r.operator]} {r.value:g} {r.unit}{tail}"
+                high = f" {NEGATED[r.operator]} {r.value:g} {r.unit}{tail}"
             else:
-                missing[i] = ", ".join(unknown)
-                reasons[i] = f"{info.label} {shown} {info.unit} but {' and '.join(unknown)} missing"
-            continue
-        hits = {bool(OPERATORS[r.operator](v, r.value)) for _, _, r in outcomes}
-        if len(hits) > 1:
-            missing[i] = ", ".join(unknown)
-            reasons[i] = (f"{info.label} {shown} {info.unit} but {' and '.join(unknown)} missing "
-                          f"(the cut-offs disagree)")
-            continue
-        hit = hits.pop()
-        flags[i] = hit
-        star = "" if all(r.verified for _, _, r in outcomes) else " [unverified cut-off]"
-        if len(outcomes) == 1:
-            so, do, r = outcomes[0]
-            op = SHOWN[r.operator] if hit else NEGATED[r.operator]
-            who = ([_SEX_WORD[so]] if r.sex != "any" else []) + ([do.upper()] if r.device != "any" else [])
-            tail = f" ({', '.join(who)})" if who else ""
-            reasons[i] = f"{info.label} {shown} {op} {r.value:g} {r.unit}{tail}{star}"
-        else:
-            word = "abnormal" if hit else "normal"
-            cuts = "/".join(f"{r.value:g}" for _, _, r in outcomes)
-            reasons[i] = (f"{info.label} {shown} {info.unit} is {word} by every possible cut-off "
-                          f"({cuts}; {' and '.join(unknown)} missing){star}")
-    return pd.array(flags, dtype="boolean"), reasons, missing
+                cuts = "/".join(f"{r.value:g}" for _, _, r in outcomes)
+                why = f" by every possible cut-off ({cuts}; {' and '.join(unknown)} missing){star}"
+                low = f" {info.unit} is abnormal{why}"
+                high = f" {info.unit} is normal{why}"
+            reasons[ok] = f"{info.label} " + shown[ok] + np.where(hit, low, high).astype(object)
+    flags = pd.arrays.BooleanArray(flag, ~known)
+    return flags, reasons, missing, quiet
 
 
-def evaluate(data: pd.DataFrame, definition: Definition) -> pd.DataFrame:
+def evaluate(data, definition: Definition, prepared: Prepared | None = None) -> pd.DataFrame:
     """Classify every row of ``data`` by ``definition`` (see ``classify``)."""
-    data = check_frame(data, "classify")
-    n = len(data)
-    measures = measure_table(data)
-    sex, device = sex_and_device(data)
+    prep = prepared if prepared is not None else Prepared(data)
+    n = prep.n
     flags: dict[str, pd.arrays.BooleanArray] = {}
-    reason_parts: list[list[str]] = [[] for _ in range(n)]
-    missing_by_flag: dict[str, list[set]] = {}
+    parts: list[np.ndarray] = []
+    missing_by_flag: dict[str, dict[str, np.ndarray]] = {}
     for crit, _label in definition.criteria:
         acc = None
-        miss = [set() for _ in range(n)]
+        miss: dict[str, np.ndarray] = {}
         for measure in dict.fromkeys(c.measure for c in definition.cutoffs if c.criterion == crit):
-            vals, unable = measures[measure]
-            f, reasons, missing = _evaluate_measure(definition, crit, measure, vals, unable, sex, device)
+            f, reasons, missing, quiet = _evaluate_measure(prep, definition, crit, measure)
             acc = f if acc is None else (acc | f)
-            for i in range(n):
-                if crit not in definition.auxiliary or reasons[i] and not reasons[i].endswith("missing"):
-                    reason_parts[i].append(reasons[i])
-                if missing[i]:
-                    miss[i].add(missing[i])
+            if crit in definition.auxiliary:
+                reasons = np.where(quiet, "", reasons)
+            parts.append(reasons)
+            for name, mask in missing.items():
+                miss[name] = miss[name] | mask if name in miss else mask
         flags[crit] = acc
         missing_by_flag[crit] = miss
     for name, _label, rule in definition.derived:
@@ -131,56 +194,68 @@ def evaluate(data: pd.DataFrame, definition: Definition) -> pd.DataFrame:
 
     sarc = pd.array(definition.sarcopenia(flags), dtype="boolean")
     severe = (pd.array(definition.severe(flags), dtype="boolean") if definition.severe
-              else pd.array([pd.NA] * n, dtype="boolean"))
+              else pd.array(np.full(n, pd.NA), dtype="boolean"))
     category = _categories(definition, flags, n)
 
-    unknown = {crit: np.asarray(flags[crit].isna()) for crit, _ in definition.criteria
-               if crit not in definition.auxiliary}
-    missing_inputs = []
-    for i in range(n):
-        names = set()
-        for crit, isna in unknown.items():
-            if isna[i]:
-                names |= missing_by_flag[crit][i]
-        missing_inputs.append(", ".join(sorted(names)))
+    # an input is named only where it left a used criterion undecided
+    names: dict[str, np.ndarray] = {}
+    for crit, _ in definition.criteria:
+        if crit in definition.auxiliary:
+            continue
+        undecided = np.asarray(flags[crit].isna())
+        for name, mask in missing_by_flag[crit].items():
+            hit = mask & undecided
+            names[name] = names[name] | hit if name in names else hit
+    order = sorted(names)
+    missing_inputs = np.full(n, "", dtype=object)
+    if order:
+        masks = np.column_stack([names[k] for k in order])
+        rows = np.flatnonzero(masks.any(axis=1))
+        missing_inputs[rows] = [", ".join(k for k, m in zip(order, row) if m) for row in masks[rows]]
+    # one pass of plain Python string joins is faster than repeated
+    # element-wise concatenation of object arrays
+    reason = [f"{c}: " + "; ".join(filter(None, t)) for c, t in zip(category, zip(*parts))]
 
-    out = pd.DataFrame({name: flags[name] for name in definition.flag_names}, index=data.index)
-    out["category"] = pd.array(category, dtype="string")
+    out = pd.DataFrame({name: flags[name] for name in definition.flag_names}, index=prep.data.index)
+    out["category"] = pd.array(category, dtype=_STRING)
     out["sarcopenia"] = sarc
     out["severe"] = severe
-    out["missing_inputs"] = pd.array(missing_inputs, dtype="string")
-    out["reason"] = pd.array(
-        [f"{category[i]}: " + "; ".join(p for p in reason_parts[i] if p) for i in range(n)],
-        dtype="string",
-    )
+    out["missing_inputs"] = pd.array(missing_inputs, dtype=_STRING)
+    out["reason"] = pd.array(reason, dtype=_STRING)
     return out
 
 
-def _categories(definition: Definition, flags, n: int) -> list[str]:
-    # plain object arrays: indexing a masked array element by element is slow
-    results = [np.asarray(pd.array(st.rule(flags), dtype="boolean").astype(object))
-               for st in definition.stages]
-    out = []
-    for i in range(n):
-        pending = None  # a severity stage that is unknown
-        cat = None
-        for st, res in zip(definition.stages, results):
-            v = res[i]
-            if v is pd.NA:
-                if st.refines and pending is None:
-                    pending = st
-                    continue
-                cat = INDETERMINATE
-                break
-            if v:
-                if pending is None:
-                    cat = st.label
-                elif pending.refines == st.label:
-                    cat = f"{st.label} (severity indeterminate)"
-                else:
-                    cat = INDETERMINATE
-                break
-        if cat is None:
-            cat = INDETERMINATE if pending is not None else NO_SARCOPENIA
-        out.append(cat)
-    return out
+def _categories(definition: Definition, flags, n: int) -> np.ndarray:
+    """First True stage, most severe first, in Kleene logic (vectorised).
+
+    An unknown severity grade (a stage that ``refines`` another) is held as
+    pending: if the stage it refines turns out True the category is
+    "<stage> (severity indeterminate)"; any other unknown stage makes the
+    category indeterminate.
+    """
+    cat = np.full(n, None, dtype=object)
+    open_ = np.ones(n, dtype=bool)          # no category yet
+    pending = np.full(n, -1)                # index of a pending severity stage
+    for k, st in enumerate(definition.stages):
+        res = pd.array(st.rule(flags), dtype="boolean")
+        na = np.asarray(res.isna())
+        true = np.asarray(res.fillna(False), dtype=bool)
+        if st.refines:
+            hold = open_ & na & (pending < 0)
+            pending[hold] = k
+            na = na & ~hold
+        ind = open_ & na
+        cat[ind] = INDETERMINATE
+        open_ &= ~ind
+        pos = open_ & true
+        if pos.any():
+            cat[pos & (pending < 0)] = st.label
+            refined = pos & (pending >= 0)
+            for j in np.unique(pending[refined]):
+                rows = refined & (pending == j)
+                ok = definition.stages[j].refines == st.label
+                cat[rows] = f"{st.label} (severity indeterminate)" if ok else INDETERMINATE
+            open_ &= ~pos
+    cat[open_ & (pending >= 0)] = INDETERMINATE
+    cat[open_ & (pending < 0)] = NO_SARCOPENIA
+    return cat

@@ -81,7 +81,7 @@ def _text(data: pd.DataFrame, col: str) -> np.ndarray:
     if col not in data.columns:
         return np.full(len(data), None, dtype=object)
     s = data[col].astype("string").str.lower()
-    return np.array([None if pd.isna(v) else v for v in s], dtype=object)
+    return s.to_numpy(dtype=object, na_value=None)
 
 
 def grip_kg(data: pd.DataFrame) -> np.ndarray:

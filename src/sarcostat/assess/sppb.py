@@ -22,47 +22,43 @@ CHAIR_BINS = (11.19, 13.69, 16.69, 60.0)
 
 
 def _balance(side, semi, tandem):
-    """Balance points 0-4; a failed stance ends the test (later stances 0)."""
-    out = np.full(len(side), np.nan)
-    for i, (a, b, c) in enumerate(zip(side, semi, tandem)):
-        if np.isnan(a):
-            continue  # not done -> missing
-        if a < 10:
-            out[i] = 0.0
-            continue
-        if np.isnan(b):
-            continue
-        if b < 10:
-            out[i] = 1.0
-            continue
-        if np.isnan(c):
-            continue
-        out[i] = 2.0 + (2.0 if c >= 10 else 1.0 if c >= 3 else 0.0)
-    return out
+    """Balance points 0-4; a failed stance ends the test (later stances 0).
+
+    A stance not done (NaN) leaves the score missing unless an earlier
+    stance already failed (then the later ones score 0 whatever is recorded).
+    """
+    with np.errstate(invalid="ignore"):
+        tandem_pts = np.where(tandem >= 10, 2.0, np.where(tandem >= 3, 1.0, 0.0))
+        return np.select(
+            [np.isnan(side), side < 10, np.isnan(semi), semi < 10, np.isnan(tandem)],
+            [np.nan, 0.0, np.nan, 1.0, np.nan],
+            default=2.0 + tandem_pts,
+        )
 
 
 def _gait(time, distance, unable):
     out = np.full(len(time), np.nan)
-    for i, (t, d, u) in enumerate(zip(time, distance, unable)):
-        if u:
-            out[i] = 0.0
-            continue
-        bins = GAIT_BINS.get(float(d))
-        if np.isnan(t) or bins is None:
-            continue
-        out[i] = 4.0 if t < bins[0] else 3.0 if t <= bins[1] else 2.0 if t <= bins[2] else 1.0
+    for course, (b4, b3, b2) in GAIT_BINS.items():
+        on = (distance == course) & ~np.isnan(time)
+        t = time[on]
+        out[on] = np.select([t < b4, t <= b3, t <= b2], [4.0, 3.0, 2.0], default=1.0)
+    out[unable] = 0.0
     return out
 
 
 def _chair(time, unable):
-    out = np.full(len(time), np.nan)
-    for i, (t, u) in enumerate(zip(time, unable)):
-        if u:
-            out[i] = 0.0
-        elif not np.isnan(t):
-            b = CHAIR_BINS
-            out[i] = 4.0 if t <= b[0] else 3.0 if t <= b[1] else 2.0 if t <= b[2] else 1.0 if t <= b[3] else 0.0
+    b = CHAIR_BINS
+    with np.errstate(invalid="ignore"):
+        out = np.select([np.isnan(time), time <= b[0], time <= b[1], time <= b[2], time <= b[3]],
+                        [np.nan, 4.0, 3.0, 2.0, 1.0], default=0.0)
+    out[unable] = 0.0
     return out
+
+
+def _int(a):
+    """Float scores (NaN = missing) as a nullable Int64 array."""
+    missing = np.isnan(a)
+    return pd.arrays.IntegerArray(np.where(missing, 0, a).astype("int64"), missing)
 
 
 def score_sppb(data: pd.DataFrame) -> pd.DataFrame:
@@ -133,11 +129,7 @@ def score_sppb(data: pd.DataFrame) -> pd.DataFrame:
     total = np.where(np.isnan(computed), given, computed)
     source = np.where(~np.isnan(computed), "components", np.where(~np.isnan(given), "given", None))
     both = ~np.isnan(computed) & ~np.isnan(given)
-    check = pd.array([bool(c != g) if b else pd.NA for c, g, b in zip(computed, given, both)],
-                     dtype="boolean")
-
-    def _int(a):
-        return pd.array([pd.NA if np.isnan(v) else int(v) for v in a], dtype="Int64")
+    check = pd.arrays.BooleanArray(both & (computed != given), ~both)
 
     return pd.DataFrame(
         {
