@@ -46,12 +46,13 @@ def test_elisa_mass_units(tmp_path):
 
 def test_bad_plate_exit_1_other_plates_written(tmp_path, capsys):
     good = write_plate(tmp_path, "good", "sandwich", [100.0, 200.0], seed=1)
-    bad = write_plate(tmp_path, "bad", "sandwich", [100.0, 200.0], seed=2, override={"D3": "OVRFLW"})
+    # the top standard of a sandwich curve read off-scale
+    bad = write_plate(tmp_path, "bad", "sandwich", [100.0, 200.0], seed=2, override={"H1": "OVRFLW"})
     out = tmp_path / "out"
     rc = main(["elisa", str(good[0]), str(bad[0]), "--layout", str(good[1]), "-o", str(out)])
     assert rc == 1
     err = capsys.readouterr().err
-    assert "plate bad not processed" in err and "well D3" in err and "OVRFLW" in err
+    assert "plate bad not processed" in err and "well H1" in err and "OVRFLW" in err
     assert "Traceback" not in err
     conc = pd.read_csv(out / "concentrations.csv")
     assert list(conc["id"]) == ["S001", "S002"]
@@ -78,7 +79,7 @@ def test_elisa_subprocess_smoke(tmp_path):
 
 
 def test_every_plate_bad_still_writes_outputs(tmp_path, capsys):
-    bad = write_plate(tmp_path, "bad", "sandwich", [100.0], seed=2, override={"D3": "OVRFLW"})
+    bad = write_plate(tmp_path, "bad", "sandwich", [100.0], seed=2, override={"H1": "OVRFLW"})
     out = tmp_path / "out"
     assert main(["elisa", str(bad[0]), str(tmp_path / "nope.csv"), "--layout", str(bad[1]),
                  "-o", str(out)]) == 1

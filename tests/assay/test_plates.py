@@ -105,16 +105,17 @@ def test_semicolon_and_decimal_comma(tmp_path):
     assert plate.wells.set_index("well").loc["B5", "signal"] == pytest.approx(float(sig["B5"]))
 
 
-@pytest.mark.parametrize("raw, words", [("OVRFLW", "saturated"), ("", "has no reading"),
-                                        ("abc", "is not a number")])
-def test_bad_reading_in_used_well_fails_that_plate_only(tmp_path, raw, words):
+@pytest.mark.parametrize("well, raw, words", [
+    ("A1", "OVRFLW", "saturated"), ("B3", ">4.000", "saturated"),  # zero standard, control
+    ("E5", "", "has no reading"), ("E5", "abc", "is not a number")])  # sample wells
+def test_bad_reading_in_used_well_fails_that_plate_only(tmp_path, well, raw, words):
     bad, lay, _ = write_plate(tmp_path, "bad", "competitive", [20.0] * 37, seed=1,
-                              override={"E5": raw})
+                              override={well: raw})
     good, _, _ = _plate(tmp_path)
     plates = read_plates([bad, good], layout=lay)
     assert not plates[0].ok and plates[1].ok
     (msg,) = plates[0].errors
-    assert "bad.csv" in msg and "well E5" in msg and words in msg and "mask" in msg
+    assert "bad.csv" in msg and f"well {well}" in msg and words in msg and "mask" in msg
 
 
 def test_masked_well_with_bad_reading_is_fine(tmp_path):

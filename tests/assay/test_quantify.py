@@ -372,3 +372,28 @@ def test_qc_overall_two_thirds_boundary(tmp_path):
     assert bool(res.qc["qc_pass"].iloc[0])
     res = quantify(_qc_level_plate(tmp_path, (1.3, 1.3, 1.3, 1.3)), acceptance="research")
     assert not res.qc["qc_pass"].iloc[0] and res.qc["message"].iloc[0] == "6/10 controls within range"
+
+
+# ------------------------------------------------------------------ off-scale sample wells
+def test_saturated_sample_wells_are_flagged_not_fatal_sandwich(tmp_path):
+    # D3/D4 = S001 both OVRFLW; E3 = one replicate of S002 off-scale
+    res, _ = _run(tmp_path, "sat", "sandwich", [100.0, 300.0, 200.0], seed=2, cv=0, sd0=0,
+                  override={"D3": "OVRFLW", "D4": "OVRFLW", "E3": ">3.500"})
+    assert res.failed == [] and bool(res.qc["qc_pass"].iloc[0])
+    s = res.samples.set_index("id")
+    assert s.loc["S001", "flags"] == ">ULOQ;saturated" and s.loc["S001", "n_wells"] == 0
+    assert s.loc["S001", "reported"] == ">1000"
+    assert s.loc["S002", "flags"] == "saturated" and s.loc["S002", "n_wells"] == 1
+    assert s.loc["S003", "flags"] == "" and s.loc["S003", "concentration"] == pytest.approx(200, rel=1e-3)
+    assert any("D3 (S001, 'OVRFLW')" in n and "E3 (S002, '>3.500')" in n for n in res.notes)
+    c = res.to_cohort_frame().set_index("id")
+    assert pd.isna(c.loc["S001", "sclerostin"]) and pd.isna(c.loc["S002", "sclerostin"])
+    assert c.loc["S003", "sclerostin"] == pytest.approx(200, rel=1e-3)
+
+
+def test_saturated_sample_on_a_competitive_curve_is_below_the_lod(tmp_path):
+    res, _ = _run(tmp_path, "satc", "competitive", [20.0, 40.0], seed=2, cv=0, sd0=0,
+                  override={"D3": "OVRFLW", "D4": "OVRFLW"}, q={"lod": 1.0})
+    s = res.samples.set_index("id")
+    assert s.loc["S001", "flags"] == "<LOD;<LLOQ;saturated" and s.loc["S001", "reported"] == "<1"
+    assert res.to_cohort_frame().set_index("id").loc["S001", "sclerostin"] == "<1"

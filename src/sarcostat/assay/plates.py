@@ -2,8 +2,9 @@
 
 A :class:`Plate` is plain data: one row per well with its role (blank,
 standard, control, sample), nominal concentration, dilution, mask and
-reading. Problems that make one plate unusable (a missing or saturated
-reading in a used well, an unreadable file) are stored on the plate as
+reading. Problems that make one plate unusable (a missing or non-numeric
+reading in a used well, a saturated one in a standard, blank or control
+well, an unreadable file) are stored on the plate as
 ``errors`` so that the other plates of a run still process; a layout that
 cannot be read is an error for the whole run and raises.
 
@@ -476,7 +477,8 @@ def read_plates(paths, *, layout, wavelength=None, reference=None) -> list[Plate
     list of Plate
         One per plate found, in file order. A plate that cannot be used has
         ``errors`` set (the file cannot be read, a used well has a missing,
-        saturated or non-numeric reading, no layout for it); the others are
+        saturated (standard, blank, control) or non-numeric reading, no
+        layout for it); the others are
         unaffected.
 
     Raises
@@ -528,7 +530,10 @@ def read_plates(paths, *, layout, wavelength=None, reference=None) -> list[Plate
             wells["signal"] = sigs
             wells["reading_problem"] = probs
             errors = []
-            bad = wells[(wells["reading_problem"] != "") & ~wells["masked"]]
+            # an off-scale sample well is a result (flagged 'saturated' by quantify), not a
+            # broken plate; in a standard, blank or control it would bias the curve or the QC
+            bad = wells[(wells["reading_problem"] != "") & ~wells["masked"]
+                        & ~((wells["reading_problem"] == "saturated") & (wells["type"] == "sample"))]
             for _, r in bad.iterrows():
                 what = {"missing": "has no reading",
                         "saturated": f"reading {r['raw']!r} is saturated (above the reader's range)",

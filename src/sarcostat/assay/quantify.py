@@ -15,8 +15,10 @@ from sarcostat.assay.units import convert_units
 from sarcostat.exceptions import DataError, ModelError, ParameterError, check_option
 
 #: Flags, in the order they are listed.
-FLAGS = ("no_inverse", "<LOD", "<LLOQ", ">ULOQ", "high_cv")
-_LIMIT_FLAGS = {"no_inverse", "<LOD", "<LLOQ", ">ULOQ"}
+FLAGS = ("no_inverse", "<LOD", "<LLOQ", ">ULOQ", "high_cv", "saturated")
+# a sample with any of these has no in-range value for the cohort; a partly saturated
+# sample is withheld too (its remaining replicate sits next to an off-scale one)
+_LIMIT_FLAGS = {"no_inverse", "<LOD", "<LLOQ", ">ULOQ", "saturated"}
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,10 @@ class AssayResult:
         ``conc_well`` is read off the curve (in-well), ``concentration`` =
         ``conc_well x dilution``; ``lod/lloq/uloq`` are scaled by the
         dilution; ``flags`` is a ``;``-separated subset of
-        ``no_inverse, <LOD, <LLOQ, >ULOQ, high_cv``; ``reported`` is the value
+        ``no_inverse, <LOD, <LLOQ, >ULOQ, high_cv, saturated`` (``saturated``:
+        a replicate read above the reader's range, e.g. ``OVRFLW``, and was
+        left out; with every replicate saturated the sample is ``>ULOQ`` on a
+        rising curve, ``<LLOQ`` (and ``<LOD``) on a falling one); ``reported`` is the value
         as written for the cohort (a number, ``<limit`` or ``>limit``).
     controls : pandas.DataFrame
         Same columns as ``samples`` plus ``nominal_conc, target_low,
@@ -255,16 +260,28 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
             notes.append(f"plate {plate.name}: no blanks or zero standard (>= 2 wells) and no "
                          "declared LOD; <LOD is not flagged.")
 
+    sat = w[(w["reading_problem"] == "saturated") & (w["type"] == "sample") & ~w["masked"]]
+    if len(sat):
+        notes.append(f"plate {plate.name}: sample well(s) above the reader's range, left out and "
+                     f"flagged 'saturated' (re-assay diluted): "
+                     + ", ".join(f"{r.well} ({r.sample_id}, {r.raw!r})" for r in sat.itertuples()) + ".")
+
     def summarise(df):
         rows = []
         for (sid, dil), g in df.groupby(["sample_id", "dilution"], sort=False):
             u = g[g["used"]]
+            n_sat = int(((g["reading_problem"] == "saturated") & ~g["masked"]).sum())
             mean_sig = float(u["signal"].mean()) if len(u) else np.nan
             cw = float(curve.inverse(mean_sig)) if len(u) else np.nan
             side = curve.inverse_side(np.array([mean_sig]))[0] if len(u) else ""
-            flags = set()
-            if len(u) and not np.isfinite(cw):
-                flags.add("no_inverse")
+            flags = {"saturated"} if n_sat else set()
+            if n_sat and not len(u):
+                # every replicate above the reader's range: the highest signals there are,
+                # i.e. the zero-concentration end of a competitive curve, the top of a sandwich one
+                side = "low" if falling else "high"
+            if not np.isfinite(cw) and (len(u) or n_sat):
+                if len(u):
+                    flags.add("no_inverse")
                 if side == "low":
                     flags.add("<LLOQ")
                     if np.isfinite(lod_val):
