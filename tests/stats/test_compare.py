@@ -326,3 +326,24 @@ def test_non_finite_values_and_ids_in_messages():
     d.loc[5, "grip_kg"] = np.inf
     with pytest.raises(DataError, match=r"'grip_kg'.*row index 5 \(id=P006\)"):
         ttest_groups(d, dv="grip_kg", group="sarcopenia")
+
+
+@pytest.mark.parametrize("name", sorted(REF["ttests_one_sided"]))
+def test_one_sided_t_tests_match_r(name):
+    # R: t.test(x0, x1, alternative = <alt>, var.equal = <eq>, conf.level = 0.9)
+    alt, method = name.split("_")
+    ref = REF["ttests_one_sided"][name]
+    row = ttest_groups(COHORT, dv="biomarker", group="sarcopenia", method=method,
+                       alternative=alt, confidence=0.9).table.iloc[0]
+    for k in ("statistic", "df", "p_value"):
+        assert row[k] == approx(ref[k]), k
+    for k in ("ci_lower", "ci_upper"):
+        if ref[k] is None:  # R's infinite bound
+            assert row[k] == (-math.inf if k == "ci_lower" else math.inf)
+        else:
+            assert row[k] == approx(ref[k]), k
+    assert row[f"p_{method}"] == approx(ref["p_value"])
+    # the summary-statistics test gives the same one-sided answer
+    summ = ttest_from_summary(row["mean1"], row["sd1"], row["n1"], row["mean2"], row["sd2"],
+                              row["n2"], equal_var=method == "student", alternative=alt)
+    assert summ.table["p_value"].iloc[0] == pytest.approx(ref["p_value"], rel=1e-9)

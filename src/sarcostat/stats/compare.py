@@ -74,8 +74,10 @@ def _welch_df(v1, n1, v2, n2):
     return (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n2 - 1))
 
 
-def _t_parts(m1, v1, n1, m2, v2, n2, equal_var, confidence):
-    """t, df, p, se and CI of m1 - m2 (shared by the raw and summary tests)."""
+def _t_parts(m1, v1, n1, m2, v2, n2, equal_var, confidence, alternative="two-sided"):
+    """t, df, p, se and CI of m1 - m2 (shared by the raw and summary tests).
+
+    One-sided alternatives give R's one-sided interval (an infinite bound)."""
     from scipy import stats
 
     if equal_var:
@@ -87,6 +89,12 @@ def _t_parts(m1, v1, n1, m2, v2, n2, equal_var, confidence):
         se = math.sqrt(v1 / n1 + v2 / n2)
     diff = m1 - m2
     t = diff / se
+    if alternative == "less":
+        q = stats.t.ppf(confidence, df)
+        return t, df, stats.t.cdf(t, df), diff, se, -math.inf, diff + q * se
+    if alternative == "greater":
+        q = stats.t.ppf(confidence, df)
+        return t, df, stats.t.sf(t, df), diff, se, diff - q * se, math.inf
     p = 2 * stats.t.sf(abs(t), df)
     q = stats.t.ppf(0.5 + confidence / 2, df)
     return t, df, p, diff, se, diff - q * se, diff + q * se
@@ -159,8 +167,8 @@ def levene_test(data: pd.DataFrame, *, dv: str, group: str, levels=None) -> Stat
 
 
 def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "levene",
-                 levene_alpha: float = 0.05, confidence: float = 0.95,
-                 levels=None) -> StatResult:
+                 levene_alpha: float = 0.05, alternative: str = "two-sided",
+                 confidence: float = 0.95, levels=None) -> StatResult:
     """Independent two-sample t test (Student, Welch or the SPSS Levene rule).
 
     Parameters
@@ -179,6 +187,9 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
         variances not assumed").
     levene_alpha : float, default 0.05
         Threshold of the Levene rule.
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        ``"less"``: mean1 < mean2 (R ``t.test(alternative=)``, SciPy); a
+        one-sided test has a one-sided interval with an infinite bound.
     confidence : float, default 0.95
         Level of the interval for the mean difference.
     levels : pair, optional
@@ -233,6 +244,7 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
 
     fn = "ttest_groups"
     check_option(method, ("levene", "student", "welch"), parameter="method", function=fn)
+    check_option(alternative, _ALTERNATIVES, parameter="alternative", function=fn)
     confidence = check_confidence(confidence, fn)
     if isinstance(levene_alpha, bool) or not isinstance(levene_alpha, (int, float)) \
             or not 0 < levene_alpha < 1:
@@ -247,8 +259,8 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
                          f"the t statistic is undefined.")
     lev = stats.levene(x1, x2, center="mean")
     lev_f, lev_p = float(lev.statistic), float(lev.pvalue)
-    student = _t_parts(m1, v1, n1, m2, v2, n2, True, confidence)
-    welch = _t_parts(m1, v1, n1, m2, v2, n2, False, confidence)
+    student = _t_parts(m1, v1, n1, m2, v2, n2, True, confidence, alternative)
+    welch = _t_parts(m1, v1, n1, m2, v2, n2, False, confidence, alternative)
     if method == "levene":
         used = "welch" if (not math.isnan(lev_p) and lev_p < levene_alpha) else "student"
     else:
@@ -268,14 +280,19 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
     notes = [label + why + ".",
              f"Difference = {group}={lv[0]!r} minus {group}={lv[1]!r}; n = {n1 + n2}"
              + (f" ({n_excl} excluded for missing values)." if n_excl else ".")]
+    if alternative != "two-sided":
+        notes.append(f"One-sided test ({alternative}: mean1 {'<' if alternative == 'less' else '>'}"
+                     f" mean2) with a one-sided {confidence:g} interval.")
     return StatResult(table=table, notes=tuple(notes),
                       meta={"method": used, "rule": method, "levene_alpha": levene_alpha,
                             "levels": lv, "n_excluded": n_excl, "confidence": confidence,
+                            "alternative": alternative,
                             "reference": "R t.test, car::leveneTest(center=mean); SPSS T-TEST"})
 
 
 def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int,
-                       *, equal_var: bool = False, confidence: float = 0.95) -> StatResult:
+                       *, equal_var: bool = False, alternative: str = "two-sided",
+                       confidence: float = 0.95) -> StatResult:
     """Two-sample t test from group means, SDs and sizes (checking published tables).
 
     Parameters
@@ -284,6 +301,9 @@ def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: flo
         Summary statistics of the two groups (sample SDs).
     equal_var : bool, default False
         Student (pooled variance) when True, Welch when False.
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        ``"less"``: mean1 < mean2 (R ``t.test(alternative=)``, SciPy); a
+        one-sided test has a one-sided interval with an infinite bound.
     confidence : float, default 0.95
         Level of the interval for mean1 - mean2.
 
@@ -327,6 +347,7 @@ def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: flo
     0.0038
     """
     fn = "ttest_from_summary"
+    check_option(alternative, _ALTERNATIVES, parameter="alternative", function=fn)
     confidence = check_confidence(confidence, fn)
     values = {"mean1": mean1, "sd1": sd1, "n1": n1, "mean2": mean2, "sd2": sd2, "n2": n2}
     for k, v in values.items():
@@ -346,7 +367,8 @@ def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: flo
         raise ParameterError(f"The 'equal_var' parameter of {fn} must be True or False. "
                              f"Got {equal_var!r} instead.")
     t, df, p, diff, se, lo, hi = _t_parts(float(mean1), float(sd1) ** 2, n1, float(mean2),
-                                          float(sd2) ** 2, n2, equal_var, confidence)
+                                          float(sd2) ** 2, n2, equal_var, confidence,
+                                          alternative)
     used = "student" if equal_var else "welch"
     table = pd.DataFrame([{"estimate": diff, "se": se, "statistic": t, "df": df,
                            "p_value": p, "ci_lower": lo, "ci_upper": hi,
@@ -354,7 +376,8 @@ def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: flo
     return StatResult(table=table,
                       notes=(f"{'Student' if equal_var else 'Welch'} t test from summary "
                              f"statistics (mean, SD, n).",),
-                      meta={"method": used, "confidence": confidence, "inputs": values})
+                      meta={"method": used, "confidence": confidence, "alternative": alternative,
+                            "inputs": values})
 
 
 def mannwhitney_groups(data: pd.DataFrame, *, dv: str, group: str,

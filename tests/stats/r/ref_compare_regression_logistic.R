@@ -107,6 +107,20 @@ for (v in c("age_yr", "bmi", "biomarker", "smi", "grip_kg", "gait_speed_m_s",
     mw_u = unname(mw$statistic), mw_p = mw$p.value, mw_p_continuity = mwc$p.value)
 }
 
+# One-sided t tests, 90% one-sided intervals (biomarker by sarcopenia, 0 minus 1).
+cc <- d[complete.cases(d[, c("biomarker", "sarcopenia")]), ]
+gx <- cc$biomarker[cc$sarcopenia == 0]; gy <- cc$biomarker[cc$sarcopenia == 1]
+one_sided <- list()
+for (alt in c("less", "greater")) for (eq in c(TRUE, FALSE)) {
+  r <- t.test(gx, gy, alternative = alt, var.equal = eq, conf.level = 0.9)
+  one_sided[[paste0(alt, if (eq) "_student" else "_welch")]] <- list(
+    statistic = unname(r$statistic), df = unname(r$parameter), p_value = r$p.value,
+    # an infinite bound is written as null
+    ci_lower = if (is.finite(r$conf.int[1])) r$conf.int[1] else NA,
+    ci_upper = if (is.finite(r$conf.int[2])) r$conf.int[2] else NA)
+}
+ttests_one_sided <- one_sided
+
 # Exact Mann-Whitney (no ties): wilcox.test(exact = TRUE).
 mx <- c(1.1, 2.3, 3.8, 4.2, 5.9, 6.6); my <- c(4.5, 6.1, 7.7, 8.4, 9.2, 10.3, 11.0)
 mw_exact <- list(x = mx, y = my,
@@ -168,7 +182,8 @@ summary_t <- list(
                  summ_t(9.4, 2.7, 20, 10.8, 1.7, 109)))
 
 out <- list(r_version = R.version.string, regression = regression, logistic = logistic,
-            ttests = ttests, mw_exact = mw_exact, crosstabs = crosstabs, summary_t = summary_t)
+            ttests = ttests, ttests_one_sided = ttests_one_sided, mw_exact = mw_exact,
+            crosstabs = crosstabs, summary_t = summary_t)
 args <- commandArgs(trailingOnly = TRUE)
 path <- if (length(args)) args[1] else "tests/stats/fixtures/ref_compare_regression_logistic.json"
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null", pretty = TRUE), path)
