@@ -42,6 +42,10 @@ def test_elisa_mass_units(tmp_path):
     conc = pd.read_csv(out / "concentrations.csv", dtype=str).set_index("id")
     assert conc.loc["S001", "sclerostin"] == "<0.072"
     assert float(conc.loc["S002", "sclerostin"]) == pytest.approx(0.45, rel=1e-3)
+    smp = pd.read_csv(out / "samples.csv", dtype={"reported": str}).set_index("id")
+    assert (smp["unit"] == "ng/mL").all()
+    assert smp.loc["S001", "reported"] == "<0.072" and smp.loc["S001", "lod"] == pytest.approx(0.072)
+    assert float(smp.loc["S002", "reported"]) == pytest.approx(0.45, rel=1e-3)
 
 
 def test_bad_plate_exit_1_other_plates_written(tmp_path, capsys):

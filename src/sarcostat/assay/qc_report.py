@@ -13,7 +13,6 @@ import io
 import re
 
 import numpy as np
-import pandas as pd
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -222,7 +221,3 @@ def write_qc_report(result, path, *, analyte="sclerostin", title=None):
     path.write_text(text, encoding="utf-8")
     return path
 
-
-def qc_frame(result) -> pd.DataFrame:
-    """The QC table written to ``qc.csv``: the per-plate ``qc`` table."""
-    return result.qc.copy()

@@ -86,6 +86,30 @@ class AssayResult:
     def to_frame(self) -> pd.DataFrame:
         return self.samples.copy()
 
+    def _factor(self, to_unit, mw):
+        if to_unit is None:
+            return 1.0
+        return convert_units(1.0, self.meta.get("unit", "pmol/L"), to_unit, mw=mw)
+
+    def samples_in(self, to_unit=None, *, mw=None) -> pd.DataFrame:
+        """:attr:`samples` with a ``unit`` column after ``concentration``, converted
+        to ``to_unit`` (``concentration``, ``lod``, ``lloq``, ``uloq`` and the
+        ``reported`` strings) when given; ``mw`` (g/mol) for molar <-> mass."""
+        f = self._factor(to_unit, mw)
+        s = self.samples.copy()
+        for c in ("concentration", "lod", "lloq", "uloq"):
+            s[c] = s[c].astype(float) * f
+
+        def scale(v):
+            if not isinstance(v, str) or not v:
+                return v
+            sign = v[0] if v[0] in "<>" else ""
+            return f"{sign}{float(v[len(sign):]) * f:.6g}"
+
+        s["reported"] = s["reported"].map(scale)
+        s.insert(s.columns.get_loc("concentration") + 1, "unit", to_unit or self.meta.get("unit", ""))
+        return s
+
     def summary(self) -> str:
         lines = []
         for r in self.qc.itertuples(index=False):
@@ -139,9 +163,7 @@ class AssayResult:
         s = self.samples.copy()
         if not include_failed_qc:
             s = s[s["plate_qc"].astype(bool).to_numpy()]
-        factor = 1.0
-        if to_unit is not None:
-            factor = convert_units(1.0, self.meta.get("unit", "pmol/L"), to_unit, mw=mw)
+        factor = self._factor(to_unit, mw)
         out = []
         for sid, g in s.groupby("id", sort=False):
             flags = [set(f.split(";")) - {""} for f in g["flags"]]
@@ -367,6 +389,10 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
     return curve, w, st, smp, ctl, qc, notes
 
 
+_QC_COLS = ["plate", "source", "status", "qc_pass", "message", "model", "weights", "direction",
+            "A", "B", "C", "D", "E", "r_squared", "sigma", "n_levels", "n_levels_judged",
+            "n_levels_passed", "std_pass_pct", "lod", "lod_source", "lloq", "uloq", "b0",
+            "intra_cv_pct", "n_samples", "n_controls", "controls_passed"]
 _SAMPLE_COLS = ["id", "plate", "dilution", "n_wells", "n_masked", "mean_signal", "pct_b_b0",
                 "conc_well", "concentration", "cv_pct", "flags", "reported", "lod", "lloq", "uloq",
                 "plate_qc"]
@@ -486,12 +512,7 @@ def quantify(plates, *, model="4pl", weights=None, fit_to="means", acceptance="r
         ctls.append(ctl)
         qcs.append(qc)
         notes += n
-    qc = pd.DataFrame(qcs)
-    for c in ["model", "weights", "direction", "A", "B", "C", "D", "E", "r_squared", "sigma",
-              "n_levels", "n_levels_judged", "n_levels_passed", "std_pass_pct", "lod", "lod_source", "lloq", "uloq",
-              "b0", "intra_cv_pct", "n_samples", "n_controls", "controls_passed"]:
-        if c not in qc.columns:
-            qc[c] = np.nan
+    qc = pd.DataFrame(qcs).reindex(columns=_QC_COLS)
     for c in ("n_levels", "n_levels_judged", "n_levels_passed", "n_samples", "n_controls",
               "controls_passed"):
         qc[c] = qc[c].astype("Int64")

@@ -74,13 +74,7 @@ def run(args) -> int:
     unit = args.to_unit or args.unit
     cohort = res.to_cohort_frame(args.analyte, censor=args.censor, to_unit=args.to_unit, mw=args.mw)
     cohort.to_csv(out / "concentrations.csv", index=False)
-    samples = res.samples.copy()
-    if args.to_unit is not None:
-        f = convert_units(1.0, args.unit, args.to_unit, mw=args.mw)
-        for c in ("concentration", "lod", "lloq", "uloq"):
-            samples[c] = samples[c] * f
-    samples.insert(samples.columns.get_loc("concentration") + 1, "unit", unit)
-    samples.to_csv(out / "samples.csv", index=False)
+    res.samples_in(args.to_unit, mw=args.mw).to_csv(out / "samples.csv", index=False)
     res.qc.to_csv(out / "qc.csv", index=False)
     write_qc_report(res, out / "qc_report.html", analyte=args.analyte)
     print(res.summary())
