@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sarcostat.exceptions import ReadError, SchemaError
+import numpy as np
+
+from sarcostat.exceptions import ParameterError, ReadError, SarcostatError, SchemaError
 from sarcostat.io.findings import Finding
 
-__all__ = ["RawTable", "read_table", "SUPPORTED_SUFFIXES"]
+__all__ = ["RawTable", "read_table", "frame_to_raw", "is_blank", "SUPPORTED_SUFFIXES"]
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + (".xlsx", ".xlsm", ".sav", ".zsav", ".dta", ".parquet", ".pq")
@@ -34,8 +37,9 @@ class RawTable:
     ----------
     headers : list of str
         Column headers as written (stripped of surrounding spaces).
-    columns : dict of str -> list
-        Cells per header, in file order.
+    columns : dict of str -> numpy.ndarray
+        Cells per header, in file order: float arrays for typed numeric
+        columns (SPSS, Stata, Parquet, DataFrames), object arrays otherwise.
     row_numbers : list of int
         For each data row, the row number shown in messages.
     row_word : str
@@ -48,15 +52,20 @@ class RawTable:
     text_cells : bool
         True when cells are text (delimited files), so decimal separators and
         quoting matter.
+    labels : dict of str -> dict
+        SPSS/Stata value labels per header (code -> label). They are applied
+        to category and unrecognised columns only: a labelled score (SARC-F
+        0 = 'None') keeps its numeric code.
     """
 
     headers: list[str]
-    columns: dict[str, list[Any]]
+    columns: dict[str, Any]
     row_numbers: list[int]
     row_word: str = "row"
     findings: list[Finding] = field(default_factory=list)
     name: str = "<data>"
     text_cells: bool = False
+    labels: dict[str, dict] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -73,6 +82,8 @@ def read_table(path, *, sheet=None) -> RawTable:
         be parsed.
     SchemaError
         Two columns share a header.
+    ParameterError
+        A sheet was given for a file that is not an Excel workbook.
     """
     p = Path(path)
     name = p.name
@@ -89,7 +100,8 @@ def read_table(path, *, sheet=None) -> RawTable:
             + ", ".join(SUPPORTED_SUFFIXES) + "."
         )
     if sheet is not None and suffix not in (".xlsx", ".xlsm"):
-        raise ReadError(f"{name}: a sheet was given but only Excel files have sheets.")
+        raise ParameterError(f"The 'sheet' parameter applies to Excel files only; {name} is a "
+                             f"'{suffix}' file. Got sheet={sheet!r}.")
     try:
         size = p.stat().st_size
     except OSError as exc:
@@ -105,9 +117,37 @@ def read_table(path, *, sheet=None) -> RawTable:
     return _read_parquet(p)
 
 
+def is_blank(v: Any) -> bool:
+    """True for None, NaN/NA and text that is only spaces."""
+    if v is None:
+        return True
+    if isinstance(v, str):
+        return not v.strip()
+    try:
+        return bool(v != v)  # NaN, NaT
+    except (TypeError, ValueError):  # pd.NA refuses bool()
+        return True
+
+
 # --------------------------------------------------------------------------- text
 
+# File signatures of formats that users rename to .csv by mistake.
+_MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive (an Office file such as .xlsx or .docx?)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (.xls or .doc?)"),
+    (b"%PDF", "a PDF document"),
+    (b"$FL2", "an SPSS .sav file"),
+    (b"$FL3", "an SPSS .zsav file"),
+    (b"PAR1", "a Parquet file"),
+    (b"{\\rtf", "an RTF document"),
+)
+
+
 def _decode(raw: bytes, name: str) -> tuple[str, list[Finding]]:
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            raise ReadError(f"{name} is not a text table: it is {what}. Give the file its real "
+                            "suffix, or export the data as CSV.")
     findings: list[Finding] = []
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" export is UTF-16 with a byte-order mark.
@@ -133,20 +173,23 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
 
     csv.Sniffer is not used: on short files it happily picks a letter or a
     space as the delimiter. Here only , ; tab | compete, scored by how many
-    of the first 50 records have the header's field count.
+    of the first 50 records have the most common field count.
     """
     preference = ("\t",) + tuple(d for d in _DELIMITERS if d != "\t") if suffix == ".tsv" else _DELIMITERS
     sample = "\n".join(text.splitlines()[:50])
-    best, best_score = preference[0] if suffix == ".tsv" else ",", None
+    best, best_score = preference[0], None
     for rank, delim in enumerate(preference):
         try:
             rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delim) if any(c.strip() for c in r)]
         except csv.Error:
             continue
-        if not rows or len(rows[0]) < 2:
+        widths = [len(r) for r in rows]
+        if not widths or max(widths) < 2:
             continue
-        n = len(rows[0])
-        consistent = sum(len(r) == n for r in rows) / len(rows)
+        # The most common width, not the first row's: a title line above the
+        # header has one field whatever the delimiter.
+        n = max(set(widths), key=lambda w: (widths.count(w), w))
+        consistent = widths.count(n) / len(widths)
         score = (consistent, n, -rank)
         if best_score is None or score > best_score:
             best, best_score = delim, score
@@ -167,31 +210,9 @@ def _read_text(p: Path, suffix: str) -> RawTable:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=False))
     except csv.Error as exc:
         raise ReadError(f"{name}: cannot be parsed as a delimited table ({exc}).") from None
-    # Spreadsheet row numbers: record k (0-based) is row k+1; blank records
-    # keep their number so that later messages point at the right row.
-    numbered = [(k + 1, [c.strip() for c in rec]) for k, rec in enumerate(records)]
-    numbered = [(k, rec) for k, rec in numbered if any(rec)]
-    if not numbered:
-        raise ReadError(f"{name} is empty (no header, no data).")
-    (_, header), body = numbered[0], numbered[1:]
-    n = len(header)
-    rows: list[list[str]] = []
-    row_numbers: list[int] = []
-    for k, rec in body:
-        if len(rec) > n:
-            if any(rec[n:]):
-                raise ReadError(
-                    f"{name}, row {k}: has {len(rec)} values but the header (row "
-                    f"{numbered[0][0]}) has {n} columns; check the delimiter "
-                    f"({_delim_name(delim)} was detected) or quoting."
-                )
-            rec = rec[:n]
-        elif len(rec) < n:
-            rec = rec + [""] * (n - len(rec))
-        rows.append(rec)
-        row_numbers.append(k)
-    columns = [[r[j] for r in rows] for j in range(n)]
-    table = _assemble(name, header, columns, row_numbers, "row", findings)
+    strip = str.strip
+    records = [list(map(strip, rec)) for rec in records]
+    table = _from_records(name, records, findings, ragged=_delim_name(delim))
     table.text_cells = True
     return table
 
@@ -200,26 +221,71 @@ def _delim_name(d: str) -> str:
     return {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(d, repr(d))
 
 
-def _is_blank(v: Any) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, str):
-        return not v.strip()
-    try:
-        return bool(v != v)  # NaN
-    except (TypeError, ValueError):
-        return False
+def _n_filled(rec) -> int:
+    return sum(not is_blank(c) for c in rec)
+
+
+def _from_records(name: str, records: list[list], findings: list[Finding], *,
+                  ragged: str | None) -> RawTable:
+    """Header and body of a spreadsheet-like list of records (text or Excel).
+
+    Blank records are skipped but keep their number, so that messages point at
+    the spreadsheet row. Title lines above the header (a record with a single
+    filled cell, e.g. an Excel title merged across the columns) are skipped
+    with a note. ``ragged`` names the detected delimiter of a text file: a
+    record longer than its header is then an error; in Excel such cells
+    become unnamed columns.
+    """
+    # Text records hold stripped strings, so any() finds a filled cell; Excel
+    # records hold typed cells (0 is a value), so each is tested.
+    filled = any if ragged is not None else _n_filled
+    numbered = [(k + 1, rec) for k, rec in enumerate(records) if filled(rec)]
+    if not numbered:
+        raise ReadError(f"{name} is empty (no header, no data).")
+    head = next((j for j, (_k, rec) in enumerate(numbered[:20]) if _n_filled(rec) >= 2), 0)
+    if head:
+        skipped = [k for k, _rec in numbered[:head]]
+        shown = f"row {skipped[0]}" if len(skipped) == 1 else f"rows {skipped[0]}–{skipped[-1]}"
+        detail = (f"{shown} above the header look{'s' * (len(skipped) == 1)} like a title and "
+                  f"{'was' if len(skipped) == 1 else 'were'} skipped; the header is row "
+                  f"{numbered[head][0]}.")
+        findings.append(Finding("info", "title_rows", f"{name}: {detail}", detail=detail))
+    (header_row, header), body = numbered[head], numbered[head + 1:]
+    n = len(header)
+    if ragged is None:
+        n = max(n, max((len(r) for _k, r in body), default=0))
+        header = list(header) + [None] * (n - len(header))
+    rows = []
+    for k, rec in body:
+        if len(rec) > n:
+            if any(not is_blank(c) for c in rec[n:]):
+                raise ReadError(
+                    f"{name}, row {k}: has {len(rec)} values but the header (row "
+                    f"{header_row}) has {n} columns; check the delimiter "
+                    f"({ragged} was detected) or quoting."
+                )
+            rec = rec[:n]
+        elif len(rec) < n:
+            rec = list(rec) + [None if ragged is None else ""] * (n - len(rec))
+        rows.append(rec)
+    if rows:
+        cells = np.empty((len(rows), n), dtype=object)
+        cells[:] = rows
+        columns = [cells[:, j] for j in range(n)]
+    else:
+        columns = [np.empty(0, dtype=object) for _ in range(n)]
+    return _assemble(name, header, columns, [k for k, _r in body], "row", findings)
 
 
 def _assemble(name, header, columns, row_numbers, row_word, findings) -> RawTable:
     """Name blank headers, drop empty unnamed columns, refuse duplicate headers."""
     headers: list[str] = []
-    data: dict[str, list[Any]] = {}
+    data: dict[str, Any] = {}
     seen: dict[str, int] = {}
     for j, (h, cells) in enumerate(zip(header, columns)):
-        h = "" if _is_blank(h) else str(h).strip()
+        h = "" if is_blank(h) else _header_text(h)
         if not h:
-            if all(_is_blank(c) for c in cells):
+            if all(is_blank(c) for c in cells):
                 continue  # trailing separators / formatting-only columns
             h = f"unnamed_{j + 1}"
             detail = f"column {j + 1} has values but no header; kept as '{h}'."
@@ -232,10 +298,16 @@ def _assemble(name, header, columns, row_numbers, row_word, findings) -> RawTabl
             )
         seen[h] = j
         headers.append(h)
-        data[h] = list(cells)
+        data[h] = cells
     if not headers:
         raise ReadError(f"{name}: has no named columns.")
     return RawTable(headers, data, list(row_numbers), row_word, findings, name)
+
+
+def _header_text(h) -> str:
+    if isinstance(h, float) and h.is_integer():
+        return str(int(h))  # Excel stores a header 2019 as 2019.0
+    return " ".join(str(h).split())  # line breaks inside Excel header cells
 
 
 # -------------------------------------------------------------------------- excel
@@ -248,10 +320,15 @@ def _read_excel(p: Path, sheet) -> RawTable:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
         raise ReadError(f"{name}: cannot be opened as an Excel workbook ({type(exc).__name__}: {exc}).") from None
+    findings: list[Finding] = []
     try:
         names = wb.sheetnames
         if sheet is None:
             ws = wb[names[0]]
+            if len(names) > 1:
+                detail = (f"read the first of {len(names)} sheets, '{names[0]}'; the others are "
+                          f"{names[1:]}. Choose one with --sheet NAME (sheet=...).")
+                findings.append(Finding("info", "sheet", f"{name}: {detail}", detail=detail))
         elif str(sheet) in names:
             ws = wb[str(sheet)]
         elif str(sheet).strip().lstrip("-").isdigit():
@@ -263,25 +340,16 @@ def _read_excel(p: Path, sheet) -> RawTable:
         else:
             raise ReadError(f"{name}: no sheet named '{sheet}'; sheets are {names}.")
         records = [list(r) for r in ws.iter_rows(values_only=True)]
+    except SarcostatError:
+        raise
+    except Exception as exc:  # a damaged sheet part inside a valid zip
+        raise ReadError(f"{name}: cannot be read as an Excel workbook ({type(exc).__name__}: {exc}).") from None
     finally:
         wb.close()
-    numbered = [(k + 1, rec) for k, rec in enumerate(records) if any(not _is_blank(c) for c in rec)]
-    if not numbered:
-        raise ReadError(f"{name}: the sheet '{ws.title}' is empty.")
-    (_, header), body = numbered[0], numbered[1:]
-    n = max(len(header), max((len(r) for _, r in body), default=0))
-    header = list(header) + [None] * (n - len(header))
-    rows = [list(r) + [None] * (n - len(r)) for _, r in body]
-    columns = [[r[j] for r in rows] for j in range(n)]
-    header = [_excel_header(h) for h in header]
     label = name if sheet is None else f"{name} [{ws.title}]"
-    return _assemble(label, header, columns, [k for k, _ in body], "row", [])
-
-
-def _excel_header(h):
-    if isinstance(h, float) and h.is_integer():
-        return str(int(h))
-    return h
+    if not any(_n_filled(r) for r in records):
+        raise ReadError(f"{label}: the sheet '{ws.title}' is empty.")
+    return _from_records(label, records, findings, ragged=None)
 
 
 # ----------------------------------------------------------------- SPSS / Stata
@@ -290,15 +358,58 @@ def _read_readstat(p: Path, suffix: str) -> RawTable:
     import pyreadstat
 
     name = p.name
-    reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
+    spss = suffix != ".dta"
+    reader = pyreadstat.read_sav if spss else pyreadstat.read_dta
     try:
-        # Value labels are applied so that 1 = 'Male' arrives as 'Male'; user-
-        # defined missing values (SPSS 99 = 'not done') arrive as NaN.
-        frame, _meta = reader(str(p), apply_value_formats=True, formats_as_category=False)
+        # Codes are read as numbers and the labels kept aside: labels are for
+        # categories (1 = 'Male'), not for scores (SARC-F 0 = 'None', which
+        # would otherwise read as a missing-value word). SPSS user-missing
+        # codes are read as values and set missing below, so they can be
+        # counted; Stata's .a-.z arrive as NaN.
+        frame, meta = reader(str(p), user_missing=spss)
     except Exception as exc:  # pyreadstat raises its own ReadstatError and others
-        raise ReadError(f"{name}: cannot be read as {'Stata' if suffix == '.dta' else 'SPSS'} data "
+        raise ReadError(f"{name}: cannot be read as {'SPSS' if spss else 'Stata'} data "
                         f"({type(exc).__name__}: {exc}).") from None
-    return _from_frame(frame, name, "case")
+    findings: list[Finding] = []
+    for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
+        if col not in frame.columns or not ranges:
+            continue
+        s = frame[col]
+        hit = np.zeros(len(s), dtype=bool)
+        for r in ranges:
+            lo, hi = r.get("lo"), r.get("hi")
+            if isinstance(lo, str) or s.dtype.kind not in "fiu":
+                hit |= (s.astype(object) == lo).to_numpy(dtype=bool, na_value=False)
+            else:
+                hit |= ((s >= lo) & (s <= hi)).to_numpy(dtype=bool, na_value=False)
+        if hit.any():
+            frame[col] = s.mask(hit)
+            codes = sorted({_num_text(v) for v in s[hit]})
+            detail = (f"{_count(int(hit.sum()), 'value')} declared user-missing in SPSS "
+                      f"({', '.join(codes)}) read as missing.")
+            findings.append(Finding("info", "user_missing", f"{name}, column '{col}': {detail}",
+                                    column=str(col), value=", ".join(codes), detail=detail))
+    table = _from_frame(frame, name, "case", findings)
+    labels = getattr(meta, "variable_value_labels", None) or {}
+    table.labels = {str(c): {_label_key(k): str(v) for k, v in lab.items()}
+                    for c, lab in labels.items() if str(c) in table.columns}
+    return table
+
+
+def _label_key(code):
+    """Label codes compare as floats, the way numeric cells are stored."""
+    try:
+        return float(code)
+    except (TypeError, ValueError):
+        return code
+
+
+def _num_text(v) -> str:
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def _read_parquet(p: Path) -> RawTable:
@@ -309,25 +420,23 @@ def _read_parquet(p: Path) -> RawTable:
         frame = pd.read_parquet(p)
     except Exception as exc:  # pyarrow errors have no common public base
         raise ReadError(f"{name}: cannot be read as Parquet ({type(exc).__name__}: {exc}).") from None
-    return _from_frame(frame, name, "case")
+    return _from_frame(frame, name, "case", [])
 
 
-def _from_frame(frame, name: str, row_word: str) -> RawTable:
+def _from_frame(frame, name: str, row_word: str, findings: list[Finding]) -> RawTable:
     """Wrap an in-memory DataFrame (already typed) as a RawTable."""
-    frame = frame.reset_index(drop=True)
     header = [str(c) for c in frame.columns]
     columns = []
     for j in range(frame.shape[1]):
         s = frame.iloc[:, j]
         if s.dtype.kind in "fiu":
             # na_value: nullable Int64/Float64 columns hold pd.NA, not NaN.
-            columns.append(s.to_numpy(dtype=float, na_value=float("nan")).tolist())
+            columns.append(s.to_numpy(dtype=float, na_value=math.nan))
         else:
-            columns.append(s.astype(object).tolist())
-    start = 1
-    return _assemble(name, header, columns, list(range(start, start + len(frame))), row_word, [])
+            columns.append(s.to_numpy(dtype=object))
+    return _assemble(name, header, columns, range(1, len(frame) + 1), row_word, findings)
 
 
 def frame_to_raw(frame, *, name: str = "<DataFrame>") -> RawTable:
     """Public-to-the-package wrapper used by :func:`sarcostat.io.cohort_from_frame`."""
-    return _from_frame(frame, name, "record")
+    return _from_frame(frame, name, "record", [])
