@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sarcostat.exceptions import ReadError, SchemaError
+from sarcostat.exceptions import ParameterError, ReadError, SchemaError
 from sarcostat.io import read_cohort
 
 from _io_helpers import errors, small_cohort
@@ -168,3 +168,126 @@ def test_parquet_nullable_integers_and_categories(tmp_path):
     c = read_cohort(path)
     assert c.data["age_yr"].isna().tolist() == [False, True, False, False]
     assert list(c.data["sex"]) == EXPECTED_SEX and not c.has_errors
+
+
+def test_spss_labels_do_not_replace_numeric_scores_and_user_missing_is_missing(tmp_path):
+    # SARC-F items carry labels 0 = 'None', 1 = 'Some'; applying them would turn
+    # the score 0 into the missing-value word 'None'. The 999 code is declared
+    # user-missing in SPSS, so it is missing, not an implausible age.
+    pyreadstat = pytest.importorskip("pyreadstat")
+    path = tmp_path / "labelled.sav"
+    df = pd.DataFrame({"id": ["a", "b", "c"], "sex": [1.0, 2.0, 1.0],
+                       "sarc_f_strength": [0.0, 1.0, 2.0], "age": [70.0, 999.0, 80.0],
+                       "group": [1.0, 2.0, 1.0]})
+    pyreadstat.write_sav(
+        df, str(path),
+        variable_value_labels={"sex": {1: "Male", 2: "Female"},
+                               "sarc_f_strength": {0: "None", 1: "Some", 2: "A lot or unable"},
+                               "group": {1: "control", 2: "case"}},
+        missing_ranges={"age": [999]})
+    c = read_cohort(path)
+    assert not c.has_errors, [f.message for f in c.issues]
+    assert c.data["sarc_f_strength"].tolist() == [0.0, 1.0, 2.0]
+    assert c.data["sex"].tolist() == ["male", "female", "male"]
+    assert c.data["age_yr"].isna().tolist() == [False, True, False]
+    assert c.data["group"].tolist() == ["control", "case", "control"]  # labels applied to extras
+    (note,) = [f for f in c.issues if f.rule == "user_missing"]
+    assert note.severity == "info" and note.column == "age" and "(999)" in note.message
+
+
+def test_sav_label_without_a_sex_word_is_named(tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    path = tmp_path / "odd.sav"
+    pyreadstat.write_sav(pd.DataFrame({"id": ["a", "b"], "sex": [1.0, 9.0]}), str(path),
+                         variable_value_labels={"sex": {1: "Male", 9: "Unknown"}})
+    c = read_cohort(path)
+    (err,) = errors(c, "code")
+    assert err.participant_id == "b" and err.value == "Unknown"
+    assert c.data["sex"].tolist()[0] == "male"
+
+
+def test_excel_title_rows_and_other_sheets_are_reported(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "export.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "README"
+    wb.active["A1"] = "Data dictionary"
+    ws = wb.create_sheet("Data")
+    ws["A1"] = "Baseline visit, exported 2024-01-05"
+    ws.merge_cells("A1:E1")
+    ws.append([])
+    ws.append(["ID", "Sex", "Age", "Height (cm)", "HGS"])
+    ws.append(["P1", "M", 70, 170, 30])
+    ws.append(["P2", "F", 65, 155, -2])
+    wb.save(path)
+    first = read_cohort(path)
+    (note,) = [f for f in first.issues if f.rule == "sheet"]
+    assert "'README'" in note.message and "['Data']" in note.message
+    c = read_cohort(path, sheet="Data")
+    (title,) = [f for f in c.issues if f.rule == "title_rows"]
+    assert "row 1 above the header" in title.message and "header is row 3" in title.message
+    assert list(c.data["id"]) == ["P1", "P2"]
+    (err,) = errors(c, "range")
+    assert err.row == 5 and err.message.startswith("export.xlsx [Data], row 5 (id=P2), column 'grip_kg'")
+
+
+def test_text_title_line_above_the_header(write_csv):
+    c = read_cohort(write_csv("Study X export\n\nid;age;grip\nA;70;30\nB;71;-1\n"))
+    assert [f.rule for f in c.issues if f.rule == "title_rows"] == ["title_rows"]
+    (err,) = errors(c)
+    assert err.row == 5 and err.participant_id == "B"
+    # A one-column file has no title to skip.
+    single = read_cohort(write_csv("id\nA\nB\n"))
+    assert list(single.data["id"]) == ["A", "B"]
+
+
+@pytest.mark.parametrize("magic,what", [
+    (b"PK\x03\x04rest-of-a-zip", "ZIP archive"),
+    (b"%PDF-1.7\n", "PDF document"),
+    (b"$FL2@(#) IBM SPSS", "SPSS .sav"),
+    (b"PAR1\x15\x04", "Parquet"),
+])
+def test_binary_files_with_a_csv_name_are_named(tmp_path, magic, what):
+    path = tmp_path / "renamed.csv"
+    path.write_bytes(magic + b"\x00" * 20)
+    with pytest.raises(ReadError, match=f"renamed.csv is not a text table: it is .*{what}"):
+        read_cohort(path)
+
+
+def test_docx_renamed_csv_directory_and_sheet_on_csv(tmp_path, write_csv):
+    docx = pytest.importorskip("docx")
+    path = tmp_path / "notes.csv"
+    docx.Document().save(str(path))
+    with pytest.raises(ReadError, match=r"notes.csv is not a text table: it is a ZIP archive"):
+        read_cohort(path)
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    with pytest.raises(ReadError, match="is a directory"):
+        read_cohort(folder)
+    with pytest.raises(ParameterError, match="'sheet' parameter applies to Excel files only"):
+        read_cohort(write_csv("id\nA\n"), sheet="Data")
+
+
+def test_latin1_header_is_decoded(write_csv):
+    c = read_cohort(write_csv("id;Größe;Gewicht\nA;160;60\n", "de.csv", "latin-1"))
+    assert "Größe" in c.data.columns
+    assert [f.rule for f in c.issues if f.severity == "warning"] == ["encoding"]
+
+
+def test_redcap_longitudinal_duplicates_explain_the_event_column(write_csv):
+    c = read_cohort(write_csv("record_id,redcap_event_name,age\n1,baseline_arm_1,70\n"
+                              "1,followup_arm_1,71\n2,baseline_arm_1,68\n"))
+    (dup,) = errors(c, "duplicate_id")
+    assert dup.participant_id == "1" and "redcap_event_name" in dup.message
+    assert c.mapping["record_id"] == "id"
+
+
+def test_booleans_are_not_merged_with_ones():
+    # factorize hashes True like 1.0; such a column must still be read cell by cell.
+    from sarcostat.io import cohort_from_frame
+
+    c = cohort_from_frame(pd.DataFrame({"id": ["a", "b", "c"], "grip": [1.0, True, 30.0]},
+                                       dtype=object))
+    (err,) = errors(c, "non_numeric")
+    assert err.participant_id == "b"
+    assert c.data["grip_kg"].tolist()[0] == 1.0 and np.isnan(c.data["grip_kg"][1])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sarcostat.exceptions import DataError
 from sarcostat.io import cohort_from_frame, findings_to_frame, read_cohort
@@ -273,3 +275,116 @@ def test_cohort_from_frame_uses_the_same_rules():
     c = cohort_from_frame(pd.DataFrame({"Subject": ["a", "b"], "HGS": [30.0, 130.0]}))
     (err,) = errors(c)
     assert err.message.startswith("<DataFrame>, record 2 (id=b), column 'grip_kg'")
+
+
+# ------------------------------------------------- whole-column unit mistakes
+
+@pytest.mark.parametrize("header,values,likely", [
+    ("weight", [154, 180, 200, 132], "lb"),
+    ("Weight (kg)", [154, 180, 200, 132], "lb"),  # a unit in a header is not proof
+    ("grip", [66, 80, 95, 72], "lb"),
+    ("grip_1", [66, 80, 95, 72], "lb"),
+    ("height", [1.62, 1.70, 1.55], "m"),
+    ("height", [64, 70, 62, 68], "in"),
+])
+def test_columns_mostly_in_another_unit_are_errors(write_csv, header, values, likely):
+    rows = "".join(f"P{k},{v}\n" for k, v in enumerate(values))
+    c = read(write_csv, f"id,{header}\n{rows}")
+    (err,) = errors(c)
+    assert err.rule == "unit" and err.row is None
+    assert f"declare unit = '{likely}'" in err.message and f'"{header}"' in err.message
+
+
+@pytest.mark.parametrize("header,values", [
+    ("weight", [154, 80, 70, 65]),          # one heavy participant: a plausible value, no finding
+    ("weight", [121, 95, 130, 88]),         # exactly half above 120: not "most"
+    ("grip", [45, 52, 38, 61]),
+])
+def test_plausible_columns_are_not_unit_mistakes(write_csv, header, values):
+    rows = "".join(f"P{k},{v}\n" for k, v in enumerate(values))
+    assert not read(write_csv, f"id,{header}\n{rows}").has_errors
+
+
+def test_a_unit_declared_in_the_map_confirms_or_converts(write_csv, tmp_path):
+    text = "id,weight\nA,154\nB,180\nC,200\n"
+    kg = tmp_path / "kg.toml"
+    kg.write_text('[columns]\nweight = {name = "weight_kg", unit = "kg"}\n')
+    assert not read(write_csv, text, mapping=kg).has_errors  # a bariatric cohort, confirmed
+    lb = tmp_path / "lb.toml"
+    lb.write_text('[columns]\nweight = {name = "weight_kg", unit = "lb"}\n')
+    c = read(write_csv, text, mapping=lb)
+    assert not c.has_errors
+    assert c.data["weight_kg"].tolist() == pytest.approx([154 * 0.45359237, 180 * 0.45359237, 200 * 0.45359237])
+
+
+def test_nd_suggests_the_limit_written_elsewhere_in_the_column(write_csv):
+    c = read(write_csv, "id,Sclerostin (pmol/L)\nA,<3.2\nB,ND\nC,40\n")
+    (err,) = errors(c)
+    assert err.participant_id == "B" and "lod = 3.2" in err.message and "'<3.2' elsewhere" in err.message
+    two = read(write_csv, "id,Sclerostin (pmol/L)\nA,<3.2\nB,ND\nC,<2.5\n")
+    assert "lod = ..." in errors(two)[0].message  # two different limits: nothing suggested
+
+
+def test_censored_values_are_kept_not_dropped_or_replaced(write_csv):
+    c = read(write_csv, "id,IL6_pg_mL\nA,<3.2\nB,< 1.5\nC,4.0\nD,\n",
+             biomarkers={"il6": {"unit": "pg/mL", "lod": 3.2}})
+    d = c.data
+    assert d["il6"].isna().tolist() == [True, True, False, True]
+    assert d["il6_lod"].tolist()[:2] == [3.2, 1.5] and np.isnan(d["il6_lod"][2]) and np.isnan(d["il6_lod"][3])
+
+
+# ------------------------------------- vectorised parsing == cell-by-cell rules
+
+_CELLS = st.one_of(
+    st.sampled_from(["", " ", "NA", "n/a", ".", "unable", "Unable", "ND", "<LOD", "<3.2", "< 1,5",
+                     "1,5", "1.5", " 12 ", "1e3", "inf", "-0", "abc", ">5", "1 70", "<x", "nan"]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-10, 300),
+    st.none(),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.lists(_CELLS, max_size=40), decimal=st.sampled_from([".", ","]))
+def test_column_parsing_equals_the_cell_rule(cells, decimal):
+    from sarcostat.io.cohort import _Builder
+    from sarcostat.io.readers import RawTable
+
+    column = np.empty(len(cells), dtype=object)
+    column[:] = cells
+    raw = RawTable(["x"], {"x": column}, list(range(2, len(cells) + 2)))
+    b = _Builder(raw, decimal)
+    kinds, values = b.parse("x")
+    expected = [b.parse_number(c) for c in cells]
+    assert kinds.tolist() == [k for k, _x in expected]
+    np.testing.assert_array_equal(values, np.array([x for _k, x in expected], dtype=float))
+
+
+@pytest.mark.slow
+def test_fifty_thousand_rows_validate_in_a_few_seconds(tmp_path):
+    import time
+
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n = 50_000
+    frame = pd.DataFrame({
+        "id": [f"P{i:06d}" for i in range(n)], "sex": rng.choice(["M", "F"], n),
+        "age": rng.integers(60, 90, n), "height": rng.normal(165, 8, n).round(1),
+        "weight": rng.normal(65, 10, n).round(1), "grip_1": rng.normal(28, 7, n).round(1),
+        "grip_2": rng.normal(28, 7, n).round(1), "gait_speed": rng.normal(1, 0.2, n).round(2),
+        "chair_stand": rng.normal(11, 2, n).round(1).astype(object),
+        "Sclerostin (pmol/L)": rng.lognormal(3, 0.5, n).round(2).astype(object),
+    })
+    frame.loc[::97, "chair_stand"] = "unable"
+    frame.loc[::101, "Sclerostin (pmol/L)"] = "<3.2"
+    frame.loc[123, "grip_1"] = -4.0
+    path = tmp_path / "big.csv"
+    frame.to_csv(path, index=False)
+    start = time.process_time()
+    c = read_cohort(path)
+    elapsed = time.process_time() - start
+    assert len(c.data) == n and elapsed < 5.0, elapsed
+    assert any(e.row == 125 and e.column == "grip_1_kg" for e in errors(c, "range"))
+    assert int(c.data["chair_stand_unable"].sum()) == len(range(0, n, 97))

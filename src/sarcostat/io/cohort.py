@@ -23,7 +23,7 @@ from sarcostat.io.mapping import (
     load_mapping,
     resolve_columns,
 )
-from sarcostat.io.readers import RawTable, frame_to_raw, read_table
+from sarcostat.io.readers import RawTable, frame_to_raw, is_blank, read_table
 from sarcostat.io.variables import GRIP_TRIAL, UNIT_FACTORS, VARIABLES, get_variable
 
 __all__ = ["Cohort", "read_cohort", "cohort_from_frame"]
@@ -243,6 +243,10 @@ def cohort_from_frame(frame: pd.DataFrame, mapping=None, *, biomarkers=None,
 
 # ---------------------------------------------------------------------------
 
+# Cell kinds, as small integers so whole columns are classified at once.
+MISSING, OK, UNABLE, ND, LT, BAD = range(6)
+
+
 class _Builder:
     """Turns one RawTable into canonical columns, collecting findings."""
 
@@ -252,6 +256,7 @@ class _Builder:
         self.findings: list[Finding] = list(raw.findings)
         self.ids: list[str | None] = [None] * raw.n_rows
         self.headers: dict[str, str] = {}
+        self._parsed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     # -- messages -----------------------------------------------------------
     def where(self, i: int | None) -> str:
@@ -271,37 +276,78 @@ class _Builder:
             participant_id=None if i is None else self.ids[i],
             column=column, value=value, detail=detail))
 
+    def cell(self, header: str, i: int):
+        """The cell as written in the file (a Python scalar, for messages)."""
+        c = self.raw.columns[header][i]
+        return c.item() if isinstance(c, np.generic) else c
+
     # -- cells ----------------------------------------------------------------
-    def parse_number(self, cell) -> tuple[str, float]:
-        """Classify one cell: ('ok', x) | ('missing',) | ('unable',) | ('bad',) | ('lt', limit) | ('nd',)."""
+    def parse_number(self, cell) -> tuple[int, float]:
+        """Classify one cell: (OK, x) | (MISSING,) | (UNABLE,) | (BAD,) | (LT, limit) | (ND,)."""
         if cell is None:
-            return "missing", math.nan
+            return MISSING, math.nan
         if isinstance(cell, (bool, np.bool_)):
-            return "bad", math.nan
+            return BAD, math.nan
         if isinstance(cell, (int, float, np.integer, np.floating)):
             x = float(cell)
             if math.isnan(x):
-                return "missing", math.nan
-            return ("ok", x) if math.isfinite(x) else ("bad", math.nan)
+                return MISSING, math.nan
+            return (OK, x) if math.isfinite(x) else (BAD, math.nan)
         if not isinstance(cell, str):
-            return ("missing", math.nan) if cell is pd.NA or cell is pd.NaT else ("bad", math.nan)
+            return (MISSING, math.nan) if is_blank(cell) else (BAD, math.nan)
         t = cell.strip()
         low = t.lower()
         if low in _NA_WORDS:
-            return "missing", math.nan
+            return MISSING, math.nan
         if low in _UNABLE_WORDS:
-            return "unable", math.nan
+            return UNABLE, math.nan
         if low in _ND_WORDS:
-            return "nd", math.nan
+            return ND, math.nan
         x = self._to_float(t)
         if x is not None:
-            return "ok", x
+            return (OK, x) if math.isfinite(x) else (BAD, math.nan)
         m = _CENSORED.match(t)
         if m:
             lim = self._to_float(m["num"])
-            if lim is not None:
-                return "lt", lim
-        return "bad", math.nan
+            if lim is not None and math.isfinite(lim):
+                return LT, lim
+        return BAD, math.nan
+
+    def parse(self, header: str) -> tuple[np.ndarray, np.ndarray]:
+        """Classify every cell of a column: (kinds, values), cached per header.
+
+        Cohort columns repeat few distinct values (heights to 0.1 cm, codes,
+        'unable'), so each distinct cell is classified once by
+        :meth:`parse_number` and the result spread back with NumPy; a typed
+        float column needs no classification at all. 50,000 rows take
+        milliseconds instead of seconds, with the same per-cell rules.
+        """
+        if header in self._parsed:
+            return self._parsed[header]
+        cells = self.raw.columns[header]
+        if cells.dtype.kind == "f":
+            kinds = np.where(np.isnan(cells), MISSING, np.where(np.isfinite(cells), OK, BAD))
+            values = np.where(kinds == OK, cells, np.nan)
+        else:
+            kinds, values = self._map_distinct(cells, self.parse_number, (MISSING, math.nan))
+            kinds = kinds.astype(np.int8)
+            values = values.astype(float)
+        self._parsed[header] = (kinds, values)
+        return kinds, values
+
+    @staticmethod
+    def _map_distinct(cells: np.ndarray, fn, na) -> tuple[np.ndarray, ...]:
+        """Apply ``fn`` (cell -> tuple) to each distinct cell; one array per tuple item."""
+        # factorize hashes True == 1 == 1.0 together; a column holding both
+        # booleans and numbers (only possible from a DataFrame) goes cell by cell.
+        types = set(map(type, cells))
+        if types & {bool, np.bool_} and types - {bool, np.bool_}:
+            results = [fn(c) for c in cells]
+            return tuple(np.array(col, dtype=object) for col in zip(*results)) if results else \
+                tuple(np.empty(0, dtype=object) for _ in na)
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        table = [fn(u) for u in uniques] + [na]  # code -1 (None/NaN) takes the last entry
+        return tuple(np.array(col, dtype=object)[codes] for col in zip(*table))
 
     def _to_float(self, t: str) -> float | None:
         if self.decimal == "," and _NUM_COMMA.match(t):
@@ -321,6 +367,26 @@ class _Builder:
                 return " Values above a limit are not supported; enter the measured value or leave it blank."
         return ""
 
+    def labelled(self, header: str) -> np.ndarray:
+        """The column with SPSS/Stata value labels applied (codes without a label kept)."""
+        cells = self.raw.columns[header]
+        labels = self.raw.labels.get(header)
+        if not labels:
+            return cells
+        out = cells.astype(object)
+        for code, text in labels.items():
+            out[cells == code] = text
+        return out
+
+    def is_empty(self, header: str) -> bool:
+        """Every cell blank or a missing-value word, judged as written ('unable' is not empty)."""
+        cells = self.raw.columns[header]
+        return bool(len(cells)) and all(_is_na_cell(c) for c in cells)  # stops at the first value
+
+
+def _is_na_cell(c) -> bool:
+    return is_blank(c) or (isinstance(c, str) and c.strip().lower() in _NA_WORDS)
+
 
 def _fmt(x: float) -> str:
     return repr(round(float(x), 10))
@@ -328,9 +394,9 @@ def _fmt(x: float) -> str:
 
 def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], decimal: str,
            source: str | None) -> Cohort:
-    for name, spec in extra_bio.items():
-        cmap = ColumnMap(dict(cmap.columns), dict(cmap.codes),
-                         {**cmap.biomarkers, name: spec}, dict(cmap.protocol), cmap.source)
+    if extra_bio:
+        cmap = ColumnMap(dict(cmap.columns), dict(cmap.codes), {**cmap.biomarkers, **extra_bio},
+                         dict(cmap.protocol), cmap.source)
     res = resolve_columns(raw.headers, cmap, file=raw.name)
     b = _Builder(raw, decimal)
     b.findings.extend(res.findings)
@@ -343,7 +409,7 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
 
     # ids first: every later message names the participant.
     if "id" in by_target:
-        out["id"] = _ids(b, raw.columns[by_target["id"]])
+        out["id"] = _ids(b, by_target["id"])
     else:
         b.add("error", "missing_id", "no participant id column found (looked for headers such as "
               "'id', 'subject_id', 'participant_id'); add one or map it: [columns] \"...\" = \"id\".")
@@ -357,18 +423,17 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
                    else [var.name] if var.name in by_target else [])
         targets.sort(key=lambda t: int(GRIP_TRIAL.match(t).group(1)) if GRIP_TRIAL.match(t) else 0)
         for target in targets:
-            cells = raw.columns[by_target[target]]
             if var.kind == "category":
-                out[target] = _category(b, target, cells, cmap.codes.get(target, {}))
+                out[target] = _category(b, target, cmap.codes.get(target, {}))
             elif var.kind == "number":
                 unit = units_given.get(target)
-                vals = _numbers(b, target, cells, out, unit, var.unit)
+                vals = _numbers(b, target, out, unit, var.unit)
                 out[target] = vals
                 units[target] = var.unit
                 converted[target] = (vals, unit)
 
     for name, spec in res.biomarkers.items():
-        vals, lods = _biomarker(b, name, spec, raw.columns[spec.column])
+        vals, lods = _biomarker(b, name, spec)
         out[name] = vals
         out[f"{name}_lod"] = lods
         units[name] = spec.unit
@@ -376,7 +441,7 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
 
     protocol = dict(cmap.protocol)
     _derive(b, out, units, protocol, n)
-    _check_numbers(b, out, converted)
+    _check_numbers(b, out, converted, res.declared)
     _check_consistency(b, out)
 
     data = pd.DataFrame(index=pd.RangeIndex(n))
@@ -390,15 +455,14 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
             ordered.append(name)
     for name in res.biomarkers:
         ordered += [name, f"{name}_lod"]
-    for col in ordered:
-        data[col] = out[col]
+    columns = {col: out[col] for col in ordered}
     for h in res.extras:
-        data[h if h not in data.columns else f"{h}_extra"] = _extra(b, raw.columns[h])
-        if n and all(_na_cell(c) for c in raw.columns[h]):
+        columns[h if h not in columns else f"{h}_extra"] = _extra(b, h)
+        if b.is_empty(h):
             b.add("warning", "empty_column", "the column is entirely empty.", column=h)
+    data = pd.DataFrame(columns, index=pd.RangeIndex(n))
     for col in ordered:
-        # Judged on the cells as written: a column of 'unable' or '<3.2' is not empty.
-        if col in by_target and n and all(_na_cell(c) for c in raw.columns[by_target[col]]):
+        if col in by_target and b.is_empty(by_target[col]):
             b.add("warning", "empty_column", "the column is entirely empty.", column=col)
     if res.extras:
         listed = ", ".join(f"'{h}'" for h in res.extras)
@@ -410,137 +474,136 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
                   biomarkers=list(res.biomarkers), protocol=protocol, source=source)
 
 
-def _blank(c) -> bool:
-    if c is None:
-        return True
-    if isinstance(c, str):
-        return not c.strip()
-    try:
-        return bool(c != c)
-    except (TypeError, ValueError):
-        return False
+def _ids(b: _Builder, header: str) -> pd.Series:
+    def as_id(c):
+        if _is_na_cell(c):
+            return (None,)
+        if isinstance(c, (float, np.floating)) and float(c).is_integer():
+            return (str(int(c)),)  # Excel/SPSS store 101 as 101.0
+        return (str(c).strip(),)
 
-
-def _na_cell(c) -> bool:
-    return _blank(c) or (isinstance(c, str) and c.strip().lower() in _NA_WORDS)
-
-
-def _ids(b: _Builder, cells) -> pd.Series:
-    ids: list[str | None] = []
-    for c in cells:
-        if _blank(c) or (isinstance(c, str) and c.strip().lower() in _NA_WORDS):
-            ids.append(None)
-        elif isinstance(c, (float, np.floating)) and float(c).is_integer():
-            ids.append(str(int(c)))  # Excel/SPSS store 101 as 101.0
-        else:
-            ids.append(str(c).strip())
-    b.ids = ids
-    first: dict[str, int] = {}
-    for i, pid in enumerate(ids):
+    (ids,) = b._map_distinct(b.raw.columns[header], as_id, (None,))
+    b.ids = ids.tolist()
+    s = pd.Series(ids, dtype=object)
+    present = s.notna().to_numpy()
+    dup = s.duplicated(keep="first").to_numpy() & present
+    first = {}
+    if dup.any():
+        firsts = s[present & ~dup]
+        first = dict(zip(firsts.to_numpy(), firsts.index))
+    for i in np.flatnonzero(~present | dup):
+        pid = ids[i]
         if pid is None:
             b.add("error", "missing_id", "the participant id is missing.", i=i, column="id")
-        elif pid in first:
-            b.add("error", "duplicate_id", f"id '{pid}' is repeated (first at {b.raw.row_word} "
-                  f"{b.raw.row_numbers[first[pid]]}).", i=i, column="id", value=pid)
         else:
-            first[pid] = i
+            hint = ""
+            if "redcap_event_name" in b.raw.columns:
+                hint = (" The file has 'redcap_event_name': a longitudinal REDCap export has one "
+                        "row per event; export or keep one event.")
+            b.add("error", "duplicate_id", f"id '{pid}' is repeated (first at {b.raw.row_word} "
+                  f"{b.raw.row_numbers[first[pid]]}).{hint}", i=i, column="id", value=pid)
     return pd.Series(ids, dtype="str")
 
 
-def _category(b: _Builder, target: str, cells, codes: dict[str, str]) -> pd.Series:
+def _category(b: _Builder, target: str, codes: dict[str, str]) -> pd.Series:
+    header = b.headers[target]
     words = _SEX_WORDS if target == "sex" else _METHOD_WORDS
-    values: list[str | None] = []
-    bad: list[tuple[int, Any]] = []
-    for i, c in enumerate(cells):
-        if _blank(c) or (isinstance(c, str) and c.strip().lower() in _NA_WORDS):
-            values.append(None)
-            continue
-        key = _code_key(c)
+    labels = b.raw.labels.get(header) or {}
+
+    def classify(code):
+        key = _code_key(code)
         if codes and key in codes:
-            values.append(codes[key])
-        elif key.lower() in words:
-            values.append(words[key.lower()])
-        else:
-            values.append(None)
-            bad.append((i, c))
+            return codes[key], code
+        # SPSS/Stata value labels: 1 -> 'Male'; a code without a label stays as written.
+        shown = labels.get(code, code) if labels and not isinstance(code, str) else code
+        return words.get(str(shown).strip().lower(), _BAD_CODE), shown
+
+    kinds, _v = b.parse(header)
+    values, shown = b._map_distinct(b.raw.columns[header], classify, (None, None))
+    values[kinds == MISSING] = None
+    bad = np.flatnonzero(values == _BAD_CODE)
+    values[bad] = None
     allowed = " / ".join(CATEGORY_VALUES[target])
-    numeric = bad and all(re.fullmatch(r"-?\d+(\.0+)?", _code_key(c)) for _i, c in bad)
-    if numeric and not codes and len(bad) == sum(not _blank(c) for c in cells):
-        shown = ", ".join(sorted({_code_key(c) for _i, c in bad}))
-        b.add("error", "code", f"{target} is coded as numbers ({shown}) without value labels; "
+    bad_codes = {_code_key(b.cell(header, i)) for i in bad}
+    numeric = bool(bad.size) and all(re.fullmatch(r"-?\d+(\.0+)?", c) for c in bad_codes)
+    if numeric and not codes and not labels and bad.size == int((kinds != MISSING).sum()):
+        listed = ", ".join(sorted(bad_codes, key=float))
+        b.add("error", "code", f"{target} is coded as numbers ({listed}) without value labels; "
               f"declare the codes in a map, e.g. [codes] {target} = "
               + ("{1 = \"male\", 2 = \"female\"}" if target == "sex" else "{1 = \"bia\", 2 = \"dxa\"}")
               + ".", column=target)
     else:
-        for i, c in bad:
+        for i in bad:
+            c = shown[i].item() if isinstance(shown[i], np.generic) else shown[i]
             b.add("error", "code", f"'{c}' is not a recognised value; use {allowed}"
                   + (" or one of the codes declared in the map" if codes else
                      " (or declare codes in a map)") + ".", i=i, column=target, value=c)
     return pd.Series(values, dtype="str")
 
 
-def _numbers(b: _Builder, target: str, cells, out, unit: str | None, canonical: str) -> np.ndarray:
-    vals = np.full(len(cells), np.nan)
+_BAD_CODE = "\x00bad"  # marker for an unrecognised category value
+
+
+def _numbers(b: _Builder, target: str, out, unit: str | None, canonical: str) -> np.ndarray:
+    header = b.headers[target]
+    kinds, values = b.parse(header)
+    vals = np.where(kinds == OK, values, np.nan)
     flag_name = _UNABLE_FLAG.get(target)
-    unable = np.zeros(len(cells), dtype=bool)
-    for i, c in enumerate(cells):
-        kind, x = b.parse_number(c)
-        if kind == "ok":
-            vals[i] = x
-        elif kind == "missing":
-            continue
-        elif kind == "unable" and (flag_name or target in _BALANCE):
-            if target in _BALANCE:
-                vals[i] = 0.0  # SPPB convention: a stand not attempted/held scores as 0 s
-            else:
-                unable[i] = True
-        else:
-            extra = ""
-            if kind == "unable":
-                extra = " 'unable' is only accepted for chair stand, gait and balance tests; leave it blank."
-            elif kind in ("lt", "nd"):
-                extra = " Censored values ('<x', 'ND') are only accepted in biomarker columns."
-            b.add("error", "non_numeric", f"'{c}' is not a number.{extra}{b.bad_hint(c)}",
-                  i=i, column=target, value=c)
+    unable = kinds == UNABLE
+    if target in _BALANCE:
+        vals[unable] = 0.0  # SPPB convention: a stand not attempted/held scores as 0 s
     if flag_name:
         prev = out.get(flag_name)
-        out[flag_name] = unable if prev is None else (np.asarray(prev) | unable)
-    factor = UNIT_FACTORS[canonical].get(unit or canonical, 1.0)
-    return vals * factor
+        out[flag_name] = unable.copy() if prev is None else (np.asarray(prev) | unable)
+    allowed = (OK, MISSING, UNABLE) if (flag_name or target in _BALANCE) else (OK, MISSING)
+    for i in np.flatnonzero(~np.isin(kinds, allowed)):
+        c = b.cell(header, i)
+        extra = ""
+        if kinds[i] == UNABLE:
+            extra = " 'unable' is only accepted for chair stand, gait and balance tests; leave it blank."
+        elif kinds[i] in (LT, ND):
+            extra = " Censored values ('<x', 'ND') are only accepted in biomarker columns."
+        b.add("error", "non_numeric", f"'{c}' is not a number.{extra}{b.bad_hint(c)}",
+              i=i, column=target, value=c)
+    return vals * _factor(canonical, unit)
 
 
-def _biomarker(b: _Builder, name: str, spec: BiomarkerSpec, cells):
-    vals = np.full(len(cells), np.nan)
-    lods = np.full(len(cells), np.nan)
-    n_cens = 0
-    for i, c in enumerate(cells):
-        kind, x = b.parse_number(c)
-        if kind == "ok":
-            if x < 0:
-                b.add("error", "range", f"{_fmt(x)} is negative; a concentration cannot be.",
-                      i=i, column=name, value=c)
-            else:
-                vals[i] = x
-        elif kind == "missing":
-            continue
-        elif kind == "lt":
-            lods[i] = x
-            n_cens += 1
-        elif kind == "nd":
-            if spec.lod is None:
-                b.add("error", "censored", f"'{c}' means below the detection limit, but no limit is "
-                      f"declared; add it to the map: [biomarkers] {name} = {{unit = \"{spec.unit}\", "
-                      f"lod = ...}}, or write the value as '<limit'.", i=i, column=name, value=c)
-            else:
-                lods[i] = spec.lod
-                n_cens += 1
-        else:
+def _factor(canonical: str, unit: str | None) -> float:
+    return UNIT_FACTORS[canonical].get(unit or canonical, 1.0)
+
+
+def _biomarker(b: _Builder, name: str, spec: BiomarkerSpec):
+    header = spec.column
+    kinds, values = b.parse(header)
+    ok = kinds == OK
+    vals = np.where(ok & (values >= 0), values, np.nan)
+    lods = np.where(kinds == LT, values, np.nan)
+    if spec.lod is not None:
+        lods[kinds == ND] = spec.lod
+    written = sorted(set(values[kinds == LT].tolist()))
+    for i in np.flatnonzero(~np.isin(kinds, (OK, MISSING, LT)) | (ok & (values < 0))):
+        c = b.cell(header, i)
+        if kinds[i] == OK:
+            b.add("error", "range", f"{_fmt(values[i])} is negative; a concentration cannot be.",
+                  i=i, column=name, value=c)
+        elif kinds[i] == ND and spec.lod is None:
+            seen = (f" (this column writes '<{_num(written[0])}' elsewhere)" if len(written) == 1 else "")
+            lod = _num(written[0]) if len(written) == 1 else "..."
+            b.add("error", "censored", f"'{c}' means below the detection limit, but no limit is "
+                  f"declared{seen}; add it to the map: [biomarkers] {name} = {{unit = \"{spec.unit}\", "
+                  f"lod = {lod}}}, or write the value as '<limit'.", i=i, column=name, value=c)
+        elif kinds[i] != ND:
             b.add("error", "non_numeric", f"'{c}' is not a number.{b.bad_hint(c)}",
                   i=i, column=name, value=c)
+    n_cens = int((~np.isnan(lods)).sum())
     if n_cens:
         b.add("info", "censored", f"{_plural(n_cens, 'value')} below the detection limit kept as "
               f"left-censored: {name} is NaN there and {name}_lod holds the limit.", column=name)
     return vals, lods
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
 
 
 def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None:
@@ -650,42 +713,71 @@ def _given_or_derived(b, out, units, name, computed, tol, formula, unit):
     units[name] = unit
 
 
-def _check_numbers(b: _Builder, out: dict, converted: dict) -> None:
+_UNIT_WORDS = {"m": "metres", "in": "inches", "lb": "pounds"}
+
+
+def _check_numbers(b: _Builder, out: dict, converted: dict, declared: set) -> None:
     for target, (vals, unit) in converted.items():
         var = get_variable(target)
-        factor = UNIT_FACTORS[var.unit].get(unit or var.unit, 1.0)
+        header = b.headers[target]
+        factor = _factor(var.unit, unit)
+        present = ~np.isnan(vals)
+        if _unit_hint(b, target, var, vals[present], unit, declared):
+            continue  # the whole column is in another unit: one finding, not one per row
+        is_height = target == "height_cm"
+        metres = present & (vals <= 3) if is_height and unit in (None, "cm") else np.zeros_like(present)
+        centimetres = present & (vals > 300) & ~metres if is_height and unit == "m" else np.zeros_like(present)
+        rest = present & ~metres & ~centimetres
+        below = rest & (vals < var.low) if var.low is not None else np.zeros_like(present)
+        above = rest & (vals > var.high) if var.high is not None else np.zeros_like(present)
+        fraction = (rest & ~below & ~above & (vals % 1 != 0) if target in _SCORES
+                    else np.zeros_like(present))
         shown_unit = var.unit or "points"
-        metres_like = None
-        if target == "height_cm":
-            ok = vals[~np.isnan(vals)]
-            if unit in (None, "cm") and ok.size and (ok <= 3).all():
-                b.add("error", "unit", f"every height is at most 3, which looks like metres; declare "
-                      f"unit = 'm' for this column in a map ([columns] \"{_header(b, target)}\" = "
-                      "{name = \"height_cm\", unit = \"m\"}).", column=target)
-                continue
-            metres_like = unit in (None, "cm")
-        cells = b.raw.columns[b.headers[target]]
-        for i in np.flatnonzero(~np.isnan(vals)):
+        for i in np.flatnonzero(metres | centimetres | below | above | fraction):
             x = vals[i]
-            orig = cells[i]  # reported as written in the file
-            shown = _fmt(x) + (f" {var.unit} (from {_fmt(x / factor)} {unit})" if unit and factor != 1 else "")
-            if metres_like and x <= 3:
+            orig = b.cell(header, i)  # reported as written in the file
+            if metres[i]:
                 b.add("error", "unit", f"{_fmt(x)} looks like metres, not cm; correct it, or declare "
                       "unit = 'm' if the whole column is in metres.", i=i, column=target, value=orig)
                 continue
-            if target == "height_cm" and unit == "m" and x > 300:
+            if centimetres[i]:
                 b.add("error", "unit", f"{_fmt(x / factor)} m looks like centimetres; the map declares "
                       "unit = 'm'.", i=i, column=target, value=orig)
                 continue
-            if var.low is not None and x < var.low:
-                b.add("error", "range", f"{shown} is below the allowed minimum {var.low:g} {shown_unit}.",
-                      i=i, column=target, value=orig)
-            elif var.high is not None and x > var.high:
-                b.add("error", "range", f"{shown} is above the allowed maximum {var.high:g} {shown_unit}.",
-                      i=i, column=target, value=orig)
-            elif target in _SCORES and not float(x).is_integer():
+            if fraction[i]:
                 b.add("error", "range", f"{_fmt(x)} is not a whole number of points.",
                       i=i, column=target, value=orig)
+                continue
+            shown = _fmt(x) + (f" {var.unit} (from {_fmt(x / factor)} {unit})" if unit and factor != 1 else "")
+            if below[i]:
+                b.add("error", "range", f"{shown} is below the allowed minimum {var.low:g} {shown_unit}.",
+                      i=i, column=target, value=orig)
+            else:
+                b.add("error", "range", f"{shown} is above the allowed maximum {var.high:g} {shown_unit}.",
+                      i=i, column=target, value=orig)
+
+
+def _unit_hint(b: _Builder, target: str, var, present: np.ndarray, unit, declared: set) -> bool:
+    """Report a column that is mostly in another unit (Variable.unit_hints); True if reported.
+
+    A unit written in the map is taken as the user's word; a unit read from
+    a header ("Weight (kg)") is not, because the values may still be pounds.
+    """
+    if target in declared or unit not in (None, var.unit) or not present.size:
+        return False
+    for low, high, likely in var.unit_hints:
+        inside = int(((present >= low) & (present <= high)).sum())
+        if inside * 2 <= present.size:
+            continue
+        header = _header(b, target)
+        word = _UNIT_WORDS.get(likely, likely)
+        b.add("error", "unit",
+              f"{inside} of {present.size} values (median {np.median(present):g}) lie between {low:g} "
+              f"and {high:g}, which looks like {word}, not {var.unit}; declare unit = '{likely}' for this "
+              f"column in a map ([columns] \"{header}\" = {{name = \"{target}\", unit = \"{likely}\"}}), "
+              f"or unit = '{var.unit}' if the values really are in {var.unit}.", column=target)
+        return True
+    return False
 
 
 def _header(b: _Builder, target: str) -> str:
@@ -710,10 +802,12 @@ def _check_consistency(b: _Builder, out: dict) -> None:
                   i=i, column=name)
 
 
-def _extra(b: _Builder, cells) -> pd.Series:
+def _extra(b: _Builder, header: str) -> pd.Series:
     """Keep an unrecognised column: numbers when every cell is a number, else text."""
-    parsed = [b.parse_number(c) for c in cells]
-    if cells and all(k in ("ok", "missing") for k, _x in parsed) and any(k == "ok" for k, _x in parsed):
-        return pd.Series([x for _k, x in parsed], dtype=float)
-    return pd.Series([None if _blank(c) else (c if isinstance(c, str) else str(c)) for c in cells],
-                     dtype="str")
+    kinds, values = b.parse(header)
+    if header not in b.raw.labels and kinds.size and np.isin(kinds, (OK, MISSING)).all() \
+            and (kinds == OK).any():
+        return pd.Series(values, dtype=float)
+    (text,) = b._map_distinct(b.labelled(header), lambda c: (
+        None if is_blank(c) else c if isinstance(c, str) else str(c),), (None,))
+    return pd.Series(text, dtype="str")

@@ -336,6 +336,7 @@ class Resolution:
     extras: list[str]
     findings: list[Finding]
     auto: dict[str, str]                        # header -> canonical, automatic only
+    declared: set[str] = field(default_factory=set)  # canonicals whose unit the map states
 
 
 def _find_header(wanted: str, headers: list[str]) -> str | None:
@@ -365,13 +366,16 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
         return SchemaError(f"{src} names column '{h}', which {file} does not have; its columns are "
                            f"{headers}.{_close(h, headers)}")
 
+    declared: set[str] = set()
     for h, (target, unit) in cmap.columns.items():
         real = _find_header(h, headers)
         if real is None:
             raise _missing(h)
         if target in owner:
             raise SchemaError(f"{src} maps both '{owner[target]}' and '{real}' to {target}; keep one.")
-        if unit is None:
+        if unit is not None:
+            declared.add(target)
+        else:
             got = match_header(real)
             var = get_variable(target)
             if got is not None and got[1] is not None and got[1] in var.units:
@@ -459,7 +463,7 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
     biomarkers = {k: v for k, v in biomarkers.items() if v is not None}
     order = {h: i for i, h in enumerate(headers)}
     extras.sort(key=order.get)
-    return Resolution(assigned, biomarkers, extras, findings, auto)
+    return Resolution(assigned, biomarkers, extras, findings, auto, declared)
 
 
 def declared_biomarkers(biomarkers) -> dict[str, BiomarkerSpec]:

@@ -54,6 +54,12 @@ class Variable:
         How the column is computed when the file does not give it ("" if never).
     accepts : str
         Words allowed besides numbers (documented in the table).
+    unit_hints : tuple of (low, high, unit)
+        Likely unit mistakes: when no unit is declared in a map and more than
+        half of a column's values lie in ``[low, high]`` (read in the
+        canonical unit), the column is reported as probably recorded in
+        ``unit`` (an error: declare the unit, or declare the canonical unit
+        to confirm the values).
     """
 
     name: str
@@ -66,6 +72,7 @@ class Variable:
     units: tuple[str, ...] = ()
     derived: str = ""
     accepts: str = ""
+    unit_hints: tuple[tuple[float, float, str], ...] = ()
 
 
 # Multiplicative factors to the canonical unit. Concentration units are not
@@ -99,10 +106,10 @@ VARIABLES: tuple[Variable, ...] = (
              aliases=("age", "age_yr", "age_years", "age_y"), units=_units("yr")),
     Variable("height_cm", "Standing height", "cm", "number", 100, 220,
              aliases=("height", "height_cm", "ht", "stature", "body_height"),
-             units=_units("cm")),
+             units=_units("cm"), unit_hints=((0.5, 3, "m"), (48, 84, "in"))),
     Variable("weight_kg", "Body weight", "kg", "number", 20, 250,
              aliases=("weight", "weight_kg", "wt", "body_weight", "body_mass"),
-             units=_units("kg")),
+             units=_units("kg"), unit_hints=((120, 1000, "lb"),)),
     Variable("bmi", "Body mass index", "kg/m²", "number", 10, 70,
              aliases=("bmi", "body_mass_index", "bmi_kg_m2"), units=_units("kg/m²"),
              derived="weight_kg / (height_cm/100)²; when given, must agree within 0.5"),
@@ -120,11 +127,11 @@ VARIABLES: tuple[Variable, ...] = (
              derived="asm_kg / (height_cm/100)²; when given, must agree within 0.2"),
     Variable("grip_<n>_kg", "Handgrip strength, trial n (n = 1, 2, ...)", "kg", "number", 0, 100,
              aliases=("grip_<n>", "grip_trial_<n>", "hgs_<n>", "hgs<n>", "grip<n>",
-                      "handgrip_<n>"), units=_units("kg")),
+                      "handgrip_<n>"), units=_units("kg"), unit_hints=((60, 250, "lb"),)),
     Variable("grip_kg", "Handgrip strength (best trial)", "kg", "number", 0, 100,
              aliases=("grip", "grip_kg", "hgs", "handgrip", "hand_grip", "grip_strength",
                       "handgrip_strength", "hand_grip_strength", "grip_max", "max_grip",
-                      "hgs_max"), units=_units("kg"),
+                      "hgs_max"), units=_units("kg"), unit_hints=((60, 250, "lb"),),
              derived="maximum of the available `grip_<n>_kg` trials"),
     Variable("gait_time_4m_s", "Time to walk gait_distance_m", "s", "number", 0.5, 120,
              aliases=("gait_time", "gait_time_4m", "gait_time_4m_s", "walk_time",
@@ -224,22 +231,24 @@ def render_markdown() -> str:
         "declared in a TOML map (see below). A value outside the plausible range is an "
         "error naming the participant; ranges are inclusive and in the canonical unit.",
         "",
-        "| column | meaning | unit | plausible range | accepted units | also accepts | derived when absent | aliases |",
-        "|---|---|---|---|---|---|---|---|",
+        "| column | meaning | unit | plausible range | accepted units | likely unit mistake | also accepts | derived when absent | aliases |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for v in VARIABLES:
         rng = "" if v.low is None else f"{_fmt_num(v.low)} – {_fmt_num(v.high)}"
         units = ", ".join(u for u in v.units if u)
         aliases = ", ".join(f"`{a}`" for a in v.aliases)
-        lines.append(f"| `{v.name}` | {v.meaning} | {v.unit} | {rng} | {units} | "
+        hints = "; ".join(f"most values {_fmt_num(lo)} – {_fmt_num(hi)} → {u}"
+                          for lo, hi, u in v.unit_hints)
+        lines.append(f"| `{v.name}` | {v.meaning} | {v.unit} | {rng} | {units} | {hints} | "
                      f"{v.accepts} | {v.derived} | {aliases} |")
     lines += [
-        "| `<biomarker>` | Any number of biomarker concentrations | as declared | > 0 | "
-        "any (not converted) | `<3.2` (left-censored at 3.2); `ND`, `<LOD` with a declared `lod` "
+        "| `<biomarker>` | Any number of biomarker concentrations | as declared | ≥ 0 | "
+        "any (not converted) | | `<3.2` (left-censored at 3.2); `ND`, `<LOD` with a declared `lod` "
         "| | declared in the map, passed as `biomarkers=`, or a header with a concentration unit "
         "(`Sclerostin (pmol/L)`, `IL6_pg_mL`) |",
         "| `<biomarker>_lod` | Detection limit of a left-censored value, else NaN | as biomarker | "
-        "| | | from `<3.2` or the declared `lod` | |",
+        "| | | | from `<3.2` or the declared `lod` | |",
         "",
         "Missing-value words (blank, `NA`, `N/A`, `.`, `-`, `missing`, `not done`, "
         "`not measured`) become NaN. Any other text in a numeric column is an error "
@@ -253,7 +262,9 @@ def render_markdown() -> str:
         "| `missing_id` / `duplicate_id` | error | id blank or repeated (each row named) |",
         "| `non_numeric` | error | text in a numeric column (id, column and value named) |",
         "| `range` | error | value outside the plausible range above |",
-        "| `unit` | error | likely unit mistake, e.g. height ≤ 3 looks like metres |",
+        "| `unit` | error | likely unit mistake: a height ≤ 3 looks like metres; a column whose values mostly "
+        "fall in the 'likely unit mistake' interval above (weights over 120 kg look like pounds) "
+        "unless the map declares the column's unit |",
         "| `code` | error | a category value that is not recognised (e.g. sex coded 1/2 without labels) |",
         "| `bmi` / `smi` / `sarc_f_total` | error | given value disagrees with the one computed from its parts |",
         "| `censored` | error / info | `ND` without a declared `lod` (error); `<3.2` kept as left-censored (info) |",
@@ -261,6 +272,9 @@ def render_markdown() -> str:
         "| `method` | warning | ASM given but the device (bia/dxa) is unknown |",
         "| `grip` / `gait` | warning | given grip/speed disagrees with the trials / distance ÷ time |",
         "| `encoding` | warning | the file is not UTF-8 and was read as Latin-1 |",
+        "| `unnamed_column` | warning | a column has values but no header (kept as `unnamed_<n>`) |",
+        "| `title_rows` / `sheet` / `user_missing` | info | title lines above the header skipped; which "
+        "Excel sheet was read; SPSS user-missing codes (e.g. 999) read as missing |",
         "| `mapping` / `extra_columns` | info | automatic header mapping; columns kept but not used |",
         "",
         "## Column map (TOML)",
