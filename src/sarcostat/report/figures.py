@@ -1,4 +1,4 @@
-"""Figures 1 and 2 of the report (matplotlib, Agg backend, PNG + SVG).
+"""Figures 1 and 2 of the report (matplotlib Agg / SVG writers, PNG + SVG).
 
 Both functions take a :class:`~sarcostat.study.result.StudyResult` and only
 visual parameters, and return a matplotlib Figure; :func:`save_figure`
@@ -19,13 +19,26 @@ _WITH = "#b2182b"
 _WITHOUT = "#8c8c8c"
 
 
+def _new_figure(figsize):
+    # matplotlib.figure.Figure without pyplot: importing pyplot (backend
+    # machinery, global figure registry) costs about a second and buys nothing
+    # for files. savefig picks the Agg / SVG writer from the format.
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    # Deterministic SVG ids and text kept as text, so reruns give identical files.
+    matplotlib.rcParams["svg.hashsalt"] = "sarcostat"
+    matplotlib.rcParams["svg.fonttype"] = "none"
+    return Figure(figsize=figsize)
+
+
 def _pyplot():
+    """pyplot on the Agg backend, same rcParams (kept for report.screen_report)."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    # Deterministic SVG ids and no creation date, so reruns give identical files.
     matplotlib.rcParams["svg.hashsalt"] = "sarcostat"
     matplotlib.rcParams["svg.fonttype"] = "none"
     return plt
@@ -34,12 +47,12 @@ def _pyplot():
 def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0,
             height: float = 3.8):
     """LS means (95% CI) of the biomarker with / without each status."""
-    plt = _pyplot()
     df = result.frames["fig1"]
     statuses = list(dict.fromkeys(df["status"]))
     # Fixed margins instead of constrained layout: the layout solver costs
     # more than drawing the figure, and these panels have a known shape.
-    fig, axes = plt.subplots(1, 2, figsize=(width, height), sharey=True)
+    fig = _new_figure((width, height))
+    axes = fig.subplots(1, 2, sharey=True)
     fig.subplots_adjust(left=0.08, right=0.99, top=0.90, bottom=0.24, wspace=0.06)
     ymax = float(df["ci_upper"].max()) if len(df) else math.nan
     if not math.isfinite(ymax) or ymax <= 0:
@@ -78,14 +91,13 @@ def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0,
 def figure2(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4,
             panel_size: tuple[float, float] = (2.4, 2.2)):
     """Adjusted LS means (95% CI) of each outcome by biomarker quartile."""
-    plt = _pyplot()
     df = result.frames["fig2"]
     adj = df[df["model"] == "adjusted"]
     outcomes = list(dict.fromkeys(df["outcome"]))
     ncols = max(1, min(ncols, len(outcomes)))
     nrows = max(1, math.ceil(len(outcomes) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols,
-                                                    panel_size[1] * nrows + 0.4), squeeze=False)
+    fig = _new_figure((panel_size[0] * ncols, panel_size[1] * nrows + 0.4))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     fig.subplots_adjust(left=0.07, right=0.99, top=1 - 0.55 / (panel_size[1] * nrows + 0.4),
                         bottom=0.55 / (panel_size[1] * nrows + 0.4), wspace=0.42, hspace=0.75)
     for k, ax in enumerate(axes.flat):
@@ -122,12 +134,10 @@ def _wrap_label(text: str) -> str:
 
 def save_figure(fig, stem: str | Path, *, dpi: int = 150) -> list[Path]:
     """Write ``stem.png`` and ``stem.svg``; return both paths."""
-    plt = _pyplot()
     stem = Path(stem)
     paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
     fig.savefig(paths[0], dpi=dpi, metadata={"Software": None})
     fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
-    plt.close(fig)
     return paths
 
 

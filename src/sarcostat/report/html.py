@@ -58,9 +58,6 @@ def render_html(result, *, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None,
     if figure_pngs is None:
         figure_pngs = (figures.png_bytes(figures.figure1(result, fmt=fmt)),
                        figures.png_bytes(figures.figure2(result, fmt=fmt)))
-        import matplotlib.pyplot as plt
-
-        plt.close("all")
     c = result.cohort
     cov = covariate_phrase(result.plan.model.covariates)
     cards = [
