@@ -236,3 +236,20 @@ def test_unadjusted_same_sample_even_with_duplicate_index(sim):
     assert res.unadjusted.fit.n == res.fit.n == REF["trend"]["smi_adjusted"]["n"]
     own = quartile_trend(d, outcome="smi", biomarker="biomarker", covariates=ADJ)
     assert own.unadjusted.fit.n == REF["trend"]["smi_unadjusted"]["n"] > own.fit.n
+
+
+def test_adjust_option_and_former_posthoc_name(sim):
+    ref = REF["trend"]["smi_adjusted"]["pairs_bonferroni"]
+    a = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ,
+                       adjust="none", unadjusted="none")
+    # unadjusted pairwise p times 6 comparisons is R's Bonferroni p (capped at 1)
+    close(np.minimum(1, a.contrasts["p_value"] * 6), ref["p.value"])
+    b = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ,
+                       posthoc="none", unadjusted="none")
+    close(b.contrasts["p_value"], a.contrasts["p_value"])
+    assert b.meta["adjust"] == "none"
+    with pytest.raises(ParameterError, match="former name of 'adjust'"):
+        quartile_trend(sim, outcome="smi", biomarker="biomarker", adjust="sidak",
+                       posthoc="none")
+    with pytest.raises(ParameterError, match="'adjust' parameter of quartile_trend"):
+        quartile_trend(sim, outcome="smi", biomarker="biomarker", adjust="holm")

@@ -238,7 +238,7 @@ class TrendResult(StatResult):
     table, means : pandas.DataFrame
         LS means per group (columns listed in :func:`quartile_trend`).
     contrasts : pandas.DataFrame
-        All pairwise comparisons, adjusted as ``posthoc``.
+        All pairwise comparisons, adjusted as ``adjust``.
     q1_vs_qk : pandas.DataFrame
         The lowest vs highest group row of ``contrasts``.
     trend : pandas.DataFrame
@@ -313,10 +313,11 @@ def _grouping_from(groups: Any, data: pd.DataFrame, biomarker: str) -> QuartileG
 
 def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
                    covariates: str | Sequence[str] = (), method: str = "ntiles",
-                   trend: str = "score", posthoc: str = "bonferroni",
+                   trend: str = "score", adjust: str = "bonferroni",
                    weights: str = "equal", binary_covariates: str = "proportion",
                    groups: QuartileGrouping | pd.Series | None = None,
-                   confidence: float = 0.95, unadjusted: str = "own") -> TrendResult:
+                   confidence: float = 0.95, unadjusted: str = "own",
+                   posthoc: str | None = None) -> TrendResult:
     """Adjusted LS means of ``outcome`` across ``biomarker`` quartiles, P for trend.
 
     Parameters
@@ -338,9 +339,10 @@ def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
         as that term (``"median"``); or the linear orthogonal-polynomial
         contrast of the quartile LS means in the ANCOVA (``"poly"``, SPSS
         ``/CONTRAST(q) = POLYNOMIAL``).
-    posthoc : {"bonferroni", "sidak", "lsd", "none"}, default "bonferroni"
-        Adjustment of the pairwise comparisons (all 6 pairs; Q1 vs Q4 is one
-        of them).
+    adjust : {"bonferroni", "sidak", "lsd", "none"}, default "bonferroni"
+        Adjustment of the post hoc pairwise comparisons (all 6 pairs; Q1 vs
+        Q4 is one of them); same name and values as in
+        :func:`~sarcostat.stats.ancova.ls_means`.
     weights, binary_covariates, confidence
         As in :func:`~sarcostat.stats.ancova.ls_means`.
     groups : QuartileGrouping or pandas.Series, optional
@@ -349,6 +351,9 @@ def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
     unadjusted : {"own", "same", "none"}, default "own"
         Also run the analysis without covariates (own complete cases, the
         adjusted sample, or not at all).
+    posthoc : str, optional
+        Former name of ``adjust``, still accepted; giving both with different
+        values is an error.
 
     Returns
     -------
@@ -412,7 +417,13 @@ def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
     covs = _as_tuple(covariates, "covariates", function)
     check_option(method, _METHODS, parameter="method", function=function)
     check_option(trend, _TRENDS, parameter="trend", function=function)
-    check_option(posthoc, _ADJUST, parameter="posthoc", function=function)
+    if posthoc is not None:
+        check_option(posthoc, _ADJUST, parameter="posthoc", function=function)
+        if adjust not in ("bonferroni", posthoc):
+            raise ParameterError(f"{function}: 'posthoc' ({posthoc!r}) is the former name of "
+                                 f"'adjust' ({adjust!r}); give only 'adjust'.")
+        adjust = posthoc
+    check_option(adjust, _ADJUST, parameter="adjust", function=function)
     check_option(weights, _WEIGHTS, parameter="weights", function=function)
     check_option(binary_covariates, _BINARY, parameter="binary_covariates", function=function)
     check_option(unadjusted, _UNADJUSTED, parameter="unadjusted", function=function)
@@ -443,20 +454,20 @@ def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
 
     result = _trend_one(frame, outcome=outcome, biomarker=biomarker, qcol=qcol,
                         extra=extra, numeric=numeric, grouping=grouping, trend=trend,
-                        posthoc=posthoc, weights=weights,
+                        adjust=adjust, weights=weights,
                         binary_covariates=binary_covariates, confidence=confidence)
     if covs and unadjusted != "none":
         source = unadjusted_source(frame, [outcome, qcol, *covs], unadjusted)
         unadj = _trend_one(source, outcome=outcome, biomarker=biomarker, qcol=qcol,
                            extra=[], numeric=[], grouping=grouping, trend=trend,
-                           posthoc=posthoc, weights=weights,
+                           adjust=adjust, weights=weights,
                            binary_covariates=binary_covariates, confidence=confidence)
         result = replace(result, unadjusted=unadj)
     return result
 
 
 def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, trend,
-               posthoc, weights, binary_covariates, confidence) -> TrendResult:
+               adjust, weights, binary_covariates, confidence) -> TrendResult:
     k = grouping.k
     fit = _fit(frame, dv=outcome, factors=[qcol, *extra], covariates=numeric,
                contrasts="sum", function="quartile_trend")
@@ -465,7 +476,7 @@ def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, tre
                          f"groups are present among the complete cases of {outcome}.")
     grid = reference_grid(fit, binary_covariates=binary_covariates)
     mm = marginal_means(grid, qcol, weights=weights, confidence=confidence)
-    pw = pairwise(mm, adjust=posthoc, confidence=confidence)
+    pw = pairwise(mm, adjust=adjust, confidence=confidence)
     anova = type3_anova(fit)
     overall = anova.loc[anova["source"] == qcol].iloc[0]
 
@@ -523,7 +534,7 @@ def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, tre
     if covs_all:
         notes.insert(2, f"Adjusted for {', '.join(covs_all)}.")
     meta = dict(mm.meta, outcome=outcome, biomarker=biomarker, covariates=tuple(covs_all),
-                method=grouping.method, trend=trend, posthoc=posthoc,
+                method=grouping.method, trend=trend, adjust=adjust,
                 n_comparisons=pw.n_comparisons, group_sizes=grouping.sizes,
                 cut_points=grouping.cut_points, missing=dict(fit.missing),
                 sarcostat_version=_version(),
