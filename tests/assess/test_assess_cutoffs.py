@@ -36,6 +36,9 @@ def _row(defn, cut, value, sex, device):
                 row[_COLUMN[other.measure]] = _normal(other)
     if cut.measure == "alm_bmi":
         row["asm_kg"], row["bmi"] = value, 1.0
+    elif cut.measure == "sarc_calf":
+        # SARC-CalF = SARC-F + 10 with a calf low for both sexes
+        row["sarc_f_total"], row["calf_circumference_cm"] = value - 10.0, 20.0
     else:
         row[_COLUMN[cut.measure]] = value
     return row

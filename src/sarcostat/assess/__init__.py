@@ -9,6 +9,7 @@ prevalence(data, definitions=..., by="sex") prevalence table
 agreement(data, definitions)                pairwise Cohen's kappa with 95% CI
 list_definitions()                          names, titles, citations
 cutoff_table(definition)                    the cut-off rows with source/verified
+sarc_calf(data)                             SARC-CalF score per participant
 sppb.score_sppb, sps.sarcopenia_phenotype_score
 """
 
@@ -29,6 +30,7 @@ from sarcostat.exceptions import ParameterError, check_option
 __all__ = [
     "ClassificationResult", "agreement", "classify", "classify_cohort", "classify_many",
     "cutoff_table", "definition_notes", "list_definitions", "prevalence", "protocol_notes",
+    "sarc_calf",
 ]
 
 
@@ -115,6 +117,49 @@ def protocol_notes(data: pd.DataFrame | None = None, protocol: dict | None = Non
         if len(counts):
             out.append("Muscle mass by " + ", ".join(f"{k.upper()} (n={v})" for k, v in counts.items()) + ".")
     return tuple(out)
+
+
+def sarc_calf(data: pd.DataFrame) -> pd.Series:
+    """SARC-CalF: the SARC-F total plus 10 points when calf circumference is low.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Canonical cohort table: ``sarc_f_total`` (or the five ``sarc_f_*``
+        items), ``calf_circumference_cm``, ``sex``.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``sarc_calf``, float 0-20, same index as ``data``; NaN when the
+        SARC-F total or the calf circumference is missing, or when sex is
+        missing and the calf (33 to < 34 cm) is low for women only.
+
+    Notes
+    -----
+    Low calf circumference is < 34 cm (men) / < 33 cm (women), the AWGS 2019
+    calf cut-offs; AWGS 2019 screens positive at SARC-CalF >= 11
+    (flag ``sarc_calf_positive`` of ``classify(data, "awgs2019")``).
+
+    References
+    ----------
+    Barbosa-Silva TG, Menezes AMB, Bielemann RM, Malmstrom TK, Gonzalez MC.
+    Enhancing SARC-F: improving sarcopenia screening in the clinical practice.
+    J Am Med Dir Assoc 2016;17(12):1136-1141. doi:10.1016/j.jamda.2016.08.004
+    Chen LK et al. J Am Med Dir Assoc 2020;21(3):300-307.e2. doi:10.1016/j.jamda.2019.12.012
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"sex": ["female", "male"], "sarc_f_total": [2.0, 2.0],
+    ...                    "calf_circumference_cm": [32.5, 34.0]})
+    >>> sarc_calf(df).tolist()
+    [12.0, 2.0]
+    """
+    from sarcostat.assess._measures import check_frame, sarc_calf as _sarc_calf
+
+    data = check_frame(data, "sarc_calf")
+    return pd.Series(_sarc_calf(data), index=data.index, name="sarc_calf")
 
 
 def classify(data: pd.DataFrame, definition: str = "awgs2019") -> pd.DataFrame:
@@ -313,9 +358,10 @@ def agreement(data: pd.DataFrame, definitions: Iterable[str] | str = "all", *,
     Notes
     -----
     Participants indeterminate under either definition are left out of
-    that pair. Kappa and its large-sample SE follow Cohen (1960) and Fleiss,
-    Cohen & Everitt (1969); the CI is kappa ± z·SE (as SAS PROC FREQ AGREE
-    and ``vcd::Kappa`` report). See :func:`sarcostat.assess.agreement.kappa_table`.
+    that pair. Kappa and its large-sample SE (under the alternative) follow
+    Cohen (1960) and Fleiss, Cohen & Everitt (1969); the CI is kappa ± z·SE
+    clipped to [-1, 1]. R: ``k <- vcd::Kappa(table(a, b)); confint(k)``
+    (checked to 1e-6 against vcd). See :func:`sarcostat.assess.agreement.kappa_table`.
 
     References
     ----------

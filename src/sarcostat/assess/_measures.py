@@ -35,7 +35,12 @@ MEASURES = {
     "tug_s": MeasureInfo("TUG", "s", 1, "tug_s"),
     "calf_circumference_cm": MeasureInfo("calf circumference", "cm", 1, "calf_circumference_cm"),
     "sarc_f_total": MeasureInfo("SARC-F", "points", 0, "sarc_f_total"),
+    "sarc_calf": MeasureInfo("SARC-CalF", "points", 0, "sarc_f_total, calf_circumference_cm"),
 }
+
+#: Calf circumference below which SARC-CalF adds 10 points (cm): the AWGS 2019
+#: calf cut-offs (Chen 2020, abstract: < 34 cm men, < 33 cm women).
+SARC_CALF_CALF_CM = {"male": 34.0, "female": 33.0}
 
 SARC_F_ITEMS = ("sarc_f_strength", "sarc_f_walking", "sarc_f_chair", "sarc_f_stairs", "sarc_f_falls")
 
@@ -136,6 +141,28 @@ def sarc_f_total(data: pd.DataFrame) -> np.ndarray:
     return v
 
 
+def sarc_calf(data: pd.DataFrame) -> np.ndarray:
+    """SARC-CalF = SARC-F total + 10 when calf circumference is low (NaN if either is missing).
+
+    Low calf circumference is < 34 cm in men and < 33 cm in women (the AWGS
+    2019 cut-offs). With sex missing the score is still known when the calf
+    is low or normal for both sexes (< 33 or >= 34 cm), otherwise NaN.
+    Barbosa-Silva TG et al. J Am Med Dir Assoc 2016;17(12):1136-1141.
+    doi:10.1016/j.jamda.2016.08.004
+    """
+    total = sarc_f_total(data)
+    calf = _num(data, "calf_circumference_cm")
+    sex = _text(data, "sex")
+    cut = np.where(sex == "male", SARC_CALF_CALF_CM["male"],
+                   np.where(sex == "female", SARC_CALF_CALF_CM["female"], np.nan))
+    lo, hi = min(SARC_CALF_CALF_CM.values()), max(SARC_CALF_CALF_CM.values())
+    with np.errstate(invalid="ignore"):
+        low = np.where(np.isnan(cut), np.where(calf < lo, 1.0, np.where(calf >= hi, 0.0, np.nan)),
+                       (calf < cut).astype(float))
+    low[np.isnan(calf)] = np.nan
+    return total + 10.0 * low
+
+
 def measure_table(data: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Every measure as ``(values, unable)``; ``unable`` rows have NaN values."""
     from sarcostat.assess.sppb import score_sppb
@@ -160,6 +187,7 @@ def measure_table(data: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]
         "tug_s": (_num(data, "tug_s"), none),
         "calf_circumference_cm": (_num(data, "calf_circumference_cm"), none),
         "sarc_f_total": (sarc_f_total(data), none),
+        "sarc_calf": (sarc_calf(data), none),
     }
 
 

@@ -8,7 +8,8 @@ Every value and operator below is stated in the paper's abstract: low
 strength grip < 28 / < 18 kg; low physical performance 6-m walk < 1.0 m/s,
 SPPB <= 9 or 5-time chair stand >= 12 s; height-adjusted muscle mass DXA
 < 7.0 / < 5.4 kg/m², bioimpedance < 7.0 / < 5.7 kg/m²; case finding calf
-circumference < 34 / < 33 cm, SARC-F >= 4 or SARC-CalF >= 11. AWGS 2019
+circumference < 34 / < 33 cm, SARC-F >= 4 or SARC-CalF >= 11 (SARC-CalF
+derived from SARC-F and calf circumference, Barbosa-Silva 2016). AWGS 2019
 also defines "possible sarcopenia" as low muscle strength or low physical
 performance (chair stand) without a muscle-mass measurement.
 """
@@ -30,14 +31,24 @@ CUTOFFS = (
     Cutoff("gait_speed_m_s", "any", "<", 1.0, "m/s", "any", _SRC, True, "slow_gait"),
     Cutoff("chair_stand_5x_s", "any", ">=", 12.0, "s", "any", _SRC, True, "slow_chair_stand"),
     Cutoff("sppb_total", "any", "<=", 9.0, "points", "any", _SRC, True, "low_sppb"),
-    Cutoff("calf_circumference_cm", "male", "<", 34.0, "cm", "any", _SRC, True, "case_finding"),
-    Cutoff("calf_circumference_cm", "female", "<", 33.0, "cm", "any", _SRC, True, "case_finding"),
-    Cutoff("sarc_f_total", "any", ">=", 4.0, "points", "any", _SRC, True, "case_finding"),
+    Cutoff("calf_circumference_cm", "male", "<", 34.0, "cm", "any", _SRC, True, "low_calf"),
+    Cutoff("calf_circumference_cm", "female", "<", 33.0, "cm", "any", _SRC, True, "low_calf"),
+    Cutoff("sarc_f_total", "any", ">=", 4.0, "points", "any", _SRC, True, "sarc_f_positive"),
+    Cutoff("sarc_calf", "any", ">=", 11.0, "points", "any",
+           _SRC + "; SARC-CalF = SARC-F + 10 if calf circumference is below the AWGS 2019 calf "
+           "cut-off (Barbosa-Silva 2016 JAMDA, doi:10.1016/j.jamda.2016.08.004)", True,
+           "sarc_calf_positive"),
 )
 
 
 def _perf(f):
     return f["slow_gait"] | f["slow_chair_stand"] | f["low_sppb"]
+
+
+def _case(f):
+    # SARC-CalF >= 11 implies a low calf (SARC-F is at most 10), so it never
+    # changes this OR; it is kept as its own flag because AWGS 2019 names it.
+    return f["low_calf"] | f["sarc_f_positive"] | f["sarc_calf_positive"]
 
 
 def _sarc(f):
@@ -59,9 +70,14 @@ DEFINITION = Definition(
         ("slow_gait", "Gait speed < 1.0 m/s"),
         ("slow_chair_stand", "5× chair stand ≥ 12 s"),
         ("low_sppb", "SPPB ≤ 9"),
-        ("case_finding", "Case finding positive (calf circumference or SARC-F)"),
+        ("low_calf", "Calf circumference < 34 / < 33 cm"),
+        ("sarc_f_positive", "SARC-F ≥ 4"),
+        ("sarc_calf_positive", "SARC-CalF ≥ 11"),
     ),
-    derived=(("low_performance", "Low physical performance", _perf),),
+    derived=(
+        ("low_performance", "Low physical performance", _perf),
+        ("case_finding", "Case finding positive (calf circumference, SARC-F or SARC-CalF)", _case),
+    ),
     stages=(
         Stage("severe sarcopenia", _severe, refines="sarcopenia"),
         Stage("sarcopenia", _sarc),
@@ -69,11 +85,12 @@ DEFINITION = Definition(
     ),
     sarcopenia=_sarc,
     severe=_severe,
-    auxiliary=("case_finding",),
+    auxiliary=("low_calf", "sarc_f_positive", "sarc_calf_positive", "case_finding"),
     notes=(
-        "AWGS 2019: case finding (calf circumference, SARC-F) decides who is assessed; "
-        "here everyone with measurements is classified and case_finding is reported "
-        "as its own flag. SARC-CalF is not derived (not a canonical column).",
+        "AWGS 2019: case finding (calf circumference, SARC-F, SARC-CalF) decides who is "
+        "assessed; here everyone with measurements is classified and case_finding is "
+        "reported as its own flag. SARC-CalF is derived as SARC-F + 10 when calf "
+        "circumference is below 34 cm (men) / 33 cm (women).",
         "AWGS 2019 specifies a 6-m usual-pace walk for gait speed; speeds measured "
         "over other distances are compared with the same 1.0 m/s cut-off.",
     ),

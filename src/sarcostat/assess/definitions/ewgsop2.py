@@ -11,17 +11,21 @@ SPPB <= 8 or TUG >= 20 s. Probable sarcopenia = low strength; confirmed
 (sarcopenia) = + low quantity; severe = + low performance. Table 3 gives the
 muscle-quantity cut-offs without tying them to a device (they come from DXA
 studies), so they are applied to BIA and DXA rows alike, with a note.
+
+Verification: the rows were read in a verbatim reproduction of Table 3
+(layout, headings and footnotes as printed), which gives ASM/height²
+"<7.0 kg/m2 <5.5 kg/m2"; one secondary table (RMD Open, Table 1) prints
+that operator as "≤", which we take as a transcription slip. The journal's
+own page was not reachable here.
 """
 
 from sarcostat.assess._cutoffs import Cutoff, Definition, Stage
 
 CITATION = ("Cruz-Jentoft AJ et al. Sarcopenia: revised European consensus on definition and "
             "diagnosis. Age Ageing 2019;48(1):16-31. doi:10.1093/ageing/afy169")
-_SRC = ("Cruz-Jentoft 2019 Age Ageing, Table 3 (primary full text not reachable here; value and "
-        "operator agree in two independent reproductions of Table 3: PMC10355810 Table 1 and "
-        "BMJ Best Practice 'Sarcopenia: criteria')")
-_SRC_SMI = ("Cruz-Jentoft 2019 Age Ageing, Table 3 (value 7.0/5.5 agrees across reproductions but "
-            "one (RMD Open, Table 1) prints the operator as <=; primary not read: operator unverified)")
+_SRC = ("Cruz-Jentoft 2019 Age Ageing, Table 3 'EWGSOP2 sarcopenia cut-off points' (read in a "
+        "verbatim reproduction of Table 3, medicalcriteria.com/web/sarcopenia; agrees with "
+        "PMC10355810 Table 1)")
 
 CUTOFFS = (
     Cutoff("grip_kg", "male", "<", 27.0, "kg", "any", _SRC, True, "low_strength"),
@@ -29,8 +33,8 @@ CUTOFFS = (
     Cutoff("chair_stand_5x_s", "any", ">", 15.0, "s", "any", _SRC, True, "low_strength"),
     Cutoff("asm_kg", "male", "<", 20.0, "kg", "any", _SRC, True, "low_muscle_mass"),
     Cutoff("asm_kg", "female", "<", 15.0, "kg", "any", _SRC, True, "low_muscle_mass"),
-    Cutoff("smi", "male", "<", 7.0, "kg/m²", "any", _SRC_SMI, False, "low_muscle_mass"),
-    Cutoff("smi", "female", "<", 5.5, "kg/m²", "any", _SRC_SMI, False, "low_muscle_mass"),
+    Cutoff("smi", "male", "<", 7.0, "kg/m²", "any", _SRC, True, "low_muscle_mass"),
+    Cutoff("smi", "female", "<", 5.5, "kg/m²", "any", _SRC, True, "low_muscle_mass"),
     Cutoff("gait_speed_m_s", "any", "<=", 0.8, "m/s", "any", _SRC, True, "low_performance"),
     Cutoff("sppb_total", "any", "<=", 8.0, "points", "any", _SRC, True, "low_performance"),
     Cutoff("tug_s", "any", ">=", 20.0, "s", "any", _SRC, True, "low_performance"),
