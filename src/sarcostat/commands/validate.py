@@ -59,8 +59,9 @@ def _short(v) -> str:
 
 
 def _table(findings) -> list[str]:
-    order = {"error": 0, "warning": 1, "info": 2}
-    items = sorted(findings, key=lambda f: (order.get(f.severity, 3), f.row is None, f.row or 0))
+    from sarcostat.io.findings import sort_findings
+
+    items = sort_findings(findings)
     head = ("severity", "rule", "row", "id", "column", "value", "problem")
     rows = [(f.severity, f.rule, "" if f.row is None else str(f.row), _short(f.participant_id),
              _short(f.column), _short(f.value), f.detail or f.message) for f in items]

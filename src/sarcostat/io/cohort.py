@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import DataError, check_option
-from sarcostat.io.findings import Finding, findings_to_frame
+from sarcostat.io.findings import Finding, findings_to_frame, plural
 from sarcostat.io.mapping import (
     CATEGORY_VALUES,
     BiomarkerSpec,
@@ -113,8 +112,8 @@ class Cohort:
         n_info = len(self.issues) - n_err - n_warn
         name = Path(self.source).name if self.source else "data"
         return (f"{name}: {len(self.data)} participant{'s' * (len(self.data) != 1)}, "
-                f"{self.data.shape[1]} columns; {_plural(n_err, 'error')}, "
-                f"{_plural(n_warn, 'warning')}, {_plural(n_info, 'note')}.")
+                f"{self.data.shape[1]} columns; {plural(n_err, 'error')}, "
+                f"{plural(n_warn, 'warning')}, {plural(n_info, 'note')}.")
 
     def raise_for_errors(self, max_listed: int = 20) -> None:
         """Raise :class:`~sarcostat.exceptions.DataError` listing the errors, if any."""
@@ -123,12 +122,8 @@ class Cohort:
             return
         shown = "\n".join(f"  - {f.message}" for f in errs[:max_listed])
         more = f"\n  ... and {len(errs) - max_listed} more" if len(errs) > max_listed else ""
-        raise DataError(f"the data has {_plural(len(errs), 'error')}; fix them and run "
+        raise DataError(f"the data has {plural(len(errs), 'error')}; fix them and run "
                         f"'sarcostat validate' again:\n{shown}{more}")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def read_cohort(path, mapping=None, *, sheet=None, decimal=None, biomarkers=None) -> Cohort:
@@ -597,7 +592,7 @@ def _biomarker(b: _Builder, name: str, spec: BiomarkerSpec):
                   i=i, column=name, value=c)
     n_cens = int((~np.isnan(lods)).sum())
     if n_cens:
-        b.add("info", "censored", f"{_plural(n_cens, 'value')} below the detection limit kept as "
+        b.add("info", "censored", f"{plural(n_cens, 'value')} below the detection limit kept as "
               f"left-censored: {name} is NaN there and {name}_lod holds the limit.", column=name)
     return vals, lods
 
@@ -617,16 +612,10 @@ def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None
         mat = np.column_stack([out[c] for c in trials])
         ok = ~np.isnan(mat).all(axis=1)
         best[ok] = np.nanmax(mat[ok], axis=1)
-        if have("grip_kg"):
-            given = out["grip_kg"]
-            for i in np.flatnonzero(~np.isnan(given) & ok & (np.abs(given - best) > GRIP_TOLERANCE)):
-                b.add("warning", "grip", f"{_fmt(given[i])} is not the best of the trials "
-                      f"({_fmt(best[i])}); the given grip_kg is kept.", i=i, column="grip_kg",
-                      value=given[i])
-            out["grip_kg"] = np.where(np.isnan(given), best, given)
-        else:
-            out["grip_kg"] = best
-        units["grip_kg"] = "kg"
+        _given_or_derived(b, out, units, "grip_kg", best, unit="kg", tol=GRIP_TOLERANCE,
+                          severity="warning", rule="grip",
+                          explain=lambda g, c: f"{_fmt(g)} is not the best of the trials ({_fmt(c)}); "
+                                               "the given grip_kg is kept.")
         protocol.setdefault("grip_trials", len(trials))
 
     # gait: distance per row, else protocol, else 4 m.
@@ -643,17 +632,10 @@ def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None
             t = out["gait_time_4m_s"]
             with np.errstate(divide="ignore", invalid="ignore"):
                 speed = np.where(t > 0, dist / t, np.nan)
-            if have("gait_speed_m_s"):
-                given = out["gait_speed_m_s"]
-                for i in np.flatnonzero(~np.isnan(given) & ~np.isnan(speed)
-                                        & (np.abs(given - speed) > GAIT_SPEED_TOLERANCE)):
-                    b.add("warning", "gait", f"{_fmt(given[i])} m/s disagrees with gait_distance_m / "
-                          f"gait_time_4m_s = {speed[i]:.2f} m/s; the given speed is kept.",
-                          i=i, column="gait_speed_m_s", value=given[i])
-                out["gait_speed_m_s"] = np.where(np.isnan(given), speed, given)
-            else:
-                out["gait_speed_m_s"] = speed
-            units["gait_speed_m_s"] = "m/s"
+            _given_or_derived(b, out, units, "gait_speed_m_s", speed, unit="m/s",
+                              tol=GAIT_SPEED_TOLERANCE, severity="warning", rule="gait",
+                              explain=lambda g, c: f"{_fmt(g)} m/s disagrees with gait_distance_m / "
+                                                   f"gait_time_4m_s = {c:.2f} m/s; the given speed is kept.")
         out.setdefault("gait_unable", np.zeros(n, dtype=bool))
 
     h_m = out["height_cm"] / 100 if have("height_cm") else None
@@ -662,10 +644,12 @@ def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None
         with np.errstate(divide="ignore", invalid="ignore"):
             if have("weight_kg"):
                 bmi = np.where(plausible_h, out["weight_kg"] / h_m ** 2, np.nan)
-                _given_or_derived(b, out, units, "bmi", bmi, BMI_TOLERANCE, "weight_kg / (height_cm/100)²", "kg/m²")
+                _given_or_derived(b, out, units, "bmi", bmi, unit="kg/m²", tol=BMI_TOLERANCE,
+                                  explain=_disagrees("weight_kg / (height_cm/100)²", BMI_TOLERANCE))
             if have("asm_kg"):
                 smi = np.where(plausible_h, out["asm_kg"] / h_m ** 2, np.nan)
-                _given_or_derived(b, out, units, "smi", smi, SMI_TOLERANCE, "asm_kg / (height_cm/100)²", "kg/m²")
+                _given_or_derived(b, out, units, "smi", smi, unit="kg/m²", tol=SMI_TOLERANCE,
+                                  explain=_disagrees("asm_kg / (height_cm/100)²", SMI_TOLERANCE))
 
     # muscle-mass device: per row, else the protocol; never guessed.
     if have("asm_kg") or have("smi") or have("muscle_mass_method"):
@@ -683,34 +667,33 @@ def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None
         unknown = int((col.isna().to_numpy() & mass).sum())
         if unknown:
             b.add("warning", "method", f"the muscle-mass device (bia or dxa) is unknown for "
-                  f"{_plural(unknown, 'participant')} with ASM; declare it in a map "
+                  f"{plural(unknown, 'participant')} with ASM; declare it in a map "
                   "([protocol] muscle_mass_method = \"bia\" or \"dxa\") or add a muscle_mass_method "
                   "column. Classification needs it: the cut-offs differ by device.",
                   column="muscle_mass_method")
 
     if all(have(c) for c in SARC_F_ITEMS):
         total = np.sum([out[c] for c in SARC_F_ITEMS], axis=0)  # NaN when any item is missing
-        if have("sarc_f_total"):
-            given = out["sarc_f_total"]
-            for i in np.flatnonzero(~np.isnan(given) & ~np.isnan(total) & (given != total)):
-                b.add("error", "sarc_f_total", f"{_fmt(given[i])} is not the sum of the five SARC-F "
-                      f"items ({_fmt(total[i])}).", i=i, column="sarc_f_total", value=given[i])
-            out["sarc_f_total"] = np.where(np.isnan(given), total, given)
-        else:
-            out["sarc_f_total"] = total
-        units["sarc_f_total"] = ""
+        _given_or_derived(b, out, units, "sarc_f_total", total, unit="", tol=0,
+                          explain=lambda g, c: f"{_fmt(g)} is not the sum of the five SARC-F items ({_fmt(c)}).")
 
 
-def _given_or_derived(b, out, units, name, computed, tol, formula, unit):
+def _given_or_derived(b: _Builder, out: dict, units: dict, name: str, computed: np.ndarray, *,
+                      unit: str, tol: float, explain, severity: str = "error", rule: str | None = None):
+    """Use the file's ``name`` where given, ``computed`` elsewhere; report given values off by more than ``tol``."""
     if name in out:
         given = out[name]
         for i in np.flatnonzero(~np.isnan(given) & ~np.isnan(computed) & (np.abs(given - computed) > tol)):
-            b.add("error", name, f"{_fmt(given[i])} disagrees with {formula} = {computed[i]:.2f} "
-                  f"(allowed difference {tol:g}).", i=i, column=name, value=given[i])
+            b.add(severity, rule or name, explain(given[i], computed[i]), i=i, column=name,
+                  value=b.cell(b.headers[name], i))
         out[name] = np.where(np.isnan(given), computed, given)
     else:
         out[name] = computed
     units[name] = unit
+
+
+def _disagrees(formula: str, tol: float):
+    return lambda g, c: f"{_fmt(g)} disagrees with {formula} = {c:.2f} (allowed difference {tol:g})."
 
 
 _UNIT_WORDS = {"m": "metres", "in": "inches", "lb": "pounds"}

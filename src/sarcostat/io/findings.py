@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-__all__ = ["Finding", "findings_to_frame", "SEVERITIES"]
+__all__ = ["Finding", "findings_to_frame", "sort_findings", "plural", "SEVERITIES"]
 
 #: Severities, most serious first. Errors stop later analyses; warnings and
 #: infos are reported and the analysis goes on.
@@ -55,6 +55,17 @@ class Finding:
         return self.severity == "error"
 
 
+def plural(n: int, word: str) -> str:
+    """'1 error', '3 errors'."""
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors, then warnings, then notes; by row within each, file-level findings last."""
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(findings, key=lambda f: (order.get(f.severity, len(order)), f.row is None, f.row or 0))
+
+
 def findings_to_frame(findings: Iterable[Finding]) -> "pandas.DataFrame":  # noqa: F821
     """Return findings as a DataFrame: errors, then warnings, then notes; by row within each.
 
@@ -66,8 +77,7 @@ def findings_to_frame(findings: Iterable[Finding]) -> "pandas.DataFrame":  # noq
     """
     import pandas as pd
 
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    items = sorted(findings, key=lambda f: (order.get(f.severity, len(order)), f.row is None, f.row or 0))
+    items = sort_findings(findings)
     frame = pd.DataFrame(
         {
             "severity": [f.severity for f in items],

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from sarcostat.exceptions import ParameterError, ReadError, SarcostatError, SchemaError
-from sarcostat.io.findings import Finding
+from sarcostat.io.findings import Finding, plural
 
 __all__ = ["RawTable", "read_table", "frame_to_raw", "is_blank", "SUPPORTED_SUFFIXES"]
 
@@ -385,7 +385,7 @@ def _read_readstat(p: Path, suffix: str) -> RawTable:
         if hit.any():
             frame[col] = s.mask(hit)
             codes = sorted({_num_text(v) for v in s[hit]})
-            detail = (f"{_count(int(hit.sum()), 'value')} declared user-missing in SPSS "
+            detail = (f"{plural(int(hit.sum()), 'value')} declared user-missing in SPSS "
                       f"({', '.join(codes)}) read as missing.")
             findings.append(Finding("info", "user_missing", f"{name}, column '{col}': {detail}",
                                     column=str(col), value=", ".join(codes), detail=detail))
@@ -406,10 +406,6 @@ def _label_key(code):
 
 def _num_text(v) -> str:
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def _read_parquet(p: Path) -> RawTable:
