@@ -244,3 +244,18 @@ def test_firth_matches_published_endometrial_example():
         assert est[term] == pytest.approx(value, rel=1e-6), term
     assert res.separation == "quasi-complete" and res.meta["separation_terms"] == ["NV"]
     assert any("Firth" in n for n in res.notes)
+
+
+@pytest.mark.parametrize("events,warns", [(10, False), (9, True)])
+def test_epv_boundary(events, warns):
+    # Rule (Peduzzi et al. 1996): warn when events per variable < 10; exactly 10 is fine.
+    x = np.arange(40, dtype=float)
+    y = np.zeros(40, int)
+    y[np.linspace(1, 38, events).astype(int)] = 1  # spread out: no separation
+    d = pd.DataFrame({"y": y, "x": x})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = or_per_sd(d, outcome="y", predictor="x")
+    got = any(issubclass(w.category, LowEventsWarning) for w in caught)
+    assert res.events == events and res.epv == events
+    assert got is warns
