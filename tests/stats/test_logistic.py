@@ -259,3 +259,17 @@ def test_epv_boundary(events, warns):
     got = any(issubclass(w.category, LowEventsWarning) for w in caught)
     assert res.events == events and res.epv == events
     assert got is warns
+
+
+@pytest.mark.filterwarnings("ignore::sarcostat.exceptions.LowEventsWarning")
+@pytest.mark.parametrize("confidence", [0.95, 0.90])
+def test_wald_interval_uses_the_normal_quantile(confidence):
+    # SPSS "95% C.I. for EXP(B)" = exp(B +- 1.959964 SE): z, not t, even for small n.
+    from scipy import stats
+    d = COHORT.head(25)
+    res = or_per_sd(d, outcome="sarcopenia", predictor="biomarker", confidence=confidence)
+    row = res.predictor_row()
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    assert (row["ci_upper"] - row["estimate"]) / row["se"] == pytest.approx(z, rel=1e-12)
+    assert row["or_ci_lower"] == pytest.approx(math.exp(row["estimate"] - z * row["se"]))
+    assert row["p_value"] == pytest.approx(2 * stats.norm.sf(abs(row["estimate"] / row["se"])))
