@@ -31,8 +31,10 @@ class Acceptance:
         Fraction of non-zero standard levels that must pass.
     min_std_levels : int
         Minimum number of standard levels with readings for a curve to be
-        fitted at all (never below 5); for ICH M10 also the minimum number
-        of non-zero levels that must pass.
+        fitted at all (never below 5).
+    min_std_levels_passed : int
+        Minimum number of non-zero standard levels that must pass (0: no
+        such rule).
     control_recovery : (float, float)
         Allowed control recovery (%) when the layout gives no target range.
     min_control_pass_fraction : float
@@ -49,6 +51,7 @@ class Acceptance:
     std_recovery_edge: tuple[float, float]
     min_std_pass_fraction: float
     min_std_levels: int
+    min_std_levels_passed: int
     control_recovery: tuple[float, float]
     min_control_pass_fraction: float
     min_control_level_pass_fraction: float
@@ -61,6 +64,7 @@ RESEARCH = Acceptance(
     std_recovery_edge=(75.0, 125.0),
     min_std_pass_fraction=0.75,
     min_std_levels=5,
+    min_std_levels_passed=0,
     control_recovery=(80.0, 120.0),
     min_control_pass_fraction=2 / 3,
     min_control_level_pass_fraction=0.0,
@@ -76,6 +80,7 @@ KIT = Acceptance(
     std_recovery_edge=(75.0, 125.0),
     min_std_pass_fraction=0.75,
     min_std_levels=5,
+    min_std_levels_passed=0,
     control_recovery=(80.0, 120.0),
     min_control_pass_fraction=1.0,
     min_control_level_pass_fraction=0.0,  # implied by 100% overall
@@ -91,6 +96,7 @@ ICH_M10 = Acceptance(
     std_recovery_edge=(75.0, 125.0),
     min_std_pass_fraction=0.75,
     min_std_levels=6,
+    min_std_levels_passed=6,
     control_recovery=(80.0, 120.0),
     min_control_pass_fraction=2 / 3,
     min_control_level_pass_fraction=0.5,
@@ -154,3 +160,48 @@ def control_passes(concentration, nominal, target_low=None, target_high=None, *,
     in_rng = (c >= lo) & (c <= hi)
     in_rec = (rec >= acc.control_recovery[0]) & (rec <= acc.control_recovery[1])
     return np.where(has, in_rng, in_rec)
+
+
+def run_verdict(std_passed, control_passed, control_nominal, *, acceptance="research"):
+    """Why a plate fails ``acceptance`` (an empty list when it passes).
+
+    Parameters
+    ----------
+    std_passed : array-like of bool
+        One entry per non-zero standard level (anchor/zero levels excluded).
+    control_passed, control_nominal : array-like
+        One entry per control result; its nominal concentration defines its
+        level.
+
+    Notes
+    -----
+    Fractions are compared inclusively: 6/8 = 75% of standards passes the
+    75% rule, 2/3 of controls passes the 2/3 rule, 1/2 at a level passes the
+    ICH M10 50% rule.
+    """
+    import numpy as np
+
+    acc = get_acceptance(acceptance)
+    std = np.asarray(std_passed, bool)
+    ok = np.asarray(control_passed, bool)
+    nom = np.asarray(control_nominal, float)
+    eps = 1e-12
+    reasons = []
+    n_pass = int(std.sum())
+    if not std.size or n_pass / std.size < acc.min_std_pass_fraction - eps:
+        reasons.append(f"{n_pass}/{std.size} standard levels within limits "
+                       f"(< {acc.min_std_pass_fraction:.0%})")
+    if n_pass < acc.min_std_levels_passed:
+        reasons.append(f"{n_pass} passing standard levels (< {acc.min_std_levels_passed} required "
+                       f"by the {acc.name} preset)")
+    if ok.size:
+        if ok.mean() < acc.min_control_pass_fraction - eps:
+            reasons.append(f"{int(ok.sum())}/{ok.size} controls within range")
+        if acc.min_control_level_pass_fraction > 0:
+            # a level is a nominal concentration: QC1a/QC1b at 12 pmol/L are one level
+            for level in np.unique(nom):
+                at = ok[(nom == level) | (np.isnan(nom) & np.isnan(level))]
+                if at.mean() < acc.min_control_level_pass_fraction - eps:
+                    reasons.append(f"{int(at.sum())}/{at.size} controls within range at level "
+                                   f"{level:g} (< {acc.min_control_level_pass_fraction:.0%})")
+    return reasons

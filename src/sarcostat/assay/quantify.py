@@ -10,7 +10,7 @@ import pandas as pd
 
 from sarcostat.assay.curves import MODELS, WEIGHTS, fit_curve
 from sarcostat.assay.plates import Plate
-from sarcostat.assay.qc_rules import control_passes, get_acceptance, standard_passes
+from sarcostat.assay.qc_rules import control_passes, get_acceptance, run_verdict, standard_passes
 from sarcostat.assay.units import convert_units
 from sarcostat.exceptions import DataError, ModelError, ParameterError, check_option
 
@@ -353,25 +353,10 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
             notes.append(f"plate {plate.name}: kit acceptance but control(s) "
                          f"{', '.join(ctl.loc[~has_rng, 'id'])} have no declared range; judged "
                          f"at {acc.control_recovery[0]:g}-{acc.control_recovery[1]:g}% of nominal.")
-    # QC verdict
-    reasons = []
     frac = n_pass / len(judged) if len(judged) else 0.0
-    if frac < acc.min_std_pass_fraction:
-        reasons.append(f"{n_pass}/{len(judged)} standard levels within limits "
-                       f"(< {acc.min_std_pass_fraction:.0%})")
-    if acc.name == "ich-m10" and n_pass < acc.min_std_levels:
-        reasons.append(f"{n_pass} passing levels (< {acc.min_std_levels} required by ICH M10)")
-    if len(ctl):
-        cfrac = float(ctl["passed"].mean())
-        if cfrac < acc.min_control_pass_fraction - 1e-12:
-            reasons.append(f"{int(ctl['passed'].sum())}/{len(ctl)} controls within range")
-        if acc.min_control_level_pass_fraction > 0:
-            # a level is a nominal concentration: QC1a/QC1b at 12 pmol/L are one level
-            by_level = ctl.groupby("nominal_conc", dropna=False)["passed"]
-            for nominal, ok in by_level:
-                if ok.mean() < acc.min_control_level_pass_fraction - 1e-12:
-                    reasons.append(f"{int(ok.sum())}/{len(ok)} controls within range at level "
-                                   f"{nominal:g} (< {acc.min_control_level_pass_fraction:.0%})")
+    reasons = run_verdict(judged["passed"].astype(bool),
+                          ctl["passed"] if len(ctl) else [], ctl["nominal_conc"] if len(ctl) else [],
+                          acceptance=acc)
     intra = float(np.nanmean(smp["cv_pct"])) if len(smp) and smp["cv_pct"].notna().any() else np.nan
     p = curve.params
     qc = {"plate": plate.name, "source": plate.source, "status": "ok", "qc_pass": not reasons,
