@@ -94,6 +94,13 @@ def protocol_notes(data: pd.DataFrame | None = None, protocol: dict | None = Non
         ``Cohort.protocol``; keys read: ``gait_start`` (static/dynamic),
         ``gait_distance_m``, ``grip_best_of``, ``grip_device``, ``muscle_mass_device``,
         any other key is reported as ``key: value``.
+
+    Returns
+    -------
+    tuple of str
+        Gait course and start, grip best-of-n (else the ``grip_<n>_kg``
+        trials found in ``data``), other protocol keys, and the muscle-mass
+        methods with counts.
     """
     protocol = dict(protocol or {})
     out = []
@@ -108,8 +115,14 @@ def protocol_notes(data: pd.DataFrame | None = None, protocol: dict | None = Non
         where = f"over {dist} m" if dist else "over an unrecorded distance (4 m assumed)"
         out.append(f"Gait speed measured {where}, {start or 'unrecorded'} start.")
     best = protocol.pop("grip_best_of", None)
+    trials = []
+    if data is not None:
+        trials = [c for c in data.columns if c.startswith("grip_") and c.endswith("_kg")
+                  and c[5:-3].isdigit()]
     if best is not None:
         out.append(f"Grip strength: best of {best} trial(s).")
+    elif trials:
+        out.append(f"Grip strength: maximum of the recorded trials ({', '.join(trials)}).")
     for k, v in protocol.items():
         out.append(f"Protocol {k}: {v}.")
     if data is not None and "muscle_mass_method" in data.columns:
@@ -269,16 +282,20 @@ def _prevalence_from(results: dict[str, pd.DataFrame], groups: pd.Series | None,
             n_ind = int(sarc.isna().sum())
             n_cls = n - n_ind
             k = int(sarc.fillna(False).sum())
-            sev = sub["severe"]
+            graded = REGISTRY[name].severe is not None
+            n_sev = int(sub["severe"].fillna(False).sum()) if graded else pd.NA
             lo, hi = _wilson(k, n_cls, confidence)
             rows.append({
                 "definition": name, "group": label, "n": n, "n_classified": n_cls,
                 "n_indeterminate": n_ind, "n_sarcopenia": k,
-                "n_severe": int(sev.fillna(False).sum()),
+                "n_severe": n_sev,
                 "n_category_indeterminate": int((sub["category"] == INDETERMINATE).sum()),
                 "prevalence": k / n_cls if n_cls else np.nan, "ci_lower": lo, "ci_upper": hi,
             })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if len(out):
+        out["n_severe"] = out["n_severe"].astype("Int64")
+    return out
 
 
 def prevalence(data: pd.DataFrame, definitions: Iterable[str] | str = "awgs2019", *,
@@ -454,10 +471,17 @@ def classify_cohort(cohort, definitions: Iterable[str] | str = "awgs2019", *,
     notes = list(protocol_notes(data, proto))
     from sarcostat.assess.sppb import score_sppb
 
-    n_disagree = int(score_sppb(data)["sppb_check"].fillna(False).sum())
-    if n_disagree:
+    sppb = score_sppb(data)
+    bad = sppb["sppb_check"].fillna(False).to_numpy(dtype=bool)
+    if bad.any():
+        who = (data["id"].astype(str) if "id" in data.columns else pd.Series(data.index.astype(str)))
+        who = who.to_numpy()[bad]
+        shown = ", ".join(f"{i} (given {int(g)}, scored {int(c)})" for i, g, c in zip(
+            who[:10], pd.to_numeric(data["sppb_total"]).to_numpy()[bad][:10],
+            sppb["sppb_total"].to_numpy()[bad][:10]))
+        more = f" and {bad.sum() - 10} more" if bad.sum() > 10 else ""
         notes.append(f"SPPB: the given sppb_total disagrees with the total scored from its components "
-                     f"for {n_disagree} participant(s); the component score is used.")
+                     f"for {int(bad.sum())} participant(s): {shown}{more}; the component score is used.")
     for n in names:
         notes.extend(definition_notes(n))
     return ClassificationResult(
