@@ -386,6 +386,7 @@ def test_saturated_sample_wells_are_flagged_not_fatal_sandwich(tmp_path):
     assert s.loc["S001", "flags"] == ">ULOQ;saturated" and s.loc["S001", "n_wells"] == 0
     assert s.loc["S001", "reported"] == ">1000"
     assert s.loc["S002", "flags"] == "saturated" and s.loc["S002", "n_wells"] == 1
+    assert s.loc["S002", "reported"] == ""  # its in-range replicate sits next to an off-scale one
     assert s.loc["S003", "flags"] == "" and s.loc["S003", "concentration"] == pytest.approx(200, rel=1e-3)
     assert any("D3 (S001, 'OVRFLW')" in n and "E3 (S002, '>3.500')" in n for n in res.notes)
     c = res.to_cohort_frame().set_index("id")
@@ -424,3 +425,12 @@ def test_control_rules_per_preset(passed, nominal, ok_research, ok_ich, ok_kit):
     # research: >= 2/3 overall; ICH M10 4.4: also >= 50% at each level; kit: every control
     for preset, ok in (("research", ok_research), ("ich-m10", ok_ich), ("kit", ok_kit)):
         assert (run_verdict([True] * 7, passed, nominal, acceptance=preset) == []) is ok, preset
+
+
+def test_samples_are_listed_in_natural_id_order(tmp_path):
+    res, _ = _run(tmp_path, "order", "sandwich", [100.0] * 12, seed=2)
+    ids = list(res.samples["id"])
+    assert ids == [f"S{k:03d}" for k in range(1, 13)]
+    from sarcostat.assay.quantify import _natural_key
+
+    assert sorted(["S10", "S2", "s1", "S2b"], key=_natural_key) == ["s1", "S2", "S2b", "S10"]

@@ -55,7 +55,8 @@ def _table(df, digits=4):
         if isinstance(v, (bool, np.bool_)):
             return "yes" if v else "no"
         if isinstance(v, (float, np.floating)):
-            return "" if not np.isfinite(v) else f"{v:.{digits}g}"
+            # round-off below 1e-9 (e.g. the CV of identical readings) reads as 0
+            return "" if not np.isfinite(v) else f"{0.0 if abs(v) < 1e-9 else v:.{digits}g}"
         return html.escape("" if v is None else str(v))
 
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)

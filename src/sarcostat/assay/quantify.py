@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,8 @@ class AssayResult:
     Attributes
     ----------
     samples : pandas.DataFrame
-        One row per sample and dilution per plate: ``id, plate, dilution,
+        One row per sample and dilution per plate (plates in run order, ids
+        in natural order: S2 before S10): ``id, plate, dilution,
         n_wells, n_masked, mean_signal, pct_b_b0, conc_well, concentration,
         cv_pct, flags, reported, lod, lloq, uloq, plate_qc``.
         ``conc_well`` is read off the curve (in-well), ``concentration`` =
@@ -38,7 +40,8 @@ class AssayResult:
         a replicate read above the reader's range, e.g. ``OVRFLW``, and was
         left out; with every replicate saturated the sample is ``>ULOQ`` on a
         rising curve, ``<LLOQ`` (and ``<LOD``) on a falling one); ``reported`` is the value
-        as written for the cohort (a number, ``<limit`` or ``>limit``).
+        as written for the cohort (a number, ``<limit`` or ``>limit``; empty
+        when there is none, e.g. a partly saturated sample).
     controls : pandas.DataFrame
         Same columns as ``samples`` plus ``nominal_conc, target_low,
         target_high, recovery_pct, passed``.
@@ -199,6 +202,11 @@ def _cv(values):
     return float(np.std(v, ddof=1) / abs(v.mean()) * 100)
 
 
+def _natural_key(text):
+    """Sort key that puts S2 before S10."""
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", str(text))]
+
+
 def _fail_row(plate, message):
     return {"plate": plate.name, "source": plate.source, "status": "failed", "qc_pass": False,
             "message": message}
@@ -330,7 +338,8 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
             elif ">ULOQ" in flags and np.isfinite(uloq):
                 rep = f">{uloq * dil:.6g}"
             else:
-                rep = f"{conc:.6g}" if np.isfinite(conc) else ""
+                # a replicate off-scale beside an in-range one: not a result to report
+                rep = f"{conc:.6g}" if np.isfinite(conc) and "saturated" not in flags else ""
             rows.append({"id": sid, "plate": plate.name, "dilution": dil, "n_wells": int(len(u)),
                          "n_masked": int(g["masked"].sum()), "mean_signal": mean_sig,
                          "pct_b_b0": mean_sig / b0 * 100 if falling else np.nan,
@@ -339,6 +348,7 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
                          "uloq": uloq * dil,
                          "nominal_conc": g["nominal_conc"].iloc[0],
                          "target_low": g["target_low"].iloc[0], "target_high": g["target_high"].iloc[0]})
+        rows.sort(key=lambda r: (_natural_key(r["id"]), r["dilution"]))
         return pd.DataFrame(rows)
 
     smp = summarise(w[w["type"] == "sample"])
