@@ -286,14 +286,17 @@ def _masked(X, r):
 
 def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
                    gamma0: np.ndarray, *, firth: bool = False, confidence: float = 0.95,
-                   max_iter: int = 50, tol: float = 1e-8) -> np.ndarray:
+                   max_iter: int = 50, tol: float | None = None) -> np.ndarray:
     """Logistic regression of y on [Z, x_j] over each biomarker's complete cases.
 
     Batched Newton-Raphson (= IRLS for the canonical link) over all columns
     at once, warm-started at the covariate-only fit ``gamma0`` with slope 0;
     converged columns leave the active set. Convergence: largest step below
-    ``tol`` on the standardized scale (Newton converges quadratically, so
-    the estimate is then accurate to about tol²). With ``firth=True`` the
+    ``tol`` on the unit-SD scale; Newton converges quadratically, so the
+    estimate is then accurate to about tol² (the information used for the
+    standard errors is evaluated after that last step). Default tol: 1e-6,
+    or 1e-10 with Firth, whose iteration (Fisher scoring on the modified
+    score) converges only linearly. With ``firth=True`` the
     score is Firth's modified score U*(θ) = X'(y - μ + h(1/2 - μ)); the
     leverages h_i = w_i x_i' I⁻¹ x_i come from products of the blocks of each
     column's inverse information with covariate pairs, so no N x N hat
@@ -306,6 +309,8 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     """
     N, c = X.shape
     k = Z.shape[1]
+    if tol is None:
+        tol = 1e-10 if firth else 1e-6
     M, X0 = _masked(X, r)
     ia, ib = _pairs(k)
     P = Z[:, ia] * Z[:, ib]

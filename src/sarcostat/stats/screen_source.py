@@ -74,9 +74,19 @@ class _Source:
     info: dict
 
     def _take(self, raw: np.ndarray) -> np.ndarray:
-        """Biomarker-table rows -> cohort rows; NaN for cohort rows without one."""
-        padded = np.vstack([raw, np.full((1, raw.shape[1]), np.nan)])
-        return padded[np.where(self.align >= 0, self.align, raw.shape[0])]
+        """Biomarker-table rows -> cohort rows; NaN for cohort rows without one.
+
+        Returns a fresh array the caller may modify (never a view of the input).
+        """
+        if getattr(self, "_identity", None) is None:
+            self._identity = bool(len(self.align) == raw.shape[0]
+                                  and np.array_equal(self.align, np.arange(len(self.align))))
+        if self._identity:
+            return raw
+        absent = self.align < 0
+        out = np.take(raw, np.where(absent, 0, self.align), axis=0)
+        out[absent] = np.nan
+        return out
 
 
 class FrameSource(_Source):
@@ -94,17 +104,22 @@ class FrameSource(_Source):
 
     def read(self, names) -> tuple[np.ndarray, list[str]]:
         names = list(names)
-        sub = self.frame[names]
-        numeric = [pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
-                   for t in sub.dtypes]
-        raw = np.empty((len(sub), len(names)))
+        pos = self.frame.columns.get_indexer(names)
+        dtypes = self.frame.dtypes.iloc[pos]
+        numeric = np.array([pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
+                            for t in dtypes], dtype=bool)
         msgs = [""] * len(names)
-        idx = np.flatnonzero(numeric)
-        if len(idx):  # one conversion for all numeric columns of the chunk
-            raw[:, idx] = sub.iloc[:, idx].to_numpy(dtype=np.float64, na_value=np.nan)
-        ids = self.frame[self.id_column]
-        for j in np.flatnonzero(~np.asarray(numeric, bool)):
-            raw[:, j], msgs[j] = _to_float(sub.iloc[:, j], ids, names[j])
+        if numeric.all():  # one conversion (a copy: the caller centres it in place)
+            raw = self.frame.iloc[:, pos].to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        else:
+            raw = np.empty((len(self.frame), len(names)))
+            idx = np.flatnonzero(numeric)
+            if len(idx):
+                raw[:, idx] = self.frame.iloc[:, pos[idx]].to_numpy(dtype=np.float64,
+                                                                   na_value=np.nan)
+            ids = self.frame[self.id_column]
+            for j in np.flatnonzero(~numeric):
+                raw[:, j], msgs[j] = _to_float(self.frame.iloc[:, pos[j]], ids, names[j])
         return self._take(raw), msgs
 
 
@@ -157,7 +172,7 @@ class ParquetSource(_Source):
                 v, msg = _to_float(col.to_pandas(), self._ids, nm)
                 cols.append(v)
                 msgs.append(msg)
-        raw = np.column_stack(cols) if cols else np.empty((table.num_rows, 0))
+        raw = np.column_stack(cols) if cols else np.empty((table.num_rows, 0))  # a copy
         return self._take(raw), msgs
 
 
