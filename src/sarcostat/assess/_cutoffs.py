@@ -68,6 +68,39 @@ class Cutoff:
             raise ValueError(f"unknown device {self.device!r} in {self}")
 
 
+def _operand(flags, item):
+    return item(flags) if callable(item) else flags[item]
+
+
+def all_of(*items) -> Callable:
+    """Rule: Kleene AND of flag names (or nested rules)."""
+    def rule(flags):
+        out = _operand(flags, items[0])
+        for item in items[1:]:
+            out = out & _operand(flags, item)
+        return out
+
+    return rule
+
+
+def any_of(*items) -> Callable:
+    """Rule: Kleene OR of flag names (or nested rules)."""
+    def rule(flags):
+        out = _operand(flags, items[0])
+        for item in items[1:]:
+            out = out | _operand(flags, item)
+        return out
+
+    return rule
+
+
+#: Low muscle mass plus low muscle function (strength or performance):
+#: the sarcopenia rule of EWGSOP1, AWGS 2014 and AWGS 2019.
+MASS_AND_FUNCTION = all_of("low_muscle_mass", any_of("low_strength", "low_performance"))
+#: All three of low mass, low strength and low performance.
+MASS_STRENGTH_PERFORMANCE = all_of("low_muscle_mass", "low_strength", "low_performance")
+
+
 @dataclass(frozen=True)
 class Stage:
     """A category of a definition, tested top-down in Kleene logic.
@@ -103,7 +136,9 @@ class Definition:
         Flags reported but not used by any stage (their missing inputs are
         not listed as decisive).
     notes : tuple of str
-        Sentences to show with every classification by this definition.
+        Sentences to show with every classification by this definition
+        (a definition without ``severe`` gets the "no severity grade" note
+        added).
     """
 
     name: str
@@ -117,6 +152,11 @@ class Definition:
     derived: tuple[tuple[str, str, Callable], ...] = ()
     auxiliary: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self):
+        if self.severe is None:
+            note = f"{self.title} defines no severity grade: 'severe' is <NA>."
+            object.__setattr__(self, "notes", tuple(self.notes) + (note,))
 
     @property
     def flag_names(self) -> list[str]:

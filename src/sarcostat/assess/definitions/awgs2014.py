@@ -12,7 +12,7 @@ operator is reported as both "< 0.8" and "<= 0.8" in the literature: every
 row is marked unverified. AWGS 2014 defines no severity grade.
 """
 
-from sarcostat.assess._cutoffs import Cutoff, Definition, Stage
+from sarcostat.assess._cutoffs import MASS_AND_FUNCTION, Cutoff, Definition, Stage
 
 CITATION = ("Chen LK et al. Sarcopenia in Asia: consensus report of the Asian Working Group for "
             "Sarcopenia. J Am Med Dir Assoc 2014;15(2):95-101. doi:10.1016/j.jamda.2013.11.025")
@@ -29,10 +29,6 @@ CUTOFFS = (
 )
 
 
-def _sarc(f):
-    return f["low_muscle_mass"] & (f["low_strength"] | f["low_performance"])
-
-
 DEFINITION = Definition(
     name="awgs2014",
     title="AWGS 2014",
@@ -43,8 +39,7 @@ DEFINITION = Definition(
         ("low_strength", "Low grip strength"),
         ("low_performance", "Slow gait speed"),
     ),
-    stages=(Stage("sarcopenia", _sarc),),
-    sarcopenia=_sarc,
+    stages=(Stage("sarcopenia", MASS_AND_FUNCTION),),
+    sarcopenia=MASS_AND_FUNCTION,
     severe=None,
-    notes=("AWGS 2014 defines no severity grade: 'severe' is <NA>.",),
 )

@@ -14,7 +14,14 @@ also defines "possible sarcopenia" as low muscle strength or low physical
 performance (chair stand) without a muscle-mass measurement.
 """
 
-from sarcostat.assess._cutoffs import Cutoff, Definition, Stage
+from sarcostat.assess._cutoffs import (
+    MASS_AND_FUNCTION,
+    MASS_STRENGTH_PERFORMANCE,
+    Cutoff,
+    Definition,
+    Stage,
+    any_of,
+)
 
 CITATION = ("Chen LK et al. Asian Working Group for Sarcopenia: 2019 Consensus Update on "
             "Sarcopenia Diagnosis and Treatment. J Am Med Dir Assoc 2020;21(3):300-307.e2. "
@@ -41,22 +48,9 @@ CUTOFFS = (
 )
 
 
-def _perf(f):
-    return f["slow_gait"] | f["slow_chair_stand"] | f["low_sppb"]
-
-
-def _case(f):
-    # SARC-CalF >= 11 implies a low calf (SARC-F is at most 10), so it never
-    # changes this OR; it is kept as its own flag because AWGS 2019 names it.
-    return f["low_calf"] | f["sarc_f_positive"] | f["sarc_calf_positive"]
-
-
-def _sarc(f):
-    return f["low_muscle_mass"] & (f["low_strength"] | f["low_performance"])
-
-
-def _severe(f):
-    return f["low_muscle_mass"] & f["low_strength"] & f["low_performance"]
+# SARC-CalF >= 11 implies a low calf (SARC-F is at most 10), so it never
+# changes case finding; it is kept as its own flag because AWGS 2019 names it.
+_CASE = any_of("low_calf", "sarc_f_positive", "sarc_calf_positive")
 
 
 DEFINITION = Definition(
@@ -75,16 +69,17 @@ DEFINITION = Definition(
         ("sarc_calf_positive", "SARC-CalF ≥ 11"),
     ),
     derived=(
-        ("low_performance", "Low physical performance", _perf),
-        ("case_finding", "Case finding positive (calf circumference, SARC-F or SARC-CalF)", _case),
+        ("low_performance", "Low physical performance",
+         any_of("slow_gait", "slow_chair_stand", "low_sppb")),
+        ("case_finding", "Case finding positive (calf circumference, SARC-F or SARC-CalF)", _CASE),
     ),
     stages=(
-        Stage("severe sarcopenia", _severe, refines="sarcopenia"),
-        Stage("sarcopenia", _sarc),
-        Stage("possible sarcopenia", lambda f: f["low_strength"] | f["slow_chair_stand"]),
+        Stage("severe sarcopenia", MASS_STRENGTH_PERFORMANCE, refines="sarcopenia"),
+        Stage("sarcopenia", MASS_AND_FUNCTION),
+        Stage("possible sarcopenia", any_of("low_strength", "slow_chair_stand")),
     ),
-    sarcopenia=_sarc,
-    severe=_severe,
+    sarcopenia=MASS_AND_FUNCTION,
+    severe=MASS_STRENGTH_PERFORMANCE,
     auxiliary=("low_calf", "sarc_f_positive", "sarc_calf_positive", "case_finding"),
     notes=(
         "AWGS 2019: case finding (calf circumference, SARC-F, SARC-CalF) decides who is "

@@ -16,7 +16,14 @@ indeterminate for muscle mass). None of these could be checked against the
 primary text here: every row is marked unverified.
 """
 
-from sarcostat.assess._cutoffs import Cutoff, Definition, Stage
+from sarcostat.assess._cutoffs import (
+    MASS_AND_FUNCTION,
+    MASS_STRENGTH_PERFORMANCE,
+    Cutoff,
+    Definition,
+    Stage,
+    all_of,
+)
 
 CITATION = ("Cruz-Jentoft AJ et al. Sarcopenia: European consensus on definition and diagnosis. "
             "Age Ageing 2010;39(4):412-423. doi:10.1093/ageing/afq034")
@@ -33,14 +40,6 @@ CUTOFFS = (
 )
 
 
-def _sarc(f):
-    return f["low_muscle_mass"] & (f["low_strength"] | f["low_performance"])
-
-
-def _severe(f):
-    return f["low_muscle_mass"] & f["low_strength"] & f["low_performance"]
-
-
 DEFINITION = Definition(
     name="ewgsop1",
     title="EWGSOP1",
@@ -52,12 +51,12 @@ DEFINITION = Definition(
         ("low_performance", "Low physical performance (gait speed)"),
     ),
     stages=(
-        Stage("severe sarcopenia", _severe, refines="sarcopenia"),
-        Stage("sarcopenia", _sarc),
-        Stage("presarcopenia", lambda f: f["low_muscle_mass"]),
+        Stage("severe sarcopenia", MASS_STRENGTH_PERFORMANCE, refines="sarcopenia"),
+        Stage("sarcopenia", MASS_AND_FUNCTION),
+        Stage("presarcopenia", all_of("low_muscle_mass")),
     ),
-    sarcopenia=_sarc,
-    severe=_severe,
+    sarcopenia=MASS_AND_FUNCTION,
+    severe=MASS_STRENGTH_PERFORMANCE,
     notes=(
         "EWGSOP1 lists cut-offs from several studies rather than one table; sarcostat uses "
         "Lauretani grip 30/20 kg, gait 0.8 m/s and Baumgartner DXA 7.26/5.5 kg/m². "

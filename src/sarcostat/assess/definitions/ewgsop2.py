@@ -19,7 +19,7 @@ that operator as "≤", which we take as a transcription slip. The journal's
 own page was not reachable here.
 """
 
-from sarcostat.assess._cutoffs import Cutoff, Definition, Stage
+from sarcostat.assess._cutoffs import MASS_STRENGTH_PERFORMANCE, Cutoff, Definition, Stage, all_of
 
 CITATION = ("Cruz-Jentoft AJ et al. Sarcopenia: revised European consensus on definition and "
             "diagnosis. Age Ageing 2019;48(1):16-31. doi:10.1093/ageing/afy169")
@@ -41,12 +41,7 @@ CUTOFFS = (
 )
 
 
-def _sarc(f):
-    return f["low_strength"] & f["low_muscle_mass"]
-
-
-def _severe(f):
-    return f["low_strength"] & f["low_muscle_mass"] & f["low_performance"]
+_CONFIRMED = all_of("low_strength", "low_muscle_mass")
 
 
 DEFINITION = Definition(
@@ -60,12 +55,12 @@ DEFINITION = Definition(
         ("low_performance", "Low physical performance (gait, SPPB or TUG)"),
     ),
     stages=(
-        Stage("severe sarcopenia", _severe, refines="sarcopenia"),
-        Stage("sarcopenia", _sarc),
-        Stage("probable sarcopenia", lambda f: f["low_strength"]),
+        Stage("severe sarcopenia", MASS_STRENGTH_PERFORMANCE, refines="sarcopenia"),
+        Stage("sarcopenia", _CONFIRMED),
+        Stage("probable sarcopenia", all_of("low_strength")),
     ),
-    sarcopenia=_sarc,
-    severe=_severe,
+    sarcopenia=_CONFIRMED,
+    severe=MASS_STRENGTH_PERFORMANCE,
     notes=(
         "EWGSOP2 muscle-quantity cut-offs (Table 3) were derived from DXA studies and are "
         "applied to BIA rows too, as the paper gives no device-specific value.",

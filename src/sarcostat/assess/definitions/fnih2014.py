@@ -13,7 +13,7 @@ not checked against the primary text). ALM/BMI needs DXA: BIA rows are
 indeterminate for lean mass.
 """
 
-from sarcostat.assess._cutoffs import Cutoff, Definition, Stage
+from sarcostat.assess._cutoffs import Cutoff, Definition, Stage, all_of
 
 CITATION = ("Studenski SA et al. The FNIH sarcopenia project: rationale, study description, "
             "conference recommendations, and final estimates. J Gerontol A Biol Sci Med Sci "
@@ -31,12 +31,8 @@ CUTOFFS = (
 )
 
 
-def _sarc(f):
-    return f["low_strength"] & f["low_muscle_mass"]
-
-
-def _severe(f):
-    return f["low_strength"] & f["low_muscle_mass"] & f["slow_gait"]
+_SARC = all_of("low_strength", "low_muscle_mass")
+_WITH_SLOWNESS = all_of("low_strength", "low_muscle_mass", "slow_gait")
 
 
 DEFINITION = Definition(
@@ -50,11 +46,11 @@ DEFINITION = Definition(
         ("slow_gait", "Slowness (gait speed < 0.8 m/s)"),
     ),
     stages=(
-        Stage("sarcopenia with slowness", _severe, refines="sarcopenia"),
-        Stage("sarcopenia", _sarc),
+        Stage("sarcopenia with slowness", _WITH_SLOWNESS, refines="sarcopenia"),
+        Stage("sarcopenia", _SARC),
     ),
-    sarcopenia=_sarc,
-    severe=_severe,
+    sarcopenia=_SARC,
+    severe=_WITH_SLOWNESS,
     notes=("FNIH 2014: 'severe' means weakness and low lean mass with slowness "
            "(gait < 0.8 m/s), the project's most restrictive class.",),
 )

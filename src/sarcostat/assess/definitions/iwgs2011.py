@@ -13,7 +13,7 @@ operator is not shown there: every row is marked unverified. IWGS defines no
 severity grade. DXA only: BIA rows are indeterminate for lean mass.
 """
 
-from sarcostat.assess._cutoffs import Cutoff, Definition, Stage
+from sarcostat.assess._cutoffs import Cutoff, Definition, Stage, all_of
 
 CITATION = ("Fielding RA et al. Sarcopenia: an undiagnosed condition in older adults. Current "
             "consensus definition: prevalence, etiology, and consequences. J Am Med Dir Assoc "
@@ -27,8 +27,7 @@ CUTOFFS = (
 )
 
 
-def _sarc(f):
-    return f["slow_gait"] & f["low_muscle_mass"]
+_SARC = all_of("slow_gait", "low_muscle_mass")
 
 
 DEFINITION = Definition(
@@ -40,8 +39,7 @@ DEFINITION = Definition(
         ("low_muscle_mass", "Low appendicular lean mass (DXA ALM/height²)"),
         ("slow_gait", "Gait speed < 1 m/s"),
     ),
-    stages=(Stage("sarcopenia", _sarc),),
-    sarcopenia=_sarc,
+    stages=(Stage("sarcopenia", _SARC),),
+    sarcopenia=_SARC,
     severe=None,
-    notes=("IWGS 2011 defines no severity grade: 'severe' is <NA>.",),
 )

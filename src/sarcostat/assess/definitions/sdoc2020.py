@@ -12,7 +12,7 @@ states "absolute grip strength (<35.5 kg in men and <20 kg in women)" and
 "slowness (walking speed <.8 m/s)". SDOC defines no severity grade.
 """
 
-from sarcostat.assess._cutoffs import Cutoff, Definition, Stage
+from sarcostat.assess._cutoffs import Cutoff, Definition, Stage, all_of
 
 CITATION = ("Bhasin S et al. Sarcopenia definition: the position statements of the Sarcopenia "
             "Definition and Outcomes Consortium. J Am Geriatr Soc 2020;68(7):1410-1418. "
@@ -28,8 +28,7 @@ CUTOFFS = (
 )
 
 
-def _sarc(f):
-    return f["low_strength"] & f["slow_gait"]
+_SARC = all_of("low_strength", "slow_gait")
 
 
 DEFINITION = Definition(
@@ -41,8 +40,7 @@ DEFINITION = Definition(
         ("low_strength", "Weakness (absolute grip)"),
         ("slow_gait", "Slowness (usual gait speed < 0.8 m/s)"),
     ),
-    stages=(Stage("sarcopenia", _sarc),),
-    sarcopenia=_sarc,
+    stages=(Stage("sarcopenia", _SARC),),
+    sarcopenia=_SARC,
     severe=None,
-    notes=("SDOC 2020 defines no severity grade: 'severe' is <NA>.",),
 )
