@@ -4,6 +4,10 @@ Every model uses complete cases over exactly the columns it needs (SPSS
 listwise deletion), and reports how many rows it dropped. Degenerate designs
 raise :class:`~sarcostat.exceptions.ModelError` with a message that names the
 column, instead of letting a linear-algebra routine fail obscurely.
+
+The parameter and value helpers below (confidence check, column-name lists,
+levels, numeric checks, factor coding, the unadjusted companion sample) are
+the single copy used by compare, regression, logistic, ancova and trend.
 """
 
 from __future__ import annotations
