@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,15 +40,19 @@ HERE = Path(__file__).resolve().parent
 R_SCRIPT = HERE / "analyze_ref.R"
 
 
-def _time(cmd: list[str], repeat: int) -> list[float]:
-    times = []
+def _time(cmd: list[str], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU (user + sys of the child) seconds of each run."""
+    times, cpu = [], []
     for _ in range(repeat):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if proc.returncode != 0:
             raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
         times.append(time.perf_counter() - t0)
-    return times
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
+    return times, cpu
 
 
 def _r_available() -> bool:
@@ -108,19 +114,22 @@ def main(argv=None) -> int:
         ]
         agree = max(diffs)
 
-    print(f"n = {args.n}, median of {args.repeat} runs, wall clock, fresh process each; "
-          f"{platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    load = os.getloadavg()[0]
+    print(f"n = {args.n}, median of {args.repeat} runs, fresh process each; "
+          f"{os.cpu_count()} CPUs ({platform.machine()}), load average {load:.1f} at the end; "
+          f"Python {platform.python_version()}")
     print()
-    print("| command | median (s) | runs (s) |")
-    print("|---|---|---|")
-    for name, t in rows:
+    print("| command | wall median (s) | wall runs (s) | CPU median (s) |")
+    print("|---|---|---|---|")
+    for name, (t, c) in rows:
         print(f"| {name} | {statistics.median(t):.2f} | "
-              f"{', '.join(f'{x:.2f}' for x in t)} |")
+              f"{', '.join(f'{x:.2f}' for x in t)} | {statistics.median(c):.2f} |")
     if len(rows) == 2:
-        ratio = statistics.median(rows[0][1]) / statistics.median(rows[1][1])
+        ratio = statistics.median(rows[0][1][0]) / statistics.median(rows[1][1][0])
+        cratio = statistics.median(rows[0][1][1]) / statistics.median(rows[1][1][1])
         print()
-        print(f"ratio sarcostat / R = {ratio:.2f} (target <= 2); largest relative difference "
-              f"of the checked numbers = {agree:.1e}")
+        print(f"wall ratio sarcostat / R = {ratio:.2f} (target <= 2); CPU ratio = {cratio:.2f}; "
+              f"largest relative difference of the checked numbers = {agree:.1e}")
     else:
         print("\nRscript with emmeans/car/jsonlite not found: R timing skipped.")
     shutil.rmtree(work, ignore_errors=True)
