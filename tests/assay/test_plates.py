@@ -1,5 +1,8 @@
 """Reading plate layouts and readings: grid and long, reference wavelength, bad plates."""
 
+import re
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -233,3 +236,40 @@ def test_softmax_plate_format_side_by_side_wavelengths(tmp_path, dual, encoding)
         assert w.loc[well, "signal"] == pytest.approx(float(sig[well]) - float(ref[well]), abs=1e-12)
     (plate,) = read_plates(rd, layout=lay)
     assert "several wavelengths" in plate.errors[0]
+
+
+@pytest.mark.parametrize("cell, words", [
+    ("std:-1", "well C7: a standard needs a concentration >= 0, as 'std:12.5'"),
+    ("P9@0", "well C7: the dilution must be a positive number; got 0.0"),
+    ("ctrl:QC9:", "well C7: control QC9 needs a nominal concentration or a target range"),
+    ("ctrl:QC9:12:15-9", "well C7: control QC9 needs a target range low <= high; got 15 to 9"),
+])
+def test_invalid_grid_layout_cells(tmp_path, cell, words):
+    layout, _, _ = make_plate("competitive", [20.0] * 37, seed=2)
+    layout["C7"] = cell
+    lay = tmp_path / "lay.csv"
+    lay.write_text(grid_text(layout))
+    with pytest.raises(SchemaError, match=re.escape(f"lay.csv, {words}")):
+        read_layout(lay)
+
+
+@pytest.mark.parametrize("row, words", [
+    ("A1,standard,,,,,", "row 2, column 'nominal_conc': a standard needs a concentration >= 0"),
+    ("A1,sample,P1,,-2,,", "row 2, column 'dilution': the dilution must be a positive number"),
+    ("A1,sample,,,2,,", "row 2, column 'sample_id': a sample well needs an id"),
+    ("A1,control,QC1,12,,9.6,", "row 2, columns 'target_low'/'target_high': control QC1 needs"),
+    ("A1,control,QC1,,,,", "row 2, column 'nominal_conc': control QC1 needs a nominal"),
+])
+def test_invalid_long_layout_rows(tmp_path, row, words):
+    lay = tmp_path / "lay.csv"
+    lay.write_text("well,type,sample_id,nominal_conc,dilution,target_low,target_high\n" + row + "\n")
+    with pytest.raises(SchemaError, match=re.escape(f"lay.csv, {words}")):
+        read_layout(lay)
+
+
+def test_control_with_range_only_is_accepted(tmp_path):
+    lay = tmp_path / "lay.csv"
+    lay.write_text("well,type,sample_id,nominal_conc,dilution,target_low,target_high\n"
+                   "A1,control,KITQC,,,9.6,14.4\n")
+    t = read_layout(lay)[""].iloc[0]
+    assert t["target_low"] == 9.6 and np.isnan(t["nominal_conc"]) and t["dilution"] == 1.0

@@ -231,6 +231,44 @@ def _num(value, *, where, column):
 
 
 # ---------------------------------------------------------------- layouts
+def _checked(rec, *, where, cols):
+    """Type-specific checks and defaults shared by grid and long layouts.
+
+    ``cols`` names, per field, how the message should point at it (a long
+    layout's column, or the grid cell)."""
+    typ = rec["type"]
+    if typ == "standard":
+        c = rec["nominal_conc"]
+        if not np.isfinite(c) or c < 0:
+            raise SchemaError(f"{where}{cols['nominal_conc']}: a standard needs a concentration "
+                              f">= 0{cols['std_hint']}.")
+        rec["sample_id"] = rec["sample_id"] or f"std_{c:g}"
+    elif typ == "blank":
+        rec["sample_id"] = rec["sample_id"] or "blank"
+    else:
+        if not rec["sample_id"]:
+            raise SchemaError(f"{where}{cols['sample_id']}: a {typ} well needs an id.")
+        if not np.isfinite(rec["dilution"]) or rec["dilution"] <= 0:
+            raise SchemaError(f"{where}{cols['dilution']}: the dilution must be a positive "
+                              f"number; got {rec['dilution']!r}.")
+    if typ == "control":
+        lo, hi = rec["target_low"], rec["target_high"]
+        if np.isfinite(lo) != np.isfinite(hi) or (np.isfinite(lo) and lo > hi):
+            raise SchemaError(f"{where}{cols['target']}: control {rec['sample_id']} needs a target "
+                              f"range low <= high; got {lo:g} to {hi:g}.")
+        if not np.isfinite(rec["nominal_conc"]) and not np.isfinite(lo):
+            raise SchemaError(f"{where}{cols['nominal_conc']}: control {rec['sample_id']} needs "
+                              "a nominal concentration or a target range to be judged.")
+    return rec
+
+
+_GRID_COLS = {"nominal_conc": "", "sample_id": "", "dilution": "", "target": "",
+              "std_hint": ", as 'std:12.5'"}
+_LONG_COLS = {"nominal_conc": ", column 'nominal_conc'", "sample_id": ", column 'sample_id'",
+              "dilution": ", column 'dilution'", "target": ", columns 'target_low'/'target_high'",
+              "std_hint": ""}
+
+
 def _layout_token(tok, *, where):
     t = tok.strip()
     rec = {"type": None, "sample_id": "", "nominal_conc": np.nan, "dilution": 1.0,
@@ -245,11 +283,8 @@ def _layout_token(tok, *, where):
         rec.update(type="blank", sample_id="blank")
         return rec
     if low.startswith("std:"):
-        conc = _num(t[4:], where=where, column="std")
-        if not np.isfinite(conc) or conc < 0:
-            raise SchemaError(f"{where}: standard {tok!r} needs a concentration >= 0, as 'std:12.5'.")
-        rec.update(type="standard", nominal_conc=conc, sample_id=f"std_{conc:g}")
-        return rec
+        rec.update(type="standard", nominal_conc=_num(t[4:], where=where, column="std"))
+        return _checked(rec, where=where, cols=_GRID_COLS)
     if low.startswith("ctrl:"):
         parts = t.split(":")
         if len(parts) < 3:
@@ -262,15 +297,12 @@ def _layout_token(tok, *, where):
                 raise SchemaError(f"{where}: control range {parts[3]!r} must read '<low>-<high>'.")
             rec.update(target_low=_num(rng[0], where=where, column="ctrl"),
                        target_high=_num(rng[1], where=where, column="ctrl"))
-        return rec
+        return _checked(rec, where=where, cols=_GRID_COLS)
     sid, _, dil = t.partition("@")
     rec.update(type="sample", sample_id=sid.strip())
     if dil:
-        d = _num(dil, where=where, column="dilution")
-        if not np.isfinite(d) or d <= 0:
-            raise SchemaError(f"{where}: dilution in {tok!r} must be a positive number.")
-        rec["dilution"] = d
-    return rec
+        rec["dilution"] = _num(dil, where=where, column="dilution")
+    return _checked(rec, where=where, cols=_GRID_COLS)
 
 
 def read_layout(path) -> dict[str, pd.DataFrame]:
@@ -311,17 +343,7 @@ def read_layout(path) -> dict[str, pd.DataFrame]:
                    "masked": str(r.get("masked", "")).strip().lower() in _TRUE}
             if np.isnan(rec["dilution"]):
                 rec["dilution"] = 1.0
-            if rec["dilution"] <= 0:
-                raise SchemaError(f"{where}, column 'dilution': {rec['dilution']!r} must be > 0.")
-            if typ == "standard":
-                if not np.isfinite(rec["nominal_conc"]) or rec["nominal_conc"] < 0:
-                    raise SchemaError(f"{where}, column 'nominal_conc': a standard needs a "
-                                      f"concentration >= 0; got {r.get('nominal_conc', '')!r}.")
-                rec["sample_id"] = rec["sample_id"] or f"std_{rec['nominal_conc']:g}"
-            if typ in ("sample", "control") and not rec["sample_id"]:
-                raise SchemaError(f"{where}, column 'sample_id': a {typ} well needs an id.")
-            if typ == "blank":
-                rec["sample_id"] = rec["sample_id"] or "blank"
+            _checked(rec, where=where, cols=_LONG_COLS)
             out.setdefault(str(r.get("plate", "")).strip(), []).append(rec)
     else:
         blocks = _grid_blocks(rows)
