@@ -133,9 +133,12 @@ def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
                 f"{result.plan.table1.group.replace('_', ' ')}, {fmt.p_inline(w['p_value'])}.")
     t3 = result.frames["table3"]
     for rec in t3[t3["model"] == "adjusted"].to_dict("records"):
+        head = f"Adjusted OR per SD for {fmt.short(rec['outcome']).lower()}: "
+        if not fmt.number(rec.get("odds_ratio"), fmt.or_decimals):
+            lines.append(head + "not estimable (see the warnings).")
+            continue
         lines.append(
-            f"Adjusted OR per SD for {fmt.short(rec['outcome']).lower()}: "
-            f"{fmt.or_ci(rec['odds_ratio'], rec['or_ci_lower'], rec['or_ci_upper'])}, "
+            head + f"{fmt.or_ci(rec['odds_ratio'], rec['or_ci_lower'], rec['or_ci_upper'])}, "
             f"{fmt.p_inline(rec['p_value'])}.")
     if result.warnings:
         lines.append(f"{len(result.warnings)} warning(s); see the report.")
