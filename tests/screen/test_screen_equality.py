@@ -173,3 +173,21 @@ def test_large_offset_biomarker_keeps_full_precision(data):
     r = _row(res, "smi", "big")
     np.testing.assert_allclose([r["estimate"], r["se"], r["p_value"]],
                                [fit.params[1], fit.bse[1], fit.pvalues[1]], rtol=RTOL)
+
+
+@pytest.mark.parametrize("missing", [0.0, 0.4], ids=["complete", "dense-mask-path"])
+def test_linear_equals_ols_without_and_with_many_missing_values(missing):
+    # 5-25% missing uses the sparse complement of the mask; 0% and 40% the
+    # other branches of the same sums.
+    from screen_testdata import make_data
+
+    cohort, bio = make_data(n=200, p=5, seed=9, missing=missing, binary=False)
+    res = screen(cohort, bio, outcomes="smi", covariates=COVS)
+    for x in bio.columns[1:]:
+        s = _sample(cohort, bio, "smi", x, COVS)
+        fit = sm.OLS(s["smi"].to_numpy(),
+                     sm.add_constant(s[[x, *COVS]].to_numpy(), has_constant="add")).fit()
+        r = _row(res, "smi", x)
+        assert r["n"] == len(s)
+        np.testing.assert_allclose([r["estimate"], r["se"], r["p_value"]],
+                                   [fit.params[1], fit.bse[1], fit.pvalues[1]], rtol=RTOL)

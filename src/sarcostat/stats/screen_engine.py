@@ -96,10 +96,27 @@ def _empty(c: int) -> np.ndarray:
     return out
 
 
-def _mask_parts(X: np.ndarray):
-    M = ~np.isnan(X)
-    X0 = np.where(M, X, 0.0)
-    return M.astype(np.float64), X0
+#: Below this fraction of missing values, sums over a biomarker's observed
+#: rows are computed as (sum over all rows) - (sum over its missing rows),
+#: with the missing rows as a sparse matrix: ~20x fewer flops at 5% missing.
+SPARSE_MISSING_MAX = 0.25
+
+
+def _masked_sums(A: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """A' M for the 0/1 mask M = observed (N x c), exactly (no approximation).
+
+    With few missing values, A' M = colsum(A) - A' (1 - M) with (1 - M)
+    sparse; both forms are the same sums, the sparse one skips the zeros.
+    """
+    N, c = observed.shape
+    n_missing = N * c - np.count_nonzero(observed)
+    if n_missing <= SPARSE_MISSING_MAX * N * c:
+        from scipy import sparse
+
+        rows, cols = np.nonzero(~observed)
+        S = sparse.csc_matrix((np.ones(len(rows)), (rows, cols)), shape=(N, c))
+        return A.sum(axis=0)[:, None] - np.asarray((S.T @ A).T)
+    return A.T @ observed.astype(np.float64)
 
 
 def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
@@ -123,8 +140,8 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
     N, c = X.shape
     k = Z.shape[1]
     m = Y.shape[1]
-    M, X0 = _mask_parts(X)
-    X0sq = X0 * X0
+    observed = ~np.isnan(X)
+    X0 = np.where(observed, X, 0.0)
     ia, ib = _pairs(k)
     P = Z[:, ia] * Z[:, ib]                      # (N, q) products of covariate pairs
 
@@ -147,11 +164,13 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
         [(P * Rp[:, [h]]) for h in range(g)]
         + [Z * (R[:, [o]] * Y[:, [o]]) for o in range(m)]
         + [R * Y * Y], axis=1)
-    AM = A.T @ M
+    AM = _masked_sums(A, observed)
+    del observed
     # Sums against the zero-filled biomarker: Z*x per pattern, y*x per outcome.
     B = np.concatenate([Z * Rp[:, [h]] for h in range(g)] + [R * Y], axis=1)
     BX = B.T @ X0
-    CX = Rp.T @ X0sq                             # (g, c) sums of x^2
+    X0 *= X0
+    CX = Rp.T @ X0                               # (g, c) sums of x^2
 
     t_q = (1 + confidence) / 2
     results = []
