@@ -150,3 +150,14 @@ def test_declared_biomarker_name_is_kept_as_given(write_csv):
     assert c.biomarkers == ["SOST"] and c.data["SOST_lod"][0] == 3.2
     with pytest.raises(SchemaError, match="clashes with the canonical column 'grip_kg'"):
         read_cohort(write_csv("id,HGS\nA,3\n"), biomarkers={"HGS": "pmol/L"})
+
+
+def test_a_header_named_as_the_canonical_column_beats_an_alias(write_csv):
+    c = read_cohort(write_csv("id,code,grip_kg,HGS\nA,X1,30,31\n"))
+    assert c.mapping["id"] == "id" and c.mapping["grip_kg"] == "grip_kg"
+    assert c.data["code"][0] == "X1" and c.data["HGS"][0] == 31  # kept under their own headers
+    notes = [f.detail for f in c.issues if f.rule == "mapping"]
+    assert "column 'code' also looks like id, but 'id' is named id; 'code' is kept unused." in notes
+    # Two aliases and no canonical header: still an error, never a guess.
+    with pytest.raises(SchemaError, match="'HGS', 'Handgrip' could all be grip_kg"):
+        read_cohort(write_csv("id,HGS,Handgrip\nA,30,31\n"))

@@ -388,3 +388,14 @@ def test_fifty_thousand_rows_validate_in_a_few_seconds(tmp_path):
     assert len(c.data) == n and elapsed < 5.0, elapsed
     assert any(e.row == 125 and e.column == "grip_1_kg" for e in errors(c, "range"))
     assert int(c.data["chair_stand_unable"].sum()) == len(range(0, n, 97))
+
+
+def test_data_is_built_once_with_the_documented_dtypes(write_csv):
+    c = read(write_csv, "id,sex,age,chair_stand,notes,code\nA,F,70,unable,x,1\nB,M,71,12,,2\n")
+    d = c.data
+    assert c.data is d  # built on first use, then kept
+    assert d["id"].dtype == "str" and d["sex"].dtype == "str" and d["notes"].dtype == "str"
+    assert d["age_yr"].dtype == float and d["code"].dtype == float
+    assert d["chair_stand_unable"].dtype == bool
+    assert d["notes"].isna().tolist() == [False, True]
+    assert c.summary() == "cohort.csv: 2 participants, 7 columns; 0 errors, 0 warnings, 4 notes."

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from sarcostat.exceptions import DataError, check_option
 from sarcostat.io.findings import Finding, findings_to_frame, plural
@@ -64,7 +64,8 @@ class Cohort:
     data : pandas.DataFrame
         One row per participant; canonical columns (``docs/variables.md``),
         then biomarkers and their ``<name>_lod`` columns, then the user's
-        unrecognised columns under their own headers.
+        unrecognised columns under their own headers. Built on first use,
+        so that ``sarcostat validate`` never imports pandas for a text file.
     issues : list of Finding
         Errors, warnings and notes, in the order found.
     mapping : dict
@@ -80,13 +81,23 @@ class Cohort:
         Path of the file read.
     """
 
-    data: pd.DataFrame
     issues: list[Finding] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
     biomarkers: list[str] = field(default_factory=list)
     protocol: dict[str, Any] = field(default_factory=dict)
     source: str | None = None
+    _columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _n_rows: int = 0
+
+    @cached_property
+    def data(self) -> "pd.DataFrame":  # noqa: F821
+        import pandas as pd
+
+        # Text columns (object arrays holding str or None) use pandas' string dtype.
+        return pd.DataFrame({name: pd.Series(col, dtype="str") if col.dtype == object else col
+                             for name, col in self._columns.items()},
+                            index=pd.RangeIndex(self._n_rows))
 
     @property
     def errors(self) -> list[Finding]:
@@ -101,7 +112,7 @@ class Cohort:
         """True when any finding is an error (later analyses refuse to run)."""
         return any(f.severity == "error" for f in self.issues)
 
-    def issues_frame(self) -> pd.DataFrame:
+    def issues_frame(self) -> "pd.DataFrame":  # noqa: F821
         """The findings as a DataFrame (see :func:`sarcostat.io.findings_to_frame`)."""
         return findings_to_frame(self.issues)
 
@@ -111,8 +122,8 @@ class Cohort:
         n_warn = len(self.warnings)
         n_info = len(self.issues) - n_err - n_warn
         name = Path(self.source).name if self.source else "data"
-        return (f"{name}: {len(self.data)} participant{'s' * (len(self.data) != 1)}, "
-                f"{self.data.shape[1]} columns; {plural(n_err, 'error')}, "
+        return (f"{name}: {plural(self._n_rows, 'participant')}, "
+                f"{plural(len(self._columns), 'column')}; {plural(n_err, 'error')}, "
                 f"{plural(n_warn, 'warning')}, {plural(n_info, 'note')}.")
 
     def raise_for_errors(self, max_listed: int = 20) -> None:
@@ -191,7 +202,7 @@ def read_cohort(path, mapping=None, *, sheet=None, decimal=None, biomarkers=None
     return _build(raw, cmap, declared_biomarkers(biomarkers), decimal or ".", str(path))
 
 
-def cohort_from_frame(frame: pd.DataFrame, mapping=None, *, biomarkers=None,
+def cohort_from_frame(frame: "pd.DataFrame", mapping=None, *, biomarkers=None,
                       name: str = "<DataFrame>") -> Cohort:
     """Map and validate a DataFrame already in memory, as :func:`read_cohort` does for files.
 
@@ -226,6 +237,8 @@ def cohort_from_frame(frame: pd.DataFrame, mapping=None, *, biomarkers=None,
     >>> float(c.data.loc[0, "grip_kg"])
     31.0
     """
+    import pandas as pd
+
     if not isinstance(frame, pd.DataFrame):
         from sarcostat.exceptions import ParameterError
 
@@ -340,8 +353,10 @@ class _Builder:
             results = [fn(c) for c in cells]
             return tuple(np.array(col, dtype=object) for col in zip(*results)) if results else \
                 tuple(np.empty(0, dtype=object) for _ in na)
-        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-        table = [fn(u) for u in uniques] + [na]  # code -1 (None/NaN) takes the last entry
+        index: dict = {}
+        codes = np.fromiter((index.setdefault(c, len(index)) for c in cells), dtype=np.intp,
+                            count=len(cells))
+        table = [fn(u) for u in index] or [na]
         return tuple(np.array(col, dtype=object)[codes] for col in zip(*table))
 
     def _to_float(self, t: str) -> float | None:
@@ -439,7 +454,6 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
     _check_numbers(b, out, converted, res.declared)
     _check_consistency(b, out)
 
-    data = pd.DataFrame(index=pd.RangeIndex(n))
     order = [v.name for v in VARIABLES]
     grip_trials = sorted((c for c in out if GRIP_TRIAL.match(c)), key=lambda c: int(GRIP_TRIAL.match(c).group(1)))
     ordered = []
@@ -455,7 +469,6 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
         columns[h if h not in columns else f"{h}_extra"] = _extra(b, h)
         if b.is_empty(h):
             b.add("warning", "empty_column", "the column is entirely empty.", column=h)
-    data = pd.DataFrame(columns, index=pd.RangeIndex(n))
     for col in ordered:
         if col in by_target and b.is_empty(by_target[col]):
             b.add("warning", "empty_column", "the column is entirely empty.", column=col)
@@ -465,11 +478,11 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
               "under [biomarkers] in a map to analyse them.")
 
     mapping = {h: t for h, (t, _u) in res.columns.items()}
-    return Cohort(data=data, issues=b.findings, mapping=mapping, units=units,
-                  biomarkers=list(res.biomarkers), protocol=protocol, source=source)
+    return Cohort(issues=b.findings, mapping=mapping, units=units, biomarkers=list(res.biomarkers),
+                  protocol=protocol, source=source, _columns=columns, _n_rows=n)
 
 
-def _ids(b: _Builder, header: str) -> pd.Series:
+def _ids(b: _Builder, header: str) -> np.ndarray:
     def as_id(c):
         if _is_na_cell(c):
             return (None,)
@@ -479,14 +492,11 @@ def _ids(b: _Builder, header: str) -> pd.Series:
 
     (ids,) = b._map_distinct(b.raw.columns[header], as_id, (None,))
     b.ids = ids.tolist()
-    s = pd.Series(ids, dtype=object)
-    present = s.notna().to_numpy()
-    dup = s.duplicated(keep="first").to_numpy() & present
-    first = {}
-    if dup.any():
-        firsts = s[present & ~dup]
-        first = dict(zip(firsts.to_numpy(), firsts.index))
-    for i in np.flatnonzero(~present | dup):
+    first: dict[str, int] = {}
+    for i, pid in enumerate(b.ids):
+        if pid is not None:
+            first.setdefault(pid, i)
+    for i in (i for i, pid in enumerate(b.ids) if pid is None or first[pid] != i):
         pid = ids[i]
         if pid is None:
             b.add("error", "missing_id", "the participant id is missing.", i=i, column="id")
@@ -497,10 +507,10 @@ def _ids(b: _Builder, header: str) -> pd.Series:
                         "row per event; export or keep one event.")
             b.add("error", "duplicate_id", f"id '{pid}' is repeated (first at {b.raw.row_word} "
                   f"{b.raw.row_numbers[first[pid]]}).{hint}", i=i, column="id", value=pid)
-    return pd.Series(ids, dtype="str")
+    return ids
 
 
-def _category(b: _Builder, target: str, codes: dict[str, str]) -> pd.Series:
+def _category(b: _Builder, target: str, codes: dict[str, str]) -> np.ndarray:
     header = b.headers[target]
     words = _SEX_WORDS if target == "sex" else _METHOD_WORDS
     labels = b.raw.labels.get(header) or {}
@@ -533,7 +543,7 @@ def _category(b: _Builder, target: str, codes: dict[str, str]) -> pd.Series:
             b.add("error", "code", f"'{c}' is not a recognised value; use {allowed}"
                   + (" or one of the codes declared in the map" if codes else
                      " (or declare codes in a map)") + ".", i=i, column=target, value=c)
-    return pd.Series(values, dtype="str")
+    return values
 
 
 _BAD_CODE = "\x00bad"  # marker for an unrecognised category value
@@ -656,15 +666,15 @@ def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None
         method = protocol.get("muscle_mass_method")
         col = out.get("muscle_mass_method")
         if col is None:
-            col = pd.Series([method] * n, dtype="str")
+            col = np.full(n, method, dtype=object)
         elif method is not None:
-            col = col.fillna(method)
+            col = np.where(_is_none(col), method, col)
         out["muscle_mass_method"] = col
         mass = np.zeros(n, dtype=bool)
         for c in ("asm_kg", "smi"):
             if have(c):
                 mass |= ~np.isnan(out[c])
-        unknown = int((col.isna().to_numpy() & mass).sum())
+        unknown = int((_is_none(col) & mass).sum())
         if unknown:
             b.add("warning", "method", f"the muscle-mass device (bia or dxa) is unknown for "
                   f"{plural(unknown, 'participant')} with ASM; declare it in a map "
@@ -785,12 +795,16 @@ def _check_consistency(b: _Builder, out: dict) -> None:
                   i=i, column=name)
 
 
-def _extra(b: _Builder, header: str) -> pd.Series:
+def _is_none(col: np.ndarray) -> np.ndarray:
+    return np.fromiter((v is None for v in col), dtype=bool, count=len(col))
+
+
+def _extra(b: _Builder, header: str) -> np.ndarray:
     """Keep an unrecognised column: numbers when every cell is a number, else text."""
     kinds, values = b.parse(header)
     if header not in b.raw.labels and kinds.size and np.isin(kinds, (OK, MISSING)).all() \
             and (kinds == OK).any():
-        return pd.Series(values, dtype=float)
+        return values
     (text,) = b._map_distinct(b.labelled(header), lambda c: (
         None if is_blank(c) else c if isinstance(c, str) else str(c),), (None,))
-    return pd.Series(text, dtype="str")
+    return text

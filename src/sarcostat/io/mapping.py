@@ -439,6 +439,17 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
                 findings.append(Finding("info", "mapping", f"{file}: {detail}", column=h, detail=detail))
                 extras.append(h)
             continue
+        exact = [(h, u) for h, u in hs if normalize_header(h) == target]
+        if len(hs) > 1 and len(exact) == 1:
+            # A header spelled as the canonical name is the user's own choice,
+            # not a guess: 'id' beats the alias 'code'.
+            for h, _ in hs:
+                if (h, _) != exact[0]:
+                    detail = (f"column '{h}' also looks like {target}, but '{exact[0][0]}' is named "
+                              f"{target}; '{h}' is kept unused.")
+                    findings.append(Finding("info", "mapping", f"{file}: {detail}", column=h, detail=detail))
+                    extras.append(h)
+            hs = exact
         if len(hs) > 1:
             names = ", ".join(f"'{h}'" for h, _ in hs)
             raise SchemaError(
