@@ -66,5 +66,7 @@ DEFINITION = Definition(
         "applied to BIA rows too, as the paper gives no device-specific value.",
         "EWGSOP2 low muscle quantity = ASM below its cut-off OR ASM/height² below its "
         "cut-off (either reading of Table 3 counts).",
+        "EWGSOP2's 400-m walk criterion (non-completion or >= 6 min) is not applied: the "
+        "canonical cohort table has no 400-m walk column.",
     ),
 )
