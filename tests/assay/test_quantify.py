@@ -175,6 +175,8 @@ def test_models_and_weights_run_end_to_end(tmp_path, model, weights):
     res, truth = _run(tmp_path, "mw", "sandwich", [100.0, 300.0], seed=4,
                       q={"model": model, "weights": weights})
     assert res.curves["mw"].model == model
+    if weights:
+        assert f"{model.upper()} (weights {weights}) rising" in res.summary()
     s = res.samples.set_index("id")
     assert s.loc["S002", "concentration"] == pytest.approx(300.0, rel=0.2)
 

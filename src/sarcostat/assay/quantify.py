@@ -120,7 +120,9 @@ class AssayResult:
                 lines.append(f"{r.plate}: FAILED - {r.message}")
             else:
                 lines.append(
-                    f"{r.plate}: {r.model.upper()} {r.direction}, R²={r.r_squared:.4f}, "
+                    f"{r.plate}: {r.model.upper()}"
+                    f"{'' if r.weights in ('none', None) else f' (weights {r.weights})'} "
+                    f"{r.direction}, R²={r.r_squared:.4f}, "
                     f"{r.n_levels_passed}/{r.n_levels_judged} non-zero standard levels pass, LOD={r.lod:.4g}, "
                     f"LLOQ={r.lloq:.4g}, ULOQ={r.uloq:.4g}, intra-CV={r.intra_cv_pct:.1f}%, "
                     f"{r.n_samples} samples, QC {'pass' if r.qc_pass else 'FAIL'}"
