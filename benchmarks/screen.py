@@ -234,7 +234,7 @@ def main(args) -> dict:
             from distributed import Client, LocalCluster
 
             with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                              dashboard_address=None) as cluster, Client(cluster) as client:
+                              dashboard_address=":0") as cluster, Client(cluster) as client:
                 t = time.perf_counter()
                 e2e(dask=client)
                 res["end_to_end_dask_s"] = time.perf_counter() - t

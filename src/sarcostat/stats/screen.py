@@ -272,7 +272,7 @@ def _run_local(source, chunks, plan, progress):
     return parts, msgs
 
 
-def _dask_block(idx_block, plan, *, source, chunk_names):
+def _dask_block(idx_block, plan, source, chunk_names):
     arr, _ = _process_block(source, chunk_names[int(idx_block[0])], plan)
     # Messages for non-numeric columns are worded on the client (the status
     # code travels in the array), so a block stays one float array.
@@ -295,17 +295,22 @@ def _run_dask(source, chunks, plan, progress, dask_client, scheduler):
         client = own = Client(scheduler)
     else:
         # Worker processes get OMP/MKL/OPENBLAS_NUM_THREADS=1 from the Dask
-        # nanny, so BLAS runs one thread per worker and workers don't fight.
-        cluster = LocalCluster(threads_per_worker=1, processes=True, dashboard_address=None)
+        # nanny (config distributed.nanny.pre-spawn-environ), so BLAS runs
+        # one thread per worker and the workers do not oversubscribe cores.
+        cluster = LocalCluster(threads_per_worker=1, processes=True, dashboard_address=":0")
         client = own = Client(cluster)
     try:
         sizes = tuple(len(c) for c in chunks)
         n_out = len(plan.lin_names) + len(plan.bin_names)
         idx = da.arange(len(chunks), chunks=1)
+        # Plan and source enter the graph once each (as keys), not once per
+        # task. A Parquet source is only a path + row alignment: each task
+        # reads its own columns from the file. An in-memory table is shipped
+        # to each worker once.
         plan_d = dask.delayed(plan, pure=True)
-        # One task per column chunk; each reads its own columns from the source
-        # (Parquet: from the file), only the small plan is shared through the graph.
-        arr = da.map_blocks(_dask_block, idx, plan_d, source=source, chunk_names=chunks,
+        source_d = dask.delayed(source, pure=True)
+        names_d = dask.delayed(chunks, pure=True)
+        arr = da.map_blocks(_dask_block, idx, plan_d, source_d, names_d,
                             chunks=((n_out,), sizes, (len(eng.FIELDS),)),
                             new_axis=[0, 2], dtype=float, meta=np.empty((0, 0, 0)))
         parts_d = list(arr.to_delayed().ravel())
