@@ -436,3 +436,13 @@ def test_samples_are_listed_in_natural_id_order(tmp_path):
     from sarcostat.assay.quantify import _natural_key
 
     assert sorted(["S10", "S2", "s1", "S2b"], key=_natural_key) == ["s1", "S2", "S2b", "S10"]
+
+
+def test_intra_assay_cv_leaves_out_samples_beyond_the_limits(flag_run):
+    # flag_run: S001/S002 (<LOD), S003 (<LLOQ), S004/S005 (>ULOQ) are left out; S006
+    # (high_cv, in range) counts
+    s = flag_run.samples
+    inrange = s[s["id"].isin(["S006", "S007", "S008"])]["cv_pct"]
+    assert flag_run.qc["intra_cv_pct"].iloc[0] == pytest.approx(inrange.mean())
+    assert flag_run.meta["intra_assay_cv_pct"] == pytest.approx(inrange.mean())
+    assert inrange.mean() != pytest.approx(s["cv_pct"].mean())

@@ -204,6 +204,16 @@ def _cv(values):
     return float(np.std(v, ddof=1) / abs(v.mean()) * 100)
 
 
+def _intra_cv(samples):
+    """Mean replicate CV of the in-range samples: replicates read near an asymptote
+    (below the LLOQ, above the ULOQ) have CVs that say nothing about the assay's precision."""
+    if not len(samples):
+        return np.nan
+    inrange = ~samples["flags"].fillna("").str.contains("LOD|LLOQ|ULOQ|no_inverse|saturated")
+    cv = samples.loc[inrange, "cv_pct"].astype(float)
+    return float(cv.mean()) if cv.notna().any() else np.nan
+
+
 def _natural_key(text):
     """Sort key that puts S2 before S10."""
     return [(0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", str(text))]
@@ -369,7 +379,7 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
     reasons = run_verdict(judged["passed"].astype(bool),
                           ctl["passed"] if len(ctl) else [], ctl["nominal_conc"] if len(ctl) else [],
                           acceptance=acc)
-    intra = float(np.nanmean(smp["cv_pct"])) if len(smp) and smp["cv_pct"].notna().any() else np.nan
+    intra = _intra_cv(smp)
     p = curve.params
     qc = {"plate": plate.name, "source": plate.source, "status": "ok", "qc_pass": not reasons,
           "message": "; ".join(reasons), "model": curve.model, "weights": curve.weights,
@@ -457,9 +467,10 @@ def quantify(plates, *, model="4pl", weights=None, fit_to="means", acceptance="r
       sample's dilution.
     * %B/B0 (falling curves): mean signal / mean zero-standard signal x 100
       (fitted A when there is no zero standard).
-    * Intra-assay CV: mean of the samples' replicate CVs, per plate and over
-      the run. Inter-assay CV: CV of each control's plate results across
-      plates, averaged over controls.
+    * Intra-assay CV: mean of the replicate CVs of the samples within the
+      limits (no ``<LOD``, ``<LLOQ``, ``>ULOQ``, ``no_inverse`` or
+      ``saturated`` flag), per plate and over the run. Inter-assay CV: CV of
+      each control's plate results across plates, averaged over controls.
 
     Equivalent R (drc)::
 
@@ -532,8 +543,7 @@ def quantify(plates, *, model="4pl", weights=None, fit_to="means", acceptance="r
     meta = {"unit": unit, "acceptance": acc.name, "acceptance_source": acc.source, "model": model,
             "weights": "none" if weights is None else weights, "fit_to": fit_to,
             "cv_limit": cv_limit,
-            "intra_assay_cv_pct": float(np.nanmean(samples["cv_pct"].astype(float)))
-            if samples["cv_pct"].notna().any() else np.nan,
+            "intra_assay_cv_pct": _intra_cv(samples),
             "inter_assay_cv_pct": float(inter["cv_pct"].mean()) if len(inter) else np.nan}
     return AssayResult(samples=samples, controls=controls,
                        standards=pd.concat(stds, ignore_index=True) if stds else pd.DataFrame(),
