@@ -291,3 +291,10 @@ def test_booleans_are_not_merged_with_ones():
     (err,) = errors(c, "non_numeric")
     assert err.participant_id == "b"
     assert c.data["grip_kg"].tolist()[0] == 1.0 and np.isnan(c.data["grip_kg"][1])
+
+
+def test_top_level_read_cohort_is_the_io_function(write_csv):
+    import sarcostat
+
+    c = sarcostat.read_cohort(write_csv("id,HGS\nA,30\n"))
+    assert c.mapping == {"id": "id", "HGS": "grip_kg"} and c.data["grip_kg"][0] == 30

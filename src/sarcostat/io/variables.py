@@ -254,6 +254,24 @@ def render_markdown() -> str:
         "`not measured`) become NaN. Any other text in a numeric column is an error "
         "that names the participant, the column and the value.",
         "",
+        "## Files",
+        "",
+        "- Text (`.csv`, `.tsv`, `.txt`): the delimiter (`,` `;` tab `|`) is detected; UTF-8 with or "
+        "without BOM, UTF-16 with BOM, else Latin-1 with a warning. Decimal commas need "
+        "`--decimal ,` (`decimal=\",\"`); without it each such value is an error with that hint.",
+        "- Excel (`.xlsx`): the first sheet unless `--sheet NAME|INDEX` (a note names the other "
+        "sheets); rows in messages are the spreadsheet's own.",
+        "- SPSS (`.sav`) and Stata (`.dta`): value labels turn codes into categories (sex "
+        "1 = 'Male') and label unrecognised columns; numeric columns keep their codes, so a "
+        "SARC-F item labelled 0 = 'None' stays 0. SPSS user-missing codes (999) become missing, "
+        "with a note per column. Messages say \"case N\".",
+        "- Parquet: typed columns are used as they are.",
+        "- Text and Excel: title lines above the header (a single filled cell, e.g. a title merged "
+        "across the columns) are skipped with a note; blank rows are skipped but keep their "
+        "numbers. Files are opened read-only; nothing "
+        "is written beside them.",
+        "- A binary file with a text suffix (a `.docx` or `.xlsx` renamed `.csv`) is named as such.",
+        "",
         "## Checks",
         "",
         "| rule | severity | what |",
