@@ -194,8 +194,9 @@ def classify(data: pd.DataFrame, definition: str = "awgs2019") -> pd.DataFrame:
 
         - one nullable-boolean column per criterion flag of the definition
           (e.g. AWGS 2019: ``low_muscle_mass``, ``low_strength``,
-          ``slow_gait``, ``slow_chair_stand``, ``low_sppb``,
-          ``case_finding``, ``low_performance``); <NA> = cannot be decided.
+          ``slow_gait``, ``slow_chair_stand``, ``low_sppb``, ``low_calf``,
+          ``sarc_f_positive``, ``sarc_calf_positive``, then the derived
+          ``low_performance`` and ``case_finding``); <NA> = cannot be decided.
         - ``category`` (string): the definition's stage, ``"no sarcopenia"``,
           ``"<stage> (severity indeterminate)"`` or ``"indeterminate"``.
         - ``sarcopenia`` (boolean): <NA> when missing inputs could change it.
