@@ -1,4 +1,12 @@
-"""Cohen's kappa, SE and CI against R's vcd::Kappa (fixture from tests/assess/r/ref_kappa.R)."""
+"""Cohen's kappa, SE and CI against R's vcd::Kappa (fixture from tests/assess/r/ref_kappa.R).
+
+Input tables are in fixtures/kappa_tables.json: literature-style 2x2..5x5
+tables, ``hand_worked_expected_awgs2019_ewgsop2`` (built from the
+hand-classified statuses of fixtures/hand_worked.csv) and, for every pair of
+definitions, ``hand_worked_<a>_<b>`` as sarcostat classified the hand-worked
+cohort when the fixture was made (a regression lock on those counts; rerun
+the R script after regenerating them if a definition changes).
+"""
 
 import json
 import shutil
