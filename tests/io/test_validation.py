@@ -286,6 +286,8 @@ def test_cohort_from_frame_uses_the_same_rules():
     ("grip_1", [66, 80, 95, 72], "lb"),
     ("height", [1.62, 1.70, 1.55], "m"),
     ("height", [64, 70, 62, 68], "in"),
+    ("height", [1620, 1750, 1580], "mm"),
+    ("gait_speed", [95, 110, 80, 1.1], "cm/s"),
 ])
 def test_columns_mostly_in_another_unit_are_errors(write_csv, header, values, likely):
     rows = "".join(f"P{k},{v}\n" for k, v in enumerate(values))
@@ -399,3 +401,15 @@ def test_data_is_built_once_with_the_documented_dtypes(write_csv):
     assert d["chair_stand_unable"].dtype == bool
     assert d["notes"].isna().tolist() == [False, True]
     assert c.summary() == "cohort.csv: 2 participants, 7 columns; 0 errors, 0 warnings, 4 notes."
+
+
+def test_derived_values_are_range_checked_once_and_given_ones_not_called_derived(write_csv):
+    # 25 / 2.0² = 6.25 kg/m², below the BMI minimum 10 although both parts are plausible.
+    c = read(write_csv, "id,height,weight,bmi\nA,200,25,\nB,170,70,8\nC,170,70,24.2\n")
+    errs = [(e.participant_id, e.rule) for e in errors(c)]
+    assert ("A", "range") in errs and sum(p == "A" for p, _r in errs) == 1
+    (a,) = [e for e in errors(c) if e.participant_id == "A"]
+    assert "6.25 (derived) is below the allowed minimum 10" in a.message
+    b_errs = [e for e in errors(c) if e.participant_id == "B"]
+    assert all("(derived)" not in e.message for e in b_errs) and len(b_errs) == 2  # range + bmi mismatch
+    assert not [e for e in errors(c) if e.participant_id == "C"]

@@ -265,6 +265,7 @@ class _Builder:
         self.ids: list[str | None] = [None] * raw.n_rows
         self.headers: dict[str, str] = {}
         self._parsed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.derived: dict[str, np.ndarray] = {}  # column -> rows computed, not given
 
     # -- messages -----------------------------------------------------------
     def where(self, i: int | None) -> str:
@@ -693,12 +694,14 @@ def _given_or_derived(b: _Builder, out: dict, units: dict, name: str, computed: 
     """Use the file's ``name`` where given, ``computed`` elsewhere; report given values off by more than ``tol``."""
     if name in out:
         given = out[name]
+        b.derived[name] = np.isnan(given) & ~np.isnan(computed)
         for i in np.flatnonzero(~np.isnan(given) & ~np.isnan(computed) & (np.abs(given - computed) > tol)):
             b.add(severity, rule or name, explain(given[i], computed[i]), i=i, column=name,
                   value=b.cell(b.headers[name], i))
         out[name] = np.where(np.isnan(given), computed, given)
     else:
         out[name] = computed
+        b.derived[name] = ~np.isnan(computed)
     units[name] = unit
 
 
@@ -706,7 +709,8 @@ def _disagrees(formula: str, tol: float):
     return lambda g, c: f"{_fmt(g)} disagrees with {formula} = {c:.2f} (allowed difference {tol:g})."
 
 
-_UNIT_WORDS = {"m": "metres", "in": "inches", "lb": "pounds"}
+_UNIT_WORDS = {"m": "metres", "in": "inches", "mm": "millimetres", "lb": "pounds",
+               "cm/s": "centimetres per second"}
 
 
 def _check_numbers(b: _Builder, out: dict, converted: dict, declared: set) -> None:
@@ -785,10 +789,9 @@ def _check_consistency(b: _Builder, out: dict) -> None:
             continue
         var = get_variable(name)
         vals = np.asarray(out[name], dtype=float)
-        reported = {f.row for f in b.findings if f.column == name}
-        for i in np.flatnonzero(~np.isnan(vals) & ((vals < var.low) | (vals > var.high))):
-            if b.raw.row_numbers[i] in reported:
-                continue
+        # Given values were range-checked as read; only computed ones are left.
+        derived = b.derived.get(name, np.zeros(len(vals), dtype=bool))
+        for i in np.flatnonzero(derived & ((vals < var.low) | (vals > var.high))):
             side = "below the allowed minimum" if vals[i] < var.low else "above the allowed maximum"
             lim = var.low if vals[i] < var.low else var.high
             b.add("error", "range", f"{vals[i]:.2f} (derived) is {side} {lim:g} {var.unit}.",
