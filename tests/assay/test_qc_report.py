@@ -43,7 +43,7 @@ def test_points_without_a_concentration_sit_at_their_own_edge(edge_run):
     fig = _figure(edge_run)
     ax = fig.axes[0]
     xmin, xmax = ax.get_xlim()
-    beyond = _points(ax, "samples beyond LOD/LLOQ/ULOQ")
+    beyond = _points(ax, "samples flagged (limits, saturated)")
     by_signal = {round(float(y), 6): float(x) for x, y in beyond}
     assert by_signal[round(s.loc["S001", "mean_signal"], 6)] == pytest.approx(xmin)  # low side: left
     assert by_signal[round(s.loc["S002", "mean_signal"], 6)] == pytest.approx(xmax)  # high side: right
@@ -66,3 +66,20 @@ def test_report_is_byte_reproducible(edge_run, tmp_path):
     assert a == b
     html = a.decode()
     assert html.count("<svg") == 1 and "LOD = LLOQ" in html and "QC pass" in html
+
+
+def test_off_scale_samples_are_drawn_on_the_top_edge(tmp_path):
+    import matplotlib.pyplot as plt
+
+    # sandwich: S001 every well OVRFLW (top right), S002 one well off-scale (flagged colour)
+    rd, lay, _ = write_plate(tmp_path, "sat", "sandwich", [100.0, 300.0, 200.0], seed=2, cv=0,
+                             sd0=0, override={"D3": "OVRFLW", "D4": "OVRFLW", "E3": "OVRFLW"})
+    res = quantify(read_plates(rd, layout=lay))
+    fig = _figure(res)
+    ax = fig.axes[0]
+    (x, y), = _points(ax, "samples off-scale (every well)")
+    assert x == pytest.approx(ax.get_xlim()[1]) and y == pytest.approx(ax.get_ylim()[1])
+    s2 = res.samples.set_index("id").loc["S002"]
+    flagged = _points(ax, "samples flagged (limits, saturated)")
+    assert [tuple(p) for p in flagged] == [pytest.approx((s2["conc_well"], s2["mean_signal"]))]
+    plt.close(fig)

@@ -66,7 +66,7 @@ def _table(df, digits=4):
 
 
 def _limit_flagged(flags):
-    return flags.fillna("").str.contains("LOD|LLOQ|ULOQ|no_inverse", regex=True)
+    return flags.fillna("").str.contains("LOD|LLOQ|ULOQ|no_inverse|saturated", regex=True)
 
 
 def curve_figure(curve, std_wells, smp, ctl, qc_row, unit):
@@ -108,19 +108,28 @@ def curve_figure(curve, std_wells, smp, ctl, qc_row, unit):
         x[none & ~high] = xmin
         return x
 
-    if len(smp):
-        x = place(smp)
-        out = _limit_flagged(smp["flags"]).to_numpy()
-        ax.scatter(x[~out], smp["mean_signal"][~out], marker="x", color="#d62728", s=22,
+    read = smp[smp["mean_signal"].notna()] if len(smp) else smp
+    if len(read):
+        x, y = place(read), read["mean_signal"].to_numpy(float)
+        out = _limit_flagged(read["flags"]).to_numpy()
+        ax.scatter(x[~out], y[~out], marker="x", color="#d62728", s=22,
                    label="samples (mean signal)", zorder=4)
         if out.any():
-            ax.scatter(x[out], smp["mean_signal"][out], marker="x", color="#ff9f1c", s=22,
-                       label="samples beyond LOD/LLOQ/ULOQ", zorder=4, clip_on=False)
+            ax.scatter(x[out], y[out], marker="x", color="#ff9f1c", s=22,
+                       label="samples flagged (limits, saturated)", zorder=4, clip_on=False)
     if len(ctl):
         ax.scatter(place(ctl), ctl["mean_signal"], marker="D", color="#2ca02c", s=26,
                    label="controls", zorder=5, clip_on=False)
     ax.set_xscale("log")
     ax.set_xlim(xmin, xmax)
+    # samples whose every replicate was off-scale have no signal: a marker on the top edge
+    off = smp[smp["mean_signal"].isna() & smp["flags"].fillna("").str.contains("saturated")] \
+        if len(smp) else smp
+    if len(off):
+        bottom, top = ax.get_ylim()
+        ax.scatter(place(off), np.full(len(off), top), marker="^", color="#ff9f1c", s=30,
+                   label="samples off-scale (every well)", zorder=4, clip_on=False)
+        ax.set_ylim(bottom, top)
     # vertical limit lines; labels of coinciding limits are joined (LOD = LLOQ is common
     # with a declared kit LOD equal to the lowest standard)
     limits = {}
