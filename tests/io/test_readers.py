@@ -298,3 +298,11 @@ def test_top_level_read_cohort_is_the_io_function(write_csv):
 
     c = sarcostat.read_cohort(write_csv("id,HGS\nA,30\n"))
     assert c.mapping == {"id": "id", "HGS": "grip_kg"} and c.data["grip_kg"][0] == 30
+
+
+def test_nested_parquet_cells_are_kept_as_text(tmp_path):
+    path = tmp_path / "nested.parquet"
+    pd.DataFrame({"id": ["a", "b"], "grip": [30.0, 31.0], "tags": [[1, 2], [3]]}).to_parquet(path)
+    c = read_cohort(path)
+    assert not c.has_errors
+    assert c.data["tags"].tolist() == ["[1 2]", "[3]"]

@@ -125,8 +125,10 @@ def is_blank(v: Any) -> bool:
         return not v.strip()
     try:
         return bool(v != v)  # NaN, NaT
-    except (TypeError, ValueError):  # pd.NA refuses bool()
+    except TypeError:  # pd.NA refuses bool()
         return True
+    except ValueError:  # an array held in one cell (nested Parquet data) is a value
+        return False
 
 
 # --------------------------------------------------------------------------- text
