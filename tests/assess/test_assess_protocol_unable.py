@@ -65,6 +65,16 @@ def test_classify_cohort_carries_protocol_and_names_sppb_disagreement():
     assert sppb and "1 participant(s): A1 (given 8, scored 12)" in sppb[0]
 
 
+def test_per_participant_table_keeps_the_gait_course():
+    df = pd.DataFrame({"id": ["A1", "A2"], "sex": ["male", "female"], "gait_distance_m": [4.0, 3.0],
+                       "gait_time_4m_s": [4.0, 4.0]})
+    table = classify_cohort(df, "awgs2019").table
+    assert list(table.columns[:2]) == ["id", "gait_distance_m"]
+    assert table["gait_distance_m"].tolist() == [4.0, 3.0]
+    # 4 m in 4 s = 1.0 m/s (not slow); 3 m in 4 s = 0.75 m/s (slow)
+    assert table["awgs2019_slow_gait"].tolist() == [False, True]
+
+
 def test_prevalence_has_no_severe_count_without_a_severity_grade():
     df = pd.DataFrame({"sex": ["male", "female"], "grip_kg": [20.0, 10.0], "gait_speed_m_s": [0.5, 0.5]})
     tab = prevalence(df, ["sdoc2020", "awgs2019"], by=None).set_index("definition")

@@ -398,8 +398,8 @@ class ClassificationResult:
     Attributes
     ----------
     table : pandas.DataFrame
-        ``id`` (when present) then, per definition, every output column of
-        :func:`classify` prefixed ``<definition>_``.
+        ``id`` and ``gait_distance_m`` (when present) then, per definition,
+        every output column of :func:`classify` prefixed ``<definition>_``.
     results : dict
         ``{definition: classify() table}``.
     prevalence, agreement : pandas.DataFrame
@@ -464,7 +464,10 @@ def classify_cohort(cohort, definitions: Iterable[str] | str = "awgs2019", *,
     proto.update(protocol or {})
     names = _names(definitions, "classify_cohort")
     results = classify_many(data, names)
-    parts = [data[["id"]].copy()] if "id" in data.columns else []
+    # the course length can differ per participant: keep it beside the id so
+    # the per-participant file says what was measured
+    keep = [c for c in ("id", "gait_distance_m") if c in data.columns]
+    parts = [data[keep].copy()] if keep else []
     for n, res in results.items():
         parts.append(res.add_prefix(f"{n}_"))
     table = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=data.index)
