@@ -273,3 +273,23 @@ def test_control_with_range_only_is_accepted(tmp_path):
                    "A1,control,KITQC,,,9.6,14.4\n")
     t = read_layout(lay)[""].iloc[0]
     assert t["target_low"] == 9.6 and np.isnan(t["nominal_conc"]) and t["dilution"] == 1.0
+
+
+def test_long_files_in_utf16_tab_text_as_excel_writes_them(tmp_path):
+    # Excel "Unicode text" = UTF-16 with BOM, tab-separated
+    layout, sig, _ = make_plate("competitive", [20.0] * 37, seed=2)
+    lay = tmp_path / "lay.txt"
+    lay.write_bytes(long_layout_text(layout).replace(",", "\t").encode("utf-16"))
+    rd = tmp_path / "reads.txt"
+    rd.write_bytes(("Well\tOD450\n\n" + "".join(f"{w}\t{v}\n" for w, v in sig.items())).encode("utf-16"))
+    (plate,) = read_plates(rd, layout=lay)
+    assert plate.ok, plate.errors
+    assert plate.wells.set_index("well").loc["G9", "signal"] == pytest.approx(float(sig["G9"]))
+
+
+def test_long_layout_error_names_the_spreadsheet_row_after_blank_lines(tmp_path):
+    lay = tmp_path / "lay.csv"
+    lay.write_bytes("well,type,sample_id,nominal_conc\nA1,standard,,5\n\nA2,standard,,-5\n"
+                    .encode("latin-1"))
+    with pytest.raises(SchemaError, match="lay.csv, row 4, column 'nominal_conc'"):
+        read_layout(lay)

@@ -119,6 +119,15 @@ def _read_rows(path: Path) -> tuple[list[list[str]], str]:
     return rows, delim
 
 
+def _long_frame(rows):
+    """A long table from the parsed rows (whatever the file's encoding), all cells as
+    text; the index is the spreadsheet row number (header = row 1), blank lines skipped."""
+    header = rows[0]
+    body = {k + 1: (r + [""] * len(header))[:len(header)]
+            for k, r in enumerate(rows[1:], start=1) if any(c.strip() for c in r)}
+    return pd.DataFrame(list(body.values()), columns=header, index=list(body), dtype=str)
+
+
 _HEADER = [str(i) for i in COLS]
 _WAVELENGTH = re.compile(r"(?:^|\D)([2-9]\d\d|1000)\s*(?:nm)?\s*$", re.I)
 
@@ -323,10 +332,10 @@ def read_layout(path) -> dict[str, pd.DataFrame]:
     header = [c.strip().lower() for c in rows[0]] if rows else []
     out: dict[str, list] = {}
     if "well" in header and "type" in header:
-        df = pd.read_csv(path, sep=delim, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        df = _long_frame(rows)
         df.columns = [c.strip().lower() for c in df.columns]
         for i, r in df.iterrows():
-            where = f"{path.name}, row {i + 2}"
+            where = f"{path.name}, row {i}"
             well = _norm_well(r["well"], where=where)
             typ = _TYPE_ALIASES.get(str(r["type"]).strip().lower())
             if typ is None:
@@ -382,7 +391,7 @@ def _read_readings(path: Path, *, wavelength, reference):
     # ';'- and tab-separated exports from European locales write decimal commas
     decimal_comma = delim != ","
     if "well" in low:
-        df = pd.read_csv(path, sep=delim, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        df = _long_frame(rows)
         cols = {c.strip().lower(): c for c in df.columns}
         value_cols = [c for c in df.columns if c.strip().lower() not in ("well", "plate")]
 
@@ -417,7 +426,7 @@ def _read_readings(path: Path, *, wavelength, reference):
             wells = {}
             refs = {} if ref_col else None
             for i, r in g.iterrows():
-                w = _norm_well(r[cols["well"]], where=f"{path.name}, row {i + 2}")
+                w = _norm_well(r[cols["well"]], where=f"{path.name}, row {i}")
                 wells[w] = r[sig_col]
                 if ref_col:
                     refs[w] = r[ref_col]
