@@ -446,3 +446,50 @@ def test_intra_assay_cv_leaves_out_samples_beyond_the_limits(flag_run):
     assert flag_run.qc["intra_cv_pct"].iloc[0] == pytest.approx(inrange.mean())
     assert flag_run.meta["intra_assay_cv_pct"] == pytest.approx(inrange.mean())
     assert inrange.mean() != pytest.approx(s["cv_pct"].mean())
+
+
+# ------------------------------------------------------------------ anchor points (ICH M10)
+def _anchor_plate(tmp_path, cell="anchor:1.25", fmt_signal=None):
+    from simulate import grid_text, make_plate
+
+    layout, sig, _ = make_plate("competitive", [20.0] * 3, seed=1, cv=0, sd0=0)
+    # an extra level below the range: wells A5/A6 (free in a 3-sample plate)
+    for w in ("A5", "A6"):
+        layout[w] = cell
+        sig[w] = f"{curve('competitive', 1.25 * 1.6):.6f}"  # back-fits to ~160%: would fail
+    rd, lay = tmp_path / "anc.csv", tmp_path / "anc_layout.csv"
+    rd.write_text(grid_text(sig, label="450"))
+    lay.write_text(grid_text(layout))
+    return read_plates(rd, layout=lay)
+
+
+def test_anchor_points_are_fitted_but_not_judged(tmp_path):
+    res = quantify(_anchor_plate(tmp_path), acceptance="ich-m10")
+    st = res.standards.set_index("nominal_conc")
+    assert bool(st.loc[1.25, "anchor"]) and st.loc[1.25, "passed"] is None
+    assert np.isnan(st.loc[1.25, "low_limit_pct"]) and st.loc[1.25, "recovery_pct"] > 125
+    # the lowest judged level gets the +/-25% edge limits, and is the LLOQ
+    assert st.loc[2.5, "low_limit_pct"] == 75 and not bool(st.loc[2.5, "anchor"])
+    qc = res.qc.iloc[0]
+    assert qc["n_levels"] == 9 and qc["n_levels_judged"] == 7 and qc["lloq"] == 2.5
+    assert res.curves["anc"].n == 9  # the anchor is in the fit
+    # the same wells as a calibration standard are judged (and fail)
+    res_std = quantify(_anchor_plate(tmp_path, cell="std:1.25"), acceptance="ich-m10")
+    st2 = res_std.standards.set_index("nominal_conc")
+    assert not st2.loc[1.25, "passed"]
+    assert res_std.qc["n_levels_judged"].iloc[0] == 8
+
+
+def test_anchor_in_long_layout_and_mixed_marking(tmp_path):
+    from sarcostat.assay import read_layout
+
+    lay = tmp_path / "lay.csv"
+    lay.write_text("well,type,sample_id,nominal_conc\nA1,anchor,,1.25\nA2,standard,,2.5\n")
+    t = read_layout(lay)[""].set_index("well")
+    assert t.loc["A1", "type"] == "standard" and bool(t.loc["A1", "anchor"])
+    assert t.loc["A1", "sample_id"] == "anchor_1.25" and not bool(t.loc["A2", "anchor"])
+    plates = _anchor_plate(tmp_path)
+    w = plates[0].wells
+    w.loc[w.well == "A6", "anchor"] = False  # one well of the level unmarked
+    res = quantify(plates)
+    assert res.failed == ["anc"] and "1.25 is an anchor point in some wells" in res.qc["message"].iloc[0]

@@ -32,6 +32,9 @@ Layout cells in a grid (case-insensitive)::
 
     blank | blk                         blank well
     std:<conc>                          standard of nominal concentration <conc>
+    anchor:<conc>                       anchor point: a standard outside the
+                                        quantifiable range, fitted but never
+                                        judged (ICH M10 ligand binding assays)
     ctrl:<id>:<nominal>[:<low>-<high>]  control with target and optional range
     <sample id>[@<dilution>]            unknown sample, e.g. P017@2
     !<any of the above>                 masked well (kept, not used)
@@ -39,7 +42,7 @@ Layout cells in a grid (case-insensitive)::
 
 A long layout has columns ``well,type,sample_id,nominal_conc,dilution`` and
 optionally ``target_low,target_high,masked,plate``; ``type`` is one of
-``blank, standard, control, sample``.
+``blank, standard, anchor, control, sample``.
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ SATURATED = ("OVRFLW", "OVERFLOW", "OVER", "OVRFL", "SAT", "SATURATED", "*", "**
 _TRUE = {"1", "true", "yes", "y", "x", "masked"}
 
 WELL_COLUMNS = ["plate", "well", "row", "col", "type", "sample_id", "nominal_conc", "dilution",
-                "target_low", "target_high", "masked", "raw", "signal", "reading_problem"]
+                "target_low", "target_high", "masked", "anchor", "raw", "signal", "reading_problem"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ class Plate:
         Readings file.
     wells : pandas.DataFrame
         One row per used well: ``plate, well, row, col, type, sample_id,
-        nominal_conc, dilution, target_low, target_high, masked, raw,
+        nominal_conc, dilution, target_low, target_high, masked, anchor, raw,
         signal, reading_problem`` (``""``, ``"missing"``, ``"saturated"``,
         ``"non-numeric"``).
     errors : tuple of str
@@ -251,7 +254,7 @@ def _checked(rec, *, where, cols):
         if not np.isfinite(c) or c < 0:
             raise SchemaError(f"{where}{cols['nominal_conc']}: a standard needs a concentration "
                               f">= 0{cols['std_hint']}.")
-        rec["sample_id"] = rec["sample_id"] or f"std_{c:g}"
+        rec["sample_id"] = rec["sample_id"] or f"{'anchor' if rec['anchor'] else 'std'}_{c:g}"
     elif typ == "blank":
         rec["sample_id"] = rec["sample_id"] or "blank"
     else:
@@ -281,7 +284,7 @@ _LONG_COLS = {"nominal_conc": ", column 'nominal_conc'", "sample_id": ", column 
 def _layout_token(tok, *, where):
     t = tok.strip()
     rec = {"type": None, "sample_id": "", "nominal_conc": np.nan, "dilution": 1.0,
-           "target_low": np.nan, "target_high": np.nan, "masked": False}
+           "target_low": np.nan, "target_high": np.nan, "masked": False, "anchor": False}
     if t.startswith("!"):
         rec["masked"] = True
         t = t[1:].strip()
@@ -291,8 +294,10 @@ def _layout_token(tok, *, where):
     if low in ("blank", "blk"):
         rec.update(type="blank", sample_id="blank")
         return rec
-    if low.startswith("std:"):
-        rec.update(type="standard", nominal_conc=_num(t[4:], where=where, column="std"))
+    if low.startswith(("std:", "anchor:")):
+        kind, _, conc = t.partition(":")
+        rec.update(type="standard", anchor=kind.lower() == "anchor",
+                   nominal_conc=_num(conc, where=where, column=kind.lower()))
         return _checked(rec, where=where, cols=_GRID_COLS)
     if low.startswith("ctrl:"):
         parts = t.split(":")
@@ -319,7 +324,7 @@ def read_layout(path) -> dict[str, pd.DataFrame]:
 
     The label ``""`` is the layout shared by every plate without its own.
     Columns: ``well, row, col, type, sample_id, nominal_conc, dilution,
-    target_low, target_high, masked``.
+    target_low, target_high, masked, anchor``.
 
     Raises
     ------
@@ -337,19 +342,20 @@ def read_layout(path) -> dict[str, pd.DataFrame]:
         for i, r in df.iterrows():
             where = f"{path.name}, row {i}"
             well = _norm_well(r["well"], where=where)
-            typ = _TYPE_ALIASES.get(str(r["type"]).strip().lower())
+            anchor = str(r["type"]).strip().lower() in ("anchor", "anchor point")
+            typ = "standard" if anchor else _TYPE_ALIASES.get(str(r["type"]).strip().lower())
             if typ is None:
                 if str(r["type"]).strip() in ("", "-", "empty"):
                     continue
                 raise SchemaError(f"{where}, column 'type': {r['type']!r} is not one of "
-                                  f"{', '.join(WELL_TYPES)}.")
+                                  f"{', '.join(WELL_TYPES)}, anchor.")
             rec = {"well": well, "type": typ,
                    "sample_id": str(r.get("sample_id", "")).strip(),
                    "nominal_conc": _num(r.get("nominal_conc"), where=where, column="nominal_conc"),
                    "dilution": _num(r.get("dilution"), where=where, column="dilution"),
                    "target_low": _num(r.get("target_low"), where=where, column="target_low"),
                    "target_high": _num(r.get("target_high"), where=where, column="target_high"),
-                   "masked": str(r.get("masked", "")).strip().lower() in _TRUE}
+                   "masked": str(r.get("masked", "")).strip().lower() in _TRUE, "anchor": anchor}
             if np.isnan(rec["dilution"]):
                 rec["dilution"] = 1.0
             _checked(rec, where=where, cols=_LONG_COLS)
@@ -378,7 +384,7 @@ def read_layout(path) -> dict[str, pd.DataFrame]:
         df["row"] = df["well"].str[0]
         df["col"] = df["well"].str[1:].astype(int)
         tables[label] = df[["well", "row", "col", "type", "sample_id", "nominal_conc", "dilution",
-                            "target_low", "target_high", "masked"]]
+                            "target_low", "target_high", "masked", "anchor"]]
     return tables
 
 

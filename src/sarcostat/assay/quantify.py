@@ -46,9 +46,10 @@ class AssayResult:
         Same columns as ``samples`` plus ``nominal_conc, target_low,
         target_high, recovery_pct, passed``.
     standards : pandas.DataFrame
-        One row per standard level per plate: ``plate, nominal_conc, n_wells,
-        mean_signal, pct_b_b0, back_calc, recovery_pct, low_limit_pct,
-        high_limit_pct, passed``.
+        One row per standard level per plate: ``plate, nominal_conc, anchor,
+        n_wells, mean_signal, pct_b_b0, back_calc, recovery_pct,
+        low_limit_pct, high_limit_pct, passed`` (``passed`` is None for the
+        zero standard and for anchor points, which are fitted but not judged).
     wells : pandas.DataFrame
         Every well (the :class:`Plate` columns) with ``used``, its
         back-calculated ``conc_well``, ``side`` (``low``/``high`` when the
@@ -251,9 +252,16 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
     zero = std[std["nominal_conc"] == 0]["signal"]
     b0 = float(zero.mean()) if len(zero) else curve.params["A"]
 
-    # standards: back-calculated level means
-    nz = levels[levels > 0]
+    # standards: back-calculated level means; anchor points are fitted, never judged
+    anchors = set(std.loc[std["anchor"].astype(bool), "nominal_conc"])
+    mixed = anchors & set(std.loc[~std["anchor"].astype(bool), "nominal_conc"])
+    if mixed:
+        raise DataError(f"plate {plate.name}: standard level {min(mixed):g} is an anchor point in "
+                        "some wells and a calibration standard in others; mark every well of "
+                        "the level the same way.")
+    nz = np.array([x for x in levels if x > 0 and x not in anchors])
     st = pd.DataFrame({"plate": plate.name, "nominal_conc": means.index.to_numpy(),
+                       "anchor": means.index.isin(list(anchors)),
                        "n_wells": grp.size().to_numpy(), "mean_signal": means.to_numpy()})
     st["pct_b_b0"] = st["mean_signal"] / b0 * 100 if falling else np.nan
     st["back_calc"] = curve.inverse(st["mean_signal"].to_numpy())
@@ -263,10 +271,11 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
     edge = st["nominal_conc"].isin([nz.min(), nz.max()]) if nz.size else False
     st["low_limit_pct"] = np.where(edge, acc.std_recovery_edge[0], acc.std_recovery[0])
     st["high_limit_pct"] = np.where(edge, acc.std_recovery_edge[1], acc.std_recovery[1])
-    st.loc[st["nominal_conc"] == 0, ["low_limit_pct", "high_limit_pct"]] = np.nan
+    is_judged = (st["nominal_conc"] > 0) & ~st["anchor"]
+    st.loc[~is_judged, ["low_limit_pct", "high_limit_pct"]] = np.nan
     st["passed"] = standard_passes(st["recovery_pct"], edge=edge, acceptance=acc)
-    st["passed"] = st["passed"].astype(object).where(st["nominal_conc"] > 0, None)
-    judged = st[st["nominal_conc"] > 0]
+    st["passed"] = st["passed"].astype(object).where(is_judged, None)
+    judged = st[is_judged]
     n_pass = int(judged["passed"].sum())
     passed_levels = judged.loc[judged["passed"].astype(bool), "nominal_conc"]
     lloq = float(passed_levels.min()) if len(passed_levels) else np.nan
@@ -455,7 +464,7 @@ def quantify(plates, *, model="4pl", weights=None, fit_to="means", acceptance="r
       times its dilution (read-off of the mean, as SoftMax Pro's "fit to
       means" reports it); ``cv_pct`` is the CV of the per-well back-calculated
       concentrations (SD with n - 1).
-    * LLOQ / ULOQ: the lowest / highest non-zero standard whose back-calculated
+    * LLOQ / ULOQ: the lowest / highest non-zero standard (anchor points excluded) whose back-calculated
       recovery passes the preset. LOD: the declared ``lod``, else
       :math:`\\bar y_{blank} \\pm 3 s_{blank}` in the direction of the assay
       (minus for a falling, competitive curve), read off the curve; blanks
