@@ -1,0 +1,69 @@
+"""``sarcostat check-table``: recompute every printed P of a published table."""
+
+from __future__ import annotations
+
+NAME = "check-table"
+HELP = "recompute a paper's printed P values from its printed numbers (consistency check)"
+ORDER = 85
+DESCRIPTION = (
+    "Read a published-tables JSON (format of the bundled seed_tables.json, used when FILE is "
+    "omitted) and recompute each printed P with every candidate test: Student and Welch t from "
+    "means/SDs/n, Pearson, Yates and Fisher (two- and one-sided) from counts, Wald P from "
+    "odds ratios and CIs, the t test of unadjusted standardized betas; GRIM check of means of "
+    "integer scores. Flags printed values that fit no test or only a one-sided test. "
+    "Exit code 0 whatever the verdicts (they are findings about the paper, not errors)."
+)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("file", metavar="FILE", nargs="?",
+                        help="published-tables JSON (default: the seed study's, bundled)")
+    parser.add_argument("-o", "--output", metavar="OUT.csv|OUT.json",
+                        help="also write every candidate test (CSV) or everything (JSON)")
+    parser.add_argument("--all", action="store_true", help="print every candidate test, not only the verdicts")
+
+
+def run(args) -> int:
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    from sarcostat.datasets import seed_tables_path
+    from sarcostat.exceptions import ParameterError
+    from sarcostat.study.check_table import check_published_tables
+
+    src = Path(args.file) if args.file else seed_tables_path()
+    res = check_published_tables(src)
+    with pd.option_context("display.width", 160, "display.max_rows", 500, "display.max_colwidth", 60):
+        print(f"Consistency check of {src}")
+        if args.all:
+            print(res.table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+            print()
+        print(res.summary.to_string(index=False))
+    flags = res.flags()
+    print()
+    if flags.empty:
+        print("No printed value is flagged.")
+    else:
+        print(f"{len(flags)} printed value(s) flagged:")
+        for r in flags.itertuples():
+            print(f"  {r.section}, {r.item}: P = {r.printed} {r.verdict}" + (f" ({r.fits})" if r.fits else ""))
+    welch = res.summary[res.summary["verdict"].str.startswith("fits Welch")]
+    if not welch.empty:
+        print("Fit Welch's t test, not Student's: " + ", ".join(welch["item"]))
+    for note in res.notes:
+        print(f"Note: {note}")
+    if args.output:
+        out = Path(args.output)
+        if out.suffix.lower() == ".csv":
+            res.table.to_csv(out, index=False)
+        elif out.suffix.lower() == ".json":
+            payload = {"source": str(src), "candidates": res.table.to_dict(orient="records"),
+                       "summary": res.summary.to_dict(orient="records"),
+                       "grim": json.loads(res.grim.to_json(orient="records")), "notes": list(res.notes)}
+            out.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
+        else:
+            raise ParameterError(f"The '-o' option of check-table must end in .csv or .json. Got {str(out)!r} instead.")
+        print(f"wrote {out}")
+    return 0
