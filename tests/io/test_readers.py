@@ -306,3 +306,21 @@ def test_nested_parquet_cells_are_kept_as_text(tmp_path):
     c = read_cohort(path)
     assert not c.has_errors
     assert c.data["tags"].tolist() == ["[1 2]", "[3]"]
+
+
+def test_a_units_row_under_the_header_is_read_as_units(write_csv):
+    c = read_cohort(write_csv("ID,Age,Height,Weight,HGS,Sclerostin\n,years,m,lb,kg,pmol/L\n"
+                              "A,70,1.70,154,30,<3.2\nB,71,1.60,130,-1,40\n"))
+    assert c.data["height_cm"].tolist() == pytest.approx([170.0, 160.0])
+    assert c.data["weight_kg"].tolist() == pytest.approx([154 * 0.45359237, 130 * 0.45359237])
+    assert c.units["sclerostin"] == "pmol/L" and c.data["sclerostin_lod"][0] == 3.2
+    (note,) = [f for f in c.issues if f.rule == "units_row"]
+    assert "'Weight (lb)'" in note.message
+    (err,) = errors(c)
+    assert err.row == 4 and err.participant_id == "B"  # rows keep the file's numbers
+    # A units row shorter than the header keeps every column.
+    short = read_cohort(write_csv("id,Height,Weight,age,grip\n,cm,kg\nA,170,70,71,30\n"))
+    assert short.data["grip_kg"][0] == 30 and short.data["age_yr"][0] == 71
+    # A first data row of one-letter codes is data, not units.
+    codes = read_cohort(write_csv("id,sex\nm,f\ns,m\n"))
+    assert codes.data["id"].tolist() == ["m", "s"] and "units_row" not in [f.rule for f in codes.issues]

@@ -223,6 +223,15 @@ def _delim_name(d: str) -> str:
     return {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(d, repr(d))
 
 
+def _is_units_row(rec) -> bool:
+    from sarcostat.io.mapping import normalize_unit
+
+    filled = [c for c in rec if not is_blank(c)]
+    # One-letter units ('m', 's', 'g') alone could be a data row of codes.
+    return (len(filled) >= 2 and all(isinstance(c, str) and normalize_unit(c) for c in filled)
+            and any(len(c.strip()) > 1 for c in filled))
+
+
 def _n_filled(rec) -> int:
     return sum(not is_blank(c) for c in rec)
 
@@ -253,6 +262,18 @@ def _from_records(name: str, records: list[list], findings: list[Finding], *,
                   f"{numbered[head][0]}.")
         findings.append(Finding("info", "title_rows", f"{name}: {detail}", detail=detail))
     (header_row, header), body = numbered[head], numbered[head + 1:]
+    if body and _is_units_row(body[0][1]):
+        # A row of units under the header ('cm', 'kg', 'lb'): joined to the
+        # headers as 'Weight (lb)', so the units are read, never dropped.
+        k_units, units = body.pop(0)
+        width = max(len(header), len(units))
+        header = list(header) + [None] * (width - len(header))
+        units = list(units) + [None] * (width - len(units))
+        header = [h if is_blank(u) or is_blank(h) else f"{str(h).strip()} ({str(u).strip()})"
+                  for h, u in zip(header, units)]
+        detail = (f"row {k_units} under the header holds units; they were joined to the "
+                  f"headers: {[h for h, u in zip(header, units) if not is_blank(u)]}.")
+        findings.append(Finding("info", "units_row", f"{name}: {detail}", detail=detail))
     n = len(header)
     if ragged is None:
         n = max(n, max((len(r) for _k, r in body), default=0))

@@ -268,7 +268,8 @@ def render_markdown() -> str:
         "with a note per column. Messages say \"case N\".",
         "- Parquet: typed columns are used as they are.",
         "- Text and Excel: title lines above the header (a single filled cell, e.g. a title merged "
-        "across the columns) are skipped with a note; blank rows are skipped but keep their "
+        "across the columns) are skipped with a note; a row of units right under the header "
+        "(`cm`, `lb`, `pmol/L`) is joined to the headers (`Weight (lb)`) and converted; blank rows are skipped but keep their "
         "numbers. Files are opened read-only; nothing "
         "is written beside them.",
         "- A binary file with a text suffix (a `.docx` or `.xlsx` renamed `.csv`) is named as such.",
@@ -292,8 +293,9 @@ def render_markdown() -> str:
         "| `grip` / `gait` | warning | given grip/speed disagrees with the trials / distance ÷ time |",
         "| `encoding` | warning | the file is not UTF-8 and was read as Latin-1 |",
         "| `unnamed_column` | warning | a column has values but no header (kept as `unnamed_<n>`) |",
-        "| `title_rows` / `sheet` / `user_missing` | info | title lines above the header skipped; which "
-        "Excel sheet was read; SPSS user-missing codes (e.g. 999) read as missing |",
+        "| `title_rows` / `units_row` / `sheet` / `user_missing` | info | title lines above the header "
+        "skipped; a units row joined to the headers; which Excel sheet was read; SPSS user-missing "
+        "codes (e.g. 999) read as missing |",
         "| `mapping` / `extra_columns` | info | automatic header mapping; columns kept but not used |",
         "",
         "## Column map (TOML)",
