@@ -303,6 +303,104 @@ def _masked(X, r):
     return M.astype(np.float64), X0
 
 
+def _row_blocks(N: int, c: int):
+    """Row ranges whose N x c temporaries stay in cache (about 2 MB each)."""
+    size = max(256, (2 << 20) // (8 * max(c, 1)))
+    return [(s, min(N, s + size)) for s in range(0, N, size)]
+
+
+def _ml_pass(th, cols, X0, M, Z, P, y, k):
+    """Information and score of each column at th, in cache-sized row blocks.
+
+    The same sums as the unblocked form, accumulated block by block: every
+    element-wise temporary (η, μ, weights, residuals) is a few MB and stays
+    in cache, so the chunk is read from memory once per pass.
+    """
+    a = len(cols)
+    q = P.shape[1]
+    Izz, Izx, Ixx = np.zeros((q, a)), np.zeros((k, a)), np.zeros(a)
+    Uz, Ux = np.zeros((k, a)), np.zeros(a)
+    thz, thx = th[:, :k].T, th[:, k]
+    everything = a == X0.shape[1]
+    for s, e in _row_blocks(X0.shape[0], a):
+        Xb = X0[s:e] if everything else X0[s:e, cols]
+        Mb = M[s:e] if everything else M[s:e, cols]
+        Zb, Pb = Z[s:e], P[s:e]
+        eta = Zb @ thz
+        eta += Xb * thx
+        mu = special.expit(eta, out=eta)
+        w = 1.0 - mu
+        w *= mu
+        w *= Mb
+        res = y[s:e, None] - mu
+        res *= Mb
+        Izz += Pb.T @ w
+        w *= Xb
+        Izx += Zb.T @ w
+        Ixx += np.einsum("ij,ij->j", w, Xb)
+        Uz += Zb.T @ res
+        Ux += np.einsum("ij,ij->j", res, Xb)
+    U = np.empty((a, k + 1))
+    U[:, :k] = Uz.T
+    U[:, k] = Ux
+    return _assemble(Izz, Izx, Ixx, k), U
+
+
+def _newton_ml(theta, final_info, iters, status, active, X0, M, Z, P, y, gamma0, *,
+               max_iter, tol):
+    """Maximum-likelihood Newton iterations for the active columns (in place).
+
+    The first step starts at the covariate-only fit with slope 0, where every
+    column shares the fitted values, so its information and score are plain
+    matrix products against the masks. Later steps use blocked passes
+    (:func:`_ml_pass`). A column stops after a step smaller than ``tol``;
+    the information for its standard error comes from one more pass at the
+    final estimate.
+    """
+    k = Z.shape[1]
+    if not len(active):
+        return
+    everything = len(active) == X0.shape[1]
+    Xa = X0 if everything else X0[:, active]
+    Ma = M if everything else M[:, active]
+    mu0 = special.expit(Z @ gamma0)
+    w0 = mu0 * (1 - mu0)
+    e0 = y - mu0
+    info = _assemble((P * w0[:, None]).T @ Ma, (Z * w0[:, None]).T @ Xa, w0 @ (Xa * Xa), k)
+    del Xa, Ma
+    U = np.empty((len(active), k + 1))
+    U[:, :k] = ((Z * e0[:, None]).T @ (M if everything else M[:, active])).T
+    U[:, k] = e0 @ (X0 if everything else X0[:, active])
+    converged = np.zeros(len(active), bool)
+    for it in range(max_iter + 1):
+        if it:
+            info, U = _ml_pass(theta[active], active, X0, M, Z, P, y, k)
+            # Columns whose last step was below tol: info is at the estimate.
+            final_info[active[converged]] = info[converged]
+            keep = ~converged
+            active, info, U = active[keep], info[keep], U[keep]
+            if not len(active) or it == max_iter:
+                break
+        good = np.all(np.isfinite(info.reshape(len(active), -1)), axis=1)
+        info[~good] = np.eye(k + 1)
+        U[~good] = 0
+        try:
+            step = np.linalg.solve(info, U[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:
+            step = np.full_like(U, np.nan)
+        # A cap on the step keeps a diverging column (separation) from
+        # overflowing; it does not change a converged fit.
+        step = np.clip(step, -5, 5)
+        size = np.max(np.abs(step), axis=1)
+        bad = ~np.isfinite(size) | ~good
+        status[active[bad]] = NO_CONVERGE
+        theta[active] += np.where(np.isfinite(step), step, 0.0)
+        iters[active] += 1
+        active = active[~bad]
+        converged = (size < tol)[~bad]
+    status[active] = NO_CONVERGE
+
+
 def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
                    gamma0: np.ndarray, *, firth: bool = False, confidence: float = 0.95,
                    max_iter: int = 50, tol: float | None = None) -> np.ndarray:
@@ -370,97 +468,80 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
             obj = np.where(sign > 0, obj + 0.5 * logdet, -np.inf)
         return {"mu": mu, "w": w, "info": info, "obj": obj}
 
-    # Views, not copies, while every column is active (the usual start).
-    Xa, Ma = (X0, M) if len(active) == c else (X0[:, active], M[:, active])
-    if firth or not len(active):
-        state = evaluate(theta[active], Xa, Ma)
+    if not firth:
+        _newton_ml(theta, final_info, iters, status, active, X0, M, Z, P, y, gamma0,
+                   max_iter=max_iter, tol=tol)
     else:
-        # First Newton step from the warm start: with slope 0 the fitted
-        # values are the covariate-only fit's, shared by every column, so the
-        # information and score are plain matrix products against the masks
-        # (no N x chunk elementwise pass).
-        mu0 = special.expit(Z @ gamma0)
-        w0 = mu0 * (1 - mu0)
-        e0 = y - mu0
-        info = _assemble((P * w0[:, None]).T @ Ma, (Z * w0[:, None]).T @ Xa,
-                         w0 @ (Xa * Xa), k)
-        U = np.empty((len(active), k + 1))
-        U[:, :k] = ((Z * e0[:, None]).T @ Ma).T
-        U[:, k] = e0 @ Xa
-        try:
-            step = np.clip(np.linalg.solve(info, U[:, :, None])[:, :, 0], -5, 5)
-        except np.linalg.LinAlgError:  # left to the general loop, which flags it
-            step = np.zeros_like(U)
-        else:
-            iters[active] += 1
-        theta[active] += np.where(np.isfinite(step), step, 0.0)
+        # Firth: unblocked iterations with step halving on the penalized
+        # likelihood. Views, not copies, while every column is active.
+        Xa, Ma = (X0, M) if len(active) == c else (X0[:, active], M[:, active])
         state = evaluate(theta[active], Xa, Ma)
-    old_obj = state["obj"]
-    for it in range(max_iter):
-        if not len(active):
-            break
-        th = theta[active]
-        mu, w, info = state["mu"], state["w"], state["info"]
-        resid = yc - mu
-        resid *= Ma
-        good = np.all(np.isfinite(info.reshape(len(active), -1)), axis=1)
-        info = np.where(good[:, None, None], info, np.eye(k + 1))
-        if firth:
+        old_obj = state["obj"]
+        for it in range(max_iter):
+            if not len(active):
+                break
+            th = theta[active]
+            mu, w, info = state["mu"], state["w"], state["info"]
+            resid = yc - mu
+            resid *= Ma
+            good = np.all(np.isfinite(info.reshape(len(active), -1)), axis=1)
+            info = np.where(good[:, None, None], info, np.eye(k + 1))
+            if firth:
+                try:
+                    inv = np.linalg.inv(info)
+                except np.linalg.LinAlgError:
+                    inv = np.full_like(info, np.nan)
+                # h_i = w_i [z_i, x_i] I^-1 [z_i, x_i]': pair products carry the Z block.
+                azz = inv[:, ia, ib].T * pairs_w[:, None]
+                quad = P @ azz + 2 * Xa * (Z @ inv[:, :k, k].T) + Xa * Xa * inv[:, k, k]
+                resid = resid + w * quad * (0.5 - mu)
+            U = np.empty((len(active), k + 1))
+            U[:, :k] = (Z.T @ resid).T
+            U[:, k] = np.einsum("ij,ij->j", resid, Xa)
+            del resid
+            U[~good] = 0
             try:
-                inv = np.linalg.inv(info)
+                step = np.linalg.solve(info, U[:, :, None])[:, :, 0]
             except np.linalg.LinAlgError:
-                inv = np.full_like(info, np.nan)
-            # h_i = w_i [z_i, x_i] I^-1 [z_i, x_i]': pair products carry the Z block.
-            azz = inv[:, ia, ib].T * pairs_w[:, None]
-            quad = P @ azz + 2 * Xa * (Z @ inv[:, :k, k].T) + Xa * Xa * inv[:, k, k]
-            resid = resid + w * quad * (0.5 - mu)
-        U = np.empty((len(active), k + 1))
-        U[:, :k] = (Z.T @ resid).T
-        U[:, k] = np.einsum("ij,ij->j", resid, Xa)
-        del resid
-        U[~good] = 0
-        try:
-            step = np.linalg.solve(info, U[:, :, None])[:, :, 0]
-        except np.linalg.LinAlgError:
-            step = np.full_like(U, np.nan)
-        # A cap on the step (as logistf's maxstep) keeps a diverging column
-        # (separation) from overflowing; it does not change a converged fit.
-        step = np.clip(step, -5, 5)
-        size = np.max(np.abs(step), axis=1)
-        new_th = th + step
-        state = None  # free the old N x chunk arrays before the new ones
-        new = evaluate(new_th, Xa, Ma)
-        if firth:
-            # Step halving where the penalized likelihood fell (as logistf).
-            for _ in range(30):
-                worse = ~(new["obj"] >= old_obj - 1e-10 * np.abs(old_obj)) \
-                    & np.isfinite(size)
-                if not worse.any():
-                    break
-                step[worse] /= 2
-                new_th[worse] = th[worse] + step[worse]
-                part = evaluate(new_th[worse], Xa[:, worse], Ma[:, worse])
-                for key in ("mu", "w"):
-                    new[key][:, worse] = part[key]
-                new["info"][worse] = part["info"]
-                new["obj"][worse] = part["obj"]
-        theta[active] = new_th
-        iters[active] += 1
-        state = new
-        old_obj = new["obj"]
-        bad = ~np.isfinite(size) | ~good
-        status[active[bad]] = NO_CONVERGE
-        done = (size < tol) | bad
-        if done.any():
-            final_info[active[done]] = state["info"][done]
-            keep = ~done
-            active = active[keep]
-            Xa, Ma = Xa[:, keep], Ma[:, keep]
-            state = {"mu": state["mu"][:, keep], "w": state["w"][:, keep],
-                     "info": state["info"][keep],
-                     "obj": None if state["obj"] is None else state["obj"][keep]}
-            old_obj = state["obj"]
-    status[active] = NO_CONVERGE
+                step = np.full_like(U, np.nan)
+            # A cap on the step (as logistf's maxstep) keeps a diverging column
+            # (separation) from overflowing; it does not change a converged fit.
+            step = np.clip(step, -5, 5)
+            size = np.max(np.abs(step), axis=1)
+            new_th = th + step
+            state = None  # free the old N x chunk arrays before the new ones
+            new = evaluate(new_th, Xa, Ma)
+            if firth:
+                # Step halving where the penalized likelihood fell (as logistf).
+                for _ in range(30):
+                    worse = ~(new["obj"] >= old_obj - 1e-10 * np.abs(old_obj)) \
+                        & np.isfinite(size)
+                    if not worse.any():
+                        break
+                    step[worse] /= 2
+                    new_th[worse] = th[worse] + step[worse]
+                    part = evaluate(new_th[worse], Xa[:, worse], Ma[:, worse])
+                    for key in ("mu", "w"):
+                        new[key][:, worse] = part[key]
+                    new["info"][worse] = part["info"]
+                    new["obj"][worse] = part["obj"]
+            theta[active] = new_th
+            iters[active] += 1
+            state = new
+            old_obj = new["obj"]
+            bad = ~np.isfinite(size) | ~good
+            status[active[bad]] = NO_CONVERGE
+            done = (size < tol) | bad
+            if done.any():
+                final_info[active[done]] = state["info"][done]
+                keep = ~done
+                active = active[keep]
+                Xa, Ma = Xa[:, keep], Ma[:, keep]
+                state = {"mu": state["mu"][:, keep], "w": state["w"][:, keep],
+                         "info": state["info"][keep],
+                         "obj": None if state["obj"] is None else state["obj"][keep]}
+                old_obj = state["obj"]
+        status[active] = NO_CONVERGE
 
     ok = np.flatnonzero(status == OK)
     if len(ok):
