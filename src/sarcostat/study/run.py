@@ -202,6 +202,11 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
     if biomarker is not None:
         plan = plan.replace(biomarker={"column": biomarker})
     say("read and validate the cohort")
+    if mapping is None and _is_demo_path(cohort_or_path):
+        # The demo cohort's sidecar map declares the biomarker and its LOD.
+        from sarcostat.datasets import demo_mapping_path
+
+        mapping = demo_mapping_path()
     data, units, biomarkers, source, cohort = _load(cohort_or_path, mapping, plan)
     bm = _resolve_biomarker(plan, data, biomarkers)
     plan.check_columns(list(data.columns) + list(DERIVED_COLUMNS), biomarker=bm)
@@ -282,15 +287,19 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
     )
 
 
+def _is_demo_path(path) -> bool:
+    if not isinstance(path, (str, Path)):
+        return False
+    from sarcostat.datasets import demo_cohort_path
+
+    try:
+        return Path(path).resolve() == demo_cohort_path().resolve()
+    except OSError:
+        return False
+
+
 def _is_demo(source, cohort) -> bool:
     if cohort is not None and getattr(cohort, "protocol", None):
         if cohort.protocol.get("synthetic"):
             return True
-    if source is None:
-        return False
-    try:
-        from sarcostat.datasets import demo_cohort_path
-
-        return Path(source).resolve() == Path(demo_cohort_path()).resolve()
-    except (ImportError, AttributeError, OSError):
-        return False
+    return source is not None and _is_demo_path(source)
