@@ -88,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sarcostat: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `sarcostat ... | head` closed our stdout: not an error of the user's.
+        # Point stdout at devnull so the interpreter's final flush stays quiet.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
