@@ -175,10 +175,8 @@ def test_large_offset_biomarker_keeps_full_precision(data):
                                [fit.params[1], fit.bse[1], fit.pvalues[1]], rtol=RTOL)
 
 
-@pytest.mark.parametrize("missing", [0.0, 0.4], ids=["complete", "dense-mask-path"])
+@pytest.mark.parametrize("missing", [0.0, 0.4], ids=["complete", "many-missing"])
 def test_linear_equals_ols_without_and_with_many_missing_values(missing):
-    # 5-25% missing uses the sparse complement of the mask; 0% and 40% the
-    # other branches of the same sums.
     from screen_testdata import make_data
 
     cohort, bio = make_data(n=200, p=5, seed=9, missing=missing, binary=False)
