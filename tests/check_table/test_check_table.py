@@ -1,0 +1,165 @@
+"""check-table on the seed paper: the findings of issue 6 point 4, and every
+recomputed P against R (tests/check_table/reference.R -> reference_p.json)."""
+
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sarcostat.cli import main
+from sarcostat.datasets import seed_tables_path
+from sarcostat.exceptions import DataError, ReadError
+from sarcostat.study.check_table import _p_interval, check_published_tables, grim_check
+
+HERE = Path(__file__).parent
+REF = json.loads((HERE / "reference_p.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def res():
+    return check_published_tables(seed_tables_path())
+
+
+def _cand(res, item, test, section="Table 1"):
+    t = res.table
+    row = t[(t["section"] == section) & (t["item"] == item) & (t["test"] == test)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+def test_sex_p_is_the_one_sided_fisher_p(res):
+    s = res.summary.set_index("item").loc["sex"]
+    assert s["verdict"] == "fits only a one-sided test"
+    assert s["fits"] == "Fisher exact (less)"
+    # R: fisher.test(matrix(c(8, 56, 12, 53), 2), alternative = "less")$p.value
+    assert _cand(res, "sex", "Fisher exact (less)")["p_value"] == pytest.approx(REF["sex"]["fisher_less"], rel=1e-6)
+    assert round(REF["sex"]["fisher_less"], 3) == 0.245
+    assert "sex" in set(res.flags()["item"])
+
+
+@pytest.mark.parametrize("item", ["height_cm", "chair_stand_s", "sppb_total"])
+def test_welch_not_student(res, item):
+    assert not _cand(res, item, "Student t")["fits"]
+    assert _cand(res, item, "Welch t")["fits"]
+    assert res.summary.set_index("item").loc[item, "verdict"] == "fits Welch only (not Student)"
+
+
+def test_no_other_table1_row_is_welch_only(res):
+    t1 = res.summary[res.summary["section"] == "Table 1"]
+    welch_only = set(t1.loc[t1["verdict"] == "fits Welch only (not Student)", "item"])
+    assert welch_only == {"height_cm", "chair_stand_s", "sppb_total"}
+
+
+@pytest.mark.parametrize("item", list(REF["continuous"]))
+def test_t_tests_match_r(res, item):
+    # R: 2 * pt(-abs(t), df) with pooled (Student) and Welch-Satterthwaite SE/df
+    assert _cand(res, item, "Student t")["p_value"] == pytest.approx(REF["continuous"][item]["student"], rel=1e-6)
+    assert _cand(res, item, "Welch t")["p_value"] == pytest.approx(REF["continuous"][item]["welch"], rel=1e-6)
+
+
+@pytest.mark.parametrize("test,key", [("Pearson chi-square", "pearson"), ("Yates chi-square", "yates"),
+                                      ("Fisher exact", "fisher"), ("Fisher exact (greater)", "fisher_greater")])
+def test_count_tests_match_r(res, test, key):
+    # R: chisq.test(x, correct = FALSE/TRUE); fisher.test(x, alternative = ...)
+    assert _cand(res, "sex", test)["p_value"] == pytest.approx(REF["sex"][key], rel=1e-6)
+
+
+@pytest.mark.parametrize("key", list(REF["wald"]))
+def test_wald_p_from_or_and_ci_matches_r(res, key):
+    item, model = key.split(":")
+    section = "Table 3 (unadjusted)" if model == "unadj" else "Table 3 (adjusted)"
+    # R: se <- (log(U) - log(L)) / (2 * qnorm(0.975)); 2 * pnorm(-abs(log(OR) / se))
+    row = _cand(res, item, "Wald z from OR and CI", section)
+    assert row["p_value"] == pytest.approx(REF["wald"][key], rel=1e-6)
+    assert row["p_min"] <= row["p_value"] <= row["p_max"]
+
+
+@pytest.mark.parametrize("key", list(REF["beta"]))
+def test_beta_p_matches_r(res, key):
+    row = _cand(res, key, "t test of a simple regression beta (df = n - 2)", "Table 2 (unadjusted)")
+    assert row["p_value"] == pytest.approx(REF["beta"][key], rel=1e-6)
+
+
+def test_printed_trailing_zero_is_kept(res):
+    # 0.010 (not 0.01): only P in [0.0095, 0.0105) fits, which Student does and Welch not.
+    assert _cand(res, "gait_speed_m_s", "Student t")["printed"] == "0.010"
+    assert _cand(res, "gait_speed_m_s", "Student t")["fits"]
+    assert not _cand(res, "gait_speed_m_s", "Welch t")["fits"]
+
+
+def test_grim_on_the_seed_integer_scores(res):
+    g = res.grim.set_index(["item", "group"])
+    assert g["consistent"].all()
+    assert g.loc[("sps", "sarc"), "nearest_sum"] == 41
+    assert g.loc[("sps", "nosarc"), "nearest_sum"] == 63
+    assert g.loc[("sppb_total", "sarc"), "nearest_sum"] == 188
+
+
+@pytest.mark.parametrize("mean,n,ok", [
+    (5.19, 28, False),   # Brown & Heathers' example: 145/28 = 5.179, 146/28 = 5.214
+    (5.18, 28, True),
+    (2.05, 20, True),
+    (2.07, 20, False),   # 41/20 = 2.05, 42/20 = 2.10
+    (Decimal("0.58"), 109, True),
+    (Decimal("0.59"), 109, True),  # n > 100: every 2-decimal mean is possible (64/109 = 0.587)
+    (Decimal("9.45"), 20, True),   # 189/20 exactly on the window edge
+    (Decimal("9.43"), 20, False),  # 188/20 = 9.40, 189/20 = 9.45
+])
+def test_grim_boundaries(mean, n, ok):
+    assert grim_check(mean, n)["consistent"] is ok
+
+
+@pytest.mark.parametrize("printed,interval", [("<0.001", (0.0, 0.001)), (Decimal("0.010"), (0.0095, 0.0105)),
+                                              (0.01, (0.005, 0.015)), (Decimal("0.245"), (0.2445, 0.2455))])
+def test_printed_p_interval(printed, interval):
+    assert _p_interval(printed) == pytest.approx(interval)
+
+
+def test_a_p_that_fits_nothing_is_flagged():
+    doc = json.loads(seed_tables_path().read_text())
+    doc["table1"]["continuous"]["age_yr"]["p"] = 0.5
+    res = check_published_tables(doc)
+    assert res.summary.set_index("item").loc["age_yr", "verdict"] == "fits no test"
+
+
+def test_missing_entries_and_files_are_clear_errors(tmp_path):
+    with pytest.raises(DataError, match="table1"):
+        check_published_tables({"n_total": 3})
+    with pytest.raises(ReadError, match="not found"):
+        check_published_tables(tmp_path / "nope.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops")
+    with pytest.raises(ReadError, match="line 1"):
+        check_published_tables(bad)
+
+
+def test_cli_prints_findings_and_writes_csv_json(tmp_path, capsys):
+    assert main(["check-table"]) == 0
+    out = capsys.readouterr().out
+    assert "Table 1, sex: P = 0.245 fits only a one-sided test" in out
+    assert "Fit Welch's t test, not Student's: height_cm, chair_stand_s, sppb_total" in out
+    assert main(["check-table", str(seed_tables_path()), "-o", str(tmp_path / "c.csv")]) == 0
+    assert "p_min" in (tmp_path / "c.csv").read_text().splitlines()[0]
+    assert main(["check-table", "-o", str(tmp_path / "c.json")]) == 0
+    assert json.loads((tmp_path / "c.json").read_text())["summary"][0]["item"] == "sex"
+    assert main(["check-table", "-o", str(tmp_path / "c.txt")]) == 2
+    assert main(["check-table", str(tmp_path / "missing.json")]) == 1
+
+
+@pytest.mark.rcheck
+def test_r_reference_regenerates(tmp_path):
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript not installed")
+    out = tmp_path / "ref.json"
+    subprocess.run(["Rscript", str(HERE / "reference.R"), str(seed_tables_path()), str(out)], check=True)
+    fresh = json.loads(out.read_text())
+    for section in ("continuous",):
+        for k, v in REF[section].items():
+            assert fresh[section][k]["student"] == pytest.approx(v["student"], rel=1e-9)
+            assert fresh[section][k]["welch"] == pytest.approx(v["welch"], rel=1e-9)
+    for section in ("sex", "wald", "beta"):
+        for k, v in REF[section].items():
+            assert fresh[section][k] == pytest.approx(v, rel=1e-9)
