@@ -22,7 +22,6 @@ from sarcostat.study.censor import substitute_censored
 from sarcostat.study.plan import DERIVED_COLUMNS, STATUS_COLUMNS, Plan, load_plan
 from sarcostat.study.result import StudyResult
 
-MODELS = ("unadjusted", "adjusted")
 
 
 class _Log:
