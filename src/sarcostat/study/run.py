@@ -189,12 +189,46 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
     DataError
         The cohort file has errors (all of them are listed).
 
+    See Also
+    --------
+    sarcostat.study.Plan : what is computed, with every option.
+    sarcostat.stats.compare.table1, sarcostat.stats.ancova.ls_means,
+    sarcostat.stats.regression.linear_regression, sarcostat.stats.trend.quartile_trend,
+    sarcostat.stats.logistic.or_per_sd : the analyses behind each part.
+
+    Notes
+    -----
+    Steps: read and validate (errors stop here) → check every plan column →
+    classify with the plan's definition (statuses as 0/1, <NA> when
+    indeterminate), score the SPPB from its components where recorded, the
+    SPS, ``sex_male`` → substitute censored biomarker values → Table 1 by
+    the plan's group → Figure 1 (``ls_means`` per status, adjusted and, on
+    its own complete cases, unadjusted) → Table 2 (``linear_regression`` of
+    each outcome on the biomarker: the standardized β) → Figure 2 (quartiles
+    formed once over everyone with a biomarker value, ``quartile_trend`` per
+    outcome) → Table 3 (``or_per_sd``). Each model uses its own complete
+    cases. Warnings of the stats layer (low events per variable, separation,
+    excluded rows) are collected, once each, with the analysis they belong to.
+
+    The R equivalent of each step is given in the docstring of the stats
+    function it calls; ``benchmarks/analyze_ref.R`` runs all of them.
+
+    References
+    ----------
+    Hornung RW, Reed LD. Estimation of average concentration in the presence
+    of nondetectable values. Appl Occup Environ Hyg. 1990;5(1):46-51.
+    doi:10.1080/1047322X.1990.10389587
+
     Examples
     --------
     >>> import sarcostat
     >>> from sarcostat.datasets import demo_cohort_path
-    >>> res = sarcostat.analyze(demo_cohort_path())           # doctest: +SKIP
-    >>> res.table3[["outcome", "model", "odds_ratio", "p_value"]]  # doctest: +SKIP
+    >>> res = sarcostat.analyze(demo_cohort_path())   # the synthetic demo cohort
+    >>> res.synthetic, res.cohort["n"], res.cohort["n_group"]
+    (True, 129, 20)
+    >>> t3 = res.table3.set_index(["outcome", "model"])
+    >>> bool(t3.at[("sarcopenia", "adjusted"), "odds_ratio"] < 1)
+    True
     """
     say = progress or (lambda msg: None)
     plan = _as_plan(plan)
