@@ -219,6 +219,9 @@ def _draw(n: int, rng: np.random.Generator, model: GenerativeModel) -> pd.DataFr
         "grip_kg": grip, "grip_gap": grip_gap, "first_best": first_best,
         "gait_time_4m_s": 4.0 / speed, "chair_stand_5x_s": np.where(unable, np.nan, chair),
         "chair_unable": unable, "balance": balance, "sclerostin": scl,
+        # Latent parts of sclerostin, kept so that power simulations can
+        # re-draw it for another theta on the same participants.
+        "muscle_index": whole, "sclerostin_noise": e[7],
     })
 
 

@@ -1,0 +1,120 @@
+"""Simulated power: the null keeps alpha, batched fits equal statsmodels,
+seeds reproduce, effects map to the generative model."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from sarcostat.cli import main
+from sarcostat.exceptions import ParameterError
+from sarcostat.study.power import (TESTS, _n_for, _simulate_sets, effect_curve, main_test_pvalues,
+                                   simulate_power)
+
+
+@pytest.fixture(scope="module")
+def sets():
+    return _simulate_sets(129, 4, 0.55, np.random.default_rng(5))
+
+
+def test_null_effect_keeps_alpha_within_monte_carlo_error():
+    # 400 null studies: MC SE of a 0.05 rejection rate is sqrt(.05*.95/400) = 0.011;
+    # 3 SE (0.033) bounds it with > 99.7 % probability for each test.
+    res = simulate_power(129, odds_ratio=1, sims=400, seed=11, search=False)
+    t = res.table.set_index("test")
+    assert res.meta["theta"] == 0.0
+    for test in TESTS:
+        assert abs(t.loc[test, "power"] - 0.05) < 3 * math.sqrt(0.05 * 0.95 / t.loc[test, "valid"]), test
+        assert t.loc[test, "valid"] >= 390
+
+
+def test_beta_zero_is_the_same_null():
+    a = simulate_power(60, beta=0.0, sims=50, seed=3, search=False, tests=("ttest",))
+    b = simulate_power(60, odds_ratio=1.0, sims=50, seed=3, search=False, tests=("ttest",))
+    pd.testing.assert_frame_equal(a.table, b.table)
+
+
+def test_same_seed_same_power_other_seed_differs():
+    a = simulate_power(80, sims=60, seed=4, search=False)
+    b = simulate_power(80, sims=60, seed=4, search=False)
+    c = simulate_power(80, sims=60, seed=5, search=False)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert not a.table["power"].equals(c.table["power"])
+
+
+def test_calibrated_effect_has_power_and_more_n_more_power():
+    res = simulate_power(129, sims=100, seed=2, tests=("beta_smi",))
+    cur = res.curve.set_index("n")["power"]
+    assert cur.loc[516] > cur.loc[64]
+    assert res.table.loc[0, "power"] > 0.5
+    assert 20 < res.table.loc[0, "n_80"] < 516
+
+
+def _frame(sets, i):
+    return pd.DataFrame({k: v[i] for k, v in sets.items()})
+
+
+def test_batched_fits_equal_statsmodels(sets):
+    p = main_test_pvalues(sets)
+    for i in range(2):
+        d = _frame(sets, i)
+        cov = d[["age", "male", "bmi"]]
+        z = (d["scl"] - d["scl"].mean()) / d["scl"].std(ddof=1)
+        # R: t.test(scl ~ sarc, var.equal = TRUE)
+        from scipy.stats import ttest_ind
+        ref = ttest_ind(d.loc[d.sarc == 1, "scl"], d.loc[d.sarc == 0, "scl"]).pvalue
+        assert p.loc[i, "ttest"] == pytest.approx(ref, rel=1e-8)
+        X = sm.add_constant(pd.concat([d["sarc"], cov], axis=1))
+        assert p.loc[i, "ancova"] == pytest.approx(sm.OLS(d["scl"], X).fit().pvalues["sarc"], rel=1e-8)
+        Xz = sm.add_constant(pd.concat([z.rename("z"), cov], axis=1))
+        assert p.loc[i, "beta_smi"] == pytest.approx(sm.OLS(d["smi"], Xz).fit().pvalues["z"], rel=1e-8)
+        assert p.loc[i, "beta_grip"] == pytest.approx(sm.OLS(d["grip"], Xz).fit().pvalues["z"], rel=1e-8)
+        q = np.floor(d["scl"].rank(method="first").sub(1) * 4 / len(d)) + 1
+        Xq = sm.add_constant(pd.concat([q.rename("q"), cov], axis=1))
+        assert p.loc[i, "trend_smi"] == pytest.approx(sm.OLS(d["smi"], Xq).fit().pvalues["q"], rel=1e-8)
+        lg = sm.Logit(d["sarc"], Xz).fit(disp=0)
+        assert p.loc[i, "or_sarcopenia"] == pytest.approx(lg.pvalues["z"], rel=1e-6)
+
+
+def test_effect_curve_maps_or_and_beta_to_theta():
+    curve = effect_curve(n_calibration=8000, seed=1)
+    th = curve.theta_for(odds_ratio=0.5)
+    o, b = curve.effects_at(th)
+    assert o == pytest.approx(0.5, rel=1e-6)
+    assert 0.3 < th < 0.9
+    th_b = curve.theta_for(beta=0.2)
+    assert curve.effects_at(th_b)[1] == pytest.approx(0.2, rel=1e-6)
+    # Stronger protective OR needs a larger theta.
+    assert curve.theta_for(odds_ratio=0.3) > th
+    with pytest.raises(ParameterError, match="--or"):
+        curve.theta_for(odds_ratio=0.01)
+
+
+def test_n_for_80_from_probit_sqrt_n():
+    from scipy.stats import norm
+    n = np.array([50, 100, 200, 400])
+    power = norm.cdf(-1.96 + 0.2 * np.sqrt(n))
+    n80 = _n_for(pd.DataFrame({"n": n, "power": power}), 0.8)
+    assert n80 == math.ceil(((norm.ppf(0.8) + 1.96) / 0.2) ** 2)
+    assert math.isnan(_n_for(pd.DataFrame({"n": n, "power": [0.05, 0.06, 0.05, 0.07]}), 0.8))
+
+
+@pytest.mark.parametrize("kwargs", [{"n": 10}, {"n": 100, "sims": 2}, {"n": 100, "alpha": 1.5},
+                                    {"n": 100, "odds_ratio": 0.5, "beta": 0.2},
+                                    {"n": 100, "odds_ratio": -1}, {"n": 100, "tests": ("nope",)}])
+def test_bad_options(kwargs):
+    with pytest.raises(ParameterError):
+        simulate_power(**kwargs)
+
+
+def test_cli_progress_bar_and_output(tmp_path, capsys):
+    out = tmp_path / "p.csv"
+    assert main(["power", "--n", "60", "--or", "1", "--sims", "20", "--no-search", "-o", str(out)]) == 0
+    cap = capsys.readouterr()
+    assert "simulating [" in cap.err and "100.0%" in cap.err
+    assert "Table 3 OR per SD, sarcopenia (adjusted)" in cap.out
+    assert list(pd.read_csv(out)["test"]) == list(TESTS)
+    assert main(["power", "--n", "60", "--or", "0.5", "--beta", "0.2"]) == 2
+    assert main(["power", "--n", "60", "--sims", "20", "-o", str(tmp_path / "p.txt")]) == 2
