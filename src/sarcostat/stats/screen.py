@@ -109,6 +109,7 @@ class _Plan:
     firth: bool
     prescreen: float | None
     max_iter: int
+    lin_prep: dict | None = None
 
 
 def _is_binary(s: pd.Series) -> bool:
@@ -195,6 +196,8 @@ def _make_plan(data, outcomes, covariates, *, confidence, firth, prescreen, max_
                  R=np.column_stack(Rs) if Rs else np.empty((N, 0)),
                  y_sd=np.asarray(ysd), bin_names=binn, bin_y=by, bin_r=br, gamma0=g0,
                  confidence=confidence, firth=firth, prescreen=prescreen, max_iter=max_iter)
+    if lin:
+        plan.lin_prep = eng.linear_prepare(plan.Z, plan.Y, plan.R)
     return plan, znames, kinds
 
 
@@ -217,20 +220,20 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
             sx[bad] = np.nanstd(X[:, bad], axis=0)
     mx = np.where(np.isfinite(mx), mx, 0.0)
     sx = np.where(np.isfinite(sx) & (sx > 0), sx, 1.0)
-    X -= mx
     blocks = []
     if plan.lin_names:
         for o, res in enumerate(eng.linear_block(X, plan.Z, plan.Y, plan.R,
-                                                 confidence=plan.confidence)):
+                                                 confidence=plan.confidence,
+                                                 prep=plan.lin_prep, center=mx)):
             for f in ("estimate", "se", "ci_lower", "ci_upper", "sd_outcome"):
                 res[:, eng.F[f]] *= plan.y_sd[o]
             if plan.R[:, o].sum() == 0:
                 res[:, eng.F["status"]] = eng.NO_ROWS
             blocks.append(res)
     if plan.bin_names:
-        # The logistic kernel's step tolerance is on the unit-SD scale.
-        X /= sx
-    Xs = X
+        # The logistic kernel's step tolerance is on the unit-SD scale. A new
+        # array: the source's block may be a read-only view of the input.
+        Xs = (X - mx) / sx
     for b in range(len(plan.bin_names)):
         y, r, g0 = plan.bin_y[b], plan.bin_r[b], plan.gamma0[b]
         if plan.prescreen is not None and np.all(np.isfinite(g0)):

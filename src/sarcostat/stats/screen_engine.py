@@ -26,7 +26,8 @@ import numpy as np
 from scipy import special
 from scipy import stats as sps
 
-__all__ = ["FIELDS", "STATUS_MESSAGES", "METHODS", "linear_block", "logistic_block",
+__all__ = ["FIELDS", "STATUS_MESSAGES", "METHODS", "linear_prepare", "linear_block",
+           "logistic_block",
            "score_block", "fit_null_logistic"]
 
 #: Result fields of one (biomarker, outcome) pair, in the order of the arrays.
@@ -102,8 +103,42 @@ def _row_blocks(N: int, c: int):
     return [(s, min(N, s + size)) for s in range(0, N, size)]
 
 
+def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
+    """The biomarker-independent left factors of :func:`linear_block`'s sums.
+
+    Computed once per screen (not per chunk): products of covariate pairs,
+    Z*y and y^2 per outcome (summed against each biomarker's mask), and Z
+    and y (summed against the zero-filled biomarker), all weighted by the
+    outcome's usable rows. Outcomes that share the same usable rows share
+    their covariate blocks.
+    """
+    N, k = Z.shape
+    m = Y.shape[1]
+    ia, ib = _pairs(k)
+    P = Z[:, ia] * Z[:, ib]                      # (N, q) products of covariate pairs
+    patterns: dict[bytes, int] = {}
+    pat_of = []
+    pat_cols = []
+    for o in range(m):
+        key = np.packbits(R[:, o] > 0).tobytes()
+        if key not in patterns:
+            patterns[key] = len(pat_cols)
+            pat_cols.append(R[:, o])
+        pat_of.append(patterns[key])
+    Rp = np.column_stack(pat_cols) if pat_cols else np.empty((N, 0))
+    g = Rp.shape[1]
+    A = np.concatenate(
+        [(P * Rp[:, [h]]) for h in range(g)]
+        + [Z * (R[:, [o]] * Y[:, [o]]) for o in range(m)]
+        + [R * Y * Y], axis=1)
+    B = np.concatenate([Z * Rp[:, [h]] for h in range(g)] + [R * Y], axis=1)
+    return {"A": A, "B": B, "Rp": Rp, "pat_of": pat_of, "k": k, "m": m, "q": P.shape[1],
+            "g": g}
+
+
 def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
-                 confidence: float = 0.95) -> list[np.ndarray]:
+                 confidence: float = 0.95, prep: dict | None = None,
+                 center: np.ndarray | None = None) -> list[np.ndarray]:
     """OLS of each outcome on [Z, x_j] over each biomarker's complete cases.
 
     Parameters
@@ -114,6 +149,11 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
     Y : (N, m) continuous outcomes (standardized, zero where unusable).
     R : (N, m) 0/1 weights: row usable for outcome o (outcome and all
         covariates present).
+    prep : dict, optional
+        :func:`linear_prepare` (Z, Y, R), to reuse across chunks.
+    center : (c,) array, optional
+        Subtracted from X block by block (saves a pass over X); slopes, t
+        and p do not depend on it, the conditioning of the sums does.
 
     Returns
     -------
@@ -121,40 +161,19 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
     and the standardized Y (the caller rescales estimate, se and the CI).
     """
     N, c = X.shape
-    k = Z.shape[1]
-    m = Y.shape[1]
-    ia, ib = _pairs(k)
-    P = Z[:, ia] * Z[:, ib]                      # (N, q) products of covariate pairs
-
-    # Outcomes that share the same usable rows share their Gram blocks.
-    patterns: dict[bytes, int] = {}
-    pat_of = []
-    pat_cols = []
-    for o in range(m):
-        key = np.packbits(R[:, o] > 0).tobytes()
-        if key not in patterns:
-            patterns[key] = len(pat_cols)
-            pat_cols.append(R[:, o])
-        pat_of.append(patterns[key])
-    Rp = np.column_stack(pat_cols)               # (N, g)
-    g = Rp.shape[1]
-    q = P.shape[1]
-
-    # Sums against the mask M: covariate pairs, Z*y and y^2 per outcome.
-    A = np.concatenate(
-        [(P * Rp[:, [h]]) for h in range(g)]
-        + [Z * (R[:, [o]] * Y[:, [o]]) for o in range(m)]
-        + [R * Y * Y], axis=1)
-    # Sums against the zero-filled biomarker: Z*x per pattern, y*x per outcome.
-    B = np.concatenate([Z * Rp[:, [h]] for h in range(g)] + [R * Y], axis=1)
+    if prep is None:
+        prep = linear_prepare(Z, Y, R)
+    A, B, Rp, pat_of = prep["A"], prep["B"], prep["Rp"], prep["pat_of"]
+    k, m, q, g = prep["k"], prep["m"], prep["q"], prep["g"]
     # Row blocks of a few MB: the mask and zero-filled copy of each block
     # stay in cache, so the chunk is read from memory once.
     AM = np.zeros((A.shape[1], c))
     BX = np.zeros((B.shape[1], c))
     CX = np.zeros((g, c))                        # sums of x^2 per row pattern
     for s, e in _row_blocks(N, c):
-        ob = ~np.isnan(X[s:e])
-        xb = np.where(ob, X[s:e], 0.0)
+        xb = X[s:e] if center is None else X[s:e] - center
+        ob = ~np.isnan(xb)
+        xb = np.where(ob, xb, 0.0)
         AM += A[s:e].T @ ob.astype(np.float64)
         BX += B[s:e].T @ xb
         xb *= xb

@@ -76,7 +76,8 @@ class _Source:
     def _take(self, raw: np.ndarray) -> np.ndarray:
         """Biomarker-table rows -> cohort rows; NaN for cohort rows without one.
 
-        Returns a fresh array the caller may modify (never a view of the input).
+        May return ``raw`` itself (possibly read-only): callers do not
+        modify the block in place.
         """
         if getattr(self, "_identity", None) is None:
             self._identity = bool(len(self.align) == raw.shape[0]
@@ -109,8 +110,8 @@ class FrameSource(_Source):
         numeric = np.array([pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
                             for t in dtypes], dtype=bool)
         msgs = [""] * len(names)
-        if numeric.all():  # one conversion (a copy: the caller centres it in place)
-            raw = self.frame.iloc[:, pos].to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        if numeric.all():  # one conversion for the whole chunk
+            raw = self.frame.iloc[:, pos].to_numpy(dtype=np.float64, na_value=np.nan)
         else:
             raw = np.empty((len(self.frame), len(names)))
             idx = np.flatnonzero(numeric)
