@@ -21,13 +21,14 @@ correlations of sclerostin with ASM, SMI, grip, gait speed, chair stand,
 SPPB and SPS lie within ± 0.05 of Table 2's unadjusted betas. The steps:
 
 1. draw a candidate pool of 40 × n participants from the generative model;
-2. pick participants at random within strata of (sarcopenia, sex, SPS) so
-   that the group sizes and the exact SPS distribution the paper's integer
-   means imply are met (sarcopenia 4/11/5 with SPS 1/2/3 = 41/20 = 2.05;
-   no sarcopenia 54/47/8 with SPS 0/1/2 = 63/109 = 0.578);
-3. move single balance-test scores by one point (never across the SPPB
-   9/10 boundary that AWGS uses) until the SPPB sums and SDs per group
-   match the paper;
+2. pick participants at random within strata (sarcopenia: sex x weak x
+   slow; no sarcopenia: sex x SPS) so that the group sizes and the exact
+   SPS distribution the paper's integer means imply are met (sarcopenia
+   4/11/5 with SPS 1/2/3 = 41/20 = 2.05; no sarcopenia 54/47/8 with SPS
+   0/1/2 = 63/109 = 0.578);
+3. move balance-test scores by one point (never across the SPPB 9/10
+   boundary where it decides the AWGS class) until the SPPB sums and SDs
+   per group match the paper;
 4. solve one bounded least-squares problem that moves the continuous
    measurements (age, height, BMI, SMI, best grip, gait and chair times,
    sclerostin) as little as possible while hitting every target; each
@@ -546,7 +547,8 @@ def _tune_balance(w: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
     Single moves (one participant +-1) and paired moves (one +1, another
     -1, which keep the sum) are scored in closed form from the running sum
     and sum of squares; a move never carries an SPPB across the AWGS 9/10
-    boundary, so no class changes.
+    boundary where that boundary decides the participant's class (low muscle
+    mass and no other criterion), so no AWGS class changes.
     """
     w = w.copy()
     for g, (total, sd) in _sppb_targets().items():
@@ -618,12 +620,10 @@ def _bounds(w: pd.DataFrame, fl: pd.DataFrame):
     hi["grip_kg"] = np.where(weak, gcut - 0.06, 65.0)
     gs = fl["gait_score"].to_numpy()
     slow = fl["slow"].to_numpy()
-    glo = np.array([b[1] for b in _GAIT_BINS[::-1]] + [0])[::-1]
     for score, a, b in _GAIT_BINS:
         m = gs == score
         lo["gait_time_4m_s"][m] = max(a + 0.01, 2.1)
         hi["gait_time_4m_s"][m] = min(b - 0.01, 16.0)
-    del glo
     lo["gait_time_4m_s"] = np.where(slow, np.maximum(lo["gait_time_4m_s"], 4.01), lo["gait_time_4m_s"])
     hi["gait_time_4m_s"] = np.where(slow, hi["gait_time_4m_s"], np.minimum(hi["gait_time_4m_s"], 3.99))
     cs = fl["chair_score"].to_numpy()
@@ -810,8 +810,8 @@ def simulate_cohort(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, calibrate: 
     ParameterError
         ``n`` below 8, or ``calibrate=True`` with ``n`` other than 129.
     ModelError
-        Calibration failed for 25 candidate seeds (should not happen with
-        the default model).
+        Calibration failed for 25 candidate seeds (the default seed
+        succeeds at its first candidate).
 
     Notes
     -----
