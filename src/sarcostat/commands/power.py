@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 NAME = "power"
-HELP = "simulated power of the main tests of the plan, and the n for 80% power"
+HELP = "simulated power of the main tests of the plan, and the n for 80%% power"
 ORDER = 86
 DESCRIPTION = (
     "Simulate studies of N participants from the cohort simulator's generative model (the "
