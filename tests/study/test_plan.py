@@ -18,7 +18,7 @@ def test_default_plan_is_the_seed_study():
     assert plan.outcomes.continuous == ("asm_kg", "smi", "grip_kg", "gait_speed_m_s",
                                         "chair_stand_5x_s", "sppb_total", "sps")
     assert plan.biomarker.censored == "lod_sqrt2"
-    assert plan.table1.continuous_test == "student"
+    assert plan.table1.continuous_test == "levene"
 
 
 def test_default_toml_round_trips_and_comments_every_key():

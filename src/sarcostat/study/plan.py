@@ -30,9 +30,9 @@ from sarcostat.exceptions import PlanError
 CENSORED_OPTIONS = ("lod_sqrt2", "lod_half", "lod", "exclude")
 #: Sarcopenia definitions the assessment layer implements.
 DEFINITION_OPTIONS = ("awgs2019", "ewgsop2", "ewgsop1", "awgs2014", "fnih2014", "sdoc2020", "iwgs2011")
-#: Table 1 test for continuous rows: Student's t (the seed), Welch's t,
-#: SPSS-style choice by Levene's test, or Mann-Whitney U.
-CONTINUOUS_TEST_OPTIONS = ("student", "welch", "levene", "mannwhitney")
+#: Table 1 test for continuous rows: Student's or Welch's t by Levene's test
+#: (SPSS, the seed), always Student's, always Welch's, or Mann-Whitney U.
+CONTINUOUS_TEST_OPTIONS = ("levene", "student", "welch", "mannwhitney")
 #: Table 1 test for categorical rows: Pearson chi-square, switching to Fisher's
 #: exact test when an expected count is below 5 (auto, the seed), or always
 #: Pearson, Yates-corrected, or Fisher.
@@ -111,9 +111,10 @@ class Table1Plan:
          "gait_speed_m_s", "chair_stand_5x_s", "sppb_total", "sps"),
         comment="Rows shown as mean +/- SD.")
     categorical: tuple = _list(("sex",), comment="Rows shown as n (%).")
-    continuous_test: str = _opt("student", CONTINUOUS_TEST_OPTIONS, comment=(
-        "Test for continuous rows: Student's t (the seed), Welch's t, Student or Welch "
-        "chosen by Levene's test (SPSS), or Mann-Whitney U."))
+    continuous_test: str = _opt("levene", CONTINUOUS_TEST_OPTIONS, comment=(
+        "Test for continuous rows: Student's or Welch's t chosen by Levene's test at 0.05 "
+        "(SPSS T-TEST output read the usual way; reproduces the seed's P values), always "
+        "Student's t, always Welch's t, or Mann-Whitney U."))
     categorical_test: str = _opt("auto", CATEGORICAL_TEST_OPTIONS, comment=(
         "Test for categorical rows: Pearson chi-square, or Fisher's exact when an expected "
         "count is < 5 (auto, the seed); or always Pearson, Yates or Fisher."))
