@@ -163,3 +163,19 @@ def test_r_reference_regenerates(tmp_path):
     for section in ("sex", "wald", "beta"):
         for k, v in REF[section].items():
             assert fresh[section][k] == pytest.approx(v, rel=1e-9)
+
+
+def test_chair_stand_beta_p_fits_only_with_missing_values(res):
+    # r = -0.068 gives P = 0.444 with n = 129 but 0.448 with n = 125-128:
+    # consistent with 1-4 'unable' chair stands, not flagged.
+    s = res.summary[(res.summary["section"] == "Table 2 (unadjusted)")].set_index("item")
+    assert s.loc["chair_stand", "verdict"] == "fits only with fewer participants (missing values)"
+    assert s.loc["chair_stand", "fits"] == "t test of beta with n = 125-128 (missing values)"
+    assert "chair_stand" not in set(res.flags()["item"])
+    assert list(res.flags()["item"]) == ["sex"]
+
+
+@pytest.mark.parametrize("cmd", [["check-table", "--help"], ["power", "--help"], ["simulate", "--help"]])
+def test_help_of_my_commands(cmd, capsys):
+    assert main(cmd) == 0
+    assert "usage" in capsys.readouterr().out

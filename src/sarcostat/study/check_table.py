@@ -68,7 +68,8 @@ class CheckTableResult(StatResult):
 
     def flags(self) -> pd.DataFrame:
         """Printed values that fit no test, or only a one-sided one, and GRIM failures."""
-        bad = self.summary[~self.summary["verdict"].isin(["fits", "fits Welch only (not Student)"])]
+        fine = ["fits", "fits Welch only (not Student)", "fits only with fewer participants (missing values)"]
+        bad = self.summary[~self.summary["verdict"].isin(fine)]
         return bad.reset_index(drop=True)
 
 
@@ -162,11 +163,19 @@ def _beta_p(section, item, printed, beta, n, rows):
         r = min(max(r, -0.999999), 0.999999)
         return float(2 * tdist.sf(abs(r) * math.sqrt((n - 2) / (1 - r * r)), n - 2))
 
-    corners = [p(float(beta) - _half(beta)), p(float(beta) + _half(beta))]
-    center = p(float(beta))
-    lo, hi = min(corners + [center]), max(corners + [center])
-    rows.append((section, item, printed, "t test of a simple regression beta (df = n - 2)",
-                 "two-sided", center, lo, hi, _fits(printed, lo, hi)))
+    def add(test):
+        corners = [p(float(beta) - _half(beta)), p(float(beta) + _half(beta))]
+        center = p(float(beta))
+        lo, hi = min(corners + [center]), max(corners + [center])
+        rows.append((section, item, printed, test, "two-sided", center, lo, hi, _fits(printed, lo, hi)))
+
+    add("t test of a simple regression beta (df = n - 2)")
+    # A variable with missing values (e.g. 'unable' chair stands) has fewer
+    # participants than the table's n; up to 5 missing are tried.
+    n_all = n
+    for k in range(1, 6):
+        n = n_all - k
+        add(f"t test of beta with n = {n} (missing values)")
 
 
 def grim_check(mean: float, n: int) -> dict[str, Any]:
@@ -203,11 +212,19 @@ def grim_check(mean: float, n: int) -> dict[str, Any]:
 # --------------------------------------------------------------- verdicts
 def _verdict(cands: pd.DataFrame) -> tuple[str, str]:
     fit = cands[cands["fits"]]
-    names = ", ".join(fit["test"])
+    missing = fit["test"].str.endswith("(missing values)")
+    parts = list(fit.loc[~missing, "test"])
+    if missing.any():
+        ns = sorted(int(t.split("n = ")[1].split(" ")[0]) for t in fit.loc[missing, "test"])
+        span = f"{ns[0]}" if len(ns) == 1 else f"{ns[0]}-{ns[-1]}"
+        parts.append(f"t test of beta with n = {span} (missing values)")
+    names = ", ".join(parts)
     if fit.empty:
         return names, "fits no test"
     if (fit["sided"] == "one-sided").all():
         return names, "fits only a one-sided test"
+    if missing.all():
+        return names, "fits only with fewer participants (missing values)"
     if set(fit["test"]) == {"Welch t"}:
         return names, "fits Welch only (not Student)"
     return names, "fits"
@@ -278,7 +295,9 @@ def check_published_tables(published: dict[str, Any] | str | Path, *,
         \\qquad P = 2\\,(1 - \\Phi(|z|)).
 
     Standardized betas of one-predictor models (unadjusted): the t test of
-    r with n - 2 df. Each P is evaluated at every corner of the box of
+    r with n - 2 df, with the table's n and with 1-5 fewer participants (a
+    variable with missing values); a P that fits only the latter gets the
+    verdict "fits only with fewer participants (missing values)". Each P is evaluated at every corner of the box of
     inputs that round to the printed digits (± half the last digit), and a
     test *fits* when that range meets the interval of P values that print
     as the printed P (e.g. 0.003 -> [0.0025, 0.0035); "<0.001" -> [0,
