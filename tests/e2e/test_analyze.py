@@ -269,3 +269,26 @@ def test_a_model_without_events_is_reported_not_fatal(cohort_csv):
     assert t3.loc["sarcopenia", "odds_ratio"].notna().all()
     assert t3.loc["never", "odds_ratio"].isna().all()
     assert any(w.startswith("Table 3, never (unadjusted): not estimable") for w in res.warnings)
+
+
+def test_map_file_names_the_biomarker_column(cohort_csv, tmp_path):
+    # A lab export calls the biomarker "SOST"; the map declares it.
+    d = pd.read_csv(cohort_csv).rename(columns={"Sclerostin (pmol/L)": "SOST"})
+    path = tmp_path / "lab.csv"
+    d.to_csv(path, index=False)
+    cmap = tmp_path / "map.toml"
+    cmap.write_text('[biomarkers]\nsclerostin = {unit = "pmol/L", column = "SOST", lod = 3.2}\n',
+                    encoding="utf-8")
+    plan = tmp_path / "plan.toml"
+    plan.write_text('[figure1]\nstatuses = ["sarcopenia"]\n'
+                    '[outcomes]\ncontinuous = ["smi"]\nbinary = ["sarcopenia"]\n', encoding="utf-8")
+    out = tmp_path / "r"
+    code, stdout, err = _run(["analyze", str(path), "--map", str(cmap), "--plan", str(plan),
+                              "-o", str(out), "-q"])
+    assert code == 0, err
+    res = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert res["biomarker"] == {"column": "sclerostin", "label": "sclerostin", "unit": "pmol/L"}
+    assert res["censoring"]["n_censored"] == 3
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert man["command"] == (f"sarcostat analyze {path} --plan {plan} --map {cmap} "
+                              f"-o {out} -q")
