@@ -292,3 +292,18 @@ def test_map_file_names_the_biomarker_column(cohort_csv, tmp_path):
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert man["command"] == (f"sarcostat analyze {path} --plan {plan} --map {cmap} "
                               f"-o {out} -q")
+
+
+def test_excel_sheet_is_read(cohort_csv, tmp_path):
+    d = pd.read_csv(cohort_csv)
+    book = tmp_path / "visits.xlsx"
+    with pd.ExcelWriter(book) as w:
+        pd.DataFrame({"note": ["read me first"]}).to_excel(w, sheet_name="notes", index=False)
+        d.to_excel(w, sheet_name="visits", index=False)
+    plan = tmp_path / "plan.toml"
+    plan.write_text('[figure1]\nstatuses = ["sarcopenia"]\n'
+                    '[outcomes]\ncontinuous = ["smi"]\nbinary = ["sarcopenia"]\n', encoding="utf-8")
+    code, stdout, err = _run(["analyze", str(book), "--sheet", "visits", "--plan", str(plan),
+                              "-o", str(tmp_path / "r"), "-q"])
+    assert code == 0, err
+    assert stdout.startswith(f"{len(d)} participants")

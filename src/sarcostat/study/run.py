@@ -58,7 +58,7 @@ def _as_plan(plan) -> Plan:
     raise PlanError(f"plan must be None, a Plan, a path or a dict; got {type(plan).__name__}.")
 
 
-def _load(cohort_or_path, mapping, plan: Plan):
+def _load(cohort_or_path, mapping, plan: Plan, sheet=None):
     """(data, units, biomarkers, source, cohort) from a path, Cohort or DataFrame."""
     if isinstance(cohort_or_path, (str, Path, pd.DataFrame)):
         from sarcostat.io import VARIABLES, cohort_from_frame, read_cohort
@@ -69,7 +69,7 @@ def _load(cohort_or_path, mapping, plan: Plan):
             source = None
         else:
             def read(**kw):
-                return read_cohort(cohort_or_path, mapping, **kw)
+                return read_cohort(cohort_or_path, mapping, sheet=sheet, **kw)
             source = str(cohort_or_path)
         cohort = read()
         col = plan.biomarker.column
@@ -154,7 +154,7 @@ def _as01(series: pd.Series) -> pd.Series:
 
 
 def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=None,
-            synthetic: bool | None = None,
+            sheet: str | int | None = None, synthetic: bool | None = None,
             progress: Callable[[str], None] | None = None) -> StudyResult:
     """Run the analysis plan on a cohort: Tables 1-3 and Figures 1-2.
 
@@ -169,6 +169,8 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
         Biomarker column; overrides the plan's ``[biomarker] column``.
     mapping : dict or path, optional
         Column mapping passed to ``read_cohort`` when reading a path.
+    sheet : str or int, optional
+        Excel sheet (name or 0-based index) when reading a workbook.
     synthetic : bool, optional
         Mark the result as synthetic data (the report says so plainly).
         Default: True when the input is the bundled demo cohort.
@@ -240,7 +242,7 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
         from sarcostat.datasets import demo_mapping_path
 
         mapping = demo_mapping_path()
-    data, units, biomarkers, source, cohort = _load(cohort_or_path, mapping, plan)
+    data, units, biomarkers, source, cohort = _load(cohort_or_path, mapping, plan, sheet)
     bm = _resolve_biomarker(plan, data, biomarkers)
     plan.check_columns(list(data.columns) + list(DERIVED_COLUMNS), biomarker=bm)
     if synthetic is None:
