@@ -77,6 +77,14 @@ def test_docx_reopens_with_three_tables(tmp_path, result):
     assert "SYNTHETIC" not in text
 
 
+def test_docx_without_a_path_returns_the_file_bytes(result):
+    import io
+
+    data = result.to_docx()
+    assert data[:2] == b"PK"
+    assert len(docx.Document(io.BytesIO(data)).tables) == 3
+
+
 def test_docx_of_synthetic_data_says_so(tmp_path, build):
     doc = docx.Document(str(build(synthetic=True).to_docx(tmp_path / "t.docx")))
     assert "SYNTHETIC" in doc.paragraphs[0].text

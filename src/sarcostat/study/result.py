@@ -141,11 +141,18 @@ class StudyResult:
 
         return render_html(self)
 
-    def to_docx(self, path: str | Path) -> Path:
-        """Write Tables 1-3 as journal tables to a .docx file."""
-        from sarcostat.report.docx import write_docx
+    def to_docx(self, path: str | Path | None = None) -> Path | bytes:
+        """Tables 1-3 as journal tables: written to ``path`` (returned), or the
+        .docx file's bytes when no path is given."""
+        from sarcostat.report.docx import build_docx, write_docx
 
-        return write_docx(self, path)
+        if path is not None:
+            return write_docx(self, path)
+        import io
+
+        buf = io.BytesIO()
+        build_docx(self).save(buf)
+        return buf.getvalue()
 
     def to_json(self) -> dict:
         """Every number of the report at full precision, keyed by part and row."""
