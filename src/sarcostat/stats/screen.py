@@ -111,6 +111,13 @@ class _Plan:
     max_iter: int
     lin_prep: dict | None = None
 
+    def __getstate__(self):
+        # The linear left factors are N x ~30: rebuilt where the plan lands
+        # (once per Dask worker) rather than shipped through the graph.
+        state = self.__dict__.copy()
+        state["lin_prep"] = None
+        return state
+
 
 def _is_binary(s: pd.Series) -> bool:
     if pd.api.types.is_bool_dtype(s):
@@ -196,8 +203,6 @@ def _make_plan(data, outcomes, covariates, *, confidence, firth, prescreen, max_
                  R=np.column_stack(Rs) if Rs else np.empty((N, 0)),
                  y_sd=np.asarray(ysd), bin_names=binn, bin_y=by, bin_r=br, gamma0=g0,
                  confidence=confidence, firth=firth, prescreen=prescreen, max_iter=max_iter)
-    if lin:
-        plan.lin_prep = eng.linear_prepare(plan.Z, plan.Y, plan.R)
     return plan, znames, kinds
 
 
@@ -222,6 +227,8 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     sx = np.where(np.isfinite(sx) & (sx > 0), sx, 1.0)
     blocks = []
     if plan.lin_names:
+        if plan.lin_prep is None:
+            plan.lin_prep = eng.linear_prepare(plan.Z, plan.Y, plan.R)
         for o, res in enumerate(eng.linear_block(X, plan.Z, plan.Y, plan.R,
                                                  confidence=plan.confidence,
                                                  prep=plan.lin_prep, center=mx)):
