@@ -307,3 +307,14 @@ def test_excel_sheet_is_read(cohort_csv, tmp_path):
                               "-o", str(tmp_path / "r"), "-q"])
     assert code == 0, err
     assert stdout.startswith(f"{len(d)} participants")
+
+
+def test_derived_column_without_its_inputs_is_a_plan_error(cohort_csv, tmp_path):
+    d = pd.read_csv(cohort_csv).drop(columns=["side_by_side_s", "semi_tandem_s", "tandem_s"])
+    path = tmp_path / "no_balance.csv"
+    d.to_csv(path, index=False)
+    code, _, err = _run(["analyze", str(path), "-o", str(tmp_path / "r")])
+    assert code == 2
+    assert "the default plan: table1.continuous names column 'sppb_total'" in err
+    assert "derived from side_by_side_s" in err
+    assert not (tmp_path / "r").exists()

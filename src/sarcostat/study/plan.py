@@ -57,6 +57,14 @@ DERIVED_COLUMNS = (
     "sarcopenia", "low_muscle_mass", "low_strength", "low_performance",
     "sps", "sppb_total", "sex_male", "bmi", "smi",
 )
+#: Inputs of each derived column, for error messages.
+_DERIVED_FROM = {
+    "sppb_total": "side_by_side_s, semi_tandem_s, tandem_s, gait_time_4m_s and chair_stand_5x_s",
+    "sps": "smi (or asm_kg and height_cm), grip_kg and gait_speed_m_s",
+    "bmi": "weight_kg and height_cm",
+    "smi": "asm_kg and height_cm",
+    "sex_male": "sex",
+}
 #: Binary statuses the assessment step derives (valid Fig. 1 / Table 3 entries).
 STATUS_COLUMNS = ("sarcopenia", "low_muscle_mass", "low_strength", "low_performance")
 
@@ -327,12 +335,16 @@ class Plan:
         wanted += [("figure1.statuses", c) for c in self.figure1.statuses]
         wanted += [("outcomes.continuous", c) for c in self.outcomes.continuous]
         wanted += [("outcomes.binary", c) for c in self.outcomes.binary]
+        where = "the default plan" if self.source == "default" else self.source
         for key, col in wanted:
             if col not in available:
                 shown = ", ".join(sorted(available))
+                hint = (f" ({col} is derived from {_DERIVED_FROM[col]}; the cohort lacks them)"
+                        if col in _DERIVED_FROM else "")
                 raise PlanError(
-                    f"{self.source}: {key} names column {col!r}, which the cohort does not have "
-                    f"and the assessment does not derive. Available columns: {shown}.")
+                    f"{where}: {key} names column {col!r}, which the cohort does not have "
+                    f"and the assessment does not derive{hint}. Remove it from the plan "
+                    f"(sarcostat plan --init writes one to edit). Available columns: {shown}.")
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -260,6 +260,9 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
                     f"{plan.source}: {key} names {col!r}, which the "
                     f"{plan.assessment.definition} definition does not define; remove it from "
                     f"the plan or choose another [assessment] definition.")
+    # A derivable column the cohort lacked the inputs for (e.g. sppb_total
+    # without the SPPB components) is caught here, before any model.
+    plan.check_columns(list(data.columns), biomarker=bm)
     for status, k in indeterminate.items():
         if k and (status in plan.figure1.statuses or status in plan.outcomes.binary
                   or status == plan.table1.group):
