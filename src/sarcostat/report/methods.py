@@ -36,8 +36,8 @@ _POSTHOC = {"bonferroni": "Bonferroni-adjusted", "sidak": "Sidak-adjusted",
 _CONT_TEST = {
     "student": "Student's t test",
     "welch": "Welch's t test",
-    "levene": "the t test chosen by Levene's test (Student's when variances were equal, "
-              "Welch's otherwise)",
+    "levene": "the t test chosen by Levene's test at 0.05 (Student's when variances were "
+              "equal, Welch's otherwise)",
     "mannwhitney": "the Mann-Whitney U test",
 }
 _CAT_TEST = {
@@ -73,6 +73,7 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
     binary = ("at its mean (i.e. the proportion of men), as SPSS does"
               if plan.ancova.binary_covariates == "proportion"
               else "as a factor averaged over its levels")
+    sex_phrase = f"sex was entered {binary}, and " if "sex" in plan.model.covariates else ""
     parts = [
         f"Sarcopenia and its components were classified with "
         f"{_DEFINITIONS.get(plan.assessment.definition, plan.assessment.definition)}; "
@@ -88,7 +89,7 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
         f"Least-squares (LS) means of {bm} with {conf} confidence intervals (CIs) were "
         f"estimated by status using analysis of covariance (ANCOVA), unadjusted and adjusted "
         f"for {cov}; in the reference grid continuous covariates were held at their means, "
-        f"sex was entered {binary}, and means were averaged with {weights}. Differences were "
+        f"{sex_phrase}means were averaged with {weights}. Differences were "
         f"tested with the Type III F test ({_n_range(f['fig1'], by=('status', 'model'))}).",
         f"Associations of {bm} with sarcopenia-related parameters were estimated by linear "
         f"regression, unadjusted and adjusted for {cov}, and reported as standardized "
