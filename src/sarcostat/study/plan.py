@@ -314,6 +314,11 @@ class Plan:
             lines.append("")
         return "\n".join(lines)
 
+    @property
+    def where(self) -> str:
+        """How messages name this plan: its file, or "the default plan"."""
+        return "the default plan" if self.source == "default" else self.source
+
     # -- checks against a cohort ---------------------------------------------
     def check_columns(self, columns: Sequence[str], *, biomarker: str) -> None:
         """Raise PlanError if the plan names a column the cohort cannot supply.
@@ -335,7 +340,7 @@ class Plan:
         wanted += [("figure1.statuses", c) for c in self.figure1.statuses]
         wanted += [("outcomes.continuous", c) for c in self.outcomes.continuous]
         wanted += [("outcomes.binary", c) for c in self.outcomes.binary]
-        where = "the default plan" if self.source == "default" else self.source
+        where = self.where
         for key, col in wanted:
             if col not in available:
                 shown = ", ".join(sorted(available))

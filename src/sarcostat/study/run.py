@@ -99,7 +99,7 @@ def _resolve_biomarker(plan: Plan, data: pd.DataFrame, biomarkers: list[str]) ->
         if col not in data.columns:
             listed = ", ".join(biomarkers) or "none detected"
             raise PlanError(
-                f"{plan.source}: biomarker.column names {col!r}, which the cohort does not have; "
+                f"{plan.where}: biomarker.column names {col!r}, which the cohort does not have; "
                 f"biomarker columns of the cohort: {listed}.")
         return col
     if len(biomarkers) == 1:
@@ -257,7 +257,7 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
         for col in cols:
             if col not in data.columns:
                 raise PlanError(
-                    f"{plan.source}: {key} names {col!r}, which the "
+                    f"{plan.where}: {key} names {col!r}, which the "
                     f"{plan.assessment.definition} definition does not define; remove it from "
                     f"the plan or choose another [assessment] definition.")
     # A derivable column the cohort lacked the inputs for (e.g. sppb_total
@@ -271,7 +271,7 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
     data, censoring = substitute_censored(data, bm, method=plan.biomarker.censored)
     if censoring.n_censored:
         log.add(f"Censored biomarker: {censoring.sentence()}")
-    n_bm_missing = int(data[bm].isna().sum())
+    n_bm_missing = int(data[bm].isna().sum()) - (censoring.n_censored - censoring.n_substituted)
     if n_bm_missing:
         log.add(f"{n_bm_missing} participant(s) without a {bm} value are left out of every "
                 f"analysis of the biomarker.")
