@@ -7,6 +7,7 @@ it formats nothing (that is :mod:`sarcostat.report`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Callable, Mapping
@@ -235,7 +236,8 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
     say = progress or (lambda msg: None)
     plan = _as_plan(plan)
     if biomarker is not None:
-        plan = plan.replace(biomarker={"column": biomarker})
+        plan = dataclasses.replace(plan.replace(biomarker={"column": biomarker}),
+                                   source=f"{plan.where} with biomarker {biomarker!r}")
     say("read and validate the cohort")
     if mapping is None and _is_demo_path(cohort_or_path):
         # The demo cohort's sidecar map declares the biomarker and its LOD.
