@@ -1,6 +1,7 @@
 # The statistics of `sarcostat analyze` in R (emmeans + car + glm), for the
 # speed benchmark in benchmarks/analyze.py. Same analyses, same defaults:
-#   Table 1: Student's t tests, Pearson chi-square (Fisher if an expected count < 5)
+#   Table 1: Student's or Welch's t by Levene's test, Pearson chi-square (Fisher if an
+#            expected count < 5)
 #   Fig. 1 : ANCOVA LS means of the biomarker by 4 statuses, unadjusted + adjusted
 #            (Type III, car::Anova; emmeans with cov.keep = "1" = SPSS covariate at its mean)
 #   Table 2: standardized beta of 7 outcomes on the biomarker, unadjusted + adjusted
@@ -27,10 +28,13 @@ outcomes <- c("asm_kg", "smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s", 
 statuses <- c("sarcopenia", "low_muscle_mass", "low_strength", "low_performance")
 out <- list()
 
-# Table 1
+# Table 1: Student's or Welch's t chosen by Levene's test at 0.05 (SPSS T-TEST:
+# Levene's test is centred on the mean).
 g <- d[!is.na(d$sarcopenia), ]
 out$table1 <- lapply(setNames(cont, cont), function(v) {
-  t.test(g[[v]][g$sarcopenia == 1], g[[v]][g$sarcopenia == 0], var.equal = TRUE)$p.value
+  x <- g[!is.na(g[[v]]), ]
+  lev <- car::leveneTest(x[[v]] ~ factor(x$sarcopenia), center = mean)[1, "Pr(>F)"]
+  t.test(x[[v]][x$sarcopenia == 1], x[[v]][x$sarcopenia == 0], var.equal = lev >= 0.05)$p.value
 })
 tab <- table(g$sex, g$sarcopenia)
 ct <- suppressWarnings(chisq.test(tab, correct = FALSE))
@@ -95,7 +99,8 @@ for (s in statuses) {
     cols <- c(s, bm, cv)
     x <- d[complete.cases(d[, cols]), cols]
     x$z <- (x[[bm]] - mean(x[[bm]])) / sd(x[[bm]])
-    fit <- glm(reformulate(c("z", cv), response = s), family = binomial, data = x)
+    fit <- glm(reformulate(c("z", cv), response = s), family = binomial, data = x,
+               control = glm.control(epsilon = 1e-14, maxit = 100))
     co <- summary(fit)$coefficients["z", ]
     ci <- exp(co[["Estimate"]] + c(-1, 1) * qnorm(0.975) * co[["Std. Error"]])
     out$table3[[s]][[m]] <- list(odds_ratio = exp(co[["Estimate"]]), ci = ci,
