@@ -240,7 +240,10 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     if plan.bin_names:
         # The logistic kernel's step tolerance is on the unit-SD scale. A new
         # array: the source's block may be a read-only view of the input.
-        Xs = (X - mx) / sx
+        # C order: the kernels walk row blocks, and an in-memory DataFrame
+        # hands out column-major blocks.
+        Xs = np.subtract(X, mx, order="C")
+        Xs /= sx
     for b in range(len(plan.bin_names)):
         y, r, g0 = plan.bin_y[b], plan.bin_r[b], plan.gamma0[b]
         if plan.prescreen is not None and np.all(np.isfinite(g0)):

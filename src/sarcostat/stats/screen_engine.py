@@ -310,22 +310,76 @@ def _masked(X, r):
     return M.astype(np.float64), X0
 
 
-def _ml_pass(th, cols, X0, M, Z, P, y, k):
+def _ml_prepass(X, Z, P, y, r, gamma0, k):
+    """One blocked pass: sample sizes, events, complete-case SDs, structural
+    checks and the first Newton step's information and score.
+
+    At the warm start (covariate-only fit, slope 0) every column shares the
+    fitted values μ0, so all of these are sums of fixed row vectors against
+    each column's mask or zero-filled values: matrix products, block by block.
+    """
+    N = X.shape[0]
+    q = P.shape[1]
+    ok0 = np.all(np.isfinite(gamma0))
+    mu0 = special.expit(Z @ gamma0) if ok0 else np.full(N, 0.5)
+    w0 = mu0 * (1 - mu0) * r
+    e0 = (y - mu0) * r
+    L = np.concatenate([P, P * w0[:, None], Z * e0[:, None], y[:, None]], axis=1)
+    K = np.concatenate([Z, Z * w0[:, None], e0[:, None]], axis=1)
+    Q = np.column_stack([np.ones(N), w0])
+    c = X.shape[1]
+    LM, KX, QX = np.zeros((L.shape[1], c)), np.zeros((K.shape[1], c)), np.zeros((2, c))
+    usable = r > 0
+    for s, e in _row_blocks(N, c):
+        ob = ~np.isnan(X[s:e])
+        ob &= usable[s:e, None]
+        x0 = np.where(ob, X[s:e], 0.0)
+        LM += L[s:e].T @ ob.astype(np.float64)
+        KX += K[s:e].T @ x0
+        x0 *= x0
+        QX += Q[s:e].T @ x0
+    n, events, sx, sxx = LM[0], LM[2 * q + k], KX[0], QX[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ssx = sxx - sx * sx / n
+        sdx = np.sqrt(ssx / (n - 1))
+    status = np.full(c, OK)
+    status[n < k + 2] = TOO_FEW
+    status[(status == OK) & ((events == 0) | (events == n))] = ONE_CLASS
+    status[(status == OK) & (ssx <= _CONST_TOL * np.maximum(sxx, 1.0))] = CONSTANT
+    ok = status == OK
+    if ok.any():  # structural rank of [Z, x] on the column's rows
+        G = _assemble(LM[:q][:, ok], KX[:k][:, ok], sxx[ok], k)
+        cond = np.linalg.cond(G)
+        bad = ~(np.isfinite(cond) & (cond < _COND_MAX))
+        idx = np.flatnonzero(ok)[bad]
+        cz = np.linalg.cond(G[bad][:, :k, :k]) if len(idx) else np.array([])
+        status[idx] = np.where(np.isfinite(cz) & (cz < _COND_MAX), COLLINEAR, COV_SINGULAR)
+    info0 = _assemble(LM[q:2 * q], KX[k:2 * k], QX[1], k)
+    U0 = np.empty((c, k + 1))
+    U0[:, :k] = LM[2 * q:2 * q + k].T
+    U0[:, k] = KX[2 * k]
+    return n, events, sdx, status, info0, U0
+
+
+def _ml_pass(th, cols, X, usable, Z, P, y, k):
     """Information and score of each column at th, in cache-sized row blocks.
 
     The same sums as the unblocked form, accumulated block by block: every
-    element-wise temporary (η, μ, weights, residuals) is a few MB and stays
-    in cache, so the chunk is read from memory once per pass.
+    element-wise temporary (mask, η, μ, weights, residuals) is a few MB and
+    stays in cache, so the chunk is read from memory once per pass.
     """
     a = len(cols)
     q = P.shape[1]
     Izz, Izx, Ixx = np.zeros((q, a)), np.zeros((k, a)), np.zeros(a)
     Uz, Ux = np.zeros((k, a)), np.zeros(a)
     thz, thx = th[:, :k].T, th[:, k]
-    everything = a == X0.shape[1]
-    for s, e in _row_blocks(X0.shape[0], a):
-        Xb = X0[s:e] if everything else X0[s:e, cols]
-        Mb = M[s:e] if everything else M[s:e, cols]
+    everything = a == X.shape[1]
+    for s, e in _row_blocks(X.shape[0], a):
+        Xb = X[s:e] if everything else X[s:e, cols]
+        ob = ~np.isnan(Xb)
+        ob &= usable[s:e, None]
+        Xb = np.where(ob, Xb, 0.0)
+        Mb = ob.astype(np.float64)
         Zb, Pb = Z[s:e], P[s:e]
         eta = Zb @ thz
         eta += Xb * thx
@@ -347,35 +401,23 @@ def _ml_pass(th, cols, X0, M, Z, P, y, k):
     return _assemble(Izz, Izx, Ixx, k), U
 
 
-def _newton_ml(theta, final_info, iters, status, active, X0, M, Z, P, y, gamma0, *,
+def _newton_ml(theta, final_info, iters, status, active, X, usable, Z, P, y, info0, U0, *,
                max_iter, tol):
     """Maximum-likelihood Newton iterations for the active columns (in place).
 
-    The first step starts at the covariate-only fit with slope 0, where every
-    column shares the fitted values, so its information and score are plain
-    matrix products against the masks. Later steps use blocked passes
-    (:func:`_ml_pass`). A column stops after a step smaller than ``tol``;
-    the information for its standard error comes from one more pass at the
-    final estimate.
+    The first step uses the information and score at the warm start from
+    :func:`_ml_prepass`; later steps use blocked passes (:func:`_ml_pass`).
+    A column stops after a step smaller than ``tol``; the information for
+    its standard error comes from one more pass at the final estimate.
     """
     k = Z.shape[1]
     if not len(active):
         return
-    everything = len(active) == X0.shape[1]
-    Xa = X0 if everything else X0[:, active]
-    Ma = M if everything else M[:, active]
-    mu0 = special.expit(Z @ gamma0)
-    w0 = mu0 * (1 - mu0)
-    e0 = y - mu0
-    info = _assemble((P * w0[:, None]).T @ Ma, (Z * w0[:, None]).T @ Xa, w0 @ (Xa * Xa), k)
-    del Xa, Ma
-    U = np.empty((len(active), k + 1))
-    U[:, :k] = ((Z * e0[:, None]).T @ (M if everything else M[:, active])).T
-    U[:, k] = e0 @ (X0 if everything else X0[:, active])
+    info, U = info0[active], U0[active]
     converged = np.zeros(len(active), bool)
     for it in range(max_iter + 1):
         if it:
-            info, U = _ml_pass(theta[active], active, X0, M, Z, P, y, k)
+            info, U = _ml_pass(theta[active], active, X, usable, Z, P, y, k)
             # Columns whose last step was below tol: info is at the estimate.
             final_info[active[converged]] = info[converged]
             keep = ~converged
@@ -429,12 +471,15 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     k = Z.shape[1]
     if tol is None:
         tol = 1e-10 if firth else 1e-6
-    M, X0 = _masked(X, r)
     ia, ib = _pairs(k)
     P = Z[:, ia] * Z[:, ib]
     out = _empty(c)
     out[:, F["method"]] = 2 if firth else 1
-    n, events, sdx, status = _structure(X0, M, P, Z, y, k)
+    if firth:
+        M, X0 = _masked(X, r)
+        n, events, sdx, status = _structure(X0, M, P, Z, y, k)
+    else:
+        n, events, sdx, status, info0, U0 = _ml_prepass(X, Z, P, y, r, gamma0, k)
     out[:, F["n"]] = n
     out[:, F["events"]] = events
     if not np.all(np.isfinite(gamma0)):
@@ -470,7 +515,7 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
         return {"mu": mu, "w": w, "info": info, "obj": obj}
 
     if not firth:
-        _newton_ml(theta, final_info, iters, status, active, X0, M, Z, P, y, gamma0,
+        _newton_ml(theta, final_info, iters, status, active, X, r > 0, Z, P, y, info0, U0,
                    max_iter=max_iter, tol=tol)
     else:
         # Firth: unblocked iterations with step halving on the penalized
