@@ -44,8 +44,8 @@ def add_arguments(parser) -> None:
                         help="id column of the biomarker table (default: id)")
     parser.add_argument("--map", metavar="MAP.toml", dest="mapping",
                         help="column mapping file for the cohort")
-    parser.add_argument("--chunk-size", type=int, default=256, metavar="N",
-                        help="biomarkers per batch; bounds memory (default: 256)")
+    parser.add_argument("--chunk-size", type=int, default=128, metavar="N",
+                        help="biomarkers per batch; bounds memory (default: 128)")
     parser.add_argument("--firth", action="store_true",
                         help="Firth-penalized logistic models (separation, rare outcomes)")
     parser.add_argument("--prescreen", type=float, metavar="P",
