@@ -143,7 +143,7 @@ def figure2(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
         try:
             res = log.run(f"Figure 2, {outcome}", quartile_trend, data, outcome=outcome,
                           biomarker=bm, covariates=list(covs), trend=plan.trend.trend,
-                          posthoc=plan.trend.posthoc, weights=plan.ancova.weights,
+                          adjust=plan.trend.posthoc, weights=plan.ancova.weights,
                           binary_covariates=plan.ancova.binary_covariates, groups=grouping,
                           confidence=plan.ancova.confidence, unadjusted="own")
         except _NOT_ESTIMABLE as exc:
