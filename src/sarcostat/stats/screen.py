@@ -13,7 +13,6 @@ Dask tasks.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from sarcostat.exceptions import DataError, ParameterError, check_option
 from sarcostat.stats._data import require_columns
 from sarcostat.stats._result import StatResult
 from sarcostat.stats import screen_engine as eng
-from sarcostat.stats.screen_source import FrameSource, ParquetSource, open_source
+from sarcostat.stats.screen_source import open_source
 
 __all__ = ["ScreenResult", "screen", "adjust_pvalues"]
 
@@ -383,8 +382,8 @@ def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
         with score p <= ``prescreen`` are fitted; the others keep the score
         p value (``model == "score"``).
     chunk_size : int, default 128
-        Biomarker columns per batch; peak memory is about
-        ``12 * N * chunk_size * 8`` bytes (logistic; linear about half) plus
+        Biomarker columns per batch; peak memory is about two to three
+        times ``N * chunk_size * 8`` bytes (about ten times with Firth) plus
         the cohort (docs/screen.md).
     max_iter : int, default 50
         Newton iterations per logistic model.
