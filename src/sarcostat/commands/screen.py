@@ -74,8 +74,10 @@ class _Progress:
     in a log file it is written at every 10% so logs stay short.
     """
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
+    def __init__(self, stream=None):
+        # Resolved at call time: a default bound at import would keep pointing
+        # at whatever stderr was then (closed later under test capture).
+        self.stream = sys.stderr if stream is None else stream
         self.tty = getattr(stream, "isatty", lambda: False)()
         self.start = time.perf_counter()
         self.last = -1

@@ -10,3 +10,14 @@ from sarcostat.stats.ancova import (  # noqa: F401
     ls_means, marginal_means, pairwise, reference_grid, type3_anova)
 from sarcostat.stats.trend import (  # noqa: F401
     QuartileGrouping, TrendResult, quartile_trend, quartiles)
+
+
+def __getattr__(name):
+    # The screening engine is imported on first use only: analyses that never
+    # screen should not pay for its modules. (The function `screen` itself is
+    # reached as `sarcostat.stats.screen.screen`: the submodule owns the name.)
+    if name in ("ScreenResult", "adjust_pvalues"):
+        import importlib
+
+        return getattr(importlib.import_module("sarcostat.stats.screen"), name)
+    raise AttributeError(f"module 'sarcostat.stats' has no attribute {name!r}")
