@@ -39,8 +39,11 @@ chromium:
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -q -m chromium
 
+# Large benchmarks: results tables go into benchmarks/README.md.
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -m bench
+	$(BIN)/python benchmarks/screen.py --readme benchmarks/README.md
+	$(BIN)/python benchmarks/analyze.py
 
 clean:
 	rm -rf $(OUT) build dist src/*.egg-info .pytest_cache
