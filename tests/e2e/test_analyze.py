@@ -96,7 +96,7 @@ def test_figure1_equals_the_engine(results, engine_data):
     from sarcostat.stats.ancova import ls_means
 
     for status in ("sarcopenia", "low_muscle_mass", "low_strength", "low_performance"):
-        ref = ls_means(engine_data, dv="sclerostin", between=status, covariates=COVS)
+        ref = ls_means(engine_data, outcome="sclerostin", group=status, covariates=COVS)
         for model, res in (("adjusted", ref), ("unadjusted", ref.unadjusted)):
             means = res.means.set_index(res.means["level"].astype(float))
             for level, code in (("with", 1.0), ("without", 0.0)):

@@ -42,7 +42,7 @@ def sim():
 
 @pytest.fixture(scope="module")
 def grip_fit(sim):
-    return fit_linear(sim, dv="grip_kg", factors="group", covariates=ADJ)
+    return fit_linear(sim, outcome="grip_kg", factors="group", covariates=ADJ)
 
 
 def norm_label(text):
@@ -170,7 +170,7 @@ def test_pairwise_factor_mode_bonferroni(grip_fit, weights):
 
 def test_confidence_level_90(sim):
     ref = REF["ancova"]["grip_by_group_90"]
-    res = ls_means(sim, dv="grip_kg", between="group", covariates=ADJ, confidence=0.90,
+    res = ls_means(sim, outcome="grip_kg", group="group", covariates=ADJ, confidence=0.90,
                    adjust="sidak")
     check_means(res.means, ref["proportion"])
     check_pairs(res.contrasts, ref["pairs_proportion_sidak"])
@@ -178,7 +178,7 @@ def test_confidence_level_90(sim):
 
 def test_one_way_without_covariates(sim):
     ref = REF["ancova"]["grip_by_group_unadjusted"]
-    res = ls_means(sim, dv="grip_kg", between="group", adjust="bonferroni")
+    res = ls_means(sim, outcome="grip_kg", group="group", adjust="bonferroni")
     assert res.fit.n == ref["n"]
     check_means(res.means, ref["proportion"])
     check_pairs(res.contrasts, ref["pairs_proportion_bonferroni"])
@@ -191,7 +191,7 @@ def test_ls_means_fig1_bundle(sim):
     """Fig. 1: biomarker by sarcopenia (numeric 0/1 factor), adjusted and not."""
     ref = REF["ancova"]["biomarker_by_sarcopenia"]
     ref_u = REF["ancova"]["biomarker_by_sarcopenia_unadjusted"]
-    res = ls_means(sim, dv="biomarker", between="sarcopenia", covariates=ADJ)
+    res = ls_means(sim, outcome="biomarker", group="sarcopenia", covariates=ADJ)
     assert res.means["level"].tolist() == [0, 1]
     check_means(res.means, ref["proportion"])
     check_pairs(res.contrasts, ref["pairs_proportion_none"])
@@ -215,24 +215,24 @@ def test_ls_means_fig1_bundle(sim):
 
 def test_ls_means_factor_mode_matches_emmeans_default(sim):
     ref = REF["ancova"]["grip_by_group"]
-    res = ls_means(sim, dv="grip_kg", between="group", covariates=ADJ,
+    res = ls_means(sim, outcome="grip_kg", group="group", covariates=ADJ,
                    binary_covariates="factor", weights="proportional", adjust="bonferroni")
     check_means(res.means, ref["factor_proportional"])
     check_pairs(res.contrasts, ref["pairs_factor_proportional_bonferroni"])
 
 
 def test_unadjusted_same_sample(sim):
-    res = ls_means(sim, dv="grip_kg", between="group", covariates=ADJ, unadjusted="same")
+    res = ls_means(sim, outcome="grip_kg", group="group", covariates=ADJ, unadjusted="same")
     assert res.unadjusted.fit.n == res.fit.n
     assert res.unadjusted.fit.data.index.equals(res.fit.data.index)
-    assert ls_means(sim, dv="grip_kg", between="group", covariates=ADJ,
+    assert ls_means(sim, outcome="grip_kg", group="group", covariates=ADJ,
                     unadjusted="none").unadjusted is None
 
 
 def test_string_sex_same_as_numeric(sim):
     d = sim.assign(sex=np.where(sim["sex_male"] == 1, "male", "female"))
-    a = ls_means(d, dv="grip_kg", between="group", covariates=["age_yr", "bmi", "sex"])
-    b = ls_means(sim, dv="grip_kg", between="group", covariates=ADJ)
+    a = ls_means(d, outcome="grip_kg", group="group", covariates=["age_yr", "bmi", "sex"])
+    b = ls_means(sim, outcome="grip_kg", group="group", covariates=ADJ)
     close(a.means["estimate"], b.means["estimate"])
     close(a.contrasts["p_value"], b.contrasts["p_value"])
     assert "sex = 0.4795 (proportion 'male')" in " ".join(a.notes)
@@ -242,7 +242,7 @@ def test_categorical_levels_order_and_input_untouched(sim):
     d = sim.copy()
     d["group"] = pd.Categorical(d["group"], categories=["C", "A", "B"])
     before = d.copy()
-    res = ls_means(d, dv="grip_kg", between="group", covariates=ADJ)
+    res = ls_means(d, outcome="grip_kg", group="group", covariates=ADJ)
     pd.testing.assert_frame_equal(d, before)
     assert res.means["level"].tolist() == ["C", "A", "B"]
     ref = REF["ancova"]["grip_by_group"]["proportion"]
@@ -261,7 +261,7 @@ def test_camis_sas_drug_example():
     """SAS/STAT PROC GLM Example 'Analysis of Covariance' (DrugTest), as on the
     PHUSE CAMIS ANCOVA page: LS means, their SEs and the Type III SS of Drug."""
     drug = pd.read_csv(FIX / "camis_drug.csv")
-    res = ls_means(drug, dv="post", between="drug", covariates="pre")
+    res = ls_means(drug, outcome="post", group="drug", covariates="pre")
     # SAS: lsmeans Drug / stderr  ->  6.7149635 6.8239348 10.1611017
     close(res.means["estimate"], [6.714963, 6.823935, 10.161102])
     close(res.means["se"], [1.288494, 1.272469, 1.315923])
@@ -283,7 +283,7 @@ def mtcars():
 @pytest.mark.parametrize("weights", ["equal", "proportional", "outer", "cells", "flat"])
 def test_mtcars_emmeans_weights(mtcars, weights):
     # R: emmeans(lm(mpg ~ hp + factor(cyl) + factor(gear) + factor(am)), "cyl", weights = w)
-    fit = fit_linear(mtcars, dv="mpg", factors=["cyl", "gear", "am"], covariates="hp")
+    fit = fit_linear(mtcars, outcome="mpg", factors=["cyl", "gear", "am"], covariates="hp")
     mm = marginal_means(reference_grid(fit), "cyl", weights=weights)
     assert mm.table["level"].tolist() == [4, 6, 8]
     check_means(mm.table, REF["mtcars"][weights])
@@ -292,7 +292,7 @@ def test_mtcars_emmeans_weights(mtcars, weights):
 
 def test_mtcars_published_values(mtcars):
     # emmeans documentation / ggeffects tests, printed to 4 decimals.
-    fit = fit_linear(mtcars, dv="mpg", factors=["cyl", "gear", "am"], covariates="hp")
+    fit = fit_linear(mtcars, outcome="mpg", factors=["cyl", "gear", "am"], covariates="hp")
     grid = reference_grid(fit)
     close(marginal_means(grid, "cyl").table["estimate"], [22.6461, 19.0232, 20.2174],
           rtol=0, atol=5e-5)
@@ -304,7 +304,7 @@ def test_mtcars_published_values(mtcars):
 
 def test_mtcars_am_as_binary_covariate_factor_mode(mtcars):
     """A 0/1 covariate in 'factor' mode equals the same column as a factor."""
-    a = fit_linear(mtcars, dv="mpg", factors=["cyl", "gear"], covariates=["hp", "am"])
+    a = fit_linear(mtcars, outcome="mpg", factors=["cyl", "gear"], covariates=["hp", "am"])
     for w in ("equal", "proportional", "cells"):
         mm = marginal_means(reference_grid(a, binary_covariates="factor"), "cyl", weights=w)
         check_means(mm.table, REF["mtcars"][w])
@@ -312,7 +312,7 @@ def test_mtcars_am_as_binary_covariate_factor_mode(mtcars):
 
 def test_categorical_covariate_with_three_levels_is_averaged(mtcars):
     d = mtcars.assign(gear=mtcars["gear"].map({3: "three", 4: "four", 5: "five"}))
-    res = ls_means(d, dv="mpg", between="cyl", covariates=["hp", "gear", "am"],
+    res = ls_means(d, outcome="mpg", group="cyl", covariates=["hp", "gear", "am"],
                    binary_covariates="factor")
     check_means(res.means, REF["mtcars"]["equal"])
     assert any("gear" in n and "equal weights" in n for n in res.notes)
@@ -323,45 +323,45 @@ def test_group_with_one_member(sim):
     d = sim.copy()
     d.loc[d.index[0], "group"] = "D"
     with pytest.raises(ModelError, match=r"level 'D' of 'group' has 1 participant"):
-        ls_means(d, dv="grip_kg", between="group", covariates=ADJ)
+        ls_means(d, outcome="grip_kg", group="group", covariates=ADJ)
 
 
 def test_level_emptied_by_missing_values(sim):
     d = sim.copy()
     d.loc[d["group"] == "C", "grip_kg"] = np.nan
     with pytest.raises(ModelError, match=r"level 'C' of 'group' has 0 participant"):
-        ls_means(d, dv="grip_kg", between="group")
+        ls_means(d, outcome="grip_kg", group="group")
 
 
 def test_constant_covariate(sim):
     with pytest.raises(ModelError, match=r"covariate 'k' is constant"):
-        ls_means(sim.assign(k=1.0), dv="grip_kg", between="group", covariates=["age_yr", "k"])
+        ls_means(sim.assign(k=1.0), outcome="grip_kg", group="group", covariates=["age_yr", "k"])
     # a text covariate with one value is named with that value, not its 0/1 code
     with pytest.raises(ModelError, match=r"covariate 'sex' is constant \('male'\)"):
-        ls_means(sim.assign(sex="male"), dv="grip_kg", between="group", covariates=["sex"])
+        ls_means(sim.assign(sex="male"), outcome="grip_kg", group="group", covariates=["sex"])
 
 
 def test_collinear_covariates(sim):
     d = sim.assign(age_months=sim["age_yr"] * 12)
     with pytest.raises(ModelError, match=r"collinear.*age_yr.*age_months"):
-        ls_means(d, dv="grip_kg", between="group", covariates=["age_yr", "age_months"])
+        ls_means(d, outcome="grip_kg", group="group", covariates=["age_yr", "age_months"])
 
 
 def test_too_few_cases():
     d = pd.DataFrame({"y": [1.0, 2, 3, 4], "g": list("aabb"), "x": [1.0, 2, 4, 3],
                       "z": [0.0, 1, 1, 2]})
     with pytest.raises(ModelError, match="no residual degrees of freedom"):
-        fit_linear(d, dv="y", factors="g", covariates=["x", "z"])
+        fit_linear(d, outcome="y", factors="g", covariates=["x", "z"])
 
 
 def test_bad_options_and_columns(sim, grip_fit):
     with pytest.raises(ParameterError, match=r"The 'weights' parameter of ls_means must be "
                                              r"one of .*Got 'equl' instead"):
-        ls_means(sim, dv="grip_kg", between="group", weights="equl")
+        ls_means(sim, outcome="grip_kg", group="group", weights="equl")
     with pytest.raises(ParameterError, match="'adjust' parameter of pairwise"):
         pairwise(reference_grid(grip_fit), adjust="tukey")
     with pytest.raises(ParameterError, match=r"'confidence' parameter of ls_means .*Got 95"):
-        ls_means(sim, dv="grip_kg", between="group", confidence=95)
+        ls_means(sim, outcome="grip_kg", group="group", confidence=95)
     with pytest.raises(ParameterError, match="'binary_covariates'"):
         reference_grid(grip_fit, binary_covariates="dummy")
     with pytest.raises(ParameterError, match="not a dimension"):
@@ -373,13 +373,13 @@ def test_bad_options_and_columns(sim, grip_fit):
     with pytest.raises(ParameterError, match=r"level\(s\) \['Z'\]"):
         reference_grid(grip_fit, at={"group": ["A", "Z"]})
     with pytest.raises(SchemaError, match="'weight_kg'"):
-        ls_means(sim, dv="grip_kg", between="group", covariates=["weight_kg"])
+        ls_means(sim, outcome="grip_kg", group="group", covariates=["weight_kg"])
     with pytest.raises(SchemaError, match="must be numeric"):
-        ls_means(sim, dv="group", between="sex_male")
-    with pytest.raises(ParameterError, match="both 'between' and a covariate"):
-        ls_means(sim, dv="grip_kg", between="group", covariates=["group"])
+        ls_means(sim, outcome="group", group="sex_male")
+    with pytest.raises(ParameterError, match="both 'group' and a covariate"):
+        ls_means(sim, outcome="grip_kg", group="group", covariates=["group"])
     with pytest.raises(ParameterError, match="pass it in 'factors'"):
-        fit_linear(sim, dv="grip_kg", covariates=["group"])
+        fit_linear(sim, outcome="grip_kg", covariates=["group"])
 
 
 def test_docstring_examples():
@@ -390,22 +390,22 @@ def test_docstring_examples():
 
 def test_constant_outcome_and_exact_fit(sim):
     with pytest.raises(ModelError, match=r"^ls_means: the dependent variable 'y' is constant"):
-        ls_means(sim.assign(y=5.0), dv="y", between="group")
+        ls_means(sim.assign(y=5.0), outcome="y", group="group")
     d = sim.assign(y=2 * sim["age_yr"] + 1)
     with pytest.raises(ModelError, match="fits 'y' exactly"):
-        ls_means(d, dv="y", between="group", covariates=["age_yr"])
+        ls_means(d, outcome="y", group="group", covariates=["age_yr"])
 
 
 def test_numpy_confidence_accepted(sim):
-    a = ls_means(sim, dv="grip_kg", between="group", confidence=np.float64(0.9))
+    a = ls_means(sim, outcome="grip_kg", group="group", confidence=np.float64(0.9))
     ref = REF["ancova"]["grip_by_group_unadjusted"]["proportion"]
     close(a.means["estimate"], ref["emmean"])
     assert a.meta["confidence"] == 0.9
 
 
 def test_treatment_coding_same_means_and_group_test(sim):
-    a = fit_linear(sim, dv="grip_kg", factors="group", covariates=ADJ)
-    b = fit_linear(sim, dv="grip_kg", factors="group", covariates=ADJ, contrasts="treatment")
+    a = fit_linear(sim, outcome="grip_kg", factors="group", covariates=ADJ)
+    b = fit_linear(sim, outcome="grip_kg", factors="group", covariates=ADJ, contrasts="treatment")
     assert list(b.coef.index[:3]) == ["Intercept", "group[B]", "group[C]"]
     close(marginal_means(reference_grid(b), "group").table["estimate"],
           REF["ancova"]["grip_by_group"]["proportion"]["emmean"])
@@ -427,5 +427,5 @@ def test_cov_reduce_median(grip_fit):
 
 def test_unadjusted_same_sample_with_duplicate_index(sim):
     d = sim.set_axis(np.arange(len(sim)) // 2)
-    res = ls_means(d, dv="grip_kg", between="group", covariates=ADJ, unadjusted="same")
+    res = ls_means(d, outcome="grip_kg", group="group", covariates=ADJ, unadjusted="same")
     assert res.unadjusted.fit.n == res.fit.n == REF["ancova"]["grip_by_group"]["n"]

@@ -31,7 +31,7 @@ def test_ttests_match_r(var):
     ref = REF["ttests"][var]
     for method in ("student", "welch"):
         # R: t.test(x0, x1, var.equal = TRUE / FALSE)
-        row = ttest_groups(COHORT, dv=var, group="sarcopenia", method=method).table.iloc[0]
+        row = ttest_groups(COHORT, outcome=var, group="sarcopenia", method=method).table.iloc[0]
         r = ref[method]
         assert row["method_used"] == method
         assert row["estimate"] == approx(r["estimate"])
@@ -48,24 +48,24 @@ def test_ttests_match_r(var):
         # R: car::leveneTest(y, g, center = mean)
         assert row["levene_f"] == approx(ref["levene_f"])
         assert row["levene_p"] == approx(ref["levene_p"])
-    lev = levene_test(COHORT, dv=var, group="sarcopenia").table.iloc[0]
+    lev = levene_test(COHORT, outcome=var, group="sarcopenia").table.iloc[0]
     assert lev["statistic"] == approx(ref["levene_f"])
     assert (lev["df1"], lev["df2"]) == (ref["levene_df1"], ref["levene_df2"])
     # The SPSS reading rule picks the row by Levene's p.
-    auto = ttest_groups(COHORT, dv=var, group="sarcopenia").table.iloc[0]
+    auto = ttest_groups(COHORT, outcome=var, group="sarcopenia").table.iloc[0]
     expected = "welch" if ref["levene_p"] < 0.05 else "student"
     assert auto["method_used"] == expected
     assert auto["p_value"] == approx(ref[expected]["p_value"])
     # R: wilcox.test(x0, x1, exact = FALSE, correct = FALSE / TRUE)
-    mw = mannwhitney_groups(COHORT, dv=var, group="sarcopenia").table.iloc[0]
+    mw = mannwhitney_groups(COHORT, outcome=var, group="sarcopenia").table.iloc[0]
     assert mw["statistic"] == approx(ref["mw_u"])
     assert mw["p_value"] == approx(ref["mw_p"])
-    mwc = mannwhitney_groups(COHORT, dv=var, group="sarcopenia", continuity=True)
+    mwc = mannwhitney_groups(COHORT, outcome=var, group="sarcopenia", continuity=True)
     assert mwc.table["p_value"].iloc[0] == approx(ref["mw_p_continuity"])
 
 
 def test_levene_rule_exercises_both_rows():
-    used = {ttest_groups(COHORT, dv=v, group="sarcopenia").table["method_used"].iloc[0]
+    used = {ttest_groups(COHORT, outcome=v, group="sarcopenia").table["method_used"].iloc[0]
             for v in REF["ttests"]}
     assert used == {"student", "welch"}, "fixture should cover both Levene outcomes"
 
@@ -73,8 +73,8 @@ def test_levene_rule_exercises_both_rows():
 def test_levene_alpha_threshold_boundary():
     ref = REF["ttests"]["biomarker"]
     p = ref["levene_p"]
-    below = ttest_groups(COHORT, dv="biomarker", group="sarcopenia", levene_alpha=p * 1.0001)
-    at = ttest_groups(COHORT, dv="biomarker", group="sarcopenia", levene_alpha=p)
+    below = ttest_groups(COHORT, outcome="biomarker", group="sarcopenia", levene_alpha=p * 1.0001)
+    at = ttest_groups(COHORT, outcome="biomarker", group="sarcopenia", levene_alpha=p)
     assert below.table["method_used"].iloc[0] == "welch"  # p < alpha
     assert at.table["method_used"].iloc[0] == "student"  # p >= alpha
 
@@ -82,7 +82,7 @@ def test_levene_alpha_threshold_boundary():
 def test_mannwhitney_z_is_spss_asymptotic_z():
     from scipy import stats
     ref = REF["ttests"]["grip_kg"]
-    mw = mannwhitney_groups(COHORT, dv="grip_kg", group="sarcopenia").table.iloc[0]
+    mw = mannwhitney_groups(COHORT, outcome="grip_kg", group="sarcopenia").table.iloc[0]
     assert 2 * stats.norm.sf(abs(mw["z"])) == approx(ref["mw_p"])
     assert np.sign(mw["z"]) == np.sign(mw["statistic"] - ref["n1"] * ref["n2"] / 2)
 
@@ -176,7 +176,7 @@ def test_summary_t_matches_r_formulas(name):
 def test_summary_t_agrees_with_raw_data_test():
     x = COHORT[["grip_kg", "sarcopenia"]].dropna()
     g0, g1 = x.loc[x.sarcopenia == 0, "grip_kg"], x.loc[x.sarcopenia == 1, "grip_kg"]
-    raw = ttest_groups(COHORT, dv="grip_kg", group="sarcopenia", method="welch").table.iloc[0]
+    raw = ttest_groups(COHORT, outcome="grip_kg", group="sarcopenia", method="welch").table.iloc[0]
     summ = ttest_from_summary(g0.mean(), g0.std(), len(g0), g1.mean(), g1.std(), len(g1))
     for k in ("statistic", "df", "p_value", "ci_lower", "ci_upper"):
         assert summ.table[k].iloc[0] == pytest.approx(raw[k], rel=1e-10)
@@ -244,8 +244,8 @@ def test_table1_rows_and_values():
 
 def test_three_groups_is_clear_error_and_levels_pick_two():
     with pytest.raises(DataError, match="'group' has 3 level"):
-        ttest_groups(COHORT, dv="grip_kg", group="group")
-    r = ttest_groups(COHORT, dv="grip_kg", group="group", levels=("C", "A"))
+        ttest_groups(COHORT, outcome="grip_kg", group="group")
+    r = ttest_groups(COHORT, outcome="grip_kg", group="group", levels=("C", "A"))
     row = r.table.iloc[0]
     x = COHORT[["grip_kg", "group"]].dropna()
     assert row["n1"] == (x.group == "C").sum() and row["n2"] == (x.group == "A").sum()
@@ -256,31 +256,31 @@ def test_three_groups_is_clear_error_and_levels_pick_two():
 def test_group_with_one_member():
     d = pd.DataFrame({"g": [0, 0, 0, 1], "x": [1.0, 2.0, 3.0, 4.0]})
     with pytest.raises(ModelError, match="g=1 has 1 participant"):
-        ttest_groups(d, dv="x", group="g")
+        ttest_groups(d, outcome="x", group="g")
 
 
 def test_constant_within_groups():
     d = pd.DataFrame({"g": [0, 0, 1, 1], "x": [1.0, 1.0, 2.0, 2.0]})
     with pytest.raises(ModelError, match="constant within both groups"):
-        ttest_groups(d, dv="x", group="g")
+        ttest_groups(d, outcome="x", group="g")
     same = pd.DataFrame({"g": [0, 0, 0, 1, 1], "x": [3.0] * 5})
     with pytest.raises(ModelError, match="rank test is undefined"):
-        mannwhitney_groups(same, dv="x", group="g")
+        mannwhitney_groups(same, outcome="x", group="g")
     # one constant group is fine for the rank test
-    assert mannwhitney_groups(d, dv="x", group="g").table["p_value"].notna().all()
+    assert mannwhitney_groups(d, outcome="x", group="g").table["p_value"].notna().all()
 
 
 def test_bad_options_and_columns():
     with pytest.raises(ParameterError, match="'method' parameter of ttest_groups"):
-        ttest_groups(COHORT, dv="grip_kg", group="sarcopenia", method="pooled")
+        ttest_groups(COHORT, outcome="grip_kg", group="sarcopenia", method="pooled")
     with pytest.raises(ParameterError, match="'sided' parameter of crosstab_test"):
         crosstab_test(COHORT, row="sex_male", group="sarcopenia", sided="one")
     with pytest.raises(ParameterError, match="2 x 2 tables only"):
         crosstab_test(COHORT, row="sps", group="sarcopenia", test="yates")
     with pytest.raises(SchemaError, match="'grip'"):
-        ttest_groups(COHORT, dv="grip", group="sarcopenia")
+        ttest_groups(COHORT, outcome="grip", group="sarcopenia")
     with pytest.raises(DataError, match="must be numeric"):
-        ttest_groups(COHORT, dv="group", group="sarcopenia")
+        ttest_groups(COHORT, outcome="group", group="sarcopenia")
     with pytest.raises(ParameterError, match="'sd1' parameter"):
         ttest_from_summary(1.0, 0.0, 10, 2.0, 1.0, 10)
     with pytest.raises(ParameterError, match="'n1' parameter .* whole number"):
@@ -305,10 +305,10 @@ def test_mannwhitney_exact_matches_r():
     d = pd.DataFrame({"g": ["x"] * len(ref["x"]) + ["y"] * len(ref["y"]),
                       "v": ref["x"] + ref["y"]})
     # R: wilcox.test(x, y, exact = TRUE [, alternative = "less"])
-    two = mannwhitney_groups(d, dv="v", group="g", method="exact").table.iloc[0]
+    two = mannwhitney_groups(d, outcome="v", group="g", method="exact").table.iloc[0]
     assert two["statistic"] == ref["u"] and two["p_value"] == approx(ref["p_two_sided"])
     assert math.isnan(two["z"])
-    less = mannwhitney_groups(d, dv="v", group="g", method="exact", alternative="less")
+    less = mannwhitney_groups(d, outcome="v", group="g", method="exact", alternative="less")
     assert less.table["p_value"].iloc[0] == approx(ref["p_less"])
 
 
@@ -325,7 +325,7 @@ def test_non_finite_values_and_ids_in_messages():
     d = COHORT.copy()
     d.loc[5, "grip_kg"] = np.inf
     with pytest.raises(DataError, match=r"'grip_kg'.*row index 5 \(id=P006\)"):
-        ttest_groups(d, dv="grip_kg", group="sarcopenia")
+        ttest_groups(d, outcome="grip_kg", group="sarcopenia")
 
 
 @pytest.mark.parametrize("name", sorted(REF["ttests_one_sided"]))
@@ -333,7 +333,7 @@ def test_one_sided_t_tests_match_r(name):
     # R: t.test(x0, x1, alternative = <alt>, var.equal = <eq>, conf.level = 0.9)
     alt, method = name.split("_")
     ref = REF["ttests_one_sided"][name]
-    row = ttest_groups(COHORT, dv="biomarker", group="sarcopenia", method=method,
+    row = ttest_groups(COHORT, outcome="biomarker", group="sarcopenia", method=method,
                        alternative=alt, confidence=0.9).table.iloc[0]
     for k in ("statistic", "df", "p_value"):
         assert row[k] == approx(ref[k]), k

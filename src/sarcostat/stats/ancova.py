@@ -74,9 +74,9 @@ def _label(value: Any) -> str:
     return str(_plain(value))
 
 
-def _formula(dv: str, factors: Sequence[str], covariates: Sequence[str]) -> str:
+def _formula(outcome: str, factors: Sequence[str], covariates: Sequence[str]) -> str:
     rhs = " + ".join([*factors, *covariates]) or "1"
-    return f"{dv} ~ {rhs}"
+    return f"{outcome} ~ {rhs}"
 
 
 def _missing_summary(data: pd.DataFrame, columns: Sequence[str]) -> dict[str, int]:
@@ -93,7 +93,7 @@ class LinearFit:
 
     Attributes
     ----------
-    dv : str
+    outcome : str
         Dependent variable.
     factors, covariates : tuple of str
         Categorical terms (coded by ``contrasts``) and numeric terms.
@@ -129,7 +129,7 @@ class LinearFit:
         R-style formula of the model.
     """
 
-    dv: str
+    outcome: str
     factors: tuple[str, ...]
     covariates: tuple[str, ...]
     contrasts: str
@@ -175,7 +175,7 @@ def _design(frame: pd.DataFrame, factors: Sequence[str], levels: Mapping[str, tu
     return np.column_stack(cols), names, terms
 
 
-def fit_linear(data: pd.DataFrame, *, dv: str, factors: str | Sequence[str] = (),
+def fit_linear(data: pd.DataFrame, *, outcome: str, factors: str | Sequence[str] = (),
                covariates: str | Sequence[str] = (), contrasts: str = "sum") -> LinearFit:
     """Fit a linear model (ANOVA/ANCOVA) by least squares, ready for LS means.
 
@@ -183,7 +183,7 @@ def fit_linear(data: pd.DataFrame, *, dv: str, factors: str | Sequence[str] = ()
     ----------
     data : pandas.DataFrame
         One row per participant.
-    dv : str
+    outcome : str
         Numeric dependent variable.
     factors : str or sequence of str, default ()
         Categorical columns (strings, categories or numeric codes such as 0/1).
@@ -206,7 +206,7 @@ def fit_linear(data: pd.DataFrame, *, dv: str, factors: str | Sequence[str] = ()
     Raises
     ------
     SchemaError
-        A column is absent or ``dv`` is not numeric.
+        A column is absent or ``outcome`` is not numeric.
     ParameterError
         Bad option, or a column used twice, or a covariate with more than two
         non-numeric levels (pass it in ``factors``).
@@ -223,13 +223,13 @@ def fit_linear(data: pd.DataFrame, *, dv: str, factors: str | Sequence[str] = ()
     :math:`\\hat\\beta = (X'X)^{-1}X'y`, computed through a QR decomposition;
     :math:`\\hat\\sigma^2 = RSS/(n-p)` and
     :math:`\\widehat{V}(\\hat\\beta) = \\hat\\sigma^2 (X'X)^{-1}`.
-    Missing data: complete cases over ``dv``, ``factors`` and ``covariates``
+    Missing data: complete cases over ``outcome``, ``factors`` and ``covariates``
     (SPSS listwise deletion, R ``na.omit``). R equivalent::
 
         options(contrasts = c("contr.sum", "contr.poly"))
-        fit <- lm(dv ~ factor1 + covariate1, data = d)
+        fit <- lm(outcome ~ factor1 + covariate1, data = d)
 
-    SPSS: ``UNIANOVA dv BY factor1 WITH covariate1 /METHOD = SSTYPE(3)
+    SPSS: ``UNIANOVA outcome BY factor1 WITH covariate1 /METHOD = SSTYPE(3)
     /PRINT = PARAMETER.`` (SPSS sets the last level's parameter to 0 instead
     of sum-to-zero; fitted values, LS means and Type III tests are the same.)
 
@@ -243,33 +243,33 @@ def fit_linear(data: pd.DataFrame, *, dv: str, factors: str | Sequence[str] = ()
     >>> import pandas as pd
     >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
     ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
-    >>> fit = fit_linear(d, dv="y", factors="g", covariates="x")
+    >>> fit = fit_linear(d, outcome="y", factors="g", covariates="x")
     >>> fit.coef.round(4).to_dict()
     {'Intercept': -0.9265, 'g[a]': 0.0809, 'x': 1.4559}
     >>> fit.n, fit.df_resid
     (8, 5)
     """
-    return _fit(data, dv=dv, factors=factors, covariates=covariates, contrasts=contrasts,
+    return _fit(data, outcome=outcome, factors=factors, covariates=covariates, contrasts=contrasts,
                 function="fit_linear")
 
 
-def _fit(data, *, dv, factors, covariates, contrasts, function) -> LinearFit:
+def _fit(data, *, outcome, factors, covariates, contrasts, function) -> LinearFit:
     """fit_linear with the caller's name in messages (ls_means, quartile_trend...)."""
     factors_t = _as_tuple(factors, "factors", function)
     covs_t = _as_tuple(covariates, "covariates", function)
     check_option(contrasts, _CONTRASTS, parameter="contrasts", function=function)
-    if not isinstance(dv, str):
-        raise ParameterError(f"The 'dv' parameter of {function} must be a column name (str). "
-                             f"Got {dv!r} instead.")
-    used = [dv, *factors_t, *covs_t]
+    if not isinstance(outcome, str):
+        raise ParameterError(f"The 'outcome' parameter of {function} must be a column name (str). "
+                             f"Got {outcome!r} instead.")
+    used = [outcome, *factors_t, *covs_t]
     dupes = sorted({c for c in used if used.count(c) > 1})
     if dupes:
         raise ParameterError(f"{function}: column(s) {', '.join(map(repr, dupes))} used more "
-                             "than once (dv, factors and covariates must be distinct).")
+                             "than once (outcome, factors and covariates must be distinct).")
     require_columns(data, used, function=function)
-    if not _is_numeric(data[dv]):
-        raise SchemaError(f"{function}: the dependent variable {dv!r} must be numeric; "
-                          f"got dtype {data[dv].dtype}.")
+    if not _is_numeric(data[outcome]):
+        raise SchemaError(f"{function}: the dependent variable {outcome!r} must be numeric; "
+                          f"got dtype {data[outcome].dtype}.")
 
     sample, n_excluded = complete_cases(data, used, function=function)
     missing = _missing_summary(data, used)
@@ -299,8 +299,8 @@ def _fit(data, *, dv, factors, covariates, contrasts, function) -> LinearFit:
     # Checked on the values as given (before 0/1 coding), so messages show them.
     check_not_constant(sample, covs_t, function=function,
                        roles=dict.fromkeys(covs_t, "covariate"))
-    check_not_constant(sample, [dv], function=function,
-                       roles={dv: "the dependent variable"}, outcome=dv)
+    check_not_constant(sample, [outcome], function=function,
+                       roles={outcome: "the dependent variable"}, outcome=outcome)
     coding: dict[str, tuple] = {}
     for c in covs_t:
         col = sample[c]
@@ -318,7 +318,7 @@ def _fit(data, *, dv, factors, covariates, contrasts, function) -> LinearFit:
         sample[c] = (col.map(_plain) == levs[-1]).astype(float)
 
     binary = [c for c in covs_t if sample[c].nunique() == 2]
-    y = sample[dv].to_numpy(dtype=float)
+    y = sample[outcome].to_numpy(dtype=float)
     X, names, terms = _design(sample, factors_t, levels, covs_t, contrasts)
     check_full_rank(X, names, function=function)
     n, p = X.shape
@@ -334,12 +334,12 @@ def _fit(data, *, dv, factors, covariates, contrasts, function) -> LinearFit:
     resid = y - X @ coef
     rss = float(resid @ resid)
     if rss <= 1e-24 * max(1.0, float(y @ y)):
-        raise ModelError(f"{function}: the model fits {dv!r} exactly (residual sum of squares "
+        raise ModelError(f"{function}: the model fits {outcome!r} exactly (residual sum of squares "
                          "0), so no standard error or test exists; check for a covariate "
                          "that is a copy of the outcome.")
     sigma2 = rss / df_resid
     return LinearFit(
-        dv=dv, factors=factors_t, covariates=covs_t, contrasts=contrasts,
+        outcome=outcome, factors=factors_t, covariates=covs_t, contrasts=contrasts,
         coef=pd.Series(coef, index=names, name="coef"),
         vcov=pd.DataFrame(sigma2 * xtx_inv, index=names, columns=names),
         df_resid=int(df_resid), rss=rss, sigma=math.sqrt(sigma2), terms=terms,
@@ -347,7 +347,7 @@ def _fit(data, *, dv, factors, covariates, contrasts, function) -> LinearFit:
         covariate_means={c: float(sample[c].mean()) for c in covs_t},
         binary=tuple(binary), covariate_coding=coding, data=sample,
         n=int(n), n_excluded=int(n_excluded), missing=missing,
-        formula=_formula(dv, factors_t, covs_t),
+        formula=_formula(outcome, factors_t, covs_t),
     )
 
 
@@ -399,7 +399,7 @@ def type3_anova(fit: LinearFit) -> pd.DataFrame:
     >>> import pandas as pd
     >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
     ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
-    >>> type3_anova(fit_linear(d, dv="y", factors="g", covariates="x"))["source"].tolist()
+    >>> type3_anova(fit_linear(d, outcome="y", factors="g", covariates="x"))["source"].tolist()
     ['Intercept', 'g', 'x', 'Residual']
     """
     if not isinstance(fit, LinearFit):
@@ -520,7 +520,7 @@ def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
     >>> import pandas as pd
     >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
     ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
-    >>> rg = reference_grid(fit_linear(d, dv="y", factors="g", covariates="x"))
+    >>> rg = reference_grid(fit_linear(d, outcome="y", factors="g", covariates="x"))
     >>> rg.grid
        g    x  .wgt.
     0  a  4.5      4
@@ -736,7 +736,7 @@ def marginal_means(grid: ReferenceGrid, specs: str | Sequence[str], *,
     >>> import pandas as pd
     >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
     ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
-    >>> rg = reference_grid(fit_linear(d, dv="y", factors="g", covariates="x"))
+    >>> rg = reference_grid(fit_linear(d, outcome="y", factors="g", covariates="x"))
     >>> marginal_means(rg, "g").table[["level", "estimate", "n"]].round(4)
       level  estimate  n
     0     a    5.7059  4
@@ -901,7 +901,7 @@ def pairwise(means: MarginalMeans | ReferenceGrid, *, adjust: str = "lsd",
     >>> import pandas as pd
     >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
     ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
-    >>> rg = reference_grid(fit_linear(d, dv="y", factors="g", covariates="x"))
+    >>> rg = reference_grid(fit_linear(d, outcome="y", factors="g", covariates="x"))
     >>> pairwise(rg).table[["contrast", "estimate"]].round(4)
       contrast  estimate
     0    a - b    0.1618
@@ -1030,19 +1030,19 @@ def _excluded_note(fit: LinearFit) -> str:
             f"(missing: {miss}).")
 
 
-def ls_means(data: pd.DataFrame, *, dv: str, between: str,
+def ls_means(data: pd.DataFrame, *, outcome: str, group: str,
              covariates: str | Sequence[str] = (), weights: str = "equal",
              binary_covariates: str = "proportion", adjust: str = "lsd",
              confidence: float = 0.95, unadjusted: str = "own") -> LSMeansResult:
-    """ANCOVA least-square means of ``dv`` by ``between``, adjusted and unadjusted.
+    """ANCOVA least-square means of ``outcome`` by ``group``, adjusted and unadjusted.
 
     Parameters
     ----------
     data : pandas.DataFrame
         One row per participant.
-    dv : str
+    outcome : str
         Numeric outcome (e.g. the biomarker in Fig. 1).
-    between : str
+    group : str
         Grouping factor (string, category or numeric codes such as
         ``sarcopenia`` 0/1).
     covariates : str or sequence of str, default ()
@@ -1060,7 +1060,7 @@ def ls_means(data: pd.DataFrame, *, dv: str, between: str,
         Pairwise-comparison adjustment (see :func:`pairwise`).
     confidence : float, default 0.95
     unadjusted : {"own", "same", "none"}, default "own"
-        Also fit ``dv ~ between`` when there are covariates: on its own
+        Also fit ``outcome ~ group`` when there are covariates: on its own
         complete cases (``"own"``, as a separate SPSS run), on the adjusted
         model's sample (``"same"``), or not at all.
 
@@ -1070,7 +1070,7 @@ def ls_means(data: pd.DataFrame, *, dv: str, between: str,
         ``means`` (``table``): ``level``, ``estimate``, ``se``, ``df``,
         ``ci_lower``, ``ci_upper``, ``n``; ``contrasts``: see
         :func:`pairwise`; ``anova``: see :func:`type3_anova`; ``p_value`` and
-        ``statistic``: Type III F test of ``between``; ``unadjusted``: an
+        ``statistic``: Type III F test of ``group``; ``unadjusted``: an
         LSMeansResult of the model without covariates (None if none).
 
     Raises
@@ -1119,7 +1119,7 @@ def ls_means(data: pd.DataFrame, *, dv: str, between: str,
     >>> import pandas as pd
     >>> d = pd.DataFrame({"y": [1., 2, 3, 5, 6, 8, 9, 11], "g": list("aabbaabb"),
     ...                   "x": [1., 2, 3, 4, 5, 6, 7, 8]})
-    >>> res = ls_means(d, dv="y", between="g", covariates="x")
+    >>> res = ls_means(d, outcome="y", group="g", covariates="x")
     >>> res.means[["level", "estimate"]].round(4)
       level  estimate
     0     a    5.7059
@@ -1134,21 +1134,21 @@ def ls_means(data: pd.DataFrame, *, dv: str, between: str,
     check_option(binary_covariates, _BINARY, parameter="binary_covariates", function=function)
     check_option(adjust, _ADJUST, parameter="adjust", function=function)
     confidence = check_confidence(confidence, function)
-    if not isinstance(between, str):
-        raise ParameterError(f"The 'between' parameter of {function} must be a column name "
-                             f"(str). Got {between!r} instead.")
-    if between in covs:
-        raise ParameterError(f"{function}: {between!r} is both 'between' and a covariate.")
-    require_columns(data, [dv, between, *covs], function=function)
+    if not isinstance(group, str):
+        raise ParameterError(f"The 'group' parameter of {function} must be a column name "
+                             f"(str). Got {group!r} instead.")
+    if group in covs:
+        raise ParameterError(f"{function}: {group!r} is both 'group' and a covariate.")
+    require_columns(data, [outcome, group, *covs], function=function)
     extra_factors, numeric_covs = _split_covariates(data, covs)
 
-    result = _ls_means_one(data, dv=dv, between=between, extra_factors=extra_factors,
+    result = _ls_means_one(data, outcome=outcome, group=group, extra_factors=extra_factors,
                            covariates=numeric_covs, weights=weights,
                            binary_covariates=binary_covariates, adjust=adjust,
                            confidence=confidence)
     if covs and unadjusted != "none":
-        source = unadjusted_source(data, [dv, between, *covs], unadjusted)
-        unadj = _ls_means_one(source, dv=dv, between=between, extra_factors=[],
+        source = unadjusted_source(data, [outcome, group, *covs], unadjusted)
+        unadj = _ls_means_one(source, outcome=outcome, group=group, extra_factors=[],
                               covariates=[], weights=weights,
                               binary_covariates=binary_covariates, adjust=adjust,
                               confidence=confidence)
@@ -1156,23 +1156,23 @@ def ls_means(data: pd.DataFrame, *, dv: str, between: str,
     return result
 
 
-def _ls_means_one(data, *, dv, between, extra_factors, covariates, weights,
+def _ls_means_one(data, *, outcome, group, extra_factors, covariates, weights,
                   binary_covariates, adjust, confidence) -> LSMeansResult:
-    fit = _fit(data, dv=dv, factors=[between, *extra_factors], covariates=covariates,
+    fit = _fit(data, outcome=outcome, factors=[group, *extra_factors], covariates=covariates,
                contrasts="sum", function="ls_means")
     grid = reference_grid(fit, binary_covariates=binary_covariates)
-    means = marginal_means(grid, between, weights=weights, confidence=confidence)
+    means = marginal_means(grid, group, weights=weights, confidence=confidence)
     pairs = pairwise(means, adjust=adjust, confidence=confidence)
     anova = type3_anova(fit)
-    row = anova.loc[anova["source"] == between].iloc[0]
+    row = anova.loc[anova["source"] == group].iloc[0]
     covs_all = [*extra_factors, *covariates]
     notes = [_excluded_note(fit), *means.notes,
-             f"{between} P value: Type III F test (sum-to-zero contrasts), "
+             f"{group} P value: Type III F test (sum-to-zero contrasts), "
              f"F({int(row['df'])}, {fit.df_resid}) = {_fmt(row['statistic'])}.",
              pairs.notes[-1]]
     if covs_all:
         notes.insert(1, f"Adjusted for {', '.join(covs_all)}.")
-    meta = dict(means.meta, dv=dv, between=between, covariates=tuple(covs_all),
+    meta = dict(means.meta, outcome=outcome, group=group, covariates=tuple(covs_all),
                 adjust=adjust, n_comparisons=pairs.n_comparisons, contrasts="sum",
                 missing=dict(fit.missing), sarcostat_version=_version(),
                 reference="R emmeans (cov.keep) + car::Anova(type = 3); "

@@ -33,17 +33,17 @@ _SIDED = ("two-sided", "less", "greater", "one-sided-smaller")
 _MAX_FISHER_TABLES = 2_000_000
 
 
-def _two_groups(data: pd.DataFrame, dv: str, group: str, levels, *, function: str,
+def _two_groups(data: pd.DataFrame, outcome: str, group: str, levels, *, function: str,
                 min_size: int = 2):
-    """Complete cases over dv and group, split into exactly two groups."""
-    for name, param in ((dv, "dv"), (group, "group")):
+    """Complete cases over outcome and group, split into exactly two groups."""
+    for name, param in ((outcome, "outcome"), (group, "group")):
         if not isinstance(name, str):
             raise ParameterError(f"The {param!r} parameter of {function} must be a column "
                                  f"name. Got {name!r} instead.")
-    sample, n_excl = complete_cases(data, [dv, group], function=function)
-    if not pd.api.types.is_numeric_dtype(sample[dv]) or pd.api.types.is_bool_dtype(sample[dv]):
-        raise DataError(f"{function}: {dv!r} must be numeric (found {sample[dv].dtype}).")
-    numeric_values(sample[dv], role="variable", function=function,
+    sample, n_excl = complete_cases(data, [outcome, group], function=function)
+    if not pd.api.types.is_numeric_dtype(sample[outcome]) or pd.api.types.is_bool_dtype(sample[outcome]):
+        raise DataError(f"{function}: {outcome!r} must be numeric (found {sample[outcome].dtype}).")
+    numeric_values(sample[outcome], role="variable", function=function,
              ids=data["id"] if "id" in data.columns else None)
     if levels is None:
         found = _levels(sample[group])
@@ -60,11 +60,11 @@ def _two_groups(data: pd.DataFrame, dv: str, group: str, levels, *, function: st
         sample = sample.loc[sample[group].isin(levels)]
     xs = []
     for lv in levels:
-        x = sample.loc[sample[group] == lv, dv].astype(float).to_numpy()
+        x = sample.loc[sample[group] == lv, outcome].astype(float).to_numpy()
         if len(x) < min_size:
             raise ModelError(
                 f"{function}: group {group}={lv!r} has {len(x)} participant(s) with a value of "
-                f"{dv!r}; at least {min_size} are needed.")
+                f"{outcome!r}; at least {min_size} are needed.")
         xs.append(x)
     return xs[0], xs[1], list(levels), n_excl
 
@@ -100,14 +100,14 @@ def _t_parts(m1, v1, n1, m2, v2, n2, equal_var, confidence, alternative="two-sid
     return t, df, p, diff, se, diff - q * se, diff + q * se
 
 
-def levene_test(data: pd.DataFrame, *, dv: str, group: str, levels=None) -> StatResult:
+def levene_test(data: pd.DataFrame, *, outcome: str, group: str, levels=None) -> StatResult:
     """Levene's test of equal variances, centred on the group means (SPSS).
 
     Parameters
     ----------
     data : pandas.DataFrame
         One row per participant.
-    dv : str
+    outcome : str
         Numeric variable.
     group : str
         Grouping column with exactly two levels in the analysis sample
@@ -134,7 +134,7 @@ def levene_test(data: pd.DataFrame, *, dv: str, group: str, levels=None) -> Stat
     One-way ANOVA of :math:`|x_{ij} - \\bar x_j|` (mean-centred, Levene 1960),
     which is what SPSS ``T-TEST`` prints as "Levene's Test for Equality of
     Variances". scipy ``levene(center="mean")``; R
-    ``car::leveneTest(y ~ g, center = mean)``. Complete cases over dv and
+    ``car::leveneTest(y ~ g, center = mean)``. Complete cases over outcome and
     group.
 
     References
@@ -150,23 +150,23 @@ def levene_test(data: pd.DataFrame, *, dv: str, group: str, levels=None) -> Stat
     >>> import pandas as pd
     >>> d = pd.DataFrame({"g": [0] * 5 + [1] * 5,
     ...                   "x": [1., 2, 3, 4, 5, 2, 4, 6, 8, 10]})
-    >>> print(f"{levene_test(d, dv='x', group='g').table['p_value'].iloc[0]:.4f}")
+    >>> print(f"{levene_test(d, outcome='x', group='g').table['p_value'].iloc[0]:.4f}")
     0.1894
     """
     from scipy import stats
 
     fn = "levene_test"
-    x1, x2, lv, n_excl = _two_groups(data, dv, group, levels, function=fn)
+    x1, x2, lv, n_excl = _two_groups(data, outcome, group, levels, function=fn)
     res = stats.levene(x1, x2, center="mean")
     n = len(x1) + len(x2)
-    table = pd.DataFrame([{"variable": dv, "statistic": float(res.statistic), "df1": 1.0,
+    table = pd.DataFrame([{"variable": outcome, "statistic": float(res.statistic), "df1": 1.0,
                            "df2": float(n - 2), "p_value": float(res.pvalue), "n": n}])
     return StatResult(table=table,
                       notes=("Levene's test centred on the group means (SPSS T-TEST).",),
                       meta={"method": "levene-mean", "levels": lv, "n_excluded": n_excl})
 
 
-def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "levene",
+def ttest_groups(data: pd.DataFrame, *, outcome: str, group: str, method: str = "levene",
                  levene_alpha: float = 0.05, alternative: str = "two-sided",
                  confidence: float = 0.95, levels=None) -> StatResult:
     """Independent two-sample t test (Student, Welch or the SPSS Levene rule).
@@ -175,7 +175,7 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
     ----------
     data : pandas.DataFrame
         One row per participant.
-    dv : str
+    outcome : str
         Numeric variable compared.
     group : str
         Grouping column with exactly two levels in the analysis sample.
@@ -207,7 +207,7 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
     Raises
     ------
     SchemaError, DataError, ModelError, ParameterError
-        Missing column; not two groups or non-numeric dv; a group with fewer
+        Missing column; not two groups or non-numeric outcome; a group with fewer
         than 2 values; an invalid option.
 
     See Also
@@ -220,7 +220,7 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
        SE_{Student} = s_p\\sqrt{1/n_1 + 1/n_2}, \\quad
        SE_{Welch} = \\sqrt{s_1^2/n_1 + s_2^2/n_2}
 
-    with Welch-Satterthwaite df for Welch. Complete cases over dv and group.
+    with Welch-Satterthwaite df for Welch. Complete cases over outcome and group.
     R: ``t.test(x1, x2, var.equal = TRUE)`` / ``t.test(x1, x2)``;
     ``car::leveneTest(y ~ g, center = mean)``. SPSS: ``T-TEST GROUPS=g(0 1)
     /VARIABLES=y /CRITERIA=CI(.95).`` (both rows printed; the rule picks one).
@@ -236,7 +236,7 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
     >>> import pandas as pd
     >>> d = pd.DataFrame({"sarc": [1] * 4 + [0] * 6,
     ...                   "grip": [20., 22, 19, 25, 30, 28, 33, 26, 31, 29]})
-    >>> row = ttest_groups(d, dv="grip", group="sarc").table.iloc[0]
+    >>> row = ttest_groups(d, outcome="grip", group="sarc").table.iloc[0]
     >>> print(row["method_used"], f"{row['estimate']:.3f} p={row['p_value']:.4f}")
     student 8.000 p=0.0011
     """
@@ -250,12 +250,12 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
             or not 0 < levene_alpha < 1:
         raise ParameterError(f"The 'levene_alpha' parameter of {fn} must be a float in the "
                              f"range (0, 1). Got {levene_alpha!r} instead.")
-    x1, x2, lv, n_excl = _two_groups(data, dv, group, levels, function=fn)
+    x1, x2, lv, n_excl = _two_groups(data, outcome, group, levels, function=fn)
     n1, n2 = len(x1), len(x2)
     m1, m2 = float(x1.mean()), float(x2.mean())
     v1, v2 = float(x1.var(ddof=1)), float(x2.var(ddof=1))
     if v1 == 0 and v2 == 0:
-        raise ModelError(f"{fn}: {dv!r} is constant within both groups of {group!r}; "
+        raise ModelError(f"{fn}: {outcome!r} is constant within both groups of {group!r}; "
                          f"the t statistic is undefined.")
     lev = stats.levene(x1, x2, center="mean")
     lev_f, lev_p = float(lev.statistic), float(lev.pvalue)
@@ -267,7 +267,7 @@ def ttest_groups(data: pd.DataFrame, *, dv: str, group: str, method: str = "leve
         used = method
     t, df, p, diff, se, lo, hi = student if used == "student" else welch
     table = pd.DataFrame([{
-        "variable": dv, "level1": lv[0], "level2": lv[1], "n1": n1, "n2": n2,
+        "variable": outcome, "level1": lv[0], "level2": lv[1], "n1": n1, "n2": n2,
         "mean1": m1, "mean2": m2, "sd1": math.sqrt(v1), "sd2": math.sqrt(v2),
         "estimate": diff, "se": se, "statistic": t, "df": df, "p_value": p,
         "ci_lower": lo, "ci_upper": hi, "levene_f": lev_f, "levene_p": lev_p,
@@ -380,7 +380,7 @@ def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: flo
                             "inputs": values})
 
 
-def mannwhitney_groups(data: pd.DataFrame, *, dv: str, group: str,
+def mannwhitney_groups(data: pd.DataFrame, *, outcome: str, group: str,
                        alternative: str = "two-sided", continuity: bool = False,
                        method: str = "asymptotic", levels=None) -> StatResult:
     """Mann-Whitney U (Wilcoxon rank-sum) test between two groups.
@@ -389,7 +389,7 @@ def mannwhitney_groups(data: pd.DataFrame, *, dv: str, group: str,
     ----------
     data : pandas.DataFrame
         One row per participant.
-    dv : str
+    outcome : str
         Numeric (or ordinal coded numerically) variable.
     group : str
         Grouping column with exactly two levels (or pick two with ``levels``).
@@ -441,7 +441,7 @@ def mannwhitney_groups(data: pd.DataFrame, *, dv: str, group: str,
     --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"g": [0] * 5 + [1] * 5, "x": [1., 2, 3, 4, 5, 4, 6, 7, 8, 9]})
-    >>> row = mannwhitney_groups(d, dv="x", group="g").table.iloc[0]
+    >>> row = mannwhitney_groups(d, outcome="x", group="g").table.iloc[0]
     >>> print(row["statistic"], f"{row['p_value']:.4f}")
     1.5 0.0212
     """
@@ -453,9 +453,9 @@ def mannwhitney_groups(data: pd.DataFrame, *, dv: str, group: str,
     if not isinstance(continuity, bool):
         raise ParameterError(f"The 'continuity' parameter of {fn} must be True or False. "
                              f"Got {continuity!r} instead.")
-    x1, x2, lv, n_excl = _two_groups(data, dv, group, levels, function=fn, min_size=1)
+    x1, x2, lv, n_excl = _two_groups(data, outcome, group, levels, function=fn, min_size=1)
     if np.ptp(np.r_[x1, x2]) == 0:
-        raise ModelError(f"{fn}: {dv!r} has the same value ({float(x1[0])!r}) for every "
+        raise ModelError(f"{fn}: {outcome!r} has the same value ({float(x1[0])!r}) for every "
                          f"participant in both groups of {group!r}; the rank test is "
                          f"undefined.")
     res = stats.mannwhitneyu(x1, x2, alternative=alternative, use_continuity=continuity,
@@ -472,7 +472,7 @@ def mannwhitney_groups(data: pd.DataFrame, *, dv: str, group: str,
     else:
         z = math.nan
     table = pd.DataFrame([{
-        "variable": dv, "level1": lv[0], "level2": lv[1], "n1": n1, "n2": n2,
+        "variable": outcome, "level1": lv[0], "level2": lv[1], "n1": n1, "n2": n2,
         "median1": float(np.median(x1)), "median2": float(np.median(x2)),
         "mean_rank1": float(ranks[:n1].mean()), "mean_rank2": float(ranks[n1:].mean()),
         "statistic": u, "z": z, "p_value": float(res.pvalue),
@@ -1007,7 +1007,7 @@ def table1(data: pd.DataFrame, *, group: str, continuous: Sequence[str] = (),
         how = _per_variable(continuous_test, var, "levene")
         check_option(how, ("levene", "student", "welch", "mannwhitney"),
                      parameter="continuous_test", function=fn)
-        tt = ttest_groups(data, dv=var, group=group, levels=levels,
+        tt = ttest_groups(data, outcome=var, group=group, levels=levels,
                           method="levene" if how == "mannwhitney" else how,
                           levene_alpha=levene_alpha).table.iloc[0]
         row = {"variable": var, "kind": "continuous", "level": None,
@@ -1015,7 +1015,7 @@ def table1(data: pd.DataFrame, *, group: str, continuous: Sequence[str] = (),
                "mean1": tt["mean1"], "sd1": tt["sd1"], "mean2": tt["mean2"], "sd2": tt["sd2"],
                "n": tt["n"]}
         if how == "mannwhitney":
-            mw = mannwhitney_groups(data, dv=var, group=group, levels=levels).table.iloc[0]
+            mw = mannwhitney_groups(data, outcome=var, group=group, levels=levels).table.iloc[0]
             row.update(statistic=mw["statistic"], df=math.nan, p_value=mw["p_value"],
                        test="mannwhitney")
             notes.append(f"{var}: Mann-Whitney U test (normal approximation with ties "

@@ -469,7 +469,7 @@ def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
 def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, trend,
                adjust, weights, binary_covariates, confidence) -> TrendResult:
     k = grouping.k
-    fit = _fit(frame, dv=outcome, factors=[qcol, *extra], covariates=numeric,
+    fit = _fit(frame, outcome=outcome, factors=[qcol, *extra], covariates=numeric,
                contrasts="sum", function="quartile_trend")
     if len(fit.levels[qcol]) != k:
         raise ModelError(f"{'quartile_trend'}: only {len(fit.levels[qcol])} of {k} {biomarker} "
@@ -514,7 +514,7 @@ def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, tre
             med = dict(zip(range(1, k + 1), grouping.medians))
             sample[score_col] = sample[qcol].astype(int).map(med).astype(float)
             what = f"the {biomarker} median of each group"
-        tfit = _fit(sample, dv=outcome, factors=extra, covariates=[score_col, *numeric],
+        tfit = _fit(sample, outcome=outcome, factors=extra, covariates=[score_col, *numeric],
                     contrasts="sum", function="quartile_trend")
         est = float(tfit.coef[score_col])
         se = float(np.sqrt(tfit.vcov.loc[score_col, score_col]))

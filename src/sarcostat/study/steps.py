@@ -76,7 +76,7 @@ def figure1(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
         # One call fits the adjusted model and, on its own complete cases,
         # the unadjusted one (two separate SPSS UNIANOVA runs).
         try:
-            res = log.run(f"Figure 1, {status}", ls_means, data, dv=bm, between=status,
+            res = log.run(f"Figure 1, {status}", ls_means, data, outcome=bm, group=status,
                           covariates=list(covs), weights=plan.ancova.weights,
                           binary_covariates=plan.ancova.binary_covariates,
                           adjust=plan.ancova.adjust, confidence=plan.ancova.confidence,
