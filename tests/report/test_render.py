@@ -1,7 +1,9 @@
 """Renderers on a hand-built StudyResult: tables, DOCX, HTML, JSON, figures, directory."""
 
 import json
+import os
 import re
+import stat
 from html.parser import HTMLParser
 
 import docx
@@ -150,6 +152,17 @@ def test_write_report_creates_every_file(tmp_path, result):
     # Rewriting replaces an earlier report directory.
     write_report(result, out, command="again")
     assert json.loads((out / "manifest.json").read_text())["command"] == "again"
+
+
+def test_report_directory_follows_the_umask(tmp_path, result):
+    # Like a folder made by mkdir, not a 0700 temp dir (0o027 gives 0750).
+    umask = 0o027
+    old = os.umask(umask)
+    try:
+        out = write_report(result, tmp_path / "rep")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~umask
 
 
 def test_write_report_refuses_a_foreign_directory(tmp_path, result):

@@ -12,9 +12,9 @@ import json
 import math
 import os
 import platform
+import secrets
 import shutil
 import sys
-import tempfile
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -186,7 +186,10 @@ def write_report(result, outdir, *, command=None, input_path=None, progress=None
     outdir = Path(outdir)
     _prepare_target(outdir)
     outdir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.tmp-", dir=outdir.parent))
+    # mkdir (not tempfile.mkdtemp, which is always 0700) so the report folder
+    # gets the permissions of any folder the user creates (the umask).
+    tmp = outdir.parent / f".{outdir.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
     try:
         say("figures (fig1, fig2: PNG + SVG)")
         pngs = []
