@@ -4,6 +4,7 @@ Run by `make test-browser` (marker ``chromium``); `make chromium` installs
 Debian's chromium. Skipped, with the reason, where it is absent.
 """
 
+import re
 import shutil
 import subprocess
 
@@ -34,15 +35,22 @@ def _run(exe, profile, *args):
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
+# Chromium logs a page's console messages as "...:INFO:CONSOLE:12] "text", source:"
+# (older builds: "CONSOLE(12)"), uncaught script errors as "Uncaught ..." and
+# failed loads as net::ERR_...; its own process noise (dbus...) is not the page's.
+_PAGE_TROUBLE = re.compile(r":CONSOLE[:(]|uncaught|net::err_", re.IGNORECASE)
+
+
 def _console_errors(stderr):
-    bad = []
-    for line in stderr.splitlines():
-        low = line.lower()
-        # Page console messages, uncaught script errors and failed loads
-        # (net::ERR_...); Chromium's own process noise (dbus...) is not the page's.
-        if "console(" in low or "uncaught" in low or "net::err_" in low:
-            bad.append(line)
-    return bad
+    return [line for line in stderr.splitlines() if _PAGE_TROUBLE.search(line)]
+
+
+def test_console_messages_are_detected(chromium, tmp_path):
+    # The check below must be able to fail: a page that logs an error is caught.
+    page = tmp_path / "bad.html"
+    page.write_text("<html><body><script>console.error('boom');</script></body></html>")
+    proc = _run(chromium, tmp_path / "p0", "--dump-dom", page.as_uri())
+    assert any("boom" in line for line in _console_errors(proc.stderr)), proc.stderr[-2000:]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
