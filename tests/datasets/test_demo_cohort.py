@@ -12,7 +12,7 @@ import pytest
 
 from sarcostat.assess import classify
 from sarcostat.datasets import demo_cohort_path, load_demo
-from sarcostat.datasets.simulate import (RAW_COLUMNS, calibration_targets, check_calibration,
+from sarcostat.datasets.simulate import (RAW_COLUMNS, calibration_targets, check_calibration, max_mean_asm,
                                          derive)
 
 
@@ -64,8 +64,8 @@ def test_only_the_printed_asm_moments_are_unreachable(report):
     # the coherent cohort keeps SMI and documents the gap.
     un = report[~report["reachable"]]
     assert set(un["column"]) == {"asm_kg"} and set(un["kind"]) == {"mean", "sd"}
-    # The bound of the docstring: mean(SMI h^2) <= 13.8 kg with sarcopenia.
-    assert un.set_index("target").loc["asm_kg mean, sarc", "observed"] < 13.9
+    # The bound of max_mean_asm: mean(SMI h^2) <= 14.0 kg with sarcopenia.
+    assert un.set_index("target").loc["asm_kg mean, sarc", "observed"] < max_mean_asm([156.3, 5.3], [5.6, 0.8])
 
 
 def test_sarcopenia_is_derived_by_the_awgs2019_module(raw):
@@ -108,3 +108,22 @@ def test_data_dictionary_says_synthetic():
     assert "SYNTHETIC" in text
     for col in RAW_COLUMNS:
         assert f"`{col}`" in text, col
+
+
+def test_max_mean_asm_bound_is_sharp_and_below_the_printed_asm():
+    # The seed's printed values: the bound is far below the printed 18.4 / 23.9 kg.
+    assert max_mean_asm([156.3, 5.3], [5.6, 0.8]) == pytest.approx(13.99, abs=0.01)
+    assert max_mean_asm([160.8, 9.1], [7.2, 1.3]) == pytest.approx(19.26, abs=0.01)
+    # A sample built to push mean(SMI h^2) up: SMI perfectly correlated with
+    # h^2, moments at the top of their rounding windows. It stays below the
+    # bound and comes within 0.1 kg of it (the bound is nearly sharp).
+    rng = np.random.default_rng(0)
+    h = rng.standard_normal(20)
+    h = 156.35 + 5.35 * (h - h.mean()) / h.std(ddof=0)
+    h2 = (h / 100) ** 2
+    smi = 5.65 + 0.85 * (h2 - h2.mean()) / h2.std(ddof=0)
+    asm = smi * h2
+    assert asm.mean() <= max_mean_asm([156.3, 5.3], [5.6, 0.8])
+    assert asm.mean() > max_mean_asm([156.3, 5.3], [5.6, 0.8]) - 0.1
+    # A printed ASM mean under the bound would be a target like any other.
+    assert max_mean_asm([156.3, 5.3], [7.5, 0.8]) > 18.4

@@ -365,6 +365,50 @@ def _half_digit(value: float, text: str | None = None) -> float:
     return 0.5 * 10.0 ** (-decimals)
 
 
+def max_mean_asm(height_cm, smi, *, max_height_cm: float = 200.0) -> float:
+    """Largest mean ASM (kg) a group can have given its printed height and SMI.
+
+    Parameters
+    ----------
+    height_cm : [mean, sd]
+        The group's printed mean and SD of height (cm).
+    smi : [mean, sd]
+        The group's printed mean and SD of SMI = ASM/height² (kg/m²).
+    max_height_cm : float, default 200
+        Tallest plausible participant (only bounds sd(height²)).
+
+    Returns
+    -------
+    float
+        An upper bound of mean(ASM) over every sample whose printed values
+        round to those given, whatever the distributions.
+
+    Notes
+    -----
+    With h in metres and ASM = SMI·h² for every participant,
+
+    .. math::
+
+        E[ASM] = E[SMI]\\,E[h^2] + \\mathrm{cov}(SMI, h^2)
+               \\le E[SMI]\\,(\\mu_h^2 + \\sigma_h^2) + \\sigma_{SMI}\\,\\mathrm{sd}(h^2)
+
+    (Cauchy-Schwarz: the bound is reached only by a perfect linear
+    SMI-height² correlation). Since h² - μ² = (h - μ)(h + μ),
+    sd(h²) <= (h_max + μ) σ_h for any distribution on [0, h_max]. Every
+    printed value is taken at the top of its rounding window. For the seed
+    paper's sarcopenia group (height 156.3 ± 5.3 cm, SMI 5.6 ± 0.8) the
+    bound is 14.0 kg, while the paper prints ASM 18.4 kg: reaching it would
+    need corr(SMI, h²) ≈ 32, impossible; the printed "ASM" cannot be the
+    ASM behind the printed SMI (18.4 / E[h²] = 7.5 kg/m², above every AWGS
+    low-muscle-mass cut-off, in a group where everyone has low muscle mass).
+    """
+    (mh, sh), (ms, ss) = height_cm, smi
+    mh, sh = (float(mh) + _half_digit(mh, str(mh))) / 100, (float(sh) + _half_digit(sh, str(sh))) / 100
+    ms, ss = float(ms) + _half_digit(ms, str(ms)), float(ss) + _half_digit(ss, str(ss))
+    sd_h2 = (max_height_cm / 100 + mh) * sh
+    return ms * (mh**2 + sh**2) + ss * sd_h2
+
+
 def calibration_targets() -> pd.DataFrame:
     """Every calibration target with its tolerance.
 
@@ -387,10 +431,12 @@ def calibration_targets() -> pd.DataFrame:
     therefore aims at.
 
     The printed ASM means cannot be met by any cohort with SMI =
-    ASM/height²: mean(SMI·h²) is at most 5.6·E[h²] + sd(SMI)·sd(h²) =
-    13.8 kg in the sarcopenia group (printed 18.4) and 18.9 kg without
-    sarcopenia (printed 23.9). The printed "ASM" row is probably whole-body
-    skeletal muscle mass. Those rows get ``reachable=False``.
+    ASM/height² (:func:`max_mean_asm`): the identity
+    E[ASM] = E[SMI]·E[h²] + cov(SMI, h²) with |cov| <= sd(SMI)·sd(h²)
+    caps the sarcopenia group's mean ASM at 14.0 kg (printed 18.4) and the
+    other group's at 19.3 kg (printed 23.9), even with every printed number
+    at the edge of its rounding and a perfect SMI-height correlation.
+    Those rows get ``reachable=False``.
     """
     t = seed_tables()
     rows = []
@@ -420,15 +466,18 @@ def calibration_targets() -> pd.DataFrame:
         beta = t["table2_standardized_beta"][key]["unadj"][0]
         rows.append((f"r(sclerostin, {key})", "correlation", col, "all", beta, 0.05, "Table 2"))
     out = pd.DataFrame(rows, columns=["target", "kind", "column", "group", "value", "tolerance", "source"])
-    # The printed ASM row cannot be ASM/height² = SMI: with SMI 5.6 +- 0.8 and
-    # height 156.3 +- 5.3 cm, mean(SMI * h²) <= 5.6 * E[h²] + sd(SMI) * sd(h²)
-    # = 13.8 kg, not 18.4 (no sarcopenia: <= 18.9 kg, not 23.9). The printed
-    # "ASM" is probably InBody's whole-body skeletal muscle mass. A coherent
-    # cohort keeps SMI = ASM/height² and matches SMI; the ASM moments are
-    # reported but not targeted. Its correlation with sclerostin is.
-    unreachable = (out["column"] == "asm_kg") & out["kind"].isin(["mean", "sd"])
+    # A printed ASM mean above what SMI = ASM/height² allows with the printed
+    # SMI and height cannot be met by a coherent cohort: the ASM moments are
+    # reported but not targeted (its correlation with sclerostin is).
+    t1 = t["table1"]["continuous"]
+    cap = {g: max_mean_asm(t1["height_cm"][g], t1["smi_kg_m2"][g]) for g in ("sarc", "nosarc")}
+    unreachable = ((out["column"] == "asm_kg") & out["kind"].isin(["mean", "sd"])
+                   & out["group"].map(lambda g: t1["asm_kg"][g][0] > cap[g] if g in cap else False))
     out["reachable"] = ~unreachable
-    out["note"] = np.where(unreachable, "inconsistent with the printed SMI and height (ASM = SMI x height²)", "")
+    out["note"] = [(f"printed mean ASM {t1['asm_kg'][g][0]} kg exceeds the {cap[g]:.1f} kg that the printed "
+                    "SMI and height allow (ASM = SMI x height²)"
+                    + ("; so the printed SD is not of ASM/height² either" if k == "sd" else ""))
+                   if u else "" for u, g, k in zip(unreachable, out["group"], out["kind"])]
     return out
 
 
