@@ -45,12 +45,18 @@ def test_reproduce_writes_the_side_by_side_table(reproduced):
     table = pd.read_csv(out / "reproduce.csv")
     assert list(table.columns) == ["item", "kind", "published", "published_value", "reproduced",
                                    "difference", "within_tolerance", "direction_agrees",
-                                   "significance_agrees"]
+                                   "significance_agrees", "target", "note"]
     n, k = len(table), int(table["within_tolerance"].sum())
     assert f"{k} of {n} numbers reproduced within tolerance" in stdout
     html = (out / "reproduce.html").read_text(encoding="utf-8")
     assert f"{k} of {n} numbers reproduced within tolerance" in html
     assert "SYNTHETIC" in html
+    # Known-impossible printed numbers are explained, not just listed as misses.
+    ruled = table[table["target"] == "ruled out by the paper"]
+    assert len(ruled) == 5 and ruled["note"].str.len().gt(20).all()
+    assert "rule out" in stdout and "SMI and height allow" in html
+    # Every calibration target is met (a miss there would be a bug).
+    assert table[table["target"] == "calibrated"]["within_tolerance"].all()
     # The full report is written alongside.
     assert (out / "report.html").is_file() and (out / "tables.docx").is_file()
 

@@ -103,7 +103,8 @@ def test_a_wrong_number_is_flagged_with_direction_and_significance(seed):
     assert not beta["within_tolerance"]
     assert beta["difference"] == pytest.approx(-0.05 - 0.198)
     assert not bool(beta["direction_agrees"])
-    assert not bool(beta["significance_agrees"])
+    # Significance is judged once, on the P row.
+    assert pd.isna(beta["significance_agrees"])
     p = table.loc["table2/smi/adjusted/p"]
     assert not p["within_tolerance"] and not bool(p["significance_agrees"])
     line = summary_line(table.reset_index())
@@ -138,3 +139,37 @@ def test_missing_analysis_counts_as_not_reproduced(seed):
     table = compare_with_seed(res, seed).set_index("item")
     row = table.loc["table3/low_strength/adjusted/or"]
     assert not row["within_tolerance"] and math.isnan(row["reproduced"])
+
+
+def test_each_comparison_is_judged_once(seed):
+    table = compare_with_seed(result_from(seed), seed)
+    # Direction: 11 Table 1 variables + Fig. 1 + 14 Table 2 betas + 8 Table 3 ORs.
+    assert table["direction_agrees"].notna().sum() == 11 + 1 + 14 + 8
+    # Significance: every P row, nothing else.
+    assert (table["significance_agrees"].notna() == (table["kind"] == "p")).all()
+
+
+def test_numbers_the_paper_rules_out_are_labelled_with_the_reason(seed):
+    table = compare_with_seed(result_from(seed), seed).set_index("item")
+    ruled = table[table["target"] == "ruled out by the paper"]
+    assert sorted(ruled.index) == sorted(
+        ["table1/sex/p"] + [f"table1/asm_kg/{g}/{k}" for g in ("sarc", "nosarc")
+                            for k in ("mean", "sd")])
+    assert "SMI and height" in ruled.at["table1/asm_kg/sarc/mean", "note"]
+    # The sex P is checked against the printed counts: chi-square gives 0.350.
+    assert "chi-square P=0.350" in ruled.at["table1/sex/p", "note"]
+    assert table.at["table1/smi/sarc/mean", "target"] == "calibrated"
+    assert table.at["table2/smi/unadjusted/beta", "target"] == "calibrated"
+    assert table.at["table2/smi/adjusted/beta", "target"] == "not calibrated"
+    assert table.at["table3/sarcopenia/adjusted/or", "target"] == "not calibrated"
+    line = summary_line(table.reset_index())
+    assert "0 of 5 printed numbers that the paper's other numbers rule out" not in line
+    assert "5 of 5 printed numbers that the paper's other numbers rule out" in line
+
+
+def test_a_sex_p_the_counts_give_is_not_ruled_out(seed):
+    changed = copy.deepcopy(seed)
+    changed["table1"]["categorical"]["sex"]["p"] = 0.350   # chi-square of 8/12 vs 56/53
+    table = compare_with_seed(result_from(changed), changed).set_index("item")
+    assert table.at["table1/sex/p", "target"] != "ruled out by the paper"
+    assert table.at["table1/sex/p", "note"] == ""
