@@ -79,7 +79,7 @@ def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0,
         ax.set_ylim(0, ymax * 1.15)
         title = "Unadjusted" if model == "unadjusted" else \
             f"Adjusted for {covariate_phrase(result.plan.model.covariates)}"
-        ax.set_title(f"({letter}) {title}", fontsize=9, loc="left")
+        ax.set_title(f"({letter}) {title}", fontsize=9, loc="left", y=1.0)
         ax.spines[["top", "right"]].set_visible(False)
     unit = f" ({result.biomarker_unit})" if result.biomarker_unit else ""
     axes[0].set_ylabel(f"{result.biomarker_label}{unit}", fontsize=9)
@@ -114,7 +114,7 @@ def figure2(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4,
         ax.set_xticklabels(["Q1", "Q2", "Q3", "Q4"], fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
         p = sub["p_trend"].iloc[0] if len(sub) else float("nan")
-        ax.set_title(f"{fmt.short(outcome)}\nP for trend{fmt.p_inline(p)[1:]}", fontsize=9)
+        ax.set_title(f"{fmt.short(outcome)}\nP for trend{fmt.p_inline(p)[1:]}", fontsize=9, y=1.0)
         unit = fmt.variables.get(outcome, {}).get("unit")
         if unit:
             ax.set_ylabel(unit, fontsize=8)
