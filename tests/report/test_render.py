@@ -41,13 +41,23 @@ def test_table1_rows_like_the_paper(result):
     assert t.header[0][1][0] == "Sarcopenia\n(n=20)"
     assert t.header[0][2][0] == "No sarcopenia\n(n=109)"
     cells = [r.cells for r in t.rows]
-    assert cells[0] == ["Sex", "", "", "0.245"]
+    # Two tests in the table: each P value carries its test's letter.
+    assert cells[0] == ["Sex", "", "", "0.245\u1d43"]
     assert cells[1] == ["Men", "8 (40.0)", "56 (51.4)", ""]
     assert cells[2] == ["Women", "12 (60.0)", "53 (48.6)", ""]
-    assert cells[3] == ["Age, yr", "72.4\u00b15.7", "69.0\u00b16.2", "0.026"]
-    assert cells[4] == ["Gait speed, m/sec", "0.86\u00b10.27", "1.07\u00b10.36", "0.010"]
-    assert cells[5][3] == "<0.001"
+    assert cells[3] == ["Age, yr", "72.4\u00b15.7", "69.0\u00b16.2", "0.026\u1d47"]
+    assert cells[4] == ["Gait speed, m/sec", "0.86\u00b10.27", "1.07\u00b10.36", "0.010\u1d47"]
+    assert cells[5][3] == "<0.001\u1d47"
+    assert "\u1d43Chi-square test; \u1d47Student's t test." in t.footnotes
     assert any("SPS, sarcopenia phenotype score" in n for n in t.footnotes)
+
+
+def test_table1_with_one_test_names_it_without_letters(build):
+    res = build()
+    res.frames["table1"]["test"] = "Welch's t test"
+    t = tables.table1(res)
+    assert t.rows[0].cells[3] == "0.245"
+    assert "P values by Welch's t test." in t.footnotes
 
 
 def test_table2_and_table3_cells(result):

@@ -36,6 +36,10 @@ class DisplayTable:
             sum(span for _, span in self.header[0])
 
 
+#: Footnote letters of Table 1's P values, in order of first use.
+SUPERSCRIPTS = "\u1d43\u1d47\u1d9c\u1d48\u1d49\u1da0\u1d4d\u02b0"
+
+
 def _group_names(result) -> tuple[str, str]:
     group = result.plan.table1.group
     name = result.meta.get("group_label") or DEFAULT_FORMAT.short(group)
@@ -54,13 +58,22 @@ def table1(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     n_without = result.cohort.get("n_nogroup", "")
     header = [[("Variable", 1), (f"{with_name}\n(n={n_with})", 1),
                (f"{without_name}\n(n={n_without})", 1), ("P value", 1)]]
+    # With more than one test in the table, each P value carries the letter of
+    # its test (journal style), so a reader sees which test gave which P.
+    tests = list(dict.fromkeys(df["test"].dropna())) if "test" in df else []
+    mark = ({t: SUPERSCRIPTS[i] for i, t in enumerate(tests)} if len(tests) > 1 else {})
+
+    def p_cell(rec):
+        text = fmt.p(rec["p_value"])
+        return text + mark.get(rec.get("test"), "") if text else text
+
     rows: list[DisplayRow] = []
     done = set()
     for rec in df.to_dict("records"):
         var = rec["variable"]
         if rec["kind"] == "categorical":
             if var not in done:
-                rows.append(DisplayRow([fmt.label(var), "", "", fmt.p(rec["p_value"])], key=var))
+                rows.append(DisplayRow([fmt.label(var), "", "", p_cell(rec)], key=var))
                 done.add(var)
             level = rec["level"]
             rows.append(DisplayRow(
@@ -71,12 +84,13 @@ def table1(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
         else:
             rows.append(DisplayRow(
                 [fmt.label(var), fmt.mean_sd(rec["mean_with"], rec["sd_with"], var),
-                 fmt.mean_sd(rec["mean_without"], rec["sd_without"], var), fmt.p(rec["p_value"])],
+                 fmt.mean_sd(rec["mean_without"], rec["sd_without"], var), p_cell(rec)],
                 key=var))
-    tests = sorted(set(df["test"].dropna()))
     notes = ["Values are expressed as number (%) or mean\u00b1standard deviation."]
-    if tests:
-        notes.append("P values: " + "; ".join(tests) + ".")
+    if mark:
+        notes.append("; ".join(f"{m}{t[0].upper()}{t[1:]}" for t, m in mark.items()) + ".")
+    elif tests:
+        notes.append(f"P values by {tests[0]}.")
     abbr = fmt.abbreviations(df["variable"].unique())
     if abbr:
         notes.append("; ".join(f"{a}, {m}" for a, m in abbr) + ".")
