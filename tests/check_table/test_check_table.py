@@ -179,3 +179,87 @@ def test_chair_stand_beta_p_fits_only_with_missing_values(res):
 def test_help_of_my_commands(cmd, capsys):
     assert main(cmd) == 0
     assert "usage" in capsys.readouterr().out
+
+
+def test_height_verdict_in_words_reports_the_truncation_honestly(res):
+    s = res.summary.set_index("item").loc["height_cm"]
+    # R: Welch t from 156.3/5.3/20 vs 160.8/9.1/109 gives 0.00382 (reference_p.json).
+    assert round(REF["continuous"]["height_cm"]["welch"], 4) == 0.0038
+    assert "Welch t 0.0038 at the printed inputs (rounds to 0.004; truncated to 3 decimals it gives the printed 0.003)" \
+        in s["explanation"]
+    assert "Does not fit: Student t 0.0341" in s["explanation"]
+    assert s["at_printed_inputs"] == "truncates"
+    # gait speed 0.010 (Student 0.0144 at the printed inputs) fits only through the inputs' rounding.
+    assert res.summary.set_index("item").loc["gait_speed_m_s", "at_printed_inputs"] == "no"
+    assert any("truncation alone does not explain the table" in n for n in res.notes)
+
+
+def _other_users_file():
+    # Another paper: groups named differently, a 3-level count row, a row
+    # with fewer participants, other comparisons, an OR model named freely.
+    return {
+        "table1": {
+            "groups": {"cases": 30, "controls": 40},
+            "categorical": {
+                "smoking": {"cases": {"never": [10, 33.3], "former": [12, 40.0], "current": [8, 26.7]},
+                            "controls": {"never": 25, "former": 10, "current": 5}, "p": 0.02},
+            },
+            "continuous": {
+                "age": {"cases": [70.1, 5.2], "controls": [68.0, 6.0, 38], "p": 0.12},
+                "score": {"cases": [2.5, 1.1], "controls": [1.9, 1.0], "p": 0.02, "integer": True},
+            },
+        },
+        "comparisons": {"crp": {"cases": [3.1, 1.2], "controls": [2.2, 1.0], "p": "0.001"}},
+        "table3_or_per_sd": {"frailty": {"model 2": [0.5, 0.3, 0.83, 0.007]}},
+    }
+
+
+def test_another_users_file_with_a_different_shape():
+    res = check_published_tables(_other_users_file())
+    s = res.summary.set_index("item")
+    # 3 x 2 table: Pearson chi-square and r x 2 Fisher only.
+    # R: x <- matrix(c(10, 12, 8, 25, 10, 5), 3)
+    #    chisq.test(x, correct = FALSE)$p.value = 0.04987418483; fisher.test(x)$p.value = 0.04100017138
+    smoke = res.table[res.table["item"] == "smoking"].set_index("test")
+    assert set(smoke.index) == {"Pearson chi-square", "Fisher exact"}
+    assert smoke.loc["Pearson chi-square", "p_value"] == pytest.approx(0.04987418483, rel=1e-6)
+    assert smoke.loc["Fisher exact", "p_value"] == pytest.approx(0.04100017138, rel=1e-6)
+    assert s.loc["smoking", "verdict"] == "fits no test"     # printed 0.02
+    # The [mean, sd, n] form uses n = 38 for controls: R t.test from summaries, var.equal = TRUE.
+    from scipy.stats import ttest_ind_from_stats
+    age = res.table[(res.table["item"] == "age") & (res.table["test"] == "Student t")].iloc[0]
+    assert age["p_value"] == pytest.approx(ttest_ind_from_stats(70.1, 5.2, 30, 68.0, 6.0, 38).pvalue)
+    assert set(res.grim["item"]) == {"score"}          # flagged as an integer score
+    assert "crp" in set(s.index) and "Table 3 (model 2)" in set(res.summary["section"])
+    assert res.meta["groups"] == ("cases", "controls")
+
+
+@pytest.mark.parametrize("patch,key", [
+    (lambda d: d.update(table1=[1]), "'table1' must be an object"),
+    (lambda d: d["table1"]["groups"].update(x=3), "'table1.groups' must name two groups"),
+    (lambda d: d["table1"]["groups"].update(cases=-2), "'table1.groups.cases' must be a whole number"),
+    (lambda d: d["table1"]["continuous"]["age"].pop("p"), "missing entry 'table1.continuous.age.p'"),
+    (lambda d: d["table1"]["continuous"]["age"].update(cases=[70.1]),
+     r"'table1.continuous.age.cases' must be \[mean, sd\] or \[mean, sd, n\]"),
+    (lambda d: d["table1"]["continuous"]["age"].update(cases=["70", 5]), r"'table1.continuous.age.cases\[0\] \(mean\)' must be a number"),
+    (lambda d: d["table1"]["continuous"]["age"].update(p="n.s."), "'table1.continuous.age.p' must be a P value"),
+    (lambda d: d["table1"]["categorical"]["smoking"].pop("controls"), "missing entry 'table1.categorical.smoking.controls'"),
+    (lambda d: d["table1"]["categorical"]["smoking"]["controls"].pop("current"), "same two or more levels"),
+    (lambda d: d["table3_or_per_sd"]["frailty"].update({"model 2": [0.5, 0.3, 0.007]}),
+     r"'table3_or_per_sd.frailty.model 2' must be \[OR, lower, upper, P\]"),
+    (lambda d: d["table3_or_per_sd"]["frailty"].update({"model 2": [0.5, 0.6, 0.83, 0.007]}), "0 < lower <= or <= upper"),
+    (lambda d: d.update(table2_standardized_beta={"x": {"adj": [0.2, 0.01]}}), "missing entry 'table2_standardized_beta.x.unadj'"),
+])
+def test_malformed_input_names_the_key(patch, key):
+    doc = _other_users_file()
+    patch(doc)
+    with pytest.raises(DataError, match=key):
+        check_published_tables(doc)
+
+
+def test_cli_malformed_file_is_one_line_error(tmp_path, capsys):
+    f = tmp_path / "p.json"
+    f.write_text('{"table1": {"groups": {"a": 3, "b": 4}, "continuous": {"x": {"a": [1], "b": [2, 1], "p": 0.1}}}}')
+    assert main(["check-table", str(f)]) == 1
+    err = capsys.readouterr().err
+    assert "'table1.continuous.x.a' must be [mean, sd] or [mean, sd, n]" in err and "Traceback" not in err

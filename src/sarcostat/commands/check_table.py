@@ -25,6 +25,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     import json
+    import textwrap
     from pathlib import Path
 
     import pandas as pd
@@ -35,12 +36,16 @@ def run(args) -> int:
 
     src = Path(args.file) if args.file else seed_tables_path()
     res = check_published_tables(src)
-    with pd.option_context("display.width", 160, "display.max_rows", 500, "display.max_colwidth", 60):
-        print(f"Consistency check of {src}")
-        if args.all:
+    print(f"Consistency check of {src}")
+    if args.all:
+        with pd.option_context("display.width", 200, "display.max_rows", 1000, "display.max_colwidth", 60):
             print(res.table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-            print()
-        print(res.summary.to_string(index=False))
+    for section, rows in res.summary.groupby("section", sort=False):
+        print(f"\n{section}")
+        for r in rows.itertuples():
+            print(f"  {r.item}: P = {r.printed} {r.verdict}." if section != "GRIM"
+                  else f"  {r.item}: mean {r.printed} {'is' if r.verdict == 'fits' else 'is NOT'} GRIM-consistent.")
+            print(textwrap.fill(r.explanation, width=100, initial_indent="      ", subsequent_indent="      "))
     flags = res.flags()
     print()
     if flags.empty:

@@ -7,15 +7,19 @@ of inputs that round to the printed digits, and each printed P gets a
 verdict: which tests it fits, or that it fits none, or only a one-sided one.
 Means of integer scores are checked against n with the GRIM test.
 
-The input is a JSON file in the format of the bundled
-``sarcostat/datasets/seed_tables.json`` (the worked example): ``table1``
-(``groups`` sizes, ``categorical`` counts ``[n, pct]``, ``continuous``
-``[mean, sd]`` per group and ``p``), optionally
-``figure1_unadjusted_sclerostin_by_sarcopenia``,
-``table2_standardized_beta`` (``unadj: [beta, p]``, with ``n_total``) and
-``table3_or_per_sd`` (``unadj``/``adj``: ``[or, lower, upper, p]``).
-Printed values keep their printed form: numbers as in the paper, ``"<0.001"``
-as a string.
+The input is one JSON object (schema in ``docs/power.md``; worked example:
+the bundled ``sarcostat/datasets/seed_tables.json``). Required: ``table1``
+with ``groups`` (two group names with their sizes). Optional:
+``table1.categorical.<row>`` (``{<group>: {<level>: n or [n, pct]}, "p"}``,
+two or more levels), ``table1.continuous.<row>`` (``{<group>: [mean, sd]
+or [mean, sd, n], "p", "integer": true}``), ``comparisons.<row>`` (same
+form as a continuous row), ``figure1_unadjusted_sclerostin_by_sarcopenia``
+(the seed's), ``table2_standardized_beta.<row>.unadj`` (``[beta, p]``,
+n from the row's ``n`` or ``n_total``) and ``table3_or_per_sd.<row>.<model>``
+(``[or, lower, upper, p]``). Printed values keep their printed form:
+numbers as in the paper (``0.010``, not ``0.01``), ``"<0.001"`` as a string.
+Keys starting with ``_`` are comments. A malformed entry is a
+:class:`~sarcostat.exceptions.DataError` naming its JSON path.
 """
 
 from __future__ import annotations
@@ -37,8 +41,8 @@ from sarcostat.stats._result import StatResult
 INTEGER_SCORES = ("sps", "sppb_total")
 
 _CANDIDATE_COLUMNS = ["section", "item", "printed", "test", "sided", "p_value", "p_min", "p_max",
-                      "fits"]
-_SUMMARY_COLUMNS = ["section", "item", "printed", "fits", "verdict"]
+                      "fits"]  # + at_printed_inputs
+_SUMMARY_COLUMNS = ["section", "item", "printed", "fits", "verdict", "explanation", "at_printed_inputs"]
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,8 @@ def _p_interval(printed: Any) -> tuple[float, float]:
             return 0.0, float(s[1:])
         if s.startswith(">"):
             return float(s[1:]), 1.0
-        printed = float(s)
+        h = _half(s)        # from the text: "0.010" keeps its three decimals
+        return max(float(s) - h, 0.0), min(float(s) + h, 1.0)
     h = _half(printed)
     return max(float(printed) - h, 0.0), min(float(printed) + h, 1.0)
 
@@ -109,30 +114,31 @@ def _box(values):
 
 # ------------------------------------------------------------- candidates
 def _ttests(section, item, printed, a, b, n1, n2, rows):
-    from sarcostat.stats.compare import ttest_from_summary
+    # scipy's summary-statistics t test, vectorised over the 81 points of the
+    # rounding box (R: 2 * pt(-abs(t), df), as in tests/check_table/reference.R).
+    from scipy.stats import ttest_ind_from_stats
 
+    pts = np.array([c for c in _box([a[0], a[1], b[0], b[1]]) if c[1] > 0 and c[3] > 0]
+                   + [[float(v) for v in (a[0], a[1], b[0], b[1])]])
     for name, equal_var in (("Student t", True), ("Welch t", False)):
-        def p(m1, s1, m2, s2):
-            return float(ttest_from_summary(m1, s1, n1, m2, s2, n2, equal_var=equal_var)
-                         .table["p_value"].iloc[0])
-
-        center = p(float(a[0]), float(a[1]), float(b[0]), float(b[1]))
-        corners = [p(m1, s1, m2, s2) for m1, s1, m2, s2 in _box([a[0], a[1], b[0], b[1]])
-                   if s1 > 0 and s2 > 0]
-        lo, hi = min(corners + [center]), max(corners + [center])
+        p = ttest_ind_from_stats(pts[:, 0], pts[:, 1], n1, pts[:, 2], pts[:, 3], n2,
+                                 equal_var=equal_var).pvalue
+        center, lo, hi = float(p[-1]), float(np.min(p)), float(np.max(p))
         rows.append((section, item, printed, name, "two-sided", center, lo, hi, _fits(printed, lo, hi)))
 
 
 def _count_tests(section, item, printed, table, rows):
+    """Tests of a levels x groups table of counts (Yates and one-sided Fisher need 2 x 2)."""
     from sarcostat.stats.compare import chi2_from_counts, fisher_exact_2x2
 
-    cands = [
-        ("Pearson chi-square", "two-sided", chi2_from_counts(table, correction=False)),
-        ("Yates chi-square", "two-sided", chi2_from_counts(table, correction=True)),
-        ("Fisher exact", "two-sided", fisher_exact_2x2(table, alternative="two-sided")),
-        ("Fisher exact (less)", "one-sided", fisher_exact_2x2(table, alternative="less")),
-        ("Fisher exact (greater)", "one-sided", fisher_exact_2x2(table, alternative="greater")),
-    ]
+    two_by_two = len(table) == 2
+    cands = [("Pearson chi-square", "two-sided", chi2_from_counts(table, correction=False))]
+    if two_by_two:
+        cands.append(("Yates chi-square", "two-sided", chi2_from_counts(table, correction=True)))
+    cands.append(("Fisher exact", "two-sided", fisher_exact_2x2(table, alternative="two-sided")))
+    if two_by_two:
+        cands += [("Fisher exact (less)", "one-sided", fisher_exact_2x2(table, alternative="less")),
+                  ("Fisher exact (greater)", "one-sided", fisher_exact_2x2(table, alternative="greater"))]
     for name, sided, res in cands:
         p = float(res.table["p_value"].iloc[0])
         rows.append((section, item, printed, name, sided, p, p, p, _fits(printed, p, p)))
@@ -210,24 +216,90 @@ def grim_check(mean: float, n: int) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------- verdicts
-def _verdict(cands: pd.DataFrame) -> tuple[str, str]:
+def _show(p: float, decimals: int) -> str:
+    """A recomputed P with one digit more than printed (2 significant digits when tiny)."""
+    if not np.isfinite(p):
+        return "nan"
+    if p < 10.0 ** -decimals:
+        return f"{p:.2g}"
+    return f"{p:.{decimals + 1}f}"
+
+
+def _round_to(p: float, decimals: int) -> str:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(p)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def _truncate_to(p: float, decimals: int) -> str:
+    from decimal import ROUND_DOWN, Decimal
+
+    return str(Decimal(repr(p)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_DOWN))
+
+
+def _describe(c, printed: str) -> str:
+    """One fitting (or not) candidate in words, e.g. for height's Welch t:
+    'Welch t 0.0038 at the printed inputs (rounds to 0.004; truncated: 0.003);
+    0.0029-0.0049 within the inputs' rounding'."""
+    if printed.startswith(("<", ">")):
+        return f"{c.test} {_show(c.p_value, _decimals(printed[1:]))}"
+    d = _decimals(printed)
+    text = f"{c.test} {_show(c.p_value, d)}"
+    if c.p_min == c.p_max:      # counts: nothing to round
+        return text
+    rounded = _round_to(c.p_value, d)
+    if rounded == printed:
+        return text + f" at the printed inputs (rounds to the printed {printed})"
+    how = f"rounds to {rounded}"
+    if _truncate_to(c.p_value, d) == printed:
+        how += f"; truncated to {d} decimals it gives the printed {printed}"
+    return (text + f" at the printed inputs ({how}); {_show(c.p_min, d)}-{_show(c.p_max, d)} "
+            "within the printed inputs' rounding")
+
+
+def _at_printed(printed: str, p: float) -> str:
+    """Does the P at the printed inputs print as ``printed``: 'rounds', 'truncates' or 'no'."""
+    lo, hi = _p_interval(printed)
+    if lo <= p < hi:
+        return "rounds"
+    if not printed.startswith(("<", ">")) and _truncate_to(p, _decimals(printed)) == printed:
+        return "truncates"
+    return "no"
+
+
+def _verdict(cands: pd.DataFrame) -> tuple[str, str, str]:
+    """(tests that fit, verdict category, explanation in words) of one printed P."""
+    printed = str(cands["printed"].iloc[0])
     fit = cands[cands["fits"]]
-    missing = fit["test"].str.endswith("(missing values)")
-    parts = list(fit.loc[~missing, "test"])
-    if missing.any():
-        ns = sorted(int(t.split("n = ")[1].split(" ")[0]) for t in fit.loc[missing, "test"])
+    missing = cands["test"].str.endswith("(missing values)")
+    fit_missing = fit[missing[fit.index]]
+    parts = list(fit.loc[~missing[fit.index], "test"])
+    words = [_describe(c, printed) for c in fit[~missing[fit.index]].itertuples()]
+    if not fit_missing.empty:
+        ns = sorted(int(t.split("n = ")[1].split(" ")[0]) for t in fit_missing["test"])
         span = f"{ns[0]}" if len(ns) == 1 else f"{ns[0]}-{ns[-1]}"
         parts.append(f"t test of beta with n = {span} (missing values)")
+        d = _decimals(printed) if not printed.startswith("<") else 3
+        words.append(f"t test of beta with n = {span} (missing values) "
+                     f"{_show(fit_missing['p_value'].min(), d)}-{_show(fit_missing['p_value'].max(), d)}")
+    others = cands[~cands["fits"] & ~missing]
     names = ", ".join(parts)
     if fit.empty:
-        return names, "fits no test"
-    if (fit["sided"] == "one-sided").all():
-        return names, "fits only a one-sided test"
-    if missing.all():
-        return names, "fits only with fewer participants (missing values)"
-    if set(fit["test"]) == {"Welch t"}:
-        return names, "fits Welch only (not Student)"
-    return names, "fits"
+        verdict = "fits no test"
+    elif (fit["sided"] == "one-sided").all():
+        verdict = "fits only a one-sided test"
+    elif fit_missing.shape[0] == fit.shape[0]:
+        verdict = "fits only with fewer participants (missing values)"
+    elif set(fit["test"]) == {"Welch t"}:
+        verdict = "fits Welch only (not Student)"
+    else:
+        verdict = "fits"
+    explanation = "; ".join(words) if words else "no candidate test gives it"
+    if not others.empty:
+        d = _decimals(printed) if not printed.startswith(("<", ">")) else 3
+        explanation += ". Does not fit: " + ", ".join(f"{c.test} {_show(c.p_value, d)}"
+                                                       for c in others.itertuples())
+    return names, verdict, explanation
 
 
 def load_published(path) -> dict[str, Any]:
@@ -246,6 +318,87 @@ def load_published(path) -> dict[str, Any]:
         raise ReadError(f"{p}: file not found.") from None
     except json.JSONDecodeError as exc:
         raise ReadError(f"{p}, line {exc.lineno}: not valid JSON ({exc.msg}).") from None
+
+
+def _fail(where: str, expected: str, got) -> DataError:
+    return DataError(f"published tables: '{where}' must be {expected}; got {got!r}.")
+
+
+def _need(obj, key: str, prefix: str, kind):
+    if not isinstance(obj, dict) or key not in obj:
+        raise DataError(f"published tables: missing entry '{prefix}{key}'.")
+    val = obj[key]
+    if kind is not object and not isinstance(val, kind):
+        expected = {dict: "an object {...}", list: "a list [...]"}[kind]
+        raise _fail(prefix + key, expected, val)
+    return val
+
+
+def _section(obj, key: str, prefix: str) -> dict:
+    """An optional section: ``{item: {...}}``; keys starting with '_' are comments."""
+    val = obj.get(key, {})
+    if not isinstance(val, dict):
+        raise _fail(prefix + key, "an object {item: {...}}", val)
+    out = {}
+    for item, spec in val.items():
+        if item.startswith("_"):
+            continue
+        if not isinstance(spec, dict):
+            raise _fail(f"{prefix}{key}.{item}", "an object {...}", spec)
+        out[item] = spec
+    return out
+
+
+def _is_number(x) -> bool:
+    from decimal import Decimal
+
+    return isinstance(x, (int, float, Decimal)) and not isinstance(x, bool) and math.isfinite(float(x))
+
+
+def _count(x, where: str) -> int:
+    if not _is_number(x) or float(x) != int(x) or int(x) < 0:
+        raise _fail(where, "a whole number >= 0", x)
+    return int(x)
+
+
+def _printed_p(x, where: str):
+    if isinstance(x, str):
+        s = x.strip().replace(" ", "")
+        body = s[1:] if s[:1] in "<>" else s
+        try:
+            ok = 0 <= float(body) <= 1
+        except ValueError:
+            ok = False
+        if ok:
+            return s
+    elif _is_number(x) and 0 <= float(x) <= 1:
+        return x
+    raise _fail(where, "a P value as printed: a number in [0, 1] or a string like \"<0.001\"", x)
+
+
+def _numbers(vals, where: str, names: list[str], *, p_last: bool = False):
+    if not isinstance(vals, list) or len(vals) != len(names):
+        raise _fail(where, "[" + ", ".join(names) + "]", vals)
+    out = list(vals)
+    for i, (v, name) in enumerate(zip(vals, names)):
+        if p_last and i == len(names) - 1:
+            out[i] = _printed_p(v, f"{where}[{i}] ({name})")
+        elif not _is_number(v):
+            raise _fail(f"{where}[{i}] ({name})", "a number", v)
+    return out
+
+
+def _mean_sd(vals, where: str, n_group: int):
+    """[mean, sd] or [mean, sd, n] (n when the row has fewer participants than the group)."""
+    if not isinstance(vals, list) or len(vals) not in (2, 3):
+        raise _fail(where, "[mean, sd] or [mean, sd, n]", vals)
+    mean, sd = _numbers(vals[:2], where, ["mean", "sd"])
+    if float(sd) < 0:
+        raise _fail(f"{where}[1] (sd)", "a number >= 0", sd)
+    n = _count(vals[2], f"{where}[2] (n)") if len(vals) == 3 else n_group
+    if n < 2:
+        raise _fail(f"{where}[2] (n)", "at least 2", n)
+    return [mean, sd], n
 
 
 def check_published_tables(published: dict[str, Any] | str | Path, *,
@@ -320,76 +473,108 @@ def check_published_tables(published: dict[str, Any] | str | Path, *,
     'fits only a one-sided test'
     """
     doc = load_published(published) if not isinstance(published, dict) else published
+    if not isinstance(doc, dict):
+        raise DataError("published tables: the file must hold one JSON object (keys 'table1', ...); "
+                        f"got {type(doc).__name__}.")
     rows: list[tuple] = []
     grim_rows = []
-
-    def need(obj, key, where):
-        if not isinstance(obj, dict) or key not in obj:
-            raise DataError(f"published tables: missing entry '{where}{key}'.")
-        return obj[key]
-
-    t1 = need(doc, "table1", "")
-    groups = need(t1, "groups", "table1.")
+    t1 = _need(doc, "table1", "", dict)
+    groups = _need(t1, "groups", "table1.", dict)
     names = list(groups)
     if len(names) != 2:
-        raise DataError(f"published tables: table1.groups must name two groups; got {names}.")
+        raise DataError(f"published tables: 'table1.groups' must name two groups with their sizes; got {names}.")
     g1, g2 = names
-    n1, n2 = int(groups[g1]), int(groups[g2])
-    for item, spec in dict(t1.get("categorical", {})).items():
-        levels = [k for k in spec[g1] if k != "p"]
-        table = [[int(spec[g1][lv][0]) for lv in levels], [int(spec[g2][lv][0]) for lv in levels]]
-        if len(levels) == 2:
-            _count_tests("Table 1", item, spec["p"], table, rows)
-    for item, spec in dict(t1.get("continuous", {})).items():
-        try:
-            a, b = [float(v) for v in spec[g1]], [float(v) for v in spec[g2]]
-            a_print, b_print = spec[g1], spec[g2]
-        except (KeyError, TypeError, ValueError):
-            raise DataError(f"published tables: table1.continuous.{item} needs "
-                            f"'{g1}' and '{g2}' as [mean, sd].") from None
-        _ttests("Table 1", item, spec["p"], a_print, b_print, n1, n2, rows)
-        del a, b
-        if item in INTEGER_SCORES:
-            for g, vals, n in ((g1, a_print, n1), (g2, b_print, n2)):
+    n1, n2 = (_count(groups[g], f"table1.groups.{g}") for g in names)
+    for item, spec in _section(t1, "categorical", "table1.").items():
+        where = f"table1.categorical.{item}"
+        p = _printed_p(_need(spec, "p", where + ".", object), where + ".p")
+        cols = []
+        for g in names:
+            levels = _need(spec, g, where + ".", dict)
+            cols.append({lv: _count(v[0] if isinstance(v, list) and v else v, f"{where}.{g}.{lv}")
+                         for lv, v in levels.items()})
+        if list(cols[0]) != list(cols[1]) or len(cols[0]) < 2:
+            raise DataError(f"published tables: '{where}' needs the same two or more levels in "
+                            f"'{g1}' and '{g2}'; got {list(cols[0])} and {list(cols[1])}.")
+        table = [[cols[0][lv], cols[1][lv]] for lv in cols[0]]   # levels x groups
+        _count_tests("Table 1", item, p, table, rows)
+    for item, spec in _section(t1, "continuous", "table1.").items():
+        where = f"table1.continuous.{item}"
+        p = _printed_p(_need(spec, "p", where + ".", object), where + ".p")
+        (a, na), (b, nb) = (_mean_sd(_need(spec, g, where + ".", list), f"{where}.{g}", n)
+                            for g, n in ((g1, n1), (g2, n2)))
+        _ttests("Table 1", item, p, a, b, na, nb, rows)
+        if item in INTEGER_SCORES or spec.get("integer") is True:
+            for g, vals, n in ((g1, a, na), (g2, b, nb)):
                 gr = grim_check(vals[0], n)
                 grim_rows.append({"item": item, "group": g, "n": n, "printed_mean": vals[0], **gr})
-    fig = doc.get("figure1_unadjusted_sclerostin_by_sarcopenia")
-    if fig:
-        _ttests("Figure 1", "sclerostin", fig["p"], fig[g1], fig[g2], n1, n2, rows)
-    n_total = int(doc.get("n_total", n1 + n2))
-    for item, spec in dict(doc.get("table2_standardized_beta", {})).items():
-        if item.startswith("_"):
-            continue
-        beta, p = spec["unadj"]
-        _beta_p("Table 2 (unadjusted)", item, p, beta, n_total, rows)
-    for item, spec in dict(doc.get("table3_or_per_sd", {})).items():
-        if item.startswith("_"):
-            continue
-        for model in ("unadj", "adj"):
-            if model in spec:
-                o, lo, up, p = spec[model]
-                _wald(f"Table 3 ({'unadjusted' if model == 'unadj' else 'adjusted'})", item, p,
-                      [o, lo, up], rows, confidence)
+    extra = {}
+    if "figure1_unadjusted_sclerostin_by_sarcopenia" in doc:
+        extra[("Figure 1", "sclerostin", "figure1_unadjusted_sclerostin_by_sarcopenia")] = \
+            _need(doc, "figure1_unadjusted_sclerostin_by_sarcopenia", "", dict)
+    for item, spec in _section(doc, "comparisons", "").items():
+        extra[("Other comparisons", item, f"comparisons.{item}")] = spec
+    for (section, item, where), spec in extra.items():
+        p = _printed_p(_need(spec, "p", where + ".", object), where + ".p")
+        (a, na), (b, nb) = (_mean_sd(_need(spec, g, where + ".", list), f"{where}.{g}", n)
+                            for g, n in ((g1, n1), (g2, n2)))
+        _ttests(section, item, p, a, b, na, nb, rows)
+    n_total = _count(doc.get("n_total", n1 + n2), "n_total")
+    for item, spec in _section(doc, "table2_standardized_beta", "").items():
+        where = f"table2_standardized_beta.{item}"
+        beta, p = _numbers(_need(spec, "unadj", where + ".", list), where + ".unadj", ["beta", "P"], p_last=True)
+        n = _count(spec.get("n", n_total), where + ".n")
+        _beta_p("Table 2 (unadjusted)", item, p, beta, n, rows)
+    for item, spec in _section(doc, "table3_or_per_sd", "").items():
+        where = f"table3_or_per_sd.{item}"
+        models = {k: v for k, v in spec.items() if not k.startswith("_")}
+        if not models:
+            raise DataError(f"published tables: '{where}' needs at least one model, e.g. "
+                            "'unadj': [or, lower, upper, P].")
+        for model, vals in models.items():
+            o, lo, up, p = _numbers(vals, f"{where}.{model}", ["OR", "lower", "upper", "P"], p_last=True)
+            if not 0 < float(lo) <= float(o) <= float(up):
+                raise DataError(f"published tables: '{where}.{model}' must be [or, lower, upper, P] with "
+                                f"0 < lower <= or <= upper; got {vals}.")
+            label = {"unadj": "unadjusted", "adj": "adjusted"}.get(model, model)
+            _wald(f"Table 3 ({label})", item, p, [o, lo, up], rows, confidence)
     cand = pd.DataFrame(rows, columns=_CANDIDATE_COLUMNS)
     cand["printed"] = cand["printed"].astype(str)
+    cand["at_printed_inputs"] = [_at_printed(pr, p) for pr, p in zip(cand["printed"], cand["p_value"])]
     summary = []
     for (section, item, printed), c in cand.groupby(["section", "item", "printed"], sort=False):
-        fits, verdict = _verdict(c)
-        summary.append((section, item, printed, fits, verdict))
+        fit = set(c.loc[c["fits"], "at_printed_inputs"])
+        exact = next((k for k in ("rounds", "truncates") if k in fit), "no" if fit else "")
+        summary.append((section, item, printed, *_verdict(c), exact))
     summary = pd.DataFrame(summary, columns=_SUMMARY_COLUMNS)
     grim = pd.DataFrame(grim_rows, columns=["item", "group", "n", "printed_mean", "decimals",
                                             "nearest_sum", "nearest_mean", "consistent"])
     grim["printed_mean"] = grim["printed_mean"].astype(str)
     for r in grim.itertuples():
-        verdict = "GRIM consistent" if r.consistent else "GRIM inconsistent"
-        summary.loc[len(summary)] = ("GRIM", f"{r.item} ({r.group})", str(r.printed_mean),
-                                     f"{r.nearest_sum}/{r.n} = {r.nearest_mean:.4f}",
-                                     "fits" if r.consistent else verdict)
-    notes = (
+        near = f"{r.nearest_sum}/{r.n} = {r.nearest_mean:.{r.decimals + 2}f}"
+        words = (f"{near} rounds to the printed mean {r.printed_mean}" if r.consistent else
+                 f"no sum of {r.n} integers has a mean that rounds to {r.printed_mean} (nearest {near})")
+        summary.loc[len(summary)] = ("GRIM", f"{r.item} ({r.group})", str(r.printed_mean), near,
+                                     "fits" if r.consistent else "GRIM inconsistent", words,
+                                     "rounds" if r.consistent else "")
+    notes = [
         "P ranges cover every input that rounds to the printed digits.",
         "A test fits when its P range meets the interval of P values that print as the printed P.",
         "Fits only a one-sided test: the paper probably reported a one-sided P (e.g. SPSS's "
         "'Exact Sig. (1-sided)' column).",
-    )
+    ]
+    fitted = summary[(summary["section"] != "GRIM") & (summary["at_printed_inputs"] != "")]
+    label = fitted["item"] + " (" + fitted["section"] + ")"
+    trunc = label[fitted["at_printed_inputs"] == "truncates"].tolist()
+    neither = label[fitted["at_printed_inputs"] == "no"].tolist()
+    if trunc or neither:
+        notes.append(
+            f"At the printed inputs themselves, {len(fitted) - len(trunc) - len(neither)} of {len(fitted)} "
+            "fitted P values round to the printed P; "
+            + (f"{', '.join(trunc)} match only if truncated; " if trunc else "")
+            + (f"{', '.join(neither)} match neither rounded nor truncated" if neither else "")
+            + ". Their fit comes from the rounding of the printed inputs"
+            + (" (truncation alone does not explain the table)." if trunc and neither else "."))
+    notes = tuple(notes)
     return CheckTableResult(table=cand, summary=summary, grim=grim, notes=notes,
                             meta={"n_groups": (n1, n2), "groups": (g1, g2), "confidence": confidence})
