@@ -1,5 +1,6 @@
 """Renderers on a hand-built StudyResult: tables, DOCX, HTML, JSON, figures, directory."""
 
+import dataclasses
 import json
 import os
 import re
@@ -7,6 +8,7 @@ import stat
 from html.parser import HTMLParser
 
 import docx
+import pandas as pd
 import pytest
 
 from sarcostat.exceptions import ParameterError
@@ -129,8 +131,19 @@ def test_methods_paragraph_states_every_choice(result):
     for needle in ("AWGS 2019", "Student's t test", "age, sex, and body mass index",
                    "held at their means", "equal weights", "NTILES(4)",
                    "quartile number (1-4)", "Bonferroni", "LOD/\u221a2", "n=129",
-                   "listwise deletion", "Type III"):
+                   "listwise deletion", "Type III", "1 SD = 15.90 pmol/L",
+                   "P for trend, unadjusted and adjusted", "statsmodels "):
         assert needle in text, needle
+
+
+def test_methods_counts_indeterminate_classifications_per_status(build):
+    import numpy as np
+
+    res = build()
+    data = pd.DataFrame({"sarcopenia": [1.0, 0.0, np.nan, np.nan],
+                         "low_muscle_mass": [1.0, 0.0, 0.0, np.nan]})
+    res = dataclasses.replace(res, data=data)
+    assert "(indeterminate: sarcopenia 2, low muscle mass 1" in res.methods_text()
 
 
 def test_results_json_is_keyed_by_part_and_row(result):

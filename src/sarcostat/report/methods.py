@@ -41,7 +41,7 @@ _CONT_TEST = {
     "mannwhitney": "the Mann-Whitney U test",
 }
 _CAT_TEST = {
-    "auto": "the chi-square test, or Fisher's exact test when an expected count was below 5",
+    "auto": "the chi-square test, or Fisher's exact test when an expected count was below 5,",
     "pearson": "Pearson's chi-square test",
     "yates": "the chi-square test with Yates' continuity correction",
     "fisher": "Fisher's exact test",
@@ -54,6 +54,41 @@ def _n_range(df, column="n", by=None) -> str:
     n = df.groupby(list(by), sort=False)[column].sum() if by else df[column]
     lo, hi = int(n.min()), int(n.max())
     return f"n={lo}" if lo == hi else f"n={lo}\u2013{hi}"
+
+
+def _indeterminate(result, fmt: FormatConfig) -> str:
+    """"0 indeterminate for sarcopenia", or the count for every status that has some."""
+    data = result.data
+    statuses = [result.plan.table1.group] + [
+        s for s in result.plan.figure1.statuses if s != result.plan.table1.group]
+    counts = {}
+    if data is not None:
+        counts = {s: int(data[s].isna().sum()) for s in statuses if s in data}
+    if not any(counts.values()):
+        return f"{result.cohort.get('n_indeterminate', 0)} indeterminate for " \
+               f"{fmt.short(result.plan.table1.group).lower()}"
+    return "indeterminate: " + ", ".join(f"{fmt.short(s).lower()} {n}" for s, n in counts.items())
+
+
+def _sd_phrase(result, fmt: FormatConfig) -> str:
+    sd = result.frames["table3"].get("sd")
+    if sd is None or sd.dropna().empty:
+        return ""
+    unit = f" {result.biomarker_unit}" if result.biomarker_unit else ""
+    return f" (1 SD = {fmt.number(sd.dropna().iloc[0], 2)}{unit}, in the analysis sample)"
+
+
+def _software() -> str:
+    import platform
+    from importlib import metadata
+
+    out = [f"Python {platform.python_version()}"]
+    for name, label in (("statsmodels", "statsmodels"), ("scipy", "SciPy")):
+        try:
+            out.append(f"{label} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
+    return ", ".join(out)
 
 
 def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
@@ -78,8 +113,7 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
         f"Sarcopenia and its components were classified with "
         f"{_DEFINITIONS.get(plan.assessment.definition, plan.assessment.definition)}; "
         f"participants whose status could not be determined from the available measurements "
-        f"were left out of the analyses of that status "
-        f"({result.cohort.get('n_indeterminate', 0)} indeterminate for sarcopenia).",
+        f"were left out of the analyses of that status ({_indeterminate(result, fmt)}).",
         f"Data are expressed as mean\u00b1standard deviation for continuous variables and as "
         f"numbers with percentages for categorical variables. Variables were compared by "
         f"{_CONT_TEST[plan.table1.continuous_test]} for continuous variables and "
@@ -97,16 +131,18 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
         f"{_n_range(f['table2'])}).",
         f"{bm[0].upper() + bm[1:]} was divided into quartiles "
         f"{_QUARTILE[plan.trend.quartile_method]}; LS means of each parameter across quartiles "
-        f"were estimated by ANCOVA adjusted for {cov}, and P for trend was obtained by "
-        f"{_TREND[plan.trend.trend]}; the highest and lowest quartiles were compared with "
-        f"{_POSTHOC[plan.trend.posthoc]} pairwise comparisons.",
-        f"Odds ratios (ORs) per 1 SD increment of {bm} were estimated by "
+        f"were estimated by ANCOVA adjusted for {cov}, and P for trend, unadjusted and "
+        f"adjusted, was obtained by {_TREND[plan.trend.trend]}; the highest and lowest "
+        f"quartiles were compared with {_POSTHOC[plan.trend.posthoc]} pairwise comparisons "
+        f"({_n_range(f['fig2'], by=('outcome', 'model'))}).",
+        f"Odds ratios (ORs) per 1 SD increment of {bm}{_sd_phrase(result, fmt)} were "
+        f"estimated by "
         + ("Firth's penalized " if plan.table3.firth else "")
         + f"logistic regression, unadjusted and adjusted for {cov}, with Wald {conf} CIs "
         f"({_n_range(f['table3'])}). Each analysis used the participants with complete data "
         f"on its variables (listwise deletion). A P value <0.05 was considered significant.",
         f"Analyses were performed with sarcostat {result.meta.get('version', '')}".rstrip()
-        + " (Python).",
+        + f" ({_software()}).",
     ]
     return " ".join(p for p in parts if p)
 
