@@ -95,10 +95,36 @@ def test_effect_curve_maps_or_and_beta_to_theta():
 def test_n_for_80_from_probit_sqrt_n():
     from scipy.stats import norm
     n = np.array([50, 100, 200, 400])
+    true = ((norm.ppf(0.8) + 1.96) / 0.2) ** 2          # 196.2
     power = norm.cdf(-1.96 + 0.2 * np.sqrt(n))
-    n80 = _n_for(pd.DataFrame({"n": n, "power": power}), 0.8)
-    assert n80 == math.ceil(((norm.ppf(0.8) + 1.96) / 0.2) ** 2)
-    assert math.isnan(_n_for(pd.DataFrame({"n": n, "power": [0.05, 0.06, 0.05, 0.07]}), 0.8))
+    # Nearly exact powers (10^7 studies each): the GLM recovers the curve.
+    n80, lo, hi = _n_for(pd.DataFrame({"n": n, "power": power, "valid": 10**7}), 0.8)
+    assert n80 == math.ceil(true)
+    assert lo <= math.ceil(true) <= hi and hi - lo < 3          # integer n
+    # 400 studies each: the interval is wider and still covers the truth
+    # (R: glm(cbind(k, 400 - k) ~ sqrt(n), family = binomial("probit"))).
+    k = np.random.default_rng(1).binomial(400, power)
+    n80, lo, hi = _n_for(pd.DataFrame({"n": n, "power": k / 400, "valid": 400}), 0.8)
+    assert lo < true < hi and lo < n80 < hi and 10 < hi - lo < 120
+    # Never reached: NaN; monotone fit cannot invent it.
+    out = _n_for(pd.DataFrame({"n": n, "power": [0.05, 0.06, 0.05, 0.07], "valid": 400}), 0.8)
+    assert math.isnan(out[0]) and math.isnan(out[2])
+    # Jump from 0 % to 100 %: no fit, the bracket of simulated n.
+    out = _n_for(pd.DataFrame({"n": n, "power": [0.0, 1.0, 1.0, 1.0], "valid": 400}), 0.8)
+    assert math.isnan(out[0]) and out[1:] == (50.0, 100.0)
+
+
+def test_cli_quiet_and_same_seed_same_output(tmp_path, capsys):
+    args = ["power", "--n", "40", "--or", "0.5", "--sims", "20", "--seed", "9"]
+    assert main(args + ["-q", "-o", str(tmp_path / "a.json")]) == 0
+    first = capsys.readouterr()
+    assert first.err == ""                                   # -q: no progress bar
+    assert main(args + ["-o", str(tmp_path / "b.json")]) == 0
+    second = capsys.readouterr()
+    assert "simulating [" in second.err
+    strip = [ln for ln in first.out.splitlines() if not ln.startswith("wrote")]
+    assert strip == [ln for ln in second.out.splitlines() if not ln.startswith("wrote")]
+    assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
 
 
 @pytest.mark.parametrize("kwargs", [{"n": 10}, {"n": 100, "sims": 2}, {"n": 100, "alpha": 1.5},

@@ -44,10 +44,17 @@ def run(args) -> int:
                          seed=args.seed, alpha=args.alpha, search=not args.no_search,
                          progress=not args.quiet)
     print(f"Simulated power at n = {args.n} ({args.sims} studies, seed {args.seed}; SYNTHETIC data)")
-    print(f"{'test':<50} {'power':>7} {'MC SE':>7} {'n for 80%':>10}")
+    print(f"{'test':<50} {'power':>7} {'MC SE':>7} {'n for 80% (95% MC interval)':>28}")
     for r in res.table.itertuples():
-        n80 = "-" if math.isnan(r.n_80) else f"{int(r.n_80)}"
-        print(f"{r.label:<50} {r.power:7.3f} {r.mc_se:7.3f} {n80:>10}")
+        def num(x):
+            return "?" if math.isnan(x) else f"{int(x)}"
+        if not math.isnan(r.n_80):
+            n80 = f"{int(r.n_80)} ({num(r.n_80_lower)}-{num(r.n_80_upper)})"
+        elif not (math.isnan(r.n_80_lower) and math.isnan(r.n_80_upper)):
+            n80 = f"between {num(r.n_80_lower)} and {num(r.n_80_upper)}"
+        else:
+            n80 = "-"
+        print(f"{r.label:<50} {r.power:7.3f} {r.mc_se:7.3f} {n80:>28}")
     for note in res.notes:
         print(f"Note: {note}")
     if args.output:

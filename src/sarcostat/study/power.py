@@ -273,27 +273,64 @@ class PowerResult(StatResult):
     (data sets where the model could be fitted), ``power`` (share of valid
     data sets with P < alpha), ``mc_se`` (Monte Carlo SE,
     sqrt(power (1 - power) / valid)), ``n_80`` (n for 80 % power; NaN when
-    not reached within :data:`SEARCH_FACTORS` × n). ``curve`` holds power
+    not reached within :data:`SEARCH_FACTORS` × n), ``n_80_lower``,
+    ``n_80_upper`` (its 95 % Monte Carlo interval; see ``_n_for``). ``curve`` holds power
     at every n of the search (``test``, ``n``, ``power``, ``valid``).
     """
 
     curve: pd.DataFrame = None  # type: ignore[assignment]
 
 
-def _n_for(power_by_n: pd.DataFrame, target: float) -> float:
-    """n at ``target`` power: probit(power) is close to linear in sqrt(n)."""
+def _n_for(power_by_n: pd.DataFrame, target: float, *, level: float = 0.95) -> tuple[float, float, float]:
+    """n at ``target`` power with a Monte Carlo interval: (n, lower, upper).
+
+    A binomial GLM with probit link on sqrt(n) (rejections out of valid
+    studies at each n; statsmodels) is monotone in n when its slope is > 0.
+    The interval inverts the pointwise ``level`` band of the fitted probit
+    (Fieller-type): lower = first n whose upper band reaches the target,
+    upper = first n whose lower band does (NaN when it never does within
+    50 x the largest n simulated). Without a usable fit (fewer than two n,
+    target never reached, all 0 % / 100 %) the point is NaN and the
+    interval is the bracket of simulated n around the target, if any.
+    """
+    import warnings
+
+    import statsmodels.api as sm
     from scipy.stats import norm
 
-    d = power_by_n[(power_by_n["power"] > 0.01) & (power_by_n["power"] < 0.99)]
-    if (power_by_n["power"] >= target).sum() == 0 or len(d) < 2:
-        if len(d) < 2 and (power_by_n["power"] >= target).any():
-            return float(power_by_n.loc[power_by_n["power"] >= target, "n"].min())
-        return float("nan")
-    x, y = np.sqrt(d["n"].to_numpy(float)), norm.ppf(d["power"].to_numpy())
-    b, a = np.polyfit(x, y, 1)
-    if b <= 0:
-        return float("nan")
-    return float(math.ceil(((norm.ppf(target) - a) / b) ** 2))
+    d = power_by_n[power_by_n["valid"] > 0].sort_values("n")
+    nan = float("nan")
+    above = d.loc[d["power"] >= target, "n"]
+    below = d.loc[d["power"] < target, "n"]
+    bracket = (float(below.max()) if len(below) else nan, float(above.min()) if len(above) else nan)
+    if above.empty:
+        return nan, bracket[0], nan
+    k = np.round(d["power"].to_numpy() * d["valid"].to_numpy())
+    m = d["valid"].to_numpy(float)
+    inside = (k > 0) & (k < m)
+    if len(d) < 2 or not inside.any():
+        return nan, *bracket
+    X = sm.add_constant(np.sqrt(d["n"].to_numpy(float)), has_constant="add")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fit = sm.GLM(np.column_stack([k, m - k]), X,
+                         family=sm.families.Binomial(link=sm.families.links.Probit())).fit()
+        except Exception:   # perfect separation and the like: report the bracket only
+            return nan, *bracket
+    (a, b), cov = np.asarray(fit.params), np.asarray(fit.cov_params())
+    if not (np.isfinite([a, b]).all() and b > 0 and np.isfinite(cov).all()) or abs(b) > 100:
+        return nan, *bracket
+    zt, zc = norm.ppf(target), norm.ppf(0.5 + level / 2)
+    n_hat = float(math.ceil(((zt - a) / b) ** 2)) if zt > a else float(d["n"].min())
+    grid = np.arange(2, 50 * int(d["n"].max()) + 1, dtype=float)
+    xg = np.column_stack([np.ones_like(grid), np.sqrt(grid)])
+    eta = xg @ np.array([a, b])
+    se = np.sqrt(np.einsum("ij,jk,ik->i", xg, cov, xg))
+    lo_ok, hi_ok = eta + zc * se >= zt, eta - zc * se >= zt
+    lower = float(grid[lo_ok.argmax()]) if lo_ok.any() else nan
+    upper = float(grid[hi_ok.argmax()]) if hi_ok.any() else nan
+    return n_hat, lower, upper
 
 
 def simulate_power(n: int, *, odds_ratio: float | None = None, beta: float | None = None,
@@ -344,7 +381,9 @@ def simulate_power(n: int, *, odds_ratio: float | None = None, beta: float | Non
     Carlo SE is sqrt(p (1 - p) / sims) (0.015 at p = 0.05 with 200 sims).
     The n for 80 % power fits probit(power) = a + b sqrt(n) through the
     searched n (the normal approximation of a test with effect ∝ sqrt(n))
-    and solves for 0.8. Studies where a model cannot be fitted (no
+    by a binomial GLM (R: ``glm(cbind(k, m - k) ~ sqrt(n),
+    family = binomial("probit"))``) and solves for 0.8; the interval
+    inverts the fit's pointwise 95 % band. Studies where a model cannot be fitted (no
     sarcopenic participant, separation) are not counted (``valid``).
     """
     for name, val, lo in (("n", n, 20), ("sims", sims, 10)):
@@ -404,12 +443,14 @@ def simulate_power(n: int, *, odds_ratio: float | None = None, beta: float | Non
         c = cur[cur["test"] == t]
         at = c[c["n"] == n].iloc[0]
         pw = at["power"]
+        n80 = _n_for(c, 0.8) if search and theta != 0 else (float("nan"),) * 3
         table.append({"test": t, "label": TEST_LABELS[t], "n": n, "sims": sims, "valid": int(at["valid"]),
                       "power": pw, "mc_se": math.sqrt(pw * (1 - pw) / at["valid"]) if at["valid"] else np.nan,
-                      "n_80": _n_for(c, 0.8) if search and theta != 0 else float("nan")})
+                      "n_80": n80[0], "n_80_lower": n80[1], "n_80_upper": n80[2]})
     notes.append(f"alpha = {alpha} two-sided; {sims} simulated studies per n; seed {seed}.")
     if search:
-        notes.append("n for 80% power from probit(power) ~ sqrt(n) through n = "
-                     + ", ".join(str(s) for s in sizes) + "; NaN when not reached.")
+        notes.append("n for 80% power: binomial probit GLM of power on sqrt(n) through n = "
+                     + ", ".join(str(s) for s in sizes) + "; its 95% Monte Carlo interval inverts the "
+                     "fit's pointwise band; NaN when not reached.")
     return PowerResult(table=pd.DataFrame(table), curve=cur, notes=tuple(notes),
                        meta={"theta": theta, "alpha": alpha, "seed": seed, "sizes": sizes})
