@@ -143,11 +143,14 @@ def _row_blocks(N: int, c: int):
 def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
     """The biomarker-independent left factors of :func:`linear_block`'s sums.
 
-    Computed once per screen (not per chunk): products of covariate pairs,
-    Z*y and y^2 per outcome (summed against each biomarker's mask), and Z
-    and y (summed against the zero-filled biomarker), all weighted by the
-    outcome's usable rows. Outcomes that share the same usable rows share
-    their covariate blocks.
+    Computed once per screen (not per chunk). Rows usable for any outcome
+    (``u``) carry the shared factors: products of covariate pairs and the
+    covariates themselves (summed against each biomarker's mask and
+    zero-filled values), Z*y and y^2 per outcome. Outcomes differ in their
+    usable rows only on the few rows where some outcome is missing (``S``),
+    so each row pattern's covariate sums are the shared sums minus a
+    correction over those rows only: one matrix product over all rows
+    serves every outcome, instead of one per pattern.
     """
     N, k = Z.shape
     m = Y.shape[1]
@@ -164,13 +167,31 @@ def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
         pat_of.append(patterns[key])
     Rp = np.column_stack(pat_cols) if pat_cols else np.empty((N, 0))
     g = Rp.shape[1]
-    A = np.concatenate(
-        [(P * Rp[:, [h]]) for h in range(g)]
-        + [Z * (R[:, [o]] * Y[:, [o]]) for o in range(m)]
-        + [R * Y * Y], axis=1)
-    B = np.concatenate([Z * Rp[:, [h]] for h in range(g)] + [R * Y], axis=1)
-    return {"A": A, "B": B, "Rp": Rp, "pat_of": pat_of, "k": k, "m": m, "q": P.shape[1],
-            "g": g}
+    u = Rp.max(axis=1) if g else np.zeros(N)
+    A = np.concatenate([P * u[:, None]] + [Z * (R[:, [o]] * Y[:, [o]]) for o in range(m)]
+                       + [R * Y * Y], axis=1)
+    B = np.concatenate([Z * u[:, None], R * Y], axis=1)
+    drop = u[:, None] - Rp                       # 1 where a pattern leaves out a usable row
+    S = np.flatnonzero(drop.any(axis=1))
+    dS = drop[S]
+    Ac = np.concatenate([P[S] * dS[:, [h]] for h in range(g)], axis=1) if g else \
+        np.empty((len(S), 0))
+    Bc = np.concatenate([Z[S] * dS[:, [h]] for h in range(g)], axis=1) if g else \
+        np.empty((len(S), 0))
+    return {"A": A, "B": B, "u": u, "S": S, "Ac": Ac, "Bc": Bc, "Cc": dS,
+            "pat_of": pat_of, "k": k, "m": m, "q": P.shape[1], "g": g}
+
+
+def _masked_sums(Xb, center, left_m, left_x, left_xx):
+    """left_m' mask, left_x' x0 and left_xx' x0^2 of a row block (x0: the
+    centred block with missing values as 0)."""
+    xb = Xb if center is None else Xb - center
+    ob = ~np.isnan(xb)
+    xb = np.where(ob, xb, 0.0)
+    sm = left_m.T @ ob.astype(np.float64)
+    sx = left_x.T @ xb
+    xb *= xb
+    return sm, sx, left_xx.T @ xb
 
 
 def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
@@ -200,21 +221,22 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
     N, c = X.shape
     if prep is None:
         prep = linear_prepare(Z, Y, R)
-    A, B, Rp, pat_of = prep["A"], prep["B"], prep["Rp"], prep["pat_of"]
+    A, B, u, S, pat_of = prep["A"], prep["B"], prep["u"], prep["S"], prep["pat_of"]
     k, m, q, g = prep["k"], prep["m"], prep["q"], prep["g"]
     # Row blocks of a few MB: the mask and zero-filled copy of each block
     # stay in cache, so the chunk is read from memory once.
     AM = np.zeros((A.shape[1], c))
     BX = np.zeros((B.shape[1], c))
-    CX = np.zeros((g, c))                        # sums of x^2 per row pattern
+    CX = np.zeros((1, c))                        # sums of x^2 over the usable rows
+    u1 = u[:, None]
     for s, e in _row_blocks(N, c):
-        xb = X[s:e] if center is None else X[s:e] - center
-        ob = ~np.isnan(xb)
-        xb = np.where(ob, xb, 0.0)
-        AM += A[s:e].T @ ob.astype(np.float64)
-        BX += B[s:e].T @ xb
-        xb *= xb
-        CX += Rp[s:e].T @ xb
+        sm, sx, sxx_ = _masked_sums(X[s:e], center, A[s:e], B[s:e], u1[s:e])
+        AM += sm
+        BX += sx
+        CX += sxx_
+    # The same sums over the rows that some outcome leaves out, per pattern.
+    AMc, BXc, CXc = _masked_sums(X[S], center, prep["Ac"], prep["Bc"], prep["Cc"])
+    CX = CX[0]
 
     t_q = (1 + confidence) / 2
     results = []
@@ -222,13 +244,12 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
         h = pat_of[o]
         out = _empty(c)
         out[:, F["method"]] = 0
-        Gzz = _sym_from_pairs(AM[h * q:(h + 1) * q], k)
-        gzx = BX[h * k:(h + 1) * k].T                        # (c, k)
-        off = g * q
-        gzy = AM[off + o * k: off + (o + 1) * k].T          # (c, k)
-        syy = AM[off + m * k + o]
-        sxy = BX[g * k + o]
-        sxx = CX[h]
+        Gzz = _sym_from_pairs(AM[:q] - AMc[h * q:(h + 1) * q], k)
+        gzx = (BX[:k] - BXc[h * k:(h + 1) * k]).T            # (c, k)
+        gzy = AM[q + o * k: q + (o + 1) * k].T              # (c, k)
+        syy = AM[q + m * k + o]
+        sxy = BX[k + o]
+        sxx = CX - CXc[h]
         n = Gzz[:, 0, 0]
         out[:, F["n"]] = n
         df = n - k - 1
