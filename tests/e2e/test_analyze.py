@@ -5,6 +5,7 @@ import json
 import math
 
 import docx
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -320,3 +321,22 @@ def test_derived_column_without_its_inputs_is_a_plan_error(cohort_csv, tmp_path)
     assert "the default plan: table1.continuous names column 'sppb_total'" in err
     assert "derived from side_by_side_s" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_indeterminate_classifications_are_warned_and_counted(cohort_csv):
+    # Without grip there is no strength class: those participants are left out
+    # of that status's analyses, and the report says how many.
+    from sarcostat.io import read_cohort
+
+    cohort = read_cohort(cohort_csv)
+    cohort.data.loc[cohort.data.index[:3], ["grip_1_kg", "grip_2_kg", "grip_kg"]] = np.nan
+    res = sarcostat.analyze(cohort, plan={"figure1": {"statuses": ["sarcopenia", "low_strength"]},
+                                          "outcomes": {"continuous": ["smi"],
+                                                       "binary": ["low_strength"]}})
+    # 3 here plus the fixture's participant without grip.
+    assert any(w.startswith("Classification: 4 participant(s) indeterminate for low strength")
+               for w in res.warnings)
+    assert "weak muscle strength 4" in res.methods_text()
+    f1 = res.fig1.set_index(["status", "model", "level"])["n"]
+    assert f1.loc["low_strength", "unadjusted"].sum() == res.cohort["n"] - 4
+    assert f1.loc["sarcopenia", "unadjusted"].sum() == res.cohort["n"]
