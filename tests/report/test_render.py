@@ -219,3 +219,14 @@ def test_figure_values_tables(result):
     f2 = tables.figure2_values(result)
     assert f2.rows[0].cells[:3] == ["SMI", "0.003", "0.003"]
     assert f2.rows[1].cells[:3] == ["SPS", "0.016", "0.016"]
+
+
+def test_sample_table_gives_the_n_of_each_model_side_by_side(result):
+    from sarcostat.report.html import sample_sizes
+
+    rows = {a: (u, adj) for a, u, adj in sample_sizes(result)}
+    assert rows["Table 1"] == ("129 classified", "")
+    # Table 2's adjusted models lost two participants without a covariate.
+    assert rows["Table 2: SMI"] == ("129", "127")
+    assert rows["Table 3: Sarcopenia"] == ("129 (20 events)", "129 (20 events)")
+    assert "n, adjusted" in render_html(result, figure_pngs=(b"", b""))

@@ -26,26 +26,27 @@ def _env():
 
 
 def sample_sizes(result) -> list[tuple[str, str, str]]:
-    """(analysis, model, n) rows for every model of the report."""
-    rows = []
+    """(analysis, n unadjusted, n adjusted) rows: the complete-case n of every model."""
     fmt = DEFAULT_FORMAT
     f = result.frames
-    t1 = f["table1"]
-    if len(t1):
-        rows.append(("Table 1", "all rows", f"{result.cohort.get('n_group', 0) + result.cohort.get('n_nogroup', 0)}"
-                     " classified"))
-    for rec in f["fig1"].drop_duplicates(["status", "model"]).to_dict("records"):
-        n = int(f["fig1"][(f["fig1"]["status"] == rec["status"]) &
-                          (f["fig1"]["model"] == rec["model"])]["n"].sum())
-        rows.append((f"Figure 1: {fmt.short(rec['status'])}", rec["model"], str(n)))
+    c = result.cohort
+    rows: dict[str, dict[str, str]] = {}
+
+    def put(label, model, text):
+        rows.setdefault(label, {})[model] = text
+
+    if len(f["table1"]):
+        rows["Table 1"] = {"unadjusted": f"{c.get('n_group', 0) + c.get('n_nogroup', 0)} classified"}
+    for (status, model), sub in f["fig1"].groupby(["status", "model"], sort=False):
+        put(f"Figure 1: {fmt.short(status)}", model, str(int(sub["n"].sum())))
     for rec in f["table2"].to_dict("records"):
-        rows.append((f"Table 2: {fmt.short(rec['outcome'])}", rec["model"], str(int(rec["n"]))))
-    for key, sub in f["fig2"].groupby(["outcome", "model"], sort=False):
-        rows.append((f"Figure 2: {fmt.short(key[0])}", key[1], str(int(sub["n"].sum()))))
+        put(f"Table 2: {fmt.short(rec['outcome'])}", rec["model"], str(int(rec["n"])))
+    for (outcome, model), sub in f["fig2"].groupby(["outcome", "model"], sort=False):
+        put(f"Figure 2: {fmt.short(outcome)}", model, str(int(sub["n"].sum())))
     for rec in f["table3"].to_dict("records"):
-        rows.append((f"Table 3: {fmt.short(rec['outcome'])}", rec["model"],
-                     f"{int(rec['n'])} ({int(rec['events'])} events)"))
-    return rows
+        put(f"Table 3: {fmt.short(rec['outcome'])}", rec["model"],
+            f"{int(rec['n'])} ({int(rec['events'])} events)")
+    return [(label, m.get("unadjusted", ""), m.get("adjusted", "")) for label, m in rows.items()]
 
 
 def render_html(result, *, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None,
