@@ -86,6 +86,14 @@ def test_docx_reopens_with_three_tables(tmp_path, result):
     assert first_col[1][2:] == ["SMI", "Chair stand"]
     assert first_col[2][2:] == ["Sarcopenia", "Poor physical performance"]
     assert doc.tables[1].rows[2].cells[2].text == "<0.001"
+    # Footnote letters are real superscripts, as a journal typesets them.
+    age_p = doc.tables[0].rows[4].cells[3].paragraphs[0].runs
+    assert [(r.text, bool(r.font.superscript)) for r in age_p] == [("0.026", False), ("b", True)]
+    adj = doc.tables[1].rows[0].cells[3].paragraphs[0].runs
+    assert [(r.text, bool(r.font.superscript)) for r in adj] == [("Adjusted", False), ("a", True)]
+    # Category rows are indented by paragraph indent, not by spaces.
+    men = doc.tables[0].rows[2].cells[0].paragraphs[0]
+    assert men.text == "Men" and men.paragraph_format.left_indent > 0
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Adjusted for age, sex, and body mass index" in text
     assert "SYNTHETIC" not in text

@@ -32,6 +32,33 @@ def _set_borders(cell, **edges):
         borders.append(el)
 
 
+#: Unicode superscript letters of the display tables -> the plain letter, which
+#: Word gets as a real superscript run (what journals typeset).
+_SUPERSCRIPT = dict(zip(tables.SUPERSCRIPTS, "abcdefgh"))
+
+
+def _write(paragraph, text: str, *, bold: bool = False, size=None):
+    """Add ``text`` to ``paragraph``, footnote letters as superscript runs."""
+    chunk = ""
+
+    def flush(t, sup=False):
+        if t:
+            run = paragraph.add_run(t)
+            run.bold = bold or None
+            run.font.superscript = sup or None
+            if size is not None:
+                run.font.size = size
+
+    for ch in text:
+        if ch in _SUPERSCRIPT:
+            flush(chunk)
+            chunk = ""
+            flush(_SUPERSCRIPT[ch], sup=True)
+        else:
+            chunk += ch
+    flush(chunk)
+
+
 def _add_table(doc, t: tables.DisplayTable):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -49,11 +76,9 @@ def _add_table(doc, t: tables.DisplayTable):
             cell = cells[col]
             if span > 1:
                 cell = cell.merge(cells[col + span - 1])
-            cell.text = text.replace("\n", " ")
-            for p in cell.paragraphs:
-                p.alignment = WD_ALIGN_PARAGRAPH.LEFT if col == 0 else WD_ALIGN_PARAGRAPH.CENTER
-                for r in p.runs:
-                    r.bold = True
+            p = cell.paragraphs[0]
+            _write(p, text.replace("\n", " "), bold=True)
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT if col == 0 else WD_ALIGN_PARAGRAPH.CENTER
             col += span
         for cell in table.rows[-1].cells:
             edges = {}
@@ -66,9 +91,11 @@ def _add_table(doc, t: tables.DisplayTable):
     for i, row in enumerate(t.rows):
         cells = table.add_row().cells
         for j, text in enumerate(row.cells):
-            cells[j].text = ("    " + text) if (j == 0 and row.indent) else text
-            for p in cells[j].paragraphs:
-                p.alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
+            p = cells[j].paragraphs[0]
+            _write(p, text)
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
+            if j == 0 and row.indent:
+                p.paragraph_format.left_indent = Pt(10)
         if i == len(t.rows) - 1:
             for cell in cells:
                 _set_borders(cell, bottom="single")
@@ -80,8 +107,7 @@ def _add_table(doc, t: tables.DisplayTable):
                     r.font.size = Pt(9)
     for note in t.footnotes:
         p = doc.add_paragraph()
-        r = p.add_run(note)
-        r.font.size = Pt(8)
+        _write(p, note, size=Pt(8))
         p.paragraph_format.space_after = Pt(0)
     doc.add_paragraph()
     return table
