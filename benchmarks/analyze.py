@@ -5,8 +5,9 @@ Usage::
     .venv/bin/python benchmarks/analyze.py [--n 200] [--repeat 3]
 
 Generates a synthetic cohort of ``--n`` participants (the package's own
-simulator, fixed seed), then times, as wall clock and median of
-``--repeat`` runs, each in a fresh process:
+simulator, fixed seed), then times, as wall clock, CPU time and median of
+``--repeat`` runs, each in a fresh process, the two commands alternating
+(so a change of load during the run falls on both):
 
 * ``sarcostat analyze cohort.csv -o OUT -q``: read, validate, classify, every
   analysis, and the full report (HTML, DOCX, CSV, JSON, PNG/SVG figures);
@@ -40,19 +41,32 @@ HERE = Path(__file__).resolve().parent
 R_SCRIPT = HERE / "analyze_ref.R"
 
 
-def _time(cmd: list[str], repeat: int) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU (user + sys of the child) seconds of each run."""
-    times, cpu = [], []
+def _run_once(cmd: list[str]) -> tuple[float, float]:
+    """Wall-clock and CPU (user + sys of the child) seconds of one run."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime
+
+
+def _time(cmds: list[list[str]], repeat: int) -> list[tuple[list[float], list[float]]]:
+    """(wall runs, CPU runs) per command, the commands alternating run by run.
+
+    Alternating (Python, R, Python, R, ...) rather than all runs of one then
+    all of the other, so that a change in the machine's load during the
+    benchmark falls on both sides alike.
+    """
+    out = [([], []) for _ in cmds]
     for _ in range(repeat):
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
-        times.append(time.perf_counter() - t0)
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
-    return times, cpu
+        for (walls, cpus), cmd in zip(out, cmds):
+            w, c = _run_once(cmd)
+            walls.append(w)
+            cpus.append(c)
+    return out
 
 
 def _r_available() -> bool:
@@ -79,13 +93,10 @@ def main(argv=None) -> int:
     csv = work / "cohort.csv"
     cohort.to_csv(csv, index=False)
 
+    py_cmd = [sys.executable, "-m", "sarcostat", "analyze", str(csv), "-o", str(work / "out"), "-q"]
     # Warm-up (file cache, .pyc) so both sides are measured warm.
-    subprocess.run([sys.executable, "-m", "sarcostat", "--version"], check=True,
-                   capture_output=True)
-    py = _time([sys.executable, "-m", "sarcostat", "analyze", str(csv), "-o",
-                str(work / "out"), "-q"], args.repeat)
-    rows = [("sarcostat analyze (full report)", py)]
-
+    subprocess.run(py_cmd, check=True, capture_output=True)
+    load_start = os.getloadavg()[0]
     agree = None
     if _r_available():
         result = analyze(csv)
@@ -96,10 +107,11 @@ def main(argv=None) -> int:
         rin = work / "analysis.csv"
         result.data[cols].to_csv(rin, index=False)
         rout = work / "r.json"
-        subprocess.run(["Rscript", str(R_SCRIPT), str(rin), "sclerostin", str(rout)],
-                       check=True, capture_output=True)
-        r = _time(["Rscript", str(R_SCRIPT), str(rin), "sclerostin", str(rout)], args.repeat)
-        rows.append(("Rscript analyze_ref.R (statistics only)", r))
+        r_cmd = ["Rscript", str(R_SCRIPT), str(rin), "sclerostin", str(rout)]
+        subprocess.run(r_cmd, check=True, capture_output=True)  # warm-up, and rout
+        py, r = _time([py_cmd, r_cmd], args.repeat)
+        rows = [("sarcostat analyze (full report)", py),
+                ("Rscript analyze_ref.R (statistics only)", r)]
         rj = json.loads(rout.read_text())
         t3 = result.table3.set_index(["outcome", "model"])
         t2 = result.table2.set_index(["outcome", "model"])
@@ -113,10 +125,14 @@ def main(argv=None) -> int:
                 / rj["fig2"]["grip_kg"]["adjusted"]["p_trend"] - 1),
         ]
         agree = max(diffs)
+    else:
+        (py,) = _time([py_cmd], args.repeat)
+        rows = [("sarcostat analyze (full report)", py)]
 
     load = os.getloadavg()[0]
-    print(f"n = {args.n}, median of {args.repeat} runs, fresh process each; "
-          f"{os.cpu_count()} CPUs ({platform.machine()}), load average {load:.1f} at the end; "
+    print(f"n = {args.n}, median of {args.repeat} runs, fresh process each, Python and R "
+          f"alternating; {os.cpu_count()} CPUs ({platform.machine()}), load average "
+          f"{load_start:.1f} at the start, {load:.1f} at the end; "
           f"Python {platform.python_version()}")
     print()
     print("| command | wall median (s) | wall runs (s) | CPU median (s) |")
