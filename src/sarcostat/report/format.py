@@ -150,6 +150,11 @@ class FormatConfig:
 DEFAULT_FORMAT = FormatConfig()
 
 
+def capitalized(text: str) -> str:
+    """First letter upper case, the rest as is ("sclerostin" -> "Sclerostin", "IL-6" kept)."""
+    return text[:1].upper() + text[1:]
+
+
 def covariate_phrase(covariates) -> str:
     """"age, sex, and body mass index" from canonical covariate names."""
     names = {"age_yr": "age", "sex": "sex", "sex_male": "sex", "bmi": "body mass index"}

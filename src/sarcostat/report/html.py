@@ -12,10 +12,11 @@ from datetime import datetime, timezone
 
 from sarcostat import __version__
 from sarcostat.report import figures, tables
-from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, covariate_phrase
+from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized, covariate_phrase
 
 
-def _env():
+def environment():
+    """The jinja2 environment of the package's report templates (autoescaped)."""
     import jinja2
 
     return jinja2.Environment(
@@ -71,7 +72,7 @@ def render_html(result, *, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None,
         (f"{result.biomarker_label} below LOD", result.censoring.n_censored),
     ]
     context = {
-        "title": f"{result.biomarker_label[0].upper() + result.biomarker_label[1:]} and sarcopenia: "
+        "title": f"{capitalized(result.biomarker_label)} and sarcopenia: "
                  f"study report",
         "version": __version__,
         "source": result.source or "in-memory data",
@@ -88,7 +89,7 @@ def render_html(result, *, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None,
         "fig2": base64.b64encode(figure_pngs[1]).decode("ascii"),
         "biomarker_label": result.biomarker_label,
         "fig1_caption": (
-            f"{result.biomarker_label[0].upper() + result.biomarker_label[1:]}"
+            f"{capitalized(result.biomarker_label)}"
             f"{f' ({result.biomarker_unit})' if result.biomarker_unit else ''} according to sarcopenia status and abnormalities in "
             f"sarcopenia-related parameters (A) before and (B) after adjusting for {cov}. Values "
             f"are least-squares means with {result.plan.ancova.confidence:.0%} confidence intervals; "
@@ -100,4 +101,4 @@ def render_html(result, *, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None,
         "methods": result.methods_text(),
         "samples": sample_sizes(result),
     }
-    return _env().get_template("report.html.j2").render(**context)
+    return environment().get_template("report.html.j2").render(**context)

@@ -7,7 +7,7 @@ settings, quartile and trend methods, censoring, and complete-case n.
 
 from __future__ import annotations
 
-from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, covariate_phrase
+from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized, covariate_phrase
 
 _DEFINITIONS = {
     "awgs2019": "the 2019 Asian Working Group for Sarcopenia (AWGS 2019) criteria "
@@ -129,7 +129,7 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
         f"regression, unadjusted and adjusted for {cov}, and reported as standardized "
         f"regression coefficients (\u03b2 = b\u00b7SD(x)/SD(y) in the analysis sample; "
         f"{_n_range(f['table2'])}).",
-        f"{bm[0].upper() + bm[1:]} was divided into quartiles "
+        f"{capitalized(bm)} was divided into quartiles "
         f"{_QUARTILE[plan.trend.quartile_method]}; LS means of each parameter across quartiles "
         f"were estimated by ANCOVA adjusted for {cov}, and P for trend, unadjusted and "
         f"adjusted, was obtained by {_TREND[plan.trend.trend]}; the highest and lowest "

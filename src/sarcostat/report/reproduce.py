@@ -35,10 +35,8 @@ def _yes_no(v) -> str:
 
 def render_reproduce_html(table, summary: str, *, synthetic: bool = True,
                           fmt: FormatConfig = DEFAULT_FORMAT) -> str:
-    import jinja2
+    from sarcostat.report.html import environment
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("sarcostat.report", "templates"),
-                             autoescape=True)
 
     def show(kind, v):
         if v != v:  # NaN
@@ -57,7 +55,7 @@ def render_reproduce_html(table, summary: str, *, synthetic: bool = True,
              "significance": _yes_no(r["significance_agrees"]),
              "target": r.get("target", ""), "note": r.get("note", "")}
             for r in table.to_dict("records")]
-    return env.get_template("reproduce.html.j2").render(
+    return environment().get_template("reproduce.html.j2").render(
         rows=rows, summary=summary, tolerances=_TOLERANCES, targets=_TARGETS,
         synthetic=synthetic)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sarcostat.report.format import DEFAULT_FORMAT, LEVELS, FormatConfig, covariate_phrase
+from sarcostat.report.format import (DEFAULT_FORMAT, LEVELS, FormatConfig, capitalized,
+                                     covariate_phrase)
 
 
 @dataclass
@@ -44,6 +45,10 @@ def _group_names(result) -> tuple[str, str]:
     group = result.plan.table1.group
     name = result.meta.get("group_label") or DEFAULT_FORMAT.short(group)
     return name, f"No {name[0].lower()}{name[1:]}"
+
+
+def _adjusted_note(result) -> str:
+    return f"\u1d43Adjusted for {covariate_phrase(result.plan.model.covariates)}."
 
 
 def _is_nan(v) -> bool:
@@ -88,7 +93,7 @@ def table1(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
                 key=var))
     notes = ["Values are expressed as number (%) or mean\u00b1standard deviation."]
     if mark:
-        notes.append("; ".join(f"{m}{t[0].upper()}{t[1:]}" for t, m in mark.items()) + ".")
+        notes.append("; ".join(f"{m}{capitalized(t)}" for t, m in mark.items()) + ".")
     elif tests:
         notes.append(f"P values by {tests[0]}.")
     abbr = fmt.abbreviations(df["variable"].unique())
@@ -118,7 +123,7 @@ def table2(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     abbr = fmt.abbreviations(df["outcome"].unique())
     notes = ["\u03b2, standardized regression coefficient"
              + "".join(f"; {a}, {m}" for a, m in abbr) + ".",
-             f"\u1d43Adjusted for {covariate_phrase(result.plan.model.covariates)}."]
+             _adjusted_note(result)]
     return DisplayTable(
         title=f"Table 2. Associations between {result.biomarker_label} levels and "
               f"sarcopenia-related parameters by linear regression analysis",
@@ -147,7 +152,7 @@ def table3(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     sd_text = (f" 1 SD = {fmt.number(sd.iloc[0], 2)} {result.biomarker_unit}."
                if len(sd) else "")
     notes = ["OR, odds ratio; CI, confidence interval; SD, standard deviation." + sd_text,
-             f"\u1d43Adjusted for {covariate_phrase(result.plan.model.covariates)}."]
+             _adjusted_note(result)]
     return DisplayTable(
         title=f"Table 3. Logistic regression analysis of the odds of sarcopenia and related "
               f"parameters according to {result.biomarker_label} levels",
@@ -179,7 +184,7 @@ def figure1_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     return DisplayTable(
         title=f"Values of Fig. 1: LS means (95% CI) of {result.biomarker_label}{unit}",
         header=header, rows=rows,
-        footnotes=[f"\u1d43Adjusted for {covariate_phrase(result.plan.model.covariates)}."])
+        footnotes=[_adjusted_note(result)])
 
 
 def figure2_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
@@ -197,7 +202,7 @@ def figure2_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     return DisplayTable(
         title="Values of Fig. 2: P for trend across quartiles",
         header=header, rows=rows,
-        footnotes=[f"\u1d43Adjusted for {covariate_phrase(result.plan.model.covariates)}.",
+        footnotes=[_adjusted_note(result),
                    f"\u1d47Pairwise comparison of the LS means, {result.plan.trend.posthoc} "
                    f"adjustment."])
 
