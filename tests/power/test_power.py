@@ -49,7 +49,9 @@ def test_calibrated_effect_has_power_and_more_n_more_power():
     cur = res.curve.set_index("n")["power"]
     assert cur.loc[516] > cur.loc[64]
     assert res.table.loc[0, "power"] > 0.5
-    assert 20 < res.table.loc[0, "n_80"] < 516
+    row = res.table.loc[0]
+    assert 20 < row["n_80"] < 516 and not row["n_80_extrapolated"]
+    assert row["n_80_lower"] <= row["n_80"] <= row["n_80_upper"]
 
 
 def _frame(sets, i):

@@ -49,12 +49,17 @@ def run(args) -> int:
         def num(x):
             return "?" if math.isnan(x) else f"{int(x)}"
         if not math.isnan(r.n_80):
-            n80 = f"{int(r.n_80)} ({num(r.n_80_lower)}-{num(r.n_80_upper)})"
+            n80 = (f"{int(r.n_80)}{'*' if r.n_80_extrapolated else ''} "
+                   f"({num(r.n_80_lower)}-{num(r.n_80_upper)})")
+        elif math.isnan(r.n_80_upper) and not math.isnan(r.n_80_lower):
+            n80 = f"> {int(r.n_80_lower)} (not reached)"
         elif not (math.isnan(r.n_80_lower) and math.isnan(r.n_80_upper)):
             n80 = f"between {num(r.n_80_lower)} and {num(r.n_80_upper)}"
         else:
             n80 = "-"
         print(f"{r.label:<50} {r.power:7.3f} {r.mc_se:7.3f} {n80:>28}")
+    if res.table["n_80_extrapolated"].any():
+        print("* extrapolated beyond the simulated n; rerun with --n near it for a direct estimate.")
     for note in res.notes:
         print(f"Note: {note}")
     if args.output:

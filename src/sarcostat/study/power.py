@@ -54,15 +54,21 @@ SEARCH_FACTORS = (0.5, 1.0, 2.0, 4.0)
 
 
 # ------------------------------------------------------------ data sets
-def _simulate_sets(n: int, sims: int, theta: float, rng: np.random.Generator):
-    """``sims`` data sets of ``n`` participants as stacked arrays (sims, n)."""
+def _draw_classified(n: int, rng: np.random.Generator, theta: float | None = None):
+    """``n`` participants from the generative model: the working frame (with
+    the latent parts of sclerostin) and the derived table (AWGS 2019 etc.)."""
     from dataclasses import replace
 
     from sarcostat.datasets.simulate import GenerativeModel, _draw, _to_raw, derive
 
-    model = replace(GenerativeModel(), theta=float(theta))
-    w = _draw(n * sims, rng, model)
-    d = derive(_to_raw(w, rng))
+    model = GenerativeModel() if theta is None else replace(GenerativeModel(), theta=float(theta))
+    w = _draw(n, rng, model)
+    return w, derive(_to_raw(w, rng))
+
+
+def _simulate_sets(n: int, sims: int, theta: float, rng: np.random.Generator):
+    """``sims`` data sets of ``n`` participants as stacked arrays (sims, n)."""
+    _, d = _draw_classified(n * sims, rng, theta)
     sarc = d["sarcopenia"].astype("boolean").fillna(False).to_numpy(dtype=bool)
 
     def arr(x):
@@ -216,12 +222,10 @@ def effect_curve(*, n_calibration: int = 30000, seed: int = 0,
     so the curve is smooth and monotone. ``theta = 0`` gives OR 1 and β 0 in
     the population exactly; on the sample they are within sampling error.
     """
-    from sarcostat.datasets.simulate import GenerativeModel, _draw, _to_raw, derive
+    from sarcostat.datasets.simulate import GenerativeModel
 
     model = GenerativeModel()
-    rng = np.random.default_rng(seed)
-    w = _draw(n_calibration, rng, model)
-    d = derive(_to_raw(w, rng))
+    w, d = _draw_classified(n_calibration, np.random.default_rng(seed))
     sarc = d["sarcopenia"].astype("boolean").fillna(False).to_numpy(dtype=float)[None, :]
     cov = [d["age_yr"].to_numpy()[None, :], d["sex"].eq("male").to_numpy(float)[None, :],
            d["bmi"].to_numpy()[None, :]]
@@ -274,7 +278,9 @@ class PowerResult(StatResult):
     data sets with P < alpha), ``mc_se`` (Monte Carlo SE,
     sqrt(power (1 - power) / valid)), ``n_80`` (n for 80 % power; NaN when
     not reached within :data:`SEARCH_FACTORS` × n), ``n_80_lower``,
-    ``n_80_upper`` (its 95 % Monte Carlo interval; see ``_n_for``). ``curve`` holds power
+    ``n_80_upper`` (its 95 % Monte Carlo interval; see ``_n_for``),
+    ``n_80_extrapolated`` (``n_80`` outside the simulated n: rerun with
+    ``n`` near it for a direct estimate). ``curve`` holds power
     at every n of the search (``test``, ``n``, ``power``, ``valid``).
     """
 
@@ -446,7 +452,8 @@ def simulate_power(n: int, *, odds_ratio: float | None = None, beta: float | Non
         n80 = _n_for(c, 0.8) if search and theta != 0 else (float("nan"),) * 3
         table.append({"test": t, "label": TEST_LABELS[t], "n": n, "sims": sims, "valid": int(at["valid"]),
                       "power": pw, "mc_se": math.sqrt(pw * (1 - pw) / at["valid"]) if at["valid"] else np.nan,
-                      "n_80": n80[0], "n_80_lower": n80[1], "n_80_upper": n80[2]})
+                      "n_80": n80[0], "n_80_lower": n80[1], "n_80_upper": n80[2],
+                      "n_80_extrapolated": bool(n80[0] < min(sizes) or n80[0] > max(sizes))})
     notes.append(f"alpha = {alpha} two-sided; {sims} simulated studies per n; seed {seed}.")
     if search:
         notes.append("n for 80% power: binomial probit GLM of power on sqrt(n) through n = "
