@@ -212,16 +212,19 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     # Centre each column (slopes, t and p are unchanged; the Gram matrices
     # stay well conditioned whatever the biomarker's units). Any value near
     # the mean will do, so it comes from at most 10,000 evenly spaced rows.
+    # The scale is needed only by the logistic kernel (its step tolerance).
     step = max(1, X.shape[0] // 10_000)
+    need_sd = bool(plan.bin_names)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         sample = X[::step]
         mx = np.nanmean(sample, axis=0)
-        sx = np.nanstd(sample, axis=0)
+        sx = np.nanstd(sample, axis=0) if need_sd else np.ones(c)
         bad = ~np.isfinite(mx)
         if bad.any():  # sample missed a sparse column: use all rows
             mx[bad] = np.nanmean(X[:, bad], axis=0)
-            sx[bad] = np.nanstd(X[:, bad], axis=0)
+            if need_sd:
+                sx[bad] = np.nanstd(X[:, bad], axis=0)
     mx = np.where(np.isfinite(mx), mx, 0.0)
     sx = np.where(np.isfinite(sx) & (sx > 0), sx, 1.0)
     blocks = []
