@@ -51,8 +51,14 @@ def test_cli_writes_csv_and_column_map_and_refuses_to_overwrite(tmp_path, capsys
     assert main(["simulate", "--n", "40", "--seed", "2", "-o", str(out)]) == 0
     df = pd.read_csv(out)
     assert len(df) == 40 and tuple(df.columns) == RAW_COLUMNS
-    assert "pmol/L" in out.with_suffix(".toml").read_text()
-    assert "SYNTHETIC" in capsys.readouterr().out
+    toml = out.with_suffix(".toml").read_text()
+    assert "pmol/L" in toml and "synthetic = true" in toml and "n=40, seed 2" in toml
+    printed = capsys.readouterr().out
+    assert "SYNTHETIC" in printed and f"--map {out.with_suffix('.toml')}" in printed
+    # Read back with its map: sclerostin in pmol/L and flagged synthetic (reports say so).
+    from sarcostat.io import read_cohort
+    c = read_cohort(out, mapping=out.with_suffix(".toml"))
+    assert c.units["sclerostin"] == "pmol/L" and c.protocol["synthetic"] is True
     assert main(["simulate", "--n", "40", "-o", str(out)]) == 2
     assert main(["simulate", "--n", "40", "-o", str(tmp_path / "c.txt")]) == 2
 

@@ -49,6 +49,15 @@ def run(args) -> int:
     df = simulate_cohort(args.n, seed=seed, calibrate=calibrate)
     out.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(out, index=False)
-    mapping.write_text(demo_mapping_path().read_text(encoding="utf-8"), encoding="utf-8")
+    # The demo map's settings, under a header that names this file: read with
+    # --map so that sclerostin gets its unit and every report says SYNTHETIC.
+    body = demo_mapping_path().read_text(encoding="utf-8")
+    body = body[body.index("[biomarkers]"):]
+    mapping.write_text(
+        f"# Column map of {out.name}, written by 'sarcostat simulate' (n={args.n}, seed {seed}"
+        f"{', calibrated to the seed paper' if calibrate is None and args.n == 129 and seed == DEFAULT_SEED else ''}).\n"
+        "# SYNTHETIC DATA: every value in the CSV was simulated; 'synthetic = true' makes every\n"
+        "# report built from it say so.\n\n" + body, encoding="utf-8")
     print(f"wrote {out} ({len(df)} SYNTHETIC participants, seed {seed}) and column map {mapping}")
+    print(f"analyze it with: sarcostat analyze {out} --map {mapping}")
     return 0
