@@ -153,18 +153,27 @@ def test_numbers_the_paper_rules_out_are_labelled_with_the_reason(seed):
     table = compare_with_seed(result_from(seed), seed).set_index("item")
     ruled = table[table["target"] == "ruled out by the paper"]
     assert sorted(ruled.index) == sorted(
-        ["table1/sex/p"] + [f"table1/asm_kg/{g}/{k}" for g in ("sarc", "nosarc")
-                            for k in ("mean", "sd")])
+        f"table1/asm_kg/{g}/{k}" for g in ("sarc", "nosarc") for k in ("mean", "sd"))
     assert "SMI and height" in ruled.at["table1/asm_kg/sarc/mean", "note"]
-    # The sex P is checked against the printed counts: chi-square gives 0.350.
-    assert "chi-square P=0.350" in ruled.at["table1/sex/p", "note"]
+    # The sex P is recomputed from the printed counts (check-table): only a
+    # one-sided Fisher's exact test gives 0.245; chi-square gives 0.350.
+    note = table.at["table1/sex/p", "note"]
+    assert "fits only a one-sided test" in note and "Fisher exact (less) 0.2449" in note
+    assert "Pearson chi-square 0.3496" in note
     assert table.at["table1/smi/sarc/mean", "target"] == "calibrated"
     assert table.at["table2/smi/unadjusted/beta", "target"] == "calibrated"
     assert table.at["table2/smi/adjusted/beta", "target"] == "not calibrated"
     assert table.at["table3/sarcopenia/adjusted/or", "target"] == "not calibrated"
     line = summary_line(table.reset_index())
-    assert "0 of 5 printed numbers that the paper's other numbers rule out" not in line
-    assert "5 of 5 printed numbers that the paper's other numbers rule out" in line
+    assert "4 of 4 printed numbers that the paper's other numbers rule out" in line
+
+
+def test_a_printed_p_that_no_test_gives_is_ruled_out(seed):
+    changed = copy.deepcopy(seed)
+    changed["table1"]["categorical"]["sex"]["p"] = 0.700   # no test of 8/12 vs 56/53 gives it
+    table = compare_with_seed(result_from(changed), changed).set_index("item")
+    assert table.at["table1/sex/p", "target"] == "ruled out by the paper"
+    assert "fits no test" in table.at["table1/sex/p", "note"]
 
 
 def test_a_sex_p_the_counts_give_is_not_ruled_out(seed):

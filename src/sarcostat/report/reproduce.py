@@ -23,7 +23,9 @@ _TARGETS = [
      "P for trend, odds ratios); a miss says the simulated cohort differs from the real one, "
      "not that a method is wrong."),
     ("ruled out by the paper", "the paper's own other numbers make the printed value impossible; "
-     "the note says why. No coherent cohort can reproduce it."),
+     "the note says why. No coherent cohort can reproduce it. The note column also says when a "
+     "printed P fits only some tests (e.g. only a one-sided one; recomputed from the printed "
+     "inputs as 'sarcostat check-table' does)."),
 ]
 
 

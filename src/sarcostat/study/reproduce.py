@@ -30,8 +30,13 @@ Each number is also labelled by ``target``:
   synthetic cohort differs from the real one, not that a method is wrong;
 - ``ruled out by the paper``: the paper's own other numbers make the
   printed value impossible (the ASM means and SDs, which exceed what the
-  printed SMI and height allow; the sex P value, which no standard test
-  gives from the printed counts); ``note`` says why.
+  printed SMI and height allow; any printed P that no candidate test gives
+  from the printed inputs); ``note`` says why.
+
+``note`` also carries the verdict of ``sarcostat check-table`` on printed P
+values that fit only some tests (the sex P of 0.245 fits only a one-sided
+Fisher's exact test; the chair-stand and SPPB P values fit only Welch's t
+test), which explains misses the default plan cannot avoid.
 
 Direction and significance are judged once per comparison: direction on
 the P row of each Table 1 variable and of Fig. 1, on the β row of Table 2
@@ -238,11 +243,12 @@ def compare_with_seed(result, seed: dict | None = None) -> pd.DataFrame:
     for col in ("direction_agrees", "significance_agrees"):
         df[col] = df[col].astype("boolean")
     calibrated = _calibrated_items()
-    ruled_out = {**_asm_ruled_out(), **_sex_p_ruled_out(seed)}
+    ruled_p, remarks = _printed_value_checks(seed)
+    ruled_out = {**_asm_ruled_out(), **ruled_p}
     df["target"] = [RULED_OUT if i in ruled_out
                     else CALIBRATED if i in calibrated or k in ("count", "pct")
                     else NOT_CALIBRATED for i, k in zip(df["item"], df["kind"])]
-    df["note"] = [ruled_out.get(i, "") for i in df["item"]]
+    df["note"] = [ruled_out.get(i) or remarks.get(i, "") for i in df["item"]]
     return df
 
 
@@ -282,26 +288,51 @@ def _asm_ruled_out() -> dict[str, str]:
             if _calibration_item(row) is not None}
 
 
-def _sex_p_ruled_out(seed: dict) -> dict[str, str]:
-    """The sex P value, when no usual test of the printed counts gives it.
+def _printed_value_checks(seed: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """(ruled out, remarks): verdicts of ``sarcostat check-table`` on the paper's numbers.
 
-    The 2x2 counts fix the P value of every standard test (chi-square with
-    and without Yates' correction, Fisher's exact test), so a printed P
-    outside the P tolerance of all of them cannot belong to those counts.
+    Each printed P is recomputed from the printed inputs with every test the
+    paper could have used (:func:`~sarcostat.study.check_table.check_published_tables`).
+    A P that fits no test (or a mean of an integer score that fails GRIM)
+    is ruled out; one that fits only a one-sided test, only Welch's, or only
+    with fewer participants gets a remark, since the default plan cannot
+    reproduce what another test gave.
     """
-    from scipy import stats
+    from sarcostat.exceptions import SarcostatError
+    from sarcostat.study.check_table import check_published_tables
 
-    sex = seed["table1"]["categorical"]["sex"]
-    counts = [[sex[g]["men"][0], sex[g]["women"][0]] for g in ("sarc", "nosarc")]
-    ps = {"chi-square": stats.chi2_contingency(counts, correction=False)[1],
-          "chi-square with Yates' correction": stats.chi2_contingency(counts, correction=True)[1],
-          "Fisher's exact test": stats.fisher_exact(counts)[1]}
-    if any(_p_within(sex["p"], p) for p in ps.values()):
-        return {}
-    tests = ", ".join(f"{name} P={p:.3f}" for name, p in ps.items())
-    return {"table1/sex/p": (f"printed P={sex['p']} is not what the printed counts "
-                             f"({counts[0][0]}/{counts[0][1]} vs {counts[1][0]}/{counts[1][1]} "
-                             f"men/women) give with any usual test: {tests}")}
+    try:
+        summary = check_published_tables(seed).summary
+    except SarcostatError:
+        # A seed dictionary without the sections the checker needs: no verdicts.
+        return {}, {}
+    ruled, remarks = {}, {}
+    for r in summary.itertuples():
+        if r.verdict == "fits":
+            continue
+        item = _check_table_item(r.section, r.item)
+        if item is None:
+            continue
+        text = f"printed value {r.verdict}: {r.explanation}"
+        (ruled if r.verdict in ("fits no test", "GRIM inconsistent") else remarks)[item] = text
+    return ruled, remarks
+
+
+def _check_table_item(section: str, item: str) -> str | None:
+    """The comparison item of one row of the check-table summary."""
+    if section == "Table 1":
+        return f"table1/{'sex' if item == 'sex' else _T1.get(item, item)}/p"
+    if section == "Figure 1":
+        return "fig1/sarcopenia/unadjusted/p"
+    if section.startswith("Table 2") and item in _T2:
+        return f"table2/{_T2[item]}/unadjusted/p"
+    if section.startswith("Table 3") and item in _T3:
+        model = "adjusted" if "(adjusted)" in section else "unadjusted"
+        return f"table3/{_T3[item]}/{model}/p"
+    if section == "GRIM" and " (" in item:
+        var, grp = item[:-1].split(" (")
+        return f"table1/{_T1.get(var, var)}/{grp}/mean"
+    return None
 
 
 def summary_line(table: pd.DataFrame) -> str:
