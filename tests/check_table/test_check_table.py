@@ -263,3 +263,12 @@ def test_cli_malformed_file_is_one_line_error(tmp_path, capsys):
     assert main(["check-table", str(f)]) == 1
     err = capsys.readouterr().err
     assert "'table1.continuous.x.a' must be [mean, sd] or [mean, sd, n]" in err and "Traceback" not in err
+
+
+def test_grim_failure_is_flagged_in_words():
+    doc = _other_users_file()
+    doc["table1"]["continuous"]["score"]["cases"] = [2.51, 1.1]     # no k/30 rounds to 2.51
+    res = check_published_tables(doc)
+    row = res.flags().set_index("item").loc["score (cases)"]
+    assert row["verdict"] == "GRIM inconsistent"
+    assert "no sum of 30 integers has a mean that rounds to 2.51 (nearest 75/30 = 2.5000)" in row["explanation"]

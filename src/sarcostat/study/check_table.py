@@ -56,11 +56,19 @@ class CheckTableResult(StatResult):
         ``printed`` (as printed; pass a file, or Decimals, to keep trailing
         zeros), ``test``, ``sided`` ("two-sided" or
         "one-sided"), ``p_value`` (at the printed inputs), ``p_min``,
-        ``p_max`` (over every input that rounds to the printed digits) and
-        ``fits`` (the printed P's rounding interval meets [p_min, p_max]).
+        ``p_max`` (over every input that rounds to the printed digits),
+        ``fits`` (the printed P's rounding interval meets [p_min, p_max])
+        and ``at_printed_inputs`` ("rounds": ``p_value`` prints as the
+        printed P; "truncates": only if the paper truncated; "no").
     summary : pandas.DataFrame
         One row per printed P: ``section``, ``item``, ``printed``, ``fits``
-        (the tests it fits, comma-separated) and ``verdict``.
+        (the tests it fits, comma-separated), ``verdict`` ("fits", "fits
+        Welch only (not Student)", "fits only with fewer participants
+        (missing values)", "fits only a one-sided test", "fits no test",
+        "GRIM inconsistent"), ``explanation`` (in words: each fitting test's
+        P at the printed inputs, how it rounds or truncates, its range over
+        the inputs' rounding, and the tests that do not fit) and
+        ``at_printed_inputs`` (the best of the fitting tests).
     grim : pandas.DataFrame
         One row per mean of an integer score: ``item``, ``group``, ``n``,
         ``printed_mean``, ``decimals``, ``nearest_sum`` (integer k with k/n
@@ -435,11 +443,13 @@ def check_published_tables(published: dict[str, Any] | str | Path, *,
     Notes
     -----
     Continuous rows: Student's and Welch's two-sample t tests from the
-    printed means, SDs and group sizes (R: ``tsum.test``; SPSS prints both
-    lines of "Independent Samples Test"). Count rows: Pearson chi-square,
-    Yates-corrected chi-square, Fisher's exact test two-sided and one-sided
-    in both directions (R: ``chisq.test(x, correct = FALSE/TRUE)``,
-    ``fisher.test(x, alternative = ...)``). Odds ratios: the Wald P implied
+    printed means, SDs and group sizes (scipy ``ttest_ind_from_stats``; R:
+    ``tsum.test``; SPSS prints both lines of "Independent Samples Test").
+    Count rows with two levels: Pearson chi-square, Yates-corrected
+    chi-square, Fisher's exact test two-sided and one-sided in both
+    directions (R: ``chisq.test(x, correct = FALSE/TRUE)``,
+    ``fisher.test(x, alternative = ...)``); with more levels: Pearson and
+    the r x 2 Fisher test. Odds ratios: the Wald P implied
     by the printed interval,
 
     .. math::
