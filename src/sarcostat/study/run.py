@@ -39,9 +39,13 @@ class _Log:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SarcostatWarning)
             out = fn(*args, **kwargs)
+        # The stats functions start their messages with their own name
+        # ("or_per_sd: ..."); the report names the analysis instead.
+        prefix = f"{getattr(fn, '__name__', '')}: "
         for w in caught:
             if issubclass(w.category, SarcostatWarning):
-                self.add(f"{where}: {w.message}")
+                msg = str(w.message)
+                self.add(f"{where}: {msg[len(prefix):] if msg.startswith(prefix) else msg}")
             else:  # not ours: let it through unchanged
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         return out
