@@ -227,6 +227,7 @@ def test_figure_values_tables(result):
     f2 = tables.figure2_values(result)
     assert f2.rows[0].cells[:3] == ["SMI", "0.003", "0.003"]
     assert f2.rows[1].cells[:3] == ["SPS", "0.016", "0.016"]
+    assert "\u1d47Pairwise comparison of the LS means, Bonferroni-adjusted." in f2.footnotes
 
 
 def test_sample_table_gives_the_n_of_each_model_side_by_side(result):

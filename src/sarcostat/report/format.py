@@ -44,6 +44,10 @@ VARIABLES: dict[str, dict] = {
     "low_performance": {"label": "Poor physical performance", "short": "Poor physical performance"},
 }
 
+#: Post hoc adjustment of pairwise comparisons, as an adjective.
+POSTHOC = {"bonferroni": "Bonferroni-adjusted", "sidak": "Sidak-adjusted",
+           "lsd": "unadjusted (LSD)", "none": "unadjusted"}
+
 #: Category labels of categorical Table 1 rows.
 LEVELS = {"male": "Men", "female": "Women", True: "Yes", False: "No"}
 

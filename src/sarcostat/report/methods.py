@@ -7,7 +7,8 @@ settings, quartile and trend methods, censoring, and complete-case n.
 
 from __future__ import annotations
 
-from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized, covariate_phrase
+from sarcostat.report.format import (DEFAULT_FORMAT, POSTHOC, FormatConfig, capitalized,
+                                     covariate_phrase)
 
 _DEFINITIONS = {
     "awgs2019": "the 2019 Asian Working Group for Sarcopenia (AWGS 2019) criteria "
@@ -31,8 +32,6 @@ _TREND = {
               "the linear model",
     "poly": "the linear orthogonal-polynomial contrast (-3, -1, 1, 3) of the quartile LS means",
 }
-_POSTHOC = {"bonferroni": "Bonferroni-adjusted", "sidak": "Sidak-adjusted",
-            "lsd": "unadjusted (LSD)", "none": "unadjusted"}
 _CONT_TEST = {
     "student": "Student's t test",
     "welch": "Welch's t test",
@@ -133,7 +132,7 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
         f"{_QUARTILE[plan.trend.quartile_method]}; LS means of each parameter across quartiles "
         f"were estimated by ANCOVA adjusted for {cov}, and P for trend, unadjusted and "
         f"adjusted, was obtained by {_TREND[plan.trend.trend]}; the highest and lowest "
-        f"quartiles were compared with {_POSTHOC[plan.trend.posthoc]} pairwise comparisons "
+        f"quartiles were compared with {POSTHOC[plan.trend.posthoc]} pairwise comparisons "
         f"({_n_range(f['fig2'], by=('outcome', 'model'))}).",
         f"Odds ratios (ORs) per 1 SD increment of {bm}{_sd_phrase(result, fmt)} were "
         f"estimated by "

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sarcostat.report.format import (DEFAULT_FORMAT, LEVELS, FormatConfig, capitalized,
-                                     covariate_phrase)
+from sarcostat.report.format import (DEFAULT_FORMAT, LEVELS, POSTHOC, FormatConfig,
+                                     capitalized, covariate_phrase)
 
 
 @dataclass
@@ -203,8 +203,8 @@ def figure2_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
         title="Values of Fig. 2: P for trend across quartiles",
         header=header, rows=rows,
         footnotes=[_adjusted_note(result),
-                   f"\u1d47Pairwise comparison of the LS means, {result.plan.trend.posthoc} "
-                   f"adjustment."])
+                   f"\u1d47Pairwise comparison of the LS means, "
+                   f"{POSTHOC.get(result.plan.trend.posthoc, result.plan.trend.posthoc)}."])
 
 
 def all_tables(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[DisplayTable]:
