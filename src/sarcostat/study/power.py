@@ -29,6 +29,7 @@ affordable; the tests check them against statsmodels on the same data.
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from dataclasses import dataclass
@@ -213,6 +214,7 @@ class EffectCurve:
                 float(np.interp(theta, self.theta, self.beta_smi)))
 
 
+@functools.lru_cache(maxsize=4)   # deterministic and costly (30 000 participants)
 def effect_curve(*, n_calibration: int = 30000, seed: int = 0,
                  thetas=tuple(np.round(np.linspace(-0.9, 0.9, 19), 2))) -> EffectCurve:
     """Adjusted OR per SD (sarcopenia) and adjusted β (SMI) for a grid of theta.
