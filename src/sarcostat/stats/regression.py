@@ -132,6 +132,22 @@ class RegressionResult(StatResult):
         return pd.concat(parts, ignore_index=True).infer_objects()
 
 
+def _ols(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Least squares by QR: (coefficients, (X'X)^-1, residual sum of squares).
+
+    A few lines of numpy rather than statsmodels' OLS: importing statsmodels'
+    model machinery (formula layer included) costs more than every fit of a
+    report together, and the results are these three arrays. The callers
+    check full rank first. numpy's LAPACK is used on purpose (see
+    :func:`sarcostat.stats.ancova.fit_linear`).
+    """
+    q, r = np.linalg.qr(X)
+    coef = np.linalg.solve(r, q.T @ y)
+    r_inv = np.linalg.solve(r, np.eye(X.shape[1]))
+    resid = y - X @ coef
+    return coef, r_inv @ r_inv.T, float(resid @ resid)
+
+
 def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
                       covariates: Sequence[str] | str = (), confidence: float = 0.95,
                       unadjusted: str = "none") -> RegressionResult:
@@ -203,7 +219,10 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
     Notes
     -----
     Complete cases over outcome, predictor and covariates (SPSS listwise
-    deletion). The fit is statsmodels OLS. The standardized coefficient is
+    deletion). Least squares through the QR decomposition of the design
+    (:math:`X = QR`, :math:`B = R^{-1}Q^\\top y`,
+    :math:`\\mathrm{Var}(B) = \\hat\\sigma^2 R^{-1}R^{-\\top}`), t tests and
+    intervals on n - p df. The standardized coefficient is
 
     .. math:: \\beta_j = B_j \\, s_{x_j} / s_y
 
@@ -235,10 +254,7 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
     >>> print(f"B={row['estimate']:.4f} Beta={row['std_beta']:.4f} n={res.n}")
     B=0.0577 Beta=0.9832 n=6
     """
-    # The module, not statsmodels.api: the api module imports every model,
-    # formulas, time series and graphics (about 0.3 s) for this one class.
     from scipy import stats as sps
-    from statsmodels.regression.linear_model import OLS
 
     fn = "linear_regression"
     confidence = check_confidence(confidence, fn)
@@ -271,29 +287,38 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
             f"to estimate the residual variance.")
     check_full_rank(X, names, function=fn)
 
-    fit = OLS(y, X).fit()
-    df_resid = float(fit.df_resid)
-    ci = np.asarray(fit.conf_int(alpha=1 - confidence))
+    coef, xtx_inv, rss = _ols(y, X)
+    df_resid = float(n - p)
+    sigma2 = rss / df_resid
+    se = np.sqrt(sigma2 * np.diag(xtx_inv))
+    tval = coef / se
+    pval = 2 * sps.t.sf(np.abs(tval), df_resid)
+    half = sps.t.ppf(0.5 + confidence / 2, df_resid) * se
     sd_y = float(np.std(y, ddof=1))
     sd_x = np.std(X, axis=0, ddof=1)
-    std_beta = np.asarray(fit.params) * sd_x / sd_y
+    std_beta = coef * sd_x / sd_y
     std_beta[0] = np.nan
     table = pd.DataFrame({
         "term": names,
-        "estimate": np.asarray(fit.params),
-        "se": np.asarray(fit.bse),
+        "estimate": coef,
+        "se": se,
         "std_beta": std_beta,
-        "statistic": np.asarray(fit.tvalues),
+        "statistic": tval,
         "df": df_resid,
-        "p_value": np.asarray(fit.pvalues),
-        "ci_lower": ci[:, 0],
-        "ci_upper": ci[:, 1],
+        "p_value": pval,
+        "ci_lower": coef - half,
+        "ci_upper": coef + half,
         "n": n,
     }, columns=_COLUMNS)
 
-    df1 = float(fit.df_model)
+    # The design has an intercept and full rank (checked above), so the model
+    # df is p - 1 and R² uses the centred total sum of squares, as lm().
+    df1 = float(p - 1)
+    tss = float(np.sum((y - y.mean()) ** 2))
+    r2 = 1.0 - rss / tss
+    adj_r2 = 1.0 - (n - 1) / df_resid * (1.0 - r2)
     if df1 > 0:
-        f_stat = float(fit.fvalue)
+        f_stat = ((tss - rss) / df1) / sigma2
         f_p = float(sps.f.sf(f_stat, df1, df_resid))
     else:  # pragma: no cover - predictor always present
         f_stat = f_p = math.nan
@@ -311,7 +336,7 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
               "confidence": confidence, "terms": names,
               "reference": "R lm(); SPSS REGRESSION Coefficients table"},
         outcome=outcome, predictor=predictor, covariates=tuple(covs),
-        n=n, n_excluded=n_excl, r2=float(fit.rsquared), adj_r2=float(fit.rsquared_adj),
+        n=n, n_excluded=n_excl, r2=float(r2), adj_r2=float(adj_r2),
         f_statistic=f_stat, f_df1=df1, f_df2=df_resid, f_p_value=f_p,
         sd_outcome=sd_y, sd_predictor=float(sd_x[1]),
     )
