@@ -3,6 +3,7 @@
 import hashlib
 import json
 import math
+import re
 
 import docx
 import numpy as np
@@ -341,3 +342,18 @@ def test_indeterminate_classifications_are_warned_and_counted(cohort_csv):
     f1 = res.fig1.groupby(["status", "model"])["n"].sum()
     assert f1["low_strength", "unadjusted"] == res.cohort["n"] - 4
     assert f1["sarcopenia", "unadjusted"] == res.cohort["n"]
+
+
+def test_report_files_hold_no_participant_ids(analyzed, cohort_csv):
+    ids = set(pd.read_csv(cohort_csv)["id"].astype(str))
+    out = analyzed[3]
+    for name in ("results.json", "manifest.json", "report.html", "table1.csv", "fig1.csv",
+                 "table2.csv", "fig2.csv", "table3.csv"):
+        text = (out / name).read_text(encoding="utf-8")
+        # Embedded figures are base64: not text a reader sees.
+        text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text)
+        words = set(re.findall(r"[A-Za-z0-9_]+", text))
+        assert not ids & words, (name, sorted(ids & words)[:5])
+    doc = docx.Document(str(out / "tables.docx"))
+    cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    assert not ids & cells
