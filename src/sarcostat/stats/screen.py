@@ -205,6 +205,20 @@ def _make_plan(data, outcomes, covariates, *, confidence, firth, prescreen, max_
     return plan, znames, kinds
 
 
+def _sample_moments(sample: np.ndarray, need_sd: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and (ddof 0) SDs ignoring NaN, as np.nanmean/np.nanstd,
+    in one masked pass (those make several copies of the sample each)."""
+    miss = np.isnan(sample)
+    filled = np.where(miss, 0.0, sample)
+    cnt = sample.shape[0] - np.count_nonzero(miss, axis=0)
+    mx = filled.sum(axis=0) / cnt
+    if not need_sd:
+        return mx, np.ones(sample.shape[1])
+    filled -= mx
+    filled[miss] = 0.0
+    return mx, np.sqrt(np.einsum("ij,ij->j", filled, filled) / cnt)
+
+
 def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     """All outcomes for one chunk of biomarkers -> (n_outcomes, c, FIELDS)."""
     X, msgs = source.read(names)
@@ -217,9 +231,7 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     need_sd = bool(plan.bin_names)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        sample = X[::step]
-        mx = np.nanmean(sample, axis=0)
-        sx = np.nanstd(sample, axis=0) if need_sd else np.ones(c)
+        mx, sx = _sample_moments(X[::step], need_sd)
         bad = ~np.isfinite(mx)
         if bad.any():  # sample missed a sparse column: use all rows
             mx[bad] = np.nanmean(X[:, bad], axis=0)
