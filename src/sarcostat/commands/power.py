@@ -26,6 +26,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     parser.add_argument("--alpha", type=float, default=0.05, help="two-sided alpha (default 0.05)")
     parser.add_argument("--no-search", action="store_true", help="skip the search for the n for 80%% power")
+    parser.add_argument("--tests", metavar="NAMES",
+                        help="comma-separated tests (default: all); e.g. ttest,beta:smi,or:sarcopenia, "
+                             "or a family: ancova, beta, trend, or")
     parser.add_argument("-o", "--output", metavar="OUT.csv|OUT.json", help="also write the results")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -40,11 +43,19 @@ def run(args) -> int:
 
     if args.output and Path(args.output).suffix.lower() not in (".csv", ".json"):
         raise ParameterError(f"The '-o' option of power must end in .csv or .json. Got {args.output!r} instead.")
+    from sarcostat.study.power import TESTS
+
+    tests = TESTS
+    if args.tests:
+        tests = []
+        for name in (t.strip() for t in args.tests.split(",") if t.strip()):
+            family = [t for t in TESTS if t.split(":")[0] == name]
+            tests += family if family and name != "ttest" else [name]
     res = simulate_power(args.n, odds_ratio=args.odds_ratio, beta=args.beta, sims=args.sims,
                          seed=args.seed, alpha=args.alpha, search=not args.no_search,
-                         progress=not args.quiet)
+                         progress=not args.quiet, tests=tuple(dict.fromkeys(tests)))
     print(f"Simulated power at n = {args.n} ({args.sims} studies, seed {args.seed}; SYNTHETIC data)")
-    print(f"{'test':<50} {'power':>7} {'MC SE':>7} {'n for 80% (95% MC interval)':>28}")
+    print(f"{'test':<56} {'power':>7} {'MC SE':>7} {'n for 80% (95% MC interval)':>28}")
     for r in res.table.itertuples():
         def num(x):
             return "?" if math.isnan(x) else f"{int(x)}"
@@ -57,7 +68,7 @@ def run(args) -> int:
             n80 = f"between {num(r.n_80_lower)} and {num(r.n_80_upper)}"
         else:
             n80 = "-"
-        print(f"{r.label:<50} {r.power:7.3f} {r.mc_se:7.3f} {n80:>28}")
+        print(f"{r.label:<56} {r.power:7.3f} {r.mc_se:7.3f} {n80:>28}")
     if res.table["n_80_extrapolated"].any():
         print("* extrapolated beyond the simulated n; rerun with --n near it for a direct estimate.")
     for note in res.notes:

@@ -7,20 +7,25 @@ real data. The effect size is the model's one link between sclerostin and
 the muscle measurements, ``theta``; ``theta = 0`` is the null of every test.
 An effect may be given as the population odds ratio per SD of sclerostin for
 sarcopenia (adjusted for age, sex and BMI) or as the population standardized
-β of sclerostin for SMI (adjusted); :func:`effect_to_theta` finds the
+β of sclerostin for SMI (adjusted); :func:`effect_curve` finds the
 ``theta`` that gives it on a large calibration sample.
 
-The main tests (one P value each per simulated data set, α two-sided):
+The main tests of the default plan (one P value each per simulated data set,
+α two-sided; :data:`TESTS`):
 
 - ``ttest``: Table 1 Student t test of sclerostin between sarcopenia groups;
-- ``ancova``: sclerostin ~ sarcopenia + age + sex + BMI, P of the group term
-  (Figure 1, adjusted; equals the ANCOVA F test for two groups);
-- ``beta_smi`` / ``beta_grip``: SMI (grip) ~ sclerostin + age + sex + BMI,
-  P of sclerostin (Table 2, adjusted);
-- ``trend_smi``: SMI ~ sclerostin quartile (1-4 as a number) + age + sex +
-  BMI, P of the quartile term (Figure 2, adjusted P for trend);
-- ``or_sarcopenia``: logistic sarcopenia ~ z(sclerostin) + age + sex + BMI,
-  Wald P of sclerostin (Table 3, adjusted).
+- ``ancova:<status>``: sclerostin ~ status + age + sex + BMI, P of the
+  status term (Figure 1, adjusted; the ANCOVA F test for two groups), for
+  each of :data:`STATUSES`;
+- ``beta:<outcome>``: outcome ~ z(sclerostin) + age + sex + BMI, P of
+  sclerostin (Table 2, adjusted standardized β), for each of :data:`OUTCOMES`;
+- ``trend:<outcome>``: outcome ~ sclerostin quartile (1-4 as a number) +
+  age + sex + BMI, P of the quartile term (Figure 2, adjusted P for trend);
+- ``or:<status>``: logistic status ~ z(sclerostin) + age + sex + BMI, Wald P
+  of sclerostin (Table 3, adjusted OR per SD).
+
+Each model uses its own complete cases ('unable' chair stands, unknown
+statuses are left out).
 
 The models are fitted for all simulated data sets at once (batched normal
 equations and batched Newton-Raphson), which is what makes thousands of fits
@@ -40,16 +45,21 @@ import pandas as pd
 from sarcostat.exceptions import ParameterError
 from sarcostat.stats._result import StatResult
 
-#: Names of the main tests, in report order.
-TESTS = ("ttest", "ancova", "beta_smi", "beta_grip", "trend_smi", "or_sarcopenia")
+#: Continuous outcomes of Table 2 / Figure 2 (the default plan), with labels.
+OUTCOMES = {"asm_kg": "ASM", "smi": "SMI", "grip_kg": "grip strength", "gait_speed_m_s": "gait speed",
+            "chair_stand_5x_s": "chair stand time", "sppb_total": "SPPB", "sps": "SPS"}
+#: Binary statuses of Figure 1 / Table 3 (the default plan), with labels.
+STATUSES = {"sarcopenia": "sarcopenia", "low_muscle_mass": "low muscle mass",
+            "low_strength": "weak muscle strength", "low_performance": "poor physical performance"}
+#: Names of the main tests, in report order, and their labels.
 TEST_LABELS = {
     "ttest": "Table 1 t test of sclerostin, sarcopenia vs not",
-    "ancova": "Figure 1 ANCOVA, sarcopenia (adjusted)",
-    "beta_smi": "Table 2 beta, SMI (adjusted)",
-    "beta_grip": "Table 2 beta, grip strength (adjusted)",
-    "trend_smi": "Figure 2 P for trend, SMI quartiles (adjusted)",
-    "or_sarcopenia": "Table 3 OR per SD, sarcopenia (adjusted)",
+    **{f"ancova:{k}": f"Figure 1 ANCOVA, {v} (adjusted)" for k, v in STATUSES.items()},
+    **{f"beta:{k}": f"Table 2 beta, {v} (adjusted)" for k, v in OUTCOMES.items()},
+    **{f"trend:{k}": f"Figure 2 P for trend, {v} (adjusted)" for k, v in OUTCOMES.items()},
+    **{f"or:{k}": f"Table 3 OR per SD, {v} (adjusted)" for k, v in STATUSES.items()},
 }
+TESTS = tuple(TEST_LABELS)
 #: Multiples of n at which power is simulated to find the n for 80 % power.
 SEARCH_FACTORS = (0.5, 1.0, 2.0, 4.0)
 
@@ -70,16 +80,15 @@ def _draw_classified(n: int, rng: np.random.Generator, theta: float | None = Non
 def _simulate_sets(n: int, sims: int, theta: float, rng: np.random.Generator):
     """``sims`` data sets of ``n`` participants as stacked arrays (sims, n)."""
     _, d = _draw_classified(n * sims, rng, theta)
-    sarc = d["sarcopenia"].astype("boolean").fillna(False).to_numpy(dtype=bool)
 
     def arr(x):
-        return np.asarray(x, dtype=float).reshape(sims, n)
+        return pd.to_numeric(x, errors="coerce").astype(float).to_numpy().reshape(sims, n)
 
-    return {
-        "scl": arr(d["sclerostin"]), "sarc": arr(sarc), "age": arr(d["age_yr"]),
-        "male": arr(d["sex"].eq("male")), "bmi": arr(d["bmi"]), "smi": arr(d["smi"]),
-        "grip": arr(d["grip_kg"]),
-    }
+    sets = {"scl": arr(d["sclerostin"]), "age": arr(d["age_yr"]), "male": arr(d["sex"].eq("male")),
+            "bmi": arr(d["bmi"])}
+    # Indeterminate classes and 'unable' chair stands are NaN: left out per model.
+    sets.update({k: arr(d[k].astype("Float64")) for k in (*OUTCOMES, *STATUSES)})
+    return sets
 
 
 # ------------------------------------------------------- batched models
@@ -91,6 +100,10 @@ def _ols_p(y: np.ndarray, X: np.ndarray, col: int) -> np.ndarray:
     from scipy.stats import t as tdist
 
     s, n, k = X.shape
+    # Per data set complete cases: masked rows are zeroed, so they add
+    # nothing to X'X, X'y or the residuals; df counts the kept rows.
+    keep = np.isfinite(y) & np.isfinite(X).all(axis=2)
+    X, y = np.where(keep[:, :, None], X, 0.0), np.where(keep, y, 0.0)
     xtx = np.einsum("sni,snj->sij", X, X)
     xty = np.einsum("sni,sn->si", X, y)
     det_ok = np.linalg.matrix_rank(xtx) == k
@@ -98,11 +111,12 @@ def _ols_p(y: np.ndarray, X: np.ndarray, col: int) -> np.ndarray:
     inv = np.linalg.inv(xtx)
     beta = np.einsum("sij,sj->si", inv, xty)
     resid = y - np.einsum("snk,sk->sn", X, beta)
-    df = n - k
-    sigma2 = (resid**2).sum(axis=1) / df
+    df = keep.sum(axis=1) - k
+    det_ok &= df > 0
+    sigma2 = (resid**2).sum(axis=1) / np.maximum(df, 1)
     se = np.sqrt(sigma2 * inv[:, col, col])
-    tval = beta[:, col] / se
-    p = 2 * tdist.sf(np.abs(tval), df)
+    tval = beta[:, col] / np.where(se > 0, se, 1.0)
+    p = 2 * tdist.sf(np.abs(tval), np.maximum(df, 1))
     return np.where(det_ok & (se > 0), p, np.nan)
 
 
@@ -116,8 +130,10 @@ def _logit_p(y: np.ndarray, X: np.ndarray, col: int, iters: int = 30):
     from scipy.stats import norm
 
     s, n, k = X.shape
+    keep = np.isfinite(y) & np.isfinite(X).all(axis=2)
+    X, y = np.where(keep[:, :, None], X, 0.0), np.where(keep, y, 0.0)
     beta = np.zeros((s, k))
-    ok = (y.sum(axis=1) > 0) & (y.sum(axis=1) < n)
+    ok = (y.sum(axis=1) > 0) & (y.sum(axis=1) < keep.sum(axis=1))
     converged = np.zeros(s, bool)
     cov = np.tile(np.eye(k), (s, 1, 1))
     for _ in range(iters):
@@ -141,48 +157,53 @@ def _logit_p(y: np.ndarray, X: np.ndarray, col: int, iters: int = 30):
 
 
 def _zscore(x):
-    return (x - x.mean(axis=1, keepdims=True)) / x.std(axis=1, ddof=1, keepdims=True)
+    return (x - np.nanmean(x, axis=1, keepdims=True)) / np.nanstd(x, axis=1, ddof=1, keepdims=True)
 
 
-def main_test_pvalues(sets: dict[str, np.ndarray]) -> pd.DataFrame:
+def main_test_pvalues(sets: dict[str, np.ndarray], tests=TESTS) -> pd.DataFrame:
     """P value of every main test in every simulated data set.
 
     Parameters
     ----------
     sets : dict of arrays
-        ``scl``, ``sarc`` (0/1), ``age``, ``male`` (0/1), ``bmi``, ``smi``,
-        ``grip``, each of shape (sims, n).
+        ``scl``, ``age``, ``male`` (0/1), ``bmi``, every key of
+        :data:`OUTCOMES` and :data:`STATUSES` (0/1, NaN when unknown), each
+        of shape (sims, n).
+    tests : sequence of str, default :data:`TESTS`
 
     Returns
     -------
     pandas.DataFrame
-        One row per data set, one column per name in :data:`TESTS`; NaN
-        where the model cannot be fitted (one group empty, separation).
+        One row per data set, one column per test; NaN where the model
+        cannot be fitted (a group with fewer than 2, separation).
     """
     s, n = sets["scl"].shape
     ones = np.ones((s, n))
     cov = [sets["age"], sets["male"], sets["bmi"]]
-    out = {}
-    sarc = sets["sarc"].astype(bool)
-    n1 = sarc.sum(axis=1)
     scl = sets["scl"]
-    # Student t via the regression on the group indicator (identical P).
-    out["ttest"] = _ols_p(scl, np.stack([ones, sarc.astype(float)], axis=2), 1)
-    out["ancova"] = _ols_p(scl, np.stack([ones, sarc.astype(float), *cov], axis=2), 1)
     z = _zscore(scl)
     x_adj = np.stack([ones, z, *cov], axis=2)
-    out["beta_smi"] = _ols_p(sets["smi"], x_adj, 1)
-    out["beta_grip"] = _ols_p(sets["grip"], x_adj, 1)
-    # Quartile number 1-4 from ranks; ties broken by order (stable sort),
-    # which only matters for equal values at a quartile boundary.
+    # Quartile number 1-4 from ranks over the whole cohort; ties broken by
+    # order (stable sort), which only matters at a quartile boundary.
     ranks = scl.argsort(axis=1, kind="stable").argsort(axis=1, kind="stable")
-    quart = np.floor(ranks * 4 / n) + 1
-    out["trend_smi"] = _ols_p(sets["smi"], np.stack([ones, quart, *cov], axis=2), 1)
-    out["or_sarcopenia"], _ = _logit_p(sarc.astype(float), x_adj, 1)
-    bad = (n1 < 2) | (n1 > n - 2)
-    for k in ("ttest", "ancova"):
-        out[k] = np.where(bad, np.nan, out[k])
-    return pd.DataFrame(out, columns=list(TESTS))
+    x_trend = np.stack([ones, np.floor(ranks * 4 / n) + 1, *cov], axis=2)
+    out = {}
+    for t in tests:
+        kind, _, var = t.partition(":")
+        if kind in ("ttest", "ancova"):
+            g = sets["sarcopenia" if kind == "ttest" else var]
+            # Student t via the regression on the group indicator (identical P).
+            X = np.stack([ones, g], axis=2) if kind == "ttest" else np.stack([ones, g, *cov], axis=2)
+            p = _ols_p(scl, X, 1)
+            n1, n0 = np.nansum(g == 1, axis=1), np.nansum(g == 0, axis=1)
+            out[t] = np.where((n1 < 2) | (n0 < 2), np.nan, p)
+        elif kind == "beta":
+            out[t] = _ols_p(sets[var], x_adj, 1)
+        elif kind == "trend":
+            out[t] = _ols_p(sets[var], x_trend, 1)
+        else:
+            out[t] = _logit_p(sets[var], x_adj, 1)[0]
+    return pd.DataFrame(out, columns=list(tests))
 
 
 # ------------------------------------------------------- effect <-> theta
@@ -228,7 +249,7 @@ def effect_curve(*, n_calibration: int = 30000, seed: int = 0,
 
     model = GenerativeModel()
     w, d = _draw_classified(n_calibration, np.random.default_rng(seed))
-    sarc = d["sarcopenia"].astype("boolean").fillna(False).to_numpy(dtype=float)[None, :]
+    sarc = pd.to_numeric(d["sarcopenia"].astype("Float64"), errors="coerce").astype(float).to_numpy()[None, :]
     cov = [d["age_yr"].to_numpy()[None, :], d["sex"].eq("male").to_numpy(float)[None, :],
            d["bmi"].to_numpy()[None, :]]
     smi = d["smi"].to_numpy()[None, :]
@@ -422,6 +443,8 @@ def simulate_power(n: int, *, odds_ratio: float | None = None, beta: float | Non
         theta = curve.theta_for(odds_ratio=odds_ratio, beta=beta)
         given = f"OR per SD {odds_ratio}" if odds_ratio is not None else f"beta(SMI) {beta}"
         notes.append(f"Effect: {given} -> theta = {theta:.4f}.")
+    if curve is None and theta != 0:
+        curve = effect_curve()
     if curve is not None:
         o, b = curve.effects_at(theta)
         notes.append(f"Population effects at theta: adjusted OR per SD {o:.3f}, adjusted beta(SMI) {b:.3f}.")
@@ -436,7 +459,7 @@ def simulate_power(n: int, *, odds_ratio: float | None = None, beta: float | Non
         while done < sims:
             k = min(chunk, sims - done)
             sets = _simulate_sets(size, k, theta, rng)
-            pvals.append(main_test_pvalues(sets)[list(tests)])
+            pvals.append(main_test_pvalues(sets, tests))
             done += k
             bar.update(k)
         p = pd.concat(pvals, ignore_index=True)
