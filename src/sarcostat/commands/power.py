@@ -11,7 +11,7 @@ DESCRIPTION = (
     "2019, and report for each main test of the default plan (Table 1 t test; adjusted "
     "ANCOVA and OR per SD for the four statuses; adjusted beta and P for trend for the "
     "seven outcomes) the share of studies with P < alpha, its Monte Carlo SE and the n "
-    "for 80%% power with its Monte Carlo interval. --or 1 or --beta 0 is the null. "
+    "for 80% power with its Monte Carlo interval. --or 1 or --beta 0 is the null. "
     "Seeded and reproducible; the progress bar (stderr) is silenced by -q."
 )
 
