@@ -140,7 +140,7 @@ def test_methods_paragraph_states_every_choice(result):
                    "held at their means", "equal weights", "NTILES(4)",
                    "quartile number (1-4)", "Bonferroni", "LOD/\u221a2", "n=129",
                    "listwise deletion", "Type III", "1 SD = 15.90 pmol/L",
-                   "P for trend, unadjusted and adjusted", "statsmodels "):
+                   "P for trend, unadjusted and adjusted", "(Python 3.", "NumPy "):
         assert needle in text, needle
 
 

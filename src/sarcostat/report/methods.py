@@ -78,13 +78,23 @@ def _sd_phrase(result, fmt: FormatConfig) -> str:
 
 
 def _software() -> str:
+    """Python and the numerical libraries the analyses actually ran on.
+
+    Only libraries that were imported are named (statsmodels, for one, is no
+    longer on the analysis path), so the sentence never cites a package that
+    computed nothing.
+    """
     import platform
+    import sys
     from importlib import metadata
 
     out = [f"Python {platform.python_version()}"]
-    for name, label in (("statsmodels", "statsmodels"), ("scipy", "SciPy")):
+    for module, dist, label in (("numpy", "numpy", "NumPy"), ("scipy", "scipy", "SciPy"),
+                                ("statsmodels", "statsmodels", "statsmodels")):
+        if module not in sys.modules:
+            continue
         try:
-            out.append(f"{label} {metadata.version(name)}")
+            out.append(f"{label} {metadata.version(dist)}")
         except metadata.PackageNotFoundError:
             pass
     return ", ".join(out)
