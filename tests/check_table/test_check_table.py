@@ -272,3 +272,10 @@ def test_grim_failure_is_flagged_in_words():
     row = res.flags().set_index("item").loc["score (cases)"]
     assert row["verdict"] == "GRIM inconsistent"
     assert "no sum of 30 integers has a mean that rounds to 2.51 (nearest 75/30 = 2.5000)" in row["explanation"]
+
+
+def test_grim_says_when_it_cannot_test():
+    res = check_published_tables(seed_tables_path())
+    s = res.summary[res.summary["section"] == "GRIM"].set_index("item")["explanation"]
+    assert "uninformative" in s["sppb_total (nosarc)"] and "uninformative" in s["sps (nosarc)"]
+    assert "uninformative" not in s["sps (sarc)"]          # 2 decimals, n = 20 < 100

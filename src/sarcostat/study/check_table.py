@@ -564,6 +564,9 @@ def check_published_tables(published: dict[str, Any] | str | Path, *,
         near = f"{r.nearest_sum}/{r.n} = {r.nearest_mean:.{r.decimals + 2}f}"
         words = (f"{near} rounds to the printed mean {r.printed_mean}" if r.consistent else
                  f"no sum of {r.n} integers has a mean that rounds to {r.printed_mean} (nearest {near})")
+        if r.n >= 10 ** r.decimals:
+            # Steps of 1/n are then no wider than the printed rounding window.
+            words += f" (uninformative: with n = {r.n} every {r.decimals}-decimal mean is possible)"
         summary.loc[len(summary)] = ("GRIM", f"{r.item} ({r.group})", str(r.printed_mean), near,
                                      "fits" if r.consistent else "GRIM inconsistent", words,
                                      "rounds" if r.consistent else "")
