@@ -8,7 +8,7 @@ ORDER = 86
 DESCRIPTION = (
     "Simulate studies of N participants from the cohort simulator's generative model (the "
     "model calibrated to the seed study) with the given effect, derive sarcopenia by AWGS "
-    "2019, and report for each main test of the default plan (Table 1 t test; adjusted "
+    "2019, and report for each main test of the default plan (unadjusted t test by sarcopenia; adjusted "
     "ANCOVA and OR per SD for the four statuses; adjusted beta and P for trend for the "
     "seven outcomes) the share of studies with P < alpha, its Monte Carlo SE and the n "
     "for 80% power with its Monte Carlo interval. --or 1 or --beta 0 is the null. "

@@ -13,7 +13,8 @@ sarcopenia (adjusted for age, sex and BMI) or as the population standardized
 The main tests of the default plan (one P value each per simulated data set,
 α two-sided; :data:`TESTS`):
 
-- ``ttest``: Table 1 Student t test of sclerostin between sarcopenia groups;
+- ``ttest``: Student t test of sclerostin between sarcopenia groups (Figure 1,
+  unadjusted; the one-way ANOVA of two groups);
 - ``ancova:<status>``: sclerostin ~ status + age + sex + BMI, P of the
   status term (Figure 1, adjusted; the ANCOVA F test for two groups), for
   each of :data:`STATUSES`;
@@ -53,7 +54,7 @@ STATUSES = {"sarcopenia": "sarcopenia", "low_muscle_mass": "low muscle mass",
             "low_strength": "weak muscle strength", "low_performance": "poor physical performance"}
 #: Names of the main tests, in report order, and their labels.
 TEST_LABELS = {
-    "ttest": "Table 1 t test of sclerostin, sarcopenia vs not",
+    "ttest": "Figure 1 t test of sclerostin, sarcopenia (unadjusted)",
     **{f"ancova:{k}": f"Figure 1 ANCOVA, {v} (adjusted)" for k, v in STATUSES.items()},
     **{f"beta:{k}": f"Table 2 beta, {v} (adjusted)" for k, v in OUTCOMES.items()},
     **{f"trend:{k}": f"Figure 2 P for trend, {v} (adjusted)" for k, v in OUTCOMES.items()},
