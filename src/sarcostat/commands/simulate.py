@@ -53,9 +53,10 @@ def run(args) -> int:
     # --map so that sclerostin gets its unit and every report says SYNTHETIC.
     body = demo_mapping_path().read_text(encoding="utf-8")
     body = body[body.index("[biomarkers]"):]
+    calibrated = calibrate is None and args.n == 129 and seed == DEFAULT_SEED
     mapping.write_text(
         f"# Column map of {out.name}, written by 'sarcostat simulate' (n={args.n}, seed {seed}"
-        f"{', calibrated to the seed paper' if calibrate is None and args.n == 129 and seed == DEFAULT_SEED else ''}).\n"
+        f"{', calibrated to the seed paper' if calibrated else ''}).\n"
         "# SYNTHETIC DATA: every value in the CSV was simulated; 'synthetic = true' makes every\n"
         "# report built from it say so.\n\n" + body, encoding="utf-8")
     print(f"wrote {out} ({len(df)} SYNTHETIC participants, seed {seed}) and column map {mapping}")
