@@ -227,7 +227,8 @@ class EffectCurve:
         xs, ts = x[order], self.theta[order]
         if not xs[0] <= target <= xs[-1]:
             lo, hi = (np.exp(xs[[0, -1]]) if name == "or" else xs[[0, -1]])
-            raise ParameterError(f"The '--{name}' option of power must lie in [{lo:.3g}, {hi:.3g}] "
+            api = "odds_ratio" if name == "or" else "beta"
+            raise ParameterError(f"The '{api}' parameter (--{name}) of power must lie in [{lo:.3g}, {hi:.3g}] "
                                  f"(what the generative model can produce). Got {value!r} instead.")
         return float(np.interp(target, xs, ts))
 
