@@ -54,3 +54,16 @@ def test_closed_pipe_is_not_a_traceback():
     out = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True)
     assert "Traceback" not in out.stderr
     assert "BrokenPipe" not in out.stderr
+
+
+def test_study_commands_ask_for_one_blas_thread_unless_told_otherwise(monkeypatch):
+    from sarcostat.commands import single_thread_blas
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    single_thread_blas()
+    import os
+
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    single_thread_blas()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"

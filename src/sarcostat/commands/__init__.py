@@ -4,3 +4,17 @@ Each module defines ``NAME``, ``HELP``, ``ORDER`` (position in ``--help``),
 ``add_arguments(parser)`` and ``run(args) -> int``; it imports heavy libraries
 inside ``run`` only.
 """
+
+
+def single_thread_blas() -> None:
+    """Ask OpenBLAS for one thread unless the user chose otherwise.
+
+    The study models are small (hundreds of rows, a handful of columns): a
+    second BLAS thread only adds start-up and contention, which on a busy
+    2-core machine made ``analyze`` markedly slower (benchmarks/README.md).
+    Must run before numpy is imported, so command modules call it first
+    thing in ``run``.
+    """
+    import os
+
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

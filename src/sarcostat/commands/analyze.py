@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sarcostat.commands import single_thread_blas
+
 NAME = "analyze"
 HELP = "run the analysis plan on a cohort and write the report (HTML, DOCX, CSV, JSON, figures)"
 ORDER = 40
@@ -30,6 +32,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    single_thread_blas()
     from sarcostat.study.pipeline import command_line, run_to_directory
 
     command = command_line(NAME, args, ["file"], [("--plan", "plan"), ("--biomarker", "biomarker"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sarcostat.commands import single_thread_blas
+
 NAME = "demo"
 HELP = "run 'analyze' on the bundled SYNTHETIC demo cohort and write the report"
 ORDER = 90
@@ -20,6 +22,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    single_thread_blas()
     from sarcostat.datasets import demo_cohort_path
     from sarcostat.study.pipeline import command_line, run_to_directory
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sarcostat.commands import single_thread_blas
+
 NAME = "reproduce"
 HELP = "run the default plan on the demo cohort and compare with the seed paper's numbers"
 ORDER = 91
@@ -20,6 +22,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    single_thread_blas()
     from sarcostat.datasets import demo_cohort_path
     from sarcostat.report.reproduce import write_reproduce
     from sarcostat.study.pipeline import Progress, command_line
