@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pytest -q -m bench
 	$(BIN)/python benchmarks/screen.py --readme benchmarks/README.md
 	$(BIN)/python benchmarks/analyze.py
+	$(BIN)/python benchmarks/startup.py --readme benchmarks/README.md
 
 clean:
 	rm -rf $(OUT) build dist src/*.egg-info .pytest_cache
