@@ -463,7 +463,9 @@ def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
     with :math:`D_j` the mask of biomarker j; the Gram blocks for a chunk of
     biomarkers are matrix products against the mask matrix and solved in one
     batched call. Logistic models are batched Newton-Raphson from the
-    covariate-only fit. q values: Benjamini-Hochberg within each outcome
+    covariate-only fit (first step with a second-order correction from the
+    third-derivative sums; the information moved to the end of the last
+    step to first order, see ``docs/screen.md``). q values: Benjamini-Hochberg within each outcome
     (one family per outcome and model), ignoring rows without a p value.
 
     R, per biomarker: ``lm(smi ~ x + age_yr + sex_male + bmi, d)``;
