@@ -470,9 +470,12 @@ def _ml_pass(th, cols, X, usable, Z, P, Z3, y, k):
     Uz, Ux = np.zeros((k, a)), np.zeros(a)
     Tzzz, Tzzx, Tzxx, Txxx = np.zeros((t, a)), np.zeros((q, a)), np.zeros((k, a)), np.zeros(a)
     thz, thx = th[:, :k].T, th[:, k]
-    everything = a == X.shape[1]
+    if a < X.shape[1]:
+        # One gather of the active columns (4x cheaper than fancy-indexing
+        # every row block).
+        X = np.take(X, cols, axis=1)
     for s, e in _row_blocks(X.shape[0], a):
-        Xb = X[s:e] if everything else X[s:e, cols]
+        Xb = X[s:e]
         ob = ~np.isnan(Xb)
         ob &= usable[s:e, None]
         Xb = np.where(ob, Xb, 0.0)
