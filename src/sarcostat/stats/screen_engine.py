@@ -559,8 +559,12 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     at once, warm-started at the covariate-only fit ``gamma0`` with slope 0;
     converged columns leave the active set. Convergence: largest step below
     ``tol`` on the unit-SD scale; Newton converges quadratically, so the
-    estimate is then accurate to about tol² (the information used for the
-    standard errors is evaluated after that last step). Default tol: 1e-6,
+    estimate is then accurate to about tol². Maximum likelihood: the first
+    step is a Halley-type step from the warm-start sums
+    (:func:`_halley_start`), and the information used for the standard
+    errors is moved to the end of the last step by the third-derivative
+    sums (:func:`_newton_ml`), accurate to about tol²; Firth: it is
+    evaluated after the last step. Default tol: 1e-6,
     or 1e-10 with Firth, whose iteration (Fisher scoring on the modified
     score) converges only linearly. With ``firth=True`` the
     score is Firth's modified score U*(θ) = X'(y - μ + h(1/2 - μ)); the
