@@ -336,7 +336,8 @@ def test_indeterminate_classifications_are_warned_and_counted(cohort_csv):
                                           "outcomes": {"continuous": ["smi"],
                                                        "binary": ["low_strength"]}})
     # 3 here plus the fixture's participant without grip.
-    assert any(w.startswith("Classification: 4 participant(s) indeterminate for low strength")
+    assert any(w.startswith("Classification: 4 participant(s) indeterminate for weak muscle "
+                            "strength (a needed measurement is missing)")
                for w in res.warnings)
     assert "weak muscle strength 4" in res.methods_text()
     f1 = res.fig1.groupby(["status", "model"])["n"].sum()

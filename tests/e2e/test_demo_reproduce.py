@@ -21,7 +21,7 @@ def test_demo_says_synthetic_and_prints_the_report_path(tmp_path):
     # A reduced plan keeps the test fast; `reproduce` below runs the full one.
     plan = tmp_path / "plan.toml"
     plan.write_text('[figure1]\nstatuses = ["sarcopenia"]\n'
-                    '[outcomes]\ncontinuous = ["smi"]\nbinary = ["sarcopenia"]\n',
+                    '[outcomes]\ncontinuous = ["smi"]\nbinary = ["sarcopenia", "low_muscle_mass"]\n',
                     encoding="utf-8")
     out = tmp_path / "demo"
     code, stdout, stderr = _run(["demo", "-o", str(out), "--plan", str(plan), "-q"])
@@ -36,6 +36,10 @@ def test_demo_says_synthetic_and_prints_the_report_path(tmp_path):
     # names the analysis, not the stats function that raised it.
     assert ("Table 3, sarcopenia (adjusted): 5.0 events per variable (min(20, 109) / 4) is "
             "below 10; estimates may be biased and unstable.") in manifest["warnings"]
+    # Statuses are named by their display labels, as in Table 3, not by column.
+    assert ("Table 3, low muscle mass (adjusted): 6.5 events per variable (min(26, 103) / 4) is "
+            "below 10; estimates may be biased and unstable.") in manifest["warnings"]
+    assert not any("low_muscle_mass" in w or "low_strength" in w for w in manifest["warnings"])
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,9 @@
 
 Numbers are computed at full precision everywhere else; this module alone
 turns them into text. A journal with other conventions needs a changed
-:class:`FormatConfig`, nothing else.
+:class:`FormatConfig`, nothing else. The variable labels themselves are in
+:data:`sarcostat.study.labels.VARIABLES` (the study layer's warnings use
+them too).
 """
 
 from __future__ import annotations
@@ -10,39 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-#: Display label, short label (Tables 2-3, figures), unit, decimals of the
-#: mean/SD, and the abbreviation it introduces (for table footnotes).
-#: Labels and decimals follow the seed paper's tables.
-VARIABLES: dict[str, dict] = {
-    "sex": {"label": "Sex", "short": "Sex"},
-    "age_yr": {"label": "Age, yr", "short": "Age", "unit": "yr", "decimals": 1},
-    "weight_kg": {"label": "Weight, kg", "short": "Weight", "unit": "kg", "decimals": 1},
-    "height_cm": {"label": "Height, cm", "short": "Height", "unit": "cm", "decimals": 1},
-    "bmi": {"label": "BMI, kg/m\u00b2", "short": "BMI", "unit": "kg/m\u00b2", "decimals": 1,
-            "abbr": ("BMI", "body mass index")},
-    "asm_kg": {"label": "ASM, kg", "short": "ASM", "unit": "kg", "decimals": 1,
-               "abbr": ("ASM", "appendicular skeletal muscle mass")},
-    "smi": {"label": "SMI, kg/m\u00b2", "short": "SMI", "unit": "kg/m\u00b2", "decimals": 1,
-            "abbr": ("SMI", "skeletal muscle index")},
-    "grip_kg": {"label": "Grip strength, kg", "short": "Grip strength", "unit": "kg", "decimals": 1},
-    "gait_speed_m_s": {"label": "Gait speed, m/sec", "short": "Gait speed", "unit": "m/sec",
-                       "decimals": 2},
-    "chair_stand_5x_s": {"label": "Chair stand, sec", "short": "Chair stand", "unit": "sec",
-                         "decimals": 1},
-    "sppb_total": {"label": "SPPB total score (range, 0\u201312)", "short": "SPPB score",
-                   "unit": "points", "decimals": 1,
-                   "abbr": ("SPPB", "short physical performance battery")},
-    "sps": {"label": "SPS (range, 0\u20133)", "short": "SPS", "unit": "points", "decimals": 2,
-            "abbr": ("SPS", "sarcopenia phenotype score")},
-    "calf_circumference_cm": {"label": "Calf circumference, cm", "short": "Calf circumference",
-                              "unit": "cm", "decimals": 1},
-    "tug_s": {"label": "Timed up-and-go, sec", "short": "TUG", "unit": "sec", "decimals": 1},
-    "sarc_f_total": {"label": "SARC-F score (range, 0\u201310)", "short": "SARC-F", "decimals": 1},
-    "sarcopenia": {"label": "Sarcopenia", "short": "Sarcopenia"},
-    "low_muscle_mass": {"label": "Low muscle mass", "short": "Low muscle mass"},
-    "low_strength": {"label": "Weak muscle strength", "short": "Weak muscle strength"},
-    "low_performance": {"label": "Poor physical performance", "short": "Poor physical performance"},
-}
+# Labels, units and decimals of the variables: one table, shared with the
+# study layer, which names analyses by these labels in its warnings.
+from sarcostat.study.labels import VARIABLES
 
 #: Post hoc adjustment of pairwise comparisons, as an adjective.
 POSTHOC = {"bonferroni": "Bonferroni-adjusted", "sidak": "Sidak-adjusted",

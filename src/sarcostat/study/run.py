@@ -20,6 +20,7 @@ import pandas as pd
 from sarcostat import __version__
 from sarcostat.exceptions import PlanError, SarcostatWarning
 from sarcostat.study.censor import substitute_censored
+from sarcostat.study.labels import in_text
 from sarcostat.study.plan import DERIVED_COLUMNS, STATUS_COLUMNS, Plan, load_plan
 from sarcostat.study.result import StudyResult
 
@@ -272,14 +273,15 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
     for status, k in indeterminate.items():
         if k and (status in plan.figure1.statuses or status in plan.outcomes.binary
                   or status == plan.table1.group):
-            log.add(f"Classification: {k} participant(s) indeterminate for {status.replace('_', ' ')} "
+            log.add(f"Classification: {k} participant(s) indeterminate for {in_text(status)} "
                     f"(a needed measurement is missing); left out of analyses of that status.")
+    label = plan.biomarker.label if plan.biomarker.label != "auto" else bm.replace("_", " ")
     data, censoring = substitute_censored(data, bm, method=plan.biomarker.censored)
     if censoring.n_censored:
         log.add(f"Censored biomarker: {censoring.sentence()}")
     n_bm_missing = int(data[bm].isna().sum()) - (censoring.n_censored - censoring.n_substituted)
     if n_bm_missing:
-        log.add(f"{n_bm_missing} participant(s) without a {bm} value are left out of every "
+        log.add(f"{n_bm_missing} participant(s) without a {label} value are left out of every "
                 f"analysis of the biomarker.")
     for col in set(plan.figure1.statuses) | set(plan.outcomes.binary) | {plan.table1.group}:
         if col in data.columns and str(data[col].dtype) in ("boolean", "bool"):
@@ -320,7 +322,6 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
         "definition": plan.assessment.definition,
         "n_biomarker": int(data[bm].notna().sum()),
     }
-    label = plan.biomarker.label if plan.biomarker.label != "auto" else bm.replace("_", " ")
     unit = plan.biomarker.unit if plan.biomarker.unit != "auto" else units.get(bm, "")
     return StudyResult(
         plan=plan, biomarker=bm, biomarker_label=label, biomarker_unit=unit,

@@ -15,6 +15,7 @@ import math
 import pandas as pd
 
 from sarcostat.exceptions import DataError, ModelError
+from sarcostat.study.labels import in_text
 
 #: Errors that make one model not estimable without stopping the report.
 _NOT_ESTIMABLE = (ModelError, DataError)
@@ -76,13 +77,13 @@ def figure1(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
         # One call fits the adjusted model and, on its own complete cases,
         # the unadjusted one (two separate SPSS UNIANOVA runs).
         try:
-            res = log.run(f"Figure 1, {status}", ls_means, data, outcome=bm, group=status,
+            res = log.run(f"Figure 1, {in_text(status)}", ls_means, data, outcome=bm, group=status,
                           covariates=list(covs), weights=plan.ancova.weights,
                           binary_covariates=plan.ancova.binary_covariates,
                           adjust=plan.ancova.adjust, confidence=plan.ancova.confidence,
                           unadjusted="own")
         except _NOT_ESTIMABLE as exc:
-            log.add(f"Figure 1, {status}: not estimable: {exc}")
+            log.add(f"Figure 1, {in_text(status)}: not estimable: {exc}")
             continue
         fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
         for model in MODELS:
@@ -111,11 +112,11 @@ def table2(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
     for outcome in plan.outcomes.continuous:
         for model in MODELS:
             try:
-                res = log.run(f"Table 2, {outcome} ({model})", linear_regression, data,
+                res = log.run(f"Table 2, {in_text(outcome)} ({model})", linear_regression, data,
                               outcome=outcome, predictor=bm, covariates=_covs(model, covs),
                               confidence=plan.ancova.confidence)
             except _NOT_ESTIMABLE as exc:
-                log.add(f"Table 2, {outcome} ({model}): not estimable: {exc}")
+                log.add(f"Table 2, {in_text(outcome)} ({model}): not estimable: {exc}")
                 rows.append({"outcome": outcome, "model": model, "n": 0})
                 continue
             analyses[f"table2/{outcome}/{model}"] = res
@@ -141,13 +142,13 @@ def figure2(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
     rows = []
     for outcome in plan.outcomes.continuous:
         try:
-            res = log.run(f"Figure 2, {outcome}", quartile_trend, data, outcome=outcome,
+            res = log.run(f"Figure 2, {in_text(outcome)}", quartile_trend, data, outcome=outcome,
                           biomarker=bm, covariates=list(covs), trend=plan.trend.trend,
                           adjust=plan.trend.posthoc, weights=plan.ancova.weights,
                           binary_covariates=plan.ancova.binary_covariates, groups=grouping,
                           confidence=plan.ancova.confidence, unadjusted="own")
         except _NOT_ESTIMABLE as exc:
-            log.add(f"Figure 2, {outcome}: not estimable: {exc}")
+            log.add(f"Figure 2, {in_text(outcome)}: not estimable: {exc}")
             continue
         fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
         for model in MODELS:
@@ -178,11 +179,11 @@ def table3(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
     for outcome in plan.outcomes.binary:
         for model in MODELS:
             try:
-                res = log.run(f"Table 3, {outcome} ({model})", or_per_sd, data, outcome=outcome,
-                              predictor=bm, covariates=_covs(model, covs),
+                res = log.run(f"Table 3, {in_text(outcome)} ({model})", or_per_sd, data,
+                              outcome=outcome, predictor=bm, covariates=_covs(model, covs),
                               firth=plan.table3.firth, confidence=plan.ancova.confidence)
             except _NOT_ESTIMABLE as exc:
-                log.add(f"Table 3, {outcome} ({model}): not estimable: {exc}")
+                log.add(f"Table 3, {in_text(outcome)} ({model}): not estimable: {exc}")
                 rows.append({"outcome": outcome, "model": model, "n": 0, "events": 0})
                 continue
             analyses[f"table3/{outcome}/{model}"] = res
