@@ -13,6 +13,9 @@ Dask tasks.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -229,14 +232,13 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     # The scale is needed only by the logistic kernel (its step tolerance).
     step = max(1, X.shape[0] // 10_000)
     need_sd = bool(plan.bin_names)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+    # np.errstate, not warnings.catch_warnings: the latter swaps the
+    # process-wide filter list and is not safe when chunks run in threads.
+    with np.errstate(divide="ignore", invalid="ignore"):
         mx, sx = _sample_moments(X[::step], need_sd)
         bad = ~np.isfinite(mx)
         if bad.any():  # sample missed a sparse column: use all rows
-            mx[bad] = np.nanmean(X[:, bad], axis=0)
-            if need_sd:
-                sx[bad] = np.nanstd(X[:, bad], axis=0)
+            mx[bad], sx[bad] = _sample_moments(X[:, bad], need_sd)
     mx = np.where(np.isfinite(mx), mx, 0.0)
     sx = np.where(np.isfinite(sx) & (sx > 0), sx, 1.0)
     blocks = []
@@ -296,6 +298,113 @@ def _run_local(source, chunks, plan, progress):
         done += len(ch)
         if progress:
             progress(done, total)
+    return parts, msgs
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask, as containers
+    and ``taskset`` restrict it; ``os.cpu_count()`` where there is none)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def _blas_one_thread():
+    """Run the block with BLAS limited to one thread, then restore it.
+
+    Each worker thread makes its own BLAS calls; a multi-threaded BLAS under
+    every one of them would oversubscribe the cores (measured 5-10x slower
+    on a loaded machine, benchmarks/README.md). threadpoolctl does this for
+    every BLAS it finds and is used when installed; it is not a dependency,
+    so otherwise the OpenBLAS that NumPy wheels bundle (scipy-openblas) is
+    set through its own thread-count functions. The engine's BLAS calls all
+    go through NumPy, so that library is the one that matters.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        threadpool_limits = None
+    if threadpool_limits is not None:
+        with threadpool_limits(limits=1, user_api="blas"):
+            yield
+        return
+    get_set = _numpy_openblas()
+    if get_set is None:
+        yield
+        return
+    get, set_ = get_set
+    before = get()
+    set_(1)
+    try:
+        yield
+    finally:
+        set_(before)
+
+
+def _numpy_openblas():
+    """(get, set) thread-count functions of NumPy's bundled OpenBLAS, or None."""
+    import ctypes
+    import glob
+
+    libdir = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
+    for path in sorted(glob.glob(os.path.join(libdir, "libscipy_openblas*.so*"))):
+        try:
+            lib = ctypes.CDLL(path)  # already loaded by NumPy: the same handle
+        except OSError:
+            continue
+        for suffix in ("64_", "_64_", ""):
+            get = getattr(lib, f"scipy_openblas_get_num_threads{suffix}", None)
+            set_ = getattr(lib, f"scipy_openblas_set_num_threads{suffix}", None)
+            if get is not None and set_ is not None:
+                get.restype = ctypes.c_int
+                set_.argtypes = [ctypes.c_int]
+                set_.restype = None
+                return get, set_
+    return None
+
+
+def _run_threads(source, chunks, plan, progress, threads):
+    """The chunks on ``threads`` worker threads, at most ``threads`` in flight.
+
+    NumPy's element-wise loops and BLAS release the GIL, so chunks overlap.
+    Results are kept by chunk index: the output is the same arrays as the
+    sequential path, in the same order, whichever chunk finishes first.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    if plan.lin_names and plan.lin_prep is None:
+        # Shared by every chunk: built once here, not raced for by workers.
+        plan.lin_prep = eng.linear_prepare(plan.Z, plan.Y, plan.R)
+    total = sum(len(c) for c in chunks)
+    results: list = [None] * len(chunks)
+    done = 0
+    pending: dict = {}
+    todo = iter(range(len(chunks)))
+    with _blas_one_thread(), ThreadPoolExecutor(max_workers=threads) as pool:
+        try:
+            while True:
+                # Submit only up to ``threads`` chunks: each holds N x chunk
+                # arrays, so memory stays bounded whatever P is.
+                for i in itertools.islice(todo, threads - len(pending)):
+                    pending[pool.submit(_process_block, source, chunks[i], plan)] = i
+                if not pending:
+                    break
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    i = pending.pop(fut)
+                    results[i] = fut.result()
+                    done += len(chunks[i])
+                    if progress:
+                        progress(done, total)
+        finally:
+            for fut in pending:
+                fut.cancel()
+    parts, msgs = [], []
+    for arr, m in results:
+        parts.append(arr)
+        msgs.extend(m)
     return parts, msgs
 
 
@@ -365,7 +474,7 @@ def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
            covariates: Sequence[str] | str = (), id_column: str = "id",
            confidence: float = 0.95, bonferroni: bool = False, firth: bool = False,
            prescreen: float | None = None, chunk_size: int = 128, max_iter: int = 50,
-           dask=False, scheduler: str | None = None,
+           threads: int | None = None, dask=False, scheduler: str | None = None,
            progress: Callable[[int, int], None] | None = None) -> ScreenResult:
     """Screen every biomarker against every outcome with adjusted models.
 
@@ -402,6 +511,13 @@ def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
         the cohort (docs/screen.md).
     max_iter : int, default 50
         Newton iterations per logistic model.
+    threads : int or None, default None
+        Chunks computed at the same time on worker threads (NumPy and BLAS
+        release the GIL), with BLAS held to one thread meanwhile; at most
+        ``threads`` chunks are in memory at once. None: the number of cores
+        this process may use (``os.sched_getaffinity``). The table is the
+        same, to the last bit, for any value. Ignored with Dask (its workers
+        are processes).
     dask : bool or distributed.Client, default False
         Run the chunks as Dask tasks (a local cluster, ``scheduler``, or the
         given client). With a Parquet file each task reads its own columns.
@@ -512,6 +628,12 @@ def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ParameterError(f"The 'chunk_size' parameter of {_FN} must be a positive "
                              f"integer. Got {chunk_size!r} instead.")
+    if threads is None:
+        threads = usable_cores()
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
+        raise ParameterError(f"The 'threads' parameter of {_FN} must be None or a positive "
+                             f"integer. Got {threads!r} instead.")
+    threads = int(threads)
     if prescreen is not None and not (isinstance(prescreen, (int, float))
                                       and 0 < prescreen <= 1):
         raise ParameterError(f"The 'prescreen' parameter of {_FN} must be None or a p value "
@@ -525,6 +647,8 @@ def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
     chunks = _chunks(names, chunk_size)
     if dask is not False or scheduler:
         parts, msgs = _run_dask(source, chunks, plan, progress, dask, scheduler)
+    elif threads > 1 and len(chunks) > 1:
+        parts, msgs = _run_threads(source, chunks, plan, progress, min(threads, len(chunks)))
     else:
         parts, msgs = _run_local(source, chunks, plan, progress)
     arr = np.concatenate(parts, axis=1) if parts else \
@@ -548,6 +672,7 @@ def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
             "prescreen": prescreen, "confidence": float(confidence),
             "correction": "fdr_bh" + ("+bonferroni" if bonferroni else ""),
             "join": source.info, "dask": bool(dask is not False or scheduler),
+            "threads": 1 if dask is not False or scheduler else min(threads, max(len(chunks), 1)),
             "reference": "R lm()/glm() per biomarker on complete cases; p.adjust('BH')"}
     return ScreenResult(table=table, notes=tuple(notes), meta=meta, outcomes=tuple(outcomes),
                         covariates=tuple(covariates), families=families,
