@@ -31,7 +31,7 @@ def files(tmp_path_factory):
 def test_screen_command_writes_results_and_html(files, capsys):
     out = files / "res.parquet"
     rc = main(["screen", str(files / "cohort.csv"), str(files / "bio.parquet"), "-o", str(out),
-               "--chunk-size", "3", "--bonferroni"])
+               "--chunk-size", "3", "--bonferroni", "--threads", "2"])
     cap = capsys.readouterr()
     assert rc == 0, cap.err
     res = pd.read_parquet(out)
@@ -50,7 +50,8 @@ def test_screen_command_writes_results_and_html(files, capsys):
 def test_cli_results_equal_python_api(files, capsys):
     out = files / "res.csv"
     assert main(["screen", str(files / "cohort.csv"), str(files / "bio.csv"), "-o", str(out),
-                 "--outcomes", "smi,grip_kg", "--covariates", "age,sex,bmi", "--quiet"]) == 0
+                 "--outcomes", "smi,grip_kg", "--covariates", "age,sex,bmi", "--quiet",
+                 "--threads", "1"]) == 0
     from sarcostat.io import read_cohort
     from sarcostat.stats.screen import screen
 
@@ -83,3 +84,10 @@ def test_unmatched_ids_give_messages_not_a_crash(files, capsys):
     num = res[res.biomarker != "label"]
     assert (num["message"] == "no biomarker row matches a cohort participant id").all()
     assert "No biomarker id matches" in capsys.readouterr().out
+
+
+def test_bad_threads_option_is_a_usage_error(files, capsys):
+    rc = main(["screen", str(files / "cohort.csv"), str(files / "bio.parquet"),
+               "-o", str(files / "t.parquet"), "--threads", "0"])
+    assert rc == 2 and "'--threads' option of screen must be a positive integer" \
+        in capsys.readouterr().err

@@ -46,6 +46,9 @@ def add_arguments(parser) -> None:
                         help="column mapping file for the cohort")
     parser.add_argument("--chunk-size", type=int, default=128, metavar="N",
                         help="biomarkers per batch; bounds memory (default: 128)")
+    parser.add_argument("--threads", type=int, default=None, metavar="N",
+                        help="batches computed at once on worker threads (default: the "
+                             "number of usable cores); results do not depend on it")
     parser.add_argument("--firth", action="store_true",
                         help="Firth-penalized logistic models (separation, rare outcomes)")
     parser.add_argument("--prescreen", type=float, metavar="P",
@@ -117,6 +120,9 @@ def run(args) -> int:
     if args.chunk_size < 1:
         raise ParameterError(f"The '--chunk-size' option of screen must be a positive "
                              f"integer. Got {args.chunk_size} instead.")
+    if args.threads is not None and args.threads < 1:
+        raise ParameterError(f"The '--threads' option of screen must be a positive "
+                             f"integer. Got {args.threads} instead.")
 
     cohort = read_cohort(args.cohort, mapping=args.mapping)
     if cohort.has_errors:
@@ -183,6 +189,7 @@ def run(args) -> int:
     result = screen(data, args.biomarkers, outcomes=outcomes, covariates=covariates,
                     id_column=args.id_column, firth=args.firth, prescreen=args.prescreen,
                     bonferroni=args.bonferroni, chunk_size=args.chunk_size,
+                    threads=args.threads,
                     dask=bool(args.dask or args.scheduler), scheduler=args.scheduler,
                     progress=progress)
     table = result.table
