@@ -358,3 +358,32 @@ def test_report_files_hold_no_participant_ids(analyzed, cohort_csv):
     doc = docx.Document(str(out / "tables.docx"))
     cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
     assert not ids & cells
+
+
+def test_a_cohorts_dataframe_gives_the_same_study_as_the_cohort(cohort_csv, tmp_path):
+    # `analyze(read_cohort(path).data)`: the DataFrame carries the censoring
+    # columns (sclerostin NaN, sclerostin_lod = 3.2) and the 'unable' flags;
+    # both must survive, so every table is the Cohort's, not a recount with
+    # censored values dropped and an unable chair stand turned into missing.
+    import pandas as pd
+
+    from sarcostat.io import read_cohort
+
+    raw = pd.read_csv(cohort_csv, dtype={"chair_stand_5x_s": object, "gait_time_4m_s": object})
+    raw.loc[3, "chair_stand_5x_s"] = "unable"
+    raw.loc[5, "gait_time_4m_s"] = "unable"
+    path = tmp_path / "with_unable.csv"
+    raw.to_csv(path, index=False)
+    cohort = read_cohort(path)
+    assert int(cohort.data["sclerostin_lod"].notna().sum()) == 3
+    assert cohort.data["chair_stand_unable"].sum() == 1 and cohort.data["gait_unable"].sum() == 1
+
+    from_cohort = sarcostat.analyze(cohort)
+    from_frame = sarcostat.analyze(cohort.data.copy())
+    assert from_frame.censoring.n_censored == from_cohort.censoring.n_censored == 3
+    assert from_frame.censoring.n_substituted == from_cohort.censoring.n_substituted == 3
+    assert from_frame.censoring.limits == (3.2,)
+    for part in ("table1", "fig1", "table2", "fig2", "table3"):
+        pd.testing.assert_frame_equal(getattr(from_frame, part), getattr(from_cohort, part),
+                                      check_exact=True, obj=part)
+    assert from_frame.warnings == from_cohort.warnings

@@ -230,6 +230,16 @@ def cohort_from_frame(frame: "pd.DataFrame", mapping=None, *, biomarkers=None,
     ParameterError
         ``frame`` is not a DataFrame.
 
+    Notes
+    -----
+    ``Cohort.data`` itself is valid input: its ``<biomarker>_lod`` columns
+    are read as the detection limits of their biomarker (a value is
+    left-censored where it is empty and the row has a limit; a column ``X``
+    with an ``X_lod`` beside it is a biomarker even without a declared
+    unit), and its ``gait_unable`` / ``chair_stand_unable`` columns are kept.
+    So ``analyze(cohort.data)`` gives the same results as ``analyze(cohort)``.
+    The same holds for a file with those columns read by :func:`read_cohort`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -441,6 +451,13 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
     if n == 0:
         b.add("error", "empty", "the file has a header but no data rows.")
 
+    bio_specs, lod_headers, extras = _lod_companions(res)
+    # Flags given as columns (Cohort.data handed back as a DataFrame) are
+    # kept; the 'unable' cells of the timed tests are OR-ed into them below.
+    for name in [h for h in extras if getattr(get_variable(h), "kind", None) == "flag"]:
+        out[name] = _flag(b, name)
+        extras.remove(name)
+
     converted: dict[str, tuple[np.ndarray, str | None]] = {}
     for var in VARIABLES:
         targets = ([t for t in by_target if GRIP_TRIAL.match(t)] if var.name == "grip_<n>_kg"
@@ -456,8 +473,12 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
                 units[target] = var.unit
                 converted[target] = (vals, unit)
 
-    for name, spec in res.biomarkers.items():
-        vals, lods = _biomarker(b, name, spec)
+    for name, spec in bio_specs.items():
+        if spec.column not in res.columns:
+            detail = (f"read as a biomarker (unit not stated) because '{lod_headers[name]}' "
+                      f"beside it holds its detection limits.")
+            b.add("info", "mapping", detail, column=name)
+        vals, lods = _biomarker(b, name, spec, lod_headers.get(name))
         out[name] = vals
         out[f"{name}_lod"] = lods
         units[name] = spec.unit
@@ -476,23 +497,27 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
             ordered += grip_trials
         elif name in out:
             ordered.append(name)
-    for name in res.biomarkers:
+    for name in bio_specs:
         ordered += [name, f"{name}_lod"]
     columns = {col: out[col] for col in ordered}
-    for h in res.extras:
+    for h in extras:
         columns[h if h not in columns else f"{h}_extra"] = _extra(b, h)
         if b.is_empty(h):
             b.add("warning", "empty_column", "the column is entirely empty.", column=h)
     for col in ordered:
         if col in by_target and b.is_empty(by_target[col]):
             b.add("warning", "empty_column", "the column is entirely empty.", column=col)
-    if res.extras:
-        listed = ", ".join(f"'{h}'" for h in res.extras)
+    if extras:
+        listed = ", ".join(f"'{h}'" for h in extras)
         b.add("info", "extra_columns", f"kept but not used by sarcostat: {listed}. Declare biomarkers "
               "under [biomarkers] in a map to analyse them.")
 
     mapping = {h: t for h, (t, _u) in res.columns.items()}
-    return Cohort(issues=b.findings, mapping=mapping, units=units, biomarkers=list(res.biomarkers),
+    for name, spec in bio_specs.items():
+        mapping.setdefault(spec.column, name)
+        if name in lod_headers:
+            mapping[lod_headers[name]] = f"{name}_lod"
+    return Cohort(issues=b.findings, mapping=mapping, units=units, biomarkers=list(bio_specs),
                   protocol=protocol, source=source, _columns=columns, _n_rows=n)
 
 
@@ -591,7 +616,57 @@ def _factor(canonical: str, unit: str | None) -> float:
     return UNIT_FACTORS[canonical].get(unit or canonical, 1.0)
 
 
-def _biomarker(b: _Builder, name: str, spec: BiomarkerSpec):
+_FLAG_WORDS = {"true": True, "yes": True, "1": True, "1.0": True,
+               "false": False, "no": False, "0": False, "0.0": False}
+
+
+def _flag(b: _Builder, name: str) -> np.ndarray:
+    """A canonical True/False column as given; blank is False (nothing recorded)."""
+    def classify(cell):
+        if isinstance(cell, (bool, np.bool_)):
+            return (bool(cell),)
+        if _is_na_cell(cell):
+            return (False,)
+        return (_FLAG_WORDS.get(str(cell).strip().lower(), None),)
+
+    (values,) = b._map_distinct(b.raw.columns[name], classify, (False,))
+    for i in np.flatnonzero(np.equal(values, None)):
+        c = b.cell(name, i)
+        b.add("error", "code", f"'{c}' is not a recognised value; use True / False.",
+              i=i, column=name, value=c)
+    return np.array([bool(v) for v in values], dtype=bool)
+
+
+def _lod_companions(res) -> tuple[dict[str, BiomarkerSpec], dict[str, str], list[str]]:
+    """Biomarkers, their ``<name>_lod`` headers, and the extras left over.
+
+    ``<biomarker>_lod`` is the canonical censoring column of ``Cohort.data``
+    (NaN in ``<biomarker>``, the limit in ``<biomarker>_lod``). A table that
+    carries it (``Cohort.data`` handed back as a DataFrame, or written out
+    and read again) must keep its censored values, so the column is read as
+    the limits of its biomarker instead of an unused extra; and an
+    undeclared column ``X`` with an ``X_lod`` beside it is a biomarker,
+    since nothing but a concentration has a detection limit.
+    """
+    specs = dict(res.biomarkers)
+    extras = list(res.extras)
+    free = set(extras)
+    for h in list(extras):
+        base = h[:-4] if h.endswith("_lod") else None
+        if base and base in free and base not in specs and get_variable(base) is None:
+            specs[base] = BiomarkerSpec(base, "", base, None)
+    lod_headers: dict[str, str] = {}
+    for name, spec in specs.items():
+        for cand in (f"{name}_lod", f"{spec.column}_lod"):
+            if cand in free and cand not in lod_headers.values():
+                lod_headers[name] = cand
+                break
+    used = set(lod_headers.values()) | {s.column for n, s in specs.items()
+                                        if n not in res.biomarkers}
+    return specs, lod_headers, [h for h in extras if h not in used]
+
+
+def _biomarker(b: _Builder, name: str, spec: BiomarkerSpec, lod_header: str | None = None):
     header = spec.column
     kinds, values = b.parse(header)
     ok = kinds == OK
@@ -600,6 +675,8 @@ def _biomarker(b: _Builder, name: str, spec: BiomarkerSpec):
     if spec.lod is not None:
         lods[kinds == ND] = spec.lod
     written = sorted(set(values[kinds == LT].tolist()))
+    if lod_header is not None:
+        kinds = _apply_lod_column(b, name, lod_header, kinds, lods)
     for i in np.flatnonzero(~np.isin(kinds, (OK, MISSING, LT)) | (ok & (values < 0))):
         c = b.cell(header, i)
         if kinds[i] == OK:
@@ -619,6 +696,35 @@ def _biomarker(b: _Builder, name: str, spec: BiomarkerSpec):
         b.add("info", "censored", f"{plural(n_cens, 'value')} below the detection limit kept as "
               f"left-censored: {name} is NaN there and {name}_lod holds the limit.", column=name)
     return vals, lods
+
+
+def _apply_lod_column(b: _Builder, name: str, header: str, kinds: np.ndarray,
+                      lods: np.ndarray) -> np.ndarray:
+    """Read the limits of ``header`` into ``lods`` where ``name`` is censored.
+
+    As in ``Cohort.data``, a value is censored where it is empty (or ``ND``)
+    and the row has a limit. Returns the value kinds with the rows that the
+    limit explains turned from ND into LT, so they are not reported as
+    limits missing. Modifies ``lods`` in place.
+    """
+    lk, lv = b.parse(header)
+    for i in np.flatnonzero(~np.isin(lk, (OK, MISSING)) | ((lk == OK) & ~(lv > 0))):
+        c = b.cell(header, i)
+        rule = "range" if lk[i] == OK else "non_numeric"
+        why = "is not positive; a detection limit must be" if lk[i] == OK else "is not a number"
+        b.add("error", rule, f"'{c}' {why}.", i=i, column=f"{name}_lod", value=c)
+    limit = (lk == OK) & (lv > 0)
+    empty = np.isin(kinds, (MISSING, ND)) & np.isnan(lods)
+    lods[limit & empty] = lv[limit & empty]
+    measured = limit & (kinds == OK)
+    if measured.any():
+        b.add("warning", "censored", f"{plural(int(measured.sum()), 'row')} with a measured {name} "
+              f"value also give a limit in '{header}'; a limit marks a value as below the "
+              f"detection limit only where {name} is empty, so these limits are not used.",
+              column=f"{name}_lod")
+    kinds = kinds.copy()
+    kinds[limit & (kinds == ND)] = LT
+    return kinds
 
 
 def _num(x: float) -> str:
