@@ -36,6 +36,10 @@ def _args(argv=None):
     p.add_argument("--loop-p", type=int, default=20,
                    help="biomarkers for the statsmodels loop, extrapolated to P (default 20)")
     p.add_argument("--chunk-size", type=int, default=128)
+    p.add_argument("--threads", type=int, default=None,
+                   help="screen(threads=...) for every engine timing (default: the "
+                        "library's default, the usable cores); with more than 1 the "
+                        "in-memory linear and logistic screens are also timed with 1")
     p.add_argument("--blas-threads", type=int, default=None,
                    help="set OPENBLAS/OMP/MKL_NUM_THREADS before numpy loads")
     p.add_argument("--dask", action="store_true",
@@ -97,23 +101,46 @@ def make(n, p, seed):
 CPU = {}
 
 
+def _cpu_ticks():
+    """(busy, steal) seconds of the whole machine so far, from /proc/stat
+    (None elsewhere): busy minus this process's CPU time is what other
+    processes used during a timing, the honest measure of a "quiet" run."""
+    try:
+        with open("/proc/stat") as fh:
+            f = [int(v) for v in fh.readline().split()[1:]]
+    except OSError:
+        return None
+    hz = os.sysconf("SC_CLK_TCK")
+    # user nice system idle iowait irq softirq steal
+    return (f[0] + f[1] + f[2] + f[5] + f[6]) / hz, f[7] / hz
+
+
+OTHERS: dict = {}
+
+
 def peak(fn, label=None):
     """Run fn(); return (result, seconds, peak traced bytes above the start).
 
     Also records the process CPU seconds under ``label`` in ``CPU``: on a
     shared machine the wall time moves with the other jobs' load, the CPU
-    time of this (single-threaded, BLAS threads 1) process much less.
+    time of this process (BLAS threads 1) much less. With worker threads
+    the CPU time is the sum over threads, so it exceeds the wall time.
     """
     import tracemalloc
 
     tracemalloc.start()
     tracemalloc.reset_peak()
     base = tracemalloc.get_traced_memory()[0]
-    t, c = time.perf_counter(), time.process_time()
+    t, c, m = time.perf_counter(), time.process_time(), _cpu_ticks()
     out = fn()
     sec = time.perf_counter() - t
     if label:
         CPU[label] = time.process_time() - c
+        m2 = _cpu_ticks()
+        if m is not None and m2 is not None:
+            OTHERS[label] = {"wall_s": sec,
+                             "others_cpu_s": max(0.0, m2[0] - m[0] - CPU[label]),
+                             "steal_s": m2[1] - m[1]}
     pk = tracemalloc.get_traced_memory()[1] - base
     tracemalloc.stop()
     return out, sec, pk
@@ -155,10 +182,17 @@ def max_rel(table, rows):
 
 
 def main(args) -> dict:
-    from sarcostat.stats.screen import screen
+    from sarcostat.stats import screen as screen_mod
+
+    threads = args.threads if args.threads is not None else screen_mod.usable_cores()
+
+    def screen(*a, **kw):
+        kw.setdefault("threads", threads)
+        return screen_mod.screen(*a, **kw)
 
     n, p = args.n, args.p
     res = {"n": n, "p": p, "missing": 0.05, "chunk_size": args.chunk_size,
+           "threads": threads,
            "cpu_count": os.cpu_count(), "machine": platform.platform(),
            "python": platform.python_version(), "numpy": np.__version__,
            "blas_threads": args.blas_threads or "library default",
@@ -199,6 +233,14 @@ def main(args) -> dict:
           f"extrapolated; speed-up {res['linear_speedup']:.0f}x; max rel diff "
           f"{res['linear_max_rel_diff']:.1e}", flush=True)
 
+    if threads > 1:
+        # The same screen on one thread, right after: the threads' gain on
+        # this machine under the same load.
+        _, t1, _ = peak(lambda: screen(cohort, frame, outcomes=CONT, covariates=COVS,
+                                       chunk_size=args.chunk_size, threads=1), "linear_1t")
+        res["linear_1thread_s"] = t1
+        print(f"linear engine, 1 thread: {t1:.2f} s", flush=True)
+
     if not args.skip_logistic:
         log, t_log, m_log = peak(lambda: screen(cohort, frame, outcomes=BIN, covariates=COVS,
                                                 chunk_size=args.chunk_size), "logistic")
@@ -216,6 +258,12 @@ def main(args) -> dict:
         print(f"statsmodels Logit loop: {len(rows)} models in {t_loop:.2f} s -> {per * p:.0f} s "
               f"extrapolated; speed-up {res['logistic_speedup']:.0f}x; max rel diff "
               f"{res['logistic_max_rel_diff']:.1e}", flush=True)
+        if threads > 1:
+            _, t1, _ = peak(lambda: screen(cohort, frame, outcomes=BIN, covariates=COVS,
+                                           chunk_size=args.chunk_size, threads=1),
+                            "logistic_1t")
+            res["logistic_1thread_s"] = t1
+            print(f"logistic engine, 1 thread: {t1:.2f} s", flush=True)
 
     # End to end from Parquet: read columns lazily, screen, write the results.
     with tempfile.TemporaryDirectory() as tmp:
@@ -254,6 +302,7 @@ def main(args) -> dict:
 
     res["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res.update({f"{k}_cpu_s": v for k, v in CPU.items()})
+    res["others"] = OTHERS
     if "linear" in CPU:
         res["linear_cpu_speedup"] = (CPU["loop_linear"] / res["loop_linear_models"]
                                      * 4 * p / CPU["linear"])
@@ -273,9 +322,10 @@ def markdown(res: dict) -> str:
         f"N = {n:,} participants x P = {p:,} biomarkers, {res['missing']:.0%} missing "
         f"biomarker values, adjusted for age, sex, BMI; chunk size {res['chunk_size']}; "
         f"float64. Machine: {res['cpu_count']} cores, {res['machine']}, Python "
-        f"{res['python']}, NumPy {res['numpy']}, BLAS threads: {res['blas_threads']}. "
+        f"{res['python']}, NumPy {res['numpy']}, BLAS threads: {res['blas_threads']}, "
+        f"engine threads: {res.get('threads', 1)}. "
         f"Load average {res['loadavg_start']:.1f} at start, {res['loadavg_end']:.1f} at end "
-        f"(the machine was shared with other jobs during the run). {res['note']}",
+        f"(1-minute averages; they include this benchmark). {res['note']}",
         "",
         "| | engine | statsmodels loop (extrapolated) | speed-up (wall) | speed-up (CPU) | "
         "max rel. diff | engine / one memory pass |",
@@ -298,6 +348,26 @@ def markdown(res: dict) -> str:
             f"{res['logistic_speedup']:,.0f}x | {res['logistic_cpu_speedup']:,.0f}x | "
             f"{res['logistic_max_rel_diff']:.1e} | "
             f"{res['logistic_vs_one_pass']:,.0f}x |")
+    if "linear_1thread_s" in res:
+        one = [f"linear {res['linear_1thread_s']:.2f} s (CPU {res['linear_1t_cpu_s']:.2f} s)"]
+        if "logistic_1thread_s" in res:
+            one.append(f"logistic {res['logistic_1thread_s']:.2f} s "
+                       f"(CPU {res['logistic_1t_cpu_s']:.2f} s)")
+        lines += ["", f"The same screens with `threads=1`, timed right after each: "
+                  f"{', '.join(one)}; the {res['threads']} threads' gain: linear "
+                  f"{res['linear_1thread_s'] / res['linear_s']:.2f}x" + (
+                      f", logistic {res['logistic_1thread_s'] / res['logistic_s']:.2f}x"
+                      if "logistic_1thread_s" in res else "") + "."]
+    oth = res.get("others", {})
+    eng_labels = [k for k in ("linear", "linear_1t", "logistic", "logistic_1t", "end_to_end")
+                  if k in oth]
+    if eng_labels:
+        lines += ["", "CPU used by other processes during each engine timing (from "
+                  "/proc/stat, minus this process; 2 cores give 2 CPU-s per second): " +
+                  ", ".join(f"{k} {oth[k]['others_cpu_s']:.2f} CPU-s in "
+                            f"{oth[k]['wall_s']:.2f} s" for k in eng_labels) +
+                  f"; hypervisor steal {sum(oth[k]['steal_s'] for k in eng_labels):.2f} s "
+                  f"in all."]
     lines += [
         "",
         f"End to end from Parquet ({res['parquet_mb']:,.0f} MB file; read column chunks, "
@@ -316,11 +386,11 @@ def markdown(res: dict) -> str:
     ]
     full = n >= 50_000 and p >= 3_000
     scale = "" if full else " (smaller size than the target; not comparable)"
-    lines.append(f"| linear >= 100x the loop | {res['linear_speedup']:,.0f}x wall, "
+    lines.append(f"| linear >= 100x the loop | {res['linear_speedup']:,.1f}x wall, "
                  f"{res['linear_cpu_speedup']:,.0f}x CPU: "
                  f"{yes(res['linear_speedup'] >= 100)} |")
     if "logistic_s" in res:
-        lines.append(f"| logistic >= 20x the loop | {res['logistic_speedup']:,.0f}x wall, "
+        lines.append(f"| logistic >= 20x the loop | {res['logistic_speedup']:,.1f}x wall, "
                      f"{res['logistic_cpu_speedup']:,.0f}x CPU: "
                      f"{yes(res['logistic_speedup'] >= 20)} |")
     lines.append(f"| 4 continuous outcomes < 5 s compute | {res['linear_s']:.1f} s "
