@@ -90,18 +90,17 @@ def test_worker_error_reaches_the_caller(wide, monkeypatch):
 
 
 def test_blas_is_one_thread_inside_and_restored_after():
-    funcs = screen_mod._numpy_openblas()
-    if funcs is None:
-        pytest.skip("NumPy is not linked to a bundled scipy-openblas here")
-    get, set_ = funcs
-    before = get()
-    set_(2)
-    try:
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    if not blas_threads():
+        pytest.skip("no BLAS library visible to threadpoolctl")
+    with threadpool_limits(limits=2, user_api="blas"):
         with screen_mod._blas_one_thread():
-            assert get() == 1
-        assert get() == 2
-    finally:
-        set_(before)
+            assert set(blas_threads()) == {1}
+        assert set(blas_threads()) == {2}
 
 
 def test_column_missed_by_the_centring_sample(recwarn):

@@ -316,53 +316,13 @@ def _blas_one_thread():
 
     Each worker thread makes its own BLAS calls; a multi-threaded BLAS under
     every one of them would oversubscribe the cores (measured 5-10x slower
-    on a loaded machine, benchmarks/README.md). threadpoolctl does this for
-    every BLAS it finds and is used when installed; it is not a dependency,
-    so otherwise the OpenBLAS that NumPy wheels bundle (scipy-openblas) is
-    set through its own thread-count functions. The engine's BLAS calls all
-    go through NumPy, so that library is the one that matters.
+    on a loaded machine, benchmarks/README.md). threadpoolctl finds every
+    BLAS loaded in the process, whichever NumPy build this is.
     """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        threadpool_limits = None
-    if threadpool_limits is not None:
-        with threadpool_limits(limits=1, user_api="blas"):
-            yield
-        return
-    get_set = _numpy_openblas()
-    if get_set is None:
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
         yield
-        return
-    get, set_ = get_set
-    before = get()
-    set_(1)
-    try:
-        yield
-    finally:
-        set_(before)
-
-
-def _numpy_openblas():
-    """(get, set) thread-count functions of NumPy's bundled OpenBLAS, or None."""
-    import ctypes
-    import glob
-
-    libdir = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
-    for path in sorted(glob.glob(os.path.join(libdir, "libscipy_openblas*.so*"))):
-        try:
-            lib = ctypes.CDLL(path)  # already loaded by NumPy: the same handle
-        except OSError:
-            continue
-        for suffix in ("64_", "_64_", ""):
-            get = getattr(lib, f"scipy_openblas_get_num_threads{suffix}", None)
-            set_ = getattr(lib, f"scipy_openblas_set_num_threads{suffix}", None)
-            if get is not None and set_ is not None:
-                get.restype = ctypes.c_int
-                set_.argtypes = [ctypes.c_int]
-                set_.restype = None
-                return get, set_
-    return None
 
 
 def _run_threads(source, chunks, plan, progress, threads):
