@@ -24,7 +24,7 @@ from sarcostat.stats._data import (UNADJUSTED, as_names, check_confidence,
                                    is_numeric, locate, numeric_values, plain,
                                    unadjusted_source)
 from sarcostat.stats._result import StatResult
-from sarcostat.stats.regression import INTERCEPT, build_design
+from sarcostat.stats.regression import INTERCEPT, build_design, focal_row
 
 __all__ = ["LogisticResult", "logistic_regression", "or_per_sd", "detect_separation",
            "firth_logit"]
@@ -95,10 +95,7 @@ class LogisticResult(StatResult):
 
     def predictor_row(self) -> pd.Series:
         """The table row of the focal predictor."""
-        rows = self.table.loc[self.table["term"] == self.predictor]
-        if rows.empty:
-            rows = self.table.loc[self.table["term"].str.startswith(f"{self.predictor}[")]
-        return rows.iloc[0]
+        return focal_row(self.table, self.predictor)
 
     def to_long_frame(self) -> pd.DataFrame:
         """The focal predictor's row of the unadjusted (if fitted) and this

@@ -29,6 +29,15 @@ _COLUMNS = ["term", "estimate", "se", "std_beta", "statistic", "df", "p_value",
             "ci_lower", "ci_upper", "n"]
 
 
+def focal_row(table: pd.DataFrame, predictor: str) -> pd.Series:
+    """The row of ``table`` whose ``term`` is ``predictor``, or for a
+    categorical predictor its first dummy row (``predictor[level]``)."""
+    rows = table.loc[table["term"] == predictor]
+    if rows.empty:
+        rows = table.loc[table["term"].str.startswith(f"{predictor}[")]
+    return rows.iloc[0]
+
+
 def build_design(sample: pd.DataFrame, terms: Sequence[str], *, function: str,
                  ids: pd.Series | None = None) -> tuple[np.ndarray, list[str], dict[str, str]]:
     """Design matrix with an intercept for ``terms`` of a complete-case sample.
@@ -115,10 +124,7 @@ class RegressionResult(StatResult):
 
     def predictor_row(self) -> pd.Series:
         """The table row of the focal predictor (the Table 2 numbers)."""
-        rows = self.table.loc[self.table["term"] == self.predictor]
-        if rows.empty:  # categorical predictor: first dummy row
-            rows = self.table.loc[self.table["term"].str.startswith(f"{self.predictor}[")]
-        return rows.iloc[0]
+        return focal_row(self.table, self.predictor)
 
     def to_long_frame(self) -> pd.DataFrame:
         """The predictor's row of the unadjusted (if fitted) and this model,
