@@ -128,6 +128,21 @@ def _safe_solve(A: np.ndarray, B: np.ndarray, ok: np.ndarray) -> tuple[np.ndarra
     return x, ok
 
 
+def _newton_step(info: np.ndarray, U: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Batched Newton step info[j] s[j] = U[j] (all NaN if a matrix is
+    singular), each entry capped at +/-5, and its largest absolute entry.
+
+    The cap (as logistf's maxstep) keeps a diverging column (separation)
+    from overflowing; it does not change a converged fit.
+    """
+    try:
+        step = np.linalg.solve(info, U[:, :, None])[:, :, 0]
+    except np.linalg.LinAlgError:
+        step = np.full_like(U, np.nan)
+    step = np.clip(step, -5, 5)
+    return step, np.max(np.abs(step), axis=1)
+
+
 def _empty(c: int) -> np.ndarray:
     out = np.full((c, len(FIELDS)), np.nan)
     out[:, F["status"]] = OK
@@ -530,14 +545,7 @@ def _newton_ml(theta, final_info, iters, status, active, X, usable, Z, P, Z3, y,
         good = np.all(np.isfinite(info.reshape(len(active), -1)), axis=1)
         info[~good] = np.eye(k + 1)
         U[~good] = 0
-        try:
-            step = np.linalg.solve(info, U[:, :, None])[:, :, 0]
-        except np.linalg.LinAlgError:
-            step = np.full_like(U, np.nan)
-        # A cap on the step keeps a diverging column (separation) from
-        # overflowing; it does not change a converged fit.
-        step = np.clip(step, -5, 5)
-        size = np.max(np.abs(step), axis=1)
+        step, size = _newton_step(info, U)
         bad = ~np.isfinite(size) | ~good
         status[active[bad]] = NO_CONVERGE
         theta[active] += np.where(np.isfinite(step), step, 0.0)
@@ -661,14 +669,7 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
             U[:, k] = np.einsum("ij,ij->j", resid, Xa)
             del resid
             U[~good] = 0
-            try:
-                step = np.linalg.solve(info, U[:, :, None])[:, :, 0]
-            except np.linalg.LinAlgError:
-                step = np.full_like(U, np.nan)
-            # A cap on the step (as logistf's maxstep) keeps a diverging column
-            # (separation) from overflowing; it does not change a converged fit.
-            step = np.clip(step, -5, 5)
-            size = np.max(np.abs(step), axis=1)
+            step, size = _newton_step(info, U)
             new_th = th + step
             state = None  # free the old N x chunk arrays before the new ones
             new = evaluate(new_th, Xa, Ma)
