@@ -117,20 +117,21 @@ def gait_speed(data: pd.DataFrame) -> np.ndarray:
     return np.where(np.isnan(v), derived, v)
 
 
-def smi(data: pd.DataFrame) -> np.ndarray:
-    v = _num(data, "smi")
+def _per_height_squared(data: pd.DataFrame, given: str, mass: str) -> np.ndarray:
+    """``given`` as recorded, else ``mass`` / height (m)^2."""
+    v = _num(data, given)
     h = _num(data, "height_cm") / 100.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        derived = np.where(h > 0, _num(data, "asm_kg") / h**2, np.nan)
+        derived = np.where(h > 0, _num(data, mass) / h**2, np.nan)
     return np.where(np.isnan(v), derived, v)
+
+
+def smi(data: pd.DataFrame) -> np.ndarray:
+    return _per_height_squared(data, "smi", "asm_kg")
 
 
 def bmi(data: pd.DataFrame) -> np.ndarray:
-    v = _num(data, "bmi")
-    h = _num(data, "height_cm") / 100.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        derived = np.where(h > 0, _num(data, "weight_kg") / h**2, np.nan)
-    return np.where(np.isnan(v), derived, v)
+    return _per_height_squared(data, "bmi", "weight_kg")
 
 
 def sarc_f_total(data: pd.DataFrame) -> np.ndarray:
