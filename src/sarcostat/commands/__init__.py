@@ -18,3 +18,19 @@ def single_thread_blas() -> None:
     import os
 
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def print_cohort_errors(cohort, *, command: str, path, nothing: str) -> bool:
+    """Print the error findings of a read cohort and a one-line summary to
+    stderr, e.g. ``sarcostat classify: 2 error(s) in c.csv; nothing
+    classified.``; True when there were any (the command then returns 1).
+    """
+    import sys
+
+    errors = cohort.errors
+    if not errors:
+        return False
+    for f in errors:
+        print(f.message, file=sys.stderr)
+    print(f"sarcostat {command}: {len(errors)} error(s) in {path}; {nothing}.", file=sys.stderr)
+    return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+from sarcostat.commands import print_cohort_errors
 
 NAME = "classify"
 HELP = "classify sarcopenia (AWGS 2019, EWGSOP2, ...) and print prevalence and agreement"
@@ -55,12 +55,8 @@ def run(args) -> int:
 
         raise ParameterError("The '-o' option of classify must not name the input file.")
     cohort = read_cohort(args.file, mapping=args.mapping)
-    if cohort.has_errors:
-        errors = [f for f in cohort.issues if f.severity == "error"]
-        for f in errors:
-            print(f.message, file=sys.stderr)
-        print(f"sarcostat classify: {len(errors)} error(s) in {args.file}; nothing classified.",
-              file=sys.stderr)
+    if print_cohort_errors(cohort, command="classify", path=args.file,
+                           nothing="nothing classified"):
         return 1
     result = classify_cohort(cohort, names)
     print(result.summary())

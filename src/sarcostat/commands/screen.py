@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import time
 
+from sarcostat.commands import print_cohort_errors
+
 NAME = "screen"
 HELP = "screen a wide biomarker panel (Olink, NMR...) against muscle outcomes"
 ORDER = 45
@@ -125,12 +127,7 @@ def run(args) -> int:
                              f"integer. Got {args.threads} instead.")
 
     cohort = read_cohort(args.cohort, mapping=args.mapping)
-    if cohort.has_errors:
-        errors = [f for f in cohort.issues if f.severity == "error"]
-        for f in errors:
-            print(f.message, file=sys.stderr)
-        print(f"sarcostat screen: {len(errors)} error(s) in {args.cohort}; nothing screened.",
-              file=sys.stderr)
+    if print_cohort_errors(cohort, command="screen", path=args.cohort, nothing="nothing screened"):
         return 1
     data = cohort.data.copy()
 
