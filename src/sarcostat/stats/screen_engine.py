@@ -28,6 +28,8 @@ import numpy as np
 from scipy import special
 from scipy import stats as sps
 
+from sarcostat.stats import _screen_kernels as _k
+
 __all__ = ["FIELDS", "STATUS_MESSAGES", "METHODS", "linear_prepare", "linear_block",
            "logistic_block",
            "score_block", "fit_null_logistic"]
@@ -193,20 +195,56 @@ def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
         np.empty((len(S), 0))
     Bc = np.concatenate([Z[S] * dS[:, [h]] for h in range(g)], axis=1) if g else \
         np.empty((len(S), 0))
-    return {"A": A, "B": B, "u": u, "S": S, "Ac": Ac, "Bc": Bc, "Cc": dS,
+    return {"A": A, "A_total": A.sum(axis=0), "B": B, "u": u, "S": S, "Ac": Ac, "Bc": Bc, "Cc": dS,
             "pat_of": pat_of, "k": k, "m": m, "q": P.shape[1], "g": g}
 
 
-def _masked_sums(Xb, center, left_m, left_x, left_xx):
-    """left_m' mask, left_x' x0 and left_xx' x0^2 of a row block (x0: the
-    centred block with missing values as 0)."""
-    xb = Xb if center is None else Xb - center
-    ob = ~np.isnan(xb)
-    xb = np.where(ob, xb, 0.0)
-    sm = left_m.T @ ob.astype(np.float64)
-    sx = left_x.T @ xb
-    xb *= xb
-    return sm, sx, left_xx.T @ xb
+def _masked_sums(X, left_m, left_x, left_xx, *, usable=None, center=None, scale=None,
+                 g3=None, total_m=None):
+    """Sums over each column's observed (and usable) rows, block by block.
+
+    Returns left_m' M, left_x' x0 and left_xx' x0² ((R, c) each) and the
+    cubic sums g3' x0³ ((c,)), where x0 is the column centred and scaled
+    ((x - center) * scale), 0 where missing or the row unusable, and M its
+    0/1 mask. left_m' M is the column total of left_m over the usable rows
+    (``total_m`` if given) minus its rows at each column's missing entries:
+    with few missing values far cheaper than a product against M.
+    """
+    N, c = X.shape
+    usable = np.ones(N, dtype=np.bool_) if usable is None else usable
+    center = np.zeros(c) if center is None else center
+    scale = np.ones(c) if scale is None else scale
+    g3 = np.zeros(N) if g3 is None else g3
+    if total_m is None:
+        total_m = usable.astype(np.float64) @ left_m
+    missing = np.zeros((c, left_m.shape[1]))
+    KX = np.zeros((left_x.shape[1], c))
+    QX = np.zeros((left_xx.shape[1], c))
+    GX = np.zeros(c)
+    blocks = _row_blocks(N, c)
+    size = blocks[0][1] - blocks[0][0] if blocks else 0
+    X0, X2, stage = np.empty((size, c)), np.empty((size, c)), np.empty((size, c))
+    miss_i, miss_j = np.empty(size * c, dtype=np.int64), np.empty(size * c, dtype=np.int64)
+    for s, e in blocks:
+        h = e - s
+        Xb = _c_order(X[s:e], stage)
+        cnt = _k.masked_powers(Xb, usable[s:e], center, scale, g3[s:e], X0[:h], X2[:h], GX,
+                               miss_i, miss_j)
+        _k.add_missing_rows(np.ascontiguousarray(left_m[s:e]), miss_i, miss_j, cnt, missing)
+        KX += left_x[s:e].T @ X0[:h]
+        QX += left_xx[s:e].T @ X2[:h]
+    return total_m[:, None] - missing.T, KX, QX, GX
+
+
+def _c_order(Xb, stage):
+    """The row block itself if C-contiguous, else a copy in ``stage`` (the
+    compiled kernels want unit-stride rows; a DataFrame's columns hand out
+    blocks with a wide row stride)."""
+    if Xb.flags.c_contiguous:
+        return Xb
+    out = stage[:Xb.shape[0]]
+    np.copyto(out, Xb)
+    return out
 
 
 def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
@@ -238,19 +276,9 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
         prep = linear_prepare(Z, Y, R)
     A, B, u, S, pat_of = prep["A"], prep["B"], prep["u"], prep["S"], prep["pat_of"]
     k, m, q, g = prep["k"], prep["m"], prep["q"], prep["g"]
-    # Row blocks of a few MB: the mask and zero-filled copy of each block
-    # stay in cache, so the chunk is read from memory once.
-    AM = np.zeros((A.shape[1], c))
-    BX = np.zeros((B.shape[1], c))
-    CX = np.zeros((1, c))                        # sums of x^2 over the usable rows
-    u1 = u[:, None]
-    for s, e in _row_blocks(N, c):
-        sm, sx, sxx_ = _masked_sums(X[s:e], center, A[s:e], B[s:e], u1[s:e])
-        AM += sm
-        BX += sx
-        CX += sxx_
+    AM, BX, CX, _ = _masked_sums(X, A, B, u[:, None], center=center, total_m=prep["A_total"])
     # The same sums over the rows that some outcome leaves out, per pattern.
-    AMc, BXc, CXc = _masked_sums(X[S], center, prep["Ac"], prep["Bc"], prep["Cc"])
+    AMc, BXc, CXc, _ = _masked_sums(X[S], prep["Ac"], prep["Bc"], prep["Cc"], center=center)
     CX = CX[0]
 
     t_q = (1 + confidence) / 2
@@ -383,7 +411,7 @@ def _masked(X, r):
     return M.astype(np.float64), X0
 
 
-def _ml_prepass(X, Z, P, Z3, y, r, gamma0, k):
+def _ml_prepass(X, Z, P, Z3, y, r, gamma0, k, center=None, scale=None):
     """One blocked pass: sample sizes, events, complete-case SDs, structural
     checks, and the information, score and third-derivative sums of the
     log likelihood at the warm start.
@@ -405,20 +433,9 @@ def _ml_prepass(X, Z, P, Z3, y, r, gamma0, k):
                         Z3 * g0[:, None]], axis=1)
     K = np.concatenate([Z, Z * w0[:, None], e0[:, None], P * g0[:, None]], axis=1)
     Q = np.column_stack([np.ones(N), w0, Z * g0[:, None]])
+    LM, KX, QX, GX = _masked_sums(X, L, K, Q, usable=r > 0, center=center, scale=scale,
+                                  g3=g0)
     c = X.shape[1]
-    LM, KX, QX = np.zeros((L.shape[1], c)), np.zeros((K.shape[1], c)), np.zeros((Q.shape[1], c))
-    GX = np.zeros(c)
-    usable = r > 0
-    for s, e in _row_blocks(N, c):
-        ob = ~np.isnan(X[s:e])
-        ob &= usable[s:e, None]
-        x0 = np.where(ob, X[s:e], 0.0)
-        LM += L[s:e].T @ ob.astype(np.float64)
-        KX += K[s:e].T @ x0
-        x2 = x0 * x0
-        QX += Q[s:e].T @ x2
-        x2 *= x0
-        GX += g0[s:e] @ x2
     n, events, sx, sxx = LM[0], LM[2 * q + k], KX[0], QX[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         ssx = sxx - sx * sx / n
@@ -468,7 +485,7 @@ def _halley_start(info0, U0, T0):
     return np.where(ok[:, None], np.clip(step, -5, 5), 0.0)
 
 
-def _ml_pass(th, cols, X, usable, Z, P, Z3, y, k):
+def _ml_pass(th, cols, X, usable, Z, P, Z3, y, k, center=None, scale=None):
     """Information, score and third-derivative sums of each column at th,
     in cache-sized row blocks.
 
@@ -481,44 +498,32 @@ def _ml_pass(th, cols, X, usable, Z, P, Z3, y, k):
     """
     a = len(cols)
     q, t = P.shape[1], Z3.shape[1]
-    Izz, Izx, Ixx = np.zeros((q, a)), np.zeros((k, a)), np.zeros(a)
-    Uz, Ux = np.zeros((k, a)), np.zeros(a)
-    Tzzz, Tzzx, Tzxx, Txxx = np.zeros((t, a)), np.zeros((q, a)), np.zeros((k, a)), np.zeros(a)
-    thz, thx = th[:, :k].T, th[:, k]
+    center = np.zeros(X.shape[1]) if center is None else center
+    scale = np.ones(X.shape[1]) if scale is None else scale
+    thz, thx = np.ascontiguousarray(th[:, :k].T), np.ascontiguousarray(th[:, k])
     if a < X.shape[1]:
         # One gather of the active columns (4x cheaper than fancy-indexing
         # every row block).
         X = np.take(X, cols, axis=1)
-    for s, e in _row_blocks(X.shape[0], a):
-        Xb = X[s:e]
-        ob = ~np.isnan(Xb)
-        ob &= usable[s:e, None]
-        Xb = np.where(ob, Xb, 0.0)
-        Mb = ob.astype(np.float64)
-        Zb, Pb = Z[s:e], P[s:e]
-        eta = Zb @ thz
-        eta += Xb * thx
-        mu = special.expit(eta, out=eta)
-        w = 1.0 - mu
-        w *= mu
-        w *= Mb
-        res = y[s:e, None] - mu
-        res *= Mb
-        g = np.multiply(w, mu, out=Mb)       # the mask is no longer needed
-        g *= -2.0
-        g += w                               # w (1 - 2 mu)
-        Tzzz += Z3[s:e].T @ g
-        g *= Xb
-        Tzzx += Pb.T @ g
-        g *= Xb
-        Tzxx += Zb.T @ g
-        Txxx += np.einsum("ij,ij->j", g, Xb)
-        Izz += Pb.T @ w
-        w *= Xb
-        Izx += Zb.T @ w
-        Ixx += np.einsum("ij,ij->j", w, Xb)
-        Uz += Zb.T @ res
-        Ux += np.einsum("ij,ij->j", res, Xb)
+        center, scale = center[cols], scale[cols]
+    Tzzz, PB, ZB, S = np.zeros((t, a)), np.zeros((q, 2 * a)), np.zeros((k, 3 * a)), \
+        np.zeros((3, a))
+    # Row blocks whose 6 x a terms (about 3 MB) stay in cache.
+    size = max(64, (3 << 20) // (48 * a))
+    W, stage = np.empty((size, 6 * a)), np.empty((size, a))
+    tmp, bits = np.empty((3, a)), np.empty(a, dtype=np.int64)
+    for s in range(0, X.shape[0], size):
+        e = min(X.shape[0], s + size)
+        Wb = W[:e - s]
+        Zb = Z[s:e]
+        _k.logistic_terms(_c_order(X[s:e], stage), usable[s:e], center, scale, Zb @ thz, thx, y[s:e],
+                          Wb, S, tmp, bits)
+        Tzzz += Z3[s:e].T @ Wb[:, :a]
+        PB += P[s:e].T @ Wb[:, a:3 * a]
+        ZB += Zb.T @ Wb[:, 3 * a:]
+    Izz, Tzzx = PB[:, :a], PB[:, a:]
+    Uz, Izx, Tzxx = ZB[:, :a], ZB[:, a:2 * a], ZB[:, 2 * a:]
+    Ux, Ixx, Txxx = S[0], S[1], S[2]
     U = np.empty((a, k + 1))
     U[:, :k] = Uz.T
     U[:, k] = Ux
@@ -526,7 +531,7 @@ def _ml_pass(th, cols, X, usable, Z, P, Z3, y, k):
 
 
 def _newton_ml(theta, final_info, iters, status, active, X, usable, Z, P, Z3, y, *,
-               max_iter, tol):
+               max_iter, tol, center=None, scale=None):
     """Maximum-likelihood Newton iterations for the active columns (in place).
 
     Each step is one blocked pass (:func:`_ml_pass`) at the current
@@ -541,7 +546,7 @@ def _newton_ml(theta, final_info, iters, status, active, X, usable, Z, P, Z3, y,
     for _ in range(max_iter):
         if not len(active):
             return
-        info, U, T = _ml_pass(theta[active], active, X, usable, Z, P, Z3, y, k)
+        info, U, T = _ml_pass(theta[active], active, X, usable, Z, P, Z3, y, k, center, scale)
         good = np.all(np.isfinite(info.reshape(len(active), -1)), axis=1)
         info[~good] = np.eye(k + 1)
         U[~good] = 0
@@ -560,7 +565,9 @@ def _newton_ml(theta, final_info, iters, status, active, X, usable, Z, P, Z3, y,
 
 def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
                    gamma0: np.ndarray, *, firth: bool = False, confidence: float = 0.95,
-                   max_iter: int = 50, tol: float | None = None) -> np.ndarray:
+                   max_iter: int = 50, tol: float | None = None,
+                   center: np.ndarray | None = None,
+                   scale: np.ndarray | None = None) -> np.ndarray:
     """Logistic regression of y on [Z, x_j] over each biomarker's complete cases.
 
     Batched Newton-Raphson (= IRLS for the canonical link) over all columns
@@ -582,8 +589,14 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     falls (as logistf). Standard errors come from the inverse Fisher
     information at the estimate (Wald), also for Firth.
 
+    The model is fitted to x_j = (X[:, j] - center[j]) * scale[j] (by
+    default X itself): the caller centres and scales each column to about
+    unit SD, since ``tol`` is on that scale, and the maximum-likelihood
+    passes apply it on the fly instead of copying the chunk.
+
     Returns one (c, len(FIELDS)) array; ``estimate`` is the log odds ratio
-    per complete-case SD of the biomarker.
+    per complete-case SD of the biomarker; ``sd_biomarker`` is that SD on
+    the centred and scaled values.
     """
     N, c = X.shape
     k = Z.shape[1]
@@ -594,12 +607,15 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     out = _empty(c)
     out[:, F["method"]] = 2 if firth else 1
     if firth:
+        if center is not None or scale is not None:
+            X = (X - (0.0 if center is None else center)) * (1.0 if scale is None else scale)
         M, X0 = _masked(X, r)
         n, events, sdx, status = _structure(X0, M, P, Z, y, k)
     else:
         tri = _triples(k)
         Z3 = Z[:, tri[:, 0]] * Z[:, tri[:, 1]] * Z[:, tri[:, 2]]
-        n, events, sdx, status, info0, U0, T0 = _ml_prepass(X, Z, P, Z3, y, r, gamma0, k)
+        n, events, sdx, status, info0, U0, T0 = _ml_prepass(X, Z, P, Z3, y, r, gamma0, k,
+                                                            center, scale)
     out[:, F["n"]] = n
     out[:, F["events"]] = events
     if not np.all(np.isfinite(gamma0)):
@@ -639,7 +655,7 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
             theta[active] += _halley_start(info0[active], U0[active], T0[active])
             iters[active] += 1
         _newton_ml(theta, final_info, iters, status, active, X, r > 0, Z, P, Z3, y,
-                   max_iter=max_iter - 1, tol=tol)
+                   max_iter=max_iter - 1, tol=tol, center=center, scale=scale)
     else:
         # Firth: unblocked iterations with step halving on the penalized
         # likelihood. Views, not copies, while every column is active.

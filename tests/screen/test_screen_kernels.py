@@ -1,0 +1,126 @@
+"""The screen's compiled kernels against NumPy written out directly.
+
+The kernels replace NumPy's element-wise passes (and its exponential) for
+speed; each is checked here against the plain NumPy expression it stands
+for, on blocks with missing values, unusable rows and awkward inputs.
+"""
+
+import numpy as np
+import pytest
+from scipy import special
+
+from sarcostat.stats import _screen_kernels as kern
+from sarcostat.stats import screen_engine as eng
+
+
+def _exp(v):
+    out = np.empty_like(v)
+    kern.exp_array(v, out, np.empty(len(v), dtype=np.int64))
+    return out
+
+
+def test_exponential_within_one_ulp_of_numpy():
+    rng = np.random.default_rng(0)
+    ln2 = np.log(2.0)
+    v = np.concatenate([
+        rng.uniform(-700, 700, 200_000),
+        rng.normal(0, 3, 200_000),
+        np.arange(-700, 701, dtype=float),          # integers: t jumps
+        (np.arange(-40, 41) + 0.5) * ln2,            # reduction boundaries |r| = ln2/2
+        [0.0, -0.0, 1e-300, -1e-300, 1e-8, -1e-8],
+    ])
+    got, ref = _exp(v), np.exp(v)
+    ulp = np.abs(got - ref) / np.spacing(ref)
+    assert ulp.max() <= 1.0
+    assert _exp(np.array([0.0]))[0] == 1.0
+
+
+def test_exponential_clips_far_outside_the_model_range():
+    # Beyond +/-700 the fitted probability is 0 or 1 to the last bit; the
+    # kernel returns exp(+/-700), finite and positive, never inf or 0.
+    got = _exp(np.array([-1e6, -745.0, 745.0, 1e6]))
+    np.testing.assert_allclose(got, np.exp([-700.0, -700.0, 700.0, 700.0]), rtol=1e-15)
+    assert np.isnan(_exp(np.array([np.nan]))[0])
+
+
+def _block(seed=1, rows=300, c=7, frac=0.1):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(50, 10, (rows, c))
+    X[rng.random((rows, c)) < frac] = np.nan
+    X[:, 3] = np.nan                                 # a column with no value
+    usable = rng.random(rows) > 0.1
+    return rng, X, usable
+
+
+def test_masked_powers_values_cubes_and_missing_entries():
+    rng, X, usable = _block()
+    rows, c = X.shape
+    center, scale, g3 = rng.normal(50, 1, c), rng.uniform(0.5, 2, c), rng.normal(size=rows)
+    X0, X2, S3 = np.empty((rows, c)), np.empty((rows, c)), np.zeros(c)
+    mi, mj = np.empty(rows * c, dtype=np.int64), np.empty(rows * c, dtype=np.int64)
+    cnt = kern.masked_powers(X, usable, center, scale, g3, X0, X2, S3, mi, mj)
+    ok = ~np.isnan(X) & usable[:, None]
+    x0 = np.where(ok, (X - center) * scale, 0.0)
+    np.testing.assert_allclose(X0, x0, rtol=1e-15)
+    np.testing.assert_allclose(X2, x0 ** 2, rtol=1e-15)
+    np.testing.assert_allclose(S3, g3 @ x0 ** 3, rtol=1e-12)
+    miss = np.isnan(X) & usable[:, None]
+    assert cnt == miss.sum()
+    assert set(zip(mi[:cnt], mj[:cnt])) == set(zip(*np.nonzero(miss)))
+
+
+@pytest.mark.parametrize("frac", [0.0, 0.05, 0.9])
+def test_masked_sums_equal_products_against_the_mask(frac):
+    """Column total minus the missing rows = the product against the 0/1
+    mask, at low and very high missingness, on a strided (DataFrame-like)
+    view as well as a C-order array."""
+    rng, X, usable = _block(seed=2, rows=5000, c=9, frac=frac)
+    wide = np.full((X.shape[0], 20), 7.0)
+    wide[:, 5:14] = X
+    view = wide[:, 5:14]                             # row stride 20 values
+    assert not view.flags.c_contiguous
+    L, K, Q = rng.normal(size=(5000, 6)), rng.normal(size=(5000, 3)), rng.normal(size=(5000, 2))
+    g3 = rng.normal(size=5000)
+    center = np.full(9, 50.0)
+    ok = ~np.isnan(X) & usable[:, None]
+    x0 = np.where(ok, X - center, 0.0)
+    for arr in (X, view):
+        LM, KX, QX, GX = eng._masked_sums(arr, L, K, Q, usable=usable, center=center, g3=g3)
+        np.testing.assert_allclose(LM, L.T @ ok.astype(float), rtol=1e-11, atol=1e-9)
+        np.testing.assert_allclose(KX, K.T @ x0, rtol=1e-12, atol=1e-9)
+        np.testing.assert_allclose(QX, Q.T @ x0 ** 2, rtol=1e-12, atol=1e-7)
+        np.testing.assert_allclose(GX, g3 @ x0 ** 3, rtol=1e-11, atol=1e-6)
+
+
+def test_column_moments_equal_nanmean_and_nanstd():
+    _, X, _ = _block(seed=3)
+    for step in (1, 4):
+        mean, sd = kern.column_moments(X, step)
+        with np.errstate(invalid="ignore"), pytest.warns(RuntimeWarning):
+            np.testing.assert_allclose(mean, np.nanmean(X[::step], axis=0), rtol=1e-13)
+            np.testing.assert_allclose(sd, np.nanstd(X[::step], axis=0), rtol=1e-12)
+        assert np.isnan(mean[3]) and np.isnan(sd[3])
+
+
+def test_logistic_terms_against_numpy_with_extreme_predictors():
+    rng, X, usable = _block(seed=4, rows=200, c=5)
+    rows, c = X.shape
+    center, scale = np.full(c, 50.0), np.full(c, 0.1)
+    eta_z = rng.normal(0, 2, (rows, c))
+    eta_z[:5] = [[800.0], [-800.0], [40.0], [-40.0], [0.0]]   # saturated rows
+    slope = rng.normal(0, 0.5, c)
+    y = (rng.random(rows) < 0.4).astype(float) * usable
+    W, S = np.empty((rows, 6 * c)), np.zeros((3, c))
+    kern.logistic_terms(X, usable, center, scale, eta_z, slope, y, W, S, np.empty((3, c)),
+                        np.empty(c, dtype=np.int64))
+    ok = ~np.isnan(X) & usable[:, None]
+    x0 = np.where(ok, (X - center) * scale, 0.0)
+    mu = special.expit(eta_z + slope * x0)
+    w = np.where(ok, mu * (1 - mu), 0.0)
+    g = w * (1 - 2 * mu)
+    res = np.where(ok, y[:, None] - mu, 0.0)
+    want = np.concatenate([g, w, g * x0, res, w * x0, g * x0 ** 2], axis=1)
+    assert np.all(np.isfinite(W))
+    np.testing.assert_allclose(W, want, rtol=1e-13, atol=1e-300)
+    np.testing.assert_allclose(S, [(res * x0).sum(0), (w * x0 ** 2).sum(0),
+                                   (g * x0 ** 3).sum(0)], rtol=1e-12, atol=1e-300)
