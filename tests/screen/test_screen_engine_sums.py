@@ -36,13 +36,8 @@ def _direct_T(Z, x, w3):
 
 def test_warm_start_third_derivative_sums():
     Z, X, y, r = _problem()
-    k = Z.shape[1]
-    ia, ib = np.triu_indices(k)
-    P = Z[:, ia] * Z[:, ib]
-    tri = eng._triples(k)
-    Z3 = Z[:, tri[:, 0]] * Z[:, tri[:, 1]] * Z[:, tri[:, 2]]
     g0 = eng.fit_null_logistic(Z, y, r)
-    *_, info0, U0, T0 = eng._ml_prepass(X, Z, P, Z3, y, r, g0, k)
+    *_, info0, U0, T0 = eng._ml_prepass(X, eng.logistic_prepare(Z, y, r, g0))
     mu0 = special.expit(Z @ g0)
     for j in range(X.shape[1]):
         rows = ~np.isnan(X[:, j]) & (r > 0)

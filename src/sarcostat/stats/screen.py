@@ -113,12 +113,24 @@ class _Plan:
     prescreen: float | None
     max_iter: int
     lin_prep: dict | None = None
+    bin_prep: list | None = None
+
+    def prepare(self) -> None:
+        """Build the biomarker-independent factors every chunk shares (linear
+        and, unless Firth, logistic), once."""
+        if self.lin_names and self.lin_prep is None:
+            self.lin_prep = eng.linear_prepare(self.Z, self.Y, self.R)
+        if self.bin_names and self.bin_prep is None:
+            self.bin_prep = [None if self.firth else
+                             eng.logistic_prepare(self.Z, y, r, g0)
+                             for y, r, g0 in zip(self.bin_y, self.bin_r, self.gamma0)]
 
     def __getstate__(self):
-        # The linear left factors are N x ~30: rebuilt where the plan lands
-        # (once per Dask worker) rather than shipped through the graph.
+        # The left factors are N x ~30-70 per outcome: rebuilt where the plan
+        # lands (once per Dask worker) rather than shipped through the graph.
         state = self.__dict__.copy()
         state["lin_prep"] = None
+        state["bin_prep"] = None
         return state
 
 
@@ -227,9 +239,8 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     mx = np.where(np.isfinite(mx), mx, 0.0)
     sx = np.where(np.isfinite(sx) & (sx > 0), sx, 1.0)
     blocks = []
+    plan.prepare()
     if plan.lin_names:
-        if plan.lin_prep is None:
-            plan.lin_prep = eng.linear_prepare(plan.Z, plan.Y, plan.R)
         for o, res in enumerate(eng.linear_block(X, plan.Z, plan.Y, plan.R,
                                                  confidence=plan.confidence,
                                                  prep=plan.lin_prep, center=mx)):
@@ -256,11 +267,11 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
                 res[sel] = eng.logistic_block(np.ascontiguousarray(X[:, sel]), plan.Z, y, r, g0,
                                               firth=plan.firth, confidence=plan.confidence,
                                               max_iter=plan.max_iter, center=mx[sel],
-                                              scale=inv_sx[sel])
+                                              scale=inv_sx[sel], prep=plan.bin_prep[b])
         else:
             res = eng.logistic_block(X, plan.Z, y, r, g0, firth=plan.firth,
                                      confidence=plan.confidence, max_iter=plan.max_iter,
-                                     center=mx, scale=inv_sx)
+                                     center=mx, scale=inv_sx, prep=plan.bin_prep[b])
         res[:, eng.F["sd_biomarker"]] *= sx
         if r.sum() == 0:
             res[:, eng.F["status"]] = eng.NO_ROWS
@@ -323,9 +334,8 @@ def _run_threads(source, chunks, plan, progress, threads):
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-    if plan.lin_names and plan.lin_prep is None:
-        # Shared by every chunk: built once here, not raced for by workers.
-        plan.lin_prep = eng.linear_prepare(plan.Z, plan.Y, plan.R)
+    # Shared by every chunk: built once here, not raced for by workers.
+    plan.prepare()
     total = sum(len(c) for c in chunks)
     results: list = [None] * len(chunks)
     done = 0

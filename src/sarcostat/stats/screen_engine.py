@@ -31,7 +31,7 @@ from scipy import stats as sps
 from sarcostat.stats import _screen_kernels as _k
 
 __all__ = ["FIELDS", "STATUS_MESSAGES", "METHODS", "linear_prepare", "linear_block",
-           "logistic_block",
+           "logistic_prepare", "logistic_block",
            "score_block", "fit_null_logistic"]
 
 #: Result fields of one (biomarker, outcome) pair, in the order of the arrays.
@@ -411,7 +411,36 @@ def _masked(X, r):
     return M.astype(np.float64), X0
 
 
-def _ml_prepass(X, Z, P, Z3, y, r, gamma0, k, center=None, scale=None):
+def logistic_prepare(Z: np.ndarray, y: np.ndarray, r: np.ndarray,
+                     gamma0: np.ndarray) -> dict:
+    """The biomarker-independent factors of the maximum-likelihood passes.
+
+    Computed once per binary outcome (not per chunk): the covariate pair and
+    triple products, and the warm-start left factors of
+    :func:`_ml_prepass`, summed against each column's mask (L), centred
+    value (K), its square (Q) and its cube (g0), with L's total over the
+    usable rows.
+    """
+    N, k = Z.shape
+    ia, ib = _pairs(k)
+    P = Z[:, ia] * Z[:, ib]
+    tri = _triples(k)
+    Z3 = Z[:, tri[:, 0]] * Z[:, tri[:, 1]] * Z[:, tri[:, 2]]
+    usable = r > 0
+    ok0 = np.all(np.isfinite(gamma0))
+    mu0 = special.expit(Z @ gamma0) if ok0 else np.full(N, 0.5)
+    w0 = mu0 * (1 - mu0) * r
+    e0 = (y - mu0) * r
+    g0 = w0 * (1 - 2 * mu0)          # d w / d eta: third derivative weights
+    L = np.concatenate([P, P * w0[:, None], Z * e0[:, None], y[:, None],
+                        Z3 * g0[:, None]], axis=1)
+    K = np.concatenate([Z, Z * w0[:, None], e0[:, None], P * g0[:, None]], axis=1)
+    Q = np.column_stack([np.ones(N), w0, Z * g0[:, None]])
+    return {"P": P, "Z3": Z3, "L": L, "K": K, "Q": Q, "g0": g0, "usable": usable,
+            "L_total": usable.astype(np.float64) @ L, "k": k}
+
+
+def _ml_prepass(X, prep, center=None, scale=None):
     """One blocked pass: sample sizes, events, complete-case SDs, structural
     checks, and the information, score and third-derivative sums of the
     log likelihood at the warm start.
@@ -421,20 +450,11 @@ def _ml_prepass(X, Z, P, Z3, y, r, gamma0, k, center=None, scale=None):
     each column's mask or zero-filled values (or their powers): matrix
     products, block by block, with no exponential per element.
     """
-    N = X.shape[0]
+    P, Z3, k = prep["P"], prep["Z3"], prep["k"]
     q, t = P.shape[1], Z3.shape[1]
-    ok0 = np.all(np.isfinite(gamma0))
-    mu0 = special.expit(Z @ gamma0) if ok0 else np.full(N, 0.5)
-    w0 = mu0 * (1 - mu0) * r
-    e0 = (y - mu0) * r
-    g0 = w0 * (1 - 2 * mu0)          # d w / d eta: third derivative weights
-    # Left factors: against the mask (L), x (K), x^2 (Q) and x^3 (g0).
-    L = np.concatenate([P, P * w0[:, None], Z * e0[:, None], y[:, None],
-                        Z3 * g0[:, None]], axis=1)
-    K = np.concatenate([Z, Z * w0[:, None], e0[:, None], P * g0[:, None]], axis=1)
-    Q = np.column_stack([np.ones(N), w0, Z * g0[:, None]])
-    LM, KX, QX, GX = _masked_sums(X, L, K, Q, usable=r > 0, center=center, scale=scale,
-                                  g3=g0)
+    LM, KX, QX, GX = _masked_sums(X, prep["L"], prep["K"], prep["Q"], usable=prep["usable"],
+                                  center=center, scale=scale, g3=prep["g0"],
+                                  total_m=prep["L_total"])
     c = X.shape[1]
     n, events, sx, sxx = LM[0], LM[2 * q + k], KX[0], QX[0]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -567,7 +587,7 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
                    gamma0: np.ndarray, *, firth: bool = False, confidence: float = 0.95,
                    max_iter: int = 50, tol: float | None = None,
                    center: np.ndarray | None = None,
-                   scale: np.ndarray | None = None) -> np.ndarray:
+                   scale: np.ndarray | None = None, prep: dict | None = None) -> np.ndarray:
     """Logistic regression of y on [Z, x_j] over each biomarker's complete cases.
 
     Batched Newton-Raphson (= IRLS for the canonical link) over all columns
@@ -589,6 +609,9 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     falls (as logistf). Standard errors come from the inverse Fisher
     information at the estimate (Wald), also for Firth.
 
+    ``prep``: :func:`logistic_prepare` (Z, y, r, gamma0), to reuse across
+    chunks.
+
     The model is fitted to x_j = (X[:, j] - center[j]) * scale[j] (by
     default X itself): the caller centres and scales each column to about
     unit SD, since ``tol`` is on that scale, and the maximum-likelihood
@@ -603,7 +626,9 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     if tol is None:
         tol = 1e-10 if firth else 1e-6
     ia, ib = _pairs(k)
-    P = Z[:, ia] * Z[:, ib]
+    if not firth and prep is None:
+        prep = logistic_prepare(Z, y, r, gamma0)
+    P = prep["P"] if prep is not None else Z[:, ia] * Z[:, ib]
     out = _empty(c)
     out[:, F["method"]] = 2 if firth else 1
     if firth:
@@ -612,10 +637,8 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
         M, X0 = _masked(X, r)
         n, events, sdx, status = _structure(X0, M, P, Z, y, k)
     else:
-        tri = _triples(k)
-        Z3 = Z[:, tri[:, 0]] * Z[:, tri[:, 1]] * Z[:, tri[:, 2]]
-        n, events, sdx, status, info0, U0, T0 = _ml_prepass(X, Z, P, Z3, y, r, gamma0, k,
-                                                            center, scale)
+        Z3 = prep["Z3"]
+        n, events, sdx, status, info0, U0, T0 = _ml_prepass(X, prep, center, scale)
     out[:, F["n"]] = n
     out[:, F["events"]] = events
     if not np.all(np.isfinite(gamma0)):
