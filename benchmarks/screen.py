@@ -118,8 +118,13 @@ def _cpu_ticks():
 OTHERS: dict = {}
 
 
-def peak(fn, label=None):
+def peak(fn, label=None, memory=True):
     """Run fn(); return (result, seconds, peak traced bytes above the start).
+
+    The timing run is untraced: tracemalloc hooks every allocation and
+    slowed the engine by 20-70% (and a loop of small fits even more), so
+    with ``memory`` the peak comes from a second, traced run of fn, and
+    without it the peak is 0.
 
     Also records the process CPU seconds under ``label`` in ``CPU``: on a
     shared machine the wall time moves with the other jobs' load, the CPU
@@ -128,9 +133,6 @@ def peak(fn, label=None):
     """
     import tracemalloc
 
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    base = tracemalloc.get_traced_memory()[0]
     t, c, m = time.perf_counter(), time.process_time(), _cpu_ticks()
     out = fn()
     sec = time.perf_counter() - t
@@ -141,8 +143,14 @@ def peak(fn, label=None):
             OTHERS[label] = {"wall_s": sec,
                              "others_cpu_s": max(0.0, m2[0] - m[0] - CPU[label]),
                              "steal_s": m2[1] - m[1]}
-    pk = tracemalloc.get_traced_memory()[1] - base
-    tracemalloc.stop()
+    pk = 0
+    if memory:
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        fn()
+        pk = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
     return out, sec, pk
 
 
@@ -181,6 +189,12 @@ def max_rel(table, rows):
     return worst
 
 
+def _numba_version() -> str:
+    import numba
+
+    return numba.__version__
+
+
 def main(args) -> dict:
     from sarcostat.stats import screen as screen_mod
 
@@ -195,6 +209,7 @@ def main(args) -> dict:
            "threads": threads,
            "cpu_count": os.cpu_count(), "machine": platform.platform(),
            "python": platform.python_version(), "numpy": np.__version__,
+           "numba": _numba_version(),
            "blas_threads": args.blas_threads or "library default",
            "loadavg_start": os.getloadavg()[0], "note": args.note}
     res["bandwidth_gb_s"] = bandwidth_gb_s()
@@ -223,10 +238,11 @@ def main(args) -> dict:
     print(f"linear engine: {t_lin:.2f} s, {4 * p / t_lin:,.0f} models/s, peak "
           f"{m_lin / 2**20:,.0f} MB", flush=True)
     cols = np.linspace(1, p - 1, min(args.loop_p, p - 1)).astype(int)
-    rows, t_loop, m_loop = peak(lambda: loop_linear(cohort, X, names, cols), "loop_linear")
+    rows, t_loop, _ = peak(lambda: loop_linear(cohort, X, names, cols), "loop_linear",
+                                memory=False)
     per = t_loop / len(rows)
     res.update(loop_linear_models=len(rows), loop_linear_s=t_loop,
-               loop_linear_extrapolated_s=per * 4 * p, loop_linear_peak_mb=m_loop / 2**20,
+               loop_linear_extrapolated_s=per * 4 * p,
                linear_speedup=per * 4 * p / t_lin,
                linear_max_rel_diff=max_rel(lin.table, rows))
     print(f"statsmodels OLS loop: {len(rows)} models in {t_loop:.2f} s -> {per * 4 * p:.0f} s "
@@ -237,7 +253,8 @@ def main(args) -> dict:
         # The same screen on one thread, right after: the threads' gain on
         # this machine under the same load.
         _, t1, _ = peak(lambda: screen(cohort, frame, outcomes=CONT, covariates=COVS,
-                                       chunk_size=args.chunk_size, threads=1), "linear_1t")
+                                       chunk_size=args.chunk_size, threads=1), "linear_1t",
+                        memory=False)
         res["linear_1thread_s"] = t1
         print(f"linear engine, 1 thread: {t1:.2f} s", flush=True)
 
@@ -249,10 +266,11 @@ def main(args) -> dict:
         print(f"logistic engine: {t_log:.2f} s, {p / t_log:,.0f} models/s, peak "
               f"{m_log / 2**20:,.0f} MB", flush=True)
         lcols = cols
-        rows, t_loop, m_loop = peak(lambda: loop_logistic(cohort, X, names, lcols), "loop_logistic")
+        rows, t_loop, _ = peak(lambda: loop_logistic(cohort, X, names, lcols),
+                                    "loop_logistic", memory=False)
         per = t_loop / len(rows)
         res.update(loop_logistic_models=len(rows), loop_logistic_s=t_loop,
-                   loop_logistic_extrapolated_s=per * p, loop_logistic_peak_mb=m_loop / 2**20,
+                   loop_logistic_extrapolated_s=per * p,
                    logistic_speedup=per * p / t_log,
                    logistic_max_rel_diff=max_rel(log.table, rows))
         print(f"statsmodels Logit loop: {len(rows)} models in {t_loop:.2f} s -> {per * p:.0f} s "
@@ -261,7 +279,7 @@ def main(args) -> dict:
         if threads > 1:
             _, t1, _ = peak(lambda: screen(cohort, frame, outcomes=BIN, covariates=COVS,
                                            chunk_size=args.chunk_size, threads=1),
-                            "logistic_1t")
+                            "logistic_1t", memory=False)
             res["logistic_1thread_s"] = t1
             print(f"logistic engine, 1 thread: {t1:.2f} s", flush=True)
 
@@ -322,10 +340,12 @@ def markdown(res: dict) -> str:
         f"N = {n:,} participants x P = {p:,} biomarkers, {res['missing']:.0%} missing "
         f"biomarker values, adjusted for age, sex, BMI; chunk size {res['chunk_size']}; "
         f"float64. Machine: {res['cpu_count']} cores, {res['machine']}, Python "
-        f"{res['python']}, NumPy {res['numpy']}, BLAS threads: {res['blas_threads']}, "
+        f"{res['python']}, NumPy {res['numpy']}, Numba {res.get('numba', '-')}, BLAS threads: {res['blas_threads']}, "
         f"engine threads: {res.get('threads', 1)}. "
         f"Load average {res['loadavg_start']:.1f} at start, {res['loadavg_end']:.1f} at end "
-        f"(1-minute averages; they include this benchmark). {res['note']}",
+        f"(1-minute averages; they include this benchmark). Timings are of untraced "
+        f"runs (engine and loops alike); each peak comes from a second run of the "
+        f"same screen under tracemalloc. {res['note']}",
         "",
         "| | engine | statsmodels loop (extrapolated) | speed-up (wall) | speed-up (CPU) | "
         "max rel. diff | engine / one memory pass |",

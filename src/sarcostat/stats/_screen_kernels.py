@@ -33,7 +33,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["masked_powers", "add_missing_rows", "column_moments", "logistic_terms"]
+__all__ = ["masked_powers", "add_missing_rows", "take_columns", "column_moments",
+           "logistic_terms"]
 
 _JIT = {"nogil": True, "fastmath": {"contract"}, "error_model": "numpy"}
 
@@ -160,6 +161,22 @@ def add_missing_rows(L, miss_i, miss_j, cnt, outT):
         oj = outT[miss_j[t]]
         for r in range(R):
             oj[r] += li[r]
+
+
+@_compiled()
+def take_columns(Xb, cols, out):
+    """out[i, j] = Xb[i, cols[j]]: the active columns of a row block.
+
+    ``np.take(X, cols, axis=1)`` copies one 8-byte element at a time
+    through a generic loop: about 15 ms for 50,000 rows x 14 columns of a
+    DataFrame's wide-stride view, several times this loop.
+    """
+    rows = Xb.shape[0]
+    a = cols.shape[0]
+    for i in range(rows):
+        for j in range(a):
+            out[i, j] = Xb[i, cols[j]]
+    return out
 
 
 @_compiled()

@@ -521,11 +521,10 @@ def _ml_pass(th, cols, X, usable, Z, P, Z3, y, k, center=None, scale=None):
     center = np.zeros(X.shape[1]) if center is None else center
     scale = np.ones(X.shape[1]) if scale is None else scale
     thz, thx = np.ascontiguousarray(th[:, :k].T), np.ascontiguousarray(th[:, k])
-    if a < X.shape[1]:
-        # One gather of the active columns (4x cheaper than fancy-indexing
-        # every row block).
-        X = np.take(X, cols, axis=1)
+    subset = a < X.shape[1]
+    if subset:
         center, scale = center[cols], scale[cols]
+        cols = np.ascontiguousarray(cols, dtype=np.int64)
     Tzzz, PB, ZB, S = np.zeros((t, a)), np.zeros((q, 2 * a)), np.zeros((k, 3 * a)), \
         np.zeros((3, a))
     # Row blocks whose 6 x a terms (about 3 MB) stay in cache.
@@ -536,7 +535,10 @@ def _ml_pass(th, cols, X, usable, Z, P, Z3, y, k, center=None, scale=None):
         e = min(X.shape[0], s + size)
         Wb = W[:e - s]
         Zb = Z[s:e]
-        _k.logistic_terms(_c_order(X[s:e], stage), usable[s:e], center, scale, Zb @ thz, thx, y[s:e],
+        # The active columns of the block, gathered (or the block itself).
+        Xb = _k.take_columns(X[s:e], cols, stage[:e - s]) if subset \
+            else _c_order(X[s:e], stage)
+        _k.logistic_terms(Xb, usable[s:e], center, scale, Zb @ thz, thx, y[s:e],
                           Wb, S, tmp, bits)
         Tzzz += Z3[s:e].T @ Wb[:, :a]
         PB += P[s:e].T @ Wb[:, a:3 * a]
