@@ -222,7 +222,7 @@ def logistic_terms(Xb, usable, center, scale, eta_z, slope, y, W, W3, S, tmp, bi
     ``tmp`` is (3, a) float64 and ``bits`` (a,) int64 scratch.
 
     The third-derivative sums T only move the information along the last
-    Newton step s (|s| < 1e-6): I(θ + s) = I(θ) + T[s]. A relative error of
+    Newton step s (|s| < 3e-6): I(θ + s) = I(θ) + T[s]. A relative error of
     1e-6 in T changes the result by about 1e-12 relative, so float32 (with
     float32 matrix products, twice as fast) is ample for them.
 
