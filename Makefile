@@ -42,7 +42,7 @@ test-browser: $(STAMP)
 # Large benchmarks: results tables go into benchmarks/README.md.
 bench: $(STAMP)
 	$(BIN)/python -m pytest -q -m bench
-	$(BIN)/python benchmarks/screen.py --readme benchmarks/README.md
+	$(BIN)/python benchmarks/screen.py --blas-threads 1 --dask --loop-p 60 --readme benchmarks/README.md
 	$(BIN)/python benchmarks/analyze.py
 	$(BIN)/python benchmarks/startup.py --readme benchmarks/README.md
 

@@ -291,13 +291,17 @@ def _run_local(source, chunks, plan, progress):
     parts, msgs = [], []
     done = 0
     total = sum(len(c) for c in chunks)
-    for ch in chunks:
-        arr, m = _process_block(source, ch, plan)
-        parts.append(arr)
-        msgs.extend(m)
-        done += len(ch)
-        if progress:
-            progress(done, total)
+    # One BLAS thread here too: the engine's matrix products are skinny (a few
+    # dozen rows per row block), and a multi-threaded BLAS spent twice the
+    # CPU time on them for the same wall time (2 cores, benchmarks/README.md).
+    with _blas_one_thread():
+        for ch in chunks:
+            arr, m = _process_block(source, ch, plan)
+            parts.append(arr)
+            msgs.extend(m)
+            done += len(ch)
+            if progress:
+                progress(done, total)
     return parts, msgs
 
 
