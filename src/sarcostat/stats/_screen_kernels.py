@@ -85,6 +85,14 @@ def _exp_poly(r):
     return p * r + 1.0
 
 
+@_compiled(inline="always")
+def _entry(x, usable, center, scale):
+    """(mask, value) of one entry: (1, (x - center) * scale) where x is
+    observed and its row usable, else (0, 0)."""
+    ok = (x == x) & usable
+    return (1.0 if ok else 0.0), ((x - center) * scale if ok else 0.0)
+
+
 @_compiled()
 def exp_array(v, out, bits):
     """out = exp(v) element-wise (for the kernel's accuracy test).
@@ -131,8 +139,7 @@ def masked_powers(Xb, usable, center, scale, g3, X0, X2, S3, miss_i, miss_j):
         nan = 0
         for j in range(a):
             x = xi[j]
-            ok = (x == x) & u
-            x0 = (x - center[j]) * scale[j] if ok else 0.0
+            _, x0 = _entry(x, u, center[j], scale[j])
             x0i[j] = x0
             x2 = x0 * x0
             x2i[j] = x2
@@ -243,11 +250,8 @@ def logistic_terms(Xb, usable, center, scale, eta_z, slope, y, W, W3, S, tmp, bi
         Wi = W[i]
         Ti = W3[i]
         for j in range(a):
-            x = xi[j]
-            ok = (x == x) & u
-            x0 = (x - center[j]) * scale[j] if ok else 0.0
+            mr[j], x0 = _entry(xi[j], u, center[j], scale[j])
             xr[j] = x0
-            mr[j] = 1.0 if ok else 0.0
             # exp(-eta) as in exp_array
             v = min(max(-(ei[j] + slope[j] * x0), -_CLIP), _CLIP)
             kd = v * _LOG2E + _ROUND
