@@ -127,3 +127,30 @@ def test_logistic_terms_against_numpy_with_extreme_predictors():
     np.testing.assert_allclose(W3, want3, rtol=2.0 ** -23, atol=1e-37)
     np.testing.assert_allclose(S, [(res * x0).sum(0), (w * x0 ** 2).sum(0),
                                    (g * x0 ** 3).sum(0)], rtol=1e-12, atol=1e-300)
+
+
+def test_kernels_compile_where_no_cache_directory_is_writable(monkeypatch):
+    """Numba refuses cache=True when neither the package folder nor a user
+    cache directory is writable; the kernels then compile per process
+    instead of failing at import."""
+    import importlib.util
+
+    import numba
+
+    real = numba.njit
+
+    def njit(*args, **kwargs):
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function 'f': no locator available for file")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", njit)
+    spec = importlib.util.spec_from_file_location("_kernels_uncached", kern.__file__)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    v = np.array([-1.5, 0.0, 2.25])
+    out = np.empty(3)
+    mod.exp_array(v, out, np.empty(3, dtype=np.int64))
+    np.testing.assert_allclose(out, np.exp(v), rtol=2e-16)
+    assert type(mod.exp_array._cache).__name__ == "NullCache"          # compiled, not cached
+    assert type(kern.exp_array._cache).__name__ == "FunctionCache"     # the normal import caches
