@@ -4,9 +4,11 @@ Every biomarker j gets its own complete-case sample (rows where it is observed
 and the outcome's shared rows are usable), yet nothing is fitted in a Python
 loop over biomarkers. Each model's sufficient statistics are sums over rows of
 products of columns, and a sum over the rows in biomarker j's mask is a matrix
-product against the 0/1 mask matrix ``M`` (N x chunk). So one BLAS call per
-kind of sum gives every biomarker's small Gram matrix, and one batched
-``numpy.linalg.solve`` solves them all. No N x P residual matrix is formed:
+product against the 0/1 mask matrix ``M`` (N x chunk), computed as the column
+total minus the rows at j's missing entries. So one BLAS call per kind of
+sum (per row block) gives every biomarker's small Gram matrix, and one
+batched ``numpy.linalg.solve`` solves them all. The element-wise work
+feeding those calls runs in compiled loops (:mod:`._screen_kernels`). No N x P residual matrix is formed:
 the covariates are partialled out of each biomarker inside its own
 (k + 1) x (k + 1) Gram matrix (Frisch-Waugh-Lovell via the Schur complement).
 
