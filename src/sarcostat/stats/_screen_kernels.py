@@ -213,25 +213,19 @@ def column_moments(X, step):
 
 
 @_compiled()
-def logistic_terms(Xb, usable, center, scale, eta_z, slope, y, W, W3, S, tmp, bits):
+def logistic_terms(Xb, usable, center, scale, eta_z, slope, y, W, S, tmp, bits):
     """Per-entry terms of one exact logistic Newton pass over a row block.
 
     For column j with slope ``slope[j]`` and covariate part ``eta_z[i, j]``
     of the linear predictor: x0 = the masked, centred, scaled value,
     mu = 1 / (1 + exp(-(eta_z + slope x0))), w = mu (1 - mu) and
     g = w (1 - 2 mu), res = y - mu (all three zero where masked). Writes the
-    right-hand factors of the BLAS sums side by side: W (rows x 3a,
-    float64) = [w | res | w x0] (w against covariate pairs, the rest
-    against the covariates) for the information and score, and W3
-    (rows x 3a, float32) = [g | g x0 | g x0²] (against covariate triples,
-    pairs and the covariates) for the third-derivative sums. Adds the
-    column sums of res x0, w x0² and g x0³ to S[0], S[1], S[2] (float64).
-    ``tmp`` is (3, a) float64 and ``bits`` (a,) int64 scratch.
-
-    The third-derivative sums T only move the information along the last
-    Newton step s (|s| < 3e-6): I(θ + s) = I(θ) + T[s]. A relative error of
-    1e-6 in T changes the result by about 1e-12 relative, so float32 (with
-    float32 matrix products, twice as fast) is ample for them.
+    right-hand factors of the BLAS sums side by side in W (rows x 6a):
+    [g | w | g x0 | res | w x0 | g x0²] (g against covariate triples,
+    [w | g x0] against covariate pairs, the last three against the
+    covariates), and adds the column sums of res x0, w x0² and g x0³ to
+    S[0], S[1], S[2]. ``tmp`` is (3, a) float64 and ``bits`` (a,) int64
+    scratch.
 
     Four loops per row, each simple enough for the compiler to vectorize:
     mask, value and the reduced exponent; 2^t from its bits; the
@@ -248,7 +242,6 @@ def logistic_terms(Xb, usable, center, scale, eta_z, slope, y, W, W3, S, tmp, bi
         xi = Xb[i]
         ei = eta_z[i]
         Wi = W[i]
-        Ti = W3[i]
         for j in range(a):
             mr[j], x0 = _entry(xi[j], u, center[j], scale[j])
             xr[j] = x0
@@ -267,17 +260,15 @@ def logistic_terms(Xb, usable, center, scale, eta_z, slope, y, W, W3, S, tmp, bi
             m = mr[j]
             x0 = xr[j]
             w = mu * (1.0 - mu) * m
-            res = (yi - mu) * m
             g = w * (1.0 - 2.0 * mu)
-            wx = w * x0
-            gx = g * x0
-            gxx = gx * x0
-            Wi[j] = w
-            Wi[a + j] = res
-            Wi[2 * a + j] = wx
-            Ti[j] = g
-            Ti[a + j] = gx
-            Ti[2 * a + j] = gxx
-            S[0, j] += res * x0
-            S[1, j] += wx * x0
-            S[2, j] += gxx * x0
+            Wi[j] = g
+            Wi[a + j] = w
+            Wi[2 * a + j] = g * x0
+            Wi[3 * a + j] = (yi - mu) * m
+            Wi[4 * a + j] = w * x0
+            Wi[5 * a + j] = g * x0 * x0
+        for j in range(a):
+            x0 = xr[j]
+            S[0, j] += Wi[3 * a + j] * x0
+            S[1, j] += Wi[4 * a + j] * x0
+            S[2, j] += Wi[5 * a + j] * x0

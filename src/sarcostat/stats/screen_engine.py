@@ -439,10 +439,7 @@ def logistic_prepare(Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     K = np.concatenate([Z, Z * w0[:, None], e0[:, None], P * g0[:, None]], axis=1)
     Q = np.column_stack([np.ones(N), w0, Z * g0[:, None]])
     return {"P": P, "Z3": Z3, "L": L, "K": K, "Q": Q, "g0": g0, "usable": usable,
-            "L_total": usable.astype(np.float64) @ L, "k": k, "Z": Z, "y": y,
-            # float32 left factors of the exact passes' third-derivative sums
-            "Z3_32": Z3.astype(np.float32), "P_32": P.astype(np.float32),
-            "Z_32": Z.astype(np.float32)}
+            "L_total": usable.astype(np.float64) @ L, "k": k, "Z": Z, "y": y}
 
 
 def _ml_prepass(X, prep, center=None, scale=None):
@@ -533,12 +530,10 @@ def _ml_pass(th, cols, X, prep, center=None, scale=None):
     stays in cache, so the chunk is read from memory once per pass. The
     third-derivative sums T (weights w(1 - 2μ)) let the caller move the
     information to the end of a column's last Newton step without another
-    pass (see :func:`_newton_ml`); they are summed in float32, which is
-    ample for that (see :func:`_screen_kernels.logistic_terms`).
+    pass (see :func:`_newton_ml`).
     """
     Z, P, Z3, y, usable, k = prep["Z"], prep["P"], prep["Z3"], prep["y"], prep["usable"], \
         prep["k"]
-    Z_32, P_32, Z3_32 = prep["Z_32"], prep["P_32"], prep["Z3_32"]
     a = len(cols)
     q, t = P.shape[1], Z3.shape[1]
     center = np.zeros(X.shape[1]) if center is None else center
@@ -548,28 +543,26 @@ def _ml_pass(th, cols, X, prep, center=None, scale=None):
     if subset:
         center, scale = center[cols], scale[cols]
         cols = np.ascontiguousarray(cols, dtype=np.int64)
-    Izz, ZB, S = np.zeros((q, a)), np.zeros((k, 2 * a)), np.zeros((3, a))
-    Tzzz, Tzzx, Tzxx = np.zeros((t, a)), np.zeros((q, a)), np.zeros((k, a))
-    # Row blocks whose terms (about 2.5 MB) stay in cache.
-    size = max(64, (5 << 19) // (36 * a))
-    W, W3 = np.empty((size, 3 * a)), np.empty((size, 3 * a), dtype=np.float32)
-    stage = np.empty((size, a))
+    Tzzz, PB, ZB, S = np.zeros((t, a)), np.zeros((q, 2 * a)), np.zeros((k, 3 * a)), \
+        np.zeros((3, a))
+    # Row blocks whose terms (about 3 MB) stay in cache.
+    size = max(64, (3 << 20) // (48 * a))
+    W, stage = np.empty((size, 6 * a)), np.empty((size, a))
     tmp, bits = np.empty((3, a)), np.empty(a, dtype=np.int64)
     for s in range(0, X.shape[0], size):
         e = min(X.shape[0], s + size)
-        Wb, Tb = W[:e - s], W3[:e - s]
+        Wb = W[:e - s]
         Zb = Z[s:e]
         # The active columns of the block, gathered (or the block itself).
         Xb = _k.take_columns(X[s:e], cols, stage[:e - s]) if subset \
             else _c_order(X[s:e], stage)
         _k.logistic_terms(Xb, usable[s:e], center, scale, Zb @ thz, thx, y[s:e],
-                          Wb, Tb, S, tmp, bits)
-        Izz += P[s:e].T @ Wb[:, :a]
-        ZB += Zb.T @ Wb[:, a:]
-        Tzzz += Z3_32[s:e].T @ Tb[:, :a]
-        Tzzx += P_32[s:e].T @ Tb[:, a:2 * a]
-        Tzxx += Z_32[s:e].T @ Tb[:, 2 * a:]
-    Uz, Izx = ZB[:, :a], ZB[:, a:]
+                          Wb, S, tmp, bits)
+        Tzzz += Z3[s:e].T @ Wb[:, :a]
+        PB += P[s:e].T @ Wb[:, a:3 * a]
+        ZB += Zb.T @ Wb[:, 3 * a:]
+    Izz, Tzzx = PB[:, :a], PB[:, a:]
+    Uz, Izx, Tzxx = ZB[:, :a], ZB[:, a:2 * a], ZB[:, 2 * a:]
     Ux, Ixx, Txxx = S[0], S[1], S[2]
     U = np.empty((a, k + 1))
     U[:, :k] = Uz.T
