@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sarcostat import __version__
-from sarcostat.exceptions import PlanError, SarcostatWarning
+from sarcostat.exceptions import DataError, ModelError, PlanError, SarcostatWarning
 from sarcostat.study.censor import substitute_censored
 from sarcostat.study.labels import in_text
 from sarcostat.study.plan import DERIVED_COLUMNS, STATUS_COLUMNS, Plan, load_plan
@@ -50,6 +50,17 @@ class _Log:
             else:  # not ours: let it through unchanged
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         return out
+
+    def attempt(self, where: str, fn, *args, **kwargs):
+        """:meth:`run`, but a model that cannot be estimated (ModelError, or
+        a DataError such as an outcome without events) is recorded as
+        "<where>: not estimable: <why>" and gives None, so one model does
+        not stop the whole report."""
+        try:
+            return self.run(where, fn, *args, **kwargs)
+        except (ModelError, DataError) as exc:
+            self.add(f"{where}: not estimable: {exc}")
+            return None
 
 
 def _as_plan(plan) -> Plan:

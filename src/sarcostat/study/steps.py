@@ -5,7 +5,8 @@ Each step keeps every stats result object in ``analyses`` (keyed
 DataFrame (columns documented on :class:`~sarcostat.study.result.StudyResult`).
 A model that cannot be fitted (:class:`~sarcostat.exceptions.ModelError`, or a
 :class:`~sarcostat.exceptions.DataError` such as an outcome without events)
-gives a row of NaN and a warning instead of stopping the whole report.
+gives a row of NaN and a warning instead of stopping the whole report (the
+log's ``attempt``).
 """
 
 from __future__ import annotations
@@ -14,11 +15,7 @@ import math
 
 import pandas as pd
 
-from sarcostat.exceptions import DataError, ModelError
 from sarcostat.study.labels import in_text
-
-#: Errors that make one model not estimable without stopping the report.
-_NOT_ESTIMABLE = (ModelError, DataError)
 
 MODELS = ("unadjusted", "adjusted")
 NAN = math.nan
@@ -76,14 +73,12 @@ def figure1(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
     for status in plan.figure1.statuses:
         # One call fits the adjusted model and, on its own complete cases,
         # the unadjusted one (two separate SPSS UNIANOVA runs).
-        try:
-            res = log.run(f"Figure 1, {in_text(status)}", ls_means, data, outcome=bm, group=status,
-                          covariates=list(covs), weights=plan.ancova.weights,
+        res = log.attempt(f"Figure 1, {in_text(status)}", ls_means, data, outcome=bm,
+                          group=status, covariates=list(covs), weights=plan.ancova.weights,
                           binary_covariates=plan.ancova.binary_covariates,
                           adjust=plan.ancova.adjust, confidence=plan.ancova.confidence,
                           unadjusted="own")
-        except _NOT_ESTIMABLE as exc:
-            log.add(f"Figure 1, {in_text(status)}: not estimable: {exc}")
+        if res is None:
             continue
         fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
         for model in MODELS:
@@ -111,12 +106,10 @@ def table2(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
     rows = []
     for outcome in plan.outcomes.continuous:
         for model in MODELS:
-            try:
-                res = log.run(f"Table 2, {in_text(outcome)} ({model})", linear_regression, data,
-                              outcome=outcome, predictor=bm, covariates=_covs(model, covs),
-                              confidence=plan.ancova.confidence)
-            except _NOT_ESTIMABLE as exc:
-                log.add(f"Table 2, {in_text(outcome)} ({model}): not estimable: {exc}")
+            res = log.attempt(f"Table 2, {in_text(outcome)} ({model})", linear_regression,
+                              data, outcome=outcome, predictor=bm,
+                              covariates=_covs(model, covs), confidence=plan.ancova.confidence)
+            if res is None:
                 rows.append({"outcome": outcome, "model": model, "n": 0})
                 continue
             analyses[f"table2/{outcome}/{model}"] = res
@@ -141,14 +134,13 @@ def figure2(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
     analyses["fig2/quartiles"] = grouping
     rows = []
     for outcome in plan.outcomes.continuous:
-        try:
-            res = log.run(f"Figure 2, {in_text(outcome)}", quartile_trend, data, outcome=outcome,
-                          biomarker=bm, covariates=list(covs), trend=plan.trend.trend,
-                          adjust=plan.trend.posthoc, weights=plan.ancova.weights,
+        res = log.attempt(f"Figure 2, {in_text(outcome)}", quartile_trend, data,
+                          outcome=outcome, biomarker=bm, covariates=list(covs),
+                          trend=plan.trend.trend, adjust=plan.trend.posthoc,
+                          weights=plan.ancova.weights,
                           binary_covariates=plan.ancova.binary_covariates, groups=grouping,
                           confidence=plan.ancova.confidence, unadjusted="own")
-        except _NOT_ESTIMABLE as exc:
-            log.add(f"Figure 2, {in_text(outcome)}: not estimable: {exc}")
+        if res is None:
             continue
         fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
         for model in MODELS:
@@ -178,12 +170,10 @@ def table3(data, plan, bm, covs, analyses, log) -> pd.DataFrame:
     rows = []
     for outcome in plan.outcomes.binary:
         for model in MODELS:
-            try:
-                res = log.run(f"Table 3, {in_text(outcome)} ({model})", or_per_sd, data,
+            res = log.attempt(f"Table 3, {in_text(outcome)} ({model})", or_per_sd, data,
                               outcome=outcome, predictor=bm, covariates=_covs(model, covs),
                               firth=plan.table3.firth, confidence=plan.ancova.confidence)
-            except _NOT_ESTIMABLE as exc:
-                log.add(f"Table 3, {in_text(outcome)} ({model}): not estimable: {exc}")
+            if res is None:
                 rows.append({"outcome": outcome, "model": model, "n": 0, "events": 0})
                 continue
             analyses[f"table3/{outcome}/{model}"] = res
