@@ -86,6 +86,26 @@ def _exp_poly(r):
 
 
 @_compiled(inline="always")
+def _exp_reduced(v):
+    """First half of exp(v): (v / ln 2 rounded, held in the low bits of a
+    float64, and exp(r) for the remainder r = v - t ln 2). The caller turns
+    the first into 2^t with :func:`_pow2_bits` and multiplies. v is clipped
+    to +/-700 first."""
+    a = min(max(v, -_CLIP), _CLIP)
+    kd = a * _LOG2E + _ROUND
+    t = kd - _ROUND
+    return kd, _exp_poly((a - t * _LN2_HI) - t * _LN2_LO)
+
+
+@_compiled(inline="always")
+def _pow2_bits(bits):
+    """The int64 view of :func:`_exp_reduced`'s first value, in place, ->
+    the bits of the float64 2^t (t + 1023 in the exponent field)."""
+    for i in range(bits.shape[0]):
+        bits[i] = (bits[i] + 1023) << 52
+
+
+@_compiled(inline="always")
 def _entry(x, usable, center, scale):
     """(mask, value) of one entry: (1, (x - center) * scale) where x is
     observed and its row usable, else (0, 0)."""
@@ -95,7 +115,8 @@ def _entry(x, usable, center, scale):
 
 @_compiled()
 def exp_array(v, out, bits):
-    """out = exp(v) element-wise (for the kernel's accuracy test).
+    """out = exp(v) element-wise, by the same two helpers as
+    :func:`logistic_terms` (so the test of its accuracy tests theirs).
 
     ``bits`` is int64 scratch of the same length. Three loops, each
     vectorizable: reduction and polynomial; 2^t built in the exponent bits;
@@ -104,14 +125,8 @@ def exp_array(v, out, bits):
     n = v.shape[0]
     tf = bits.view(np.float64)
     for i in range(n):
-        a = min(max(v[i], -_CLIP), _CLIP)
-        kd = a * _LOG2E + _ROUND
-        tf[i] = kd
-        t = kd - _ROUND
-        r = (a - t * _LN2_HI) - t * _LN2_LO
-        out[i] = _exp_poly(r)
-    for i in range(n):
-        bits[i] = (bits[i] + 1023) << 52
+        tf[i], out[i] = _exp_reduced(v[i])
+    _pow2_bits(bits)
     for i in range(n):
         out[i] *= tf[i]
 
@@ -245,14 +260,9 @@ def logistic_terms(Xb, usable, center, scale, eta_z, slope, y, W, S, tmp, bits):
         for j in range(a):
             mr[j], x0 = _entry(xi[j], u, center[j], scale[j])
             xr[j] = x0
-            # exp(-eta) as in exp_array
-            v = min(max(-(ei[j] + slope[j] * x0), -_CLIP), _CLIP)
-            kd = v * _LOG2E + _ROUND
-            tf[j] = kd
-            t = kd - _ROUND
-            ex[j] = _exp_poly((v - t * _LN2_HI) - t * _LN2_LO)
-        for j in range(a):
-            bits[j] = (bits[j] + 1023) << 52
+            # exp(-eta), as in exp_array
+            tf[j], ex[j] = _exp_reduced(-(ei[j] + slope[j] * x0))
+        _pow2_bits(bits)
         for j in range(a):
             ex[j] = 1.0 / (1.0 + ex[j] * tf[j])
         for j in range(a):

@@ -8,9 +8,10 @@ product against the 0/1 mask matrix ``M`` (N x chunk), computed as the column
 total minus the rows at j's missing entries. So one BLAS call per kind of
 sum (per row block) gives every biomarker's small Gram matrix, and one
 batched ``numpy.linalg.solve`` solves them all. The element-wise work
-feeding those calls runs in compiled loops (:mod:`._screen_kernels`). No N x P residual matrix is formed:
-the covariates are partialled out of each biomarker inside its own
-(k + 1) x (k + 1) Gram matrix (Frisch-Waugh-Lovell via the Schur complement).
+feeding those calls runs in compiled loops (:mod:`._screen_kernels`). No
+N x P residual matrix is formed: the covariates are partialled out of each
+biomarker inside its own (k + 1) x (k + 1) Gram matrix (Frisch-Waugh-Lovell
+via the Schur complement).
 
 Inputs are centred by the caller (approximate global means, which leave
 every slope, t, z and p unchanged and keep the normal equations well
@@ -197,8 +198,8 @@ def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
         np.empty((len(S), 0))
     Bc = np.concatenate([Z[S] * dS[:, [h]] for h in range(g)], axis=1) if g else \
         np.empty((len(S), 0))
-    return {"A": A, "A_total": A.sum(axis=0), "B": B, "u": u, "S": S, "Ac": Ac, "Bc": Bc, "Cc": dS,
-            "pat_of": pat_of, "k": k, "m": m, "q": P.shape[1], "g": g}
+    return {"A": A, "A_total": A.sum(axis=0), "B": B, "u": u, "S": S, "Ac": Ac, "Bc": Bc,
+            "Cc": dS, "pat_of": pat_of, "k": k, "m": m, "q": P.shape[1], "g": g}
 
 
 def _masked_sums(X, left_m, left_x, left_xx, *, usable=None, center=None, scale=None,
