@@ -72,8 +72,9 @@ def _time(cmds: list[list[str]], repeat: int) -> list[tuple[list[float], list[fl
 def _r_available() -> bool:
     if shutil.which("Rscript") is None:
         return False
-    probe = subprocess.run(["Rscript", "-e", "library(emmeans); library(car); library(jsonlite)"],
-                           capture_output=True)
+    probe = subprocess.run(
+        ["Rscript", "-e", "library(emmeans); library(car); library(jsonlite)"], capture_output=True
+    )
     return probe.returncode == 0
 
 
@@ -100,29 +101,55 @@ def main(argv=None) -> int:
     agree = None
     if _r_available():
         result = analyze(csv)
-        cols = ["sclerostin", "age_yr", "sex", "sex_male", "bmi", "weight_kg", "height_cm",
-                "asm_kg", "smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s",
-                "sppb_total", "sps", "sarcopenia", "low_muscle_mass", "low_strength",
-                "low_performance"]
+        cols = [
+            "sclerostin",
+            "age_yr",
+            "sex",
+            "sex_male",
+            "bmi",
+            "weight_kg",
+            "height_cm",
+            "asm_kg",
+            "smi",
+            "grip_kg",
+            "gait_speed_m_s",
+            "chair_stand_5x_s",
+            "sppb_total",
+            "sps",
+            "sarcopenia",
+            "low_muscle_mass",
+            "low_strength",
+            "low_performance",
+        ]
         rin = work / "analysis.csv"
         result.data[cols].to_csv(rin, index=False)
         rout = work / "r.json"
         r_cmd = ["Rscript", str(R_SCRIPT), str(rin), "sclerostin", str(rout)]
         subprocess.run(r_cmd, check=True, capture_output=True)  # warm-up, and rout
         py, r = _time([py_cmd, r_cmd], args.repeat)
-        rows = [("sarcostat analyze (full report)", py),
-                ("Rscript analyze_ref.R (statistics only)", r)]
+        rows = [
+            ("sarcostat analyze (full report)", py),
+            ("Rscript analyze_ref.R (statistics only)", r),
+        ]
         rj = json.loads(rout.read_text())
         t3 = result.table3.set_index(["outcome", "model"])
         t2 = result.table2.set_index(["outcome", "model"])
         f2 = result.fig2.drop_duplicates(["outcome", "model"]).set_index(["outcome", "model"])
         diffs = [
-            abs(t3.at[("sarcopenia", "adjusted"), "odds_ratio"]
-                / rj["table3"]["sarcopenia"]["adjusted"]["odds_ratio"] - 1),
-            abs(t2.at[("smi", "adjusted"), "std_beta"]
-                / rj["table2"]["smi"]["adjusted"]["std_beta"] - 1),
-            abs(f2.at[("grip_kg", "adjusted"), "p_trend"]
-                / rj["fig2"]["grip_kg"]["adjusted"]["p_trend"] - 1),
+            abs(
+                t3.at[("sarcopenia", "adjusted"), "odds_ratio"]
+                / rj["table3"]["sarcopenia"]["adjusted"]["odds_ratio"]
+                - 1
+            ),
+            abs(
+                t2.at[("smi", "adjusted"), "std_beta"] / rj["table2"]["smi"]["adjusted"]["std_beta"]
+                - 1
+            ),
+            abs(
+                f2.at[("grip_kg", "adjusted"), "p_trend"]
+                / rj["fig2"]["grip_kg"]["adjusted"]["p_trend"]
+                - 1
+            ),
         ]
         agree = max(diffs)
     else:
@@ -130,22 +157,28 @@ def main(argv=None) -> int:
         rows = [("sarcostat analyze (full report)", py)]
 
     load = os.getloadavg()[0]
-    print(f"n = {args.n}, median of {args.repeat} runs, fresh process each, Python and R "
-          f"alternating; {os.cpu_count()} CPUs ({platform.machine()}), load average "
-          f"{load_start:.1f} at the start, {load:.1f} at the end; "
-          f"Python {platform.python_version()}")
+    print(
+        f"n = {args.n}, median of {args.repeat} runs, fresh process each, Python and R "
+        f"alternating; {os.cpu_count()} CPUs ({platform.machine()}), load average "
+        f"{load_start:.1f} at the start, {load:.1f} at the end; "
+        f"Python {platform.python_version()}"
+    )
     print()
     print("| command | wall median (s) | wall runs (s) | CPU median (s) |")
     print("|---|---|---|---|")
     for name, (t, c) in rows:
-        print(f"| {name} | {statistics.median(t):.2f} | "
-              f"{', '.join(f'{x:.2f}' for x in t)} | {statistics.median(c):.2f} |")
+        print(
+            f"| {name} | {statistics.median(t):.2f} | "
+            f"{', '.join(f'{x:.2f}' for x in t)} | {statistics.median(c):.2f} |"
+        )
     if len(rows) == 2:
         ratio = statistics.median(rows[0][1][0]) / statistics.median(rows[1][1][0])
         cratio = statistics.median(rows[0][1][1]) / statistics.median(rows[1][1][1])
         print()
-        print(f"wall ratio sarcostat / R = {ratio:.2f} (target <= 2); CPU ratio = {cratio:.2f}; "
-              f"largest relative difference of the checked numbers = {agree:.1e}")
+        print(
+            f"wall ratio sarcostat / R = {ratio:.2f} (target <= 2); CPU ratio = {cratio:.2f}; "
+            f"largest relative difference of the checked numbers = {agree:.1e}"
+        )
     else:
         print("\nRscript with emmeans/car/jsonlite not found: R timing skipped.")
     shutil.rmtree(work, ignore_errors=True)

@@ -33,21 +33,39 @@ def _args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=50_000, help="participants (default 50,000)")
     p.add_argument("--p", type=int, default=3_000, help="biomarkers (default 3,000)")
-    p.add_argument("--loop-p", type=int, default=20,
-                   help="biomarkers for the statsmodels loop, extrapolated to P (default 20)")
+    p.add_argument(
+        "--loop-p",
+        type=int,
+        default=20,
+        help="biomarkers for the statsmodels loop, extrapolated to P (default 20)",
+    )
     p.add_argument("--chunk-size", type=int, default=128)
-    p.add_argument("--threads", type=int, default=None,
-                   help="screen(threads=...) for every engine timing (default: the "
-                        "library's default, the usable cores); with more than 1 the "
-                        "in-memory linear and logistic screens are also timed with 1")
-    p.add_argument("--blas-threads", type=int, default=None,
-                   help="set OPENBLAS/OMP/MKL_NUM_THREADS before numpy loads")
-    p.add_argument("--dask", action="store_true",
-                   help="also time the Dask path (local cluster, 2 workers x 1 thread)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="screen(threads=...) for every engine timing (default: the "
+        "library's default, the usable cores); with more than 1 the "
+        "in-memory linear and logistic screens are also timed with 1",
+    )
+    p.add_argument(
+        "--blas-threads",
+        type=int,
+        default=None,
+        help="set OPENBLAS/OMP/MKL_NUM_THREADS before numpy loads",
+    )
+    p.add_argument(
+        "--dask",
+        action="store_true",
+        help="also time the Dask path (local cluster, 2 workers x 1 thread)",
+    )
     p.add_argument("--skip-logistic", action="store_true")
     p.add_argument("--json", metavar="FILE", help="write the results as JSON")
-    p.add_argument("--readme", metavar="FILE",
-                   help="replace the results table between the screen markers in FILE")
+    p.add_argument(
+        "--readme",
+        metavar="FILE",
+        help="replace the results table between the screen markers in FILE",
+    )
     p.add_argument("--note", default="", help="free text for the README (machine load...)")
     p.add_argument("--seed", type=int, default=1)
     return p.parse_args(argv)
@@ -87,8 +105,9 @@ def make(n, p, seed):
     X += rng.uniform(0, 100, p)
     X[rng.random((n, p)) < 0.05] = np.nan
     signal = np.nan_to_num((X[:, 0] - np.nanmean(X[:, 0])) / np.nanstd(X[:, 0]))
-    cohort = pd.DataFrame({"id": np.arange(n).astype(str), "age_yr": age, "sex_male": sex,
-                           "bmi": bmi})
+    cohort = pd.DataFrame(
+        {"id": np.arange(n).astype(str), "age_yr": age, "sex_male": sex, "bmi": bmi}
+    )
     for j, o in enumerate(CONT):
         cohort[o] = 0.3 * signal * (j == 0) + 0.5 * sex - 0.02 * age + rng.normal(size=n)
         cohort.loc[rng.random(n) < 0.02, o] = np.nan
@@ -140,9 +159,11 @@ def peak(fn, label=None, memory=True):
         CPU[label] = time.process_time() - c
         m2 = _cpu_ticks()
         if m is not None and m2 is not None:
-            OTHERS[label] = {"wall_s": sec,
-                             "others_cpu_s": max(0.0, m2[0] - m[0] - CPU[label]),
-                             "steal_s": m2[1] - m[1]}
+            OTHERS[label] = {
+                "wall_s": sec,
+                "others_cpu_s": max(0.0, m2[0] - m[0] - CPU[label]),
+                "steal_s": m2[1] - m[1],
+            }
     pk = 0
     if memory:
         tracemalloc.start()
@@ -205,18 +226,28 @@ def main(args) -> dict:
         return screen_mod.screen(*a, **kw)
 
     n, p = args.n, args.p
-    res = {"n": n, "p": p, "missing": 0.05, "chunk_size": args.chunk_size,
-           "threads": threads,
-           "cpu_count": os.cpu_count(), "machine": platform.platform(),
-           "python": platform.python_version(), "numpy": np.__version__,
-           "numba": _numba_version(),
-           "blas_threads": args.blas_threads or "library default",
-           "loadavg_start": os.getloadavg()[0], "note": args.note}
+    res = {
+        "n": n,
+        "p": p,
+        "missing": 0.05,
+        "chunk_size": args.chunk_size,
+        "threads": threads,
+        "cpu_count": os.cpu_count(),
+        "machine": platform.platform(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "numba": _numba_version(),
+        "blas_threads": args.blas_threads or "library default",
+        "loadavg_start": os.getloadavg()[0],
+        "note": args.note,
+    }
     res["bandwidth_gb_s"] = bandwidth_gb_s()
-    one_pass = n * p * 8 / (res["bandwidth_gb_s"] * 1e9)   # read the data once
+    one_pass = n * p * 8 / (res["bandwidth_gb_s"] * 1e9)  # read the data once
     res["one_memory_pass_s"] = one_pass
-    print(f"read bandwidth {res['bandwidth_gb_s']:.1f} GB/s; one pass over N*P*8 = "
-          f"{one_pass:.3f} s", flush=True)
+    print(
+        f"read bandwidth {res['bandwidth_gb_s']:.1f} GB/s; one pass over N*P*8 = {one_pass:.3f} s",
+        flush=True,
+    )
 
     # Warm-up: imports and first-call costs are not part of either timing.
     wc, wx, wn = make(300, 4, 0)
@@ -231,55 +262,102 @@ def main(args) -> dict:
     frame.insert(0, "id", cohort["id"].to_numpy())
 
     # Linear, in memory.
-    lin, t_lin, m_lin = peak(lambda: screen(cohort, frame, outcomes=CONT, covariates=COVS,
-                                            chunk_size=args.chunk_size), "linear")
-    res.update(linear_s=t_lin, linear_models=4 * p, linear_peak_mb=m_lin / 2**20,
-               linear_models_per_s=4 * p / t_lin, linear_vs_one_pass=t_lin / one_pass)
-    print(f"linear engine: {t_lin:.2f} s, {4 * p / t_lin:,.0f} models/s, peak "
-          f"{m_lin / 2**20:,.0f} MB", flush=True)
+    lin, t_lin, m_lin = peak(
+        lambda: screen(cohort, frame, outcomes=CONT, covariates=COVS, chunk_size=args.chunk_size),
+        "linear",
+    )
+    res.update(
+        linear_s=t_lin,
+        linear_models=4 * p,
+        linear_peak_mb=m_lin / 2**20,
+        linear_models_per_s=4 * p / t_lin,
+        linear_vs_one_pass=t_lin / one_pass,
+    )
+    print(
+        f"linear engine: {t_lin:.2f} s, {4 * p / t_lin:,.0f} models/s, peak "
+        f"{m_lin / 2**20:,.0f} MB",
+        flush=True,
+    )
     cols = np.linspace(1, p - 1, min(args.loop_p, p - 1)).astype(int)
-    rows, t_loop, _ = peak(lambda: loop_linear(cohort, X, names, cols), "loop_linear",
-                                memory=False)
+    rows, t_loop, _ = peak(lambda: loop_linear(cohort, X, names, cols), "loop_linear", memory=False)
     per = t_loop / len(rows)
-    res.update(loop_linear_models=len(rows), loop_linear_s=t_loop,
-               loop_linear_extrapolated_s=per * 4 * p,
-               linear_speedup=per * 4 * p / t_lin,
-               linear_max_rel_diff=max_rel(lin.table, rows))
-    print(f"statsmodels OLS loop: {len(rows)} models in {t_loop:.2f} s -> {per * 4 * p:.0f} s "
-          f"extrapolated; speed-up {res['linear_speedup']:.0f}x; max rel diff "
-          f"{res['linear_max_rel_diff']:.1e}", flush=True)
+    res.update(
+        loop_linear_models=len(rows),
+        loop_linear_s=t_loop,
+        loop_linear_extrapolated_s=per * 4 * p,
+        linear_speedup=per * 4 * p / t_lin,
+        linear_max_rel_diff=max_rel(lin.table, rows),
+    )
+    print(
+        f"statsmodels OLS loop: {len(rows)} models in {t_loop:.2f} s -> {per * 4 * p:.0f} s "
+        f"extrapolated; speed-up {res['linear_speedup']:.0f}x; max rel diff "
+        f"{res['linear_max_rel_diff']:.1e}",
+        flush=True,
+    )
 
     if threads > 1:
         # The same screen on one thread, right after: the threads' gain on
         # this machine under the same load.
-        _, t1, _ = peak(lambda: screen(cohort, frame, outcomes=CONT, covariates=COVS,
-                                       chunk_size=args.chunk_size, threads=1), "linear_1t",
-                        memory=False)
+        _, t1, _ = peak(
+            lambda: screen(
+                cohort, frame, outcomes=CONT, covariates=COVS, chunk_size=args.chunk_size, threads=1
+            ),
+            "linear_1t",
+            memory=False,
+        )
         res["linear_1thread_s"] = t1
         print(f"linear engine, 1 thread: {t1:.2f} s", flush=True)
 
     if not args.skip_logistic:
-        log, t_log, m_log = peak(lambda: screen(cohort, frame, outcomes=BIN, covariates=COVS,
-                                                chunk_size=args.chunk_size), "logistic")
-        res.update(logistic_s=t_log, logistic_models=p, logistic_peak_mb=m_log / 2**20,
-                   logistic_models_per_s=p / t_log, logistic_vs_one_pass=t_log / one_pass)
-        print(f"logistic engine: {t_log:.2f} s, {p / t_log:,.0f} models/s, peak "
-              f"{m_log / 2**20:,.0f} MB", flush=True)
+        log, t_log, m_log = peak(
+            lambda: screen(
+                cohort, frame, outcomes=BIN, covariates=COVS, chunk_size=args.chunk_size
+            ),
+            "logistic",
+        )
+        res.update(
+            logistic_s=t_log,
+            logistic_models=p,
+            logistic_peak_mb=m_log / 2**20,
+            logistic_models_per_s=p / t_log,
+            logistic_vs_one_pass=t_log / one_pass,
+        )
+        print(
+            f"logistic engine: {t_log:.2f} s, {p / t_log:,.0f} models/s, peak "
+            f"{m_log / 2**20:,.0f} MB",
+            flush=True,
+        )
         lcols = cols
-        rows, t_loop, _ = peak(lambda: loop_logistic(cohort, X, names, lcols),
-                                    "loop_logistic", memory=False)
+        rows, t_loop, _ = peak(
+            lambda: loop_logistic(cohort, X, names, lcols), "loop_logistic", memory=False
+        )
         per = t_loop / len(rows)
-        res.update(loop_logistic_models=len(rows), loop_logistic_s=t_loop,
-                   loop_logistic_extrapolated_s=per * p,
-                   logistic_speedup=per * p / t_log,
-                   logistic_max_rel_diff=max_rel(log.table, rows))
-        print(f"statsmodels Logit loop: {len(rows)} models in {t_loop:.2f} s -> {per * p:.0f} s "
-              f"extrapolated; speed-up {res['logistic_speedup']:.0f}x; max rel diff "
-              f"{res['logistic_max_rel_diff']:.1e}", flush=True)
+        res.update(
+            loop_logistic_models=len(rows),
+            loop_logistic_s=t_loop,
+            loop_logistic_extrapolated_s=per * p,
+            logistic_speedup=per * p / t_log,
+            logistic_max_rel_diff=max_rel(log.table, rows),
+        )
+        print(
+            f"statsmodels Logit loop: {len(rows)} models in {t_loop:.2f} s -> {per * p:.0f} s "
+            f"extrapolated; speed-up {res['logistic_speedup']:.0f}x; max rel diff "
+            f"{res['logistic_max_rel_diff']:.1e}",
+            flush=True,
+        )
         if threads > 1:
-            _, t1, _ = peak(lambda: screen(cohort, frame, outcomes=BIN, covariates=COVS,
-                                           chunk_size=args.chunk_size, threads=1),
-                            "logistic_1t", memory=False)
+            _, t1, _ = peak(
+                lambda: screen(
+                    cohort,
+                    frame,
+                    outcomes=BIN,
+                    covariates=COVS,
+                    chunk_size=args.chunk_size,
+                    threads=1,
+                ),
+                "logistic_1t",
+                memory=False,
+            )
             res["logistic_1thread_s"] = t1
             print(f"logistic engine, 1 thread: {t1:.2f} s", flush=True)
 
@@ -289,44 +367,58 @@ def main(args) -> dict:
         import pyarrow.parquet as pq
 
         path = Path(tmp) / "biomarkers.parquet"
-        table = pa.table({"id": cohort["id"].to_numpy(), **{nm: X[:, j] for j, nm in
-                                                            enumerate(names)}})
+        table = pa.table(
+            {"id": cohort["id"].to_numpy(), **{nm: X[:, j] for j, nm in enumerate(names)}}
+        )
         pq.write_table(table, path)
         del table, frame
         res["parquet_mb"] = path.stat().st_size / 2**20
         out = Path(tmp) / "results.parquet"
 
         def e2e(**kw):
-            r = screen(cohort, path, outcomes=CONT, covariates=COVS,
-                       chunk_size=args.chunk_size, **kw)
+            r = screen(
+                cohort, path, outcomes=CONT, covariates=COVS, chunk_size=args.chunk_size, **kw
+            )
             r.table.to_parquet(out, index=False)
             return r
 
         _, t_e2e, m_e2e = peak(e2e, "end_to_end")
         res.update(end_to_end_s=t_e2e, end_to_end_peak_mb=m_e2e / 2**20)
-        print(f"end to end from Parquet (4 linear outcomes): {t_e2e:.2f} s, peak "
-              f"{m_e2e / 2**20:,.0f} MB", flush=True)
+        print(
+            f"end to end from Parquet (4 linear outcomes): {t_e2e:.2f} s, peak "
+            f"{m_e2e / 2**20:,.0f} MB",
+            flush=True,
+        )
         if args.dask:
             from distributed import Client, LocalCluster
 
-            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                              dashboard_address=":0") as cluster, Client(cluster) as client:
+            with (
+                LocalCluster(
+                    n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+                ) as cluster,
+                Client(cluster) as client,
+            ):
                 t = time.perf_counter()
                 e2e(dask=client)
                 res["end_to_end_dask_s"] = time.perf_counter() - t
-            print(f"end to end with Dask (2 workers x 1 BLAS thread): "
-                  f"{res['end_to_end_dask_s']:.2f} s", flush=True)
+            print(
+                f"end to end with Dask (2 workers x 1 BLAS thread): "
+                f"{res['end_to_end_dask_s']:.2f} s",
+                flush=True,
+            )
     import resource
 
     res["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res.update({f"{k}_cpu_s": v for k, v in CPU.items()})
     res["others"] = OTHERS
     if "linear" in CPU:
-        res["linear_cpu_speedup"] = (CPU["loop_linear"] / res["loop_linear_models"]
-                                     * 4 * p / CPU["linear"])
+        res["linear_cpu_speedup"] = (
+            CPU["loop_linear"] / res["loop_linear_models"] * 4 * p / CPU["linear"]
+        )
     if "logistic" in CPU:
-        res["logistic_cpu_speedup"] = (CPU["loop_logistic"] / res["loop_logistic_models"]
-                                       * p / CPU["logistic"])
+        res["logistic_cpu_speedup"] = (
+            CPU["loop_logistic"] / res["loop_logistic_models"] * p / CPU["logistic"]
+        )
     res["loadavg_end"] = os.getloadavg()[0]
     return res
 
@@ -367,35 +459,54 @@ def markdown(res: dict) -> str:
             f"(from {res['loop_logistic_models']} models in {res['loop_logistic_s']:.1f} s) | "
             f"{res['logistic_speedup']:,.0f}x | {res['logistic_cpu_speedup']:,.0f}x | "
             f"{res['logistic_max_rel_diff']:.1e} | "
-            f"{res['logistic_vs_one_pass']:,.0f}x |")
+            f"{res['logistic_vs_one_pass']:,.0f}x |"
+        )
     if "linear_1thread_s" in res:
         one = [f"linear {res['linear_1thread_s']:.2f} s (CPU {res['linear_1t_cpu_s']:.2f} s)"]
         if "logistic_1thread_s" in res:
-            one.append(f"logistic {res['logistic_1thread_s']:.2f} s "
-                       f"(CPU {res['logistic_1t_cpu_s']:.2f} s)")
-        lines += ["", f"The same screens with `threads=1`, timed right after each: "
-                  f"{', '.join(one)}; the {res['threads']} threads' gain: linear "
-                  f"{res['linear_1thread_s'] / res['linear_s']:.2f}x" + (
-                      f", logistic {res['logistic_1thread_s'] / res['logistic_s']:.2f}x"
-                      if "logistic_1thread_s" in res else "") + "."]
+            one.append(
+                f"logistic {res['logistic_1thread_s']:.2f} s (CPU {res['logistic_1t_cpu_s']:.2f} s)"
+            )
+        lines += [
+            "",
+            f"The same screens with `threads=1`, timed right after each: "
+            f"{', '.join(one)}; the {res['threads']} threads' gain: linear "
+            f"{res['linear_1thread_s'] / res['linear_s']:.2f}x"
+            + (
+                f", logistic {res['logistic_1thread_s'] / res['logistic_s']:.2f}x"
+                if "logistic_1thread_s" in res
+                else ""
+            )
+            + ".",
+        ]
     oth = res.get("others", {})
-    eng_labels = [k for k in ("linear", "linear_1t", "logistic", "logistic_1t", "end_to_end")
-                  if k in oth]
+    eng_labels = [
+        k for k in ("linear", "linear_1t", "logistic", "logistic_1t", "end_to_end") if k in oth
+    ]
     if eng_labels:
-        lines += ["", "CPU used by other processes during each engine timing (from "
-                  "/proc/stat, minus this process; 2 cores give 2 CPU-s per second): " +
-                  ", ".join(f"{k} {oth[k]['others_cpu_s']:.2f} CPU-s in "
-                            f"{oth[k]['wall_s']:.2f} s" for k in eng_labels) +
-                  f"; hypervisor steal {sum(oth[k]['steal_s'] for k in eng_labels):.2f} s "
-                  f"in all."]
+        lines += [
+            "",
+            "CPU used by other processes during each engine timing (from "
+            "/proc/stat, minus this process; 2 cores give 2 CPU-s per second): "
+            + ", ".join(
+                f"{k} {oth[k]['others_cpu_s']:.2f} CPU-s in {oth[k]['wall_s']:.2f} s"
+                for k in eng_labels
+            )
+            + f"; hypervisor steal {sum(oth[k]['steal_s'] for k in eng_labels):.2f} s "
+            f"in all.",
+        ]
     lines += [
         "",
         f"End to end from Parquet ({res['parquet_mb']:,.0f} MB file; read column chunks, "
         f"screen 4 linear outcomes, write results): {res['end_to_end_s']:.2f} s "
         f"(CPU {res['end_to_end_cpu_s']:.2f} s, including Parquet reader threads), traced peak "
-        f"{res['end_to_end_peak_mb']:,.0f} MB." + (
+        f"{res['end_to_end_peak_mb']:,.0f} MB."
+        + (
             f" With `--dask` (local cluster, 2 workers x 1 BLAS thread): "
-            f"{res['end_to_end_dask_s']:.2f} s." if "end_to_end_dask_s" in res else ""),
+            f"{res['end_to_end_dask_s']:.2f} s."
+            if "end_to_end_dask_s" in res
+            else ""
+        ),
         f"Read bandwidth {res['bandwidth_gb_s']:.1f} GB/s (one `sum` over 512 MB), so one pass over "
         f"N*P*8 bytes takes {res['one_memory_pass_s']:.2f} s. Process max RSS "
         f"{res['max_rss_mb']:,.0f} MB (includes the in-memory copy of the data the "
@@ -406,22 +517,32 @@ def markdown(res: dict) -> str:
     ]
     full = n >= 50_000 and p >= 3_000
     scale = "" if full else " (smaller size than the target; not comparable)"
-    lines.append(f"| linear >= 100x the loop | {res['linear_speedup']:,.1f}x wall, "
-                 f"{res['linear_cpu_speedup']:,.0f}x CPU: "
-                 f"{yes(res['linear_speedup'] >= 100)} |")
+    lines.append(
+        f"| linear >= 100x the loop | {res['linear_speedup']:,.1f}x wall, "
+        f"{res['linear_cpu_speedup']:,.0f}x CPU: "
+        f"{yes(res['linear_speedup'] >= 100)} |"
+    )
     if "logistic_s" in res:
-        lines.append(f"| logistic >= 20x the loop | {res['logistic_speedup']:,.1f}x wall, "
-                     f"{res['logistic_cpu_speedup']:,.0f}x CPU: "
-                     f"{yes(res['logistic_speedup'] >= 20)} |")
-    lines.append(f"| 4 continuous outcomes < 5 s compute | {res['linear_s']:.1f} s "
-                 f"(CPU {res['linear_cpu_s']:.1f} s): "
-                 f"{yes(res['linear_s'] < 5)}{scale} |")
-    lines.append(f"| end to end from Parquet < 30 s | {res['end_to_end_s']:.1f} s: "
-                 f"{yes(res['end_to_end_s'] < 30)}{scale} |")
+        lines.append(
+            f"| logistic >= 20x the loop | {res['logistic_speedup']:,.1f}x wall, "
+            f"{res['logistic_cpu_speedup']:,.0f}x CPU: "
+            f"{yes(res['logistic_speedup'] >= 20)} |"
+        )
+    lines.append(
+        f"| 4 continuous outcomes < 5 s compute | {res['linear_s']:.1f} s "
+        f"(CPU {res['linear_cpu_s']:.1f} s): "
+        f"{yes(res['linear_s'] < 5)}{scale} |"
+    )
+    lines.append(
+        f"| end to end from Parquet < 30 s | {res['end_to_end_s']:.1f} s: "
+        f"{yes(res['end_to_end_s'] < 30)}{scale} |"
+    )
     if "logistic_s" in res:
-        lines.append(f"| 1 binary outcome < 5 s | {res['logistic_s']:.1f} s "
-                     f"(CPU {res['logistic_cpu_s']:.1f} s): "
-                     f"{yes(res['logistic_s'] < 5)}{scale} |")
+        lines.append(
+            f"| 1 binary outcome < 5 s | {res['logistic_s']:.1f} s "
+            f"(CPU {res['logistic_cpu_s']:.1f} s): "
+            f"{yes(res['logistic_s'] < 5)}{scale} |"
+        )
     return "\n".join(lines)
 
 
@@ -433,7 +554,7 @@ def write_readme(path: Path, text: str) -> None:
     body = path.read_text(encoding="utf-8") if path.exists() else ""
     block = f"{START}\n{text}\n{END}"
     if START in body and END in body:
-        body = body[:body.index(START)] + block + body[body.index(END) + len(END):]
+        body = body[: body.index(START)] + block + body[body.index(END) + len(END) :]
     else:
         body = body.rstrip() + "\n\n" + block + "\n"
     path.write_text(body, encoding="utf-8")

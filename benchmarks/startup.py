@@ -40,8 +40,11 @@ def main(argv=None) -> int:
     exe = [sys.executable, "-m", "sarcostat"]
     cases = [
         ("`sarcostat --help`", exe + ["--help"]),
-        ("`sarcostat validate` (demo cohort, 129 rows)",
-         exe + ["validate", str(DATA / "demo_cohort.csv"), "--map", str(DATA / "demo_cohort.toml")]),
+        (
+            "`sarcostat validate` (demo cohort, 129 rows)",
+            exe
+            + ["validate", str(DATA / "demo_cohort.csv"), "--map", str(DATA / "demo_cohort.toml")],
+        ),
         ("bare `python -c pass` (interpreter floor)", [sys.executable, "-c", "pass"]),
     ]
     load0 = os.getloadavg()[0]
@@ -51,21 +54,23 @@ def main(argv=None) -> int:
         t = _time(cmd, args.repeat)
         rows.append(f"| {label} | {statistics.median(t):.3f} | {min(t):.3f} |")
     load1 = os.getloadavg()[0]
-    table = "\n".join([
-        f"{args.repeat} runs each, fresh process, wall time in seconds; load average "
-        f"{load0:.1f} at start, {load1:.1f} at end; Python {sys.version.split()[0]}.",
-        "",
-        "| command | median | best |",
-        "|---|---|---|",
-        *rows,
-    ])
+    table = "\n".join(
+        [
+            f"{args.repeat} runs each, fresh process, wall time in seconds; load average "
+            f"{load0:.1f} at start, {load1:.1f} at end; Python {sys.version.split()[0]}.",
+            "",
+            "| command | median | best |",
+            "|---|---|---|",
+            *rows,
+        ]
+    )
     print(table)
     if args.readme:
         path = Path(args.readme)
         text = path.read_text(encoding="utf-8")
         block = f"{START}\n{table}\n{END}"
         if START in text and END in text:
-            text = text[:text.index(START)] + block + text[text.index(END) + len(END):]
+            text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
         else:
             text = text.rstrip("\n") + "\n\n## startup\n\n" + block + "\n"
         path.write_text(text, encoding="utf-8")

@@ -30,8 +30,10 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):  # noqa: D401 - argparse API
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n"
-                              f"Try '{self.prog} --help' for more information.\n")
+        self.exit(
+            EXIT_USAGE,
+            f"{self.prog}: error: {message}\nTry '{self.prog} --help' for more information.\n",
+        )
 
 
 def _command_modules():
@@ -54,13 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"sarcostat {__version__}")
-    parser.add_argument("--debug", action="store_true",
-                        help="show the full Python traceback on errors")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full Python traceback on errors"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for mod in _command_modules():
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
-        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                       help="show the full Python traceback on errors")
+        p = sub.add_parser(
+            mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP)
+        )
+        p.add_argument(
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show the full Python traceback on errors",
+        )
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
     return parser

@@ -11,10 +11,10 @@ import numpy as np
 ROWS = "ABCDEFGH"
 TRUE = {
     # A, B, C, D of y = D + (A - D) / (1 + (x/C)^B); concentrations in pmol/L
-    "competitive": dict(A=2.4, B=1.1, C=30.0, D=0.10,
-                        standards=[0, 2.5, 5, 10, 20, 40, 80, 160]),
-    "sandwich": dict(A=0.05, B=1.2, C=500.0, D=3.5,
-                     standards=[0, 15.6, 31.25, 62.5, 125, 250, 500, 1000]),
+    "competitive": dict(A=2.4, B=1.1, C=30.0, D=0.10, standards=[0, 2.5, 5, 10, 20, 40, 80, 160]),
+    "sandwich": dict(
+        A=0.05, B=1.2, C=500.0, D=3.5, standards=[0, 15.6, 31.25, 62.5, 125, 250, 500, 1000]
+    ),
 }
 
 
@@ -32,8 +32,19 @@ def sample_wells():
     return pairs  # 37 pairs
 
 
-def make_plate(kind, truths, *, seed, cv=0.03, sd0=0.004, controls=None, prefix="S",
-               override=None, mask=(), dilutions=None):
+def make_plate(
+    kind,
+    truths,
+    *,
+    seed,
+    cv=0.03,
+    sd0=0.004,
+    controls=None,
+    prefix="S",
+    override=None,
+    mask=(),
+    dilutions=None,
+):
     """Return (layout dict well->token, signal dict well->str, truth dict id->conc).
 
     ``truths``: up to 37 true in-sample concentrations; ``controls``: dict
@@ -55,8 +66,11 @@ def make_plate(kind, truths, *, seed, cv=0.03, sd0=0.004, controls=None, prefix=
     for w in ("A3", "A4"):
         layout[w] = "blank"
         sig[w] = read(0.0)
-    controls = controls or {"QC1": (12.0, 9.6, 14.4), "QC2": (60.0, 48.0, 72.0)} \
-        if kind == "competitive" else controls or {"QC1": (100.0, 80.0, 120.0), "QC2": (400.0, 320.0, 480.0)}
+    controls = (
+        controls or {"QC1": (12.0, 9.6, 14.4), "QC2": (60.0, 48.0, 72.0)}
+        if kind == "competitive"
+        else controls or {"QC1": (100.0, 80.0, 120.0), "QC2": (400.0, 320.0, 480.0)}
+    )
     for (cid, (nom, lo, hi)), row in zip(controls.items(), "BC"):
         for c in (3, 4):
             layout[f"{row}{c}"] = f"ctrl:{cid}:{nom:g}:{lo:g}-{hi:g}"
@@ -86,8 +100,10 @@ def grid_text(cells, *, label=""):
 
 
 def long_layout_text(layout, plate=None):
-    lines = ["well,type,sample_id,nominal_conc,dilution,target_low,target_high,masked"
-             + (",plate" if plate else "")]
+    lines = [
+        "well,type,sample_id,nominal_conc,dilution,target_low,target_high,masked"
+        + (",plate" if plate else "")
+    ]
     for w, tok in layout.items():
         masked = tok.startswith("!")
         t = tok.lstrip("!")

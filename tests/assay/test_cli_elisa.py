@@ -5,17 +5,30 @@ import sys
 
 import pandas as pd
 import pytest
+from simulate import write_plate
 
 from sarcostat.cli import main
-from simulate import write_plate
 
 
 def test_elisa_writes_outputs_and_summary(tmp_path, capsys):
     r1 = write_plate(tmp_path, "p1", "competitive", [0.0, 20.0, 60.0], seed=1)
     r2 = write_plate(tmp_path, "p2", "competitive", [0.0, 20.0, 60.0], seed=2)
     out = tmp_path / "out"
-    rc = main(["elisa", str(r1[0]), str(r2[0]), "--layout", str(r1[1]), "-o", str(out),
-               "--lod", "3.2", "--acceptance", "kit"])
+    rc = main(
+        [
+            "elisa",
+            str(r1[0]),
+            str(r2[0]),
+            "--layout",
+            str(r1[1]),
+            "-o",
+            str(out),
+            "--lod",
+            "3.2",
+            "--acceptance",
+            "kit",
+        ]
+    )
     assert rc == 0
     printed = capsys.readouterr().out
     assert "p1: 4PL falling" in printed and "p2: 4PL falling" in printed
@@ -37,21 +50,42 @@ def test_elisa_writes_outputs_and_summary(tmp_path, capsys):
 def test_elisa_mass_units(tmp_path):
     r1 = write_plate(tmp_path, "p1", "competitive", [0.0, 20.0], seed=1, cv=0, sd0=0)
     out = tmp_path / "out"
-    assert main(["elisa", str(r1[0]), "--layout", str(r1[1]), "-o", str(out), "--lod", "3.2",
-                 "--mw", "22500", "--to-unit", "ng/mL"]) == 0
+    assert (
+        main(
+            [
+                "elisa",
+                str(r1[0]),
+                "--layout",
+                str(r1[1]),
+                "-o",
+                str(out),
+                "--lod",
+                "3.2",
+                "--mw",
+                "22500",
+                "--to-unit",
+                "ng/mL",
+            ]
+        )
+        == 0
+    )
     conc = pd.read_csv(out / "concentrations.csv", dtype=str).set_index("id")
     assert conc.loc["S001", "sclerostin"] == "<0.072"
     assert float(conc.loc["S002", "sclerostin"]) == pytest.approx(0.45, rel=1e-3)
     smp = pd.read_csv(out / "samples.csv", dtype={"reported": str}).set_index("id")
     assert (smp["unit"] == "ng/mL").all()
-    assert smp.loc["S001", "reported"] == "<0.072" and smp.loc["S001", "lod"] == pytest.approx(0.072)
+    assert smp.loc["S001", "reported"] == "<0.072" and smp.loc["S001", "lod"] == pytest.approx(
+        0.072
+    )
     assert float(smp.loc["S002", "reported"]) == pytest.approx(0.45, rel=1e-3)
 
 
 def test_bad_plate_exit_1_other_plates_written(tmp_path, capsys):
     good = write_plate(tmp_path, "good", "sandwich", [100.0, 200.0], seed=1)
     # the top standard of a sandwich curve read off-scale
-    bad = write_plate(tmp_path, "bad", "sandwich", [100.0, 200.0], seed=2, override={"H1": "OVRFLW"})
+    bad = write_plate(
+        tmp_path, "bad", "sandwich", [100.0, 200.0], seed=2, override={"H1": "OVRFLW"}
+    )
     out = tmp_path / "out"
     rc = main(["elisa", str(good[0]), str(bad[0]), "--layout", str(good[1]), "-o", str(out)])
     assert rc == 1
@@ -65,10 +99,22 @@ def test_bad_plate_exit_1_other_plates_written(tmp_path, capsys):
 
 def test_usage_errors_without_traceback(tmp_path, capsys):
     r1 = write_plate(tmp_path, "p1", "competitive", [20.0], seed=1)
-    rc = main(["elisa", str(r1[0]), "--layout", str(r1[1]), "-o", str(tmp_path / "o"),
-               "--to-unit", "ng/mL"])
+    rc = main(
+        [
+            "elisa",
+            str(r1[0]),
+            "--layout",
+            str(r1[1]),
+            "-o",
+            str(tmp_path / "o"),
+            "--to-unit",
+            "ng/mL",
+        ]
+    )
     assert rc == 1 and "molecular weight" in capsys.readouterr().err
-    rc = main(["elisa", str(r1[0]), "--layout", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "o")])
+    rc = main(
+        ["elisa", str(r1[0]), "--layout", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "o")]
+    )
     err = capsys.readouterr().err
     assert rc == 1 and "missing.csv" in err and "Traceback" not in err
     assert main(["elisa", str(r1[0]), "--layout", str(r1[1]), "-o", "x", "--model", "3pl"]) == 2
@@ -76,8 +122,21 @@ def test_usage_errors_without_traceback(tmp_path, capsys):
 
 def test_elisa_subprocess_smoke(tmp_path):
     r1 = write_plate(tmp_path, "p1", "sandwich", [100.0], seed=1)
-    out = subprocess.run([sys.executable, "-m", "sarcostat", "elisa", str(r1[0]), "--layout",
-                          str(r1[1]), "-o", str(tmp_path / "o")], capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sarcostat",
+            "elisa",
+            str(r1[0]),
+            "--layout",
+            str(r1[1]),
+            "-o",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     assert "4PL rising" in out.stdout
 
@@ -85,8 +144,20 @@ def test_elisa_subprocess_smoke(tmp_path):
 def test_every_plate_bad_still_writes_outputs(tmp_path, capsys):
     bad = write_plate(tmp_path, "bad", "sandwich", [100.0], seed=2, override={"H1": "OVRFLW"})
     out = tmp_path / "out"
-    assert main(["elisa", str(bad[0]), str(tmp_path / "nope.csv"), "--layout", str(bad[1]),
-                 "-o", str(out)]) == 1
+    assert (
+        main(
+            [
+                "elisa",
+                str(bad[0]),
+                str(tmp_path / "nope.csv"),
+                "--layout",
+                str(bad[1]),
+                "-o",
+                str(out),
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert "plate bad not processed" in err and "nope.csv" in err and "Traceback" not in err
     assert pd.read_csv(out / "concentrations.csv").empty

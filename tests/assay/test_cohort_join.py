@@ -3,10 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from simulate import write_plate
 
 from sarcostat.cli import main
 from sarcostat.io import read_cohort
-from simulate import write_plate
 
 
 def test_concentrations_join_the_cohort_with_censored_values(tmp_path):
@@ -16,16 +16,36 @@ def test_concentrations_join_the_cohort_with_censored_values(tmp_path):
     p1 = write_plate(tmp_path, "run1", "competitive", truths, seed=11)
     p2 = write_plate(tmp_path, "run2", "competitive", truths, seed=12)
     out = tmp_path / "elisa"
-    assert main(["elisa", str(p1[0]), str(p2[0]), "--layout", str(p1[1]), "-o", str(out),
-                 "--lod", "3.2", "--acceptance", "kit"]) == 0
+    assert (
+        main(
+            [
+                "elisa",
+                str(p1[0]),
+                str(p2[0]),
+                "--layout",
+                str(p1[1]),
+                "-o",
+                str(out),
+                "--lod",
+                "3.2",
+                "--acceptance",
+                "kit",
+            ]
+        )
+        == 0
+    )
     conc = pd.read_csv(out / "concentrations.csv", dtype=str, keep_default_na=False)
     assert conc.set_index("id").loc["S001", "sclerostin"] == "<3.2"
 
-    clinic = pd.DataFrame({"id": ["S001", "S002", "S003", "S004", "S005", "S006"],
-                           "sex": ["male", "female", "female", "male", "male", "female"],
-                           "age_yr": [70.0, 66.0, 81.0, 74.0, 69.0, 77.0],
-                           "height_cm": [170.0, 155.0, 150.0, 168.0, 172.0, 158.0],
-                           "weight_kg": [72.0, 55.0, 49.0, 66.0, 80.0, 52.0]})
+    clinic = pd.DataFrame(
+        {
+            "id": ["S001", "S002", "S003", "S004", "S005", "S006"],
+            "sex": ["male", "female", "female", "male", "male", "female"],
+            "age_yr": [70.0, 66.0, 81.0, 74.0, 69.0, 77.0],
+            "height_cm": [170.0, 155.0, 150.0, 168.0, 172.0, 158.0],
+            "weight_kg": [72.0, 55.0, 49.0, 66.0, 80.0, 52.0],
+        }
+    )
     merged = clinic.merge(conc, on="id", how="left")  # S006 was not assayed
     path = tmp_path / "cohort.csv"
     merged.to_csv(path, index=False)
@@ -50,11 +70,29 @@ def test_concentrations_join_the_cohort_with_censored_values(tmp_path):
 
 def test_dilution_scaled_limit_and_mass_units_join_the_cohort(tmp_path):
     # a 1:2 diluted blank sample is censored at 2 x LOD; ng/mL via the molecular weight
-    p = write_plate(tmp_path, "d", "competitive", [0.0, 0.0, 30.0], seed=3, cv=0, sd0=0,
-                    dilutions={"S002": 2.0})
+    p = write_plate(
+        tmp_path, "d", "competitive", [0.0, 0.0, 30.0], seed=3, cv=0, sd0=0, dilutions={"S002": 2.0}
+    )
     out = tmp_path / "o"
-    assert main(["elisa", str(p[0]), "--layout", str(p[1]), "-o", str(out), "--lod", "3.2",
-                 "--mw", "22500", "--to-unit", "ng/mL"]) == 0
+    assert (
+        main(
+            [
+                "elisa",
+                str(p[0]),
+                "--layout",
+                str(p[1]),
+                "-o",
+                str(out),
+                "--lod",
+                "3.2",
+                "--mw",
+                "22500",
+                "--to-unit",
+                "ng/mL",
+            ]
+        )
+        == 0
+    )
     conc = pd.read_csv(out / "concentrations.csv", dtype=str)
     conc.insert(1, "sex", "female")
     conc.to_csv(tmp_path / "c.csv", index=False)

@@ -35,7 +35,9 @@ def test_ryegrass_ll4_reproduces_drc_published_estimates():
 NLS_CASES = [f for f in R_FITS if f["model"] in ("4pl", "5pl")]
 
 
-@pytest.mark.parametrize("case", NLS_CASES, ids=lambda f: f"{f['dataset']}-{f['model']}-{f['weights']}")
+@pytest.mark.parametrize(
+    "case", NLS_CASES, ids=lambda f: f"{f['dataset']}-{f['model']}-{f['weights']}"
+)
 def test_fit_matches_r_nls(case):
     # R: nls(signal ~ D + (A - D)/(1 + (conc/C)^B)^E, weights = w)  (tests/assay/r/fit_reference.R)
     x, y = _data(case["dataset"])
@@ -96,7 +98,10 @@ def test_conversions_describe_the_same_function():
     c = fit_curve(x, y, model="5pl")
     d = c.as_drc()
     grid = np.array([1.0, 10.0, 100.0, 1000.0])
-    drc_f = d["c"] + (d["d"] - d["c"]) / (1 + np.exp(d["b"] * (np.log(grid) - np.log(d["e"])))) ** d["f"]
+    drc_f = (
+        d["c"]
+        + (d["d"] - d["c"]) / (1 + np.exp(d["b"] * (np.log(grid) - np.log(d["e"])))) ** d["f"]
+    )
     assert drc_f == pytest.approx(c.predict(grid), rel=1e-12)
     s = c.as_softmax()
     sm = s["D"] + (s["A"] - s["D"]) / (1 + (grid / s["C"]) ** s["B"]) ** s["E"]

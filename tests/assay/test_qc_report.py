@@ -3,10 +3,10 @@
 import matplotlib
 import numpy as np
 import pytest
+from simulate import curve, write_plate
 
 from sarcostat.assay import quantify, read_plates, write_qc_report
 from sarcostat.assay.qc_report import curve_figure
-from simulate import curve, write_plate
 
 matplotlib.use("Agg")
 
@@ -17,16 +17,30 @@ def edge_run(tmp_path):
     # S001 reads at B0 (low side, no inverse), S002 below D (high side, no inverse),
     # S003 in range, S004 at 1 pmol/L (below the LOD but invertible)
     truths = [0.0, 20.0, 40.0, 1.0]
-    rd, lay, _ = write_plate(tmp_path, "edge", "competitive", truths, seed=1, cv=0, sd0=0,
-                             override={"E3": "0.0500", "E4": "0.0500"})
+    rd, lay, _ = write_plate(
+        tmp_path,
+        "edge",
+        "competitive",
+        truths,
+        seed=1,
+        cv=0,
+        sd0=0,
+        override={"E3": "0.0500", "E4": "0.0500"},
+    )
     return quantify(read_plates(rd, layout=lay), lod=2.5)
 
 
 def _figure(res):
     name = res.qc["plate"].iloc[0]
     w = res.wells
-    return curve_figure(res.curves[name], w[(w.type == "standard") & w.used], res.samples,
-                        res.controls, res.qc.iloc[0].to_dict(), "pmol/L")
+    return curve_figure(
+        res.curves[name],
+        w[(w.type == "standard") & w.used],
+        res.samples,
+        res.controls,
+        res.qc.iloc[0].to_dict(),
+        "pmol/L",
+    )
 
 
 def _points(ax, label):
@@ -45,13 +59,21 @@ def test_points_without_a_concentration_sit_at_their_own_edge(edge_run):
     xmin, xmax = ax.get_xlim()
     beyond = _points(ax, "samples flagged (limits, saturated)")
     by_signal = {round(float(y), 6): float(x) for x, y in beyond}
-    assert by_signal[round(s.loc["S001", "mean_signal"], 6)] == pytest.approx(xmin)  # low side: left
-    assert by_signal[round(s.loc["S002", "mean_signal"], 6)] == pytest.approx(xmax)  # high side: right
-    assert by_signal[round(s.loc["S004", "mean_signal"], 6)] == pytest.approx(s.loc["S004", "conc_well"])
+    assert by_signal[round(s.loc["S001", "mean_signal"], 6)] == pytest.approx(
+        xmin
+    )  # low side: left
+    assert by_signal[round(s.loc["S002", "mean_signal"], 6)] == pytest.approx(
+        xmax
+    )  # high side: right
+    assert by_signal[round(s.loc["S004", "mean_signal"], 6)] == pytest.approx(
+        s.loc["S004", "conc_well"]
+    )
     inside = _points(ax, "samples (mean signal)")
     assert list(inside[:, 0]) == pytest.approx(list(s.loc[["S003"], "conc_well"]))
     zero = _points(ax, "zero standard (left edge)")
-    assert np.allclose(zero[:, 0], xmin) and np.allclose(zero[:, 1], curve("competitive", 0), atol=1e-4)
+    assert np.allclose(zero[:, 0], xmin) and np.allclose(
+        zero[:, 1], curve("competitive", 0), atol=1e-4
+    )
     # every limit is inside the axis, and coinciding limits share one label
     qc = edge_run.qc.iloc[0]
     assert xmin < qc["lod"] == qc["lloq"] < qc["uloq"] < xmax
@@ -72,12 +94,20 @@ def test_off_scale_samples_are_drawn_on_the_top_edge(tmp_path):
     import matplotlib.pyplot as plt
 
     # sandwich: S001 every well OVRFLW (top right), S002 one well off-scale (flagged colour)
-    rd, lay, _ = write_plate(tmp_path, "sat", "sandwich", [100.0, 300.0, 200.0], seed=2, cv=0,
-                             sd0=0, override={"D3": "OVRFLW", "D4": "OVRFLW", "E3": "OVRFLW"})
+    rd, lay, _ = write_plate(
+        tmp_path,
+        "sat",
+        "sandwich",
+        [100.0, 300.0, 200.0],
+        seed=2,
+        cv=0,
+        sd0=0,
+        override={"D3": "OVRFLW", "D4": "OVRFLW", "E3": "OVRFLW"},
+    )
     res = quantify(read_plates(rd, layout=lay))
     fig = _figure(res)
     ax = fig.axes[0]
-    (x, y), = _points(ax, "samples off-scale (every well)")
+    ((x, y),) = _points(ax, "samples off-scale (every well)")
     assert x == pytest.approx(ax.get_xlim()[1]) and y == pytest.approx(ax.get_ylim()[1])
     s2 = res.samples.set_index("id").loc["S002"]
     flagged = _points(ax, "samples flagged (limits, saturated)")

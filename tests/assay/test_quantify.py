@@ -3,12 +3,17 @@
 import numpy as np
 import pandas as pd
 import pytest
+from simulate import TRUE, curve, write_plate
 
 from sarcostat.assay import convert_units, fit_curve, quantify, read_plates
-from sarcostat.assay.qc_rules import (PRESETS, acceptance_table, control_passes, run_verdict,
-                                      standard_passes)
+from sarcostat.assay.qc_rules import (
+    PRESETS,
+    acceptance_table,
+    control_passes,
+    run_verdict,
+    standard_passes,
+)
 from sarcostat.exceptions import ParameterError, UnitError
-from simulate import TRUE, curve, write_plate
 
 
 def _run(tmp_path, name, kind, truths, *, seed, q=None, **kw):
@@ -26,7 +31,9 @@ def test_simulated_plates_recover_true_concentrations(tmp_path, kind, lo, hi, se
     rng = np.random.default_rng(seed)
     truths = np.exp(rng.uniform(np.log(lo), np.log(hi), 37))
     res, truth = _run(tmp_path, f"{kind}{seed}", kind, truths, seed=seed + 100)
-    assert res.curves[f"{kind}{seed}"].direction == ("falling" if kind == "competitive" else "rising")
+    assert res.curves[f"{kind}{seed}"].direction == (
+        "falling" if kind == "competitive" else "rising"
+    )
     s = res.samples.set_index("id")
     ok = s["flags"] == ""
     assert ok.sum() >= 30
@@ -38,8 +45,9 @@ def test_simulated_plates_recover_true_concentrations(tmp_path, kind, lo, hi, se
 
 
 def test_dilution_multiplies_the_read_off(tmp_path):
-    res, truth = _run(tmp_path, "dil", "sandwich", [400.0, 400.0], seed=1, cv=0, sd0=0,
-                      dilutions={"S002": 4.0})
+    res, truth = _run(
+        tmp_path, "dil", "sandwich", [400.0, 400.0], seed=1, cv=0, sd0=0, dilutions={"S002": 4.0}
+    )
     s = res.samples.set_index("id")
     assert s.loc["S002", "dilution"] == 4
     assert s.loc["S002", "concentration"] == pytest.approx(400.0, rel=1e-3)
@@ -53,13 +61,25 @@ def flag_run(tmp_path):
     """Noise-free competitive plate: standards 2.5-160 (LLOQ 2.5, ULOQ 160), declared LOD 1."""
     truths = [0.0, 0.5, 2.0, 500.0, 20.0, 20.0, 20.0, 40.0]
     override = {
-        "H3": "0.0500", "H4": "0.0500",          # S005: below the lower asymptote D = 0.10
+        "H3": "0.0500",
+        "H4": "0.0500",  # S005: below the lower asymptote D = 0.10
         "A5": f"{curve('competitive', 5):.4f}",  # S006: replicates 5 and 20 -> high CV
-        "B5": "9.9", "B6": "9.9",                # S007: masked well B5 (reading ignored)
+        "B5": "9.9",
+        "B6": "9.9",  # S007: masked well B5 (reading ignored)
     }
-    res, _ = _run(tmp_path, "flags", "competitive", truths, seed=1, cv=0, sd0=0, override=override,
-                  mask=["B5"], controls={"QC1": (12.0, 9.6, 14.4), "QC2": (60.0, 100.0, 120.0)},
-                  q={"lod": 1.0})
+    res, _ = _run(
+        tmp_path,
+        "flags",
+        "competitive",
+        truths,
+        seed=1,
+        cv=0,
+        sd0=0,
+        override=override,
+        mask=["B5"],
+        controls={"QC1": (12.0, 9.6, 14.4), "QC2": (60.0, 100.0, 120.0)},
+        q={"lod": 1.0},
+    )
     return res
 
 
@@ -107,8 +127,14 @@ def test_pct_b_b0_for_competitive(flag_run):
 
 # ------------------------------------------------------------------ LOD
 def test_lod_from_blanks_mean_minus_3sd_for_competitive(tmp_path):
-    res, _ = _run(tmp_path, "lod", "competitive", [20.0] * 5, seed=7,
-                  override={"A3": "2.3500", "A4": "2.4500"})
+    res, _ = _run(
+        tmp_path,
+        "lod",
+        "competitive",
+        [20.0] * 5,
+        seed=7,
+        override={"A3": "2.3500", "A4": "2.4500"},
+    )
     bl = np.array([2.35, 2.45])
     thr = bl.mean() - 3 * bl.std(ddof=1)
     expected = res.curves["lod"].inverse(thr)
@@ -117,8 +143,9 @@ def test_lod_from_blanks_mean_minus_3sd_for_competitive(tmp_path):
 
 
 def test_lod_from_blanks_mean_plus_3sd_for_sandwich(tmp_path):
-    res, _ = _run(tmp_path, "lods", "sandwich", [200.0] * 5, seed=7,
-                  override={"A3": "0.0500", "A4": "0.0700"})
+    res, _ = _run(
+        tmp_path, "lods", "sandwich", [200.0] * 5, seed=7, override={"A3": "0.0500", "A4": "0.0700"}
+    )
     bl = np.array([0.05, 0.07])
     expected = res.curves["lods"].inverse(bl.mean() + 3 * bl.std(ddof=1))
     assert res.qc["lod"].iloc[0] == pytest.approx(float(expected), rel=1e-12)
@@ -137,7 +164,8 @@ def test_intra_and_inter_assay_cv(tmp_path):
     res = quantify(read_plates([r1[0], r2[0]], layout=r1[1]))
     s = res.samples
     assert res.qc.set_index("plate").loc["p1", "intra_cv_pct"] == pytest.approx(
-        s.loc[s.plate == "p1", "cv_pct"].mean())
+        s.loc[s.plate == "p1", "cv_pct"].mean()
+    )
     assert res.meta["intra_assay_cv_pct"] == pytest.approx(s["cv_pct"].mean())
     c = res.controls
     cvs = []
@@ -149,14 +177,24 @@ def test_intra_and_inter_assay_cv(tmp_path):
     # replicate CV is on the per-well back-calculated concentrations
     w = res.wells[(res.wells.plate == "p1") & (res.wells.sample_id == "S002")]["conc_well"]
     assert s.loc[(s.plate == "p1") & (s.id == "S002"), "cv_pct"].iloc[0] == pytest.approx(
-        np.std(w, ddof=1) / w.mean() * 100)
+        np.std(w, ddof=1) / w.mean() * 100
+    )
 
 
 def test_cv_limit_is_configurable(flag_run, tmp_path):
     cv = flag_run.samples.set_index("id").loc["S006", "cv_pct"]
     truths = [0.0, 0.5, 2.0, 500.0, 20.0, 20.0]
-    res, _ = _run(tmp_path, "cv", "competitive", truths, seed=1, cv=0, sd0=0,
-                  override={"A5": f"{curve('competitive', 5):.4f}"}, q={"cv_limit": cv + 1})
+    res, _ = _run(
+        tmp_path,
+        "cv",
+        "competitive",
+        truths,
+        seed=1,
+        cv=0,
+        sd0=0,
+        override={"A5": f"{curve('competitive', 5):.4f}"},
+        q={"cv_limit": cv + 1},
+    )
     assert "high_cv" not in res.samples.set_index("id").loc["S006", "flags"]
 
 
@@ -169,11 +207,13 @@ def test_fit_to_replicates_uses_every_standard_well(tmp_path):
     assert res.curves["rep"].n == 16
 
 
-@pytest.mark.parametrize("model, weights", [("5pl", None), ("4pl", "1/y2"), ("4pl", "1/yhat2"),
-                                            ("4pl", "1/y")])
+@pytest.mark.parametrize(
+    "model, weights", [("5pl", None), ("4pl", "1/y2"), ("4pl", "1/yhat2"), ("4pl", "1/y")]
+)
 def test_models_and_weights_run_end_to_end(tmp_path, model, weights):
-    res, truth = _run(tmp_path, "mw", "sandwich", [100.0, 300.0], seed=4,
-                      q={"model": model, "weights": weights})
+    res, truth = _run(
+        tmp_path, "mw", "sandwich", [100.0, 300.0], seed=4, q={"model": model, "weights": weights}
+    )
     assert res.curves["mw"].model == model
     if weights:
         assert f"{model.upper()} (weights {weights}) rising" in res.summary()
@@ -183,10 +223,22 @@ def test_models_and_weights_run_end_to_end(tmp_path, model, weights):
 
 # ------------------------------------------------------------------ acceptance rules
 @pytest.mark.parametrize("preset", ["research", "kit", "ich-m10"])
-@pytest.mark.parametrize("value, edge, ok", [
-    (79.99, False, False), (80.0, False, True), (120.0, False, True), (120.01, False, False),
-    (74.99, True, False), (75.0, True, True), (125.0, True, True), (125.01, True, False),
-    (76.0, False, False), (124.0, False, False), (np.nan, False, False)])
+@pytest.mark.parametrize(
+    "value, edge, ok",
+    [
+        (79.99, False, False),
+        (80.0, False, True),
+        (120.0, False, True),
+        (120.01, False, False),
+        (74.99, True, False),
+        (75.0, True, True),
+        (125.0, True, True),
+        (125.01, True, False),
+        (76.0, False, False),
+        (124.0, False, False),
+        (np.nan, False, False),
+    ],
+)
 def test_standard_recovery_boundaries(preset, value, edge, ok):
     # ICH M10 (2022) section 7: +/-20%, +/-25% at LLOQ and ULOQ
     assert bool(standard_passes(value, edge=edge, acceptance=preset)) is ok
@@ -214,16 +266,34 @@ def test_ich_m10_needs_six_passing_levels(tmp_path):
     mask = ["B1", "B2", "C1", "C2"]  # drop 2.5 and 5 pmol/L
     res, _ = _run(tmp_path, "ich", "competitive", [20.0] * 3, seed=1, cv=0, sd0=0, mask=mask)
     assert bool(res.qc["qc_pass"].iloc[0])
-    res, _ = _run(tmp_path, "ich", "competitive", [20.0] * 3, seed=1, cv=0, sd0=0, mask=mask,
-                  q={"acceptance": "ich-m10"})
+    res, _ = _run(
+        tmp_path,
+        "ich",
+        "competitive",
+        [20.0] * 3,
+        seed=1,
+        cv=0,
+        sd0=0,
+        mask=mask,
+        q={"acceptance": "ich-m10"},
+    )
     assert not res.qc["qc_pass"].iloc[0]
-    assert res.qc["message"].iloc[0] == "5 passing standard levels (< 6 required by the ich-m10 preset)"
+    assert (
+        res.qc["message"].iloc[0]
+        == "5 passing standard levels (< 6 required by the ich-m10 preset)"
+    )
 
 
 # ------------------------------------------------------------------ bad plates
 def test_too_few_standard_levels_fails_only_that_plate(tmp_path):
-    bad = write_plate(tmp_path, "few", "competitive", [20.0] * 3, seed=1,
-                      mask=["E1", "E2", "F1", "F2", "G1", "G2", "H1", "H2"])
+    bad = write_plate(
+        tmp_path,
+        "few",
+        "competitive",
+        [20.0] * 3,
+        seed=1,
+        mask=["E1", "E2", "F1", "F2", "G1", "G2", "H1", "H2"],
+    )
     good = write_plate(tmp_path, "good", "competitive", [20.0] * 3, seed=2)
     res = quantify(read_plates([bad[0], good[0]], layout=[bad[1], good[1]]))
     assert res.failed == ["few"]
@@ -259,7 +329,9 @@ def test_cohort_frame_censoring(flag_run):
     assert c.loc["S003", "sclerostin"] == pytest.approx(2.0, rel=1e-2)  # between LOD and LLOQ
     assert pd.isna(c.loc["S004", "sclerostin"])  # >ULOQ: re-assay diluted
     assert c.loc["S008", "sclerostin"] == pytest.approx(40.0, rel=2e-3)
-    c2 = flag_run.to_cohort_frame(censor="lloq", above="string", include_failed_qc=True).set_index("id")
+    c2 = flag_run.to_cohort_frame(censor="lloq", above="string", include_failed_qc=True).set_index(
+        "id"
+    )
     assert c2.loc["S003", "sclerostin"] == "<2.5" and c2.loc["S004", "sclerostin"] == ">160"
 
 
@@ -268,8 +340,17 @@ def test_cohort_frame_leaves_out_failed_qc_plates(flag_run):
 
 
 def test_seed_kit_lod_written_as_lt_3_2(tmp_path):
-    res, _ = _run(tmp_path, "kit", "competitive", [0.0, 1.0, 30.0], seed=1, cv=0, sd0=0,
-                  dilutions={"S002": 2.0}, q={"lod": 3.2, "acceptance": "kit"})
+    res, _ = _run(
+        tmp_path,
+        "kit",
+        "competitive",
+        [0.0, 1.0, 30.0],
+        seed=1,
+        cv=0,
+        sd0=0,
+        dilutions={"S002": 2.0},
+        q={"lod": 3.2, "acceptance": "kit"},
+    )
     c = res.to_cohort_frame("sclerostin").set_index("id")
     assert c.loc["S001", "sclerostin"] == "<3.2"
     assert c.loc["S002", "sclerostin"] == "<6.4"  # LOD scaled by the dilution
@@ -303,7 +384,8 @@ def test_each_standard_well_has_a_back_fit_recovery(flag_run):
     w = flag_run.wells
     std = w[(w.type == "standard") & (w.nominal_conc > 0)]
     assert std["recovery_pct"].to_numpy() == pytest.approx(
-        (std["conc_well"] / std["nominal_conc"] * 100).to_numpy())
+        (std["conc_well"] / std["nominal_conc"] * 100).to_numpy()
+    )
     # noise-free plate: every standard back-fits to its nominal value
     assert std["recovery_pct"].to_numpy() == pytest.approx(100, abs=0.5)
     st = flag_run.standards
@@ -313,8 +395,14 @@ def test_each_standard_well_has_a_back_fit_recovery(flag_run):
 
 def test_nsb_like_blanks_are_not_used_for_the_lod(tmp_path):
     # competitive kit: blank (substrate/NSB) wells read near D, not near B0
-    res, _ = _run(tmp_path, "nsb", "competitive", [20.0] * 3, seed=7,
-                  override={"A3": "0.0900", "A4": "0.1100"})
+    res, _ = _run(
+        tmp_path,
+        "nsb",
+        "competitive",
+        [20.0] * 3,
+        seed=7,
+        override={"A3": "0.0900", "A4": "0.1100"},
+    )
     assert res.qc["lod_source"].iloc[0] == "zero standard mean - 3 SD"
     assert any("substrate/NSB" in n for n in res.notes)
     std0 = res.wells[(res.wells.type == "standard") & (res.wells.nominal_conc == 0)]["signal"]
@@ -340,7 +428,11 @@ def _qc_level_plate(tmp_path, high_factors):
     layout, sig, _ = make_plate("competitive", [20.0] * 3, seed=1, cv=0, sd0=0)
     for w in ("B3", "B4", "C3", "C4"):  # drop the simulator's own controls
         del layout[w]
-    qcs = [("QCL", 12.0, 1.0)] * 3 + [("QCM", 40.0, 1.0)] * 3 + [("QCH", 60.0, f) for f in high_factors]
+    qcs = (
+        [("QCL", 12.0, 1.0)] * 3
+        + [("QCM", 40.0, 1.0)] * 3
+        + [("QCH", 60.0, f) for f in high_factors]
+    )
     for k, ((w1, w2), (name, nominal, factor)) in enumerate(zip(sample_wells()[10:], qcs)):
         for w in (w1, w2):
             layout[w] = f"ctrl:{name}{k}:{nominal:g}"
@@ -351,10 +443,13 @@ def _qc_level_plate(tmp_path, high_factors):
     return read_plates(rd, layout=lay)
 
 
-@pytest.mark.parametrize("high_factors, ich_ok", [
-    ((1.0, 1.3), True),    # 1/2 at 60 pmol/L = 50%: passes (7/8 overall)
-    ((1.3, 1.3), False),   # 0/2 at 60 pmol/L < 50% although 6/8 = 75% overall >= 2/3
-])
+@pytest.mark.parametrize(
+    "high_factors, ich_ok",
+    [
+        ((1.0, 1.3), True),  # 1/2 at 60 pmol/L = 50%: passes (7/8 overall)
+        ((1.3, 1.3), False),  # 0/2 at 60 pmol/L < 50% although 6/8 = 75% overall >= 2/3
+    ],
+)
 def test_ich_m10_needs_half_of_the_qcs_at_each_level(tmp_path, high_factors, ich_ok):
     # ICH M10 (2022) section 4.4: >= 2/3 of all QCs and >= 50% at each concentration level
     plates = _qc_level_plate(tmp_path, high_factors)
@@ -375,21 +470,33 @@ def test_qc_overall_two_thirds_boundary(tmp_path):
     res = quantify(_qc_level_plate(tmp_path, (1.3, 1.3, 1.3)), acceptance="research")
     assert bool(res.qc["qc_pass"].iloc[0])
     res = quantify(_qc_level_plate(tmp_path, (1.3, 1.3, 1.3, 1.3)), acceptance="research")
-    assert not res.qc["qc_pass"].iloc[0] and res.qc["message"].iloc[0] == "6/10 controls within range"
+    assert (
+        not res.qc["qc_pass"].iloc[0] and res.qc["message"].iloc[0] == "6/10 controls within range"
+    )
 
 
 # ------------------------------------------------------------------ off-scale sample wells
 def test_saturated_sample_wells_are_flagged_not_fatal_sandwich(tmp_path):
     # D3/D4 = S001 both OVRFLW; E3 = one replicate of S002 off-scale
-    res, _ = _run(tmp_path, "sat", "sandwich", [100.0, 300.0, 200.0], seed=2, cv=0, sd0=0,
-                  override={"D3": "OVRFLW", "D4": "OVRFLW", "E3": ">3.500"})
+    res, _ = _run(
+        tmp_path,
+        "sat",
+        "sandwich",
+        [100.0, 300.0, 200.0],
+        seed=2,
+        cv=0,
+        sd0=0,
+        override={"D3": "OVRFLW", "D4": "OVRFLW", "E3": ">3.500"},
+    )
     assert res.failed == [] and bool(res.qc["qc_pass"].iloc[0])
     s = res.samples.set_index("id")
     assert s.loc["S001", "flags"] == ">ULOQ;saturated" and s.loc["S001", "n_wells"] == 0
     assert s.loc["S001", "reported"] == ">1000"
     assert s.loc["S002", "flags"] == "saturated" and s.loc["S002", "n_wells"] == 1
     assert s.loc["S002", "reported"] == ""  # its in-range replicate sits next to an off-scale one
-    assert s.loc["S003", "flags"] == "" and s.loc["S003", "concentration"] == pytest.approx(200, rel=1e-3)
+    assert s.loc["S003", "flags"] == "" and s.loc["S003", "concentration"] == pytest.approx(
+        200, rel=1e-3
+    )
     assert any("D3 (S001, 'OVRFLW')" in n and "E3 (S002, '>3.500')" in n for n in res.notes)
     c = res.to_cohort_frame().set_index("id")
     assert pd.isna(c.loc["S001", "sclerostin"]) and pd.isna(c.loc["S002", "sclerostin"])
@@ -397,16 +504,26 @@ def test_saturated_sample_wells_are_flagged_not_fatal_sandwich(tmp_path):
 
 
 def test_saturated_sample_on_a_competitive_curve_is_below_the_lod(tmp_path):
-    res, _ = _run(tmp_path, "satc", "competitive", [20.0, 40.0], seed=2, cv=0, sd0=0,
-                  override={"D3": "OVRFLW", "D4": "OVRFLW"}, q={"lod": 1.0})
+    res, _ = _run(
+        tmp_path,
+        "satc",
+        "competitive",
+        [20.0, 40.0],
+        seed=2,
+        cv=0,
+        sd0=0,
+        override={"D3": "OVRFLW", "D4": "OVRFLW"},
+        q={"lod": 1.0},
+    )
     s = res.samples.set_index("id")
     assert s.loc["S001", "flags"] == "<LOD;<LLOQ;saturated" and s.loc["S001", "reported"] == "<1"
     assert res.to_cohort_frame().set_index("id").loc["S001", "sclerostin"] == "<1"
 
 
 @pytest.mark.parametrize("preset", ["research", "kit", "ich-m10"])
-@pytest.mark.parametrize("n_pass, n_levels, ok", [(6, 8, True), (5, 8, False), (3, 4, True),
-                                                  (5, 7, False), (6, 7, True)])
+@pytest.mark.parametrize(
+    "n_pass, n_levels, ok", [(6, 8, True), (5, 8, False), (3, 4, True), (5, 7, False), (6, 7, True)]
+)
 def test_standard_fraction_boundary(preset, n_pass, n_levels, ok):
     # >= 75% of the non-zero standard levels (ICH M10 4.2.3; DeSilva 2003); ICH M10 also
     # needs >= 6 passing levels, so 3/4 passes the fraction but not ICH M10
@@ -416,13 +533,16 @@ def test_standard_fraction_boundary(preset, n_pass, n_levels, ok):
     assert (reasons == []) is expected, reasons
 
 
-@pytest.mark.parametrize("passed, nominal, ok_research, ok_ich, ok_kit", [
-    ([1, 1, 0], [12, 40, 60], True, False, False),                    # 2/3; 0/1 at 60
-    ([1, 1, 1, 0, 1, 0], [12, 40, 12, 40, 60, 60], True, True, False),  # 4/6; 1/2 at each level
-    ([1, 1, 0, 0, 1, 1], [12, 12, 40, 40, 60, 60], True, False, False),  # 4/6; 0/2 at 40
-    ([1, 0, 1, 0, 1, 0], [12, 12, 40, 40, 60, 60], False, False, False),  # 3/6 < 2/3
-    ([1, 1, 1], [12, 40, 60], True, True, True),
-])
+@pytest.mark.parametrize(
+    "passed, nominal, ok_research, ok_ich, ok_kit",
+    [
+        ([1, 1, 0], [12, 40, 60], True, False, False),  # 2/3; 0/1 at 60
+        ([1, 1, 1, 0, 1, 0], [12, 40, 12, 40, 60, 60], True, True, False),  # 4/6; 1/2 at each level
+        ([1, 1, 0, 0, 1, 1], [12, 12, 40, 40, 60, 60], True, False, False),  # 4/6; 0/2 at 40
+        ([1, 0, 1, 0, 1, 0], [12, 12, 40, 40, 60, 60], False, False, False),  # 3/6 < 2/3
+        ([1, 1, 1], [12, 40, 60], True, True, True),
+    ],
+)
 def test_control_rules_per_preset(passed, nominal, ok_research, ok_ich, ok_kit):
     # research: >= 2/3 overall; ICH M10 4.4: also >= 50% at each level; kit: every control
     for preset, ok in (("research", ok_research), ("ich-m10", ok_ich), ("kit", ok_kit)):
@@ -492,4 +612,7 @@ def test_anchor_in_long_layout_and_mixed_marking(tmp_path):
     w = plates[0].wells
     w.loc[w.well == "A6", "anchor"] = False  # one well of the level unmarked
     res = quantify(plates)
-    assert res.failed == ["anc"] and "1.25 is an anchor point in some wells" in res.qc["message"].iloc[0]
+    assert (
+        res.failed == ["anc"]
+        and "1.25 is an anchor point in some wells" in res.qc["message"].iloc[0]
+    )

@@ -12,7 +12,9 @@ def test_kappa_2x2_closed_form():
     # 2x2: po = (a+d)/n, pe from margins; kappa = 2(ad-bc)/((a+b)(b+d)+(a+c)(c+d))
     a, b, c, d = 20, 5, 10, 15
     k = kappa_table([[a, b], [c, d]])
-    assert k["kappa"] == pytest.approx(2 * (a * d - b * c) / ((a + b) * (b + d) + (a + c) * (c + d)))
+    assert k["kappa"] == pytest.approx(
+        2 * (a * d - b * c) / ((a + b) * (b + d) + (a + c) * (c + d))
+    )
 
 
 def test_perfect_agreement_and_degenerate():
@@ -22,23 +24,27 @@ def test_perfect_agreement_and_degenerate():
 
 
 def _cohort():
-    return pd.DataFrame({
-        "sex": ["female", "female", "female", "male", "male", "male"],
-        "muscle_mass_method": ["bia"] * 6,
-        "smi": [5.0, 5.4, 6.5, 6.5, 7.5, np.nan],
-        "asm_kg": [13.0, 14.0, 17.0, 19.0, 24.0, np.nan],
-        "grip_kg": [15.0, 17.0, 25.0, 25.0, 40.0, 20.0],
-        "gait_speed_m_s": [0.7, 1.1, 1.2, 0.9, 1.3, 0.7],
-        "chair_stand_5x_s": [16.0, 10.0, 10.0, 13.0, 9.0, 20.0],
-        "sppb_total": [6, 11, 12, 9, 12, 5],
-        "tug_s": [15.0, 8.0, 8.0, 9.0, 7.0, 20.0],
-    })
+    return pd.DataFrame(
+        {
+            "sex": ["female", "female", "female", "male", "male", "male"],
+            "muscle_mass_method": ["bia"] * 6,
+            "smi": [5.0, 5.4, 6.5, 6.5, 7.5, np.nan],
+            "asm_kg": [13.0, 14.0, 17.0, 19.0, 24.0, np.nan],
+            "grip_kg": [15.0, 17.0, 25.0, 25.0, 40.0, 20.0],
+            "gait_speed_m_s": [0.7, 1.1, 1.2, 0.9, 1.3, 0.7],
+            "chair_stand_5x_s": [16.0, 10.0, 10.0, 13.0, 9.0, 20.0],
+            "sppb_total": [6, 11, 12, 9, 12, 5],
+            "tug_s": [15.0, 8.0, 8.0, 9.0, 7.0, 20.0],
+        }
+    )
 
 
 def test_prevalence_counts_and_wilson_interval():
     tab = prevalence(_cohort(), ["awgs2019"]).set_index("group")
     # AWGS 2019: rows 0,1 (women) and 3 (man) sarcopenic; row 5 indeterminate (SMI missing)
-    assert tab.loc["overall", ["n", "n_classified", "n_indeterminate", "n_sarcopenia"]].tolist() == [6, 5, 1, 3]
+    assert tab.loc[
+        "overall", ["n", "n_classified", "n_indeterminate", "n_sarcopenia"]
+    ].tolist() == [6, 5, 1, 3]
     assert tab.loc["female", "prevalence"] == pytest.approx(2 / 3)
     assert tab.loc["male", "n_indeterminate"] == 1
     # R 4.x: prop.test(3, 5, correct = FALSE)$conf.int -> 0.2307242813 0.8823792258

@@ -19,16 +19,23 @@ def _cohort(n, seed=0):
         x[r.random(n) < p] = np.nan
         return x
 
-    return pd.DataFrame({
-        "sex": r.choice(["male", "female", None], n, p=[.48, .48, .04]),
-        "muscle_mass_method": r.choice(["bia", "dxa", None], n, p=[.5, .46, .04]),
-        "height_cm": r.normal(162, 9, n), "weight_kg": r.normal(63, 11, n),
-        "asm_kg": miss(r.normal(17, 4, n)), "grip_kg": miss(r.normal(25, 8, n)),
-        "gait_speed_m_s": miss(r.normal(1.0, .25, n)), "chair_stand_5x_s": miss(r.normal(12, 3, n)),
-        "chair_stand_unable": r.random(n) < .03, "tug_s": miss(r.normal(11, 4, n)),
-        "sppb_total": miss(r.integers(3, 13, n).astype(float), .5),
-        "calf_circumference_cm": miss(r.normal(33.5, 3, n)), "sarc_f_total": miss(r.integers(0, 8, n)),
-    })
+    return pd.DataFrame(
+        {
+            "sex": r.choice(["male", "female", None], n, p=[0.48, 0.48, 0.04]),
+            "muscle_mass_method": r.choice(["bia", "dxa", None], n, p=[0.5, 0.46, 0.04]),
+            "height_cm": r.normal(162, 9, n),
+            "weight_kg": r.normal(63, 11, n),
+            "asm_kg": miss(r.normal(17, 4, n)),
+            "grip_kg": miss(r.normal(25, 8, n)),
+            "gait_speed_m_s": miss(r.normal(1.0, 0.25, n)),
+            "chair_stand_5x_s": miss(r.normal(12, 3, n)),
+            "chair_stand_unable": r.random(n) < 0.03,
+            "tug_s": miss(r.normal(11, 4, n)),
+            "sppb_total": miss(r.integers(3, 13, n).astype(float), 0.5),
+            "calf_circumference_cm": miss(r.normal(33.5, 3, n)),
+            "sarc_f_total": miss(r.integers(0, 8, n)),
+        }
+    )
 
 
 def test_100k_participants_all_definitions_in_seconds():

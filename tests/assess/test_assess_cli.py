@@ -21,8 +21,15 @@ def test_classify_prints_prevalence_and_writes_csv(tmp_path, capsys):
     assert "Gait speed measured over 4 m" in text
     table = pd.read_csv(out)
     assert table.columns[0] == "id"
-    assert {"awgs2019_category", "awgs2019_sarcopenia", "awgs2019_reason", "ewgsop2_category",
-            "awgs2019_low_muscle_mass", "awgs2019_low_strength", "awgs2019_low_performance"} <= set(table.columns)
+    assert {
+        "awgs2019_category",
+        "awgs2019_sarcopenia",
+        "awgs2019_reason",
+        "ewgsop2_category",
+        "awgs2019_low_muscle_mass",
+        "awgs2019_low_strength",
+        "awgs2019_low_performance",
+    } <= set(table.columns)
     assert len(table) == 12
     assert open(src, "rb").read() == before  # input never modified
 
@@ -40,8 +47,10 @@ def test_unknown_definition_is_usage_error(capsys):
 
 def test_data_errors_are_printed_and_exit_1(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
-    bad.write_text("ID,Sex,Height (cm),Weight (kg),ASM (kg),ASM method,HGS\n"
-                   "S1,M,170,70,20,BIA,-3\nS2,F,160,55,15,BIA,20\n")
+    bad.write_text(
+        "ID,Sex,Height (cm),Weight (kg),ASM (kg),ASM method,HGS\n"
+        "S1,M,170,70,20,BIA,-3\nS2,F,160,55,15,BIA,20\n"
+    )
     assert main(["classify", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "grip_kg" in err and "nothing classified" in err

@@ -14,9 +14,17 @@ import pytest
 from sarcostat.assess import classify, cutoff_table, list_definitions
 from sarcostat.assess.definitions import REGISTRY
 
-_COLUMN = {"gait_speed_m_s": "gait_speed_m_s", "smi": "smi", "asm_kg": "asm_kg", "grip_kg": "grip_kg",
-           "chair_stand_5x_s": "chair_stand_5x_s", "sppb_total": "sppb_total", "tug_s": "tug_s",
-           "calf_circumference_cm": "calf_circumference_cm", "sarc_f_total": "sarc_f_total"}
+_COLUMN = {
+    "gait_speed_m_s": "gait_speed_m_s",
+    "smi": "smi",
+    "asm_kg": "asm_kg",
+    "grip_kg": "grip_kg",
+    "chair_stand_5x_s": "chair_stand_5x_s",
+    "sppb_total": "sppb_total",
+    "tug_s": "tug_s",
+    "calf_circumference_cm": "calf_circumference_cm",
+    "sarc_f_total": "sarc_f_total",
+}
 
 
 def _normal(cut):
@@ -51,8 +59,13 @@ def _cases():
             devices = ["bia", "dxa"] if cut.device == "any" else [cut.device]
             for sex in sexes:
                 for device in devices:
-                    yield pytest.param(defn, cut, sex, device,
-                                       id=f"{defn.name}-{cut.criterion}-{cut.measure}-{sex}-{device}")
+                    yield pytest.param(
+                        defn,
+                        cut,
+                        sex,
+                        device,
+                        id=f"{defn.name}-{cut.criterion}-{cut.measure}-{sex}-{device}",
+                    )
 
 
 @pytest.mark.parametrize("defn,cut,sex,device", list(_cases()))
@@ -62,22 +75,28 @@ def test_both_sides_of_every_cutoff(defn, cut, sex, device):
     below, at, above = cut.value - eps, cut.value, cut.value + eps
     rows = [_row(defn, cut, v, sex, device) for v in (below, at, above)]
     flags = classify(pd.DataFrame(rows), defn.name)[cut.criterion].tolist()
-    expect = {"<": [True, False, False], "<=": [True, True, False],
-              ">": [False, False, True], ">=": [False, True, True]}[cut.operator]
+    expect = {
+        "<": [True, False, False],
+        "<=": [True, True, False],
+        ">": [False, False, True],
+        ">=": [False, True, True],
+    }[cut.operator]
     assert flags == expect
 
 
 def test_awgs2019_numbers_pinned():
     # Chen 2020: BIA <7.0/<5.7, DXA <7.0/<5.4, grip <28/<18, gait <1.0, chair >=12, SPPB <=9
-    df = pd.DataFrame({
-        "sex": ["female", "female", "female", "female", "male", "male"],
-        "muscle_mass_method": ["bia", "bia", "dxa", "dxa", "bia", "dxa"],
-        "smi": [5.69, 5.70, 5.39, 5.40, 6.99, 7.00],
-        "grip_kg": [17.9, 18.0, 17.9, 18.0, 27.9, 28.0],
-        "gait_speed_m_s": [0.99, 1.0, 0.99, 1.0, 0.99, 1.0],
-        "chair_stand_5x_s": [12.0, 11.99, 12.0, 11.99, 12.0, 11.99],
-        "sppb_total": [9, 10, 9, 10, 9, 10],
-    })
+    df = pd.DataFrame(
+        {
+            "sex": ["female", "female", "female", "female", "male", "male"],
+            "muscle_mass_method": ["bia", "bia", "dxa", "dxa", "bia", "dxa"],
+            "smi": [5.69, 5.70, 5.39, 5.40, 6.99, 7.00],
+            "grip_kg": [17.9, 18.0, 17.9, 18.0, 27.9, 28.0],
+            "gait_speed_m_s": [0.99, 1.0, 0.99, 1.0, 0.99, 1.0],
+            "chair_stand_5x_s": [12.0, 11.99, 12.0, 11.99, 12.0, 11.99],
+            "sppb_total": [9, 10, 9, 10, 9, 10],
+        }
+    )
     out = classify(df, "awgs2019")
     pattern = [True, False, True, False, True, False]
     for col in ("low_muscle_mass", "low_strength", "slow_gait", "slow_chair_stand", "low_sppb"):
@@ -86,14 +105,23 @@ def test_awgs2019_numbers_pinned():
 
 def test_dxa_cutoff_never_applied_to_bia():
     # 5.5 kg/m² in a woman: low by BIA (<5.7), not low by DXA (<5.4)
-    df = pd.DataFrame({"sex": ["female", "female"], "muscle_mass_method": ["bia", "dxa"], "smi": [5.5, 5.5]})
+    df = pd.DataFrame(
+        {"sex": ["female", "female"], "muscle_mass_method": ["bia", "dxa"], "smi": [5.5, 5.5]}
+    )
     assert classify(df, "awgs2019")["low_muscle_mass"].tolist() == [True, False]
 
 
 def test_definition_without_device_cutoff_is_undecided():
     # IWGS and FNIH lean-mass cut-offs are DXA only; a BIA row stays <NA>
-    df = pd.DataFrame({"sex": ["male"], "muscle_mass_method": ["bia"], "smi": [5.0], "asm_kg": [10.0],
-                       "bmi": [30.0]})
+    df = pd.DataFrame(
+        {
+            "sex": ["male"],
+            "muscle_mass_method": ["bia"],
+            "smi": [5.0],
+            "asm_kg": [10.0],
+            "bmi": [30.0],
+        }
+    )
     assert classify(df, "iwgs2011")["low_muscle_mass"].iloc[0] is pd.NA
     assert classify(df, "fnih2014")["low_muscle_mass"].iloc[0] is pd.NA
     assert "has no BIA cut-off" in classify(df, "iwgs2011")["missing_inputs"].iloc[0]
@@ -119,8 +147,15 @@ def test_citations_carry_doi():
 
 
 def test_unable_counts_as_abnormal_but_not_as_a_number():
-    df = pd.DataFrame({"sex": ["male"], "chair_stand_5x_s": [np.nan], "chair_stand_unable": [True],
-                       "gait_speed_m_s": [np.nan], "gait_unable": [True]})
+    df = pd.DataFrame(
+        {
+            "sex": ["male"],
+            "chair_stand_5x_s": [np.nan],
+            "chair_stand_unable": [True],
+            "gait_speed_m_s": [np.nan],
+            "gait_unable": [True],
+        }
+    )
     aw = classify(df, "awgs2019")
     ew = classify(df, "ewgsop2")
     assert bool(aw["slow_chair_stand"].iloc[0]) and bool(aw["slow_gait"].iloc[0])

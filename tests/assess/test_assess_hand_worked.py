@@ -17,7 +17,9 @@ FIXTURE = Path(__file__).parent / "fixtures" / "hand_worked.csv"
 
 @pytest.fixture(scope="module")
 def table():
-    df = pd.read_csv(FIXTURE, dtype={"id": "string", "sex": "string", "muscle_mass_method": "string"})
+    df = pd.read_csv(
+        FIXTURE, dtype={"id": "string", "sex": "string", "muscle_mass_method": "string"}
+    )
     for col in ("gait_unable", "chair_stand_unable"):
         df[col] = df[col].astype(bool)
     return df

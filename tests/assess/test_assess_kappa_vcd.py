@@ -46,9 +46,13 @@ def test_kappa_se_ci_match_vcd(name):
         assert np.isnan(got["se"]) and np.isnan(got["ci_lower"]) and np.isnan(got["ci_upper"])
         return
     assert got["se"] == pytest.approx(ref["ase"], rel=1e-6)
-    assert [got["ci_lower"], got["ci_upper"]] == pytest.approx(ref["confint_95"], rel=1e-6, abs=1e-12)
+    assert [got["ci_lower"], got["ci_upper"]] == pytest.approx(
+        ref["confint_95"], rel=1e-6, abs=1e-12
+    )
     g90 = kappa_table(ref["table"], confidence=0.90)
-    assert [g90["ci_lower"], g90["ci_upper"]] == pytest.approx(ref["confint_90"], rel=1e-6, abs=1e-12)
+    assert [g90["ci_lower"], g90["ci_upper"]] == pytest.approx(
+        ref["confint_90"], rel=1e-6, abs=1e-12
+    )
 
 
 def test_fixture_covers_2x2_and_kxk_and_clipping():
@@ -60,8 +64,10 @@ def test_fixture_covers_2x2_and_kxk_and_clipping():
 
 @pytest.fixture(scope="module")
 def hand_worked():
-    df = pd.read_csv(FIX / "hand_worked.csv", dtype={"id": "string", "sex": "string",
-                                                     "muscle_mass_method": "string"})
+    df = pd.read_csv(
+        FIX / "hand_worked.csv",
+        dtype={"id": "string", "sex": "string", "muscle_mass_method": "string"},
+    )
     for col in ("gait_unable", "chair_stand_unable"):
         df[col] = df[col].astype(bool)
     return df

@@ -20,8 +20,10 @@ REF = json.loads((FIX / "ref_prevalence.json").read_text())
 
 
 def test_prevalence_matches_r_on_hand_worked_cohort():
-    df = pd.read_csv(FIX / "hand_worked.csv", dtype={"id": "string", "sex": "string",
-                                                     "muscle_mass_method": "string"})
+    df = pd.read_csv(
+        FIX / "hand_worked.csv",
+        dtype={"id": "string", "sex": "string", "muscle_mass_method": "string"},
+    )
     for col in ("gait_unable", "chair_stand_unable"):
         df[col] = df[col].astype(bool)
     got = prevalence(df, ["awgs2019", "ewgsop2"]).set_index(["definition", "group"])
@@ -31,7 +33,11 @@ def test_prevalence_matches_r_on_hand_worked_cohort():
         for key in ("n", "n_classified", "n_indeterminate", "n_sarcopenia"):
             assert row[key] == ref[key], (ref["definition"], ref["group"], key)
         for key in ("prevalence", "ci_lower", "ci_upper"):
-            assert row[key] == pytest.approx(ref[key], rel=1e-6), (ref["definition"], ref["group"], key)
+            assert row[key] == pytest.approx(ref[key], rel=1e-6), (
+                ref["definition"],
+                ref["group"],
+                key,
+            )
 
 
 @pytest.mark.rcheck

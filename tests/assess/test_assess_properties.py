@@ -22,18 +22,20 @@ def _rank(definition, category):
 
 
 def _record(device=None):
-    return st.fixed_dictionaries({
-        "sex": st.sampled_from(["male", "female"]),
-        "muscle_mass_method": st.just(device) if device else st.sampled_from(["bia", "dxa"]),
-        "smi": st.floats(3.0, 11.0),
-        "asm_kg": st.floats(8.0, 35.0),
-        "bmi": st.floats(15.0, 40.0),
-        "grip_kg": st.floats(5.0, 60.0),
-        "gait_speed_m_s": st.floats(0.2, 2.0),
-        "chair_stand_5x_s": st.floats(5.0, 40.0),
-        "sppb_total": st.integers(0, 12),
-        "tug_s": st.floats(5.0, 40.0),
-    })
+    return st.fixed_dictionaries(
+        {
+            "sex": st.sampled_from(["male", "female"]),
+            "muscle_mass_method": st.just(device) if device else st.sampled_from(["bia", "dxa"]),
+            "smi": st.floats(3.0, 11.0),
+            "asm_kg": st.floats(8.0, 35.0),
+            "bmi": st.floats(15.0, 40.0),
+            "grip_kg": st.floats(5.0, 60.0),
+            "gait_speed_m_s": st.floats(0.2, 2.0),
+            "chair_stand_5x_s": st.floats(5.0, 40.0),
+            "sppb_total": st.integers(0, 12),
+            "tug_s": st.floats(5.0, 40.0),
+        }
+    )
 
 
 def _batch(device=None):
@@ -72,8 +74,18 @@ def test_raising_grip_or_smi_never_worsens_category(df, grip_up, smi_up):
                 assert _rank(name, a) <= _rank(name, b), (name, b, a)
 
 
-_MISSING = st.sampled_from(["smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s", "sppb_total", "tug_s",
-                            "sex", "muscle_mass_method"])
+_MISSING = st.sampled_from(
+    [
+        "smi",
+        "grip_kg",
+        "gait_speed_m_s",
+        "chair_stand_5x_s",
+        "sppb_total",
+        "tug_s",
+        "sex",
+        "muscle_mass_method",
+    ]
+)
 
 
 @SETTINGS
@@ -81,7 +93,9 @@ _MISSING = st.sampled_from(["smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_
 def test_missing_is_never_read_as_normal(df, drop):
     # With inputs missing, every decided status must equal the complete
     # record's status: missing data may only make a result unknown.
-    part = df.assign(**{c: (None if c in ("sex", "muscle_mass_method") else float("nan")) for c in drop})
+    part = df.assign(
+        **{c: (None if c in ("sex", "muscle_mass_method") else float("nan")) for c in drop}
+    )
     if "smi" in drop:
         part["asm_kg"] = float("nan")
     for name in REGISTRY:
@@ -96,20 +110,22 @@ def _nullable(strategy):
     return st.one_of(st.none(), strategy)
 
 
-_MESSY = st.fixed_dictionaries({
-    "sex": _nullable(st.sampled_from(["male", "female"])),
-    "muscle_mass_method": _nullable(st.sampled_from(["bia", "dxa"])),
-    "smi": _nullable(st.sampled_from([5.3, 5.4, 5.5, 5.69, 5.7, 6.99, 7.0, 7.23, 7.3])),
-    "asm_kg": _nullable(st.sampled_from([14.9, 15.0, 19.9, 20.0])),
-    "grip_kg": _nullable(st.sampled_from([15.9, 16.0, 17.9, 18.0, 26.0, 27.9, 28.0, 36.0])),
-    "gait_speed_m_s": _nullable(st.sampled_from([0.7, 0.8, 0.9, 1.0, 1.2])),
-    "gait_unable": st.booleans(),
-    "chair_stand_5x_s": _nullable(st.sampled_from([11.9, 12.0, 15.0, 15.1])),
-    "chair_stand_unable": st.booleans(),
-    "sppb_total": _nullable(st.integers(6, 12)),
-    "calf_circumference_cm": _nullable(st.sampled_from([32.9, 33.0, 33.5, 34.0])),
-    "sarc_f_total": _nullable(st.integers(0, 6)),
-})
+_MESSY = st.fixed_dictionaries(
+    {
+        "sex": _nullable(st.sampled_from(["male", "female"])),
+        "muscle_mass_method": _nullable(st.sampled_from(["bia", "dxa"])),
+        "smi": _nullable(st.sampled_from([5.3, 5.4, 5.5, 5.69, 5.7, 6.99, 7.0, 7.23, 7.3])),
+        "asm_kg": _nullable(st.sampled_from([14.9, 15.0, 19.9, 20.0])),
+        "grip_kg": _nullable(st.sampled_from([15.9, 16.0, 17.9, 18.0, 26.0, 27.9, 28.0, 36.0])),
+        "gait_speed_m_s": _nullable(st.sampled_from([0.7, 0.8, 0.9, 1.0, 1.2])),
+        "gait_unable": st.booleans(),
+        "chair_stand_5x_s": _nullable(st.sampled_from([11.9, 12.0, 15.0, 15.1])),
+        "chair_stand_unable": st.booleans(),
+        "sppb_total": _nullable(st.integers(6, 12)),
+        "calf_circumference_cm": _nullable(st.sampled_from([32.9, 33.0, 33.5, 34.0])),
+        "sarc_f_total": _nullable(st.integers(0, 6)),
+    }
+)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -35,7 +35,9 @@ def test_sex_p_is_the_one_sided_fisher_p(res):
     assert s["verdict"] == "fits only a one-sided test"
     assert s["fits"] == "Fisher exact (less)"
     # R: fisher.test(matrix(c(8, 56, 12, 53), 2), alternative = "less")$p.value
-    assert _cand(res, "sex", "Fisher exact (less)")["p_value"] == pytest.approx(REF["sex"]["fisher_less"], rel=1e-6)
+    assert _cand(res, "sex", "Fisher exact (less)")["p_value"] == pytest.approx(
+        REF["sex"]["fisher_less"], rel=1e-6
+    )
     assert round(REF["sex"]["fisher_less"], 3) == 0.245
     assert "sex" in set(res.flags()["item"])
 
@@ -56,12 +58,23 @@ def test_no_other_table1_row_is_welch_only(res):
 @pytest.mark.parametrize("item", list(REF["continuous"]))
 def test_t_tests_match_r(res, item):
     # R: 2 * pt(-abs(t), df) with pooled (Student) and Welch-Satterthwaite SE/df
-    assert _cand(res, item, "Student t")["p_value"] == pytest.approx(REF["continuous"][item]["student"], rel=1e-6)
-    assert _cand(res, item, "Welch t")["p_value"] == pytest.approx(REF["continuous"][item]["welch"], rel=1e-6)
+    assert _cand(res, item, "Student t")["p_value"] == pytest.approx(
+        REF["continuous"][item]["student"], rel=1e-6
+    )
+    assert _cand(res, item, "Welch t")["p_value"] == pytest.approx(
+        REF["continuous"][item]["welch"], rel=1e-6
+    )
 
 
-@pytest.mark.parametrize("test,key", [("Pearson chi-square", "pearson"), ("Yates chi-square", "yates"),
-                                      ("Fisher exact", "fisher"), ("Fisher exact (greater)", "fisher_greater")])
+@pytest.mark.parametrize(
+    "test,key",
+    [
+        ("Pearson chi-square", "pearson"),
+        ("Yates chi-square", "yates"),
+        ("Fisher exact", "fisher"),
+        ("Fisher exact (greater)", "fisher_greater"),
+    ],
+)
 def test_count_tests_match_r(res, test, key):
     # R: chisq.test(x, correct = FALSE/TRUE); fisher.test(x, alternative = ...)
     assert _cand(res, "sex", test)["p_value"] == pytest.approx(REF["sex"][key], rel=1e-6)
@@ -98,22 +111,32 @@ def test_grim_on_the_seed_integer_scores(res):
     assert g.loc[("sppb_total", "sarc"), "nearest_sum"] == 188
 
 
-@pytest.mark.parametrize("mean,n,ok", [
-    (5.19, 28, False),   # Brown & Heathers' example: 145/28 = 5.179, 146/28 = 5.214
-    (5.18, 28, True),
-    (2.05, 20, True),
-    (2.07, 20, False),   # 41/20 = 2.05, 42/20 = 2.10
-    (Decimal("0.58"), 109, True),
-    (Decimal("0.59"), 109, True),  # n > 100: every 2-decimal mean is possible (64/109 = 0.587)
-    (Decimal("9.45"), 20, True),   # 189/20 exactly on the window edge
-    (Decimal("9.43"), 20, False),  # 188/20 = 9.40, 189/20 = 9.45
-])
+@pytest.mark.parametrize(
+    "mean,n,ok",
+    [
+        (5.19, 28, False),  # Brown & Heathers' example: 145/28 = 5.179, 146/28 = 5.214
+        (5.18, 28, True),
+        (2.05, 20, True),
+        (2.07, 20, False),  # 41/20 = 2.05, 42/20 = 2.10
+        (Decimal("0.58"), 109, True),
+        (Decimal("0.59"), 109, True),  # n > 100: every 2-decimal mean is possible (64/109 = 0.587)
+        (Decimal("9.45"), 20, True),  # 189/20 exactly on the window edge
+        (Decimal("9.43"), 20, False),  # 188/20 = 9.40, 189/20 = 9.45
+    ],
+)
 def test_grim_boundaries(mean, n, ok):
     assert grim_check(mean, n)["consistent"] is ok
 
 
-@pytest.mark.parametrize("printed,interval", [("<0.001", (0.0, 0.001)), (Decimal("0.010"), (0.0095, 0.0105)),
-                                              (0.01, (0.005, 0.015)), (Decimal("0.245"), (0.2445, 0.2455))])
+@pytest.mark.parametrize(
+    "printed,interval",
+    [
+        ("<0.001", (0.0, 0.001)),
+        (Decimal("0.010"), (0.0095, 0.0105)),
+        (0.01, (0.005, 0.015)),
+        (Decimal("0.245"), (0.2445, 0.2455)),
+    ],
+)
 def test_printed_p_interval(printed, interval):
     assert _p_interval(printed) == pytest.approx(interval)
 
@@ -154,7 +177,9 @@ def test_r_reference_regenerates(tmp_path):
     if shutil.which("Rscript") is None:
         pytest.skip("Rscript not installed")
     out = tmp_path / "ref.json"
-    subprocess.run(["Rscript", str(HERE / "reference.R"), str(seed_tables_path()), str(out)], check=True)
+    subprocess.run(
+        ["Rscript", str(HERE / "reference.R"), str(seed_tables_path()), str(out)], check=True
+    )
     fresh = json.loads(out.read_text())
     for section in ("continuous",):
         for k, v in REF[section].items():
@@ -175,7 +200,9 @@ def test_chair_stand_beta_p_fits_only_with_missing_values(res):
     assert list(res.flags()["item"]) == ["sex"]
 
 
-@pytest.mark.parametrize("cmd", [["check-table", "--help"], ["power", "--help"], ["simulate", "--help"]])
+@pytest.mark.parametrize(
+    "cmd", [["check-table", "--help"], ["power", "--help"], ["simulate", "--help"]]
+)
 def test_help_of_my_commands(cmd, capsys):
     assert main(cmd) == 0
     assert "usage" in capsys.readouterr().out
@@ -185,8 +212,10 @@ def test_height_verdict_in_words_reports_the_truncation_honestly(res):
     s = res.summary.set_index("item").loc["height_cm"]
     # R: Welch t from 156.3/5.3/20 vs 160.8/9.1/109 gives 0.00382 (reference_p.json).
     assert round(REF["continuous"]["height_cm"]["welch"], 4) == 0.0038
-    assert "Welch t 0.0038 at the printed inputs (rounds to 0.004; truncated to 3 decimals it gives the printed 0.003)" \
+    assert (
+        "Welch t 0.0038 at the printed inputs (rounds to 0.004; truncated to 3 decimals it gives the printed 0.003)"
         in s["explanation"]
+    )
     assert "Does not fit: Student t 0.0341" in s["explanation"]
     assert s["at_printed_inputs"] == "truncates"
     # gait speed 0.010 (Student 0.0144 at the printed inputs) fits only through the inputs' rounding.
@@ -201,8 +230,11 @@ def _other_users_file():
         "table1": {
             "groups": {"cases": 30, "controls": 40},
             "categorical": {
-                "smoking": {"cases": {"never": [10, 33.3], "former": [12, 40.0], "current": [8, 26.7]},
-                            "controls": {"never": 25, "former": 10, "current": 5}, "p": 0.02},
+                "smoking": {
+                    "cases": {"never": [10, 33.3], "former": [12, 40.0], "current": [8, 26.7]},
+                    "controls": {"never": 25, "former": 10, "current": 5},
+                    "p": 0.02,
+                },
             },
             "continuous": {
                 "age": {"cases": [70.1, 5.2], "controls": [68.0, 6.0, 38], "p": 0.12},
@@ -224,32 +256,66 @@ def test_another_users_file_with_a_different_shape():
     assert set(smoke.index) == {"Pearson chi-square", "Fisher exact"}
     assert smoke.loc["Pearson chi-square", "p_value"] == pytest.approx(0.04987418483, rel=1e-6)
     assert smoke.loc["Fisher exact", "p_value"] == pytest.approx(0.04100017138, rel=1e-6)
-    assert s.loc["smoking", "verdict"] == "fits no test"     # printed 0.02
+    assert s.loc["smoking", "verdict"] == "fits no test"  # printed 0.02
     # The [mean, sd, n] form uses n = 38 for controls: R t.test from summaries, var.equal = TRUE.
     from scipy.stats import ttest_ind_from_stats
+
     age = res.table[(res.table["item"] == "age") & (res.table["test"] == "Student t")].iloc[0]
-    assert age["p_value"] == pytest.approx(ttest_ind_from_stats(70.1, 5.2, 30, 68.0, 6.0, 38).pvalue)
-    assert set(res.grim["item"]) == {"score"}          # flagged as an integer score
+    assert age["p_value"] == pytest.approx(
+        ttest_ind_from_stats(70.1, 5.2, 30, 68.0, 6.0, 38).pvalue
+    )
+    assert set(res.grim["item"]) == {"score"}  # flagged as an integer score
     assert "crp" in set(s.index) and "Table 3 (model 2)" in set(res.summary["section"])
     assert res.meta["groups"] == ("cases", "controls")
 
 
-@pytest.mark.parametrize("patch,key", [
-    (lambda d: d.update(table1=[1]), "'table1' must be an object"),
-    (lambda d: d["table1"]["groups"].update(x=3), "'table1.groups' must name two groups"),
-    (lambda d: d["table1"]["groups"].update(cases=-2), "'table1.groups.cases' must be a whole number"),
-    (lambda d: d["table1"]["continuous"]["age"].pop("p"), "missing entry 'table1.continuous.age.p'"),
-    (lambda d: d["table1"]["continuous"]["age"].update(cases=[70.1]),
-     r"'table1.continuous.age.cases' must be \[mean, sd\] or \[mean, sd, n\]"),
-    (lambda d: d["table1"]["continuous"]["age"].update(cases=["70", 5]), r"'table1.continuous.age.cases\[0\] \(mean\)' must be a number"),
-    (lambda d: d["table1"]["continuous"]["age"].update(p="n.s."), "'table1.continuous.age.p' must be a P value"),
-    (lambda d: d["table1"]["categorical"]["smoking"].pop("controls"), "missing entry 'table1.categorical.smoking.controls'"),
-    (lambda d: d["table1"]["categorical"]["smoking"]["controls"].pop("current"), "same two or more levels"),
-    (lambda d: d["table3_or_per_sd"]["frailty"].update({"model 2": [0.5, 0.3, 0.007]}),
-     r"'table3_or_per_sd.frailty.model 2' must be \[OR, lower, upper, P\]"),
-    (lambda d: d["table3_or_per_sd"]["frailty"].update({"model 2": [0.5, 0.6, 0.83, 0.007]}), "0 < lower <= or <= upper"),
-    (lambda d: d.update(table2_standardized_beta={"x": {"adj": [0.2, 0.01]}}), "missing entry 'table2_standardized_beta.x.unadj'"),
-])
+@pytest.mark.parametrize(
+    "patch,key",
+    [
+        (lambda d: d.update(table1=[1]), "'table1' must be an object"),
+        (lambda d: d["table1"]["groups"].update(x=3), "'table1.groups' must name two groups"),
+        (
+            lambda d: d["table1"]["groups"].update(cases=-2),
+            "'table1.groups.cases' must be a whole number",
+        ),
+        (
+            lambda d: d["table1"]["continuous"]["age"].pop("p"),
+            "missing entry 'table1.continuous.age.p'",
+        ),
+        (
+            lambda d: d["table1"]["continuous"]["age"].update(cases=[70.1]),
+            r"'table1.continuous.age.cases' must be \[mean, sd\] or \[mean, sd, n\]",
+        ),
+        (
+            lambda d: d["table1"]["continuous"]["age"].update(cases=["70", 5]),
+            r"'table1.continuous.age.cases\[0\] \(mean\)' must be a number",
+        ),
+        (
+            lambda d: d["table1"]["continuous"]["age"].update(p="n.s."),
+            "'table1.continuous.age.p' must be a P value",
+        ),
+        (
+            lambda d: d["table1"]["categorical"]["smoking"].pop("controls"),
+            "missing entry 'table1.categorical.smoking.controls'",
+        ),
+        (
+            lambda d: d["table1"]["categorical"]["smoking"]["controls"].pop("current"),
+            "same two or more levels",
+        ),
+        (
+            lambda d: d["table3_or_per_sd"]["frailty"].update({"model 2": [0.5, 0.3, 0.007]}),
+            r"'table3_or_per_sd.frailty.model 2' must be \[OR, lower, upper, P\]",
+        ),
+        (
+            lambda d: d["table3_or_per_sd"]["frailty"].update({"model 2": [0.5, 0.6, 0.83, 0.007]}),
+            "0 < lower <= or <= upper",
+        ),
+        (
+            lambda d: d.update(table2_standardized_beta={"x": {"adj": [0.2, 0.01]}}),
+            "missing entry 'table2_standardized_beta.x.unadj'",
+        ),
+    ],
+)
 def test_malformed_input_names_the_key(patch, key):
     doc = _other_users_file()
     patch(doc)
@@ -259,23 +325,31 @@ def test_malformed_input_names_the_key(patch, key):
 
 def test_cli_malformed_file_is_one_line_error(tmp_path, capsys):
     f = tmp_path / "p.json"
-    f.write_text('{"table1": {"groups": {"a": 3, "b": 4}, "continuous": {"x": {"a": [1], "b": [2, 1], "p": 0.1}}}}')
+    f.write_text(
+        '{"table1": {"groups": {"a": 3, "b": 4}, "continuous": {"x": {"a": [1], "b": [2, 1], "p": 0.1}}}}'
+    )
     assert main(["check-table", str(f)]) == 1
     err = capsys.readouterr().err
-    assert "'table1.continuous.x.a' must be [mean, sd] or [mean, sd, n]" in err and "Traceback" not in err
+    assert (
+        "'table1.continuous.x.a' must be [mean, sd] or [mean, sd, n]" in err
+        and "Traceback" not in err
+    )
 
 
 def test_grim_failure_is_flagged_in_words():
     doc = _other_users_file()
-    doc["table1"]["continuous"]["score"]["cases"] = [2.51, 1.1]     # no k/30 rounds to 2.51
+    doc["table1"]["continuous"]["score"]["cases"] = [2.51, 1.1]  # no k/30 rounds to 2.51
     res = check_published_tables(doc)
     row = res.flags().set_index("item").loc["score (cases)"]
     assert row["verdict"] == "GRIM inconsistent"
-    assert "no sum of 30 integers has a mean that rounds to 2.51 (nearest 75/30 = 2.5000)" in row["explanation"]
+    assert (
+        "no sum of 30 integers has a mean that rounds to 2.51 (nearest 75/30 = 2.5000)"
+        in row["explanation"]
+    )
 
 
 def test_grim_says_when_it_cannot_test():
     res = check_published_tables(seed_tables_path())
     s = res.summary[res.summary["section"] == "GRIM"].set_index("item")["explanation"]
     assert "uninformative" in s["sppb_total (nosarc)"] and "uninformative" in s["sps (nosarc)"]
-    assert "uninformative" not in s["sps (sarc)"]          # 2 decimals, n = 20 < 100
+    assert "uninformative" not in s["sps (sarc)"]  # 2 decimals, n = 20 < 100

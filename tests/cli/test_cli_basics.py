@@ -40,8 +40,9 @@ def test_help_does_not_import_heavy_libraries():
 
 
 def test_module_entry_point_runs():
-    out = subprocess.run([sys.executable, "-m", "sarcostat", "--version"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "sarcostat", "--version"], capture_output=True, text=True, check=True
+    )
     assert __version__ in out.stdout
 
 
@@ -49,8 +50,10 @@ def test_closed_pipe_is_not_a_traceback():
     # `sarcostat classify ... | head -1` must end quietly when head exits.
     from sarcostat.datasets import example_cohort_path
 
-    cmd = (f"{sys.executable} -m sarcostat classify {example_cohort_path()} "
-           f"--definition all | head -c 1 > /dev/null")
+    cmd = (
+        f"{sys.executable} -m sarcostat classify {example_cohort_path()} "
+        f"--definition all | head -c 1 > /dev/null"
+    )
     out = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True)
     assert "Traceback" not in out.stderr
     assert "BrokenPipe" not in out.stderr

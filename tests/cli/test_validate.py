@@ -39,8 +39,10 @@ def test_errors_give_a_table_a_summary_and_exit_1(tmp_path, capsys):
     lines = out.splitlines()
     header = next(line for line in lines if line.startswith("severity"))
     assert header.split() == ["severity", "rule", "row", "id", "column", "value", "problem"]
-    assert any("S0123" in line and "grip_kg" in line and "below the allowed minimum 0 kg" in line
-               for line in lines)
+    assert any(
+        "S0123" in line and "grip_kg" in line and "below the allowed minimum 0 kg" in line
+        for line in lines
+    )
     assert any("duplicate_id" in line and "S0124" in line for line in lines)
     assert lines[-1] == "cohort.csv: 3 participants, 3 columns; 3 errors, 0 warnings, 1 note."
 
@@ -49,7 +51,9 @@ def test_map_sheet_and_decimal_options(tmp_path, capsys):
     xlsx = tmp_path / "c.xlsx"
     with pd.ExcelWriter(xlsx, engine="openpyxl") as xw:
         pd.DataFrame({"a": [1]}).to_excel(xw, sheet_name="README", index=False)
-        pd.DataFrame({"Pt": ["A", "B"], "Ht": [1.6, 1.7]}).to_excel(xw, sheet_name="data", index=False)
+        pd.DataFrame({"Pt": ["A", "B"], "Ht": [1.6, 1.7]}).to_excel(
+            xw, sheet_name="data", index=False
+        )
     toml = tmp_path / "m.toml"
     toml.write_text('[columns]\nPt = "id"\nHt = {name = "height_cm", unit = "m"}\n')
     assert main(["validate", str(xlsx), "--sheet", "data", "--map", str(toml)]) == 0
@@ -97,14 +101,20 @@ _GARBAGE_DIR = Path(tempfile.mkdtemp(prefix="sarcostat-garbage-"))
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(
-    st.text(max_size=300),
-    st.text(alphabet=st.sampled_from(list('abc,;\t|"\n\r 0123456789.-<>unableND')), max_size=300),
-    st.binary(max_size=200),
-))
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.text(
+            alphabet=st.sampled_from(list('abc,;\t|"\n\r 0123456789.-<>unableND')), max_size=300
+        ),
+        st.binary(max_size=200),
+    )
+)
 def test_garbage_gives_a_clean_error_never_a_traceback(content):
     path = _GARBAGE_DIR / "garbage.csv"
-    path.write_bytes(content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content)
+    path.write_bytes(
+        content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    )
     # Any exception escaping main() would be a traceback for the user.
     code = main(["validate", str(path)])
     assert code in (0, 1)
@@ -117,8 +127,9 @@ def teardown_module(module):
 def test_console_script_runs_without_traceback(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("id,age\nA,150\n")
-    out = subprocess.run([sys.executable, "-m", "sarcostat", "validate", str(path)],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "sarcostat", "validate", str(path)], capture_output=True, text=True
+    )
     assert out.returncode == 1
     assert "above the allowed maximum 120 yr" in out.stdout and "Traceback" not in out.stderr
 

@@ -29,16 +29,27 @@ def _in_order(words, tokens) -> bool:
 def _text(content, encoding="utf-8"):
     def write(path):
         path.write_bytes(content.encode(encoding))
+
     return write
 
 
 def _spss(path):
     import pyreadstat
 
-    df = pd.DataFrame({"id": ["a", "b", "c"], "sex": [1.0, 2.0, 1.0], "age": [70.0, 999.0, 80.0],
-                       "grip": [30.0, 20.0, 130.0]})
-    pyreadstat.write_sav(df, str(path), variable_value_labels={"sex": {1: "Male", 2: "Female"}},
-                         missing_ranges={"age": [999]})
+    df = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "sex": [1.0, 2.0, 1.0],
+            "age": [70.0, 999.0, 80.0],
+            "grip": [30.0, 20.0, 130.0],
+        }
+    )
+    pyreadstat.write_sav(
+        df,
+        str(path),
+        variable_value_labels={"sex": {1: "Male", 2: "Female"}},
+        missing_ranges={"age": [999]},
+    )
 
 
 def _stata(path):
@@ -72,34 +83,120 @@ def _docx(path):
 # words that must appear in this order on one line of the findings table
 # (severity, rule, row, id, column, value).
 CASES = [
-    ("redcap.csv", _text("record_id,redcap_event_name,sex,age,hgs_1,hgs_2\n1,baseline_arm_1,1,70,30,32\n"
-                         "1,month_6_arm_1,,,28,\n2,baseline_arm_1,2,68,20,\n"), [], 1,
-     [("duplicate_id", "3", "1", "id", "1"), "id '1' is repeated", "redcap_event_name",
-      "sex is coded as numbers (1, 2)"]),
-    ("visits.xlsx", _excel, ["--sheet", "Visit 1"], 1,
-     ["mapped 'Grip strength (kg)' -> grip_kg", "title",
-      ("non_numeric", "4", "S2", "grip_kg", "n.d"), "'n.d' is not a number"]),
-    ("cohort.sav", _spss, [], 1,
-     ["user-missing", "(999)", "130.0 is above the allowed maximum 100 kg"]),
-    ("cohort.dta", _stata, [], 1, [("range", "2", "2", "age_yr"), "17.0 is below the allowed minimum 18 yr"]),
-    ("semicolon.csv", _text("id;age;height;grip\nA;70;160,5;22,5\n"), ["--decimal", ","], 0,
-     ["mapped 'height' -> height_cm", "0 errors"]),
-    ("semicolon_nodecimal.csv", _text("id;age;height\nA;70;160,5\n"), [], 1,
-     [("non_numeric", "2", "A", "height_cm", "160,5"), "'160,5' is not a number", "--decimal ,"]),
+    (
+        "redcap.csv",
+        _text(
+            "record_id,redcap_event_name,sex,age,hgs_1,hgs_2\n1,baseline_arm_1,1,70,30,32\n"
+            "1,month_6_arm_1,,,28,\n2,baseline_arm_1,2,68,20,\n"
+        ),
+        [],
+        1,
+        [
+            ("duplicate_id", "3", "1", "id", "1"),
+            "id '1' is repeated",
+            "redcap_event_name",
+            "sex is coded as numbers (1, 2)",
+        ],
+    ),
+    (
+        "visits.xlsx",
+        _excel,
+        ["--sheet", "Visit 1"],
+        1,
+        [
+            "mapped 'Grip strength (kg)' -> grip_kg",
+            "title",
+            ("non_numeric", "4", "S2", "grip_kg", "n.d"),
+            "'n.d' is not a number",
+        ],
+    ),
+    (
+        "cohort.sav",
+        _spss,
+        [],
+        1,
+        ["user-missing", "(999)", "130.0 is above the allowed maximum 100 kg"],
+    ),
+    (
+        "cohort.dta",
+        _stata,
+        [],
+        1,
+        [("range", "2", "2", "age_yr"), "17.0 is below the allowed minimum 18 yr"],
+    ),
+    (
+        "semicolon.csv",
+        _text("id;age;height;grip\nA;70;160,5;22,5\n"),
+        ["--decimal", ","],
+        0,
+        ["mapped 'height' -> height_cm", "0 errors"],
+    ),
+    (
+        "semicolon_nodecimal.csv",
+        _text("id;age;height\nA;70;160,5\n"),
+        [],
+        1,
+        [("non_numeric", "2", "A", "height_cm", "160,5"), "'160,5' is not a number", "--decimal ,"],
+    ),
     ("latin1.csv", _text("id;Größe;HGS\nA;160;30\n", "latin-1"), [], 0, ["Latin-1", "'Größe'"]),
-    ("twogrip.csv", _text("id,HGS,Grip strength\nA,30,31\n"), [], 1,
-     ["'HGS', 'Grip strength' could all be grip_kg", "does not guess"]),
-    ("metres.csv", _text("id,height\nA,1.62\nB,1.75\n"), [], 1, ["looks like metres", "unit = 'm'"]),
-    ("pounds.csv", _text("id,weight\nA,154\nB,180\nC,201\n"), [], 1, ["looks like pounds", "unit = 'lb'"]),
-    ("trials.csv", _text("id,grip_1,grip_2,grip_3\nA,20,24.5,\nB,,,\n"), [], 0,
-     ["mapped 'grip_1' -> grip_1_kg", ("empty_column", "grip_3_kg"), "the column is entirely empty"]),
-    ("biomarkers.csv", _text("id,Sclerostin (pmol/L)\nA,<3.2\nB,ND\nC,<LOD\nD,41\n"), [], 1,
-     [("censored", "3", "B", "sclerostin", "ND"), ("censored", "4", "C", "sclerostin", "<LOD"),
-      "'ND' means below the detection limit", "lod = 3.2", "left-censored"]),
+    (
+        "twogrip.csv",
+        _text("id,HGS,Grip strength\nA,30,31\n"),
+        [],
+        1,
+        ["'HGS', 'Grip strength' could all be grip_kg", "does not guess"],
+    ),
+    (
+        "metres.csv",
+        _text("id,height\nA,1.62\nB,1.75\n"),
+        [],
+        1,
+        ["looks like metres", "unit = 'm'"],
+    ),
+    (
+        "pounds.csv",
+        _text("id,weight\nA,154\nB,180\nC,201\n"),
+        [],
+        1,
+        ["looks like pounds", "unit = 'lb'"],
+    ),
+    (
+        "trials.csv",
+        _text("id,grip_1,grip_2,grip_3\nA,20,24.5,\nB,,,\n"),
+        [],
+        0,
+        [
+            "mapped 'grip_1' -> grip_1_kg",
+            ("empty_column", "grip_3_kg"),
+            "the column is entirely empty",
+        ],
+    ),
+    (
+        "biomarkers.csv",
+        _text("id,Sclerostin (pmol/L)\nA,<3.2\nB,ND\nC,<LOD\nD,41\n"),
+        [],
+        1,
+        [
+            ("censored", "3", "B", "sclerostin", "ND"),
+            ("censored", "4", "C", "sclerostin", "<LOD"),
+            "'ND' means below the detection limit",
+            "lod = 3.2",
+            "left-censored",
+        ],
+    ),
     ("chair.csv", _text("id,chair_stand\nA,unable\nB,12.1\n"), [], 0, ["0 errors"]),
-    ("ids.csv", _text("id,age\nA,70\nA,71\n,72\n"), [], 1,
-     [("duplicate_id", "3", "A", "id", "A"), "id 'A' is repeated (first at row 2)",
-      ("missing_id", "4", "id"), "the participant id is missing"]),
+    (
+        "ids.csv",
+        _text("id,age\nA,70\nA,71\n,72\n"),
+        [],
+        1,
+        [
+            ("duplicate_id", "3", "A", "id", "A"),
+            "id 'A' is repeated (first at row 2)",
+            ("missing_id", "4", "id"),
+            "the participant id is missing",
+        ],
+    ),
     ("emptycol.csv", _text("id,age,tandem\nA,70,\nB,71,\n"), [], 0, ["tandem_s", "entirely empty"]),
     ("header_only.csv", _text("id,age,grip\n"), [], 1, ["header but no data rows"]),
     ("zero.csv", _text(""), [], 1, ["zero.csv is empty (0 bytes)"]),

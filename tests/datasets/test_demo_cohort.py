@@ -12,8 +12,13 @@ import pytest
 
 from sarcostat.assess import classify
 from sarcostat.datasets import demo_cohort_path, load_demo
-from sarcostat.datasets.simulate import (RAW_COLUMNS, calibration_targets, check_calibration, max_mean_asm,
-                                         derive)
+from sarcostat.datasets.simulate import (
+    RAW_COLUMNS,
+    calibration_targets,
+    check_calibration,
+    derive,
+    max_mean_asm,
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,22 +45,35 @@ _TARGETS = calibration_targets()
 def test_calibration_target_met(report, target):
     row = report.set_index("target").loc[target]
     assert abs(row["observed"] - row["value"]) < row["tolerance"] or (
-        row["tolerance"] == 0 and row["observed"] == row["value"]), row.to_dict()
+        row["tolerance"] == 0 and row["observed"] == row["value"]
+    ), row.to_dict()
 
 
 def test_headline_targets_explicitly(report):
     r = report.set_index("target")["observed"]
     assert r["n sarcopenia"] == 20 and r["n no sarcopenia"] == 109
     assert r["n men"] == 64 and r["men with sarcopenia"] == 8
-    assert round(r["sclerostin mean, sarc"], 1) == 30.7 and round(r["sclerostin SD, sarc"], 1) == 13.3
-    assert round(r["sclerostin mean, nosarc"], 1) == 46.6 and round(r["sclerostin SD, nosarc"], 1) == 15.0
+    assert (
+        round(r["sclerostin mean, sarc"], 1) == 30.7 and round(r["sclerostin SD, sarc"], 1) == 13.3
+    )
+    assert (
+        round(r["sclerostin mean, nosarc"], 1) == 46.6
+        and round(r["sclerostin SD, nosarc"], 1) == 15.0
+    )
     assert round(r["mean age, all"], 1) == 69.6
     # Integer scores: exact sums the printed means imply.
     assert r["sps mean, sarc"] * 20 == pytest.approx(41)
     assert r["sps mean, nosarc"] * 109 == pytest.approx(63)
     assert r["sppb_total mean, sarc"] * 20 == pytest.approx(188)
-    for key, beta in [("asm", 0.436), ("smi", 0.457), ("grip", 0.405), ("gait_speed", 0.105),
-                      ("chair_stand", -0.068), ("sppb", 0.052), ("sps", -0.325)]:
+    for key, beta in [
+        ("asm", 0.436),
+        ("smi", 0.457),
+        ("grip", 0.405),
+        ("gait_speed", 0.105),
+        ("chair_stand", -0.068),
+        ("sppb", 0.052),
+        ("sps", -0.325),
+    ]:
         assert abs(r[f"r(sclerostin, {key})"] - beta) < 0.05
 
 
@@ -65,7 +83,9 @@ def test_only_the_printed_asm_moments_are_unreachable(report):
     un = report[~report["reachable"]]
     assert set(un["column"]) == {"asm_kg"} and set(un["kind"]) == {"mean", "sd"}
     # The bound of max_mean_asm: mean(SMI h^2) <= 14.0 kg with sarcopenia.
-    assert un.set_index("target").loc["asm_kg mean, sarc", "observed"] < max_mean_asm([156.3, 5.3], [5.6, 0.8])
+    assert un.set_index("target").loc["asm_kg mean, sarc", "observed"] < max_mean_asm(
+        [156.3, 5.3], [5.6, 0.8]
+    )
 
 
 def test_sarcopenia_is_derived_by_the_awgs2019_module(raw):
@@ -75,7 +95,9 @@ def test_sarcopenia_is_derived_by_the_awgs2019_module(raw):
     assert out["sarcopenia"].isna().sum() == 0
     assert int(out["sarcopenia"].sum()) == 20
     d = derive(raw)
-    assert (d["sarcopenia"].astype(bool).to_numpy() == out["sarcopenia"].astype(bool).to_numpy()).all()
+    assert (
+        d["sarcopenia"].astype(bool).to_numpy() == out["sarcopenia"].astype(bool).to_numpy()
+    ).all()
 
 
 def test_physiological_coherence(raw):

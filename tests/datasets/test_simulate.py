@@ -6,7 +6,7 @@ import pytest
 
 from sarcostat.cli import main
 from sarcostat.datasets import demo_cohort_path
-from sarcostat.datasets.simulate import GenerativeModel, RAW_COLUMNS, derive, simulate_cohort
+from sarcostat.datasets.simulate import RAW_COLUMNS, GenerativeModel, derive, simulate_cohort
 from sarcostat.exceptions import ParameterError
 
 
@@ -39,8 +39,9 @@ def test_theta_zero_makes_sclerostin_independent():
     assert np.corrcoef(d1["sclerostin"], d1["smi"])[0, 1] > 0.3
 
 
-@pytest.mark.parametrize("kwargs", [{"n": 5}, {"n": 10.5}, {"n": 100, "seed": -1},
-                                    {"n": 100, "calibrate": True}])
+@pytest.mark.parametrize(
+    "kwargs", [{"n": 5}, {"n": 10.5}, {"n": 100, "seed": -1}, {"n": 100, "calibrate": True}]
+)
 def test_bad_options_are_parameter_errors(kwargs):
     with pytest.raises(ParameterError):
         simulate_cohort(**kwargs)
@@ -57,6 +58,7 @@ def test_cli_writes_csv_and_column_map_and_refuses_to_overwrite(tmp_path, capsys
     assert "SYNTHETIC" in printed and f"--map {out.with_suffix('.toml')}" in printed
     # Read back with its map: sclerostin in pmol/L and flagged synthetic (reports say so).
     from sarcostat.io import read_cohort
+
     c = read_cohort(out, mapping=out.with_suffix(".toml"))
     assert c.units["sclerostin"] == "pmol/L" and c.protocol["synthetic"] is True
     assert main(["simulate", "--n", "40", "-o", str(out)]) == 2
@@ -68,5 +70,7 @@ def test_default_call_regenerates_the_bundled_demo_cohort():
     # About a minute: the calibration solves a bounded least-squares problem.
     raw = simulate_cohort()
     bundled = pd.read_csv(demo_cohort_path(), dtype={"chair_stand_5x_s": str})
-    fresh = pd.read_csv(__import__("io").StringIO(raw.to_csv(index=False)), dtype={"chair_stand_5x_s": str})
+    fresh = pd.read_csv(
+        __import__("io").StringIO(raw.to_csv(index=False)), dtype={"chair_stand_5x_s": str}
+    )
     pd.testing.assert_frame_equal(fresh, bundled)

@@ -24,25 +24,29 @@ def generate_cohort(n: int, seed: int) -> pd.DataFrame:
     smi = np.where(male, 7.3, 5.9) + 0.35 * z + rng.normal(0, 0.6, n)
     grip = np.where(male, 31, 20) + 2.5 * z + rng.normal(0, 5, n)
     age = rng.normal(70, 6, n)
-    return pd.DataFrame({
-        "id": [f"E{i:03d}" for i in range(1, n + 1)],
-        "sex": np.where(male, "male", "female"),
-        "age_yr": age.round(1),
-        "height_cm": height.round(1),
-        "weight_kg": weight.round(1),
-        "asm_kg": (smi * (height / 100) ** 2).round(1),
-        "muscle_mass_method": "bia",
-        "grip_1_kg": (grip - np.abs(rng.normal(0, 1, n))).clip(5).round(1),
-        "grip_2_kg": (grip - np.abs(rng.normal(0, 1, n))).clip(5).round(1),
-        "gait_time_4m_s": (4 / (1.05 + 0.05 * z - 0.01 * (age - 70)
-                                + rng.normal(0, 0.2, n)).clip(0.3)).round(2),
-        "chair_stand_5x_s": (11 + 0.15 * (age - 70) - 0.5 * z
-                             + rng.gamma(2, 1.3, n) - 2.6).clip(5).round(2),
-        "side_by_side_s": 10.0,
-        "semi_tandem_s": np.where(rng.random(n) < 0.9, 10.0, 6.0),
-        "tandem_s": rng.choice([10.0, 6.5, 2.0], n, p=[0.6, 0.3, 0.1]),
-        BIOMARKER_HEADER: np.exp(3.7 + 0.35 * z).round(1).astype(object),
-    })
+    return pd.DataFrame(
+        {
+            "id": [f"E{i:03d}" for i in range(1, n + 1)],
+            "sex": np.where(male, "male", "female"),
+            "age_yr": age.round(1),
+            "height_cm": height.round(1),
+            "weight_kg": weight.round(1),
+            "asm_kg": (smi * (height / 100) ** 2).round(1),
+            "muscle_mass_method": "bia",
+            "grip_1_kg": (grip - np.abs(rng.normal(0, 1, n))).clip(5).round(1),
+            "grip_2_kg": (grip - np.abs(rng.normal(0, 1, n))).clip(5).round(1),
+            "gait_time_4m_s": (
+                4 / (1.05 + 0.05 * z - 0.01 * (age - 70) + rng.normal(0, 0.2, n)).clip(0.3)
+            ).round(2),
+            "chair_stand_5x_s": (11 + 0.15 * (age - 70) - 0.5 * z + rng.gamma(2, 1.3, n) - 2.6)
+            .clip(5)
+            .round(2),
+            "side_by_side_s": 10.0,
+            "semi_tandem_s": np.where(rng.random(n) < 0.9, 10.0, 6.0),
+            "tandem_s": rng.choice([10.0, 6.5, 2.0], n, p=[0.6, 0.3, 0.1]),
+            BIOMARKER_HEADER: np.exp(3.7 + 0.35 * z).round(1).astype(object),
+        }
+    )
 
 
 @pytest.fixture(scope="session")

@@ -46,8 +46,18 @@ def test_analyze_succeeds_with_progress_and_summary(analyzed):
     code, out, err, outdir = analyzed
     assert code == 0, err
     lines = [ln for ln in err.splitlines() if ln.startswith("[")]
-    for step in ("read and validate", "assess", "Table 1", "Figure 1", "Table 2", "Figure 2",
-                 "Table 3", "figures", "tables.docx", "report.html"):
+    for step in (
+        "read and validate",
+        "assess",
+        "Table 1",
+        "Figure 1",
+        "Table 2",
+        "Figure 2",
+        "Table 3",
+        "figures",
+        "tables.docx",
+        "report.html",
+    ):
         assert any(step in ln for ln in lines), step
     assert "Adjusted OR per SD for sarcopenia:" in out
     assert f"Report: {(outdir / 'report.html').resolve()}" in out
@@ -56,16 +66,32 @@ def test_analyze_succeeds_with_progress_and_summary(analyzed):
 
 def test_outdir_holds_every_file(analyzed):
     names = {p.name for p in analyzed[3].iterdir()}
-    assert names == {"report.html", "tables.docx", "results.json", "manifest.json", "fig1.png",
-                     "fig1.svg", "fig2.png", "fig2.svg", "table1.csv", "fig1.csv",
-                     "table2.csv", "fig2.csv", "table3.csv"}
+    assert names == {
+        "report.html",
+        "tables.docx",
+        "results.json",
+        "manifest.json",
+        "fig1.png",
+        "fig1.svg",
+        "fig2.png",
+        "fig2.svg",
+        "table1.csv",
+        "fig1.csv",
+        "table2.csv",
+        "fig2.csv",
+        "table3.csv",
+    }
 
 
 def test_censored_values_are_substituted_and_reported(results, analyzed):
-    assert results["censoring"] == {"column": "sclerostin", "method": "lod_sqrt2",
-                                    "n_censored": 3, "n_substituted": 3, "limits": [3.2]}
-    assert any("3 sclerostin value(s) below the detection limit" in w
-               for w in results["warnings"])
+    assert results["censoring"] == {
+        "column": "sclerostin",
+        "method": "lod_sqrt2",
+        "n_censored": 3,
+        "n_substituted": 3,
+        "limits": [3.2],
+    }
+    assert any("3 sclerostin value(s) below the detection limit" in w for w in results["warnings"])
     html = (analyzed[3] / "report.html").read_text(encoding="utf-8")
     assert "3 sclerostin value(s) below the detection limit (LOD 3.2) were replaced by LOD/" in html
 
@@ -75,11 +101,19 @@ def test_table2_and_table3_equal_the_engine(results, engine_data):
     from sarcostat.stats.logistic import or_per_sd
     from sarcostat.stats.regression import linear_regression
 
-    for outcome in ("asm_kg", "smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s",
-                    "sppb_total", "sps"):
+    for outcome in (
+        "asm_kg",
+        "smi",
+        "grip_kg",
+        "gait_speed_m_s",
+        "chair_stand_5x_s",
+        "sppb_total",
+        "sps",
+    ):
         for model, covs in (("unadjusted", []), ("adjusted", COVS)):
-            ref = linear_regression(engine_data, outcome=outcome, predictor="sclerostin",
-                                    covariates=covs).predictor_row()
+            ref = linear_regression(
+                engine_data, outcome=outcome, predictor="sclerostin", covariates=covs
+            ).predictor_row()
             got = results["table2"][outcome][model]
             assert got["std_beta"] == pytest.approx(ref["std_beta"], rel=1e-9)
             assert got["p_value"] == pytest.approx(ref["p_value"], rel=1e-9)
@@ -88,8 +122,12 @@ def test_table2_and_table3_equal_the_engine(results, engine_data):
         for model, covs in (("unadjusted", []), ("adjusted", COVS)):
             ref = or_per_sd(engine_data, outcome=outcome, predictor="sclerostin", covariates=covs)
             got = results["table3"][outcome][model]
-            for key, val in (("odds_ratio", ref.odds_ratio), ("or_ci_lower", ref.or_ci_lower),
-                             ("or_ci_upper", ref.or_ci_upper), ("p_value", ref.p_value)):
+            for key, val in (
+                ("odds_ratio", ref.odds_ratio),
+                ("or_ci_lower", ref.or_ci_lower),
+                ("or_ci_upper", ref.or_ci_upper),
+                ("p_value", ref.p_value),
+            ):
                 assert got[key] == pytest.approx(val, rel=1e-9), (outcome, model, key)
             assert (got["n"], got["events"]) == (ref.n, ref.events)
 
@@ -114,8 +152,9 @@ def test_figure2_equals_the_engine(results, engine_data):
 
     groups = quartiles(engine_data["sclerostin"], method="ntiles")
     for outcome in ("smi", "grip_kg", "sps"):
-        ref = quartile_trend(engine_data, outcome=outcome, biomarker="sclerostin",
-                             covariates=COVS, groups=groups)
+        ref = quartile_trend(
+            engine_data, outcome=outcome, biomarker="sclerostin", covariates=COVS, groups=groups
+        )
         for model, res in (("adjusted", ref), ("unadjusted", ref.unadjusted)):
             for m in res.means.to_dict("records"):
                 got = results["fig2"][outcome][model][str(int(m["level"]))]
@@ -126,8 +165,14 @@ def test_figure2_equals_the_engine(results, engine_data):
 def test_table1_equals_the_engine(results, engine_data):
     from sarcostat.stats.compare import table1
 
-    ref = table1(engine_data, group="sarcopenia", continuous=["age_yr", "smi", "sps"],
-                 categorical=["sex"], continuous_test="levene", levels=(1.0, 0.0)).table
+    ref = table1(
+        engine_data,
+        group="sarcopenia",
+        continuous=["age_yr", "smi", "sps"],
+        categorical=["sex"],
+        continuous_test="levene",
+        levels=(1.0, 0.0),
+    ).table
     age = ref[ref["variable"] == "age_yr"].iloc[0]
     got = results["table1"]["age_yr"]
     assert got["mean_with"] == pytest.approx(age["mean1"], rel=1e-12)
@@ -143,8 +188,9 @@ def test_table1_equals_the_engine(results, engine_data):
 def test_csv_files_hold_the_json_numbers(results, analyzed):
     t2 = pd.read_csv(analyzed[3] / "table2.csv")
     row = t2[(t2["outcome"] == "smi") & (t2["model"] == "adjusted")].iloc[0]
-    assert row["std_beta"] == pytest.approx(results["table2"]["smi"]["adjusted"]["std_beta"],
-                                            rel=1e-12)
+    assert row["std_beta"] == pytest.approx(
+        results["table2"]["smi"]["adjusted"]["std_beta"], rel=1e-12
+    )
     f2 = pd.read_csv(analyzed[3] / "fig2.csv")
     assert set(f2["quartile"]) == {1, 2, 3, 4}
     assert set(f2["model"]) == {"unadjusted", "adjusted"}
@@ -154,18 +200,43 @@ def test_docx_holds_the_three_tables_with_row_labels(analyzed):
     doc = docx.Document(str(analyzed[3] / "tables.docx"))
     assert len(doc.tables) == 3
     labels = [[r.cells[0].text.strip() for r in t.rows] for t in doc.tables]
-    assert labels[0][1:] == ["Sex", "Men", "Women", "Age, yr", "Weight, kg", "Height, cm",
-                             "BMI, kg/m\u00b2", "ASM, kg", "SMI, kg/m\u00b2",
-                             "Grip strength, kg", "Gait speed, m/sec", "Chair stand, sec",
-                             "SPPB total score (range, 0\u201312)", "SPS (range, 0\u20133)"]
-    assert labels[1][2:] == ["ASM", "SMI", "Grip strength", "Gait speed", "Chair stand",
-                             "SPPB score", "SPS"]
-    assert labels[2][2:] == ["Sarcopenia", "Low muscle mass", "Weak muscle strength",
-                             "Poor physical performance"]
+    assert labels[0][1:] == [
+        "Sex",
+        "Men",
+        "Women",
+        "Age, yr",
+        "Weight, kg",
+        "Height, cm",
+        "BMI, kg/m\u00b2",
+        "ASM, kg",
+        "SMI, kg/m\u00b2",
+        "Grip strength, kg",
+        "Gait speed, m/sec",
+        "Chair stand, sec",
+        "SPPB total score (range, 0\u201312)",
+        "SPS (range, 0\u20133)",
+    ]
+    assert labels[1][2:] == [
+        "ASM",
+        "SMI",
+        "Grip strength",
+        "Gait speed",
+        "Chair stand",
+        "SPPB score",
+        "SPS",
+    ]
+    assert labels[2][2:] == [
+        "Sarcopenia",
+        "Low muscle mass",
+        "Weak muscle strength",
+        "Poor physical performance",
+    ]
     # P values as printed in the paper, each with the letter of its test.
-    pcells = ["".join(run.text for run in r.cells[3].paragraphs[0].runs
-                      if not run.font.superscript)
-              for r in doc.tables[0].rows[1:] if r.cells[3].text]
+    pcells = [
+        "".join(run.text for run in r.cells[3].paragraphs[0].runs if not run.font.superscript)
+        for r in doc.tables[0].rows[1:]
+        if r.cells[3].text
+    ]
     assert all(p == "<0.001" or (len(p) == 5 and p[1] == ".") for p in pcells), pcells
 
 
@@ -183,15 +254,18 @@ def test_python_api_on_a_cohort_object(cohort_csv, results, tmp_path):
     from sarcostat.io import read_cohort
 
     cohort = read_cohort(cohort_csv)
-    plan = {"figure1": {"statuses": ["sarcopenia"]},
-            "outcomes": {"continuous": ["smi"], "binary": ["sarcopenia"]}}
+    plan = {
+        "figure1": {"statuses": ["sarcopenia"]},
+        "outcomes": {"continuous": ["smi"], "binary": ["sarcopenia"]},
+    }
     res = sarcostat.analyze(cohort, plan=plan)
     assert isinstance(res.table1, pd.DataFrame) and isinstance(res.fig2, pd.DataFrame)
     assert list(res.table2["outcome"].unique()) == ["smi"]
     got = res.table2.set_index("model").at["adjusted", "std_beta"]
     assert got == pytest.approx(results["table2"]["smi"]["adjusted"]["std_beta"], rel=1e-12)
     assert res.table3.set_index("model").at["adjusted", "odds_ratio"] == pytest.approx(
-        results["table3"]["sarcopenia"]["adjusted"]["odds_ratio"], rel=1e-12)
+        results["table3"]["sarcopenia"]["adjusted"]["odds_ratio"], rel=1e-12
+    )
     assert res.fig1["level"].tolist()[:2] == ["with", "without"]
     assert "Student's t test" in res.methods_text()
     html = res.to_html()
@@ -235,8 +309,9 @@ def test_unknown_column_in_plan_stops_before_computing(cohort_csv, tmp_path):
 
 
 def test_unknown_biomarker_names_the_available_ones(cohort_csv, tmp_path):
-    code, _, err = _run(["analyze", str(cohort_csv), "--biomarker", "irisin",
-                         "-o", str(tmp_path / "r")])
+    code, _, err = _run(
+        ["analyze", str(cohort_csv), "--biomarker", "irisin", "-o", str(tmp_path / "r")]
+    )
     assert code == 2
     assert "'irisin'" in err and "sclerostin" in err
     assert not (tmp_path / "r").exists()
@@ -256,7 +331,9 @@ def test_data_errors_stop_with_exit_1_and_write_nothing(cohort_csv, tmp_path):
 def test_status_the_definition_lacks_is_a_plan_error(cohort_csv):
     from sarcostat.exceptions import PlanError
 
-    with pytest.raises(PlanError, match="names 'low_muscle_mass', which the sdoc2020 definition does not define"):
+    with pytest.raises(
+        PlanError, match="names 'low_muscle_mass', which the sdoc2020 definition does not define"
+    ):
         sarcostat.analyze(cohort_csv, plan={"assessment": {"definition": "sdoc2020"}})
 
 
@@ -266,10 +343,14 @@ def test_a_model_without_events_is_reported_not_fatal(cohort_csv):
     from sarcostat.io import read_cohort
 
     data = read_cohort(cohort_csv).data.assign(never=0.0)
-    res = sarcostat.analyze(data, plan={"biomarker": {"column": "sclerostin"},
-                                        "figure1": {"statuses": ["sarcopenia"]},
-                                        "outcomes": {"continuous": ["smi"],
-                                                     "binary": ["sarcopenia", "never"]}})
+    res = sarcostat.analyze(
+        data,
+        plan={
+            "biomarker": {"column": "sclerostin"},
+            "figure1": {"statuses": ["sarcopenia"]},
+            "outcomes": {"continuous": ["smi"], "binary": ["sarcopenia", "never"]},
+        },
+    )
     t3 = res.table3.set_index("outcome")
     assert t3.loc["sarcopenia", "odds_ratio"].notna().all()
     assert t3.loc["never", "odds_ratio"].isna().all()
@@ -282,21 +363,26 @@ def test_map_file_names_the_biomarker_column(cohort_csv, tmp_path):
     path = tmp_path / "lab.csv"
     d.to_csv(path, index=False)
     cmap = tmp_path / "map.toml"
-    cmap.write_text('[biomarkers]\nsclerostin = {unit = "pmol/L", column = "SOST", lod = 3.2}\n',
-                    encoding="utf-8")
+    cmap.write_text(
+        '[biomarkers]\nsclerostin = {unit = "pmol/L", column = "SOST", lod = 3.2}\n',
+        encoding="utf-8",
+    )
     plan = tmp_path / "plan.toml"
-    plan.write_text('[figure1]\nstatuses = ["sarcopenia"]\n'
-                    '[outcomes]\ncontinuous = ["smi"]\nbinary = ["sarcopenia"]\n', encoding="utf-8")
+    plan.write_text(
+        '[figure1]\nstatuses = ["sarcopenia"]\n'
+        '[outcomes]\ncontinuous = ["smi"]\nbinary = ["sarcopenia"]\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "r"
-    code, stdout, err = _run(["analyze", str(path), "--map", str(cmap), "--plan", str(plan),
-                              "-o", str(out), "-q"])
+    code, stdout, err = _run(
+        ["analyze", str(path), "--map", str(cmap), "--plan", str(plan), "-o", str(out), "-q"]
+    )
     assert code == 0, err
     res = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert res["biomarker"] == {"column": "sclerostin", "label": "sclerostin", "unit": "pmol/L"}
     assert res["censoring"]["n_censored"] == 3
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert man["command"] == (f"sarcostat analyze {path} --plan {plan} --map {cmap} "
-                              f"-o {out} -q")
+    assert man["command"] == (f"sarcostat analyze {path} --plan {plan} --map {cmap} -o {out} -q")
 
 
 def test_excel_sheet_is_read(cohort_csv, tmp_path):
@@ -306,10 +392,24 @@ def test_excel_sheet_is_read(cohort_csv, tmp_path):
         pd.DataFrame({"note": ["read me first"]}).to_excel(w, sheet_name="notes", index=False)
         d.to_excel(w, sheet_name="visits", index=False)
     plan = tmp_path / "plan.toml"
-    plan.write_text('[figure1]\nstatuses = ["sarcopenia"]\n'
-                    '[outcomes]\ncontinuous = ["smi"]\nbinary = ["sarcopenia"]\n', encoding="utf-8")
-    code, stdout, err = _run(["analyze", str(book), "--sheet", "visits", "--plan", str(plan),
-                              "-o", str(tmp_path / "r"), "-q"])
+    plan.write_text(
+        '[figure1]\nstatuses = ["sarcopenia"]\n'
+        '[outcomes]\ncontinuous = ["smi"]\nbinary = ["sarcopenia"]\n',
+        encoding="utf-8",
+    )
+    code, stdout, err = _run(
+        [
+            "analyze",
+            str(book),
+            "--sheet",
+            "visits",
+            "--plan",
+            str(plan),
+            "-o",
+            str(tmp_path / "r"),
+            "-q",
+        ]
+    )
     assert code == 0, err
     assert stdout.startswith(f"{len(d)} participants")
 
@@ -332,13 +432,21 @@ def test_indeterminate_classifications_are_warned_and_counted(cohort_csv):
 
     cohort = read_cohort(cohort_csv)
     cohort.data.loc[cohort.data.index[:3], ["grip_1_kg", "grip_2_kg", "grip_kg"]] = np.nan
-    res = sarcostat.analyze(cohort, plan={"figure1": {"statuses": ["sarcopenia", "low_strength"]},
-                                          "outcomes": {"continuous": ["smi"],
-                                                       "binary": ["low_strength"]}})
+    res = sarcostat.analyze(
+        cohort,
+        plan={
+            "figure1": {"statuses": ["sarcopenia", "low_strength"]},
+            "outcomes": {"continuous": ["smi"], "binary": ["low_strength"]},
+        },
+    )
     # 3 here plus the fixture's participant without grip.
-    assert any(w.startswith("Classification: 4 participant(s) indeterminate for weak muscle "
-                            "strength (a needed measurement is missing)")
-               for w in res.warnings)
+    assert any(
+        w.startswith(
+            "Classification: 4 participant(s) indeterminate for weak muscle "
+            "strength (a needed measurement is missing)"
+        )
+        for w in res.warnings
+    )
     assert "weak muscle strength 4" in res.methods_text()
     f1 = res.fig1.groupby(["status", "model"])["n"].sum()
     assert f1["low_strength", "unadjusted"] == res.cohort["n"] - 4
@@ -348,8 +456,16 @@ def test_indeterminate_classifications_are_warned_and_counted(cohort_csv):
 def test_report_files_hold_no_participant_ids(analyzed, cohort_csv):
     ids = set(pd.read_csv(cohort_csv)["id"].astype(str))
     out = analyzed[3]
-    for name in ("results.json", "manifest.json", "report.html", "table1.csv", "fig1.csv",
-                 "table2.csv", "fig2.csv", "table3.csv"):
+    for name in (
+        "results.json",
+        "manifest.json",
+        "report.html",
+        "table1.csv",
+        "fig1.csv",
+        "table2.csv",
+        "fig2.csv",
+        "table3.csv",
+    ):
         text = (out / name).read_text(encoding="utf-8")
         # Embedded figures are base64: not text a reader sees.
         text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text)
@@ -384,6 +500,7 @@ def test_a_cohorts_dataframe_gives_the_same_study_as_the_cohort(cohort_csv, tmp_
     assert from_frame.censoring.n_substituted == from_cohort.censoring.n_substituted == 3
     assert from_frame.censoring.limits == (3.2,)
     for part in ("table1", "fig1", "table2", "fig2", "table3"):
-        pd.testing.assert_frame_equal(getattr(from_frame, part), getattr(from_cohort, part),
-                                      check_exact=True, obj=part)
+        pd.testing.assert_frame_equal(
+            getattr(from_frame, part), getattr(from_cohort, part), check_exact=True, obj=part
+        )
     assert from_frame.warnings == from_cohort.warnings

@@ -12,8 +12,16 @@ import pytest
 
 pytestmark = pytest.mark.chromium
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -23,15 +31,16 @@ def chromium():
         exe = shutil.which(name)
         if exe:
             return exe
-    pytest.skip("Chromium is not installed (Debian: `make chromium` installs it); "
-                "the HTML report was not rendered in a browser.")
+    pytest.skip(
+        "Chromium is not installed (Debian: `make chromium` installs it); "
+        "the HTML report was not rendered in a browser."
+    )
 
 
 def _run(exe, profile, *args):
     # --enable-logging=stderr --v=0 makes Chromium print the page's console
     # messages ("CONSOLE(...)") and failed loads on stderr.
-    cmd = [exe, *FLAGS, f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-           *args]
+    cmd = [exe, *FLAGS, f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
@@ -58,8 +67,13 @@ def test_report_renders_without_console_errors(chromium, analyzed, tmp_path, wid
     exe = chromium
     report = (analyzed[3] / "report.html").resolve()
     shot = tmp_path / f"report-{width}.png"
-    proc = _run(exe, tmp_path / "profile", f"--window-size={width},4000",
-                f"--screenshot={shot}", report.as_uri())
+    proc = _run(
+        exe,
+        tmp_path / "profile",
+        f"--window-size={width},4000",
+        f"--screenshot={shot}",
+        report.as_uri(),
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert shot.is_file() and shot.stat().st_size > 20_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -75,7 +89,8 @@ def test_report_dom_and_print(chromium, analyzed, tmp_path):
         assert needle in dom.stdout
     assert _console_errors(dom.stderr) == []
     pdf = tmp_path / "report.pdf"
-    printed = _run(exe, tmp_path / "p2", f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
-                   report.as_uri())
+    printed = _run(
+        exe, tmp_path / "p2", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", report.as_uri()
+    )
     assert printed.returncode == 0, printed.stderr[-2000:]
     assert pdf.read_bytes()[:5] == b"%PDF-"

@@ -20,9 +20,11 @@ def _run(argv):
 def test_demo_says_synthetic_and_prints_the_report_path(tmp_path):
     # A reduced plan keeps the test fast; `reproduce` below runs the full one.
     plan = tmp_path / "plan.toml"
-    plan.write_text('[figure1]\nstatuses = ["sarcopenia"]\n'
-                    '[outcomes]\ncontinuous = ["smi"]\nbinary = ["sarcopenia", "low_muscle_mass"]\n',
-                    encoding="utf-8")
+    plan.write_text(
+        '[figure1]\nstatuses = ["sarcopenia"]\n'
+        '[outcomes]\ncontinuous = ["smi"]\nbinary = ["sarcopenia", "low_muscle_mass"]\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "demo"
     code, stdout, stderr = _run(["demo", "-o", str(out), "--plan", str(plan), "-q"])
     assert code == 0, stderr
@@ -34,11 +36,15 @@ def test_demo_says_synthetic_and_prints_the_report_path(tmp_path):
     assert manifest["synthetic"] is True
     # The EPV warning of the adjusted sarcopenia model (20 events, 4 terms)
     # names the analysis, not the stats function that raised it.
-    assert ("Table 3, sarcopenia (adjusted): 5.0 events per variable (min(20, 109) / 4) is "
-            "below 10; estimates may be biased and unstable.") in manifest["warnings"]
+    assert (
+        "Table 3, sarcopenia (adjusted): 5.0 events per variable (min(20, 109) / 4) is "
+        "below 10; estimates may be biased and unstable."
+    ) in manifest["warnings"]
     # Statuses are named by their display labels, as in Table 3, not by column.
-    assert ("Table 3, low muscle mass (adjusted): 6.5 events per variable (min(26, 103) / 4) is "
-            "below 10; estimates may be biased and unstable.") in manifest["warnings"]
+    assert (
+        "Table 3, low muscle mass (adjusted): 6.5 events per variable (min(26, 103) / 4) is "
+        "below 10; estimates may be biased and unstable."
+    ) in manifest["warnings"]
     assert not any("low_muscle_mass" in w or "low_strength" in w for w in manifest["warnings"])
 
 
@@ -53,9 +59,19 @@ def test_reproduce_writes_the_side_by_side_table(reproduced):
     code, stdout, stderr, out = reproduced
     assert code == 0, stderr
     table = pd.read_csv(out / "reproduce.csv")
-    assert list(table.columns) == ["item", "kind", "published", "published_value", "reproduced",
-                                   "difference", "within_tolerance", "direction_agrees",
-                                   "significance_agrees", "target", "note"]
+    assert list(table.columns) == [
+        "item",
+        "kind",
+        "published",
+        "published_value",
+        "reproduced",
+        "difference",
+        "within_tolerance",
+        "direction_agrees",
+        "significance_agrees",
+        "target",
+        "note",
+    ]
     n, k = len(table), int(table["within_tolerance"].sum())
     assert f"{k} of {n} numbers reproduced within tolerance" in stdout
     html = (out / "reproduce.html").read_text(encoding="utf-8")
@@ -76,8 +92,13 @@ def test_reproduce_writes_the_side_by_side_table(reproduced):
 def test_calibrated_demo_reproduces_the_seed_design(reproduced):
     table = pd.read_csv(reproduced[3] / "reproduce.csv").set_index("item")
     # The demo cohort is calibrated to these exactly (datasets/simulate.py).
-    for item in ("cohort/n_total", "cohort/n_sarcopenia", "cohort/men/n",
-                 "table1/sex/men/sarc/n", "table1/sex/women/nosarc/n"):
+    for item in (
+        "cohort/n_total",
+        "cohort/n_sarcopenia",
+        "cohort/men/n",
+        "table1/sex/men/sarc/n",
+        "table1/sex/women/nosarc/n",
+    ):
         assert table.at[item, "within_tolerance"], item
     for var in ("age_yr", "smi", "grip_kg", "sps"):
         for grp in ("sarc", "nosarc"):

@@ -20,9 +20,26 @@ from sarcostat.study.run import analyze
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 ROOT = FIX.parents[2]
-R_COLUMNS = ["sclerostin", "age_yr", "sex", "sex_male", "bmi", "weight_kg", "height_cm",
-             "asm_kg", "smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s", "sppb_total",
-             "sps", "sarcopenia", "low_muscle_mass", "low_strength", "low_performance"]
+R_COLUMNS = [
+    "sclerostin",
+    "age_yr",
+    "sex",
+    "sex_male",
+    "bmi",
+    "weight_kg",
+    "height_cm",
+    "asm_kg",
+    "smi",
+    "grip_kg",
+    "gait_speed_m_s",
+    "chair_stand_5x_s",
+    "sppb_total",
+    "sps",
+    "sarcopenia",
+    "low_muscle_mass",
+    "low_strength",
+    "low_performance",
+]
 REL = 1e-6
 
 
@@ -100,9 +117,17 @@ def test_r_reference_regenerates(tmp_path):
     if shutil.which("Rscript") is None:
         pytest.skip("Rscript not installed; the committed R reference was not regenerated")
     out = tmp_path / "ref.json"
-    proc = subprocess.run(["Rscript", str(ROOT / "benchmarks" / "analyze_ref.R"),
-                           str(FIX / "study_analysis.csv"), "sclerostin", str(out)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            "Rscript",
+            str(ROOT / "benchmarks" / "analyze_ref.R"),
+            str(FIX / "study_analysis.csv"),
+            "sclerostin",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0 and "there is no package" in proc.stderr:
         pytest.skip(f"R packages missing: {proc.stderr.strip()[-200:]}")
     assert proc.returncode == 0, proc.stderr

@@ -3,33 +3,35 @@
 from __future__ import annotations
 
 import pytest
+from _io_helpers import errors
 
 from sarcostat.exceptions import ParameterError, ReadError, SchemaError
 from sarcostat.io import read_cohort
 from sarcostat.io.mapping import match_header
 
-from _io_helpers import errors
 
-
-@pytest.mark.parametrize("header,expected", [
-    ("Height (cm)", ("height_cm", "cm")),
-    ("Height [m]", ("height_cm", "m")),
-    ("height_m", ("height_cm", "m")),
-    ("HGS", ("grip_kg", None)),
-    ("Grip strength (kg)", ("grip_kg", "kg")),
-    ("Grip (dominant hand)", ("grip_kg", None)),
-    ("HGS 2", ("grip_2_kg", None)),
-    ("grip_trial_1", ("grip_1_kg", None)),
-    ("ASM", ("asm_kg", None)),
-    ("Sex", ("sex", None)),
-    ("gender", ("sex", None)),
-    ("M/F", ("sex", None)),
-    ("Gait speed (m/s)", ("gait_speed_m_s", "m/s")),
-    ("gait_speed_m_s", ("gait_speed_m_s", None)),
-    ("5XSTS", ("chair_stand_5x_s", None)),
-    ("SARC-F", ("sarc_f_total", None)),
-    ("Calf circumference (cm)", ("calf_circumference_cm", "cm")),
-])
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        ("Height (cm)", ("height_cm", "cm")),
+        ("Height [m]", ("height_cm", "m")),
+        ("height_m", ("height_cm", "m")),
+        ("HGS", ("grip_kg", None)),
+        ("Grip strength (kg)", ("grip_kg", "kg")),
+        ("Grip (dominant hand)", ("grip_kg", None)),
+        ("HGS 2", ("grip_2_kg", None)),
+        ("grip_trial_1", ("grip_1_kg", None)),
+        ("ASM", ("asm_kg", None)),
+        ("Sex", ("sex", None)),
+        ("gender", ("sex", None)),
+        ("M/F", ("sex", None)),
+        ("Gait speed (m/s)", ("gait_speed_m_s", "m/s")),
+        ("gait_speed_m_s", ("gait_speed_m_s", None)),
+        ("5XSTS", ("chair_stand_5x_s", None)),
+        ("SARC-F", ("sarc_f_total", None)),
+        ("Calf circumference (cm)", ("calf_circumference_cm", "cm")),
+    ],
+)
 def test_common_headers_are_recognised(header, expected):
     got = match_header(header)
     assert got is not None and got[:2] == expected
@@ -43,8 +45,11 @@ def test_other_headers_are_not_recognised(header):
 def test_every_automatic_mapping_is_reported(write_csv):
     c = read_cohort(write_csv("Subject,HGS,Height (m)\nA,30,1.70\n"))
     details = [f.detail for f in c.issues if f.rule == "mapping"]
-    assert details == ["mapped 'Subject' -> id", "mapped 'HGS' -> grip_kg",
-                       "mapped 'Height (m)' -> height_cm (converted from m to cm)"]
+    assert details == [
+        "mapped 'Subject' -> id",
+        "mapped 'HGS' -> grip_kg",
+        "mapped 'Height (m)' -> height_cm (converted from m to cm)",
+    ]
     assert c.mapping == {"Subject": "id", "HGS": "grip_kg", "Height (m)": "height_cm"}
     assert c.data["height_cm"][0] == pytest.approx(170.0)
     # Canonical headers are used as they are, without a note.
@@ -53,7 +58,9 @@ def test_every_automatic_mapping_is_reported(write_csv):
 
 
 def test_ambiguity_is_an_error_naming_the_candidates(write_csv):
-    with pytest.raises(SchemaError, match=r"'HGS', 'Grip strength' could all be grip_kg; sarcostat does not guess"):
+    with pytest.raises(
+        SchemaError, match=r"'HGS', 'Grip strength' could all be grip_kg; sarcostat does not guess"
+    ):
         read_cohort(write_csv("id,HGS,Grip strength\nA,30,31\n"))
 
 
@@ -69,7 +76,7 @@ def test_a_map_resolves_the_ambiguity(write_csv, tmp_path):
 def test_full_toml_map(write_csv, tmp_path):
     m = tmp_path / "study.toml"
     m.write_text(
-        '[columns]\n'
+        "[columns]\n"
         '"Pt" = "id"\n'
         '"Ht" = {name = "height_cm", unit = "m"}\n'
         '"Wt" = {name = "weight_kg", unit = "lb"}\n'
@@ -78,7 +85,10 @@ def test_full_toml_map(write_csv, tmp_path):
         '\n[biomarkers]\nsclerostin = {unit = "pmol/L", column = "SOST", lod = 3.2}\n'
         '\n[protocol]\nmuscle_mass_method = "bia"\ngait_distance_m = 6\ngait_start = "static"\n'
     )
-    c = read_cohort(write_csv("Pt,Ht,Wt,Gender,SOST,CRP\nA,1.60,132.3,2,ND,1.1\nB,1.75,176.4,1,40.2,0.4\n"), mapping=m)
+    c = read_cohort(
+        write_csv("Pt,Ht,Wt,Gender,SOST,CRP\nA,1.60,132.3,2,ND,1.1\nB,1.75,176.4,1,40.2,0.4\n"),
+        mapping=m,
+    )
     assert not c.has_errors, [f.message for f in c.issues]
     d = c.data
     assert d["height_cm"].tolist() == pytest.approx([160.0, 175.0])
@@ -93,16 +103,28 @@ def test_full_toml_map(write_csv, tmp_path):
     assert "'CRP'" in extra.message
 
 
-@pytest.mark.parametrize("toml,match", [
-    ('[columns]\n"Ht" = "height"\n', r"'height' is not a canonical column.*Did you mean 'height_cm'"),
-    ('[columns]\n"Nope" = "height_cm"\n', r"names column 'Nope', which cohort.csv does not have"),
-    ('[columns]\n"Ht" = {name = "height_cm", unit = "furlong"}\n', r"unit 'furlong' is not accepted for height_cm"),
-    ('[colums]\n', r"unknown section \[colums\].*Did you mean 'columns'"),
-    ('[codes]\nsex = {1 = "man"}\n', r"'man' is not one of \['male', 'female'\]"),
-    ('[protocol]\nmuscle_mass_method = "mri"\n', r"must be 'bia' or 'dxa'"),
-    ('[biomarkers]\nsclerostin = {lod = 3.2}\n', r"needs a unit"),
-    ('[columns\n', r"not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "toml,match",
+    [
+        (
+            '[columns]\n"Ht" = "height"\n',
+            r"'height' is not a canonical column.*Did you mean 'height_cm'",
+        ),
+        (
+            '[columns]\n"Nope" = "height_cm"\n',
+            r"names column 'Nope', which cohort.csv does not have",
+        ),
+        (
+            '[columns]\n"Ht" = {name = "height_cm", unit = "furlong"}\n',
+            r"unit 'furlong' is not accepted for height_cm",
+        ),
+        ("[colums]\n", r"unknown section \[colums\].*Did you mean 'columns'"),
+        ('[codes]\nsex = {1 = "man"}\n', r"'man' is not one of \['male', 'female'\]"),
+        ('[protocol]\nmuscle_mass_method = "mri"\n', r"must be 'bia' or 'dxa'"),
+        ("[biomarkers]\nsclerostin = {lod = 3.2}\n", r"needs a unit"),
+        ("[columns\n", r"not valid TOML"),
+    ],
+)
 def test_bad_maps_are_schema_errors(write_csv, tmp_path, toml, match):
     m = tmp_path / "bad.toml"
     m.write_text(toml)
@@ -121,10 +143,16 @@ def test_unconvertible_unit_in_header_is_refused(write_csv):
 
 
 def test_biomarkers_from_header_units_and_argument(write_csv):
-    c = read_cohort(write_csv("id,IL6_pg_mL,Sclerostin (pmol/L),SOST2\nA,2.5,40,33\n"),
-                    biomarkers={"sost2": {"unit": "ng/mL", "lod": 0.1}})
+    c = read_cohort(
+        write_csv("id,IL6_pg_mL,Sclerostin (pmol/L),SOST2\nA,2.5,40,33\n"),
+        biomarkers={"sost2": {"unit": "ng/mL", "lod": 0.1}},
+    )
     assert c.biomarkers == ["sost2", "il6", "sclerostin"]  # declared first, then recognised
-    assert c.units["il6"] == "pg/mL" and c.units["sclerostin"] == "pmol/L" and c.units["sost2"] == "ng/mL"
+    assert (
+        c.units["il6"] == "pg/mL"
+        and c.units["sclerostin"] == "pmol/L"
+        and c.units["sost2"] == "ng/mL"
+    )
     assert c.data["sost2"][0] == 33
     with pytest.raises(ParameterError, match="'biomarkers' parameter of read_cohort"):
         read_cohort(write_csv("id\nA\n"), biomarkers=["il6"])

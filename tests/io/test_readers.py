@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from _io_helpers import errors, small_cohort
 
 from sarcostat.exceptions import ParameterError, ReadError, SchemaError
 from sarcostat.io import read_cohort
-
-from _io_helpers import errors, small_cohort
 
 EXPECTED_SEX = ["male", "female", "female", "male"]
 
@@ -19,11 +18,15 @@ def _check_round_trip(cohort):
     assert list(cohort.data["sex"]) == EXPECTED_SEX
     np.testing.assert_allclose(cohort.data["height_cm"], [170, 155, 150, 165])
     np.testing.assert_allclose(cohort.data["grip_kg"], [35, 20, 15, 28])
-    np.testing.assert_allclose(cohort.data["bmi"], np.array([70, 55, 48, 60]) / (np.array([170, 155, 150, 165]) / 100) ** 2)
+    np.testing.assert_allclose(
+        cohort.data["bmi"], np.array([70, 55, 48, 60]) / (np.array([170, 155, 150, 165]) / 100) ** 2
+    )
     assert not cohort.has_errors, [f.message for f in cohort.issues]
 
 
-@pytest.mark.parametrize("sep,suffix", [(",", ".csv"), (";", ".csv"), ("\t", ".tsv"), ("\t", ".txt"), ("|", ".txt")])
+@pytest.mark.parametrize(
+    "sep,suffix", [(",", ".csv"), (";", ".csv"), ("\t", ".tsv"), ("\t", ".txt"), ("|", ".txt")]
+)
 def test_delimited_text_round_trip_with_sniffed_delimiter(tmp_path, sep, suffix):
     path = tmp_path / f"cohort{suffix}"
     small_cohort().to_csv(path, sep=sep, index=False)
@@ -81,8 +84,9 @@ def test_xlsx_numeric_ids_become_text_and_rows_are_spreadsheet_rows(tmp_path):
     assert list(c.data["id"]) == ["101", "102", "103", "104"]
     (err,) = errors(c, "range")
     assert err.row == 4 and err.participant_id == "103"
-    assert err.message == ("ids.xlsx, row 4 (id=103), column 'grip_kg': -3.0 is below the allowed "
-                           "minimum 0 kg.")
+    assert err.message == (
+        "ids.xlsx, row 4 (id=103), column 'grip_kg': -3.0 is below the allowed minimum 0 kg."
+    )
 
 
 def _labelled(df):
@@ -95,8 +99,9 @@ def _labelled(df):
 def test_spss_sav_value_labels_are_applied(tmp_path):
     pyreadstat = pytest.importorskip("pyreadstat")
     path = tmp_path / "cohort.sav"
-    pyreadstat.write_sav(_labelled(None), str(path),
-                         variable_value_labels={"sex": {1: "Male", 2: "Female"}})
+    pyreadstat.write_sav(
+        _labelled(None), str(path), variable_value_labels={"sex": {1: "Male", 2: "Female"}}
+    )
     c = read_cohort(path)
     _check_round_trip(c)
     assert c.mapping["hgs"] == "grip_kg"
@@ -176,15 +181,25 @@ def test_spss_labels_do_not_replace_numeric_scores_and_user_missing_is_missing(t
     # user-missing in SPSS, so it is missing, not an implausible age.
     pyreadstat = pytest.importorskip("pyreadstat")
     path = tmp_path / "labelled.sav"
-    df = pd.DataFrame({"id": ["a", "b", "c"], "sex": [1.0, 2.0, 1.0],
-                       "sarc_f_strength": [0.0, 1.0, 2.0], "age": [70.0, 999.0, 80.0],
-                       "group": [1.0, 2.0, 1.0]})
+    df = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "sex": [1.0, 2.0, 1.0],
+            "sarc_f_strength": [0.0, 1.0, 2.0],
+            "age": [70.0, 999.0, 80.0],
+            "group": [1.0, 2.0, 1.0],
+        }
+    )
     pyreadstat.write_sav(
-        df, str(path),
-        variable_value_labels={"sex": {1: "Male", 2: "Female"},
-                               "sarc_f_strength": {0: "None", 1: "Some", 2: "A lot or unable"},
-                               "group": {1: "control", 2: "case"}},
-        missing_ranges={"age": [999]})
+        df,
+        str(path),
+        variable_value_labels={
+            "sex": {1: "Male", 2: "Female"},
+            "sarc_f_strength": {0: "None", 1: "Some", 2: "A lot or unable"},
+            "group": {1: "control", 2: "case"},
+        },
+        missing_ranges={"age": [999]},
+    )
     c = read_cohort(path)
     assert not c.has_errors, [f.message for f in c.issues]
     assert c.data["sarc_f_strength"].tolist() == [0.0, 1.0, 2.0]
@@ -198,8 +213,11 @@ def test_spss_labels_do_not_replace_numeric_scores_and_user_missing_is_missing(t
 def test_sav_label_without_a_sex_word_is_named(tmp_path):
     pyreadstat = pytest.importorskip("pyreadstat")
     path = tmp_path / "odd.sav"
-    pyreadstat.write_sav(pd.DataFrame({"id": ["a", "b"], "sex": [1.0, 9.0]}), str(path),
-                         variable_value_labels={"sex": {1: "Male", 9: "Unknown"}})
+    pyreadstat.write_sav(
+        pd.DataFrame({"id": ["a", "b"], "sex": [1.0, 9.0]}),
+        str(path),
+        variable_value_labels={"sex": {1: "Male", 9: "Unknown"}},
+    )
     c = read_cohort(path)
     (err,) = errors(c, "code")
     assert err.participant_id == "b" and err.value == "Unknown"
@@ -228,7 +246,9 @@ def test_excel_title_rows_and_other_sheets_are_reported(tmp_path):
     assert "row 1 above the header" in title.message and "header is row 3" in title.message
     assert list(c.data["id"]) == ["P1", "P2"]
     (err,) = errors(c, "range")
-    assert err.row == 5 and err.message.startswith("export.xlsx [Data], row 5 (id=P2), column 'grip_kg'")
+    assert err.row == 5 and err.message.startswith(
+        "export.xlsx [Data], row 5 (id=P2), column 'grip_kg'"
+    )
 
 
 def test_text_title_line_above_the_header(write_csv):
@@ -241,12 +261,15 @@ def test_text_title_line_above_the_header(write_csv):
     assert list(single.data["id"]) == ["A", "B"]
 
 
-@pytest.mark.parametrize("magic,what", [
-    (b"PK\x03\x04rest-of-a-zip", "ZIP archive"),
-    (b"%PDF-1.7\n", "PDF document"),
-    (b"$FL2@(#) IBM SPSS", "SPSS .sav"),
-    (b"PAR1\x15\x04", "Parquet"),
-])
+@pytest.mark.parametrize(
+    "magic,what",
+    [
+        (b"PK\x03\x04rest-of-a-zip", "ZIP archive"),
+        (b"%PDF-1.7\n", "PDF document"),
+        (b"$FL2@(#) IBM SPSS", "SPSS .sav"),
+        (b"PAR1\x15\x04", "Parquet"),
+    ],
+)
 def test_binary_files_with_a_csv_name_are_named(tmp_path, magic, what):
     path = tmp_path / "renamed.csv"
     path.write_bytes(magic + b"\x00" * 20)
@@ -275,8 +298,12 @@ def test_latin1_header_is_decoded(write_csv):
 
 
 def test_redcap_longitudinal_duplicates_explain_the_event_column(write_csv):
-    c = read_cohort(write_csv("record_id,redcap_event_name,age\n1,baseline_arm_1,70\n"
-                              "1,followup_arm_1,71\n2,baseline_arm_1,68\n"))
+    c = read_cohort(
+        write_csv(
+            "record_id,redcap_event_name,age\n1,baseline_arm_1,70\n"
+            "1,followup_arm_1,71\n2,baseline_arm_1,68\n"
+        )
+    )
     (dup,) = errors(c, "duplicate_id")
     assert dup.participant_id == "1" and "redcap_event_name" in dup.message
     assert c.mapping["record_id"] == "id"
@@ -286,8 +313,9 @@ def test_booleans_are_not_merged_with_ones():
     # factorize hashes True like 1.0; such a column must still be read cell by cell.
     from sarcostat.io import cohort_from_frame
 
-    c = cohort_from_frame(pd.DataFrame({"id": ["a", "b", "c"], "grip": [1.0, True, 30.0]},
-                                       dtype=object))
+    c = cohort_from_frame(
+        pd.DataFrame({"id": ["a", "b", "c"], "grip": [1.0, True, 30.0]}, dtype=object)
+    )
     (err,) = errors(c, "non_numeric")
     assert err.participant_id == "b"
     assert c.data["grip_kg"].tolist()[0] == 1.0 and np.isnan(c.data["grip_kg"][1])
@@ -309,8 +337,12 @@ def test_nested_parquet_cells_are_kept_as_text(tmp_path):
 
 
 def test_a_units_row_under_the_header_is_read_as_units(write_csv):
-    c = read_cohort(write_csv("ID,Age,Height,Weight,HGS,Sclerostin\n,years,m,lb,kg,pmol/L\n"
-                              "A,70,1.70,154,30,<3.2\nB,71,1.60,130,-1,40\n"))
+    c = read_cohort(
+        write_csv(
+            "ID,Age,Height,Weight,HGS,Sclerostin\n,years,m,lb,kg,pmol/L\n"
+            "A,70,1.70,154,30,<3.2\nB,71,1.60,130,-1,40\n"
+        )
+    )
     assert c.data["height_cm"].tolist() == pytest.approx([170.0, 160.0])
     assert c.data["weight_kg"].tolist() == pytest.approx([154 * 0.45359237, 130 * 0.45359237])
     assert c.units["sclerostin"] == "pmol/L" and c.data["sclerostin_lod"][0] == 3.2
@@ -323,4 +355,6 @@ def test_a_units_row_under_the_header_is_read_as_units(write_csv):
     assert short.data["grip_kg"][0] == 30 and short.data["age_yr"][0] == 71
     # A first data row of one-letter codes is data, not units.
     codes = read_cohort(write_csv("id,sex\nm,f\ns,m\n"))
-    assert codes.data["id"].tolist() == ["m", "s"] and "units_row" not in [f.rule for f in codes.issues]
+    assert codes.data["id"].tolist() == ["m", "s"] and "units_row" not in [
+        f.rule for f in codes.issues
+    ]

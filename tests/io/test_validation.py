@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _io_helpers import errors, rules
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sarcostat.exceptions import DataError
 from sarcostat.io import cohort_from_frame, findings_to_frame, read_cohort
-
-from _io_helpers import errors, rules
 
 
 def read(write_csv, text, **kw):
@@ -18,6 +17,7 @@ def read(write_csv, text, **kw):
 
 
 # ----------------------------------------------------------------- ids
+
 
 def test_missing_and_duplicate_ids(write_csv):
     c = read(write_csv, "id,age\nP1,70\n,71\nP1,72\nP2,73\n")
@@ -37,10 +37,13 @@ def test_no_id_column_is_an_error(write_csv):
 
 # ----------------------------------------------------------- non-numeric
 
+
 def test_non_numeric_value_names_id_column_and_value(write_csv):
     c = read(write_csv, "id,height\nS0123,170\nS0124,1 70\n")
     (err,) = errors(c, "non_numeric")
-    assert err.message == "cohort.csv, row 3 (id=S0124), column 'height_cm': '1 70' is not a number."
+    assert (
+        err.message == "cohort.csv, row 3 (id=S0124), column 'height_cm': '1 70' is not a number."
+    )
     assert (err.participant_id, err.column, err.value) == ("S0124", "height_cm", "1 70")
     assert np.isnan(c.data["height_cm"][1])
     assert not read(write_csv, "id,height\nS0123,170\nS0124,171\n").has_errors
@@ -54,13 +57,17 @@ def test_missing_value_words_are_missing_not_errors(write_csv):
 
 # ----------------------------------------------------------------- ranges
 
-@pytest.mark.parametrize("header,column,low,high,unit", [
-    ("height", "height_cm", 100, 220, "cm"),
-    ("age", "age_yr", 18, 120, "yr"),
-    ("grip", "grip_kg", 0, 100, "kg"),
-    ("gait_speed", "gait_speed_m_s", 0.05, 3, "m/s"),
-    ("smi", "smi", 2, 15, "kg/m²"),
-])
+
+@pytest.mark.parametrize(
+    "header,column,low,high,unit",
+    [
+        ("height", "height_cm", 100, 220, "cm"),
+        ("age", "age_yr", 18, 120, "yr"),
+        ("grip", "grip_kg", 0, 100, "kg"),
+        ("gait_speed", "gait_speed_m_s", 0.05, 3, "m/s"),
+        ("smi", "smi", 2, 15, "kg/m²"),
+    ],
+)
 def test_plausible_range_boundaries(write_csv, header, column, low, high, unit):
     eps = 0.01 if high <= 3 else 0.5
     c = read(write_csv, f"id,{header}\nA,{low}\nB,{high}\nC,{low - eps}\nD,{high + eps}\n")
@@ -74,7 +81,10 @@ def test_plausible_range_boundaries(write_csv, header, column, low, high, unit):
 def test_range_message_matches_the_documented_template(write_csv):
     c = read(write_csv, "id,grip_kg\nS0123,-3\n")
     (err,) = errors(c)
-    assert err.message == "cohort.csv, row 2 (id=S0123), column 'grip_kg': -3.0 is below the allowed minimum 0 kg."
+    assert (
+        err.message
+        == "cohort.csv, row 2 (id=S0123), column 'grip_kg': -3.0 is below the allowed minimum 0 kg."
+    )
 
 
 def test_scores_must_be_whole_numbers(write_csv):
@@ -84,6 +94,7 @@ def test_scores_must_be_whole_numbers(write_csv):
 
 
 # ------------------------------------------------------------------ units
+
 
 def test_height_in_metres_is_flagged(write_csv):
     one = read(write_csv, "id,height\nA,1.62\nB,170\n")
@@ -100,7 +111,9 @@ def test_declared_metres_are_converted_and_checked(write_csv, tmp_path):
     c = read(write_csv, "id,height\nA,1.62\nB,170\n", mapping=m)
     assert c.data["height_cm"][0] == pytest.approx(162.0)
     (err,) = errors(c)
-    assert err.rule == "unit" and err.participant_id == "B" and "looks like centimetres" in err.message
+    assert (
+        err.rule == "unit" and err.participant_id == "B" and "looks like centimetres" in err.message
+    )
 
 
 def test_pounds_in_header_are_converted(write_csv):
@@ -111,6 +124,7 @@ def test_pounds_in_header_are_converted(write_csv):
 
 
 # -------------------------------------------------------------- consistency
+
 
 def test_bmi_checked_against_weight_and_height(write_csv):
     # 70 / 1.7^2 = 24.22
@@ -123,16 +137,23 @@ def test_bmi_checked_against_weight_and_height(write_csv):
 
 def test_bmi_derived_when_absent(write_csv):
     c = read(write_csv, "id,height,weight\nA,170,70\n")
-    assert c.data["bmi"][0] == pytest.approx(70 / 1.7 ** 2)
+    assert c.data["bmi"][0] == pytest.approx(70 / 1.7**2)
 
 
 def test_smi_derived_and_checked(write_csv):
-    c = read(write_csv, "id,height,asm,smi\nA,160,17.92,7.0\nB,160,17.92,7.3\n",
-             mapping={"protocol": {"muscle_mass_method": "dxa"}})
+    c = read(
+        write_csv,
+        "id,height,asm,smi\nA,160,17.92,7.0\nB,160,17.92,7.3\n",
+        mapping={"protocol": {"muscle_mass_method": "dxa"}},
+    )
     assert c.data["smi"][0] == 7.0
     (err,) = errors(c)
     assert err.rule == "smi" and err.participant_id == "B"
-    d = read(write_csv, "id,height,asm\nA,160,17.92\n", mapping={"protocol": {"muscle_mass_method": "bia"}})
+    d = read(
+        write_csv,
+        "id,height,asm\nA,160,17.92\n",
+        mapping={"protocol": {"muscle_mass_method": "bia"}},
+    )
     assert d.data["smi"][0] == pytest.approx(7.0)
     assert d.data["muscle_mass_method"][0] == "bia"
 
@@ -169,8 +190,12 @@ def test_gait_speed_from_time_and_distance(write_csv):
 
 # --------------------------------------------------- unable / not done
 
+
 def test_unable_chair_stand_gait_and_balance(write_csv):
-    c = read(write_csv, "id,chair_stand,gait_time,tandem\nA,unable,Unable,unable\nB,not done,,5\nC,11.2,4.1,10\n")
+    c = read(
+        write_csv,
+        "id,chair_stand,gait_time,tandem\nA,unable,Unable,unable\nB,not done,,5\nC,11.2,4.1,10\n",
+    )
     assert not c.has_errors
     d = c.data
     assert d["chair_stand_unable"].tolist() == [True, False, False]
@@ -187,6 +212,7 @@ def test_unable_is_not_accepted_for_grip(write_csv):
 
 # ----------------------------------------------------------- censoring
 
+
 def test_below_detection_limit_is_kept_left_censored(write_csv):
     c = read(write_csv, "id,Sclerostin (pmol/L)\nA,<3.2\nB,41.5\n")
     assert not c.has_errors
@@ -202,8 +228,11 @@ def test_nd_needs_a_declared_limit(write_csv):
     errs = errors(c, "censored")
     assert [(e.participant_id, e.value) for e in errs] == [("A", "ND"), ("B", "<LOD")]
     assert "lod = ..." in errs[0].message
-    declared = read(write_csv, "id,Sclerostin (pmol/L)\nA,ND\nB,<LOD\n",
-                    mapping={"biomarkers": {"sclerostin": {"unit": "pmol/L", "lod": 3.2}}})
+    declared = read(
+        write_csv,
+        "id,Sclerostin (pmol/L)\nA,ND\nB,<LOD\n",
+        mapping={"biomarkers": {"sclerostin": {"unit": "pmol/L", "lod": 3.2}}},
+    )
     assert not declared.has_errors
     assert declared.data["sclerostin_lod"].tolist() == [3.2, 3.2]
 
@@ -215,6 +244,7 @@ def test_censored_text_outside_biomarkers_and_negative_concentrations(write_csv)
 
 
 # --------------------------------------------------------------- empty
+
 
 def test_header_only_and_empty_columns(write_csv):
     c = read(write_csv, "id,age,grip\n")
@@ -232,6 +262,7 @@ def test_header_only_and_empty_columns(write_csv):
 
 # ------------------------------------------------------------ categories
 
+
 def test_sex_values_and_codes(write_csv):
     c = read(write_csv, "id,gender\nA,Male\nB,f\nC,x\n")
     (err,) = errors(c, "code")
@@ -240,9 +271,15 @@ def test_sex_values_and_codes(write_csv):
     coded = read(write_csv, "id,sex\nA,1\nB,2\n")
     (err,) = errors(coded, "code")
     assert err.row is None and "without value labels" in err.message
-    mapped = read(write_csv, "id,sex\nA,1\nB,2\n", mapping={"codes": {"sex": {"1": "male", "2": "female"}}})
+    mapped = read(
+        write_csv, "id,sex\nA,1\nB,2\n", mapping={"codes": {"sex": {"1": "male", "2": "female"}}}
+    )
     assert not mapped.has_errors and mapped.data["sex"].tolist() == ["male", "female"]
-    mixed = read(write_csv, "id,sex\nA,1\nB,F\nC,3\n", mapping={"codes": {"sex": {"1": "male", "2": "female"}}})
+    mixed = read(
+        write_csv,
+        "id,sex\nA,1\nB,F\nC,3\n",
+        mapping={"codes": {"sex": {"1": "male", "2": "female"}}},
+    )
     assert mixed.data["sex"].tolist()[:2] == ["male", "female"]
     (err,) = errors(mixed, "code")
     assert err.participant_id == "C" and "declared in the map" in err.message
@@ -259,12 +296,21 @@ def test_muscle_mass_method_warning_when_unknown(write_csv):
 
 # ------------------------------------------------------------- API
 
+
 def test_raise_for_errors_and_findings_frame(write_csv):
     c = read(write_csv, "id,grip\nA,-3\nB,30\n")
     with pytest.raises(DataError, match=r"(?s)1 error.*row 2 \(id=A\)"):
         c.raise_for_errors()
     frame = findings_to_frame(c.issues)
-    assert list(frame.columns) == ["severity", "rule", "row", "participant_id", "column", "value", "message"]
+    assert list(frame.columns) == [
+        "severity",
+        "rule",
+        "row",
+        "participant_id",
+        "column",
+        "value",
+        "message",
+    ]
     assert frame["severity"].iloc[0] == "error" and frame["row"].iloc[0] == 2
     read(write_csv, "id,grip\nA,3\n").raise_for_errors()  # no errors: no exception
 
@@ -279,16 +325,20 @@ def test_cohort_from_frame_uses_the_same_rules():
 
 # ------------------------------------------------- whole-column unit mistakes
 
-@pytest.mark.parametrize("header,values,likely", [
-    ("weight", [154, 180, 200, 132], "lb"),
-    ("Weight (kg)", [154, 180, 200, 132], "lb"),  # a unit in a header is not proof
-    ("grip", [66, 80, 95, 72], "lb"),
-    ("grip_1", [66, 80, 95, 72], "lb"),
-    ("height", [1.62, 1.70, 1.55], "m"),
-    ("height", [64, 70, 62, 68], "in"),
-    ("height", [1620, 1750, 1580], "mm"),
-    ("gait_speed", [95, 110, 80, 1.1], "cm/s"),
-])
+
+@pytest.mark.parametrize(
+    "header,values,likely",
+    [
+        ("weight", [154, 180, 200, 132], "lb"),
+        ("Weight (kg)", [154, 180, 200, 132], "lb"),  # a unit in a header is not proof
+        ("grip", [66, 80, 95, 72], "lb"),
+        ("grip_1", [66, 80, 95, 72], "lb"),
+        ("height", [1.62, 1.70, 1.55], "m"),
+        ("height", [64, 70, 62, 68], "in"),
+        ("height", [1620, 1750, 1580], "mm"),
+        ("gait_speed", [95, 110, 80, 1.1], "cm/s"),
+    ],
+)
 def test_columns_mostly_in_another_unit_are_errors(write_csv, header, values, likely):
     rows = "".join(f"P{k},{v}\n" for k, v in enumerate(values))
     c = read(write_csv, f"id,{header}\n{rows}")
@@ -297,11 +347,14 @@ def test_columns_mostly_in_another_unit_are_errors(write_csv, header, values, li
     assert f"declare unit = '{likely}'" in err.message and f'"{header}"' in err.message
 
 
-@pytest.mark.parametrize("header,values", [
-    ("weight", [154, 80, 70, 65]),          # one heavy participant: a plausible value, no finding
-    ("weight", [121, 95, 130, 88]),         # exactly half above 120: not "most"
-    ("grip", [45, 52, 38, 61]),
-])
+@pytest.mark.parametrize(
+    "header,values",
+    [
+        ("weight", [154, 80, 70, 65]),  # one heavy participant: a plausible value, no finding
+        ("weight", [121, 95, 130, 88]),  # exactly half above 120: not "most"
+        ("grip", [45, 52, 38, 61]),
+    ],
+)
 def test_plausible_columns_are_not_unit_mistakes(write_csv, header, values):
     rows = "".join(f"P{k},{v}\n" for k, v in enumerate(values))
     assert not read(write_csv, f"id,{header}\n{rows}").has_errors
@@ -316,30 +369,67 @@ def test_a_unit_declared_in_the_map_confirms_or_converts(write_csv, tmp_path):
     lb.write_text('[columns]\nweight = {name = "weight_kg", unit = "lb"}\n')
     c = read(write_csv, text, mapping=lb)
     assert not c.has_errors
-    assert c.data["weight_kg"].tolist() == pytest.approx([154 * 0.45359237, 180 * 0.45359237, 200 * 0.45359237])
+    assert c.data["weight_kg"].tolist() == pytest.approx(
+        [154 * 0.45359237, 180 * 0.45359237, 200 * 0.45359237]
+    )
 
 
 def test_nd_suggests_the_limit_written_elsewhere_in_the_column(write_csv):
     c = read(write_csv, "id,Sclerostin (pmol/L)\nA,<3.2\nB,ND\nC,40\n")
     (err,) = errors(c)
-    assert err.participant_id == "B" and "lod = 3.2" in err.message and "'<3.2' elsewhere" in err.message
+    assert (
+        err.participant_id == "B"
+        and "lod = 3.2" in err.message
+        and "'<3.2' elsewhere" in err.message
+    )
     two = read(write_csv, "id,Sclerostin (pmol/L)\nA,<3.2\nB,ND\nC,<2.5\n")
     assert "lod = ..." in errors(two)[0].message  # two different limits: nothing suggested
 
 
 def test_censored_values_are_kept_not_dropped_or_replaced(write_csv):
-    c = read(write_csv, "id,IL6_pg_mL\nA,<3.2\nB,< 1.5\nC,4.0\nD,\n",
-             biomarkers={"il6": {"unit": "pg/mL", "lod": 3.2}})
+    c = read(
+        write_csv,
+        "id,IL6_pg_mL\nA,<3.2\nB,< 1.5\nC,4.0\nD,\n",
+        biomarkers={"il6": {"unit": "pg/mL", "lod": 3.2}},
+    )
     d = c.data
     assert d["il6"].isna().tolist() == [True, True, False, True]
-    assert d["il6_lod"].tolist()[:2] == [3.2, 1.5] and np.isnan(d["il6_lod"][2]) and np.isnan(d["il6_lod"][3])
+    assert (
+        d["il6_lod"].tolist()[:2] == [3.2, 1.5]
+        and np.isnan(d["il6_lod"][2])
+        and np.isnan(d["il6_lod"][3])
+    )
 
 
 # ------------------------------------- vectorised parsing == cell-by-cell rules
 
 _CELLS = st.one_of(
-    st.sampled_from(["", " ", "NA", "n/a", ".", "unable", "Unable", "ND", "<LOD", "<3.2", "< 1,5",
-                     "1,5", "1.5", " 12 ", "1e3", "inf", "-0", "abc", ">5", "1 70", "<x", "nan"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "NA",
+            "n/a",
+            ".",
+            "unable",
+            "Unable",
+            "ND",
+            "<LOD",
+            "<3.2",
+            "< 1,5",
+            "1,5",
+            "1.5",
+            " 12 ",
+            "1e3",
+            "inf",
+            "-0",
+            "abc",
+            ">5",
+            "1 70",
+            "<x",
+            "nan",
+        ]
+    ),
     st.floats(allow_nan=True, allow_infinity=True),
     st.integers(-10, 300),
     st.none(),
@@ -371,14 +461,20 @@ def test_fifty_thousand_rows_validate_in_a_few_seconds(tmp_path):
 
     rng = np.random.default_rng(0)
     n = 50_000
-    frame = pd.DataFrame({
-        "id": [f"P{i:06d}" for i in range(n)], "sex": rng.choice(["M", "F"], n),
-        "age": rng.integers(60, 90, n), "height": rng.normal(165, 8, n).round(1),
-        "weight": rng.normal(65, 10, n).round(1), "grip_1": rng.normal(28, 7, n).round(1),
-        "grip_2": rng.normal(28, 7, n).round(1), "gait_speed": rng.normal(1, 0.2, n).round(2),
-        "chair_stand": rng.normal(11, 2, n).round(1).astype(object),
-        "Sclerostin (pmol/L)": rng.lognormal(3, 0.5, n).round(2).astype(object),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": [f"P{i:06d}" for i in range(n)],
+            "sex": rng.choice(["M", "F"], n),
+            "age": rng.integers(60, 90, n),
+            "height": rng.normal(165, 8, n).round(1),
+            "weight": rng.normal(65, 10, n).round(1),
+            "grip_1": rng.normal(28, 7, n).round(1),
+            "grip_2": rng.normal(28, 7, n).round(1),
+            "gait_speed": rng.normal(1, 0.2, n).round(2),
+            "chair_stand": rng.normal(11, 2, n).round(1).astype(object),
+            "Sclerostin (pmol/L)": rng.lognormal(3, 0.5, n).round(2).astype(object),
+        }
+    )
     frame.loc[::97, "chair_stand"] = "unable"
     frame.loc[::101, "Sclerostin (pmol/L)"] = "<3.2"
     frame.loc[123, "grip_1"] = -4.0
@@ -411,5 +507,7 @@ def test_derived_values_are_range_checked_once_and_given_ones_not_called_derived
     (a,) = [e for e in errors(c) if e.participant_id == "A"]
     assert "6.25 (derived) is below the allowed minimum 10" in a.message
     b_errs = [e for e in errors(c) if e.participant_id == "B"]
-    assert all("(derived)" not in e.message for e in b_errs) and len(b_errs) == 2  # range + bmi mismatch
+    assert (
+        all("(derived)" not in e.message for e in b_errs) and len(b_errs) == 2
+    )  # range + bmi mismatch
     assert not [e for e in errors(c) if e.participant_id == "C"]

@@ -16,11 +16,34 @@ def test_variables_doc_is_up_to_date():
 
 def test_dictionary_has_the_required_columns_and_documented_ranges():
     names = {v.name for v in VARIABLES}
-    required = {"id", "sex", "age_yr", "height_cm", "weight_kg", "bmi", "asm_kg", "muscle_mass_method",
-                "grip_<n>_kg", "grip_kg", "gait_time_4m_s", "gait_speed_m_s", "gait_distance_m",
-                "chair_stand_5x_s", "side_by_side_s", "semi_tandem_s", "tandem_s", "sppb_total",
-                "calf_circumference_cm", "sarc_f_strength", "sarc_f_walking", "sarc_f_chair",
-                "sarc_f_stairs", "sarc_f_falls", "sarc_f_total", "smi"}
+    required = {
+        "id",
+        "sex",
+        "age_yr",
+        "height_cm",
+        "weight_kg",
+        "bmi",
+        "asm_kg",
+        "muscle_mass_method",
+        "grip_<n>_kg",
+        "grip_kg",
+        "gait_time_4m_s",
+        "gait_speed_m_s",
+        "gait_distance_m",
+        "chair_stand_5x_s",
+        "side_by_side_s",
+        "semi_tandem_s",
+        "tandem_s",
+        "sppb_total",
+        "calf_circumference_cm",
+        "sarc_f_strength",
+        "sarc_f_walking",
+        "sarc_f_chair",
+        "sarc_f_stairs",
+        "sarc_f_falls",
+        "sarc_f_total",
+        "smi",
+    }
     assert required <= names
     # The ranges the foundation issue names.
     assert (get_variable("height_cm").low, get_variable("height_cm").high) == (100, 220)
@@ -30,6 +53,7 @@ def test_dictionary_has_the_required_columns_and_documented_ranges():
     assert (get_variable("smi").low, get_variable("smi").high) == (2, 15)
     # Aliases never point at two variables.
     from sarcostat.io.variables import normalize_header
+
     seen = {}
     for v in VARIABLES:
         for a in v.aliases:

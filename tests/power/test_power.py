@@ -10,9 +10,16 @@ import statsmodels.api as sm
 
 from sarcostat.cli import main
 from sarcostat.exceptions import ParameterError
-from sarcostat.study.power import (OUTCOMES, STATUSES, TESTS, _n_for, _simulate_sets, effect_curve,
-                                   main_test_pvalues,
-                                   simulate_power)
+from sarcostat.study.power import (
+    OUTCOMES,
+    STATUSES,
+    TESTS,
+    _n_for,
+    _simulate_sets,
+    effect_curve,
+    main_test_pvalues,
+    simulate_power,
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,24 +42,48 @@ def test_null_effect_keeps_alpha_within_monte_carlo_error():
     assert res.meta["theta"] == 0.0
     assert list(t.index) == list(TESTS) and len(TESTS) == 23
     for test in TESTS:
-        assert abs(t.loc[test, "power"] - 0.05) < 3.5 * math.sqrt(0.05 * 0.95 / t.loc[test, "valid"]), test
+        assert abs(t.loc[test, "power"] - 0.05) < 3.5 * math.sqrt(
+            0.05 * 0.95 / t.loc[test, "valid"]
+        ), test
         assert t.loc[test, "valid"] >= 390
     assert abs(t["power"].mean() - 0.05) < 0.02
 
 
 def test_beta_zero_is_the_same_null():
-    a = simulate_power(60, beta=0.0, sims=50, seed=3, search=False, tests=("ttest", "or:sarcopenia"))
-    b = simulate_power(60, odds_ratio=1.0, sims=50, seed=3, search=False, tests=("ttest", "or:sarcopenia"))
+    a = simulate_power(
+        60, beta=0.0, sims=50, seed=3, search=False, tests=("ttest", "or:sarcopenia")
+    )
+    b = simulate_power(
+        60, odds_ratio=1.0, sims=50, seed=3, search=False, tests=("ttest", "or:sarcopenia")
+    )
     pd.testing.assert_frame_equal(a.table, b.table)
 
 
 def test_same_seed_same_power_other_seed_differs(small_curve):
-    a = simulate_power(80, sims=60, seed=4, search=False, tests=("ttest", "beta:smi", "or:sarcopenia"),
-                       curve=small_curve)
-    b = simulate_power(80, sims=60, seed=4, search=False, tests=("ttest", "beta:smi", "or:sarcopenia"),
-                       curve=small_curve)
-    c = simulate_power(80, sims=60, seed=5, search=False, tests=("ttest", "beta:smi", "or:sarcopenia"),
-                       curve=small_curve)
+    a = simulate_power(
+        80,
+        sims=60,
+        seed=4,
+        search=False,
+        tests=("ttest", "beta:smi", "or:sarcopenia"),
+        curve=small_curve,
+    )
+    b = simulate_power(
+        80,
+        sims=60,
+        seed=4,
+        search=False,
+        tests=("ttest", "beta:smi", "or:sarcopenia"),
+        curve=small_curve,
+    )
+    c = simulate_power(
+        80,
+        sims=60,
+        seed=5,
+        search=False,
+        tests=("ttest", "beta:smi", "or:sarcopenia"),
+        curve=small_curve,
+    )
     pd.testing.assert_frame_equal(a.table, b.table)
     assert not a.table["power"].equals(c.table["power"])
 
@@ -82,7 +113,9 @@ def test_batched_fits_equal_statsmodels(sets):
         d["q"] = np.floor(d["scl"].rank(method="first").sub(1) * 4 / len(d)) + 1
         # R: t.test(scl ~ sarcopenia, var.equal = TRUE)
         ok = d["sarcopenia"].notna()
-        ref = ttest_ind(d.loc[ok & (d.sarcopenia == 1), "scl"], d.loc[ok & (d.sarcopenia == 0), "scl"]).pvalue
+        ref = ttest_ind(
+            d.loc[ok & (d.sarcopenia == 1), "scl"], d.loc[ok & (d.sarcopenia == 0), "scl"]
+        ).pvalue
         assert p.loc[i, "ttest"] == pytest.approx(ref, rel=1e-8)
 
         def ols(y, x):
@@ -91,14 +124,20 @@ def test_batched_fits_equal_statsmodels(sets):
             return sm.OLS(dd[y], sm.add_constant(dd[[x, *cov]])).fit().pvalues[x]
 
         for status in STATUSES:
-            assert p.loc[i, f"ancova:{status}"] == pytest.approx(ols("scl", status), rel=1e-8), status
+            assert p.loc[i, f"ancova:{status}"] == pytest.approx(ols("scl", status), rel=1e-8), (
+                status
+            )
             dd = d[[status, "z", *cov]].dropna()
             # R: glm(status ~ z + age + male + bmi, family = binomial)
             lg = sm.Logit(dd[status], sm.add_constant(dd[["z", *cov]])).fit(disp=0)
             assert p.loc[i, f"or:{status}"] == pytest.approx(lg.pvalues["z"], rel=1e-6), status
         for outcome in OUTCOMES:
-            assert p.loc[i, f"beta:{outcome}"] == pytest.approx(ols(outcome, "z"), rel=1e-8), outcome
-            assert p.loc[i, f"trend:{outcome}"] == pytest.approx(ols(outcome, "q"), rel=1e-8), outcome
+            assert p.loc[i, f"beta:{outcome}"] == pytest.approx(ols(outcome, "z"), rel=1e-8), (
+                outcome
+            )
+            assert p.loc[i, f"trend:{outcome}"] == pytest.approx(ols(outcome, "q"), rel=1e-8), (
+                outcome
+            )
 
 
 def test_unable_chair_stands_are_left_out_per_model(sets):
@@ -124,13 +163,14 @@ def test_effect_curve_maps_or_and_beta_to_theta():
 
 def test_n_for_80_from_probit_sqrt_n():
     from scipy.stats import norm
+
     n = np.array([50, 100, 200, 400])
-    true = ((norm.ppf(0.8) + 1.96) / 0.2) ** 2          # 196.2
+    true = ((norm.ppf(0.8) + 1.96) / 0.2) ** 2  # 196.2
     power = norm.cdf(-1.96 + 0.2 * np.sqrt(n))
     # Nearly exact powers (10^7 studies each): the GLM recovers the curve.
     n80, lo, hi = _n_for(pd.DataFrame({"n": n, "power": power, "valid": 10**7}), 0.8)
     assert n80 == math.ceil(true)
-    assert lo <= math.ceil(true) <= hi and hi - lo < 3          # integer n
+    assert lo <= math.ceil(true) <= hi and hi - lo < 3  # integer n
     # 400 studies each: the interval is wider and still covers the truth
     # (R: glm(cbind(k, 400 - k) ~ sqrt(n), family = binomial("probit"))).
     k = np.random.default_rng(1).binomial(400, power)
@@ -148,7 +188,7 @@ def test_cli_quiet_and_same_seed_same_output(tmp_path, capsys):
     args = ["power", "--n", "40", "--or", "0.5", "--sims", "20", "--seed", "9"]
     assert main(args + ["-q", "-o", str(tmp_path / "a.json")]) == 0
     first = capsys.readouterr()
-    assert first.err == ""                                   # -q: no progress bar
+    assert first.err == ""  # -q: no progress bar
     assert main(args + ["-o", str(tmp_path / "b.json")]) == 0
     second = capsys.readouterr()
     assert "simulating [" in second.err
@@ -157,9 +197,17 @@ def test_cli_quiet_and_same_seed_same_output(tmp_path, capsys):
     assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
 
 
-@pytest.mark.parametrize("kwargs", [{"n": 10}, {"n": 100, "sims": 2}, {"n": 100, "alpha": 1.5},
-                                    {"n": 100, "odds_ratio": 0.5, "beta": 0.2},
-                                    {"n": 100, "odds_ratio": -1}, {"n": 100, "tests": ("nope",)}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"n": 10},
+        {"n": 100, "sims": 2},
+        {"n": 100, "alpha": 1.5},
+        {"n": 100, "odds_ratio": 0.5, "beta": 0.2},
+        {"n": 100, "odds_ratio": -1},
+        {"n": 100, "tests": ("nope",)},
+    ],
+)
 def test_bad_options(kwargs):
     with pytest.raises(ParameterError):
         simulate_power(**kwargs)
@@ -167,14 +215,35 @@ def test_bad_options(kwargs):
 
 def test_cli_progress_bar_and_output(tmp_path, capsys):
     out = tmp_path / "p.csv"
-    assert main(["power", "--n", "60", "--or", "1", "--sims", "20", "--no-search", "-o", str(out)]) == 0
+    assert (
+        main(["power", "--n", "60", "--or", "1", "--sims", "20", "--no-search", "-o", str(out)])
+        == 0
+    )
     cap = capsys.readouterr()
     assert "simulating [" in cap.err and "100.0%" in cap.err
     assert "Table 3 OR per SD, sarcopenia (adjusted)" in cap.out
     assert list(pd.read_csv(out)["test"]) == list(TESTS)
     out2 = tmp_path / "q.csv"
-    assert main(["power", "--n", "60", "--or", "1", "--sims", "20", "--no-search", "-q",
-                 "--tests", "ttest,beta", "-o", str(out2)]) == 0
+    assert (
+        main(
+            [
+                "power",
+                "--n",
+                "60",
+                "--or",
+                "1",
+                "--sims",
+                "20",
+                "--no-search",
+                "-q",
+                "--tests",
+                "ttest,beta",
+                "-o",
+                str(out2),
+            ]
+        )
+        == 0
+    )
     assert list(pd.read_csv(out2)["test"]) == ["ttest"] + [f"beta:{k}" for k in OUTCOMES]
     assert main(["power", "--n", "60", "--sims", "20", "-q", "--tests", "beta:nope"]) == 2
     assert main(["power", "--n", "60", "--or", "0.5", "--beta", "0.2"]) == 2

@@ -4,14 +4,25 @@ import math
 
 import pytest
 
-from sarcostat.report.format import DEFAULT_FORMAT as F, covariate_phrase
+from sarcostat.report.format import DEFAULT_FORMAT as F
+from sarcostat.report.format import covariate_phrase
 
 
-@pytest.mark.parametrize("p, text", [
-    (0.0, "<0.001"), (0.000999, "<0.001"), (0.001, "0.001"), (0.0014, "0.001"),
-    (0.0246, "0.025"), (0.245, "0.245"), (0.9994, "0.999"), (0.99951, ">0.999"), (1.0, "1.000"),
-    (math.nan, ""),
-])
+@pytest.mark.parametrize(
+    "p, text",
+    [
+        (0.0, "<0.001"),
+        (0.000999, "<0.001"),
+        (0.001, "0.001"),
+        (0.0014, "0.001"),
+        (0.0246, "0.025"),
+        (0.245, "0.245"),
+        (0.9994, "0.999"),
+        (0.99951, ">0.999"),
+        (1.0, "1.000"),
+        (math.nan, ""),
+    ],
+)
 def test_p_values_are_printed_like_the_seed(p, text):
     assert F.p(p) == text
 

@@ -66,11 +66,17 @@ def test_table2_and_table3_cells(result):
     t2 = tables.table2(result)
     assert [r.cells for r in t2.rows] == [
         ["SMI", "0.457", "<0.001", "0.198", "0.003"],
-        ["Chair stand", "\u20130.068", "0.448", "\u20130.002", "0.979"]]
+        ["Chair stand", "\u20130.068", "0.448", "\u20130.002", "0.979"],
+    ]
     assert "\u1d43Adjusted for age, sex, and body mass index." in t2.footnotes
     t3 = tables.table3(result)
-    assert t3.rows[0].cells == ["Sarcopenia", "0.27 (0.14\u20130.53)", "<0.001",
-                                "0.28 (0.13\u20130.61)", "0.001"]
+    assert t3.rows[0].cells == [
+        "Sarcopenia",
+        "0.27 (0.14\u20130.53)",
+        "<0.001",
+        "0.28 (0.13\u20130.61)",
+        "0.001",
+    ]
     # A model that could not be estimated says so instead of printing nan.
     assert t3.rows[1].cells[3:] == ["not estimable", ""]
     assert "1 SD = 15.90 pmol/L" in t3.footnotes[0]
@@ -81,8 +87,14 @@ def test_docx_reopens_with_three_tables(tmp_path, result):
     doc = docx.Document(str(path))
     assert len(doc.tables) == 3
     first_col = [[row.cells[0].text.strip() for row in t.rows] for t in doc.tables]
-    assert first_col[0][1:] == ["Sex", "Men", "Women", "Age, yr", "Gait speed, m/sec",
-                                "SPS (range, 0\u201312)".replace("12", "3")]
+    assert first_col[0][1:] == [
+        "Sex",
+        "Men",
+        "Women",
+        "Age, yr",
+        "Gait speed, m/sec",
+        "SPS (range, 0\u201312)".replace("12", "3"),
+    ]
     assert first_col[1][2:] == ["SMI", "Chair stand"]
     assert first_col[2][2:] == ["Sarcopenia", "Poor physical performance"]
     assert doc.tables[1].rows[2].cells[2].text == "<0.001"
@@ -124,8 +136,17 @@ def test_html_is_self_contained(result):
     assert html.count("data:image/png;base64,") == 2
     assert '<meta name="viewport"' in html and "@media print" in html
     assert _unbalanced_tags(html) == []
-    for needle in ("Table 1.", "Table 2.", "Table 3.", "Fig. 1.", "Fig. 2.", "Methods",
-                   "5.0 events per variable", "LOD/\u221a2", "&lt;0.001"):
+    for needle in (
+        "Table 1.",
+        "Table 2.",
+        "Table 3.",
+        "Fig. 1.",
+        "Fig. 2.",
+        "Methods",
+        "5.0 events per variable",
+        "LOD/\u221a2",
+        "&lt;0.001",
+    ):
         assert needle in html
     assert "SYNTHETIC" not in html
 
@@ -136,11 +157,24 @@ def test_html_of_synthetic_data_says_so(build):
 
 def test_methods_paragraph_states_every_choice(result):
     text = result.methods_text()
-    for needle in ("AWGS 2019", "Student's t test", "age, sex, and body mass index",
-                   "held at their means", "equal weights", "NTILES(4)",
-                   "quartile number (1-4)", "Bonferroni", "LOD/\u221a2", "n=129",
-                   "listwise deletion", "Type III", "1 SD = 15.90 pmol/L",
-                   "P for trend, unadjusted and adjusted", "(Python 3.", "NumPy "):
+    for needle in (
+        "AWGS 2019",
+        "Student's t test",
+        "age, sex, and body mass index",
+        "held at their means",
+        "equal weights",
+        "NTILES(4)",
+        "quartile number (1-4)",
+        "Bonferroni",
+        "LOD/\u221a2",
+        "n=129",
+        "listwise deletion",
+        "Type III",
+        "1 SD = 15.90 pmol/L",
+        "P for trend, unadjusted and adjusted",
+        "(Python 3.",
+        "NumPy ",
+    ):
         assert needle in text, needle
 
 
@@ -148,8 +182,9 @@ def test_methods_counts_indeterminate_classifications_per_status(build):
     import numpy as np
 
     res = build()
-    data = pd.DataFrame({"sarcopenia": [1.0, 0.0, np.nan, np.nan],
-                         "low_muscle_mass": [1.0, 0.0, 0.0, np.nan]})
+    data = pd.DataFrame(
+        {"sarcopenia": [1.0, 0.0, np.nan, np.nan], "low_muscle_mass": [1.0, 0.0, 0.0, np.nan]}
+    )
     res = dataclasses.replace(res, data=data)
     assert "(indeterminate: sarcopenia 2, low muscle mass 1" in res.methods_text()
 
@@ -168,9 +203,23 @@ def test_results_json_is_keyed_by_part_and_row(result):
 def test_write_report_creates_every_file(tmp_path, result):
     out = write_report(result, tmp_path / "rep", command="sarcostat analyze x")
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(["report.html", "tables.docx", "results.json", "manifest.json",
-                            "fig1.png", "fig1.svg", "fig2.png", "fig2.svg", "table1.csv",
-                            "fig1.csv", "table2.csv", "fig2.csv", "table3.csv"])
+    assert names == sorted(
+        [
+            "report.html",
+            "tables.docx",
+            "results.json",
+            "manifest.json",
+            "fig1.png",
+            "fig1.svg",
+            "fig2.png",
+            "fig2.svg",
+            "table1.csv",
+            "fig1.csv",
+            "table2.csv",
+            "fig2.csv",
+            "table3.csv",
+        ]
+    )
     man = json.loads((out / "manifest.json").read_text())
     assert man["command"] == "sarcostat analyze x"
     assert man["plan"]["model"]["covariates"] == ["age_yr", "sex", "bmi"]
@@ -220,10 +269,15 @@ def test_failure_while_writing_leaves_nothing(tmp_path, result, monkeypatch):
 
 def test_figure_values_tables(result):
     f1 = tables.figure1_values(result)
-    assert f1.rows[0].cells == ["Sarcopenia", "30.7 (24.8\u201336.6), n=20",
-                                "46.6 (40.7\u201352.5), n=109", "<0.001",
-                                "30.7 (24.8\u201336.6), n=20", "46.6 (40.7\u201352.5), n=109",
-                                "0.003"]
+    assert f1.rows[0].cells == [
+        "Sarcopenia",
+        "30.7 (24.8\u201336.6), n=20",
+        "46.6 (40.7\u201352.5), n=109",
+        "<0.001",
+        "30.7 (24.8\u201336.6), n=20",
+        "46.6 (40.7\u201352.5), n=109",
+        "0.003",
+    ]
     f2 = tables.figure2_values(result)
     assert f2.rows[0].cells[:3] == ["SMI", "0.003", "0.003"]
     assert f2.rows[1].cells[:3] == ["SPS", "0.016", "0.016"]

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from screen_testdata import make_data
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from screen_testdata import make_data
 
 from sarcostat.cli import main
-from screen_testdata import make_data
 
 COVS = ["age_yr", "sex_male", "bmi"]
 
@@ -30,14 +30,25 @@ def files(tmp_path_factory):
 
 def test_screen_command_writes_results_and_html(files, capsys):
     out = files / "res.parquet"
-    rc = main(["screen", str(files / "cohort.csv"), str(files / "bio.parquet"), "-o", str(out),
-               "--chunk-size", "3", "--bonferroni", "--threads", "2"])
+    rc = main(
+        [
+            "screen",
+            str(files / "cohort.csv"),
+            str(files / "bio.parquet"),
+            "-o",
+            str(out),
+            "--chunk-size",
+            "3",
+            "--bonferroni",
+            "--threads",
+            "2",
+        ]
+    )
     cap = capsys.readouterr()
     assert rc == 0, cap.err
     res = pd.read_parquet(out)
     # default outcomes present in the cohort; sarcopenia derived by AWGS 2019
-    assert list(dict.fromkeys(res["outcome"])) == ["smi", "grip_kg", "gait_speed_m_s",
-                                                    "sarcopenia"]
+    assert list(dict.fromkeys(res["outcome"])) == ["smi", "grip_kg", "gait_speed_m_s", "sarcopenia"]
     assert set(res.loc[res.outcome == "sarcopenia", "model"]) == {"logistic"}
     assert "p_bonferroni" in res.columns
     assert res.loc[res.biomarker == "label", "message"].str.contains("not numeric").all()
@@ -49,9 +60,25 @@ def test_screen_command_writes_results_and_html(files, capsys):
 
 def test_cli_results_equal_python_api(files, capsys):
     out = files / "res.csv"
-    assert main(["screen", str(files / "cohort.csv"), str(files / "bio.csv"), "-o", str(out),
-                 "--outcomes", "smi,grip_kg", "--covariates", "age,sex,bmi", "--quiet",
-                 "--threads", "1"]) == 0
+    assert (
+        main(
+            [
+                "screen",
+                str(files / "cohort.csv"),
+                str(files / "bio.csv"),
+                "-o",
+                str(out),
+                "--outcomes",
+                "smi,grip_kg",
+                "--covariates",
+                "age,sex,bmi",
+                "--quiet",
+                "--threads",
+                "1",
+            ]
+        )
+        == 0
+    )
     from sarcostat.io import read_cohort
     from sarcostat.stats.screen import screen
 
@@ -64,11 +91,27 @@ def test_cli_results_equal_python_api(files, capsys):
 
 
 def test_unknown_outcome_and_bad_output_are_usage_errors(files, capsys):
-    rc = main(["screen", str(files / "cohort.csv"), str(files / "bio.parquet"),
-               "-o", str(files / "r.parquet"), "--outcomes", "nope"])
+    rc = main(
+        [
+            "screen",
+            str(files / "cohort.csv"),
+            str(files / "bio.parquet"),
+            "-o",
+            str(files / "r.parquet"),
+            "--outcomes",
+            "nope",
+        ]
+    )
     assert rc == 2 and "'nope' is neither a cohort column" in capsys.readouterr().err
-    rc = main(["screen", str(files / "cohort.csv"), str(files / "bio.parquet"),
-               "-o", str(files / "r.xlsx")])
+    rc = main(
+        [
+            "screen",
+            str(files / "cohort.csv"),
+            str(files / "bio.parquet"),
+            "-o",
+            str(files / "r.xlsx"),
+        ]
+    )
     assert rc == 2 and ".parquet or .csv" in capsys.readouterr().err
 
 
@@ -77,8 +120,18 @@ def test_unmatched_ids_give_messages_not_a_crash(files, capsys):
     b["id"] = "X" + b["id"]
     b.to_parquet(files / "other.parquet", index=False)
     out = files / "none.parquet"
-    rc = main(["screen", str(files / "cohort.csv"), str(files / "other.parquet"), "-o", str(out),
-               "--outcomes", "smi", "--quiet"])
+    rc = main(
+        [
+            "screen",
+            str(files / "cohort.csv"),
+            str(files / "other.parquet"),
+            "-o",
+            str(out),
+            "--outcomes",
+            "smi",
+            "--quiet",
+        ]
+    )
     assert rc == 0
     res = pd.read_parquet(out)
     num = res[res.biomarker != "label"]
@@ -87,7 +140,18 @@ def test_unmatched_ids_give_messages_not_a_crash(files, capsys):
 
 
 def test_bad_threads_option_is_a_usage_error(files, capsys):
-    rc = main(["screen", str(files / "cohort.csv"), str(files / "bio.parquet"),
-               "-o", str(files / "t.parquet"), "--threads", "0"])
-    assert rc == 2 and "'--threads' option of screen must be a positive integer" \
-        in capsys.readouterr().err
+    rc = main(
+        [
+            "screen",
+            str(files / "cohort.csv"),
+            str(files / "bio.parquet"),
+            "-o",
+            str(files / "t.parquet"),
+            "--threads",
+            "0",
+        ]
+    )
+    assert (
+        rc == 2
+        and "'--threads' option of screen must be a positive integer" in capsys.readouterr().err
+    )

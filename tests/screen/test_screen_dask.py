@@ -14,8 +14,9 @@ COVS = ["age_yr", "sex_male", "bmi"]
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                       dashboard_address=":0")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+    )
     with distributed.Client(cluster) as c:
         yield c
     cluster.close()
@@ -37,10 +38,10 @@ def test_dask_equals_local_from_parquet(data, tmp_path, client):
 
 def test_dask_equals_local_firth_prescreen(data, client):
     cohort, bio = data
-    kw = dict(outcomes=["sarcopenia"], covariates=COVS, chunk_size=5, firth=True,
-              prescreen=0.5)
-    pd.testing.assert_frame_equal(screen(cohort, bio, dask=client, **kw).table,
-                                  screen(cohort, bio, **kw).table)
+    kw = dict(outcomes=["sarcopenia"], covariates=COVS, chunk_size=5, firth=True, prescreen=0.5)
+    pd.testing.assert_frame_equal(
+        screen(cohort, bio, dask=client, **kw).table, screen(cohort, bio, **kw).table
+    )
 
 
 @pytest.mark.slow
@@ -49,5 +50,6 @@ def test_dask_true_starts_a_local_process_cluster(data, tmp_path):
     path = tmp_path / "bio.parquet"
     bio.to_parquet(path, index=False)
     kw = dict(outcomes=["smi", "sarcopenia"], covariates=COVS, chunk_size=6)
-    pd.testing.assert_frame_equal(screen(cohort, path, dask=True, **kw).table,
-                                  screen(cohort, path, **kw).table)
+    pd.testing.assert_frame_equal(
+        screen(cohort, path, dask=True, **kw).table, screen(cohort, path, **kw).table
+    )

@@ -44,8 +44,9 @@ def test_warm_start_third_derivative_sums():
         Zj, xj, m = Z[rows], X[rows, j], mu0[rows]
         w = m * (1 - m)
         V = np.column_stack([Zj, xj])
-        np.testing.assert_allclose(T0[j], _direct_T(Zj, xj, w * (1 - 2 * m)),
-                                   rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(
+            T0[j], _direct_T(Zj, xj, w * (1 - 2 * m)), rtol=1e-10, atol=1e-10
+        )
         np.testing.assert_allclose(info0[j], (V * w[:, None]).T @ V, rtol=1e-12)
         np.testing.assert_allclose(U0[j], V.T @ (y[rows] - m), rtol=1e-10, atol=1e-10)
 
@@ -69,8 +70,9 @@ def test_newton_pass_sums_and_moved_information():
         m, w = at(th[j])
         np.testing.assert_allclose(info[j], (V * w[:, None]).T @ V, rtol=1e-12)
         np.testing.assert_allclose(U[j], V.T @ (y[rows] - m), rtol=1e-10, atol=1e-10)
-        np.testing.assert_allclose(T[j], _direct_T(Z[rows], X[rows, j], w * (1 - 2 * m)),
-                                   rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(
+            T[j], _direct_T(Z[rows], X[rows, j], w * (1 - 2 * m)), rtol=1e-10, atol=1e-10
+        )
         # I(θ + s) = I(θ) + T[s] + O(|s|²): with |s| = 1e-6 the moved
         # information matches the one evaluated at θ + s to ~1e-12.
         s = rng.normal(0, 1e-6, k + 1)
@@ -89,10 +91,10 @@ def test_linear_sums_shared_across_missing_patterns():
     X = rng.standard_normal((n, c)) + 3.0
     X[rng.random((n, c)) < 0.1] = np.nan
     R = (rng.random((n, 3)) > np.array([0.0, 0.05, 0.2])).astype(float)
-    R[:, 2] *= R[:, 1]            # nested and overlapping patterns
+    R[:, 2] *= R[:, 1]  # nested and overlapping patterns
     Y = rng.standard_normal((n, 3)) * R
     together = eng.linear_block(X, Z, Y, R, center=np.full(c, 3.0))
-    assert len(eng.linear_prepare(Z, Y, R)["S"]) > 0     # corrections in play
+    assert len(eng.linear_prepare(Z, Y, R)["S"]) > 0  # corrections in play
     for o in range(3):
         alone = eng.linear_block(X, Z, Y[:, [o]], R[:, [o]], center=np.full(c, 3.0))[0]
         np.testing.assert_allclose(together[o], alone, rtol=1e-10, equal_nan=True)

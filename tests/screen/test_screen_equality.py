@@ -41,7 +41,8 @@ def test_linear_equals_statsmodels_ols(data, covs, outcome):
         np.testing.assert_allclose(
             [r["estimate"], r["se"], r["statistic"], r["p_value"], r["df"]],
             [fit.params[1], fit.bse[1], fit.tvalues[1], fit.pvalues[1], fit.df_resid],
-            rtol=RTOL)
+            rtol=RTOL,
+        )
         ci = fit.conf_int()[1]
         np.testing.assert_allclose([r["ci_lower"], r["ci_upper"]], ci, rtol=RTOL)
         sb = fit.params[1] * s[x].std(ddof=1) / s[outcome].std(ddof=1)
@@ -57,16 +58,35 @@ def test_logistic_equals_statsmodels_logit(data, covs):
         sd = s[x].std(ddof=1)
         z = (s[x] - s[x].mean()) / sd
         X = sm.add_constant(np.column_stack([z, s[covs].to_numpy()]), has_constant="add")
-        fit = sm.Logit(s["sarcopenia"].to_numpy(), X).fit(disp=0, method="newton", tol=1e-14,
-                                                          maxiter=100)
+        fit = sm.Logit(s["sarcopenia"].to_numpy(), X).fit(
+            disp=0, method="newton", tol=1e-14, maxiter=100
+        )
         r = _row(res, "sarcopenia", x)
         assert r["n"] == len(s) and r["events"] == s["sarcopenia"].sum()
         ci = fit.conf_int()[1]
         np.testing.assert_allclose(
-            [r["estimate"], r["se"], r["statistic"], r["p_value"], r["odds_ratio"],
-             r["or_ci_lower"], r["or_ci_upper"], r["sd_biomarker"]],
-            [fit.params[1], fit.bse[1], fit.tvalues[1], fit.pvalues[1], np.exp(fit.params[1]),
-             np.exp(ci[0]), np.exp(ci[1]), sd], rtol=RTOL)
+            [
+                r["estimate"],
+                r["se"],
+                r["statistic"],
+                r["p_value"],
+                r["odds_ratio"],
+                r["or_ci_lower"],
+                r["or_ci_upper"],
+                r["sd_biomarker"],
+            ],
+            [
+                fit.params[1],
+                fit.bse[1],
+                fit.tvalues[1],
+                fit.pvalues[1],
+                np.exp(fit.params[1]),
+                np.exp(ci[0]),
+                np.exp(ci[1]),
+                sd,
+            ],
+            rtol=RTOL,
+        )
 
 
 regression = pytest.importorskip("sarcostat.stats.regression")
@@ -79,13 +99,20 @@ def test_linear_equals_linear_regression(data, covs):
     res = screen(cohort, bio, outcomes=["smi", "grip_kg"], covariates=covs, chunk_size=4)
     for outcome in ("smi", "grip_kg"):
         for x in bio.columns[1:]:
-            ref = regression.linear_regression(d, outcome=outcome, predictor=x,
-                                               covariates=covs)
+            ref = regression.linear_regression(d, outcome=outcome, predictor=x, covariates=covs)
             want = ref.predictor_row()
             r = _row(res, outcome, x)
             assert r["n"] == ref.n
-            for col in ("estimate", "se", "std_beta", "statistic", "df", "p_value",
-                        "ci_lower", "ci_upper"):
+            for col in (
+                "estimate",
+                "se",
+                "std_beta",
+                "statistic",
+                "df",
+                "p_value",
+                "ci_lower",
+                "ci_upper",
+            ):
                 np.testing.assert_allclose(r[col], want[col], rtol=RTOL, err_msg=f"{x} {col}")
 
 
@@ -95,24 +122,28 @@ def test_logistic_equals_or_per_sd(data, covs, firth):
     logistic = pytest.importorskip("sarcostat.stats.logistic")
     cohort, bio = data
     d = cohort.merge(bio, on="id")
-    res = screen(cohort, bio, outcomes="sarcopenia", covariates=covs, firth=firth,
-                 chunk_size=7)
+    res = screen(cohort, bio, outcomes="sarcopenia", covariates=covs, firth=firth, chunk_size=7)
     for x in bio.columns[1:]:
         import warnings
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ref = logistic.or_per_sd(d, outcome="sarcopenia", predictor=x, covariates=covs,
-                                     firth=firth)
+            ref = logistic.or_per_sd(
+                d, outcome="sarcopenia", predictor=x, covariates=covs, firth=firth
+            )
         r = _row(res, "sarcopenia", x)
         assert r["n"] == ref.n and r["events"] == ref.events
         assert r["model"] == ("logistic-firth" if firth else "logistic")
         np.testing.assert_allclose(
             [r["estimate"], r["se"], r["p_value"], r["odds_ratio"], r["sd_biomarker"]],
             [ref.coef, ref.se, ref.p_value, ref.odds_ratio, ref.sd_predictor],
-            rtol=RTOL, err_msg=x)
+            rtol=RTOL,
+            err_msg=x,
+        )
         if not firth:  # or_per_sd's Firth CI is profile-likelihood, ours Wald
-            np.testing.assert_allclose([r["or_ci_lower"], r["or_ci_upper"]],
-                                       [ref.or_ci_lower, ref.or_ci_upper], rtol=RTOL)
+            np.testing.assert_allclose(
+                [r["or_ci_lower"], r["or_ci_upper"]], [ref.or_ci_lower, ref.or_ci_upper], rtol=RTOL
+            )
 
 
 def test_missing_covariate_and_outcome_rows_are_dropped_per_outcome(data):
@@ -153,7 +184,7 @@ def test_prescreen_fits_only_promising_biomarkers(data):
     full = screen(cohort, bio, outcomes="sarcopenia", covariates=COVS)
     pre = screen(cohort, bio, outcomes="sarcopenia", covariates=COVS, prescreen=0.01)
     fitted = pre.table[pre.table["model"] == "logistic"]
-    assert "x0" in set(fitted["biomarker"])          # the simulated signal passes
+    assert "x0" in set(fitted["biomarker"])  # the simulated signal passes
     assert (pre.table["model"] == "score").any()
     merged = fitted.merge(full.table, on="biomarker", suffixes=("", "_full"))
     np.testing.assert_allclose(merged["odds_ratio"], merged["odds_ratio_full"], rtol=1e-12)
@@ -171,8 +202,11 @@ def test_large_offset_biomarker_keeps_full_precision(data):
     X = sm.add_constant(s[["big", *COVS]].to_numpy() - [1e6, 0, 0, 0], has_constant="add")
     fit = sm.OLS(s["smi"].to_numpy(), X).fit()
     r = _row(res, "smi", "big")
-    np.testing.assert_allclose([r["estimate"], r["se"], r["p_value"]],
-                               [fit.params[1], fit.bse[1], fit.pvalues[1]], rtol=RTOL)
+    np.testing.assert_allclose(
+        [r["estimate"], r["se"], r["p_value"]],
+        [fit.params[1], fit.bse[1], fit.pvalues[1]],
+        rtol=RTOL,
+    )
 
 
 @pytest.mark.parametrize("missing", [0.0, 0.4], ids=["complete", "many-missing"])
@@ -183,12 +217,16 @@ def test_linear_equals_ols_without_and_with_many_missing_values(missing):
     res = screen(cohort, bio, outcomes="smi", covariates=COVS)
     for x in bio.columns[1:]:
         s = _sample(cohort, bio, "smi", x, COVS)
-        fit = sm.OLS(s["smi"].to_numpy(),
-                     sm.add_constant(s[[x, *COVS]].to_numpy(), has_constant="add")).fit()
+        fit = sm.OLS(
+            s["smi"].to_numpy(), sm.add_constant(s[[x, *COVS]].to_numpy(), has_constant="add")
+        ).fit()
         r = _row(res, "smi", x)
         assert r["n"] == len(s)
-        np.testing.assert_allclose([r["estimate"], r["se"], r["p_value"]],
-                                   [fit.params[1], fit.bse[1], fit.pvalues[1]], rtol=RTOL)
+        np.testing.assert_allclose(
+            [r["estimate"], r["se"], r["p_value"]],
+            [fit.params[1], fit.bse[1], fit.pvalues[1]],
+            rtol=RTOL,
+        )
 
 
 def test_logistic_heavy_tailed_biomarkers_with_strong_effects():
@@ -198,14 +236,20 @@ def test_logistic_heavy_tailed_biomarkers_with_strong_effects():
     such a biomarker by 1.6e-9)."""
     rng = np.random.default_rng(11)
     n, p = 4000, 12
-    cohort = pd.DataFrame({"id": [f"P{i}" for i in range(n)],
-                           "age_yr": rng.normal(70, 6, n), "sex_male": rng.integers(0, 2, n),
-                           "bmi": rng.normal(24, 3, n)})
+    cohort = pd.DataFrame(
+        {
+            "id": [f"P{i}" for i in range(n)],
+            "age_yr": rng.normal(70, 6, n),
+            "sex_male": rng.integers(0, 2, n),
+            "bmi": rng.normal(24, 3, n),
+        }
+    )
     X = rng.standard_t(3, (n, p)) * rng.uniform(0.5, 30, p) + rng.uniform(-50, 500, p)
     X[rng.random((n, p)) < 0.08] = np.nan
-    lin = -0.8 + sum(b * np.clip(np.nan_to_num((X[:, j] - np.nanmean(X[:, j]))
-                                               / np.nanstd(X[:, j])), -4, 4)
-                     for j, b in ((0, 1.2), (1, -0.9), (2, 0.5)))
+    lin = -0.8 + sum(
+        b * np.clip(np.nan_to_num((X[:, j] - np.nanmean(X[:, j])) / np.nanstd(X[:, j])), -4, 4)
+        for j, b in ((0, 1.2), (1, -0.9), (2, 0.5))
+    )
     cohort["sarcopenia"] = (rng.random(n) < 1 / (1 + np.exp(-lin))).astype(float)
     bio = pd.DataFrame(X, columns=[f"t{j}" for j in range(p)])
     bio.insert(0, "id", cohort["id"])
@@ -214,8 +258,12 @@ def test_logistic_heavy_tailed_biomarkers_with_strong_effects():
         s = _sample(cohort, bio, "sarcopenia", x, COVS)
         z = (s[x] - s[x].mean()) / s[x].std(ddof=1)
         D = sm.add_constant(np.column_stack([z, s[COVS].to_numpy()]), has_constant="add")
-        fit = sm.Logit(s["sarcopenia"].to_numpy(), D).fit(disp=0, method="newton", tol=1e-14,
-                                                           maxiter=100)
+        fit = sm.Logit(s["sarcopenia"].to_numpy(), D).fit(
+            disp=0, method="newton", tol=1e-14, maxiter=100
+        )
         r = _row(res, "sarcopenia", x)
-        np.testing.assert_allclose([r["estimate"], r["se"], r["p_value"]],
-                                   [fit.params[1], fit.bse[1], fit.pvalues[1]], rtol=RTOL)
+        np.testing.assert_allclose(
+            [r["estimate"], r["se"], r["p_value"]],
+            [fit.params[1], fit.bse[1], fit.pvalues[1]],
+            rtol=RTOL,
+        )

@@ -27,8 +27,11 @@ def test_non_numeric_and_constant_columns_get_messages(data):
     res = screen(cohort, bio, outcomes=["smi", "sarcopenia"], covariates=COVS)
     for outcome in ("smi", "sarcopenia"):
         r = _msg(res, outcome, "text")
-        assert "not numeric" in r["message"] and "'<3.2'" in r["message"] \
+        assert (
+            "not numeric" in r["message"]
+            and "'<3.2'" in r["message"]
             and f"id={bio.loc[5, 'id']}" in r["message"]
+        )
         assert np.isnan(r["estimate"]) and np.isnan(r["p_value"])
         assert "constant" in _msg(res, outcome, "const")["message"]
         assert "too few" in _msg(res, outcome, "empty")["message"]
@@ -132,16 +135,19 @@ def test_text_covariate_is_dummy_coded_like_sex_male(data):
 
 def test_bh_and_bonferroni_adjustment(data):
     # R: p.adjust(c(0.01, 0.04, 0.03, NA, 0.2), "BH") -> 0.04 0.05333333 0.05333333 NA 0.2
-    np.testing.assert_allclose(adjust_pvalues([0.01, 0.04, 0.03, np.nan, 0.2]),
-                               [0.04, 0.16 / 3, 0.16 / 3, np.nan, 0.2])
-    np.testing.assert_allclose(adjust_pvalues([0.01, 0.3, np.nan], method="bonferroni"),
-                               [0.02, 0.6, np.nan])
+    np.testing.assert_allclose(
+        adjust_pvalues([0.01, 0.04, 0.03, np.nan, 0.2]), [0.04, 0.16 / 3, 0.16 / 3, np.nan, 0.2]
+    )
+    np.testing.assert_allclose(
+        adjust_pvalues([0.01, 0.3, np.nan], method="bonferroni"), [0.02, 0.6, np.nan]
+    )
     cohort, bio = data
     res = screen(cohort, bio, outcomes=["smi", "sarcopenia"], covariates=COVS, bonferroni=True)
     for outcome in ("smi", "sarcopenia"):
         t = res.table[res.table.outcome == outcome]
         np.testing.assert_allclose(t["q_value"], adjust_pvalues(t["p_value"]))
-        np.testing.assert_allclose(t["p_bonferroni"],
-                                   np.minimum(1, t["p_value"] * t["p_value"].notna().sum()))
+        np.testing.assert_allclose(
+            t["p_bonferroni"], np.minimum(1, t["p_value"] * t["p_value"].notna().sum())
+        )
         assert t["family"].iloc[0].startswith(f"{outcome} (")
     assert list(res.families["correction"]) == ["Benjamini-Hochberg + Bonferroni"] * 2

@@ -22,13 +22,15 @@ def _exp(v):
 def test_exponential_within_one_ulp_of_numpy():
     rng = np.random.default_rng(0)
     ln2 = np.log(2.0)
-    v = np.concatenate([
-        rng.uniform(-700, 700, 200_000),
-        rng.normal(0, 3, 200_000),
-        np.arange(-700, 701, dtype=float),          # integers: t jumps
-        (np.arange(-40, 41) + 0.5) * ln2,            # reduction boundaries |r| = ln2/2
-        [0.0, -0.0, 1e-300, -1e-300, 1e-8, -1e-8],
-    ])
+    v = np.concatenate(
+        [
+            rng.uniform(-700, 700, 200_000),
+            rng.normal(0, 3, 200_000),
+            np.arange(-700, 701, dtype=float),  # integers: t jumps
+            (np.arange(-40, 41) + 0.5) * ln2,  # reduction boundaries |r| = ln2/2
+            [0.0, -0.0, 1e-300, -1e-300, 1e-8, -1e-8],
+        ]
+    )
     got, ref = _exp(v), np.exp(v)
     ulp = np.abs(got - ref) / np.spacing(ref)
     assert ulp.max() <= 1.0
@@ -47,7 +49,7 @@ def _block(seed=1, rows=300, c=7, frac=0.1):
     rng = np.random.default_rng(seed)
     X = rng.normal(50, 10, (rows, c))
     X[rng.random((rows, c)) < frac] = np.nan
-    X[:, 3] = np.nan                                 # a column with no value
+    X[:, 3] = np.nan  # a column with no value
     usable = rng.random(rows) > 0.1
     return rng, X, usable
 
@@ -62,8 +64,8 @@ def test_masked_powers_values_cubes_and_missing_entries():
     ok = ~np.isnan(X) & usable[:, None]
     x0 = np.where(ok, (X - center) * scale, 0.0)
     np.testing.assert_allclose(X0, x0, rtol=1e-15)
-    np.testing.assert_allclose(X2, x0 ** 2, rtol=1e-15)
-    np.testing.assert_allclose(S3, g3 @ x0 ** 3, rtol=1e-12)
+    np.testing.assert_allclose(X2, x0**2, rtol=1e-15)
+    np.testing.assert_allclose(S3, g3 @ x0**3, rtol=1e-12)
     miss = np.isnan(X) & usable[:, None]
     assert cnt == miss.sum()
     assert set(zip(mi[:cnt], mj[:cnt])) == set(zip(*np.nonzero(miss)))
@@ -77,7 +79,7 @@ def test_masked_sums_equal_products_against_the_mask(frac):
     rng, X, usable = _block(seed=2, rows=5000, c=9, frac=frac)
     wide = np.full((X.shape[0], 20), 7.0)
     wide[:, 5:14] = X
-    view = wide[:, 5:14]                             # row stride 20 values
+    view = wide[:, 5:14]  # row stride 20 values
     assert not view.flags.c_contiguous
     L, K, Q = rng.normal(size=(5000, 6)), rng.normal(size=(5000, 3)), rng.normal(size=(5000, 2))
     g3 = rng.normal(size=5000)
@@ -88,8 +90,8 @@ def test_masked_sums_equal_products_against_the_mask(frac):
         LM, KX, QX, GX = eng._masked_sums(arr, L, K, Q, usable=usable, center=center, g3=g3)
         np.testing.assert_allclose(LM, L.T @ ok.astype(float), rtol=1e-11, atol=1e-9)
         np.testing.assert_allclose(KX, K.T @ x0, rtol=1e-12, atol=1e-9)
-        np.testing.assert_allclose(QX, Q.T @ x0 ** 2, rtol=1e-12, atol=1e-7)
-        np.testing.assert_allclose(GX, g3 @ x0 ** 3, rtol=1e-11, atol=1e-6)
+        np.testing.assert_allclose(QX, Q.T @ x0**2, rtol=1e-12, atol=1e-7)
+        np.testing.assert_allclose(GX, g3 @ x0**3, rtol=1e-11, atol=1e-6)
 
 
 def test_column_moments_equal_nanmean_and_nanstd():
@@ -107,23 +109,35 @@ def test_logistic_terms_against_numpy_with_extreme_predictors():
     rows, c = X.shape
     center, scale = np.full(c, 50.0), np.full(c, 0.1)
     eta_z = rng.normal(0, 2, (rows, c))
-    eta_z[:5] = [[800.0], [-800.0], [40.0], [-40.0], [0.0]]   # saturated rows
+    eta_z[:5] = [[800.0], [-800.0], [40.0], [-40.0], [0.0]]  # saturated rows
     slope = rng.normal(0, 0.5, c)
     y = (rng.random(rows) < 0.4).astype(float) * usable
     W, S = np.empty((rows, 6 * c)), np.zeros((3, c))
-    kern.logistic_terms(X, usable, center, scale, eta_z, slope, y, W, S, np.empty((3, c)),
-                        np.empty(c, dtype=np.int64))
+    kern.logistic_terms(
+        X,
+        usable,
+        center,
+        scale,
+        eta_z,
+        slope,
+        y,
+        W,
+        S,
+        np.empty((3, c)),
+        np.empty(c, dtype=np.int64),
+    )
     ok = ~np.isnan(X) & usable[:, None]
     x0 = np.where(ok, (X - center) * scale, 0.0)
     mu = special.expit(eta_z + slope * x0)
     w = np.where(ok, mu * (1 - mu), 0.0)
     g = w * (1 - 2 * mu)
     res = np.where(ok, y[:, None] - mu, 0.0)
-    want = np.concatenate([g, w, g * x0, res, w * x0, g * x0 ** 2], axis=1)
+    want = np.concatenate([g, w, g * x0, res, w * x0, g * x0**2], axis=1)
     assert np.all(np.isfinite(W))
     np.testing.assert_allclose(W, want, rtol=1e-13, atol=1e-300)
-    np.testing.assert_allclose(S, [(res * x0).sum(0), (w * x0 ** 2).sum(0),
-                                   (g * x0 ** 3).sum(0)], rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(
+        S, [(res * x0).sum(0), (w * x0**2).sum(0), (g * x0**3).sum(0)], rtol=1e-12, atol=1e-300
+    )
 
 
 def test_kernels_compile_where_no_cache_directory_is_writable(monkeypatch):
@@ -149,5 +163,5 @@ def test_kernels_compile_where_no_cache_directory_is_writable(monkeypatch):
     out = np.empty(3)
     mod.exp_array(v, out, np.empty(3, dtype=np.int64))
     np.testing.assert_allclose(out, np.exp(v), rtol=2e-16)
-    assert type(mod.exp_array._cache).__name__ == "NullCache"          # compiled, not cached
-    assert type(kern.exp_array._cache).__name__ == "FunctionCache"     # the normal import caches
+    assert type(mod.exp_array._cache).__name__ == "NullCache"  # compiled, not cached
+    assert type(kern.exp_array._cache).__name__ == "FunctionCache"  # the normal import caches

@@ -23,8 +23,14 @@ def _rows(kind):
 
 def _ours(fixture_data, adjustment, firth=False):
     cohort, bio = fixture_data
-    return screen(cohort, bio, outcomes=["smi", "grip_kg", "sarcopenia"],
-                  covariates=COVS[adjustment], firth=firth, chunk_size=4).table
+    return screen(
+        cohort,
+        bio,
+        outcomes=["smi", "grip_kg", "sarcopenia"],
+        covariates=COVS[adjustment],
+        firth=firth,
+        chunk_size=4,
+    ).table
 
 
 @pytest.mark.parametrize("adjustment", ["adjusted", "unadjusted"])
@@ -36,10 +42,20 @@ def test_linear_rows_match_r_lm(fixture_data, adjustment):
         row = t[(t.outcome == ref["outcome"]) & (t.biomarker == ref["biomarker"])].iloc[0]
         # R: summary(lm(y ~ x + covs))$coefficients["x", ]; confint(); p.adjust(p, "BH")
         assert row["n"] == ref["n"]
-        for col in ("estimate", "se", "statistic", "p_value", "df", "ci_lower", "ci_upper",
-                    "std_beta", "q_value"):
-            np.testing.assert_allclose(row[col], ref[col], rtol=1e-6,
-                                       err_msg=f"{ref['outcome']} {ref['biomarker']} {col}")
+        for col in (
+            "estimate",
+            "se",
+            "statistic",
+            "p_value",
+            "df",
+            "ci_lower",
+            "ci_upper",
+            "std_beta",
+            "q_value",
+        ):
+            np.testing.assert_allclose(
+                row[col], ref[col], rtol=1e-6, err_msg=f"{ref['outcome']} {ref['biomarker']} {col}"
+            )
 
 
 @pytest.mark.parametrize("adjustment", ["adjusted", "unadjusted"])
@@ -49,10 +65,19 @@ def test_logistic_rows_match_r_glm(fixture_data, adjustment):
         row = t[(t.outcome == "sarcopenia") & (t.biomarker == ref["biomarker"])].iloc[0]
         # R: glm(sarcopenia ~ scale(x) + covs, binomial) on complete cases; Wald CI
         assert row["n"] == ref["n"] and row["events"] == ref["events"]
-        for col in ("estimate", "se", "statistic", "p_value", "odds_ratio", "or_ci_lower",
-                    "or_ci_upper", "q_value"):
-            np.testing.assert_allclose(row[col], ref[col], rtol=1e-6,
-                                       err_msg=f"{ref['biomarker']} {col}")
+        for col in (
+            "estimate",
+            "se",
+            "statistic",
+            "p_value",
+            "odds_ratio",
+            "or_ci_lower",
+            "or_ci_upper",
+            "q_value",
+        ):
+            np.testing.assert_allclose(
+                row[col], ref[col], rtol=1e-6, err_msg=f"{ref['biomarker']} {col}"
+            )
 
 
 @pytest.mark.parametrize("adjustment", ["adjusted", "unadjusted"])
@@ -60,9 +85,11 @@ def test_firth_rows_match_r_firth_iteration(fixture_data, adjustment):
     t = _ours(fixture_data, adjustment, firth=True)
     for ref in (r for r in _rows("logistic") if r["adjustment"] == adjustment):
         row = t[(t.outcome == "sarcopenia") & (t.biomarker == ref["biomarker"])].iloc[0]
-        np.testing.assert_allclose([row["estimate"], row["se"], row["p_value"]],
-                                   [ref["firth_estimate"], ref["firth_se"],
-                                    ref["firth_p_value"]], rtol=1e-6)
+        np.testing.assert_allclose(
+            [row["estimate"], row["se"], row["p_value"]],
+            [ref["firth_estimate"], ref["firth_se"], ref["firth_p_value"]],
+            rtol=1e-6,
+        )
 
 
 @pytest.mark.rcheck
@@ -71,8 +98,12 @@ def test_r_script_reproduces_committed_fixture(tmp_path):
         pytest.skip("Rscript not installed")
     root = HERE.parents[1]
     before = json.loads(REF.read_text())
-    subprocess.run(["Rscript", str(HERE / "r" / "make_screen_reference.R")], cwd=root,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["Rscript", str(HERE / "r" / "make_screen_reference.R")],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
     after = json.loads(REF.read_text())
     assert len(after["rows"]) == len(before["rows"])
     for a, b in zip(after["rows"], before["rows"]):

@@ -39,8 +39,9 @@ def test_chunk_size_does_not_change_results(data, chunk_size):
     ref = screen(cohort, bio, outcomes=OUT, covariates=COVS, chunk_size=3).table
     got = screen(cohort, bio, outcomes=OUT, covariates=COVS, chunk_size=chunk_size).table
     num = ref.select_dtypes("number").columns
-    np.testing.assert_allclose(got[num].to_numpy(float), ref[num].to_numpy(float),
-                               rtol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(
+        got[num].to_numpy(float), ref[num].to_numpy(float), rtol=1e-9, equal_nan=True
+    )
     assert (got["message"] == ref["message"]).all()
 
 
@@ -69,8 +70,14 @@ def test_progress_called_per_chunk(data):
     calls = []
     # One thread: chunks finish in order. (With more, a smaller last chunk
     # may finish first; test_screen_threads checks that the count only grows.)
-    screen(cohort, bio, outcomes="smi", chunk_size=5, threads=1,
-           progress=lambda d, t: calls.append((d, t)))
+    screen(
+        cohort,
+        bio,
+        outcomes="smi",
+        chunk_size=5,
+        threads=1,
+        progress=lambda d, t: calls.append((d, t)),
+    )
     p = bio.shape[1] - 1
     assert calls == [(5, p), (10, p), (p, p)]
 

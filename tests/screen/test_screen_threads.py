@@ -6,11 +6,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from screen_testdata import make_data
 
 from sarcostat.exceptions import ParameterError
 from sarcostat.stats import screen as screen_mod
 from sarcostat.stats.screen import screen
-from screen_testdata import make_data
 
 COVS = ["age_yr", "sex_male", "bmi"]
 
@@ -20,7 +20,7 @@ def wide():
     cohort, bio = make_data(n=400, p=23, seed=5)
     bio = bio.copy()
     bio["text"] = bio["x3"].astype(str)
-    bio.loc[7, "text"] = "<0.1"                      # a non-numeric column's message
+    bio.loc[7, "text"] = "<0.1"  # a non-numeric column's message
     bio["sparse"] = np.nan
     bio.loc[[3, 50, 120, 260, 399], "sparse"] = [1.0, 2.0, 4.0, 3.0, 5.0]
     return cohort, bio
@@ -28,14 +28,22 @@ def wide():
 
 def _run(cohort, bio, threads, **kw):
     calls = []
-    res = screen(cohort, bio, outcomes=["smi", "grip_kg", "sarcopenia"], covariates=COVS,
-                 chunk_size=4, threads=threads,
-                 progress=lambda done, total: calls.append((done, total)), **kw)
+    res = screen(
+        cohort,
+        bio,
+        outcomes=["smi", "grip_kg", "sarcopenia"],
+        covariates=COVS,
+        chunk_size=4,
+        threads=threads,
+        progress=lambda done, total: calls.append((done, total)),
+        **kw,
+    )
     return res, calls
 
 
-@pytest.mark.parametrize("kw", [{}, {"prescreen": 0.5}, {"firth": True}],
-                         ids=["ml", "prescreen", "firth"])
+@pytest.mark.parametrize(
+    "kw", [{}, {"prescreen": 0.5}, {"firth": True}], ids=["ml", "prescreen", "firth"]
+)
 def test_two_threads_equal_one_thread_exactly(wide, kw):
     cohort, bio = wide
     one, calls1 = _run(cohort, bio, 1, **kw)
@@ -49,7 +57,7 @@ def test_two_threads_equal_one_thread_exactly(wide, kw):
     n_bio = bio.shape[1] - 1
     for calls in (calls1, calls2):
         done = [d for d, _ in calls]
-        assert len(calls) == -(-n_bio // 4)          # once per chunk
+        assert len(calls) == -(-n_bio // 4)  # once per chunk
         assert done == sorted(done) and done[-1] == n_bio
         assert {tot for _, tot in calls} == {n_bio}
 
@@ -70,8 +78,9 @@ def test_default_threads_is_usable_cores(wide):
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
 def test_bad_threads(wide, bad):
     cohort, bio = wide
-    with pytest.raises(ParameterError, match="'threads' parameter of screen must be None "
-                                             "or a positive integer"):
+    with pytest.raises(
+        ParameterError, match="'threads' parameter of screen must be None or a positive integer"
+    ):
         screen(cohort, bio, outcomes="smi", threads=bad)
 
 
@@ -114,16 +123,20 @@ def test_column_missed_by_the_centring_sample(recwarn):
     cohort = pd.DataFrame({"id": np.arange(n).astype(str), "age_yr": rng.normal(70, 6, n)})
     odd = np.arange(1, 80, 2)
     x = np.full(n, np.nan)
-    x[odd] = 1e6 + rng.normal(size=len(odd))         # large mean: centring matters
+    x[odd] = 1e6 + rng.normal(size=len(odd))  # large mean: centring matters
     cohort["smi"] = 0.01 * cohort["age_yr"] + rng.normal(size=n)
     cohort.loc[odd, "smi"] += 0.5 * (x[odd] - 1e6)
     bio = pd.DataFrame({"id": cohort["id"], "sparse": x, "dense": rng.normal(size=n)})
     res = screen(cohort, bio, outcomes="smi", covariates="age_yr", threads=1)
     r = res.table.set_index("biomarker").loc["sparse"]
     d = cohort.loc[odd]
-    fit = sm.OLS(d["smi"].to_numpy(), sm.add_constant(np.column_stack(
-        [x[odd], d["age_yr"].to_numpy()]))).fit()
+    fit = sm.OLS(
+        d["smi"].to_numpy(), sm.add_constant(np.column_stack([x[odd], d["age_yr"].to_numpy()]))
+    ).fit()
     assert r["n"] == len(odd)
-    np.testing.assert_allclose([r["estimate"], r["se"], r["p_value"]],
-                               [fit.params[1], fit.bse[1], fit.pvalues[1]], rtol=1e-8)
+    np.testing.assert_allclose(
+        [r["estimate"], r["se"], r["p_value"]],
+        [fit.params[1], fit.bse[1], fit.pvalues[1]],
+        rtol=1e-8,
+    )
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

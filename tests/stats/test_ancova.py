@@ -50,8 +50,9 @@ def norm_label(text):
 
 
 def close(actual, expected, rtol=RTOL, atol=0.0):
-    np.testing.assert_allclose(np.asarray(actual, dtype=float),
-                               np.asarray(expected, dtype=float), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(
+        np.asarray(actual, dtype=float), np.asarray(expected, dtype=float), rtol=rtol, atol=atol
+    )
 
 
 def check_means(table, ref):
@@ -107,8 +108,10 @@ def test_type3_anova_matches_car(grip_fit):
     assert table["source"].tolist() == ["Intercept", "group", *ADJ, "Residual"]
     # SPSS partial eta squared = SS / (SS + SS_error)
     ss = table.set_index("source")["ss"]
-    close(table.set_index("source").loc["group", "partial_eta_sq"],
-          ss["group"] / (ss["group"] + ss["Residual"]))
+    close(
+        table.set_index("source").loc["group", "partial_eta_sq"],
+        ss["group"] / (ss["group"] + ss["Residual"]),
+    )
 
 
 # --------------------------------------------------------------- grids, modes
@@ -156,8 +159,10 @@ def test_pairwise_adjusted_p_and_ci(grip_fit, adjust):
     res = pairwise(mm, adjust="lsd" if adjust == "none" else adjust)
     check_pairs(res.table, ref)
     assert res.n_comparisons == 3
-    close(res.table["p_unadjusted"],
-          REF["ancova"]["grip_by_group"]["pairs_proportion_none"]["p.value"])
+    close(
+        res.table["p_unadjusted"],
+        REF["ancova"]["grip_by_group"]["pairs_proportion_none"]["p.value"],
+    )
 
 
 @pytest.mark.parametrize("weights", ["equal", "proportional"])
@@ -170,8 +175,9 @@ def test_pairwise_factor_mode_bonferroni(grip_fit, weights):
 
 def test_confidence_level_90(sim):
     ref = REF["ancova"]["grip_by_group_90"]
-    res = ls_means(sim, outcome="grip_kg", group="group", covariates=ADJ, confidence=0.90,
-                   adjust="sidak")
+    res = ls_means(
+        sim, outcome="grip_kg", group="group", covariates=ADJ, confidence=0.90, adjust="sidak"
+    )
     check_means(res.means, ref["proportion"])
     check_pairs(res.contrasts, ref["pairs_proportion_sidak"])
 
@@ -215,8 +221,15 @@ def test_ls_means_fig1_bundle(sim):
 
 def test_ls_means_factor_mode_matches_emmeans_default(sim):
     ref = REF["ancova"]["grip_by_group"]
-    res = ls_means(sim, outcome="grip_kg", group="group", covariates=ADJ,
-                   binary_covariates="factor", weights="proportional", adjust="bonferroni")
+    res = ls_means(
+        sim,
+        outcome="grip_kg",
+        group="group",
+        covariates=ADJ,
+        binary_covariates="factor",
+        weights="proportional",
+        adjust="bonferroni",
+    )
     check_means(res.means, ref["factor_proportional"])
     check_pairs(res.contrasts, ref["pairs_factor_proportional_bonferroni"])
 
@@ -225,8 +238,12 @@ def test_unadjusted_same_sample(sim):
     res = ls_means(sim, outcome="grip_kg", group="group", covariates=ADJ, unadjusted="same")
     assert res.unadjusted.fit.n == res.fit.n
     assert res.unadjusted.fit.data.index.equals(res.fit.data.index)
-    assert ls_means(sim, outcome="grip_kg", group="group", covariates=ADJ,
-                    unadjusted="none").unadjusted is None
+    assert (
+        ls_means(
+            sim, outcome="grip_kg", group="group", covariates=ADJ, unadjusted="none"
+        ).unadjusted
+        is None
+    )
 
 
 def test_string_sex_same_as_numeric(sim):
@@ -266,8 +283,8 @@ def test_camis_sas_drug_example():
     close(res.means["estimate"], [6.714963, 6.823935, 10.161102])
     close(res.means["se"], [1.288494, 1.272469, 1.315923])
     anova = res.anova.set_index("source")
-    close(anova.loc["drug", "ss"], 68.55371)       # SAS Type III SS Drug
-    close(anova.loc["pre", "ss"], 577.89740)      # SAS Type III SS PreTreatment
+    close(anova.loc["drug", "ss"], 68.55371)  # SAS Type III SS Drug
+    close(anova.loc["pre", "ss"], 577.89740)  # SAS Type III SS PreTreatment
     close(anova.loc["Residual", "ss"], 417.202597)  # SAS Error SS
     ref = REF["drug"]
     check_means(res.means, ref["means"])
@@ -294,12 +311,24 @@ def test_mtcars_published_values(mtcars):
     # emmeans documentation / ggeffects tests, printed to 4 decimals.
     fit = fit_linear(mtcars, outcome="mpg", factors=["cyl", "gear", "am"], covariates="hp")
     grid = reference_grid(fit)
-    close(marginal_means(grid, "cyl").table["estimate"], [22.6461, 19.0232, 20.2174],
-          rtol=0, atol=5e-5)
-    close(marginal_means(grid, "cyl", weights="proportional").table["estimate"],
-          [21.9457, 18.3228, 19.517], rtol=0, atol=5e-5)
-    close(marginal_means(grid, "cyl", weights="flat").table["estimate"],
-          [22.4982, 18.8754, 20.5131], rtol=0, atol=5e-5)
+    close(
+        marginal_means(grid, "cyl").table["estimate"],
+        [22.6461, 19.0232, 20.2174],
+        rtol=0,
+        atol=5e-5,
+    )
+    close(
+        marginal_means(grid, "cyl", weights="proportional").table["estimate"],
+        [21.9457, 18.3228, 19.517],
+        rtol=0,
+        atol=5e-5,
+    )
+    close(
+        marginal_means(grid, "cyl", weights="flat").table["estimate"],
+        [22.4982, 18.8754, 20.5131],
+        rtol=0,
+        atol=5e-5,
+    )
 
 
 def test_mtcars_am_as_binary_covariate_factor_mode(mtcars):
@@ -312,8 +341,9 @@ def test_mtcars_am_as_binary_covariate_factor_mode(mtcars):
 
 def test_categorical_covariate_with_three_levels_is_averaged(mtcars):
     d = mtcars.assign(gear=mtcars["gear"].map({3: "three", 4: "four", 5: "five"}))
-    res = ls_means(d, outcome="mpg", group="cyl", covariates=["hp", "gear", "am"],
-                   binary_covariates="factor")
+    res = ls_means(
+        d, outcome="mpg", group="cyl", covariates=["hp", "gear", "am"], binary_covariates="factor"
+    )
     check_means(res.means, REF["mtcars"]["equal"])
     assert any("gear" in n and "equal weights" in n for n in res.notes)
 
@@ -348,15 +378,19 @@ def test_collinear_covariates(sim):
 
 
 def test_too_few_cases():
-    d = pd.DataFrame({"y": [1.0, 2, 3, 4], "g": list("aabb"), "x": [1.0, 2, 4, 3],
-                      "z": [0.0, 1, 1, 2]})
+    d = pd.DataFrame(
+        {"y": [1.0, 2, 3, 4], "g": list("aabb"), "x": [1.0, 2, 4, 3], "z": [0.0, 1, 1, 2]}
+    )
     with pytest.raises(ModelError, match="no residual degrees of freedom"):
         fit_linear(d, outcome="y", factors="g", covariates=["x", "z"])
 
 
 def test_bad_options_and_columns(sim, grip_fit):
-    with pytest.raises(ParameterError, match=r"The 'weights' parameter of ls_means must be "
-                                             r"one of .*Got 'equl' instead"):
+    with pytest.raises(
+        ParameterError,
+        match=r"The 'weights' parameter of ls_means must be "
+        r"one of .*Got 'equl' instead",
+    ):
         ls_means(sim, outcome="grip_kg", group="group", weights="equl")
     with pytest.raises(ParameterError, match="'adjust' parameter of pairwise"):
         pairwise(reference_grid(grip_fit), adjust="tukey")
@@ -383,8 +417,7 @@ def test_bad_options_and_columns(sim, grip_fit):
 
 
 def test_docstring_examples():
-    failures, attempted = doctest.testmod(ancova_module,
-                                          optionflags=doctest.NORMALIZE_WHITESPACE)
+    failures, attempted = doctest.testmod(ancova_module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert attempted > 10 and failures == 0
 
 
@@ -407,8 +440,10 @@ def test_treatment_coding_same_means_and_group_test(sim):
     a = fit_linear(sim, outcome="grip_kg", factors="group", covariates=ADJ)
     b = fit_linear(sim, outcome="grip_kg", factors="group", covariates=ADJ, contrasts="treatment")
     assert list(b.coef.index[:3]) == ["Intercept", "group[B]", "group[C]"]
-    close(marginal_means(reference_grid(b), "group").table["estimate"],
-          REF["ancova"]["grip_by_group"]["proportion"]["emmean"])
+    close(
+        marginal_means(reference_grid(b), "group").table["estimate"],
+        REF["ancova"]["grip_by_group"]["proportion"]["emmean"],
+    )
     ta, tb = type3_anova(a).set_index("source"), type3_anova(b).set_index("source")
     close(tb.loc["group", "p_value"], ta.loc["group", "p_value"])
     # the intercept hypothesis depends on the coding (SPSS/car need sum-to-zero)
@@ -418,8 +453,10 @@ def test_treatment_coding_same_means_and_group_test(sim):
 def test_cov_reduce_median(grip_fit):
     base = marginal_means(reference_grid(grip_fit), "group").table["estimate"]
     med = reference_grid(grip_fit, cov_reduce="median")
-    shift = sum(grip_fit.coef[c] * (grip_fit.data[c].median() - grip_fit.data[c].mean())
-                for c in ("age_yr", "bmi"))
+    shift = sum(
+        grip_fit.coef[c] * (grip_fit.data[c].median() - grip_fit.data[c].mean())
+        for c in ("age_yr", "bmi")
+    )
     close(marginal_means(med, "group").table["estimate"] - base, np.full(3, shift), atol=1e-9)
     # a 0/1 covariate stays at its proportion
     assert med.fixed["sex_male"] == pytest.approx(grip_fit.data["sex_male"].mean())

@@ -43,8 +43,9 @@ def _compare(new, old, path="$"):
 
 
 def test_fixture_is_reproduced_by_r(tmp_path):
-    proc = subprocess.run(["Rscript", str(SCRIPT), str(tmp_path)], capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        ["Rscript", str(SCRIPT), str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
     if proc.returncode != 0 and "there is no package called" in proc.stderr:
         pytest.skip("R packages emmeans/car/jsonlite not installed")
     assert proc.returncode == 0, proc.stderr

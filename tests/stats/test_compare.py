@@ -11,10 +11,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sarcostat.exceptions import (DataError, ModelError, ParameterError, SchemaError,
-                                  SmallCellWarning)
-from sarcostat.stats import (chi2_from_counts, crosstab_test, fisher_exact_2x2, levene_test,
-                             mannwhitney_groups, table1, ttest_from_summary, ttest_groups)
+from sarcostat.exceptions import (
+    DataError,
+    ModelError,
+    ParameterError,
+    SchemaError,
+    SmallCellWarning,
+)
+from sarcostat.stats import (
+    chi2_from_counts,
+    crosstab_test,
+    fisher_exact_2x2,
+    levene_test,
+    mannwhitney_groups,
+    table1,
+    ttest_from_summary,
+    ttest_groups,
+)
 
 HERE = Path(__file__).parent
 REF = json.loads((HERE / "fixtures" / "ref_compare_regression_logistic.json").read_text())
@@ -65,8 +78,10 @@ def test_ttests_match_r(var):
 
 
 def test_levene_rule_exercises_both_rows():
-    used = {ttest_groups(COHORT, outcome=v, group="sarcopenia").table["method_used"].iloc[0]
-            for v in REF["ttests"]}
+    used = {
+        ttest_groups(COHORT, outcome=v, group="sarcopenia").table["method_used"].iloc[0]
+        for v in REF["ttests"]
+    }
     assert used == {"student", "welch"}, "fixture should cover both Levene outcomes"
 
 
@@ -81,6 +96,7 @@ def test_levene_alpha_threshold_boundary():
 
 def test_mannwhitney_z_is_spss_asymptotic_z():
     from scipy import stats
+
     ref = REF["ttests"]["grip_kg"]
     mw = mannwhitney_groups(COHORT, outcome="grip_kg", group="sarcopenia").table.iloc[0]
     assert 2 * stats.norm.sf(abs(mw["z"])) == approx(ref["mw_p"])
@@ -145,13 +161,17 @@ def test_auto_rule_switches_at_min_expected():
 
 # --- seed study facts (shared/reference/seed_tables.json) ---------------------------
 
-@pytest.mark.parametrize("name,expected,decimals,printed", [
-    ("height_cm", 0.0038, 4, 0.003),
-    # The issue text says 0.094; R gives 0.093499 (Welch, t = 1.756 on 21.1 df),
-    # i.e. 0.0935 to 4 decimals. We keep R's value; the paper printed 0.097.
-    ("chair_stand_s", 0.0935, 4, 0.097),
-    ("sppb_total", 0.036, 3, 0.035),
-])
+
+@pytest.mark.parametrize(
+    "name,expected,decimals,printed",
+    [
+        ("height_cm", 0.0038, 4, 0.003),
+        # The issue text says 0.094; R gives 0.093499 (Welch, t = 1.756 on 21.1 df),
+        # i.e. 0.0935 to 4 decimals. We keep R's value; the paper printed 0.097.
+        ("chair_stand_s", 0.0935, 4, 0.097),
+        ("sppb_total", 0.036, 3, 0.035),
+    ],
+)
 def test_seed_welch_from_published_summaries(name, expected, decimals, printed):
     ref = REF["summary_t"][name]
     p = ttest_from_summary(*ref["args"]).table["p_value"].iloc[0]
@@ -184,8 +204,10 @@ def test_summary_t_agrees_with_raw_data_test():
 
 def test_seed_sex_p_is_one_sided_fisher():
     tab = [[8, 56], [12, 53]]  # rows men, women; columns sarcopenia, none
-    p = {alt: fisher_exact_2x2(tab, alternative=alt).table["p_value"].iloc[0]
-         for alt in ("one-sided-smaller", "two-sided")}
+    p = {
+        alt: fisher_exact_2x2(tab, alternative=alt).table["p_value"].iloc[0]
+        for alt in ("one-sided-smaller", "two-sided")
+    }
     assert round(p["one-sided-smaller"], 3) == 0.245  # the paper's P
     assert round(p["two-sided"], 3) == 0.467
     assert round(chi2_from_counts(tab).table["p_value"].iloc[0], 3) == 0.350
@@ -193,8 +215,12 @@ def test_seed_sex_p_is_one_sided_fisher():
 
 
 def _seed_sex_frame():
-    return pd.DataFrame({"sex": ["male"] * 8 + ["female"] * 12 + ["male"] * 56 + ["female"] * 53,
-                         "group": ["sarc"] * 20 + ["nosarc"] * 109})
+    return pd.DataFrame(
+        {
+            "sex": ["male"] * 8 + ["female"] * 12 + ["male"] * 56 + ["female"] * 53,
+            "group": ["sarc"] * 20 + ["nosarc"] * 109,
+        }
+    )
 
 
 def test_seed_sex_crosstab_default_is_pearson_with_all_alternatives():
@@ -204,8 +230,9 @@ def test_seed_sex_crosstab_default_is_pearson_with_all_alternatives():
     assert round(t.loc["yates", "p_value"], 3) == 0.489
     assert round(t.loc["fisher", "p_value"], 3) == 0.467
     assert t["used"].sum() == 1
-    one = crosstab_test(_seed_sex_frame(), row="sex", group="group", test="fisher",
-                        sided="one-sided-smaller")
+    one = crosstab_test(
+        _seed_sex_frame(), row="sex", group="group", test="fisher", sided="one-sided-smaller"
+    )
     assert round(one.p_value, 3) == 0.245
     assert one.percent.loc["male", "sarc"] == pytest.approx(40.0)
     assert one.percent.loc["male", "nosarc"] == pytest.approx(56 / 109 * 100)
@@ -213,12 +240,27 @@ def test_seed_sex_crosstab_default_is_pearson_with_all_alternatives():
 
 # --- table1 ------------------------------------------------------------------------
 
+
 def test_table1_rows_and_values():
-    res = table1(COHORT, group="sarcopenia", continuous=["age_yr", "grip_kg", "sppb_total"],
-                 categorical=["sex_male", "sps"], continuous_test={"sppb_total": "mannwhitney"})
+    res = table1(
+        COHORT,
+        group="sarcopenia",
+        continuous=["age_yr", "grip_kg", "sppb_total"],
+        categorical=["sex_male", "sps"],
+        continuous_test={"sppb_total": "mannwhitney"},
+    )
     t = res.table
-    assert list(t["variable"]) == ["age_yr", "grip_kg", "sppb_total", "sex_male", "sex_male",
-                                   "sps", "sps", "sps", "sps"]
+    assert list(t["variable"]) == [
+        "age_yr",
+        "grip_kg",
+        "sppb_total",
+        "sex_male",
+        "sex_male",
+        "sps",
+        "sps",
+        "sps",
+        "sps",
+    ]
     ref = REF["ttests"]["grip_kg"]
     g = t.loc[t.variable == "grip_kg"].iloc[0]
     exp_test = "welch" if ref["levene_p"] < 0.05 else "student"
@@ -227,7 +269,9 @@ def test_table1_rows_and_values():
     # SPSS prints Levene's test beside the t test; R: car::leveneTest(center = mean)
     assert g["levene_f"] == approx(ref["levene_f"]) and g["levene_p"] == approx(ref["levene_p"])
     s = t.loc[t.variable == "sppb_total"].iloc[0]
-    assert s["test"] == "mannwhitney" and s["p_value"] == approx(REF["ttests"]["sppb_total"]["mw_p"])
+    assert s["test"] == "mannwhitney" and s["p_value"] == approx(
+        REF["ttests"]["sppb_total"]["mw_p"]
+    )
     assert math.isnan(s["levene_p"])
     sex = t.loc[t.variable == "sex_male"]
     assert list(sex["count1"]) == [r[0] for r in REF["crosstabs"]["sex_male"]["table"]]
@@ -242,6 +286,7 @@ def test_table1_rows_and_values():
 
 # --- degenerate designs and bad input ----------------------------------------------
 
+
 def test_three_groups_is_clear_error_and_levels_pick_two():
     with pytest.raises(DataError, match="'group' has 3 level"):
         ttest_groups(COHORT, outcome="grip_kg", group="group")
@@ -249,8 +294,9 @@ def test_three_groups_is_clear_error_and_levels_pick_two():
     row = r.table.iloc[0]
     x = COHORT[["grip_kg", "group"]].dropna()
     assert row["n1"] == (x.group == "C").sum() and row["n2"] == (x.group == "A").sum()
-    assert row["estimate"] == pytest.approx(x.loc[x.group == "C", "grip_kg"].mean()
-                                             - x.loc[x.group == "A", "grip_kg"].mean())
+    assert row["estimate"] == pytest.approx(
+        x.loc[x.group == "C", "grip_kg"].mean() - x.loc[x.group == "A", "grip_kg"].mean()
+    )
 
 
 def test_group_with_one_member():
@@ -293,17 +339,19 @@ def test_bad_options_and_columns():
 
 def test_fisher_rx2_agrees_with_scipy_2x2_enumeration():
     # The r x 2 enumeration reduces to the 2 x 2 hypergeometric test.
-    from sarcostat.stats.compare import _fisher_rx2
     from scipy import stats
+
+    from sarcostat.stats.compare import _fisher_rx2
+
     for tab in ([[3, 7], [9, 2]], [[0, 5], [6, 1]], [[10, 10], [10, 10]]):
         assert _fisher_rx2(np.array(tab, float)) == pytest.approx(
-            stats.fisher_exact(tab).pvalue, rel=1e-9)
+            stats.fisher_exact(tab).pvalue, rel=1e-9
+        )
 
 
 def test_mannwhitney_exact_matches_r():
     ref = REF["mw_exact"]
-    d = pd.DataFrame({"g": ["x"] * len(ref["x"]) + ["y"] * len(ref["y"]),
-                      "v": ref["x"] + ref["y"]})
+    d = pd.DataFrame({"g": ["x"] * len(ref["x"]) + ["y"] * len(ref["y"]), "v": ref["x"] + ref["y"]})
     # R: wilcox.test(x, y, exact = TRUE [, alternative = "less"])
     two = mannwhitney_groups(d, outcome="v", group="g", method="exact").table.iloc[0]
     assert two["statistic"] == ref["u"] and two["p_value"] == approx(ref["p_two_sided"])
@@ -333,8 +381,14 @@ def test_one_sided_t_tests_match_r(name):
     # R: t.test(x0, x1, alternative = <alt>, var.equal = <eq>, conf.level = 0.9)
     alt, method = name.split("_")
     ref = REF["ttests_one_sided"][name]
-    row = ttest_groups(COHORT, outcome="biomarker", group="sarcopenia", method=method,
-                       alternative=alt, confidence=0.9).table.iloc[0]
+    row = ttest_groups(
+        COHORT,
+        outcome="biomarker",
+        group="sarcopenia",
+        method=method,
+        alternative=alt,
+        confidence=0.9,
+    ).table.iloc[0]
     for k in ("statistic", "df", "p_value"):
         assert row[k] == approx(ref[k]), k
     for k in ("ci_lower", "ci_upper"):
@@ -344,6 +398,14 @@ def test_one_sided_t_tests_match_r(name):
             assert row[k] == approx(ref[k]), k
     assert row[f"p_{method}"] == approx(ref["p_value"])
     # the summary-statistics test gives the same one-sided answer
-    summ = ttest_from_summary(row["mean1"], row["sd1"], row["n1"], row["mean2"], row["sd2"],
-                              row["n2"], equal_var=method == "student", alternative=alt)
+    summ = ttest_from_summary(
+        row["mean1"],
+        row["sd1"],
+        row["n1"],
+        row["mean2"],
+        row["sd2"],
+        row["n2"],
+        equal_var=method == "student",
+        alternative=alt,
+    )
     assert summ.table["p_value"].iloc[0] == pytest.approx(ref["p_value"], rel=1e-9)

@@ -11,8 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sarcostat.exceptions import (DataError, LowEventsWarning, ModelError, ParameterError,
-                                  SeparationWarning)
+from sarcostat.exceptions import (
+    DataError,
+    LowEventsWarning,
+    ModelError,
+    ParameterError,
+    SeparationWarning,
+)
 from sarcostat.stats import logistic_regression, or_per_sd
 from sarcostat.stats.logistic import detect_separation, firth_logit
 
@@ -22,8 +27,9 @@ COHORT = pd.read_csv(HERE / "fixtures" / "sim_cohort.csv")
 RTOL = 1e-6
 
 
-@pytest.mark.parametrize("case", REF["logistic"],
-                         ids=lambda c: f"{c['outcome']}+{len(c['covariates'])}-sd{c['per_sd']}")
+@pytest.mark.parametrize(
+    "case", REF["logistic"], ids=lambda c: f"{c['outcome']}+{len(c['covariates'])}-sd{c['per_sd']}"
+)
 def test_matches_r_glm(case):
     # R: glm(y ~ z + covs, binomial); exp(b + c(-1, 1) * qnorm(.975) * se)
     fn = or_per_sd if case["per_sd"] else logistic_regression
@@ -34,8 +40,13 @@ def test_matches_r_glm(case):
             res = fn(COHORT, outcome=case["outcome"], covariates=case["covariates"], **kw)
         else:
             # Unadjusted model on the adjusted model's complete cases.
-            res = fn(COHORT, outcome=case["outcome"], covariates=case["sample_covariates"],
-                     unadjusted="same", **kw).unadjusted
+            res = fn(
+                COHORT,
+                outcome=case["outcome"],
+                covariates=case["sample_covariates"],
+                unadjusted="same",
+                **kw,
+            ).unadjusted
     assert res.n == case["n"] and res.events == case["events"]
     table = res.table.set_index("term")
     assert list(table.index) == list(case["terms"])
@@ -62,13 +73,18 @@ def test_matches_r_glm(case):
 
 def test_unadjusted_and_adjusted_in_one_call():
     covs = ["age_yr", "sex_male", "bmi"]
-    cases = {len(c["covariates"]): c for c in REF["logistic"]
-             if c["outcome"] == "sarcopenia" and c["per_sd"]
-             and c["sample_covariates"] == c["covariates"]}
+    cases = {
+        len(c["covariates"]): c
+        for c in REF["logistic"]
+        if c["outcome"] == "sarcopenia"
+        and c["per_sd"]
+        and c["sample_covariates"] == c["covariates"]
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LowEventsWarning)
-        res = or_per_sd(COHORT, outcome="sarcopenia", predictor="biomarker", covariates=covs,
-                        unadjusted="own")
+        res = or_per_sd(
+            COHORT, outcome="sarcopenia", predictor="biomarker", covariates=covs, unadjusted="own"
+        )
     long = res.to_long_frame()
     assert long["model"].tolist() == ["unadjusted", "adjusted"]
     # R: glm(sarcopenia ~ z) and glm(sarcopenia ~ z + covs), each on its own complete cases
@@ -82,14 +98,14 @@ def test_unadjusted_and_adjusted_in_one_call():
     assert res.sd_predictor == pytest.approx(cases[3]["sd_predictor"], rel=1e-10)
     assert res.unadjusted.sd_predictor != res.sd_predictor
     with pytest.raises(ParameterError, match="'unadjusted' parameter of logistic_regression"):
-        logistic_regression(COHORT, outcome="sarcopenia", predictors="biomarker",
-                            unadjusted="both")
+        logistic_regression(COHORT, outcome="sarcopenia", predictors="biomarker", unadjusted="both")
 
 
 def test_per_sd_equals_raw_coefficient_times_sd():
     covs = ["age_yr", "sex_male", "bmi"]
-    raw = logistic_regression(COHORT, outcome="low_strength", predictors="biomarker",
-                              covariates=covs)
+    raw = logistic_regression(
+        COHORT, outcome="low_strength", predictors="biomarker", covariates=covs
+    )
     per = or_per_sd(COHORT, outcome="low_strength", predictor="biomarker", covariates=covs)
     assert per.coef == pytest.approx(raw.coef * per.sd_predictor, rel=1e-7)
     assert per.p_value == pytest.approx(raw.p_value, rel=1e-6)
@@ -98,8 +114,9 @@ def test_per_sd_equals_raw_coefficient_times_sd():
 def test_low_epv_warns():
     d = COHORT.head(40)
     with pytest.warns(LowEventsWarning, match="events per variable"):
-        res = or_per_sd(d, outcome="sarcopenia", predictor="biomarker",
-                        covariates=["age_yr", "sex_male", "bmi"])
+        res = or_per_sd(
+            d, outcome="sarcopenia", predictor="biomarker", covariates=["age_yr", "sex_male", "bmi"]
+        )
     assert res.epv < 10
     assert any("Events per variable" in n for n in res.notes)
 
@@ -154,14 +171,17 @@ def test_firth_equals_haldane_corrected_log_odds_ratio():
     # table with 0.5 added to every cell, and the intercept is the
     # corrected log odds in the reference group.
     a, b, c, e = 9, 3, 4, 11  # x=1: 9 events, 3 non; x=0: 4 events, 11 non
-    d = pd.DataFrame({"x": [1] * (a + b) + [0] * (c + e),
-                      "y": [1] * a + [0] * b + [1] * c + [0] * e})
+    d = pd.DataFrame(
+        {"x": [1] * (a + b) + [0] * (c + e), "y": [1] * a + [0] * b + [1] * c + [0] * e}
+    )
     res = logistic_regression(d, outcome="y", predictors="x", firth=True)
     t = res.table.set_index("term")
     assert t.loc["x", "estimate"] == pytest.approx(
-        math.log((a + .5) * (e + .5) / ((b + .5) * (c + .5))), rel=1e-9)
-    assert t.loc["(Intercept)", "estimate"] == pytest.approx(math.log((c + .5) / (e + .5)),
-                                                             rel=1e-9)
+        math.log((a + 0.5) * (e + 0.5) / ((b + 0.5) * (c + 0.5))), rel=1e-9
+    )
+    assert t.loc["(Intercept)", "estimate"] == pytest.approx(
+        math.log((c + 0.5) / (e + 0.5)), rel=1e-9
+    )
     assert res.method == "firth" and res.converged
     # Separated 2x2 (zero cell): still finite and still the closed form.
     d0 = pd.DataFrame({"x": [1] * 8 + [0] * 10, "y": [1] * 8 + [1] * 3 + [0] * 7})
@@ -209,20 +229,28 @@ def test_bad_outcome_message_names_participant():
 def test_boolean_outcome_accepted():
     d = COHORT[["sarcopenia", "biomarker"]].dropna()
     b = d.assign(sarcopenia=d["sarcopenia"].astype(bool))
-    assert or_per_sd(b, outcome="sarcopenia", predictor="biomarker").odds_ratio == \
-        pytest.approx(or_per_sd(d, outcome="sarcopenia", predictor="biomarker").odds_ratio)
+    assert or_per_sd(b, outcome="sarcopenia", predictor="biomarker").odds_ratio == pytest.approx(
+        or_per_sd(d, outcome="sarcopenia", predictor="biomarker").odds_ratio
+    )
 
 
 def test_degenerate_designs():
     with pytest.raises(ModelError, match="'site' is constant"):
-        or_per_sd(COHORT.assign(site=2.0), outcome="sarcopenia", predictor="biomarker",
-                  covariates=["site"])
+        or_per_sd(
+            COHORT.assign(site=2.0),
+            outcome="sarcopenia",
+            predictor="biomarker",
+            covariates=["site"],
+        )
     with pytest.raises(ModelError, match="'y' is constant"):
-        or_per_sd(pd.DataFrame({"y": [0] * 5, "x": [1.0, 2, 3, 4, 5]}), outcome="y",
-                  predictor="x")
+        or_per_sd(pd.DataFrame({"y": [0] * 5, "x": [1.0, 2, 3, 4, 5]}), outcome="y", predictor="x")
     with pytest.raises(ModelError, match="collinear"):
-        or_per_sd(COHORT.assign(b2=COHORT["bmi"] + 1), outcome="sarcopenia",
-                  predictor="biomarker", covariates=["bmi", "b2"])
+        or_per_sd(
+            COHORT.assign(b2=COHORT["bmi"] + 1),
+            outcome="sarcopenia",
+            predictor="biomarker",
+            covariates=["bmi", "b2"],
+        )
     with pytest.raises(ParameterError, match="'firth' parameter"):
         or_per_sd(COHORT, outcome="sarcopenia", predictor="biomarker", firth="yes")
     with pytest.raises(DataError, match="must be numeric"):
@@ -266,6 +294,7 @@ def test_epv_boundary(events, warns):
 def test_wald_interval_uses_the_normal_quantile(confidence):
     # SPSS "95% C.I. for EXP(B)" = exp(B +- 1.959964 SE): z, not t, even for small n.
     from scipy import stats
+
     d = COHORT.head(25)
     res = or_per_sd(d, outcome="sarcopenia", predictor="biomarker", confidence=confidence)
     row = res.predictor_row()

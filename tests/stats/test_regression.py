@@ -28,18 +28,29 @@ def _close(a, b):
     return a == pytest.approx(b, rel=RTOL, abs=1e-12)
 
 
-@pytest.mark.parametrize("case", REF["regression"],
-                         ids=lambda c: f"{c['outcome']}~{c['predictor']}+{len(c['covariates'])}")
+@pytest.mark.parametrize(
+    "case",
+    REF["regression"],
+    ids=lambda c: f"{c['outcome']}~{c['predictor']}+{len(c['covariates'])}",
+)
 def test_matches_r_lm(case):
     # R: fit <- lm(y ~ x + covs, complete cases); Beta = coef * sd(x) / sd(y)
     if case["sample_covariates"] == case["covariates"]:
-        res = linear_regression(COHORT, outcome=case["outcome"], predictor=case["predictor"],
-                                covariates=case["covariates"])
+        res = linear_regression(
+            COHORT,
+            outcome=case["outcome"],
+            predictor=case["predictor"],
+            covariates=case["covariates"],
+        )
     else:
         # The unadjusted model on the adjusted model's complete cases.
-        res = linear_regression(COHORT, outcome=case["outcome"], predictor=case["predictor"],
-                                covariates=case["sample_covariates"],
-                                unadjusted="same").unadjusted
+        res = linear_regression(
+            COHORT,
+            outcome=case["outcome"],
+            predictor=case["predictor"],
+            covariates=case["sample_covariates"],
+            unadjusted="same",
+        ).unadjusted
     assert res.n == case["n"]
     if case["sample_covariates"] == case["covariates"]:
         assert res.n_excluded == case["n_excluded"]
@@ -59,16 +70,22 @@ def test_matches_r_lm(case):
 
 def _r_case(outcome, covariates, sample_covariates=None):
     sample_covariates = covariates if sample_covariates is None else sample_covariates
-    (case,) = [c for c in REF["regression"] if c["outcome"] == outcome
-               and c["predictor"] == "biomarker" and c["covariates"] == covariates
-               and c["sample_covariates"] == sample_covariates]
+    (case,) = [
+        c
+        for c in REF["regression"]
+        if c["outcome"] == outcome
+        and c["predictor"] == "biomarker"
+        and c["covariates"] == covariates
+        and c["sample_covariates"] == sample_covariates
+    ]
     return case
 
 
 def test_unadjusted_and_adjusted_in_one_call():
     covs = ["age_yr", "sex_male", "bmi"]
-    both = linear_regression(COHORT, outcome="smi", predictor="biomarker", covariates=covs,
-                             unadjusted="own")
+    both = linear_regression(
+        COHORT, outcome="smi", predictor="biomarker", covariates=covs, unadjusted="own"
+    )
     # R: lm(smi ~ biomarker) on its own complete cases; lm(smi ~ biomarker + covs)
     unadj, adj = _r_case("smi", []), _r_case("smi", covs)
     assert both.unadjusted.n == unadj["n"] > both.n == adj["n"]
@@ -76,10 +93,13 @@ def test_unadjusted_and_adjusted_in_one_call():
     assert long["model"].tolist() == ["unadjusted", "adjusted"]
     for col in ("estimate", "se", "std_beta", "p_value", "ci_lower", "ci_upper"):
         assert long[col].tolist() == pytest.approx(
-            [unadj["terms"]["biomarker"][col], adj["terms"]["biomarker"][col]], rel=RTOL), col
+            [unadj["terms"]["biomarker"][col], adj["terms"]["biomarker"][col]], rel=RTOL
+        ), col
     assert long["n"].tolist() == [unadj["n"], adj["n"]]
-    assert linear_regression(COHORT, outcome="smi", predictor="biomarker",
-                             covariates=covs).unadjusted is None  # default: one model
+    assert (
+        linear_regression(COHORT, outcome="smi", predictor="biomarker", covariates=covs).unadjusted
+        is None
+    )  # default: one model
     only = linear_regression(COHORT, outcome="smi", predictor="biomarker", unadjusted="own")
     assert only.unadjusted is None and only.to_long_frame()["model"].tolist() == ["unadjusted"]
     with pytest.raises(ParameterError, match="'unadjusted' parameter of linear_regression"):
@@ -88,10 +108,12 @@ def test_unadjusted_and_adjusted_in_one_call():
 
 def test_outcome_direction_changes_adjusted_beta():
     # Adjusted Beta of smi-on-biomarker differs from biomarker-on-smi.
-    a = linear_regression(COHORT, outcome="smi", predictor="biomarker",
-                          covariates=["age_yr", "sex_male", "bmi"]).predictor_row()["std_beta"]
-    b = linear_regression(COHORT, outcome="biomarker", predictor="smi",
-                          covariates=["age_yr", "sex_male", "bmi"]).predictor_row()["std_beta"]
+    a = linear_regression(
+        COHORT, outcome="smi", predictor="biomarker", covariates=["age_yr", "sex_male", "bmi"]
+    ).predictor_row()["std_beta"]
+    b = linear_regression(
+        COHORT, outcome="biomarker", predictor="smi", covariates=["age_yr", "sex_male", "bmi"]
+    ).predictor_row()["std_beta"]
     assert abs(a - b) > 0.01
 
 
@@ -105,20 +127,26 @@ def test_categorical_covariate_dummy_coded_first_level_reference():
     d = COHORT.copy()
     d["sex"] = np.where(d["sex_male"] == 1, "male", "female")
     d.loc[d["sex_male"].isna(), "sex"] = None
-    num = linear_regression(d, outcome="smi", predictor="biomarker",
-                            covariates=["age_yr", "sex_male", "bmi"])
-    cat = linear_regression(d, outcome="smi", predictor="biomarker",
-                            covariates=["age_yr", "sex", "bmi"])
+    num = linear_regression(
+        d, outcome="smi", predictor="biomarker", covariates=["age_yr", "sex_male", "bmi"]
+    )
+    cat = linear_regression(
+        d, outcome="smi", predictor="biomarker", covariates=["age_yr", "sex", "bmi"]
+    )
     assert list(cat.table["term"]) == ["(Intercept)", "biomarker", "age_yr", "sex[male]", "bmi"]
     np.testing.assert_allclose(cat.table["estimate"], num.table["estimate"], rtol=1e-10)
-    np.testing.assert_allclose(cat.table["std_beta"].iloc[1:], num.table["std_beta"].iloc[1:],
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        cat.table["std_beta"].iloc[1:], num.table["std_beta"].iloc[1:], rtol=1e-10
+    )
 
 
 def test_constant_covariate_message():
     d = COHORT.assign(site=1.0)
-    with pytest.raises(ModelError, match=r"covariate 'site' is constant \(1\) in the analysis "
-                                         r"sample \(n=\d+\); it cannot be estimated"):
+    with pytest.raises(
+        ModelError,
+        match=r"covariate 'site' is constant \(1\) in the analysis "
+        r"sample \(n=\d+\); it cannot be estimated",
+    ):
         linear_regression(d, outcome="smi", predictor="biomarker", covariates=["site"])
     with pytest.raises(ModelError, match="the outcome 'smi' is constant.*nothing to model"):
         linear_regression(COHORT.assign(smi=5.0), outcome="smi", predictor="biomarker")
@@ -150,7 +178,9 @@ def test_missing_column_and_bad_options():
 def test_non_numeric_value_named_with_participant():
     d = COHORT.astype({"bmi": object})
     d.loc[10, "bmi"] = "23,4"
-    with pytest.raises(DataError, match=r"'bmi' must be numeric; row index 10 \(id=P011\) has '23,4'"):
+    with pytest.raises(
+        DataError, match=r"'bmi' must be numeric; row index 10 \(id=P011\) has '23,4'"
+    ):
         linear_regression(d, outcome="smi", predictor="biomarker", covariates=["bmi"])
 
 
@@ -160,6 +190,7 @@ def test_confidence_level_changes_interval():
     w90 = r90.predictor_row()["ci_upper"] - r90.predictor_row()["ci_lower"]
     w95 = r95.predictor_row()["ci_upper"] - r95.predictor_row()["ci_lower"]
     from scipy import stats
+
     df = r95.predictor_row()["df"]
     assert w90 / w95 == pytest.approx(stats.t.ppf(0.95, df) / stats.t.ppf(0.975, df), rel=1e-10)
 
@@ -191,8 +222,11 @@ def test_regenerate_fixture_with_r(tmp_path):
     if shutil.which("Rscript") is None:
         pytest.skip("Rscript not available")
     out = tmp_path / "ref.json"
-    subprocess.run(["Rscript", "tests/stats/r/ref_compare_regression_logistic.R", str(out)],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        ["Rscript", "tests/stats/r/ref_compare_regression_logistic.R", str(out)],
+        cwd=ROOT,
+        check=True,
+    )
     new, old = json.loads(out.read_text()), dict(REF)
     new.pop("r_version"), old.pop("r_version")
     _assert_same(new, old)

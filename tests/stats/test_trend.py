@@ -34,8 +34,9 @@ def sim():
 
 
 def close(actual, expected, rtol=RTOL):
-    np.testing.assert_allclose(np.asarray(actual, dtype=float),
-                               np.asarray(expected, dtype=float), rtol=rtol)
+    np.testing.assert_allclose(
+        np.asarray(actual, dtype=float), np.asarray(expected, dtype=float), rtol=rtol
+    )
 
 
 def as_groups(values):
@@ -124,8 +125,9 @@ def check_trend(res, ref, *, means_key="means_proportion"):
     close(res.means["x_median"], ref["medians"])
     # R: summary(pairs(emm, adjust = "bonferroni"), infer = TRUE)
     p = ref["pairs_bonferroni"]
-    assert [re.sub(r"\D", "", c) for c in res.contrasts["contrast"]] == \
-        [re.sub(r"\D", "", c) for c in p["contrast"]]
+    assert [re.sub(r"\D", "", c) for c in res.contrasts["contrast"]] == [
+        re.sub(r"\D", "", c) for c in p["contrast"]
+    ]
     close(res.contrasts["estimate"], p["estimate"])
     close(res.contrasts["p_value"], p["p.value"])
     close(res.contrasts["ci_lower"], p["lower.CL"])
@@ -140,13 +142,14 @@ def check_trend(res, ref, *, means_key="means_proportion"):
 @pytest.mark.parametrize("trend", ["score", "median", "poly"])
 def test_trend_smi_adjusted(sim, trend):
     ref = REF["trend"]["smi_adjusted"]
-    res = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ,
-                         trend=trend)
+    res = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ, trend=trend)
     check_trend(res, ref)
     # score/median: summary(lm(smi ~ qscore + covs))$coefficients; poly: contrast(emm, "poly")
     t = res.trend.iloc[0]
-    close([t["estimate"], t["se"], t["statistic"], t["p_value"], t["df"]],
-          [ref[trend][k] for k in ("estimate", "se", "t", "p", "df")])
+    close(
+        [t["estimate"], t["se"], t["statistic"], t["p_value"], t["df"]],
+        [ref[trend][k] for k in ("estimate", "se", "t", "p", "df")],
+    )
     close(res.p_trend, ref[trend]["p"])
     assert res.grouping.meta["n"] == 151  # grouped over all with a biomarker value
     assert res.fit.n < 151
@@ -173,15 +176,17 @@ def test_trend_unadjusted_bundle(sim):
 
 
 def test_trend_factor_mode(sim):
-    res = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ,
-                         binary_covariates="factor")
+    res = quartile_trend(
+        sim, outcome="smi", biomarker="biomarker", covariates=ADJ, binary_covariates="factor"
+    )
     check_trend(res, REF["trend"]["smi_adjusted"], means_key="means_factor")
 
 
 def test_trend_percentile_grouping(sim):
     ref = REF["trend"]["grip_adjusted_pct"]
-    res = quartile_trend(sim, outcome="grip_kg", biomarker="biomarker", covariates=ADJ,
-                         method="percentile")
+    res = quartile_trend(
+        sim, outcome="grip_kg", biomarker="biomarker", covariates=ADJ, method="percentile"
+    )
     check_trend(res, ref)
     close(res.p_trend, ref["score"]["p"])
     assert res.meta["method"] == "percentile"
@@ -191,8 +196,9 @@ def test_precomputed_groups(sim):
     q = quartiles(sim["biomarker"])
     a = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ)
     b = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ, groups=q)
-    c = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ,
-                       groups=q.groups, trend="median")
+    c = quartile_trend(
+        sim, outcome="smi", biomarker="biomarker", covariates=ADJ, groups=q.groups, trend="median"
+    )
     close(b.means["estimate"], a.means["estimate"])
     close(b.p_trend, a.p_trend)
     close(c.p_trend, REF["trend"]["smi_adjusted"]["median"]["p"])
@@ -217,13 +223,16 @@ def test_trend_errors(sim):
     with pytest.raises(ModelError, match="fewer than 2 participants"):
         quartile_trend(tied, outcome="smi", biomarker="biomarker")
     with pytest.raises(ParameterError, match="aligned"):
-        quartile_trend(sim, outcome="smi", biomarker="biomarker",
-                       groups=pd.Series([1, 2, 3, 4], index=[1000, 1001, 1002, 1003]))
+        quartile_trend(
+            sim,
+            outcome="smi",
+            biomarker="biomarker",
+            groups=pd.Series([1, 2, 3, 4], index=[1000, 1001, 1002, 1003]),
+        )
 
 
 def test_docstring_examples():
-    failures, attempted = doctest.testmod(trend_module,
-                                          optionflags=doctest.NORMALIZE_WHITESPACE)
+    failures, attempted = doctest.testmod(trend_module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert attempted > 5 and failures == 0
 
 
@@ -231,8 +240,7 @@ def test_unadjusted_same_sample_even_with_duplicate_index(sim):
     # Index labels repeat (e.g. a frame built by concatenation): the unadjusted
     # model must still use exactly the adjusted model's rows.
     d = sim.set_axis(np.arange(len(sim)) // 2)
-    res = quartile_trend(d, outcome="smi", biomarker="biomarker", covariates=ADJ,
-                         unadjusted="same")
+    res = quartile_trend(d, outcome="smi", biomarker="biomarker", covariates=ADJ, unadjusted="same")
     assert res.unadjusted.fit.n == res.fit.n == REF["trend"]["smi_adjusted"]["n"]
     own = quartile_trend(d, outcome="smi", biomarker="biomarker", covariates=ADJ)
     assert own.unadjusted.fit.n == REF["trend"]["smi_unadjusted"]["n"] > own.fit.n
@@ -240,16 +248,17 @@ def test_unadjusted_same_sample_even_with_duplicate_index(sim):
 
 def test_adjust_option_and_former_posthoc_name(sim):
     ref = REF["trend"]["smi_adjusted"]["pairs_bonferroni"]
-    a = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ,
-                       adjust="none", unadjusted="none")
+    a = quartile_trend(
+        sim, outcome="smi", biomarker="biomarker", covariates=ADJ, adjust="none", unadjusted="none"
+    )
     # unadjusted pairwise p times 6 comparisons is R's Bonferroni p (capped at 1)
     close(np.minimum(1, a.contrasts["p_value"] * 6), ref["p.value"])
-    b = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ,
-                       posthoc="none", unadjusted="none")
+    b = quartile_trend(
+        sim, outcome="smi", biomarker="biomarker", covariates=ADJ, posthoc="none", unadjusted="none"
+    )
     close(b.contrasts["p_value"], a.contrasts["p_value"])
     assert b.meta["adjust"] == "none"
     with pytest.raises(ParameterError, match="former name of 'adjust'"):
-        quartile_trend(sim, outcome="smi", biomarker="biomarker", adjust="sidak",
-                       posthoc="none")
+        quartile_trend(sim, outcome="smi", biomarker="biomarker", adjust="sidak", posthoc="none")
     with pytest.raises(ParameterError, match="'adjust' parameter of quartile_trend"):
         quartile_trend(sim, outcome="smi", biomarker="biomarker", adjust="holm")

@@ -12,12 +12,14 @@ from sarcostat.study.censor import substitute_censored
 
 @pytest.fixture
 def data():
-    return pd.DataFrame({"scl": [10.0, np.nan, np.nan, 20.0, np.nan],
-                         "scl_lod": [np.nan, 3.2, 4.0, np.nan, np.nan]})
+    return pd.DataFrame(
+        {"scl": [10.0, np.nan, np.nan, 20.0, np.nan], "scl_lod": [np.nan, 3.2, 4.0, np.nan, np.nan]}
+    )
 
 
-@pytest.mark.parametrize("method, factor", [("lod_sqrt2", 1 / math.sqrt(2)),
-                                            ("lod_half", 0.5), ("lod", 1.0)])
+@pytest.mark.parametrize(
+    "method, factor", [("lod_sqrt2", 1 / math.sqrt(2)), ("lod_half", 0.5), ("lod", 1.0)]
+)
 def test_substitutes_from_each_rows_own_limit(data, method, factor):
     out, summary = substitute_censored(data, "scl", method=method)
     assert out["scl"].iloc[1] == pytest.approx(3.2 * factor, rel=1e-12)

@@ -13,10 +13,21 @@ def test_default_plan_is_the_seed_study():
     plan = Plan()
     assert plan.assessment.definition == "awgs2019"
     assert plan.model.covariates == ("age_yr", "sex", "bmi")
-    assert plan.figure1.statuses == ("sarcopenia", "low_muscle_mass", "low_strength",
-                                     "low_performance")
-    assert plan.outcomes.continuous == ("asm_kg", "smi", "grip_kg", "gait_speed_m_s",
-                                        "chair_stand_5x_s", "sppb_total", "sps")
+    assert plan.figure1.statuses == (
+        "sarcopenia",
+        "low_muscle_mass",
+        "low_strength",
+        "low_performance",
+    )
+    assert plan.outcomes.continuous == (
+        "asm_kg",
+        "smi",
+        "grip_kg",
+        "gait_speed_m_s",
+        "chair_stand_5x_s",
+        "sppb_total",
+        "sps",
+    )
     assert plan.biomarker.censored == "lod_sqrt2"
     assert plan.table1.continuous_test == "levene"
 
@@ -30,8 +41,11 @@ def test_default_toml_round_trips_and_comments_every_key():
 
 
 def test_changed_plan_round_trips_through_a_file(tmp_path):
-    plan = Plan().replace(biomarker={"column": "irisin", "censored": "exclude"},
-                          trend={"trend": "median"}, ancova={"confidence": 0.9})
+    plan = Plan().replace(
+        biomarker={"column": "irisin", "censored": "exclude"},
+        trend={"trend": "median"},
+        ancova={"confidence": 0.9},
+    )
     path = tmp_path / "p.toml"
     path.write_text(plan.to_toml(), encoding="utf-8")
     again = load_plan(path)
@@ -47,17 +61,20 @@ def test_partial_file_takes_defaults_for_the_rest(tmp_path):
     assert plan.replace(trend={"trend": "score"}) == Plan()
 
 
-@pytest.mark.parametrize("text, needles", [
-    ('[tables]\nx = 1\n', ["unknown table [tables]", "[biomarker]", "[trend]"]),
-    ('[trend]\nmethod = "ntiles"\n', ["unknown key 'method' in [trend]", "quartile_method"]),
-    ('[trend]\ntrend = "linear"\n', ["trend.trend = 'linear'", "score, median, poly"]),
-    ('[ancova]\nweights = "equl"\n', ["ancova.weights", "equal, proportional"]),
-    ('[ancova]\nconfidence = 95\n', ["ancova.confidence", "between 0 and 1"]),
-    ('[model]\ncovariates = "age_yr"\n', ["model.covariates", "list of column names"]),
-    ('[table3]\nfirth = "yes"\n', ["table3.firth", "true or false"]),
-    ('[figure1]\nstatuses = ["sarcopenia", "sarcopenia"]\n', ["lists a column twice"]),
-    ('[biomarker\n', ["not a valid TOML file"]),
-])
+@pytest.mark.parametrize(
+    "text, needles",
+    [
+        ("[tables]\nx = 1\n", ["unknown table [tables]", "[biomarker]", "[trend]"]),
+        ('[trend]\nmethod = "ntiles"\n', ["unknown key 'method' in [trend]", "quartile_method"]),
+        ('[trend]\ntrend = "linear"\n', ["trend.trend = 'linear'", "score, median, poly"]),
+        ('[ancova]\nweights = "equl"\n', ["ancova.weights", "equal, proportional"]),
+        ("[ancova]\nconfidence = 95\n", ["ancova.confidence", "between 0 and 1"]),
+        ('[model]\ncovariates = "age_yr"\n', ["model.covariates", "list of column names"]),
+        ('[table3]\nfirth = "yes"\n', ["table3.firth", "true or false"]),
+        ('[figure1]\nstatuses = ["sarcopenia", "sarcopenia"]\n', ["lists a column twice"]),
+        ("[biomarker\n", ["not a valid TOML file"]),
+    ],
+)
 def test_invalid_plan_names_the_problem(tmp_path, text, needles):
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
@@ -77,11 +94,28 @@ def test_missing_plan_file_is_a_plan_error(tmp_path):
 def test_unknown_column_is_reported_with_the_available_ones():
     plan = Plan().replace(outcomes={"continuous": ["smi", "grip_strength"]})
     with pytest.raises(PlanError) as info:
-        plan.check_columns(["smi", "grip_kg", "sclerostin", "age_yr", "sex", "bmi",
-                            "sarcopenia", "low_muscle_mass", "low_strength",
-                            "low_performance", "weight_kg", "height_cm", "asm_kg",
-                            "gait_speed_m_s", "chair_stand_5x_s", "sppb_total", "sps"],
-                           biomarker="sclerostin")
+        plan.check_columns(
+            [
+                "smi",
+                "grip_kg",
+                "sclerostin",
+                "age_yr",
+                "sex",
+                "bmi",
+                "sarcopenia",
+                "low_muscle_mass",
+                "low_strength",
+                "low_performance",
+                "weight_kg",
+                "height_cm",
+                "asm_kg",
+                "gait_speed_m_s",
+                "chair_stand_5x_s",
+                "sppb_total",
+                "sps",
+            ],
+            biomarker="sclerostin",
+        )
     msg = str(info.value)
     assert "outcomes.continuous names column 'grip_strength'" in msg
     assert "grip_kg" in msg

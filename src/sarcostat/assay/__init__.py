@@ -24,5 +24,17 @@ def write_qc_report(result, path, **kwargs):
     return _write(result, path, **kwargs)
 
 
-__all__ = ["PRESETS", "Acceptance", "AssayResult", "Plate", "StandardCurve", "acceptance_table",
-           "convert_units", "fit_curve", "quantify", "read_layout", "read_plates", "write_qc_report"]
+__all__ = [
+    "PRESETS",
+    "Acceptance",
+    "AssayResult",
+    "Plate",
+    "StandardCurve",
+    "acceptance_table",
+    "convert_units",
+    "fit_curve",
+    "quantify",
+    "read_layout",
+    "read_plates",
+    "write_qc_report",
+]

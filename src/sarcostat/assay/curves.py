@@ -107,7 +107,9 @@ def _solve(x, y, w, model, starts):
     sw = np.sqrt(w)
     best = None
     npar = len(PARAM_NAMES[model])
-    lower = [-np.inf, 1e-8, 1e-12 * max(x.max(), 1e-300), -np.inf] + ([1e-6] if model == "5pl" else [])
+    lower = [-np.inf, 1e-8, 1e-12 * max(x.max(), 1e-300), -np.inf] + (
+        [1e-6] if model == "5pl" else []
+    )
     upper = [np.inf] * npar
     for p0 in starts:
         p0 = np.array(p0[:npar], float)
@@ -121,9 +123,18 @@ def _solve(x, y, w, model, starts):
 
         try:
             with np.errstate(all="ignore"):
-                res = least_squares(fun, p0, jac=jac, bounds=(lower, upper), method="trf",
-                                    x_scale="jac", ftol=1e-15, xtol=1e-15, gtol=1e-15,
-                                    max_nfev=5000)
+                res = least_squares(
+                    fun,
+                    p0,
+                    jac=jac,
+                    bounds=(lower, upper),
+                    method="trf",
+                    x_scale="jac",
+                    ftol=1e-15,
+                    xtol=1e-15,
+                    gtol=1e-15,
+                    max_nfev=5000,
+                )
         except (ValueError, np.linalg.LinAlgError, FloatingPointError):
             continue
         if not np.all(np.isfinite(res.x)) or not np.isfinite(res.cost):
@@ -234,8 +245,12 @@ class StandardCurve:
         ``c + (d - c) / (1 + exp(b (log x - log e)))^f`` with ``b = B``,
         ``c = D``, ``d = A``, ``e = C``, ``f = E``: the same function.
         """
-        out = {"b": self.params["B"], "c": self.params["D"], "d": self.params["A"],
-               "e": self.params["C"]}
+        out = {
+            "b": self.params["B"],
+            "c": self.params["D"],
+            "d": self.params["A"],
+            "e": self.params["C"],
+        }
         if self.model == "5pl":
             out["f"] = self.params["E"]
         return out
@@ -251,12 +266,15 @@ class StandardCurve:
     def to_frame(self) -> pd.DataFrame:
         """Parameter table: ``term``, ``estimate``, ``se``."""
         names = PARAM_NAMES[self.model]
-        return pd.DataFrame({"term": list(names), "estimate": self._p,
-                             "se": [self.se[k] for k in names]})
+        return pd.DataFrame(
+            {"term": list(names), "estimate": self._p, "se": [self.se[k] for k in names]}
+        )
 
     def summary(self, digits: int = 5) -> str:
-        rows = [f"{self.model.upper()} standard curve ({self.direction}), weights={self.weights}, "
-                f"n={self.n}, R²={self.r_squared:.{digits}g}, residual SE={self.sigma:.{digits}g}"]
+        rows = [
+            f"{self.model.upper()} standard curve ({self.direction}), weights={self.weights}, "
+            f"n={self.n}, R²={self.r_squared:.{digits}g}, residual SE={self.sigma:.{digits}g}"
+        ]
         for t, e, s in self.to_frame().itertuples(index=False):
             rows.append(f"  {t} = {e:.{digits}g} (SE {s:.{digits}g})")
         rows += [f"Note: {n}" for n in self.notes]
@@ -356,11 +374,14 @@ def fit_curve(conc, signal, *, model="4pl", weights=None, start=None) -> Standar
     npar = len(PARAM_NAMES[model])
     nlev = np.unique(x).size
     if x.size <= npar or nlev < npar:
-        raise DataError(f"fit_curve: a {model.upper()} needs at least {npar} concentration levels "
-                        f"and {npar + 1} points; got {nlev} levels and {x.size} points.")
+        raise DataError(
+            f"fit_curve: a {model.upper()} needs at least {npar} concentration levels "
+            f"and {npar + 1} points; got {nlev} levels and {x.size} points."
+        )
     if weights in ("1/y2", "1/y") and np.any(y <= 0):
-        raise DataError(f"fit_curve: weights {weights!r} need positive signals; "
-                        f"got {y[y <= 0][0]!r}.")
+        raise DataError(
+            f"fit_curve: weights {weights!r} need positive signals; got {y[y <= 0][0]!r}."
+        )
 
     if start is not None:
         starts = [list(start) + ([1.0] if model == "5pl" and len(start) == 4 else [])]
@@ -384,8 +405,10 @@ def fit_curve(conc, signal, *, model="4pl", weights=None, start=None) -> Standar
         for iterations in range(2, IRLS_MAX_ITER + 2):
             yhat = _logistic(x, *res.x)
             if np.any(yhat <= 0):
-                raise ModelError("fit_curve: 1/yhat^2 weighting needs positive fitted signals; "
-                                 "a fitted value is <= 0.")
+                raise ModelError(
+                    "fit_curve: 1/yhat^2 weighting needs positive fitted signals; "
+                    "a fitted value is <= 0."
+                )
             w = 1.0 / yhat**2
             new = _solve(x, y, w, model, [tuple(res.x)])
             if new is None:
@@ -396,11 +419,14 @@ def fit_curve(conc, signal, *, model="4pl", weights=None, start=None) -> Standar
             if moved < IRLS_TOL:
                 break
         else:  # pragma: no cover - safety net
-            raise ModelError("fit_curve: 1/yhat^2 reweighting did not settle in "
-                             f"{IRLS_MAX_ITER} passes.")
+            raise ModelError(
+                f"fit_curve: 1/yhat^2 reweighting did not settle in {IRLS_MAX_ITER} passes."
+            )
     if res is None:
-        raise ModelError(f"fit_curve: the {model.upper()} fit did not converge "
-                         f"(tried {len(starts)} starting points).")
+        raise ModelError(
+            f"fit_curve: the {model.upper()} fit did not converge "
+            f"(tried {len(starts)} starting points)."
+        )
 
     p = res.x
     names = PARAM_NAMES[model]
@@ -415,17 +441,34 @@ def fit_curve(conc, signal, *, model="4pl", weights=None, start=None) -> Standar
             raise np.linalg.LinAlgError
         cov = sigma2 * np.linalg.inv(JtJ)
     except np.linalg.LinAlgError:
-        raise ModelError(f"fit_curve: the {model.upper()} fit is degenerate (singular "
-                         "Jacobian: the standards do not define every parameter).") from None
+        raise ModelError(
+            f"fit_curve: the {model.upper()} fit is degenerate (singular "
+            "Jacobian: the standards do not define every parameter)."
+        ) from None
     ss_tot = float(np.sum((y - y.mean()) ** 2))
     r2 = 1.0 - float(np.sum(resid**2)) / ss_tot if ss_tot > 0 else np.nan
     params = dict(zip(names, map(float, p)))
     direction = "falling" if params["A"] > params["D"] else "rising"
     notes = []
     if x.max() > 0 and (params["C"] > 100 * x.max() or params["C"] < x[x > 0].min() / 100):
-        notes.append(f"Inflection C = {params['C']:.4g} lies far outside the standards' range; "
-                     "the curve may be poorly determined.")
-    return StandardCurve(model=model, params=params, cov=cov, weights=weights, direction=direction,
-                         conc=x, signal=y, w=w, n=int(x.size), df_resid=int(df), rss=rss,
-                         sigma=float(np.sqrt(sigma2)), r_squared=r2, iterations=iterations,
-                         notes=tuple(notes))
+        notes.append(
+            f"Inflection C = {params['C']:.4g} lies far outside the standards' range; "
+            "the curve may be poorly determined."
+        )
+    return StandardCurve(
+        model=model,
+        params=params,
+        cov=cov,
+        weights=weights,
+        direction=direction,
+        conc=x,
+        signal=y,
+        w=w,
+        n=int(x.size),
+        df_resid=int(df),
+        rss=rss,
+        sigma=float(np.sqrt(sigma2)),
+        r_squared=r2,
+        iterations=iterations,
+        notes=tuple(notes),
+    )

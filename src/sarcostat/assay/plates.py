@@ -62,15 +62,51 @@ ROWS = "ABCDEFGH"
 COLS = range(1, 13)
 WELLS = [f"{r}{c}" for r in ROWS for c in COLS]
 WELL_TYPES = ("blank", "standard", "control", "sample")
-_TYPE_ALIASES = {"blank": "blank", "blk": "blank", "standard": "standard", "std": "standard",
-                 "calibrator": "standard", "control": "control", "ctrl": "control", "qc": "control",
-                 "sample": "sample", "unknown": "sample", "unk": "sample"}
+_TYPE_ALIASES = {
+    "blank": "blank",
+    "blk": "blank",
+    "standard": "standard",
+    "std": "standard",
+    "calibrator": "standard",
+    "control": "control",
+    "ctrl": "control",
+    "qc": "control",
+    "sample": "sample",
+    "unknown": "sample",
+    "unk": "sample",
+}
 #: Tokens plate readers write for a reading above their range.
-SATURATED = ("OVRFLW", "OVERFLOW", "OVER", "OVRFL", "SAT", "SATURATED", "*", "***", "#SAT", "RANGE?")
+SATURATED = (
+    "OVRFLW",
+    "OVERFLOW",
+    "OVER",
+    "OVRFL",
+    "SAT",
+    "SATURATED",
+    "*",
+    "***",
+    "#SAT",
+    "RANGE?",
+)
 _TRUE = {"1", "true", "yes", "y", "x", "masked"}
 
-WELL_COLUMNS = ["plate", "well", "row", "col", "type", "sample_id", "nominal_conc", "dilution",
-                "target_low", "target_high", "masked", "anchor", "raw", "signal", "reading_problem"]
+WELL_COLUMNS = [
+    "plate",
+    "well",
+    "row",
+    "col",
+    "type",
+    "sample_id",
+    "nominal_conc",
+    "dilution",
+    "target_low",
+    "target_high",
+    "masked",
+    "anchor",
+    "raw",
+    "signal",
+    "reading_problem",
+]
 
 
 @dataclass(frozen=True)
@@ -126,8 +162,11 @@ def _long_frame(rows):
     """A long table from the parsed rows (whatever the file's encoding), all cells as
     text; the index is the spreadsheet row number (header = row 1), blank lines skipped."""
     header = rows[0]
-    body = {k + 1: (r + [""] * len(header))[:len(header)]
-            for k, r in enumerate(rows[1:], start=1) if any(c.strip() for c in r)}
+    body = {
+        k + 1: (r + [""] * len(header))[: len(header)]
+        for k, r in enumerate(rows[1:], start=1)
+        if any(c.strip() for c in r)
+    }
     return pd.DataFrame(list(body.values()), columns=header, index=list(body), dtype=str)
 
 
@@ -140,7 +179,7 @@ def _header_starts(row):
     plate format puts the wavelengths of one read side by side in one header row."""
     starts, k = [], 1
     while k + 12 <= len(row):
-        if row[k:k + 12] == _HEADER:
+        if row[k : k + 12] == _HEADER:
             starts.append(k)
             k += 12
         else:
@@ -153,7 +192,9 @@ def _softmax_labels(rows, i, n):
     block, from the nearest ``Plate:`` line above row i (its wavelengths cell, e.g. '450 620')."""
     for j in range(i - 1, -1, -1):
         if rows[j] and rows[j][0].rstrip(":").lower() == "plate":
-            waves = next((c.split() for c in rows[j][2:] if re.fullmatch(r"\d{3}(\s+\d{3})*", c)), [])
+            waves = next(
+                (c.split() for c in rows[j][2:] if re.fullmatch(r"\d{3}(\s+\d{3})*", c)), []
+            )
             name = rows[j][1] if len(rows[j]) > 1 else ""
             if len(waves) == n:
                 return [f"{name} {w}".strip() for w in waves]
@@ -174,14 +215,15 @@ def _grid_blocks(rows):
     while i < len(rows):
         row = rows[i]
         starts = _header_starts(row)
-        body = rows[i + 1:i + 9]
+        body = rows[i + 1 : i + 9]
         if starts and len(body) == 8:
             k0 = starts[0]
-            if row[k0 - 1].lower().startswith("temp") \
-                    and all(len(b) >= starts[-1] + 12 for b in body):
+            if row[k0 - 1].lower().startswith("temp") and all(
+                len(b) >= starts[-1] + 12 for b in body
+            ):
                 labels = _softmax_labels(rows, i, len(starts))
                 for k, label in zip(starts, labels):
-                    blocks.append((label, [b[k:k + 12] for b in body]))
+                    blocks.append((label, [b[k : k + 12] for b in body]))
                 i += 9
                 continue
             if all(b and len(b) > k0 - 1 and b[k0 - 1].upper() == r for b, r in zip(body, ROWS)):
@@ -190,10 +232,13 @@ def _grid_blocks(rows):
                     j = i - 1
                     while j >= 0 and not any(rows[j]):
                         j -= 1
-                    if j >= 0 and not _header_starts(rows[j]) and (rows[j][0] not in ROWS
-                                                                   or len(rows[j][0]) != 1):
+                    if (
+                        j >= 0
+                        and not _header_starts(rows[j])
+                        and (rows[j][0] not in ROWS or len(rows[j][0]) != 1)
+                    ):
                         label = next((c for c in rows[j] if c), "")
-                blocks.append((label, [(b[k0:k0 + 12] + [""] * 12)[:12] for b in body]))
+                blocks.append((label, [(b[k0 : k0 + 12] + [""] * 12)[:12] for b in body]))
                 i += 9
                 continue
         i += 1
@@ -201,8 +246,11 @@ def _grid_blocks(rows):
         return blocks
     # bare blocks: rows labelled A..H without a header, or a plain 8 x 12 block
     data = [r for r in rows if any(r)]
-    if len(data) == 8 and all(r and r[0].upper() == x for r, x in zip(data, ROWS)) \
-            and all(len(r) >= 13 for r in data):
+    if (
+        len(data) == 8
+        and all(r and r[0].upper() == x for r, x in zip(data, ROWS))
+        and all(len(r) >= 13 for r in data)
+    ):
         return [("", [r[1:13] for r in data])]
     if len(data) == 8 and all(len(r) >= 12 for r in data):
         return [("", [r[:12] for r in data])]
@@ -252,8 +300,10 @@ def _checked(rec, *, where, cols):
     if typ == "standard":
         c = rec["nominal_conc"]
         if not np.isfinite(c) or c < 0:
-            raise SchemaError(f"{where}{cols['nominal_conc']}: a standard needs a concentration "
-                              f">= 0{cols['std_hint']}.")
+            raise SchemaError(
+                f"{where}{cols['nominal_conc']}: a standard needs a concentration "
+                f">= 0{cols['std_hint']}."
+            )
         rec["sample_id"] = rec["sample_id"] or f"{'anchor' if rec['anchor'] else 'std'}_{c:g}"
     elif typ == "blank":
         rec["sample_id"] = rec["sample_id"] or "blank"
@@ -261,30 +311,53 @@ def _checked(rec, *, where, cols):
         if not rec["sample_id"]:
             raise SchemaError(f"{where}{cols['sample_id']}: a {typ} well needs an id.")
         if not np.isfinite(rec["dilution"]) or rec["dilution"] <= 0:
-            raise SchemaError(f"{where}{cols['dilution']}: the dilution must be a positive "
-                              f"number; got {rec['dilution']!r}.")
+            raise SchemaError(
+                f"{where}{cols['dilution']}: the dilution must be a positive "
+                f"number; got {rec['dilution']!r}."
+            )
     if typ == "control":
         lo, hi = rec["target_low"], rec["target_high"]
         if np.isfinite(lo) != np.isfinite(hi) or (np.isfinite(lo) and lo > hi):
-            raise SchemaError(f"{where}{cols['target']}: control {rec['sample_id']} needs a target "
-                              f"range low <= high; got {lo:g} to {hi:g}.")
+            raise SchemaError(
+                f"{where}{cols['target']}: control {rec['sample_id']} needs a target "
+                f"range low <= high; got {lo:g} to {hi:g}."
+            )
         if not np.isfinite(rec["nominal_conc"]) and not np.isfinite(lo):
-            raise SchemaError(f"{where}{cols['nominal_conc']}: control {rec['sample_id']} needs "
-                              "a nominal concentration or a target range to be judged.")
+            raise SchemaError(
+                f"{where}{cols['nominal_conc']}: control {rec['sample_id']} needs "
+                "a nominal concentration or a target range to be judged."
+            )
     return rec
 
 
-_GRID_COLS = {"nominal_conc": "", "sample_id": "", "dilution": "", "target": "",
-              "std_hint": ", as 'std:12.5'"}
-_LONG_COLS = {"nominal_conc": ", column 'nominal_conc'", "sample_id": ", column 'sample_id'",
-              "dilution": ", column 'dilution'", "target": ", columns 'target_low'/'target_high'",
-              "std_hint": ""}
+_GRID_COLS = {
+    "nominal_conc": "",
+    "sample_id": "",
+    "dilution": "",
+    "target": "",
+    "std_hint": ", as 'std:12.5'",
+}
+_LONG_COLS = {
+    "nominal_conc": ", column 'nominal_conc'",
+    "sample_id": ", column 'sample_id'",
+    "dilution": ", column 'dilution'",
+    "target": ", columns 'target_low'/'target_high'",
+    "std_hint": "",
+}
 
 
 def _layout_token(tok, *, where):
     t = tok.strip()
-    rec = {"type": None, "sample_id": "", "nominal_conc": np.nan, "dilution": 1.0,
-           "target_low": np.nan, "target_high": np.nan, "masked": False, "anchor": False}
+    rec = {
+        "type": None,
+        "sample_id": "",
+        "nominal_conc": np.nan,
+        "dilution": 1.0,
+        "target_low": np.nan,
+        "target_high": np.nan,
+        "masked": False,
+        "anchor": False,
+    }
     if t.startswith("!"):
         rec["masked"] = True
         t = t[1:].strip()
@@ -296,21 +369,31 @@ def _layout_token(tok, *, where):
         return rec
     if low.startswith(("std:", "anchor:")):
         kind, _, conc = t.partition(":")
-        rec.update(type="standard", anchor=kind.lower() == "anchor",
-                   nominal_conc=_num(conc, where=where, column=kind.lower()))
+        rec.update(
+            type="standard",
+            anchor=kind.lower() == "anchor",
+            nominal_conc=_num(conc, where=where, column=kind.lower()),
+        )
         return _checked(rec, where=where, cols=_GRID_COLS)
     if low.startswith("ctrl:"):
         parts = t.split(":")
         if len(parts) < 3:
-            raise SchemaError(f"{where}: control {tok!r} must read 'ctrl:<id>:<nominal>[:<low>-<high>]'.")
-        rec.update(type="control", sample_id=parts[1],
-                   nominal_conc=_num(parts[2], where=where, column="ctrl"))
+            raise SchemaError(
+                f"{where}: control {tok!r} must read 'ctrl:<id>:<nominal>[:<low>-<high>]'."
+            )
+        rec.update(
+            type="control",
+            sample_id=parts[1],
+            nominal_conc=_num(parts[2], where=where, column="ctrl"),
+        )
         if len(parts) > 3 and parts[3]:
             rng = parts[3].split("-")
             if len(rng) != 2:
                 raise SchemaError(f"{where}: control range {parts[3]!r} must read '<low>-<high>'.")
-            rec.update(target_low=_num(rng[0], where=where, column="ctrl"),
-                       target_high=_num(rng[1], where=where, column="ctrl"))
+            rec.update(
+                target_low=_num(rng[0], where=where, column="ctrl"),
+                target_high=_num(rng[1], where=where, column="ctrl"),
+            )
         return _checked(rec, where=where, cols=_GRID_COLS)
     sid, _, dil = t.partition("@")
     rec.update(type="sample", sample_id=sid.strip())
@@ -347,15 +430,21 @@ def read_layout(path) -> dict[str, pd.DataFrame]:
             if typ is None:
                 if str(r["type"]).strip() in ("", "-", "empty"):
                     continue
-                raise SchemaError(f"{where}, column 'type': {r['type']!r} is not one of "
-                                  f"{', '.join(WELL_TYPES)}, anchor.")
-            rec = {"well": well, "type": typ,
-                   "sample_id": str(r.get("sample_id", "")).strip(),
-                   "nominal_conc": _num(r.get("nominal_conc"), where=where, column="nominal_conc"),
-                   "dilution": _num(r.get("dilution"), where=where, column="dilution"),
-                   "target_low": _num(r.get("target_low"), where=where, column="target_low"),
-                   "target_high": _num(r.get("target_high"), where=where, column="target_high"),
-                   "masked": str(r.get("masked", "")).strip().lower() in _TRUE, "anchor": anchor}
+                raise SchemaError(
+                    f"{where}, column 'type': {r['type']!r} is not one of "
+                    f"{', '.join(WELL_TYPES)}, anchor."
+                )
+            rec = {
+                "well": well,
+                "type": typ,
+                "sample_id": str(r.get("sample_id", "")).strip(),
+                "nominal_conc": _num(r.get("nominal_conc"), where=where, column="nominal_conc"),
+                "dilution": _num(r.get("dilution"), where=where, column="dilution"),
+                "target_low": _num(r.get("target_low"), where=where, column="target_low"),
+                "target_high": _num(r.get("target_high"), where=where, column="target_high"),
+                "masked": str(r.get("masked", "")).strip().lower() in _TRUE,
+                "anchor": anchor,
+            }
             if np.isnan(rec["dilution"]):
                 rec["dilution"] = 1.0
             _checked(rec, where=where, cols=_LONG_COLS)
@@ -363,8 +452,10 @@ def read_layout(path) -> dict[str, pd.DataFrame]:
     else:
         blocks = _grid_blocks(rows)
         if not blocks:
-            raise ReadError(f"{path}: no plate layout found; expected an 8 x 12 grid (rows A-H, "
-                            "columns 1-12) or a long table with columns well,type,...")
+            raise ReadError(
+                f"{path}: no plate layout found; expected an 8 x 12 grid (rows A-H, "
+                "columns 1-12) or a long table with columns well,type,..."
+            )
         for label, grid in blocks:
             recs = []
             for r, cells in zip(ROWS, grid):
@@ -379,12 +470,26 @@ def read_layout(path) -> dict[str, pd.DataFrame]:
         df = pd.DataFrame(recs)
         dup = df["well"][df["well"].duplicated()]
         if len(dup):
-            raise SchemaError(f"{path.name}: well {dup.iloc[0]} appears twice in layout "
-                              f"{label or '(shared)'}.")
+            raise SchemaError(
+                f"{path.name}: well {dup.iloc[0]} appears twice in layout {label or '(shared)'}."
+            )
         df["row"] = df["well"].str[0]
         df["col"] = df["well"].str[1:].astype(int)
-        tables[label] = df[["well", "row", "col", "type", "sample_id", "nominal_conc", "dilution",
-                            "target_low", "target_high", "masked", "anchor"]]
+        tables[label] = df[
+            [
+                "well",
+                "row",
+                "col",
+                "type",
+                "sample_id",
+                "nominal_conc",
+                "dilution",
+                "target_low",
+                "target_high",
+                "masked",
+                "anchor",
+            ]
+        ]
     return tables
 
 
@@ -404,11 +509,14 @@ def _read_readings(path: Path, *, wavelength, reference):
         def pick(name, role):
             if name is not None:
                 key = str(name).strip().lower()
-                hits = [c for c in value_cols if c.strip().lower() == key] or \
-                       [c for c in value_cols if key in c.strip().lower()]
+                hits = [c for c in value_cols if c.strip().lower() == key] or [
+                    c for c in value_cols if key in c.strip().lower()
+                ]
                 if not hits:
-                    raise SchemaError(f"{path.name}: no column for the {role} wavelength {name!r}; "
-                                      f"columns are {', '.join(map(str, df.columns))}.")
+                    raise SchemaError(
+                        f"{path.name}: no column for the {role} wavelength {name!r}; "
+                        f"columns are {', '.join(map(str, df.columns))}."
+                    )
                 return hits[0]
             return None
 
@@ -416,16 +524,23 @@ def _read_readings(path: Path, *, wavelength, reference):
         sig_col = pick(wavelength, "primary")
         if sig_col is None:
             cand = [c for c in value_cols if c != ref_col]
-            named = [c for c in cand if c.strip().lower() in ("signal", "od", "value", "absorbance")]
+            named = [
+                c for c in cand if c.strip().lower() in ("signal", "od", "value", "absorbance")
+            ]
             if named:
                 sig_col = named[0]
             elif len(cand) == 1:
                 sig_col = cand[0]
             else:
-                raise SchemaError(f"{path.name}: several reading columns ({', '.join(cand)}); "
-                                  "name the primary one with wavelength=... (CLI --wavelength).")
-        groups = df.groupby(df[cols["plate"]].str.strip(), sort=False) if "plate" in cols \
+                raise SchemaError(
+                    f"{path.name}: several reading columns ({', '.join(cand)}); "
+                    "name the primary one with wavelength=... (CLI --wavelength)."
+                )
+        groups = (
+            df.groupby(df[cols["plate"]].str.strip(), sort=False)
+            if "plate" in cols
             else [(path.stem, df)]
+        )
         out = []
         for name, g in groups:
             name = str(name) if "plate" in cols else path.stem
@@ -440,8 +555,10 @@ def _read_readings(path: Path, *, wavelength, reference):
         return out
     blocks = _grid_blocks(rows)
     if not blocks:
-        raise ReadError(f"{path}: no readings found; expected 8 x 12 grid block(s) (rows A-H, "
-                        "columns 1-12) or a long table with a 'well' column.")
+        raise ReadError(
+            f"{path}: no readings found; expected 8 x 12 grid block(s) (rows A-H, "
+            "columns 1-12) or a long table with a 'well' column."
+        )
 
     def as_dict(grid):
         return {f"{r}{c}": grid[i][j] for i, r in enumerate(ROWS) for j, c in enumerate(COLS)}
@@ -453,10 +570,12 @@ def _read_readings(path: Path, *, wavelength, reference):
         if wavelength is not None:
             prim = [b for b in prim if str(wavelength).strip().lower() in b[0].lower()]
         if not refb or len(refb) != len(prim):
-            raise SchemaError(f"{path.name}: reference wavelength {reference!r} needs one block "
-                              f"labelled with it per primary block; found {len(refb)} reference "
-                              f"and {len(prim)} primary block(s) (labels: "
-                              f"{', '.join(repr(b[0]) for b in blocks)}).")
+            raise SchemaError(
+                f"{path.name}: reference wavelength {reference!r} needs one block "
+                f"labelled with it per primary block; found {len(refb)} reference "
+                f"and {len(prim)} primary block(s) (labels: "
+                f"{', '.join(repr(b[0]) for b in blocks)})."
+            )
         pairs = list(zip(prim, refb))
     else:
         prim = blocks
@@ -467,11 +586,13 @@ def _read_readings(path: Path, *, wavelength, reference):
             found = sorted({m.group(1) for m in waves if m}, key=int)
             if len(blocks) > 1 and all(waves) and len(found) > 1:
                 # a dual-wavelength read is one plate, not two: make the user choose
-                raise SchemaError(f"{path.name}: the readings are at several wavelengths "
-                                  f"({', '.join(found)} nm); name the primary one with "
-                                  f"wavelength=... (CLI --wavelength {found[0]}) and the "
-                                  f"reference to subtract with reference=... (CLI --reference "
-                                  f"{found[-1]}).")
+                raise SchemaError(
+                    f"{path.name}: the readings are at several wavelengths "
+                    f"({', '.join(found)} nm); name the primary one with "
+                    f"wavelength=... (CLI --wavelength {found[0]}) and the "
+                    f"reference to subtract with reference=... (CLI --reference "
+                    f"{found[-1]})."
+                )
         pairs = [(b, None) for b in prim]
     out = []
     for k, (b, r) in enumerate(pairs):
@@ -479,7 +600,11 @@ def _read_readings(path: Path, *, wavelength, reference):
             name = path.stem
         else:
             labels = [p[0][0] for p in pairs]
-            name = f"{path.stem}#{b[0]}" if b[0] and labels.count(b[0]) == 1 else f"{path.stem}#{k + 1}"
+            name = (
+                f"{path.stem}#{b[0]}"
+                if b[0] and labels.count(b[0]) == 1
+                else f"{path.stem}#{k + 1}"
+            )
         out.append((name, as_dict(b[1]), as_dict(r[1]) if r else None, decimal_comma))
     return out
 
@@ -526,8 +651,10 @@ def read_plates(paths, *, layout, wavelength=None, reference=None) -> list[Plate
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     layouts_in = [layout] if isinstance(layout, (str, Path)) else list(layout)
     if len(layouts_in) not in (1, len(paths)):
-        raise SchemaError(f"read_plates: give one layout or one per readings file; got "
-                          f"{len(layouts_in)} layouts for {len(paths)} files.")
+        raise SchemaError(
+            f"read_plates: give one layout or one per readings file; got "
+            f"{len(layouts_in)} layouts for {len(paths)} files."
+        )
     parsed_layouts = [read_layout(p) for p in layouts_in]
     plates = []
     for k, p in enumerate(paths):
@@ -536,16 +663,30 @@ def read_plates(paths, *, layout, wavelength=None, reference=None) -> list[Plate
         try:
             found = _read_readings(p, wavelength=wavelength, reference=reference)
         except (ReadError, SchemaError) as exc:
-            plates.append(Plate(name=p.stem, source=str(p),
-                                wells=pd.DataFrame(columns=WELL_COLUMNS), errors=(str(exc),)))
+            plates.append(
+                Plate(
+                    name=p.stem,
+                    source=str(p),
+                    wells=pd.DataFrame(columns=WELL_COLUMNS),
+                    errors=(str(exc),),
+                )
+            )
             continue
         for name, readings, refs, dec in found:
             label = name.split("#", 1)[1] if "#" in name else ""
             lay = _layout_for(name, [name, label, p.stem, p.name], layouts)
             if lay is None:
-                plates.append(Plate(name=name, source=str(p), wells=pd.DataFrame(columns=WELL_COLUMNS),
-                                    errors=(f"{p.name}, plate {name}: no layout matches this plate "
-                                            f"(layout labels: {', '.join(map(repr, layouts))}).",)))
+                plates.append(
+                    Plate(
+                        name=name,
+                        source=str(p),
+                        wells=pd.DataFrame(columns=WELL_COLUMNS),
+                        errors=(
+                            f"{p.name}, plate {name}: no layout matches this plate "
+                            f"(layout labels: {', '.join(map(repr, layouts))}).",
+                        ),
+                    )
+                )
                 continue
             wells = lay.copy()
             wells.insert(0, "plate", name)
@@ -569,15 +710,28 @@ def read_plates(paths, *, layout, wavelength=None, reference=None) -> list[Plate
             errors = []
             # an off-scale sample well is a result (flagged 'saturated' by quantify), not a
             # broken plate; in a standard, blank or control it would bias the curve or the QC
-            bad = wells[(wells["reading_problem"] != "") & ~wells["masked"]
-                        & ~((wells["reading_problem"] == "saturated") & (wells["type"] == "sample"))]
+            bad = wells[
+                (wells["reading_problem"] != "")
+                & ~wells["masked"]
+                & ~((wells["reading_problem"] == "saturated") & (wells["type"] == "sample"))
+            ]
             for _, r in bad.iterrows():
-                what = {"missing": "has no reading",
-                        "saturated": f"reading {r['raw']!r} is saturated (above the reader's range)",
-                        "non-numeric": f"reading {r['raw']!r} is not a number"}[r["reading_problem"]]
-                errors.append(f"{p.name}, plate {name}, well {r['well']} ({r['type']} "
-                              f"{r['sample_id']}): {what}; mask the well in the layout "
-                              f"(prefix '!' or masked=1) to process the plate without it.")
-            plates.append(Plate(name=name, source=str(p), wells=wells[WELL_COLUMNS].reset_index(drop=True),
-                                errors=tuple(errors)))
+                what = {
+                    "missing": "has no reading",
+                    "saturated": f"reading {r['raw']!r} is saturated (above the reader's range)",
+                    "non-numeric": f"reading {r['raw']!r} is not a number",
+                }[r["reading_problem"]]
+                errors.append(
+                    f"{p.name}, plate {name}, well {r['well']} ({r['type']} "
+                    f"{r['sample_id']}): {what}; mask the well in the layout "
+                    f"(prefix '!' or masked=1) to process the plate without it."
+                )
+            plates.append(
+                Plate(
+                    name=name,
+                    source=str(p),
+                    wells=wells[WELL_COLUMNS].reset_index(drop=True),
+                    errors=tuple(errors),
+                )
+            )
     return plates

@@ -60,8 +60,10 @@ def _table(df, digits=4):
         return html.escape("" if v is None else str(v))
 
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(f"<td>{fmt(v)}</td>" for v in row) + "</tr>"
-                   for row in df.itertuples(index=False))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{fmt(v)}</td>" for v in row) + "</tr>"
+        for row in df.itertuples(index=False)
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -87,17 +89,44 @@ def curve_figure(curve, std_wells, smp, ctl, qc_row, unit):
     for df in (smp, ctl):
         c = df["conc_well"].to_numpy(float) if len(df) else np.array([])
         xs += list(c[np.isfinite(c) & (c > 0)])
-    xs += [v for v in (qc_row.get(k, np.nan) for k in ("lod", "lloq", "uloq")) if np.isfinite(v) and v > 0]
+    xs += [
+        v
+        for v in (qc_row.get(k, np.nan) for k in ("lod", "lloq", "uloq"))
+        if np.isfinite(v) and v > 0
+    ]
     # the two edges hold the points that have no concentration
     xmin, xmax = min(xs) / 1.6, max(xs) * 1.6
     grid = np.geomspace(xmin, xmax, 300)
-    ax.plot(grid, curve.predict(grid), color="#333", lw=1.2, label=f"{curve.model.upper()} fit", zorder=1)
-    ax.scatter(pos["nominal_conc"], pos["signal"], marker="o", facecolor="none", edgecolor="#1f77b4",
-               s=30, label="standard wells", zorder=3)
+    ax.plot(
+        grid,
+        curve.predict(grid),
+        color="#333",
+        lw=1.2,
+        label=f"{curve.model.upper()} fit",
+        zorder=1,
+    )
+    ax.scatter(
+        pos["nominal_conc"],
+        pos["signal"],
+        marker="o",
+        facecolor="none",
+        edgecolor="#1f77b4",
+        s=30,
+        label="standard wells",
+        zorder=3,
+    )
     zero = std_wells[std_wells["nominal_conc"] == 0]
     if len(zero):
-        ax.scatter(np.full(len(zero), xmin), zero["signal"], marker="<", color="#1f77b4", s=30,
-                   label="zero standard (left edge)", zorder=3, clip_on=False)
+        ax.scatter(
+            np.full(len(zero), xmin),
+            zero["signal"],
+            marker="<",
+            color="#1f77b4",
+            s=30,
+            label="zero standard (left edge)",
+            zorder=3,
+            clip_on=False,
+        )
 
     def place(df):
         """x of each row: its in-well concentration, or the edge of its side."""
@@ -112,23 +141,57 @@ def curve_figure(curve, std_wells, smp, ctl, qc_row, unit):
     if len(read):
         x, y = place(read), read["mean_signal"].to_numpy(float)
         out = _limit_flagged(read["flags"]).to_numpy()
-        ax.scatter(x[~out], y[~out], marker="x", color="#d62728", s=22,
-                   label="samples (mean signal)", zorder=4)
+        ax.scatter(
+            x[~out],
+            y[~out],
+            marker="x",
+            color="#d62728",
+            s=22,
+            label="samples (mean signal)",
+            zorder=4,
+        )
         if out.any():
-            ax.scatter(x[out], y[out], marker="x", color="#ff9f1c", s=22,
-                       label="samples flagged (limits, saturated)", zorder=4, clip_on=False)
+            ax.scatter(
+                x[out],
+                y[out],
+                marker="x",
+                color="#ff9f1c",
+                s=22,
+                label="samples flagged (limits, saturated)",
+                zorder=4,
+                clip_on=False,
+            )
     if len(ctl):
-        ax.scatter(place(ctl), ctl["mean_signal"], marker="D", color="#2ca02c", s=26,
-                   label="controls", zorder=5, clip_on=False)
+        ax.scatter(
+            place(ctl),
+            ctl["mean_signal"],
+            marker="D",
+            color="#2ca02c",
+            s=26,
+            label="controls",
+            zorder=5,
+            clip_on=False,
+        )
     ax.set_xscale("log")
     ax.set_xlim(xmin, xmax)
     # samples whose every replicate was off-scale have no signal: a marker on the top edge
-    off = smp[smp["mean_signal"].isna() & smp["flags"].fillna("").str.contains("saturated")] \
-        if len(smp) else smp
+    off = (
+        smp[smp["mean_signal"].isna() & smp["flags"].fillna("").str.contains("saturated")]
+        if len(smp)
+        else smp
+    )
     if len(off):
         bottom, top = ax.get_ylim()
-        ax.scatter(place(off), np.full(len(off), top), marker="^", color="#ff9f1c", s=30,
-                   label="samples off-scale (every well)", zorder=4, clip_on=False)
+        ax.scatter(
+            place(off),
+            np.full(len(off), top),
+            marker="^",
+            color="#ff9f1c",
+            s=30,
+            label="samples off-scale (every well)",
+            zorder=4,
+            clip_on=False,
+        )
         ax.set_ylim(bottom, top)
     # vertical limit lines; labels of coinciding limits are joined (LOD = LLOQ is common
     # with a declared kit LOD equal to the lowest standard)
@@ -144,8 +207,11 @@ def curve_figure(curve, std_wells, smp, ctl, qc_row, unit):
     ax.set_xlabel(f"concentration in well ({unit}, log scale)")
     ax.set_ylabel("signal")
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    ax.set_title(f"plate {qc_row['plate']} ({curve.model.upper()}, "
-                 f"{'competitive' if curve.direction == 'falling' else 'sandwich'})", fontsize=10)
+    ax.set_title(
+        f"plate {qc_row['plate']} ({curve.model.upper()}, "
+        f"{'competitive' if curve.direction == 'falling' else 'sandwich'})",
+        fontsize=10,
+    )
     return fig
 
 
@@ -160,7 +226,7 @@ def _svg(*args):
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
-    text = re.sub(r"<metadata>.*?</metadata>", "", text[text.find("<svg"):], flags=re.S)
+    text = re.sub(r"<metadata>.*?</metadata>", "", text[text.find("<svg") :], flags=re.S)
     return text
 
 
@@ -198,36 +264,95 @@ def write_qc_report(result, path, *, analyte="sclerostin", title=None):
         smp = result.samples[result.samples["plate"] == name]
         ctl = result.controls[result.controls["plate"] == name]
         p = curve.params
-        eq = (f"y = D + (A − D) / (1 + (x/C)<sup>B</sup>)" + ("<sup>E</sup>" if curve.model == "5pl" else "")
-              + "; " + ", ".join(f"{k} = {v:.5g}" for k, v in p.items())
-              + f"; R² = {curve.r_squared:.5f}, residual SE = {curve.sigma:.4g}; direction: {curve.direction}"
-              + (" (competitive)" if curve.direction == "falling" else " (sandwich)"))
+        eq = (
+            "y = D + (A − D) / (1 + (x/C)<sup>B</sup>)"
+            + ("<sup>E</sup>" if curve.model == "5pl" else "")
+            + "; "
+            + ", ".join(f"{k} = {v:.5g}" for k, v in p.items())
+            + f"; R² = {curve.r_squared:.5f}, residual SE = {curve.sigma:.4g}; direction: {curve.direction}"
+            + (" (competitive)" if curve.direction == "falling" else " (sandwich)")
+        )
         st = result.standards[result.standards["plate"] == name].drop(columns="plate")
-        plates.append({
-            "name": name, "failed": False, "qc_pass": bool(row["qc_pass"]), "message": row["message"],
-            "svg": _svg(curve, std_wells, smp, ctl, row, unit), "equation": eq,
-            "standards": _table(st),
-            "controls": _table(ctl[["id", "n_wells", "mean_signal", "concentration", "nominal_conc",
-                                    "target_low", "target_high", "recovery_pct", "cv_pct", "passed"]])
-            if len(ctl) else "",
-            "samples": _table(smp[["id", "dilution", "n_wells", "mean_signal", "pct_b_b0",
-                                   "concentration", "cv_pct", "flags", "reported"]]),
-        })
-    qc_cols = ["plate", "status", "qc_pass", "message", "direction", "r_squared", "n_levels_passed",
-               "n_levels_judged", "lod", "lod_source", "lloq", "uloq", "intra_cv_pct", "n_samples",
-               "controls_passed", "n_controls"]
+        plates.append(
+            {
+                "name": name,
+                "failed": False,
+                "qc_pass": bool(row["qc_pass"]),
+                "message": row["message"],
+                "svg": _svg(curve, std_wells, smp, ctl, row, unit),
+                "equation": eq,
+                "standards": _table(st),
+                "controls": _table(
+                    ctl[
+                        [
+                            "id",
+                            "n_wells",
+                            "mean_signal",
+                            "concentration",
+                            "nominal_conc",
+                            "target_low",
+                            "target_high",
+                            "recovery_pct",
+                            "cv_pct",
+                            "passed",
+                        ]
+                    ]
+                )
+                if len(ctl)
+                else "",
+                "samples": _table(
+                    smp[
+                        [
+                            "id",
+                            "dilution",
+                            "n_wells",
+                            "mean_signal",
+                            "pct_b_b0",
+                            "concentration",
+                            "cv_pct",
+                            "flags",
+                            "reported",
+                        ]
+                    ]
+                ),
+            }
+        )
+    qc_cols = [
+        "plate",
+        "status",
+        "qc_pass",
+        "message",
+        "direction",
+        "r_squared",
+        "n_levels_passed",
+        "n_levels_judged",
+        "lod",
+        "lod_source",
+        "lloq",
+        "uloq",
+        "intra_cv_pct",
+        "n_samples",
+        "controls_passed",
+        "n_controls",
+    ]
     intra = result.meta.get("intra_assay_cv_pct", np.nan)
     inter = result.meta.get("inter_assay_cv_pct", np.nan)
     env = jinja2.Environment(autoescape=False)
     text = env.from_string(_TEMPLATE).render(
-        title=html.escape(title or f"{analyte} immunoassay QC report"), analyte=html.escape(analyte),
-        unit=html.escape(unit), meta={k: html.escape(str(v)) for k, v in result.meta.items()},
+        title=html.escape(title or f"{analyte} immunoassay QC report"),
+        analyte=html.escape(analyte),
+        unit=html.escape(unit),
+        meta={k: html.escape(str(v)) for k, v in result.meta.items()},
         qc_table=_table(result.qc.reindex(columns=qc_cols)),
         intra=f"{intra:.1f}%" if np.isfinite(intra) else "not available",
-        inter=f"{inter:.1f}%" if np.isfinite(inter) else "not available (needs controls on >= 2 plates)",
+        inter=f"{inter:.1f}%"
+        if np.isfinite(inter)
+        else "not available (needs controls on >= 2 plates)",
         inter_table=_table(result.inter_assay) if len(result.inter_assay) else "",
-        notes=[html.escape(n) for n in result.notes], plates=plates, version=__version__)
+        notes=[html.escape(n) for n in result.notes],
+        plates=plates,
+        version=__version__,
+    )
     path = Path(path)
     path.write_text(text, encoding="utf-8")
     return path
-

@@ -68,10 +68,12 @@ RESEARCH = Acceptance(
     control_recovery=(80.0, 120.0),
     min_control_pass_fraction=2 / 3,
     min_control_level_pass_fraction=0.0,
-    source=("Research default following the ligand-binding recommendations of DeSilva B et al. "
-            "Pharm Res 2003;20(11):1885-1900, doi:10.1023/B:PHAM.0000003390.51761.3d "
-            "(standards 80-120%, 75-125% at the limits of quantification; >= 75% of standards); "
-            "controls within their declared range, else 80-120% of nominal."),
+    source=(
+        "Research default following the ligand-binding recommendations of DeSilva B et al. "
+        "Pharm Res 2003;20(11):1885-1900, doi:10.1023/B:PHAM.0000003390.51761.3d "
+        "(standards 80-120%, 75-125% at the limits of quantification; >= 75% of standards); "
+        "controls within their declared range, else 80-120% of nominal."
+    ),
 )
 
 KIT = Acceptance(
@@ -84,10 +86,12 @@ KIT = Acceptance(
     control_recovery=(80.0, 120.0),
     min_control_pass_fraction=1.0,
     min_control_level_pass_fraction=0.0,  # implied by 100% overall
-    source=("Manufacturer's instructions: every kit control must fall within the lot-specific "
-            "range printed on its QC certificate (give it as target_low/target_high or "
-            "ctrl:<id>:<nominal>:<low>-<high> in the layout; e.g. Biomedica BI-20492, sclerostin, "
-            "declared LOD 3.2 pmol/L). Standard-curve limits as the research preset."),
+    source=(
+        "Manufacturer's instructions: every kit control must fall within the lot-specific "
+        "range printed on its QC certificate (give it as target_low/target_high or "
+        "ctrl:<id>:<nominal>:<low>-<high> in the layout; e.g. Biomedica BI-20492, sclerostin, "
+        "declared LOD 3.2 pmol/L). Standard-curve limits as the research preset."
+    ),
 )
 
 ICH_M10 = Acceptance(
@@ -100,14 +104,16 @@ ICH_M10 = Acceptance(
     control_recovery=(80.0, 120.0),
     min_control_pass_fraction=2 / 3,
     min_control_level_pass_fraction=0.5,
-    source=("ICH M10 Bioanalytical method validation and study sample analysis (Step 4, "
-            "24 May 2022), ligand binding assays, sections 4.2.3 (calibration curve) and 4.4 "
-            "(study sample analysis, run acceptance): calibration standards back-calculated "
-            "within +/-20% of nominal (+/-25% at the LLOQ and ULOQ), at least 75% of the "
-            "standards (anchor points excluded) and a minimum of 6 concentration levels "
-            "meeting this; QCs within +/-20% of nominal, at least 2/3 of all QCs and at least "
-            "50% at each concentration level passing. The same QC rule is in EMA "
-            "EMEA/CHMP/EWP/192217/2009 (2011) section 7.1."),
+    source=(
+        "ICH M10 Bioanalytical method validation and study sample analysis (Step 4, "
+        "24 May 2022), ligand binding assays, sections 4.2.3 (calibration curve) and 4.4 "
+        "(study sample analysis, run acceptance): calibration standards back-calculated "
+        "within +/-20% of nominal (+/-25% at the LLOQ and ULOQ), at least 75% of the "
+        "standards (anchor points excluded) and a minimum of 6 concentration levels "
+        "meeting this; QCs within +/-20% of nominal, at least 2/3 of all QCs and at least "
+        "50% at each concentration level passing. The same QC rule is in EMA "
+        "EMEA/CHMP/EWP/192217/2009 (2011) section 7.1."
+    ),
 )
 
 PRESETS = {p.name: p for p in (RESEARCH, KIT, ICH_M10)}
@@ -142,8 +148,9 @@ def standard_passes(recovery_pct, *, edge, acceptance="research"):
     return (r >= lo) & (r <= hi)
 
 
-def control_passes(concentration, nominal, target_low=None, target_high=None, *,
-                   acceptance="research"):
+def control_passes(
+    concentration, nominal, target_low=None, target_high=None, *, acceptance="research"
+):
     """Whether control results pass: inside the declared range [low, high]
     (inclusive) where one is given, else recovery within the preset's
     ``control_recovery`` (inclusive)."""
@@ -189,11 +196,14 @@ def run_verdict(std_passed, control_passed, control_nominal, *, acceptance="rese
     reasons = []
     n_pass = int(std.sum())
     if not std.size or n_pass / std.size < acc.min_std_pass_fraction - eps:
-        reasons.append(f"{n_pass}/{std.size} standard levels within limits "
-                       f"(< {acc.min_std_pass_fraction:.0%})")
+        reasons.append(
+            f"{n_pass}/{std.size} standard levels within limits (< {acc.min_std_pass_fraction:.0%})"
+        )
     if n_pass < acc.min_std_levels_passed:
-        reasons.append(f"{n_pass} passing standard levels (< {acc.min_std_levels_passed} required "
-                       f"by the {acc.name} preset)")
+        reasons.append(
+            f"{n_pass} passing standard levels (< {acc.min_std_levels_passed} required "
+            f"by the {acc.name} preset)"
+        )
     if ok.size:
         if ok.mean() < acc.min_control_pass_fraction - eps:
             reasons.append(f"{int(ok.sum())}/{ok.size} controls within range")
@@ -202,6 +212,8 @@ def run_verdict(std_passed, control_passed, control_nominal, *, acceptance="rese
             for level in np.unique(nom):
                 at = ok[(nom == level) | (np.isnan(nom) & np.isnan(level))]
                 if at.mean() < acc.min_control_level_pass_fraction - eps:
-                    reasons.append(f"{int(at.sum())}/{at.size} controls within range at level "
-                                   f"{level:g} (< {acc.min_control_level_pass_fraction:.0%})")
+                    reasons.append(
+                        f"{int(at.sum())}/{at.size} controls within range at level "
+                        f"{level:g} (< {acc.min_control_level_pass_fraction:.0%})"
+                    )
     return reasons

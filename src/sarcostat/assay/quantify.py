@@ -108,10 +108,12 @@ class AssayResult:
             if not isinstance(v, str) or not v:
                 return v
             sign = v[0] if v[0] in "<>" else ""
-            return f"{sign}{float(v[len(sign):]) * f:.6g}"
+            return f"{sign}{float(v[len(sign) :]) * f:.6g}"
 
         s["reported"] = s["reported"].map(scale)
-        s.insert(s.columns.get_loc("concentration") + 1, "unit", to_unit or self.meta.get("unit", ""))
+        s.insert(
+            s.columns.get_loc("concentration") + 1, "unit", to_unit or self.meta.get("unit", "")
+        )
         return s
 
     def summary(self) -> str:
@@ -127,14 +129,23 @@ class AssayResult:
                     f"{r.n_levels_passed}/{r.n_levels_judged} non-zero standard levels pass, LOD={r.lod:.4g}, "
                     f"LLOQ={r.lloq:.4g}, ULOQ={r.uloq:.4g}, intra-CV={r.intra_cv_pct:.1f}%, "
                     f"{r.n_samples} samples, QC {'pass' if r.qc_pass else 'FAIL'}"
-                    + (f" ({r.message})" if r.message else ""))
+                    + (f" ({r.message})" if r.message else "")
+                )
         if np.isfinite(self.meta.get("inter_assay_cv_pct", np.nan)):
             lines.append(f"Inter-assay CV (controls): {self.meta['inter_assay_cv_pct']:.1f}%")
         lines += [f"Note: {n}" for n in self.notes]
         return "\n".join(lines)
 
-    def to_cohort_frame(self, analyte="sclerostin", *, censor="lod", above="missing",
-                        to_unit=None, mw=None, include_failed_qc=False) -> pd.DataFrame:
+    def to_cohort_frame(
+        self,
+        analyte="sclerostin",
+        *,
+        censor="lod",
+        above="missing",
+        to_unit=None,
+        mw=None,
+        include_failed_qc=False,
+    ) -> pd.DataFrame:
         """Concentrations ready to join the cohort table.
 
         Parameters
@@ -173,19 +184,28 @@ class AssayResult:
         out = []
         for sid, g in s.groupby("id", sort=False):
             flags = [set(f.split(";")) - {""} for f in g["flags"]]
-            inrange = [i for i, f in enumerate(flags) if not (f & _LIMIT_FLAGS)
-                       and np.isfinite(g["concentration"].iloc[i])]
+            inrange = [
+                i
+                for i, f in enumerate(flags)
+                if not (f & _LIMIT_FLAGS) and np.isfinite(g["concentration"].iloc[i])
+            ]
             if censor == "lod":
-                inrange += [i for i, f in enumerate(flags) if f & _LIMIT_FLAGS == {"<LLOQ"}
-                            and np.isfinite(g["concentration"].iloc[i])]
+                inrange += [
+                    i
+                    for i, f in enumerate(flags)
+                    if f & _LIMIT_FLAGS == {"<LLOQ"} and np.isfinite(g["concentration"].iloc[i])
+                ]
             if inrange:
                 val = float(np.mean(g["concentration"].iloc[sorted(set(inrange))])) * factor
             else:
                 r = g.iloc[0]
                 f = flags[0]
                 if ">ULOQ" in f:
-                    val = f">{r['uloq'] * factor:.6g}" if above == "string" and np.isfinite(r["uloq"]) \
+                    val = (
+                        f">{r['uloq'] * factor:.6g}"
+                        if above == "string" and np.isfinite(r["uloq"])
                         else np.nan
+                    )
                 elif "<LOD" in f and np.isfinite(r["lod"]):
                     val = f"<{r['lod'] * factor:.6g}"
                 elif f & {"<LLOQ", "no_inverse"} and np.isfinite(r["lloq"]):
@@ -193,8 +213,12 @@ class AssayResult:
                 else:
                     val = np.nan
             out.append({"id": sid, analyte: val})
-        return pd.DataFrame(out, columns=["id", analyte]).astype({analyte: object}) \
-            .sort_values("id", kind="stable").reset_index(drop=True)
+        return (
+            pd.DataFrame(out, columns=["id", analyte])
+            .astype({analyte: object})
+            .sort_values("id", kind="stable")
+            .reset_index(drop=True)
+        )
 
 
 def _cv(values):
@@ -217,12 +241,19 @@ def _intra_cv(samples):
 
 def _natural_key(text):
     """Sort key that puts S2 before S10."""
-    return [(0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", str(text))]
+    return [
+        (0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", str(text))
+    ]
 
 
 def _fail_row(plate, message):
-    return {"plate": plate.name, "source": plate.source, "status": "failed", "qc_pass": False,
-            "message": message}
+    return {
+        "plate": plate.name,
+        "source": plate.source,
+        "status": "failed",
+        "qc_pass": False,
+        "message": message,
+    }
 
 
 def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit):
@@ -232,22 +263,28 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
     levels = np.sort(std["nominal_conc"].unique())
     need = max(5, acc.min_std_levels)
     if levels.size < need:
-        raise DataError(f"plate {plate.name}: {levels.size} standard level(s) with readings; "
-                        f"at least {need} are needed for a {model.upper()} curve "
-                        f"({acc.name} acceptance).")
+        raise DataError(
+            f"plate {plate.name}: {levels.size} standard level(s) with readings; "
+            f"at least {need} are needed for a {model.upper()} curve "
+            f"({acc.name} acceptance)."
+        )
     grp = std.groupby("nominal_conc")["signal"]
     means = grp.mean()
     if fit_to == "means":
         curve = fit_curve(means.index.to_numpy(), means.to_numpy(), model=model, weights=weights)
     else:
-        curve = fit_curve(std["nominal_conc"].to_numpy(), std["signal"].to_numpy(), model=model,
-                          weights=weights)
+        curve = fit_curve(
+            std["nominal_conc"].to_numpy(), std["signal"].to_numpy(), model=model, weights=weights
+        )
     falling = curve.direction == "falling"
     w["conc_well"] = curve.inverse(w["signal"].to_numpy())
     w["side"] = curve.inverse_side(w["signal"].to_numpy())
     with np.errstate(divide="ignore", invalid="ignore"):
-        w["recovery_pct"] = np.where((w["type"] == "standard") & (w["nominal_conc"] > 0),
-                                     w["conc_well"] / w["nominal_conc"] * 100, np.nan)
+        w["recovery_pct"] = np.where(
+            (w["type"] == "standard") & (w["nominal_conc"] > 0),
+            w["conc_well"] / w["nominal_conc"] * 100,
+            np.nan,
+        )
 
     zero = std[std["nominal_conc"] == 0]["signal"]
     b0 = float(zero.mean()) if len(zero) else curve.params["A"]
@@ -256,18 +293,27 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
     anchors = set(std.loc[std["anchor"].astype(bool), "nominal_conc"])
     mixed = anchors & set(std.loc[~std["anchor"].astype(bool), "nominal_conc"])
     if mixed:
-        raise DataError(f"plate {plate.name}: standard level {min(mixed):g} is an anchor point in "
-                        "some wells and a calibration standard in others; mark every well of "
-                        "the level the same way.")
+        raise DataError(
+            f"plate {plate.name}: standard level {min(mixed):g} is an anchor point in "
+            "some wells and a calibration standard in others; mark every well of "
+            "the level the same way."
+        )
     nz = np.array([x for x in levels if x > 0 and x not in anchors])
-    st = pd.DataFrame({"plate": plate.name, "nominal_conc": means.index.to_numpy(),
-                       "anchor": means.index.isin(list(anchors)),
-                       "n_wells": grp.size().to_numpy(), "mean_signal": means.to_numpy()})
+    st = pd.DataFrame(
+        {
+            "plate": plate.name,
+            "nominal_conc": means.index.to_numpy(),
+            "anchor": means.index.isin(list(anchors)),
+            "n_wells": grp.size().to_numpy(),
+            "mean_signal": means.to_numpy(),
+        }
+    )
     st["pct_b_b0"] = st["mean_signal"] / b0 * 100 if falling else np.nan
     st["back_calc"] = curve.inverse(st["mean_signal"].to_numpy())
     with np.errstate(divide="ignore", invalid="ignore"):
-        st["recovery_pct"] = np.where(st["nominal_conc"] > 0,
-                                      st["back_calc"] / st["nominal_conc"] * 100, np.nan)
+        st["recovery_pct"] = np.where(
+            st["nominal_conc"] > 0, st["back_calc"] / st["nominal_conc"] * 100, np.nan
+        )
     edge = st["nominal_conc"].isin([nz.min(), nz.max()]) if nz.size else False
     st["low_limit_pct"] = np.where(edge, acc.std_recovery_edge[0], acc.std_recovery[0])
     st["high_limit_pct"] = np.where(edge, acc.std_recovery_edge[1], acc.std_recovery[1])
@@ -293,9 +339,11 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
             # Blanks nearer the infinite-concentration asymptote are substrate or
             # non-specific-binding wells (typical of competitive kits), not
             # zero-analyte samples: their spread says nothing about the LOD.
-            notes.append(f"plate {plate.name}: blank wells read like the high-concentration "
-                         "end of the curve (substrate/NSB wells?); LOD taken from the zero "
-                         "standard instead.")
+            notes.append(
+                f"plate {plate.name}: blank wells read like the high-concentration "
+                "end of the curve (substrate/NSB wells?); LOD taken from the zero "
+                "standard instead."
+            )
             bl = bl.iloc[:0]
         if len(bl) < 2:
             bl, src = zero, "zero standard"
@@ -304,18 +352,25 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
             lod_val = float(curve.inverse(thr))
             lod_src = f"{src} mean {'-' if falling else '+'} 3 SD"
             if not np.isfinite(lod_val):
-                notes.append(f"plate {plate.name}: the {src} threshold has no inverse on the curve; "
-                             "LOD not determined.")
+                notes.append(
+                    f"plate {plate.name}: the {src} threshold has no inverse on the curve; "
+                    "LOD not determined."
+                )
         else:
             lod_val, lod_src = np.nan, "none"
-            notes.append(f"plate {plate.name}: no blanks or zero standard (>= 2 wells) and no "
-                         "declared LOD; <LOD is not flagged.")
+            notes.append(
+                f"plate {plate.name}: no blanks or zero standard (>= 2 wells) and no "
+                "declared LOD; <LOD is not flagged."
+            )
 
     sat = w[(w["reading_problem"] == "saturated") & (w["type"] == "sample") & ~w["masked"]]
     if len(sat):
-        notes.append(f"plate {plate.name}: sample well(s) above the reader's range, left out and "
-                     f"flagged 'saturated' (re-assay diluted): "
-                     + ", ".join(f"{r.well} ({r.sample_id}, {r.raw!r})" for r in sat.itertuples()) + ".")
+        notes.append(
+            f"plate {plate.name}: sample well(s) above the reader's range, left out and "
+            f"flagged 'saturated' (re-assay diluted): "
+            + ", ".join(f"{r.well} ({r.sample_id}, {r.raw!r})" for r in sat.itertuples())
+            + "."
+        )
 
     def summarise(df):
         rows = []
@@ -353,22 +408,40 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
             fl = ";".join(f for f in FLAGS if f in flags)
             if "<LOD" in flags and np.isfinite(lod_val):
                 rep = f"<{lod_val * dil:.6g}"
-            elif flags & {"<LLOQ", "no_inverse"} and side != "high" and np.isfinite(lloq) \
-                    and not np.isfinite(cw):
+            elif (
+                flags & {"<LLOQ", "no_inverse"}
+                and side != "high"
+                and np.isfinite(lloq)
+                and not np.isfinite(cw)
+            ):
                 rep = f"<{lloq * dil:.6g}"
             elif ">ULOQ" in flags and np.isfinite(uloq):
                 rep = f">{uloq * dil:.6g}"
             else:
                 # a replicate off-scale beside an in-range one: not a result to report
                 rep = f"{conc:.6g}" if np.isfinite(conc) and "saturated" not in flags else ""
-            rows.append({"id": sid, "plate": plate.name, "dilution": dil, "n_wells": int(len(u)),
-                         "n_masked": int(g["masked"].sum()), "mean_signal": mean_sig,
-                         "pct_b_b0": mean_sig / b0 * 100 if falling else np.nan,
-                         "conc_well": cw, "concentration": conc, "cv_pct": cv, "flags": fl,
-                         "reported": rep, "lod": lod_val * dil, "lloq": lloq * dil,
-                         "uloq": uloq * dil,
-                         "nominal_conc": g["nominal_conc"].iloc[0],
-                         "target_low": g["target_low"].iloc[0], "target_high": g["target_high"].iloc[0]})
+            rows.append(
+                {
+                    "id": sid,
+                    "plate": plate.name,
+                    "dilution": dil,
+                    "n_wells": int(len(u)),
+                    "n_masked": int(g["masked"].sum()),
+                    "mean_signal": mean_sig,
+                    "pct_b_b0": mean_sig / b0 * 100 if falling else np.nan,
+                    "conc_well": cw,
+                    "concentration": conc,
+                    "cv_pct": cv,
+                    "flags": fl,
+                    "reported": rep,
+                    "lod": lod_val * dil,
+                    "lloq": lloq * dil,
+                    "uloq": uloq * dil,
+                    "nominal_conc": g["nominal_conc"].iloc[0],
+                    "target_low": g["target_low"].iloc[0],
+                    "target_high": g["target_high"].iloc[0],
+                }
+            )
         rows.sort(key=lambda r: (_natural_key(r["id"]), r["dilution"]))
         return pd.DataFrame(rows)
 
@@ -378,45 +451,132 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
         with np.errstate(divide="ignore", invalid="ignore"):
             ctl["recovery_pct"] = ctl["concentration"] / ctl["nominal_conc"] * 100
         has_rng = ctl["target_low"].notna() & ctl["target_high"].notna()
-        ctl["passed"] = control_passes(ctl["concentration"], ctl["nominal_conc"], ctl["target_low"],
-                                       ctl["target_high"], acceptance=acc)
+        ctl["passed"] = control_passes(
+            ctl["concentration"],
+            ctl["nominal_conc"],
+            ctl["target_low"],
+            ctl["target_high"],
+            acceptance=acc,
+        )
         if acc.name == "kit" and (~has_rng).any():
-            notes.append(f"plate {plate.name}: kit acceptance but control(s) "
-                         f"{', '.join(ctl.loc[~has_rng, 'id'])} have no declared range; judged "
-                         f"at {acc.control_recovery[0]:g}-{acc.control_recovery[1]:g}% of nominal.")
+            notes.append(
+                f"plate {plate.name}: kit acceptance but control(s) "
+                f"{', '.join(ctl.loc[~has_rng, 'id'])} have no declared range; judged "
+                f"at {acc.control_recovery[0]:g}-{acc.control_recovery[1]:g}% of nominal."
+            )
     frac = n_pass / len(judged) if len(judged) else 0.0
-    reasons = run_verdict(judged["passed"].astype(bool),
-                          ctl["passed"] if len(ctl) else [], ctl["nominal_conc"] if len(ctl) else [],
-                          acceptance=acc)
+    reasons = run_verdict(
+        judged["passed"].astype(bool),
+        ctl["passed"] if len(ctl) else [],
+        ctl["nominal_conc"] if len(ctl) else [],
+        acceptance=acc,
+    )
     intra = _intra_cv(smp)
     p = curve.params
-    qc = {"plate": plate.name, "source": plate.source, "status": "ok", "qc_pass": not reasons,
-          "message": "; ".join(reasons), "model": curve.model, "weights": curve.weights,
-          "direction": curve.direction, "A": p["A"], "B": p["B"], "C": p["C"], "D": p["D"],
-          "E": p.get("E", np.nan), "r_squared": curve.r_squared, "sigma": curve.sigma,
-          "n_levels": int(levels.size), "n_levels_judged": int(len(judged)), "n_levels_passed": n_pass,
-          "std_pass_pct": frac * 100, "lod": lod_val, "lod_source": lod_src, "lloq": lloq,
-          "uloq": uloq, "b0": b0, "intra_cv_pct": intra, "n_samples": int(len(smp)),
-          "n_controls": int(len(ctl)),
-          "controls_passed": int(ctl["passed"].sum()) if len(ctl) else 0}
+    qc = {
+        "plate": plate.name,
+        "source": plate.source,
+        "status": "ok",
+        "qc_pass": not reasons,
+        "message": "; ".join(reasons),
+        "model": curve.model,
+        "weights": curve.weights,
+        "direction": curve.direction,
+        "A": p["A"],
+        "B": p["B"],
+        "C": p["C"],
+        "D": p["D"],
+        "E": p.get("E", np.nan),
+        "r_squared": curve.r_squared,
+        "sigma": curve.sigma,
+        "n_levels": int(levels.size),
+        "n_levels_judged": int(len(judged)),
+        "n_levels_passed": n_pass,
+        "std_pass_pct": frac * 100,
+        "lod": lod_val,
+        "lod_source": lod_src,
+        "lloq": lloq,
+        "uloq": uloq,
+        "b0": b0,
+        "intra_cv_pct": intra,
+        "n_samples": int(len(smp)),
+        "n_controls": int(len(ctl)),
+        "controls_passed": int(ctl["passed"].sum()) if len(ctl) else 0,
+    }
     for df in (smp, ctl):
         if len(df):
             df["plate_qc"] = not reasons
     return curve, w, st, smp, ctl, qc, notes
 
 
-_QC_COLS = ["plate", "source", "status", "qc_pass", "message", "model", "weights", "direction",
-            "A", "B", "C", "D", "E", "r_squared", "sigma", "n_levels", "n_levels_judged",
-            "n_levels_passed", "std_pass_pct", "lod", "lod_source", "lloq", "uloq", "b0",
-            "intra_cv_pct", "n_samples", "n_controls", "controls_passed"]
-_SAMPLE_COLS = ["id", "plate", "dilution", "n_wells", "n_masked", "mean_signal", "pct_b_b0",
-                "conc_well", "concentration", "cv_pct", "flags", "reported", "lod", "lloq", "uloq",
-                "plate_qc"]
-_CONTROL_COLS = _SAMPLE_COLS + ["nominal_conc", "target_low", "target_high", "recovery_pct", "passed"]
+_QC_COLS = [
+    "plate",
+    "source",
+    "status",
+    "qc_pass",
+    "message",
+    "model",
+    "weights",
+    "direction",
+    "A",
+    "B",
+    "C",
+    "D",
+    "E",
+    "r_squared",
+    "sigma",
+    "n_levels",
+    "n_levels_judged",
+    "n_levels_passed",
+    "std_pass_pct",
+    "lod",
+    "lod_source",
+    "lloq",
+    "uloq",
+    "b0",
+    "intra_cv_pct",
+    "n_samples",
+    "n_controls",
+    "controls_passed",
+]
+_SAMPLE_COLS = [
+    "id",
+    "plate",
+    "dilution",
+    "n_wells",
+    "n_masked",
+    "mean_signal",
+    "pct_b_b0",
+    "conc_well",
+    "concentration",
+    "cv_pct",
+    "flags",
+    "reported",
+    "lod",
+    "lloq",
+    "uloq",
+    "plate_qc",
+]
+_CONTROL_COLS = _SAMPLE_COLS + [
+    "nominal_conc",
+    "target_low",
+    "target_high",
+    "recovery_pct",
+    "passed",
+]
 
 
-def quantify(plates, *, model="4pl", weights=None, fit_to="means", acceptance="research",
-             lod=None, cv_limit=20.0, unit="pmol/L") -> AssayResult:
+def quantify(
+    plates,
+    *,
+    model="4pl",
+    weights=None,
+    fit_to="means",
+    acceptance="research",
+    lod=None,
+    cv_limit=20.0,
+    unit="pmol/L",
+) -> AssayResult:
     """Fit a standard curve per plate and back-calculate controls and samples.
 
     Parameters
@@ -498,15 +658,20 @@ def quantify(plates, *, model="4pl", weights=None, fit_to="means", acceptance="r
     >>> res.to_cohort_frame("sclerostin")  # doctest: +SKIP
     """
     check_option(model, MODELS, parameter="model", function="quantify")
-    check_option("none" if weights is None else weights, WEIGHTS, parameter="weights",
-                 function="quantify")
+    check_option(
+        "none" if weights is None else weights, WEIGHTS, parameter="weights", function="quantify"
+    )
     check_option(fit_to, ("means", "replicates"), parameter="fit_to", function="quantify")
     acc = get_acceptance(acceptance)
     if lod is not None and (not np.isfinite(lod) or lod <= 0):
-        raise ParameterError(f"The 'lod' parameter of quantify must be a positive number. Got {lod!r} instead.")
+        raise ParameterError(
+            f"The 'lod' parameter of quantify must be a positive number. Got {lod!r} instead."
+        )
     if not (isinstance(cv_limit, (int, float)) and cv_limit > 0):
-        raise ParameterError(f"The 'cv_limit' parameter of quantify must be a positive number. "
-                             f"Got {cv_limit!r} instead.")
+        raise ParameterError(
+            f"The 'cv_limit' parameter of quantify must be a positive number. "
+            f"Got {cv_limit!r} instead."
+        )
     curves, wells, stds, smps, ctls, qcs, notes = {}, [], [], [], [], [], []
     for plate in plates:
         if plate.errors:
@@ -514,8 +679,14 @@ def quantify(plates, *, model="4pl", weights=None, fit_to="means", acceptance="r
             continue
         try:
             curve, w, st, smp, ctl, qc, n = _quantify_plate(
-                plate, model=model, weights=weights, fit_to=fit_to, acc=acc, lod=lod,
-                cv_limit=cv_limit)
+                plate,
+                model=model,
+                weights=weights,
+                fit_to=fit_to,
+                acc=acc,
+                lod=lod,
+                cv_limit=cv_limit,
+            )
         except (DataError, ModelError) as exc:
             msg = str(exc)
             if not msg.startswith("plate "):
@@ -530,14 +701,26 @@ def quantify(plates, *, model="4pl", weights=None, fit_to="means", acceptance="r
         qcs.append(qc)
         notes += n
     qc = pd.DataFrame(qcs).reindex(columns=_QC_COLS)
-    for c in ("n_levels", "n_levels_judged", "n_levels_passed", "n_samples", "n_controls",
-              "controls_passed"):
+    for c in (
+        "n_levels",
+        "n_levels_judged",
+        "n_levels_passed",
+        "n_samples",
+        "n_controls",
+        "controls_passed",
+    ):
         qc[c] = qc[c].astype("Int64")
     qc["qc_pass"] = qc["qc_pass"].astype(bool)
-    samples = pd.concat([s for s in smps if len(s)], ignore_index=True) if any(len(s) for s in smps) \
+    samples = (
+        pd.concat([s for s in smps if len(s)], ignore_index=True)
+        if any(len(s) for s in smps)
         else pd.DataFrame(columns=_SAMPLE_COLS)
-    controls = pd.concat([c for c in ctls if len(c)], ignore_index=True) if any(len(c) for c in ctls) \
+    )
+    controls = (
+        pd.concat([c for c in ctls if len(c)], ignore_index=True)
+        if any(len(c) for c in ctls)
         else pd.DataFrame(columns=_CONTROL_COLS)
+    )
     samples = samples.reindex(columns=_SAMPLE_COLS)
     controls = controls.reindex(columns=_CONTROL_COLS)
     inter = []
@@ -546,15 +729,35 @@ def quantify(plates, *, model="4pl", weights=None, fit_to="means", acceptance="r
             vals = g.groupby("plate")["concentration"].mean()
             vals = vals[np.isfinite(vals)]
             if len(vals) >= 2:
-                inter.append({"control": cid, "n_plates": int(len(vals)), "mean": float(vals.mean()),
-                              "sd": float(vals.std(ddof=1)), "cv_pct": _cv(vals)})
+                inter.append(
+                    {
+                        "control": cid,
+                        "n_plates": int(len(vals)),
+                        "mean": float(vals.mean()),
+                        "sd": float(vals.std(ddof=1)),
+                        "cv_pct": _cv(vals),
+                    }
+                )
     inter = pd.DataFrame(inter, columns=["control", "n_plates", "mean", "sd", "cv_pct"])
-    meta = {"unit": unit, "acceptance": acc.name, "acceptance_source": acc.source, "model": model,
-            "weights": "none" if weights is None else weights, "fit_to": fit_to,
-            "cv_limit": cv_limit,
-            "intra_assay_cv_pct": _intra_cv(samples),
-            "inter_assay_cv_pct": float(inter["cv_pct"].mean()) if len(inter) else np.nan}
-    return AssayResult(samples=samples, controls=controls,
-                       standards=pd.concat(stds, ignore_index=True) if stds else pd.DataFrame(),
-                       wells=pd.concat(wells, ignore_index=True) if wells else pd.DataFrame(),
-                       qc=qc, inter_assay=inter, curves=curves, notes=tuple(notes), meta=meta)
+    meta = {
+        "unit": unit,
+        "acceptance": acc.name,
+        "acceptance_source": acc.source,
+        "model": model,
+        "weights": "none" if weights is None else weights,
+        "fit_to": fit_to,
+        "cv_limit": cv_limit,
+        "intra_assay_cv_pct": _intra_cv(samples),
+        "inter_assay_cv_pct": float(inter["cv_pct"].mean()) if len(inter) else np.nan,
+    }
+    return AssayResult(
+        samples=samples,
+        controls=controls,
+        standards=pd.concat(stds, ignore_index=True) if stds else pd.DataFrame(),
+        wells=pd.concat(wells, ignore_index=True) if wells else pd.DataFrame(),
+        qc=qc,
+        inter_assay=inter,
+        curves=curves,
+        notes=tuple(notes),
+        meta=meta,
+    )

@@ -7,13 +7,39 @@ import numpy as np
 from sarcostat.exceptions import UnitError
 
 # factor to mol/L
-_MOLAR = {"mol/l": 1.0, "mmol/l": 1e-3, "umol/l": 1e-6, "µmol/l": 1e-6, "nmol/l": 1e-9,
-          "pmol/l": 1e-12, "fmol/l": 1e-15, "mm": 1e-3, "um": 1e-6, "µm": 1e-6, "nm": 1e-9,
-          "pm": 1e-12, "fm": 1e-15}
+_MOLAR = {
+    "mol/l": 1.0,
+    "mmol/l": 1e-3,
+    "umol/l": 1e-6,
+    "µmol/l": 1e-6,
+    "nmol/l": 1e-9,
+    "pmol/l": 1e-12,
+    "fmol/l": 1e-15,
+    "mm": 1e-3,
+    "um": 1e-6,
+    "µm": 1e-6,
+    "nm": 1e-9,
+    "pm": 1e-12,
+    "fm": 1e-15,
+}
 # factor to g/L
-_MASS = {"g/l": 1.0, "mg/l": 1e-3, "ug/l": 1e-6, "µg/l": 1e-6, "ng/l": 1e-9, "pg/l": 1e-12,
-         "mg/ml": 1.0, "ug/ml": 1e-3, "µg/ml": 1e-3, "ng/ml": 1e-6, "pg/ml": 1e-9,
-         "mg/dl": 1e-2, "ug/dl": 1e-5, "µg/dl": 1e-5, "ng/dl": 1e-8}
+_MASS = {
+    "g/l": 1.0,
+    "mg/l": 1e-3,
+    "ug/l": 1e-6,
+    "µg/l": 1e-6,
+    "ng/l": 1e-9,
+    "pg/l": 1e-12,
+    "mg/ml": 1.0,
+    "ug/ml": 1e-3,
+    "µg/ml": 1e-3,
+    "ng/ml": 1e-6,
+    "pg/ml": 1e-9,
+    "mg/dl": 1e-2,
+    "ug/dl": 1e-5,
+    "µg/dl": 1e-5,
+    "ng/dl": 1e-8,
+}
 
 
 def _kind(unit):
@@ -61,8 +87,10 @@ def convert_units(values, from_unit, to_unit, *, mw=None):
     v = np.asarray(values, dtype=float) * f1
     if k1 != k2:
         if mw is None or not np.isfinite(mw) or mw <= 0:
-            raise UnitError(f"Converting {from_unit} to {to_unit} needs the molecular weight "
-                            f"(mw, g/mol > 0); got {mw!r}.")
+            raise UnitError(
+                f"Converting {from_unit} to {to_unit} needs the molecular weight "
+                f"(mw, g/mol > 0); got {mw!r}."
+            )
         v = v * mw if k1 == "molar" else v / mw
     out = v / f2
     return float(out) if np.ndim(out) == 0 else out

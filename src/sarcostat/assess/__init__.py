@@ -15,9 +15,10 @@ sppb.score_sppb, sps.sarcopenia_phenotype_score
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,8 +29,16 @@ from sarcostat.assess.definitions import REGISTRY
 from sarcostat.exceptions import ParameterError, check_option
 
 __all__ = [
-    "ClassificationResult", "agreement", "classify", "classify_cohort", "classify_many",
-    "cutoff_table", "definition_notes", "list_definitions", "prevalence", "protocol_notes",
+    "ClassificationResult",
+    "agreement",
+    "classify",
+    "classify_cohort",
+    "classify_many",
+    "cutoff_table",
+    "definition_notes",
+    "list_definitions",
+    "prevalence",
+    "protocol_notes",
     "sarc_calf",
 ]
 
@@ -40,10 +49,14 @@ def _definition(name: str, function: str):
 
 def _names(definitions, function: str) -> list[str]:
     if isinstance(definitions, str):
-        definitions = list(REGISTRY) if definitions == "all" else [d.strip() for d in definitions.split(",")]
+        definitions = (
+            list(REGISTRY) if definitions == "all" else [d.strip() for d in definitions.split(",")]
+        )
     names = list(dict.fromkeys(definitions))
     if not names:
-        raise ParameterError(f"The 'definitions' parameter of {function} must name at least one definition.")
+        raise ParameterError(
+            f"The 'definitions' parameter of {function} must name at least one definition."
+        )
     for n in names:
         _definition(n, function)
     return names
@@ -59,9 +72,17 @@ def list_definitions() -> pd.DataFrame:
         ``citation``, ``n_cutoffs``, ``n_unverified``, ``has_severity``.
     """
     return pd.DataFrame(
-        [{"definition": d.name, "title": d.title, "citation": d.citation,
-          "n_cutoffs": len(d.cutoffs), "n_unverified": sum(not c.verified for c in d.cutoffs),
-          "has_severity": d.severe is not None} for d in REGISTRY.values()]
+        [
+            {
+                "definition": d.name,
+                "title": d.title,
+                "citation": d.citation,
+                "n_cutoffs": len(d.cutoffs),
+                "n_unverified": sum(not c.verified for c in d.cutoffs),
+                "has_severity": d.severe is not None,
+            }
+            for d in REGISTRY.values()
+        ]
     )
 
 
@@ -83,7 +104,9 @@ def definition_notes(definition: str) -> tuple[str, ...]:
     return d.notes + d.unverified_notes()
 
 
-def protocol_notes(data: pd.DataFrame | None = None, protocol: dict | None = None) -> tuple[str, ...]:
+def protocol_notes(
+    data: pd.DataFrame | None = None, protocol: dict | None = None
+) -> tuple[str, ...]:
     """Sentences saying what was measured (gait course and start, grip best-of-n).
 
     Parameters
@@ -108,7 +131,9 @@ def protocol_notes(data: pd.DataFrame | None = None, protocol: dict | None = Non
     if data is not None and "gait_distance_m" in data.columns:
         d = pd.to_numeric(data["gait_distance_m"], errors="coerce").dropna().unique()
         dist = ", ".join(f"{v:g}" for v in sorted(d)) if len(d) else None
-    dist = dist or (f"{protocol.pop('gait_distance_m'):g}" if "gait_distance_m" in protocol else None)
+    dist = dist or (
+        f"{protocol.pop('gait_distance_m'):g}" if "gait_distance_m" in protocol else None
+    )
     protocol.pop("gait_distance_m", None)
     start = protocol.pop("gait_start", None)
     if dist or start:
@@ -117,8 +142,11 @@ def protocol_notes(data: pd.DataFrame | None = None, protocol: dict | None = Non
     best = protocol.pop("grip_best_of", None)
     trials = []
     if data is not None:
-        trials = [c for c in data.columns if c.startswith("grip_") and c.endswith("_kg")
-                  and c[5:-3].isdigit()]
+        trials = [
+            c
+            for c in data.columns
+            if c.startswith("grip_") and c.endswith("_kg") and c[5:-3].isdigit()
+        ]
     if best is not None:
         out.append(f"Grip strength: best of {best} trial(s).")
     elif trials:
@@ -128,7 +156,11 @@ def protocol_notes(data: pd.DataFrame | None = None, protocol: dict | None = Non
     if data is not None and "muscle_mass_method" in data.columns:
         counts = data["muscle_mass_method"].astype("string").str.lower().value_counts()
         if len(counts):
-            out.append("Muscle mass by " + ", ".join(f"{k.upper()} (n={v})" for k, v in counts.items()) + ".")
+            out.append(
+                "Muscle mass by "
+                + ", ".join(f"{k.upper()} (n={v})" for k, v in counts.items())
+                + "."
+            )
     return tuple(out)
 
 
@@ -169,7 +201,8 @@ def sarc_calf(data: pd.DataFrame) -> pd.Series:
     >>> sarc_calf(df).tolist()
     [12.0, 2.0]
     """
-    from sarcostat.assess._measures import check_frame, sarc_calf as _sarc_calf
+    from sarcostat.assess._measures import check_frame
+    from sarcostat.assess._measures import sarc_calf as _sarc_calf
 
     data = check_frame(data, "sarc_calf")
     return pd.Series(_sarc_calf(data), index=data.index, name="sarc_calf")
@@ -246,7 +279,9 @@ def classify(data: pd.DataFrame, definition: str = "awgs2019") -> pd.DataFrame:
     return evaluate(data, _definition(definition, "classify"))
 
 
-def classify_many(data: pd.DataFrame, definitions: Iterable[str] | str = "all") -> dict[str, pd.DataFrame]:
+def classify_many(
+    data: pd.DataFrame, definitions: Iterable[str] | str = "all"
+) -> dict[str, pd.DataFrame]:
     """:func:`classify` for several definitions; returns ``{name: table}`` in order given.
 
     ``definitions`` may be a list, a comma-separated string, or ``"all"``.
@@ -265,8 +300,9 @@ def _wilson(k: int, n: int, confidence: float):
     return float(lo), float(hi)
 
 
-def _prevalence_from(results: dict[str, pd.DataFrame], groups: pd.Series | None,
-                     confidence: float) -> pd.DataFrame:
+def _prevalence_from(
+    results: dict[str, pd.DataFrame], groups: pd.Series | None, confidence: float
+) -> pd.DataFrame:
     rows = []
     for name, res in results.items():
         parts = [("overall", np.ones(len(res), dtype=bool))]
@@ -286,21 +322,34 @@ def _prevalence_from(results: dict[str, pd.DataFrame], groups: pd.Series | None,
             graded = REGISTRY[name].severe is not None
             n_sev = int(sub["severe"].fillna(False).sum()) if graded else pd.NA
             lo, hi = _wilson(k, n_cls, confidence)
-            rows.append({
-                "definition": name, "group": label, "n": n, "n_classified": n_cls,
-                "n_indeterminate": n_ind, "n_sarcopenia": k,
-                "n_severe": n_sev,
-                "n_category_indeterminate": int((sub["category"] == INDETERMINATE).sum()),
-                "prevalence": k / n_cls if n_cls else np.nan, "ci_lower": lo, "ci_upper": hi,
-            })
+            rows.append(
+                {
+                    "definition": name,
+                    "group": label,
+                    "n": n,
+                    "n_classified": n_cls,
+                    "n_indeterminate": n_ind,
+                    "n_sarcopenia": k,
+                    "n_severe": n_sev,
+                    "n_category_indeterminate": int((sub["category"] == INDETERMINATE).sum()),
+                    "prevalence": k / n_cls if n_cls else np.nan,
+                    "ci_lower": lo,
+                    "ci_upper": hi,
+                }
+            )
     out = pd.DataFrame(rows)
     if len(out):
         out["n_severe"] = out["n_severe"].astype("Int64")
     return out
 
 
-def prevalence(data: pd.DataFrame, definitions: Iterable[str] | str = "awgs2019", *,
-               by: str | None = "sex", confidence: float = 0.95) -> pd.DataFrame:
+def prevalence(
+    data: pd.DataFrame,
+    definitions: Iterable[str] | str = "awgs2019",
+    *,
+    by: str | None = "sex",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Prevalence of sarcopenia per definition, overall and by group.
 
     Parameters
@@ -329,9 +378,13 @@ def prevalence(data: pd.DataFrame, definitions: Iterable[str] | str = "awgs2019"
     R: ``prop.test(k, n, correct = FALSE)$conf.int`` gives the same Wilson interval.
     """
     if not 0 < confidence < 1:
-        raise ParameterError(f"The 'confidence' parameter of prevalence must be in (0, 1). Got {confidence!r} instead.")
+        raise ParameterError(
+            f"The 'confidence' parameter of prevalence must be in (0, 1). Got {confidence!r} instead."
+        )
     if by is not None and by not in data.columns:
-        raise ParameterError(f"The 'by' parameter of prevalence names column {by!r}, which the data lacks.")
+        raise ParameterError(
+            f"The 'by' parameter of prevalence names column {by!r}, which the data lacks."
+        )
     results = classify_many(data, definitions)
     groups = data[by] if by is not None else None
     return _prevalence_from(results, groups, confidence)
@@ -344,20 +397,48 @@ def _agreement_from(results: dict[str, pd.DataFrame], confidence: float) -> pd.D
         both = x.notna() & y.notna()
         xa = x[both].astype(bool).to_numpy()
         yb = y[both].astype(bool).to_numpy()
-        table = np.array([[np.sum(xa & yb), np.sum(xa & ~yb)], [np.sum(~xa & yb), np.sum(~xa & ~yb)]])
+        table = np.array(
+            [[np.sum(xa & yb), np.sum(xa & ~yb)], [np.sum(~xa & yb), np.sum(~xa & ~yb)]]
+        )
         k = kappa_table(table, confidence=confidence)
-        rows.append({"definition_a": a, "definition_b": b, "n": k["n"],
-                     "n_both": int(table[0, 0]), "n_a_only": int(table[0, 1]),
-                     "n_b_only": int(table[1, 0]), "n_neither": int(table[1, 1]),
-                     "observed_agreement": k["observed_agreement"], "kappa": k["kappa"],
-                     "se": k["se"], "ci_lower": k["ci_lower"], "ci_upper": k["ci_upper"]})
-    return pd.DataFrame(rows, columns=["definition_a", "definition_b", "n", "n_both", "n_a_only",
-                                       "n_b_only", "n_neither", "observed_agreement", "kappa",
-                                       "se", "ci_lower", "ci_upper"])
+        rows.append(
+            {
+                "definition_a": a,
+                "definition_b": b,
+                "n": k["n"],
+                "n_both": int(table[0, 0]),
+                "n_a_only": int(table[0, 1]),
+                "n_b_only": int(table[1, 0]),
+                "n_neither": int(table[1, 1]),
+                "observed_agreement": k["observed_agreement"],
+                "kappa": k["kappa"],
+                "se": k["se"],
+                "ci_lower": k["ci_lower"],
+                "ci_upper": k["ci_upper"],
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "definition_a",
+            "definition_b",
+            "n",
+            "n_both",
+            "n_a_only",
+            "n_b_only",
+            "n_neither",
+            "observed_agreement",
+            "kappa",
+            "se",
+            "ci_lower",
+            "ci_upper",
+        ],
+    )
 
 
-def agreement(data: pd.DataFrame, definitions: Iterable[str] | str = "all", *,
-              confidence: float = 0.95) -> pd.DataFrame:
+def agreement(
+    data: pd.DataFrame, definitions: Iterable[str] | str = "all", *, confidence: float = 0.95
+) -> pd.DataFrame:
     """Pairwise agreement of sarcopenia status between definitions (Cohen's kappa).
 
     Parameters
@@ -387,7 +468,9 @@ def agreement(data: pd.DataFrame, definitions: Iterable[str] | str = "all", *,
     Fleiss JL, Cohen J, Everitt BS. Psychol Bull 1969;72:323-327. doi:10.1037/h0028106
     """
     if not 0 < confidence < 1:
-        raise ParameterError(f"The 'confidence' parameter of agreement must be in (0, 1). Got {confidence!r} instead.")
+        raise ParameterError(
+            f"The 'confidence' parameter of agreement must be in (0, 1). Got {confidence!r} instead."
+        )
     return _agreement_from(classify_many(data, definitions), confidence)
 
 
@@ -431,10 +514,21 @@ class ClassificationResult:
             lines.append("Prevalence of sarcopenia (indeterminate excluded from the denominator):")
             lines.append(prev.drop(columns=["n_category_indeterminate"]).to_string(index=False))
             if len(self.agreement):
-                ag = self.agreement[["definition_a", "definition_b", "n", "observed_agreement",
-                                     "kappa", "ci_lower", "ci_upper"]]
+                ag = self.agreement[
+                    [
+                        "definition_a",
+                        "definition_b",
+                        "n",
+                        "observed_agreement",
+                        "kappa",
+                        "ci_lower",
+                        "ci_upper",
+                    ]
+                ]
                 lines.append("")
-                lines.append(f"Agreement (Cohen's kappa, {100 * self.meta.get('confidence', 0.95):g}% CI):")
+                lines.append(
+                    f"Agreement (Cohen's kappa, {100 * self.meta.get('confidence', 0.95):g}% CI):"
+                )
                 lines.append(ag.to_string(index=False, float_format=lambda v: f"{v:.{digits}f}"))
         if self.notes:
             lines.append("")
@@ -442,8 +536,13 @@ class ClassificationResult:
         return "\n".join(lines)
 
 
-def classify_cohort(cohort, definitions: Iterable[str] | str = "awgs2019", *,
-                    protocol: dict | None = None, confidence: float = 0.95) -> ClassificationResult:
+def classify_cohort(
+    cohort,
+    definitions: Iterable[str] | str = "awgs2019",
+    *,
+    protocol: dict | None = None,
+    confidence: float = 0.95,
+) -> ClassificationResult:
     """Classify a cohort by several definitions and collect prevalence, agreement and notes.
 
     Parameters
@@ -478,19 +577,29 @@ def classify_cohort(cohort, definitions: Iterable[str] | str = "awgs2019", *,
     sppb = score_sppb(data)
     bad = sppb["sppb_check"].fillna(False).to_numpy(dtype=bool)
     if bad.any():
-        who = (data["id"].astype(str) if "id" in data.columns else pd.Series(data.index.astype(str)))
+        who = data["id"].astype(str) if "id" in data.columns else pd.Series(data.index.astype(str))
         who = who.to_numpy()[bad]
-        shown = ", ".join(f"{i} (given {int(g)}, scored {int(c)})" for i, g, c in zip(
-            who[:10], pd.to_numeric(data["sppb_total"]).to_numpy()[bad][:10],
-            sppb["sppb_total"].to_numpy()[bad][:10]))
+        shown = ", ".join(
+            f"{i} (given {int(g)}, scored {int(c)})"
+            for i, g, c in zip(
+                who[:10],
+                pd.to_numeric(data["sppb_total"]).to_numpy()[bad][:10],
+                sppb["sppb_total"].to_numpy()[bad][:10],
+            )
+        )
         more = f" and {bad.sum() - 10} more" if bad.sum() > 10 else ""
-        notes.append(f"SPPB: the given sppb_total disagrees with the total scored from its components "
-                     f"for {int(bad.sum())} participant(s): {shown}{more}; the component score is used.")
+        notes.append(
+            f"SPPB: the given sppb_total disagrees with the total scored from its components "
+            f"for {int(bad.sum())} participant(s): {shown}{more}; the component score is used."
+        )
     for n in names:
         notes.extend(definition_notes(n))
     return ClassificationResult(
-        table=table, results=results, prevalence=_prevalence_from(results, groups, confidence),
-        agreement=_agreement_from(results, confidence), notes=tuple(notes),
+        table=table,
+        results=results,
+        prevalence=_prevalence_from(results, groups, confidence),
+        agreement=_agreement_from(results, confidence),
+        notes=tuple(notes),
         meta={"definitions": names, "protocol": proto, "n": len(data), "confidence": confidence},
     )
 
@@ -506,8 +615,10 @@ def _cutoffs_markdown() -> str:
         lines.append("| criterion | measure | sex | device | rule | verified | source |")
         lines.append("|---|---|---|---|---|---|---|")
         for c in d.cutoffs:
-            lines.append(f"| {c.criterion} | {c.measure} | {c.sex} | {c.device} | "
-                         f"{SHOWN[c.operator]} {c.value:g} {c.unit} | {'yes' if c.verified else '**no**'} | "
-                         f"{c.source} |")
+            lines.append(
+                f"| {c.criterion} | {c.measure} | {c.sex} | {c.device} | "
+                f"{SHOWN[c.operator]} {c.value:g} {c.unit} | {'yes' if c.verified else '**no**'} | "
+                f"{c.source} |"
+            )
         lines.append("")
     return "\n".join(lines)

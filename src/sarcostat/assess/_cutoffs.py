@@ -10,8 +10,8 @@ only code that interprets them.
 from __future__ import annotations
 
 import operator as _op
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 #: Comparison operators allowed in a cut-off row ("low" side is True).
 OPERATORS = {"<": _op.lt, "<=": _op.le, ">": _op.gt, ">=": _op.ge}
@@ -74,6 +74,7 @@ def _operand(flags, item):
 
 def all_of(*items) -> Callable:
     """Rule: Kleene AND of flag names (or nested rules)."""
+
     def rule(flags):
         out = _operand(flags, items[0])
         for item in items[1:]:
@@ -85,6 +86,7 @@ def all_of(*items) -> Callable:
 
 def any_of(*items) -> Callable:
     """Rule: Kleene OR of flag names (or nested rules)."""
+
     def rule(flags):
         out = _operand(flags, items[0])
         for item in items[1:]:
@@ -167,9 +169,18 @@ class Definition:
         import pandas as pd
 
         rows = [
-            {"definition": self.name, "criterion": c.criterion, "measure": c.measure,
-             "sex": c.sex, "device": c.device, "operator": c.operator, "value": c.value,
-             "unit": c.unit, "verified": c.verified, "source": c.source}
+            {
+                "definition": self.name,
+                "criterion": c.criterion,
+                "measure": c.measure,
+                "sex": c.sex,
+                "device": c.device,
+                "operator": c.operator,
+                "value": c.value,
+                "unit": c.unit,
+                "verified": c.verified,
+                "source": c.source,
+            }
             for c in self.cutoffs
         ]
         return pd.DataFrame(rows)

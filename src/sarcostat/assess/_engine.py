@@ -55,7 +55,9 @@ class Prepared:
         if out is None:
             digits = MEASURES[measure].digits
             vals = self.measures[measure][0]
-            out = np.array(["" if v != v else f"{v:.{digits}f}" for v in vals.tolist()], dtype=object)
+            out = np.array(
+                ["" if v != v else f"{v:.{digits}f}" for v in vals.tolist()], dtype=object
+            )
             self._shown[measure] = out
         return out
 
@@ -131,7 +133,11 @@ def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, me
                 else:
                     for name in unknown:
                         _missing(name, g)
-                    reasons[g] = f"{info.label} " + shown[g] + f" {info.unit} but {' and '.join(unknown)} missing"
+                    reasons[g] = (
+                        f"{info.label} "
+                        + shown[g]
+                        + f" {info.unit} but {' and '.join(unknown)} missing"
+                    )
                     quiet |= g
                 continue
             v = values[g]
@@ -146,8 +152,11 @@ def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, me
                 dis_mask[dis] = True
                 for name in unknown:
                     _missing(name, dis_mask)
-                reasons[dis] = (f"{info.label} " + shown[dis]
-                                + f" {info.unit} but {' and '.join(unknown)} missing (the cut-offs disagree)")
+                reasons[dis] = (
+                    f"{info.label} "
+                    + shown[dis]
+                    + f" {info.unit} but {' and '.join(unknown)} missing (the cut-offs disagree)"
+                )
             ok = idx[agree]
             hit = any_hit[agree]
             flag[ok] = hit
@@ -155,7 +164,9 @@ def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, me
             star = "" if all(r.verified for _, _, r in outcomes) else " [unverified cut-off]"
             if len(outcomes) == 1:
                 so, do, r = outcomes[0]
-                who = ([_SEX_WORD[so]] if r.sex != "any" else []) + ([do.upper()] if r.device != "any" else [])
+                who = ([_SEX_WORD[so]] if r.sex != "any" else []) + (
+                    [do.upper()] if r.device != "any" else []
+                )
                 tail = f" ({', '.join(who)}){star}" if who else star
                 low = f" {SHOWN[r.operator]} {r.value:g} {r.unit}{tail}"
                 high = f" {NEGATED[r.operator]} {r.value:g} {r.unit}{tail}"
@@ -193,8 +204,11 @@ def evaluate(data, definition: Definition, prepared: Prepared | None = None) -> 
         flags[name] = pd.array(rule(flags), dtype="boolean")
 
     sarc = pd.array(definition.sarcopenia(flags), dtype="boolean")
-    severe = (pd.array(definition.severe(flags), dtype="boolean") if definition.severe
-              else pd.array(np.full(n, pd.NA), dtype="boolean"))
+    severe = (
+        pd.array(definition.severe(flags), dtype="boolean")
+        if definition.severe
+        else pd.array(np.full(n, pd.NA), dtype="boolean")
+    )
     category = _categories(definition, flags, n)
 
     # an input is named only where it left a used criterion undecided
@@ -211,7 +225,9 @@ def evaluate(data, definition: Definition, prepared: Prepared | None = None) -> 
     if order:
         masks = np.column_stack([names[k] for k in order])
         rows = np.flatnonzero(masks.any(axis=1))
-        missing_inputs[rows] = [", ".join(k for k, m in zip(order, row) if m) for row in masks[rows]]
+        missing_inputs[rows] = [
+            ", ".join(k for k, m in zip(order, row) if m) for row in masks[rows]
+        ]
     # one pass of plain Python string joins is faster than repeated
     # element-wise concatenation of object arrays
     reason = [f"{c}: " + "; ".join(filter(None, t)) for c, t in zip(category, zip(*parts))]
@@ -234,8 +250,8 @@ def _categories(definition: Definition, flags, n: int) -> np.ndarray:
     category indeterminate.
     """
     cat = np.full(n, None, dtype=object)
-    open_ = np.ones(n, dtype=bool)          # no category yet
-    pending = np.full(n, -1)                # index of a pending severity stage
+    open_ = np.ones(n, dtype=bool)  # no category yet
+    pending = np.full(n, -1)  # index of a pending severity stage
     for k, st in enumerate(definition.stages):
         res = pd.array(st.rule(flags), dtype="boolean")
         na = np.asarray(res.isna())

@@ -42,7 +42,13 @@ MEASURES = {
 #: calf cut-offs (Chen 2020, abstract: < 34 cm men, < 33 cm women).
 SARC_CALF_CALF_CM = {"male": 34.0, "female": 33.0}
 
-SARC_F_ITEMS = ("sarc_f_strength", "sarc_f_walking", "sarc_f_chair", "sarc_f_stairs", "sarc_f_falls")
+SARC_F_ITEMS = (
+    "sarc_f_strength",
+    "sarc_f_walking",
+    "sarc_f_chair",
+    "sarc_f_stairs",
+    "sarc_f_falls",
+)
 
 
 def check_frame(data, function: str) -> pd.DataFrame:
@@ -92,13 +98,19 @@ def _text(data: pd.DataFrame, col: str) -> np.ndarray:
 def grip_kg(data: pd.DataFrame) -> np.ndarray:
     """``grip_kg`` as given, else the maximum of the available ``grip_<n>_kg`` trials."""
     out = _num(data, "grip_kg")
-    trials = [c for c in data.columns if c.startswith("grip_") and c.endswith("_kg") and c != "grip_kg"
-              and c[5:-3].isdigit()]
+    trials = [
+        c
+        for c in data.columns
+        if c.startswith("grip_") and c.endswith("_kg") and c != "grip_kg" and c[5:-3].isdigit()
+    ]
     if trials:
         arr = np.column_stack([_num(data, c) for c in trials])
         with np.errstate(all="ignore"):
-            best = np.where(np.isnan(arr).all(axis=1), np.nan,
-                            np.nanmax(np.where(np.isnan(arr), -np.inf, arr), axis=1))
+            best = np.where(
+                np.isnan(arr).all(axis=1),
+                np.nan,
+                np.nanmax(np.where(np.isnan(arr), -np.inf, arr), axis=1),
+            )
         out = np.where(np.isnan(out), best, out)
     return out
 
@@ -154,12 +166,18 @@ def sarc_calf(data: pd.DataFrame) -> np.ndarray:
     total = sarc_f_total(data)
     calf = _num(data, "calf_circumference_cm")
     sex = _text(data, "sex")
-    cut = np.where(sex == "male", SARC_CALF_CALF_CM["male"],
-                   np.where(sex == "female", SARC_CALF_CALF_CM["female"], np.nan))
+    cut = np.where(
+        sex == "male",
+        SARC_CALF_CALF_CM["male"],
+        np.where(sex == "female", SARC_CALF_CALF_CM["female"], np.nan),
+    )
     lo, hi = min(SARC_CALF_CALF_CM.values()), max(SARC_CALF_CALF_CM.values())
     with np.errstate(invalid="ignore"):
-        low = np.where(np.isnan(cut), np.where(calf < lo, 1.0, np.where(calf >= hi, 0.0, np.nan)),
-                       (calf < cut).astype(float))
+        low = np.where(
+            np.isnan(cut),
+            np.where(calf < lo, 1.0, np.where(calf >= hi, 0.0, np.nan)),
+            (calf < cut).astype(float),
+        )
     low[np.isnan(calf)] = np.nan
     return total + 10.0 * low
 

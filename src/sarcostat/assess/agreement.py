@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
 from sarcostat.exceptions import ParameterError
@@ -60,8 +59,15 @@ def kappa_table(table, *, confidence: float = 0.95) -> dict:
     if t.ndim != 2 or t.shape[0] != t.shape[1]:
         raise ParameterError(f"kappa needs a square table; got shape {t.shape}.")
     n = t.sum()
-    nan = dict(n=int(n), observed_agreement=np.nan, expected_agreement=np.nan, kappa=np.nan,
-               se=np.nan, ci_lower=np.nan, ci_upper=np.nan)
+    nan = dict(
+        n=int(n),
+        observed_agreement=np.nan,
+        expected_agreement=np.nan,
+        kappa=np.nan,
+        se=np.nan,
+        ci_lower=np.nan,
+        ci_upper=np.nan,
+    )
     if n == 0:
         return nan
     p = t / n
@@ -84,6 +90,12 @@ def kappa_table(table, *, confidence: float = 0.95) -> dict:
         se = np.nan
     z = stats.norm.ppf(0.5 + confidence / 2)
     # kappa lies in [-1, 1]; vcd's confint.Kappa clips the Wald limits there too
-    return dict(n=int(n), observed_agreement=float(po), expected_agreement=pe, kappa=float(k),
-                se=se, ci_lower=float(np.clip(k - z * se, -1.0, 1.0)),
-                ci_upper=float(np.clip(k + z * se, -1.0, 1.0)))
+    return dict(
+        n=int(n),
+        observed_agreement=float(po),
+        expected_agreement=pe,
+        kappa=float(k),
+        se=se,
+        ci_lower=float(np.clip(k - z * se, -1.0, 1.0)),
+        ci_upper=float(np.clip(k + z * se, -1.0, 1.0)),
+    )

@@ -49,8 +49,11 @@ def _gait(time, distance, unable):
 def _chair(time, unable):
     b = CHAIR_BINS
     with np.errstate(invalid="ignore"):
-        out = np.select([np.isnan(time), time <= b[0], time <= b[1], time <= b[2], time <= b[3]],
-                        [np.nan, 4.0, 3.0, 2.0, 1.0], default=0.0)
+        out = np.select(
+            [np.isnan(time), time <= b[0], time <= b[1], time <= b[2], time <= b[3]],
+            [np.nan, 4.0, 3.0, 2.0, 1.0],
+            default=0.0,
+        )
     out[unable] = 0.0
     return out
 
@@ -116,7 +119,9 @@ def score_sppb(data: pd.DataFrame) -> pd.DataFrame:
     [3, 3, 3, 9]
     """
     data = check_frame(data, "score_sppb")
-    bal = _balance(_num(data, "side_by_side_s"), _num(data, "semi_tandem_s"), _num(data, "tandem_s"))
+    bal = _balance(
+        _num(data, "side_by_side_s"), _num(data, "semi_tandem_s"), _num(data, "tandem_s")
+    )
     dist = gait_distance(data)
     time = _num(data, "gait_time_4m_s")
     speed = _num(data, "gait_speed_m_s")

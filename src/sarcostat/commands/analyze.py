@@ -18,16 +18,30 @@ DESCRIPTION = (
 
 def add_arguments(parser) -> None:
     parser.add_argument("file", metavar="FILE", help="cohort file (CSV, XLSX, SAV, DTA, Parquet)")
-    parser.add_argument("--plan", metavar="PLAN.toml",
-                        help="analysis plan (default: the built-in seed-study plan; "
-                             "see 'sarcostat plan --init')")
+    parser.add_argument(
+        "--plan",
+        metavar="PLAN.toml",
+        help="analysis plan (default: the built-in seed-study plan; see 'sarcostat plan --init')",
+    )
     parser.add_argument("--biomarker", metavar="COL", help="biomarker column (overrides the plan)")
-    parser.add_argument("--map", metavar="MAP.toml", dest="mapping",
-                        help="column mapping file (your headers -> canonical names)")
-    parser.add_argument("--sheet", metavar="NAME",
-                        help="Excel sheet name or 0-based number (default: the first sheet)")
-    parser.add_argument("-o", "--output", metavar="OUTDIR", required=True,
-                        help="report directory (created; an earlier report there is replaced)")
+    parser.add_argument(
+        "--map",
+        metavar="MAP.toml",
+        dest="mapping",
+        help="column mapping file (your headers -> canonical names)",
+    )
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="Excel sheet name or 0-based number (default: the first sheet)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUTDIR",
+        required=True,
+        help="report directory (created; an earlier report there is replaced)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
 
@@ -35,10 +49,27 @@ def run(args) -> int:
     single_thread_blas()
     from sarcostat.study.pipeline import command_line, run_to_directory
 
-    command = command_line(NAME, args, ["file"], [("--plan", "plan"), ("--biomarker", "biomarker"),
-                                                   ("--map", "mapping"), ("--sheet", "sheet"),
-                                                   ("-o", "output"), ("-q", "quiet")])
+    command = command_line(
+        NAME,
+        args,
+        ["file"],
+        [
+            ("--plan", "plan"),
+            ("--biomarker", "biomarker"),
+            ("--map", "mapping"),
+            ("--sheet", "sheet"),
+            ("-o", "output"),
+            ("-q", "quiet"),
+        ],
+    )
     sheet = int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
-    return run_to_directory(args.file, plan=args.plan, biomarker=args.biomarker,
-                            mapping=args.mapping, sheet=sheet, outdir=args.output,
-                            quiet=args.quiet, command=command)
+    return run_to_directory(
+        args.file,
+        plan=args.plan,
+        biomarker=args.biomarker,
+        mapping=args.mapping,
+        sheet=sheet,
+        outdir=args.output,
+        quiet=args.quiet,
+        command=command,
+    )

@@ -16,11 +16,21 @@ DESCRIPTION = (
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("file", metavar="FILE", nargs="?",
-                        help="published-tables JSON (default: the seed study's, bundled)")
-    parser.add_argument("-o", "--output", metavar="OUT.csv|OUT.json",
-                        help="also write every candidate test (CSV) or everything (JSON)")
-    parser.add_argument("--all", action="store_true", help="print every candidate test, not only the verdicts")
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help="published-tables JSON (default: the seed study's, bundled)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.csv|OUT.json",
+        help="also write every candidate test (CSV) or everything (JSON)",
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="print every candidate test, not only the verdicts"
+    )
 
 
 def run(args) -> int:
@@ -38,14 +48,23 @@ def run(args) -> int:
     res = check_published_tables(src)
     print(f"Consistency check of {src}")
     if args.all:
-        with pd.option_context("display.width", 200, "display.max_rows", 1000, "display.max_colwidth", 60):
+        with pd.option_context(
+            "display.width", 200, "display.max_rows", 1000, "display.max_colwidth", 60
+        ):
             print(res.table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     for section, rows in res.summary.groupby("section", sort=False):
         print(f"\n{section}")
         for r in rows.itertuples():
-            print(f"  {r.item}: P = {r.printed} {r.verdict}." if section != "GRIM"
-                  else f"  {r.item}: mean {r.printed} {'is' if r.verdict == 'fits' else 'is NOT'} GRIM-consistent.")
-            print(textwrap.fill(r.explanation, width=100, initial_indent="      ", subsequent_indent="      "))
+            print(
+                f"  {r.item}: P = {r.printed} {r.verdict}."
+                if section != "GRIM"
+                else f"  {r.item}: mean {r.printed} {'is' if r.verdict == 'fits' else 'is NOT'} GRIM-consistent."
+            )
+            print(
+                textwrap.fill(
+                    r.explanation, width=100, initial_indent="      ", subsequent_indent="      "
+                )
+            )
     flags = res.flags()
     print()
     if flags.empty:
@@ -53,7 +72,10 @@ def run(args) -> int:
     else:
         print(f"{len(flags)} printed value(s) flagged:")
         for r in flags.itertuples():
-            print(f"  {r.section}, {r.item}: P = {r.printed} {r.verdict}" + (f" ({r.fits})" if r.fits else ""))
+            print(
+                f"  {r.section}, {r.item}: P = {r.printed} {r.verdict}"
+                + (f" ({r.fits})" if r.fits else "")
+            )
     welch = res.summary[res.summary["verdict"].str.startswith("fits Welch")]
     if not welch.empty:
         print("Fit Welch's t test, not Student's: " + ", ".join(welch["item"]))
@@ -64,11 +86,17 @@ def run(args) -> int:
         if out.suffix.lower() == ".csv":
             res.table.to_csv(out, index=False)
         elif out.suffix.lower() == ".json":
-            payload = {"source": str(src), "candidates": res.table.to_dict(orient="records"),
-                       "summary": res.summary.to_dict(orient="records"),
-                       "grim": json.loads(res.grim.to_json(orient="records")), "notes": list(res.notes)}
+            payload = {
+                "source": str(src),
+                "candidates": res.table.to_dict(orient="records"),
+                "summary": res.summary.to_dict(orient="records"),
+                "grim": json.loads(res.grim.to_json(orient="records")),
+                "notes": list(res.notes),
+            }
             out.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
         else:
-            raise ParameterError(f"The '-o' option of check-table must end in .csv or .json. Got {str(out)!r} instead.")
+            raise ParameterError(
+                f"The '-o' option of check-table must end in .csv or .json. Got {str(out)!r} instead."
+            )
         print(f"wrote {out}")
     return 0

@@ -19,13 +19,25 @@ DEFINITIONS = ("awgs2019", "ewgsop2", "ewgsop1", "awgs2014", "fnih2014", "sdoc20
 
 def add_arguments(parser) -> None:
     parser.add_argument("file", metavar="FILE", help="cohort file (CSV, XLSX, SAV, DTA, Parquet)")
-    parser.add_argument("--definition", default="awgs2019", metavar="NAMES",
-                        help="comma-separated definitions or 'all' (default: awgs2019); "
-                             "one of " + ", ".join(DEFINITIONS))
-    parser.add_argument("--map", metavar="MAP.toml", dest="mapping",
-                        help="column mapping file (your headers -> canonical names)")
-    parser.add_argument("-o", "--output", metavar="OUT.csv",
-                        help="write the per-participant classification here (CSV)")
+    parser.add_argument(
+        "--definition",
+        default="awgs2019",
+        metavar="NAMES",
+        help="comma-separated definitions or 'all' (default: awgs2019); "
+        "one of " + ", ".join(DEFINITIONS),
+    )
+    parser.add_argument(
+        "--map",
+        metavar="MAP.toml",
+        dest="mapping",
+        help="column mapping file (your headers -> canonical names)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.csv",
+        help="write the per-participant classification here (CSV)",
+    )
 
 
 def _names(text: str) -> list[str]:
@@ -55,8 +67,9 @@ def run(args) -> int:
 
         raise ParameterError("The '-o' option of classify must not name the input file.")
     cohort = read_cohort(args.file, mapping=args.mapping)
-    if print_cohort_errors(cohort, command="classify", path=args.file,
-                           nothing="nothing classified"):
+    if print_cohort_errors(
+        cohort, command="classify", path=args.file, nothing="nothing classified"
+    ):
         return 1
     result = classify_cohort(cohort, names)
     print(result.summary())

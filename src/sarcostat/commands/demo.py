@@ -15,8 +15,13 @@ DESCRIPTION = (
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("-o", "--output", metavar="OUTDIR", default="demo_output",
-                        help="report directory (default: demo_output)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUTDIR",
+        default="demo_output",
+        help="report directory (default: demo_output)",
+    )
     parser.add_argument("--plan", metavar="PLAN.toml", help="analysis plan (default: built-in)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
@@ -27,7 +32,11 @@ def run(args) -> int:
     from sarcostat.study.pipeline import command_line, run_to_directory
 
     print("Demo: the bundled cohort is SYNTHETIC (simulated participants), not real data.")
-    return run_to_directory(demo_cohort_path(), plan=args.plan, outdir=args.output,
-                            quiet=args.quiet, synthetic=True,
-                            command=command_line(NAME, args, (), [("-o", "output"),
-                                                                  ("--plan", "plan")]))
+    return run_to_directory(
+        demo_cohort_path(),
+        plan=args.plan,
+        outdir=args.output,
+        quiet=args.quiet,
+        synthetic=True,
+        command=command_line(NAME, args, (), [("-o", "output"), ("--plan", "plan")]),
+    )

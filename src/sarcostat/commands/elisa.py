@@ -21,33 +21,71 @@ DESCRIPTION = (
 
 def add_arguments(parser) -> None:
     parser.add_argument("plates", nargs="+", metavar="PLATE_FILE", help="plate reading file(s)")
-    parser.add_argument("--layout", required=True, action="append", metavar="LAYOUT",
-                        help="plate layout (grid or long CSV); give once for all plates or "
-                             "once per plate file")
+    parser.add_argument(
+        "--layout",
+        required=True,
+        action="append",
+        metavar="LAYOUT",
+        help="plate layout (grid or long CSV); give once for all plates or once per plate file",
+    )
     parser.add_argument("-o", "--outdir", required=True, metavar="OUTDIR", help="output folder")
-    parser.add_argument("--model", default="4pl", choices=("4pl", "5pl"),
-                        help="standard curve model (default: 4pl)")
-    parser.add_argument("--weights", default="none", choices=("none", "1/y2", "1/yhat2", "1/y"),
-                        help="curve weights (default: none)")
-    parser.add_argument("--fit-to", default="means", choices=("means", "replicates"),
-                        help="fit standard level means (default, as SoftMax Pro) or every well")
-    parser.add_argument("--analyte", default="sclerostin", help="analyte column name (default: sclerostin)")
+    parser.add_argument(
+        "--model", default="4pl", choices=("4pl", "5pl"), help="standard curve model (default: 4pl)"
+    )
+    parser.add_argument(
+        "--weights",
+        default="none",
+        choices=("none", "1/y2", "1/yhat2", "1/y"),
+        help="curve weights (default: none)",
+    )
+    parser.add_argument(
+        "--fit-to",
+        default="means",
+        choices=("means", "replicates"),
+        help="fit standard level means (default, as SoftMax Pro) or every well",
+    )
+    parser.add_argument(
+        "--analyte", default="sclerostin", help="analyte column name (default: sclerostin)"
+    )
     parser.add_argument("--unit", default="pmol/L", help="unit of the standards (default: pmol/L)")
-    parser.add_argument("--lod", type=float, default=None,
-                        help="declared kit LOD in --unit (default: from blanks, mean +/- 3 SD)")
-    parser.add_argument("--acceptance", default="research", choices=("research", "kit", "ich-m10"),
-                        help="acceptance preset (default: research)")
-    parser.add_argument("--cv-limit", type=float, default=20.0,
-                        help="replicate CV%% flag threshold (default: 20)")
-    parser.add_argument("--censor", default="lod", choices=("lod", "lloq"),
-                        help="write values below this limit as '<limit' (default: lod)")
-    parser.add_argument("--wavelength", default=None,
-                        help="primary reading column / block label, e.g. 450")
-    parser.add_argument("--reference", default=None,
-                        help="reference wavelength to subtract, e.g. 620 (OD450 - OD620)")
-    parser.add_argument("--mw", type=float, default=None,
-                        help="molecular weight in g/mol, for --to-unit between molar and mass")
-    parser.add_argument("--to-unit", default=None, help="report concentrations in this unit, e.g. ng/mL")
+    parser.add_argument(
+        "--lod",
+        type=float,
+        default=None,
+        help="declared kit LOD in --unit (default: from blanks, mean +/- 3 SD)",
+    )
+    parser.add_argument(
+        "--acceptance",
+        default="research",
+        choices=("research", "kit", "ich-m10"),
+        help="acceptance preset (default: research)",
+    )
+    parser.add_argument(
+        "--cv-limit", type=float, default=20.0, help="replicate CV%% flag threshold (default: 20)"
+    )
+    parser.add_argument(
+        "--censor",
+        default="lod",
+        choices=("lod", "lloq"),
+        help="write values below this limit as '<limit' (default: lod)",
+    )
+    parser.add_argument(
+        "--wavelength", default=None, help="primary reading column / block label, e.g. 450"
+    )
+    parser.add_argument(
+        "--reference",
+        default=None,
+        help="reference wavelength to subtract, e.g. 620 (OD450 - OD620)",
+    )
+    parser.add_argument(
+        "--mw",
+        type=float,
+        default=None,
+        help="molecular weight in g/mol, for --to-unit between molar and mass",
+    )
+    parser.add_argument(
+        "--to-unit", default=None, help="report concentrations in this unit, e.g. ng/mL"
+    )
 
 
 def run(args) -> int:
@@ -60,15 +98,31 @@ def run(args) -> int:
     if args.to_unit is not None:
         convert_units(1.0, args.unit, args.to_unit, mw=args.mw)  # fail early on a bad unit/mw
     if args.lod is not None and not args.lod > 0:
-        raise ParameterError(f"The '--lod' option of elisa must be a positive number. Got {args.lod!r} instead.")
+        raise ParameterError(
+            f"The '--lod' option of elisa must be a positive number. Got {args.lod!r} instead."
+        )
     layouts = args.layout
     if len(layouts) not in (1, len(args.plates)):
-        raise ParameterError(f"The '--layout' option of elisa must be given once or once per plate "
-                             f"file ({len(args.plates)}). Got {len(layouts)} instead.")
-    plates = read_plates(args.plates, layout=layouts if len(layouts) > 1 else layouts[0],
-                         wavelength=args.wavelength, reference=args.reference)
-    res = quantify(plates, model=args.model, weights=args.weights, fit_to=args.fit_to,
-                   acceptance=args.acceptance, lod=args.lod, cv_limit=args.cv_limit, unit=args.unit)
+        raise ParameterError(
+            f"The '--layout' option of elisa must be given once or once per plate "
+            f"file ({len(args.plates)}). Got {len(layouts)} instead."
+        )
+    plates = read_plates(
+        args.plates,
+        layout=layouts if len(layouts) > 1 else layouts[0],
+        wavelength=args.wavelength,
+        reference=args.reference,
+    )
+    res = quantify(
+        plates,
+        model=args.model,
+        weights=args.weights,
+        fit_to=args.fit_to,
+        acceptance=args.acceptance,
+        lod=args.lod,
+        cv_limit=args.cv_limit,
+        unit=args.unit,
+    )
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
     unit = args.to_unit or args.unit
@@ -79,13 +133,18 @@ def run(args) -> int:
     write_qc_report(res, out / "qc_report.html", analyte=args.analyte)
     print(res.summary())
     n_ok = int((res.qc["status"] == "ok").sum())
-    print(f"{len(cohort)} sample(s) written to {out / 'concentrations.csv'} ({args.analyte}, {unit}); "
-          f"{n_ok}/{len(res.qc)} plate(s) processed; QC in {out / 'qc.csv'} and "
-          f"{out / 'qc_report.html'}.")
+    print(
+        f"{len(cohort)} sample(s) written to {out / 'concentrations.csv'} ({args.analyte}, {unit}); "
+        f"{n_ok}/{len(res.qc)} plate(s) processed; QC in {out / 'qc.csv'} and "
+        f"{out / 'qc_report.html'}."
+    )
     failed_qc = res.qc[(res.qc["status"] == "ok") & ~res.qc["qc_pass"].astype(bool)]
     if len(failed_qc):
-        print(f"sarcostat elisa: plate(s) {', '.join(failed_qc['plate'])} failed QC; their samples "
-              "are left out of concentrations.csv (see samples.csv).", file=sys.stderr)
+        print(
+            f"sarcostat elisa: plate(s) {', '.join(failed_qc['plate'])} failed QC; their samples "
+            "are left out of concentrations.csv (see samples.csv).",
+            file=sys.stderr,
+        )
     if res.failed:
         for r in res.qc[res.qc["status"] == "failed"].itertuples(index=False):
             print(f"sarcostat elisa: plate {r.plate} not processed: {r.message}", file=sys.stderr)

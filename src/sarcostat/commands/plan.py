@@ -15,11 +15,15 @@ DESCRIPTION = (
 
 def add_arguments(parser) -> None:
     group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--init", metavar="PLAN.toml",
-                       help="write the default plan with comments to this file ('-' = stdout)")
+    group.add_argument(
+        "--init",
+        metavar="PLAN.toml",
+        help="write the default plan with comments to this file ('-' = stdout)",
+    )
     group.add_argument("--check", metavar="PLAN.toml", help="validate a plan file")
-    parser.add_argument("--force", action="store_true",
-                        help="overwrite an existing file with --init")
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite an existing file with --init"
+    )
 
 
 def run(args) -> int:
@@ -40,8 +44,18 @@ def run(args) -> int:
         print(f"wrote the default analysis plan to {path}")
         return 0
     plan = load_plan(args.check)
-    changed = [f"[{s}] {k} = {v!r}" for s, keys in plan.to_dict().items()
-               for k, v in keys.items() if Plan().to_dict()[s][k] != v]
-    print(f"{args.check}: valid plan" + (f"; differs from the default in: {'; '.join(changed)}"
-                                         if changed else "; identical to the default"))
+    changed = [
+        f"[{s}] {k} = {v!r}"
+        for s, keys in plan.to_dict().items()
+        for k, v in keys.items()
+        if Plan().to_dict()[s][k] != v
+    ]
+    print(
+        f"{args.check}: valid plan"
+        + (
+            f"; differs from the default in: {'; '.join(changed)}"
+            if changed
+            else "; identical to the default"
+        )
+    )
     return 0

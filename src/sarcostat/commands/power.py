@@ -19,17 +19,33 @@ DESCRIPTION = (
 def add_arguments(parser) -> None:
     parser.add_argument("--n", type=int, required=True, metavar="N", help="participants per study")
     effect = parser.add_mutually_exclusive_group()
-    effect.add_argument("--or", type=float, dest="odds_ratio", metavar="OR",
-                        help="adjusted OR per SD of sclerostin for sarcopenia (1 = null)")
-    effect.add_argument("--beta", type=float, metavar="BETA",
-                        help="adjusted standardized beta of sclerostin for SMI (0 = null)")
-    parser.add_argument("--sims", type=int, default=1000, metavar="K", help="simulated studies per n (default 1000)")
+    effect.add_argument(
+        "--or",
+        type=float,
+        dest="odds_ratio",
+        metavar="OR",
+        help="adjusted OR per SD of sclerostin for sarcopenia (1 = null)",
+    )
+    effect.add_argument(
+        "--beta",
+        type=float,
+        metavar="BETA",
+        help="adjusted standardized beta of sclerostin for SMI (0 = null)",
+    )
+    parser.add_argument(
+        "--sims", type=int, default=1000, metavar="K", help="simulated studies per n (default 1000)"
+    )
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     parser.add_argument("--alpha", type=float, default=0.05, help="two-sided alpha (default 0.05)")
-    parser.add_argument("--no-search", action="store_true", help="skip the search for the n for 80%% power")
-    parser.add_argument("--tests", metavar="NAMES",
-                        help="comma-separated tests (default: all); e.g. ttest,beta:smi,or:sarcopenia, "
-                             "or a family: ancova, beta, trend, or")
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip the search for the n for 80%% power"
+    )
+    parser.add_argument(
+        "--tests",
+        metavar="NAMES",
+        help="comma-separated tests (default: all); e.g. ttest,beta:smi,or:sarcopenia, "
+        "or a family: ancova, beta, trend, or",
+    )
     parser.add_argument("-o", "--output", metavar="OUT.csv|OUT.json", help="also write the results")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -43,7 +59,9 @@ def run(args) -> int:
     from sarcostat.study.power import simulate_power
 
     if args.output and Path(args.output).suffix.lower() not in (".csv", ".json"):
-        raise ParameterError(f"The '-o' option of power must end in .csv or .json. Got {args.output!r} instead.")
+        raise ParameterError(
+            f"The '-o' option of power must end in .csv or .json. Got {args.output!r} instead."
+        )
     from sarcostat.study.power import TESTS
 
     tests = TESTS
@@ -52,17 +70,31 @@ def run(args) -> int:
         for name in (t.strip() for t in args.tests.split(",") if t.strip()):
             family = [t for t in TESTS if t.split(":")[0] == name]
             tests += family if family and name != "ttest" else [name]
-    res = simulate_power(args.n, odds_ratio=args.odds_ratio, beta=args.beta, sims=args.sims,
-                         seed=args.seed, alpha=args.alpha, search=not args.no_search,
-                         progress=not args.quiet, tests=tuple(dict.fromkeys(tests)))
-    print(f"Simulated power at n = {args.n} ({args.sims} studies, seed {args.seed}; SYNTHETIC data)")
+    res = simulate_power(
+        args.n,
+        odds_ratio=args.odds_ratio,
+        beta=args.beta,
+        sims=args.sims,
+        seed=args.seed,
+        alpha=args.alpha,
+        search=not args.no_search,
+        progress=not args.quiet,
+        tests=tuple(dict.fromkeys(tests)),
+    )
+    print(
+        f"Simulated power at n = {args.n} ({args.sims} studies, seed {args.seed}; SYNTHETIC data)"
+    )
     print(f"{'test':<56} {'power':>7} {'MC SE':>7} {'n for 80% (95% MC interval)':>28}")
     for r in res.table.itertuples():
+
         def num(x):
             return "?" if math.isnan(x) else f"{int(x)}"
+
         if not math.isnan(r.n_80):
-            n80 = (f"{int(r.n_80)}{'*' if r.n_80_extrapolated else ''} "
-                   f"({num(r.n_80_lower)}-{num(r.n_80_upper)})")
+            n80 = (
+                f"{int(r.n_80)}{'*' if r.n_80_extrapolated else ''} "
+                f"({num(r.n_80_lower)}-{num(r.n_80_upper)})"
+            )
         elif math.isnan(r.n_80_upper) and not math.isnan(r.n_80_lower):
             n80 = f"> {int(r.n_80_lower)} (not reached)"
         elif not (math.isnan(r.n_80_lower) and math.isnan(r.n_80_upper)):
@@ -71,7 +103,9 @@ def run(args) -> int:
             n80 = "-"
         print(f"{r.label:<56} {r.power:7.3f} {r.mc_se:7.3f} {n80:>28}")
     if res.table["n_80_extrapolated"].any():
-        print("* extrapolated beyond the simulated n; rerun with --n near it for a direct estimate.")
+        print(
+            "* extrapolated beyond the simulated n; rerun with --n near it for a direct estimate."
+        )
     for note in res.notes:
         print(f"Note: {note}")
     if args.output:
@@ -79,9 +113,18 @@ def run(args) -> int:
         if out.suffix.lower() == ".csv":
             res.table.to_csv(out, index=False)
         else:
-            out.write_text(json.dumps({"power": res.table.to_dict(orient="records"),
-                                       "curve": res.curve.to_dict(orient="records"),
-                                       "notes": list(res.notes), "meta": res.meta}, indent=2, default=float),
-                           encoding="utf-8")
+            out.write_text(
+                json.dumps(
+                    {
+                        "power": res.table.to_dict(orient="records"),
+                        "curve": res.curve.to_dict(orient="records"),
+                        "notes": list(res.notes),
+                        "meta": res.meta,
+                    },
+                    indent=2,
+                    default=float,
+                ),
+                encoding="utf-8",
+            )
         print(f"wrote {out}")
     return 0

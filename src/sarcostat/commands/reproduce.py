@@ -16,8 +16,13 @@ DESCRIPTION = (
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("-o", "--output", metavar="OUTDIR", default="reproduce_output",
-                        help="output directory (default: reproduce_output)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUTDIR",
+        default="reproduce_output",
+        help="output directory (default: reproduce_output)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
 
@@ -35,10 +40,13 @@ def run(args) -> int:
     progress("compare with the published numbers (seed_tables.json)")
     table = compare_with_seed(result)
     line = summary_line(table)
-    out = result.write(args.output, command=command_line(NAME, args, (), [("-o", "output")]),
-                       input_path=path, progress=progress,
-                       extra=lambda tmp: write_reproduce(table, line, tmp,
-                                                         synthetic=result.synthetic))
+    out = result.write(
+        args.output,
+        command=command_line(NAME, args, (), [("-o", "output")]),
+        input_path=path,
+        progress=progress,
+        extra=lambda tmp: write_reproduce(table, line, tmp, synthetic=result.synthetic),
+    )
     print(line)
     print(f"Side-by-side table: {(out / 'reproduce.html').resolve()}")
     return 0

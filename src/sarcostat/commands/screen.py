@@ -26,48 +26,103 @@ ALIASES = {"age": "age_yr", "sex": "sex_male", "bmi": "bmi"}
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("cohort", metavar="COHORT", help="cohort file (CSV, XLSX, SAV, DTA, Parquet)")
-    parser.add_argument("biomarkers", metavar="BIOMARKERS",
-                        help="wide biomarker table: id + one column per biomarker (.parquet or .csv)")
-    parser.add_argument("-o", "--output", required=True, metavar="RESULTS",
-                        help="results file, .parquet or .csv (one row per biomarker x outcome)")
-    parser.add_argument("--outcomes", metavar="NAMES",
-                        help="comma-separated outcomes (default: those of "
-                             f"{','.join(DEFAULT_OUTCOMES)} the cohort has); binary criteria "
-                             "of the definition (sarcopenia, low_muscle_mass, low_strength, "
-                             "low_performance, ...) are derived")
-    parser.add_argument("--covariates", default="age,sex,bmi", metavar="NAMES",
-                        help="comma-separated adjustment columns; 'age', 'sex' (as 0/1 "
-                             "sex_male) and 'bmi' or canonical names; 'none' for unadjusted "
-                             "(default: age,sex,bmi)")
-    parser.add_argument("--definition", default="awgs2019", metavar="NAME",
-                        help="sarcopenia definition for binary outcomes (default: awgs2019)")
-    parser.add_argument("--id-column", default="id", metavar="NAME",
-                        help="id column of the biomarker table (default: id)")
-    parser.add_argument("--map", metavar="MAP.toml", dest="mapping",
-                        help="column mapping file for the cohort")
-    parser.add_argument("--chunk-size", type=int, default=128, metavar="N",
-                        help="biomarkers per batch; bounds memory (default: 128)")
-    parser.add_argument("--threads", type=int, default=None, metavar="N",
-                        help="batches computed at once on worker threads (default: the "
-                             "number of usable cores); results do not depend on it")
-    parser.add_argument("--firth", action="store_true",
-                        help="Firth-penalized logistic models (separation, rare outcomes)")
-    parser.add_argument("--prescreen", type=float, metavar="P",
-                        help="score-test pre-screen for binary outcomes: fit the logistic "
-                             "model only where the score-test p <= P")
-    parser.add_argument("--bonferroni", action="store_true",
-                        help="add Bonferroni-adjusted p values (p_bonferroni)")
-    parser.add_argument("--html", metavar="REPORT.html",
-                        help="HTML report path (default: RESULTS with .html)")
-    parser.add_argument("--top", type=int, default=100, metavar="N",
-                        help="rows per outcome in the HTML table (default: 100)")
-    parser.add_argument("--dask", action="store_true",
-                        help="run the chunks as Dask tasks on a local cluster (needs the "
-                             "[dask] extra)")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="Dask scheduler address (implies --dask); workers must see the "
-                             "biomarker file at the same path")
+    parser.add_argument(
+        "cohort", metavar="COHORT", help="cohort file (CSV, XLSX, SAV, DTA, Parquet)"
+    )
+    parser.add_argument(
+        "biomarkers",
+        metavar="BIOMARKERS",
+        help="wide biomarker table: id + one column per biomarker (.parquet or .csv)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="RESULTS",
+        help="results file, .parquet or .csv (one row per biomarker x outcome)",
+    )
+    parser.add_argument(
+        "--outcomes",
+        metavar="NAMES",
+        help="comma-separated outcomes (default: those of "
+        f"{','.join(DEFAULT_OUTCOMES)} the cohort has); binary criteria "
+        "of the definition (sarcopenia, low_muscle_mass, low_strength, "
+        "low_performance, ...) are derived",
+    )
+    parser.add_argument(
+        "--covariates",
+        default="age,sex,bmi",
+        metavar="NAMES",
+        help="comma-separated adjustment columns; 'age', 'sex' (as 0/1 "
+        "sex_male) and 'bmi' or canonical names; 'none' for unadjusted "
+        "(default: age,sex,bmi)",
+    )
+    parser.add_argument(
+        "--definition",
+        default="awgs2019",
+        metavar="NAME",
+        help="sarcopenia definition for binary outcomes (default: awgs2019)",
+    )
+    parser.add_argument(
+        "--id-column",
+        default="id",
+        metavar="NAME",
+        help="id column of the biomarker table (default: id)",
+    )
+    parser.add_argument(
+        "--map", metavar="MAP.toml", dest="mapping", help="column mapping file for the cohort"
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=int,
+        default=128,
+        metavar="N",
+        help="biomarkers per batch; bounds memory (default: 128)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="batches computed at once on worker threads (default: the "
+        "number of usable cores); results do not depend on it",
+    )
+    parser.add_argument(
+        "--firth",
+        action="store_true",
+        help="Firth-penalized logistic models (separation, rare outcomes)",
+    )
+    parser.add_argument(
+        "--prescreen",
+        type=float,
+        metavar="P",
+        help="score-test pre-screen for binary outcomes: fit the logistic "
+        "model only where the score-test p <= P",
+    )
+    parser.add_argument(
+        "--bonferroni", action="store_true", help="add Bonferroni-adjusted p values (p_bonferroni)"
+    )
+    parser.add_argument(
+        "--html", metavar="REPORT.html", help="HTML report path (default: RESULTS with .html)"
+    )
+    parser.add_argument(
+        "--top",
+        type=int,
+        default=100,
+        metavar="N",
+        help="rows per outcome in the HTML table (default: 100)",
+    )
+    parser.add_argument(
+        "--dask",
+        action="store_true",
+        help="run the chunks as Dask tasks on a local cluster (needs the [dask] extra)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address (implies --dask); workers must see the "
+        "biomarker file at the same path",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress line")
 
 
@@ -114,17 +169,22 @@ def run(args) -> int:
 
     out = Path(args.output)
     if out.suffix.lower() not in (".parquet", ".csv"):
-        raise ParameterError(f"The '-o' option of screen must end in .parquet or .csv. "
-                             f"Got {args.output!r} instead.")
+        raise ParameterError(
+            f"The '-o' option of screen must end in .parquet or .csv. Got {args.output!r} instead."
+        )
     for src in (args.cohort, args.biomarkers):
         if out.exists() and Path(src).exists() and out.resolve() == Path(src).resolve():
             raise ParameterError("The '-o' option of screen must not name an input file.")
     if args.chunk_size < 1:
-        raise ParameterError(f"The '--chunk-size' option of screen must be a positive "
-                             f"integer. Got {args.chunk_size} instead.")
+        raise ParameterError(
+            f"The '--chunk-size' option of screen must be a positive "
+            f"integer. Got {args.chunk_size} instead."
+        )
     if args.threads is not None and args.threads < 1:
-        raise ParameterError(f"The '--threads' option of screen must be a positive "
-                             f"integer. Got {args.threads} instead.")
+        raise ParameterError(
+            f"The '--threads' option of screen must be a positive "
+            f"integer. Got {args.threads} instead."
+        )
 
     cohort = read_cohort(args.cohort, mapping=args.mapping)
     if print_cohort_errors(cohort, command="screen", path=args.cohort, nothing="nothing screened"):
@@ -155,7 +215,7 @@ def run(args) -> int:
         return classified
 
     outcomes, skipped = [], []
-    for o in (requested or DEFAULT_OUTCOMES):
+    for o in requested or DEFAULT_OUTCOMES:
         if o in data.columns:
             outcomes.append(o)
             continue
@@ -168,27 +228,41 @@ def run(args) -> int:
             raise ParameterError(
                 f"screen: outcome {o!r} is neither a cohort column nor a criterion of "
                 f"{args.definition}; cohort columns: {', '.join(map(str, cohort.data.columns))}; "
-                f"criteria: {', '.join(flags)}.")
+                f"criteria: {', '.join(flags)}."
+            )
         else:
             skipped.append(o)
     if not outcomes:
-        raise ParameterError(f"screen: the cohort has none of the default outcomes "
-                             f"{', '.join(DEFAULT_OUTCOMES)}; name them with --outcomes.")
+        raise ParameterError(
+            f"screen: the cohort has none of the default outcomes "
+            f"{', '.join(DEFAULT_OUTCOMES)}; name them with --outcomes."
+        )
     missing_cov = [c for c in covariates if c not in data.columns]
     if missing_cov:
-        raise ParameterError(f"screen: covariate(s) {', '.join(missing_cov)} not in the cohort; "
-                             f"columns: {', '.join(map(str, data.columns))}.")
+        raise ParameterError(
+            f"screen: covariate(s) {', '.join(missing_cov)} not in the cohort; "
+            f"columns: {', '.join(map(str, data.columns))}."
+        )
 
     from sarcostat.report.screen_report import write_screen_html
     from sarcostat.stats.screen import screen
 
     progress = None if args.quiet else _Progress()
-    result = screen(data, args.biomarkers, outcomes=outcomes, covariates=covariates,
-                    id_column=args.id_column, firth=args.firth, prescreen=args.prescreen,
-                    bonferroni=args.bonferroni, chunk_size=args.chunk_size,
-                    threads=args.threads,
-                    dask=bool(args.dask or args.scheduler), scheduler=args.scheduler,
-                    progress=progress)
+    result = screen(
+        data,
+        args.biomarkers,
+        outcomes=outcomes,
+        covariates=covariates,
+        id_column=args.id_column,
+        firth=args.firth,
+        prescreen=args.prescreen,
+        bonferroni=args.bonferroni,
+        chunk_size=args.chunk_size,
+        threads=args.threads,
+        dask=bool(args.dask or args.scheduler),
+        scheduler=args.scheduler,
+        progress=progress,
+    )
     table = result.table
     if out.suffix.lower() == ".parquet":
         table.to_parquet(out, index=False)
@@ -203,8 +277,10 @@ def run(args) -> int:
         t = table[table["outcome"] == f.outcome]
         hits = int((t["q_value"] < 0.05).sum())
         failed = int((t["message"] != "").sum())
-        print(f"{f.outcome} ({f.model}): {f.n_tests} tests, {hits} with q < 0.05"
-              + (f", {failed} without estimate (see 'message')" if failed else ""))
+        print(
+            f"{f.outcome} ({f.model}): {f.n_tests} tests, {hits} with q < 0.05"
+            + (f", {failed} without estimate (see 'message')" if failed else "")
+        )
     for n in result.notes:
         print(f"Note: {n}")
     print(f"Wrote {out} and {html}")

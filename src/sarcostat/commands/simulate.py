@@ -17,13 +17,28 @@ DESCRIPTION = (
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--n", type=int, default=129, metavar="N", help="participants (default 129)")
-    parser.add_argument("--seed", type=int, default=None, metavar="S",
-                        help="random seed (default 2021, the demo cohort's)")
-    parser.add_argument("--no-calibrate", action="store_true",
-                        help="skip the calibration step even at n=129 with the default seed")
-    parser.add_argument("-o", "--output", metavar="COHORT.csv", required=True,
-                        help="CSV file to write (refused if it exists, unless --force)")
+    parser.add_argument(
+        "--n", type=int, default=129, metavar="N", help="participants (default 129)"
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="S",
+        help="random seed (default 2021, the demo cohort's)",
+    )
+    parser.add_argument(
+        "--no-calibrate",
+        action="store_true",
+        help="skip the calibration step even at n=129 with the default seed",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="COHORT.csv",
+        required=True,
+        help="CSV file to write (refused if it exists, unless --force)",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
@@ -37,7 +52,9 @@ def run(args) -> int:
 
     out = Path(args.output)
     if out.suffix.lower() != ".csv":
-        raise ParameterError(f"The '-o' option of simulate must name a .csv file. Got {str(out)!r} instead.")
+        raise ParameterError(
+            f"The '-o' option of simulate must name a .csv file. Got {str(out)!r} instead."
+        )
     mapping = out.with_suffix(".toml")
     for p in (out, mapping):
         if p.exists() and not args.force:
@@ -52,13 +69,15 @@ def run(args) -> int:
     # The demo map's settings, under a header that names this file: read with
     # --map so that sclerostin gets its unit and every report says SYNTHETIC.
     body = demo_mapping_path().read_text(encoding="utf-8")
-    body = body[body.index("[biomarkers]"):]
+    body = body[body.index("[biomarkers]") :]
     calibrated = calibrate is None and args.n == 129 and seed == DEFAULT_SEED
     mapping.write_text(
         f"# Column map of {out.name}, written by 'sarcostat simulate' (n={args.n}, seed {seed}"
         f"{', calibrated to the seed paper' if calibrated else ''}).\n"
         "# SYNTHETIC DATA: every value in the CSV was simulated; 'synthetic = true' makes every\n"
-        "# report built from it say so.\n\n" + body, encoding="utf-8")
+        "# report built from it say so.\n\n" + body,
+        encoding="utf-8",
+    )
     print(f"wrote {out} ({len(df)} SYNTHETIC participants, seed {seed}) and column map {mapping}")
     print(f"analyze it with: sarcostat analyze {out} --map {mapping}")
     return 0

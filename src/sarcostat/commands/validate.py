@@ -22,13 +22,26 @@ _MAX_VALUE = 24
 
 def add_arguments(parser) -> None:
     parser.add_argument("file", metavar="FILE", help="cohort data file")
-    parser.add_argument("--map", dest="map", metavar="MAP.toml", default=None,
-                        help="TOML column map: [columns], [codes], [biomarkers], [protocol] "
-                             "(see docs/variables.md)")
-    parser.add_argument("--sheet", metavar="NAME", default=None,
-                        help="Excel sheet name or 0-based index (default: the first sheet)")
-    parser.add_argument("--decimal", choices=[".", ","], default=None,
-                        help="decimal separator of a text file (default: '.')")
+    parser.add_argument(
+        "--map",
+        dest="map",
+        metavar="MAP.toml",
+        default=None,
+        help="TOML column map: [columns], [codes], [biomarkers], [protocol] "
+        "(see docs/variables.md)",
+    )
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        default=None,
+        help="Excel sheet name or 0-based index (default: the first sheet)",
+    )
+    parser.add_argument(
+        "--decimal",
+        choices=[".", ","],
+        default=None,
+        help="decimal separator of a text file (default: '.')",
+    )
 
 
 def run(args) -> int:
@@ -41,8 +54,12 @@ def run(args) -> int:
 
 def render(cohort) -> str:
     """Mapping lines, the findings table and the summary line, as printed."""
-    lines = [f.detail for f in cohort.issues if f.rule == "mapping" and f.detail.startswith("mapped ")]
-    rest = [f for f in cohort.issues if not (f.rule == "mapping" and f.detail.startswith("mapped "))]
+    lines = [
+        f.detail for f in cohort.issues if f.rule == "mapping" and f.detail.startswith("mapped ")
+    ]
+    rest = [
+        f for f in cohort.issues if not (f.rule == "mapping" and f.detail.startswith("mapped "))
+    ]
     if rest:
         if lines:
             lines.append("")
@@ -63,8 +80,18 @@ def _table(findings) -> list[str]:
 
     items = sort_findings(findings)
     head = ("severity", "rule", "row", "id", "column", "value", "problem")
-    rows = [(f.severity, f.rule, "" if f.row is None else str(f.row), _short(f.participant_id),
-             _short(f.column), _short(f.value), f.detail or f.message) for f in items]
+    rows = [
+        (
+            f.severity,
+            f.rule,
+            "" if f.row is None else str(f.row),
+            _short(f.participant_id),
+            _short(f.column),
+            _short(f.value),
+            f.detail or f.message,
+        )
+        for f in items
+    ]
     widths = [max(len(head[k]), *(len(r[k]) for r in rows)) for k in range(len(head) - 1)]
 
     def fmt(r):

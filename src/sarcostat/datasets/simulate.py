@@ -61,20 +61,32 @@ DEFAULT_SEED = 2021
 DEFAULT_N = 129
 #: Columns of a simulated cohort, in file order (canonical names of io/).
 RAW_COLUMNS = (
-    "id", "sex", "age_yr", "height_cm", "weight_kg", "asm_kg", "muscle_mass_method",
-    "grip_1_kg", "grip_2_kg", "gait_time_4m_s", "chair_stand_5x_s",
-    "side_by_side_s", "semi_tandem_s", "tandem_s", "sclerostin",
+    "id",
+    "sex",
+    "age_yr",
+    "height_cm",
+    "weight_kg",
+    "asm_kg",
+    "muscle_mass_method",
+    "grip_1_kg",
+    "grip_2_kg",
+    "gait_time_4m_s",
+    "chair_stand_5x_s",
+    "side_by_side_s",
+    "semi_tandem_s",
+    "tandem_s",
+    "sclerostin",
 )
 
 # AWGS 2019 cut-offs, used only to *stratify* the candidate pool and to box
 # the moment-matching step; the cohort's classes are always re-derived by
 # sarcostat.assess (Chen LK et al. J Am Med Dir Assoc 2020;21:300-307,
 # doi:10.1016/j.jamda.2019.12.012).
-_SMI_CUT = {True: 7.0, False: 5.7}      # BIA, kg/m²
-_GRIP_CUT = {True: 28.0, False: 18.0}   # kg
-_GAIT_CUT = 1.0                          # m/s
-_CHAIR_CUT = 12.0                        # s
-_SPPB_CUT = 9                            # poor performance when <= 9
+_SMI_CUT = {True: 7.0, False: 5.7}  # BIA, kg/m²
+_GRIP_CUT = {True: 28.0, False: 18.0}  # kg
+_GAIT_CUT = 1.0  # m/s
+_CHAIR_CUT = 12.0  # s
+_SPPB_CUT = 9  # poor performance when <= 9
 # SPPB component bins (Guralnik JM et al. J Gerontol 1994;49:M85-94,
 # doi:10.1093/geronj/49.2.M85): 4-m gait time and 5x chair stand time.
 _GAIT_BINS = ((4, 0.0, 4.82), (3, 4.82, 6.21), (2, 6.21, 8.71), (1, 8.71, math.inf))
@@ -149,8 +161,12 @@ class GenerativeModel:
 
     def describe(self) -> pd.DataFrame:
         """The parameters as a two-column table (for the data dictionary)."""
-        return pd.DataFrame({"parameter": list(self.__dataclass_fields__),
-                             "value": [getattr(self, k) for k in self.__dataclass_fields__]})
+        return pd.DataFrame(
+            {
+                "parameter": list(self.__dataclass_fields__),
+                "value": [getattr(self, k) for k in self.__dataclass_fields__],
+            }
+        )
 
 
 # ---------------------------------------------------------------- drawing
@@ -188,42 +204,76 @@ def _draw(n: int, rng: np.random.Generator, model: GenerativeModel) -> pd.DataFr
     def mix(load, k):
         return load * lat + math.sqrt(1 - load**2) * e[k]
 
-    height = (np.where(male, m.height_male, m.height_female)
-              + np.where(male, m.height_sd_male, m.height_sd_female) * e[0]
-              + m.height_per_age * da)
+    height = (
+        np.where(male, m.height_male, m.height_female)
+        + np.where(male, m.height_sd_male, m.height_sd_female) * e[0]
+        + m.height_per_age * da
+    )
     bmi = m.bmi_mean + m.bmi_sd * mix(m.bmi_load, 1)
-    smi = (np.where(male, m.smi_male, m.smi_female)
-           + np.where(male, m.smi_sd_male, m.smi_sd_female) * mix(m.smi_load, 2)
-           + m.smi_per_age * da)
+    smi = (
+        np.where(male, m.smi_male, m.smi_female)
+        + np.where(male, m.smi_sd_male, m.smi_sd_female) * mix(m.smi_load, 2)
+        + m.smi_per_age * da
+    )
     smi = np.maximum(smi, 3.5)
-    grip = (np.where(male, m.grip_male, m.grip_female)
-            + np.where(male, m.grip_sd_male, m.grip_sd_female) * mix(m.grip_load, 3)
-            + m.grip_per_age * da)
+    grip = (
+        np.where(male, m.grip_male, m.grip_female)
+        + np.where(male, m.grip_sd_male, m.grip_sd_female) * mix(m.grip_load, 3)
+        + m.grip_per_age * da
+    )
     grip = np.maximum(grip, 4.0)
     speed = np.clip(m.gait_speed + m.gait_sd * mix(m.gait_load, 4) + m.gait_per_age * da, 0.25, 1.9)
-    chair = np.clip(np.exp(np.log(m.chair_median) + m.chair_per_age * da
-                           + m.chair_log_sd * (m.chair_load * lat + e[5])), 5.0, 58.0)
+    chair = np.clip(
+        np.exp(
+            np.log(m.chair_median)
+            + m.chair_per_age * da
+            + m.chair_log_sd * (m.chair_load * lat + e[5])
+        ),
+        5.0,
+        58.0,
+    )
     unable = rng.random(n) < m.p_chair_unable
-    balance = np.clip(np.round(m.balance_mean + m.balance_per_age * da
-                               + m.balance_sd * (m.balance_load * lat + e[6])), 0, 4).astype(int)
-    whole = (lat + m.sex_gap * (male - m.p_male)) / math.sqrt(1 + m.sex_gap**2 * m.p_male * (1 - m.p_male))
+    balance = np.clip(
+        np.round(
+            m.balance_mean + m.balance_per_age * da + m.balance_sd * (m.balance_load * lat + e[6])
+        ),
+        0,
+        4,
+    ).astype(int)
+    whole = (lat + m.sex_gap * (male - m.p_male)) / math.sqrt(
+        1 + m.sex_gap**2 * m.p_male * (1 - m.p_male)
+    )
     th = m.theta
-    scl = np.exp(m.sclerostin_log_mean
-                 + m.sclerostin_log_sd * (th * whole + math.sqrt(max(1 - th**2, 0.0)) * e[7]))
+    scl = np.exp(
+        m.sclerostin_log_mean
+        + m.sclerostin_log_sd * (th * whole + math.sqrt(max(1 - th**2, 0.0)) * e[7])
+    )
     scl = np.maximum(scl, m.sclerostin_lod + 0.1)
     # Best-of-two grip: the best trial is the drawn grip, the other is lower
     # by a test-retest difference.
     grip_gap = np.abs(rng.normal(0.0, m.grip_trial_sd * math.sqrt(2), n))
     first_best = rng.random(n) < 0.5
-    return pd.DataFrame({
-        "male": male, "age_yr": age, "height_cm": height, "bmi": bmi, "smi": smi,
-        "grip_kg": grip, "grip_gap": grip_gap, "first_best": first_best,
-        "gait_time_4m_s": 4.0 / speed, "chair_stand_5x_s": np.where(unable, np.nan, chair),
-        "chair_unable": unable, "balance": balance, "sclerostin": scl,
-        # Latent parts of sclerostin, kept so that power simulations can
-        # re-draw it for another theta on the same participants.
-        "muscle_index": whole, "sclerostin_noise": e[7],
-    })
+    return pd.DataFrame(
+        {
+            "male": male,
+            "age_yr": age,
+            "height_cm": height,
+            "bmi": bmi,
+            "smi": smi,
+            "grip_kg": grip,
+            "grip_gap": grip_gap,
+            "first_best": first_best,
+            "gait_time_4m_s": 4.0 / speed,
+            "chair_stand_5x_s": np.where(unable, np.nan, chair),
+            "chair_unable": unable,
+            "balance": balance,
+            "sclerostin": scl,
+            # Latent parts of sclerostin, kept so that power simulations can
+            # re-draw it for another theta on the same participants.
+            "muscle_index": whole,
+            "sclerostin_noise": e[7],
+        }
+    )
 
 
 # ------------------------------------------------------- internal scoring
@@ -247,12 +297,21 @@ def _flags(w: pd.DataFrame) -> pd.DataFrame:
     sppb = w["balance"].to_numpy() + gait_score + chair_score
     chair_poor = np.isnan(chair) | (chair >= _CHAIR_CUT)
     poor = slow | chair_poor | (sppb <= _SPPB_CUT)
-    return pd.DataFrame({
-        "low_mass": low_mass, "weak": weak, "slow": slow, "chair_poor": chair_poor,
-        "gait_score": gait_score, "chair_score": chair_score, "sppb": sppb, "poor": poor,
-        "sarc": low_mass & (weak | poor),
-        "sps": low_mass.astype(int) + weak.astype(int) + slow.astype(int),
-    }, index=w.index)
+    return pd.DataFrame(
+        {
+            "low_mass": low_mass,
+            "weak": weak,
+            "slow": slow,
+            "chair_poor": chair_poor,
+            "gait_score": gait_score,
+            "chair_score": chair_score,
+            "sppb": sppb,
+            "poor": poor,
+            "sarc": low_mass & (weak | poor),
+            "sps": low_mass.astype(int) + weak.astype(int) + slow.astype(int),
+        },
+        index=w.index,
+    )
 
 
 # ------------------------------------------------------ to the raw table
@@ -268,22 +327,29 @@ def _to_raw(w: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     first_best = w["first_best"].to_numpy()
     sbs, semi, tandem = _balance_holds(w["balance"].to_numpy(), rng)
     chair = np.round(w["chair_stand_5x_s"].to_numpy(), 2)
-    raw = pd.DataFrame({
-        "id": [f"D{i:03d}" for i in range(1, n + 1)],
-        "sex": np.where(w["male"].to_numpy(), "male", "female"),
-        "age_yr": np.round(w["age_yr"].to_numpy(), 1),
-        "height_cm": h, "weight_kg": weight, "asm_kg": asm,
-        "muscle_mass_method": "bia",
-        "grip_1_kg": np.where(first_best, best, other),
-        "grip_2_kg": np.where(first_best, other, best),
-        "gait_time_4m_s": np.round(w["gait_time_4m_s"].to_numpy(), 2),
-        "chair_stand_5x_s": pd.array(chair, dtype="Float64"),
-        "side_by_side_s": sbs, "semi_tandem_s": semi, "tandem_s": tandem,
-        "sclerostin": np.round(w["sclerostin"].to_numpy(), 1),
-    })
+    raw = pd.DataFrame(
+        {
+            "id": [f"D{i:03d}" for i in range(1, n + 1)],
+            "sex": np.where(w["male"].to_numpy(), "male", "female"),
+            "age_yr": np.round(w["age_yr"].to_numpy(), 1),
+            "height_cm": h,
+            "weight_kg": weight,
+            "asm_kg": asm,
+            "muscle_mass_method": "bia",
+            "grip_1_kg": np.where(first_best, best, other),
+            "grip_2_kg": np.where(first_best, other, best),
+            "gait_time_4m_s": np.round(w["gait_time_4m_s"].to_numpy(), 2),
+            "chair_stand_5x_s": pd.array(chair, dtype="Float64"),
+            "side_by_side_s": sbs,
+            "semi_tandem_s": semi,
+            "tandem_s": tandem,
+            "sclerostin": np.round(w["sclerostin"].to_numpy(), 1),
+        }
+    )
     # 'unable' is what a clinic writes; the CSV keeps it as text.
-    raw["chair_stand_5x_s"] = [("unable" if u else f"{c:.2f}")
-                               for u, c in zip(w["chair_unable"].to_numpy(), chair)]
+    raw["chair_stand_5x_s"] = [
+        ("unable" if u else f"{c:.2f}") for u, c in zip(w["chair_unable"].to_numpy(), chair)
+    ]
     return raw
 
 
@@ -316,8 +382,9 @@ def derive(raw: pd.DataFrame) -> pd.DataFrame:
     d = raw.copy()
     chair_text = d["chair_stand_5x_s"].astype(str).str.strip().str.lower()
     d["chair_stand_unable"] = chair_text.eq("unable")
-    d["chair_stand_5x_s"] = pd.to_numeric(d["chair_stand_5x_s"].where(~d["chair_stand_unable"]),
-                                          errors="coerce").astype(float)
+    d["chair_stand_5x_s"] = pd.to_numeric(
+        d["chair_stand_5x_s"].where(~d["chair_stand_unable"]), errors="coerce"
+    ).astype(float)
     d["gait_unable"] = False
     hm2 = (d["height_cm"] / 100) ** 2
     d["bmi"] = d["weight_kg"] / hm2
@@ -344,15 +411,27 @@ def seed_tables() -> dict[str, Any]:
 
 #: Table 1 key of the bundled JSON -> column of :func:`derive`'s output.
 _TABLE1_COLUMNS = {
-    "age_yr": "age_yr", "weight_kg": "weight_kg", "height_cm": "height_cm",
-    "bmi_kg_m2": "bmi", "asm_kg": "asm_kg", "smi_kg_m2": "smi", "grip_kg": "grip_kg",
-    "gait_speed_m_s": "gait_speed_m_s", "chair_stand_s": "chair_stand_5x_s",
-    "sppb_total": "sppb_total", "sps": "sps",
+    "age_yr": "age_yr",
+    "weight_kg": "weight_kg",
+    "height_cm": "height_cm",
+    "bmi_kg_m2": "bmi",
+    "asm_kg": "asm_kg",
+    "smi_kg_m2": "smi",
+    "grip_kg": "grip_kg",
+    "gait_speed_m_s": "gait_speed_m_s",
+    "chair_stand_s": "chair_stand_5x_s",
+    "sppb_total": "sppb_total",
+    "sps": "sps",
 }
 #: Table 2 key -> column.
 _TABLE2_COLUMNS = {
-    "asm": "asm_kg", "smi": "smi", "grip": "grip_kg", "gait_speed": "gait_speed_m_s",
-    "chair_stand": "chair_stand_5x_s", "sppb": "sppb_total", "sps": "sps",
+    "asm": "asm_kg",
+    "smi": "smi",
+    "grip": "grip_kg",
+    "gait_speed": "gait_speed_m_s",
+    "chair_stand": "chair_stand_5x_s",
+    "sppb": "sppb_total",
+    "sps": "sps",
 }
 #: SPPB and SPS are integer scores: their SDs cannot always hit the printed
 #: rounding window with the printed n, so they get the stated tolerance.
@@ -403,7 +482,10 @@ def max_mean_asm(height_cm, smi, *, max_height_cm: float = 200.0) -> float:
     low-muscle-mass cut-off, in a group where everyone has low muscle mass).
     """
     (mh, sh), (ms, ss) = height_cm, smi
-    mh, sh = (float(mh) + _half_digit(mh, str(mh))) / 100, (float(sh) + _half_digit(sh, str(sh))) / 100
+    mh, sh = (
+        (float(mh) + _half_digit(mh, str(mh))) / 100,
+        (float(sh) + _half_digit(sh, str(sh))) / 100,
+    )
     ms, ss = float(ms) + _half_digit(ms, str(ms)), float(ss) + _half_digit(ss, str(ss))
     sd_h2 = (max_height_cm / 100 + mh) * sh
     return ms * (mh**2 + sh**2) + ss * sd_h2
@@ -442,12 +524,25 @@ def calibration_targets() -> pd.DataFrame:
     rows = []
     groups = t["table1"]["groups"]
     rows.append(("n sarcopenia", "count", "sarcopenia", "sarc", groups["sarc"], 0.0, "Table 1"))
-    rows.append(("n no sarcopenia", "count", "sarcopenia", "nosarc", groups["nosarc"], 0.0, "Table 1"))
+    rows.append(
+        ("n no sarcopenia", "count", "sarcopenia", "nosarc", groups["nosarc"], 0.0, "Table 1")
+    )
     rows.append(("n men", "count", "sex", "all", t["men"]["n"], 0.0, "Results"))
     sex = t["table1"]["categorical"]["sex"]
-    rows.append(("men with sarcopenia", "count", "sex", "sarc", sex["sarc"]["men"][0], 0.0, "Table 1"))
-    rows.append(("mean age, all", "mean", "age_yr", "all", t["mean_age"], _half_digit(t["mean_age"]),
-                 "Results"))
+    rows.append(
+        ("men with sarcopenia", "count", "sex", "sarc", sex["sarc"]["men"][0], 0.0, "Table 1")
+    )
+    rows.append(
+        (
+            "mean age, all",
+            "mean",
+            "age_yr",
+            "all",
+            t["mean_age"],
+            _half_digit(t["mean_age"]),
+            "Results",
+        )
+    )
     for key, col in _TABLE1_COLUMNS.items():
         spec = t["table1"]["continuous"][key]
         for g in ("sarc", "nosarc"):
@@ -460,24 +555,37 @@ def calibration_targets() -> pd.DataFrame:
     fig = t["figure1_unadjusted_sclerostin_by_sarcopenia"]
     for g in ("sarc", "nosarc"):
         mean, sd = fig[g]
-        rows.append((f"sclerostin mean, {g}", "mean", "sclerostin", g, mean, _half_digit(mean), "Results"))
+        rows.append(
+            (f"sclerostin mean, {g}", "mean", "sclerostin", g, mean, _half_digit(mean), "Results")
+        )
         rows.append((f"sclerostin SD, {g}", "sd", "sclerostin", g, sd, _half_digit(sd), "Results"))
     for key, col in _TABLE2_COLUMNS.items():
         beta = t["table2_standardized_beta"][key]["unadj"][0]
         rows.append((f"r(sclerostin, {key})", "correlation", col, "all", beta, 0.05, "Table 2"))
-    out = pd.DataFrame(rows, columns=["target", "kind", "column", "group", "value", "tolerance", "source"])
+    out = pd.DataFrame(
+        rows, columns=["target", "kind", "column", "group", "value", "tolerance", "source"]
+    )
     # A printed ASM mean above what SMI = ASM/height² allows with the printed
     # SMI and height cannot be met by a coherent cohort: the ASM moments are
     # reported but not targeted (its correlation with sclerostin is).
     t1 = t["table1"]["continuous"]
     cap = {g: max_mean_asm(t1["height_cm"][g], t1["smi_kg_m2"][g]) for g in ("sarc", "nosarc")}
-    unreachable = ((out["column"] == "asm_kg") & out["kind"].isin(["mean", "sd"])
-                   & out["group"].map(lambda g: t1["asm_kg"][g][0] > cap[g] if g in cap else False))
+    unreachable = (
+        (out["column"] == "asm_kg")
+        & out["kind"].isin(["mean", "sd"])
+        & out["group"].map(lambda g: t1["asm_kg"][g][0] > cap[g] if g in cap else False)
+    )
     out["reachable"] = ~unreachable
-    out["note"] = [(f"printed mean ASM {t1['asm_kg'][g][0]} kg exceeds the {cap[g]:.1f} kg that the printed "
-                    "SMI and height allow (ASM = SMI x height²)"
-                    + ("; so the printed SD is not of ASM/height² either" if k == "sd" else ""))
-                   if u else "" for u, g, k in zip(unreachable, out["group"], out["kind"])]
+    out["note"] = [
+        (
+            f"printed mean ASM {t1['asm_kg'][g][0]} kg exceeds the {cap[g]:.1f} kg that the printed "
+            "SMI and height allow (ASM = SMI x height²)"
+            + ("; so the printed SD is not of ASM/height² either" if k == "sd" else "")
+        )
+        if u
+        else ""
+        for u, g, k in zip(unreachable, out["group"], out["kind"])
+    ]
     return out
 
 
@@ -509,8 +617,10 @@ def check_calibration(cohort: pd.DataFrame) -> pd.DataFrame:
     d = cohort if "sarcopenia" in cohort else derive(cohort)
     sarc = d["sarcopenia"].astype("boolean")
     if sarc.isna().any():
-        raise ModelError("Calibration needs every participant classified; "
-                         f"{int(sarc.isna().sum())} have an indeterminate AWGS class.")
+        raise ModelError(
+            "Calibration needs every participant classified; "
+            f"{int(sarc.isna().sum())} have an indeterminate AWGS class."
+        )
     sarc = sarc.astype(bool).to_numpy()
     tg = calibration_targets()
     obs = []
@@ -555,12 +665,22 @@ def check_calibration(cohort: pd.DataFrame) -> pd.DataFrame:
 # among the 20 are needed for a mean gait speed of 0.86 m/s inside the SPPB
 # gait-score bins. The sex split inside each stratum is a choice.
 _SARC_QUOTAS = {  # (male, weak, slow) -> n
-    (True, False, False): 1, (True, True, False): 2, (True, False, True): 3, (True, True, True): 2,
-    (False, False, False): 3, (False, True, False): 2, (False, False, True): 4, (False, True, True): 3,
+    (True, False, False): 1,
+    (True, True, False): 2,
+    (True, False, True): 3,
+    (True, True, True): 2,
+    (False, False, False): 3,
+    (False, True, False): 2,
+    (False, False, True): 4,
+    (False, True, True): 3,
 }
 _NOSARC_QUOTAS = {  # (male, sps) -> n
-    (True, 0): 30, (True, 1): 22, (True, 2): 4,
-    (False, 0): 24, (False, 1): 25, (False, 2): 4,
+    (True, 0): 30,
+    (True, 1): 22,
+    (True, 2): 4,
+    (False, 0): 24,
+    (False, 1): 25,
+    (False, 2): 4,
 }
 
 
@@ -572,7 +692,11 @@ def _select(pool: pd.DataFrame, flags: pd.DataFrame, rng: np.random.Generator) -
     left.update({("n",) + k: v for k, v in _NOSARC_QUOTAS.items()})
     taken = []
     for i in rng.permutation(len(pool)):
-        k = ("s", bool(male[i]), bool(weak[i]), bool(slow[i])) if sarc[i] else ("n", bool(male[i]), int(sps[i]))
+        k = (
+            ("s", bool(male[i]), bool(weak[i]), bool(slow[i]))
+            if sarc[i]
+            else ("n", bool(male[i]), int(sps[i]))
+        )
         if left.get(k, 0) > 0:
             left[k] -= 1
             taken.append(i)
@@ -586,8 +710,10 @@ def _select(pool: pd.DataFrame, flags: pd.DataFrame, rng: np.random.Generator) -
 def _sppb_targets():
     t = seed_tables()["table1"]["continuous"]["sppb_total"]
     n = seed_tables()["table1"]["groups"]
-    return {True: (round(t["sarc"][0] * n["sarc"]), t["sarc"][1]),
-            False: (round(t["nosarc"][0] * n["nosarc"]), t["nosarc"][1])}
+    return {
+        True: (round(t["sarc"][0] * n["sarc"]), t["sarc"][1]),
+        False: (round(t["nosarc"][0] * n["nosarc"]), t["nosarc"][1]),
+    }
 
 
 def _tune_balance(w: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
@@ -629,12 +755,19 @@ def _tune_balance(w: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
             if not best < cur - 1e-9:
                 break
             if up.min() == best:
-                j = int(up.argmin()); bal[j] += 1; s[j] += 1
+                j = int(up.argmin())
+                bal[j] += 1
+                s[j] += 1
             elif dn.min() == best:
-                j = int(dn.argmin()); bal[j] -= 1; s[j] -= 1
+                j = int(dn.argmin())
+                bal[j] -= 1
+                s[j] -= 1
             else:
                 i, j = np.unravel_index(int(pair.argmin()), pair.shape)
-                bal[i] += 1; s[i] += 1; bal[j] -= 1; s[j] -= 1
+                bal[i] += 1
+                s[i] += 1
+                bal[j] -= 1
+                s[j] -= 1
         col = w["balance"].to_numpy().copy()
         col[idx] = bal
         w["balance"] = col
@@ -642,10 +775,26 @@ def _tune_balance(w: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------ moment matching
-_VARS = ("age_yr", "height_cm", "bmi", "smi", "grip_kg", "gait_time_4m_s", "chair_stand_5x_s",
-         "sclerostin")
-_SCALE = {"age_yr": 6.0, "height_cm": 8.0, "bmi": 3.0, "smi": 1.0, "grip_kg": 7.0,
-          "gait_time_4m_s": 1.0, "chair_stand_5x_s": 4.0, "sclerostin": 15.0}
+_VARS = (
+    "age_yr",
+    "height_cm",
+    "bmi",
+    "smi",
+    "grip_kg",
+    "gait_time_4m_s",
+    "chair_stand_5x_s",
+    "sclerostin",
+)
+_SCALE = {
+    "age_yr": 6.0,
+    "height_cm": 8.0,
+    "bmi": 3.0,
+    "smi": 1.0,
+    "grip_kg": 7.0,
+    "gait_time_4m_s": 1.0,
+    "chair_stand_5x_s": 4.0,
+    "sclerostin": 15.0,
+}
 
 
 def _bounds(w: pd.DataFrame, fl: pd.DataFrame):
@@ -673,18 +822,24 @@ def _bounds(w: pd.DataFrame, fl: pd.DataFrame):
         m = gs == score
         lo["gait_time_4m_s"][m] = max(a + 0.01, 2.1)
         hi["gait_time_4m_s"][m] = min(b - 0.01, 16.0)
-    lo["gait_time_4m_s"] = np.where(slow, np.maximum(lo["gait_time_4m_s"], 4.01), lo["gait_time_4m_s"])
-    hi["gait_time_4m_s"] = np.where(slow, hi["gait_time_4m_s"], np.minimum(hi["gait_time_4m_s"], 3.99))
+    lo["gait_time_4m_s"] = np.where(
+        slow, np.maximum(lo["gait_time_4m_s"], 4.01), lo["gait_time_4m_s"]
+    )
+    hi["gait_time_4m_s"] = np.where(
+        slow, hi["gait_time_4m_s"], np.minimum(hi["gait_time_4m_s"], 3.99)
+    )
     cs = fl["chair_score"].to_numpy()
     cpoor = fl["chair_poor"].to_numpy()
     for score, a, b in _CHAIR_BINS:
         m = cs == score
         lo["chair_stand_5x_s"][m] = max(a + 0.01, 5.0)
         hi["chair_stand_5x_s"][m] = b - 0.01
-    lo["chair_stand_5x_s"] = np.where(cpoor, np.maximum(lo["chair_stand_5x_s"], _CHAIR_CUT + 0.01),
-                                      lo["chair_stand_5x_s"])
-    hi["chair_stand_5x_s"] = np.where(cpoor, hi["chair_stand_5x_s"],
-                                      np.minimum(hi["chair_stand_5x_s"], _CHAIR_CUT - 0.01))
+    lo["chair_stand_5x_s"] = np.where(
+        cpoor, np.maximum(lo["chair_stand_5x_s"], _CHAIR_CUT + 0.01), lo["chair_stand_5x_s"]
+    )
+    hi["chair_stand_5x_s"] = np.where(
+        cpoor, hi["chair_stand_5x_s"], np.minimum(hi["chair_stand_5x_s"], _CHAIR_CUT - 0.01)
+    )
     return lo, hi
 
 
@@ -702,8 +857,12 @@ def _stat_targets(w: pd.DataFrame, fl: pd.DataFrame):
             n_s, n_n = 20, 109
             aim = {"sarc": r.value + 0.03, "nosarc": r.value + 0.037}
             if r.group == "all":
-                a_s = tg.loc[(tg.column == "age_yr") & (tg.kind == "mean") & (tg.group == "sarc"), "value"].iloc[0]
-                a_n = tg.loc[(tg.column == "age_yr") & (tg.kind == "mean") & (tg.group == "nosarc"), "value"].iloc[0]
+                a_s = tg.loc[
+                    (tg.column == "age_yr") & (tg.kind == "mean") & (tg.group == "sarc"), "value"
+                ].iloc[0]
+                a_n = tg.loc[
+                    (tg.column == "age_yr") & (tg.kind == "mean") & (tg.group == "nosarc"), "value"
+                ].iloc[0]
                 value = (n_s * (a_s + 0.03) + n_n * (a_n + 0.037)) / (n_s + n_n)
             else:
                 value = aim[r.group]
@@ -739,8 +898,10 @@ def _moment_match(w: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
     x0 = np.clip(x0, lb, ub)
     sarc = fl["sarc"].to_numpy()
     groups = {"sarc": sarc, "nosarc": ~sarc, "all": np.ones(n, bool)}
-    fixed = {"sppb_total": fl["sppb"].to_numpy().astype(float),
-             "sps": fl["sps"].to_numpy().astype(float)}
+    fixed = {
+        "sppb_total": fl["sppb"].to_numpy().astype(float),
+        "sps": fl["sps"].to_numpy().astype(float),
+    }
     targets = _stat_targets(w, fl)
     nt = len(targets)
 
@@ -815,8 +976,18 @@ def _moment_match(w: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
 
     # lsmr keeps each step cheap: the Jacobian is ~60 dense rows over the
     # identity of the regularisation.
-    sol = least_squares(fun, x0, jac=jac, bounds=(lb, ub), method="trf", tr_solver="lsmr",
-                        max_nfev=300, xtol=1e-12, ftol=1e-12, gtol=1e-10)
+    sol = least_squares(
+        fun,
+        x0,
+        jac=jac,
+        bounds=(lb, ub),
+        method="trf",
+        tr_solver="lsmr",
+        max_nfev=300,
+        xtol=1e-12,
+        ftol=1e-12,
+        gtol=1e-10,
+    )
     out = w.copy()
     c, _ = columns(sol.x)
     for v in _VARS:
@@ -825,8 +996,13 @@ def _moment_match(w: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
 
 
 # -------------------------------------------------------------- public API
-def simulate_cohort(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, calibrate: bool | None = None,
-                    model: GenerativeModel | None = None) -> pd.DataFrame:
+def simulate_cohort(
+    n: int = DEFAULT_N,
+    *,
+    seed: int = DEFAULT_SEED,
+    calibrate: bool | None = None,
+    model: GenerativeModel | None = None,
+) -> pd.DataFrame:
     """Simulate a synthetic participant-level cohort (raw measurements).
 
     Parameters
@@ -876,10 +1052,13 @@ def simulate_cohort(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, calibrate: 
     (200, 15)
     """
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 8:
-        raise ParameterError(f"The 'n' parameter of simulate_cohort must be an integer >= 8. Got {n!r} instead.")
+        raise ParameterError(
+            f"The 'n' parameter of simulate_cohort must be an integer >= 8. Got {n!r} instead."
+        )
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ParameterError(
-            f"The 'seed' parameter of simulate_cohort must be a non-negative integer. Got {seed!r} instead.")
+            f"The 'seed' parameter of simulate_cohort must be a non-negative integer. Got {seed!r} instead."
+        )
     model = model or GenerativeModel()
     if calibrate is None:
         calibrate = n == DEFAULT_N and seed == DEFAULT_SEED
@@ -888,8 +1067,10 @@ def simulate_cohort(n: int = DEFAULT_N, *, seed: int = DEFAULT_SEED, calibrate: 
         w = _draw(int(n), rng, model)
         return _to_raw(w, rng)
     if n != DEFAULT_N:
-        raise ParameterError(f"The 'calibrate' option of simulate_cohort needs n={DEFAULT_N} "
-                             f"(the seed study). Got n={n!r}.")
+        raise ParameterError(
+            f"The 'calibrate' option of simulate_cohort needs n={DEFAULT_N} "
+            f"(the seed study). Got n={n!r}."
+        )
     errors = []
     for k in range(25):
         rng = np.random.default_rng([seed, k])
@@ -916,6 +1097,8 @@ def _calibrated_attempt(rng: np.random.Generator, model: GenerativeModel) -> pd.
     fl = _flags(w)
     w = _moment_match(w, fl)
     fl2 = _flags(w)
-    if not (fl2[["sarc", "sps", "sppb"]].to_numpy() == fl[["sarc", "sps", "sppb"]].to_numpy()).all():
+    if not (
+        fl2[["sarc", "sps", "sppb"]].to_numpy() == fl[["sarc", "sps", "sppb"]].to_numpy()
+    ).all():
         raise ModelError("moment matching changed a derived class")
     return _to_raw(w, rng)

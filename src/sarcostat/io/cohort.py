@@ -7,12 +7,15 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sarcostat.exceptions import DataError, check_option
 from sarcostat.io.findings import Finding, findings_to_frame, plural
+
+if TYPE_CHECKING:
+    import pandas as pd
 from sarcostat.io.mapping import (
     CATEGORY_VALUES,
     BiomarkerSpec,
@@ -33,25 +36,90 @@ SMI_TOLERANCE = 0.2
 GRIP_TOLERANCE = 0.05
 GAIT_SPEED_TOLERANCE = 0.05
 
-_NA_WORDS = {"", "na", "n/a", "n.a.", "nan", "none", "null", "missing", ".", "-", "--",
-             "not done", "not measured", "#n/a"}
-_UNABLE_WORDS = {"unable", "unable to perform", "unable to do", "not able", "could not",
-                 "cannot", "can't"}
-_ND_WORDS = {"nd", "n.d.", "not detected", "undetectable", "<lod", "< lod", "below lod", "bld",
-             "<lloq", "< lloq", "blq", "bql", "<dl", "below detection limit"}
+_NA_WORDS = {
+    "",
+    "na",
+    "n/a",
+    "n.a.",
+    "nan",
+    "none",
+    "null",
+    "missing",
+    ".",
+    "-",
+    "--",
+    "not done",
+    "not measured",
+    "#n/a",
+}
+_UNABLE_WORDS = {
+    "unable",
+    "unable to perform",
+    "unable to do",
+    "not able",
+    "could not",
+    "cannot",
+    "can't",
+}
+_ND_WORDS = {
+    "nd",
+    "n.d.",
+    "not detected",
+    "undetectable",
+    "<lod",
+    "< lod",
+    "below lod",
+    "bld",
+    "<lloq",
+    "< lloq",
+    "blq",
+    "bql",
+    "<dl",
+    "below detection limit",
+}
 _NUM_DOT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _NUM_COMMA = re.compile(r"^[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?$")
 _CENSORED = re.compile(r"^<\s*=?\s*(?P<num>\S+)$")
-_SEX_WORDS = {"m": "male", "male": "male", "man": "male", "men": "male",
-              "f": "female", "female": "female", "woman": "female", "women": "female"}
-_METHOD_WORDS = {"bia": "bia", "bioimpedance": "bia", "bioelectrical impedance": "bia",
-                 "bioelectrical impedance analysis": "bia", "inbody": "bia",
-                 "dxa": "dxa", "dexa": "dxa"}
-_SCORES = ("sppb_total", "sarc_f_strength", "sarc_f_walking", "sarc_f_chair", "sarc_f_stairs",
-           "sarc_f_falls", "sarc_f_total")
-SARC_F_ITEMS = ("sarc_f_strength", "sarc_f_walking", "sarc_f_chair", "sarc_f_stairs", "sarc_f_falls")
-_UNABLE_FLAG = {"chair_stand_5x_s": "chair_stand_unable", "gait_time_4m_s": "gait_unable",
-                "gait_speed_m_s": "gait_unable"}
+_SEX_WORDS = {
+    "m": "male",
+    "male": "male",
+    "man": "male",
+    "men": "male",
+    "f": "female",
+    "female": "female",
+    "woman": "female",
+    "women": "female",
+}
+_METHOD_WORDS = {
+    "bia": "bia",
+    "bioimpedance": "bia",
+    "bioelectrical impedance": "bia",
+    "bioelectrical impedance analysis": "bia",
+    "inbody": "bia",
+    "dxa": "dxa",
+    "dexa": "dxa",
+}
+_SCORES = (
+    "sppb_total",
+    "sarc_f_strength",
+    "sarc_f_walking",
+    "sarc_f_chair",
+    "sarc_f_stairs",
+    "sarc_f_falls",
+    "sarc_f_total",
+)
+SARC_F_ITEMS = (
+    "sarc_f_strength",
+    "sarc_f_walking",
+    "sarc_f_chair",
+    "sarc_f_stairs",
+    "sarc_f_falls",
+)
+_UNABLE_FLAG = {
+    "chair_stand_5x_s": "chair_stand_unable",
+    "gait_time_4m_s": "gait_unable",
+    "gait_speed_m_s": "gait_unable",
+}
 _BALANCE = ("side_by_side_s", "semi_tandem_s", "tandem_s")
 
 
@@ -91,13 +159,17 @@ class Cohort:
     _n_rows: int = 0
 
     @cached_property
-    def data(self) -> "pd.DataFrame":  # noqa: F821
+    def data(self) -> pd.DataFrame:  # noqa: F821
         import pandas as pd
 
         # Text columns (object arrays holding str or None) use pandas' string dtype.
-        return pd.DataFrame({name: pd.Series(col, dtype="str") if col.dtype == object else col
-                             for name, col in self._columns.items()},
-                            index=pd.RangeIndex(self._n_rows))
+        return pd.DataFrame(
+            {
+                name: pd.Series(col, dtype="str") if col.dtype == object else col
+                for name, col in self._columns.items()
+            },
+            index=pd.RangeIndex(self._n_rows),
+        )
 
     @property
     def errors(self) -> list[Finding]:
@@ -112,7 +184,7 @@ class Cohort:
         """True when any finding is an error (later analyses refuse to run)."""
         return any(f.severity == "error" for f in self.issues)
 
-    def issues_frame(self) -> "pd.DataFrame":  # noqa: F821
+    def issues_frame(self) -> pd.DataFrame:  # noqa: F821
         """The findings as a DataFrame (see :func:`sarcostat.io.findings_to_frame`)."""
         return findings_to_frame(self.issues)
 
@@ -122,9 +194,11 @@ class Cohort:
         n_warn = len(self.warnings)
         n_info = len(self.issues) - n_err - n_warn
         name = Path(self.source).name if self.source else "data"
-        return (f"{name}: {plural(self._n_rows, 'participant')}, "
-                f"{plural(len(self._columns), 'column')}; {plural(n_err, 'error')}, "
-                f"{plural(n_warn, 'warning')}, {plural(n_info, 'note')}.")
+        return (
+            f"{name}: {plural(self._n_rows, 'participant')}, "
+            f"{plural(len(self._columns), 'column')}; {plural(n_err, 'error')}, "
+            f"{plural(n_warn, 'warning')}, {plural(n_info, 'note')}."
+        )
 
     def raise_for_errors(self, max_listed: int = 20) -> None:
         """Raise :class:`~sarcostat.exceptions.DataError` listing the errors, if any."""
@@ -133,8 +207,10 @@ class Cohort:
             return
         shown = "\n".join(f"  - {f.message}" for f in errs[:max_listed])
         more = f"\n  ... and {len(errs) - max_listed} more" if len(errs) > max_listed else ""
-        raise DataError(f"the data has {plural(len(errs), 'error')}; fix them and run "
-                        f"'sarcostat validate' again:\n{shown}{more}")
+        raise DataError(
+            f"the data has {plural(len(errs), 'error')}; fix them and run "
+            f"'sarcostat validate' again:\n{shown}{more}"
+        )
 
 
 def read_cohort(path, mapping=None, *, sheet=None, decimal=None, biomarkers=None) -> Cohort:
@@ -202,8 +278,9 @@ def read_cohort(path, mapping=None, *, sheet=None, decimal=None, biomarkers=None
     return _build(raw, cmap, declared_biomarkers(biomarkers), decimal or ".", str(path))
 
 
-def cohort_from_frame(frame: "pd.DataFrame", mapping=None, *, biomarkers=None,
-                      name: str = "<DataFrame>") -> Cohort:
+def cohort_from_frame(
+    frame: pd.DataFrame, mapping=None, *, biomarkers=None, name: str = "<DataFrame>"
+) -> Cohort:
     """Map and validate a DataFrame already in memory, as :func:`read_cohort` does for files.
 
     Parameters
@@ -252,8 +329,10 @@ def cohort_from_frame(frame: "pd.DataFrame", mapping=None, *, biomarkers=None,
     if not isinstance(frame, pd.DataFrame):
         from sarcostat.exceptions import ParameterError
 
-        raise ParameterError("The 'frame' parameter of cohort_from_frame must be a pandas "
-                             f"DataFrame. Got {type(frame).__name__} instead.")
+        raise ParameterError(
+            "The 'frame' parameter of cohort_from_frame must be a pandas "
+            f"DataFrame. Got {type(frame).__name__} instead."
+        )
     cmap = load_mapping(mapping)
     raw = frame_to_raw(frame, name=name)
     return _build(raw, cmap, declared_biomarkers(biomarkers), ".", None)
@@ -289,11 +368,18 @@ class _Builder:
         loc = self.where(i)
         if column is not None:
             loc += f", column '{column}'"
-        self.findings.append(Finding(
-            severity, rule, f"{loc}: {detail}",
-            row=None if i is None else self.raw.row_numbers[i],
-            participant_id=None if i is None else self.ids[i],
-            column=column, value=value, detail=detail))
+        self.findings.append(
+            Finding(
+                severity,
+                rule,
+                f"{loc}: {detail}",
+                row=None if i is None else self.raw.row_numbers[i],
+                participant_id=None if i is None else self.ids[i],
+                column=column,
+                value=value,
+                detail=detail,
+            )
+        )
 
     def cell(self, header: str, i: int):
         """The cell as written in the file (a Python scalar, for messages)."""
@@ -366,8 +452,9 @@ class _Builder:
         try:
             if types & {bool, np.bool_} and types - {bool, np.bool_}:
                 raise TypeError
-            codes = np.fromiter((index.setdefault(c, len(index)) for c in cells), dtype=np.intp,
-                                count=len(cells))
+            codes = np.fromiter(
+                (index.setdefault(c, len(index)) for c in cells), dtype=np.intp, count=len(cells)
+            )
         except TypeError:
             index = {}
             codes = np.arange(len(cells))
@@ -426,11 +513,21 @@ def _fmt(x: float) -> str:
     return repr(round(float(x), 10))
 
 
-def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], decimal: str,
-           source: str | None) -> Cohort:
+def _build(
+    raw: RawTable,
+    cmap: ColumnMap,
+    extra_bio: dict[str, BiomarkerSpec],
+    decimal: str,
+    source: str | None,
+) -> Cohort:
     if extra_bio:
-        cmap = ColumnMap(dict(cmap.columns), dict(cmap.codes), {**cmap.biomarkers, **extra_bio},
-                         dict(cmap.protocol), cmap.source)
+        cmap = ColumnMap(
+            dict(cmap.columns),
+            dict(cmap.codes),
+            {**cmap.biomarkers, **extra_bio},
+            dict(cmap.protocol),
+            cmap.source,
+        )
     res = resolve_columns(raw.headers, cmap, file=raw.name)
     b = _Builder(raw, decimal)
     b.findings.extend(res.findings)
@@ -445,8 +542,12 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
     if "id" in by_target:
         out["id"] = _ids(b, by_target["id"])
     else:
-        b.add("error", "missing_id", "no participant id column found (looked for headers such as "
-              "'id', 'subject_id', 'participant_id'); add one or map it: [columns] \"...\" = \"id\".")
+        b.add(
+            "error",
+            "missing_id",
+            "no participant id column found (looked for headers such as "
+            "'id', 'subject_id', 'participant_id'); add one or map it: [columns] \"...\" = \"id\".",
+        )
 
     if n == 0:
         b.add("error", "empty", "the file has a header but no data rows.")
@@ -460,8 +561,13 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
 
     converted: dict[str, tuple[np.ndarray, str | None]] = {}
     for var in VARIABLES:
-        targets = ([t for t in by_target if GRIP_TRIAL.match(t)] if var.name == "grip_<n>_kg"
-                   else [var.name] if var.name in by_target else [])
+        targets = (
+            [t for t in by_target if GRIP_TRIAL.match(t)]
+            if var.name == "grip_<n>_kg"
+            else [var.name]
+            if var.name in by_target
+            else []
+        )
         targets.sort(key=lambda t: int(GRIP_TRIAL.match(t).group(1)) if GRIP_TRIAL.match(t) else 0)
         for target in targets:
             if var.kind == "category":
@@ -475,8 +581,10 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
 
     for name, spec in bio_specs.items():
         if spec.column not in res.columns:
-            detail = (f"read as a biomarker (unit not stated) because '{lod_headers[name]}' "
-                      f"beside it holds its detection limits.")
+            detail = (
+                f"read as a biomarker (unit not stated) because '{lod_headers[name]}' "
+                f"beside it holds its detection limits."
+            )
             b.add("info", "mapping", detail, column=name)
         vals, lods = _biomarker(b, name, spec, lod_headers.get(name))
         out[name] = vals
@@ -490,7 +598,9 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
     _check_consistency(b, out)
 
     order = [v.name for v in VARIABLES]
-    grip_trials = sorted((c for c in out if GRIP_TRIAL.match(c)), key=lambda c: int(GRIP_TRIAL.match(c).group(1)))
+    grip_trials = sorted(
+        (c for c in out if GRIP_TRIAL.match(c)), key=lambda c: int(GRIP_TRIAL.match(c).group(1))
+    )
     ordered = []
     for name in order:
         if name == "grip_<n>_kg":
@@ -509,16 +619,28 @@ def _build(raw: RawTable, cmap: ColumnMap, extra_bio: dict[str, BiomarkerSpec], 
             b.add("warning", "empty_column", "the column is entirely empty.", column=col)
     if extras:
         listed = ", ".join(f"'{h}'" for h in extras)
-        b.add("info", "extra_columns", f"kept but not used by sarcostat: {listed}. Declare biomarkers "
-              "under [biomarkers] in a map to analyse them.")
+        b.add(
+            "info",
+            "extra_columns",
+            f"kept but not used by sarcostat: {listed}. Declare biomarkers "
+            "under [biomarkers] in a map to analyse them.",
+        )
 
     mapping = {h: t for h, (t, _u) in res.columns.items()}
     for name, spec in bio_specs.items():
         mapping.setdefault(spec.column, name)
         if name in lod_headers:
             mapping[lod_headers[name]] = f"{name}_lod"
-    return Cohort(issues=b.findings, mapping=mapping, units=units, biomarkers=list(bio_specs),
-                  protocol=protocol, source=source, _columns=columns, _n_rows=n)
+    return Cohort(
+        issues=b.findings,
+        mapping=mapping,
+        units=units,
+        biomarkers=list(bio_specs),
+        protocol=protocol,
+        source=source,
+        _columns=columns,
+        _n_rows=n,
+    )
 
 
 def _ids(b: _Builder, header: str) -> np.ndarray:
@@ -542,10 +664,19 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
         else:
             hint = ""
             if "redcap_event_name" in b.raw.columns:
-                hint = (" The file has 'redcap_event_name': a longitudinal REDCap export has one "
-                        "row per event; export or keep one event.")
-            b.add("error", "duplicate_id", f"id '{pid}' is repeated (first at {b.raw.row_word} "
-                  f"{b.raw.row_numbers[first[pid]]}).{hint}", i=i, column="id", value=pid)
+                hint = (
+                    " The file has 'redcap_event_name': a longitudinal REDCap export has one "
+                    "row per event; export or keep one event."
+                )
+            b.add(
+                "error",
+                "duplicate_id",
+                f"id '{pid}' is repeated (first at {b.raw.row_word} "
+                f"{b.raw.row_numbers[first[pid]]}).{hint}",
+                i=i,
+                column="id",
+                value=pid,
+            )
     return ids
 
 
@@ -572,16 +703,32 @@ def _category(b: _Builder, target: str, codes: dict[str, str]) -> np.ndarray:
     numeric = bool(bad.size) and all(re.fullmatch(r"-?\d+(\.0+)?", c) for c in bad_codes)
     if numeric and not codes and not labels and bad.size == int((kinds != MISSING).sum()):
         listed = ", ".join(sorted(bad_codes, key=float))
-        b.add("error", "code", f"{target} is coded as numbers ({listed}) without value labels; "
-              f"declare the codes in a map, e.g. [codes] {target} = "
-              + ("{1 = \"male\", 2 = \"female\"}" if target == "sex" else "{1 = \"bia\", 2 = \"dxa\"}")
-              + ".", column=target)
+        b.add(
+            "error",
+            "code",
+            f"{target} is coded as numbers ({listed}) without value labels; "
+            f"declare the codes in a map, e.g. [codes] {target} = "
+            + ('{1 = "male", 2 = "female"}' if target == "sex" else '{1 = "bia", 2 = "dxa"}')
+            + ".",
+            column=target,
+        )
     else:
         for i in bad:
             c = shown[i].item() if isinstance(shown[i], np.generic) else shown[i]
-            b.add("error", "code", f"'{c}' is not a recognised value; use {allowed}"
-                  + (" or one of the codes declared in the map" if codes else
-                     " (or declare codes in a map)") + ".", i=i, column=target, value=c)
+            b.add(
+                "error",
+                "code",
+                f"'{c}' is not a recognised value; use {allowed}"
+                + (
+                    " or one of the codes declared in the map"
+                    if codes
+                    else " (or declare codes in a map)"
+                )
+                + ".",
+                i=i,
+                column=target,
+                value=c,
+            )
     return values
 
 
@@ -607,8 +754,14 @@ def _numbers(b: _Builder, target: str, out, unit: str | None, canonical: str) ->
             extra = " 'unable' is only accepted for chair stand, gait and balance tests; leave it blank."
         elif kinds[i] in (LT, ND):
             extra = " Censored values ('<x', 'ND') are only accepted in biomarker columns."
-        b.add("error", "non_numeric", f"'{c}' is not a number.{extra}{b.bad_hint(c)}",
-              i=i, column=target, value=c)
+        b.add(
+            "error",
+            "non_numeric",
+            f"'{c}' is not a number.{extra}{b.bad_hint(c)}",
+            i=i,
+            column=target,
+            value=c,
+        )
     return vals * _factor(canonical, unit)
 
 
@@ -616,12 +769,21 @@ def _factor(canonical: str, unit: str | None) -> float:
     return UNIT_FACTORS[canonical].get(unit or canonical, 1.0)
 
 
-_FLAG_WORDS = {"true": True, "yes": True, "1": True, "1.0": True,
-               "false": False, "no": False, "0": False, "0.0": False}
+_FLAG_WORDS = {
+    "true": True,
+    "yes": True,
+    "1": True,
+    "1.0": True,
+    "false": False,
+    "no": False,
+    "0": False,
+    "0.0": False,
+}
 
 
 def _flag(b: _Builder, name: str) -> np.ndarray:
     """A canonical True/False column as given; blank is False (nothing recorded)."""
+
     def classify(cell):
         if isinstance(cell, (bool, np.bool_)):
             return (bool(cell),)
@@ -632,8 +794,14 @@ def _flag(b: _Builder, name: str) -> np.ndarray:
     (values,) = b._map_distinct(b.raw.columns[name], classify, (False,))
     for i in np.flatnonzero(np.equal(values, None)):
         c = b.cell(name, i)
-        b.add("error", "code", f"'{c}' is not a recognised value; use True / False.",
-              i=i, column=name, value=c)
+        b.add(
+            "error",
+            "code",
+            f"'{c}' is not a recognised value; use True / False.",
+            i=i,
+            column=name,
+            value=c,
+        )
     return np.array([bool(v) for v in values], dtype=bool)
 
 
@@ -661,8 +829,9 @@ def _lod_companions(res) -> tuple[dict[str, BiomarkerSpec], dict[str, str], list
             if cand in free and cand not in lod_headers.values():
                 lod_headers[name] = cand
                 break
-    used = set(lod_headers.values()) | {s.column for n, s in specs.items()
-                                        if n not in res.biomarkers}
+    used = set(lod_headers.values()) | {
+        s.column for n, s in specs.items() if n not in res.biomarkers
+    }
     return specs, lod_headers, [h for h in extras if h not in used]
 
 
@@ -680,26 +849,55 @@ def _biomarker(b: _Builder, name: str, spec: BiomarkerSpec, lod_header: str | No
     for i in np.flatnonzero(~np.isin(kinds, (OK, MISSING, LT)) | (ok & (values < 0))):
         c = b.cell(header, i)
         if kinds[i] == OK:
-            b.add("error", "range", f"{_fmt(values[i])} is negative; a concentration cannot be.",
-                  i=i, column=name, value=c)
+            b.add(
+                "error",
+                "range",
+                f"{_fmt(values[i])} is negative; a concentration cannot be.",
+                i=i,
+                column=name,
+                value=c,
+            )
         elif kinds[i] == ND and spec.lod is None:
-            seen = (f" (this column writes '<{_num(written[0])}' elsewhere)" if len(written) == 1 else "")
+            seen = (
+                f" (this column writes '<{_num(written[0])}' elsewhere)"
+                if len(written) == 1
+                else ""
+            )
             lod = _num(written[0]) if len(written) == 1 else "..."
-            b.add("error", "censored", f"'{c}' means below the detection limit, but no limit is "
-                  f"declared{seen}; add it to the map: [biomarkers] {name} = {{unit = \"{spec.unit}\", "
-                  f"lod = {lod}}}, or write the value as '<limit'.", i=i, column=name, value=c)
+            b.add(
+                "error",
+                "censored",
+                f"'{c}' means below the detection limit, but no limit is "
+                f'declared{seen}; add it to the map: [biomarkers] {name} = {{unit = "{spec.unit}", '
+                f"lod = {lod}}}, or write the value as '<limit'.",
+                i=i,
+                column=name,
+                value=c,
+            )
         elif kinds[i] != ND:
-            b.add("error", "non_numeric", f"'{c}' is not a number.{b.bad_hint(c)}",
-                  i=i, column=name, value=c)
+            b.add(
+                "error",
+                "non_numeric",
+                f"'{c}' is not a number.{b.bad_hint(c)}",
+                i=i,
+                column=name,
+                value=c,
+            )
     n_cens = int((~np.isnan(lods)).sum())
     if n_cens:
-        b.add("info", "censored", f"{plural(n_cens, 'value')} below the detection limit kept as "
-              f"left-censored: {name} is NaN there and {name}_lod holds the limit.", column=name)
+        b.add(
+            "info",
+            "censored",
+            f"{plural(n_cens, 'value')} below the detection limit kept as "
+            f"left-censored: {name} is NaN there and {name}_lod holds the limit.",
+            column=name,
+        )
     return vals, lods
 
 
-def _apply_lod_column(b: _Builder, name: str, header: str, kinds: np.ndarray,
-                      lods: np.ndarray) -> np.ndarray:
+def _apply_lod_column(
+    b: _Builder, name: str, header: str, kinds: np.ndarray, lods: np.ndarray
+) -> np.ndarray:
     """Read the limits of ``header`` into ``lods`` where ``name`` is censored.
 
     As in ``Cohort.data``, a value is censored where it is empty (or ``ND``)
@@ -718,10 +916,14 @@ def _apply_lod_column(b: _Builder, name: str, header: str, kinds: np.ndarray,
     lods[limit & empty] = lv[limit & empty]
     measured = limit & (kinds == OK)
     if measured.any():
-        b.add("warning", "censored", f"{plural(int(measured.sum()), 'row')} with a measured {name} "
-              f"value also give a limit in '{header}'; a limit marks a value as below the "
-              f"detection limit only where {name} is empty, so these limits are not used.",
-              column=f"{name}_lod")
+        b.add(
+            "warning",
+            "censored",
+            f"{plural(int(measured.sum()), 'row')} with a measured {name} "
+            f"value also give a limit in '{header}'; a limit marks a value as below the "
+            f"detection limit only where {name} is empty, so these limits are not used.",
+            column=f"{name}_lod",
+        )
     kinds = kinds.copy()
     kinds[limit & (kinds == ND)] = LT
     return kinds
@@ -742,10 +944,20 @@ def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None
         mat = np.column_stack([out[c] for c in trials])
         ok = ~np.isnan(mat).all(axis=1)
         best[ok] = np.nanmax(mat[ok], axis=1)
-        _given_or_derived(b, out, units, "grip_kg", best, unit="kg", tol=GRIP_TOLERANCE,
-                          severity="warning", rule="grip",
-                          explain=lambda g, c: f"{_fmt(g)} is not the best of the trials ({_fmt(c)}); "
-                                               "the given grip_kg is kept.")
+        _given_or_derived(
+            b,
+            out,
+            units,
+            "grip_kg",
+            best,
+            unit="kg",
+            tol=GRIP_TOLERANCE,
+            severity="warning",
+            rule="grip",
+            explain=lambda g, c: (
+                f"{_fmt(g)} is not the best of the trials ({_fmt(c)}); the given grip_kg is kept."
+            ),
+        )
         protocol.setdefault("grip_trials", len(trials))
 
     # gait: distance per row, else protocol, else 4 m.
@@ -762,10 +974,21 @@ def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None
             t = out["gait_time_4m_s"]
             with np.errstate(divide="ignore", invalid="ignore"):
                 speed = np.where(t > 0, dist / t, np.nan)
-            _given_or_derived(b, out, units, "gait_speed_m_s", speed, unit="m/s",
-                              tol=GAIT_SPEED_TOLERANCE, severity="warning", rule="gait",
-                              explain=lambda g, c: f"{_fmt(g)} m/s disagrees with gait_distance_m / "
-                                                   f"gait_time_4m_s = {c:.2f} m/s; the given speed is kept.")
+            _given_or_derived(
+                b,
+                out,
+                units,
+                "gait_speed_m_s",
+                speed,
+                unit="m/s",
+                tol=GAIT_SPEED_TOLERANCE,
+                severity="warning",
+                rule="gait",
+                explain=lambda g, c: (
+                    f"{_fmt(g)} m/s disagrees with gait_distance_m / "
+                    f"gait_time_4m_s = {c:.2f} m/s; the given speed is kept."
+                ),
+            )
         out.setdefault("gait_unable", np.zeros(n, dtype=bool))
 
     h_m = out["height_cm"] / 100 if have("height_cm") else None
@@ -773,13 +996,29 @@ def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None
         plausible_h = (out["height_cm"] >= 100) & (out["height_cm"] <= 220)
         with np.errstate(divide="ignore", invalid="ignore"):
             if have("weight_kg"):
-                bmi = np.where(plausible_h, out["weight_kg"] / h_m ** 2, np.nan)
-                _given_or_derived(b, out, units, "bmi", bmi, unit="kg/m²", tol=BMI_TOLERANCE,
-                                  explain=_disagrees("weight_kg / (height_cm/100)²", BMI_TOLERANCE))
+                bmi = np.where(plausible_h, out["weight_kg"] / h_m**2, np.nan)
+                _given_or_derived(
+                    b,
+                    out,
+                    units,
+                    "bmi",
+                    bmi,
+                    unit="kg/m²",
+                    tol=BMI_TOLERANCE,
+                    explain=_disagrees("weight_kg / (height_cm/100)²", BMI_TOLERANCE),
+                )
             if have("asm_kg"):
-                smi = np.where(plausible_h, out["asm_kg"] / h_m ** 2, np.nan)
-                _given_or_derived(b, out, units, "smi", smi, unit="kg/m²", tol=SMI_TOLERANCE,
-                                  explain=_disagrees("asm_kg / (height_cm/100)²", SMI_TOLERANCE))
+                smi = np.where(plausible_h, out["asm_kg"] / h_m**2, np.nan)
+                _given_or_derived(
+                    b,
+                    out,
+                    units,
+                    "smi",
+                    smi,
+                    unit="kg/m²",
+                    tol=SMI_TOLERANCE,
+                    explain=_disagrees("asm_kg / (height_cm/100)²", SMI_TOLERANCE),
+                )
 
     # muscle-mass device: per row, else the protocol; never guessed.
     if have("asm_kg") or have("smi") or have("muscle_mass_method"):
@@ -796,27 +1035,58 @@ def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None
                 mass |= ~np.isnan(out[c])
         unknown = int((_is_none(col) & mass).sum())
         if unknown:
-            b.add("warning", "method", f"the muscle-mass device (bia or dxa) is unknown for "
-                  f"{plural(unknown, 'participant')} with ASM; declare it in a map "
-                  "([protocol] muscle_mass_method = \"bia\" or \"dxa\") or add a muscle_mass_method "
-                  "column. Classification needs it: the cut-offs differ by device.",
-                  column="muscle_mass_method")
+            b.add(
+                "warning",
+                "method",
+                f"the muscle-mass device (bia or dxa) is unknown for "
+                f"{plural(unknown, 'participant')} with ASM; declare it in a map "
+                '([protocol] muscle_mass_method = "bia" or "dxa") or add a muscle_mass_method '
+                "column. Classification needs it: the cut-offs differ by device.",
+                column="muscle_mass_method",
+            )
 
     if all(have(c) for c in SARC_F_ITEMS):
         total = np.sum([out[c] for c in SARC_F_ITEMS], axis=0)  # NaN when any item is missing
-        _given_or_derived(b, out, units, "sarc_f_total", total, unit="", tol=0,
-                          explain=lambda g, c: f"{_fmt(g)} is not the sum of the five SARC-F items ({_fmt(c)}).")
+        _given_or_derived(
+            b,
+            out,
+            units,
+            "sarc_f_total",
+            total,
+            unit="",
+            tol=0,
+            explain=lambda g, c: f"{_fmt(g)} is not the sum of the five SARC-F items ({_fmt(c)}).",
+        )
 
 
-def _given_or_derived(b: _Builder, out: dict, units: dict, name: str, computed: np.ndarray, *,
-                      unit: str, tol: float, explain, severity: str = "error", rule: str | None = None):
+def _given_or_derived(
+    b: _Builder,
+    out: dict,
+    units: dict,
+    name: str,
+    computed: np.ndarray,
+    *,
+    unit: str,
+    tol: float,
+    explain,
+    severity: str = "error",
+    rule: str | None = None,
+):
     """Use the file's ``name`` where given, ``computed`` elsewhere; report given values off by more than ``tol``."""
     if name in out:
         given = out[name]
         b.derived[name] = np.isnan(given) & ~np.isnan(computed)
-        for i in np.flatnonzero(~np.isnan(given) & ~np.isnan(computed) & (np.abs(given - computed) > tol)):
-            b.add(severity, rule or name, explain(given[i], computed[i]), i=i, column=name,
-                  value=b.cell(b.headers[name], i))
+        for i in np.flatnonzero(
+            ~np.isnan(given) & ~np.isnan(computed) & (np.abs(given - computed) > tol)
+        ):
+            b.add(
+                severity,
+                rule or name,
+                explain(given[i], computed[i]),
+                i=i,
+                column=name,
+                value=b.cell(b.headers[name], i),
+            )
         out[name] = np.where(np.isnan(given), computed, given)
     else:
         out[name] = computed
@@ -825,11 +1095,18 @@ def _given_or_derived(b: _Builder, out: dict, units: dict, name: str, computed: 
 
 
 def _disagrees(formula: str, tol: float):
-    return lambda g, c: f"{_fmt(g)} disagrees with {formula} = {c:.2f} (allowed difference {tol:g})."
+    return lambda g, c: (
+        f"{_fmt(g)} disagrees with {formula} = {c:.2f} (allowed difference {tol:g})."
+    )
 
 
-_UNIT_WORDS = {"m": "metres", "in": "inches", "mm": "millimetres", "lb": "pounds",
-               "cm/s": "centimetres per second"}
+_UNIT_WORDS = {
+    "m": "metres",
+    "in": "inches",
+    "mm": "millimetres",
+    "lb": "pounds",
+    "cm/s": "centimetres per second",
+}
 
 
 def _check_numbers(b: _Builder, out: dict, converted: dict, declared: set) -> None:
@@ -841,36 +1118,78 @@ def _check_numbers(b: _Builder, out: dict, converted: dict, declared: set) -> No
         if _unit_hint(b, target, var, vals[present], unit, declared):
             continue  # the whole column is in another unit: one finding, not one per row
         is_height = target == "height_cm"
-        metres = present & (vals <= 3) if is_height and unit in (None, "cm") else np.zeros_like(present)
-        centimetres = present & (vals > 300) & ~metres if is_height and unit == "m" else np.zeros_like(present)
+        metres = (
+            present & (vals <= 3) if is_height and unit in (None, "cm") else np.zeros_like(present)
+        )
+        centimetres = (
+            present & (vals > 300) & ~metres
+            if is_height and unit == "m"
+            else np.zeros_like(present)
+        )
         rest = present & ~metres & ~centimetres
         below = rest & (vals < var.low) if var.low is not None else np.zeros_like(present)
         above = rest & (vals > var.high) if var.high is not None else np.zeros_like(present)
-        fraction = (rest & ~below & ~above & (vals % 1 != 0) if target in _SCORES
-                    else np.zeros_like(present))
+        fraction = (
+            rest & ~below & ~above & (vals % 1 != 0)
+            if target in _SCORES
+            else np.zeros_like(present)
+        )
         shown_unit = var.unit or "points"
         for i in np.flatnonzero(metres | centimetres | below | above | fraction):
             x = vals[i]
             orig = b.cell(header, i)  # reported as written in the file
             if metres[i]:
-                b.add("error", "unit", f"{_fmt(x)} looks like metres, not cm; correct it, or declare "
-                      "unit = 'm' if the whole column is in metres.", i=i, column=target, value=orig)
+                b.add(
+                    "error",
+                    "unit",
+                    f"{_fmt(x)} looks like metres, not cm; correct it, or declare "
+                    "unit = 'm' if the whole column is in metres.",
+                    i=i,
+                    column=target,
+                    value=orig,
+                )
                 continue
             if centimetres[i]:
-                b.add("error", "unit", f"{_fmt(x / factor)} m looks like centimetres; the map declares "
-                      "unit = 'm'.", i=i, column=target, value=orig)
+                b.add(
+                    "error",
+                    "unit",
+                    f"{_fmt(x / factor)} m looks like centimetres; the map declares unit = 'm'.",
+                    i=i,
+                    column=target,
+                    value=orig,
+                )
                 continue
             if fraction[i]:
-                b.add("error", "range", f"{_fmt(x)} is not a whole number of points.",
-                      i=i, column=target, value=orig)
+                b.add(
+                    "error",
+                    "range",
+                    f"{_fmt(x)} is not a whole number of points.",
+                    i=i,
+                    column=target,
+                    value=orig,
+                )
                 continue
-            shown = _fmt(x) + (f" {var.unit} (from {_fmt(x / factor)} {unit})" if unit and factor != 1 else "")
+            shown = _fmt(x) + (
+                f" {var.unit} (from {_fmt(x / factor)} {unit})" if unit and factor != 1 else ""
+            )
             if below[i]:
-                b.add("error", "range", f"{shown} is below the allowed minimum {var.low:g} {shown_unit}.",
-                      i=i, column=target, value=orig)
+                b.add(
+                    "error",
+                    "range",
+                    f"{shown} is below the allowed minimum {var.low:g} {shown_unit}.",
+                    i=i,
+                    column=target,
+                    value=orig,
+                )
             else:
-                b.add("error", "range", f"{shown} is above the allowed maximum {var.high:g} {shown_unit}.",
-                      i=i, column=target, value=orig)
+                b.add(
+                    "error",
+                    "range",
+                    f"{shown} is above the allowed maximum {var.high:g} {shown_unit}.",
+                    i=i,
+                    column=target,
+                    value=orig,
+                )
 
 
 def _unit_hint(b: _Builder, target: str, var, present: np.ndarray, unit, declared: set) -> bool:
@@ -887,11 +1206,15 @@ def _unit_hint(b: _Builder, target: str, var, present: np.ndarray, unit, declare
             continue
         header = _header(b, target)
         word = _UNIT_WORDS.get(likely, likely)
-        b.add("error", "unit",
-              f"{inside} of {present.size} values (median {np.median(present):g}) lie between {low:g} "
-              f"and {high:g}, which looks like {word}, not {var.unit}; declare unit = '{likely}' for this "
-              f"column in a map ([columns] \"{header}\" = {{name = \"{target}\", unit = \"{likely}\"}}), "
-              f"or unit = '{var.unit}' if the values really are in {var.unit}.", column=target)
+        b.add(
+            "error",
+            "unit",
+            f"{inside} of {present.size} values (median {np.median(present):g}) lie between {low:g} "
+            f"and {high:g}, which looks like {word}, not {var.unit}; declare unit = '{likely}' for this "
+            f'column in a map ([columns] "{header}" = {{name = "{target}", unit = "{likely}"}}), '
+            f"or unit = '{var.unit}' if the values really are in {var.unit}.",
+            column=target,
+        )
         return True
     return False
 
@@ -913,8 +1236,13 @@ def _check_consistency(b: _Builder, out: dict) -> None:
         for i in np.flatnonzero(derived & ((vals < var.low) | (vals > var.high))):
             side = "below the allowed minimum" if vals[i] < var.low else "above the allowed maximum"
             lim = var.low if vals[i] < var.low else var.high
-            b.add("error", "range", f"{vals[i]:.2f} (derived) is {side} {lim:g} {var.unit}.",
-                  i=i, column=name)
+            b.add(
+                "error",
+                "range",
+                f"{vals[i]:.2f} (derived) is {side} {lim:g} {var.unit}.",
+                i=i,
+                column=name,
+            )
 
 
 def _is_none(col: np.ndarray) -> np.ndarray:
@@ -924,9 +1252,16 @@ def _is_none(col: np.ndarray) -> np.ndarray:
 def _extra(b: _Builder, header: str) -> np.ndarray:
     """Keep an unrecognised column: numbers when every cell is a number, else text."""
     kinds, values = b.parse(header)
-    if header not in b.raw.labels and kinds.size and np.isin(kinds, (OK, MISSING)).all() \
-            and (kinds == OK).any():
+    if (
+        header not in b.raw.labels
+        and kinds.size
+        and np.isin(kinds, (OK, MISSING)).all()
+        and (kinds == OK).any()
+    ):
         return values
-    (text,) = b._map_distinct(b.labelled(header), lambda c: (
-        None if is_blank(c) else c if isinstance(c, str) else str(c),), (None,))
+    (text,) = b._map_distinct(
+        b.labelled(header),
+        lambda c: (None if is_blank(c) else c if isinstance(c, str) else str(c),),
+        (None,),
+    )
     return text

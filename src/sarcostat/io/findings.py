@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 __all__ = ["Finding", "findings_to_frame", "sort_findings", "plural", "SEVERITIES"]
 
@@ -63,10 +64,12 @@ def plural(n: int, word: str) -> str:
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Errors, then warnings, then notes; by row within each, file-level findings last."""
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(findings, key=lambda f: (order.get(f.severity, len(order)), f.row is None, f.row or 0))
+    return sorted(
+        findings, key=lambda f: (order.get(f.severity, len(order)), f.row is None, f.row or 0)
+    )
 
 
-def findings_to_frame(findings: Iterable[Finding]) -> "pandas.DataFrame":  # noqa: F821
+def findings_to_frame(findings: Iterable[Finding]) -> pandas.DataFrame:  # noqa: F821
     """Return findings as a DataFrame: errors, then warnings, then notes; by row within each.
 
     Returns

@@ -34,27 +34,86 @@ from sarcostat.exceptions import SchemaError
 from sarcostat.io.findings import Finding
 from sarcostat.io.variables import VARIABLES, get_variable, normalize_header
 
-__all__ = ["ColumnMap", "BiomarkerSpec", "load_mapping", "match_header", "Resolution",
-           "resolve_columns", "normalize_unit", "CATEGORY_VALUES"]
+__all__ = [
+    "ColumnMap",
+    "BiomarkerSpec",
+    "load_mapping",
+    "match_header",
+    "Resolution",
+    "resolve_columns",
+    "normalize_unit",
+    "CATEGORY_VALUES",
+]
 
 #: Allowed values of the category columns.
 CATEGORY_VALUES = {"sex": ("male", "female"), "muscle_mass_method": ("bia", "dxa")}
 
 # Unit spellings (normalised with normalize_header) -> canonical spelling.
 _UNIT_SPELLINGS = {
-    "cm": "cm", "centimetre": "cm", "centimetres": "cm", "centimeter": "cm", "centimeters": "cm",
-    "m": "m", "metre": "m", "metres": "m", "meter": "m", "meters": "m",
-    "mm": "mm", "in": "in", "inch": "in", "inches": "in", "ft": "ft", "feet": "ft",
-    "kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg", "kgf": "kg",
-    "g": "g", "gram": "g", "grams": "g", "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb",
-    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s", "ms": "ms",
-    "m_s": "m/s", "mps": "m/s", "m_sec": "m/s", "m_s_1": "m/s", "cm_s": "cm/s",
-    "yr": "yr", "yrs": "yr", "year": "yr", "years": "yr", "y": "yr",
-    "kg_m2": "kg/m²", "kg_m_2": "kg/m²",
-    "points": "", "point": "", "pts": "", "score": "",
+    "cm": "cm",
+    "centimetre": "cm",
+    "centimetres": "cm",
+    "centimeter": "cm",
+    "centimeters": "cm",
+    "m": "m",
+    "metre": "m",
+    "metres": "m",
+    "meter": "m",
+    "meters": "m",
+    "mm": "mm",
+    "in": "in",
+    "inch": "in",
+    "inches": "in",
+    "ft": "ft",
+    "feet": "ft",
+    "kg": "kg",
+    "kgs": "kg",
+    "kilogram": "kg",
+    "kilograms": "kg",
+    "kgf": "kg",
+    "g": "g",
+    "gram": "g",
+    "grams": "g",
+    "lb": "lb",
+    "lbs": "lb",
+    "pound": "lb",
+    "pounds": "lb",
+    "s": "s",
+    "sec": "s",
+    "secs": "s",
+    "second": "s",
+    "seconds": "s",
+    "ms": "ms",
+    "m_s": "m/s",
+    "mps": "m/s",
+    "m_sec": "m/s",
+    "m_s_1": "m/s",
+    "cm_s": "cm/s",
+    "yr": "yr",
+    "yrs": "yr",
+    "year": "yr",
+    "years": "yr",
+    "y": "yr",
+    "kg_m2": "kg/m²",
+    "kg_m_2": "kg/m²",
+    "points": "",
+    "point": "",
+    "pts": "",
+    "score": "",
 }
 # Units sarcostat knows but does not convert (a grip in newtons is not kg).
-_FOREIGN_UNITS = {"n", "newton", "newtons", "percent", "pct", "min", "mins", "minutes", "kpa", "mmhg"}
+_FOREIGN_UNITS = {
+    "n",
+    "newton",
+    "newtons",
+    "percent",
+    "pct",
+    "min",
+    "mins",
+    "minutes",
+    "kpa",
+    "mmhg",
+}
 _CONC = re.compile(r"^(?P<pre>f|p|n|u|m)?(?P<q>g|mol|iu|u)_(?P<den>d|m|u)?l$")
 _PRE = {"f": "f", "p": "p", "n": "n", "u": "µ", "m": "m", None: ""}
 _Q = {"g": "g", "mol": "mol", "iu": "IU", "u": "U"}
@@ -66,7 +125,9 @@ for _v in VARIABLES:
         continue
     for _a in _v.aliases:
         _ALIASES[normalize_header(_a)] = _v.name
-_GRIP_ALIAS = re.compile(r"^(?:grip|hgs|handgrip|hand_grip|grip_strength)_?(?:trial_?)?(\d{1,2})(?:_kg)?$")
+_GRIP_ALIAS = re.compile(
+    r"^(?:grip|hgs|handgrip|hand_grip|grip_strength)_?(?:trial_?)?(\d{1,2})(?:_kg)?$"
+)
 
 
 def normalize_unit(text) -> str | None:
@@ -153,7 +214,9 @@ def _parse(doc: dict, src: str) -> ColumnMap:
     allowed = ("columns", "codes", "biomarkers", "protocol")
     for key in doc:
         if key not in allowed:
-            raise SchemaError(f"{src}: unknown section [{key}]; sections are {list(allowed)}.{_close(key, allowed)}")
+            raise SchemaError(
+                f"{src}: unknown section [{key}]; sections are {list(allowed)}.{_close(key, allowed)}"
+            )
     cmap = ColumnMap(source=src)
     for name, spec in dict(doc.get("biomarkers", {})).items():
         bspec = _biomarker_spec(name, spec, src)
@@ -165,51 +228,71 @@ def _parse(doc: dict, src: str) -> ColumnMap:
             target, unit = spec["name"], spec.get("unit")
             extra = set(spec) - {"name", "unit"}
             if extra:
-                raise SchemaError(f"{src}: [columns] '{header}' has unknown keys {sorted(extra)}; "
-                                  "use {name = ..., unit = ...}.")
+                raise SchemaError(
+                    f"{src}: [columns] '{header}' has unknown keys {sorted(extra)}; "
+                    "use {name = ..., unit = ...}."
+                )
         else:
-            raise SchemaError(f"{src}: [columns] '{header}' must be a canonical name or "
-                              "{name = \"...\", unit = \"...\"}.")
+            raise SchemaError(
+                f"{src}: [columns] '{header}' must be a canonical name or "
+                '{name = "...", unit = "..."}.'
+            )
         target = str(target)
         if target in cmap.biomarkers:
-            raise SchemaError(f"{src}: '{target}' is a biomarker; give its column in "
-                              f"[biomarkers] {target} = {{unit = ..., column = \"{header}\"}}.")
+            raise SchemaError(
+                f"{src}: '{target}' is a biomarker; give its column in "
+                f'[biomarkers] {target} = {{unit = ..., column = "{header}"}}.'
+            )
         var = get_variable(target)
         if var is None or var.kind == "flag":
-            raise SchemaError(f"{src}: [columns] '{header}' = '{target}': '{target}' is not a canonical "
-                              f"column (see docs/variables.md).{_close(target, _canonical_names())}")
+            raise SchemaError(
+                f"{src}: [columns] '{header}' = '{target}': '{target}' is not a canonical "
+                f"column (see docs/variables.md).{_close(target, _canonical_names())}"
+            )
         if unit is not None:
             norm = normalize_unit(unit)
             if norm is None or norm not in var.units:
-                raise SchemaError(f"{src}: [columns] '{header}': unit '{unit}' is not accepted for "
-                                  f"{target}; use one of {[u for u in var.units if u] or ['(none)']}.")
+                raise SchemaError(
+                    f"{src}: [columns] '{header}': unit '{unit}' is not accepted for "
+                    f"{target}; use one of {[u for u in var.units if u] or ['(none)']}."
+                )
             unit = norm
         cmap.columns[str(header)] = (target, unit)
     for target, codes in dict(doc.get("codes", {})).items():
         if target not in CATEGORY_VALUES:
-            raise SchemaError(f"{src}: [codes] only applies to {sorted(CATEGORY_VALUES)}; got '{target}'.")
+            raise SchemaError(
+                f"{src}: [codes] only applies to {sorted(CATEGORY_VALUES)}; got '{target}'."
+            )
         if not isinstance(codes, dict):
-            raise SchemaError(f"{src}: [codes] {target} must be a table like {{1 = \"male\", 2 = \"female\"}}.")
+            raise SchemaError(
+                f'{src}: [codes] {target} must be a table like {{1 = "male", 2 = "female"}}.'
+            )
         table = {}
         for code, value in codes.items():
             val = str(value).strip().lower()
             if val not in CATEGORY_VALUES[target]:
-                raise SchemaError(f"{src}: [codes] {target}: '{value}' is not one of "
-                                  f"{list(CATEGORY_VALUES[target])}.")
+                raise SchemaError(
+                    f"{src}: [codes] {target}: '{value}' is not one of "
+                    f"{list(CATEGORY_VALUES[target])}."
+                )
             table[_code_key(code)] = val
         cmap.codes[target] = table
     proto = dict(doc.get("protocol", {}))
     if "muscle_mass_method" in proto:
         m = str(proto["muscle_mass_method"]).strip().lower()
         if m not in CATEGORY_VALUES["muscle_mass_method"]:
-            raise SchemaError(f"{src}: [protocol] muscle_mass_method must be 'bia' or 'dxa'; "
-                              f"got '{proto['muscle_mass_method']}'.")
+            raise SchemaError(
+                f"{src}: [protocol] muscle_mass_method must be 'bia' or 'dxa'; "
+                f"got '{proto['muscle_mass_method']}'."
+            )
         proto["muscle_mass_method"] = m
     if "gait_distance_m" in proto:
         d = proto["gait_distance_m"]
         if isinstance(d, bool) or not isinstance(d, (int, float)) or not 2 <= d <= 10:
-            raise SchemaError(f"{src}: [protocol] gait_distance_m must be a number of metres "
-                              f"between 2 and 10; got {d!r}.")
+            raise SchemaError(
+                f"{src}: [protocol] gait_distance_m must be a number of metres "
+                f"between 2 and 10; got {d!r}."
+            )
         proto["gait_distance_m"] = float(d)
     cmap.protocol = proto
     return cmap
@@ -237,21 +320,28 @@ def _biomarker_spec(name, spec, src) -> BiomarkerSpec:
         raise SchemaError(f"{src}: biomarker name '{name}' must start with a letter.")
     norm = normalize_header(key)
     if get_variable(key) is not None or norm in _ALIASES:
-        raise SchemaError(f"{src}: biomarker name '{name}' clashes with the canonical column "
-                          f"'{get_variable(key).name if get_variable(key) else _ALIASES[norm]}'.")
+        raise SchemaError(
+            f"{src}: biomarker name '{name}' clashes with the canonical column "
+            f"'{get_variable(key).name if get_variable(key) else _ALIASES[norm]}'."
+        )
     if isinstance(spec, str):
         return BiomarkerSpec(key, spec)
     if not isinstance(spec, dict) or "unit" not in spec:
-        raise SchemaError(f"{src}: biomarker '{name}' needs a unit: {name} = {{unit = \"pmol/L\"}}.")
+        raise SchemaError(
+            f"{src}: biomarker '{name}' needs a unit: {name} = {{unit = \"pmol/L\"}}."
+        )
     extra = set(spec) - {"unit", "column", "lod"}
     if extra:
-        raise SchemaError(f"{src}: biomarker '{name}' has unknown keys {sorted(extra)}; "
-                          "allowed are unit, column, lod.")
+        raise SchemaError(
+            f"{src}: biomarker '{name}' has unknown keys {sorted(extra)}; "
+            "allowed are unit, column, lod."
+        )
     lod = spec.get("lod")
     if lod is not None and (isinstance(lod, bool) or not isinstance(lod, (int, float)) or lod <= 0):
         raise SchemaError(f"{src}: biomarker '{name}': lod must be a positive number; got {lod!r}.")
-    return BiomarkerSpec(key, str(spec["unit"]), spec.get("column"),
-                         None if lod is None else float(lod))
+    return BiomarkerSpec(
+        key, str(spec["unit"]), spec.get("column"), None if lod is None else float(lod)
+    )
 
 
 def match_header(header: str) -> tuple[str, str | None, str | None] | None:
@@ -315,7 +405,7 @@ def match_biomarker_header(header: str) -> tuple[str, str] | None:
         unit = name = None
         for k in (3, 4):  # pg_ml, pmol_l, mg_dl; "pg_per_ml"
             if len(parts) > k - 1:
-                tail = "_".join(parts[-(k - 1):])
+                tail = "_".join(parts[-(k - 1) :])
                 u = concentration_unit(tail)
                 if u is not None:
                     unit, name = u, "_".join(parts[: -(k - 1)])
@@ -331,11 +421,11 @@ def match_biomarker_header(header: str) -> tuple[str, str] | None:
 class Resolution:
     """How each user header is used."""
 
-    columns: dict[str, tuple[str, str | None]]   # header -> (canonical, unit or None)
-    biomarkers: dict[str, BiomarkerSpec]        # canonical biomarker -> spec (column filled)
+    columns: dict[str, tuple[str, str | None]]  # header -> (canonical, unit or None)
+    biomarkers: dict[str, BiomarkerSpec]  # canonical biomarker -> spec (column filled)
     extras: list[str]
     findings: list[Finding]
-    auto: dict[str, str]                        # header -> canonical, automatic only
+    auto: dict[str, str]  # header -> canonical, automatic only
     declared: set[str] = field(default_factory=set)  # canonicals whose unit the map states
 
 
@@ -363,8 +453,10 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
     auto: dict[str, str] = {}
 
     def _missing(h):
-        return SchemaError(f"{src} names column '{h}', which {file} does not have; its columns are "
-                           f"{headers}.{_close(h, headers)}")
+        return SchemaError(
+            f"{src} names column '{h}', which {file} does not have; its columns are "
+            f"{headers}.{_close(h, headers)}"
+        )
 
     declared: set[str] = set()
     for h, (target, unit) in cmap.columns.items():
@@ -372,7 +464,9 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
         if real is None:
             raise _missing(h)
         if target in owner:
-            raise SchemaError(f"{src} maps both '{owner[target]}' and '{real}' to {target}; keep one.")
+            raise SchemaError(
+                f"{src} maps both '{owner[target]}' and '{real}' to {target}; keep one."
+            )
         if unit is not None:
             declared.add(target)
         else:
@@ -390,19 +484,31 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
             if real is None:
                 raise _missing(spec.column)
         else:
-            hits = [h for h in headers if h not in assigned and
-                    (normalize_header(h) == normalize_header(name)
-                     or (match_biomarker_header(h) or ("",))[0] == normalize_header(name))]
+            hits = [
+                h
+                for h in headers
+                if h not in assigned
+                and (
+                    normalize_header(h) == normalize_header(name)
+                    or (match_biomarker_header(h) or ("",))[0] == normalize_header(name)
+                )
+            ]
             if not hits:
-                raise SchemaError(f"{src} declares biomarker '{name}' but {file} has no column of that "
-                                  f"name; add column = \"...\" to say which one.{_close(name, headers)}")
+                raise SchemaError(
+                    f"{src} declares biomarker '{name}' but {file} has no column of that "
+                    f'name; add column = "..." to say which one.{_close(name, headers)}'
+                )
             if len(hits) > 1:
-                raise SchemaError(f"{src} declares biomarker '{name}' and columns {hits} all match; "
-                                  "add column = \"...\" to say which one.")
+                raise SchemaError(
+                    f"{src} declares biomarker '{name}' and columns {hits} all match; "
+                    'add column = "..." to say which one.'
+                )
             real = hits[0]
         if real in assigned:
-            raise SchemaError(f"{src}: column '{real}' is mapped to {assigned[real][0]} and declared as "
-                              f"biomarker '{name}'; choose one.")
+            raise SchemaError(
+                f"{src}: column '{real}' is mapped to {assigned[real][0]} and declared as "
+                f"biomarker '{name}'; choose one."
+            )
         biomarkers[name] = BiomarkerSpec(name, spec.unit, real, spec.lod)
         assigned[real] = (name, spec.unit)
         owner[name] = real
@@ -434,9 +540,13 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
     for target, hs in candidates.items():
         if target in owner:
             for h, _ in hs:
-                detail = (f"column '{h}' also looks like {target}, but {src} assigns {target} to "
-                          f"'{owner[target]}'; '{h}' is kept unused.")
-                findings.append(Finding("info", "mapping", f"{file}: {detail}", column=h, detail=detail))
+                detail = (
+                    f"column '{h}' also looks like {target}, but {src} assigns {target} to "
+                    f"'{owner[target]}'; '{h}' is kept unused."
+                )
+                findings.append(
+                    Finding("info", "mapping", f"{file}: {detail}", column=h, detail=detail)
+                )
                 extras.append(h)
             continue
         exact = [(h, u) for h, u in hs if normalize_header(h) == target]
@@ -445,16 +555,20 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
             # not a guess: 'id' beats the alias 'code'.
             for h, _ in hs:
                 if (h, _) != exact[0]:
-                    detail = (f"column '{h}' also looks like {target}, but '{exact[0][0]}' is named "
-                              f"{target}; '{h}' is kept unused.")
-                    findings.append(Finding("info", "mapping", f"{file}: {detail}", column=h, detail=detail))
+                    detail = (
+                        f"column '{h}' also looks like {target}, but '{exact[0][0]}' is named "
+                        f"{target}; '{h}' is kept unused."
+                    )
+                    findings.append(
+                        Finding("info", "mapping", f"{file}: {detail}", column=h, detail=detail)
+                    )
                     extras.append(h)
             hs = exact
         if len(hs) > 1:
             names = ", ".join(f"'{h}'" for h, _ in hs)
             raise SchemaError(
                 f"{file}: columns {names} could all be {target}; sarcostat does not guess. Map one of "
-                f"them in a TOML map, e.g. [columns] \"{hs[0][0]}\" = \"{target}\", and rename or map the other(s)."
+                f'them in a TOML map, e.g. [columns] "{hs[0][0]}" = "{target}", and rename or map the other(s).'
             )
         h, unit = hs[0]
         assigned[h] = (target, unit)
@@ -470,7 +584,9 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
             elif var is None:
                 conv = f" (biomarker, {unit})"
             detail = f"mapped '{h}' -> {target}{conv}"
-            findings.append(Finding("info", "mapping", f"{file}: {detail}", column=target, detail=detail))
+            findings.append(
+                Finding("info", "mapping", f"{file}: {detail}", column=target, detail=detail)
+            )
     biomarkers = {k: v for k, v in biomarkers.items() if v is not None}
     order = {h: i for i, h in enumerate(headers)}
     extras.sort(key=order.get)
@@ -484,11 +600,12 @@ def declared_biomarkers(biomarkers) -> dict[str, BiomarkerSpec]:
     if not isinstance(biomarkers, dict):
         from sarcostat.exceptions import ParameterError
 
-        raise ParameterError("The 'biomarkers' parameter of read_cohort must be a dict like "
-                             f"{{'sclerostin': 'pmol/L'}}. Got {type(biomarkers).__name__} instead.")
+        raise ParameterError(
+            "The 'biomarkers' parameter of read_cohort must be a dict like "
+            f"{{'sclerostin': 'pmol/L'}}. Got {type(biomarkers).__name__} instead."
+        )
     out = {}
     for name, spec in biomarkers.items():
         s = _biomarker_spec(name, spec, "biomarkers=")
         out[s.name] = s
     return out
-

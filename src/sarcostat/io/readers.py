@@ -97,11 +97,14 @@ def read_table(path, *, sheet=None) -> RawTable:
             raise ReadError(f"{name}: old Excel .xls files are not supported; save it as .xlsx.")
         raise ReadError(
             f"{name}: unsupported file type '{suffix or '(none)'}'; use one of "
-            + ", ".join(SUPPORTED_SUFFIXES) + "."
+            + ", ".join(SUPPORTED_SUFFIXES)
+            + "."
         )
     if sheet is not None and suffix not in (".xlsx", ".xlsm"):
-        raise ParameterError(f"The 'sheet' parameter applies to Excel files only; {name} is a "
-                             f"'{suffix}' file. Got sheet={sheet!r}.")
+        raise ParameterError(
+            f"The 'sheet' parameter applies to Excel files only; {name} is a "
+            f"'{suffix}' file. Got sheet={sheet!r}."
+        )
     try:
         size = p.stat().st_size
     except OSError as exc:
@@ -148,8 +151,10 @@ _MAGIC = (
 def _decode(raw: bytes, name: str) -> tuple[str, list[Finding]]:
     for magic, what in _MAGIC:
         if raw.startswith(magic):
-            raise ReadError(f"{name} is not a text table: it is {what}. Give the file its real "
-                            "suffix, or export the data as CSV.")
+            raise ReadError(
+                f"{name} is not a text table: it is {what}. Give the file its real "
+                "suffix, or export the data as CSV."
+            )
     findings: list[Finding] = []
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" export is UTF-16 with a byte-order mark.
@@ -161,12 +166,16 @@ def _decode(raw: bytes, name: str) -> tuple[str, list[Finding]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
-        detail = ("the file is not valid UTF-8; it was read as Latin-1. Check accented "
-                  "text, or save the file as UTF-8.")
+        detail = (
+            "the file is not valid UTF-8; it was read as Latin-1. Check accented "
+            "text, or save the file as UTF-8."
+        )
         findings.append(Finding("warning", "encoding", f"{name}: {detail}", detail=detail))
     if "\x00" in text:
-        raise ReadError(f"{name}: contains NUL bytes, so it is not a text table "
-                        "(is it a binary or Excel file with the wrong suffix?).")
+        raise ReadError(
+            f"{name}: contains NUL bytes, so it is not a text table "
+            "(is it a binary or Excel file with the wrong suffix?)."
+        )
     return text, findings
 
 
@@ -177,12 +186,18 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
     space as the delimiter. Here only , ; tab | compete, scored by how many
     of the first 50 records have the most common field count.
     """
-    preference = ("\t",) + tuple(d for d in _DELIMITERS if d != "\t") if suffix == ".tsv" else _DELIMITERS
+    preference = (
+        ("\t",) + tuple(d for d in _DELIMITERS if d != "\t") if suffix == ".tsv" else _DELIMITERS
+    )
     sample = "\n".join(text.splitlines()[:50])
     best, best_score = preference[0], None
     for rank, delim in enumerate(preference):
         try:
-            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delim) if any(c.strip() for c in r)]
+            rows = [
+                r
+                for r in csv.reader(io.StringIO(sample), delimiter=delim)
+                if any(c.strip() for c in r)
+            ]
         except csv.Error:
             continue
         widths = [len(r) for r in rows]
@@ -228,16 +243,20 @@ def _is_units_row(rec) -> bool:
 
     filled = [c for c in rec if not is_blank(c)]
     # One-letter units ('m', 's', 'g') alone could be a data row of codes.
-    return (len(filled) >= 2 and all(isinstance(c, str) and normalize_unit(c) for c in filled)
-            and any(len(c.strip()) > 1 for c in filled))
+    return (
+        len(filled) >= 2
+        and all(isinstance(c, str) and normalize_unit(c) for c in filled)
+        and any(len(c.strip()) > 1 for c in filled)
+    )
 
 
 def _n_filled(rec) -> int:
     return sum(not is_blank(c) for c in rec)
 
 
-def _from_records(name: str, records: list[list], findings: list[Finding], *,
-                  ragged: str | None) -> RawTable:
+def _from_records(
+    name: str, records: list[list], findings: list[Finding], *, ragged: str | None
+) -> RawTable:
     """Header and body of a spreadsheet-like list of records (text or Excel).
 
     Blank records are skipped but keep their number, so that messages point at
@@ -257,11 +276,13 @@ def _from_records(name: str, records: list[list], findings: list[Finding], *,
     if head:
         skipped = [k for k, _rec in numbered[:head]]
         shown = f"row {skipped[0]}" if len(skipped) == 1 else f"rows {skipped[0]}–{skipped[-1]}"
-        detail = (f"{shown} above the header look{'s' * (len(skipped) == 1)} like a title and "
-                  f"{'was' if len(skipped) == 1 else 'were'} skipped; the header is row "
-                  f"{numbered[head][0]}.")
+        detail = (
+            f"{shown} above the header look{'s' * (len(skipped) == 1)} like a title and "
+            f"{'was' if len(skipped) == 1 else 'were'} skipped; the header is row "
+            f"{numbered[head][0]}."
+        )
         findings.append(Finding("info", "title_rows", f"{name}: {detail}", detail=detail))
-    (header_row, header), body = numbered[head], numbered[head + 1:]
+    (header_row, header), body = numbered[head], numbered[head + 1 :]
     if body and _is_units_row(body[0][1]):
         # A row of units under the header ('cm', 'kg', 'lb'): joined to the
         # headers as 'Weight (lb)', so the units are read, never dropped.
@@ -269,10 +290,14 @@ def _from_records(name: str, records: list[list], findings: list[Finding], *,
         width = max(len(header), len(units))
         header = list(header) + [None] * (width - len(header))
         units = list(units) + [None] * (width - len(units))
-        header = [h if is_blank(u) or is_blank(h) else f"{str(h).strip()} ({str(u).strip()})"
-                  for h, u in zip(header, units)]
-        detail = (f"row {k_units} under the header holds units; they were joined to the "
-                  f"headers: {[h for h, u in zip(header, units) if not is_blank(u)]}.")
+        header = [
+            h if is_blank(u) or is_blank(h) else f"{str(h).strip()} ({str(u).strip()})"
+            for h, u in zip(header, units)
+        ]
+        detail = (
+            f"row {k_units} under the header holds units; they were joined to the "
+            f"headers: {[h for h, u in zip(header, units) if not is_blank(u)]}."
+        )
         findings.append(Finding("info", "units_row", f"{name}: {detail}", detail=detail))
     n = len(header)
     if ragged is None:
@@ -312,8 +337,9 @@ def _assemble(name, header, columns, row_numbers, row_word, findings) -> RawTabl
                 continue  # trailing separators / formatting-only columns
             h = f"unnamed_{j + 1}"
             detail = f"column {j + 1} has values but no header; kept as '{h}'."
-            findings.append(Finding("warning", "unnamed_column", f"{name}: {detail}",
-                                    column=h, detail=detail))
+            findings.append(
+                Finding("warning", "unnamed_column", f"{name}: {detail}", column=h, detail=detail)
+            )
         if h in seen:
             raise SchemaError(
                 f"{name}: columns {seen[h] + 1} and {j + 1} are both named '{h}'; "
@@ -335,6 +361,7 @@ def _header_text(h) -> str:
 
 # -------------------------------------------------------------------------- excel
 
+
 def _read_excel(p: Path, sheet) -> RawTable:
     import openpyxl
 
@@ -342,23 +369,29 @@ def _read_excel(p: Path, sheet) -> RawTable:
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a bad file
-        raise ReadError(f"{name}: cannot be opened as an Excel workbook ({type(exc).__name__}: {exc}).") from None
+        raise ReadError(
+            f"{name}: cannot be opened as an Excel workbook ({type(exc).__name__}: {exc})."
+        ) from None
     findings: list[Finding] = []
     try:
         names = wb.sheetnames
         if sheet is None:
             ws = wb[names[0]]
             if len(names) > 1:
-                detail = (f"read the first of {len(names)} sheets, '{names[0]}'; the others are "
-                          f"{names[1:]}. Choose one with --sheet NAME (sheet=...).")
+                detail = (
+                    f"read the first of {len(names)} sheets, '{names[0]}'; the others are "
+                    f"{names[1:]}. Choose one with --sheet NAME (sheet=...)."
+                )
                 findings.append(Finding("info", "sheet", f"{name}: {detail}", detail=detail))
         elif str(sheet) in names:
             ws = wb[str(sheet)]
         elif str(sheet).strip().lstrip("-").isdigit():
             idx = int(str(sheet).strip())
             if not 0 <= idx < len(names):
-                raise ReadError(f"{name}: sheet index {idx} does not exist; the workbook has "
-                                f"{len(names)} sheet(s), numbered from 0: {names}.")
+                raise ReadError(
+                    f"{name}: sheet index {idx} does not exist; the workbook has "
+                    f"{len(names)} sheet(s), numbered from 0: {names}."
+                )
             ws = wb[names[idx]]
         else:
             raise ReadError(f"{name}: no sheet named '{sheet}'; sheets are {names}.")
@@ -366,7 +399,9 @@ def _read_excel(p: Path, sheet) -> RawTable:
     except SarcostatError:
         raise
     except Exception as exc:  # a damaged sheet part inside a valid zip
-        raise ReadError(f"{name}: cannot be read as an Excel workbook ({type(exc).__name__}: {exc}).") from None
+        raise ReadError(
+            f"{name}: cannot be read as an Excel workbook ({type(exc).__name__}: {exc})."
+        ) from None
     finally:
         wb.close()
     label = name if sheet is None else f"{name} [{ws.title}]"
@@ -376,6 +411,7 @@ def _read_excel(p: Path, sheet) -> RawTable:
 
 
 # ----------------------------------------------------------------- SPSS / Stata
+
 
 def _read_readstat(p: Path, suffix: str) -> RawTable:
     import pyreadstat
@@ -391,8 +427,10 @@ def _read_readstat(p: Path, suffix: str) -> RawTable:
         # counted; Stata's .a-.z arrive as NaN.
         frame, meta = reader(str(p), user_missing=spss)
     except Exception as exc:  # pyreadstat raises its own ReadstatError and others
-        raise ReadError(f"{name}: cannot be read as {'SPSS' if spss else 'Stata'} data "
-                        f"({type(exc).__name__}: {exc}).") from None
+        raise ReadError(
+            f"{name}: cannot be read as {'SPSS' if spss else 'Stata'} data "
+            f"({type(exc).__name__}: {exc})."
+        ) from None
     findings: list[Finding] = []
     for col, ranges in (getattr(meta, "missing_ranges", None) or {}).items():
         if col not in frame.columns or not ranges:
@@ -408,14 +446,27 @@ def _read_readstat(p: Path, suffix: str) -> RawTable:
         if hit.any():
             frame[col] = s.mask(hit)
             codes = sorted({_num_text(v) for v in s[hit]})
-            detail = (f"{plural(int(hit.sum()), 'value')} declared user-missing in SPSS "
-                      f"({', '.join(codes)}) read as missing.")
-            findings.append(Finding("info", "user_missing", f"{name}, column '{col}': {detail}",
-                                    column=str(col), value=", ".join(codes), detail=detail))
+            detail = (
+                f"{plural(int(hit.sum()), 'value')} declared user-missing in SPSS "
+                f"({', '.join(codes)}) read as missing."
+            )
+            findings.append(
+                Finding(
+                    "info",
+                    "user_missing",
+                    f"{name}, column '{col}': {detail}",
+                    column=str(col),
+                    value=", ".join(codes),
+                    detail=detail,
+                )
+            )
     table = _from_frame(frame, name, "case", findings)
     labels = getattr(meta, "variable_value_labels", None) or {}
-    table.labels = {str(c): {_label_key(k): str(v) for k, v in lab.items()}
-                    for c, lab in labels.items() if str(c) in table.columns}
+    table.labels = {
+        str(c): {_label_key(k): str(v) for k, v in lab.items()}
+        for c, lab in labels.items()
+        if str(c) in table.columns
+    }
     return table
 
 
@@ -438,7 +489,9 @@ def _read_parquet(p: Path) -> RawTable:
     try:
         frame = pd.read_parquet(p)
     except Exception as exc:  # pyarrow errors have no common public base
-        raise ReadError(f"{name}: cannot be read as Parquet ({type(exc).__name__}: {exc}).") from None
+        raise ReadError(
+            f"{name}: cannot be read as Parquet ({type(exc).__name__}: {exc})."
+        ) from None
     return _from_frame(frame, name, "case", [])
 
 

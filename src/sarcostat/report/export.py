@@ -15,7 +15,7 @@ import platform
 import secrets
 import shutil
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -31,8 +31,18 @@ _KEYS = {
     "table3": ("outcome", "model"),
 }
 
-_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "python-docx", "jinja2",
-             "openpyxl", "pyreadstat", "pyarrow")
+_PACKAGES = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "python-docx",
+    "jinja2",
+    "openpyxl",
+    "pyreadstat",
+    "pyarrow",
+)
 
 
 def _plain(value):
@@ -64,8 +74,11 @@ def _nest(df, keys):
         node = out
         path = [rec[k] for k in keys]
         # An empty key (e.g. the level of a continuous Table 1 row) is skipped.
-        path = [str(_plain(p)) for p in path if p not in ("", None)
-                and not (isinstance(p, float) and math.isnan(p))]
+        path = [
+            str(_plain(p))
+            for p in path
+            if p not in ("", None) and not (isinstance(p, float) and math.isnan(p))
+        ]
         for p in path[:-1]:
             node = node.setdefault(p, {})
         node[path[-1]] = {k: _plain(v) for k, v in rec.items() if k not in keys}
@@ -77,8 +90,11 @@ def results_dict(result) -> dict:
     out = {
         "sarcostat_version": __version__,
         "synthetic": bool(result.synthetic),
-        "biomarker": {"column": result.biomarker, "label": result.biomarker_label,
-                      "unit": result.biomarker_unit},
+        "biomarker": {
+            "column": result.biomarker,
+            "label": result.biomarker_label,
+            "unit": result.biomarker_unit,
+        },
         "cohort": _plain(result.cohort),
         "censoring": result.censoring.to_dict(),
     }
@@ -111,7 +127,7 @@ def manifest(result, *, command=None, input_path=None, files=()) -> dict:
     """Provenance: input hash, plan, versions, command line, time, warnings."""
     inp = input_path or result.source
     info = {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": command if command is not None else " ".join(sys.argv),
         "input": None,
         "plan": result.plan.to_dict(),
@@ -124,8 +140,11 @@ def manifest(result, *, command=None, input_path=None, files=()) -> dict:
         "files": sorted(files),
     }
     if inp is not None and Path(inp).is_file():
-        info["input"] = {"path": str(Path(inp).resolve()), "sha256": file_sha256(inp),
-                         "bytes": Path(inp).stat().st_size}
+        info["input"] = {
+            "path": str(Path(inp).resolve()),
+            "sha256": file_sha256(inp),
+            "bytes": Path(inp).stat().st_size,
+        }
     return info
 
 
@@ -137,7 +156,8 @@ def _prepare_target(outdir: Path) -> None:
         if entries and not (outdir / "manifest.json").is_file():
             raise ParameterError(
                 f"{outdir}: exists, is not empty and is not a sarcostat report directory; "
-                f"choose another -o (an existing report directory is replaced).")
+                f"choose another -o (an existing report directory is replaced)."
+            )
 
 
 def _move_into_place(tmp: Path, outdir: Path) -> None:
@@ -154,8 +174,9 @@ def _move_into_place(tmp: Path, outdir: Path) -> None:
         os.replace(tmp, outdir)
 
 
-def write_report(result, outdir, *, command=None, input_path=None, progress=None,
-                 extra=None) -> Path:
+def write_report(
+    result, outdir, *, command=None, input_path=None, progress=None, extra=None
+) -> Path:
     """Write report.html, tables.docx, results.json, CSVs, figures, manifest.json.
 
     Parameters
@@ -202,7 +223,8 @@ def write_report(result, outdir, *, command=None, input_path=None, progress=None
             result.frames[part].to_csv(tmp / f"{part}.csv", index=False)
         (tmp / "results.json").write_text(
             json.dumps(results_dict(result), indent=2, ensure_ascii=False, allow_nan=False),
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         say("tables.docx")
         write_docx(result, tmp / "tables.docx")
         say("report.html")
@@ -211,8 +233,13 @@ def write_report(result, outdir, *, command=None, input_path=None, progress=None
             extra(tmp)
         files = [p.name for p in tmp.iterdir()] + ["manifest.json"]
         (tmp / "manifest.json").write_text(
-            json.dumps(manifest(result, command=command, input_path=input_path, files=files),
-                       indent=2, ensure_ascii=False), encoding="utf-8")
+            json.dumps(
+                manifest(result, command=command, input_path=input_path, files=files),
+                indent=2,
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
         _move_into_place(tmp, outdir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -44,8 +44,7 @@ def _pyplot():
     return plt
 
 
-def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0,
-            height: float = 3.8):
+def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0, height: float = 3.8):
     """LS means (95% CI) of the biomarker with / without each status."""
     df = result.frames["fig1"]
     statuses = list(dict.fromkeys(df["status"]))
@@ -66,19 +65,34 @@ def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0,
                     continue
                 r = rows.loc[level]
                 x = i + (-0.18 if j == 0 else 0.18)
-                ax.bar(x, r["estimate"], width=0.34, color=colour, alpha=0.85,
-                       label=("With" if j == 0 else "Without") if i == 0 else None)
-                ax.errorbar(x, r["estimate"], yerr=[[r["estimate"] - r["ci_lower"]],
-                                                     [r["ci_upper"] - r["estimate"]]],
-                            fmt="none", ecolor="black", capsize=3, lw=1)
+                ax.bar(
+                    x,
+                    r["estimate"],
+                    width=0.34,
+                    color=colour,
+                    alpha=0.85,
+                    label=("With" if j == 0 else "Without") if i == 0 else None,
+                )
+                ax.errorbar(
+                    x,
+                    r["estimate"],
+                    yerr=[[r["estimate"] - r["ci_lower"]], [r["ci_upper"] - r["estimate"]]],
+                    fmt="none",
+                    ecolor="black",
+                    capsize=3,
+                    lw=1,
+                )
             if len(rows):
                 p = rows["p_value"].iloc[0]
                 ax.text(i, ymax * 1.04, fmt.p_inline(p), ha="center", va="bottom", fontsize=8)
         ax.set_xticks(range(len(statuses)))
         ax.set_xticklabels([_wrap_label(fmt.short(s)) for s in statuses], fontsize=8)
         ax.set_ylim(0, ymax * 1.15)
-        title = "Unadjusted" if model == "unadjusted" else \
-            f"Adjusted for {covariate_phrase(result.plan.model.covariates)}"
+        title = (
+            "Unadjusted"
+            if model == "unadjusted"
+            else f"Adjusted for {covariate_phrase(result.plan.model.covariates)}"
+        )
         ax.set_title(f"({letter}) {title}", fontsize=9, loc="left", y=1.0)
         ax.spines[["top", "right"]].set_visible(False)
     unit = f" ({result.biomarker_unit})" if result.biomarker_unit else ""
@@ -88,8 +102,13 @@ def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0,
     return fig
 
 
-def figure2(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4,
-            panel_size: tuple[float, float] = (2.4, 2.2)):
+def figure2(
+    result,
+    *,
+    fmt: FormatConfig = DEFAULT_FORMAT,
+    ncols: int = 4,
+    panel_size: tuple[float, float] = (2.4, 2.2),
+):
     """Adjusted LS means (95% CI) of each outcome by biomarker quartile."""
     df = result.frames["fig2"]
     adj = df[df["model"] == "adjusted"]
@@ -98,8 +117,14 @@ def figure2(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4,
     nrows = max(1, math.ceil(len(outcomes) / ncols))
     fig = _new_figure((panel_size[0] * ncols, panel_size[1] * nrows + 0.4))
     axes = fig.subplots(nrows, ncols, squeeze=False)
-    fig.subplots_adjust(left=0.07, right=0.99, top=1 - 0.55 / (panel_size[1] * nrows + 0.4),
-                        bottom=0.55 / (panel_size[1] * nrows + 0.4), wspace=0.42, hspace=0.75)
+    fig.subplots_adjust(
+        left=0.07,
+        right=0.99,
+        top=1 - 0.55 / (panel_size[1] * nrows + 0.4),
+        bottom=0.55 / (panel_size[1] * nrows + 0.4),
+        wspace=0.42,
+        hspace=0.75,
+    )
     for k, ax in enumerate(axes.flat):
         if k >= len(outcomes):
             ax.set_visible(False)
@@ -108,8 +133,17 @@ def figure2(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4,
         sub = adj[adj["outcome"] == outcome].sort_values("quartile")
         x = sub["quartile"].to_numpy()
         y = sub["estimate"].to_numpy()
-        ax.errorbar(x, y, yerr=[y - sub["ci_lower"].to_numpy(), sub["ci_upper"].to_numpy() - y],
-                    fmt="o-", color="#2166ac", ecolor="black", capsize=3, lw=1.2, ms=4)
+        ax.errorbar(
+            x,
+            y,
+            yerr=[y - sub["ci_lower"].to_numpy(), sub["ci_upper"].to_numpy() - y],
+            fmt="o-",
+            color="#2166ac",
+            ecolor="black",
+            capsize=3,
+            lw=1.2,
+            ms=4,
+        )
         ax.set_xticks([1, 2, 3, 4])
         ax.set_xticklabels(["Q1", "Q2", "Q3", "Q4"], fontsize=8)
         ax.tick_params(axis="y", labelsize=8)

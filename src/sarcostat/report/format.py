@@ -17,8 +17,12 @@ from dataclasses import dataclass, field
 from sarcostat.study.labels import VARIABLES
 
 #: Post hoc adjustment of pairwise comparisons, as an adjective.
-POSTHOC = {"bonferroni": "Bonferroni-adjusted", "sidak": "Sidak-adjusted",
-           "lsd": "unadjusted (LSD)", "none": "unadjusted"}
+POSTHOC = {
+    "bonferroni": "Bonferroni-adjusted",
+    "sidak": "Sidak-adjusted",
+    "lsd": "unadjusted (LSD)",
+    "none": "unadjusted",
+}
 
 #: Category labels of categorical Table 1 rows.
 LEVELS = {"male": "Men", "female": "Women", True: "Yes", False: "No"}
@@ -76,7 +80,7 @@ class FormatConfig:
         text = f"{value:.{self.p_decimals}f}"
         if value < 1 and text == f"{1:.{self.p_decimals}f}":
             # Never print a P value that is not 1 as 1.000.
-            text = f">{1 - 10 ** -self.p_decimals:.{self.p_decimals}f}"
+            text = f">{1 - 10**-self.p_decimals:.{self.p_decimals}f}"
         return text
 
     def p_inline(self, value) -> str:
@@ -132,7 +136,7 @@ def capitalized(text: str) -> str:
 
 
 def covariate_phrase(covariates) -> str:
-    """"age, sex, and body mass index" from canonical covariate names."""
+    """ "age, sex, and body mass index" from canonical covariate names."""
     names = {"age_yr": "age", "sex": "sex", "sex_male": "sex", "bmi": "body mass index"}
     words = [names.get(c, VARIABLES.get(c, {}).get("short", c)) for c in covariates]
     if not words:

@@ -7,14 +7,19 @@ settings, quartile and trend methods, censoring, and complete-case n.
 
 from __future__ import annotations
 
-from sarcostat.report.format import (DEFAULT_FORMAT, POSTHOC, FormatConfig, capitalized,
-                                     covariate_phrase)
+from sarcostat.report.format import (
+    DEFAULT_FORMAT,
+    POSTHOC,
+    FormatConfig,
+    capitalized,
+    covariate_phrase,
+)
 
 _DEFINITIONS = {
     "awgs2019": "the 2019 Asian Working Group for Sarcopenia (AWGS 2019) criteria "
-                "(Chen LK et al. J Am Med Dir Assoc 2020;21:300-307.e2)",
+    "(Chen LK et al. J Am Med Dir Assoc 2020;21:300-307.e2)",
     "ewgsop2": "the revised European Working Group on Sarcopenia in Older People (EWGSOP2) "
-               "criteria (Cruz-Jentoft AJ et al. Age Ageing 2019;48:16-31)",
+    "criteria (Cruz-Jentoft AJ et al. Age Ageing 2019;48:16-31)",
     "fnih2014": "the Foundation for the National Institutes of Health (FNIH 2014) criteria",
     "ewgsop1": "the European Working Group on Sarcopenia in Older People (EWGSOP 2010) criteria",
     "awgs2014": "the 2014 Asian Working Group for Sarcopenia (AWGS 2014) criteria",
@@ -29,14 +34,14 @@ _QUARTILE = {
 _TREND = {
     "score": "entering the quartile number (1-4) as a continuous term in the linear model",
     "median": "entering the median biomarker value of each quartile as a continuous term in "
-              "the linear model",
+    "the linear model",
     "poly": "the linear orthogonal-polynomial contrast (-3, -1, 1, 3) of the quartile LS means",
 }
 _CONT_TEST = {
     "student": "Student's t test",
     "welch": "Welch's t test",
     "levene": "the t test chosen by Levene's test at 0.05 (Student's when variances were "
-              "equal, Welch's otherwise)",
+    "equal, Welch's otherwise)",
     "mannwhitney": "the Mann-Whitney U test",
 }
 _CAT_TEST = {
@@ -56,16 +61,19 @@ def _n_range(df, column="n", by=None) -> str:
 
 
 def _indeterminate(result, fmt: FormatConfig) -> str:
-    """"0 indeterminate for sarcopenia", or the count for every status that has some."""
+    """ "0 indeterminate for sarcopenia", or the count for every status that has some."""
     data = result.data
     statuses = [result.plan.table1.group] + [
-        s for s in result.plan.figure1.statuses if s != result.plan.table1.group]
+        s for s in result.plan.figure1.statuses if s != result.plan.table1.group
+    ]
     counts = {}
     if data is not None:
         counts = {s: int(data[s].isna().sum()) for s in statuses if s in data}
     if not any(counts.values()):
-        return f"{result.cohort.get('n_indeterminate', 0)} indeterminate for " \
-               f"{fmt.short(result.plan.table1.group).lower()}"
+        return (
+            f"{result.cohort.get('n_indeterminate', 0)} indeterminate for "
+            f"{fmt.short(result.plan.table1.group).lower()}"
+        )
     return "indeterminate: " + ", ".join(f"{fmt.short(s).lower()} {n}" for s, n in counts.items())
 
 
@@ -89,8 +97,11 @@ def _software() -> str:
     from importlib import metadata
 
     out = [f"Python {platform.python_version()}"]
-    for module, dist, label in (("numpy", "numpy", "NumPy"), ("scipy", "scipy", "SciPy"),
-                                ("statsmodels", "statsmodels", "statsmodels")):
+    for module, dist, label in (
+        ("numpy", "numpy", "NumPy"),
+        ("scipy", "scipy", "SciPy"),
+        ("statsmodels", "statsmodels", "statsmodels"),
+    ):
         if module not in sys.modules:
             continue
         try:
@@ -112,11 +123,16 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
     for v, t in t1.drop_duplicates("variable")[["variable", "test"]].itertuples(index=False):
         by_test.setdefault(t, []).append(fmt.short(v))
     tests_used = "; ".join(f"{t}: {', '.join(vs)}" for t, vs in by_test.items())
-    weights = ("equal weights over factor levels (as SPSS GLM /EMMEANS)"
-               if plan.ancova.weights == "equal" else "weights proportional to the cell counts")
-    binary = ("at its mean (i.e. the proportion of men), as SPSS does"
-              if plan.ancova.binary_covariates == "proportion"
-              else "as a factor averaged over its levels")
+    weights = (
+        "equal weights over factor levels (as SPSS GLM /EMMEANS)"
+        if plan.ancova.weights == "equal"
+        else "weights proportional to the cell counts"
+    )
+    binary = (
+        "at its mean (i.e. the proportion of men), as SPSS does"
+        if plan.ancova.binary_covariates == "proportion"
+        else "as a factor averaged over its levels"
+    )
     sex_phrase = f"sex was entered {binary}, and " if "sex" in plan.model.covariates else ""
     parts = [
         f"Sarcopenia and its components were classified with "
@@ -127,7 +143,8 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
         f"numbers with percentages for categorical variables. Variables were compared by "
         f"{_CONT_TEST[plan.table1.continuous_test]} for continuous variables and "
         f"{_CAT_TEST[plan.table1.categorical_test]} for categorical variables"
-        + (f" (tests used: {tests_used})" if tests_used else "") + ".",
+        + (f" (tests used: {tests_used})" if tests_used else "")
+        + ".",
         f"{result.censoring.sentence()}",
         f"Least-squares (LS) means of {bm} with {conf} confidence intervals (CIs) were "
         f"estimated by status using analysis of covariance (ANCOVA), unadjusted and adjusted "
@@ -163,7 +180,8 @@ def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
         f"{c.get('n')} participants, {c.get('n_group')} ({fmt.number(c.get('pct_group'), 1)}%) "
         f"with {result.plan.table1.group.replace('_', ' ')}"
         + (f", {c.get('n_indeterminate')} indeterminate" if c.get("n_indeterminate") else "")
-        + (" [SYNTHETIC demo data]" if result.synthetic else "") + "."
+        + (" [SYNTHETIC demo data]" if result.synthetic else "")
+        + "."
     ]
     f1 = result.frames["fig1"]
     for model in ("unadjusted", "adjusted"):
@@ -176,7 +194,8 @@ def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
                 f"{result.biomarker_label}{unit}, LS mean {model}: "
                 f"{fmt.number(w['estimate'], fmt.biomarker_decimals)} with vs "
                 f"{fmt.number(wo['estimate'], fmt.biomarker_decimals)} without "
-                f"{result.plan.table1.group.replace('_', ' ')}, {fmt.p_inline(w['p_value'])}.")
+                f"{result.plan.table1.group.replace('_', ' ')}, {fmt.p_inline(w['p_value'])}."
+            )
     t3 = result.frames["table3"]
     for rec in t3[t3["model"] == "adjusted"].to_dict("records"):
         head = f"Adjusted OR per SD for {fmt.short(rec['outcome']).lower()}: "
@@ -185,7 +204,8 @@ def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
             continue
         lines.append(
             head + f"{fmt.or_ci(rec['odds_ratio'], rec['or_ci_lower'], rec['or_ci_upper'])}, "
-            f"{fmt.p_inline(rec['p_value'])}.")
+            f"{fmt.p_inline(rec['p_value'])}."
+        )
     if result.warnings:
         lines.append(f"{len(result.warnings)} warning(s); see the report.")
     return lines

@@ -58,8 +58,15 @@ def _nan(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-def volcano_figure(result, *, alpha: float = 0.05, fmt: FormatConfig = DEFAULT_FORMAT,
-                   ncols: int = 2, panel_size: float = 4.0, label_top: int = 5):
+def volcano_figure(
+    result,
+    *,
+    alpha: float = 0.05,
+    fmt: FormatConfig = DEFAULT_FORMAT,
+    ncols: int = 2,
+    panel_size: float = 4.0,
+    label_top: int = 5,
+):
     """Volcano plot: effect (standardized β or ln OR per SD) vs -log10 P.
 
     One panel per outcome; points with q < ``alpha`` in colour, the
@@ -73,8 +80,9 @@ def volcano_figure(result, *, alpha: float = 0.05, fmt: FormatConfig = DEFAULT_F
     outcomes = list(result.outcomes)
     ncols = max(1, min(ncols, len(outcomes)))
     nrows = math.ceil(len(outcomes) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size * ncols, panel_size * nrows),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(panel_size * ncols, panel_size * nrows), squeeze=False
+    )
     t = result.table
     for i, outcome in enumerate(outcomes):
         ax = axes[i // ncols][i % ncols]
@@ -85,14 +93,20 @@ def volcano_figure(result, *, alpha: float = 0.05, fmt: FormatConfig = DEFAULT_F
         hit = (d["q_value"] < alpha).to_numpy()
         finite = np.isfinite(x)
         ax.scatter(x[finite & ~hit], y[finite & ~hit], s=8, c=_REST, linewidths=0)
-        ax.scatter(x[finite & hit], y[finite & hit], s=10, c=_HIT, linewidths=0,
-                   label=f"q < {alpha:g}")
+        ax.scatter(
+            x[finite & hit], y[finite & hit], s=10, c=_HIT, linewidths=0, label=f"q < {alpha:g}"
+        )
         ax.axvline(0, color="#444", lw=0.6)
         order = np.argsort(-y)[:label_top]
         for j in order:
             if finite[j]:
-                ax.annotate(str(d["biomarker"].iloc[j]), (x[j], y[j]), fontsize=7,
-                            xytext=(3, 2), textcoords="offset points")
+                ax.annotate(
+                    str(d["biomarker"].iloc[j]),
+                    (x[j], y[j]),
+                    fontsize=7,
+                    xytext=(3, 2),
+                    textcoords="offset points",
+                )
         ax.set_title(fmt.short(outcome), fontsize=10)
         ax.set_xlabel("ln OR per SD" if logistic else "Standardized \u03b2")
         ax.set_ylabel("\u2212log\u2081\u2080 P")
@@ -104,8 +118,14 @@ def volcano_figure(result, *, alpha: float = 0.05, fmt: FormatConfig = DEFAULT_F
     return fig
 
 
-def render_screen_html(result, *, top: int = 100, alpha: float = 0.05,
-                       fmt: FormatConfig = DEFAULT_FORMAT, figure: bool = True) -> str:
+def render_screen_html(
+    result,
+    *,
+    top: int = 100,
+    alpha: float = 0.05,
+    fmt: FormatConfig = DEFAULT_FORMAT,
+    figure: bool = True,
+) -> str:
     """The screen as one HTML page: volcano plot, then a ranked table per outcome.
 
     Parameters
@@ -122,8 +142,11 @@ def render_screen_html(result, *, top: int = 100, alpha: float = 0.05,
 
     from sarcostat.report.figures import png_bytes
 
-    fam = {(r.outcome, r.model): r for r in result.families.itertuples()} \
-        if len(result.families) else {}
+    fam = (
+        {(r.outcome, r.model): r for r in result.families.itertuples()}
+        if len(result.families)
+        else {}
+    )
     blocks = []
     for outcome in result.outcomes:
         d = result.ranked(outcome)
@@ -133,26 +156,44 @@ def render_screen_html(result, *, top: int = 100, alpha: float = 0.05,
         rows = []
         for rank, r in enumerate(d.head(top).itertuples(), start=1):
             if logistic:
-                effect = "" if _nan(r.odds_ratio) else fmt.or_ci(r.odds_ratio, r.or_ci_lower,
-                                                                 r.or_ci_upper)
+                effect = (
+                    ""
+                    if _nan(r.odds_ratio)
+                    else fmt.or_ci(r.odds_ratio, r.or_ci_lower, r.or_ci_upper)
+                )
                 beta = ""
             else:
-                effect = "" if _nan(r.estimate) else \
-                    f"{_sig(r.estimate, fmt)} ({_sig(r.se, fmt)})"
+                effect = "" if _nan(r.estimate) else f"{_sig(r.estimate, fmt)} ({_sig(r.se, fmt)})"
                 beta = fmt.beta(r.std_beta)
-            rows.append({"rank": rank if not _nan(r.p_value) else "", "biomarker": r.biomarker,
-                         "n": "" if r.n is None or str(r.n) == "<NA>" else int(r.n),
-                         "events": "" if str(r.events) == "<NA>" else int(r.events),
-                         "effect": effect, "beta": beta, "p": _p_full(r.p_value),
-                         "q": _p_full(r.q_value), "message": r.message,
-                         "hit": (not _nan(r.q_value)) and r.q_value < alpha})
-        blocks.append({
-            "label": fmt.label(outcome), "model": model if not logistic else
-            ("logistic, OR per SD" if model != "score" else "score pre-screen / logistic"),
-            "family": f"{fam_row.n_tests} tests, {fam_row.correction}" if fam_row else "",
-            "n_hits": int((d["q_value"] < alpha).sum()),
-            "n_failed": int((d["message"] != "").sum()),
-            "shown": min(top, len(d)), "total": len(d), "logistic": logistic, "rows": rows})
+            rows.append(
+                {
+                    "rank": rank if not _nan(r.p_value) else "",
+                    "biomarker": r.biomarker,
+                    "n": "" if r.n is None or str(r.n) == "<NA>" else int(r.n),
+                    "events": "" if str(r.events) == "<NA>" else int(r.events),
+                    "effect": effect,
+                    "beta": beta,
+                    "p": _p_full(r.p_value),
+                    "q": _p_full(r.q_value),
+                    "message": r.message,
+                    "hit": (not _nan(r.q_value)) and r.q_value < alpha,
+                }
+            )
+        blocks.append(
+            {
+                "label": fmt.label(outcome),
+                "model": model
+                if not logistic
+                else ("logistic, OR per SD" if model != "score" else "score pre-screen / logistic"),
+                "family": f"{fam_row.n_tests} tests, {fam_row.correction}" if fam_row else "",
+                "n_hits": int((d["q_value"] < alpha).sum()),
+                "n_failed": int((d["message"] != "").sum()),
+                "shown": min(top, len(d)),
+                "total": len(d),
+                "logistic": logistic,
+                "rows": rows,
+            }
+        )
     png = None
     if figure and len(result.outcomes):
         fig = volcano_figure(result, alpha=alpha, fmt=fmt)
@@ -163,9 +204,14 @@ def render_screen_html(result, *, top: int = 100, alpha: float = 0.05,
     covs = list(result.covariates)
     env = jinja2.Environment(autoescape=True)
     return env.from_string(_TEMPLATE).render(
-        n_biomarkers=result.n_biomarkers, outcomes=list(result.outcomes),
+        n_biomarkers=result.n_biomarkers,
+        outcomes=list(result.outcomes),
         adjustment=", ".join(covs) if covs else "nothing (unadjusted)",
-        alpha=alpha, figure=png, blocks=blocks, notes=list(result.notes))
+        alpha=alpha,
+        figure=png,
+        blocks=blocks,
+        notes=list(result.notes),
+    )
 
 
 def write_screen_html(result, path, **kwargs) -> Path:

@@ -10,8 +10,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sarcostat.report.format import (DEFAULT_FORMAT, LEVELS, POSTHOC, FormatConfig,
-                                     capitalized, covariate_phrase)
+from sarcostat.report.format import (
+    DEFAULT_FORMAT,
+    LEVELS,
+    POSTHOC,
+    FormatConfig,
+    capitalized,
+    covariate_phrase,
+)
 
 
 @dataclass
@@ -33,8 +39,11 @@ class DisplayTable:
 
     @property
     def n_columns(self) -> int:
-        return sum(span for _, span in self.header[-1]) if len(self.header) == 1 else \
-            sum(span for _, span in self.header[0])
+        return (
+            sum(span for _, span in self.header[-1])
+            if len(self.header) == 1
+            else sum(span for _, span in self.header[0])
+        )
 
 
 #: Footnote letters of Table 1's P values, in order of first use.
@@ -61,12 +70,18 @@ def table1(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     with_name, without_name = _group_names(result)
     n_with = result.cohort.get("n_group", "")
     n_without = result.cohort.get("n_nogroup", "")
-    header = [[("Variable", 1), (f"{with_name}\n(n={n_with})", 1),
-               (f"{without_name}\n(n={n_without})", 1), ("P value", 1)]]
+    header = [
+        [
+            ("Variable", 1),
+            (f"{with_name}\n(n={n_with})", 1),
+            (f"{without_name}\n(n={n_without})", 1),
+            ("P value", 1),
+        ]
+    ]
     # With more than one test in the table, each P value carries the letter of
     # its test (journal style), so a reader sees which test gave which P.
     tests = list(dict.fromkeys(df["test"].dropna())) if "test" in df else []
-    mark = ({t: SUPERSCRIPTS[i] for i, t in enumerate(tests)} if len(tests) > 1 else {})
+    mark = {t: SUPERSCRIPTS[i] for i, t in enumerate(tests)} if len(tests) > 1 else {}
 
     def p_cell(rec):
         text = fmt.p(rec["p_value"])
@@ -81,16 +96,30 @@ def table1(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
                 rows.append(DisplayRow([fmt.label(var), "", "", p_cell(rec)], key=var))
                 done.add(var)
             level = rec["level"]
-            rows.append(DisplayRow(
-                [LEVELS.get(level, str(level)),
-                 fmt.count_pct(rec["count_with"], rec["pct_with"]),
-                 fmt.count_pct(rec["count_without"], rec["pct_without"]), ""],
-                indent=True, key=f"{var}={level}"))
+            rows.append(
+                DisplayRow(
+                    [
+                        LEVELS.get(level, str(level)),
+                        fmt.count_pct(rec["count_with"], rec["pct_with"]),
+                        fmt.count_pct(rec["count_without"], rec["pct_without"]),
+                        "",
+                    ],
+                    indent=True,
+                    key=f"{var}={level}",
+                )
+            )
         else:
-            rows.append(DisplayRow(
-                [fmt.label(var), fmt.mean_sd(rec["mean_with"], rec["sd_with"], var),
-                 fmt.mean_sd(rec["mean_without"], rec["sd_without"], var), p_cell(rec)],
-                key=var))
+            rows.append(
+                DisplayRow(
+                    [
+                        fmt.label(var),
+                        fmt.mean_sd(rec["mean_with"], rec["sd_with"], var),
+                        fmt.mean_sd(rec["mean_without"], rec["sd_without"], var),
+                        p_cell(rec),
+                    ],
+                    key=var,
+                )
+            )
     notes = ["Values are expressed as number (%) or mean\u00b1standard deviation."]
     if mark:
         notes.append("; ".join(f"{m}{capitalized(t)}" for t, m in mark.items()) + ".")
@@ -101,15 +130,20 @@ def table1(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
         notes.append("; ".join(f"{a}, {m}" for a, m in abbr) + ".")
     return DisplayTable(
         title=f"Table 1. Baseline characteristics of the study participants according to "
-              f"{with_name.lower()} status",
-        header=header, rows=rows, footnotes=notes)
+        f"{with_name.lower()} status",
+        header=header,
+        rows=rows,
+        footnotes=notes,
+    )
 
 
 def table2(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     """Table 2: standardized beta of each outcome on the biomarker."""
     df = result.frames["table2"]
-    header = [[("Variable", 1), ("Unadjusted", 2), ("Adjusted\u1d43", 2)],
-              [("", 1), ("\u03b2", 1), ("P value", 1), ("\u03b2", 1), ("P value", 1)]]
+    header = [
+        [("Variable", 1), ("Unadjusted", 2), ("Adjusted\u1d43", 2)],
+        [("", 1), ("\u03b2", 1), ("P value", 1), ("\u03b2", 1), ("P value", 1)],
+    ]
     rows = []
     for outcome in dict.fromkeys(df["outcome"]):
         sub = df[df["outcome"] == outcome].set_index("model")
@@ -121,51 +155,77 @@ def table2(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
                 cells += ["", ""]
         rows.append(DisplayRow(cells, key=outcome))
     abbr = fmt.abbreviations(df["outcome"].unique())
-    notes = ["\u03b2, standardized regression coefficient"
-             + "".join(f"; {a}, {m}" for a, m in abbr) + ".",
-             _adjusted_note(result)]
+    notes = [
+        "\u03b2, standardized regression coefficient"
+        + "".join(f"; {a}, {m}" for a, m in abbr)
+        + ".",
+        _adjusted_note(result),
+    ]
     return DisplayTable(
         title=f"Table 2. Associations between {result.biomarker_label} levels and "
-              f"sarcopenia-related parameters by linear regression analysis",
-        header=header, rows=rows, footnotes=notes)
+        f"sarcopenia-related parameters by linear regression analysis",
+        header=header,
+        rows=rows,
+        footnotes=notes,
+    )
 
 
 def table3(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     """Table 3: odds ratio per SD of the biomarker."""
     df = result.frames["table3"]
     per = f"OR (95% CI) per SD increment in {result.biomarker_label}"
-    header = [[("Variable", 1), ("Unadjusted", 2), ("Adjusted\u1d43", 2)],
-              [("", 1), (per, 1), ("P value", 1), (per, 1), ("P value", 1)]]
+    header = [
+        [("Variable", 1), ("Unadjusted", 2), ("Adjusted\u1d43", 2)],
+        [("", 1), (per, 1), ("P value", 1), (per, 1), ("P value", 1)],
+    ]
     rows = []
     for outcome in dict.fromkeys(df["outcome"]):
         sub = df[df["outcome"] == outcome].set_index("model")
         cells = [fmt.short(outcome)]
         for model in ("unadjusted", "adjusted"):
             if model in sub.index and not _is_nan(sub.at[model, "odds_ratio"]):
-                cells += [fmt.or_ci(sub.at[model, "odds_ratio"], sub.at[model, "or_ci_lower"],
-                                    sub.at[model, "or_ci_upper"]),
-                          fmt.p(sub.at[model, "p_value"])]
+                cells += [
+                    fmt.or_ci(
+                        sub.at[model, "odds_ratio"],
+                        sub.at[model, "or_ci_lower"],
+                        sub.at[model, "or_ci_upper"],
+                    ),
+                    fmt.p(sub.at[model, "p_value"]),
+                ]
             else:
                 cells += ["not estimable", ""]
         rows.append(DisplayRow(cells, key=outcome))
     sd = df["sd"].dropna()
-    sd_text = (f" 1 SD = {fmt.number(sd.iloc[0], 2)} {result.biomarker_unit}."
-               if len(sd) else "")
-    notes = ["OR, odds ratio; CI, confidence interval; SD, standard deviation." + sd_text,
-             _adjusted_note(result)]
+    sd_text = f" 1 SD = {fmt.number(sd.iloc[0], 2)} {result.biomarker_unit}." if len(sd) else ""
+    notes = [
+        "OR, odds ratio; CI, confidence interval; SD, standard deviation." + sd_text,
+        _adjusted_note(result),
+    ]
     return DisplayTable(
         title=f"Table 3. Logistic regression analysis of the odds of sarcopenia and related "
-              f"parameters according to {result.biomarker_label} levels",
-        header=header, rows=rows, footnotes=notes)
+        f"parameters according to {result.biomarker_label} levels",
+        header=header,
+        rows=rows,
+        footnotes=notes,
+    )
 
 
 def figure1_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     """The numbers behind Figure 1: LS mean (95% CI) with / without each status."""
     df = result.frames["fig1"]
     d = fmt.biomarker_decimals
-    header = [[("Status", 1), ("Unadjusted", 3), ("Adjusted\u1d43", 3)],
-              [("", 1), ("With", 1), ("Without", 1), ("P value", 1), ("With", 1),
-               ("Without", 1), ("P value", 1)]]
+    header = [
+        [("Status", 1), ("Unadjusted", 3), ("Adjusted\u1d43", 3)],
+        [
+            ("", 1),
+            ("With", 1),
+            ("Without", 1),
+            ("P value", 1),
+            ("With", 1),
+            ("Without", 1),
+            ("P value", 1),
+        ],
+    ]
     rows = []
     for status in dict.fromkeys(df["status"]):
         cells = [fmt.short(status)]
@@ -174,8 +234,10 @@ def figure1_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
             for level in ("with", "without"):
                 if level in sub.index:
                     r = sub.loc[level]
-                    cells.append(f"{fmt.number(r['estimate'], d)} ({fmt.number(r['ci_lower'], d)}"
-                                 f"\u2013{fmt.number(r['ci_upper'], d)}), n={int(r['n'])}")
+                    cells.append(
+                        f"{fmt.number(r['estimate'], d)} ({fmt.number(r['ci_lower'], d)}"
+                        f"\u2013{fmt.number(r['ci_upper'], d)}), n={int(r['n'])}"
+                    )
                 else:
                     cells.append("")
             cells.append(fmt.p(sub["p_value"].iloc[0]) if len(sub) else "")
@@ -183,28 +245,48 @@ def figure1_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     unit = f" ({result.biomarker_unit})" if result.biomarker_unit else ""
     return DisplayTable(
         title=f"Values of Fig. 1: LS means (95% CI) of {result.biomarker_label}{unit}",
-        header=header, rows=rows,
-        footnotes=[_adjusted_note(result)])
+        header=header,
+        rows=rows,
+        footnotes=[_adjusted_note(result)],
+    )
 
 
 def figure2_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     """P for trend (unadjusted, adjusted) and highest vs lowest quartile per outcome."""
     df = result.frames["fig2"]
-    header = [[("Variable", 1), ("P for trend, unadjusted", 1), ("P for trend, adjusted\u1d43", 1),
-               ("Q4 vs Q1, adjusted\u1d43\u1d47", 1)]]
+    header = [
+        [
+            ("Variable", 1),
+            ("P for trend, unadjusted", 1),
+            ("P for trend, adjusted\u1d43", 1),
+            ("Q4 vs Q1, adjusted\u1d43\u1d47", 1),
+        ]
+    ]
     rows = []
     for outcome in dict.fromkeys(df["outcome"]):
         sub = df[df["outcome"] == outcome].drop_duplicates("model").set_index("model")
-        get = (lambda m, c: fmt.p(sub.at[m, c]) if m in sub.index and c in sub.columns else "")
-        rows.append(DisplayRow([fmt.short(outcome), get("unadjusted", "p_trend"),
-                                get("adjusted", "p_trend"), get("adjusted", "p_q1_vs_q4")],
-                               key=outcome))
+        get = lambda m, c: fmt.p(sub.at[m, c]) if m in sub.index and c in sub.columns else ""
+        rows.append(
+            DisplayRow(
+                [
+                    fmt.short(outcome),
+                    get("unadjusted", "p_trend"),
+                    get("adjusted", "p_trend"),
+                    get("adjusted", "p_q1_vs_q4"),
+                ],
+                key=outcome,
+            )
+        )
     return DisplayTable(
         title="Values of Fig. 2: P for trend across quartiles",
-        header=header, rows=rows,
-        footnotes=[_adjusted_note(result),
-                   f"\u1d47Pairwise comparison of the LS means, "
-                   f"{POSTHOC.get(result.plan.trend.posthoc, result.plan.trend.posthoc)}."])
+        header=header,
+        rows=rows,
+        footnotes=[
+            _adjusted_note(result),
+            f"\u1d47Pairwise comparison of the LS means, "
+            f"{POSTHOC.get(result.plan.trend.posthoc, result.plan.trend.posthoc)}.",
+        ],
+    )
 
 
 def all_tables(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[DisplayTable]:

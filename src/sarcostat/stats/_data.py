@@ -30,8 +30,9 @@ def require_columns(data: pd.DataFrame, columns: Sequence[str], *, function: str
         )
 
 
-def complete_cases(data: pd.DataFrame, columns: Sequence[str], *, function: str
-                   ) -> tuple[pd.DataFrame, int]:
+def complete_cases(
+    data: pd.DataFrame, columns: Sequence[str], *, function: str
+) -> tuple[pd.DataFrame, int]:
     """Rows of ``data`` with no missing value in ``columns`` (listwise).
 
     Returns the analysis sample (columns in the given order, original index
@@ -44,9 +45,14 @@ def complete_cases(data: pd.DataFrame, columns: Sequence[str], *, function: str
     return sub.loc[keep].copy(), int((~keep).sum())
 
 
-def check_not_constant(sample: pd.DataFrame, columns: Sequence[str], *, function: str,
-                       roles: dict[str, str] | None = None, outcome: str | None = None
-                       ) -> None:
+def check_not_constant(
+    sample: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    function: str,
+    roles: dict[str, str] | None = None,
+    outcome: str | None = None,
+) -> None:
     """Raise ModelError if a column has a single distinct value in the sample.
 
     ``roles`` maps a column to the word put before its name ("covariate");
@@ -59,8 +65,11 @@ def check_not_constant(sample: pd.DataFrame, columns: Sequence[str], *, function
             role = roles.get(c, "")
             what = f"{role} {c!r}" if role else repr(c)
             value = f" ({plain(sample[c].iloc[0])!r})" if len(sample) else ""
-            tail = ("there is nothing to model." if c == outcome
-                    else "it cannot be estimated. Remove it from the model.")
+            tail = (
+                "there is nothing to model."
+                if c == outcome
+                else "it cannot be estimated. Remove it from the model."
+            )
             raise ModelError(
                 f"{function}: {what} is constant{value} in the analysis sample "
                 f"(n={len(sample)}); {tail}"
@@ -89,8 +98,9 @@ def check_full_rank(X: np.ndarray, names: Sequence[str], *, function: str) -> No
 # --------------------------------------------------------------------------
 def check_confidence(confidence, function: str) -> float:
     """``confidence`` as a float in (0, 1), else ParameterError (sklearn template)."""
-    ok = isinstance(confidence, (int, float, np.integer, np.floating)) \
-        and not isinstance(confidence, (bool, np.bool_))
+    ok = isinstance(confidence, (int, float, np.integer, np.floating)) and not isinstance(
+        confidence, (bool, np.bool_)
+    )
     if not ok or not 0 < float(confidence) < 1:
         raise ParameterError(
             f"The 'confidence' parameter of {function} must be a float in the range (0, 1). "
@@ -105,8 +115,9 @@ def as_names(value, parameter: str, function: str) -> list[str]:
         return []
     if isinstance(value, str):
         return [value]
-    if isinstance(value, (Sequence, pd.Index, np.ndarray)) \
-            and all(isinstance(v, str) for v in value):
+    if isinstance(value, (Sequence, pd.Index, np.ndarray)) and all(
+        isinstance(v, str) for v in value
+    ):
         return list(value)
     raise ParameterError(
         f"The {parameter!r} parameter of {function} must be a column name or a list of "
@@ -140,8 +151,9 @@ def levels(series: pd.Series) -> tuple:
 
 def is_numeric(series: pd.Series) -> bool:
     """Numbers or booleans (a pandas ``category`` is not numeric)."""
-    return (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)) \
-        and not isinstance(series.dtype, pd.CategoricalDtype)
+    return (
+        pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
+    ) and not isinstance(series.dtype, pd.CategoricalDtype)
 
 
 def locate(label, ids: pd.Series | None) -> str:
@@ -152,30 +164,33 @@ def locate(label, ids: pd.Series | None) -> str:
     return where
 
 
-def numeric_values(series: pd.Series, *, role: str, function: str,
-                   ids: pd.Series | None = None) -> np.ndarray:
+def numeric_values(
+    series: pd.Series, *, role: str, function: str, ids: pd.Series | None = None
+) -> np.ndarray:
     """Finite float64 values, or a DataError naming the column, row and value."""
     if pd.api.types.is_bool_dtype(series):
         return series.astype(float).to_numpy()
-    if not pd.api.types.is_numeric_dtype(series) or isinstance(series.dtype,
-                                                                pd.CategoricalDtype):
+    if not pd.api.types.is_numeric_dtype(series) or isinstance(series.dtype, pd.CategoricalDtype):
         bad = pd.to_numeric(series.astype(object), errors="coerce").isna()
         label = series.index[bad.to_numpy()][0] if bad.any() else series.index[0]
         raise DataError(
             f"{function}: the {role} {series.name!r} must be numeric; "
-            f"{locate(label, ids)} has {plain(series.loc[label])!r}.")
+            f"{locate(label, ids)} has {plain(series.loc[label])!r}."
+        )
     values = series.astype(float).to_numpy()
     finite = np.isfinite(values)
     if not finite.all():
         label = series.index[~finite][0]
         raise DataError(
             f"{function}: the {role} {series.name!r} has a non-finite value: "
-            f"{locate(label, ids)} has {plain(series.loc[label])!r}.")
+            f"{locate(label, ids)} has {plain(series.loc[label])!r}."
+        )
     return values
 
 
-def factor_columns(values: pd.Series, levs: Sequence, *, contrasts: str, name: str
-                   ) -> tuple[list[np.ndarray], list[str]]:
+def factor_columns(
+    values: pd.Series, levs: Sequence, *, contrasts: str, name: str
+) -> tuple[list[np.ndarray], list[str]]:
     """Code a factor for a design matrix; columns named ``name[level]``.
 
     ``"treatment"``: one 0/1 column per level after the first (the first is the
@@ -188,8 +203,10 @@ def factor_columns(values: pd.Series, levs: Sequence, *, contrasts: str, name: s
     try:
         codes = np.array([index[plain(v)] for v in values], dtype=int)
     except KeyError as exc:
-        raise ModelError(f"{name!r} has the value {exc.args[0]!r}, which is not one of its "
-                         f"levels {list(levs)!r}.") from None
+        raise ModelError(
+            f"{name!r} has the value {exc.args[0]!r}, which is not one of its "
+            f"levels {list(levs)!r}."
+        ) from None
     k = len(levs)
     cols, names = [], []
     if contrasts == "sum":
@@ -209,8 +226,9 @@ def factor_columns(values: pd.Series, levs: Sequence, *, contrasts: str, name: s
 UNADJUSTED = ("own", "same", "none")
 
 
-def unadjusted_source(data: pd.DataFrame, adjusted_columns: Sequence[str], mode: str
-                      ) -> pd.DataFrame:
+def unadjusted_source(
+    data: pd.DataFrame, adjusted_columns: Sequence[str], mode: str
+) -> pd.DataFrame:
     """Rows on which the unadjusted companion model is fitted.
 
     ``"own"``: every row (the unadjusted model takes its own complete cases,

@@ -33,8 +33,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["masked_powers", "add_missing_rows", "take_columns", "column_moments",
-           "logistic_terms"]
+__all__ = ["masked_powers", "add_missing_rows", "take_columns", "column_moments", "logistic_terms"]
 
 _JIT = {"nogil": True, "fastmath": {"contract"}, "error_model": "numpy"}
 
@@ -47,12 +46,15 @@ def _compiled(**options):
     is writable Numba refuses ``cache=True``, and the kernels are compiled
     per process instead of failing.
     """
+
     def wrap(fn):
         try:
             return numba.njit(cache=True, **_JIT, **options)(fn)
         except RuntimeError:
             return numba.njit(**_JIT, **options)(fn)
+
     return wrap
+
 
 _LOG2E = 1.4426950408889634
 # ln 2 = _LN2_HI + _LN2_LO; _LN2_HI has its low 32 bits zero, so t * _LN2_HI

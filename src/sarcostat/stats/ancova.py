@@ -30,9 +30,16 @@ from scipy import stats
 
 from sarcostat.exceptions import ModelError, ParameterError, SchemaError, check_option
 from sarcostat.stats._data import UNADJUSTED as _UNADJUSTED
-from sarcostat.stats._data import (as_names, check_confidence, check_full_rank,
-                                   check_not_constant, complete_cases, factor_columns, require_columns,
-                                   unadjusted_source)
+from sarcostat.stats._data import (
+    as_names,
+    check_confidence,
+    check_full_rank,
+    check_not_constant,
+    complete_cases,
+    factor_columns,
+    require_columns,
+    unadjusted_source,
+)
 from sarcostat.stats._data import is_numeric as _is_numeric
 from sarcostat.stats._data import levels as _levels
 from sarcostat.stats._data import plain as _plain
@@ -80,8 +87,9 @@ def _formula(outcome: str, factors: Sequence[str], covariates: Sequence[str]) ->
 
 
 def _missing_summary(data: pd.DataFrame, columns: Sequence[str]) -> dict[str, int]:
-    return {c: int(data[c].isna().sum()) for c in dict.fromkeys(columns)
-            if int(data[c].isna().sum())}
+    return {
+        c: int(data[c].isna().sum()) for c in dict.fromkeys(columns) if int(data[c].isna().sum())
+    }
 
 
 # --------------------------------------------------------------------------
@@ -155,9 +163,13 @@ class LinearFit:
         return X
 
 
-def _design(frame: pd.DataFrame, factors: Sequence[str], levels: Mapping[str, tuple],
-            covariates: Sequence[str], contrasts: str
-            ) -> tuple[np.ndarray, list[str], dict[str, tuple[int, ...]]]:
+def _design(
+    frame: pd.DataFrame,
+    factors: Sequence[str],
+    levels: Mapping[str, tuple],
+    covariates: Sequence[str],
+    contrasts: str,
+) -> tuple[np.ndarray, list[str], dict[str, tuple[int, ...]]]:
     n = len(frame)
     cols: list[np.ndarray] = [np.ones(n)]
     names = ["Intercept"]
@@ -175,8 +187,14 @@ def _design(frame: pd.DataFrame, factors: Sequence[str], levels: Mapping[str, tu
     return np.column_stack(cols), names, terms
 
 
-def fit_linear(data: pd.DataFrame, *, outcome: str, factors: str | Sequence[str] = (),
-               covariates: str | Sequence[str] = (), contrasts: str = "sum") -> LinearFit:
+def fit_linear(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    factors: str | Sequence[str] = (),
+    covariates: str | Sequence[str] = (),
+    contrasts: str = "sum",
+) -> LinearFit:
     """Fit a linear model (ANOVA/ANCOVA) by least squares, ready for LS means.
 
     Parameters
@@ -249,8 +267,14 @@ def fit_linear(data: pd.DataFrame, *, outcome: str, factors: str | Sequence[str]
     >>> fit.n, fit.df_resid
     (8, 5)
     """
-    return _fit(data, outcome=outcome, factors=factors, covariates=covariates, contrasts=contrasts,
-                function="fit_linear")
+    return _fit(
+        data,
+        outcome=outcome,
+        factors=factors,
+        covariates=covariates,
+        contrasts=contrasts,
+        function="fit_linear",
+    )
 
 
 def _fit(data, *, outcome, factors, covariates, contrasts, function) -> LinearFit:
@@ -259,23 +283,30 @@ def _fit(data, *, outcome, factors, covariates, contrasts, function) -> LinearFi
     covs_t = _as_tuple(covariates, "covariates", function)
     check_option(contrasts, _CONTRASTS, parameter="contrasts", function=function)
     if not isinstance(outcome, str):
-        raise ParameterError(f"The 'outcome' parameter of {function} must be a column name (str). "
-                             f"Got {outcome!r} instead.")
+        raise ParameterError(
+            f"The 'outcome' parameter of {function} must be a column name (str). "
+            f"Got {outcome!r} instead."
+        )
     used = [outcome, *factors_t, *covs_t]
     dupes = sorted({c for c in used if used.count(c) > 1})
     if dupes:
-        raise ParameterError(f"{function}: column(s) {', '.join(map(repr, dupes))} used more "
-                             "than once (outcome, factors and covariates must be distinct).")
+        raise ParameterError(
+            f"{function}: column(s) {', '.join(map(repr, dupes))} used more "
+            "than once (outcome, factors and covariates must be distinct)."
+        )
     require_columns(data, used, function=function)
     if not _is_numeric(data[outcome]):
-        raise SchemaError(f"{function}: the dependent variable {outcome!r} must be numeric; "
-                          f"got dtype {data[outcome].dtype}.")
+        raise SchemaError(
+            f"{function}: the dependent variable {outcome!r} must be numeric; "
+            f"got dtype {data[outcome].dtype}."
+        )
 
     sample, n_excluded = complete_cases(data, used, function=function)
     missing = _missing_summary(data, used)
     if len(sample) == 0:
-        raise ModelError(f"{function}: no complete case for {', '.join(used)} "
-                         f"(missing values: {missing}).")
+        raise ModelError(
+            f"{function}: no complete case for {', '.join(used)} (missing values: {missing})."
+        )
 
     levels: dict[str, tuple] = {}
     for f in factors_t:
@@ -292,15 +323,21 @@ def _fit(data, *, outcome, factors, covariates, contrasts, function) -> LinearFi
                     "needs at least 2. Merge or drop that level."
                 )
         if len(levs) < 2:
-            raise ModelError(f"{function}: factor {f!r} has a single level ({levs[0]!r}) in the "
-                             f"analysis sample (n={len(sample)}); nothing to compare.")
+            raise ModelError(
+                f"{function}: factor {f!r} has a single level ({levs[0]!r}) in the "
+                f"analysis sample (n={len(sample)}); nothing to compare."
+            )
         levels[f] = levs
 
     # Checked on the values as given (before 0/1 coding), so messages show them.
-    check_not_constant(sample, covs_t, function=function,
-                       roles=dict.fromkeys(covs_t, "covariate"))
-    check_not_constant(sample, [outcome], function=function,
-                       roles={outcome: "the dependent variable"}, outcome=outcome)
+    check_not_constant(sample, covs_t, function=function, roles=dict.fromkeys(covs_t, "covariate"))
+    check_not_constant(
+        sample,
+        [outcome],
+        function=function,
+        roles={outcome: "the dependent variable"},
+        outcome=outcome,
+    )
     coding: dict[str, tuple] = {}
     for c in covs_t:
         col = sample[c]
@@ -324,8 +361,10 @@ def _fit(data, *, outcome, factors, covariates, contrasts, function) -> LinearFi
     n, p = X.shape
     df_resid = n - p
     if df_resid < 1:
-        raise ModelError(f"{function}: {n} complete cases for {p} parameters leave no residual "
-                         "degrees of freedom; use fewer covariates or more data.")
+        raise ModelError(
+            f"{function}: {n} complete cases for {p} parameters leave no residual "
+            "degrees of freedom; use fewer covariates or more data."
+        )
 
     q, r = np.linalg.qr(X)
     # numpy's LAPACK, not scipy.linalg.solve_triangular: scipy ships its own
@@ -339,19 +378,31 @@ def _fit(data, *, outcome, factors, covariates, contrasts, function) -> LinearFi
     resid = y - X @ coef
     rss = float(resid @ resid)
     if rss <= 1e-24 * max(1.0, float(y @ y)):
-        raise ModelError(f"{function}: the model fits {outcome!r} exactly (residual sum of squares "
-                         "0), so no standard error or test exists; check for a covariate "
-                         "that is a copy of the outcome.")
+        raise ModelError(
+            f"{function}: the model fits {outcome!r} exactly (residual sum of squares "
+            "0), so no standard error or test exists; check for a covariate "
+            "that is a copy of the outcome."
+        )
     sigma2 = rss / df_resid
     return LinearFit(
-        outcome=outcome, factors=factors_t, covariates=covs_t, contrasts=contrasts,
+        outcome=outcome,
+        factors=factors_t,
+        covariates=covs_t,
+        contrasts=contrasts,
         coef=pd.Series(coef, index=names, name="coef"),
         vcov=pd.DataFrame(sigma2 * xtx_inv, index=names, columns=names),
-        df_resid=int(df_resid), rss=rss, sigma=math.sqrt(sigma2), terms=terms,
+        df_resid=int(df_resid),
+        rss=rss,
+        sigma=math.sqrt(sigma2),
+        terms=terms,
         levels=levels,
         covariate_means={c: float(sample[c].mean()) for c in covs_t},
-        binary=tuple(binary), covariate_coding=coding, data=sample,
-        n=int(n), n_excluded=int(n_excluded), missing=missing,
+        binary=tuple(binary),
+        covariate_coding=coding,
+        data=sample,
+        n=int(n),
+        n_excluded=int(n_excluded),
+        missing=missing,
         formula=_formula(outcome, factors_t, covs_t),
     )
 
@@ -408,11 +459,12 @@ def type3_anova(fit: LinearFit) -> pd.DataFrame:
     ['Intercept', 'g', 'x', 'Residual']
     """
     if not isinstance(fit, LinearFit):
-        raise ParameterError(f"type3_anova needs a LinearFit from fit_linear; got "
-                             f"{type(fit).__name__}.")
+        raise ParameterError(
+            f"type3_anova needs a LinearFit from fit_linear; got {type(fit).__name__}."
+        )
     b = fit.coef.to_numpy()
     V = fit.vcov.to_numpy()
-    sigma2 = fit.sigma ** 2
+    sigma2 = fit.sigma**2
     rows = []
     for term, idx in fit.terms.items():
         ix = np.array(idx)
@@ -421,12 +473,28 @@ def type3_anova(fit: LinearFit) -> pd.DataFrame:
         q = len(ix)
         f_stat = wald / q
         ss = f_stat * q * sigma2
-        rows.append({"source": term, "ss": ss, "df": q, "ms": ss / q, "statistic": f_stat,
-                     "p_value": float(stats.f.sf(f_stat, q, fit.df_resid)),
-                     "partial_eta_sq": ss / (ss + fit.rss)})
-    rows.append({"source": "Residual", "ss": fit.rss, "df": fit.df_resid,
-                 "ms": sigma2, "statistic": np.nan, "p_value": np.nan,
-                 "partial_eta_sq": np.nan})
+        rows.append(
+            {
+                "source": term,
+                "ss": ss,
+                "df": q,
+                "ms": ss / q,
+                "statistic": f_stat,
+                "p_value": float(stats.f.sf(f_stat, q, fit.df_resid)),
+                "partial_eta_sq": ss / (ss + fit.rss),
+            }
+        )
+    rows.append(
+        {
+            "source": "Residual",
+            "ss": fit.rss,
+            "df": fit.df_resid,
+            "ms": sigma2,
+            "statistic": np.nan,
+            "p_value": np.nan,
+            "partial_eta_sq": np.nan,
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -471,9 +539,13 @@ class ReferenceGrid:
         return self.linfct @ self.fit.coef.to_numpy()
 
 
-def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
-                   cov_reduce: str = "mean", binary_covariates: str = "proportion"
-                   ) -> ReferenceGrid:
+def reference_grid(
+    fit: LinearFit,
+    *,
+    at: Mapping[str, Any] | None = None,
+    cov_reduce: str = "mean",
+    binary_covariates: str = "proportion",
+) -> ReferenceGrid:
     """Reference grid of a fit: factor levels crossed, covariates reduced.
 
     Parameters
@@ -533,8 +605,9 @@ def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
     """
     function = "reference_grid"
     if not isinstance(fit, LinearFit):
-        raise ParameterError(f"{function} needs a LinearFit from fit_linear; got "
-                             f"{type(fit).__name__}.")
+        raise ParameterError(
+            f"{function} needs a LinearFit from fit_linear; got {type(fit).__name__}."
+        )
     check_option(cov_reduce, _COV_REDUCE, parameter="cov_reduce", function=function)
     check_option(binary_covariates, _BINARY, parameter="binary_covariates", function=function)
     at = dict(at or {})
@@ -556,8 +629,10 @@ def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
             wanted = [_plain(v) for v in wanted]
             bad = [v for v in wanted if v not in levs]
             if bad:
-                raise ParameterError(f"{function}: 'at' gives level(s) {bad!r} for {f!r}; "
-                                     f"its levels are {list(levs)!r}.")
+                raise ParameterError(
+                    f"{function}: 'at' gives level(s) {bad!r} for {f!r}; "
+                    f"its levels are {list(levs)!r}."
+                )
             levs = tuple(wanted)
         dim_values[f] = levs
         count_dims.append(f)
@@ -569,8 +644,9 @@ def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
             try:
                 given = [float(v) for v in given]
             except (TypeError, ValueError):
-                raise ParameterError(f"{function}: 'at' value(s) for covariate {c!r} must be "
-                                     f"numeric; got {at[c]!r}.") from None
+                raise ParameterError(
+                    f"{function}: 'at' value(s) for covariate {c!r} must be numeric; got {at[c]!r}."
+                ) from None
             if len(given) == 1:
                 fixed[c] = given[0]
                 covariate_text.append(f"{c} = {_fmt(given[0])} (given)")
@@ -581,8 +657,7 @@ def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
             dim_values[c] = tuple(float(v) for v in sorted(values.unique()))
             count_dims.append(c)
             continue
-        value = float(values.mean() if cov_reduce == "mean" or c in fit.binary
-                      else values.median())
+        value = float(values.mean() if cov_reduce == "mean" or c in fit.binary else values.median())
         fixed[c] = value
         if c in fit.binary:
             what = "proportion"
@@ -590,8 +665,9 @@ def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
                 what = f"proportion {fit.covariate_coding[c][-1]!r}"
             covariate_text.append(f"{c} = {_fmt(value)} ({what})")
         else:
-            covariate_text.append(f"{c} = {_fmt(value)}" +
-                                  (" (median)" if cov_reduce == "median" else ""))
+            covariate_text.append(
+                f"{c} = {_fmt(value)}" + (" (median)" if cov_reduce == "median" else "")
+            )
     if covariate_text:
         notes.append("Covariates evaluated at: " + ", ".join(covariate_text) + ".")
 
@@ -607,15 +683,24 @@ def reference_grid(fit: LinearFit, *, at: Mapping[str, Any] | None = None,
         if len(count_dims) == 1:
             counts.index = pd.MultiIndex.from_arrays([counts.index])
         lookup = {tuple(_plain(v) for v in k): int(n) for k, n in counts.items()}
-        grid[".wgt."] = [lookup.get(tuple(_plain(v) for v in key), 0)
-                         for key in grid[count_dims].itertuples(index=False, name=None)]
+        grid[".wgt."] = [
+            lookup.get(tuple(_plain(v) for v in key), 0)
+            for key in grid[count_dims].itertuples(index=False, name=None)
+        ]
     else:
         grid[".wgt."] = fit.n
     design_frame = grid.copy()
     linfct = fit.design_matrix(design_frame)
-    return ReferenceGrid(fit=fit, grid=grid, linfct=linfct, dims=dims, fixed=fixed,
-                         binary_covariates=binary_covariates, cov_reduce=cov_reduce,
-                         notes=tuple(notes))
+    return ReferenceGrid(
+        fit=fit,
+        grid=grid,
+        linfct=linfct,
+        dims=dims,
+        fixed=fixed,
+        binary_covariates=binary_covariates,
+        cov_reduce=cov_reduce,
+        notes=tuple(notes),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -647,8 +732,9 @@ class MarginalMeans(StatResult):
     confidence: float = 0.95
 
 
-def _weights_for(grid: ReferenceGrid, rows: np.ndarray, spec_dims: Sequence[str],
-                 weights: str) -> np.ndarray:
+def _weights_for(
+    grid: ReferenceGrid, rows: np.ndarray, spec_dims: Sequence[str], weights: str
+) -> np.ndarray:
     g = grid.grid
     wgt = g[".wgt."].to_numpy(dtype=float)
     avg_dims = [d for d in grid.dims if d not in spec_dims and g[d].nunique() > 1]
@@ -658,8 +744,7 @@ def _weights_for(grid: ReferenceGrid, rows: np.ndarray, spec_dims: Sequence[str]
         return wgt[rows]
     if weights == "flat":
         return (wgt[rows] > 0).astype(float)
-    keys = [tuple(_plain(v) for v in r)
-            for r in g[avg_dims].itertuples(index=False, name=None)]
+    keys = [tuple(_plain(v) for v in r) for r in g[avg_dims].itertuples(index=False, name=None)]
     if weights == "proportional":
         # Frequency of each combination of the averaged-over dimensions in the
         # whole analysis sample (summed over the levels of the specs).
@@ -678,8 +763,13 @@ def _weights_for(grid: ReferenceGrid, rows: np.ndarray, spec_dims: Sequence[str]
     return out
 
 
-def marginal_means(grid: ReferenceGrid, specs: str | Sequence[str], *,
-                   weights: str = "equal", confidence: float = 0.95) -> MarginalMeans:
+def marginal_means(
+    grid: ReferenceGrid,
+    specs: str | Sequence[str],
+    *,
+    weights: str = "equal",
+    confidence: float = 0.95,
+) -> MarginalMeans:
     """Average the reference-grid predictions for each level of ``specs``.
 
     Parameters
@@ -749,16 +839,21 @@ def marginal_means(grid: ReferenceGrid, specs: str | Sequence[str], *,
     """
     function = "marginal_means"
     if not isinstance(grid, ReferenceGrid):
-        raise ParameterError(f"{function} needs a ReferenceGrid from reference_grid; got "
-                             f"{type(grid).__name__}.")
+        raise ParameterError(
+            f"{function} needs a ReferenceGrid from reference_grid; got {type(grid).__name__}."
+        )
     spec_t = _as_tuple(specs, "specs", function)
     if not spec_t:
-        raise ParameterError(f"The 'specs' parameter of {function} must name at least one "
-                             f"grid dimension ({', '.join(grid.dims)}).")
+        raise ParameterError(
+            f"The 'specs' parameter of {function} must name at least one "
+            f"grid dimension ({', '.join(grid.dims)})."
+        )
     for s in spec_t:
         if s not in grid.dims:
-            raise ParameterError(f"{function}: {s!r} is not a dimension of the reference grid "
-                                 f"(dimensions: {', '.join(grid.dims) or 'none'}).")
+            raise ParameterError(
+                f"{function}: {s!r} is not a dimension of the reference grid "
+                f"(dimensions: {', '.join(grid.dims) or 'none'})."
+            )
     check_option(weights, _WEIGHTS, parameter="weights", function=function)
     confidence = check_confidence(confidence, function)
     fit = grid.fit
@@ -772,14 +867,19 @@ def marginal_means(grid: ReferenceGrid, specs: str | Sequence[str], *,
     sample_keys = None
     count_specs = [s for s in spec_t if s in fit.factors or s in fit.binary]
     if count_specs:
-        sample_keys = pd.Series(list(zip(*(fit.data[c].map(_plain) for c in count_specs))),
-                                index=fit.data.index, dtype=object)
+        sample_keys = pd.Series(
+            list(zip(*(fit.data[c].map(_plain) for c in count_specs))),
+            index=fit.data.index,
+            dtype=object,
+        )
     for key in order:
         rows = np.array([i for i, k in enumerate(keys) if k == key])
         w = _weights_for(grid, rows, spec_t, weights)
         if w.sum() <= 0:
-            raise ModelError(f"{function}: no participant in the cells of {key!r}; "
-                             f"'{weights}' weights are undefined there.")
+            raise ModelError(
+                f"{function}: no participant in the cells of {key!r}; "
+                f"'{weights}' weights are undefined there."
+            )
         L = (w[:, None] * grid.linfct[rows]).sum(axis=0) / w.sum()
         est = float(L @ coef)
         se = float(math.sqrt(L @ V @ L))
@@ -790,26 +890,47 @@ def marginal_means(grid: ReferenceGrid, specs: str | Sequence[str], *,
             n_lev = fit.n
         rec = {s: key[i] for i, s in enumerate(spec_t)} if len(spec_t) > 1 else {}
         rec["level"] = key[0] if len(spec_t) == 1 else ":".join(_label(v) for v in key)
-        rec.update(estimate=est, se=se, df=fit.df_resid, ci_lower=est - tcrit * se,
-                   ci_upper=est + tcrit * se, n=n_lev)
+        rec.update(
+            estimate=est,
+            se=se,
+            df=fit.df_resid,
+            ci_lower=est - tcrit * se,
+            ci_upper=est + tcrit * se,
+            n=n_lev,
+        )
         recs.append(rec)
         L_rows.append(L)
     notes = list(grid.notes)
     averaged = [d for d in grid.dims if d not in spec_t and g[d].nunique() > 1]
     if averaged:
-        shown = ", ".join(f"{d} ({', '.join(_label(v) for v in dict.fromkeys(g[d]))})"
-                          for d in averaged)
+        shown = ", ".join(
+            f"{d} ({', '.join(_label(v) for v in dict.fromkeys(g[d]))})" for d in averaged
+        )
         notes.append(f"Averaged with {weights} weights over: {shown}.")
     notes.append(f"Confidence level used: {confidence:g} (t on {fit.df_resid} df).")
     table = pd.DataFrame(recs)
-    meta = {"specs": spec_t, "weights": weights, "confidence": confidence,
-            "binary_covariates": grid.binary_covariates, "cov_reduce": grid.cov_reduce,
-            "covariates_at": dict(grid.fixed), "n": fit.n, "n_excluded": fit.n_excluded,
-            "formula": fit.formula, "df": fit.df_resid}
-    return MarginalMeans(table=table, notes=tuple(notes), meta=meta,
-                         linfct=np.vstack(L_rows), levels=tuple(order if len(spec_t) > 1
-                                                                else [k[0] for k in order]),
-                         specs=spec_t, fit=fit, confidence=confidence)
+    meta = {
+        "specs": spec_t,
+        "weights": weights,
+        "confidence": confidence,
+        "binary_covariates": grid.binary_covariates,
+        "cov_reduce": grid.cov_reduce,
+        "covariates_at": dict(grid.fixed),
+        "n": fit.n,
+        "n_excluded": fit.n_excluded,
+        "formula": fit.formula,
+        "df": fit.df_resid,
+    }
+    return MarginalMeans(
+        table=table,
+        notes=tuple(notes),
+        meta=meta,
+        linfct=np.vstack(L_rows),
+        levels=tuple(order if len(spec_t) > 1 else [k[0] for k in order]),
+        specs=spec_t,
+        fit=fit,
+        confidence=confidence,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -845,9 +966,14 @@ def _adjust(p: np.ndarray, alpha: float, m: int, adjust: str) -> tuple[np.ndarra
     return p.copy(), alpha
 
 
-def pairwise(means: MarginalMeans | ReferenceGrid, *, adjust: str = "lsd",
-             confidence: float = 0.95, specs: str | Sequence[str] | None = None,
-             weights: str = "equal") -> PairwiseResult:
+def pairwise(
+    means: MarginalMeans | ReferenceGrid,
+    *,
+    adjust: str = "lsd",
+    confidence: float = 0.95,
+    specs: str | Sequence[str] | None = None,
+    weights: str = "equal",
+) -> PairwiseResult:
     """All pairwise differences of marginal means with adjusted p values and CIs.
 
     Parameters
@@ -917,13 +1043,16 @@ def pairwise(means: MarginalMeans | ReferenceGrid, *, adjust: str = "lsd",
     if isinstance(means, ReferenceGrid):
         if specs is None:
             if len(means.dims) != 1:
-                raise ParameterError(f"{function}: the grid has dimensions "
-                                     f"{', '.join(means.dims) or 'none'}; name one in 'specs'.")
+                raise ParameterError(
+                    f"{function}: the grid has dimensions "
+                    f"{', '.join(means.dims) or 'none'}; name one in 'specs'."
+                )
             specs = means.dims[0]
         means = marginal_means(means, specs, weights=weights, confidence=confidence)
     if not isinstance(means, MarginalMeans):
-        raise ParameterError(f"{function} needs MarginalMeans or a ReferenceGrid; got "
-                             f"{type(means).__name__}.")
+        raise ParameterError(
+            f"{function} needs MarginalMeans or a ReferenceGrid; got {type(means).__name__}."
+        )
     fit = means.fit
     k = len(means.levels)
     if k < 2:
@@ -940,8 +1069,17 @@ def pairwise(means: MarginalMeans | ReferenceGrid, *, adjust: str = "lsd",
             li, lj = means.levels[i], means.levels[j]
             name_i = ":".join(map(_label, li)) if isinstance(li, tuple) else _label(li)
             name_j = ":".join(map(_label, lj)) if isinstance(lj, tuple) else _label(lj)
-            recs.append({"contrast": f"{name_i} - {name_j}", "level_1": li, "level_2": lj,
-                         "estimate": est, "se": se, "df": fit.df_resid, "statistic": est / se})
+            recs.append(
+                {
+                    "contrast": f"{name_i} - {name_j}",
+                    "level_1": li,
+                    "level_2": lj,
+                    "estimate": est,
+                    "se": se,
+                    "df": fit.df_resid,
+                    "statistic": est / se,
+                }
+            )
     table = pd.DataFrame(recs)
     p_raw = 2 * stats.t.sf(np.abs(table["statistic"].to_numpy()), fit.df_resid)
     alpha = 1 - confidence
@@ -954,12 +1092,15 @@ def pairwise(means: MarginalMeans | ReferenceGrid, *, adjust: str = "lsd",
     if adjust in ("lsd", "none"):
         adj_note = "No adjustment for multiple comparisons (LSD)."
     else:
-        adj_note = (f"P values and {confidence:g} confidence intervals "
-                    f"{'Bonferroni' if adjust == 'bonferroni' else 'Sidak'}-adjusted "
-                    f"for {m} comparison{'s' if m > 1 else ''}.")
+        adj_note = (
+            f"P values and {confidence:g} confidence intervals "
+            f"{'Bonferroni' if adjust == 'bonferroni' else 'Sidak'}-adjusted "
+            f"for {m} comparison{'s' if m > 1 else ''}."
+        )
     meta = dict(means.meta, adjust=adjust, n_comparisons=m, confidence=confidence)
-    return PairwiseResult(table=table, notes=(*means.notes[:-1], adj_note), meta=meta,
-                          adjust=adjust, n_comparisons=m)
+    return PairwiseResult(
+        table=table, notes=(*means.notes[:-1], adj_note), meta=meta, adjust=adjust, n_comparisons=m
+    )
 
 
 # --------------------------------------------------------------------------
@@ -1002,15 +1143,19 @@ class LSMeansResult(StatResult):
         (``"unadjusted"`` / ``"adjusted"``) and the group ``p_value`` per row."""
         parts = []
         if self.unadjusted is not None:
-            parts.append(self.unadjusted.means.assign(model="unadjusted",
-                                                      p_value=self.unadjusted.p_value))
-        parts.append(self.means.assign(model="adjusted" if self.meta.get("covariates")
-                                       else "unadjusted", p_value=self.p_value))
+            parts.append(
+                self.unadjusted.means.assign(model="unadjusted", p_value=self.unadjusted.p_value)
+            )
+        parts.append(
+            self.means.assign(
+                model="adjusted" if self.meta.get("covariates") else "unadjusted",
+                p_value=self.p_value,
+            )
+        )
         return pd.concat(parts, ignore_index=True)
 
 
-def _split_covariates(data: pd.DataFrame, covariates: Sequence[str]
-                      ) -> tuple[list[str], list[str]]:
+def _split_covariates(data: pd.DataFrame, covariates: Sequence[str]) -> tuple[list[str], list[str]]:
     """Categorical covariates with more than two levels become averaged-over factors."""
     factors, numeric = [], []
     for c in covariates:
@@ -1024,6 +1169,7 @@ def _split_covariates(data: pd.DataFrame, covariates: Sequence[str]
 
 def _version() -> str:
     from sarcostat import __version__
+
     return __version__
 
 
@@ -1031,14 +1177,24 @@ def _excluded_note(fit: LinearFit) -> str:
     if not fit.n_excluded:
         return f"n = {fit.n} (no missing values)."
     miss = ", ".join(f"{c} ({k})" for c, k in fit.missing.items())
-    return (f"n = {fit.n} complete cases; {fit.n_excluded} excluded for missing values "
-            f"(missing: {miss}).")
+    return (
+        f"n = {fit.n} complete cases; {fit.n_excluded} excluded for missing values "
+        f"(missing: {miss})."
+    )
 
 
-def ls_means(data: pd.DataFrame, *, outcome: str, group: str,
-             covariates: str | Sequence[str] = (), weights: str = "equal",
-             binary_covariates: str = "proportion", adjust: str = "lsd",
-             confidence: float = 0.95, unadjusted: str = "own") -> LSMeansResult:
+def ls_means(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    group: str,
+    covariates: str | Sequence[str] = (),
+    weights: str = "equal",
+    binary_covariates: str = "proportion",
+    adjust: str = "lsd",
+    confidence: float = 0.95,
+    unadjusted: str = "own",
+) -> LSMeansResult:
     """ANCOVA least-square means of ``outcome`` by ``group``, adjusted and unadjusted.
 
     Parameters
@@ -1140,49 +1296,100 @@ def ls_means(data: pd.DataFrame, *, outcome: str, group: str,
     check_option(adjust, _ADJUST, parameter="adjust", function=function)
     confidence = check_confidence(confidence, function)
     if not isinstance(group, str):
-        raise ParameterError(f"The 'group' parameter of {function} must be a column name "
-                             f"(str). Got {group!r} instead.")
+        raise ParameterError(
+            f"The 'group' parameter of {function} must be a column name "
+            f"(str). Got {group!r} instead."
+        )
     if group in covs:
         raise ParameterError(f"{function}: {group!r} is both 'group' and a covariate.")
     require_columns(data, [outcome, group, *covs], function=function)
     extra_factors, numeric_covs = _split_covariates(data, covs)
 
-    result = _ls_means_one(data, outcome=outcome, group=group, extra_factors=extra_factors,
-                           covariates=numeric_covs, weights=weights,
-                           binary_covariates=binary_covariates, adjust=adjust,
-                           confidence=confidence)
+    result = _ls_means_one(
+        data,
+        outcome=outcome,
+        group=group,
+        extra_factors=extra_factors,
+        covariates=numeric_covs,
+        weights=weights,
+        binary_covariates=binary_covariates,
+        adjust=adjust,
+        confidence=confidence,
+    )
     if covs and unadjusted != "none":
         source = unadjusted_source(data, [outcome, group, *covs], unadjusted)
-        unadj = _ls_means_one(source, outcome=outcome, group=group, extra_factors=[],
-                              covariates=[], weights=weights,
-                              binary_covariates=binary_covariates, adjust=adjust,
-                              confidence=confidence)
+        unadj = _ls_means_one(
+            source,
+            outcome=outcome,
+            group=group,
+            extra_factors=[],
+            covariates=[],
+            weights=weights,
+            binary_covariates=binary_covariates,
+            adjust=adjust,
+            confidence=confidence,
+        )
         result = replace(result, unadjusted=unadj)
     return result
 
 
-def _ls_means_one(data, *, outcome, group, extra_factors, covariates, weights,
-                  binary_covariates, adjust, confidence) -> LSMeansResult:
-    fit = _fit(data, outcome=outcome, factors=[group, *extra_factors], covariates=covariates,
-               contrasts="sum", function="ls_means")
+def _ls_means_one(
+    data,
+    *,
+    outcome,
+    group,
+    extra_factors,
+    covariates,
+    weights,
+    binary_covariates,
+    adjust,
+    confidence,
+) -> LSMeansResult:
+    fit = _fit(
+        data,
+        outcome=outcome,
+        factors=[group, *extra_factors],
+        covariates=covariates,
+        contrasts="sum",
+        function="ls_means",
+    )
     grid = reference_grid(fit, binary_covariates=binary_covariates)
     means = marginal_means(grid, group, weights=weights, confidence=confidence)
     pairs = pairwise(means, adjust=adjust, confidence=confidence)
     anova = type3_anova(fit)
     row = anova.loc[anova["source"] == group].iloc[0]
     covs_all = [*extra_factors, *covariates]
-    notes = [_excluded_note(fit), *means.notes,
-             f"{group} P value: Type III F test (sum-to-zero contrasts), "
-             f"F({int(row['df'])}, {fit.df_resid}) = {_fmt(row['statistic'])}.",
-             pairs.notes[-1]]
+    notes = [
+        _excluded_note(fit),
+        *means.notes,
+        f"{group} P value: Type III F test (sum-to-zero contrasts), "
+        f"F({int(row['df'])}, {fit.df_resid}) = {_fmt(row['statistic'])}.",
+        pairs.notes[-1],
+    ]
     if covs_all:
         notes.insert(1, f"Adjusted for {', '.join(covs_all)}.")
-    meta = dict(means.meta, outcome=outcome, group=group, covariates=tuple(covs_all),
-                adjust=adjust, n_comparisons=pairs.n_comparisons, contrasts="sum",
-                missing=dict(fit.missing), sarcostat_version=_version(),
-                reference="R emmeans (cov.keep) + car::Anova(type = 3); "
-                          "SPSS UNIANOVA /METHOD=SSTYPE(3) /EMMEANS")
-    return LSMeansResult(table=means.table, notes=tuple(notes), meta=meta,
-                         means=means.table, contrasts=pairs.table, anova=anova,
-                         p_value=float(row["p_value"]), statistic=float(row["statistic"]),
-                         fit=fit, grid=grid)
+    meta = dict(
+        means.meta,
+        outcome=outcome,
+        group=group,
+        covariates=tuple(covs_all),
+        adjust=adjust,
+        n_comparisons=pairs.n_comparisons,
+        contrasts="sum",
+        missing=dict(fit.missing),
+        sarcostat_version=_version(),
+        reference="R emmeans (cov.keep) + car::Anova(type = 3); "
+        "SPSS UNIANOVA /METHOD=SSTYPE(3) /EMMEANS",
+    )
+    return LSMeansResult(
+        table=means.table,
+        notes=tuple(notes),
+        meta=meta,
+        means=means.table,
+        contrasts=pairs.table,
+        anova=anova,
+        p_value=float(row["p_value"]),
+        statistic=float(row["statistic"]),
+        fit=fit,
+        grid=grid,
+    )

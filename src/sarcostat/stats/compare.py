@@ -17,15 +17,28 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sarcostat.exceptions import (DataError, ModelError, ParameterError, SmallCellWarning,
-                                  check_option)
-from sarcostat.stats._data import (check_confidence, complete_cases, levels as _levels,
-                                   numeric_values, require_columns)
+from sarcostat.exceptions import (
+    DataError,
+    ModelError,
+    ParameterError,
+    SmallCellWarning,
+    check_option,
+)
+from sarcostat.stats._data import check_confidence, complete_cases, numeric_values, require_columns
+from sarcostat.stats._data import levels as _levels
 from sarcostat.stats._result import StatResult
 
-__all__ = ["CrosstabResult", "chi2_from_counts", "crosstab_test", "fisher_exact_2x2",
-           "levene_test", "mannwhitney_groups", "table1", "ttest_from_summary",
-           "ttest_groups"]
+__all__ = [
+    "CrosstabResult",
+    "chi2_from_counts",
+    "crosstab_test",
+    "fisher_exact_2x2",
+    "levene_test",
+    "mannwhitney_groups",
+    "table1",
+    "ttest_from_summary",
+    "ttest_groups",
+]
 
 _ALTERNATIVES = ("two-sided", "less", "greater")
 _SIDED = ("two-sided", "less", "greater", "one-sided-smaller")
@@ -33,30 +46,42 @@ _SIDED = ("two-sided", "less", "greater", "one-sided-smaller")
 _MAX_FISHER_TABLES = 2_000_000
 
 
-def _two_groups(data: pd.DataFrame, outcome: str, group: str, levels, *, function: str,
-                min_size: int = 2):
+def _two_groups(
+    data: pd.DataFrame, outcome: str, group: str, levels, *, function: str, min_size: int = 2
+):
     """Complete cases over outcome and group, split into exactly two groups."""
     for name, param in ((outcome, "outcome"), (group, "group")):
         if not isinstance(name, str):
-            raise ParameterError(f"The {param!r} parameter of {function} must be a column "
-                                 f"name. Got {name!r} instead.")
+            raise ParameterError(
+                f"The {param!r} parameter of {function} must be a column "
+                f"name. Got {name!r} instead."
+            )
     sample, n_excl = complete_cases(data, [outcome, group], function=function)
-    if not pd.api.types.is_numeric_dtype(sample[outcome]) or pd.api.types.is_bool_dtype(sample[outcome]):
+    if not pd.api.types.is_numeric_dtype(sample[outcome]) or pd.api.types.is_bool_dtype(
+        sample[outcome]
+    ):
         raise DataError(f"{function}: {outcome!r} must be numeric (found {sample[outcome].dtype}).")
-    numeric_values(sample[outcome], role="variable", function=function,
-             ids=data["id"] if "id" in data.columns else None)
+    numeric_values(
+        sample[outcome],
+        role="variable",
+        function=function,
+        ids=data["id"] if "id" in data.columns else None,
+    )
     if levels is None:
         found = _levels(sample[group])
         if len(found) != 2:
             raise DataError(
                 f"{function}: {group!r} has {len(found)} level(s) in the analysis sample "
                 f"({', '.join(map(repr, found[:10]))}); a two-group comparison needs exactly "
-                f"2. Pass levels=(a, b) to pick two.")
+                f"2. Pass levels=(a, b) to pick two."
+            )
         levels = found
     else:
         if not isinstance(levels, Sequence) or isinstance(levels, str) or len(levels) != 2:
-            raise ParameterError(f"The 'levels' parameter of {function} must be a pair of "
-                                 f"group values. Got {levels!r} instead.")
+            raise ParameterError(
+                f"The 'levels' parameter of {function} must be a pair of "
+                f"group values. Got {levels!r} instead."
+            )
         sample = sample.loc[sample[group].isin(levels)]
     xs = []
     for lv in levels:
@@ -64,7 +89,8 @@ def _two_groups(data: pd.DataFrame, outcome: str, group: str, levels, *, functio
         if len(x) < min_size:
             raise ModelError(
                 f"{function}: group {group}={lv!r} has {len(x)} participant(s) with a value of "
-                f"{outcome!r}; at least {min_size} are needed.")
+                f"{outcome!r}; at least {min_size} are needed."
+            )
         xs.append(x)
     return xs[0], xs[1], list(levels), n_excl
 
@@ -159,16 +185,36 @@ def levene_test(data: pd.DataFrame, *, outcome: str, group: str, levels=None) ->
     x1, x2, lv, n_excl = _two_groups(data, outcome, group, levels, function=fn)
     res = stats.levene(x1, x2, center="mean")
     n = len(x1) + len(x2)
-    table = pd.DataFrame([{"variable": outcome, "statistic": float(res.statistic), "df1": 1.0,
-                           "df2": float(n - 2), "p_value": float(res.pvalue), "n": n}])
-    return StatResult(table=table,
-                      notes=("Levene's test centred on the group means (SPSS T-TEST).",),
-                      meta={"method": "levene-mean", "levels": lv, "n_excluded": n_excl})
+    table = pd.DataFrame(
+        [
+            {
+                "variable": outcome,
+                "statistic": float(res.statistic),
+                "df1": 1.0,
+                "df2": float(n - 2),
+                "p_value": float(res.pvalue),
+                "n": n,
+            }
+        ]
+    )
+    return StatResult(
+        table=table,
+        notes=("Levene's test centred on the group means (SPSS T-TEST).",),
+        meta={"method": "levene-mean", "levels": lv, "n_excluded": n_excl},
+    )
 
 
-def ttest_groups(data: pd.DataFrame, *, outcome: str, group: str, method: str = "levene",
-                 levene_alpha: float = 0.05, alternative: str = "two-sided",
-                 confidence: float = 0.95, levels=None) -> StatResult:
+def ttest_groups(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    group: str,
+    method: str = "levene",
+    levene_alpha: float = 0.05,
+    alternative: str = "two-sided",
+    confidence: float = 0.95,
+    levels=None,
+) -> StatResult:
     """Independent two-sample t test (Student, Welch or the SPSS Levene rule).
 
     Parameters
@@ -246,17 +292,24 @@ def ttest_groups(data: pd.DataFrame, *, outcome: str, group: str, method: str = 
     check_option(method, ("levene", "student", "welch"), parameter="method", function=fn)
     check_option(alternative, _ALTERNATIVES, parameter="alternative", function=fn)
     confidence = check_confidence(confidence, fn)
-    if isinstance(levene_alpha, bool) or not isinstance(levene_alpha, (int, float)) \
-            or not 0 < levene_alpha < 1:
-        raise ParameterError(f"The 'levene_alpha' parameter of {fn} must be a float in the "
-                             f"range (0, 1). Got {levene_alpha!r} instead.")
+    if (
+        isinstance(levene_alpha, bool)
+        or not isinstance(levene_alpha, (int, float))
+        or not 0 < levene_alpha < 1
+    ):
+        raise ParameterError(
+            f"The 'levene_alpha' parameter of {fn} must be a float in the "
+            f"range (0, 1). Got {levene_alpha!r} instead."
+        )
     x1, x2, lv, n_excl = _two_groups(data, outcome, group, levels, function=fn)
     n1, n2 = len(x1), len(x2)
     m1, m2 = float(x1.mean()), float(x2.mean())
     v1, v2 = float(x1.var(ddof=1)), float(x2.var(ddof=1))
     if v1 == 0 and v2 == 0:
-        raise ModelError(f"{fn}: {outcome!r} is constant within both groups of {group!r}; "
-                         f"the t statistic is undefined.")
+        raise ModelError(
+            f"{fn}: {outcome!r} is constant within both groups of {group!r}; "
+            f"the t statistic is undefined."
+        )
     lev = stats.levene(x1, x2, center="mean")
     lev_f, lev_p = float(lev.statistic), float(lev.pvalue)
     student = _t_parts(m1, v1, n1, m2, v2, n2, True, confidence, alternative)
@@ -266,33 +319,82 @@ def ttest_groups(data: pd.DataFrame, *, outcome: str, group: str, method: str = 
     else:
         used = method
     t, df, p, diff, se, lo, hi = student if used == "student" else welch
-    table = pd.DataFrame([{
-        "variable": outcome, "level1": lv[0], "level2": lv[1], "n1": n1, "n2": n2,
-        "mean1": m1, "mean2": m2, "sd1": math.sqrt(v1), "sd2": math.sqrt(v2),
-        "estimate": diff, "se": se, "statistic": t, "df": df, "p_value": p,
-        "ci_lower": lo, "ci_upper": hi, "levene_f": lev_f, "levene_p": lev_p,
-        "p_student": student[2], "p_welch": welch[2], "method_used": used, "n": n1 + n2,
-    }])
-    label = {"student": "Student t test (equal variances assumed)",
-             "welch": "Welch t test (equal variances not assumed)"}[used]
-    why = (f"; chosen because Levene's p = {lev_p:.3g} "
-           f"{'<' if used == 'welch' else '>='} {levene_alpha}" if method == "levene" else "")
-    notes = [label + why + ".",
-             f"Difference = {group}={lv[0]!r} minus {group}={lv[1]!r}; n = {n1 + n2}"
-             + (f" ({n_excl} excluded for missing values)." if n_excl else ".")]
+    table = pd.DataFrame(
+        [
+            {
+                "variable": outcome,
+                "level1": lv[0],
+                "level2": lv[1],
+                "n1": n1,
+                "n2": n2,
+                "mean1": m1,
+                "mean2": m2,
+                "sd1": math.sqrt(v1),
+                "sd2": math.sqrt(v2),
+                "estimate": diff,
+                "se": se,
+                "statistic": t,
+                "df": df,
+                "p_value": p,
+                "ci_lower": lo,
+                "ci_upper": hi,
+                "levene_f": lev_f,
+                "levene_p": lev_p,
+                "p_student": student[2],
+                "p_welch": welch[2],
+                "method_used": used,
+                "n": n1 + n2,
+            }
+        ]
+    )
+    label = {
+        "student": "Student t test (equal variances assumed)",
+        "welch": "Welch t test (equal variances not assumed)",
+    }[used]
+    why = (
+        f"; chosen because Levene's p = {lev_p:.3g} "
+        f"{'<' if used == 'welch' else '>='} {levene_alpha}"
+        if method == "levene"
+        else ""
+    )
+    notes = [
+        label + why + ".",
+        f"Difference = {group}={lv[0]!r} minus {group}={lv[1]!r}; n = {n1 + n2}"
+        + (f" ({n_excl} excluded for missing values)." if n_excl else "."),
+    ]
     if alternative != "two-sided":
-        notes.append(f"One-sided test ({alternative}: mean1 {'<' if alternative == 'less' else '>'}"
-                     f" mean2) with a one-sided {confidence:g} interval.")
-    return StatResult(table=table, notes=tuple(notes),
-                      meta={"method": used, "rule": method, "levene_alpha": levene_alpha,
-                            "levels": lv, "n_excluded": n_excl, "confidence": confidence,
-                            "alternative": alternative,
-                            "reference": "R t.test, car::leveneTest(center=mean); SPSS T-TEST"})
+        notes.append(
+            f"One-sided test ({alternative}: mean1 {'<' if alternative == 'less' else '>'}"
+            f" mean2) with a one-sided {confidence:g} interval."
+        )
+    return StatResult(
+        table=table,
+        notes=tuple(notes),
+        meta={
+            "method": used,
+            "rule": method,
+            "levene_alpha": levene_alpha,
+            "levels": lv,
+            "n_excluded": n_excl,
+            "confidence": confidence,
+            "alternative": alternative,
+            "reference": "R t.test, car::leveneTest(center=mean); SPSS T-TEST",
+        },
+    )
 
 
-def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int,
-                       *, equal_var: bool = False, alternative: str = "two-sided",
-                       confidence: float = 0.95) -> StatResult:
+def ttest_from_summary(
+    mean1: float,
+    sd1: float,
+    n1: int,
+    mean2: float,
+    sd2: float,
+    n2: int,
+    *,
+    equal_var: bool = False,
+    alternative: str = "two-sided",
+    confidence: float = 0.95,
+) -> StatResult:
     """Two-sample t test from group means, SDs and sizes (checking published tables).
 
     Parameters
@@ -351,38 +453,80 @@ def ttest_from_summary(mean1: float, sd1: float, n1: int, mean2: float, sd2: flo
     confidence = check_confidence(confidence, fn)
     values = {"mean1": mean1, "sd1": sd1, "n1": n1, "mean2": mean2, "sd2": sd2, "n2": n2}
     for k, v in values.items():
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
-                or not math.isfinite(v):
-            raise ParameterError(f"The {k!r} parameter of {fn} must be a finite number. "
-                                 f"Got {v!r} instead.")
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, (int, float, np.integer, np.floating))
+            or not math.isfinite(v)
+        ):
+            raise ParameterError(
+                f"The {k!r} parameter of {fn} must be a finite number. Got {v!r} instead."
+            )
     for k in ("sd1", "sd2"):
         if values[k] <= 0:
-            raise ParameterError(f"The {k!r} parameter of {fn} must be > 0. "
-                                 f"Got {values[k]!r} instead.")
+            raise ParameterError(
+                f"The {k!r} parameter of {fn} must be > 0. Got {values[k]!r} instead."
+            )
     for k in ("n1", "n2"):
         if values[k] < 2 or values[k] != int(values[k]):
-            raise ParameterError(f"The {k!r} parameter of {fn} must be a whole number >= 2. "
-                                 f"Got {values[k]!r} instead.")
+            raise ParameterError(
+                f"The {k!r} parameter of {fn} must be a whole number >= 2. "
+                f"Got {values[k]!r} instead."
+            )
     if not isinstance(equal_var, bool):
-        raise ParameterError(f"The 'equal_var' parameter of {fn} must be True or False. "
-                             f"Got {equal_var!r} instead.")
-    t, df, p, diff, se, lo, hi = _t_parts(float(mean1), float(sd1) ** 2, n1, float(mean2),
-                                          float(sd2) ** 2, n2, equal_var, confidence,
-                                          alternative)
+        raise ParameterError(
+            f"The 'equal_var' parameter of {fn} must be True or False. Got {equal_var!r} instead."
+        )
+    t, df, p, diff, se, lo, hi = _t_parts(
+        float(mean1),
+        float(sd1) ** 2,
+        n1,
+        float(mean2),
+        float(sd2) ** 2,
+        n2,
+        equal_var,
+        confidence,
+        alternative,
+    )
     used = "student" if equal_var else "welch"
-    table = pd.DataFrame([{"estimate": diff, "se": se, "statistic": t, "df": df,
-                           "p_value": p, "ci_lower": lo, "ci_upper": hi,
-                           "method_used": used, "n": int(n1 + n2)}])
-    return StatResult(table=table,
-                      notes=(f"{'Student' if equal_var else 'Welch'} t test from summary "
-                             f"statistics (mean, SD, n).",),
-                      meta={"method": used, "confidence": confidence, "alternative": alternative,
-                            "inputs": values})
+    table = pd.DataFrame(
+        [
+            {
+                "estimate": diff,
+                "se": se,
+                "statistic": t,
+                "df": df,
+                "p_value": p,
+                "ci_lower": lo,
+                "ci_upper": hi,
+                "method_used": used,
+                "n": int(n1 + n2),
+            }
+        ]
+    )
+    return StatResult(
+        table=table,
+        notes=(
+            f"{'Student' if equal_var else 'Welch'} t test from summary statistics (mean, SD, n).",
+        ),
+        meta={
+            "method": used,
+            "confidence": confidence,
+            "alternative": alternative,
+            "inputs": values,
+        },
+    )
 
 
-def mannwhitney_groups(data: pd.DataFrame, *, outcome: str, group: str,
-                       alternative: str = "two-sided", continuity: bool = False,
-                       method: str = "asymptotic", levels=None) -> StatResult:
+def mannwhitney_groups(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    group: str,
+    alternative: str = "two-sided",
+    continuity: bool = False,
+    method: str = "asymptotic",
+    levels=None,
+) -> StatResult:
     """Mann-Whitney U (Wilcoxon rank-sum) test between two groups.
 
     Parameters
@@ -451,50 +595,81 @@ def mannwhitney_groups(data: pd.DataFrame, *, outcome: str, group: str,
     check_option(alternative, _ALTERNATIVES, parameter="alternative", function=fn)
     check_option(method, ("asymptotic", "exact"), parameter="method", function=fn)
     if not isinstance(continuity, bool):
-        raise ParameterError(f"The 'continuity' parameter of {fn} must be True or False. "
-                             f"Got {continuity!r} instead.")
+        raise ParameterError(
+            f"The 'continuity' parameter of {fn} must be True or False. Got {continuity!r} instead."
+        )
     x1, x2, lv, n_excl = _two_groups(data, outcome, group, levels, function=fn, min_size=1)
     if np.ptp(np.r_[x1, x2]) == 0:
-        raise ModelError(f"{fn}: {outcome!r} has the same value ({float(x1[0])!r}) for every "
-                         f"participant in both groups of {group!r}; the rank test is "
-                         f"undefined.")
-    res = stats.mannwhitneyu(x1, x2, alternative=alternative, use_continuity=continuity,
-                             method=method)
+        raise ModelError(
+            f"{fn}: {outcome!r} has the same value ({float(x1[0])!r}) for every "
+            f"participant in both groups of {group!r}; the rank test is "
+            f"undefined."
+        )
+    res = stats.mannwhitneyu(
+        x1, x2, alternative=alternative, use_continuity=continuity, method=method
+    )
     n1, n2 = len(x1), len(x2)
     u = float(res.statistic)
     ranks = stats.rankdata(np.r_[x1, x2])
     if method == "asymptotic":
         p_two = float(res.pvalue) if alternative == "two-sided" else math.nan
         if alternative != "two-sided":
-            p_two = float(stats.mannwhitneyu(x1, x2, use_continuity=continuity,
-                                             method=method).pvalue)
+            p_two = float(
+                stats.mannwhitneyu(x1, x2, use_continuity=continuity, method=method).pvalue
+            )
         z = math.copysign(float(stats.norm.isf(p_two / 2)), u - n1 * n2 / 2)
     else:
         z = math.nan
-    table = pd.DataFrame([{
-        "variable": outcome, "level1": lv[0], "level2": lv[1], "n1": n1, "n2": n2,
-        "median1": float(np.median(x1)), "median2": float(np.median(x2)),
-        "mean_rank1": float(ranks[:n1].mean()), "mean_rank2": float(ranks[n1:].mean()),
-        "statistic": u, "z": z, "p_value": float(res.pvalue),
-        "method_used": "mannwhitney", "n": n1 + n2,
-    }])
-    how = ("normal approximation with ties correction"
-           + (" and continuity correction" if continuity else ", no continuity correction")
-           if method == "asymptotic" else "exact distribution")
-    return StatResult(table=table, notes=(f"Mann-Whitney U test ({how}).",),
-                      meta={"method": "mannwhitney", "approximation": method,
-                            "continuity": continuity, "alternative": alternative,
-                            "levels": lv, "n_excluded": n_excl})
+    table = pd.DataFrame(
+        [
+            {
+                "variable": outcome,
+                "level1": lv[0],
+                "level2": lv[1],
+                "n1": n1,
+                "n2": n2,
+                "median1": float(np.median(x1)),
+                "median2": float(np.median(x2)),
+                "mean_rank1": float(ranks[:n1].mean()),
+                "mean_rank2": float(ranks[n1:].mean()),
+                "statistic": u,
+                "z": z,
+                "p_value": float(res.pvalue),
+                "method_used": "mannwhitney",
+                "n": n1 + n2,
+            }
+        ]
+    )
+    how = (
+        "normal approximation with ties correction"
+        + (" and continuity correction" if continuity else ", no continuity correction")
+        if method == "asymptotic"
+        else "exact distribution"
+    )
+    return StatResult(
+        table=table,
+        notes=(f"Mann-Whitney U test ({how}).",),
+        meta={
+            "method": "mannwhitney",
+            "approximation": method,
+            "continuity": continuity,
+            "alternative": alternative,
+            "levels": lv,
+            "n_excluded": n_excl,
+        },
+    )
 
 
 # --- categorical ----------------------------------------------------------------------
 
+
 def _count_matrix(table) -> np.ndarray:
-    arr = np.asarray(table.to_numpy() if isinstance(table, pd.DataFrame) else table,
-                     dtype=float)
+    arr = np.asarray(table.to_numpy() if isinstance(table, pd.DataFrame) else table, dtype=float)
     if arr.ndim != 2 or min(arr.shape) < 2:
-        raise ParameterError(f"A contingency table needs at least 2 rows and 2 columns. "
-                             f"Got shape {arr.shape} instead.")
+        raise ParameterError(
+            f"A contingency table needs at least 2 rows and 2 columns. "
+            f"Got shape {arr.shape} instead."
+        )
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr != np.round(arr)):
         raise DataError("A contingency table must hold non-negative whole counts.")
     if np.any(arr.sum(axis=0) == 0) or np.any(arr.sum(axis=1) == 0):
@@ -550,21 +725,33 @@ def chi2_from_counts(table, *, correction: bool = False) -> StatResult:
 
     fn = "chi2_from_counts"
     if not isinstance(correction, bool):
-        raise ParameterError(f"The 'correction' parameter of {fn} must be True or False. "
-                             f"Got {correction!r} instead.")
+        raise ParameterError(
+            f"The 'correction' parameter of {fn} must be True or False. Got {correction!r} instead."
+        )
     arr = _count_matrix(table)
     if correction and arr.shape != (2, 2):
-        raise ParameterError(f"{fn}: Yates' correction applies to 2 x 2 tables only "
-                             f"(got {arr.shape[0]} x {arr.shape[1]}).")
+        raise ParameterError(
+            f"{fn}: Yates' correction applies to 2 x 2 tables only "
+            f"(got {arr.shape[0]} x {arr.shape[1]})."
+        )
     res = stats.chi2_contingency(arr, correction=correction)
-    out = pd.DataFrame([{"test": "yates" if correction else "pearson",
-                         "statistic": float(res.statistic), "df": float(res.dof),
-                         "p_value": float(res.pvalue),
-                         "min_expected": float(res.expected_freq.min()),
-                         "n": int(arr.sum())}])
-    return StatResult(table=out, notes=(("Yates-corrected" if correction else "Pearson")
-                                        + " chi-square test.",),
-                      meta={"method": out["test"].iloc[0]})
+    out = pd.DataFrame(
+        [
+            {
+                "test": "yates" if correction else "pearson",
+                "statistic": float(res.statistic),
+                "df": float(res.dof),
+                "p_value": float(res.pvalue),
+                "min_expected": float(res.expected_freq.min()),
+                "n": int(arr.sum()),
+            }
+        ]
+    )
+    return StatResult(
+        table=out,
+        notes=(("Yates-corrected" if correction else "Pearson") + " chi-square test.",),
+        meta={"method": out["test"].iloc[0]},
+    )
 
 
 def _fisher_rx2(arr: np.ndarray) -> float:
@@ -582,8 +769,10 @@ def _fisher_rx2(arr: np.ndarray) -> float:
     n = int(arr.sum())
     n_tables = np.prod(rows[:-1] + 1.0)
     if n_tables > _MAX_FISHER_TABLES:
-        raise ModelError(f"exact Fisher test: {n_tables:.0f} tables to enumerate "
-                         f"(limit {_MAX_FISHER_TABLES}); use the chi-square test.")
+        raise ModelError(
+            f"exact Fisher test: {n_tables:.0f} tables to enumerate "
+            f"(limit {_MAX_FISHER_TABLES}); use the chi-square test."
+        )
     # Log-probability of each first-column vector, built row by row.
     grids = np.meshgrid(*[np.arange(r + 1) for r in rows[:-1]], indexing="ij")
     firsts = [g.ravel() for g in grids]
@@ -664,13 +853,16 @@ def fisher_exact_2x2(table, *, alternative: str = "two-sided") -> StatResult:
     if arr.shape[1] != 2 and arr.shape[0] == 2:
         arr = arr.T
     if arr.shape[1] != 2:
-        raise ParameterError(f"{fn}: needs a table with 2 columns or 2 rows "
-                             f"(got {arr.shape[0]} x {arr.shape[1]}).")
+        raise ParameterError(
+            f"{fn}: needs a table with 2 columns or 2 rows (got {arr.shape[0]} x {arr.shape[1]})."
+        )
     if arr.shape == (2, 2):
         ints = arr.astype(int)
         if alternative == "one-sided-smaller":
-            p = min(stats.fisher_exact(ints, alternative="less").pvalue,
-                    stats.fisher_exact(ints, alternative="greater").pvalue)
+            p = min(
+                stats.fisher_exact(ints, alternative="less").pvalue,
+                stats.fisher_exact(ints, alternative="greater").pvalue,
+            )
         else:
             p = stats.fisher_exact(ints, alternative=alternative).pvalue
         a, b, c, d = ints.ravel()
@@ -678,14 +870,27 @@ def fisher_exact_2x2(table, *, alternative: str = "two-sided") -> StatResult:
             odds = float(np.float64(a * d) / np.float64(b * c))
     else:
         if alternative != "two-sided":
-            raise ParameterError(f"{fn}: one-sided tests need a 2 x 2 table "
-                                 f"(got {arr.shape[0]} x 2).")
+            raise ParameterError(
+                f"{fn}: one-sided tests need a 2 x 2 table (got {arr.shape[0]} x 2)."
+            )
         p = _fisher_rx2(arr)
         odds = math.nan
-    out = pd.DataFrame([{"test": "fisher", "sided": alternative, "odds_ratio": odds,
-                         "p_value": float(p), "n": int(arr.sum())}])
-    return StatResult(table=out, notes=(f"Fisher's exact test ({alternative}).",),
-                      meta={"method": "fisher", "alternative": alternative})
+    out = pd.DataFrame(
+        [
+            {
+                "test": "fisher",
+                "sided": alternative,
+                "odds_ratio": odds,
+                "p_value": float(p),
+                "n": int(arr.sum()),
+            }
+        ]
+    )
+    return StatResult(
+        table=out,
+        notes=(f"Fisher's exact test ({alternative}).",),
+        meta={"method": "fisher", "alternative": alternative},
+    )
 
 
 @dataclass(frozen=True)
@@ -726,8 +931,15 @@ class CrosstabResult(StatResult):
     n_excluded: int = 0
 
 
-def crosstab_test(data: pd.DataFrame, *, row: str, group: str, test: str = "auto",
-                  sided: str = "two-sided", min_expected: float = 5) -> CrosstabResult:
+def crosstab_test(
+    data: pd.DataFrame,
+    *,
+    row: str,
+    group: str,
+    test: str = "auto",
+    sided: str = "two-sided",
+    min_expected: float = 5,
+) -> CrosstabResult:
     """Counts, column percentages and an independence test for a categorical variable.
 
     Parameters
@@ -805,22 +1017,29 @@ def crosstab_test(data: pd.DataFrame, *, row: str, group: str, test: str = "auto
     fn = "crosstab_test"
     check_option(test, ("auto", "pearson", "yates", "fisher"), parameter="test", function=fn)
     check_option(sided, _SIDED, parameter="sided", function=fn)
-    if isinstance(min_expected, bool) or not isinstance(min_expected, (int, float)) \
-            or min_expected < 0:
-        raise ParameterError(f"The 'min_expected' parameter of {fn} must be a number >= 0. "
-                             f"Got {min_expected!r} instead.")
+    if (
+        isinstance(min_expected, bool)
+        or not isinstance(min_expected, (int, float))
+        or min_expected < 0
+    ):
+        raise ParameterError(
+            f"The 'min_expected' parameter of {fn} must be a number >= 0. "
+            f"Got {min_expected!r} instead."
+        )
     for name, param in ((row, "row"), (group, "group")):
         if not isinstance(name, str):
-            raise ParameterError(f"The {param!r} parameter of {fn} must be a column name. "
-                                 f"Got {name!r} instead.")
+            raise ParameterError(
+                f"The {param!r} parameter of {fn} must be a column name. Got {name!r} instead."
+            )
     sample, n_excl = complete_cases(data, [row, group], function=fn)
     rlev, glev = _levels(sample[row]), _levels(sample[group])
     for col, lev in ((row, rlev), (group, glev)):
         if len(lev) < 2:
-            raise ModelError(f"{fn}: {col!r} has {len(lev)} level(s) in the analysis sample "
-                             f"(n={len(sample)}); a crosstab test needs at least 2.")
-    counts = pd.crosstab(sample[row], sample[group]).reindex(index=rlev, columns=glev,
-                                                             fill_value=0)
+            raise ModelError(
+                f"{fn}: {col!r} has {len(lev)} level(s) in the analysis sample "
+                f"(n={len(sample)}); a crosstab test needs at least 2."
+            )
+    counts = pd.crosstab(sample[row], sample[group]).reindex(index=rlev, columns=glev, fill_value=0)
     arr = counts.to_numpy(dtype=float)
     pct = counts / counts.sum(axis=0) * 100
     pear = stats.chi2_contingency(arr, correction=False)
@@ -828,40 +1047,69 @@ def crosstab_test(data: pd.DataFrame, *, row: str, group: str, test: str = "auto
     min_exp = float(pear.expected_freq.min())
     is2x2 = arr.shape == (2, 2)
     fisher_ok = 2 in arr.shape
-    rows = [{"test": "pearson", "statistic": float(pear.statistic), "df": float(pear.dof),
-             "sided": "two-sided", "p_value": float(pear.pvalue)}]
+    rows = [
+        {
+            "test": "pearson",
+            "statistic": float(pear.statistic),
+            "df": float(pear.dof),
+            "sided": "two-sided",
+            "p_value": float(pear.pvalue),
+        }
+    ]
     if is2x2:
         yat = stats.chi2_contingency(arr, correction=True)
-        rows.append({"test": "yates", "statistic": float(yat.statistic),
-                     "df": float(yat.dof), "sided": "two-sided", "p_value": float(yat.pvalue)})
+        rows.append(
+            {
+                "test": "yates",
+                "statistic": float(yat.statistic),
+                "df": float(yat.dof),
+                "sided": "two-sided",
+                "p_value": float(yat.pvalue),
+            }
+        )
     notes = []
     fisher_err = None
     if fisher_ok:
         fsided = sided if is2x2 else "two-sided"
         try:
             fp = fisher_exact_2x2(arr, alternative=fsided).table["p_value"].iloc[0]
-            rows.append({"test": "fisher", "statistic": math.nan, "df": math.nan,
-                         "sided": fsided, "p_value": float(fp)})
+            rows.append(
+                {
+                    "test": "fisher",
+                    "statistic": math.nan,
+                    "df": math.nan,
+                    "sided": fsided,
+                    "p_value": float(fp),
+                }
+            )
         except ModelError as exc:
             fisher_err = str(exc)
     if test == "yates" and not is2x2:
-        raise ParameterError(f"{fn}: Yates' correction applies to 2 x 2 tables only "
-                             f"({row!r} x {group!r} is {arr.shape[0]} x {arr.shape[1]}).")
+        raise ParameterError(
+            f"{fn}: Yates' correction applies to 2 x 2 tables only "
+            f"({row!r} x {group!r} is {arr.shape[0]} x {arr.shape[1]})."
+        )
     if test == "fisher" and not any(r["test"] == "fisher" for r in rows):
-        raise ModelError(f"{fn}: Fisher's exact test is not available for this "
-                         f"{arr.shape[0]} x {arr.shape[1]} table"
-                         + (f" ({fisher_err})." if fisher_err else " (needs 2 rows or 2 columns)."))
+        raise ModelError(
+            f"{fn}: Fisher's exact test is not available for this "
+            f"{arr.shape[0]} x {arr.shape[1]} table"
+            + (f" ({fisher_err})." if fisher_err else " (needs 2 rows or 2 columns).")
+        )
     if test == "auto":
         small = min_exp < min_expected
         have_fisher = any(r["test"] == "fisher" for r in rows)
         used = "fisher" if small and have_fisher else "pearson"
-        rule = (f"Rule: Fisher's exact test when any expected count < {min_expected:g}, "
-                f"else Pearson chi-square (smallest expected count {min_exp:.3g}).")
+        rule = (
+            f"Rule: Fisher's exact test when any expected count < {min_expected:g}, "
+            f"else Pearson chi-square (smallest expected count {min_exp:.3g})."
+        )
         notes.append(rule)
         if small and not have_fisher:
-            msg = (f"{fn}: expected counts below {min_expected:g} in {row!r} by {group!r} but "
-                   f"Fisher's exact test is not available for this "
-                   f"{arr.shape[0]} x {arr.shape[1]} table; Pearson chi-square reported.")
+            msg = (
+                f"{fn}: expected counts below {min_expected:g} in {row!r} by {group!r} but "
+                f"Fisher's exact test is not available for this "
+                f"{arr.shape[0]} x {arr.shape[1]} table; Pearson chi-square reported."
+            )
             warnings.warn(msg, SmallCellWarning, stacklevel=2)
             notes.append(msg.split(": ", 1)[1])
     else:
@@ -869,35 +1117,78 @@ def crosstab_test(data: pd.DataFrame, *, row: str, group: str, test: str = "auto
     n_small = int((pear.expected_freq < 5).sum())
     if n_small and used != "fisher":
         # The footnote SPSS prints under "Chi-Square Tests".
-        notes.append(f"{n_small} cell(s) ({n_small / arr.size:.1%}) have expected count less "
-                     f"than 5. The minimum expected count is {min_exp:.2f}.")
+        notes.append(
+            f"{n_small} cell(s) ({n_small / arr.size:.1%}) have expected count less "
+            f"than 5. The minimum expected count is {min_exp:.2f}."
+        )
     if sided != "two-sided" and used != "fisher":
-        notes.append(f"sided={sided!r} applies to Fisher's exact test only; "
-                     f"the {used} test is two-sided.")
+        notes.append(
+            f"sided={sided!r} applies to Fisher's exact test only; the {used} test is two-sided."
+        )
     for r in rows:
         r["used"] = r["test"] == used
     out = pd.DataFrame(rows, columns=["test", "statistic", "df", "sided", "p_value", "used"])
     chosen = out.loc[out["used"]].iloc[0]
-    label = {"pearson": "Pearson chi-square (no continuity correction)",
-             "yates": "Chi-square with Yates' continuity correction",
-             "fisher": f"Fisher's exact test ({chosen['sided']})"}[used]
-    notes.insert(0, f"{label}; {row!r} by {group!r}, n = {int(arr.sum())}"
-                 + (f" ({n_excl} excluded for missing values)." if n_excl else "."))
+    label = {
+        "pearson": "Pearson chi-square (no continuity correction)",
+        "yates": "Chi-square with Yates' continuity correction",
+        "fisher": f"Fisher's exact test ({chosen['sided']})",
+    }[used]
+    notes.insert(
+        0,
+        f"{label}; {row!r} by {group!r}, n = {int(arr.sum())}"
+        + (f" ({n_excl} excluded for missing values)." if n_excl else "."),
+    )
     return CrosstabResult(
-        table=out, notes=tuple(notes),
-        meta={"method": used, "rule": test, "min_expected_rule": min_expected,
-              "sided": sided, "row_levels": rlev, "group_levels": glev, "n_excluded": n_excl,
-              "reference": "R chisq.test / fisher.test; SPSS CROSSTABS"},
-        counts=counts, percent=pct, expected=expected, test_used=used,
-        statistic=float(chosen["statistic"]), df=float(chosen["df"]),
-        p_value=float(chosen["p_value"]), min_expected=min_exp, n=int(arr.sum()),
+        table=out,
+        notes=tuple(notes),
+        meta={
+            "method": used,
+            "rule": test,
+            "min_expected_rule": min_expected,
+            "sided": sided,
+            "row_levels": rlev,
+            "group_levels": glev,
+            "n_excluded": n_excl,
+            "reference": "R chisq.test / fisher.test; SPSS CROSSTABS",
+        },
+        counts=counts,
+        percent=pct,
+        expected=expected,
+        test_used=used,
+        statistic=float(chosen["statistic"]),
+        df=float(chosen["df"]),
+        p_value=float(chosen["p_value"]),
+        min_expected=min_exp,
+        n=int(arr.sum()),
         n_excluded=n_excl,
     )
 
 
-_T1_COLUMNS = ["variable", "kind", "level", "group1", "group2", "n1", "n2", "mean1", "sd1",
-               "mean2", "sd2", "count1", "pct1", "count2", "pct2", "statistic", "df",
-               "p_value", "test", "levene_f", "levene_p", "n"]
+_T1_COLUMNS = [
+    "variable",
+    "kind",
+    "level",
+    "group1",
+    "group2",
+    "n1",
+    "n2",
+    "mean1",
+    "sd1",
+    "mean2",
+    "sd2",
+    "count1",
+    "pct1",
+    "count2",
+    "pct2",
+    "statistic",
+    "df",
+    "p_value",
+    "test",
+    "levene_f",
+    "levene_p",
+    "n",
+]
 
 
 def _per_variable(option, variable, default):
@@ -906,10 +1197,19 @@ def _per_variable(option, variable, default):
     return option
 
 
-def table1(data: pd.DataFrame, *, group: str, continuous: Sequence[str] = (),
-           categorical: Sequence[str] = (), continuous_test: str | Mapping[str, str] = "levene",
-           categorical_test: str | Mapping[str, str] = "auto", fisher_sided: str = "two-sided",
-           min_expected: float = 5, levene_alpha: float = 0.05, levels=None) -> StatResult:
+def table1(
+    data: pd.DataFrame,
+    *,
+    group: str,
+    continuous: Sequence[str] = (),
+    categorical: Sequence[str] = (),
+    continuous_test: str | Mapping[str, str] = "levene",
+    categorical_test: str | Mapping[str, str] = "auto",
+    fisher_sided: str = "two-sided",
+    min_expected: float = 5,
+    levene_alpha: float = 0.05,
+    levels=None,
+) -> StatResult:
     """Descriptive two-group comparison table (Table 1), one row per variable/level.
 
     Parameters
@@ -997,59 +1297,111 @@ def table1(data: pd.DataFrame, *, group: str, continuous: Sequence[str] = (),
     if levels is None:
         glev = _levels(data[group].dropna())
         if len(glev) != 2:
-            raise DataError(f"{fn}: {group!r} has {len(glev)} level(s) "
-                            f"({', '.join(map(repr, glev[:10]))}); Table 1 compares exactly "
-                            f"2 groups. Pass levels=(a, b) to pick two.")
+            raise DataError(
+                f"{fn}: {group!r} has {len(glev)} level(s) "
+                f"({', '.join(map(repr, glev[:10]))}); Table 1 compares exactly "
+                f"2 groups. Pass levels=(a, b) to pick two."
+            )
         levels = glev
     levels = list(levels)
     rows, notes = [], []
     for var in cont:
         how = _per_variable(continuous_test, var, "levene")
-        check_option(how, ("levene", "student", "welch", "mannwhitney"),
-                     parameter="continuous_test", function=fn)
-        tt = ttest_groups(data, outcome=var, group=group, levels=levels,
-                          method="levene" if how == "mannwhitney" else how,
-                          levene_alpha=levene_alpha).table.iloc[0]
-        row = {"variable": var, "kind": "continuous", "level": None,
-               "group1": levels[0], "group2": levels[1], "n1": tt["n1"], "n2": tt["n2"],
-               "mean1": tt["mean1"], "sd1": tt["sd1"], "mean2": tt["mean2"], "sd2": tt["sd2"],
-               "n": tt["n"]}
+        check_option(
+            how,
+            ("levene", "student", "welch", "mannwhitney"),
+            parameter="continuous_test",
+            function=fn,
+        )
+        tt = ttest_groups(
+            data,
+            outcome=var,
+            group=group,
+            levels=levels,
+            method="levene" if how == "mannwhitney" else how,
+            levene_alpha=levene_alpha,
+        ).table.iloc[0]
+        row = {
+            "variable": var,
+            "kind": "continuous",
+            "level": None,
+            "group1": levels[0],
+            "group2": levels[1],
+            "n1": tt["n1"],
+            "n2": tt["n2"],
+            "mean1": tt["mean1"],
+            "sd1": tt["sd1"],
+            "mean2": tt["mean2"],
+            "sd2": tt["sd2"],
+            "n": tt["n"],
+        }
         if how == "mannwhitney":
             mw = mannwhitney_groups(data, outcome=var, group=group, levels=levels).table.iloc[0]
-            row.update(statistic=mw["statistic"], df=math.nan, p_value=mw["p_value"],
-                       test="mannwhitney")
-            notes.append(f"{var}: Mann-Whitney U test (normal approximation with ties "
-                         f"correction, no continuity correction; SPSS Asymp. Sig.).")
+            row.update(
+                statistic=mw["statistic"], df=math.nan, p_value=mw["p_value"], test="mannwhitney"
+            )
+            notes.append(
+                f"{var}: Mann-Whitney U test (normal approximation with ties "
+                f"correction, no continuity correction; SPSS Asymp. Sig.)."
+            )
         else:
-            row.update(statistic=tt["statistic"], df=tt["df"], p_value=tt["p_value"],
-                       test=tt["method_used"], levene_f=tt["levene_f"],
-                       levene_p=tt["levene_p"])
-            notes.append(f"{var}: {tt['method_used']} t test"
-                         + (f" (Levene p = {tt['levene_p']:.3g})." if how == "levene" else "."))
+            row.update(
+                statistic=tt["statistic"],
+                df=tt["df"],
+                p_value=tt["p_value"],
+                test=tt["method_used"],
+                levene_f=tt["levene_f"],
+                levene_p=tt["levene_p"],
+            )
+            notes.append(
+                f"{var}: {tt['method_used']} t test"
+                + (f" (Levene p = {tt['levene_p']:.3g})." if how == "levene" else ".")
+            )
         rows.append(row)
     for var in cats:
         how = _per_variable(categorical_test, var, "auto")
         sub = data.loc[data[group].isin(levels)]
         if isinstance(sub[group].dtype, pd.CategoricalDtype):
             sub = sub.assign(**{group: sub[group].cat.remove_unused_categories()})
-        ct = crosstab_test(sub, row=var, group=group, test=how, sided=fisher_sided,
-                           min_expected=min_expected)
+        ct = crosstab_test(
+            sub, row=var, group=group, test=how, sided=fisher_sided, min_expected=min_expected
+        )
         counts = ct.counts.reindex(columns=levels, fill_value=0)
         pct = ct.percent.reindex(columns=levels, fill_value=0.0)
         n1, n2 = (int(v) for v in counts.sum(axis=0))
         for lv in counts.index:
-            rows.append({"variable": var, "kind": "categorical", "level": lv,
-                         "group1": levels[0], "group2": levels[1], "n1": n1, "n2": n2,
-                         "count1": int(counts.loc[lv, levels[0]]),
-                         "pct1": float(pct.loc[lv, levels[0]]),
-                         "count2": int(counts.loc[lv, levels[1]]),
-                         "pct2": float(pct.loc[lv, levels[1]]),
-                         "statistic": ct.statistic, "df": ct.df, "p_value": ct.p_value,
-                         "test": ct.test_used, "n": ct.n})
+            rows.append(
+                {
+                    "variable": var,
+                    "kind": "categorical",
+                    "level": lv,
+                    "group1": levels[0],
+                    "group2": levels[1],
+                    "n1": n1,
+                    "n2": n2,
+                    "count1": int(counts.loc[lv, levels[0]]),
+                    "pct1": float(pct.loc[lv, levels[0]]),
+                    "count2": int(counts.loc[lv, levels[1]]),
+                    "pct2": float(pct.loc[lv, levels[1]]),
+                    "statistic": ct.statistic,
+                    "df": ct.df,
+                    "p_value": ct.p_value,
+                    "test": ct.test_used,
+                    "n": ct.n,
+                }
+            )
         notes.append(f"{var}: {ct.notes[0]}" + (f" {ct.notes[1]}" if len(ct.notes) > 1 else ""))
     table = pd.DataFrame(rows, columns=_T1_COLUMNS)
-    return StatResult(table=table, notes=tuple(notes),
-                      meta={"group": group, "levels": levels,
-                            "continuous_test": continuous_test,
-                            "categorical_test": categorical_test, "fisher_sided": fisher_sided,
-                            "min_expected": min_expected, "levene_alpha": levene_alpha})
+    return StatResult(
+        table=table,
+        notes=tuple(notes),
+        meta={
+            "group": group,
+            "levels": levels,
+            "continuous_test": continuous_test,
+            "categorical_test": categorical_test,
+            "fisher_sided": fisher_sided,
+            "min_expected": min_expected,
+            "levene_alpha": levene_alpha,
+        },
+    )

@@ -17,24 +17,49 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from sarcostat.exceptions import (DataError, LowEventsWarning, ModelError, ParameterError,
-                                  SeparationWarning, check_option)
-from sarcostat.stats._data import (UNADJUSTED, as_names, check_confidence,
-                                   check_full_rank, check_not_constant, complete_cases,
-                                   is_numeric, locate, numeric_values, plain,
-                                   unadjusted_source)
+from sarcostat.exceptions import (
+    DataError,
+    LowEventsWarning,
+    ModelError,
+    ParameterError,
+    SeparationWarning,
+    check_option,
+)
+from sarcostat.stats._data import (
+    UNADJUSTED,
+    as_names,
+    check_confidence,
+    check_full_rank,
+    check_not_constant,
+    complete_cases,
+    is_numeric,
+    locate,
+    numeric_values,
+    plain,
+    unadjusted_source,
+)
 from sarcostat.stats._result import StatResult
 from sarcostat.stats.regression import INTERCEPT, build_design, focal_row
 
-__all__ = ["LogisticResult", "logistic_regression", "or_per_sd", "detect_separation",
-           "firth_logit"]
+__all__ = ["LogisticResult", "logistic_regression", "or_per_sd", "detect_separation", "firth_logit"]
 
 #: Events per variable below which a LowEventsWarning is issued
 #: (Peduzzi et al. 1996, doi:10.1016/S0895-4356(96)00236-3).
 EPV_WARN = 10
 
-_COLUMNS = ["term", "estimate", "se", "statistic", "p_value", "ci_lower", "ci_upper",
-            "odds_ratio", "or_ci_lower", "or_ci_upper", "n"]
+_COLUMNS = [
+    "term",
+    "estimate",
+    "se",
+    "statistic",
+    "p_value",
+    "ci_lower",
+    "ci_upper",
+    "odds_ratio",
+    "or_ci_lower",
+    "or_ci_upper",
+    "n",
+]
 
 
 @dataclass(frozen=True)
@@ -102,11 +127,13 @@ class LogisticResult(StatResult):
         model, stacked with ``model`` (``"unadjusted"`` / ``"adjusted"``),
         ``events`` and ``epv``: the two columns of Table 3."""
         parts = []
-        fits = ([(self.unadjusted, "unadjusted")] if self.unadjusted is not None else []) \
-            + [(self, "adjusted" if self.covariates else "unadjusted")]
+        fits = ([(self.unadjusted, "unadjusted")] if self.unadjusted is not None else []) + [
+            (self, "adjusted" if self.covariates else "unadjusted")
+        ]
         for res, model in fits:
-            parts.append(res.predictor_row().to_frame().T.assign(
-                model=model, events=res.events, epv=res.epv))
+            parts.append(
+                res.predictor_row().to_frame().T.assign(model=model, events=res.events, epv=res.epv)
+            )
         return pd.concat(parts, ignore_index=True).infer_objects()
 
 
@@ -134,15 +161,18 @@ def _check_xy(X, y, function: str) -> tuple[np.ndarray, np.ndarray]:
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     if X.ndim != 2 or y.ndim != 1 or len(y) != X.shape[0]:
-        raise ParameterError(f"{function}: X must be 2-D (n, p) and y 1-D of length n. "
-                             f"Got X {X.shape} and y {y.shape} instead.")
+        raise ParameterError(
+            f"{function}: X must be 2-D (n, p) and y 1-D of length n. "
+            f"Got X {X.shape} and y {y.shape} instead."
+        )
     if not (np.all(np.isfinite(X)) and np.all(np.isin(y, (0.0, 1.0)))):
         raise ParameterError(f"{function}: X must be finite and y coded 0/1.")
     return X, y
 
 
-def detect_separation(X: np.ndarray, y: np.ndarray, *, tol: float = 1e-7
-                      ) -> tuple[str | None, np.ndarray]:
+def detect_separation(
+    X: np.ndarray, y: np.ndarray, *, tol: float = 1e-7
+) -> tuple[str | None, np.ndarray]:
     """Detect complete or quasi-complete separation by linear programming.
 
     Parameters
@@ -208,8 +238,7 @@ def detect_separation(X: np.ndarray, y: np.ndarray, *, tol: float = 1e-7
     scale[scale == 0] = 1.0
     A = (2 * y - 1)[:, None] * (X / scale)
     n, p = A.shape
-    res = linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(n), bounds=[(-1, 1)] * p,
-                  method="highs")
+    res = linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(n), bounds=[(-1, 1)] * p, method="highs")
     if res.status != 0 or -res.fun <= tol * n:
         return None, np.zeros(p)
     direction = np.where(np.abs(res.x) > 1e-9, res.x, 0.0) / scale
@@ -217,8 +246,7 @@ def detect_separation(X: np.ndarray, y: np.ndarray, *, tol: float = 1e-7
     c = np.zeros(p + 1)
     c[-1] = -1.0
     A_ub = np.hstack([-A, np.ones((n, 1))])
-    res2 = linprog(c, A_ub=A_ub, b_ub=np.zeros(n), bounds=[(-1, 1)] * p + [(0, 1)],
-                   method="highs")
+    res2 = linprog(c, A_ub=A_ub, b_ub=np.zeros(n), bounds=[(-1, 1)] * p + [(0, 1)], method="highs")
     kind = "complete" if res2.status == 0 and -res2.fun > tol else "quasi-complete"
     return kind, direction
 
@@ -232,8 +260,9 @@ def _penalised_loglik(X, y, beta):
     return ll + 0.5 * logdet
 
 
-def firth_logit(X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float = 1e-10,
-                max_step: float = 5.0) -> tuple[np.ndarray, np.ndarray, bool, int]:
+def firth_logit(
+    X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float = 1e-10, max_step: float = 5.0
+) -> tuple[np.ndarray, np.ndarray, bool, int]:
     """Firth's bias-reduced logistic regression (penalised likelihood).
 
     Parameters
@@ -330,8 +359,9 @@ def firth_logit(X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float
     return beta, cov, converged, it
 
 
-def _ml_logit(X: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
-              tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray, bool]:
+def _ml_logit(
+    X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float = 1e-10
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """Maximum-likelihood logit by Newton-Raphson: (beta, covariance, converged).
 
     A few lines of numpy rather than statsmodels' ``Logit``: importing its
@@ -359,18 +389,21 @@ def _ml_logit(X: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
     return beta, cov, converged
 
 
-def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn,
-         unadjusted="none") -> LogisticResult:
+def _fit(
+    data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn, unadjusted="none"
+) -> LogisticResult:
     from scipy import stats as sps
 
     confidence = check_confidence(confidence, fn)
     check_option(unadjusted, UNADJUSTED, parameter="unadjusted", function=fn)
     if not isinstance(firth, bool):
-        raise ParameterError(f"The 'firth' parameter of {fn} must be True or False. "
-                             f"Got {firth!r} instead.")
+        raise ParameterError(
+            f"The 'firth' parameter of {fn} must be True or False. Got {firth!r} instead."
+        )
     if not isinstance(outcome, str):
-        raise ParameterError(f"The 'outcome' parameter of {fn} must be a column name. "
-                             f"Got {outcome!r} instead.")
+        raise ParameterError(
+            f"The 'outcome' parameter of {fn} must be a column name. Got {outcome!r} instead."
+        )
     preds = as_names(predictors, "predictor" if per_sd else "predictors", fn)
     if not preds:
         raise ParameterError(f"{fn}: at least one predictor is needed.")
@@ -378,30 +411,44 @@ def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
     used = [outcome, *preds, *covs]
     if len(set(used)) != len(used):
         raise ParameterError(
-            f"{fn}: a column appears twice among outcome, predictors and covariates: {used}.")
+            f"{fn}: a column appears twice among outcome, predictors and covariates: {used}."
+        )
     sample, n_excl = complete_cases(data, used, function=fn)
     if len(sample) == 0:
         raise ModelError(f"{fn}: no complete cases over {used}.")
     ids = data["id"] if "id" in data.columns else None
     y = _binary_outcome(sample[outcome], function=fn, ids=ids)
-    check_not_constant(sample, used, function=fn, outcome=outcome,
-                       roles={outcome: "the outcome", **dict.fromkeys(preds, "predictor"),
-                              **dict.fromkeys(covs, "covariate")})
+    check_not_constant(
+        sample,
+        used,
+        function=fn,
+        outcome=outcome,
+        roles={
+            outcome: "the outcome",
+            **dict.fromkeys(preds, "predictor"),
+            **dict.fromkeys(covs, "covariate"),
+        },
+    )
     focal = preds[0]
     sd_pred = math.nan
     if per_sd:
         if not is_numeric(sample[focal]):
-            raise DataError(f"{fn}: the predictor {focal!r} must be numeric to be expressed "
-                            f"per SD (found {sample[focal].dtype}).")
-        x = pd.Series(numeric_values(sample[focal], role="predictor", function=fn, ids=ids),
-                      index=sample.index)
+            raise DataError(
+                f"{fn}: the predictor {focal!r} must be numeric to be expressed "
+                f"per SD (found {sample[focal].dtype})."
+            )
+        x = pd.Series(
+            numeric_values(sample[focal], role="predictor", function=fn, ids=ids),
+            index=sample.index,
+        )
         sd_pred = float(x.std(ddof=1))
         sample[focal] = (x - x.mean()) / sd_pred
     X, names, _ = build_design(sample, [*preds, *covs], function=fn, ids=ids)
     n, p = X.shape
     if n <= p:
-        raise ModelError(f"{fn}: {n} complete case(s) for {p} coefficients; at least "
-                         f"{p + 1} are needed.")
+        raise ModelError(
+            f"{fn}: {n} complete case(s) for {p} coefficients; at least {p + 1} are needed."
+        )
     check_full_rank(X, names, function=fn)
     events = int(y.sum())
     non_events = n - events
@@ -410,13 +457,19 @@ def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
     notes = []
     formula = f"logit P({outcome}=1) ~ " + " + ".join([*preds, *covs])
     if per_sd:
-        notes.append(f"Odds ratio per 1 SD of {focal} (SD = {sd_pred:.6g}, n - 1 divisor, "
-                     f"analysis sample); {focal} was z-scored before fitting.")
-    notes.append(f"Complete cases: n = {n}, events = {events}"
-                 + (f" ({n_excl} row(s) excluded for missing values)." if n_excl else "."))
+        notes.append(
+            f"Odds ratio per 1 SD of {focal} (SD = {sd_pred:.6g}, n - 1 divisor, "
+            f"analysis sample); {focal} was z-scored before fitting."
+        )
+    notes.append(
+        f"Complete cases: n = {n}, events = {events}"
+        + (f" ({n_excl} row(s) excluded for missing values)." if n_excl else ".")
+    )
     if epv < EPV_WARN:
-        msg = (f"{fn}: {epv:.1f} events per variable (min({events}, {non_events}) / {k}) "
-               f"is below {EPV_WARN}; estimates may be biased and unstable.")
+        msg = (
+            f"{fn}: {epv:.1f} events per variable (min({events}, {non_events}) / {k}) "
+            f"is below {EPV_WARN}; estimates may be biased and unstable."
+        )
         warnings.warn(msg, LowEventsWarning, stacklevel=3)
         notes.append(f"Events per variable {epv:.1f} < {EPV_WARN}.")
 
@@ -424,15 +477,20 @@ def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
     involved = [nm for nm, d in zip(names, direction) if d != 0 and nm != INTERCEPT]
     converged = True
     if kind is not None:
-        msg = (f"{fn}: {kind} separation of {outcome!r} by {', '.join(involved) or 'the design'} "
-               f"(n = {n}, events = {events}); maximum likelihood estimates do not exist.")
+        msg = (
+            f"{fn}: {kind} separation of {outcome!r} by {', '.join(involved) or 'the design'} "
+            f"(n = {n}, events = {events}); maximum likelihood estimates do not exist."
+        )
         if firth:
-            notes.append(msg.split(": ", 1)[1] + " Firth's penalised likelihood gives "
-                                                 "finite estimates.")
+            notes.append(
+                msg.split(": ", 1)[1] + " Firth's penalised likelihood gives finite estimates."
+            )
         else:
             warnings.warn(msg + " Use firth=True.", SeparationWarning, stacklevel=3)
-            notes.append(msg.split(": ", 1)[1] + " Estimates set to NaN; refit with firth=True "
-                                                 "(Firth penalised likelihood).")
+            notes.append(
+                msg.split(": ", 1)[1] + " Estimates set to NaN; refit with firth=True "
+                "(Firth penalised likelihood)."
+            )
 
     z = float(sps.norm.ppf(0.5 + confidence / 2))
     if kind is not None and not firth:
@@ -448,34 +506,81 @@ def _fit(data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn
     stat = beta / se
     pval = 2 * sps.norm.sf(np.abs(stat))
     lo, hi = beta - z * se, beta + z * se
-    table = pd.DataFrame({
-        "term": names, "estimate": beta, "se": se, "statistic": stat, "p_value": pval,
-        "ci_lower": lo, "ci_upper": hi, "odds_ratio": np.exp(beta),
-        "or_ci_lower": np.exp(lo), "or_ci_upper": np.exp(hi), "n": n,
-    }, columns=_COLUMNS)
+    table = pd.DataFrame(
+        {
+            "term": names,
+            "estimate": beta,
+            "se": se,
+            "statistic": stat,
+            "p_value": pval,
+            "ci_lower": lo,
+            "ci_upper": hi,
+            "odds_ratio": np.exp(beta),
+            "or_ci_lower": np.exp(lo),
+            "or_ci_upper": np.exp(hi),
+            "n": n,
+        },
+        columns=_COLUMNS,
+    )
     method = "firth" if firth else "ml"
-    notes.insert(0, ("Firth penalised-likelihood" if firth else "Maximum-likelihood")
-                 + f" logistic regression {formula}; Wald {confidence:.0%} CI "
-                 f"exp(B ± {z:.4f}·SE) and Wald z test.")
+    notes.insert(
+        0,
+        ("Firth penalised-likelihood" if firth else "Maximum-likelihood")
+        + f" logistic regression {formula}; Wald {confidence:.0%} CI "
+        f"exp(B ± {z:.4f}·SE) and Wald z test.",
+    )
     row = table.iloc[1]
     result = LogisticResult(
-        table=table, notes=tuple(notes),
-        meta={"method": method, "formula": formula, "n": n, "n_excluded": n_excl,
-              "events": events, "confidence": confidence, "terms": names,
-              "per_sd": per_sd, "separation": kind, "separation_terms": involved,
-              "reference": "R glm(family = binomial), Wald CI; SPSS LOGISTIC REGRESSION"},
-        outcome=outcome, predictor=focal, covariates=tuple(covs),
-        odds_ratio=float(row["odds_ratio"]), or_ci_lower=float(row["or_ci_lower"]),
-        or_ci_upper=float(row["or_ci_upper"]), coef=float(row["estimate"]),
-        se=float(row["se"]), statistic=float(row["statistic"]), p_value=float(row["p_value"]),
-        sd_predictor=sd_pred, n=n, n_excluded=n_excl, events=events, non_events=non_events,
-        epv=float(epv), method=method, separation=kind, converged=converged,
+        table=table,
+        notes=tuple(notes),
+        meta={
+            "method": method,
+            "formula": formula,
+            "n": n,
+            "n_excluded": n_excl,
+            "events": events,
+            "confidence": confidence,
+            "terms": names,
+            "per_sd": per_sd,
+            "separation": kind,
+            "separation_terms": involved,
+            "reference": "R glm(family = binomial), Wald CI; SPSS LOGISTIC REGRESSION",
+        },
+        outcome=outcome,
+        predictor=focal,
+        covariates=tuple(covs),
+        odds_ratio=float(row["odds_ratio"]),
+        or_ci_lower=float(row["or_ci_lower"]),
+        or_ci_upper=float(row["or_ci_upper"]),
+        coef=float(row["estimate"]),
+        se=float(row["se"]),
+        statistic=float(row["statistic"]),
+        p_value=float(row["p_value"]),
+        sd_predictor=sd_pred,
+        n=n,
+        n_excluded=n_excl,
+        events=events,
+        non_events=non_events,
+        epv=float(epv),
+        method=method,
+        separation=kind,
+        converged=converged,
     )
     if covs and unadjusted != "none":
         source = unadjusted_source(data, used, unadjusted)
-        result = replace(result, unadjusted=_fit(
-            source, outcome=outcome, predictors=preds, covariates=(), firth=firth,
-            confidence=confidence, per_sd=per_sd, fn=fn))
+        result = replace(
+            result,
+            unadjusted=_fit(
+                source,
+                outcome=outcome,
+                predictors=preds,
+                covariates=(),
+                firth=firth,
+                confidence=confidence,
+                per_sd=per_sd,
+                fn=fn,
+            ),
+        )
     return result
 
 
@@ -514,10 +619,16 @@ _REFERENCES = """Hosmer DW, Lemeshow S, Sturdivant RX. Applied Logistic Regressi
     doi:10.1093/biomet/71.1.1"""
 
 
-def logistic_regression(data: pd.DataFrame, *, outcome: str, predictors: Sequence[str] | str,
-                        covariates: Sequence[str] | str = (), firth: bool = False,
-                        confidence: float = 0.95, unadjusted: str = "none"
-                        ) -> LogisticResult:
+def logistic_regression(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    predictors: Sequence[str] | str,
+    covariates: Sequence[str] | str = (),
+    firth: bool = False,
+    confidence: float = 0.95,
+    unadjusted: str = "none",
+) -> LogisticResult:
     """Binary logistic regression with Wald odds ratios for every term.
 
     Parameters
@@ -599,14 +710,29 @@ def logistic_regression(data: pd.DataFrame, *, outcome: str, predictors: Sequenc
     >>> print(f"OR per unit {res.odds_ratio:.3f}, n={res.n}, events={res.events}")
     OR per unit 0.872, n=10, events=4
     """
-    return _fit(data, outcome=outcome, predictors=predictors, covariates=covariates,
-                firth=firth, confidence=confidence, per_sd=False, fn="logistic_regression",
-                unadjusted=unadjusted)
+    return _fit(
+        data,
+        outcome=outcome,
+        predictors=predictors,
+        covariates=covariates,
+        firth=firth,
+        confidence=confidence,
+        per_sd=False,
+        fn="logistic_regression",
+        unadjusted=unadjusted,
+    )
 
 
-def or_per_sd(data: pd.DataFrame, *, outcome: str, predictor: str,
-              covariates: Sequence[str] | str = (), firth: bool = False,
-              confidence: float = 0.95, unadjusted: str = "none") -> LogisticResult:
+def or_per_sd(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    predictor: str,
+    covariates: Sequence[str] | str = (),
+    firth: bool = False,
+    confidence: float = 0.95,
+    unadjusted: str = "none",
+) -> LogisticResult:
     """Odds ratio of a binary outcome per 1-SD increment of a predictor (Table 3).
 
     The predictor is z-scored with the mean and SD (n - 1) of the analysis
@@ -686,9 +812,17 @@ def or_per_sd(data: pd.DataFrame, *, outcome: str, predictor: str,
     >>> print(f"OR per SD {res.odds_ratio:.3f} (SD {res.sd_predictor:.2f})")
     OR per SD 0.164 (SD 13.22)
     """
-    return _fit(data, outcome=outcome, predictors=predictor, covariates=covariates,
-                firth=firth, confidence=confidence, per_sd=True, fn="or_per_sd",
-                unadjusted=unadjusted)
+    return _fit(
+        data,
+        outcome=outcome,
+        predictors=predictor,
+        covariates=covariates,
+        firth=firth,
+        confidence=confidence,
+        per_sd=True,
+        fn="or_per_sd",
+        unadjusted=unadjusted,
+    )
 
 
 for _f in (logistic_regression, or_per_sd):

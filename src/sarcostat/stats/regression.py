@@ -15,18 +15,39 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import DataError, ModelError, ParameterError, check_option
-from sarcostat.stats._data import (UNADJUSTED, as_names, check_confidence,
-                                   check_full_rank, check_not_constant, complete_cases,
-                                   factor_columns, is_numeric, levels, locate,
-                                   numeric_values, plain, unadjusted_source)
+from sarcostat.stats._data import (
+    UNADJUSTED,
+    as_names,
+    check_confidence,
+    check_full_rank,
+    check_not_constant,
+    complete_cases,
+    factor_columns,
+    is_numeric,
+    levels,
+    locate,
+    numeric_values,
+    plain,
+    unadjusted_source,
+)
 from sarcostat.stats._result import StatResult
 
 __all__ = ["RegressionResult", "linear_regression"]
 
 INTERCEPT = "(Intercept)"
 
-_COLUMNS = ["term", "estimate", "se", "std_beta", "statistic", "df", "p_value",
-            "ci_lower", "ci_upper", "n"]
+_COLUMNS = [
+    "term",
+    "estimate",
+    "se",
+    "std_beta",
+    "statistic",
+    "df",
+    "p_value",
+    "ci_lower",
+    "ci_upper",
+    "n",
+]
 
 
 def focal_row(table: pd.DataFrame, predictor: str) -> pd.Series:
@@ -38,8 +59,9 @@ def focal_row(table: pd.DataFrame, predictor: str) -> pd.Series:
     return rows.iloc[0]
 
 
-def build_design(sample: pd.DataFrame, terms: Sequence[str], *, function: str,
-                 ids: pd.Series | None = None) -> tuple[np.ndarray, list[str], dict[str, str]]:
+def build_design(
+    sample: pd.DataFrame, terms: Sequence[str], *, function: str, ids: pd.Series | None = None
+) -> tuple[np.ndarray, list[str], dict[str, str]]:
     """Design matrix with an intercept for ``terms`` of a complete-case sample.
 
     Numeric and boolean columns enter as they are. Any other column (strings,
@@ -67,7 +89,8 @@ def build_design(sample: pd.DataFrame, terms: Sequence[str], *, function: str,
                 raise DataError(
                     f"{function}: the column {col!r} must be numeric; {locate(label, ids)} "
                     f"has {plain(s.loc[label])!r} (numbers stored as text). Convert it to "
-                    f"numbers, or to a pandas 'category' to use it as a categorical term.")
+                    f"numbers, or to a pandas 'category' to use it as a categorical term."
+                )
         if not is_numeric(s):
             cols, dummies = factor_columns(s, levels(s), contrasts="treatment", name=col)
             blocks.extend(c[:, None] for c in cols)
@@ -133,8 +156,11 @@ class RegressionResult(StatResult):
         parts = []
         if self.unadjusted is not None:
             parts.append(self.unadjusted.predictor_row().to_frame().T.assign(model="unadjusted"))
-        parts.append(self.predictor_row().to_frame().T.assign(
-            model="adjusted" if self.covariates else "unadjusted"))
+        parts.append(
+            self.predictor_row()
+            .to_frame()
+            .T.assign(model="adjusted" if self.covariates else "unadjusted")
+        )
         return pd.concat(parts, ignore_index=True).infer_objects()
 
 
@@ -154,9 +180,15 @@ def _ols(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return coef, r_inv @ r_inv.T, float(resid @ resid)
 
 
-def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
-                      covariates: Sequence[str] | str = (), confidence: float = 0.95,
-                      unadjusted: str = "none") -> RegressionResult:
+def linear_regression(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    predictor: str,
+    covariates: Sequence[str] | str = (),
+    confidence: float = 0.95,
+    unadjusted: str = "none",
+) -> RegressionResult:
     """Ordinary least squares of ``outcome`` on ``predictor`` (+ covariates).
 
     Parameters
@@ -269,28 +301,41 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
     for name, param in ((outcome, "outcome"), (predictor, "predictor")):
         if not isinstance(name, str):
             raise ParameterError(
-                f"The {param!r} parameter of {fn} must be a column name. Got {name!r} instead.")
+                f"The {param!r} parameter of {fn} must be a column name. Got {name!r} instead."
+            )
     used = [outcome, predictor, *covs]
     if len(set(used)) != len(used):
         raise ParameterError(
-            f"{fn}: a column appears twice among outcome, predictor and covariates: {used}.")
+            f"{fn}: a column appears twice among outcome, predictor and covariates: {used}."
+        )
     sample, n_excl = complete_cases(data, used, function=fn)
     if len(sample) == 0:
         raise ModelError(f"{fn}: no complete cases over {used}.")
-    check_not_constant(sample, used, function=fn, outcome=outcome,
-                       roles={outcome: "the outcome", predictor: "the predictor",
-                              **dict.fromkeys(covs, "covariate")})
+    check_not_constant(
+        sample,
+        used,
+        function=fn,
+        outcome=outcome,
+        roles={
+            outcome: "the outcome",
+            predictor: "the predictor",
+            **dict.fromkeys(covs, "covariate"),
+        },
+    )
     ids = data["id"] if "id" in data.columns else None
     y = numeric_values(sample[outcome], role="outcome", function=fn, ids=ids)
     if not is_numeric(sample[predictor]):
-        raise DataError(f"{fn}: the predictor {predictor!r} must be numeric "
-                        f"(found {sample[predictor].dtype}); put categorical terms in covariates.")
+        raise DataError(
+            f"{fn}: the predictor {predictor!r} must be numeric "
+            f"(found {sample[predictor].dtype}); put categorical terms in covariates."
+        )
     X, names, _ = build_design(sample, [predictor, *covs], function=fn, ids=ids)
     n, p = X.shape
     if n <= p:
         raise ModelError(
             f"{fn}: {n} complete case(s) for {p} coefficients; at least {p + 1} are needed "
-            f"to estimate the residual variance.")
+            f"to estimate the residual variance."
+        )
     check_full_rank(X, names, function=fn)
 
     coef, xtx_inv, rss = _ols(y, X)
@@ -304,18 +349,21 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
     sd_x = np.std(X, axis=0, ddof=1)
     std_beta = coef * sd_x / sd_y
     std_beta[0] = np.nan
-    table = pd.DataFrame({
-        "term": names,
-        "estimate": coef,
-        "se": se,
-        "std_beta": std_beta,
-        "statistic": tval,
-        "df": df_resid,
-        "p_value": pval,
-        "ci_lower": coef - half,
-        "ci_upper": coef + half,
-        "n": n,
-    }, columns=_COLUMNS)
+    table = pd.DataFrame(
+        {
+            "term": names,
+            "estimate": coef,
+            "se": se,
+            "std_beta": std_beta,
+            "statistic": tval,
+            "df": df_resid,
+            "p_value": pval,
+            "ci_lower": coef - half,
+            "ci_upper": coef + half,
+            "n": n,
+        },
+        columns=_COLUMNS,
+    )
 
     # The design has an intercept and full rank (checked above), so the model
     # df is p - 1 and R² uses the centred total sum of squares, as lm().
@@ -332,22 +380,41 @@ def linear_regression(data: pd.DataFrame, *, outcome: str, predictor: str,
     notes = [
         f"Linear regression (OLS) {formula}; standardized Beta = B*SD(x)/SD(y) "
         f"with sample SDs of the analysis sample (SPSS 'Beta').",
-        f"Complete cases: n = {n}" + (f" ({n_excl} row(s) excluded for missing values)."
-                                      if n_excl else "."),
+        f"Complete cases: n = {n}"
+        + (f" ({n_excl} row(s) excluded for missing values)." if n_excl else "."),
     ]
     result = RegressionResult(
         table=table,
         notes=tuple(notes),
-        meta={"method": "ols", "formula": formula, "n": n, "n_excluded": n_excl,
-              "confidence": confidence, "terms": names,
-              "reference": "R lm(); SPSS REGRESSION Coefficients table"},
-        outcome=outcome, predictor=predictor, covariates=tuple(covs),
-        n=n, n_excluded=n_excl, r2=float(r2), adj_r2=float(adj_r2),
-        f_statistic=f_stat, f_df1=df1, f_df2=df_resid, f_p_value=f_p,
-        sd_outcome=sd_y, sd_predictor=float(sd_x[1]),
+        meta={
+            "method": "ols",
+            "formula": formula,
+            "n": n,
+            "n_excluded": n_excl,
+            "confidence": confidence,
+            "terms": names,
+            "reference": "R lm(); SPSS REGRESSION Coefficients table",
+        },
+        outcome=outcome,
+        predictor=predictor,
+        covariates=tuple(covs),
+        n=n,
+        n_excluded=n_excl,
+        r2=float(r2),
+        adj_r2=float(adj_r2),
+        f_statistic=f_stat,
+        f_df1=df1,
+        f_df2=df_resid,
+        f_p_value=f_p,
+        sd_outcome=sd_y,
+        sd_predictor=float(sd_x[1]),
     )
     if covs and unadjusted != "none":
         source = unadjusted_source(data, used, unadjusted)
-        result = replace(result, unadjusted=linear_regression(
-            source, outcome=outcome, predictor=predictor, confidence=confidence))
+        result = replace(
+            result,
+            unadjusted=linear_regression(
+                source, outcome=outcome, predictor=predictor, confidence=confidence
+            ),
+        )
     return result

@@ -24,20 +24,39 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import DataError, ParameterError, check_option
-from sarcostat.stats._data import require_columns
-from sarcostat.stats._result import StatResult
 from sarcostat.stats import _screen_kernels as _kernels
 from sarcostat.stats import screen_engine as eng
+from sarcostat.stats._data import require_columns
+from sarcostat.stats._result import StatResult
 from sarcostat.stats.screen_source import open_source
 
 __all__ = ["ScreenResult", "screen", "adjust_pvalues"]
 
 _FN = "screen"
 
-_TABLE_COLUMNS = ["outcome", "biomarker", "model", "n", "events", "estimate", "se", "std_beta",
-                  "statistic", "df", "p_value", "ci_lower", "ci_upper", "odds_ratio",
-                  "or_ci_lower", "or_ci_upper", "q_value", "sd_biomarker", "sd_outcome",
-                  "family", "message"]
+_TABLE_COLUMNS = [
+    "outcome",
+    "biomarker",
+    "model",
+    "n",
+    "events",
+    "estimate",
+    "se",
+    "std_beta",
+    "statistic",
+    "df",
+    "p_value",
+    "ci_lower",
+    "ci_upper",
+    "odds_ratio",
+    "or_ci_lower",
+    "or_ci_upper",
+    "q_value",
+    "sd_biomarker",
+    "sd_outcome",
+    "family",
+    "message",
+]
 
 
 @dataclass(frozen=True)
@@ -67,9 +86,12 @@ class ScreenResult(StatResult):
         t = self.table if outcome is None else self.table[self.table["outcome"] == outcome]
         order = {o: i for i, o in enumerate(self.outcomes)}
         key = t["outcome"].map(order)
-        return t.assign(_o=key).sort_values(["_o", "p_value"], na_position="last",
-                                            kind="stable") \
-            .drop(columns="_o").reset_index(drop=True)
+        return (
+            t.assign(_o=key)
+            .sort_values(["_o", "p_value"], na_position="last", kind="stable")
+            .drop(columns="_o")
+            .reset_index(drop=True)
+        )
 
 
 def adjust_pvalues(p, *, method: str = "fdr_bh") -> np.ndarray:
@@ -94,6 +116,7 @@ def adjust_pvalues(p, *, method: str = "fdr_bh") -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- plan
+
 
 @dataclass
 class _Plan:
@@ -121,9 +144,10 @@ class _Plan:
         if self.lin_names and self.lin_prep is None:
             self.lin_prep = eng.linear_prepare(self.Z, self.Y, self.R)
         if self.bin_names and self.bin_prep is None:
-            self.bin_prep = [None if self.firth else
-                             eng.logistic_prepare(self.Z, y, r, g0)
-                             for y, r, g0 in zip(self.bin_y, self.bin_r, self.gamma0)]
+            self.bin_prep = [
+                None if self.firth else eng.logistic_prepare(self.Z, y, r, g0)
+                for y, r, g0 in zip(self.bin_y, self.bin_r, self.gamma0)
+            ]
 
     def __getstate__(self):
         # The left factors are N x ~30-70 per outcome: rebuilt where the plan
@@ -191,14 +215,19 @@ def _make_plan(data, outcomes, covariates, *, confidence, firth, prescreen, max_
             binn.append(o)
             by.append(yf)
             br.append(r)
-            g0.append(eng.fit_null_logistic(Zf, yf, r) if 0 < (yf * r).sum() < r.sum()
-                      else np.full(Z.shape[1], np.nan))
+            g0.append(
+                eng.fit_null_logistic(Zf, yf, r)
+                if 0 < (yf * r).sum() < r.sum()
+                else np.full(Z.shape[1], np.nan)
+            )
             kinds[o] = "logistic"
         else:
             if not pd.api.types.is_numeric_dtype(s):
                 bad = s.dropna()
-                raise DataError(f"{_FN}: outcome {o!r} must be numeric or 0/1; found value "
-                                f"{bad.iloc[0] if len(bad) else None!r}.")
+                raise DataError(
+                    f"{_FN}: outcome {o!r} must be numeric or 0/1; found value "
+                    f"{bad.iloc[0] if len(bad) else None!r}."
+                )
             y = s.astype("float64").to_numpy(na_value=np.nan)
             r = (~np.isnan(y) & zok).astype(float)
             if r.sum() > 1:
@@ -213,11 +242,21 @@ def _make_plan(data, outcomes, covariates, *, confidence, firth, prescreen, max_
             ysd.append(sd)
             kinds[o] = "linear"
     N = len(data)
-    plan = _Plan(Z=Zf, lin_names=lin,
-                 Y=np.column_stack(Ys) if Ys else np.empty((N, 0)),
-                 R=np.column_stack(Rs) if Rs else np.empty((N, 0)),
-                 y_sd=np.asarray(ysd), bin_names=binn, bin_y=by, bin_r=br, gamma0=g0,
-                 confidence=confidence, firth=firth, prescreen=prescreen, max_iter=max_iter)
+    plan = _Plan(
+        Z=Zf,
+        lin_names=lin,
+        Y=np.column_stack(Ys) if Ys else np.empty((N, 0)),
+        R=np.column_stack(Rs) if Rs else np.empty((N, 0)),
+        y_sd=np.asarray(ysd),
+        bin_names=binn,
+        bin_y=by,
+        bin_r=br,
+        gamma0=g0,
+        confidence=confidence,
+        firth=firth,
+        prescreen=prescreen,
+        max_iter=max_iter,
+    )
     return plan, znames, kinds
 
 
@@ -241,9 +280,11 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     blocks = []
     plan.prepare()
     if plan.lin_names:
-        for o, res in enumerate(eng.linear_block(X, plan.Z, plan.Y, plan.R,
-                                                 confidence=plan.confidence,
-                                                 prep=plan.lin_prep, center=mx)):
+        for o, res in enumerate(
+            eng.linear_block(
+                X, plan.Z, plan.Y, plan.R, confidence=plan.confidence, prep=plan.lin_prep, center=mx
+            )
+        ):
             for f in ("estimate", "se", "ci_lower", "ci_upper", "sd_outcome"):
                 res[:, eng.F[f]] *= plan.y_sd[o]
             if plan.R[:, o].sum() == 0:
@@ -264,14 +305,33 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
             res = eng.score_block(Xs, plan.Z, y, r, g0)
             sel = np.flatnonzero(res[:, eng.F["p_value"]] <= plan.prescreen)
             if len(sel):
-                res[sel] = eng.logistic_block(np.ascontiguousarray(X[:, sel]), plan.Z, y, r, g0,
-                                              firth=plan.firth, confidence=plan.confidence,
-                                              max_iter=plan.max_iter, center=mx[sel],
-                                              scale=inv_sx[sel], prep=plan.bin_prep[b])
+                res[sel] = eng.logistic_block(
+                    np.ascontiguousarray(X[:, sel]),
+                    plan.Z,
+                    y,
+                    r,
+                    g0,
+                    firth=plan.firth,
+                    confidence=plan.confidence,
+                    max_iter=plan.max_iter,
+                    center=mx[sel],
+                    scale=inv_sx[sel],
+                    prep=plan.bin_prep[b],
+                )
         else:
-            res = eng.logistic_block(X, plan.Z, y, r, g0, firth=plan.firth,
-                                     confidence=plan.confidence, max_iter=plan.max_iter,
-                                     center=mx, scale=inv_sx, prep=plan.bin_prep[b])
+            res = eng.logistic_block(
+                X,
+                plan.Z,
+                y,
+                r,
+                g0,
+                firth=plan.firth,
+                confidence=plan.confidence,
+                max_iter=plan.max_iter,
+                center=mx,
+                scale=inv_sx,
+                prep=plan.bin_prep[b],
+            )
         res[:, eng.F["sd_biomarker"]] *= sx
         if r.sum() == 0:
             res[:, eng.F["status"]] = eng.NO_ROWS
@@ -284,7 +344,7 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
 
 
 def _chunks(names, size):
-    return [names[i:i + size] for i in range(0, len(names), size)]
+    return [names[i : i + size] for i in range(0, len(names), size)]
 
 
 def _run_local(source, chunks, plan, progress):
@@ -386,7 +446,8 @@ def _run_dask(source, chunks, plan, progress, dask_client, scheduler):
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ParameterError(
             f"{_FN}: dask=True needs the optional Dask packages: "
-            f"pip install 'sarcostat[dask]' ({exc}).") from exc
+            f"pip install 'sarcostat[dask]' ({exc})."
+        ) from exc
     own = None
     if dask_client is not None and not isinstance(dask_client, bool):
         client = dask_client
@@ -409,9 +470,17 @@ def _run_dask(source, chunks, plan, progress, dask_client, scheduler):
         plan_d = dask.delayed(plan, pure=True)
         source_d = dask.delayed(source, pure=True)
         names_d = dask.delayed(chunks, pure=True)
-        arr = da.map_blocks(_dask_block, idx, plan_d, source_d, names_d,
-                            chunks=((n_out,), sizes, (len(eng.FIELDS),)),
-                            new_axis=[0, 2], dtype=float, meta=np.empty((0, 0, 0)))
+        arr = da.map_blocks(
+            _dask_block,
+            idx,
+            plan_d,
+            source_d,
+            names_d,
+            chunks=((n_out,), sizes, (len(eng.FIELDS),)),
+            new_axis=[0, 2],
+            dtype=float,
+            meta=np.empty((0, 0, 0)),
+        )
         parts_d = list(arr.to_delayed().ravel())
         futures = client.compute(parts_d)
         order = {f.key: i for i, f in enumerate(futures)}
@@ -433,12 +502,24 @@ def _run_dask(source, chunks, plan, progress, dask_client, scheduler):
     return results, msgs
 
 
-def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
-           covariates: Sequence[str] | str = (), id_column: str = "id",
-           confidence: float = 0.95, bonferroni: bool = False, firth: bool = False,
-           prescreen: float | None = None, chunk_size: int = 128, max_iter: int = 50,
-           threads: int | None = None, dask=False, scheduler: str | None = None,
-           progress: Callable[[int, int], None] | None = None) -> ScreenResult:
+def screen(
+    data: pd.DataFrame,
+    biomarkers,
+    *,
+    outcomes: Sequence[str] | str,
+    covariates: Sequence[str] | str = (),
+    id_column: str = "id",
+    confidence: float = 0.95,
+    bonferroni: bool = False,
+    firth: bool = False,
+    prescreen: float | None = None,
+    chunk_size: int = 128,
+    max_iter: int = 50,
+    threads: int | None = None,
+    dask=False,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScreenResult:
     """Screen every biomarker against every outcome with adjusted models.
 
     Parameters
@@ -584,28 +665,44 @@ def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
     both = set(outcomes) & set(covariates)
     if both:
         raise ParameterError(f"{_FN}: {sorted(both)} given both as outcome and covariate.")
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) \
-            or not 0 < confidence < 1:
-        raise ParameterError(f"The 'confidence' parameter of {_FN} must be a float in the "
-                             f"range (0, 1). Got {confidence!r} instead.")
+    if (
+        isinstance(confidence, bool)
+        or not isinstance(confidence, (int, float))
+        or not 0 < confidence < 1
+    ):
+        raise ParameterError(
+            f"The 'confidence' parameter of {_FN} must be a float in the "
+            f"range (0, 1). Got {confidence!r} instead."
+        )
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
-        raise ParameterError(f"The 'chunk_size' parameter of {_FN} must be a positive "
-                             f"integer. Got {chunk_size!r} instead.")
+        raise ParameterError(
+            f"The 'chunk_size' parameter of {_FN} must be a positive "
+            f"integer. Got {chunk_size!r} instead."
+        )
     if threads is None:
         threads = usable_cores()
     if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
-        raise ParameterError(f"The 'threads' parameter of {_FN} must be None or a positive "
-                             f"integer. Got {threads!r} instead.")
+        raise ParameterError(
+            f"The 'threads' parameter of {_FN} must be None or a positive "
+            f"integer. Got {threads!r} instead."
+        )
     threads = int(threads)
-    if prescreen is not None and not (isinstance(prescreen, (int, float))
-                                      and 0 < prescreen <= 1):
-        raise ParameterError(f"The 'prescreen' parameter of {_FN} must be None or a p value "
-                             f"threshold in (0, 1]. Got {prescreen!r} instead.")
+    if prescreen is not None and not (isinstance(prescreen, (int, float)) and 0 < prescreen <= 1):
+        raise ParameterError(
+            f"The 'prescreen' parameter of {_FN} must be None or a p value "
+            f"threshold in (0, 1]. Got {prescreen!r} instead."
+        )
     require_columns(data, [id_column, *outcomes, *covariates], function=_FN)
     source = open_source(biomarkers, data[id_column], id_column=id_column)
-    plan, znames, kinds = _make_plan(data, outcomes, covariates, confidence=float(confidence),
-                                     firth=bool(firth), prescreen=prescreen,
-                                     max_iter=int(max_iter))
+    plan, znames, kinds = _make_plan(
+        data,
+        outcomes,
+        covariates,
+        confidence=float(confidence),
+        firth=bool(firth),
+        prescreen=prescreen,
+        max_iter=int(max_iter),
+    )
     names = list(source.names)
     chunks = _chunks(names, chunk_size)
     if dask is not False or scheduler:
@@ -614,32 +711,51 @@ def screen(data: pd.DataFrame, biomarkers, *, outcomes: Sequence[str] | str,
         parts, msgs = _run_threads(source, chunks, plan, progress, min(threads, len(chunks)))
     else:
         parts, msgs = _run_local(source, chunks, plan, progress)
-    arr = np.concatenate(parts, axis=1) if parts else \
-        np.empty((len(plan.lin_names) + len(plan.bin_names), 0, len(eng.FIELDS)))
-    if arr.shape[1] and (arr[:, :, eng.F["status"]] == eng.NON_NUMERIC).any() \
-            and not any(msgs):
+    arr = (
+        np.concatenate(parts, axis=1)
+        if parts
+        else np.empty((len(plan.lin_names) + len(plan.bin_names), 0, len(eng.FIELDS)))
+    )
+    if arr.shape[1] and (arr[:, :, eng.F["status"]] == eng.NON_NUMERIC).any() and not any(msgs):
         # Dask path: re-read just the flagged columns here to word the message.
-        flagged = [names[j] for j in np.flatnonzero(
-            (arr[:, :, eng.F["status"]] == eng.NON_NUMERIC).any(axis=0))]
+        flagged = [
+            names[j]
+            for j in np.flatnonzero((arr[:, :, eng.F["status"]] == eng.NON_NUMERIC).any(axis=0))
+        ]
         _, fm = source.read(flagged)
         lookup = dict(zip(flagged, fm))
         msgs = [lookup.get(n, "") for n in names]
     if source.info["n_matched"] == 0 and arr.shape[1]:
         arr[:, :, eng.F["status"]] = np.where(
-            arr[:, :, eng.F["status"]] == eng.NON_NUMERIC, eng.NON_NUMERIC, eng.NO_IDS)
+            arr[:, :, eng.F["status"]] == eng.NON_NUMERIC, eng.NON_NUMERIC, eng.NO_IDS
+        )
     table, families = _assemble_table(arr, names, msgs, plan, bonferroni)
     notes = _notes(plan, znames, source, families, kinds)
-    meta = {"method": "batched OLS (FWL) / batched Newton logistic", "outcomes": kinds,
-            "covariate_terms": znames[1:], "n_participants": len(data),
-            "n_biomarkers": len(names), "chunk_size": chunk_size, "firth": bool(firth),
-            "prescreen": prescreen, "confidence": float(confidence),
-            "correction": "fdr_bh" + ("+bonferroni" if bonferroni else ""),
-            "join": source.info, "dask": bool(dask is not False or scheduler),
-            "threads": 1 if dask is not False or scheduler else min(threads, max(len(chunks), 1)),
-            "reference": "R lm()/glm() per biomarker on complete cases; p.adjust('BH')"}
-    return ScreenResult(table=table, notes=tuple(notes), meta=meta, outcomes=tuple(outcomes),
-                        covariates=tuple(covariates), families=families,
-                        n_biomarkers=len(names))
+    meta = {
+        "method": "batched OLS (FWL) / batched Newton logistic",
+        "outcomes": kinds,
+        "covariate_terms": znames[1:],
+        "n_participants": len(data),
+        "n_biomarkers": len(names),
+        "chunk_size": chunk_size,
+        "firth": bool(firth),
+        "prescreen": prescreen,
+        "confidence": float(confidence),
+        "correction": "fdr_bh" + ("+bonferroni" if bonferroni else ""),
+        "join": source.info,
+        "dask": bool(dask is not False or scheduler),
+        "threads": 1 if dask is not False or scheduler else min(threads, max(len(chunks), 1)),
+        "reference": "R lm()/glm() per biomarker on complete cases; p.adjust('BH')",
+    }
+    return ScreenResult(
+        table=table,
+        notes=tuple(notes),
+        meta=meta,
+        outcomes=tuple(outcomes),
+        covariates=tuple(covariates),
+        families=families,
+        n_biomarkers=len(names),
+    )
 
 
 def _names(value, parameter):
@@ -649,35 +765,47 @@ def _names(value, parameter):
         return [value]
     if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
         return list(value)
-    raise ParameterError(f"The {parameter!r} parameter of {_FN} must be a column name or a "
-                         f"list of column names. Got {value!r} instead.")
+    raise ParameterError(
+        f"The {parameter!r} parameter of {_FN} must be a column name or a "
+        f"list of column names. Got {value!r} instead."
+    )
 
 
 def _assemble_table(arr, names, msgs, plan, bonferroni):
     out_names = plan.lin_names + plan.bin_names
     frames, fam_rows = [], []
-    P = len(names)
     for o, oname in enumerate(out_names):
         a = arr[o].copy()
         status = a[:, eng.F["status"]].astype(int)
-        value_cols = [eng.F[f] for f in eng.FIELDS
-                      if f not in ("n", "events", "status", "method", "iterations")]
+        value_cols = [
+            eng.F[f]
+            for f in eng.FIELDS
+            if f not in ("n", "events", "status", "method", "iterations")
+        ]
         a[np.ix_(status != eng.OK, value_cols)] = np.nan
-        df = pd.DataFrame({f: a[:, eng.F[f]] for f in eng.FIELDS
-                           if f not in ("status", "method", "iterations")})
-        df.insert(0, "model", pd.Series(a[:, eng.F["method"]]).map(eng.METHODS)
-                  .fillna("").to_numpy(dtype=object))
+        df = pd.DataFrame(
+            {f: a[:, eng.F[f]] for f in eng.FIELDS if f not in ("status", "method", "iterations")}
+        )
+        df.insert(
+            0,
+            "model",
+            pd.Series(a[:, eng.F["method"]]).map(eng.METHODS).fillna("").to_numpy(dtype=object),
+        )
         df.insert(0, "biomarker", names)
         df.insert(0, "outcome", oname)
-        base = np.array([eng.STATUS_MESSAGES[c] for c in range(len(eng.STATUS_MESSAGES))],
-                        dtype=object)
+        base = np.array(
+            [eng.STATUS_MESSAGES[c] for c in range(len(eng.STATUS_MESSAGES))], dtype=object
+        )
         message = base[status]
         for j in np.flatnonzero(status == eng.NON_NUMERIC):
             if msgs[j]:
                 message[j] = msgs[j]
         df["message"] = message
-        model = "linear" if o < len(plan.lin_names) else \
-            ("logistic-firth" if plan.firth else "logistic")
+        model = (
+            "linear"
+            if o < len(plan.lin_names)
+            else ("logistic-firth" if plan.firth else "logistic")
+        )
         p = df["p_value"].to_numpy()
         m = int(np.isfinite(p).sum())
         family = f"{oname} ({model}): {m} biomarker test(s)"
@@ -700,30 +828,44 @@ def _assemble_table(arr, names, msgs, plan, bonferroni):
 
 def _notes(plan, znames, source, families, kinds):
     adj = ", ".join(znames[1:]) if len(znames) > 1 else "nothing (unadjusted)"
-    notes = [f"Each biomarker x outcome is its own model adjusted for {adj}, on that "
-             f"biomarker's complete cases (listwise; no imputation)."]
+    notes = [
+        f"Each biomarker x outcome is its own model adjusted for {adj}, on that "
+        f"biomarker's complete cases (listwise; no imputation)."
+    ]
     if plan.lin_names:
-        notes.append("Linear: OLS B per unit, standardized beta = B*SD(x)/SD(y) with the "
-                     "model's complete-case SDs (n-1), t test.")
+        notes.append(
+            "Linear: OLS B per unit, standardized beta = B*SD(x)/SD(y) with the "
+            "model's complete-case SDs (n-1), t test."
+        )
     if plan.bin_names:
-        notes.append(("Firth-penalized " if plan.firth else "") +
-                     "Logistic: odds ratio per SD of the biomarker (complete-case SD, n-1), "
-                     "Wald confidence interval and p.")
+        notes.append(
+            ("Firth-penalized " if plan.firth else "")
+            + "Logistic: odds ratio per SD of the biomarker (complete-case SD, n-1), "
+            "Wald confidence interval and p."
+        )
     if plan.prescreen is not None and plan.bin_names:
-        notes.append(f"Score-test pre-screen: logistic models fitted only where score "
-                     f"p <= {plan.prescreen}; other rows report the score-test p (model "
-                     f"'score'), which is exact when the biomarker has no missing values.")
+        notes.append(
+            f"Score-test pre-screen: logistic models fitted only where score "
+            f"p <= {plan.prescreen}; other rows report the score-test p (model "
+            f"'score'), which is exact when the biomarker has no missing values."
+        )
     for _, f in families.iterrows():
-        notes.append(f"Multiple testing: {f['correction']} within outcome {f['outcome']!r} "
-                     f"({f['model']}, {f['n_tests']} tests).")
+        notes.append(
+            f"Multiple testing: {f['correction']} within outcome {f['outcome']!r} "
+            f"({f['model']}, {f['n_tests']} tests)."
+        )
     info = source.info
     if info["n_cohort_without_biomarkers"]:
-        notes.append(f"{info['n_cohort_without_biomarkers']} cohort participant(s) have no "
-                     f"biomarker row (e.g. {', '.join(info['cohort_ids_without_biomarkers'][:3])}).")
+        notes.append(
+            f"{info['n_cohort_without_biomarkers']} cohort participant(s) have no "
+            f"biomarker row (e.g. {', '.join(info['cohort_ids_without_biomarkers'][:3])})."
+        )
     if info["n_biomarker_ids_not_in_cohort"]:
-        notes.append(f"{info['n_biomarker_ids_not_in_cohort']} biomarker row id(s) are not in "
-                     f"the cohort and were ignored (e.g. "
-                     f"{', '.join(info['biomarker_ids_not_in_cohort'][:3])}).")
+        notes.append(
+            f"{info['n_biomarker_ids_not_in_cohort']} biomarker row id(s) are not in "
+            f"the cohort and were ignored (e.g. "
+            f"{', '.join(info['biomarker_ids_not_in_cohort'][:3])})."
+        )
     if info["n_matched"] == 0:
         notes.append("No biomarker id matches a cohort id: check the id column and format.")
     return notes

@@ -33,18 +33,53 @@ from scipy import stats as sps
 
 from sarcostat.stats import _screen_kernels as _k
 
-__all__ = ["FIELDS", "STATUS_MESSAGES", "METHODS", "linear_prepare", "linear_block",
-           "logistic_prepare", "logistic_block",
-           "score_block", "fit_null_logistic"]
+__all__ = [
+    "FIELDS",
+    "STATUS_MESSAGES",
+    "METHODS",
+    "linear_prepare",
+    "linear_block",
+    "logistic_prepare",
+    "logistic_block",
+    "score_block",
+    "fit_null_logistic",
+]
 
 #: Result fields of one (biomarker, outcome) pair, in the order of the arrays.
-FIELDS = ("n", "events", "estimate", "se", "std_beta", "statistic", "df", "p_value",
-          "ci_lower", "ci_upper", "odds_ratio", "or_ci_lower", "or_ci_upper",
-          "sd_biomarker", "sd_outcome", "status", "method", "iterations")
+FIELDS = (
+    "n",
+    "events",
+    "estimate",
+    "se",
+    "std_beta",
+    "statistic",
+    "df",
+    "p_value",
+    "ci_lower",
+    "ci_upper",
+    "odds_ratio",
+    "or_ci_lower",
+    "or_ci_upper",
+    "sd_biomarker",
+    "sd_outcome",
+    "status",
+    "method",
+    "iterations",
+)
 F = {name: i for i, name in enumerate(FIELDS)}
 
-OK, TOO_FEW, CONSTANT, COLLINEAR, COV_SINGULAR, ONE_CLASS, NO_CONVERGE, NON_NUMERIC, \
-    NO_IDS, NO_ROWS = range(10)
+(
+    OK,
+    TOO_FEW,
+    CONSTANT,
+    COLLINEAR,
+    COV_SINGULAR,
+    ONE_CLASS,
+    NO_CONVERGE,
+    NON_NUMERIC,
+    NO_IDS,
+    NO_ROWS,
+) = range(10)
 
 STATUS_MESSAGES = {
     OK: "",
@@ -83,8 +118,9 @@ def _sym_from_pairs(rows: np.ndarray, k: int) -> np.ndarray:
 
 def _triples(k: int) -> np.ndarray:
     """(t, 3) index triples a <= b <= c of the covariates (t = k(k+1)(k+2)/6)."""
-    return np.array(list(itertools.combinations_with_replacement(range(k), 3)),
-                    dtype=int).reshape(-1, 3)
+    return np.array(list(itertools.combinations_with_replacement(range(k), 3)), dtype=int).reshape(
+        -1, 3
+    )
 
 
 def _sym3_index(k: int) -> np.ndarray:
@@ -112,7 +148,7 @@ def _sym3_index(k: int) -> np.ndarray:
 def _sym3(Tzzz, Tzzx, Tzxx, Txxx, k):
     """Third-derivative sums T_abc = sum w(1 - 2 mu) v_a v_b v_c of each
     column's [Z, x] design -> (c, k+1, k+1, k+1)."""
-    rows = np.concatenate([Tzzz, Tzzx, Tzxx, Txxx[None, :]], axis=0)   # (R, c)
+    rows = np.concatenate([Tzzz, Tzzx, Tzxx, Txxx[None, :]], axis=0)  # (R, c)
     return np.moveaxis(rows[_sym3_index(k)], -1, 0)
 
 
@@ -175,7 +211,7 @@ def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
     N, k = Z.shape
     m = Y.shape[1]
     ia, ib = _pairs(k)
-    P = Z[:, ia] * Z[:, ib]                      # (N, q) products of covariate pairs
+    P = Z[:, ia] * Z[:, ib]  # (N, q) products of covariate pairs
     patterns: dict[bytes, int] = {}
     pat_of = []
     pat_cols = []
@@ -188,22 +224,43 @@ def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
     Rp = np.column_stack(pat_cols) if pat_cols else np.empty((N, 0))
     g = Rp.shape[1]
     u = Rp.max(axis=1) if g else np.zeros(N)
-    A = np.concatenate([P * u[:, None]] + [Z * (R[:, [o]] * Y[:, [o]]) for o in range(m)]
-                       + [R * Y * Y], axis=1)
+    A = np.concatenate(
+        [P * u[:, None]] + [Z * (R[:, [o]] * Y[:, [o]]) for o in range(m)] + [R * Y * Y], axis=1
+    )
     B = np.concatenate([Z * u[:, None], R * Y], axis=1)
-    drop = u[:, None] - Rp                       # 1 where a pattern leaves out a usable row
+    drop = u[:, None] - Rp  # 1 where a pattern leaves out a usable row
     S = np.flatnonzero(drop.any(axis=1))
     dS = drop[S]
-    Ac = np.concatenate([P[S] * dS[:, [h]] for h in range(g)], axis=1) if g else \
-        np.empty((len(S), 0))
-    Bc = np.concatenate([Z[S] * dS[:, [h]] for h in range(g)], axis=1) if g else \
-        np.empty((len(S), 0))
-    return {"A": A, "A_total": A.sum(axis=0), "B": B, "u": u, "S": S, "Ac": Ac, "Bc": Bc,
-            "Cc": dS, "pat_of": pat_of, "k": k, "m": m, "q": P.shape[1], "g": g}
+    Ac = (
+        np.concatenate([P[S] * dS[:, [h]] for h in range(g)], axis=1)
+        if g
+        else np.empty((len(S), 0))
+    )
+    Bc = (
+        np.concatenate([Z[S] * dS[:, [h]] for h in range(g)], axis=1)
+        if g
+        else np.empty((len(S), 0))
+    )
+    return {
+        "A": A,
+        "A_total": A.sum(axis=0),
+        "B": B,
+        "u": u,
+        "S": S,
+        "Ac": Ac,
+        "Bc": Bc,
+        "Cc": dS,
+        "pat_of": pat_of,
+        "k": k,
+        "m": m,
+        "q": P.shape[1],
+        "g": g,
+    }
 
 
-def _masked_sums(X, left_m, left_x, left_xx, *, usable=None, center=None, scale=None,
-                 g3=None, total_m=None):
+def _masked_sums(
+    X, left_m, left_x, left_xx, *, usable=None, center=None, scale=None, g3=None, total_m=None
+):
     """Sums over each column's observed (and usable) rows, block by block.
 
     Returns left_m' M, left_x' x0 and left_xx' x0² ((R, c) each) and the
@@ -231,8 +288,9 @@ def _masked_sums(X, left_m, left_x, left_xx, *, usable=None, center=None, scale=
     for s, e in blocks:
         h = e - s
         Xb = _c_order(X[s:e], stage)
-        cnt = _k.masked_powers(Xb, usable[s:e], center, scale, g3[s:e], X0[:h], X2[:h], GX,
-                               miss_i, miss_j)
+        cnt = _k.masked_powers(
+            Xb, usable[s:e], center, scale, g3[s:e], X0[:h], X2[:h], GX, miss_i, miss_j
+        )
         _k.add_missing_rows(np.ascontiguousarray(left_m[s:e]), miss_i, miss_j, cnt, missing)
         KX += left_x[s:e].T @ X0[:h]
         QX += left_xx[s:e].T @ X2[:h]
@@ -245,14 +303,21 @@ def _c_order(Xb, stage):
     blocks with a wide row stride)."""
     if Xb.flags.c_contiguous:
         return Xb
-    out = stage[:Xb.shape[0]]
+    out = stage[: Xb.shape[0]]
     np.copyto(out, Xb)
     return out
 
 
-def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
-                 confidence: float = 0.95, prep: dict | None = None,
-                 center: np.ndarray | None = None) -> list[np.ndarray]:
+def linear_block(
+    X: np.ndarray,
+    Z: np.ndarray,
+    Y: np.ndarray,
+    R: np.ndarray,
+    *,
+    confidence: float = 0.95,
+    prep: dict | None = None,
+    center: np.ndarray | None = None,
+) -> list[np.ndarray]:
     """OLS of each outcome on [Z, x_j] over each biomarker's complete cases.
 
     Parameters
@@ -278,7 +343,7 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
     if prep is None:
         prep = linear_prepare(Z, Y, R)
     A, B, u, S, pat_of = prep["A"], prep["B"], prep["u"], prep["S"], prep["pat_of"]
-    k, m, q, g = prep["k"], prep["m"], prep["q"], prep["g"]
+    k, m, q = prep["k"], prep["m"], prep["q"]
     AM, BX, CX, _ = _masked_sums(X, A, B, u[:, None], center=center, total_m=prep["A_total"])
     # The same sums over the rows that some outcome leaves out, per pattern.
     AMc, BXc, CXc, _ = _masked_sums(X[S], prep["Ac"], prep["Bc"], prep["Cc"], center=center)
@@ -290,9 +355,9 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
         h = pat_of[o]
         out = _empty(c)
         out[:, F["method"]] = 0
-        Gzz = _sym_from_pairs(AM[:q] - AMc[h * q:(h + 1) * q], k)
-        gzx = (BX[:k] - BXc[h * k:(h + 1) * k]).T            # (c, k)
-        gzy = AM[q + o * k: q + (o + 1) * k].T              # (c, k)
+        Gzz = _sym_from_pairs(AM[:q] - AMc[h * q : (h + 1) * q], k)
+        gzx = (BX[:k] - BXc[h * k : (h + 1) * k]).T  # (c, k)
+        gzy = AM[q + o * k : q + (o + 1) * k].T  # (c, k)
         syy = AM[q + m * k + o]
         sxy = BX[k + o]
         sxx = CX - CXc[h]
@@ -315,9 +380,9 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
         a = sol[:, :, 0]
         b = sol[:, :, 1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            xmx = sxx - np.einsum("ij,ij->i", gzx, a)       # x' M_Z x
-            xmy = sxy - np.einsum("ij,ij->i", gzx, b)       # x' M_Z y
-            ymy = syy - np.einsum("ij,ij->i", gzy, b)       # y' M_Z y
+            xmx = sxx - np.einsum("ij,ij->i", gzx, a)  # x' M_Z x
+            xmy = sxy - np.einsum("ij,ij->i", gzx, b)  # x' M_Z y
+            ymy = syy - np.einsum("ij,ij->i", gzy, b)  # y' M_Z y
             coll = xmx <= _CONST_TOL * ssx
             status = np.where(ok & coll, COLLINEAR, status)
             ok = status == OK
@@ -330,9 +395,18 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
             sdy = np.sqrt(ssy / (n - 1))
             p = 2 * sps.t.sf(np.abs(tval), df)
             tcrit = sps.t.ppf(t_q, df)
-        vals = {"estimate": beta, "se": se, "std_beta": beta * sdx / sdy, "statistic": tval,
-                "df": df, "p_value": p, "ci_lower": beta - tcrit * se,
-                "ci_upper": beta + tcrit * se, "sd_biomarker": sdx, "sd_outcome": sdy}
+        vals = {
+            "estimate": beta,
+            "se": se,
+            "std_beta": beta * sdx / sdy,
+            "statistic": tval,
+            "df": df,
+            "p_value": p,
+            "ci_lower": beta - tcrit * se,
+            "ci_upper": beta + tcrit * se,
+            "sd_biomarker": sdx,
+            "sd_outcome": sdy,
+        }
         for name, v in vals.items():
             out[:, F[name]] = np.where(ok, v, np.nan)
         out[:, F["status"]] = status
@@ -340,8 +414,9 @@ def linear_block(X: np.ndarray, Z: np.ndarray, Y: np.ndarray, R: np.ndarray, *,
     return results
 
 
-def fit_null_logistic(Z: np.ndarray, y: np.ndarray, r: np.ndarray, *, max_iter: int = 100,
-                      tol: float = 1e-12) -> np.ndarray:
+def fit_null_logistic(
+    Z: np.ndarray, y: np.ndarray, r: np.ndarray, *, max_iter: int = 100, tol: float = 1e-12
+) -> np.ndarray:
     """Covariate-only logistic fit on the rows with r = 1 (warm start)."""
     k = Z.shape[1]
     gamma = np.zeros(k)
@@ -363,10 +438,10 @@ def fit_null_logistic(Z: np.ndarray, y: np.ndarray, r: np.ndarray, *, max_iter: 
 
 def _info_parts(P, Z, X0, w):
     """Fisher information blocks of each column's [Z, x] design with weights w."""
-    Izz = P.T @ w                          # (q, c)
+    Izz = P.T @ w  # (q, c)
     wx = w * X0
-    Izx = Z.T @ wx                         # (k, c)
-    Ixx = np.einsum("ij,ij->j", wx, X0)    # (c,)
+    Izx = Z.T @ wx  # (k, c)
+    Ixx = np.einsum("ij,ij->j", wx, X0)  # (c,)
     return Izz, Izx, Ixx
 
 
@@ -414,8 +489,7 @@ def _masked(X, r):
     return M.astype(np.float64), X0
 
 
-def logistic_prepare(Z: np.ndarray, y: np.ndarray, r: np.ndarray,
-                     gamma0: np.ndarray) -> dict:
+def logistic_prepare(Z: np.ndarray, y: np.ndarray, r: np.ndarray, gamma0: np.ndarray) -> dict:
     """The biomarker-independent factors of the maximum-likelihood passes.
 
     Computed once per binary outcome (not per chunk): the covariate pair and
@@ -434,13 +508,23 @@ def logistic_prepare(Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     mu0 = special.expit(Z @ gamma0) if ok0 else np.full(N, 0.5)
     w0 = mu0 * (1 - mu0) * r
     e0 = (y - mu0) * r
-    g0 = w0 * (1 - 2 * mu0)          # d w / d eta: third derivative weights
-    L = np.concatenate([P, P * w0[:, None], Z * e0[:, None], y[:, None],
-                        Z3 * g0[:, None]], axis=1)
+    g0 = w0 * (1 - 2 * mu0)  # d w / d eta: third derivative weights
+    L = np.concatenate([P, P * w0[:, None], Z * e0[:, None], y[:, None], Z3 * g0[:, None]], axis=1)
     K = np.concatenate([Z, Z * w0[:, None], e0[:, None], P * g0[:, None]], axis=1)
     Q = np.column_stack([np.ones(N), w0, Z * g0[:, None]])
-    return {"P": P, "Z3": Z3, "L": L, "K": K, "Q": Q, "g0": g0, "usable": usable,
-            "L_total": usable.astype(np.float64) @ L, "k": k, "Z": Z, "y": y}
+    return {
+        "P": P,
+        "Z3": Z3,
+        "L": L,
+        "K": K,
+        "Q": Q,
+        "g0": g0,
+        "usable": usable,
+        "L_total": usable.astype(np.float64) @ L,
+        "k": k,
+        "Z": Z,
+        "y": y,
+    }
 
 
 def _ml_prepass(X, prep, center=None, scale=None):
@@ -455,9 +539,17 @@ def _ml_prepass(X, prep, center=None, scale=None):
     """
     P, Z3, k = prep["P"], prep["Z3"], prep["k"]
     q, t = P.shape[1], Z3.shape[1]
-    LM, KX, QX, GX = _masked_sums(X, prep["L"], prep["K"], prep["Q"], usable=prep["usable"],
-                                  center=center, scale=scale, g3=prep["g0"],
-                                  total_m=prep["L_total"])
+    LM, KX, QX, GX = _masked_sums(
+        X,
+        prep["L"],
+        prep["K"],
+        prep["Q"],
+        usable=prep["usable"],
+        center=center,
+        scale=scale,
+        g3=prep["g0"],
+        total_m=prep["L_total"],
+    )
     c = X.shape[1]
     n, events, sx, sxx = LM[0], LM[2 * q + k], KX[0], QX[0]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -475,12 +567,12 @@ def _ml_prepass(X, prep, center=None, scale=None):
         idx = np.flatnonzero(ok)[bad]
         cz = np.linalg.cond(G[bad][:, :k, :k]) if len(idx) else np.array([])
         status[idx] = np.where(np.isfinite(cz) & (cz < _COND_MAX), COLLINEAR, COV_SINGULAR)
-    info0 = _assemble(LM[q:2 * q], KX[k:2 * k], QX[1], k)
+    info0 = _assemble(LM[q : 2 * q], KX[k : 2 * k], QX[1], k)
     U0 = np.empty((c, k + 1))
-    U0[:, :k] = LM[2 * q:2 * q + k].T
+    U0[:, :k] = LM[2 * q : 2 * q + k].T
     U0[:, k] = KX[2 * k]
     off = 2 * q + k + 1
-    T0 = _sym3(LM[off:off + t], KX[2 * k + 1:], QX[2:], GX, k)
+    T0 = _sym3(LM[off : off + t], KX[2 * k + 1 :], QX[2:], GX, k)
     return n, events, sdx, status, info0, U0, T0
 
 
@@ -495,8 +587,10 @@ def _halley(info, T, s1):
     """
     with np.errstate(invalid="ignore", over="ignore"):
         try:
-            corr = -0.5 * np.linalg.solve(
-                info, np.einsum("jabc,jb,jc->ja", T, s1, s1)[:, :, None])[:, :, 0]
+            corr = (
+                -0.5
+                * np.linalg.solve(info, np.einsum("jabc,jb,jc->ja", T, s1, s1)[:, :, None])[:, :, 0]
+            )
         except np.linalg.LinAlgError:
             return s1
         small = np.max(np.abs(corr), axis=1) <= 0.1 * np.max(np.abs(s1), axis=1)
@@ -533,8 +627,7 @@ def _ml_pass(th, cols, X, prep, center=None, scale=None):
     information to the end of a column's last Newton step without another
     pass (see :func:`_newton_ml`).
     """
-    Z, P, Z3, y, usable, k = prep["Z"], prep["P"], prep["Z3"], prep["y"], prep["usable"], \
-        prep["k"]
+    Z, P, Z3, y, usable, k = prep["Z"], prep["P"], prep["Z3"], prep["y"], prep["usable"], prep["k"]
     a = len(cols)
     q, t = P.shape[1], Z3.shape[1]
     center = np.zeros(X.shape[1]) if center is None else center
@@ -544,26 +637,23 @@ def _ml_pass(th, cols, X, prep, center=None, scale=None):
     if subset:
         center, scale = center[cols], scale[cols]
         cols = np.ascontiguousarray(cols, dtype=np.int64)
-    Tzzz, PB, ZB, S = np.zeros((t, a)), np.zeros((q, 2 * a)), np.zeros((k, 3 * a)), \
-        np.zeros((3, a))
+    Tzzz, PB, ZB, S = np.zeros((t, a)), np.zeros((q, 2 * a)), np.zeros((k, 3 * a)), np.zeros((3, a))
     # Row blocks whose terms (about 3 MB) stay in cache.
     size = max(64, (3 << 20) // (48 * a))
     W, stage = np.empty((size, 6 * a)), np.empty((size, a))
     tmp, bits = np.empty((3, a)), np.empty(a, dtype=np.int64)
     for s in range(0, X.shape[0], size):
         e = min(X.shape[0], s + size)
-        Wb = W[:e - s]
+        Wb = W[: e - s]
         Zb = Z[s:e]
         # The active columns of the block, gathered (or the block itself).
-        Xb = _k.take_columns(X[s:e], cols, stage[:e - s]) if subset \
-            else _c_order(X[s:e], stage)
-        _k.logistic_terms(Xb, usable[s:e], center, scale, Zb @ thz, thx, y[s:e],
-                          Wb, S, tmp, bits)
+        Xb = _k.take_columns(X[s:e], cols, stage[: e - s]) if subset else _c_order(X[s:e], stage)
+        _k.logistic_terms(Xb, usable[s:e], center, scale, Zb @ thz, thx, y[s:e], Wb, S, tmp, bits)
         Tzzz += Z3[s:e].T @ Wb[:, :a]
-        PB += P[s:e].T @ Wb[:, a:3 * a]
-        ZB += Zb.T @ Wb[:, 3 * a:]
+        PB += P[s:e].T @ Wb[:, a : 3 * a]
+        ZB += Zb.T @ Wb[:, 3 * a :]
     Izz, Tzzx = PB[:, :a], PB[:, a:]
-    Uz, Izx, Tzxx = ZB[:, :a], ZB[:, a:2 * a], ZB[:, 2 * a:]
+    Uz, Izx, Tzxx = ZB[:, :a], ZB[:, a : 2 * a], ZB[:, 2 * a :]
     Ux, Ixx, Txxx = S[0], S[1], S[2]
     U = np.empty((a, k + 1))
     U[:, :k] = Uz.T
@@ -571,8 +661,9 @@ def _ml_pass(th, cols, X, prep, center=None, scale=None):
     return _assemble(Izz, Izx, Ixx, k), U, _sym3(Tzzz, Tzzx, Tzxx, Txxx, k)
 
 
-def _newton_ml(theta, final_info, iters, status, active, X, prep, *,
-               max_iter, tol, center=None, scale=None):
+def _newton_ml(
+    theta, final_info, iters, status, active, X, prep, *, max_iter, tol, center=None, scale=None
+):
     """Maximum-likelihood Newton iterations for the active columns (in place).
 
     Each step is one blocked pass (:func:`_ml_pass`) at the current
@@ -601,17 +692,26 @@ def _newton_ml(theta, final_info, iters, status, active, X, prep, *,
         iters[active] += 1
         done = (size < tol) & ~bad
         if done.any():
-            final_info[active[done]] = info[done] + np.einsum("jabc,jc->jab", T[done],
-                                                              step[done])
+            final_info[active[done]] = info[done] + np.einsum("jabc,jc->jab", T[done], step[done])
         active = active[~(done | bad)]
     status[active] = NO_CONVERGE
 
 
-def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
-                   gamma0: np.ndarray, *, firth: bool = False, confidence: float = 0.95,
-                   max_iter: int = 50, tol: float | None = None,
-                   center: np.ndarray | None = None,
-                   scale: np.ndarray | None = None, prep: dict | None = None) -> np.ndarray:
+def logistic_block(
+    X: np.ndarray,
+    Z: np.ndarray,
+    y: np.ndarray,
+    r: np.ndarray,
+    gamma0: np.ndarray,
+    *,
+    firth: bool = False,
+    confidence: float = 0.95,
+    max_iter: int = 50,
+    tol: float | None = None,
+    center: np.ndarray | None = None,
+    scale: np.ndarray | None = None,
+    prep: dict | None = None,
+) -> np.ndarray:
     """Logistic regression of y on [Z, x_j] over each biomarker's complete cases.
 
     Batched Newton-Raphson (= IRLS for the canonical link) over all columns
@@ -701,8 +801,19 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
         if len(active):
             theta[active] += _halley_start(info0[active], U0[active], T0[active])
             iters[active] += 1
-        _newton_ml(theta, final_info, iters, status, active, X, prep,
-                   max_iter=max_iter - 1, tol=tol, center=center, scale=scale)
+        _newton_ml(
+            theta,
+            final_info,
+            iters,
+            status,
+            active,
+            X,
+            prep,
+            max_iter=max_iter - 1,
+            tol=tol,
+            center=center,
+            scale=scale,
+        )
     else:
         # Firth: unblocked iterations with step halving on the penalized
         # likelihood. Views, not copies, while every column is active.
@@ -739,8 +850,7 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
             if firth:
                 # Step halving where the penalized likelihood fell (as logistf).
                 for _ in range(30):
-                    worse = ~(new["obj"] >= old_obj - 1e-10 * np.abs(old_obj)) \
-                        & np.isfinite(size)
+                    worse = ~(new["obj"] >= old_obj - 1e-10 * np.abs(old_obj)) & np.isfinite(size)
                     if not worse.any():
                         break
                     step[worse] /= 2
@@ -762,9 +872,12 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
                 keep = ~done
                 active = active[keep]
                 Xa, Ma = Xa[:, keep], Ma[:, keep]
-                state = {"mu": state["mu"][:, keep], "w": state["w"][:, keep],
-                         "info": state["info"][keep],
-                         "obj": None if state["obj"] is None else state["obj"][keep]}
+                state = {
+                    "mu": state["mu"][:, keep],
+                    "w": state["w"][:, keep],
+                    "info": state["info"][keep],
+                    "obj": None if state["obj"] is None else state["obj"][keep],
+                }
                 old_obj = state["obj"]
         status[active] = NO_CONVERGE
 
@@ -780,11 +893,18 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
         sd = sdx[ok]
         # Per SD of the biomarker's own complete cases (n - 1), as or_per_sd.
         est, se_sd = beta * sd, se * sd
-        vals = {"estimate": est, "se": se_sd, "statistic": z,
-                "p_value": 2 * sps.norm.sf(np.abs(z)),
-                "ci_lower": est - zc * se_sd, "ci_upper": est + zc * se_sd,
-                "odds_ratio": np.exp(est), "or_ci_lower": np.exp(est - zc * se_sd),
-                "or_ci_upper": np.exp(est + zc * se_sd), "sd_biomarker": sd}
+        vals = {
+            "estimate": est,
+            "se": se_sd,
+            "statistic": z,
+            "p_value": 2 * sps.norm.sf(np.abs(z)),
+            "ci_lower": est - zc * se_sd,
+            "ci_upper": est + zc * se_sd,
+            "odds_ratio": np.exp(est),
+            "or_ci_lower": np.exp(est - zc * se_sd),
+            "or_ci_upper": np.exp(est + zc * se_sd),
+            "sd_biomarker": sd,
+        }
         for name, v in vals.items():
             out[ok, F[name]] = v
         big = ~np.isfinite(se) | (np.abs(beta) > 50)
@@ -799,8 +919,9 @@ def logistic_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     return out
 
 
-def score_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
-                gamma0: np.ndarray) -> np.ndarray:
+def score_block(
+    X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray, gamma0: np.ndarray
+) -> np.ndarray:
     """Rao score test of the biomarker slope at the covariate-only fit.
 
     The efficient score U_x - I_xz I_zz⁻¹ U_z and its variance
@@ -824,9 +945,9 @@ def score_block(X: np.ndarray, Z: np.ndarray, y: np.ndarray, r: np.ndarray,
     w0 = mu * (1 - mu) * r
     e = (y - mu) * r
     Ux = e @ X0
-    Uz = (Z * e[:, None]).T @ M                  # (k, c)
+    Uz = (Z * e[:, None]).T @ M  # (k, c)
     Izz = _sym_from_pairs((P * w0[:, None]).T @ M, k)
-    Izx = ((Z * w0[:, None]).T @ X0).T           # (c, k)
+    Izx = ((Z * w0[:, None]).T @ X0).T  # (c, k)
     Ixx = w0 @ (X0 * X0)
     ok = status == OK
     sol, solved = _safe_solve(Izz, np.stack([Izx, Uz.T], axis=2), ok)

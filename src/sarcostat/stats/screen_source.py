@@ -39,16 +39,20 @@ def _align(cohort_ids, bio_ids, *, where: str) -> tuple[np.ndarray, dict]:
     if len(dup):
         raise DataError(
             f"{where}: participant id {dup[0]!r} appears more than once in the biomarker "
-            f"table ({len(dup)} duplicated id(s)); each participant needs one row.")
+            f"table ({len(dup)} duplicated id(s)); each participant needs one row."
+        )
     coh = _ids(cohort_ids)
     pos = bio.get_indexer(coh)
     unmatched_bio = bio[~bio.isin(coh)]
-    info = {"n_cohort": len(coh), "n_biomarker_rows": len(bio),
-            "n_matched": int((pos >= 0).sum()),
-            "cohort_ids_without_biomarkers": [str(v) for v in coh[pos < 0][:10]],
-            "n_cohort_without_biomarkers": int((pos < 0).sum()),
-            "biomarker_ids_not_in_cohort": [str(v) for v in unmatched_bio[:10]],
-            "n_biomarker_ids_not_in_cohort": int(len(unmatched_bio))}
+    info = {
+        "n_cohort": len(coh),
+        "n_biomarker_rows": len(bio),
+        "n_matched": int((pos >= 0).sum()),
+        "cohort_ids_without_biomarkers": [str(v) for v in coh[pos < 0][:10]],
+        "n_cohort_without_biomarkers": int((pos < 0).sum()),
+        "biomarker_ids_not_in_cohort": [str(v) for v in unmatched_bio[:10]],
+        "n_biomarker_ids_not_in_cohort": int(len(unmatched_bio)),
+    }
     return pos.astype(np.int64), info
 
 
@@ -62,9 +66,11 @@ def _to_float(values: pd.Series, ids: pd.Series, name: str) -> tuple[np.ndarray,
     bad = conv.isna() & values.notna() & (values.astype("string").str.strip() != "")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        return (np.full(len(values), np.nan),
-                f"column {name!r} is not numeric: value {values.iloc[i]!r} "
-                f"(id={ids.iloc[i]}) is not a number")
+        return (
+            np.full(len(values), np.nan),
+            f"column {name!r} is not numeric: value {values.iloc[i]!r} "
+            f"(id={ids.iloc[i]}) is not a number",
+        )
     return conv.astype("float64").to_numpy(na_value=np.nan), ""
 
 
@@ -80,8 +86,10 @@ class _Source:
         modify the block in place.
         """
         if getattr(self, "_identity", None) is None:
-            self._identity = bool(len(self.align) == raw.shape[0]
-                                  and np.array_equal(self.align, np.arange(len(self.align))))
+            self._identity = bool(
+                len(self.align) == raw.shape[0]
+                and np.array_equal(self.align, np.arange(len(self.align)))
+            )
         if self._identity:
             return raw
         absent = self.align < 0
@@ -93,11 +101,19 @@ class _Source:
 class FrameSource(_Source):
     """Biomarkers from a DataFrame in memory (``id_column`` + one column each)."""
 
-    def __init__(self, frame: pd.DataFrame, cohort_ids, *, id_column: str = "id",
-                 where: str = "biomarker table"):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        cohort_ids,
+        *,
+        id_column: str = "id",
+        where: str = "biomarker table",
+    ):
         if id_column not in frame.columns:
-            raise SchemaError(f"{where}: no {id_column!r} column to join on; columns: "
-                              f"{', '.join(map(str, frame.columns[:10]))}")
+            raise SchemaError(
+                f"{where}: no {id_column!r} column to join on; columns: "
+                f"{', '.join(map(str, frame.columns[:10]))}"
+            )
         self.frame = frame
         self.id_column = id_column
         self.names = [str(c) for c in frame.columns if c != id_column]
@@ -107,8 +123,10 @@ class FrameSource(_Source):
         names = list(names)
         pos = self.frame.columns.get_indexer(names)
         dtypes = self.frame.dtypes.iloc[pos]
-        numeric = np.array([pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t)
-                            for t in dtypes], dtype=bool)
+        numeric = np.array(
+            [pd.api.types.is_numeric_dtype(t) or pd.api.types.is_bool_dtype(t) for t in dtypes],
+            dtype=bool,
+        )
         msgs = [""] * len(names)
         if numeric.all():  # one conversion for the whole chunk
             raw = self.frame.iloc[:, pos].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -116,8 +134,9 @@ class FrameSource(_Source):
             raw = np.empty((len(self.frame), len(names)))
             idx = np.flatnonzero(numeric)
             if len(idx):
-                raw[:, idx] = self.frame.iloc[:, pos[idx]].to_numpy(dtype=np.float64,
-                                                                   na_value=np.nan)
+                raw[:, idx] = self.frame.iloc[:, pos[idx]].to_numpy(
+                    dtype=np.float64, na_value=np.nan
+                )
             ids = self.frame[self.id_column]
             for j in np.flatnonzero(~numeric):
                 raw[:, j], msgs[j] = _to_float(self.frame.iloc[:, pos[j]], ids, names[j])
@@ -140,8 +159,9 @@ class ParquetSource(_Source):
             raise ReadError(f"{path}: cannot read as Parquet ({exc}).") from exc
         cols = [c for c in schema.names if not c.startswith("__index_level")]
         if id_column not in cols:
-            raise SchemaError(f"{path}: no {id_column!r} column to join on; columns: "
-                              f"{', '.join(cols[:10])}")
+            raise SchemaError(
+                f"{path}: no {id_column!r} column to join on; columns: {', '.join(cols[:10])}"
+            )
         self.names = [c for c in cols if c != id_column]
         ids = pq.read_table(self.path, columns=[id_column]).column(0).to_pandas()
         self._ids = None
@@ -161,15 +181,20 @@ class ParquetSource(_Source):
         cols, msgs = [], []
         for nm in names:
             col = table.column(nm)
-            if pa.types.is_integer(col.type) or pa.types.is_floating(col.type) \
-                    or pa.types.is_boolean(col.type) or pa.types.is_decimal(col.type):
+            if (
+                pa.types.is_integer(col.type)
+                or pa.types.is_floating(col.type)
+                or pa.types.is_boolean(col.type)
+                or pa.types.is_decimal(col.type)
+            ):
                 v = col.cast(pa.float64()).to_numpy(zero_copy_only=False)
                 cols.append(np.asarray(v, dtype=np.float64))
                 msgs.append("")
             else:
                 if self._ids is None:
-                    self._ids = pq.read_table(self.path, columns=[self.id_column]) \
-                        .column(0).to_pandas()
+                    self._ids = (
+                        pq.read_table(self.path, columns=[self.id_column]).column(0).to_pandas()
+                    )
                 v, msg = _to_float(col.to_pandas(), self._ids, nm)
                 cols.append(v)
                 msgs.append(msg)
@@ -197,5 +222,6 @@ def open_source(biomarkers, cohort_ids, *, id_column: str = "id"):
         return FrameSource(frame, cohort_ids, id_column=id_column, where=str(path))
     from sarcostat.exceptions import ReadError
 
-    raise ReadError(f"{path}: biomarker table must be .parquet or .csv "
-                    f"(got {path.suffix or 'no extension'}).")
+    raise ReadError(
+        f"{path}: biomarker table must be .parquet or .csv (got {path.suffix or 'no extension'})."
+    )

@@ -30,8 +30,8 @@ from sarcostat.stats.ancova import (
     _excluded_note,
     _fit,
     _fmt,
-    _version,
     _split_covariates,
+    _version,
     marginal_means,
     pairwise,
     reference_grid,
@@ -87,8 +87,9 @@ def _ntiles(values: np.ndarray, k: int) -> np.ndarray:
     return 1 + (two_r * k) // (2 * (n + 1))
 
 
-def _grouping(x: pd.Series, groups: pd.Series, method: str, k: int,
-              cut_points: Sequence[float] | None) -> QuartileGrouping:
+def _grouping(
+    x: pd.Series, groups: pd.Series, method: str, k: int, cut_points: Sequence[float] | None
+) -> QuartileGrouping:
     ok = groups.notna()
     vals = x[ok].astype(float)
     g = groups[ok].astype(int)
@@ -97,10 +98,16 @@ def _grouping(x: pd.Series, groups: pd.Series, method: str, k: int,
         v = vals[g == j]
         sizes.append(int(len(v)))
         medians.append(float(v.median()) if len(v) else float("nan"))
-        recs.append({"group": j, "label": f"Q{j}" if k == 4 else f"G{j}", "n": int(len(v)),
-                     "min": float(v.min()) if len(v) else np.nan,
-                     "max": float(v.max()) if len(v) else np.nan,
-                     "median": medians[-1]})
+        recs.append(
+            {
+                "group": j,
+                "label": f"Q{j}" if k == 4 else f"G{j}",
+                "n": int(len(v)),
+                "min": float(v.min()) if len(v) else np.nan,
+                "max": float(v.max()) if len(v) else np.nan,
+                "median": medians[-1],
+            }
+        )
     if cut_points is None:
         cut_points = [r["max"] for r in recs[:-1]]
     cuts = [float(c) for c in cut_points]
@@ -109,27 +116,44 @@ def _grouping(x: pd.Series, groups: pd.Series, method: str, k: int,
         r["upper_cut"] = cuts[j] if j < k - 1 else np.nan
     name = x.name if x.name is not None else "x"
     if method == "ntiles":
-        how = (f"SPSS RANK /NTILES({k}) with TIES = MEAN: group = int(1 + r*{k}/(n+1)), "
-               "r = mean rank")
+        how = (
+            f"SPSS RANK /NTILES({k}) with TIES = MEAN: group = int(1 + r*{k}/(n+1)), r = mean rank"
+        )
     elif method == "percentile":
-        how = (f"cut at the {', '.join(f'{100 * j / k:g}' for j in range(1, k))}th percentiles "
-               "(SPSS FREQUENCIES HAVERAGE = numpy method 'weibull'), x <= cut in the lower "
-               "group")
+        how = (
+            f"cut at the {', '.join(f'{100 * j / k:g}' for j in range(1, k))}th percentiles "
+            "(SPSS FREQUENCIES HAVERAGE = numpy method 'weibull'), x <= cut in the lower "
+            "group"
+        )
     else:
         how = "groups given by the caller"
-    note = (f"{name} groups ({how}) over {int(ok.sum())} participants with a value: "
-            f"sizes {'/'.join(map(str, sizes))}; cut points "
-            f"{', '.join(_fmt(c) for c in cuts)}.")
+    note = (
+        f"{name} groups ({how}) over {int(ok.sum())} participants with a value: "
+        f"sizes {'/'.join(map(str, sizes))}; cut points "
+        f"{', '.join(_fmt(c) for c in cuts)}."
+    )
     return QuartileGrouping(
-        table=pd.DataFrame(recs), notes=(note,),
-        meta={"method": method, "k": k, "n": int(ok.sum()),
-              "n_missing": int((~ok).sum()), "variable": name},
-        groups=groups, cut_points=tuple(cuts), sizes=tuple(sizes),
-        medians=tuple(medians), method=method, k=k)
+        table=pd.DataFrame(recs),
+        notes=(note,),
+        meta={
+            "method": method,
+            "k": k,
+            "n": int(ok.sum()),
+            "n_missing": int((~ok).sum()),
+            "variable": name,
+        },
+        groups=groups,
+        cut_points=tuple(cuts),
+        sizes=tuple(sizes),
+        medians=tuple(medians),
+        method=method,
+        k=k,
+    )
 
 
-def quartiles(x: pd.Series | Sequence[float], *, method: str = "ntiles", k: int = 4
-              ) -> QuartileGrouping:
+def quartiles(
+    x: pd.Series | Sequence[float], *, method: str = "ntiles", k: int = 4
+) -> QuartileGrouping:
     """Split a variable into k quantile groups (quartiles by default).
 
     Parameters
@@ -198,8 +222,9 @@ def quartiles(x: pd.Series | Sequence[float], *, method: str = "ntiles", k: int 
     function = "quartiles"
     check_option(method, _METHODS, parameter="method", function=function)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
-        raise ParameterError(f"The 'k' parameter of {function} must be an int >= 2. "
-                             f"Got {k!r} instead.")
+        raise ParameterError(
+            f"The 'k' parameter of {function} must be an int >= 2. Got {k!r} instead."
+        )
     k = int(k)
     if isinstance(x, pd.Series):
         series = x
@@ -209,14 +234,17 @@ def quartiles(x: pd.Series | Sequence[float], *, method: str = "ntiles", k: int 
         except (TypeError, ValueError):
             raise SchemaError(f"{function}: 'x' must be numeric; got {x!r:.60}.") from None
     if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
-        raise SchemaError(f"{function}: {series.name or 'x'!r} must be numeric; got dtype "
-                          f"{series.dtype}.")
+        raise SchemaError(
+            f"{function}: {series.name or 'x'!r} must be numeric; got dtype {series.dtype}."
+        )
     values = series.astype(float)
     ok = values.notna()
     vals = values[ok].to_numpy()
     if len(vals) < k:
-        raise DataError(f"{function}: {len(vals)} non-missing value(s) of "
-                        f"{series.name or 'x'!r}; {k} groups need at least {k}.")
+        raise DataError(
+            f"{function}: {len(vals)} non-missing value(s) of "
+            f"{series.name or 'x'!r}; {k} groups need at least {k}."
+        )
     if method == "ntiles":
         g = _ntiles(vals, k)
         cuts = None
@@ -225,8 +253,9 @@ def quartiles(x: pd.Series | Sequence[float], *, method: str = "ntiles", k: int 
         g = 1 + np.searchsorted(cuts, vals, side="left")
     groups = pd.Series(pd.NA, index=series.index, dtype="Int64", name=series.name)
     groups[ok] = g
-    return _grouping(values.rename(series.name), groups, method, k,
-                     None if cuts is None else list(cuts))
+    return _grouping(
+        values.rename(series.name), groups, method, k, None if cuts is None else list(cuts)
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -273,11 +302,16 @@ class TrendResult(StatResult):
         parts = []
         if self.unadjusted is not None:
             u = self.unadjusted
-            parts.append(u.means.assign(model="unadjusted", p_trend=u.p_trend,
-                                        p_overall=u.p_overall))
-        parts.append(self.means.assign(
-            model="adjusted" if self.meta.get("covariates") else "unadjusted",
-            p_trend=self.p_trend, p_overall=self.p_overall))
+            parts.append(
+                u.means.assign(model="unadjusted", p_trend=u.p_trend, p_overall=u.p_overall)
+            )
+        parts.append(
+            self.means.assign(
+                model="adjusted" if self.meta.get("covariates") else "unadjusted",
+                p_trend=self.p_trend,
+                p_overall=self.p_overall,
+            )
+        )
         return pd.concat(parts, ignore_index=True)
 
 
@@ -293,12 +327,15 @@ def _grouping_from(groups: Any, data: pd.DataFrame, biomarker: str) -> QuartileG
     elif isinstance(groups, pd.Series):
         g = groups
     else:
-        raise ParameterError("The 'groups' parameter of quartile_trend must be a "
-                             f"QuartileGrouping or a pandas Series; got {type(groups).__name__}.")
+        raise ParameterError(
+            "The 'groups' parameter of quartile_trend must be a "
+            f"QuartileGrouping or a pandas Series; got {type(groups).__name__}."
+        )
     if not g.index.equals(data.index):
         if not g.index.isin(data.index).all() or not data.index.isin(g.index).all():
-            raise ParameterError("quartile_trend: 'groups' must be aligned to the rows of "
-                                 "'data' (same index).")
+            raise ParameterError(
+                "quartile_trend: 'groups' must be aligned to the rows of 'data' (same index)."
+            )
         g = g.reindex(data.index)
     if isinstance(groups, QuartileGrouping):
         return replace(groups, groups=g)
@@ -311,13 +348,22 @@ def _grouping_from(groups: Any, data: pd.DataFrame, biomarker: str) -> QuartileG
     return _grouping(x.rename(biomarker), g.astype("Int64"), "given", k, None)
 
 
-def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
-                   covariates: str | Sequence[str] = (), method: str = "ntiles",
-                   trend: str = "score", adjust: str = "bonferroni",
-                   weights: str = "equal", binary_covariates: str = "proportion",
-                   groups: QuartileGrouping | pd.Series | None = None,
-                   confidence: float = 0.95, unadjusted: str = "own",
-                   posthoc: str | None = None) -> TrendResult:
+def quartile_trend(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    biomarker: str,
+    covariates: str | Sequence[str] = (),
+    method: str = "ntiles",
+    trend: str = "score",
+    adjust: str = "bonferroni",
+    weights: str = "equal",
+    binary_covariates: str = "proportion",
+    groups: QuartileGrouping | pd.Series | None = None,
+    confidence: float = 0.95,
+    unadjusted: str = "own",
+    posthoc: str | None = None,
+) -> TrendResult:
     """Adjusted LS means of ``outcome`` across ``biomarker`` quartiles, P for trend.
 
     Parameters
@@ -420,8 +466,10 @@ def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
     if posthoc is not None:
         check_option(posthoc, _ADJUST, parameter="posthoc", function=function)
         if adjust not in ("bonferroni", posthoc):
-            raise ParameterError(f"{function}: 'posthoc' ({posthoc!r}) is the former name of "
-                                 f"'adjust' ({adjust!r}); give only 'adjust'.")
+            raise ParameterError(
+                f"{function}: 'posthoc' ({posthoc!r}) is the former name of "
+                f"'adjust' ({adjust!r}); give only 'adjust'."
+            )
         adjust = posthoc
     check_option(adjust, _ADJUST, parameter="adjust", function=function)
     check_option(weights, _WEIGHTS, parameter="weights", function=function)
@@ -430,14 +478,19 @@ def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
     confidence = check_confidence(confidence, function)
     for name, value in (("outcome", outcome), ("biomarker", biomarker)):
         if not isinstance(value, str):
-            raise ParameterError(f"The {name!r} parameter of {function} must be a column name "
-                                 f"(str). Got {value!r} instead.")
+            raise ParameterError(
+                f"The {name!r} parameter of {function} must be a column name "
+                f"(str). Got {value!r} instead."
+            )
     require_columns(data, [outcome, biomarker, *covs], function=function)
     if outcome in covs or biomarker in covs or outcome == biomarker:
         raise ParameterError(f"{function}: outcome, biomarker and covariates must be distinct.")
 
-    grouping = (quartiles(data[biomarker], method=method) if groups is None
-                else _grouping_from(groups, data, biomarker))
+    grouping = (
+        quartiles(data[biomarker], method=method)
+        if groups is None
+        else _grouping_from(groups, data, biomarker)
+    )
     empty = [j + 1 for j, s in enumerate(grouping.sizes) if s < 2]
     if empty:
         raise ModelError(
@@ -452,28 +505,69 @@ def quartile_trend(data: pd.DataFrame, *, outcome: str, biomarker: str,
     frame[qcol] = grouping.groups.astype("float")
     extra, numeric = _split_covariates(data, covs)
 
-    result = _trend_one(frame, outcome=outcome, biomarker=biomarker, qcol=qcol,
-                        extra=extra, numeric=numeric, grouping=grouping, trend=trend,
-                        adjust=adjust, weights=weights,
-                        binary_covariates=binary_covariates, confidence=confidence)
+    result = _trend_one(
+        frame,
+        outcome=outcome,
+        biomarker=biomarker,
+        qcol=qcol,
+        extra=extra,
+        numeric=numeric,
+        grouping=grouping,
+        trend=trend,
+        adjust=adjust,
+        weights=weights,
+        binary_covariates=binary_covariates,
+        confidence=confidence,
+    )
     if covs and unadjusted != "none":
         source = unadjusted_source(frame, [outcome, qcol, *covs], unadjusted)
-        unadj = _trend_one(source, outcome=outcome, biomarker=biomarker, qcol=qcol,
-                           extra=[], numeric=[], grouping=grouping, trend=trend,
-                           adjust=adjust, weights=weights,
-                           binary_covariates=binary_covariates, confidence=confidence)
+        unadj = _trend_one(
+            source,
+            outcome=outcome,
+            biomarker=biomarker,
+            qcol=qcol,
+            extra=[],
+            numeric=[],
+            grouping=grouping,
+            trend=trend,
+            adjust=adjust,
+            weights=weights,
+            binary_covariates=binary_covariates,
+            confidence=confidence,
+        )
         result = replace(result, unadjusted=unadj)
     return result
 
 
-def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, trend,
-               adjust, weights, binary_covariates, confidence) -> TrendResult:
+def _trend_one(
+    frame,
+    *,
+    outcome,
+    biomarker,
+    qcol,
+    extra,
+    numeric,
+    grouping,
+    trend,
+    adjust,
+    weights,
+    binary_covariates,
+    confidence,
+) -> TrendResult:
     k = grouping.k
-    fit = _fit(frame, outcome=outcome, factors=[qcol, *extra], covariates=numeric,
-               contrasts="sum", function="quartile_trend")
+    fit = _fit(
+        frame,
+        outcome=outcome,
+        factors=[qcol, *extra],
+        covariates=numeric,
+        contrasts="sum",
+        function="quartile_trend",
+    )
     if len(fit.levels[qcol]) != k:
-        raise ModelError(f"{'quartile_trend'}: only {len(fit.levels[qcol])} of {k} {biomarker} "
-                         f"groups are present among the complete cases of {outcome}.")
+        raise ModelError(
+            f"{'quartile_trend'}: only {len(fit.levels[qcol])} of {k} {biomarker} "
+            f"groups are present among the complete cases of {outcome}."
+        )
     grid = reference_grid(fit, binary_covariates=binary_covariates)
     mm = marginal_means(grid, qcol, weights=weights, confidence=confidence)
     pw = pairwise(mm, adjust=adjust, confidence=confidence)
@@ -491,8 +585,9 @@ def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, tre
     contrasts = pw.table.copy()
     contrasts["level_1"] = contrasts["level_1"].astype(int)
     contrasts["level_2"] = contrasts["level_2"].astype(int)
-    contrasts["contrast"] = (contrasts["level_1"].map(labels) + " - "
-                             + contrasts["level_2"].map(labels))
+    contrasts["contrast"] = (
+        contrasts["level_1"].map(labels) + " - " + contrasts["level_2"].map(labels)
+    )
     extreme = contrasts[(contrasts["level_1"] == 1) & (contrasts["level_2"] == k)]
 
     if trend == "poly":
@@ -502,8 +597,10 @@ def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, tre
         se = float(np.sqrt(L @ fit.vcov.to_numpy() @ L))
         df = fit.df_resid
         term = "linear contrast (" + ", ".join(f"{v:g}" for v in c) + ")"
-        trend_note = ("P for trend: linear polynomial contrast of the quartile LS means "
-                      f"({', '.join(f'{v:g}' for v in c)}).")
+        trend_note = (
+            "P for trend: linear polynomial contrast of the quartile LS means "
+            f"({', '.join(f'{v:g}' for v in c)})."
+        )
     else:
         sample = fit.data.copy()
         score_col = f"{qcol}_score"
@@ -514,34 +611,76 @@ def _trend_one(frame, *, outcome, biomarker, qcol, extra, numeric, grouping, tre
             med = dict(zip(range(1, k + 1), grouping.medians))
             sample[score_col] = sample[qcol].astype(int).map(med).astype(float)
             what = f"the {biomarker} median of each group"
-        tfit = _fit(sample, outcome=outcome, factors=extra, covariates=[score_col, *numeric],
-                    contrasts="sum", function="quartile_trend")
+        tfit = _fit(
+            sample,
+            outcome=outcome,
+            factors=extra,
+            covariates=[score_col, *numeric],
+            contrasts="sum",
+            function="quartile_trend",
+        )
         est = float(tfit.coef[score_col])
         se = float(np.sqrt(tfit.vcov.loc[score_col, score_col]))
         df = tfit.df_resid
         term = score_col
-        trend_note = (f"P for trend: {what} entered as a continuous term in the "
-                      f"{'adjusted ' if (extra or numeric) else ''}linear regression.")
+        trend_note = (
+            f"P for trend: {what} entered as a continuous term in the "
+            f"{'adjusted ' if (extra or numeric) else ''}linear regression."
+        )
     t = est / se
     p_trend = float(2 * stats.t.sf(abs(t), df))
-    trend_tab = pd.DataFrame([{"term": term, "method": trend, "estimate": est, "se": se,
-                               "df": df, "statistic": t, "p_value": p_trend}])
+    trend_tab = pd.DataFrame(
+        [
+            {
+                "term": term,
+                "method": trend,
+                "estimate": est,
+                "se": se,
+                "df": df,
+                "statistic": t,
+                "p_value": p_trend,
+            }
+        ]
+    )
     covs_all = [*extra, *numeric]
-    notes = [grouping.notes[0], _excluded_note(fit), *mm.notes, trend_note,
-             f"Overall P: Type III F test of the {biomarker} groups, "
-             f"F({int(overall['df'])}, {fit.df_resid}) = {_fmt(overall['statistic'])}.",
-             pw.notes[-1]]
+    notes = [
+        grouping.notes[0],
+        _excluded_note(fit),
+        *mm.notes,
+        trend_note,
+        f"Overall P: Type III F test of the {biomarker} groups, "
+        f"F({int(overall['df'])}, {fit.df_resid}) = {_fmt(overall['statistic'])}.",
+        pw.notes[-1],
+    ]
     if covs_all:
         notes.insert(2, f"Adjusted for {', '.join(covs_all)}.")
-    meta = dict(mm.meta, outcome=outcome, biomarker=biomarker, covariates=tuple(covs_all),
-                method=grouping.method, trend=trend, adjust=adjust,
-                n_comparisons=pw.n_comparisons, group_sizes=grouping.sizes,
-                cut_points=grouping.cut_points, missing=dict(fit.missing),
-                sarcostat_version=_version(),
-                reference="R lm + emmeans (cov.keep = \"1\") + car::Anova(type = 3); "
-                          "SPSS RANK /NTILES, UNIANOVA /EMMEANS, REGRESSION")
-    return TrendResult(table=means, notes=tuple(notes), meta=meta, means=means,
-                       contrasts=contrasts, q1_vs_qk=extreme.reset_index(drop=True),
-                       trend=trend_tab, p_trend=p_trend,
-                       p_overall=float(overall["p_value"]), anova=anova,
-                       grouping=grouping, fit=fit)
+    meta = dict(
+        mm.meta,
+        outcome=outcome,
+        biomarker=biomarker,
+        covariates=tuple(covs_all),
+        method=grouping.method,
+        trend=trend,
+        adjust=adjust,
+        n_comparisons=pw.n_comparisons,
+        group_sizes=grouping.sizes,
+        cut_points=grouping.cut_points,
+        missing=dict(fit.missing),
+        sarcostat_version=_version(),
+        reference='R lm + emmeans (cov.keep = "1") + car::Anova(type = 3); '
+        "SPSS RANK /NTILES, UNIANOVA /EMMEANS, REGRESSION",
+    )
+    return TrendResult(
+        table=means,
+        notes=tuple(notes),
+        meta=meta,
+        means=means,
+        contrasts=contrasts,
+        q1_vs_qk=extreme.reset_index(drop=True),
+        trend=trend_tab,
+        p_trend=p_trend,
+        p_overall=float(overall["p_value"]),
+        anova=anova,
+        grouping=grouping,
+        fit=fit,
+    )

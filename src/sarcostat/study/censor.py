@@ -57,16 +57,24 @@ class CensoringSummary:
         if self.n_censored == 0:
             return f"No {self.column} value was below the detection limit."
         lim = ", ".join(f"{v:g}" for v in self.limits)
-        return (f"{self.n_censored} {self.column} value(s) below the detection limit "
-                f"(LOD {lim}) were {_DESCRIPTIONS[self.method]}.")
+        return (
+            f"{self.n_censored} {self.column} value(s) below the detection limit "
+            f"(LOD {lim}) were {_DESCRIPTIONS[self.method]}."
+        )
 
     def to_dict(self) -> dict:
-        return {"column": self.column, "method": self.method, "n_censored": self.n_censored,
-                "n_substituted": self.n_substituted, "limits": list(self.limits)}
+        return {
+            "column": self.column,
+            "method": self.method,
+            "n_censored": self.n_censored,
+            "n_substituted": self.n_substituted,
+            "limits": list(self.limits),
+        }
 
 
-def substitute_censored(data: pd.DataFrame, column: str, *, method: str = "lod_sqrt2"
-                        ) -> tuple[pd.DataFrame, CensoringSummary]:
+def substitute_censored(
+    data: pd.DataFrame, column: str, *, method: str = "lod_sqrt2"
+) -> tuple[pd.DataFrame, CensoringSummary]:
     """Fill left-censored values of ``column`` from its ``<column>_lod`` limit.
 
     Parameters

@@ -40,9 +40,26 @@ from sarcostat.stats._result import StatResult
 #: Table 1 rows whose values are integer scores (GRIM applies).
 INTEGER_SCORES = ("sps", "sppb_total")
 
-_CANDIDATE_COLUMNS = ["section", "item", "printed", "test", "sided", "p_value", "p_min", "p_max",
-                      "fits"]  # + at_printed_inputs
-_SUMMARY_COLUMNS = ["section", "item", "printed", "fits", "verdict", "explanation", "at_printed_inputs"]
+_CANDIDATE_COLUMNS = [
+    "section",
+    "item",
+    "printed",
+    "test",
+    "sided",
+    "p_value",
+    "p_min",
+    "p_max",
+    "fits",
+]  # + at_printed_inputs
+_SUMMARY_COLUMNS = [
+    "section",
+    "item",
+    "printed",
+    "fits",
+    "verdict",
+    "explanation",
+    "at_printed_inputs",
+]
 
 
 @dataclass(frozen=True)
@@ -80,7 +97,11 @@ class CheckTableResult(StatResult):
 
     def flags(self) -> pd.DataFrame:
         """Printed values that fit no test, or only a one-sided one, and GRIM failures."""
-        fine = ["fits", "fits Welch only (not Student)", "fits only with fewer participants (missing values)"]
+        fine = [
+            "fits",
+            "fits Welch only (not Student)",
+            "fits only with fewer participants (missing values)",
+        ]
         bad = self.summary[~self.summary["verdict"].isin(fine)]
         return bad.reset_index(drop=True)
 
@@ -103,7 +124,7 @@ def _p_interval(printed: Any) -> tuple[float, float]:
             return 0.0, float(s[1:])
         if s.startswith(">"):
             return float(s[1:]), 1.0
-        h = _half(s)        # from the text: "0.010" keeps its three decimals
+        h = _half(s)  # from the text: "0.010" keeps its three decimals
         return max(float(s) - h, 0.0), min(float(s) + h, 1.0)
     h = _half(printed)
     return max(float(printed) - h, 0.0), min(float(printed) + h, 1.0)
@@ -126,13 +147,18 @@ def _ttests(section, item, printed, a, b, n1, n2, rows):
     # rounding box (R: 2 * pt(-abs(t), df), as in tests/check_table/reference.R).
     from scipy.stats import ttest_ind_from_stats
 
-    pts = np.array([c for c in _box([a[0], a[1], b[0], b[1]]) if c[1] > 0 and c[3] > 0]
-                   + [[float(v) for v in (a[0], a[1], b[0], b[1])]])
+    pts = np.array(
+        [c for c in _box([a[0], a[1], b[0], b[1]]) if c[1] > 0 and c[3] > 0]
+        + [[float(v) for v in (a[0], a[1], b[0], b[1])]]
+    )
     for name, equal_var in (("Student t", True), ("Welch t", False)):
-        p = ttest_ind_from_stats(pts[:, 0], pts[:, 1], n1, pts[:, 2], pts[:, 3], n2,
-                                 equal_var=equal_var).pvalue
+        p = ttest_ind_from_stats(
+            pts[:, 0], pts[:, 1], n1, pts[:, 2], pts[:, 3], n2, equal_var=equal_var
+        ).pvalue
         center, lo, hi = float(p[-1]), float(np.min(p)), float(np.max(p))
-        rows.append((section, item, printed, name, "two-sided", center, lo, hi, _fits(printed, lo, hi)))
+        rows.append(
+            (section, item, printed, name, "two-sided", center, lo, hi, _fits(printed, lo, hi))
+        )
 
 
 def _count_tests(section, item, printed, table, rows):
@@ -145,8 +171,10 @@ def _count_tests(section, item, printed, table, rows):
         cands.append(("Yates chi-square", "two-sided", chi2_from_counts(table, correction=True)))
     cands.append(("Fisher exact", "two-sided", fisher_exact_2x2(table, alternative="two-sided")))
     if two_by_two:
-        cands += [("Fisher exact (less)", "one-sided", fisher_exact_2x2(table, alternative="less")),
-                  ("Fisher exact (greater)", "one-sided", fisher_exact_2x2(table, alternative="greater"))]
+        cands += [
+            ("Fisher exact (less)", "one-sided", fisher_exact_2x2(table, alternative="less")),
+            ("Fisher exact (greater)", "one-sided", fisher_exact_2x2(table, alternative="greater")),
+        ]
     for name, sided, res in cands:
         p = float(res.table["p_value"].iloc[0])
         rows.append((section, item, printed, name, sided, p, p, p, _fits(printed, p, p)))
@@ -164,10 +192,23 @@ def _wald(section, item, printed, values, rows, confidence=0.95):
 
     z = float(norm.ppf(0.5 + confidence / 2))
     center = _wald_p(*[float(v) for v in values], z)
-    corners = [_wald_p(o, lo, up, z) for o, lo, up in _box(values) if min(o, lo, up) > 0 and up > lo]
+    corners = [
+        _wald_p(o, lo, up, z) for o, lo, up in _box(values) if min(o, lo, up) > 0 and up > lo
+    ]
     lo, hi = min(corners + [center]), max(corners + [center])
-    rows.append((section, item, printed, "Wald z from OR and CI", "two-sided", center, lo, hi,
-                 _fits(printed, lo, hi)))
+    rows.append(
+        (
+            section,
+            item,
+            printed,
+            "Wald z from OR and CI",
+            "two-sided",
+            center,
+            lo,
+            hi,
+            _fits(printed, lo, hi),
+        )
+    )
 
 
 def _beta_p(section, item, printed, beta, n, rows):
@@ -181,7 +222,9 @@ def _beta_p(section, item, printed, beta, n, rows):
         corners = [p(float(beta) - _half(beta)), p(float(beta) + _half(beta))]
         center = p(float(beta))
         lo, hi = min(corners + [center]), max(corners + [center])
-        rows.append((section, item, printed, test, "two-sided", center, lo, hi, _fits(printed, lo, hi)))
+        rows.append(
+            (section, item, printed, test, "two-sided", center, lo, hi, _fits(printed, lo, hi))
+        )
 
     add("t test of a simple regression beta (df = n - 2)")
     # A variable with missing values (e.g. 'unable' chair stands) has fewer
@@ -219,8 +262,12 @@ def grim_check(mean: float, n: int) -> dict[str, Any]:
     k = round(float(mean) * n)
     cands = [kk for kk in (k - 1, k, k + 1) if abs(kk / n - float(mean)) <= h + 1e-12]
     best = min((k - 1, k, k + 1), key=lambda kk: abs(kk / n - float(mean)))
-    return {"nearest_sum": int(best), "nearest_mean": best / n, "decimals": _decimals(mean),
-            "consistent": bool(cands)}
+    return {
+        "nearest_sum": int(best),
+        "nearest_mean": best / n,
+        "decimals": _decimals(mean),
+        "consistent": bool(cands),
+    }
 
 
 # --------------------------------------------------------------- verdicts
@@ -228,7 +275,7 @@ def _show(p: float, decimals: int) -> str:
     """A recomputed P with one digit more than printed (2 significant digits when tiny)."""
     if not np.isfinite(p):
         return "nan"
-    if p < 10.0 ** -decimals:
+    if p < 10.0**-decimals:
         return f"{p:.2g}"
     return f"{p:.{decimals + 1}f}"
 
@@ -253,7 +300,7 @@ def _describe(c, printed: str) -> str:
         return f"{c.test} {_show(c.p_value, _decimals(printed[1:]))}"
     d = _decimals(printed)
     text = f"{c.test} {_show(c.p_value, d)}"
-    if c.p_min == c.p_max:      # counts: nothing to round
+    if c.p_min == c.p_max:  # counts: nothing to round
         return text
     rounded = _round_to(c.p_value, d)
     if rounded == printed:
@@ -261,8 +308,10 @@ def _describe(c, printed: str) -> str:
     how = f"rounds to {rounded}"
     if _truncate_to(c.p_value, d) == printed:
         how += f"; truncated to {d} decimals it gives the printed {printed}"
-    return (text + f" at the printed inputs ({how}); {_show(c.p_min, d)}-{_show(c.p_max, d)} "
-            "within the printed inputs' rounding")
+    return (
+        text + f" at the printed inputs ({how}); {_show(c.p_min, d)}-{_show(c.p_max, d)} "
+        "within the printed inputs' rounding"
+    )
 
 
 def _at_printed(printed: str, p: float) -> str:
@@ -288,8 +337,10 @@ def _verdict(cands: pd.DataFrame) -> tuple[str, str, str]:
         span = f"{ns[0]}" if len(ns) == 1 else f"{ns[0]}-{ns[-1]}"
         parts.append(f"t test of beta with n = {span} (missing values)")
         d = _decimals(printed) if not printed.startswith("<") else 3
-        words.append(f"t test of beta with n = {span} (missing values) "
-                     f"{_show(fit_missing['p_value'].min(), d)}-{_show(fit_missing['p_value'].max(), d)}")
+        words.append(
+            f"t test of beta with n = {span} (missing values) "
+            f"{_show(fit_missing['p_value'].min(), d)}-{_show(fit_missing['p_value'].max(), d)}"
+        )
     others = cands[~cands["fits"] & ~missing]
     names = ", ".join(parts)
     if fit.empty:
@@ -305,8 +356,9 @@ def _verdict(cands: pd.DataFrame) -> tuple[str, str, str]:
     explanation = "; ".join(words) if words else "no candidate test gives it"
     if not others.empty:
         d = _decimals(printed) if not printed.startswith(("<", ">")) else 3
-        explanation += ". Does not fit: " + ", ".join(f"{c.test} {_show(c.p_value, d)}"
-                                                       for c in others.itertuples())
+        explanation += ". Does not fit: " + ", ".join(
+            f"{c.test} {_show(c.p_value, d)}" for c in others.itertuples()
+        )
     return names, verdict, explanation
 
 
@@ -360,7 +412,9 @@ def _section(obj, key: str, prefix: str) -> dict:
 def _is_number(x) -> bool:
     from decimal import Decimal
 
-    return isinstance(x, (int, float, Decimal)) and not isinstance(x, bool) and math.isfinite(float(x))
+    return (
+        isinstance(x, (int, float, Decimal)) and not isinstance(x, bool) and math.isfinite(float(x))
+    )
 
 
 def _count(x, where: str) -> int:
@@ -381,7 +435,7 @@ def _printed_p(x, where: str):
             return s
     elif _is_number(x) and 0 <= float(x) <= 1:
         return x
-    raise _fail(where, "a P value as printed: a number in [0, 1] or a string like \"<0.001\"", x)
+    raise _fail(where, 'a P value as printed: a number in [0, 1] or a string like "<0.001"', x)
 
 
 def _numbers(vals, where: str, names: list[str], *, p_last: bool = False):
@@ -409,8 +463,9 @@ def _mean_sd(vals, where: str, n_group: int):
     return [mean, sd], n
 
 
-def check_published_tables(published: dict[str, Any] | str | Path, *,
-                           confidence: float = 0.95) -> CheckTableResult:
+def check_published_tables(
+    published: dict[str, Any] | str | Path, *, confidence: float = 0.95
+) -> CheckTableResult:
     """Recompute every printed P of a published results table.
 
     Parameters
@@ -484,15 +539,19 @@ def check_published_tables(published: dict[str, Any] | str | Path, *,
     """
     doc = load_published(published) if not isinstance(published, dict) else published
     if not isinstance(doc, dict):
-        raise DataError("published tables: the file must hold one JSON object (keys 'table1', ...); "
-                        f"got {type(doc).__name__}.")
+        raise DataError(
+            "published tables: the file must hold one JSON object (keys 'table1', ...); "
+            f"got {type(doc).__name__}."
+        )
     rows: list[tuple] = []
     grim_rows = []
     t1 = _need(doc, "table1", "", dict)
     groups = _need(t1, "groups", "table1.", dict)
     names = list(groups)
     if len(names) != 2:
-        raise DataError(f"published tables: 'table1.groups' must name two groups with their sizes; got {names}.")
+        raise DataError(
+            f"published tables: 'table1.groups' must name two groups with their sizes; got {names}."
+        )
     g1, g2 = names
     n1, n2 = (_count(groups[g], f"table1.groups.{g}") for g in names)
     for item, spec in _section(t1, "categorical", "table1.").items():
@@ -501,18 +560,26 @@ def check_published_tables(published: dict[str, Any] | str | Path, *,
         cols = []
         for g in names:
             levels = _need(spec, g, where + ".", dict)
-            cols.append({lv: _count(v[0] if isinstance(v, list) and v else v, f"{where}.{g}.{lv}")
-                         for lv, v in levels.items()})
+            cols.append(
+                {
+                    lv: _count(v[0] if isinstance(v, list) and v else v, f"{where}.{g}.{lv}")
+                    for lv, v in levels.items()
+                }
+            )
         if list(cols[0]) != list(cols[1]) or len(cols[0]) < 2:
-            raise DataError(f"published tables: '{where}' needs the same two or more levels in "
-                            f"'{g1}' and '{g2}'; got {list(cols[0])} and {list(cols[1])}.")
-        table = [[cols[0][lv], cols[1][lv]] for lv in cols[0]]   # levels x groups
+            raise DataError(
+                f"published tables: '{where}' needs the same two or more levels in "
+                f"'{g1}' and '{g2}'; got {list(cols[0])} and {list(cols[1])}."
+            )
+        table = [[cols[0][lv], cols[1][lv]] for lv in cols[0]]  # levels x groups
         _count_tests("Table 1", item, p, table, rows)
     for item, spec in _section(t1, "continuous", "table1.").items():
         where = f"table1.continuous.{item}"
         p = _printed_p(_need(spec, "p", where + ".", object), where + ".p")
-        (a, na), (b, nb) = (_mean_sd(_need(spec, g, where + ".", list), f"{where}.{g}", n)
-                            for g, n in ((g1, n1), (g2, n2)))
+        (a, na), (b, nb) = (
+            _mean_sd(_need(spec, g, where + ".", list), f"{where}.{g}", n)
+            for g, n in ((g1, n1), (g2, n2))
+        )
         _ttests("Table 1", item, p, a, b, na, nb, rows)
         if item in INTEGER_SCORES or spec.get("integer") is True:
             for g, vals, n in ((g1, a, na), (g2, b, nb)):
@@ -520,56 +587,89 @@ def check_published_tables(published: dict[str, Any] | str | Path, *,
                 grim_rows.append({"item": item, "group": g, "n": n, "printed_mean": vals[0], **gr})
     extra = {}
     if "figure1_unadjusted_sclerostin_by_sarcopenia" in doc:
-        extra[("Figure 1", "sclerostin", "figure1_unadjusted_sclerostin_by_sarcopenia")] = \
-            _need(doc, "figure1_unadjusted_sclerostin_by_sarcopenia", "", dict)
+        extra[("Figure 1", "sclerostin", "figure1_unadjusted_sclerostin_by_sarcopenia")] = _need(
+            doc, "figure1_unadjusted_sclerostin_by_sarcopenia", "", dict
+        )
     for item, spec in _section(doc, "comparisons", "").items():
         extra[("Other comparisons", item, f"comparisons.{item}")] = spec
     for (section, item, where), spec in extra.items():
         p = _printed_p(_need(spec, "p", where + ".", object), where + ".p")
-        (a, na), (b, nb) = (_mean_sd(_need(spec, g, where + ".", list), f"{where}.{g}", n)
-                            for g, n in ((g1, n1), (g2, n2)))
+        (a, na), (b, nb) = (
+            _mean_sd(_need(spec, g, where + ".", list), f"{where}.{g}", n)
+            for g, n in ((g1, n1), (g2, n2))
+        )
         _ttests(section, item, p, a, b, na, nb, rows)
     n_total = _count(doc.get("n_total", n1 + n2), "n_total")
     for item, spec in _section(doc, "table2_standardized_beta", "").items():
         where = f"table2_standardized_beta.{item}"
-        beta, p = _numbers(_need(spec, "unadj", where + ".", list), where + ".unadj", ["beta", "P"], p_last=True)
+        beta, p = _numbers(
+            _need(spec, "unadj", where + ".", list), where + ".unadj", ["beta", "P"], p_last=True
+        )
         n = _count(spec.get("n", n_total), where + ".n")
         _beta_p("Table 2 (unadjusted)", item, p, beta, n, rows)
     for item, spec in _section(doc, "table3_or_per_sd", "").items():
         where = f"table3_or_per_sd.{item}"
         models = {k: v for k, v in spec.items() if not k.startswith("_")}
         if not models:
-            raise DataError(f"published tables: '{where}' needs at least one model, e.g. "
-                            "'unadj': [or, lower, upper, P].")
+            raise DataError(
+                f"published tables: '{where}' needs at least one model, e.g. "
+                "'unadj': [or, lower, upper, P]."
+            )
         for model, vals in models.items():
-            o, lo, up, p = _numbers(vals, f"{where}.{model}", ["OR", "lower", "upper", "P"], p_last=True)
+            o, lo, up, p = _numbers(
+                vals, f"{where}.{model}", ["OR", "lower", "upper", "P"], p_last=True
+            )
             if not 0 < float(lo) <= float(o) <= float(up):
-                raise DataError(f"published tables: '{where}.{model}' must be [or, lower, upper, P] with "
-                                f"0 < lower <= or <= upper; got {vals}.")
+                raise DataError(
+                    f"published tables: '{where}.{model}' must be [or, lower, upper, P] with "
+                    f"0 < lower <= or <= upper; got {vals}."
+                )
             label = {"unadj": "unadjusted", "adj": "adjusted"}.get(model, model)
             _wald(f"Table 3 ({label})", item, p, [o, lo, up], rows, confidence)
     cand = pd.DataFrame(rows, columns=_CANDIDATE_COLUMNS)
     cand["printed"] = cand["printed"].astype(str)
-    cand["at_printed_inputs"] = [_at_printed(pr, p) for pr, p in zip(cand["printed"], cand["p_value"])]
+    cand["at_printed_inputs"] = [
+        _at_printed(pr, p) for pr, p in zip(cand["printed"], cand["p_value"])
+    ]
     summary = []
     for (section, item, printed), c in cand.groupby(["section", "item", "printed"], sort=False):
         fit = set(c.loc[c["fits"], "at_printed_inputs"])
         exact = next((k for k in ("rounds", "truncates") if k in fit), "no" if fit else "")
         summary.append((section, item, printed, *_verdict(c), exact))
     summary = pd.DataFrame(summary, columns=_SUMMARY_COLUMNS)
-    grim = pd.DataFrame(grim_rows, columns=["item", "group", "n", "printed_mean", "decimals",
-                                            "nearest_sum", "nearest_mean", "consistent"])
+    grim = pd.DataFrame(
+        grim_rows,
+        columns=[
+            "item",
+            "group",
+            "n",
+            "printed_mean",
+            "decimals",
+            "nearest_sum",
+            "nearest_mean",
+            "consistent",
+        ],
+    )
     grim["printed_mean"] = grim["printed_mean"].astype(str)
     for r in grim.itertuples():
         near = f"{r.nearest_sum}/{r.n} = {r.nearest_mean:.{r.decimals + 2}f}"
-        words = (f"{near} rounds to the printed mean {r.printed_mean}" if r.consistent else
-                 f"no sum of {r.n} integers has a mean that rounds to {r.printed_mean} (nearest {near})")
-        if r.n >= 10 ** r.decimals:
+        words = (
+            f"{near} rounds to the printed mean {r.printed_mean}"
+            if r.consistent
+            else f"no sum of {r.n} integers has a mean that rounds to {r.printed_mean} (nearest {near})"
+        )
+        if r.n >= 10**r.decimals:
             # Steps of 1/n are then no wider than the printed rounding window.
             words += f" (uninformative: with n = {r.n} every {r.decimals}-decimal mean is possible)"
-        summary.loc[len(summary)] = ("GRIM", f"{r.item} ({r.group})", str(r.printed_mean), near,
-                                     "fits" if r.consistent else "GRIM inconsistent", words,
-                                     "rounds" if r.consistent else "")
+        summary.loc[len(summary)] = (
+            "GRIM",
+            f"{r.item} ({r.group})",
+            str(r.printed_mean),
+            near,
+            "fits" if r.consistent else "GRIM inconsistent",
+            words,
+            "rounds" if r.consistent else "",
+        )
     notes = [
         "P ranges cover every input that rounds to the printed digits.",
         "A test fits when its P range meets the interval of P values that print as the printed P.",
@@ -587,7 +687,13 @@ def check_published_tables(published: dict[str, Any] | str | Path, *,
             + (f"{', '.join(trunc)} match only if truncated; " if trunc else "")
             + (f"{', '.join(neither)} match neither rounded nor truncated" if neither else "")
             + ". Their fit comes from the rounding of the printed inputs"
-            + (" (truncation alone does not explain the table)." if trunc and neither else "."))
+            + (" (truncation alone does not explain the table)." if trunc and neither else ".")
+        )
     notes = tuple(notes)
-    return CheckTableResult(table=cand, summary=summary, grim=grim, notes=notes,
-                            meta={"n_groups": (n1, n2), "groups": (g1, g2), "confidence": confidence})
+    return CheckTableResult(
+        table=cand,
+        summary=summary,
+        grim=grim,
+        notes=notes,
+        meta={"n_groups": (n1, n2), "groups": (g1, g2), "confidence": confidence},
+    )

@@ -46,14 +46,31 @@ def command_line(name: str, args, positional=(), options=()) -> str:
     return " ".join(shlex.quote(p) for p in parts)
 
 
-def run_to_directory(path, *, plan=None, biomarker=None, mapping=None, sheet=None, outdir,
-                     quiet=False, synthetic=None, command=None) -> int:
+def run_to_directory(
+    path,
+    *,
+    plan=None,
+    biomarker=None,
+    mapping=None,
+    sheet=None,
+    outdir,
+    quiet=False,
+    synthetic=None,
+    command=None,
+) -> int:
     """analyze(path) -> write(outdir) -> print summary; returns the exit code 0."""
     from sarcostat.study.run import analyze
 
     progress = Progress(quiet)
-    result = analyze(path, plan, biomarker=biomarker, mapping=mapping, sheet=sheet,
-                     synthetic=synthetic, progress=progress)
+    result = analyze(
+        path,
+        plan,
+        biomarker=biomarker,
+        mapping=mapping,
+        sheet=sheet,
+        synthetic=synthetic,
+        progress=progress,
+    )
     out = result.write(outdir, command=command, input_path=path, progress=progress)
     if not quiet:
         print(f"[done] {time.perf_counter() - progress.start:5.1f}s", file=sys.stderr)

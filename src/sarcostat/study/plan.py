@@ -29,7 +29,15 @@ from sarcostat.exceptions import PlanError
 #: How left-censored biomarker values (``<LOD``) are handled.
 CENSORED_OPTIONS = ("lod_sqrt2", "lod_half", "lod", "exclude")
 #: Sarcopenia definitions the assessment layer implements.
-DEFINITION_OPTIONS = ("awgs2019", "ewgsop2", "ewgsop1", "awgs2014", "fnih2014", "sdoc2020", "iwgs2011")
+DEFINITION_OPTIONS = (
+    "awgs2019",
+    "ewgsop2",
+    "ewgsop1",
+    "awgs2014",
+    "fnih2014",
+    "sdoc2020",
+    "iwgs2011",
+)
 #: Table 1 test for continuous rows: Student's or Welch's t by Levene's test
 #: (SPSS, the seed), always Student's, always Welch's, or Mann-Whitney U.
 CONTINUOUS_TEST_OPTIONS = ("levene", "student", "welch", "mannwhitney")
@@ -54,8 +62,15 @@ POSTHOC_OPTIONS = ("bonferroni", "sidak", "lsd", "none")
 
 #: Columns the assessment step adds to every cohort (so a plan may name them).
 DERIVED_COLUMNS = (
-    "sarcopenia", "low_muscle_mass", "low_strength", "low_performance",
-    "sps", "sppb_total", "sex_male", "bmi", "smi",
+    "sarcopenia",
+    "low_muscle_mass",
+    "low_strength",
+    "low_performance",
+    "sps",
+    "sppb_total",
+    "sex_male",
+    "bmi",
+    "smi",
 )
 #: Inputs of each derived column, for error messages.
 _DERIVED_FROM = {
@@ -74,39 +89,60 @@ def _opt(default, options=None, comment="", kind=None):
 
 
 def _list(default, comment="", options=None):
-    return field(default_factory=lambda: tuple(default),
-                 metadata={"options": options, "comment": comment, "kind": "list"})
+    return field(
+        default_factory=lambda: tuple(default),
+        metadata={"options": options, "comment": comment, "kind": "list"},
+    )
 
 
 @dataclass(frozen=True)
 class BiomarkerPlan:
     """``[biomarker]``: the exposure of every analysis."""
 
-    column: str = _opt("auto", comment=(
-        'Biomarker column. "auto" = the only biomarker column of the cohort '
-        "(the seed study: sclerostin)."))
-    unit: str = _opt("auto", comment='Unit shown in the report. "auto" = the unit read with the data.')
-    label: str = _opt("auto", comment='Name shown in the report, e.g. "Serum sclerostin". "auto" = the column name.')
-    censored: str = _opt("lod_sqrt2", CENSORED_OPTIONS, comment=(
-        "Values below the detection limit: substitute LOD/sqrt(2) (Hornung & Reed 1990), "
-        "LOD/2, LOD, or exclude the participant from analyses of the biomarker."))
+    column: str = _opt(
+        "auto",
+        comment=(
+            'Biomarker column. "auto" = the only biomarker column of the cohort '
+            "(the seed study: sclerostin)."
+        ),
+    )
+    unit: str = _opt(
+        "auto", comment='Unit shown in the report. "auto" = the unit read with the data.'
+    )
+    label: str = _opt(
+        "auto",
+        comment='Name shown in the report, e.g. "Serum sclerostin". "auto" = the column name.',
+    )
+    censored: str = _opt(
+        "lod_sqrt2",
+        CENSORED_OPTIONS,
+        comment=(
+            "Values below the detection limit: substitute LOD/sqrt(2) (Hornung & Reed 1990), "
+            "LOD/2, LOD, or exclude the participant from analyses of the biomarker."
+        ),
+    )
 
 
 @dataclass(frozen=True)
 class AssessmentPlan:
     """``[assessment]``: how participants are classified."""
 
-    definition: str = _opt("awgs2019", DEFINITION_OPTIONS,
-                           comment="Sarcopenia definition (the seed study: AWGS 2019).")
+    definition: str = _opt(
+        "awgs2019", DEFINITION_OPTIONS, comment="Sarcopenia definition (the seed study: AWGS 2019)."
+    )
 
 
 @dataclass(frozen=True)
 class ModelPlan:
     """``[model]``: confounders of every adjusted model."""
 
-    covariates: tuple = _list(("age_yr", "sex", "bmi"), comment=(
-        'Covariates of the adjusted models ("sex" enters as 0/1 male). '
-        "The seed study: age, sex and BMI."))
+    covariates: tuple = _list(
+        ("age_yr", "sex", "bmi"),
+        comment=(
+            'Covariates of the adjusted models ("sex" enters as 0/1 male). '
+            "The seed study: age, sex and BMI."
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -115,26 +151,52 @@ class Table1Plan:
 
     group: str = _opt("sarcopenia", comment="Binary column that splits the columns of Table 1.")
     continuous: tuple = _list(
-        ("age_yr", "weight_kg", "height_cm", "bmi", "asm_kg", "smi", "grip_kg",
-         "gait_speed_m_s", "chair_stand_5x_s", "sppb_total", "sps"),
-        comment="Rows shown as mean +/- SD.")
+        (
+            "age_yr",
+            "weight_kg",
+            "height_cm",
+            "bmi",
+            "asm_kg",
+            "smi",
+            "grip_kg",
+            "gait_speed_m_s",
+            "chair_stand_5x_s",
+            "sppb_total",
+            "sps",
+        ),
+        comment="Rows shown as mean +/- SD.",
+    )
     categorical: tuple = _list(("sex",), comment="Rows shown as n (%).")
-    continuous_test: str = _opt("levene", CONTINUOUS_TEST_OPTIONS, comment=(
-        "Test for continuous rows: Student's or Welch's t chosen by Levene's test at 0.05 "
-        "(SPSS T-TEST output read the usual way; reproduces the seed's P values), always "
-        "Student's t, always Welch's t, or Mann-Whitney U."))
-    categorical_test: str = _opt("auto", CATEGORICAL_TEST_OPTIONS, comment=(
-        "Test for categorical rows: Pearson chi-square, or Fisher's exact when an expected "
-        "count is < 5 (auto, the seed); or always Pearson, Yates or Fisher."))
+    continuous_test: str = _opt(
+        "levene",
+        CONTINUOUS_TEST_OPTIONS,
+        comment=(
+            "Test for continuous rows: Student's or Welch's t chosen by Levene's test at 0.05 "
+            "(SPSS T-TEST output read the usual way; reproduces the seed's P values), always "
+            "Student's t, always Welch's t, or Mann-Whitney U."
+        ),
+    )
+    categorical_test: str = _opt(
+        "auto",
+        CATEGORICAL_TEST_OPTIONS,
+        comment=(
+            "Test for categorical rows: Pearson chi-square, or Fisher's exact when an expected "
+            "count is < 5 (auto, the seed); or always Pearson, Yates or Fisher."
+        ),
+    )
 
 
 @dataclass(frozen=True)
 class Figure1Plan:
     """``[figure1]``: biomarker LS means by each status."""
 
-    statuses: tuple = _list(STATUS_COLUMNS, comment=(
-        "Binary statuses; one pair of LS means (with / without) per status, "
-        "panel A unadjusted, panel B adjusted."))
+    statuses: tuple = _list(
+        STATUS_COLUMNS,
+        comment=(
+            "Binary statuses; one pair of LS means (with / without) per status, "
+            "panel A unadjusted, panel B adjusted."
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -143,7 +205,8 @@ class OutcomesPlan:
 
     continuous: tuple = _list(
         ("asm_kg", "smi", "grip_kg", "gait_speed_m_s", "chair_stand_5x_s", "sppb_total", "sps"),
-        comment="Table 2 (standardized beta) and Figure 2 (LS means by biomarker quartile).")
+        comment="Table 2 (standardized beta) and Figure 2 (LS means by biomarker quartile).",
+    )
     binary: tuple = _list(STATUS_COLUMNS, comment="Table 3 (odds ratio per SD of the biomarker).")
 
 
@@ -151,13 +214,24 @@ class OutcomesPlan:
 class AncovaPlan:
     """``[ancova]``: least-squares means (Figure 1 and Figure 2)."""
 
-    weights: str = _opt("equal", WEIGHTS_OPTIONS, comment=(
-        "Averaging over factor levels (emmeans weights): equal (SPSS EMMEANS), "
-        "proportional, outer, cells or flat."))
-    binary_covariates: str = _opt("proportion", BINARY_COVARIATE_OPTIONS, comment=(
-        "A 0/1 covariate (sex) at its mean, i.e. the proportion (SPSS), or as a factor."))
-    adjust: str = _opt("lsd", ADJUST_OPTIONS, comment=(
-        "Multiplicity adjustment of pairwise comparisons (SPSS: lsd = none)."))
+    weights: str = _opt(
+        "equal",
+        WEIGHTS_OPTIONS,
+        comment=(
+            "Averaging over factor levels (emmeans weights): equal (SPSS EMMEANS), "
+            "proportional, outer, cells or flat."
+        ),
+    )
+    binary_covariates: str = _opt(
+        "proportion",
+        BINARY_COVARIATE_OPTIONS,
+        comment=("A 0/1 covariate (sex) at its mean, i.e. the proportion (SPSS), or as a factor."),
+    )
+    adjust: str = _opt(
+        "lsd",
+        ADJUST_OPTIONS,
+        comment=("Multiplicity adjustment of pairwise comparisons (SPSS: lsd = none)."),
+    )
     confidence: float = _opt(0.95, comment="Confidence level of every interval.", kind="level")
 
 
@@ -165,24 +239,42 @@ class AncovaPlan:
 class TrendPlan:
     """``[trend]``: quartiles of the biomarker (Figure 2)."""
 
-    quartile_method: str = _opt("ntiles", QUARTILE_OPTIONS, comment=(
-        "Quartile groups: SPSS RANK /NTILES(4) (ties share a group) or cut at the "
-        "SPSS percentiles (HAVERAGE)."))
-    trend: str = _opt("score", TREND_OPTIONS, comment=(
-        "P for trend: quartile number 1-4 as a continuous term in the regression (score), "
-        "the quartile's biomarker median as that term (median), or the linear polynomial "
-        "contrast of the LS means (poly)."))
-    posthoc: str = _opt("bonferroni", POSTHOC_OPTIONS, comment=(
-        "Adjustment of the pairwise quartile comparisons (Q1 vs Q4 is reported)."))
+    quartile_method: str = _opt(
+        "ntiles",
+        QUARTILE_OPTIONS,
+        comment=(
+            "Quartile groups: SPSS RANK /NTILES(4) (ties share a group) or cut at the "
+            "SPSS percentiles (HAVERAGE)."
+        ),
+    )
+    trend: str = _opt(
+        "score",
+        TREND_OPTIONS,
+        comment=(
+            "P for trend: quartile number 1-4 as a continuous term in the regression (score), "
+            "the quartile's biomarker median as that term (median), or the linear polynomial "
+            "contrast of the LS means (poly)."
+        ),
+    )
+    posthoc: str = _opt(
+        "bonferroni",
+        POSTHOC_OPTIONS,
+        comment=("Adjustment of the pairwise quartile comparisons (Q1 vs Q4 is reported)."),
+    )
 
 
 @dataclass(frozen=True)
 class Table3Plan:
     """``[table3]``: logistic regression options."""
 
-    firth: bool = _opt(False, comment=(
-        "Firth's penalized likelihood (for few events or separation); "
-        "the seed used ordinary maximum likelihood."), kind="bool")
+    firth: bool = _opt(
+        False,
+        comment=(
+            "Firth's penalized likelihood (for few events or separation); "
+            "the seed used ordinary maximum likelihood."
+        ),
+        kind="bool",
+    )
 
 
 _SECTIONS = (
@@ -251,13 +343,17 @@ class Plan:
             value of the wrong type, or an option not among the allowed values.
         """
         if not isinstance(data, Mapping):
-            raise PlanError(f"{source}: a plan must be a table of tables, got {type(data).__name__}.")
+            raise PlanError(
+                f"{source}: a plan must be a table of tables, got {type(data).__name__}."
+            )
         allowed = [name for name, _ in _SECTIONS]
         unknown = [k for k in data if k not in allowed]
         if unknown:
             raise PlanError(
                 f"{source}: unknown table [{unknown[0]}]; allowed tables: "
-                + ", ".join(f"[{a}]" for a in allowed) + ".")
+                + ", ".join(f"[{a}]" for a in allowed)
+                + "."
+            )
         sections = {}
         for name, klass in _SECTIONS:
             raw = data.get(name, {})
@@ -285,8 +381,10 @@ class Plan:
         out = {}
         for name, _ in _SECTIONS:
             sec = getattr(self, name)
-            out[name] = {f.name: (list(v) if isinstance(v := getattr(sec, f.name), tuple) else v)
-                         for f in dataclasses.fields(sec)}
+            out[name] = {
+                f.name: (list(v) if isinstance(v := getattr(sec, f.name), tuple) else v)
+                for f in dataclasses.fields(sec)
+            }
         return out
 
     def to_toml(self) -> str:
@@ -344,12 +442,16 @@ class Plan:
         for key, col in wanted:
             if col not in available:
                 shown = ", ".join(sorted(available))
-                hint = (f" ({col} is derived from {_DERIVED_FROM[col]}; the cohort lacks them)"
-                        if col in _DERIVED_FROM else "")
+                hint = (
+                    f" ({col} is derived from {_DERIVED_FROM[col]}; the cohort lacks them)"
+                    if col in _DERIVED_FROM
+                    else ""
+                )
                 raise PlanError(
                     f"{where}: {key} names column {col!r}, which the cohort does not have "
                     f"and the assessment does not derive{hint}. Remove it from the plan "
-                    f"(sarcostat plan --init writes one to edit). Available columns: {shown}.")
+                    f"(sarcostat plan --init writes one to edit). Available columns: {shown}."
+                )
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -376,7 +478,9 @@ def _build_section(klass, name: str, raw: Mapping[str, Any], source: str):
         if key not in fields:
             raise PlanError(
                 f"{source}: unknown key {key!r} in [{name}]; allowed keys: "
-                + ", ".join(fields) + ".")
+                + ", ".join(fields)
+                + "."
+            )
         f = fields[key]
         values[key] = _check_value(value, f, f"{name}.{key}", source)
     return klass(**values)
@@ -394,24 +498,32 @@ def _check_value(value: Any, f: dataclasses.Field, where: str, source: str):
             for x in value:
                 if x not in options:
                     raise PlanError(
-                        f"{source}: {where} contains {x!r}; allowed values: {', '.join(options)}.")
+                        f"{source}: {where} contains {x!r}; allowed values: {', '.join(options)}."
+                    )
         return tuple(value)
     if kind == "bool":
         if not isinstance(value, bool):
             raise PlanError(f"{source}: {where} must be true or false, got {value!r}.")
         return value
     if kind == "level":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value < 1) \
-                or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not (0 < value < 1)
+            or not math.isfinite(value)
+        ):
             raise PlanError(
-                f"{source}: {where} must be a number between 0 and 1 (e.g. 0.95), got {value!r}.")
+                f"{source}: {where} must be a number between 0 and 1 (e.g. 0.95), got {value!r}."
+            )
         return float(value)
     if not isinstance(value, str):
         raise PlanError(f"{source}: {where} must be a string, got {value!r}.")
     if options and value not in options:
         raise PlanError(
             f"{source}: {where} = {value!r} is not an allowed value; allowed values: "
-            + ", ".join(options) + ".")
+            + ", ".join(options)
+            + "."
+        )
     if not value.strip():
         raise PlanError(f"{source}: {where} must not be empty.")
     return value

@@ -47,11 +47,22 @@ from sarcostat.exceptions import ParameterError
 from sarcostat.stats._result import StatResult
 
 #: Continuous outcomes of Table 2 / Figure 2 (the default plan), with labels.
-OUTCOMES = {"asm_kg": "ASM", "smi": "SMI", "grip_kg": "grip strength", "gait_speed_m_s": "gait speed",
-            "chair_stand_5x_s": "chair stand time", "sppb_total": "SPPB", "sps": "SPS"}
+OUTCOMES = {
+    "asm_kg": "ASM",
+    "smi": "SMI",
+    "grip_kg": "grip strength",
+    "gait_speed_m_s": "gait speed",
+    "chair_stand_5x_s": "chair stand time",
+    "sppb_total": "SPPB",
+    "sps": "SPS",
+}
 #: Binary statuses of Figure 1 / Table 3 (the default plan), with labels.
-STATUSES = {"sarcopenia": "sarcopenia", "low_muscle_mass": "low muscle mass",
-            "low_strength": "weak muscle strength", "low_performance": "poor physical performance"}
+STATUSES = {
+    "sarcopenia": "sarcopenia",
+    "low_muscle_mass": "low muscle mass",
+    "low_strength": "weak muscle strength",
+    "low_performance": "poor physical performance",
+}
 #: Names of the main tests, in report order, and their labels.
 TEST_LABELS = {
     "ttest": "Figure 1 t test of sclerostin, sarcopenia (unadjusted)",
@@ -85,8 +96,12 @@ def _simulate_sets(n: int, sims: int, theta: float, rng: np.random.Generator):
     def arr(x):
         return pd.to_numeric(x, errors="coerce").astype(float).to_numpy().reshape(sims, n)
 
-    sets = {"scl": arr(d["sclerostin"]), "age": arr(d["age_yr"]), "male": arr(d["sex"].eq("male")),
-            "bmi": arr(d["bmi"])}
+    sets = {
+        "scl": arr(d["sclerostin"]),
+        "age": arr(d["age_yr"]),
+        "male": arr(d["sex"].eq("male")),
+        "bmi": arr(d["bmi"]),
+    }
     # Indeterminate classes and 'unable' chair stands are NaN: left out per model.
     sets.update({k: arr(d[k].astype("Float64")) for k in (*OUTCOMES, *STATUSES)})
     return sets
@@ -194,7 +209,11 @@ def main_test_pvalues(sets: dict[str, np.ndarray], tests=TESTS) -> pd.DataFrame:
         if kind in ("ttest", "ancova"):
             g = sets["sarcopenia" if kind == "ttest" else var]
             # Student t via the regression on the group indicator (identical P).
-            X = np.stack([ones, g], axis=2) if kind == "ttest" else np.stack([ones, g, *cov], axis=2)
+            X = (
+                np.stack([ones, g], axis=2)
+                if kind == "ttest"
+                else np.stack([ones, g, *cov], axis=2)
+            )
             p = _ols_p(scl, X, 1)
             n1, n0 = np.nansum(g == 1, axis=1), np.nansum(g == 0, axis=1)
             out[t] = np.where((n1 < 2) | (n0 < 2), np.nan, p)
@@ -226,20 +245,28 @@ class EffectCurve:
         order = np.argsort(x)
         xs, ts = x[order], self.theta[order]
         if not xs[0] <= target <= xs[-1]:
-            lo, hi = (np.exp(xs[[0, -1]]) if name == "or" else xs[[0, -1]])
+            lo, hi = np.exp(xs[[0, -1]]) if name == "or" else xs[[0, -1]]
             api = "odds_ratio" if name == "or" else "beta"
-            raise ParameterError(f"The '{api}' parameter (--{name}) of power must lie in [{lo:.3g}, {hi:.3g}] "
-                                 f"(what the generative model can produce). Got {value!r} instead.")
+            raise ParameterError(
+                f"The '{api}' parameter (--{name}) of power must lie in [{lo:.3g}, {hi:.3g}] "
+                f"(what the generative model can produce). Got {value!r} instead."
+            )
         return float(np.interp(target, xs, ts))
 
     def effects_at(self, theta: float) -> tuple[float, float]:
-        return (float(np.exp(np.interp(theta, self.theta, np.log(self.odds_ratio)))),
-                float(np.interp(theta, self.theta, self.beta_smi)))
+        return (
+            float(np.exp(np.interp(theta, self.theta, np.log(self.odds_ratio)))),
+            float(np.interp(theta, self.theta, self.beta_smi)),
+        )
 
 
-@functools.lru_cache(maxsize=4)   # deterministic and costly (30 000 participants)
-def effect_curve(*, n_calibration: int = 30000, seed: int = 0,
-                 thetas=tuple(np.round(np.linspace(-0.9, 0.9, 19), 2))) -> EffectCurve:
+@functools.lru_cache(maxsize=4)  # deterministic and costly (30 000 participants)
+def effect_curve(
+    *,
+    n_calibration: int = 30000,
+    seed: int = 0,
+    thetas=tuple(np.round(np.linspace(-0.9, 0.9, 19), 2)),
+) -> EffectCurve:
     """Adjusted OR per SD (sarcopenia) and adjusted β (SMI) for a grid of theta.
 
     One large sample is drawn and classified once; only sclerostin is
@@ -251,15 +278,25 @@ def effect_curve(*, n_calibration: int = 30000, seed: int = 0,
 
     model = GenerativeModel()
     w, d = _draw_classified(n_calibration, np.random.default_rng(seed))
-    sarc = pd.to_numeric(d["sarcopenia"].astype("Float64"), errors="coerce").astype(float).to_numpy()[None, :]
-    cov = [d["age_yr"].to_numpy()[None, :], d["sex"].eq("male").to_numpy(float)[None, :],
-           d["bmi"].to_numpy()[None, :]]
+    sarc = (
+        pd.to_numeric(d["sarcopenia"].astype("Float64"), errors="coerce")
+        .astype(float)
+        .to_numpy()[None, :]
+    )
+    cov = [
+        d["age_yr"].to_numpy()[None, :],
+        d["sex"].eq("male").to_numpy(float)[None, :],
+        d["bmi"].to_numpy()[None, :],
+    ]
     smi = d["smi"].to_numpy()[None, :]
     ones = np.ones_like(smi)
     ors, betas = [], []
     m = model
     for th in thetas:
-        z = th * w["muscle_index"].to_numpy() + math.sqrt(1 - th**2) * w["sclerostin_noise"].to_numpy()
+        z = (
+            th * w["muscle_index"].to_numpy()
+            + math.sqrt(1 - th**2) * w["sclerostin_noise"].to_numpy()
+        )
         scl = np.exp(m.sclerostin_log_mean + m.sclerostin_log_sd * z)[None, :]
         sz = _zscore(scl)
         X = np.stack([ones, sz, *cov], axis=2)
@@ -284,7 +321,9 @@ class _Progress:
         if self.enabled:
             frac = min(self.done / self.total, 1.0)
             bar = "#" * int(30 * frac)
-            sys.stderr.write(f"\r{self.label} [{bar:<30}] {100 * frac:5.1f}% ({self.done}/{self.total})")
+            sys.stderr.write(
+                f"\r{self.label} [{bar:<30}] {100 * frac:5.1f}% ({self.done}/{self.total})"
+            )
             sys.stderr.flush()
 
     def close(self) -> None:
@@ -312,7 +351,9 @@ class PowerResult(StatResult):
     curve: pd.DataFrame = None  # type: ignore[assignment]
 
 
-def _n_for(power_by_n: pd.DataFrame, target: float, *, level: float = 0.95) -> tuple[float, float, float]:
+def _n_for(
+    power_by_n: pd.DataFrame, target: float, *, level: float = 0.95
+) -> tuple[float, float, float]:
     """n at ``target`` power with a Monte Carlo interval: (n, lower, upper).
 
     A binomial GLM with probit link on sqrt(n) (rejections out of valid
@@ -345,9 +386,12 @@ def _n_for(power_by_n: pd.DataFrame, target: float, *, level: float = 0.95) -> t
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            fit = sm.GLM(np.column_stack([k, m - k]), X,
-                         family=sm.families.Binomial(link=sm.families.links.Probit())).fit()
-        except Exception:   # perfect separation and the like: report the bracket only
+            fit = sm.GLM(
+                np.column_stack([k, m - k]),
+                X,
+                family=sm.families.Binomial(link=sm.families.links.Probit()),
+            ).fit()
+        except Exception:  # perfect separation and the like: report the bracket only
             return nan, *bracket
     (a, b), cov = np.asarray(fit.params), np.asarray(fit.cov_params())
     if not (np.isfinite([a, b]).all() and b > 0 and np.isfinite(cov).all()) or abs(b) > 100:
@@ -364,10 +408,19 @@ def _n_for(power_by_n: pd.DataFrame, target: float, *, level: float = 0.95) -> t
     return n_hat, lower, upper
 
 
-def simulate_power(n: int, *, odds_ratio: float | None = None, beta: float | None = None,
-                   sims: int = 1000, seed: int = 0, alpha: float = 0.05, tests=TESTS,
-                   search: bool = True, progress: bool = False,
-                   curve: EffectCurve | None = None) -> PowerResult:
+def simulate_power(
+    n: int,
+    *,
+    odds_ratio: float | None = None,
+    beta: float | None = None,
+    sims: int = 1000,
+    seed: int = 0,
+    alpha: float = 0.05,
+    tests=TESTS,
+    search: bool = True,
+    progress: bool = False,
+    curve: EffectCurve | None = None,
+) -> PowerResult:
     """Simulated power of the main tests of the plan, and the n for 80 % power.
 
     Parameters
@@ -419,18 +472,26 @@ def simulate_power(n: int, *, odds_ratio: float | None = None, beta: float | Non
     """
     for name, val, lo in (("n", n, 20), ("sims", sims, 10)):
         if not isinstance(val, (int, np.integer)) or isinstance(val, bool) or val < lo:
-            raise ParameterError(f"The '{name}' parameter of simulate_power must be an integer >= {lo}. "
-                                 f"Got {val!r} instead.")
+            raise ParameterError(
+                f"The '{name}' parameter of simulate_power must be an integer >= {lo}. "
+                f"Got {val!r} instead."
+            )
     if not 0 < alpha < 1:
-        raise ParameterError(f"The 'alpha' parameter of simulate_power must be in (0, 1). Got {alpha!r} instead.")
+        raise ParameterError(
+            f"The 'alpha' parameter of simulate_power must be in (0, 1). Got {alpha!r} instead."
+        )
     if odds_ratio is not None and beta is not None:
         raise ParameterError("Give at most one of 'odds_ratio' and 'beta' to simulate_power.")
     if odds_ratio is not None and not odds_ratio > 0:
-        raise ParameterError(f"The 'odds_ratio' parameter of simulate_power must be > 0. Got {odds_ratio!r} instead.")
+        raise ParameterError(
+            f"The 'odds_ratio' parameter of simulate_power must be > 0. Got {odds_ratio!r} instead."
+        )
     unknown = [t for t in tests if t not in TESTS]
     if unknown:
-        raise ParameterError(f"The 'tests' parameter of simulate_power must name tests of {set(TESTS)}. "
-                             f"Got {unknown!r} instead.")
+        raise ParameterError(
+            f"The 'tests' parameter of simulate_power must name tests of {set(TESTS)}. "
+            f"Got {unknown!r} instead."
+        )
     from sarcostat.datasets.simulate import GenerativeModel
 
     notes = []
@@ -449,8 +510,12 @@ def simulate_power(n: int, *, odds_ratio: float | None = None, beta: float | Non
         curve = effect_curve()
     if curve is not None:
         o, b = curve.effects_at(theta)
-        notes.append(f"Population effects at theta: adjusted OR per SD {o:.3f}, adjusted beta(SMI) {b:.3f}.")
-    sizes = sorted({n} | ({max(20, int(round(n * f))) for f in SEARCH_FACTORS} if search else set()))
+        notes.append(
+            f"Population effects at theta: adjusted OR per SD {o:.3f}, adjusted beta(SMI) {b:.3f}."
+        )
+    sizes = sorted(
+        {n} | ({max(20, int(round(n * f))) for f in SEARCH_FACTORS} if search else set())
+    )
     rng = np.random.default_rng(seed)
     bar = _Progress(sims * len(sizes), progress)
     rows = []
@@ -477,14 +542,32 @@ def simulate_power(n: int, *, odds_ratio: float | None = None, beta: float | Non
         at = c[c["n"] == n].iloc[0]
         pw = at["power"]
         n80 = _n_for(c, 0.8) if search and theta != 0 else (float("nan"),) * 3
-        table.append({"test": t, "label": TEST_LABELS[t], "n": n, "sims": sims, "valid": int(at["valid"]),
-                      "power": pw, "mc_se": math.sqrt(pw * (1 - pw) / at["valid"]) if at["valid"] else np.nan,
-                      "n_80": n80[0], "n_80_lower": n80[1], "n_80_upper": n80[2],
-                      "n_80_extrapolated": bool(n80[0] < min(sizes) or n80[0] > max(sizes))})
+        table.append(
+            {
+                "test": t,
+                "label": TEST_LABELS[t],
+                "n": n,
+                "sims": sims,
+                "valid": int(at["valid"]),
+                "power": pw,
+                "mc_se": math.sqrt(pw * (1 - pw) / at["valid"]) if at["valid"] else np.nan,
+                "n_80": n80[0],
+                "n_80_lower": n80[1],
+                "n_80_upper": n80[2],
+                "n_80_extrapolated": bool(n80[0] < min(sizes) or n80[0] > max(sizes)),
+            }
+        )
     notes.append(f"alpha = {alpha} two-sided; {sims} simulated studies per n; seed {seed}.")
     if search:
-        notes.append("n for 80% power: binomial probit GLM of power on sqrt(n) through n = "
-                     + ", ".join(str(s) for s in sizes) + "; its 95% Monte Carlo interval inverts the "
-                     "fit's pointwise band; NaN when not reached.")
-    return PowerResult(table=pd.DataFrame(table), curve=cur, notes=tuple(notes),
-                       meta={"theta": theta, "alpha": alpha, "seed": seed, "sizes": sizes})
+        notes.append(
+            "n for 80% power: binomial probit GLM of power on sqrt(n) through n = "
+            + ", ".join(str(s) for s in sizes)
+            + "; its 95% Monte Carlo interval inverts the "
+            "fit's pointwise band; NaN when not reached."
+        )
+    return PowerResult(
+        table=pd.DataFrame(table),
+        curve=cur,
+        notes=tuple(notes),
+        meta={"theta": theta, "alpha": alpha, "seed": seed, "sizes": sizes},
+    )

@@ -53,19 +53,54 @@ import pandas as pd
 
 ALPHA = 0.05
 
-_T1 = {"age_yr": "age_yr", "weight_kg": "weight_kg", "height_cm": "height_cm",
-       "bmi_kg_m2": "bmi", "asm_kg": "asm_kg", "smi_kg_m2": "smi", "grip_kg": "grip_kg",
-       "gait_speed_m_s": "gait_speed_m_s", "chair_stand_s": "chair_stand_5x_s",
-       "sppb_total": "sppb_total", "sps": "sps"}
-_T2 = {"asm": "asm_kg", "smi": "smi", "grip": "grip_kg", "gait_speed": "gait_speed_m_s",
-       "chair_stand": "chair_stand_5x_s", "sppb": "sppb_total", "sps": "sps"}
-_T3 = {"sarcopenia": "sarcopenia", "low_muscle_mass": "low_muscle_mass",
-       "weak_muscle_strength": "low_strength", "poor_physical_performance": "low_performance"}
-_MODEL = {"unadj": "unadjusted", "adj": "adjusted", "unadjusted": "unadjusted",
-          "adjusted": "adjusted"}
+_T1 = {
+    "age_yr": "age_yr",
+    "weight_kg": "weight_kg",
+    "height_cm": "height_cm",
+    "bmi_kg_m2": "bmi",
+    "asm_kg": "asm_kg",
+    "smi_kg_m2": "smi",
+    "grip_kg": "grip_kg",
+    "gait_speed_m_s": "gait_speed_m_s",
+    "chair_stand_s": "chair_stand_5x_s",
+    "sppb_total": "sppb_total",
+    "sps": "sps",
+}
+_T2 = {
+    "asm": "asm_kg",
+    "smi": "smi",
+    "grip": "grip_kg",
+    "gait_speed": "gait_speed_m_s",
+    "chair_stand": "chair_stand_5x_s",
+    "sppb": "sppb_total",
+    "sps": "sps",
+}
+_T3 = {
+    "sarcopenia": "sarcopenia",
+    "low_muscle_mass": "low_muscle_mass",
+    "weak_muscle_strength": "low_strength",
+    "poor_physical_performance": "low_performance",
+}
+_MODEL = {
+    "unadj": "unadjusted",
+    "adj": "adjusted",
+    "unadjusted": "unadjusted",
+    "adjusted": "adjusted",
+}
 
-COLUMNS = ["item", "kind", "published", "published_value", "reproduced", "difference",
-           "within_tolerance", "direction_agrees", "significance_agrees", "target", "note"]
+COLUMNS = [
+    "item",
+    "kind",
+    "published",
+    "published_value",
+    "reproduced",
+    "difference",
+    "within_tolerance",
+    "direction_agrees",
+    "significance_agrees",
+    "target",
+    "note",
+]
 
 CALIBRATED, NOT_CALIBRATED, RULED_OUT = "calibrated", "not calibrated", "ruled out by the paper"
 
@@ -122,9 +157,19 @@ class _Rows:
             raise ValueError(kind)
         if kind == "p" and significance is None and not math.isnan(rep):
             significance = _sig(pub) == (rep < ALPHA)
-        self.rows.append({"item": item, "kind": kind, "published": text, "published_value": value,
-                          "reproduced": rep, "difference": rep - value, "within_tolerance": within,
-                          "direction_agrees": direction, "significance_agrees": significance})
+        self.rows.append(
+            {
+                "item": item,
+                "kind": kind,
+                "published": text,
+                "published_value": value,
+                "reproduced": rep,
+                "difference": rep - value,
+                "within_tolerance": within,
+                "direction_agrees": direction,
+                "significance_agrees": significance,
+            }
+        )
 
 
 def _same_sign(a, b) -> bool | None:
@@ -168,10 +213,18 @@ def compare_with_seed(result, seed: dict | None = None) -> pd.DataFrame:
         row = t1[(t1["variable"] == "sex") & (t1["level"] == level)]
         for grp, col in (("sarc", "with"), ("nosarc", "without")):
             count, pct = sex[grp][word]
-            out.add(f"table1/sex/{word}/{grp}/n", "count", count,
-                    row[f"count_{col}"].iloc[0] if len(row) else None)
-            out.add(f"table1/sex/{word}/{grp}/pct", "pct", pct,
-                    row[f"pct_{col}"].iloc[0] if len(row) else None)
+            out.add(
+                f"table1/sex/{word}/{grp}/n",
+                "count",
+                count,
+                row[f"count_{col}"].iloc[0] if len(row) else None,
+            )
+            out.add(
+                f"table1/sex/{word}/{grp}/pct",
+                "pct",
+                pct,
+                row[f"pct_{col}"].iloc[0] if len(row) else None,
+            )
     row = t1[t1["variable"] == "sex"]
     out.add("table1/sex/p", "p", sex["p"], row["p_value"].iloc[0] if len(row) else None)
     for key, var in _T1.items():
@@ -181,28 +234,50 @@ def compare_with_seed(result, seed: dict | None = None) -> pd.DataFrame:
         rep_diff = None if r is None else r["mean_with"] - r["mean_without"]
         direction = _same_sign(pub["sarc"][0] - pub["nosarc"][0], rep_diff)
         for grp, col in (("sarc", "with"), ("nosarc", "without")):
-            out.add(f"table1/{var}/{grp}/mean", "mean", pub[grp][0],
-                    None if r is None else r[f"mean_{col}"])
-            out.add(f"table1/{var}/{grp}/sd", "sd", pub[grp][1],
-                    None if r is None else r[f"sd_{col}"])
-        out.add(f"table1/{var}/p", "p", pub["p"], None if r is None else r["p_value"],
-                direction=direction)
+            out.add(
+                f"table1/{var}/{grp}/mean",
+                "mean",
+                pub[grp][0],
+                None if r is None else r[f"mean_{col}"],
+            )
+            out.add(
+                f"table1/{var}/{grp}/sd", "sd", pub[grp][1], None if r is None else r[f"sd_{col}"]
+            )
+        out.add(
+            f"table1/{var}/p",
+            "p",
+            pub["p"],
+            None if r is None else r["p_value"],
+            direction=direction,
+        )
 
     f1 = result.frames["fig1"]
     pub = seed["figure1_unadjusted_sclerostin_by_sarcopenia"]
     sub = f1[(f1["status"] == "sarcopenia") & (f1["model"] == "unadjusted")].set_index("level")
     sub_adj = f1[(f1["status"] == "sarcopenia") & (f1["model"] == "adjusted")]
     ok = {"with", "without"} <= set(sub.index)
-    direction = _same_sign(pub["sarc"][0] - pub["nosarc"][0],
-                           sub.at["with", "mean"] - sub.at["without", "mean"] if ok else None)
+    direction = _same_sign(
+        pub["sarc"][0] - pub["nosarc"][0],
+        sub.at["with", "mean"] - sub.at["without", "mean"] if ok else None,
+    )
     for grp, lvl in (("sarc", "with"), ("nosarc", "without")):
-        out.add(f"fig1/sarcopenia/{grp}/mean", "mean", pub[grp][0],
-                sub.at[lvl, "mean"] if ok else None)
+        out.add(
+            f"fig1/sarcopenia/{grp}/mean", "mean", pub[grp][0], sub.at[lvl, "mean"] if ok else None
+        )
         out.add(f"fig1/sarcopenia/{grp}/sd", "sd", pub[grp][1], sub.at[lvl, "sd"] if ok else None)
-    out.add("fig1/sarcopenia/unadjusted/p", "p", pub["p"],
-            sub["p_value"].iloc[0] if len(sub) else None, direction=direction)
-    out.add("fig1/sarcopenia/adjusted/p", "p", pub["adjusted_p"],
-            sub_adj["p_value"].iloc[0] if len(sub_adj) else None)
+    out.add(
+        "fig1/sarcopenia/unadjusted/p",
+        "p",
+        pub["p"],
+        sub["p_value"].iloc[0] if len(sub) else None,
+        direction=direction,
+    )
+    out.add(
+        "fig1/sarcopenia/adjusted/p",
+        "p",
+        pub["adjusted_p"],
+        sub_adj["p_value"].iloc[0] if len(sub_adj) else None,
+    )
 
     t2 = result.frames["table2"]
     for key, var in _T2.items():
@@ -211,8 +286,13 @@ def compare_with_seed(result, seed: dict | None = None) -> pd.DataFrame:
             row = t2[(t2["outcome"] == var) & (t2["model"] == _MODEL[mkey])]
             rb = row["std_beta"].iloc[0] if len(row) else None
             rp = row["p_value"].iloc[0] if len(row) else None
-            out.add(f"table2/{var}/{_MODEL[mkey]}/beta", "beta", beta, rb,
-                    direction=_same_sign(beta, rb))
+            out.add(
+                f"table2/{var}/{_MODEL[mkey]}/beta",
+                "beta",
+                beta,
+                rb,
+                direction=_same_sign(beta, rb),
+            )
             out.add(f"table2/{var}/{_MODEL[mkey]}/p", "p", p, rp)
 
     f2 = result.frames["fig2"]
@@ -222,8 +302,12 @@ def compare_with_seed(result, seed: dict | None = None) -> pd.DataFrame:
         for key, p in items.items():
             var = _T2.get(key, key)
             row = f2[(f2["outcome"] == var) & (f2["model"] == _MODEL[mkey])]
-            out.add(f"fig2/{var}/{_MODEL[mkey]}/p_trend", "p", p,
-                    row["p_trend"].iloc[0] if len(row) else None)
+            out.add(
+                f"fig2/{var}/{_MODEL[mkey]}/p_trend",
+                "p",
+                p,
+                row["p_trend"].iloc[0] if len(row) else None,
+            )
 
     t3 = result.frames["table3"]
     for key, var in _T3.items():
@@ -234,8 +318,13 @@ def compare_with_seed(result, seed: dict | None = None) -> pd.DataFrame:
             direction = None if r is None else _same_sign(math.log(odds), math.log(r["odds_ratio"]))
             base = f"table3/{var}/{_MODEL[mkey]}"
             # Significance is judged on the P row (Wald P and CI agree).
-            out.add(f"{base}/or", "or", odds, None if r is None else r["odds_ratio"],
-                    direction=direction)
+            out.add(
+                f"{base}/or",
+                "or",
+                odds,
+                None if r is None else r["odds_ratio"],
+                direction=direction,
+            )
             out.add(f"{base}/ci_lower", "or", lo, None if r is None else r["or_ci_lower"])
             out.add(f"{base}/ci_upper", "or", hi, None if r is None else r["or_ci_upper"])
             out.add(f"{base}/p", "p", p, None if r is None else r["p_value"])
@@ -245,9 +334,14 @@ def compare_with_seed(result, seed: dict | None = None) -> pd.DataFrame:
     calibrated = _calibrated_items()
     ruled_p, remarks = _printed_value_checks(seed)
     ruled_out = {**_asm_ruled_out(), **ruled_p}
-    df["target"] = [RULED_OUT if i in ruled_out
-                    else CALIBRATED if i in calibrated or k in ("count", "pct")
-                    else NOT_CALIBRATED for i, k in zip(df["item"], df["kind"])]
+    df["target"] = [
+        RULED_OUT
+        if i in ruled_out
+        else CALIBRATED
+        if i in calibrated or k in ("count", "pct")
+        else NOT_CALIBRATED
+        for i, k in zip(df["item"], df["kind"])
+    ]
     df["note"] = [ruled_out.get(i) or remarks.get(i, "") for i in df["item"]]
     return df
 
@@ -262,7 +356,7 @@ def _calibration_item(row) -> str | None:
         return f"table1/{row.column}/{row.group}/{row.kind}"
     if row.kind == "mean" and row.column == "age_yr":
         return "cohort/mean_age"
-    return None   # counts: every count and percentage is calibrated (see compare_with_seed)
+    return None  # counts: every count and percentage is calibrated (see compare_with_seed)
 
 
 def _calibration_targets():
@@ -272,8 +366,11 @@ def _calibration_targets():
 
 
 def _calibrated_items() -> set[str]:
-    return {item for row in _calibration_targets().itertuples()
-            if (item := _calibration_item(row)) is not None}
+    return {
+        item
+        for row in _calibration_targets().itertuples()
+        if (item := _calibration_item(row)) is not None
+    }
 
 
 def _asm_ruled_out() -> dict[str, str]:
@@ -284,8 +381,11 @@ def _asm_ruled_out() -> dict[str, str]:
     ``datasets/demo_cohort.md``.
     """
     tg = _calibration_targets()
-    return {_calibration_item(row): row.note for row in tg[~tg["reachable"]].itertuples()
-            if _calibration_item(row) is not None}
+    return {
+        _calibration_item(row): row.note
+        for row in tg[~tg["reachable"]].itertuples()
+        if _calibration_item(row) is not None
+    }
 
 
 def _printed_value_checks(seed: dict) -> tuple[dict[str, str], dict[str, str]]:
@@ -336,7 +436,7 @@ def _check_table_item(section: str, item: str) -> str | None:
 
 
 def summary_line(table: pd.DataFrame) -> str:
-    """"113 of 141 numbers reproduced within tolerance (...); ..." for the terminal and page.
+    """ "113 of 141 numbers reproduced within tolerance (...); ..." for the terminal and page.
 
     The count is split by ``target`` when the table has that column, so a
     reader sees at once that misses among non-calibrated numbers and among
@@ -348,13 +448,17 @@ def summary_line(table: pd.DataFrame) -> str:
     s = table["significance_agrees"].dropna()
     parts = []
     if "target" in table:
-        for label, what in ((CALIBRATED, "calibration targets of the demo cohort"),
-                            (NOT_CALIBRATED, "numbers not calibrated"),
-                            (RULED_OUT, "printed numbers that the paper's other numbers rule out")):
+        for label, what in (
+            (CALIBRATED, "calibration targets of the demo cohort"),
+            (NOT_CALIBRATED, "numbers not calibrated"),
+            (RULED_OUT, "printed numbers that the paper's other numbers rule out"),
+        ):
             sub = table[table["target"] == label]
             if len(sub):
                 parts.append(f"{int(sub['within_tolerance'].sum())} of {len(sub)} {what}")
     split = f" ({'; '.join(parts)})" if parts else ""
-    return (f"{k} of {n} numbers reproduced within tolerance{split}; direction agrees for "
-            f"{int(d.sum())} of {len(d)} comparisons, significance at 0.05 for "
-            f"{int(s.sum())} of {len(s)} P values.")
+    return (
+        f"{k} of {n} numbers reproduced within tolerance{split}; direction agrees for "
+        f"{int(d.sum())} of {len(d)} comparisons, significance at 0.05 for "
+        f"{int(s.sum())} of {len(s)} P values."
+    )

@@ -160,16 +160,24 @@ class StudyResult:
 
         return results_dict(self)
 
-    def write(self, outdir: str | Path, *, command: str | None = None,
-              input_path: str | Path | None = None, progress=None, extra=None) -> Path:
+    def write(
+        self,
+        outdir: str | Path,
+        *,
+        command: str | None = None,
+        input_path: str | Path | None = None,
+        progress=None,
+        extra=None,
+    ) -> Path:
         """Write the full report directory (atomically); returns its path.
 
         ``extra(tmpdir)``, if given, writes more files before the move.
         """
         from sarcostat.report.export import write_report
 
-        return write_report(self, outdir, command=command, input_path=input_path,
-                            progress=progress, extra=extra)
+        return write_report(
+            self, outdir, command=command, input_path=input_path, progress=progress, extra=extra
+        )
 
     def summary(self) -> str:
         """Key findings in a few plain lines (the CLI's closing summary)."""
@@ -178,5 +186,7 @@ class StudyResult:
         return "\n".join(key_findings(self))
 
     def __repr__(self) -> str:
-        return (f"StudyResult(biomarker={self.biomarker!r}, n={self.cohort.get('n')}, "
-                f"parts={list(self.frames)}, warnings={len(self.warnings)})")
+        return (
+            f"StudyResult(biomarker={self.biomarker!r}, n={self.cohort.get('n')}, "
+            f"parts={list(self.frames)}, warnings={len(self.warnings)})"
+        )

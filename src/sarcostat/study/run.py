@@ -25,7 +25,6 @@ from sarcostat.study.plan import DERIVED_COLUMNS, STATUS_COLUMNS, Plan, load_pla
 from sarcostat.study.result import StudyResult
 
 
-
 class _Log:
     """Collects warnings from every analysis, once each, with their context."""
 
@@ -46,7 +45,7 @@ class _Log:
         for w in caught:
             if issubclass(w.category, SarcostatWarning):
                 msg = str(w.message)
-                self.add(f"{where}: {msg[len(prefix):] if msg.startswith(prefix) else msg}")
+                self.add(f"{where}: {msg[len(prefix) :] if msg.startswith(prefix) else msg}")
             else:  # not ours: let it through unchanged
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         return out
@@ -81,17 +80,25 @@ def _load(cohort_or_path, mapping, plan: Plan, sheet=None):
         from sarcostat.io import VARIABLES, cohort_from_frame, read_cohort
 
         if isinstance(cohort_or_path, pd.DataFrame):
+
             def read(**kw):
                 return cohort_from_frame(cohort_or_path, mapping, **kw)
+
             source = None
         else:
+
             def read(**kw):
                 return read_cohort(cohort_or_path, mapping, sheet=sheet, **kw)
+
             source = str(cohort_or_path)
         cohort = read()
         col = plan.biomarker.column
-        if col != "auto" and col not in cohort.biomarkers and col in cohort.data.columns \
-                and col not in {v.name for v in VARIABLES}:
+        if (
+            col != "auto"
+            and col not in cohort.biomarkers
+            and col in cohort.data.columns
+            and col not in {v.name for v in VARIABLES}
+        ):
             # A column without a unit in its header is not recognized as a
             # biomarker; naming it in the plan / --biomarker declares it, so
             # '<LOD' values are parsed as censored.
@@ -103,11 +110,17 @@ def _load(cohort_or_path, mapping, plan: Plan, sheet=None):
         cohort = cohort_or_path
         cohort.raise_for_errors()
         src = getattr(cohort, "source", None)
-        return (cohort.data, dict(cohort.units), list(cohort.biomarkers),
-                None if src is None else str(src), cohort)
+        return (
+            cohort.data,
+            dict(cohort.units),
+            list(cohort.biomarkers),
+            None if src is None else str(src),
+            cohort,
+        )
     raise PlanError(
         f"analyze: expected a file path, a Cohort or a pandas DataFrame; "
-        f"got {type(cohort_or_path).__name__}.")
+        f"got {type(cohort_or_path).__name__}."
+    )
 
 
 def _resolve_biomarker(plan: Plan, data: pd.DataFrame, biomarkers: list[str]) -> str:
@@ -117,17 +130,20 @@ def _resolve_biomarker(plan: Plan, data: pd.DataFrame, biomarkers: list[str]) ->
             listed = ", ".join(biomarkers) or "none detected"
             raise PlanError(
                 f"{plan.where}: biomarker.column names {col!r}, which the cohort does not have; "
-                f"biomarker columns of the cohort: {listed}.")
+                f"biomarker columns of the cohort: {listed}."
+            )
         return col
     if len(biomarkers) == 1:
         return biomarkers[0]
     if not biomarkers:
         raise PlanError(
             "No biomarker column: the cohort has none that sarcostat recognizes as a biomarker. "
-            "Name it with --biomarker COL or [biomarker] column in the plan.")
+            "Name it with --biomarker COL or [biomarker] column in the plan."
+        )
     raise PlanError(
         f"The cohort has several biomarker columns ({', '.join(biomarkers)}); choose one with "
-        f"--biomarker COL or [biomarker] column in the plan.")
+        f"--biomarker COL or [biomarker] column in the plan."
+    )
 
 
 def _model_covariates(plan: Plan) -> list[str]:
@@ -170,9 +186,16 @@ def _as01(series: pd.Series) -> pd.Series:
     return series.astype("boolean").astype("Float64").astype(float)
 
 
-def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=None,
-            sheet: str | int | None = None, synthetic: bool | None = None,
-            progress: Callable[[str], None] | None = None) -> StudyResult:
+def analyze(
+    cohort_or_path,
+    plan=None,
+    *,
+    biomarker: str | None = None,
+    mapping=None,
+    sheet: str | int | None = None,
+    synthetic: bool | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> StudyResult:
     """Run the analysis plan on a cohort: Tables 1-3 and Figures 1-2.
 
     Parameters
@@ -252,8 +275,10 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
     say = progress or (lambda msg: None)
     plan = _as_plan(plan)
     if biomarker is not None:
-        plan = dataclasses.replace(plan.replace(biomarker={"column": biomarker}),
-                                   source=f"{plan.where} with biomarker {biomarker!r}")
+        plan = dataclasses.replace(
+            plan.replace(biomarker={"column": biomarker}),
+            source=f"{plan.where} with biomarker {biomarker!r}",
+        )
     say("read and validate the cohort")
     if mapping is None and _is_demo_path(cohort_or_path):
         # The demo cohort's sidecar map declares the biomarker and its LOD.
@@ -269,31 +294,41 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
     log = _Log()
     say(f"assess ({plan.assessment.definition}: sarcopenia and its components, SPPB, SPS)")
     data, indeterminate = _assess(data, plan, log)
-    for key, cols in (("figure1.statuses", plan.figure1.statuses),
-                      ("outcomes.binary", plan.outcomes.binary),
-                      ("table1.group", (plan.table1.group,))):
+    for key, cols in (
+        ("figure1.statuses", plan.figure1.statuses),
+        ("outcomes.binary", plan.outcomes.binary),
+        ("table1.group", (plan.table1.group,)),
+    ):
         for col in cols:
             if col not in data.columns:
                 raise PlanError(
                     f"{plan.where}: {key} names {col!r}, which the "
                     f"{plan.assessment.definition} definition does not define; remove it from "
-                    f"the plan or choose another [assessment] definition.")
+                    f"the plan or choose another [assessment] definition."
+                )
     # A derivable column the cohort lacked the inputs for (e.g. sppb_total
     # without the SPPB components) is caught here, before any model.
     plan.check_columns(list(data.columns), biomarker=bm)
     for status, k in indeterminate.items():
-        if k and (status in plan.figure1.statuses or status in plan.outcomes.binary
-                  or status == plan.table1.group):
-            log.add(f"Classification: {k} participant(s) indeterminate for {in_text(status)} "
-                    f"(a needed measurement is missing); left out of analyses of that status.")
+        if k and (
+            status in plan.figure1.statuses
+            or status in plan.outcomes.binary
+            or status == plan.table1.group
+        ):
+            log.add(
+                f"Classification: {k} participant(s) indeterminate for {in_text(status)} "
+                f"(a needed measurement is missing); left out of analyses of that status."
+            )
     label = plan.biomarker.label if plan.biomarker.label != "auto" else bm.replace("_", " ")
     data, censoring = substitute_censored(data, bm, method=plan.biomarker.censored)
     if censoring.n_censored:
         log.add(f"Censored biomarker: {censoring.sentence()}")
     n_bm_missing = int(data[bm].isna().sum()) - (censoring.n_censored - censoring.n_substituted)
     if n_bm_missing:
-        log.add(f"{n_bm_missing} participant(s) without a {label} value are left out of every "
-                f"analysis of the biomarker.")
+        log.add(
+            f"{n_bm_missing} participant(s) without a {label} value are left out of every "
+            f"analysis of the biomarker."
+        )
     for col in set(plan.figure1.statuses) | set(plan.outcomes.binary) | {plan.table1.group}:
         if col in data.columns and str(data[col].dtype) in ("boolean", "bool"):
             data[col] = _as01(data[col])
@@ -335,9 +370,17 @@ def analyze(cohort_or_path, plan=None, *, biomarker: str | None = None, mapping=
     }
     unit = plan.biomarker.unit if plan.biomarker.unit != "auto" else units.get(bm, "")
     return StudyResult(
-        plan=plan, biomarker=bm, biomarker_label=label, biomarker_unit=unit,
-        frames=frames, analyses=analyses, cohort=cohort_summary, censoring=censoring,
-        warnings=tuple(log.items), source=source, synthetic=bool(synthetic),
+        plan=plan,
+        biomarker=bm,
+        biomarker_label=label,
+        biomarker_unit=unit,
+        frames=frames,
+        analyses=analyses,
+        cohort=cohort_summary,
+        censoring=censoring,
+        warnings=tuple(log.items),
+        source=source,
+        synthetic=bool(synthetic),
         meta={"version": __version__, "covariates_model": covs},
         data=data,
     )

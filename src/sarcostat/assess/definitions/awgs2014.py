@@ -14,8 +14,10 @@ row is marked unverified. AWGS 2014 defines no severity grade.
 
 from sarcostat.assess._cutoffs import MASS_AND_FUNCTION, Cutoff, Definition, Stage
 
-CITATION = ("Chen LK et al. Sarcopenia in Asia: consensus report of the Asian Working Group for "
-            "Sarcopenia. J Am Med Dir Assoc 2014;15(2):95-101. doi:10.1016/j.jamda.2013.11.025")
+CITATION = (
+    "Chen LK et al. Sarcopenia in Asia: consensus report of the Asian Working Group for "
+    "Sarcopenia. J Am Med Dir Assoc 2014;15(2):95-101. doi:10.1016/j.jamda.2013.11.025"
+)
 _SRC = "Chen 2014 JAMDA, algorithm figure (values via secondary table PMC6119844; primary not read)"
 
 CUTOFFS = (

@@ -23,9 +23,11 @@ from sarcostat.assess._cutoffs import (
     any_of,
 )
 
-CITATION = ("Chen LK et al. Asian Working Group for Sarcopenia: 2019 Consensus Update on "
-            "Sarcopenia Diagnosis and Treatment. J Am Med Dir Assoc 2020;21(3):300-307.e2. "
-            "doi:10.1016/j.jamda.2019.12.012")
+CITATION = (
+    "Chen LK et al. Asian Working Group for Sarcopenia: 2019 Consensus Update on "
+    "Sarcopenia Diagnosis and Treatment. J Am Med Dir Assoc 2020;21(3):300-307.e2. "
+    "doi:10.1016/j.jamda.2019.12.012"
+)
 _SRC = "Chen 2020 JAMDA, abstract and Figure 1 (diagnostic algorithm)"
 
 CUTOFFS = (
@@ -41,10 +43,18 @@ CUTOFFS = (
     Cutoff("calf_circumference_cm", "male", "<", 34.0, "cm", "any", _SRC, True, "low_calf"),
     Cutoff("calf_circumference_cm", "female", "<", 33.0, "cm", "any", _SRC, True, "low_calf"),
     Cutoff("sarc_f_total", "any", ">=", 4.0, "points", "any", _SRC, True, "sarc_f_positive"),
-    Cutoff("sarc_calf", "any", ">=", 11.0, "points", "any",
-           _SRC + "; SARC-CalF = SARC-F + 10 if calf circumference is below the AWGS 2019 calf "
-           "cut-off (Barbosa-Silva 2016 JAMDA, doi:10.1016/j.jamda.2016.08.004)", True,
-           "sarc_calf_positive"),
+    Cutoff(
+        "sarc_calf",
+        "any",
+        ">=",
+        11.0,
+        "points",
+        "any",
+        _SRC + "; SARC-CalF = SARC-F + 10 if calf circumference is below the AWGS 2019 calf "
+        "cut-off (Barbosa-Silva 2016 JAMDA, doi:10.1016/j.jamda.2016.08.004)",
+        True,
+        "sarc_calf_positive",
+    ),
 )
 
 
@@ -69,8 +79,11 @@ DEFINITION = Definition(
         ("sarc_calf_positive", "SARC-CalF ≥ 11"),
     ),
     derived=(
-        ("low_performance", "Low physical performance",
-         any_of("slow_gait", "slow_chair_stand", "low_sppb")),
+        (
+            "low_performance",
+            "Low physical performance",
+            any_of("slow_gait", "slow_chair_stand", "low_sppb"),
+        ),
         ("case_finding", "Case finding positive (calf circumference, SARC-F or SARC-CalF)", _CASE),
     ),
     stages=(

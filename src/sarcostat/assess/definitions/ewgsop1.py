@@ -25,10 +25,14 @@ from sarcostat.assess._cutoffs import (
     all_of,
 )
 
-CITATION = ("Cruz-Jentoft AJ et al. Sarcopenia: European consensus on definition and diagnosis. "
-            "Age Ageing 2010;39(4):412-423. doi:10.1093/ageing/afq034")
+CITATION = (
+    "Cruz-Jentoft AJ et al. Sarcopenia: European consensus on definition and diagnosis. "
+    "Age Ageing 2010;39(4):412-423. doi:10.1093/ageing/afq034"
+)
 _SRC_GRIP = "Cruz-Jentoft 2010, Table 4/text citing Lauretani 2003 (not checked against primary)"
-_SRC_GAIT = "Cruz-Jentoft 2010, Figure 1 algorithm (gait > 0.8 m/s normal; not checked against primary)"
+_SRC_GAIT = (
+    "Cruz-Jentoft 2010, Figure 1 algorithm (gait > 0.8 m/s normal; not checked against primary)"
+)
 _SRC_MASS = "Cruz-Jentoft 2010, Table 5 citing Baumgartner 1998 DXA (not checked against primary)"
 
 CUTOFFS = (

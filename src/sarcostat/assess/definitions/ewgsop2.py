@@ -21,11 +21,15 @@ own page was not reachable here.
 
 from sarcostat.assess._cutoffs import MASS_STRENGTH_PERFORMANCE, Cutoff, Definition, Stage, all_of
 
-CITATION = ("Cruz-Jentoft AJ et al. Sarcopenia: revised European consensus on definition and "
-            "diagnosis. Age Ageing 2019;48(1):16-31. doi:10.1093/ageing/afy169")
-_SRC = ("Cruz-Jentoft 2019 Age Ageing, Table 3 'EWGSOP2 sarcopenia cut-off points' (read in a "
-        "verbatim reproduction of Table 3, medicalcriteria.com/web/sarcopenia; agrees with "
-        "PMC10355810 Table 1)")
+CITATION = (
+    "Cruz-Jentoft AJ et al. Sarcopenia: revised European consensus on definition and "
+    "diagnosis. Age Ageing 2019;48(1):16-31. doi:10.1093/ageing/afy169"
+)
+_SRC = (
+    "Cruz-Jentoft 2019 Age Ageing, Table 3 'EWGSOP2 sarcopenia cut-off points' (read in a "
+    "verbatim reproduction of Table 3, medicalcriteria.com/web/sarcopenia; agrees with "
+    "PMC10355810 Table 1)"
+)
 
 CUTOFFS = (
     Cutoff("grip_kg", "male", "<", 27.0, "kg", "any", _SRC, True, "low_strength"),

@@ -15,12 +15,16 @@ indeterminate for lean mass.
 
 from sarcostat.assess._cutoffs import Cutoff, Definition, Stage, all_of
 
-CITATION = ("Studenski SA et al. The FNIH sarcopenia project: rationale, study description, "
-            "conference recommendations, and final estimates. J Gerontol A Biol Sci Med Sci "
-            "2014;69(5):547-558. doi:10.1093/gerona/glu010")
+CITATION = (
+    "Studenski SA et al. The FNIH sarcopenia project: rationale, study description, "
+    "conference recommendations, and final estimates. J Gerontol A Biol Sci Med Sci "
+    "2014;69(5):547-558. doi:10.1093/gerona/glu010"
+)
 _SRC = "Studenski 2014, abstract (final recommended cut-points), read verbatim"
-_SRC_GAIT = ("Studenski 2014, slowness < 0.8 m/s: seen only in a table adapted from the paper "
-             "(PMC6125026 Table 2); primary text not read")
+_SRC_GAIT = (
+    "Studenski 2014, slowness < 0.8 m/s: seen only in a table adapted from the paper "
+    "(PMC6125026 Table 2); primary text not read"
+)
 
 CUTOFFS = (
     Cutoff("grip_kg", "male", "<", 26.0, "kg", "any", _SRC, True, "low_strength"),
@@ -51,6 +55,8 @@ DEFINITION = Definition(
     ),
     sarcopenia=_SARC,
     severe=_WITH_SLOWNESS,
-    notes=("FNIH 2014: 'severe' means weakness and low lean mass with slowness "
-           "(gait < 0.8 m/s), the project's most restrictive class.",),
+    notes=(
+        "FNIH 2014: 'severe' means weakness and low lean mass with slowness "
+        "(gait < 0.8 m/s), the project's most restrictive class.",
+    ),
 )

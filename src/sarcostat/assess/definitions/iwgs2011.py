@@ -15,9 +15,11 @@ severity grade. DXA only: BIA rows are indeterminate for lean mass.
 
 from sarcostat.assess._cutoffs import Cutoff, Definition, Stage, all_of
 
-CITATION = ("Fielding RA et al. Sarcopenia: an undiagnosed condition in older adults. Current "
-            "consensus definition: prevalence, etiology, and consequences. J Am Med Dir Assoc "
-            "2011;12(4):249-256. doi:10.1016/j.jamda.2011.01.003")
+CITATION = (
+    "Fielding RA et al. Sarcopenia: an undiagnosed condition in older adults. Current "
+    "consensus definition: prevalence, etiology, and consequences. J Am Med Dir Assoc "
+    "2011;12(4):249-256. doi:10.1016/j.jamda.2011.01.003"
+)
 _SRC = "Fielding 2011 JAMDA (values via secondary table PMC6119844; primary not read)"
 
 CUTOFFS = (

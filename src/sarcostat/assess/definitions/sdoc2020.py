@@ -14,12 +14,16 @@ states "absolute grip strength (<35.5 kg in men and <20 kg in women)" and
 
 from sarcostat.assess._cutoffs import Cutoff, Definition, Stage, all_of
 
-CITATION = ("Bhasin S et al. Sarcopenia definition: the position statements of the Sarcopenia "
-            "Definition and Outcomes Consortium. J Am Geriatr Soc 2020;68(7):1410-1418. "
-            "doi:10.1111/jgs.16372")
-_SRC = ("SDOC cut-points as stated verbatim in the abstract of the SDOC companion analysis "
-        "(Cawthon 2020 J Am Geriatr Soc, PMC7508260) that the Bhasin 2020 position "
-        "statements adopt; Bhasin's own text was not read")
+CITATION = (
+    "Bhasin S et al. Sarcopenia definition: the position statements of the Sarcopenia "
+    "Definition and Outcomes Consortium. J Am Geriatr Soc 2020;68(7):1410-1418. "
+    "doi:10.1111/jgs.16372"
+)
+_SRC = (
+    "SDOC cut-points as stated verbatim in the abstract of the SDOC companion analysis "
+    "(Cawthon 2020 J Am Geriatr Soc, PMC7508260) that the Bhasin 2020 position "
+    "statements adopt; Bhasin's own text was not read"
+)
 
 CUTOFFS = (
     Cutoff("grip_kg", "male", "<", 35.5, "kg", "any", _SRC, True, "low_strength"),
