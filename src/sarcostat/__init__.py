@@ -23,7 +23,8 @@ def __getattr__(name: str):
 
         return read_cohort
     if name == "analyze":
-        from sarcostat.study import analyze
+        # The study layer runs the plan; the report layer adds to_html() & co.
+        from sarcostat.report.study_report import analyze
 
         return analyze
     raise AttributeError(f"module 'sarcostat' has no attribute {name!r}")

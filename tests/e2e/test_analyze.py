@@ -414,15 +414,19 @@ def test_excel_sheet_is_read(cohort_csv, tmp_path):
     assert stdout.startswith(f"{len(d)} participants")
 
 
-def test_derived_column_without_its_inputs_is_a_plan_error(cohort_csv, tmp_path):
+def test_derived_column_without_its_inputs_shortens_the_parts_that_need_it(cohort_csv, tmp_path):
+    # Without the balance items there is no SPPB score: the rows of sppb_total
+    # are left out with a note that says why, the rest of the report is made.
     d = pd.read_csv(cohort_csv).drop(columns=["side_by_side_s", "semi_tandem_s", "tandem_s"])
     path = tmp_path / "no_balance.csv"
     d.to_csv(path, index=False)
-    code, _, err = _run(["analyze", str(path), "-o", str(tmp_path / "r")])
-    assert code == 2
-    assert "the default plan: table1.continuous names column 'sppb_total'" in err
-    assert "derived from side_by_side_s" in err
-    assert not (tmp_path / "r").exists()
+    code, stdout, err = _run(["analyze", str(path), "-o", str(tmp_path / "r")])
+    assert code == 0, err
+    assert "sppb_total (derived from side_by_side_s" in err
+    assert "Table 2: left out the rows the cohort lacks data for (outcomes.continuous: " in err
+    data = json.loads((tmp_path / "r" / "results.json").read_text(encoding="utf-8"))
+    assert "sppb_total" not in data["table2"] and "smi" in data["table2"]
+    assert "sppb_total" not in data["table1"] and "grip_kg" in data["table1"]
 
 
 def test_indeterminate_classifications_are_warned_and_counted(cohort_csv):

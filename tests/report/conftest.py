@@ -5,9 +5,9 @@ import math
 import pandas as pd
 import pytest
 
+from sarcostat.report.study_report import StudyReport as StudyResult
 from sarcostat.study.censor import CensoringSummary
 from sarcostat.study.plan import Plan
-from sarcostat.study.result import StudyResult
 
 
 def _table1():

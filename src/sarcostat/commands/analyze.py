@@ -47,7 +47,7 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     single_thread_blas()
-    from sarcostat.study.pipeline import command_line, run_to_directory
+    from sarcostat.commands._pipeline import command_line, run_to_directory
 
     command = command_line(
         NAME,

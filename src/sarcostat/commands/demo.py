@@ -28,8 +28,8 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     single_thread_blas()
+    from sarcostat.commands._pipeline import command_line, run_to_directory
     from sarcostat.datasets import demo_cohort_path
-    from sarcostat.study.pipeline import command_line, run_to_directory
 
     print("Demo: the bundled cohort is SYNTHETIC (simulated participants), not real data.")
     return run_to_directory(

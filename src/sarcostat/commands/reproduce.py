@@ -28,15 +28,17 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     single_thread_blas()
+    from sarcostat.commands._pipeline import Progress, command_line
     from sarcostat.datasets import demo_cohort_path
     from sarcostat.report.reproduce import write_reproduce
-    from sarcostat.study.pipeline import Progress, command_line
+    from sarcostat.report.study_report import analyze
+    from sarcostat.study.plan import load_seed_plan
     from sarcostat.study.reproduce import compare_with_seed, summary_line
-    from sarcostat.study.run import analyze
 
     progress = Progress(args.quiet)
     path = demo_cohort_path()
-    result = analyze(path, None, synthetic=True, progress=progress)
+    # The seed study's packaged plan file (equal to the built-in default plan).
+    result = analyze(path, load_seed_plan(), synthetic=True, progress=progress)
     progress("compare with the published numbers (seed_tables.json)")
     table = compare_with_seed(result)
     line = summary_line(table)

@@ -131,7 +131,9 @@ def build_docx(result, fmt: FormatConfig = DEFAULT_FORMAT):
         p = doc.add_paragraph()
         r = p.add_run("SYNTHETIC DEMO DATA: simulated participants; do not interpret or cite.")
         r.bold = True
-    for t in tables.all_tables(result, fmt):
+    from sarcostat.report.parts import docx_tables
+
+    for t in docx_tables(result, fmt):
         _add_table(doc, t)
     doc.core_properties.title = "sarcostat tables"
     doc.core_properties.author = "sarcostat"

@@ -21,15 +21,15 @@ from pathlib import Path
 
 from sarcostat import __version__
 from sarcostat.exceptions import ParameterError
+from sarcostat.report.methods import methods_text
 
-#: Key columns that address one row of each part in results.json.
-_KEYS = {
-    "table1": ("variable", "level"),
-    "fig1": ("status", "model", "level"),
-    "table2": ("outcome", "model"),
-    "fig2": ("outcome", "model", "quartile"),
-    "table3": ("outcome", "model"),
-}
+
+def _keys(name: str) -> tuple[str, ...]:
+    """Key columns that address one row of a step's frame in results.json."""
+    from sarcostat.study.registry import get
+
+    return get(name).keys
+
 
 _PACKAGES = (
     "numpy",
@@ -98,10 +98,13 @@ def results_dict(result) -> dict:
         "cohort": _plain(result.cohort),
         "censoring": result.censoring.to_dict(),
     }
-    for part, keys in _KEYS.items():
-        out[part] = _nest(result.frames[part], keys)
+    for part, frame in result.frames.items():
+        out[part] = _nest(frame, _keys(part))
+    skipped = getattr(result, "skipped", None)
+    if skipped:
+        out["skipped"] = dict(skipped)
     out["warnings"] = list(result.warnings)
-    out["methods"] = result.methods_text()
+    out["methods"] = methods_text(result)
     return out
 
 
@@ -202,6 +205,7 @@ def write_report(
     from sarcostat.report import figures
     from sarcostat.report.docx import write_docx
     from sarcostat.report.html import render_html
+    from sarcostat.report.parts import FIGURES
 
     say = progress or (lambda msg: None)
     outdir = Path(outdir)
@@ -212,15 +216,18 @@ def write_report(
     tmp = outdir.parent / f".{outdir.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        say("figures (fig1, fig2: PNG + SVG)")
-        pngs = []
-        for name, draw in (("fig1", figures.figure1), ("fig2", figures.figure2)):
-            paths = figures.save_figure(draw(result), tmp / name)
+        skipped = getattr(result, "skipped", None) or {}
+        drawn = [n for n in result.frames if n in FIGURES and n not in skipped]
+        if drawn:
+            say(f"figures ({', '.join(drawn)}: PNG + SVG)")
+        pngs = {}
+        for name in drawn:
+            paths = figures.save_figure(FIGURES[name](result), tmp / name)
             # The HTML embeds the same PNG: the figure is drawn once per format.
-            pngs.append(paths[0].read_bytes())
+            pngs[name] = paths[0].read_bytes()
         say("tables (results.json, CSV)")
-        for part in _KEYS:
-            result.frames[part].to_csv(tmp / f"{part}.csv", index=False)
+        for part, frame in result.frames.items():
+            frame.to_csv(tmp / f"{part}.csv", index=False)
         (tmp / "results.json").write_text(
             json.dumps(results_dict(result), indent=2, ensure_ascii=False, allow_nan=False),
             encoding="utf-8",

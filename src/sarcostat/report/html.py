@@ -7,12 +7,10 @@ or printed.
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, datetime
 
 from sarcostat import __version__
-from sarcostat.report import figures, tables
-from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized, covariate_phrase
+from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized
 
 
 def environment():
@@ -30,25 +28,33 @@ def environment():
 
 def sample_sizes(result) -> list[tuple[str, str, str]]:
     """(analysis, n unadjusted, n adjusted) rows: the complete-case n of every model."""
+    import pandas as pd
+
     fmt = DEFAULT_FORMAT
     f = result.frames
     c = result.cohort
     rows: dict[str, dict[str, str]] = {}
+    empty = pd.DataFrame(
+        columns=["status", "outcome", "model", "n", "events"]
+    )  # a part the plan does not run
+
+    def part(name):
+        return f.get(name, empty)
 
     def put(label, model, text):
         rows.setdefault(label, {})[model] = text
 
-    if len(f["table1"]):
+    if len(part("table1")):
         rows["Table 1"] = {
             "unadjusted": f"{c.get('n_group', 0) + c.get('n_nogroup', 0)} classified"
         }
-    for (status, model), sub in f["fig1"].groupby(["status", "model"], sort=False):
+    for (status, model), sub in part("fig1").groupby(["status", "model"], sort=False):
         put(f"Figure 1: {fmt.short(status)}", model, str(int(sub["n"].sum())))
-    for rec in f["table2"].to_dict("records"):
+    for rec in part("table2").to_dict("records"):
         put(f"Table 2: {fmt.short(rec['outcome'])}", rec["model"], str(int(rec["n"])))
-    for (outcome, model), sub in f["fig2"].groupby(["outcome", "model"], sort=False):
+    for (outcome, model), sub in part("fig2").groupby(["outcome", "model"], sort=False):
         put(f"Figure 2: {fmt.short(outcome)}", model, str(int(sub["n"].sum())))
-    for rec in f["table3"].to_dict("records"):
+    for rec in part("table3").to_dict("records"):
         put(
             f"Table 3: {fmt.short(rec['outcome'])}",
             rec["model"],
@@ -57,21 +63,36 @@ def sample_sizes(result) -> list[tuple[str, str, str]]:
     return [(label, m.get("unadjusted", ""), m.get("adjusted", "")) for label, m in rows.items()]
 
 
+def _filters(fmt: FormatConfig) -> dict:
+    """Number and label filters for step templates: ``{{ row.p_value | p }}``."""
+    return {
+        "p": fmt.p,
+        "p_inline": fmt.p_inline,
+        "number": fmt.number,
+        "beta": fmt.beta,
+        "or_ci": fmt.or_ci,
+        "count_pct": fmt.count_pct,
+        "label": fmt.label,
+        "short": fmt.short,
+    }
+
+
 def render_html(
     result, *, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None, timestamp: str | None = None
 ) -> str:
     """Render ``result`` (a StudyResult) to one HTML string.
 
-    ``figure_pngs`` may pass already-rendered PNG bytes ``(fig1, fig2)`` so
-    the figures are drawn once when the report directory is written.
+    Each plan step is rendered by its own template (``step.template``, under
+    ``report/templates/``) with ``part`` (:class:`~sarcostat.report.parts.Part`)
+    in its context. ``figure_pngs`` may pass PNG bytes already drawn, as a
+    dict by step name (or the pair ``(fig1, fig2)``), so the figures are
+    drawn once when the report directory is written.
     """
-    if figure_pngs is None:
-        figure_pngs = (
-            figures.png_bytes(figures.figure1(result, fmt=fmt)),
-            figures.png_bytes(figures.figure2(result, fmt=fmt)),
-        )
+    from sarcostat.report.parts import step_parts
+
+    if isinstance(figure_pngs, (tuple, list)):
+        figure_pngs = dict(zip(("fig1", "fig2"), figure_pngs))
     c = result.cohort
-    cov = covariate_phrase(result.plan.model.covariates)
     cards = [
         ("participants", c.get("n")),
         ("men", f"{c.get('n_male')} ({fmt.number(c.get('pct_male'), 1)}%)"),
@@ -96,25 +117,20 @@ def render_html(
         "synthetic": result.synthetic,
         "cohort_cards": cards,
         "warnings": list(result.warnings),
-        "tables": tables.all_tables(result, fmt),
-        "fig1_values": tables.figure1_values(result, fmt),
-        "fig2_values": tables.figure2_values(result, fmt),
-        "fig1": base64.b64encode(figure_pngs[0]).decode("ascii"),
-        "fig2": base64.b64encode(figure_pngs[1]).decode("ascii"),
+        "parts": step_parts(result, fmt, figure_pngs),
+        "result": result,
+        "plan": result.plan,
         "biomarker_label": result.biomarker_label,
-        "fig1_caption": (
-            f"{capitalized(result.biomarker_label)}"
-            f"{f' ({result.biomarker_unit})' if result.biomarker_unit else ''} according to sarcopenia status and abnormalities in "
-            f"sarcopenia-related parameters (A) before and (B) after adjusting for {cov}. Values "
-            f"are least-squares means with {result.plan.ancova.confidence:.0%} confidence intervals; "
-            f"P values compare participants with and without each status."
-        ),
-        "fig2_caption": (
-            f"Sarcopenia-related parameters according to quartiles of {result.biomarker_label}, "
-            f"adjusted for {cov}. Values are least-squares means with "
-            f"{result.plan.ancova.confidence:.0%} confidence intervals."
-        ),
-        "methods": result.methods_text(),
+        "methods": result_methods(result, fmt),
         "samples": sample_sizes(result),
     }
-    return environment().get_template("report.html.j2").render(**context)
+    env = environment()
+    env.filters.update(_filters(fmt))
+    return env.get_template("report.html.j2").render(**context)
+
+
+def result_methods(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
+    """The Methods paragraph (the report layer's own, for any StudyResult)."""
+    from sarcostat.report.methods import methods_text
+
+    return methods_text(result, fmt)

@@ -77,6 +77,11 @@ def _indeterminate(result, fmt: FormatConfig) -> str:
     return "indeterminate: " + ", ".join(f"{fmt.short(s).lower()} {n}" for s, n in counts.items())
 
 
+def _ran(result, name: str) -> bool:
+    """True when the plan ran step ``name`` (present and not skipped)."""
+    return name in result.frames and name not in (getattr(result, "skipped", None) or {})
+
+
 def _sd_phrase(result, fmt: FormatConfig) -> str:
     sd = result.frames["table3"].get("sd")
     if sd is None or sd.dropna().empty:
@@ -118,10 +123,11 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
     cov = covariate_phrase(plan.model.covariates)
     bm = result.biomarker_label
     conf = f"{plan.ancova.confidence:.0%}"
-    t1 = f["table1"]
     by_test: dict[str, list[str]] = {}
-    for v, t in t1.drop_duplicates("variable")[["variable", "test"]].itertuples(index=False):
-        by_test.setdefault(t, []).append(fmt.short(v))
+    if _ran(result, "table1"):
+        t1 = f["table1"]
+        for v, t in t1.drop_duplicates("variable")[["variable", "test"]].itertuples(index=False):
+            by_test.setdefault(t, []).append(fmt.short(v))
     tests_used = "; ".join(f"{t}: {', '.join(vs)}" for t, vs in by_test.items())
     weights = (
         "equal weights over factor levels (as SPSS GLM /EMMEANS)"
@@ -139,37 +145,57 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
         f"{_DEFINITIONS.get(plan.assessment.definition, plan.assessment.definition)}; "
         f"participants whose status could not be determined from the available measurements "
         f"were left out of the analyses of that status ({_indeterminate(result, fmt)}).",
-        f"Data are expressed as mean\u00b1standard deviation for continuous variables and as "
-        f"numbers with percentages for categorical variables. Variables were compared by "
-        f"{_CONT_TEST[plan.table1.continuous_test]} for continuous variables and "
-        f"{_CAT_TEST[plan.table1.categorical_test]} for categorical variables"
-        + (f" (tests used: {tests_used})" if tests_used else "")
-        + ".",
-        f"{result.censoring.sentence()}",
-        f"Least-squares (LS) means of {bm} with {conf} confidence intervals (CIs) were "
-        f"estimated by status using analysis of covariance (ANCOVA), unadjusted and adjusted "
-        f"for {cov}; in the reference grid continuous covariates were held at their means, "
-        f"{sex_phrase}means were averaged with {weights}. Differences were "
-        f"tested with the Type III F test ({_n_range(f['fig1'], by=('status', 'model'))}).",
-        f"Associations of {bm} with sarcopenia-related parameters were estimated by linear "
-        f"regression, unadjusted and adjusted for {cov}, and reported as standardized "
-        f"regression coefficients (\u03b2 = b\u00b7SD(x)/SD(y) in the analysis sample; "
-        f"{_n_range(f['table2'])}).",
-        f"{capitalized(bm)} was divided into quartiles "
-        f"{_QUARTILE[plan.trend.quartile_method]}; LS means of each parameter across quartiles "
-        f"were estimated by ANCOVA adjusted for {cov}, and P for trend, unadjusted and "
-        f"adjusted, was obtained by {_TREND[plan.trend.trend]}; the highest and lowest "
-        f"quartiles were compared with {POSTHOC[plan.trend.posthoc]} pairwise comparisons "
-        f"({_n_range(f['fig2'], by=('outcome', 'model'))}).",
-        f"Odds ratios (ORs) per 1 SD increment of {bm}{_sd_phrase(result, fmt)} were "
-        f"estimated by "
-        + ("Firth's penalized " if plan.table3.firth else "")
-        + f"logistic regression, unadjusted and adjusted for {cov}, with Wald {conf} CIs "
-        f"({_n_range(f['table3'])}). Each analysis used the participants with complete data "
-        f"on its variables (listwise deletion). A P value <0.05 was considered significant.",
-        f"Analyses were performed with sarcostat {result.meta.get('version', '')}".rstrip()
-        + f" ({_software()}).",
     ]
+    if _ran(result, "table1"):
+        parts.append(
+            f"Data are expressed as mean\u00b1standard deviation for continuous variables and "
+            f"as numbers with percentages for categorical variables. Variables were compared by "
+            f"{_CONT_TEST[plan.table1.continuous_test]} for continuous variables and "
+            f"{_CAT_TEST[plan.table1.categorical_test]} for categorical variables"
+            + (f" (tests used: {tests_used})" if tests_used else "")
+            + "."
+        )
+    parts.append(f"{result.censoring.sentence()}")
+    if _ran(result, "fig1"):
+        parts.append(
+            f"Least-squares (LS) means of {bm} with {conf} confidence intervals (CIs) were "
+            f"estimated by status using analysis of covariance (ANCOVA), unadjusted and adjusted "
+            f"for {cov}; in the reference grid continuous covariates were held at their means, "
+            f"{sex_phrase}means were averaged with {weights}. Differences were "
+            f"tested with the Type III F test ({_n_range(f['fig1'], by=('status', 'model'))})."
+        )
+    if _ran(result, "table2"):
+        parts.append(
+            f"Associations of {bm} with sarcopenia-related parameters were estimated by linear "
+            f"regression, unadjusted and adjusted for {cov}, and reported as standardized "
+            f"regression coefficients (\u03b2 = b\u00b7SD(x)/SD(y) in the analysis sample; "
+            f"{_n_range(f['table2'])})."
+        )
+    if _ran(result, "fig2"):
+        parts.append(
+            f"{capitalized(bm)} was divided into quartiles "
+            f"{_QUARTILE[plan.trend.quartile_method]}; LS means of each parameter across "
+            f"quartiles were estimated by ANCOVA adjusted for {cov}, and P for trend, "
+            f"unadjusted and adjusted, was obtained by {_TREND[plan.trend.trend]}; the highest "
+            f"and lowest quartiles were compared with {POSTHOC[plan.trend.posthoc]} pairwise "
+            f"comparisons ({_n_range(f['fig2'], by=('outcome', 'model'))})."
+        )
+    if _ran(result, "table3"):
+        parts.append(
+            f"Odds ratios (ORs) per 1 SD increment of {bm}{_sd_phrase(result, fmt)} were "
+            f"estimated by "
+            + ("Firth's penalized " if plan.table3.firth else "")
+            + f"logistic regression, unadjusted and adjusted for {cov}, with Wald {conf} CIs "
+            f"({_n_range(f['table3'])})."
+        )
+    parts.append(
+        "Each analysis used the participants with complete data on its variables (listwise "
+        "deletion). A P value <0.05 was considered significant."
+    )
+    parts.append(
+        f"Analyses were performed with sarcostat {result.meta.get('version', '')}".rstrip()
+        + f" ({_software()})."
+    )
     return " ".join(p for p in parts if p)
 
 
@@ -183,8 +209,8 @@ def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
         + (" [SYNTHETIC demo data]" if result.synthetic else "")
         + "."
     ]
-    f1 = result.frames["fig1"]
-    for model in ("unadjusted", "adjusted"):
+    f1 = result.frames["fig1"] if _ran(result, "fig1") else None
+    for model in ("unadjusted", "adjusted") if f1 is not None else ():
         sub = f1[(f1["model"] == model) & (f1["status"] == result.plan.table1.group)]
         if len(sub) == 2:
             w = sub[sub["level"] == "with"].iloc[0]
@@ -196,8 +222,9 @@ def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
                 f"{fmt.number(wo['estimate'], fmt.biomarker_decimals)} without "
                 f"{result.plan.table1.group.replace('_', ' ')}, {fmt.p_inline(w['p_value'])}."
             )
-    t3 = result.frames["table3"]
-    for rec in t3[t3["model"] == "adjusted"].to_dict("records"):
+    t3 = result.frames["table3"] if _ran(result, "table3") else None
+    records = [] if t3 is None else t3[t3["model"] == "adjusted"].to_dict("records")
+    for rec in records:
         head = f"Adjusted OR per SD for {fmt.short(rec['outcome']).lower()}: "
         if not fmt.number(rec.get("odds_ratio"), fmt.or_decimals):
             lines.append(head + "not estimable (see the warnings).")
@@ -206,6 +233,8 @@ def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
             head + f"{fmt.or_ci(rec['odds_ratio'], rec['or_ci_lower'], rec['or_ci_upper'])}, "
             f"{fmt.p_inline(rec['p_value'])}."
         )
+    for note in (getattr(result, "skipped", None) or {}).values():
+        lines.append(note)
     if result.warnings:
         lines.append(f"{len(result.warnings)} warning(s); see the report.")
     return lines

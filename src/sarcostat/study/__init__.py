@@ -1,10 +1,12 @@
-"""study layer: an analysis plan run end to end (Tables 1-3, Figures 1-2).
+"""study layer: an analysis plan run end to end, one registered step per report part.
 
 ``analyze(cohort_or_path, plan=None)`` returns a :class:`StudyResult`;
-``Plan`` / ``load_plan`` describe what is computed.
+``Plan`` / ``load_plan`` describe what is computed; the steps (Table 1,
+Figure 1, ...) are :class:`~sarcostat.study.registry.Step` objects found in
+:mod:`sarcostat.study.steps`.
 """
 
-from sarcostat.study.plan import DEFAULT_PLAN_TOML, Plan, load_plan  # noqa: F401
+from sarcostat.study.plan import Plan, load_plan  # noqa: F401
 
 
 def __getattr__(name):
@@ -17,6 +19,10 @@ def __getattr__(name):
         from sarcostat.study.result import StudyResult
 
         return StudyResult
+    if name == "DEFAULT_PLAN_TOML":
+        from sarcostat.study.plan import DEFAULT_PLAN_TOML
+
+        return DEFAULT_PLAN_TOML
     raise AttributeError(f"module 'sarcostat.study' has no attribute {name!r}")
 
 

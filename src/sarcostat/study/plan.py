@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sarcostat.exceptions import PlanError
+from sarcostat.study.options import column_list, option
 
 #: How left-censored biomarker values (``<LOD``) are handled.
 CENSORED_OPTIONS = ("lod_sqrt2", "lod_half", "lod", "exclude")
@@ -73,7 +74,7 @@ DERIVED_COLUMNS = (
     "smi",
 )
 #: Inputs of each derived column, for error messages.
-_DERIVED_FROM = {
+DERIVED_FROM = {
     "sppb_total": "side_by_side_s, semi_tandem_s, tandem_s, gait_time_4m_s and chair_stand_5x_s",
     "sps": "smi (or asm_kg and height_cm), grip_kg and gait_speed_m_s",
     "bmi": "weight_kg and height_cm",
@@ -84,14 +85,32 @@ _DERIVED_FROM = {
 STATUS_COLUMNS = ("sarcopenia", "low_muscle_mass", "low_strength", "low_performance")
 
 
-def _opt(default, options=None, comment="", kind=None):
-    return field(default=default, metadata={"options": options, "comment": comment, "kind": kind})
+# The field helpers (shared with plan steps that bring their own section).
+_opt = option
+_list = column_list
 
 
-def _list(default, comment="", options=None):
-    return field(
-        default_factory=lambda: tuple(default),
-        metadata={"options": options, "comment": comment, "kind": "list"},
+#: The seed study's steps, in report order.
+SEED_STEPS = ("table1", "fig1", "table2", "fig2", "table3")
+
+
+def _step_names() -> tuple[str, ...]:
+    from sarcostat.study.registry import steps
+
+    return tuple(steps())
+
+
+@dataclass(frozen=True)
+class StudyPlan:
+    """``[study]``: which plan steps run, in report order."""
+
+    steps: tuple = _list(
+        SEED_STEPS,
+        comment=(
+            "Parts of the report, in order (the seed study: Table 1, Figure 1, Table 2, "
+            "Figure 2, Table 3). A part whose columns the cohort lacks is skipped with a note."
+        ),
+        options=_step_names,
     )
 
 
@@ -278,6 +297,7 @@ class Table3Plan:
 
 
 _SECTIONS = (
+    ("study", StudyPlan),
     ("biomarker", BiomarkerPlan),
     ("assessment", AssessmentPlan),
     ("model", ModelPlan),
@@ -290,6 +310,7 @@ _SECTIONS = (
 )
 
 _SECTION_COMMENTS = {
+    "study": "The analyses (plan steps) of the report.",
     "biomarker": "The exposure: one biomarker column of the cohort.",
     "assessment": "Classification of every participant.",
     "model": "Adjusted models (Figures 1-2, Tables 2-3).",
@@ -302,23 +323,50 @@ _SECTION_COMMENTS = {
 }
 
 
+def _step_sections() -> list[tuple[str, type, str]]:
+    """(name, dataclass, comment) of the sections registered plan steps bring."""
+    from sarcostat.study.registry import steps
+
+    builtin = {name for name, _ in _SECTIONS}
+    out, seen = [], set()
+    for step in steps().values():
+        if step.options is None or step.section in builtin or step.section in seen:
+            continue
+        seen.add(step.section)
+        out.append((step.section, step.options, step.section_comment or step.heading))
+    return out
+
+
+def _all_sections() -> list[tuple[str, type]]:
+    return list(_SECTIONS) + [(name, klass) for name, klass, _ in _step_sections()]
+
+
+def _default_extra() -> tuple:
+    return tuple((name, klass()) for name, klass, _ in _step_sections())
+
+
 @dataclass(frozen=True)
 class Plan:
     """A complete, validated analysis plan.
 
     Build it with :func:`load_plan` (a TOML file), :meth:`Plan.from_dict` or
     ``Plan()`` for the default (the seed study); change one value with
-    :meth:`replace`. Every section is a frozen dataclass.
+    :meth:`replace`. Every section is a frozen dataclass; sections brought
+    by plan steps (:attr:`sarcostat.study.registry.Step.options`) are read
+    as attributes too (``plan.roc``).
 
     Examples
     --------
     >>> plan = Plan()
     >>> plan.model.covariates
     ('age_yr', 'sex', 'bmi')
+    >>> plan.study.steps
+    ('table1', 'fig1', 'table2', 'fig2', 'table3')
     >>> plan.replace(biomarker={"column": "irisin"}).biomarker.column
     'irisin'
     """
 
+    study: StudyPlan = field(default_factory=StudyPlan)
     biomarker: BiomarkerPlan = field(default_factory=BiomarkerPlan)
     assessment: AssessmentPlan = field(default_factory=AssessmentPlan)
     model: ModelPlan = field(default_factory=ModelPlan)
@@ -328,8 +376,22 @@ class Plan:
     ancova: AncovaPlan = field(default_factory=AncovaPlan)
     trend: TrendPlan = field(default_factory=TrendPlan)
     table3: Table3Plan = field(default_factory=Table3Plan)
+    #: Sections of registered plan steps, as (name, section) pairs.
+    extra: tuple = field(default_factory=_default_extra, repr=False)
     #: Where the plan came from (a path, or "default"); not part of the TOML.
     source: str = field(default="default", compare=False)
+
+    def __getattr__(self, name: str):
+        # Only called for names that are not fields: a step's own section.
+        if not name.startswith("_"):
+            for key, section in self.__dict__.get("extra", ()):
+                if key == name:
+                    return section
+        raise AttributeError(f"the plan has no section [{name}]")
+
+    def section(self, name: str):
+        """The section called ``name`` (built-in or brought by a step)."""
+        return getattr(self, name)
 
     # -- construction -------------------------------------------------------
     @classmethod
@@ -346,7 +408,8 @@ class Plan:
             raise PlanError(
                 f"{source}: a plan must be a table of tables, got {type(data).__name__}."
             )
-        allowed = [name for name, _ in _SECTIONS]
+        sections_all = _all_sections()
+        allowed = [name for name, _ in sections_all]
         unknown = [k for k in data if k not in allowed]
         if unknown:
             raise PlanError(
@@ -354,13 +417,18 @@ class Plan:
                 + ", ".join(f"[{a}]" for a in allowed)
                 + "."
             )
-        sections = {}
-        for name, klass in _SECTIONS:
+        builtin = {name for name, _ in _SECTIONS}
+        sections, extra = {}, []
+        for name, klass in sections_all:
             raw = data.get(name, {})
             if not isinstance(raw, Mapping):
                 raise PlanError(f"{source}: [{name}] must be a table of keys, got {raw!r}.")
-            sections[name] = _build_section(klass, name, raw, source)
-        return cls(**sections, source=source)
+            built = _build_section(klass, name, raw, source)
+            if name in builtin:
+                sections[name] = built
+            else:
+                extra.append((name, built))
+        return cls(**sections, extra=tuple(extra), source=source)
 
     def replace(self, **changes: Mapping[str, Any]) -> Plan:
         """Return a copy with some keys changed, validated like a file.
@@ -376,11 +444,13 @@ class Plan:
         return Plan.from_dict(data, source=self.source)
 
     # -- export -------------------------------------------------------------
+    def _sections(self) -> list[tuple[str, Any]]:
+        return [(name, getattr(self, name)) for name, _ in _SECTIONS] + list(self.extra)
+
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Nested plain dict (lists for list keys), as in the TOML file."""
         out = {}
-        for name, _ in _SECTIONS:
-            sec = getattr(self, name)
+        for name, sec in self._sections():
             out[name] = {
                 f.name: (list(v) if isinstance(v := getattr(sec, f.name), tuple) else v)
                 for f in dataclasses.fields(sec)
@@ -397,14 +467,17 @@ class Plan:
             "# canonical names of the cohort table (see `sarcostat validate`).",
             "",
         ]
-        for name, _ in _SECTIONS:
-            sec = getattr(self, name)
-            lines.append(f"# {_SECTION_COMMENTS[name]}")
+        comments = dict(_SECTION_COMMENTS)
+        comments.update({name: comment for name, _, comment in _step_sections()})
+        for name, sec in self._sections():
+            lines.append(f"# {comments.get(name, name)}")
             lines.append(f"[{name}]")
             for f in dataclasses.fields(sec):
                 comment = f.metadata.get("comment", "")
                 options = f.metadata.get("options")
-                if options and f.metadata.get("kind") != "list":
+                if callable(options):
+                    comment += " Available: " + ", ".join(options()) + "."
+                elif options and f.metadata.get("kind") != "list":
                     comment += " One of: " + ", ".join(options) + "."
                 for chunk in _wrap(comment, 76):
                     lines.append(f"# {chunk}")
@@ -418,38 +491,49 @@ class Plan:
         return "the default plan" if self.source == "default" else self.source
 
     # -- checks against a cohort ---------------------------------------------
-    def check_columns(self, columns: Sequence[str], *, biomarker: str) -> None:
-        """Raise PlanError if the plan names a column the cohort cannot supply.
+    def needs(self, biomarker: str) -> list[tuple[str, Any]]:
+        """(step name, Need) for every column the plan's steps read, in plan order."""
+        from sarcostat.study.registry import get
+
+        out = []
+        for name in self.study.steps:
+            for need in get(name).needs(self, biomarker):
+                out.append((name, need))
+        return out
+
+    def check_columns(
+        self, columns: Sequence[str], *, biomarker: str, known: Sequence[str] = ()
+    ) -> None:
+        """Raise PlanError if the plan names a column that is neither in the
+        cohort nor a column sarcostat knows (a canonical variable or one the
+        assessment derives, given in ``known``): most likely a typo.
+
+        A known column the cohort lacks is not an error here: the steps that
+        need it are skipped (or shortened) with a note when the plan runs.
 
         Parameters
         ----------
         columns : sequence of str
-            Columns of the cohort table after assessment (derived columns included).
+            Columns of the cohort table (derived columns included).
         biomarker : str
             The resolved biomarker column.
+        known : sequence of str
+            Column names that are valid even when absent from this cohort.
         """
         available = set(columns)
-        wanted: list[tuple[str, str]] = [("biomarker.column", biomarker)]
-        for cov in self.model.covariates:
-            wanted.append(("model.covariates", "sex" if cov == "sex" else cov))
-        wanted.append(("table1.group", self.table1.group))
-        wanted += [("table1.continuous", c) for c in self.table1.continuous]
-        wanted += [("table1.categorical", c) for c in self.table1.categorical]
-        wanted += [("figure1.statuses", c) for c in self.figure1.statuses]
-        wanted += [("outcomes.continuous", c) for c in self.outcomes.continuous]
-        wanted += [("outcomes.binary", c) for c in self.outcomes.binary]
-        where = self.where
-        for key, col in wanted:
-            if col not in available:
+        accepted = available | set(known)
+        for _, need in self.needs(biomarker):
+            col = need.column
+            if col not in accepted:
                 shown = ", ".join(sorted(available))
                 hint = (
-                    f" ({col} is derived from {_DERIVED_FROM[col]}; the cohort lacks them)"
-                    if col in _DERIVED_FROM
+                    f" ({col} is derived from {DERIVED_FROM[col]}; the cohort lacks them)"
+                    if col in DERIVED_FROM
                     else ""
                 )
                 raise PlanError(
-                    f"{where}: {key} names column {col!r}, which the cohort does not have "
-                    f"and the assessment does not derive{hint}. Remove it from the plan "
+                    f"{self.where}: {need.key} names column {col!r}, which the cohort does not "
+                    f"have and the assessment does not derive{hint}. Remove it from the plan "
                     f"(sarcostat plan --init writes one to edit). Available columns: {shown}."
                 )
 
@@ -494,6 +578,8 @@ def _check_value(value: Any, f: dataclasses.Field, where: str, source: str):
             raise PlanError(f"{source}: {where} must be a list of column names, got {value!r}.")
         if len(set(value)) != len(value):
             raise PlanError(f"{source}: {where} lists a column twice: {value!r}.")
+        if callable(options):
+            options = options()
         if options:
             for x in value:
                 if x not in options:
@@ -556,5 +642,28 @@ def load_plan(path: str | Path | None = None) -> Plan:
     return Plan.from_dict(data, source=str(p))
 
 
-#: The default plan (the seed study) as commented TOML.
-DEFAULT_PLAN_TOML = Plan().to_toml()
+#: The seed study's plan file, shipped with the package.
+SEED_PLAN = "seed_plan.toml"
+
+
+def seed_plan_path():
+    """Path of the packaged plan file of the seed study (``study/seed_plan.toml``)."""
+    from importlib import resources
+
+    return resources.files("sarcostat.study").joinpath(SEED_PLAN)
+
+
+def load_seed_plan() -> Plan:
+    """The seed study's plan, read from its packaged file."""
+    import tomllib
+
+    text = seed_plan_path().read_text(encoding="utf-8")
+    return Plan.from_dict(tomllib.loads(text), source="default")
+
+
+def __getattr__(name: str):
+    # DEFAULT_PLAN_TOML lists the registered steps, so it is built on first
+    # use (after the step modules are imported), not at import time.
+    if name == "DEFAULT_PLAN_TOML":
+        return Plan().to_toml()
+    raise AttributeError(f"module 'sarcostat.study.plan' has no attribute {name!r}")

@@ -1,16 +1,17 @@
 """The result of a whole study: every table and figure of the report.
 
-:class:`StudyResult` holds the full-precision tidy DataFrames of Tables 1-3
-and Figures 1-2, the per-analysis result objects of the stats layer, the
-warnings, and the context the Methods paragraph needs. Rendering (HTML,
-DOCX, CSV, JSON, figures) lives in :mod:`sarcostat.report`; the ``to_*``
-methods here are conveniences that call it.
+:class:`StudyResult` holds the full-precision tidy DataFrames of the plan's
+steps (Tables 1-3 and Figures 1-2 for the seed study), the per-analysis
+result objects of the stats layer, the warnings, and the context the
+Methods paragraph needs. It renders nothing: rendering (HTML, DOCX, CSV,
+JSON, figures) is :mod:`sarcostat.report`, whose
+:class:`~sarcostat.report.StudyReport` adds ``to_html()``, ``write()`` and
+the other ``to_*`` methods (``sarcostat.analyze`` returns one).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,7 @@ import pandas as pd
 from sarcostat.study.censor import CensoringSummary
 from sarcostat.study.plan import Plan
 
-#: Report parts, in report order.
+#: The seed study's report parts, in report order.
 PARTS = ("table1", "fig1", "table2", "fig2", "table3")
 
 
@@ -35,8 +36,10 @@ class StudyResult:
     biomarker_label, biomarker_unit : str
         Display name and unit of the biomarker.
     frames : dict of str to pandas.DataFrame
-        Tidy full-precision tables keyed by part (``table1``, ``fig1``,
-        ``table2``, ``fig2``, ``table3``); see the properties for columns.
+        Tidy full-precision tables keyed by plan step, in report order
+        (the seed study: ``table1``, ``fig1``, ``table2``, ``fig2``,
+        ``table3``; see the properties for columns). A skipped step has an
+        empty frame.
     analyses : dict of str to object
         Every stats-layer result object, keyed ``"<part>/<row>/<model>"``.
     cohort : dict
@@ -57,6 +60,9 @@ class StudyResult:
         ``low_performance`` as 0/1 with NaN when indeterminate, ``sps``,
         ``sppb_total``, ``sex_male``) and censored biomarker values
         substituted as the plan says.
+    skipped : dict of str to str
+        Steps not run because the cohort lacks columns they need, with the
+        note naming every missing column.
     """
 
     plan: Plan
@@ -72,6 +78,8 @@ class StudyResult:
     synthetic: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
     data: pd.DataFrame | None = field(default=None, repr=False)
+    #: Steps skipped because the cohort lacks their columns: name -> note.
+    skipped: dict[str, str] = field(default_factory=dict)
 
     # -- the five parts --------------------------------------------------------
     @property
@@ -128,62 +136,10 @@ class StudyResult:
         """
         return self.frames["table3"].copy()
 
-    # -- rendering (delegated to report/) ----------------------------------------
-    def methods_text(self) -> str:
-        """A Methods paragraph stating every analysis choice, ready to adapt."""
-        from sarcostat.report.methods import methods_text
-
-        return methods_text(self)
-
-    def to_html(self) -> str:
-        """The self-contained HTML report (inline CSS, embedded figures)."""
-        from sarcostat.report.html import render_html
-
-        return render_html(self)
-
-    def to_docx(self, path: str | Path | None = None) -> Path | bytes:
-        """Tables 1-3 as journal tables: written to ``path`` (returned), or the
-        .docx file's bytes when no path is given."""
-        from sarcostat.report.docx import build_docx, write_docx
-
-        if path is not None:
-            return write_docx(self, path)
-        import io
-
-        buf = io.BytesIO()
-        build_docx(self).save(buf)
-        return buf.getvalue()
-
-    def to_json(self) -> dict:
-        """Every number of the report at full precision, keyed by part and row."""
-        from sarcostat.report.export import results_dict
-
-        return results_dict(self)
-
-    def write(
-        self,
-        outdir: str | Path,
-        *,
-        command: str | None = None,
-        input_path: str | Path | None = None,
-        progress=None,
-        extra=None,
-    ) -> Path:
-        """Write the full report directory (atomically); returns its path.
-
-        ``extra(tmpdir)``, if given, writes more files before the move.
-        """
-        from sarcostat.report.export import write_report
-
-        return write_report(
-            self, outdir, command=command, input_path=input_path, progress=progress, extra=extra
-        )
-
-    def summary(self) -> str:
-        """Key findings in a few plain lines (the CLI's closing summary)."""
-        from sarcostat.report.methods import key_findings
-
-        return "\n".join(key_findings(self))
+    @property
+    def steps(self) -> list[str]:
+        """Names of the plan steps that ran or were skipped, in report order."""
+        return list(self.frames)
 
     def __repr__(self) -> str:
         return (

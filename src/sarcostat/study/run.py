@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,48 +17,16 @@ import numpy as np
 import pandas as pd
 
 from sarcostat import __version__
-from sarcostat.exceptions import DataError, ModelError, PlanError, SarcostatWarning
+from sarcostat.exceptions import DataError, ModelError, PlanError
+from sarcostat.study import registry
 from sarcostat.study.censor import substitute_censored
 from sarcostat.study.labels import in_text
-from sarcostat.study.plan import DERIVED_COLUMNS, STATUS_COLUMNS, Plan, load_plan
+from sarcostat.study.plan import DERIVED_COLUMNS, DERIVED_FROM, STATUS_COLUMNS, Plan, load_plan
+from sarcostat.study.registry import StepContext, StepLog
 from sarcostat.study.result import StudyResult
 
-
-class _Log:
-    """Collects warnings from every analysis, once each, with their context."""
-
-    def __init__(self):
-        self.items: list[str] = []
-
-    def add(self, text: str) -> None:
-        if text not in self.items:
-            self.items.append(text)
-
-    def run(self, where: str, fn, *args, **kwargs):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", SarcostatWarning)
-            out = fn(*args, **kwargs)
-        # The stats functions start their messages with their own name
-        # ("or_per_sd: ..."); the report names the analysis instead.
-        prefix = f"{getattr(fn, '__name__', '')}: "
-        for w in caught:
-            if issubclass(w.category, SarcostatWarning):
-                msg = str(w.message)
-                self.add(f"{where}: {msg[len(prefix) :] if msg.startswith(prefix) else msg}")
-            else:  # not ours: let it through unchanged
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        return out
-
-    def attempt(self, where: str, fn, *args, **kwargs):
-        """:meth:`run`, but a model that cannot be estimated (ModelError, or
-        a DataError such as an outcome without events) is recorded as
-        "<where>: not estimable: <why>" and gives None, so one model does
-        not stop the whole report."""
-        try:
-            return self.run(where, fn, *args, **kwargs)
-        except (ModelError, DataError) as exc:
-            self.add(f"{where}: not estimable: {exc}")
-            return None
+# The log of warnings lives with the step machinery; the old name stays for callers.
+_Log = StepLog
 
 
 def _as_plan(plan) -> Plan:
@@ -181,6 +148,71 @@ def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, di
     return out, counts
 
 
+def _known_columns() -> list[str]:
+    """Column names valid in a plan even when a cohort lacks them: the
+    canonical variables and what the assessment derives."""
+    from sarcostat.io import VARIABLES
+
+    return [v.name for v in VARIABLES] + list(DERIVED_COLUMNS) + list(STATUS_COLUMNS)
+
+
+def _check_statuses(plan: Plan, data: pd.DataFrame, bm: str) -> None:
+    """A status the plan's steps use that the chosen definition does not define."""
+    keys = ("figure1.statuses", "outcomes.binary", "table1.group")
+    for _, need in plan.needs(bm):
+        if need.key in keys and need.column not in data.columns:
+            raise PlanError(
+                f"{plan.where}: {need.key} names {need.column!r}, which the "
+                f"{plan.assessment.definition} definition does not define; remove it from "
+                f"the plan or choose another [assessment] definition."
+            )
+
+
+def _missing_columns(data: pd.DataFrame, plan: Plan, bm: str) -> list[str]:
+    """Columns the plan's steps need that the data lacks or holds no value in."""
+    out: list[str] = []
+    for _, need in plan.needs(bm):
+        col = need.column
+        if col in out:
+            continue
+        if col not in data.columns or not data[col].notna().any():
+            out.append(col)
+    return out
+
+
+def _describe(col: str) -> str:
+    return f"{col} (derived from {DERIVED_FROM[col]})" if col in DERIVED_FROM else col
+
+
+def _step_notes(plan: Plan, bm: str, missing: list[str]) -> tuple[dict, dict]:
+    """({step: note} of steps skipped, {step: note} of steps run without some rows)."""
+    skipped: dict[str, str] = {}
+    shortened: dict[str, str] = {}
+    if not missing:
+        return skipped, shortened
+    gone = set(missing)
+    for name in plan.study.steps:
+        step = registry.get(name)
+        needs = step.needs(plan, bm)
+        required = [n for n in needs if not n.row and n.column in gone]
+        rows = [n for n in needs if n.row]
+        rows_gone = [n for n in rows if n.column in gone]
+        lacking = required + rows_gone
+        if not lacking:
+            continue
+        listed = "; ".join(
+            f"{key}: {', '.join(dict.fromkeys(n.column for n in lacking if n.key == key))}"
+            for key in dict.fromkeys(n.key for n in lacking)
+        )
+        if required or (rows and len(rows_gone) == len(rows)):
+            skipped[name] = f"{step.heading} skipped: the cohort lacks {listed}."
+        else:
+            shortened[name] = (
+                f"{step.heading}: left out the rows the cohort lacks data for ({listed})."
+            )
+    return skipped, shortened
+
+
 def _as01(series: pd.Series) -> pd.Series:
     """Nullable boolean status -> float 0/1 with NaN (what the models take)."""
     return series.astype("boolean").astype("Float64").astype(float)
@@ -287,28 +319,34 @@ def analyze(
         mapping = demo_mapping_path()
     data, units, biomarkers, source, cohort = _load(cohort_or_path, mapping, plan, sheet)
     bm = _resolve_biomarker(plan, data, biomarkers)
-    plan.check_columns(list(data.columns) + list(DERIVED_COLUMNS), biomarker=bm)
+    # Before any computation: a name that is neither a column of the cohort
+    # nor one sarcostat knows is a mistake in the plan (PlanError, exit 2).
+    plan.check_columns(
+        list(data.columns) + list(DERIVED_COLUMNS), biomarker=bm, known=_known_columns()
+    )
     if synthetic is None:
         synthetic = _is_demo(source, cohort)
 
-    log = _Log()
+    log = StepLog()
     say(f"assess ({plan.assessment.definition}: sarcopenia and its components, SPPB, SPS)")
     data, indeterminate = _assess(data, plan, log)
-    for key, cols in (
-        ("figure1.statuses", plan.figure1.statuses),
-        ("outcomes.binary", plan.outcomes.binary),
-        ("table1.group", (plan.table1.group,)),
-    ):
-        for col in cols:
-            if col not in data.columns:
-                raise PlanError(
-                    f"{plan.where}: {key} names {col!r}, which the "
-                    f"{plan.assessment.definition} definition does not define; remove it from "
-                    f"the plan or choose another [assessment] definition."
-                )
-    # A derivable column the cohort lacked the inputs for (e.g. sppb_total
-    # without the SPPB components) is caught here, before any model.
-    plan.check_columns(list(data.columns), biomarker=bm)
+    _check_statuses(plan, data, bm)
+    # A column the plan names but the cohort lacks (or a derived column whose
+    # inputs it lacks) shortens or skips the steps that need it; one note per
+    # step lists every missing column.
+    missing = _missing_columns(data, plan, bm)
+    skipped, shortened = _step_notes(plan, bm, missing)
+    if missing:
+        note = (
+            "Columns the plan uses that the cohort lacks or holds no value in: "
+            + ", ".join(_describe(c) for c in missing)
+            + "; the parts that need them are skipped or shortened."
+        )
+        log.add(note)
+        say(note)
+    for text in list(skipped.values()) + list(shortened.values()):
+        log.add(text)
+        say(text)
     for status, k in indeterminate.items():
         if k and (
             status in plan.figure1.statuses
@@ -336,20 +374,32 @@ def analyze(
     covs = _model_covariates(plan)
     analyses: dict[str, Any] = {}
     frames: dict[str, pd.DataFrame] = {}
-    from sarcostat.study import steps
+    ctx = StepContext(
+        data=data,
+        plan=plan,
+        biomarker=bm,
+        covariates=covs,
+        analyses=analyses,
+        log=log,
+        missing=frozenset(missing),
+    )
+    for name in plan.study.steps:
+        step = registry.get(name)
+        if name in skipped:
+            frames[name] = step.empty()
+            continue
+        say(step.title)
+        try:
+            frames[name] = step.run(ctx)
+        except (DataError, ModelError) as exc:
+            # The step as a whole cannot be computed on this cohort (e.g. no
+            # participant in one group): the report says so and goes on.
+            skipped[name] = f"{step.heading} skipped: {exc}"
+            log.add(skipped[name])
+            say(skipped[name])
+            frames[name] = step.empty()
 
-    say("Table 1 (baseline characteristics)")
-    frames["table1"] = steps.table1(data, plan, analyses, log)
-    say("Figure 1 (biomarker LS means by status)")
-    frames["fig1"] = steps.figure1(data, plan, bm, covs, analyses, log)
-    say("Table 2 (standardized beta)")
-    frames["table2"] = steps.table2(data, plan, bm, covs, analyses, log)
-    say("Figure 2 (quartiles, P for trend)")
-    frames["fig2"] = steps.figure2(data, plan, bm, covs, analyses, log)
-    say("Table 3 (odds ratio per SD)")
-    frames["table3"] = steps.table3(data, plan, bm, covs, analyses, log)
-
-    group = data[plan.table1.group]
+    group = data[plan.table1.group] if plan.table1.group in data else pd.Series(dtype=float)
     sex = data["sex"].astype("string").str.lower() if "sex" in data else pd.Series(dtype="string")
     n = len(data)
     n_group = int((group == 1).sum())
@@ -376,6 +426,7 @@ def analyze(
         biomarker_unit=unit,
         frames=frames,
         analyses=analyses,
+        skipped=skipped,
         cohort=cohort_summary,
         censoring=censoring,
         warnings=tuple(log.items),

@@ -1,4 +1,4 @@
-"""Shared driver of ``sarcostat analyze``, ``demo`` and ``reproduce``.
+"""Shared driver of ``sarcostat analyze``, ``demo`` and ``reproduce`` (not a subcommand).
 
 Prints one progress line per step to stderr (so stdout carries only the
 summary), runs :func:`~sarcostat.study.run.analyze`, writes the report
@@ -59,7 +59,7 @@ def run_to_directory(
     command=None,
 ) -> int:
     """analyze(path) -> write(outdir) -> print summary; returns the exit code 0."""
-    from sarcostat.study.run import analyze
+    from sarcostat.report.study_report import analyze
 
     progress = Progress(quiet)
     result = analyze(

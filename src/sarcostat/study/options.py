@@ -1,0 +1,29 @@
+"""Field helpers for the sections of an analysis plan.
+
+A plan section is a frozen dataclass whose fields carry, in their metadata,
+the comment written above the key in the TOML file, the allowed values and
+the kind of value (``list`` of column names, ``bool``, ``level`` in (0, 1),
+or a string). :mod:`sarcostat.study.plan` validates and writes sections from
+these declarations alone, so a plan step that brings its own section
+(:attr:`sarcostat.study.registry.Step.options`) declares it with the same two
+helpers and needs nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import field
+
+
+def option(default, options=None, comment="", kind=None):
+    """A scalar key: ``options`` lists the allowed strings; ``kind`` is
+    ``None`` (string), ``"bool"`` or ``"level"`` (a number in (0, 1))."""
+    return field(default=default, metadata={"options": options, "comment": comment, "kind": kind})
+
+
+def column_list(default, comment="", options=None):
+    """A list key (column names, or values among ``options``; ``options`` may
+    be a callable returning them, evaluated when a plan is validated)."""
+    return field(
+        default_factory=lambda: tuple(default),
+        metadata={"options": options, "comment": comment, "kind": "list"},
+    )

@@ -1,0 +1,205 @@
+"""Plan steps: each analysis of a study report, declared as data.
+
+A *step* is one part of the report (Table 1, Figure 1, ...). It declares
+
+- ``name``: its key in :attr:`StudyResult.frames`, the stem of its CSV and
+  figure files, its key in ``results.json`` and its name in the plan's
+  ``[study] steps`` list;
+- ``section``: the plan section it reads its options from, and ``options``,
+  the dataclass of that section when the step brings a new one;
+- :meth:`Step.needs`: the columns it needs, each with the plan key that
+  names it; a column marked ``row=True`` makes one row of the step (one
+  outcome, one status), so the step can leave that row out;
+- ``result_type``: the stats result class it keeps in ``analyses``;
+- ``template``: the report template (under ``report/templates/``) that
+  renders it, and ``keys``: the columns that address one row of its frame;
+- :meth:`Step.run`: the computation, returning a tidy full-precision frame.
+
+Steps live one per module in :mod:`sarcostat.study.steps` (each module
+defines ``STEP``) and are found there automatically; :func:`register` adds
+one from elsewhere (a plug-in, a test). :func:`sarcostat.study.run.analyze`
+runs the plan's steps in order; a step whose columns are missing is
+skipped, with one note listing every missing column.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sarcostat.exceptions import DataError, ModelError, SarcostatWarning
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pandas as pd
+
+    from sarcostat.study.plan import Plan
+
+
+@dataclass(frozen=True)
+class Need:
+    """One column a step needs, with the plan key that names it."""
+
+    key: str
+    column: str
+    #: True when the column makes one row of the step (an outcome, a status):
+    #: the step then runs without that row; False when the step cannot run
+    #: without it (the biomarker, the grouping column, a covariate).
+    row: bool = False
+
+
+class StepLog:
+    """Collects warnings from every analysis, once each, with their context."""
+
+    def __init__(self):
+        self.items: list[str] = []
+
+    def add(self, text: str) -> None:
+        if text not in self.items:
+            self.items.append(text)
+
+    def run(self, where: str, fn, *args, **kwargs):
+        """``fn(*args, **kwargs)``, its SarcostatWarnings recorded as "<where>: ..."."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SarcostatWarning)
+            out = fn(*args, **kwargs)
+        # The stats functions start their messages with their own name
+        # ("or_per_sd: ..."); the report names the analysis instead.
+        prefix = f"{getattr(fn, '__name__', '')}: "
+        for w in caught:
+            if issubclass(w.category, SarcostatWarning):
+                msg = str(w.message)
+                self.add(f"{where}: {msg[len(prefix) :] if msg.startswith(prefix) else msg}")
+            else:  # not ours: let it through unchanged
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        return out
+
+    def attempt(self, where: str, fn, *args, **kwargs):
+        """:meth:`run`, but a model that cannot be estimated (ModelError, or
+        a DataError such as an outcome without events) is recorded as
+        "<where>: not estimable: <why>" and gives None, so one model does
+        not stop the whole report."""
+        try:
+            return self.run(where, fn, *args, **kwargs)
+        except (ModelError, DataError) as exc:
+            self.add(f"{where}: not estimable: {exc}")
+            return None
+
+
+@dataclass
+class StepContext:
+    """What a step's :meth:`Step.run` gets."""
+
+    #: The analysis dataset (cohort + assessment columns, censored values substituted).
+    data: pd.DataFrame
+    plan: Plan
+    #: The resolved biomarker column.
+    biomarker: str
+    #: Covariates of the adjusted models as model columns (``sex`` -> ``sex_male``).
+    covariates: list[str]
+    #: Every stats result object, keyed ``"<step>/<row>/<model>"``; a step adds its own.
+    analyses: dict[str, Any]
+    log: StepLog
+    #: Columns the cohort lacks or holds no value in; rows naming them are left out.
+    missing: frozenset[str] = frozenset()
+
+    def present(self, columns) -> list[str]:
+        """``columns`` without the missing ones, order kept."""
+        return [c for c in columns if c not in self.missing]
+
+
+class Step:
+    """Base class of a plan step: set the class attributes, implement
+    :meth:`needs` and :meth:`run`. See the module docstring and
+    CONTRIBUTING.md ("How to add a plan step")."""
+
+    #: Key of the step everywhere (frames, files, results.json, [study] steps).
+    name: ClassVar[str] = ""
+    #: Heading of its part in the report, and how notes name it ("Table 2").
+    heading: ClassVar[str] = ""
+    #: Progress line while it runs ("Table 2 (standardized beta)").
+    title: ClassVar[str] = ""
+    #: Plan section it reads its options from.
+    section: ClassVar[str | None] = None
+    #: Dataclass of that section when the step brings a new one (built-in
+    #: sections are declared in :mod:`sarcostat.study.plan`); fields with
+    #: :func:`sarcostat.study.options.option` / ``column_list``.
+    options: ClassVar[type | None] = None
+    #: One-line comment above the section in the TOML file.
+    section_comment: ClassVar[str] = ""
+    #: Dotted path of the stats result class kept in ``analyses``.
+    result_type: ClassVar[str] = ""
+    #: Report template rendering the step (under ``report/templates/``).
+    template: ClassVar[str] = ""
+    #: Columns of the step's frame (its shape also when it is skipped).
+    columns: ClassVar[tuple[str, ...]] = ()
+    #: Columns addressing one row of the frame (results.json nesting).
+    keys: ClassVar[tuple[str, ...]] = ()
+
+    def needs(self, plan: Plan, biomarker: str) -> list[Need]:
+        """Every column the step reads, with the plan key that names it."""
+        return []
+
+    def run(self, ctx: StepContext) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def empty(self) -> pd.DataFrame:
+        """The step's frame with no rows (what a skipped step leaves)."""
+        import pandas as pd
+
+        return pd.DataFrame(columns=list(self.columns))
+
+    def __repr__(self) -> str:
+        return f"<plan step {self.name!r}: {self.title}>"
+
+
+_REGISTRY: dict[str, Step] = {}
+_LOADED = False
+
+
+def register(step: Step | type[Step]) -> Step:
+    """Add a step (an instance, or a class instantiated here) to the registry.
+
+    Usable as a class decorator. A second step with the same name replaces
+    the first (so a test or a plug-in can swap one).
+    """
+    inst = step() if isinstance(step, type) else step
+    if not inst.name or not inst.name.isidentifier():
+        raise ValueError(f"a plan step needs a name that is an identifier, got {inst.name!r}")
+    _REGISTRY[inst.name] = inst
+    return step  # type: ignore[return-value]
+
+
+def unregister(name: str) -> None:
+    """Remove a step (tests that registered one)."""
+    _REGISTRY.pop(name, None)
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    import sarcostat.study.steps as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        step = getattr(module, "STEP", None)
+        if step is not None and step.name not in _REGISTRY:
+            register(step)
+
+
+def steps() -> dict[str, Step]:
+    """Every registered step by name (built-in ones first, in module order)."""
+    _load()
+    return dict(_REGISTRY)
+
+
+def get(name: str) -> Step:
+    """The step called ``name`` (KeyError if none)."""
+    _load()
+    return _REGISTRY[name]

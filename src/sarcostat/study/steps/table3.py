@@ -1,0 +1,81 @@
+"""Table 3: odds ratio per SD of the biomarker for each binary outcome (``[table3]``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sarcostat.study.labels import in_text
+from sarcostat.study.registry import Need, Step, StepContext
+from sarcostat.study.steps._common import MODELS, covariate_needs, model_covariates
+
+
+class Table3(Step):
+    name = "table3"
+    heading = "Table 3"
+    title = "Table 3 (odds ratio per SD)"
+    section = "table3"
+    result_type = "sarcostat.stats.logistic.LogisticResult"
+    template = "steps/table3.html.j2"
+    keys = ("outcome", "model")
+    columns = (
+        "outcome",
+        "model",
+        "odds_ratio",
+        "or_ci_lower",
+        "or_ci_upper",
+        "p_value",
+        "estimate",
+        "se",
+        "n",
+        "events",
+        "epv",
+        "sd",
+    )
+
+    def needs(self, plan, biomarker):
+        return (
+            [Need("biomarker.column", biomarker)]
+            + covariate_needs(plan)
+            + [Need("outcomes.binary", c, row=True) for c in plan.outcomes.binary]
+        )
+
+    def run(self, ctx: StepContext) -> pd.DataFrame:
+        from sarcostat.stats.logistic import or_per_sd
+
+        rows = []
+        for outcome in ctx.present(ctx.plan.outcomes.binary):
+            for model in MODELS:
+                res = ctx.log.attempt(
+                    f"Table 3, {in_text(outcome)} ({model})",
+                    or_per_sd,
+                    ctx.data,
+                    outcome=outcome,
+                    predictor=ctx.biomarker,
+                    covariates=model_covariates(model, ctx.covariates),
+                    firth=ctx.plan.table3.firth,
+                    confidence=ctx.plan.ancova.confidence,
+                )
+                if res is None:
+                    rows.append({"outcome": outcome, "model": model, "n": 0, "events": 0})
+                    continue
+                ctx.analyses[f"table3/{outcome}/{model}"] = res
+                rows.append(
+                    {
+                        "outcome": outcome,
+                        "model": model,
+                        "odds_ratio": res.odds_ratio,
+                        "or_ci_lower": res.or_ci_lower,
+                        "or_ci_upper": res.or_ci_upper,
+                        "p_value": res.p_value,
+                        "estimate": res.coef,
+                        "se": res.se,
+                        "n": int(res.n),
+                        "events": int(res.events),
+                        "epv": float(res.epv),
+                        "sd": float(res.sd_predictor),
+                    }
+                )
+        return pd.DataFrame(rows, columns=list(self.columns))
+
+
+STEP = Table3()
