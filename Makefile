@@ -22,10 +22,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-# Lint and format check (the same pinned tools pre-commit runs).
+# Lint, format check, layer contracts and types (the same pinned tools pre-commit
+# runs; configured in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Everything, including slow and optional suites (skips what the machine lacks).
 test-all: $(STAMP)

@@ -10,7 +10,7 @@ the public entry points below are resolved on first use.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from sarcostat._version import __version__
 
 __all__ = ["__version__", "read_cohort", "analyze"]
 

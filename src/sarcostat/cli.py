@@ -17,7 +17,7 @@ import importlib
 import pkgutil
 import sys
 
-from sarcostat import __version__
+from sarcostat._version import __version__
 
 EXIT_OK = 0
 EXIT_DATA = 1

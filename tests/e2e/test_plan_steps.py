@@ -13,6 +13,7 @@ import sarcostat
 from sarcostat.cli import main
 from sarcostat.exceptions import PlanError
 from sarcostat.study import registry
+from sarcostat.study import steps as catalog
 from sarcostat.study.options import column_list, option
 from sarcostat.study.plan import Plan, load_plan, load_seed_plan, seed_plan_path
 from sarcostat.study.registry import Need, Step
@@ -29,7 +30,7 @@ def _run(argv):
 
 
 def test_seed_steps_are_registered_with_their_declarations():
-    steps = registry.steps()
+    steps = catalog.all_steps()
     assert list(Plan().study.steps) == ["table1", "fig1", "table2", "fig2", "table3"]
     for name in Plan().study.steps:
         step = steps[name]
@@ -46,7 +47,7 @@ def test_each_step_keeps_results_of_its_declared_type(cohort_csv):
         name = key.split("/")[0]
         if key == "fig2/quartiles":
             continue
-        step = registry.get(name)
+        step = catalog.get(name)
         module, _, cls = step.result_type.rpartition(".")
         assert isinstance(obj, getattr(importlib.import_module(module), cls)), key
         seen.add(name)

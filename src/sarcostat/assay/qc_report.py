@@ -249,7 +249,7 @@ def write_qc_report(result, path, *, analyte="sclerostin", title=None):
 
     import jinja2
 
-    from sarcostat import __version__
+    from sarcostat._version import __version__
 
     unit = result.meta.get("unit", "")
     plates = []

@@ -21,7 +21,20 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.assess._cutoffs import NEGATED, OPERATORS, SHOWN, Definition
-from sarcostat.assess._measures import MEASURES, check_frame, measure_table, sex_and_device
+from sarcostat.assess._measures import (
+    MEASURES,
+    _flag,
+    _num,
+    bmi,
+    check_frame,
+    gait_speed,
+    grip_kg,
+    sarc_calf,
+    sarc_f_total,
+    sex_and_device,
+    smi,
+)
+from sarcostat.assess.sppb import score_sppb
 
 INDETERMINATE = "indeterminate"
 NO_SARCOPENIA = "no sarcopenia"
@@ -31,6 +44,33 @@ _DEVICES = ("bia", "dxa")
 # nullable string dtype ("string"); python storage builds from Python str objects
 # far faster than pyarrow storage does
 _STRING = pd.StringDtype("python")
+
+
+def measure_table(data: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every measure as ``(values, unable)``; ``unable`` rows have NaN values."""
+    # Here, not in _measures: the SPPB scorer itself reads _measures.
+    n = len(data)
+    none = np.zeros(n, dtype=bool)
+    gait_unable = _flag(data, "gait_unable")
+    chair_unable = _flag(data, "chair_stand_unable")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alm_bmi = _num(data, "asm_kg") / bmi(data)
+    sppb = score_sppb(data)["sppb_total"].to_numpy(dtype=float, na_value=np.nan)
+    chair = _num(data, "chair_stand_5x_s")
+    gait = gait_speed(data)
+    return {
+        "smi": (smi(data), none),
+        "asm_kg": (_num(data, "asm_kg"), none),
+        "alm_bmi": (alm_bmi, none),
+        "grip_kg": (grip_kg(data), none),
+        "gait_speed_m_s": (np.where(gait_unable, np.nan, gait), gait_unable),
+        "chair_stand_5x_s": (np.where(chair_unable, np.nan, chair), chair_unable),
+        "sppb_total": (sppb, none),
+        "tug_s": (_num(data, "tug_s"), none),
+        "calf_circumference_cm": (_num(data, "calf_circumference_cm"), none),
+        "sarc_f_total": (sarc_f_total(data), none),
+        "sarc_calf": (sarc_calf(data), none),
+    }
 
 
 class Prepared:

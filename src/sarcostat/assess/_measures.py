@@ -182,33 +182,5 @@ def sarc_calf(data: pd.DataFrame) -> np.ndarray:
     return total + 10.0 * low
 
 
-def measure_table(data: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Every measure as ``(values, unable)``; ``unable`` rows have NaN values."""
-    from sarcostat.assess.sppb import score_sppb
-
-    n = len(data)
-    none = np.zeros(n, dtype=bool)
-    gait_unable = _flag(data, "gait_unable")
-    chair_unable = _flag(data, "chair_stand_unable")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        alm_bmi = _num(data, "asm_kg") / bmi(data)
-    sppb = score_sppb(data)["sppb_total"].to_numpy(dtype=float, na_value=np.nan)
-    chair = _num(data, "chair_stand_5x_s")
-    gait = gait_speed(data)
-    return {
-        "smi": (smi(data), none),
-        "asm_kg": (_num(data, "asm_kg"), none),
-        "alm_bmi": (alm_bmi, none),
-        "grip_kg": (grip_kg(data), none),
-        "gait_speed_m_s": (np.where(gait_unable, np.nan, gait), gait_unable),
-        "chair_stand_5x_s": (np.where(chair_unable, np.nan, chair), chair_unable),
-        "sppb_total": (sppb, none),
-        "tug_s": (_num(data, "tug_s"), none),
-        "calf_circumference_cm": (_num(data, "calf_circumference_cm"), none),
-        "sarc_f_total": (sarc_f_total(data), none),
-        "sarc_calf": (sarc_calf(data), none),
-    }
-
-
 def sex_and_device(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return _text(data, "sex"), _text(data, "muscle_mass_method")

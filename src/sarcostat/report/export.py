@@ -19,14 +19,14 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from sarcostat import __version__
+from sarcostat._version import __version__
 from sarcostat.exceptions import ParameterError
 from sarcostat.report.methods import methods_text
 
 
 def _keys(name: str) -> tuple[str, ...]:
     """Key columns that address one row of a step's frame in results.json."""
-    from sarcostat.study.registry import get
+    from sarcostat.study.steps import get
 
     return get(name).keys
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sarcostat import __version__
+from sarcostat._version import __version__
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized
 
 

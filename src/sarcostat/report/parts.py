@@ -124,7 +124,7 @@ def step_parts(result, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None) -> 
     """
     import base64
 
-    from sarcostat.study.registry import get
+    from sarcostat.study.steps import get
 
     pngs = dict(figure_pngs or {})
     skipped = getattr(result, "skipped", {}) or {}
@@ -164,7 +164,7 @@ def docx_tables(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list:
             continue
         builders = DISPLAY.get(name)
         if builders is None:
-            from sarcostat.study.registry import get
+            from sarcostat.study.steps import get
 
             out.append(frame_table(result, name, get(name).heading or name, fmt))
         else:

@@ -1168,7 +1168,7 @@ def _split_covariates(data: pd.DataFrame, covariates: Sequence[str]) -> tuple[li
 
 
 def _version() -> str:
-    from sarcostat import __version__
+    from sarcostat._version import __version__
 
     return __version__
 

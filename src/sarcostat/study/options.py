@@ -11,16 +11,27 @@ helpers and needs nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import field
+from typing import Any
 
 
-def option(default, options=None, comment="", kind=None):
+def option(
+    default: Any,
+    options: Iterable[str] | None = None,
+    comment: str = "",
+    kind: str | None = None,
+) -> Any:
     """A scalar key: ``options`` lists the allowed strings; ``kind`` is
     ``None`` (string), ``"bool"`` or ``"level"`` (a number in (0, 1))."""
     return field(default=default, metadata={"options": options, "comment": comment, "kind": kind})
 
 
-def column_list(default, comment="", options=None):
+def column_list(
+    default: Iterable[str],
+    comment: str = "",
+    options: Iterable[str] | Callable[[], Iterable[str]] | None = None,
+) -> Any:
     """A list key (column names, or values among ``options``; ``options`` may
     be a callable returning them, evaluated when a plan is validated)."""
     return field(

@@ -95,7 +95,7 @@ SEED_STEPS = ("table1", "fig1", "table2", "fig2", "table3")
 
 
 def _step_names() -> tuple[str, ...]:
-    from sarcostat.study.registry import steps
+    from sarcostat.study.steps import all_steps as steps
 
     return tuple(steps())
 
@@ -325,7 +325,7 @@ _SECTION_COMMENTS = {
 
 def _step_sections() -> list[tuple[str, type, str]]:
     """(name, dataclass, comment) of the sections registered plan steps bring."""
-    from sarcostat.study.registry import steps
+    from sarcostat.study.steps import all_steps as steps
 
     builtin = {name for name, _ in _SECTIONS}
     out, seen = [], set()
@@ -493,7 +493,7 @@ class Plan:
     # -- checks against a cohort ---------------------------------------------
     def needs(self, biomarker: str) -> list[tuple[str, Any]]:
         """(step name, Need) for every column the plan's steps read, in plan order."""
-        from sarcostat.study.registry import get
+        from sarcostat.study.steps import get
 
         out = []
         for name in self.study.steps:

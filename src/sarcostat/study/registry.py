@@ -17,25 +17,20 @@ A *step* is one part of the report (Table 1, Figure 1, ...). It declares
 
 Steps live one per module in :mod:`sarcostat.study.steps` (each module
 defines ``STEP``) and are found there automatically; :func:`register` adds
-one from elsewhere (a plug-in, a test). :func:`sarcostat.study.run.analyze`
+one from elsewhere (a plug-in, a test). This module imports nothing of the
+study layer, so every step module can import it. :func:`sarcostat.study.run.analyze`
 runs the plan's steps in order; a step whose columns are missing is
 skipped, with one note listing every missing column.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from sarcostat.exceptions import DataError, ModelError, SarcostatWarning
-
-if TYPE_CHECKING:  # pragma: no cover - types only
-    import pandas as pd
-
-    from sarcostat.study.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -53,14 +48,14 @@ class Need:
 class StepLog:
     """Collects warnings from every analysis, once each, with their context."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.items: list[str] = []
 
     def add(self, text: str) -> None:
         if text not in self.items:
             self.items.append(text)
 
-    def run(self, where: str, fn, *args, **kwargs):
+    def run(self, where: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """``fn(*args, **kwargs)``, its SarcostatWarnings recorded as "<where>: ..."."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SarcostatWarning)
@@ -76,7 +71,7 @@ class StepLog:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         return out
 
-    def attempt(self, where: str, fn, *args, **kwargs):
+    def attempt(self, where: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """:meth:`run`, but a model that cannot be estimated (ModelError, or
         a DataError such as an outcome without events) is recorded as
         "<where>: not estimable: <why>" and gives None, so one model does
@@ -93,8 +88,8 @@ class StepContext:
     """What a step's :meth:`Step.run` gets."""
 
     #: The analysis dataset (cohort + assessment columns, censored values substituted).
-    data: pd.DataFrame
-    plan: Plan
+    data: Any  # pandas.DataFrame
+    plan: Any  # sarcostat.study.plan.Plan
     #: The resolved biomarker column.
     biomarker: str
     #: Covariates of the adjusted models as model columns (``sex`` -> ``sex_male``).
@@ -105,7 +100,7 @@ class StepContext:
     #: Columns the cohort lacks or holds no value in; rows naming them are left out.
     missing: frozenset[str] = frozenset()
 
-    def present(self, columns) -> list[str]:
+    def present(self, columns: Iterable[str]) -> list[str]:
         """``columns`` without the missing ones, order kept."""
         return [c for c in columns if c not in self.missing]
 
@@ -138,14 +133,14 @@ class Step:
     #: Columns addressing one row of the frame (results.json nesting).
     keys: ClassVar[tuple[str, ...]] = ()
 
-    def needs(self, plan: Plan, biomarker: str) -> list[Need]:
+    def needs(self, plan: Any, biomarker: str) -> list[Need]:
         """Every column the step reads, with the plan key that names it."""
         return []
 
-    def run(self, ctx: StepContext) -> pd.DataFrame:
+    def run(self, ctx: StepContext) -> Any:
         raise NotImplementedError
 
-    def empty(self) -> pd.DataFrame:
+    def empty(self) -> Any:
         """The step's frame with no rows (what a skipped step leaves)."""
         import pandas as pd
 
@@ -156,20 +151,21 @@ class Step:
 
 
 _REGISTRY: dict[str, Step] = {}
-_LOADED = False
 
 
-def register(step: Step | type[Step]) -> Step:
+def register(step: Step | type[Step]) -> Step | type[Step]:
     """Add a step (an instance, or a class instantiated here) to the registry.
 
     Usable as a class decorator. A second step with the same name replaces
-    the first (so a test or a plug-in can swap one).
+    the first (so a test or a plug-in can swap one). The built-in steps are
+    registered by :mod:`sarcostat.study.steps`, which also looks steps up
+    (:func:`sarcostat.study.steps.get`, :func:`sarcostat.study.steps.all_steps`).
     """
     inst = step() if isinstance(step, type) else step
     if not inst.name or not inst.name.isidentifier():
         raise ValueError(f"a plan step needs a name that is an identifier, got {inst.name!r}")
     _REGISTRY[inst.name] = inst
-    return step  # type: ignore[return-value]
+    return step
 
 
 def unregister(name: str) -> None:
@@ -177,29 +173,6 @@ def unregister(name: str) -> None:
     _REGISTRY.pop(name, None)
 
 
-def _load() -> None:
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
-    import sarcostat.study.steps as package
-
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
-        step = getattr(module, "STEP", None)
-        if step is not None and step.name not in _REGISTRY:
-            register(step)
-
-
-def steps() -> dict[str, Step]:
-    """Every registered step by name (built-in ones first, in module order)."""
-    _load()
+def registered() -> dict[str, Step]:
+    """The steps registered so far, by name, in registration order."""
     return dict(_REGISTRY)
-
-
-def get(name: str) -> Step:
-    """The step called ``name`` (KeyError if none)."""
-    _load()
-    return _REGISTRY[name]

@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sarcostat import __version__
+from sarcostat._version import __version__
 from sarcostat.exceptions import DataError, ModelError, PlanError
-from sarcostat.study import registry
 from sarcostat.study.censor import substitute_censored
 from sarcostat.study.labels import in_text
 from sarcostat.study.plan import DERIVED_COLUMNS, DERIVED_FROM, STATUS_COLUMNS, Plan, load_plan
 from sarcostat.study.registry import StepContext, StepLog
 from sarcostat.study.result import StudyResult
+from sarcostat.study.steps import get as get_step
 
 # The log of warnings lives with the step machinery; the old name stays for callers.
 _Log = StepLog
@@ -192,7 +192,7 @@ def _step_notes(plan: Plan, bm: str, missing: list[str]) -> tuple[dict, dict]:
         return skipped, shortened
     gone = set(missing)
     for name in plan.study.steps:
-        step = registry.get(name)
+        step = get_step(name)
         needs = step.needs(plan, bm)
         required = [n for n in needs if not n.row and n.column in gone]
         rows = [n for n in needs if n.row]
@@ -384,7 +384,7 @@ def analyze(
         missing=frozenset(missing),
     )
     for name in plan.study.steps:
-        step = registry.get(name)
+        step = get_step(name)
         if name in skipped:
             frames[name] = step.empty()
             continue
