@@ -181,7 +181,7 @@ def test_unknown_definition_is_a_parameter_error():
 def test_docs_cutoff_tables_are_in_sync():
     from pathlib import Path
 
-    from sarcostat.assess import _cutoffs_markdown
+    from sarcostat.assess import cutoffs_markdown as _cutoffs_markdown
 
     doc = (Path(__file__).parents[2] / "docs" / "definitions.md").read_text(encoding="utf-8")
     start = doc.index("-->", doc.index("BEGIN CUTOFFS")) + 4

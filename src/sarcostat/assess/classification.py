@@ -1,0 +1,138 @@
+"""Classification of participants by one or several consensus definitions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from sarcostat.assess._engine import Prepared, evaluate
+from sarcostat.assess.catalog import definition_names, resolve_definition
+from sarcostat.assess.definitions import REGISTRY
+
+
+def sarc_calf(data: pd.DataFrame) -> pd.Series:
+    """SARC-CalF: the SARC-F total plus 10 points when calf circumference is low.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Canonical cohort table: ``sarc_f_total`` (or the five ``sarc_f_*``
+        items), ``calf_circumference_cm``, ``sex``.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``sarc_calf``, float 0-20, same index as ``data``; NaN when the
+        SARC-F total or the calf circumference is missing, or when sex is
+        missing and the calf (33 to < 34 cm) is low for women only.
+
+    Notes
+    -----
+    Low calf circumference is < 34 cm (men) / < 33 cm (women), the AWGS 2019
+    calf cut-offs; AWGS 2019 screens positive at SARC-CalF >= 11
+    (flag ``sarc_calf_positive`` of ``classify(data, "awgs2019")``).
+
+    References
+    ----------
+    Barbosa-Silva TG, Menezes AMB, Bielemann RM, Malmstrom TK, Gonzalez MC.
+    Enhancing SARC-F: improving sarcopenia screening in the clinical practice.
+    J Am Med Dir Assoc 2016;17(12):1136-1141. doi:10.1016/j.jamda.2016.08.004
+    Chen LK et al. J Am Med Dir Assoc 2020;21(3):300-307.e2. doi:10.1016/j.jamda.2019.12.012
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"sex": ["female", "male"], "sarc_f_total": [2.0, 2.0],
+    ...                    "calf_circumference_cm": [32.5, 34.0]})
+    >>> sarc_calf(df).tolist()
+    [12.0, 2.0]
+    """
+    from sarcostat.assess._measures import check_frame
+    from sarcostat.assess._measures import sarc_calf as _sarc_calf
+
+    data = check_frame(data, "sarc_calf")
+    return pd.Series(_sarc_calf(data), index=data.index, name="sarc_calf")
+
+
+def classify(data: pd.DataFrame, definition: str = "awgs2019") -> pd.DataFrame:
+    """Classify each participant by one consensus definition of sarcopenia.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Canonical cohort table (see ``docs/dev/contracts.md``). Absent columns
+        count as missing, never as normal.
+    definition : str, default "awgs2019"
+        One of ``awgs2019``, ``ewgsop2``, ``ewgsop1``, ``awgs2014``,
+        ``fnih2014``, ``sdoc2020``, ``iwgs2011`` (see :func:`list_definitions`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``data``, one row per participant:
+
+        - one nullable-boolean column per criterion flag of the definition
+          (e.g. AWGS 2019: ``low_muscle_mass``, ``low_strength``,
+          ``slow_gait``, ``slow_chair_stand``, ``low_sppb``, ``low_calf``,
+          ``sarc_f_positive``, ``sarc_calf_positive``, then the derived
+          ``low_performance`` and ``case_finding``); <NA> = cannot be decided.
+        - ``category`` (string): the definition's stage, ``"no sarcopenia"``,
+          ``"<stage> (severity indeterminate)"`` or ``"indeterminate"``.
+        - ``sarcopenia`` (boolean): <NA> when missing inputs could change it.
+        - ``severe`` (boolean): <NA> when unknown or when the definition has
+          no severity grade.
+        - ``missing_inputs`` (string): comma-separated inputs whose absence
+          left a used criterion undecided (empty when none).
+        - ``reason`` (string): the category and every comparison made, e.g.
+          ``"SMI 5.40 < 5.7 kg/m² (woman, BIA)"``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown definition.
+    DataError
+        ``sex`` or ``muscle_mass_method`` holds a value outside the canonical set.
+
+    See Also
+    --------
+    classify_many, prevalence, agreement, cutoff_table, definition_notes
+
+    Notes
+    -----
+    Each criterion is the Kleene OR of its cut-off rows; stages combine the
+    flags with Kleene AND/OR, so a participant is classified only when the
+    missing inputs could not change the result (low muscle mass False ⇒ not
+    sarcopenic whatever else is missing). 'Unable' (``gait_unable``,
+    ``chair_stand_unable``) counts as abnormal. Cut-offs are chosen by sex
+    and, for muscle mass, by ``muscle_mass_method``; a definition without a
+    cut-off for that device leaves the criterion undecided (DXA cut-offs are
+    never applied to BIA data unless the paper states them device-free).
+
+    References
+    ----------
+    See each module of :mod:`sarcostat.assess.definitions` (``CITATION``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"sex": ["female"], "smi": [5.4], "muscle_mass_method": ["bia"],
+    ...                    "grip_kg": [16.0], "gait_speed_m_s": [1.2],
+    ...                    "chair_stand_5x_s": [10.0], "sppb_total": [11.0]})
+    >>> out = classify(df, "awgs2019")
+    >>> out.loc[0, "category"], bool(out.loc[0, "sarcopenia"])
+    ('sarcopenia', True)
+    """
+    return evaluate(data, resolve_definition(definition, "classify"))
+
+
+def classify_many(
+    data: pd.DataFrame, definitions: Iterable[str] | str = "all"
+) -> dict[str, pd.DataFrame]:
+    """:func:`classify` for several definitions; returns ``{name: table}`` in order given.
+
+    ``definitions`` may be a list, a comma-separated string, or ``"all"``.
+    """
+    names = definition_names(definitions, "classify_many")
+    prep = Prepared(data, "classify_many")  # measures derived and formatted once for all
+    return {n: evaluate(None, REGISTRY[n], prep) for n in names}

@@ -1,0 +1,144 @@
+"""A cohort classified by several definitions, with prevalence, agreement and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sarcostat.assess.catalog import definition_names, definition_notes
+from sarcostat.assess.classification import classify_many
+from sarcostat.assess.protocol import protocol_notes
+from sarcostat.assess.summary import agreement_from, prevalence_from
+
+
+@dataclass(frozen=True)
+class ClassificationResult:
+    """Classification of a cohort by several definitions, with what a report needs.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        ``id`` and ``gait_distance_m`` (when present) then, per definition,
+        every output column of :func:`classify` prefixed ``<definition>_``.
+    results : dict
+        ``{definition: classify() table}``.
+    prevalence, agreement : pandas.DataFrame
+        As :func:`prevalence` (by sex) and :func:`agreement` (empty when one
+        definition).
+    notes : tuple of str
+        Protocol (what was measured) and definition caveats, unverified
+        cut-offs included.
+    meta : dict
+        ``definitions``, ``protocol``, ``n``, ``confidence``.
+    """
+
+    table: pd.DataFrame
+    results: dict
+    prevalence: pd.DataFrame
+    agreement: pd.DataFrame
+    notes: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def summary(self, digits: int = 3) -> str:
+        lines = []
+        prev = self.prevalence.copy()
+        for col in ("prevalence", "ci_lower", "ci_upper"):
+            prev[col] = prev[col].map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
+        with pd.option_context("display.width", 160, "display.max_columns", 50):
+            lines.append("Prevalence of sarcopenia (indeterminate excluded from the denominator):")
+            lines.append(prev.drop(columns=["n_category_indeterminate"]).to_string(index=False))
+            if len(self.agreement):
+                ag = self.agreement[
+                    [
+                        "definition_a",
+                        "definition_b",
+                        "n",
+                        "observed_agreement",
+                        "kappa",
+                        "ci_lower",
+                        "ci_upper",
+                    ]
+                ]
+                lines.append("")
+                lines.append(
+                    f"Agreement (Cohen's kappa, {100 * self.meta.get('confidence', 0.95):g}% CI):"
+                )
+                lines.append(ag.to_string(index=False, float_format=lambda v: f"{v:.{digits}f}"))
+        if self.notes:
+            lines.append("")
+            lines.extend(f"Note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+
+def classify_cohort(
+    cohort,
+    definitions: Iterable[str] | str = "awgs2019",
+    *,
+    protocol: dict | None = None,
+    confidence: float = 0.95,
+) -> ClassificationResult:
+    """Classify a cohort by several definitions and collect prevalence, agreement and notes.
+
+    Parameters
+    ----------
+    cohort : sarcostat.io.Cohort or pandas.DataFrame
+        A ``Cohort`` (its ``data`` and ``protocol`` are used) or a canonical table.
+    definitions : str or list of str, default "awgs2019"
+    protocol : dict, optional
+        Overrides/extends ``cohort.protocol``.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    ClassificationResult
+    """
+    data = getattr(cohort, "data", cohort)
+    proto = dict(getattr(cohort, "protocol", None) or {})
+    proto.update(protocol or {})
+    names = definition_names(definitions, "classify_cohort")
+    results = classify_many(data, names)
+    # the course length can differ per participant: keep it beside the id so
+    # the per-participant file says what was measured
+    keep = [c for c in ("id", "gait_distance_m") if c in data.columns]
+    parts = [data[keep].copy()] if keep else []
+    for n, res in results.items():
+        parts.append(res.add_prefix(f"{n}_"))
+    table = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=data.index)
+    groups = data["sex"] if "sex" in data.columns else None
+    notes = list(protocol_notes(data, proto))
+    from sarcostat.assess.sppb import score_sppb
+
+    sppb = score_sppb(data)
+    bad = sppb["sppb_check"].fillna(False).to_numpy(dtype=bool)
+    if bad.any():
+        who = data["id"].astype(str) if "id" in data.columns else pd.Series(data.index.astype(str))
+        who = who.to_numpy()[bad]
+        shown = ", ".join(
+            f"{i} (given {int(g)}, scored {int(c)})"
+            for i, g, c in zip(
+                who[:10],
+                pd.to_numeric(data["sppb_total"]).to_numpy()[bad][:10],
+                sppb["sppb_total"].to_numpy()[bad][:10],
+            )
+        )
+        more = f" and {bad.sum() - 10} more" if bad.sum() > 10 else ""
+        notes.append(
+            f"SPPB: the given sppb_total disagrees with the total scored from its components "
+            f"for {int(bad.sum())} participant(s): {shown}{more}; the component score is used."
+        )
+    for n in names:
+        notes.extend(definition_notes(n))
+    return ClassificationResult(
+        table=table,
+        results=results,
+        prevalence=prevalence_from(results, groups, confidence),
+        agreement=agreement_from(results, confidence),
+        notes=tuple(notes),
+        meta={"definitions": names, "protocol": proto, "n": len(data), "confidence": confidence},
+    )
