@@ -12,6 +12,10 @@ from __future__ import annotations
 import operator as _op
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pandas as pd
 
 #: Comparison operators allowed in a cut-off row ("low" side is True).
 OPERATORS = {"<": _op.lt, "<=": _op.le, ">": _op.gt, ">=": _op.ge}
@@ -57,7 +61,7 @@ class Cutoff:
     verified: bool
     criterion: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # Definitions are written by developers, not users: a typo here is a
         # bug, so a plain ValueError at import time is right.
         if self.operator not in OPERATORS:
@@ -68,14 +72,14 @@ class Cutoff:
             raise ValueError(f"unknown device {self.device!r} in {self}")
 
 
-def _operand(flags, item):
+def _operand(flags: Any, item: Any) -> Any:
     return item(flags) if callable(item) else flags[item]
 
 
-def all_of(*items) -> Callable:
+def all_of(*items: str | Callable) -> Callable:
     """Rule: Kleene AND of flag names (or nested rules)."""
 
-    def rule(flags):
+    def rule(flags: Any) -> Any:
         out = _operand(flags, items[0])
         for item in items[1:]:
             out = out & _operand(flags, item)
@@ -84,10 +88,10 @@ def all_of(*items) -> Callable:
     return rule
 
 
-def any_of(*items) -> Callable:
+def any_of(*items: str | Callable) -> Callable:
     """Rule: Kleene OR of flag names (or nested rules)."""
 
-    def rule(flags):
+    def rule(flags: Any) -> Any:
         out = _operand(flags, items[0])
         for item in items[1:]:
             out = out | _operand(flags, item)
@@ -155,7 +159,7 @@ class Definition:
     auxiliary: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.severe is None:
             note = f"{self.title} defines no severity grade: 'severe' is <NA>."
             object.__setattr__(self, "notes", tuple(self.notes) + (note,))
@@ -164,7 +168,7 @@ class Definition:
     def flag_names(self) -> list[str]:
         return [c for c, _ in self.criteria] + [d for d, _, _ in self.derived]
 
-    def cutoff_table(self):
+    def cutoff_table(self) -> pd.DataFrame:
         """The cut-off rows as a DataFrame (one row per threshold)."""
         import pandas as pd
 

@@ -17,6 +17,8 @@ measure once for all definitions).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -76,16 +78,16 @@ def measure_table(data: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]
 class Prepared:
     """Measures, sex and device of one cohort table, shared by every definition."""
 
-    def __init__(self, data: pd.DataFrame, function: str = "classify"):
+    def __init__(self, data: Any, function: str = "classify") -> None:
         self.data = check_frame(data, function)
         self.n = len(self.data)
         self.measures = measure_table(self.data)
         sex, device = sex_and_device(self.data)
         self.sex = sex
         self.device = device
-        self.sex_is = {s: sex == s for s in _SEXES}
+        self.sex_is: dict[str | None, np.ndarray] = {s: sex == s for s in _SEXES}
         self.sex_is[None] = ~(self.sex_is["male"] | self.sex_is["female"])
-        self.device_is = {d: device == d for d in _DEVICES}
+        self.device_is: dict[str | None, np.ndarray] = {d: device == d for d in _DEVICES}
         self.device_is[None] = ~(self.device_is["bia"] | self.device_is["dxa"])
         self._shown: dict[str, np.ndarray] = {}
 
@@ -102,7 +104,9 @@ class Prepared:
         return out
 
 
-def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, measure: str):
+def _evaluate_measure(
+    prep: Prepared, definition: Definition, criterion: str, measure: str
+) -> tuple[pd.arrays.BooleanArray, np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """Return (flags, reasons, missing, quiet) for one measure of one criterion.
 
     ``missing`` maps an input name to the rows where its absence left the
@@ -126,7 +130,7 @@ def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, me
     quiet = nan.copy()
     missing: dict[str, np.ndarray] = {}
 
-    def _missing(name, mask):
+    def _missing(name: str, mask: np.ndarray) -> None:
         missing[name] = missing[name] | mask if name in missing else mask
 
     needs_sex = any(r.sex != "any" for r in rows)
@@ -147,8 +151,12 @@ def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, me
 
     shown = prep.shown(measure)
     measured = ~nan & ~unable
-    sex_groups = [(s, sex_is[s]) for s in (*_SEXES, None)] if needs_sex else [("any", None)]
-    dev_groups = [(d, dev_is[d]) for d in (*_DEVICES, None)] if needs_dev else [("any", None)]
+    sex_groups: list[tuple[str | None, np.ndarray | None]] = (
+        [(s, sex_is[s]) for s in (*_SEXES, None)] if needs_sex else [("any", None)]
+    )
+    dev_groups: list[tuple[str | None, np.ndarray | None]] = (
+        [(d, dev_is[d]) for d in (*_DEVICES, None)] if needs_dev else [("any", None)]
+    )
     for s, s_mask in sex_groups:
         for d, d_mask in dev_groups:
             g = measured
@@ -168,8 +176,10 @@ def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, me
             unknown = [name for name, val in (("sex", s), ("muscle_mass_method", d)) if val is None]
             if any(r is None for _, _, r in outcomes):
                 if len(outcomes) == 1:
-                    _missing(f"{measure} ({definition.title} has no {d.upper()} cut-off)", g)
-                    reasons[g] = f"{info.label}: {definition.title} has no cut-off for {d.upper()}"
+                    _missing(f"{measure} ({definition.title} has no {str(d).upper()} cut-off)", g)
+                    reasons[g] = (
+                        f"{info.label}: {definition.title} has no cut-off for {str(d).upper()}"
+                    )
                 else:
                     for name in unknown:
                         _missing(name, g)
@@ -180,8 +190,10 @@ def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, me
                     )
                     quiet |= g
                 continue
+            # Every possibility has a cut-off from here on.
+            cut_rows = [(so, do, r) for so, do, r in outcomes if r is not None]
             v = values[g]
-            hits = [OPERATORS[r.operator](v, r.value) for _, _, r in outcomes]
+            hits = [OPERATORS[r.operator](v, r.value) for _, _, r in cut_rows]
             any_hit = np.logical_or.reduce(hits)
             all_hit = np.logical_and.reduce(hits)
             agree = any_hit == all_hit
@@ -201,9 +213,9 @@ def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, me
             hit = any_hit[agree]
             flag[ok] = hit
             known[ok] = True
-            star = "" if all(r.verified for _, _, r in outcomes) else " [unverified cut-off]"
-            if len(outcomes) == 1:
-                so, do, r = outcomes[0]
+            star = "" if all(r.verified for _, _, r in cut_rows) else " [unverified cut-off]"
+            if len(cut_rows) == 1:
+                so, do, r = cut_rows[0]
                 who = ([_SEX_WORD[so]] if r.sex != "any" else []) + (
                     [do.upper()] if r.device != "any" else []
                 )
@@ -211,7 +223,7 @@ def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, me
                 low = f" {SHOWN[r.operator]} {r.value:g} {r.unit}{tail}"
                 high = f" {NEGATED[r.operator]} {r.value:g} {r.unit}{tail}"
             else:
-                cuts = "/".join(f"{r.value:g}" for _, _, r in outcomes)
+                cuts = "/".join(f"{r.value:g}" for _, _, r in cut_rows)
                 why = f" by every possible cut-off ({cuts}; {' and '.join(unknown)} missing){star}"
                 low = f" {info.unit} is abnormal{why}"
                 high = f" {info.unit} is normal{why}"
@@ -220,15 +232,17 @@ def _evaluate_measure(prep: Prepared, definition: Definition, criterion: str, me
     return flags, reasons, missing, quiet
 
 
-def evaluate(data, definition: Definition, prepared: Prepared | None = None) -> pd.DataFrame:
+def evaluate(
+    data: pd.DataFrame | None, definition: Definition, prepared: Prepared | None = None
+) -> pd.DataFrame:
     """Classify every row of ``data`` by ``definition`` (see ``classify``)."""
     prep = prepared if prepared is not None else Prepared(data)
     n = prep.n
-    flags: dict[str, pd.arrays.BooleanArray] = {}
+    flags: dict[str, Any] = {}
     parts: list[np.ndarray] = []
     missing_by_flag: dict[str, dict[str, np.ndarray]] = {}
     for crit, _label in definition.criteria:
-        acc = None
+        acc: Any = None
         miss: dict[str, np.ndarray] = {}
         for measure in dict.fromkeys(c.measure for c in definition.cutoffs if c.criterion == crit):
             f, reasons, missing, quiet = _evaluate_measure(prep, definition, crit, measure)
@@ -281,7 +295,7 @@ def evaluate(data, definition: Definition, prepared: Prepared | None = None) -> 
     return out
 
 
-def _categories(definition: Definition, flags, n: int) -> np.ndarray:
+def _categories(definition: Definition, flags: dict[str, Any], n: int) -> np.ndarray:
     """First True stage, most severe first, in Kleene logic (vectorised).
 
     An unknown severity grade (a stage that ``refines`` another) is held as

@@ -9,6 +9,7 @@ given an invented number.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,7 +52,7 @@ SARC_F_ITEMS = (
 )
 
 
-def check_frame(data, function: str) -> pd.DataFrame:
+def check_frame(data: Any, function: str) -> pd.DataFrame:
     """Validate the categorical columns the assess layer relies on."""
     if not isinstance(data, pd.DataFrame) and isinstance(getattr(data, "data", None), pd.DataFrame):
         data = data.data  # a sarcostat.io.Cohort
@@ -92,7 +93,8 @@ def _text(data: pd.DataFrame, col: str) -> np.ndarray:
     if col not in data.columns:
         return np.full(len(data), None, dtype=object)
     s = data[col].astype("string").str.lower()
-    return s.to_numpy(dtype=object, na_value=None)
+    # (pandas-stubs lack the na_value=None overload)
+    return s.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
 
 
 def grip_kg(data: pd.DataFrame) -> np.ndarray:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from sarcostat.exceptions import ParameterError
 
 
-def kappa_table(table, *, confidence: float = 0.95) -> dict:
+def kappa_table(table: ArrayLike, *, confidence: float = 0.95) -> dict:
     """Cohen's kappa for a square contingency table with its asymptotic SE.
 
     Parameters

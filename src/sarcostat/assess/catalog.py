@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
+from sarcostat.assess._cutoffs import Definition
 from sarcostat.assess.definitions import REGISTRY
 from sarcostat.exceptions import ParameterError, check_option
 
 
-def resolve_definition(name: str, function: str):
+def resolve_definition(name: str, function: str) -> Definition:
     return REGISTRY[check_option(name, tuple(REGISTRY), parameter="definition", function=function)]
 
 
-def definition_names(definitions, function: str) -> list[str]:
+def definition_names(definitions: Iterable[str] | str, function: str) -> list[str]:
     if isinstance(definitions, str):
         definitions = (
             list(REGISTRY) if definitions == "all" else [d.strip() for d in definitions.split(",")]

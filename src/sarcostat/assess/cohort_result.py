@@ -77,7 +77,7 @@ class ClassificationResult:
 
 
 def classify_cohort(
-    cohort,
+    cohort: Any,
     definitions: Iterable[str] | str = "awgs2019",
     *,
     protocol: dict | None = None,

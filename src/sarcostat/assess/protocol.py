@@ -59,7 +59,7 @@ def protocol_notes(
         if len(counts):
             out.append(
                 "Muscle mass by "
-                + ", ".join(f"{k.upper()} (n={v})" for k, v in counts.items())
+                + ", ".join(f"{str(k).upper()} (n={v})" for k, v in counts.items())
                 + "."
             )
     return tuple(out)

@@ -21,7 +21,7 @@ GAIT_BINS = {4.0: (4.82, 6.20, 8.70), 3.0: (3.62, 4.65, 6.52)}
 CHAIR_BINS = (11.19, 13.69, 16.69, 60.0)
 
 
-def _balance(side, semi, tandem):
+def _balance(side: np.ndarray, semi: np.ndarray, tandem: np.ndarray) -> np.ndarray:
     """Balance points 0-4; a failed stance ends the test (later stances 0).
 
     A stance not done (NaN) leaves the score missing unless an earlier
@@ -36,7 +36,7 @@ def _balance(side, semi, tandem):
         )
 
 
-def _gait(time, distance, unable):
+def _gait(time: np.ndarray, distance: np.ndarray, unable: np.ndarray) -> np.ndarray:
     out = np.full(len(time), np.nan)
     for course, (b4, b3, b2) in GAIT_BINS.items():
         on = (distance == course) & ~np.isnan(time)
@@ -46,7 +46,7 @@ def _gait(time, distance, unable):
     return out
 
 
-def _chair(time, unable):
+def _chair(time: np.ndarray, unable: np.ndarray) -> np.ndarray:
     b = CHAIR_BINS
     with np.errstate(invalid="ignore"):
         out = np.select(
@@ -58,7 +58,7 @@ def _chair(time, unable):
     return out
 
 
-def _int(a):
+def _int(a: np.ndarray) -> pd.arrays.IntegerArray:
     """Float scores (NaN = missing) as a nullable Int64 array."""
     missing = np.isnan(a)
     return pd.arrays.IntegerArray(np.where(missing, 0, a).astype("int64"), missing)
@@ -132,7 +132,8 @@ def score_sppb(data: pd.DataFrame) -> pd.DataFrame:
     computed = bal + gait + chair  # NaN unless all three known
     given = _num(data, "sppb_total")
     total = np.where(np.isnan(computed), given, computed)
-    source = np.where(~np.isnan(computed), "components", np.where(~np.isnan(given), "given", None))
+    none = np.full(len(computed), None, dtype=object)
+    source = np.where(~np.isnan(computed), "components", np.where(~np.isnan(given), "given", none))
     both = ~np.isnan(computed) & ~np.isnan(given)
     check = pd.arrays.BooleanArray(both & (computed != given), ~both)
 

@@ -53,4 +53,4 @@ def sarcopenia_phenotype_score(data: pd.DataFrame) -> pd.Series:
     items = flags[list(_ITEMS)]
     known = items.notna().all(axis=1)
     total = items.astype("Int64").sum(axis=1, skipna=True).astype("Int64")
-    return total.where(known, pd.NA).astype("Int64").rename("sps")
+    return total.mask(~known).astype("Int64").rename("sps")

@@ -15,7 +15,7 @@ from sarcostat.assess.definitions import REGISTRY
 from sarcostat.exceptions import ParameterError
 
 
-def _wilson(k: int, n: int, confidence: float):
+def _wilson(k: int, n: int, confidence: float) -> tuple[float, float]:
     if n == 0:
         return np.nan, np.nan
     from statsmodels.stats.proportion import proportion_confint
