@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= demo_output
 
-.PHONY: demo test lint test-all test-r test-browser bench fixtures-r chromium clean
+.PHONY: demo test lint test-all test-r test-browser bench fixtures-r r-deps chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,17 @@ lint: $(STAMP)
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -q -m ''
 
-# Regenerate the R reference fixtures and check them (needs R: `make r-deps`).
-fixtures-r test-r: $(STAMP)
+# With R (`make r-deps`): rerun every R reference script and fail when a
+# committed fixture drifted (test-r), or also overwrite the drifted fixtures
+# with the regenerated ones, to review and commit (fixtures-r).
+test-r: $(STAMP)
 	$(BIN)/python -m pytest -q -m rcheck
 
+fixtures-r: $(STAMP)
+	SARCOSTAT_UPDATE_R_FIXTURES=1 $(BIN)/python -m pytest -q -m rcheck tests/test_r_fixtures.py
+
 r-deps:
-	apt-get update && apt-get install -y r-base-core r-cran-emmeans r-cran-car r-cran-haven r-cran-multcomp r-cran-jsonlite r-cran-vcd
+	apt-get update && apt-get install -y r-base-core r-cran-emmeans r-cran-car r-cran-haven r-cran-multcomp r-cran-jsonlite r-cran-vcd r-cran-proc r-cran-rms
 
 chromium:
 	apt-get update && apt-get install -y chromium

@@ -98,13 +98,15 @@ def test_r_script_reproduces_committed_fixture(tmp_path):
         pytest.skip("Rscript not installed")
     root = HERE.parents[1]
     before = json.loads(REF.read_text())
+    out = tmp_path / "screen_reference.json"
+    # Written to a temporary file: the committed fixture is only compared.
     subprocess.run(
-        ["Rscript", str(HERE / "r" / "make_screen_reference.R")],
+        ["Rscript", str(HERE / "r" / "make_screen_reference.R"), str(out)],
         cwd=root,
         check=True,
         capture_output=True,
     )
-    after = json.loads(REF.read_text())
+    after = json.loads(out.read_text())
     assert len(after["rows"]) == len(before["rows"])
     for a, b in zip(after["rows"], before["rows"]):
         for k, v in b.items():

@@ -3,7 +3,8 @@
 # regression written out (penalized Newton with hat values; logistf is not
 # installed here, so the Firth iteration is coded from Firth 1993 / Heinze &
 # Schemper 2002 directly).
-# Run: Rscript tests/screen/r/make_screen_reference.R  (from the repository root)
+# Run: Rscript tests/screen/r/make_screen_reference.R [OUT.json]  (from the repository root)
+# Writes tests/screen/fixtures/screen_reference.json (committed), or OUT.json.
 suppressPackageStartupMessages(library(jsonlite))
 cohort <- read.csv("tests/screen/fixtures/screen_cohort.csv", stringsAsFactors = FALSE)
 bio <- read.csv("tests/screen/fixtures/screen_biomarkers.csv", stringsAsFactors = FALSE)
@@ -65,6 +66,8 @@ for (adj in names(covsets)) {
     for (i in seq_along(res)) { res[[i]]$q_value <- q[[i]]; rows[[length(rows) + 1]] <- res[[i]] }
   }
 }
+args <- commandArgs(trailingOnly = TRUE)
+out <- if (length(args)) args[1] else "tests/screen/fixtures/screen_reference.json"
 writeLines(toJSON(list(r_version = R.version.string, rows = rows), auto_unbox = TRUE,
                   digits = NA, pretty = TRUE),
-           "tests/screen/fixtures/screen_reference.json")
+           out)
