@@ -13,6 +13,7 @@ the single copy used by compare, regression, logistic, ancova and trend.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,18 +78,15 @@ def check_not_constant(
 
 
 def check_full_rank(X: np.ndarray, names: Sequence[str], *, function: str) -> None:
-    """Raise ModelError naming the columns involved when X is rank deficient."""
-    rank = np.linalg.matrix_rank(X)
-    if rank < X.shape[1]:
-        # Find which columns are linear combinations of the others, to name them.
-        culprits = []
-        for j in range(X.shape[1]):
-            others = np.delete(X, j, axis=1)
-            if np.linalg.matrix_rank(others) == rank:
-                culprits.append(names[j])
+    """Raise ModelError naming the columns involved when X is rank deficient
+    (the rule of :func:`sarcostat.stats.fitting.rank_deficient_columns`)."""
+    from sarcostat.stats.fitting import rank_deficient_columns
+
+    culprits = rank_deficient_columns(X)
+    if culprits:
         raise ModelError(
-            f"{function}: the design matrix is collinear (rank {rank} < {X.shape[1]} columns); "
-            f"involved: {', '.join(culprits) or 'unknown'}. Remove one of them."
+            f"{function}: the design matrix is collinear (rank < {X.shape[1]} columns); "
+            f"involved: {', '.join(names[j] for j in culprits)}. Remove one of them."
         )
 
 
@@ -239,3 +237,58 @@ def unadjusted_source(
     if mode == "same":
         return data.loc[data.loc[:, list(dict.fromkeys(adjusted_columns))].notna().all(axis=1)]
     return data
+
+
+def as_interactions(value: object, terms: Sequence[str], *, function: str) -> list[tuple[str, ...]]:
+    """Interaction terms as tuples of model terms.
+
+    Accepts ``"a:b"`` (R's notation), ``("a", "b")`` or a list of either; each
+    component must be a main-effect term of the model (``terms``): the model
+    stays hierarchical, as R's ``a * b`` and SPSS ``/DESIGN = a b a*b``.
+    """
+    if value is None or (isinstance(value, (tuple, list)) and len(value) == 0):
+        return []
+    single_tuple = isinstance(value, tuple) and all(
+        isinstance(v, str) and ":" not in v for v in value
+    )
+    items: list[Any] = [value] if isinstance(value, str) or single_tuple else list(value)  # type: ignore[call-overload]
+    out: list[tuple[str, ...]] = []
+    for item in items:
+        if isinstance(item, str):
+            parts = tuple(p.strip() for p in item.split(":"))
+        elif isinstance(item, (tuple, list)) and all(isinstance(p, str) for p in item):
+            parts = tuple(item)
+        else:
+            raise ParameterError(
+                f"The 'interactions' parameter of {function} takes terms such as "
+                f"'biomarker:sex' or ('biomarker', 'sex'). Got {item!r} instead."
+            )
+        if len(parts) < 2 or len(set(parts)) != len(parts):
+            raise ParameterError(
+                f"{function}: interaction {item!r} needs two or more different columns."
+            )
+        missing = [p for p in parts if p not in terms]
+        if missing:
+            raise ParameterError(
+                f"{function}: interaction {':'.join(parts)!r} uses {', '.join(map(repr, missing))}, "
+                f"which is not a main effect of the model ({', '.join(terms)}); add it to the "
+                "model as well (interactions need their main effects)."
+            )
+        if parts in out:
+            raise ParameterError(f"{function}: interaction {':'.join(parts)!r} given twice.")
+        out.append(parts)
+    return out
+
+
+def interaction_columns(
+    blocks: dict[str, tuple[list[np.ndarray], list[str]]], parts: Sequence[str]
+) -> tuple[list[np.ndarray], list[str]]:
+    """Columns of an interaction: every product of one column of each part,
+    named ``a:b`` (``g[x]:age``), in R's order (first part varies fastest)."""
+    cols: list[np.ndarray] = [np.ones(len(blocks[parts[0]][0][0]))]
+    names: list[str] = [""]
+    for part in parts:
+        pc, pn = blocks[part]
+        cols = [c * q for q in pc for c in cols]
+        names = [f"{n}:{m}" if n else m for m in pn for n in names]
+    return cols, names

@@ -31,19 +31,21 @@ from scipy import stats
 from sarcostat.exceptions import ModelError, ParameterError, SchemaError, check_option
 from sarcostat.stats._data import UNADJUSTED as _UNADJUSTED
 from sarcostat.stats._data import (
+    as_interactions,
     as_names,
     check_confidence,
-    check_full_rank,
     check_not_constant,
     complete_cases,
     factor_columns,
+    interaction_columns,
     require_columns,
     unadjusted_source,
 )
 from sarcostat.stats._data import is_numeric as _is_numeric
 from sarcostat.stats._data import levels as _levels
 from sarcostat.stats._data import plain as _plain
-from sarcostat.stats._result import StatResult
+from sarcostat.stats.fitting import least_squares
+from sarcostat.stats.result import StatResult
 
 __all__ = [
     "LinearFit",
@@ -81,8 +83,13 @@ def _label(value: Any) -> str:
     return str(_plain(value))
 
 
-def _formula(outcome: str, factors: Sequence[str], covariates: Sequence[str]) -> str:
-    rhs = " + ".join([*factors, *covariates]) or "1"
+def _formula(
+    outcome: str,
+    factors: Sequence[str],
+    covariates: Sequence[str],
+    interactions: Sequence[tuple[str, ...]] = (),
+) -> str:
+    rhs = " + ".join([*factors, *covariates, *(":".join(i) for i in interactions)]) or "1"
     return f"{outcome} ~ {rhs}"
 
 
@@ -135,6 +142,9 @@ class LinearFit:
         Column -> number of missing values among the input rows.
     formula : str
         R-style formula of the model.
+    interactions : tuple of tuples of str
+        Interaction terms (e.g. ``(("group", "sex_male"),)``), design
+        columns named ``group[A]:sex_male``.
     """
 
     outcome: str
@@ -156,10 +166,19 @@ class LinearFit:
     n_excluded: int
     missing: dict[str, int]
     formula: str
+    interactions: tuple[tuple[str, ...], ...] = ()
+
+    def __repr__(self) -> str:
+        return (
+            f"<LinearFit {self.formula}: n={self.n}, df_resid={self.df_resid}, "
+            f"sigma={self.sigma:.6g}, {len(self.coef)} coefficients>"
+        )
 
     def design_matrix(self, frame: pd.DataFrame) -> np.ndarray:
         """Design rows for ``frame`` (factor levels and numeric covariates)."""
-        X, _, _ = _design(frame, self.factors, self.levels, self.covariates, self.contrasts)
+        X, _, _ = _design(
+            frame, self.factors, self.levels, self.covariates, self.contrasts, self.interactions
+        )
         return X
 
 
@@ -169,21 +188,29 @@ def _design(
     levels: Mapping[str, tuple],
     covariates: Sequence[str],
     contrasts: str,
+    interactions: Sequence[tuple[str, ...]] = (),
 ) -> tuple[np.ndarray, list[str], dict[str, tuple[int, ...]]]:
     n = len(frame)
     cols: list[np.ndarray] = [np.ones(n)]
     names = ["Intercept"]
     terms: dict[str, tuple[int, ...]] = {"Intercept": (0,)}
+    blocks: dict[str, tuple[list[np.ndarray], list[str]]] = {}
     for f in factors:
+        blocks[f] = factor_columns(frame[f], levels[f], contrasts=contrasts, name=f)
+    for c in covariates:
+        blocks[c] = ([frame[c].to_numpy(dtype=float)], [c])
+    for term in (*factors, *covariates):
+        block, block_names = blocks[term]
         start = len(cols)
-        block, block_names = factor_columns(frame[f], levels[f], contrasts=contrasts, name=f)
         cols.extend(block)
         names.extend(block_names)
-        terms[f] = tuple(range(start, len(cols)))
-    for c in covariates:
-        terms[c] = (len(cols),)
-        cols.append(frame[c].to_numpy(dtype=float))
-        names.append(c)
+        terms[term] = tuple(range(start, len(cols)))
+    for parts in interactions:
+        block, block_names = interaction_columns(blocks, parts)
+        start = len(cols)
+        cols.extend(block)
+        names.extend(block_names)
+        terms[":".join(parts)] = tuple(range(start, len(cols)))
     return np.column_stack(cols), names, terms
 
 
@@ -194,6 +221,7 @@ def fit_linear(
     factors: str | Sequence[str] = (),
     covariates: str | Sequence[str] = (),
     contrasts: str = "sum",
+    interactions: str | Sequence[str | tuple[str, ...]] = (),
 ) -> LinearFit:
     """Fit a linear model (ANOVA/ANCOVA) by least squares, ready for LS means.
 
@@ -214,6 +242,11 @@ def fit_linear(
         Factor coding. ``"sum"`` (sum-to-zero, ``contr.sum``) is what SPSS GLM
         and ``car::Anova(type = 3)`` need for Type III tests; LS means do not
         depend on the coding.
+    interactions : str or sequence, default ()
+        Interaction terms among the factors and covariates, ``"group:sex_male"``
+        or ``("group", "sex_male")`` (R's ``group:sex_male``; both main
+        effects must be in the model). Their design columns are the products
+        of the terms' columns, named ``group[A]:sex_male``.
 
     Returns
     -------
@@ -274,14 +307,16 @@ def fit_linear(
         covariates=covariates,
         contrasts=contrasts,
         function="fit_linear",
+        interactions=interactions,
     )
 
 
-def _fit(data, *, outcome, factors, covariates, contrasts, function) -> LinearFit:
+def _fit(data, *, outcome, factors, covariates, contrasts, function, interactions=()) -> LinearFit:
     """fit_linear with the caller's name in messages (ls_means, quartile_trend...)."""
     factors_t = _as_tuple(factors, "factors", function)
     covs_t = _as_tuple(covariates, "covariates", function)
     check_option(contrasts, _CONTRASTS, parameter="contrasts", function=function)
+    inter = as_interactions(interactions, [*factors_t, *covs_t], function=function)
     if not isinstance(outcome, str):
         raise ParameterError(
             f"The 'outcome' parameter of {function} must be a column name (str). "
@@ -356,8 +391,7 @@ def _fit(data, *, outcome, factors, covariates, contrasts, function) -> LinearFi
 
     binary = [c for c in covs_t if sample[c].nunique() == 2]
     y = sample[outcome].to_numpy(dtype=float)
-    X, names, terms = _design(sample, factors_t, levels, covs_t, contrasts)
-    check_full_rank(X, names, function=function)
+    X, names, terms = _design(sample, factors_t, levels, covs_t, contrasts, inter)
     n, p = X.shape
     df_resid = n - p
     if df_resid < 1:
@@ -366,15 +400,8 @@ def _fit(data, *, outcome, factors, covariates, contrasts, function) -> LinearFi
             "degrees of freedom; use fewer covariates or more data."
         )
 
-    q, r = np.linalg.qr(X)
-    # numpy's LAPACK, not scipy.linalg.solve_triangular: scipy ships its own
-    # OpenBLAS, whose thread pool next to numpy's made each of these tiny
-    # solves take milliseconds (about a third of every model fit). R is
-    # upper triangular, so LU with partial pivoting does no row swaps and
-    # this is the same back-substitution.
-    coef = np.linalg.solve(r, q.T @ y)
-    r_inv = np.linalg.solve(r, np.eye(p))
-    xtx_inv = r_inv @ r_inv.T
+    ls = least_squares(X, y, names=names, function=function)
+    coef, xtx_inv = ls.coef, ls.xtx_inv
     resid = y - X @ coef
     rss = float(resid @ resid)
     if rss <= 1e-24 * max(1.0, float(y @ y)):
@@ -403,7 +430,8 @@ def _fit(data, *, outcome, factors, covariates, contrasts, function) -> LinearFi
         n=int(n),
         n_excluded=int(n_excluded),
         missing=missing,
-        formula=_formula(outcome, factors_t, covs_t),
+        formula=_formula(outcome, factors_t, covs_t, inter),
+        interactions=tuple(inter),
     )
 
 
@@ -532,6 +560,12 @@ class ReferenceGrid:
     binary_covariates: str
     cov_reduce: str
     notes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return (
+            f"<ReferenceGrid of {self.fit.formula}: {len(self.grid)} row(s), "
+            f"dims={self.dims}, fixed={ {k: round(v, 6) for k, v in self.fixed.items()} }>"
+        )
 
     @property
     def predictions(self) -> np.ndarray:
@@ -1194,6 +1228,8 @@ def ls_means(
     adjust: str = "lsd",
     confidence: float = 0.95,
     unadjusted: str = "own",
+    at: Mapping[str, Any] | None = None,
+    interactions: str | Sequence[str | tuple[str, ...]] = (),
 ) -> LSMeansResult:
     """ANCOVA least-square means of ``outcome`` by ``group``, adjusted and unadjusted.
 
@@ -1224,6 +1260,17 @@ def ls_means(
         Also fit ``outcome ~ group`` when there are covariates: on its own
         complete cases (``"own"``, as a separate SPSS run), on the adjusted
         model's sample (``"same"``), or not at all.
+    at : dict, optional
+        Covariate -> value(s) at which the means are evaluated instead of
+        the covariate's mean, or group -> level(s) to keep (emmeans ``at``;
+        SPSS ``/EMMEANS = TABLES(group) WITH(age_yr = 70)``); several values
+        of a covariate are averaged over with ``weights``. See
+        :func:`reference_grid`. The unadjusted model uses only the group's
+        entry.
+    interactions : str or sequence, default ()
+        Interaction terms of the adjusted model, e.g. ``"sarcopenia:sex_male"``
+        (see :func:`fit_linear`); with ``at={"sex_male": 1}`` the means are
+        those of men. The unadjusted model has none.
 
     Returns
     -------
@@ -1315,6 +1362,8 @@ def ls_means(
         binary_covariates=binary_covariates,
         adjust=adjust,
         confidence=confidence,
+        at=at,
+        interactions=interactions,
     )
     if covs and unadjusted != "none":
         source = unadjusted_source(data, [outcome, group, *covs], unadjusted)
@@ -1328,6 +1377,7 @@ def ls_means(
             binary_covariates=binary_covariates,
             adjust=adjust,
             confidence=confidence,
+            at={k: v for k, v in (at or {}).items() if k == group},
         )
         result = replace(result, unadjusted=unadj)
     return result
@@ -1344,6 +1394,8 @@ def _ls_means_one(
     binary_covariates,
     adjust,
     confidence,
+    at=None,
+    interactions=(),
 ) -> LSMeansResult:
     fit = _fit(
         data,
@@ -1352,8 +1404,9 @@ def _ls_means_one(
         covariates=covariates,
         contrasts="sum",
         function="ls_means",
+        interactions=interactions,
     )
-    grid = reference_grid(fit, binary_covariates=binary_covariates)
+    grid = reference_grid(fit, at=at, binary_covariates=binary_covariates)
     means = marginal_means(grid, group, weights=weights, confidence=confidence)
     pairs = pairwise(means, adjust=adjust, confidence=confidence)
     anova = type3_anova(fit)

@@ -26,7 +26,7 @@ from sarcostat.exceptions import (
 )
 from sarcostat.stats._data import check_confidence, complete_cases, numeric_values, require_columns
 from sarcostat.stats._data import levels as _levels
-from sarcostat.stats._result import StatResult
+from sarcostat.stats.result import StatResult
 
 __all__ = [
     "CrosstabResult",
@@ -41,7 +41,10 @@ __all__ = [
 ]
 
 _ALTERNATIVES = ("two-sided", "less", "greater")
-_SIDED = ("two-sided", "less", "greater", "one-sided-smaller")
+_SIDED = ("two-sided", "less", "greater", "observed")
+#: Old name of "observed" (it was documented as the smaller tail, which is
+#: not SPSS's definition on every table); still accepted.
+_OLD_OBSERVED = "one-sided-smaller"
 #: Largest number of tables enumerated by the exact r x 2 Fisher test.
 _MAX_FISHER_TABLES = 2_000_000
 
@@ -517,6 +520,50 @@ def ttest_from_summary(
     )
 
 
+#: Largest work (items x group size x support) of the exact rank-sum distribution.
+_MAX_EXACT_WORK = 3e9
+
+
+def _exact_rank_sum_p(ranks: np.ndarray, n1: int, alternative: str, function: str) -> float:
+    """Exact conditional p of the rank sum of group 1 given the (mid-)ranks.
+
+    Under the null every choice of n1 of the N observed ranks is equally
+    likely, ties included: the distribution of the sum of mid-ranks is
+    counted exactly (StatXact, SAS ``EXACT WILCOXON``, R
+    ``coin::wilcox_test(distribution = "exact")``). Mid-ranks are halves at
+    worst, so doubled ranks are integers and the count is a sum over an
+    integer support. Two-sided: P(|W - E W| >= |w - E W|), as coin.
+    """
+    doubled = np.rint(2 * ranks).astype(np.int64)
+    N = len(doubled)
+    total = int(doubled.sum())
+    k = min(n1, N - n1)
+    if float(N) * k * total > _MAX_EXACT_WORK or N > 1000:
+        raise ParameterError(
+            f"{function}: the exact distribution of {N} observations is too large to count; "
+            "use method='asymptotic' (normal approximation with ties correction)."
+        )
+    # ways[j, s]: number of ways to pick j of the ranks seen so far with
+    # doubled sum s (float counts: C(1000, 500) < 1e300).
+    ways = np.zeros((k + 1, total + 1))
+    ways[0, 0] = 1.0
+    for r in doubled:
+        ways[1:, r:] += ways[:-1, : total + 1 - r].copy()
+    dist = ways[k] / ways[k].sum()
+    support = np.arange(total + 1)
+    w_obs = int(doubled[:n1].sum())
+    if k != n1:  # counted the other group: its sum is total - w
+        w_obs = total - w_obs
+        alternative = {"less": "greater", "greater": "less"}.get(alternative, alternative)
+    if alternative == "less":
+        return float(min(1.0, dist[: w_obs + 1].sum()))
+    if alternative == "greater":
+        return float(min(1.0, dist[w_obs:].sum()))
+    centre2 = k * total / N  # E(W) in doubled units
+    dev = np.abs(support - centre2)
+    return float(min(1.0, dist[dev >= abs(w_obs - centre2) - 1e-9].sum()))
+
+
 def mannwhitney_groups(
     data: pd.DataFrame,
     *,
@@ -543,8 +590,13 @@ def mannwhitney_groups(
         Continuity correction of the normal approximation. SPSS's "Asymp.
         Sig." has none (default); R's ``wilcox.test`` default has it.
     method : {"asymptotic", "exact"}, default "asymptotic"
-        Normal approximation with ties correction (SPSS, default) or the
-        exact distribution (only without ties; scipy falls back otherwise).
+        ``"asymptotic"``: normal approximation with ties correction, as
+        SPSS's "Asymp. Sig." (default). ``"exact"``: the exact conditional
+        distribution of the rank sum given the observed mid-ranks, so exact
+        also under ties (StatXact, SAS ``EXACT WILCOXON``, R
+        ``coin::wilcox_test(distribution = "exact")``; without ties the
+        classical exact test). Counted in full; very large samples raise
+        ParameterError.
     levels : pair, optional
         The two group values, in order.
 
@@ -570,10 +622,15 @@ def mannwhitney_groups(
     .. math:: z = \\frac{U - n_1 n_2 / 2}{\\sqrt{\\frac{n_1 n_2}{12}\\left(N + 1 -
        \\frac{\\sum (t^3 - t)}{N(N - 1)}\\right)}}
 
-    (ties-corrected). With the defaults this matches SPSS ``NPAR TESTS
+    (ties-corrected). ``method="exact"`` counts the distribution of the
+    rank sum :math:`W = U + n_1(n_1+1)/2` over every split of the observed
+    mid-ranks (exact conditional test). With the defaults this matches SPSS ``NPAR TESTS
     /M-W= y BY g(0 1)`` ("Asymp. Sig. (2-tailed)") and R ``wilcox.test(x1,
     x2, exact = FALSE, correct = FALSE)``; ``continuity=True`` matches R's
-    ``correct = TRUE``. scipy ``mannwhitneyu`` does the computation.
+    ``correct = TRUE``; ``method="exact"`` matches R
+    ``coin::wilcox_test(y ~ g, distribution = "exact")`` (tested under ties,
+    tests/stats/r/ref_core_edge.R). scipy ``mannwhitneyu`` computes U and the
+    normal approximation.
 
     References
     ----------
@@ -606,11 +663,15 @@ def mannwhitney_groups(
             f"undefined."
         )
     res = stats.mannwhitneyu(
-        x1, x2, alternative=alternative, use_continuity=continuity, method=method
+        x1, x2, alternative=alternative, use_continuity=continuity, method="asymptotic"
     )
     n1, n2 = len(x1), len(x2)
     u = float(res.statistic)
     ranks = stats.rankdata(np.r_[x1, x2])
+    p_value = float(res.pvalue)
+    ties = len(np.unique(ranks)) < len(ranks)
+    if method == "exact":
+        p_value = _exact_rank_sum_p(ranks, n1, alternative, fn)
     if method == "asymptotic":
         p_two = float(res.pvalue) if alternative == "two-sided" else math.nan
         if alternative != "two-sided":
@@ -634,7 +695,7 @@ def mannwhitney_groups(
                 "mean_rank2": float(ranks[n1:].mean()),
                 "statistic": u,
                 "z": z,
-                "p_value": float(res.pvalue),
+                "p_value": p_value,
                 "method_used": "mannwhitney",
                 "n": n1 + n2,
             }
@@ -644,7 +705,8 @@ def mannwhitney_groups(
         "normal approximation with ties correction"
         + (" and continuity correction" if continuity else ", no continuity correction")
         if method == "asymptotic"
-        else "exact distribution"
+        else "exact conditional distribution of the mid-rank sum"
+        + (", ties included" if ties else "")
     )
     return StatResult(
         table=table,
@@ -789,6 +851,42 @@ def _fisher_rx2(arr: np.ndarray) -> float:
     return float(min(1.0, np.exp(logp[keep]).sum()))
 
 
+def _spss_one_sided(a: int, b: int, c: int, d: int) -> float:
+    """SPSS's "Exact Sig. (1-sided)" of Fisher's test on [[a, b], [c, d]].
+
+    The tail in the direction of the observed table (SPSS Statistical
+    Algorithms, CROSSTABS, Fisher's exact test; the same steps as PSPP's
+    crosstabs): the table is turned (rows and/or columns swapped, which
+    leaves the hypergeometric law of the table unchanged) until its first
+    cell is the one below its expected count (a·d <= b·c), then P sums the
+    tables whose first cell is that small or smaller. That is R's
+    ``alternative = "less"`` when a·d < b·c and ``"greater"`` when
+    a·d > b·c; it can exceed 0.5, unlike the smaller of the two tails. On a
+    table exactly at independence (a·d = b·c), the steps pick the tail
+    through the smallest cell.
+    """
+    from scipy import stats
+
+    if min(c, d) < min(a, b):
+        a, b, c, d = c, d, a, b
+    if min(b, d) < min(a, c):
+        a, b, c, d = b, a, d, c
+    if b * c < a * d:
+        if b < c:
+            a, b, c, d = b, a, d, c
+        else:
+            a, b, c, d = c, d, a, b
+    n = a + b + c + d
+    return float(stats.hypergeom.cdf(a, n, a + c, a + b))
+
+
+def _fisher_alternative(alternative: str, parameter: str, function: str) -> str:
+    if alternative == _OLD_OBSERVED:
+        return "observed"
+    check_option(alternative, _SIDED, parameter=parameter, function=function)
+    return alternative
+
+
 def fisher_exact_2x2(table, *, alternative: str = "two-sided") -> StatResult:
     """Fisher's exact test on a 2 x 2 table of counts (r x 2 for two-sided).
 
@@ -797,12 +895,14 @@ def fisher_exact_2x2(table, *, alternative: str = "two-sided") -> StatResult:
     table : array-like or DataFrame of int
         Counts; for 2 x 2 the odds ratio is ``(t[0,0] t[1,1]) / (t[0,1]
         t[1,0])``.
-    alternative : {"two-sided", "less", "greater", "one-sided-smaller"}, default "two-sided"
+    alternative : {"two-sided", "less", "greater", "observed"}, default "two-sided"
         ``"less"`` / ``"greater"``: odds ratio below / above 1 (R
-        ``fisher.test(alternative=)``). ``"one-sided-smaller"``: the smaller
-        of the two one-sided p values, which is what SPSS prints as "Exact
-        Sig. (1-sided)". Tables with more than 2 rows (and 2 columns) accept
-        only ``"two-sided"``.
+        ``fisher.test(alternative=)``). ``"observed"``: the one-sided tail in
+        the direction of the observed table, which is what SPSS prints as
+        "Exact Sig. (1-sided)" (``"less"`` when a·d < b·c, ``"greater"``
+        when a·d > b·c; it can exceed 0.5). The old name
+        ``"one-sided-smaller"`` is still accepted for ``"observed"``. Tables
+        with more than 2 rows (and 2 columns) accept only ``"two-sided"``.
 
     Returns
     -------
@@ -842,13 +942,13 @@ def fisher_exact_2x2(table, *, alternative: str = "two-sided") -> StatResult:
     Sex by sarcopenia in the seed study (rows men, women):
 
     >>> t = [[8, 56], [12, 53]]
-    >>> print(f"{fisher_exact_2x2(t, alternative='one-sided-smaller').table['p_value'].iloc[0]:.3f}")
+    >>> print(f"{fisher_exact_2x2(t, alternative='observed').table['p_value'].iloc[0]:.3f}")
     0.245
     """
     from scipy import stats
 
     fn = "fisher_exact_2x2"
-    check_option(alternative, _SIDED, parameter="alternative", function=fn)
+    alternative = _fisher_alternative(alternative, "alternative", fn)
     arr = _count_matrix(table)
     if arr.shape[1] != 2 and arr.shape[0] == 2:
         arr = arr.T
@@ -858,11 +958,8 @@ def fisher_exact_2x2(table, *, alternative: str = "two-sided") -> StatResult:
         )
     if arr.shape == (2, 2):
         ints = arr.astype(int)
-        if alternative == "one-sided-smaller":
-            p = min(
-                stats.fisher_exact(ints, alternative="less").pvalue,
-                stats.fisher_exact(ints, alternative="greater").pvalue,
-            )
+        if alternative == "observed":
+            p = _spss_one_sided(*(int(v) for v in ints.ravel()))
         else:
             p = stats.fisher_exact(ints, alternative=alternative).pvalue
         a, b, c, d = ints.ravel()
@@ -893,7 +990,7 @@ def fisher_exact_2x2(table, *, alternative: str = "two-sided") -> StatResult:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CrosstabResult(StatResult):
     """Result of :func:`crosstab_test`.
 
@@ -937,8 +1034,9 @@ def crosstab_test(
     row: str,
     group: str,
     test: str = "auto",
-    sided: str = "two-sided",
+    alternative: str = "two-sided",
     min_expected: float = 5,
+    sided: str | None = None,
 ) -> CrosstabResult:
     """Counts, column percentages and an independence test for a categorical variable.
 
@@ -956,12 +1054,14 @@ def crosstab_test(
         chi-square without continuity correction (SPSS "Pearson
         Chi-Square"). Fisher needs 2 rows or 2 columns; a larger table whose
         expected counts are small keeps Pearson with a note.
-    sided : {"two-sided", "less", "greater", "one-sided-smaller"}, default "two-sided"
+    alternative : {"two-sided", "less", "greater", "observed"}, default "two-sided"
         Direction of Fisher's test (2 x 2); see :func:`fisher_exact_2x2`.
         The seed study's sex p (0.245) is the SPSS one-sided value,
-        ``"one-sided-smaller"``.
+        ``"observed"``.
     min_expected : float, default 5
         Threshold of the automatic rule.
+    sided : str, optional
+        Deprecated name of ``alternative``.
 
     Returns
     -------
@@ -1008,7 +1108,7 @@ def crosstab_test(
     >>> import pandas as pd
     >>> d = pd.DataFrame({"sex": ["m"] * 8 + ["f"] * 12 + ["m"] * 56 + ["f"] * 53,
     ...                   "sarc": [1] * 20 + [0] * 109})
-    >>> r = crosstab_test(d, row="sex", group="sarc", sided="one-sided-smaller", test="fisher")
+    >>> r = crosstab_test(d, row="sex", group="sarc", alternative="observed", test="fisher")
     >>> print(r.test_used, f"{r.p_value:.3f}")
     fisher 0.245
     """
@@ -1016,7 +1116,9 @@ def crosstab_test(
 
     fn = "crosstab_test"
     check_option(test, ("auto", "pearson", "yates", "fisher"), parameter="test", function=fn)
-    check_option(sided, _SIDED, parameter="sided", function=fn)
+    if sided is not None:
+        alternative = sided
+    sided = _fisher_alternative(alternative, "alternative", fn)
     if (
         isinstance(min_expected, bool)
         or not isinstance(min_expected, (int, float))
@@ -1123,7 +1225,8 @@ def crosstab_test(
         )
     if sided != "two-sided" and used != "fisher":
         notes.append(
-            f"sided={sided!r} applies to Fisher's exact test only; the {used} test is two-sided."
+            f"alternative={sided!r} applies to Fisher's exact test only; the {used} test is "
+            "two-sided."
         )
     for r in rows:
         r["used"] = r["test"] == used
@@ -1205,10 +1308,11 @@ def table1(
     categorical: Sequence[str] = (),
     continuous_test: str | Mapping[str, str] = "levene",
     categorical_test: str | Mapping[str, str] = "auto",
-    fisher_sided: str = "two-sided",
+    alternative: str | Mapping[str, str] = "two-sided",
     min_expected: float = 5,
     levene_alpha: float = 0.05,
     levels=None,
+    fisher_sided: str | None = None,
 ) -> StatResult:
     """Descriptive two-group comparison table (Table 1), one row per variable/level.
 
@@ -1228,12 +1332,17 @@ def table1(
     categorical_test : {"auto", "pearson", "yates", "fisher"} or mapping, default "auto"
         Test for categorical variables (see :func:`crosstab_test`); a mapping
         overrides per variable (others use "auto").
-    fisher_sided : {"two-sided", "less", "greater", "one-sided-smaller"}, default "two-sided"
-        Direction of Fisher's exact test.
+    alternative : {"two-sided", "less", "greater", "observed"} or mapping, default "two-sided"
+        Direction of Fisher's exact tests (see :func:`fisher_exact_2x2`;
+        ``"observed"`` is SPSS's "Exact Sig. (1-sided)"); a mapping sets it
+        per categorical variable. t tests and Mann-Whitney tests in Table 1
+        are two-sided.
     min_expected : float, default 5
         Expected-count threshold of the automatic Fisher rule.
     levene_alpha : float, default 0.05
         Threshold of the Levene rule.
+    fisher_sided : str, optional
+        Deprecated name of ``alternative``.
     levels : pair, optional
         The two group values, in column order.
 
@@ -1289,6 +1398,8 @@ def table1(
          sex     m  fisher
     """
     fn = "table1"
+    if fisher_sided is not None:
+        alternative = fisher_sided
     cont = [continuous] if isinstance(continuous, str) else list(continuous)
     cats = [categorical] if isinstance(categorical, str) else list(categorical)
     if not cont and not cats:
@@ -1364,7 +1475,12 @@ def table1(
         if isinstance(sub[group].dtype, pd.CategoricalDtype):
             sub = sub.assign(**{group: sub[group].cat.remove_unused_categories()})
         ct = crosstab_test(
-            sub, row=var, group=group, test=how, sided=fisher_sided, min_expected=min_expected
+            sub,
+            row=var,
+            group=group,
+            test=how,
+            alternative=_per_variable(alternative, var, "two-sided"),
+            min_expected=min_expected,
         )
         counts = ct.counts.reindex(columns=levels, fill_value=0)
         pct = ct.percent.reindex(columns=levels, fill_value=0.0)
@@ -1400,7 +1516,7 @@ def table1(
             "levels": levels,
             "continuous_test": continuous_test,
             "categorical_test": categorical_test,
-            "fisher_sided": fisher_sided,
+            "alternative": alternative,
             "min_expected": min_expected,
             "levene_alpha": levene_alpha,
         },

@@ -15,7 +15,7 @@ import pandas as pd
 
 from sarcostat.exceptions import ParameterError
 from sarcostat.stats._data import as_names, check_confidence, levels, require_columns
-from sarcostat.stats._result import StatResult
+from sarcostat.stats.result import StatResult
 
 __all__ = [
     "percentile_haverage",

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sarcostat.exceptions import DataError, ParameterError, check_option
 from sarcostat.stats._data import as_names, check_confidence, complete_cases, locate
-from sarcostat.stats._result import StatResult
+from sarcostat.stats.result import StatResult
 
 __all__ = ["QuartileOddsResult", "quartile_odds_ratios", "log_effects"]
 
@@ -37,7 +37,7 @@ _Q_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class QuartileOddsResult(StatResult):
     """Result of :func:`quartile_odds_ratios`.
 

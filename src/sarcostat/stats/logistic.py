@@ -27,9 +27,9 @@ from sarcostat.exceptions import (
 )
 from sarcostat.stats._data import (
     UNADJUSTED,
+    as_interactions,
     as_names,
     check_confidence,
-    check_full_rank,
     check_not_constant,
     complete_cases,
     is_numeric,
@@ -38,8 +38,9 @@ from sarcostat.stats._data import (
     plain,
     unadjusted_source,
 )
-from sarcostat.stats._result import StatResult
+from sarcostat.stats.fitting import FIRTH_MAX_ITER, FIRTH_TOL, detect_separation, logistic_fit
 from sarcostat.stats.regression import INTERCEPT, build_design, focal_row
+from sarcostat.stats.result import StatResult
 
 __all__ = ["LogisticResult", "logistic_regression", "or_per_sd", "detect_separation", "firth_logit"]
 
@@ -62,7 +63,7 @@ _COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LogisticResult(StatResult):
     """Result of :func:`logistic_regression` and :func:`or_per_sd`.
 
@@ -156,112 +157,14 @@ def _binary_outcome(series: pd.Series, *, function: str, ids=None) -> np.ndarray
     )
 
 
-def _check_xy(X, y, function: str) -> tuple[np.ndarray, np.ndarray]:
-    """X as a 2-D float array and y as a 0/1 vector of the same length."""
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if X.ndim != 2 or y.ndim != 1 or len(y) != X.shape[0]:
-        raise ParameterError(
-            f"{function}: X must be 2-D (n, p) and y 1-D of length n. "
-            f"Got X {X.shape} and y {y.shape} instead."
-        )
-    if not (np.all(np.isfinite(X)) and np.all(np.isin(y, (0.0, 1.0)))):
-        raise ParameterError(f"{function}: X must be finite and y coded 0/1.")
-    return X, y
-
-
-def detect_separation(
-    X: np.ndarray, y: np.ndarray, *, tol: float = 1e-7
-) -> tuple[str | None, np.ndarray]:
-    """Detect complete or quasi-complete separation by linear programming.
-
-    Parameters
-    ----------
-    X : array-like (n, p)
-        Design matrix including the intercept column.
-    y : array-like (n,)
-        0/1 outcome.
-    tol : float, default 1e-7
-        Optimum (per observation, columns scaled to max |x| = 1) above which
-        the data count as separated.
-
-    Returns
-    -------
-    kind : {"complete", "quasi-complete", None}
-    direction : ndarray (p,)
-        A separating direction on the original scale (zeros when none);
-        its non-zero entries mark the coefficients that diverge.
-
-    Raises
-    ------
-    ParameterError
-        X not 2-D, y not 0/1, or lengths that differ.
-
-    See Also
-    --------
-    logistic_regression, or_per_sd : call this before fitting.
-
-    Notes
-    -----
-    With :math:`s_i = 2y_i - 1` and rows :math:`a_i = s_i x_i`, the maximum
-    likelihood estimate is infinite exactly when some direction
-    :math:`b \\ne 0` has :math:`a_i' b \\ge 0` for every i with at least one
-    strict inequality (Albert & Anderson 1984). We maximise
-    :math:`\\sum_i a_i' b` subject to :math:`A b \\ge 0`, :math:`|b_j| \\le 1`:
-    a positive optimum means separation. A second program maximises
-    :math:`t` subject to :math:`A b \\ge t` (complete separation when
-    :math:`t > 0`). Hand-written because neither statsmodels nor SciPy
-    offers the check. R: ``detectseparation::detect_separation`` (Konis
-    2007) uses the same linear programs. SPSS has no such check; its
-    ``LOGISTIC REGRESSION`` only warns that estimation stopped (a perfect fit
-    was detected, or the iteration limit was reached).
-
-    References
-    ----------
-    Albert A, Anderson JA. On the existence of maximum likelihood estimates in
-    logistic regression models. Biometrika. 1984;71(1):1-10.
-    doi:10.1093/biomet/71.1.1
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.column_stack([np.ones(6), [1., 2, 3, 4, 5, 6]])
-    >>> detect_separation(X, [0, 0, 0, 1, 1, 1])[0]
-    'complete'
-    >>> detect_separation(X, [0, 1, 0, 1, 0, 1])[0] is None
-    True
-    """
-    from scipy.optimize import linprog
-
-    X, y = _check_xy(X, y, "detect_separation")
-    scale = np.max(np.abs(X), axis=0)
-    scale[scale == 0] = 1.0
-    A = (2 * y - 1)[:, None] * (X / scale)
-    n, p = A.shape
-    res = linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(n), bounds=[(-1, 1)] * p, method="highs")
-    if res.status != 0 or -res.fun <= tol * n:
-        return None, np.zeros(p)
-    direction = np.where(np.abs(res.x) > 1e-9, res.x, 0.0) / scale
-    # Complete separation: every observation strictly on its side.
-    c = np.zeros(p + 1)
-    c[-1] = -1.0
-    A_ub = np.hstack([-A, np.ones((n, 1))])
-    res2 = linprog(c, A_ub=A_ub, b_ub=np.zeros(n), bounds=[(-1, 1)] * p + [(0, 1)], method="highs")
-    kind = "complete" if res2.status == 0 and -res2.fun > tol else "quasi-complete"
-    return kind, direction
-
-
-def _penalised_loglik(X, y, beta):
-    eta = X @ beta
-    ll = float(np.sum(y * eta - np.logaddexp(0.0, eta)))
-    p = 1.0 / (1.0 + np.exp(-eta))
-    w = p * (1 - p)
-    _, logdet = np.linalg.slogdet(X.T @ (X * w[:, None]))
-    return ll + 0.5 * logdet
+def _exp(values: np.ndarray) -> np.ndarray:
+    """exp() of log odds; an intercept of a badly scaled model may overflow to inf."""
+    with np.errstate(over="ignore"):
+        return np.exp(values)
 
 
 def firth_logit(
-    X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float = 1e-10, max_step: float = 5.0
+    X: np.ndarray, y: np.ndarray, *, max_iter: int = FIRTH_MAX_ITER, tol: float = FIRTH_TOL
 ) -> tuple[np.ndarray, np.ndarray, bool, int]:
     """Firth's bias-reduced logistic regression (penalised likelihood).
 
@@ -271,12 +174,10 @@ def firth_logit(
         Design matrix including the intercept column (full column rank).
     y : array-like (n,)
         0/1 outcome.
-    max_iter : int, default 100
-        Newton-Raphson iterations at most.
-    tol : float, default 1e-10
-        Convergence when the largest step or penalised score is below it.
-    max_step : float, default 5.0
-        Largest change of any coefficient in one iteration (as R ``logistf``).
+    max_iter : int, default :data:`~sarcostat.stats.fitting.FIRTH_MAX_ITER`
+        Iterations at most.
+    tol : float, default :data:`~sarcostat.stats.fitting.FIRTH_TOL`
+        Convergence when the largest full step (scaled coefficients) is below it.
 
     Returns
     -------
@@ -292,11 +193,12 @@ def firth_logit(
     ParameterError
         X not 2-D, y not 0/1, or lengths that differ.
     ModelError
-        The information matrix is singular (collinear X).
+        The design is rank deficient (collinear X).
 
     See Also
     --------
     logistic_regression, or_per_sd : ``firth=True`` uses this.
+    sarcostat.stats.fitting.logistic_fit : the routine (rules and tolerances).
 
     Notes
     -----
@@ -304,10 +206,10 @@ def firth_logit(
     Newton-Raphson on the modified score
     :math:`U^*(\\beta) = X' (y - \\pi + h(\\tfrac12 - \\pi))`, with ``h`` the
     diagonal of the weighted hat matrix, step halving on the penalised
-    log-likelihood and capped steps. Hand-written because statsmodels has no
-    Firth logit. R: ``logistf::logistf(y ~ x, pl = FALSE)`` (same estimates;
-    Wald SE). SPSS has no Firth option (the ``STATS FIRTHLOG`` extension
-    calls R's logistf).
+    log-likelihood and capped steps, on the scaled design of
+    :mod:`sarcostat.stats.fitting`. R: ``logistf::logistf(y ~ x, pl = FALSE)``
+    (same estimates; Wald SE). SPSS has no Firth option (the ``STATS
+    FIRTHLOG`` extension calls R's logistf).
 
     References
     ----------
@@ -327,70 +229,33 @@ def firth_logit(
     >>> beta.round(4).tolist(), converged
     ([-3.9512, 1.1289], True)
     """
-    X, y = _check_xy(X, y, "firth_logit")
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        raise ModelError("firth_logit: X is not of full column rank (collinear columns).")
-    beta = np.zeros(X.shape[1])
-    converged = False
-    it = 0
-    for it in range(1, max_iter + 1):
-        eta = X @ beta
-        p = 1.0 / (1.0 + np.exp(-eta))
-        w = p * (1 - p)
-        info = X.T @ (X * w[:, None])
-        info_inv = np.linalg.inv(info)
-        h = w * np.einsum("ij,jk,ik->i", X, info_inv, X)
-        score = X.T @ (y - p + h * (0.5 - p))
-        step = info_inv @ score
-        biggest = np.max(np.abs(step))
-        if biggest > max_step:
-            step *= max_step / biggest
-        base = _penalised_loglik(X, y, beta)
-        t = 1.0
-        while _penalised_loglik(X, y, beta + t * step) < base - 1e-12 and t > 1e-10:
-            t /= 2
-        beta = beta + t * step
-        if np.max(np.abs(t * step)) < tol or np.max(np.abs(score)) < tol:
-            converged = True
-            break
-    p = 1.0 / (1.0 + np.exp(-(X @ beta)))
-    w = p * (1 - p)
-    cov = np.linalg.inv(X.T @ (X * w[:, None]))
-    return beta, cov, converged, it
-
-
-def _ml_logit(
-    X: np.ndarray, y: np.ndarray, *, max_iter: int = 100, tol: float = 1e-10
-) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Maximum-likelihood logit by Newton-Raphson: (beta, covariance, converged).
-
-    A few lines of numpy rather than statsmodels' ``Logit``: importing its
-    model machinery (formula layer included) costs more than every model of a
-    report together, and separation, the case where a library's safeguards
-    would matter, is detected before this is called
-    (:func:`detect_separation`). Stops when no coefficient moves by more than
-    ``tol``; the log-likelihood is concave, so from zero Newton converges
-    (quadratically) whenever the estimate exists.
-    """
-    from scipy.special import expit
-
-    beta = np.zeros(X.shape[1])
-    converged = False
-    for _ in range(max_iter):
-        p = expit(X @ beta)
-        info = X.T @ (X * (p * (1 - p))[:, None])
-        step = np.linalg.solve(info, X.T @ (y - p))
-        beta = beta + step
-        if np.max(np.abs(step)) < tol:
-            converged = True
-            break
-    p = expit(X @ beta)
-    cov = np.linalg.inv(X.T @ (X * (p * (1 - p))[:, None]))
-    return beta, cov, converged
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if X.ndim != 2 or y.ndim != 1 or len(y) != X.shape[0]:
+        raise ParameterError(
+            f"firth_logit: X must be 2-D (n, p) and y 1-D of length n. "
+            f"Got X {X.shape} and y {y.shape} instead."
+        )
+    if not (np.all(np.isfinite(X)) and np.all(np.isin(y, (0.0, 1.0)))):
+        raise ParameterError("firth_logit: X must be finite and y coded 0/1.")
+    fit = logistic_fit(
+        X, y, firth=True, check_separation=False, max_iter=max_iter, tol=tol, function="firth_logit"
+    )
+    return fit.coef, fit.cov, bool(fit.converged), int(fit.iterations)
 
 
 def _fit(
-    data, *, outcome, predictors, covariates, firth, confidence, per_sd, fn, unadjusted="none"
+    data,
+    *,
+    outcome,
+    predictors,
+    covariates,
+    firth,
+    confidence,
+    per_sd,
+    fn,
+    unadjusted="none",
+    interactions=(),
 ) -> LogisticResult:
     from scipy import stats as sps
 
@@ -408,6 +273,7 @@ def _fit(
     if not preds:
         raise ParameterError(f"{fn}: at least one predictor is needed.")
     covs = as_names(covariates, "covariates", fn)
+    inter = as_interactions(interactions, [*preds, *covs], function=fn)
     used = [outcome, *preds, *covs]
     if len(set(used)) != len(used):
         raise ParameterError(
@@ -443,19 +309,20 @@ def _fit(
         )
         sd_pred = float(x.std(ddof=1))
         sample[focal] = (x - x.mean()) / sd_pred
-    X, names, _ = build_design(sample, [*preds, *covs], function=fn, ids=ids)
+    X, names, _ = build_design(sample, [*preds, *covs], function=fn, ids=ids, interactions=inter)
     n, p = X.shape
     if n <= p:
         raise ModelError(
             f"{fn}: {n} complete case(s) for {p} coefficients; at least {p + 1} are needed."
         )
-    check_full_rank(X, names, function=fn)
     events = int(y.sum())
     non_events = n - events
     k = p - 1
     epv = min(events, non_events) / k
     notes = []
-    formula = f"logit P({outcome}=1) ~ " + " + ".join([*preds, *covs])
+    formula = f"logit P({outcome}=1) ~ " + " + ".join(
+        [*preds, *covs, *(":".join(i) for i in inter)]
+    )
     if per_sd:
         notes.append(
             f"Odds ratio per 1 SD of {focal} (SD = {sd_pred:.6g}, n - 1 divisor, "
@@ -473,9 +340,10 @@ def _fit(
         warnings.warn(msg, LowEventsWarning, stacklevel=3)
         notes.append(f"Events per variable {epv:.1f} < {EPV_WARN}.")
 
-    kind, direction = detect_separation(X, y)
-    involved = [nm for nm, d in zip(names, direction) if d != 0 and nm != INTERCEPT]
-    converged = True
+    fit = logistic_fit(X, y, firth=firth, names=names, function=fn)
+    kind = fit.separation
+    involved = [names[j] for j in fit.separation_columns if names[j] != INTERCEPT]
+    converged = bool(fit.converged) or (kind is not None and not firth)
     if kind is not None:
         msg = (
             f"{fn}: {kind} separation of {outcome!r} by {', '.join(involved) or 'the design'} "
@@ -493,14 +361,8 @@ def _fit(
             )
 
     z = float(sps.norm.ppf(0.5 + confidence / 2))
-    if kind is not None and not firth:
-        beta = se = np.full(p, np.nan)
-    elif firth:
-        beta, cov, converged, _ = firth_logit(X, y)
-        se = np.sqrt(np.diag(cov))
-    else:
-        beta, cov, converged = _ml_logit(X, y)
-        se = np.sqrt(np.diag(cov))
+    beta = fit.coef
+    se = np.sqrt(np.diag(fit.cov))
     if not converged:
         notes.append("Iterations did not converge; interpret with caution.")
     stat = beta / se
@@ -515,9 +377,9 @@ def _fit(
             "p_value": pval,
             "ci_lower": lo,
             "ci_upper": hi,
-            "odds_ratio": np.exp(beta),
-            "or_ci_lower": np.exp(lo),
-            "or_ci_upper": np.exp(hi),
+            "odds_ratio": _exp(beta),
+            "or_ci_lower": _exp(lo),
+            "or_ci_upper": _exp(hi),
             "n": n,
         },
         columns=_COLUMNS,
@@ -541,6 +403,7 @@ def _fit(
             "events": events,
             "confidence": confidence,
             "terms": names,
+            "interactions": [":".join(i) for i in inter],
             "per_sd": per_sd,
             "separation": kind,
             "separation_terms": involved,
@@ -628,6 +491,7 @@ def logistic_regression(
     firth: bool = False,
     confidence: float = 0.95,
     unadjusted: str = "none",
+    interactions: str | Sequence[str | tuple[str, ...]] = (),
 ) -> LogisticResult:
     """Binary logistic regression with Wald odds ratios for every term.
 
@@ -653,7 +517,11 @@ def logistic_regression(
         model's complete cases (``"same"``), or not at all (one model per
         call, as SPSS ``LOGISTIC REGRESSION``). With ``"own"`` the
         unadjusted OR per SD uses the SD of its own sample.
-        :meth:`LogisticResult.to_long_frame` stacks both rows (Table 3).
+    interactions : str or sequence, default ()
+        Product terms among predictors and covariates, ``"biomarker:sex_male"``
+        or ``("biomarker", "sex_male")`` (R ``glm(y ~ biomarker * sex_male)``;
+        both main effects must be in the model), in rows named
+        ``biomarker:sex_male``. The unadjusted model has none.
 
     Returns
     -------
@@ -720,6 +588,7 @@ def logistic_regression(
         per_sd=False,
         fn="logistic_regression",
         unadjusted=unadjusted,
+        interactions=interactions,
     )
 
 
@@ -732,6 +601,7 @@ def or_per_sd(
     firth: bool = False,
     confidence: float = 0.95,
     unadjusted: str = "none",
+    interactions: str | Sequence[str | tuple[str, ...]] = (),
 ) -> LogisticResult:
     """Odds ratio of a binary outcome per 1-SD increment of a predictor (Table 3).
 
@@ -759,7 +629,12 @@ def or_per_sd(
         model's complete cases (``"same"``), or not at all (one model per
         call, as SPSS ``LOGISTIC REGRESSION``). With ``"own"`` the
         unadjusted OR per SD uses the SD of its own sample.
-        :meth:`LogisticResult.to_long_frame` stacks both rows (Table 3).
+    interactions : str or sequence, default ()
+        Product terms among predictors and covariates, ``"biomarker:sex_male"``
+        or ``("biomarker", "sex_male")`` (R ``glm(y ~ biomarker * sex_male)``;
+        both main effects must be in the model), in rows named
+        ``biomarker:sex_male``. The unadjusted model has none. With
+        :func:`or_per_sd` the focal predictor enters the product z-scored.
 
     Returns
     -------
@@ -822,6 +697,7 @@ def or_per_sd(
         per_sd=True,
         fn="or_per_sd",
         unadjusted=unadjusted,
+        interactions=interactions,
     )
 
 

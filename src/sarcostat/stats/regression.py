@@ -17,12 +17,13 @@ import pandas as pd
 from sarcostat.exceptions import DataError, ModelError, ParameterError, check_option
 from sarcostat.stats._data import (
     UNADJUSTED,
+    as_interactions,
     as_names,
     check_confidence,
-    check_full_rank,
     check_not_constant,
     complete_cases,
     factor_columns,
+    interaction_columns,
     is_numeric,
     levels,
     locate,
@@ -30,7 +31,8 @@ from sarcostat.stats._data import (
     plain,
     unadjusted_source,
 )
-from sarcostat.stats._result import StatResult
+from sarcostat.stats.fitting import least_squares
+from sarcostat.stats.result import StatResult
 
 __all__ = ["RegressionResult", "linear_regression"]
 
@@ -60,7 +62,12 @@ def focal_row(table: pd.DataFrame, predictor: str) -> pd.Series:
 
 
 def build_design(
-    sample: pd.DataFrame, terms: Sequence[str], *, function: str, ids: pd.Series | None = None
+    sample: pd.DataFrame,
+    terms: Sequence[str],
+    *,
+    function: str,
+    ids: pd.Series | None = None,
+    interactions: Sequence[tuple[str, ...]] = (),
 ) -> tuple[np.ndarray, list[str], dict[str, str]]:
     """Design matrix with an intercept for ``terms`` of a complete-case sample.
 
@@ -69,14 +76,15 @@ def build_design(
     the first category of a ``category`` dtype, else the first value in sorted
     order (SPSS ``REGRESSION`` needs this done by hand; R's ``lm`` does the
     same with treatment contrasts). Dummies are named ``column[level]``.
+    ``interactions`` (tuples of terms, from :func:`~._data.as_interactions`)
+    add the products of their columns after the main effects, named
+    ``a:b`` (``sex[male]:biomarker``), as R's ``model.matrix``.
 
     ``ids`` (the data's ``id`` column, if any) only makes messages name the
     participant. Returns the matrix, the term names and a map term -> source
-    column.
+    column (an interaction's source is its ``a:b`` name).
     """
-    blocks = [np.ones((len(sample), 1))]
-    names = [INTERCEPT]
-    source = {INTERCEPT: INTERCEPT}
+    blocks: dict[str, tuple[list[np.ndarray], list[str]]] = {}
     for col in terms:
         s = sample[col]
         if not is_numeric(s) and not isinstance(s.dtype, pd.CategoricalDtype):
@@ -92,18 +100,27 @@ def build_design(
                     f"numbers, or to a pandas 'category' to use it as a categorical term."
                 )
         if not is_numeric(s):
-            cols, dummies = factor_columns(s, levels(s), contrasts="treatment", name=col)
-            blocks.extend(c[:, None] for c in cols)
-            names.extend(dummies)
-            source.update(dict.fromkeys(dummies, col))
+            blocks[col] = factor_columns(s, levels(s), contrasts="treatment", name=col)
         else:
-            blocks.append(numeric_values(s, role="term", function=function, ids=ids)[:, None])
-            names.append(col)
-            source[col] = col
-    return np.hstack(blocks), names, source
+            values = numeric_values(s, role="term", function=function, ids=ids)
+            blocks[col] = ([values], [col])
+    columns = [np.ones(len(sample))]
+    names = [INTERCEPT]
+    source = {INTERCEPT: INTERCEPT}
+    for col in terms:
+        cols, dummies = blocks[col]
+        columns.extend(cols)
+        names.extend(dummies)
+        source.update(dict.fromkeys(dummies, col))
+    for parts in interactions:
+        cols, inames = interaction_columns(blocks, parts)
+        columns.extend(cols)
+        names.extend(inames)
+        source.update(dict.fromkeys(inames, ":".join(parts)))
+    return np.column_stack(columns), names, source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RegressionResult(StatResult):
     """Result of :func:`linear_regression`.
 
@@ -164,22 +181,6 @@ class RegressionResult(StatResult):
         return pd.concat(parts, ignore_index=True).infer_objects()
 
 
-def _ols(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Least squares by QR: (coefficients, (X'X)^-1, residual sum of squares).
-
-    A few lines of numpy rather than statsmodels' OLS: importing statsmodels'
-    model machinery (formula layer included) costs more than every fit of a
-    report together, and the results are these three arrays. The callers
-    check full rank first. numpy's LAPACK is used on purpose (see
-    :func:`sarcostat.stats.ancova.fit_linear`).
-    """
-    q, r = np.linalg.qr(X)
-    coef = np.linalg.solve(r, q.T @ y)
-    r_inv = np.linalg.solve(r, np.eye(X.shape[1]))
-    resid = y - X @ coef
-    return coef, r_inv @ r_inv.T, float(resid @ resid)
-
-
 def linear_regression(
     data: pd.DataFrame,
     *,
@@ -188,6 +189,7 @@ def linear_regression(
     covariates: Sequence[str] | str = (),
     confidence: float = 0.95,
     unadjusted: str = "none",
+    interactions: str | Sequence[str | tuple[str, ...]] = (),
 ) -> RegressionResult:
     """Ordinary least squares of ``outcome`` on ``predictor`` (+ covariates).
 
@@ -217,6 +219,12 @@ def linear_regression(
         SPSS ``REGRESSION`` does; :meth:`RegressionResult.to_long_frame`
         stacks the two predictor rows (Table 2's unadjusted and adjusted
         columns).
+    interactions : str or sequence, default ()
+        Product terms among predictor and covariates, ``"biomarker:sex_male"``
+        or ``("biomarker", "sex_male")`` (R ``lm(y ~ biomarker * sex_male)``;
+        both main effects must be in the model). Rows named
+        ``biomarker:sex_male`` (a text covariate: ``biomarker:sex[male]``).
+        The unadjusted model has none.
 
     Returns
     -------
@@ -298,6 +306,7 @@ def linear_regression(
     confidence = check_confidence(confidence, fn)
     check_option(unadjusted, UNADJUSTED, parameter="unadjusted", function=fn)
     covs = as_names(covariates, "covariates", fn)
+    inter = as_interactions(interactions, [predictor, *covs], function=fn)
     for name, param in ((outcome, "outcome"), (predictor, "predictor")):
         if not isinstance(name, str):
             raise ParameterError(
@@ -329,16 +338,15 @@ def linear_regression(
             f"{fn}: the predictor {predictor!r} must be numeric "
             f"(found {sample[predictor].dtype}); put categorical terms in covariates."
         )
-    X, names, _ = build_design(sample, [predictor, *covs], function=fn, ids=ids)
+    X, names, _ = build_design(sample, [predictor, *covs], function=fn, ids=ids, interactions=inter)
     n, p = X.shape
     if n <= p:
         raise ModelError(
             f"{fn}: {n} complete case(s) for {p} coefficients; at least {p + 1} are needed "
             f"to estimate the residual variance."
         )
-    check_full_rank(X, names, function=fn)
-
-    coef, xtx_inv, rss = _ols(y, X)
+    ls = least_squares(X, y, names=names, function=fn)
+    coef, xtx_inv, rss = ls.coef, ls.xtx_inv, float(ls.rss)
     df_resid = float(n - p)
     sigma2 = rss / df_resid
     se = np.sqrt(sigma2 * np.diag(xtx_inv))
@@ -376,7 +384,7 @@ def linear_regression(
         f_p = float(sps.f.sf(f_stat, df1, df_resid))
     else:  # pragma: no cover - predictor always present
         f_stat = f_p = math.nan
-    formula = f"{outcome} ~ " + " + ".join([predictor, *covs])
+    formula = f"{outcome} ~ " + " + ".join([predictor, *covs, *(":".join(i) for i in inter)])
     notes = [
         f"Linear regression (OLS) {formula}; standardized Beta = B*SD(x)/SD(y) "
         f"with sample SDs of the analysis sample (SPSS 'Beta').",
@@ -393,6 +401,7 @@ def linear_regression(
             "n_excluded": n_excl,
             "confidence": confidence,
             "terms": names,
+            "interactions": [":".join(i) for i in inter],
             "reference": "R lm(); SPSS REGRESSION Coefficients table",
         },
         outcome=outcome,

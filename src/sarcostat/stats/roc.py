@@ -16,15 +16,15 @@ import pandas as pd
 
 from sarcostat.exceptions import ModelError, ParameterError, check_option
 from sarcostat.stats._data import check_confidence, complete_cases, numeric_values
-from sarcostat.stats._result import StatResult
 from sarcostat.stats.describe import clopper_pearson
+from sarcostat.stats.result import StatResult
 
 __all__ = ["RocResult", "roc_analysis", "roc_thresholds"]
 
 _DIRECTIONS = ("auto", "<", ">")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RocResult(StatResult):
     """Result of :func:`roc_analysis`.
 

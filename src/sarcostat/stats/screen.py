@@ -27,7 +27,7 @@ from sarcostat.exceptions import DataError, ParameterError, check_option
 from sarcostat.stats import _screen_kernels as _kernels
 from sarcostat.stats import screen_engine as eng
 from sarcostat.stats._data import require_columns
-from sarcostat.stats._result import StatResult
+from sarcostat.stats.result import StatResult
 from sarcostat.stats.screen_source import open_source
 
 __all__ = ["ScreenResult", "screen", "adjust_pvalues"]
@@ -59,7 +59,7 @@ _TABLE_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ScreenResult(StatResult):
     """Result of :func:`screen`: one row per biomarker x outcome.
 

@@ -26,7 +26,7 @@ from sarcostat.stats._data import (
     complete_cases,
     numeric_values,
 )
-from sarcostat.stats._result import StatResult
+from sarcostat.stats.result import StatResult
 
 __all__ = ["SplineResult", "rcs_knots", "rcs_basis", "spline_regression"]
 
@@ -266,7 +266,7 @@ _TEST_COLUMNS = ["test", "statistic", "df", "df_resid", "distribution", "p_value
 _CURVE_COLUMNS = ["x", "estimate", "se", "ci_lower", "ci_upper"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SplineResult(StatResult):
     """Result of :func:`spline_regression`.
 
@@ -519,18 +519,20 @@ def spline_regression(
                 }
             )
     else:
-        from sarcostat.stats.logistic import _binary_outcome, _ml_logit, detect_separation
+        from sarcostat.stats.fitting import logistic_fit
+        from sarcostat.stats.logistic import _binary_outcome
 
         y = _binary_outcome(sample[outcome], function=fn, ids=ids)
         events = int(y.sum())
-        sep, _ = detect_separation(X, y)
+        lfit = logistic_fit(X, y, function=fn)
+        sep = lfit.separation
         if sep is not None:
             return not_estimable(
                 f"{sep} separation of {outcome!r} in the spline model; maximum likelihood "
                 "estimates do not exist."
             )
-        beta, vcov, converged = _ml_logit(X, y)
-        if not converged:
+        beta, vcov = lfit.coef, lfit.cov
+        if not lfit.converged:
             return not_estimable("the logistic iterations did not converge.")
         rows = []
         for label, idx in (("overall", idx_all), ("nonlinear", idx_nl)):

@@ -19,7 +19,6 @@ from scipy import stats
 
 from sarcostat.exceptions import DataError, ModelError, ParameterError, SchemaError, check_option
 from sarcostat.stats._data import check_confidence, require_columns, unadjusted_source
-from sarcostat.stats._result import StatResult
 from sarcostat.stats.ancova import (
     _ADJUST,
     _BINARY,
@@ -37,6 +36,7 @@ from sarcostat.stats.ancova import (
     reference_grid,
     type3_anova,
 )
+from sarcostat.stats.result import StatResult
 
 __all__ = ["QuartileGrouping", "TrendResult", "quartiles", "quartile_trend"]
 

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import DataError, ReadError
-from sarcostat.stats._result import StatResult
+from sarcostat.stats.result import StatResult
 
 #: Table 1 rows whose values are integer scores (GRIM applies).
 INTEGER_SCORES = ("sps", "sppb_total")
@@ -62,7 +62,7 @@ _SUMMARY_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CheckTableResult(StatResult):
     """Result of :func:`check_published_tables`.
 

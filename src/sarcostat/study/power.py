@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import ParameterError
-from sarcostat.stats._result import StatResult
+from sarcostat.stats.result import StatResult
 
 #: Continuous outcomes of Table 2 / Figure 2 (the default plan), with labels.
 OUTCOMES = {
@@ -333,7 +333,7 @@ class _Progress:
 
 
 # ----------------------------------------------------------------- power
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PowerResult(StatResult):
     """Result of :func:`simulate_power`.
 
