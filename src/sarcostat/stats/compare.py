@@ -1116,9 +1116,10 @@ def crosstab_test(
 
     fn = "crosstab_test"
     check_option(test, ("auto", "pearson", "yates", "fisher"), parameter="test", function=fn)
-    if sided is not None:
-        alternative = sided
-    sided = _fisher_alternative(alternative, "alternative", fn)
+    if sided is not None:  # the old name, still accepted
+        sided = _fisher_alternative(sided, "sided", fn)
+    else:
+        sided = _fisher_alternative(alternative, "alternative", fn)
     if (
         isinstance(min_expected, bool)
         or not isinstance(min_expected, (int, float))
