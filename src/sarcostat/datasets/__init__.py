@@ -37,6 +37,65 @@ def demo_mapping_path() -> Path:
     return _HERE / "demo_cohort.toml"
 
 
+def examples_path() -> Path:
+    """Folder of the tutorial's **synthetic** example files (``examples/`` in the source tree).
+
+    ``clinic_baseline.xlsx`` with ``clinic_map.toml`` (a clinic's own headers
+    and codes), ``elisa/`` (two DKK1 plates exported by SoftMax Pro and Gen5,
+    with their layouts) and ``panel.csv`` (a 41-analyte panel for
+    ``screen``); ``README.md`` lists them. Copy them out with
+    :func:`copy_examples` or ``sarcostat examples -o DIR``; never write here.
+    """
+    return _HERE / "examples"
+
+
+def example_files() -> list[str]:
+    """The example files, as paths relative to :func:`examples_path` (``/``-separated)."""
+    root = examples_path()
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    )
+
+
+def copy_examples(dest) -> list[Path]:
+    """Copy the example files into folder ``dest`` and return the paths written.
+
+    ``dest`` may exist, but no file of the same name may: nothing is ever
+    overwritten, and when one would be, nothing is copied and
+    :class:`~sarcostat.exceptions.DataError` names it.
+    """
+    import shutil
+
+    from sarcostat.exceptions import DataError
+
+    dest = Path(dest)
+    if dest.exists() and not dest.is_dir():
+        raise DataError(f"{dest}: exists and is not a folder; give a folder for the examples.")
+    names = example_files()
+    clash = [n for n in names if (dest / n).exists() or (dest / n).is_symlink()]
+    if clash:
+        raise DataError(
+            f"{dest}: already holds {', '.join(clash[:3])}"
+            + (f" and {len(clash) - 3} more" if len(clash) > 3 else "")
+            + "; sarcostat never overwrites files. Choose another folder."
+        )
+    parents = {p for n in names for p in Path(n).parents if p != Path(".")}
+    linked = sorted(p for p in parents if (dest / p).is_symlink())
+    if linked:
+        raise DataError(f"{dest / linked[0]}: is a link; copy the examples into a plain folder.")
+    written = []
+    for n in names:
+        target = dest / n
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # "x": never replace a file that appeared since the check above
+        with open(examples_path() / n, "rb") as src, open(target, "xb") as out:
+            shutil.copyfileobj(src, out)
+        written.append(target)
+    return written
+
+
 def seed_tables_path() -> Path:
     """Path of ``seed_tables.json``: the seed paper's printed numbers."""
     return _HERE / "seed_tables.json"

@@ -116,6 +116,30 @@ def _software() -> str:
     return ", ".join(out)
 
 
+#: The founding study whose analysis the default plan reproduces (CITATION.cff).
+SEED_CITATION = (
+    "Ahn SH, Jung HW, Lee E, et al. Decreased serum level of sclerostin in older adults "
+    "with sarcopenia. Endocrinol Metab (Seoul). 2022;37(3):487\u2013496. "
+    "doi:10.3803/EnM.2022.1428"
+)
+
+
+def _seed_design(plan) -> str:
+    """The sentence citing the founding study, when the plan is its design.
+
+    Only the biomarker may differ from the default plan (the design applies
+    to any biomarker); any other change makes it the user's own design, which
+    the paragraph then does not attribute to the seed study.
+    """
+    import dataclasses
+
+    from sarcostat.study.plan import BiomarkerPlan, Plan
+
+    if dataclasses.replace(plan, biomarker=BiomarkerPlan()) != Plan():
+        return ""
+    return f"The analysis plan follows that of the founding study ({SEED_CITATION})."
+
+
 def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
     """A Methods paragraph for ``result`` (a StudyResult)."""
     plan = result.plan
@@ -192,6 +216,7 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
         "Each analysis used the participants with complete data on its variables (listwise "
         "deletion). A P value <0.05 was considered significant."
     )
+    parts.append(_seed_design(plan))
     parts.append(
         f"Analyses were performed with sarcostat {result.meta.get('version', '')}".rstrip()
         + f" ({_software()})."
