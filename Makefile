@@ -6,18 +6,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= demo_output
 
-.PHONY: demo test lint test-all test-r test-browser bench fixtures-r r-deps chromium clean
+.PHONY: demo test lint docs test-install test-all test-r test-browser bench fixtures-r r-deps chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,dev]'
+	$(BIN)/python -m pip install -q -e '.[test,dev,docs]'
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/sarcostat demo -o $(OUT)
+	@echo "sarcostat is in $(BIN); to type just 'sarcostat': source $(BIN)/activate (fish: activate.fish)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -29,6 +30,17 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+# Documentation site into site/ (mkdocs, material theme; offline, --strict),
+# then check the built pages load nothing from the network.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	SARCOSTAT_DOCS_BUILT=1 $(BIN)/python -m pytest -q -m slow tests/docs/test_docs_site.py
+
+# Build the sdist and wheel (twine check), install the wheel into a fresh
+# virtual environment and run the demo and the tutorial from outside the tree.
+test-install: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow tests/docs/test_install.py
 
 # Everything, including slow and optional suites (skips what the machine lacks).
 test-all: $(STAMP)
@@ -60,4 +72,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py --readme benchmarks/README.md
 
 clean:
-	rm -rf $(OUT) build dist src/*.egg-info .pytest_cache
+	rm -rf $(OUT) build dist site src/*.egg-info .pytest_cache

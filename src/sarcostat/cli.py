@@ -75,6 +75,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Documentation pages that explain the errors of a command: (title, path in
+#: the source tree's docs/; the same page is on the documentation site).
+_DOCS = {
+    "plan": ("Analysis plan keys", "docs/plan.md"),
+    "data": ("Map your columns", "docs/howto/map-columns.md"),
+    "elisa": ("ELISA", "docs/assay.md"),
+    "screen": ("Biomarker screening", "docs/screen.md"),
+    "power": ("Power and published tables", "docs/power.md"),
+    "check-table": ("Power and published tables", "docs/power.md"),
+}
+
+
+def docs_pointer(command: str | None, exc: BaseException) -> str:
+    """' [docs: <title>, <path>]' for an error that a documentation page explains, else ''."""
+    from sarcostat.exceptions import DataError, PlanError, ReadError
+
+    if isinstance(exc, PlanError):
+        key = "plan"
+    elif command in ("elisa", "screen", "power", "check-table"):
+        key = command
+    elif (
+        isinstance(exc, DataError)
+        and not isinstance(exc, ReadError)
+        and command in ("validate", "classify", "analyze", "demo")
+    ):
+        key = "data"
+    else:
+        return ""
+    title, path = _DOCS[key]
+    return f" [docs: {title}, {path}]"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code (also the console-script entry)."""
     parser = build_parser()
@@ -92,7 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     except SarcostatError as exc:
         if args.debug:
             raise
-        print(f"sarcostat {args.command}: error: {exc}", file=sys.stderr)
+        print(
+            f"sarcostat {args.command}: error: {exc}{docs_pointer(args.command, exc)}",
+            file=sys.stderr,
+        )
         return exc.exit_code
     except KeyboardInterrupt:
         print("sarcostat: interrupted", file=sys.stderr)

@@ -86,3 +86,25 @@ def test_methods_of_an_own_design_do_not_attribute_it_to_the_founding_study(demo
 def test_report_html_of_the_demo_carries_the_citation(demo_result):
     html = demo_result.to_html()
     assert DOI in html
+
+
+@pytest.mark.parametrize(
+    "argv, page",
+    [
+        (["validate", "{tmp}/bad.csv", "--map", "{tmp}/map.toml"], "docs/howto/map-columns.md"),
+        (["plan", "--check", "{tmp}/bad.toml"], "docs/plan.md"),
+        (["elisa", "{tmp}/bad.csv", "--layout", "{tmp}/bad.csv", "-o", "{tmp}/o"], "docs/assay.md"),
+    ],
+)
+def test_error_messages_name_their_documentation_page(argv, page, tmp_path, capsys):
+    from sarcostat.cli import main
+
+    (tmp_path / "bad.csv").write_text("id,sex\n1,male\n1,female\n")
+    (tmp_path / "bad.toml").write_text("[nonsense]\nkey = 1\n")
+    (tmp_path / "map.toml").write_text('[columns]\n"Grip" = "grip_kg"\n')
+    code = main([a.format(tmp=tmp_path) for a in argv])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code != 0
+    line = [ln for ln in err if ": error: " in ln][-1]
+    assert line.endswith(f"{page}]"), line
+    assert (ROOT / page).exists()
