@@ -544,7 +544,30 @@ def check_published_tables(
             f"got {type(doc).__name__}."
         )
     rows: list[tuple] = []
-    grim_rows = []
+    grim_rows: list[dict[str, Any]] = []
+    (g1, n1), (g2, n2) = _table1_rows(doc, rows, grim_rows)
+    _comparison_rows(doc, ((g1, n1), (g2, n2)), rows)
+    _table2_rows(doc, _count(doc.get("n_total", n1 + n2), "n_total"), rows)
+    _table3_rows(doc, confidence, rows)
+    cand = _candidates(rows)
+    summary = _summarise(cand)
+    grim = _grim_table(grim_rows)
+    for line in _grim_lines(grim):
+        summary.loc[len(summary)] = line
+    return CheckTableResult(
+        table=cand,
+        summary=summary,
+        grim=grim,
+        notes=_notes(summary),
+        meta={"n_groups": (n1, n2), "groups": (g1, g2), "confidence": confidence},
+    )
+
+
+def _table1_rows(
+    doc: dict, rows: list[tuple], grim_rows: list[dict[str, Any]]
+) -> tuple[tuple[str, int], tuple[str, int]]:
+    """Candidate tests of Table 1 (counts and means); GRIM rows of integer
+    scores. Returns the two groups with their sizes."""
     t1 = _need(doc, "table1", "", dict)
     groups = _need(t1, "groups", "table1.", dict)
     names = list(groups)
@@ -585,6 +608,12 @@ def check_published_tables(
             for g, vals, n in ((g1, a, na), (g2, b, nb)):
                 gr = grim_check(vals[0], n)
                 grim_rows.append({"item": item, "group": g, "n": n, "printed_mean": vals[0], **gr})
+    return (g1, n1), (g2, n2)
+
+
+def _comparison_rows(doc: dict, groups, rows: list[tuple]) -> None:
+    """t tests of Figure 1's printed means and of any other two-group comparison."""
+    (g1, n1), (g2, n2) = groups
     extra = {}
     if "figure1_unadjusted_sclerostin_by_sarcopenia" in doc:
         extra[("Figure 1", "sclerostin", "figure1_unadjusted_sclerostin_by_sarcopenia")] = _need(
@@ -599,7 +628,10 @@ def check_published_tables(
             for g, n in ((g1, n1), (g2, n2))
         )
         _ttests(section, item, p, a, b, na, nb, rows)
-    n_total = _count(doc.get("n_total", n1 + n2), "n_total")
+
+
+def _table2_rows(doc: dict, n_total: int, rows: list[tuple]) -> None:
+    """The t test of r behind each unadjusted standardized beta."""
     for item, spec in _section(doc, "table2_standardized_beta", "").items():
         where = f"table2_standardized_beta.{item}"
         beta, p = _numbers(
@@ -607,6 +639,10 @@ def check_published_tables(
         )
         n = _count(spec.get("n", n_total), where + ".n")
         _beta_p("Table 2 (unadjusted)", item, p, beta, n, rows)
+
+
+def _table3_rows(doc: dict, confidence: float, rows: list[tuple]) -> None:
+    """The Wald P implied by each printed odds ratio and its interval."""
     for item, spec in _section(doc, "table3_or_per_sd", "").items():
         where = f"table3_or_per_sd.{item}"
         models = {k: v for k, v in spec.items() if not k.startswith("_")}
@@ -626,17 +662,29 @@ def check_published_tables(
                 )
             label = {"unadj": "unadjusted", "adj": "adjusted"}.get(model, model)
             _wald(f"Table 3 ({label})", item, p, [o, lo, up], rows, confidence)
+
+
+def _candidates(rows: list[tuple]) -> pd.DataFrame:
+    """Every candidate test as a table, with how its P at the printed inputs reads."""
     cand = pd.DataFrame(rows, columns=_CANDIDATE_COLUMNS)
     cand["printed"] = cand["printed"].astype(str)
     cand["at_printed_inputs"] = [
         _at_printed(pr, p) for pr, p in zip(cand["printed"], cand["p_value"])
     ]
+    return cand
+
+
+def _summarise(cand: pd.DataFrame) -> pd.DataFrame:
+    """One verdict per printed P."""
     summary = []
     for (section, item, printed), c in cand.groupby(["section", "item", "printed"], sort=False):
         fit = set(c.loc[c["fits"], "at_printed_inputs"])
         exact = next((k for k in ("rounds", "truncates") if k in fit), "no" if fit else "")
         summary.append((section, item, printed, *_verdict(c), exact))
-    summary = pd.DataFrame(summary, columns=_SUMMARY_COLUMNS)
+    return pd.DataFrame(summary, columns=_SUMMARY_COLUMNS)
+
+
+def _grim_table(grim_rows: list[dict[str, Any]]) -> pd.DataFrame:
     grim = pd.DataFrame(
         grim_rows,
         columns=[
@@ -651,6 +699,12 @@ def check_published_tables(
         ],
     )
     grim["printed_mean"] = grim["printed_mean"].astype(str)
+    return grim
+
+
+def _grim_lines(grim: pd.DataFrame) -> list[tuple]:
+    """The summary rows of the GRIM checks, in the summary's columns."""
+    out = []
     for r in grim.itertuples():
         near = f"{r.nearest_sum}/{r.n} = {r.nearest_mean:.{r.decimals + 2}f}"
         words = (
@@ -661,15 +715,22 @@ def check_published_tables(
         if r.n >= 10**r.decimals:
             # Steps of 1/n are then no wider than the printed rounding window.
             words += f" (uninformative: with n = {r.n} every {r.decimals}-decimal mean is possible)"
-        summary.loc[len(summary)] = (
-            "GRIM",
-            f"{r.item} ({r.group})",
-            str(r.printed_mean),
-            near,
-            "fits" if r.consistent else "GRIM inconsistent",
-            words,
-            "rounds" if r.consistent else "",
+        out.append(
+            (
+                "GRIM",
+                f"{r.item} ({r.group})",
+                str(r.printed_mean),
+                near,
+                "fits" if r.consistent else "GRIM inconsistent",
+                words,
+                "rounds" if r.consistent else "",
+            )
         )
+    return out
+
+
+def _notes(summary: pd.DataFrame) -> tuple[str, ...]:
+    """How to read the verdicts, and which fits need the printed inputs' rounding."""
     notes = [
         "P ranges cover every input that rounds to the printed digits.",
         "A test fits when its P range meets the interval of P values that print as the printed P.",
@@ -689,11 +750,4 @@ def check_published_tables(
             + ". Their fit comes from the rounding of the printed inputs"
             + (" (truncation alone does not explain the table)." if trunc and neither else ".")
         )
-    notes = tuple(notes)
-    return CheckTableResult(
-        table=cand,
-        summary=summary,
-        grim=grim,
-        notes=notes,
-        meta={"n_groups": (n1, n2), "groups": (g1, g2), "confidence": confidence},
-    )
+    return tuple(notes)
