@@ -257,10 +257,83 @@ def _fail_row(plate, message):
 
 
 def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit):
+    """One plate: fit the curve, judge the standards, LOD, samples, controls, QC row."""
     w = plate.wells.copy()
     w["used"] = ~w["masked"] & w["signal"].notna()
     std = w[(w["type"] == "standard") & w["used"]]
     levels = np.sort(std["nominal_conc"].unique())
+    curve = _fit_standards(
+        plate, w, std, levels, model=model, weights=weights, fit_to=fit_to, acc=acc
+    )
+    zero = std[std["nominal_conc"] == 0]["signal"]
+    b0 = float(zero.mean()) if len(zero) else curve.params["A"]
+    st, judged = _judge_standards(plate, std, levels, curve, b0, acc)
+    n_pass = int(judged["passed"].sum())
+    passed_levels = judged.loc[judged["passed"].astype(bool), "nominal_conc"]
+    lloq = float(passed_levels.min()) if len(passed_levels) else np.nan
+    uloq = float(passed_levels.max()) if len(passed_levels) else np.nan
+
+    notes: list[str] = []
+    lod_val, lod_src = _limit_of_detection(plate, w, curve, zero, lod, notes)
+    notes += _saturation_notes(plate, w)
+    limits = _Limits(lod=lod_val, lloq=lloq, uloq=uloq)
+    smp = _summarise_wells(w[w["type"] == "sample"], plate, curve, limits, b0, cv_limit)
+    ctl = _summarise_wells(w[w["type"] == "control"], plate, curve, limits, b0, cv_limit)
+    if len(ctl):
+        _judge_controls(plate, ctl, acc, notes)
+    reasons = run_verdict(
+        judged["passed"].astype(bool),
+        ctl["passed"] if len(ctl) else [],
+        ctl["nominal_conc"] if len(ctl) else [],
+        acceptance=acc,
+    )
+    qc = _plate_qc(plate, curve, levels, judged, n_pass, limits, lod_src, b0, smp, ctl, reasons)
+    for df in (smp, ctl):
+        if len(df):
+            df["plate_qc"] = not reasons
+    return curve, w, st, smp, ctl, qc, notes
+
+
+def _plate_qc(plate: Plate, curve, levels, judged, n_pass, limits, lod_src, b0, smp, ctl, reasons):
+    """The plate's row of the QC table."""
+    frac = n_pass / len(judged) if len(judged) else 0.0
+    intra = _intra_cv(smp)
+    p = curve.params
+    return {
+        "plate": plate.name,
+        "source": plate.source,
+        "status": "ok",
+        "qc_pass": not reasons,
+        "message": "; ".join(reasons),
+        "model": curve.model,
+        "weights": curve.weights,
+        "direction": curve.direction,
+        "A": p["A"],
+        "B": p["B"],
+        "C": p["C"],
+        "D": p["D"],
+        "E": p.get("E", np.nan),
+        "r_squared": curve.r_squared,
+        "sigma": curve.sigma,
+        "n_levels": int(levels.size),
+        "n_levels_judged": int(len(judged)),
+        "n_levels_passed": n_pass,
+        "std_pass_pct": frac * 100,
+        "lod": limits.lod,
+        "lod_source": lod_src,
+        "lloq": limits.lloq,
+        "uloq": limits.uloq,
+        "b0": b0,
+        "intra_cv_pct": intra,
+        "n_samples": int(len(smp)),
+        "n_controls": int(len(ctl)),
+        "controls_passed": int(ctl["passed"].sum()) if len(ctl) else 0,
+    }
+
+
+def _fit_standards(plate: Plate, w, std, levels, *, model, weights, fit_to, acc):
+    """Fit the standard curve and add each well's back-calculated concentration
+    (``conc_well``, ``side``, ``recovery_pct``) to ``w``."""
     need = max(5, acc.min_std_levels)
     if levels.size < need:
         raise DataError(
@@ -268,15 +341,13 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
             f"at least {need} are needed for a {model.upper()} curve "
             f"({acc.name} acceptance)."
         )
-    grp = std.groupby("nominal_conc")["signal"]
-    means = grp.mean()
+    means = std.groupby("nominal_conc")["signal"].mean()
     if fit_to == "means":
         curve = fit_curve(means.index.to_numpy(), means.to_numpy(), model=model, weights=weights)
     else:
         curve = fit_curve(
             std["nominal_conc"].to_numpy(), std["signal"].to_numpy(), model=model, weights=weights
         )
-    falling = curve.direction == "falling"
     w["conc_well"] = curve.inverse(w["signal"].to_numpy())
     w["side"] = curve.inverse_side(w["signal"].to_numpy())
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -285,11 +356,15 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
             w["conc_well"] / w["nominal_conc"] * 100,
             np.nan,
         )
+    return curve
 
-    zero = std[std["nominal_conc"] == 0]["signal"]
-    b0 = float(zero.mean()) if len(zero) else curve.params["A"]
 
-    # standards: back-calculated level means; anchor points are fitted, never judged
+def _judge_standards(plate: Plate, std, levels, curve, b0: float, acc):
+    """The standards table (back-calculated level means, recovery, pass) and
+    the rows that were judged; anchor points are fitted, never judged."""
+    falling = curve.direction == "falling"
+    grp = std.groupby("nominal_conc")["signal"]
+    means = grp.mean()
     anchors = set(std.loc[std["anchor"].astype(bool), "nominal_conc"])
     mixed = anchors & set(std.loc[~std["anchor"].astype(bool), "nominal_conc"])
     if mixed:
@@ -321,192 +396,172 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
     st.loc[~is_judged, ["low_limit_pct", "high_limit_pct"]] = np.nan
     st["passed"] = standard_passes(st["recovery_pct"], edge=edge, acceptance=acc)
     st["passed"] = st["passed"].astype(object).where(is_judged, None)
-    judged = st[is_judged]
-    n_pass = int(judged["passed"].sum())
-    passed_levels = judged.loc[judged["passed"].astype(bool), "nominal_conc"]
-    lloq = float(passed_levels.min()) if len(passed_levels) else np.nan
-    uloq = float(passed_levels.max()) if len(passed_levels) else np.nan
+    return st, st[is_judged]
 
-    # LOD: kit value, else blanks (or zero standards) mean +/- 3 SD towards the curve
-    notes = []
+
+def _limit_of_detection(plate: Plate, w, curve, zero, lod, notes: list[str]):
+    """(LOD, its source): the kit's value, else the blanks' (or zero standards')
+    mean +/- 3 SD towards the curve, read off the curve."""
+    falling = curve.direction == "falling"
     if lod is not None:
-        lod_val, lod_src = float(lod), "declared"
-    else:
-        bl = w[(w["type"] == "blank") & w["used"]]["signal"]
-        src = "blanks"
-        A, D = curve.params["A"], curve.params["D"]
-        if len(bl) >= 2 and (bl.mean() - A) / (D - A) > 0.5:
-            # Blanks nearer the infinite-concentration asymptote are substrate or
-            # non-specific-binding wells (typical of competitive kits), not
-            # zero-analyte samples: their spread says nothing about the LOD.
-            notes.append(
-                f"plate {plate.name}: blank wells read like the high-concentration "
-                "end of the curve (substrate/NSB wells?); LOD taken from the zero "
-                "standard instead."
-            )
-            bl = bl.iloc[:0]
-        if len(bl) < 2:
-            bl, src = zero, "zero standard"
-        if len(bl) >= 2:
-            thr = bl.mean() - 3 * bl.std(ddof=1) if falling else bl.mean() + 3 * bl.std(ddof=1)
-            lod_val = float(curve.inverse(thr))
-            lod_src = f"{src} mean {'-' if falling else '+'} 3 SD"
-            if not np.isfinite(lod_val):
-                notes.append(
-                    f"plate {plate.name}: the {src} threshold has no inverse on the curve; "
-                    "LOD not determined."
-                )
-        else:
-            lod_val, lod_src = np.nan, "none"
-            notes.append(
-                f"plate {plate.name}: no blanks or zero standard (>= 2 wells) and no "
-                "declared LOD; <LOD is not flagged."
-            )
-
-    sat = w[(w["reading_problem"] == "saturated") & (w["type"] == "sample") & ~w["masked"]]
-    if len(sat):
+        return float(lod), "declared"
+    bl = w[(w["type"] == "blank") & w["used"]]["signal"]
+    src = "blanks"
+    A, D = curve.params["A"], curve.params["D"]
+    if len(bl) >= 2 and (bl.mean() - A) / (D - A) > 0.5:
+        # Blanks nearer the infinite-concentration asymptote are substrate or
+        # non-specific-binding wells (typical of competitive kits), not
+        # zero-analyte samples: their spread says nothing about the LOD.
         notes.append(
-            f"plate {plate.name}: sample well(s) above the reader's range, left out and "
-            f"flagged 'saturated' (re-assay diluted): "
-            + ", ".join(f"{r.well} ({r.sample_id}, {r.raw!r})" for r in sat.itertuples())
-            + "."
+            f"plate {plate.name}: blank wells read like the high-concentration "
+            "end of the curve (substrate/NSB wells?); LOD taken from the zero "
+            "standard instead."
         )
-
-    def summarise(df):
-        rows = []
-        for (sid, dil), g in df.groupby(["sample_id", "dilution"], sort=False):
-            u = g[g["used"]]
-            n_sat = int(((g["reading_problem"] == "saturated") & ~g["masked"]).sum())
-            mean_sig = float(u["signal"].mean()) if len(u) else np.nan
-            cw = float(curve.inverse(mean_sig)) if len(u) else np.nan
-            side = curve.inverse_side(np.array([mean_sig]))[0] if len(u) else ""
-            flags = {"saturated"} if n_sat else set()
-            if n_sat and not len(u):
-                # every replicate above the reader's range: the highest signals there are,
-                # i.e. the zero-concentration end of a competitive curve, the top of a sandwich one
-                side = "low" if falling else "high"
-            if not np.isfinite(cw) and (len(u) or n_sat):
-                if len(u):
-                    flags.add("no_inverse")
-                if side == "low":
-                    flags.add("<LLOQ")
-                    if np.isfinite(lod_val):
-                        flags.add("<LOD")
-                elif side == "high":
-                    flags.add(">ULOQ")
-            if np.isfinite(cw):
-                if np.isfinite(lod_val) and cw < lod_val:
-                    flags.add("<LOD")
-                if np.isfinite(lloq) and cw < lloq:
-                    flags.add("<LLOQ")
-                if np.isfinite(uloq) and cw > uloq:
-                    flags.add(">ULOQ")
-            cv = _cv(u["conc_well"]) if len(u) >= 2 else np.nan
-            if np.isfinite(cv) and cv > cv_limit:
-                flags.add("high_cv")
-            conc = cw * dil
-            fl = ";".join(f for f in FLAGS if f in flags)
-            if "<LOD" in flags and np.isfinite(lod_val):
-                rep = f"<{lod_val * dil:.6g}"
-            elif (
-                flags & {"<LLOQ", "no_inverse"}
-                and side != "high"
-                and np.isfinite(lloq)
-                and not np.isfinite(cw)
-            ):
-                rep = f"<{lloq * dil:.6g}"
-            elif ">ULOQ" in flags and np.isfinite(uloq):
-                rep = f">{uloq * dil:.6g}"
-            else:
-                # a replicate off-scale beside an in-range one: not a result to report
-                rep = f"{conc:.6g}" if np.isfinite(conc) and "saturated" not in flags else ""
-            rows.append(
-                {
-                    "id": sid,
-                    "plate": plate.name,
-                    "dilution": dil,
-                    "n_wells": int(len(u)),
-                    "n_masked": int(g["masked"].sum()),
-                    "mean_signal": mean_sig,
-                    "pct_b_b0": mean_sig / b0 * 100 if falling else np.nan,
-                    "conc_well": cw,
-                    "concentration": conc,
-                    "cv_pct": cv,
-                    "flags": fl,
-                    "reported": rep,
-                    "lod": lod_val * dil,
-                    "lloq": lloq * dil,
-                    "uloq": uloq * dil,
-                    "nominal_conc": g["nominal_conc"].iloc[0],
-                    "target_low": g["target_low"].iloc[0],
-                    "target_high": g["target_high"].iloc[0],
-                }
-            )
-        rows.sort(key=lambda r: (_natural_key(r["id"]), r["dilution"]))
-        return pd.DataFrame(rows)
-
-    smp = summarise(w[w["type"] == "sample"])
-    ctl = summarise(w[w["type"] == "control"])
-    if len(ctl):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ctl["recovery_pct"] = ctl["concentration"] / ctl["nominal_conc"] * 100
-        has_rng = ctl["target_low"].notna() & ctl["target_high"].notna()
-        ctl["passed"] = control_passes(
-            ctl["concentration"],
-            ctl["nominal_conc"],
-            ctl["target_low"],
-            ctl["target_high"],
-            acceptance=acc,
-        )
-        if acc.name == "kit" and (~has_rng).any():
+        bl = bl.iloc[:0]
+    if len(bl) < 2:
+        bl, src = zero, "zero standard"
+    if len(bl) >= 2:
+        thr = bl.mean() - 3 * bl.std(ddof=1) if falling else bl.mean() + 3 * bl.std(ddof=1)
+        lod_val = float(curve.inverse(thr))
+        lod_src = f"{src} mean {'-' if falling else '+'} 3 SD"
+        if not np.isfinite(lod_val):
             notes.append(
-                f"plate {plate.name}: kit acceptance but control(s) "
-                f"{', '.join(ctl.loc[~has_rng, 'id'])} have no declared range; judged "
-                f"at {acc.control_recovery[0]:g}-{acc.control_recovery[1]:g}% of nominal."
+                f"plate {plate.name}: the {src} threshold has no inverse on the curve; "
+                "LOD not determined."
             )
-    frac = n_pass / len(judged) if len(judged) else 0.0
-    reasons = run_verdict(
-        judged["passed"].astype(bool),
-        ctl["passed"] if len(ctl) else [],
-        ctl["nominal_conc"] if len(ctl) else [],
+        return lod_val, lod_src
+    notes.append(
+        f"plate {plate.name}: no blanks or zero standard (>= 2 wells) and no "
+        "declared LOD; <LOD is not flagged."
+    )
+    return np.nan, "none"
+
+
+def _saturation_notes(plate: Plate, w) -> list[str]:
+    sat = w[(w["reading_problem"] == "saturated") & (w["type"] == "sample") & ~w["masked"]]
+    if not len(sat):
+        return []
+    return [
+        f"plate {plate.name}: sample well(s) above the reader's range, left out and "
+        f"flagged 'saturated' (re-assay diluted): "
+        + ", ".join(f"{r.well} ({r.sample_id}, {r.raw!r})" for r in sat.itertuples())
+        + "."
+    ]
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """The plate's limits in well concentration (before dilution)."""
+
+    lod: float
+    lloq: float
+    uloq: float
+
+
+def _summarise_wells(df, plate: Plate, curve, limits: _Limits, b0: float, cv_limit):
+    """One row per sample (or control) and dilution: mean signal, concentration,
+    CV, flags and the value to report."""
+    falling = curve.direction == "falling"
+    rows = []
+    for (sid, dil), g in df.groupby(["sample_id", "dilution"], sort=False):
+        u = g[g["used"]]
+        n_sat = int(((g["reading_problem"] == "saturated") & ~g["masked"]).sum())
+        mean_sig = float(u["signal"].mean()) if len(u) else np.nan
+        cw = float(curve.inverse(mean_sig)) if len(u) else np.nan
+        side = curve.inverse_side(np.array([mean_sig]))[0] if len(u) else ""
+        if n_sat and not len(u):
+            # every replicate above the reader's range: the highest signals there are,
+            # i.e. the zero-concentration end of a competitive curve, the top of a sandwich one
+            side = "low" if falling else "high"
+        cv = _cv(u["conc_well"]) if len(u) >= 2 else np.nan
+        flags = _well_flags(cw, side, cv, n_used=len(u), n_sat=n_sat, limits=limits)
+        if np.isfinite(cv) and cv > cv_limit:
+            flags.add("high_cv")
+        conc = cw * dil
+        rows.append(
+            {
+                "id": sid,
+                "plate": plate.name,
+                "dilution": dil,
+                "n_wells": int(len(u)),
+                "n_masked": int(g["masked"].sum()),
+                "mean_signal": mean_sig,
+                "pct_b_b0": mean_sig / b0 * 100 if falling else np.nan,
+                "conc_well": cw,
+                "concentration": conc,
+                "cv_pct": cv,
+                "flags": ";".join(f for f in FLAGS if f in flags),
+                "reported": _reported(conc, cw, dil, side, flags, limits),
+                "lod": limits.lod * dil,
+                "lloq": limits.lloq * dil,
+                "uloq": limits.uloq * dil,
+                "nominal_conc": g["nominal_conc"].iloc[0],
+                "target_low": g["target_low"].iloc[0],
+                "target_high": g["target_high"].iloc[0],
+            }
+        )
+    rows.sort(key=lambda r: (_natural_key(r["id"]), r["dilution"]))
+    return pd.DataFrame(rows)
+
+
+def _well_flags(cw: float, side, cv: float, *, n_used: int, n_sat: int, limits: _Limits) -> set:
+    """Saturation, no inverse and the limit flags of one sample's mean."""
+    lod_val, lloq, uloq = limits.lod, limits.lloq, limits.uloq
+    flags = {"saturated"} if n_sat else set()
+    if not np.isfinite(cw) and (n_used or n_sat):
+        if n_used:
+            flags.add("no_inverse")
+        if side == "low":
+            flags.add("<LLOQ")
+            if np.isfinite(lod_val):
+                flags.add("<LOD")
+        elif side == "high":
+            flags.add(">ULOQ")
+    if np.isfinite(cw):
+        if np.isfinite(lod_val) and cw < lod_val:
+            flags.add("<LOD")
+        if np.isfinite(lloq) and cw < lloq:
+            flags.add("<LLOQ")
+        if np.isfinite(uloq) and cw > uloq:
+            flags.add(">ULOQ")
+    return flags
+
+
+def _reported(conc: float, cw: float, dil, side, flags: set, limits: _Limits) -> str:
+    """The value written for the cohort: a number, ``<limit``, ``>limit`` or ''."""
+    if "<LOD" in flags and np.isfinite(limits.lod):
+        return f"<{limits.lod * dil:.6g}"
+    if (
+        flags & {"<LLOQ", "no_inverse"}
+        and side != "high"
+        and np.isfinite(limits.lloq)
+        and not np.isfinite(cw)
+    ):
+        return f"<{limits.lloq * dil:.6g}"
+    if ">ULOQ" in flags and np.isfinite(limits.uloq):
+        return f">{limits.uloq * dil:.6g}"
+    # a replicate off-scale beside an in-range one: not a result to report
+    return f"{conc:.6g}" if np.isfinite(conc) and "saturated" not in flags else ""
+
+
+def _judge_controls(plate: Plate, ctl, acc, notes: list[str]) -> None:
+    """Recovery and pass/fail of each control, in place."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ctl["recovery_pct"] = ctl["concentration"] / ctl["nominal_conc"] * 100
+    has_rng = ctl["target_low"].notna() & ctl["target_high"].notna()
+    ctl["passed"] = control_passes(
+        ctl["concentration"],
+        ctl["nominal_conc"],
+        ctl["target_low"],
+        ctl["target_high"],
         acceptance=acc,
     )
-    intra = _intra_cv(smp)
-    p = curve.params
-    qc = {
-        "plate": plate.name,
-        "source": plate.source,
-        "status": "ok",
-        "qc_pass": not reasons,
-        "message": "; ".join(reasons),
-        "model": curve.model,
-        "weights": curve.weights,
-        "direction": curve.direction,
-        "A": p["A"],
-        "B": p["B"],
-        "C": p["C"],
-        "D": p["D"],
-        "E": p.get("E", np.nan),
-        "r_squared": curve.r_squared,
-        "sigma": curve.sigma,
-        "n_levels": int(levels.size),
-        "n_levels_judged": int(len(judged)),
-        "n_levels_passed": n_pass,
-        "std_pass_pct": frac * 100,
-        "lod": lod_val,
-        "lod_source": lod_src,
-        "lloq": lloq,
-        "uloq": uloq,
-        "b0": b0,
-        "intra_cv_pct": intra,
-        "n_samples": int(len(smp)),
-        "n_controls": int(len(ctl)),
-        "controls_passed": int(ctl["passed"].sum()) if len(ctl) else 0,
-    }
-    for df in (smp, ctl):
-        if len(df):
-            df["plate_qc"] = not reasons
-    return curve, w, st, smp, ctl, qc, notes
+    if acc.name == "kit" and (~has_rng).any():
+        notes.append(
+            f"plate {plate.name}: kit acceptance but control(s) "
+            f"{', '.join(ctl.loc[~has_rng, 'id'])} have no declared range; judged "
+            f"at {acc.control_recovery[0]:g}-{acc.control_recovery[1]:g}% of nominal."
+        )
 
 
 _QC_COLS = [
