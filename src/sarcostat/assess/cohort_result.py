@@ -12,11 +12,16 @@ from sarcostat.assess.catalog import definition_names, definition_notes
 from sarcostat.assess.classification import classify_many
 from sarcostat.assess.protocol import protocol_notes
 from sarcostat.assess.summary import agreement_from, prevalence_from
+from sarcostat.results import StatResult
 
 
-@dataclass(frozen=True)
-class ClassificationResult:
+@dataclass(frozen=True, eq=False, kw_only=True)
+class ClassificationResult(StatResult):
     """Classification of a cohort by several definitions, with what a report needs.
+
+    A :class:`sarcostat.results.StatResult` (short repr, ``to_frame()``,
+    ``to_dict()``, equality by value); ``summary()`` prints the prevalence
+    and agreement tables.
 
     Attributes
     ----------
@@ -35,15 +40,9 @@ class ClassificationResult:
         ``definitions``, ``protocol``, ``n``, ``confidence``.
     """
 
-    table: pd.DataFrame
-    results: dict
-    prevalence: pd.DataFrame
-    agreement: pd.DataFrame
-    notes: tuple[str, ...] = ()
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table.copy()
+    results: dict[str, pd.DataFrame] = field(default_factory=dict)
+    prevalence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    agreement: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self, digits: int = 3) -> str:
         lines = []
