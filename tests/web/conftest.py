@@ -1,0 +1,130 @@
+"""Fixtures of the web app tests: an in-process app (ASGI test client) and a
+real ``sarcostat serve`` process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+# the ELISA plate simulator of the assay tests
+sys.path.insert(0, str(Path(__file__).parents[1] / "assay"))
+
+DEMO = Path(__file__).parents[2] / "src" / "sarcostat" / "datasets" / "demo_cohort.csv"
+TOKEN = "test-token-0123456789"
+
+
+@pytest.fixture
+def ws():
+    from sarcostat.web.workspace import Workspace
+
+    w = Workspace()
+    yield w
+    w.close()
+
+
+def make_client(ws, **kw):
+    from starlette.testclient import TestClient
+
+    from sarcostat.web.app import create_app
+
+    app = create_app(ws, token=TOKEN, allowed_hosts={"testserver"}, **kw)
+    return TestClient(app)
+
+
+@pytest.fixture
+def anon(ws):
+    """A client without the token."""
+    return make_client(ws)
+
+
+@pytest.fixture
+def client(ws):
+    """A client holding the token cookie; ``client.csrf`` is the page's CSRF code."""
+    c = make_client(ws)
+    c.cookies.set("sarcostat_token", TOKEN)
+    c.csrf = c.get("/api/session").json()["csrf_token"]
+    return c
+
+
+def clinic_cohort(path: Path) -> Path:
+    """The demo cohort as a clinic might export it: sex coded 1/2 under 'Gender',
+    the biomarker under a bare 'SOST' header (no unit, so it must be mapped)."""
+    d = pd.read_csv(DEMO, dtype=str)
+    d["sex"] = d["sex"].map({"male": "1", "female": "2"})
+    d = d.rename(columns={"sex": "Gender", "sclerostin": "SOST", "id": "Subject ID"})
+    d.to_csv(path, index=False)
+    return path
+
+
+CLINIC_MAP = {
+    "columns": {"Subject ID": "id"},
+    "codes": {"sex": {"1": "male", "2": "female"}},
+    "biomarkers": {"sclerostin": {"unit": "pmol/L", "column": "SOST", "lod": 3.2}},
+    "protocol": {"muscle_mass_method": "bia"},
+}
+
+
+def upload(client, path: Path, **data):
+    with open(path, "rb") as fh:
+        return client.post(
+            "/api/datasets",
+            files={"file": (path.name, fh, "application/octet-stream")},
+            data={"csrf_token": client.csrf, **data},
+        )
+
+
+class Server:
+    """``sarcostat serve --no-browser --port 0`` in a subprocess."""
+
+    def __init__(self, *args: str, timeout: float = 60):
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sarcostat", "serve", "--no-browser", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.url = None
+        deadline = time.monotonic() + timeout
+        lines = []
+        while time.monotonic() < deadline:  # bounded: the address is the second line
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            m = re.search(r"(http://\S+/\?token=(\S+))", line)
+            if m:
+                self.url, self.token = m.group(1), m.group(2)
+                break
+        if self.url is None:
+            self.stop()
+            raise RuntimeError("serve did not start: " + "".join(lines) + self.proc.stderr.read())
+        m = re.match(r"http://([^/]+)/", self.url)
+        self.netloc = m.group(1)
+        self.base = f"http://{self.netloc}"
+        self.port = int(self.netloc.rsplit(":", 1)[1])
+
+    def stop(self) -> tuple[str, str]:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            out, err = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate()
+        return out, err
+
+
+@pytest.fixture
+def server():
+    s = Server()
+    yield s
+    s.stop()
