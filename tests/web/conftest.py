@@ -83,8 +83,10 @@ def upload(client, path: Path, **data):
 class Server:
     """``sarcostat serve --no-browser --port 0`` in a subprocess."""
 
-    def __init__(self, *args: str, timeout: float = 60):
+    def __init__(self, *args: str, timeout: float = 60, tmpdir: Path | None = None):
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+        if tmpdir is not None:
+            env["TMPDIR"] = str(tmpdir)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sarcostat", "serve", "--no-browser", "--port", "0", *args],
             stdout=subprocess.PIPE,
@@ -113,14 +115,16 @@ class Server:
         self.port = int(self.netloc.rsplit(":", 1)[1])
 
     def stop(self) -> tuple[str, str]:
+        """Stop (SIGTERM) if still running; the rest of its stdout and its stderr."""
         if self.proc.poll() is None:
             self.proc.terminate()
         try:
-            out, err = self.proc.communicate(timeout=30)
+            self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            out, err = self.proc.communicate()
-        return out, err
+            self.proc.wait()
+        # read() through the text buffers (readline above may have read ahead)
+        return self.proc.stdout.read(), self.proc.stderr.read()
 
 
 @pytest.fixture
@@ -128,3 +132,25 @@ def server():
     s = Server()
     yield s
     s.stop()
+
+
+def mapped_dataset(client, tmp_path) -> str:
+    """Upload the clinic-style cohort and send its map through the API; the dataset id."""
+    r = upload(client, clinic_cohort(tmp_path / "clinic.csv"))
+    assert r.status_code == 201, r.text
+    did = r.json()["id"]
+    r = client.post(
+        f"/api/datasets/{did}/mapping",
+        json={"mapping": CLINIC_MAP},
+        headers={"x-csrf-token": client.csrf},
+    )
+    assert r.status_code == 200, r.text
+    return did
+
+
+def run_wait(client, did) -> dict:
+    r = client.post(
+        "/api/runs", json={"dataset": did, "wait": True}, headers={"x-csrf-token": client.csrf}
+    )
+    assert r.status_code == 202, r.text
+    return r.json()

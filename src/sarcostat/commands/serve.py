@@ -99,6 +99,9 @@ def run(args) -> int:
             f"sarcostat serve cannot listen on {args.host}:{args.port} ({exc.strerror}); "
             "choose another --port (or --port 0 for any free one)."
         ) from None
+    # Listen before the address is printed: a client that connects at once
+    # waits in the backlog until the server accepts, instead of being refused.
+    sock.listen(64)
     port = sock.getsockname()[1]
     token = secrets.token_urlsafe(32)
     ws = Workspace()
@@ -131,10 +134,14 @@ def run(args) -> int:
             import webbrowser
 
             threading.Timer(0.5, lambda: webbrowser.open(url)).start()
-        sock.listen(64)
-        server.run(sockets=[sock])
+        try:
+            server.run(sockets=[sock])
+        except KeyboardInterrupt:
+            # uvicorn shuts down gracefully on Ctrl+C, then raises the signal
+            # again; stopping the app is what the user asked for, not an error.
+            pass
     finally:
         sock.close()
         ws.close()
-    print("sarcostat serve: stopped; the temporary files were deleted.", flush=True)
+        print("sarcostat serve: stopped; the temporary files were deleted.", flush=True)
     return 0

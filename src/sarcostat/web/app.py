@@ -286,7 +286,11 @@ async def elisa_result_page(request: Request):
         options=jobs.ELISA_OPTIONS,
         merge=jobs.elisa_merge_supported(),
         job=job,
-        cohort_files=[n for n in job.files if n.lower().endswith(COHORT_SUFFIXES)],
+        cohort_files=[
+            n
+            for n in job.files
+            if n.lower().endswith(COHORT_SUFFIXES) and n not in jobs.ELISA_OWN_FILES
+        ],
     )
 
 
@@ -354,8 +358,8 @@ async def api_dataset(request: Request):
 
 
 async def api_mapping(request: Request):
-    ds = _dataset(request)
     body = await read_body(request)
+    ds = _dataset(request)
     back = f"/datasets/{ds.id}/map"
     try:
         if "json" in body:
@@ -394,8 +398,8 @@ async def api_plan_get(request: Request):
 async def api_plan(request: Request):
     from sarcostat.study import Plan
 
-    ds = _dataset(request)
     body = await read_body(request)
+    ds = _dataset(request)
     back = f"/datasets/{ds.id}/plan"
     form = body.get("form")
     try:
@@ -471,8 +475,8 @@ async def api_file(request: Request):
 
 
 async def api_classify(request: Request):
-    ds = _dataset(request)
     body = await read_body(request)
+    ds = _dataset(request)
     back = f"/datasets/{ds.id}/classify"
     if "json" in body:
         raw = body["json"].get("definitions", "awgs2019")
@@ -531,13 +535,13 @@ async def api_elisa(request: Request):
 async def api_elisa_use(request: Request):
     """Open a cohort file an ELISA job wrote (the merged cohort) as a new dataset."""
     ws: Workspace = request.app.state.ws
-    job = _job(request, "elisa")
     body = await read_body(request)
+    job = _job(request, "elisa")
     fields = body.get("json") or body.get("form") or {}
     name = str(fields.get("file", ""))
     src = job.files.get(name)
     back = f"/elisa/{job.id}"
-    if src is None or not name.lower().endswith(COHORT_SUFFIXES):
+    if src is None or not name.lower().endswith(COHORT_SUFFIXES) or name in jobs.ELISA_OWN_FILES:
         return failed(request, back, "Choose a cohort file written by this ELISA run.", 404)
     did, folder = ws.folder("datasets")
     dest = folder / safe_name(Path(name).name, "merged.csv")

@@ -145,9 +145,7 @@ def code_columns(ds: Dataset) -> dict[str, dict]:
         for col in ds.columns:
             cur = current_target(ds, col["header"])["target"]
             sug = col["suggestion"]
-            if cur == target or (
-                cur == "auto" and sug is not None and sug["name"] == target
-            ):
+            if cur == target or (cur == "auto" and sug is not None and sug["name"] == target):
                 codes = (ds.mapping.get("codes") or {}).get(target, {})
                 out[target] = {
                     "header": col["header"],
@@ -220,9 +218,16 @@ def set_mapping(ds: Dataset, mapping: dict[str, Any]) -> None:
     from sarcostat.io import load_mapping
 
     if not isinstance(mapping, dict):
-        raise ActionError("A map must be a table with [columns], [codes], [biomarkers], [protocol].")
+        raise ActionError(
+            "A map must be a table with [columns], [codes], [biomarkers], [protocol]."
+        )
+    from sarcostat.io.mapping import resolve_columns
+
     mapping = {k: v for k, v in mapping.items() if v}
-    load_mapping(mapping)  # raises SchemaError with the CLI's message
+    # The CLI's parser and column resolution: their SchemaError messages are shown as is.
+    cmap = load_mapping(mapping)
+    cmap.source = "the map"
+    resolve_columns([c["header"] for c in ds.columns], cmap, file=ds.name)
     ds.mapping = mapping
     write_map(ds)
 
@@ -528,7 +533,8 @@ def run_classify(ws: Workspace, ds: Dataset, names: list[str]) -> Job:
     bad = [n for n in names if n not in known]
     if not names or bad:
         raise ActionError(
-            "Choose one or more definitions among " + ", ".join(known)
+            "Choose one or more definitions among "
+            + ", ".join(known)
             + (f" (unknown: {', '.join(bad)})." if bad else ".")
         )
     jid, folder = ws.folder("classify")
@@ -607,6 +613,8 @@ ELISA_OPTIONS = {
     "acceptance": ("research", "kit", "ich-m10"),
     "censor": ("lod", "lloq"),
 }
+#: Files every ELISA run writes; any other cohort-like file is the merged cohort.
+ELISA_OWN_FILES = ("concentrations.csv", "samples.csv", "qc.csv")
 ELISA_TEXT = ("analyte", "unit", "lod", "cv_limit", "wavelength", "reference", "mw", "to_unit")
 
 

@@ -50,7 +50,9 @@ def safe_name(filename: str | None, default: str = "upload") -> str:
         name = default
     if len(name) > 120:
         stem, dot, suffix = name.rpartition(".")
-        name = (stem[: 110 - len(suffix)] + dot + suffix) if dot and len(suffix) < 10 else name[:120]
+        name = (
+            (stem[: 110 - len(suffix)] + dot + suffix) if dot and len(suffix) < 10 else name[:120]
+        )
     return name
 
 
