@@ -333,12 +333,13 @@ def test_a_failing_run_says_why_in_one_line(client, tmp_path):
     did = mapped_dataset(client, tmp_path)
     client.post(
         f"/api/datasets/{did}/plan",
-        json={"plan": {"model": {"covariates": ["age_yr", "calf_circumference_cm"]}}},
+        json={"plan": {"biomarker": {"column": "irisin"}}},
         headers={"x-csrf-token": client.csrf},
     )
     job = run_wait(client, did)
     assert job["status"] == "failed" and job["files"] == []
-    assert "calf_circumference_cm" in job["error"] and "Traceback" not in job["error"]
+    assert "'irisin'" in job["error"] and "Traceback" not in job["error"]
+    assert len(job["error"].splitlines()) == 1
     assert str(tmp_path) not in job["error"]
     assert "The analysis stopped" in client.get(f"/runs/{job['id']}").text
 

@@ -1,9 +1,11 @@
 """The local web app behind ``sarcostat serve``.
 
-It sits beside :mod:`sarcostat.commands` on top of the layers
-(io -> assess / assay -> stats -> study -> report): the pages and the HTTP
-API call the same public functions as the CLI (``sarcostat.cli.main`` for
-``analyze`` and ``elisa``, :func:`sarcostat.io.read_cohort`,
+It sits on top of the layers (io -> assess / assay -> stats -> study ->
+report -> web), just below :mod:`sarcostat.commands` and :mod:`sarcostat.cli`,
+which it does not import: the pages run ``analyze``, ``elisa`` and
+``classify -o`` as ``python -m sarcostat ...`` child processes with the
+arguments a user would type. Everything else calls public
+layer functions (:func:`sarcostat.io.read_cohort`,
 :func:`sarcostat.assess.classify_cohort`, :class:`sarcostat.study.Plan`), so a
 report made in the browser holds the CLI's numbers.
 

@@ -271,7 +271,7 @@ async def elisa_page(request: Request):
         title="ELISA plates to concentrations",
         help="elisa",
         options=jobs.ELISA_OPTIONS,
-        merge=jobs.elisa_merge_supported(),
+        merge=jobs.elisa_merge_supported(request.app.state.ws),
         job=None,
     )
 
@@ -284,7 +284,7 @@ async def elisa_result_page(request: Request):
         title="ELISA results",
         help="elisa",
         options=jobs.ELISA_OPTIONS,
-        merge=jobs.elisa_merge_supported(),
+        merge=jobs.elisa_merge_supported(request.app.state.ws),
         job=job,
         cohort_files=[
             n

@@ -4,15 +4,13 @@ Nothing here computes a number of its own: the column suggestions are
 :mod:`sarcostat.io.mapping`'s, validation is :func:`sarcostat.io.read_cohort`,
 the plan is :class:`sarcostat.study.Plan`, classification is
 :func:`sarcostat.assess.classify_cohort`, and ``analyze`` / ``elisa`` /
-``classify -o`` are run through :func:`sarcostat.cli.main` with the same
+``classify -o`` are run as ``python -m sarcostat ...`` with the same
 arguments a user would type, so their files are the CLI's files.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import io
 import re
 import threading
 import zipfile
@@ -319,21 +317,23 @@ def _doc_line(klass) -> str:
 def plan_form(plan, *, biomarkers=(), columns=()) -> list[dict]:
     """The plan as form sections: every key of every section, with its choices.
 
-    Read from the Plan dataclasses themselves, so sections added to the plan
-    (supplementary analyses) appear without changes here.
+    Read from the plan's own section dataclasses (their field metadata:
+    comment, options, kind), so sections that plan steps bring (supplementary
+    analyses) appear without changes here.
     """
     sections = []
-    for sf in dataclasses.fields(plan):
-        sec = getattr(plan, sf.name)
-        if not dataclasses.is_dataclass(sec):
-            continue
+    for name in plan.to_dict():
+        sec = plan.section(name)
         fields = []
         for f in dataclasses.fields(sec):
             value = getattr(sec, f.name)
             kind = f.metadata.get("kind")
             options = f.metadata.get("options")
+            if callable(options):
+                options = options()
+            options = list(options) if options else None
             if kind == "list" or isinstance(value, tuple):
-                kind = "list"
+                kind = "checks" if options else "list"
             elif kind == "bool" or isinstance(value, bool):
                 kind = "bool"
             elif kind == "level" or isinstance(value, float):
@@ -343,23 +343,26 @@ def plan_form(plan, *, biomarkers=(), columns=()) -> list[dict]:
             else:
                 kind = "text"
             field = {
-                "name": f"plan.{sf.name}.{f.name}",
+                "name": f"plan.{name}.{f.name}",
                 "key": f.name,
                 "kind": kind,
-                "value": list(value) if kind == "list" else value,
-                "options": list(options) if options else None,
+                "value": list(value) if isinstance(value, tuple) else value,
+                "options": options,
                 "comment": f.metadata.get("comment", ""),
             }
-            if (sf.name, f.name) == ("biomarker", "column") and biomarkers:
+            if (name, f.name) == ("biomarker", "column") and biomarkers:
                 field["kind"] = "select"
                 field["options"] = ["auto", *biomarkers]
                 if value not in field["options"]:
                     field["options"].append(value)
-            if (sf.name, f.name) == ("model", "covariates") and columns:
+            if (name, f.name) == ("model", "covariates") and columns:
                 field["kind"] = "checks"
                 field["options"] = list(dict.fromkeys([*value, *columns]))
+            if field["kind"] == "checks":
+                # chosen ones first, in their order (the order of report parts matters)
+                field["options"] = list(dict.fromkeys([*field["value"], *field["options"]]))
             fields.append(field)
-        sections.append({"name": sf.name, "title": _doc_line(type(sec)), "fields": fields})
+        sections.append({"name": name, "title": _doc_line(type(sec)), "fields": fields})
     return sections
 
 
@@ -374,7 +377,7 @@ def plan_from_form(plan, form):
             sec, key = section["name"], f["key"]
             if f["kind"] == "bool":
                 data[sec][key] = (form.get(name) or "").lower() in ("on", "true", "1", "yes")
-            elif f["kind"] == "list":
+            elif f["kind"] in ("list", "checks"):
                 if name not in form and f"{name}.shown" not in form:
                     continue
                 items = [x.strip() for v in form.getlist(name) for x in v.split(",")]
@@ -416,48 +419,71 @@ def cohort_columns(ds: Dataset) -> tuple[list[str], list[str]]:
 _STEP = re.compile(r"^\[\s*(\d+)\]\s+[\d.]+s\s+(.*)$")
 
 
-class _Lines(io.TextIOBase):
-    """A stderr that records the CLI's numbered progress lines as job steps."""
+def _record(job: Job, line: str, other: list[str]) -> None:
+    m = _STEP.match(line.strip())
+    if m:
+        job.steps.append(m.group(2))
+    elif line.strip() and not line.startswith("[done]"):
+        other.append(line.rstrip("\n"))
 
-    def __init__(self, job: Job):
-        self.job = job
-        self.buf = ""
-        self.other: list[str] = []
 
-    def writable(self) -> bool:
-        return True
+def cli_command() -> tuple[list[str], dict[str, str]]:
+    """``python -m sarcostat`` of this very installation, and its environment.
 
-    def write(self, s: str) -> int:
-        self.buf += s
-        while "\n" in self.buf:
-            line, self.buf = self.buf.split("\n", 1)
-            m = _STEP.match(line.strip())
-            if m:
-                self.job.steps.append(m.group(2))
-            elif line.strip() and not line.startswith("[done]"):
-                self.other.append(line)
-        return len(s)
+    The folder holding the imported ``sarcostat`` package goes first on
+    PYTHONPATH, so the child runs the same code as the server.
+    """
+    import os
+    import sys
+
+    import sarcostat
+
+    src = str(Path(sarcostat.__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
+    env["PYTHONIOENCODING"] = "utf-8"
+    return [sys.executable, "-m", "sarcostat"], env
 
 
 def run_cli(ws: Workspace, job: Job, argv: list[str]) -> int:
-    """``sarcostat ARGV`` in this process, its output captured into ``job``."""
-    from sarcostat.cli import main
+    """``sarcostat ARGV`` as a child process, its output captured into ``job``.
 
-    err = _Lines(job)
-    out = io.StringIO()
+    The web package sits below the CLI and does not import it: it runs the
+    very command a user would type, so files and numbers are the CLI's, and
+    the CLI's numbered progress lines (stderr) become the job's steps as
+    they arrive.
+    """
+    import subprocess
+
+    base, env = cli_command()
+    other: list[str] = []
+    out_chunks: list[str] = []
     with ws.compute_lock:
         job.status = "running"
-        try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                rc = main(argv)
-        except Exception as exc:  # a bug, not the user's mistake: say so plainly
-            rc = -1
-            err.other.append(f"sarcostat stopped on an unexpected problem ({type(exc).__name__}).")
-    job.stdout = _hide_paths(out.getvalue(), ws)
-    if err.buf.strip():
-        err.other.append(err.buf)
-    job.error = "" if rc == 0 else _hide_paths("\n".join(err.other).strip(), ws)
-    job.data["warnings"] = [] if rc != 0 else [_hide_paths(x, ws) for x in err.other]
+        proc = subprocess.Popen(
+            [*base, *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=env,
+            cwd=job.folder,
+        )
+        ws.children.add(proc)
+        reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()))
+        reader.start()
+        for line in proc.stderr:
+            _record(job, line, other)
+        rc = proc.wait()
+        reader.join()
+        ws.children.discard(proc)
+    job.stdout = _hide_paths("".join(out_chunks), ws)
+    if rc != 0 and not other:
+        other.append(f"sarcostat stopped unexpectedly (exit code {rc}).")
+    job.error = "" if rc == 0 else _hide_paths("\n".join(other).strip(), ws)
+    job.data["warnings"] = [] if rc != 0 else [_hide_paths(x, ws) for x in other]
     return rc
 
 
@@ -594,16 +620,20 @@ def _records(frame) -> dict[str, Any]:
     }
 
 
-def elisa_merge_supported() -> bool:
-    """True once ``sarcostat elisa`` has ``--merge`` (journal-ready outputs)."""
-    from sarcostat.cli import build_parser
+def elisa_merge_supported(ws: Workspace) -> bool:
+    """True once ``sarcostat elisa`` has ``--merge`` (read once from its --help)."""
+    if "elisa_merge" not in ws.facts:
+        import subprocess
 
-    parser = build_parser()
-    for action in parser._subparsers._group_actions:  # argparse keeps subparsers here
-        sub = action.choices.get("elisa") if hasattr(action, "choices") else None
-        if sub is not None:
-            return any("--merge" in a.option_strings for a in sub._actions)
-    return False
+        base, env = cli_command()
+        try:
+            done = subprocess.run(
+                [*base, "elisa", "--help"], capture_output=True, text=True, env=env, timeout=60
+            )
+            ws.facts["elisa_merge"] = "--merge" in done.stdout
+        except (OSError, subprocess.TimeoutExpired):
+            ws.facts["elisa_merge"] = False
+    return ws.facts["elisa_merge"]
 
 
 ELISA_OPTIONS = {

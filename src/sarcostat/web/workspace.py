@@ -131,9 +131,10 @@ class Workspace:
         self.root = Path(tempfile.mkdtemp(prefix="sarcostat-serve-"))
         self.datasets: dict[str, Dataset] = {}
         self.jobs: dict[str, Job] = {}
-        # One computation at a time: matplotlib's state and the captured
-        # stdout/stderr of a CLI call are process-wide.
+        # One computation at a time: the machine's cores and memory go to it.
         self.compute_lock = threading.Lock()
+        self.children: set = set()  # running CLI processes, stopped on close
+        self.facts: dict[str, Any] = {}  # cached answers (what the CLI supports)
         self.closed = False
 
     def folder(self, kind: str) -> tuple[str, Path]:
@@ -156,6 +157,12 @@ class Workspace:
         """Remove the workspace and everything in it."""
         if not self.closed:
             self.closed = True
+            for proc in list(self.children):
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except Exception:
+                    proc.kill()
             shutil.rmtree(self.root, ignore_errors=True)  # safe: made by mkdtemp in __init__
 
 
