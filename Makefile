@@ -58,8 +58,9 @@ fixtures-r: $(STAMP)
 r-deps:
 	apt-get update && apt-get install -y r-base-core r-cran-emmeans r-cran-car r-cran-haven r-cran-multcomp r-cran-jsonlite r-cran-vcd r-cran-proc r-cran-rms
 
+# Debian's Chromium and its WebDriver (the browser tests: report, web app).
 chromium:
-	apt-get update && apt-get install -y chromium
+	apt-get update && apt-get install -y chromium chromium-driver
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -q -m chromium

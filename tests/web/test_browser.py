@@ -166,3 +166,42 @@ def test_upload_map_validate_run_report_zip(browser, tmp_path):
     cli = json.loads((out / "results.json").read_text())
     assert web == cli
     assert web["cohort"]["n"] == 129
+
+
+def test_classify_and_elisa_pages(browser, tmp_path):
+    from conftest import DEMO
+    from simulate import write_plate
+
+    drv = browser
+    p1 = write_plate(tmp_path, "p1", "competitive", [0.0, 20.0, 60.0], seed=1)
+    p2 = write_plate(tmp_path, "p2", "competitive", [0.0, 20.0, 60.0], seed=2)
+    srv = Server()
+    try:
+        drv.get(srv.url)
+        drv.find_element("id", "file").send_keys(str(DEMO.parent / "example_cohort.csv"))
+        drv.find_element("css selector", "form button[type=submit]").click()
+        _wait(drv, lambda: "/map" in drv.current_url)
+        drv.get(drv.current_url.replace("/map", "/classify"))
+        drv.find_element("id", "def-ewgsop2").click()
+        drv.find_element("css selector", "form.card button[type=submit]").click()
+        _wait(drv, lambda: "/classify/" in drv.current_url)
+        text = drv.find_element("tag name", "main").text
+        assert "Prevalence" in text and "Agreement between definitions" in text
+        assert "classification.csv" in text
+        _shot(drv, "06-classify", tmp_path)
+
+        drv.find_element("link text", "ELISA").click()
+        _wait(drv, lambda: drv.current_url.endswith("/elisa"))
+        drv.find_element("id", "plates").send_keys(f"{p1[0]}\n{p2[0]}")
+        drv.find_element("id", "layout").send_keys(str(p1[1]))
+        drv.find_element("id", "lod").send_keys("3.2")
+        drv.find_element("css selector", "form.card button[type=submit]").click()
+        _wait(drv, lambda: "/elisa/" in drv.current_url)
+        text = drv.find_element("tag name", "main").text
+        assert "p1: 4PL falling" in text and "concentrations.csv" in text
+        drv.switch_to.frame(drv.find_element("css selector", "iframe.report"))
+        assert "LLOQ" in drv.page_source
+        drv.switch_to.default_content()
+        _shot(drv, "07-elisa", tmp_path)
+    finally:
+        srv.stop()

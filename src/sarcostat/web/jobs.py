@@ -11,6 +11,7 @@ arguments a user would type, so their files are the CLI's files.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import threading
 import zipfile
@@ -445,7 +446,7 @@ def cli_command() -> tuple[list[str], dict[str, str]]:
     return [sys.executable, "-m", "sarcostat"], env
 
 
-def run_cli(ws: Workspace, job: Job, argv: list[str]) -> int:
+def run_cli(ws: Workspace, job: Job, argv: list[str], cwd: Path | None = None) -> int:
     """``sarcostat ARGV`` as a child process, its output captured into ``job``.
 
     The web package sits below the CLI and does not import it: it runs the
@@ -469,7 +470,7 @@ def run_cli(ws: Workspace, job: Job, argv: list[str]) -> int:
             encoding="utf-8",
             errors="replace",
             env=env,
-            cwd=job.folder,
+            cwd=cwd or job.folder,
         )
         ws.children.add(proc)
         reader = threading.Thread(target=lambda: out_chunks.append(proc.stdout.read()))
@@ -508,19 +509,21 @@ def start_analyze(ws: Workspace, ds: Dataset, *, wait: bool = False) -> Job:
     write_map(ds)
     if ds.plan is None:
         set_plan(ds, plan_of(ds))
+    # Run in the cohort's folder with names relative to it, so the report and
+    # manifest name "clinic.csv" and "plan.toml", not the workspace's path.
     argv = [
         "analyze",
-        str(ds.path),
-        f"--map={ds.map_path}",
-        f"--plan={ds.plan_path}",
-        f"--output={folder / 'report'}",
+        ds.path.name,
+        f"--map={ds.map_path.name}",
+        f"--plan={ds.plan_path.name}",
+        f"--output={os.path.relpath(folder / 'report', ds.folder)}",
     ]
     if ds.sheet is not None:
         argv.append(f"--sheet={ds.sheet}")
     inputs = {"map.toml": ds.map_path.read_bytes(), "plan.toml": ds.plan_path.read_bytes()}
 
     def work():
-        rc = run_cli(ws, job, argv)
+        rc = run_cli(ws, job, argv, cwd=ds.folder)
         if rc == 0:
             report = folder / "report"
             job.files = _collect(report)
@@ -575,12 +578,12 @@ def run_classify(ws: Workspace, ds: Dataset, names: list[str]) -> Job:
         res = classify_cohort(cohort, names)
     argv = [
         "classify",
-        str(ds.path),
+        ds.path.name,
         f"--definition={','.join(names)}",
-        f"--map={ds.map_path}",
-        f"--output={folder / 'classification.csv'}",
+        f"--map={ds.map_path.name}",
+        f"--output={os.path.relpath(folder / 'classification.csv', ds.folder)}",
     ]
-    rc = run_cli(ws, job, argv)
+    rc = run_cli(ws, job, argv, cwd=ds.folder)
     job.files = _collect(folder)
     job.status = "done" if rc == 0 else "failed"
     job.data.update(
@@ -661,9 +664,9 @@ def run_elisa(
     job = Job(jid, "elisa", folder, merge.id if merge else None, total_steps=1)
     ws.jobs[jid] = job
     out = folder / "out"
-    argv = ["elisa", *map(str, plates)]
-    argv += [f"--layout={p}" for p in layouts]
-    argv.append(f"--outdir={out}")
+    argv = ["elisa", *(p.relative_to(folder).as_posix() for p in plates)]
+    argv += [f"--layout={p.relative_to(folder).as_posix()}" for p in layouts]
+    argv.append("--outdir=out")
     for key, value in options.items():
         if value in (None, ""):
             continue
@@ -672,7 +675,7 @@ def run_elisa(
         argv.append(f"--{key.replace('_', '-')}={value}")
     if merge is not None:
         argv.append(f"--merge={merge.path}")
-    rc = run_cli(ws, job, argv)
+    rc = run_cli(ws, job, argv, cwd=folder)
     job.files = _collect(out) if out.is_dir() else {}
     job.status = "done" if rc == 0 else "failed"
     return job
