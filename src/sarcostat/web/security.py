@@ -122,6 +122,9 @@ class Guard:
                 return await _refuse(send, 403, "Refused: the request came from another site.")
             length = headers.get("content-length")
             if length is not None and length.isdigit() and int(length) > self.max_body:
+                # Read (and drop) the body first: a client still sending would
+                # otherwise see a reset connection instead of the answer.
+                await _drain(receive)
                 return await _refuse(send, 413, self.too_large())
             receive = self._counting(receive)
         cookie = None
@@ -166,10 +169,19 @@ class Guard:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    if message.get("more_body"):
+                        await _drain(receive)
                     raise HTTPException(413, message_text)
             return message
 
         return counted
+
+
+async def _drain(receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body"):
+            return
 
 
 def _cookie(header: str, name: str) -> str | None:

@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, Server
+from web_helpers import DEMO, Server
 
 from sarcostat.cli import main
 
@@ -107,6 +107,12 @@ def test_token_csrf_host_and_size_over_a_socket():
             base + "/api/datasets", data=big, headers={**auth, "Content-Type": ctype}
         )
         assert status == 413 and b"--max-upload-mb" in out
+        # a body many times the limit: the client still reads the refusal
+        huge, ctype = _multipart({"csrf_token": csrf}, {"file": ("huge.csv", b"1," * 1_500_000)})
+        status, out, _ = _req(
+            base + "/api/datasets", data=huge, headers={**auth, "Content-Type": ctype}
+        )
+        assert status == 413
     finally:
         out, err = srv.stop()
     assert "WARNING" not in err

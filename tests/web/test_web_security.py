@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, TOKEN, make_client, mapped_dataset, run_wait, upload
+from web_helpers import DEMO, TOKEN, make_client, mapped_dataset, run_wait, upload
 
 from sarcostat.web.security import csrf_for
 

@@ -20,9 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import Server, clinic_cohort
-
-from sarcostat.cli import main
+from web_helpers import Server, cli, clinic_cohort
 
 pytestmark = pytest.mark.chromium
 
@@ -148,29 +146,20 @@ def test_upload_map_validate_run_report_zip(browser, tmp_path):
     mapping = (tmp_path / "map.toml").read_text()
     assert 'sclerostin = {unit = "pmol/L", column = "SOST", lod = 3.2}' in mapping
     out = tmp_path / "cli"
-    rc = main(
-        [
-            "analyze",
-            str(cohort),
-            "--map",
-            str(tmp_path / "map.toml"),
-            "--plan",
-            str(tmp_path / "plan.toml"),
-            "-o",
-            str(out),
-            "-q",
-        ]
-    )
-    assert rc == 0
+    done = cli(
+        "analyze", str(cohort), "--map", str(tmp_path / "map.toml"),
+        "--plan", str(tmp_path / "plan.toml"), "-o", str(out), "-q",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
     web = json.loads(z.read("report/results.json"))
-    cli = json.loads((out / "results.json").read_text())
-    assert web == cli
+    ref = json.loads((out / "results.json").read_text())
+    assert web == ref
     assert web["cohort"]["n"] == 129
 
 
 def test_classify_and_elisa_pages(browser, tmp_path):
-    from conftest import DEMO
     from simulate import write_plate
+    from web_helpers import DEMO
 
     drv = browser
     p1 = write_plate(tmp_path, "p1", "competitive", [0.0, 20.0, 60.0], seed=1)

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
-from conftest import CLINIC_MAP, DEMO, clinic_cohort, mapped_dataset, run_wait, upload
+from web_helpers import CLINIC_MAP, DEMO, cli, clinic_cohort, mapped_dataset, run_wait, upload
 
 from sarcostat.cli import main
 
@@ -295,11 +295,11 @@ def test_run_gives_the_cli_numbers_and_a_zip_of_everything(client, tmp_path):
     (tmp_path / "map.toml").write_bytes(z.read("map.toml"))
     (tmp_path / "plan.toml").write_bytes(z.read("plan.toml"))
     out = tmp_path / "cli"
-    rc = main(
-        ["analyze", str(tmp_path / "clinic.csv"), "--map", str(tmp_path / "map.toml"),
-         "--plan", str(tmp_path / "plan.toml"), "-o", str(out), "-q"]
+    done = cli(
+        "analyze", str(tmp_path / "clinic.csv"), "--map", str(tmp_path / "map.toml"),
+        "--plan", str(tmp_path / "plan.toml"), "-o", str(out), "-q",
     )  # fmt: skip
-    assert rc == 0
+    assert done.returncode == 0, done.stderr
     assert json.loads(z.read("report/results.json")) == json.loads(
         (out / "results.json").read_text()
     )
@@ -484,3 +484,25 @@ def test_home_lists_the_session_cohorts(client, tmp_path):
 
 def test_method_not_allowed_is_refused(client):
     assert client.put("/api/datasets", headers={"x-csrf-token": client.csrf}).status_code == 405
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet", ".sav", ".dta", ".tsv"])
+def test_every_cohort_format_uploads(client, tmp_path, suffix):
+    d = pd.read_csv(DEMO)
+    p = tmp_path / f"cohort{suffix}"
+    if suffix == ".xlsx":
+        d.to_excel(p, index=False)
+    elif suffix == ".parquet":
+        d.to_parquet(p, index=False)
+    elif suffix == ".tsv":
+        d.to_csv(p, sep="\t", index=False)
+    else:
+        import pyreadstat
+
+        (pyreadstat.write_sav if suffix == ".sav" else pyreadstat.write_dta)(d, str(p))
+    r = upload(client, p)
+    assert r.status_code == 201, r.text
+    cols = {c["header"]: c["suggestion"] for c in r.json()["columns"]}
+    assert cols["grip_1_kg"]["name"] == "grip_1_kg" and cols["sex"]["name"] == "sex"
+    v = client.get(f"/api/datasets/{r.json()['id']}/validation").json()
+    assert "129 participants" in v["summary"]
