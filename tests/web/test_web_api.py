@@ -307,6 +307,13 @@ def test_run_gives_the_cli_numbers_and_a_zip_of_everything(client, tmp_path):
     check_page(page, "run")
     assert "<iframe" in page and "sandbox" in page and "Download every output" in page
     assert client.get(f"/api/jobs/{job['id']}").json()["status"] == "done"
+    # the report is shown sandboxed (no script runs in it); other files are downloads
+    rep = client.get(f"/api/jobs/{job['id']}/files/report.html")
+    assert rep.status_code == 200 and rep.headers["content-type"].startswith("text/html")
+    csp = rep.headers["content-security-policy"]
+    assert "sandbox" in csp and "script-src" not in csp and "default-src 'none'" in csp
+    svg = client.get(f"/api/jobs/{job['id']}/files/fig1.svg")
+    assert svg.headers["content-disposition"].startswith("attachment")
 
 
 def test_run_in_the_background_reports_progress(client, tmp_path):
