@@ -49,6 +49,11 @@ class PlanError(ParameterError):
     """An analysis plan is invalid (unknown column, option or value)."""
 
 
+class OutputError(SarcostatError, OSError):
+    """An output file or folder cannot be written (missing folder, disk full,
+    read-only, name too long...). Refusals to replace files are ParameterError."""
+
+
 class ModelError(SarcostatError, RuntimeError):
     """A model cannot be fitted (singular design, no variance, separation...)."""
 

@@ -249,7 +249,7 @@ def test_write_report_refuses_a_foreign_directory(tmp_path, result):
     target = tmp_path / "mine"
     target.mkdir()
     (target / "thesis.docx").write_text("precious")
-    with pytest.raises(ParameterError, match="not a sarcostat report directory"):
+    with pytest.raises(ParameterError, match="not an earlier output of .sarcostat analyze."):
         write_report(result, target)
     assert [p.name for p in target.iterdir()] == ["thesis.docx"]
 

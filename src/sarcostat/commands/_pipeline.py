@@ -57,8 +57,12 @@ def run_to_directory(
     quiet=False,
     synthetic=None,
     command=None,
+    **write_options,
 ) -> int:
-    """analyze(path) -> write(outdir) -> print summary; returns the exit code 0."""
+    """analyze(path) -> write(outdir) -> print summary; returns the exit code 0.
+
+    ``write_options`` (``overwrite``, ``output_command``, ``inputs``) go to
+    :meth:`StudyReport.write`."""
     from sarcostat.report.study_report import analyze
 
     progress = Progress(quiet)
@@ -71,7 +75,9 @@ def run_to_directory(
         synthetic=synthetic,
         progress=progress,
     )
-    out = result.write(outdir, command=command, input_path=path, progress=progress)
+    out = result.write(
+        outdir, command=command, input_path=path, progress=progress, **write_options
+    )
     if not quiet:
         print(f"[done] {time.perf_counter() - progress.start:5.1f}s", file=sys.stderr)
     print(result.summary())

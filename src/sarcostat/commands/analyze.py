@@ -40,7 +40,14 @@ def add_arguments(parser) -> None:
         "--output",
         metavar="OUTDIR",
         required=True,
-        help="report directory (created; an earlier report there is replaced)",
+        help="report folder (created; an earlier 'analyze' report there is replaced file by "
+        "file; any other non-empty folder is refused)",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="write into a non-empty folder that is not an earlier output of this command "
+        "(files sarcostat did not write are never replaced)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
@@ -62,6 +69,11 @@ def run(args) -> int:
             ("-q", "quiet"),
         ],
     )
+    from sarcostat.report.output import check_output_folder
+
+    inputs = [args.file, args.plan, args.mapping]
+    # Checked before the analysis, so a long run never ends in a refusal.
+    check_output_folder(args.output, command=NAME, inputs=inputs, overwrite=args.overwrite)
     sheet = int(args.sheet) if args.sheet is not None and args.sheet.isdigit() else args.sheet
     return run_to_directory(
         args.file,
@@ -72,4 +84,7 @@ def run(args) -> int:
         outdir=args.output,
         quiet=args.quiet,
         command=command,
+        output_command=NAME,
+        overwrite=args.overwrite,
+        inputs=inputs,
     )

@@ -20,7 +20,13 @@ def add_arguments(parser) -> None:
         "--output",
         metavar="OUTDIR",
         default="demo_output",
-        help="report directory (default: demo_output)",
+        help="report folder (default: demo_output; an earlier 'demo' report there is replaced)",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="write into a non-empty folder that is not an earlier output of this command "
+        "(files sarcostat did not write are never replaced)",
     )
     parser.add_argument("--plan", metavar="PLAN.toml", help="analysis plan (default: built-in)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
@@ -30,7 +36,9 @@ def run(args) -> int:
     single_thread_blas()
     from sarcostat.commands._pipeline import command_line, run_to_directory
     from sarcostat.datasets import demo_cohort_path
+    from sarcostat.report.output import check_output_folder
 
+    check_output_folder(args.output, command=NAME, inputs=[args.plan], overwrite=args.overwrite)
     print("Demo: the bundled cohort is SYNTHETIC (simulated participants), not real data.")
     return run_to_directory(
         demo_cohort_path(),
@@ -39,4 +47,7 @@ def run(args) -> int:
         quiet=args.quiet,
         synthetic=True,
         command=command_line(NAME, args, (), [("-o", "output"), ("--plan", "plan")]),
+        output_command=NAME,
+        overwrite=args.overwrite,
+        inputs=[args.plan],
     )

@@ -21,7 +21,14 @@ def add_arguments(parser) -> None:
         "--output",
         metavar="OUTDIR",
         default="reproduce_output",
-        help="output directory (default: reproduce_output)",
+        help="output folder (default: reproduce_output; an earlier 'reproduce' output there "
+        "is replaced)",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="write into a non-empty folder that is not an earlier output of this command "
+        "(files sarcostat did not write are never replaced)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
@@ -30,11 +37,13 @@ def run(args) -> int:
     single_thread_blas()
     from sarcostat.commands._pipeline import Progress, command_line
     from sarcostat.datasets import demo_cohort_path
+    from sarcostat.report.output import check_output_folder
     from sarcostat.report.reproduce import write_reproduce
     from sarcostat.report.study_report import analyze
     from sarcostat.study.plan import load_seed_plan
     from sarcostat.study.reproduce import compare_with_seed, summary_line
 
+    check_output_folder(args.output, command=NAME, overwrite=args.overwrite)
     progress = Progress(args.quiet)
     path = demo_cohort_path()
     # The seed study's packaged plan file (equal to the built-in default plan).
@@ -47,7 +56,9 @@ def run(args) -> int:
         command=command_line(NAME, args, (), [("-o", "output")]),
         input_path=path,
         progress=progress,
-        extra=lambda tmp: write_reproduce(table, line, tmp, synthetic=result.synthetic),
+        extra=lambda out: write_reproduce(table, line, out, synthetic=result.synthetic),
+        output_command=NAME,
+        overwrite=args.overwrite,
     )
     print(line)
     print(f"Side-by-side table: {(out / 'reproduce.html').resolve()}")

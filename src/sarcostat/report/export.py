@@ -1,26 +1,23 @@
 """The report directory: HTML, DOCX, JSON, CSV, figures and a manifest.
 
-:func:`write_report` renders everything into a temporary directory next to
-OUTDIR and moves it into place only when every file was written, so a
-failure never leaves a partial report behind.
+:func:`write_report` stages every file through
+:class:`~sarcostat.report.output.OutputFolder` and renames them into place
+only when all were written, so a failure or a signal never leaves a partial
+report behind, and only files of an earlier report are ever replaced.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import os
 import platform
-import secrets
-import shutil
 import sys
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 from sarcostat._version import __version__
-from sarcostat.exceptions import ParameterError
+from sarcostat.report.output import OutputFolder, file_sha256, withhold_ids
 from sarcostat.report.methods import methods_text
 
 
@@ -85,8 +82,13 @@ def _nest(df, keys):
     return out
 
 
-def results_dict(result) -> dict:
-    """Every number of the report at full precision, keyed by part and row."""
+def results_dict(result, ids=None) -> dict:
+    """Every number of the report at full precision, keyed by part and row.
+
+    Warnings carry no participant id (:func:`~sarcostat.report.output.withhold_ids`).
+    """
+    if ids is None:
+        ids = participant_ids(result)
     out = {
         "sarcostat_version": __version__,
         "synthetic": bool(result.synthetic),
@@ -103,17 +105,9 @@ def results_dict(result) -> dict:
     skipped = getattr(result, "skipped", None)
     if skipped:
         out["skipped"] = dict(skipped)
-    out["warnings"] = list(result.warnings)
+    out["warnings"] = [withhold_ids(w, ids) for w in result.warnings]
     out["methods"] = methods_text(result)
     return out
-
-
-def file_sha256(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def package_versions() -> dict[str, str]:
@@ -126,7 +120,7 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def manifest(result, *, command=None, input_path=None, files=()) -> dict:
+def manifest(result, *, command=None, input_path=None, files=(), ids=()) -> dict:
     """Provenance: input hash, plan, versions, command line, time, warnings."""
     inp = input_path or result.source
     info = {
@@ -139,7 +133,7 @@ def manifest(result, *, command=None, input_path=None, files=()) -> dict:
         "synthetic": bool(result.synthetic),
         "versions": package_versions(),
         "platform": platform.platform(),
-        "warnings": list(result.warnings),
+        "warnings": [withhold_ids(w, ids) for w in result.warnings],
         "files": sorted(files),
     }
     if inp is not None and Path(inp).is_file():
@@ -151,34 +145,25 @@ def manifest(result, *, command=None, input_path=None, files=()) -> dict:
     return info
 
 
-def _prepare_target(outdir: Path) -> None:
-    if outdir.exists():
-        if not outdir.is_dir():
-            raise ParameterError(f"{outdir}: exists and is not a directory; choose another -o.")
-        entries = list(outdir.iterdir())
-        if entries and not (outdir / "manifest.json").is_file():
-            raise ParameterError(
-                f"{outdir}: exists, is not empty and is not a sarcostat report directory; "
-                f"choose another -o (an existing report directory is replaced)."
-            )
-
-
-def _move_into_place(tmp: Path, outdir: Path) -> None:
-    if outdir.exists():
-        old = outdir.with_name(f".{outdir.name}.old-{os.getpid()}")
-        os.replace(outdir, old)
-        try:
-            os.replace(tmp, outdir)
-        except OSError:
-            os.replace(old, outdir)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, outdir)
+def participant_ids(result) -> list[str]:
+    """The cohort's participant ids (to withhold from report text), if known."""
+    data = getattr(result, "data", None)
+    if data is None or "id" not in getattr(data, "columns", ()):
+        return []
+    return [str(i) for i in data["id"].dropna()]
 
 
 def write_report(
-    result, outdir, *, command=None, input_path=None, progress=None, extra=None
+    result,
+    outdir,
+    *,
+    command=None,
+    input_path=None,
+    progress=None,
+    extra=None,
+    output_command=None,
+    overwrite=False,
+    inputs=(),
 ) -> Path:
     """Write report.html, tables.docx, results.json, CSVs, figures, manifest.json.
 
@@ -186,8 +171,11 @@ def write_report(
     ----------
     result : StudyResult
     outdir : path
-        Created (with parents) if absent; an existing sarcostat report
-        directory is replaced; any other non-empty directory is refused.
+        Created if absent (its parent must exist). An earlier output of the
+        same command there is replaced file by file (only the files its
+        manifest lists); any other non-empty folder is refused unless
+        ``overwrite`` (which never replaces a file sarcostat did not write).
+        See :mod:`sarcostat.report.output`.
     command : str, optional
         Command line recorded in the manifest (default: ``sys.argv``).
     input_path : path, optional
@@ -195,7 +183,14 @@ def write_report(
     progress : callable, optional
         Called with one short message per file group written.
     extra : callable, optional
-        ``extra(tmpdir)`` writes additional files before the move (reproduce).
+        ``extra(out)`` stages additional files on the
+        :class:`~sarcostat.report.output.OutputFolder` (reproduce).
+    output_command : str, optional
+        Command name recorded in the manifest's marker (default "analyze").
+    overwrite : bool
+        Write into a non-empty folder that is not an earlier output.
+    inputs : paths
+        Further input files that must not be written over (map, plan).
 
     Returns
     -------
@@ -208,47 +203,47 @@ def write_report(
     from sarcostat.report.parts import FIGURES
 
     say = progress or (lambda msg: None)
-    outdir = Path(outdir)
-    _prepare_target(outdir)
-    outdir.parent.mkdir(parents=True, exist_ok=True)
-    # mkdir (not tempfile.mkdtemp, which is always 0700) so the report folder
-    # gets the permissions of any folder the user creates (the umask).
-    tmp = outdir.parent / f".{outdir.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
-    try:
+    ids = participant_ids(result)
+    plan_source = getattr(result.plan, "source", None)
+    with OutputFolder(
+        outdir,
+        command=output_command or "analyze",
+        inputs=[p for p in (input_path or result.source, plan_source, *inputs) if p],
+        overwrite=overwrite,
+    ) as out:
         skipped = getattr(result, "skipped", None) or {}
         drawn = [n for n in result.frames if n in FIGURES and n not in skipped]
         if drawn:
             say(f"figures ({', '.join(drawn)}: PNG + SVG)")
         pngs = {}
         for name in drawn:
-            paths = figures.save_figure(FIGURES[name](result), tmp / name)
+            fig = FIGURES[name](result)
+            out.write(f"{name}.png", lambda p, fig=fig: figures.save_png(fig, p))
+            out.write(f"{name}.svg", lambda p, fig=fig: figures.save_svg(fig, p))
             # The HTML embeds the same PNG: the figure is drawn once per format.
-            pngs[name] = paths[0].read_bytes()
+            pngs[name] = out.staged(f"{name}.png").read_bytes()
         say("tables (results.json, CSV)")
         for part, frame in result.frames.items():
-            frame.to_csv(tmp / f"{part}.csv", index=False)
-        (tmp / "results.json").write_text(
-            json.dumps(results_dict(result), indent=2, ensure_ascii=False, allow_nan=False),
-            encoding="utf-8",
+            out.write_csv(f"{part}.csv", frame)
+        out.write_text(
+            "results.json",
+            json.dumps(
+                results_dict(result, ids=ids), indent=2, ensure_ascii=False, allow_nan=False
+            ),
         )
         say("tables.docx")
-        write_docx(result, tmp / "tables.docx")
+        out.write("tables.docx", lambda p: write_docx(result, p))
         say("report.html")
-        (tmp / "report.html").write_text(render_html(result, figure_pngs=pngs), encoding="utf-8")
+        out.write_text("report.html", render_html(result, figure_pngs=pngs, ids=ids))
         if extra is not None:
-            extra(tmp)
-        files = [p.name for p in tmp.iterdir()] + ["manifest.json"]
-        (tmp / "manifest.json").write_text(
-            json.dumps(
-                manifest(result, command=command, input_path=input_path, files=files),
-                indent=2,
-                ensure_ascii=False,
-            ),
-            encoding="utf-8",
+            extra(out)
+        out.manifest.update(
+            manifest(
+                result,
+                command=command,
+                input_path=input_path,
+                files=[*out.names, "manifest.json"],
+                ids=ids,
+            )
         )
-        _move_into_place(tmp, outdir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return outdir
+    return out.path

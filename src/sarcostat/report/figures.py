@@ -29,6 +29,9 @@ def _new_figure(figsize):
     # Deterministic SVG ids and text kept as text, so reruns give identical files.
     matplotlib.rcParams["svg.hashsalt"] = "sarcostat"
     matplotlib.rcParams["svg.fonttype"] = "none"
+    # Labels come from user data (column names, labels, plate names): a '$'
+    # there is text, not TeX; a broken '$x^' must not end the run.
+    matplotlib.rcParams["text.parse_math"] = False
     return Figure(figsize=figsize)
 
 
@@ -41,6 +44,7 @@ def _pyplot():
 
     matplotlib.rcParams["svg.hashsalt"] = "sarcostat"
     matplotlib.rcParams["svg.fonttype"] = "none"
+    matplotlib.rcParams["text.parse_math"] = False
     return plt
 
 
@@ -170,9 +174,19 @@ def save_figure(fig, stem: str | Path, *, dpi: int = 150) -> list[Path]:
     """Write ``stem.png`` and ``stem.svg``; return both paths."""
     stem = Path(stem)
     paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    fig.savefig(paths[0], dpi=dpi, metadata={"Software": None})
-    fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
+    save_png(fig, paths[0], dpi=dpi)
+    save_svg(fig, paths[1])
     return paths
+
+
+def save_png(fig, path, *, dpi: int = 150) -> None:
+    """The figure as a PNG file (format given: the path may be a temporary name)."""
+    fig.savefig(path, format="png", dpi=dpi, metadata={"Software": None})
+
+
+def save_svg(fig, path) -> None:
+    """The figure as an SVG file."""
+    fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
 
 
 def png_bytes(fig, *, dpi: int = 150) -> bytes:

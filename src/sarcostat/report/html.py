@@ -11,19 +11,39 @@ from datetime import UTC, datetime
 
 from sarcostat._version import __version__
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized
+from sarcostat.report.output import withhold_ids
+
+
+_ENV = None
+
+
+def _ids(result) -> list[str]:
+    from sarcostat.report.export import participant_ids
+
+    return participant_ids(result)
 
 
 def environment():
-    """The jinja2 environment of the package's report templates (autoescaped)."""
-    import jinja2
+    """The one jinja2 environment of every HTML page sarcostat writes.
 
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("sarcostat.report", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
-        trim_blocks=False,
-        lstrip_blocks=False,
-        keep_trailing_newline=True,
-    )
+    Autoescaping is on for every template, file-based or from a string
+    (``environment().from_string(...)``): user text (cells, headers, file,
+    plate and column names, labels) always shows as text. Markup that the
+    code builds itself is passed as ``markupsafe.Markup`` after escaping its
+    parts. Callers that add filters use ``environment().overlay()``.
+    """
+    global _ENV
+    if _ENV is None:
+        import jinja2
+
+        _ENV = jinja2.Environment(
+            loader=jinja2.PackageLoader("sarcostat.report", "templates"),
+            autoescape=True,
+            trim_blocks=False,
+            lstrip_blocks=False,
+            keep_trailing_newline=True,
+        )
+    return _ENV
 
 
 def sample_sizes(result) -> list[tuple[str, str, str]]:
@@ -78,7 +98,12 @@ def _filters(fmt: FormatConfig) -> dict:
 
 
 def render_html(
-    result, *, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None, timestamp: str | None = None
+    result,
+    *,
+    fmt: FormatConfig = DEFAULT_FORMAT,
+    figure_pngs=None,
+    timestamp: str | None = None,
+    ids=None,
 ) -> str:
     """Render ``result`` (a StudyResult) to one HTML string.
 
@@ -116,7 +141,9 @@ def render_html(
         "timestamp": timestamp or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "synthetic": result.synthetic,
         "cohort_cards": cards,
-        "warnings": list(result.warnings),
+        "warnings": [
+            withhold_ids(w, ids if ids is not None else _ids(result)) for w in result.warnings
+        ],
         "parts": step_parts(result, fmt, figure_pngs),
         "result": result,
         "plan": result.plan,
@@ -124,7 +151,7 @@ def render_html(
         "methods": result_methods(result, fmt),
         "samples": sample_sizes(result),
     }
-    env = environment()
+    env = environment().overlay()
     env.filters.update(_filters(fmt))
     return env.get_template("report.html.j2").render(**context)
 

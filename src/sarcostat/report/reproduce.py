@@ -90,11 +90,12 @@ def render_reproduce_html(
     )
 
 
-def write_reproduce(table, summary: str, directory, *, synthetic: bool = True) -> list[Path]:
-    """Write reproduce.html and reproduce.csv into ``directory``."""
-    d = Path(directory)
-    table.to_csv(d / "reproduce.csv", index=False)
-    (d / "reproduce.html").write_text(
-        render_reproduce_html(table, summary, synthetic=synthetic), encoding="utf-8"
-    )
-    return [d / "reproduce.html", d / "reproduce.csv"]
+def write_reproduce(table, summary: str, out, *, synthetic: bool = True) -> list[Path]:
+    """Stage reproduce.html and reproduce.csv on ``out``, an
+    :class:`~sarcostat.report.output.OutputFolder`."""
+    return [
+        out.write_text(
+            "reproduce.html", render_reproduce_html(table, summary, synthetic=synthetic)
+        ),
+        out.write_csv("reproduce.csv", table),
+    ]

@@ -58,15 +58,24 @@ class StudyReport(StudyResult):
         input_path: str | Path | None = None,
         progress=None,
         extra=None,
+        **options,
     ) -> Path:
         """Write the full report directory (atomically); returns its path.
 
-        ``extra(tmpdir)``, if given, writes more files before the move.
+        ``extra(out)``, if given, stages more files on the output folder;
+        ``options`` (``overwrite``, ``output_command``, ``inputs``) go to
+        :func:`sarcostat.report.export.write_report`.
         """
         from sarcostat.report.export import write_report
 
         return write_report(
-            self, outdir, command=command, input_path=input_path, progress=progress, extra=extra
+            self,
+            outdir,
+            command=command,
+            input_path=input_path,
+            progress=progress,
+            extra=extra,
+            **options,
         )
 
     def summary(self) -> str:
