@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import re
 import sys
 
 from sarcostat._version import __version__
@@ -107,6 +108,51 @@ def docs_pointer(command: str | None, exc: BaseException) -> str:
     return f" [docs: {title}, {path}]"
 
 
+#: Control characters that reach the terminal from user data (file, column,
+#: plate names, cell values) are shown escaped: an ESC could recolour or
+#: rewrite the screen, a bidi override reorder a message. Newline and tab are
+#: layout; a carriage return is kept only where a progress line starts.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (except newline and tab) escaped."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], str(text))
+
+
+class _Escaping:
+    """A text stream that escapes control characters on their way out."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        lead = "\r" if text.startswith("\r") else ""
+        return self._stream.write(lead + printable(text[len(lead) :]))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised so that cleanups (temporary output files) run."""
+
+
+#: The signal that stopped the run, if any: a KeyboardInterrupt raised inside
+#: a library callback can reach us as another exception (e.g. SystemError).
+_SIGNALLED: list[int] = []
+
+
+def _on_sigterm(signum, frame):
+    _SIGNALLED.append(signum)
+    raise _Terminated()
+
+
+def _on_sigint(signum, frame):
+    _SIGNALLED.append(signum)
+    raise KeyboardInterrupt()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code (also the console-script entry)."""
     parser = build_parser()
@@ -117,28 +163,96 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE
+    import signal
+    import threading
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaping(out), _Escaping(err)
+    old_term = old_int = None
+    _SIGNALLED.clear()
+    if threading.current_thread() is threading.main_thread():
+        old_term = signal.signal(signal.SIGTERM, _on_sigterm)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            old_int = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        code = _run(args)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            code = _quiet_stdout(code)
+        except OSError as exc:
+            print(f"sarcostat {args.command}: error: cannot write the output: {exc}.", file=err)
+            _silence(out)
+            code = EXIT_DATA
+        return code
+    finally:
+        sys.stdout, sys.stderr = out, err
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+        if old_int is not None:
+            signal.signal(signal.SIGINT, old_int)
+
+
+def _silence(stream) -> None:
+    # Point the stream at devnull so the interpreter's final flush stays quiet.
+    import os
+
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _quiet_stdout(code: int) -> int:
+    # `sarcostat ... | head` closed our stdout: not an error of the user's.
+    _silence(sys.stdout)
+    return code
+
+
+def _interrupted(signum: int) -> int:
+    if signum == 15:
+        print("sarcostat: terminated", file=sys.stderr)
+        return 143
+    print("sarcostat: interrupted", file=sys.stderr)
+    return 130
+
+
+def _run(args) -> int:
     from sarcostat.exceptions import SarcostatError
 
+    where = f"sarcostat {args.command}: error:"
     try:
         return int(args._run(args) or 0)
     except SarcostatError as exc:
         if args.debug:
             raise
+        print(f"{where} {exc}{docs_pointer(args.command, exc)}", file=sys.stderr)
+        return exc.exit_code
+    except _Terminated:
+        return _interrupted(15)
+    except KeyboardInterrupt:
+        return _interrupted(2)
+    except BrokenPipeError:
+        return _quiet_stdout(0)
+    except OSError as exc:
+        # The machine said no (permissions, disk, a vanished file): one line.
+        if args.debug:
+            raise
+        name = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"{where} {name}{exc.strerror or exc}.", file=sys.stderr)
+        return EXIT_DATA
+    except Exception as exc:  # noqa: BLE001 - the last net: a bug, said in one line
+        if _SIGNALLED:
+            # The signal surfaced as another exception inside a library.
+            return _interrupted(_SIGNALLED[-1])
+        if args.debug:
+            raise
         print(
-            f"sarcostat {args.command}: error: {exc}{docs_pointer(args.command, exc)}",
+            f"{where} unexpected {type(exc).__name__}: {exc} (this is a bug in sarcostat; "
+            "please report it with the command line; --debug shows the Python traceback).",
             file=sys.stderr,
         )
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("sarcostat: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # `sarcostat ... | head` closed our stdout: not an error of the user's.
-        # Point stdout at devnull so the interpreter's final flush stays quiet.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return 70
 
 
 if __name__ == "__main__":  # pragma: no cover

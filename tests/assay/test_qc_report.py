@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from simulate import curve, write_plate
 
-from sarcostat.assay import quantify, read_plates, write_qc_report
-from sarcostat.assay.qc_report import curve_figure
+from sarcostat.assay import quantify, read_plates
+from sarcostat.report.qc_report import curve_figure, write_qc_report
 
 matplotlib.use("Agg")
 

@@ -73,6 +73,7 @@ def test_cli_results_equal_python_api(files, capsys):
                 "--covariates",
                 "age,sex,bmi",
                 "--quiet",
+                "--overwrite",
                 "--threads",
                 "1",
             ]

@@ -26,7 +26,13 @@ def add_arguments(parser) -> None:
         "-o",
         "--output",
         metavar="OUT.csv|OUT.json",
-        help="also write every candidate test (CSV) or everything (JSON)",
+        help="also write every candidate test (CSV) or everything (JSON); an existing file "
+        "is replaced only with --overwrite",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing output file (never an input file)",
     )
     parser.add_argument(
         "--all", action="store_true", help="print every candidate test, not only the verdicts"
@@ -42,9 +48,18 @@ def run(args) -> int:
 
     from sarcostat.datasets import seed_tables_path
     from sarcostat.exceptions import ParameterError
+    from sarcostat.report.output import check_output_file, write_csv, write_text
     from sarcostat.study.check_table import check_published_tables
 
     src = Path(args.file) if args.file else seed_tables_path()
+    out_opts = dict(command=NAME, inputs=[src], overwrite=args.overwrite)
+    if args.output is not None:
+        if Path(args.output).suffix.lower() not in (".csv", ".json"):
+            raise ParameterError(
+                f"The '-o' option of check-table must end in .csv or .json. "
+                f"Got {args.output!r} instead."
+            )
+        check_output_file(args.output, **out_opts)
     res = check_published_tables(src)
     print(f"Consistency check of {src}")
     if args.all:
@@ -81,11 +96,11 @@ def run(args) -> int:
         print("Fit Welch's t test, not Student's: " + ", ".join(welch["item"]))
     for note in res.notes:
         print(f"Note: {note}")
-    if args.output:
+    if args.output is not None:
         out = Path(args.output)
         if out.suffix.lower() == ".csv":
-            res.table.to_csv(out, index=False)
-        elif out.suffix.lower() == ".json":
+            write_csv(out, res.table, **out_opts)
+        else:
             payload = {
                 "source": str(src),
                 "candidates": res.table.to_dict(orient="records"),
@@ -93,10 +108,6 @@ def run(args) -> int:
                 "grim": json.loads(res.grim.to_json(orient="records")),
                 "notes": list(res.notes),
             }
-            out.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
-        else:
-            raise ParameterError(
-                f"The '-o' option of check-table must end in .csv or .json. Got {str(out)!r} instead."
-            )
+            write_text(out, json.dumps(payload, indent=2, default=str), **out_opts)
         print(f"wrote {out}")
     return 0

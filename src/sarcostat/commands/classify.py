@@ -36,7 +36,13 @@ def add_arguments(parser) -> None:
         "-o",
         "--output",
         metavar="OUT.csv",
-        help="write the per-participant classification here (CSV)",
+        help="write the per-participant classification here (CSV, with the ids; "
+        "an existing file is replaced only with --overwrite)",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing output file (never an input file)",
     )
 
 
@@ -56,16 +62,14 @@ def _names(text: str) -> list[str]:
 
 
 def run(args) -> int:
-    from pathlib import Path
-
     from sarcostat.assess import classify_cohort
     from sarcostat.io import read_cohort
+    from sarcostat.report.output import check_output_file, write_csv
 
     names = _names(args.definition)
-    if args.output and Path(args.output).resolve() == Path(args.file).resolve():
-        from sarcostat.exceptions import ParameterError
-
-        raise ParameterError("The '-o' option of classify must not name the input file.")
+    inputs = [args.file, args.mapping]
+    if args.output is not None:
+        check_output_file(args.output, command=NAME, inputs=inputs, overwrite=args.overwrite)
     cohort = read_cohort(args.file, mapping=args.mapping)
     if print_cohort_errors(
         cohort, command="classify", path=args.file, nothing="nothing classified"
@@ -73,8 +77,9 @@ def run(args) -> int:
         return 1
     result = classify_cohort(cohort, names)
     print(result.summary())
-    if args.output:
-        out = Path(args.output)
-        result.table.to_csv(out, index=False)
+    if args.output is not None:
+        out = write_csv(
+            args.output, result.table, command=NAME, inputs=inputs, overwrite=args.overwrite
+        )
         print(f"\nWrote {out}")
     return 0

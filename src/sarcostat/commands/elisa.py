@@ -28,7 +28,26 @@ def add_arguments(parser) -> None:
         metavar="LAYOUT",
         help="plate layout (grid or long CSV); give once for all plates or once per plate file",
     )
-    parser.add_argument("-o", "--outdir", required=True, metavar="OUTDIR", help="output folder")
+    parser.add_argument(
+        "-o",
+        "--outdir",
+        required=True,
+        metavar="OUTDIR",
+        help="output folder (created; an earlier 'elisa' output there is replaced file by file; "
+        "any other non-empty folder is refused)",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="write into a non-empty folder that is not an earlier output of elisa "
+        "(files sarcostat did not write are never replaced)",
+    )
+    parser.add_argument(
+        "--include-ids",
+        action="store_true",
+        help="show sample ids in qc_report.html (concentrations.csv and samples.csv always "
+        "have them)",
+    )
     parser.add_argument(
         "--model", default="4pl", choices=("4pl", "5pl"), help="standard curve model (default: 4pl)"
     )
@@ -91,9 +110,11 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from sarcostat.assay import quantify, read_plates, write_qc_report
+    from sarcostat.assay import quantify, read_plates
     from sarcostat.assay.units import convert_units
     from sarcostat.exceptions import ParameterError
+    from sarcostat.report.output import OutputFolder, check_output_folder
+    from sarcostat.report.qc_report import render_qc_report
 
     if args.to_unit is not None:
         convert_units(1.0, args.unit, args.to_unit, mw=args.mw)  # fail early on a bad unit/mw
@@ -107,6 +128,9 @@ def run(args) -> int:
             f"The '--layout' option of elisa must be given once or once per plate "
             f"file ({len(args.plates)}). Got {len(layouts)} instead."
         )
+    inputs = [*args.plates, *layouts]
+    # Checked before reading, so the user hears about a bad -o first.
+    check_output_folder(args.outdir, command=NAME, inputs=inputs, overwrite=args.overwrite)
     plates = read_plates(
         args.plates,
         layout=layouts if len(layouts) > 1 else layouts[0],
@@ -123,14 +147,23 @@ def run(args) -> int:
         cv_limit=args.cv_limit,
         unit=args.unit,
     )
-    out = Path(args.outdir)
-    out.mkdir(parents=True, exist_ok=True)
     unit = args.to_unit or args.unit
     cohort = res.to_cohort_frame(args.analyte, censor=args.censor, to_unit=args.to_unit, mw=args.mw)
-    cohort.to_csv(out / "concentrations.csv", index=False)
-    res.samples_in(args.to_unit, mw=args.mw).to_csv(out / "samples.csv", index=False)
-    res.qc.to_csv(out / "qc.csv", index=False)
-    write_qc_report(res, out / "qc_report.html", analyte=args.analyte)
+    with OutputFolder(
+        args.outdir,
+        command=NAME,
+        inputs=inputs,
+        overwrite=args.overwrite,
+        manifest={"inputs": [str(Path(p)) for p in inputs]},
+    ) as folder:
+        folder.write_csv("concentrations.csv", cohort)
+        folder.write_csv("samples.csv", res.samples_in(args.to_unit, mw=args.mw))
+        folder.write_csv("qc.csv", res.qc)
+        folder.write_text(
+            "qc_report.html",
+            render_qc_report(res, analyte=args.analyte, include_ids=args.include_ids),
+        )
+    out = folder.path
     print(res.summary())
     n_ok = int((res.qc["status"] == "ok").sum())
     print(

@@ -22,14 +22,16 @@ def add_arguments(parser) -> None:
     )
     group.add_argument("--check", metavar="PLAN.toml", help="validate a plan file")
     parser.add_argument(
-        "--force", action="store_true", help="overwrite an existing file with --init"
+        "--force",
+        "--overwrite",
+        dest="force",
+        action="store_true",
+        help="replace an existing file with --init",
     )
 
 
 def run(args) -> int:
-    from pathlib import Path
-
-    from sarcostat.exceptions import ParameterError
+    from sarcostat.report.output import write_text
     from sarcostat.study.plan import Plan, load_plan
 
     if args.init:
@@ -37,10 +39,14 @@ def run(args) -> int:
         if args.init == "-":
             print(text, end="")
             return 0
-        path = Path(args.init)
-        if path.exists() and not args.force:
-            raise ParameterError(f"{path}: already exists; use --force to overwrite it.")
-        path.write_text(text, encoding="utf-8")
+        path = write_text(
+            args.init,
+            text,
+            command=NAME,
+            overwrite=args.force,
+            option="--init",
+            overwrite_flag="--force",
+        )
         print(f"wrote the default analysis plan to {path}")
         return 0
     plan = load_plan(args.check)

@@ -46,7 +46,17 @@ def add_arguments(parser) -> None:
         help="comma-separated tests (default: all); e.g. ttest,beta:smi,or:sarcopenia, "
         "or a family: ancova, beta, trend, or",
     )
-    parser.add_argument("-o", "--output", metavar="OUT.csv|OUT.json", help="also write the results")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.csv|OUT.json",
+        help="also write the results (an existing file is replaced only with --overwrite)",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing output file (never an input file)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
@@ -56,12 +66,16 @@ def run(args) -> int:
     from pathlib import Path
 
     from sarcostat.exceptions import ParameterError
+    from sarcostat.report.output import check_output_file, write_csv, write_text
     from sarcostat.study.power import simulate_power
 
-    if args.output and Path(args.output).suffix.lower() not in (".csv", ".json"):
+    if args.output is not None and Path(args.output).suffix.lower() not in (".csv", ".json"):
         raise ParameterError(
             f"The '-o' option of power must end in .csv or .json. Got {args.output!r} instead."
         )
+    out_opts = dict(command=NAME, overwrite=args.overwrite)
+    if args.output is not None:
+        check_output_file(args.output, **out_opts)
     from sarcostat.study.power import TESTS
 
     tests = TESTS
@@ -108,12 +122,13 @@ def run(args) -> int:
         )
     for note in res.notes:
         print(f"Note: {note}")
-    if args.output:
+    if args.output is not None:
         out = Path(args.output)
         if out.suffix.lower() == ".csv":
-            res.table.to_csv(out, index=False)
+            write_csv(out, res.table, **out_opts)
         else:
-            out.write_text(
+            write_text(
+                out,
                 json.dumps(
                     {
                         "power": res.table.to_dict(orient="records"),
@@ -124,7 +139,7 @@ def run(args) -> int:
                     indent=2,
                     default=float,
                 ),
-                encoding="utf-8",
+                **out_opts,
             )
         print(f"wrote {out}")
     return 0

@@ -123,6 +123,16 @@ def add_arguments(parser) -> None:
         help="Dask scheduler address (implies --dask); workers must see the "
         "biomarker file at the same path",
     )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace existing results/HTML files (never an input file)",
+    )
+    parser.add_argument(
+        "--include-ids",
+        action="store_true",
+        help="name example participant ids in the notes (unmatched ids); off by default",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress line")
 
 
@@ -172,9 +182,20 @@ def run(args) -> int:
         raise ParameterError(
             f"The '-o' option of screen must end in .parquet or .csv. Got {args.output!r} instead."
         )
-    for src in (args.cohort, args.biomarkers):
-        if out.exists() and Path(src).exists() and out.resolve() == Path(src).resolve():
-            raise ParameterError("The '-o' option of screen must not name an input file.")
+    from sarcostat.report.output import check_output_file, write_csv, write_file, write_text
+
+    inputs = [args.cohort, args.biomarkers, args.mapping]
+    html = Path(args.html) if args.html else out.with_suffix(".html")
+    out_opts = dict(command=NAME, inputs=inputs, overwrite=args.overwrite)
+    check_output_file(out, **out_opts)
+    check_output_file(html, **out_opts, option="--html")
+    if html.suffix.lower() in (".csv", ".parquet"):
+        raise ParameterError(
+            f"The '--html' option of screen must not end in .csv or .parquet. "
+            f"Got {str(html)!r} instead."
+        )
+    if Path(html).absolute() == out.absolute():
+        raise ParameterError("The '--html' option of screen must differ from '-o'.")
     if args.chunk_size < 1:
         raise ParameterError(
             f"The '--chunk-size' option of screen must be a positive "
@@ -244,7 +265,7 @@ def run(args) -> int:
             f"columns: {', '.join(map(str, data.columns))}."
         )
 
-    from sarcostat.report.screen_report import write_screen_html
+    from sarcostat.report.screen_report import render_screen_html
     from sarcostat.stats.screen import screen
 
     progress = None if args.quiet else _Progress()
@@ -265,11 +286,15 @@ def run(args) -> int:
     )
     table = result.table
     if out.suffix.lower() == ".parquet":
-        table.to_parquet(out, index=False)
+        write_file(out, lambda p: table.to_parquet(p, index=False), **out_opts)
     else:
-        table.to_csv(out, index=False)
-    html = Path(args.html) if args.html else out.with_suffix(".html")
-    write_screen_html(result, html, top=args.top)
+        write_csv(out, table, **out_opts)
+    write_text(
+        html,
+        render_screen_html(result, top=args.top, include_ids=args.include_ids),
+        **out_opts,
+        option="--html",
+    )
 
     if skipped:
         print(f"Outcomes not in the cohort, skipped: {', '.join(skipped)}")
@@ -281,7 +306,9 @@ def run(args) -> int:
             f"{f.outcome} ({f.model}): {f.n_tests} tests, {hits} with q < 0.05"
             + (f", {failed} without estimate (see 'message')" if failed else "")
         )
-    for n in result.notes:
+    from sarcostat.report.screen_report import screen_notes
+
+    for n in screen_notes(result, include_ids=args.include_ids):
         print(f"Note: {n}")
     print(f"Wrote {out} and {html}")
     return 0

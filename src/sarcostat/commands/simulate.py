@@ -39,7 +39,13 @@ def add_arguments(parser) -> None:
         required=True,
         help="CSV file to write (refused if it exists, unless --force)",
     )
-    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    parser.add_argument(
+        "--force",
+        "--overwrite",
+        dest="force",
+        action="store_true",
+        help="replace an existing CSV and map (never an input file)",
+    )
 
 
 def run(args) -> int:
@@ -49,6 +55,7 @@ def run(args) -> int:
     from sarcostat.datasets import demo_mapping_path
     from sarcostat.datasets.simulate import DEFAULT_SEED, simulate_cohort
     from sarcostat.exceptions import ParameterError
+    from sarcostat.report.output import check_output_file, write_csv, write_text
 
     out = Path(args.output)
     if out.suffix.lower() != ".csv":
@@ -56,27 +63,27 @@ def run(args) -> int:
             f"The '-o' option of simulate must name a .csv file. Got {str(out)!r} instead."
         )
     mapping = out.with_suffix(".toml")
+    out_opts = dict(command=NAME, overwrite=args.force, overwrite_flag="--force")
     for p in (out, mapping):
-        if p.exists() and not args.force:
-            raise ParameterError(f"{p} exists; use --force to overwrite it.")
+        check_output_file(p, **out_opts)
     seed = DEFAULT_SEED if args.seed is None else args.seed
     calibrate = None if not args.no_calibrate else False
     if calibrate is None and args.n == 129 and seed == DEFAULT_SEED:
         print("calibrating to the seed paper (about a minute)...", file=sys.stderr)
     df = simulate_cohort(args.n, seed=seed, calibrate=calibrate)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(out, index=False)
+    write_csv(out, df, **out_opts)
     # The demo map's settings, under a header that names this file: read with
     # --map so that sclerostin gets its unit and every report says SYNTHETIC.
     body = demo_mapping_path().read_text(encoding="utf-8")
     body = body[body.index("[biomarkers]") :]
     calibrated = calibrate is None and args.n == 129 and seed == DEFAULT_SEED
-    mapping.write_text(
+    write_text(
+        mapping,
         f"# Column map of {out.name}, written by 'sarcostat simulate' (n={args.n}, seed {seed}"
         f"{', calibrated to the seed paper' if calibrated else ''}).\n"
         "# SYNTHETIC DATA: every value in the CSV was simulated; 'synthetic = true' makes every\n"
         "# report built from it say so.\n\n" + body,
-        encoding="utf-8",
+        **out_opts,
     )
     print(f"wrote {out} ({len(df)} SYNTHETIC participants, seed {seed}) and column map {mapping}")
     print(f"analyze it with: sarcostat analyze {out} --map {mapping}")

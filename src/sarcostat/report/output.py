@@ -649,10 +649,22 @@ def neutralize_frame(frame):
 _ID_MENTION = re.compile(r"\(?\bids?\s*=\s*[^\s,;:)]+\)?")
 
 
+_EXAMPLES = re.compile(r"\s*\((?:e\.g\.|for example|ids?:?)\s*([^()]*)\)")
+
+
 def withhold_ids(text: str, ids: Iterable[str] = ()) -> str:
-    """``text`` with participant ids removed: ``(id=S0123)`` mentions, and any
-    of ``ids`` (exact, whole-token, three characters or longer) as a word."""
+    """``text`` with participant ids removed: ``(id=S0123)`` mentions, example
+    lists ``(e.g. 1, 7, 9)`` made only of ``ids``, and any of ``ids`` (exact,
+    whole-token, three characters or longer) elsewhere."""
     text = _ID_MENTION.sub("(id withheld)", str(text))
+    known = {str(i) for i in ids if i is not None}
+
+    def _examples(m):
+        items = [t.strip() for t in m.group(1).split(",") if t.strip()]
+        return "" if items and all(t in known for t in items) else m.group(0)
+
+    if known:
+        text = _EXAMPLES.sub(_examples, text)
     long_ids = sorted({str(i) for i in ids if i is not None and len(str(i)) >= 3}, key=len)
     for pid in reversed(long_ids):
         text = re.sub(rf"(?<![\w.-]){re.escape(pid)}(?![\w.-])", "[id withheld]", text)

@@ -13,8 +13,9 @@ import math
 from pathlib import Path
 
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig
+from sarcostat.report.output import withhold_ids
 
-__all__ = ["volcano_figure", "render_screen_html", "write_screen_html"]
+__all__ = ["volcano_figure", "render_screen_html", "screen_notes", "write_screen_html"]
 
 _HIT = "#b2182b"
 _REST = "#9a9a9a"
@@ -125,6 +126,7 @@ def render_screen_html(
     alpha: float = 0.05,
     fmt: FormatConfig = DEFAULT_FORMAT,
     figure: bool = True,
+    include_ids: bool = False,
 ) -> str:
     """The screen as one HTML page: volcano plot, then a ranked table per outcome.
 
@@ -137,10 +139,11 @@ def render_screen_html(
         q-value threshold for highlighting.
     figure : bool, default True
         Embed the volcano plot.
+    include_ids : bool, default False
+        Keep participant ids in the notes (e.g. the unmatched ids).
     """
-    import jinja2
-
     from sarcostat.report.figures import png_bytes
+    from sarcostat.report.html import environment
 
     fam = (
         {(r.outcome, r.model): r for r in result.families.itertuples()}
@@ -202,23 +205,45 @@ def render_screen_html(
 
         plt.close(fig)
     covs = list(result.covariates)
-    env = jinja2.Environment(autoescape=True)
-    return env.from_string(_TEMPLATE).render(
-        n_biomarkers=result.n_biomarkers,
-        outcomes=list(result.outcomes),
-        adjustment=", ".join(covs) if covs else "nothing (unadjusted)",
-        alpha=alpha,
-        figure=png,
-        blocks=blocks,
-        notes=list(result.notes),
+    return (
+        environment()
+        .from_string(_TEMPLATE)
+        .render(
+            n_biomarkers=result.n_biomarkers,
+            outcomes=list(result.outcomes),
+            adjustment=", ".join(covs) if covs else "nothing (unadjusted)",
+            alpha=alpha,
+            figure=png,
+            blocks=blocks,
+            notes=screen_notes(result, include_ids=include_ids),
+        )
     )
 
 
-def write_screen_html(result, path, **kwargs) -> Path:
-    """Write :func:`render_screen_html` to ``path`` (UTF-8); returns the path."""
-    path = Path(path)
-    path.write_text(render_screen_html(result, **kwargs), encoding="utf-8")
-    return path
+def screen_notes(result, *, include_ids: bool = False) -> list[str]:
+    """The screen's notes; participant ids withheld unless ``include_ids``."""
+    if include_ids:
+        return list(result.notes)
+    join = (getattr(result, "meta", None) or {}).get("join", {}) or {}
+    ids = [
+        str(i)
+        for key in ("cohort_ids_without_biomarkers", "biomarker_ids_not_in_cohort")
+        for i in (join.get(key) or ())
+    ]
+    return [withhold_ids(n, ids) for n in result.notes]
+
+
+def write_screen_html(result, path, *, overwrite: bool = True, **kwargs) -> Path:
+    """Write :func:`render_screen_html` to ``path`` (UTF-8, atomically); returns the path."""
+    from sarcostat.report.output import write_text
+
+    return write_text(
+        path,
+        render_screen_html(result, **kwargs),
+        command="write_screen_html",
+        overwrite=overwrite,
+        option="path",
+    )
 
 
 def _sig(v, fmt: FormatConfig) -> str:
