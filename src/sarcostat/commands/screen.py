@@ -168,6 +168,30 @@ def _split(text):
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
 
+def _panel_shape(path, id_column):
+    """(biomarker column count, has data rows) of the panel, or None when the
+    file cannot be peeked at cheaply (its reader then reports the problem)."""
+    from pathlib import Path
+
+    try:
+        if Path(path).suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq
+
+            meta = pq.read_metadata(path)
+            names = list(meta.schema.names)
+            rows = meta.num_rows > 0
+        else:
+            import pandas as pd
+
+            head = pd.read_csv(path, nrows=1, dtype=str, sep=None, engine="python")
+            names, rows = list(head.columns), len(head) > 0
+    except Exception:  # noqa: BLE001 - only a peek; the real reader names the problem
+        return None
+    if id_column not in names:
+        return None
+    return len([c for c in names if c != id_column]), rows
+
+
 def run(args) -> int:
     from pathlib import Path
 
@@ -207,6 +231,16 @@ def run(args) -> int:
             f"integer. Got {args.threads} instead."
         )
 
+    from sarcostat.exceptions import DataError
+
+    shape = _panel_shape(args.biomarkers, args.id_column)
+    if shape is not None and shape[0] == 0:
+        raise DataError(
+            f"{args.biomarkers}: the panel has no biomarker column besides the id column "
+            f"{args.id_column!r}; nothing screened."
+        )
+    if shape is not None and not shape[1]:
+        raise DataError(f"{args.biomarkers}: the panel has no data rows; nothing screened.")
     cohort = read_cohort(args.cohort, mapping=args.mapping)
     if print_cohort_errors(cohort, command="screen", path=args.cohort, nothing="nothing screened"):
         return 1
@@ -284,6 +318,11 @@ def run(args) -> int:
         scheduler=args.scheduler,
         progress=progress,
     )
+    if not result.meta.get("join", {}).get("n_matched", 1):
+        raise DataError(
+            f"{args.biomarkers}: no id in its {args.id_column!r} column matches a participant id "
+            f"of {args.cohort}; check the id column and format. Nothing written."
+        )
     table = result.table
     if out.suffix.lower() == ".parquet":
         write_file(out, lambda p: table.to_parquet(p, index=False), **out_opts)

@@ -7,6 +7,7 @@ abbreviations and adjustment, one table per page section.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sarcostat.report import tables
@@ -37,8 +38,19 @@ def _set_borders(cell, **edges):
 _SUPERSCRIPT = dict(zip(tables.SUPERSCRIPTS, "abcdefgh"))
 
 
+#: Characters XML 1.0 forbids (Word files are XML): from user labels, they
+#: would stop python-docx; they are written escaped, as text.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with XML-invalid control characters written as ``\\xNN``."""
+    return _XML_INVALID.sub(lambda m: f"\\x{ord(m.group(0)):02x}", str(text))
+
+
 def _write(paragraph, text: str, *, bold: bool = False, size=None):
     """Add ``text`` to ``paragraph``, footnote letters as superscript runs."""
+    text = xml_text(text)
     chunk = ""
 
     def flush(t, sup=False):
@@ -64,7 +76,7 @@ def _add_table(doc, t: tables.DisplayTable):
     from docx.shared import Pt
 
     title = doc.add_paragraph()
-    run = title.add_run(t.title)
+    run = title.add_run(xml_text(t.title))
     run.bold = True
     ncols = sum(span for _, span in t.header[0])
     table = doc.add_table(rows=0, cols=ncols)

@@ -524,6 +524,14 @@ class Plan:
         accepted = available | set(known)
         for _, need in self.needs(biomarker):
             col = need.column
+            if col == "id":
+                # Privacy: a table row or model term of the id column would
+                # print every participant's id into the report.
+                raise PlanError(
+                    f"{self.where}: {need.key} names the participant id column 'id'; ids "
+                    f"identify people and are never analysed or listed in a report. Remove it "
+                    f"from the plan."
+                )
             if col not in accepted:
                 shown = ", ".join(sorted(available))
                 hint = (
