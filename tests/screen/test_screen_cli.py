@@ -133,11 +133,10 @@ def test_unmatched_ids_give_messages_not_a_crash(files, capsys):
             "--quiet",
         ]
     )
-    assert rc == 0
-    res = pd.read_parquet(out)
-    num = res[res.biomarker != "label"]
-    assert (num["message"] == "no biomarker row matches a cohort participant id").all()
-    assert "No biomarker id matches" in capsys.readouterr().out
+    # Issue 13: no matching id is an error (exit 1), and nothing is written.
+    assert rc == 1
+    assert "no id in its 'id' column matches a participant id" in capsys.readouterr().err
+    assert not out.exists() and not out.with_suffix(".html").exists()
 
 
 def test_bad_threads_option_is_a_usage_error(files, capsys):

@@ -75,9 +75,7 @@ def run_to_directory(
         synthetic=synthetic,
         progress=progress,
     )
-    out = result.write(
-        outdir, command=command, input_path=path, progress=progress, **write_options
-    )
+    out = result.write(outdir, command=command, input_path=path, progress=progress, **write_options)
     if not quiet:
         print(f"[done] {time.perf_counter() - progress.start:5.1f}s", file=sys.stderr)
     print(result.summary())

@@ -17,8 +17,8 @@ from importlib import metadata
 from pathlib import Path
 
 from sarcostat._version import __version__
-from sarcostat.report.output import OutputFolder, file_sha256, withhold_ids
 from sarcostat.report.methods import methods_text
+from sarcostat.report.output import OutputFolder, file_sha256, withhold_ids
 
 
 def _keys(name: str) -> tuple[str, ...]:

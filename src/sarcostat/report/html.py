@@ -13,7 +13,6 @@ from sarcostat._version import __version__
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized
 from sarcostat.report.output import withhold_ids
 
-
 _ENV = None
 
 

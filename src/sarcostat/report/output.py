@@ -555,7 +555,7 @@ class OutputFolder:
 
     # -- commit / abort ------------------------------------------------------
     def commit(self) -> None:
-        from sarcostat import __version__
+        from sarcostat._version import __version__
 
         files = {name: file_sha256(tmp) for name, tmp in self._staged.items()}
         body = dict(self.manifest)
