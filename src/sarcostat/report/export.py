@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sarcostat._version import __version__
 from sarcostat.report.methods import methods_text
-from sarcostat.report.output import OutputFolder, file_sha256, withhold_ids
+from sarcostat.report.output import OutputFolder, file_sha256, participant_ids, withhold_ids
 
 
 def _keys(name: str) -> tuple[str, ...]:
@@ -143,14 +143,6 @@ def manifest(result, *, command=None, input_path=None, files=(), ids=()) -> dict
             "bytes": Path(inp).stat().st_size,
         }
     return info
-
-
-def participant_ids(result) -> list[str]:
-    """The cohort's participant ids (to withhold from report text), if known."""
-    data = getattr(result, "data", None)
-    if data is None or "id" not in getattr(data, "columns", ()):
-        return []
-    return [str(i) for i in data["id"].dropna()]
 
 
 def write_report(

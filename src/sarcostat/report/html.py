@@ -11,15 +11,9 @@ from datetime import UTC, datetime
 
 from sarcostat._version import __version__
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized
-from sarcostat.report.output import withhold_ids
+from sarcostat.report.output import participant_ids, withhold_ids
 
 _ENV = None
-
-
-def _ids(result) -> list[str]:
-    from sarcostat.report.export import participant_ids
-
-    return participant_ids(result)
 
 
 def environment():
@@ -141,7 +135,8 @@ def render_html(
         "synthetic": result.synthetic,
         "cohort_cards": cards,
         "warnings": [
-            withhold_ids(w, ids if ids is not None else _ids(result)) for w in result.warnings
+            withhold_ids(w, ids if ids is not None else participant_ids(result))
+            for w in result.warnings
         ],
         "parts": step_parts(result, fmt, figure_pngs),
         "result": result,

@@ -48,6 +48,7 @@ __all__ = [
     "check_output_folder",
     "neutralize_cell",
     "neutralize_frame",
+    "participant_ids",
     "withhold_ids",
     "write_file",
     "write_csv",
@@ -647,6 +648,15 @@ def neutralize_frame(frame):
 # --------------------------------------------------------------------------- privacy
 
 _ID_MENTION = re.compile(r"\(?\bids?\s*=\s*[^\s,;:)]+\)?")
+
+
+def participant_ids(result) -> list[str]:
+    """The cohort's participant ids of a study result (to withhold from report
+    text), if it carries its analysis data."""
+    data = getattr(result, "data", None)
+    if data is None or "id" not in getattr(data, "columns", ()):
+        return []
+    return [str(i) for i in data["id"].dropna()]
 
 
 _EXAMPLES = re.compile(r"\s*\((?:e\.g\.|for example|ids?:?)\s*([^()]*)\)")
