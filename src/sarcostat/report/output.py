@@ -152,6 +152,24 @@ def _empty_path(path, option, command) -> None:
         )
 
 
+def _os_errors_as_output_errors(fn):
+    """Checks stat the path; an OSError there (name too long, a loop of
+    links, permission) is a one-line OutputError naming the path."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(path, *args, **kwargs):
+        try:
+            return fn(path, *args, **kwargs)
+        except OSError as exc:
+            if isinstance(exc, OutputError):
+                raise
+            raise OutputError(os_error_message(exc, path)) from exc
+
+    return wrapper
+
+
+@_os_errors_as_output_errors
 def check_output_file(
     path,
     *,
@@ -369,6 +387,7 @@ def _owned_files(folder: Path, own: dict) -> set[str]:
     return out
 
 
+@_os_errors_as_output_errors
 def check_output_folder(
     path,
     *,
