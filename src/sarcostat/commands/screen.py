@@ -183,7 +183,7 @@ def _panel_shape(path, id_column):
         else:
             import pandas as pd
 
-            head = pd.read_csv(path, nrows=1, dtype=str, sep=None, engine="python")
+            head = pd.read_csv(path, nrows=1, dtype=str)
             names, rows = list(head.columns), len(head) > 0
     except Exception:  # noqa: BLE001 - only a peek; the real reader names the problem
         return None
@@ -318,6 +318,11 @@ def run(args) -> int:
         scheduler=args.scheduler,
         progress=progress,
     )
+    if not result.n_biomarkers:
+        raise DataError(
+            f"{args.biomarkers}: the panel has no biomarker column besides the id column "
+            f"{args.id_column!r}; nothing screened."
+        )
     if not result.meta.get("join", {}).get("n_matched", 1):
         raise DataError(
             f"{args.biomarkers}: no id in its {args.id_column!r} column matches a participant id "
