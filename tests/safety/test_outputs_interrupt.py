@@ -132,6 +132,6 @@ def test_interrupted_first_run_leaves_nothing(tmp_path):
     assert "Traceback" not in err, err
     if proc.returncode == 0:
         pytest.skip("the write finished before the signal")
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err
     assert not rep.exists()
     assert temporaries(ws.root) == []

@@ -225,7 +225,9 @@ def _terminate_raises():
         if sig is None:
             continue
         try:
-            old[sig] = signal.signal(sig, _raise)
+            # A handler the program installed itself (the CLI's) is kept.
+            if signal.getsignal(sig) in (signal.SIG_DFL, None):
+                old[sig] = signal.signal(sig, _raise)
         except (ValueError, OSError):  # pragma: no cover - unusual embedding
             pass
     try:
