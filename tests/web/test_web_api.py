@@ -251,10 +251,13 @@ def test_plan_form_json_and_toml(client, tmp_path):
             "plan.model.covariates.shown": "1",
             "plan.table3.firth": "on",
             "plan.ancova.confidence": "0.9",
+            "plan.study.steps": ["table1", "table3"],
+            "plan.study.steps.shown": "1",
         },
     )
     assert r.status_code == 200, r.text
     plan = r.json()["plan"]
+    assert plan["study"]["steps"] == ["table1", "table3"]
     assert plan["assessment"]["definition"] == "ewgsop2"
     assert plan["model"]["covariates"] == ["age_yr", "sex"]
     assert plan["table3"]["firth"] is True and plan["ancova"]["confidence"] == 0.9

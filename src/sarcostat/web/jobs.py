@@ -26,6 +26,9 @@ MAX_CODES = 12
 #: Rows of the per-participant classification shown in the page (all are in the CSV).
 PREVIEW_ROWS = 50
 CATEGORY_TARGETS = ("sex", "muscle_mass_method")
+#: Plan sections shown unfolded: the report's parts, the exposure, the
+#: definition and the covariates; the statistical details are folded.
+OPEN_SECTIONS = ("study", "biomarker", "assessment", "model")
 
 
 class ActionError(Exception):
@@ -363,7 +366,14 @@ def plan_form(plan, *, biomarkers=(), columns=()) -> list[dict]:
                 # chosen ones first, in their order (the order of report parts matters)
                 field["options"] = list(dict.fromkeys([*field["value"], *field["options"]]))
             fields.append(field)
-        sections.append({"name": name, "title": _doc_line(type(sec)), "fields": fields})
+        sections.append(
+            {
+                "name": name,
+                "title": _doc_line(type(sec)),
+                "fields": fields,
+                "open": name in OPEN_SECTIONS,
+            }
+        )
     return sections
 
 
