@@ -166,3 +166,26 @@ def test_bad_options(capsys):
     assert main(["serve", "--no-browser", "--port", "70000"]) == 2
     assert main(["serve", "--no-browser", "--max-upload-mb", "0"]) == 2
     assert "must be a positive number" in capsys.readouterr().err
+
+
+def test_the_documented_api_example_runs(tmp_path, monkeypatch):
+    """The Python example of docs/web.md, against a real server, gives a report ZIP."""
+    import zipfile
+
+    from web_helpers import clinic_cohort
+
+    text = (Path(__file__).parents[2] / "docs" / "web.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    clinic_cohort(tmp_path / "cohort.csv")
+    monkeypatch.chdir(tmp_path)
+    srv = Server()
+    try:
+        code = re.sub(
+            r"^BASE, TOKEN = .*$", f"BASE, TOKEN = {srv.base!r}, {srv.token!r}", code, flags=re.M
+        )
+        exec(compile(code, "docs/web.md", "exec"), {})
+    finally:
+        srv.stop()
+    z = zipfile.ZipFile(tmp_path / "report.zip")
+    results = json.loads(z.read("report/results.json"))
+    assert results["cohort"]["n"] == 129 and results["biomarker"]["column"] == "sclerostin"
