@@ -440,7 +440,7 @@ _CELLS = st.one_of(
 @settings(max_examples=150, deadline=None)
 @given(cells=st.lists(_CELLS, max_size=40), decimal=st.sampled_from([".", ","]))
 def test_column_parsing_equals_the_cell_rule(cells, decimal):
-    from sarcostat.io.cohort import _Builder
+    from sarcostat.io.cells import _Builder
     from sarcostat.io.readers import RawTable
 
     column = np.empty(len(cells), dtype=object)

@@ -1,0 +1,498 @@
+"""Mapping: a RawTable's columns -> the canonical columns of ``Cohort.data``.
+
+Ids, categories, numbers (with unit conversion), flags and biomarkers with
+their detection limits are built here from the cells classified by
+:mod:`sarcostat.io.cells`; derived measures come from
+:mod:`sarcostat.io.derive` and value checks from :mod:`sarcostat.io.checks`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from sarcostat.io.cells import (
+    LT,
+    MISSING,
+    ND,
+    OK,
+    UNABLE,
+    _Builder,
+    _factor,
+    _fmt,
+    _is_na_cell,
+)
+from sarcostat.io.checks import _check_consistency, _check_numbers
+from sarcostat.io.derive import _derive
+from sarcostat.io.findings import plural
+from sarcostat.io.mapping import (
+    CATEGORY_VALUES,
+    BiomarkerSpec,
+    ColumnMap,
+    _code_key,
+    resolve_columns,
+)
+from sarcostat.io.readers import RawTable, is_blank
+from sarcostat.io.variables import GRIP_TRIAL, VARIABLES, get_variable
+
+_SEX_WORDS = {
+    "m": "male",
+    "male": "male",
+    "man": "male",
+    "men": "male",
+    "f": "female",
+    "female": "female",
+    "woman": "female",
+    "women": "female",
+}
+_METHOD_WORDS = {
+    "bia": "bia",
+    "bioimpedance": "bia",
+    "bioelectrical impedance": "bia",
+    "bioelectrical impedance analysis": "bia",
+    "inbody": "bia",
+    "dxa": "dxa",
+    "dexa": "dxa",
+}
+_UNABLE_FLAG = {
+    "chair_stand_5x_s": "chair_stand_unable",
+    "gait_time_4m_s": "gait_unable",
+    "gait_speed_m_s": "gait_unable",
+}
+_BALANCE = ("side_by_side_s", "semi_tandem_s", "tandem_s")
+
+
+def build(
+    raw: RawTable,
+    cmap: ColumnMap,
+    extra_bio: dict[str, BiomarkerSpec],
+    decimal: str,
+    source: str | None,
+) -> dict[str, Any]:
+    if extra_bio:
+        cmap = ColumnMap(
+            dict(cmap.columns),
+            dict(cmap.codes),
+            {**cmap.biomarkers, **extra_bio},
+            dict(cmap.protocol),
+            cmap.source,
+        )
+    res = resolve_columns(raw.headers, cmap, file=raw.name)
+    b = _Builder(raw, decimal)
+    b.findings.extend(res.findings)
+    n = raw.n_rows
+    by_target = {t: h for h, (t, _u) in res.columns.items()}
+    b.headers = by_target
+    units_given = {t: u for _h, (t, u) in res.columns.items()}
+    out: dict[str, Any] = {}
+    units: dict[str, str] = {}
+
+    # ids first: every later message names the participant.
+    if "id" in by_target:
+        out["id"] = _ids(b, by_target["id"])
+    else:
+        b.add(
+            "error",
+            "missing_id",
+            "no participant id column found (looked for headers such as "
+            "'id', 'subject_id', 'participant_id'); add one or map it: [columns] \"...\" = \"id\".",
+        )
+
+    if n == 0:
+        b.add("error", "empty", "the file has a header but no data rows.")
+
+    bio_specs, lod_headers, extras = _lod_companions(res)
+    # Flags given as columns (Cohort.data handed back as a DataFrame) are
+    # kept; the 'unable' cells of the timed tests are OR-ed into them below.
+    for name in [h for h in extras if getattr(get_variable(h), "kind", None) == "flag"]:
+        out[name] = _flag(b, name)
+        extras.remove(name)
+
+    converted: dict[str, tuple[np.ndarray, str | None]] = {}
+    for var in VARIABLES:
+        targets = (
+            [t for t in by_target if GRIP_TRIAL.match(t)]
+            if var.name == "grip_<n>_kg"
+            else [var.name]
+            if var.name in by_target
+            else []
+        )
+        targets.sort(key=lambda t: int(GRIP_TRIAL.match(t).group(1)) if GRIP_TRIAL.match(t) else 0)
+        for target in targets:
+            if var.kind == "category":
+                out[target] = _category(b, target, cmap.codes.get(target, {}))
+            elif var.kind == "number":
+                unit = units_given.get(target)
+                vals = _numbers(b, target, out, unit, var.unit)
+                out[target] = vals
+                units[target] = var.unit
+                converted[target] = (vals, unit)
+
+    for name, spec in bio_specs.items():
+        if spec.column not in res.columns:
+            detail = (
+                f"read as a biomarker (unit not stated) because '{lod_headers[name]}' "
+                f"beside it holds its detection limits."
+            )
+            b.add("info", "mapping", detail, column=name)
+        vals, lods = _biomarker(b, name, spec, lod_headers.get(name))
+        out[name] = vals
+        out[f"{name}_lod"] = lods
+        units[name] = spec.unit
+        units[f"{name}_lod"] = spec.unit
+
+    protocol = dict(cmap.protocol)
+    _derive(b, out, units, protocol, n)
+    _check_numbers(b, out, converted, res.declared)
+    _check_consistency(b, out)
+
+    order = [v.name for v in VARIABLES]
+    grip_trials = sorted(
+        (c for c in out if GRIP_TRIAL.match(c)), key=lambda c: int(GRIP_TRIAL.match(c).group(1))
+    )
+    ordered = []
+    for name in order:
+        if name == "grip_<n>_kg":
+            ordered += grip_trials
+        elif name in out:
+            ordered.append(name)
+    for name in bio_specs:
+        ordered += [name, f"{name}_lod"]
+    columns = {col: out[col] for col in ordered}
+    for h in extras:
+        columns[h if h not in columns else f"{h}_extra"] = _extra(b, h)
+        if b.is_empty(h):
+            b.add("warning", "empty_column", "the column is entirely empty.", column=h)
+    for col in ordered:
+        if col in by_target and b.is_empty(by_target[col]):
+            b.add("warning", "empty_column", "the column is entirely empty.", column=col)
+    if extras:
+        listed = ", ".join(f"'{h}'" for h in extras)
+        b.add(
+            "info",
+            "extra_columns",
+            f"kept but not used by sarcostat: {listed}. Declare biomarkers "
+            "under [biomarkers] in a map to analyse them.",
+        )
+
+    mapping = {h: t for h, (t, _u) in res.columns.items()}
+    for name, spec in bio_specs.items():
+        mapping.setdefault(spec.column, name)
+        if name in lod_headers:
+            mapping[lod_headers[name]] = f"{name}_lod"
+    return {
+        "issues": b.findings,
+        "mapping": mapping,
+        "units": units,
+        "biomarkers": list(bio_specs),
+        "protocol": protocol,
+        "source": source,
+        "_columns": columns,
+        "_n_rows": n,
+    }
+
+
+def _ids(b: _Builder, header: str) -> np.ndarray:
+    def as_id(c):
+        if _is_na_cell(c):
+            return (None,)
+        if isinstance(c, (float, np.floating)) and float(c).is_integer():
+            return (str(int(c)),)  # Excel/SPSS store 101 as 101.0
+        return (str(c).strip(),)
+
+    (ids,) = b._map_distinct(b.raw.columns[header], as_id, (None,))
+    b.ids = ids.tolist()
+    first: dict[str, int] = {}
+    for i, pid in enumerate(b.ids):
+        if pid is not None:
+            first.setdefault(pid, i)
+    for i in (i for i, pid in enumerate(b.ids) if pid is None or first[pid] != i):
+        pid = ids[i]
+        if pid is None:
+            b.add("error", "missing_id", "the participant id is missing.", i=i, column="id")
+        else:
+            hint = ""
+            if "redcap_event_name" in b.raw.columns:
+                hint = (
+                    " The file has 'redcap_event_name': a longitudinal REDCap export has one "
+                    "row per event; export or keep one event."
+                )
+            b.add(
+                "error",
+                "duplicate_id",
+                f"id '{pid}' is repeated (first at {b.raw.row_word} "
+                f"{b.raw.row_numbers[first[pid]]}).{hint}",
+                i=i,
+                column="id",
+                value=pid,
+            )
+    return ids
+
+
+def _category(b: _Builder, target: str, codes: dict[str, str]) -> np.ndarray:
+    header = b.headers[target]
+    words = _SEX_WORDS if target == "sex" else _METHOD_WORDS
+    labels = b.raw.labels.get(header) or {}
+
+    def classify(code):
+        key = _code_key(code)
+        if codes and key in codes:
+            return codes[key], code
+        # SPSS/Stata value labels: 1 -> 'Male'; a code without a label stays as written.
+        shown = labels.get(code, code) if labels and not isinstance(code, str) else code
+        return words.get(str(shown).strip().lower(), _BAD_CODE), shown
+
+    kinds, _v = b.parse(header)
+    values, shown = b._map_distinct(b.raw.columns[header], classify, (None, None))
+    values[kinds == MISSING] = None
+    bad = np.flatnonzero(values == _BAD_CODE)
+    values[bad] = None
+    allowed = " / ".join(CATEGORY_VALUES[target])
+    bad_codes = {_code_key(b.cell(header, i)) for i in bad}
+    numeric = bool(bad.size) and all(re.fullmatch(r"-?\d+(\.0+)?", c) for c in bad_codes)
+    if numeric and not codes and not labels and bad.size == int((kinds != MISSING).sum()):
+        listed = ", ".join(sorted(bad_codes, key=float))
+        b.add(
+            "error",
+            "code",
+            f"{target} is coded as numbers ({listed}) without value labels; "
+            f"declare the codes in a map, e.g. [codes] {target} = "
+            + ('{1 = "male", 2 = "female"}' if target == "sex" else '{1 = "bia", 2 = "dxa"}')
+            + ".",
+            column=target,
+        )
+    else:
+        for i in bad:
+            c = shown[i].item() if isinstance(shown[i], np.generic) else shown[i]
+            b.add(
+                "error",
+                "code",
+                f"'{c}' is not a recognised value; use {allowed}"
+                + (
+                    " or one of the codes declared in the map"
+                    if codes
+                    else " (or declare codes in a map)"
+                )
+                + ".",
+                i=i,
+                column=target,
+                value=c,
+            )
+    return values
+
+
+_BAD_CODE = "\x00bad"  # marker for an unrecognised category value
+
+
+def _numbers(b: _Builder, target: str, out, unit: str | None, canonical: str) -> np.ndarray:
+    header = b.headers[target]
+    kinds, values = b.parse(header)
+    vals = np.where(kinds == OK, values, np.nan)
+    flag_name = _UNABLE_FLAG.get(target)
+    unable = kinds == UNABLE
+    if target in _BALANCE:
+        vals[unable] = 0.0  # SPPB convention: a stand not attempted/held scores as 0 s
+    if flag_name:
+        prev = out.get(flag_name)
+        out[flag_name] = unable.copy() if prev is None else (np.asarray(prev) | unable)
+    allowed = (OK, MISSING, UNABLE) if (flag_name or target in _BALANCE) else (OK, MISSING)
+    for i in np.flatnonzero(~np.isin(kinds, allowed)):
+        c = b.cell(header, i)
+        extra = ""
+        if kinds[i] == UNABLE:
+            extra = " 'unable' is only accepted for chair stand, gait and balance tests; leave it blank."
+        elif kinds[i] in (LT, ND):
+            extra = " Censored values ('<x', 'ND') are only accepted in biomarker columns."
+        b.add(
+            "error",
+            "non_numeric",
+            f"'{c}' is not a number.{extra}{b.bad_hint(c)}",
+            i=i,
+            column=target,
+            value=c,
+        )
+    return vals * _factor(canonical, unit)
+
+
+_FLAG_WORDS = {
+    "true": True,
+    "yes": True,
+    "1": True,
+    "1.0": True,
+    "false": False,
+    "no": False,
+    "0": False,
+    "0.0": False,
+}
+
+
+def _flag(b: _Builder, name: str) -> np.ndarray:
+    """A canonical True/False column as given; blank is False (nothing recorded)."""
+
+    def classify(cell):
+        if isinstance(cell, (bool, np.bool_)):
+            return (bool(cell),)
+        if _is_na_cell(cell):
+            return (False,)
+        return (_FLAG_WORDS.get(str(cell).strip().lower(), None),)
+
+    (values,) = b._map_distinct(b.raw.columns[name], classify, (False,))
+    for i in np.flatnonzero(np.equal(values, None)):
+        c = b.cell(name, i)
+        b.add(
+            "error",
+            "code",
+            f"'{c}' is not a recognised value; use True / False.",
+            i=i,
+            column=name,
+            value=c,
+        )
+    return np.array([bool(v) for v in values], dtype=bool)
+
+
+def _lod_companions(res) -> tuple[dict[str, BiomarkerSpec], dict[str, str], list[str]]:
+    """Biomarkers, their ``<name>_lod`` headers, and the extras left over.
+
+    ``<biomarker>_lod`` is the canonical censoring column of ``Cohort.data``
+    (NaN in ``<biomarker>``, the limit in ``<biomarker>_lod``). A table that
+    carries it (``Cohort.data`` handed back as a DataFrame, or written out
+    and read again) must keep its censored values, so the column is read as
+    the limits of its biomarker instead of an unused extra; and an
+    undeclared column ``X`` with an ``X_lod`` beside it is a biomarker,
+    since nothing but a concentration has a detection limit.
+    """
+    specs = dict(res.biomarkers)
+    extras = list(res.extras)
+    free = set(extras)
+    for h in list(extras):
+        base = h[:-4] if h.endswith("_lod") else None
+        if base and base in free and base not in specs and get_variable(base) is None:
+            specs[base] = BiomarkerSpec(base, "", base, None)
+    lod_headers: dict[str, str] = {}
+    for name, spec in specs.items():
+        for cand in (f"{name}_lod", f"{spec.column}_lod"):
+            if cand in free and cand not in lod_headers.values():
+                lod_headers[name] = cand
+                break
+    used = set(lod_headers.values()) | {
+        s.column for n, s in specs.items() if n not in res.biomarkers
+    }
+    return specs, lod_headers, [h for h in extras if h not in used]
+
+
+def _biomarker(b: _Builder, name: str, spec: BiomarkerSpec, lod_header: str | None = None):
+    header = spec.column
+    kinds, values = b.parse(header)
+    ok = kinds == OK
+    vals = np.where(ok & (values >= 0), values, np.nan)
+    lods = np.where(kinds == LT, values, np.nan)
+    if spec.lod is not None:
+        lods[kinds == ND] = spec.lod
+    written = sorted(set(values[kinds == LT].tolist()))
+    if lod_header is not None:
+        kinds = _apply_lod_column(b, name, lod_header, kinds, lods)
+    for i in np.flatnonzero(~np.isin(kinds, (OK, MISSING, LT)) | (ok & (values < 0))):
+        c = b.cell(header, i)
+        if kinds[i] == OK:
+            b.add(
+                "error",
+                "range",
+                f"{_fmt(values[i])} is negative; a concentration cannot be.",
+                i=i,
+                column=name,
+                value=c,
+            )
+        elif kinds[i] == ND and spec.lod is None:
+            seen = (
+                f" (this column writes '<{_num(written[0])}' elsewhere)"
+                if len(written) == 1
+                else ""
+            )
+            lod = _num(written[0]) if len(written) == 1 else "..."
+            b.add(
+                "error",
+                "censored",
+                f"'{c}' means below the detection limit, but no limit is "
+                f'declared{seen}; add it to the map: [biomarkers] {name} = {{unit = "{spec.unit}", '
+                f"lod = {lod}}}, or write the value as '<limit'.",
+                i=i,
+                column=name,
+                value=c,
+            )
+        elif kinds[i] != ND:
+            b.add(
+                "error",
+                "non_numeric",
+                f"'{c}' is not a number.{b.bad_hint(c)}",
+                i=i,
+                column=name,
+                value=c,
+            )
+    n_cens = int((~np.isnan(lods)).sum())
+    if n_cens:
+        b.add(
+            "info",
+            "censored",
+            f"{plural(n_cens, 'value')} below the detection limit kept as "
+            f"left-censored: {name} is NaN there and {name}_lod holds the limit.",
+            column=name,
+        )
+    return vals, lods
+
+
+def _apply_lod_column(
+    b: _Builder, name: str, header: str, kinds: np.ndarray, lods: np.ndarray
+) -> np.ndarray:
+    """Read the limits of ``header`` into ``lods`` where ``name`` is censored.
+
+    As in ``Cohort.data``, a value is censored where it is empty (or ``ND``)
+    and the row has a limit. Returns the value kinds with the rows that the
+    limit explains turned from ND into LT, so they are not reported as
+    limits missing. Modifies ``lods`` in place.
+    """
+    lk, lv = b.parse(header)
+    for i in np.flatnonzero(~np.isin(lk, (OK, MISSING)) | ((lk == OK) & ~(lv > 0))):
+        c = b.cell(header, i)
+        rule = "range" if lk[i] == OK else "non_numeric"
+        why = "is not positive; a detection limit must be" if lk[i] == OK else "is not a number"
+        b.add("error", rule, f"'{c}' {why}.", i=i, column=f"{name}_lod", value=c)
+    limit = (lk == OK) & (lv > 0)
+    empty = np.isin(kinds, (MISSING, ND)) & np.isnan(lods)
+    lods[limit & empty] = lv[limit & empty]
+    measured = limit & (kinds == OK)
+    if measured.any():
+        b.add(
+            "warning",
+            "censored",
+            f"{plural(int(measured.sum()), 'row')} with a measured {name} "
+            f"value also give a limit in '{header}'; a limit marks a value as below the "
+            f"detection limit only where {name} is empty, so these limits are not used.",
+            column=f"{name}_lod",
+        )
+    kinds = kinds.copy()
+    kinds[limit & (kinds == ND)] = LT
+    return kinds
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _extra(b: _Builder, header: str) -> np.ndarray:
+    """Keep an unrecognised column: numbers when every cell is a number, else text."""
+    kinds, values = b.parse(header)
+    if (
+        header not in b.raw.labels
+        and kinds.size
+        and np.isin(kinds, (OK, MISSING)).all()
+        and (kinds == OK).any()
+    ):
+        return values
+    (text,) = b._map_distinct(
+        b.labelled(header),
+        lambda c: (None if is_blank(c) else c if isinstance(c, str) else str(c),),
+        (None,),
+    )
+    return text
