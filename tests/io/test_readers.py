@@ -152,8 +152,11 @@ def test_ragged_row_and_duplicate_headers(write_csv):
         read_cohort(write_csv("id,age,sex\nP1,70,F\nP2,71,M,oops\n"))
     with pytest.raises(SchemaError, match="columns 2 and 3 are both named 'age'"):
         read_cohort(write_csv("id,age,age\nP1,70,71\n"))
-    # Short rows are padded; trailing empty separators ignored.
-    c = read_cohort(write_csv("id,age,sex,,\nP1,70\nP2,71,M,,\n"))
+    # A short row is an error too (its values could belong to other columns);
+    # trailing empty separators are not values and are ignored.
+    with pytest.raises(ReadError, match=r"row 2: has 2 values but the header \(row 1\) has 3"):
+        read_cohort(write_csv("id,age,sex,,\nP1,70\nP2,71,M,,\n"))
+    c = read_cohort(write_csv("id,age,sex,,\nP1,70,\nP2,71,M,,\n"))
     assert list(c.data.columns) == ["id", "sex", "age_yr"]
     assert c.data["sex"].isna().tolist() == [True, False]
 

@@ -12,13 +12,16 @@ import numpy as np
 from sarcostat.exceptions import DataError, check_option
 from sarcostat.io.canonical import build
 from sarcostat.io.findings import Finding, findings_to_frame, plural
-from sarcostat.io.mapping import declared_biomarkers, load_mapping
+from sarcostat.io.mapping import ColumnMap, declared_biomarkers, load_mapping
 from sarcostat.io.readers import frame_to_raw, read_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Cohort", "read_cohort", "cohort_from_frame"]
+
+#: What ``mapping=`` accepts: a TOML path, the same structure as a dict, or a parsed map.
+MappingLike = str | Path | dict[str, Any] | ColumnMap | None
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,16 @@ class Cohort:
         )
 
 
-def read_cohort(path, mapping=None, *, sheet=None, decimal=None, biomarkers=None) -> Cohort:
+def read_cohort(
+    path: str | Path,
+    mapping: MappingLike = None,
+    *,
+    sheet: str | int | None = None,
+    decimal: str | None = None,
+    biomarkers: dict[str, Any] | None = None,
+    encoding: str | None = None,
+    sep: str | None = None,
+) -> Cohort:
     """Read a cohort file into canonical columns and validate it.
 
     Parameters
@@ -128,6 +140,15 @@ def read_cohort(path, mapping=None, *, sheet=None, decimal=None, biomarkers=None
         Excel sheet name or 0-based index; default the first sheet.
     decimal : {None, ".", ","}, optional
         Decimal separator of text files; default ".".
+    encoding : str, optional
+        Encoding of a text file (``"utf-8"``, ``"cp949"``, ``"euc-kr"``,
+        ``"latin-1"``, ...; a UTF-8 byte-order mark is always accepted) or
+        of an old SPSS/Stata file without one. Default: detected, with a
+        warning when the file is not UTF-8. Bytes invalid in the given
+        encoding are a ReadError naming the line and the likely encoding.
+    sep : str, optional
+        Field separator of a text file (``","``, ``";"``, ``"tab"``, ``"|"``);
+        default: detected from the first lines.
     biomarkers : dict, optional
         Extra biomarker declarations, ``{"sclerostin": "pmol/L"}`` or
         ``{"sclerostin": {"unit": "pmol/L", "column": "SOST", "lod": 3.2}}``.
@@ -147,7 +168,8 @@ def read_cohort(path, mapping=None, *, sheet=None, decimal=None, biomarkers=None
     SchemaError
         Duplicate headers, an invalid map, or an ambiguous automatic mapping.
     ParameterError
-        ``decimal`` is not "." or ",".
+        ``decimal`` is not "." or ",", ``encoding`` is unknown, ``sep`` is not
+        one character, or an option does not apply to the file type.
 
     See Also
     --------
@@ -171,13 +193,17 @@ def read_cohort(path, mapping=None, *, sheet=None, decimal=None, biomarkers=None
     'grip_kg'
     """
     check_option(decimal, (None, ".", ","), parameter="decimal", function="read_cohort")
-    cmap = load_mapping(mapping)
-    raw = read_table(path, sheet=sheet)
+    cmap = load_mapping(mapping, encoding=encoding)
+    raw = read_table(path, sheet=sheet, encoding=encoding, sep=sep)
     return Cohort(**build(raw, cmap, declared_biomarkers(biomarkers), decimal or ".", str(path)))
 
 
 def cohort_from_frame(
-    frame: pd.DataFrame, mapping=None, *, biomarkers=None, name: str = "<DataFrame>"
+    frame: pd.DataFrame,
+    mapping: MappingLike = None,
+    *,
+    biomarkers: dict[str, Any] | None = None,
+    name: str = "<DataFrame>",
 ) -> Cohort:
     """Map and validate a DataFrame already in memory, as :func:`read_cohort` does for files.
 

@@ -177,7 +177,9 @@ def _canonical_names() -> list[str]:
     return [v.name for v in VARIABLES if v.kind != "flag" and v.name != "grip_<n>_kg"]
 
 
-def load_mapping(mapping) -> ColumnMap:
+def load_mapping(
+    mapping: str | Path | dict[str, Any] | ColumnMap | None, *, encoding: str | None = None
+) -> ColumnMap:
     """Parse ``mapping`` (None, a TOML path, a dict or a ColumnMap) into a ColumnMap.
 
     Raises
@@ -197,14 +199,14 @@ def load_mapping(mapping) -> ColumnMap:
     import tomllib
 
     from sarcostat.exceptions import ReadError
+    from sarcostat.io.readers import read_text_file
 
     p = Path(mapping)
-    if not p.is_file():
+    if not p.exists():
         raise ReadError(f"No such map file: '{mapping}'.")
+    text = read_text_file(p, what="map file", encoding=encoding, error=SchemaError)
     try:
-        doc = tomllib.loads(p.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise SchemaError(f"{p.name}: a map file must be UTF-8 text.") from None
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SchemaError(f"{p.name}: not valid TOML ({exc}).") from None
     return _parse(doc, p.name)

@@ -72,7 +72,13 @@ class RawTable:
         return len(self.row_numbers)
 
 
-def read_table(path, *, sheet=None) -> RawTable:
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    encoding: str | None = None,
+    sep: str | None = None,
+) -> RawTable:
     """Read ``path`` into a :class:`RawTable`, choosing the reader by suffix.
 
     Raises
@@ -83,7 +89,8 @@ def read_table(path, *, sheet=None) -> RawTable:
     SchemaError
         Two columns share a header.
     ParameterError
-        A sheet was given for a file that is not an Excel workbook.
+        A sheet was given for a file that is not an Excel workbook, a
+        separator for a file that is not text, or an unknown encoding.
     """
     p = Path(path)
     name = p.name
@@ -100,6 +107,13 @@ def read_table(path, *, sheet=None) -> RawTable:
             + ", ".join(SUPPORTED_SUFFIXES)
             + "."
         )
+    encoding = check_encoding(encoding)
+    sep = check_sep(sep)
+    if sep is not None and suffix not in TEXT_SUFFIXES:
+        raise ParameterError(
+            f"The 'sep' parameter applies to text files (.csv, .tsv, .txt) only; {name} is a "
+            f"'{suffix}' file. Got sep={sep!r}."
+        )
     if sheet is not None and suffix not in (".xlsx", ".xlsm"):
         raise ParameterError(
             f"The 'sheet' parameter applies to Excel files only; {name} is a "
@@ -112,11 +126,11 @@ def read_table(path, *, sheet=None) -> RawTable:
     if size == 0:
         raise ReadError(f"{name} is empty (0 bytes).")
     if suffix in TEXT_SUFFIXES:
-        return _read_text(p, suffix)
+        return _read_text(p, suffix, encoding, sep)
     if suffix in (".xlsx", ".xlsm"):
         return _read_excel(p, sheet)
     if suffix in (".sav", ".zsav", ".dta"):
-        return _read_readstat(p, suffix)
+        return _read_readstat(p, suffix, encoding)
     return _read_parquet(p)
 
 
@@ -136,6 +150,57 @@ def is_blank(v: Any) -> bool:
 
 # --------------------------------------------------------------------------- text
 
+
+def read_text_file(
+    path: str | Path,
+    *,
+    what: str,
+    encoding: str | None = None,
+    error: type[SarcostatError] = ReadError,
+) -> str:
+    """The text of a small UTF-8 file the user wrote (map, plan, published tables).
+
+    TOML and JSON are UTF-8 by definition, so without ``encoding`` the file
+    must be UTF-8 (a byte-order mark is accepted); otherwise the error
+    names the line and the likely encoding. ``what`` names the file's role
+    in messages ("map file", "plan file"); ``error`` is the exception class.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise error(f"{p}: {what} not found.")
+    if p.is_dir():
+        raise error(f"{p}: is a directory, not a {what}.")
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise error(f"{p}: cannot read the {what} ({exc.strerror}).") from None
+    for magic, kind in _MAGIC:
+        if raw.startswith(magic):
+            raise error(f"{p}: is not a text {what}: it is {kind}.")
+    # UTF-8 first even when --encoding names another: the map or plan is
+    # usually typed in an editor (UTF-8) while the data came from Windows.
+    enc = check_encoding(encoding)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if enc is not None and enc != "utf-8-sig":
+            try:
+                return raw.decode(enc)
+            except UnicodeDecodeError:
+                pass
+        line = raw[: exc.start].count(b"\n") + 1
+        likely = guess_encoding(raw, exclude="utf-8-sig")
+        raise error(
+            f"{p}, line {line}: byte 0x{raw[exc.start]:02x} is not valid UTF-8"
+            + (f" nor {_label(enc)}" if enc not in (None, "utf-8-sig") else "")
+            + f" text; it looks like {_label(likely)}. Save the {what} as UTF-8, or give "
+            f"--encoding {likely}."
+        ) from None
+    if "\x00" in text:
+        raise error(f"{p}: contains NUL bytes, so it is not a text {what}.")
+    return text
+
+
 # File signatures of formats that users rename to .csv by mistake.
 _MAGIC = (
     (b"PK\x03\x04", "a ZIP archive (an Office file such as .xlsx or .docx?)"),
@@ -148,33 +213,141 @@ _MAGIC = (
 )
 
 
-def _decode(raw: bytes, name: str) -> tuple[str, list[Finding]]:
+def check_encoding(encoding: str | None, *, function: str = "read_cohort") -> str | None:
+    """The codec name Python uses for ``encoding`` (None stays None), or ParameterError."""
+    if encoding is None:
+        return None
+    import codecs
+
+    try:
+        name = codecs.lookup(str(encoding)).name
+    except LookupError:
+        raise ParameterError(
+            f"The 'encoding' parameter of {function} must be a text encoding such as "
+            f"'utf-8', 'cp949' (Korean), 'euc-kr', 'latin-1' or 'cp1252'. Got {encoding!r} instead."
+        ) from None
+    return "utf-8-sig" if name in ("utf-8", "utf-8-sig") else name
+
+
+def check_sep(sep: str | None, *, function: str = "read_cohort") -> str | None:
+    """A single-character field separator ('tab' and '\\t' mean a tab), or ParameterError."""
+    if sep is None:
+        return None
+    text = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(
+        str(sep).lower(), str(sep)
+    )
+    if len(text) != 1 or text in '"\r\n' or text.isalnum() or text == ".":
+        raise ParameterError(
+            f"The 'sep' parameter of {function} must be one character such as ',', ';', "
+            f"'|' or 'tab' (not a quote, letter, digit or '.'). Got {sep!r} instead."
+        )
+    return text
+
+
+_ENC_LABEL = {
+    "latin-1": "Latin-1",
+    "latin_1": "Latin-1",
+    "cp1252": "Windows Latin-1 (cp1252)",
+    "cp949": "Korean cp949",
+    "euc_kr": "Korean EUC-KR",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+}
+
+
+def _label(enc: str) -> str:
+    return _ENC_LABEL.get(enc, enc)
+
+
+def _has_hangul(text: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+
+
+def guess_encoding(raw: bytes, *, exclude: str | None = None) -> str:
+    """The likeliest encoding of bytes that are not (all) UTF-8.
+
+    Korean text files from Windows are cp949 (a superset of EUC-KR): they
+    decode strictly as cp949 and hold Hangul syllables. Western files are
+    Latin-1 when they use no byte 0x80-0x9F, else Windows cp1252 (curly
+    quotes, the euro sign). Latin-1 decodes any bytes, so it comes last.
+    """
+    candidates = []
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates.append("utf-16")
+    candidates.append("utf-8-sig")
+    try:
+        if _has_hangul(raw.decode("cp949")):
+            candidates.append("cp949")
+    except UnicodeDecodeError:
+        pass
+    if any(0x80 <= b <= 0x9F for b in raw):
+        candidates.append("cp1252")
+    candidates.append("latin-1")
+    for enc in candidates:
+        if enc == exclude:
+            continue
+        try:
+            raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return enc
+    return "latin-1"
+
+
+def _refuse_binary(raw: bytes, name: str) -> None:
     for magic, what in _MAGIC:
         if raw.startswith(magic):
             raise ReadError(
                 f"{name} is not a text table: it is {what}. Give the file its real "
                 "suffix, or export the data as CSV."
             )
+
+
+def decode_text(raw: bytes, name: str, encoding: str | None = None) -> tuple[str, list[Finding]]:
+    """Bytes of a text file -> text, by ``encoding`` or detected; never a silent guess.
+
+    With ``encoding`` given, bytes that are not valid in it are a ReadError
+    naming the line and suggesting the likely encoding. Without it: UTF-16
+    with a byte-order mark, UTF-8 (BOM or not), else the likeliest of cp949
+    / cp1252 / Latin-1 with a warning saying which was used.
+    """
+    _refuse_binary(raw, name)
     findings: list[Finding] = []
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if encoding is not None:
+        enc = check_encoding(encoding) or "utf-8-sig"
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            likely = guess_encoding(raw, exclude=enc)
+            raise ReadError(
+                f"{name}, line {line}: byte 0x{raw[exc.start]:02x} is not valid {_label(enc)} text, so the "
+                f"file is not in that encoding; it looks like {_label(likely)}: try --encoding {likely} "
+                f"(encoding='{likely}')."
+            ) from None
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode text" export is UTF-16 with a byte-order mark.
         try:
-            return raw.decode("utf-16"), findings
+            text = raw.decode("utf-16")
         except UnicodeDecodeError:
             raise ReadError(f"{name}: starts like UTF-16 text but cannot be decoded.") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-        detail = (
-            "the file is not valid UTF-8; it was read as Latin-1. Check accented "
-            "text, or save the file as UTF-8."
-        )
-        findings.append(Finding("warning", "encoding", f"{name}: {detail}", detail=detail))
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            enc = guess_encoding(raw, exclude="utf-8-sig")
+            text = raw.decode(enc)
+            detail = (
+                f"the file is not valid UTF-8; it was read as {_label(enc)}. Check accented or "
+                f"non-Latin text, and give the encoding with --encoding (encoding=...) if "
+                f"{_label(enc)} is wrong."
+            )
+            findings.append(Finding("warning", "encoding", f"{name}: {detail}", detail=detail))
     if "\x00" in text:
         raise ReadError(
             f"{name}: contains NUL bytes, so it is not a text table "
-            "(is it a binary or Excel file with the wrong suffix?)."
+            "(is it a binary or Excel file with the wrong suffix, or UTF-16 without a "
+            "byte-order mark?)."
         )
     return text, findings
 
@@ -213,25 +386,76 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
     return best
 
 
-def _read_text(p: Path, suffix: str) -> RawTable:
+def _read_text(p: Path, suffix: str, encoding: str | None, sep: str | None) -> RawTable:
     name = p.name
     try:
         raw = p.read_bytes()
     except OSError as exc:
         raise ReadError(f"{name}: cannot be read ({exc.strerror}).") from None
-    text, findings = _decode(raw, name)
+    text, findings = decode_text(raw, name, encoding)
     if not text.strip():
         raise ReadError(f"{name} is empty (no header, no data).")
-    delim = _sniff_delimiter(text, suffix)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=False))
-    except csv.Error as exc:
-        raise ReadError(f"{name}: cannot be parsed as a delimited table ({exc}).") from None
+    delim = sep or _sniff_delimiter(text, suffix)
+    records, lines = parse_delimited(text, name, delim)
     strip = str.strip
     records = [list(map(strip, rec)) for rec in records]
-    table = _from_records(name, records, findings, ragged=_delim_name(delim))
+    how = f"{_delim_name(delim)} was {'given' if sep else 'detected'}"
+    table = _from_records(name, records, findings, ragged=how, lines=lines)
     table.text_cells = True
     return table
+
+
+def parse_delimited(text: str, name: str, delim: str) -> tuple[list[list[str]], list[int]]:
+    """Every record of a delimited text, with the line each starts on.
+
+    Quoting is strict, so that no line is lost inside a cell: a quote that
+    is never closed (which would swallow the rest of the file into one cell)
+    or text after a closing quote is a ReadError naming the line. A quoted
+    cell may hold line breaks (notes typed with Alt+Enter), but not a line
+    that looks like a whole record: that is a quote left open that happens
+    to close further down, and the lines between would be lost.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True)
+    records: list[list[str]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "end of data" in str(exc) or reader.line_num > start:
+                problem = (
+                    f'a quote (") opened here is not closed before line {reader.line_num}; '
+                    "the lines after it would be read as one cell. Close the quote or remove it"
+                )
+            else:
+                problem = (
+                    'text follows a closing quote ("); a cell that starts with a quote must '
+                    "end with one. Remove the stray quote, or quote the whole cell and double "
+                    'the quotes inside it ("")'
+                )
+            raise ReadError(f"{name}, line {start}: {problem}.") from None
+        records.append(rec)
+        starts.append(start)
+        ends.append(reader.line_num)
+    widths = [len(r) for r in records if len(r) > 1]
+    if widths:
+        width = max(set(widths), key=widths.count)
+        for rec, start, end in zip(records, starts, ends):
+            if end == start:
+                continue
+            for cell in rec:
+                inner = cell.splitlines()[1:]
+                if any(line.count(delim) >= max(width - 1, 1) for line in inner):
+                    raise ReadError(
+                        f"{name}, line {start}: a quoted cell runs over lines {start}-{end} and "
+                        "holds what look like whole rows; a quote is probably not closed. "
+                        "Close it or remove the stray quote."
+                    )
+    return records, starts
 
 
 def _delim_name(d: str) -> str:
@@ -255,7 +479,12 @@ def _n_filled(rec) -> int:
 
 
 def _from_records(
-    name: str, records: list[list], findings: list[Finding], *, ragged: str | None
+    name: str,
+    records: list[list[Any]],
+    findings: list[Finding],
+    *,
+    ragged: str | None,
+    lines: list[int] | None = None,
 ) -> RawTable:
     """Header and body of a spreadsheet-like list of records (text or Excel).
 
@@ -263,8 +492,11 @@ def _from_records(
     the spreadsheet row. Title lines above the header (a record with a single
     filled cell, e.g. an Excel title merged across the columns) are skipped
     with a note. ``ragged`` names the detected delimiter of a text file: a
-    record longer than its header is then an error; in Excel such cells
-    become unnamed columns.
+    record longer than its header (with values beyond it) or shorter than
+    it is then an error naming the line, so no value lands in another
+    column; in Excel such cells become unnamed columns. ``lines`` gives the
+    line each text record starts on (they differ from record numbers when
+    a quoted cell holds a line break).
     """
     # Text records hold stripped strings, so any() finds a filled cell; Excel
     # records hold typed cells (0 is a value), so each is tested.
@@ -300,21 +532,30 @@ def _from_records(
         )
         findings.append(Finding("info", "units_row", f"{name}: {detail}", detail=detail))
     n = len(header)
+    if ragged is not None:
+        while n > 1 and is_blank(header[n - 1]):
+            n -= 1  # trailing separators after the last header
+        header = header[:n]
     if ragged is None:
         n = max(n, max((len(r) for _k, r in body), default=0))
         header = list(header) + [None] * (n - len(header))
     rows = []
     for k, rec in body:
+        if ragged is not None and (
+            len(rec) < n or (len(rec) > n and any(not is_blank(c) for c in rec[n:]))
+        ):
+            line = lines[k - 1] if lines is not None else k
+            where = f"row {k}" + (f" (line {line})" if line != k else "")
+            raise ReadError(
+                f"{name}, {where}: has {len(rec)} values but the header (row "
+                f"{header_row}) has {n} columns, so values would shift into other columns; "
+                f"check the delimiter ({ragged}; "
+                "choose it with --sep), quoting, or a missing or extra separator on that line."
+            )
         if len(rec) > n:
-            if any(not is_blank(c) for c in rec[n:]):
-                raise ReadError(
-                    f"{name}, row {k}: has {len(rec)} values but the header (row "
-                    f"{header_row}) has {n} columns; check the delimiter "
-                    f"({ragged} was detected) or quoting."
-                )
             rec = rec[:n]
         elif len(rec) < n:
-            rec = list(rec) + [None if ragged is None else ""] * (n - len(rec))
+            rec = list(rec) + [None] * (n - len(rec))
         rows.append(rec)
     if rows:
         cells = np.empty((len(rows), n), dtype=object)
@@ -413,7 +654,14 @@ def _read_excel(p: Path, sheet) -> RawTable:
 # ----------------------------------------------------------------- SPSS / Stata
 
 
-def _read_readstat(p: Path, suffix: str) -> RawTable:
+def _iconv_name(encoding: str) -> str:
+    """Python codec name -> the iconv name ReadStat expects."""
+    return {"utf-8-sig": "UTF-8", "latin_1": "ISO-8859-1", "iso8859-1": "ISO-8859-1"}.get(
+        encoding, encoding.upper().replace("_", "-")
+    )
+
+
+def _read_readstat(p: Path, suffix: str, encoding: str | None = None) -> RawTable:
     import pyreadstat
 
     name = p.name
@@ -425,7 +673,8 @@ def _read_readstat(p: Path, suffix: str) -> RawTable:
         # would otherwise read as a missing-value word). SPSS user-missing
         # codes are read as values and set missing below, so they can be
         # counted; Stata's .a-.z arrive as NaN.
-        frame, meta = reader(str(p), user_missing=spss)
+        kw = {} if encoding is None else {"encoding": _iconv_name(encoding)}
+        frame, meta = reader(str(p), user_missing=spss, **kw)
     except Exception as exc:  # pyreadstat raises its own ReadstatError and others
         raise ReadError(
             f"{name}: cannot be read as {'SPSS' if spss else 'Stata'} data "

@@ -623,8 +623,10 @@ def _check_value(value: Any, f: dataclasses.Field, where: str, source: str):
     return value
 
 
-def load_plan(path: str | Path | None = None) -> Plan:
+def load_plan(path: str | Path | None = None, *, encoding: str | None = None) -> Plan:
     """Read and validate a plan file; ``None`` gives the default plan.
+
+    The file is UTF-8 (TOML); ``encoding`` is tried when it is not.
 
     Raises
     ------
@@ -636,13 +638,10 @@ def load_plan(path: str | Path | None = None) -> Plan:
         return Plan()
     import tomllib
 
+    from sarcostat.io.readers import read_text_file
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlanError(f"{p}: plan file not found.") from None
-    except OSError as exc:
-        raise PlanError(f"{p}: cannot read the plan file ({exc.strerror}).") from None
+    text = read_text_file(p, what="plan file", encoding=encoding, error=PlanError)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
