@@ -219,12 +219,27 @@ def test_sav_label_without_a_sex_word_is_named(tmp_path):
     pyreadstat.write_sav(
         pd.DataFrame({"id": ["a", "b"], "sex": [1.0, 9.0]}),
         str(path),
-        variable_value_labels={"sex": {1: "Male", 9: "Unknown"}},
+        variable_value_labels={"sex": {1: "Male", 9: "Other"}},
     )
     c = read_cohort(path)
     (err,) = errors(c, "code")
-    assert err.participant_id == "b" and err.value == "Unknown"
+    assert err.participant_id == "b" and err.value == "Other"
     assert c.data["sex"].tolist()[0] == "male"
+
+
+def test_sav_label_saying_unknown_is_missing_with_a_note(tmp_path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    path = tmp_path / "odd.sav"
+    pyreadstat.write_sav(
+        pd.DataFrame({"id": ["a", "b"], "sex": [1.0, 9.0]}),
+        str(path),
+        variable_value_labels={"sex": {1: "Male", 9: "Unknown"}},
+    )
+    c = read_cohort(path)
+    assert not c.has_errors
+    (note,) = [f for f in c.issues if f.rule == "labelled_missing"]
+    assert note.severity == "warning" and note.column == "sex" and "9 ('Unknown')" in note.message
+    assert c.data["sex"].isna().tolist() == [False, True]
 
 
 def test_excel_title_rows_and_other_sheets_are_reported(tmp_path):

@@ -84,9 +84,20 @@ def _num(data: pd.DataFrame, col: str) -> np.ndarray:
 
 
 def _flag(data: pd.DataFrame, col: str) -> np.ndarray:
+    """A True/False column read by word (the text 'False' is False); unknown is not True."""
+    from sarcostat.io.flags import read_flags
+
     if col not in data.columns:
         return np.zeros(len(data), dtype=bool)
-    return data[col].fillna(False).astype(bool).to_numpy()
+    values, bad = read_flags(data[col].to_numpy(dtype=object))
+    if bad:
+        i = bad[0]
+        pid = data["id"].iloc[i] if "id" in data.columns else data.index[i]
+        raise DataError(
+            f"participant {pid} (row index {data.index[i]!r}), column {col!r}: "
+            f"{data[col].iloc[i]!r} is not True or False (blank is allowed)."
+        )
+    return np.array([v is True for v in values], dtype=bool)
 
 
 def _text(data: pd.DataFrame, col: str) -> np.ndarray:

@@ -27,6 +27,7 @@ from sarcostat.io.cells import (
 from sarcostat.io.checks import _check_consistency, _check_numbers
 from sarcostat.io.derive import _derive
 from sarcostat.io.findings import plural
+from sarcostat.io.flags import is_boolean_column, read_flags
 from sarcostat.io.mapping import (
     CATEGORY_VALUES,
     BiomarkerSpec,
@@ -46,6 +47,13 @@ _SEX_WORDS = {
     "female": "female",
     "woman": "female",
     "women": "female",
+    # Korean value labels and cells (cp949 / EUC-KR exports)
+    "남": "male",
+    "남자": "male",
+    "남성": "male",
+    "여": "female",
+    "여자": "female",
+    "여성": "female",
 }
 _METHOD_WORDS = {
     "bia": "bia",
@@ -231,17 +239,37 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
     return ids
 
 
+def label_of(labels: dict[Any, str], code: Any) -> str | None:
+    """The SPSS/Stata value label of ``code`` (label keys are floats for numeric codes)."""
+    if not labels or code is None:
+        return None
+    hit = labels.get(code)
+    if hit is None and isinstance(code, str):
+        try:
+            hit = labels.get(float(code))
+        except ValueError:
+            hit = None
+    return hit
+
+
 def _category(b: _Builder, target: str, codes: dict[str, str]) -> np.ndarray:
     header = b.headers[target]
     words = _SEX_WORDS if target == "sex" else _METHOD_WORDS
     labels = b.raw.labels.get(header) or {}
+    if codes and labels:
+        _labels_against_map(b, target, header, codes, labels, words)
 
     def classify(code):
+        # SPSS/Stata value labels are the file's own statement of what a code
+        # means, so they come first; the map's codes fill in where there is
+        # no label or the label is a word sarcostat does not know.
+        label = label_of(labels, code)
+        if label is not None and str(label).strip().lower() in words:
+            return words[str(label).strip().lower()], label
         key = _code_key(code)
         if codes and key in codes:
             return codes[key], code
-        # SPSS/Stata value labels: 1 -> 'Male'; a code without a label stays as written.
-        shown = labels.get(code, code) if labels and not isinstance(code, str) else code
+        shown = label if label is not None else code
         return words.get(str(shown).strip().lower(), _BAD_CODE), shown
 
     kinds, _v = b.parse(header)
@@ -286,6 +314,32 @@ def _category(b: _Builder, target: str, codes: dict[str, str]) -> np.ndarray:
 _BAD_CODE = "\x00bad"  # marker for an unrecognised category value
 
 
+def _labels_against_map(
+    b: _Builder,
+    target: str,
+    header: str,
+    codes: dict[str, str],
+    labels: dict[Any, str],
+    words: dict[str, str],
+) -> None:
+    """An error for each map code whose value contradicts the file's own value label."""
+    for code, label in labels.items():
+        meant = words.get(str(label).strip().lower())
+        mapped = codes.get(_code_key(code))
+        if meant is None or mapped is None or meant == mapped:
+            continue
+        shown = _code_key(code)
+        b.add(
+            "error",
+            "code",
+            f"the map says code {shown} is {mapped}, but the file's value label for "
+            f"{shown} is '{label}' ({meant}); the file's labels are used as the truth. "
+            f"Correct or remove [codes] {target} in the map.",
+            column=target,
+            value=shown,
+        )
+
+
 def _numbers(b: _Builder, target: str, out, unit: str | None, canonical: str) -> np.ndarray:
     header = b.headers[target]
     kinds, values = b.parse(header)
@@ -296,7 +350,12 @@ def _numbers(b: _Builder, target: str, out, unit: str | None, canonical: str) ->
         vals[unable] = 0.0  # SPPB convention: a stand not attempted/held scores as 0 s
     if flag_name:
         prev = out.get(flag_name)
-        out[flag_name] = unable.copy() if prev is None else (np.asarray(prev) | unable)
+        if prev is None:
+            out[flag_name] = unable.copy()
+        else:  # a flag column given too (True/False/None): 'unable' cells set it
+            merged = np.asarray(prev, dtype=object).copy()
+            merged[unable] = True
+            out[flag_name] = merged
     allowed = (OK, MISSING, UNABLE) if (flag_name or target in _BALANCE) else (OK, MISSING)
     for i in np.flatnonzero(~np.isin(kinds, allowed)):
         c = b.cell(header, i)
@@ -316,40 +375,20 @@ def _numbers(b: _Builder, target: str, out, unit: str | None, canonical: str) ->
     return vals * _factor(canonical, unit)
 
 
-_FLAG_WORDS = {
-    "true": True,
-    "yes": True,
-    "1": True,
-    "1.0": True,
-    "false": False,
-    "no": False,
-    "0": False,
-    "0.0": False,
-}
-
-
 def _flag(b: _Builder, name: str) -> np.ndarray:
-    """A canonical True/False column as given; blank is False (nothing recorded)."""
-
-    def classify(cell):
-        if isinstance(cell, (bool, np.bool_)):
-            return (bool(cell),)
-        if _is_na_cell(cell):
-            return (False,)
-        return (_FLAG_WORDS.get(str(cell).strip().lower(), None),)
-
-    (values,) = b._map_distinct(b.raw.columns[name], classify, (False,))
-    for i in np.flatnonzero(np.equal(values, None)):
+    """A canonical True/False column as given; blank is unknown (None), never False."""
+    values, bad = read_flags(b.raw.columns[name])
+    for i in bad:
         c = b.cell(name, i)
         b.add(
             "error",
             "code",
-            f"'{c}' is not a recognised value; use True / False.",
+            f"'{c}' is not a recognised value; use True / False (or leave it blank).",
             i=i,
             column=name,
             value=c,
         )
-    return np.array([bool(v) for v in values], dtype=bool)
+    return values
 
 
 def _lod_companions(res) -> tuple[dict[str, BiomarkerSpec], dict[str, str], list[str]]:
@@ -481,7 +520,10 @@ def _num(x: float) -> str:
 
 
 def _extra(b: _Builder, header: str) -> np.ndarray:
-    """Keep an unrecognised column: numbers when every cell is a number, else text."""
+    """Keep an unrecognised column: numbers when every cell is a number, True/False
+    (three-valued: blank is unknown) when every filled cell is one, else text."""
+    if header not in b.raw.labels and is_boolean_column(b.raw.columns[header]):
+        return read_flags(b.raw.columns[header])[0]
     kinds, values = b.parse(header)
     if (
         header not in b.raw.labels

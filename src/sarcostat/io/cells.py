@@ -135,7 +135,9 @@ class _Builder:
         m = _CENSORED.match(t)
         if m:
             lim = self._to_float(m["num"])
-            if lim is not None and math.isfinite(lim):
+            # A detection limit is a finite positive concentration: '<0',
+            # '<-1', '<inf' and '<nan' are typing errors, not limits.
+            if lim is not None and math.isfinite(lim) and lim > 0:
                 return LT, lim
         return BAD, math.nan
 
@@ -198,6 +200,11 @@ class _Builder:
                 return " It looks like a decimal comma: use --decimal , (decimal=',')."
             if self.decimal == "," and _NUM_DOT.match(s) and "." in s:
                 return " The decimal separator was declared as ','."
+            if s.startswith("<"):
+                return (
+                    " A value below the detection limit is written '<limit' with a finite, "
+                    "positive limit, e.g. '<3.2'."
+                )
             if s.startswith(">"):
                 return " Values above a limit are not supported; enter the measured value or leave it blank."
         return ""

@@ -63,12 +63,11 @@ class Cohort:
     def data(self) -> pd.DataFrame:  # noqa: F821
         import pandas as pd
 
-        # Text columns (object arrays holding str or None) use pandas' string dtype.
+        # Text columns (object arrays holding str or None) use pandas' string
+        # dtype; True/False columns are bool, or pandas' nullable "boolean"
+        # when some are unknown (three-valued, never read as False).
         return pd.DataFrame(
-            {
-                name: pd.Series(col, dtype="str") if col.dtype == object else col
-                for name, col in self._columns.items()
-            },
+            {name: _series(col) for name, col in self._columns.items()},
             index=pd.RangeIndex(self._n_rows),
         )
 
@@ -112,6 +111,17 @@ class Cohort:
             f"the data has {plural(len(errs), 'error')}; fix them and run "
             f"'sarcostat validate' again:\n{shown}{more}"
         )
+
+
+def _series(col: np.ndarray) -> Any:
+    import pandas as pd
+
+    if col.dtype != object:
+        return col
+    kinds = {type(v) for v in col}
+    if kinds and kinds <= {bool, type(None)} and bool in kinds:
+        return col.astype(bool) if type(None) not in kinds else pd.array(col, dtype="boolean")
+    return pd.Series(col, dtype="str")
 
 
 def read_cohort(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -709,14 +710,80 @@ def _read_readstat(p: Path, suffix: str, encoding: str | None = None) -> RawTabl
                     detail=detail,
                 )
             )
-    table = _from_frame(frame, name, "case", findings)
     labels = getattr(meta, "variable_value_labels", None) or {}
+    _mask_labelled_missing(frame, labels, name, findings)
+    table = _from_frame(frame, name, "case", findings)
     table.labels = {
         str(c): {_label_key(k): str(v) for k, v in lab.items()}
         for c, lab in labels.items()
         if str(c) in table.columns
     }
     return table
+
+
+#: Value labels that say a code is a missing answer, not a value (English and
+#: Korean survey wording). "None" is not among them: SARC-F 0 = "None" is a score.
+MISSING_LABEL = re.compile(
+    r"\b(refus\w*|declin\w*|don'?t know|do not know|not known|unknown|"
+    r"not applicable|inapplicable|n/a|not asked|no answer|no response|non-response|"
+    r"missing|sysmis|not stated|prefer not to (?:say|answer)|skipped|legitimate skip)\b"
+    r"|모름|무응답|해당\s*없음|거절|결측",
+    re.IGNORECASE,
+)
+
+
+def _mask_labelled_missing(
+    frame: Any, labels: dict[str, dict[Any, Any]], name: str, findings: list[Finding]
+) -> None:
+    """Set to missing the codes whose value label says 'refused', 'unknown', 'not applicable'...
+
+    SPSS and Stata files often mark such answers only by a label (99 =
+    'Refused') without declaring the code missing; read as numbers they would
+    be 99 kg of grip. Each masked column gets one warning listing the codes.
+    """
+    for col, lab in labels.items():
+        if col not in frame.columns or not lab:
+            continue
+        missing_codes = [k for k, v in lab.items() if MISSING_LABEL.search(str(v))]
+        if not missing_codes:
+            continue
+        s = frame[col]
+        hit = np.zeros(len(s), dtype=bool)
+        for code in missing_codes:
+            hit |= (s.astype(object) == code).to_numpy(dtype=bool, na_value=False)
+            if isinstance(code, str) and s.dtype.kind in "fiu":
+                try:
+                    hit |= (s == float(code)).to_numpy(dtype=bool, na_value=False)
+                except ValueError:
+                    pass
+        if not hit.any():
+            continue
+        found = sorted({_num_text(v) for v in s[hit]})
+        shown = ", ".join(f"{c} ('{lab.get(_raw_code(c, lab), '')}')" for c in found)
+        frame[col] = s.astype(object).mask(hit) if s.dtype.kind not in "fiu" else s.mask(hit)
+        detail = (
+            f"{plural(int(hit.sum()), 'value')} coded {shown} read as missing: the value label "
+            "says the code is a missing answer, but the file does not declare it missing. "
+            "Declare it as a missing value in SPSS/Stata to confirm."
+        )
+        findings.append(
+            Finding(
+                "warning",
+                "labelled_missing",
+                f"{name}, column '{col}': {detail}",
+                column=str(col),
+                value=", ".join(found),
+                detail=detail,
+            )
+        )
+
+
+def _raw_code(text: str, lab: dict[Any, Any]) -> Any:
+    """The label key whose printed form is ``text``."""
+    for k in lab:
+        if _num_text(k) == text:
+            return k
+    return text
 
 
 def _label_key(code):
