@@ -135,7 +135,9 @@ def test_unmatched_ids_give_messages_not_a_crash(files, capsys):
     )
     # Issue 13: no matching id is an error (exit 1), and nothing is written.
     assert rc == 1
-    assert "no id in its 'id' column matches a participant id" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "other.parquet: no id in column 'id' matches a cohort id" in err
+    assert "Traceback" not in err
     assert not out.exists() and not out.with_suffix(".html").exists()
 
 

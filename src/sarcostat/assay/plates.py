@@ -56,7 +56,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sarcostat.exceptions import ReadError, SchemaError
+from sarcostat.exceptions import ReadError, SarcostatError, SchemaError
 
 ROWS = "ABCDEFGH"
 COLS = range(1, 13)
@@ -139,22 +139,24 @@ class Plate:
 
 
 # ---------------------------------------------------------------- low-level parsing
-def _read_rows(path: Path) -> tuple[list[list[str]], str]:
+def _read_rows(path: Path, encoding: str | None = None) -> tuple[list[list[str]], str]:
+    from sarcostat.io.readers import decode_text
+
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # some reader software writes UTF-16
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:  # SoftMax Pro writes ANSI ("Temperature(\xa1C)")
-            text = data.decode("latin-1")
+    # The cohort reader's decoding: UTF-16/UTF-8 BOMs, --encoding, binary files
+    # refused by name; SoftMax Pro writes ANSI ("Temperature(\xa1C)"), which is
+    # detected as cp1252/Latin-1 when no encoding is given.
+    text, _notes = decode_text(data, path.name, encoding)
     sample = "\n".join(text.splitlines()[:40])
     counts = {d: sample.count(d) for d in (",", ";", "\t")}
     delim = max(counts, key=counts.get) if any(counts.values()) else ","
-    rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delim)]
+    try:
+        rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delim)]
+    except csv.Error as exc:
+        raise ReadError(f"{path.name}: cannot be parsed as a delimited table ({exc}).") from None
     return rows, delim
 
 
@@ -402,7 +404,7 @@ def _layout_token(tok, *, where):
     return _checked(rec, where=where, cols=_GRID_COLS)
 
 
-def read_layout(path) -> dict[str, pd.DataFrame]:
+def read_layout(path, *, encoding: str | None = None) -> dict[str, pd.DataFrame]:
     """Read a plate layout (grid or long) into ``{plate label: layout table}``.
 
     The label ``""`` is the layout shared by every plate without its own.
@@ -416,7 +418,7 @@ def read_layout(path) -> dict[str, pd.DataFrame]:
         (the message names file, well or row, column and value).
     """
     path = Path(path)
-    rows, delim = _read_rows(path)
+    rows, delim = _read_rows(path, encoding)
     header = [c.strip().lower() for c in rows[0]] if rows else []
     out: dict[str, list] = {}
     if "well" in header and "type" in header:
@@ -494,9 +496,9 @@ def read_layout(path) -> dict[str, pd.DataFrame]:
 
 
 # ---------------------------------------------------------------- readings
-def _read_readings(path: Path, *, wavelength, reference):
+def _read_readings(path: Path, *, wavelength, reference, encoding=None):
     """Return list of (plate name, {well: raw string}, reference {well: raw} or None)."""
-    rows, delim = _read_rows(path)
+    rows, delim = _read_rows(path, encoding)
     header = [c.strip() for c in rows[0]] if rows else []
     low = [h.lower() for h in header]
     # ';'- and tab-separated exports from European locales write decimal commas
@@ -616,7 +618,9 @@ def _layout_for(name, label_candidates, layouts):
     return layouts.get("")
 
 
-def read_plates(paths, *, layout, wavelength=None, reference=None) -> list[Plate]:
+def read_plates(
+    paths, *, layout, wavelength=None, reference=None, encoding: str | None = None
+) -> list[Plate]:
     """Read plate readings and join them to a layout.
 
     Parameters
@@ -633,6 +637,8 @@ def read_plates(paths, *, layout, wavelength=None, reference=None) -> list[Plate
     reference : str, optional
         Reference wavelength (e.g. ``"620"``) subtracted from the primary:
         signal = OD450 - OD620.
+    encoding : str, optional
+        Text encoding of the readings and layout files (default: detected).
 
     Returns
     -------
@@ -655,20 +661,27 @@ def read_plates(paths, *, layout, wavelength=None, reference=None) -> list[Plate
             f"read_plates: give one layout or one per readings file; got "
             f"{len(layouts_in)} layouts for {len(paths)} files."
         )
-    parsed_layouts = [read_layout(p) for p in layouts_in]
+    parsed_layouts = [read_layout(p, encoding=encoding) for p in layouts_in]
     plates = []
     for k, p in enumerate(paths):
         p = Path(p)
         layouts = parsed_layouts[k if len(parsed_layouts) > 1 else 0]
         try:
-            found = _read_readings(p, wavelength=wavelength, reference=reference)
-        except (ReadError, SchemaError) as exc:
+            found = _read_readings(p, wavelength=wavelength, reference=reference, encoding=encoding)
+        except (SarcostatError, ValueError, LookupError, IndexError, csv.Error) as exc:
+            # One unreadable file (a binary file given by mistake, a damaged
+            # export) is reported as a failed plate; the other plates go on.
+            why = (
+                str(exc)
+                if isinstance(exc, SarcostatError)
+                else (f"{p.name}: cannot be read as a plate ({type(exc).__name__}: {exc}).")
+            )
             plates.append(
                 Plate(
                     name=p.stem,
                     source=str(p),
                     wells=pd.DataFrame(columns=WELL_COLUMNS),
-                    errors=(str(exc),),
+                    errors=(why,),
                 )
             )
             continue

@@ -34,3 +34,37 @@ def print_cohort_errors(cohort, *, command: str, path, nothing: str) -> bool:
         print(f.message, file=sys.stderr)
     print(f"sarcostat {command}: {len(errors)} error(s) in {path}; {nothing}.", file=sys.stderr)
     return True
+
+
+def add_read_options(parser, *, table: bool = True) -> None:
+    """``--encoding`` (every command that reads text) and, with ``table``,
+    ``--sep`` and ``--decimal`` (every command that reads a cohort table)."""
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        default=None,
+        help="text encoding of the input files, e.g. utf-8, cp949 (Korean Windows), euc-kr, "
+        "latin-1, cp1252 (default: detected; UTF-8 with or without BOM)",
+    )
+    if table:
+        parser.add_argument(
+            "--sep",
+            metavar="CHAR",
+            default=None,
+            help="field separator of a text file: ',', ';', '|' or 'tab' (default: detected)",
+        )
+        parser.add_argument(
+            "--decimal",
+            choices=[".", ","],
+            default=None,
+            help="decimal separator of a text file (default: '.'); ',' reads 160,5 as 160.5",
+        )
+
+
+def read_options(args) -> dict:
+    """The reading keywords of :func:`sarcostat.io.read_cohort` from parsed arguments."""
+    return {
+        k: getattr(args, k)
+        for k in ("encoding", "sep", "decimal")
+        if getattr(args, k, None) is not None
+    }

@@ -57,6 +57,7 @@ def run_to_directory(
     quiet=False,
     synthetic=None,
     command=None,
+    read=None,
     **write_options,
 ) -> int:
     """analyze(path) -> write(outdir) -> print summary; returns the exit code 0.
@@ -74,6 +75,7 @@ def run_to_directory(
         sheet=sheet,
         synthetic=synthetic,
         progress=progress,
+        **(read or {}),
     )
     out = result.write(outdir, command=command, input_path=path, progress=progress, **write_options)
     if not quiet:

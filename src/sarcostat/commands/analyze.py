@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sarcostat.commands import single_thread_blas
+from sarcostat.commands import add_read_options, read_options, single_thread_blas
 
 NAME = "analyze"
 HELP = "run the analysis plan on a cohort and write the report (HTML, DOCX, CSV, JSON, figures)"
@@ -23,7 +23,11 @@ def add_arguments(parser) -> None:
         metavar="PLAN.toml",
         help="analysis plan (default: the built-in seed-study plan; see 'sarcostat plan --init')",
     )
-    parser.add_argument("--biomarker", metavar="COL", help="biomarker column (overrides the plan)")
+    parser.add_argument(
+        "--biomarker",
+        metavar="COL",
+        help="biomarker column, by your header or its canonical name (overrides the plan)",
+    )
     parser.add_argument(
         "--map",
         metavar="MAP.toml",
@@ -35,6 +39,7 @@ def add_arguments(parser) -> None:
         metavar="NAME",
         help="Excel sheet name or 0-based number (default: the first sheet)",
     )
+    add_read_options(parser)
     parser.add_argument(
         "-o",
         "--output",
@@ -65,6 +70,9 @@ def run(args) -> int:
             ("--biomarker", "biomarker"),
             ("--map", "mapping"),
             ("--sheet", "sheet"),
+            ("--encoding", "encoding"),
+            ("--sep", "sep"),
+            ("--decimal", "decimal"),
             ("-o", "output"),
             ("-q", "quiet"),
         ],
@@ -87,4 +95,5 @@ def run(args) -> int:
         output_command=NAME,
         overwrite=args.overwrite,
         inputs=inputs,
+        read=read_options(args),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sarcostat.commands import add_read_options
+
 NAME = "check-table"
 HELP = "recompute a paper's printed P values from its printed numbers (consistency check)"
 ORDER = 85
@@ -37,6 +39,7 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--all", action="store_true", help="print every candidate test, not only the verdicts"
     )
+    add_read_options(parser, table=False)
 
 
 def run(args) -> int:
@@ -60,7 +63,7 @@ def run(args) -> int:
                 f"Got {args.output!r} instead."
             )
         check_output_file(args.output, **out_opts)
-    res = check_published_tables(src)
+    res = check_published_tables(src, encoding=args.encoding)
     print(f"Consistency check of {src}")
     if args.all:
         with pd.option_context(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sarcostat.commands import print_cohort_errors
+from sarcostat.commands import add_read_options, print_cohort_errors, read_options
 
 NAME = "classify"
 HELP = "classify sarcopenia (AWGS 2019, EWGSOP2, ...) and print prevalence and agreement"
@@ -32,6 +32,13 @@ def add_arguments(parser) -> None:
         dest="mapping",
         help="column mapping file (your headers -> canonical names)",
     )
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        default=None,
+        help="Excel sheet name or 0-based index (default: the first sheet)",
+    )
+    add_read_options(parser)
     parser.add_argument(
         "-o",
         "--output",
@@ -70,7 +77,7 @@ def run(args) -> int:
     inputs = [args.file, args.mapping]
     if args.output is not None:
         check_output_file(args.output, command=NAME, inputs=inputs, overwrite=args.overwrite)
-    cohort = read_cohort(args.file, mapping=args.mapping)
+    cohort = read_cohort(args.file, mapping=args.mapping, sheet=args.sheet, **read_options(args))
     if print_cohort_errors(
         cohort, command="classify", path=args.file, nothing="nothing classified"
     ):

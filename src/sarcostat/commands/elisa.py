@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from sarcostat.commands import add_read_options
+
 NAME = "elisa"
 HELP = "turn ELISA plate readings into concentrations (4PL/5PL), QC table and HTML QC report"
 ORDER = 40
@@ -105,6 +107,7 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--to-unit", default=None, help="report concentrations in this unit, e.g. ng/mL"
     )
+    add_read_options(parser, table=False)
 
 
 def run(args) -> int:
@@ -113,9 +116,11 @@ def run(args) -> int:
     from sarcostat.assay import quantify, read_plates
     from sarcostat.assay.units import convert_units
     from sarcostat.exceptions import ParameterError
+    from sarcostat.io.readers import check_encoding
     from sarcostat.report.output import OutputFolder, check_output_folder
     from sarcostat.report.qc_report import render_qc_report
 
+    check_encoding(args.encoding, function="elisa")
     if args.to_unit is not None:
         convert_units(1.0, args.unit, args.to_unit, mw=args.mw)  # fail early on a bad unit/mw
     if args.lod is not None and not args.lod > 0:
@@ -136,6 +141,7 @@ def run(args) -> int:
         layout=layouts if len(layouts) > 1 else layouts[0],
         wavelength=args.wavelength,
         reference=args.reference,
+        encoding=args.encoding,
     )
     res = quantify(
         plates,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 
-from sarcostat.commands import print_cohort_errors
+from sarcostat.commands import add_read_options, print_cohort_errors, read_options
 
 NAME = "screen"
 HELP = "screen a wide biomarker panel (Olink, NMR...) against muscle outcomes"
@@ -67,11 +67,13 @@ def add_arguments(parser) -> None:
         "--id-column",
         default="id",
         metavar="NAME",
-        help="id column of the biomarker table (default: id)",
+        help="id column of the biomarker table only; the cohort's id column is found as "
+        "'validate' finds it, or mapped with --map (default: id)",
     )
     parser.add_argument(
         "--map", metavar="MAP.toml", dest="mapping", help="column mapping file for the cohort"
     )
+    add_read_options(parser)
     parser.add_argument(
         "--chunk-size",
         type=int,
@@ -168,28 +170,65 @@ def _split(text):
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
 
-def _panel_shape(path, id_column):
-    """(biomarker column count, has data rows) of the panel, or None when the
-    file cannot be peeked at cheaply (its reader then reports the problem)."""
+def _panel_source(args, cohort_ids):
+    """The biomarker table, read with the cohort's reading options and joined on ids.
+
+    A text panel goes through sarcostat's own reader (strict quoting, every
+    row checked, --encoding/--sep/--decimal); Parquet is read a chunk of
+    columns at a time. No id in common is an error (exit 1), not an empty
+    result.
+    """
     from pathlib import Path
 
-    try:
-        if Path(path).suffix.lower() == ".parquet":
-            import pyarrow.parquet as pq
+    from sarcostat.exceptions import DataError, ReadError
+    from sarcostat.io.panel import is_text_table, read_wide_table
+    from sarcostat.stats.screen_source import open_source
 
-            meta = pq.read_metadata(path)
-            names = list(meta.schema.names)
-            rows = meta.num_rows > 0
-        else:
-            import pandas as pd
-
-            head = pd.read_csv(path, nrows=1, dtype=str)
-            names, rows = list(head.columns), len(head) > 0
-    except Exception:  # noqa: BLE001 - only a peek; the real reader names the problem
-        return None
-    if id_column not in names:
-        return None
-    return len([c for c in names if c != id_column]), rows
+    path = Path(args.biomarkers)
+    if not path.exists():
+        raise ReadError(f"No such file: '{args.biomarkers}'.")
+    if path.is_dir():
+        raise ReadError(f"'{args.biomarkers}' is a directory, not a biomarker table.")
+    if is_text_table(path):
+        panel = read_wide_table(
+            path,
+            id_column=args.id_column,
+            encoding=args.encoding,
+            sep=args.sep,
+            decimal=args.decimal,
+        )
+        source = open_source(panel, cohort_ids, id_column=args.id_column)
+    elif path.suffix.lower() in (".parquet", ".pq"):
+        try:
+            source = open_source(path, cohort_ids, id_column=args.id_column)
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, DataError):
+                raise
+            raise ReadError(
+                f"{path.name}: cannot be read as Parquet ({type(exc).__name__}: {exc})."
+            ) from None
+    else:
+        raise ReadError(
+            f"{path.name}: the biomarker table must be .csv, .tsv, .txt or .parquet "
+            f"(got '{path.suffix or 'no suffix'}')."
+        )
+    if not source.names:
+        raise DataError(
+            f"{args.biomarkers}: the panel has no biomarker column besides the id column "
+            f"{args.id_column!r}; nothing screened."
+        )
+    if source.info["n_biomarker_rows"] == 0:
+        raise DataError(f"{args.biomarkers}: the panel has no data rows; nothing screened.")
+    if source.info["n_matched"] == 0:
+        coh = ", ".join(repr(v) for v in list(cohort_ids.dropna())[:3])
+        bio = ", ".join(repr(v) for v in source.info["biomarker_ids_not_in_cohort"][:3])
+        raise DataError(
+            f"{path.name}: no id in column {args.id_column!r} matches a cohort id (cohort ids "
+            f"look like {coh or 'nothing'}; biomarker ids like {bio or 'nothing'}). Check "
+            "--id-column and that both files hold the same ids; '1.0' matches '1', but '007' "
+            "does not match '7'."
+        )
+    return source
 
 
 def run(args) -> int:
@@ -198,7 +237,7 @@ def run(args) -> int:
     import numpy as np
     import pandas as pd
 
-    from sarcostat.exceptions import ParameterError
+    from sarcostat.exceptions import DataError, ParameterError
     from sarcostat.io import read_cohort
 
     out = Path(args.output)
@@ -231,26 +270,22 @@ def run(args) -> int:
             f"integer. Got {args.threads} instead."
         )
 
-    from sarcostat.exceptions import DataError
-
-    shape = _panel_shape(args.biomarkers, args.id_column)
-    if shape is not None and shape[0] == 0:
-        raise DataError(
-            f"{args.biomarkers}: the panel has no biomarker column besides the id column "
-            f"{args.id_column!r}; nothing screened."
-        )
-    if shape is not None and not shape[1]:
-        raise DataError(f"{args.biomarkers}: the panel has no data rows; nothing screened.")
-    cohort = read_cohort(args.cohort, mapping=args.mapping)
+    cohort = read_cohort(args.cohort, mapping=args.mapping, **read_options(args))
     if print_cohort_errors(cohort, command="screen", path=args.cohort, nothing="nothing screened"):
         return 1
     data = cohort.data.copy()
+
+    def canonical(name: str) -> str:
+        # The user's own header ('HGS') names the same column as its canonical name.
+        if name not in data.columns and name in cohort.mapping:
+            return cohort.mapping[name]
+        return ALIASES.get(name, name)
 
     covariates = []
     for c in _split(args.covariates):
         if c.lower() == "none":
             continue
-        canon = ALIASES.get(c, c)
+        canon = canonical(c)
         if canon == "sex_male" and "sex_male" not in data.columns:
             if "sex" not in data.columns:
                 raise ParameterError("screen: covariate 'sex' needs a sex column in the cohort.")
@@ -271,6 +306,7 @@ def run(args) -> int:
 
     outcomes, skipped = [], []
     for o in requested or DEFAULT_OUTCOMES:
+        o = canonical(o) if o not in ALIASES else o
         if o in data.columns:
             outcomes.append(o)
             continue
@@ -302,13 +338,15 @@ def run(args) -> int:
     from sarcostat.report.screen_report import render_screen_html
     from sarcostat.stats.screen import screen
 
+    source = _panel_source(args, data["id"])
     progress = None if args.quiet else _Progress()
     result = screen(
         data,
-        args.biomarkers,
+        source,
         outcomes=outcomes,
         covariates=covariates,
         id_column=args.id_column,
+        cohort_id_column="id",
         firth=args.firth,
         prescreen=args.prescreen,
         bonferroni=args.bonferroni,

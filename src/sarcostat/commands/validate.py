@@ -7,6 +7,8 @@ read, never written.
 
 from __future__ import annotations
 
+from sarcostat.commands import add_read_options, read_options
+
 NAME = "validate"
 HELP = "check a cohort file: column mapping, values, ranges, units, ids"
 ORDER = 10
@@ -36,18 +38,13 @@ def add_arguments(parser) -> None:
         default=None,
         help="Excel sheet name or 0-based index (default: the first sheet)",
     )
-    parser.add_argument(
-        "--decimal",
-        choices=[".", ","],
-        default=None,
-        help="decimal separator of a text file (default: '.')",
-    )
+    add_read_options(parser)
 
 
 def run(args) -> int:
     from sarcostat.io import read_cohort
 
-    cohort = read_cohort(args.file, mapping=args.map, sheet=args.sheet, decimal=args.decimal)
+    cohort = read_cohort(args.file, mapping=args.map, sheet=args.sheet, **read_options(args))
     print(render(cohort))
     return 1 if cohort.has_errors else 0
 

@@ -22,12 +22,12 @@ from sarcostat.io.cells import (
     _Builder,
     _factor,
     _fmt,
-    _is_na_cell,
 )
 from sarcostat.io.checks import _check_consistency, _check_numbers
 from sarcostat.io.derive import _derive
 from sarcostat.io.findings import plural
 from sarcostat.io.flags import is_boolean_column, read_flags
+from sarcostat.io.ids import id_key, id_text, imprecise_float_id
 from sarcostat.io.mapping import (
     CATEGORY_VALUES,
     BiomarkerSpec,
@@ -203,20 +203,28 @@ def build(
 
 
 def _ids(b: _Builder, header: str) -> np.ndarray:
-    def as_id(c):
-        if _is_na_cell(c):
-            return (None,)
-        if isinstance(c, (float, np.floating)) and float(c).is_integer():
-            return (str(int(c)),)  # Excel/SPSS store 101 as 101.0
-        return (str(c).strip(),)
-
-    (ids,) = b._map_distinct(b.raw.columns[header], as_id, (None,))
+    """Ids as text exactly as written (:mod:`sarcostat.io.ids`); duplicates by its matching rule."""
+    cells = b.raw.columns[header]
+    (ids,) = b._map_distinct(cells, lambda c: (id_text(c),), (None,))
     b.ids = ids.tolist()
+    if cells.dtype.kind == "f" or cells.dtype == object:
+        lossy = [i for i in range(len(cells)) if imprecise_float_id(cells[i])]
+        if lossy:
+            b.add(
+                "warning",
+                "id_precision",
+                f"{plural(len(lossy), 'id')} {'is' if len(lossy) == 1 else 'are'} stored in the "
+                f"file as a number with more than 15 significant digits (e.g. {ids[lossy[0]]}), "
+                "which a floating-point number cannot hold exactly: the last digits may already "
+                "be wrong in the file. Store ids as text.",
+                column="id",
+            )
+    keys = [id_key(p) for p in b.ids]
     first: dict[str, int] = {}
-    for i, pid in enumerate(b.ids):
-        if pid is not None:
-            first.setdefault(pid, i)
-    for i in (i for i, pid in enumerate(b.ids) if pid is None or first[pid] != i):
+    for i, k in enumerate(keys):
+        if k is not None:
+            first.setdefault(k, i)
+    for i in (i for i, k in enumerate(keys) if k is None or first[k] != i):
         pid = ids[i]
         if pid is None:
             b.add("error", "missing_id", "the participant id is missing.", i=i, column="id")

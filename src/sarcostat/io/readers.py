@@ -811,14 +811,27 @@ def _read_parquet(p: Path) -> RawTable:
     return _from_frame(frame, name, "case", [])
 
 
+_INT_DTYPES = {"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"}
+
+
 def _from_frame(frame, name: str, row_word: str, findings: list[Finding]) -> RawTable:
     """Wrap an in-memory DataFrame (already typed) as a RawTable."""
     header = [str(c) for c in frame.columns]
     columns = []
     for j in range(frame.shape[1]):
         s = frame.iloc[:, j]
-        if s.dtype.kind in "fiu":
-            # na_value: nullable Int64/Float64 columns hold pd.NA, not NaN.
+        if s.dtype.kind in "iu" or str(s.dtype) in _INT_DTYPES:
+            # Integers stay exact: an 18-digit id does not fit a float64. They
+            # become floats only when every value fits one exactly.
+            vals = s.to_numpy(dtype=object, na_value=None)
+            if all(v is None or abs(int(v)) <= 2**53 for v in vals):
+                columns.append(s.to_numpy(dtype=float, na_value=math.nan))
+            else:
+                columns.append(
+                    np.array([None if v is None else int(v) for v in vals], dtype=object)
+                )
+        elif s.dtype.kind == "f":
+            # na_value: nullable Float64 columns hold pd.NA, not NaN.
             columns.append(s.to_numpy(dtype=float, na_value=math.nan))
         else:
             columns.append(s.to_numpy(dtype=object))

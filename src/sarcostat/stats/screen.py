@@ -509,6 +509,7 @@ def screen(
     outcomes: Sequence[str] | str,
     covariates: Sequence[str] | str = (),
     id_column: str = "id",
+    cohort_id_column: str | None = None,
     confidence: float = 0.95,
     bonferroni: bool = False,
     firth: bool = False,
@@ -538,7 +539,12 @@ def screen(
         Adjustment columns (numeric/boolean as is; text dummy-coded with the
         first sorted level as reference). Empty: unadjusted models.
     id_column : str, default "id"
-        Join key, compared as stripped text.
+        Id column of the biomarker table. Ids are matched by the rule of
+        :mod:`sarcostat.io.ids` (text as written; ``1.0`` is ``1``, ``007``
+        is not ``7``).
+    cohort_id_column : str, optional
+        Id column of ``data``; default ``id_column`` when ``data`` has it,
+        else ``"id"`` (the canonical cohort column).
     confidence : float, default 0.95
         Level of the confidence intervals (t for linear, Wald z for logistic).
     bonferroni : bool, default False
@@ -692,8 +698,9 @@ def screen(
             f"The 'prescreen' parameter of {_FN} must be None or a p value "
             f"threshold in (0, 1]. Got {prescreen!r} instead."
         )
-    require_columns(data, [id_column, *outcomes, *covariates], function=_FN)
-    source = open_source(biomarkers, data[id_column], id_column=id_column)
+    cohort_id = cohort_id_column or (id_column if id_column in data.columns else "id")
+    require_columns(data, [cohort_id, *outcomes, *covariates], function=_FN)
+    source = open_source(biomarkers, data[cohort_id], id_column=id_column)
     plan, znames, kinds = _make_plan(
         data,
         outcomes,

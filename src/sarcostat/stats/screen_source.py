@@ -25,11 +25,14 @@ __all__ = ["FrameSource", "ParquetSource", "open_source"]
 
 
 def _ids(values) -> pd.Index:
-    """Ids as stripped text in an object Index (fast hashing for the join)."""
-    s = pd.Series(values)
-    out = s.astype(str).str.strip().to_numpy(dtype=object)
-    out[s.isna().to_numpy()] = None
-    return pd.Index(out, dtype=object)
+    """Ids as matching keys in an object Index (fast hashing for the join).
+
+    The matching rule is :func:`sarcostat.io.ids.id_key`, the one used for
+    every id join: text as written, ``1.0`` is ``1``, ``007`` is not ``7``.
+    """
+    from sarcostat.io.ids import id_keys
+
+    return pd.Index(id_keys(pd.Series(values).to_numpy(dtype=object)), dtype=object)
 
 
 def _align(cohort_ids, bio_ids, *, where: str) -> tuple[np.ndarray, dict]:

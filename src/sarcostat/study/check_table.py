@@ -362,7 +362,7 @@ def _verdict(cands: pd.DataFrame) -> tuple[str, str, str]:
     return names, verdict, explanation
 
 
-def load_published(path) -> dict[str, Any]:
+def load_published(path, *, encoding: str | None = None) -> dict[str, Any]:
     """Read a published-tables JSON file (format of ``seed_tables.json``).
 
     Numbers are read as :class:`decimal.Decimal` so that printed trailing
@@ -371,11 +371,14 @@ def load_published(path) -> dict[str, Any]:
     """
     from decimal import Decimal
 
+    from sarcostat.io.readers import read_text_file
+
     p = Path(path)
+    text = read_text_file(p, what="published-tables file", encoding=encoding)
     try:
-        return json.loads(p.read_text(encoding="utf-8"), parse_float=Decimal)
-    except FileNotFoundError:
-        raise ReadError(f"{p}: file not found.") from None
+        return json.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise ReadError(f"{p}: nested too deeply to be a published-tables file.") from None
     except json.JSONDecodeError as exc:
         raise ReadError(f"{p}, line {exc.lineno}: not valid JSON ({exc.msg}).") from None
 
@@ -464,7 +467,10 @@ def _mean_sd(vals, where: str, n_group: int):
 
 
 def check_published_tables(
-    published: dict[str, Any] | str | Path, *, confidence: float = 0.95
+    published: dict[str, Any] | str | Path,
+    *,
+    confidence: float = 0.95,
+    encoding: str | None = None,
 ) -> CheckTableResult:
     """Recompute every printed P of a published results table.
 
@@ -475,6 +481,8 @@ def check_published_tables(
         ``sarcostat/datasets/seed_tables.json`` (module docstring).
     confidence : float, default 0.95
         Confidence level of the printed odds-ratio intervals.
+    encoding : str, optional
+        Tried when the file is not UTF-8 (JSON is UTF-8 by definition).
 
     Returns
     -------
@@ -537,7 +545,11 @@ def check_published_tables(
     >>> res.summary.set_index("item").loc["sex", "verdict"]
     'fits only a one-sided test'
     """
-    doc = load_published(published) if not isinstance(published, dict) else published
+    doc = (
+        load_published(published, encoding=encoding)
+        if not isinstance(published, dict)
+        else published
+    )
     if not isinstance(doc, dict):
         raise DataError(
             "published tables: the file must hold one JSON object (keys 'table1', ...); "

@@ -29,20 +29,21 @@ from sarcostat.study.steps import get as get_step
 _Log = StepLog
 
 
-def _as_plan(plan) -> Plan:
+def _as_plan(plan, encoding: str | None = None) -> Plan:
     if plan is None:
         return Plan()
     if isinstance(plan, Plan):
         return plan
     if isinstance(plan, (str, Path)):
-        return load_plan(plan)
+        return load_plan(plan, encoding=encoding)
     if isinstance(plan, Mapping):
         return Plan.from_dict(plan, source="plan (dict)")
     raise PlanError(f"plan must be None, a Plan, a path or a dict; got {type(plan).__name__}.")
 
 
-def _load(cohort_or_path, mapping, plan: Plan, sheet=None):
+def _load(cohort_or_path, mapping, plan: Plan, sheet=None, read_options=None):
     """(data, units, biomarkers, source, cohort) from a path, Cohort or DataFrame."""
+    read_options = {k: v for k, v in (read_options or {}).items() if v is not None}
     if isinstance(cohort_or_path, (str, Path, pd.DataFrame)):
         from sarcostat.io import VARIABLES, cohort_from_frame, read_cohort
 
@@ -55,11 +56,13 @@ def _load(cohort_or_path, mapping, plan: Plan, sheet=None):
         else:
 
             def read(**kw):
-                return read_cohort(cohort_or_path, mapping, sheet=sheet, **kw)
+                return read_cohort(cohort_or_path, mapping, sheet=sheet, **read_options, **kw)
 
             source = str(cohort_or_path)
         cohort = read()
         col = plan.biomarker.column
+        if col not in cohort.data.columns and cohort.mapping.get(col):
+            col = cohort.mapping[col]  # the user's own header for the biomarker
         if (
             col != "auto"
             and col not in cohort.biomarkers
@@ -88,6 +91,33 @@ def _load(cohort_or_path, mapping, plan: Plan, sheet=None):
         f"analyze: expected a file path, a Cohort or a pandas DataFrame; "
         f"got {type(cohort_or_path).__name__}."
     )
+
+
+def _plan_in_canonical_names(plan: Plan, source_names: dict, columns: set) -> Plan:
+    """The plan with the user's own headers (``'HGS'``) replaced by their canonical
+    columns (``grip_kg``), so a plan or ``--biomarker`` may name either."""
+    if not source_names:
+        return plan
+
+    def canon(v):
+        if isinstance(v, str) and v not in columns and v in source_names:
+            return source_names[v]
+        return v
+
+    changes = {}
+    for name, sec in plan._sections():
+        keys = {}
+        for f in dataclasses.fields(sec):
+            value = getattr(sec, f.name)
+            options = f.metadata.get("options")
+            if options and not callable(options) and f.metadata.get("kind") != "list":
+                continue  # an option value, not a column
+            new = tuple(canon(v) for v in value) if isinstance(value, tuple) else canon(value)
+            if new != value:
+                keys[f.name] = list(new) if isinstance(new, tuple) else new
+        if keys:
+            changes[name] = keys
+    return dataclasses.replace(plan.replace(**changes), source=plan.source) if changes else plan
 
 
 def _resolve_biomarker(plan: Plan, data: pd.DataFrame, biomarkers: list[str]) -> str:
@@ -227,6 +257,9 @@ def analyze(
     sheet: str | int | None = None,
     synthetic: bool | None = None,
     progress: Callable[[str], None] | None = None,
+    encoding: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
 ) -> StudyResult:
     """Run the analysis plan on a cohort: Tables 1-3 and Figures 1-2.
 
@@ -248,6 +281,9 @@ def analyze(
         Default: True when the input is the bundled demo cohort.
     progress : callable, optional
         Called with one short message per step.
+    encoding, sep, decimal : str, optional
+        How to read a text cohort file (see :func:`sarcostat.io.read_cohort`);
+        ``encoding`` is also tried for a plan file that is not UTF-8.
 
     Returns
     -------
@@ -305,7 +341,7 @@ def analyze(
     True
     """
     say = progress or (lambda msg: None)
-    plan = _as_plan(plan)
+    plan = _as_plan(plan, encoding)
     if biomarker is not None:
         plan = dataclasses.replace(
             plan.replace(biomarker={"column": biomarker}),
@@ -317,7 +353,11 @@ def analyze(
         from sarcostat.datasets import demo_mapping_path
 
         mapping = demo_mapping_path()
-    data, units, biomarkers, source, cohort = _load(cohort_or_path, mapping, plan, sheet)
+    data, units, biomarkers, source, cohort = _load(
+        cohort_or_path, mapping, plan, sheet, {"encoding": encoding, "sep": sep, "decimal": decimal}
+    )
+    source_names = dict(getattr(cohort, "mapping", None) or {})
+    plan = _plan_in_canonical_names(plan, source_names, set(data.columns))
     bm = _resolve_biomarker(plan, data, biomarkers)
     # Before any computation: a name that is neither a column of the cohort
     # nor one sarcostat knows is a mistake in the plan (PlanError, exit 2).
@@ -328,6 +368,11 @@ def analyze(
         synthetic = _is_demo(source, cohort)
 
     log = StepLog()
+    for f in getattr(cohort, "issues", ()):
+        # Column-level reading notes that change what is analysed (codes
+        # read as missing, a guessed encoding) belong in the report too.
+        if f.rule in ("labelled_missing", "encoding") and f.row is None:
+            log.add(f"Data: {f.message}")
     say(f"assess ({plan.assessment.definition}: sarcopenia and its components, SPPB, SPS)")
     data, indeterminate = _assess(data, plan, log)
     _check_statuses(plan, data, bm)
