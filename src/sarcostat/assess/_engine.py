@@ -27,14 +27,13 @@ from sarcostat.assess._measures import (
     MEASURES,
     _flag,
     _num,
-    bmi,
+    body_measures_of,
     check_frame,
     gait_speed,
     grip_kg,
     sarc_calf,
     sarc_f_total,
     sex_and_device,
-    smi,
 )
 from sarcostat.assess.sppb import score_sppb
 
@@ -55,14 +54,17 @@ def measure_table(data: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]
     none = np.zeros(n, dtype=bool)
     gait_unable = _flag(data, "gait_unable")
     chair_unable = _flag(data, "chair_stand_unable")
+    body = body_measures_of(data)
+    nan = np.full(n, np.nan)
+    asm = body.get("asm_kg", nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        alm_bmi = _num(data, "asm_kg") / bmi(data)
+        alm_bmi = asm / body.get("bmi", nan)
     sppb = score_sppb(data)["sppb_total"].to_numpy(dtype=float, na_value=np.nan)
     chair = _num(data, "chair_stand_5x_s")
     gait = gait_speed(data)
     return {
-        "smi": (smi(data), none),
-        "asm_kg": (_num(data, "asm_kg"), none),
+        "smi": (body.get("smi", nan), none),
+        "asm_kg": (asm, none),
         "alm_bmi": (alm_bmi, none),
         "grip_kg": (grip_kg(data), none),
         "gait_speed_m_s": (np.where(gait_unable, np.nan, gait), gait_unable),

@@ -142,21 +142,37 @@ def gait_speed(data: pd.DataFrame) -> np.ndarray:
     return np.where(np.isnan(v), derived, v)
 
 
-def _per_height_squared(data: pd.DataFrame, given: str, mass: str) -> np.ndarray:
-    """``given`` as recorded, else ``mass`` / height (m)^2."""
-    v = _num(data, given)
-    h = _num(data, "height_cm") / 100.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        derived = np.where(h > 0, _num(data, mass) / h**2, np.nan)
-    return np.where(np.isnan(v), derived, v)
+def body_measures_of(data: pd.DataFrame) -> dict[str, np.ndarray]:
+    """BMI, SMI and ASM as given, else derived: :func:`sarcostat.io.derive.body_measures`
+    (the one derivation, with its height rule), so assess and io never disagree."""
+    from sarcostat.io.derive import body_measures
+
+    def col(name: str) -> np.ndarray | None:
+        return _num(data, name) if name in data.columns else None
+
+    return body_measures(
+        height_cm=col("height_cm"),
+        weight_kg=col("weight_kg"),
+        asm_kg=col("asm_kg"),
+        smi=col("smi"),
+        bmi=col("bmi"),
+    )
+
+
+def _body_measure(data: pd.DataFrame, name: str) -> np.ndarray:
+    return body_measures_of(data).get(name, np.full(len(data), np.nan))
 
 
 def smi(data: pd.DataFrame) -> np.ndarray:
-    return _per_height_squared(data, "smi", "asm_kg")
+    return _body_measure(data, "smi")
 
 
 def bmi(data: pd.DataFrame) -> np.ndarray:
-    return _per_height_squared(data, "bmi", "weight_kg")
+    return _body_measure(data, "bmi")
+
+
+def asm_kg(data: pd.DataFrame) -> np.ndarray:
+    return _body_measure(data, "asm_kg")
 
 
 def sarc_f_total(data: pd.DataFrame) -> np.ndarray:

@@ -239,7 +239,7 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
                 "error",
                 "duplicate_id",
                 f"id '{pid}' is repeated (first at {b.raw.row_word} "
-                f"{b.raw.row_numbers[first[pid]]}).{hint}",
+                f"{b.raw.row_numbers[first[keys[i]]]}).{hint}",
                 i=i,
                 column="id",
                 value=pid,

@@ -143,7 +143,7 @@ def _header(b: _Builder, target: str) -> str:
 def _check_consistency(b: _Builder, out: dict) -> None:
     # Ranges of derived columns (bmi/smi/gait speed computed from plausible
     # parts can still be implausible, e.g. weight 20 kg at 2 m).
-    for name in ("bmi", "smi", "gait_speed_m_s"):
+    for name in ("bmi", "smi", "asm_kg", "gait_speed_m_s"):
         if name not in out:
             continue
         var = get_variable(name)

@@ -6,11 +6,14 @@ are compared and a disagreement is reported, never silently replaced.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from sarcostat.io.cells import _Builder, _fmt, _is_none
 from sarcostat.io.findings import plural
-from sarcostat.io.variables import GRIP_TRIAL
+from sarcostat.io.variables import GRIP_TRIAL, get_variable
 
 DEFAULT_GAIT_DISTANCE_M = 4.0
 BMI_TOLERANCE = 0.5
@@ -25,6 +28,75 @@ SARC_F_ITEMS = (
     "sarc_f_stairs",
     "sarc_f_falls",
 )
+
+
+def _height_range() -> tuple[float, float]:
+    var = get_variable("height_cm")
+    return float(var.low), float(var.high)
+
+
+def height_m(height_cm: ArrayLike) -> np.ndarray:
+    """Height in metres where it can be used to derive body measures, else NaN.
+
+    The height rule: a height is used only inside the plausible range of
+    ``height_cm`` (100-220 cm, :data:`sarcostat.io.variables.VARIABLES`).
+    A height typed in metres (1.62) or millimetres would otherwise give a
+    BMI of 200 000 or 0.002; such rows get no derived value (and the reader
+    reports the height itself).
+    """
+    h = np.asarray(height_cm, dtype=float)
+    low, high = _height_range()
+    with np.errstate(invalid="ignore"):
+        return np.where((h >= low) & (h <= high), h / 100.0, np.nan)
+
+
+def bmi_from(weight_kg: ArrayLike, height_cm: ArrayLike) -> np.ndarray:
+    """BMI = weight (kg) / height (m)², by the height rule of :func:`height_m`."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(weight_kg, dtype=float) / height_m(height_cm) ** 2
+
+
+def smi_from(asm_kg: ArrayLike, height_cm: ArrayLike) -> np.ndarray:
+    """SMI = ASM (kg) / height (m)² (the AWGS/EWGSOP appendicular index)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(asm_kg, dtype=float) / height_m(height_cm) ** 2
+
+
+def asm_from(smi: ArrayLike, height_cm: ArrayLike) -> np.ndarray:
+    """ASM = SMI × height (m)², for cohorts that record only the index."""
+    return np.asarray(smi, dtype=float) * height_m(height_cm) ** 2
+
+
+def body_measures(
+    *,
+    height_cm: ArrayLike | None,
+    weight_kg: ArrayLike | None = None,
+    asm_kg: ArrayLike | None = None,
+    smi: ArrayLike | None = None,
+    bmi: ArrayLike | None = None,
+) -> dict[str, np.ndarray]:
+    """BMI, SMI and ASM: each as given where given, derived where not (the one derivation).
+
+    Only the measures that are given or derivable are returned. SMI is
+    derived from ASM first, then ASM from SMI for rows that give only the
+    index; a given value is never replaced.
+    """
+    out: dict[str, np.ndarray] = {}
+
+    def fill(given: ArrayLike | None, derived: np.ndarray | None) -> np.ndarray | None:
+        if given is None:
+            return derived
+        g = np.asarray(given, dtype=float)
+        return g if derived is None else np.where(np.isnan(g), derived, g)
+
+    have_h = height_cm is not None
+    b = fill(bmi, bmi_from(weight_kg, height_cm) if have_h and weight_kg is not None else None)
+    s = fill(smi, smi_from(asm_kg, height_cm) if have_h and asm_kg is not None else None)
+    a = fill(asm_kg, asm_from(s, height_cm) if have_h and s is not None else None)
+    for name, v in (("bmi", b), ("smi", s), ("asm_kg", a)):
+        if v is not None:
+            out[name] = v
+    return out
 
 
 def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None:
@@ -85,34 +157,45 @@ def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None
             )
         out.setdefault("gait_unable", np.zeros(n, dtype=bool))
 
-    h_m = out["height_cm"] / 100 if have("height_cm") else None
-    if h_m is not None:
-        plausible_h = (out["height_cm"] >= 100) & (out["height_cm"] <= 220)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if have("weight_kg"):
-                bmi = np.where(plausible_h, out["weight_kg"] / h_m**2, np.nan)
-                _given_or_derived(
-                    b,
-                    out,
-                    units,
-                    "bmi",
-                    bmi,
-                    unit="kg/m²",
-                    tol=BMI_TOLERANCE,
-                    explain=_disagrees("weight_kg / (height_cm/100)²", BMI_TOLERANCE),
-                )
-            if have("asm_kg"):
-                smi = np.where(plausible_h, out["asm_kg"] / h_m**2, np.nan)
-                _given_or_derived(
-                    b,
-                    out,
-                    units,
-                    "smi",
-                    smi,
-                    unit="kg/m²",
-                    tol=SMI_TOLERANCE,
-                    explain=_disagrees("asm_kg / (height_cm/100)²", SMI_TOLERANCE),
-                )
+    if have("height_cm"):
+        # The one derivation of BMI, SMI and ASM (body_measures' functions),
+        # here with each given value checked against its derived one.
+        height = out["height_cm"]
+        if have("weight_kg"):
+            _given_or_derived(
+                b,
+                out,
+                units,
+                "bmi",
+                bmi_from(out["weight_kg"], height),
+                unit="kg/m²",
+                tol=BMI_TOLERANCE,
+                explain=_disagrees("weight_kg / (height_cm/100)²", BMI_TOLERANCE),
+            )
+        if have("asm_kg"):
+            _given_or_derived(
+                b,
+                out,
+                units,
+                "smi",
+                smi_from(out["asm_kg"], height),
+                unit="kg/m²",
+                tol=SMI_TOLERANCE,
+                explain=_disagrees("asm_kg / (height_cm/100)²", SMI_TOLERANCE),
+            )
+        if have("smi"):
+            # Rows that give only the index get ASM = SMI × height²; where both
+            # are given, the SMI check above already compared them.
+            _given_or_derived(
+                b,
+                out,
+                units,
+                "asm_kg",
+                asm_from(out["smi"], height),
+                unit="kg",
+                tol=math.inf,
+                explain=_disagrees("smi × (height_cm/100)²", math.inf),
+            )
 
     # muscle-mass device: per row, else the protocol; never guessed.
     if have("asm_kg") or have("smi") or have("muscle_mass_method"):

@@ -435,6 +435,8 @@ def _find_header(wanted: str, headers: list[str]) -> str | None:
     if wanted in headers:
         return wanted
     norm = normalize_header(wanted)
+    if not norm:
+        return None
     hits = [h for h in headers if normalize_header(h) == norm]
     return hits[0] if len(hits) == 1 else None
 

@@ -260,8 +260,27 @@ def _label(enc: str) -> str:
     return _ENC_LABEL.get(enc, enc)
 
 
-def _has_hangul(text: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+def _looks_korean(text: str) -> bool:
+    """Most non-ASCII characters are common Hangul syllables (the 2,350 of EUC-KR).
+
+    Latin-1 bytes also decode as cp949 ('Åsa' -> a rare UHC syllable + 'a',
+    'éè' -> a Hanja), but real Korean text is almost all common syllables.
+    Two adjacent capital accented letters ('ÀÀ') remain ambiguous: hence the
+    warning, and --encoding.
+    """
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not wide:
+        return False
+    common = 0
+    for ch in wide:
+        if "\uac00" <= ch <= "\ud7a3":
+            try:
+                # two bytes: one of the 2,350; Python also spells the rest as
+                # 8-byte jamo sequences, which real files do not use
+                common += len(ch.encode("euc_kr")) == 2
+            except UnicodeEncodeError:
+                pass
+    return common >= 0.9 * len(wide)
 
 
 def guess_encoding(raw: bytes, *, exclude: str | None = None) -> str:
@@ -277,7 +296,7 @@ def guess_encoding(raw: bytes, *, exclude: str | None = None) -> str:
         candidates.append("utf-16")
     candidates.append("utf-8-sig")
     try:
-        if _has_hangul(raw.decode("cp949")):
+        if _looks_korean(raw.decode("cp949")):
             candidates.append("cp949")
     except UnicodeDecodeError:
         pass
@@ -442,19 +461,23 @@ def parse_delimited(text: str, name: str, delim: str) -> tuple[list[list[str]], 
         records.append(rec)
         starts.append(start)
         ends.append(reader.line_num)
-    widths = [len(r) for r in records if len(r) > 1]
-    if widths:
-        width = max(set(widths), key=widths.count)
+    if records:
         for rec, start, end in zip(records, starts, ends):
             if end == start:
                 continue
             for cell in rec:
-                inner = cell.splitlines()[1:]
-                if any(line.count(delim) >= max(width - 1, 1) for line in inner):
+                # A quote left open swallows the lines up to the next quote into
+                # one cell; the record keeps its width only if the swallowed text
+                # holds separators. So a cell with a line break and a separator
+                # is refused (a genuine note with both is rare, and is better
+                # fixed than guessed), and a width change is refused as ragged.
+                if ("\n" in cell or "\r" in cell) and delim in cell:
                     raise ReadError(
                         f"{name}, line {start}: a quoted cell runs over lines {start}-{end} and "
-                        "holds what look like whole rows; a quote is probably not closed. "
-                        "Close it or remove the stray quote."
+                        f"holds the separator ({_delim_name(delim)}) after a line break, so a "
+                        "quote is probably not closed and the lines after it would be lost. "
+                        "Close the quote or remove the stray one (or remove the line breaks "
+                        "inside the cell)."
                     )
     return records, starts
 
@@ -542,8 +565,9 @@ def _from_records(
         header = list(header) + [None] * (n - len(header))
     rows = []
     for k, rec in body:
+        spans = ragged is not None and any(isinstance(c, str) and "\n" in c for c in rec)
         if ragged is not None and (
-            len(rec) < n or (len(rec) > n and any(not is_blank(c) for c in rec[n:]))
+            len(rec) < n or (len(rec) > n and (spans or any(not is_blank(c) for c in rec[n:])))
         ):
             line = lines[k - 1] if lines is not None else k
             where = f"row {k}" + (f" (line {line})" if line != k else "")

@@ -471,9 +471,13 @@ def get_variable(name: str) -> Variable | None:
 
 
 def normalize_header(text: str) -> str:
-    """Lower-case, superscripts spelled out, every run of non-alphanumerics -> '_'."""
+    """Lower-case, superscripts spelled out, every run of non-alphanumerics -> '_'.
+
+    Letters of any script are kept ('성별' stays '성별'), so two headers in
+    Korean or with accents never normalise to the same empty name.
+    """
     text = str(text).strip().lower().replace("²", "2").replace("µ", "u").replace("μ", "u")
-    return re.sub(r"[^0-9a-z]+", "_", text).strip("_")
+    return re.sub(r"[\W_]+", "_", text).strip("_")
 
 
 def _fmt_num(x: float | None) -> str:

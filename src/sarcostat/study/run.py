@@ -73,7 +73,7 @@ def _load(cohort_or_path, mapping, plan: Plan, sheet=None, read_options=None):
             # biomarker; naming it in the plan / --biomarker declares it, so
             # '<LOD' values are parsed as censored.
             unit = "" if plan.biomarker.unit == "auto" else plan.biomarker.unit
-            cohort = read(biomarkers={col: unit})
+            cohort = read(biomarkers={col: {"unit": unit, "column": col}})
         cohort.raise_for_errors()
         return cohort.data, dict(cohort.units), list(cohort.biomarkers), source, cohort
     if hasattr(cohort_or_path, "data") and hasattr(cohort_or_path, "raise_for_errors"):
@@ -156,10 +156,18 @@ def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, di
     if "sex" in out.columns:
         sex = out["sex"].astype("string").str.lower()
         out["sex_male"] = np.where(sex.isna(), np.nan, (sex == "male").astype(float))
-    if "bmi" not in out.columns and {"weight_kg", "height_cm"} <= set(out.columns):
-        out["bmi"] = out["weight_kg"] / (out["height_cm"] / 100) ** 2
-    if "smi" not in out.columns and {"asm_kg", "height_cm"} <= set(out.columns):
-        out["smi"] = out["asm_kg"] / (out["height_cm"] / 100) ** 2
+    # BMI, SMI and ASM where absent: the one derivation (io.derive), with its height rule.
+    from sarcostat.io.derive import body_measures
+
+    def col(name):
+        return out[name].astype(float).to_numpy() if name in out.columns else None
+
+    derived = body_measures(
+        height_cm=col("height_cm"), weight_kg=col("weight_kg"), asm_kg=col("asm_kg"), smi=col("smi")
+    )
+    for name, values in derived.items():
+        if name not in out.columns:
+            out[name] = values
     sppb_cols = {"side_by_side_s", "semi_tandem_s", "tandem_s"}
     if sppb_cols & set(out.columns):
         from sarcostat.assess.sppb import score_sppb
