@@ -308,9 +308,7 @@ CASES: list[Case] = [
     # ---------------------------------------------------------------- separators, decimals
     Case(
         "validate_semicolon_decimal_comma",
-        {
-            "e.csv": "id;sex;age;height_cm;weight_kg\nP1;F;70;160,5;55,2\nP2;M;71;171,0;70,1\n".encode()
-        },
+        {"e.csv": b"id;sex;age;height_cm;weight_kg\nP1;F;70;160,5;55,2\nP2;M;71;171,0;70,1\n"},
         ["validate", "{d}/e.csv", "--sep", ";", "--decimal", ","],
         0,
         [r"2 participants.*0 errors"],
@@ -318,7 +316,7 @@ CASES: list[Case] = [
     Case(
         "classify_decimal_comma_option",
         {
-            "e.csv": "id;sex;age;height_cm;weight_kg;HGS\nP1;F;70;160,5;55,2;19,5\nP2;M;71;171,0;70,1;33,0\n".encode()
+            "e.csv": b"id;sex;age;height_cm;weight_kg;HGS\nP1;F;70;160,5;55,2;19,5\nP2;M;71;171,0;70,1;33,0\n"
         },
         ["classify", "{d}/e.csv", "--decimal", ","],
         0,

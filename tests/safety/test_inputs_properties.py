@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from sarcostat.exceptions import ReadError
 from sarcostat.io import cohort_from_frame, read_cohort
-from sarcostat.io.derive import asm_from, body_measures, bmi_from, height_m, smi_from
+from sarcostat.io.derive import asm_from, bmi_from, body_measures, height_m, smi_from
 from sarcostat.io.ids import id_key, id_text
 from sarcostat.io.readers import read_table
 
