@@ -32,6 +32,7 @@ from sarcostat.io.mapping import (
     CATEGORY_VALUES,
     BiomarkerSpec,
     ColumnMap,
+    Resolution,
     _code_key,
     resolve_columns,
 )
@@ -127,7 +128,7 @@ def build(
             if var.name in by_target
             else []
         )
-        targets.sort(key=lambda t: int(GRIP_TRIAL.match(t).group(1)) if GRIP_TRIAL.match(t) else 0)
+        targets.sort(key=_trial_number)
         for target in targets:
             if var.kind == "category":
                 out[target] = _category(b, target, cmap.codes.get(target, {}))
@@ -157,9 +158,7 @@ def build(
     _check_consistency(b, out)
 
     order = [v.name for v in VARIABLES]
-    grip_trials = sorted(
-        (c for c in out if GRIP_TRIAL.match(c)), key=lambda c: int(GRIP_TRIAL.match(c).group(1))
-    )
+    grip_trials = sorted((c for c in out if GRIP_TRIAL.match(c)), key=_trial_number)
     ordered = []
     for name in order:
         if name == "grip_<n>_kg":
@@ -187,7 +186,7 @@ def build(
 
     mapping = {h: t for h, (t, _u) in res.columns.items()}
     for name, spec in bio_specs.items():
-        mapping.setdefault(spec.column, name)
+        mapping.setdefault(spec.column or name, name)
         if name in lod_headers:
             mapping[lod_headers[name]] = f"{name}_lod"
     return {
@@ -239,12 +238,18 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
                 "error",
                 "duplicate_id",
                 f"id '{pid}' is repeated (first at {b.raw.row_word} "
-                f"{b.raw.row_numbers[first[keys[i]]]}).{hint}",
+                f"{b.raw.row_numbers[first[str(keys[i])]]}).{hint}",
                 i=i,
                 column="id",
                 value=pid,
             )
     return ids
+
+
+def _trial_number(column: str) -> int:
+    """1 for grip_1_kg; 0 for any other column (sorts first)."""
+    m = GRIP_TRIAL.match(column)
+    return int(m.group(1)) if m else 0
 
 
 def label_of(labels: dict[Any, str], code: Any) -> str | None:
@@ -267,7 +272,7 @@ def _category(b: _Builder, target: str, codes: dict[str, str]) -> np.ndarray:
     if codes and labels:
         _labels_against_map(b, target, header, codes, labels, words)
 
-    def classify(code):
+    def classify(code: Any) -> tuple[Any, Any]:
         # SPSS/Stata value labels are the file's own statement of what a code
         # means, so they come first; the map's codes fill in where there is
         # no label or the label is a word sarcostat does not know.
@@ -348,7 +353,9 @@ def _labels_against_map(
         )
 
 
-def _numbers(b: _Builder, target: str, out, unit: str | None, canonical: str) -> np.ndarray:
+def _numbers(
+    b: _Builder, target: str, out: dict[str, Any], unit: str | None, canonical: str
+) -> np.ndarray:
     header = b.headers[target]
     kinds, values = b.parse(header)
     vals = np.where(kinds == OK, values, np.nan)
@@ -399,7 +406,9 @@ def _flag(b: _Builder, name: str) -> np.ndarray:
     return values
 
 
-def _lod_companions(res) -> tuple[dict[str, BiomarkerSpec], dict[str, str], list[str]]:
+def _lod_companions(
+    res: Resolution,
+) -> tuple[dict[str, BiomarkerSpec], dict[str, str], list[str]]:
     """Biomarkers, their ``<name>_lod`` headers, and the extras left over.
 
     ``<biomarker>_lod`` is the canonical censoring column of ``Cohort.data``
@@ -429,8 +438,10 @@ def _lod_companions(res) -> tuple[dict[str, BiomarkerSpec], dict[str, str], list
     return specs, lod_headers, [h for h in extras if h not in used]
 
 
-def _biomarker(b: _Builder, name: str, spec: BiomarkerSpec, lod_header: str | None = None):
-    header = spec.column
+def _biomarker(
+    b: _Builder, name: str, spec: BiomarkerSpec, lod_header: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    header = spec.column or name
     kinds, values = b.parse(header)
     ok = kinds == OK
     vals = np.where(ok & (values >= 0), values, np.nan)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -78,14 +80,23 @@ class _Builder:
         self.derived: dict[str, np.ndarray] = {}  # column -> rows computed, not given
 
     # -- messages -----------------------------------------------------------
-    def where(self, i: int | None) -> str:
+    def where(self, i: int | np.integer | None) -> str:
         if i is None:
             return self.raw.name
         pid = self.ids[i]
         who = f" (id={pid})" if pid is not None else ""
         return f"{self.raw.name}, {self.raw.row_word} {self.raw.row_numbers[i]}{who}"
 
-    def add(self, severity, rule, detail, *, i=None, column=None, value=None):
+    def add(
+        self,
+        severity: str,
+        rule: str,
+        detail: str,
+        *,
+        i: int | np.integer | None = None,
+        column: str | None = None,
+        value: Any = None,
+    ) -> None:
         loc = self.where(i)
         if column is not None:
             loc += f", column '{column}'"
@@ -102,13 +113,13 @@ class _Builder:
             )
         )
 
-    def cell(self, header: str, i: int):
+    def cell(self, header: str, i: int | np.integer) -> Any:
         """The cell as written in the file (a Python scalar, for messages)."""
         c = self.raw.columns[header][i]
         return c.item() if isinstance(c, np.generic) else c
 
     # -- cells ----------------------------------------------------------------
-    def parse_number(self, cell) -> tuple[int, float]:
+    def parse_number(self, cell: Any) -> tuple[int, float]:
         """Classify one cell: (OK, x) | (MISSING,) | (UNABLE,) | (BAD,) | (LT, limit) | (ND,)."""
         if cell is None:
             return MISSING, math.nan
@@ -129,9 +140,9 @@ class _Builder:
             return UNABLE, math.nan
         if low in _ND_WORDS:
             return ND, math.nan
-        x = self._to_float(t)
-        if x is not None:
-            return (OK, x) if math.isfinite(x) else (BAD, math.nan)
+        num = self._to_float(t)
+        if num is not None:
+            return (OK, num) if math.isfinite(num) else (BAD, math.nan)
         m = _CENSORED.match(t)
         if m:
             lim = self._to_float(m["num"])
@@ -165,7 +176,9 @@ class _Builder:
         return kinds, values
 
     @staticmethod
-    def _map_distinct(cells: np.ndarray, fn, na) -> tuple[np.ndarray, ...]:
+    def _map_distinct(
+        cells: np.ndarray, fn: Callable[[Any], tuple[Any, ...]], na: tuple[Any, ...]
+    ) -> tuple[np.ndarray, ...]:
         """Apply ``fn`` (cell -> tuple) to each distinct cell; one array per tuple item."""
         # A dict key treats True, 1 and 1.0 as one value, and nested values
         # (lists in a Parquet column) are unhashable: such columns, only
@@ -193,7 +206,7 @@ class _Builder:
             return float(t)
         return None
 
-    def bad_hint(self, t) -> str:
+    def bad_hint(self, t: Any) -> str:
         if isinstance(t, str):
             s = t.strip()
             if self.decimal == "." and _NUM_COMMA.match(s) and "," in s:
@@ -226,14 +239,15 @@ class _Builder:
         return bool(len(cells)) and all(_is_na_cell(c) for c in cells)  # stops at the first value
 
 
-def _object_array(items) -> np.ndarray:
+def _object_array(items: Iterable[Any]) -> np.ndarray:
     # np.array(list) would build a 2-D array from nested sequences.
-    arr = np.empty(len(items), dtype=object)
-    arr[:] = list(items)
+    values = list(items)
+    arr: np.ndarray = np.empty(len(values), dtype=np.object_)
+    arr[:] = values
     return arr
 
 
-def _is_na_cell(c) -> bool:
+def _is_na_cell(c: Any) -> bool:
     return is_blank(c) or (isinstance(c, str) and c.strip().lower() in _NA_WORDS)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sarcostat.io.cells import _Builder, _factor, _fmt
-from sarcostat.io.variables import get_variable
+from sarcostat.io.variables import Variable, require_variable
 
 _SCORES = (
     "sppb_total",
@@ -28,7 +28,7 @@ _UNIT_WORDS = {
 
 def _check_numbers(b: _Builder, out: dict, converted: dict, declared: set) -> None:
     for target, (vals, unit) in converted.items():
-        var = get_variable(target)
+        var = require_variable(target)
         header = b.headers[target]
         factor = _factor(var.unit, unit)
         present = ~np.isnan(vals)
@@ -109,7 +109,14 @@ def _check_numbers(b: _Builder, out: dict, converted: dict, declared: set) -> No
                 )
 
 
-def _unit_hint(b: _Builder, target: str, var, present: np.ndarray, unit, declared: set) -> bool:
+def _unit_hint(
+    b: _Builder,
+    target: str,
+    var: Variable,
+    present: np.ndarray,
+    unit: str | None,
+    declared: set[str],
+) -> bool:
     """Report a column that is mostly in another unit (Variable.unit_hints); True if reported.
 
     A unit written in the map is taken as the user's word; a unit read from
@@ -146,7 +153,7 @@ def _check_consistency(b: _Builder, out: dict) -> None:
     for name in ("bmi", "smi", "asm_kg", "gait_speed_m_s"):
         if name not in out:
             continue
-        var = get_variable(name)
+        var = require_variable(name)
         vals = np.asarray(out[name], dtype=float)
         # Given values were range-checked as read; only computed ones are left.
         derived = b.derived.get(name, np.zeros(len(vals), dtype=bool))

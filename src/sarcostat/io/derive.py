@@ -7,13 +7,18 @@ are compared and a disagreement is reported, never silently replaced.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from sarcostat.io.cells import _Builder, _fmt, _is_none
 from sarcostat.io.findings import plural
-from sarcostat.io.variables import GRIP_TRIAL, get_variable
+from sarcostat.io.variables import GRIP_TRIAL, require_variable
+
+#: Message for a given value that disagrees with its derived one: (given, derived) -> text.
+Explain = Callable[[float, float], str]
 
 DEFAULT_GAIT_DISTANCE_M = 4.0
 BMI_TOLERANCE = 0.5
@@ -31,8 +36,8 @@ SARC_F_ITEMS = (
 
 
 def _height_range() -> tuple[float, float]:
-    var = get_variable("height_cm")
-    return float(var.low), float(var.high)
+    var = require_variable("height_cm")
+    return float(var.low or 0.0), float(var.high or math.inf)
 
 
 def height_m(height_cm: ArrayLike) -> np.ndarray:
@@ -89,18 +94,20 @@ def body_measures(
         g = np.asarray(given, dtype=float)
         return g if derived is None else np.where(np.isnan(g), derived, g)
 
-    have_h = height_cm is not None
-    b = fill(bmi, bmi_from(weight_kg, height_cm) if have_h and weight_kg is not None else None)
-    s = fill(smi, smi_from(asm_kg, height_cm) if have_h and asm_kg is not None else None)
-    a = fill(asm_kg, asm_from(s, height_cm) if have_h and s is not None else None)
+    h = height_cm
+    b = fill(bmi, bmi_from(weight_kg, h) if h is not None and weight_kg is not None else None)
+    s = fill(smi, smi_from(asm_kg, h) if h is not None and asm_kg is not None else None)
+    a = fill(asm_kg, asm_from(s, h) if h is not None and s is not None else None)
     for name, v in (("bmi", b), ("smi", s), ("asm_kg", a)):
         if v is not None:
             out[name] = v
     return out
 
 
-def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None:
-    def have(c):
+def _derive(
+    b: _Builder, out: dict[str, Any], units: dict[str, str], protocol: dict[str, Any], n: int
+) -> None:
+    def have(c: str) -> bool:
         return c in out
 
     # grip: best of the available trials (EWGSOP2/AWGS use the maximum).
@@ -238,17 +245,17 @@ def _derive(b: _Builder, out: dict, units: dict, protocol: dict, n: int) -> None
 
 def _given_or_derived(
     b: _Builder,
-    out: dict,
-    units: dict,
+    out: dict[str, Any],
+    units: dict[str, str],
     name: str,
     computed: np.ndarray,
     *,
     unit: str,
     tol: float,
-    explain,
+    explain: Explain,
     severity: str = "error",
     rule: str | None = None,
-):
+) -> None:
     """Use the file's ``name`` where given, ``computed`` elsewhere; report given values off by more than ``tol``."""
     if name in out:
         given = out[name]
@@ -271,7 +278,7 @@ def _given_or_derived(
     units[name] = unit
 
 
-def _disagrees(formula: str, tol: float):
+def _disagrees(formula: str, tol: float) -> Explain:
     return lambda g, c: (
         f"{_fmt(g)} disagrees with {formula} = {c:.2f} (allowed difference {tol:g})."
     )

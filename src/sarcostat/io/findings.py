@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Finding", "findings_to_frame", "sort_findings", "plural", "SEVERITIES"]
 
@@ -69,7 +72,7 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     )
 
 
-def findings_to_frame(findings: Iterable[Finding]) -> pandas.DataFrame:  # noqa: F821
+def findings_to_frame(findings: Iterable[Finding]) -> pd.DataFrame:
     """Return findings as a DataFrame: errors, then warnings, then notes; by row within each.
 
     Returns

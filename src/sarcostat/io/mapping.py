@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sarcostat.exceptions import SchemaError
 from sarcostat.io.findings import Finding
-from sarcostat.io.variables import VARIABLES, get_variable, normalize_header
+from sarcostat.io.variables import VARIABLES, get_variable, normalize_header, require_variable
 
 __all__ = [
     "ColumnMap",
@@ -130,7 +131,7 @@ _GRIP_ALIAS = re.compile(
 )
 
 
-def normalize_unit(text) -> str | None:
+def normalize_unit(text: Any) -> str | None:
     """Return the canonical spelling of a unit ('' for unitless), or None if unknown."""
     key = normalize_header(text)
     if key in _UNIT_SPELLINGS:
@@ -138,7 +139,7 @@ def normalize_unit(text) -> str | None:
     return concentration_unit(text)
 
 
-def concentration_unit(text) -> str | None:
+def concentration_unit(text: Any) -> str | None:
     """'pg/mL', 'pmol_L', 'ng per ml' ... -> 'pg/mL' etc.; None when not a concentration."""
     key = normalize_header(text).replace("_per_", "_")
     m = _CONC.match(key)
@@ -168,7 +169,7 @@ class ColumnMap:
     source: str = "mapping"
 
 
-def _close(word: str, options) -> str:
+def _close(word: str, options: Iterable[str]) -> str:
     near = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
     return f" Did you mean {', '.join(repr(n) for n in near)}?" if near else ""
 
@@ -300,7 +301,7 @@ def _parse(doc: dict, src: str) -> ColumnMap:
     return cmap
 
 
-def _code_key(code) -> str:
+def _code_key(code: Any) -> str:
     """Codes compare as text: 1, 1.0 and '1' are the same code."""
     if isinstance(code, float) and code.is_integer():
         code = int(code)
@@ -314,17 +315,18 @@ def _code_key(code) -> str:
     return text.lower()
 
 
-def _biomarker_spec(name, spec, src) -> BiomarkerSpec:
+def _biomarker_spec(name: Any, spec: Any, src: str) -> BiomarkerSpec:
     # A name that is already a valid identifier is kept as given ("SOST" stays
     # "SOST"), so callers find the column under the name they declared.
     key = str(name) if str(name).isidentifier() else normalize_header(name)
     if not key or not key[0].isalpha():
         raise SchemaError(f"{src}: biomarker name '{name}' must start with a letter.")
     norm = normalize_header(key)
-    if get_variable(key) is not None or norm in _ALIASES:
+    clash = get_variable(key)
+    if clash is not None or norm in _ALIASES:
         raise SchemaError(
             f"{src}: biomarker name '{name}' clashes with the canonical column "
-            f"'{get_variable(key).name if get_variable(key) else _ALIASES[norm]}'."
+            f"'{clash.name if clash is not None else _ALIASES[norm]}'."
         )
     if isinstance(spec, str):
         return BiomarkerSpec(key, spec)
@@ -456,7 +458,7 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
     findings: list[Finding] = []
     auto: dict[str, str] = {}
 
-    def _missing(h):
+    def _missing(h: str) -> SchemaError:
         return SchemaError(
             f"{src} names column '{h}', which {file} does not have; its columns are "
             f"{headers}.{_close(h, headers)}"
@@ -475,13 +477,13 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
             declared.add(target)
         else:
             got = match_header(real)
-            var = get_variable(target)
+            var = require_variable(target)
             if got is not None and got[1] is not None and got[1] in var.units:
                 unit = got[1]  # "Height (m)" = "height_cm": the header's unit applies
         assigned[real] = (target, unit)
         owner[target] = real
 
-    biomarkers: dict[str, BiomarkerSpec] = {}
+    biomarkers: dict[str, BiomarkerSpec | None] = {}
     for name, spec in cmap.biomarkers.items():
         if spec.column is not None:
             real = _find_header(spec.column, headers)
@@ -525,7 +527,7 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
         got = match_header(h)
         if got is not None:
             target, unit, unit_text = got
-            var = get_variable(target)
+            var = require_variable(target)
             if unit_text is not None and (unit is None or unit not in var.units):
                 raise SchemaError(
                     f"{file}: column '{h}' looks like {target}, but its unit '{unit_text}' is not one "
@@ -578,26 +580,26 @@ def resolve_columns(headers: list[str], cmap: ColumnMap, *, file: str) -> Resolu
         assigned[h] = (target, unit)
         owner[target] = h
         if biomarkers.get(target, 0) is None:
-            biomarkers[target] = BiomarkerSpec(target, unit, h, None)
+            biomarkers[target] = BiomarkerSpec(target, unit or "", h, None)
         if h != target:
             auto[h] = target
             conv = ""
-            var = get_variable(target)
-            if var is not None and unit is not None and unit != var.unit:
-                conv = f" (converted from {unit} to {var.unit})"
-            elif var is None:
+            known = get_variable(target)
+            if known is not None and unit is not None and unit != known.unit:
+                conv = f" (converted from {unit} to {known.unit})"
+            elif known is None:
                 conv = f" (biomarker, {unit})"
             detail = f"mapped '{h}' -> {target}{conv}"
             findings.append(
                 Finding("info", "mapping", f"{file}: {detail}", column=target, detail=detail)
             )
-    biomarkers = {k: v for k, v in biomarkers.items() if v is not None}
+    found = {k: v for k, v in biomarkers.items() if v is not None}
     order = {h: i for i, h in enumerate(headers)}
-    extras.sort(key=order.get)
-    return Resolution(assigned, biomarkers, extras, findings, auto, declared)
+    extras.sort(key=lambda h: order[h])
+    return Resolution(assigned, found, extras, findings, auto, declared)
 
 
-def declared_biomarkers(biomarkers) -> dict[str, BiomarkerSpec]:
+def declared_biomarkers(biomarkers: dict[str, Any] | None) -> dict[str, BiomarkerSpec]:
     """Parse the ``biomarkers=`` argument of read_cohort: {"name": "unit"} or {"name": {unit, column, lod}}."""
     if biomarkers is None:
         return {}

@@ -14,14 +14,18 @@ import csv
 import io
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sarcostat.exceptions import ParameterError, ReadError, SarcostatError, SchemaError
 from sarcostat.io.findings import Finding, plural
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["RawTable", "read_table", "frame_to_raw", "is_blank", "SUPPORTED_SUFFIXES"]
 
@@ -486,7 +490,7 @@ def _delim_name(d: str) -> str:
     return {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(d, repr(d))
 
 
-def _is_units_row(rec) -> bool:
+def _is_units_row(rec: list[Any]) -> bool:
     from sarcostat.io.mapping import normalize_unit
 
     filled = [c for c in rec if not is_blank(c)]
@@ -498,7 +502,7 @@ def _is_units_row(rec) -> bool:
     )
 
 
-def _n_filled(rec) -> int:
+def _n_filled(rec: list[Any]) -> int:
     return sum(not is_blank(c) for c in rec)
 
 
@@ -591,7 +595,14 @@ def _from_records(
     return _assemble(name, header, columns, [k for k, _r in body], "row", findings)
 
 
-def _assemble(name, header, columns, row_numbers, row_word, findings) -> RawTable:
+def _assemble(
+    name: str,
+    header: list[Any],
+    columns: list[np.ndarray],
+    row_numbers: Iterable[int],
+    row_word: str,
+    findings: list[Finding],
+) -> RawTable:
     """Name blank headers, drop empty unnamed columns, refuse duplicate headers."""
     headers: list[str] = []
     data: dict[str, Any] = {}
@@ -619,7 +630,7 @@ def _assemble(name, header, columns, row_numbers, row_word, findings) -> RawTabl
     return RawTable(headers, data, list(row_numbers), row_word, findings, name)
 
 
-def _header_text(h) -> str:
+def _header_text(h: Any) -> str:
     if isinstance(h, float) and h.is_integer():
         return str(int(h))  # Excel stores a header 2019 as 2019.0
     return " ".join(str(h).split())  # line breaks inside Excel header cells
@@ -628,7 +639,7 @@ def _header_text(h) -> str:
 # -------------------------------------------------------------------------- excel
 
 
-def _read_excel(p: Path, sheet) -> RawTable:
+def _read_excel(p: Path, sheet: str | int | None) -> RawTable:
     import openpyxl
 
     name = p.name
@@ -698,8 +709,10 @@ def _read_readstat(p: Path, suffix: str, encoding: str | None = None) -> RawTabl
         # would otherwise read as a missing-value word). SPSS user-missing
         # codes are read as values and set missing below, so they can be
         # counted; Stata's .a-.z arrive as NaN.
-        kw = {} if encoding is None else {"encoding": _iconv_name(encoding)}
-        frame, meta = reader(str(p), user_missing=spss, **kw)
+        if encoding is None:
+            frame, meta = reader(str(p), user_missing=spss)
+        else:
+            frame, meta = reader(str(p), user_missing=spss, encoding=_iconv_name(encoding))
     except Exception as exc:  # pyreadstat raises its own ReadstatError and others
         raise ReadError(
             f"{name}: cannot be read as {'SPSS' if spss else 'Stata'} data "
@@ -810,7 +823,7 @@ def _raw_code(text: str, lab: dict[Any, Any]) -> Any:
     return text
 
 
-def _label_key(code):
+def _label_key(code: Any) -> Any:
     """Label codes compare as floats, the way numeric cells are stored."""
     try:
         return float(code)
@@ -818,7 +831,7 @@ def _label_key(code):
         return code
 
 
-def _num_text(v) -> str:
+def _num_text(v: Any) -> str:
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
@@ -838,7 +851,7 @@ def _read_parquet(p: Path) -> RawTable:
 _INT_DTYPES = {"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"}
 
 
-def _from_frame(frame, name: str, row_word: str, findings: list[Finding]) -> RawTable:
+def _from_frame(frame: pd.DataFrame, name: str, row_word: str, findings: list[Finding]) -> RawTable:
     """Wrap an in-memory DataFrame (already typed) as a RawTable."""
     header = [str(c) for c in frame.columns]
     columns = []
@@ -847,7 +860,7 @@ def _from_frame(frame, name: str, row_word: str, findings: list[Finding]) -> Raw
         if s.dtype.kind in "iu" or str(s.dtype) in _INT_DTYPES:
             # Integers stay exact: an 18-digit id does not fit a float64. They
             # become floats only when every value fits one exactly.
-            vals = s.to_numpy(dtype=object, na_value=None)
+            vals = [None if is_blank(v) else v for v in s.astype(object).tolist()]
             if all(v is None or abs(int(v)) <= 2**53 for v in vals):
                 columns.append(s.to_numpy(dtype=float, na_value=math.nan))
             else:
@@ -862,6 +875,6 @@ def _from_frame(frame, name: str, row_word: str, findings: list[Finding]) -> Raw
     return _assemble(name, header, columns, range(1, len(frame) + 1), row_word, findings)
 
 
-def frame_to_raw(frame, *, name: str = "<DataFrame>") -> RawTable:
+def frame_to_raw(frame: pd.DataFrame, *, name: str = "<DataFrame>") -> RawTable:
     """Public-to-the-package wrapper used by :func:`sarcostat.io.cohort_from_frame`."""
     return _from_frame(frame, name, "record", [])

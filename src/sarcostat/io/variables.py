@@ -15,6 +15,7 @@ the source rather than dropped.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -470,6 +471,14 @@ def get_variable(name: str) -> Variable | None:
     return _BY_NAME.get(name)
 
 
+def require_variable(name: str) -> Variable:
+    """:func:`get_variable` for a name known to be canonical (KeyError otherwise)."""
+    var = get_variable(name)
+    if var is None:
+        raise KeyError(name)
+    return var
+
+
 def normalize_header(text: str) -> str:
     """Lower-case, superscripts spelled out, every run of non-alphanumerics -> '_'.
 
@@ -595,7 +604,7 @@ def render_markdown() -> str:
     return "\n".join(lines)
 
 
-def write_markdown(path) -> None:
+def write_markdown(path: str | os.PathLike[str]) -> None:
     """Write :func:`render_markdown` to ``path`` (UTF-8)."""
     from pathlib import Path
 
