@@ -176,6 +176,7 @@ VARIABLES: tuple[Variable, ...] = (
         60,
         aliases=("asm", "asm_kg", "appendicular_skeletal_muscle_mass", "appendicular_muscle_mass"),
         units=_units("kg"),
+        derived="smi × (height_cm/100)² when only SMI is given",
     ),
     Variable(
         "muscle_mass_method",
@@ -539,15 +540,32 @@ def render_markdown() -> str:
         "",
         "## Files",
         "",
-        "- Text (`.csv`, `.tsv`, `.txt`): the delimiter (`,` `;` tab `|`) is detected; UTF-8 with or "
-        "without BOM, UTF-16 with BOM, else Latin-1 with a warning. Decimal commas need "
-        '`--decimal ,` (`decimal=","`); without it each such value is an error with that hint.',
+        "- Text (`.csv`, `.tsv`, `.txt`): the delimiter (`,` `;` tab `|`) is detected, or given with "
+        "`--sep` (`sep=`). Encoding: `--encoding NAME` (`encoding=`: `utf-8`, `cp949`, `euc-kr`, "
+        "`latin-1`, `cp1252`, ...), else detected: UTF-8 with or without BOM, UTF-16 with BOM, "
+        "else Korean cp949 (common Hangul), Windows cp1252 or Latin-1 with a warning naming it. "
+        "A file that is not valid in the given encoding is an error naming the line and the "
+        'likely encoding. Decimal commas need `--decimal ,` (`decimal=","`); without it each '
+        "such value is an error with that hint.",
+        "- Every line of a text file is accounted for: a row with more or fewer values than the "
+        "header (trailing empty separators aside), a quote that is never closed, text after a "
+        "closing quote, or a quoted cell holding a line break and the separator (a quote left "
+        "open swallows rows) is an error naming the line. A quoted note with line breaks alone "
+        "is kept.",
+        "- Ids are text exactly as written (leading zeros, 18-digit numbers); a number stored "
+        "as such (Excel, SPSS, Parquet) is written without '.0', integers exactly. Ids match "
+        "across files (cohort, biomarker panel, plates) by one rule (`sarcostat.io.ids`): equal "
+        "text, except that `1.0` is `1`; `007` is not `7`.",
         "- Excel (`.xlsx`): the first sheet unless `--sheet NAME|INDEX` (a note names the other "
         "sheets); rows in messages are the spreadsheet's own.",
         "- SPSS (`.sav`) and Stata (`.dta`): value labels turn codes into categories (sex "
         "1 = 'Male') and label unrecognised columns; numeric columns keep their codes, so a "
         "SARC-F item labelled 0 = 'None' stays 0. SPSS user-missing codes (999) become missing, "
-        'with a note per column. Messages say "case N".',
+        "with a note per column. Codes labelled as a missing answer (refused, don't know, "
+        "unknown, not applicable, missing, ...) but not declared missing are read as missing "
+        "with a warning per column, never as numbers (99 = 'Refused' is not 99 kg). Value "
+        "labels are the truth: a map code that contradicts the file's label is an error. "
+        'Messages say "case N".',
         "- Parquet: typed columns are used as they are.",
         "- Text and Excel: title lines above the header (a single filled cell, e.g. a title merged "
         "across the columns) are skipped with a note; a row of units right under the header "
@@ -568,12 +586,18 @@ def render_markdown() -> str:
         "fall in the 'likely unit mistake' interval above (weights over 120 kg look like pounds) "
         "unless the map declares the column's unit |",
         "| `code` | error | a category value that is not recognised (e.g. sex coded 1/2 without labels) |",
-        "| `bmi` / `smi` / `sarc_f_total` | error | given value disagrees with the one computed from its parts |",
+        "| `bmi` / `smi` / `sarc_f_total` | error | given value disagrees with the one computed "
+        "from its parts (BMI, SMI and ASM are derived from height only within 100-220 cm; ASM = "
+        "SMI × height² when only SMI is given) |",
         "| `censored` | error / info | `ND` without a declared `lod` (error); `<3.2` kept as left-censored (info) |",
         "| `empty_column` | warning | a column has no values at all |",
         "| `method` | warning | ASM given but the device (bia/dxa) is unknown |",
         "| `grip` / `gait` | warning | given grip/speed disagrees with the trials / distance ÷ time |",
-        "| `encoding` | warning | the file is not UTF-8 and was read as Latin-1 |",
+        "| `encoding` | warning | the file is not UTF-8 and was read as the encoding named |",
+        "| `labelled_missing` | warning | codes whose value label says missing (refused, "
+        "unknown, ...) read as missing (column named) |",
+        "| `id_precision` | warning | ids stored as numbers beyond 15 digits (may have lost "
+        "digits in the file) |",
         "| `unnamed_column` | warning | a column has values but no header (kept as `unnamed_<n>`) |",
         "| `title_rows` / `units_row` / `sheet` / `user_missing` | info | title lines above the header "
         "skipped; a units row joined to the headers; which Excel sheet was read; SPSS user-missing "
