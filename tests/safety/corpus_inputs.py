@@ -146,6 +146,30 @@ def _classify_check_ids(ids):
     return check
 
 
+def _sav_cohort_with_refused(path: Path) -> None:
+    import pandas as pd
+    import pyreadstat
+
+    frame = pd.DataFrame(cohort_rows(), columns=HEADER)
+    for col in HEADER[2:]:
+        frame[col] = frame[col].astype(float)
+    frame["sex"] = (frame["sex"] == "F").astype(float) + 1.0  # 1 male, 2 female
+    frame.loc[[3, 10], "HGS"] = 99.0
+    pyreadstat.write_sav(
+        frame,
+        str(path),
+        variable_value_labels={"sex": {1: "Male", 2: "Female"}, "HGS": {99: "Refused"}},
+    )
+
+
+def _report_mentions(text):
+    def check(d: Path, _out: str) -> None:
+        html = (d / "out" / "report.html").read_text(encoding="utf-8")
+        assert text in html, f"{text!r} not in the report"
+
+    return check
+
+
 def _exists(name):
     def check(d: Path, _out: str) -> None:
         assert (d / name).exists(), f"{name} was not written"
@@ -768,5 +792,39 @@ CASES: list[Case] = [
         ["check-table", "{d}/t.json"],
         1,
         [r"t\.json: contains NUL bytes"],
+    ),
+    # ---------------------------------------------------------------- plan --check, plans by source names
+    Case(
+        "plan_check_latin1",
+        {"plan.toml": "# Plan für Müller\n[model]\n".encode("latin-1")},
+        ["plan", "--check", "{d}/plan.toml"],
+        2,
+        [r"plan\.toml, line 1: byte 0xfc is not valid UTF-8 text; it looks like Latin-1"],
+    ),
+    Case(
+        "plan_check_latin1_with_encoding",
+        {"plan.toml": "# Plan für Müller\n[model]\n".encode("latin-1")},
+        ["plan", "--check", "{d}/plan.toml", "--encoding", "latin-1"],
+        0,
+        [r"valid plan"],
+    ),
+    Case(
+        "analyze_plan_names_source_headers",
+        {
+            "c.csv": COHORT.encode(),
+            "plan.toml": b'[biomarker]\ncolumn = "SOST"\n[table1]\ncontinuous = ["age", "HGS"]\n',
+        },
+        ["analyze", "{d}/c.csv", "--plan", "{d}/plan.toml", "-o", "{d}/out", "-q"],
+        0,
+        [r"Report: "],
+        check=_exists("out/report.html"),
+    ),
+    Case(
+        "analyze_sav_labelled_missing_reaches_the_report",
+        {"s.sav": _sav_cohort_with_refused},
+        ["analyze", "{d}/s.sav", "--biomarker", "SOST", "-o", "{d}/out", "-q"],
+        0,
+        [r"Report: "],
+        check=_report_mentions("read as missing"),
     ),
 ]

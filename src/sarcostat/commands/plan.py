@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sarcostat.commands import add_read_options
+
 NAME = "plan"
 HELP = "write the default analysis plan (--init) or check a plan file (--check)"
 ORDER = 30
@@ -28,6 +30,7 @@ def add_arguments(parser) -> None:
         action="store_true",
         help="replace an existing file with --init",
     )
+    add_read_options(parser, table=False)
 
 
 def run(args) -> int:
@@ -49,7 +52,7 @@ def run(args) -> int:
         )
         print(f"wrote the default analysis plan to {path}")
         return 0
-    plan = load_plan(args.check)
+    plan = load_plan(args.check, encoding=args.encoding)
     changed = [
         f"[{s}] {k} = {v!r}"
         for s, keys in plan.to_dict().items()
