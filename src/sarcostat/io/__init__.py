@@ -6,6 +6,15 @@ returns a :class:`Cohort` (canonical ``data``, ``issues``, ``mapping``,
 their units, plausible ranges and accepted header aliases are listed in
 :data:`sarcostat.io.variables.VARIABLES` and rendered into
 ``docs/variables.md``.
+
+Modules, one concern each: ``readers`` (files -> raw cells: encodings,
+strict delimited text, Excel, SPSS/Stata, Parquet), ``cells`` (a cell's
+kind and number), ``mapping`` (TOML maps, header recognition),
+``canonical`` (raw table -> canonical columns), ``derive`` (the one
+derivation of BMI/SMI/ASM, grip, gait speed, SARC-F), ``checks`` (ranges,
+units), ``ids`` (ids as text, the matching rule), ``flags`` (three-valued
+True/False), ``panel`` (wide biomarker tables), ``cohort`` (``Cohort``,
+``read_cohort``). This ``__init__`` only hands names on.
 """
 
 from sarcostat.io.cohort import Cohort, cohort_from_frame, read_cohort
