@@ -42,8 +42,22 @@ def complete_cases(
     cols = list(dict.fromkeys(columns))
     require_columns(data, cols, function=function)
     sub = data.loc[:, cols]
+    # An object column of True/False with blanks (a DataFrame built by hand)
+    # is a three-valued flag, read as such: blank is missing, the rest 0/1.
+    flags = [c for c in cols if sub[c].dtype == object and _is_flag_column(sub[c])]
+    if flags:
+        sub = sub.astype({c: "boolean" for c in flags})
     keep = sub.notna().all(axis=1)
     return sub.loc[keep].copy(), int((~keep).sum())
+
+
+def _is_flag_column(series: pd.Series) -> bool:
+    from sarcostat.io.flags import is_boolean_column
+
+    values = series.to_numpy(dtype=object)
+    return all(v is None or isinstance(v, (bool, np.bool_)) or v != v for v in values) and (
+        is_boolean_column(values)
+    )
 
 
 def check_not_constant(
