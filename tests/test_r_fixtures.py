@@ -53,6 +53,10 @@ SCRIPTS: dict[str, Script] = {
             "mtcars.csv": "tests/stats/fixtures/mtcars.csv",
         },
     ),
+    "tests/stats/r/ref_core_edge.R": Script(
+        ("{out}",),
+        {"ref_core_edge.json": "tests/stats/fixtures/ref_core_edge.json"},
+    ),
     "tests/stats/r/ref_compare_regression_logistic.R": Script(
         ("{out}/ref.json",),
         {"ref.json": "tests/stats/fixtures/ref_compare_regression_logistic.json"},

@@ -62,6 +62,8 @@ __all__ = [
     "FIRTH_MAX_ITER",
     "MAX_STEP",
     "MAX_HALVINGS",
+    "HALVING_SLACK",
+    "cap_step",
     "SEPARATION_TOL",
     "DIVERGED",
     "LeastSquaresFit",
@@ -87,6 +89,9 @@ FIRTH_MAX_ITER = 1000
 MAX_STEP = 5.0
 #: Step halvings at most per iteration.
 MAX_HALVINGS = 30
+#: A halved step is accepted once the (penalised) log likelihood is no lower
+#: than before, up to this relative rounding slack.
+HALVING_SLACK = 1e-10
 #: Linear-program optimum per observation above which the data are separated.
 SEPARATION_TOL = 1e-7
 #: |scaled coefficient| above which a batched ML fit counts as diverging (separation).
@@ -108,6 +113,11 @@ def _stack(X: np.ndarray, y: np.ndarray | None, weights: np.ndarray | None, fn: 
         if Y is None:
             raise ParameterError(f"{fn}: y must have {n} values per design; got {np.shape(y)}.")
     W = np.ones((s, n)) if weights is None else np.asarray(weights, dtype=float).reshape(s, n)
+    # Rows left out may hold NaN: zero them so that no sum sees them.
+    used = W > 0
+    X = np.where(used[:, :, None], X, 0.0)
+    if Y is not None:
+        Y = np.where(used, Y, 0.0)
     return X, Y, W, single
 
 
@@ -260,6 +270,18 @@ class LogisticFit:
     separation_columns: tuple[int, ...] = ()
 
 
+def cap_step(step: np.ndarray) -> np.ndarray:
+    """Shrink each step (last axis) whose largest entry exceeds ``MAX_STEP`` to it.
+
+    The whole vector is scaled, so the step keeps its direction (logistf's
+    ``maxstep``); steps that contain non-finite values are returned as they are.
+    """
+    size = np.max(np.abs(step), axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(size > MAX_STEP, MAX_STEP / size, 1.0)
+    return step * factor
+
+
 def _expit(eta: np.ndarray) -> np.ndarray:
     from scipy.special import expit
 
@@ -345,12 +367,12 @@ def logistic_fit(
         score = np.einsum("snp,sn->sp", Xs[a], resid)
         step = np.linalg.solve(inf_a, score[:, :, None])[:, :, 0]
         size = np.max(np.abs(step), axis=1)
-        step *= np.minimum(1.0, MAX_STEP / np.maximum(size, 1e-300))[:, None]
+        step = cap_step(step)
         t = np.ones(len(a))
         new = beta[a] + step
         st = _logit_state(Xs[a], Yw[a], W[a], new, firth)
         for _ in range(MAX_HALVINGS):
-            worse = ~(st[3] >= ll[a] - 1e-12 * np.abs(ll[a]))
+            worse = ~(st[3] >= ll[a] - HALVING_SLACK * np.abs(ll[a]))
             if not worse.any():
                 break
             t = np.where(worse, t / 2, t)
@@ -361,11 +383,15 @@ def logistic_fit(
         iters[a] += 1
         done = good & (size < tol)
         bad = ~good | ~np.isfinite(size)
+        if not firth:  # diverging towards separation: stop, not converged
+            bad |= np.max(np.abs(beta[a]), axis=1) > DIVERGED
         converged[a[done]] = True
         active[a[done | bad]] = False
 
     finite = np.isfinite(info).all(axis=(1, 2))
+    finite[finite] = np.linalg.cond(info[finite]) < 1e15
     cov_s = np.linalg.inv(np.where(finite[:, None, None], info, eye))
+    cov_s[~finite] = np.nan
     diverged = np.max(np.abs(beta), axis=1) > DIVERGED if not firth else np.zeros(s, bool)
     converged &= finite & ~diverged
     coef, cov = _back(beta, cov_s, centre, scale)

@@ -134,7 +134,7 @@ class _Plan:
     confidence: float
     firth: bool
     prescreen: float | None
-    max_iter: int
+    max_iter: int | None
     lin_prep: dict | None = None
     bin_prep: list | None = None
 
@@ -515,7 +515,7 @@ def screen(
     firth: bool = False,
     prescreen: float | None = None,
     chunk_size: int = 128,
-    max_iter: int = 50,
+    max_iter: int | None = None,
     threads: int | None = None,
     dask=False,
     scheduler: str | None = None,
@@ -559,8 +559,11 @@ def screen(
         Biomarker columns per batch; peak memory is about two to three
         times ``N * chunk_size * 8`` bytes (about ten times with Firth) plus
         the cohort (docs/screen.md).
-    max_iter : int, default 50
-        Newton iterations per logistic model.
+    max_iter : int, optional
+        Iterations per logistic model at most; default the single-model
+        limits of :mod:`sarcostat.stats.fitting` (``LOGIT_MAX_ITER`` = 100
+        for maximum likelihood, ``FIRTH_MAX_ITER`` = 1000 for Firth, whose
+        iteration converges only linearly under separation).
     threads : int or None, default None
         Chunks computed at the same time on worker threads (NumPy and BLAS
         release the GIL), with BLAS held to one thread meanwhile; at most
@@ -708,7 +711,7 @@ def screen(
         confidence=float(confidence),
         firth=bool(firth),
         prescreen=prescreen,
-        max_iter=int(max_iter),
+        max_iter=None if max_iter is None else int(max_iter),
     )
     names = list(source.names)
     chunks = _chunks(names, chunk_size)

@@ -32,6 +32,17 @@ from scipy import special
 from scipy import stats as sps
 
 from sarcostat.stats import _screen_kernels as _k
+from sarcostat.stats.fitting import (
+    DIVERGED,
+    FIRTH_MAX_ITER,
+    FIRTH_TOL,
+    HALVING_SLACK,
+    LOGIT_MAX_ITER,
+    LOGIT_TOL,
+    MAX_HALVINGS,
+    cap_step,
+    logistic_fit,
+)
 
 __all__ = [
     "FIELDS",
@@ -79,7 +90,8 @@ F = {name: i for i, name in enumerate(FIELDS)}
     NON_NUMERIC,
     NO_IDS,
     NO_ROWS,
-) = range(10)
+    FIRTH_NO_CONVERGE,
+) = range(11)
 
 STATUS_MESSAGES = {
     OK: "",
@@ -92,9 +104,17 @@ STATUS_MESSAGES = {
     NON_NUMERIC: "biomarker column is not numeric",
     NO_IDS: "no biomarker row matches a cohort participant id",
     NO_ROWS: "no participant has the outcome and all covariates",
+    FIRTH_NO_CONVERGE: "Firth iterations did not converge within max_iter",
 }
 
 METHODS = {0: "linear", 1: "logistic", 2: "logistic-firth", 3: "score"}
+
+#: Largest Newton step of a converged maximum-likelihood column. Each step
+#: carries a second-order (Halley) correction, so the estimate's error is of
+#: the order step³ = 2.7e-17: within :data:`~sarcostat.stats.fitting.LOGIT_TOL`,
+#: the single-model rule, at one pass over the data fewer.
+ML_STEP_TOL = 3e-6
+assert ML_STEP_TOL**3 < LOGIT_TOL
 
 # Relative thresholds on the standardized scale (global SD 1): below them a
 # variance or a Schur complement is rounding noise, not information.
@@ -171,7 +191,8 @@ def _safe_solve(A: np.ndarray, B: np.ndarray, ok: np.ndarray) -> tuple[np.ndarra
 
 def _newton_step(info: np.ndarray, U: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Batched Newton step info[j] s[j] = U[j] (all NaN if a matrix is
-    singular), each entry capped at +/-5, and its largest absolute entry.
+    singular), capped by the core's rule (:func:`~sarcostat.stats.fitting.cap_step`),
+    and the largest absolute entry of the full step.
 
     The cap (as logistf's maxstep) keeps a diverging column (separation)
     from overflowing; it does not change a converged fit.
@@ -180,8 +201,7 @@ def _newton_step(info: np.ndarray, U: np.ndarray) -> tuple[np.ndarray, np.ndarra
         step = np.linalg.solve(info, U[:, :, None])[:, :, 0]
     except np.linalg.LinAlgError:
         step = np.full_like(U, np.nan)
-    step = np.clip(step, -5, 5)
-    return step, np.max(np.abs(step), axis=1)
+    return cap_step(step), np.max(np.abs(step), axis=1)
 
 
 def _empty(c: int) -> np.ndarray:
@@ -414,26 +434,13 @@ def linear_block(
     return results
 
 
-def fit_null_logistic(
-    Z: np.ndarray, y: np.ndarray, r: np.ndarray, *, max_iter: int = 100, tol: float = 1e-12
-) -> np.ndarray:
-    """Covariate-only logistic fit on the rows with r = 1 (warm start)."""
-    k = Z.shape[1]
-    gamma = np.zeros(k)
-    for _ in range(max_iter):
-        mu = special.expit(Z @ gamma)
-        w = mu * (1 - mu) * r
-        H = (Z * w[:, None]).T @ Z
-        U = Z.T @ ((y - mu) * r)
-        try:
-            step = np.linalg.solve(H, U)
-        except np.linalg.LinAlgError:
-            return np.full(k, np.nan)
-        step = np.clip(step, -5, 5)
-        gamma = gamma + step
-        if np.max(np.abs(step)) < tol:
-            break
-    return gamma
+def fit_null_logistic(Z: np.ndarray, y: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Covariate-only logistic fit on the rows with r = 1 (warm start), by the
+    core routine :func:`sarcostat.stats.fitting.logistic_fit`; NaN when the
+    covariates are collinear on those rows."""
+    fit = logistic_fit(Z, y, weights=r, check_separation=False, names=None)
+    coef = np.asarray(fit.coef, dtype=float)
+    return coef if np.all(np.isfinite(coef)) else np.full(Z.shape[1], np.nan)
 
 
 def _info_parts(P, Z, X0, w):
@@ -613,7 +620,7 @@ def _halley_start(info0, U0, T0):
         return np.zeros_like(U0)
     step = _halley(A, T0, s1)
     ok = good & np.all(np.isfinite(step), axis=1)
-    return np.where(ok[:, None], np.clip(step, -5, 5), 0.0)
+    return np.where(ok[:, None], cap_step(step), 0.0)
 
 
 def _ml_pass(th, cols, X, prep, center=None, scale=None):
@@ -685,10 +692,12 @@ def _newton_ml(
         U[~good] = 0
         step, size = _newton_step(info, U)
         bad = ~np.isfinite(size) | ~good
-        step = np.clip(_halley(info, T, step), -5, 5)
+        step = cap_step(_halley(info, T, step))
         size = np.max(np.abs(step), axis=1)
-        status[active[bad]] = NO_CONVERGE
         theta[active] += np.where(np.isfinite(step), step, 0.0)
+        # The core's divergence rule: a unit-SD slope beyond DIVERGED is separation.
+        bad |= np.abs(theta[active, k]) > DIVERGED
+        status[active[bad]] = NO_CONVERGE
         iters[active] += 1
         done = (size < tol) & ~bad
         if done.any():
@@ -706,7 +715,7 @@ def logistic_block(
     *,
     firth: bool = False,
     confidence: float = 0.95,
-    max_iter: int = 50,
+    max_iter: int | None = None,
     tol: float | None = None,
     center: np.ndarray | None = None,
     scale: np.ndarray | None = None,
@@ -749,7 +758,9 @@ def logistic_block(
     N, c = X.shape
     k = Z.shape[1]
     if tol is None:
-        tol = 1e-10 if firth else 3e-6
+        tol = FIRTH_TOL if firth else ML_STEP_TOL
+    if max_iter is None:
+        max_iter = FIRTH_MAX_ITER if firth else LOGIT_MAX_ITER
     ia, ib = _pairs(k)
     if not firth and prep is None:
         prep = logistic_prepare(Z, y, r, gamma0)
@@ -849,8 +860,10 @@ def logistic_block(
             new = evaluate(new_th, Xa, Ma)
             if firth:
                 # Step halving where the penalized likelihood fell (as logistf).
-                for _ in range(30):
-                    worse = ~(new["obj"] >= old_obj - 1e-10 * np.abs(old_obj)) & np.isfinite(size)
+                for _ in range(MAX_HALVINGS):
+                    worse = ~(
+                        new["obj"] >= old_obj - HALVING_SLACK * np.abs(old_obj)
+                    ) & np.isfinite(size)
                     if not worse.any():
                         break
                     step[worse] /= 2
@@ -907,8 +920,12 @@ def logistic_block(
         }
         for name, v in vals.items():
             out[ok, F[name]] = v
-        big = ~np.isfinite(se) | (np.abs(beta) > 50)
+        big = ~np.isfinite(se)
+        if not firth:  # the core's divergence rule (Firth estimates stay finite)
+            big |= np.abs(beta) > DIVERGED
         status[ok[big]] = NO_CONVERGE
+    if firth:
+        status[status == NO_CONVERGE] = FIRTH_NO_CONVERGE
     out[:, F["iterations"]] = iters
     out[:, F["status"]] = status
     bad = status != OK

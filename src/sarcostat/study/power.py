@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import ParameterError
+from sarcostat.stats.fitting import least_squares, logistic_fit
 from sarcostat.stats.result import StatResult
 
 #: Continuous outcomes of Table 2 / Figure 2 (the default plan), with labels.
@@ -111,65 +112,42 @@ def _simulate_sets(n: int, sims: int, theta: float, rng: np.random.Generator):
 def _ols_p(y: np.ndarray, X: np.ndarray, col: int) -> np.ndarray:
     """Two-sided t-test P of coefficient ``col`` in y ~ X, per data set.
 
-    ``y`` (s, n), ``X`` (s, n, k). Singular designs give P = NaN.
+    ``y`` (s, n), ``X`` (s, n, k): every data set fitted at once by the
+    stats layer's least-squares routine, each on its complete cases.
+    Rank-deficient designs give P = NaN.
     """
     from scipy.stats import t as tdist
 
-    s, n, k = X.shape
-    # Per data set complete cases: masked rows are zeroed, so they add
-    # nothing to X'X, X'y or the residuals; df counts the kept rows.
     keep = np.isfinite(y) & np.isfinite(X).all(axis=2)
-    X, y = np.where(keep[:, :, None], X, 0.0), np.where(keep, y, 0.0)
-    xtx = np.einsum("sni,snj->sij", X, X)
-    xty = np.einsum("sni,sn->si", X, y)
-    det_ok = np.linalg.matrix_rank(xtx) == k
-    xtx = np.where(det_ok[:, None, None], xtx, np.eye(k))
-    inv = np.linalg.inv(xtx)
-    beta = np.einsum("sij,sj->si", inv, xty)
-    resid = y - np.einsum("snk,sk->sn", X, beta)
-    df = keep.sum(axis=1) - k
-    det_ok &= df > 0
-    sigma2 = (resid**2).sum(axis=1) / np.maximum(df, 1)
-    se = np.sqrt(sigma2 * inv[:, col, col])
-    tval = beta[:, col] / np.where(se > 0, se, 1.0)
-    p = 2 * tdist.sf(np.abs(tval), np.maximum(df, 1))
-    return np.where(det_ok & (se > 0), p, np.nan)
+    fit = least_squares(X, y, weights=keep)
+    df = np.maximum(fit.df_resid, 1)
+    se = np.sqrt(fit.rss / df * fit.xtx_inv[:, col, col])
+    ok = fit.ok & (se > 0)
+    tval = fit.coef[:, col] / np.where(ok, se, 1.0)
+    p = 2 * tdist.sf(np.abs(tval), df)
+    return np.where(ok, p, np.nan)
 
 
-def _logit_p(y: np.ndarray, X: np.ndarray, col: int, iters: int = 30):
+def _logit_p(y: np.ndarray, X: np.ndarray, col: int) -> tuple[np.ndarray, np.ndarray]:
     """Wald P of coefficient ``col`` in a logistic model, per data set.
 
-    Batched Newton-Raphson from zero. Data sets without both outcomes, or
-    whose fit does not converge (separation), give P = NaN and are counted
-    by the caller.
+    Every data set fitted at once by the stats layer's logistic routine
+    (maximum likelihood, its convergence and divergence rules). Data sets
+    without both outcomes, or whose fit does not converge (separation),
+    give P = NaN and are counted by the caller.
     """
     from scipy.stats import norm
 
-    s, n, k = X.shape
     keep = np.isfinite(y) & np.isfinite(X).all(axis=2)
-    X, y = np.where(keep[:, :, None], X, 0.0), np.where(keep, y, 0.0)
-    beta = np.zeros((s, k))
-    ok = (y.sum(axis=1) > 0) & (y.sum(axis=1) < keep.sum(axis=1))
-    converged = np.zeros(s, bool)
-    cov = np.tile(np.eye(k), (s, 1, 1))
-    for _ in range(iters):
-        eta = np.einsum("snk,sk->sn", X, beta)
-        mu = 1 / (1 + np.exp(-np.clip(eta, -30, 30)))
-        wgt = mu * (1 - mu)
-        info = np.einsum("sni,sn,snj->sij", X, wgt, X)
-        good = np.linalg.matrix_rank(info) == k
-        info = np.where(good[:, None, None], info, np.eye(k))
-        cov = np.linalg.inv(info)
-        step = np.einsum("sij,sj->si", cov, np.einsum("sni,sn->si", X, y - mu))
-        step = np.where(good[:, None], step, 0.0)
-        beta = beta + step
-        converged = good & (np.abs(step).max(axis=1) < 1e-8)
-        ok &= good
-    big = np.abs(beta).max(axis=1) > 25  # diverging toward separation
-    se = np.sqrt(cov[:, col, col])
-    p = 2 * norm.sf(np.abs(beta[:, col] / se))
-    valid = ok & converged & ~big
-    return np.where(valid, p, np.nan), beta[:, col]
+    y0 = np.where(keep, y, 0.0)
+    events, n = y0.sum(axis=1), keep.sum(axis=1)
+    ok = (events > 0) & (events < n)
+    fit = logistic_fit(X, y0, weights=keep & ok[:, None], check_separation=False)
+    beta = fit.coef[:, col]
+    se = np.sqrt(fit.cov[:, col, col])
+    p = 2 * norm.sf(np.abs(beta / se))
+    valid = ok & np.asarray(fit.converged)
+    return np.where(valid, p, np.nan), beta
 
 
 def _zscore(x):
