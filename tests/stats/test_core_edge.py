@@ -62,7 +62,7 @@ def test_logistic_interaction_matches_glm():
     res = logistic_regression(
         COHORT,
         outcome="sarcopenia",
-        predictors="biomarker",
+        predictor="biomarker",
         covariates=["sex_male", "age_yr"],
         interactions=[("biomarker", "sex_male")],
     )
@@ -115,7 +115,7 @@ def test_interaction_needs_its_main_effects():
 def test_glm_badly_scaled_matches_r():
     ref = REF["glm_badly_scaled"]
     d = pd.DataFrame({"y": ref["y"], "shifted": ref["shifted"], "age_yr": ref["age_yr"]})
-    res = logistic_regression(d, outcome="y", predictors=["shifted", "age_yr"])
+    res = logistic_regression(d, outcome="y", predictor=["shifted", "age_yr"])
     assert res.separation is None and res.converged
     est = res.table.set_index("term")
     # The slope and its SE to 1e-6; the intercept (about 8.7e5) is a
@@ -151,7 +151,7 @@ def test_glm_rare_event_matches_r():
     d = pd.DataFrame({"y": ref["y"], "biomarker": ref["biomarker"], "age_yr": ref["age_yr"]})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = logistic_regression(d, outcome="y", predictors=["biomarker", "age_yr"])
+        res = logistic_regression(d, outcome="y", predictor=["biomarker", "age_yr"])
     _by_term(res, ref)
 
 
@@ -160,9 +160,9 @@ def test_quasi_separation_is_detected_where_glm_reports_convergence():
     assert ref["converged"] and ref["fitted_max"] > 50  # R's glm: absurd, "converged"
     d = pd.DataFrame({"x": ref["x"], "y": ref["y"]})
     with pytest.warns(SeparationWarning, match="quasi-complete"):
-        res = logistic_regression(d, outcome="y", predictors="x")
+        res = logistic_regression(d, outcome="y", predictor="x")
     assert math.isnan(res.odds_ratio)
-    firth = logistic_regression(d, outcome="y", predictors="x", firth=True)
+    firth = logistic_regression(d, outcome="y", predictor="x", firth=True)
     assert firth.converged and np.isfinite(firth.odds_ratio)
 
 
@@ -175,7 +175,7 @@ def test_firth_converges_where_many_iterations_are_needed():
     d = pd.DataFrame(
         {"x": x, "a": rng.normal(size=n), "b": rng.normal(size=n), "y": (x > 0.3).astype(int)}
     )
-    res = logistic_regression(d, outcome="y", predictors=["x", "a", "b"], firth=True)
+    res = logistic_regression(d, outcome="y", predictor=["x", "a", "b"], firth=True)
     assert res.converged and res.separation == "complete"
     X = np.column_stack([np.ones(n), d[["x", "a", "b"]].to_numpy()])
     fit = logistic_fit(X, d["y"].to_numpy(float), firth=True, check_separation=False)
@@ -366,3 +366,29 @@ def test_screen_matches_single_models_on_separation_and_tiny_sd(firth):
         # The separating biomarker under Firth needs ~100 iterations (was NaN at 50).
         assert res.loc[name, "estimate"] == pytest.approx(one.coef, rel=1e-6), name
         assert res.loc[name, "se"] == pytest.approx(one.se, rel=1e-6), name
+
+
+# ----------------------------------------------------------------- quartiles
+@pytest.mark.parametrize("method", ["ntiles", "percentile"])
+def test_quartiles_never_leave_a_group_silently_empty(method):
+    from sarcostat.stats import quartiles
+
+    # 60 of 100 values at the detection limit: ties share a group, so one
+    # value takes the place of Q1 and Q2 (and Q3 for percentiles).
+    x = pd.Series([0.5] * 60 + list(np.linspace(1, 10, 40)), name="il6")
+    with pytest.raises(
+        ModelError, match=r"Q\d.* of 'il6' would be empty.*60 of 100 values equal 0.5"
+    ):
+        quartiles(x, method=method)
+    # Just enough distinct values: every group has members.
+    ok = quartiles(pd.Series([0.5] * 20 + list(np.linspace(1, 10, 80))), method=method)
+    assert min(ok.sizes) > 0
+
+
+# ----------------------------------------------------------------- renamed parameters
+def test_logistic_regression_takes_predictor_like_every_model():
+    a = logistic_regression(COHORT, outcome="sarcopenia", predictor="biomarker")
+    b = logistic_regression(COHORT, outcome="sarcopenia", predictors="biomarker")
+    assert a == b
+    with pytest.raises(ParameterError, match="not both"):
+        logistic_regression(COHORT, outcome="sarcopenia", predictor="bmi", predictors="bmi")

@@ -1301,6 +1301,99 @@ def _per_variable(option, variable, default):
     return option
 
 
+def _table1_continuous(
+    data: pd.DataFrame, var: str, group: str, levels: list, how: str, levene_alpha: float
+) -> tuple[dict, str]:
+    """Table 1 row of a continuous variable (mean, SD, test) and its note."""
+    tt = ttest_groups(
+        data,
+        outcome=var,
+        group=group,
+        levels=levels,
+        method="levene" if how == "mannwhitney" else how,
+        levene_alpha=levene_alpha,
+    ).table.iloc[0]
+    row = {
+        "variable": var,
+        "kind": "continuous",
+        "level": None,
+        "group1": levels[0],
+        "group2": levels[1],
+        "n1": tt["n1"],
+        "n2": tt["n2"],
+        "mean1": tt["mean1"],
+        "sd1": tt["sd1"],
+        "mean2": tt["mean2"],
+        "sd2": tt["sd2"],
+        "n": tt["n"],
+    }
+    if how == "mannwhitney":
+        mw = mannwhitney_groups(data, outcome=var, group=group, levels=levels).table.iloc[0]
+        row.update(
+            statistic=mw["statistic"], df=math.nan, p_value=mw["p_value"], test="mannwhitney"
+        )
+        return row, (
+            f"{var}: Mann-Whitney U test (normal approximation with ties "
+            f"correction, no continuity correction; SPSS Asymp. Sig.)."
+        )
+    row.update(
+        statistic=tt["statistic"],
+        df=tt["df"],
+        p_value=tt["p_value"],
+        test=tt["method_used"],
+        levene_f=tt["levene_f"],
+        levene_p=tt["levene_p"],
+    )
+    note = f"{var}: {tt['method_used']} t test" + (
+        f" (Levene p = {tt['levene_p']:.3g})." if how == "levene" else "."
+    )
+    return row, note
+
+
+def _table1_categorical(
+    data: pd.DataFrame,
+    var: str,
+    group: str,
+    levels: list,
+    how: str,
+    alternative: str,
+    min_expected: float,
+) -> tuple[list[dict], str]:
+    """Table 1 rows of a categorical variable (count and column % per level,
+    the variable's test on each row) and its note."""
+    sub = data.loc[data[group].isin(levels)]
+    if isinstance(sub[group].dtype, pd.CategoricalDtype):
+        sub = sub.assign(**{group: sub[group].cat.remove_unused_categories()})
+    ct = crosstab_test(
+        sub, row=var, group=group, test=how, alternative=alternative, min_expected=min_expected
+    )
+    counts = ct.counts.reindex(columns=levels, fill_value=0)
+    pct = ct.percent.reindex(columns=levels, fill_value=0.0)
+    n1, n2 = (int(v) for v in counts.sum(axis=0))
+    rows = [
+        {
+            "variable": var,
+            "kind": "categorical",
+            "level": lv,
+            "group1": levels[0],
+            "group2": levels[1],
+            "n1": n1,
+            "n2": n2,
+            "count1": int(counts.loc[lv, levels[0]]),
+            "pct1": float(pct.loc[lv, levels[0]]),
+            "count2": int(counts.loc[lv, levels[1]]),
+            "pct2": float(pct.loc[lv, levels[1]]),
+            "statistic": ct.statistic,
+            "df": ct.df,
+            "p_value": ct.p_value,
+            "test": ct.test_used,
+            "n": ct.n,
+        }
+        for lv in counts.index
+    ]
+    return rows, f"{var}: {ct.notes[0]}" + (f" {ct.notes[1]}" if len(ct.notes) > 1 else "")
+
+
 def table1(
     data: pd.DataFrame,
     *,
@@ -1425,89 +1518,15 @@ def table1(
             parameter="continuous_test",
             function=fn,
         )
-        tt = ttest_groups(
-            data,
-            outcome=var,
-            group=group,
-            levels=levels,
-            method="levene" if how == "mannwhitney" else how,
-            levene_alpha=levene_alpha,
-        ).table.iloc[0]
-        row = {
-            "variable": var,
-            "kind": "continuous",
-            "level": None,
-            "group1": levels[0],
-            "group2": levels[1],
-            "n1": tt["n1"],
-            "n2": tt["n2"],
-            "mean1": tt["mean1"],
-            "sd1": tt["sd1"],
-            "mean2": tt["mean2"],
-            "sd2": tt["sd2"],
-            "n": tt["n"],
-        }
-        if how == "mannwhitney":
-            mw = mannwhitney_groups(data, outcome=var, group=group, levels=levels).table.iloc[0]
-            row.update(
-                statistic=mw["statistic"], df=math.nan, p_value=mw["p_value"], test="mannwhitney"
-            )
-            notes.append(
-                f"{var}: Mann-Whitney U test (normal approximation with ties "
-                f"correction, no continuity correction; SPSS Asymp. Sig.)."
-            )
-        else:
-            row.update(
-                statistic=tt["statistic"],
-                df=tt["df"],
-                p_value=tt["p_value"],
-                test=tt["method_used"],
-                levene_f=tt["levene_f"],
-                levene_p=tt["levene_p"],
-            )
-            notes.append(
-                f"{var}: {tt['method_used']} t test"
-                + (f" (Levene p = {tt['levene_p']:.3g})." if how == "levene" else ".")
-            )
+        row, note = _table1_continuous(data, var, group, levels, how, levene_alpha)
         rows.append(row)
+        notes.append(note)
     for var in cats:
         how = _per_variable(categorical_test, var, "auto")
-        sub = data.loc[data[group].isin(levels)]
-        if isinstance(sub[group].dtype, pd.CategoricalDtype):
-            sub = sub.assign(**{group: sub[group].cat.remove_unused_categories()})
-        ct = crosstab_test(
-            sub,
-            row=var,
-            group=group,
-            test=how,
-            alternative=_per_variable(alternative, var, "two-sided"),
-            min_expected=min_expected,
-        )
-        counts = ct.counts.reindex(columns=levels, fill_value=0)
-        pct = ct.percent.reindex(columns=levels, fill_value=0.0)
-        n1, n2 = (int(v) for v in counts.sum(axis=0))
-        for lv in counts.index:
-            rows.append(
-                {
-                    "variable": var,
-                    "kind": "categorical",
-                    "level": lv,
-                    "group1": levels[0],
-                    "group2": levels[1],
-                    "n1": n1,
-                    "n2": n2,
-                    "count1": int(counts.loc[lv, levels[0]]),
-                    "pct1": float(pct.loc[lv, levels[0]]),
-                    "count2": int(counts.loc[lv, levels[1]]),
-                    "pct2": float(pct.loc[lv, levels[1]]),
-                    "statistic": ct.statistic,
-                    "df": ct.df,
-                    "p_value": ct.p_value,
-                    "test": ct.test_used,
-                    "n": ct.n,
-                }
-            )
-        notes.append(f"{var}: {ct.notes[0]}" + (f" {ct.notes[1]}" if len(ct.notes) > 1 else ""))
+        alt = _per_variable(alternative, var, "two-sided")
+        cat_rows, note = _table1_categorical(data, var, group, levels, how, alt, min_expected)
+        rows.extend(cat_rows)
+        notes.append(note)
     table = pd.DataFrame(rows, columns=_T1_COLUMNS)
     return StatResult(
         table=table,

@@ -185,7 +185,7 @@ def quartile_odds_ratios(
     score = "_trend_score"
     sample[score] = qv.astype(float) if trend == "score" else qv.map(medians).astype(float)
     fit = logistic_regression(
-        sample, outcome=outcome, predictors=dummies, covariates=covs, firth=firth, confidence=conf
+        sample, outcome=outcome, predictor=dummies, covariates=covs, firth=firth, confidence=conf
     )
     with warnings.catch_warnings():
         # The trend model's warnings repeat the quartile model's.
@@ -193,7 +193,7 @@ def quartile_odds_ratios(
         tr = logistic_regression(
             sample,
             outcome=outcome,
-            predictors=score,
+            predictor=score,
             covariates=covs,
             firth=firth,
             confidence=conf,
@@ -357,7 +357,7 @@ def log_effects(
         res = logistic_regression(
             frame,
             outcome=outcome,
-            predictors=lname,
+            predictor=lname,
             covariates=covs,
             firth=firth,
             confidence=conf,

@@ -75,7 +75,7 @@ class LogisticResult(StatResult):
         ci_upper`` (Wald limits of B)``, odds_ratio, or_ci_lower, or_ci_upper,
         n``.
     outcome, predictor : str
-        The 0/1 outcome and the focal predictor (first of ``predictors``).
+        The 0/1 outcome and the focal predictor (first of ``predictor``).
     odds_ratio, or_ci_lower, or_ci_upper, coef, se, statistic, p_value : float
         The focal predictor's row; NaN when the model is separated and fitted
         by maximum likelihood. For :func:`or_per_sd` these are per 1 SD.
@@ -269,7 +269,7 @@ def _fit(
         raise ParameterError(
             f"The 'outcome' parameter of {fn} must be a column name. Got {outcome!r} instead."
         )
-    preds = as_names(predictors, "predictor" if per_sd else "predictors", fn)
+    preds = as_names(predictors, "predictor", fn)
     if not preds:
         raise ParameterError(f"{fn}: at least one predictor is needed.")
     covs = as_names(covariates, "covariates", fn)
@@ -486,12 +486,13 @@ def logistic_regression(
     data: pd.DataFrame,
     *,
     outcome: str,
-    predictors: Sequence[str] | str,
+    predictor: Sequence[str] | str | None = None,
     covariates: Sequence[str] | str = (),
     firth: bool = False,
     confidence: float = 0.95,
     unadjusted: str = "none",
     interactions: str | Sequence[str | tuple[str, ...]] = (),
+    predictors: Sequence[str] | str | None = None,
 ) -> LogisticResult:
     """Binary logistic regression with Wald odds ratios for every term.
 
@@ -501,9 +502,11 @@ def logistic_regression(
         One row per participant.
     outcome : str
         0/1 (or boolean) outcome column; 1 is the event modelled.
-    predictors : str or sequence of str
-        Predictors in raw units; the first is the focal one whose row fills
-        the result's scalar fields.
+    predictor : str or sequence of str
+        The focal predictor in raw units, whose row fills the result's
+        scalar fields (the same name as in :func:`or_per_sd` and
+        :func:`~sarcostat.stats.linear_regression`); a list adds the others
+        as further terms.
     covariates : str or sequence of str, default ()
         Adjustment columns. Text / ``category`` columns are dummy-coded with
         their first level as reference (``column[level]`` terms).
@@ -522,6 +525,8 @@ def logistic_regression(
         or ``("biomarker", "sex_male")`` (R ``glm(y ~ biomarker * sex_male)``;
         both main effects must be in the model), in rows named
         ``biomarker:sex_male``. The unadjusted model has none.
+    predictors : str or sequence of str, optional
+        Former name of ``predictor``, still accepted.
 
     Returns
     -------
@@ -574,14 +579,22 @@ def logistic_regression(
     >>> from sarcostat.stats import logistic_regression
     >>> d = pd.DataFrame({"sarcopenia": [1, 1, 0, 1, 0, 0, 0, 1, 0, 0],
     ...                   "biomarker": [20., 31., 25., 40., 45., 52., 38., 22., 61., 35.]})
-    >>> res = logistic_regression(d, outcome="sarcopenia", predictors="biomarker")
+    >>> res = logistic_regression(d, outcome="sarcopenia", predictor="biomarker")
     >>> print(f"OR per unit {res.odds_ratio:.3f}, n={res.n}, events={res.events}")
     OR per unit 0.872, n=10, events=4
     """
+    if predictors is not None:  # the former name, still accepted
+        if predictor is not None:
+            raise ParameterError(
+                "logistic_regression: give 'predictor' (or its former name 'predictors'), not both."
+            )
+        predictor = predictors
+    if predictor is None:
+        raise ParameterError("logistic_regression: 'predictor' is required.")
     return _fit(
         data,
         outcome=outcome,
-        predictors=predictors,
+        predictors=predictor,
         covariates=covariates,
         firth=firth,
         confidence=confidence,

@@ -706,6 +706,148 @@ def _newton_ml(
     status[active] = NO_CONVERGE
 
 
+def _firth_state(th, Xa, Ma, Z, P, yc, k):
+    """Fitted state of the columns in ``th``: mu, w, information and Firth's
+    penalized log likelihood l + log|I|/2.
+
+    Written with in-place operations: each N x chunk temporary costs a
+    memory pass, and those passes are the bulk of the time.
+    """
+    eta = Z @ th[:, :k].T
+    eta += Xa * th[:, k]
+    obj = np.einsum("ij,ij->j", Ma, yc * eta - np.logaddexp(0.0, eta))
+    mu = special.expit(eta, out=eta)
+    w = 1.0 - mu
+    w *= mu
+    w *= Ma
+    info = _assemble(*_info_parts(P, Z, Xa, w), k)
+    sign, logdet = np.linalg.slogdet(info)
+    obj = np.where(sign > 0, obj + 0.5 * logdet, -np.inf)
+    return {"mu": mu, "w": w, "info": info, "obj": obj}
+
+
+def _firth_score(state, Xa, Ma, Z, P, yc, k):
+    """Firth's modified score U* = X'(y - mu + h(1/2 - mu)) of each active
+    column, with the (possibly replaced) information and its usability.
+
+    The leverages h_i = w_i [z_i, x_i] I^-1 [z_i, x_i]' come from products of
+    the blocks of each column's inverse information with covariate pairs, so
+    no N x N hat matrix is formed.
+    """
+    ia, ib = _pairs(k)
+    pairs_w = np.where(ia == ib, 1.0, 2.0)
+    mu, w, info = state["mu"], state["w"], state["info"]
+    resid = yc - mu
+    resid *= Ma
+    good = np.all(np.isfinite(info.reshape(len(info), -1)), axis=1)
+    info = np.where(good[:, None, None], info, np.eye(k + 1))
+    try:
+        inv = np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        inv = np.full_like(info, np.nan)
+    azz = inv[:, ia, ib].T * pairs_w[:, None]
+    quad = P @ azz + 2 * Xa * (Z @ inv[:, :k, k].T) + Xa * Xa * inv[:, k, k]
+    resid = resid + w * quad * (0.5 - mu)
+    U = np.empty((len(info), k + 1))
+    U[:, :k] = (Z.T @ resid).T
+    U[:, k] = np.einsum("ij,ij->j", resid, Xa)
+    U[~good] = 0
+    return U, info, good
+
+
+def _halve_where_worse(new, old_obj, th, new_th, step, size, Xa, Ma, args):
+    """Step halving (the core's rule) where the penalized likelihood fell (in place)."""
+    for _ in range(MAX_HALVINGS):
+        worse = ~(new["obj"] >= old_obj - HALVING_SLACK * np.abs(old_obj)) & np.isfinite(size)
+        if not worse.any():
+            return
+        step[worse] /= 2
+        new_th[worse] = th[worse] + step[worse]
+        part = _firth_state(new_th[worse], Xa[:, worse], Ma[:, worse], *args)
+        for key in ("mu", "w"):
+            new[key][:, worse] = part[key]
+        new["info"][worse] = part["info"]
+        new["obj"][worse] = part["obj"]
+
+
+def _newton_firth(theta, final_info, iters, status, active, X0, M, Z, P, y, *, max_iter, tol):
+    """Firth iterations for the active columns (in place): unblocked passes,
+    the modified score, capped steps halved while the penalized likelihood
+    falls (as logistf and :func:`sarcostat.stats.fitting.logistic_fit`).
+    Views, not copies, while every column is active."""
+    k = Z.shape[1]
+    args = (Z, P, y[:, None], k)
+    c = X0.shape[1]
+    Xa, Ma = (X0, M) if len(active) == c else (X0[:, active], M[:, active])
+    state = _firth_state(theta[active], Xa, Ma, *args)
+    for _ in range(max_iter):
+        if not len(active):
+            break
+        th = theta[active]
+        U, info, good = _firth_score(state, Xa, Ma, *args)
+        step, size = _newton_step(info, U)
+        new_th = th + step
+        old_obj = state["obj"]
+        state = None  # free the old N x chunk arrays before the new ones
+        new = _firth_state(new_th, Xa, Ma, *args)
+        _halve_where_worse(new, old_obj, th, new_th, step, size, Xa, Ma, args)
+        theta[active] = new_th
+        iters[active] += 1
+        state = new
+        bad = ~np.isfinite(size) | ~good
+        status[active[bad]] = NO_CONVERGE
+        done = (size < tol) | bad
+        if done.any():
+            final_info[active[done]] = state["info"][done]
+            keep = ~done
+            active = active[keep]
+            Xa, Ma = Xa[:, keep], Ma[:, keep]
+            state = {
+                "mu": state["mu"][:, keep],
+                "w": state["w"][:, keep],
+                "info": state["info"][keep],
+                "obj": state["obj"][keep],
+            }
+    status[active] = NO_CONVERGE
+
+
+def _wald_fields(out, theta, final_info, status, sdx, *, k, confidence, firth):
+    """Estimates, Wald tests and intervals per complete-case SD of each
+    converged column into ``out``; a non-finite SE or a diverging ML slope
+    (the core's rule) turns the status to not converged (in place)."""
+    ok = np.flatnonzero(status == OK)
+    if not len(ok):
+        return
+    th = theta[ok]
+    # Information at the final estimate (evaluated after the last step).
+    cov = np.linalg.inv(final_info[ok])
+    beta = th[:, k]
+    se = np.sqrt(cov[:, k, k])
+    z = beta / se
+    zc = sps.norm.ppf((1 + confidence) / 2)
+    sd = sdx[ok]
+    # Per SD of the biomarker's own complete cases (n - 1), as or_per_sd.
+    est, se_sd = beta * sd, se * sd
+    vals = {
+        "estimate": est,
+        "se": se_sd,
+        "statistic": z,
+        "p_value": 2 * sps.norm.sf(np.abs(z)),
+        "ci_lower": est - zc * se_sd,
+        "ci_upper": est + zc * se_sd,
+        "odds_ratio": np.exp(est),
+        "or_ci_lower": np.exp(est - zc * se_sd),
+        "or_ci_upper": np.exp(est + zc * se_sd),
+        "sd_biomarker": sd,
+    }
+    for name, v in vals.items():
+        out[ok, F[name]] = v
+    big = ~np.isfinite(se)
+    if not firth:  # the core's divergence rule (Firth estimates stay finite)
+        big |= np.abs(beta) > DIVERGED
+    status[ok[big]] = NO_CONVERGE
+
+
 def logistic_block(
     X: np.ndarray,
     Z: np.ndarray,
@@ -784,31 +926,11 @@ def logistic_block(
     iters = np.zeros(c)
     final_info = np.full((c, k + 1, k + 1), np.nan)
     active = np.flatnonzero(status == OK)
-    pairs_w = np.where(ia == ib, 1.0, 2.0)
-    yc = y[:, None]
-
-    def evaluate(th, Xa, Ma):
-        """Fitted state of the columns in ``th``: mu, w, information, objective.
-
-        Written with in-place operations: each N x chunk temporary costs a
-        memory pass, and those passes are the bulk of the time.
-        """
-        eta = Z @ th[:, :k].T
-        eta += Xa * th[:, k]
-        obj = None
-        if firth:  # Firth's penalized log likelihood l + log|I|/2
-            obj = np.einsum("ij,ij->j", Ma, yc * eta - np.logaddexp(0.0, eta))
-        mu = special.expit(eta, out=eta)
-        w = 1.0 - mu
-        w *= mu
-        w *= Ma
-        info = _assemble(*_info_parts(P, Z, Xa, w), k)
-        if firth:
-            sign, logdet = np.linalg.slogdet(info)
-            obj = np.where(sign > 0, obj + 0.5 * logdet, -np.inf)
-        return {"mu": mu, "w": w, "info": info, "obj": obj}
-
-    if not firth:
+    if firth:
+        _newton_firth(
+            theta, final_info, iters, status, active, X0, M, Z, P, y, max_iter=max_iter, tol=tol
+        )
+    else:
         if len(active):
             theta[active] += _halley_start(info0[active], U0[active], T0[active])
             iters[active] += 1
@@ -825,105 +947,7 @@ def logistic_block(
             center=center,
             scale=scale,
         )
-    else:
-        # Firth: unblocked iterations with step halving on the penalized
-        # likelihood. Views, not copies, while every column is active.
-        Xa, Ma = (X0, M) if len(active) == c else (X0[:, active], M[:, active])
-        state = evaluate(theta[active], Xa, Ma)
-        old_obj = state["obj"]
-        for it in range(max_iter):
-            if not len(active):
-                break
-            th = theta[active]
-            mu, w, info = state["mu"], state["w"], state["info"]
-            resid = yc - mu
-            resid *= Ma
-            good = np.all(np.isfinite(info.reshape(len(active), -1)), axis=1)
-            info = np.where(good[:, None, None], info, np.eye(k + 1))
-            if firth:
-                try:
-                    inv = np.linalg.inv(info)
-                except np.linalg.LinAlgError:
-                    inv = np.full_like(info, np.nan)
-                # h_i = w_i [z_i, x_i] I^-1 [z_i, x_i]': pair products carry the Z block.
-                azz = inv[:, ia, ib].T * pairs_w[:, None]
-                quad = P @ azz + 2 * Xa * (Z @ inv[:, :k, k].T) + Xa * Xa * inv[:, k, k]
-                resid = resid + w * quad * (0.5 - mu)
-            U = np.empty((len(active), k + 1))
-            U[:, :k] = (Z.T @ resid).T
-            U[:, k] = np.einsum("ij,ij->j", resid, Xa)
-            del resid
-            U[~good] = 0
-            step, size = _newton_step(info, U)
-            new_th = th + step
-            state = None  # free the old N x chunk arrays before the new ones
-            new = evaluate(new_th, Xa, Ma)
-            if firth:
-                # Step halving where the penalized likelihood fell (as logistf).
-                for _ in range(MAX_HALVINGS):
-                    worse = ~(
-                        new["obj"] >= old_obj - HALVING_SLACK * np.abs(old_obj)
-                    ) & np.isfinite(size)
-                    if not worse.any():
-                        break
-                    step[worse] /= 2
-                    new_th[worse] = th[worse] + step[worse]
-                    part = evaluate(new_th[worse], Xa[:, worse], Ma[:, worse])
-                    for key in ("mu", "w"):
-                        new[key][:, worse] = part[key]
-                    new["info"][worse] = part["info"]
-                    new["obj"][worse] = part["obj"]
-            theta[active] = new_th
-            iters[active] += 1
-            state = new
-            old_obj = new["obj"]
-            bad = ~np.isfinite(size) | ~good
-            status[active[bad]] = NO_CONVERGE
-            done = (size < tol) | bad
-            if done.any():
-                final_info[active[done]] = state["info"][done]
-                keep = ~done
-                active = active[keep]
-                Xa, Ma = Xa[:, keep], Ma[:, keep]
-                state = {
-                    "mu": state["mu"][:, keep],
-                    "w": state["w"][:, keep],
-                    "info": state["info"][keep],
-                    "obj": None if state["obj"] is None else state["obj"][keep],
-                }
-                old_obj = state["obj"]
-        status[active] = NO_CONVERGE
-
-    ok = np.flatnonzero(status == OK)
-    if len(ok):
-        th = theta[ok]
-        # Information at the final estimate (evaluated after the last step).
-        cov = np.linalg.inv(final_info[ok])
-        beta = th[:, k]
-        se = np.sqrt(cov[:, k, k])
-        z = beta / se
-        zc = sps.norm.ppf((1 + confidence) / 2)
-        sd = sdx[ok]
-        # Per SD of the biomarker's own complete cases (n - 1), as or_per_sd.
-        est, se_sd = beta * sd, se * sd
-        vals = {
-            "estimate": est,
-            "se": se_sd,
-            "statistic": z,
-            "p_value": 2 * sps.norm.sf(np.abs(z)),
-            "ci_lower": est - zc * se_sd,
-            "ci_upper": est + zc * se_sd,
-            "odds_ratio": np.exp(est),
-            "or_ci_lower": np.exp(est - zc * se_sd),
-            "or_ci_upper": np.exp(est + zc * se_sd),
-            "sd_biomarker": sd,
-        }
-        for name, v in vals.items():
-            out[ok, F[name]] = v
-        big = ~np.isfinite(se)
-        if not firth:  # the core's divergence rule (Firth estimates stay finite)
-            big |= np.abs(beta) > DIVERGED
-        status[ok[big]] = NO_CONVERGE
+    _wald_fields(out, theta, final_info, status, sdx, k=k, confidence=confidence, firth=firth)
     if firth:
         status[status == NO_CONVERGE] = FIRTH_NO_CONVERGE
     out[:, F["iterations"]] = iters

@@ -87,6 +87,28 @@ def _ntiles(values: np.ndarray, k: int) -> np.ndarray:
     return 1 + (two_r * k) // (2 * (n + 1))
 
 
+def _check_no_empty_group(
+    vals: np.ndarray, g: np.ndarray, k: int, name: object, method: str, function: str
+) -> None:
+    """The stated rule for heavy ties: a group left empty is an error, never
+    a silent gap (tied values share a group, so a value shared by many
+    participants can take the place of a whole group)."""
+    sizes = np.bincount(g, minlength=k + 1)[1:]
+    empty = [j + 1 for j in range(k) if sizes[j] == 0]
+    if not empty:
+        return
+    values, counts = np.unique(vals, return_counts=True)
+    top = int(np.argmax(counts))
+    labels = ", ".join((f"Q{j}" if k == 4 else f"G{j}") for j in empty)
+    raise ModelError(
+        f"{function}: group(s) {labels} of {name!r} would be empty, fewer than 2 participants "
+        f"(the least a group needs): {int(counts[top])} of "
+        f"{len(vals)} values equal {float(values[top]):g}, and tied values share a group "
+        f"(method={method!r}). Use fewer groups (k), the other method, or a grouping of "
+        "your own (groups=)."
+    )
+
+
 def _grouping(
     x: pd.Series, groups: pd.Series, method: str, k: int, cut_points: Sequence[float] | None
 ) -> QuartileGrouping:
@@ -187,6 +209,12 @@ def quartiles(
         Unknown method or bad ``k``.
     DataError
         Fewer non-missing values than groups.
+    ModelError
+        A group left empty by ties
+        (the stated rule: tied values share a group, so when one value is
+        shared by more than a group's share of participants some group
+        would be empty; that is an error naming the value, never a silent
+        gap).
 
     See Also
     --------
@@ -251,6 +279,7 @@ def quartiles(
     else:
         cuts = np.percentile(vals, [100 * j / k for j in range(1, k)], method="weibull")
         g = 1 + np.searchsorted(cuts, vals, side="left")
+    _check_no_empty_group(vals, g, k, series.name or "x", method, function)
     groups = pd.Series(pd.NA, index=series.index, dtype="Int64", name=series.name)
     groups[ok] = g
     return _grouping(
