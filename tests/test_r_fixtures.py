@@ -61,9 +61,6 @@ SCRIPTS: dict[str, Script] = {
         ("{out}/ref.json",),
         {"ref.json": "tests/stats/fixtures/ref_compare_regression_logistic.json"},
     ),
-    "tests/stats/r/ref_core_edge.R": Script(
-        ("{out}",), {"ref_core_edge.json": "tests/stats/fixtures/ref_core_edge.json"}
-    ),
     "tests/stats/r/ref_supp_stats.R": Script(
         ("{out}",), {"ref_supp_stats.json": "tests/stats/fixtures/ref_supp_stats.json"}
     ),

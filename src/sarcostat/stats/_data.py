@@ -108,7 +108,7 @@ def check_full_rank(X: np.ndarray, names: Sequence[str], *, function: str) -> No
 # Parameter and value helpers shared by compare, regression, logistic, ancova
 # and trend (one definition each, so messages read the same everywhere).
 # --------------------------------------------------------------------------
-def check_confidence(confidence, function: str) -> float:
+def check_confidence(confidence: Any, function: str) -> float:
     """``confidence`` as a float in (0, 1), else ParameterError (sklearn template)."""
     ok = isinstance(confidence, (int, float, np.integer, np.floating)) and not isinstance(
         confidence, (bool, np.bool_)
@@ -121,7 +121,7 @@ def check_confidence(confidence, function: str) -> float:
     return float(confidence)
 
 
-def as_names(value, parameter: str, function: str) -> list[str]:
+def as_names(value: object, parameter: str, function: str) -> list[str]:
     """One column name or a sequence of names as a list; None gives []."""
     if value is None:
         return []
@@ -137,7 +137,7 @@ def as_names(value, parameter: str, function: str) -> list[str]:
     )
 
 
-def plain(value):
+def plain(value: Any) -> Any:
     """numpy scalar -> Python scalar and integral float -> int (0.0 -> 0), so
     levels and messages read ``1`` rather than ``np.float64(1.0)``."""
     if isinstance(value, np.generic):
@@ -168,7 +168,7 @@ def is_numeric(series: pd.Series) -> bool:
     ) and not isinstance(series.dtype, pd.CategoricalDtype)
 
 
-def locate(label, ids: pd.Series | None) -> str:
+def locate(label: Any, ids: pd.Series | None) -> str:
     """'row index 12 (id=P013)': where a bad value sits, for messages."""
     where = f"row index {plain(label)!r}"
     if ids is not None and label in ids.index:

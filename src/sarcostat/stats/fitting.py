@@ -99,7 +99,9 @@ DIVERGED = 30.0
 
 
 # --------------------------------------------------------------------- scaling
-def _stack(X: np.ndarray, y: np.ndarray | None, weights: np.ndarray | None, fn: str):
+def _stack(
+    X: np.ndarray, y: np.ndarray | None, weights: np.ndarray | None, fn: str
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, bool]:
     X = np.asarray(X, dtype=float)
     single = X.ndim == 2
     if single:
@@ -144,7 +146,9 @@ def _scaling(X: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     return centre, scale, Xs, intercept
 
 
-def _back(coef: np.ndarray, cov: np.ndarray, centre: np.ndarray, scale: np.ndarray):
+def _back(
+    coef: np.ndarray, cov: np.ndarray, centre: np.ndarray, scale: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Scaled-design coefficients and covariance -> original scale (b = L c)."""
     s, p = coef.shape
     L = np.zeros((s, p, p))
@@ -288,7 +292,9 @@ def _expit(eta: np.ndarray) -> np.ndarray:
     return np.asarray(expit(eta))
 
 
-def _logit_state(Xs, Y, W, beta, firth):
+def _logit_state(
+    Xs: np.ndarray, Y: np.ndarray, W: np.ndarray, beta: np.ndarray, firth: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """mu, weights, information and (penalised) log likelihood at beta."""
     eta = np.einsum("snp,sp->sn", Xs, beta)
     mu = _expit(eta)

@@ -138,7 +138,9 @@ class LogisticResult(StatResult):
         return pd.concat(parts, ignore_index=True).infer_objects()
 
 
-def _binary_outcome(series: pd.Series, *, function: str, ids=None) -> np.ndarray:
+def _binary_outcome(
+    series: pd.Series, *, function: str, ids: pd.Series | None = None
+) -> np.ndarray:
     """0/1 (or boolean) outcome as float, else DataError naming a bad value."""
     if pd.api.types.is_bool_dtype(series):
         return series.astype(float).to_numpy()
@@ -245,17 +247,17 @@ def firth_logit(
 
 
 def _fit(
-    data,
+    data: pd.DataFrame,
     *,
-    outcome,
-    predictors,
-    covariates,
-    firth,
-    confidence,
-    per_sd,
-    fn,
-    unadjusted="none",
-    interactions=(),
+    outcome: str,
+    predictors: Sequence[str] | str,
+    covariates: Sequence[str] | str,
+    firth: bool,
+    confidence: float,
+    per_sd: bool,
+    fn: str,
+    unadjusted: str = "none",
+    interactions: str | Sequence[str | tuple[str, ...]] = (),
 ) -> LogisticResult:
     from scipy import stats as sps
 
@@ -715,5 +717,5 @@ def or_per_sd(
 
 
 for _f in (logistic_regression, or_per_sd):
-    _f.__doc__ = _f.__doc__.replace("@NOTES@", _NOTES).replace("@REFERENCES@", _REFERENCES)
+    _f.__doc__ = (_f.__doc__ or "").replace("@NOTES@", _NOTES).replace("@REFERENCES@", _REFERENCES)
 del _f
