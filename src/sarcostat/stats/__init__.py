@@ -1,5 +1,7 @@
 """stats layer: single analyses returning frozen result dataclasses."""
 
+from typing import Any
+
 from sarcostat.stats.ancova import (  # noqa: F401
     LinearFit,
     LSMeansResult,
@@ -29,7 +31,7 @@ from sarcostat.stats.regression import RegressionResult, linear_regression  # no
 from sarcostat.stats.trend import QuartileGrouping, TrendResult, quartile_trend, quartiles  # noqa: F401
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     # The screening engine is imported on first use only: analyses that never
     # screen should not pay for its modules. (The function `screen` itself is
     # reached as `sarcostat.stats.screen.screen`: the submodule owns the name.)

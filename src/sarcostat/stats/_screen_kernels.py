@@ -30,6 +30,8 @@ infinity semantics are unchanged.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba
 import numpy as np
 
@@ -38,7 +40,7 @@ __all__ = ["masked_powers", "add_missing_rows", "take_columns", "column_moments"
 _JIT = {"nogil": True, "fastmath": {"contract"}, "error_model": "numpy"}
 
 
-def _compiled(**options):
+def _compiled(**options: Any) -> Any:
     """numba.njit with the kernels' options, cached on disk where possible.
 
     The compiled code is kept next to this file or in the user's cache
@@ -47,11 +49,11 @@ def _compiled(**options):
     per process instead of failing.
     """
 
-    def wrap(fn):
+    def wrap(fn: Any) -> Any:
         try:
-            return numba.njit(cache=True, **_JIT, **options)(fn)
+            return numba.njit(cache=True, **_JIT, **options)(fn)  # type: ignore[call-overload]
         except RuntimeError:
-            return numba.njit(**_JIT, **options)(fn)
+            return numba.njit(**_JIT, **options)(fn)  # type: ignore[call-overload]
 
     return wrap
 
@@ -69,7 +71,7 @@ _CLIP = 700.0
 
 
 @_compiled(inline="always")
-def _exp_poly(r):
+def _exp_poly(r: Any) -> Any:
     """exp(r) for |r| <= ln(2)/2: Taylor polynomial of degree 13 (Horner)."""
     p = 1.0 / 6227020800.0
     p = p * r + 1.0 / 479001600.0
@@ -88,7 +90,7 @@ def _exp_poly(r):
 
 
 @_compiled(inline="always")
-def _exp_reduced(v):
+def _exp_reduced(v: Any) -> Any:
     """First half of exp(v): (v / ln 2 rounded, held in the low bits of a
     float64, and exp(r) for the remainder r = v - t ln 2). The caller turns
     the first into 2^t with :func:`_pow2_bits` and multiplies. v is clipped
@@ -100,7 +102,7 @@ def _exp_reduced(v):
 
 
 @_compiled(inline="always")
-def _pow2_bits(bits):
+def _pow2_bits(bits: Any) -> Any:
     """The int64 view of :func:`_exp_reduced`'s first value, in place, ->
     the bits of the float64 2^t (t + 1023 in the exponent field)."""
     for i in range(bits.shape[0]):
@@ -108,7 +110,7 @@ def _pow2_bits(bits):
 
 
 @_compiled(inline="always")
-def _entry(x, usable, center, scale):
+def _entry(x: Any, usable: Any, center: Any, scale: Any) -> Any:
     """(mask, value) of one entry: (1, (x - center) * scale) where x is
     observed and its row usable, else (0, 0)."""
     ok = (x == x) & usable
@@ -116,7 +118,7 @@ def _entry(x, usable, center, scale):
 
 
 @_compiled()
-def exp_array(v, out, bits):
+def exp_array(v: Any, out: Any, bits: Any) -> Any:
     """out = exp(v) element-wise, by the same two helpers as
     :func:`logistic_terms` (so the test of its accuracy tests theirs).
 
@@ -134,7 +136,18 @@ def exp_array(v, out, bits):
 
 
 @_compiled()
-def masked_powers(Xb, usable, center, scale, g3, X0, X2, S3, miss_i, miss_j):
+def masked_powers(
+    Xb: Any,
+    usable: Any,
+    center: Any,
+    scale: Any,
+    g3: Any,
+    X0: Any,
+    X2: Any,
+    S3: Any,
+    miss_i: Any,
+    miss_j: Any,
+) -> Any:
     """Value and square of each entry of a row block, for BLAS sums.
 
     Writes X0 (the centred and scaled value, 0 where missing or the row
@@ -172,7 +185,7 @@ def masked_powers(Xb, usable, center, scale, g3, X0, X2, S3, miss_i, miss_j):
 
 
 @_compiled()
-def add_missing_rows(L, miss_i, miss_j, cnt, outT):
+def add_missing_rows(L: Any, miss_i: Any, miss_j: Any, cnt: Any, outT: Any) -> Any:
     """outT[j] += L[i] for each recorded missing entry (i, j).
 
     A sum over the rows where a biomarker is observed is the sum over all
@@ -188,7 +201,7 @@ def add_missing_rows(L, miss_i, miss_j, cnt, outT):
 
 
 @_compiled()
-def take_columns(Xb, cols, out):
+def take_columns(Xb: Any, cols: Any, out: Any) -> Any:
     """out[i, j] = Xb[i, cols[j]]: the active columns of a row block.
 
     ``np.take(X, cols, axis=1)`` copies one 8-byte element at a time
@@ -204,7 +217,7 @@ def take_columns(Xb, cols, out):
 
 
 @_compiled()
-def column_moments(X, step):
+def column_moments(X: Any, step: Any) -> Any:
     """Mean and SD (ddof 0) of each column over rows 0, step, 2 step, ...,
     ignoring NaN (as np.nanmean and np.nanstd; NaN for a column with no
     value there), in two sweeps over those rows."""
@@ -230,7 +243,19 @@ def column_moments(X, step):
 
 
 @_compiled()
-def logistic_terms(Xb, usable, center, scale, eta_z, slope, y, W, S, tmp, bits):
+def logistic_terms(
+    Xb: Any,
+    usable: Any,
+    center: Any,
+    scale: Any,
+    eta_z: Any,
+    slope: Any,
+    y: Any,
+    W: Any,
+    S: Any,
+    tmp: Any,
+    bits: Any,
+) -> Any:
     """Per-entry terms of one exact logistic Newton pass over a row block.
 
     For column j with slope ``slope[j]`` and covariate part ``eta_z[i, j]``

@@ -71,7 +71,7 @@ _ADJUST = ("lsd", "none", "bonferroni", "sidak")
 # --------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------
-def _as_tuple(names, parameter: str, function: str) -> tuple[str, ...]:
+def _as_tuple(names: object, parameter: str, function: str) -> tuple[str, ...]:
     return tuple(as_names(names, parameter, function))
 
 
@@ -311,7 +311,16 @@ def fit_linear(
     )
 
 
-def _fit(data, *, outcome, factors, covariates, contrasts, function, interactions=()) -> LinearFit:
+def _fit(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    factors: str | Sequence[str],
+    covariates: str | Sequence[str],
+    contrasts: str,
+    function: str,
+    interactions: str | Sequence[str | tuple[str, ...]] = (),
+) -> LinearFit:
     """fit_linear with the caller's name in messages (ls_means, quartile_trend...)."""
     factors_t = _as_tuple(factors, "factors", function)
     covs_t = _as_tuple(covariates, "covariates", function)
@@ -716,7 +725,7 @@ def reference_grid(
         counts = fit.data.groupby(keys, sort=False).size()
         if len(count_dims) == 1:
             counts.index = pd.MultiIndex.from_arrays([counts.index])
-        lookup = {tuple(_plain(v) for v in k): int(n) for k, n in counts.items()}
+        lookup = {tuple(_plain(v) for v in k): int(n) for k, n in counts.items()}  # type: ignore[attr-defined]
         grid[".wgt."] = [
             lookup.get(tuple(_plain(v) for v in key), 0)
             for key in grid[count_dims].itertuples(index=False, name=None)
@@ -1088,6 +1097,7 @@ def pairwise(
             f"{function} needs MarginalMeans or a ReferenceGrid; got {type(means).__name__}."
         )
     fit = means.fit
+    assert fit is not None and means.linfct is not None  # set by marginal_means
     k = len(means.levels)
     if k < 2:
         raise ParameterError(f"{function}: {k} level(s); pairwise comparisons need 2 or more.")
@@ -1176,7 +1186,8 @@ class LSMeansResult(StatResult):
         """Means of the unadjusted and the adjusted model stacked, with ``model``
         (``"unadjusted"`` / ``"adjusted"``) and the group ``p_value`` per row."""
         parts = []
-        if self.unadjusted is not None:
+        assert self.means is not None  # set by ls_means
+        if self.unadjusted is not None and self.unadjusted.means is not None:
             parts.append(
                 self.unadjusted.means.assign(model="unadjusted", p_value=self.unadjusted.p_value)
             )
@@ -1384,18 +1395,18 @@ def ls_means(
 
 
 def _ls_means_one(
-    data,
+    data: pd.DataFrame,
     *,
-    outcome,
-    group,
-    extra_factors,
-    covariates,
-    weights,
-    binary_covariates,
-    adjust,
-    confidence,
-    at=None,
-    interactions=(),
+    outcome: str,
+    group: str,
+    extra_factors: Sequence[str],
+    covariates: Sequence[str],
+    weights: str,
+    binary_covariates: str,
+    adjust: str,
+    confidence: float,
+    at: Mapping[str, Any] | None = None,
+    interactions: str | Sequence[str | tuple[str, ...]] = (),
 ) -> LSMeansResult:
     fit = _fit(
         data,

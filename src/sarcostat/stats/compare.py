@@ -13,6 +13,7 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,8 +51,14 @@ _MAX_FISHER_TABLES = 2_000_000
 
 
 def _two_groups(
-    data: pd.DataFrame, outcome: str, group: str, levels, *, function: str, min_size: int = 2
-):
+    data: pd.DataFrame,
+    outcome: str,
+    group: str,
+    levels: Sequence[Any] | None,
+    *,
+    function: str,
+    min_size: int = 2,
+) -> tuple[np.ndarray, np.ndarray, list[Any], int]:
     """Complete cases over outcome and group, split into exactly two groups."""
     for name, param in ((outcome, "outcome"), (group, "group")):
         if not isinstance(name, str):
@@ -98,12 +105,22 @@ def _two_groups(
     return xs[0], xs[1], list(levels), n_excl
 
 
-def _welch_df(v1, n1, v2, n2):
+def _welch_df(v1: float, n1: float, v2: float, n2: float) -> float:
     a, b = v1 / n1, v2 / n2
     return (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n2 - 1))
 
 
-def _t_parts(m1, v1, n1, m2, v2, n2, equal_var, confidence, alternative="two-sided"):
+def _t_parts(
+    m1: float,
+    v1: float,
+    n1: float,
+    m2: float,
+    v2: float,
+    n2: float,
+    equal_var: bool,
+    confidence: float,
+    alternative: str = "two-sided",
+) -> tuple[float, ...]:
     """t, df, p, se and CI of m1 - m2 (shared by the raw and summary tests).
 
     One-sided alternatives give R's one-sided interval (an infinite bound)."""
@@ -129,7 +146,9 @@ def _t_parts(m1, v1, n1, m2, v2, n2, equal_var, confidence, alternative="two-sid
     return t, df, p, diff, se, diff - q * se, diff + q * se
 
 
-def levene_test(data: pd.DataFrame, *, outcome: str, group: str, levels=None) -> StatResult:
+def levene_test(
+    data: pd.DataFrame, *, outcome: str, group: str, levels: Sequence[Any] | None = None
+) -> StatResult:
     """Levene's test of equal variances, centred on the group means (SPSS).
 
     Parameters
@@ -216,7 +235,7 @@ def ttest_groups(
     levene_alpha: float = 0.05,
     alternative: str = "two-sided",
     confidence: float = 0.95,
-    levels=None,
+    levels: Sequence[Any] | None = None,
 ) -> StatResult:
     """Independent two-sample t test (Student, Welch or the SPSS Levene rule).
 
@@ -572,7 +591,7 @@ def mannwhitney_groups(
     alternative: str = "two-sided",
     continuity: bool = False,
     method: str = "asymptotic",
-    levels=None,
+    levels: Sequence[Any] | None = None,
 ) -> StatResult:
     """Mann-Whitney U (Wilcoxon rank-sum) test between two groups.
 
@@ -725,7 +744,7 @@ def mannwhitney_groups(
 # --- categorical ----------------------------------------------------------------------
 
 
-def _count_matrix(table) -> np.ndarray:
+def _count_matrix(table: Any) -> np.ndarray:
     arr = np.asarray(table.to_numpy() if isinstance(table, pd.DataFrame) else table, dtype=float)
     if arr.ndim != 2 or min(arr.shape) < 2:
         raise ParameterError(
@@ -739,7 +758,7 @@ def _count_matrix(table) -> np.ndarray:
     return arr
 
 
-def chi2_from_counts(table, *, correction: bool = False) -> StatResult:
+def chi2_from_counts(table: Any, *, correction: bool = False) -> StatResult:
     """Pearson chi-square test of independence on a table of counts.
 
     Parameters
@@ -842,7 +861,7 @@ def _fisher_rx2(arr: np.ndarray) -> float:
     ok = (last >= 0) & (last <= rows[-1])
     cols = [f[ok] for f in firsts] + [last[ok]]
 
-    def lchoose(a, b):
+    def lchoose(a: Any, b: Any) -> Any:
         return gammaln(a + 1) - gammaln(b + 1) - gammaln(a - b + 1)
 
     logp = sum(lchoose(rows[i], cols[i]) for i in range(len(rows))) - lchoose(n, c1)
@@ -887,7 +906,7 @@ def _fisher_alternative(alternative: str, parameter: str, function: str) -> str:
     return alternative
 
 
-def fisher_exact_2x2(table, *, alternative: str = "two-sided") -> StatResult:
+def fisher_exact_2x2(table: Any, *, alternative: str = "two-sided") -> StatResult:
     """Fisher's exact test on a 2 x 2 table of counts (r x 2 for two-sided).
 
     Parameters
@@ -1295,7 +1314,7 @@ _T1_COLUMNS = [
 ]
 
 
-def _per_variable(option, variable, default):
+def _per_variable(option: Any, variable: str, default: str) -> Any:
     if isinstance(option, Mapping):
         return option.get(variable, default)
     return option
@@ -1405,7 +1424,7 @@ def table1(
     alternative: str | Mapping[str, str] = "two-sided",
     min_expected: float = 5,
     levene_alpha: float = 0.05,
-    levels=None,
+    levels: Sequence[Any] | None = None,
     fisher_sided: str | None = None,
 ) -> StatResult:
     """Descriptive two-group comparison table (Table 1), one row per variable/level.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,7 @@ __all__ = [
 SKEW_RULE = 1.0
 
 
-def percentile_haverage(values, q) -> np.ndarray | float:
+def percentile_haverage(values: Any, q: Any) -> np.ndarray | float:
     """Percentiles by SPSS's weighted average at (n + 1)p (``HAVERAGE``).
 
     Parameters
@@ -94,7 +95,7 @@ def percentile_haverage(values, q) -> np.ndarray | float:
     return float(out[0]) if np.ndim(q) == 0 else out
 
 
-def skewness_spss(values) -> tuple[float, float]:
+def skewness_spss(values: Any) -> tuple[float, float]:
     """Sample skewness G1 and its standard error, as SPSS prints them.
 
     Parameters
@@ -233,11 +234,13 @@ _DESCRIBE_COLUMNS = [
 ]
 
 
-def _describe_one(values: pd.Series, variable: str, group) -> dict:
+def _describe_one(values: pd.Series, variable: str, group: Any) -> dict:
     x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     ok = x[~np.isnan(x)]
     n = int(ok.size)
-    q1, med, q3 = percentile_haverage(ok, [25, 50, 75]) if n else (math.nan, math.nan, math.nan)
+    q1, med, q3 = (
+        percentile_haverage(ok, [25, 50, 75]) if n else (math.nan, math.nan, math.nan)  # type: ignore[misc]
+    )
     skew, skew_se = skewness_spss(ok)
     return {
         "variable": variable,

@@ -12,6 +12,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -76,7 +77,7 @@ def quartile_odds_ratios(
     outcome: str,
     biomarker: str,
     covariates: Sequence[str] | str = (),
-    groups=None,
+    groups: Any = None,
     trend: str = "score",
     firth: bool = False,
     confidence: float = 0.95,
@@ -168,6 +169,7 @@ def quartile_odds_ratios(
         raise ParameterError(
             f"The 'groups' parameter of {fn} must be a QuartileGrouping. Got {groups!r} instead."
         )
+    assert groups.groups is not None  # a QuartileGrouping always has its groups
     q = groups.groups.reindex(data.index)
     frame = data.copy()
     frame["_quartile"] = q
@@ -216,7 +218,7 @@ def quartile_odds_ratios(
         if j == 1:
             row.update(odds_ratio=1.0, or_ci_lower=1.0, or_ci_upper=1.0, p_value=math.nan)
         else:
-            t = terms.loc[dummies[j - 2]]
+            t: Any = terms.loc[dummies[j - 2]]
             row.update(
                 odds_ratio=float(t["odds_ratio"]),
                 or_ci_lower=float(t["or_ci_lower"]),
@@ -353,6 +355,7 @@ def log_effects(
     lname = f"ln_{biomarker}"
     frame = data.copy()
     frame[lname] = np.log(pd.to_numeric(frame[biomarker], errors="coerce").where(lambda v: v > 0))
+    res: Any
     if kind == "logistic":
         res = logistic_regression(
             frame,

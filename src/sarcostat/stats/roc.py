@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -99,7 +100,7 @@ class RocResult(StatResult):
         return row
 
 
-def roc_thresholds(values, direction: str) -> np.ndarray:
+def roc_thresholds(values: Any, direction: str) -> np.ndarray:
     """Candidate thresholds: -inf, midpoints between adjacent distinct values, +inf.
 
     Parameters

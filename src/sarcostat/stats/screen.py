@@ -19,6 +19,7 @@ import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,7 @@ class ScreenResult(StatResult):
         )
 
 
-def adjust_pvalues(p, *, method: str = "fdr_bh") -> np.ndarray:
+def adjust_pvalues(p: Any, *, method: str = "fdr_bh") -> np.ndarray:
     """Adjust a family of p values; NaN entries stay NaN and are not counted.
 
     ``method="fdr_bh"`` gives Benjamini-Hochberg q values
@@ -149,7 +150,7 @@ class _Plan:
                 for y, r, g0 in zip(self.bin_y, self.bin_r, self.gamma0)
             ]
 
-    def __getstate__(self):
+    def __getstate__(self) -> Any:
         # The left factors are N x ~30-70 per outcome: rebuilt where the plan
         # lands (once per Dask worker) rather than shipped through the graph.
         state = self.__dict__.copy()
@@ -170,7 +171,8 @@ def _is_binary(s: pd.Series) -> bool:
 def _design(data: pd.DataFrame, covariates: Sequence[str]) -> tuple[np.ndarray, list[str]]:
     """Intercept + covariates (text columns dummy-coded, first sorted level as
     reference, as linear_regression), standardized; NaN rows kept as NaN."""
-    cols, names = [np.ones(len(data))], ["(Intercept)"]
+    cols: list[np.ndarray] = [np.ones(len(data))]
+    names = ["(Intercept)"]
     for c in covariates:
         s = data[c]
         if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
@@ -199,7 +201,16 @@ def _design(data: pd.DataFrame, covariates: Sequence[str]) -> tuple[np.ndarray, 
     return Z, names
 
 
-def _make_plan(data, outcomes, covariates, *, confidence, firth, prescreen, max_iter):
+def _make_plan(
+    data: Any,
+    outcomes: Any,
+    covariates: Any,
+    *,
+    confidence: Any,
+    firth: Any,
+    prescreen: Any,
+    max_iter: Any,
+) -> Any:
     Z, znames = _design(data, covariates)
     zok = ~np.isnan(Z).any(axis=1)
     Zf = np.where(np.isnan(Z), 0.0, Z)
@@ -260,7 +271,7 @@ def _make_plan(data, outcomes, covariates, *, confidence, firth, prescreen, max_
     return plan, znames, kinds
 
 
-def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
+def _process_block(source: Any, names: Any, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     """All outcomes for one chunk of biomarkers -> (n_outcomes, c, FIELDS)."""
     X, msgs = source.read(names)
     c = X.shape[1]
@@ -293,7 +304,7 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     # The logistic kernels' step tolerance is on the unit-SD scale: they fit
     # (x - mx) / sx, applied on the fly.
     inv_sx = 1.0 / sx
-    Xs = None
+    Xs: np.ndarray = X
     if plan.bin_names and plan.prescreen is not None:
         # The score pre-screen wants the standardized chunk itself (a new
         # array: the source's block may be a read-only view of the input).
@@ -316,7 +327,7 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
                     max_iter=plan.max_iter,
                     center=mx[sel],
                     scale=inv_sx[sel],
-                    prep=plan.bin_prep[b],
+                    prep=None if plan.bin_prep is None else plan.bin_prep[b],
                 )
         else:
             res = eng.logistic_block(
@@ -330,7 +341,7 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
                 max_iter=plan.max_iter,
                 center=mx,
                 scale=inv_sx,
-                prep=plan.bin_prep[b],
+                prep=None if plan.bin_prep is None else plan.bin_prep[b],
             )
         res[:, eng.F["sd_biomarker"]] *= sx
         if r.sum() == 0:
@@ -343,11 +354,11 @@ def _process_block(source, names, plan: _Plan) -> tuple[np.ndarray, list[str]]:
     return out, msgs
 
 
-def _chunks(names, size):
+def _chunks(names: Any, size: Any) -> Any:
     return [names[i : i + size] for i in range(0, len(names), size)]
 
 
-def _run_local(source, chunks, plan, progress):
+def _run_local(source: Any, chunks: Any, plan: Any, progress: Any) -> Any:
     parts, msgs = [], []
     done = 0
     total = sum(len(c) for c in chunks)
@@ -375,7 +386,7 @@ def usable_cores() -> int:
 
 
 @contextlib.contextmanager
-def _blas_one_thread():
+def _blas_one_thread() -> Any:
     """Run the block with BLAS limited to one thread, then restore it.
 
     Each worker thread makes its own BLAS calls; a multi-threaded BLAS under
@@ -389,7 +400,7 @@ def _blas_one_thread():
         yield
 
 
-def _run_threads(source, chunks, plan, progress, threads):
+def _run_threads(source: Any, chunks: Any, plan: Any, progress: Any, threads: Any) -> Any:
     """The chunks on ``threads`` worker threads, at most ``threads`` in flight.
 
     NumPy's element-wise loops and BLAS release the GIL, so chunks overlap.
@@ -431,14 +442,16 @@ def _run_threads(source, chunks, plan, progress, threads):
     return parts, msgs
 
 
-def _dask_block(idx_block, plan, source, chunk_names):
+def _dask_block(idx_block: Any, plan: Any, source: Any, chunk_names: Any) -> Any:
     arr, _ = _process_block(source, chunk_names[int(idx_block[0])], plan)
     # Messages for non-numeric columns are worded on the client (the status
     # code travels in the array), so a block stays one float array.
     return arr
 
 
-def _run_dask(source, chunks, plan, progress, dask_client, scheduler):
+def _run_dask(
+    source: Any, chunks: Any, plan: Any, progress: Any, dask_client: Any, scheduler: Any
+) -> Any:
     try:
         import dask
         import dask.array as da
@@ -494,17 +507,17 @@ def _run_dask(source, chunks, plan, progress, dask_client, scheduler):
                 progress(done, sum(sizes))
     finally:
         if own is not None:
-            cluster = getattr(own, "cluster", None)
+            own_cluster = getattr(own, "cluster", None)
             own.close()
-            if cluster is not None and not scheduler:
-                cluster.close()
+            if own_cluster is not None and not scheduler:
+                own_cluster.close()
     msgs = [""] * sum(sizes)
     return results, msgs
 
 
 def screen(
     data: pd.DataFrame,
-    biomarkers,
+    biomarkers: Any,
     *,
     outcomes: Sequence[str] | str,
     covariates: Sequence[str] | str = (),
@@ -517,7 +530,7 @@ def screen(
     chunk_size: int = 128,
     max_iter: int | None = None,
     threads: int | None = None,
-    dask=False,
+    dask: Any = False,
     scheduler: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScreenResult:
@@ -768,7 +781,7 @@ def screen(
     )
 
 
-def _names(value, parameter):
+def _names(value: Any, parameter: Any) -> Any:
     if value is None:
         return []
     if isinstance(value, str):
@@ -781,7 +794,7 @@ def _names(value, parameter):
     )
 
 
-def _assemble_table(arr, names, msgs, plan, bonferroni):
+def _assemble_table(arr: Any, names: Any, msgs: Any, plan: Any, bonferroni: Any) -> Any:
     out_names = plan.lin_names + plan.bin_names
     frames, fam_rows = [], []
     for o, oname in enumerate(out_names):
@@ -836,7 +849,7 @@ def _assemble_table(arr, names, msgs, plan, bonferroni):
     return table, pd.DataFrame(fam_rows, columns=["outcome", "model", "n_tests", "correction"])
 
 
-def _notes(plan, znames, source, families, kinds):
+def _notes(plan: Any, znames: Any, source: Any, families: Any, kinds: Any) -> Any:
     adj = ", ".join(znames[1:]) if len(znames) > 1 else "nothing (unadjusted)"
     notes = [
         f"Each biomarker x outcome is its own model adjusted for {adj}, on that "

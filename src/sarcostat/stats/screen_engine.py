@@ -26,6 +26,7 @@ move between Dask workers).
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -122,7 +123,7 @@ _CONST_TOL = 1e-10
 _COND_MAX = 1e12
 
 
-def _pairs(k: int):
+def _pairs(k: int) -> Any:
     return np.triu_indices(k)
 
 
@@ -165,7 +166,7 @@ def _sym3_index(k: int) -> np.ndarray:
     return idx
 
 
-def _sym3(Tzzz, Tzzx, Tzxx, Txxx, k):
+def _sym3(Tzzz: Any, Tzzx: Any, Tzxx: Any, Txxx: Any, k: Any) -> Any:
     """Third-derivative sums T_abc = sum w(1 - 2 mu) v_a v_b v_c of each
     column's [Z, x] design -> (c, k+1, k+1, k+1)."""
     rows = np.concatenate([Tzzz, Tzzx, Tzxx, Txxx[None, :]], axis=0)  # (R, c)
@@ -210,7 +211,7 @@ def _empty(c: int) -> np.ndarray:
     return out
 
 
-def _row_blocks(N: int, c: int):
+def _row_blocks(N: int, c: int) -> Any:
     """Row ranges whose N x c temporaries stay in cache (about 2 MB each)."""
     size = max(256, (2 << 20) // (8 * max(c, 1)))
     return [(s, min(N, s + size)) for s in range(0, N, size)]
@@ -233,8 +234,8 @@ def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
     ia, ib = _pairs(k)
     P = Z[:, ia] * Z[:, ib]  # (N, q) products of covariate pairs
     patterns: dict[bytes, int] = {}
-    pat_of = []
-    pat_cols = []
+    pat_of: list[int] = []
+    pat_cols: list[np.ndarray] = []
     for o in range(m):
         key = np.packbits(R[:, o] > 0).tobytes()
         if key not in patterns:
@@ -279,8 +280,17 @@ def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
 
 
 def _masked_sums(
-    X, left_m, left_x, left_xx, *, usable=None, center=None, scale=None, g3=None, total_m=None
-):
+    X: Any,
+    left_m: Any,
+    left_x: Any,
+    left_xx: Any,
+    *,
+    usable: Any = None,
+    center: Any = None,
+    scale: Any = None,
+    g3: Any = None,
+    total_m: Any = None,
+) -> Any:
     """Sums over each column's observed (and usable) rows, block by block.
 
     Returns left_m' M, left_x' x0 and left_xx' x0² ((R, c) each) and the
@@ -317,7 +327,7 @@ def _masked_sums(
     return total_m[:, None] - missing.T, KX, QX, GX
 
 
-def _c_order(Xb, stage):
+def _c_order(Xb: Any, stage: Any) -> Any:
     """The row block itself if C-contiguous, else a copy in ``stage`` (the
     compiled kernels want unit-stride rows; a DataFrame's columns hand out
     blocks with a wide row stride)."""
@@ -443,7 +453,7 @@ def fit_null_logistic(Z: np.ndarray, y: np.ndarray, r: np.ndarray) -> np.ndarray
     return coef if np.all(np.isfinite(coef)) else np.full(Z.shape[1], np.nan)
 
 
-def _info_parts(P, Z, X0, w):
+def _info_parts(P: Any, Z: Any, X0: Any, w: Any) -> tuple[Any, Any, Any]:
     """Fisher information blocks of each column's [Z, x] design with weights w."""
     Izz = P.T @ w  # (q, c)
     wx = w * X0
@@ -452,7 +462,7 @@ def _info_parts(P, Z, X0, w):
     return Izz, Izx, Ixx
 
 
-def _assemble(Izz, Izx, Ixx, k):
+def _assemble(Izz: Any, Izx: Any, Ixx: Any, k: Any) -> Any:
     c = Ixx.shape[0]
     info = np.empty((c, k + 1, k + 1))
     info[:, :k, :k] = _sym_from_pairs(Izz, k)
@@ -462,7 +472,7 @@ def _assemble(Izz, Izx, Ixx, k):
     return info
 
 
-def _structure(X0, M, P, Z, y, k):
+def _structure(X0: Any, M: Any, P: Any, Z: Any, y: Any, k: Any) -> Any:
     """n, events, complete-case SD of x and structural status per column."""
     n = M.sum(axis=0)
     events = y @ M
@@ -488,7 +498,7 @@ def _structure(X0, M, P, Z, y, k):
     return n, events, sdx, status
 
 
-def _masked(X, r):
+def _masked(X: Any, r: Any) -> Any:
     """Mask (rows observed and usable) and zero-filled X, both float64."""
     M = ~np.isnan(X)
     M &= (r > 0)[:, None]
@@ -534,7 +544,7 @@ def logistic_prepare(Z: np.ndarray, y: np.ndarray, r: np.ndarray, gamma0: np.nda
     }
 
 
-def _ml_prepass(X, prep, center=None, scale=None):
+def _ml_prepass(X: Any, prep: Any, center: Any = None, scale: Any = None) -> Any:
     """One blocked pass: sample sizes, events, complete-case SDs, structural
     checks, and the information, score and third-derivative sums of the
     log likelihood at the warm start.
@@ -583,7 +593,7 @@ def _ml_prepass(X, prep, center=None, scale=None):
     return n, events, sdx, status, info0, U0, T0
 
 
-def _halley(info, T, s1):
+def _halley(info: Any, T: Any, s1: Any) -> Any:
     """A Newton step s1 = I⁻¹U with its second-order (Halley-type) correction.
 
     The score along a step s is U(θ + s) = U - I s - T[s, s]/2 + O(|s|³)
@@ -604,7 +614,7 @@ def _halley(info, T, s1):
     return s1 + np.where(small[:, None], corr, 0.0)
 
 
-def _halley_start(info0, U0, T0):
+def _halley_start(info0: Any, U0: Any, T0: Any) -> Any:
     """First step from the warm start: :func:`_halley` with the warm-start
     sums (pure matrix products, no exponential per element).
 
@@ -623,7 +633,7 @@ def _halley_start(info0, U0, T0):
     return np.where(ok[:, None], cap_step(step), 0.0)
 
 
-def _ml_pass(th, cols, X, prep, center=None, scale=None):
+def _ml_pass(th: Any, cols: Any, X: Any, prep: Any, center: Any = None, scale: Any = None) -> Any:
     """Information, score and third-derivative sums of each column at th,
     in cache-sized row blocks.
 
@@ -669,8 +679,19 @@ def _ml_pass(th, cols, X, prep, center=None, scale=None):
 
 
 def _newton_ml(
-    theta, final_info, iters, status, active, X, prep, *, max_iter, tol, center=None, scale=None
-):
+    theta: Any,
+    final_info: Any,
+    iters: Any,
+    status: Any,
+    active: Any,
+    X: Any,
+    prep: Any,
+    *,
+    max_iter: Any,
+    tol: Any,
+    center: Any = None,
+    scale: Any = None,
+) -> Any:
     """Maximum-likelihood Newton iterations for the active columns (in place).
 
     Each step is one blocked pass (:func:`_ml_pass`) at the current
@@ -706,7 +727,7 @@ def _newton_ml(
     status[active] = NO_CONVERGE
 
 
-def _firth_state(th, Xa, Ma, Z, P, yc, k):
+def _firth_state(th: Any, Xa: Any, Ma: Any, Z: Any, P: Any, yc: Any, k: Any) -> Any:
     """Fitted state of the columns in ``th``: mu, w, information and Firth's
     penalized log likelihood l + log|I|/2.
 
@@ -726,7 +747,7 @@ def _firth_state(th, Xa, Ma, Z, P, yc, k):
     return {"mu": mu, "w": w, "info": info, "obj": obj}
 
 
-def _firth_score(state, Xa, Ma, Z, P, yc, k):
+def _firth_score(state: Any, Xa: Any, Ma: Any, Z: Any, P: Any, yc: Any, k: Any) -> Any:
     """Firth's modified score U* = X'(y - mu + h(1/2 - mu)) of each active
     column, with the (possibly replaced) information and its usability.
 
@@ -755,7 +776,9 @@ def _firth_score(state, Xa, Ma, Z, P, yc, k):
     return U, info, good
 
 
-def _halve_where_worse(new, old_obj, th, new_th, step, size, Xa, Ma, args):
+def _halve_where_worse(
+    new: Any, old_obj: Any, th: Any, new_th: Any, step: Any, size: Any, Xa: Any, Ma: Any, args: Any
+) -> Any:
     """Step halving (the core's rule) where the penalized likelihood fell (in place)."""
     for _ in range(MAX_HALVINGS):
         worse = ~(new["obj"] >= old_obj - HALVING_SLACK * np.abs(old_obj)) & np.isfinite(size)
@@ -770,7 +793,21 @@ def _halve_where_worse(new, old_obj, th, new_th, step, size, Xa, Ma, args):
         new["obj"][worse] = part["obj"]
 
 
-def _newton_firth(theta, final_info, iters, status, active, X0, M, Z, P, y, *, max_iter, tol):
+def _newton_firth(
+    theta: Any,
+    final_info: Any,
+    iters: Any,
+    status: Any,
+    active: Any,
+    X0: Any,
+    M: Any,
+    Z: Any,
+    P: Any,
+    y: Any,
+    *,
+    max_iter: Any,
+    tol: Any,
+) -> Any:
     """Firth iterations for the active columns (in place): unblocked passes,
     the modified score, capped steps halved while the penalized likelihood
     falls (as logistf and :func:`sarcostat.stats.fitting.logistic_fit`).
@@ -811,7 +848,17 @@ def _newton_firth(theta, final_info, iters, status, active, X0, M, Z, P, y, *, m
     status[active] = NO_CONVERGE
 
 
-def _wald_fields(out, theta, final_info, status, sdx, *, k, confidence, firth):
+def _wald_fields(
+    out: Any,
+    theta: Any,
+    final_info: Any,
+    status: Any,
+    sdx: Any,
+    *,
+    k: Any,
+    confidence: Any,
+    firth: Any,
+) -> Any:
     """Estimates, Wald tests and intervals per complete-case SD of each
     converged column into ``out``; a non-finite SE or a diverging ML slope
     (the core's rule) turns the status to not converged (in place)."""

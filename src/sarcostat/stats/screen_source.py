@@ -15,6 +15,7 @@ back as NaN and a per-column message says which value was not a number.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ from sarcostat.exceptions import DataError, SchemaError
 __all__ = ["FrameSource", "ParquetSource", "open_source"]
 
 
-def _ids(values) -> pd.Index:
+def _ids(values: Any) -> pd.Index:
     """Ids as matching keys in an object Index (fast hashing for the join).
 
     The matching rule is :func:`sarcostat.io.ids.id_key`, the one used for
@@ -35,7 +36,7 @@ def _ids(values) -> pd.Index:
     return pd.Index(id_keys(pd.Series(values).to_numpy(dtype=object)), dtype=object)
 
 
-def _align(cohort_ids, bio_ids, *, where: str) -> tuple[np.ndarray, dict]:
+def _align(cohort_ids: Any, bio_ids: Any, *, where: str) -> tuple[np.ndarray, dict]:
     """Row of the biomarker table for each cohort row (-1 when absent)."""
     bio = _ids(bio_ids)
     dup = bio[bio.duplicated() & bio.notna()]
@@ -59,7 +60,7 @@ def _align(cohort_ids, bio_ids, *, where: str) -> tuple[np.ndarray, dict]:
     return pos.astype(np.int64), info
 
 
-def _to_float(values: pd.Series, ids: pd.Series, name: str) -> tuple[np.ndarray, str]:
+def _to_float(values: pd.Series, ids: pd.Series | None, name: str) -> tuple[np.ndarray, str]:
     """Column as float64; text that is not a number gives NaN plus a message."""
     if pd.api.types.is_bool_dtype(values):
         return values.astype("float64").to_numpy(), ""
@@ -72,7 +73,7 @@ def _to_float(values: pd.Series, ids: pd.Series, name: str) -> tuple[np.ndarray,
         return (
             np.full(len(values), np.nan),
             f"column {name!r} is not numeric: value {values.iloc[i]!r} "
-            f"(id={ids.iloc[i]}) is not a number",
+            f"(id={ids.iloc[i] if ids is not None else i}) is not a number",
         )
     return conv.astype("float64").to_numpy(na_value=np.nan), ""
 
@@ -107,11 +108,11 @@ class FrameSource(_Source):
     def __init__(
         self,
         frame: pd.DataFrame,
-        cohort_ids,
+        cohort_ids: Any,
         *,
         id_column: str = "id",
         where: str = "biomarker table",
-    ):
+    ) -> None:
         if id_column not in frame.columns:
             raise SchemaError(
                 f"{where}: no {id_column!r} column to join on; columns: "
@@ -122,7 +123,7 @@ class FrameSource(_Source):
         self.names = [str(c) for c in frame.columns if c != id_column]
         self.align, self.info = _align(cohort_ids, frame[id_column], where=where)
 
-    def read(self, names) -> tuple[np.ndarray, list[str]]:
+    def read(self, names: Any) -> tuple[np.ndarray, list[str]]:
         names = list(names)
         pos = self.frame.columns.get_indexer(names)
         dtypes = self.frame.dtypes.iloc[pos]
@@ -149,7 +150,7 @@ class FrameSource(_Source):
 class ParquetSource(_Source):
     """Biomarkers read lazily, a group of columns at a time, from a Parquet file."""
 
-    def __init__(self, path, cohort_ids, *, id_column: str = "id"):
+    def __init__(self, path: Any, cohort_ids: Any, *, id_column: str = "id") -> None:
         import pyarrow.parquet as pq
 
         self.path = str(path)
@@ -170,13 +171,13 @@ class ParquetSource(_Source):
         self._ids = None
         self.align, self.info = _align(cohort_ids, ids, where=str(path))
 
-    def __getstate__(self):
+    def __getstate__(self) -> Any:
         # Workers re-open the file; ids are re-read only if a message needs them.
         state = self.__dict__.copy()
         state["_ids"] = None
         return state
 
-    def read(self, names) -> tuple[np.ndarray, list[str]]:
+    def read(self, names: Any) -> tuple[np.ndarray, list[str]]:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -205,7 +206,7 @@ class ParquetSource(_Source):
         return self._take(raw), msgs
 
 
-def open_source(biomarkers, cohort_ids, *, id_column: str = "id"):
+def open_source(biomarkers: Any, cohort_ids: Any, *, id_column: str = "id") -> Any:
     """A source for a DataFrame, a ``.parquet`` path or a ``.csv`` path."""
     if isinstance(biomarkers, _Source):
         return biomarkers

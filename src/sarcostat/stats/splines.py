@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,12 +42,12 @@ _KNOT_QUANTILES = {
 }
 
 
-def _quantile7(x: np.ndarray, p) -> np.ndarray:
+def _quantile7(x: np.ndarray, p: Any) -> np.ndarray:
     """R's default quantile (type 7, linear interpolation at 1 + (n - 1)p)."""
     return np.quantile(x, p, method="linear")
 
 
-def rcs_knots(values, nk: int = 4, *, fractied: float = 0.05) -> tuple[np.ndarray, list[str]]:
+def rcs_knots(values: Any, nk: int = 4, *, fractied: float = 0.05) -> tuple[np.ndarray, list[str]]:
     """Knot locations of a restricted cubic spline as ``rms::rcs(x, nk)`` places them.
 
     Parameters
@@ -196,7 +197,7 @@ def rcs_knots(values, nk: int = 4, *, fractied: float = 0.05) -> tuple[np.ndarra
     return knots, notes
 
 
-def rcs_basis(values, knots) -> np.ndarray:
+def rcs_basis(values: Any, knots: Any) -> np.ndarray:
     """Restricted cubic spline basis (linear term plus k - 2 non-linear terms).
 
     Parameters
@@ -447,7 +448,7 @@ def spline_regression(
         )
     sample, n_excl = complete_cases(data, used, function=fn)
     ids = data["id"] if "id" in data.columns else None
-    base = {
+    base: dict[str, Any] = {
         "outcome": outcome,
         "predictor": predictor,
         "kind": kind,

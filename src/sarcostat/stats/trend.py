@@ -131,7 +131,7 @@ def _grouping(
             }
         )
     if cut_points is None:
-        cut_points = [r["max"] for r in recs[:-1]]
+        cut_points = [float(r["max"]) for r in recs[:-1]]  # type: ignore[arg-type]
     cuts = [float(c) for c in cut_points]
     for j, r in enumerate(recs):
         r["lower_cut"] = cuts[j - 1] if j > 0 else np.nan
@@ -283,7 +283,11 @@ def quartiles(
     groups = pd.Series(pd.NA, index=series.index, dtype="Int64", name=series.name)
     groups[ok] = g
     return _grouping(
-        values.rename(series.name), groups, method, k, None if cuts is None else list(cuts)
+        values.rename(series.name),  # type: ignore[call-overload]
+        groups,
+        method,
+        k,
+        None if cuts is None else list(cuts),
     )
 
 
@@ -329,8 +333,9 @@ class TrendResult(StatResult):
         """Unadjusted and adjusted quartile means stacked, with ``model``,
         ``p_trend`` and ``p_overall`` per row (for Fig. 2)."""
         parts = []
-        if self.unadjusted is not None:
-            u = self.unadjusted
+        assert self.means is not None  # set by quartile_trend
+        u = self.unadjusted
+        if u is not None and u.means is not None:
             parts.append(
                 u.means.assign(model="unadjusted", p_trend=u.p_trend, p_overall=u.p_overall)
             )
@@ -360,6 +365,7 @@ def _grouping_from(groups: Any, data: pd.DataFrame, biomarker: str) -> QuartileG
             "The 'groups' parameter of quartile_trend must be a "
             f"QuartileGrouping or a pandas Series; got {type(groups).__name__}."
         )
+    assert g is not None  # a QuartileGrouping always has its groups
     if not g.index.equals(data.index):
         if not g.index.isin(data.index).all() or not data.index.isin(g.index).all():
             raise ParameterError(
@@ -531,6 +537,7 @@ def quartile_trend(
     while qcol in data.columns:
         qcol = "_" + qcol
     frame = data[[outcome, *covs]].copy()
+    assert grouping.groups is not None  # a QuartileGrouping always has its groups
     frame[qcol] = grouping.groups.astype("float")
     extra, numeric = _split_covariates(data, covs)
 
@@ -569,19 +576,19 @@ def quartile_trend(
 
 
 def _trend_one(
-    frame,
+    frame: pd.DataFrame,
     *,
-    outcome,
-    biomarker,
-    qcol,
-    extra,
-    numeric,
-    grouping,
-    trend,
-    adjust,
-    weights,
-    binary_covariates,
-    confidence,
+    outcome: str,
+    biomarker: str,
+    qcol: str,
+    extra: Sequence[str],
+    numeric: Sequence[str],
+    grouping: QuartileGrouping,
+    trend: str,
+    adjust: str,
+    weights: str,
+    binary_covariates: str,
+    confidence: float,
 ) -> TrendResult:
     k = grouping.k
     fit = _fit(
@@ -649,7 +656,7 @@ def _trend_one(
             function="quartile_trend",
         )
         est = float(tfit.coef[score_col])
-        se = float(np.sqrt(tfit.vcov.loc[score_col, score_col]))
+        se = float(np.sqrt(tfit.vcov.loc[score_col, score_col]))  # type: ignore[arg-type]
         df = tfit.df_resid
         term = score_col
         trend_note = (
