@@ -281,9 +281,7 @@ def effect_curve(
         _, b = _logit_p(sarc, X, 1)
         ors.append(float(np.exp(b[0])))
         # Standardized beta: coefficient of z(scl) on z(smi).
-        xtx = np.einsum("sni,snj->sij", X, X)[0]
-        coef = np.linalg.solve(xtx, X[0].T @ _zscore(smi)[0])
-        betas.append(float(coef[1]))
+        betas.append(float(least_squares(X[0], _zscore(smi)[0]).coef[1]))
     return EffectCurve(np.asarray(thetas, float), np.asarray(ors), np.asarray(betas))
 
 
