@@ -392,3 +392,26 @@ def test_logistic_regression_takes_predictor_like_every_model():
     assert a == b
     with pytest.raises(ParameterError, match="not both"):
         logistic_regression(COHORT, outcome="sarcopenia", predictor="bmi", predictors="bmi")
+
+
+# ----------------------------------------------------------------- Firth against R
+def test_firth_on_separated_data_matches_penalised_likelihood_maximised_in_r():
+    ref = REF["firth_separated"]
+    assert ref["max_score"] < 1e-9
+    d = pd.DataFrame({"x": ref["x"], "age": ref["age"], "y": ref["y"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = logistic_regression(d, outcome="y", predictor=["x", "age"], firth=True)
+    assert res.separation == "complete" and res.converged
+    np.testing.assert_allclose(res.table["estimate"], ref["estimate"], rtol=1e-6)
+    np.testing.assert_allclose(res.table["se"], ref["se"], rtol=1e-6)
+
+
+def test_firth_on_rare_events_matches_r():
+    ref, data = REF["firth_rare"], REF["glm_rare"]
+    d = pd.DataFrame({"y": data["y"], "biomarker": data["biomarker"], "age_yr": data["age_yr"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = logistic_regression(d, outcome="y", predictor=["biomarker", "age_yr"], firth=True)
+    np.testing.assert_allclose(res.table["estimate"], ref["estimate"], rtol=1e-6)
+    np.testing.assert_allclose(res.table["se"], ref["se"], rtol=1e-6)
