@@ -415,3 +415,18 @@ def test_firth_on_rare_events_matches_r():
         res = logistic_regression(d, outcome="y", predictor=["biomarker", "age_yr"], firth=True)
     np.testing.assert_allclose(res.table["estimate"], ref["estimate"], rtol=1e-6)
     np.testing.assert_allclose(res.table["se"], ref["se"], rtol=1e-6)
+
+
+def test_firth_that_needs_more_than_a_hundred_iterations_converges_to_r():
+    # The former limit (100 iterations) reported converged=False here.
+    ref = REF["firth_slow"]
+    d = pd.read_csv(FIX / "firth_slow.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = logistic_regression(d, outcome="y", predictor=["x", "age", "male"], firth=True)
+    assert res.converged
+    X = np.column_stack([np.ones(len(d)), d[["x", "age", "male"]].to_numpy()])
+    fit = logistic_fit(X, d["y"].to_numpy(float), firth=True, check_separation=False)
+    assert fit.converged and 100 < fit.iterations < FIRTH_MAX_ITER
+    np.testing.assert_allclose(res.table["estimate"], ref["estimate"], rtol=1e-6)
+    np.testing.assert_allclose(res.table["se"], ref["se"], rtol=1e-6)

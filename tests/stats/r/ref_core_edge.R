@@ -148,6 +148,10 @@ ag <- round(rnorm(40, 70, 6), 1)
 ys <- as.numeric(xs > 55)
 Xs <- cbind(1, xs, ag)
 out$firth_separated <- c(list(x = xs, age = ag, y = ys), firth_optim(Xs, ys))
+# A separated design on which Firth's iteration needs about 150 steps
+# (tests/stats/fixtures/firth_slow.csv: x separates y at 55).
+fs <- read.csv(file.path(fix, "firth_slow.csv"))
+out$firth_slow <- firth_optim(cbind(1, fs$x, fs$age, fs$male), fs$y)
 Xr <- cbind(1, dr$biomarker, dr$age_yr)
 out$firth_rare <- firth_optim(Xr, dr$rare)
 
