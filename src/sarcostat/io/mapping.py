@@ -33,6 +33,7 @@ from typing import Any
 
 from sarcostat.exceptions import SchemaError
 from sarcostat.io.findings import Finding
+from sarcostat.io.unit_names import UNIT_SPELLINGS, concentration_unit, normalize_unit
 from sarcostat.io.variables import VARIABLES, get_variable, normalize_header, require_variable
 
 __all__ = [
@@ -49,59 +50,6 @@ __all__ = [
 #: Allowed values of the category columns.
 CATEGORY_VALUES = {"sex": ("male", "female"), "muscle_mass_method": ("bia", "dxa")}
 
-# Unit spellings (normalised with normalize_header) -> canonical spelling.
-_UNIT_SPELLINGS = {
-    "cm": "cm",
-    "centimetre": "cm",
-    "centimetres": "cm",
-    "centimeter": "cm",
-    "centimeters": "cm",
-    "m": "m",
-    "metre": "m",
-    "metres": "m",
-    "meter": "m",
-    "meters": "m",
-    "mm": "mm",
-    "in": "in",
-    "inch": "in",
-    "inches": "in",
-    "ft": "ft",
-    "feet": "ft",
-    "kg": "kg",
-    "kgs": "kg",
-    "kilogram": "kg",
-    "kilograms": "kg",
-    "kgf": "kg",
-    "g": "g",
-    "gram": "g",
-    "grams": "g",
-    "lb": "lb",
-    "lbs": "lb",
-    "pound": "lb",
-    "pounds": "lb",
-    "s": "s",
-    "sec": "s",
-    "secs": "s",
-    "second": "s",
-    "seconds": "s",
-    "ms": "ms",
-    "m_s": "m/s",
-    "mps": "m/s",
-    "m_sec": "m/s",
-    "m_s_1": "m/s",
-    "cm_s": "cm/s",
-    "yr": "yr",
-    "yrs": "yr",
-    "year": "yr",
-    "years": "yr",
-    "y": "yr",
-    "kg_m2": "kg/m²",
-    "kg_m_2": "kg/m²",
-    "points": "",
-    "point": "",
-    "pts": "",
-    "score": "",
-}
 # Units sarcostat knows but does not convert (a grip in newtons is not kg).
 _FOREIGN_UNITS = {
     "n",
@@ -115,9 +63,6 @@ _FOREIGN_UNITS = {
     "kpa",
     "mmhg",
 }
-_CONC = re.compile(r"^(?P<pre>f|p|n|u|m)?(?P<q>g|mol|iu|u)_(?P<den>d|m|u)?l$")
-_PRE = {"f": "f", "p": "p", "n": "n", "u": "µ", "m": "m", None: ""}
-_Q = {"g": "g", "mol": "mol", "iu": "IU", "u": "U"}
 _PAREN = re.compile(r"^(?P<base>.*?)\s*[\(\[]\s*(?P<unit>[^\)\]]*?)\s*[\)\]]\s*$")
 
 _ALIASES: dict[str, str] = {}
@@ -129,23 +74,6 @@ for _v in VARIABLES:
 _GRIP_ALIAS = re.compile(
     r"^(?:grip|hgs|handgrip|hand_grip|grip_strength)_?(?:trial_?)?(\d{1,2})(?:_kg)?$"
 )
-
-
-def normalize_unit(text: Any) -> str | None:
-    """Return the canonical spelling of a unit ('' for unitless), or None if unknown."""
-    key = normalize_header(text)
-    if key in _UNIT_SPELLINGS:
-        return _UNIT_SPELLINGS[key]
-    return concentration_unit(text)
-
-
-def concentration_unit(text: Any) -> str | None:
-    """'pg/mL', 'pmol_L', 'ng per ml' ... -> 'pg/mL' etc.; None when not a concentration."""
-    key = normalize_header(text).replace("_per_", "_")
-    m = _CONC.match(key)
-    if not m:
-        return None
-    return f"{_PRE[m['pre']]}{_Q[m['q']]}/{_PRE.get(m['den'], '')}L"
 
 
 @dataclass(frozen=True)
@@ -378,12 +306,12 @@ def match_header(header: str) -> tuple[str, str | None, str | None] | None:
         return found, unit, unit_text
     if unit_text is None:
         # Unit glued to the name: weight_lb, Height_m, gait_speed_cm_s.
-        for spelling in sorted(_UNIT_SPELLINGS, key=len, reverse=True):
+        for spelling in sorted(UNIT_SPELLINGS, key=len, reverse=True):
             if key.endswith("_" + spelling):
                 stem = key[: -len(spelling) - 1]
                 found = _lookup(stem)
                 if found is not None:
-                    return found, _UNIT_SPELLINGS[spelling], spelling
+                    return found, UNIT_SPELLINGS[spelling], spelling
     return None
 
 

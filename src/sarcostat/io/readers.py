@@ -491,7 +491,7 @@ def _delim_name(d: str) -> str:
 
 
 def _is_units_row(rec: list[Any]) -> bool:
-    from sarcostat.io.mapping import normalize_unit
+    from sarcostat.io.unit_names import normalize_unit
 
     filled = [c for c in rec if not is_blank(c)]
     # One-letter units ('m', 's', 'g') alone could be a data row of codes.
