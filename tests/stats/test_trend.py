@@ -24,6 +24,13 @@ from sarcostat.stats.trend import quartile_trend, quartiles
 
 FIX = Path(__file__).parent / "fixtures"
 REF = json.loads((FIX / "ref_ancova_trend.json").read_text())
+
+
+def trend_bonf(*args, **kwargs):
+    """quartile_trend with the R fixtures' pairwise adjustment (Bonferroni, as Fig. 2)."""
+    return quartile_trend(*args, adjust="bonferroni", **kwargs)
+
+
 RTOL = 1e-6
 ADJ = ["age_yr", "bmi", "sex_male"]
 
@@ -142,7 +149,7 @@ def check_trend(res, ref, *, means_key="means_proportion"):
 @pytest.mark.parametrize("trend", ["score", "median", "poly"])
 def test_trend_smi_adjusted(sim, trend):
     ref = REF["trend"]["smi_adjusted"]
-    res = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ, trend=trend)
+    res = trend_bonf(sim, outcome="smi", biomarker="biomarker", covariates=ADJ, trend=trend)
     check_trend(res, ref)
     # score/median: summary(lm(smi ~ qscore + covs))$coefficients; poly: contrast(emm, "poly")
     t = res.trend.iloc[0]
@@ -159,24 +166,24 @@ def test_trend_smi_adjusted(sim, trend):
 def test_trend_other_outcomes(sim, name):
     ref = REF["trend"][name]
     outcome = {"grip_adjusted": "grip_kg", "sps_adjusted": "sps"}[name]
-    res = quartile_trend(sim, outcome=outcome, biomarker="biomarker", covariates=ADJ)
+    res = trend_bonf(sim, outcome=outcome, biomarker="biomarker", covariates=ADJ)
     check_trend(res, ref)
     close(res.p_trend, ref["score"]["p"])
 
 
 def test_trend_unadjusted_bundle(sim):
-    res = quartile_trend(sim, outcome="sps", biomarker="biomarker", covariates=ADJ)
+    res = trend_bonf(sim, outcome="sps", biomarker="biomarker", covariates=ADJ)
     check_trend(res.unadjusted, REF["trend"]["sps_unadjusted"])
     close(res.unadjusted.p_trend, REF["trend"]["sps_unadjusted"]["score"]["p"])
     long = res.to_long_frame()
     assert long["model"].value_counts().to_dict() == {"unadjusted": 4, "adjusted": 4}
-    direct = quartile_trend(sim, outcome="smi", biomarker="biomarker")
+    direct = trend_bonf(sim, outcome="smi", biomarker="biomarker")
     check_trend(direct, REF["trend"]["smi_unadjusted"])
     assert direct.unadjusted is None
 
 
 def test_trend_factor_mode(sim):
-    res = quartile_trend(
+    res = trend_bonf(
         sim, outcome="smi", biomarker="biomarker", covariates=ADJ, binary_covariates="factor"
     )
     check_trend(res, REF["trend"]["smi_adjusted"], means_key="means_factor")
@@ -184,7 +191,7 @@ def test_trend_factor_mode(sim):
 
 def test_trend_percentile_grouping(sim):
     ref = REF["trend"]["grip_adjusted_pct"]
-    res = quartile_trend(
+    res = trend_bonf(
         sim, outcome="grip_kg", biomarker="biomarker", covariates=ADJ, method="percentile"
     )
     check_trend(res, ref)
@@ -194,8 +201,8 @@ def test_trend_percentile_grouping(sim):
 
 def test_precomputed_groups(sim):
     q = quartiles(sim["biomarker"])
-    a = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ)
-    b = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ, groups=q)
+    a = trend_bonf(sim, outcome="smi", biomarker="biomarker", covariates=ADJ)
+    b = trend_bonf(sim, outcome="smi", biomarker="biomarker", covariates=ADJ, groups=q)
     c = quartile_trend(
         sim, outcome="smi", biomarker="biomarker", covariates=ADJ, groups=q.groups, trend="median"
     )
@@ -206,7 +213,7 @@ def test_precomputed_groups(sim):
 
 def test_trend_notes_and_input_untouched(sim):
     before = sim.copy()
-    res = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ)
+    res = trend_bonf(sim, outcome="smi", biomarker="biomarker", covariates=ADJ)
     pd.testing.assert_frame_equal(sim, before)
     text = " ".join(res.notes)
     assert "NTILES(4)" in text and "sizes 37/38/38/38" in text
@@ -216,9 +223,9 @@ def test_trend_notes_and_input_untouched(sim):
 
 def test_trend_errors(sim):
     with pytest.raises(ParameterError, match="'trend' parameter of quartile_trend"):
-        quartile_trend(sim, outcome="smi", biomarker="biomarker", trend="linear")
+        trend_bonf(sim, outcome="smi", biomarker="biomarker", trend="linear")
     with pytest.raises(ParameterError, match="distinct"):
-        quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=["biomarker"])
+        trend_bonf(sim, outcome="smi", biomarker="biomarker", covariates=["biomarker"])
     tied = sim.assign(biomarker=np.where(sim["biomarker"] > 30, 50.0, sim["biomarker"]))
     with pytest.raises(ModelError, match="fewer than 2 participants"):
         quartile_trend(tied, outcome="smi", biomarker="biomarker")
@@ -240,9 +247,9 @@ def test_unadjusted_same_sample_even_with_duplicate_index(sim):
     # Index labels repeat (e.g. a frame built by concatenation): the unadjusted
     # model must still use exactly the adjusted model's rows.
     d = sim.set_axis(np.arange(len(sim)) // 2)
-    res = quartile_trend(d, outcome="smi", biomarker="biomarker", covariates=ADJ, unadjusted="same")
+    res = trend_bonf(d, outcome="smi", biomarker="biomarker", covariates=ADJ, unadjusted="same")
     assert res.unadjusted.fit.n == res.fit.n == REF["trend"]["smi_adjusted"]["n"]
-    own = quartile_trend(d, outcome="smi", biomarker="biomarker", covariates=ADJ)
+    own = trend_bonf(d, outcome="smi", biomarker="biomarker", covariates=ADJ)
     assert own.unadjusted.fit.n == REF["trend"]["smi_unadjusted"]["n"] > own.fit.n
 
 
@@ -258,6 +265,10 @@ def test_adjust_option_and_former_posthoc_name(sim):
     )
     close(b.contrasts["p_value"], a.contrasts["p_value"])
     assert b.meta["adjust"] == "none"
+    # The default is the same as ls_means': SPSS EMMEANS' LSD (no adjustment).
+    d = quartile_trend(sim, outcome="smi", biomarker="biomarker", covariates=ADJ, unadjusted="none")
+    assert d.meta["adjust"] == "lsd"
+    close(d.contrasts["p_value"], a.contrasts["p_value"])
     with pytest.raises(ParameterError, match="former name of 'adjust'"):
         quartile_trend(sim, outcome="smi", biomarker="biomarker", adjust="sidak", posthoc="none")
     with pytest.raises(ParameterError, match="'adjust' parameter of quartile_trend"):

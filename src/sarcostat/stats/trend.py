@@ -391,7 +391,7 @@ def quartile_trend(
     covariates: str | Sequence[str] = (),
     method: str = "ntiles",
     trend: str = "score",
-    adjust: str = "bonferroni",
+    adjust: str = "lsd",
     weights: str = "equal",
     binary_covariates: str = "proportion",
     groups: QuartileGrouping | pd.Series | None = None,
@@ -420,10 +420,11 @@ def quartile_trend(
         as that term (``"median"``); or the linear orthogonal-polynomial
         contrast of the quartile LS means in the ANCOVA (``"poly"``, SPSS
         ``/CONTRAST(q) = POLYNOMIAL``).
-    adjust : {"bonferroni", "sidak", "lsd", "none"}, default "bonferroni"
+    adjust : {"lsd", "none", "bonferroni", "sidak"}, default "lsd"
         Adjustment of the post hoc pairwise comparisons (all 6 pairs; Q1 vs
-        Q4 is one of them); same name and values as in
-        :func:`~sarcostat.stats.ancova.ls_means`.
+        Q4 is one of them); same name, values and default as in
+        :func:`~sarcostat.stats.ancova.ls_means` (SPSS EMMEANS' LSD). The seed
+        study's Fig. 2 used Bonferroni: its plan says so (``[trend] posthoc``).
     weights, binary_covariates, confidence
         As in :func:`~sarcostat.stats.ancova.ls_means`.
     groups : QuartileGrouping or pandas.Series, optional
@@ -500,7 +501,7 @@ def quartile_trend(
     check_option(trend, _TRENDS, parameter="trend", function=function)
     if posthoc is not None:
         check_option(posthoc, _ADJUST, parameter="posthoc", function=function)
-        if adjust not in ("bonferroni", posthoc):
+        if adjust not in ("lsd", posthoc):
             raise ParameterError(
                 f"{function}: 'posthoc' ({posthoc!r}) is the former name of "
                 f"'adjust' ({adjust!r}); give only 'adjust'."
