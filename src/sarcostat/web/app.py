@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import PackageLoader
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from sarcostat import __version__
 from sarcostat.exceptions import SarcostatError
+from sarcostat.report.html import environment
 from sarcostat.web import jobs
 from sarcostat.web.security import REPORT_CSP, Guard, check_csrf, csrf_for
 from sarcostat.web.workspace import COHORT_SUFFIXES, Dataset, Workspace, safe_name
@@ -39,9 +40,11 @@ STEPS = (
     ("run", "Run and report"),
 )
 
-_env = Environment(
+# The report layer's one HTML environment (autoescaping on for every
+# template), overlaid with the app's templates: user text in a page, like in
+# a report, always shows as text.
+_env = environment().overlay(
     loader=PackageLoader("sarcostat.web", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,
 )
