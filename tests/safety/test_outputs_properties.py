@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sarcostat.exceptions import SarcostatError
@@ -139,6 +139,7 @@ def _own(folder: Path) -> set[str]:
     overwrite=st.booleans(),
     text=st.text(max_size=50),
 )
+@example(kind="new", overwrite=False, text="\r")
 def test_single_file_write_rules(kind, overwrite, text):
     root = Path(tempfile.mkdtemp(prefix="sarcostat-prop-"))
     try:
@@ -175,7 +176,9 @@ def test_single_file_write_rules(kind, overwrite, text):
         else:
             assert wrote
         if wrote:
-            assert Path(target).read_text(encoding="utf-8") == text
+            # newline="" reads the text back untranslated ('\r' stays '\r').
+            with open(target, encoding="utf-8", newline="") as fh:
+                assert fh.read() == text
         assert not [p for p in root.rglob("*") if ".sarcostat-tmp-" in p.name]
     finally:
         shutil.rmtree(root)  # the test's own temporary folder
