@@ -158,6 +158,11 @@ class Definition:
     derived: tuple[tuple[str, str, Callable], ...] = ()
     auxiliary: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: ``adapt(definition, measures) -> Definition``: the definition as it applies to one
+    #: cohort, given the engine's measure table (``{measure: (values,
+    #: unable)}``); None applies it as written. EWGSOP2 uses it to drop an
+    #: alternative test the cohort never measured.
+    adapt: Callable | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.severe is None:

@@ -239,6 +239,8 @@ def evaluate(
 ) -> pd.DataFrame:
     """Classify every row of ``data`` by ``definition`` (see ``classify``)."""
     prep = prepared if prepared is not None else Prepared(data)
+    if definition.adapt is not None:
+        definition = definition.adapt(definition, prep.measures)
     n = prep.n
     flags: dict[str, Any] = {}
     parts: list[np.ndarray] = []

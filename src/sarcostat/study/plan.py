@@ -26,6 +26,7 @@ from typing import Any
 
 from sarcostat.exceptions import PlanError
 from sarcostat.study.options import column_list, option
+from sarcostat.study.steps._supp import SUPPLEMENTARY_STEPS
 
 #: How left-censored biomarker values (``<LOD``) are handled.
 CENSORED_OPTIONS = ("lod_sqrt2", "lod_half", "lod", "exclude")
@@ -92,6 +93,9 @@ _list = column_list
 
 #: The seed study's steps, in report order.
 SEED_STEPS = ("table1", "fig1", "table2", "fig2", "table3")
+#: The default plan: the seed's parts, then the supplementary analyses
+#: (``sarcostat reproduce`` runs the seed plan file, which names only the seed's).
+DEFAULT_STEPS = SEED_STEPS + SUPPLEMENTARY_STEPS
 
 
 def _step_names() -> tuple[str, ...]:
@@ -105,10 +109,11 @@ class StudyPlan:
     """``[study]``: which plan steps run, in report order."""
 
     steps: tuple = _list(
-        SEED_STEPS,
+        DEFAULT_STEPS,
         comment=(
             "Parts of the report, in order (the seed study: Table 1, Figure 1, Table 2, "
-            "Figure 2, Table 3). A part whose columns the cohort lacks is skipped with a note."
+            "Figure 2, Table 3; then the supplementary analyses, each removable from the "
+            "list). A part whose columns the cohort lacks is skipped with a note."
         ),
         options=_step_names,
     )

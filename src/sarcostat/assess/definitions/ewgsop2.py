@@ -7,7 +7,8 @@ doi:10.1093/ageing/afy169
 Cut-offs from the paper's Table 3: low strength grip < 27 / < 16 kg or
 chair stand > 15 s for five rises; low muscle quantity ASM < 20 / < 15 kg
 or ASM/height² < 7.0 / < 5.5 kg/m²; low performance gait speed <= 0.8 m/s,
-SPPB <= 8 or TUG >= 20 s. Probable sarcopenia = low strength; confirmed
+SPPB <= 8 or TUG >= 20 s (any one listed test per criterion: a test the
+cohort never measured is left out, see :func:`drop_unmeasured`). Probable sarcopenia = low strength; confirmed
 (sarcopenia) = + low quantity; severe = + low performance. Table 3 gives the
 muscle-quantity cut-offs without tying them to a device (they come from DXA
 studies), so they are applied to BIA and DXA rows alike, with a note.
@@ -18,6 +19,10 @@ Verification: the rows were read in a verbatim reproduction of Table 3
 that operator as "≤", which we take as a transcription slip. The journal's
 own page was not reachable here.
 """
+
+from dataclasses import replace
+
+import numpy as np
 
 from sarcostat.assess._cutoffs import MASS_STRENGTH_PERFORMANCE, Cutoff, Definition, Stage, all_of
 
@@ -47,6 +52,81 @@ CUTOFFS = (
 
 _CONFIRMED = all_of("low_strength", "low_muscle_mass")
 
+#: The tests EWGSOP2 accepts for each criterion, any one of which may be used
+#: (Cruz-Jentoft 2019, Table 3 and Fig. 2; the 400-m walk has no column in the
+#: canonical cohort table).
+ALTERNATIVES = {
+    "low_strength": ("grip_kg", "chair_stand_5x_s"),
+    "low_muscle_mass": ("asm_kg", "smi"),
+    "low_performance": ("gait_speed_m_s", "sppb_total", "tug_s"),
+}
+
+
+def measured_tests(measures) -> set[str]:
+    """Measures with at least one value (or an 'unable') in the cohort."""
+    return {
+        m
+        for m, (values, unable) in measures.items()
+        if bool(np.any(~np.isnan(values)) or np.any(unable))
+    }
+
+
+def drop_unmeasured(definition: Definition, measures) -> Definition:
+    """``definition`` without the alternative tests the cohort never measured.
+
+    The consensus asks for one test per criterion, not all of them: a test
+    no participant has a value for (e.g. no TUG column) must not leave the
+    criterion undecided for everyone whose other listed test was done. A
+    test is dropped only when another test of the same criterion was
+    measured in the cohort, so a criterion with no test at all stays
+    undecided (and its missing inputs are still named). Within a measured
+    test, a participant's own missing value still counts as unknown.
+    """
+    done = measured_tests(measures)
+    keep = []
+    for c in definition.cutoffs:
+        listed = {x.measure for x in definition.cutoffs if x.criterion == c.criterion}
+        if c.measure in done or not (listed & done):
+            keep.append(c)
+    return replace(definition, cutoffs=tuple(keep), adapt=None)
+
+
+def using(strength=None, muscle=None, performance=None) -> Definition:
+    """EWGSOP2 with only the named alternative tests of each criterion.
+
+    ``strength``: among ``grip_kg``, ``chair_stand_5x_s``; ``muscle``: among
+    ``asm_kg``, ``smi``; ``performance``: among ``gait_speed_m_s``,
+    ``sppb_total``, ``tug_s``. None keeps every test of that criterion.
+    Unmeasured tests are still dropped per cohort (:func:`drop_unmeasured`).
+    """
+    chosen = {
+        "low_strength": strength,
+        "low_muscle_mass": muscle,
+        "low_performance": performance,
+    }
+    for crit, names in chosen.items():
+        if names is not None:
+            bad = [n for n in names if n not in ALTERNATIVES[crit]]
+            if bad or not names:
+                raise ValueError(
+                    f"EWGSOP2 {crit}: choose one or more of {', '.join(ALTERNATIVES[crit])}; "
+                    f"got {list(names)!r}."
+                )
+    keep = tuple(
+        c for c in CUTOFFS if chosen[c.criterion] is None or c.measure in chosen[c.criterion]
+    )
+    return replace(DEFINITION, cutoffs=keep)
+
+
+def tests_used(definition: Definition, measures) -> dict[str, tuple[str, ...]]:
+    """Criterion -> the tests that decide it in this cohort (after dropping
+    the unmeasured ones), for the report's statement."""
+    applied = drop_unmeasured(definition, measures)
+    return {
+        crit: tuple(dict.fromkeys(c.measure for c in applied.cutoffs if c.criterion == crit))
+        for crit in ALTERNATIVES
+    }
+
 
 DEFINITION = Definition(
     name="ewgsop2",
@@ -72,5 +152,9 @@ DEFINITION = Definition(
         "cut-off (either reading of Table 3 counts).",
         "EWGSOP2's 400-m walk criterion (non-completion or >= 6 min) is not applied: the "
         "canonical cohort table has no 400-m walk column.",
+        "EWGSOP2 accepts any one listed test per criterion: a test the cohort never measured "
+        "(no participant has a value) is left out when another test of that criterion was "
+        "done, so it does not make participants indeterminate.",
     ),
+    adapt=drop_unmeasured,
 )

@@ -1,0 +1,152 @@
+"""Supplementary: sensitivity of the main result to the definition of sarcopenia.
+
+Prevalence and the adjusted odds ratio per SD of the biomarker under every
+consensus definition computable from the cohort; a definition that cannot be
+computed is listed with the inputs it lacks.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sarcostat.exceptions import PlanError
+from sarcostat.study.registry import Need, Step, StepContext
+from sarcostat.study.steps._common import covariate_needs
+from sarcostat.study.steps._supp import NAN, SECTION, SECTION_COMMENT, SupplementaryPlan
+
+
+def definition_for(name: str, plan):
+    """The definition as the plan applies it (EWGSOP2: the plan's tests)."""
+    from sarcostat.assess.definitions import REGISTRY
+
+    if name == "ewgsop2":
+        from sarcostat.assess.definitions import ewgsop2
+
+        sup = plan.supplementary
+        return ewgsop2.using(
+            strength=sup.ewgsop2_strength,
+            muscle=sup.ewgsop2_muscle,
+            performance=sup.ewgsop2_performance,
+        )
+    return REGISTRY[name]
+
+
+class Definitions(Step):
+    name = "definitions"
+    heading = "Supplementary Table S10. Sensitivity analysis across definitions of sarcopenia"
+    title = "Supplementary: prevalence and adjusted OR per SD under every definition"
+    section = SECTION
+    options = SupplementaryPlan
+    section_comment = SECTION_COMMENT
+    result_type = "sarcostat.stats.logistic.LogisticResult"
+    template = "steps/supplementary.html.j2"
+    keys = ("definition",)
+    columns = (
+        "definition",
+        "title",
+        "computable",
+        "lacking_inputs",
+        "tests_used",
+        "n",
+        "n_classified",
+        "n_indeterminate",
+        "n_sarcopenia",
+        "prevalence",
+        "prevalence_ci_lower",
+        "prevalence_ci_upper",
+        "odds_ratio",
+        "or_ci_lower",
+        "or_ci_upper",
+        "p_value",
+        "n_model",
+        "events",
+    )
+
+    def needs(self, plan, biomarker):
+        return [Need("biomarker.column", biomarker)] + covariate_needs(plan)
+
+    def run(self, ctx: StepContext) -> pd.DataFrame:
+        from sarcostat.assess._engine import Prepared, evaluate
+        from sarcostat.assess.definitions import REGISTRY
+        from sarcostat.stats.describe import clopper_pearson
+        from sarcostat.stats.logistic import or_per_sd
+
+        plan, data = ctx.plan, ctx.data
+        unknown = [d for d in plan.supplementary.definitions if d not in REGISTRY]
+        if unknown:
+            raise PlanError(
+                f"{plan.where}: supplementary.definitions names {unknown[0]!r}; "
+                f"available: {', '.join(REGISTRY)}."
+            )
+        prep = Prepared(data)
+        rows = []
+        for name in plan.supplementary.definitions:
+            definition = definition_for(name, plan)
+            out = evaluate(None, definition, prep)
+            status = out["sarcopenia"]
+            n = len(out)
+            n_cls = int(status.notna().sum())
+            k = int(status.fillna(False).sum())
+            lacking = sorted(
+                {
+                    part.strip()
+                    for text in out["missing_inputs"].dropna()
+                    for part in str(text).split(",")
+                    if part.strip()
+                }
+            )
+            used = ""
+            if name == "ewgsop2":
+                from sarcostat.assess.definitions import ewgsop2
+
+                tests = ewgsop2.tests_used(definition, prep.measures)
+                used = "; ".join(f"{c}: {', '.join(t)}" for c, t in tests.items())
+            rec = {
+                "definition": name,
+                "title": REGISTRY[name].title,
+                "computable": n_cls > 0,
+                "lacking_inputs": ", ".join(lacking),
+                "tests_used": used,
+                "n": n,
+                "n_classified": n_cls,
+                "n_indeterminate": n - n_cls,
+                "n_sarcopenia": k,
+            }
+            if n_cls == 0:
+                rows.append(rec)
+                continue
+            lo, hi = clopper_pearson(k, n_cls, confidence=plan.ancova.confidence)
+            rec.update(
+                prevalence=100.0 * k / n_cls,
+                prevalence_ci_lower=100.0 * lo,
+                prevalence_ci_upper=100.0 * hi,
+            )
+            col = f"_sarcopenia_{name}"
+            frame = data.assign(**{col: status.astype("Float64").astype(float).to_numpy()})
+            res = ctx.log.attempt(
+                f"Table S10, {REGISTRY[name].title}",
+                or_per_sd,
+                frame,
+                outcome=col,
+                predictor=ctx.biomarker,
+                covariates=list(ctx.covariates),
+                firth=plan.table3.firth,
+                confidence=plan.ancova.confidence,
+            )
+            if res is not None:
+                ctx.analyses[f"definitions/{name}"] = res
+                rec.update(
+                    odds_ratio=res.odds_ratio,
+                    or_ci_lower=res.or_ci_lower,
+                    or_ci_upper=res.or_ci_upper,
+                    p_value=res.p_value,
+                    n_model=int(res.n),
+                    events=int(res.events),
+                )
+            else:
+                rec.update(odds_ratio=NAN)
+            rows.append(rec)
+        return pd.DataFrame(rows, columns=list(self.columns))
+
+
+STEP = Definitions()

@@ -1,0 +1,137 @@
+"""Supplementary: every LS-mean difference of Figures 1 and 2 with its 95% CI."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sarcostat.study.labels import in_text
+from sarcostat.study.registry import Need, Step, StepContext
+from sarcostat.study.steps._common import MODELS, covariate_needs
+from sarcostat.study.steps._supp import SECTION, SECTION_COMMENT, SupplementaryPlan
+
+
+class LSMeanDifferences(Step):
+    name = "lsmean_differences"
+    heading = "Supplementary Table S3. Differences in least-squares means with 95% CIs"
+    title = "Supplementary: LS-mean differences with confidence intervals"
+    section = SECTION
+    options = SupplementaryPlan
+    section_comment = SECTION_COMMENT
+    result_type = "sarcostat.stats.ancova.LSMeansResult"
+    template = "steps/supplementary.html.j2"
+    keys = ("figure", "variable", "model", "contrast")
+    columns = (
+        "figure",
+        "variable",
+        "model",
+        "contrast",
+        "estimate",
+        "se",
+        "df",
+        "ci_lower",
+        "ci_upper",
+        "p_value",
+        "adjustment",
+    )
+
+    def needs(self, plan, biomarker):
+        return (
+            [Need("biomarker.column", biomarker)]
+            + covariate_needs(plan)
+            + [Need("figure1.statuses", c, row=True) for c in plan.figure1.statuses]
+            + [Need("outcomes.continuous", c, row=True) for c in plan.outcomes.continuous]
+        )
+
+    def run(self, ctx: StepContext) -> pd.DataFrame:
+        from sarcostat.stats.ancova import ls_means
+        from sarcostat.stats.trend import quartile_trend, quartiles
+
+        plan, data, bm, covs = ctx.plan, ctx.data, ctx.biomarker, ctx.covariates
+        rows = []
+        for status in ctx.present(plan.figure1.statuses):
+            res = ctx.analyses.get(f"fig1/{status}/adjusted")
+            if res is None:
+                res = ctx.log.attempt(
+                    f"Table S3, {in_text(status)}",
+                    ls_means,
+                    data,
+                    outcome=bm,
+                    group=status,
+                    covariates=list(covs),
+                    weights=plan.ancova.weights,
+                    binary_covariates=plan.ancova.binary_covariates,
+                    adjust=plan.ancova.adjust,
+                    confidence=plan.ancova.confidence,
+                    unadjusted="own",
+                )
+                if res is None:
+                    continue
+                fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
+            else:
+                fits = {m: ctx.analyses[f"fig1/{status}/{m}"] for m in MODELS}
+            for model in MODELS:
+                for c in fits[model].contrasts.to_dict("records"):
+                    # "with - without" (status 1 minus 0), the direction a reader expects.
+                    sign = -1.0 if float(c["level_1"]) == 0 else 1.0
+                    lo, hi = sign * float(c["ci_lower"]), sign * float(c["ci_upper"])
+                    rows.append(
+                        {
+                            "figure": "Figure 1",
+                            "variable": status,
+                            "model": model,
+                            "contrast": "with - without",
+                            "estimate": sign * float(c["estimate"]),
+                            "se": float(c["se"]),
+                            "df": float(c["df"]),
+                            "ci_lower": min(lo, hi),
+                            "ci_upper": max(lo, hi),
+                            "p_value": float(c["p_value"]),
+                            "adjustment": plan.ancova.adjust,
+                        }
+                    )
+        grouping = ctx.analyses.get("fig2/quartiles") or quartiles(
+            data[bm], method=plan.trend.quartile_method
+        )
+        for outcome in ctx.present(plan.outcomes.continuous):
+            fits = {m: ctx.analyses.get(f"fig2/{outcome}/{m}") for m in MODELS}
+            if fits["adjusted"] is None:
+                res = ctx.log.attempt(
+                    f"Table S3, {in_text(outcome)}",
+                    quartile_trend,
+                    data,
+                    outcome=outcome,
+                    biomarker=bm,
+                    covariates=list(covs),
+                    trend=plan.trend.trend,
+                    adjust=plan.trend.posthoc,
+                    weights=plan.ancova.weights,
+                    binary_covariates=plan.ancova.binary_covariates,
+                    groups=grouping,
+                    confidence=plan.ancova.confidence,
+                    unadjusted="own",
+                )
+                if res is None:
+                    continue
+                fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
+            for model in MODELS:
+                for c in fits[model].contrasts.to_dict("records"):
+                    # Higher quartile minus lower (Q4 - Q1), as Figure 2 reads.
+                    rows.append(
+                        {
+                            "figure": "Figure 2",
+                            "variable": outcome,
+                            "model": model,
+                            "contrast": f"Q{int(c['level_2'])} - Q{int(c['level_1'])}",
+                            "estimate": -float(c["estimate"]),
+                            "se": float(c["se"]),
+                            "df": float(c["df"]),
+                            "ci_lower": -float(c["ci_upper"]),
+                            "ci_upper": -float(c["ci_lower"]),
+                            "p_value": float(c["p_value"]),
+                            "adjustment": plan.trend.posthoc,
+                        }
+                    )
+        return pd.DataFrame(rows, columns=list(self.columns))
+
+
+STEP = LSMeanDifferences()

@@ -1,0 +1,144 @@
+"""Supplementary: Tables 2 and 3 under several adjustment sets, side by side."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sarcostat.study.labels import in_text
+from sarcostat.study.registry import Need, Step, StepContext
+from sarcostat.study.steps._supp import (
+    SECTION,
+    SECTION_COMMENT,
+    SupplementaryPlan,
+    model_columns,
+    parse_model,
+)
+
+
+def model_label(k: int) -> str:
+    return f"Model {k + 1}"
+
+
+class ModelSets(Step):
+    name = "model_sets"
+    heading = "Supplementary Table S4. Associations under three adjustment sets"
+    title = "Supplementary: Tables 2 and 3 under Models 1-3"
+    section = SECTION
+    options = SupplementaryPlan
+    section_comment = SECTION_COMMENT
+    result_type = "sarcostat.stats.logistic.LogisticResult"
+    template = "steps/supplementary.html.j2"
+    keys = ("table", "outcome", "model")
+    columns = (
+        "table",
+        "outcome",
+        "model",
+        "covariates",
+        "estimate",
+        "se",
+        "ci_lower",
+        "ci_upper",
+        "std_beta",
+        "std_beta_ci_lower",
+        "std_beta_ci_upper",
+        "odds_ratio",
+        "or_ci_lower",
+        "or_ci_upper",
+        "p_value",
+        "n",
+        "events",
+    )
+
+    def needs(self, plan, biomarker):
+        return (
+            [Need("biomarker.column", biomarker)]
+            + [Need("supplementary.models", c) for c in model_columns(plan)]
+            + [Need("outcomes.continuous", c, row=True) for c in plan.outcomes.continuous]
+            + [Need("outcomes.binary", c, row=True) for c in plan.outcomes.binary]
+        )
+
+    def run(self, ctx: StepContext) -> pd.DataFrame:
+        from sarcostat.stats.logistic import or_per_sd
+        from sarcostat.stats.regression import linear_regression
+
+        plan = ctx.plan
+        sets = [parse_model(s, ctx.covariates) for s in plan.supplementary.models]
+        rows = []
+        for outcome in ctx.present(plan.outcomes.continuous):
+            for k, covs in enumerate(sets):
+                res = ctx.log.attempt(
+                    f"Table S4, {in_text(outcome)} ({model_label(k)})",
+                    linear_regression,
+                    ctx.data,
+                    outcome=outcome,
+                    predictor=ctx.biomarker,
+                    covariates=covs,
+                    confidence=plan.ancova.confidence,
+                )
+                base = {
+                    "table": "Table 2",
+                    "outcome": outcome,
+                    "model": model_label(k),
+                    "covariates": ", ".join(covs) or "none",
+                }
+                if res is None:
+                    rows.append({**base, "n": 0})
+                    continue
+                ctx.analyses[f"model_sets/{outcome}/{model_label(k)}"] = res
+                r = res.predictor_row()
+                scale = res.sd_predictor / res.sd_outcome
+                rows.append(
+                    {
+                        **base,
+                        "estimate": float(r["estimate"]),
+                        "se": float(r["se"]),
+                        "ci_lower": float(r["ci_lower"]),
+                        "ci_upper": float(r["ci_upper"]),
+                        "std_beta": float(r["std_beta"]),
+                        "std_beta_ci_lower": float(r["ci_lower"]) * scale,
+                        "std_beta_ci_upper": float(r["ci_upper"]) * scale,
+                        "p_value": float(r["p_value"]),
+                        "n": int(res.n),
+                    }
+                )
+        for outcome in ctx.present(plan.outcomes.binary):
+            for k, covs in enumerate(sets):
+                res = ctx.log.attempt(
+                    f"Table S4, {in_text(outcome)} ({model_label(k)})",
+                    or_per_sd,
+                    ctx.data,
+                    outcome=outcome,
+                    predictor=ctx.biomarker,
+                    covariates=covs,
+                    firth=plan.table3.firth,
+                    confidence=plan.ancova.confidence,
+                )
+                base = {
+                    "table": "Table 3",
+                    "outcome": outcome,
+                    "model": model_label(k),
+                    "covariates": ", ".join(covs) or "none",
+                }
+                if res is None:
+                    rows.append({**base, "n": 0, "events": 0})
+                    continue
+                ctx.analyses[f"model_sets/{outcome}/{model_label(k)}"] = res
+                rows.append(
+                    {
+                        **base,
+                        "estimate": res.coef,
+                        "se": res.se,
+                        "ci_lower": float(res.predictor_row()["ci_lower"]),
+                        "ci_upper": float(res.predictor_row()["ci_upper"]),
+                        "odds_ratio": res.odds_ratio,
+                        "or_ci_lower": res.or_ci_lower,
+                        "or_ci_upper": res.or_ci_upper,
+                        "p_value": res.p_value,
+                        "n": int(res.n),
+                        "events": int(res.events),
+                    }
+                )
+        return pd.DataFrame(rows, columns=list(self.columns))
+
+
+STEP = ModelSets()

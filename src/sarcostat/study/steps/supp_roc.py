@@ -1,0 +1,81 @@
+"""Supplementary: diagnostic value of the biomarker (ROC), overall and by sex."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sarcostat.study.labels import in_text
+from sarcostat.study.registry import Need, Step, StepContext
+from sarcostat.study.steps._supp import SECTION, SECTION_COMMENT, SupplementaryPlan, sex_strata
+
+_ROW = (
+    "direction",
+    "n_cases",
+    "n_controls",
+    "median_cases",
+    "median_controls",
+    "auc",
+    "auc_se",
+    "auc_ci_lower",
+    "auc_ci_upper",
+    "threshold",
+    "sensitivity",
+    "sensitivity_ci_lower",
+    "sensitivity_ci_upper",
+    "specificity",
+    "specificity_ci_lower",
+    "specificity_ci_upper",
+    "youden",
+    "tp",
+    "fp",
+    "tn",
+    "fn",
+    "n_tied_thresholds",
+)
+
+
+class Roc(Step):
+    name = "roc"
+    heading = "Supplementary Table S6. Diagnostic value of the biomarker (ROC analysis)"
+    title = "Supplementary: ROC curves, AUC (DeLong CI), Youden threshold"
+    section = SECTION
+    options = SupplementaryPlan
+    section_comment = SECTION_COMMENT
+    result_type = "sarcostat.stats.roc.RocResult"
+    template = "steps/supplementary.html.j2"
+    keys = ("outcome", "stratum")
+    columns = ("outcome", "stratum", *_ROW)
+
+    def needs(self, plan, biomarker):
+        return [Need("biomarker.column", biomarker)] + [
+            Need("outcomes.binary", c, row=True) for c in plan.outcomes.binary
+        ]
+
+    def run(self, ctx: StepContext) -> pd.DataFrame:
+        from sarcostat.stats.roc import roc_analysis
+
+        data = ctx.data
+        strata = [("all", pd.Series(True, index=data.index))]
+        if "sex_male" in data and data["sex_male"].notna().any():
+            strata += sex_strata(data)
+        rows = []
+        for outcome in ctx.present(ctx.plan.outcomes.binary):
+            for label, mask in strata:
+                res = ctx.log.attempt(
+                    f"Table S6, {in_text(outcome)} ({label})",
+                    roc_analysis,
+                    data.loc[mask],
+                    outcome=outcome,
+                    marker=ctx.biomarker,
+                    confidence=ctx.plan.ancova.confidence,
+                )
+                if res is None:
+                    rows.append({"outcome": outcome, "stratum": label})
+                    continue
+                ctx.analyses[f"roc/{outcome}/{label}"] = res
+                row = res.to_row()
+                rows.append({"outcome": outcome, "stratum": label, **{k: row[k] for k in _ROW}})
+        return pd.DataFrame(rows, columns=list(self.columns))
+
+
+STEP = Roc()
