@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sarcostat.report import figures, tables
+from sarcostat.report import figures, supp_figures, tables
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized, covariate_phrase
 
 #: Display-table builders of the seed steps, by step name.
@@ -42,6 +42,11 @@ DOCX_PARTS = ("table1", "table2", "table3")
 GENERIC_TEMPLATE = "steps/_generic.html.j2"
 #: Figure drawing functions, by step name: ``draw(result, fmt=...) -> Figure``.
 FIGURES: dict[str, Callable] = {"fig1": figures.figure1, "fig2": figures.figure2}
+
+# The supplementary analyses bring their own tables and figures.
+DISPLAY.update(supp_figures.DISPLAY)
+DOCX_PARTS = DOCX_PARTS + tuple(supp_figures.DISPLAY)
+FIGURES.update(supp_figures.FIGURES)
 
 
 def _fig1_caption(result, fmt: FormatConfig) -> str:
@@ -66,6 +71,7 @@ def _fig2_caption(result, fmt: FormatConfig) -> str:
 
 #: Figure captions, by step name.
 CAPTIONS: dict[str, Callable] = {"fig1": _fig1_caption, "fig2": _fig2_caption}
+CAPTIONS.update(supp_figures.CAPTIONS)
 
 
 @dataclass

@@ -26,7 +26,6 @@ from typing import Any
 
 from sarcostat.exceptions import PlanError
 from sarcostat.study.options import column_list, option
-from sarcostat.study.steps._supp import SUPPLEMENTARY_STEPS
 
 #: How left-censored biomarker values (``<LOD``) are handled.
 CENSORED_OPTIONS = ("lod_sqrt2", "lod_half", "lod", "exclude")
@@ -93,6 +92,20 @@ _list = column_list
 
 #: The seed study's steps, in report order.
 SEED_STEPS = ("table1", "fig1", "table2", "fig2", "table3")
+#: The supplementary analyses (study/steps/supp_*.py), in report order.
+SUPPLEMENTARY_STEPS = (
+    "table1_full",
+    "table2_ci",
+    "lsmean_differences",
+    "model_sets",
+    "sex_interaction",
+    "roc",
+    "spline",
+    "quartile_or",
+    "log_biomarker",
+    "definitions",
+    "flow",
+)
 #: The default plan: the seed's parts, then the supplementary analyses
 #: (``sarcostat reproduce`` runs the seed plan file, which names only the seed's).
 DEFAULT_STEPS = SEED_STEPS + SUPPLEMENTARY_STEPS

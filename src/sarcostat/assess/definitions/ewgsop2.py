@@ -158,3 +158,16 @@ DEFINITION = Definition(
     ),
     adapt=drop_unmeasured,
 )
+
+
+def classify_using(data, *, strength=None, muscle=None, performance=None):
+    """Classify ``data`` by EWGSOP2 with the named tests (see :func:`using`).
+
+    Returns ``(table, tests)``: the table :func:`sarcostat.assess.classify`
+    returns, and criterion -> the tests that decided it in this cohort.
+    """
+    from sarcostat.assess._engine import Prepared, evaluate
+
+    definition = using(strength=strength, muscle=muscle, performance=performance)
+    prep = Prepared(data)
+    return evaluate(None, definition, prep), tests_used(definition, prep.measures)

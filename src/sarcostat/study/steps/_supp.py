@@ -2,8 +2,9 @@
 
 Every supplementary step reads its options from one plan section,
 ``[supplementary]`` (:class:`SupplementaryPlan`), and runs only when named in
-``[study] steps`` (the default plan names all of them after the seed steps;
-the seed plan, run by ``sarcostat reproduce``, names none).
+``[study] steps`` (the default plan names all of them after the seed steps,
+:data:`sarcostat.study.plan.SUPPLEMENTARY_STEPS`; the seed plan, run by
+``sarcostat reproduce``, names none).
 """
 
 from __future__ import annotations
@@ -18,21 +19,6 @@ from sarcostat.study.options import column_list, option
 
 NAN = math.nan
 
-#: The supplementary steps, in report order (after the seed's five parts).
-SUPPLEMENTARY_STEPS = (
-    "table1_full",
-    "table2_ci",
-    "lsmean_differences",
-    "model_sets",
-    "sex_interaction",
-    "roc",
-    "spline",
-    "quartile_or",
-    "log_biomarker",
-    "definitions",
-    "flow",
-)
-
 #: Tests EWGSOP2 lists as alternatives for each criterion (Cruz-Jentoft 2019,
 #: Table 3; the 400-m walk has no column in the canonical cohort table).
 EWGSOP2_ALTERNATIVES = {
@@ -40,14 +26,6 @@ EWGSOP2_ALTERNATIVES = {
     "low_muscle_mass": ("asm_kg", "smi"),
     "low_performance": ("gait_speed_m_s", "sppb_total", "tug_s"),
 }
-
-
-def _definition_names():
-    from sarcostat.assess import list_definitions
-
-    out = list_definitions()
-    names = out["name"].tolist() if hasattr(out, "columns") else [str(n) for n in out]
-    return tuple(names)
 
 
 @dataclass(frozen=True)

@@ -15,20 +15,22 @@ from sarcostat.study.steps._common import covariate_needs
 from sarcostat.study.steps._supp import NAN, SECTION, SECTION_COMMENT, SupplementaryPlan
 
 
-def definition_for(name: str, plan):
-    """The definition as the plan applies it (EWGSOP2: the plan's tests)."""
-    from sarcostat.assess.definitions import REGISTRY
-
+def classify_by(name: str, data, plan):
+    """(classification table, tests used) of one definition as the plan applies it."""
     if name == "ewgsop2":
         from sarcostat.assess.definitions import ewgsop2
 
         sup = plan.supplementary
-        return ewgsop2.using(
+        table, tests = ewgsop2.classify_using(
+            data,
             strength=sup.ewgsop2_strength,
             muscle=sup.ewgsop2_muscle,
             performance=sup.ewgsop2_performance,
         )
-    return REGISTRY[name]
+        return table, "; ".join(f"{c}: {', '.join(t)}" for c, t in tests.items())
+    from sarcostat.assess import classify
+
+    return classify(data, name), ""
 
 
 class Definitions(Step):
@@ -66,7 +68,6 @@ class Definitions(Step):
         return [Need("biomarker.column", biomarker)] + covariate_needs(plan)
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
-        from sarcostat.assess._engine import Prepared, evaluate
         from sarcostat.assess.definitions import REGISTRY
         from sarcostat.stats.describe import clopper_pearson
         from sarcostat.stats.logistic import or_per_sd
@@ -78,11 +79,9 @@ class Definitions(Step):
                 f"{plan.where}: supplementary.definitions names {unknown[0]!r}; "
                 f"available: {', '.join(REGISTRY)}."
             )
-        prep = Prepared(data)
         rows = []
         for name in plan.supplementary.definitions:
-            definition = definition_for(name, plan)
-            out = evaluate(None, definition, prep)
+            out, used = classify_by(name, data, plan)
             status = out["sarcopenia"]
             n = len(out)
             n_cls = int(status.notna().sum())
@@ -95,12 +94,6 @@ class Definitions(Step):
                     if part.strip()
                 }
             )
-            used = ""
-            if name == "ewgsop2":
-                from sarcostat.assess.definitions import ewgsop2
-
-                tests = ewgsop2.tests_used(definition, prep.measures)
-                used = "; ".join(f"{c}: {', '.join(t)}" for c, t in tests.items())
             rec = {
                 "definition": name,
                 "title": REGISTRY[name].title,

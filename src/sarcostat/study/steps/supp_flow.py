@@ -47,7 +47,7 @@ class Flow(Step):
             ("below the detection limit and excluded", below_lod),
             (f"{in_text(group)} indeterminate", indeterminate),
             (
-                "missing covariate (" + ", ".join(covs) + ")" if covs else "missing covariate",
+                "missing covariate (" + ", ".join(plan.model.covariates) + ")",
                 miss_cov,
             ),
         ):
