@@ -146,6 +146,11 @@ def test_batch_equals_one_at_a_time(rows):
     df = pd.DataFrame(rows)
     for name in ("awgs2019", "ewgsop2", "fnih2014"):
         batch = classify(df, name)
+        definition = REGISTRY[name]
+        if definition.adapt is not None:
+            # EWGSOP2 leaves out a test the whole batch never measured: a row
+            # alone is compared under the tests the batch measured.
+            definition = definition.adapt(definition, Prepared(df).measures)
         for i in range(len(df)):
-            alone = classify(df.iloc[[i]], name)
+            alone = evaluate(df.iloc[[i]], definition)
             assert batch.iloc[[i]].astype(object).equals(alone.astype(object)), (name, i)

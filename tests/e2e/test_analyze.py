@@ -12,6 +12,7 @@ import pytest
 
 import sarcostat
 from sarcostat.cli import main
+from sarcostat.study.plan import SUPPLEMENTARY_STEPS
 
 COVS = ["age_yr", "sex_male", "bmi"]
 
@@ -80,6 +81,10 @@ def test_outdir_holds_every_file(analyzed):
         "table2.csv",
         "fig2.csv",
         "table3.csv",
+    } | {f"{step}.csv" for step in SUPPLEMENTARY_STEPS} | {
+        f"{step}.{ext}"
+        for step in ("roc", "spline", "quartile_or", "flow")
+        for ext in ("png", "svg")
     }
 
 
@@ -198,7 +203,9 @@ def test_csv_files_hold_the_json_numbers(results, analyzed):
 
 def test_docx_holds_the_three_tables_with_row_labels(analyzed):
     doc = docx.Document(str(analyzed[3] / "tables.docx"))
-    assert len(doc.tables) == 3
+    # The seed's three tables come first, then the supplementary tables.
+    assert len(doc.tables) > 3
+    assert doc.tables[3].rows[0].cells[0].text.strip() == "Variable"
     labels = [[r.cells[0].text.strip() for r in t.rows] for t in doc.tables]
     assert labels[0][1:] == [
         "Sex",
@@ -269,7 +276,9 @@ def test_python_api_on_a_cohort_object(cohort_csv, results, tmp_path):
     assert res.fig1["level"].tolist()[:2] == ["with", "without"]
     assert "Student's t test" in res.methods_text()
     html = res.to_html()
-    assert html.startswith("<!DOCTYPE html>") and html.count("data:image/png;base64,") == 2
+    assert (
+        html.startswith("<!DOCTYPE html>") and html.count("data:image/png;base64,") == 2 + 4
+    )  # Figs 1-2 + ROC, spline, forest, flow
     doc = docx.Document(str(res.to_docx(tmp_path / "t.docx")))
     assert [r.cells[0].text for r in doc.tables[1].rows][2:] == ["SMI"]
 

@@ -15,7 +15,14 @@ from sarcostat.exceptions import PlanError
 from sarcostat.study import registry
 from sarcostat.study import steps as catalog
 from sarcostat.study.options import column_list, option
-from sarcostat.study.plan import Plan, load_plan, load_seed_plan, seed_plan_path
+from sarcostat.study.plan import (
+    SEED_STEPS,
+    SUPPLEMENTARY_STEPS,
+    Plan,
+    load_plan,
+    load_seed_plan,
+    seed_plan_path,
+)
 from sarcostat.study.registry import Need, Step
 
 
@@ -31,7 +38,9 @@ def _run(argv):
 
 def test_seed_steps_are_registered_with_their_declarations():
     steps = catalog.all_steps()
-    assert list(Plan().study.steps) == ["table1", "fig1", "table2", "fig2", "table3"]
+    # The seed's five parts, then the supplementary analyses (docs/supplementary.md).
+    assert list(Plan().study.steps) == [*SEED_STEPS, *SUPPLEMENTARY_STEPS]
+    assert list(SEED_STEPS) == ["table1", "fig1", "table2", "fig2", "table3"]
     for name in Plan().study.steps:
         step = steps[name]
         assert step.name == name and step.heading and step.template.startswith("steps/")
@@ -56,8 +65,10 @@ def test_each_step_keeps_results_of_its_declared_type(cohort_csv):
 
 def test_seed_plan_file_is_the_default_plan():
     assert seed_plan_path().is_file()
-    assert load_seed_plan() == Plan()
-    assert load_plan(str(seed_plan_path())) == Plan()
+    # The default plan adds the supplementary steps; everything else is equal.
+    seed_default = Plan().replace(study={"steps": list(SEED_STEPS)})
+    assert load_seed_plan() == seed_default
+    assert load_plan(str(seed_plan_path())) == seed_default
 
 
 def test_missing_columns_skip_and_shorten_with_every_column_listed_once(cohort_csv, tmp_path):
@@ -81,7 +92,8 @@ def test_missing_columns_skip_and_shorten_with_every_column_listed_once(cohort_c
         assert f"{heading} skipped: the cohort lacks" in err
         assert f"{heading} skipped: the cohort lacks" in stdout  # the closing summary
     res = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert set(res["skipped"]) == {"fig1", "table2", "fig2", "table3"}
+    assert {"fig1", "table2", "fig2", "table3"} <= set(res["skipped"])
+    assert "table1" not in res["skipped"] and "table1_full" not in res["skipped"]
     assert "model.covariates: bmi" in res["skipped"]["table2"]
     assert "grip_kg" in res["table1"] and "sppb_total" not in res["table1"]
     html = (out / "report.html").read_text(encoding="utf-8")

@@ -65,7 +65,8 @@ def roc_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4):
         ax.set_xlabel("1 - specificity", fontsize=8)
         ax.set_ylabel("Sensitivity", fontsize=8)
         ax.tick_params(labelsize=7)
-        ax.legend(fontsize=6.5, loc="lower right", frameon=False)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=6.5, loc="lower right", frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
     return fig
 

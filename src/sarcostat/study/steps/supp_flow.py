@@ -18,7 +18,7 @@ class Flow(Step):
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT
-    result_type = ""
+    result_type = "pandas.DataFrame"
     template = "steps/supplementary.html.j2"
     keys = ("stage", "item")
     columns = ("stage", "item", "n", "n_remaining")
@@ -79,8 +79,10 @@ class Flow(Step):
                 cols = [outcome, bm, *model_covariates(model, covs)]
                 n = int(data[cols].notna().all(axis=1).sum())
                 rows.append({"stage": "analysed", "item": f"{outcome} ({model})", "n": n})
-        out = pd.DataFrame(rows, columns=list(self.columns))
-        return out.astype({"n": int})
+        out = pd.DataFrame(rows, columns=list(self.columns)).astype({"n": int})
+        # No model is fitted: the counts themselves are the step's result.
+        ctx.analyses["flow/counts"] = out.copy()
+        return out
 
 
 STEP = Flow()

@@ -17,7 +17,7 @@ class LSMeanDifferences(Step):
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT
-    result_type = "sarcostat.stats.ancova.LSMeansResult"
+    result_type = "sarcostat.stats._result.StatResult"
     template = "steps/supplementary.html.j2"
     keys = ("figure", "variable", "model", "contrast")
     columns = (
@@ -70,6 +70,7 @@ class LSMeanDifferences(Step):
             else:
                 fits = {m: ctx.analyses[f"fig1/{status}/{m}"] for m in MODELS}
             for model in MODELS:
+                ctx.analyses[f"lsmean_differences/{status}/{model}"] = fits[model]
                 for c in fits[model].contrasts.to_dict("records"):
                     # "with - without" (status 1 minus 0), the direction a reader expects.
                     sign = -1.0 if float(c["level_1"]) == 0 else 1.0
@@ -114,6 +115,7 @@ class LSMeanDifferences(Step):
                     continue
                 fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
             for model in MODELS:
+                ctx.analyses[f"lsmean_differences/{outcome}/{model}"] = fits[model]
                 for c in fits[model].contrasts.to_dict("records"):
                     # Higher quartile minus lower (Q4 - Q1), as Figure 2 reads.
                     rows.append(

@@ -59,6 +59,7 @@ class Table2CI(Step):
                 if res is None:
                     rows.append({"outcome": outcome, "model": model, "n": 0})
                     continue
+                ctx.analyses[f"table2_ci/{outcome}/{model}"] = res
                 r = res.predictor_row()
                 # beta = B * SD(x) / SD(y): its interval is B's scaled by the
                 # same constant (R: confint(lm(scale(y) ~ scale(x) + covs))).
