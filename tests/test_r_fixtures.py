@@ -64,6 +64,9 @@ SCRIPTS: dict[str, Script] = {
     "tests/stats/r/ref_supp_stats.R": Script(
         ("{out}",), {"ref_supp_stats.json": "tests/stats/fixtures/ref_supp_stats.json"}
     ),
+    "tests/study/r/ref_supplementary.R": Script(
+        ("{out}",), {"ref_supplementary.json": "tests/study/fixtures/ref_supplementary.json"}
+    ),
     "tests/screen/r/make_screen_reference.R": Script(
         ("{out}/screen.json",), {"screen.json": "tests/screen/fixtures/screen_reference.json"}
     ),
