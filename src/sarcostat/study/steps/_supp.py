@@ -110,11 +110,13 @@ def logistic_loglik(result, sample: pd.DataFrame) -> float:
     no refit. ``sample`` holds the outcome and every term column.
     """
     t = result.table
-    if not set(t["term"].iloc[1:]) <= set(sample.columns):
-        return NAN  # a dummy-coded term: not evaluated here
     eta = np.full(len(sample), float(t["estimate"].iloc[0]))
     for term, b in zip(t["term"].iloc[1:], t["estimate"].iloc[1:]):
-        eta = eta + float(b) * sample[term].astype(float).to_numpy()
+        parts = str(term).split(":")  # a product term "a:b" is the product of its columns
+        if not set(parts) <= set(sample.columns):
+            return NAN  # a dummy-coded term: not evaluated here
+        x = np.prod([sample[c].astype(float).to_numpy() for c in parts], axis=0)
+        eta = eta + float(b) * x
     y = sample[result.outcome].astype(float).to_numpy()
     return float(np.sum(y * eta - np.logaddexp(0.0, eta)))
 

@@ -69,9 +69,9 @@ class SexInteraction(Step):
         covs = list(ctx.covariates)
         full_covs = covs if "sex_male" in covs else [*covs, "sex_male"]
         strat_covs = [c for c in covs if c != "sex_male"]
-        product = f"{bm}_x_sex_male"
-        data = ctx.data.copy()
-        data[product] = data[bm] * data["sex_male"]
+        # The product term as the stats layer names it (R: y ~ x * sex_male).
+        product = f"{bm}:sex_male"
+        data = ctx.data
         conf = plan.ancova.confidence
         rows = []
         for outcome in ctx.present(plan.outcomes.continuous):
@@ -82,7 +82,8 @@ class SexInteraction(Step):
                 data,
                 outcome=outcome,
                 predictor=bm,
-                covariates=[*full_covs, product],
+                covariates=full_covs,
+                interactions=[product],
                 confidence=conf,
             )
             p_wald = NAN
@@ -145,8 +146,9 @@ class SexInteraction(Step):
                 logistic_regression,
                 data,
                 outcome=outcome,
-                predictors=[bm, product],
+                predictors=[bm],
                 covariates=full_covs,
+                interactions=[product],
                 firth=plan.table3.firth,
                 confidence=conf,
             )
@@ -159,8 +161,8 @@ class SexInteraction(Step):
                 # Likelihood ratio: the model without the product term, on the
                 # same participants (the product adds no missing values).
                 sample = data.loc[
-                    data[[outcome, bm, product, *full_covs]].notna().all(axis=1),
-                    [outcome, bm, product, *full_covs],
+                    data[[outcome, bm, *full_covs]].notna().all(axis=1),
+                    [outcome, bm, *full_covs],
                 ]
                 reduced = ctx.log.attempt(
                     f"{where} (interaction, reduced model)",
