@@ -23,6 +23,22 @@ from sarcostat.stats.result import StatResult
 
 __all__ = ["QuartileOddsResult", "quartile_odds_ratios", "log_effects"]
 
+
+def _renamed_warnings(name: str, model, *args, **kwargs):
+    """``model(*args, **kwargs)``; its warnings re-issued under ``name``, the
+    function the caller called (a report names the analysis, not the model)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = model(*args, **kwargs)
+    prefix = f"{model.__name__}: "
+    for w in caught:
+        msg = str(w.message)
+        if msg.startswith(prefix):
+            msg = f"{name}: {msg[len(prefix) :]}"
+        warnings.warn(msg, w.category, stacklevel=3)
+    return out
+
+
 _Q_COLUMNS = [
     "quartile",
     "label",
@@ -186,8 +202,15 @@ def quartile_odds_ratios(
     medians = dict(zip(range(1, k + 1), groups.medians))
     score = "_trend_score"
     sample[score] = qv.astype(float) if trend == "score" else qv.map(medians).astype(float)
-    fit = logistic_regression(
-        sample, outcome=outcome, predictor=dummies, covariates=covs, firth=firth, confidence=conf
+    fit = _renamed_warnings(
+        fn,
+        logistic_regression,
+        sample,
+        outcome=outcome,
+        predictor=dummies,
+        covariates=covs,
+        firth=firth,
+        confidence=conf,
     )
     with warnings.catch_warnings():
         # The trend model's warnings repeat the quartile model's.
@@ -357,7 +380,9 @@ def log_effects(
     frame[lname] = np.log(pd.to_numeric(frame[biomarker], errors="coerce").where(lambda v: v > 0))
     res: Any
     if kind == "logistic":
-        res = logistic_regression(
+        res = _renamed_warnings(
+            fn,
+            logistic_regression,
             frame,
             outcome=outcome,
             predictor=lname,
@@ -366,8 +391,14 @@ def log_effects(
             confidence=conf,
         )
     else:
-        res = linear_regression(
-            frame, outcome=outcome, predictor=lname, covariates=covs, confidence=conf
+        res = _renamed_warnings(
+            fn,
+            linear_regression,
+            frame,
+            outcome=outcome,
+            predictor=lname,
+            covariates=covs,
+            confidence=conf,
         )
     row = res.predictor_row()
     sd_log = float(np.log(x.astype(float)).std(ddof=1))
