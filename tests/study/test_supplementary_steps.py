@@ -102,3 +102,12 @@ def test_ewgsop2_tests_named_in_the_plan_are_used(demo):
     row = frame[frame["definition"] == "ewgsop2"].iloc[0]
     assert "low_performance: gait_speed_m_s" in row["tests_used"]
     assert "sppb_total" not in row["tests_used"]
+
+
+def test_the_seed_plan_still_cites_the_founding_study(demo):
+    # reproduce runs the seed plan (no supplementary steps): same Methods citation
+    import dataclasses
+
+    seed = dataclasses.replace(demo, plan=load_seed_plan())
+    assert "founding study (Ahn SH" in seed.methods_text()
+    assert "founding study (Ahn SH" in demo.methods_text()

@@ -128,14 +128,18 @@ def _seed_design(plan) -> str:
     """The sentence citing the founding study, when the plan is its design.
 
     Only the biomarker may differ from the default plan (the design applies
-    to any biomarker); any other change makes it the user's own design, which
-    the paragraph then does not attribute to the seed study.
+    to any biomarker), and the steps must include the seed's five (the seed
+    plan, or the default plan with or without supplementary analyses); any
+    other change makes it the user's own design, which the paragraph then
+    does not attribute to the seed study.
     """
     import dataclasses
 
-    from sarcostat.study.plan import BiomarkerPlan, Plan
+    from sarcostat.study.plan import SEED_STEPS, BiomarkerPlan, Plan, StudyPlan
 
-    if dataclasses.replace(plan, biomarker=BiomarkerPlan()) != Plan():
+    if not set(SEED_STEPS) <= set(plan.study.steps):
+        return ""
+    if dataclasses.replace(plan, biomarker=BiomarkerPlan(), study=StudyPlan()) != Plan():
         return ""
     return f"The analysis plan follows that of the founding study ({SEED_CITATION})."
 

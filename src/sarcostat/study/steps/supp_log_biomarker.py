@@ -18,7 +18,7 @@ class LogBiomarker(Step):
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT
-    result_type = "sarcostat.stats._result.StatResult"
+    result_type = "sarcostat.stats.result.StatResult"
     template = "steps/supplementary.html.j2"
     keys = ("table", "outcome", "model", "scale")
     columns = (

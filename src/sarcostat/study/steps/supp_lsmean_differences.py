@@ -17,7 +17,7 @@ class LSMeanDifferences(Step):
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT
-    result_type = "sarcostat.stats._result.StatResult"
+    result_type = "sarcostat.stats.result.StatResult"
     template = "steps/supplementary.html.j2"
     keys = ("figure", "variable", "model", "contrast")
     columns = (

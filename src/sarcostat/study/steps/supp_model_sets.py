@@ -26,7 +26,7 @@ class ModelSets(Step):
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT
-    result_type = "sarcostat.stats._result.StatResult"
+    result_type = "sarcostat.stats.result.StatResult"
     template = "steps/supplementary.html.j2"
     keys = ("table", "outcome", "model")
     columns = (

@@ -27,7 +27,7 @@ class SexInteraction(Step):
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT
-    result_type = "sarcostat.stats._result.StatResult"
+    result_type = "sarcostat.stats.result.StatResult"
     template = "steps/supplementary.html.j2"
     keys = ("table", "outcome", "stratum")
     columns = (

@@ -22,7 +22,7 @@ class Table1Full(Step):
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT
-    result_type = "sarcostat.stats._result.StatResult"
+    result_type = "sarcostat.stats.result.StatResult"
     template = "steps/supplementary.html.j2"
     keys = ("variable", "level")
     columns = (
