@@ -24,7 +24,7 @@ from sarcostat.stats.result import StatResult
 __all__ = ["QuartileOddsResult", "quartile_odds_ratios", "log_effects"]
 
 
-def _renamed_warnings(name: str, model, *args, **kwargs):
+def _renamed_warnings(name: str, model: Any, *args: Any, **kwargs: Any) -> Any:
     """``model(*args, **kwargs)``; its warnings re-issued under ``name``, the
     function the caller called (a report names the analysis, not the model)."""
     with warnings.catch_warnings(record=True) as caught:

@@ -20,9 +20,11 @@ that operator as "≤", which we take as a transcription slip. The journal's
 own page was not reachable here.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 
 from sarcostat.assess._cutoffs import MASS_STRENGTH_PERFORMANCE, Cutoff, Definition, Stage, all_of
 
@@ -62,7 +64,7 @@ ALTERNATIVES = {
 }
 
 
-def measured_tests(measures) -> set[str]:
+def measured_tests(measures: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> set[str]:
     """Measures with at least one value (or an 'unable') in the cohort."""
     return {
         m
@@ -71,7 +73,9 @@ def measured_tests(measures) -> set[str]:
     }
 
 
-def drop_unmeasured(definition: Definition, measures) -> Definition:
+def drop_unmeasured(
+    definition: Definition, measures: Mapping[str, tuple[np.ndarray, np.ndarray]]
+) -> Definition:
     """``definition`` without the alternative tests the cohort never measured.
 
     The consensus asks for one test per criterion, not all of them: a test
@@ -91,7 +95,11 @@ def drop_unmeasured(definition: Definition, measures) -> Definition:
     return replace(definition, cutoffs=tuple(keep), adapt=None)
 
 
-def using(strength=None, muscle=None, performance=None) -> Definition:
+def using(
+    strength: Sequence[str] | None = None,
+    muscle: Sequence[str] | None = None,
+    performance: Sequence[str] | None = None,
+) -> Definition:
     """EWGSOP2 with only the named alternative tests of each criterion.
 
     ``strength``: among ``grip_kg``, ``chair_stand_5x_s``; ``muscle``: among
@@ -113,12 +121,14 @@ def using(strength=None, muscle=None, performance=None) -> Definition:
                     f"got {list(names)!r}."
                 )
     keep = tuple(
-        c for c in CUTOFFS if chosen[c.criterion] is None or c.measure in chosen[c.criterion]
+        c for c in CUTOFFS if c.measure in (chosen[c.criterion] or ALTERNATIVES[c.criterion])
     )
     return replace(DEFINITION, cutoffs=keep)
 
 
-def tests_used(definition: Definition, measures) -> dict[str, tuple[str, ...]]:
+def tests_used(
+    definition: Definition, measures: Mapping[str, tuple[np.ndarray, np.ndarray]]
+) -> dict[str, tuple[str, ...]]:
     """Criterion -> the tests that decide it in this cohort (after dropping
     the unmeasured ones), for the report's statement."""
     applied = drop_unmeasured(definition, measures)
@@ -160,7 +170,13 @@ DEFINITION = Definition(
 )
 
 
-def classify_using(data, *, strength=None, muscle=None, performance=None):
+def classify_using(
+    data: pd.DataFrame,
+    *,
+    strength: Sequence[str] | None = None,
+    muscle: Sequence[str] | None = None,
+    performance: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:
     """Classify ``data`` by EWGSOP2 with the named tests (see :func:`using`).
 
     Returns ``(table, tests)``: the table :func:`sarcostat.assess.classify`
