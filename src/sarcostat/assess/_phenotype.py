@@ -18,8 +18,9 @@ with every row that could apply and decided when they all agree.
 from __future__ import annotations
 
 import operator as _op
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -232,7 +233,13 @@ def _fmt(values: np.ndarray, digits: int) -> np.ndarray:
     )
 
 
-def _evaluate_measure(rows, values, sex, strata, n):
+def _evaluate_measure(
+    rows: Sequence[Threshold],
+    values: np.ndarray,
+    sex: np.ndarray,
+    strata: dict[str, np.ndarray],
+    n: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """(flag, known, reasons, missing) of one measure of one criterion."""
     m = MEASURES[rows[0].measure]
     shown = _fmt(values, m.digits)
@@ -304,7 +311,15 @@ def _who(t: Threshold) -> list[str]:
     return ([_SEX_WORD[t.sex]] if t.sex != "any" else []) + ([t.stratum_text] if t.stratum else [])
 
 
-def evaluate_criteria(data: pd.DataFrame, thresholds, criteria, function: str = "classify"):
+Criteria = Sequence[tuple[str, str]]
+
+
+def evaluate_criteria(
+    data: Any,
+    thresholds: Sequence[Threshold],
+    criteria: Criteria,
+    function: str = "classify",
+) -> tuple[pd.DataFrame, dict[str, Any], dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
     """Evaluate threshold rows criterion by criterion.
 
     Returns ``(flags, reasons, missing)``: ``flags`` maps each criterion to a
@@ -315,9 +330,11 @@ def evaluate_criteria(data: pd.DataFrame, thresholds, criteria, function: str = 
     n = len(data)
     values = frailty_measures(data)
     sex = _text(data, "sex")
-    flags, reasons, missing = {}, {}, {}
+    flags: dict[str, Any] = {}
+    reasons: dict[str, np.ndarray] = {}
+    missing: dict[str, dict[str, np.ndarray]] = {}
     for crit, _label in criteria:
-        acc = None
+        acc: Any = None
         texts: list[np.ndarray] = []
         miss: dict[str, np.ndarray] = {}
         rows_c = [t for t in thresholds if t.criterion == crit]
@@ -336,7 +353,7 @@ def evaluate_criteria(data: pd.DataFrame, thresholds, criteria, function: str = 
     return data, flags, reasons, missing
 
 
-def count_categories(flags, frail_at: int, n: int):
+def count_categories(flags: Sequence[Any], frail_at: int, n: int) -> tuple[Any, ...]:
     """Categories from criterion flags in Kleene logic.
 
     Returns ``(met, unknown, category, frail, any_met, level)``.
@@ -364,7 +381,7 @@ def count_categories(flags, frail_at: int, n: int):
     return met, unknown, cat, frail, any_met, level_arr
 
 
-def evaluate_phenotype(data: pd.DataFrame, phenotype: Phenotype, function: str = "classify"):
+def evaluate_phenotype(data: Any, phenotype: Phenotype, function: str = "classify") -> pd.DataFrame:
     """Classify every row of ``data`` by a count-based phenotype (see ``classify_frailty``)."""
     data, flags, reasons, missing = evaluate_criteria(
         data, phenotype.thresholds, phenotype.criteria, function

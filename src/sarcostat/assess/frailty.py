@@ -186,20 +186,22 @@ def _score(data: pd.DataFrame, d: fi_def.Deficit, ids: np.ndarray) -> np.ndarray
         return values
     from sarcostat.assess._phenotype import _OPS
 
+    op = _OPS[str(d.operator)]
     if d.value is not None:
         cut = np.full(n, d.value)
     else:
+        male, female = float(d.male or 0.0), float(d.female or 0.0)
         sex = _text(data, "sex")
-        cut = np.where(sex == "male", d.male, np.where(sex == "female", d.female, np.nan))
+        cut = np.where(sex == "male", male, np.where(sex == "female", female, np.nan))
     with np.errstate(invalid="ignore"):
-        hit = _OPS[d.operator](values, cut).astype(float)
+        hit = op(values, cut).astype(float)
     out = np.where(np.isnan(values), np.nan, hit)
     if d.value is None:
         # sex unknown: scored only when both cut-offs agree
-        both = _OPS[d.operator](values, d.male) == _OPS[d.operator](values, d.female)
+        both = op(values, male) == op(values, female)
         unknown = np.isnan(cut) & ~np.isnan(values)
-        out = np.where(unknown, np.where(both, _OPS[d.operator](values, d.male), np.nan), out)
-    return out
+        out = np.where(unknown, np.where(both, op(values, male), np.nan), out)
+    return np.asarray(out, dtype=float)
 
 
 def frailty_index(
@@ -369,7 +371,7 @@ def osteosarcopenia(data: pd.DataFrame, *, sarcopenia: str = "awgs2019") -> pd.D
     )
     n = len(data)
     sarc_tab = evaluate(data, REGISTRY[sarcopenia])
-    sarc = pd.array(sarc_tab["sarcopenia"], dtype="boolean")
+    sarc = sarc_tab["sarcopenia"].astype("boolean").array
     por, low = flags["osteoporosis"], flags["low_bone_mass"]
     # osteoporosis implies low bone mass, whatever the other sites say
     low = low | por
@@ -388,19 +390,19 @@ def osteosarcopenia(data: pd.DataFrame, *, sarcopenia: str = "awgs2019") -> pd.D
     bone_na = np.where(p, False, lb_na | p_na)
     cat = np.full(n, INDETERMINATE, dtype=object)
     known = ~s_na & ~bone_na
-    for i in np.flatnonzero(known):
-        if s[i]:
-            cat[i] = {
+    for j in np.flatnonzero(known).tolist():
+        if s[j]:
+            cat[j] = {
                 "osteoporosis": "osteosarcopenia",
                 "osteopenia": "sarcopenia with osteopenia",
                 "normal": "sarcopenia only",
-            }[bone[i]]
+            }[bone[j]]
         else:
-            cat[i] = {
+            cat[j] = {
                 "osteoporosis": "osteoporosis only",
                 "osteopenia": "osteopenia only",
                 "normal": "neither",
-            }[bone[i]]
+            }[bone[j]]
     miss_names: dict[str, np.ndarray] = {}
     for crit in ("osteoporosis", "low_bone_mass"):
         for k, v in missing[crit].items():
@@ -408,7 +410,7 @@ def osteosarcopenia(data: pd.DataFrame, *, sarcopenia: str = "awgs2019") -> pd.D
     sarc_missing = sarc_tab["missing_inputs"].fillna("").to_numpy(dtype=object)
     missing_text = []
     for i in range(n):
-        parts = [k for k in sorted(miss_names) if miss_names[k][i]]
+        parts: list[str] = [k for k in sorted(miss_names) if miss_names[k][i]]
         if s_na[i] and sarc_missing[i]:
             parts.append(str(sarc_missing[i]))
         missing_text.append(", ".join(parts) if cat[i] == INDETERMINATE else "")

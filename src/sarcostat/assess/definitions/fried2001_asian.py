@@ -29,7 +29,7 @@ from sarcostat.assess.definitions import awgs2019, fried2001
 CITATION = fried2001.CITATION + "; grip and gait cut-offs: " + awgs2019.CITATION
 
 
-def _awgs(criterion: str, measure: str, new: str):
+def _awgs(criterion: str, measure: str, new: str) -> tuple[Threshold, ...]:
     rows = [c for c in awgs2019.CUTOFFS if c.measure == measure]
     return tuple(
         Threshold(
