@@ -11,7 +11,9 @@ DESCRIPTION = (
     "sclerostin in pmol/L) from the generative model of sarcostat.datasets.simulate. With the "
     "default --n 129 and --seed 2021 the cohort is calibrated to the seed paper's Tables 1-2 "
     "and equals the bundled demo cohort; other values give uncalibrated draws from the same "
-    "model. Every value is synthetic. A column map (.toml) declaring sclerostin's unit is "
+    "model. With --frailty the Fried and FRAIL items, an illness count, three DXA T-scores and "
+    "36 frailty-index deficits (fi_01..fi_36) are added (synthetic, loosely calibrated to the "
+    "2024 frailty study). Every value is synthetic. A column map (.toml) declaring sclerostin's unit is "
     "written beside the CSV."
 )
 
@@ -31,6 +33,11 @@ def add_arguments(parser) -> None:
         "--no-calibrate",
         action="store_true",
         help="skip the calibration step even at n=129 with the default seed",
+    )
+    parser.add_argument(
+        "--frailty",
+        action="store_true",
+        help="also simulate frailty, frailty-index (fi_01..fi_36) and bone (T-score) inputs",
     )
     parser.add_argument(
         "-o",
@@ -70,7 +77,7 @@ def run(args) -> int:
     calibrate = None if not args.no_calibrate else False
     if calibrate is None and args.n == 129 and seed == DEFAULT_SEED:
         print("calibrating to the seed paper (about a minute)...", file=sys.stderr)
-    df = simulate_cohort(args.n, seed=seed, calibrate=calibrate)
+    df = simulate_cohort(args.n, seed=seed, calibrate=calibrate, frailty=args.frailty)
     write_csv(out, df, **out_opts)
     # The demo map's settings, under a header that names this file: read with
     # --map so that sclerostin gets its unit and every report says SYNTHETIC.

@@ -91,6 +91,7 @@ def simulate_cohort(
     seed: int = DEFAULT_SEED,
     calibrate: bool | None = None,
     model: GenerativeModel | None = None,
+    frailty: bool = False,
 ) -> pd.DataFrame:
     """Simulate a synthetic participant-level cohort (raw measurements).
 
@@ -107,6 +108,12 @@ def simulate_cohort(
         bundled demo cohort. Calibration needs ``n=129``.
     model : GenerativeModel, optional
         Parameters of the generative model; default ``GenerativeModel()``.
+    frailty : bool, default False
+        Also draw the inputs of the frailty and bone definitions (Fried
+        items, FRAIL items, illness count, three T-scores) and 36
+        frailty-index deficits ``fi_01`` ... ``fi_36``
+        (:mod:`sarcostat.datasets._sim_frailty`), from their own random
+        stream: the base columns are the same with or without them.
 
     Returns
     -------
@@ -154,7 +161,7 @@ def simulate_cohort(
     if not calibrate:
         rng = np.random.default_rng(seed)
         w = _draw(int(n), rng, model)
-        return _to_raw(w, rng)
+        return _with_frailty(_to_raw(w, rng), seed, frailty)
     if n != DEFAULT_N:
         raise ParameterError(
             f"The 'calibrate' option of simulate_cohort needs n={DEFAULT_N} "
@@ -171,7 +178,15 @@ def simulate_cohort(
         report = check_calibration(raw)
         missed = report["reachable"] & ~report["ok"]
         if not missed.any():
-            return raw
+            return _with_frailty(raw, seed, frailty)
         bad = report.loc[missed, "target"].tolist()
         errors.append(f"attempt {k}: missed {bad}")
     raise ModelError("calibration failed: " + "; ".join(errors[-3:]))
+
+
+def _with_frailty(raw: pd.DataFrame, seed: int, frailty: bool) -> pd.DataFrame:
+    if not frailty:
+        return raw
+    from sarcostat.datasets._sim_frailty import add_frailty_inputs
+
+    return add_frailty_inputs(raw, seed)
