@@ -38,3 +38,20 @@ def column_list(
         default_factory=lambda: tuple(default),
         metadata={"options": options, "comment": comment, "kind": "list"},
     )
+
+
+def records(
+    default: Any,
+    comment: str = "",
+    validate: Callable[[Any, str], Any] | None = None,
+) -> Any:
+    """A key holding structured data (a list of tables, a pair of numbers).
+
+    ``validate(value, where)`` checks a value read from a plan and returns it
+    normalised to plain data (tuples, dicts, numbers, strings) that the TOML
+    writer can write back; it raises ``ParameterError`` naming ``where``.
+    """
+    return field(
+        default_factory=lambda: default,
+        metadata={"options": None, "comment": comment, "kind": "records", "validate": validate},
+    )

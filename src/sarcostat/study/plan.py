@@ -577,6 +577,10 @@ def _toml_value(v: Any) -> str:
         return repr(v)
     if isinstance(v, (tuple, list)):
         return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, Mapping):  # an inline table (a key of kind "records")
+        return (
+            "{" + ", ".join(f"{_toml_value(str(k))} = {_toml_value(x)}" for k, x in v.items()) + "}"
+        )
     s = str(v).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{s}"'
 
@@ -599,6 +603,15 @@ def _build_section(klass, name: str, raw: Mapping[str, Any], source: str):
 def _check_value(value: Any, f: dataclasses.Field, where: str, source: str):
     kind = f.metadata.get("kind")
     options = f.metadata.get("options")
+    if kind == "records":
+        from sarcostat.exceptions import ParameterError
+
+        try:
+            return f.metadata["validate"](value, where)
+        except PlanError:
+            raise
+        except ParameterError as exc:
+            raise PlanError(f"{source}: {exc}") from None
     if kind == "list":
         if not isinstance(value, (list, tuple)) or not all(isinstance(x, str) for x in value):
             raise PlanError(f"{source}: {where} must be a list of column names, got {value!r}.")
@@ -692,3 +705,15 @@ def __getattr__(name: str):
     if name == "DEFAULT_PLAN_TOML":
         return Plan().to_toml()
     raise AttributeError(f"module 'sarcostat.study.plan' has no attribute {name!r}")
+
+
+#: The frailty study's plan file (sclerostin and frailty, Baek 2024), shipped with the package.
+FRAILTY_PLAN = "frailty_plan.toml"
+
+
+def frailty_plan_path():
+    """Path of the packaged frailty plan (``study/frailty_plan.toml``), for
+    ``sarcostat analyze COHORT --plan PATH`` on ``sarcostat simulate --frailty`` output."""
+    from importlib import resources
+
+    return resources.files("sarcostat.study").joinpath(FRAILTY_PLAN)

@@ -190,8 +190,14 @@ def _known_columns() -> list[str]:
     """Column names valid in a plan even when a cohort lacks them: the
     canonical variables and what the assessment derives."""
     from sarcostat.io import VARIABLES
+    from sarcostat.study.frailty import FRAILTY_COLUMNS
 
-    return [v.name for v in VARIABLES] + list(DERIVED_COLUMNS) + list(STATUS_COLUMNS)
+    return (
+        [v.name for v in VARIABLES]
+        + list(DERIVED_COLUMNS)
+        + list(STATUS_COLUMNS)
+        + list(FRAILTY_COLUMNS)
+    )
 
 
 def _check_statuses(plan: Plan, data: pd.DataFrame, bm: str) -> None:
@@ -219,7 +225,10 @@ def _missing_columns(data: pd.DataFrame, plan: Plan, bm: str) -> list[str]:
 
 
 def _describe(col: str) -> str:
-    return f"{col} (derived from {DERIVED_FROM[col]})" if col in DERIVED_FROM else col
+    from sarcostat.study.frailty import FRAILTY_FROM
+
+    source = {**DERIVED_FROM, **FRAILTY_FROM}
+    return f"{col} (derived from {source[col]})" if col in source else col
 
 
 def _step_notes(plan: Plan, bm: str, missing: list[str]) -> tuple[dict, dict]:
@@ -383,6 +392,12 @@ def analyze(
             log.add(f"Data: {f.message}")
     say(f"assess ({plan.assessment.definition}: sarcopenia and its components, SPPB, SPS)")
     data, indeterminate = _assess(data, plan, log)
+    # Frailty / osteosarcopenia columns, only when the plan names one.
+    from sarcostat.study.frailty import add_frailty_columns, frailty_columns_needed
+
+    wanted = frailty_columns_needed(need.column for _, need in plan.needs(bm))
+    if wanted:
+        data = add_frailty_columns(data, plan, log, wanted)
     _check_statuses(plan, data, bm)
     # A column the plan names but the cohort lacks (or a derived column whose
     # inputs it lacks) shortens or skips the steps that need it; one note per
