@@ -155,3 +155,14 @@ def test_missing_site_never_normal():
     out = osteosarcopenia(df)
     assert out["osteoporosis"].isna().tolist() == [True, False]
     assert bool(out.loc[1, "osteoporosis"]) is True
+
+
+def test_docs_tables_match_the_thresholds():
+    from pathlib import Path
+
+    from sarcostat.assess.frailty import frailty_cutoffs_markdown
+
+    doc = (Path(__file__).parents[2] / "docs" / "definitions.md").read_text(encoding="utf-8")
+    start = doc.index("\n", doc.index("<!-- BEGIN FRAILTY CUTOFFS")) + 1
+    end = doc.index("<!-- END FRAILTY CUTOFFS")
+    assert doc[start:end] == frailty_cutoffs_markdown(), "regenerate the frailty tables"

@@ -12,10 +12,16 @@ cutoff_table(definition)                    the cut-off rows with source/verifie
 sarc_calf(data)                             SARC-CalF score per participant
 cutoffs_markdown()                          the cut-off tables of docs/definitions.md
 sppb.score_sppb, sps.sarcopenia_phenotype_score
+classify_frailty(data, definition)          Fried 2001 (+ Asian variant), FRAIL scale,
+                                            frailty index, osteosarcopenia
+frailty_index(data, deficits)               Searle 2008 deficit accumulation
+osteosarcopenia(data, sarcopenia=...)       sarcopenia x lowest T-score
+frailty_cohort(cohort, definitions)         prevalence, kappa and notes for frailty
 
 Modules: ``catalog`` (definitions, cut-off tables, notes), ``classification``
 (classify, classify_many, sarc_calf), ``summary`` (prevalence, agreement),
-``cohort_result`` (ClassificationResult, classify_cohort), ``protocol``
+``cohort_result`` (ClassificationResult, classify_cohort), ``frailty``
+(frailty and osteosarcopenia; ``_phenotype`` is its count engine), ``protocol``
 (protocol_notes), ``sppb``, ``sps``, ``agreement`` (Cohen's kappa),
 ``definitions/`` (one module per definition); ``_measures``, ``_engine`` and
 ``_cutoffs`` are the machinery behind them. This ``__init__`` only hands the
@@ -30,19 +36,31 @@ from sarcostat.assess.catalog import (
 )
 from sarcostat.assess.classification import classify, classify_many, sarc_calf
 from sarcostat.assess.cohort_result import ClassificationResult, classify_cohort
+from sarcostat.assess.frailty import (
+    FrailtyResult,
+    classify_frailty,
+    frailty_cohort,
+    frailty_index,
+    osteosarcopenia,
+)
 from sarcostat.assess.protocol import protocol_notes
 from sarcostat.assess.summary import agreement, prevalence
 
 __all__ = [
     "ClassificationResult",
+    "FrailtyResult",
     "agreement",
     "classify",
     "classify_cohort",
+    "classify_frailty",
     "classify_many",
     "cutoff_table",
     "cutoffs_markdown",
     "definition_notes",
+    "frailty_cohort",
+    "frailty_index",
     "list_definitions",
+    "osteosarcopenia",
     "prevalence",
     "protocol_notes",
     "sarc_calf",

@@ -43,6 +43,7 @@ __all__ = [
     "classify_frailty",
     "frailty_cohort",
     "frailty_cutoff_table",
+    "frailty_cutoffs_markdown",
     "frailty_index",
     "frailty_notes",
     "osteosarcopenia",
@@ -676,3 +677,26 @@ def frailty_cohort(
             "sarcopenia": sarcopenia,
         },
     )
+
+
+def frailty_cutoffs_markdown() -> str:
+    """The frailty and bone threshold tables as Markdown (kept in ``docs/definitions.md``)."""
+    from sarcostat.assess._phenotype import _SHOWN
+
+    lines = []
+    blocks = [(d.title, d.name, d.citation, d.thresholds) for d in PHENOTYPES.values()]
+    blocks.append(("Osteosarcopenia", "osteosarcopenia", osteo_def.CITATION, osteo_def.THRESHOLDS))
+    for title, name, citation, rows in blocks:
+        lines.append(f"### {title} (`{name}`)\n")
+        lines.append(f"{citation}\n")
+        lines.append("| criterion | measure | sex | stratum | rule | verified | source |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for t in rows:
+            unit = f" {t.unit}" if t.unit else ""
+            lines.append(
+                f"| {t.criterion} | {t.measure} | {t.sex} | {t.stratum_text or '-'} | "
+                f"{_SHOWN[t.operator]} {t.value:g}{unit} | {'yes' if t.verified else '**no**'} | "
+                f"{t.source} |"
+            )
+        lines.append("")
+    return "\n".join(lines)

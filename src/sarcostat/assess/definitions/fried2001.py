@@ -23,13 +23,16 @@ Five criteria; three or more met = frail, one or two = pre-frail (the paper's
   26-29, > 29 kg/m².
 
 Verification: the primary paper's own Table 1 could not be read here (its
-abstract says only "unintentional weight loss (10 lbs in past year)"). Every
-value below agrees across three reproductions of that table (PMC9014815
-Table A1, PMC8934156 Table 1, BMJ Open protocol Table 1), except the men's
-grip cut-off for BMI 26.1-28, printed 30 kg in two and 31 kg in one; we use
-30. The paper prints its strata as "BMI <= 24, 24.1-26, 26.1-28, > 28"; we
-read them as half-open intervals (24 < BMI <= 26, ...) so that a BMI of
-24.05 falls in a stratum. Every row is marked unverified.
+abstract says only "unintentional weight loss (10 lbs in past year)"). The
+weight-loss, exhaustion, activity and walk-time rows agree in two
+reproductions of that table (PMC9014815 Table A1, PMC8934156 Table 1) and a
+protocol paper (BMJ Open, Table 1). The grip rows were seen in one
+reproduction only (PMC8934156 Table 1), which prints 31 kg for men with BMI
+26.1-28; we use 30 kg, the value as we recall Fried's table and as widely
+cited, and flag this row in its source. The paper prints its strata as
+"BMI <= 24, 24.1-26, 26.1-28, > 28"; we read them as half-open intervals
+(24 < BMI <= 26, ...) so that a BMI of 24.05 falls in a stratum. Every row
+is marked unverified.
 """
 
 from sarcostat.assess._phenotype import Phenotype, Threshold
@@ -42,9 +45,10 @@ _SRC = (
     "Fried 2001 Table 1 as reproduced in PMC9014815 Table A1 and PMC8934156 Table 1 "
     "(primary text not read)"
 )
+_SRC_GRIP = "Fried 2001 Table 1 as reproduced in PMC8934156 Table 1 (primary text not read)"
 _SRC_GRIP_M3 = (
-    "Fried 2001 Table 1: 30 kg in PMC9014815/BMJ Open reproductions, 31 kg in PMC8934156 "
-    "(primary text not read)"
+    "Fried 2001 Table 1: PMC8934156 Table 1 prints 31 kg; 30 kg used, as commonly cited "
+    "(primary text not read; CHECK)"
 )
 #: 10 lb in kg (Fried's "more than 10 pounds").
 TEN_POUNDS_KG = 4.5359237
@@ -75,16 +79,24 @@ SLOWNESS = (
     ),
 )
 WEAKNESS = (
-    Threshold("weakness", "grip_kg", "male", "<=", 29.0, "kg", _SRC, False, "bmi", None, 24.0),
-    Threshold("weakness", "grip_kg", "male", "<=", 30.0, "kg", _SRC, False, "bmi", 24.0, 26.0),
+    Threshold("weakness", "grip_kg", "male", "<=", 29.0, "kg", _SRC_GRIP, False, "bmi", None, 24.0),
+    Threshold("weakness", "grip_kg", "male", "<=", 30.0, "kg", _SRC_GRIP, False, "bmi", 24.0, 26.0),
     Threshold(
         "weakness", "grip_kg", "male", "<=", 30.0, "kg", _SRC_GRIP_M3, False, "bmi", 26.0, 28.0
     ),
-    Threshold("weakness", "grip_kg", "male", "<=", 32.0, "kg", _SRC, False, "bmi", 28.0, None),
-    Threshold("weakness", "grip_kg", "female", "<=", 17.0, "kg", _SRC, False, "bmi", None, 23.0),
-    Threshold("weakness", "grip_kg", "female", "<=", 17.3, "kg", _SRC, False, "bmi", 23.0, 26.0),
-    Threshold("weakness", "grip_kg", "female", "<=", 18.0, "kg", _SRC, False, "bmi", 26.0, 29.0),
-    Threshold("weakness", "grip_kg", "female", "<=", 21.0, "kg", _SRC, False, "bmi", 29.0, None),
+    Threshold("weakness", "grip_kg", "male", "<=", 32.0, "kg", _SRC_GRIP, False, "bmi", 28.0, None),
+    Threshold(
+        "weakness", "grip_kg", "female", "<=", 17.0, "kg", _SRC_GRIP, False, "bmi", None, 23.0
+    ),
+    Threshold(
+        "weakness", "grip_kg", "female", "<=", 17.3, "kg", _SRC_GRIP, False, "bmi", 23.0, 26.0
+    ),
+    Threshold(
+        "weakness", "grip_kg", "female", "<=", 18.0, "kg", _SRC_GRIP, False, "bmi", 26.0, 29.0
+    ),
+    Threshold(
+        "weakness", "grip_kg", "female", "<=", 21.0, "kg", _SRC_GRIP, False, "bmi", 29.0, None
+    ),
 )
 
 CRITERIA = (
