@@ -77,6 +77,13 @@ SCRIPTS: dict[str, Script] = {
         ("{out}/prevalence.json",),
         {"prevalence.json": "tests/assess/fixtures/ref_prevalence.json"},
     ),
+    "tests/assess/r/ref_frailty.R": Script(
+        ("{out}/frailty.json",), {"frailty.json": "tests/assess/fixtures/ref_frailty.json"}
+    ),
+    "tests/study/r/ref_frailty_analyses.R": Script(
+        ("{out}/analyses.json",),
+        {"analyses.json": "tests/study/fixtures/ref_frailty_analyses.json"},
+    ),
     "tests/check_table/reference.R": Script(
         ("src/sarcostat/datasets/seed_tables.json", "{out}/p.json"),
         {"p.json": "tests/check_table/reference_p.json"},
