@@ -80,3 +80,14 @@ def test_regenerate_frailty_fixture_with_r(tmp_path):
     for key in REF:
         if key != "r_version":
             assert new[key] == REF[key], key
+
+
+def test_frailty_result_is_a_stat_result(cohort):
+    from sarcostat.results import StatResult
+
+    a = frailty_cohort(cohort, "fried2001,osteosarcopenia")
+    b = frailty_cohort(cohort, "fried2001,osteosarcopenia")
+    assert isinstance(a, StatResult)
+    assert a == b  # equality by value, DataFrames included
+    assert len(repr(a).splitlines()) <= 25
+    assert a.to_frame().equals(a.table)

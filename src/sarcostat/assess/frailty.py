@@ -35,6 +35,7 @@ from sarcostat.assess.definitions import REGISTRY, frail_scale, fried2001, fried
 from sarcostat.assess.definitions import frailty_index as fi_def
 from sarcostat.assess.definitions import osteosarcopenia as osteo_def
 from sarcostat.exceptions import DataError, ParameterError
+from sarcostat.results import StatResult
 
 __all__ = [
     "FRAILTY_DEFINITIONS",
@@ -483,9 +484,12 @@ def frailty_notes(
     return osteo_def.NOTES + (f"Osteosarcopenia: sarcopenia by {sarcopenia}.",)
 
 
-@dataclass(frozen=True)
-class FrailtyResult:
+@dataclass(frozen=True, eq=False, kw_only=True)
+class FrailtyResult(StatResult):
     """Frailty and osteosarcopenia classification of a cohort by several definitions.
+
+    A :class:`sarcostat.results.StatResult` (short repr, ``to_frame()``,
+    ``to_dict()``, equality by value), like ``ClassificationResult``.
 
     Attributes
     ----------
@@ -505,15 +509,9 @@ class FrailtyResult:
     meta : dict
     """
 
-    table: pd.DataFrame
-    results: dict
-    prevalence: pd.DataFrame
-    agreement: pd.DataFrame
-    notes: tuple[str, ...] = ()
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table.copy()
+    results: dict[str, pd.DataFrame] = field(default_factory=dict)
+    prevalence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    agreement: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self, digits: int = 3) -> str:
         prev = self.prevalence.copy()
