@@ -20,9 +20,9 @@ from sarcostat.datasets._sim_model import (
     _SMI_CUT,
     _SPPB_CUT,
     GenerativeModel,
-    _draw,
     _flags,
-    _to_raw,
+    draw_latent,
+    latent_to_raw,
 )
 from sarcostat.datasets._sim_targets import calibration_targets, seed_tables
 from sarcostat.exceptions import ModelError
@@ -372,7 +372,7 @@ def _moment_match(w: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
 
 
 def _calibrated_attempt(rng: np.random.Generator, model: GenerativeModel) -> pd.DataFrame:
-    pool = _draw(40 * DEFAULT_N, rng, model)
+    pool = draw_latent(40 * DEFAULT_N, rng, model)
     fl = _flags(pool)
     w = _select(pool, fl, rng)
     fl = _flags(w)
@@ -384,4 +384,4 @@ def _calibrated_attempt(rng: np.random.Generator, model: GenerativeModel) -> pd.
         fl2[["sarc", "sps", "sppb"]].to_numpy() == fl[["sarc", "sps", "sppb"]].to_numpy()
     ).all():
         raise ModelError("moment matching changed a derived class")
-    return _to_raw(w, rng)
+    return latent_to_raw(w, rng)

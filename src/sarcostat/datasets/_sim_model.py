@@ -183,7 +183,7 @@ def _balance_holds(score: np.ndarray, rng: np.random.Generator):
     return sbs, semi, tandem
 
 
-def _draw(n: int, rng: np.random.Generator, model: GenerativeModel) -> pd.DataFrame:
+def draw_latent(n: int, rng: np.random.Generator, model: GenerativeModel) -> pd.DataFrame:
     """Draw ``n`` participants (unrounded working frame with latent columns)."""
     m = model
     male = rng.random(n) < m.p_male
@@ -306,7 +306,7 @@ def _flags(w: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------ to the raw table
-def _to_raw(w: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def latent_to_raw(w: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Round a working frame to recording precision in the canonical columns."""
     n = len(w)
     h = np.round(w["height_cm"].to_numpy(), 1)

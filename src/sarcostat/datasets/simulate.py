@@ -50,14 +50,14 @@ import pandas as pd
 # The units of the simulator, re-exported: this module is the public face.
 from sarcostat.datasets._sim_calibrate import DEFAULT_N, _calibrated_attempt
 
-# re-exported: study.power draws from the same model
+# public: study.power draws from the same model (draw_latent, latent_to_raw)
 from sarcostat.datasets._sim_model import (  # noqa: F401
     RAW_COLUMNS,
     GenerativeModel,
-    _draw,
     _flags,
-    _to_raw,
     derive,
+    draw_latent,
+    latent_to_raw,
 )
 from sarcostat.datasets._sim_targets import (
     calibration_targets,
@@ -160,8 +160,8 @@ def simulate_cohort(
         calibrate = n == DEFAULT_N and seed == DEFAULT_SEED
     if not calibrate:
         rng = np.random.default_rng(seed)
-        w = _draw(int(n), rng, model)
-        return _with_frailty(_to_raw(w, rng), seed, frailty)
+        w = draw_latent(int(n), rng, model)
+        return _with_frailty(latent_to_raw(w, rng), seed, frailty)
     if n != DEFAULT_N:
         raise ParameterError(
             f"The 'calibrate' option of simulate_cohort needs n={DEFAULT_N} "

@@ -83,11 +83,11 @@ def _draw_classified(n: int, rng: np.random.Generator, theta: float | None = Non
     the latent parts of sclerostin) and the derived table (AWGS 2019 etc.)."""
     from dataclasses import replace
 
-    from sarcostat.datasets.simulate import GenerativeModel, _draw, _to_raw, derive
+    from sarcostat.datasets.simulate import GenerativeModel, derive, draw_latent, latent_to_raw
 
     model = GenerativeModel() if theta is None else replace(GenerativeModel(), theta=float(theta))
-    w = _draw(n, rng, model)
-    return w, derive(_to_raw(w, rng))
+    w = draw_latent(n, rng, model)
+    return w, derive(latent_to_raw(w, rng))
 
 
 def _simulate_sets(n: int, sims: int, theta: float, rng: np.random.Generator):
