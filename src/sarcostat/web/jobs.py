@@ -391,8 +391,15 @@ def plan_from_form(plan, form):
             elif f["kind"] in ("list", "checks"):
                 if name not in form and f"{name}.shown" not in form:
                     continue
+                if any(isinstance(v, dict) for v in f["value"]):
+                    continue  # tables (e.g. frailty-index deficits) are edited in plan.toml
                 items = [x.strip() for v in form.getlist(name) for x in v.split(",")]
-                data[sec][key] = [x for x in items if x]
+                items = [x for x in items if x]
+                numbers = f["value"] and all(
+                    isinstance(v, int | float) and not isinstance(v, bool) for v in f["value"]
+                )
+                # A list of numbers (e.g. frailty-index cut-offs) comes back as text.
+                data[sec][key] = [_float(x, f"[{sec}] {key}") for x in items] if numbers else items
             elif name not in form:
                 continue
             elif f["kind"] == "number":
