@@ -614,9 +614,9 @@ class OutputFolder:
                     if any(_same_file(stale, i) for i in self.inputs):
                         continue
                     with contextlib.suppress(OSError):
-                        # safe: listed in this command's own manifest and still
-                        # byte-identical to what sarcostat wrote (_owned_files)
-                        os.unlink(stale)
+                        # Listed in this command's own manifest and still
+                        # byte-identical to what sarcostat wrote (_owned_files).
+                        os.unlink(stale)  # safe: our own manifest's file
         except OSError as exc:
             raise OutputError(os_error_message(exc, self.path)) from exc
 
