@@ -14,6 +14,7 @@ from sarcostat.assay.plates import Plate
 from sarcostat.assay.qc_rules import control_passes, get_acceptance, run_verdict, standard_passes
 from sarcostat.assay.units import convert_units
 from sarcostat.exceptions import DataError, ModelError, ParameterError, check_option
+from sarcostat.io.privacy import mention_ids, strip_id_mentions
 
 #: Flags, in the order they are listed.
 FLAGS = ("no_inverse", "<LOD", "<LLOQ", ">ULOQ", "high_cv", "saturated")
@@ -116,7 +117,9 @@ class AssayResult:
         )
         return s
 
-    def summary(self) -> str:
+    def summary(self, *, include_ids: bool = False) -> str:
+        """The run in a few lines for the console; sample ids named in the
+        notes (saturated wells) are withheld unless ``include_ids``."""
         lines = []
         for r in self.qc.itertuples(index=False):
             if r.status == "failed":
@@ -133,7 +136,7 @@ class AssayResult:
                 )
         if np.isfinite(self.meta.get("inter_assay_cv_pct", np.nan)):
             lines.append(f"Inter-assay CV (controls): {self.meta['inter_assay_cv_pct']:.1f}%")
-        lines += [f"Note: {n}" for n in self.notes]
+        lines += [f"Note: {n if include_ids else strip_id_mentions(n)}" for n in self.notes]
         return "\n".join(lines)
 
     def to_cohort_frame(
@@ -444,7 +447,7 @@ def _saturation_notes(plate: Plate, w) -> list[str]:
     return [
         f"plate {plate.name}: sample well(s) above the reader's range, left out and "
         f"flagged 'saturated' (re-assay diluted): "
-        + ", ".join(f"{r.well} ({r.sample_id}, {r.raw!r})" for r in sat.itertuples())
+        + ", ".join(f"{r.well} {mention_ids(r.sample_id)} ({r.raw!r})" for r in sat.itertuples())
         + "."
     ]
 

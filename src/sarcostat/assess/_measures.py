@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import DataError, SchemaError
+from sarcostat.io.privacy import mention_ids
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def check_frame(data: Any, function: str) -> pd.DataFrame:
             where = bad.to_numpy().nonzero()[0][0]
             pid = data["id"].iloc[where] if "id" in data.columns else data.index[where]
             raise DataError(
-                f"participant {pid} (row index {data.index[where]!r}), column {col!r}: "
+                f"participant {mention_ids(pid)} (row index {data.index[where]!r}), column {col!r}: "
                 f"{vals.iloc[where]!r} is not one of {sorted(ok)} (missing is allowed)."
             )
     return data
@@ -94,7 +95,7 @@ def _flag(data: pd.DataFrame, col: str) -> np.ndarray:
         i = bad[0]
         pid = data["id"].iloc[i] if "id" in data.columns else data.index[i]
         raise DataError(
-            f"participant {pid} (row index {data.index[i]!r}), column {col!r}: "
+            f"participant {mention_ids(pid)} (row index {data.index[i]!r}), column {col!r}: "
             f"{data[col].iloc[i]!r} is not True or False (blank is allowed)."
         )
     return np.array([v is True for v in values], dtype=bool)

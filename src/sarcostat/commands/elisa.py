@@ -170,7 +170,7 @@ def run(args) -> int:
             render_qc_report(res, analyte=args.analyte, include_ids=args.include_ids),
         )
     out = folder.path
-    print(res.summary())
+    print(res.summary(include_ids=args.include_ids))
     n_ok = int((res.qc["status"] == "ok").sum())
     print(
         f"{len(cohort)} sample(s) written to {out / 'concentrations.csv'} ({args.analyte}, {unit}); "

@@ -367,6 +367,12 @@ def run(args) -> int:
             f"of {args.cohort}; check the id column and format. Nothing written."
         )
     table = result.table
+    if not args.include_ids and "message" in table.columns:
+        # A row's message may name the participant whose value is bad; the
+        # table is a summary per biomarker, so the id stays out of the file.
+        from sarcostat.io.privacy import strip_id_mentions
+
+        table = table.assign(message=[strip_id_mentions(m) for m in table["message"]])
     if out.suffix.lower() == ".parquet":
         write_file(out, lambda p: table.to_parquet(p, index=False), **out_opts)
     else:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from sarcostat.io.findings import Finding
+from sarcostat.io.privacy import mention_ids
 from sarcostat.io.readers import RawTable, is_blank
 from sarcostat.io.variables import UNIT_FACTORS
 
@@ -84,7 +85,7 @@ class _Builder:
         if i is None:
             return self.raw.name
         pid = self.ids[i]
-        who = f" (id={pid})" if pid is not None else ""
+        who = f" {mention_ids(pid)}" if pid is not None else ""
         return f"{self.raw.name}, {self.raw.row_word} {self.raw.row_numbers[i]}{who}"
 
     def add(

@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sarcostat.exceptions import OutputError, ParameterError
+from sarcostat.io.privacy import strip_id_mentions
 
 __all__ = [
     "MARKER",
@@ -684,10 +685,16 @@ _EXAMPLES = re.compile(r"\s*\((?:e\.g\.|for example|ids?:?)\s*([^()]*)\)")
 
 
 def withhold_ids(text: str, ids: Iterable[str] = ()) -> str:
-    """``text`` with participant ids removed: ``(id=S0123)`` mentions, example
-    lists ``(e.g. 1, 7, 9)`` made only of ``ids``, and any of ``ids`` (exact,
-    whole-token, three characters or longer) elsewhere."""
-    text = _ID_MENTION.sub("(id withheld)", str(text))
+    """``text`` with participant ids removed.
+
+    The rule is structural: messages name participants only through
+    :func:`sarcostat.io.privacy.mention_ids` (``(id=7)``, ``(ids=7, 12)``), and
+    that marker is removed whatever the ids look like. As a second line for
+    text written elsewhere (user plans, older messages): bare ``id=S0123``
+    mentions, example lists ``(e.g. 1, 7, 9)`` made only of ``ids``, and any of
+    ``ids`` (exact, whole-token, three characters or longer) are removed too."""
+    text = strip_id_mentions(text)
+    text = _ID_MENTION.sub("(id withheld)", text)
     known = {str(i) for i in ids if i is not None}
 
     def _examples(m):

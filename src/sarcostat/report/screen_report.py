@@ -140,7 +140,8 @@ def render_screen_html(
     figure : bool, default True
         Embed the volcano plot.
     include_ids : bool, default False
-        Keep participant ids in the notes (e.g. the unmatched ids).
+        Keep participant ids in the notes (e.g. the unmatched ids) and in the
+        rows' messages (the participant whose value is not a number).
     """
     from sarcostat.report.figures import png_bytes
     from sarcostat.report.html import environment
@@ -178,7 +179,7 @@ def render_screen_html(
                     "beta": beta,
                     "p": _p_full(r.p_value),
                     "q": _p_full(r.q_value),
-                    "message": r.message,
+                    "message": r.message if include_ids else withhold_ids(r.message),
                     "hit": (not _nan(r.q_value)) and r.q_value < alpha,
                 }
             )

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import DataError, ModelError, ParameterError, SchemaError
+from sarcostat.io.privacy import mention_ids
 
 
 def require_columns(data: pd.DataFrame, columns: Sequence[str], *, function: str) -> None:
@@ -172,7 +173,7 @@ def locate(label: Any, ids: pd.Series | None) -> str:
     """'row index 12 (id=P013)': where a bad value sits, for messages."""
     where = f"row index {plain(label)!r}"
     if ids is not None and label in ids.index:
-        where += f" (id={ids.loc[label]})"
+        where += f" {mention_ids(ids.loc[label])}"
     return where
 
 

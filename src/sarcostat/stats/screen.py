@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import DataError, ParameterError, check_option
+from sarcostat.io.privacy import mention_ids
 from sarcostat.stats import _screen_kernels as _kernels
 from sarcostat.stats import screen_engine as eng
 from sarcostat.stats._data import require_columns
@@ -881,13 +882,13 @@ def _notes(plan: Any, znames: Any, source: Any, families: Any, kinds: Any) -> An
     if info["n_cohort_without_biomarkers"]:
         notes.append(
             f"{info['n_cohort_without_biomarkers']} cohort participant(s) have no "
-            f"biomarker row (e.g. {', '.join(info['cohort_ids_without_biomarkers'][:3])})."
+            f"biomarker row, e.g. {mention_ids(info['cohort_ids_without_biomarkers'], limit=3)}."
         )
     if info["n_biomarker_ids_not_in_cohort"]:
         notes.append(
             f"{info['n_biomarker_ids_not_in_cohort']} biomarker row id(s) are not in "
-            f"the cohort and were ignored (e.g. "
-            f"{', '.join(info['biomarker_ids_not_in_cohort'][:3])})."
+            f"the cohort and were ignored, e.g. "
+            f"{mention_ids(info['biomarker_ids_not_in_cohort'], limit=3)}."
         )
     if info["n_matched"] == 0:
         notes.append("No biomarker id matches a cohort id: check the id column and format.")

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import DataError, SchemaError
+from sarcostat.io.privacy import mention_ids
 
 __all__ = ["FrameSource", "ParquetSource", "open_source"]
 
@@ -73,7 +74,7 @@ def _to_float(values: pd.Series, ids: pd.Series | None, name: str) -> tuple[np.n
         return (
             np.full(len(values), np.nan),
             f"column {name!r} is not numeric: value {values.iloc[i]!r} "
-            f"(id={ids.iloc[i] if ids is not None else i}) is not a number",
+            f"{mention_ids(ids.iloc[i]) if ids is not None else f'(row {i})'} is not a number",
         )
     return conv.astype("float64").to_numpy(na_value=np.nan), ""
 
