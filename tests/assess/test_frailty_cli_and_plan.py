@@ -109,7 +109,7 @@ def test_fi_bad_values_name_the_participant():
     d.insert(0, "id", ["P1", "P2"])
     d.loc[1, "fi_03"] = 2.0
     with pytest.raises(
-        DataError, match=r"participant P2, column 'fi_03': 2 is not a deficit score"
+        DataError, match=r"participant \(id=P2\), column 'fi_03': 2 is not a deficit score"
     ):
         frailty_index(d, FI[:30])
     with pytest.raises(DataError, match="lacks 1 declared deficit column"):

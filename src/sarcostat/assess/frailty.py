@@ -35,6 +35,7 @@ from sarcostat.assess.definitions import REGISTRY, frail_scale, fried2001, fried
 from sarcostat.assess.definitions import frailty_index as fi_def
 from sarcostat.assess.definitions import osteosarcopenia as osteo_def
 from sarcostat.exceptions import DataError, ParameterError
+from sarcostat.io.privacy import mention_ids
 from sarcostat.results import StatResult
 
 __all__ = [
@@ -161,7 +162,7 @@ def _score(data: pd.DataFrame, d: fi_def.Deficit, ids: np.ndarray) -> np.ndarray
             key = fi_def.level_key(v)
             if key not in table:
                 raise DataError(
-                    f"participant {ids[i]}, column {d.column!r}: {v!r} is not one of the declared "
+                    f"participant {mention_ids(ids[i])}, column {d.column!r}: {v!r} is not one of the declared "
                     f"levels ({', '.join(table)}) of this frailty-index deficit."
                 )
             out[i] = table[key]
@@ -174,7 +175,7 @@ def _score(data: pd.DataFrame, d: fi_def.Deficit, ids: np.ndarray) -> np.ndarray
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise DataError(
-            f"participant {ids[i]}, column {d.column!r}: {col.iloc[i]!r} is not a number; "
+            f"participant {mention_ids(ids[i])}, column {d.column!r}: {col.iloc[i]!r} is not a number; "
             "declare 'levels' for a text-coded frailty-index deficit."
         )
     if d.scoring == "as_is":
@@ -182,7 +183,7 @@ def _score(data: pd.DataFrame, d: fi_def.Deficit, ids: np.ndarray) -> np.ndarray
         if out_of.any():
             i = int(np.flatnonzero(out_of)[0])
             raise DataError(
-                f"participant {ids[i]}, column {d.column!r}: {values[i]:g} is not a deficit score "
+                f"participant {mention_ids(ids[i])}, column {d.column!r}: {values[i]:g} is not a deficit score "
                 "between 0 and 1; declare 'levels' or an 'operator' and 'value' to score it."
             )
         return values

@@ -43,7 +43,7 @@ def _align(cohort_ids: Any, bio_ids: Any, *, where: str) -> tuple[np.ndarray, di
     dup = bio[bio.duplicated() & bio.notna()]
     if len(dup):
         raise DataError(
-            f"{where}: participant id {dup[0]!r} appears more than once in the biomarker "
+            f"{where}: participant {mention_ids(dup[0])} appears more than once in the biomarker "
             f"table ({len(dup)} duplicated id(s)); each participant needs one row."
         )
     coh = _ids(cohort_ids)
