@@ -497,7 +497,7 @@ def test_saturated_sample_wells_are_flagged_not_fatal_sandwich(tmp_path):
     assert s.loc["S003", "flags"] == "" and s.loc["S003", "concentration"] == pytest.approx(
         200, rel=1e-3
     )
-    assert any("D3 (S001, 'OVRFLW')" in n and "E3 (S002, '>3.500')" in n for n in res.notes)
+    assert any("D3 (id=S001) ('OVRFLW')" in n and "E3 (id=S002) ('>3.500')" in n for n in res.notes)
     c = res.to_cohort_frame().set_index("id")
     assert pd.isna(c.loc["S001", "sclerostin"]) and pd.isna(c.loc["S002", "sclerostin"])
     assert c.loc["S003", "sclerostin"] == pytest.approx(200, rel=1e-3)

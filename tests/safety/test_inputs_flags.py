@@ -43,6 +43,6 @@ def test_assess_reads_flag_words_not_truthiness():
     typed = classify(pd.DataFrame({**base, "gait_unable": [False, True]}), "awgs2019")
     pd.testing.assert_series_equal(words["slow_gait"], typed["slow_gait"])
     with pytest.raises(
-        DataError, match=r"participant b .*'gait_unable': 'maybe' is not True or False"
+        DataError, match=r"participant \(id=b\) .*'gait_unable': 'maybe' is not True or False"
     ):
         classify(pd.DataFrame({**base, "gait_unable": ["False", "maybe"]}), "awgs2019")
