@@ -51,3 +51,53 @@ def test_covariate_phrase():
     assert covariate_phrase(["age_yr", "sex", "bmi"]) == "age, sex, and body mass index"
     assert covariate_phrase(["age_yr"]) == "age"
     assert covariate_phrase(["age_yr", "sex_male"]) == "age and sex"
+
+
+@pytest.mark.parametrize(
+    ("style", "value", "text"),
+    [
+        ("apa", 0.0004, "<.001"),
+        ("apa", 0.001, ".001"),
+        ("apa", 0.0264, ".026"),
+        ("apa", 0.9996, ">.999"),
+        ("apa", 1.0, "1.000"),
+        ("nejm", 0.0009, "<0.001"),
+        ("nejm", 0.0042, "0.004"),
+        ("nejm", 0.0101, "0.01"),
+        ("nejm", 0.264, "0.26"),
+        ("nejm", 0.996, ">0.99"),
+        ("exact", 4.1666e-06, "4.17e-06"),
+        ("exact", 0.026449, "0.0264"),
+        ("exact", 0.5, "0.5"),
+        (None, 0.0004, "<0.001"),
+        (None, 0.0264, "0.026"),
+    ],
+)
+def test_p_styles(style, value, text):
+    from sarcostat.report.format import FormatConfig
+
+    fmt = FormatConfig(p_style=style)
+    assert fmt.p(value) == text
+    assert fmt.p(float("nan")) == ""
+    assert fmt.p_inline(value) == ("P" + text if text[0] in "<>" else "P=" + text)
+
+
+def test_report_options_parsing():
+    from sarcostat.exceptions import ParameterError
+    from sarcostat.report import options
+
+    assert options.parse_figure_formats("TIFF, pdf,tif") == ("tiff", "pdf")
+    assert options.parse_figure_formats("png,svg,pdf,tiff,eps") == options.FIGURE_FORMATS
+    assert options.parse_dpi("1200") == 1200
+    assert options.parse_figure_width("single") == 85
+    assert options.parse_figure_width("double") == 180
+    assert options.parse_figure_width("120mm") == 120
+    for bad in ("", "gif", "png,jpeg"):
+        with pytest.raises(ParameterError, match="--figure-format"):
+            options.parse_figure_formats(bad)
+    for bad in ("1201", "71", "3.5e2x"):
+        with pytest.raises(ParameterError, match="--dpi"):
+            options.parse_dpi(bad)
+    for bad in ("wide", "10", "500"):
+        with pytest.raises(ParameterError, match="--figure-width"):
+            options.parse_figure_width(bad)

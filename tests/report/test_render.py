@@ -48,7 +48,7 @@ def test_table1_rows_like_the_paper(result):
     assert cells[1] == ["Men", "8 (40.0)", "56 (51.4)", ""]
     assert cells[2] == ["Women", "12 (60.0)", "53 (48.6)", ""]
     assert cells[3] == ["Age, yr", "72.4\u00b15.7", "69.0\u00b16.2", "0.026\u1d47"]
-    assert cells[4] == ["Gait speed, m/sec", "0.86\u00b10.27", "1.07\u00b10.36", "0.010\u1d47"]
+    assert cells[4] == ["Gait speed, m/s", "0.86\u00b10.27", "1.07\u00b10.36", "0.010\u1d47"]
     assert cells[5][3] == "<0.001\u1d47"
     assert "\u1d43Chi-square test; \u1d47Student's t test." in t.footnotes
     assert any("SPS, sarcopenia phenotype score" in n for n in t.footnotes)
@@ -92,7 +92,7 @@ def test_docx_reopens_with_three_tables(tmp_path, result):
         "Men",
         "Women",
         "Age, yr",
-        "Gait speed, m/sec",
+        "Gait speed, m/s",
         "SPS (range, 0\u201312)".replace("12", "3"),
     ]
     assert first_col[1][2:] == ["SMI", "Chair stand"]

@@ -31,18 +31,26 @@ def command_line(name: str, args, positional=(), options=()) -> str:
     """The command as the user would type it, rebuilt from parsed arguments.
 
     Rebuilt rather than taken from ``sys.argv``, which is the test runner's
-    when ``cli.main([...])`` is called in-process.
+    when ``cli.main([...])`` is called in-process. Paths are reduced to file
+    names: the manifest travels with the report, the user's folders do not.
     """
     import shlex
+    from pathlib import PureWindowsPath
+
+    def bare(value):
+        text = str(value)
+        if "/" in text or "\\" in text:
+            return PureWindowsPath(text).name or text
+        return text
 
     parts = ["sarcostat", name]
-    parts += [str(getattr(args, a)) for a in positional]
+    parts += [bare(getattr(args, a)) for a in positional]
     for flag, attr in options:
         value = getattr(args, attr, None)
         if value is True:
             parts.append(flag)
         elif value not in (None, False):
-            parts += [flag, str(value)]
+            parts += [flag, bare(value)]
     return " ".join(shlex.quote(p) for p in parts)
 
 

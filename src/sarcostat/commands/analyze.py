@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from sarcostat.commands import add_read_options, read_options, single_thread_blas
+from sarcostat.commands import (
+    REPORT_FLAGS,
+    add_read_options,
+    add_report_options,
+    read_options,
+    report_options,
+    single_thread_blas,
+)
 
 NAME = "analyze"
 HELP = "run the analysis plan on a cohort and write the report (HTML, DOCX, CSV, JSON, figures)"
@@ -10,8 +17,9 @@ ORDER = 40
 DESCRIPTION = (
     "Read and validate the cohort, classify sarcopenia, run every analysis of the plan "
     "(Table 1, Figure 1 LS means, Table 2 standardized betas, Figure 2 quartile trends, "
-    "Table 3 odds ratios per SD) and write OUTDIR with report.html, tables.docx, "
-    "results.json, one CSV per table/figure, fig1/fig2 as PNG and SVG, and manifest.json. "
+    "Table 3 odds ratios per SD) and write OUTDIR with report.html, tables.docx (every "
+    "table and figure), results.json, one CSV per table/figure, every figure in each "
+    "--figure-format (default PNG and SVG), and manifest.json. "
     "Nothing is written when the plan or the data are invalid."
 )
 
@@ -55,6 +63,7 @@ def add_arguments(parser) -> None:
         "(files sarcostat did not write are never replaced)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    add_report_options(parser)
 
 
 def run(args) -> int:
@@ -75,8 +84,10 @@ def run(args) -> int:
             ("--decimal", "decimal"),
             ("-o", "output"),
             ("-q", "quiet"),
+            *REPORT_FLAGS,
         ],
     )
+    opts = report_options(args)
     from sarcostat.report.output import check_output_folder
 
     inputs = [args.file, args.plan, args.mapping]
@@ -96,4 +107,5 @@ def run(args) -> int:
         overwrite=args.overwrite,
         inputs=inputs,
         read=read_options(args),
+        report_options=opts,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sarcostat.commands import single_thread_blas
+from sarcostat.commands import REPORT_FLAGS, add_report_options, report_options, single_thread_blas
 
 NAME = "demo"
 HELP = "run 'analyze' on the bundled SYNTHETIC demo cohort and write the report"
@@ -30,6 +30,7 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument("--plan", metavar="PLAN.toml", help="analysis plan (default: built-in)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    add_report_options(parser)
 
 
 def run(args) -> int:
@@ -38,6 +39,7 @@ def run(args) -> int:
     from sarcostat.datasets import demo_cohort_path
     from sarcostat.report.output import check_output_folder
 
+    opts = report_options(args)
     check_output_folder(args.output, command=NAME, inputs=[args.plan], overwrite=args.overwrite)
     print("Demo: the bundled cohort is SYNTHETIC (simulated participants), not real data.")
     return run_to_directory(
@@ -46,8 +48,9 @@ def run(args) -> int:
         outdir=args.output,
         quiet=args.quiet,
         synthetic=True,
-        command=command_line(NAME, args, (), [("-o", "output"), ("--plan", "plan")]),
+        command=command_line(NAME, args, (), [("-o", "output"), ("--plan", "plan"), *REPORT_FLAGS]),
         output_command=NAME,
         overwrite=args.overwrite,
         inputs=[args.plan],
+        report_options=opts,
     )

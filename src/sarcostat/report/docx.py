@@ -1,8 +1,13 @@
-"""Tables 1-3 as journal tables in a Word document (python-docx).
+"""Every table and figure of the report in a Word document (python-docx).
 
-Three-line tables (rules above and below the header and at the foot),
-numbers formatted by :mod:`sarcostat.report.format`, footnotes for
-abbreviations and adjustment, one table per page section.
+Generic over the report's parts (:func:`sarcostat.report.parts.step_parts`):
+each step's display tables and its figure appear in report order, so a new
+plan step's tables and figure reach the document without code here.
+Tables are real, editable Word tables in journal style (three horizontal
+rules: above and below the header and at the foot), numbered captions
+("Table 1.", "Figure 1."), footnotes naming the tests and abbreviations.
+Pages are A4 or US Letter, portrait; a table too wide for a portrait page
+gets a landscape section of its own. Body text 11 pt, tables 10 pt.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import re
 from pathlib import Path
 
 from sarcostat.report import tables
-from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig
+from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized
 
 
 def _set_borders(cell, **edges):
@@ -71,13 +76,95 @@ def _write(paragraph, text: str, *, bold: bool = False, size=None):
     flush(chunk)
 
 
-def _add_table(doc, t: tables.DisplayTable):
+#: Abbreviations explained under a table that uses them without a footnote.
+ABBREVIATIONS = {
+    "AUC": "area under the ROC curve",
+    "BMI": "body mass index",
+    "CI": "confidence interval",
+    "IQR": "interquartile range",
+    "LOD": "limit of detection",
+    "LS": "least-squares",
+    "OR": "odds ratio",
+    "ROC": "receiver operating characteristic",
+    "SD": "standard deviation",
+    "SE": "standard error",
+    "SMM": "skeletal muscle mass",
+    "ASM": "appendicular skeletal muscle mass",
+    "SPPB": "Short Physical Performance Battery",
+    "TUG": "timed up-and-go",
+}
+_WORD = re.compile(r"[A-Za-z]+")
+_CAPTION_PREFIX = re.compile(r"^\s*(supplementary\s+)?(table|figure|fig\.)\s*S?\d*[.:]?\s*", re.I)
+
+#: Millimetres of page margin on every side.
+MARGIN_MM = 25.0
+TABLE_PT = 10
+BODY_PT = 11
+
+
+def _all_text(t: tables.DisplayTable) -> str:
+    cells = [text for row in t.header for text, _ in row]
+    cells += [c for r in t.rows for c in r.cells]
+    return " ".join([t.title, *cells])
+
+
+def _abbreviation_note(t: tables.DisplayTable) -> str | None:
+    """``Abbreviations: CI, confidence interval; ...`` for those the table uses
+    and its own footnotes do not already explain."""
+    notes = " ".join(t.footnotes)
+    used = set(_WORD.findall(_all_text(t)))
+    found = [f"{ab}, {meaning}" for ab, meaning in ABBREVIATIONS.items() if ab in used]
+    found = [f for f in found if f.split(",")[0] + "," not in notes]
+    return "Abbreviations: " + "; ".join(found) + "." if found else None
+
+
+def _width_pt(t: tables.DisplayTable) -> float:
+    """Rough width the table needs at TABLE_PT: its longest cell per column."""
+    ncols = sum(span for _, span in t.header[-1]) if t.header else 0
+    widths = [0] * max(ncols, max((len(r.cells) for r in t.rows), default=0))
+    for r in t.rows:
+        for j, c in enumerate(r.cells):
+            widths[j] = max(widths[j], len(c))
+    col = 0
+    for text, span in t.header[-1] if t.header else []:
+        longest = max((len(w) for w in text.split()), default=0)
+        if span == 1 and col < len(widths):
+            widths[col] = max(widths[col], longest)
+        col += span
+    # An average character is about half the font size wide; 8 pt of padding a cell.
+    return sum(w * TABLE_PT * 0.5 + 8 for w in widths)
+
+
+def _caption(doc, label: str, text: str, *, before: bool):
+    """A numbered caption paragraph (style Caption when the template has it)."""
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    try:
+        p.style = doc.styles["Caption"]
+    except KeyError:
+        pass
+    lead = p.add_run(label + " ")
+    lead.bold = True
+    _write(p, _CAPTION_PREFIX.sub("", text, count=1))
+    for r in p.runs:
+        r.font.size = Pt(BODY_PT - 1 if not before else BODY_PT)
+        r.italic = False
+        r.font.color.rgb = None
+    p.paragraph_format.keep_with_next = before
+    return p
+
+
+def _add_table(doc, t: tables.DisplayTable, label: str = ""):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    title = doc.add_paragraph()
-    run = title.add_run(xml_text(t.title))
-    run.bold = True
+    if label:
+        _caption(doc, label, t.title, before=True)
+    else:
+        title = doc.add_paragraph()
+        run = title.add_run(xml_text(t.title))
+        run.bold = True
     ncols = sum(span for _, span in t.header[0])
     table = doc.add_table(rows=0, cols=ncols)
     table.autofit = True
@@ -102,7 +189,7 @@ def _add_table(doc, t: tables.DisplayTable):
                 _set_borders(cell, **edges)
     for i, row in enumerate(t.rows):
         cells = table.add_row().cells
-        for j, text in enumerate(row.cells):
+        for j, text in enumerate(row.cells[:ncols]):
             p = cells[j].paragraphs[0]
             _write(p, text)
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if j == 0 else WD_ALIGN_PARAGRAPH.CENTER
@@ -111,49 +198,153 @@ def _add_table(doc, t: tables.DisplayTable):
         if i == len(t.rows) - 1:
             for cell in cells:
                 _set_borders(cell, bottom="single")
+    if not t.rows and table.rows:
+        for cell in table.rows[-1].cells:
+            _set_borders(cell, bottom="single")
     for row in table.rows:
+        # A row never breaks across pages; the header repeats on each page.
+        tr_pr = row._tr.get_or_add_trPr()
+        _flag(tr_pr, "w:cantSplit")
         for cell in row.cells:
             for p in cell.paragraphs:
                 p.paragraph_format.space_after = Pt(0)
+                p.paragraph_format.keep_with_next = True
                 for r in p.runs:
-                    r.font.size = Pt(9)
-    for note in t.footnotes:
+                    r.font.size = Pt(TABLE_PT)
+    for k in range(len(t.header)):
+        _flag(table.rows[k]._tr.get_or_add_trPr(), "w:tblHeader")
+    notes = list(t.footnotes)
+    extra = _abbreviation_note(t)
+    if extra:
+        notes.append(extra)
+    for note in notes:
         p = doc.add_paragraph()
-        _write(p, note, size=Pt(8))
+        _write(p, note, size=Pt(TABLE_PT))
         p.paragraph_format.space_after = Pt(0)
     doc.add_paragraph()
     return table
 
 
-def build_docx(result, fmt: FormatConfig = DEFAULT_FORMAT):
-    """A python-docx Document holding Tables 1-3 of ``result``."""
-    import docx
+def _flag(parent, tag: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    if parent.find(qn(tag)) is None:
+        parent.append(OxmlElement(tag))
+
+
+def _page(section, paper: str, landscape: bool) -> None:
     from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    from sarcostat.report.options import PAPERS
+
+    w, h = PAPERS[paper]
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(h), Mm(w)) if landscape else (Mm(w), Mm(h))
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(MARGIN_MM))
+
+
+def _set_font(doc, family: str, size_pt: int) -> None:
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
+    for name in ("Normal", "Caption"):
+        try:
+            style = doc.styles[name]
+        except KeyError:
+            continue
+        style.font.name = family
+        style.font.size = Pt(size_pt)
+        # East Asian text (Korean labels) uses the same family, not the theme's.
+        rpr = style.element.get_or_add_rPr()
+        rfonts = rpr.find(qn("w:rFonts"))
+        if rfonts is not None:
+            rfonts.set(qn("w:eastAsia"), family)
+
+
+def build_docx(result, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figure_pngs=None):
+    """A python-docx Document with every table and figure of ``result``.
+
+    ``options`` (:class:`~sarcostat.report.options.ReportOptions`) choose
+    the paper, font and figure width; ``figure_pngs`` maps step names to
+    PNG bytes already drawn (a figure not given is drawn here).
+    """
+    import io
+
+    import docx
+    from docx.enum.section import WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    from sarcostat.report import figures as figmod
+    from sarcostat.report.options import DEFAULT_OPTIONS, PAPERS
+    from sarcostat.report.parts import FIGURES, step_parts
+
+    opts = options or DEFAULT_OPTIONS
     doc = docx.Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Arial"
-    style.font.size = Pt(10)
-    sec = doc.sections[0]
-    # Landscape gives Table 3's long headers room.
-    sec.orientation = WD_ORIENT.LANDSCAPE
-    sec.page_width, sec.page_height = sec.page_height, sec.page_width
+    _set_font(doc, opts.font, BODY_PT)
+    _page(doc.sections[0], opts.paper, landscape=False)
+    portrait_text_pt = (PAPERS[opts.paper][0] - 2 * MARGIN_MM) / 25.4 * 72
     if result.synthetic:
         p = doc.add_paragraph()
         r = p.add_run("SYNTHETIC DEMO DATA: simulated participants; do not interpret or cite.")
         r.bold = True
-    from sarcostat.report.parts import docx_tables
-
-    for t in docx_tables(result, fmt):
-        _add_table(doc, t)
-    doc.core_properties.title = "sarcostat tables"
+    head = doc.add_paragraph()
+    r = head.add_run(
+        xml_text(f"{capitalized(result.biomarker_label)} and sarcopenia: tables and figures")
+    )
+    r.bold = True
+    r.font.size = Pt(BODY_PT + 3)
+    pngs = dict(figure_pngs or {})
+    skipped = getattr(result, "skipped", {}) or {}
+    for name in result.frames:
+        if name in FIGURES and name not in skipped and name not in pngs:
+            with figmod.style_context(opts):
+                fig = FIGURES[name](result, fmt=fmt)
+                if opts.greyscale:
+                    figmod.to_greyscale(fig)
+                if opts.figure_width_mm is not None:
+                    figmod.set_width(fig, opts.figure_width_mm)
+                pngs[name] = figmod.png_bytes(fig, dpi=min(opts.dpi, 300))
+    landscape = False
+    n_table = n_figure = 0
+    for part in step_parts(result, fmt, pngs):
+        if part.skipped is not None:
+            continue
+        for t in part.tables if part.in_docx else []:
+            wide = _width_pt(t) > portrait_text_pt
+            if wide != landscape:
+                _page(doc.add_section(WD_SECTION.NEW_PAGE), opts.paper, landscape=wide)
+                landscape = wide
+            n_table += 1
+            _add_table(doc, t, f"Table {n_table}.")
+        if part.name in FIGURES and part.figure is not None:
+            if landscape:
+                _page(doc.add_section(WD_SECTION.NEW_PAGE), opts.paper, landscape=False)
+                landscape = False
+            png = pngs[part.name]
+            width_mm = min(
+                opts.figure_width_mm or PAPERS[opts.paper][0] - 2 * MARGIN_MM,
+                PAPERS[opts.paper][0] - 2 * MARGIN_MM,
+            )
+            pic = doc.add_paragraph()
+            pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            pic.paragraph_format.keep_with_next = True
+            pic.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
+            n_figure += 1
+            _caption(doc, f"Figure {n_figure}.", part.caption or part.heading, before=False)
+            doc.add_paragraph()
+    doc.core_properties.title = "sarcostat tables and figures"
     doc.core_properties.author = "sarcostat"
     return doc
 
 
-def write_docx(result, path, fmt: FormatConfig = DEFAULT_FORMAT) -> Path:
-    """Write Tables 1-3 of ``result`` to ``path`` (a .docx file)."""
+def write_docx(
+    result, path, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figure_pngs=None
+) -> Path:
+    """Write every table and figure of ``result`` to ``path`` (a .docx file)."""
     path = Path(path)
-    build_docx(result, fmt).save(str(path))
+    build_docx(result, fmt, options=options, figure_pngs=figure_pngs).save(str(path))
     return path

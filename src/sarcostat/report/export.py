@@ -128,7 +128,7 @@ def manifest(result, *, command=None, input_path=None, files=(), ids=()) -> dict
         "command": command if command is not None else " ".join(sys.argv),
         "input": None,
         "plan": result.plan.to_dict(),
-        "plan_source": result.plan.source,
+        "plan_source": Path(result.plan.source).name if result.plan.source else None,
         "biomarker": result.biomarker,
         "synthetic": bool(result.synthetic),
         "versions": package_versions(),
@@ -138,7 +138,8 @@ def manifest(result, *, command=None, input_path=None, files=(), ids=()) -> dict
     }
     if inp is not None and Path(inp).is_file():
         info["input"] = {
-            "path": str(Path(inp).resolve()),
+            # The name only: the manifest is shared with the report.
+            "path": Path(inp).name,
             "sha256": file_sha256(inp),
             "bytes": Path(inp).stat().st_size,
         }
@@ -156,6 +157,7 @@ def write_report(
     output_command=None,
     overwrite=False,
     inputs=(),
+    report_options=None,
 ) -> Path:
     """Write report.html, tables.docx, results.json, CSVs, figures, manifest.json.
 
@@ -183,17 +185,27 @@ def write_report(
         Write into a non-empty folder that is not an earlier output.
     inputs : paths
         Further input files that must not be written over (map, plan).
+    report_options : ReportOptions, optional
+        Figure formats, dpi, width, greyscale; Word paper and font; P style
+        (:class:`sarcostat.report.options.ReportOptions`; default PNG + SVG
+        at 300 dpi, A4, the seed paper's P style).
 
     Returns
     -------
     pathlib.Path
         The report directory.
     """
+    from dataclasses import replace
+
     from sarcostat.report import figures
     from sarcostat.report.docx import write_docx
+    from sarcostat.report.format import DEFAULT_FORMAT
     from sarcostat.report.html import render_html
+    from sarcostat.report.options import DEFAULT_OPTIONS
     from sarcostat.report.parts import FIGURES
 
+    opts = report_options or DEFAULT_OPTIONS
+    fmt = replace(DEFAULT_FORMAT, p_style=opts.p_style)
     say = progress or (lambda msg: None)
     ids = participant_ids(result)
     plan_source = getattr(result.plan, "source", None)
@@ -205,15 +217,28 @@ def write_report(
     ) as out:
         skipped = getattr(result, "skipped", None) or {}
         drawn = [n for n in result.frames if n in FIGURES and n not in skipped]
+        kinds = ", ".join(f.upper() for f in opts.figure_formats)
         if drawn:
-            say(f"figures ({', '.join(drawn)}: PNG + SVG)")
+            say(f"figures ({', '.join(drawn)}: {kinds}, {opts.dpi} dpi)")
         pngs = {}
-        for name in drawn:
-            fig = FIGURES[name](result)
-            out.write(f"{name}.png", lambda p, fig=fig: figures.save_png(fig, p))
-            out.write(f"{name}.svg", lambda p, fig=fig: figures.save_svg(fig, p))
-            # The HTML embeds the same PNG: the figure is drawn once per format.
-            pngs[name] = out.staged(f"{name}.png").read_bytes()
+        word_pngs = {}
+        with figures.style_context(opts):
+            for name in drawn:
+                fig = FIGURES[name](result, fmt=fmt)
+                if opts.greyscale:
+                    figures.to_greyscale(fig)
+                # The HTML embeds a screen-resolution PNG at the drawn size.
+                pngs[name] = figures.png_bytes(fig, dpi=150)
+                if opts.figure_width_mm is not None:
+                    figures.set_width(fig, opts.figure_width_mm)
+                word_pngs[name] = figures.png_bytes(fig, dpi=min(opts.dpi, 300))
+                for kind in opts.figure_formats:
+                    out.write(
+                        f"{name}.{kind}",
+                        lambda p, fig=fig, kind=kind: figures.save_figure(
+                            fig, p, kind, dpi=opts.dpi
+                        ),
+                    )
         say("tables (results.json, CSV)")
         for part, frame in result.frames.items():
             out.write_csv(f"{part}.csv", frame)
@@ -224,9 +249,12 @@ def write_report(
             ),
         )
         say("tables.docx")
-        out.write("tables.docx", lambda p: write_docx(result, p))
+        out.write(
+            "tables.docx",
+            lambda p: write_docx(result, p, fmt, options=opts, figure_pngs=word_pngs),
+        )
         say("report.html")
-        out.write_text("report.html", render_html(result, figure_pngs=pngs, ids=ids))
+        out.write_text("report.html", render_html(result, figure_pngs=pngs, ids=ids, fmt=fmt))
         if extra is not None:
             extra(out)
         out.manifest.update(

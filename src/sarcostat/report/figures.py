@@ -1,22 +1,37 @@
-"""Figures 1 and 2 of the report (matplotlib Agg / SVG writers, PNG + SVG).
+"""Figures 1 and 2 of the report, and the writers of every report figure.
 
 Both functions take a :class:`~sarcostat.study.result.StudyResult` and only
 visual parameters, and return a matplotlib Figure; :func:`save_figure`
 writes it as PNG and SVG. Figure 1 shows the biomarker's LS means with 95%
 CIs for each status (A unadjusted, B adjusted); Figure 2 one panel per
 outcome across biomarker quartiles (adjusted) with P for trend.
+:func:`save_figure` writes any figure as PNG, SVG, PDF, TIFF or EPS at a
+given dpi; :func:`set_width` and :func:`to_greyscale` prepare it for a
+journal's column width and black-and-white print.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from pathlib import Path
 
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, covariate_phrase
 
-_WITH = "#b2182b"
-_WITHOUT = "#8c8c8c"
+#: Okabe-Ito colours (Okabe & Ito 2008, "Color Universal Design"): told
+#: apart with any colour-vision deficiency, and blue vs orange stay two
+#: distinct greys (luminance 0.34 vs 0.64) when printed in black and white.
+OKABE_ITO = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#56B4E9",
+    "#CC79A7",
+    "#F0E442",
+    "#000000",
+)
+_WITH = OKABE_ITO[0]
+_WITHOUT = OKABE_ITO[1]
 
 
 def _new_figure(figsize):
@@ -32,6 +47,7 @@ def _new_figure(figsize):
     # Labels come from user data (column names, labels, plate names): a '$'
     # there is text, not TeX; a broken '$x^' must not end the run.
     matplotlib.rcParams["text.parse_math"] = False
+    matplotlib.rcParams["axes.prop_cycle"] = matplotlib.cycler(color=list(OKABE_ITO))
     return Figure(figsize=figsize)
 
 
@@ -74,7 +90,6 @@ def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0, h
                     r["estimate"],
                     width=0.34,
                     color=colour,
-                    alpha=0.85,
                     label=("With" if j == 0 else "Without") if i == 0 else None,
                 )
                 ax.errorbar(
@@ -142,7 +157,7 @@ def figure2(
             y,
             yerr=[y - sub["ci_lower"].to_numpy(), sub["ci_upper"].to_numpy() - y],
             fmt="o-",
-            color="#2166ac",
+            color=OKABE_ITO[0],
             ecolor="black",
             capsize=3,
             lw=1.2,
@@ -170,13 +185,113 @@ def _wrap_label(text: str) -> str:
     return " ".join(words[:half]) + "\n" + " ".join(words[half:])
 
 
-def save_figure(fig, stem: str | Path, *, dpi: int = 150) -> list[Path]:
-    """Write ``stem.png`` and ``stem.svg``; return both paths."""
-    stem = Path(stem)
-    paths = [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    save_png(fig, paths[0], dpi=dpi)
-    save_svg(fig, paths[1])
-    return paths
+def _rc(options):
+    """matplotlib settings of the written figures: fonts embedded as TrueType
+    (Type 42) in PDF/EPS, as text in SVG, the chosen family first."""
+    return {
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "sarcostat",
+        "font.family": "sans-serif",
+        "font.sans-serif": [options.font, "Arial", "Liberation Sans", "DejaVu Sans"],
+        "text.parse_math": False,
+    }
+
+
+def style_context(options=None):
+    """A context in which figures are drawn and saved with ``options``' style."""
+    import logging
+
+    import matplotlib
+
+    from sarcostat.report.options import DEFAULT_OPTIONS
+
+    # A font family the machine lacks falls back silently to the next one.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    return matplotlib.rc_context(_rc(options or DEFAULT_OPTIONS))
+
+
+def to_greyscale(fig) -> None:
+    """Recolour every artist of ``fig`` to its luminance (ITU-R BT.601 weights)."""
+    import numpy as np
+    from matplotlib.colors import to_rgba_array
+
+    def grey(c):
+        if isinstance(c, str) and c.lower() == "none":
+            return c
+        arr = to_rgba_array(c)
+        y = arr[:, :3] @ np.array([0.299, 0.587, 0.114])
+        arr[:, 0] = arr[:, 1] = arr[:, 2] = y
+        return arr if len(arr) != 1 else tuple(arr[0])
+
+    pairs = (
+        ("get_facecolor", "set_facecolor"),
+        ("get_edgecolor", "set_edgecolor"),
+        ("get_color", "set_color"),
+        ("get_markerfacecolor", "set_markerfacecolor"),
+        ("get_markeredgecolor", "set_markeredgecolor"),
+    )
+    for artist in fig.findobj():
+        for get, put in pairs:
+            if hasattr(artist, get) and hasattr(artist, put):
+                try:
+                    c = getattr(artist, get)()
+                    if c is None or (hasattr(c, "__len__") and len(c) == 0):
+                        continue
+                    getattr(artist, put)(grey(c))
+                except (ValueError, TypeError):
+                    # Colours matplotlib cannot name (e.g. 'auto') stay as drawn.
+                    continue
+
+
+#: Smallest text size after narrowing a figure (journals ask 6-8 pt).
+MIN_FONT_PT = 6.0
+
+
+def set_width(fig, width_mm: float) -> None:
+    """Make ``fig`` ``width_mm`` wide (height in proportion), text scaled with it
+    (never below :data:`MIN_FONT_PT`); a narrowed figure is laid out again."""
+    from matplotlib.text import Text
+
+    w, h = fig.get_size_inches()
+    factor = width_mm / 25.4 / w
+    fig.set_size_inches(w * factor, h * factor)
+    for text in fig.findobj(Text):
+        text.set_fontsize(max(MIN_FONT_PT, text.get_fontsize() * factor))
+    if factor < 1:
+        # Text at its floor takes relatively more room than in the drawn
+        # layout: let matplotlib place the panels again so nothing overlaps.
+        import warnings
+
+        fig.set_layout_engine("constrained")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.draw_without_rendering()
+        if any("constrained_layout not applied" in str(w.message) for w in caught):
+            # Too many panels for the width: keep the drawn layout, scaled.
+            fig.set_layout_engine("none")
+
+
+def save_figure(fig, path, fmt: str, *, dpi: int = 300) -> None:
+    """``fig`` as one file of format ``fmt`` (png, svg, pdf, tiff, eps) at ``dpi``.
+
+    The resolution is stored in PNG (pHYs) and TIFF (LZW-compressed); PDF
+    and EPS embed their fonts; SVG keeps text as text. Metadata that would
+    change on each run (dates, software) is left out, so reruns are identical.
+    """
+    if fmt == "png":
+        save_png(fig, path, dpi=dpi)
+    elif fmt == "svg":
+        save_svg(fig, path)
+    elif fmt == "tiff":
+        fig.savefig(path, format="tiff", dpi=dpi, pil_kwargs={"compression": "tiff_lzw"})
+    elif fmt == "pdf":
+        fig.savefig(path, format="pdf", dpi=dpi, metadata={"CreationDate": None, "Producer": None})
+    elif fmt == "eps":
+        fig.savefig(path, format="eps", dpi=dpi)
+    else:
+        raise ValueError(f"unknown figure format {fmt!r}")
 
 
 def save_png(fig, path, *, dpi: int = 150) -> None:

@@ -47,6 +47,16 @@ class FormatConfig:
         Separator of mean and SD (the seed: "±").
     minus : str
         Minus sign (typographic "–" as in the seed tables).
+    p_style : str or None
+        ``None``: the seed paper's style (above). ``"apa"``: 3 decimals
+        without the leading zero, ``<.001``. ``"nejm"``: 2 decimals, 3 below
+        0.01, ``<0.001``, ``>0.99``. ``"exact"``: 3 significant digits, never
+        a bound (``4.17e-06``). Only the text changes: results.json keeps
+        every P value at full precision.
+
+    Rounding rule (one for every number): values are rounded half to even
+    on their binary value by Python's ``format`` (so 0.0125 may print
+    0.012), to the decimals above; nothing is rounded before a computation.
     """
 
     p_decimals: int = 3
@@ -58,6 +68,7 @@ class FormatConfig:
     biomarker_decimals: int = 1
     pm: str = "\u00b1"
     minus: str = "\u2013"
+    p_style: str | None = None
     variables: dict = field(default_factory=lambda: VARIABLES)
 
     # -- numbers ---------------------------------------------------------------
@@ -75,6 +86,8 @@ class FormatConfig:
         """P value as the seed prints it: 3 decimals, ``<0.001`` below 0.001."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return ""
+        if self.p_style is not None:
+            return _styled_p(float(value), self.p_style)
         if value < self.p_threshold:
             return f"<{self.p_threshold:.{self.p_decimals}f}"
         text = f"{value:.{self.p_decimals}f}"
@@ -124,6 +137,33 @@ class FormatConfig:
             if ab and ab not in out:
                 out.append(ab)
         return out
+
+
+def _styled_p(value: float, style: str) -> str:
+    """P value text in a named journal style (see FormatConfig.p_style)."""
+    if style == "apa":
+        if value < 0.001:
+            return "<.001"
+        text = f"{value:.3f}"
+        if value < 1 and text == "1.000":
+            return ">.999"
+        return text[1:] if text.startswith("0") else text
+    if style == "nejm":
+        if value < 0.001:
+            return "<0.001"
+        if value < 0.01:
+            return f"{value:.3f}"
+        text = f"{value:.2f}"
+        if value < 1 and text == "1.00":
+            return ">0.99"
+        return text
+    if style == "exact":
+        if value == 0:
+            return "0"
+        if value < 0.001:
+            return f"{value:.2e}"
+        return f"{value:.3g}"
+    raise ValueError(f"unknown P style {style!r}")
 
 
 #: The configuration used unless a caller passes another one.

@@ -90,6 +90,15 @@ def _filters(fmt: FormatConfig) -> dict:
     }
 
 
+def _name(path) -> str | None:
+    """The file name of ``path`` (no folders), None for none."""
+    if path is None:
+        return None
+    from pathlib import PureWindowsPath
+
+    return PureWindowsPath(str(path)).name or str(path)
+
+
 def render_html(
     result,
     *,
@@ -128,8 +137,9 @@ def render_html(
     context = {
         "title": f"{capitalized(result.biomarker_label)} and sarcopenia: study report",
         "version": __version__,
-        "source": result.source or "in-memory data",
-        "plan_source": result.plan.source,
+        # File names only: a report is shared, the user's folders are not.
+        "source": _name(result.source) or "in-memory data",
+        "plan_source": _name(result.plan.source),
         "n": c.get("n"),
         "timestamp": timestamp or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "synthetic": result.synthetic,

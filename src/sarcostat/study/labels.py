@@ -45,15 +45,15 @@ VARIABLES: dict[str, dict] = {
         "decimals": 1,
     },
     "gait_speed_m_s": {
-        "label": "Gait speed, m/sec",
+        "label": "Gait speed, m/s",
         "short": "Gait speed",
-        "unit": "m/sec",
+        "unit": "m/s",
         "decimals": 2,
     },
     "chair_stand_5x_s": {
-        "label": "Chair stand, sec",
+        "label": "Chair stand, s",
         "short": "Chair stand",
-        "unit": "sec",
+        "unit": "s",
         "decimals": 1,
     },
     "sppb_total": {
@@ -76,7 +76,7 @@ VARIABLES: dict[str, dict] = {
         "unit": "cm",
         "decimals": 1,
     },
-    "tug_s": {"label": "Timed up-and-go, sec", "short": "TUG", "unit": "sec", "decimals": 1},
+    "tug_s": {"label": "Timed up-and-go, s", "short": "TUG", "unit": "s", "decimals": 1},
     "sarc_f_total": {"label": "SARC-F score (range, 0\u201310)", "short": "SARC-F", "decimals": 1},
     "sarcopenia": {"label": "Sarcopenia", "short": "Sarcopenia"},
     "low_muscle_mass": {"label": "Low muscle mass", "short": "Low muscle mass"},
