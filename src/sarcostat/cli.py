@@ -167,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     import threading
 
     out, err = sys.stdout, sys.stderr
+    from sarcostat import progress
+
+    progress.configure(quiet=bool(getattr(args, "quiet", False)), stream=err)
     sys.stdout, sys.stderr = _Escaping(out), _Escaping(err)
     old_term = old_int = None
     _SIGNALLED.clear()
