@@ -143,3 +143,17 @@ def test_plan_check_reports_differences_and_errors(tmp_path, capsys):
     assert main(["plan", "--check", str(path)]) == 2
     err = capsys.readouterr().err
     assert "trend.trend = 'medain'" in err and "Traceback" not in err
+
+
+def test_plan_init_template_frailty_writes_the_packaged_frailty_plan(tmp_path, capsys):
+    from sarcostat.study.plan import frailty_plan_path
+
+    out = tmp_path / "frail_plan.toml"
+    assert main(["plan", "--init", str(out), "--template", "frailty"]) == 0
+    assert out.read_text(encoding="utf-8") == frailty_plan_path().read_text(encoding="utf-8")
+    assert "frailty study's" in capsys.readouterr().out
+    plan = load_plan(out)
+    assert "frailty_means" in plan.to_dict()["study"]["steps"]
+    # --template only chooses what --init writes
+    assert main(["plan", "--check", str(out), "--template", "frailty"]) == 2
+    assert "--template is used with --init" in capsys.readouterr().err
