@@ -70,6 +70,10 @@ SCRIPTS: dict[str, Script] = {
     "tests/screen/r/make_screen_reference.R": Script(
         ("{out}/screen.json",), {"screen.json": "tests/screen/fixtures/screen_reference.json"}
     ),
+    "tests/screen/r/make_screen_collinear.R": Script(
+        ("{out}/collinear.json",),
+        {"collinear.json": "tests/screen/fixtures/screen_collinear_reference.json"},
+    ),
     "tests/assess/r/ref_kappa.R": Script(
         ("{out}/kappa.json",), {"kappa.json": "tests/assess/fixtures/ref_kappa_vcd.json"}
     ),

@@ -72,6 +72,7 @@ __all__ = [
     "logistic_fit",
     "detect_separation",
     "rank_deficient_columns",
+    "gram_rank_ok",
 ]
 
 #: Relative size of a diagonal entry of R below which the scaled design is
@@ -164,6 +165,49 @@ def _back(
 def _rank_ok(R: np.ndarray) -> np.ndarray:
     d = np.abs(np.diagonal(R, axis1=1, axis2=2))
     return np.all(d > RANK_TOL * np.maximum(d.max(axis=1, keepdims=True), 1e-300), axis=1)
+
+
+def gram_rank_ok(G: np.ndarray) -> np.ndarray:
+    """The ``RANK_TOL`` rule of :func:`least_squares` from Gram matrices alone.
+
+    ``G`` (s, p, p) holds X'X of s designs whose first column is the
+    intercept (1 on every used row; rows left out contribute nothing). For
+    the batched screen, which has each biomarker's Gram matrix but never its
+    design. Returns (s, p) booleans: column j passes when the j-th diagonal
+    entry of R (QR of the design scaled as every fit scales it: other columns
+    centred and divided by their SD; a column without spread keeps scale 1)
+    exceeds ``RANK_TOL`` times the largest. The scaled design's Gram matrix
+    is n [[1, 0], [0, C]] with C the correlation matrix of the other columns
+    (0 rows and columns for a constant one), and R's diagonal is sqrt(n) times
+    [1, the square roots of C's Cholesky pivots]: the pivots, taken in the
+    design's order as QR without pivoting takes them, are 1 - R^2 of each
+    column on the columns before it. A pivot at rounding level is treated as
+    0 and its column left out of the later eliminations, as QR leaves a
+    zero column. The columns should be roughly centred before their sums
+    are taken (the screen centres every column at an approximate mean):
+    a mean far from 0 costs the Gram matrix the digits of mean^2 / variance.
+    """
+    G = np.asarray(G, dtype=float)
+    s, p, _ = G.shape
+    n = G[:, 0, 0]
+    ok = np.zeros((s, p), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = G[:, 0, 1:] / n[:, None]
+        C = G[:, 1:, 1:] / n[:, None, None] - mean[:, :, None] * mean[:, None, :]
+        sd = np.sqrt(np.maximum(np.diagonal(C, axis1=1, axis2=2), 0.0))
+        scale = np.where(sd > 0, sd, 1.0)
+        A = C / (scale[:, :, None] * scale[:, None, :])
+    d = np.ones((s, p))
+    for j in range(p - 1):
+        piv = A[:, j, j].copy()
+        d[:, j + 1] = np.sqrt(np.maximum(piv, 0.0))
+        use = piv > RANK_TOL**2
+        safe = np.where(use, piv, 1.0)
+        col = np.where(use[:, None], A[:, j + 1 :, j], 0.0)
+        A[:, j + 1 :, j + 1 :] -= col[:, :, None] * col[:, None, :] / safe[:, None, None]
+    good = (n > 0) & np.all(np.isfinite(A.reshape(s, -1)), axis=1)
+    ok[good] = d[good] > RANK_TOL * np.max(d[good], axis=1, keepdims=True)
+    return ok
 
 
 def rank_deficient_columns(X: np.ndarray) -> list[int]:

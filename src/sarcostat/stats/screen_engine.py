@@ -42,6 +42,7 @@ from sarcostat.stats.fitting import (
     LOGIT_TOL,
     MAX_HALVINGS,
     cap_step,
+    gram_rank_ok,
     logistic_fit,
 )
 
@@ -117,10 +118,12 @@ METHODS = {0: "linear", 1: "logistic", 2: "logistic-firth", 3: "score"}
 ML_STEP_TOL = 3e-6
 assert ML_STEP_TOL**3 < LOGIT_TOL
 
-# Relative thresholds on the standardized scale (global SD 1): below them a
-# variance or a Schur complement is rounding noise, not information.
+# A biomarker is constant among its complete cases when its sum of squares
+# about its mean is below this fraction of its sum of squares about the
+# (approximate) centre: rounding noise of that difference, not spread.
+# Collinearity is not decided here but by the core's rank rule
+# (:func:`~sarcostat.stats.fitting.gram_rank_ok`, ``RANK_TOL`` = 1e-7 as R lm).
 _CONST_TOL = 1e-10
-_COND_MAX = 1e12
 
 
 def _pairs(k: int) -> Any:
@@ -176,18 +179,36 @@ def _sym3(Tzzz: Any, Tzzx: Any, Tzxx: Any, Txxx: Any, k: Any) -> Any:
 def _safe_solve(A: np.ndarray, B: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Solve A[j] x = B[j] for the rows with ok[j]; others get NaN.
 
-    One batched LAPACK call; a singular matrix would make the whole batch
-    fail, so ill-conditioned ones are flagged first and replaced by I.
+    The caller has already decided which matrices are usable (the rank rule
+    on the structural Gram matrix); the others are replaced by I so that one
+    batched LAPACK call serves all, and a non-finite solution is not ok.
     """
     A = A.copy()
     k = A.shape[-1]
-    if A.shape[0]:
-        cond = np.linalg.cond(A)
-        ok = ok & np.isfinite(cond) & (cond < _COND_MAX)
     A[~ok] = np.eye(k)
-    x = np.linalg.solve(A, B)
+    try:
+        x = np.linalg.solve(A, B)
+    except np.linalg.LinAlgError:
+        x = np.full(B.shape, np.nan)
     x[~ok] = np.nan
+    ok = ok & np.all(np.isfinite(x.reshape(len(x), -1)), axis=1)
     return x, ok
+
+
+def _rank_status(G: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """COV_SINGULAR / COLLINEAR where the core's rank rule fails on each
+    column's Gram matrix of [Z, x] (intercept first), for the columns still
+    OK; :func:`~sarcostat.stats.fitting.gram_rank_ok` is the single-model
+    ``RANK_TOL`` rule, so a biomarker is collinear here exactly when
+    ``linear_regression`` (and R ``lm``, NA coefficient) finds it so."""
+    status = status.copy()
+    idx = np.flatnonzero(status == OK)
+    if len(idx):
+        rank = gram_rank_ok(G[idx])
+        cov_ok = np.all(rank[:, :-1], axis=1)
+        status[idx[~cov_ok]] = COV_SINGULAR
+        status[idx[cov_ok & ~rank[:, -1]]] = COLLINEAR
+    return status
 
 
 def _newton_step(info: np.ndarray, U: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -403,6 +424,7 @@ def linear_block(
             const = ssx <= _CONST_TOL * sxx
         status = np.where(ok, OK, TOO_FEW)
         status = np.where((status == OK) & const, CONSTANT, status)
+        status = _rank_status(_assemble_gram(Gzz, gzx, sxx), status)
         ok = status == OK
         sol, solved = _safe_solve(Gzz, np.stack([gzx, gzy], axis=2), ok)
         status = np.where(ok & ~solved, COV_SINGULAR, status)
@@ -413,7 +435,9 @@ def linear_block(
             xmx = sxx - np.einsum("ij,ij->i", gzx, a)  # x' M_Z x
             xmy = sxy - np.einsum("ij,ij->i", gzx, b)  # x' M_Z y
             ymy = syy - np.einsum("ij,ij->i", gzy, b)  # y' M_Z y
-            coll = xmx <= _CONST_TOL * ssx
+            # The rank rule above decided collinearity; this only guards
+            # against a Schur complement that rounding left non-positive.
+            coll = ~(xmx > 0)
             status = np.where(ok & coll, COLLINEAR, status)
             ok = status == OK
             beta = xmy / xmx
@@ -462,6 +486,17 @@ def _info_parts(P: Any, Z: Any, X0: Any, w: Any) -> tuple[Any, Any, Any]:
     return Izz, Izx, Ixx
 
 
+def _assemble_gram(Gzz: Any, gzx: Any, sxx: Any) -> Any:
+    """(c, k, k), (c, k), (c,) blocks -> (c, k + 1, k + 1) Gram matrices of [Z, x]."""
+    c, k = gzx.shape
+    G = np.empty((c, k + 1, k + 1))
+    G[:, :k, :k] = Gzz
+    G[:, :k, k] = gzx
+    G[:, k, :k] = gzx
+    G[:, k, k] = sxx
+    return G
+
+
 def _assemble(Izz: Any, Izx: Any, Ixx: Any, k: Any) -> Any:
     c = Ixx.shape[0]
     info = np.empty((c, k + 1, k + 1))
@@ -485,16 +520,9 @@ def _structure(X0: Any, M: Any, P: Any, Z: Any, y: Any, k: Any) -> Any:
     status[n < k + 2] = TOO_FEW
     status[(status == OK) & ((events == 0) | (events == n))] = ONE_CLASS
     status[(status == OK) & (ssx <= _CONST_TOL * np.maximum(sxx, 1.0))] = CONSTANT
-    # Structural rank check on the unweighted Gram matrix of [Z, x].
-    ok = status == OK
-    G = _assemble(*_info_parts(P, Z, X0, M), k)
-    if ok.any():
-        cond = np.linalg.cond(G[ok])
-        bad = ~(np.isfinite(cond) & (cond < _COND_MAX))
-        idx = np.flatnonzero(ok)[bad]
-        # Name the cause: is the covariate block itself singular?
-        cz = np.linalg.cond(G[idx, :k, :k]) if len(idx) else np.array([])
-        status[idx] = np.where(np.isfinite(cz) & (cz < _COND_MAX), COLLINEAR, COV_SINGULAR)
+    # Structural rank check (the core's rule) on the unweighted Gram matrix of [Z, x].
+    if (status == OK).any():
+        status = _rank_status(_assemble(*_info_parts(P, Z, X0, M), k), status)
     return n, events, sdx, status
 
 
@@ -576,14 +604,8 @@ def _ml_prepass(X: Any, prep: Any, center: Any = None, scale: Any = None) -> Any
     status[n < k + 2] = TOO_FEW
     status[(status == OK) & ((events == 0) | (events == n))] = ONE_CLASS
     status[(status == OK) & (ssx <= _CONST_TOL * np.maximum(sxx, 1.0))] = CONSTANT
-    ok = status == OK
-    if ok.any():  # structural rank of [Z, x] on the column's rows
-        G = _assemble(LM[:q][:, ok], KX[:k][:, ok], sxx[ok], k)
-        cond = np.linalg.cond(G)
-        bad = ~(np.isfinite(cond) & (cond < _COND_MAX))
-        idx = np.flatnonzero(ok)[bad]
-        cz = np.linalg.cond(G[bad][:, :k, :k]) if len(idx) else np.array([])
-        status[idx] = np.where(np.isfinite(cz) & (cz < _COND_MAX), COLLINEAR, COV_SINGULAR)
+    if (status == OK).any():  # structural rank of [Z, x] on the column's rows (the core's rule)
+        status = _rank_status(_assemble(LM[:q], KX[:k], sxx, k), status)
     info0 = _assemble(LM[q : 2 * q], KX[k : 2 * k], QX[1], k)
     U0 = np.empty((c, k + 1))
     U0[:, :k] = LM[2 * q : 2 * q + k].T
