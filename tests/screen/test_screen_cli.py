@@ -52,7 +52,8 @@ def test_screen_command_writes_results_and_html(files, capsys):
     assert set(res.loc[res.outcome == "sarcopenia", "model"]) == {"logistic"}
     assert "p_bonferroni" in res.columns
     assert res.loc[res.biomarker == "label", "message"].str.contains("not numeric").all()
-    assert "screen: 7/7 biomarkers (100%)" in cap.err
+    # progress bars only on a terminal (sarcostat.progress): none under capture
+    assert "biomarkers" not in cap.err
     html = (files / "res.html").read_text()
     assert "data:image/png;base64," in html and "OR per SD" in html and "x0" in html
     assert "smi (linear): 6 tests" in cap.out
@@ -157,3 +158,80 @@ def test_bad_threads_option_is_a_usage_error(files, capsys):
         rc == 2
         and "'--threads' option of screen must be a positive integer" in capsys.readouterr().err
     )
+
+
+def test_q_labels_and_synthetic_mark(files, capsys):
+    """Issue 17 point 6: -q like every command, labels from the cohort map
+    and a --labels file, and SYNTHETIC on the page of simulated data."""
+    (files / "map.toml").write_text(
+        "[protocol]\nsynthetic = true\n",
+        encoding="utf-8",
+    )
+    (files / "labels.csv").write_text(
+        "column,label\nx0,osteo (pmol/L)\nx1,Interleukin-6 (pg/mL)\nsmi,Muscle index\n",
+        encoding="utf-8",
+    )
+    out = files / "lab.csv"
+    args = [
+        "screen",
+        str(files / "cohort.csv"),
+        str(files / "bio.csv"),
+        "-o",
+        str(out),
+        "--outcomes",
+        "smi,grip_kg",
+        "-q",
+        "--overwrite",
+    ]
+    assert (
+        main([*args, "--map", str(files / "map.toml"), "--labels", str(files / "labels.csv")]) == 0
+    )
+    html = (files / "lab.html").read_text()
+    assert 'osteo (pmol/L) <span class="raw">x0</span>' in html
+    assert 'Interleukin-6 (pg/mL) <span class="raw">x1</span>' in html
+    assert "<h2>Muscle index " in html and "Grip strength" in html
+    assert "adjusted for Age, Sex (male = 1), BMI." in html  # study labels
+    assert 'class="synthetic"' in html and "SYNTHETIC" in html
+    # the results file keeps the column names
+    assert set(pd.read_csv(out)["biomarker"]) >= {"x0", "x1"}
+    # without the map: no mark, raw names
+    assert main(args) == 0
+    html = (files / "lab.html").read_text()
+    assert 'class="synthetic"' not in html and "osteo" not in html
+    capsys.readouterr()
+    (files / "bad_labels.csv").write_text("name,text\nx1,IL6\n", encoding="utf-8")
+    assert main([*args, "--labels", str(files / "bad_labels.csv")]) != 0
+    assert "needs the columns 'column' and 'label'" in capsys.readouterr().err
+
+
+def test_progress_bar_on_a_terminal_and_silenced_by_q(files, monkeypatch):
+    """The bar is sarcostat.progress's (tqdm on a terminal), not a line of its own."""
+    import io
+
+    from sarcostat import progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    args = [
+        "screen",
+        str(files / "cohort.csv"),
+        str(files / "bio.parquet"),
+        "-o",
+        str(files / "bar.parquet"),
+        "--outcomes",
+        "smi",
+        "--overwrite",
+        "--threads",
+        "1",
+    ]
+    try:
+        for quiet in (False, True):
+            tty = Tty()
+            monkeypatch.setattr("sys.stderr", tty)
+            assert main(args + (["-q"] if quiet else [])) == 0
+            text = tty.getvalue()
+            assert ("screen" in text and "biomarkers" in text) != quiet, text
+    finally:
+        progress.configure(quiet=False, stream=None)

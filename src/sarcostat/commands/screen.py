@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import time
-
 from sarcostat.commands import add_read_options, print_cohort_errors, read_options
 
 NAME = "screen"
@@ -135,35 +132,72 @@ def add_arguments(parser) -> None:
         action="store_true",
         help="name example participant ids in the notes (unmatched ids); off by default",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress line")
+    parser.add_argument(
+        "--labels",
+        metavar="LABELS.csv",
+        help="labels for the page and the volcano plot: a CSV with columns 'column' "
+        "(a panel biomarker, an outcome or a covariate) and 'label'; outcomes and "
+        "covariates otherwise get sarcostat's variable labels, and cohort biomarkers "
+        "declared in the --map file 'name (unit)'",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
-class _Progress:
-    """A one-line stderr progress indicator.
+def _labels(args, cohort) -> dict:
+    """Column name -> label for the page: the cohort map's declared
+    biomarkers (cohort columns, 'name (unit)'), then the --labels file (panel
+    biomarkers, outcomes, covariates). Outcomes and covariates without one
+    get the study's variable labels in the report."""
+    from pathlib import Path
 
-    Hand-rolled rather than tqdm: tqdm is not a dependency, and one line of
-    text is all that is needed. On a terminal the line is redrawn in place;
-    in a log file it is written at every 10% so logs stay short.
-    """
+    from sarcostat.exceptions import SchemaError
 
-    def __init__(self, stream=None):
-        # Resolved at call time: a default bound at import would keep pointing
-        # at whatever stderr was then (closed later under test capture).
-        self.stream = sys.stderr if stream is None else stream
-        self.tty = getattr(stream, "isatty", lambda: False)()
-        self.start = time.perf_counter()
-        self.last = -1
+    labels: dict = {}
+    if args.mapping:
+        from sarcostat.io.mapping import load_mapping
 
-    def __call__(self, done: int, total: int) -> None:
-        pct = 100 * done // max(total, 1)
-        elapsed = time.perf_counter() - self.start
-        text = f"screen: {done}/{total} biomarkers ({pct}%), {elapsed:.1f} s"
-        if self.tty:
-            self.stream.write("\r" + text + ("\n" if done >= total else ""))
-            self.stream.flush()
-        elif pct // 10 > self.last // 10 or done >= total:
-            self.stream.write(text + "\n")
-        self.last = pct
+        for spec in load_mapping(args.mapping).biomarkers.values():
+            text = f"{spec.name} ({spec.unit})"
+            labels[spec.name] = text
+            if spec.column:
+                labels[spec.column] = text
+    if args.labels:
+        from sarcostat.io.panel import read_wide_table
+
+        path = Path(args.labels)
+        try:
+            table = read_wide_table(path, id_column="column", encoding=args.encoding)
+        except SchemaError:
+            table = None
+        if table is None or "label" not in table.columns:
+            raise SchemaError(
+                f"{path.name}: a labels file needs the columns 'column' and 'label'; "
+                "the first row names them."
+            )
+        for col, lab in zip(table["column"], table["label"]):
+            if isinstance(col, str) and isinstance(lab, str) and lab.strip():
+                labels[col.strip()] = lab.strip()
+    # Cohort columns under the user's own header map to canonical names.
+    for header, canon in (getattr(cohort, "mapping", None) or {}).items():
+        if header in labels and canon not in labels:
+            labels[canon] = labels[header]
+    return labels
+
+
+def _is_synthetic(args, cohort) -> bool:
+    """Simulated data, as the analyze report decides it: the map's
+    [protocol] synthetic = true (written by 'sarcostat simulate' and the
+    examples), or the bundled demo cohort itself."""
+    from pathlib import Path
+
+    from sarcostat.datasets import demo_cohort_path
+
+    if (getattr(cohort, "protocol", None) or {}).get("synthetic"):
+        return True
+    try:
+        return Path(args.cohort).resolve() == demo_cohort_path().resolve()
+    except OSError:
+        return False
 
 
 def _split(text):
@@ -247,7 +281,7 @@ def run(args) -> int:
         )
     from sarcostat.report.output import check_output_file, write_csv, write_file, write_text
 
-    inputs = [args.cohort, args.biomarkers, args.mapping]
+    inputs = [args.cohort, args.biomarkers, args.mapping, args.labels]
     html = Path(args.html) if args.html else out.with_suffix(".html")
     out_opts = dict(command=NAME, inputs=inputs, overwrite=args.overwrite)
     check_output_file(out, **out_opts)
@@ -335,27 +369,33 @@ def run(args) -> int:
             f"columns: {', '.join(map(str, data.columns))}."
         )
 
+    from sarcostat.progress import progress_bar
     from sarcostat.report.screen_report import render_screen_html
     from sarcostat.stats.screen import screen
 
+    labels = _labels(args, cohort)
     source = _panel_source(args, data["id"])
-    progress = None if args.quiet else _Progress()
-    result = screen(
-        data,
-        source,
-        outcomes=outcomes,
-        covariates=covariates,
-        id_column=args.id_column,
-        cohort_id_column="id",
-        firth=args.firth,
-        prescreen=args.prescreen,
-        bonferroni=args.bonferroni,
-        chunk_size=args.chunk_size,
-        threads=args.threads,
-        dask=bool(args.dask or args.scheduler),
-        scheduler=args.scheduler,
-        progress=progress,
-    )
+    with progress_bar(total=len(source.names), desc="screen", unit="biomarkers") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.n)
+
+        result = screen(
+            data,
+            source,
+            outcomes=outcomes,
+            covariates=covariates,
+            id_column=args.id_column,
+            cohort_id_column="id",
+            firth=args.firth,
+            prescreen=args.prescreen,
+            bonferroni=args.bonferroni,
+            chunk_size=args.chunk_size,
+            threads=args.threads,
+            dask=bool(args.dask or args.scheduler),
+            scheduler=args.scheduler,
+            progress=progress,
+        )
     if not result.n_biomarkers:
         raise DataError(
             f"{args.biomarkers}: the panel has no biomarker column besides the id column "
@@ -379,7 +419,13 @@ def run(args) -> int:
         write_csv(out, table, **out_opts)
     write_text(
         html,
-        render_screen_html(result, top=args.top, include_ids=args.include_ids),
+        render_screen_html(
+            result,
+            top=args.top,
+            include_ids=args.include_ids,
+            labels=labels,
+            synthetic=_is_synthetic(args, cohort),
+        ),
         **out_opts,
         option="--html",
     )

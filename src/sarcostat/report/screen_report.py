@@ -4,6 +4,14 @@ Reads only :class:`~sarcostat.stats.screen.ScreenResult` (its ``table``,
 ``families`` and ``notes``); numbers are formatted by
 :mod:`sarcostat.report.format`. The page is one self-contained file (the
 figure is embedded as PNG), so it can be mailed or archived as is.
+
+Names are shown as labels where one is known: ``labels`` (raw column name ->
+label; the command builds it from the cohort map's biomarkers and a
+``--labels`` file) first, then the study's variable labels
+(:data:`sarcostat.study.labels.VARIABLES`, through :class:`FormatConfig`) for
+outcomes and covariates, else the column name itself. A labelled biomarker
+keeps its column name beside the label, so a row can be found in the results
+file. ``synthetic=True`` puts a SYNTHETIC mark on the page and in the figure.
 """
 
 from __future__ import annotations
@@ -15,7 +23,13 @@ from pathlib import Path
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig
 from sarcostat.report.output import withhold_ids
 
-__all__ = ["volcano_figure", "render_screen_html", "screen_notes", "write_screen_html"]
+__all__ = [
+    "volcano_figure",
+    "repel_labels",
+    "render_screen_html",
+    "screen_notes",
+    "write_screen_html",
+]
 
 _HIT = "#b2182b"
 _REST = "#9a9a9a"
@@ -32,8 +46,11 @@ td.l,th.l{text-align:left}
 tr.hit td{font-weight:600}
 .note{color:#555;font-size:.9em}
 img{max-width:100%}
+.raw{color:#666;font-size:.85em;font-family:ui-monospace,monospace}
+.synthetic{border:2px solid #b00020;color:#b00020;padding:.6rem .8rem;font-weight:bold}
 </style></head><body>
 <h1>Biomarker screen</h1>
+{% if synthetic %}<p class="synthetic">These data are SYNTHETIC: simulated participants, not real ones. Do not interpret or cite the results.</p>{% endif %}
 <p>{{ n_biomarkers }} biomarker(s) &times; {{ outcomes|length }} outcome(s);
 adjusted for {{ adjustment }}. Rows in bold have q &lt; {{ alpha }}
 (Benjamini&ndash;Hochberg within each outcome).</p>
@@ -46,7 +63,7 @@ adjusted for {{ adjustment }}. Rows in bold have q &lt; {{ alpha }}
 <table>
 <thead><tr><th>Rank</th><th class="l">Biomarker</th><th>n</th>{% if block.logistic %}<th>Events</th><th>OR per SD (95% CI)</th>{% else %}<th>B (SE)</th><th>Std. &beta;</th>{% endif %}<th>P</th><th>q</th><th class="l">Message</th></tr></thead>
 <tbody>
-{% for r in block.rows %}<tr{% if r.hit %} class="hit"{% endif %}><td>{{ r.rank }}</td><td class="l">{{ r.biomarker }}</td><td>{{ r.n }}</td>{% if block.logistic %}<td>{{ r.events }}</td><td>{{ r.effect }}</td>{% else %}<td>{{ r.effect }}</td><td>{{ r.beta }}</td>{% endif %}<td>{{ r.p }}</td><td>{{ r.q }}</td><td class="l">{{ r.message }}</td></tr>
+{% for r in block.rows %}<tr{% if r.hit %} class="hit"{% endif %}><td>{{ r.rank }}</td><td class="l">{{ r.label }}{% if r.label != r.biomarker %} <span class="raw">{{ r.biomarker }}</span>{% endif %}</td><td>{{ r.n }}</td>{% if block.logistic %}<td>{{ r.events }}</td><td>{{ r.effect }}</td>{% else %}<td>{{ r.effect }}</td><td>{{ r.beta }}</td>{% endif %}<td>{{ r.p }}</td><td>{{ r.q }}</td><td class="l">{{ r.message }}</td></tr>
 {% endfor %}</tbody></table>
 {% endfor %}
 <h2>Notes</h2>
@@ -59,6 +76,109 @@ def _nan(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
+#: Columns the screen command derives, by what they hold.
+_DERIVED = {"sex_male": "Sex (male = 1)"}
+
+
+def _labeller(labels: dict | None, fmt: FormatConfig, *, short: bool = False):
+    """name -> display label: ``labels`` first, then the study's variable
+    labels (``short``: without the unit, for a list in a sentence), else the
+    name itself."""
+    labels = {**_DERIVED, **dict(labels or {})}
+
+    def label(name) -> str:
+        name = str(name)
+        if name in labels:
+            return str(labels[name])
+        return fmt.short(name) if short else fmt.label(name)
+
+    return label
+
+
+#: The SYNTHETIC mark of the figure (the page has its own banner).
+SYNTHETIC_MARK = "SYNTHETIC DATA"
+
+
+def _overlaps(box, placed) -> bool:
+    return any(box.overlaps(other) for other in placed)
+
+
+def repel_labels(ax, points, texts, *, fontsize: float = 7, pad: float = 1.5) -> list:
+    """Label points of ``ax`` without two labels overlapping (deterministic).
+
+    ``points`` are (x, y) in data units, ``texts`` their labels, most
+    important first. Each label tries positions around its point (right,
+    left, above, below, the diagonals) at growing distances (3 to 45
+    points); it takes the first whose box, ``pad`` pixels larger, overlaps
+    no label placed before, the legend or a labelled point, and lies inside
+    the axes; a label moved away from
+    its point gets a thin leader line. A label with no free position is left
+    out. Lay the figure out (``tight_layout``) before calling: the boxes are
+    measured in display units. Returns the annotations placed.
+    """
+    import numpy as np
+    from matplotlib.transforms import Bbox
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    # Obstacles besides the labels: the legend and the labelled points.
+    placed_boxes: list = []
+    legend = ax.get_legend()
+    if legend is not None:
+        placed_boxes.append(legend.get_window_extent(renderer))
+    r = 2.5 * fig.dpi / 72
+    for px, py in ax.transData.transform(np.asarray(points, dtype=float).reshape(-1, 2)):
+        placed_boxes.append(Bbox.from_extents(px - r, py - r, px + r, py + r))
+    placed: list = []
+    directions = [(1, 0.2), (-1, 0.2), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
+    for (x, y), text in zip(points, texts):
+        done = False
+        for dist in (3, 8, 14, 22, 32, 45):
+            for dx, dy in directions:
+                ox, oy = dx * dist, dy * dist
+                ann = ax.annotate(
+                    text,
+                    (x, y),
+                    xytext=(ox, oy),
+                    textcoords="offset points",
+                    fontsize=fontsize,
+                    ha="left" if dx > 0 else ("right" if dx < 0 else "center"),
+                    va="bottom" if dy > 0 else ("top" if dy < 0 else "center"),
+                    annotation_clip=False,
+                )
+                b = ann.get_window_extent(renderer)
+                box = Bbox.from_extents(b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad)
+                inside = (
+                    box.x0 >= frame.x0
+                    and box.x1 <= frame.x1
+                    and box.y0 >= frame.y0
+                    and box.y1 <= frame.y1
+                )
+                if inside and not _overlaps(box, placed_boxes):
+                    if dist > 8:
+                        ann.remove()
+                        ann = ax.annotate(
+                            text,
+                            (x, y),
+                            xytext=(ox, oy),
+                            textcoords="offset points",
+                            fontsize=fontsize,
+                            ha="left" if dx > 0 else ("right" if dx < 0 else "center"),
+                            va="bottom" if dy > 0 else ("top" if dy < 0 else "center"),
+                            annotation_clip=False,
+                            arrowprops={"arrowstyle": "-", "color": "#777", "lw": 0.5},
+                        )
+                    placed_boxes.append(box)
+                    placed.append(ann)
+                    done = True
+                    break
+                ann.remove()
+            if done:
+                break
+    return placed
+
+
 def volcano_figure(
     result,
     *,
@@ -67,17 +187,23 @@ def volcano_figure(
     ncols: int = 2,
     panel_size: float = 4.0,
     label_top: int = 5,
+    labels: dict | None = None,
+    synthetic: bool = False,
 ):
     """Volcano plot: effect (standardized β or ln OR per SD) vs -log10 P.
 
     One panel per outcome; points with q < ``alpha`` in colour, the
-    ``label_top`` smallest P values labelled. Returns a matplotlib Figure.
+    ``label_top`` smallest P values labelled (by ``labels`` where given)
+    without overlapping (:func:`repel_labels`). ``synthetic`` writes
+    "SYNTHETIC DATA" across the top. Returns a matplotlib Figure.
     """
     import numpy as np
 
     from sarcostat.report.figures import _pyplot
 
     plt = _pyplot()
+    label = _labeller(labels, fmt)
+    to_label = []
     outcomes = list(result.outcomes)
     ncols = max(1, min(ncols, len(outcomes)))
     nrows = math.ceil(len(outcomes) / ncols)
@@ -98,24 +224,27 @@ def volcano_figure(
             x[finite & hit], y[finite & hit], s=10, c=_HIT, linewidths=0, label=f"q < {alpha:g}"
         )
         ax.axvline(0, color="#444", lw=0.6)
-        order = np.argsort(-y)[:label_top]
-        for j in order:
-            if finite[j]:
-                ax.annotate(
-                    str(d["biomarker"].iloc[j]),
-                    (x[j], y[j]),
-                    fontsize=7,
-                    xytext=(3, 2),
-                    textcoords="offset points",
-                )
-        ax.set_title(fmt.short(outcome), fontsize=10)
+        order = [j for j in np.argsort(-y, kind="stable") if finite[j]][:label_top]
+        to_label.append(
+            (ax, [(x[j], y[j]) for j in order], [label(d["biomarker"].iloc[j]) for j in order])
+        )
+        if len(order):
+            # Head room above the top points for their labels.
+            ax.set_ylim(top=ax.get_ylim()[1] * 1.12)
+        title = labels.get(str(outcome)) if labels else None
+        ax.set_title(title or fmt.short(outcome), fontsize=10)
         ax.set_xlabel("ln OR per SD" if logistic else "Standardized \u03b2")
         ax.set_ylabel("\u2212log\u2081\u2080 P")
         if hit.any():
             ax.legend(fontsize=7, frameon=False, loc="upper left")
     for j in range(len(outcomes), nrows * ncols):
         axes[j // ncols][j % ncols].set_visible(False)
+    if synthetic:
+        fig.suptitle(SYNTHETIC_MARK, color="#b00020", fontweight="bold", fontsize=11)
     fig.tight_layout()
+    # Labels last: their boxes are measured on the final layout.
+    for ax, points, texts in to_label:
+        repel_labels(ax, points, texts)
     return fig
 
 
@@ -127,6 +256,8 @@ def render_screen_html(
     fmt: FormatConfig = DEFAULT_FORMAT,
     figure: bool = True,
     include_ids: bool = False,
+    labels: dict | None = None,
+    synthetic: bool = False,
 ) -> str:
     """The screen as one HTML page: volcano plot, then a ranked table per outcome.
 
@@ -142,6 +273,12 @@ def render_screen_html(
     include_ids : bool, default False
         Keep participant ids in the notes (e.g. the unmatched ids) and in the
         rows' messages (the participant whose value is not a number).
+    labels : dict, optional
+        Column name -> label for biomarkers, outcomes and covariates (see the
+        module docstring); outcomes and covariates otherwise get the study's
+        variable labels.
+    synthetic : bool, default False
+        The data are simulated: the page and the figure say SYNTHETIC.
     """
     from sarcostat.report.figures import png_bytes
     from sarcostat.report.html import environment
@@ -151,6 +288,7 @@ def render_screen_html(
         if len(result.families)
         else {}
     )
+    label = _labeller(labels, fmt)
     blocks = []
     for outcome in result.outcomes:
         d = result.ranked(outcome)
@@ -172,7 +310,8 @@ def render_screen_html(
             rows.append(
                 {
                     "rank": rank if not _nan(r.p_value) else "",
-                    "biomarker": r.biomarker,
+                    "biomarker": str(r.biomarker),
+                    "label": label(r.biomarker),
                     "n": "" if r.n is None or str(r.n) == "<NA>" else int(r.n),
                     "events": "" if str(r.events) == "<NA>" else int(r.events),
                     "effect": effect,
@@ -185,7 +324,7 @@ def render_screen_html(
             )
         blocks.append(
             {
-                "label": fmt.label(outcome),
+                "label": label(outcome),
                 "model": model
                 if not logistic
                 else ("logistic, OR per SD" if model != "score" else "score pre-screen / logistic"),
@@ -200,7 +339,7 @@ def render_screen_html(
         )
     png = None
     if figure and len(result.outcomes):
-        fig = volcano_figure(result, alpha=alpha, fmt=fmt)
+        fig = volcano_figure(result, alpha=alpha, fmt=fmt, labels=labels, synthetic=synthetic)
         png = base64.b64encode(png_bytes(fig)).decode("ascii")
         import matplotlib.pyplot as plt
 
@@ -212,7 +351,12 @@ def render_screen_html(
         .render(
             n_biomarkers=result.n_biomarkers,
             outcomes=list(result.outcomes),
-            adjustment=", ".join(covs) if covs else "nothing (unadjusted)",
+            adjustment=(
+                ", ".join(_labeller(labels, fmt, short=True)(c) for c in covs)
+                if covs
+                else "nothing (unadjusted)"
+            ),
+            synthetic=synthetic,
             alpha=alpha,
             figure=png,
             blocks=blocks,
