@@ -35,7 +35,14 @@ from typing import Any
 import numba
 import numpy as np
 
-__all__ = ["masked_powers", "add_missing_rows", "take_columns", "column_moments", "logistic_terms"]
+__all__ = [
+    "masked_powers",
+    "linear_row_sums",
+    "add_missing_rows",
+    "take_columns",
+    "column_moments",
+    "logistic_terms",
+]
 
 _JIT = {"nogil": True, "fastmath": {"contract"}, "error_model": "numpy"}
 
@@ -309,3 +316,104 @@ def logistic_terms(
             S[0, j] += Wi[3 * a + j] * x0
             S[1, j] += Wi[4 * a + j] * x0
             S[2, j] += Wi[5 * a + j] * x0
+
+
+@_compiled()
+def linear_row_sums(
+    X: Any,
+    r0: Any,
+    r1: Any,
+    center: Any,
+    L: Any,
+    B: Any,
+    C: Any,
+    outT: Any,
+    KX: Any,
+    QX: Any,
+    scratch: Any,
+) -> Any:
+    """The linear screen's sums over rows r0..r1 of a row-major matrix, every column at once.
+
+    With x0 = X - center (0 where missing), adds sum_i B[i, r] x0[i, j] to
+    KX[r, j], sum_i C[i, r] x0[i, j]^2 to QX[r, j], and L[i] to outT[j] at
+    each missing entry (i, j) (a sum over the rows where column j is
+    observed is the total minus this).
+
+    Why rows, not column chunks: a strip of a few hundred columns of a
+    row-major table is read a short segment per row (one per page), which
+    the memory system serves several times slower than one sequential
+    sweep; here the rows are read in order, four at a time, and each row's
+    columns tile by tile (``scratch`` is 4 x tile, in L1). Each tile's
+    accumulator rows take the four rows' contributions in one sweep (four
+    multiply-adds per load and store), so no centred block is written out
+    and no skinny matrix product is needed.
+    """
+    P = X.shape[1]
+    RB = B.shape[1]
+    RC = C.shape[1]
+    RL = L.shape[1]
+    T = scratch.shape[1]
+    miss = np.empty(T, dtype=np.int64)
+    i = r0
+    while i < r1:
+        h = min(4, r1 - i)
+        i1 = min(i + 1, r1 - 1)
+        i2 = min(i + 2, r1 - 1)
+        i3 = min(i + 3, r1 - 1)
+        for t0 in range(0, P, T):
+            # Slices, not offset indices: the compiler then knows the
+            # indices are in range and vectorizes (4x faster, measured).
+            t1 = min(P, t0 + T)
+            w = t1 - t0
+            ce = center[t0:t1]
+            for t in range(4):
+                st = scratch[t, :w]
+                if t < h:
+                    xi = X[i + t, t0:t1]
+                    nan = 0
+                    for j in range(w):
+                        x = xi[j]
+                        ok = x == x
+                        st[j] = x - ce[j] if ok else 0.0
+                        nan += 0 if ok else 1
+                    if nan:
+                        # The missing columns, compacted without a branch
+                        # (one missing value in 20 mispredicts a branch).
+                        cnt = 0
+                        for j in range(w):
+                            miss[cnt] = j
+                            cnt += 1 if xi[j] != xi[j] else 0
+                        li = L[i + t]
+                        for m in range(cnt):
+                            oj = outT[t0 + miss[m]]
+                            for r in range(RL):
+                                oj[r] += li[r]
+                else:
+                    for j in range(w):
+                        st[j] = 0.0
+            s0 = scratch[0, :w]
+            s1 = scratch[1, :w]
+            s2 = scratch[2, :w]
+            s3 = scratch[3, :w]
+            for r in range(RB):
+                b0 = B[i, r]
+                b1 = B[i1, r] if h > 1 else 0.0
+                b2 = B[i2, r] if h > 2 else 0.0
+                b3 = B[i3, r] if h > 3 else 0.0
+                kr = KX[r, t0:t1]
+                for j in range(w):
+                    kr[j] += b0 * s0[j] + b1 * s1[j] + b2 * s2[j] + b3 * s3[j]
+            for r in range(RC):
+                c0 = C[i, r]
+                c1 = C[i1, r] if h > 1 else 0.0
+                c2 = C[i2, r] if h > 2 else 0.0
+                c3 = C[i3, r] if h > 3 else 0.0
+                qr = QX[r, t0:t1]
+                for j in range(w):
+                    qr[j] += (
+                        c0 * s0[j] * s0[j]
+                        + c1 * s1[j] * s1[j]
+                        + c2 * s2[j] * s2[j]
+                        + c3 * s3[j] * s3[j]
+                    )
+        i += h

@@ -14,6 +14,7 @@ Dask tasks.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import os
 import warnings
@@ -280,28 +281,16 @@ def _process_block(source: Any, names: Any, plan: _Plan) -> tuple[np.ndarray, li
     # stay well conditioned whatever the biomarker's units). Any value near
     # the mean will do, so it comes from at most 10,000 evenly spaced rows.
     # The scale is needed only by the logistic kernel (its step tolerance).
-    step = max(1, X.shape[0] // 10_000)
-    # A C-order copy of the sample first: the compiled loop is ~5x slower
-    # on a DataFrame's wide-stride view than on unit-stride rows.
-    mx, sx = _kernels.column_moments(np.ascontiguousarray(X[::step]), 1)
-    bad = ~np.isfinite(mx)
-    if bad.any():  # sample missed a sparse column: use all rows
-        mx[bad], sx[bad] = _kernels.column_moments(np.ascontiguousarray(X[:, bad]), 1)
-    mx = np.where(np.isfinite(mx), mx, 0.0)
-    sx = np.where(np.isfinite(sx) & (sx > 0), sx, 1.0)
+    mx, sx = _centres(X)
     blocks = []
     plan.prepare()
     if plan.lin_names:
-        for o, res in enumerate(
+        blocks += _finish_linear(
             eng.linear_block(
                 X, plan.Z, plan.Y, plan.R, confidence=plan.confidence, prep=plan.lin_prep, center=mx
-            )
-        ):
-            for f in ("estimate", "se", "ci_lower", "ci_upper", "sd_outcome"):
-                res[:, eng.F[f]] *= plan.y_sd[o]
-            if plan.R[:, o].sum() == 0:
-                res[:, eng.F["status"]] = eng.NO_ROWS
-            blocks.append(res)
+            ),
+            plan,
+        )
     # The logistic kernels' step tolerance is on the unit-SD scale: they fit
     # (x - mx) / sx, applied on the fly.
     inv_sx = 1.0 / sx
@@ -353,6 +342,65 @@ def _process_block(source: Any, names: Any, plan: _Plan) -> tuple[np.ndarray, li
         if msg:
             out[:, j, eng.F["status"]] = eng.NON_NUMERIC
     return out, msgs
+
+
+def _centres(X: Any, *, contiguous: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Approximate mean and SD of each column, from at most 10,000 evenly
+    spaced rows (any value near the mean will do: slopes, t and p do not
+    depend on it; the scale is needed only by the logistic kernel's step
+    tolerance). ``contiguous``: X has unit-stride rows already."""
+    step = max(1, X.shape[0] // 10_000)
+    if contiguous:
+        mx, sx = _kernels.column_moments(X, step)
+    else:
+        # A C-order copy of the sample first: the compiled loop is ~5x slower
+        # on a DataFrame's wide-stride view than on unit-stride rows.
+        mx, sx = _kernels.column_moments(np.ascontiguousarray(X[::step]), 1)
+    bad = ~np.isfinite(mx)
+    if bad.any():  # sample missed a sparse column: use all rows
+        mx[bad], sx[bad] = _kernels.column_moments(np.ascontiguousarray(X[:, bad]), 1)
+    mx = np.where(np.isfinite(mx), mx, 0.0)
+    sx = np.where(np.isfinite(sx) & (sx > 0), sx, 1.0)
+    return mx, sx
+
+
+def _finish_linear(results: list, plan: _Plan) -> list:
+    """Standardized-outcome results -> the outcome's units; NO_ROWS where
+    no participant has the outcome and the covariates."""
+    for o, res in enumerate(results):
+        for f in ("estimate", "se", "ci_lower", "ci_upper", "sd_outcome"):
+            res[:, eng.F[f]] *= plan.y_sd[o]
+        if plan.R[:, o].sum() == 0:
+            res[:, eng.F["status"]] = eng.NO_ROWS
+    return results
+
+
+def _linear_by_rows(
+    X: np.ndarray, plan: _Plan, chunks: Any, progress: Any, threads: int, report: bool
+) -> np.ndarray:
+    """Every linear outcome for a row-major panel in one sweep over its rows
+    (:func:`~sarcostat.stats.screen_engine.linear_rows`), then the models a
+    chunk of columns at a time (``progress`` after each when ``report``).
+    Returns (n_linear, P, FIELDS)."""
+    plan.prepare()
+    prep = plan.lin_prep
+    assert prep is not None
+    mx, _ = _centres(X, contiguous=X.flags.c_contiguous)
+    sums = eng.linear_rows(X, prep, mx, threads=threads)
+    AM, BX, CX, AMc, BXc, CXc = sums
+    parts, done, total = [], 0, X.shape[1]
+    for ch in chunks:
+        cols = slice(done, done + len(ch))
+        part = (AM[:, cols], BX[:, cols], CX[cols], AMc[:, cols], BXc[:, cols], CXc[:, cols])
+        parts.append(
+            np.stack(
+                _finish_linear(eng.linear_results(part, prep, confidence=plan.confidence), plan)
+            )
+        )
+        done += len(ch)
+        if progress and report:
+            progress(done, total)
+    return np.concatenate(parts, axis=1)
 
 
 def _chunks(names: Any, size: Any) -> Any:
@@ -729,7 +777,26 @@ def screen(
     )
     names = list(source.names)
     chunks = _chunks(names, chunk_size)
-    if dask is not False or scheduler:
+    local = dask is False and not scheduler
+    rows = source.row_major() if local and plan.lin_names and hasattr(source, "row_major") else None
+    lin_arr = None
+    full_plan = plan
+    if rows is not None:
+        # A panel held row by row in memory: the linear outcomes in one
+        # sweep over its rows; the chunks below only for binary outcomes.
+        lin_arr = _linear_by_rows(rows, plan, chunks, progress, threads, not plan.bin_names)
+        plan = dataclasses.replace(
+            plan,
+            lin_names=[],
+            Y=plan.Y[:, :0],
+            R=plan.R[:, :0],
+            y_sd=plan.y_sd[:0],
+            lin_prep=None,
+            bin_prep=plan.bin_prep,
+        )
+    if lin_arr is not None and not plan.bin_names:
+        parts, msgs = [], [""] * len(names)
+    elif not local:
         parts, msgs = _run_dask(source, chunks, plan, progress, dask, scheduler)
     elif threads > 1 and len(chunks) > 1:
         parts, msgs = _run_threads(source, chunks, plan, progress, min(threads, len(chunks)))
@@ -738,8 +805,11 @@ def screen(
     arr = (
         np.concatenate(parts, axis=1)
         if parts
-        else np.empty((len(plan.lin_names) + len(plan.bin_names), 0, len(eng.FIELDS)))
+        else np.empty((len(plan.lin_names) + len(plan.bin_names), len(names), len(eng.FIELDS)))
     )
+    if lin_arr is not None:
+        arr = np.concatenate([lin_arr, arr], axis=0)
+        plan = full_plan
     if arr.shape[1] and (arr[:, :, eng.F["status"]] == eng.NON_NUMERIC).any() and not any(msgs):
         # Dask path: re-read just the flagged columns here to word the message.
         flagged = [

@@ -52,6 +52,8 @@ __all__ = [
     "METHODS",
     "linear_prepare",
     "linear_block",
+    "linear_rows",
+    "linear_results",
     "logistic_prepare",
     "logistic_block",
     "score_block",
@@ -390,16 +392,104 @@ def linear_block(
     list of m arrays (c, len(FIELDS)), one per outcome, in the units of X
     and the standardized Y (the caller rescales estimate, se and the CI).
     """
-    N, c = X.shape
     if prep is None:
         prep = linear_prepare(Z, Y, R)
-    A, B, u, S, pat_of = prep["A"], prep["B"], prep["u"], prep["S"], prep["pat_of"]
-    k, m, q = prep["k"], prep["m"], prep["q"]
+    A, B, u, S = prep["A"], prep["B"], prep["u"], prep["S"]
     AM, BX, CX, _ = _masked_sums(X, A, B, u[:, None], center=center, total_m=prep["A_total"])
     # The same sums over the rows that some outcome leaves out, per pattern.
     AMc, BXc, CXc, _ = _masked_sums(X[S], prep["Ac"], prep["Bc"], prep["Cc"], center=center)
-    CX = CX[0]
+    return linear_results((AM, BX, CX[0], AMc, BXc, CXc), prep, confidence=confidence)
 
+
+#: Rows per partial sum of :func:`linear_rows` (a fixed partition, so the
+#: sums do not depend on how many threads add them up).
+_ROW_PART = 4096
+
+
+def linear_rows(
+    X: np.ndarray,
+    prep: dict,
+    center: np.ndarray,
+    *,
+    threads: int = 1,
+    progress: Any = None,
+) -> tuple:
+    """:func:`linear_block`'s sums for every column of a row-major X at once.
+
+    One sweep over the rows of X (N x P, unit column stride: a table held
+    row by row, as a NumPy array or a DataFrame built from one), by the
+    compiled :func:`~._screen_kernels.linear_row_sums`: the memory is read
+    in order, which a strip of a few hundred columns (the chunked path) is
+    not. The rows are cut into fixed parts of ``_ROW_PART`` rows whose sums
+    are added in order, whatever ``threads`` (worker threads taking parts;
+    the kernel releases the GIL), so the result is the same bit for bit.
+    ``progress(rows_done)`` is called after each part. Returns the sums for
+    :func:`linear_results`.
+    """
+    N, P = X.shape
+    A, B, u, S = prep["A"], prep["B"], prep["u"], prep["S"]
+    U = np.ascontiguousarray(u[:, None])
+    parts = [(s, min(N, s + _ROW_PART)) for s in range(0, N, _ROW_PART)]
+    center = np.ascontiguousarray(center, dtype=np.float64)
+
+    def run(rows: tuple) -> tuple:
+        s, e = rows
+        outT = np.zeros((P, A.shape[1]))
+        KX = np.zeros((B.shape[1], P))
+        QX = np.zeros((1, P))
+        _k.linear_row_sums(X, s, e, center, A, B, U, outT, KX, QX, np.empty((4, 256)))
+        return outT, KX, QX
+
+    if threads > 1 and len(parts) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            sums = list(pool.map(run, parts))
+    else:
+        sums = [run(r) for r in parts]
+    outT, KX, QX = sums[0]
+    for more in sums[1:]:
+        outT += more[0]
+        KX += more[1]
+        QX += more[2]
+    if progress:
+        progress(N)
+    AM = prep["A_total"][:, None] - outT.T
+    # The rows some outcome leaves out (a few percent), gathered in blocks.
+    Ac, Bc, Cc = prep["Ac"], prep["Bc"], prep["Cc"]
+    outTc = np.zeros((P, Ac.shape[1]))
+    KXc = np.zeros((Bc.shape[1], P))
+    QXc = np.zeros((Cc.shape[1], P))
+    for s in range(0, len(S), 1024):
+        rows = S[s : s + 1024]
+        _k.linear_row_sums(
+            np.ascontiguousarray(X[rows]),
+            0,
+            len(rows),
+            center,
+            np.ascontiguousarray(Ac[s : s + 1024]),
+            np.ascontiguousarray(Bc[s : s + 1024]),
+            np.ascontiguousarray(Cc[s : s + 1024]),
+            outTc,
+            KXc,
+            QXc,
+            np.empty((4, 256)),
+        )
+    AMc = Ac.sum(axis=0)[:, None] - outTc.T
+    return AM, KX, QX[0], AMc, KXc, QXc
+
+
+def linear_results(sums: tuple, prep: dict, *, confidence: float = 0.95) -> list[np.ndarray]:
+    """The OLS results of :func:`linear_block` from its sums (any columns).
+
+    ``sums`` = (AM, BX, CX, AMc, BXc, CXc): the mask, value and square sums
+    over every outcome's usable rows and their per-pattern corrections, as
+    :func:`linear_block` and :func:`linear_rows` compute them.
+    """
+    AM, BX, CX, AMc, BXc, CXc = sums
+    c = BX.shape[1]
+    pat_of = prep["pat_of"]
+    k, m, q = prep["k"], prep["m"], prep["q"]
     t_q = (1 + confidence) / 2
     results = []
     for o in range(m):

@@ -158,6 +158,31 @@ class FrameSource(_Source):
                 raw[:, j], msgs[j] = _to_float(self.frame.iloc[:, pos[j]], ids, names[j])
         return self._take(raw), msgs
 
+    def row_major(self) -> np.ndarray | None:
+        """Every biomarker column as one N x P float64 view held row by row
+        (unit column stride: a DataFrame built from a 2-D NumPy array), in
+        the cohort's row order; None when the frame is not held so (columns
+        stored one by one, other dtypes, rows to reorder), and then the
+        chunked path reads it. Never a copy."""
+        n = len(self.frame)
+        if not self.names or not (
+            len(self.align) == n and np.array_equal(self.align, np.arange(n))
+        ):
+            return None
+        try:
+            pos = self.frame.columns.get_indexer(pd.Index(self.names))
+        except Exception:  # duplicated column names
+            return None
+        if (pos < 0).any() or not all(t == np.float64 for t in self.frame.dtypes.iloc[pos]):
+            return None
+        first = self.frame.iloc[:, pos[0]].to_numpy()
+        if first.ndim != 1 or abs(first.strides[0]) < 8 * len(pos):
+            return None  # columns stored one after another: read them in chunks
+        X = self.frame.iloc[:, pos].to_numpy()
+        if X.strides[1] != 8 or X.strides[0] < 8 * len(pos) or not np.shares_memory(X, first):
+            return None
+        return X
+
 
 class ParquetSource(_Source):
     """Biomarkers read lazily, a group of columns at a time, from a Parquet file."""
