@@ -537,6 +537,16 @@ def markdown(res: dict) -> str:
         f"| end to end from Parquet < 30 s | {res['end_to_end_s']:.1f} s: "
         f"{yes(res['end_to_end_s'] < 30)}{scale} |"
     )
+    lines.append(
+        f"| linear <= 8x one memory pass (issue 20) | {res['linear_vs_one_pass']:,.0f}x: "
+        f"{yes(res['linear_vs_one_pass'] <= 8)}{scale} |"
+    )
+    if "logistic_s" in res:
+        lines.append(
+            f"| logistic <= 25x one memory pass (issue 20) | "
+            f"{res['logistic_vs_one_pass']:,.0f}x: "
+            f"{yes(res['logistic_vs_one_pass'] <= 25)}{scale} |"
+        )
     if "logistic_s" in res:
         lines.append(
             f"| 1 binary outcome < 5 s | {res['logistic_s']:.1f} s "
