@@ -21,6 +21,10 @@ from sarcostat.report.methods import methods_text
 from sarcostat.report.output import OutputFolder, file_sha256, participant_ids, withhold_ids
 
 
+#: The completed data sets of multiple imputation, in long format.
+IMPUTATIONS_FILE = "imputations.csv"
+
+
 def _keys(name: str) -> tuple[str, ...]:
     """Key columns that address one row of a step's frame in results.json."""
     from sarcostat.study.steps import get
@@ -242,6 +246,12 @@ def write_report(
         say("tables (results.json, CSV)")
         for part, frame in result.frames.items():
             out.write_csv(f"{part}.csv", frame)
+        imputed = getattr(result, "imputations", None)
+        if imputed is not None:
+            # Participant-level data like the cohort itself (it keeps the ids,
+            # so a peer can re-pool it with mice::as.mids); the report says so.
+            say("imputations.csv (participant-level: the completed data sets)")
+            out.write_csv(IMPUTATIONS_FILE, imputed)
         out.write_text(
             "results.json",
             json.dumps(

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from sarcostat.exceptions import DataError, ModelError, SarcostatWarning
@@ -99,6 +99,11 @@ class StepContext:
     log: StepLog
     #: Columns the cohort lacks or holds no value in; rows naming them are left out.
     missing: frozenset[str] = frozenset()
+    #: The multiply imputed cohort (:class:`sarcostat.study.missing.Imputation`)
+    #: when the plan's ``[missing] method`` is ``"mice"``, else None.
+    imputation: Any = None
+    #: Frames of the steps run so far (a step may read an earlier one's).
+    frames: dict[str, Any] = field(default_factory=dict)
 
     def present(self, columns: Iterable[str]) -> list[str]:
         """``columns`` without the missing ones, order kept."""

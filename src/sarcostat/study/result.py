@@ -80,6 +80,9 @@ class StudyResult:
     data: pd.DataFrame | None = field(default=None, repr=False)
     #: Steps skipped because the cohort lacks their columns: name -> note.
     skipped: dict[str, str] = field(default_factory=dict)
+    #: The completed data sets in long format (``imputation`` 0 = the data as
+    #: read, 1..m completed), when the plan's ``[missing] method`` is "mice".
+    imputations: pd.DataFrame | None = field(default=None, repr=False)
 
     # -- the five parts --------------------------------------------------------
     @property

@@ -391,6 +391,7 @@ def analyze(
         if f.rule in ("labelled_missing", "encoding") and f.row is None:
             log.add(f"Data: {f.message}")
     say(f"assess ({plan.assessment.definition}: sarcopenia and its components, SPPB, SPS)")
+    raw = data  # as read: what multiple imputation starts from (impute, then derive)
     data, indeterminate = _assess(data, plan, log)
     # Frailty / osteosarcopenia columns, only when the plan names one.
     from sarcostat.study.frailty import add_frailty_columns, frailty_columns_needed
@@ -442,6 +443,16 @@ def analyze(
     covs = _model_covariates(plan)
     analyses: dict[str, Any] = {}
     frames: dict[str, pd.DataFrame] = {}
+    steps = list(plan.study.steps)
+    imputation = None
+    if plan.missing.method == "mice":
+        from sarcostat.study.missing import MICE_STEPS, impute_cohort
+
+        steps += [s for s in MICE_STEPS if s not in steps]
+        substituted, _ = substitute_censored(raw, bm, method=plan.biomarker.censored)
+        imputation = impute_cohort(
+            substituted, plan, bm, lambda d: _derive_completed(d, plan, bm), progress=say
+        )
     ctx = StepContext(
         data=data,
         plan=plan,
@@ -450,8 +461,10 @@ def analyze(
         analyses=analyses,
         log=log,
         missing=frozenset(missing),
+        imputation=imputation,
+        frames=frames,
     )
-    for name in plan.study.steps:
+    for name in steps:
         step = get_step(name)
         if name in skipped:
             frames[name] = step.empty()
@@ -502,7 +515,18 @@ def analyze(
         synthetic=bool(synthetic),
         meta={"version": __version__, "covariates_model": covs},
         data=data,
+        imputations=None if imputation is None else imputation.long,
     )
+
+
+def _derive_completed(raw: pd.DataFrame, plan: Plan, bm: str) -> pd.DataFrame:
+    """One completed (imputed) raw data set -> its analysis data set: the
+    assessment rerun on it (statuses as 0/1), as for the cohort itself."""
+    data, _ = _assess(raw, plan, StepLog())
+    for col in set(plan.figure1.statuses) | set(plan.outcomes.binary) | {plan.table1.group}:
+        if col in data.columns and str(data[col].dtype) in ("boolean", "bool"):
+            data[col] = _as01(data[col])
+    return data
 
 
 def _is_demo_path(path) -> bool:
