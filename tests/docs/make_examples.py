@@ -16,7 +16,12 @@ The story the tutorial tells with them:
 * ``elisa/``: the same participants' serum DKK1 measured by a competitive
   ELISA on two plates, one exported by SoftMax Pro and one by Gen5, each
   with its layout; DKK1 is simulated to fall with muscle mass;
-* ``panel.csv``: a 40-analyte proteomics-style panel for ``screen``.
+* ``panel.csv``: a 40-analyte proteomics-style panel for ``screen``;
+* ``missing_cohort.csv`` (with ``missing_map.toml`` and ``mice_plan.toml``):
+  the bundled demo cohort with values missing at random (more often in
+  older participants) for the multiple-imputation how-to, and
+  ``repool_mice.R`` (a copy of ``docs/r/repool_mice.R``), which re-pools
+  the report's ``imputations.csv`` in R mice.
 """
 
 from __future__ import annotations
@@ -120,7 +125,61 @@ real person is described. They are the files of the tutorial
 | `elisa/layout_run1.csv`, `elisa/layout_run2.csv` | the plate layouts (standards, blanks, controls, samples) |
 | `dkk1_plan.toml` | an analysis plan for DKK1 (the founding study's design, another biomarker) |
 | `panel.csv` | a {k}-analyte panel (id + one column per analyte) for `sarcostat screen` |
+| `missing_cohort.csv` | the demo cohort (129) with values missing at random, for multiple imputation |
+| `missing_map.toml` | the column map that reads it (sclerostin in pmol/L, LOD 3.2; BIA) |
+| `mice_plan.toml` | a plan with `[missing] method = "mice"` (docs/missing-data.md) |
+| `repool_mice.R` | re-pools a report's `imputations.csv` in R mice and checks it against `results.json` |
 """
+
+MISSING_MAP = """\
+# Column map of missing_cohort.csv (SYNTHETIC: the demo cohort with gaps).
+[biomarkers]
+sclerostin = {unit = "pmol/L", column = "sclerostin", lod = 3.2}
+
+[protocol]
+muscle_mass_method = "bia"
+gait_distance_m = 4
+synthetic = true
+"""
+
+MICE_PLAN = """\
+# Multiple imputation beside the complete cases (SYNTHETIC example):
+#   sarcostat analyze missing_cohort.csv --map missing_map.toml --plan mice_plan.toml -o report
+# Keys left out take the defaults (`sarcostat plan --init` writes them all).
+
+[study]
+steps = ["table1", "fig1", "table2", "fig2", "table3", "model_sets"]
+
+[missing]
+method = "mice"      # or "complete_case" (the default): listwise deletion only
+imputations = 20     # completed data sets (m)
+iterations = 10      # rounds of the chained equations per data set
+seed = 2026          # the same seed gives the same imputations
+"""
+
+
+def _missing_cohort(rng) -> pd.DataFrame:
+    """The demo cohort with values missing at random: the older the
+    participant, the likelier a gap (chair stand, grip, gait, weight,
+    sclerostin). An 'unable' chair stand stays 'unable'."""
+    from sarcostat.datasets import demo_cohort_path
+
+    d = pd.read_csv(demo_cohort_path(), dtype=str, keep_default_na=False)
+    age = d["age_yr"].astype(float)
+    for col, base in (
+        ("chair_stand_5x_s", 0.08),
+        ("grip_1_kg", 0.06),
+        ("sclerostin", 0.06),
+        ("weight_kg", 0.04),
+        ("gait_time_4m_s", 0.05),
+    ):
+        p = base * np.exp((age - age.mean()) / 8)
+        miss = rng.uniform(size=len(d)) < p
+        if col == "grip_1_kg":
+            d.loc[miss, ["grip_1_kg", "grip_2_kg"]] = ""
+        else:
+            d.loc[miss & (d[col] != "unable"), col] = ""
+    return d
 
 
 def _cohort(rng):
@@ -229,6 +288,10 @@ def build(dest: Path) -> None:
     panel, k = _panel(df, dkk1.to_numpy(), rng)
     panel.to_csv(dest / "panel.csv", index=False)
     (dest / "README.md").write_text(README.format(n=N, k=k), encoding="utf-8")
+    _missing_cohort(np.random.default_rng(7)).to_csv(dest / "missing_cohort.csv", index=False)
+    (dest / "missing_map.toml").write_text(MISSING_MAP, encoding="utf-8")
+    (dest / "mice_plan.toml").write_text(MICE_PLAN, encoding="utf-8")
+    shutil.copyfile(ROOT / "docs" / "r" / "repool_mice.R", dest / "repool_mice.R")
 
 
 def main() -> None:

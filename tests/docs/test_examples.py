@@ -20,7 +20,11 @@ EXPECTED = [
     "elisa/layout_run2.csv",
     "elisa/run1_softmax.txt",
     "elisa/run2_gen5.txt",
+    "mice_plan.toml",
+    "missing_cohort.csv",
+    "missing_map.toml",
     "panel.csv",
+    "repool_mice.R",
 ]
 
 

@@ -1,6 +1,6 @@
 # Re-pool sarcostat's multiple imputation in R mice, from the report folder.
 #
-#   Rscript examples/missing/repool.R REPORT_DIR [BIOMARKER]
+#   Rscript repool_mice.R REPORT_DIR [BIOMARKER]   (docs/r/repool_mice.R; sarcostat examples copies it)
 #
 # Reads REPORT_DIR/imputations.csv (imputation 0 = the data as read with its
 # gaps, 1..m = the completed data sets, as complete(imp, "long", include =
