@@ -20,7 +20,6 @@ from sarcostat._version import __version__
 from sarcostat.report.methods import methods_text
 from sarcostat.report.output import OutputFolder, file_sha256, participant_ids, withhold_ids
 
-
 #: The completed data sets of multiple imputation, in long format.
 IMPUTATIONS_FILE = "imputations.csv"
 

@@ -216,11 +216,15 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
             + f"logistic regression, unadjusted and adjusted for {cov}, with Wald {conf} CIs "
             f"({_n_range(f['table3'])})."
         )
+    from sarcostat.report.missing_report import METHODS as _MISSING
     from sarcostat.report.supp_figures import METHODS as _SUPPLEMENTARY
 
     for name in result.frames:
         if name in _SUPPLEMENTARY and _ran(result, name):
             parts.append(_SUPPLEMENTARY[name](result, fmt))
+    for name in result.frames:
+        if name in _MISSING and _ran(result, name):
+            parts.append(_MISSING[name](result, fmt))
     parts.append(
         "Each analysis used the participants with complete data on its variables (listwise "
         "deletion). A P value <0.05 was considered significant."

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sarcostat.report import figures, supp_figures, tables
+from sarcostat.report import figures, missing_report, supp_figures, tables
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized, covariate_phrase
 
 #: Display-table builders of the seed steps, by step name.
@@ -47,6 +47,10 @@ FIGURES: dict[str, Callable] = {"fig1": figures.figure1, "fig2": figures.figure2
 DISPLAY.update(supp_figures.DISPLAY)
 DOCX_PARTS = DOCX_PARTS + tuple(supp_figures.DISPLAY)
 FIGURES.update(supp_figures.FIGURES)
+# So do the missing-data steps ([missing] method = "mice").
+DISPLAY.update(missing_report.DISPLAY)
+DOCX_PARTS = DOCX_PARTS + tuple(missing_report.DISPLAY)
+FIGURES.update(missing_report.FIGURES)
 
 
 def _fig1_caption(result, fmt: FormatConfig) -> str:
@@ -72,6 +76,7 @@ def _fig2_caption(result, fmt: FormatConfig) -> str:
 #: Figure captions, by step name.
 CAPTIONS: dict[str, Callable] = {"fig1": _fig1_caption, "fig2": _fig2_caption}
 CAPTIONS.update(supp_figures.CAPTIONS)
+CAPTIONS.update(missing_report.CAPTIONS)
 
 
 @dataclass

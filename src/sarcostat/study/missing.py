@@ -73,7 +73,9 @@ UNABLE_FLAGS = {"chair_stand_5x_s": "chair_stand_unable", "gait_speed_m_s": "gai
 def _int_at_least(low: int) -> Callable[[Any, str], int]:
     def check(value: Any, where: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ParameterError(f"{where} must be a whole number of at least {low}, got {value!r}.")
+            raise ParameterError(
+                f"{where} must be a whole number of at least {low}, got {value!r}."
+            )
         return int(value)
 
     return check
@@ -81,7 +83,9 @@ def _int_at_least(low: int) -> Callable[[Any, str], int]:
 
 def _share(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise ParameterError(f"{where} must be a number from 0 to below 1 (e.g. 0.05), got {value!r}.")
+        raise ParameterError(
+            f"{where} must be a number from 0 to below 1 (e.g. 0.05), got {value!r}."
+        )
     return float(value)
 
 
@@ -98,14 +102,13 @@ class MissingPlan:
             "by Rubin's rules and reported beside the complete cases."
         ),
     )
-    imputations: int = records(
-        20, comment="Completed data sets (m).", validate=_int_at_least(2)
-    )
+    imputations: int = records(20, comment="Completed data sets (m).", validate=_int_at_least(2))
     iterations: int = records(
         10, comment="Iterations of the chained equations per data set.", validate=_int_at_least(1)
     )
     seed: int = records(
-        20261204, comment="Random seed: the same seed gives the same imputations.",
+        20261204,
+        comment="Random seed: the same seed gives the same imputations.",
         validate=_int_at_least(0),
     )
     warn_share: float = records(

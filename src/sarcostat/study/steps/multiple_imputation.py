@@ -152,7 +152,9 @@ def _cc_row(cc: pd.DataFrame | None, **where) -> dict:
     return hit.iloc[0].to_dict() if len(hit) else {}
 
 
-def _table2(fits, cc, conf, cc_analyses=None, *, table="table2", key="table2", frame_model="model") -> list[dict]:
+def _table2(
+    fits, cc, conf, cc_analyses=None, *, table="table2", key="table2", frame_model="model"
+) -> list[dict]:
     out = []
     first = fits[0][0]
     if table == "model_sets":
@@ -210,7 +212,9 @@ def _table2(fits, cc, conf, cc_analyses=None, *, table="table2", key="table2", f
     return out
 
 
-def _table3(fits, cc, conf, cc_analyses=None, *, table="table3", key="table3", frame_model="model") -> list[dict]:
+def _table3(
+    fits, cc, conf, cc_analyses=None, *, table="table3", key="table3", frame_model="model"
+) -> list[dict]:
     out = []
     first = fits[0][0]
     if table == "model_sets":
