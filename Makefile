@@ -56,7 +56,7 @@ fixtures-r: $(STAMP)
 	SARCOSTAT_UPDATE_R_FIXTURES=1 $(BIN)/python -m pytest -q -m rcheck tests/test_r_fixtures.py
 
 r-deps:
-	apt-get update && apt-get install -y r-base-core r-cran-emmeans r-cran-car r-cran-haven r-cran-multcomp r-cran-jsonlite r-cran-vcd r-cran-proc r-cran-rms
+	apt-get update && apt-get install -y r-base-core r-cran-emmeans r-cran-car r-cran-haven r-cran-multcomp r-cran-jsonlite r-cran-vcd r-cran-proc r-cran-rms r-cran-mice
 
 # Debian's Chromium and its WebDriver (the browser tests: report, web app).
 chromium:

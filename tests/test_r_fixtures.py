@@ -84,6 +84,9 @@ SCRIPTS: dict[str, Script] = {
     "tests/assess/r/ref_frailty.R": Script(
         ("{out}/frailty.json",), {"frailty.json": "tests/assess/fixtures/ref_frailty.json"}
     ),
+    "tests/study/r/ref_mice_pool.R": Script(
+        ("{out}",), {"ref_mice_pool.json": "tests/study/fixtures/ref_mice_pool.json"}
+    ),
     "tests/study/r/ref_frailty_analyses.R": Script(
         ("{out}/analyses.json",),
         {"analyses.json": "tests/study/fixtures/ref_frailty_analyses.json"},

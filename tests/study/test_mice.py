@@ -273,6 +273,27 @@ def test_missing_data_step_in_a_complete_case_plan():
     assert any("consider [missing] method" in w for w in res.warnings)
 
 
+@pytest.mark.rcheck
+def test_repool_script_finds_every_pooled_number(small_runs, tmp_path):
+    # docs/r/repool_mice.R: as.mids(imputations.csv) + with(lm/glm) + pool vs results.json
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript not installed")
+    out = small_runs[0].write(tmp_path / "report")
+    proc = subprocess.run(
+        ["Rscript", str(ROOT / "docs" / "r" / "repool_mice.R"), str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if "there is no package called" in proc.stderr:
+        pytest.skip("R package mice missing")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "largest relative difference from mice::pool" in proc.stdout
+
+
 @pytest.mark.slow
 def test_coverage_of_pooled_intervals():
     """Data missing at random (x more often missing when y is high), known

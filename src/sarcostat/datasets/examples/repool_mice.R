@@ -30,7 +30,12 @@ long <- read.csv(file.path(dir, "imputations.csv"), stringsAsFactors = FALSE)
 for (v in names(long)) if (is.character(long[[v]]) && v != "id") long[[v]] <- factor(long[[v]])
 imp <- as.mids(long, .imp = "imputation", .id = "id")
 mi <- res$multiple_imputation
-covs <- "age_yr + sex + bmi"  # the [model] covariates of the plan (sex as its factor)
+# The adjusted models' covariates: the plan's [model] covariates, from the
+# manifest (sex enters as its factor: the same model as sarcostat's 0/1 sex_male).
+man <- file.path(dir, "manifest.json")
+cov_names <- if (file.exists(man)) unlist(fromJSON(man)$plan$model$covariates) else
+  c("age_yr", "sex", "bmi")
+covs <- paste(cov_names, collapse = " + ")
 
 # glm's default stop (epsilon = 1e-8) leaves SEs ~1e-5 short of the maximum
 # likelihood (they come from the last-but-one weights); sarcostat converges
@@ -63,7 +68,7 @@ for (table in c("table2", "table3")) {
       rhs <- if (model == "adjusted") paste("+", covs) else ""
       if (table == "table2") {
         a <- pooled(sprintf("%s ~ %s %s", outcome, bm, rhs), bm)
-        vars <- c(outcome, bm, if (model == "adjusted") c("age_yr", "sex", "bmi"))
+        vars <- c(outcome, bm, if (model == "adjusted") cov_names)
         b <- pooled(sprintf("scale(%s) ~ scale(%s) %s", outcome, bm, rhs), sprintf("scale(%s)", bm),
                     complete = vars)
         check(b$estimate, row$std_beta, paste(table, outcome, model, "std_beta"))
