@@ -248,7 +248,9 @@ def test_report_of_mice(small_runs, tmp_path):
     row = pooled.loc[("table2", "smi", "adjusted")]
     assert row["m"] == 2 and 0 <= row["fmi"] <= 1 and row["n"] == 129
     assert row["cc_n"] < 129 and math.isfinite(row["cc_estimate"])
-    assert any(w.startswith("Missing data: complete-case analysis drops up to") for w in mi.warnings)
+    assert any(
+        w.startswith("Missing data: complete-case analysis drops up to") for w in mi.warnings
+    )
     out = mi.write(tmp_path / "report")
     data = json.loads((out / "results.json").read_text())
     assert data["multiple_imputation"]["table3"]["sarcopenia"]["adjusted"]["m"] == 2

@@ -214,21 +214,17 @@ def md_pattern(data: pd.DataFrame) -> pd.DataFrame:
     """
     if data.shape[1] == 0:
         raise ParameterError("md_pattern: data has no columns.")
-    r = data.notna()
-    # mice orders the columns by their count of missing values (stable).
-    nmis = (~r).sum(axis=0)
-    cols = list(nmis.sort_values(kind="mergesort").index)
-    r = r[cols].astype(int)
-    keys = r.astype(str).agg("".join, axis=1)
-    counts = keys.value_counts(sort=False)
-    first = r.groupby(keys, sort=False).first()
-    pat = first.loc[counts.index].copy()
-    pat["count"] = counts.to_numpy()
-    pat["n_missing"] = (1 - pat[cols]).sum(axis=1)
-    # md.pattern sorts the patterns: mice uses the sort order of the pattern
-    # strings read as numbers (rows with fewer 0s in the leftmost columns first).
-    order = sorted(range(len(pat)), key=lambda i: tuple(-v for v in pat[cols].iloc[i]))
-    out = pat.iloc[order].reset_index(drop=True)
+    miss = data.isna()
+    # mice orders the columns by their count of missing values (stable), then
+    # the patterns by their string of missing indicators ("0010"), as
+    # order(pat) and table(pat) do.
+    cols = list(miss.sum(axis=0).sort_values(kind="mergesort").index)
+    keys = miss[cols].astype(int).astype(str).agg("".join, axis=1)
+    counts = keys.value_counts().sort_index()
+    pats = np.array([[int(ch) for ch in k] for k in counts.index], dtype=int).reshape(-1, len(cols))
+    out = pd.DataFrame(1 - pats, columns=cols)
+    out["count"] = counts.to_numpy()
+    out["n_missing"] = pats.sum(axis=1)
     return out[cols + ["count", "n_missing"]]
 
 
@@ -310,13 +306,12 @@ def _usable(X: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Columns of ``X`` (intercept first) that vary on ``rows`` and are not
     collinear with the others there."""
     keep = [0] + [j for j in range(1, X.shape[1]) if np.ptp(X[rows, j]) > 0]
-    Xk = X[np.ix_(rows, keep)]
-    bad = set(rank_deficient_columns(Xk)) - {0}
+    Xr = X[rows]
+    bad = set(rank_deficient_columns(Xr[:, keep])) - {0}
     while bad:
         keep = [k for i, k in enumerate(keep) if i != max(bad)]
-        Xk = X[np.ix_(rows, keep)]
-        bad = set(rank_deficient_columns(Xk)) - {0}
-    return np.asarray(keep)
+        bad = set(rank_deficient_columns(Xr[:, keep])) - {0}
+    return np.asarray(keep, dtype=int)
 
 
 def _impute_pmm(
