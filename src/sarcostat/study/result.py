@@ -63,6 +63,11 @@ class StudyResult:
     skipped : dict of str to str
         Steps not run because the cohort lacks columns they need, with the
         note naming every missing column.
+    imputations : pandas.DataFrame or None
+        With ``[missing] method = "mice"``: the completed data sets in long
+        format (``imputation`` 0 = the data as read, 1..m completed, then
+        ``id`` and the canonical and derived columns), written as
+        ``imputations.csv`` (participant-level data).
     """
 
     plan: Plan
