@@ -258,10 +258,10 @@ def impute_cohort(
         seed=opts.seed,
         keep_missing=keep or None,
     )
-    # Impute, then derive: measures the assessment derives from imputed
-    # inputs are recomputed, not carried over from the data as read.
-    stale = [c for c, inputs in _DERIVED_WHEN.items() if all(x in raw for x in inputs)]
-    raw = raw.drop(columns=[c for c in stale if c in raw.columns])
+    # Impute, then derive: BMI and SMI of a participant whose inputs were
+    # imputed are derived from the imputed inputs (a value the file gives,
+    # or derived from observed inputs, is kept, as io never replaces one).
+    stale = [c for c in ("bmi", "smi") if c in raw and all(x in raw for x in _DERIVED_WHEN[c])]
     analysis = []
     parts = []
     for i, done in enumerate(res.completed, start=1):
@@ -272,6 +272,16 @@ def impute_cohort(
                 filled.loc[done[c].isna(), c] = None
             else:
                 filled[c] = done[c]
+        if stale:
+            from sarcostat.io.derive import body_measures
+
+            fresh = body_measures(
+                height_cm=filled["height_cm"].to_numpy(float),
+                weight_kg=filled["weight_kg"].to_numpy(float) if "weight_kg" in filled else None,
+                asm_kg=filled["asm_kg"].to_numpy(float) if "asm_kg" in filled else None,
+            )
+            for c in stale:
+                filled[c] = raw[c].where(raw[c].notna(), pd.Series(fresh[c], index=raw.index))
         derived = derive(filled)
         analysis.append(derived)
         parts.append(_export_frame(derived, raw, i))

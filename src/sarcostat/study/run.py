@@ -451,7 +451,7 @@ def analyze(
         steps += [s for s in MICE_STEPS if s not in steps]
         substituted, _ = substitute_censored(raw, bm, method=plan.biomarker.censored)
         imputation = impute_cohort(
-            substituted, plan, bm, lambda d: _derive_completed(d, plan, bm), progress=say
+            substituted, plan, bm, lambda d: _derive_completed(d, plan, wanted), progress=say
         )
     ctx = StepContext(
         data=data,
@@ -519,10 +519,14 @@ def analyze(
     )
 
 
-def _derive_completed(raw: pd.DataFrame, plan: Plan, bm: str) -> pd.DataFrame:
+def _derive_completed(raw: pd.DataFrame, plan: Plan, wanted) -> pd.DataFrame:
     """One completed (imputed) raw data set -> its analysis data set: the
     assessment rerun on it (statuses as 0/1), as for the cohort itself."""
     data, _ = _assess(raw, plan, StepLog())
+    if wanted:
+        from sarcostat.study.frailty import add_frailty_columns
+
+        data = add_frailty_columns(data, plan, StepLog(), wanted)
     for col in set(plan.figure1.statuses) | set(plan.outcomes.binary) | {plan.table1.group}:
         if col in data.columns and str(data[col].dtype) in ("boolean", "bool"):
             data[col] = _as01(data[col])
