@@ -72,16 +72,27 @@ UNABLE_FLAGS = {"chair_stand_5x_s": "chair_stand_unable", "gait_speed_m_s": "gai
 
 def _int_at_least(low: int) -> Callable[[Any, str], int]:
     def check(value: Any, where: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        # A web form sends "20" or 20.0: a whole number written so is accepted.
+        v = value
+        if isinstance(v, str) and v.strip().isdigit():
+            v = int(v.strip())
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        if isinstance(v, bool) or not isinstance(v, int) or v < low:
             raise ParameterError(
                 f"{where} must be a whole number of at least {low}, got {value!r}."
             )
-        return int(value)
+        return int(v)
 
     return check
 
 
 def _share(value: Any, where: str) -> float:
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            pass
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
         raise ParameterError(
             f"{where} must be a number from 0 to below 1 (e.g. 0.05), got {value!r}."
