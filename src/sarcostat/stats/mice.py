@@ -453,7 +453,9 @@ def mice(
     seeds = np.random.SeedSequence(int(seed)).spawn(m)
     completed: list[pd.DataFrame] = []
     chain_rows: list[tuple[str, int, int, float, float]] = []
-    for i in range(m):
+    from sarcostat.progress import track
+
+    for i in track(range(m), desc="multiple imputation", unit="imputation"):
         rng = np.random.default_rng(seeds[i])
         cur = Y.copy()
         for j in visit:  # mice's initialisation: random draws of observed values

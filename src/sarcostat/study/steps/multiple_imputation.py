@@ -104,7 +104,9 @@ class MultipleImputation(Step):
         names = [s for s in POOLED_STEPS if s in ctx.plan.study.steps]
         mlog = StepLog()
         fits: dict[str, list[tuple[pd.DataFrame, dict]]] = {s: [] for s in names}
-        for data_i in imp.analysis:
+        from sarcostat.progress import track
+
+        for data_i in track(imp.analysis, desc="analyses of the imputed data sets", unit="set"):
             analyses_i: dict = {}
             ctx_i = StepContext(
                 data=data_i,
