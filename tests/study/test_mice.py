@@ -251,7 +251,15 @@ def test_report_of_mice(small_runs, tmp_path):
     assert any(
         w.startswith("Missing data: complete-case analysis drops up to") for w in mi.warnings
     )
-    out = mi.write(tmp_path / "report")
+    # the command line on the example cohort with gaps and a [missing] plan
+    from sarcostat.cli import main
+    from sarcostat.study.plan import Plan as P
+
+    plan_file = tmp_path / "mice_plan.toml"
+    plan_file.write_text(P.from_dict(SMALL).to_toml() + "\n", encoding="utf-8")
+    out = tmp_path / "report"
+    argv = ["analyze", str(EX / "missing_cohort.csv"), "--map", str(EX / "missing_map.toml")]
+    assert main([*argv, "--plan", str(plan_file), "-o", str(out), "-q"]) == 0
     data = json.loads((out / "results.json").read_text())
     assert data["multiple_imputation"]["table3"]["sarcopenia"]["adjusted"]["m"] == 2
     assert (out / "imputations.csv").is_file()
@@ -259,7 +267,11 @@ def test_report_of_mice(small_runs, tmp_path):
     assert "imputations.csv" in html and "participant-level data" in html
     assert "Barnard-Rubin" in data["methods"] and "impute, then derive" in data["methods"]
     back = pd.read_csv(out / "imputations.csv")
-    assert len(back) == len(mi.imputations)
+    # the same seed gives the same imputations (API and command line)
+    pd.testing.assert_frame_equal(back, mi.imputations, check_dtype=False)
+    assert data["multiple_imputation"]["table2"]["smi"]["adjusted"]["estimate"] == pytest.approx(
+        row["estimate"], rel=1e-12
+    )
 
 
 def test_missing_data_step_in_a_complete_case_plan():
