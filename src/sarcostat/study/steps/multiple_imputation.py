@@ -289,7 +289,7 @@ def _fig1(fits, cc, conf, cc_analyses=None) -> list[dict]:
     statuses = list(dict.fromkeys(fits[0][0]["status"]))
     for status in statuses:
         for model in ("unadjusted", "adjusted"):
-            est, se, dfc = [], [], NAN
+            est, se, dfc, ns = [], [], NAN, []
             for _, analyses in fits:
                 res = analyses.get(f"fig1/{status}/{model}")
                 d = _fig1_difference(res) if res is not None else None
@@ -298,6 +298,7 @@ def _fig1(fits, cc, conf, cc_analyses=None) -> list[dict]:
                     break
                 est.append(d[0])
                 se.append(d[1])
+                ns.append(int(res.fit.n))
                 if math.isnan(dfc):
                     dfc = d[2]
             row = {
@@ -308,6 +309,7 @@ def _fig1(fits, cc, conf, cc_analyses=None) -> list[dict]:
             }
             if est:
                 row.update(_pool(est, se, dfc, conf))
+                row["n"] = float(np.mean(ns))
             res = (cc_analyses or {}).get(f"fig1/{status}/{model}")
             d = _fig1_difference(res) if res is not None else None
             if d is not None:
@@ -321,7 +323,7 @@ def _fig1(fits, cc, conf, cc_analyses=None) -> list[dict]:
                         "cc_ci_lower": d[0] - half,
                         "cc_ci_upper": d[0] + half,
                         "cc_p_value": float(2 * st.t.sf(abs(d[0] / d[1]), d[2])),
-                        "cc_n": int(res.fit.n) if hasattr(res.fit, "n") else NAN,
+                        "cc_n": int(res.fit.n),
                     }
                 )
             out.append(row)
