@@ -130,7 +130,6 @@ class MultipleImputation(Step):
         for s in names:
             cc = ctx.frames.get(s)
             rows += _POOLERS[s](fits[s], cc, conf, ctx.analyses)
-        ctx.analyses["multiple_imputation/m"] = imp.m
         return pd.DataFrame(rows).reindex(columns=list(self.columns))
 
 
