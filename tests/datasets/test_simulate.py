@@ -67,10 +67,39 @@ def test_cli_writes_csv_and_column_map_and_refuses_to_overwrite(tmp_path, capsys
 
 @pytest.mark.slow
 def test_default_call_regenerates_the_bundled_demo_cohort():
-    # About a minute: the calibration solves a bounded least-squares problem.
+    """The default call gives the bundled cohort's design: the same participants,
+    sexes, balance hold times, 'unable' chair stands and derived classes
+    (sarcopenia, SPPB, SPS), meeting every calibration target the bundled file
+    meets. The continuous values are not compared digit for digit: the moment
+    matching (``_sim_calibrate._moment_match``) stops at its evaluation cap
+    (``max_nfev=300``) before convergence, so where it stops depends on SciPy's
+    trust-region/LSMR iterates, which changed between SciPy releases (with SciPy
+    1.17 about one value in five moves by a rounding step or more). The bundled
+    file stays the reference data; see demo_cohort.md ("Regenerating")."""
+    from sarcostat.datasets.simulate import calibration_targets, check_calibration
+
+    # About 15 s: the calibration solves a bounded least-squares problem.
     raw = simulate_cohort()
     bundled = pd.read_csv(demo_cohort_path(), dtype={"chair_stand_5x_s": str})
     fresh = pd.read_csv(
         __import__("io").StringIO(raw.to_csv(index=False)), dtype={"chair_stand_5x_s": str}
     )
-    pd.testing.assert_frame_equal(fresh, bundled)
+    assert tuple(fresh.columns) == tuple(bundled.columns)
+    for col in ("id", "sex", "muscle_mass_method", "side_by_side_s", "semi_tandem_s", "tandem_s"):
+        pd.testing.assert_series_equal(fresh[col], bundled[col])
+    pd.testing.assert_series_equal(
+        fresh["chair_stand_5x_s"] == "unable", bundled["chair_stand_5x_s"] == "unable"
+    )
+    d_fresh, d_bundled = derive(fresh), derive(bundled)
+    for col in ("sarcopenia", "low_muscle_mass", "low_strength", "low_performance"):
+        assert d_fresh[col].astype(str).tolist() == d_bundled[col].astype(str).tolist(), col
+    for col in ("sppb_total", "sps"):
+        pd.testing.assert_series_equal(d_fresh[col], d_bundled[col])
+    targets = calibration_targets()
+    reachable = set(targets.loc[targets["reachable"], "target"])
+    report = check_calibration(fresh).set_index("target")
+    for name in reachable:
+        row = report.loc[name]
+        assert abs(row["observed"] - row["value"]) < row["tolerance"] or (
+            row["tolerance"] == 0 and row["observed"] == row["value"]
+        ), (name, row.to_dict())
