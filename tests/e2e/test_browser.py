@@ -85,7 +85,7 @@ def test_report_dom_and_print(chromium, analyzed, tmp_path):
     report = (analyzed[3] / "report.html").resolve()
     dom = _run(exe, tmp_path / "p1", "--dump-dom", report.as_uri())
     assert dom.returncode == 0, dom.stderr[-2000:]
-    for needle in ("Table 1.", "Table 2.", "Table 3.", "Fig. 1.", "Fig. 2.", "Methods"):
+    for needle in ("Table 1.", "Table 2.", "Table 3.", "Figure 1.", "Figure 2.", "Methods"):
         assert needle in dom.stdout
     assert _console_errors(dom.stderr) == []
     pdf = tmp_path / "report.pdf"

@@ -78,11 +78,17 @@ def test_docx_is_a4_and_holds_every_table_and_figure(journal):
     )
     assert len(doc.tables) == expected_tables
     assert len(doc.inline_shapes) == len(_figures(out, results))
-    captions = [p.text for p in doc.paragraphs if re.match(r"(Table|Figure) \d+\. ", p.text)]
-    tables_n = [int(m) for m in re.findall(r"^Table (\d+)\.", "\n".join(captions), re.M)]
-    figures_n = [int(m) for m in re.findall(r"^Figure (\d+)\.", "\n".join(captions), re.M)]
-    assert tables_n == list(range(1, len(doc.tables) + 1))
-    assert figures_n == list(range(1, len(doc.inline_shapes) + 1))
+    captions = [p.text for p in doc.paragraphs if re.match(r"(Table|Figure) S?\d+\. ", p.text)]
+    labels = [re.match(r"(Table|Figure) (S?)(\d+)\.", c).groups() for c in captions]
+    main_t = [int(n) for kind, s, n in labels if kind == "Table" and not s]
+    supp_t = [int(n) for kind, s, n in labels if kind == "Table" and s]
+    main_f = [int(n) for kind, s, n in labels if kind == "Figure" and not s]
+    supp_f = [int(n) for kind, s, n in labels if kind == "Figure" and s]
+    # Two series each, numbered without gaps: main (1, 2, ...) and supplementary (S1, S2, ...).
+    assert main_t == [1, 2, 3] and supp_t == list(range(1, len(supp_t) + 1))
+    assert len(main_t) + len(supp_t) == len(doc.tables)
+    assert main_f == [1, 2] and supp_f == list(range(1, len(supp_f) + 1))
+    assert len(main_f) + len(supp_f) == len(doc.inline_shapes)
     # Real Word tables with the journal's three rules, text in 10-12 pt.
     t1 = doc.tables[0]
     assert "Age" in "".join(c.text for c in t1.columns[0].cells)
@@ -100,6 +106,37 @@ def test_docx_is_a4_and_holds_every_table_and_figure(journal):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "confidence interval" in text
     assert re.search(r"ANCOVA|regression|t test|chi-square|χ2", text, re.I)
+
+
+def _html_captions(html: str) -> list[str]:
+    """Numbered table and figure captions of report.html, as plain text."""
+    import html as htmllib
+
+    from sarcostat.report.tables import SUPERSCRIPTS
+
+    out = []
+    for m in re.finditer(r"<(?:caption|figcaption)>(.*?)</(?:caption|figcaption)>", html, re.S):
+        text = htmllib.unescape(re.sub(r"<[^>]+>", "", m.group(1))).strip()
+        if re.match(r"(Table|Figure) S?\d+\. ", text):
+            # Word gets footnote letters as superscript runs of plain letters.
+            out.append(text.translate(str.maketrans(SUPERSCRIPTS, "abcdefgh")))
+    return out
+
+
+def test_docx_captions_are_the_html_reports_captions(journal):
+    """One numbering: every numbered caption of tables.docx is the HTML
+    report's, label and text (supplementary tables S1, S2, ..., not Table 4)."""
+    out, _, _ = journal
+    doc = docx.Document(str(out / "tables.docx"))
+    in_docx = [p.text for p in doc.paragraphs if re.match(r"(Table|Figure) S?\d+\. ", p.text)]
+    in_html = _html_captions((out / "report.html").read_text())
+    for kind in ("Table", "Figure"):
+        d = [c for c in in_docx if c.startswith(kind)]
+        h = [c for c in in_html if c.startswith(kind)]
+        assert d == h, kind
+    assert any(c.startswith("Table S1. ") for c in in_docx)
+    assert not any(c.startswith("Table 4.") for c in in_docx)
+    assert any(c.startswith("Figure S1. ") for c in in_docx)
 
 
 def test_wide_tables_get_landscape_sections_and_portrait_returns(journal):

@@ -68,7 +68,7 @@ def test_fewer_than_four_distinct_values_for_the_spline_is_a_note(demo):
     frame = get("spline").run(ctx)
     assert frame["p_overall"].isna().all()
     assert frame["note"].str.contains("distinct").all()
-    assert any("Table S7" in w and "not estimated" in w for w in ctx.log.items)
+    assert any("Supplementary spline" in w and "not estimated" in w for w in ctx.log.items)
 
 
 def test_steps_can_be_switched_off_and_models_edited(demo):

@@ -5,7 +5,8 @@ each step's display tables and its figure appear in report order, so a new
 plan step's tables and figure reach the document without code here.
 Tables are real, editable Word tables in journal style (three horizontal
 rules: above and below the header and at the foot), numbered captions
-("Table 1.", "Figure 1."), footnotes naming the tests and abbreviations.
+("Table 1.", "Table S1.", "Figure 1.", "Figure S1.": the labels of
+:func:`sarcostat.report.parts.number_parts`, as in the HTML report), footnotes naming the tests and abbreviations.
 Pages are A4 or US Letter, portrait; a table too wide for a portrait page
 gets a landscape section of its own. Body text 11 pt, tables 10 pt.
 """
@@ -309,7 +310,8 @@ def build_docx(result, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figu
                     figmod.set_width(fig, opts.figure_width_mm)
                 pngs[name] = figmod.png_bytes(fig, dpi=min(opts.dpi, 300))
     landscape = False
-    n_table = n_figure = 0
+    # Labels ("Table 2", "Table S3", "Figure S1") come from parts.number_parts,
+    # the numbering the HTML report shows too.
     for part in step_parts(result, fmt, pngs):
         if part.skipped is not None:
             continue
@@ -318,8 +320,7 @@ def build_docx(result, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figu
             if wide != landscape:
                 _page(doc.add_section(WD_SECTION.NEW_PAGE), opts.paper, landscape=wide)
                 landscape = wide
-            n_table += 1
-            _add_table(doc, t, f"Table {n_table}.")
+            _add_table(doc, t, f"{t.label}." if t.label else "")
         if part.name in FIGURES and part.figure is not None:
             if landscape:
                 _page(doc.add_section(WD_SECTION.NEW_PAGE), opts.paper, landscape=False)
@@ -333,8 +334,7 @@ def build_docx(result, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figu
             pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
             pic.paragraph_format.keep_with_next = True
             pic.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
-            n_figure += 1
-            _caption(doc, f"Figure {n_figure}.", part.caption or part.heading, before=False)
+            _caption(doc, f"{part.figure_label}.", part.caption or part.heading, before=False)
             doc.add_paragraph()
     doc.core_properties.title = "sarcostat tables and figures"
     doc.core_properties.author = "sarcostat"

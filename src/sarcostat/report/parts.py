@@ -10,7 +10,10 @@ turns a finished step into a :class:`Part` the writers use:
   here to appear in ``tables.docx``;
 - ``figure``: the PNG of its figure, for steps with a drawing function in
   :data:`FIGURES` (written as ``<name>.png`` / ``.svg``);
-- ``skipped``: the note of a step the cohort lacked the columns for.
+- ``skipped``: the note of a step the cohort lacked the columns for;
+- the labels "Table 2", "Table S3", "Figure 1", "Figure S2" of its tables
+  and figure, given by :func:`number_parts`, the one numbering both the HTML
+  report and ``tables.docx`` use.
 
 HTML: the step's template (``report/templates/<step.template>``) is
 rendered with ``part`` and the whole report's context; DOCX: the tables
@@ -92,6 +95,10 @@ class Part:
     caption: str = ""
     skipped: str | None = None
     in_docx: bool = True
+    #: "Figure 1" / "Figure S2" (:func:`number_parts`); empty without a figure.
+    figure_label: str = ""
+    #: True for a supplementary analysis (numbered S1, S2, ...).
+    supplementary: bool = False
 
     @property
     def rows(self) -> list[dict]:
@@ -149,6 +156,7 @@ def step_parts(result, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None) -> 
             frame=result.frames[name],
             skipped=skipped.get(name),
             in_docx=name in DOCX_PARTS or name not in DISPLAY,
+            supplementary=is_supplementary(step),
         )
         if part.skipped is None:
             builders = DISPLAY.get(name)
@@ -163,7 +171,39 @@ def step_parts(result, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None) -> 
                 part.figure = base64.b64encode(png).decode("ascii")
                 part.caption = CAPTIONS[name](result, fmt) if name in CAPTIONS else ""
         out.append(part)
-    return out
+    return number_parts(out)
+
+
+def is_supplementary(step) -> bool:
+    """A step of the supplementary analyses: its ``supplementary`` attribute
+    when it sets one, else whether it reads the ``[supplementary]`` section."""
+    flag = getattr(step, "supplementary", None)
+    return bool(flag) if flag is not None else step.section == "supplementary"
+
+
+def number_parts(parts: list[Part]) -> list[Part]:
+    """Number the tables and figures of ``parts`` in report order: the one
+    numbering of the HTML report and ``tables.docx``.
+
+    Every table that goes into ``tables.docx`` gets a label ("Table 1", ...),
+    those of supplementary steps their own series ("Table S1", ...); figures
+    likewise ("Figure 1", "Figure S1"). A skipped step takes no number, so the
+    series have no gaps. The values tables under Figures 1 and 2 (HTML only)
+    stay unnumbered. Labels are set on the parts and their tables, in place.
+    """
+    count = {"table": 0, "table_s": 0, "figure": 0, "figure_s": 0}
+    for part in parts:
+        if part.skipped is not None:
+            continue
+        suffix, prefix = ("_s", "S") if part.supplementary else ("", "")
+        if part.in_docx:
+            for t in part.tables:
+                count["table" + suffix] += 1
+                t.label = f"Table {prefix}{count['table' + suffix]}"
+        if part.figure is not None:
+            count["figure" + suffix] += 1
+            part.figure_label = f"Figure {prefix}{count['figure' + suffix]}"
+    return parts
 
 
 def docx_tables(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list:

@@ -197,7 +197,7 @@ def _roc_caption(result, fmt: FormatConfig) -> str:
     return (
         f"Receiver operating characteristic curves of {result.biomarker_label} for each "
         "status, in all participants and by sex; the dot marks the Youden-optimal threshold. "
-        "AUC with DeLong 95% confidence intervals in Table S6."
+        "AUC with DeLong 95% confidence intervals in the table below."
     )
 
 
@@ -274,7 +274,7 @@ def table1_full_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
         int(result.data[result.plan.table1.group].notna().sum()) if result.data is not None else 0
     )
     return tables.DisplayTable(
-        title="Table S1. Baseline characteristics, overall and by group",
+        title="Baseline characteristics, overall and by group",
         header=[
             [
                 ("Variable", 1),
@@ -317,7 +317,7 @@ def table2_ci_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
         rows.append(_row(cells, key=outcome))
     cov = covariate_phrase(result.plan.model.covariates)
     return tables.DisplayTable(
-        title="Table S2. Linear regression of each parameter on the biomarker, with 95% CIs",
+        title="Linear regression of each parameter on the biomarker, with 95% CIs",
         header=[
             [("Variable", 1), ("Unadjusted", 3), ("Adjusted", 3)],
             [
@@ -360,7 +360,7 @@ def model_sets_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
         rows.append(_row(cells, key=outcome))
     covs = {m: first for m, first in zip(df["model"], df["covariates"])}
     return tables.DisplayTable(
-        title="Table S4. Standardized β (Table 2 outcomes) and OR per SD (Table 3 outcomes) "
+        title="Standardized β (Table 2 outcomes) and OR per SD (Table 3 outcomes) "
         "under each adjustment set",
         header=[[("Variable", 1)] + [(m, 2) for m in models]],
         rows=rows,
@@ -396,7 +396,7 @@ def sex_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
         cells.append(fmt.p(i["p_interaction_lr"]) if i is not None else "")
         rows.append(_row(cells, key=outcome))
     return tables.DisplayTable(
-        title="Table S5. Estimates by sex and P for the biomarker × sex interaction",
+        title="Estimates by sex and P for the biomarker × sex interaction",
         header=[
             [("Variable", 1), ("Men", 2), ("Women", 2), ("P interaction", 2)],
             [
@@ -456,7 +456,7 @@ def roc_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
             )
         )
     return tables.DisplayTable(
-        title="Table S6. Diagnostic value of the biomarker",
+        title="Diagnostic value of the biomarker",
         header=[
             [
                 ("Status", 1),
@@ -500,7 +500,7 @@ def spline_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
     knots = df["knots"].dropna()
     knot_text = str(knots.iloc[0]) if len(knots) else ""
     return tables.DisplayTable(
-        title="Table S7. Restricted cubic spline of the biomarker: Wald tests",
+        title="Restricted cubic spline of the biomarker: Wald tests",
         header=[
             [("Variable", 1), ("Model", 1), ("n", 1), ("P overall", 1), ("P non-linearity", 1)]
         ],
@@ -527,7 +527,7 @@ def quartile_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
         rows.append(_row(cells, key=outcome))
     cov = covariate_phrase(result.plan.model.covariates)
     return tables.DisplayTable(
-        title="Table S8. Odds ratios (95% CI) by quartile of the biomarker",
+        title="Odds ratios (95% CI) by quartile of the biomarker",
         header=[[("Variable", 1), ("Q1", 1), ("Q2", 1), ("Q3", 1), ("Q4", 1), ("P for trend", 1)]],
         rows=rows,
         footnotes=[f"Adjusted for {cov}; the quartiles of Figure 2; Wald 95% CIs."],
@@ -564,7 +564,7 @@ def definitions_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
         if r["tests_used"]:
             notes.append(f"{r['title']} tests used: {r['tests_used']}")
     return tables.DisplayTable(
-        title="Table S10. Prevalence and adjusted OR per SD under each definition",
+        title="Prevalence and adjusted OR per SD under each definition",
         header=[
             [("Definition", 1), ("Sarcopenia, n/N (%)", 1), ("OR per SD (95% CI)", 1), ("P", 1)]
         ],
@@ -603,7 +603,7 @@ DISPLAY = {
 # -- Methods sentences -------------------------------------------------------------------
 def _m_table1(result, fmt):
     return (
-        "Supplementary Table S1 adds an Overall column (all participants analysed), n and "
+        "The supplementary baseline table adds an Overall column (all participants analysed), n and "
         "missing counts per row, and shows median (interquartile range, SPSS HAVERAGE "
         "percentiles) with the Mann-Whitney U test (normal approximation with tie correction) "
         "for variables with |skewness| > 1 (Bulmer 1979)"

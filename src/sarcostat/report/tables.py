@@ -36,6 +36,14 @@ class DisplayTable:
     header: list[list[tuple[str, int]]]
     rows: list[DisplayRow]
     footnotes: list[str] = field(default_factory=list)
+    #: "Table 1", "Table S2": given by :func:`sarcostat.report.parts.number_parts`
+    #: (the title carries no number); empty for an unnumbered table.
+    label: str = ""
+
+    @property
+    def caption(self) -> str:
+        """``"<label>. <title>"``, or the title of an unnumbered table."""
+        return f"{self.label}. {self.title}" if self.label else self.title
 
     @property
     def n_columns(self) -> int:
@@ -129,7 +137,7 @@ def table1(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     if abbr:
         notes.append("; ".join(f"{a}, {m}" for a, m in abbr) + ".")
     return DisplayTable(
-        title=f"Table 1. Baseline characteristics of the study participants according to "
+        title=f"Baseline characteristics of the study participants according to "
         f"{with_name.lower()} status",
         header=header,
         rows=rows,
@@ -162,7 +170,7 @@ def table2(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
         _adjusted_note(result),
     ]
     return DisplayTable(
-        title=f"Table 2. Associations between {result.biomarker_label} levels and "
+        title=f"Associations between {result.biomarker_label} levels and "
         f"sarcopenia-related parameters by linear regression analysis",
         header=header,
         rows=rows,
@@ -202,7 +210,7 @@ def table3(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
         _adjusted_note(result),
     ]
     return DisplayTable(
-        title=f"Table 3. Logistic regression analysis of the odds of sarcopenia and related "
+        title=f"Logistic regression analysis of the odds of sarcopenia and related "
         f"parameters according to {result.biomarker_label} levels",
         header=header,
         rows=rows,
@@ -244,7 +252,7 @@ def figure1_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
         rows.append(DisplayRow(cells, key=status))
     unit = f" ({result.biomarker_unit})" if result.biomarker_unit else ""
     return DisplayTable(
-        title=f"Values of Fig. 1: LS means (95% CI) of {result.biomarker_label}{unit}",
+        title=f"Values of Figure 1: LS means (95% CI) of {result.biomarker_label}{unit}",
         header=header,
         rows=rows,
         footnotes=[_adjusted_note(result)],
@@ -278,7 +286,7 @@ def figure2_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
             )
         )
     return DisplayTable(
-        title="Values of Fig. 2: P for trend across quartiles",
+        title="Values of Figure 2: P for trend across quartiles",
         header=header,
         rows=rows,
         footnotes=[

@@ -35,7 +35,7 @@ def classify_by(name: str, data, plan):
 
 class Definitions(Step):
     name = "definitions"
-    heading = "Supplementary Table S10. Sensitivity analysis across definitions of sarcopenia"
+    heading = "Supplementary: Sensitivity analysis across definitions of sarcopenia"
     title = "Supplementary: prevalence and adjusted OR per SD under every definition"
     section = SECTION
     options = SupplementaryPlan
@@ -117,7 +117,7 @@ class Definitions(Step):
             col = f"_sarcopenia_{name}"
             frame = data.assign(**{col: status.astype("Float64").astype(float).to_numpy()})
             res = ctx.log.attempt(
-                f"Table S10, {REGISTRY[name].title}",
+                f"Supplementary definitions, {REGISTRY[name].title}",
                 or_per_sd,
                 frame,
                 outcome=col,

@@ -13,7 +13,7 @@ from sarcostat.study.steps._supp import SECTION, SECTION_COMMENT, SupplementaryP
 
 class Flow(Step):
     name = "flow"
-    heading = "Supplementary Figure S1. Participant flow (STROBE)"
+    heading = "Supplementary: Participant flow (STROBE)"
     title = "Supplementary: participant flow diagram"
     section = SECTION
     options = SupplementaryPlan

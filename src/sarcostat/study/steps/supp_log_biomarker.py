@@ -13,7 +13,7 @@ from sarcostat.study.steps._supp import SECTION, SECTION_COMMENT, SupplementaryP
 
 class LogBiomarker(Step):
     name = "log_biomarker"
-    heading = "Supplementary Table S9. Log-transformed biomarker (per doubling, per SD of the log)"
+    heading = "Supplementary: Log-transformed biomarker (per doubling, per SD of the log)"
     title = "Supplementary: log-transformed biomarker, back-transformed effects"
     section = SECTION
     options = SupplementaryPlan
@@ -54,7 +54,7 @@ class LogBiomarker(Step):
         for table, outcome, kind in jobs:
             for model in MODELS:
                 res = ctx.log.attempt(
-                    f"Table S9, {in_text(outcome)} ({model})",
+                    f"Supplementary log biomarker, {in_text(outcome)} ({model})",
                     log_effects,
                     ctx.data,
                     outcome=outcome,

@@ -12,7 +12,7 @@ from sarcostat.study.steps._supp import SECTION, SECTION_COMMENT, SupplementaryP
 
 class LSMeanDifferences(Step):
     name = "lsmean_differences"
-    heading = "Supplementary Table S3. Differences in least-squares means with 95% CIs"
+    heading = "Supplementary: Differences in least-squares means with 95% CIs"
     title = "Supplementary: LS-mean differences with confidence intervals"
     section = SECTION
     options = SupplementaryPlan
@@ -52,7 +52,7 @@ class LSMeanDifferences(Step):
             res = ctx.analyses.get(f"fig1/{status}/adjusted")
             if res is None:
                 res = ctx.log.attempt(
-                    f"Table S3, {in_text(status)}",
+                    f"Supplementary LS-mean differences, {in_text(status)}",
                     ls_means,
                     data,
                     outcome=bm,
@@ -97,7 +97,7 @@ class LSMeanDifferences(Step):
             fits = {m: ctx.analyses.get(f"fig2/{outcome}/{m}") for m in MODELS}
             if fits["adjusted"] is None:
                 res = ctx.log.attempt(
-                    f"Table S3, {in_text(outcome)}",
+                    f"Supplementary LS-mean differences, {in_text(outcome)}",
                     quartile_trend,
                     data,
                     outcome=outcome,

@@ -21,7 +21,7 @@ def model_label(k: int) -> str:
 
 class ModelSets(Step):
     name = "model_sets"
-    heading = "Supplementary Table S4. Associations under three adjustment sets"
+    heading = "Supplementary: Associations under three adjustment sets"
     title = "Supplementary: Tables 2 and 3 under Models 1-3"
     section = SECTION
     options = SupplementaryPlan
@@ -67,7 +67,7 @@ class ModelSets(Step):
         for outcome in ctx.present(plan.outcomes.continuous):
             for k, covs in enumerate(sets):
                 res = ctx.log.attempt(
-                    f"Table S4, {in_text(outcome)} ({model_label(k)})",
+                    f"Supplementary adjustment sets, {in_text(outcome)} ({model_label(k)})",
                     linear_regression,
                     ctx.data,
                     outcome=outcome,
@@ -104,7 +104,7 @@ class ModelSets(Step):
         for outcome in ctx.present(plan.outcomes.binary):
             for k, covs in enumerate(sets):
                 res = ctx.log.attempt(
-                    f"Table S4, {in_text(outcome)} ({model_label(k)})",
+                    f"Supplementary adjustment sets, {in_text(outcome)} ({model_label(k)})",
                     or_per_sd,
                     ctx.data,
                     outcome=outcome,

@@ -12,7 +12,7 @@ from sarcostat.study.steps._supp import SECTION, SECTION_COMMENT, SupplementaryP
 
 class QuartileOR(Step):
     name = "quartile_or"
-    heading = "Supplementary Table S8. Odds ratios by biomarker quartile"
+    heading = "Supplementary: Odds ratios by biomarker quartile"
     title = "Supplementary: odds ratios by quartile, P for trend"
     section = SECTION
     options = SupplementaryPlan
@@ -58,7 +58,7 @@ class QuartileOR(Step):
         rows = []
         for outcome in ctx.present(plan.outcomes.binary):
             res = ctx.log.attempt(
-                f"Table S8, {in_text(outcome)}",
+                f"Supplementary quartile ORs, {in_text(outcome)}",
                 quartile_odds_ratios,
                 data,
                 outcome=outcome,

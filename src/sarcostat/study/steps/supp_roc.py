@@ -36,7 +36,7 @@ _ROW = (
 
 class Roc(Step):
     name = "roc"
-    heading = "Supplementary Table S6. Diagnostic value of the biomarker (ROC analysis)"
+    heading = "Supplementary: Diagnostic value of the biomarker (ROC analysis)"
     title = "Supplementary: ROC curves, AUC (DeLong CI), Youden threshold"
     section = SECTION
     options = SupplementaryPlan
@@ -62,7 +62,7 @@ class Roc(Step):
         for outcome in ctx.present(ctx.plan.outcomes.binary):
             for label, mask in strata:
                 res = ctx.log.attempt(
-                    f"Table S6, {in_text(outcome)} ({label})",
+                    f"Supplementary ROC, {in_text(outcome)} ({label})",
                     roc_analysis,
                     data.loc[mask],
                     outcome=outcome,

@@ -22,7 +22,7 @@ from sarcostat.study.steps._supp import (
 
 class SexInteraction(Step):
     name = "sex_interaction"
-    heading = "Supplementary Table S5. Effect modification by sex and sex-stratified estimates"
+    heading = "Supplementary: Effect modification by sex and sex-stratified estimates"
     title = "Supplementary: biomarker x sex interaction, sex-stratified Tables 2 and 3"
     section = SECTION
     options = SupplementaryPlan
@@ -75,7 +75,7 @@ class SexInteraction(Step):
         conf = plan.ancova.confidence
         rows = []
         for outcome in ctx.present(plan.outcomes.continuous):
-            where = f"Table S5, {in_text(outcome)}"
+            where = f"Supplementary sex interaction, {in_text(outcome)}"
             res = ctx.log.attempt(
                 f"{where} (interaction)",
                 linear_regression,
@@ -140,7 +140,7 @@ class SexInteraction(Step):
                     }
                 )
         for outcome in ctx.present(plan.outcomes.binary):
-            where = f"Table S5, {in_text(outcome)}"
+            where = f"Supplementary sex interaction, {in_text(outcome)}"
             full = ctx.log.attempt(
                 f"{where} (interaction)",
                 logistic_regression,

@@ -13,7 +13,7 @@ from sarcostat.study.steps._supp import NAN, SECTION, SECTION_COMMENT, Supplemen
 
 class Spline(Step):
     name = "spline"
-    heading = "Supplementary Table S7. Dose-response: restricted cubic spline of the biomarker"
+    heading = "Supplementary: Dose-response: restricted cubic spline of the biomarker"
     title = "Supplementary: restricted cubic spline (overall and non-linearity P)"
     section = SECTION
     options = SupplementaryPlan
@@ -66,7 +66,7 @@ class Spline(Step):
         rows = []
         for outcome, kind in jobs:
             res = ctx.log.attempt(
-                f"Table S7, {in_text(outcome)}",
+                f"Supplementary spline, {in_text(outcome)}",
                 spline_regression,
                 data,
                 outcome=outcome,
@@ -82,7 +82,7 @@ class Spline(Step):
                 continue
             ctx.analyses[f"spline/{outcome}"] = res
             if not res.estimable:
-                ctx.log.add(f"Table S7, {in_text(outcome)}: {res.notes[0]}")
+                ctx.log.add(f"Supplementary spline, {in_text(outcome)}: {res.notes[0]}")
                 rows.append({"outcome": outcome, "kind": kind, "n": res.n, "note": res.notes[0]})
                 continue
             t = res.tests.set_index("test")

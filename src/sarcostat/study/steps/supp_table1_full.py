@@ -17,7 +17,7 @@ _STATS = ("n", "missing", "mean", "sd", "median", "q1", "q3", "count", "pct")
 
 class Table1Full(Step):
     name = "table1_full"
-    heading = "Supplementary Table S1. Baseline characteristics (overall and by group)"
+    heading = "Supplementary: Baseline characteristics (overall and by group)"
     title = "Supplementary: Table 1 with an Overall column, n, missing, median (IQR)"
     section = SECTION
     options = SupplementaryPlan
@@ -61,7 +61,7 @@ class Table1Full(Step):
         continuous = list(dict.fromkeys([*ctx.present(plan.table1.continuous), ctx.biomarker]))
         categorical = ctx.present(plan.table1.categorical)
         seed = ctx.log.run(
-            "Table S1",
+            "Supplementary baseline table",
             stats_table1,
             data,
             group=group,
@@ -104,7 +104,7 @@ class Table1Full(Step):
             rec["test"] = str(t["test"].iloc[0]) if len(t) else ""
             rec["p_value"] = float(t["p_value"].iloc[0]) if len(t) else NAN
             mw = ctx.log.attempt(
-                f"Table S1, {v}",
+                f"Supplementary baseline table, {v}",
                 mannwhitney_groups,
                 data,
                 outcome=v,

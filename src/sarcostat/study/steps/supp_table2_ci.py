@@ -12,7 +12,7 @@ from sarcostat.study.steps._supp import SECTION, SECTION_COMMENT, SupplementaryP
 
 class Table2CI(Step):
     name = "table2_ci"
-    heading = "Supplementary Table S2. Linear regression with 95% confidence intervals"
+    heading = "Supplementary: Linear regression with 95% confidence intervals"
     title = "Supplementary: Table 2 with confidence intervals of B and beta"
     section = SECTION
     options = SupplementaryPlan
@@ -48,7 +48,7 @@ class Table2CI(Step):
         for outcome in ctx.present(ctx.plan.outcomes.continuous):
             for model in MODELS:
                 res = ctx.analyses.get(f"table2/{outcome}/{model}") or ctx.log.attempt(
-                    f"Table S2, {in_text(outcome)} ({model})",
+                    f"Supplementary regression CIs, {in_text(outcome)} ({model})",
                     linear_regression,
                     ctx.data,
                     outcome=outcome,
