@@ -3,6 +3,7 @@
 import contextlib
 import io
 import json
+import shlex
 
 import pandas as pd
 import pytest
@@ -48,11 +49,100 @@ def test_demo_says_synthetic_and_prints_the_report_path(tmp_path):
     assert not any("low_muscle_mass" in w or "low_strength" in w for w in manifest["warnings"])
 
 
+#: Every report-file option of ``analyze``, none at its default (EPS and PDF
+#: carry SOURCE_DATE_EPOCH's date, so every file can be compared byte for byte).
+REPORT_ARGS = [
+    "--figure-format",
+    "tiff,pdf,svg,eps",
+    "--dpi",
+    "150",
+    "--figure-width",
+    "double",
+    "--greyscale",
+    "--paper",
+    "letter",
+    "--font",
+    "DejaVu Sans",
+    "--p-style",
+    "apa",
+]
+#: 2026-01-01 00:00 UTC: the time the reproducible outputs record.
+EPOCH = "1767225600"
+
+
 @pytest.fixture(scope="module")
 def reproduced(tmp_path_factory):
     out = tmp_path_factory.mktemp("repro") / "out"
-    code, stdout, stderr = _run(["reproduce", "-o", str(out), "-q"])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        code, stdout, stderr = _run(["reproduce", "-o", str(out), "-q", *REPORT_ARGS])
     return code, stdout, stderr, out
+
+
+def test_reproduce_takes_analyzes_report_options():
+    """reproduce parses the same report-file options as analyze and demo."""
+    from sarcostat.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+
+    def report_flags(name):
+        group = next(g for g in sub.choices[name]._action_groups if g.title == "report files")
+        return sorted(f for a in group._group_actions for f in a.option_strings)
+
+    assert report_flags("reproduce") == report_flags("analyze") == report_flags("demo")
+    assert "--p-style" in report_flags("reproduce")
+
+
+def test_report_options_round_trip_through_manifest_and_flags(reproduced):
+    from sarcostat.cli import build_parser
+    from sarcostat.commands import report_options
+    from sarcostat.report.options import ReportOptions
+
+    code, _, stderr, out = reproduced
+    assert code == 0, stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    recorded = ReportOptions.from_dict(manifest["report_options"])
+    assert recorded == ReportOptions(
+        figure_formats=("tiff", "pdf", "svg", "eps"),
+        dpi=150,
+        figure_width_mm=180.0,
+        greyscale=True,
+        paper="letter",
+        font="DejaVu Sans",
+        p_style="apa",
+    )
+    # The recorded command line and the options' own flags parse back to them.
+    argv = shlex.split(manifest["command"])
+    assert argv[:4] == ["sarcostat", "reproduce", "-o", out.name]
+    assert report_options(build_parser().parse_args(argv[1:])) == recorded
+    flags = ["reproduce", "-o", "x", *recorded.to_flags()]
+    assert report_options(build_parser().parse_args(flags)) == recorded
+    assert ReportOptions().to_flags() == []
+    for name in ("roc", "fig1", "fig2", "flow"):
+        assert not (out / f"{name}.png").exists()
+    assert {"fig1.tiff", "fig1.eps", "fig2.pdf", "fig2.svg"} <= set(manifest["files"])
+
+
+def test_replaying_the_recorded_command_gives_byte_identical_files(reproduced, tmp_path):
+    code, _, stderr, out = reproduced
+    assert code == 0, stderr
+    first = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    argv = shlex.split(first["command"])[1:]
+    argv[argv.index("-o") + 1] = str(tmp_path / "again")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        code, _, stderr = _run([*argv, "-q"])
+    assert code == 0, stderr
+    again = tmp_path / "again"
+    second = json.loads((again / "manifest.json").read_text(encoding="utf-8"))
+    assert second["files"] == first["files"]
+    for name in first["files"]:
+        if name != "manifest.json":
+            assert (again / name).read_bytes() == (out / name).read_bytes(), name
+    # The manifest differs only in the folder name of the command line.
+    assert first["created"] == second["created"] == "2026-01-01T00:00:00+00:00"
+    first.pop("command"), second.pop("command")
+    assert first == second
 
 
 def test_reproduce_writes_the_side_by_side_table(reproduced):

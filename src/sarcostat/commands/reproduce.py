@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sarcostat.commands import single_thread_blas
+from sarcostat.commands import REPORT_FLAGS, add_report_options, report_options, single_thread_blas
 
 NAME = "reproduce"
 HELP = "run the default plan on the demo cohort and compare with the seed paper's numbers"
@@ -11,7 +11,11 @@ DESCRIPTION = (
     "Run the default plan (the seed study) on the bundled synthetic demo cohort, write the "
     "full report, and add reproduce.html and reproduce.csv: every published number of the "
     "seed paper, the reproduced value, the difference, and whether direction and "
-    "significance at 0.05 agree. Ends with a summary line."
+    "significance at 0.05 agree. Ends with a summary line. The report-file options are "
+    "those of 'analyze' (figure formats, dpi, width, greyscale, Word paper and font, P "
+    "style); the cohort and the plan are fixed (the demo cohort, the seed plan), so "
+    "analyze's input options do not apply. manifest.json records the command line, which "
+    "run again writes the same files."
 )
 
 
@@ -31,6 +35,7 @@ def add_arguments(parser) -> None:
         "(files sarcostat did not write are never replaced)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    add_report_options(parser)
 
 
 def run(args) -> int:
@@ -43,6 +48,7 @@ def run(args) -> int:
     from sarcostat.study.plan import load_seed_plan
     from sarcostat.study.reproduce import compare_with_seed, summary_line
 
+    opts = report_options(args)
     check_output_folder(args.output, command=NAME, overwrite=args.overwrite)
     progress = Progress(args.quiet)
     path = demo_cohort_path()
@@ -53,12 +59,13 @@ def run(args) -> int:
     line = summary_line(table)
     out = result.write(
         args.output,
-        command=command_line(NAME, args, (), [("-o", "output")]),
+        command=command_line(NAME, args, (), [("-o", "output"), *REPORT_FLAGS]),
         input_path=path,
         progress=progress,
         extra=lambda out: write_reproduce(table, line, out, synthetic=result.synthetic),
         output_command=NAME,
         overwrite=args.overwrite,
+        report_options=opts,
     )
     print(line)
     print(f"Side-by-side table: {(out / 'reproduce.html').resolve()}")

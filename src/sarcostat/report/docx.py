@@ -344,7 +344,25 @@ def build_docx(result, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figu
 def write_docx(
     result, path, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figure_pngs=None
 ) -> Path:
-    """Write every table and figure of ``result`` to ``path`` (a .docx file)."""
+    """Write every table and figure of ``result`` to ``path`` (a .docx file).
+
+    The zip entries carry :func:`sarcostat.report.output.report_time` (not the
+    moment of writing), so with ``SOURCE_DATE_EPOCH`` set the file is
+    byte-identical from run to run."""
+    import io
+    import zipfile
+
+    from sarcostat.report.output import report_time
+
     path = Path(path)
-    build_docx(result, fmt, options=options, figure_pngs=figure_pngs).save(str(path))
+    buf = io.BytesIO()
+    build_docx(result, fmt, options=options, figure_pngs=figure_pngs).save(buf)
+    stamp = report_time().timetuple()[:6]
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                entry = zipfile.ZipInfo(info.filename, date_time=max(stamp, (1980, 1, 1, 0, 0, 0)))
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = info.external_attr
+                dst.writestr(entry, src.read(info.filename))
     return path

@@ -12,13 +12,18 @@ import json
 import math
 import platform
 import sys
-from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 from sarcostat._version import __version__
 from sarcostat.report.methods import methods_text
-from sarcostat.report.output import OutputFolder, file_sha256, participant_ids, withhold_ids
+from sarcostat.report.output import (
+    OutputFolder,
+    file_sha256,
+    participant_ids,
+    report_time,
+    withhold_ids,
+)
 
 #: The completed data sets of multiple imputation, in long format.
 IMPUTATIONS_FILE = "imputations.csv"
@@ -123,16 +128,24 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def manifest(result, *, command=None, input_path=None, files=(), ids=()) -> dict:
-    """Provenance: input hash, plan, versions, command line, time, warnings."""
+def manifest(
+    result, *, command=None, input_path=None, files=(), ids=(), report_options=None
+) -> dict:
+    """Provenance: input hash, plan, report options, versions, command line,
+    time, warnings. ``report_options`` are recorded as
+    :meth:`~sarcostat.report.options.ReportOptions.to_dict` gives them (the
+    defaults when None), so ``ReportOptions.from_dict`` reads them back."""
+    from sarcostat.report.options import DEFAULT_OPTIONS
+
     inp = input_path or result.source
     info = {
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created": report_time().isoformat(timespec="seconds"),
         "command": command if command is not None else " ".join(sys.argv),
         "input": None,
         "plan": result.plan.to_dict(),
         "plan_source": Path(result.plan.source).name if result.plan.source else None,
         "biomarker": result.biomarker,
+        "report_options": (report_options or DEFAULT_OPTIONS).to_dict(),
         "synthetic": bool(result.synthetic),
         "versions": package_versions(),
         "platform": platform.platform(),
@@ -273,6 +286,7 @@ def write_report(
                 input_path=input_path,
                 files=[*out.names, "manifest.json"],
                 ids=ids,
+                report_options=opts,
             )
         )
     return out.path

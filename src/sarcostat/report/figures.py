@@ -289,7 +289,10 @@ def save_figure(fig, path, fmt: str, *, dpi: int = 300) -> None:
     elif fmt == "pdf":
         fig.savefig(path, format="pdf", dpi=dpi, metadata={"CreationDate": None, "Producer": None})
     elif fmt == "eps":
-        fig.savefig(path, format="eps", dpi=dpi)
+        # Written through a file object: given a path, matplotlib would put the
+        # (temporary) file name in the header; the date follows SOURCE_DATE_EPOCH.
+        with open(path, "wb") as fh:
+            fig.savefig(fh, format="eps", dpi=dpi)
     else:
         raise ValueError(f"unknown figure format {fmt!r}")
 

@@ -7,11 +7,9 @@ or printed.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sarcostat._version import __version__
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized
-from sarcostat.report.output import participant_ids, withhold_ids
+from sarcostat.report.output import participant_ids, report_time, withhold_ids
 
 _ENV = None
 
@@ -141,7 +139,7 @@ def render_html(
         "source": _name(result.source) or "in-memory data",
         "plan_source": _name(result.plan.source),
         "n": c.get("n"),
-        "timestamp": timestamp or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "timestamp": timestamp or report_time().strftime("%Y-%m-%d %H:%M UTC"),
         "synthetic": result.synthetic,
         "cohort_cards": cards,
         "warnings": [

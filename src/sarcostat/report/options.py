@@ -57,6 +57,43 @@ class ReportOptions:
     font: str = "Arial"
     p_style: str | None = None
 
+    def to_dict(self) -> dict:
+        """The options as JSON values (the manifest's ``report_options``)."""
+        from dataclasses import asdict
+
+        d = asdict(self)
+        d["figure_formats"] = list(self.figure_formats)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ReportOptions:
+        """The options back from :meth:`to_dict` (a manifest's ``report_options``)."""
+        d = dict(data)
+        if "figure_formats" in d:
+            d["figure_formats"] = tuple(d["figure_formats"])
+        return cls(**d)
+
+    def to_flags(self) -> list[str]:
+        """The command-line flags that give these options (defaults left out):
+        what ``analyze``, ``demo`` and ``reproduce`` parse back to equal options."""
+        d = DEFAULT_OPTIONS
+        out: list[str] = []
+        if self.figure_formats != d.figure_formats:
+            out += ["--figure-format", ",".join(self.figure_formats)]
+        if self.dpi != d.dpi:
+            out += ["--dpi", str(self.dpi)]
+        if self.figure_width_mm is not None:
+            out += ["--figure-width", f"{self.figure_width_mm:g}"]
+        if self.greyscale:
+            out.append("--greyscale")
+        if self.paper != d.paper:
+            out += ["--paper", self.paper]
+        if self.font != d.font:
+            out += ["--font", self.font]
+        if self.p_style is not None:
+            out += ["--p-style", self.p_style]
+        return out
+
 
 DEFAULT_OPTIONS = ReportOptions()
 

@@ -80,6 +80,20 @@ _REASONS = {
 }
 
 
+def report_time():
+    """The time a report records (UTC): now, or the moment ``SOURCE_DATE_EPOCH``
+    (seconds since 1970, the reproducible-builds convention) names when it is
+    set, so that writing the same report again gives byte-identical files
+    (report.html's header, manifest.json's ``created``, the dates inside
+    tables.docx; matplotlib reads it for PDF and EPS itself)."""
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
 def os_error_message(exc: OSError, path) -> str:
     """One line for an OSError met while writing ``path``."""
     reason = _REASONS.get(exc.errno) or (exc.strerror or str(exc)).rstrip(".").lower()
