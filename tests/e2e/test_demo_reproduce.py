@@ -47,6 +47,12 @@ def test_demo_says_synthetic_and_prints_the_report_path(tmp_path):
         "below 10; estimates may be biased and unstable."
     ) in manifest["warnings"]
     assert not any("low_muscle_mass" in w or "low_strength" in w for w in manifest["warnings"])
+    # Console and report: one note for all low-EPV models, each model kept in the report.
+    epv_lines = [line for line in stdout.splitlines() if "events per variable" in line]
+    assert len(epv_lines) == 1 and "By analysis: Table 3 (" in epv_lines[0]
+    n_epv = sum("events per variable" in w for w in manifest["warnings"])
+    assert epv_lines[0].startswith(f"- {n_epv} logistic models")
+    assert html.count("<li>Table 3, sarcopenia (adjusted): 5.0 events per variable") == 1
 
 
 #: Every report-file option of ``analyze``, none at its default (EPS and PDF

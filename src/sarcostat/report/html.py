@@ -113,6 +113,7 @@ def render_html(
     dict by step name (or the pair ``(fig1, fig2)``), so the figures are
     drawn once when the report directory is written.
     """
+    from sarcostat.report.notes import group_warnings
     from sarcostat.report.parts import step_parts
 
     if isinstance(figure_pngs, (tuple, list)):
@@ -142,10 +143,13 @@ def render_html(
         "timestamp": timestamp or report_time().strftime("%Y-%m-%d %H:%M UTC"),
         "synthetic": result.synthetic,
         "cohort_cards": cards,
-        "warnings": [
-            withhold_ids(w, ids if ids is not None else participant_ids(result))
-            for w in result.warnings
-        ],
+        # One note per kind of warning, each item kept (report/notes.py).
+        "warnings": group_warnings(
+            [
+                withhold_ids(w, ids if ids is not None else participant_ids(result))
+                for w in result.warnings
+            ]
+        ),
         "parts": step_parts(result, fmt, figure_pngs),
         "result": result,
         "plan": result.plan,

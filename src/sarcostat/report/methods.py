@@ -274,5 +274,9 @@ def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
     for note in (getattr(result, "skipped", None) or {}).values():
         lines.append(note)
     if result.warnings:
-        lines.append(f"{len(result.warnings)} warning(s); see the report.")
+        from sarcostat.report.notes import console_lines
+        from sarcostat.report.output import participant_ids, withhold_ids
+
+        ids = participant_ids(result)
+        lines += console_lines([withhold_ids(w, ids) for w in result.warnings])
     return lines
