@@ -1,9 +1,9 @@
 """Command-line interface: ``sarcostat COMMAND ...``.
 
 This module stays thin: it builds the parser, hands the parsed arguments to
-one command module, and turns :class:`~sarcostat.exceptions.SarcostatError`
+one command module, and turns `SarcostatError`
 into a one-line message and an exit code. Each subcommand lives in its own
-module under :mod:`sarcostat.commands` exposing ``NAME``, ``HELP``,
+module under `sarcostat.commands` exposing ``NAME``, ``HELP``,
 ``ORDER``, ``add_arguments(parser)`` and ``run(args) -> int``. Command
 modules import heavy libraries inside ``run`` only, so ``--help`` is fast.
 

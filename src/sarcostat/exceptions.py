@@ -1,7 +1,7 @@
 """One exception and warning hierarchy for the whole package.
 
 Each error also subclasses the built-in it refines, so ``except ValueError``
-in user code keeps working. The CLI catches :class:`SarcostatError` only:
+in user code keeps working. The CLI catches `SarcostatError` only:
 anything else is a bug in sarcostat and is shown as such.
 """
 

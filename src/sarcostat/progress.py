@@ -1,7 +1,7 @@
 """Progress bars: one mechanism for every step that can take more than a second.
 
-Every layer reports progress through :func:`progress_bar`; the command line
-decides once, with :func:`configure`, whether bars are shown at all (``-q``
+Every layer reports progress through `progress_bar`; the command line
+decides once, with `configure`, whether bars are shown at all (``-q``
 turns them off). Bars are drawn by tqdm on standard error, and only when
 standard error is a terminal, so logs, pipes and the web app's captured
 output never fill with redraw lines.
@@ -84,7 +84,7 @@ def progress_bar(*, total: float | None = None, desc: str = "", unit: str = "it"
 def track(
     items: Iterable[T], *, desc: str = "", unit: str = "it", total: int | None = None
 ) -> Iterator[T]:
-    """Iterate over ``items`` with a progress bar (see :func:`progress_bar`)."""
+    """Iterate over ``items`` with a progress bar (see `progress_bar`)."""
     if total is None:
         try:
             total = len(items)  # type: ignore[arg-type]

@@ -74,3 +74,11 @@ def test_site_pages_load_nothing_remote(site):
             offenders[page.relative_to(site).as_posix()] = hits[:2]
     assert not offenders, offenders
     assert not any("fonts.googleapis" in p.read_text() for p in site.rglob("*.css"))
+
+
+@pytest.mark.slow
+def test_api_page_shows_no_raw_sphinx_roles(site):
+    """mkdocstrings renders markdown: a Sphinx role would be printed as typed."""
+    html = (site / "api.html").read_text(encoding="utf-8")
+    assert "sarcostat.report.study_report.analyze" in html
+    assert not re.search(r":(?:py:)?(?:func|class|meth|mod|data|attr|exc|obj):", html)

@@ -1,12 +1,12 @@
 """Immunoassay layer: ELISA plates to concentrations.
 
-A plate is data (layout + readings, :class:`Plate`); a standard curve is a
-frozen fitted result (:class:`StandardCurve`); QC rules are data tables with
-their source (:mod:`sarcostat.assay.qc_rules`).
+A plate is data (layout + readings, `Plate`); a standard curve is a
+frozen fitted result (`StandardCurve`); QC rules are data tables with
+their source (`sarcostat.assay.qc_rules`).
 
-Public API: :func:`read_plates`, :func:`read_layout`, :func:`fit_curve`,
-:func:`quantify` (-> :class:`AssayResult`), :func:`convert_units`. The HTML
-QC report is rendered by :mod:`sarcostat.report.qc_report` (the report layer).
+Public API: `read_plates`, `read_layout`, `fit_curve`,
+`quantify` (-> `AssayResult`), `convert_units`. The HTML
+QC report is rendered by `sarcostat.report.qc_report` (the report layer).
 """
 
 from sarcostat.assay.curves import StandardCurve, fit_curve

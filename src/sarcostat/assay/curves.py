@@ -213,7 +213,7 @@ class StandardCurve:
         .. math:: x = C \\left[\\left(\\frac{A - D}{y - D}\\right)^{1/E} - 1\\right]^{1/B}
 
         A signal on or beyond an asymptote has no inverse (NaN); use
-        :meth:`inverse_side` to learn on which side it lies.
+        `inverse_side` to learn on which side it lies.
         """
         y = np.asarray(signal, float)
         A, B, C, D = (self.params[k] for k in "ABCD")

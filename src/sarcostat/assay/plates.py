@@ -1,6 +1,6 @@
 """Microplate layouts and readings: files in, one tidy well table per plate out.
 
-A :class:`Plate` is plain data: one row per well with its role (blank,
+A `Plate` is plain data: one row per well with its role (blank,
 standard, control, sample), nominal concentration, dilution, mask and
 reading. Problems that make one plate unusable (a missing or non-numeric
 reading in a used well, a saturated one in a standard, blank or control

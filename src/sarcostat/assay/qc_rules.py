@@ -1,6 +1,6 @@
 """Acceptance rules for standard curves and controls, as data with their source.
 
-Each preset is one :class:`Acceptance` row; :func:`acceptance_table` lists
+Each preset is one `Acceptance` row; `acceptance_table` lists
 them as a DataFrame for reports. Recoveries are back-calculated
 concentration / nominal x 100 (%). "Edge" levels are the lowest and highest
 non-zero standards (the LLOQ and ULOQ candidates); the zero standard is an

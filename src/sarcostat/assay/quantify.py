@@ -52,7 +52,7 @@ class AssayResult:
         low_limit_pct, high_limit_pct, passed`` (``passed`` is None for the
         zero standard and for anchor points, which are fitted but not judged).
     wells : pandas.DataFrame
-        Every well (the :class:`Plate` columns) with ``used``, its
+        Every well (the `Plate` columns) with ``used``, its
         back-calculated ``conc_well``, ``side`` (``low``/``high`` when the
         reading is beyond an asymptote) and, for standards, ``recovery_pct``.
     qc : pandas.DataFrame
@@ -66,7 +66,7 @@ class AssayResult:
         One row per control measured on >= 2 plates: ``control, n_plates,
         mean, sd, cv_pct``.
     curves : dict
-        Plate name -> :class:`StandardCurve`.
+        Plate name -> `StandardCurve`.
     notes : tuple of str
     meta : dict
         ``unit``, ``acceptance``, ``model``, ``weights``, ``fit_to``,
@@ -97,7 +97,7 @@ class AssayResult:
         return convert_units(1.0, self.meta.get("unit", "pmol/L"), to_unit, mw=mw)
 
     def samples_in(self, to_unit=None, *, mw=None) -> pd.DataFrame:
-        """:attr:`samples` with a ``unit`` column after ``concentration``, converted
+        """`samples` with a ``unit`` column after ``concentration``, converted
         to ``to_unit`` (``concentration``, ``lod``, ``lloq``, ``uloq`` and the
         ``reported`` strings) when given; ``mw`` (g/mol) for molar <-> mass."""
         f = self._factor(to_unit, mw)
@@ -159,7 +159,7 @@ class AssayResult:
             Below which limit a value is written censored, as ``<limit``
             (the cohort reader reads ``<3.2`` as left-censored at 3.2).
             With ``"lod"`` values between LOD and LLOQ stay numeric (and
-            keep their ``<LLOQ`` flag in :attr:`samples`).
+            keep their ``<LLOQ`` flag in `samples`).
         above : {"missing", "string"}, default "missing"
             Values above the ULOQ (or beyond the upper asymptote): left
             empty (re-assay diluted), or written as ``>limit``.
@@ -640,7 +640,7 @@ def quantify(
     Parameters
     ----------
     plates : list of Plate
-        From :func:`read_plates`. Plates with ``errors`` are reported as
+        From `read_plates`. Plates with ``errors`` are reported as
         failed; the rest are processed.
     model : {"4pl", "5pl"}, default "4pl"
     weights : {None, "none", "1/y2", "1/yhat2", "1/y"}, default None (unweighted)
@@ -648,7 +648,7 @@ def quantify(
         Fit to the mean signal of each standard level (SoftMax Pro default)
         or to every standard well.
     acceptance : {"research", "kit", "ich-m10"}, default "research"
-        Acceptance preset (:mod:`sarcostat.assay.qc_rules`).
+        Acceptance preset (`sarcostat.assay.qc_rules`).
     lod : float, optional
         Declared (kit) limit of detection in ``unit``, in-well; by default
         the LOD is estimated from the blanks (or the zero standard).
@@ -661,7 +661,7 @@ def quantify(
     -------
     AssayResult
         ``samples``, ``controls``, ``standards``, ``wells``, ``qc``,
-        ``inter_assay``, ``curves``; see :class:`AssayResult` for every
+        ``inter_assay``, ``curves``; see `AssayResult` for every
         column.
 
     Raises
@@ -676,7 +676,7 @@ def quantify(
 
     Notes
     -----
-    * Curve: :func:`fit_curve` on the standards (masked and unreadable
+    * Curve: `fit_curve` on the standards (masked and unreadable
       wells excluded); the zero standard enters at the asymptote A.
     * A sample's concentration is the inverse of its mean replicate signal
       times its dilution (read-off of the mean, as SoftMax Pro's "fit to

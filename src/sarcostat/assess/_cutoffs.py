@@ -1,6 +1,6 @@
 """Typed rows for clinical cut-offs and the definition record that holds them.
 
-A consensus definition is data: a tuple of :class:`Cutoff` rows (one per
+A consensus definition is data: a tuple of `Cutoff` rows (one per
 measure, sex and device, each naming its source and whether we could check
 it against the primary paper) plus a few Kleene-logic expressions that
 combine the criterion flags into stages. The engine in ``_engine.py`` is the

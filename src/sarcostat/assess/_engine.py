@@ -1,4 +1,4 @@
-"""Apply a :class:`Definition` to a cohort table with three-valued logic.
+"""Apply a `Definition` to a cohort table with three-valued logic.
 
 Each cut-off row yields True (abnormal), False (normal) or <NA> (the input,
 the sex, or the body-composition method is missing, or the definition has no
@@ -11,7 +11,7 @@ Everything is computed column-wise: participants are grouped by the few
 (sex, body-composition method) combinations, each group is compared with its
 cut-off in one numpy operation, and the human ``reason`` strings are joined
 from per-group templates and the measured values formatted once per call
-(:class:`Prepared` caches them, so :func:`classify_many` formats each
+(`Prepared` caches them, so `classify_many` formats each
 measure once for all definitions).
 """
 

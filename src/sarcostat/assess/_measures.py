@@ -144,7 +144,7 @@ def gait_speed(data: pd.DataFrame) -> np.ndarray:
 
 
 def body_measures_of(data: pd.DataFrame) -> dict[str, np.ndarray]:
-    """BMI, SMI and ASM as given, else derived: :func:`sarcostat.io.derive.body_measures`
+    """BMI, SMI and ASM as given, else derived: `sarcostat.io.derive.body_measures`
     (the one derivation, with its height rule), so assess and io never disagree."""
     from sarcostat.io.derive import body_measures
 

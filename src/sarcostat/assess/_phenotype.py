@@ -2,7 +2,7 @@
 
 A frailty phenotype is a handful of criteria, each met or not, and a
 category read from how many are met (0 robust, 1-2 pre-frail, >= 3 frail).
-Its thresholds are typed :class:`Threshold` rows like the sarcopenia
+Its thresholds are typed `Threshold` rows like the sarcopenia
 ``Cutoff`` rows, with one addition: a row may hold only within a *stratum*
 of another measure (Fried's grip cut-off depends on BMI, his walk-time
 cut-off on height), written ``lower < stratum <= upper``.
@@ -48,7 +48,7 @@ class Measure:
     inputs: str
 
 
-#: Measures the frailty thresholds compare (values derived in :func:`frailty_measures`).
+#: Measures the frailty thresholds compare (values derived in `frailty_measures`).
 MEASURES = {
     "weight_loss_kg": Measure("weight loss", "kg", 1, "weight_loss_kg"),
     "weight_loss_pct": Measure("weight loss", "%", 1, "weight_loss_pct"),
@@ -108,7 +108,7 @@ class Threshold:
         Criterion flag it feeds (rows of one criterion combine with Kleene OR
         across measures; rows of one measure are alternatives by sex/stratum).
     measure : str
-        Measure compared (see :data:`MEASURES`).
+        Measure compared (see `MEASURES`).
     sex : {"male", "female", "any"}
     operator : {"<", "<=", ">", ">="}
         The abnormal side: ``value <operator> threshold`` meets the criterion.

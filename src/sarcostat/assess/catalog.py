@@ -36,7 +36,7 @@ def list_definitions() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``definition`` (name to pass to :func:`classify`), ``title``,
+        Columns ``definition`` (name to pass to `classify`), ``title``,
         ``citation``, ``n_cutoffs``, ``n_unverified``, ``has_severity``.
     """
     return pd.DataFrame(

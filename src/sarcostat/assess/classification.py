@@ -65,7 +65,7 @@ def classify(data: pd.DataFrame, definition: str = "awgs2019") -> pd.DataFrame:
         count as missing, never as normal.
     definition : str, default "awgs2019"
         One of ``awgs2019``, ``ewgsop2``, ``ewgsop1``, ``awgs2014``,
-        ``fnih2014``, ``sdoc2020``, ``iwgs2011`` (see :func:`list_definitions`).
+        ``fnih2014``, ``sdoc2020``, ``iwgs2011`` (see `list_definitions`).
 
     Returns
     -------
@@ -111,7 +111,7 @@ def classify(data: pd.DataFrame, definition: str = "awgs2019") -> pd.DataFrame:
 
     References
     ----------
-    See each module of :mod:`sarcostat.assess.definitions` (``CITATION``).
+    See each module of `sarcostat.assess.definitions` (``CITATION``).
 
     Examples
     --------
@@ -129,7 +129,7 @@ def classify(data: pd.DataFrame, definition: str = "awgs2019") -> pd.DataFrame:
 def classify_many(
     data: pd.DataFrame, definitions: Iterable[str] | str = "all"
 ) -> dict[str, pd.DataFrame]:
-    """:func:`classify` for several definitions; returns ``{name: table}`` in order given.
+    """`classify` for several definitions; returns ``{name: table}`` in order given.
 
     ``definitions`` may be a list, a comma-separated string, or ``"all"``.
     """

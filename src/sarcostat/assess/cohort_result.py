@@ -19,7 +19,7 @@ from sarcostat.results import StatResult
 class ClassificationResult(StatResult):
     """Classification of a cohort by several definitions, with what a report needs.
 
-    A :class:`sarcostat.results.StatResult` (short repr, ``to_frame()``,
+    A `sarcostat.results.StatResult` (short repr, ``to_frame()``,
     ``to_dict()``, equality by value); ``summary()`` prints the prevalence
     and agreement tables.
 
@@ -27,11 +27,11 @@ class ClassificationResult(StatResult):
     ----------
     table : pandas.DataFrame
         ``id`` and ``gait_distance_m`` (when present) then, per definition,
-        every output column of :func:`classify` prefixed ``<definition>_``.
+        every output column of `classify` prefixed ``<definition>_``.
     results : dict
         ``{definition: classify() table}``.
     prevalence, agreement : pandas.DataFrame
-        As :func:`prevalence` (by sex) and :func:`agreement` (empty when one
+        As `prevalence` (by sex) and `agreement` (empty when one
         definition).
     notes : tuple of str
         Protocol (what was measured) and definition caveats, unverified

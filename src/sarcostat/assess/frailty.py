@@ -55,7 +55,7 @@ __all__ = [
 PHENOTYPES = {
     d.name: d for d in (fried2001.DEFINITION, fried2001_asian.DEFINITION, frail_scale.DEFINITION)
 }
-#: Every name :func:`classify_frailty` accepts.
+#: Every name `classify_frailty` accepts.
 FRAILTY_DEFINITIONS = (*PHENOTYPES, "frailty_index", "osteosarcopenia")
 _STRING = pd.StringDtype("python")
 #: The binary status of each definition that prevalence and agreement use.
@@ -93,7 +93,7 @@ def classify_frailty(
         ``fried2001``, ``fried2001_asian``, ``frail_scale``, ``frailty_index``
         (needs ``deficits``) or ``osteosarcopenia``.
     deficits : list, optional
-        The frailty index's declared deficits (see :func:`frailty_index`).
+        The frailty index's declared deficits (see `frailty_index`).
     cutoffs : (float, float), default (0.08, 0.25)
         Frailty index category cut-offs.
     sarcopenia : str, default "awgs2019"
@@ -109,7 +109,7 @@ def classify_frailty(
         (Int64 0/1/2, <NA> when indeterminate), ``frail`` and
         ``prefrail_or_frail`` (nullable boolean), ``missing_inputs`` and
         ``reason``. The frailty index and osteosarcopenia: see
-        :func:`frailty_index` and :func:`osteosarcopenia`.
+        `frailty_index` and `osteosarcopenia`.
 
     Notes
     -----
@@ -221,10 +221,10 @@ def frailty_index(
     data : pandas.DataFrame or Cohort
     deficits : list
         At least 30 declared deficits: column names (already scored 0-1),
-        :class:`~sarcostat.assess.definitions.frailty_index.Deficit` objects
+        `Deficit` objects
         or mappings ``{"column": ..., "levels": {...}}`` /
         ``{"column": ..., "operator": "<", "value": ...}`` (see
-        :func:`~sarcostat.assess.definitions.frailty_index.parse_deficits`).
+        `parse_deficits`).
     cutoffs : (float, float), default (0.08, 0.25)
         Robust FI <= cutoffs[0]; pre-frail in between; frail FI >= cutoffs[1].
     max_missing : float, default 0.2
@@ -337,7 +337,7 @@ def osteosarcopenia(data: pd.DataFrame, *, sarcopenia: str = "awgs2019") -> pd.D
         ``t_score_femoral_neck``, ``t_score_total_hip`` and the inputs of the
         sarcopenia definition.
     sarcopenia : str, default "awgs2019"
-        Any name of :func:`sarcostat.assess.list_definitions`.
+        Any name of `sarcostat.assess.list_definitions`.
 
     Returns
     -------
@@ -489,7 +489,7 @@ def frailty_notes(
 class FrailtyResult(StatResult):
     """Frailty and osteosarcopenia classification of a cohort by several definitions.
 
-    A :class:`sarcostat.results.StatResult` (short repr, ``to_frame()``,
+    A `sarcostat.results.StatResult` (short repr, ``to_frame()``,
     ``to_dict()``, equality by value), like ``ClassificationResult``.
 
     Attributes
@@ -505,7 +505,7 @@ class FrailtyResult(StatResult):
         of the binary status, ``ci_lower``, ``ci_upper`` (Wilson).
     agreement : pandas.DataFrame
         Cohen's kappa between the binary statuses of each pair (as
-        :func:`sarcostat.assess.agreement`).
+        `sarcostat.assess.agreement`).
     notes : tuple of str
     meta : dict
     """

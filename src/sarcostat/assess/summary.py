@@ -184,7 +184,7 @@ def agreement(
     that pair. Kappa and its large-sample SE (under the alternative) follow
     Cohen (1960) and Fleiss, Cohen & Everitt (1969); the CI is kappa ± z·SE
     clipped to [-1, 1]. R: ``k <- vcd::Kappa(table(a, b)); confint(k)``
-    (checked to 1e-6 against vcd). See :func:`sarcostat.assess.agreement.kappa_table`.
+    (checked to 1e-6 against vcd). See `sarcostat.assess.agreement.kappa_table`.
 
     References
     ----------

@@ -1,4 +1,4 @@
-"""One module per CLI subcommand; discovered by :func:`sarcostat.cli.build_parser`.
+"""One module per CLI subcommand; discovered by `sarcostat.cli.build_parser`.
 
 Each module defines ``NAME``, ``HELP``, ``ORDER`` (position in ``--help``),
 ``add_arguments(parser)`` and ``run(args) -> int``; it imports heavy libraries
@@ -62,7 +62,7 @@ def add_read_options(parser, *, table: bool = True) -> None:
 
 
 def read_options(args) -> dict:
-    """The reading keywords of :func:`sarcostat.io.read_cohort` from parsed arguments."""
+    """The reading keywords of `sarcostat.io.read_cohort` from parsed arguments."""
     return {
         k: getattr(args, k)
         for k in ("encoding", "sep", "decimal")
@@ -134,7 +134,7 @@ REPORT_FLAGS = [
 
 
 def report_options(args):
-    """A :class:`sarcostat.report.options.ReportOptions` from parsed arguments
+    """A `sarcostat.report.options.ReportOptions` from parsed arguments
     (a ParameterError naming the option on a bad value). Defaults are None in
     the parser, so the recorded command line holds only the options given."""
     from sarcostat.report import options as o

@@ -1,7 +1,7 @@
 """Shared driver of ``sarcostat analyze``, ``demo`` and ``reproduce`` (not a subcommand).
 
 Prints one progress line per step to stderr (so stdout carries only the
-summary), runs :func:`~sarcostat.study.run.analyze`, writes the report
+summary), runs `analyze`, writes the report
 directory atomically and prints the key findings.
 """
 
@@ -71,7 +71,7 @@ def run_to_directory(
     """analyze(path) -> write(outdir) -> print summary; returns the exit code 0.
 
     ``write_options`` (``overwrite``, ``output_command``, ``inputs``) go to
-    :meth:`StudyReport.write`."""
+    `StudyReport.write`."""
     from sarcostat.report.study_report import analyze
 
     progress = Progress(quiet)

@@ -13,7 +13,7 @@ def example_cohort_path() -> Path:
     The file looks like a clinic export: ``Height (cm)``, ``HGS``, ``Sex``
     as M/F, a sclerostin value written ``<3.2`` (below the assay's detection
     limit) and one chair stand recorded as ``unable``. It validates without
-    errors. Read it with :func:`sarcostat.read_cohort`; never write to it.
+    errors. Read it with `sarcostat.read_cohort`; never write to it.
     """
     return _HERE / "example_cohort.csv"
 
@@ -22,11 +22,11 @@ def demo_cohort_path() -> Path:
     """Path of ``demo_cohort.csv``: the bundled **synthetic** demo cohort.
 
     129 simulated participants (no real person), the output of
-    :func:`sarcostat.datasets.simulate.simulate_cohort` at its default seed,
+    `sarcostat.datasets.simulate.simulate_cohort` at its default seed,
     calibrated to the seed study's published tables (see
     ``demo_cohort.md`` beside it for the data dictionary and the generative
-    model). Read it with :func:`demo_mapping_path` as the column map, or
-    simply call :func:`load_demo`.
+    model). Read it with `demo_mapping_path` as the column map, or
+    simply call `load_demo`.
     """
     return _HERE / "demo_cohort.csv"
 
@@ -44,13 +44,13 @@ def examples_path() -> Path:
     and codes), ``elisa/`` (two DKK1 plates exported by SoftMax Pro and Gen5,
     with their layouts) and ``panel.csv`` (a 41-analyte panel for
     ``screen``); ``README.md`` lists them. Copy them out with
-    :func:`copy_examples` or ``sarcostat examples -o DIR``; never write here.
+    `copy_examples` or ``sarcostat examples -o DIR``; never write here.
     """
     return _HERE / "examples"
 
 
 def example_files() -> list[str]:
-    """The example files, as paths relative to :func:`examples_path` (``/``-separated)."""
+    """The example files, as paths relative to `examples_path` (``/``-separated)."""
     root = examples_path()
     return sorted(
         p.relative_to(root).as_posix()
@@ -64,7 +64,7 @@ def copy_examples(dest) -> list[Path]:
 
     ``dest`` may exist, but no file of the same name may: nothing is ever
     overwritten, and when one would be, nothing is copied and
-    :class:`~sarcostat.exceptions.DataError` names it.
+    `DataError` names it.
     """
     import shutil
 
@@ -102,12 +102,12 @@ def seed_tables_path() -> Path:
 
 
 def load_demo(*, as_cohort: bool = False):
-    """Load the bundled synthetic demo cohort through :func:`sarcostat.io.read_cohort`.
+    """Load the bundled synthetic demo cohort through `sarcostat.io.read_cohort`.
 
     Parameters
     ----------
     as_cohort : bool, default False
-        Return the :class:`~sarcostat.io.Cohort` (data, findings, units,
+        Return the `Cohort` (data, findings, units,
         biomarkers, protocol) instead of only its data.
 
     Returns
@@ -121,7 +121,7 @@ def load_demo(*, as_cohort: bool = False):
         ``chair_stand_unable``, ``side_by_side_s``, ``semi_tandem_s``,
         ``tandem_s``, ``sclerostin`` (pmol/L), ``sclerostin_lod``).
         Sarcopenia is not stored: derive it with
-        :func:`sarcostat.assess.classify`.
+        `sarcostat.assess.classify`.
 
     Notes
     -----

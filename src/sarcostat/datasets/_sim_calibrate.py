@@ -1,6 +1,6 @@
 """Calibration of the demo cohort to the seed paper (steps 2-4 of the module docstring).
 
-Part of :mod:`sarcostat.datasets.simulate`: stratified selection from a
+Part of `sarcostat.datasets.simulate`: stratified selection from a
 candidate pool, balance-score tuning of the SPPB, and one bounded
 least-squares moment-matching step.
 """

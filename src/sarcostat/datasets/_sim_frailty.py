@@ -1,6 +1,6 @@
 """Synthetic frailty, frailty-index and bone inputs beside a simulated cohort.
 
-Part of :mod:`sarcostat.datasets.simulate` (``simulate_cohort(frailty=True)``,
+Part of `sarcostat.datasets.simulate` (``simulate_cohort(frailty=True)``,
 ``sarcostat simulate --frailty``). Every value is synthetic.
 
 A latent frailty score per participant,
@@ -25,7 +25,7 @@ of sclerostin for Fried frailty between about 1.5 and 2.5 across seeds
 The draws use their own random stream (seeded from the cohort's seed), so
 adding them leaves every base column unchanged. The values that sit on a
 cut-off's side are placed relative to the thresholds of
-:mod:`sarcostat.assess.definitions.fried2001` (no number is restated).
+`sarcostat.assess.definitions.fried2001` (no number is restated).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import pandas as pd
 
 from sarcostat.assess.definitions import fried2001
 
-#: Columns added by :func:`add_frailty_inputs` (before the deficits).
+#: Columns added by `add_frailty_inputs` (before the deficits).
 FRAILTY_COLUMNS = (
     "weight_loss_kg",
     "weight_loss_pct",
@@ -103,7 +103,7 @@ def _cut(rows: tuple, sex: str) -> float:
 def add_frailty_inputs(
     raw: pd.DataFrame, seed: int, model: FrailtyModel | None = None
 ) -> pd.DataFrame:
-    """``raw`` plus :data:`FRAILTY_COLUMNS` and :data:`DEFICIT_COLUMNS` (synthetic).
+    """``raw`` plus `FRAILTY_COLUMNS` and `DEFICIT_COLUMNS` (synthetic).
 
     Parameters
     ----------

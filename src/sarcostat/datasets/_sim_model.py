@@ -1,9 +1,9 @@
 """The generative model of the synthetic cohorts: draw, round, derive.
 
-Part of :mod:`sarcostat.datasets.simulate` (see its docstring for the
+Part of `sarcostat.datasets.simulate` (see its docstring for the
 model and the calibration). The AWGS 2019 cut-offs used to stratify the
 candidate pool and to box the calibration are read from the AWGS 2019
-definition's own table, and the SPPB bins from :mod:`sarcostat.assess.sppb`:
+definition's own table, and the SPPB bins from `sarcostat.assess.sppb`:
 no clinical number is restated here.
 """
 
@@ -348,14 +348,14 @@ def derive(raw: pd.DataFrame) -> pd.DataFrame:
     """Add the derived columns to a raw simulated cohort.
 
     BMI, SMI, best grip, gait speed, chair-stand 'unable' flag, SPPB
-    (:func:`sarcostat.assess.sppb.score_sppb`), SPS and the AWGS 2019
-    classification (:func:`sarcostat.assess.classify`) are computed by the
+    (`sarcostat.assess.sppb.score_sppb`), SPS and the AWGS 2019
+    classification (`sarcostat.assess.classify`) are computed by the
     package's own assessment layer, never stored with the data.
 
     Parameters
     ----------
     raw : pandas.DataFrame
-        Columns :data:`RAW_COLUMNS` (as written by :func:`simulate_cohort`).
+        Columns `RAW_COLUMNS` (as written by `simulate_cohort`).
 
     Returns
     -------

@@ -1,6 +1,6 @@
 """Calibration targets of the demo cohort: the seed paper's published numbers.
 
-Part of :mod:`sarcostat.datasets.simulate`.
+Part of `sarcostat.datasets.simulate`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def seed_tables() -> dict[str, Any]:
     return json.loads(text)
 
 
-#: Table 1 key of the bundled JSON -> column of :func:`derive`'s output.
+#: Table 1 key of the bundled JSON -> column of `derive`'s output.
 _TABLE1_COLUMNS = {
     "age_yr": "age_yr",
     "weight_kg": "weight_kg",
@@ -127,7 +127,7 @@ def calibration_targets() -> pd.DataFrame:
     therefore aims at.
 
     The printed ASM means cannot be met by any cohort with SMI =
-    ASM/height² (:func:`max_mean_asm`): the identity
+    ASM/height² (`max_mean_asm`): the identity
     E[ASM] = E[SMI]·E[h²] + cov(SMI, h²) with |cov| <= sd(SMI)·sd(h²)
     caps the sarcopenia group's mean ASM at 14.0 kg (printed 18.4) and the
     other group's at 19.3 kg (printed 23.9), even with every printed number
@@ -209,13 +209,13 @@ def check_calibration(cohort: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     cohort : pandas.DataFrame
-        A raw simulated cohort (:data:`RAW_COLUMNS`) or its :func:`derive`
+        A raw simulated cohort (`RAW_COLUMNS`) or its `derive`
         output.
 
     Returns
     -------
     pandas.DataFrame
-        :func:`calibration_targets` plus ``observed`` (full precision),
+        `calibration_targets` plus ``observed`` (full precision),
         ``difference`` (observed - value) and ``ok`` (|difference| within
         tolerance; means and SDs are also accepted when they *round* to the
         printed value). Rows with ``reachable`` False are reported, not

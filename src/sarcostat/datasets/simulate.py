@@ -1,18 +1,18 @@
 """Synthetic participant-level cohorts shaped like the seed study.
 
 Every cohort this module makes is **synthetic**: no value comes from a real
-person. The generative model (documented in :data:`GenerativeModel` and in
+person. The generative model (documented in `GenerativeModel` and in
 ``datasets/demo_cohort.md``) draws the raw measurements a clinic records:
 sex, age, height, weight, appendicular skeletal muscle mass (BIA), two grip
 trials, the three SPPB balance holds, the 4-m gait time, the five-times chair
 stand time (occasionally 'unable') and serum sclerostin in pmol/L. Everything
 else is derived, never drawn: BMI = weight/height², SMI = ASM/height², grip
 = best trial, gait speed = 4 m / time, the SPPB from its components, and
-sarcopenia from the AWGS 2019 definition (:func:`sarcostat.assess.classify`).
+sarcopenia from the AWGS 2019 definition (`sarcostat.assess.classify`).
 
 Calibration
 -----------
-With the default seed and ``n=129`` (:func:`simulate_cohort` with
+With the default seed and ``n=129`` (`simulate_cohort` with
 ``calibrate=None``) the cohort is additionally *calibrated* to the seed
 paper: 20 participants are sarcopenic (8 men, 12 women), 64 are men, every
 Table 1 mean and SD per group lies within the paper's rounding, sclerostin
@@ -99,8 +99,8 @@ def simulate_cohort(
     ----------
     n : int, default 129
         Number of participants.
-    seed : int, default :data:`DEFAULT_SEED`
-        Seed of :func:`numpy.random.default_rng`; the same ``n``, ``seed``
+    seed : int, default `DEFAULT_SEED`
+        Seed of `numpy.random.default_rng`; the same ``n``, ``seed``
         and ``model`` always give the same table.
     calibrate : bool or None, default None
         Run the calibration to the seed paper (module docstring). ``None``
@@ -112,19 +112,19 @@ def simulate_cohort(
         Also draw the inputs of the frailty and bone definitions (Fried
         items, FRAIL items, illness count, three T-scores) and 36
         frailty-index deficits ``fi_01`` ... ``fi_36``
-        (:mod:`sarcostat.datasets._sim_frailty`), from their own random
+        (`sarcostat.datasets._sim_frailty`), from their own random
         stream: the base columns are the same with or without them.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`RAW_COLUMNS`: ``id``, ``sex`` ("male"/"female"),
+        Columns `RAW_COLUMNS`: ``id``, ``sex`` ("male"/"female"),
         ``age_yr``, ``height_cm``, ``weight_kg``, ``asm_kg`` (BIA),
         ``muscle_mass_method`` ("bia"), ``grip_1_kg``, ``grip_2_kg``,
         ``gait_time_4m_s``, ``chair_stand_5x_s`` (text: seconds or
         "unable"), ``side_by_side_s``, ``semi_tandem_s``, ``tandem_s``,
         ``sclerostin`` (pmol/L). Derived quantities are not stored; see
-        :func:`derive`.
+        `derive`.
 
     Raises
     ------

@@ -1,10 +1,10 @@
 """io layer: read any cohort file into one canonical table and validate it.
 
 ``read_cohort(path, mapping=None, *, sheet=None, decimal=None, biomarkers=None)``
-returns a :class:`Cohort` (canonical ``data``, ``issues``, ``mapping``,
+returns a `Cohort` (canonical ``data``, ``issues``, ``mapping``,
 ``units``, ``biomarkers``, ``protocol``, ``source``). The canonical columns,
 their units, plausible ranges and accepted header aliases are listed in
-:data:`sarcostat.io.variables.VARIABLES` and rendered into
+`sarcostat.io.variables.VARIABLES` and rendered into
 ``docs/variables.md``.
 
 Modules, one concern each: ``readers`` (files -> raw cells: encodings,

@@ -2,8 +2,8 @@
 
 Ids, categories, numbers (with unit conversion), flags and biomarkers with
 their detection limits are built here from the cells classified by
-:mod:`sarcostat.io.cells`; derived measures come from
-:mod:`sarcostat.io.derive` and value checks from :mod:`sarcostat.io.checks`.
+`sarcostat.io.cells`; derived measures come from
+`sarcostat.io.derive` and value checks from `sarcostat.io.checks`.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def build(
 
 
 def _ids(b: _Builder, header: str) -> np.ndarray:
-    """Ids as text exactly as written (:mod:`sarcostat.io.ids`); duplicates by its matching rule."""
+    """Ids as text exactly as written (`sarcostat.io.ids`); duplicates by its matching rule."""
     cells = b.raw.columns[header]
     (ids,) = b._map_distinct(cells, lambda c: (id_text(c),), (None,))
     b.ids = ids.tolist()

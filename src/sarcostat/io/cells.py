@@ -1,6 +1,6 @@
 """Cells as read -> kinds and numbers: the one place where a cell's text is interpreted.
 
-Every format's cells go through :class:`_Builder` (text from delimited
+Every format's cells go through `_Builder` (text from delimited
 files, typed scalars from Excel, SPSS, Stata, Parquet and DataFrames), so
 'NA', 'unable', '<3.2', decimal commas and non-finite numbers get the same
 rules and the same messages whatever the file type.
@@ -158,7 +158,7 @@ class _Builder:
 
         Cohort columns repeat few distinct values (heights to 0.1 cm, codes,
         'unable'), so each distinct cell is classified once by
-        :meth:`parse_number` and the result spread back with NumPy; a typed
+        `parse_number` and the result spread back with NumPy; a typed
         float column needs no classification at all. A 50,000-row column
         takes milliseconds instead of a fifth of a second, with the same
         per-cell rules.

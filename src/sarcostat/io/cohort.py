@@ -85,7 +85,7 @@ class Cohort:
         return any(f.severity == "error" for f in self.issues)
 
     def issues_frame(self) -> pd.DataFrame:  # noqa: F821
-        """The findings as a DataFrame (see :func:`sarcostat.io.findings_to_frame`)."""
+        """The findings as a DataFrame (see `sarcostat.io.findings_to_frame`)."""
         return findings_to_frame(self.issues)
 
     def summary(self) -> str:
@@ -101,7 +101,7 @@ class Cohort:
         )
 
     def raise_for_errors(self, max_listed: int = 20) -> None:
-        """Raise :class:`~sarcostat.exceptions.DataError` listing the errors, if any."""
+        """Raise `DataError` listing the errors, if any."""
         errs = self.errors
         if not errs:
             return
@@ -215,23 +215,23 @@ def cohort_from_frame(
     biomarkers: dict[str, Any] | None = None,
     name: str = "<DataFrame>",
 ) -> Cohort:
-    """Map and validate a DataFrame already in memory, as :func:`read_cohort` does for files.
+    """Map and validate a DataFrame already in memory, as `read_cohort` does for files.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         One row per participant, user or canonical headers. Not modified.
     mapping : str, path-like, dict or ColumnMap, optional
-        Column map, as for :func:`read_cohort`.
+        Column map, as for `read_cohort`.
     biomarkers : dict, optional
-        Biomarker declarations, as for :func:`read_cohort`.
+        Biomarker declarations, as for `read_cohort`.
     name : str, default "<DataFrame>"
         Name used in messages in place of a file name.
 
     Returns
     -------
     Cohort
-        As :func:`read_cohort`; ``source`` is None. Rows are numbered from 1
+        As `read_cohort`; ``source`` is None. Rows are numbered from 1
         in messages ("record 3" is ``frame.iloc[2]``).
 
     Raises
@@ -249,7 +249,7 @@ def cohort_from_frame(
     with an ``X_lod`` beside it is a biomarker even without a declared
     unit), and its ``gait_unable`` / ``chair_stand_unable`` columns are kept.
     So ``analyze(cohort.data)`` gives the same results as ``analyze(cohort)``.
-    The same holds for a file with those columns read by :func:`read_cohort`.
+    The same holds for a file with those columns read by `read_cohort`.
 
     Examples
     --------

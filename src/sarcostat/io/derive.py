@@ -44,7 +44,7 @@ def height_m(height_cm: ArrayLike) -> np.ndarray:
     """Height in metres where it can be used to derive body measures, else NaN.
 
     The height rule: a height is used only inside the plausible range of
-    ``height_cm`` (100-220 cm, :data:`sarcostat.io.variables.VARIABLES`).
+    ``height_cm`` (100-220 cm, `sarcostat.io.variables.VARIABLES`).
     A height typed in metres (1.62) or millimetres would otherwise give a
     BMI of 200 000 or 0.002; such rows get no derived value (and the reader
     reports the height itself).
@@ -56,7 +56,7 @@ def height_m(height_cm: ArrayLike) -> np.ndarray:
 
 
 def bmi_from(weight_kg: ArrayLike, height_cm: ArrayLike) -> np.ndarray:
-    """BMI = weight (kg) / height (m)², by the height rule of :func:`height_m`."""
+    """BMI = weight (kg) / height (m)², by the height rule of `height_m`."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.asarray(weight_kg, dtype=float) / height_m(height_cm) ** 2
 

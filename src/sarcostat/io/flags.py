@@ -2,9 +2,9 @@
 
 A flag cell is True, False or unknown (blank, NA). Text is read by word,
 never by Python truthiness: the text "False" is False (``bool("False")`` is
-True). Used by :mod:`sarcostat.io.canonical` for the canonical flags
+True). Used by `sarcostat.io.canonical` for the canonical flags
 (``gait_unable``, ``chair_stand_unable``) and for unrecognised columns that
-hold only True/False, and by :mod:`sarcostat.assess` for DataFrames handed
+hold only True/False, and by `sarcostat.assess` for DataFrames handed
 to it directly.
 """
 
@@ -28,7 +28,7 @@ FLAG_WORDS: dict[str, bool] = {
     "0": False,
     "0.0": False,
 }
-#: Returned by :func:`flag_value` for a cell that is not a flag value.
+#: Returned by `flag_value` for a cell that is not a flag value.
 BAD_FLAG = "\x00bad flag"
 
 _NA_TEXT = {"", "na", "n/a", "nan", "none", "null", "missing", ".", "<na>", "#n/a"}
@@ -46,7 +46,7 @@ def _blank(cell: Any) -> bool:
 
 
 def flag_value(cell: Any) -> bool | None | str:
-    """True / False, None when unknown, :data:`BAD_FLAG` when not a flag value."""
+    """True / False, None when unknown, `BAD_FLAG` when not a flag value."""
     if isinstance(cell, (bool, np.bool_)):
         return bool(cell)
     if _blank(cell):

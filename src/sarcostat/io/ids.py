@@ -76,7 +76,7 @@ def id_key(cell: Any) -> str | None:
 
 
 def id_keys(cells: Iterable[Any]) -> list[str | None]:
-    """:func:`id_key` of every cell."""
+    """`id_key` of every cell."""
     return [id_key(c) for c in cells]
 
 

@@ -17,7 +17,7 @@ A map is a TOML file (or the same structure as a dict)::
     gait_distance_m = 4
 
 Without a map (and for the columns a map leaves out) common headers are
-recognised from the aliases in :mod:`sarcostat.io.variables`; each automatic
+recognised from the aliases in `sarcostat.io.variables`; each automatic
 mapping is reported. Two columns that could be the same variable are an
 error naming both: sarcostat never guesses between candidates.
 """

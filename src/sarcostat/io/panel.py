@@ -3,7 +3,7 @@
 A panel in a text file goes through the same reader as a cohort (strict
 quoting, every row the header's width, ``encoding``/``sep`` as given or
 detected) and the same cell rules (``decimal``, missing-value words); ids
-stay text exactly as written (:mod:`sarcostat.io.ids`).
+stay text exactly as written (`sarcostat.io.ids`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def read_wide_table(
     Raises
     ------
     ReadError
-        The file cannot be read (see :func:`sarcostat.io.readers.read_table`).
+        The file cannot be read (see `sarcostat.io.readers.read_table`).
     SchemaError
         The file has no column ``id_column``.
     """

@@ -1,10 +1,10 @@
 """One way to name participants in message text, so outputs can drop them.
 
 Every warning or note that names participants (or ELISA samples) formats them
-with :func:`mention_ids`, which gives one marker: ``(id=P7)`` for one,
+with `mention_ids`, which gives one marker: ``(id=P7)`` for one,
 ``(ids=7, 12, 31)`` for several. Because the marker is the only way an id gets
 into such text, the report, results, manifest and screen writers remove it with
-:func:`strip_id_mentions` whatever the ids look like -- a short number such as
+`strip_id_mentions` whatever the ids look like -- a short number such as
 ``7``, a word, or a value that also appears as data -- instead of guessing
 which words of free text are ids. Console validation errors use the same
 marker; they keep it, since the user needs the row to fix it.
@@ -61,5 +61,5 @@ def mention_ids(ids: Any, *, limit: int | None = None) -> str:
 
 
 def strip_id_mentions(text: Any, replacement: str = "(id withheld)") -> str:
-    """``text`` with every :func:`mention_ids` marker replaced by ``replacement``."""
+    """``text`` with every `mention_ids` marker replaced by ``replacement``."""
     return ID_MENTION.sub(replacement, str(text))

@@ -1,6 +1,6 @@
 """Readers: any supported file -> one raw table of cells plus row numbers.
 
-Each reader returns a :class:`RawTable`: the user's headers as written, the
+Each reader returns a `RawTable`: the user's headers as written, the
 cells as read (text for delimited files, Python/NumPy scalars for binary
 formats) and the row number a user would see in a spreadsheet. Turning cells
 into numbers, codes and canonical names happens later, in one place, so every
@@ -84,7 +84,7 @@ def read_table(
     encoding: str | None = None,
     sep: str | None = None,
 ) -> RawTable:
-    """Read ``path`` into a :class:`RawTable`, choosing the reader by suffix.
+    """Read ``path`` into a `RawTable`, choosing the reader by suffix.
 
     Raises
     ------
@@ -876,5 +876,5 @@ def _from_frame(frame: pd.DataFrame, name: str, row_word: str, findings: list[Fi
 
 
 def frame_to_raw(frame: pd.DataFrame, *, name: str = "<DataFrame>") -> RawTable:
-    """Public-to-the-package wrapper used by :func:`sarcostat.io.cohort_from_frame`."""
+    """Public-to-the-package wrapper used by `sarcostat.io.cohort_from_frame`."""
     return _from_frame(frame, name, "record", [])

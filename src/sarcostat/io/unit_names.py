@@ -1,6 +1,6 @@
 """Unit spellings: the canonical spelling of a unit written in a header or a units row.
 
-Kept apart from :mod:`sarcostat.io.mapping` so that the readers (which recognise a
+Kept apart from `sarcostat.io.mapping` so that the readers (which recognise a
 units row under the header) and the mapping (which reads maps through the readers)
 do not import each other.
 """

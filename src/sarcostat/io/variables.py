@@ -1,6 +1,6 @@
 """The variable dictionary: canonical columns, units, plausible ranges, aliases.
 
-This table is the single source of truth for what :func:`sarcostat.io.read_cohort`
+This table is the single source of truth for what `sarcostat.io.read_cohort`
 recognises and checks. ``docs/variables.md`` is generated from it::
 
     python -c "import sarcostat.io.variables as v; v.write_markdown('docs/variables.md')"
@@ -48,7 +48,7 @@ class Variable:
         Plausible range (inclusive), in the canonical unit.
     aliases : tuple of str
         Header spellings recognised without a map (compared after
-        :func:`normalize_header`).
+        `normalize_header`).
     units : tuple of str
         Units accepted in a map or header; converted to ``unit`` at read time.
     derived : str
@@ -608,7 +608,7 @@ def get_variable(name: str) -> Variable | None:
 
 
 def require_variable(name: str) -> Variable:
-    """:func:`get_variable` for a name known to be canonical (KeyError otherwise)."""
+    """`get_variable` for a name known to be canonical (KeyError otherwise)."""
     var = get_variable(name)
     if var is None:
         raise KeyError(name)
@@ -632,7 +632,7 @@ def _fmt_num(x: float | None) -> str:
 
 
 def render_markdown() -> str:
-    """Render :data:`VARIABLES` as the Markdown page ``docs/variables.md``."""
+    """Render `VARIABLES` as the Markdown page ``docs/variables.md``."""
     lines = [
         "# Variable dictionary",
         "",
@@ -764,7 +764,7 @@ def render_markdown() -> str:
 
 
 def write_markdown(path: str | os.PathLike[str]) -> None:
-    """Write :func:`render_markdown` to ``path`` (UTF-8)."""
+    """Write `render_markdown` to ``path`` (UTF-8)."""
     from pathlib import Path
 
     Path(path).write_text(render_markdown(), encoding="utf-8")

@@ -1,5 +1,5 @@
 """report layer: HTML, DOCX, CSV/JSON and figures of a study, and the
-:class:`StudyReport` that ``sarcostat.analyze`` returns."""
+`StudyReport` that ``sarcostat.analyze`` returns."""
 
 
 def __getattr__(name):

@@ -1,12 +1,12 @@
 """Every table and figure of the report in a Word document (python-docx).
 
-Generic over the report's parts (:func:`sarcostat.report.parts.step_parts`):
+Generic over the report's parts (`sarcostat.report.parts.step_parts`):
 each step's display tables and its figure appear in report order, so a new
 plan step's tables and figure reach the document without code here.
 Tables are real, editable Word tables in journal style (three horizontal
 rules: above and below the header and at the foot), numbered captions
 ("Table 1.", "Table S1.", "Figure 1.", "Figure S1.": the labels of
-:func:`sarcostat.report.parts.number_parts`, as in the HTML report), footnotes naming the tests and abbreviations.
+`sarcostat.report.parts.number_parts`, as in the HTML report), footnotes naming the tests and abbreviations.
 Pages are A4 or US Letter, portrait; a table too wide for a portrait page
 gets a landscape section of its own. Body text 11 pt, tables 10 pt.
 """
@@ -268,7 +268,7 @@ def _set_font(doc, family: str, size_pt: int) -> None:
 def build_docx(result, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figure_pngs=None):
     """A python-docx Document with every table and figure of ``result``.
 
-    ``options`` (:class:`~sarcostat.report.options.ReportOptions`) choose
+    ``options`` (`ReportOptions`) choose
     the paper, font and figure width; ``figure_pngs`` maps step names to
     PNG bytes already drawn (a figure not given is drawn here).
     """
@@ -346,7 +346,7 @@ def write_docx(
 ) -> Path:
     """Write every table and figure of ``result`` to ``path`` (a .docx file).
 
-    The zip entries carry :func:`sarcostat.report.output.report_time` (not the
+    The zip entries carry `sarcostat.report.output.report_time` (not the
     moment of writing), so with ``SOURCE_DATE_EPOCH`` set the file is
     byte-identical from run to run."""
     import io

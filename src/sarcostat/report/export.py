@@ -1,7 +1,7 @@
 """The report directory: HTML, DOCX, JSON, CSV, figures and a manifest.
 
-:func:`write_report` stages every file through
-:class:`~sarcostat.report.output.OutputFolder` and renames them into place
+`write_report` stages every file through
+`OutputFolder` and renames them into place
 only when all were written, so a failure or a signal never leaves a partial
 report behind, and only files of an earlier report are ever replaced.
 """
@@ -93,7 +93,7 @@ def _nest(df, keys):
 def results_dict(result, ids=None) -> dict:
     """Every number of the report at full precision, keyed by part and row.
 
-    Warnings carry no participant id (:func:`~sarcostat.report.output.withhold_ids`).
+    Warnings carry no participant id (`withhold_ids`).
     """
     if ids is None:
         ids = participant_ids(result)
@@ -133,7 +133,7 @@ def manifest(
 ) -> dict:
     """Provenance: input hash, plan, report options, versions, command line,
     time, warnings. ``report_options`` are recorded as
-    :meth:`~sarcostat.report.options.ReportOptions.to_dict` gives them (the
+    `to_dict` gives them (the
     defaults when None), so ``ReportOptions.from_dict`` reads them back."""
     from sarcostat.report.options import DEFAULT_OPTIONS
 
@@ -185,7 +185,7 @@ def write_report(
         same command there is replaced file by file (only the files its
         manifest lists); any other non-empty folder is refused unless
         ``overwrite`` (which never replaces a file sarcostat did not write).
-        See :mod:`sarcostat.report.output`.
+        See `sarcostat.report.output`.
     command : str, optional
         Command line recorded in the manifest (default: ``sys.argv``).
     input_path : path, optional
@@ -194,7 +194,7 @@ def write_report(
         Called with one short message per file group written.
     extra : callable, optional
         ``extra(out)`` stages additional files on the
-        :class:`~sarcostat.report.output.OutputFolder` (reproduce).
+        `OutputFolder` (reproduce).
     output_command : str, optional
         Command name recorded in the manifest's marker (default "analyze").
     overwrite : bool
@@ -203,7 +203,7 @@ def write_report(
         Further input files that must not be written over (map, plan).
     report_options : ReportOptions, optional
         Figure formats, dpi, width, greyscale; Word paper and font; P style
-        (:class:`sarcostat.report.options.ReportOptions`; default PNG + SVG
+        (`sarcostat.report.options.ReportOptions`; default PNG + SVG
         at 300 dpi, A4, the seed paper's P style).
 
     Returns

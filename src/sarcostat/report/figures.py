@@ -1,12 +1,12 @@
 """Figures 1 and 2 of the report, and the writers of every report figure.
 
-Both functions take a :class:`~sarcostat.study.result.StudyResult` and only
-visual parameters, and return a matplotlib Figure; :func:`save_figure`
+Both functions take a `StudyResult` and only
+visual parameters, and return a matplotlib Figure; `save_figure`
 writes it as PNG and SVG. Figure 1 shows the biomarker's LS means with 95%
 CIs for each status (A unadjusted, B adjusted); Figure 2 one panel per
 outcome across biomarker quartiles (adjusted) with P for trend.
-:func:`save_figure` writes any figure as PNG, SVG, PDF, TIFF or EPS at a
-given dpi; :func:`set_width` and :func:`to_greyscale` prepare it for a
+`save_figure` writes any figure as PNG, SVG, PDF, TIFF or EPS at a
+given dpi; `set_width` and `to_greyscale` prepare it for a
 journal's column width and black-and-white print.
 """
 
@@ -251,7 +251,7 @@ MIN_FONT_PT = 6.0
 
 def set_width(fig, width_mm: float) -> None:
     """Make ``fig`` ``width_mm`` wide (height in proportion), text scaled with it
-    (never below :data:`MIN_FONT_PT`); a narrowed figure is laid out again."""
+    (never below `MIN_FONT_PT`); a narrowed figure is laid out again."""
     from matplotlib.text import Text
 
     w, h = fig.get_size_inches()

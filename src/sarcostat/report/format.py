@@ -2,8 +2,8 @@
 
 Numbers are computed at full precision everywhere else; this module alone
 turns them into text. A journal with other conventions needs a changed
-:class:`FormatConfig`, nothing else. The variable labels themselves are in
-:data:`sarcostat.study.labels.VARIABLES` (the study layer's warnings use
+`FormatConfig`, nothing else. The variable labels themselves are in
+`sarcostat.study.labels.VARIABLES` (the study layer's warnings use
 them too).
 """
 

@@ -108,7 +108,7 @@ def render_html(
     """Render ``result`` (a StudyResult) to one HTML string.
 
     Each plan step is rendered by its own template (``step.template``, under
-    ``report/templates/``) with ``part`` (:class:`~sarcostat.report.parts.Part`)
+    ``report/templates/``) with ``part`` (`Part`)
     in its context. ``figure_pngs`` may pass PNG bytes already drawn, as a
     dict by step name (or the pair ``(fig1, fig2)``), so the figures are
     drawn once when the report directory is written.

@@ -3,11 +3,11 @@
 A study run collects one warning per model ("Table 3, sarcopenia (adjusted):
 5.0 events per variable (min(20, 109) / 4) is below 10; ..."); the default
 plan on a small cohort gives dozens that differ only in the model.
-:func:`group_warnings` turns them into :class:`NoteGroup` s: a headline with
+`group_warnings` turns them into `NoteGroup` s: a headline with
 the count, the range and the analyses concerned, and the items themselves
 (each model with its own numbers), so nothing is lost. The HTML report shows
 a group's headline with its items folded under it; the console prints one
-line per group (:func:`console_lines`). ``results.json`` and
+line per group (`console_lines`). ``results.json`` and
 ``manifest.json`` keep the full list.
 """
 

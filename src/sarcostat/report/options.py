@@ -1,9 +1,9 @@
 """Options of the written report: figure files, Word page, P-value style.
 
-One frozen :class:`ReportOptions` travels from the command line (or the
+One frozen `ReportOptions` travels from the command line (or the
 Python API) to every writer, so the figure files, ``tables.docx`` and the
-HTML report agree. :func:`parse_figure_formats` and friends turn option text
-into values and raise :class:`~sarcostat.exceptions.ParameterError` with the
+HTML report agree. `parse_figure_formats` and friends turn option text
+into values and raise `ParameterError` with the
 option's name on bad input.
 """
 
@@ -67,7 +67,7 @@ class ReportOptions:
 
     @classmethod
     def from_dict(cls, data: dict) -> ReportOptions:
-        """The options back from :meth:`to_dict` (a manifest's ``report_options``)."""
+        """The options back from `to_dict` (a manifest's ``report_options``)."""
         d = dict(data)
         if "figure_formats" in d:
             d["figure_formats"] = tuple(d["figure_formats"])

@@ -6,7 +6,7 @@ The rules, for every command alike:
   never replaces an existing one unless the user says ``--overwrite`` (or the
   command's older ``--force``). An output *folder* is written into only when
   it is new, empty, or an earlier output of the same command: its
-  ``manifest.json`` carries :data:`MARKER` and lists each file with its
+  ``manifest.json`` carries `MARKER` and lists each file with its
   SHA-256, and only those files, still byte-identical to what sarcostat
   wrote, are replaced. ``--overwrite`` lets a command write beside foreign
   files in a folder; it never lets it replace one.
@@ -17,11 +17,11 @@ The rules, for every command alike:
   output or nothing, and no temporary file.
 * A path that cannot be written (missing folder, a file where a folder is
   expected, name too long, disk full, read-only, a device) gives a
-  one-line :class:`~sarcostat.exceptions.OutputError` naming it.
+  one-line `OutputError` naming it.
 
 Text that goes into CSV cells is neutralized against formula injection
-(:func:`neutralize_cell`, OWASP); participant ids are withheld from report
-text by :func:`withhold_ids`.
+(`neutralize_cell`, OWASP); participant ids are withheld from report
+text by `withhold_ids`.
 """
 
 from __future__ import annotations
@@ -311,7 +311,7 @@ def write_file(
 ) -> Path:
     """Write one file atomically: ``writer(tmp_path)`` then rename to ``path``.
 
-    The checks of :func:`check_output_file` are repeated (the folder may have
+    The checks of `check_output_file` are repeated (the folder may have
     changed during a long computation).
     """
     target = check_output_file(
@@ -336,12 +336,12 @@ def write_file(
 
 
 def write_text(path, text: str, **kwargs) -> Path:
-    """:func:`write_file` for a UTF-8 text."""
+    """`write_file` for a UTF-8 text."""
     return write_file(path, lambda p: Path(p).write_text(text, encoding="utf-8"), **kwargs)
 
 
 def write_csv(path, frame, **kwargs) -> Path:
-    """:func:`write_file` for a DataFrame as CSV, text cells neutralized."""
+    """`write_file` for a DataFrame as CSV, text cells neutralized."""
     safe = neutralize_frame(frame)
     return write_file(path, lambda p: safe.to_csv(p, index=False), **kwargs)
 
@@ -669,7 +669,7 @@ def neutralize_cell(value):
 
 def neutralize_frame(frame):
     """Copy of ``frame`` with every text cell and header passed through
-    :func:`neutralize_cell`; numeric columns are untouched."""
+    `neutralize_cell`; numeric columns are untouched."""
     import pandas as pd
 
     out = frame.copy()
@@ -702,7 +702,7 @@ def withhold_ids(text: str, ids: Iterable[str] = ()) -> str:
     """``text`` with participant ids removed.
 
     The rule is structural: messages name participants only through
-    :func:`sarcostat.io.privacy.mention_ids` (``(id=7)``, ``(ids=7, 12)``), and
+    `sarcostat.io.privacy.mention_ids` (``(id=7)``, ``(ids=7, 12)``), and
     that marker is removed whatever the ids look like. As a second line for
     text written elsewhere (user plans, older messages): bare ``id=S0123``
     mentions, example lists ``(e.g. 1, 7, 9)`` made only of ``ids``, and any of

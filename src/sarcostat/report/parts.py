@@ -1,23 +1,23 @@
 """What each plan step contributes to the report: tables, figure, template.
 
-The study layer declares a step (:class:`sarcostat.study.registry.Step`):
+The study layer declares a step (`sarcostat.study.registry.Step`):
 its name, heading, frame and the template that renders it. This module
-turns a finished step into a :class:`Part` the writers use:
+turns a finished step into a `Part` the writers use:
 
 - ``tables``: display tables (text cells). The seed steps have journal
-  layouts (:mod:`sarcostat.report.tables`); any other step gets one plain
-  table of its frame (:func:`frame_table`), so a new step needs no code
+  layouts (`sarcostat.report.tables`); any other step gets one plain
+  table of its frame (`frame_table`), so a new step needs no code
   here to appear in ``tables.docx``;
 - ``figure``: the PNG of its figure, for steps with a drawing function in
-  :data:`FIGURES` (written as ``<name>.png`` / ``.svg``);
+  `FIGURES` (written as ``<name>.png`` / ``.svg``);
 - ``skipped``: the note of a step the cohort lacked the columns for;
 - the labels "Table 2", "Table S3", "Figure 1", "Figure S2" of its tables
-  and figure, given by :func:`number_parts`, the one numbering both the HTML
+  and figure, given by `number_parts`, the one numbering both the HTML
   report and ``tables.docx`` use.
 
 HTML: the step's template (``report/templates/<step.template>``) is
 rendered with ``part`` and the whole report's context; DOCX: the tables
-of the steps in :data:`DOCX_PARTS`, and of every step that is not a seed
+of the steps in `DOCX_PARTS`, and of every step that is not a seed
 step.
 """
 
@@ -95,7 +95,7 @@ class Part:
     caption: str = ""
     skipped: str | None = None
     in_docx: bool = True
-    #: "Figure 1" / "Figure S2" (:func:`number_parts`); empty without a figure.
+    #: "Figure 1" / "Figure S2" (`number_parts`); empty without a figure.
     figure_label: str = ""
     #: True for a supplementary analysis (numbered S1, S2, ...).
     supplementary: bool = False
@@ -135,7 +135,7 @@ def frame_table(result, name: str, heading: str, fmt: FormatConfig = DEFAULT_FOR
 
 
 def step_parts(result, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None) -> list[Part]:
-    """The :class:`Part` of every step of ``result``, in report order.
+    """The `Part` of every step of ``result``, in report order.
 
     ``figure_pngs`` maps step names to PNG bytes already drawn (the writer
     draws each figure once); a figure not given is drawn here.

@@ -6,9 +6,9 @@ LOD / LLOQ / ULOQ; no external requests, so the file opens offline and can
 be archived with the data.
 
 Rendered by the shared template environment
-(:func:`sarcostat.report.html.environment`, autoescaped): plate names, ids,
+(`sarcostat.report.html.environment`, autoescaped): plate names, ids,
 file names and messages show as text. The QC numbers themselves are
-computed in :mod:`sarcostat.assay` (``AssayResult``); this module only draws
+computed in `sarcostat.assay` (``AssayResult``); this module only draws
 and formats them. Sample ids are participant ids: the page shows the
 sample's row number in ``samples.csv`` instead unless ``include_ids``.
 """
@@ -212,7 +212,7 @@ def _sample_ids(result) -> list[str]:
 
 
 def render_qc_report(result, *, analyte="sclerostin", title=None, include_ids=False) -> str:
-    """The HTML QC report of an :class:`~sarcostat.assay.AssayResult` as a string.
+    """The HTML QC report of an `AssayResult` as a string.
 
     Parameters
     ----------
@@ -360,10 +360,10 @@ def render_qc_report(result, *, analyte="sclerostin", title=None, include_ids=Fa
 def write_qc_report(
     result, path, *, analyte="sclerostin", title=None, include_ids=False, overwrite=True
 ):
-    """Write :func:`render_qc_report` to ``path`` atomically; returns the path.
+    """Write `render_qc_report` to ``path`` atomically; returns the path.
 
     ``overwrite=False`` refuses an existing file (the CLI writes through
-    :class:`~sarcostat.report.output.OutputFolder` instead).
+    `OutputFolder` instead).
     """
     from sarcostat.report.output import write_text
 

@@ -92,7 +92,7 @@ def render_reproduce_html(
 
 def write_reproduce(table, summary: str, out, *, synthetic: bool = True) -> list[Path]:
     """Stage reproduce.html and reproduce.csv on ``out``, an
-    :class:`~sarcostat.report.output.OutputFolder`."""
+    `OutputFolder`."""
     return [
         out.write_text(
             "reproduce.html", render_reproduce_html(table, summary, synthetic=synthetic)

@@ -1,8 +1,8 @@
 """HTML report of a biomarker screen: a ranked table and a volcano plot per outcome.
 
-Reads only :class:`~sarcostat.stats.screen.ScreenResult` (its ``table``,
+Reads only `ScreenResult` (its ``table``,
 ``families`` and ``notes``); numbers are formatted by
-:mod:`sarcostat.report.format`. The page is one self-contained file (the
+`sarcostat.report.format`. The page is one self-contained file (the
 figure is embedded as PNG), so it can be mailed or archived as is.
 
 Names are shown as labels where one is known: ``labels`` (raw column name ->
@@ -379,7 +379,7 @@ def screen_notes(result, *, include_ids: bool = False) -> list[str]:
 
 
 def write_screen_html(result, path, *, overwrite: bool = True, **kwargs) -> Path:
-    """Write :func:`render_screen_html` to ``path`` (UTF-8, atomically); returns the path."""
+    """Write `render_screen_html` to ``path`` (UTF-8, atomically); returns the path."""
     from sarcostat.report.output import write_text
 
     return write_text(

@@ -1,10 +1,10 @@
 """A study result that renders itself: the report layer's face of a StudyResult.
 
-:class:`StudyReport` is a :class:`~sarcostat.study.result.StudyResult` with
+`StudyReport` is a `StudyResult` with
 the rendering methods (``to_html``, ``to_docx``, ``to_json``, ``write``,
 ``methods_text``, ``summary``). The study layer cannot render (it sits
 below ``report``), so ``sarcostat.analyze`` runs the plan with
-:func:`sarcostat.study.run.analyze` and hands the result to :func:`as_report`.
+`sarcostat.study.run.analyze` and hands the result to `as_report`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sarcostat.study.result import StudyResult
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class StudyReport(StudyResult):
-    """A :class:`~sarcostat.study.result.StudyResult` with its renderers."""
+    """A `StudyResult` with its renderers."""
 
     def methods_text(self) -> str:
         """A Methods paragraph stating every analysis choice, ready to adapt."""
@@ -64,7 +64,7 @@ class StudyReport(StudyResult):
 
         ``extra(out)``, if given, stages more files on the output folder;
         ``options`` (``overwrite``, ``output_command``, ``inputs``) go to
-        :func:`sarcostat.report.export.write_report`.
+        `sarcostat.report.export.write_report`.
         """
         from sarcostat.report.export import write_report
 
@@ -86,16 +86,16 @@ class StudyReport(StudyResult):
 
 
 def as_report(result: StudyResult) -> StudyReport:
-    """``result`` as a :class:`StudyReport` (the same fields; no copy of the data)."""
+    """``result`` as a `StudyReport` (the same fields; no copy of the data)."""
     if isinstance(result, StudyReport):
         return result
     return StudyReport(**{f.name: getattr(result, f.name) for f in dataclasses.fields(StudyResult)})
 
 
 def analyze(cohort_or_path, plan=None, **kwargs) -> StudyReport:
-    """Run the analysis plan on a cohort and return a :class:`StudyReport`.
+    """Run the analysis plan on a cohort and return a `StudyReport`.
 
-    This is ``sarcostat.analyze``: :func:`sarcostat.study.run.analyze` (see
+    This is ``sarcostat.analyze``: `sarcostat.study.run.analyze` (see
     it for every argument: ``plan``, ``biomarker``, ``mapping``, ``sheet``,
     ``synthetic``, ``progress``) with the rendering methods added.
     """

@@ -4,9 +4,9 @@ Each figure function takes a study result and only visual parameters and
 returns a matplotlib Figure (drawn without pyplot, as report.figures does):
 ROC curves (overall and by sex), the spline's odds-ratio curve with its 95%
 band, a forest plot of the quartile odds ratios, and the participant flow
-diagram. :data:`DISPLAY`, :data:`FIGURES`, :data:`CAPTIONS` and
-:data:`METHODS` are merged into :mod:`sarcostat.report.parts` and
-:mod:`sarcostat.report.methods` by step name.
+diagram. `DISPLAY`, `FIGURES`, `CAPTIONS` and
+`METHODS` are merged into `sarcostat.report.parts` and
+`sarcostat.report.methods` by step name.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Tables 1-3 as display tables (text cells), shared by the HTML and DOCX writers.
 
-Each builder reads a :class:`~sarcostat.study.result.StudyResult` and
-returns a :class:`DisplayTable`: a title, a one- or two-row header, body rows
+Each builder reads a `StudyResult` and
+returns a `DisplayTable`: a title, a one- or two-row header, body rows
 of strings, and footnotes, laid out like the seed paper's tables.
 """
 
@@ -36,7 +36,7 @@ class DisplayTable:
     header: list[list[tuple[str, int]]]
     rows: list[DisplayRow]
     footnotes: list[str] = field(default_factory=list)
-    #: "Table 1", "Table S2": given by :func:`sarcostat.report.parts.number_parts`
+    #: "Table 1", "Table S2": given by `sarcostat.report.parts.number_parts`
     #: (the title carries no number); empty for an unnumbered table.
     label: str = ""
 

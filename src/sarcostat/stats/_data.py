@@ -2,7 +2,7 @@
 
 Every model uses complete cases over exactly the columns it needs (SPSS
 listwise deletion), and reports how many rows it dropped. Degenerate designs
-raise :class:`~sarcostat.exceptions.ModelError` with a message that names the
+raise `ModelError` with a message that names the
 column, instead of letting a linear-algebra routine fail obscurely.
 
 The parameter and value helpers below (confidence check, column-name lists,
@@ -94,7 +94,7 @@ def check_not_constant(
 
 def check_full_rank(X: np.ndarray, names: Sequence[str], *, function: str) -> None:
     """Raise ModelError naming the columns involved when X is rank deficient
-    (the rule of :func:`sarcostat.stats.fitting.rank_deficient_columns`)."""
+    (the rule of `sarcostat.stats.fitting.rank_deficient_columns`)."""
     from sarcostat.stats.fitting import rank_deficient_columns
 
     culprits = rank_deficient_columns(X)

@@ -1,4 +1,4 @@
-"""Deprecated location of :class:`sarcostat.stats.result.StatResult` (kept for imports)."""
+"""Deprecated location of `sarcostat.stats.result.StatResult` (kept for imports)."""
 
 from sarcostat.stats.result import StatResult
 

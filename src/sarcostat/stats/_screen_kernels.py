@@ -11,7 +11,7 @@ One compiled loop per pass does all the element-wise work in a single sweep;
 the sums themselves stay with BLAS (``screen_engine``), which no loop of ours
 would beat.
 
-The exponential is our own (:func:`_exp_poly` and the loops around it)
+The exponential is our own (`_exp_poly` and the loops around it)
 because the compiler can vectorize only code it can see: a call to the C
 library's ``exp`` keeps each loop scalar. It is the textbook reduction
 exp(v) = 2^t exp(r), t = round(v / ln 2), r = v - t ln 2 (ln 2 split in a
@@ -100,7 +100,7 @@ def _exp_poly(r: Any) -> Any:
 def _exp_reduced(v: Any) -> Any:
     """First half of exp(v): (v / ln 2 rounded, held in the low bits of a
     float64, and exp(r) for the remainder r = v - t ln 2). The caller turns
-    the first into 2^t with :func:`_pow2_bits` and multiplies. v is clipped
+    the first into 2^t with `_pow2_bits` and multiplies. v is clipped
     to +/-700 first."""
     a = min(max(v, -_CLIP), _CLIP)
     kd = a * _LOG2E + _ROUND
@@ -110,7 +110,7 @@ def _exp_reduced(v: Any) -> Any:
 
 @_compiled(inline="always")
 def _pow2_bits(bits: Any) -> Any:
-    """The int64 view of :func:`_exp_reduced`'s first value, in place, ->
+    """The int64 view of `_exp_reduced`'s first value, in place, ->
     the bits of the float64 2^t (t + 1023 in the exponent field)."""
     for i in range(bits.shape[0]):
         bits[i] = (bits[i] + 1023) << 52
@@ -127,7 +127,7 @@ def _entry(x: Any, usable: Any, center: Any, scale: Any) -> Any:
 @_compiled()
 def exp_array(v: Any, out: Any, bits: Any) -> Any:
     """out = exp(v) element-wise, by the same two helpers as
-    :func:`logistic_terms` (so the test of its accuracy tests theirs).
+    `logistic_terms` (so the test of its accuracy tests theirs).
 
     ``bits`` is int64 scratch of the same length. Three loops, each
     vectorizable: reduction and polynomial; 2^t built in the exponent bits;
@@ -162,7 +162,7 @@ def masked_powers(
     sums of the logistic warm-start pass; pass g3 = 0 when they are not
     wanted), and records the missing entries of usable rows as
     (miss_i[t], miss_j[t]), t < the returned count, for
-    :func:`add_missing_rows`. miss_i and miss_j need room for every entry
+    `add_missing_rows`. miss_i and miss_j need room for every entry
     of the block.
     """
     rows, a = Xb.shape

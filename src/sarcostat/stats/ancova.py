@@ -453,7 +453,7 @@ def type3_anova(fit: LinearFit) -> pd.DataFrame:
     Parameters
     ----------
     fit : LinearFit
-        From :func:`fit_linear` (use ``contrasts="sum"`` for tests that match
+        From `fit_linear` (use ``contrasts="sum"`` for tests that match
         SPSS GLM and ``car::Anova(type = 3)``).
 
     Returns
@@ -594,7 +594,7 @@ def reference_grid(
     Parameters
     ----------
     fit : LinearFit
-        From :func:`fit_linear`.
+        From `fit_linear`.
     at : dict, optional
         Column -> value or list of values. A factor is restricted to the given
         levels; a covariate is evaluated at the value(s) given (several values
@@ -607,7 +607,7 @@ def reference_grid(
         ``"proportion"`` evaluates it at its mean, i.e. the proportion coded 1
         (SPSS covariate; emmeans ``cov.keep = "1"``); ``"factor"`` keeps both
         values as a grid dimension to be averaged over with the ``weights`` of
-        :func:`marginal_means` (emmeans >= 1.4.2 default, ``cov.keep = "2"``).
+        `marginal_means` (emmeans >= 1.4.2 default, ``cov.keep = "2"``).
 
     Returns
     -------
@@ -756,7 +756,7 @@ class MarginalMeans(StatResult):
     Attributes
     ----------
     table : pandas.DataFrame
-        Columns as listed in :func:`marginal_means`.
+        Columns as listed in `marginal_means`.
     notes : tuple of str
     meta : dict
     linfct : numpy.ndarray
@@ -818,7 +818,7 @@ def marginal_means(
     Parameters
     ----------
     grid : ReferenceGrid
-        From :func:`reference_grid`.
+        From `reference_grid`.
     specs : str or sequence of str
         Grid dimension(s) whose levels get a mean.
     weights : {"equal", "proportional", "outer", "cells", "flat"}, default "equal"
@@ -981,12 +981,12 @@ def marginal_means(
 # --------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class PairwiseResult(StatResult):
-    """Pairwise differences of marginal means (:func:`pairwise`).
+    """Pairwise differences of marginal means (`pairwise`).
 
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per pair; columns as listed in :func:`pairwise`.
+        One row per pair; columns as listed in `pairwise`.
     notes : tuple of str
     meta : dict
     adjust : str
@@ -1022,8 +1022,8 @@ def pairwise(
     Parameters
     ----------
     means : MarginalMeans or ReferenceGrid
-        Means from :func:`marginal_means`, or a grid (then ``specs`` and
-        ``weights`` are passed to :func:`marginal_means`; ``specs`` may be
+        Means from `marginal_means`, or a grid (then ``specs`` and
+        ``weights`` are passed to `marginal_means`; ``specs`` may be
         left out when the grid has one dimension).
     adjust : {"lsd", "none", "bonferroni", "sidak"}, default "lsd"
         Multiplicity adjustment over the :math:`m = k(k-1)/2` comparisons.
@@ -1159,9 +1159,9 @@ class LSMeansResult(StatResult):
     table, means : pandas.DataFrame
         The LS means (``level, estimate, se, df, ci_lower, ci_upper, n``).
     contrasts : pandas.DataFrame
-        Pairwise comparisons (see :func:`pairwise`).
+        Pairwise comparisons (see `pairwise`).
     anova : pandas.DataFrame
-        Type III table (see :func:`type3_anova`).
+        Type III table (see `type3_anova`).
     p_value, statistic : float
         Type III F test of the grouping factor.
     unadjusted : LSMeansResult or None
@@ -1260,12 +1260,12 @@ def ls_means(
         non-numeric column with more levels enters as a factor and is averaged
         over with ``weights``.
     weights : {"equal", "proportional", "outer", "cells", "flat"}, default "equal"
-        Averaging over other factors (see :func:`marginal_means`).
+        Averaging over other factors (see `marginal_means`).
     binary_covariates : {"proportion", "factor"}, default "proportion"
         Two-valued covariates at their proportion (SPSS) or averaged over as a
-        factor (emmeans >= 1.4.2 default); see :func:`reference_grid`.
+        factor (emmeans >= 1.4.2 default); see `reference_grid`.
     adjust : {"lsd", "none", "bonferroni", "sidak"}, default "lsd"
-        Pairwise-comparison adjustment (see :func:`pairwise`).
+        Pairwise-comparison adjustment (see `pairwise`).
     confidence : float, default 0.95
     unadjusted : {"own", "same", "none"}, default "own"
         Also fit ``outcome ~ group`` when there are covariates: on its own
@@ -1276,11 +1276,11 @@ def ls_means(
         the covariate's mean, or group -> level(s) to keep (emmeans ``at``;
         SPSS ``/EMMEANS = TABLES(group) WITH(age_yr = 70)``); several values
         of a covariate are averaged over with ``weights``. See
-        :func:`reference_grid`. The unadjusted model uses only the group's
+        `reference_grid`. The unadjusted model uses only the group's
         entry.
     interactions : str or sequence, default ()
         Interaction terms of the adjusted model, e.g. ``"sarcopenia:sex_male"``
-        (see :func:`fit_linear`); with ``at={"sex_male": 1}`` the means are
+        (see `fit_linear`); with ``at={"sex_male": 1}`` the means are
         those of men. The unadjusted model has none.
 
     Returns
@@ -1288,14 +1288,14 @@ def ls_means(
     LSMeansResult
         ``means`` (``table``): ``level``, ``estimate``, ``se``, ``df``,
         ``ci_lower``, ``ci_upper``, ``n``; ``contrasts``: see
-        :func:`pairwise`; ``anova``: see :func:`type3_anova`; ``p_value`` and
+        `pairwise`; ``anova``: see `type3_anova`; ``p_value`` and
         ``statistic``: Type III F test of ``group``; ``unadjusted``: an
         LSMeansResult of the model without covariates (None if none).
 
     Raises
     ------
     SchemaError, ParameterError, ModelError
-        As :func:`fit_linear`, :func:`marginal_means` and :func:`pairwise`.
+        As `fit_linear`, `marginal_means` and `pairwise`.
 
     See Also
     --------

@@ -452,7 +452,7 @@ def ttest_from_summary(
        \\nu_{Welch} = \\frac{(s_1^2/n_1 + s_2^2/n_2)^2}
        {\\frac{(s_1^2/n_1)^2}{n_1 - 1} + \\frac{(s_2^2/n_2)^2}{n_2 - 1}}
 
-    with the SE of :func:`ttest_groups` (Student: pooled SD, n1 + n2 - 2
+    with the SE of `ttest_groups` (Student: pooled SD, n1 + n2 - 2
     df). Published means and SDs are
     rounded, so a recomputed p differs slightly from the printed one. R:
     ``tsum.test`` of BSDA, or by hand with ``pt``; SPSS has no dialog for it
@@ -630,7 +630,7 @@ def mannwhitney_groups(
     Raises
     ------
     SchemaError, DataError, ModelError, ParameterError
-        As :func:`ttest_groups`.
+        As `ttest_groups`.
 
     See Also
     --------
@@ -1011,7 +1011,7 @@ def fisher_exact_2x2(table: Any, *, alternative: str = "two-sided") -> StatResul
 
 @dataclass(frozen=True, eq=False)
 class CrosstabResult(StatResult):
-    """Result of :func:`crosstab_test`.
+    """Result of `crosstab_test`.
 
     Attributes
     ----------
@@ -1074,7 +1074,7 @@ def crosstab_test(
         Chi-Square"). Fisher needs 2 rows or 2 columns; a larger table whose
         expected counts are small keeps Pearson with a note.
     alternative : {"two-sided", "less", "greater", "observed"}, default "two-sided"
-        Direction of Fisher's test (2 x 2); see :func:`fisher_exact_2x2`.
+        Direction of Fisher's test (2 x 2); see `fisher_exact_2x2`.
         The seed study's sex p (0.245) is the SPSS one-sided value,
         ``"observed"``.
     min_expected : float, default 5
@@ -1443,10 +1443,10 @@ def table1(
         Test for continuous variables; a mapping variable -> test overrides
         per variable (others use "levene").
     categorical_test : {"auto", "pearson", "yates", "fisher"} or mapping, default "auto"
-        Test for categorical variables (see :func:`crosstab_test`); a mapping
+        Test for categorical variables (see `crosstab_test`); a mapping
         overrides per variable (others use "auto").
     alternative : {"two-sided", "less", "greater", "observed"} or mapping, default "two-sided"
-        Direction of Fisher's exact tests (see :func:`fisher_exact_2x2`;
+        Direction of Fisher's exact tests (see `fisher_exact_2x2`;
         ``"observed"`` is SPSS's "Exact Sig. (1-sided)"); a mapping sets it
         per categorical variable. t tests and Mann-Whitney tests in Table 1
         are two-sided.

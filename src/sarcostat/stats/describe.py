@@ -277,7 +277,7 @@ def describe_continuous(
         Numeric columns to describe.
     group : str, optional
         A grouping column: rows for ``"overall"`` and then each level.
-    skew_rule : float, default :data:`SKEW_RULE` (1.0)
+    skew_rule : float, default `SKEW_RULE` (1.0)
         A variable is flagged ``skewed`` when the absolute skewness of its
         overall values exceeds this.
 
@@ -303,7 +303,7 @@ def describe_continuous(
     Notes
     -----
     Missing values are counted per variable (and group) and left out of that
-    variable only. Quartiles by :func:`percentile_haverage` (:math:`(n+1)p`).
+    variable only. Quartiles by `percentile_haverage` (:math:`(n+1)p`).
     R: ``quantile(x, c(.25, .5, .75), type = 6)``, ``sd(x)``. SPSS:
     ``EXAMINE VARIABLES=x BY g /PLOT NONE /PERCENTILES(25,50,75) HAVERAGE
     /STATISTICS DESCRIPTIVES``.

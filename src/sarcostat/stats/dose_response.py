@@ -56,7 +56,7 @@ _Q_COLUMNS = [
 
 @dataclass(frozen=True, eq=False)
 class QuartileOddsResult(StatResult):
-    """Result of :func:`quartile_odds_ratios`.
+    """Result of `quartile_odds_ratios`.
 
     Attributes
     ----------
@@ -111,7 +111,7 @@ def quartile_odds_ratios(
     covariates : str or sequence of str, default ()
         Adjustment columns.
     groups : QuartileGrouping, optional
-        Quartiles formed beforehand (:func:`sarcostat.stats.trend.quartiles`
+        Quartiles formed beforehand (`sarcostat.stats.trend.quartiles`
         over every participant with a value, as Figure 2); default: SPSS
         ``RANK /NTILES(4)`` over the analysis sample.
     trend : {"score", "median"}, default "score"
@@ -125,12 +125,12 @@ def quartile_odds_ratios(
     Returns
     -------
     QuartileOddsResult
-        See :class:`QuartileOddsResult`.
+        See `QuartileOddsResult`.
 
     Raises
     ------
     SchemaError, DataError, ModelError, ParameterError
-        As :func:`sarcostat.stats.logistic.logistic_regression`.
+        As `sarcostat.stats.logistic.logistic_regression`.
 
     Warns
     -----

@@ -4,7 +4,7 @@ Every single-model function (``fit_linear``, ``linear_regression``,
 ``logistic_regression``, ``or_per_sd``, splines, quartile ORs), the power
 simulations (many data sets at once) and the covariate-only start of the
 batched screen call these two routines; the screen's batched kernels
-(:mod:`sarcostat.stats.screen_engine`) import the rules and tolerances
+(`sarcostat.stats.screen_engine`) import the rules and tolerances
 below, so a model gets the same answer whichever path fits it.
 
 Both routines take one design ``X`` (n, p) or a stack of designs (s, n, p)
@@ -23,7 +23,7 @@ Column scaling
 Rank
     A design is rank deficient when a diagonal entry of R (QR of the scaled
     design) is below ``RANK_TOL`` times the largest (R ``lm``'s tolerance
-    1e-7); single models then raise :class:`ModelError` naming the columns.
+    1e-7); single models then raise `ModelError` naming the columns.
 Logistic iterations
     Newton-Raphson (= IRLS for the logit link) from zero on the scaled
     design; a step larger than ``MAX_STEP`` in any scaled coefficient is
@@ -36,7 +36,7 @@ Logistic iterations
     converges only linearly, slowly under separation).
 Separation
     Checked before a single maximum-likelihood fit by the linear programs
-    of :func:`detect_separation` on the scaled design (optimum above
+    of `detect_separation` on the scaled design (optimum above
     ``SEPARATION_TOL`` per observation). Batched fits without that check
     (the power simulations) count a data set as separated when its fit does
     not converge or a scaled coefficient exceeds ``DIVERGED``.
@@ -258,7 +258,7 @@ def least_squares(
 
     ``X`` (n, p) or (s, n, p); ``y`` (n,) or (s, n); ``weights`` 0/1 marks
     the rows used (per data set). A single rank-deficient design raises
-    :class:`ModelError` naming the columns (``names``); in a stack that data
+    `ModelError` naming the columns (``names``); in a stack that data
     set gets ``ok = False`` and NaN estimates.
     """
     X, Y, W, single = _stack(X, y, weights, function)

@@ -3,7 +3,7 @@
 Maximum likelihood (Newton-Raphson) by default, Firth's penalised
 likelihood on request. Complete and quasi-complete separation are detected
 before fitting by a linear program, so a separated design never produces an
-absurd odds ratio or a crash: it yields a :class:`SeparationWarning`, NaN
+absurd odds ratio or a crash: it yields a `SeparationWarning`, NaN
 estimates and a note suggesting ``firth=True``.
 """
 
@@ -65,7 +65,7 @@ _COLUMNS = [
 
 @dataclass(frozen=True, eq=False)
 class LogisticResult(StatResult):
-    """Result of :func:`logistic_regression` and :func:`or_per_sd`.
+    """Result of `logistic_regression` and `or_per_sd`.
 
     Attributes
     ----------
@@ -78,10 +78,10 @@ class LogisticResult(StatResult):
         The 0/1 outcome and the focal predictor (first of ``predictor``).
     odds_ratio, or_ci_lower, or_ci_upper, coef, se, statistic, p_value : float
         The focal predictor's row; NaN when the model is separated and fitted
-        by maximum likelihood. For :func:`or_per_sd` these are per 1 SD.
+        by maximum likelihood. For `or_per_sd` these are per 1 SD.
     sd_predictor : float
         SD (n - 1) of the focal predictor in the analysis sample, the unit of
-        the OR in :func:`or_per_sd`; NaN for :func:`logistic_regression`.
+        the OR in `or_per_sd`; NaN for `logistic_regression`.
     n, n_excluded, events, non_events : int
         Analysis n, rows dropped for missing values, outcome = 1 count and
         outcome = 0 count.
@@ -176,9 +176,9 @@ def firth_logit(
         Design matrix including the intercept column (full column rank).
     y : array-like (n,)
         0/1 outcome.
-    max_iter : int, default :data:`~sarcostat.stats.fitting.FIRTH_MAX_ITER`
+    max_iter : int, default `FIRTH_MAX_ITER`
         Iterations at most.
-    tol : float, default :data:`~sarcostat.stats.fitting.FIRTH_TOL`
+    tol : float, default `FIRTH_TOL`
         Convergence when the largest full step (scaled coefficients) is below it.
 
     Returns
@@ -209,7 +209,7 @@ def firth_logit(
     :math:`U^*(\\beta) = X' (y - \\pi + h(\\tfrac12 - \\pi))`, with ``h`` the
     diagonal of the weighted hat matrix, step halving on the penalised
     log-likelihood and capped steps, on the scaled design of
-    :mod:`sarcostat.stats.fitting`. R: ``logistf::logistf(y ~ x, pl = FALSE)``
+    `sarcostat.stats.fitting`. R: ``logistf::logistf(y ~ x, pl = FALSE)``
     (same estimates; Wald SE). SPSS has no Firth option (the ``STATS
     FIRTHLOG`` extension calls R's logistf).
 
@@ -465,7 +465,7 @@ _NOTES = """Complete cases over outcome, predictors and covariates (SPSS listwis
     CI and p stay Wald (R ``logistf`` defaults to profile penalised
     likelihood intervals and tests, which differ in small samples).
     Separation is checked by a linear program before fitting (see
-    :func:`detect_separation`). Events per variable = min(events,
+    `detect_separation`). Events per variable = min(events,
     non-events) / coefficients other than the intercept.
 
     Tested against R 4 ``glm(family = binomial)``
@@ -506,8 +506,8 @@ def logistic_regression(
         0/1 (or boolean) outcome column; 1 is the event modelled.
     predictor : str or sequence of str
         The focal predictor in raw units, whose row fills the result's
-        scalar fields (the same name as in :func:`or_per_sd` and
-        :func:`~sarcostat.stats.linear_regression`); a list adds the others
+        scalar fields (the same name as in `or_per_sd` and
+        `linear_regression`); a list adds the others
         as further terms.
     covariates : str or sequence of str, default ()
         Adjustment columns. Text / ``category`` columns are dummy-coded with
@@ -536,7 +536,7 @@ def logistic_regression(
         ``table`` columns: ``term``; ``estimate`` (B, log odds); ``se``;
         ``statistic`` (Wald z); ``p_value``; ``ci_lower``, ``ci_upper`` (for
         B); ``odds_ratio`` = exp(B); ``or_ci_lower``, ``or_ci_upper``; ``n``.
-        Fields as documented on :class:`LogisticResult`.
+        Fields as documented on `LogisticResult`.
 
     Raises
     ------
@@ -649,7 +649,7 @@ def or_per_sd(
         or ``("biomarker", "sex_male")`` (R ``glm(y ~ biomarker * sex_male)``;
         both main effects must be in the model), in rows named
         ``biomarker:sex_male``. The unadjusted model has none. With
-        :func:`or_per_sd` the focal predictor enters the product z-scored.
+        `or_per_sd` the focal predictor enters the product z-scored.
 
     Returns
     -------
@@ -657,19 +657,19 @@ def or_per_sd(
         Fields ``odds_ratio, or_ci_lower, or_ci_upper, coef, se, statistic,
         p_value`` for the predictor per SD, ``sd_predictor`` (the SD used),
         ``n, n_excluded, events, non_events, epv, method, separation,
-        converged``; ``table`` as in :func:`logistic_regression` (the
+        converged``; ``table`` as in `logistic_regression` (the
         predictor's row is per SD, covariates in raw units).
 
     Raises
     ------
     SchemaError, DataError, ModelError, ParameterError
-        As :func:`logistic_regression`; DataError also when the predictor is
+        As `logistic_regression`; DataError also when the predictor is
         not numeric.
 
     Warns
     -----
     SeparationWarning, LowEventsWarning
-        As :func:`logistic_regression`.
+        As `logistic_regression`.
 
     See Also
     --------

@@ -76,7 +76,7 @@ def build_design(
     the first category of a ``category`` dtype, else the first value in sorted
     order (SPSS ``REGRESSION`` needs this done by hand; R's ``lm`` does the
     same with treatment contrasts). Dummies are named ``column[level]``.
-    ``interactions`` (tuples of terms, from :func:`~._data.as_interactions`)
+    ``interactions`` (tuples of terms, from `as_interactions`)
     add the products of their columns after the main effects, named
     ``a:b`` (``sex[male]:biomarker``), as R's ``model.matrix``.
 
@@ -122,7 +122,7 @@ def build_design(
 
 @dataclass(frozen=True, eq=False)
 class RegressionResult(StatResult):
-    """Result of :func:`linear_regression`.
+    """Result of `linear_regression`.
 
     Attributes
     ----------
@@ -216,7 +216,7 @@ def linear_regression(
         it in the result's ``unadjusted`` field: on its own complete cases
         (``"own"``, as a separate SPSS run), on this model's complete cases
         (``"same"``), or not at all. The default keeps one model per call, as
-        SPSS ``REGRESSION`` does; :meth:`RegressionResult.to_long_frame`
+        SPSS ``REGRESSION`` does; `RegressionResult.to_long_frame`
         stacks the two predictor rows (Table 2's unadjusted and adjusted
         columns).
     interactions : str or sequence, default ()

@@ -1,6 +1,6 @@
-"""The result base of the stats layer: :class:`sarcostat.results.StatResult`.
+"""The result base of the stats layer: `sarcostat.results.StatResult`.
 
-It lives in :mod:`sarcostat.results`, below every layer, so that the assess
+It lives in `sarcostat.results`, below every layer, so that the assess
 layer's results share it (assess may not import stats); this module keeps
 the name the stats layer and its users import.
 """

@@ -27,7 +27,7 @@ _DIRECTIONS = ("auto", "<", ">")
 
 @dataclass(frozen=True, eq=False)
 class RocResult(StatResult):
-    """Result of :func:`roc_analysis`.
+    """Result of `roc_analysis`.
 
     Attributes
     ----------
@@ -211,7 +211,7 @@ def roc_analysis(
     -------
     RocResult
         The curve in ``table`` and the summary numbers as fields (see
-        :class:`RocResult`).
+        `RocResult`).
 
     Raises
     ------
@@ -241,7 +241,7 @@ def roc_analysis(
     :math:`V_{01}(Y_j) = \\frac1m\\sum_i\\psi(X_i, Y_j)` (sample variances),
     and the interval :math:`\\hat\\theta \\pm z\\sqrt S` cut to [0, 1].
     Thresholds are midpoints between adjacent distinct values
-    (:func:`roc_thresholds`); the Youden index
+    (`roc_thresholds`); the Youden index
     :math:`J = Se + Sp - 1` is maximised over them, ties listed in
     ``tied_thresholds`` (the reported one is the first in order of
     increasing specificity, i.e. the most sensitive). Sensitivity and

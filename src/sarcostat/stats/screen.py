@@ -1,13 +1,13 @@
 """Biomarker-wide screening: the single-biomarker models for every analyte at once.
 
-:func:`screen` asks the seed study's question ("is this biomarker associated
+`screen` asks the seed study's question ("is this biomarker associated
 with muscle mass, strength, performance, sarcopenia, adjusted for age, sex
 and BMI?") for each column of a wide biomarker table (an Olink or NMR panel)
 and each outcome. Each (biomarker, outcome) result equals what
-:func:`sarcostat.stats.linear_regression` or :func:`sarcostat.stats.or_per_sd`
+`sarcostat.stats.linear_regression` or `sarcostat.stats.or_per_sd`
 gives for that biomarker alone on its complete cases, but the models are
-solved in batches (:mod:`sarcostat.stats.screen_engine`) over chunks of
-columns read lazily (:mod:`sarcostat.stats.screen_source`), optionally as
+solved in batches (`sarcostat.stats.screen_engine`) over chunks of
+columns read lazily (`sarcostat.stats.screen_source`), optionally as
 Dask tasks.
 """
 
@@ -64,12 +64,12 @@ _TABLE_COLUMNS = [
 
 @dataclass(frozen=True, eq=False)
 class ScreenResult(StatResult):
-    """Result of :func:`screen`: one row per biomarker x outcome.
+    """Result of `screen`: one row per biomarker x outcome.
 
     Attributes
     ----------
     table : pandas.DataFrame
-        Columns listed in :func:`screen` (Returns).
+        Columns listed in `screen` (Returns).
     outcomes, covariates : tuple of str
         The outcomes screened and the adjustment terms used.
     families : pandas.DataFrame
@@ -602,7 +602,7 @@ def screen(
         first sorted level as reference). Empty: unadjusted models.
     id_column : str, default "id"
         Id column of the biomarker table. Ids are matched by the rule of
-        :mod:`sarcostat.io.ids` (text as written; ``1.0`` is ``1``, ``007``
+        `sarcostat.io.ids` (text as written; ``1.0`` is ``1``, ``007``
         is not ``7``).
     cohort_id_column : str, optional
         Id column of ``data``; default ``id_column`` when ``data`` has it,
@@ -623,7 +623,7 @@ def screen(
         the cohort (docs/screen.md).
     max_iter : int, optional
         Iterations per logistic model at most; default the single-model
-        limits of :mod:`sarcostat.stats.fitting` (``LOGIT_MAX_ITER`` = 100
+        limits of `sarcostat.stats.fitting` (``LOGIT_MAX_ITER`` = 100
         for maximum likelihood, ``FIRTH_MAX_ITER`` = 1000 for Firth, whose
         iteration converges only linearly under separation).
     threads : int or None, default None

@@ -8,7 +8,7 @@ product against the 0/1 mask matrix ``M`` (N x chunk), computed as the column
 total minus the rows at j's missing entries. So one BLAS call per kind of
 sum (per row block) gives every biomarker's small Gram matrix, and one
 batched ``numpy.linalg.solve`` solves them all. The element-wise work
-feeding those calls runs in compiled loops (:mod:`._screen_kernels`). No
+feeding those calls runs in compiled loops (`_screen_kernels`). No
 N x P residual matrix is formed: the covariates are partialled out of each
 biomarker inside its own (k + 1) x (k + 1) Gram matrix (Frisch-Waugh-Lovell
 via the Schur complement).
@@ -115,7 +115,7 @@ METHODS = {0: "linear", 1: "logistic", 2: "logistic-firth", 3: "score"}
 
 #: Largest Newton step of a converged maximum-likelihood column. Each step
 #: carries a second-order (Halley) correction, so the estimate's error is of
-#: the order step³ = 2.7e-17: within :data:`~sarcostat.stats.fitting.LOGIT_TOL`,
+#: the order step³ = 2.7e-17: within `LOGIT_TOL`,
 #: the single-model rule, at one pass over the data fewer.
 ML_STEP_TOL = 3e-6
 assert ML_STEP_TOL**3 < LOGIT_TOL
@@ -151,7 +151,7 @@ def _triples(k: int) -> np.ndarray:
 
 def _sym3_index(k: int) -> np.ndarray:
     """Where T[a, b, c] of a [Z, x] design lives in the stacked rows
-    [zzz triples, zzx pairs, zxx, xxx] of :func:`_sym3`."""
+    [zzz triples, zzx pairs, zxx, xxx] of `_sym3`."""
     d = k + 1
     tri = {tuple(t): i for i, t in enumerate(_triples(k))}
     ia, ib = _pairs(k)
@@ -215,7 +215,7 @@ def _rank_status(G: np.ndarray, status: np.ndarray) -> np.ndarray:
 
 def _newton_step(info: np.ndarray, U: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Batched Newton step info[j] s[j] = U[j] (all NaN if a matrix is
-    singular), capped by the core's rule (:func:`~sarcostat.stats.fitting.cap_step`),
+    singular), capped by the core's rule (`cap_step`),
     and the largest absolute entry of the full step.
 
     The cap (as logistf's maxstep) keeps a diverging column (separation)
@@ -241,7 +241,7 @@ def _row_blocks(N: int, c: int) -> Any:
 
 
 def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
-    """The biomarker-independent left factors of :func:`linear_block`'s sums.
+    """The biomarker-independent left factors of `linear_block`'s sums.
 
     Computed once per screen (not per chunk). Rows usable for any outcome
     (``u``) carry the shared factors: products of covariate pairs and the
@@ -382,7 +382,7 @@ def linear_block(
     R : (N, m) 0/1 weights: row usable for outcome o (outcome and all
         covariates present).
     prep : dict, optional
-        :func:`linear_prepare` (Z, Y, R), to reuse across chunks.
+        `linear_prepare` (Z, Y, R), to reuse across chunks.
     center : (c,) array, optional
         Subtracted from X block by block (saves a pass over X); slopes, t
         and p do not depend on it, the conditioning of the sums does.
@@ -560,7 +560,7 @@ def linear_results(sums: tuple, prep: dict, *, confidence: float = 0.95) -> list
 
 def fit_null_logistic(Z: np.ndarray, y: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Covariate-only logistic fit on the rows with r = 1 (warm start), by the
-    core routine :func:`sarcostat.stats.fitting.logistic_fit`; NaN when the
+    core routine `sarcostat.stats.fitting.logistic_fit`; NaN when the
     covariates are collinear on those rows."""
     fit = logistic_fit(Z, y, weights=r, check_separation=False, names=None)
     coef = np.asarray(fit.coef, dtype=float)
@@ -629,7 +629,7 @@ def logistic_prepare(Z: np.ndarray, y: np.ndarray, r: np.ndarray, gamma0: np.nda
 
     Computed once per binary outcome (not per chunk): the covariate pair and
     triple products, and the warm-start left factors of
-    :func:`_ml_prepass`, summed against each column's mask (L), centred
+    `_ml_prepass`, summed against each column's mask (L), centred
     value (K), its square (Q) and its cube (g0), with L's total over the
     usable rows.
     """
@@ -727,7 +727,7 @@ def _halley(info: Any, T: Any, s1: Any) -> Any:
 
 
 def _halley_start(info0: Any, U0: Any, T0: Any) -> Any:
-    """First step from the warm start: :func:`_halley` with the warm-start
+    """First step from the warm start: `_halley` with the warm-start
     sums (pure matrix products, no exponential per element).
 
     Only a starting point: the exact Newton passes that follow decide
@@ -754,7 +754,7 @@ def _ml_pass(th: Any, cols: Any, X: Any, prep: Any, center: Any = None, scale: A
     stays in cache, so the chunk is read from memory once per pass. The
     third-derivative sums T (weights w(1 - 2μ)) let the caller move the
     information to the end of a column's last Newton step without another
-    pass (see :func:`_newton_ml`).
+    pass (see `_newton_ml`).
     """
     Z, P, Z3, y, usable, k = prep["Z"], prep["P"], prep["Z3"], prep["y"], prep["usable"], prep["k"]
     a = len(cols)
@@ -806,9 +806,9 @@ def _newton_ml(
 ) -> Any:
     """Maximum-likelihood Newton iterations for the active columns (in place).
 
-    Each step is one blocked pass (:func:`_ml_pass`) at the current
+    Each step is one blocked pass (`_ml_pass`) at the current
     estimate, and the step is Newton's with the second-order correction
-    from the same pass's third-derivative sums T (:func:`_halley`). A
+    from the same pass's third-derivative sums T (`_halley`). A
     column stops after a step s smaller than ``tol``; its estimate is then
     accurate to O(|s|³), and the information for its standard error is moved
     to the end of that step by I(θ + s) = I(θ) + T[s], accurate to O(|s|²)
@@ -922,7 +922,7 @@ def _newton_firth(
 ) -> Any:
     """Firth iterations for the active columns (in place): unblocked passes,
     the modified score, capped steps halved while the penalized likelihood
-    falls (as logistf and :func:`sarcostat.stats.fitting.logistic_fit`).
+    falls (as logistf and `sarcostat.stats.fitting.logistic_fit`).
     Views, not copies, while every column is active."""
     k = Z.shape[1]
     args = (Z, P, y[:, None], k)
@@ -1029,10 +1029,10 @@ def logistic_block(
     converged columns leave the active set. Convergence: largest step below
     ``tol`` on the unit-SD scale. Maximum likelihood: every step is Newton's
     with a second-order (Halley-type) correction from the third-derivative
-    sums, the first from the warm-start sums (:func:`_halley_start`), so the
+    sums, the first from the warm-start sums (`_halley_start`), so the
     estimate is accurate to about tol³, and the information used for the
     standard errors is moved to the end of the last step by those sums
-    (:func:`_newton_ml`), accurate to about tol². Default tol 3e-6 (about
+    (`_newton_ml`), accurate to about tol². Default tol 3e-6 (about
     1e-16 and 1e-11; with 1e-5 a heavy-tailed biomarker's SE was off by
     1.6e-9). Firth: the information is evaluated after the last
     step; default tol 1e-10, because that iteration (Fisher scoring on the
@@ -1044,7 +1044,7 @@ def logistic_block(
     falls (as logistf). Standard errors come from the inverse Fisher
     information at the estimate (Wald), also for Firth.
 
-    ``prep``: :func:`logistic_prepare` (Z, y, r, gamma0), to reuse across
+    ``prep``: `logistic_prepare` (Z, y, r, gamma0), to reuse across
     chunks.
 
     The model is fitted to x_j = (X[:, j] - center[j]) * scale[j] (by

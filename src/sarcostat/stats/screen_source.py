@@ -2,10 +2,10 @@
 
 A source maps the wide biomarker table (``id`` + one column per biomarker)
 onto the cohort's row order and hands out float64 blocks of named columns.
-:class:`ParquetSource` reads only the requested columns from the file each
+`ParquetSource` reads only the requested columns from the file each
 time (Parquet is columnar, so memory stays bounded by the chunk); it keeps
 only the path and the row alignment, so it pickles small and each Dask worker
-opens the file and reads its own chunk. :class:`FrameSource` wraps a table
+opens the file and reads its own chunk. `FrameSource` wraps a table
 already in memory (CSV input, or a DataFrame passed from Python).
 
 Non-numeric columns are not an error for the whole screen: the block comes
@@ -29,7 +29,7 @@ __all__ = ["FrameSource", "ParquetSource", "open_source"]
 def _ids(values: Any) -> pd.Index:
     """Ids as matching keys in an object Index (fast hashing for the join).
 
-    The matching rule is :func:`sarcostat.io.ids.id_key`, the one used for
+    The matching rule is `sarcostat.io.ids.id_key`, the one used for
     every id join: text as written, ``1.0`` is ``1``, ``007`` is not ``7``.
     """
     from sarcostat.io.ids import id_keys

@@ -269,7 +269,7 @@ _CURVE_COLUMNS = ["x", "estimate", "se", "ci_lower", "ci_upper"]
 
 @dataclass(frozen=True, eq=False)
 class SplineResult(StatResult):
-    """Result of :func:`spline_regression`.
+    """Result of `spline_regression`.
 
     Attributes
     ----------
@@ -350,7 +350,7 @@ def spline_regression(
     kind : {"logistic", "linear"}, default "logistic"
         Maximum-likelihood logistic or least-squares model.
     nk : int, default 4
-        Number of knots (Harrell's default placement, :func:`rcs_knots`).
+        Number of knots (Harrell's default placement, `rcs_knots`).
     knots : sequence of float, optional
         Knots to use instead; default: placed on the analysis sample's
         predictor values. (Pass the knots of every participant with a value
@@ -369,7 +369,7 @@ def spline_regression(
     -------
     SplineResult
         Coefficients, the two Wald tests and the curve (see
-        :class:`SplineResult`). When the predictor has too few distinct
+        `SplineResult`). When the predictor has too few distinct
         values for the spline (or the model cannot be fitted: separation,
         collinearity), ``estimable`` is False and a note says why; nothing
         is raised.
@@ -391,8 +391,8 @@ def spline_regression(
     Notes
     -----
     Complete cases over outcome, predictor and covariates. The design is
-    intercept, :func:`rcs_basis` (k - 1 columns) and the covariates; the
-    fit uses :func:`sarcostat.stats.ancova.fit_linear` (least squares) or
+    intercept, `rcs_basis` (k - 1 columns) and the covariates; the
+    fit uses `sarcostat.stats.ancova.fit_linear` (least squares) or
     the logistic module's Newton-Raphson (maximum likelihood), after its
     separation check. With :math:`b` the spline coefficients and :math:`V`
     their covariance, the Wald statistic of a set of coefficients is

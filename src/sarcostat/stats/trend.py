@@ -4,7 +4,7 @@ Quartiles are formed once, over every participant with a biomarker value,
 before any model is fitted (as SPSS ``RANK`` does when its new variable is
 then used in ``UNIANOVA``); each outcome model then uses its own complete
 cases. The LS means, Type III test and pairwise comparisons come from
-:mod:`sarcostat.stats.ancova`.
+`sarcostat.stats.ancova`.
 """
 
 from __future__ import annotations
@@ -298,7 +298,7 @@ class TrendResult(StatResult):
     Attributes
     ----------
     table, means : pandas.DataFrame
-        LS means per group (columns listed in :func:`quartile_trend`).
+        LS means per group (columns listed in `quartile_trend`).
     contrasts : pandas.DataFrame
         All pairwise comparisons, adjusted as ``adjust``.
     q1_vs_qk : pandas.DataFrame
@@ -410,9 +410,9 @@ def quartile_trend(
     biomarker : str
         Numeric column whose quartiles define the groups.
     covariates : str or sequence of str, default ()
-        Adjustment variables, as in :func:`~sarcostat.stats.ancova.ls_means`.
+        Adjustment variables, as in `ls_means`.
     method : {"ntiles", "percentile"}, default "ntiles"
-        Grouping when ``groups`` is not given (see :func:`quartiles`); formed
+        Grouping when ``groups`` is not given (see `quartiles`); formed
         over every row of ``data`` with a ``biomarker`` value.
     trend : {"score", "median", "poly"}, default "score"
         P for trend: the quartile number 1..4 as a continuous term in the
@@ -423,10 +423,10 @@ def quartile_trend(
     adjust : {"lsd", "none", "bonferroni", "sidak"}, default "lsd"
         Adjustment of the post hoc pairwise comparisons (all 6 pairs; Q1 vs
         Q4 is one of them); same name, values and default as in
-        :func:`~sarcostat.stats.ancova.ls_means` (SPSS EMMEANS' LSD). The seed
+        `ls_means` (SPSS EMMEANS' LSD). The seed
         study's Fig. 2 used Bonferroni: its plan says so (``[trend] posthoc``).
     weights, binary_covariates, confidence
-        As in :func:`~sarcostat.stats.ancova.ls_means`.
+        As in `ls_means`.
     groups : QuartileGrouping or pandas.Series, optional
         Precomputed groups (1..k, aligned to ``data``), e.g. formed once for
         several outcomes; overrides ``method``.
@@ -443,7 +443,7 @@ def quartile_trend(
         ``means`` (``table``): ``level`` (1..k), ``label`` (``"Q1"``...),
         ``estimate``, ``se``, ``df``, ``ci_lower``, ``ci_upper``, ``n``,
         ``x_min``, ``x_max``, ``x_median`` (biomarker range of the group);
-        ``contrasts``: as :func:`~sarcostat.stats.ancova.pairwise` with
+        ``contrasts``: as `pairwise` with
         ``contrast`` labelled ``"Q1 - Q4"``; ``q1_vs_qk``: its lowest vs
         highest row; ``trend``: ``term``, ``method``, ``estimate``, ``se``,
         ``df``, ``statistic`` (t), ``p_value``; ``p_trend``; ``p_overall``;

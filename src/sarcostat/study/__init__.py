@@ -1,9 +1,9 @@
 """study layer: an analysis plan run end to end, one registered step per report part.
 
-``analyze(cohort_or_path, plan=None)`` returns a :class:`StudyResult`;
+``analyze(cohort_or_path, plan=None)`` returns a `StudyResult`;
 ``Plan`` / ``load_plan`` describe what is computed; the steps (Table 1,
-Figure 1, ...) are :class:`~sarcostat.study.registry.Step` objects found in
-:mod:`sarcostat.study.steps`.
+Figure 1, ...) are `Step` objects found in
+`sarcostat.study.steps`.
 """
 
 from sarcostat.study.plan import Plan, load_plan  # noqa: F401

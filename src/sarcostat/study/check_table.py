@@ -19,7 +19,7 @@ n from the row's ``n`` or ``n_total``) and ``table3_or_per_sd.<row>.<model>``
 (``[or, lower, upper, p]``). Printed values keep their printed form:
 numbers as in the paper (``0.010``, not ``0.01``), ``"<0.001"`` as a string.
 Keys starting with ``_`` are comments. A malformed entry is a
-:class:`~sarcostat.exceptions.DataError` naming its JSON path.
+`DataError` naming its JSON path.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ _SUMMARY_COLUMNS = [
 
 @dataclass(frozen=True, eq=False)
 class CheckTableResult(StatResult):
-    """Result of :func:`check_published_tables`.
+    """Result of `check_published_tables`.
 
     Attributes
     ----------
@@ -365,7 +365,7 @@ def _verdict(cands: pd.DataFrame) -> tuple[str, str, str]:
 def load_published(path, *, encoding: str | None = None) -> dict[str, Any]:
     """Read a published-tables JSON file (format of ``seed_tables.json``).
 
-    Numbers are read as :class:`decimal.Decimal` so that printed trailing
+    Numbers are read as `decimal.Decimal` so that printed trailing
     zeros survive: ``0.010`` keeps three decimals (P in [0.0095, 0.0105)),
     where a float would become 0.01 (P in [0.005, 0.015)).
     """

@@ -1,8 +1,8 @@
 """Frailty and osteosarcopenia as study outcomes: the ``[frailty]`` plan section.
 
 When a plan names a frailty column (as an outcome of Table 2/3, Figure 1/2,
-or through the frailty steps), :func:`add_frailty_columns` derives it from
-the cohort with :mod:`sarcostat.assess.frailty`:
+or through the frailty steps), `add_frailty_columns` derives it from
+the cohort with `sarcostat.assess.frailty`:
 
 - ``frailty_status``: 0 robust, 1 pre-frail, 2 frail by ``[frailty]
   definition`` (NaN when indeterminate or excluded);
@@ -25,7 +25,7 @@ from sarcostat.study.options import column_list, option, records
 
 #: Frailty definitions a plan may choose for ``frailty_status`` / ``frail``.
 FRAILTY_OPTIONS = ("fried2001", "fried2001_asian", "frail_scale", "frailty_index")
-#: Columns :func:`add_frailty_columns` derives (valid in any plan list).
+#: Columns `add_frailty_columns` derives (valid in any plan list).
 FRAILTY_COLUMNS = (
     "frailty_status",
     "frail",

@@ -2,8 +2,8 @@
 
 The study layer names analyses in its warnings ("Table 3, low muscle mass
 (adjusted): ...") and the report layer labels table rows, axes and
-footnotes; both read :data:`VARIABLES`, so a variable is named the same way
-everywhere. It lives here, not in :mod:`sarcostat.report`, because study
+footnotes; both read `VARIABLES`, so a variable is named the same way
+everywhere. It lives here, not in `sarcostat.report`, because study
 must not import report (layering io -> assess -> stats -> study -> report).
 """
 

@@ -3,9 +3,9 @@
 A plan section is a frozen dataclass whose fields carry, in their metadata,
 the comment written above the key in the TOML file, the allowed values and
 the kind of value (``list`` of column names, ``bool``, ``level`` in (0, 1),
-or a string). :mod:`sarcostat.study.plan` validates and writes sections from
+or a string). `sarcostat.study.plan` validates and writes sections from
 these declarations alone, so a plan step that brings its own section
-(:attr:`sarcostat.study.registry.Step.options`) declares it with the same two
+(`sarcostat.study.registry.Step.options`) declares it with the same two
 helpers and needs nothing else.
 """
 

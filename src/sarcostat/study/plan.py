@@ -8,10 +8,10 @@ writes the default plan out with a comment on every key.
 
 Validation happens in two steps, both before any computation:
 
-1. :func:`load_plan` / :meth:`Plan.from_dict` reject unknown tables, unknown
+1. `load_plan` / `Plan.from_dict` reject unknown tables, unknown
    keys, wrong types and unknown option values, naming the key and the
-   allowed values (:class:`~sarcostat.exceptions.PlanError`).
-2. :meth:`Plan.check_columns` rejects columns the cohort does not have (or
+   allowed values (`PlanError`).
+2. `Plan.check_columns` rejects columns the cohort does not have (or
    that the assessment step does not derive), listing the available ones.
 """
 
@@ -367,10 +367,10 @@ def _default_extra() -> tuple:
 class Plan:
     """A complete, validated analysis plan.
 
-    Build it with :func:`load_plan` (a TOML file), :meth:`Plan.from_dict` or
+    Build it with `load_plan` (a TOML file), `Plan.from_dict` or
     ``Plan()`` for the default (the seed study); change one value with
-    :meth:`replace`. Every section is a frozen dataclass; sections brought
-    by plan steps (:attr:`sarcostat.study.registry.Step.options`) are read
+    `replace`. Every section is a frozen dataclass; sections brought
+    by plan steps (`sarcostat.study.registry.Step.options`) are read
     as attributes too (``plan.roc``).
 
     Examples
@@ -476,7 +476,7 @@ class Plan:
         return out
 
     def to_toml(self) -> str:
-        """The plan as commented TOML text (round-trips through :func:`load_plan`)."""
+        """The plan as commented TOML text (round-trips through `load_plan`)."""
         lines = [
             "# sarcostat analysis plan",
             "# Every key is optional; a missing key takes the default shown here.",

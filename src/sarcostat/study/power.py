@@ -1,25 +1,25 @@
 """Simulated power of the main tests of the seed-study plan.
 
 Each simulated data set is a draw of ``n`` participants from the cohort
-simulator's generative model (:mod:`sarcostat.datasets.simulate`), with
-sarcopenia, SPPB and SPS derived by :mod:`sarcostat.assess` exactly as for
+simulator's generative model (`sarcostat.datasets.simulate`), with
+sarcopenia, SPPB and SPS derived by `sarcostat.assess` exactly as for
 real data. The effect size is the model's one link between sclerostin and
 the muscle measurements, ``theta``; ``theta = 0`` is the null of every test.
 An effect may be given as the population odds ratio per SD of sclerostin for
 sarcopenia (adjusted for age, sex and BMI) or as the population standardized
-β of sclerostin for SMI (adjusted); :func:`effect_curve` finds the
+β of sclerostin for SMI (adjusted); `effect_curve` finds the
 ``theta`` that gives it on a large calibration sample.
 
 The main tests of the default plan (one P value each per simulated data set,
-α two-sided; :data:`TESTS`):
+α two-sided; `TESTS`):
 
 - ``ttest``: Student t test of sclerostin between sarcopenia groups (Figure 1,
   unadjusted; the one-way ANOVA of two groups);
 - ``ancova:<status>``: sclerostin ~ status + age + sex + BMI, P of the
   status term (Figure 1, adjusted; the ANCOVA F test for two groups), for
-  each of :data:`STATUSES`;
+  each of `STATUSES`;
 - ``beta:<outcome>``: outcome ~ z(sclerostin) + age + sex + BMI, P of
-  sclerostin (Table 2, adjusted standardized β), for each of :data:`OUTCOMES`;
+  sclerostin (Table 2, adjusted standardized β), for each of `OUTCOMES`;
 - ``trend:<outcome>``: outcome ~ sclerostin quartile (1-4 as a number) +
   age + sex + BMI, P of the quartile term (Figure 2, adjusted P for trend);
 - ``or:<status>``: logistic status ~ z(sclerostin) + age + sex + BMI, Wald P
@@ -161,9 +161,9 @@ def main_test_pvalues(sets: dict[str, np.ndarray], tests=TESTS) -> pd.DataFrame:
     ----------
     sets : dict of arrays
         ``scl``, ``age``, ``male`` (0/1), ``bmi``, every key of
-        :data:`OUTCOMES` and :data:`STATUSES` (0/1, NaN when unknown), each
+        `OUTCOMES` and `STATUSES` (0/1, NaN when unknown), each
         of shape (sims, n).
-    tests : sequence of str, default :data:`TESTS`
+    tests : sequence of str, default `TESTS`
 
     Returns
     -------
@@ -311,13 +311,13 @@ class _Progress:
 # ----------------------------------------------------------------- power
 @dataclass(frozen=True, eq=False)
 class PowerResult(StatResult):
-    """Result of :func:`simulate_power`.
+    """Result of `simulate_power`.
 
     ``table`` columns: ``test``, ``label``, ``n``, ``sims``, ``valid``
     (data sets where the model could be fitted), ``power`` (share of valid
     data sets with P < alpha), ``mc_se`` (Monte Carlo SE,
     sqrt(power (1 - power) / valid)), ``n_80`` (n for 80 % power; NaN when
-    not reached within :data:`SEARCH_FACTORS` × n), ``n_80_lower``,
+    not reached within `SEARCH_FACTORS` × n), ``n_80_lower``,
     ``n_80_upper`` (its 95 % Monte Carlo interval; see ``_n_for``),
     ``n_80_extrapolated`` (``n_80`` outside the simulated n: rerun with
     ``n`` near it for a direct estimate). ``curve`` holds power
@@ -416,13 +416,13 @@ def simulate_power(
         Seed; the same arguments always give the same result.
     alpha : float, default 0.05
         Two-sided significance level.
-    tests : sequence of str, default all of :data:`TESTS`
+    tests : sequence of str, default all of `TESTS`
     search : bool, default True
-        Also simulate at :data:`SEARCH_FACTORS` × n to find the n for 80 %.
+        Also simulate at `SEARCH_FACTORS` × n to find the n for 80 %.
     progress : bool, default False
         Draw a progress bar on stderr.
     curve : EffectCurve, optional
-        Precomputed :func:`effect_curve` (it is computed when an effect is
+        Precomputed `effect_curve` (it is computed when an effect is
         given and this is None).
 
     Returns

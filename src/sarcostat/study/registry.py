@@ -2,23 +2,23 @@
 
 A *step* is one part of the report (Table 1, Figure 1, ...). It declares
 
-- ``name``: its key in :attr:`StudyResult.frames`, the stem of its CSV and
+- ``name``: its key in `StudyResult.frames`, the stem of its CSV and
   figure files, its key in ``results.json`` and its name in the plan's
   ``[study] steps`` list;
 - ``section``: the plan section it reads its options from, and ``options``,
   the dataclass of that section when the step brings a new one;
-- :meth:`Step.needs`: the columns it needs, each with the plan key that
+- `Step.needs`: the columns it needs, each with the plan key that
   names it; a column marked ``row=True`` makes one row of the step (one
   outcome, one status), so the step can leave that row out;
 - ``result_type``: the stats result class it keeps in ``analyses``;
 - ``template``: the report template (under ``report/templates/``) that
   renders it, and ``keys``: the columns that address one row of its frame;
-- :meth:`Step.run`: the computation, returning a tidy full-precision frame.
+- `Step.run`: the computation, returning a tidy full-precision frame.
 
-Steps live one per module in :mod:`sarcostat.study.steps` (each module
-defines ``STEP``) and are found there automatically; :func:`register` adds
+Steps live one per module in `sarcostat.study.steps` (each module
+defines ``STEP``) and are found there automatically; `register` adds
 one from elsewhere (a plug-in, a test). This module imports nothing of the
-study layer, so every step module can import it. :func:`sarcostat.study.run.analyze`
+study layer, so every step module can import it. `sarcostat.study.run.analyze`
 runs the plan's steps in order; a step whose columns are missing is
 skipped, with one note listing every missing column.
 """
@@ -72,7 +72,7 @@ class StepLog:
         return out
 
     def attempt(self, where: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """:meth:`run`, but a model that cannot be estimated (ModelError, or
+        """`run`, but a model that cannot be estimated (ModelError, or
         a DataError such as an outcome without events) is recorded as
         "<where>: not estimable: <why>" and gives None, so one model does
         not stop the whole report."""
@@ -85,7 +85,7 @@ class StepLog:
 
 @dataclass
 class StepContext:
-    """What a step's :meth:`Step.run` gets."""
+    """What a step's `Step.run` gets."""
 
     #: The analysis dataset (cohort + assessment columns, censored values substituted).
     data: Any  # pandas.DataFrame
@@ -112,7 +112,7 @@ class StepContext:
 
 class Step:
     """Base class of a plan step: set the class attributes, implement
-    :meth:`needs` and :meth:`run`. See the module docstring and
+    `needs` and `run`. See the module docstring and
     CONTRIBUTING.md ("How to add a plan step")."""
 
     #: Key of the step everywhere (frames, files, results.json, [study] steps).
@@ -124,8 +124,8 @@ class Step:
     #: Plan section it reads its options from.
     section: ClassVar[str | None] = None
     #: Dataclass of that section when the step brings a new one (built-in
-    #: sections are declared in :mod:`sarcostat.study.plan`); fields with
-    #: :func:`sarcostat.study.options.option` / ``column_list``.
+    #: sections are declared in `sarcostat.study.plan`); fields with
+    #: `sarcostat.study.options.option` / ``column_list``.
     options: ClassVar[type | None] = None
     #: One-line comment above the section in the TOML file.
     section_comment: ClassVar[str] = ""
@@ -163,8 +163,8 @@ def register(step: Step | type[Step]) -> Step | type[Step]:
 
     Usable as a class decorator. A second step with the same name replaces
     the first (so a test or a plug-in can swap one). The built-in steps are
-    registered by :mod:`sarcostat.study.steps`, which also looks steps up
-    (:func:`sarcostat.study.steps.get`, :func:`sarcostat.study.steps.all_steps`).
+    registered by `sarcostat.study.steps`, which also looks steps up
+    (`sarcostat.study.steps.get`, `sarcostat.study.steps.all_steps`).
     """
     inst = step() if isinstance(step, type) else step
     if not inst.name or not inst.name.isidentifier():

@@ -1,8 +1,8 @@
 """Side by side: the seed paper's published numbers and the reproduced ones.
 
-:func:`compare_with_seed` lines up every number of ``seed_tables.json``
+`compare_with_seed` lines up every number of ``seed_tables.json``
 (shipped with the package) with the same quantity computed by
-:func:`~sarcostat.study.run.analyze` and judges, per number, whether it is
+`analyze` and judges, per number, whether it is
 reproduced within tolerance and whether direction and significance at 0.05
 agree.
 
@@ -23,7 +23,7 @@ cannot be expected to round to the printed digits.
 Each number is also labelled by ``target``:
 
 - ``calibrated``: the demo cohort was built to match it
-  (:func:`sarcostat.datasets.simulate.calibration_targets`: group sizes,
+  (`sarcostat.datasets.simulate.calibration_targets`: group sizes,
   sex counts, Table 1 means and SDs, sclerostin by group, unadjusted β);
 - ``not calibrated``: it follows from the synthetic data (adjusted
   estimates, P values, P for trend, odds ratios), so a miss says the
@@ -187,7 +187,7 @@ def compare_with_seed(result, seed: dict | None = None) -> pd.DataFrame:
         The default plan run on the demo cohort (any cohort works; the
         comparison is then merely descriptive).
     seed : dict, optional
-        Published numbers (default: :func:`load_seed_tables`).
+        Published numbers (default: `load_seed_tables`).
 
     Returns
     -------
@@ -377,7 +377,7 @@ def _asm_ruled_out() -> dict[str, str]:
     """Printed ASM moments that the printed SMI and height make impossible.
 
     The bound is computed by the simulator from the paper's numbers
-    (:func:`sarcostat.datasets.simulate.max_mean_asm`); see
+    (`sarcostat.datasets.simulate.max_mean_asm`); see
     ``datasets/demo_cohort.md``.
     """
     tg = _calibration_targets()
@@ -392,7 +392,7 @@ def _printed_value_checks(seed: dict) -> tuple[dict[str, str], dict[str, str]]:
     """(ruled out, remarks): verdicts of ``sarcostat check-table`` on the paper's numbers.
 
     Each printed P is recomputed from the printed inputs with every test the
-    paper could have used (:func:`~sarcostat.study.check_table.check_published_tables`).
+    paper could have used (`check_published_tables`).
     A P that fits no test (or a mean of an integer score that fails GRIM)
     is ruled out; one that fits only a one-sided test, only Welch's, or only
     with fewer participants gets a remark, since the default plan cannot

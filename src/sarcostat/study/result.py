@@ -1,11 +1,11 @@
 """The result of a whole study: every table and figure of the report.
 
-:class:`StudyResult` holds the full-precision tidy DataFrames of the plan's
+`StudyResult` holds the full-precision tidy DataFrames of the plan's
 steps (Tables 1-3 and Figures 1-2 for the seed study), the per-analysis
 result objects of the stats layer, the warnings, and the context the
 Methods paragraph needs. It renders nothing: rendering (HTML, DOCX, CSV,
-JSON, figures) is :mod:`sarcostat.report`, whose
-:class:`~sarcostat.report.StudyReport` adds ``to_html()``, ``write()`` and
+JSON, figures) is `sarcostat.report`, whose
+`StudyReport` adds ``to_html()``, ``write()`` and
 the other ``to_*`` methods (``sarcostat.analyze`` returns one).
 """
 

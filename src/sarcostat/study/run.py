@@ -1,8 +1,8 @@
 """Run a whole study: read -> validate -> assess -> every analysis.
 
-:func:`analyze` is the engine behind ``sarcostat analyze`` and the Python
+`analyze` is the engine behind ``sarcostat analyze`` and the Python
 API ``sarcostat.analyze``. It calls the io, assess and stats layers only;
-it formats nothing (that is :mod:`sarcostat.report`).
+it formats nothing (that is `sarcostat.report`).
 """
 
 from __future__ import annotations
@@ -283,7 +283,7 @@ def analyze(
     Parameters
     ----------
     cohort_or_path : str, path, Cohort or pandas.DataFrame
-        A cohort file (read with :func:`sarcostat.io.read_cohort`), a Cohort
+        A cohort file (read with `sarcostat.io.read_cohort`), a Cohort
         already read, or a DataFrame with canonical columns.
     plan : Plan, path, dict or None, default None
         The analysis plan; None is the built-in default (the seed study).
@@ -299,7 +299,7 @@ def analyze(
     progress : callable, optional
         Called with one short message per step.
     encoding, sep, decimal : str, optional
-        How to read a text cohort file (see :func:`sarcostat.io.read_cohort`);
+        How to read a text cohort file (see `sarcostat.io.read_cohort`);
         ``encoding`` is also tried for a plan file that is not UTF-8.
 
     Returns

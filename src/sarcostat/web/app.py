@@ -577,7 +577,7 @@ def create_app(
     max_upload_mb: float = 200,
     cookie_name: str = "sarcostat_token",
 ) -> Starlette:
-    """The ASGI app for one workspace, wrapped in the security :class:`Guard`."""
+    """The ASGI app for one workspace, wrapped in the security `Guard`."""
     D = "/datasets/{did:str}"
     A = "/api/datasets/{did:str}"
     routes = [

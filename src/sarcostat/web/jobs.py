@@ -1,9 +1,9 @@
 """What each action of the web app does, by calling the public layers.
 
 Nothing here computes a number of its own: the column suggestions are
-:mod:`sarcostat.io.mapping`'s, validation is :func:`sarcostat.io.read_cohort`,
-the plan is :class:`sarcostat.study.Plan`, classification is
-:func:`sarcostat.assess.classify_cohort`, and ``analyze`` / ``elisa`` /
+`sarcostat.io.mapping`'s, validation is `sarcostat.io.read_cohort`,
+the plan is `sarcostat.study.Plan`, classification is
+`sarcostat.assess.classify_cohort`, and ``analyze`` / ``elisa`` /
 ``classify -o`` are run as ``python -m sarcostat ...`` with the same
 arguments a user would type, so their files are the CLI's files.
 """
@@ -46,7 +46,7 @@ def inspect_columns(ds: Dataset) -> None:
     """Fill ``ds.columns`` (header, samples, suggestion) and ``ds.auto_note``.
 
     The suggestion is what ``sarcostat validate`` would do without a map
-    (:func:`~sarcostat.io.mapping.resolve_columns`); when that refuses
+    (`resolve_columns`); when that refuses
     (two columns could be the same variable), each header's own match is
     shown instead and the refusal is the note.
     """

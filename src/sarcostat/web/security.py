@@ -9,7 +9,7 @@
 3. A state-changing request (anything but GET/HEAD/OPTIONS) from another
    origin is refused, and the request must carry the CSRF token
    (form field ``csrf_token`` or header ``X-CSRF-Token``), checked by
-   :func:`check_csrf` in every such route.
+   `check_csrf` in every such route.
 4. A request body larger than ``--max-upload-mb`` is refused with 413, by its
    Content-Length and, while it is read, by counting its bytes.
 5. Every response forbids loading anything from elsewhere

@@ -1,7 +1,7 @@
 """The private temporary workspace of one ``sarcostat serve`` process.
 
 Every upload and every output lives under one folder made by
-:func:`tempfile.mkdtemp` (mode 0700, so other users of the machine cannot
+`tempfile.mkdtemp` (mode 0700, so other users of the machine cannot
 read it) and removed when the server stops. Files are reached only through
 the records kept here (a dataset, a run, an ELISA job, each with a random
 id and the list of files it wrote): no path in a request is ever joined to

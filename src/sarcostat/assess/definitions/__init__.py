@@ -1,9 +1,9 @@
 """Consensus definitions of sarcopenia, one module each.
 
 Each module holds ``CITATION`` (with DOI), ``CUTOFFS`` (typed
-:class:`~sarcostat.assess._cutoffs.Cutoff` rows naming source, device and
+`Cutoff` rows naming source, device and
 whether they were verified) and ``DEFINITION``. ``REGISTRY`` maps the
-definition names accepted by :func:`sarcostat.assess.classify`.
+definition names accepted by `sarcostat.assess.classify`.
 """
 
 from sarcostat.assess.definitions import (

@@ -8,7 +8,7 @@ Cut-offs from the paper's Table 3: low strength grip < 27 / < 16 kg or
 chair stand > 15 s for five rises; low muscle quantity ASM < 20 / < 15 kg
 or ASM/height² < 7.0 / < 5.5 kg/m²; low performance gait speed <= 0.8 m/s,
 SPPB <= 8 or TUG >= 20 s (any one listed test per criterion: a test the
-cohort never measured is left out, see :func:`drop_unmeasured`). Probable sarcopenia = low strength; confirmed
+cohort never measured is left out, see `drop_unmeasured`). Probable sarcopenia = low strength; confirmed
 (sarcopenia) = + low quantity; severe = + low performance. Table 3 gives the
 muscle-quantity cut-offs without tying them to a device (they come from DXA
 studies), so they are applied to BIA and DXA rows alike, with a note.
@@ -105,7 +105,7 @@ def using(
     ``strength``: among ``grip_kg``, ``chair_stand_5x_s``; ``muscle``: among
     ``asm_kg``, ``smi``; ``performance``: among ``gait_speed_m_s``,
     ``sppb_total``, ``tug_s``. None keeps every test of that criterion.
-    Unmeasured tests are still dropped per cohort (:func:`drop_unmeasured`).
+    Unmeasured tests are still dropped per cohort (`drop_unmeasured`).
     """
     chosen = {
         "low_strength": strength,
@@ -177,9 +177,9 @@ def classify_using(
     muscle: Sequence[str] | None = None,
     performance: Sequence[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:
-    """Classify ``data`` by EWGSOP2 with the named tests (see :func:`using`).
+    """Classify ``data`` by EWGSOP2 with the named tests (see `using`).
 
-    Returns ``(table, tests)``: the table :func:`sarcostat.assess.classify`
+    Returns ``(table, tests)``: the table `sarcostat.assess.classify`
     returns, and criterion -> the tests that decided it in this cohort.
     """
     from sarcostat.assess._engine import Prepared, evaluate

@@ -10,11 +10,11 @@ or a threshold (sex-specific if needed). The index of a participant is the
 sum of the deficit scores divided by the number of deficits measured in that
 participant. Rules:
 
-- at least :data:`MIN_DEFICITS` (30) deficits must be declared (Searle: "at
+- at least `MIN_DEFICITS` (30) deficits must be declared (Searle: "at
   least 30-40 deficits");
-- a participant missing more than :data:`MAX_MISSING` (20%) of the declared
+- a participant missing more than `MAX_MISSING` (20%) of the declared
   deficits is excluded, with a reason (exactly 20% missing is kept);
-- categories by stated, configurable cut-offs: :data:`DEFAULT_CUTOFFS`
+- categories by stated, configurable cut-offs: `DEFAULT_CUTOFFS`
   (0.08, 0.25) give robust FI <= 0.08, pre-frail 0.08 < FI < 0.25, frail
   FI >= 0.25 (Song X, Mitnitski A, Rockwood K. Prevalence and 10-year
   outcomes of frailty in older adults in relation to deficit accumulation.
@@ -107,7 +107,7 @@ def parse_deficits(spec: Any, *, where: str = "deficits") -> tuple[Deficit, ...]
     """Declared deficits from plain data (a plan's TOML, a dict or Deficit objects).
 
     ``spec`` is a sequence whose items are a column name (scored 0-1 as
-    recorded), a :class:`Deficit`, or a mapping with ``column`` and at most
+    recorded), a `Deficit`, or a mapping with ``column`` and at most
     one scoring: ``levels = {"no" = 0, "some" = 0.5, "yes" = 1}``, or
     ``operator`` ("<", "<=", ">", ">=") with ``value`` or with ``male`` and
     ``female``; ``label`` is optional.
@@ -116,7 +116,7 @@ def parse_deficits(spec: Any, *, where: str = "deficits") -> tuple[Deficit, ...]
     ------
     ParameterError
         A malformed item (the message names its position and key), a column
-        declared twice, or fewer than :data:`MIN_DEFICITS` deficits.
+        declared twice, or fewer than `MIN_DEFICITS` deficits.
     """
     if isinstance(spec, (str, bytes)) or not isinstance(spec, Sequence):
         raise ParameterError(f"{where} must be a list of deficits, got {type(spec).__name__}.")

@@ -17,7 +17,7 @@ by the AWGS cut-offs. The substitutions, and nothing else, are:
    other courses are compared with the same cut-off).
 
 Weight loss, exhaustion and low physical activity are Fried's unchanged
-(:mod:`sarcostat.assess.definitions.fried2001`). The AWGS values are taken
+(`sarcostat.assess.definitions.fried2001`). The AWGS values are taken
 from the AWGS 2019 definition's own cut-off table, so they cannot drift
 apart; they are verified (abstract of Chen 2020). The other rows inherit
 Fried's "unverified" mark.

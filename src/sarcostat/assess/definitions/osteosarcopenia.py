@@ -15,7 +15,7 @@ its application to screening for postmenopausal osteoporosis. Osteoporos Int
   unverified and stated in every classification's notes.
 
 Sarcopenia comes from any sarcopenia definition of
-:mod:`sarcostat.assess.definitions` (AWGS 2019 by default). Categories:
+`sarcostat.assess.definitions` (AWGS 2019 by default). Categories:
 ``osteosarcopenia`` (sarcopenia and osteoporosis), ``sarcopenia with
 osteopenia``, ``sarcopenia only``, ``osteoporosis only``, ``osteopenia
 only``, ``neither``; the broad status ``osteosarcopenia_broad`` is

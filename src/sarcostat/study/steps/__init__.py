@@ -1,11 +1,11 @@
-"""The built-in plan steps, one module each (found by :mod:`sarcostat.study.registry`).
+"""The built-in plan steps, one module each (found by `sarcostat.study.registry`).
 
 Each module defines ``STEP``, an instance of a
-:class:`~sarcostat.study.registry.Step` subclass. Module names starting with
+`Step` subclass. Module names starting with
 ``_`` hold shared helpers and are not steps. The seed study's steps are
 ``table1``, ``fig1``, ``table2``, ``fig2`` and ``table3``; the plan's
-``[study] steps`` list says which run, in which order. :func:`all_steps`
-and :func:`get` look steps up (importing the built-in ones first).
+``[study] steps`` list says which run, in which order. `all_steps`
+and `get` look steps up (importing the built-in ones first).
 """
 
 from __future__ import annotations

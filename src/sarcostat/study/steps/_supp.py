@@ -1,9 +1,9 @@
 """Shared pieces of the "Supplementary analyses" plan steps.
 
 Every supplementary step reads its options from one plan section,
-``[supplementary]`` (:class:`SupplementaryPlan`), and runs only when named in
+``[supplementary]`` (`SupplementaryPlan`), and runs only when named in
 ``[study] steps`` (the default plan names all of them after the seed steps,
-:data:`sarcostat.study.plan.SUPPLEMENTARY_STEPS`; the seed plan, run by
+`sarcostat.study.plan.SUPPLEMENTARY_STEPS`; the seed plan, run by
 ``sarcostat reproduce``, names none).
 """
 
