@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sarcostat.study.labels import in_text
-from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import MODELS, covariate_needs
+from sarcostat.study.registry import Step, StepContext
+from sarcostat.study.steps._common import MODELS, association_needs, fit_ls_means, model_fits
 
 
 class Figure1(Step):
@@ -32,36 +32,18 @@ class Figure1(Step):
     )
 
     def needs(self, plan, biomarker):
-        return (
-            [Need("biomarker.column", biomarker)]
-            + covariate_needs(plan)
-            + [Need("figure1.statuses", s, row=True) for s in plan.figure1.statuses]
-        )
+        return association_needs(plan, biomarker, "figure1.statuses")
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
-        from sarcostat.stats.ancova import ls_means
-
         plan, data, bm, covs = ctx.plan, ctx.data, ctx.biomarker, ctx.covariates
         rows = []
         for status in ctx.present(plan.figure1.statuses):
             # One call fits the adjusted model and, on its own complete cases,
             # the unadjusted one (two separate SPSS UNIANOVA runs).
-            res = ctx.log.attempt(
-                f"Figure 1, {in_text(status)}",
-                ls_means,
-                data,
-                outcome=bm,
-                group=status,
-                covariates=list(covs),
-                weights=plan.ancova.weights,
-                binary_covariates=plan.ancova.binary_covariates,
-                adjust=plan.ancova.adjust,
-                confidence=plan.ancova.confidence,
-                unadjusted="own",
-            )
+            res = fit_ls_means(ctx, f"Figure 1, {in_text(status)}", status)
             if res is None:
                 continue
-            fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
+            fits = model_fits(res, covs)
             for model in MODELS:
                 r = fits[model]
                 ctx.analyses[f"fig1/{status}/{model}"] = r

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from sarcostat.study.labels import in_text
-from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import MODELS, NAN, covariate_needs
+from sarcostat.study.registry import Step, StepContext
+from sarcostat.study.steps._common import (
+    MODELS,
+    NAN,
+    association_needs,
+    fit_quartile_trend,
+    model_fits,
+)
 
 
 class Figure2(Step):
@@ -35,14 +41,10 @@ class Figure2(Step):
     )
 
     def needs(self, plan, biomarker):
-        return (
-            [Need("biomarker.column", biomarker)]
-            + covariate_needs(plan)
-            + [Need("outcomes.continuous", c, row=True) for c in plan.outcomes.continuous]
-        )
+        return association_needs(plan, biomarker, "outcomes.continuous")
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
-        from sarcostat.stats.trend import quartile_trend, quartiles
+        from sarcostat.stats.trend import quartiles
 
         plan, data, bm, covs = ctx.plan, ctx.data, ctx.biomarker, ctx.covariates
         # Quartiles are formed once, over everyone with a biomarker value, so
@@ -51,24 +53,10 @@ class Figure2(Step):
         ctx.analyses["fig2/quartiles"] = grouping
         rows = []
         for outcome in ctx.present(plan.outcomes.continuous):
-            res = ctx.log.attempt(
-                f"Figure 2, {in_text(outcome)}",
-                quartile_trend,
-                data,
-                outcome=outcome,
-                biomarker=bm,
-                covariates=list(covs),
-                trend=plan.trend.trend,
-                adjust=plan.trend.posthoc,
-                weights=plan.ancova.weights,
-                binary_covariates=plan.ancova.binary_covariates,
-                groups=grouping,
-                confidence=plan.ancova.confidence,
-                unadjusted="own",
-            )
+            res = fit_quartile_trend(ctx, f"Figure 2, {in_text(outcome)}", outcome, grouping)
             if res is None:
                 continue
-            fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
+            fits = model_fits(res, covs)
             for model in MODELS:
                 r = fits[model]
                 ctx.analyses[f"fig2/{outcome}/{model}"] = r

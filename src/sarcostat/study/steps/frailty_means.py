@@ -14,7 +14,13 @@ import pandas as pd
 
 from sarcostat.study.frailty import LEVELS, FrailtyPlan
 from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import MODELS, covariate_needs, model_covariates
+from sarcostat.study.steps._common import (
+    MODELS,
+    covariate_needs,
+    fit_ls_means,
+    model_covariates,
+    model_fits,
+)
 
 
 class FrailtyMeans(Step):
@@ -54,27 +60,14 @@ class FrailtyMeans(Step):
         )
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
-        from sarcostat.stats.ancova import ls_means
         from sarcostat.stats.regression import linear_regression
 
         plan, data, bm, covs = ctx.plan, ctx.data, ctx.biomarker, ctx.covariates
         status = "frailty_status"
-        res = ctx.log.attempt(
-            "Frailty LS means",
-            ls_means,
-            data,
-            outcome=bm,
-            group=status,
-            covariates=list(covs),
-            weights=plan.ancova.weights,
-            binary_covariates=plan.ancova.binary_covariates,
-            adjust=plan.ancova.adjust,
-            confidence=plan.ancova.confidence,
-            unadjusted="own",
-        )
+        res = fit_ls_means(ctx, "Frailty LS means", status)
         if res is None:
             return self.empty()
-        fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
+        fits = model_fits(res, covs)
         rows = []
         for model in MODELS:
             r = fits[model]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sarcostat.study.labels import in_text
-from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import MODELS, covariate_needs, model_covariates
+from sarcostat.study.registry import Step, StepContext
+from sarcostat.study.steps._common import MODELS, association_needs, model_covariates
 from sarcostat.study.steps._supp import SECTION, SECTION_COMMENT, SupplementaryPlan
 
 
@@ -36,12 +36,7 @@ class LogBiomarker(Step):
     )
 
     def needs(self, plan, biomarker):
-        return (
-            [Need("biomarker.column", biomarker)]
-            + covariate_needs(plan)
-            + [Need("outcomes.continuous", c, row=True) for c in plan.outcomes.continuous]
-            + [Need("outcomes.binary", c, row=True) for c in plan.outcomes.binary]
-        )
+        return association_needs(plan, biomarker, "outcomes.continuous", "outcomes.binary")
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
         from sarcostat.stats.dose_response import log_effects

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from sarcostat.study.labels import in_text
-from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import MODELS, covariate_needs
+from sarcostat.study.registry import Step, StepContext
+from sarcostat.study.steps._common import (
+    MODELS,
+    association_needs,
+    fit_ls_means,
+    fit_quartile_trend,
+    model_fits,
+)
 from sarcostat.study.steps._supp import SECTION, SECTION_COMMENT, SupplementaryPlan
 
 
@@ -35,38 +41,23 @@ class LSMeanDifferences(Step):
     )
 
     def needs(self, plan, biomarker):
-        return (
-            [Need("biomarker.column", biomarker)]
-            + covariate_needs(plan)
-            + [Need("figure1.statuses", c, row=True) for c in plan.figure1.statuses]
-            + [Need("outcomes.continuous", c, row=True) for c in plan.outcomes.continuous]
-        )
+        # The models of Figures 1 and 2 (reused when those steps ran).
+        return association_needs(plan, biomarker, "figure1.statuses", "outcomes.continuous")
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
-        from sarcostat.stats.ancova import ls_means
-        from sarcostat.stats.trend import quartile_trend, quartiles
+        from sarcostat.stats.trend import quartiles
 
         plan, data, bm, covs = ctx.plan, ctx.data, ctx.biomarker, ctx.covariates
         rows = []
         for status in ctx.present(plan.figure1.statuses):
             res = ctx.analyses.get(f"fig1/{status}/adjusted")
             if res is None:
-                res = ctx.log.attempt(
-                    f"Supplementary LS-mean differences, {in_text(status)}",
-                    ls_means,
-                    data,
-                    outcome=bm,
-                    group=status,
-                    covariates=list(covs),
-                    weights=plan.ancova.weights,
-                    binary_covariates=plan.ancova.binary_covariates,
-                    adjust=plan.ancova.adjust,
-                    confidence=plan.ancova.confidence,
-                    unadjusted="own",
+                res = fit_ls_means(
+                    ctx, f"Supplementary LS-mean differences, {in_text(status)}", status
                 )
                 if res is None:
                     continue
-                fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
+                fits = model_fits(res, covs)
             else:
                 fits = {m: ctx.analyses[f"fig1/{status}/{m}"] for m in MODELS}
             for model in MODELS:
@@ -96,24 +87,12 @@ class LSMeanDifferences(Step):
         for outcome in ctx.present(plan.outcomes.continuous):
             fits = {m: ctx.analyses.get(f"fig2/{outcome}/{m}") for m in MODELS}
             if fits["adjusted"] is None:
-                res = ctx.log.attempt(
-                    f"Supplementary LS-mean differences, {in_text(outcome)}",
-                    quartile_trend,
-                    data,
-                    outcome=outcome,
-                    biomarker=bm,
-                    covariates=list(covs),
-                    trend=plan.trend.trend,
-                    adjust=plan.trend.posthoc,
-                    weights=plan.ancova.weights,
-                    binary_covariates=plan.ancova.binary_covariates,
-                    groups=grouping,
-                    confidence=plan.ancova.confidence,
-                    unadjusted="own",
+                res = fit_quartile_trend(
+                    ctx, f"Supplementary LS-mean differences, {in_text(outcome)}", outcome, grouping
                 )
                 if res is None:
                     continue
-                fits = {"adjusted": res, "unadjusted": res.unadjusted if covs else res}
+                fits = model_fits(res, covs)
             for model in MODELS:
                 ctx.analyses[f"lsmean_differences/{outcome}/{model}"] = fits[model]
                 for c in fits[model].contrasts.to_dict("records"):

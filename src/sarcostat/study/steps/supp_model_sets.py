@@ -6,6 +6,7 @@ import pandas as pd
 
 from sarcostat.study.labels import in_text
 from sarcostat.study.registry import Need, Step, StepContext
+from sarcostat.study.steps._common import fit_linear, linear_ci_row, odds_ratio_row
 from sarcostat.study.steps._supp import (
     SECTION,
     SECTION_COMMENT,
@@ -59,21 +60,17 @@ class ModelSets(Step):
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
         from sarcostat.stats.logistic import or_per_sd
-        from sarcostat.stats.regression import linear_regression
 
         plan = ctx.plan
         sets = [parse_model(s, ctx.covariates) for s in plan.supplementary.models]
         rows = []
         for outcome in ctx.present(plan.outcomes.continuous):
             for k, covs in enumerate(sets):
-                res = ctx.log.attempt(
+                res = fit_linear(
+                    ctx,
                     f"Supplementary adjustment sets, {in_text(outcome)} ({model_label(k)})",
-                    linear_regression,
-                    ctx.data,
-                    outcome=outcome,
-                    predictor=ctx.biomarker,
-                    covariates=covs,
-                    confidence=plan.ancova.confidence,
+                    outcome,
+                    covs,
                 )
                 base = {
                     "table": "Table 2",
@@ -85,22 +82,7 @@ class ModelSets(Step):
                     rows.append({**base, "n": 0})
                     continue
                 ctx.analyses[f"model_sets/{outcome}/{model_label(k)}"] = res
-                r = res.predictor_row()
-                scale = res.sd_predictor / res.sd_outcome
-                rows.append(
-                    {
-                        **base,
-                        "estimate": float(r["estimate"]),
-                        "se": float(r["se"]),
-                        "ci_lower": float(r["ci_lower"]),
-                        "ci_upper": float(r["ci_upper"]),
-                        "std_beta": float(r["std_beta"]),
-                        "std_beta_ci_lower": float(r["ci_lower"]) * scale,
-                        "std_beta_ci_upper": float(r["ci_upper"]) * scale,
-                        "p_value": float(r["p_value"]),
-                        "n": int(res.n),
-                    }
-                )
+                rows.append({**base, **linear_ci_row(res)})
         for outcome in ctx.present(plan.outcomes.binary):
             for k, covs in enumerate(sets):
                 res = ctx.log.attempt(
@@ -123,21 +105,7 @@ class ModelSets(Step):
                     rows.append({**base, "n": 0, "events": 0})
                     continue
                 ctx.analyses[f"model_sets/{outcome}/{model_label(k)}"] = res
-                rows.append(
-                    {
-                        **base,
-                        "estimate": res.coef,
-                        "se": res.se,
-                        "ci_lower": float(res.predictor_row()["ci_lower"]),
-                        "ci_upper": float(res.predictor_row()["ci_upper"]),
-                        "odds_ratio": res.odds_ratio,
-                        "or_ci_lower": res.or_ci_lower,
-                        "or_ci_upper": res.or_ci_upper,
-                        "p_value": res.p_value,
-                        "n": int(res.n),
-                        "events": int(res.events),
-                    }
-                )
+                rows.append({**base, **odds_ratio_row(res)})
         return pd.DataFrame(rows, columns=list(self.columns))
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sarcostat.study.labels import in_text
-from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import covariate_needs
+from sarcostat.study.registry import Step, StepContext
+from sarcostat.study.steps._common import association_needs
 from sarcostat.study.steps._supp import SECTION, SECTION_COMMENT, SupplementaryPlan
 
 
@@ -36,11 +36,7 @@ class QuartileOR(Step):
     )
 
     def needs(self, plan, biomarker):
-        return (
-            [Need("biomarker.column", biomarker)]
-            + covariate_needs(plan)
-            + [Need("outcomes.binary", c, row=True) for c in plan.outcomes.binary]
-        )
+        return association_needs(plan, biomarker, "outcomes.binary")
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
         from sarcostat.stats.dose_response import quartile_odds_ratios

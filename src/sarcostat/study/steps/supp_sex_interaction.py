@@ -9,7 +9,7 @@ import pandas as pd
 
 from sarcostat.study.labels import in_text
 from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import covariate_needs
+from sarcostat.study.steps._common import covariate_needs, odds_ratio_row
 from sarcostat.study.steps._supp import (
     NAN,
     SECTION,
@@ -218,22 +218,7 @@ class SexInteraction(Step):
                     rows.append({**base, "n": 0, "events": 0})
                     continue
                 ctx.analyses[f"sex_interaction/{outcome}/{label}"] = r
-                row = r.predictor_row()
-                rows.append(
-                    {
-                        **base,
-                        "estimate": r.coef,
-                        "se": r.se,
-                        "ci_lower": float(row["ci_lower"]),
-                        "ci_upper": float(row["ci_upper"]),
-                        "odds_ratio": r.odds_ratio,
-                        "or_ci_lower": r.or_ci_lower,
-                        "or_ci_upper": r.or_ci_upper,
-                        "p_value": r.p_value,
-                        "n": int(r.n),
-                        "events": int(r.events),
-                    }
-                )
+                rows.append({**base, **odds_ratio_row(r)})
         return pd.DataFrame(rows, columns=list(self.columns))
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sarcostat.study.labels import in_text
-from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import covariate_needs
+from sarcostat.study.registry import Step, StepContext
+from sarcostat.study.steps._common import association_needs
 from sarcostat.study.steps._supp import NAN, SECTION, SECTION_COMMENT, SupplementaryPlan
 
 
@@ -40,12 +40,7 @@ class Spline(Step):
     )
 
     def needs(self, plan, biomarker):
-        return (
-            [Need("biomarker.column", biomarker)]
-            + covariate_needs(plan)
-            + [Need("outcomes.continuous", c, row=True) for c in plan.outcomes.continuous]
-            + [Need("outcomes.binary", c, row=True) for c in plan.outcomes.binary]
-        )
+        return association_needs(plan, biomarker, "outcomes.continuous", "outcomes.binary")
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
         from sarcostat.exceptions import ModelError

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from sarcostat.study.labels import in_text
-from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import MODELS, covariate_needs, model_covariates
+from sarcostat.study.registry import Step, StepContext
+from sarcostat.study.steps._common import (
+    MODELS,
+    association_needs,
+    fit_linear,
+    linear_ci_row,
+    model_covariates,
+)
 from sarcostat.study.steps._supp import SECTION, SECTION_COMMENT, SupplementaryPlan
 
 
@@ -35,50 +41,24 @@ class Table2CI(Step):
     )
 
     def needs(self, plan, biomarker):
-        return (
-            [Need("biomarker.column", biomarker)]
-            + covariate_needs(plan)
-            + [Need("outcomes.continuous", c, row=True) for c in plan.outcomes.continuous]
-        )
+        # Table 2's models again (reused when Table 2 ran), with CIs of B and beta.
+        return association_needs(plan, biomarker, "outcomes.continuous")
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
-        from sarcostat.stats.regression import linear_regression
-
         rows = []
         for outcome in ctx.present(ctx.plan.outcomes.continuous):
             for model in MODELS:
-                res = ctx.analyses.get(f"table2/{outcome}/{model}") or ctx.log.attempt(
+                res = ctx.analyses.get(f"table2/{outcome}/{model}") or fit_linear(
+                    ctx,
                     f"Supplementary regression CIs, {in_text(outcome)} ({model})",
-                    linear_regression,
-                    ctx.data,
-                    outcome=outcome,
-                    predictor=ctx.biomarker,
-                    covariates=model_covariates(model, ctx.covariates),
-                    confidence=ctx.plan.ancova.confidence,
+                    outcome,
+                    model_covariates(model, ctx.covariates),
                 )
                 if res is None:
                     rows.append({"outcome": outcome, "model": model, "n": 0})
                     continue
                 ctx.analyses[f"table2_ci/{outcome}/{model}"] = res
-                r = res.predictor_row()
-                # beta = B * SD(x) / SD(y): its interval is B's scaled by the
-                # same constant (R: confint(lm(scale(y) ~ scale(x) + covs))).
-                scale = res.sd_predictor / res.sd_outcome
-                rows.append(
-                    {
-                        "outcome": outcome,
-                        "model": model,
-                        "estimate": float(r["estimate"]),
-                        "se": float(r["se"]),
-                        "ci_lower": float(r["ci_lower"]),
-                        "ci_upper": float(r["ci_upper"]),
-                        "std_beta": float(r["std_beta"]),
-                        "std_beta_ci_lower": float(r["ci_lower"]) * scale,
-                        "std_beta_ci_upper": float(r["ci_upper"]) * scale,
-                        "p_value": float(r["p_value"]),
-                        "n": int(res.n),
-                    }
-                )
+                rows.append({"outcome": outcome, "model": model, **linear_ci_row(res)})
         return pd.DataFrame(rows, columns=list(self.columns))
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from sarcostat.study.labels import in_text
-from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import MODELS, covariate_needs, model_covariates
+from sarcostat.study.registry import Step, StepContext
+from sarcostat.study.steps._common import (
+    MODELS,
+    association_needs,
+    fit_linear,
+    model_covariates,
+)
 
 
 class Table2(Step):
@@ -32,26 +37,17 @@ class Table2(Step):
     )
 
     def needs(self, plan, biomarker):
-        return (
-            [Need("biomarker.column", biomarker)]
-            + covariate_needs(plan)
-            + [Need("outcomes.continuous", c, row=True) for c in plan.outcomes.continuous]
-        )
+        return association_needs(plan, biomarker, "outcomes.continuous")
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
-        from sarcostat.stats.regression import linear_regression
-
         rows = []
         for outcome in ctx.present(ctx.plan.outcomes.continuous):
             for model in MODELS:
-                res = ctx.log.attempt(
+                res = fit_linear(
+                    ctx,
                     f"Table 2, {in_text(outcome)} ({model})",
-                    linear_regression,
-                    ctx.data,
-                    outcome=outcome,
-                    predictor=ctx.biomarker,
-                    covariates=model_covariates(model, ctx.covariates),
-                    confidence=ctx.plan.ancova.confidence,
+                    outcome,
+                    model_covariates(model, ctx.covariates),
                 )
                 if res is None:
                     rows.append({"outcome": outcome, "model": model, "n": 0})

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sarcostat.study.labels import in_text
-from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import MODELS, covariate_needs, model_covariates
+from sarcostat.study.registry import Step, StepContext
+from sarcostat.study.steps._common import MODELS, association_needs, model_covariates
 
 
 class Table3(Step):
@@ -33,11 +33,7 @@ class Table3(Step):
     )
 
     def needs(self, plan, biomarker):
-        return (
-            [Need("biomarker.column", biomarker)]
-            + covariate_needs(plan)
-            + [Need("outcomes.binary", c, row=True) for c in plan.outcomes.binary]
-        )
+        return association_needs(plan, biomarker, "outcomes.binary")
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
         from sarcostat.stats.logistic import or_per_sd
