@@ -54,62 +54,43 @@ def group_warnings(warnings: list[str]) -> list[NoteGroup]:
     group; the rest stay single notes (a group with one item and no headline
     of its own).
     """
-    epv, epv_where, values, limit, tail = [], [], [], "10", ""
-    est, est_where = [], []
-    generic: dict[str, list[str]] = {}
-    order: list[str] = []
+    # Every warning under its kind's key, in order of first appearance:
+    # "low_epv", "not_estimable", or the text after "<model>: " for the rest.
+    kinds: dict[str, list] = {}
     for w in warnings:
-        m = _EPV.match(w)
-        if m:
-            if "epv" not in order:
-                order.append("epv")
-            epv.append(f"{m['where']}: {m['epv']} events per variable ({m['calc']})")
-            epv_where.append(m["where"])
-            values.append(float(m["epv"]))
-            limit, tail = m["limit"], m["tail"]
-            continue
-        m = _NOT_ESTIMABLE.match(w)
-        if m:
-            if "not_estimable" not in order:
-                order.append("not_estimable")
-            est.append(f"{m['where']}: {m['why']}")
-            est_where.append(m["where"])
-            continue
-        where, sep, rest = w.partition(": ")
-        key = rest if sep else w
-        if key not in generic:
-            generic[key] = []
-            order.append("text:" + key)
-        generic[key].append(w)
-    out = []
-    for kind in order:
-        if kind == "epv":
-            lo, hi = min(values), max(values)
-            span = f"{lo:.1f}" if lo == hi else f"{lo:.1f} to {hi:.1f}"
-            n = len(epv)
-            head = (
-                f"{n} logistic model{'s' if n > 1 else ''} with fewer than {limit} events per "
-                f"variable ({span}; events or non-events, whichever is fewer, / model terms); "
-                f"{tail.rstrip('.')}. By analysis: {_by_analysis(epv_where)}."
-            )
-            out.append(NoteGroup("low_epv", head, epv))
-        elif kind == "not_estimable":
-            n = len(est)
-            head = (
-                f"{n} model{'s' if n > 1 else ''} not estimable (left blank in the tables). "
-                f"By analysis: {_by_analysis(est_where)}."
-            )
-            out.append(NoteGroup("not_estimable", head, est))
+        m = _EPV.match(w) or _NOT_ESTIMABLE.match(w)
+        if m is not None:
+            kinds.setdefault("low_epv" if m.re is _EPV else "not_estimable", []).append(m)
         else:
-            items = generic[kind[len("text:") :]]
-            if len(items) == 1:
-                out.append(NoteGroup("single", items[0], []))
-            else:
-                rest = kind[len("text:") :]
-                wheres = [w.partition(": ")[0] for w in items]
-                head = f"{len(items)} models: {rest} ({'; '.join(wheres)})"
-                out.append(NoteGroup("shared", head, items))
-    return out
+            where, sep, rest = w.partition(": ")
+            kinds.setdefault("text:" + (rest if sep else w), []).append(w)
+    return [_group(kind, items) for kind, items in kinds.items()]
+
+
+def _group(kind: str, items: list) -> NoteGroup:
+    n = len(items)
+    if kind == "low_epv":
+        values = [float(m["epv"]) for m in items]
+        lo, hi = min(values), max(values)
+        span = f"{lo:.1f}" if lo == hi else f"{lo:.1f} to {hi:.1f}"
+        head = (
+            f"{n} logistic model{'s' if n > 1 else ''} with fewer than {items[0]['limit']} "
+            f"events per variable ({span}; events or non-events, whichever is fewer, / model "
+            f"terms); {items[0]['tail'].rstrip('.')}. "
+            f"By analysis: {_by_analysis([m['where'] for m in items])}."
+        )
+        lines = [f"{m['where']}: {m['epv']} events per variable ({m['calc']})" for m in items]
+        return NoteGroup(kind, head, lines)
+    if kind == "not_estimable":
+        head = (
+            f"{n} model{'s' if n > 1 else ''} not estimable (left blank in the tables). "
+            f"By analysis: {_by_analysis([m['where'] for m in items])}."
+        )
+        return NoteGroup(kind, head, [f"{m['where']}: {m['why']}" for m in items])
+    if n == 1:
+        return NoteGroup("single", items[0], [])
+    wheres = "; ".join(w.partition(": ")[0] for w in items)
+    return NoteGroup("shared", f"{n} models: {kind[len('text:') :]} ({wheres})", items)
 
 
 def console_lines(warnings: list[str], *, limit: int = 8) -> list[str]:
