@@ -24,6 +24,7 @@ step.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -174,6 +175,9 @@ def step_parts(result, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None) -> 
     return number_parts(out)
 
 
+_NUMBER_HEADING = re.compile(r"^(Table|Figure) S?\d+$")
+
+
 def is_supplementary(step) -> bool:
     """A step of the supplementary analyses: its ``supplementary`` attribute
     when it sets one, else whether it reads the ``[supplementary]`` section."""
@@ -196,13 +200,22 @@ def number_parts(parts: list[Part]) -> list[Part]:
         if part.skipped is not None:
             continue
         suffix, prefix = ("_s", "S") if part.supplementary else ("", "")
+        labels = []
         if part.in_docx:
             for t in part.tables:
                 count["table" + suffix] += 1
                 t.label = f"Table {prefix}{count['table' + suffix]}"
+                labels.append(t.label)
         if part.figure is not None:
             count["figure" + suffix] += 1
             part.figure_label = f"Figure {prefix}{count['figure' + suffix]}"
+            labels.append(part.figure_label)
+        # A heading that is just a number ("Table 2", the seed steps') follows
+        # the numbering, so a plan without Table 1 shows "Table 1" above its table.
+        m = _NUMBER_HEADING.match(part.heading)
+        same_kind = [x for x in labels if m and x.startswith(m.group(1))]
+        if same_kind:
+            part.heading = same_kind[0]
     return parts
 
 
