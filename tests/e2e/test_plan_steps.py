@@ -127,7 +127,15 @@ def test_steps_list_chooses_and_orders_the_parts(cohort_csv):
     res = sarcostat.analyze(cohort_csv, plan={"study": {"steps": ["table3", "table1"]}})
     assert res.steps == ["table3", "table1"]
     html = res.to_html()
-    assert html.index("<h2>Table 3</h2>") < html.index("<h2>Table 1</h2>")
+    # The odds-ratio table comes first; tables are numbered in report order
+    # (the same numbers as in tables.docx), so it is Table 1 here.
+    odds, baseline = (
+        html.index("Logistic regression analysis"),
+        html.index("Baseline characteristics"),
+    )
+    assert odds < baseline
+    assert html.index("<h2>Table 1</h2>") < odds < html.index("<h2>Table 2</h2>") < baseline
+    assert "<h2>Table 3</h2>" not in html
     assert "<h2>Figure 1</h2>" not in html and "Least-squares" not in res.methods_text()
     with pytest.raises(PlanError, match="study.steps contains 'table9'"):
         Plan().replace(study={"steps": ["table9"]})
