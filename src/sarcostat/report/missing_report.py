@@ -4,9 +4,9 @@
 (as ``mice::md.pattern``), ``multiple_imputation`` (pooled estimates beside
 the complete cases, with a forest plot of both) and
 ``imputation_diagnostics`` (trace plots of the chains' means and SDs, and
-observed vs imputed densities). :data:`DISPLAY`, :data:`FIGURES`,
-:data:`CAPTIONS` and :data:`METHODS` are merged into
-:mod:`sarcostat.report.parts` and :mod:`sarcostat.report.methods` by step name.
+observed vs imputed densities). `DISPLAY`, `FIGURES`,
+`CAPTIONS` and `METHODS` are merged into
+`sarcostat.report.parts` and `sarcostat.report.methods` by step name.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ figure is embedded as PNG), so it can be mailed or archived as is.
 Names are shown as labels where one is known: ``labels`` (raw column name ->
 label; the command builds it from the cohort map's biomarkers and a
 ``--labels`` file) first, then the study's variable labels
-(:data:`sarcostat.study.labels.VARIABLES`, through :class:`FormatConfig`) for
+(`sarcostat.study.labels.VARIABLES`, through `FormatConfig`) for
 outcomes and covariates, else the column name itself. A labelled biomarker
 keeps its column name beside the label, so a row can be found in the results
 file. ``synthetic=True`` puts a SYNTHETIC mark on the page and in the figure.
@@ -194,7 +194,7 @@ def volcano_figure(
 
     One panel per outcome; points with q < ``alpha`` in colour, the
     ``label_top`` smallest P values labelled (by ``labels`` where given)
-    without overlapping (:func:`repel_labels`). ``synthetic`` writes
+    without overlapping (`repel_labels`). ``synthetic`` writes
     "SYNTHETIC DATA" across the top. Returns a matplotlib Figure.
     """
     import numpy as np

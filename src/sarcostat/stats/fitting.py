@@ -168,7 +168,7 @@ def _rank_ok(R: np.ndarray) -> np.ndarray:
 
 
 def gram_rank_ok(G: np.ndarray) -> np.ndarray:
-    """The ``RANK_TOL`` rule of :func:`least_squares` from Gram matrices alone.
+    """The ``RANK_TOL`` rule of `least_squares` from Gram matrices alone.
 
     ``G`` (s, p, p) holds X'X of s designs whose first column is the
     intercept (1 on every used row; rows left out contribute nothing). For

@@ -1,13 +1,13 @@
 """Multiple imputation by chained equations and Rubin's rules (as R ``mice``).
 
-:func:`mice` imputes the gaps of a numeric table ``m`` times: predictive
+`mice` imputes the gaps of a numeric table ``m`` times: predictive
 mean matching (PMM) for continuous variables, a logistic model for binary
 ones (mice's ``"pmm"`` and ``"logreg"``), each variable in turn from all
 the others, ``iterations`` rounds per chain, one independent random stream
 per chain derived from ``seed`` (same seed, same imputations).
-:func:`rubin_pool` pools one coefficient over the completed data sets
+`rubin_pool` pools one coefficient over the completed data sets
 exactly as ``mice::pool`` does (Rubin 1987 with the Barnard-Rubin degrees
-of freedom), and :func:`md_pattern` is ``mice::md.pattern``.
+of freedom), and `md_pattern` is ``mice::md.pattern``.
 
 Why not ``statsmodels.imputation.mice``: its ``MICEData`` draws from
 numpy's global random state (no per-analysis seed, so "same seed, same
@@ -17,7 +17,7 @@ from a logistic model, and has no notion of cells that must stay missing
 (a timed test recorded as "unable to perform" is a value, not a gap).
 Its ``MICE`` pooling uses the large-sample degrees of freedom, not
 Barnard-Rubin. The models here are fitted by the one numerical core
-(:mod:`sarcostat.stats.fitting`).
+(`sarcostat.stats.fitting`).
 
 References
 ----------
@@ -144,7 +144,7 @@ def rubin_pool(
     -----
     qbar = mean(q); ubar = mean(se²); b = var(q) (n - 1); t = ubar + (1 + 1/m) b;
     riv = (1 + 1/m) b / ubar; lambda = (1 + 1/m) b / t; df from
-    :func:`barnard_rubin_df`; fmi = (riv + 2/(df + 3)) / (riv + 1); P from
+    `barnard_rubin_df`; fmi = (riv + 2/(df + 3)) / (riv + 1); P from
     t(max(df, 0.001)). Tested against ``mice::pool`` and ``summary(pool,
     conf.int = TRUE)`` (``tests/stats/r/ref_mice_pool.R``).
 
@@ -231,7 +231,7 @@ def md_pattern(data: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------- imputation
 @dataclass(frozen=True)
 class MiceResult:
-    """The completed data sets of :func:`mice` and its chain diagnostics.
+    """The completed data sets of `mice` and its chain diagnostics.
 
     Attributes
     ----------
@@ -376,7 +376,7 @@ def mice(
         Rounds of the chained equations per imputation (mice's ``maxit``).
     seed : int, default 1
         Seed of the random streams (one per imputation, from
-        :class:`numpy.random.SeedSequence`); the same seed gives the same
+        `numpy.random.SeedSequence`); the same seed gives the same
         imputations.
     keep_missing : DataFrame or mapping of column to bool array, optional
         Cells that are missing by design and stay missing (a test the

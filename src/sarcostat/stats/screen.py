@@ -379,7 +379,7 @@ def _linear_by_rows(
     X: np.ndarray, plan: _Plan, chunks: Any, progress: Any, threads: int, report: bool
 ) -> np.ndarray:
     """Every linear outcome for a row-major panel in one sweep over its rows
-    (:func:`~sarcostat.stats.screen_engine.linear_rows`), then the models a
+    (`linear_rows`), then the models a
     chunk of columns at a time (``progress`` after each when ``report``).
     Returns (n_linear, P, FIELDS)."""
     plan.prepare()

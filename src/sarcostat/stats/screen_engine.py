@@ -124,7 +124,7 @@ assert ML_STEP_TOL**3 < LOGIT_TOL
 # about its mean is below this fraction of its sum of squares about the
 # (approximate) centre: rounding noise of that difference, not spread.
 # Collinearity is not decided here but by the core's rank rule
-# (:func:`~sarcostat.stats.fitting.gram_rank_ok`, ``RANK_TOL`` = 1e-7 as R lm).
+# (`gram_rank_ok`, ``RANK_TOL`` = 1e-7 as R lm).
 _CONST_TOL = 1e-10
 
 
@@ -200,7 +200,7 @@ def _safe_solve(A: np.ndarray, B: np.ndarray, ok: np.ndarray) -> tuple[np.ndarra
 def _rank_status(G: np.ndarray, status: np.ndarray) -> np.ndarray:
     """COV_SINGULAR / COLLINEAR where the core's rank rule fails on each
     column's Gram matrix of [Z, x] (intercept first), for the columns still
-    OK; :func:`~sarcostat.stats.fitting.gram_rank_ok` is the single-model
+    OK; `gram_rank_ok` is the single-model
     ``RANK_TOL`` rule, so a biomarker is collinear here exactly when
     ``linear_regression`` (and R ``lm``, NA coefficient) finds it so."""
     status = status.copy()
@@ -401,7 +401,7 @@ def linear_block(
     return linear_results((AM, BX, CX[0], AMc, BXc, CXc), prep, confidence=confidence)
 
 
-#: Rows per partial sum of :func:`linear_rows` (a fixed partition, so the
+#: Rows per partial sum of `linear_rows` (a fixed partition, so the
 #: sums do not depend on how many threads add them up).
 _ROW_PART = 4096
 
@@ -414,17 +414,17 @@ def linear_rows(
     threads: int = 1,
     progress: Any = None,
 ) -> tuple:
-    """:func:`linear_block`'s sums for every column of a row-major X at once.
+    """`linear_block`'s sums for every column of a row-major X at once.
 
     One sweep over the rows of X (N x P, unit column stride: a table held
     row by row, as a NumPy array or a DataFrame built from one), by the
-    compiled :func:`~._screen_kernels.linear_row_sums`: the memory is read
+    compiled `linear_row_sums`: the memory is read
     in order, which a strip of a few hundred columns (the chunked path) is
     not. The rows are cut into fixed parts of ``_ROW_PART`` rows whose sums
     are added in order, whatever ``threads`` (worker threads taking parts;
     the kernel releases the GIL), so the result is the same bit for bit.
     ``progress(rows_done)`` is called after each part. Returns the sums for
-    :func:`linear_results`.
+    `linear_results`.
     """
     N, P = X.shape
     A, B, u, S = prep["A"], prep["B"], prep["u"], prep["S"]
@@ -480,11 +480,11 @@ def linear_rows(
 
 
 def linear_results(sums: tuple, prep: dict, *, confidence: float = 0.95) -> list[np.ndarray]:
-    """The OLS results of :func:`linear_block` from its sums (any columns).
+    """The OLS results of `linear_block` from its sums (any columns).
 
     ``sums`` = (AM, BX, CX, AMc, BXc, CXc): the mask, value and square sums
     over every outcome's usable rows and their per-pattern corrections, as
-    :func:`linear_block` and :func:`linear_rows` compute them.
+    `linear_block` and `linear_rows` compute them.
     """
     AM, BX, CX, AMc, BXc, CXc = sums
     c = BX.shape[1]

@@ -4,12 +4,12 @@ missing, and multiple imputation of a cohort ("impute, then derive").
 ``[missing] method = "complete_case"`` (the default) analyses every model on
 its own complete cases, as SPSS's listwise deletion. ``method = "mice"``
 also imputes the raw measurements ``imputations`` times
-(:func:`sarcostat.stats.mice.mice`: predictive mean matching for continuous
+(`sarcostat.stats.mice.mice`: predictive mean matching for continuous
 variables, logistic regression for binary ones) and derives every measure
 from the completed raw values afterwards (BMI, SMI, SPPB total, sarcopenia
 status and its components, SPS): "impute, then derive". The steps
 ``missing_data``, ``missing_patterns``, ``multiple_imputation`` and
-``imputation_diagnostics`` report the result (:mod:`sarcostat.study.steps`).
+``imputation_diagnostics`` report the result (`sarcostat.study.steps`).
 
 What is imputed
     The biomarker, the adjusted models' covariates (their raw inputs: BMI

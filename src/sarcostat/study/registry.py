@@ -99,7 +99,7 @@ class StepContext:
     log: StepLog
     #: Columns the cohort lacks or holds no value in; rows naming them are left out.
     missing: frozenset[str] = frozenset()
-    #: The multiply imputed cohort (:class:`sarcostat.study.missing.Imputation`)
+    #: The multiply imputed cohort (`sarcostat.study.missing.Imputation`)
     #: when the plan's ``[missing] method`` is ``"mice"``, else None.
     imputation: Any = None
     #: Frames of the steps run so far (a step may read an earlier one's).
