@@ -505,7 +505,7 @@ class FrailtyResult(StatResult):
         of the binary status, ``ci_lower``, ``ci_upper`` (Wilson).
     agreement : pandas.DataFrame
         Cohen's kappa between the binary statuses of each pair (as
-        :func:`sarcostat.assess.agreement`).
+        :func:`sarcostat.assess.agreement`, ``note`` included).
     notes : tuple of str
     meta : dict
     """
@@ -564,7 +564,7 @@ def frailty_cohort(
     AWGS 2019) join the agreement table, so frailty and sarcopenia are
     compared in one place.
     """
-    from sarcostat.assess.agreement import kappa_table
+    from sarcostat.assess.agreement import kappa_note, kappa_table
 
     data = check_frame(cohort, "frailty_cohort")
     if isinstance(definitions, str):
@@ -645,6 +645,7 @@ def frailty_cohort(
                 "se": kk["se"],
                 "ci_lower": kk["ci_lower"],
                 "ci_upper": kk["ci_upper"],
+                "note": kappa_note(t, a, b),
             }
         )
     agreement = pd.DataFrame(
@@ -658,6 +659,7 @@ def frailty_cohort(
             "se",
             "ci_lower",
             "ci_upper",
+            "note",
         ],
     )
     notes: list[str] = []
