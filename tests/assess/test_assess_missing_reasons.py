@@ -63,8 +63,9 @@ def test_both_missing_names_only_the_one_that_decides():
     # EWGSOP1, SMI 7.1: DXA men < 7.26 low, women < 5.5 normal: both are needed
     row = _one(None, None, 7.1, "ewgsop1")
     assert row["missing_inputs"] == "muscle_mass_method, sex"
-    assert "but sex and muscle_mass_method missing (EWGSOP1 has no SMI cut-off for BIA)" in (
-        row["reason"]
+    assert (
+        "but sex and muscle_mass_method missing (EWGSOP1 has no SMI cut-off for BIA)"
+        in (row["reason"])
     )
 
 
