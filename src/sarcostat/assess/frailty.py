@@ -514,6 +514,14 @@ class FrailtyResult(StatResult):
     prevalence: pd.DataFrame = field(default_factory=pd.DataFrame)
     agreement: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    def note_table(self) -> pd.DataFrame:
+        """Every note with its kind and definition: columns ``kind``, ``definition``, ``note``."""
+        kinds = self.meta.get("note_kinds") or (("note", ""),) * len(self.notes)
+        return pd.DataFrame(
+            [(k, d, t) for (k, d), t in zip(kinds, self.notes)],
+            columns=["kind", "definition", "note"],
+        )
+
     def summary(self, digits: int = 3) -> str:
         prev = self.prevalence.copy()
         for col in ("prevalence", "ci_lower", "ci_upper"):
@@ -640,6 +648,10 @@ def frailty_cohort(
                 "definition_a": a,
                 "definition_b": b,
                 "n": kk["n"],
+                "n_both": int(t[0, 0]),
+                "n_a_only": int(t[0, 1]),
+                "n_b_only": int(t[1, 0]),
+                "n_neither": int(t[1, 1]),
                 "observed_agreement": kk["observed_agreement"],
                 "kappa": kk["kappa"],
                 "se": kk["se"],
@@ -654,6 +666,10 @@ def frailty_cohort(
             "definition_a",
             "definition_b",
             "n",
+            "n_both",
+            "n_a_only",
+            "n_b_only",
+            "n_neither",
             "observed_agreement",
             "kappa",
             "se",
@@ -663,8 +679,12 @@ def frailty_cohort(
         ],
     )
     notes: list[str] = []
+    kinds: list[tuple[str, str]] = []
     for n in names:
-        notes.extend(frailty_notes(n, cutoffs=cutoffs, sarcopenia=sarcopenia))
+        for text in frailty_notes(n, cutoffs=cutoffs, sarcopenia=sarcopenia):
+            notes.append(text)
+            unverified = "is NOT verified against the primary paper" in text
+            kinds.append(("unverified cut-off" if unverified else "definition caveat", n))
     return FrailtyResult(
         table=table,
         results=results,
@@ -676,6 +696,7 @@ def frailty_cohort(
             "n": len(data),
             "confidence": confidence,
             "sarcopenia": sarcopenia,
+            "note_kinds": tuple(kinds),
         },
     )
 

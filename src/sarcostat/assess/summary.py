@@ -105,7 +105,7 @@ def prevalence_from(
             if blocked:
                 undecided = sarc.isna().to_numpy()
                 crits = " and ".join(labels[c].split(" (")[0].lower() for c in blocked)
-                why = f"not classifiable: {crits} could be assessed in no participant"
+                why = f"{crits} could be assessed in no participant"
                 if undecided.any():
                     why += "; " + missing_reasons(sub["missing_inputs"][undecided])
                 if (~undecided).any():
