@@ -295,8 +295,9 @@ def _evaluate_measure(
             ]
             complete = all(h is not None for h in hits)
             if complete:
-                any_hit = np.logical_or.reduce(hits)
-                all_hit = np.logical_and.reduce(hits)
+                given = [h for h in hits if h is not None]
+                any_hit = np.logical_or.reduce(given)
+                all_hit = np.logical_and.reduce(given)
                 agree = any_hit == all_hit
             else:  # a possibility without a cut-off: the flag cannot be decided
                 any_hit = np.zeros(len(v), dtype=bool)
