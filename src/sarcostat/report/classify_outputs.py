@@ -310,7 +310,7 @@ def prevalence_figure(prevalence: pd.DataFrame, *, width: float | None = None):
     n_def = max(1, len(defs))
     fig = _new_figure((width or max(4.5, 1.0 + 1.1 * n_def), 3.6))
     ax = fig.subplots()
-    fig.subplots_adjust(left=0.1, right=0.99, top=0.86, bottom=0.17)
+    fig.subplots_adjust(left=0.1, right=0.99, top=0.9, bottom=0.25)
     bar = 0.8 / max(1, len(groups))
     top = prevalence["ci_upper"].max()
     top = 100 * float(top) if pd.notna(top) and top > 0 else 10.0
@@ -363,16 +363,18 @@ def prevalence_figure(prevalence: pd.DataFrame, *, width: float | None = None):
     ax.set_ylabel("Prevalence (%)", fontsize=9)
     ax.tick_params(axis="y", labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title("Prevalence by definition (bars: 95% CI, Wilson)", fontsize=9, loc="left")
-    ax.legend(
+    ax.set_title(
+        "Prevalence by definition (error bars: 95% CI, Wilson)", fontsize=9, loc="left", pad=8
+    )
+    # the legend under the axis labels, where no bar or title can meet it
+    fig.legend(
         handles,
         labels,
         fontsize=8,
         frameon=False,
         ncols=len(labels),
-        loc="lower right",
-        bbox_to_anchor=(1.0, 1.0),
-        borderaxespad=0.2,
+        loc="lower center",
+        borderaxespad=0.3,
     )
     return fig
 
