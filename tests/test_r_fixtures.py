@@ -81,6 +81,10 @@ SCRIPTS: dict[str, Script] = {
         ("{out}/prevalence.json",),
         {"prevalence.json": "tests/assess/fixtures/ref_prevalence.json"},
     ),
+    "tests/assess/r/ref_classify_outputs.R": Script(
+        ("{out}/classify.json",),
+        {"classify.json": "tests/assess/fixtures/ref_classify_outputs.json"},
+    ),
     "tests/assess/r/ref_frailty.R": Script(
         ("{out}/frailty.json",), {"frailty.json": "tests/assess/fixtures/ref_frailty.json"}
     ),

@@ -15,10 +15,10 @@ def test_classify_prints_prevalence_and_writes_csv(tmp_path, capsys):
     before = open(src, "rb").read()
     assert main(["classify", str(src), "--definition", "awgs2019,ewgsop2", "-o", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "Prevalence of sarcopenia" in text
-    assert "awgs2019 overall" in " ".join(text.split())
-    assert "Agreement (Cohen's kappa, 95% CI)" in text
-    assert "Gait speed measured over 4 m" in text
+    assert "Prevalence (overall; cases / participants classifiable, 95% CI: Wilson)" in text
+    assert "AWGS 2019 3/12 = 25.0% (8.9%–53.2%)" in " ".join(text.split())
+    assert "Agreement (Cohen's kappa, 95% CI; 1 pair(s))" in text
+    assert "protocol (" in text and "Gait speed measured over 4 m" in text
     table = pd.read_csv(out)
     assert table.columns[0] == "id"
     assert {

@@ -30,10 +30,12 @@ def test_classify_reports_frailty_beside_sarcopenia(tmp_path, capsys):
     argv = ["classify", str(COHORT), "--map", str(MAP), "--definition", defs]
     assert main([*argv, "--deficits", str(_deficit_file(tmp_path)), "-o", str(out)]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert "Prevalence of sarcopenia" in text and "Prevalence of frailty" in text
-    assert "fried2001 frailty_index" in text  # a kappa row
-    assert "osteosarcopenia awgs2019" in text  # frailty vs sarcopenia agreement
-    assert "robust FI <= 0.1, frail FI >= 0.21" in text
+    assert "Prevalence (overall; cases / participants classifiable" in text
+    assert "AWGS 2019 " in text and "Fried 2001 " in text and "Frailty index frail: " in text
+    assert "Fried 2001 vs Frailty index" in text  # a kappa row
+    assert "Osteosarcopenia vs AWGS 2019" in text  # frailty vs sarcopenia agreement
+    notes = pd.read_csv(tmp_path / "cls_notes.csv")
+    assert notes["note"].str.contains("robust FI <= 0.1, frail FI >= 0.21", regex=False).any()
     table = pd.read_csv(out)
     assert list(table.columns).count("id") == 1
     assert {"fried2001_category", "frailty_index_frailty_index", "osteosarcopenia_category"} <= set(

@@ -344,7 +344,7 @@ CASES: list[Case] = [
         },
         ["classify", "{d}/e.csv", "--decimal", ","],
         0,
-        [r"awgs2019"],
+        [r"AWGS 2019 "],
     ),
     Case(
         "validate_sep_on_excel_is_usage_error",

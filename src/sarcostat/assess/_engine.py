@@ -106,6 +106,119 @@ class Prepared:
         return out
 
 
+def _who(sex: str | None, device: str | None) -> str:
+    """'BIA', 'women', 'women (BIA)': a sex and/or device in words ('any'/None left out)."""
+    parts = [{"male": "men", "female": "women"}[sex]] if sex in _SEXES else []
+    if device in _DEVICES:
+        parts.append(str(device).upper())
+    return " ".join(parts[:1] + [f"({parts[1]})"]) if len(parts) == 2 else "".join(parts)
+
+
+def _where(cutoffs: list, sex: str | None, device: str | None) -> str:
+    """What a known sex/device has no cut-off for, as coarse as true: 'BIA' when the
+    definition has no cut-off for that device at all, 'women' when none for that sex."""
+    if device in _DEVICES and not any(r.device in ("any", device) for r in cutoffs):
+        return str(device).upper()
+    if sex in _SEXES and not any(r.sex in ("any", sex) for r in cutoffs):
+        return _who(sex, None)
+    return _who(sex, device) or "this participant"
+
+
+def _lacking(outcomes: list) -> str:
+    """The possibilities without a cut-off in words: a device or sex all of whose
+    combinations lack one ('BIA'), else each combination ('women (BIA)')."""
+    none = [(so, do) for so, do, r in outcomes if r is None]
+    for pos in (1, 0):  # a whole device first, then a whole sex
+        vals = {c[pos] for c in none}
+        if all(all(r is None for *sd, r in outcomes if sd[pos] == val) for val in vals):
+            return " or ".join(_who(*((None, val) if pos else (val, None))) for val in sorted(vals))
+    return " or ".join(_who(so, do) for so, do in none)
+
+
+def _name_undecided(
+    *,
+    undecided: np.ndarray,
+    idx: np.ndarray,
+    outcomes: list,
+    hits: list,
+    unknown: list[str],
+    known: tuple,
+    cutoffs: list,
+    measure: str,
+    definition: Definition,
+    shown: np.ndarray,
+    reasons: np.ndarray,
+    quiet: np.ndarray,
+    add_missing: Any,
+    n: int,
+) -> None:
+    """Reasons and missing inputs for the rows of one sex/method group left undecided.
+
+    The true reason is named: a missing sex or method only where knowing it
+    could decide the flag (some value of it leaves possibilities that all have
+    a cut-off and agree), both only where neither alone can but the two
+    together can, and the definition's lack of a cut-off where no value of the
+    missing sex or method would help (a BIA row under a DXA-only definition is
+    undecided because of the device, whether or not its sex is known).
+    """
+    info = MEASURES[measure]
+    title = definition.title
+
+    def decided(sel: list[int]) -> np.ndarray:
+        hs = [hits[i] for i in sel]
+        if not hs or any(h is None for h in hs):
+            return np.zeros(len(undecided), dtype=bool)
+        return np.logical_or.reduce(hs) == np.logical_and.reduce(hs)
+
+    pos = {"sex": 0, "muscle_mass_method": 1}
+    alone = {}
+    for name in unknown:
+        p = pos[name]
+        can = np.zeros(len(undecided), dtype=bool)
+        for val in dict.fromkeys(o[p] for o in outcomes):
+            can |= decided([i for i, o in enumerate(outcomes) if o[p] == val])
+        alone[name] = can & undecided
+    some_cut = any(r is not None for _, _, r in outcomes)
+    complete = all(r is not None for _, _, r in outcomes)
+    why = (
+        " (the cut-offs disagree)"
+        if complete
+        else f" ({title} has no {info.label} cut-off for {_lacking(outcomes)})"
+    )
+    named = np.zeros(len(undecided), dtype=bool)
+    combos: list[tuple[list[str], np.ndarray]] = []
+    for name in unknown:  # one missing value alone would decide
+        others = [o for o in unknown if o != name]
+        only = alone[name] & ~np.logical_or.reduce([alone[o] for o in others] or [named])
+        combos.append(([name], only))
+    if len(unknown) > 1:
+        every = np.logical_and.reduce([alone[u] for u in unknown])
+        neither = undecided & ~np.logical_or.reduce([alone[u] for u in unknown])
+        combos.append((unknown, every | (neither if some_cut else np.zeros_like(neither))))
+    for names, local in combos:
+        if not local.any():
+            continue
+        rows = idx[local]
+        mask = np.zeros(n, dtype=bool)
+        mask[rows] = True
+        named |= local
+        for name in names:
+            add_missing(name, mask)
+        reasons[rows] = (
+            f"{info.label} " + shown[rows] + f" {info.unit} but {' and '.join(names)} missing{why}"
+        )
+        if not complete:
+            quiet[rows] = True
+    rest = undecided & ~named
+    if rest.any():  # no value of the missing sex/method would give a cut-off
+        rows = idx[rest]
+        mask = np.zeros(n, dtype=bool)
+        mask[rows] = True
+        where = _where(cutoffs, *known)
+        add_missing(f"{measure} ({title} has no {where} cut-off)", mask)
+        reasons[rows] = f"{info.label}: {title} has no cut-off for {where}"
+
+
 def _evaluate_measure(
     prep: Prepared, definition: Definition, criterion: str, measure: str
 ) -> tuple[pd.arrays.BooleanArray, np.ndarray, dict[str, np.ndarray], np.ndarray]:
@@ -176,41 +289,41 @@ def _evaluate_measure(
                     match = [r for r in rows if r.sex in ("any", so) and r.device in ("any", do)]
                     outcomes.append((so, do, match[0] if match else None))
             unknown = [name for name, val in (("sex", s), ("muscle_mass_method", d)) if val is None]
-            if any(r is None for _, _, r in outcomes):
-                if len(outcomes) == 1:
-                    _missing(f"{measure} ({definition.title} has no {str(d).upper()} cut-off)", g)
-                    reasons[g] = (
-                        f"{info.label}: {definition.title} has no cut-off for {str(d).upper()}"
-                    )
-                else:
-                    for name in unknown:
-                        _missing(name, g)
-                    reasons[g] = (
-                        f"{info.label} "
-                        + shown[g]
-                        + f" {info.unit} but {' and '.join(unknown)} missing"
-                    )
-                    quiet |= g
+            v = values[g]
+            hits = [
+                None if r is None else OPERATORS[r.operator](v, r.value) for _, _, r in outcomes
+            ]
+            complete = all(h is not None for h in hits)
+            if complete:
+                given = [h for h in hits if h is not None]
+                any_hit = np.logical_or.reduce(given)
+                all_hit = np.logical_and.reduce(given)
+                agree = any_hit == all_hit
+            else:  # a possibility without a cut-off: the flag cannot be decided
+                any_hit = np.zeros(len(v), dtype=bool)
+                agree = np.zeros(len(v), dtype=bool)
+            idx = np.flatnonzero(g)
+            if not agree.all():
+                _name_undecided(
+                    undecided=~agree,
+                    idx=idx,
+                    outcomes=outcomes,
+                    hits=hits,
+                    unknown=unknown,
+                    known=(s, d),
+                    cutoffs=rows,
+                    measure=measure,
+                    definition=definition,
+                    shown=shown,
+                    reasons=reasons,
+                    quiet=quiet,
+                    add_missing=_missing,
+                    n=n,
+                )
+            if not complete:
                 continue
             # Every possibility has a cut-off from here on.
             cut_rows = [(so, do, r) for so, do, r in outcomes if r is not None]
-            v = values[g]
-            hits = [OPERATORS[r.operator](v, r.value) for _, _, r in cut_rows]
-            any_hit = np.logical_or.reduce(hits)
-            all_hit = np.logical_and.reduce(hits)
-            agree = any_hit == all_hit
-            idx = np.flatnonzero(g)
-            dis = idx[~agree]
-            if dis.size:
-                dis_mask = np.zeros(n, dtype=bool)
-                dis_mask[dis] = True
-                for name in unknown:
-                    _missing(name, dis_mask)
-                reasons[dis] = (
-                    f"{info.label} "
-                    + shown[dis]
-                    + f" {info.unit} but {' and '.join(unknown)} missing (the cut-offs disagree)"
-                )
             ok = idx[agree]
             hit = any_hit[agree]
             flag[ok] = hit
@@ -269,12 +382,13 @@ def evaluate(
     )
     category = _categories(definition, flags, n)
 
-    # an input is named only where it left a used criterion undecided
+    # an input is named only where it left a used criterion undecided and
+    # that criterion could change the participant's category or status
     names: dict[str, np.ndarray] = {}
     for crit, _ in definition.criteria:
         if crit in definition.auxiliary:
             continue
-        undecided = np.asarray(flags[crit].isna())
+        undecided = _decisive(definition, flags, crit)
         for name, mask in missing_by_flag[crit].items():
             hit = mask & undecided
             names[name] = names[name] | hit if name in names else hit
@@ -296,6 +410,35 @@ def evaluate(
     out["severe"] = severe
     out["missing_inputs"] = pd.array(missing_inputs, dtype=_STRING)
     out["reason"] = pd.array(reason, dtype=_STRING)
+    return out
+
+
+def _decisive(definition: Definition, flags: dict[str, Any], crit: str) -> np.ndarray:
+    """Rows where ``crit`` is undecided and deciding it could change the outcome.
+
+    The criterion is set True and then False on its undecided rows (every
+    other flag as it is, unknowns kept unknown); where the category or the
+    sarcopenia status differs, the criterion matters. A 5× chair stand left
+    missing beside a slow gait changes nothing (low performance is already
+    True), so its absence is not given as a reason.
+    """
+    undecided = np.asarray(flags[crit].isna())
+    rows = np.flatnonzero(undecided)
+    if not rows.size:
+        return undecided
+    base = {c: flags[c][rows] for c, _ in definition.criteria}
+    outs = []
+    for value in (True, False):
+        f = dict(base)
+        f[crit] = pd.array(np.full(rows.size, value), dtype="boolean")
+        for name, _label, rule in definition.derived:
+            f[name] = pd.array(rule(f), dtype="boolean")
+        cat = _categories(definition, f, rows.size)
+        sarc = pd.array(definition.sarcopenia(f), dtype="boolean")
+        outs.append((cat, sarc.to_numpy(dtype=object, na_value=None)))
+    differ = (outs[0][0] != outs[1][0]) | (outs[0][1] != outs[1][1])
+    out = np.zeros(len(undecided), dtype=bool)
+    out[rows[differ]] = True
     return out
 
 

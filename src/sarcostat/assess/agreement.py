@@ -100,3 +100,55 @@ def kappa_table(table: ArrayLike, *, confidence: float = 0.95) -> dict:
         ci_lower=float(np.clip(k - z * se, -1.0, 1.0)),
         ci_upper=float(np.clip(k + z * se, -1.0, 1.0)),
     )
+
+
+def kappa_note(table: ArrayLike, name_a: str, name_b: str, *, unusable: str = "") -> str:
+    """Why Cohen's kappa of a 2×2 table says nothing, in words ('' when it is estimable).
+
+    Parameters
+    ----------
+    table : array-like, shape (2, 2)
+        ``[[both positive, a only], [b only, neither]]`` over the participants
+        classified by both definitions.
+    name_a, name_b : str
+        How the two definitions are named in the sentence.
+    unusable : str, optional
+        A reason one definition could not classify the cohort at all
+        (e.g. "FNIH 2014 could classify no participant"); it is given first.
+
+    Returns
+    -------
+    str
+        ``""`` when kappa and its CI are estimable. Otherwise one sentence:
+        no participant classified by both; both definitions constant (kappa
+        is 0/0); or one definition giving every participant the same status
+        (kappa is 0 by construction, whatever the other says, and its
+        large-sample SE degenerate, so it is not reported).
+    """
+    t = np.asarray(table, dtype=float)
+    n = int(t.sum())
+    if unusable:
+        return f"not estimable: {unusable}."
+    if n == 0:
+        return "undefined: no participant was classified by both definitions."
+    a_pos, b_pos = t[0].sum(), t[:, 0].sum()
+    a_const = a_pos in (0, n)
+    b_const = b_pos in (0, n)
+
+    def status(pos: float) -> str:
+        return "positive" if pos == n else "negative"
+
+    if a_const and b_const:
+        same = "the same status" if a_pos == b_pos else "a status each"
+        return (
+            f"undefined: both definitions give {same} to all {n} participants classified by "
+            f"both ({name_a} {status(a_pos)}, {name_b} {status(b_pos)}); chance agreement is "
+            "then complete and kappa is 0/0."
+        )
+    if a_const or b_const:
+        name, pos = (name_a, a_pos) if a_const else (name_b, b_pos)
+        return (
+            f"undefined: {name} is {status(pos)} for all {n} participants classified by both, "
+            "so kappa is 0 whatever the other definition says and has no confidence interval."
+        )
+    return ""

@@ -8,8 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from sarcostat.assess.catalog import definition_names, definition_notes
+from sarcostat.assess.catalog import definition_names
 from sarcostat.assess.classification import classify_many
+from sarcostat.assess.definitions import REGISTRY
 from sarcostat.assess.protocol import protocol_notes
 from sarcostat.assess.summary import agreement_from, prevalence_from
 from sarcostat.results import StatResult
@@ -37,12 +38,22 @@ class ClassificationResult(StatResult):
         Protocol (what was measured) and definition caveats, unverified
         cut-offs included.
     meta : dict
-        ``definitions``, ``protocol``, ``n``, ``confidence``.
+        ``definitions``, ``protocol``, ``n``, ``confidence``, ``note_kinds``
+        (``(kind, definition)`` of each note: ``protocol``, ``SPPB total``,
+        ``definition caveat``, ``no severity grade``, ``unverified cut-off``).
     """
 
     results: dict[str, pd.DataFrame] = field(default_factory=dict)
     prevalence: pd.DataFrame = field(default_factory=pd.DataFrame)
     agreement: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def note_table(self) -> pd.DataFrame:
+        """Every note with its kind and definition: columns ``kind``, ``definition``, ``note``."""
+        kinds = self.meta.get("note_kinds") or (("note", ""),) * len(self.notes)
+        return pd.DataFrame(
+            [(k, d, t) for (k, d), t in zip(kinds, self.notes)],
+            columns=["kind", "definition", "note"],
+        )
 
     def summary(self, digits: int = 3) -> str:
         lines = []
@@ -51,7 +62,11 @@ class ClassificationResult(StatResult):
             prev[col] = prev[col].map(lambda v: "" if pd.isna(v) else f"{100 * v:.1f}%")
         with pd.option_context("display.width", 160, "display.max_columns", 50):
             lines.append("Prevalence of sarcopenia (indeterminate excluded from the denominator):")
-            lines.append(prev.drop(columns=["n_category_indeterminate"]).to_string(index=False))
+            shown = prev.drop(
+                columns=["n_category_indeterminate", "classifiable", "not_classified_reasons"],
+                errors="ignore",
+            )
+            lines.append(shown.to_string(index=False))
             if len(self.agreement):
                 ag = self.agreement[
                     [
@@ -111,6 +126,7 @@ def classify_cohort(
     table = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=data.index)
     groups = data["sex"] if "sex" in data.columns else None
     notes = list(protocol_notes(data, proto))
+    kinds = [("protocol", "")] * len(notes)
     from sarcostat.assess.sppb import score_sppb
 
     sppb = score_sppb(data)
@@ -131,13 +147,27 @@ def classify_cohort(
             f"SPPB: the given sppb_total disagrees with the total scored from its components "
             f"for {int(bad.sum())} participant(s): {shown}{more}; the component score is used."
         )
+        kinds.append(("SPPB total", ""))
     for n in names:
-        notes.extend(definition_notes(n))
+        d = REGISTRY[n]
+        no_grade = f"{d.title} defines no severity grade: 'severe' is <NA>."
+        for text in d.notes:
+            notes.append(text)
+            kinds.append(("no severity grade" if text == no_grade else "definition caveat", n))
+        for text in d.unverified_notes():
+            notes.append(text)
+            kinds.append(("unverified cut-off", n))
     return ClassificationResult(
         table=table,
         results=results,
         prevalence=prevalence_from(results, groups, confidence),
         agreement=agreement_from(results, confidence),
         notes=tuple(notes),
-        meta={"definitions": names, "protocol": proto, "n": len(data), "confidence": confidence},
+        meta={
+            "definitions": names,
+            "protocol": proto,
+            "n": len(data),
+            "confidence": confidence,
+            "note_kinds": tuple(kinds),
+        },
     )

@@ -505,7 +505,7 @@ class FrailtyResult(StatResult):
         of the binary status, ``ci_lower``, ``ci_upper`` (Wilson).
     agreement : pandas.DataFrame
         Cohen's kappa between the binary statuses of each pair (as
-        `sarcostat.assess.agreement`).
+        `sarcostat.assess.agreement`, ``note`` included).
     notes : tuple of str
     meta : dict
     """
@@ -513,6 +513,14 @@ class FrailtyResult(StatResult):
     results: dict[str, pd.DataFrame] = field(default_factory=dict)
     prevalence: pd.DataFrame = field(default_factory=pd.DataFrame)
     agreement: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def note_table(self) -> pd.DataFrame:
+        """Every note with its kind and definition: columns ``kind``, ``definition``, ``note``."""
+        kinds = self.meta.get("note_kinds") or (("note", ""),) * len(self.notes)
+        return pd.DataFrame(
+            [(k, d, t) for (k, d), t in zip(kinds, self.notes)],
+            columns=["kind", "definition", "note"],
+        )
 
     def summary(self, digits: int = 3) -> str:
         prev = self.prevalence.copy()
@@ -564,7 +572,7 @@ def frailty_cohort(
     AWGS 2019) join the agreement table, so frailty and sarcopenia are
     compared in one place.
     """
-    from sarcostat.assess.agreement import kappa_table
+    from sarcostat.assess.agreement import kappa_note, kappa_table
 
     data = check_frame(cohort, "frailty_cohort")
     if isinstance(definitions, str):
@@ -640,11 +648,16 @@ def frailty_cohort(
                 "definition_a": a,
                 "definition_b": b,
                 "n": kk["n"],
+                "n_both": int(t[0, 0]),
+                "n_a_only": int(t[0, 1]),
+                "n_b_only": int(t[1, 0]),
+                "n_neither": int(t[1, 1]),
                 "observed_agreement": kk["observed_agreement"],
                 "kappa": kk["kappa"],
                 "se": kk["se"],
                 "ci_lower": kk["ci_lower"],
                 "ci_upper": kk["ci_upper"],
+                "note": kappa_note(t, a, b),
             }
         )
     agreement = pd.DataFrame(
@@ -653,16 +666,25 @@ def frailty_cohort(
             "definition_a",
             "definition_b",
             "n",
+            "n_both",
+            "n_a_only",
+            "n_b_only",
+            "n_neither",
             "observed_agreement",
             "kappa",
             "se",
             "ci_lower",
             "ci_upper",
+            "note",
         ],
     )
     notes: list[str] = []
+    kinds: list[tuple[str, str]] = []
     for n in names:
-        notes.extend(frailty_notes(n, cutoffs=cutoffs, sarcopenia=sarcopenia))
+        for text in frailty_notes(n, cutoffs=cutoffs, sarcopenia=sarcopenia):
+            notes.append(text)
+            unverified = "is NOT verified against the primary paper" in text
+            kinds.append(("unverified cut-off" if unverified else "definition caveat", n))
     return FrailtyResult(
         table=table,
         results=results,
@@ -674,6 +696,7 @@ def frailty_cohort(
             "n": len(data),
             "confidence": confidence,
             "sarcopenia": sarcopenia,
+            "note_kinds": tuple(kinds),
         },
     )
 

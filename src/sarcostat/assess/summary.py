@@ -8,8 +8,9 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from sarcostat.assess._cutoffs import Definition
 from sarcostat.assess._engine import INDETERMINATE
-from sarcostat.assess.agreement import kappa_table
+from sarcostat.assess.agreement import kappa_note, kappa_table
 from sarcostat.assess.classification import classify_many
 from sarcostat.assess.definitions import REGISTRY
 from sarcostat.exceptions import ParameterError
@@ -24,11 +25,62 @@ def _wilson(k: int, n: int, confidence: float) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
+def necessary_criteria(definition: Definition) -> tuple[str, ...]:
+    """Criteria without which the definition never diagnoses sarcopenia.
+
+    A criterion is necessary when the sarcopenia rule is False with that
+    criterion False and every other criterion True (low muscle mass for
+    every definition that measures it; low grip for FNIH 2014 and SDOC 2020).
+    Read from the rule itself, so a new definition needs no list here.
+    """
+    names = [c for c, _ in definition.criteria]
+    out = []
+    for crit in names:
+        if crit in definition.auxiliary:
+            continue
+        flags: dict = {c: pd.array([c != crit], dtype="boolean") for c in names}
+        for name, _label, rule in definition.derived:
+            flags[name] = pd.array(rule(flags), dtype="boolean")
+        if not bool(pd.array(definition.sarcopenia(flags), dtype="boolean").fillna(True)[0]):
+            out.append(crit)
+    return tuple(out)
+
+
+def missing_reasons(missing_inputs: pd.Series) -> str:
+    """Counts of the inputs that left participants unclassified, in words.
+
+    ``missing_inputs`` is the column of `classify` for the participants
+    concerned; each comma-separated name is counted once per participant,
+    most frequent first, e.g. ``"smi missing (n=3); alm_bmi: FNIH 2014 has
+    no BIA cut-off (n=9)"``. Participants with no input named are counted as
+    "no single missing input decides".
+    """
+    mi = missing_inputs.astype("string").fillna("")
+    named = mi[mi != ""]
+    counts = named.str.split(", ").explode().value_counts()
+    counts = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+    parts = []
+    for key, count in counts.items():
+        key = str(key)
+        if " (" in key and key.endswith(")"):
+            measure, _, why = key[:-1].partition(" (")
+            parts.append(f"{measure}: {why} (n={count})")
+        else:
+            parts.append(f"{key} missing (n={count})")
+    rest = int((mi == "").sum())
+    if rest:
+        parts.append(f"no single missing input decides (n={rest})")
+    return "; ".join(parts)
+
+
 def prevalence_from(
     results: dict[str, pd.DataFrame], groups: pd.Series | None, confidence: float
 ) -> pd.DataFrame:
     rows = []
     for name, res in results.items():
+        definition = REGISTRY[name]
+        needed = necessary_criteria(definition)
+        labels = dict(definition.criteria)
         parts = [("overall", np.ones(len(res), dtype=bool))]
         if groups is not None:
             g = groups.reindex(res.index).astype("string")
@@ -40,12 +92,30 @@ def prevalence_from(
             sub = res.loc[mask]
             sarc = sub["sarcopenia"]
             n = len(sub)
-            n_ind = int(sarc.isna().sum())
+            # a criterion every diagnosis needs, assessed in nobody: no one could
+            # be found positive, and those ruled out by other criteria alone
+            # would make a prevalence of 0% out of a selected denominator
+            blocked = [c for c in needed if n and bool(sub[c].isna().all())]
+            n_ind = n if blocked else int(sarc.isna().sum())
             n_cls = n - n_ind
             k = int(sarc.fillna(False).sum())
-            graded = REGISTRY[name].severe is not None
+            graded = definition.severe is not None
             n_sev = int(sub["severe"].fillna(False).sum()) if graded else pd.NA
             lo, hi = _wilson(k, n_cls, confidence)
+            if blocked:
+                undecided = sarc.isna().to_numpy()
+                crits = " and ".join(labels[c].split(" (")[0].lower() for c in blocked)
+                why = f"{crits} could be assessed in no participant"
+                if undecided.any():
+                    why += "; " + missing_reasons(sub["missing_inputs"][undecided])
+                if (~undecided).any():
+                    why += (
+                        f"; {int((~undecided).sum())} ruled out by other criteria alone "
+                        "(not counted: no one could be found positive)"
+                    )
+            else:
+                undecided = sarc.isna().to_numpy()
+                why = missing_reasons(sub["missing_inputs"][undecided]) if undecided.any() else ""
             rows.append(
                 {
                     "definition": name,
@@ -59,6 +129,8 @@ def prevalence_from(
                     "prevalence": k / n_cls if n_cls else np.nan,
                     "ci_lower": lo,
                     "ci_upper": hi,
+                    "classifiable": not blocked and n_cls > 0,
+                    "not_classified_reasons": why,
                 }
             )
     out = pd.DataFrame(rows)
@@ -93,12 +165,21 @@ def prevalence(
         ``n_classified`` (sarcopenia known), ``n_indeterminate`` (sarcopenia
         <NA>), ``n_sarcopenia``, ``n_severe``, ``n_category_indeterminate``,
         ``prevalence`` (= n_sarcopenia / n_classified), ``ci_lower``,
-        ``ci_upper`` (Wilson score interval).
+        ``ci_upper`` (Wilson score interval), ``classifiable`` (False when
+        nobody could be classified: the prevalence is then NaN, never 0%),
+        ``not_classified_reasons`` (the inputs that left participants
+        unclassified, with counts; see `missing_reasons`).
 
     Notes
     -----
     Indeterminate participants are excluded from the denominator and
     counted in ``n_indeterminate``; they are never counted as non-sarcopenic.
+    When a criterion every diagnosis needs (see `necessary_criteria`)
+    could be assessed in no participant of a group (FNIH 2014's DXA-only
+    ALM/BMI cut-off in a BIA cohort), no one there could be found
+    sarcopenic, so the group is not classifiable (``n_classified`` 0, all
+    counted in ``n_indeterminate``) rather than 0% of those ruled out by
+    other criteria alone.
     R: ``prop.test(k, n, correct = FALSE)$conf.int`` gives the same Wilson interval.
     """
     if not 0 < confidence < 1:
@@ -114,8 +195,25 @@ def prevalence(
     return prevalence_from(results, groups, confidence)
 
 
+def unclassifiable(results: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """``{definition: sentence}`` for each definition that can classify nobody
+    (a criterion every diagnosis needs assessed in no participant)."""
+    out = {}
+    for name, res in results.items():
+        definition = REGISTRY[name]
+        labels = dict(definition.criteria)
+        blocked = [c for c in necessary_criteria(definition) if len(res) and res[c].isna().all()]
+        if blocked:
+            crits = " and ".join(labels[c].split(" (")[0].lower() for c in blocked)
+            out[name] = (
+                f"{definition.title} could classify no participant ({crits} assessed in none)"
+            )
+    return out
+
+
 def agreement_from(results: dict[str, pd.DataFrame], confidence: float) -> pd.DataFrame:
     rows = []
+    blocked = unclassifiable(results)
     for a, b in combinations(results, 2):
         x, y = results[a]["sarcopenia"], results[b]["sarcopenia"]
         both = x.notna() & y.notna()
@@ -125,6 +223,8 @@ def agreement_from(results: dict[str, pd.DataFrame], confidence: float) -> pd.Da
             [[np.sum(xa & yb), np.sum(xa & ~yb)], [np.sum(~xa & yb), np.sum(~xa & ~yb)]]
         )
         k = kappa_table(table, confidence=confidence)
+        unusable = "; ".join(blocked[d] for d in (a, b) if d in blocked)
+        note = kappa_note(table, REGISTRY[a].title, REGISTRY[b].title, unusable=unusable)
         rows.append(
             {
                 "definition_a": a,
@@ -139,6 +239,7 @@ def agreement_from(results: dict[str, pd.DataFrame], confidence: float) -> pd.Da
                 "se": k["se"],
                 "ci_lower": k["ci_lower"],
                 "ci_upper": k["ci_upper"],
+                "note": note,
             }
         )
     return pd.DataFrame(
@@ -156,6 +257,7 @@ def agreement_from(results: dict[str, pd.DataFrame], confidence: float) -> pd.Da
             "se",
             "ci_lower",
             "ci_upper",
+            "note",
         ],
     )
 
@@ -176,7 +278,11 @@ def agreement(
     pandas.DataFrame
         One row per pair: ``definition_a``, ``definition_b``, ``n`` (both
         classified), ``n_both``, ``n_a_only``, ``n_b_only``, ``n_neither``,
-        ``observed_agreement``, ``kappa``, ``se``, ``ci_lower``, ``ci_upper``.
+        ``observed_agreement``, ``kappa``, ``se``, ``ci_lower``, ``ci_upper``,
+        ``note``: why kappa says nothing, in words (``""`` when it is
+        estimable; see `sarcostat.assess.agreement.kappa_note`). ``kappa``
+        stays what R's ``vcd::Kappa`` gives (0 when one definition is constant);
+        the files and console of ``sarcostat classify`` show the note instead.
 
     Notes
     -----

@@ -9,10 +9,14 @@ HELP = "classify sarcopenia (AWGS 2019, EWGSOP2, ...) and print prevalence and a
 ORDER = 20
 DESCRIPTION = (
     "Read and validate the cohort, classify every participant by the requested "
-    "definitions, and print a prevalence table per definition (overall and by sex, "
-    "with the number indeterminate because of missing data) and, for several "
-    "definitions, pairwise agreement (Cohen's kappa with 95% CI). With -o, write a "
-    "CSV with the id and every per-definition column (flags, category, reason)."
+    "definitions, and print a short summary: the prevalence per definition with its "
+    "denominator (participants classifiable) and Wilson 95% CI, or 'not classifiable "
+    "(n=0)' with the reason; Cohen's kappa with 95% CI between definitions (the reason "
+    "in words where kappa is undefined); one line per kind of note. With -o OUT.csv, "
+    "write the per-participant table (ids, every flag, category and reason) there and "
+    "beside it OUT_prevalence.csv (overall and by sex), OUT_agreement.csv, OUT_notes.csv "
+    "and the chart OUT_prevalence.png; with -o OUT.xlsx, one workbook with a sheet each "
+    "and the chart inside."
 )
 DEFINITIONS = ("awgs2019", "ewgsop2", "ewgsop1", "awgs2014", "fnih2014", "sdoc2020", "iwgs2011")
 #: Frailty and bone definitions reported beside sarcopenia (named explicitly;
@@ -51,14 +55,16 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "-o",
         "--output",
-        metavar="OUT.csv",
-        help="write the per-participant classification here (CSV, with the ids; "
-        "an existing file is replaced only with --overwrite)",
+        metavar="OUT.csv|OUT.xlsx",
+        help="OUT.csv: the per-participant table (with the ids) there, and beside it "
+        "OUT_prevalence.csv, OUT_agreement.csv, OUT_notes.csv and OUT_prevalence.png; "
+        "OUT.xlsx: one workbook (sheets participants, prevalence, agreement, notes, chart). "
+        "Existing files are replaced only with --overwrite",
     )
     parser.add_argument(
         "--overwrite",
         action="store_true",
-        help="replace an existing output file (never an input file)",
+        help="replace existing output files (never an input file)",
     )
 
 
@@ -113,14 +119,18 @@ def _read_deficits(path: str | None) -> tuple:
 
 
 def run(args) -> int:
+    import pandas as pd
+
     from sarcostat.assess import classify_cohort
     from sarcostat.io import read_cohort
-    from sarcostat.report.output import check_output_file, write_csv
+    from sarcostat.report import classify_outputs as out
 
     names = _names(args.definition)
     inputs = [args.file, args.mapping, args.deficits]
     if args.output is not None:
-        check_output_file(args.output, command=NAME, inputs=inputs, overwrite=args.overwrite)
+        out.check_classify_outputs(
+            args.output, command=NAME, inputs=inputs, overwrite=args.overwrite
+        )
     cohort = read_cohort(args.file, mapping=args.mapping, sheet=args.sheet, **read_options(args))
     if print_cohort_errors(
         cohort, command="classify", path=args.file, nothing="nothing classified"
@@ -130,16 +140,17 @@ def run(args) -> int:
     frail = [n for n in names if n in FRAILTY]
     deficits, cutoffs = _read_deficits(args.deficits) if "frailty_index" in frail else (None, None)
     tables = []
-    statuses = {}
+    notes = []
+    result = fres = None
     if sarc:
         result = classify_cohort(cohort, sarc)
-        print(result.summary())
         tables.append(result.table)
-        statuses = {n: r["sarcopenia"] for n, r in result.results.items()}
+        notes.append(result.note_table())
     if frail:
         from sarcostat.assess.frailty import frailty_cohort
 
-        extra = dict(statuses)  # frailty vs sarcopenia in one agreement table
+        # frailty vs sarcopenia in one agreement table
+        extra = {n: r["sarcopenia"] for n, r in result.results.items()} if result else {}
         kwargs = {"deficits": deficits} if deficits is not None else {}
         if cutoffs is not None:
             kwargs["cutoffs"] = cutoffs
@@ -150,22 +161,30 @@ def run(args) -> int:
             extra_statuses=extra,
             **kwargs,
         )
-        if sarc:
-            print()
-        print(fres.summary())
         table = fres.table
         if tables and "id" in table.columns:
             table = table.drop(columns="id")
         tables.append(table)
+        notes.append(fres.note_table())
+    sex = cohort.data["sex"] if "sex" in cohort.data.columns else None
+    prevalence = out.prevalence_table(result, fres, sex=sex)
+    agreement = out.agreement_table(result, fres)
+    note_table = pd.concat(notes, ignore_index=True)
+    kinds = out.note_kinds(note_table)
+    print(out.console_summary(prevalence, agreement, kinds))
     if args.output is not None:
-        import pandas as pd
-
-        out = write_csv(
+        written = out.write_classify_outputs(
             args.output,
-            pd.concat(tables, axis=1),
+            {
+                "participants": pd.concat(tables, axis=1),
+                "prevalence": prevalence,
+                "agreement": agreement,
+                "notes": note_table,
+            },
+            out.prevalence_figure(prevalence),
             command=NAME,
             inputs=inputs,
             overwrite=args.overwrite,
         )
-        print(f"\nWrote {out}")
+        print("\nWrote " + ", ".join(str(p) for p in written))
     return 0

@@ -52,6 +52,7 @@ __all__ = [
     "participant_ids",
     "withhold_ids",
     "write_file",
+    "write_files",
     "write_csv",
     "write_text",
 ]
@@ -333,6 +334,54 @@ def write_file(
                 raise OutputError(os_error_message(exc, target)) from exc
             raise
     return target
+
+
+def write_files(
+    files: dict,
+    *,
+    command: str,
+    inputs: Iterable = (),
+    overwrite: bool = False,
+    option: str = "-o",
+    overwrite_flag: str = "--overwrite",
+) -> list[Path]:
+    """Write several files as one output: ``{path: writer}``, each ``writer(tmp_path)``.
+
+    Every path is checked as by `check_output_file` before anything is
+    written; all files are staged to temporary files, then renamed into place
+    together with SIGINT/SIGTERM held back, so an interrupted or failed
+    command leaves the previous files or none (a file set beside ``-o
+    OUT.csv``: ``OUT_prevalence.csv``, ...).
+    """
+    targets = [
+        (
+            check_output_file(
+                p,
+                command=command,
+                inputs=inputs,
+                overwrite=overwrite,
+                option=option,
+                overwrite_flag=overwrite_flag,
+            ),
+            writer,
+        )
+        for p, writer in files.items()
+    ]
+    staged: list[tuple[Path, Path]] = []
+    with _terminate_raises():
+        try:
+            for target, writer in targets:
+                staged.append((_stage(target, writer), target))
+            with _signals_held():
+                for tmp, target in staged:
+                    os.replace(tmp, target)
+        except BaseException as exc:
+            for tmp, _target in staged:
+                _discard(tmp)  # those already renamed are gone; the rest removed
+            if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+                raise OutputError(os_error_message(exc, staged[-1][1] if staged else "")) from exc
+            raise
+    return [t for t, _ in targets]
 
 
 def write_text(path, text: str, **kwargs) -> Path:
