@@ -87,7 +87,7 @@ def test_report_is_byte_reproducible(edge_run, tmp_path):
     b = write_qc_report(edge_run, tmp_path / "b.html").read_bytes()
     assert a == b
     html = a.decode()
-    assert html.count("<svg") == 1 and "LOD = LLOQ" in html and "QC pass" in html
+    assert html.count("<svg") == 2 and "LOD = LLOQ" in html and "ACCEPTED" in html
 
 
 def test_off_scale_samples_are_drawn_on_the_top_edge(tmp_path):
