@@ -136,6 +136,19 @@ def add_arguments(parser) -> None:
         help="replace a column of the cohort named like --analyte in the merged copy "
         "(default: such a clash is an error)",
     )
+    parser.add_argument(
+        "--figure-format",
+        metavar="LIST",
+        default=None,
+        help="files of the QC report's figures, any comma-separated list of png, svg, pdf, "
+        "tiff, eps (default: png,svg); the page itself embeds them",
+    )
+    parser.add_argument(
+        "--dpi",
+        metavar="N",
+        default=None,
+        help="resolution of PNG/TIFF figure files (default 150, 72-1200)",
+    )
     add_read_options(parser, table=True)
 
 
@@ -149,7 +162,13 @@ def run(args) -> int:
     from sarcostat.report.output import OutputFolder, check_output_folder
     from sarcostat.report.qc_report import render_qc_report
 
+    from sarcostat.report.options import parse_dpi, parse_figure_formats
+
     check_encoding(args.encoding, function="elisa")
+    formats = (
+        ("png", "svg") if args.figure_format is None else parse_figure_formats(args.figure_format)
+    )
+    dpi = 150 if args.dpi is None else parse_dpi(args.dpi)
     if args.to_unit is not None:
         convert_units(1.0, args.unit, args.to_unit, mw=args.mw)  # fail early on a bad unit/mw
     if args.lod is not None and not args.lod > 0:
@@ -208,7 +227,12 @@ def run(args) -> int:
     samples = res.samples_in(args.to_unit, mw=args.mw)
     figures: dict = {}
     html = render_qc_report(
-        res, analyte=args.analyte, include_ids=args.include_ids, figure_files=figures
+        res,
+        analyte=args.analyte,
+        include_ids=args.include_ids,
+        figure_files=figures,
+        figure_formats=formats,
+        dpi=dpi,
     )
     with OutputFolder(
         args.outdir,

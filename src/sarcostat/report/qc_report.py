@@ -423,18 +423,40 @@ def heatmap_figure(wells, flagged, *, plate):
     return fig
 
 
-def _svg(fig) -> Markup:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    text = buf.getvalue()
+def _tight_bbox(fig):
+    """The figure's content box in inches, padded as ``bbox_inches="tight"`` does;
+    computed once and reused by every file of the figure (one drawing pass less each)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw_without_rendering()
+    return fig.get_tightbbox(renderer).padded(0.1)
+
+
+def _inline_svg(data: bytes) -> Markup:
+    text = data.decode("utf-8")
     text = re.sub(r"<metadata>.*?</metadata>", "", text[text.find("<svg") :], flags=re.S)
     # matplotlib escapes the text it writes into the SVG (plate names, units).
     return Markup(text)
 
 
-def _png(fig, dpi=200) -> bytes:
+def figure_bytes(fig, fmt: str, *, dpi: int = 150, bbox=None) -> bytes:
+    """``fig`` as a file of format ``fmt`` (png, svg, pdf, tiff, eps), cropped to its
+    content (the legends sit outside the axes); the resolution is stored in PNG and
+    TIFF (LZW); no date or software metadata, so reruns give the same bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    kw: dict = {"bbox_inches": "tight" if bbox is None else bbox, "dpi": dpi}
+    if fmt == "png":
+        kw["metadata"] = {"Software": None}
+    elif fmt == "svg":
+        kw["metadata"] = {"Date": None, "Creator": None}
+    elif fmt == "pdf":
+        kw["metadata"] = {"CreationDate": None, "Producer": None}
+    elif fmt == "tiff":
+        kw["pil_kwargs"] = {"compression": "tiff_lzw"}
+    elif fmt != "eps":
+        raise ValueError(f"unknown figure format {fmt!r}")
+    fig.savefig(buf, format=fmt, **kw)
     return buf.getvalue()
 
 
@@ -459,7 +481,14 @@ def _limit_text(value, source, reason, unit):
 
 
 def render_qc_report(
-    result, *, analyte="sclerostin", title=None, include_ids=False, figure_files=None
+    result,
+    *,
+    analyte="sclerostin",
+    title=None,
+    include_ids=False,
+    figure_files=None,
+    figure_formats=("png", "svg"),
+    dpi=150,
 ) -> str:
     """The HTML QC report of an :class:`~sarcostat.assay.AssayResult` as a string.
 
@@ -474,8 +503,12 @@ def render_qc_report(
         and ids are withheld from notes and messages.
     figure_files : dict, optional
         When given, filled with ``{file name: bytes}`` of every figure of the
-        page as PNG (200 dpi) and SVG: ``qc_<plate>_heatmap.png``,
+        page in each of ``figure_formats``: ``qc_<plate>_heatmap.png``,
         ``qc_<plate>_curve.svg``, ... (the CLI writes them beside the page).
+    figure_formats : tuple of str, default ("png", "svg")
+        Any of png, svg, pdf, tiff, eps.
+    dpi : int, default 150
+        Resolution of PNG and TIFF files.
     """
     from sarcostat._version import __version__
     from sarcostat.report.html import environment
@@ -540,11 +573,21 @@ def render_qc_report(
             ),
         ):
             fig = make()
-            svg = _svg(fig)
+            bbox = _tight_bbox(fig)
+            svg_file = figure_bytes(fig, "svg", bbox=bbox)
+            svg = _inline_svg(svg_file)
             if figure_files is not None:
-                figure_files[f"qc_{stem}_{kind}.svg"] = svg.encode("utf-8")
-                figure_files[f"qc_{stem}_{kind}.png"] = _png(fig)
-            figs.append({"svg": svg, "caption": caption, "file": f"qc_{stem}_{kind}"})
+                for fmt in figure_formats:
+                    figure_files[f"qc_{stem}_{kind}.{fmt}"] = (
+                        svg_file if fmt == "svg" else figure_bytes(fig, fmt, dpi=dpi, bbox=bbox)
+                    )
+            figs.append(
+                {
+                    "svg": svg,
+                    "caption": caption,
+                    "files": [f"qc_{stem}_{kind}.{fmt}" for fmt in figure_formats],
+                }
+            )
         p = curve.params
         eq = (
             Markup("y = D + (A \u2212 D) / (1 + (x/C)<sup>B</sup>)")
