@@ -159,10 +159,9 @@ def run(args) -> int:
     from sarcostat.assay.units import convert_units
     from sarcostat.exceptions import ParameterError
     from sarcostat.io.readers import check_encoding
+    from sarcostat.report.options import parse_dpi, parse_figure_formats
     from sarcostat.report.output import OutputFolder, check_output_folder
     from sarcostat.report.qc_report import render_qc_report
-
-    from sarcostat.report.options import parse_dpi, parse_figure_formats
 
     check_encoding(args.encoding, function="elisa")
     formats = (
