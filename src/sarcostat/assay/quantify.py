@@ -137,8 +137,9 @@ class AssayResult:
                     f"{r.plate}: {r.model.upper()}"
                     f"{'' if r.weights in ('none', None) else f' (weights {r.weights})'} "
                     f"{r.direction}, R²={r.r_squared:.4f}, "
-                    f"{r.n_levels_passed}/{r.n_levels_judged} non-zero standard levels pass, LOD={r.lod:.4g}, "
-                    f"LLOQ={r.lloq:.4g}, ULOQ={r.uloq:.4g}, intra-CV={r.intra_cv_pct:.1f}%, "
+                    f"{r.n_levels_passed}/{r.n_levels_judged} non-zero standard levels pass, "
+                    f"LOD={_limit(r.lod)}, LLOQ={_limit(r.lloq)}, ULOQ={_limit(r.uloq)}, "
+                    f"intra-CV={r.intra_cv_pct:.1f}%, "
                     f"{r.n_samples} samples, QC {'pass' if r.qc_pass else 'FAIL'}"
                     + (f" ({r.message})" if r.message else "")
                 )
@@ -322,6 +323,11 @@ class AssayResult:
             .sort_values("id", kind="stable")
             .reset_index(drop=True)
         )
+
+
+def _limit(value) -> str:
+    """A limit for the console: 4 significant digits, or 'not determined' (NaN)."""
+    return f"{value:.4g}" if np.isfinite(value) else "not determined"
 
 
 def _cv(values):
