@@ -238,11 +238,12 @@ def run(args) -> int:
         command=NAME,
         inputs=inputs,
         overwrite=args.overwrite,
-        manifest={"inputs": [str(Path(p)) for p in inputs]},
+        # file names only: no path of the user's machine in any output
+        manifest={"inputs": [Path(p).name for p in inputs]},
     ) as folder:
         folder.write_csv("concentrations.csv", cohort)
         folder.write_csv("samples.csv", _for_reading(samples))
-        folder.write_csv("qc.csv", _for_reading(res.qc))
+        folder.write_csv("qc.csv", _for_reading(_file_names(res.qc)))
         folder.write_text("qc_report.html", html)
         for name, data in figures.items():
             folder.write_bytes(name, data)
@@ -334,7 +335,7 @@ def _results_json(res, samples, cohort, args, unit, merged) -> str:
         "analyte": args.analyte,
         "unit": unit,
         "meta": meta,
-        "qc": _records(res.qc),
+        "qc": _records(_file_names(res.qc)),
         "verdicts": _records(res.verdicts),
         "standards": _records(res.standards),
         "controls": _records(res.controls),
@@ -376,3 +377,12 @@ def _print_merge(merged, args, out) -> None:
     )
     if merged.n_no_id:
         print(f"{merged.n_no_id} cohort row(s) without an id were left empty.")
+
+
+def _file_names(qc):
+    """``source`` as the plate file's name (no folder of the user's machine)."""
+    from pathlib import Path
+
+    out = qc.copy()
+    out["source"] = [s if not isinstance(s, str) else Path(s).name for s in out["source"]]
+    return out
