@@ -196,6 +196,36 @@ def merge_concentrations(
     """Plan the merge of ``concentrations`` (columns ``id`` and ``analyte``,
     from :meth:`AssayResult.to_cohort_frame`) into the cohort file.
 
+    Parameters
+    ----------
+    cohort_path : str or path-like
+        The cohort (any format the cohort reader takes); only read.
+    concentrations : pandas.DataFrame
+        ``id`` and ``analyte``: numbers, censored text ``<3.2`` or missing.
+    analyte : str
+        Name of the column added.
+    unit : str, optional
+        Unit, for the SPSS/Stata variable label.
+    mapping : str, path-like or dict, optional
+        Column map of the cohort (to find its id column), as ``read_cohort``.
+    sheet, encoding, sep, decimal
+        Reading options, as ``read_cohort``; a CSV is written back with the
+        same encoding, separator and decimal mark.
+    replace : bool, default False
+        Replace a column that already has the analyte's name (else an error).
+
+    Returns
+    -------
+    MergeResult
+        The counts, the unmatched ids of both sides, and ``write(path)``.
+
+    Examples
+    --------
+    >>> m = merge_concentrations("clinic.xlsx", res.to_cohort_frame("dkk1"),
+    ...                          analyte="dkk1", mapping="clinic_map.toml")  # doctest: +SKIP
+    >>> m.cohort_only, m.plates_only  # doctest: +SKIP
+    >>> m.write("clinic_with_dkk1.xlsx")  # doctest: +SKIP
+
     Raises
     ------
     ReadError, SchemaError, ParameterError
