@@ -188,6 +188,23 @@ def run(args) -> int:
         )
     # Checked before reading, so the user hears about a bad -o first.
     check_output_folder(args.outdir, command=NAME, inputs=inputs, overwrite=args.overwrite)
+    if args.merge is not None:
+        import pandas as pd
+
+        from sarcostat.report.cohort_merge import merge_concentrations
+
+        # the cohort, its id column and a name clash are checked before any plate is read
+        merge_concentrations(
+            args.merge,
+            pd.DataFrame({"id": [], args.analyte: []}),
+            analyte=args.analyte,
+            mapping=args.map,
+            sheet=args.sheet,
+            encoding=args.encoding,
+            sep=args.sep,
+            decimal=args.decimal,
+            replace=args.merge_replace,
+        )
     plates = read_plates(
         args.plates,
         layout=layouts if len(layouts) > 1 else layouts[0],
