@@ -39,7 +39,8 @@ def test_elisa_writes_outputs_and_summary(tmp_path, capsys):
     qc = pd.read_csv(out / "qc.csv")
     assert list(qc["plate"]) == ["p1", "p2"] and (qc["status"] == "ok").all()
     html = (out / "qc_report.html").read_text()
-    assert html.count("<svg") == 2 and "LLOQ" in html
+    # per plate: the heat map and the standard curve (with its residuals panel)
+    assert html.count("<svg") == 4 and "LLOQ" in html
     # self-contained: no external resource is fetched
     assert 'src="http' not in html and "<link" not in html and "@import" not in html
     assert 'href="http' not in html
@@ -94,7 +95,7 @@ def test_bad_plate_exit_1_other_plates_written(tmp_path, capsys):
     assert "Traceback" not in err
     conc = pd.read_csv(out / "concentrations.csv")
     assert list(conc["id"]) == ["S001", "S002"]
-    assert "FAILED" in (out / "qc_report.html").read_text()
+    assert "NOT PROCESSED" in (out / "qc_report.html").read_text()
 
 
 def test_usage_errors_without_traceback(tmp_path, capsys):

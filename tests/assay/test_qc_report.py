@@ -1,5 +1,7 @@
 """The QC report's standard-curve figure puts every point where it belongs."""
 
+import math
+
 import matplotlib
 import numpy as np
 import pytest
@@ -87,7 +89,7 @@ def test_report_is_byte_reproducible(edge_run, tmp_path):
     b = write_qc_report(edge_run, tmp_path / "b.html").read_bytes()
     assert a == b
     html = a.decode()
-    assert html.count("<svg") == 1 and "LOD = LLOQ" in html and "QC pass" in html
+    assert html.count("<svg") == 2 and "LOD = LLOQ" in html and "ACCEPTED" in html
 
 
 def test_off_scale_samples_are_drawn_on_the_top_edge(tmp_path):
@@ -113,3 +115,78 @@ def test_off_scale_samples_are_drawn_on_the_top_edge(tmp_path):
     flagged = _points(ax, "samples flagged (limits, saturated)")
     assert [tuple(p) for p in flagged] == [pytest.approx((s2["conc_well"], s2["mean_signal"]))]
     plt.close(fig)
+
+
+def test_flagged_wells_say_why_in_words(edge_run):
+    f = edge_run.flagged_wells().set_index("well")
+    # S001 reads at B0 (no inverse, below the LOD); S002 below the bottom asymptote
+    s001 = edge_run.wells.query("sample_id == 'S001'")["well"]
+    for w in s001:
+        assert "signal beyond the curve's asymptote" in f.loc[w, "reasons"]
+        assert "below the LOD" in f.loc[w, "reasons"]
+    assert "above the ULOQ" in f.loc["E3", "reasons"]
+    assert set(f["type"]) == {"sample"}
+
+
+def test_significant_digits_rule():
+    from sarcostat.report.format import round_significant, significant
+
+    assert [significant(v) for v in (1234.5, 0.012345, 2.5, 160.0, 99999.0, -12.345)] == [
+        "1230",
+        "0.0123",
+        "2.5",
+        "160",
+        "100000",
+        "-12.3",
+    ]
+    assert significant(float("nan")) == "" and significant(None) == ""
+    assert round_significant(21.23456) == 21.2 and math.isnan(round_significant(float("nan")))
+
+
+def test_page_rounds_to_3_digits_json_keeps_full_precision_verdict_and_lod_reason(tmp_path):
+    import json
+
+    import pandas as pd
+
+    from sarcostat.cli import main
+    from sarcostat.report.format import round_significant, significant
+
+    # no blank and no zero standard (masked) and no --lod: the LOD cannot be computed;
+    # both controls outside their declared ranges: the run is rejected by one rule
+    rd, lay, _ = write_plate(
+        tmp_path,
+        "rej",
+        "competitive",
+        [21.23456, 47.0],
+        seed=5,
+        controls={"QC1": (12.0, 30.0, 40.0), "QC2": (60.0, 100.0, 120.0)},
+        mask=("A1", "A2", "A3", "A4"),
+    )
+    out = tmp_path / "out"
+    assert main(["elisa", str(rd), "--layout", str(lay), "-o", str(out)]) == 0
+    doc = json.loads((out / "results.json").read_text())
+    full = {s["id"]: s["concentration"] for s in doc["samples"]}["S001"]
+    assert full != round_significant(full)  # has more than 3 digits to lose
+    html = (out / "qc_report.html").read_text()
+    assert f"<td>{significant(full)}</td>" in html and f"{full:.5g}" not in html
+    samples = pd.read_csv(out / "samples.csv").set_index("id")
+    assert samples.loc["S001", "concentration"] == round_significant(full)
+    assert doc["concentrations"] == []  # the rejected plate's samples are left out
+    # LOD: the reason in qc.csv, results.json and on the page
+    reason = "no declared LOD (--lod) and fewer than 2 blank or zero-standard wells"
+    qc = pd.read_csv(out / "qc.csv", keep_default_na=False)
+    assert qc.loc[0, "lod"] == "" and qc.loc[0, "lod_reason"].startswith(reason)
+    assert doc["qc"][0]["lod"] is None and doc["qc"][0]["lod_reason"].startswith(reason)
+    assert f"not determined: {reason}" in html
+    assert qc.loc[0, "lloq_reason"] == "" and "2.5 pmol/L (lowest standard within limits)" in html
+    # verdict: rejected by the controls rule, the standards rule passed
+    rules = {v["rule"]: v for v in doc["verdicts"]}
+    assert rules["controls within range"]["passed"] is False
+    assert rules["controls within range"]["observed"] == "0/2"
+    assert rules["standard levels within limits"]["passed"] is True
+    assert "REJECTED" in html and "Run rejected: 1 of 2 rules of the research preset" in html
+    assert '<td class="l pass">pass</td>' in html and '<td class="l FAIL">FAIL</td>' in html
+    assert "control outside 30-40 pmol/L" in html  # flagged-wells table
+    for kind in ("heatmap", "curve"):
+        assert (out / f"qc_rej_{kind}.png").read_bytes()[:4] == b"\x89PNG"
+        assert (out / f"qc_rej_{kind}.svg").read_text().lstrip().startswith("<?xml")

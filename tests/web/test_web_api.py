@@ -482,6 +482,83 @@ def test_elisa_use_refuses_files_that_are_not_a_merged_cohort(client, tmp_path):
         assert r.status_code == 404
 
 
+def _small_cohort(path):
+    # S002 and S003 were assayed; S009 was not; S001 (assayed) is not in the cohort
+    pd.DataFrame(
+        {"id": ["S002", "S003", "S009"], "sex": ["male", "female", "male"], "age_yr": [70, 71, 72]}
+    ).to_csv(path, index=False)
+    return path
+
+
+def test_elisa_merge_upload_then_download_the_merged_cohort(client, tmp_path):
+    plates, layout = _elisa_files(tmp_path)
+    cohort = _small_cohort(tmp_path / "cohort.csv")
+    before = cohort.read_bytes()
+    files = [("plates", (p.name, p.read_bytes())) for p in plates]
+    files += [("layout", (layout.name, layout.read_bytes())), ("cohort", ("cohort.csv", before))]
+    r = client.post(
+        "/api/elisa",
+        files=files,
+        data={"csrf_token": client.csrf, "lod": "3.2", "acceptance": "kit"},
+    )
+    assert r.status_code == 200, r.text
+    job = r.json()
+    assert "cohort_with_sclerostin.csv" in job["files"] and "merge_unmatched.csv" in job["files"]
+    m = job["data"]["merge"]
+    assert (m["cohort_rows"], m["matched_rows"]) == (3, 2)
+    assert (m["cohort_ids_not_assayed"], m["assayed_ids_not_in_cohort"]) == (1, 1)
+    # the same bytes as the CLI on the same files
+    out = tmp_path / "cli"
+    assert main(["elisa", *map(str, plates), "--layout", str(layout), "-o", str(out),
+                 "--lod", "3.2", "--acceptance", "kit", "--merge", str(cohort)]) == 0  # fmt: skip
+    got = client.get(f"/api/jobs/{job['id']}/files/cohort_with_sclerostin.csv?download=1")
+    assert got.content == (out / "cohort_with_sclerostin.csv").read_bytes()
+    assert cohort.read_bytes() == before
+    html = client.get(f"/elisa/{job['id']}").text
+    check_page(html, "elisa")
+    assert "Merged cohort" in html and "Download cohort_with_sclerostin.csv" in html
+    assert "S009" not in html  # counts on the page, ids only in the files
+
+
+def test_elisa_merge_step_after_a_run(client, tmp_path):
+    plates, layout = _elisa_files(tmp_path)
+    files = [("plates", (p.name, p.read_bytes())) for p in plates]
+    files.append(("layout", (layout.name, layout.read_bytes())))
+    job = client.post("/api/elisa", files=files, data={"csrf_token": client.csrf}).json()
+    html = client.get(f"/elisa/{job['id']}").text
+    assert f"/api/elisa/{job['id']}/merge" in html
+    check_page(html, "elisa")
+    cohort = _small_cohort(tmp_path / "c.csv")
+    r = client.post(
+        f"/api/elisa/{job['id']}/merge",
+        files=[("cohort", ("c.csv", cohort.read_bytes()))],
+        data={"csrf_token": client.csrf},
+    )
+    assert r.status_code == 200, r.text
+    new = r.json()
+    assert new["id"] != job["id"] and "c_with_sclerostin.csv" in new["files"]
+    merged = pd.read_csv(
+        io.BytesIO(client.get(f"/api/jobs/{new['id']}/files/c_with_sclerostin.csv").content),
+        dtype=str,
+    )
+    assert list(merged.columns) == ["id", "sex", "age_yr", "sclerostin"]
+    assert merged["sclerostin"].isna().tolist() == [False, False, True]
+    # a clash is refused with a message, and nothing is written
+    clash = tmp_path / "clash.csv"
+    clash.write_text("id,sclerostin\nS002,1\n")
+    r = client.post(
+        f"/api/elisa/{job['id']}/merge",
+        files=[("cohort", ("clash.csv", clash.read_bytes()))],
+        data={"csrf_token": client.csrf},
+    )
+    assert r.status_code == 400 and "already has a column" in r.json()["error"]
+    # no cohort: refused; without the CSRF field: refused
+    r = client.post(f"/api/elisa/{job['id']}/merge", data={"csrf_token": client.csrf})
+    assert r.status_code == 400 and "cohort" in r.json()["error"]
+    r = client.post(f"/api/elisa/{job['id']}/merge", files=[("cohort", ("c.csv", b"id\n"))])
+    assert r.status_code == 403
+
+
 def test_home_lists_the_session_cohorts(client, tmp_path):
     did = mapped_dataset(client, tmp_path)
     html = client.get("/").text

@@ -192,5 +192,20 @@ def test_classify_and_elisa_pages(browser, tmp_path):
         assert "LLOQ" in drv.page_source
         drv.switch_to.default_content()
         _shot(drv, "07-elisa", tmp_path)
+
+        # the merge step: upload a cohort, get the merged cohort to download
+        cohort = tmp_path / "cohort.csv"
+        cohort.write_text("id,sex,age_yr\nS001,male,70\nS002,female,71\nS099,male,72\n")
+        first = drv.current_url
+        drv.find_element("id", "step-cohort").send_keys(str(cohort))
+        drv.find_element("css selector", "#merge-step + form button[type=submit]").click()
+        _wait(drv, lambda: "/elisa/" in drv.current_url and drv.current_url != first)
+        text = drv.find_element("tag name", "main").text
+        assert "Merged cohort" in text and "Download cohort_with_sclerostin.csv" in text
+        assert "2 of 3 rows got a value, 1 of them below the detection limit" in text
+        assert "S099" not in text  # counts on the page; the ids are in merge_unmatched.csv
+        link = drv.find_element("link text", "Download cohort_with_sclerostin.csv")
+        assert link.get_attribute("href").endswith("cohort_with_sclerostin.csv?download=1")
+        _shot(drv, "08-elisa-merge", tmp_path)
     finally:
         srv.stop()

@@ -169,8 +169,8 @@ def control_passes(
     return np.where(has, in_rng, in_rec)
 
 
-def run_verdict(std_passed, control_passed, control_nominal, *, acceptance="research"):
-    """Why a plate fails ``acceptance`` (an empty list when it passes).
+def rule_checks(std_passed, control_passed, control_nominal, *, acceptance="research"):
+    """Every run-acceptance rule of ``acceptance`` applied to one plate.
 
     Parameters
     ----------
@@ -179,6 +179,16 @@ def run_verdict(std_passed, control_passed, control_nominal, *, acceptance="rese
     control_passed, control_nominal : array-like
         One entry per control result; its nominal concentration defines its
         level.
+
+    Returns
+    -------
+    list of dict
+        One dict per rule, in the order they are judged: ``rule`` (what is
+        judged), ``requirement`` (the preset's limit in words), ``observed``
+        (what this plate gave), ``passed`` (bool) and ``reason`` (the failure
+        in words, '' when the rule passes). Rules without anything to judge
+        (no controls on the plate) are listed as passed with ``observed``
+        saying so.
 
     Notes
     -----
@@ -193,27 +203,76 @@ def run_verdict(std_passed, control_passed, control_nominal, *, acceptance="rese
     ok = np.asarray(control_passed, bool)
     nom = np.asarray(control_nominal, float)
     eps = 1e-12
-    reasons = []
+    checks = []
+
+    def add(rule, requirement, observed, passed, reason):
+        checks.append(
+            {
+                "rule": rule,
+                "requirement": requirement,
+                "observed": observed,
+                "passed": bool(passed),
+                "reason": "" if passed else reason,
+            }
+        )
+
     n_pass = int(std.sum())
-    if not std.size or n_pass / std.size < acc.min_std_pass_fraction - eps:
-        reasons.append(
-            f"{n_pass}/{std.size} standard levels within limits (< {acc.min_std_pass_fraction:.0%})"
-        )
-    if n_pass < acc.min_std_levels_passed:
-        reasons.append(
+    edge = f"{acc.std_recovery_edge[0]:g}-{acc.std_recovery_edge[1]:g}%"
+    add(
+        "standard levels within limits",
+        f">= {acc.min_std_pass_fraction:.0%} of non-zero levels back-calculated within "
+        f"{acc.std_recovery[0]:g}-{acc.std_recovery[1]:g}% of nominal ({edge} at the "
+        "lowest and highest)",
+        f"{n_pass}/{std.size}",
+        std.size and n_pass / std.size >= acc.min_std_pass_fraction - eps,
+        f"{n_pass}/{std.size} standard levels within limits (< {acc.min_std_pass_fraction:.0%})",
+    )
+    if acc.min_std_levels_passed:
+        add(
+            "passing standard levels",
+            f">= {acc.min_std_levels_passed} levels",
+            f"{n_pass}",
+            n_pass >= acc.min_std_levels_passed,
             f"{n_pass} passing standard levels (< {acc.min_std_levels_passed} required "
-            f"by the {acc.name} preset)"
+            f"by the {acc.name} preset)",
         )
+    ctl_req = (
+        f">= {acc.min_control_pass_fraction:.0%} of controls within their declared range "
+        f"(else {acc.control_recovery[0]:g}-{acc.control_recovery[1]:g}% of nominal)"
+        if acc.min_control_pass_fraction < 1
+        else "every control within its declared range (else "
+        f"{acc.control_recovery[0]:g}-{acc.control_recovery[1]:g}% of nominal)"
+    )
     if ok.size:
-        if ok.mean() < acc.min_control_pass_fraction - eps:
-            reasons.append(f"{int(ok.sum())}/{ok.size} controls within range")
-        if acc.min_control_level_pass_fraction > 0:
-            # a level is a nominal concentration: QC1a/QC1b at 12 pmol/L are one level
-            for level in np.unique(nom):
-                at = ok[(nom == level) | (np.isnan(nom) & np.isnan(level))]
-                if at.mean() < acc.min_control_level_pass_fraction - eps:
-                    reasons.append(
-                        f"{int(at.sum())}/{at.size} controls within range at level "
-                        f"{level:g} (< {acc.min_control_level_pass_fraction:.0%})"
-                    )
-    return reasons
+        add(
+            "controls within range",
+            ctl_req,
+            f"{int(ok.sum())}/{ok.size}",
+            ok.mean() >= acc.min_control_pass_fraction - eps,
+            f"{int(ok.sum())}/{ok.size} controls within range",
+        )
+    else:
+        add("controls within range", ctl_req, "no controls on the plate", True, "")
+    if acc.min_control_level_pass_fraction > 0:
+        # a level is a nominal concentration: QC1a/QC1b at 12 pmol/L are one level
+        for level in np.unique(nom):
+            at = ok[(nom == level) | (np.isnan(nom) & np.isnan(level))]
+            add(
+                f"controls at level {level:g}",
+                f">= {acc.min_control_level_pass_fraction:.0%} within range",
+                f"{int(at.sum())}/{at.size}",
+                at.mean() >= acc.min_control_level_pass_fraction - eps,
+                f"{int(at.sum())}/{at.size} controls within range at level "
+                f"{level:g} (< {acc.min_control_level_pass_fraction:.0%})",
+            )
+    return checks
+
+
+def run_verdict(std_passed, control_passed, control_nominal, *, acceptance="research"):
+    """Why a plate fails ``acceptance`` (an empty list when it passes): the
+    ``reason`` of each failed `rule_checks` rule, in order."""
+    return [
+        c["reason"]
+        for c in rule_checks(std_passed, control_passed, control_nominal, acceptance=acceptance)
+        if not c["passed"]
+    ]

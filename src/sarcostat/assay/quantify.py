@@ -11,7 +11,7 @@ import pandas as pd
 
 from sarcostat.assay.curves import MODELS, WEIGHTS, fit_curve
 from sarcostat.assay.plates import Plate
-from sarcostat.assay.qc_rules import control_passes, get_acceptance, run_verdict, standard_passes
+from sarcostat.assay.qc_rules import control_passes, get_acceptance, rule_checks, standard_passes
 from sarcostat.assay.units import convert_units
 from sarcostat.exceptions import DataError, ModelError, ParameterError, check_option
 from sarcostat.io.privacy import mention_ids, strip_id_mentions
@@ -60,8 +60,10 @@ class AssayResult:
         ``qc_pass``, ``message``, ``model, weights, direction, A, B, C, D, E,
         r_squared, sigma, n_levels, n_levels_judged (non-zero), n_levels_passed,
         std_pass_pct, lod,
-        lod_source, lloq, uloq, b0, intra_cv_pct, n_samples, n_controls,
-        controls_passed``.
+        lod_source, lloq, uloq, lod_reason, lloq_reason, uloq_reason, b0,
+        intra_cv_pct, n_samples, n_controls, controls_passed``. A limit that
+        cannot be computed is NaN with its ``*_reason`` in words ('' when
+        the limit is there).
     inter_assay : pandas.DataFrame
         One row per control measured on >= 2 plates: ``control, n_plates,
         mean, sd, cv_pct``.
@@ -71,6 +73,11 @@ class AssayResult:
     meta : dict
         ``unit``, ``acceptance``, ``model``, ``weights``, ``fit_to``,
         ``cv_limit``, ``intra_assay_cv_pct``, ``inter_assay_cv_pct``.
+    verdicts : pandas.DataFrame
+        The acceptance verdict of each processed plate, one row per rule of
+        the preset (`sarcostat.assay.qc_rules.rule_checks`): ``plate,
+        rule, requirement, observed, passed, reason``. A plate passes QC
+        when every one of its rules passes.
     """
 
     samples: pd.DataFrame
@@ -82,6 +89,7 @@ class AssayResult:
     curves: dict
     notes: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
+    verdicts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_VERDICT_COLS))
 
     @property
     def failed(self) -> list[str]:
@@ -129,8 +137,9 @@ class AssayResult:
                     f"{r.plate}: {r.model.upper()}"
                     f"{'' if r.weights in ('none', None) else f' (weights {r.weights})'} "
                     f"{r.direction}, R²={r.r_squared:.4f}, "
-                    f"{r.n_levels_passed}/{r.n_levels_judged} non-zero standard levels pass, LOD={r.lod:.4g}, "
-                    f"LLOQ={r.lloq:.4g}, ULOQ={r.uloq:.4g}, intra-CV={r.intra_cv_pct:.1f}%, "
+                    f"{r.n_levels_passed}/{r.n_levels_judged} non-zero standard levels pass, "
+                    f"LOD={_limit(r.lod)}, LLOQ={_limit(r.lloq)}, ULOQ={_limit(r.uloq)}, "
+                    f"intra-CV={r.intra_cv_pct:.1f}%, "
                     f"{r.n_samples} samples, QC {'pass' if r.qc_pass else 'FAIL'}"
                     + (f" ({r.message})" if r.message else "")
                 )
@@ -138,6 +147,98 @@ class AssayResult:
             lines.append(f"Inter-assay CV (controls): {self.meta['inter_assay_cv_pct']:.1f}%")
         lines += [f"Note: {n if include_ids else strip_id_mentions(n)}" for n in self.notes]
         return "\n".join(lines)
+
+    def flagged_wells(self) -> pd.DataFrame:
+        """Every well that needs a reader's attention, with the reasons in words.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per flagged well, plates in run order and wells in plate
+            order: ``plate, well, type, id, signal, raw, reasons`` (``id`` is
+            the sample, control or standard name of the layout; ``reasons``
+            is a ``'; '``-separated list). A well is flagged when it is
+            masked in the layout, its reading is missing, non-numeric or
+            above the reader's range, it belongs to a standard level whose
+            back-calculated recovery is outside the preset's limits, to a
+            control outside its range, or to a sample with a limit flag
+            (``<LOD``, ``<LLOQ``, ``>ULOQ``, ``no_inverse``) or a replicate CV
+            above ``cv_limit``.
+        """
+        cols = ["plate", "well", "type", "id", "signal", "raw", "reasons"]
+        if not len(self.wells):
+            return pd.DataFrame(columns=cols)
+        unit = self.meta.get("unit", "")
+        cv_limit = self.meta.get("cv_limit", np.nan)
+        words = {
+            "<LOD": "below the LOD",
+            "<LLOQ": "below the LLOQ",
+            ">ULOQ": "above the ULOQ",
+            "no_inverse": "signal beyond the curve's asymptote (no concentration)",
+            "saturated": "a replicate above the reader's range",
+        }
+        std_fail = {}
+        for r in self.standards.itertuples(index=False):
+            if r.passed is False or (r.passed is not None and not bool(r.passed)):
+                rec = f"{r.recovery_pct:.0f}%" if np.isfinite(r.recovery_pct) else "no back-fit"
+                std_fail[(r.plate, float(r.nominal_conc))] = (
+                    f"standard level {r.nominal_conc:g} {unit}: recovery {rec}, outside "
+                    f"{r.low_limit_pct:g}-{r.high_limit_pct:g}%"
+                )
+        per_sample = {}
+        for df, kind in ((self.samples, "sample"), (self.controls, "control")):
+            for r in df.to_dict("records"):
+                why = [words[f] for f in str(r["flags"] or "").split(";") if f in words]
+                if "high_cv" in str(r["flags"] or ""):
+                    why.append(f"replicate CV {r['cv_pct']:.0f}% > {cv_limit:g}%")
+                if kind == "control" and r.get("passed") is not None and not bool(r["passed"]):
+                    lo, hi = r.get("target_low"), r.get("target_high")
+                    rng = (
+                        f"{lo:g}-{hi:g} {unit}"
+                        if lo is not None and hi is not None and np.isfinite(lo) and np.isfinite(hi)
+                        else "its recovery limits"
+                    )
+                    got = r["concentration"]
+                    why.append(
+                        f"control outside {rng} (got {got:.3g})"
+                        if np.isfinite(got)
+                        else f"control outside {rng} (no concentration)"
+                    )
+                if why:
+                    per_sample[(r["plate"], str(r["id"]), float(r["dilution"]))] = why
+        problem = {
+            "missing": "no reading",
+            "non-numeric": "non-numeric reading",
+            "saturated": "above the reader's range",
+        }
+        rows = []
+        for w in self.wells.to_dict("records"):
+            why = []
+            if bool(w["masked"]):
+                why.append("masked in the layout")
+            p = w.get("reading_problem") or ""
+            if p in problem:
+                why.append(f"{problem[p]} ({w['raw']!r})" if p != "missing" else problem[p])
+            if w["type"] == "standard":
+                nom = w["nominal_conc"]
+                if nom is not None and np.isfinite(nom) and (w["plate"], float(nom)) in std_fail:
+                    why.append(std_fail[(w["plate"], float(nom))])
+            elif w["type"] in ("sample", "control"):
+                key = (w["plate"], str(w["sample_id"]), float(w["dilution"]))
+                why += per_sample.get(key, [])
+            if why:
+                rows.append(
+                    {
+                        "plate": w["plate"],
+                        "well": w["well"],
+                        "type": w["type"],
+                        "id": w["sample_id"],
+                        "signal": w["signal"],
+                        "raw": w["raw"],
+                        "reasons": "; ".join(dict.fromkeys(why)),
+                    }
+                )
+        return pd.DataFrame(rows, columns=cols)
 
     def to_cohort_frame(
         self,
@@ -224,6 +325,11 @@ class AssayResult:
         )
 
 
+def _limit(value) -> str:
+    """A limit for the console: 4 significant digits, or 'not determined' (NaN)."""
+    return f"{value:.4g}" if np.isfinite(value) else "not determined"
+
+
 def _cv(values):
     v = np.asarray(values, float)
     v = v[np.isfinite(v)]
@@ -256,6 +362,9 @@ def _fail_row(plate, message):
         "status": "failed",
         "qc_pass": False,
         "message": message,
+        "lod_reason": "plate not processed",
+        "lloq_reason": "plate not processed",
+        "uloq_reason": "plate not processed",
     }
 
 
@@ -277,24 +386,33 @@ def _quantify_plate(plate: Plate, *, model, weights, fit_to, acc, lod, cv_limit)
     uloq = float(passed_levels.max()) if len(passed_levels) else np.nan
 
     notes: list[str] = []
-    lod_val, lod_src = _limit_of_detection(plate, w, curve, zero, lod, notes)
+    lod_val, lod_src, lod_reason = _limit_of_detection(plate, w, curve, zero, lod, notes)
     notes += _saturation_notes(plate, w)
     limits = _Limits(lod=lod_val, lloq=lloq, uloq=uloq)
     smp = _summarise_wells(w[w["type"] == "sample"], plate, curve, limits, b0, cv_limit)
     ctl = _summarise_wells(w[w["type"] == "control"], plate, curve, limits, b0, cv_limit)
     if len(ctl):
         _judge_controls(plate, ctl, acc, notes)
-    reasons = run_verdict(
+    checks = rule_checks(
         judged["passed"].astype(bool),
         ctl["passed"] if len(ctl) else [],
         ctl["nominal_conc"] if len(ctl) else [],
         acceptance=acc,
     )
+    reasons = [c["reason"] for c in checks if not c["passed"]]
     qc = _plate_qc(plate, curve, levels, judged, n_pass, limits, lod_src, b0, smp, ctl, reasons)
+    qc["lod_reason"] = lod_reason
+    loq_reason = (
+        ""
+        if np.isfinite(lloq)
+        else f"no non-zero standard level back-calculates within the {acc.name} acceptance limits"
+    )
+    qc["lloq_reason"] = qc["uloq_reason"] = loq_reason
     for df in (smp, ctl):
         if len(df):
             df["plate_qc"] = not reasons
-    return curve, w, st, smp, ctl, qc, notes
+    verdict = pd.DataFrame([{"plate": plate.name, **c} for c in checks], columns=_VERDICT_COLS)
+    return curve, w, st, smp, ctl, qc, notes, verdict
 
 
 def _plate_qc(plate: Plate, curve, levels, judged, n_pass, limits, lod_src, b0, smp, ctl, reasons):
@@ -403,11 +521,12 @@ def _judge_standards(plate: Plate, std, levels, curve, b0: float, acc):
 
 
 def _limit_of_detection(plate: Plate, w, curve, zero, lod, notes: list[str]):
-    """(LOD, its source): the kit's value, else the blanks' (or zero standards')
-    mean +/- 3 SD towards the curve, read off the curve."""
+    """(LOD, its source, why it is missing): the kit's value, else the blanks'
+    (or zero standards') mean +/- 3 SD towards the curve, read off the curve.
+    The reason is '' when the LOD is there."""
     falling = curve.direction == "falling"
     if lod is not None:
-        return float(lod), "declared"
+        return float(lod), "declared", ""
     bl = w[(w["type"] == "blank") & w["used"]]["signal"]
     src = "blanks"
     A, D = curve.params["A"], curve.params["D"]
@@ -427,17 +546,28 @@ def _limit_of_detection(plate: Plate, w, curve, zero, lod, notes: list[str]):
         thr = bl.mean() - 3 * bl.std(ddof=1) if falling else bl.mean() + 3 * bl.std(ddof=1)
         lod_val = float(curve.inverse(thr))
         lod_src = f"{src} mean {'-' if falling else '+'} 3 SD"
+        reason = ""
         if not np.isfinite(lod_val):
+            reason = (
+                f"the {src} mean {'-' if falling else '+'} 3 SD (signal {thr:.4g}) lies beyond "
+                f"the curve's {'upper' if thr > max(A, D) else 'lower'} asymptote, so no "
+                "concentration reads it; declare the kit's LOD with --lod"
+            )
             notes.append(
                 f"plate {plate.name}: the {src} threshold has no inverse on the curve; "
                 "LOD not determined."
             )
-        return lod_val, lod_src
+        return lod_val, lod_src, reason
     notes.append(
         f"plate {plate.name}: no blanks or zero standard (>= 2 wells) and no "
         "declared LOD; <LOD is not flagged."
     )
-    return np.nan, "none"
+    return (
+        np.nan,
+        "none",
+        "no declared LOD (--lod) and fewer than 2 blank or zero-standard wells to estimate "
+        "one from (mean +/- 3 SD)",
+    )
 
 
 def _saturation_notes(plate: Plate, w) -> list[str]:
@@ -591,12 +721,16 @@ _QC_COLS = [
     "lod_source",
     "lloq",
     "uloq",
+    "lod_reason",
+    "lloq_reason",
+    "uloq_reason",
     "b0",
     "intra_cv_pct",
     "n_samples",
     "n_controls",
     "controls_passed",
 ]
+_VERDICT_COLS = ["plate", "rule", "requirement", "observed", "passed", "reason"]
 _SAMPLE_COLS = [
     "id",
     "plate",
@@ -731,12 +865,13 @@ def quantify(
             f"Got {cv_limit!r} instead."
         )
     curves, wells, stds, smps, ctls, qcs, notes = {}, [], [], [], [], [], []
+    verdicts = []
     for plate in plates:
         if plate.errors:
             qcs.append(_fail_row(plate, " | ".join(plate.errors)))
             continue
         try:
-            curve, w, st, smp, ctl, qc, n = _quantify_plate(
+            curve, w, st, smp, ctl, qc, n, verdict = _quantify_plate(
                 plate,
                 model=model,
                 weights=weights,
@@ -757,6 +892,7 @@ def quantify(
         smps.append(smp)
         ctls.append(ctl)
         qcs.append(qc)
+        verdicts.append(verdict)
         notes += n
     qc = pd.DataFrame(qcs).reindex(columns=_QC_COLS)
     for c in (
@@ -818,4 +954,9 @@ def quantify(
         curves=curves,
         notes=tuple(notes),
         meta=meta,
+        verdicts=(
+            pd.concat(verdicts, ignore_index=True)
+            if verdicts
+            else pd.DataFrame(columns=_VERDICT_COLS)
+        ),
     )

@@ -15,9 +15,13 @@ DESCRIPTION = (
     "falling = competitive, rising = sandwich), back-calculate controls and samples with "
     "<LOD/<LLOQ/>ULOQ/no_inverse/high_cv flags, and write OUTDIR/concentrations.csv "
     "(columns id and the analyte, censored values as '<3.2', ready for the cohort), "
-    "OUTDIR/samples.csv (every sample with flags), OUTDIR/qc.csv (one row per plate) and "
-    "OUTDIR/qc_report.html. A plate that cannot be processed is reported and skipped; the "
-    "exit code is then 1."
+    "OUTDIR/samples.csv (every sample with flags), OUTDIR/qc.csv (one row per plate), "
+    "OUTDIR/qc_report.html (verdict per plate with its rules, heat map, standard curve with "
+    "residuals, flagged wells; its figures also as qc_*.png/.svg) and OUTDIR/results.json "
+    "(everything at full precision; the CSV and HTML tables show concentrations to 3 "
+    "significant digits, concentrations.csv keeps full precision). --merge COHORT adds the "
+    "analyte to a copy of the cohort, by participant id, in OUTDIR (same file format). "
+    "A plate that cannot be processed is reported and skipped; the exit code is then 1."
 )
 
 
@@ -107,7 +111,45 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--to-unit", default=None, help="report concentrations in this unit, e.g. ng/mL"
     )
-    add_read_options(parser, table=False)
+    merge = parser.add_argument_group("merge into the cohort")
+    merge.add_argument(
+        "--merge",
+        metavar="COHORT",
+        default=None,
+        help="cohort file (CSV/TSV/TXT, XLSX, SAV, DTA or Parquet) to add the concentrations "
+        "to, matched by participant id: OUTDIR/<cohort>_with_<analyte>.<same suffix> is written "
+        "(the input is never changed) with OUTDIR/merge_unmatched.csv listing the ids found "
+        "on one side only",
+    )
+    merge.add_argument(
+        "--map",
+        metavar="MAP.toml",
+        default=None,
+        help="column map of the --merge cohort, to find its id column (as in analyze)",
+    )
+    merge.add_argument(
+        "--sheet", default=None, help="Excel sheet of the --merge cohort (default: the first)"
+    )
+    merge.add_argument(
+        "--merge-replace",
+        action="store_true",
+        help="replace a column of the cohort named like --analyte in the merged copy "
+        "(default: such a clash is an error)",
+    )
+    parser.add_argument(
+        "--figure-format",
+        metavar="LIST",
+        default=None,
+        help="files of the QC report's figures, any comma-separated list of png, svg, pdf, "
+        "tiff, eps (default: png,svg); the page itself embeds them",
+    )
+    parser.add_argument(
+        "--dpi",
+        metavar="N",
+        default=None,
+        help="resolution of PNG/TIFF figure files (default 150, 72-1200)",
+    )
+    add_read_options(parser, table=True)
 
 
 def run(args) -> int:
@@ -117,10 +159,15 @@ def run(args) -> int:
     from sarcostat.assay.units import convert_units
     from sarcostat.exceptions import ParameterError
     from sarcostat.io.readers import check_encoding
+    from sarcostat.report.options import parse_dpi, parse_figure_formats
     from sarcostat.report.output import OutputFolder, check_output_folder
     from sarcostat.report.qc_report import render_qc_report
 
     check_encoding(args.encoding, function="elisa")
+    formats = (
+        ("png", "svg") if args.figure_format is None else parse_figure_formats(args.figure_format)
+    )
+    dpi = 150 if args.dpi is None else parse_dpi(args.dpi)
     if args.to_unit is not None:
         convert_units(1.0, args.unit, args.to_unit, mw=args.mw)  # fail early on a bad unit/mw
     if args.lod is not None and not args.lod > 0:
@@ -133,9 +180,31 @@ def run(args) -> int:
             f"The '--layout' option of elisa must be given once or once per plate "
             f"file ({len(args.plates)}). Got {len(layouts)} instead."
         )
-    inputs = [*args.plates, *layouts]
+    inputs = [*args.plates, *layouts, *([args.merge] if args.merge else [])]
+    if args.merge is None and (args.map or args.sheet or args.merge_replace):
+        raise ParameterError(
+            "The '--map', '--sheet' and '--merge-replace' options of elisa apply to the "
+            "--merge cohort; give --merge COHORT too."
+        )
     # Checked before reading, so the user hears about a bad -o first.
     check_output_folder(args.outdir, command=NAME, inputs=inputs, overwrite=args.overwrite)
+    if args.merge is not None:
+        import pandas as pd
+
+        from sarcostat.report.cohort_merge import merge_concentrations
+
+        # the cohort, its id column and a name clash are checked before any plate is read
+        merge_concentrations(
+            args.merge,
+            pd.DataFrame({"id": [], args.analyte: []}),
+            analyte=args.analyte,
+            mapping=args.map,
+            sheet=args.sheet,
+            encoding=args.encoding,
+            sep=args.sep,
+            decimal=args.decimal,
+            replace=args.merge_replace,
+        )
     plates = read_plates(
         args.plates,
         layout=layouts if len(layouts) > 1 else layouts[0],
@@ -155,20 +224,61 @@ def run(args) -> int:
     )
     unit = args.to_unit or args.unit
     cohort = res.to_cohort_frame(args.analyte, censor=args.censor, to_unit=args.to_unit, mw=args.mw)
+    merged = None
+    if args.merge is not None:
+        from sarcostat.report.cohort_merge import merge_concentrations
+
+        merged = merge_concentrations(
+            args.merge,
+            cohort,
+            analyte=args.analyte,
+            unit=unit,
+            mapping=args.map,
+            sheet=args.sheet,
+            encoding=args.encoding,
+            sep=args.sep,
+            decimal=args.decimal,
+            replace=args.merge_replace,
+        )
+    samples = res.samples_in(args.to_unit, mw=args.mw)
+    figures: dict = {}
+    html = render_qc_report(
+        res,
+        analyte=args.analyte,
+        include_ids=args.include_ids,
+        figure_files=figures,
+        figure_formats=formats,
+        dpi=dpi,
+    )
     with OutputFolder(
         args.outdir,
         command=NAME,
         inputs=inputs,
         overwrite=args.overwrite,
-        manifest={"inputs": [str(Path(p)) for p in inputs]},
+        # file names only: no path of the user's machine in any output
+        manifest={"inputs": [Path(p).name for p in inputs]},
     ) as folder:
         folder.write_csv("concentrations.csv", cohort)
-        folder.write_csv("samples.csv", res.samples_in(args.to_unit, mw=args.mw))
-        folder.write_csv("qc.csv", res.qc)
-        folder.write_text(
-            "qc_report.html",
-            render_qc_report(res, analyte=args.analyte, include_ids=args.include_ids),
-        )
+        folder.write_csv("samples.csv", _for_reading(samples))
+        folder.write_csv("qc.csv", _for_reading(_file_names(res.qc)))
+        folder.write_text("qc_report.html", html)
+        for name, data in figures.items():
+            folder.write_bytes(name, data)
+        folder.write_text("results.json", _results_json(res, samples, cohort, args, unit, merged))
+        if merged is not None:
+            import pandas as pd
+
+            folder.write(merged.name, merged.write)
+            folder.write_csv(
+                "merge_unmatched.csv",
+                pd.DataFrame(
+                    {
+                        "id": [*merged.cohort_only, *merged.plates_only],
+                        "found_in": ["cohort only"] * len(merged.cohort_only)
+                        + ["plates only"] * len(merged.plates_only),
+                    }
+                ),
+            )
     out = folder.path
     print(res.summary(include_ids=args.include_ids))
     n_ok = int((res.qc["status"] == "ok").sum())
@@ -177,6 +287,8 @@ def run(args) -> int:
         f"{n_ok}/{len(res.qc)} plate(s) processed; QC in {out / 'qc.csv'} and "
         f"{out / 'qc_report.html'}."
     )
+    if merged is not None:
+        _print_merge(merged, args, out)
     failed_qc = res.qc[(res.qc["status"] == "ok") & ~res.qc["qc_pass"].astype(bool)]
     if len(failed_qc):
         print(
@@ -189,3 +301,105 @@ def run(args) -> int:
             print(f"sarcostat elisa: plate {r.plate} not processed: {r.message}", file=sys.stderr)
         return 1
     return 0
+
+
+def _for_reading(frame):
+    """Concentration columns rounded to 3 significant digits (results.json keeps them all)."""
+    from sarcostat.report.format import round_significant
+    from sarcostat.report.qc_report import CONCENTRATION_COLUMNS
+
+    out = frame.copy()
+    for c in CONCENTRATION_COLUMNS:
+        if c in out.columns:
+            out[c] = [round_significant(v) for v in out[c]]
+    return out
+
+
+def _records(frame):
+    import math
+
+    def cell(v):
+        if v is None:
+            return None
+        if hasattr(v, "item"):
+            v = v.item()
+        if isinstance(v, float):
+            return None if not math.isfinite(v) else v
+        if isinstance(v, (bool, int, str)):
+            return v
+        try:
+            import pandas as pd
+
+            if pd.isna(v):
+                return None
+        except (TypeError, ValueError):
+            pass
+        return str(v)
+
+    return [{str(k): cell(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
+def _results_json(res, samples, cohort, args, unit, merged) -> str:
+    """Every number of the run at full precision (the tables round concentrations)."""
+    import json
+
+    from sarcostat._version import __version__
+
+    meta = {k: (None if isinstance(v, float) and v != v else v) for k, v in res.meta.items()}
+    doc = {
+        "sarcostat_version": __version__,
+        "command": "elisa",
+        "analyte": args.analyte,
+        "unit": unit,
+        "meta": meta,
+        "qc": _records(_file_names(res.qc)),
+        "verdicts": _records(res.verdicts),
+        "standards": _records(res.standards),
+        "controls": _records(res.controls),
+        "samples": _records(samples),
+        "flagged_wells": _records(res.flagged_wells()),
+        "inter_assay": _records(res.inter_assay),
+        "concentrations": _records(cohort),
+        "notes": list(res.notes) if args.include_ids else _stripped(res.notes),
+        "merge": None if merged is None else merged.summary(),
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _stripped(notes):
+    from sarcostat.io.privacy import strip_id_mentions
+
+    return [strip_id_mentions(n) for n in notes]
+
+
+def _print_merge(merged, args, out) -> None:
+    from sarcostat.io.privacy import mention_ids
+
+    col = merged.columns[0]
+    print(
+        f"Merged {col} into {out / merged.name}"
+        + (" (the existing column replaced)" if merged.replaced else "")
+        + f": {merged.n_values} of {merged.n_rows} cohort rows got a value"
+        + (f" ({merged.n_censored} censored below the limit)" if merged.n_censored else "")
+        + "."
+    )
+    ids = args.include_ids
+    a, b = len(merged.cohort_only), len(merged.plates_only)
+    print(
+        f"Unmatched ids: {a} in the cohort but not on the plates"
+        + (f" {mention_ids(merged.cohort_only)}" if ids and a else "")
+        + f"; {b} on the plates but not in the cohort"
+        + (f" {mention_ids(merged.plates_only)}" if ids and b else "")
+        + (f" (listed in {out / 'merge_unmatched.csv'})." if a or b else ".")
+    )
+    if merged.n_no_id:
+        print(f"{merged.n_no_id} cohort row(s) without an id were left empty.")
+
+
+def _file_names(qc):
+    """``source`` as the plate file's name (no folder of the user's machine)."""
+    from pathlib import Path
+
+    out = qc.copy()
+    out["source"] = [s if not isinstance(s, str) else Path(s).name for s in out["source"]]
+    return out

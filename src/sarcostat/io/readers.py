@@ -61,6 +61,10 @@ class RawTable:
         SPSS/Stata value labels per header (code -> label). They are applied
         to category and unrecognised columns only: a labelled score (SARC-F
         0 = 'None') keeps its numeric code.
+    header_row, units_row : int or None
+        Spreadsheet-like files: the record number (1-based, as in
+        ``row_numbers``) of the header and of a units row under it (None when
+        there is none); None for SPSS, Stata and Parquet.
     """
 
     headers: list[str]
@@ -71,6 +75,8 @@ class RawTable:
     name: str = "<data>"
     text_cells: bool = False
     labels: dict[str, dict] = field(default_factory=dict)
+    header_row: int | None = None
+    units_row: int | None = None
 
     @property
     def n_rows(self) -> int:
@@ -543,10 +549,12 @@ def _from_records(
         )
         findings.append(Finding("info", "title_rows", f"{name}: {detail}", detail=detail))
     (header_row, header), body = numbered[head], numbered[head + 1 :]
+    units_row = None
     if body and _is_units_row(body[0][1]):
         # A row of units under the header ('cm', 'kg', 'lb'): joined to the
         # headers as 'Weight (lb)', so the units are read, never dropped.
         k_units, units = body.pop(0)
+        units_row = k_units
         width = max(len(header), len(units))
         header = list(header) + [None] * (width - len(header))
         units = list(units) + [None] * (width - len(units))
@@ -592,7 +600,9 @@ def _from_records(
         columns = [cells[:, j] for j in range(n)]
     else:
         columns = [np.empty(0, dtype=object) for _ in range(n)]
-    return _assemble(name, header, columns, [k for k, _r in body], "row", findings)
+    table = _assemble(name, header, columns, [k for k, _r in body], "row", findings)
+    table.header_row, table.units_row = header_row, units_row
+    return table
 
 
 def _assemble(

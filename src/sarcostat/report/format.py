@@ -28,6 +28,46 @@ POSTHOC = {
 LEVELS = {"male": "Men", "female": "Women", True: "Yes", False: "No"}
 
 
+def significant(value, digits: int = 3) -> str:
+    """``value`` rounded to ``digits`` significant digits, as text without an
+    exponent between 1e-4 and 1e6 (``1234.5`` -> ``'1230'``, ``0.012345`` ->
+    ``'0.0123'``, ``2.5`` -> ``'2.5'``); '' for a missing or non-finite value.
+
+    The rule of every concentration in a table meant for reading (the ELISA
+    QC report, ``samples.csv``, ``qc.csv``): 3 significant digits, rounded
+    half to even on the binary value as Python's ``format`` does; the JSON
+    files keep full precision.
+    """
+    if value is None:
+        return ""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(v):
+        return ""
+    if v == 0:
+        return "0"
+    r = float(f"{v:.{digits}g}")
+    text = f"{r:.{digits}g}"
+    if "e" in text and 1e-4 <= abs(r) < 1e6:
+        # '1.23e+03' -> '1230': the digits beyond are zeros, not precision
+        decimals = max(0, digits - 1 - math.floor(math.log10(abs(r))))
+        text = f"{r:.{decimals}f}"
+    return text
+
+
+def round_significant(value, digits: int = 3) -> float:
+    """``value`` rounded to ``digits`` significant digits as a float (NaN stays NaN)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    if not math.isfinite(v) or v == 0:
+        return v
+    return float(f"{v:.{digits}g}")
+
+
 @dataclass(frozen=True)
 class FormatConfig:
     """Decimals and P-value style of every rendered number.

@@ -498,6 +498,42 @@ async def api_classify(request: Request):
     return done(request, f"/classify/{job.id}", payload, 200 if job.status == "done" else 400)
 
 
+async def _merge_cohort(ws: Workspace, form) -> Dataset | None:
+    """The cohort to merge into: a new upload (``cohort``, with ``cohort_map`` and
+    ``cohort_sheet``), or a cohort of the session (``merge``); None for neither.
+
+    Raises ActionError / SarcostatError with a message for the user.
+    """
+    upload = form.get("cohort")
+    if _is_upload(upload) and upload.filename:
+        name = safe_name(upload.filename, "cohort.csv")
+        if not name.lower().endswith(COHORT_SUFFIXES):
+            raise jobs.ActionError(
+                f"'{name}' is not a cohort format sarcostat reads; use CSV, TSV, XLSX, "
+                "SPSS (.sav), Stata (.dta) or Parquet."
+            )
+        sheet = str(form.get("cohort_sheet") or "").strip() or None
+        if sheet is not None and sheet.isdigit():
+            sheet = int(sheet)
+        _did, dfolder = ws.folder("datasets")
+        path = _save_upload(upload, dfolder, "cohort.csv")
+        try:
+            ds = _new_dataset(ws, path, name, sheet, "elisa")
+        except SarcostatError as exc:
+            shutil.rmtree(dfolder, ignore_errors=True)  # safe: the folder made for this upload
+            raise jobs.ActionError(jobs._hide_paths(str(exc), ws)) from None
+        map_file = form.get("cohort_map")
+        if _is_upload(map_file) and map_file.filename:
+            jobs.set_mapping(ds, jobs.parse_toml_upload(await map_file.read(), "map file"))
+        return ds
+    if form.get("merge"):
+        ds = ws.dataset(str(form.get("merge")))
+        if ds is None:
+            raise jobs.ActionError("The cohort chosen for merging is not here.")
+        return ds
+    return None
+
+
 async def api_elisa(request: Request):
     ws: Workspace = request.app.state.ws
     body = await read_body(request)
@@ -508,11 +544,10 @@ async def api_elisa(request: Request):
     layouts = [u for u in form.getlist("layout") if _is_upload(u) and u.filename]
     if not plates or not layouts:
         return failed(request, "/elisa", "Choose at least one plate file and the plate layout.")
-    merge = None
-    if form.get("merge"):
-        merge = ws.dataset(str(form.get("merge")))
-        if merge is None:
-            return failed(request, "/elisa", "The cohort chosen for merging is not here.")
+    try:
+        merge = await _merge_cohort(ws, form)
+    except (jobs.ActionError, SarcostatError) as exc:
+        return failed(request, "/elisa", str(exc))
     jid, folder = ws.folder("elisa")
     (folder / "plates").mkdir()
     (folder / "layouts").mkdir()
@@ -524,7 +559,16 @@ async def api_elisa(request: Request):
         if isinstance(value, str) and value.strip():
             options[key] = value.strip()
     try:
-        job = jobs.run_elisa(ws, jid, folder, plate_paths, layout_paths, options, merge)
+        job = jobs.run_elisa(
+            ws,
+            jid,
+            folder,
+            plate_paths,
+            layout_paths,
+            options,
+            merge,
+            replace=bool(form.get("merge_replace")),
+        )
     except (jobs.ActionError, SarcostatError) as exc:
         return failed(request, "/elisa", str(exc))
     return done(
@@ -532,6 +576,53 @@ async def api_elisa(request: Request):
         f"/elisa/{job.id}",
         job.public() | {"data": job.data},
         200 if job.status == "done" else 400,
+    )
+
+
+async def api_elisa_merge(request: Request):
+    """The merge step of a finished ELISA run: ``sarcostat elisa`` again on the same
+    uploaded plates and options, with ``--merge`` the cohort given here (a new run)."""
+    ws: Workspace = request.app.state.ws
+    body = await read_body(request)
+    job = _job(request, "elisa")
+    back = f"/elisa/{job.id}"
+    form = body.get("form")
+    inputs = job.data.get("inputs")
+    if form is None or not inputs:
+        return failed(request, back, "Send the cohort as multipart form data.")
+    try:
+        merge = await _merge_cohort(ws, form)
+    except (jobs.ActionError, SarcostatError) as exc:
+        return failed(request, back, str(exc))
+    if merge is None:
+        return failed(request, back, "Choose a cohort file to add the concentrations to.")
+    jid, folder = ws.folder("elisa")
+    copied = {}
+    for kind in ("plates", "layouts"):
+        (folder / kind).mkdir()
+        copied[kind] = []
+        for rel in inputs[kind]:
+            dest = folder / rel
+            shutil.copyfile(job.folder / rel, dest)
+            copied[kind].append(dest)
+    try:
+        new = jobs.run_elisa(
+            ws,
+            jid,
+            folder,
+            copied["plates"],
+            copied["layouts"],
+            dict(inputs["options"]),
+            merge,
+            replace=bool(form.get("merge_replace")),
+        )
+    except (jobs.ActionError, SarcostatError) as exc:
+        return failed(request, back, str(exc))
+    return done(
+        request,
+        f"/elisa/{new.id}",
+        new.public() | {"data": new.data},
+        200 if new.status == "done" else 400,
     )
 
 
@@ -606,6 +697,7 @@ def create_app(
         Route("/api/runs", api_run, methods=["POST"]),
         Route("/api/elisa", api_elisa, methods=["POST"]),
         Route("/api/elisa/{jid:str}/use", api_elisa_use, methods=["POST"]),
+        Route("/api/elisa/{jid:str}/merge", api_elisa_merge, methods=["POST"]),
         Route("/api/jobs/{jid:str}", api_job),
         Route("/api/jobs/{jid:str}/files/{name:path}", api_file),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

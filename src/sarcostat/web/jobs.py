@@ -664,7 +664,7 @@ ELISA_OPTIONS = {
     "censor": ("lod", "lloq"),
 }
 #: Files every ELISA run writes; any other cohort-like file is the merged cohort.
-ELISA_OWN_FILES = ("concentrations.csv", "samples.csv", "qc.csv")
+ELISA_OWN_FILES = ("concentrations.csv", "samples.csv", "qc.csv", "merge_unmatched.csv")
 ELISA_TEXT = ("analyte", "unit", "lod", "cv_limit", "wavelength", "reference", "mw", "to_unit")
 
 
@@ -676,8 +676,11 @@ def run_elisa(
     layouts: list[Path],
     options: dict,
     merge: Dataset | None,
+    *,
+    replace: bool = False,
 ) -> Job:
-    """``sarcostat elisa PLATES --layout L ... -o out`` on files uploaded into ``folder``."""
+    """``sarcostat elisa PLATES --layout L ... -o out`` on files uploaded into ``folder``;
+    with ``merge``, ``--merge`` that cohort (its map and sheet as the app keeps them)."""
     job = Job(jid, "elisa", folder, merge.id if merge else None, total_steps=1)
     ws.jobs[jid] = job
     out = folder / "out"
@@ -692,7 +695,29 @@ def run_elisa(
         argv.append(f"--{key.replace('_', '-')}={value}")
     if merge is not None:
         argv.append(f"--merge={merge.path}")
+        if merge.map_path.is_file():
+            argv.append(f"--map={merge.map_path}")
+        if merge.sheet is not None:
+            argv.append(f"--sheet={merge.sheet}")
+        if replace:
+            argv.append("--merge-replace")
     rc = run_cli(ws, job, argv, cwd=folder)
     job.files = _collect(out) if out.is_dir() else {}
     job.status = "done" if rc == 0 else "failed"
+    # what a later merge step re-runs: the same uploaded files and options
+    job.data["inputs"] = {
+        "plates": [str(p.relative_to(folder)) for p in plates],
+        "layouts": [str(p.relative_to(folder)) for p in layouts],
+        "options": dict(options),
+    }
+    job.data["merge"] = None
+    if merge is not None and "results.json" in job.files:
+        import json
+
+        try:
+            summary = json.loads(job.files["results.json"].read_text(encoding="utf-8"))["merge"]
+        except (OSError, ValueError, KeyError):
+            summary = None
+        if summary:
+            job.data["merge"] = summary | {"cohort": merge.name}
     return job
