@@ -117,7 +117,7 @@ def run(args) -> int:
     from sarcostat.assay.units import convert_units
     from sarcostat.exceptions import ParameterError
     from sarcostat.io.readers import check_encoding
-    from sarcostat.report.output import OutputFolder, check_output_folder
+    from sarcostat.report.output import OutputFolder, check_output_folder, withhold_ids
     from sarcostat.report.qc_report import render_qc_report
 
     check_encoding(args.encoding, function="elisa")
@@ -164,7 +164,7 @@ def run(args) -> int:
     ) as folder:
         folder.write_csv("concentrations.csv", cohort)
         folder.write_csv("samples.csv", res.samples_in(args.to_unit, mw=args.mw))
-        folder.write_csv("qc.csv", res.qc)
+        folder.write_csv("qc.csv", _private_qc(res.qc, args.include_ids))
         folder.write_text(
             "qc_report.html",
             render_qc_report(res, analyte=args.analyte, include_ids=args.include_ids),
@@ -186,6 +186,19 @@ def run(args) -> int:
         )
     if res.failed:
         for r in res.qc[res.qc["status"] == "failed"].itertuples(index=False):
-            print(f"sarcostat elisa: plate {r.plate} not processed: {r.message}", file=sys.stderr)
+            message = r.message if args.include_ids else withhold_ids(str(r.message))
+            print(f"sarcostat elisa: plate {r.plate} not processed: {message}", file=sys.stderr)
         return 1
     return 0
+
+
+def _private_qc(qc, include_ids: bool):
+    """qc.csv is one row per plate, not per sample: a failed plate's message
+    names its sample through the id marker, withheld unless --include-ids."""
+    from sarcostat.report.output import withhold_ids
+
+    if include_ids or "message" not in qc.columns:
+        return qc
+    qc = qc.copy()
+    qc["message"] = qc["message"].map(withhold_ids, na_action="ignore")
+    return qc
