@@ -206,6 +206,25 @@ def read_text_file(
     return text
 
 
+def parse_toml(text: str, *, where: str, error: type[Exception] = ReadError) -> dict[str, Any]:
+    """The one way sarcostat parses a TOML file the user gave (map, plan,
+    deficits, a web upload): any way the text is not a TOML document --
+    a syntax error, nesting too deep for the parser, a number too large
+    to hold -- is ``error`` naming ``where``, never a traceback."""
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{where}: not a valid TOML file ({exc}).") from None
+    except RecursionError:
+        raise error(
+            f"{where}: not a valid TOML file (arrays or tables nested too deeply)."
+        ) from None
+    except (ValueError, OverflowError, MemoryError) as exc:
+        raise error(f"{where}: not a valid TOML file ({exc}).") from None
+
+
 # File signatures of formats that users rename to .csv by mistake.
 _MAGIC = (
     (b"PK\x03\x04", "a ZIP archive (an Office file such as .xlsx or .docx?)"),
