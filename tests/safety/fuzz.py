@@ -499,6 +499,92 @@ PATH_CASES = [
 ]
 
 
+_C = ["{d}/cohort.csv", "--map", "{d}/cohort.toml"]
+_E = ["elisa", "{d}/plate1.csv", "--layout", "{d}/plate1_layout.csv", "-o", "{d}/e"]
+_S = ["screen", *_C[:1], "{d}/panel.csv", *_C[1:], "-o", "{d}/s.csv", "--quiet"]
+_A = ["analyze", *_C, "-o", "{d}/out", "-q"]
+
+#: (name, argv): hostile option values; each must be refused before work
+#: starts (or accepted), never end in a traceback.
+OPTION_CASES = [
+    ("validate_encoding_bogus", ["validate", *_C, "--encoding", "no-such-codec"]),
+    ("validate_encoding_utf16", ["validate", *_C, "--encoding", "utf-16"]),
+    ("validate_encoding_rot13", ["validate", *_C, "--encoding", "rot13"]),
+    ("validate_sep_empty", ["validate", *_C, "--sep", ""]),
+    ("validate_sep_nul", ["validate", *_C, "--sep", "\x00"]),
+    ("validate_sep_quote", ["validate", *_C, "--sep", '"']),
+    ("validate_sep_multi", ["validate", *_C, "--sep", ";;"]),
+    ("validate_sheet_csv", ["validate", *_C, "--sheet", "99"]),
+    ("classify_definition_bogus", ["classify", *_C, "--definition", "<script>"]),
+    ("classify_definition_empty", ["classify", *_C, "--definition", ","]),
+    ("analyze_biomarker_markup", [*_A, "--biomarker", SCRIPT]),
+    ("analyze_biomarker_id", [*_A, "--biomarker", "id"]),
+    ("analyze_biomarker_sex", [*_A, "--biomarker", "sex"]),
+    ("analyze_dpi_zero", [*_A, "--dpi", "0"]),
+    ("analyze_dpi_huge", [*_A, "--dpi", "100000000"]),
+    ("analyze_dpi_nan", [*_A, "--dpi", "nan"]),
+    ("analyze_figure_format_bogus", [*_A, "--figure-format", "exe,../x"]),
+    ("analyze_figure_width_bogus", [*_A, "--figure-width", "-5"]),
+    ("analyze_figure_width_huge", [*_A, "--figure-width", "1e9"]),
+    ("analyze_font_markup", [*_A, "--font", SCRIPT, "--figure-format", "svg"]),
+    ("screen_outcomes_bogus", [*_S, "--outcomes", "nope"]),
+    ("screen_outcomes_id", [*_S, "--outcomes", "id"]),
+    ("screen_covariates_id", [*_S, "--outcomes", "smi", "--covariates", "id"]),
+    ("screen_top_negative", [*_S, "--outcomes", "smi", "--top", "-1"]),
+    ("screen_chunk_zero", [*_S, "--outcomes", "smi", "--chunk-size", "0"]),
+    ("screen_threads_zero", [*_S, "--outcomes", "smi", "--threads", "0"]),
+    ("screen_threads_huge", [*_S, "--outcomes", "smi", "--threads", "100000"]),
+    ("screen_prescreen_bogus", [*_S, "--outcomes", "sarcopenia", "--prescreen", "2"]),
+    ("screen_id_column_missing", [*_S, "--outcomes", "smi", "--id-column", "nope"]),
+    ("screen_id_column_value", [*_S, "--outcomes", "smi", "--id-column", "m0"]),
+    ("elisa_lod_negative", [*_E, "--lod", "-1"]),
+    ("elisa_lod_nan", [*_E, "--lod", "nan"]),
+    ("elisa_lod_inf", [*_E, "--lod", "inf"]),
+    ("elisa_cv_limit_nan", [*_E, "--cv-limit", "nan"]),
+    ("elisa_mw_zero", [*_E, "--mw", "0", "--to-unit", "ng/mL"]),
+    ("elisa_to_unit_bogus", [*_E, "--to-unit", "<b>furlong</b>"]),
+    ("elisa_unit_bogus", [*_E, "--unit", "parsec"]),
+    ("elisa_analyte_markup", [*_E, "--analyte", SCRIPT]),
+    ("elisa_analyte_formula", [*_E, "--analyte", "=1+1"]),
+    ("elisa_wavelength_bogus", [*_E, "--wavelength", "abc"]),
+    ("elisa_two_layouts_one_plate", [*_E, "--layout", "{d}/plate1_layout.csv"]),
+    (
+        "elisa_plate_is_layout",
+        ["elisa", "{d}/plate1_layout.csv", "--layout", "{d}/plate1_layout.csv", "-o", "{d}/e"],
+    ),  # fmt: skip
+    (
+        "elisa_plate_missing",
+        ["elisa", "{d}/nope.csv", "--layout", "{d}/plate1_layout.csv", "-o", "{d}/e"],
+    ),  # fmt: skip
+    (
+        "elisa_plate_is_folder",
+        ["elisa", "{d}", "--layout", "{d}/plate1_layout.csv", "-o", "{d}/e"],
+    ),  # fmt: skip
+    ("power_n_negative", ["power", "--n", "-5", "--sims", "2", "-q"]),
+    ("power_n_huge", ["power", "--n", "10000000000", "--sims", "1", "--no-search", "-q"]),
+    ("power_or_zero", ["power", "--n", "40", "--or", "0", "--sims", "2", "-q"]),
+    ("power_or_nan", ["power", "--n", "40", "--or", "nan", "--sims", "2", "-q"]),
+    ("power_tests_bogus", ["power", "--n", "40", "--tests", "<x>", "--sims", "2", "-q"]),
+    ("power_alpha_bogus", ["power", "--n", "40", "--alpha", "2", "--sims", "2", "-q"]),
+    ("simulate_n_zero", ["simulate", "-o", "{d}/sim.csv", "--n", "0"]),
+    ("simulate_n_negative", ["simulate", "-o", "{d}/sim.csv", "--n", "-3"]),
+    (
+        "simulate_seed_huge",
+        ["simulate", "-o", "{d}/sim.csv", "--n", "20", "--seed", "99999999999999999999999"],
+    ),  # fmt: skip
+    ("check_table_cohort", ["check-table", "{d}/cohort.csv"]),
+    ("check_table_plan", ["check-table", "{d}/plan.toml"]),
+    ("check_table_missing", ["check-table", "{d}/nope.json"]),
+    ("cohort_is_folder", ["validate", "{d}"]),
+    ("cohort_is_dev_null", ["validate", "/dev/null"]),
+    ("cohort_missing", ["classify", "{d}/nope.csv"]),
+    ("cohort_unknown_suffix", ["validate", "{d}/notes.txt"]),
+    ("map_is_folder", ["validate", "{d}/cohort.csv", "--map", "{d}"]),
+    ("map_is_cohort", ["validate", "{d}/cohort.csv", "--map", "{d}/cohort.csv"]),
+    ("plan_is_cohort", ["analyze", *_C, "--plan", "{d}/cohort.csv", "-o", "{d}/out"]),
+]
+
+
 def _path_setup(d: Path) -> None:
     _symlink_to_cohort(d)
     _hardlink_to_cohort(d)
@@ -619,6 +705,8 @@ def cases() -> Iterator[Case]:
             yield Case(f"{cname}-{tname}", cname, argv, {"x.toml": data})
     for name, argv in PATH_CASES:
         yield Case(name, argv[0], argv, setup=_path_setup)
+    for name, argv in OPTION_CASES:
+        yield Case(name, argv[0], argv, slow=argv[0] == "analyze")
 
 
 # ----------------------------------------------------------------- invariants

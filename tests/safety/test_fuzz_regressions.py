@@ -53,3 +53,33 @@ def test_map_syntax_error_is_a_schema_error(tmp_path):
     bad.write_text("[columns\n", encoding="utf-8")
     with pytest.raises(SchemaError, match=r"m\.toml: not a valid TOML file"):
         load_mapping(bad)
+
+
+# -- --encoding must name a text encoding (rot13, base64, zlib are codecs of
+#    another kind: they reached bytes.decode and raised LookupError) ----------
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "hex", "zlib", "bz2"])
+def test_non_text_codecs_are_refused_as_encodings(capsys, codec):
+    from sarcostat.datasets import demo_cohort_path
+
+    rc, out, err = cli(capsys, "validate", demo_cohort_path(), "--encoding", codec)
+    assert rc == 2 and "Traceback" not in err and "bug in sarcostat" not in err, err
+    assert "must be a text encoding" in err and codec in err
+
+
+# -- the biomarker is analysed as a number: a text/category column named as
+#    the biomarker ended in a ValueError deep in the spline step -------------
+
+
+@pytest.mark.parametrize("column", ["sex", "muscle_mass_method"])
+def test_a_non_numeric_biomarker_is_a_plan_error(tmp_path, capsys, column):
+    from sarcostat.datasets import demo_cohort_path, demo_mapping_path
+
+    rc, out, err = cli(
+        capsys, "analyze", demo_cohort_path(), "--map", demo_mapping_path(),
+        "--biomarker", column, "-o", tmp_path / "out", "-q",
+    )  # fmt: skip
+    assert rc == 2 and "Traceback" not in err and "bug in sarcostat" not in err, err
+    assert f"names {column!r}, which holds text or categories" in err
+    assert not (tmp_path / "out").exists()

@@ -244,7 +244,12 @@ def check_encoding(encoding: str | None, *, function: str = "read_cohort") -> st
     import codecs
 
     try:
-        name = codecs.lookup(str(encoding)).name
+        info = codecs.lookup(str(encoding))
+        # A codec that does not turn bytes into text (rot13, base64, zlib)
+        # is no file encoding (bytes.decode refuses it).
+        if not getattr(info, "_is_text_encoding", True):
+            raise LookupError(encoding)
+        name = info.name
     except LookupError:
         raise ParameterError(
             f"The 'encoding' parameter of {function} must be a text encoding such as "
