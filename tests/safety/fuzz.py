@@ -253,6 +253,8 @@ def _hardlink_to_cohort(d: Path) -> None:
 
 def _foreign_folder(d: Path) -> None:
     (d / "mine").mkdir()
+    shutil.copy(d / "cohort.csv", d / "mine" / "table1.csv")
+    shutil.copy(d / "plate1_layout.csv", d / "mine" / "qc.csv")
     (d / "mine" / "thesis.docx").write_bytes(b"my thesis")
     (d / "mine" / "manifest.json").write_text('{"files": ["thesis.docx"]}')
 
@@ -499,6 +501,60 @@ PATH_CASES = [
 ]
 
 
+PATH_CASES += [
+    (
+        "screen_html_same_as_results",
+        [
+            "screen",
+            "{d}/cohort.csv",
+            "{d}/panel.csv",
+            "--map",
+            "{d}/cohort.toml",
+            "-o",
+            "{d}/s.csv",
+            "--html",
+            "{d}/s.csv",
+            "--outcomes",
+            "smi",
+            "--quiet",
+        ],
+    ),  # fmt: skip
+    (
+        "screen_html_into_folder",
+        [
+            "screen",
+            "{d}/cohort.csv",
+            "{d}/panel.csv",
+            "--map",
+            "{d}/cohort.toml",
+            "-o",
+            "{d}/s.csv",
+            "--html",
+            "{d}/mine",
+            "--outcomes",
+            "smi",
+            "--quiet",
+        ],
+    ),  # fmt: skip
+    (
+        "analyze_input_named_like_output",
+        [
+            "analyze",
+            "{d}/mine/table1.csv",
+            "--map",
+            "{d}/cohort.toml",
+            "-o",
+            "{d}/mine",
+            "--overwrite",
+            "-q",
+        ],
+    ),  # fmt: skip
+    (
+        "elisa_layout_in_outdir",
+        ["elisa", "{d}/plate1.csv", "--layout", "{d}/mine/qc.csv", "-o", "{d}/mine", "--overwrite"],
+    ),  # fmt: skip
+]
+
 _C = ["{d}/cohort.csv", "--map", "{d}/cohort.toml"]
 _E = ["elisa", "{d}/plate1.csv", "--layout", "{d}/plate1_layout.csv", "-o", "{d}/e"]
 _S = ["screen", *_C[:1], "{d}/panel.csv", *_C[1:], "-o", "{d}/s.csv", "--quiet"]
@@ -684,6 +740,50 @@ FORMAT_COMMANDS = {
 }
 
 
+def _json_mutations() -> dict[str, bytes]:
+    """The published-tables JSON of check-table, made hostile: every text a
+    payload, every number extreme, broken syntax, nesting too deep."""
+    import json
+
+    from sarcostat.datasets import seed_tables_path
+
+    doc = json.loads(Path(seed_tables_path()).read_text(encoding="utf-8"))
+
+    def walk(x, text, num):
+        if isinstance(x, dict):
+            return {
+                text(k) if not k.startswith("_") else k: walk(v, text, num) for k, v in x.items()
+            }
+        if isinstance(x, list):
+            return [walk(v, text, num) for v in x]
+        if isinstance(x, str):
+            return text(x)
+        if isinstance(x, bool):
+            return x
+        if isinstance(x, (int, float)):
+            return num(x)
+        return x
+
+    def dump(d):
+        return json.dumps(d, allow_nan=True).encode()
+
+    raw = Path(seed_tables_path()).read_bytes()
+    return {
+        "json_markup_text": dump(walk(doc, lambda t: t + SCRIPT, lambda n: n)),
+        "json_formula_text": dump(walk(doc, lambda t: FORMULA, lambda n: n)),
+        "json_nan": dump(walk(doc, lambda t: t, lambda n: float("nan"))),
+        "json_inf": dump(walk(doc, lambda t: t, lambda n: float("inf"))),
+        "json_negative": dump(walk(doc, lambda t: t, lambda n: -abs(n) - 1)),
+        "json_zero": dump(walk(doc, lambda t: t, lambda n: 0)),
+        "json_huge": dump(walk(doc, lambda t: t, lambda n: 10**400)),
+        "json_strings": dump(walk(doc, lambda t: t, lambda n: str(n))),
+        "json_truncated": raw[: len(raw) // 2],
+        "json_deep": b"[" * 100_000 + b"]" * 100_000,
+        "json_list": b"[1, 2, 3]",
+        "json_latin1": raw.replace(b"Korean", "K\xf6rean".encode("latin-1")),
+    }
+
+
 def cases() -> Iterator[Case]:
     mapping = _map_bytes()
     bases = {name: _base_bytes(name) for name in set(BASE.values())}
@@ -700,6 +800,10 @@ def cases() -> Iterator[Case]:
         for cname, argv in FORMAT_COMMANDS.items():
             argv = [a.replace("{x}", fname) for a in argv]
             yield Case(f"{cname}-{fname}", cname, argv, {fname: data})
+    for jname, data in _json_mutations().items():
+        for out in ("t.json", "t.csv"):
+            argv = ["check-table", "{d}/x.json", "-o", "{d}/" + out, "--all"]
+            yield Case(f"check_table-{jname}-{out}", "check_table", argv, {"x.json": data})
     for tname, data in TOML_MUTATIONS.items():
         for cname, argv in TOML_COMMANDS.items():
             yield Case(f"{cname}-{tname}", cname, argv, {"x.toml": data})

@@ -3,6 +3,8 @@ per general rule that fixed them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sarcostat.cli import main
@@ -83,3 +85,31 @@ def test_a_non_numeric_biomarker_is_a_plan_error(tmp_path, capsys, column):
     assert rc == 2 and "Traceback" not in err and "bug in sarcostat" not in err, err
     assert f"names {column!r}, which holds text or categories" in err
     assert not (tmp_path / "out").exists()
+
+
+# -- numbers too large for a float in the published tables (OverflowError in
+#    check-table) or with thousands of digits (ValueError in json/tomllib) ---
+
+
+@pytest.mark.parametrize(
+    ("value", "words"), [("1" + "0" * 400, "a whole number"), ("9" * 5000, "thousands of digits")]
+)
+def test_published_tables_with_huge_integers_are_one_line_errors(tmp_path, capsys, value, words):
+    import re
+
+    from sarcostat.datasets import seed_tables_path
+
+    text = Path(seed_tables_path()).read_text(encoding="utf-8")
+    text = re.sub(r'"n_total": \d+', f'"n_total": {value}', text, count=1)
+    f = tmp_path / "t.json"
+    f.write_text(text, encoding="utf-8")
+    rc, out, err = cli(capsys, "check-table", f)
+    assert rc != 0 and "Traceback" not in err and "bug in sarcostat" not in err, err
+    assert words in err and "set_int_max_str_digits" not in err, err
+
+
+def test_toml_with_a_number_of_thousands_of_digits(tmp_path, capsys):
+    f = tmp_path / "p.toml"
+    f.write_text("n = " + "9" * 5000 + "\n", encoding="utf-8")
+    rc, out, err = cli(capsys, "plan", "--check", f)
+    assert rc == 2 and "p.toml: not a valid TOML file (a number is too large)" in err

@@ -221,8 +221,9 @@ def parse_toml(text: str, *, where: str, error: type[Exception] = ReadError) -> 
         raise error(
             f"{where}: not a valid TOML file (arrays or tables nested too deeply)."
         ) from None
-    except (ValueError, OverflowError, MemoryError) as exc:
-        raise error(f"{where}: not a valid TOML file ({exc}).") from None
+    except (ValueError, OverflowError, MemoryError):
+        # tomllib raises these for numbers it cannot hold (thousands of digits)
+        raise error(f"{where}: not a valid TOML file (a number is too large).") from None
 
 
 # File signatures of formats that users rename to .csv by mistake.
