@@ -956,7 +956,29 @@ def run_case(case: Case, root: Path) -> list[str]:
         with contextlib.suppress(OSError):
             os.chmod(d / "ro", 0o700)
     problems = check_run(d, before, res)
+    if case.command == "validate" and res.rc == 0:
+        problems += row_count_problems(d / "x.csv", res.out)
     return [f"{case.name}: {p}" for p in problems]
+
+
+def row_count_problems(path: Path, out: str) -> list[str]:
+    """validate accepted a CSV: it must have counted every data line that a
+    strict CSV parser sees (no row dropped silently)."""
+    import re
+
+    if not path.is_file():
+        return []
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        rows = [r for r in csv.reader(io.StringIO(text), strict=True) if any(c.strip() for c in r)]
+    except (UnicodeDecodeError, csv.Error):
+        return []
+    m = re.search(r"(\d+) participants", out)
+    if m is None or len(rows) < 2:
+        return []
+    if int(m.group(1)) != len(rows) - 1:
+        return [f"{len(rows) - 1} data rows in the file, validate counted {m.group(1)}"]
+    return []
 
 
 def cleanup(root: Path) -> None:

@@ -36,7 +36,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 ALL = list(cases())
-_FAST_COMMANDS = {"validate", "classify", "map_validate", "plan_check"}
+_FAST_COMMANDS = {"validate", "plan_check"}
 FAST = [
     c
     for c in ALL

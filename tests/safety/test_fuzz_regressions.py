@@ -113,3 +113,28 @@ def test_toml_with_a_number_of_thousands_of_digits(tmp_path, capsys):
     f.write_text("n = " + "9" * 5000 + "\n", encoding="utf-8")
     rc, out, err = cli(capsys, "plan", "--check", f)
     assert rc == 2 and "p.toml: not a valid TOML file (a number is too large)" in err
+
+
+# -- privacy: the marker is removed whole, whatever the ids are --------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_id = st.text(min_size=1, max_size=20).filter(lambda t: t.strip())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ids=st.lists(_id, min_size=1, max_size=5),
+    before=st.text(max_size=20).filter(lambda t: "(id" not in t),
+    after=st.text(max_size=20).filter(lambda t: "(id" not in t),
+)
+def test_withhold_ids_removes_exactly_the_marker(ids, before, after):
+    from sarcostat.io.privacy import mention_ids
+    from sarcostat.report.output import withhold_ids
+
+    text = f"{before} {mention_ids(ids)} {after}"
+    out = withhold_ids(text)
+    assert out == f"{before} (id withheld) {after}" or "id=" in before + after
+    # the words and numbers around the marker are never touched
+    assert out.startswith(before)
