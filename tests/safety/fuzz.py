@@ -637,6 +637,16 @@ OPTION_CASES = [
     ("cohort_unknown_suffix", ["validate", "{d}/notes.txt"]),
     ("map_is_folder", ["validate", "{d}/cohort.csv", "--map", "{d}"]),
     ("map_is_cohort", ["validate", "{d}/cohort.csv", "--map", "{d}/cohort.csv"]),
+    ("plan_template_bogus", ["plan", "--init", "{d}/p2.toml", "--template", "<script>"]),
+    (
+        "plan_template_over_symlink",
+        ["plan", "--init", "{d}/link.csv", "--template", "frailty", "--force"],
+    ),  # fmt: skip
+    (
+        "plan_template_dev_full",
+        ["plan", "--init", "/dev/full", "--template", "frailty", "--force"],
+    ),  # fmt: skip
+    ("plan_template_folder", ["plan", "--init", "{d}", "--template", "frailty"]),
     ("plan_is_cohort", ["analyze", *_C, "--plan", "{d}/cohort.csv", "-o", "{d}/out"]),
 ]
 

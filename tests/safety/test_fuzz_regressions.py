@@ -138,3 +138,24 @@ def test_withhold_ids_removes_exactly_the_marker(ids, before, after):
     assert out == f"{before} (id withheld) {after}" or "id=" in before + after
     # the words and numbers around the marker are never touched
     assert out.startswith(before)
+
+
+# -- control characters a workbook cannot hold (an ESC in an id) ended in
+#    openpyxl's IllegalCharacterError; every written cell escapes them -------
+
+
+def test_control_characters_are_escaped_in_written_cells(tmp_path):
+    import openpyxl
+    import pandas as pd
+
+    from sarcostat.report.output import neutralize_cell, neutralize_frame
+
+    assert neutralize_cell("P\x1b[31m\x07") == "P\\x1b[31m\\x07"
+    assert neutralize_cell("\x0b=cmd") == "\\x0b=cmd"
+    assert neutralize_cell("a\tb\nc") == "a\tb\nc"  # legal in XML: kept
+    frame = pd.DataFrame({"id": ["P\x1b1", "=1+1", "ok"], "x\x00y": [1.0, 2.0, 3.0]})
+    safe = neutralize_frame(frame)
+    safe.to_excel(tmp_path / "t.xlsx", index=False)  # no IllegalCharacterError
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert [c.value for c in ws["A"]] == ["id", "P\\x1b1", "'=1+1", "ok"]
+    assert ws["B1"].value == "x\\x00y"

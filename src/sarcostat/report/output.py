@@ -702,14 +702,29 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
 
 
+#: Control characters that XML 1.0 (so an XLSX or DOCX cell) cannot hold at
+#: all; tab, newline and carriage return are allowed.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _escape_control(m: re.Match) -> str:
+    return f"\\x{ord(m.group(0)):02x}"
+
+
 def neutralize_cell(value):
     """A text cell that a spreadsheet would run as a formula, made inert.
 
     OWASP's rule: a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return
     gets a leading apostrophe. Text that reads as a plain number ("-3.2",
     "+5", "-1e-3") is left as it is, so negative numbers stay numbers.
+    Control characters that a workbook cannot store (ESC, NUL, vertical tab,
+    ...) are written visibly as ``\x1b``, in CSV and XLSX alike.
     """
-    if not isinstance(value, str) or not value or not value.startswith(_FORMULA_START):
+    if not isinstance(value, str) or not value:
+        return value
+    if _XML_ILLEGAL.search(value):
+        value = _XML_ILLEGAL.sub(_escape_control, value)
+    if not value.startswith(_FORMULA_START):
         return value
     if _NUMBER.match(value.strip()):
         return value
