@@ -144,20 +144,37 @@ def test_elisa_report_and_qc_table_name_no_sample(tmp_path, capsys):
 # ----------------------------------------------------------------- analyze
 
 
+#: Files of analyze with one row per participant, which keep the ids.
+ANALYZE_PER_PARTICIPANT = {"imputations.csv"}
+MICE_PLAN = '[missing]\nmethod = "mice"\nimputations = 2\niterations = 2\n'
+
+
 @pytest.mark.slow
-def test_analyze_report_is_the_same_whatever_the_ids(tmp_path, capsys):
+@pytest.mark.parametrize("plan", [None, MICE_PLAN], ids=["default", "mice"])
+def test_analyze_report_is_the_same_whatever_the_ids(tmp_path, capsys, plan):
+    if plan is not None:
+        from sarcostat.study.plan import Plan
+
+        try:
+            Plan.from_dict({"missing": {"method": "mice"}}, source="probe")
+        except Exception:  # noqa: BLE001 - a sarcostat without multiple imputation
+            pytest.skip("[missing] method = 'mice' is not available")
     texts = {}
     for run, ids in RUNS.items():
         d = tmp_path / run
         d.mkdir()
         cohort = cohort_with_ids(d / "cohort.csv", ids)
+        extra = []
+        if plan is not None:
+            (d / "plan.toml").write_text(plan, encoding="utf-8")
+            extra = ["--plan", d / "plan.toml"]
         snap = snapshot([cohort])
         rc, stdout, err = cli(
-            capsys, "analyze", cohort, "--map", demo_mapping_path(), "-o", d / "out", "-q",
+            capsys, "analyze", cohort, "--map", demo_mapping_path(), "-o", d / "out", "-q", *extra,
         )  # fmt: skip
         assert rc == 0, err
         assert_unchanged(snap)
-        texts[run] = outputs(d / "out")
+        texts[run] = outputs(d / "out", skip=ANALYZE_PER_PARTICIPANT)
         texts[run]["console"] = (stdout + err).replace(str(d), "<d>")
     compare(texts, {})
     # The report's own words survive ids such as 'male' and 'total'.
