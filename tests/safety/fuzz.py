@@ -218,6 +218,7 @@ COHORT_COMMANDS = {
     ],  # fmt: skip
     "elisa_plate": ["elisa", "{d}/x.csv", "--layout", "{d}/plate1_layout.csv", "-o", "{d}/e"],
     "elisa_layout": ["elisa", "{d}/plate1.csv", "--layout", "{d}/x.csv", "-o", "{d}/e"],
+    "elisa_layout_ids": ["elisa", "{d}/plate1.csv", "--layout", "{d}/x.csv", "-o", "{d}/e", "--include-ids"],  # fmt: skip
     "check_table": ["check-table", "{d}/x.csv", "-o", "{d}/t.json"],
 }
 
@@ -669,6 +670,7 @@ BASE = {
     "screen_panel": "panel.csv",
     "elisa_plate": "plate1.csv",
     "elisa_layout": "plate1_layout.csv",
+    "elisa_layout_ids": "plate1_layout.csv",
     "check_table": "tables.json",
 }
 
