@@ -218,7 +218,15 @@ COHORT_COMMANDS = {
     ],  # fmt: skip
     "elisa_plate": ["elisa", "{d}/x.csv", "--layout", "{d}/plate1_layout.csv", "-o", "{d}/e"],
     "elisa_layout": ["elisa", "{d}/plate1.csv", "--layout", "{d}/x.csv", "-o", "{d}/e"],
-    "elisa_layout_ids": ["elisa", "{d}/plate1.csv", "--layout", "{d}/x.csv", "-o", "{d}/e", "--include-ids"],  # fmt: skip
+    "elisa_layout_ids": [
+        "elisa",
+        "{d}/plate1.csv",
+        "--layout",
+        "{d}/x.csv",
+        "-o",
+        "{d}/e",
+        "--include-ids",
+    ],  # fmt: skip
     "check_table": ["check-table", "{d}/x.csv", "-o", "{d}/t.json"],
 }
 
