@@ -159,3 +159,24 @@ def test_control_characters_are_escaped_in_written_cells(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
     assert [c.value for c in ws["A"]] == ["id", "P\\x1b1", "'=1+1", "ok"]
     assert ws["B1"].value == "x\\x00y"
+
+
+# -- privacy: the id-precision warning (kept in the report) named the id
+#    outside the marker, so the report could not withhold it ----------------
+
+
+def test_id_precision_warning_names_the_id_through_the_marker(tmp_path):
+    import pandas as pd
+
+    from sarcostat.datasets import demo_cohort_path, demo_mapping_path
+    from sarcostat.io import read_cohort
+    from sarcostat.report.output import withhold_ids
+
+    d = pd.read_csv(demo_cohort_path())
+    d["id"] = [float(123456789012345678 + 1000 * i) for i in range(len(d))]
+    f = tmp_path / "c.parquet"
+    d.to_parquet(f, index=False)
+    cohort = read_cohort(f, demo_mapping_path())
+    (msg,) = [x.message for x in cohort.issues if x.rule == "id_precision"]
+    assert "(id=123456789012345680)" in msg
+    assert "1234567890" not in withhold_ids(msg)
