@@ -121,6 +121,25 @@ def test_usage_errors_without_traceback(tmp_path, capsys):
     assert main(["elisa", str(r1[0]), "--layout", str(r1[1]), "-o", "x", "--model", "3pl"]) == 2
 
 
+@pytest.mark.parametrize(
+    "name", ["=cmd|' /C calc'!A0", "+1", "@SUM(A1)", "-x", "a b", "", "x" * 65]
+)
+def test_analyte_that_is_not_a_column_name_is_refused(tmp_path, capsys, name):
+    r1 = write_plate(tmp_path, "p1", "competitive", [20.0], seed=1)
+    out = tmp_path / "o"
+    rc = main(["elisa", str(r1[0]), "--layout", str(r1[1]), "-o", str(out), "--analyte", name])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--analyte" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["IL-6", "sost_pg.ml", "dkk1"])
+def test_analyte_plain_names_are_accepted(name):
+    from sarcostat.commands.elisa import _check_analyte_name
+
+    _check_analyte_name(name)
+
+
 def test_elisa_subprocess_smoke(tmp_path):
     r1 = write_plate(tmp_path, "p1", "sandwich", [100.0], seed=1)
     out = subprocess.run(

@@ -93,7 +93,7 @@ CASES = [
         1,
         [
             ("duplicate_id", "3", "1", "id", "1"),
-            "id '1' is repeated",
+            "the id (id=1) is repeated",
             "redcap_event_name",
             "sex is coded as numbers (1, 2)",
         ],
@@ -192,7 +192,7 @@ CASES = [
         1,
         [
             ("duplicate_id", "3", "A", "id", "A"),
-            "id 'A' is repeated (first at row 2)",
+            "the id (id=A) is repeated (first at row 2)",
             ("missing_id", "4", "id"),
             "the participant id is missing",
         ],

@@ -122,7 +122,7 @@ def test_full_toml_map(write_csv, tmp_path):
         ('[codes]\nsex = {1 = "man"}\n', r"'man' is not one of \['male', 'female'\]"),
         ('[protocol]\nmuscle_mass_method = "mri"\n', r"must be 'bia' or 'dxa'"),
         ("[biomarkers]\nsclerostin = {lod = 3.2}\n", r"needs a unit"),
-        ("[columns\n", r"not valid TOML"),
+        ("[columns\n", r"not a valid TOML file"),
     ],
 )
 def test_bad_maps_are_schema_errors(write_csv, tmp_path, toml, match):

@@ -446,7 +446,16 @@ CASES: list[Case] = [
         {"c.csv": b"id,sex,age\n1,F,70\n2,M,71\n1.0,F,72\n"},
         ["validate", "{d}/c.csv"],
         1,
-        [row("duplicate_id", 4, "1.0", "id", "1.0", r"id '1\.0' is repeated \(first at row 2\)")],
+        [
+            row(
+                "duplicate_id",
+                4,
+                "1.0",
+                "id",
+                "1.0",
+                r"the id \(id=1\.0\) is repeated \(first at row 2\)",
+            )
+        ],
     ),
     Case(
         "validate_007_and_7_are_two_participants",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -189,7 +190,9 @@ def test_single_file_write_rules(kind, overwrite, text):
 @example("+A1")
 def test_neutralized_cell_never_starts_a_formula(text):
     out = neutralize_cell(text)
-    assert out in (text, "'" + text)
+    # control characters a workbook cannot hold are escaped (\x1b) first
+    shown = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", lambda m: f"\\x{ord(m[0]):02x}", text)
+    assert out in (shown, "'" + shown)
     if out.startswith(("=", "@", "\t", "\r")):
         pytest.fail(repr(out))
     if out.startswith(("-", "+")):

@@ -194,7 +194,7 @@ def test_mapping_from_an_uploaded_toml(client, tmp_path):
         files={"map_file": ("map.toml", b"[columns\n")},
         data={"csrf_token": client.csrf},
     )
-    assert r.status_code == 400 and "not valid TOML" in r.json()["error"]
+    assert r.status_code == 400 and "not a valid TOML file" in r.json()["error"]
 
 
 def test_validation_lists_row_level_messages(client, tmp_path):

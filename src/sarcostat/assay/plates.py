@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import ReadError, SarcostatError, SchemaError
+from sarcostat.io.privacy import mention_ids
 
 ROWS = "ABCDEFGH"
 COLS = range(1, 13)
@@ -734,9 +735,12 @@ def read_plates(
                     "saturated": f"reading {r['raw']!r} is saturated (above the reader's range)",
                     "non-numeric": f"reading {r['raw']!r} is not a number",
                 }[r["reading_problem"]]
+                # A sample's id is a participant's: named through the one
+                # marker, so the report and qc.csv can withhold it.
+                who = mention_ids(r["sample_id"]) if r["type"] == "sample" else r["sample_id"]
                 errors.append(
                     f"{p.name}, plate {name}, well {r['well']} ({r['type']} "
-                    f"{r['sample_id']}): {what}; mask the well in the layout "
+                    f"{who}): {what}; mask the well in the layout "
                     f"(prefix '!' or masked=1) to process the plate without it."
                 )
             plates.append(

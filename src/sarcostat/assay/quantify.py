@@ -127,7 +127,8 @@ class AssayResult:
 
     def summary(self, *, include_ids: bool = False) -> str:
         """The run in a few lines for the console; sample ids named in the
-        notes (saturated wells) are withheld unless ``include_ids``."""
+        notes (saturated wells) and in a failed plate's message are withheld
+        unless ``include_ids``."""
         lines = []
         for r in self.qc.itertuples(index=False):
             if r.status == "failed":
@@ -145,8 +146,9 @@ class AssayResult:
                 )
         if np.isfinite(self.meta.get("inter_assay_cv_pct", np.nan)):
             lines.append(f"Inter-assay CV (controls): {self.meta['inter_assay_cv_pct']:.1f}%")
-        lines += [f"Note: {n if include_ids else strip_id_mentions(n)}" for n in self.notes]
-        return "\n".join(lines)
+        lines += [f"Note: {n}" for n in self.notes]
+        text = "\n".join(lines)
+        return text if include_ids else strip_id_mentions(text)
 
     def flagged_wells(self) -> pd.DataFrame:
         """Every well that needs a reader's attention, with the reasons in words.

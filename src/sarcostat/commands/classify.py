@@ -85,22 +85,16 @@ def _names(text: str) -> list[str]:
 
 def _read_deficits(path: str | None) -> tuple:
     """(deficits, cutoffs) from a --deficits TOML file."""
-    import tomllib
-    from pathlib import Path
-
     from sarcostat.exceptions import ParameterError
+    from sarcostat.io.readers import parse_toml, read_text_file
 
     if path is None:
         raise ParameterError(
             "classify --definition frailty_index needs --deficits FI.toml (the deficit columns "
             "and how each is scored 0-1)."
         )
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"{path}: deficits file not found.") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ParameterError(f"{path}: cannot read the deficits file ({exc}).") from None
+    text = read_text_file(path, what="deficits file", error=ParameterError)
+    data = parse_toml(text, where=str(path), error=ParameterError)
     unknown = sorted(set(data) - {"deficits", "cutoffs"})
     if unknown or "deficits" not in data:
         raise ParameterError(

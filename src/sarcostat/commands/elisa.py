@@ -160,10 +160,11 @@ def run(args) -> int:
     from sarcostat.exceptions import ParameterError
     from sarcostat.io.readers import check_encoding
     from sarcostat.report.options import parse_dpi, parse_figure_formats
-    from sarcostat.report.output import OutputFolder, check_output_folder
+    from sarcostat.report.output import OutputFolder, check_output_folder, withhold_ids
     from sarcostat.report.qc_report import render_qc_report
 
     check_encoding(args.encoding, function="elisa")
+    _check_analyte_name(args.analyte)
     formats = (
         ("png", "svg") if args.figure_format is None else parse_figure_formats(args.figure_format)
     )
@@ -260,7 +261,7 @@ def run(args) -> int:
     ) as folder:
         folder.write_csv("concentrations.csv", cohort)
         folder.write_csv("samples.csv", _for_reading(samples))
-        folder.write_csv("qc.csv", _for_reading(_file_names(res.qc)))
+        folder.write_csv("qc.csv", _for_reading(_file_names(_private_qc(res.qc, args.include_ids))))
         folder.write_text("qc_report.html", html)
         for name, data in figures.items():
             folder.write_bytes(name, data)
@@ -298,7 +299,8 @@ def run(args) -> int:
         )
     if res.failed:
         for r in res.qc[res.qc["status"] == "failed"].itertuples(index=False):
-            print(f"sarcostat elisa: plate {r.plate} not processed: {r.message}", file=sys.stderr)
+            message = r.message if args.include_ids else withhold_ids(str(r.message))
+            print(f"sarcostat elisa: plate {r.plate} not processed: {message}", file=sys.stderr)
         return 1
     return 0
 
@@ -352,7 +354,7 @@ def _results_json(res, samples, cohort, args, unit, merged) -> str:
         "analyte": args.analyte,
         "unit": unit,
         "meta": meta,
-        "qc": _records(_file_names(res.qc)),
+        "qc": _records(_file_names(_private_qc(res.qc, args.include_ids))),
         "verdicts": _records(res.verdicts),
         "standards": _records(res.standards),
         "controls": _records(res.controls),
@@ -403,3 +405,30 @@ def _file_names(qc):
     out = qc.copy()
     out["source"] = [s if not isinstance(s, str) else Path(s).name for s in out["source"]]
     return out
+
+
+def _private_qc(qc, include_ids: bool):
+    """qc.csv is one row per plate, not per sample: a failed plate's message
+    names its sample through the id marker, withheld unless --include-ids."""
+    from sarcostat.report.output import withhold_ids
+
+    if include_ids or "message" not in qc.columns:
+        return qc
+    qc = qc.copy()
+    qc["message"] = qc["message"].map(withhold_ids, na_action="ignore")
+    return qc
+
+
+def _check_analyte_name(name: str) -> None:
+    """The analyte names a column of every output and part of a file name, so it
+    must be a plain name: a letter first, then letters, digits, '_', '.' or '-'
+    (IL-6, sost_pg.ml). That also keeps a formula ('=cmd|...') out of CSV/XLSX headers."""
+    import re
+
+    from sarcostat.exceptions import ParameterError
+
+    if not re.fullmatch(r"[^\W\d_][\w.\-]{0,63}", name or ""):
+        raise ParameterError(
+            f"--analyte {name!r} is not a column name: use a letter first, then letters, "
+            "digits, '_', '.' or '-' (at most 64 characters), e.g. --analyte il6 or IL-6."
+        )

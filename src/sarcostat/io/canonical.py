@@ -36,6 +36,7 @@ from sarcostat.io.mapping import (
     _code_key,
     resolve_columns,
 )
+from sarcostat.io.privacy import mention_ids
 from sarcostat.io.readers import RawTable, is_blank
 from sarcostat.io.variables import GRIP_TRIAL, VARIABLES, get_variable
 
@@ -213,7 +214,7 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
                 "warning",
                 "id_precision",
                 f"{plural(len(lossy), 'id')} {'is' if len(lossy) == 1 else 'are'} stored in the "
-                f"file as a number with more than 15 significant digits (e.g. {ids[lossy[0]]}), "
+                f"file as a number with more than 15 significant digits, e.g. {mention_ids(ids[lossy[0]])}, "
                 "which a floating-point number cannot hold exactly: the last digits may already "
                 "be wrong in the file. Store ids as text.",
                 column="id",
@@ -237,7 +238,7 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
             b.add(
                 "error",
                 "duplicate_id",
-                f"id '{pid}' is repeated (first at {b.raw.row_word} "
+                f"the id {mention_ids(pid)} is repeated (first at {b.raw.row_word} "
                 f"{b.raw.row_numbers[first[str(keys[i])]]}).{hint}",
                 i=i,
                 column="id",

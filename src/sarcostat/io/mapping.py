@@ -125,19 +125,14 @@ def load_mapping(
         return mapping
     if isinstance(mapping, dict):
         return _parse(mapping, "mapping")
-    import tomllib
-
     from sarcostat.exceptions import ReadError
-    from sarcostat.io.readers import read_text_file
+    from sarcostat.io.readers import parse_toml, read_text_file
 
     p = Path(mapping)
     if not p.exists():
         raise ReadError(f"No such map file: '{mapping}'.")
     text = read_text_file(p, what="map file", encoding=encoding, error=SchemaError)
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SchemaError(f"{p.name}: not valid TOML ({exc}).") from None
+    doc = parse_toml(text, where=p.name, error=SchemaError)
     return _parse(doc, p.name)
 
 

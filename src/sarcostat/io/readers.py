@@ -212,6 +212,26 @@ def read_text_file(
     return text
 
 
+def parse_toml(text: str, *, where: str, error: type[Exception] = ReadError) -> dict[str, Any]:
+    """The one way sarcostat parses a TOML file the user gave (map, plan,
+    deficits, a web upload): any way the text is not a TOML document --
+    a syntax error, nesting too deep for the parser, a number too large
+    to hold -- is ``error`` naming ``where``, never a traceback."""
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{where}: not a valid TOML file ({exc}).") from None
+    except RecursionError:
+        raise error(
+            f"{where}: not a valid TOML file (arrays or tables nested too deeply)."
+        ) from None
+    except (ValueError, OverflowError, MemoryError):
+        # tomllib raises these for numbers it cannot hold (thousands of digits)
+        raise error(f"{where}: not a valid TOML file (a number is too large).") from None
+
+
 # File signatures of formats that users rename to .csv by mistake.
 _MAGIC = (
     (b"PK\x03\x04", "a ZIP archive (an Office file such as .xlsx or .docx?)"),
@@ -231,7 +251,12 @@ def check_encoding(encoding: str | None, *, function: str = "read_cohort") -> st
     import codecs
 
     try:
-        name = codecs.lookup(str(encoding)).name
+        info = codecs.lookup(str(encoding))
+        # A codec that does not turn bytes into text (rot13, base64, zlib)
+        # is no file encoding (bytes.decode refuses it).
+        if not getattr(info, "_is_text_encoding", True):
+            raise LookupError(encoding)
+        name = info.name
     except LookupError:
         raise ParameterError(
             f"The 'encoding' parameter of {function} must be a text encoding such as "

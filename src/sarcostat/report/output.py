@@ -702,14 +702,29 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
 
 
+#: Control characters that XML 1.0 (so an XLSX or DOCX cell) cannot hold at
+#: all; tab, newline and carriage return are allowed.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _escape_control(m: re.Match) -> str:
+    return f"\\x{ord(m.group(0)):02x}"
+
+
 def neutralize_cell(value):
     """A text cell that a spreadsheet would run as a formula, made inert.
 
     OWASP's rule: a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return
     gets a leading apostrophe. Text that reads as a plain number ("-3.2",
     "+5", "-1e-3") is left as it is, so negative numbers stay numbers.
+    Control characters that a workbook cannot store (ESC, NUL, vertical tab,
+    ...) are written visibly as ``\x1b``, in CSV and XLSX alike.
     """
-    if not isinstance(value, str) or not value or not value.startswith(_FORMULA_START):
+    if not isinstance(value, str) or not value:
+        return value
+    if _XML_ILLEGAL.search(value):
+        value = _XML_ILLEGAL.sub(_escape_control, value)
+    if not value.startswith(_FORMULA_START):
         return value
     if _NUMBER.match(value.strip()):
         return value
@@ -744,29 +759,16 @@ def participant_ids(result) -> list[str]:
     return [str(i) for i in data["id"].dropna()]
 
 
-_EXAMPLES = re.compile(r"\s*\((?:e\.g\.|for example|ids?:?)\s*([^()]*)\)")
-
-
 def withhold_ids(text: str, ids: Iterable[str] = ()) -> str:
     """``text`` with participant ids removed.
 
     The rule is structural: messages name participants only through
     `sarcostat.io.privacy.mention_ids` (``(id=7)``, ``(ids=7, 12)``), and
-    that marker is removed whatever the ids look like. As a second line for
-    text written elsewhere (user plans, older messages): bare ``id=S0123``
-    mentions, example lists ``(e.g. 1, 7, 9)`` made only of ``ids``, and any of
-    ``ids`` (exact, whole-token, three characters or longer) are removed too."""
+    that marker is removed whatever the ids look like; a bare ``id=S0123``
+    (older wording, a user's plan) is removed too. The words of the text are
+    never compared with the ids: an id such as ``male``, ``total`` or ``12``
+    would otherwise erase those words and numbers from the report.
+    ``ids`` is accepted for compatibility and not used."""
+    del ids
     text = strip_id_mentions(text)
-    text = _ID_MENTION.sub("(id withheld)", text)
-    known = {str(i) for i in ids if i is not None}
-
-    def _examples(m):
-        items = [t.strip() for t in m.group(1).split(",") if t.strip()]
-        return "" if items and all(t in known for t in items) else m.group(0)
-
-    if known:
-        text = _EXAMPLES.sub(_examples, text)
-    long_ids = sorted({str(i) for i in ids if i is not None and len(str(i)) >= 3}, key=len)
-    for pid in reversed(long_ids):
-        text = re.sub(rf"(?<![\w.-]){re.escape(pid)}(?![\w.-])", "[id withheld]", text)
-    return text
+    return _ID_MENTION.sub("(id withheld)", text)

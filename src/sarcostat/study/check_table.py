@@ -381,6 +381,10 @@ def load_published(path, *, encoding: str | None = None) -> dict[str, Any]:
         raise ReadError(f"{p}: nested too deeply to be a published-tables file.") from None
     except json.JSONDecodeError as exc:
         raise ReadError(f"{p}, line {exc.lineno}: not valid JSON ({exc.msg}).") from None
+    except ValueError:  # an integer literal of thousands of digits
+        raise ReadError(
+            f"{p}: not a valid published-tables file (a number has thousands of digits)."
+        ) from None
 
 
 def _fail(where: str, expected: str, got) -> DataError:
@@ -415,9 +419,12 @@ def _section(obj, key: str, prefix: str) -> dict:
 def _is_number(x) -> bool:
     from decimal import Decimal
 
-    return (
-        isinstance(x, (int, float, Decimal)) and not isinstance(x, bool) and math.isfinite(float(x))
-    )
+    if not isinstance(x, (int, float, Decimal)) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(float(x))
+    except OverflowError:  # an integer too large for a float is no printed number
+        return False
 
 
 def _count(x, where: str) -> int:

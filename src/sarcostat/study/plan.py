@@ -667,16 +667,11 @@ def load_plan(path: str | Path | None = None, *, encoding: str | None = None) ->
     """
     if path is None:
         return Plan()
-    import tomllib
-
-    from sarcostat.io.readers import read_text_file
+    from sarcostat.io.readers import parse_toml, read_text_file
 
     p = Path(path)
     text = read_text_file(p, what="plan file", encoding=encoding, error=PlanError)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlanError(f"{p}: not a valid TOML file: {exc}.") from None
+    data = parse_toml(text, where=str(p), error=PlanError)
     return Plan.from_dict(data, source=str(p))
 
 

@@ -129,6 +129,7 @@ def _resolve_biomarker(plan: Plan, data: pd.DataFrame, biomarkers: list[str]) ->
                 f"{plan.where}: biomarker.column names {col!r}, which the cohort does not have; "
                 f"biomarker columns of the cohort: {listed}."
             )
+        _check_numeric_biomarker(plan, data, col)
         return col
     if len(biomarkers) == 1:
         return biomarkers[0]
@@ -140,6 +141,25 @@ def _resolve_biomarker(plan: Plan, data: pd.DataFrame, biomarkers: list[str]) ->
     raise PlanError(
         f"The cohort has several biomarker columns ({', '.join(biomarkers)}); choose one with "
         f"--biomarker COL or [biomarker] column in the plan."
+    )
+
+
+def _check_numeric_biomarker(plan: Plan, data: pd.DataFrame, col: str) -> None:
+    """The biomarker is analysed as a number: a text, category, yes/no or date
+    column named as the biomarker is a mistake in the plan or --biomarker."""
+    s = data[col]
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return
+    kind = (
+        "yes/no values"
+        if pd.api.types.is_bool_dtype(s)
+        else "dates"
+        if pd.api.types.is_datetime64_any_dtype(s)
+        else "text or categories"
+    )
+    raise PlanError(
+        f"{plan.where}: biomarker.column names {col!r}, which holds {kind}, not the "
+        f"measured values of a biomarker; name a numeric column."
     )
 
 

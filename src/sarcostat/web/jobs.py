@@ -255,14 +255,14 @@ def write_map(ds: Dataset) -> None:
 
 
 def parse_toml_upload(data: bytes, what: str) -> dict:
-    import tomllib
+
+    from sarcostat.io.readers import parse_toml
 
     try:
-        return tomllib.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ActionError(f"The {what} must be UTF-8 text.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ActionError(f"The {what} is not valid TOML ({exc}).") from None
+    return parse_toml(text, where=f"The {what}", error=ActionError)
 
 
 # -- validation ----------------------------------------------------------------------
