@@ -43,6 +43,7 @@ from sarcostat.io.mapping import (
 )
 from sarcostat.io.readers import RawTable, is_blank
 from sarcostat.io.variables import GRIP_TRIAL, VARIABLES, get_variable
+from sarcostat.progress import progress_bar
 
 _SEX_WORDS = {
     "m": "male",
@@ -84,6 +85,19 @@ def build(
     extra_bio: dict[str, BiomarkerSpec],
     decimal: str,
     source: str | None,
+) -> dict[str, Any]:
+    """The canonical columns, findings, units and map of a RawTable (a bar per column read)."""
+    with progress_bar(total=len(raw.headers), desc="validate", unit="columns") as bar:
+        return _build(raw, cmap, extra_bio, decimal, source, bar)
+
+
+def _build(
+    raw: RawTable,
+    cmap: ColumnMap,
+    extra_bio: dict[str, BiomarkerSpec],
+    decimal: str,
+    source: str | None,
+    bar: Any,
 ) -> dict[str, Any]:
     if extra_bio:
         cmap = ColumnMap(
@@ -143,6 +157,7 @@ def build(
                 out[target] = vals
                 units[target] = var.unit
                 converted[target] = (vals, unit)
+            bar.update(1)
 
     for name, spec in bio_specs.items():
         if spec.column not in res.columns:
@@ -151,6 +166,7 @@ def build(
                 f"beside it holds its detection limits."
             )
             b.add("info", "mapping", detail, column=name)
+        bar.update(1)
         vals, lods = _biomarker(b, name, spec, lod_headers.get(name))
         out[name] = vals
         out[f"{name}_lod"] = lods

@@ -119,7 +119,7 @@ def _series(col: np.ndarray) -> Any:
 
     if col.dtype != object:
         return col
-    kinds = {type(v) for v in col}
+    kinds = set(map(type, col))
     if kinds and kinds <= {bool, type(None)} and bool in kinds:
         return col.astype(bool) if type(None) not in kinds else pd.array(col, dtype="boolean")
     return pd.Series(col, dtype="str")
