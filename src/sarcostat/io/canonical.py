@@ -293,13 +293,10 @@ def _first_of_each(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if n >= _FACTORIZE_MIN:
         import pandas as pd
 
-        codes, _u = pd.factorize(keys)  # None -> -1
-        order = np.argsort(codes, kind="stable")
-        sorted_codes = codes[order]
-        starts = np.flatnonzero(np.diff(sorted_codes, prepend=-2) != 0)
-        first_of_code = np.repeat(order[starts], np.diff(np.append(starts, n)))
-        first = np.empty(n, dtype=np.intp)
-        first[order] = first_of_code
+        codes, _u = pd.factorize(keys)  # None -> -1; codes in order of first appearance
+        seen_max = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
+        first_pos = np.flatnonzero(codes > seen_max)  # first_pos[c]: where code c first occurs
+        first = np.where(codes >= 0, first_pos[np.maximum(codes, 0)], -1)
         return missing, first
     seen: dict[Any, int] = {}
     first = np.fromiter(
