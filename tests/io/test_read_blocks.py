@@ -173,3 +173,11 @@ def test_plain_files_are_not_handed_to_the_whole_text_reader(tmp_path, monkeypat
         pytest.fail(f"{case}: handed to the whole-text reader")
     except SarcostatError:
         assert "values" in case  # the ragged-row cases end in their error
+
+
+@pytest.mark.parametrize("sep", [";", "tab", "¦"])
+def test_blocks_with_a_given_separator(tmp_path, sep):
+    char = "\t" if sep == "tab" else sep
+    path = tmp_path / "cohort.txt"
+    path.write_text((HEADER + _rows(60)).replace(",", char), encoding="utf-8")
+    assert _outcome(path, blocks=True, sep=sep) == _outcome(path, blocks=False, sep=sep)

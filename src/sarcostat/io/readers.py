@@ -605,7 +605,9 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
         if not text.strip():
             raise _WholeText
         delim = sep or _sniff_delimiter(text, suffix)
-        dbyte = delim.encode("utf-8")[0]
+        if not delim.isascii():
+            raise _WholeText  # the byte scan looks for a one-byte separator
+        dbyte = ord(delim)
         _scan_lines(np.frombuffer(head, dtype=np.uint8), dbyte)  # quotes, line ends
         records, _lines = parse_delimited(text, name, delim)
         records = [list(map(str.strip, rec)) for rec in records]
