@@ -71,6 +71,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/screen.py --blas-threads 1 --dask --loop-p 60 --readme benchmarks/README.md
 	$(BIN)/python benchmarks/analyze.py
 	$(BIN)/python benchmarks/startup.py --readme benchmarks/README.md
+	$(BIN)/python benchmarks/pipeline.py --readme benchmarks/README.md
 
 clean:
 	rm -rf $(OUT) build dist site src/*.egg-info .pytest_cache

@@ -90,7 +90,12 @@ def _flag(data: pd.DataFrame, col: str) -> np.ndarray:
 
     if col not in data.columns:
         return np.zeros(len(data), dtype=bool)
-    values, bad = read_flags(data[col].to_numpy(dtype=object))
+    column = data[col]
+    if column.dtype == bool:  # Cohort.data: True/False, or nullable "boolean" (NA unknown)
+        return column.to_numpy(dtype=bool)
+    if str(column.dtype) == "boolean":
+        return column.fillna(False).to_numpy(dtype=bool)
+    values, bad = read_flags(column.to_numpy(dtype=object))
     if bad:
         i = bad[0]
         pid = data["id"].iloc[i] if "id" in data.columns else data.index[i]

@@ -133,6 +133,11 @@ def classify_many(
 
     ``definitions`` may be a list, a comma-separated string, or ``"all"``.
     """
+    from sarcostat.progress import track
+
     names = definition_names(definitions, "classify_many")
     prep = Prepared(data, "classify_many")  # measures derived and formatted once for all
-    return {n: evaluate(None, REGISTRY[n], prep) for n in names}
+    return {
+        n: evaluate(None, REGISTRY[n], prep)
+        for n in track(names, desc="classify", unit="definitions")
+    }

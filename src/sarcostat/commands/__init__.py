@@ -32,7 +32,12 @@ def print_cohort_errors(cohort, *, command: str, path, nothing: str) -> bool:
         return False
     for f in errors:
         print(f.message, file=sys.stderr)
-    print(f"sarcostat {command}: {len(errors)} error(s) in {path}; {nothing}.", file=sys.stderr)
+    from sarcostat.io.findings import count_findings
+
+    print(
+        f"sarcostat {command}: {count_findings(errors)} error(s) in {path}; {nothing}.",
+        file=sys.stderr,
+    )
     return True
 
 

@@ -14,20 +14,25 @@ from typing import Any
 import numpy as np
 
 from sarcostat.io.cells import (
+    _FACTORIZE_MIN,
     LT,
     MISSING,
     ND,
     OK,
     UNABLE,
+    _among,
     _Builder,
     _factor,
+    _factorize_text,
     _fmt,
+    _is_none,
+    _object_array,
 )
 from sarcostat.io.checks import _check_consistency, _check_numbers
 from sarcostat.io.derive import _derive
 from sarcostat.io.findings import plural
 from sarcostat.io.flags import is_boolean_column, read_flags
-from sarcostat.io.ids import id_key, id_text, imprecise_float_id
+from sarcostat.io.ids import MAX_EXACT_FLOAT_ID, id_key, id_text, imprecise_float_id, text_ids
 from sarcostat.io.mapping import (
     CATEGORY_VALUES,
     BiomarkerSpec,
@@ -39,6 +44,7 @@ from sarcostat.io.mapping import (
 from sarcostat.io.privacy import mention_ids
 from sarcostat.io.readers import RawTable, is_blank
 from sarcostat.io.variables import GRIP_TRIAL, VARIABLES, get_variable
+from sarcostat.progress import progress_bar
 
 _SEX_WORDS = {
     "m": "male",
@@ -80,6 +86,19 @@ def build(
     extra_bio: dict[str, BiomarkerSpec],
     decimal: str,
     source: str | None,
+) -> dict[str, Any]:
+    """The canonical columns, findings, units and map of a RawTable (a bar per column read)."""
+    with progress_bar(total=len(raw.headers), desc="validate", unit="columns") as bar:
+        return _build(raw, cmap, extra_bio, decimal, source, bar)
+
+
+def _build(
+    raw: RawTable,
+    cmap: ColumnMap,
+    extra_bio: dict[str, BiomarkerSpec],
+    decimal: str,
+    source: str | None,
+    bar: Any,
 ) -> dict[str, Any]:
     if extra_bio:
         cmap = ColumnMap(
@@ -139,6 +158,7 @@ def build(
                 out[target] = vals
                 units[target] = var.unit
                 converted[target] = (vals, unit)
+            bar.update(1)
 
     for name, spec in bio_specs.items():
         if spec.column not in res.columns:
@@ -147,6 +167,7 @@ def build(
                 f"beside it holds its detection limits."
             )
             b.add("info", "mapping", detail, column=name)
+        bar.update(1)
         vals, lods = _biomarker(b, name, spec, lod_headers.get(name))
         out[name] = vals
         out[f"{name}_lod"] = lods
@@ -185,6 +206,7 @@ def build(
             "under [biomarkers] in a map to analyse them.",
         )
 
+    b.summarize()
     mapping = {h: t for h, (t, _u) in res.columns.items()}
     for name, spec in bio_specs.items():
         mapping.setdefault(spec.column or name, name)
@@ -205,26 +227,45 @@ def build(
 def _ids(b: _Builder, header: str) -> np.ndarray:
     """Ids as text exactly as written (`sarcostat.io.ids`); duplicates by its matching rule."""
     cells = b.raw.columns[header]
-    (ids,) = b._map_distinct(cells, lambda c: (id_text(c),), (None,))
+
+    def one(c: Any) -> tuple[Any, Any, bool]:
+        text = id_text(c)
+        return text, id_key(text), imprecise_float_id(c)
+
+    if cells.dtype.kind == "f":
+        (ids,) = b._map_distinct(cells, lambda c: (id_text(c),), (None,))
+        keys = ids  # a float id's text is its key
+        imprecise = np.isfinite(cells) & (np.abs(cells) > MAX_EXACT_FLOAT_ID)
+    elif (distinct := b.raw.factorized.get(header) or _factorize_text(cells)) is not None:
+        # text ids (a text file, or a long text column): the rules in C
+        codes, uniques = distinct
+        texts, ukeys = text_ids(uniques)
+        ids, keys = _object_array(texts)[codes], _object_array(ukeys)[codes]
+        imprecise = np.zeros(len(cells), dtype=bool)
+    else:
+        ids, keys, imprecise = b._map_distinct(cells, one, (None, None, False))
+        imprecise = imprecise.astype(bool)
     b.ids = ids.tolist()
     if cells.dtype.kind == "f" or cells.dtype == object:
-        lossy = [i for i in range(len(cells)) if imprecise_float_id(cells[i])]
-        if lossy:
+        lossy = np.flatnonzero(imprecise)
+        if lossy.size:
             b.add(
                 "warning",
                 "id_precision",
-                f"{plural(len(lossy), 'id')} {'is' if len(lossy) == 1 else 'are'} stored in the "
-                f"file as a number with more than 15 significant digits, e.g. {mention_ids(ids[lossy[0]])}, "
+                f"{plural(lossy.size, 'id')} {'is' if lossy.size == 1 else 'are'} stored in the "
+                f"file as a number with more than 15 significant digits, e.g. "
+                f"{mention_ids(ids[lossy[0]])}, "
                 "which a floating-point number cannot hold exactly: the last digits may already "
                 "be wrong in the file. Store ids as text.",
                 column="id",
             )
-    keys = [id_key(p) for p in b.ids]
-    first: dict[str, int] = {}
-    for i, k in enumerate(keys):
-        if k is not None:
-            first.setdefault(k, i)
-    for i in (i for i, k in enumerate(keys) if k is None or first[k] != i):
+    missing, first = _first_of_each(keys)
+    repeated = np.flatnonzero(~missing & (first != np.arange(len(keys))))
+    shown = np.union1d(
+        b.limit(np.flatnonzero(missing), "error", "missing_id", "id"),
+        b.limit(repeated, "error", "duplicate_id", "id"),
+    )
+    for i in shown:
         pid = ids[i]
         if pid is None:
             b.add("error", "missing_id", "the participant id is missing.", i=i, column="id")
@@ -239,12 +280,33 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
                 "error",
                 "duplicate_id",
                 f"the id {mention_ids(pid)} is repeated (first at {b.raw.row_word} "
-                f"{b.raw.row_numbers[first[str(keys[i])]]}).{hint}",
+                f"{b.raw.row_numbers[first[i]]}).{hint}",
                 i=i,
                 column="id",
                 value=pid,
             )
     return ids
+
+
+def _first_of_each(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which keys are missing (None), and for each row the row where its key first occurs."""
+    n = len(keys)
+    missing = _is_none(keys)
+    if n >= _FACTORIZE_MIN:
+        import pandas as pd
+
+        codes, _u = pd.factorize(keys)  # None -> -1; codes in order of first appearance
+        seen_max = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
+        first_pos = np.flatnonzero(codes > seen_max)  # first_pos[c]: where code c first occurs
+        first = np.where(codes >= 0, first_pos[np.maximum(codes, 0)], -1)
+        return missing, first
+    seen: dict[Any, int] = {}
+    first = np.fromiter(
+        (-1 if k is None else seen.setdefault(k, i) for i, k in enumerate(keys)),
+        dtype=np.intp,
+        count=n,
+    )
+    return missing, first
 
 
 def _trial_number(column: str) -> int:
@@ -287,12 +349,17 @@ def _category(b: _Builder, target: str, codes: dict[str, str]) -> np.ndarray:
         return words.get(str(shown).strip().lower(), _BAD_CODE), shown
 
     kinds, _v = b.parse(header)
-    values, shown = b._map_distinct(b.raw.columns[header], classify, (None, None))
+    values, shown, keys = b._map_distinct(
+        b.raw.columns[header],
+        lambda c: (*classify(c), _code_key(c)),
+        (None, None, None),
+        b.raw.factorized.get(header),
+    )
     values[kinds == MISSING] = None
     bad = np.flatnonzero(values == _BAD_CODE)
     values[bad] = None
     allowed = " / ".join(CATEGORY_VALUES[target])
-    bad_codes = {_code_key(b.cell(header, i)) for i in bad}
+    bad_codes = set(keys[bad].tolist())
     numeric = bool(bad.size) and all(re.fullmatch(r"-?\d+(\.0+)?", c) for c in bad_codes)
     if numeric and not codes and not labels and bad.size == int((kinds != MISSING).sum()):
         listed = ", ".join(sorted(bad_codes, key=float))
@@ -306,7 +373,7 @@ def _category(b: _Builder, target: str, codes: dict[str, str]) -> np.ndarray:
             column=target,
         )
     else:
-        for i in bad:
+        for i in b.limit(bad, "error", "code", target):
             c = shown[i].item() if isinstance(shown[i], np.generic) else shown[i]
             b.add(
                 "error",
@@ -373,7 +440,7 @@ def _numbers(
             merged[unable] = True
             out[flag_name] = merged
     allowed = (OK, MISSING, UNABLE) if (flag_name or target in _BALANCE) else (OK, MISSING)
-    for i in np.flatnonzero(~np.isin(kinds, allowed)):
+    for i in b.limit(np.flatnonzero(~_among(kinds, *allowed)), "error", "non_numeric", target):
         c = b.cell(header, i)
         extra = ""
         if kinds[i] == UNABLE:
@@ -394,7 +461,7 @@ def _numbers(
 def _flag(b: _Builder, name: str) -> np.ndarray:
     """A canonical True/False column as given; blank is unknown (None), never False."""
     values, bad = read_flags(b.raw.columns[name])
-    for i in bad:
+    for i in b.limit(np.asarray(bad, dtype=np.intp), "error", "code", name):
         c = b.cell(name, i)
         b.add(
             "error",
@@ -452,7 +519,17 @@ def _biomarker(
     written = sorted(set(values[kinds == LT].tolist()))
     if lod_header is not None:
         kinds = _apply_lod_column(b, name, lod_header, kinds, lods)
-    for i in np.flatnonzero(~np.isin(kinds, (OK, MISSING, LT)) | (ok & (values < 0))):
+    negative = ok & (values < 0)
+    no_limit = (kinds == ND) & (spec.lod is None)
+    not_number = ~_among(kinds, OK, MISSING, LT, ND)
+    shown = np.union1d(
+        np.union1d(
+            b.limit(np.flatnonzero(negative), "error", "range", name),
+            b.limit(np.flatnonzero(no_limit), "error", "censored", name),
+        ),
+        b.limit(np.flatnonzero(not_number), "error", "non_numeric", name),
+    )
+    for i in shown:
         c = b.cell(header, i)
         if kinds[i] == OK:
             b.add(
@@ -512,13 +589,17 @@ def _apply_lod_column(
     limits missing. Modifies ``lods`` in place.
     """
     lk, lv = b.parse(header)
-    for i in np.flatnonzero(~np.isin(lk, (OK, MISSING)) | ((lk == OK) & ~(lv > 0))):
+    shown = np.union1d(
+        b.limit(np.flatnonzero((lk == OK) & ~(lv > 0)), "error", "range", f"{name}_lod"),
+        b.limit(np.flatnonzero(~_among(lk, OK, MISSING)), "error", "non_numeric", f"{name}_lod"),
+    )
+    for i in shown:
         c = b.cell(header, i)
         rule = "range" if lk[i] == OK else "non_numeric"
         why = "is not positive; a detection limit must be" if lk[i] == OK else "is not a number"
         b.add("error", rule, f"'{c}' {why}.", i=i, column=f"{name}_lod", value=c)
     limit = (lk == OK) & (lv > 0)
-    empty = np.isin(kinds, (MISSING, ND)) & np.isnan(lods)
+    empty = _among(kinds, MISSING, ND) & np.isnan(lods)
     lods[limit & empty] = lv[limit & empty]
     measured = limit & (kinds == OK)
     if measured.any():
@@ -548,7 +629,7 @@ def _extra(b: _Builder, header: str) -> np.ndarray:
     if (
         header not in b.raw.labels
         and kinds.size
-        and np.isin(kinds, (OK, MISSING)).all()
+        and _among(kinds, OK, MISSING).all()
         and (kinds == OK).any()
     ):
         return values
@@ -556,5 +637,6 @@ def _extra(b: _Builder, header: str) -> np.ndarray:
         b.labelled(header),
         lambda c: (None if is_blank(c) else c if isinstance(c, str) else str(c),),
         (None,),
+        None if header in b.raw.labels else b.raw.factorized.get(header),
     )
     return text

@@ -9,13 +9,16 @@ rules and the same messages whatever the file type.
 from __future__ import annotations
 
 import math
+import operator
 import re
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 
-from sarcostat.io.findings import Finding
+from sarcostat.io.findings import Finding, plural
 from sarcostat.io.privacy import mention_ids
 from sarcostat.io.readers import RawTable, is_blank
 from sarcostat.io.variables import UNIT_FACTORS
@@ -67,6 +70,14 @@ _CENSORED = re.compile(r"^<\s*=?\s*(?P<num>\S+)$")
 
 MISSING, OK, UNABLE, ND, LT, BAD = range(6)
 
+#: Row-level findings listed one by one for each kind of problem (severity,
+#: rule, column); the rows beyond are counted in one summary finding, so a
+#: column wrong in a million rows gives a page of messages, not a million.
+MAX_ROWS_PER_PROBLEM = 20
+
+#: Columns at least this long are factorized by pandas (in C) rather than a dict.
+_FACTORIZE_MIN = 50_000
+
 
 class _Builder:
     """Turns one RawTable into canonical columns, collecting findings."""
@@ -79,6 +90,8 @@ class _Builder:
         self.headers: dict[str, str] = {}
         self._parsed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.derived: dict[str, np.ndarray] = {}  # column -> rows computed, not given
+        self._listed: Counter[tuple[str, str, str | None]] = Counter()
+        self._hidden: Counter[tuple[str, str, str | None]] = Counter()
 
     # -- messages -----------------------------------------------------------
     def where(self, i: int | np.integer | None) -> str:
@@ -98,6 +111,12 @@ class _Builder:
         column: str | None = None,
         value: Any = None,
     ) -> None:
+        if i is not None:
+            kind = (severity, rule, column)
+            if self._listed[kind] >= MAX_ROWS_PER_PROBLEM:
+                self._hidden[kind] += 1
+                return
+            self._listed[kind] += 1
         loc = self.where(i)
         if column is not None:
             loc += f", column '{column}'"
@@ -106,13 +125,43 @@ class _Builder:
                 severity,
                 rule,
                 f"{loc}: {detail}",
-                row=None if i is None else self.raw.row_numbers[i],
+                row=None if i is None else int(self.raw.row_numbers[i]),
                 participant_id=None if i is None else self.ids[i],
                 column=column,
                 value=value,
                 detail=detail,
             )
         )
+
+    def limit(self, rows: np.ndarray, severity: str, rule: str, column: str | None) -> np.ndarray:
+        """The first of ``rows`` still to be listed for this kind of problem; the rest are counted.
+
+        Loops that report one finding per row go over ``limit(...)`` only, so
+        a million bad rows cost no more than twenty.
+        """
+        kind = (severity, rule, column)
+        room = max(0, MAX_ROWS_PER_PROBLEM - self._listed[kind])
+        if rows.size > room:
+            self._hidden[kind] += int(rows.size - room)
+            return rows[:room]
+        return rows
+
+    def summarize(self) -> None:
+        """One finding per kind of problem with rows not listed: how many, and how many in all."""
+        for (severity, rule, column), hidden in self._hidden.items():
+            listed = self._listed[(severity, rule, column)]
+            detail = (
+                f"{plural(hidden, 'more row')} with this problem ({rule}) "
+                f"{'is' if hidden == 1 else 'are'} not listed; {listed + hidden} in all, the "
+                f"first {listed} listed one by one."
+            )
+            loc = self.raw.name + (f", column '{column}'" if column is not None else "")
+            self.findings.append(
+                Finding(
+                    severity, rule, f"{loc}: {detail}", column=column, detail=detail, count=hidden
+                )
+            )
+        self._hidden.clear()
 
     def cell(self, header: str, i: int | np.integer) -> Any:
         """The cell as written in the file (a Python scalar, for messages)."""
@@ -170,17 +219,38 @@ class _Builder:
             kinds = np.where(np.isnan(cells), MISSING, np.where(np.isfinite(cells), OK, BAD))
             values = np.where(kinds == OK, cells, np.nan)
         else:
-            kinds, values = self._map_distinct(cells, self.parse_number, (MISSING, math.nan))
-            kinds = kinds.astype(np.int8)
-            values = values.astype(float)
+            kinds, values = self._map_distinct(
+                cells,
+                self.parse_number,
+                (MISSING, math.nan),
+                self.raw.factorized.get(header),
+                dtypes=(np.int8, float),
+            )
+            kinds = kinds.astype(np.int8, copy=False)
+            values = values.astype(float, copy=False)
         self._parsed[header] = (kinds, values)
         return kinds, values
 
     @staticmethod
     def _map_distinct(
-        cells: np.ndarray, fn: Callable[[Any], tuple[Any, ...]], na: tuple[Any, ...]
+        cells: np.ndarray,
+        fn: Callable[[Any], tuple[Any, ...]],
+        na: tuple[Any, ...],
+        factorized: tuple[np.ndarray, np.ndarray] | None = None,
+        dtypes: tuple[Any, ...] | None = None,
     ) -> tuple[np.ndarray, ...]:
-        """Apply ``fn`` (cell -> tuple) to each distinct cell; one array per tuple item."""
+        """Apply ``fn`` (cell -> tuple) to each distinct cell; one array per tuple item.
+
+        ``factorized`` is ``(codes, uniques)`` with ``cells == uniques[codes]``
+        (from the block reader); long text columns are factorized here.
+        ``dtypes`` gives the arrays' types (object when None).
+        """
+        if factorized is None:
+            factorized = _factorize_text(cells)
+        if factorized is not None:
+            codes, uniques = factorized
+            table = [fn(u) for u in uniques] or [na]
+            return tuple(_typed(col, dt)[codes] for col, dt in zip(zip(*table), dtypes or _OBJ))
         # A dict key treats True, 1 and 1.0 as one value, and nested values
         # (lists in a Parquet column) are unhashable: such columns, only
         # possible from typed files and DataFrames, go cell by cell.
@@ -198,7 +268,7 @@ class _Builder:
             table = [fn(c) for c in cells] or [na]
         else:
             table = [fn(u) for u in index] or [na]
-        return tuple(_object_array(col)[codes] for col in zip(*table))
+        return tuple(_typed(col, dt)[codes] for col, dt in zip(zip(*table), dtypes or _OBJ))
 
     def _to_float(self, t: str) -> float | None:
         if self.decimal == "," and _NUM_COMMA.match(t):
@@ -237,7 +307,21 @@ class _Builder:
     def is_empty(self, header: str) -> bool:
         """Every cell blank or a missing-value word, judged as written ('unable' is not empty)."""
         cells = self.raw.columns[header]
+        if header in self.raw.factorized:
+            cells = self.raw.factorized[header][1]  # the distinct cells
         return bool(len(cells)) and all(_is_na_cell(c) for c in cells)  # stops at the first value
+
+
+def _factorize_text(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(codes, uniques) of a long column of text cells (pandas' hash table), else None."""
+    if cells.dtype != object or len(cells) < _FACTORIZE_MIN:
+        return None
+    if set(map(type, cells)) != {str}:
+        return None
+    import pandas as pd
+
+    codes, uniques = pd.factorize(cells)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def _object_array(items: Iterable[Any]) -> np.ndarray:
@@ -248,6 +332,20 @@ def _object_array(items: Iterable[Any]) -> np.ndarray:
     return arr
 
 
+_OBJ = (object,) * 8
+
+
+def _among(kinds: np.ndarray, *wanted: int) -> np.ndarray:
+    """``np.isin(kinds, wanted)`` for cell kinds, by table look-up."""
+    table = np.zeros(BAD + 1, dtype=bool)
+    table[list(wanted)] = True
+    return table[kinds]
+
+
+def _typed(items: Iterable[Any], dtype: Any) -> np.ndarray:
+    return _object_array(items) if dtype is object else np.array(list(items), dtype=dtype)
+
+
 def _is_na_cell(c: Any) -> bool:
     return is_blank(c) or (isinstance(c, str) and c.strip().lower() in _NA_WORDS)
 
@@ -256,8 +354,17 @@ def _fmt(x: float) -> str:
     return repr(round(float(x), 10))
 
 
-def _is_none(col: np.ndarray) -> np.ndarray:
-    return np.fromiter((v is None for v in col), dtype=bool, count=len(col))
+def _is_none(col: Sequence[Any] | np.ndarray) -> np.ndarray:
+    """True where the cell is None (columns of text and None)."""
+    if isinstance(col, np.ndarray) and col.dtype == object:
+        try:
+            hit = col == None  # noqa: E711 - elementwise, in C
+        except (TypeError, ValueError):  # a cell whose == refuses None (pd.NA)
+            hit = None
+        if isinstance(hit, np.ndarray) and hit.dtype == bool:
+            return hit
+    # map() over a C function: no Python frame per cell
+    return np.fromiter(map(operator.is_, col, repeat(None)), dtype=bool, count=len(col))
 
 
 def _factor(canonical: str, unit: str | None) -> float:

@@ -52,7 +52,11 @@ def _check_numbers(b: _Builder, out: dict, converted: dict, declared: set) -> No
             else np.zeros_like(present)
         )
         shown_unit = var.unit or "points"
-        for i in np.flatnonzero(metres | centimetres | below | above | fraction):
+        listed = np.union1d(
+            b.limit(np.flatnonzero(metres | centimetres), "error", "unit", target),
+            b.limit(np.flatnonzero(below | above | fraction), "error", "range", target),
+        )
+        for i in listed:
             x = vals[i]
             orig = b.cell(header, i)  # reported as written in the file
             if metres[i]:
@@ -157,7 +161,8 @@ def _check_consistency(b: _Builder, out: dict) -> None:
         vals = np.asarray(out[name], dtype=float)
         # Given values were range-checked as read; only computed ones are left.
         derived = b.derived.get(name, np.zeros(len(vals), dtype=bool))
-        for i in np.flatnonzero(derived & ((vals < var.low) | (vals > var.high))):
+        wrong = np.flatnonzero(derived & ((vals < var.low) | (vals > var.high)))
+        for i in b.limit(wrong, "error", "range", name):
             side = "below the allowed minimum" if vals[i] < var.low else "above the allowed maximum"
             lim = var.low if vals[i] < var.low else var.high
             b.add(

@@ -260,9 +260,10 @@ def _given_or_derived(
     if name in out:
         given = out[name]
         b.derived[name] = np.isnan(given) & ~np.isnan(computed)
-        for i in np.flatnonzero(
+        off = np.flatnonzero(
             ~np.isnan(given) & ~np.isnan(computed) & (np.abs(given - computed) > tol)
-        ):
+        )
+        for i in b.limit(off, severity, rule or name, name):
             b.add(
                 severity,
                 rule or name,

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Finding", "findings_to_frame", "sort_findings", "plural", "SEVERITIES"]
+__all__ = [
+    "Finding",
+    "findings_to_frame",
+    "sort_findings",
+    "count_findings",
+    "plural",
+    "SEVERITIES",
+]
 
 #: Severities, most serious first. Errors stop later analyses; warnings and
 #: infos are reported and the analysis goes on.
@@ -43,6 +50,10 @@ class Finding:
     detail : str
         The message without its location prefix (for tables that show the
         location in their own columns).
+    count : int
+        How many problems the finding stands for: 1, or for the summary of
+        the rows not listed one by one (``MAX_ROWS_PER_PROBLEM`` per kind of
+        problem), their number.
     """
 
     severity: str
@@ -53,6 +64,7 @@ class Finding:
     column: str | None = None
     value: Any = None
     detail: str = ""
+    count: int = 1
 
     @property
     def is_error(self) -> bool:
@@ -62,6 +74,11 @@ class Finding:
 def plural(n: int, word: str) -> str:
     """'1 error', '3 errors'."""
     return f"{n} {word}{'s' * (n != 1)}"
+
+
+def count_findings(findings: Iterable[Finding]) -> int:
+    """How many problems the findings stand for (a summary of unlisted rows counts each row)."""
+    return sum(f.count for f in findings)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -45,13 +45,18 @@ class RawTable:
     columns : dict of str -> numpy.ndarray
         Cells per header, in file order: float arrays for typed numeric
         columns (SPSS, Stata, Parquet, DataFrames), object arrays otherwise.
-    row_numbers : list of int
-        For each data row, the row number shown in messages.
+    row_numbers : list of int or numpy.ndarray
+        For each data row, the row number shown in messages (an integer
+        array for files read in blocks).
     row_word : str
         "row" for spreadsheet-like files (header = row 1), "case" for SPSS,
         Stata and Parquet records (first record = case 1).
     findings : list of Finding
         Notes made while reading (encoding fallback, unnamed columns).
+    factorized : dict of str -> (codes, uniques)
+        For columns read in blocks: ``columns[h]`` equals ``uniques[codes]``,
+        so later steps classify each distinct cell once (``uniques`` may
+        repeat a value).
     name : str
         File name used in messages.
     text_cells : bool
@@ -69,7 +74,7 @@ class RawTable:
 
     headers: list[str]
     columns: dict[str, Any]
-    row_numbers: list[int]
+    row_numbers: list[int] | np.ndarray
     row_word: str = "row"
     findings: list[Finding] = field(default_factory=list)
     name: str = "<data>"
@@ -77,6 +82,7 @@ class RawTable:
     labels: dict[str, dict] = field(default_factory=dict)
     header_row: int | None = None
     units_row: int | None = None
+    factorized: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -89,8 +95,13 @@ def read_table(
     sheet: str | int | None = None,
     encoding: str | None = None,
     sep: str | None = None,
+    columns: Iterable[str] | None = None,
 ) -> RawTable:
     """Read ``path`` into a `RawTable`, choosing the reader by suffix.
+
+    ``columns`` (headers as written) keeps only those columns: a Parquet file
+    then reads just them from disk; other formats are read whole and cut.
+    Headers not in the file are ignored.
 
     Raises
     ------
@@ -136,13 +147,24 @@ def read_table(
         raise ReadError(f"{name}: cannot be opened ({exc.strerror}).") from None
     if size == 0:
         raise ReadError(f"{name} is empty (0 bytes).")
+    wanted = None if columns is None else [str(c) for c in columns]
     if suffix in TEXT_SUFFIXES:
-        return _read_text(p, suffix, encoding, sep)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_excel(p, sheet)
-    if suffix in (".sav", ".zsav", ".dta"):
-        return _read_readstat(p, suffix, encoding)
-    return _read_parquet(p)
+        table = _read_text(p, suffix, encoding, sep)
+    elif suffix in (".xlsx", ".xlsm"):
+        table = _read_excel(p, sheet)
+    elif suffix in (".sav", ".zsav", ".dta"):
+        table = _read_readstat(p, suffix, encoding)
+    else:
+        return _read_parquet(p, wanted)
+    return table if wanted is None else _keep_columns(table, wanted)
+
+
+def _keep_columns(table: RawTable, wanted: list[str]) -> RawTable:
+    keep = [h for h in table.headers if h in set(wanted)]
+    table.headers = keep
+    table.columns = {h: table.columns[h] for h in keep}
+    table.factorized = {h: v for h, v in table.factorized.items() if h in keep}
+    return table
 
 
 def is_blank(v: Any) -> bool:
@@ -441,8 +463,25 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
     return best
 
 
+#: Text files of at least this many bytes are read in blocks by
+#: :func:`_read_text_blocks`; smaller ones are parsed whole. Tests lower both
+#: sizes to run the block reader on small files.
+STREAM_MIN_BYTES = 4 << 20
+#: Bytes per block of the block reader (cut at a line end).
+BLOCK_BYTES = 8 << 20
+#: Lines parsed whole at the top of a file read in blocks (title, header, units row).
+_HEAD_LINES = 200
+
+
 def _read_text(p: Path, suffix: str, encoding: str | None, sep: str | None) -> RawTable:
     name = p.name
+    try:
+        if p.stat().st_size >= STREAM_MIN_BYTES:
+            return _read_text_blocks(p, suffix, encoding, sep)
+    except _WholeText:
+        pass  # a file the block reader does not handle exactly: parse it whole
+    except OSError as exc:
+        raise ReadError(f"{name}: cannot be read ({exc.strerror}).") from None
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -458,6 +497,337 @@ def _read_text(p: Path, suffix: str, encoding: str | None, sep: str | None) -> R
     table = _from_records(name, records, findings, ragged=how, lines=lines)
     table.text_cells = True
     return table
+
+
+class _WholeText(Exception):
+    """The block reader hands the file to the whole-text reader (:func:`_read_text`)."""
+
+
+# Bytes that may belong to a blank line: ASCII white space (str.strip's), the
+# delimiter, quotes and any non-ASCII byte (possibly Unicode white space).
+# Lines made only of these are checked one by one with the csv module.
+_MAYBE_BLANK = np.zeros(256, dtype=bool)
+_MAYBE_BLANK[[9, 11, 12, 13, 28, 29, 30, 31, 32, 34]] = True
+_MAYBE_BLANK[128:] = True
+_UNSURE = np.zeros(256, dtype=bool)  # of those, the bytes that may be text
+_UNSURE[34] = True
+_UNSURE[128:] = True
+
+
+def _line_blocks(fh: Any, start: int) -> Iterable[tuple[int, bytes]]:
+    """(offset, bytes) of consecutive blocks of whole lines from ``start``."""
+    fh.seek(start)
+    offset, carry = start, b""
+    while True:
+        chunk = fh.read(BLOCK_BYTES)
+        if not chunk:
+            if carry:
+                yield offset, carry
+            return
+        buf = carry + chunk
+        cut = buf.rfind(b"\n") + 1
+        if cut == 0:
+            carry = buf  # a line longer than a block: read on
+            continue
+        yield offset, buf[:cut]
+        offset += cut
+        carry = buf[cut:]
+
+
+def _decode_block(buf: bytes, codec: str) -> bytes:
+    """The block as UTF-8 bytes; :class:`_WholeText` when it is not valid in ``codec`` or holds NUL."""
+    if b"\x00" in buf:
+        raise _WholeText
+    try:
+        text = buf.decode(codec)
+    except UnicodeDecodeError:
+        raise _WholeText from None
+    return buf if codec == "utf-8" else text.encode("utf-8")
+
+
+def _scan_lines(a: np.ndarray, delim: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Line starts, line ends, field counts and sorted separator positions of UTF-8 bytes.
+
+    The file has one record per line, as the csv module reads it, when every
+    quote is where a strict CSV parser expects one (opening a field, closing
+    it before a separator or the line end, or doubled inside it) and an even
+    number of them stands on each line, and carriage returns come only before
+    a line feed. Anything else (a cell over several lines, a stray or
+    unclosed quote, old Mac line ends) raises :class:`_WholeText`, and the
+    whole-text reader gives its exact message.
+    """
+    size = a.size
+    nl = np.flatnonzero(a == 10)
+    ends = nl if (size == 0 or a[-1] == 10) else np.append(nl, size)
+    starts = np.concatenate(([0], nl + 1))[: ends.size]
+    cr = np.flatnonzero(a == 13)
+    if cr.size and (cr[-1] + 1 >= size or (a[cr + 1] != 10).any()):
+        raise _WholeText
+    q = np.flatnonzero(a == 34)
+    seps = np.flatnonzero(a == delim)
+    if q.size:
+        ql = np.searchsorted(ends, q)
+        if (np.diff(np.searchsorted(q, ends), prepend=0) & 1).any():
+            raise _WholeText
+        rank = np.arange(q.size) - np.searchsorted(ql, ql)
+        pair = np.zeros(q.size, dtype=bool)  # a quote right after the previous one: ""
+        pair[1:] = q[1:] == q[:-1] + 1
+        before = a[np.maximum(q - 1, 0)]
+        after = a[np.minimum(q + 1, size - 1)]
+        opens = (q == starts[ql]) | (before == delim) | pair
+        closes = (q + 1 == ends[ql]) | (after == delim) | (after == 13)
+        closes[:-1] |= pair[1:]
+        if not np.where(rank % 2 == 0, opens, closes).all():
+            raise _WholeText
+        inside = np.cumsum(a == 34, dtype=np.uint8) & 1  # parity wraps, stays right
+        seps = seps[inside[seps] == 0]
+    upto = np.searchsorted(seps, ends)  # separators before each line end
+    counts = np.diff(upto, prepend=0) + 1
+    length = ends - starts
+    counts[(length == 0) | ((length == 1) & (a[np.minimum(starts, max(size - 1, 0))] == 13))] = 0
+    return starts, ends, counts, seps
+
+
+def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | None) -> RawTable:
+    """Read a large delimited file block by block, with the whole-text reader's rules.
+
+    The file's first lines (title rows, header, units row) are parsed by the
+    csv module exactly as :func:`_read_text` does. The rest is checked with
+    NumPy over the bytes of each block (line ends, quotes, field counts,
+    blank lines; :func:`_scan_lines`), split into cells by Arrow's CSV parser,
+    stripped, and kept per column as distinct cells plus codes. Every line is
+    accounted for: blank lines keep their number, a line with too few or too
+    many values is the same error, and any file whose quoting is not plain
+    (a cell over several lines, a stray quote), whose encoding must be
+    guessed, or that holds NUL bytes raises :class:`_WholeText` so that the
+    whole-text reader reads it or gives its message. Cells, row numbers and
+    findings are those of :func:`_read_text`.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from sarcostat.progress import progress_bar
+
+    name = p.name
+    size = p.stat().st_size
+    enc = check_encoding(encoding)
+    codec = "utf-8" if enc in (None, "utf-8-sig") else enc
+    probe = '\n\r,;\t|" '
+    if codec.startswith(("utf_16", "utf_32", "utf_7", "utf-16", "utf-32")):
+        raise _WholeText
+    try:
+        if probe.encode(codec) != probe.encode("ascii"):
+            raise _WholeText
+    except UnicodeEncodeError:
+        raise _WholeText from None
+    with open(p, "rb") as fh:
+        first = fh.read(8)
+        if first.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise _WholeText
+        _refuse_binary(first, name)
+        bom = 3 if codec == "utf-8" and first.startswith(b"\xef\xbb\xbf") else 0
+        fh.seek(bom)
+        head_lines = [fh.readline() for _ in range(_HEAD_LINES)]
+        head_lines = [ln for ln in head_lines if ln]
+        head_bytes = b"".join(head_lines)
+        whole = bom + len(head_bytes) >= size
+        head = _decode_block(head_bytes, codec)
+        text = head.decode("utf-8")
+        if not text.strip():
+            raise _WholeText
+        delim = sep or _sniff_delimiter(text, suffix)
+        if not delim.isascii():
+            raise _WholeText  # the byte scan looks for a one-byte separator
+        dbyte = ord(delim)
+        _scan_lines(np.frombuffer(head, dtype=np.uint8), dbyte)  # quotes, line ends
+        records, _lines = parse_delimited(text, name, delim)
+        records = [list(map(str.strip, rec)) for rec in records]
+        numbered = [(k + 1, rec) for k, rec in enumerate(records) if any(rec)]
+        if len(numbered) < 22 and not whole:
+            raise _WholeText
+        how = f"{_delim_name(delim)} was {'given' if sep else 'detected'}"
+        findings: list[Finding] = []
+        header_row, units_row, header, n, body = _head(name, numbered, findings, ragged=how)
+        body_line = body[0][0] - 1 if body else len(records)  # first body line, 0-based
+        start = bom + sum(len(ln) for ln in head_lines[:body_line])
+        codes: list[list[np.ndarray]] = [[] for _ in range(n)]
+        uniques: list[list[np.ndarray]] = [[] for _ in range(n)]
+        offsets = [0] * n
+        row_numbers: list[np.ndarray] = []
+        ragged: tuple[int, int] | None = None  # (row, values) of the first ragged line
+        plain: set[int] = set()  # columns not worth dictionary-encoding
+        line0 = body_line  # 0-based number of the block's first line
+        with progress_bar(total=size, desc=f"read {name}", unit="B") as bar:
+            bar.update(start)
+            for _offset, raw in _line_blocks(fh, start):
+                bar.update(len(raw))
+                buf = _decode_block(raw, codec)
+                a = np.frombuffer(buf, dtype=np.uint8)
+                starts, ends, counts, seps = _scan_lines(a, dbyte)
+                n_lines = ends.size
+                kept = _filled_lines(a, dbyte, starts, ends, counts, delim)
+                if ragged is None:
+                    bad = kept & (counts < n)
+                    wide = np.flatnonzero(kept & (counts > n))
+                    if wide.size:
+                        tails = _blank_tails(a, dbyte, wide, ends, seps, n, delim)
+                        bad[wide[~tails]] = True
+                    if bad.any():
+                        j = int(np.argmax(bad))
+                        ragged = (line0 + j + 1, int(counts[j]))
+                if ragged is None and kept.any():
+                    width = np.unique(counts[kept])
+                    if width.size != 1:
+                        raise _WholeText  # rows of several widths (blank tails on some)
+                    data = buf
+                    if not kept.all():
+                        length = np.diff(np.append(starts, a.size))
+                        data = a[np.repeat(kept, length)].tobytes()
+                    cols = _arrow_cells(pa, pacsv, data, delim, int(width[0]), n, plain)
+                    if cols[0][0].size != int(kept.sum()):
+                        raise _WholeText
+                    for j, (idx, vals) in enumerate(cols):
+                        codes[j].append(idx + offsets[j])
+                        uniques[j].append(vals)
+                        offsets[j] += vals.size
+                        if vals.size > max(idx.size // 2, 1000):
+                            plain.add(j)  # ids: nearly one distinct cell per row
+                    row_numbers.append(np.flatnonzero(kept) + line0 + 1)
+                line0 += n_lines
+    if ragged is not None:
+        raise _ragged_error(name, ragged[0], ragged[0], ragged[1], header_row, n, how)
+    factorized = []
+    columns = []
+    for j in range(n):
+        c = np.concatenate(codes[j]) if codes[j] else np.empty(0, dtype=np.int32)
+        u = np.concatenate(uniques[j]) if uniques[j] else np.empty(0, dtype=object)
+        if len(uniques[j]) > 1 and j not in plain:
+            # one entry per distinct cell of the whole column, not per block
+            import pandas as pd
+
+            merged, u = pd.factorize(u)
+            c = merged.astype(np.int32)[c]
+            u = np.asarray(u, dtype=object)
+        factorized.append((c, u))
+        columns.append(u[c])
+    rows = np.concatenate(row_numbers) if row_numbers else np.empty(0, dtype=np.int64)
+    table = _assemble(name, header, columns, rows, "row", findings, factorized)
+    table.header_row, table.units_row = header_row, units_row
+    table.text_cells = True
+    return table
+
+
+def _firm_bytes(a: np.ndarray, dbyte: int) -> np.ndarray:
+    """Running count of bytes that are surely text (not blank, quote or separator), from 0."""
+    maybe = _MAYBE_BLANK.copy()
+    maybe[dbyte] = True
+    firm = np.zeros(a.size + 1, dtype=np.int32)
+    np.cumsum(~maybe[a], dtype=np.int32, out=firm[1:])
+    return firm
+
+
+def _soft_bytes(a: np.ndarray) -> np.ndarray:
+    soft = np.zeros(a.size + 1, dtype=np.int32)
+    np.cumsum(_UNSURE[a], dtype=np.int32, out=soft[1:])
+    return soft
+
+
+def _filled_lines(
+    a: np.ndarray,
+    dbyte: int,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    counts: np.ndarray,
+    delim: str,
+) -> np.ndarray:
+    """True for each line with a cell that is not blank after stripping (csv module's reading)."""
+    if not starts.size:
+        return np.zeros(0, dtype=bool)
+    maybe = _MAYBE_BLANK.copy()
+    maybe[[dbyte, 10]] = True
+    kept = np.logical_or.reduceat(~maybe[a], starts)
+    unsure = np.flatnonzero(~kept & (counts > 0))
+    if unsure.size:
+        soft = _soft_bytes(a)
+        for i in unsure[(soft[ends[unsure]] - soft[starts[unsure]]) > 0]:
+            line = a[starts[i] : ends[i]].tobytes().decode("utf-8")
+            rec = next(csv.reader([line], delimiter=delim, strict=True), [])
+            kept[i] = any(c.strip() for c in rec)
+    return kept
+
+
+def _blank_tails(
+    a: np.ndarray,
+    dbyte: int,
+    lines: np.ndarray,
+    ends: np.ndarray,
+    seps: np.ndarray,
+    n: int,
+    delim: str,
+) -> np.ndarray:
+    """For lines with more than ``n`` values: True where the values beyond ``n`` are all blank."""
+    line_of = np.searchsorted(ends, seps)
+    first = np.searchsorted(line_of, lines)
+    cut = seps[first + n - 1] + 1  # the first byte after the n-th value
+    firm = _firm_bytes(a, dbyte)
+    soft = _soft_bytes(a)
+    blank = (firm[ends[lines]] - firm[cut]) == 0
+    for k in np.flatnonzero(blank & ((soft[ends[lines]] - soft[cut]) > 0)):
+        tail = a[cut[k] : ends[lines[k]]].tobytes().decode("utf-8")
+        rec = next(csv.reader([tail], delimiter=delim, strict=True), [])
+        blank[k] = not any(c.strip() for c in rec)
+    return blank
+
+
+def _arrow_cells(
+    pa: Any, pacsv: Any, data: bytes, delim: str, width: int, n: int, plain: set[int]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(codes, stripped cells) of the first ``n`` of ``width`` columns of a checked block.
+
+    Columns are dictionary-encoded (codes into the distinct cells), except
+    those in ``plain`` (ids: every cell distinct), whose codes count up.
+    """
+    names = [f"c{j}" for j in range(width)]
+    coded = pa.dictionary(pa.int32(), pa.string())
+    table = pacsv.read_csv(
+        pa.BufferReader(pa.py_buffer(data)),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=max(1 << 20, len(data) + 1)),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delim,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=False,
+            ignore_empty_lines=False,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            # the parser builds each column's distinct cells as it goes
+            column_types={c: pa.string() if j in plain else coded for j, c in enumerate(names)},
+            include_columns=names[:n],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    out = []
+    for j in range(n):
+        idx_parts, val_parts, offset = [], [], 0
+        for chunk in table.column(j).chunks:
+            if j in plain:
+                vals = list(map(str.strip, chunk.to_numpy(zero_copy_only=False)))
+                idx = np.arange(len(vals), dtype=np.int32)
+            else:
+                idx = chunk.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+                vals = list(map(str.strip, chunk.dictionary.to_pylist()))
+            idx_parts.append(idx + offset)
+            arr: np.ndarray = np.empty(len(vals), dtype=object)
+            arr[:] = vals
+            val_parts.append(arr)
+            offset += len(vals)
+        if not idx_parts:
+            out.append((np.empty(0, dtype=np.int32), np.empty(0, dtype=object)))
+        else:
+            out.append((np.concatenate(idx_parts), np.concatenate(val_parts)))
+    return out
 
 
 def parse_delimited(text: str, name: str, delim: str) -> tuple[list[list[str]], list[int]]:
@@ -537,30 +907,21 @@ def _n_filled(rec: list[Any]) -> int:
     return sum(not is_blank(c) for c in rec)
 
 
-def _from_records(
+def _head(
     name: str,
-    records: list[list[Any]],
+    numbered: list[tuple[int, list[Any]]],
     findings: list[Finding],
     *,
     ragged: str | None,
-    lines: list[int] | None = None,
-) -> RawTable:
-    """Header and body of a spreadsheet-like list of records (text or Excel).
+) -> tuple[int, int | None, list[Any], int, list[tuple[int, list[Any]]]]:
+    """The header row, the units row (None), the header, its width and the body of the
+    numbered filled records.
 
-    Blank records are skipped but keep their number, so that messages point at
-    the spreadsheet row. Title lines above the header (a record with a single
-    filled cell, e.g. an Excel title merged across the columns) are skipped
-    with a note. ``ragged`` names the detected delimiter of a text file: a
-    record longer than its header (with values beyond it) or shorter than
-    it is then an error naming the line, so no value lands in another
-    column; in Excel such cells become unnamed columns. ``lines`` gives the
-    line each text record starts on (they differ from record numbers when
-    a quoted cell holds a line break).
+    Skips title rows above the header (with a note) and joins a row of units
+    under it to the headers. Only the first 21 filled records are looked at,
+    so the block reader (:func:`_read_text_blocks`) calls it on the file's
+    first lines alone.
     """
-    # Text records hold stripped strings, so any() finds a filled cell; Excel
-    # records hold typed cells (0 is a value), so each is tested.
-    filled = any if ragged is not None else _n_filled
-    numbered = [(k + 1, rec) for k, rec in enumerate(records) if filled(rec)]
     if not numbered:
         raise ReadError(f"{name} is empty (no header, no data).")
     head = next((j for j, (_k, rec) in enumerate(numbered[:20]) if _n_filled(rec) >= 2), 0)
@@ -600,6 +961,46 @@ def _from_records(
     if ragged is None:
         n = max(n, max((len(r) for _k, r in body), default=0))
         header = list(header) + [None] * (n - len(header))
+    return header_row, units_row, list(header), n, body
+
+
+def _ragged_error(
+    name: str, k: int, line: int, width: int, header_row: int, n: int, how: str
+) -> ReadError:
+    where = f"row {k}" + (f" (line {line})" if line != k else "")
+    return ReadError(
+        f"{name}, {where}: has {width} values but the header (row "
+        f"{header_row}) has {n} columns, so values would shift into other columns; "
+        f"check the delimiter ({how}; "
+        "choose it with --sep), quoting, or a missing or extra separator on that line."
+    )
+
+
+def _from_records(
+    name: str,
+    records: list[list[Any]],
+    findings: list[Finding],
+    *,
+    ragged: str | None,
+    lines: list[int] | None = None,
+) -> RawTable:
+    """Header and body of a spreadsheet-like list of records (text or Excel).
+
+    Blank records are skipped but keep their number, so that messages point at
+    the spreadsheet row. Title lines above the header (a record with a single
+    filled cell, e.g. an Excel title merged across the columns) are skipped
+    with a note. ``ragged`` names the detected delimiter of a text file: a
+    record longer than its header (with values beyond it) or shorter than
+    it is then an error naming the line, so no value lands in another
+    column; in Excel such cells become unnamed columns. ``lines`` gives the
+    line each text record starts on (they differ from record numbers when
+    a quoted cell holds a line break).
+    """
+    # Text records hold stripped strings, so any() finds a filled cell; Excel
+    # records hold typed cells (0 is a value), so each is tested.
+    filled = any if ragged is not None else _n_filled
+    numbered = [(k + 1, rec) for k, rec in enumerate(records) if filled(rec)]
+    header_row, units_row, header, n, body = _head(name, numbered, findings, ragged=ragged)
     rows = []
     for k, rec in body:
         spans = ragged is not None and any(isinstance(c, str) and "\n" in c for c in rec)
@@ -607,13 +1008,7 @@ def _from_records(
             len(rec) < n or (len(rec) > n and (spans or any(not is_blank(c) for c in rec[n:])))
         ):
             line = lines[k - 1] if lines is not None else k
-            where = f"row {k}" + (f" (line {line})" if line != k else "")
-            raise ReadError(
-                f"{name}, {where}: has {len(rec)} values but the header (row "
-                f"{header_row}) has {n} columns, so values would shift into other columns; "
-                f"check the delimiter ({ragged}; "
-                "choose it with --sep), quoting, or a missing or extra separator on that line."
-            )
+            raise _ragged_error(name, k, line, len(rec), header_row, n, ragged)
         if len(rec) > n:
             rec = rec[:n]
         elif len(rec) < n:
@@ -634,18 +1029,20 @@ def _assemble(
     name: str,
     header: list[Any],
     columns: list[np.ndarray],
-    row_numbers: Iterable[int],
+    row_numbers: Iterable[int] | np.ndarray,
     row_word: str,
     findings: list[Finding],
+    factorized: list[tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> RawTable:
     """Name blank headers, drop empty unnamed columns, refuse duplicate headers."""
     headers: list[str] = []
     data: dict[str, Any] = {}
+    distinct: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     seen: dict[str, int] = {}
     for j, (h, cells) in enumerate(zip(header, columns)):
         h = "" if is_blank(h) else _header_text(h)
         if not h:
-            if all(is_blank(c) for c in cells):
+            if all(is_blank(c) for c in (cells if factorized is None else factorized[j][1])):
                 continue  # trailing separators / formatting-only columns
             h = f"unnamed_{j + 1}"
             detail = f"column {j + 1} has values but no header; kept as '{h}'."
@@ -660,9 +1057,14 @@ def _assemble(
         seen[h] = j
         headers.append(h)
         data[h] = cells
+        if factorized is not None:
+            distinct[h] = factorized[j]
     if not headers:
         raise ReadError(f"{name}: has no named columns.")
-    return RawTable(headers, data, list(row_numbers), row_word, findings, name)
+    rows = row_numbers if isinstance(row_numbers, np.ndarray) else list(row_numbers)
+    table = RawTable(headers, data, rows, row_word, findings, name)
+    table.factorized = distinct
+    return table
 
 
 def _header_text(h: Any) -> str:
@@ -870,17 +1272,35 @@ def _num_text(v: Any) -> str:
     return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
-def _read_parquet(p: Path) -> RawTable:
-    import pandas as pd
+def _read_parquet(p: Path, columns: list[str] | None = None) -> RawTable:
+    """A Parquet file column by column (only ``columns`` when given).
+
+    Each column goes from Arrow to NumPy on its own and its Arrow copy is
+    dropped before the next is read, so the peak is the table plus one
+    column, not two copies of the table.
+    """
+    import pyarrow.parquet as pq
+
+    from sarcostat.progress import progress_bar
 
     name = p.name
     try:
-        frame = pd.read_parquet(p)
+        pf = pq.ParquetFile(p)
+        names = [f.name for f in pf.schema_arrow]
+        if columns is not None:
+            names = [c for c in names if c in set(columns)]
+        parts: list[tuple[str, Any]] = []
+        with progress_bar(total=len(names), desc=f"read {name}", unit="columns") as bar:
+            for c in names:
+                frame = pf.read(columns=[c], use_threads=True).to_pandas()
+                parts.append((c, frame[c] if c in frame.columns else frame.iloc[:, 0]))
+                bar.update(1)
+        nrows = pf.metadata.num_rows
     except Exception as exc:  # pyarrow errors have no common public base
         raise ReadError(
             f"{name}: cannot be read as Parquet ({type(exc).__name__}: {exc})."
         ) from None
-    return _from_frame(frame, name, "case", [])
+    return _from_series(parts, nrows, name, "case", [])
 
 
 _INT_DTYPES = {"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"}
@@ -888,26 +1308,41 @@ _INT_DTYPES = {"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "
 
 def _from_frame(frame: pd.DataFrame, name: str, row_word: str, findings: list[Finding]) -> RawTable:
     """Wrap an in-memory DataFrame (already typed) as a RawTable."""
-    header = [str(c) for c in frame.columns]
+    parts = [(frame.columns[j], frame.iloc[:, j]) for j in range(frame.shape[1])]
+    return _from_series(parts, len(frame), name, row_word, findings)
+
+
+def _from_series(
+    parts: list[tuple[Any, Any]], nrows: int, name: str, row_word: str, findings: list[Finding]
+) -> RawTable:
+    """Typed columns (pandas Series, in order) as a RawTable; each part is released once used."""
+    header = [str(c) for c, _s in parts]
     columns = []
-    for j in range(frame.shape[1]):
-        s = frame.iloc[:, j]
-        if s.dtype.kind in "iu" or str(s.dtype) in _INT_DTYPES:
-            # Integers stay exact: an 18-digit id does not fit a float64. They
-            # become floats only when every value fits one exactly.
-            vals = [None if is_blank(v) else v for v in s.astype(object).tolist()]
-            if all(v is None or abs(int(v)) <= 2**53 for v in vals):
-                columns.append(s.to_numpy(dtype=float, na_value=math.nan))
-            else:
-                columns.append(
-                    np.array([None if v is None else int(v) for v in vals], dtype=object)
-                )
-        elif s.dtype.kind == "f":
-            # na_value: nullable Float64 columns hold pd.NA, not NaN.
-            columns.append(s.to_numpy(dtype=float, na_value=math.nan))
-        else:
-            columns.append(s.to_numpy(dtype=object))
-    return _assemble(name, header, columns, range(1, len(frame) + 1), row_word, findings)
+    for j in range(len(parts)):
+        s = parts[j][1]
+        parts[j] = (parts[j][0], None)  # the Series' memory goes as soon as it is converted
+        columns.append(_typed_cells(s))
+        del s
+    return _assemble(name, header, columns, range(1, nrows + 1), row_word, findings)
+
+
+def _typed_cells(s: pd.Series) -> np.ndarray:
+    if s.dtype.kind in "iu" or str(s.dtype) in _INT_DTYPES:
+        # Integers stay exact: an 18-digit id does not fit a float64. They
+        # become floats only when every value fits one exactly.
+        na = s.isna().to_numpy()
+        unsigned = s.dtype.kind == "u" or str(s.dtype).startswith("UInt")
+        ints = s.to_numpy(dtype=np.uint64 if unsigned else np.int64, na_value=0)
+        big = ints > 2**53 if unsigned else (ints > 2**53) | (ints < -(2**53))
+        if not (big & ~na).any():
+            return s.to_numpy(dtype=float, na_value=math.nan)
+        out: np.ndarray = np.empty(len(s), dtype=object)
+        out[:] = [None if missing else int(v) for v, missing in zip(ints.tolist(), na)]
+        return out
+    if s.dtype.kind == "f":
+        # na_value: nullable Float64 columns hold pd.NA, not NaN.
+        return s.to_numpy(dtype=float, na_value=math.nan)
+    return s.to_numpy(dtype=object)
 
 
 def frame_to_raw(frame: pd.DataFrame, *, name: str = "<DataFrame>") -> RawTable:

@@ -701,7 +701,14 @@ def render_markdown() -> str:
         "with a warning per column, never as numbers (99 = 'Refused' is not 99 kg). Value "
         "labels are the truth: a map code that contradicts the file's label is an error. "
         'Messages say "case N".',
-        "- Parquet: typed columns are used as they are.",
+        "- Parquet: typed columns are used as they are, read one column at a time; "
+        "`read_cohort(..., columns=[...])` reads only the columns named (headers as written) "
+        "from disk.",
+        "- Large text files (4 MB and more) are read in blocks of lines with the same rules and "
+        "messages as small ones (the check against the whole-file reader is "
+        "`tests/io/test_read_blocks.py`); a file whose quoting is not plain (a cell over several "
+        "lines, a stray quote), whose encoding has to be guessed, or that holds NUL bytes is read "
+        "whole. Reading and validation show progress bars on a terminal (`-q` or a pipe: none).",
         "- Text and Excel: title lines above the header (a single filled cell, e.g. a title merged "
         "across the columns) are skipped with a note; a row of units right under the header "
         "(`cm`, `lb`, `pmol/L`) is joined to the headers (`Weight (lb)`) and converted; blank rows are skipped but keep their "
@@ -710,6 +717,12 @@ def render_markdown() -> str:
         "- A binary file with a text suffix (a `.docx` or `.xlsx` renamed `.csv`) is named as such.",
         "",
         "## Checks",
+        "",
+        "Each problem found in a row is listed with its row; for each kind of problem",
+        "(severity, rule, column) the first 20 rows are listed and one more finding",
+        'counts the rest ("980 more rows with this problem (range) are not listed;',
+        '1000 in all"), so a column wrong in a million rows gives a page, not a',
+        "million lines. The summary line and the exit message count every problem.",
         "",
         "| rule | severity | what |",
         "|---|---|---|",

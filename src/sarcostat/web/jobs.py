@@ -300,8 +300,9 @@ def validate(ds: Dataset) -> dict[str, Any]:
         "summary": cohort.summary(),
         "findings": findings,
         "biomarkers": list(cohort.biomarkers),
-        "counts": {
-            s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")
+        "counts": {  # problems, not lines: a summary of unlisted rows counts each row
+            s: sum(f.count for f in cohort.issues if f.severity == s)
+            for s in ("error", "warning", "info")
         },
     }
 

@@ -1,0 +1,217 @@
+"""Whole-pipeline benchmark: `validate`, `classify` and `analyze` against pandas' reader.
+
+Simulates cohorts of the given sizes with `sarcostat simulate` (written once
+into --workdir and reused), stores each as CSV and as Parquet, and times every
+command as a whole process (start-up, imports, reading, output), next to a
+bare `python -c "import pandas; pandas.read_csv(f)"` (or `read_parquet`) of
+the same file in the same run. Each process runs under a small wrapper that
+reads the child's peak resident memory from `resource.getrusage(RUSAGE_CHILDREN)`.
+Runs alternate command by command, so a change of load falls on all of them;
+the median of --repeat runs is reported.
+
+    python benchmarks/pipeline.py --readme benchmarks/README.md          # 1e4, 1e5, 1e6
+    python benchmarks/pipeline.py --sizes 1e4,1e5 --formats csv          # a quick run
+    python benchmarks/pipeline.py --sizes 1e6 --commands validate,classify
+
+Targets (issue 20, 2 cores, 10^6 rows): validate <= 3x and analyze <= 10x the
+time of pandas.read_csv on the same file; peak RSS <= 3x that of the bare
+pandas process; time growing no faster than linearly from 10^5 to 10^6 rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+START, END = "<!-- pipeline-results:start -->", "<!-- pipeline-results:end -->"
+COMMANDS = ("validate", "classify", "analyze")
+
+# Runs argv[1:] and prints its wall time, CPU time and peak RSS as JSON. The
+# wrapper is a fresh process per run, so RUSAGE_CHILDREN holds that child only.
+_WRAP = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"rc": rc, "wall": wall, "cpu": u.ru_utime + u.ru_stime, "rss_kb": u.ru_maxrss}))
+"""
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", _WRAP, *cmd], capture_output=True, text=True, env=env, check=True
+    )
+    return json.loads(out.stdout)
+
+
+def cohort(workdir: Path, n: int, env: dict[str, str]) -> tuple[Path, Path, Path]:
+    """(csv, parquet, map) of a simulated cohort of n rows, made once."""
+    csv = workdir / f"cohort_{n}.csv"
+    cmap = csv.with_suffix(".toml")
+    pq = csv.with_suffix(".parquet")
+    if not csv.exists():
+        subprocess.run(
+            [sys.executable, "-m", "sarcostat", "simulate", "--n", str(n), "--seed", "20"]
+            + ["-o", str(csv), "--force"],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+    if not pq.exists():
+        import pandas as pd
+
+        # the same cells, typed as pandas reads them (ids stay text)
+        pd.read_csv(csv, dtype={"id": str}).to_parquet(pq, index=False)
+    return csv, pq, cmap
+
+
+def commands(path: Path, cmap: Path, out: Path, which: list[str]) -> dict[str, list[str]]:
+    exe = [sys.executable, "-m", "sarcostat"]
+    reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
+    cmds = {
+        f"pandas.{reader}": [sys.executable, "-c", f"import pandas; pandas.{reader}({str(path)!r})"]
+    }
+    if "validate" in which:
+        cmds["validate"] = exe + ["validate", str(path), "--map", str(cmap)]
+    if "classify" in which:
+        cmds["classify"] = exe + ["classify", str(path), "--map", str(cmap)]
+    if "analyze" in which:
+        cmds["analyze"] = exe + ["analyze", str(path), "--map", str(cmap), "-o", str(out)]
+        cmds["analyze"] += ["--overwrite", "-q"]
+    return cmds
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1e4,1e5,1e6", help="comma-separated row counts")
+    ap.add_argument("--formats", default="csv,parquet", help="csv, parquet or both")
+    ap.add_argument("--commands", default=",".join(COMMANDS), help="of " + ", ".join(COMMANDS))
+    ap.add_argument("--repeat", type=int, default=3, help="runs per command (median reported)")
+    ap.add_argument(
+        "--analyze-max",
+        type=float,
+        default=None,
+        metavar="N",
+        help="time analyze only on cohorts of at most N rows (default: every size)",
+    )
+    ap.add_argument("--workdir", type=Path, default=None, help="where cohorts are kept (reused)")
+    ap.add_argument("--readme", metavar="FILE", help="replace the pipeline section of FILE")
+    args = ap.parse_args(argv)
+    sizes = [int(float(s)) for s in args.sizes.split(",") if s.strip()]
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    which = [c.strip() for c in args.commands.split(",") if c.strip()]
+    bad = [c for c in which if c not in COMMANDS] + [
+        f for f in formats if f not in ("csv", "parquet")
+    ]
+    if bad:
+        ap.error(f"unknown command or format: {bad}")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    workdir = args.workdir or Path(tempfile.gettempdir()) / "sarcostat_pipeline_bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+    load0 = os.getloadavg()[0]
+    results: list[dict] = []
+    for n in sizes:
+        csv, pq, cmap = cohort(workdir, n, env)
+        for fmt in formats:
+            path = csv if fmt == "csv" else pq
+            skip = args.analyze_max is not None and n > args.analyze_max
+            todo = [c for c in which if not (c == "analyze" and skip)]
+            cmds = commands(path, cmap, workdir / f"report_{n}_{fmt}", todo)
+            runs: dict[str, list[dict]] = {k: [] for k in cmds}
+            for _ in range(args.repeat):
+                for label, cmd in cmds.items():
+                    runs[label].append(measure(cmd, env))
+            size_mb = path.stat().st_size / 1e6
+            for label, rs in runs.items():
+                results.append(
+                    {
+                        "n": n,
+                        "format": fmt,
+                        "file_mb": size_mb,
+                        "command": label,
+                        "rc": sorted({r["rc"] for r in rs}),
+                        "wall": statistics.median(r["wall"] for r in rs),
+                        "cpu": statistics.median(r["cpu"] for r in rs),
+                        "rss_mb": statistics.median(r["rss_kb"] for r in rs) / 1024,
+                    }
+                )
+                r = results[-1]
+                print(
+                    f"{n:>9,} {fmt:8s} {label:22s} wall {r['wall']:7.2f} s  cpu {r['cpu']:7.2f} s  "
+                    f"rss {r['rss_mb']:7.0f} MB  rc {r['rc']}",
+                    flush=True,
+                )
+    load1 = os.getloadavg()[0]
+    text = render(results, args.repeat, load0, load1)
+    print()
+    print(text)
+    if args.readme:
+        write_readme(Path(args.readme), text)
+    return 0
+
+
+def render(results: list[dict], repeat: int, load0: float, load1: float) -> str:
+    base = {(r["n"], r["format"]): r for r in results if r["command"].startswith("pandas.")}
+    lines = [
+        f"Median of {repeat} runs per command, each a fresh process, commands alternating; "
+        f"{os.cpu_count()} CPUs, {platform.platform()}, Python {sys.version.split()[0]}; load "
+        f"average {load0:.1f} at start, {load1:.1f} at end. Cohorts simulated by `sarcostat "
+        "simulate` (15 columns; Parquet: the same cells). Ratios are to the bare pandas reader "
+        "of the same file (`read_csv` for CSV, `read_parquet` for Parquet) in the same run; "
+        "CPU is user + system time of the process and its threads.",
+        "",
+        "| rows | format | file | command | wall (s) | × pandas | CPU (s) | × pandas | peak RSS (MB) | × pandas | exit |",
+        "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        b = base[(r["n"], r["format"])]
+        lines.append(
+            f"| {r['n']:,} | {r['format']} | {r['file_mb']:.1f} MB | `{r['command']}` | "
+            f"{r['wall']:.2f} | {r['wall'] / b['wall']:.2f} | {r['cpu']:.2f} | "
+            f"{r['cpu'] / b['cpu']:.2f} | {r['rss_mb']:.0f} | {r['rss_mb'] / b['rss_mb']:.2f} | "
+            f"{','.join(map(str, r['rc']))} |"
+        )
+    growth = []
+    by = {(r["n"], r["format"], r["command"]): r for r in results}
+    for (n, fmt, cmd), r in sorted(by.items()):
+        small = by.get((n // 10, fmt, cmd))
+        if small is not None:
+            growth.append(
+                f"| {cmd} | {fmt} | {n // 10:,} → {n:,} | {r['wall'] / small['wall']:.1f}x | "
+                f"{r['cpu'] / small['cpu']:.1f}x |"
+            )
+    if growth:
+        lines += [
+            "",
+            "Growth with 10× the rows (10× is linear; start-up makes small sizes look sub-linear):",
+            "",
+            "| command | format | rows | wall | CPU |",
+            "|---|---|---|---:|---:|",
+            *growth,
+        ]
+    return "\n".join(lines)
+
+
+def write_readme(path: Path, text: str) -> None:
+    readme = path.read_text(encoding="utf-8")
+    block = f"{START}\n{text}\n{END}"
+    if START in readme and END in readme:
+        head, rest = readme.split(START, 1)
+        readme = head + block + rest.split(END, 1)[1]
+    else:
+        readme = readme.rstrip("\n") + "\n\n## pipeline\n\n" + block + "\n"
+    path.write_text(readme, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
