@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sarcostat._version import __version__
 from sarcostat.report.methods import methods_text
-from sarcostat.report.output import OutputFolder, file_sha256, participant_ids, withhold_ids
+from sarcostat.report.output import OutputFolder, file_sha256, participant_ids, withhold_ids_all
 
 #: The completed data sets of multiple imputation, in long format.
 IMPUTATIONS_FILE = "imputations.csv"
@@ -108,7 +108,7 @@ def results_dict(result, ids=None) -> dict:
     skipped = getattr(result, "skipped", None)
     if skipped:
         out["skipped"] = dict(skipped)
-    out["warnings"] = [withhold_ids(w, ids) for w in result.warnings]
+    out["warnings"] = withhold_ids_all(result.warnings, ids)
     out["methods"] = methods_text(result)
     return out
 
@@ -136,7 +136,7 @@ def manifest(result, *, command=None, input_path=None, files=(), ids=()) -> dict
         "synthetic": bool(result.synthetic),
         "versions": package_versions(),
         "platform": platform.platform(),
-        "warnings": [withhold_ids(w, ids) for w in result.warnings],
+        "warnings": withhold_ids_all(result.warnings, ids),
         "files": sorted(files),
     }
     if inp is not None and Path(inp).is_file():

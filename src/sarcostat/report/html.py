@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from sarcostat._version import __version__
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized
-from sarcostat.report.output import participant_ids, withhold_ids
+from sarcostat.report.output import participant_ids, withhold_ids_all
 
 _ENV = None
 
@@ -144,10 +144,9 @@ def render_html(
         "timestamp": timestamp or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "synthetic": result.synthetic,
         "cohort_cards": cards,
-        "warnings": [
-            withhold_ids(w, ids if ids is not None else participant_ids(result))
-            for w in result.warnings
-        ],
+        "warnings": withhold_ids_all(
+            result.warnings, ids if ids is not None else participant_ids(result)
+        ),
         "parts": step_parts(result, fmt, figure_pngs),
         "result": result,
         "plan": result.plan,
