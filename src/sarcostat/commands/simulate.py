@@ -73,6 +73,20 @@ def run(args) -> int:
     out_opts = dict(command=NAME, overwrite=args.force, overwrite_flag="--force")
     for p in (out, mapping):
         check_output_file(p, **out_opts)
+    from sarcostat.datasets.simulate import (
+        SIMULATE_BYTES_PER_PARTICIPANT,
+        check_memory,
+        max_participants,
+    )
+
+    # The whole cohort is drawn at once (one random stream, so a seed always
+    # gives the same table): refuse a size that cannot fit before drawing it.
+    most = max_participants(SIMULATE_BYTES_PER_PARTICIPANT)
+    check_memory(
+        args.n * SIMULATE_BYTES_PER_PARTICIPANT,
+        what=f"simulate --n {args.n}: drawing and writing {args.n:,} participants",
+        advice=f"Use --n up to about {most:,}." if most else "Use a smaller --n.",
+    )
     seed = DEFAULT_SEED if args.seed is None else args.seed
     calibrate = None if not args.no_calibrate else False
     if calibrate is None and args.n == 129 and seed == DEFAULT_SEED:

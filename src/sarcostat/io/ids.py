@@ -77,7 +77,7 @@ def id_key(cell: Any) -> str | None:
 
 
 def text_ids(cells: Sequence[str] | np.ndarray) -> tuple[list[str | None], list[str | None]]:
-    """:func:`id_text` and :func:`id_key` of many text cells at once (same rules).
+    """`id_text` and `id_key` of many text cells at once (same rules).
 
     The per-cell work runs in C (``map`` over string methods), so a column of
     a million ids takes a fraction of a second.

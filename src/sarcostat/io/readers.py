@@ -464,7 +464,7 @@ def _sniff_delimiter(text: str, suffix: str) -> str:
 
 
 #: Text files of at least this many bytes are read in blocks by
-#: :func:`_read_text_blocks`; smaller ones are parsed whole. Tests lower both
+#: `_read_text_blocks`; smaller ones are parsed whole. Tests lower both
 #: sizes to run the block reader on small files.
 STREAM_MIN_BYTES = 4 << 20
 #: Bytes per block of the block reader (cut at a line end).
@@ -500,7 +500,7 @@ def _read_text(p: Path, suffix: str, encoding: str | None, sep: str | None) -> R
 
 
 class _WholeText(Exception):
-    """The block reader hands the file to the whole-text reader (:func:`_read_text`)."""
+    """The block reader hands the file to the whole-text reader (`_read_text`)."""
 
 
 # Bytes that may belong to a blank line: ASCII white space (str.strip's), the
@@ -535,7 +535,7 @@ def _line_blocks(fh: Any, start: int) -> Iterable[tuple[int, bytes]]:
 
 
 def _decode_block(buf: bytes, codec: str) -> bytes:
-    """The block as UTF-8 bytes; :class:`_WholeText` when it is not valid in ``codec`` or holds NUL."""
+    """The block as UTF-8 bytes; `_WholeText` when it is not valid in ``codec`` or holds NUL."""
     if b"\x00" in buf:
         raise _WholeText
     try:
@@ -553,7 +553,7 @@ def _scan_lines(a: np.ndarray, delim: int) -> tuple[np.ndarray, np.ndarray, np.n
     it before a separator or the line end, or doubled inside it) and an even
     number of them stands on each line, and carriage returns come only before
     a line feed. Anything else (a cell over several lines, a stray or
-    unclosed quote, old Mac line ends) raises :class:`_WholeText`, and the
+    unclosed quote, old Mac line ends) raises `_WholeText`, and the
     whole-text reader gives its exact message.
     """
     size = a.size
@@ -592,16 +592,16 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
     """Read a large delimited file block by block, with the whole-text reader's rules.
 
     The file's first lines (title rows, header, units row) are parsed by the
-    csv module exactly as :func:`_read_text` does. The rest is checked with
+    csv module exactly as `_read_text` does. The rest is checked with
     NumPy over the bytes of each block (line ends, quotes, field counts,
-    blank lines; :func:`_scan_lines`), split into cells by Arrow's CSV parser,
+    blank lines; `_scan_lines`), split into cells by Arrow's CSV parser,
     stripped, and kept per column as distinct cells plus codes. Every line is
     accounted for: blank lines keep their number, a line with too few or too
     many values is the same error, and any file whose quoting is not plain
     (a cell over several lines, a stray quote), whose encoding must be
-    guessed, or that holds NUL bytes raises :class:`_WholeText` so that the
+    guessed, or that holds NUL bytes raises `_WholeText` so that the
     whole-text reader reads it or gives its message. Cells, row numbers and
-    findings are those of :func:`_read_text`.
+    findings are those of `_read_text`.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -919,7 +919,7 @@ def _head(
 
     Skips title rows above the header (with a note) and joins a row of units
     under it to the headers. Only the first 21 filled records are looked at,
-    so the block reader (:func:`_read_text_blocks`) calls it on the file's
+    so the block reader (`_read_text_blocks`) calls it on the file's
     first lines alone.
     """
     if not numbered:

@@ -22,7 +22,7 @@ from sarcostat.report.output import (
     file_sha256,
     participant_ids,
     report_time,
-    withhold_ids,
+    withhold_ids_all,
 )
 
 #: The completed data sets of multiple imputation, in long format.
@@ -113,7 +113,7 @@ def results_dict(result, ids=None) -> dict:
     skipped = getattr(result, "skipped", None)
     if skipped:
         out["skipped"] = dict(skipped)
-    out["warnings"] = [withhold_ids(w, ids) for w in result.warnings]
+    out["warnings"] = withhold_ids_all(result.warnings, ids)
     out["methods"] = methods_text(result)
     return out
 
@@ -149,7 +149,7 @@ def manifest(
         "synthetic": bool(result.synthetic),
         "versions": package_versions(),
         "platform": platform.platform(),
-        "warnings": [withhold_ids(w, ids) for w in result.warnings],
+        "warnings": withhold_ids_all(result.warnings, ids),
         "files": sorted(files),
     }
     if inp is not None and Path(inp).is_file():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sarcostat._version import __version__
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized
-from sarcostat.report.output import participant_ids, report_time, withhold_ids
+from sarcostat.report.output import participant_ids, report_time, withhold_ids_all
 
 _ENV = None
 
@@ -145,10 +145,7 @@ def render_html(
         "cohort_cards": cards,
         # One note per kind of warning, each item kept (report/notes.py).
         "warnings": group_warnings(
-            [
-                withhold_ids(w, ids if ids is not None else participant_ids(result))
-                for w in result.warnings
-            ]
+            withhold_ids_all(result.warnings, ids if ids is not None else participant_ids(result))
         ),
         "parts": step_parts(result, fmt, figure_pngs),
         "result": result,

@@ -51,6 +51,7 @@ __all__ = [
     "neutralize_frame",
     "participant_ids",
     "withhold_ids",
+    "withhold_ids_all",
     "write_file",
     "write_files",
     "write_csv",
@@ -740,9 +741,25 @@ def neutralize_frame(frame):
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
-            out[col] = s.map(neutralize_cell, na_action="ignore")
+            out[col] = _neutralize_series(s)
     out.columns = [neutralize_cell(c) if isinstance(c, str) else c for c in out.columns]
     return out
+
+
+def _neutralize_series(s):
+    """`neutralize_cell` of every cell of a text column: the cells that
+    start with a formula character are found by one vectorized test, so a
+    10**6-row column costs milliseconds, not a Python call per cell."""
+    try:
+        starts = s.str.startswith(_FORMULA_START)
+    except (AttributeError, TypeError):  # an object column with no text in it
+        return s.map(neutralize_cell, na_action="ignore")
+    mask = starts.fillna(False).to_numpy(dtype=bool)
+    if not mask.any():
+        return s
+    values = s.to_numpy(dtype=object, copy=True)
+    values[mask] = [neutralize_cell(v) for v in values[mask]]
+    return s._constructor(values, index=s.index, name=s.name)
 
 
 # --------------------------------------------------------------------------- privacy
@@ -772,3 +789,9 @@ def withhold_ids(text: str, ids: Iterable[str] = ()) -> str:
     del ids
     text = strip_id_mentions(text)
     return _ID_MENTION.sub("(id withheld)", text)
+
+
+def withhold_ids_all(texts: Iterable[str], ids: Iterable[str] = ()) -> list[str]:
+    """`withhold_ids` of every text (a report's warnings). The rule is the
+    structural marker rule, so its cost does not grow with the number of ids."""
+    return [withhold_ids(str(t)) for t in texts]

@@ -199,7 +199,7 @@ def volcano_figure(
     """
     import numpy as np
 
-    from sarcostat.report.figures import _pyplot
+    from sarcostat.report.figures import _pyplot, scatter_or_density
 
     plt = _pyplot()
     label = _labeller(labels, fmt)
@@ -219,7 +219,8 @@ def volcano_figure(
         y = -np.log10(np.maximum(d["p_value"].to_numpy(float), 1e-300))
         hit = (d["q_value"] < alpha).to_numpy()
         finite = np.isfinite(x)
-        ax.scatter(x[finite & ~hit], y[finite & ~hit], s=8, c=_REST, linewidths=0)
+        # Tens of thousands of biomarkers: density above LARGE_N points.
+        scatter_or_density(ax, x[finite & ~hit], y[finite & ~hit], color=_REST, s=8, linewidths=0)
         ax.scatter(
             x[finite & hit], y[finite & hit], s=10, c=_HIT, linewidths=0, label=f"q < {alpha:g}"
         )

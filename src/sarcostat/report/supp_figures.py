@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from sarcostat.report import tables
-from sarcostat.report.figures import _new_figure
+from sarcostat.report.figures import _new_figure, thin_curve
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized, covariate_phrase
 
 _STRATUM_STYLE = {
@@ -48,9 +48,11 @@ def roc_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4):
             if res is None:
                 continue
             curve = res.table
+            # A curve of 10**6 thresholds is drawn at figure resolution (LARGE_N).
+            fpr, tpr = thin_curve(1 - curve["specificity"], curve["sensitivity"])
             ax.plot(
-                1 - curve["specificity"],
-                curve["sensitivity"],
+                fpr,
+                tpr,
                 color=color,
                 ls=ls,
                 lw=1.3,

@@ -148,6 +148,29 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _distinct(values: Any) -> tuple[np.ndarray, list]:
+    """(code of each value, distinct values in order of first appearance).
+
+    Object values with a missing one (``None`` and NaN would merge) are kept
+    one per value, as a per-value loop would see them."""
+    arr = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
+    if arr.dtype == object and pd.isna(arr).any():
+        items = list(arr)
+        return np.arange(len(items)), items
+    codes, uniques = pd.factorize(arr, use_na_sentinel=False)
+    return np.asarray(codes), list(uniques)
+
+
+def plain_values(series: pd.Series) -> pd.Series:
+    """``series.map(plain)``, computed once per distinct value for numbers
+    and booleans (a 10**6-row cohort has two or four distinct levels)."""
+    if series.dtype == object or isinstance(series.dtype, pd.CategoricalDtype):
+        return series.map(plain)
+    codes, uniques = pd.factorize(series.to_numpy(), use_na_sentinel=False)
+    mapped = pd.Series(uniques).map(plain)
+    return pd.Series(mapped.to_numpy()[codes], index=series.index, name=series.name)
+
+
 def levels(series: pd.Series) -> tuple:
     """Observed levels: category order for a pandas ``category``, else sorted
     (by text when the values cannot be compared)."""
@@ -213,13 +236,17 @@ def factor_columns(
     Type III tests assume). Values not in ``levs`` raise ModelError.
     """
     index = {lv: i for i, lv in enumerate(levs)}
+    # Each distinct value is looked up once (in order of first appearance,
+    # so the first unknown value is the one named), then spread by its code.
+    seen, distinct = _distinct(values)
     try:
-        codes = np.array([index[plain(v)] for v in values], dtype=int)
+        lookup = np.array([index[plain(v)] for v in distinct], dtype=int)
     except KeyError as exc:
         raise ModelError(
             f"{name!r} has the value {exc.args[0]!r}, which is not one of its "
             f"levels {list(levs)!r}."
         ) from None
+    codes = lookup[seen] if len(lookup) else np.zeros(len(seen), dtype=int)
     k = len(levs)
     cols, names = [], []
     if contrasts == "sum":

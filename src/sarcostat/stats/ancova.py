@@ -38,6 +38,7 @@ from sarcostat.stats._data import (
     complete_cases,
     factor_columns,
     interaction_columns,
+    plain_values,
     require_columns,
     unadjusted_source,
 )
@@ -357,7 +358,7 @@ def _fit(
         # Levels come from every non-missing value of the factor, so a level
         # emptied by listwise deletion is reported rather than silently dropped.
         levs = _levels(data[f])
-        counts = sample[f].map(_plain).value_counts()
+        counts = plain_values(sample[f]).value_counts()
         for lv in levs:
             k = int(counts.get(lv, 0))
             if k < 2:
@@ -396,7 +397,7 @@ def _fit(
             )
         if len(levs) == 2:
             coding[c] = levs
-        sample[c] = (col.map(_plain) == levs[-1]).astype(float)
+        sample[c] = (plain_values(col) == levs[-1]).astype(float)
 
     binary = [c for c in covs_t if sample[c].nunique() == 2]
     y = sample[outcome].to_numpy(dtype=float)
@@ -721,7 +722,7 @@ def reference_grid(
         grid[c] = v
     # Participants per grid cell over the factor-like dimensions (emmeans .wgt.).
     if count_dims:
-        keys = [fit.data[d].map(_plain) for d in count_dims]
+        keys = [plain_values(fit.data[d]) for d in count_dims]
         counts = fit.data.groupby(keys, sort=False).size()
         if len(count_dims) == 1:
             counts.index = pd.MultiIndex.from_arrays([counts.index])
@@ -907,14 +908,11 @@ def marginal_means(
     V = fit.vcov.to_numpy()
     tcrit = stats.t.ppf(0.5 + confidence / 2, fit.df_resid)
     L_rows, recs = [], []
-    sample_keys = None
+    sample_cols = None
     count_specs = [s for s in spec_t if s in fit.factors or s in fit.binary]
     if count_specs:
-        sample_keys = pd.Series(
-            list(zip(*(fit.data[c].map(_plain) for c in count_specs))),
-            index=fit.data.index,
-            dtype=object,
-        )
+        # Participants per level: one vectorized comparison per dimension.
+        sample_cols = [plain_values(fit.data[c]).to_numpy() for c in count_specs]
     for key in order:
         rows = np.array([i for i, k in enumerate(keys) if k == key])
         w = _weights_for(grid, rows, spec_t, weights)
@@ -926,9 +924,12 @@ def marginal_means(
         L = (w[:, None] * grid.linfct[rows]).sum(axis=0) / w.sum()
         est = float(L @ coef)
         se = float(math.sqrt(L @ V @ L))
-        if sample_keys is not None:
+        if sample_cols is not None:
             want = tuple(_plain(key[spec_t.index(s)]) for s in count_specs)
-            n_lev = int((sample_keys == want).sum()) if len(sample_keys) else 0
+            hit = np.ones(len(fit.data), dtype=bool)
+            for col, value in zip(sample_cols, want, strict=True):
+                hit &= np.asarray(col == value, dtype=bool)
+            n_lev = int(hit.sum())
         else:
             n_lev = fit.n
         rec = {s: key[i] for i, s in enumerate(spec_t)} if len(spec_t) > 1 else {}

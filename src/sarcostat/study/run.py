@@ -378,12 +378,7 @@ def analyze(
     True
     """
     say = progress or (lambda msg: None)
-    plan = _as_plan(plan, encoding)
-    if biomarker is not None:
-        plan = dataclasses.replace(
-            plan.replace(biomarker={"column": biomarker}),
-            source=f"{plan.where} with biomarker {biomarker!r}",
-        )
+    plan = _with_biomarker(_as_plan(plan, encoding), biomarker)
     say("read and validate the cohort")
     if mapping is None and _is_demo_path(cohort_or_path):
         # The demo cohort's sidecar map declares the biomarker and its LOD.
@@ -405,60 +400,19 @@ def analyze(
         synthetic = _is_demo(source, cohort)
 
     log = StepLog()
-    for f in getattr(cohort, "issues", ()):
-        # Column-level reading notes that change what is analysed (codes
-        # read as missing, a guessed encoding) belong in the report too.
-        if f.rule in ("labelled_missing", "encoding") and f.row is None:
-            log.add(f"Data: {f.message}")
+    _reading_notes(cohort, log)
     say(f"assess ({plan.assessment.definition}: sarcopenia and its components, SPPB, SPS)")
     raw = data  # as read: what multiple imputation starts from (impute, then derive)
     data, indeterminate = _assess(data, plan, log)
     # Frailty / osteosarcopenia columns, only when the plan names one.
-    from sarcostat.study.frailty import add_frailty_columns, frailty_columns_needed
+    from sarcostat.study.frailty import frailty_columns_needed
 
     wanted = frailty_columns_needed(need.column for _, need in plan.needs(bm))
-    if wanted:
-        data = add_frailty_columns(data, plan, log, wanted)
+    data = _add_frailty(data, plan, wanted, log)
     _check_statuses(plan, data, bm)
-    # A column the plan names but the cohort lacks (or a derived column whose
-    # inputs it lacks) shortens or skips the steps that need it; one note per
-    # step lists every missing column.
-    missing = _missing_columns(data, plan, bm)
-    skipped, shortened = _step_notes(plan, bm, missing)
-    if missing:
-        note = (
-            "Columns the plan uses that the cohort lacks or holds no value in: "
-            + ", ".join(_describe(c) for c in missing)
-            + "; the parts that need them are skipped or shortened."
-        )
-        log.add(note)
-        say(note)
-    for text in list(skipped.values()) + list(shortened.values()):
-        log.add(text)
-        say(text)
-    for status, k in indeterminate.items():
-        if k and (
-            status in plan.figure1.statuses
-            or status in plan.outcomes.binary
-            or status == plan.table1.group
-        ):
-            log.add(
-                f"Classification: {k} participant(s) indeterminate for {in_text(status)} "
-                f"(a needed measurement is missing); left out of analyses of that status."
-            )
+    missing, skipped = _note_missing(data, plan, bm, indeterminate, log, say)
     label = plan.biomarker.label if plan.biomarker.label != "auto" else bm.replace("_", " ")
-    data, censoring = substitute_censored(data, bm, method=plan.biomarker.censored)
-    if censoring.n_censored:
-        log.add(f"Censored biomarker: {censoring.sentence()}")
-    n_bm_missing = int(data[bm].isna().sum()) - (censoring.n_censored - censoring.n_substituted)
-    if n_bm_missing:
-        log.add(
-            f"{n_bm_missing} participant(s) without a {label} value are left out of every "
-            f"analysis of the biomarker."
-        )
-    for col in set(plan.figure1.statuses) | set(plan.outcomes.binary) | {plan.table1.group}:
-        if col in data.columns and str(data[col].dtype) in ("boolean", "bool"):
-            data[col] = _as01(data[col])
+    data, censoring = _prepare_biomarker(data, plan, bm, label, log)
 
     covs = _model_covariates(plan)
     analyses: dict[str, Any] = {}
@@ -484,28 +438,146 @@ def analyze(
         imputation=imputation,
         frames=frames,
     )
-    for name in steps:
-        step = get_step(name)
-        if name in skipped:
-            frames[name] = step.empty()
-            continue
-        say(step.title)
-        try:
-            frames[name] = step.run(ctx)
-        except (DataError, ModelError) as exc:
-            # The step as a whole cannot be computed on this cohort (e.g. no
-            # participant in one group): the report says so and goes on.
-            skipped[name] = f"{step.heading} skipped: {exc}"
-            log.add(skipped[name])
-            say(skipped[name])
-            frames[name] = step.empty()
+    frames = _run_steps(ctx, steps, skipped, say)
+    unit = plan.biomarker.unit if plan.biomarker.unit != "auto" else units.get(bm, "")
+    return StudyResult(
+        plan=plan,
+        biomarker=bm,
+        biomarker_label=label,
+        biomarker_unit=unit,
+        frames=frames,
+        analyses=analyses,
+        skipped=skipped,
+        cohort=_cohort_summary(data, plan, bm),
+        censoring=censoring,
+        warnings=tuple(log.items),
+        source=source,
+        synthetic=bool(synthetic),
+        meta={"version": __version__, "covariates_model": covs},
+        data=data,
+        imputations=None if imputation is None else imputation.long,
+    )
 
+
+# ------------------------------------------------------------ the units of analyze
+def _with_biomarker(plan: Plan, biomarker: str | None) -> Plan:
+    """The plan with ``--biomarker`` / ``biomarker=`` applied."""
+    if biomarker is None:
+        return plan
+    return dataclasses.replace(
+        plan.replace(biomarker={"column": biomarker}),
+        source=f"{plan.where} with biomarker {biomarker!r}",
+    )
+
+
+def _reading_notes(cohort, log: StepLog) -> None:
+    """Column-level reading notes that change what is analysed (codes read as
+    missing, a guessed encoding) belong in the report too."""
+    for f in getattr(cohort, "issues", ()):
+        if f.rule in ("labelled_missing", "encoding") and f.row is None:
+            log.add(f"Data: {f.message}")
+
+
+def _add_frailty(data: pd.DataFrame, plan: Plan, wanted, log: StepLog) -> pd.DataFrame:
+    """Frailty / osteosarcopenia columns, only when the plan names one (``wanted``)."""
+    from sarcostat.study.frailty import add_frailty_columns
+
+    return add_frailty_columns(data, plan, log, wanted) if wanted else data
+
+
+def _note_missing(
+    data: pd.DataFrame,
+    plan: Plan,
+    bm: str,
+    indeterminate: dict,
+    log: StepLog,
+    say: Callable[[str], None],
+) -> tuple[list[str], dict[str, str]]:
+    """(missing columns, {step: note} of steps skipped), every note logged.
+
+    A column the plan names but the cohort lacks (or a derived column whose
+    inputs it lacks) shortens or skips the steps that need it; one note per
+    step lists every missing column. Indeterminate statuses are noted too."""
+    missing = _missing_columns(data, plan, bm)
+    skipped, shortened = _step_notes(plan, bm, missing)
+    if missing:
+        note = (
+            "Columns the plan uses that the cohort lacks or holds no value in: "
+            + ", ".join(_describe(c) for c in missing)
+            + "; the parts that need them are skipped or shortened."
+        )
+        log.add(note)
+        say(note)
+    for text in list(skipped.values()) + list(shortened.values()):
+        log.add(text)
+        say(text)
+    for status, k in indeterminate.items():
+        if k and (
+            status in plan.figure1.statuses
+            or status in plan.outcomes.binary
+            or status == plan.table1.group
+        ):
+            log.add(
+                f"Classification: {k} participant(s) indeterminate for {in_text(status)} "
+                f"(a needed measurement is missing); left out of analyses of that status."
+            )
+    return missing, skipped
+
+
+def _prepare_biomarker(data: pd.DataFrame, plan: Plan, bm: str, label: str, log: StepLog):
+    """(data, censoring): censored values substituted, statuses as float 0/1."""
+    data, censoring = substitute_censored(data, bm, method=plan.biomarker.censored)
+    if censoring.n_censored:
+        log.add(f"Censored biomarker: {censoring.sentence()}")
+    n_bm_missing = int(data[bm].isna().sum()) - (censoring.n_censored - censoring.n_substituted)
+    if n_bm_missing:
+        log.add(
+            f"{n_bm_missing} participant(s) without a {label} value are left out of every "
+            f"analysis of the biomarker."
+        )
+    for col in set(plan.figure1.statuses) | set(plan.outcomes.binary) | {plan.table1.group}:
+        if col in data.columns and str(data[col].dtype) in ("boolean", "bool"):
+            data[col] = _as01(data[col])
+    return data, censoring
+
+
+def _run_steps(
+    ctx: StepContext, steps: list[str], skipped: dict[str, str], say: Callable[[str], None]
+) -> dict:
+    """Every step in order, one progress-bar tick each, into ``ctx.frames``; a step
+    that cannot be computed on this cohort is skipped with a note (added to ``skipped``)."""
+    from sarcostat.progress import progress_bar
+
+    frames = ctx.frames
+    with progress_bar(total=len(steps), desc="analyze", unit="step") as bar:
+        for name in steps:
+            step = get_step(name)
+            if name in skipped:
+                frames[name] = step.empty()
+                bar.update(1)
+                continue
+            say(step.title)
+            try:
+                frames[name] = step.run(ctx)
+            except (DataError, ModelError) as exc:
+                # The step as a whole cannot be computed on this cohort (e.g. no
+                # participant in one group): the report says so and goes on.
+                skipped[name] = f"{step.heading} skipped: {exc}"
+                ctx.log.add(skipped[name])
+                say(skipped[name])
+                frames[name] = step.empty()
+            bar.update(1)
+    return frames
+
+
+def _cohort_summary(data: pd.DataFrame, plan: Plan, bm: str) -> dict:
+    """Counts of the report's cohort cards (no participant-level data)."""
     group = data[plan.table1.group] if plan.table1.group in data else pd.Series(dtype=float)
     sex = data["sex"].astype("string").str.lower() if "sex" in data else pd.Series(dtype="string")
     n = len(data)
     n_group = int((group == 1).sum())
     n_nogroup = int((group == 0).sum())
-    cohort_summary = {
+    return {
         "n": n,
         "n_male": int((sex == "male").sum()),
         "pct_male": 100.0 * float((sex == "male").sum()) / n if n else math.nan,
@@ -519,24 +591,6 @@ def analyze(
         "definition": plan.assessment.definition,
         "n_biomarker": int(data[bm].notna().sum()),
     }
-    unit = plan.biomarker.unit if plan.biomarker.unit != "auto" else units.get(bm, "")
-    return StudyResult(
-        plan=plan,
-        biomarker=bm,
-        biomarker_label=label,
-        biomarker_unit=unit,
-        frames=frames,
-        analyses=analyses,
-        skipped=skipped,
-        cohort=cohort_summary,
-        censoring=censoring,
-        warnings=tuple(log.items),
-        source=source,
-        synthetic=bool(synthetic),
-        meta={"version": __version__, "covariates_model": covs},
-        data=data,
-        imputations=None if imputation is None else imputation.long,
-    )
 
 
 def _derive_completed(raw: pd.DataFrame, plan: Plan, wanted) -> pd.DataFrame:

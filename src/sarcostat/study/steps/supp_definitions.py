@@ -89,7 +89,7 @@ class Definitions(Step):
             lacking = sorted(
                 {
                     part.strip()
-                    for text in out["missing_inputs"].dropna()
+                    for text in out["missing_inputs"].dropna().unique()
                     for part in str(text).split(",")
                     if part.strip()
                 }
@@ -115,7 +115,9 @@ class Definitions(Step):
                 prevalence_ci_upper=100.0 * hi,
             )
             col = f"_sarcopenia_{name}"
-            frame = data.assign(**{col: status.astype("Float64").astype(float).to_numpy()})
+            # Only the model's columns (and ids, for messages): no copy of the cohort.
+            keep = [c for c in dict.fromkeys(["id", ctx.biomarker, *ctx.covariates]) if c in data]
+            frame = data[keep].assign(**{col: status.astype("Float64").astype(float).to_numpy()})
             res = ctx.log.attempt(
                 f"Supplementary definitions, {REGISTRY[name].title}",
                 or_per_sd,
