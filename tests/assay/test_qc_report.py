@@ -165,7 +165,10 @@ def test_page_rounds_to_3_digits_json_keeps_full_precision_verdict_and_lod_reaso
     out = tmp_path / "out"
     assert main(["elisa", str(rd), "--layout", str(lay), "-o", str(out)]) == 0
     doc = json.loads((out / "results.json").read_text())
-    full = {s["id"]: s["concentration"] for s in doc["samples"]}["S001"]
+    # results.json withholds sample ids (row k of samples.csv is "sample k")
+    assert all(not str(s["id"]).startswith("S0") for s in doc["samples"])
+    row = pd.read_csv(out / "samples.csv")["id"].tolist().index("S001")
+    full = {s["id"]: s["concentration"] for s in doc["samples"]}[f"sample {row + 1}"]
     assert full != round_significant(full)  # has more than 3 digits to lose
     html = (out / "qc_report.html").read_text()
     assert f"<td>{significant(full)}</td>" in html and f"{full:.5g}" not in html

@@ -358,14 +358,45 @@ def _results_json(res, samples, cohort, args, unit, merged) -> str:
         "verdicts": _records(res.verdicts),
         "standards": _records(res.standards),
         "controls": _records(res.controls),
-        "samples": _records(samples),
-        "flagged_wells": _records(res.flagged_wells()),
+        # results.json is a results file, not a per-participant one: sample ids
+        # are withheld unless --include-ids (samples.csv and concentrations.csv
+        # keep them; the rows here are in the same order).
+        "samples": _records(_no_ids(samples, args.include_ids)),
+        "flagged_wells": _records(_no_ids(res.flagged_wells(), args.include_ids, "sample")),
         "inter_assay": _records(res.inter_assay),
-        "concentrations": _records(cohort),
+        "concentrations": _records(_no_ids(cohort, args.include_ids)),
         "notes": list(res.notes) if args.include_ids else _stripped(res.notes),
         "merge": None if merged is None else merged.summary(),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _no_ids(frame, include_ids: bool, only_type: str | None = None):
+    """``frame`` with its participant-id columns withheld: ``id``/``sample_id``
+    replaced by the row's place in the table ("sample 3", the same row of
+    samples.csv / concentrations.csv), and id mentions removed from text
+    columns. With ``only_type``, only the ids of rows of that ``type`` are
+    withheld ("(id withheld)"; flagged standards and controls keep their names)."""
+    from sarcostat.report.output import withhold_ids
+
+    if include_ids:
+        return frame
+    out = frame.copy()
+    rows = (
+        (out["type"] == only_type).to_numpy()
+        if only_type is not None and "type" in out.columns
+        else None
+    )
+    for col in ("id", "sample_id"):
+        if col in out.columns:
+            if rows is None:
+                out[col] = [f"sample {k + 1}" for k in range(len(out))]
+            else:
+                out[col] = out[col].where(~rows, "(id withheld)")
+    for col in out.columns:
+        if out[col].dtype == object and col not in ("id", "sample_id"):
+            out[col] = out[col].map(lambda v: withhold_ids(v) if isinstance(v, str) else v)
+    return out
 
 
 def _stripped(notes):

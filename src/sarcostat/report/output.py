@@ -754,7 +754,9 @@ def _neutralize_series(s):
         starts = s.str.startswith(_FORMULA_START)
     except (AttributeError, TypeError):  # an object column with no text in it
         return s.map(neutralize_cell, na_action="ignore")
-    mask = starts.fillna(False).to_numpy(dtype=bool)
+    # and the control characters a workbook cannot hold, wherever they are
+    illegal = s.str.contains(_XML_ILLEGAL, regex=True)
+    mask = starts.fillna(False).to_numpy(dtype=bool) | illegal.fillna(False).to_numpy(dtype=bool)
     if not mask.any():
         return s
     values = s.to_numpy(dtype=object, copy=True)
