@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import stats
 
@@ -152,3 +153,58 @@ def kappa_note(table: ArrayLike, name_a: str, name_b: str, *, unusable: str = ""
             "so kappa is 0 whatever the other definition says and has no confidence interval."
         )
     return ""
+
+
+#: Columns of an agreement table (one row per pair of definitions).
+AGREEMENT_COLUMNS = [
+    "definition_a",
+    "definition_b",
+    "n",
+    "n_both",
+    "n_a_only",
+    "n_b_only",
+    "n_neither",
+    "observed_agreement",
+    "kappa",
+    "se",
+    "ci_lower",
+    "ci_upper",
+    "note",
+]
+
+
+def pair_agreement(
+    a: str,
+    b: str,
+    x: pd.Series,
+    y: pd.Series,
+    *,
+    confidence: float = 0.95,
+    title_a: str | None = None,
+    title_b: str | None = None,
+    unusable: str = "",
+) -> dict:
+    """One row of an agreement table: the 2x2 table of two yes/no statuses on
+    the participants classified by both, Cohen's kappa with its CI
+    (`kappa_table`) and the reason in words when kappa is undefined
+    (`kappa_note`, with ``title_a``/``title_b`` as the names shown)."""
+    both = (x.notna() & y.notna()).to_numpy()
+    xa = x[both].astype(bool).to_numpy()
+    yb = y[both].astype(bool).to_numpy()
+    t = np.array([[np.sum(xa & yb), np.sum(xa & ~yb)], [np.sum(~xa & yb), np.sum(~xa & ~yb)]])
+    k = kappa_table(t, confidence=confidence)
+    return {
+        "definition_a": a,
+        "definition_b": b,
+        "n": k["n"],
+        "n_both": int(t[0, 0]),
+        "n_a_only": int(t[0, 1]),
+        "n_b_only": int(t[1, 0]),
+        "n_neither": int(t[1, 1]),
+        "observed_agreement": k["observed_agreement"],
+        "kappa": k["kappa"],
+        "se": k["se"],
+        "ci_lower": k["ci_lower"],
+        "ci_upper": k["ci_upper"],
+        "note": kappa_note(t, title_a or a, title_b or b, unusable=unusable),
+    }

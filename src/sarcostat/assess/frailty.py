@@ -572,7 +572,7 @@ def frailty_cohort(
     AWGS 2019) join the agreement table, so frailty and sarcopenia are
     compared in one place.
     """
-    from sarcostat.assess.agreement import kappa_note, kappa_table
+    from sarcostat.assess.agreement import AGREEMENT_COLUMNS, pair_agreement
 
     data = check_frame(cohort, "frailty_cohort")
     if isinstance(definitions, str):
@@ -635,48 +635,18 @@ def frailty_cohort(
     statuses = {n: _status(n, res) for n, res in results.items()}
     for k_, v in (extra_statuses or {}).items():
         statuses[k_] = v.reindex(data.index)
-    arows = []
-    for a, b in combinations(statuses, 2):
-        x, y = statuses[a].astype("boolean"), statuses[b].astype("boolean")
-        both = (x.notna() & y.notna()).to_numpy()
-        xa = x[both].astype(bool).to_numpy()
-        yb = y[both].astype(bool).to_numpy()
-        t = np.array([[np.sum(xa & yb), np.sum(xa & ~yb)], [np.sum(~xa & yb), np.sum(~xa & ~yb)]])
-        kk = kappa_table(t, confidence=confidence)
-        arows.append(
-            {
-                "definition_a": a,
-                "definition_b": b,
-                "n": kk["n"],
-                "n_both": int(t[0, 0]),
-                "n_a_only": int(t[0, 1]),
-                "n_b_only": int(t[1, 0]),
-                "n_neither": int(t[1, 1]),
-                "observed_agreement": kk["observed_agreement"],
-                "kappa": kk["kappa"],
-                "se": kk["se"],
-                "ci_lower": kk["ci_lower"],
-                "ci_upper": kk["ci_upper"],
-                "note": kappa_note(t, a, b),
-            }
-        )
     agreement = pd.DataFrame(
-        arows,
-        columns=[
-            "definition_a",
-            "definition_b",
-            "n",
-            "n_both",
-            "n_a_only",
-            "n_b_only",
-            "n_neither",
-            "observed_agreement",
-            "kappa",
-            "se",
-            "ci_lower",
-            "ci_upper",
-            "note",
+        [
+            pair_agreement(
+                a,
+                b,
+                statuses[a].astype("boolean"),
+                statuses[b].astype("boolean"),
+                confidence=confidence,
+            )
+            for a, b in combinations(statuses, 2)
         ],
+        columns=AGREEMENT_COLUMNS,
     )
     notes: list[str] = []
     kinds: list[tuple[str, str]] = []

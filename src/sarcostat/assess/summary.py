@@ -10,7 +10,7 @@ import pandas as pd
 
 from sarcostat.assess._cutoffs import Definition
 from sarcostat.assess._engine import INDETERMINATE
-from sarcostat.assess.agreement import kappa_note, kappa_table
+from sarcostat.assess.agreement import AGREEMENT_COLUMNS, pair_agreement
 from sarcostat.assess.classification import classify_many
 from sarcostat.assess.definitions import REGISTRY
 from sarcostat.exceptions import ParameterError
@@ -212,54 +212,21 @@ def unclassifiable(results: dict[str, pd.DataFrame]) -> dict[str, str]:
 
 
 def agreement_from(results: dict[str, pd.DataFrame], confidence: float) -> pd.DataFrame:
-    rows = []
     blocked = unclassifiable(results)
-    for a, b in combinations(results, 2):
-        x, y = results[a]["sarcopenia"], results[b]["sarcopenia"]
-        both = x.notna() & y.notna()
-        xa = x[both].astype(bool).to_numpy()
-        yb = y[both].astype(bool).to_numpy()
-        table = np.array(
-            [[np.sum(xa & yb), np.sum(xa & ~yb)], [np.sum(~xa & yb), np.sum(~xa & ~yb)]]
+    rows = [
+        pair_agreement(
+            a,
+            b,
+            results[a]["sarcopenia"],
+            results[b]["sarcopenia"],
+            confidence=confidence,
+            title_a=REGISTRY[a].title,
+            title_b=REGISTRY[b].title,
+            unusable="; ".join(blocked[d] for d in (a, b) if d in blocked),
         )
-        k = kappa_table(table, confidence=confidence)
-        unusable = "; ".join(blocked[d] for d in (a, b) if d in blocked)
-        note = kappa_note(table, REGISTRY[a].title, REGISTRY[b].title, unusable=unusable)
-        rows.append(
-            {
-                "definition_a": a,
-                "definition_b": b,
-                "n": k["n"],
-                "n_both": int(table[0, 0]),
-                "n_a_only": int(table[0, 1]),
-                "n_b_only": int(table[1, 0]),
-                "n_neither": int(table[1, 1]),
-                "observed_agreement": k["observed_agreement"],
-                "kappa": k["kappa"],
-                "se": k["se"],
-                "ci_lower": k["ci_lower"],
-                "ci_upper": k["ci_upper"],
-                "note": note,
-            }
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "definition_a",
-            "definition_b",
-            "n",
-            "n_both",
-            "n_a_only",
-            "n_b_only",
-            "n_neither",
-            "observed_agreement",
-            "kappa",
-            "se",
-            "ci_lower",
-            "ci_upper",
-            "note",
-        ],
-    )
+        for a, b in combinations(results, 2)
+    ]
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
 
 
 def agreement(
