@@ -193,24 +193,28 @@ def _table2(
                     "n": float(np.mean(ns)),
                 }
             )
-        c = (
-            _cc_row(cc, table="Table 2", outcome=outcome, model=model)
-            if table == "model_sets"
-            else _cc_row(cc, outcome=outcome, model=model)
-        )
         row.update(
-            {
-                "cc_estimate": c.get("estimate", NAN),
-                "cc_se": c.get("se", NAN),
-                "cc_ci_lower": c.get("ci_lower", NAN),
-                "cc_ci_upper": c.get("ci_upper", NAN),
-                "cc_p_value": c.get("p_value", NAN),
-                "cc_n": c.get("n", NAN),
-                "cc_std_beta": c.get("std_beta", NAN),
-            }
+            _complete_case(
+                cc,
+                "Table 2" if table == "model_sets" else None,
+                outcome,
+                model,
+                ("estimate", "se", "ci_lower", "ci_upper", "p_value", "n", "std_beta"),
+            )
         )
         out.append(row)
     return out
+
+
+def _complete_case(cc, table_label, outcome, model, keys) -> dict:
+    """The complete-case values beside a pooled row, as ``cc_<key>`` (NaN where
+    absent); ``table_label`` picks the table's rows of a model-sets frame."""
+    c = (
+        _cc_row(cc, table=table_label, outcome=outcome, model=model)
+        if table_label is not None
+        else _cc_row(cc, outcome=outcome, model=model)
+    )
+    return {f"cc_{k}": c.get(k, NAN) for k in keys}
 
 
 def _table3(
@@ -253,21 +257,14 @@ def _table3(
                     "n": float(np.mean(ns)),
                 }
             )
-        c = (
-            _cc_row(cc, table="Table 3", outcome=outcome, model=model)
-            if table == "model_sets"
-            else _cc_row(cc, outcome=outcome, model=model)
-        )
         row.update(
-            {
-                "cc_estimate": c.get("estimate", NAN),
-                "cc_se": c.get("se", NAN),
-                "cc_p_value": c.get("p_value", NAN),
-                "cc_n": c.get("n", NAN),
-                "cc_odds_ratio": c.get("odds_ratio", NAN),
-                "cc_or_ci_lower": c.get("or_ci_lower", NAN),
-                "cc_or_ci_upper": c.get("or_ci_upper", NAN),
-            }
+            _complete_case(
+                cc,
+                "Table 3" if table == "model_sets" else None,
+                outcome,
+                model,
+                ("estimate", "se", "p_value", "n", "odds_ratio", "or_ci_lower", "or_ci_upper"),
+            )
         )
         out.append(row)
     return out
