@@ -190,6 +190,7 @@ def render(results: list[dict], repeat: int, load0: float, load1: float) -> str:
                 f"| {cmd} | {fmt} | {n // 10:,} → {n:,} | {r['wall'] / small['wall']:.1f}x | "
                 f"{r['cpu'] / small['cpu']:.1f}x |"
             )
+    lines += targets(results, base, by)
     if growth:
         lines += [
             "",
@@ -200,6 +201,66 @@ def render(results: list[dict], repeat: int, load0: float, load1: float) -> str:
             *growth,
         ]
     return "\n".join(lines)
+
+
+# Issue 20's targets on 2 cores at the largest size: (command, limit on the
+# time ratio to the bare reader or None, limit on the peak-RSS ratio).
+TARGETS = (("validate", 3.0, 3.0), ("classify", None, 3.0), ("analyze", 10.0, 3.0))
+
+
+def targets(results: list[dict], base: dict, by: dict) -> list[str]:
+    """Rows of the verdict table: each target of issue 20 at the largest size
+    measured, and the growth of time from a tenth of it (no faster than linear)."""
+    if not results:
+        return []
+    n = max(r["n"] for r in results)
+    rows = []
+    for fmt in dict.fromkeys(r["format"] for r in results):
+        b = base.get((n, fmt))
+        for cmd, t_max, m_max in TARGETS:
+            r = by.get((n, fmt, cmd))
+            if r is None or b is None:
+                continue
+            ratio, mem = r["wall"] / b["wall"], r["rss_mb"] / b["rss_mb"]
+            if t_max is not None:
+                rows.append(
+                    _verdict(
+                        f"{cmd} time <= {t_max:g}x the reader ({fmt}, {n:,} rows)",
+                        f"{ratio:.1f}x wall ({r['cpu'] / b['cpu']:.1f}x CPU)",
+                        ratio <= t_max,
+                    )
+                )
+            rows.append(
+                _verdict(
+                    f"{cmd} peak RSS <= {m_max:g}x the reader ({fmt}, {n:,} rows)",
+                    f"{mem:.1f}x ({r['rss_mb']:.0f} MB)",
+                    mem <= m_max,
+                )
+            )
+            small = by.get((n // 10, fmt, cmd))
+            if small is not None:
+                g = r["wall"] / small["wall"]
+                rows.append(
+                    _verdict(
+                        f"{cmd} time {n // 10:,} → {n:,} rows no faster than linear ({fmt})",
+                        f"{g:.1f}x for 10x the rows",
+                        g <= 10.0,
+                    )
+                )
+    if not rows:
+        return []
+    return [
+        "",
+        "Targets of issue 20 (2 cores, wall time):",
+        "",
+        "| target | result |",
+        "|---|---|",
+        *rows,
+    ]
+
+
+def _verdict(target: str, value: str, met: bool) -> str:
+    return f"| {target} | {value}: {'met' if met else '**not met**'} |"
 
 
 def write_readme(path: Path, text: str) -> None:
