@@ -234,9 +234,19 @@ def _empty(c: int) -> np.ndarray:
     return out
 
 
+#: Bytes of one row block's N x c temporaries in `_masked_sums` (three of
+#: them: staged block, values, squares) and of the terms W of `_ml_pass`.
+#: Sized for a core's own cache level (1 MB of L2 per core on the benchmark
+#: machine): with 2 MB and 3 MB blocks (sized for L3) a logistic chunk took
+#: about 12% more CPU time, and two threads shared the L3 between them
+#: (benchmarks/README.md, screen).
+_ROW_BYTES = 256 << 10
+_ML_BYTES = 1 << 20
+
+
 def _row_blocks(N: int, c: int) -> Any:
-    """Row ranges whose N x c temporaries stay in cache (about 2 MB each)."""
-    size = max(256, (2 << 20) // (8 * max(c, 1)))
+    """Row ranges whose N x c temporaries stay in cache (``_ROW_BYTES`` each)."""
+    size = max(256, _ROW_BYTES // (8 * max(c, 1)))
     return [(s, min(N, s + size)) for s in range(0, N, size)]
 
 
@@ -767,8 +777,8 @@ def _ml_pass(th: Any, cols: Any, X: Any, prep: Any, center: Any = None, scale: A
         center, scale = center[cols], scale[cols]
         cols = np.ascontiguousarray(cols, dtype=np.int64)
     Tzzz, PB, ZB, S = np.zeros((t, a)), np.zeros((q, 2 * a)), np.zeros((k, 3 * a)), np.zeros((3, a))
-    # Row blocks whose terms (about 3 MB) stay in cache.
-    size = max(64, (3 << 20) // (48 * a))
+    # Row blocks whose terms (``_ML_BYTES``) stay in cache.
+    size = max(64, _ML_BYTES // (48 * a))
     W, stage = np.empty((size, 6 * a)), np.empty((size, a))
     tmp, bits = np.empty((3, a)), np.empty(a, dtype=np.int64)
     for s in range(0, X.shape[0], size):
