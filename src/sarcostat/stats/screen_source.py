@@ -32,9 +32,14 @@ def _ids(values: Any) -> pd.Index:
     The matching rule is `sarcostat.io.ids.id_key`, the one used for
     every id join: text as written, ``1.0`` is ``1``, ``007`` is not ``7``.
     """
-    from sarcostat.io.ids import id_keys
+    from sarcostat.io.ids import id_keys, text_ids
 
-    return pd.Index(id_keys(pd.Series(values).to_numpy(dtype=object)), dtype=object)
+    cells = pd.Series(values).to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":
+        # All text (a CSV's ids, a DataFrame's str column): the same rule
+        # with the per-cell work in C (50,000 ids: 10 ms instead of 25 ms).
+        return pd.Index(text_ids(cells)[1], dtype=object)
+    return pd.Index(id_keys(cells), dtype=object)
 
 
 def _align(cohort_ids: Any, bio_ids: Any, *, where: str) -> tuple[np.ndarray, dict]:
