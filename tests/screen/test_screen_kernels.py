@@ -104,6 +104,17 @@ def test_column_moments_equal_nanmean_and_nanstd():
         assert np.isnan(mean[3]) and np.isnan(sd[3])
 
 
+def test_column_means_are_column_moments_first_sweep():
+    """The linear screen's one-sweep centres are the very means (bit for
+    bit) that the two-sweep moments give, so its sums do not move."""
+    _, X, _ = _block(seed=3)
+    for step in (1, 4):
+        mean, cnt = kern.column_means(X, step)
+        np.testing.assert_array_equal(mean, kern.column_moments(X, step)[0])
+        np.testing.assert_array_equal(cnt, (~np.isnan(X[::step])).sum(axis=0))
+        assert np.isnan(mean[3])
+
+
 def test_logistic_terms_against_numpy_with_extreme_predictors():
     rng, X, usable = _block(seed=4, rows=200, c=5)
     rows, c = X.shape

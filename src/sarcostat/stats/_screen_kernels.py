@@ -40,6 +40,7 @@ __all__ = [
     "linear_row_sums",
     "add_missing_rows",
     "take_columns",
+    "column_means",
     "column_moments",
     "logistic_terms",
 ]
@@ -224,10 +225,11 @@ def take_columns(Xb: Any, cols: Any, out: Any) -> Any:
 
 
 @_compiled()
-def column_moments(X: Any, step: Any) -> Any:
-    """Mean and SD (ddof 0) of each column over rows 0, step, 2 step, ...,
-    ignoring NaN (as np.nanmean and np.nanstd; NaN for a column with no
-    value there), in two sweeps over those rows."""
+def column_means(X: Any, step: Any) -> Any:
+    """Mean of each column over rows 0, step, 2 step, ..., ignoring NaN (as
+    np.nanmean; NaN for a column with no value there), and the count of
+    values: the first sweep of `column_moments`, alone where only the
+    centre is wanted (the linear screen)."""
     n, a = X.shape
     cnt = np.zeros(a)
     tot = np.zeros(a)
@@ -238,7 +240,16 @@ def column_moments(X: Any, step: Any) -> Any:
             ok = x == x
             cnt[j] += 1.0 if ok else 0.0
             tot[j] += x if ok else 0.0
-    mean = tot / cnt
+    return tot / cnt, cnt
+
+
+@_compiled()
+def column_moments(X: Any, step: Any) -> Any:
+    """Mean and SD (ddof 0) of each column over rows 0, step, 2 step, ...,
+    ignoring NaN (as np.nanmean and np.nanstd; NaN for a column with no
+    value there), in two sweeps over those rows."""
+    n, a = X.shape
+    mean, cnt = column_means(X, step)
     ss = np.zeros(a)
     for i in range(0, n, step):
         xi = X[i]

@@ -344,13 +344,20 @@ def _process_block(source: Any, names: Any, plan: _Plan) -> tuple[np.ndarray, li
     return out, msgs
 
 
-def _centres(X: Any, *, contiguous: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def _centres(
+    X: Any, *, contiguous: bool = False, scale: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """Approximate mean and SD of each column, from at most 10,000 evenly
     spaced rows (any value near the mean will do: slopes, t and p do not
     depend on it; the scale is needed only by the logistic kernel's step
-    tolerance). ``contiguous``: X has unit-stride rows already."""
+    tolerance). ``contiguous``: X has unit-stride rows already.
+    ``scale=False``: the means alone (one sweep over those rows instead
+    of two; the same means), SD 1."""
     step = max(1, X.shape[0] // 10_000)
-    if contiguous:
+    if contiguous and not scale:
+        mx = _kernels.column_means(X, step)[0]
+        sx = np.ones_like(mx)
+    elif contiguous:
         mx, sx = _kernels.column_moments(X, step)
     else:
         # A C-order copy of the sample first: the compiled loop is ~5x slower
@@ -385,22 +392,18 @@ def _linear_by_rows(
     plan.prepare()
     prep = plan.lin_prep
     assert prep is not None
-    mx, _ = _centres(X, contiguous=X.flags.c_contiguous)
+    mx, _ = _centres(X, contiguous=X.flags.c_contiguous, scale=False)
     sums = eng.linear_rows(X, prep, mx, threads=threads)
-    AM, BX, CX, AMc, BXc, CXc = sums
-    parts, done, total = [], 0, X.shape[1]
-    for ch in chunks:
-        cols = slice(done, done + len(ch))
-        part = (AM[:, cols], BX[:, cols], CX[cols], AMc[:, cols], BXc[:, cols], CXc[:, cols])
-        parts.append(
-            np.stack(
-                _finish_linear(eng.linear_results(part, prep, confidence=plan.confidence), plan)
-            )
-        )
-        done += len(ch)
-        if progress and report:
-            progress(done, total)
-    return np.concatenate(parts, axis=1)
+    # Every column's models in one batch (a call per chunk cost 0.04 s more
+    # at 3,000 columns in fixed per-call costs); the chunks are reported
+    # done in order once their models are.
+    out = np.stack(_finish_linear(eng.linear_results(sums, prep, confidence=plan.confidence), plan))
+    if progress and report:
+        done = 0
+        for ch in chunks:
+            done += len(ch)
+            progress(done, X.shape[1])
+    return out
 
 
 def _chunks(names: Any, size: Any) -> Any:

@@ -450,13 +450,42 @@ def linear_rows(
         _k.linear_row_sums(X, s, e, center, A, B, U, outT, KX, QX, np.empty((4, 256)))
         return outT, KX, QX
 
+    # The rows some outcome leaves out (a few percent), gathered in blocks.
+    Ac, Bc, Cc = prep["Ac"], prep["Bc"], prep["Cc"]
+
+    def corrections() -> tuple:
+        outTc = np.zeros((P, Ac.shape[1]))
+        KXc = np.zeros((Bc.shape[1], P))
+        QXc = np.zeros((Cc.shape[1], P))
+        for s in range(0, len(S), 1024):
+            rows = S[s : s + 1024]
+            _k.linear_row_sums(
+                np.ascontiguousarray(X[rows]),
+                0,
+                len(rows),
+                center,
+                np.ascontiguousarray(Ac[s : s + 1024]),
+                np.ascontiguousarray(Bc[s : s + 1024]),
+                np.ascontiguousarray(Cc[s : s + 1024]),
+                outTc,
+                KXc,
+                QXc,
+                np.empty((4, 256)),
+            )
+        return outTc, KXc, QXc
+
     if threads > 1 and len(parts) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=threads) as pool:
+            # The corrections as one more task beside the row parts (after
+            # the sweep they ran on one core while the other waited).
+            extra = pool.submit(corrections)
             sums = list(pool.map(run, parts))
+            outTc, KXc, QXc = extra.result()
     else:
         sums = [run(r) for r in parts]
+        outTc, KXc, QXc = corrections()
     outT, KX, QX = sums[0]
     for more in sums[1:]:
         outT += more[0]
@@ -465,26 +494,6 @@ def linear_rows(
     if progress:
         progress(N)
     AM = prep["A_total"][:, None] - outT.T
-    # The rows some outcome leaves out (a few percent), gathered in blocks.
-    Ac, Bc, Cc = prep["Ac"], prep["Bc"], prep["Cc"]
-    outTc = np.zeros((P, Ac.shape[1]))
-    KXc = np.zeros((Bc.shape[1], P))
-    QXc = np.zeros((Cc.shape[1], P))
-    for s in range(0, len(S), 1024):
-        rows = S[s : s + 1024]
-        _k.linear_row_sums(
-            np.ascontiguousarray(X[rows]),
-            0,
-            len(rows),
-            center,
-            np.ascontiguousarray(Ac[s : s + 1024]),
-            np.ascontiguousarray(Bc[s : s + 1024]),
-            np.ascontiguousarray(Cc[s : s + 1024]),
-            outTc,
-            KXc,
-            QXc,
-            np.empty((4, 256)),
-        )
     AMc = Ac.sum(axis=0)[:, None] - outTc.T
     return AM, KX, QX[0], AMc, KXc, QXc
 
