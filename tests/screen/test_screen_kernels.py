@@ -176,3 +176,22 @@ def test_kernels_compile_where_no_cache_directory_is_writable(monkeypatch):
     np.testing.assert_allclose(out, np.exp(v), rtol=2e-16)
     assert type(mod.exp_array._cache).__name__ == "NullCache"  # compiled, not cached
     assert type(kern.exp_array._cache).__name__ == "FunctionCache"  # the normal import caches
+
+
+@pytest.mark.parametrize("rb", [1, 3, 4, 5, 8, 11])
+def test_linear_row_sums_against_numpy_any_number_of_factors(rb):
+    """Four accumulator rows at a time plus the rest one by one: every count
+    of left factors (and a row count not a multiple of four) gives the
+    products against the centred values and their squares, and the mask
+    sums through the missing entries."""
+    rng, X, _ = _block(seed=5, rows=203, c=300, frac=0.07)
+    rows, c = X.shape
+    center = rng.normal(50, 1, c)
+    L, B, C = rng.normal(size=(rows, 3)), rng.normal(size=(rows, rb)), rng.normal(size=(rows, 2))
+    outT, KX, QX = np.zeros((c, 3)), np.zeros((rb, c)), np.zeros((2, c))
+    kern.linear_row_sums(X, 2, rows, center, L, B, C, outT, KX, QX, np.empty((4, 256)))
+    miss = np.isnan(X[2:])
+    x0 = np.where(miss, 0.0, X[2:] - center)
+    np.testing.assert_allclose(KX, B[2:].T @ x0, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(QX, C[2:].T @ x0**2, rtol=1e-12, atol=1e-7)
+    np.testing.assert_allclose(outT, miss.astype(float).T @ L[2:], rtol=1e-12, atol=1e-12)
