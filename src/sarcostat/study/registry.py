@@ -57,19 +57,29 @@ class StepLog:
 
     def run(self, where: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """``fn(*args, **kwargs)``, its SarcostatWarnings recorded as "<where>: ..."."""
+        out, messages = self.capture(fn, *args, **kwargs)
+        for msg in messages:
+            self.add(f"{where}: {msg}")
+        return out
+
+    @staticmethod
+    def capture(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
+        """(``fn(*args, **kwargs)``, the texts of its SarcostatWarnings without
+        the function's own name); other warnings are let through unchanged."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SarcostatWarning)
             out = fn(*args, **kwargs)
         # The stats functions start their messages with their own name
         # ("or_per_sd: ..."); the report names the analysis instead.
         prefix = f"{getattr(fn, '__name__', '')}: "
+        messages = []
         for w in caught:
             if issubclass(w.category, SarcostatWarning):
                 msg = str(w.message)
-                self.add(f"{where}: {msg[len(prefix) :] if msg.startswith(prefix) else msg}")
+                messages.append(msg[len(prefix) :] if msg.startswith(prefix) else msg)
             else:  # not ours: let it through unchanged
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        return out
+        return out, messages
 
     def attempt(self, where: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """`run`, but a model that cannot be estimated (ModelError, or
@@ -104,10 +114,71 @@ class StepContext:
     imputation: Any = None
     #: Frames of the steps run so far (a step may read an earlier one's).
     frames: dict[str, Any] = field(default_factory=dict)
+    #: Models fitted by `fit`, by function and options (see there).
+    fits: dict[Any, SharedFit] = field(default_factory=dict, repr=False)
 
     def present(self, columns: Iterable[str]) -> list[str]:
         """``columns`` without the missing ones, order kept."""
         return [c for c in columns if c not in self.missing]
+
+    def fit(self, where: str, fn: Callable[..., Any], **options: Any) -> Any:
+        """``log.attempt(where, fn, data, **options)``, fitted once per run.
+
+        Several steps ask for the same model (Table 3's odds ratio per SD is
+        also Model 3 of the adjustment sets): on ``data``, the whole
+        analysis dataset, the same function with the same options is the
+        same model on the same rows, so its result is computed once and
+        shared. Its warnings (or why it is not estimable) are logged again
+        under each ``where``, as if it had been fitted there. Options that
+        cannot be compared (not numbers, strings or lists of them) are
+        fitted each time.
+        """
+        key = _fit_key(fn, options)
+        if key is None:
+            return self.log.attempt(where, fn, self.data, **options)
+        shared = self.fits.get(key)
+        if shared is None:
+            try:
+                out, messages = self.log.capture(fn, self.data, **options)
+                shared = SharedFit(out, tuple(messages))
+            except (ModelError, DataError) as exc:
+                # The text only: the exception's traceback would keep the
+                # fit's frames (and their arrays) alive.
+                shared = SharedFit(None, (), str(exc))
+            self.fits[key] = shared
+        for msg in shared.messages:
+            self.log.add(f"{where}: {msg}")
+        if shared.error is not None:
+            self.log.add(f"{where}: not estimable: {shared.error}")
+        return shared.result
+
+
+@dataclass(frozen=True)
+class SharedFit:
+    """One model fitted by `StepContext.fit`: its result, the texts of its
+    warnings, or why it could not be estimated."""
+
+    result: Any
+    messages: tuple[str, ...]
+    error: str | None = None
+
+
+def _fit_key(fn: Callable[..., Any], options: dict[str, Any]) -> tuple | None:
+    """A hashable key of ``fn`` and its options; None when an option is not a
+    plain value (a number, string, None or a list/tuple of them)."""
+    plain = (str, int, float, bool, type(None))
+    items = []
+    for name, value in sorted(options.items()):
+        if isinstance(value, (list, tuple)):
+            if not all(isinstance(v, plain) for v in value):
+                return None
+            value = (type(value).__name__, *((type(v).__name__, v) for v in value))
+        elif isinstance(value, plain):
+            value = (type(value).__name__, value)  # True and 1 are not the same option
+        else:
+            return None
+        items.append((name, value))
+    return (fn, tuple(items))
 
 
 class Step:

@@ -88,16 +88,18 @@ def fit_quartile_trend(ctx, where: str, outcome: str, grouping):
 
 def fit_linear(ctx, where: str, outcome: str, covariates):
     """Table 2's linear regression of ``outcome`` on the biomarker, logged as
-    ``where``; None when it cannot be estimated."""
+    ``where``; None when it cannot be estimated. Shared by every step that
+    asks for the same model (`StepContext.fit`)."""
     from sarcostat.stats.regression import linear_regression
 
-    return ctx.log.attempt(
+    # Fitted once per run (Table 2's models are also Models 1 and 3 of the
+    # adjustment sets).
+    return ctx.fit(
         where,
         linear_regression,
-        ctx.data,
         outcome=outcome,
         predictor=ctx.biomarker,
-        covariates=covariates,
+        covariates=list(covariates),
         confidence=ctx.plan.ancova.confidence,
     )
 
@@ -120,6 +122,23 @@ def linear_ci_row(res) -> dict:
         "p_value": float(r["p_value"]),
         "n": int(res.n),
     }
+
+
+def fit_or_per_sd(ctx, where: str, outcome: str, covariates):
+    """Table 3's odds ratio per SD of the biomarker for ``outcome``, logged as
+    ``where``; None when it cannot be estimated. Shared by every step that
+    asks for the same model (`StepContext.fit`)."""
+    from sarcostat.stats.logistic import or_per_sd
+
+    return ctx.fit(
+        where,
+        or_per_sd,
+        outcome=outcome,
+        predictor=ctx.biomarker,
+        covariates=list(covariates),
+        firth=ctx.plan.table3.firth,
+        confidence=ctx.plan.ancova.confidence,
+    )
 
 
 def odds_ratio_row(res) -> dict:

@@ -6,7 +6,12 @@ import pandas as pd
 
 from sarcostat.study.labels import in_text
 from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import fit_linear, linear_ci_row, odds_ratio_row
+from sarcostat.study.steps._common import (
+    fit_linear,
+    fit_or_per_sd,
+    linear_ci_row,
+    odds_ratio_row,
+)
 from sarcostat.study.steps._supp import (
     SECTION,
     SECTION_COMMENT,
@@ -59,8 +64,6 @@ class ModelSets(Step):
         )
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
-        from sarcostat.stats.logistic import or_per_sd
-
         plan = ctx.plan
         sets = [parse_model(s, ctx.covariates) for s in plan.supplementary.models]
         rows = []
@@ -85,15 +88,11 @@ class ModelSets(Step):
                 rows.append({**base, **linear_ci_row(res)})
         for outcome in ctx.present(plan.outcomes.binary):
             for k, covs in enumerate(sets):
-                res = ctx.log.attempt(
+                res = fit_or_per_sd(
+                    ctx,
                     f"Supplementary adjustment sets, {in_text(outcome)} ({model_label(k)})",
-                    or_per_sd,
-                    ctx.data,
-                    outcome=outcome,
-                    predictor=ctx.biomarker,
-                    covariates=covs,
-                    firth=plan.table3.firth,
-                    confidence=plan.ancova.confidence,
+                    outcome,
+                    covs,
                 )
                 base = {
                     "table": "Table 3",

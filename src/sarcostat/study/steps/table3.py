@@ -6,7 +6,12 @@ import pandas as pd
 
 from sarcostat.study.labels import in_text
 from sarcostat.study.registry import Step, StepContext
-from sarcostat.study.steps._common import MODELS, association_needs, model_covariates
+from sarcostat.study.steps._common import (
+    MODELS,
+    association_needs,
+    fit_or_per_sd,
+    model_covariates,
+)
 
 
 class Table3(Step):
@@ -36,20 +41,14 @@ class Table3(Step):
         return association_needs(plan, biomarker, "outcomes.binary")
 
     def run(self, ctx: StepContext) -> pd.DataFrame:
-        from sarcostat.stats.logistic import or_per_sd
-
         rows = []
         for outcome in ctx.present(ctx.plan.outcomes.binary):
             for model in MODELS:
-                res = ctx.log.attempt(
+                res = fit_or_per_sd(
+                    ctx,
                     f"Table 3, {in_text(outcome)} ({model})",
-                    or_per_sd,
-                    ctx.data,
-                    outcome=outcome,
-                    predictor=ctx.biomarker,
-                    covariates=model_covariates(model, ctx.covariates),
-                    firth=ctx.plan.table3.firth,
-                    confidence=ctx.plan.ancova.confidence,
+                    outcome,
+                    model_covariates(model, ctx.covariates),
                 )
                 if res is None:
                     rows.append({"outcome": outcome, "model": model, "n": 0, "events": 0})
