@@ -55,3 +55,13 @@ def test_sentence_names_count_limit_and_rule(data):
 def test_unknown_method_is_a_parameter_error(data):
     with pytest.raises(ParameterError, match="'method' parameter of substitute_censored"):
         substitute_censored(data, "scl", method="half")
+
+
+def test_substitution_copies_only_the_biomarker_column(data):
+    data = data.assign(age=[70.0, 71.0, 72.0, 73.0, 74.0])
+    out, _ = substitute_censored(data, "scl")
+    # The other columns are shared with the input (no copy of a large cohort) ...
+    assert np.shares_memory(out["age"].to_numpy(), data["age"].to_numpy())
+    # ... and writing to the result leaves the input as it was (copy on write).
+    out.loc[0, "age"] = 0.0
+    assert data["age"].iloc[0] == 70.0 and data["scl"].isna().sum() == 3

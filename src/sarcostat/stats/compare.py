@@ -686,10 +686,16 @@ def mannwhitney_groups(
     )
     n1, n2 = len(x1), len(x2)
     u = float(res.statistic)
-    ranks = stats.rankdata(np.r_[x1, x2])
+    # The mean ranks from U (scipy ranked once already): R1 = U + n1(n1+1)/2,
+    # and the ranks sum to N(N+1)/2. Sums of half-integers: exact in doubles.
+    n = n1 + n2
+    r1 = u + n1 * (n1 + 1) / 2
+    mean_ranks = (r1 / n1, (n * (n + 1) / 2 - r1) / n2)
     p_value = float(res.pvalue)
-    ties = len(np.unique(ranks)) < len(ranks)
+    ties = False
     if method == "exact":
+        ranks = stats.rankdata(np.r_[x1, x2])
+        ties = len(np.unique(ranks)) < len(ranks)
         p_value = _exact_rank_sum_p(ranks, n1, alternative, fn)
     if method == "asymptotic":
         p_two = float(res.pvalue) if alternative == "two-sided" else math.nan
@@ -710,8 +716,8 @@ def mannwhitney_groups(
                 "n2": n2,
                 "median1": float(np.median(x1)),
                 "median2": float(np.median(x2)),
-                "mean_rank1": float(ranks[:n1].mean()),
-                "mean_rank2": float(ranks[n1:].mean()),
+                "mean_rank1": float(mean_ranks[0]),
+                "mean_rank2": float(mean_ranks[1]),
                 "statistic": u,
                 "z": z,
                 "p_value": p_value,

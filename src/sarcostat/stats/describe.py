@@ -142,8 +142,10 @@ def skewness_spss(values: Any) -> tuple[float, float]:
     if n < 3:
         return math.nan, math.nan
     d = x - x.mean()
-    m2 = float(np.mean(d**2))
-    m3 = float(np.mean(d**3))
+    # Central moments as dot products: no temporary powers of the data.
+    d2 = d * d
+    m2 = float(d2.sum() / n)
+    m3 = float(np.dot(d2, d) / n)
     se = math.sqrt(6.0 * n * (n - 1) / ((n - 2) * (n + 1) * (n + 3)))
     if m2 == 0:
         return math.nan, se

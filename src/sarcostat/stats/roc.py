@@ -164,17 +164,23 @@ def roc_thresholds(values: Any, direction: str) -> np.ndarray:
     return mid
 
 
-def _placements(cases: np.ndarray, controls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _placements(
+    cases: np.ndarray,
+    controls: np.ndarray,
+    sc: np.ndarray | None = None,
+    sx: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """DeLong placement values for direction "<" (cases above controls).
 
     V10[i]: share of controls below case i (ties count 1/2); V01[j]: share of
-    cases above control j. Computed from sorted arrays (n log n).
+    cases above control j. Computed from sorted arrays (n log n); ``sc`` and
+    ``sx``, the controls and cases sorted, when the caller has them.
     """
-    sc = np.sort(controls)
+    sc = np.sort(controls) if sc is None else sc
     below = np.searchsorted(sc, cases, side="left")
     at_or_below = np.searchsorted(sc, cases, side="right")
     v10 = (below + 0.5 * (at_or_below - below)) / len(controls)
-    sx = np.sort(cases)
+    sx = np.sort(cases) if sx is None else sx
     above = len(cases) - np.searchsorted(sx, controls, side="right")
     at_or_above = len(cases) - np.searchsorted(sx, controls, side="left")
     v01 = (above + 0.5 * (at_or_above - above)) / len(cases)
@@ -303,13 +309,19 @@ def roc_analysis(
             f"{fn}: {outcome!r} has {m} case(s) and {n} control(s) among the {len(x)} "
             f"participants with {marker!r}; an ROC curve needs both."
         )
-    med_cases, med_controls = float(np.median(cases)), float(np.median(controls))
+    # Each group sorted once: the medians, the placements and the counts at
+    # every threshold all read these.
+    sc, sx = np.sort(controls), np.sort(cases)
+    med_cases, med_controls = float(np.median(sx)), float(np.median(sc))
     chosen = direction
     if direction == "auto":
         chosen = ">" if med_controls > med_cases else "<"
-    # Work on the "<" scale: cases higher. For ">" flip the sign of the values.
-    sign = 1.0 if chosen == "<" else -1.0
-    v10, v01 = _placements(sign * cases, sign * controls)
+    # Work on the "<" scale: cases higher. For ">" flip the sign of the values
+    # (the sorted negated values are the sorted values negated, reversed).
+    if chosen == "<":
+        v10, v01 = _placements(cases, controls, sc, sx)
+    else:
+        v10, v01 = _placements(-cases, -controls, -sc[::-1], -sx[::-1])
     auc = float(v10.mean())
     s10 = float(np.var(v10, ddof=1)) if m > 1 else math.nan
     s01 = float(np.var(v01, ddof=1)) if n > 1 else math.nan
@@ -321,7 +333,6 @@ def roc_analysis(
 
     thr = roc_thresholds(x, chosen)
     # Counts of positives at each threshold (positive: x > c for "<", x < c for ">").
-    sc, sx = np.sort(controls), np.sort(cases)
     if chosen == "<":
         tp = m - np.searchsorted(sx, thr, side="right")
         fp = n - np.searchsorted(sc, thr, side="right")

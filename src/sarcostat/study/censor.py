@@ -92,7 +92,8 @@ def substitute_censored(
     Returns
     -------
     data : pandas.DataFrame
-        A copy with the substituted values.
+        A new frame with the substituted values (``data`` is unchanged; the
+        other columns are shared with it until either is modified).
     summary : CensoringSummary
 
     References
@@ -102,7 +103,9 @@ def substitute_censored(
     doi:10.1080/1047322X.1990.10389587
     """
     check_option(method, tuple(_DESCRIPTIONS), parameter="method", function="substitute_censored")
-    out = data.copy()
+    # A new frame sharing the unchanged columns with ``data`` (pandas copies
+    # on write): only the biomarker column is new, never the whole cohort.
+    out = data.copy(deep=False)
     lod_col = f"{column}_lod"
     if lod_col not in out.columns:
         return out, CensoringSummary(column, method, 0, 0, ())
@@ -111,5 +114,7 @@ def substitute_censored(
     n = int(censored.sum())
     limits = tuple(sorted(float(v) for v in np.unique(lod[censored].to_numpy()))) if n else ()
     if method != "exclude" and n:
-        out.loc[censored, column] = lod[censored] * _FACTORS[method]
+        values = out[column].copy()
+        values.loc[censored] = lod[censored] * _FACTORS[method]
+        out[column] = values
     return out, CensoringSummary(column, method, n, 0 if method == "exclude" else n, limits)

@@ -169,41 +169,64 @@ def _model_covariates(plan: Plan) -> list[str]:
 
 
 def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, dict]:
-    """Add statuses, SPPB, SPS, sex_male, BMI and SMI where derivable."""
+    """Add statuses, SPPB, SPS, sex_male, BMI and SMI where derivable.
+
+    ``data`` is not copied: the new columns are added to a new frame that
+    shares the cohort's columns (pandas copies on write), so a cohort of a
+    million rows is held once."""
     from sarcostat.assess import classify
 
-    out = data.copy()
-    if "sex" in out.columns:
-        sex = out["sex"].astype("string").str.lower()
-        out["sex_male"] = np.where(sex.isna(), np.nan, (sex == "male").astype(float))
+    new: dict[str, Any] = {}
+    if "sex" in data.columns:
+        sex = data["sex"].astype("string").str.lower()
+        new["sex_male"] = np.where(sex.isna(), np.nan, (sex == "male").astype(float))
     # BMI, SMI and ASM where absent: the one derivation (io.derive), with its height rule.
     from sarcostat.io.derive import body_measures
 
     def col(name):
-        return out[name].astype(float).to_numpy() if name in out.columns else None
+        return data[name].astype(float).to_numpy() if name in data.columns else None
 
     derived = body_measures(
         height_cm=col("height_cm"), weight_kg=col("weight_kg"), asm_kg=col("asm_kg"), smi=col("smi")
     )
-    for name, values in derived.items():
-        if name not in out.columns:
-            out[name] = values
+    new.update((name, values) for name, values in derived.items() if name not in data.columns)
+    out = data.assign(**new)
     sppb_cols = {"side_by_side_s", "semi_tandem_s", "tandem_s"}
     if sppb_cols & set(out.columns):
         from sarcostat.assess.sppb import score_sppb
 
         scored = log.run("SPPB", score_sppb, out)
-        out["sppb_total"] = pd.to_numeric(scored["sppb_total"], errors="coerce").astype(float)
-    cls = log.run("Classification", classify, out, definition=plan.assessment.definition)
-    for col in STATUS_COLUMNS:
-        if col in cls.columns:
-            out[col] = cls[col].astype("boolean")
-    from sarcostat.assess.sps import sarcopenia_phenotype_score
+        sppb = pd.to_numeric(scored["sppb_total"], errors="coerce").astype(float)
+        out = out.assign(sppb_total=sppb.to_numpy())
+        del scored
+    definition = plan.assessment.definition
+    cls = log.run("Classification", classify, out, definition=definition)
+    statuses = {c: cls[c].astype("boolean") for c in STATUS_COLUMNS if c in cls.columns}
+    if definition == "awgs2019":
+        # The SPS counts three flags of the AWGS 2019 classification just made.
+        sps = log.run("SPS", _sps_of_flags, cls)
+    else:
+        from sarcostat.assess.sps import sarcopenia_phenotype_score
 
-    sps = log.run("SPS", sarcopenia_phenotype_score, out)
-    out["sps"] = pd.to_numeric(pd.Series(sps, index=out.index), errors="coerce").astype(float)
-    counts = {col: int(out[col].isna().sum()) for col in STATUS_COLUMNS if col in out.columns}
+        sps = log.run("SPS", sarcopenia_phenotype_score, out.assign(**statuses))
+    del cls
+    out = out.assign(
+        **statuses,
+        sps=pd.to_numeric(pd.Series(sps, index=out.index), errors="coerce").astype(float),
+    )
+    counts = {c: int(out[c].isna().sum()) for c in STATUS_COLUMNS if c in out.columns}
     return out, counts
+
+
+def _sps_of_flags(flags: pd.DataFrame) -> pd.Series:
+    """`sarcostat.assess.sps.sarcopenia_phenotype_score` from the flags of an
+    AWGS 2019 classification already made (the same flags it computes)."""
+    from sarcostat.assess import sps
+
+    items = flags[list(sps._ITEMS)]
+    known = items.notna().all(axis=1)
+    total = items.astype("Int64").sum(axis=1, skipna=True).astype("Int64")
+    return total.mask(~known).astype("Int64").rename("sps")
 
 
 def _known_columns() -> list[str]:
@@ -401,8 +424,12 @@ def analyze(
 
     log = StepLog()
     _reading_notes(cohort, log)
+    # The reader's own copy of the columns is not needed any more: at biobank
+    # scale it would hold the cohort twice through every step.
+    del cohort
     say(f"assess ({plan.assessment.definition}: sarcopenia and its components, SPPB, SPS)")
-    raw = data  # as read: what multiple imputation starts from (impute, then derive)
+    # As read: what multiple imputation starts from (impute, then derive).
+    raw = data if plan.missing.method == "mice" else None
     data, indeterminate = _assess(data, plan, log)
     # Frailty / osteosarcopenia columns, only when the plan names one.
     from sarcostat.study.frailty import frailty_columns_needed
@@ -423,6 +450,7 @@ def analyze(
         from sarcostat.study.missing import MICE_STEPS, impute_cohort
 
         steps += [s for s in MICE_STEPS if s not in steps]
+        assert raw is not None
         substituted, _ = substitute_censored(raw, bm, method=plan.biomarker.censored)
         imputation = impute_cohort(
             substituted, plan, bm, lambda d: _derive_completed(d, plan, wanted), progress=say
@@ -535,10 +563,20 @@ def _prepare_biomarker(data: pd.DataFrame, plan: Plan, bm: str, label: str, log:
             f"{n_bm_missing} participant(s) without a {label} value are left out of every "
             f"analysis of the biomarker."
         )
-    for col in set(plan.figure1.statuses) | set(plan.outcomes.binary) | {plan.table1.group}:
-        if col in data.columns and str(data[col].dtype) in ("boolean", "bool"):
-            data[col] = _as01(data[col])
-    return data, censoring
+    return _statuses_as01(data, plan), censoring
+
+
+def _statuses_as01(data: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """The statuses the plan analyses as float 0/1 (NaN when indeterminate),
+    in one new frame sharing the other columns."""
+    wanted = set(plan.figure1.statuses) | set(plan.outcomes.binary) | {plan.table1.group}
+    return data.assign(
+        **{
+            c: _as01(data[c])
+            for c in data.columns
+            if c in wanted and str(data[c].dtype) in ("boolean", "bool")
+        }
+    )
 
 
 def _run_steps(
@@ -601,10 +639,7 @@ def _derive_completed(raw: pd.DataFrame, plan: Plan, wanted) -> pd.DataFrame:
         from sarcostat.study.frailty import add_frailty_columns
 
         data = add_frailty_columns(data, plan, StepLog(), wanted)
-    for col in set(plan.figure1.statuses) | set(plan.outcomes.binary) | {plan.table1.group}:
-        if col in data.columns and str(data[col].dtype) in ("boolean", "bool"):
-            data[col] = _as01(data[col])
-    return data
+    return _statuses_as01(data, plan)
 
 
 def _is_demo_path(path) -> bool:

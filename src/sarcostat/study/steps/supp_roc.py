@@ -54,17 +54,21 @@ class Roc(Step):
     def run(self, ctx: StepContext) -> pd.DataFrame:
         from sarcostat.stats.roc import roc_analysis
 
-        data = ctx.data
-        strata = [("all", pd.Series(True, index=data.index))]
+        outcomes = ctx.present(ctx.plan.outcomes.binary)
+        # Only the columns the curves use (and ids, for messages): a stratum
+        # is a copy of these, never of the whole cohort.
+        cols = ["id", ctx.biomarker, *outcomes, "sex_male"]
+        data = ctx.data[[c for c in dict.fromkeys(cols) if c in ctx.data.columns]]
+        strata = [("all", None)]
         if "sex_male" in data and data["sex_male"].notna().any():
             strata += sex_strata(data)
         rows = []
-        for outcome in ctx.present(ctx.plan.outcomes.binary):
+        for outcome in outcomes:
             for label, mask in strata:
                 res = ctx.log.attempt(
                     f"Supplementary ROC, {in_text(outcome)} ({label})",
                     roc_analysis,
-                    data.loc[mask],
+                    data if mask is None else data.loc[mask],
                     outcome=outcome,
                     marker=ctx.biomarker,
                     confidence=ctx.plan.ancova.confidence,

@@ -109,7 +109,7 @@ class SexInteraction(Step):
                 r = ctx.log.attempt(
                     f"{where} ({label})",
                     linear_regression,
-                    data.loc[mask],
+                    data.loc[mask, _columns(data, outcome, bm, strat_covs)],
                     outcome=outcome,
                     predictor=bm,
                     covariates=strat_covs,
@@ -199,7 +199,7 @@ class SexInteraction(Step):
                 r = ctx.log.attempt(
                     f"{where} ({label})",
                     or_per_sd,
-                    data.loc[mask],
+                    data.loc[mask, _columns(data, outcome, bm, strat_covs)],
                     outcome=outcome,
                     predictor=bm,
                     covariates=strat_covs,
@@ -220,6 +220,13 @@ class SexInteraction(Step):
                 ctx.analyses[f"sex_interaction/{outcome}/{label}"] = r
                 rows.append({**base, **odds_ratio_row(r)})
         return pd.DataFrame(rows, columns=list(self.columns))
+
+
+def _columns(data, outcome: str, biomarker: str, covariates) -> list[str]:
+    """The columns of one stratum's model (and ids, for messages): a stratum
+    is a copy of these, never of the whole cohort."""
+    cols = ["id", outcome, biomarker, *covariates]
+    return [c for c in dict.fromkeys(cols) if c in data.columns]
 
 
 STEP = SexInteraction()

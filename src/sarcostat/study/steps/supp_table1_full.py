@@ -57,9 +57,12 @@ class Table1Full(Step):
 
         plan, sup = ctx.plan, ctx.plan.supplementary
         group = plan.table1.group
-        data = ctx.data.loc[ctx.data[group].notna()]
         continuous = list(dict.fromkeys([*ctx.present(plan.table1.continuous), ctx.biomarker]))
         categorical = ctx.present(plan.table1.categorical)
+        # The participants with a group, in the table's columns only (and ids,
+        # for messages): never a copy of the whole cohort.
+        cols = [c for c in dict.fromkeys(["id", group, *continuous, *categorical]) if c in ctx.data]
+        data = ctx.data.loc[ctx.data[group].notna(), cols]
         seed = ctx.log.run(
             "Supplementary baseline table",
             stats_table1,

@@ -1,0 +1,47 @@
+"""The assessment step of ``analyze`` (`sarcostat.study.run._assess`): the
+cohort's columns are not copied, and the SPS reuses the AWGS 2019 flags."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sarcostat.assess import classify
+from sarcostat.assess.sps import sarcopenia_phenotype_score
+from sarcostat.datasets import demo_cohort_path, demo_mapping_path
+from sarcostat.io import read_cohort
+from sarcostat.study.plan import Plan
+from sarcostat.study.registry import StepLog
+from sarcostat.study.run import _assess, _sps_of_flags
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return read_cohort(demo_cohort_path(), demo_mapping_path()).data
+
+
+def test_assessment_adds_columns_without_copying_the_cohort(cohort):
+    before = cohort.copy()
+    out, _ = _assess(cohort, Plan(), StepLog())
+    assert np.shares_memory(out["age_yr"].to_numpy(), cohort["age_yr"].to_numpy())
+    assert {"sex_male", "sarcopenia", "sps", "sppb_total"} <= set(out.columns)
+    assert list(out.columns[: len(cohort.columns)]) == list(cohort.columns)
+    pd.testing.assert_frame_equal(cohort, before)  # the cohort is unchanged
+
+
+@pytest.mark.parametrize("definition", ["awgs2019", "ewgsop2"])
+def test_sps_is_the_same_from_the_classification_flags(cohort, definition):
+    plan = Plan().replace(assessment={"definition": definition})
+    out, _ = _assess(cohort, plan, StepLog())
+    direct = sarcopenia_phenotype_score(out)
+    pd.testing.assert_series_equal(
+        out["sps"], pd.to_numeric(direct, errors="coerce").astype(float), check_names=False
+    )
+    flags = classify(out, "awgs2019")
+    pd.testing.assert_series_equal(_sps_of_flags(flags), direct)
+    assert direct.notna().sum() > 100 and set(direct.dropna()) == {0, 1, 2, 3}
