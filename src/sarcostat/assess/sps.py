@@ -49,7 +49,7 @@ def sarcopenia_phenotype_score(data: pd.DataFrame) -> pd.Series:
     >>> int(sarcopenia_phenotype_score(df).iloc[0])
     2
     """
-    flags = evaluate(data, REGISTRY["awgs2019"])
+    flags = evaluate(data, REGISTRY["awgs2019"], reasons=False)
     items = flags[list(_ITEMS)]
     known = items.notna().all(axis=1)
     total = items.astype("Int64").sum(axis=1, skipna=True).astype("Int64")
