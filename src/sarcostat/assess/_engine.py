@@ -186,7 +186,7 @@ class _Part:
         key = np.where(code < 0, -1, code.astype(np.int64) * (len(texts) + 1) + (vidx + 1))
         pair, kinds = pd.factorize(key, use_na_sentinel=True)
         shown = texts.to_pylist()
-        words = []
+        words: list[str | None] = []
         for k in kinds.tolist():
             if k < 0:
                 words.append(None)
