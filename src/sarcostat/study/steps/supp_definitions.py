@@ -46,15 +46,22 @@ def classify_each(names, data, plan):
     """
     from sarcostat.assess.classification import iter_classify
 
-    plain = [n for n in names if n != "ewgsop2"]
-    tables = iter_classify(data, plain, reasons=False) if plain else iter(())
-    for name in names:
+    names = list(names)
+    plain = list(dict.fromkeys(n for n in names if n != "ewgsop2"))
+    tables = iter_classify(data, plain, reasons=False)
+    again: dict[str, pd.DataFrame] = {}  # tables of names listed more than once
+    for i, name in enumerate(names):
         if name == "ewgsop2":
             yield (name, *classify_by(name, data, plan, reasons=False))
+            continue
+        if name in again:
+            table = again[name]
         else:
             got, table = next(tables)
             assert got == name
-            yield name, table, ""
+            if name in names[i + 1 :]:
+                again[name] = table
+        yield name, table, ""
 
 
 class Definitions(Step):
