@@ -249,3 +249,13 @@ def test_values_are_formatted_as_python_formats_them():
         words = texts.to_pylist()
         got = ["" if c < 0 else words[c] for c in codes]
         assert got == ["" if v != v else f"{v:.{digits}f}" for v in values.tolist()]
+
+
+def test_texts_built_in_slices_are_the_same(monkeypatch):
+    from sarcostat.assess import _engine
+
+    monkeypatch.setattr(_engine, "_REASON_ROWS", 3)
+    out = classify(small_frame(), "awgs2019")
+    assert out["reason"].tolist() == EXPECTED["awgs2019"][2]
+    empty = classify(small_frame().iloc[:0], "awgs2019")
+    assert len(empty) == 0 and "reason" in empty.columns

@@ -113,7 +113,8 @@ def _formatted(values: np.ndarray, digits: int) -> tuple[np.ndarray, pa.Array]:
         own, own_uniq = pd.factorize(values[rows])
         codes[rows] = own + len(texts)
         texts += [f"{v:.{digits}f}" for v in own_uniq.tolist()]
-    return codes, pa.array(texts, _TEXT)
+    small = np.int32 if len(texts) < 2**31 else np.int64
+    return codes.astype(small, copy=False), pa.array(texts, _TEXT)
 
 
 class Prepared:
@@ -171,18 +172,18 @@ class _Part:
             ks.append(self._index[(head, True, tail)])
         self.code[rows] = np.asarray(ks, dtype=np.int32)[pick]
 
-    def arrow(self, prep: Prepared) -> pa.Array:
-        """The texts, null where there is none.
+    def arrow(self, prep: Prepared, rows: slice) -> pa.Array:
+        """The texts of ``rows``, null where there is none.
 
         Each distinct (template, value) pair is written once in Python and
         then taken for its rows.
         """
-        code = self.code
+        code = self.code[rows]
         if not self.templates:
             return pa.nulls(len(code), _TEXT)
         vals, texts = prep.shown(self.measure)
         with_value = np.array([t[1] for t in self.templates] + [False])[code]
-        vidx = np.where(with_value, vals, -1).astype(np.int64)
+        vidx = np.where(with_value, vals[rows], -1).astype(np.int64)
         key = np.where(code < 0, -1, code.astype(np.int64) * (len(texts) + 1) + (vidx + 1))
         pair, kinds = pd.factorize(key, use_na_sentinel=True)
         shown = texts.to_pylist()
@@ -516,27 +517,36 @@ def evaluate(
     return out
 
 
-def _reason(prep: Prepared, category: _Categories, parts: list[_Part]) -> pa.Array:
+#: Rows per slice of the reason texts: a slice's intermediate texts are
+#: freed before the next is built, so the peak memory stays near the output.
+_REASON_ROWS = 1 << 17
+
+
+def _reason(prep: Prepared, category: _Categories, parts: list[_Part]) -> pa.ChunkedArray:
     """``f"{category}: "`` then the rows' non-empty reasons joined by ``"; "``.
 
-    The parts are appended one at a time (each row's separator is ``""``
-    until it has a first reason), so at most two texts per row are held.
+    Built slice by slice; within one, the parts are appended one at a time
+    (each row's separator is ``""`` until it has a first reason).
     """
     labels = pa.array([f"{c}: " for c in category.labels], _TEXT, memory_pool=_POOL)
-    text = pc.take(labels, category.codes, memory_pool=_POOL)
     seps = pa.array(["", "; "], _TEXT, memory_pool=_POOL)
-    has = np.zeros(prep.n, dtype=bool)
-    for part in parts:
-        piece = part.arrow(prep)
-        if piece.null_count == len(piece):
-            continue
-        sep = pc.take(seps, has.view(np.int8), memory_pool=_POOL)
-        # 'skip' leaves the text as it is where the piece is null (the text never is)
-        text = pc.binary_join_element_wise(
-            text, piece, sep, null_handling="skip", memory_pool=_POOL
-        )
-        has |= part.code >= 0
-    return text
+    chunks = []
+    for start in range(0, max(prep.n, 1), _REASON_ROWS):
+        rows = slice(start, start + _REASON_ROWS)
+        text = pc.take(labels, category.codes[rows], memory_pool=_POOL)
+        has = np.zeros(len(text), dtype=bool)
+        for part in parts:
+            got = part.code[rows] >= 0
+            if not got.any():
+                continue
+            sep = pc.take(seps, has.view(np.int8), memory_pool=_POOL)
+            # 'skip' keeps the text as it is where the piece is null (the text never is)
+            text = pc.binary_join_element_wise(
+                text, part.arrow(prep, rows), sep, null_handling="skip", memory_pool=_POOL
+            )
+            has |= got
+        chunks.append(text)
+    return pa.chunked_array(chunks, _TEXT)
 
 
 def _text_column(labels: list[str], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
