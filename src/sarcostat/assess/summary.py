@@ -88,8 +88,11 @@ def prevalence_from(
                 parts.append((str(level), (g == level).fillna(False).to_numpy()))
             if g.isna().any():
                 parts.append(("missing", g.isna().to_numpy()))
+        # only the columns counted here (not the reasons: a copy per group at 10^6 rows)
+        cols = [*needed, "sarcopenia", "severe", "missing_inputs", "category"]
+        counted = res[list(dict.fromkeys(c for c in cols if c in res.columns))]
         for label, mask in parts:
-            sub = res.loc[mask]
+            sub = counted if label == "overall" else counted.loc[mask]
             sarc = sub["sarcopenia"]
             n = len(sub)
             # a criterion every diagnosis needs, assessed in nobody: no one could
