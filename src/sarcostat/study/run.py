@@ -194,7 +194,7 @@ def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, di
 
         scored = log.run("SPPB", score_sppb, out)
         out["sppb_total"] = pd.to_numeric(scored["sppb_total"], errors="coerce").astype(float)
-    cls = log.run("Classification", classify, out, definition=plan.assessment.definition)
+    cls = log.run("Classification", classify, out, plan.assessment.definition, reasons=False)
     for col in STATUS_COLUMNS:
         if col in cls.columns:
             out[col] = cls[col].astype("boolean")
