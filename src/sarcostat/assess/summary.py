@@ -193,7 +193,7 @@ def prevalence(
         raise ParameterError(
             f"The 'by' parameter of prevalence names column {by!r}, which the data lacks."
         )
-    results = classify_many(data, definitions)
+    results = classify_many(data, definitions, reasons=False)  # counts need no texts
     groups = data[by] if by is not None else None
     return prevalence_from(results, groups, confidence)
 
@@ -271,4 +271,4 @@ def agreement(
         raise ParameterError(
             f"The 'confidence' parameter of agreement must be in (0, 1). Got {confidence!r} instead."
         )
-    return agreement_from(classify_many(data, definitions), confidence)
+    return agreement_from(classify_many(data, definitions, reasons=False), confidence)
