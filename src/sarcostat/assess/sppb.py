@@ -74,10 +74,15 @@ def _components(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return bal, gait, chair
 
 
+def sppb_from_components(data: pd.DataFrame) -> np.ndarray:
+    """The total scored from complete components (float, NaN unless all three known)."""
+    bal, gait, chair = _components(data)
+    return bal + gait + chair
+
+
 def sppb_total(data: pd.DataFrame) -> np.ndarray:
     """`score_sppb`'s ``sppb_total`` as float (NaN = unknown), without the other columns."""
-    bal, gait, chair = _components(data)
-    computed = bal + gait + chair
+    computed = sppb_from_components(data)
     return np.where(np.isnan(computed), _num(data, "sppb_total"), computed)
 
 

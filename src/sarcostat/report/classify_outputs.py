@@ -476,9 +476,12 @@ def write_csv(frame: pd.DataFrame, path) -> None:
     pandas' csv writer does) and the rows are joined in slices. A column of
     another type makes the frame go through pandas as before.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    cells = [_csv_cells(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    # the system allocator gives each slice's memory back (Arrow's own pool keeps it)
+    pool = pa.system_memory_pool()
+    cells = [_csv_cells(frame.iloc[:, j], pool) for j in range(frame.shape[1])]
     if len(cells) < 2 or any(c is None for c in cells):  # (one column: csv quotes "")
         frame.to_csv(path, index=False)
         return
@@ -488,8 +491,8 @@ def write_csv(frame: pd.DataFrame, path) -> None:
         for start in range(0, len(frame), CSV_ROWS):
             rows = slice(start, start + CSV_ROWS)
             parts = [cell(rows) for cell in cells]  # type: ignore[misc]
-            line = pc.binary_join_element_wise(*parts, _word(","))
-            line = pc.binary_join_element_wise(line, _word("\n"), _word(""))
+            line = pc.binary_join_element_wise(*parts, _word(","), memory_pool=pool)
+            line = pc.binary_join_element_wise(line, _word("\n"), _word(""), memory_pool=pool)
             fh.write(_text_bytes(line))
 
 
@@ -514,7 +517,7 @@ def _text_bytes(arr) -> memoryview:
     return memoryview(data)[int(off[0]) : int(off[-1])]
 
 
-def _csv_cells(column: pd.Series):
+def _csv_cells(column: pd.Series, pool):
     """A function of a row slice giving the column's CSV cells (Arrow text),
     or None for a type left to pandas."""
     import numpy as np
@@ -529,26 +532,32 @@ def _csv_cells(column: pd.Series):
         missing = np.asarray(column.isna(), dtype=bool)
         code = np.where(missing, 2, np.asarray(column.fillna(False), dtype=bool).astype(np.int8))
         words = pa.array(["False", "True", ""], pa.large_string())
-        return lambda rows: pc.take(words, code[rows])
+        return lambda rows: pc.take(words, code[rows], memory_pool=pool)
     if dtype == np.float64 or dtype == np.int64:
         values = column.to_numpy()
         codes, uniq = pd.factorize(values, use_na_sentinel=True)
         # numpy's str of each distinct value: what pandas' writer puts there
         words = pa.array(list(np.asarray(uniq).astype(str)) + [""], pa.large_string())
         codes = np.where(codes < 0, len(uniq), codes)
-        return lambda rows: pc.take(words, codes[rows])
+        return lambda rows: pc.take(words, codes[rows], memory_pool=pool)
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
-        text = pa.chunked_array(pa.array(column.array, from_pandas=True)).combine_chunks()
-        text = pc.fill_null(text.cast(pa.large_string()), _word(""))
+        values = column.array
 
         def cells(rows):
-            part = text[rows]
-            quote = pc.match_substring_regex(part, _CSV_QUOTE)
+            # only this slice is converted (an Arrow-backed column is not copied whole)
+            got = pa.array(values[rows], from_pandas=True, memory_pool=pool)
+            if isinstance(got, pa.ChunkedArray):
+                got = got.combine_chunks(memory_pool=pool)
+            text = pc.cast(got, pa.large_string(), memory_pool=pool)
+            part = pc.coalesce(text, _word(""), memory_pool=pool)
+            quote = pc.match_substring_regex(part, _CSV_QUOTE, memory_pool=pool)
             if not pc.any(quote).as_py():
                 return part
-            doubled = pc.replace_substring(part, '"', '""')
-            quoted = pc.binary_join_element_wise(_word('"'), doubled, _word('"'), _word(""))
-            return pc.if_else(quote, quoted, part)
+            doubled = pc.replace_substring(part, '"', '""', memory_pool=pool)
+            quoted = pc.binary_join_element_wise(
+                _word('"'), doubled, _word('"'), _word(""), memory_pool=pool
+            )
+            return pc.if_else(quote, quoted, part, memory_pool=pool)
 
         return cells
     return None
