@@ -17,6 +17,7 @@ measure once for all definitions).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -54,37 +55,72 @@ _TEXT = pa.large_string()
 _POOL = pa.system_memory_pool()
 
 
-def measure_table(
-    data: pd.DataFrame, sex: np.ndarray | None = None
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def measure_table(data: pd.DataFrame, sex: np.ndarray | None = None) -> _Measures:
     """Every measure as ``(values, unable)``; ``unable`` rows have NaN values.
 
-    ``sex``: the codes of `sarcostat.assess._measures.coded`, when already read.
+    A mapping that derives each measure on first use (a definition that
+    needs no TUG derives none). ``sex``: the codes of
+    `sarcostat.assess._measures.coded`, when already read.
     """
-    n = len(data)
-    none = np.zeros(n, dtype=bool)
-    gait_unable = _flag(data, "gait_unable")
-    chair_unable = _flag(data, "chair_stand_unable")
-    body = body_measures_of(data)
-    nan = np.full(n, np.nan)
-    asm = body.get("asm_kg", nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        alm_bmi = asm / body.get("bmi", nan)
-    chair = _num(data, "chair_stand_5x_s")
-    gait = gait_speed(data)
-    return {
-        "smi": (body.get("smi", nan), none),
-        "asm_kg": (asm, none),
-        "alm_bmi": (alm_bmi, none),
-        "grip_kg": (grip_kg(data), none),
-        "gait_speed_m_s": (np.where(gait_unable, np.nan, gait), gait_unable),
-        "chair_stand_5x_s": (np.where(chair_unable, np.nan, chair), chair_unable),
-        "sppb_total": (sppb_total(data), none),
-        "tug_s": (_num(data, "tug_s"), none),
-        "calf_circumference_cm": (_num(data, "calf_circumference_cm"), none),
-        "sarc_f_total": (sarc_f_total(data), none),
-        "sarc_calf": (sarc_calf(data, sex), none),
-    }
+    return _Measures(data, sex)
+
+
+class _Measures(Mapping[str, tuple[np.ndarray, np.ndarray]]):
+    """`measure_table`: the measures of `MEASURES`, each derived once when first asked for."""
+
+    def __init__(self, data: pd.DataFrame, sex: np.ndarray | None) -> None:
+        self._data = data
+        self._sex = sex
+        n = len(data)
+        self._none = np.zeros(n, dtype=bool)
+        self._nan = np.full(n, np.nan)  # shared by the measures the table lacks (read-only)
+        self._none.flags.writeable = False
+        self._nan.flags.writeable = False
+        self._done: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._body: dict[str, np.ndarray] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MEASURES)
+
+    def __len__(self) -> int:
+        return len(MEASURES)
+
+    def __getitem__(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        got = self._done.get(name)
+        if got is None:
+            if name not in MEASURES:
+                raise KeyError(name)
+            got = self._done[name] = self._derive(name)
+        return got
+
+    def _num(self, col: str) -> np.ndarray:
+        return _num(self._data, col) if col in self._data.columns else self._nan
+
+    def _derive(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        data, none, nan = self._data, self._none, self._nan
+        if name in ("smi", "asm_kg", "alm_bmi"):
+            if self._body is None:
+                self._body = body_measures_of(data)
+            body = self._body
+            if name != "alm_bmi":
+                return body.get(name, nan), none
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return body.get("asm_kg", nan) / body.get("bmi", nan), none
+        if name == "gait_speed_m_s":
+            unable = _flag(data, "gait_unable")
+            return np.where(unable, np.nan, gait_speed(data)), unable
+        if name == "chair_stand_5x_s":
+            unable = _flag(data, "chair_stand_unable")
+            return np.where(unable, np.nan, self._num("chair_stand_5x_s")), unable
+        if name == "grip_kg":
+            return grip_kg(data), none
+        if name == "sppb_total":
+            return sppb_total(data), none
+        if name == "sarc_f_total":
+            return sarc_f_total(data), none
+        if name == "sarc_calf":
+            return sarc_calf(data, self._sex), none
+        return self._num(name), none  # tug_s, calf_circumference_cm
 
 
 def _formatted(values: np.ndarray, digits: int) -> tuple[np.ndarray, pa.Array]:
