@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from sarcostat.assess import classify
-from sarcostat.assess.sps import sarcopenia_phenotype_score
+from sarcostat.assess.sps import sarcopenia_phenotype_score, sps_from_flags
 from sarcostat.datasets import demo_cohort_path, demo_mapping_path
 from sarcostat.io import read_cohort
 from sarcostat.study.plan import Plan
 from sarcostat.study.registry import StepLog
-from sarcostat.study.run import _assess, _sps_of_flags
+from sarcostat.study.run import _assess
 
 
 @pytest.fixture(scope="module")
@@ -43,5 +43,5 @@ def test_sps_is_the_same_from_the_classification_flags(cohort, definition):
         out["sps"], pd.to_numeric(direct, errors="coerce").astype(float), check_names=False
     )
     flags = classify(out, "awgs2019")
-    pd.testing.assert_series_equal(_sps_of_flags(flags), direct)
+    pd.testing.assert_series_equal(sps_from_flags(flags), direct)
     assert direct.notna().sum() > 100 and set(direct.dropna()) == {0, 1, 2, 3}

@@ -17,96 +17,221 @@ measure once for all definitions).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sarcostat.assess._cutoffs import NEGATED, OPERATORS, SHOWN, Definition
 from sarcostat.assess._measures import (
+    CODED,
     MEASURES,
     _flag,
     _num,
     body_measures_of,
-    check_frame,
+    coded_frame,
     gait_speed,
     grip_kg,
     sarc_calf,
     sarc_f_total,
-    sex_and_device,
 )
-from sarcostat.assess.sppb import score_sppb
+from sarcostat.assess.sppb import sppb_total
 
 INDETERMINATE = "indeterminate"
 NO_SARCOPENIA = "no sarcopenia"
 _SEX_WORD = {"male": "man", "female": "woman"}
-_SEXES = ("male", "female")
-_DEVICES = ("bia", "dxa")
-# nullable string dtype ("string"); python storage builds from Python str objects
-# far faster than pyarrow storage does
-_STRING = pd.StringDtype("python")
+_SEXES = CODED["sex"]
+_DEVICES = CODED["muscle_mass_method"]
+# The text columns (category, missing_inputs, reason): pandas' "string" dtype,
+# Arrow-backed, so that texts joined by Arrow need no Python object per row.
+_STRING = pd.StringDtype("pyarrow")
+_TEXT = pa.large_string()
+# Arrow's own pool (mimalloc) keeps what the intermediate texts free; the
+# system allocator gives it back, which keeps the peak memory of `classify`
+# with reasons near the size of its output.
+_POOL = pa.system_memory_pool()
 
 
-def measure_table(data: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Every measure as ``(values, unable)``; ``unable`` rows have NaN values."""
-    # Here, not in _measures: the SPPB scorer itself reads _measures.
-    n = len(data)
-    none = np.zeros(n, dtype=bool)
-    gait_unable = _flag(data, "gait_unable")
-    chair_unable = _flag(data, "chair_stand_unable")
-    body = body_measures_of(data)
-    nan = np.full(n, np.nan)
-    asm = body.get("asm_kg", nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        alm_bmi = asm / body.get("bmi", nan)
-    sppb = score_sppb(data)["sppb_total"].to_numpy(dtype=float, na_value=np.nan)
-    chair = _num(data, "chair_stand_5x_s")
-    gait = gait_speed(data)
-    return {
-        "smi": (body.get("smi", nan), none),
-        "asm_kg": (asm, none),
-        "alm_bmi": (alm_bmi, none),
-        "grip_kg": (grip_kg(data), none),
-        "gait_speed_m_s": (np.where(gait_unable, np.nan, gait), gait_unable),
-        "chair_stand_5x_s": (np.where(chair_unable, np.nan, chair), chair_unable),
-        "sppb_total": (sppb, none),
-        "tug_s": (_num(data, "tug_s"), none),
-        "calf_circumference_cm": (_num(data, "calf_circumference_cm"), none),
-        "sarc_f_total": (sarc_f_total(data), none),
-        "sarc_calf": (sarc_calf(data), none),
-    }
+def measure_table(data: pd.DataFrame, sex: np.ndarray | None = None) -> _Measures:
+    """Every measure as ``(values, unable)``; ``unable`` rows have NaN values.
+
+    A mapping that derives each measure on first use (a definition that
+    needs no TUG derives none). ``sex``: the codes of
+    `sarcostat.assess._measures.coded`, when already read.
+    """
+    return _Measures(data, sex)
+
+
+class _Measures(Mapping[str, tuple[np.ndarray, np.ndarray]]):
+    """`measure_table`: the measures of `MEASURES`, each derived once when first asked for."""
+
+    def __init__(self, data: pd.DataFrame, sex: np.ndarray | None) -> None:
+        self._data = data
+        self._sex = sex
+        n = len(data)
+        self._none = np.zeros(n, dtype=bool)
+        self._nan = np.full(n, np.nan)  # shared by the measures the table lacks (read-only)
+        self._none.flags.writeable = False
+        self._nan.flags.writeable = False
+        self._done: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._body: dict[str, np.ndarray] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MEASURES)
+
+    def __len__(self) -> int:
+        return len(MEASURES)
+
+    def __getitem__(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        got = self._done.get(name)
+        if got is None:
+            if name not in MEASURES:
+                raise KeyError(name)
+            got = self._done[name] = self._derive(name)
+        return got
+
+    def _num(self, col: str) -> np.ndarray:
+        return _num(self._data, col) if col in self._data.columns else self._nan
+
+    def _derive(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        data, none, nan = self._data, self._none, self._nan
+        if name in ("smi", "asm_kg", "alm_bmi"):
+            if self._body is None:
+                self._body = body_measures_of(data)
+            body = self._body
+            if name != "alm_bmi":
+                return body.get(name, nan), none
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return body.get("asm_kg", nan) / body.get("bmi", nan), none
+        if name == "gait_speed_m_s":
+            unable = _flag(data, "gait_unable")
+            return np.where(unable, np.nan, gait_speed(data)), unable
+        if name == "chair_stand_5x_s":
+            unable = _flag(data, "chair_stand_unable")
+            return np.where(unable, np.nan, self._num("chair_stand_5x_s")), unable
+        if name == "grip_kg":
+            return grip_kg(data), none
+        if name == "sppb_total":
+            return sppb_total(data), none
+        if name == "sarc_f_total":
+            return sarc_f_total(data), none
+        if name == "sarc_calf":
+            return sarc_calf(data, self._sex), none
+        return self._num(name), none  # tug_s, calf_circumference_cm
+
+
+def _formatted(values: np.ndarray, digits: int) -> tuple[np.ndarray, pa.Array]:
+    """``(codes, texts)``: each value as ``f"{v:.{digits}f}"`` by code (-1 where NaN).
+
+    Each distinct value is formatted once; values that round to the same
+    text share a code, so a continuous measure (SMI from ASM and height)
+    formats a few thousand numbers, not one per participant. The rounding is
+    Python's own: only values whose scaled fraction is clear of one half are
+    grouped by the scaled integer; the rest are formatted one by one.
+    """
+    scale = 10.0**digits
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = values * scale
+        m = np.rint(t)
+        frac = np.abs(t - np.trunc(t))
+        tie = np.abs(frac - 0.5) < 1e-6 * np.maximum(1.0, np.abs(t))
+    # grouped by the scaled integer where that is safe; each tie and each value
+    # that rounds to (minus) zero, and anything past 2**52, by itself
+    single = tie | ~(np.abs(t) < 2.0**52) | ((m == 0) & np.signbit(values))
+    key = np.where(single, np.nan, m)
+    codes, uniq = pd.factorize(key, use_na_sentinel=True)
+    texts = [f"{u / scale:.{digits}f}" for u in uniq.tolist()]
+    rows = np.flatnonzero(single & ~np.isnan(values))
+    if rows.size:
+        own, own_uniq = pd.factorize(values[rows])
+        codes[rows] = own + len(texts)
+        texts += [f"{v:.{digits}f}" for v in own_uniq.tolist()]
+    small = np.int32 if len(texts) < 2**31 else np.int64
+    return codes.astype(small, copy=False), pa.array(texts, _TEXT)
 
 
 class Prepared:
     """Measures, sex and device of one cohort table, shared by every definition."""
 
     def __init__(self, data: Any, function: str = "classify") -> None:
-        self.data = check_frame(data, function)
+        self.data, codes = coded_frame(data, function)
         self.n = len(self.data)
-        self.measures = measure_table(self.data)
-        sex, device = sex_and_device(self.data)
-        self.sex = sex
-        self.device = device
-        self.sex_is: dict[str | None, np.ndarray] = {s: sex == s for s in _SEXES}
-        self.sex_is[None] = ~(self.sex_is["male"] | self.sex_is["female"])
-        self.device_is: dict[str | None, np.ndarray] = {d: device == d for d in _DEVICES}
-        self.device_is[None] = ~(self.device_is["bia"] | self.device_is["dxa"])
-        self._shown: dict[str, np.ndarray] = {}
+        sex, device = codes["sex"], codes["muscle_mass_method"]
+        self.measures = measure_table(self.data, sex)
+        self.sex_is: dict[str | None, np.ndarray] = {s: sex == i for i, s in enumerate(_SEXES)}
+        self.sex_is[None] = sex < 0
+        self.device_is: dict[str | None, np.ndarray] = {
+            d: device == i for i, d in enumerate(_DEVICES)
+        }
+        self.device_is[None] = device < 0
+        self._shown: dict[str, tuple[np.ndarray, pa.Array]] = {}
 
-    def shown(self, measure: str) -> np.ndarray:
-        """The measure's values formatted for reasons (object array; '' where missing)."""
+    def shown(self, measure: str) -> tuple[np.ndarray, pa.Array]:
+        """The measure's values formatted for reasons: ``(codes, texts)`` (code -1 = missing)."""
         out = self._shown.get(measure)
         if out is None:
-            digits = MEASURES[measure].digits
-            vals = self.measures[measure][0]
-            # each distinct value formatted once (measurements repeat)
-            uniq, inverse = np.unique(vals, return_inverse=True)
-            text = np.array(
-                ["" if v != v else f"{v:.{digits}f}" for v in uniq.tolist()], dtype=object
-            )
-            out = text[inverse.reshape(-1)]
+            out = _formatted(self.measures[measure][0], MEASURES[measure].digits)
             self._shown[measure] = out
         return out
+
+
+class _Part:
+    """One measure's reason per row, as a template code (-1 = no text).
+
+    A template is ``(head, with_value, tail)``: ``head + value + tail`` or,
+    without the value, ``head + tail``. Texts are joined by Arrow at the end
+    (`_texts`), so no Python string is made per participant.
+    """
+
+    def __init__(self, n: int, measure: str) -> None:
+        self.measure = measure
+        self.code = np.full(n, -1, dtype=np.int32)
+        self.templates: list[tuple[str, bool, str]] = []
+        self._index: dict[tuple[str, bool, str], int] = {}
+
+    def set(self, rows: Any, head: str, tail: str = "", *, value: bool = False) -> None:
+        key = (head, value, tail)
+        k = self._index.get(key)
+        if k is None:
+            k = self._index[key] = len(self.templates)
+            self.templates.append(key)
+        self.code[rows] = k
+
+    def set_each(self, rows: np.ndarray, head: str, tails: list[str], pick: np.ndarray) -> None:
+        """``head + value + tails[pick]`` on ``rows`` (``pick`` indexes ``tails``)."""
+        ks = []
+        for tail in tails:
+            self.set(np.zeros(0, dtype=np.intp), head, tail, value=True)
+            ks.append(self._index[(head, True, tail)])
+        self.code[rows] = np.asarray(ks, dtype=np.int32)[pick]
+
+    def arrow(self, prep: Prepared, rows: slice) -> pa.Array:
+        """The texts of ``rows``, null where there is none.
+
+        Each distinct (template, value) pair is written once in Python and
+        then taken for its rows.
+        """
+        code = self.code[rows]
+        if not self.templates:
+            return pa.nulls(len(code), _TEXT)
+        vals, texts = prep.shown(self.measure)
+        with_value = np.array([t[1] for t in self.templates] + [False])[code]
+        vidx = np.where(with_value, vals[rows], -1).astype(np.int64)
+        key = np.where(code < 0, -1, code.astype(np.int64) * (len(texts) + 1) + (vidx + 1))
+        pair, kinds = pd.factorize(key, use_na_sentinel=True)
+        shown = texts.to_pylist()
+        words: list[str | None] = []
+        for k in kinds.tolist():
+            if k < 0:
+                words.append(None)
+                continue
+            head, _, tail = self.templates[k // (len(texts) + 1)]
+            v = k % (len(texts) + 1) - 1
+            words.append(head + (shown[v] if v >= 0 else "") + tail)
+        return pc.take(pa.array(words, _TEXT, memory_pool=_POOL), pair, memory_pool=_POOL)
 
 
 def _who(sex: str | None, device: str | None) -> str:
@@ -149,8 +274,7 @@ def _name_undecided(
     cutoffs: list,
     measure: str,
     definition: Definition,
-    shown: np.ndarray,
-    reasons: np.ndarray,
+    part: _Part | None,
     quiet: np.ndarray,
     add_missing: Any,
     n: int,
@@ -207,9 +331,9 @@ def _name_undecided(
         named |= local
         for name in names:
             add_missing(name, mask)
-        reasons[rows] = (
-            f"{info.label} " + shown[rows] + f" {info.unit} but {' and '.join(names)} missing{why}"
-        )
+        if part is not None:
+            tail = f" {info.unit} but {' and '.join(names)} missing{why}"
+            part.set(rows, f"{info.label} ", tail, value=True)
         if not complete:
             quiet[rows] = True
     rest = undecided & ~named
@@ -219,14 +343,16 @@ def _name_undecided(
         mask[rows] = True
         where = _where(cutoffs, *known)
         add_missing(f"{measure} ({title} has no {where} cut-off)", mask)
-        reasons[rows] = f"{info.label}: {title} has no cut-off for {where}"
+        if part is not None:
+            part.set(rows, f"{info.label}: {title} has no cut-off for {where}")
 
 
 def _evaluate_measure(
-    prep: Prepared, definition: Definition, criterion: str, measure: str
-) -> tuple[pd.arrays.BooleanArray, np.ndarray, dict[str, np.ndarray], np.ndarray]:
-    """Return (flags, reasons, missing, quiet) for one measure of one criterion.
+    prep: Prepared, definition: Definition, criterion: str, measure: str, reasons: bool = True
+) -> tuple[pd.arrays.BooleanArray, _Part | None, dict[str, np.ndarray], np.ndarray]:
+    """Return (flags, part, missing, quiet) for one measure of one criterion.
 
+    ``part`` holds the reason of each row (None when ``reasons`` is False);
     ``missing`` maps an input name to the rows where its absence left the
     flag undecided; ``quiet`` marks reasons that only say something is
     missing (left out of the reasons of auxiliary flags).
@@ -244,7 +370,7 @@ def _evaluate_measure(
     nan = np.isnan(values) & ~unable
     flag = np.zeros(n, dtype=bool)
     known = np.zeros(n, dtype=bool)
-    reasons = np.full(n, "", dtype=object)
+    part = _Part(n, measure) if reasons else None
     quiet = nan.copy()
     missing: dict[str, np.ndarray] = {}
 
@@ -260,14 +386,16 @@ def _evaluate_measure(
         flag[unable] = True
         known[unable] = True
         for s in (*_SEXES, None):
+            if part is None:
+                break
             r = ([r for r in rows if r.sex in ("any", s)] or rows)[0]
             text = f"{info.label} unable (counts as {SHOWN[r.operator]} {r.value:g} {r.unit})"
-            reasons[unable & sex_is[s]] = text
+            part.set(unable & sex_is[s], text)
     if nan.any():
-        reasons[nan] = f"{info.label} missing"
+        if part is not None:
+            part.set(nan, f"{info.label} missing")
         _missing(info.inputs, nan)
 
-    shown = prep.shown(measure)
     measured = ~nan & ~unable
     sex_groups: list[tuple[str | None, np.ndarray | None]] = (
         [(s, sex_is[s]) for s in (*_SEXES, None)] if needs_sex else [("any", None)]
@@ -317,8 +445,7 @@ def _evaluate_measure(
                     cutoffs=rows,
                     measure=measure,
                     definition=definition,
-                    shown=shown,
-                    reasons=reasons,
+                    part=part,
                     quiet=quiet,
                     add_missing=_missing,
                     n=n,
@@ -331,6 +458,8 @@ def _evaluate_measure(
             hit = any_hit[agree]
             flag[ok] = hit
             known[ok] = True
+            if part is None:
+                continue
             star = "" if all(r.verified for _, _, r in cut_rows) else " [unverified cut-off]"
             if len(cut_rows) == 1:
                 so, do, r = cut_rows[0]
@@ -345,31 +474,40 @@ def _evaluate_measure(
                 why = f" by every possible cut-off ({cuts}; {' and '.join(unknown)} missing){star}"
                 low = f" {info.unit} is abnormal{why}"
                 high = f" {info.unit} is normal{why}"
-            reasons[ok] = f"{info.label} " + shown[ok] + np.where(hit, low, high).astype(object)
+            part.set_each(ok, f"{info.label} ", [high, low], hit.astype(np.intp))
     flags = pd.arrays.BooleanArray(flag, ~known)
-    return flags, reasons, missing, quiet
+    return flags, part, missing, quiet
 
 
 def evaluate(
-    data: pd.DataFrame | None, definition: Definition, prepared: Prepared | None = None
+    data: pd.DataFrame | None,
+    definition: Definition,
+    prepared: Prepared | None = None,
+    *,
+    reasons: bool = True,
 ) -> pd.DataFrame:
-    """Classify every row of ``data`` by ``definition`` (see ``classify``)."""
+    """Classify every row of ``data`` by ``definition`` (see ``classify``).
+
+    ``reasons=False`` leaves out the ``reason`` column (every other column is
+    the same), the costly part at biobank scale.
+    """
     prep = prepared if prepared is not None else Prepared(data)
     if definition.adapt is not None:
         definition = definition.adapt(definition, prep.measures)
     n = prep.n
     flags: dict[str, Any] = {}
-    parts: list[np.ndarray] = []
+    parts: list[_Part] = []
     missing_by_flag: dict[str, dict[str, np.ndarray]] = {}
     for crit, _label in definition.criteria:
         acc: Any = None
         miss: dict[str, np.ndarray] = {}
         for measure in dict.fromkeys(c.measure for c in definition.cutoffs if c.criterion == crit):
-            f, reasons, missing, quiet = _evaluate_measure(prep, definition, crit, measure)
+            f, part, missing, quiet = _evaluate_measure(prep, definition, crit, measure, reasons)
             acc = f if acc is None else (acc | f)
-            if crit in definition.auxiliary:
-                reasons = np.where(quiet, "", reasons)
-            parts.append(reasons)
+            if part is not None:
+                if crit in definition.auxiliary:
+                    part.code[quiet] = -1
+                parts.append(part)
             for name, mask in missing.items():
                 miss[name] = miss[name] | mask if name in miss else mask
         flags[crit] = acc
@@ -396,25 +534,60 @@ def evaluate(
             hit = mask & undecided
             names[name] = names[name] | hit if name in names else hit
     order = sorted(names)
-    missing_inputs = np.full(n, "", dtype=object)
-    if order:
-        masks = np.column_stack([names[k] for k in order])
-        rows = np.flatnonzero(masks.any(axis=1))
-        missing_inputs[rows] = [
-            ", ".join(k for k, m in zip(order, row) if m) for row in masks[rows]
-        ]
-    # The reason is one text per participant, so one string is built per row;
-    # a comprehension of plain joins is the fastest way found (element-wise
-    # concatenation of object arrays, or Arrow's join, took 2-4x as long).
-    reason = [f"{c}: " + "; ".join(filter(None, t)) for c, t in zip(category, zip(*parts))]
+    # each distinct set of missing inputs is written once: the sets as bit codes
+    bits = np.zeros(n, dtype=np.int64)
+    for k, name in enumerate(order):
+        bits |= names[name].astype(np.int64) << k
+    kinds, which = np.unique(bits, return_inverse=True)
+    missing_text = [", ".join(o for k, o in enumerate(order) if b >> k & 1) for b in kinds.tolist()]
+    missing_inputs = pc.take(pa.array(missing_text, _TEXT), which.reshape(-1), memory_pool=_POOL)
 
     out = pd.DataFrame({name: flags[name] for name in definition.flag_names}, index=prep.data.index)
-    out["category"] = pd.array(category, dtype=_STRING)
+    out["category"] = _text_column(category.labels, category.codes)
     out["sarcopenia"] = sarc
     out["severe"] = severe
     out["missing_inputs"] = pd.array(missing_inputs, dtype=_STRING)
-    out["reason"] = pd.array(reason, dtype=_STRING)
+    if reasons:
+        # '<category>: ' then the non-empty reasons joined by '; ' (Arrow skips the nulls)
+        out["reason"] = pd.array(_reason(prep, category, parts), dtype=_STRING)
     return out
+
+
+#: Rows per slice of the reason texts: a slice's intermediate texts are
+#: freed before the next is built, so the peak memory stays near the output.
+_REASON_ROWS = 1 << 17
+
+
+def _reason(prep: Prepared, category: _Categories, parts: list[_Part]) -> pa.ChunkedArray:
+    """``f"{category}: "`` then the rows' non-empty reasons joined by ``"; "``.
+
+    Built slice by slice; within one, the parts are appended one at a time
+    (each row's separator is ``""`` until it has a first reason).
+    """
+    labels = pa.array([f"{c}: " for c in category.labels], _TEXT, memory_pool=_POOL)
+    seps = pa.array(["", "; "], _TEXT, memory_pool=_POOL)
+    chunks = []
+    for start in range(0, max(prep.n, 1), _REASON_ROWS):
+        rows = slice(start, start + _REASON_ROWS)
+        text = pc.take(labels, category.codes[rows], memory_pool=_POOL)
+        has = np.zeros(len(text), dtype=bool)
+        for part in parts:
+            got = part.code[rows] >= 0
+            if not got.any():
+                continue
+            sep = pc.take(seps, has.view(np.int8), memory_pool=_POOL)
+            # 'skip' keeps the text as it is where the piece is null (the text never is)
+            text = pc.binary_join_element_wise(
+                text, part.arrow(prep, rows), sep, null_handling="skip", memory_pool=_POOL
+            )
+            has |= got
+        chunks.append(text)
+    return pa.chunked_array(chunks, _TEXT)
+
+
+def _text_column(labels: list[str], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``labels[codes]`` as a "string" array (built without a Python object per row)."""
+    return pd.array(pc.take(pa.array(labels, _TEXT), codes, memory_pool=_POOL), dtype=_STRING)
 
 
 def _decisive(definition: Definition, flags: dict[str, Any], crit: str) -> np.ndarray:
@@ -437,16 +610,31 @@ def _decisive(definition: Definition, flags: dict[str, Any], crit: str) -> np.nd
         f[crit] = pd.array(np.full(rows.size, value), dtype="boolean")
         for name, _label, rule in definition.derived:
             f[name] = pd.array(rule(f), dtype="boolean")
-        cat = _categories(definition, f, rows.size)
+        cat = _categories(definition, f, rows.size).codes
         sarc = pd.array(definition.sarcopenia(f), dtype="boolean")
-        outs.append((cat, sarc.to_numpy(dtype=object, na_value=None)))
+        # 1 True, 0 False, -1 unknown
+        state = np.where(sarc.isna(), -1, sarc.fillna(False).to_numpy(dtype=bool).astype(int))
+        outs.append((cat, state))
     differ = (outs[0][0] != outs[1][0]) | (outs[0][1] != outs[1][1])
     out = np.zeros(len(undecided), dtype=bool)
     out[rows[differ]] = True
     return out
 
 
-def _categories(definition: Definition, flags: dict[str, Any], n: int) -> np.ndarray:
+class _Categories(NamedTuple):
+    """A category per row as ``labels[codes]`` (labels fixed per definition)."""
+
+    labels: list[str]
+    codes: np.ndarray
+
+
+def _category_labels(definition: Definition) -> list[str]:
+    stages = [st.label for st in definition.stages]
+    graded = [f"{label} (severity indeterminate)" for label in stages]
+    return list(dict.fromkeys([INDETERMINATE, NO_SARCOPENIA, *stages, *graded]))
+
+
+def _categories(definition: Definition, flags: dict[str, Any], n: int) -> _Categories:
     """First True stage, most severe first, in Kleene logic (vectorised).
 
     An unknown severity grade (a stage that ``refines`` another) is held as
@@ -454,7 +642,9 @@ def _categories(definition: Definition, flags: dict[str, Any], n: int) -> np.nda
     "<stage> (severity indeterminate)"; any other unknown stage makes the
     category indeterminate.
     """
-    cat = np.full(n, None, dtype=object)
+    labels = _category_labels(definition)
+    code = {label: np.int16(k) for k, label in enumerate(labels)}
+    cat = np.full(n, -1, dtype=np.int16)
     open_ = np.ones(n, dtype=bool)  # no category yet
     pending = np.full(n, -1)  # index of a pending severity stage
     for k, st in enumerate(definition.stages):
@@ -466,17 +656,17 @@ def _categories(definition: Definition, flags: dict[str, Any], n: int) -> np.nda
             pending[hold] = k
             na = na & ~hold
         ind = open_ & na
-        cat[ind] = INDETERMINATE
+        cat[ind] = code[INDETERMINATE]
         open_ &= ~ind
         pos = open_ & true
         if pos.any():
-            cat[pos & (pending < 0)] = st.label
+            cat[pos & (pending < 0)] = code[st.label]
             refined = pos & (pending >= 0)
             for j in np.unique(pending[refined]):
                 rows = refined & (pending == j)
                 ok = definition.stages[j].refines == st.label
-                cat[rows] = f"{st.label} (severity indeterminate)" if ok else INDETERMINATE
+                cat[rows] = code[f"{st.label} (severity indeterminate)" if ok else INDETERMINATE]
             open_ &= ~pos
-    cat[open_ & (pending >= 0)] = INDETERMINATE
-    cat[open_ & (pending < 0)] = NO_SARCOPENIA
-    return cat
+    cat[open_ & (pending >= 0)] = code[INDETERMINATE]
+    cat[open_ & (pending < 0)] = code[NO_SARCOPENIA]
+    return _Categories(labels, cat)

@@ -53,8 +53,18 @@ SARC_F_ITEMS = (
 )
 
 
+#: The canonical values of the categorical columns the assess layer reads, in
+#: code order (`coded` gives 0 for the first, 1 for the second, -1 for missing).
+CODED = {"sex": ("male", "female"), "muscle_mass_method": ("bia", "dxa")}
+
+
 def check_frame(data: Any, function: str) -> pd.DataFrame:
     """Validate the categorical columns the assess layer relies on."""
+    return coded_frame(data, function)[0]
+
+
+def coded_frame(data: Any, function: str) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """`check_frame` and the codes (`coded`) of ``sex`` and ``muscle_mass_method``."""
     if not isinstance(data, pd.DataFrame) and isinstance(getattr(data, "data", None), pd.DataFrame):
         data = data.data  # a sarcostat.io.Cohort
     if not isinstance(data, pd.DataFrame):
@@ -62,20 +72,32 @@ def check_frame(data: Any, function: str) -> pd.DataFrame:
             f"{function} needs a pandas DataFrame of the canonical cohort table; "
             f"got {type(data).__name__}."
         )
-    allowed = {"sex": {"male", "female"}, "muscle_mass_method": {"bia", "dxa"}}
-    for col, ok in allowed.items():
-        if col not in data.columns:
-            continue
-        vals = data[col]
-        bad = vals.notna() & ~vals.astype("string").str.lower().isin(ok)
-        if bad.any():
-            where = bad.to_numpy().nonzero()[0][0]
-            pid = data["id"].iloc[where] if "id" in data.columns else data.index[where]
-            raise DataError(
-                f"participant {mention_ids(pid)} (row index {data.index[where]!r}), column {col!r}: "
-                f"{vals.iloc[where]!r} is not one of {sorted(ok)} (missing is allowed)."
-            )
-    return data
+    return data, {col: coded(data, col) for col in CODED}
+
+
+def coded(data: pd.DataFrame, col: str) -> np.ndarray:
+    """``col`` (sex or muscle_mass_method) as int8 codes in `CODED` order, -1 where missing.
+
+    Each distinct value is read once (case-insensitive); a value outside the
+    canonical set raises DataError naming the first row that holds one.
+    """
+    ok = CODED[col]
+    if col not in data.columns:
+        return np.full(len(data), -1, dtype=np.int8)
+    vals = data[col]
+    codes, uniques = pd.factorize(vals, use_na_sentinel=True)
+    # the words as pandas' string dtype lower-cases them (missing stays missing)
+    words = pd.Series(uniques, dtype=object).astype("string").str.lower().tolist()
+    lookup = np.array([ok.index(w) if w in ok else -2 for w in words] + [-1], dtype=np.int8)
+    out = lookup[codes]  # code -1 (missing) takes the last entry, -1
+    if (out == -2).any():
+        where = int(np.flatnonzero(out == -2)[0])
+        pid = data["id"].iloc[where] if "id" in data.columns else data.index[where]
+        raise DataError(
+            f"participant {mention_ids(pid)} (row index {data.index[where]!r}), column {col!r}: "
+            f"{vals.iloc[where]!r} is not one of {sorted(ok)} (missing is allowed)."
+        )
+    return out
 
 
 def _num(data: pd.DataFrame, col: str) -> np.ndarray:
@@ -189,7 +211,7 @@ def sarc_f_total(data: pd.DataFrame) -> np.ndarray:
     return v
 
 
-def sarc_calf(data: pd.DataFrame) -> np.ndarray:
+def sarc_calf(data: pd.DataFrame, sex: np.ndarray | None = None) -> np.ndarray:
     """SARC-CalF = SARC-F total + 10 when calf circumference is low (NaN if either is missing).
 
     Low calf circumference is < 34 cm in men and < 33 cm in women (the AWGS
@@ -200,12 +222,10 @@ def sarc_calf(data: pd.DataFrame) -> np.ndarray:
     """
     total = sarc_f_total(data)
     calf = _num(data, "calf_circumference_cm")
-    sex = _text(data, "sex")
-    cut = np.where(
-        sex == "male",
-        SARC_CALF_CALF_CM["male"],
-        np.where(sex == "female", SARC_CALF_CALF_CM["female"], np.nan),
-    )
+    if sex is None:  # codes of `coded` (0 male, 1 female, -1 missing)
+        sex = coded(data, "sex")
+    cuts = np.array([SARC_CALF_CALF_CM[s] for s in CODED["sex"]] + [np.nan])
+    cut = cuts[sex]
     lo, hi = min(SARC_CALF_CALF_CM.values()), max(SARC_CALF_CALF_CM.values())
     with np.errstate(invalid="ignore"):
         low = np.where(
@@ -215,7 +235,3 @@ def sarc_calf(data: pd.DataFrame) -> np.ndarray:
         )
     low[np.isnan(calf)] = np.nan
     return total + 10.0 * low
-
-
-def sex_and_device(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    return _text(data, "sex"), _text(data, "muscle_mass_method")

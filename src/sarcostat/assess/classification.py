@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pandas as pd
 
@@ -55,7 +55,9 @@ def sarc_calf(data: pd.DataFrame) -> pd.Series:
     return pd.Series(_sarc_calf(data), index=data.index, name="sarc_calf")
 
 
-def classify(data: pd.DataFrame, definition: str = "awgs2019") -> pd.DataFrame:
+def classify(
+    data: pd.DataFrame, definition: str = "awgs2019", *, reasons: bool = True
+) -> pd.DataFrame:
     """Classify each participant by one consensus definition of sarcopenia.
 
     Parameters
@@ -66,6 +68,11 @@ def classify(data: pd.DataFrame, definition: str = "awgs2019") -> pd.DataFrame:
     definition : str, default "awgs2019"
         One of ``awgs2019``, ``ewgsop2``, ``ewgsop1``, ``awgs2014``,
         ``fnih2014``, ``sdoc2020``, ``iwgs2011`` (see `list_definitions`).
+    reasons : bool, default True
+        False leaves out the ``reason`` column: every other column is the
+        same, and a caller that needs only the flags and statuses (the
+        study's assessment, the definitions sensitivity analysis) is spared
+        building one text per participant, the costly part at biobank scale.
 
     Returns
     -------
@@ -85,7 +92,7 @@ def classify(data: pd.DataFrame, definition: str = "awgs2019") -> pd.DataFrame:
         - ``missing_inputs`` (string): comma-separated inputs whose absence
           left a used criterion undecided (empty when none).
         - ``reason`` (string): the category and every comparison made, e.g.
-          ``"SMI 5.40 < 5.7 kg/m² (woman, BIA)"``.
+          ``"SMI 5.40 < 5.7 kg/m² (woman, BIA)"`` (absent with ``reasons=False``).
 
     Raises
     ------
@@ -123,21 +130,39 @@ def classify(data: pd.DataFrame, definition: str = "awgs2019") -> pd.DataFrame:
     >>> out.loc[0, "category"], bool(out.loc[0, "sarcopenia"])
     ('sarcopenia', True)
     """
-    return evaluate(data, resolve_definition(definition, "classify"))
+    return evaluate(data, resolve_definition(definition, "classify"), reasons=reasons)
 
 
 def classify_many(
-    data: pd.DataFrame, definitions: Iterable[str] | str = "all"
+    data: pd.DataFrame, definitions: Iterable[str] | str = "all", *, reasons: bool = True
 ) -> dict[str, pd.DataFrame]:
     """`classify` for several definitions; returns ``{name: table}`` in order given.
 
     ``definitions`` may be a list, a comma-separated string, or ``"all"``.
+    The measures are derived (and, for ``reasons``, formatted) once for all
+    definitions; ``reasons=False`` leaves out the ``reason`` column as in
+    `classify`. `iter_classify` gives the tables one at a time.
     """
     from sarcostat.progress import track
 
     names = definition_names(definitions, "classify_many")
-    prep = Prepared(data, "classify_many")  # measures derived and formatted once for all
-    return {
-        n: evaluate(None, REGISTRY[n], prep)
-        for n in track(names, desc="classify", unit="definitions")
-    }
+    tables = iter_classify(data, names, reasons=reasons, function="classify_many")
+    return dict(track(tables, total=len(names), desc="classify", unit="definitions"))
+
+
+def iter_classify(
+    data: pd.DataFrame,
+    definitions: Iterable[str] | str = "all",
+    *,
+    reasons: bool = True,
+    function: str = "iter_classify",
+) -> Iterator[tuple[str, pd.DataFrame]]:
+    """`classify_many` one table at a time: yields ``(name, table)`` in the order given.
+
+    The measures are derived once for all definitions, and only one table is
+    held at a time (a biobank-sized cohort by seven definitions).
+    """
+    names = definition_names(definitions, function)
+    prep = Prepared(data, function)
+    for n in names:
+        yield n, evaluate(None, REGISTRY[n], prep, reasons=reasons)

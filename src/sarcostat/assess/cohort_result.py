@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sarcostat.assess.catalog import definition_names
@@ -127,10 +128,12 @@ def classify_cohort(
     groups = data["sex"] if "sex" in data.columns else None
     notes = list(protocol_notes(data, proto))
     kinds = [("protocol", "")] * len(notes)
-    from sarcostat.assess.sppb import score_sppb
+    from sarcostat.assess._measures import _num
+    from sarcostat.assess.sppb import sppb_from_components
 
-    sppb = score_sppb(data)
-    bad = sppb["sppb_check"].fillna(False).to_numpy(dtype=bool)
+    # score_sppb's sppb_check (a given total that disagrees with the scored one)
+    scored, given = sppb_from_components(data), _num(data, "sppb_total")
+    bad = ~np.isnan(scored) & ~np.isnan(given) & (scored != given)
     if bad.any():
         who = data["id"].astype(str) if "id" in data.columns else pd.Series(data.index.astype(str))
         who = who.to_numpy()[bad]
@@ -139,7 +142,7 @@ def classify_cohort(
             for i, g, c in zip(
                 who[:10],
                 pd.to_numeric(data["sppb_total"]).to_numpy()[bad][:10],
-                sppb["sppb_total"].to_numpy()[bad][:10],
+                scored[bad][:10],
             )
         )
         more = f" and {bad.sum() - 10} more" if bad.sum() > 10 else ""

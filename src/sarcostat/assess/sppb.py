@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from sarcostat.assess._measures import _flag, _num, check_frame, gait_distance
 
@@ -56,6 +57,33 @@ def _chair(time: np.ndarray, unable: np.ndarray) -> np.ndarray:
         )
     out[unable] = 0.0
     return out
+
+
+def _components(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Balance, gait and chair-stand points (float, NaN = not scored)."""
+    bal = _balance(
+        _num(data, "side_by_side_s"), _num(data, "semi_tandem_s"), _num(data, "tandem_s")
+    )
+    dist = gait_distance(data)
+    time = _num(data, "gait_time_4m_s")
+    speed = _num(data, "gait_speed_m_s")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        time = np.where(np.isnan(time) & (speed > 0), dist / speed, time)
+    gait = _gait(time, dist, _flag(data, "gait_unable"))
+    chair = _chair(_num(data, "chair_stand_5x_s"), _flag(data, "chair_stand_unable"))
+    return bal, gait, chair
+
+
+def sppb_from_components(data: pd.DataFrame) -> np.ndarray:
+    """The total scored from complete components (float, NaN unless all three known)."""
+    bal, gait, chair = _components(data)
+    return bal + gait + chair
+
+
+def sppb_total(data: pd.DataFrame) -> np.ndarray:
+    """`score_sppb`'s ``sppb_total`` as float (NaN = unknown), without the other columns."""
+    computed = sppb_from_components(data)
+    return np.where(np.isnan(computed), _num(data, "sppb_total"), computed)
 
 
 def _int(a: np.ndarray) -> pd.arrays.IntegerArray:
@@ -119,21 +147,12 @@ def score_sppb(data: pd.DataFrame) -> pd.DataFrame:
     [3, 3, 3, 9]
     """
     data = check_frame(data, "score_sppb")
-    bal = _balance(
-        _num(data, "side_by_side_s"), _num(data, "semi_tandem_s"), _num(data, "tandem_s")
-    )
-    dist = gait_distance(data)
-    time = _num(data, "gait_time_4m_s")
-    speed = _num(data, "gait_speed_m_s")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        time = np.where(np.isnan(time) & (speed > 0), dist / speed, time)
-    gait = _gait(time, dist, _flag(data, "gait_unable"))
-    chair = _chair(_num(data, "chair_stand_5x_s"), _flag(data, "chair_stand_unable"))
+    bal, gait, chair = _components(data)
     computed = bal + gait + chair  # NaN unless all three known
     given = _num(data, "sppb_total")
     total = np.where(np.isnan(computed), given, computed)
-    none = np.full(len(computed), None, dtype=object)
-    source = np.where(~np.isnan(computed), "components", np.where(~np.isnan(given), "given", none))
+    code = np.where(~np.isnan(computed), 0, np.where(~np.isnan(given), 1, -1))
+    source = pa.array(["components", "given"]).take(pa.array(code, mask=code < 0))
     both = ~np.isnan(computed) & ~np.isnan(given)
     check = pd.arrays.BooleanArray(both & (computed != given), ~both)
 

@@ -49,7 +49,27 @@ def sarcopenia_phenotype_score(data: pd.DataFrame) -> pd.Series:
     >>> int(sarcopenia_phenotype_score(df).iloc[0])
     2
     """
-    flags = evaluate(data, REGISTRY["awgs2019"])
+    return sps_from_flags(evaluate(data, REGISTRY["awgs2019"], reasons=False))
+
+
+def sps_from_flags(flags: pd.DataFrame) -> pd.Series:
+    """The SPS from an AWGS 2019 classification already made.
+
+    ``flags`` is the table `sarcostat.assess.classify` returns for
+    ``definition="awgs2019"`` (with or without reasons); its
+    ``low_muscle_mass``, ``low_strength`` and ``slow_gait`` flags are counted,
+    so a caller that has classified once need not classify again. The
+    result is that of `sarcopenia_phenotype_score` on the same cohort.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sarcostat.assess import classify
+    >>> df = pd.DataFrame({"sex": ["female"], "smi": [5.4], "muscle_mass_method": ["bia"],
+    ...                    "grip_kg": [20.0], "gait_speed_m_s": [0.9]})
+    >>> int(sps_from_flags(classify(df, "awgs2019", reasons=False)).iloc[0])
+    2
+    """
     items = flags[list(_ITEMS)]
     known = items.notna().all(axis=1)
     total = items.astype("Int64").sum(axis=1, skipna=True).astype("Int64")

@@ -88,8 +88,11 @@ def prevalence_from(
                 parts.append((str(level), (g == level).fillna(False).to_numpy()))
             if g.isna().any():
                 parts.append(("missing", g.isna().to_numpy()))
+        # only the columns counted here (not the reasons: a copy per group at 10^6 rows)
+        cols = [*needed, "sarcopenia", "severe", "missing_inputs", "category"]
+        counted = res[list(dict.fromkeys(c for c in cols if c in res.columns))]
         for label, mask in parts:
-            sub = res.loc[mask]
+            sub = counted if label == "overall" else counted.loc[mask]
             sarc = sub["sarcopenia"]
             n = len(sub)
             # a criterion every diagnosis needs, assessed in nobody: no one could
@@ -190,7 +193,7 @@ def prevalence(
         raise ParameterError(
             f"The 'by' parameter of prevalence names column {by!r}, which the data lacks."
         )
-    results = classify_many(data, definitions)
+    results = classify_many(data, definitions, reasons=False)  # counts need no texts
     groups = data[by] if by is not None else None
     return prevalence_from(results, groups, confidence)
 
@@ -268,4 +271,4 @@ def agreement(
         raise ParameterError(
             f"The 'confidence' parameter of agreement must be in (0, 1). Got {confidence!r} instead."
         )
-    return agreement_from(classify_many(data, definitions), confidence)
+    return agreement_from(classify_many(data, definitions, reasons=False), confidence)

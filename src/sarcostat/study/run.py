@@ -200,11 +200,13 @@ def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, di
         out = out.assign(sppb_total=sppb.to_numpy())
         del scored
     definition = plan.assessment.definition
-    cls = log.run("Classification", classify, out, definition=definition)
+    cls = log.run("Classification", classify, out, definition, reasons=False)
     statuses = {c: cls[c].astype("boolean") for c in STATUS_COLUMNS if c in cls.columns}
     if definition == "awgs2019":
         # The SPS counts three flags of the AWGS 2019 classification just made.
-        sps = log.run("SPS", _sps_of_flags, cls)
+        from sarcostat.assess.sps import sps_from_flags
+
+        sps = log.run("SPS", sps_from_flags, cls)
     else:
         from sarcostat.assess.sps import sarcopenia_phenotype_score
 
@@ -216,17 +218,6 @@ def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, di
     )
     counts = {c: int(out[c].isna().sum()) for c in STATUS_COLUMNS if c in out.columns}
     return out, counts
-
-
-def _sps_of_flags(flags: pd.DataFrame) -> pd.Series:
-    """`sarcostat.assess.sps.sarcopenia_phenotype_score` from the flags of an
-    AWGS 2019 classification already made (the same flags it computes)."""
-    from sarcostat.assess import sps
-
-    items = flags[list(sps._ITEMS)]
-    known = items.notna().all(axis=1)
-    total = items.astype("Int64").sum(axis=1, skipna=True).astype("Int64")
-    return total.mask(~known).astype("Int64").rename("sps")
 
 
 def _known_columns() -> list[str]:

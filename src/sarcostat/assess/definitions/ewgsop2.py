@@ -176,14 +176,17 @@ def classify_using(
     strength: Sequence[str] | None = None,
     muscle: Sequence[str] | None = None,
     performance: Sequence[str] | None = None,
+    reasons: bool = True,
 ) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:
     """Classify ``data`` by EWGSOP2 with the named tests (see `using`).
 
     Returns ``(table, tests)``: the table `sarcostat.assess.classify`
     returns, and criterion -> the tests that decided it in this cohort.
+    ``reasons=False`` leaves out the ``reason`` column, as in ``classify``.
     """
     from sarcostat.assess._engine import Prepared, evaluate
 
     definition = using(strength=strength, muscle=muscle, performance=performance)
     prep = Prepared(data)
-    return evaluate(None, definition, prep), tests_used(definition, prep.measures)
+    table = evaluate(None, definition, prep, reasons=reasons)
+    return table, tests_used(definition, prep.measures)

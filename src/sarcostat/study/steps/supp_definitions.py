@@ -15,8 +15,12 @@ from sarcostat.study.steps._common import covariate_needs
 from sarcostat.study.steps._supp import NAN, SECTION, SECTION_COMMENT, SupplementaryPlan
 
 
-def classify_by(name: str, data, plan):
-    """(classification table, tests used) of one definition as the plan applies it."""
+def classify_by(name: str, data, plan, *, reasons: bool = True):
+    """(classification table, tests used) of one definition as the plan applies it.
+
+    ``reasons=False`` leaves out the per-participant ``reason`` text (see
+    `sarcostat.assess.classify`).
+    """
     if name == "ewgsop2":
         from sarcostat.assess.definitions import ewgsop2
 
@@ -26,11 +30,38 @@ def classify_by(name: str, data, plan):
             strength=sup.ewgsop2_strength,
             muscle=sup.ewgsop2_muscle,
             performance=sup.ewgsop2_performance,
+            reasons=reasons,
         )
         return table, "; ".join(f"{c}: {', '.join(t)}" for c, t in tests.items())
     from sarcostat.assess import classify
 
-    return classify(data, name), ""
+    return classify(data, name, reasons=reasons), ""
+
+
+def classify_each(names, data, plan):
+    """Yield ``(name, table, tests used)`` per definition, one table held at a time.
+
+    Only the statuses are needed here (``reasons=False``); the definitions
+    other than the plan's EWGSOP2 share one derivation of the measures.
+    """
+    from sarcostat.assess.classification import iter_classify
+
+    names = list(names)
+    plain = list(dict.fromkeys(n for n in names if n != "ewgsop2"))
+    tables = iter_classify(data, plain, reasons=False)
+    again: dict[str, pd.DataFrame] = {}  # tables of names listed more than once
+    for i, name in enumerate(names):
+        if name == "ewgsop2":
+            yield (name, *classify_by(name, data, plan, reasons=False))
+            continue
+        if name in again:
+            table = again[name]
+        else:
+            got, table = next(tables)
+            assert got == name
+            if name in names[i + 1 :]:
+                again[name] = table
+        yield name, table, ""
 
 
 class Definitions(Step):
@@ -80,8 +111,7 @@ class Definitions(Step):
                 f"available: {', '.join(REGISTRY)}."
             )
         rows = []
-        for name in plan.supplementary.definitions:
-            out, used = classify_by(name, data, plan)
+        for name, out, used in classify_each(plan.supplementary.definitions, data, plan):
             status = out["sarcopenia"]
             n = len(out)
             n_cls = int(status.notna().sum())
