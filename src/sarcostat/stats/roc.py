@@ -318,10 +318,14 @@ def roc_analysis(
         chosen = ">" if med_controls > med_cases else "<"
     # Work on the "<" scale: cases higher. For ">" flip the sign of the values
     # (the sorted negated values are the sorted values negated, reversed).
+    # Only the mean and variance of the placements are used, so they are taken
+    # in sorted order: binary searches of sorted values walk memory in order
+    # (random order costs a cache miss per step at biobank size).
     if chosen == "<":
-        v10, v01 = _placements(cases, controls, sc, sx)
+        v10, v01 = _placements(sx, sc, sc, sx)
     else:
-        v10, v01 = _placements(-cases, -controls, -sc[::-1], -sx[::-1])
+        nsc, nsx = -sc[::-1], -sx[::-1]
+        v10, v01 = _placements(nsx, nsc, nsc, nsx)
     auc = float(v10.mean())
     s10 = float(np.var(v10, ddof=1)) if m > 1 else math.nan
     s01 = float(np.var(v01, ddof=1)) if n > 1 else math.nan
