@@ -100,6 +100,13 @@ HALVING_SLACK = 1e-10
 SEPARATION_TOL = 1e-7
 #: |scaled coefficient| above which a batched ML fit counts as diverging (separation).
 DIVERGED = 30.0
+#: Single maximum-likelihood fits on at least this many rows start from the
+#: fit on a subsample of ``WARM_ROWS`` rows (fewer passes over every row).
+WARM_MIN_ROWS = 100_000
+#: Rows of that subsample.
+WARM_ROWS = 20_000
+#: Convergence of the subsample fit (its estimate only starts the full one).
+WARM_TOL = 1e-6
 
 
 # --------------------------------------------------------------------- scaling
@@ -339,20 +346,184 @@ def _expit(eta: np.ndarray) -> np.ndarray:
     return np.asarray(expit(eta))
 
 
+def _state_one(
+    X: np.ndarray, y: np.ndarray, beta: np.ndarray, work: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
+    """mu, weights, information, log likelihood and score of one design (n, p)
+    at beta (p,), every row used, in blocks of ``len(work)`` rows: each block
+    of the design is read from memory once and stays in cache while its
+    linear predictor, probabilities, weights and weighted copy (in ``work``,
+    (rows, p + 1), with the residual as last column) are formed and one BLAS
+    product adds its X'WX and score."""
+    n, p = X.shape
+    mu = np.empty(n)
+    w = np.empty(n)
+    G = np.zeros((p, p + 1))
+    ll = 0.0
+    rows = len(work)
+    for i in range(0, n, rows):
+        Xc = X[i : i + rows]
+        k = len(Xc)
+        eta = Xc @ beta
+        # e = exp(-|eta|) serves both expit (1 / (1 + e) or e / (1 + e)) and
+        # log(1 + exp(eta)) = max(eta, 0) + log1p(e): the formulas of scipy's
+        # expit and numpy's logaddexp, with one exponential instead of two.
+        e = np.abs(eta)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
+        terms = y[i : i + k] * eta
+        terms -= np.maximum(eta, 0.0)
+        terms -= np.log1p(e)
+        ll += float(terms.sum())
+        m = mu[i : i + k]
+        np.divide(np.where(eta >= 0, 1.0, e), e + 1.0, out=m)
+        wc = w[i : i + k]
+        np.subtract(1.0, m, out=wc)
+        wc *= m
+        wk = work[:k]
+        np.multiply(Xc, wc[:, None], out=wk[:, :p])
+        np.subtract(y[i : i + k], m, out=wk[:, p])
+        G += Xc.T @ wk
+    return mu, w, np.ascontiguousarray(G[:, :p]), ll, G[:, p].copy()
+
+
 def _logit_state(
-    Xs: np.ndarray, Y: np.ndarray, W: np.ndarray, beta: np.ndarray, firth: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """mu, weights, information and (penalised) log likelihood at beta."""
-    eta = (Xs @ beta[:, :, None])[:, :, 0]
-    mu = _expit(eta)
-    w = mu * (1 - mu) * W
-    # X'WX through BLAS (a three-operand einsum loops in C without it: 10x slower at 10**6 rows).
-    info = np.swapaxes(Xs, 1, 2) @ (Xs * w[:, :, None])
-    ll = np.einsum("sn,sn->s", W, Y * eta - np.logaddexp(0.0, eta))
+    Xs: np.ndarray,
+    Y: np.ndarray,
+    W: np.ndarray | None,
+    beta: np.ndarray,
+    firth: bool,
+    work: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """mu, weights, information, (penalised) log likelihood and the ML score
+    ``X'W(y - mu)`` at beta (s, p). ``W`` None: every row is used. One
+    design with every row used goes through `_state_one` (``work`` its
+    block buffer, reused across iterations)."""
+    s, n, p = Xs.shape
+    if s == 1 and W is None:
+        if work is None:
+            work = np.empty((_block_rows(p), p + 1))
+        m1, w1, i1, ll1, sc1 = _state_one(Xs[0], Y[0], beta[0], work)
+        mu, w, info, ll, score = m1[None], w1[None], i1[None], np.array([ll1]), sc1[None]
+    else:
+        Wm = np.ones((s, n)) if W is None else W
+        eta = (Xs @ beta[:, :, None])[:, :, 0]
+        mu = _expit(eta)
+        w = mu * (1 - mu) * Wm
+        # X'WX through BLAS (a three-operand einsum loops in C without it: 10x slower at 10**6 rows).
+        info = np.swapaxes(Xs, 1, 2) @ (Xs * w[:, :, None])
+        score = np.einsum("snp,sn->sp", Xs, (Y - mu) * Wm)
+        ll = np.einsum("sn,sn->s", Wm, Y * eta - np.logaddexp(0.0, eta))
     if firth:
         sign, logdet = np.linalg.slogdet(info)
         ll = np.where(sign > 0, ll + 0.5 * logdet, -np.inf)
-    return mu, w, info, ll
+    return mu, w, info, ll, score
+
+
+def _block_rows(p: int) -> int:
+    """Rows per block of `_state_one`: about 1 MiB of weighted copy (cache sized)."""
+    return max(256, (1 << 17) // (p + 1))
+
+
+def _newton(
+    Xs: np.ndarray,
+    Y: np.ndarray,
+    W: np.ndarray | None,
+    beta: np.ndarray,
+    firth: bool,
+    max_iter: int,
+    tol: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The iteration of the module docstring from ``beta`` (s, p) on scaled
+    designs (rows left out zero in ``Xs`` and ``Y``, 0 in ``W``; ``W`` None:
+    every row used). Returns beta, mu, information, log likelihood, score,
+    converged, iterations."""
+    s, n, p = Xs.shape
+    beta = beta.copy()
+    work = np.empty((min(n, _block_rows(p)), p + 1)) if s == 1 and W is None else None
+    mu, w, info, ll, score = _logit_state(Xs, Y, W, beta, firth, work)
+    active = np.ones(s, bool)
+    converged = np.zeros(s, bool)
+    iters = np.zeros(s, int)
+    eye = np.eye(p)
+    for _ in range(max_iter):
+        if not active.any():
+            break
+        a = np.flatnonzero(active)
+        whole = len(a) == s  # views, not copies of every design (fancy indexing copies)
+        Xa = Xs if whole else Xs[a]
+        Ya = Y if whole else Y[a]
+        Wa = W if (whole or W is None) else W[a]
+        inf_a = info[a]
+        good = np.isfinite(inf_a).all(axis=(1, 2)) & (np.linalg.cond(inf_a) < 1e15)
+        inf_a = np.where(good[:, None, None], inf_a, eye)
+        if firth:
+            inv = np.linalg.inv(inf_a)
+            resid = Ya - mu[a] if W is None else (Ya - mu[a]) * Wa
+            if len(a) == 1:
+                X1 = Xa[0]
+                h = w[a] * np.einsum("ni,ni->n", X1 @ inv[0], X1)[None]
+                resid = resid + h * (0.5 - mu[a])
+                sc = (X1.T @ resid[0])[None]
+            else:
+                h = w[a] * np.einsum("sni,sij,snj->sn", Xa, inv, Xa)
+                resid = resid + h * (0.5 - mu[a])
+                sc = np.einsum("snp,sn->sp", Xa, resid)
+        else:
+            sc = score[a]
+        step = np.linalg.solve(inf_a, sc[:, :, None])[:, :, 0]
+        size = np.max(np.abs(step), axis=1)
+        step = cap_step(step)
+        t = np.ones(len(a))
+        new = beta[a] + step
+        st = _logit_state(Xa, Ya, Wa, new, firth, work)
+        if np.isfinite(size).all():  # a NaN step stays NaN however often it is halved
+            for _ in range(MAX_HALVINGS):
+                worse = ~(st[3] >= ll[a] - HALVING_SLACK * np.abs(ll[a]))
+                if not worse.any():
+                    break
+                t = np.where(worse, t / 2, t)
+                new = beta[a] + t[:, None] * step
+                st = _logit_state(Xa, Ya, Wa, new, firth, work)
+        beta[a] = new
+        if whole:
+            mu, w, info, ll, score = st
+        else:
+            mu[a], w[a], info[a], ll[a], score[a] = st
+        iters[a] += 1
+        done = good & (size < tol)
+        bad = ~good | ~np.isfinite(size)
+        if not firth:  # diverging towards separation: stop, not converged
+            bad |= np.max(np.abs(beta[a]), axis=1) > DIVERGED
+        converged[a[done]] = True
+        active[a[done | bad]] = False
+    return beta, mu, info, ll, score, converged, iters
+
+
+def _scaled_rank_ok(Xs: np.ndarray, intercept: bool) -> bool:
+    """The ``RANK_TOL`` rule on one scaled design (rows used only): from its
+    Gram matrix (`gram_rank_ok`, one BLAS product) when the first column
+    is the intercept, else from the QR of the design."""
+    if intercept:
+        return bool(gram_rank_ok((Xs.T @ Xs)[None])[0].all())
+    _, r = np.linalg.qr(Xs)
+    return bool(_rank_ok(r[None])[0])
+
+
+def _warm_start(Xs: np.ndarray, y: np.ndarray, max_iter: int) -> np.ndarray:
+    """Starting values for one large maximum-likelihood fit: the fit on a
+    fixed pseudo-random subsample of ``WARM_ROWS`` rows (zeros when that
+    fit does not converge to moderate coefficients). Newton then needs
+    fewer passes over every row; the full-data iteration and its
+    convergence rule are unchanged, so the estimate is the same."""
+    n, p = Xs.shape
+    idx = np.sort(np.random.default_rng(20).choice(n, WARM_ROWS, replace=False))
+    beta, *_, conv, _ = _newton(
+        Xs[idx][None], y[idx][None], None, np.zeros((1, p)), False, max_iter, WARM_TOL
+    )
+    if conv[0] and np.all(np.abs(beta) < DIVERGED / 2):
+        return beta
+    return np.zeros((1, p))
 
 
 def logistic_fit(
@@ -384,68 +555,43 @@ def logistic_fit(
         raise ParameterError(f"{function}: y must be coded 0/1.")
     max_iter = (FIRTH_MAX_ITER if firth else LOGIT_MAX_ITER) if max_iter is None else max_iter
     tol = (FIRTH_TOL if firth else LOGIT_TOL) if tol is None else tol
-    centre, scale, Xs, _ = _scaling(X, W)
-    Xs = np.where(used[:, :, None], Xs, 0.0)
-    Yw = np.where(used, Y, 0.0)
-    if single:
-        _, r = np.linalg.qr(Xs[0])
-        if not _rank_ok(r[None])[0]:
-            _raise_collinear(X[0][used[0]], names, function)
+    centre, scale, Xs, intercept = _scaling(X, W)
+    Wf: np.ndarray | None
+    if s == 1:  # one design: its used rows only, every row then has weight 1
+        rows = used[0]
+        all_rows = bool(rows.all())
+        Xs = Xs if all_rows else Xs[0][rows][None]
+        Yw = Y if all_rows else Y[0][rows][None]
+        Wf = None
+    else:
+        Xs = np.where(used[:, :, None], Xs, 0.0)
+        Yw = np.where(used, Y, 0.0)
+        Wf = W
+    if single and not _scaled_rank_ok(Xs[0], intercept):
+        _raise_collinear(X[0][used[0]], names, function)
     separation: str | None = None
     sep_cols: tuple[int, ...] = ()
     if single and check_separation and firth:
-        separation, direction = _separation_scaled(Xs[0][used[0]], Yw[0][used[0]])
+        separation, direction = _separation_scaled(Xs[0], Yw[0])
         sep_cols = tuple(int(j) for j in np.flatnonzero(direction))
 
-    beta = np.zeros((s, p))
-    mu, w, info, ll = _logit_state(Xs, Yw, W, beta, firth)
-    active = np.ones(s, bool)
-    converged = np.zeros(s, bool)
-    iters = np.zeros(s, int)
-    eye = np.eye(p)
-    for _ in range(max_iter):
-        if not active.any():
-            break
-        a = np.flatnonzero(active)
-        inf_a = info[a]
-        good = np.isfinite(inf_a).all(axis=(1, 2)) & (np.linalg.cond(inf_a) < 1e15)
-        inf_a = np.where(good[:, None, None], inf_a, eye)
-        resid = (Yw[a] - mu[a]) * W[a]
-        if firth:
-            inv = np.linalg.inv(inf_a)
-            h = w[a] * np.einsum("sni,sij,snj->sn", Xs[a], inv, Xs[a])
-            resid = resid + h * (0.5 - mu[a])
-        score = np.einsum("snp,sn->sp", Xs[a], resid)
-        step = np.linalg.solve(inf_a, score[:, :, None])[:, :, 0]
-        size = np.max(np.abs(step), axis=1)
-        step = cap_step(step)
-        t = np.ones(len(a))
-        new = beta[a] + step
-        st = _logit_state(Xs[a], Yw[a], W[a], new, firth)
-        for _ in range(MAX_HALVINGS):
-            worse = ~(st[3] >= ll[a] - HALVING_SLACK * np.abs(ll[a]))
-            if not worse.any():
-                break
-            t = np.where(worse, t / 2, t)
-            new = beta[a] + t[:, None] * step
-            st = _logit_state(Xs[a], Yw[a], W[a], new, firth)
-        beta[a] = new
-        mu[a], w[a], info[a], ll[a] = st
-        iters[a] += 1
-        done = good & (size < tol)
-        bad = ~good | ~np.isfinite(size)
-        if not firth:  # diverging towards separation: stop, not converged
-            bad |= np.max(np.abs(beta[a]), axis=1) > DIVERGED
-        converged[a[done]] = True
-        active[a[done | bad]] = False
+    start = np.zeros((s, p))
+    warm = s == 1 and not firth and Xs.shape[1] >= WARM_MIN_ROWS
+    if warm:
+        start = _warm_start(Xs[0], Yw[0], max_iter)
+    beta, mu, info, ll, score, converged, iters = _newton(Xs, Yw, Wf, start, firth, max_iter, tol)
+    if warm and start.any() and not (converged[0] and np.all(np.abs(beta) <= DIVERGED)):
+        # Anything but a normal convergence: the iteration from zero, as documented.
+        beta, mu, info, ll, score, converged, iters = _newton(
+            Xs, Yw, Wf, np.zeros((s, p)), firth, max_iter, tol
+        )
 
     if single and check_separation and not firth:
         # A converged fit whose score equations certify that no separating
         # direction exists (see _no_separation) needs no linear program; the
         # answer is the same, without two LPs over every row.
-        rows = used[0]
-        if not (converged[0] and _no_separation(Xs[0][rows], Yw[0][rows], mu[0][rows])):
-            separation, direction = _separation_scaled(Xs[0][rows], Yw[0][rows])
+        if not (converged[0] and _no_separation(Xs[0], Yw[0], mu[0])):
+            separation, direction = _separation_scaled(Xs[0], Yw[0])
             sep_cols = tuple(int(j) for j in np.flatnonzero(direction))
             if separation is not None:
                 nan = np.full(p, np.nan)
@@ -453,6 +599,7 @@ def logistic_fit(
                     nan, np.full((p, p), np.nan), False, 0, np.nan, separation, sep_cols
                 )
 
+    eye = np.eye(p)
     finite = np.isfinite(info).all(axis=(1, 2))
     finite[finite] = np.linalg.cond(info[finite]) < 1e15
     cov_s = np.linalg.inv(np.where(finite[:, None, None], info, eye))
