@@ -701,23 +701,25 @@ def _no_separation(A0: np.ndarray, y: np.ndarray, mu: np.ndarray) -> bool:
     n, p = A0.shape
     if n == 0:
         return False
-    scale = np.max(np.abs(A0), axis=0)
-    scale[scale == 0] = 1.0
     lam = np.where(y > 0.5, 1.0 - mu, mu)  # = |y - mu|, the same rounded values
     lam_min = float(lam.min())
     if not lam_min > 0:
         return False
     rows = _block_rows(p)
     buf = np.empty((p, min(n, rows)))
+    top = np.zeros(p)
     parts: list[list[float]] = [[] for _ in range(p)]
     for i in range(0, n, rows):
         k = min(rows, n - i)
         t = buf[:, :k]
-        np.divide(A0[i : i + k].T, scale[:, None], out=t)  # s_i a_i: the LP's rounded entries
-        t *= y[i : i + k] - mu[i : i + k]  # times s_i lambda_i
+        np.copyto(t, A0[i : i + k].T)
+        top = np.maximum(top, np.maximum(t.max(axis=1), -t.min(axis=1)))
+        t *= y[i : i + k] - mu[i : i + k]  # x_ij s_i lambda_i
         for j, v in enumerate(t.sum(axis=1)):
             parts[j].append(float(v))
-    r1 = sum(abs(math.fsum(v)) for v in parts)
+    # The LP divides each column by its largest absolute value (scale).
+    scale = np.where(top > 0, top, 1.0)
+    r1 = sum(abs(math.fsum(v)) / float(sc) for v, sc in zip(parts, scale, strict=True))
     bound = (r1 + 1e-13 * p * float(lam.sum())) / lam_min
     return bool(bound <= 0.5 * SEPARATION_TOL * n)
 
