@@ -23,7 +23,9 @@ Column scaling
 Rank
     A design is rank deficient when a diagonal entry of R (QR of the scaled
     design) is below ``RANK_TOL`` times the largest (R ``lm``'s tolerance
-    1e-7); single models then raise `ModelError` naming the columns.
+    1e-7); single models then raise `ModelError` naming the columns. A
+    single logistic design with an intercept takes the same rule from its
+    Gram matrix (`gram_rank_ok`) instead of a QR of n x p.
 Logistic iterations
     Newton-Raphson (= IRLS for the logit link) from zero on the scaled
     design; a step larger than ``MAX_STEP`` in any scaled coefficient is
@@ -33,14 +35,23 @@ Logistic iterations
     at most ``LOGIT_MAX_ITER`` iterations; Newton converges quadratically)
     or ``FIRTH_TOL`` (Firth, at most ``FIRTH_MAX_ITER``: Firth's iteration
     uses the Fisher information of the unpenalised model, as logistf, and
-    converges only linearly, slowly under separation).
+    converges only linearly, slowly under separation). A single ML design
+    of at least ``WARM_MIN_ROWS`` rows starts instead from the fit on a
+    fixed pseudo-random subsample of ``WARM_ROWS`` rows (to ``WARM_TOL``);
+    the full-data iteration and its convergence rule are the same, so is
+    the estimate, in fewer passes over every row (``iterations`` counts
+    those). Should that run end any other way than converged with
+    moderate coefficients, the fit is redone from zero. One design is
+    scaled and iterated in cache-sized blocks of rows.
 Separation
     Checked for a single maximum-likelihood fit by the linear programs
     of `detect_separation` on the scaled design (optimum above
     ``SEPARATION_TOL`` per observation); a separated fit gives NaN. A fit
     that converged with every fitted probability away from 0 and 1 proves
     the LP optimum small (Gordan's alternative, `_no_separation`) and
-    skips the programs, which cost seconds at 10**6 rows. Batched fits without that check
+    skips the programs, which cost seconds at 10**6 rows; when they run,
+    they run on the distinct rows of the design and outcome (same
+    optimum). Batched fits without that check
     (the power simulations) count a data set as separated when its fit does
     not converge or a scaled coefficient exceeds ``DIVERGED``.
 Firth
