@@ -511,12 +511,12 @@ def _newton(
     return beta, mu, info, ll, score, converged, iters
 
 
-def _scaled_rank_ok(Xs: np.ndarray, intercept: bool) -> bool:
+def _scaled_rank_ok(Xs: np.ndarray, intercept: bool, gram: np.ndarray) -> bool:
     """The ``RANK_TOL`` rule on one scaled design (rows used only): from its
-    Gram matrix (`gram_rank_ok`, one BLAS product) when the first column
-    is the intercept, else from the QR of the design."""
+    Gram matrix ``gram`` (`gram_rank_ok`) when the first column is the
+    intercept, else from the QR of the design."""
     if intercept:
-        return bool(gram_rank_ok((Xs.T @ Xs)[None])[0].all())
+        return bool(gram_rank_ok(gram[None])[0].all())
     _, r = np.linalg.qr(Xs)
     return bool(_rank_ok(r[None])[0])
 
@@ -555,32 +555,44 @@ def _single_design(
     return X, Y
 
 
-def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]:
     """The column scaling of `_scaling` for one design (n, p), every row used,
-    in cache-sized blocks (three passes over the design instead of eight).
-    Returns (centre (p,), scale (p,), scaled copy, intercept?)."""
+    in two passes of cache-sized blocks: sums and sums of squares (about the
+    first block's means, so that a column such as 1,000,000 +- 0.001 keeps
+    its digits), then the scaled copy and its Gram matrix (for the rank
+    rule). Returns (centre (p,), scale (p,), scaled copy, intercept?, Gram).
+    Centre and scale agree with `_scaling`'s to rounding; any positive
+    scale would do, the fit being transformed back exactly."""
     n, p = X.shape
     rows = _block_rows(p)
-    total = np.zeros(p)
+    shift = X[:rows].mean(axis=0) if n else np.zeros(p)
+    tot = np.zeros(p)
+    sq = np.zeros(p)
     intercept = n > 0
     for i in range(0, n, rows):
         Xc = X[i : i + rows]
-        total += Xc.sum(axis=0)
         intercept = intercept and bool((Xc[:, 0] == 1.0).all())
+        d = Xc - shift
+        tot += d.sum(axis=0)
+        sq += np.einsum("ij,ij->j", d, d)
+    m = max(n, 1)
     centre = np.zeros(p)
     if intercept:
-        centre[1:] = total[1:] / max(n, 1)
-    Xs = np.empty((n, p))
-    ss = np.zeros(p)
-    for i in range(0, n, rows):
-        d = np.subtract(X[i : i + rows], centre, out=Xs[i : i + rows])
-        ss += np.einsum("ij,ij->j", d, d)
-    scale = np.sqrt(ss / max(n, 1))
+        centre[1:] = shift[1:] + tot[1:] / m
+        var = np.maximum(sq / m - (tot / m) ** 2, 0.0)
+    else:  # root mean square
+        var = sq / m + shift * (2 * tot / m + shift)
+    scale = np.sqrt(np.maximum(var, 0.0))
     if intercept:
         scale[0] = 1.0
     scale = np.where(scale > 0, scale, 1.0)
-    Xs /= scale
-    return centre, scale, Xs, intercept
+    Xs = np.empty((n, p))
+    G = np.zeros((p, p))
+    for i in range(0, n, rows):
+        d = np.subtract(X[i : i + rows], centre, out=Xs[i : i + rows])
+        d /= scale
+        G += d.T @ d
+    return centre, scale, Xs, intercept, G
 
 
 def logistic_fit(
@@ -611,13 +623,14 @@ def logistic_fit(
         single = True
         X0, Y1 = _single_design(X, y, weights, function)
         s, p = 1, X0.shape[1]
-        c1, s1, X1, intercept = _scale_one(X0)
+        c1, s1, X1, intercept, gram = _scale_one(X0)
         centre, scale, Xs, Yw = c1[None], s1[None], X1[None], Y1[None]
+        if not _scaled_rank_ok(X1, intercept, gram):
+            _raise_collinear(X0, names, function)
     else:
         X, Y, W, single = _stack(X, y, weights, function)
         assert Y is not None
         s, n, p = X.shape
-        X0 = X[0]  # (single designs take the branch above)
         used = W > 0
         if not np.all(np.isin(Y[used], (0.0, 1.0))):
             raise ParameterError(f"{function}: y must be coded 0/1.")
@@ -630,8 +643,6 @@ def logistic_fit(
             Xs = np.where(used[:, :, None], Xs, 0.0)
             Yw = np.where(used, Y, 0.0)
             Wf = W
-    if single and not _scaled_rank_ok(Xs[0], intercept):
-        _raise_collinear(X0, names, function)
     separation: str | None = None
     sep_cols: tuple[int, ...] = ()
     if single and check_separation and firth:
