@@ -557,29 +557,31 @@ def _single_design(
 
 def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]:
     """The column scaling of `_scaling` for one design (n, p), every row used,
-    in two passes of cache-sized blocks: sums and sums of squares (about the
-    first block's means, so that a column such as 1,000,000 +- 0.001 keeps
-    its digits), then the scaled copy and its Gram matrix (for the rank
-    rule). Returns (centre (p,), scale (p,), scaled copy, intercept?, Gram).
-    Centre and scale agree with `_scaling`'s to rounding; any positive
-    scale would do, the fit being transformed back exactly."""
+    in two passes of cache-sized blocks: column sums and cross products
+    about the first block's means (so that a column such as 1,000,000 +-
+    0.001 keeps its digits), then the scaled copy. Returns (centre (p,),
+    scale (p,), scaled copy, intercept?, Gram matrix for `gram_rank_ok`:
+    the intercept and the other columns about those means). Centre and
+    scale agree with `_scaling`'s to rounding; any positive scale would
+    do, the fit being transformed back exactly."""
     n, p = X.shape
     rows = _block_rows(p)
-    shift = X[:rows].mean(axis=0) if n else np.zeros(p)
+    shift = np.einsum("ij->j", X[:rows]) / max(min(n, rows), 1)
     tot = np.zeros(p)
-    sq = np.zeros(p)
+    cross = np.zeros((p, p))
     intercept = n > 0
     for i in range(0, n, rows):
         Xc = X[i : i + rows]
         intercept = intercept and bool((Xc[:, 0] == 1.0).all())
         d = Xc - shift
-        tot += d.sum(axis=0)
-        sq += np.einsum("ij,ij->j", d, d)
+        tot += np.einsum("ij->j", d)
+        cross += d.T @ d
     m = max(n, 1)
+    sq = np.diagonal(cross).copy()
     centre = np.zeros(p)
     if intercept:
         centre[1:] = shift[1:] + tot[1:] / m
-        var = np.maximum(sq / m - (tot / m) ** 2, 0.0)
+        var = sq / m - (tot / m) ** 2
     else:  # root mean square
         var = sq / m + shift * (2 * tot / m + shift)
     scale = np.sqrt(np.maximum(var, 0.0))
@@ -587,12 +589,13 @@ def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
         scale[0] = 1.0
     scale = np.where(scale > 0, scale, 1.0)
     Xs = np.empty((n, p))
-    G = np.zeros((p, p))
     for i in range(0, n, rows):
         d = np.subtract(X[i : i + rows], centre, out=Xs[i : i + rows])
         d /= scale
-        G += d.T @ d
-    return centre, scale, Xs, intercept, G
+    gram = cross
+    gram[0, :] = gram[:, 0] = tot  # the intercept column: 1 on every row
+    gram[0, 0] = n
+    return centre, scale, Xs, intercept, gram
 
 
 def logistic_fit(
