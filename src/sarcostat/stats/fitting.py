@@ -361,17 +361,17 @@ def _state_one(
     X: np.ndarray, y: np.ndarray, beta: np.ndarray, work: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
     """mu, weights, information, log likelihood and score of one design (n, p)
-    at beta (p,), every row used, in blocks of ``len(work)`` rows: each block
-    of the design is read from memory once and stays in cache while its
-    linear predictor, probabilities, weights and weighted copy (in ``work``,
-    (rows, p + 1), with the residual as last column) are formed and one BLAS
-    product adds its X'WX and score."""
+    at beta (p,), every row used, in blocks of ``work.shape[1]`` rows: each
+    block of the design is read from memory once and stays in cache while
+    its linear predictor, probabilities, weights and transposed weighted
+    copy (in ``work``, (p + 1, rows), the residual as last row) are formed
+    and one BLAS product adds its X'WX and score."""
     n, p = X.shape
     mu = np.empty(n)
     w = np.empty(n)
-    G = np.zeros((p, p + 1))
+    G = np.zeros((p + 1, p))
     ll = 0.0
-    rows = len(work)
+    rows = work.shape[1]
     for i in range(0, n, rows):
         Xc = X[i : i + rows]
         k = len(Xc)
@@ -391,11 +391,11 @@ def _state_one(
         wc = w[i : i + k]
         np.subtract(1.0, m, out=wc)
         wc *= m
-        wk = work[:k]
-        np.multiply(Xc, wc[:, None], out=wk[:, :p])
-        np.subtract(y[i : i + k], m, out=wk[:, p])
-        G += Xc.T @ wk
-    return mu, w, np.ascontiguousarray(G[:, :p]), ll, G[:, p].copy()
+        wk = work[:, :k]  # rows: the weighted columns, then the residual
+        np.multiply(Xc.T, wc, out=wk[:p])
+        np.subtract(y[i : i + k], m, out=wk[p])
+        G += wk @ Xc
+    return mu, w, np.ascontiguousarray(G[:p]), ll, G[p].copy()
 
 
 def _logit_state(
@@ -413,7 +413,7 @@ def _logit_state(
     s, n, p = Xs.shape
     if s == 1 and W is None:
         if work is None:
-            work = np.empty((_block_rows(p), p + 1))
+            work = np.empty((p + 1, _block_rows(p)))
         m1, w1, i1, ll1, sc1 = _state_one(Xs[0], Y[0], beta[0], work)
         mu, w, info, ll, score = m1[None], w1[None], i1[None], np.array([ll1]), sc1[None]
     else:
@@ -451,7 +451,7 @@ def _newton(
     converged, iterations."""
     s, n, p = Xs.shape
     beta = beta.copy()
-    work = np.empty((min(n, _block_rows(p)), p + 1)) if s == 1 and W is None else None
+    work = np.empty((p + 1, min(n, _block_rows(p)))) if s == 1 and W is None else None
     mu, w, info, ll, score = _logit_state(Xs, Y, W, beta, firth, work)
     active = np.ones(s, bool)
     converged = np.zeros(s, bool)
