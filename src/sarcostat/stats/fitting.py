@@ -488,14 +488,14 @@ def _newton(
         t = np.ones(len(a))
         new = beta[a] + step
         st = _logit_state(Xa, Ya, Wa, new, firth, work)
-        if np.isfinite(size).all():  # a NaN step stays NaN however often it is halved
-            for _ in range(MAX_HALVINGS):
-                worse = ~(st[3] >= ll[a] - HALVING_SLACK * np.abs(ll[a]))
-                if not worse.any():
-                    break
-                t = np.where(worse, t / 2, t)
-                new = beta[a] + t[:, None] * step
-                st = _logit_state(Xa, Ya, Wa, new, firth, work)
+        finite = np.isfinite(size)  # a NaN step stays NaN however often it is halved
+        for _ in range(MAX_HALVINGS):
+            worse = ~(st[3] >= ll[a] - HALVING_SLACK * np.abs(ll[a])) & finite
+            if not worse.any():
+                break
+            t = np.where(worse, t / 2, t)
+            new = beta[a] + t[:, None] * step
+            st = _logit_state(Xa, Ya, Wa, new, firth, work)
         beta[a] = new
         if whole:
             mu, w, info, ll, score = st
