@@ -75,7 +75,7 @@ def test_blocked_state_equals_the_stacked_state():
     _, _, Xs, _ = _scaling(X[None], np.ones((1, len(y))))
     beta = np.array([[-1.5, 0.3, 0.4, -0.2, -0.1]])
     work = np.empty((6, 700))  # several blocks, the last one short
-    one = fitting._logit_state(Xs, y[None], None, beta, False, work)
+    one = fitting._logit_state(Xs, y[None], None, beta, False, work, np.empty((2, 3000)))
     two = fitting._logit_state(
         np.repeat(Xs, 2, axis=0), np.repeat(y[None], 2, 0), None, np.repeat(beta, 2, axis=0), False
     )

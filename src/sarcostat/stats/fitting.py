@@ -358,17 +358,17 @@ def _expit(eta: np.ndarray) -> np.ndarray:
 
 
 def _state_one(
-    X: np.ndarray, y: np.ndarray, beta: np.ndarray, work: np.ndarray
+    X: np.ndarray, y: np.ndarray, beta: np.ndarray, work: np.ndarray, out: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
     """mu, weights, information, log likelihood and score of one design (n, p)
     at beta (p,), every row used, in blocks of ``work.shape[1]`` rows: each
     block of the design is read from memory once and stays in cache while
     its linear predictor, probabilities, weights and transposed weighted
     copy (in ``work``, (p + 1, rows), the residual as last row) are formed
-    and one BLAS product adds its X'WX and score."""
+    and one BLAS product adds its X'WX and score. mu and the weights are
+    written into ``out`` (2, n)."""
     n, p = X.shape
-    mu = np.empty(n)
-    w = np.empty(n)
+    mu, w = out[0], out[1]
     G = np.zeros((p + 1, p))
     ll = 0.0
     rows = work.shape[1]
@@ -405,16 +405,20 @@ def _logit_state(
     beta: np.ndarray,
     firth: bool,
     work: np.ndarray | None = None,
+    out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """mu, weights, information, (penalised) log likelihood and the ML score
     ``X'W(y - mu)`` at beta (s, p). ``W`` None: every row is used. One
     design with every row used goes through `_state_one` (``work`` its
-    block buffer, reused across iterations)."""
+    block buffer and ``out`` (2, n) for mu and the weights, both reused
+    across iterations)."""
     s, n, p = Xs.shape
     if s == 1 and W is None:
         if work is None:
             work = np.empty((p + 1, _block_rows(p)))
-        m1, w1, i1, ll1, sc1 = _state_one(Xs[0], Y[0], beta[0], work)
+        if out is None:
+            out = np.empty((2, n))
+        m1, w1, i1, ll1, sc1 = _state_one(Xs[0], Y[0], beta[0], work, out)
         mu, w, info, ll, score = m1[None], w1[None], i1[None], np.array([ll1]), sc1[None]
     else:
         Wm = np.ones((s, n)) if W is None else W
@@ -451,8 +455,12 @@ def _newton(
     converged, iterations."""
     s, n, p = Xs.shape
     beta = beta.copy()
-    work = np.empty((p + 1, min(n, _block_rows(p)))) if s == 1 and W is None else None
-    mu, w, info, ll, score = _logit_state(Xs, Y, W, beta, firth, work)
+    one = s == 1 and W is None
+    work = np.empty((p + 1, min(n, _block_rows(p)))) if one else None
+    # mu and weights of the current and of the trial point (no fresh pages per state)
+    pair = [np.empty((2, n)), np.empty((2, n))] if one else [None, None]
+    cur = 0
+    mu, w, info, ll, score = _logit_state(Xs, Y, W, beta, firth, work, pair[cur])
     active = np.ones(s, bool)
     converged = np.zeros(s, bool)
     iters = np.zeros(s, int)
@@ -487,7 +495,7 @@ def _newton(
         step = cap_step(step)
         t = np.ones(len(a))
         new = beta[a] + step
-        st = _logit_state(Xa, Ya, Wa, new, firth, work)
+        st = _logit_state(Xa, Ya, Wa, new, firth, work, pair[1 - cur])
         finite = np.isfinite(size)  # a NaN step stays NaN however often it is halved
         for _ in range(MAX_HALVINGS):
             worse = ~(st[3] >= ll[a] - HALVING_SLACK * np.abs(ll[a])) & finite
@@ -495,8 +503,9 @@ def _newton(
                 break
             t = np.where(worse, t / 2, t)
             new = beta[a] + t[:, None] * step
-            st = _logit_state(Xa, Ya, Wa, new, firth, work)
+            st = _logit_state(Xa, Ya, Wa, new, firth, work, pair[1 - cur])
         beta[a] = new
+        cur = 1 - cur
         if whole:
             mu, w, info, ll, score = st
         else:
