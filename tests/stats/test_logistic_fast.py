@@ -168,3 +168,20 @@ def test_distinct_row_program_gives_the_all_row_answer(case):
     np.testing.assert_allclose(-res.fun, old, rtol=1e-9, atol=1e-9)
     fit = logistic_fit(X, y)
     assert fit.separation == expected
+
+
+def test_firth_fit_skips_the_programs_when_the_ml_certificate_holds(monkeypatch):
+    X, y = _design(4000, seed=8)
+    before = logistic_fit(X, y, firth=True)
+
+    def no_lp(*args):
+        raise AssertionError("linear program run")
+
+    monkeypatch.setattr(fitting, "_separation_scaled", no_lp)
+    fit = logistic_fit(X, y, firth=True)
+    assert fit.separation is None and fit.converged
+    np.testing.assert_array_equal(fit.coef, before.coef)
+    # separated data still go to the programs
+    Xs = np.column_stack([np.ones(6), [1.0, 2, 3, 4, 5, 6]])
+    with pytest.raises(AssertionError, match="linear program"):
+        logistic_fit(Xs, np.array([0, 0, 0, 1, 1, 1.0]), firth=True)

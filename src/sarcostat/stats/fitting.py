@@ -51,7 +51,8 @@ Separation
     the LP optimum small (Gordan's alternative, `_no_separation`) and
     skips the programs, which cost seconds at 10**6 rows; when they run,
     they run on the distinct rows of the design and outcome (same
-    optimum). Batched fits without that check
+    optimum). A single Firth fit with the check asks the certificate of
+    the maximum-likelihood fit first. Batched fits without that check
     (the power simulations) count a data set as separated when its fit does
     not converge or a scaled coefficient exceeds ``DIVERGED``.
 Firth
@@ -546,6 +547,22 @@ def _warm_start(Xs: np.ndarray, y: np.ndarray, max_iter: int) -> np.ndarray:
     return np.zeros((1, p))
 
 
+def _ml_single(
+    Xs: np.ndarray, Y: np.ndarray, max_iter: int, tol: float = LOGIT_TOL
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_newton` for one maximum-likelihood design (1, n, p), every row used:
+    from ``WARM_MIN_ROWS`` rows started at `_warm_start`, redone from zero
+    when that run ends any other way than converged with moderate
+    coefficients."""
+    p = Xs.shape[2]
+    if Xs.shape[1] >= WARM_MIN_ROWS:
+        start = _warm_start(Xs[0], Y[0], max_iter)
+        out = _newton(Xs, Y, None, start, False, max_iter, tol)
+        if not start.any() or (out[5][0] and np.all(np.abs(out[0]) <= DIVERGED)):
+            return out
+    return _newton(Xs, Y, None, np.zeros((1, p)), False, max_iter, tol)
+
+
 def _single_design(
     X: np.ndarray, y: np.ndarray, weights: np.ndarray | None, fn: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -658,16 +675,16 @@ def logistic_fit(
     separation: str | None = None
     sep_cols: tuple[int, ...] = ()
     if single and check_separation and firth:
-        separation, direction = _separation_scaled(Xs[0], Yw[0])
-        sep_cols = tuple(int(j) for j in np.flatnonzero(direction))
+        # The maximum-likelihood fit's certificate, when it holds, answers
+        # for the linear programs (no separation), as for an ML fit.
+        ml = _ml_single(Xs, Yw, LOGIT_MAX_ITER)
+        if not (ml[5][0] and _no_separation(Xs[0], Yw[0], ml[1][0])):
+            separation, direction = _separation_scaled(Xs[0], Yw[0])
+            sep_cols = tuple(int(j) for j in np.flatnonzero(direction))
 
-    start = np.zeros((s, p))
-    warm = s == 1 and not firth and Xs.shape[1] >= WARM_MIN_ROWS
-    if warm:
-        start = _warm_start(Xs[0], Yw[0], max_iter)
-    beta, mu, info, ll, score, converged, iters = _newton(Xs, Yw, Wf, start, firth, max_iter, tol)
-    if warm and start.any() and not (converged[0] and np.all(np.abs(beta) <= DIVERGED)):
-        # Anything but a normal convergence: the iteration from zero, as documented.
+    if s == 1 and not firth:
+        beta, mu, info, ll, score, converged, iters = _ml_single(Xs, Yw, max_iter, tol)
+    else:
         beta, mu, info, ll, score, converged, iters = _newton(
             Xs, Yw, Wf, np.zeros((s, p)), firth, max_iter, tol
         )
