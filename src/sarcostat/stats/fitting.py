@@ -23,7 +23,9 @@ Column scaling
 Rank
     A design is rank deficient when a diagonal entry of R (QR of the scaled
     design) is below ``RANK_TOL`` times the largest (R ``lm``'s tolerance
-    1e-7); single models then raise `ModelError` naming the columns.
+    1e-7); single models then raise `ModelError` naming the columns. A
+    single logistic design with an intercept takes the same rule from its
+    Gram matrix (`gram_rank_ok`) instead of a QR of n x p.
 Logistic iterations
     Newton-Raphson (= IRLS for the logit link) from zero on the scaled
     design; a step larger than ``MAX_STEP`` in any scaled coefficient is
@@ -33,14 +35,24 @@ Logistic iterations
     at most ``LOGIT_MAX_ITER`` iterations; Newton converges quadratically)
     or ``FIRTH_TOL`` (Firth, at most ``FIRTH_MAX_ITER``: Firth's iteration
     uses the Fisher information of the unpenalised model, as logistf, and
-    converges only linearly, slowly under separation).
+    converges only linearly, slowly under separation). A single ML design
+    of at least ``WARM_MIN_ROWS`` rows starts instead from the fit on a
+    fixed pseudo-random subsample of ``WARM_ROWS`` rows (to ``WARM_TOL``);
+    the full-data iteration and its convergence rule are the same, so is
+    the estimate, in fewer passes over every row (``iterations`` counts
+    those). Should that run end any other way than converged with
+    moderate coefficients, the fit is redone from zero. One design is
+    scaled and iterated in cache-sized blocks of rows.
 Separation
     Checked for a single maximum-likelihood fit by the linear programs
     of `detect_separation` on the scaled design (optimum above
     ``SEPARATION_TOL`` per observation); a separated fit gives NaN. A fit
     that converged with every fitted probability away from 0 and 1 proves
     the LP optimum small (Gordan's alternative, `_no_separation`) and
-    skips the programs, which cost seconds at 10**6 rows. Batched fits without that check
+    skips the programs, which cost seconds at 10**6 rows; when they run,
+    they run on the distinct rows of the design and outcome (same
+    optimum). A single Firth fit with the check asks the certificate of
+    the maximum-likelihood fit first. Batched fits without that check
     (the power simulations) count a data set as separated when its fit does
     not converge or a scaled coefficient exceeds ``DIVERGED``.
 Firth
@@ -100,6 +112,13 @@ HALVING_SLACK = 1e-10
 SEPARATION_TOL = 1e-7
 #: |scaled coefficient| above which a batched ML fit counts as diverging (separation).
 DIVERGED = 30.0
+#: Single maximum-likelihood fits on at least this many rows start from the
+#: fit on a subsample of ``WARM_ROWS`` rows (fewer passes over every row).
+WARM_MIN_ROWS = 100_000
+#: Rows of that subsample.
+WARM_ROWS = 20_000
+#: Convergence of the subsample fit (its estimate only starts the full one).
+WARM_TOL = 1e-6
 
 
 # --------------------------------------------------------------------- scaling
@@ -339,20 +358,270 @@ def _expit(eta: np.ndarray) -> np.ndarray:
     return np.asarray(expit(eta))
 
 
+def _state_one(
+    X: np.ndarray, y: np.ndarray, beta: np.ndarray, work: np.ndarray, out: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
+    """mu, weights, information, log likelihood and score of one design (n, p)
+    at beta (p,), every row used, in blocks of ``work.shape[1]`` rows: each
+    block of the design is read from memory once and stays in cache while
+    its linear predictor, probabilities, weights and transposed weighted
+    copy (in ``work``, (p + 1, rows), the residual as last row) are formed
+    and one BLAS product adds its X'WX and score. mu and the weights are
+    written into ``out`` (2, n)."""
+    n, p = X.shape
+    mu, w = out[0], out[1]
+    G = np.zeros((p + 1, p))
+    ll = 0.0
+    rows = work.shape[1]
+    for i in range(0, n, rows):
+        Xc = X[i : i + rows]
+        k = len(Xc)
+        eta = Xc @ beta
+        # e = exp(-|eta|) serves both expit (1 / (1 + e) or e / (1 + e)) and
+        # log(1 + exp(eta)) = max(eta, 0) + log1p(e): the formulas of scipy's
+        # expit and numpy's logaddexp, with one exponential instead of two.
+        e = np.abs(eta)
+        np.negative(e, out=e)
+        np.exp(e, out=e)
+        terms = y[i : i + k] * eta
+        terms -= np.maximum(eta, 0.0)
+        terms -= np.log1p(e)
+        ll += float(terms.sum())
+        m = mu[i : i + k]
+        np.divide(np.where(eta >= 0, 1.0, e), e + 1.0, out=m)
+        wc = w[i : i + k]
+        np.subtract(1.0, m, out=wc)
+        wc *= m
+        wk = work[:, :k]  # rows: the weighted columns, then the residual
+        np.multiply(Xc.T, wc, out=wk[:p])
+        np.subtract(y[i : i + k], m, out=wk[p])
+        G += wk @ Xc
+    return mu, w, np.ascontiguousarray(G[:p]), ll, G[p].copy()
+
+
 def _logit_state(
-    Xs: np.ndarray, Y: np.ndarray, W: np.ndarray, beta: np.ndarray, firth: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """mu, weights, information and (penalised) log likelihood at beta."""
-    eta = (Xs @ beta[:, :, None])[:, :, 0]
-    mu = _expit(eta)
-    w = mu * (1 - mu) * W
-    # X'WX through BLAS (a three-operand einsum loops in C without it: 10x slower at 10**6 rows).
-    info = np.swapaxes(Xs, 1, 2) @ (Xs * w[:, :, None])
-    ll = np.einsum("sn,sn->s", W, Y * eta - np.logaddexp(0.0, eta))
+    Xs: np.ndarray,
+    Y: np.ndarray,
+    W: np.ndarray | None,
+    beta: np.ndarray,
+    firth: bool,
+    work: np.ndarray | None = None,
+    out: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """mu, weights, information, (penalised) log likelihood and the ML score
+    ``X'W(y - mu)`` at beta (s, p). ``W`` None: every row is used. One
+    design with every row used goes through `_state_one` (``work`` its
+    block buffer and ``out`` (2, n) for mu and the weights, both reused
+    across iterations)."""
+    s, n, p = Xs.shape
+    if s == 1 and W is None:
+        if work is None:
+            work = np.empty((p + 1, _block_rows(p)))
+        if out is None:
+            out = np.empty((2, n))
+        m1, w1, i1, ll1, sc1 = _state_one(Xs[0], Y[0], beta[0], work, out)
+        mu, w, info, ll, score = m1[None], w1[None], i1[None], np.array([ll1]), sc1[None]
+    else:
+        Wm = np.ones((s, n)) if W is None else W
+        eta = (Xs @ beta[:, :, None])[:, :, 0]
+        mu = _expit(eta)
+        w = mu * (1 - mu) * Wm
+        # X'WX through BLAS (a three-operand einsum loops in C without it: 10x slower at 10**6 rows).
+        info = np.swapaxes(Xs, 1, 2) @ (Xs * w[:, :, None])
+        score = np.einsum("snp,sn->sp", Xs, (Y - mu) * Wm)
+        ll = np.einsum("sn,sn->s", Wm, Y * eta - np.logaddexp(0.0, eta))
     if firth:
         sign, logdet = np.linalg.slogdet(info)
         ll = np.where(sign > 0, ll + 0.5 * logdet, -np.inf)
-    return mu, w, info, ll
+    return mu, w, info, ll, score
+
+
+def _block_rows(p: int) -> int:
+    """Rows per block of `_state_one`: about 1 MiB of weighted copy (cache sized)."""
+    return max(256, (1 << 17) // (p + 1))
+
+
+def _newton(
+    Xs: np.ndarray,
+    Y: np.ndarray,
+    W: np.ndarray | None,
+    beta: np.ndarray,
+    firth: bool,
+    max_iter: int,
+    tol: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The iteration of the module docstring from ``beta`` (s, p) on scaled
+    designs (rows left out zero in ``Xs`` and ``Y``, 0 in ``W``; ``W`` None:
+    every row used). Returns beta, mu, information, log likelihood, score,
+    converged, iterations."""
+    s, n, p = Xs.shape
+    beta = beta.copy()
+    one = s == 1 and W is None
+    work = np.empty((p + 1, min(n, _block_rows(p)))) if one else None
+    # mu and weights of the current and of the trial point (no fresh pages per state)
+    pair = [np.empty((2, n)), np.empty((2, n))] if one else [None, None]
+    cur = 0
+    mu, w, info, ll, score = _logit_state(Xs, Y, W, beta, firth, work, pair[cur])
+    active = np.ones(s, bool)
+    converged = np.zeros(s, bool)
+    iters = np.zeros(s, int)
+    eye = np.eye(p)
+    for _ in range(max_iter):
+        if not active.any():
+            break
+        a = np.flatnonzero(active)
+        whole = len(a) == s  # views, not copies of every design (fancy indexing copies)
+        Xa = Xs if whole else Xs[a]
+        Ya = Y if whole else Y[a]
+        Wa = W if (whole or W is None) else W[a]
+        inf_a = info[a]
+        good = np.isfinite(inf_a).all(axis=(1, 2)) & (np.linalg.cond(inf_a) < 1e15)
+        inf_a = np.where(good[:, None, None], inf_a, eye)
+        if firth:
+            inv = np.linalg.inv(inf_a)
+            resid = Ya - mu[a] if W is None else (Ya - mu[a]) * Wa
+            if len(a) == 1:
+                X1 = Xa[0]
+                h = w[a] * np.einsum("ni,ni->n", X1 @ inv[0], X1)[None]
+                resid = resid + h * (0.5 - mu[a])
+                sc = (X1.T @ resid[0])[None]
+            else:
+                h = w[a] * np.einsum("sni,sij,snj->sn", Xa, inv, Xa)
+                resid = resid + h * (0.5 - mu[a])
+                sc = np.einsum("snp,sn->sp", Xa, resid)
+        else:
+            sc = score[a]
+        step = np.linalg.solve(inf_a, sc[:, :, None])[:, :, 0]
+        size = np.max(np.abs(step), axis=1)
+        step = cap_step(step)
+        t = np.ones(len(a))
+        new = beta[a] + step
+        st = _logit_state(Xa, Ya, Wa, new, firth, work, pair[1 - cur])
+        finite = np.isfinite(size)  # a NaN step stays NaN however often it is halved
+        for _ in range(MAX_HALVINGS):
+            worse = ~(st[3] >= ll[a] - HALVING_SLACK * np.abs(ll[a])) & finite
+            if not worse.any():
+                break
+            t = np.where(worse, t / 2, t)
+            new = beta[a] + t[:, None] * step
+            st = _logit_state(Xa, Ya, Wa, new, firth, work, pair[1 - cur])
+        beta[a] = new
+        cur = 1 - cur
+        if whole:
+            mu, w, info, ll, score = st
+        else:
+            mu[a], w[a], info[a], ll[a], score[a] = st
+        iters[a] += 1
+        done = good & (size < tol)
+        bad = ~good | ~np.isfinite(size)
+        if not firth:  # diverging towards separation: stop, not converged
+            bad |= np.max(np.abs(beta[a]), axis=1) > DIVERGED
+        converged[a[done]] = True
+        active[a[done | bad]] = False
+    return beta, mu, info, ll, score, converged, iters
+
+
+def _scaled_rank_ok(Xs: np.ndarray, intercept: bool, gram: np.ndarray) -> bool:
+    """The ``RANK_TOL`` rule on one scaled design (rows used only): from its
+    Gram matrix ``gram`` (`gram_rank_ok`) when the first column is the
+    intercept, else from the QR of the design."""
+    if intercept:
+        return bool(gram_rank_ok(gram[None])[0].all())
+    _, r = np.linalg.qr(Xs)
+    return bool(_rank_ok(r[None])[0])
+
+
+def _warm_start(Xs: np.ndarray, y: np.ndarray, max_iter: int) -> np.ndarray:
+    """Starting values for one large maximum-likelihood fit: the fit on a
+    fixed pseudo-random subsample of ``WARM_ROWS`` rows (zeros when that
+    fit does not converge to moderate coefficients). Newton then needs
+    fewer passes over every row; the full-data iteration and its
+    convergence rule are unchanged, so the estimate is the same."""
+    n, p = Xs.shape
+    idx = np.sort(np.random.default_rng(20).choice(n, WARM_ROWS, replace=False))
+    beta, *_, conv, _ = _newton(
+        Xs[idx][None], y[idx][None], None, np.zeros((1, p)), False, max_iter, WARM_TOL
+    )
+    if conv[0] and np.all(np.abs(beta) < DIVERGED / 2):
+        return beta
+    return np.zeros((1, p))
+
+
+def _ml_single(
+    Xs: np.ndarray, Y: np.ndarray, max_iter: int, tol: float = LOGIT_TOL
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_newton` for one maximum-likelihood design (1, n, p), every row used:
+    from ``WARM_MIN_ROWS`` rows started at `_warm_start`, redone from zero
+    when that run ends any other way than converged with moderate
+    coefficients."""
+    p = Xs.shape[2]
+    if Xs.shape[1] >= WARM_MIN_ROWS:
+        start = _warm_start(Xs[0], Y[0], max_iter)
+        out = _newton(Xs, Y, None, start, False, max_iter, tol)
+        if not start.any() or (out[5][0] and np.all(np.abs(out[0]) <= DIVERGED)):
+            return out
+    return _newton(Xs, Y, None, np.zeros((1, p)), False, max_iter, tol)
+
+
+def _single_design(
+    X: np.ndarray, y: np.ndarray, weights: np.ndarray | None, fn: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """One design (n, p) and 0/1 outcome: the rows used (``weights`` > 0), checked."""
+    X = np.asarray(X, dtype=float)
+    n = len(X)
+    if np.size(y) != n:
+        raise ParameterError(f"{fn}: y must have {n} values per design; got {np.shape(y)}.")
+    Y = np.asarray(y, dtype=float).reshape(n)
+    if weights is not None:
+        rows = np.asarray(weights, dtype=float).reshape(n) > 0
+        if not rows.all():
+            X, Y = X[rows], Y[rows]
+    if not ((Y == 0.0) | (Y == 1.0)).all():
+        raise ParameterError(f"{fn}: y must be coded 0/1.")
+    return X, Y
+
+
+def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]:
+    """The column scaling of `_scaling` for one design (n, p), every row used,
+    in two passes of cache-sized blocks: column sums and cross products
+    about the first block's means (so that a column such as 1,000,000 +-
+    0.001 keeps its digits), then the scaled copy. Returns (centre (p,),
+    scale (p,), scaled copy, intercept?, Gram matrix for `gram_rank_ok`:
+    the intercept and the other columns about those means). Centre and
+    scale agree with `_scaling`'s to rounding; any positive scale would
+    do, the fit being transformed back exactly."""
+    n, p = X.shape
+    rows = _block_rows(p)
+    shift = np.einsum("ij->j", X[:rows]) / max(min(n, rows), 1)
+    tot = np.zeros(p)
+    cross = np.zeros((p, p))
+    intercept = n > 0
+    for i in range(0, n, rows):
+        Xc = X[i : i + rows]
+        intercept = intercept and bool((Xc[:, 0] == 1.0).all())
+        d = Xc - shift
+        tot += np.einsum("ij->j", d)
+        cross += d.T @ d
+    m = max(n, 1)
+    sq = np.diagonal(cross).copy()
+    centre = np.zeros(p)
+    if intercept:
+        centre[1:] = shift[1:] + tot[1:] / m
+        var = sq / m - (tot / m) ** 2
+    else:  # root mean square
+        var = sq / m + shift * (2 * tot / m + shift)
+    scale = np.sqrt(np.maximum(var, 0.0))
+    if intercept:
+        scale[0] = 1.0
+    scale = np.where(scale > 0, scale, 1.0)
+    Xs = np.empty((n, p))
+    for i in range(0, n, rows):
+        d = np.subtract(X[i : i + rows], centre, out=Xs[i : i + rows])
+        d /= scale
+    gram = cross
+    gram[0, :] = gram[:, 0] = tot  # the intercept column: 1 on every row
+    gram[0, 0] = n
+    return centre, scale, Xs, intercept, gram
 
 
 def logistic_fit(
@@ -376,76 +645,56 @@ def logistic_fit(
     Stacks skip the linear program: a diverging or non-converged data set
     has ``converged = False``.
     """
-    X, Y, W, single = _stack(X, y, weights, function)
-    assert Y is not None
-    s, n, p = X.shape
-    used = W > 0
-    if not np.all(np.isin(Y[used], (0.0, 1.0))):
-        raise ParameterError(f"{function}: y must be coded 0/1.")
     max_iter = (FIRTH_MAX_ITER if firth else LOGIT_MAX_ITER) if max_iter is None else max_iter
     tol = (FIRTH_TOL if firth else LOGIT_TOL) if tol is None else tol
-    centre, scale, Xs, _ = _scaling(X, W)
-    Xs = np.where(used[:, :, None], Xs, 0.0)
-    Yw = np.where(used, Y, 0.0)
-    if single:
-        _, r = np.linalg.qr(Xs[0])
-        if not _rank_ok(r[None])[0]:
-            _raise_collinear(X[0][used[0]], names, function)
+    Wf: np.ndarray | None = None
+    if np.ndim(X) == 2:  # one design: its used rows only, scaled in cache-sized blocks
+        single = True
+        X0, Y1 = _single_design(X, y, weights, function)
+        s, p = 1, X0.shape[1]
+        c1, s1, X1, intercept, gram = _scale_one(X0)
+        centre, scale, Xs, Yw = c1[None], s1[None], X1[None], Y1[None]
+        if not _scaled_rank_ok(X1, intercept, gram):
+            _raise_collinear(X0, names, function)
+    else:
+        X, Y, W, single = _stack(X, y, weights, function)
+        assert Y is not None
+        s, n, p = X.shape
+        used = W > 0
+        if not np.all(np.isin(Y[used], (0.0, 1.0))):
+            raise ParameterError(f"{function}: y must be coded 0/1.")
+        centre, scale, Xs, intercept = _scaling(X, W)
+        if s == 1:  # its used rows only, every row then has weight 1
+            rows = used[0]
+            Xs = Xs if rows.all() else Xs[0][rows][None]
+            Yw = Y if rows.all() else Y[0][rows][None]
+        else:
+            Xs = np.where(used[:, :, None], Xs, 0.0)
+            Yw = np.where(used, Y, 0.0)
+            Wf = W
     separation: str | None = None
     sep_cols: tuple[int, ...] = ()
     if single and check_separation and firth:
-        separation, direction = _separation_scaled(Xs[0][used[0]], Yw[0][used[0]])
-        sep_cols = tuple(int(j) for j in np.flatnonzero(direction))
+        # The maximum-likelihood fit's certificate, when it holds, answers
+        # for the linear programs (no separation), as for an ML fit.
+        ml = _ml_single(Xs, Yw, LOGIT_MAX_ITER)
+        if not (ml[5][0] and _no_separation(Xs[0], Yw[0], ml[1][0])):
+            separation, direction = _separation_scaled(Xs[0], Yw[0])
+            sep_cols = tuple(int(j) for j in np.flatnonzero(direction))
 
-    beta = np.zeros((s, p))
-    mu, w, info, ll = _logit_state(Xs, Yw, W, beta, firth)
-    active = np.ones(s, bool)
-    converged = np.zeros(s, bool)
-    iters = np.zeros(s, int)
-    eye = np.eye(p)
-    for _ in range(max_iter):
-        if not active.any():
-            break
-        a = np.flatnonzero(active)
-        inf_a = info[a]
-        good = np.isfinite(inf_a).all(axis=(1, 2)) & (np.linalg.cond(inf_a) < 1e15)
-        inf_a = np.where(good[:, None, None], inf_a, eye)
-        resid = (Yw[a] - mu[a]) * W[a]
-        if firth:
-            inv = np.linalg.inv(inf_a)
-            h = w[a] * np.einsum("sni,sij,snj->sn", Xs[a], inv, Xs[a])
-            resid = resid + h * (0.5 - mu[a])
-        score = np.einsum("snp,sn->sp", Xs[a], resid)
-        step = np.linalg.solve(inf_a, score[:, :, None])[:, :, 0]
-        size = np.max(np.abs(step), axis=1)
-        step = cap_step(step)
-        t = np.ones(len(a))
-        new = beta[a] + step
-        st = _logit_state(Xs[a], Yw[a], W[a], new, firth)
-        for _ in range(MAX_HALVINGS):
-            worse = ~(st[3] >= ll[a] - HALVING_SLACK * np.abs(ll[a]))
-            if not worse.any():
-                break
-            t = np.where(worse, t / 2, t)
-            new = beta[a] + t[:, None] * step
-            st = _logit_state(Xs[a], Yw[a], W[a], new, firth)
-        beta[a] = new
-        mu[a], w[a], info[a], ll[a] = st
-        iters[a] += 1
-        done = good & (size < tol)
-        bad = ~good | ~np.isfinite(size)
-        if not firth:  # diverging towards separation: stop, not converged
-            bad |= np.max(np.abs(beta[a]), axis=1) > DIVERGED
-        converged[a[done]] = True
-        active[a[done | bad]] = False
+    if s == 1 and not firth:
+        beta, mu, info, ll, score, converged, iters = _ml_single(Xs, Yw, max_iter, tol)
+    else:
+        beta, mu, info, ll, score, converged, iters = _newton(
+            Xs, Yw, Wf, np.zeros((s, p)), firth, max_iter, tol
+        )
 
     if single and check_separation and not firth:
         # A converged fit whose score equations certify that no separating
         # direction exists (see _no_separation) needs no linear program; the
         # answer is the same, without two LPs over every row.
-        rows = used[0]
-        if not (converged[0] and _no_separation(Xs[0][rows], Yw[0][rows], mu[0][rows])):
-            separation, direction = _separation_scaled(Xs[0][rows], Yw[0][rows])
+        if not (converged[0] and _no_separation(Xs[0], Yw[0], mu[0])):
+            separation, direction = _separation_scaled(Xs[0], Yw[0])
             sep_cols = tuple(int(j) for j in np.flatnonzero(direction))
             if separation is not None:
                 nan = np.full(p, np.nan)
@@ -453,6 +702,7 @@ def logistic_fit(
                     nan, np.full((p, p), np.nan), False, 0, np.nan, separation, sep_cols
                 )
 
+    eye = np.eye(p)
     finite = np.isfinite(info).all(axis=(1, 2))
     finite[finite] = np.linalg.cond(info[finite]) < 1e15
     cov_s = np.linalg.inv(np.where(finite[:, None, None], info, eye))
@@ -485,23 +735,57 @@ def _no_separation(A0: np.ndarray, y: np.ndarray, mu: np.ndarray) -> bool:
     near zero at the maximum-likelihood estimate. For every ``b`` the LP
     allows (``A b >= 0``, ``|b_j| <= 1``), ``sum_i a_i' b <= (lambda' A b) /
     min(lambda) = r' b / min(lambda) <= |r|_1 / min(lambda)`` (Gordan's
-    alternative, made quantitative). A bound at most half the LP's threshold
-    leaves the solver's own rounding far behind; otherwise the LP decides.
+    alternative, made quantitative: ``lambda / min(lambda)`` is a feasible
+    point of the LP's dual). A bound at most half the LP's threshold leaves
+    the solver's own rounding far behind; otherwise the LP decides.
+
+    ``r`` is summed pairwise (numpy's sum along contiguous rows) in blocks
+    whose partial sums are added exactly (``math.fsum``), so its rounding
+    error is at most about 40 units of roundoff times ``sum_i lambda_i
+    |a_ij|`` <= ``sum_i lambda_i`` (every ``|a_ij| <= 1``); the bound adds
+    ``1e-13 sum(lambda)`` per coefficient for it. (A plain BLAS product
+    needs an allowance growing with n, which failed the certificate for a
+    well-fitted model at 10**6 rows with one fitted probability of 1e-4.)
     """
-    n = len(y)
+    import math
+
+    n, p = A0.shape
     if n == 0:
         return False
-    scale = np.max(np.abs(A0), axis=0)
-    scale[scale == 0] = 1.0
-    resid = y - mu
-    lam = np.where(y > 0.5, 1.0 - mu, mu)
+    lam = np.where(y > 0.5, 1.0 - mu, mu)  # = |y - mu|, the same rounded values
     lam_min = float(lam.min())
     if not lam_min > 0:
         return False
-    r = (resid @ A0) / scale
-    # |r|_1 plus a generous allowance for the rounding of its n-term sums.
-    bound = (float(np.abs(r).sum()) + 1e-12 * n * A0.shape[1]) / lam_min
+    rows = _block_rows(p)
+    buf = np.empty((p, min(n, rows)))
+    top = np.zeros(p)
+    parts: list[list[float]] = [[] for _ in range(p)]
+    for i in range(0, n, rows):
+        k = min(rows, n - i)
+        t = buf[:, :k]
+        np.copyto(t, A0[i : i + k].T)
+        top = np.maximum(top, np.maximum(t.max(axis=1), -t.min(axis=1)))
+        t *= y[i : i + k] - mu[i : i + k]  # x_ij s_i lambda_i
+        for j, v in enumerate(t.sum(axis=1)):
+            parts[j].append(float(v))
+    # The LP divides each column by its largest absolute value (scale).
+    scale = np.where(top > 0, top, 1.0)
+    r1 = sum(abs(math.fsum(v)) / float(sc) for v, sc in zip(parts, scale, strict=True))
+    bound = (r1 + 1e-13 * p * float(lam.sum())) / lam_min
     return bool(bound <= 0.5 * SEPARATION_TOL * n)
+
+
+def _distinct_rows(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of A (n, p), in the order they first occur, and how
+    often each occurs."""
+    if len(A) < 2:
+        return A, np.ones(len(A))
+    # -0.0 and 0.0 are one value; rows are compared bytewise as one record.
+    B = np.ascontiguousarray(A + 0.0)
+    keys = B.view(np.dtype((np.void, B.dtype.itemsize * B.shape[1]))).ravel()
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    order = np.argsort(first)  # in the order of first occurrence, as the rows came
+    return A[first[order]], counts[order].astype(float)
 
 
 def _separation_scaled(A0: np.ndarray, y: np.ndarray) -> tuple[str | None, np.ndarray]:
@@ -511,15 +795,21 @@ def _separation_scaled(A0: np.ndarray, y: np.ndarray) -> tuple[str | None, np.nd
     scale[scale == 0] = 1.0
     A = (2 * y - 1)[:, None] * (A0 / scale)
     n, p = A.shape
-    res = linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(n), bounds=[(-1, 1)] * p, method="highs")
+    # Equal rows of A (same covariates, same outcome) are one constraint: the
+    # programs run on the distinct rows, the objective counting each as often
+    # as it occurs, so the optimum is the same (a design of categories and
+    # rounded measurements has far fewer distinct rows than participants).
+    A, counts = _distinct_rows(A)
+    m = len(A)
+    res = linprog(-(counts @ A), A_ub=-A, b_ub=np.zeros(m), bounds=[(-1, 1)] * p, method="highs")
     if res.status != 0 or -res.fun <= SEPARATION_TOL * n:
         return None, np.zeros(p)
     direction = np.where(np.abs(res.x) > 1e-9, res.x, 0.0) / scale
     # Complete separation: every observation strictly on its side.
     c = np.zeros(p + 1)
     c[-1] = -1.0
-    A_ub = np.hstack([-A, np.ones((n, 1))])
-    res2 = linprog(c, A_ub=A_ub, b_ub=np.zeros(n), bounds=[(-1, 1)] * p + [(0, 1)], method="highs")
+    A_ub = np.hstack([-A, np.ones((m, 1))])
+    res2 = linprog(c, A_ub=A_ub, b_ub=np.zeros(m), bounds=[(-1, 1)] * p + [(0, 1)], method="highs")
     kind = "complete" if res2.status == 0 and -res2.fun > SEPARATION_TOL else "quasi-complete"
     return kind, direction
 
