@@ -21,6 +21,9 @@ import pandas as pd
 from sarcostat.exceptions import DataError, ModelError, ParameterError, SchemaError
 from sarcostat.io.privacy import mention_ids
 
+#: pandas 3 copies on write: a frame taken from another is its own.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
+
 
 def require_columns(data: pd.DataFrame, columns: Sequence[str], *, function: str) -> None:
     """Raise SchemaError naming every requested column absent from ``data``."""
@@ -38,18 +41,24 @@ def complete_cases(
     """Rows of ``data`` with no missing value in ``columns`` (listwise).
 
     Returns the analysis sample (columns in the given order, original index
-    kept) and the number of rows excluded.
+    kept; a frame of its own, taken from ``data`` once) and the number of
+    rows excluded.
     """
     cols = list(dict.fromkeys(columns))
     require_columns(data, cols, function=function)
-    sub = data.loc[:, cols]
+    keep = np.ones(len(data), dtype=bool)
+    for c in cols:
+        isna = data[c].isna()
+        keep &= ~(isna.to_numpy() if isna.ndim == 1 else isna.to_numpy().any(axis=1))
+    sample = data.loc[keep, cols]
+    if not _COPY_ON_WRITE:  # pandas 2: a frame of its own, not one that warns when set
+        sample = sample.copy()
     # An object column of True/False with blanks (a DataFrame built by hand)
     # is a three-valued flag, read as such: blank is missing, the rest 0/1.
-    flags = [c for c in cols if sub[c].dtype == object and _is_flag_column(sub[c])]
+    flags = [c for c in cols if data[c].dtype == object and _is_flag_column(data[c])]
     if flags:
-        sub = sub.astype({c: "boolean" for c in flags})
-    keep = sub.notna().all(axis=1)
-    return sub.loc[keep].copy(), int((~keep).sum())
+        sample = sample.astype({c: "boolean" for c in flags})
+    return sample, int(len(keep) - keep.sum())
 
 
 def _is_flag_column(series: pd.Series) -> bool:
@@ -59,6 +68,21 @@ def _is_flag_column(series: pd.Series) -> bool:
     return all(v is None or isinstance(v, (bool, np.bool_)) or v != v for v in values) and (
         is_boolean_column(values)
     )
+
+
+def _at_most_one_value(series: pd.Series) -> bool:
+    """True when the non-missing values of ``series`` are all equal (or absent):
+    ``nunique(dropna=True) < 2``, from the minimum and maximum for numbers and
+    booleans (two passes, no hashing of a million values)."""
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf":
+        values = series.to_numpy()
+        if values.size == 0:
+            return True
+        if values.dtype.kind == "b":
+            return bool(values.all() or not values.any())
+        lo, hi = np.fmin.reduce(values), np.fmax.reduce(values)
+        return bool(lo != lo or lo == hi)  # lo is NaN only when every value is
+    return bool(series.nunique(dropna=True) < 2)
 
 
 def check_not_constant(
@@ -77,7 +101,7 @@ def check_not_constant(
     """
     roles = roles or {}
     for c in columns:
-        if sample[c].nunique(dropna=True) < 2:
+        if _at_most_one_value(sample[c]):
             role = roles.get(c, "")
             what = f"{role} {c!r}" if role else repr(c)
             value = f" ({plain(sample[c].iloc[0])!r})" if len(sample) else ""
