@@ -241,10 +241,34 @@ def gram_rank_ok(G: np.ndarray) -> np.ndarray:
     return ok
 
 
+def _full_rank_by_gram(X: np.ndarray) -> bool:
+    """True when the scaled design's Gram matrix proves full rank by the
+    rule of `rank_deficient_columns` (singular values of the scaled design
+    above ``RANK_TOL`` times the largest) with a wide margin: eigenvalues
+    (squared singular values) within ``(1e3 * RANK_TOL) ** -2`` of each other,
+    far above the Gram matrix's rounding. One blocked pass, no n x p copy; a
+    design that is not proven so gets the singular value decompositions."""
+    if X.ndim != 2 or X.shape[0] <= X.shape[1] or X.shape[1] == 0:
+        return False
+    X3 = X[None]
+    used = np.ones((1, X.shape[0]), dtype=bool)
+    centre, cnt, intercept = _centre(X3, used)
+    G = _centred_gram(X3, None, centre, None, used)[0]
+    scale = np.sqrt(np.diagonal(G) / cnt[0])
+    if intercept:
+        scale[0] = 1.0
+    if not (np.isfinite(G).all() and np.all(scale > 0)):
+        return False
+    lam = np.linalg.eigvalsh(G / np.outer(scale, scale) / cnt[0])
+    return bool(lam[0] > (1e3 * RANK_TOL) ** 2 * lam[-1])
+
+
 def rank_deficient_columns(X: np.ndarray) -> list[int]:
     """Columns of a rank-deficient design that are combinations of the others
     (empty when the scaled design has full rank by the ``RANK_TOL`` rule)."""
     X = np.asarray(X, dtype=float)
+    if _full_rank_by_gram(X):
+        return []
     _, _, Xs, _ = _scaling(X[None], np.ones((1, len(X))))
     Xs = Xs[0]
     norms = np.linalg.norm(Xs, axis=0)
@@ -286,7 +310,10 @@ class LeastSquaresFit:
     ``xtx_inv`` is (X'X)^-1 on the original scale; ``ok`` is False where the
     design is rank deficient or leaves no residual df (estimates NaN);
     ``path`` is ``"cholesky"`` (normal equations of the scaled design) or
-    ``"qr"`` for each data set (see ``GRAM_COND_MAX``)."""
+    ``"qr"`` for each data set (see ``GRAM_COND_MAX``); ``scale`` the
+    column scales of the scaling rule: with an intercept, each column's SD
+    over the used rows (divisor n; 1 for the intercept), else its root mean
+    square (1 for a column of zeros)."""
 
     coef: np.ndarray
     xtx_inv: np.ndarray
@@ -294,6 +321,7 @@ class LeastSquaresFit:
     df_resid: np.ndarray | int
     ok: np.ndarray | bool
     path: np.ndarray | str = "qr"
+    scale: np.ndarray | None = None
 
 
 def _blocks(n: int) -> range:
@@ -301,19 +329,26 @@ def _blocks(n: int) -> range:
 
 
 def _centred_gram(
-    X: np.ndarray, Y: np.ndarray, centre: np.ndarray, ybar: np.ndarray, used: np.ndarray
+    X: np.ndarray,
+    Y: np.ndarray | None,
+    centre: np.ndarray,
+    ybar: np.ndarray | None,
+    used: np.ndarray,
 ) -> np.ndarray:
-    """A'A (s, p + 1, p + 1) of A = [X - centre | y - ybar] (0 on unused rows),
-    one block of rows at a time: no n x p copy of the design is made."""
+    """A'A (s, q, q) of A = [X - centre | y - ybar] (q = p + 1; without ``Y``
+    A = X - centre, q = p), 0 on unused rows, one block of rows at a time:
+    no n x p copy of the design is made."""
     s, n, p = X.shape
     every = bool(used.all())
-    G = np.zeros((s, p + 1, p + 1))
-    buf = np.empty((s, min(n, _BLOCK), p + 1))
+    q = p if Y is None else p + 1
+    G = np.zeros((s, q, q))
+    buf = np.empty((s, min(n, _BLOCK), q))
     for a in _blocks(n):
         m = min(_BLOCK, n - a)
         B = buf[:, :m]
         np.subtract(X[:, a : a + m], centre[:, None, :], out=B[:, :, :p])
-        np.subtract(Y[:, a : a + m], ybar[:, None], out=B[:, :, p])
+        if Y is not None and ybar is not None:
+            np.subtract(Y[:, a : a + m], ybar[:, None], out=B[:, :, p])
         if not every:
             B[~used[:, a : a + m]] = 0.0
         if s == 1:
@@ -400,13 +435,16 @@ def least_squares(
     if slow.size:
         # Scaled design and centred outcome as one matrix; QR's R holds the
         # design's R and, in its last column, Q'y.
-        Xa = np.empty((slow.size, n, p + 1))
-        np.subtract(X[slow], centre[slow, None, :], out=Xa[:, :, :p])
-        Xa[:, :, :p] /= scale[slow, None, :]
-        np.subtract(Y[slow], ybar[slow, None], out=Xa[:, :, p])
-        if not used[slow].all():
-            Xa[~used[slow]] = 0.0
-        R: np.ndarray = np.asarray(np.linalg.qr(Xa, mode="r"))
+        # Column-major (LAPACK's order), so numpy's working copy is a plain one.
+        Xa = np.empty((slow.size, p + 1, n))
+        for i, t in enumerate(slow):
+            for j in range(p):
+                np.subtract(X[t, :, j], centre[t, j], out=Xa[i, j])
+                Xa[i, j] /= scale[t, j]
+            np.subtract(Y[t], ybar[t], out=Xa[i, p])
+            if not used[t].all():
+                Xa[i][:, ~used[t]] = 0.0
+        R: np.ndarray = np.asarray(np.linalg.qr(np.swapaxes(Xa, 1, 2), mode="r"))
         del Xa
         k = min(R.shape[1], p)
         r[slow, :k] = R[:, :k, :p]
@@ -430,9 +468,9 @@ def least_squares(
     path = np.where(fast, "cholesky", "qr")
     if single:
         return LeastSquaresFit(
-            coef[0], xtx_inv[0], float(rss[0]), int(df[0]), bool(ok[0]), str(path[0])
+            coef[0], xtx_inv[0], float(rss[0]), int(df[0]), bool(ok[0]), str(path[0]), scale[0]
         )
-    return LeastSquaresFit(coef, xtx_inv, rss, df, ok, path)
+    return LeastSquaresFit(coef, xtx_inv, rss, df, ok, path, scale)
 
 
 def _raise_collinear(X: np.ndarray, names: list[str] | None, function: str) -> None:
