@@ -21,9 +21,6 @@ import pandas as pd
 from sarcostat.exceptions import DataError, ModelError, ParameterError, SchemaError
 from sarcostat.io.privacy import mention_ids
 
-#: pandas 3 copies on write: a frame taken from another is its own.
-_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
-
 
 def require_columns(data: pd.DataFrame, columns: Sequence[str], *, function: str) -> None:
     """Raise SchemaError naming every requested column absent from ``data``."""
@@ -41,8 +38,7 @@ def complete_cases(
     """Rows of ``data`` with no missing value in ``columns`` (listwise).
 
     Returns the analysis sample (columns in the given order, original index
-    kept; a frame of its own, taken from ``data`` once) and the number of
-    rows excluded.
+    kept; a frame of its own) and the number of rows excluded.
     """
     cols = list(dict.fromkeys(columns))
     require_columns(data, cols, function=function)
@@ -50,15 +46,22 @@ def complete_cases(
     for c in cols:
         isna = data[c].isna()
         keep &= ~(isna.to_numpy() if isna.ndim == 1 else isna.to_numpy().any(axis=1))
-    sample = data.loc[keep, cols]
-    if not _COPY_ON_WRITE:  # pandas 2: a frame of its own, not one that warns when set
-        sample = sample.copy()
+    excluded = int(len(keep) - keep.sum())
+    if not cols or data.columns.has_duplicates:
+        sample = data.loc[keep, cols].copy()
+    elif excluded:
+        # One take per column (a boolean .loc over a wide frame costs twice as much).
+        rows = np.flatnonzero(keep)
+        sample = pd.DataFrame({c: data[c].array.take(rows) for c in cols}, index=data.index[rows])
+    else:
+        # Every row kept: the columns themselves (pandas 3 copies on write).
+        sample = pd.concat([data[c] for c in cols], axis=1)
     # An object column of True/False with blanks (a DataFrame built by hand)
     # is a three-valued flag, read as such: blank is missing, the rest 0/1.
     flags = [c for c in cols if data[c].dtype == object and _is_flag_column(data[c])]
     if flags:
         sample = sample.astype({c: "boolean" for c in flags})
-    return sample, int(len(keep) - keep.sum())
+    return sample, excluded
 
 
 def _is_flag_column(series: pd.Series) -> bool:
