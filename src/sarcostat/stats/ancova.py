@@ -296,7 +296,8 @@ def fit_linear(
 
     Notes
     -----
-    :math:`\\hat\\beta = (X'X)^{-1}X'y`, computed through a QR decomposition;
+    :math:`\\hat\\beta = (X'X)^{-1}X'y`, computed by
+    `sarcostat.stats.fitting.least_squares` (Cholesky or QR of the scaled design);
     :math:`\\hat\\sigma^2 = RSS/(n-p)` and
     :math:`\\widehat{V}(\\hat\\beta) = \\hat\\sigma^2 (X'X)^{-1}`.
     Missing data: complete cases over ``outcome``, ``factors`` and ``covariates``
