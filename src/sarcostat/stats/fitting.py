@@ -153,7 +153,7 @@ def _centre(X: np.ndarray, used: np.ndarray) -> tuple[np.ndarray, np.ndarray, bo
     centre = np.zeros((s, p))
     if intercept and p > 1:
         # Rows left out are zero, so the plain sum is the sum over the used rows.
-        centre[:, 1:] = X[:, :, 1:].sum(axis=1) / cnt
+        centre[:, 1:] = np.einsum("snp->sp", X[:, :, 1:]) / cnt
     return centre, cnt, intercept
 
 

@@ -55,9 +55,10 @@ _COLUMNS = [
 def focal_row(table: pd.DataFrame, predictor: str) -> pd.Series:
     """The row of ``table`` whose ``term`` is ``predictor``, or for a
     categorical predictor its first dummy row (``predictor[level]``)."""
-    rows = table.loc[table["term"] == predictor]
-    if rows.empty:
-        rows = table.loc[table["term"].str.startswith(f"{predictor}[")]
+    terms = table["term"].tolist()  # a few terms: a list beats pandas string ops
+    if predictor in terms:
+        return table.iloc[terms.index(predictor)]
+    rows = table.loc[table["term"].str.startswith(f"{predictor}[")]
     return rows.iloc[0]
 
 
