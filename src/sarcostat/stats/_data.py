@@ -301,10 +301,16 @@ def unadjusted_source(
     ``"own"``: every row (the unadjusted model takes its own complete cases,
     as a separate SPSS run would); ``"same"``: the adjusted model's complete
     cases over ``adjusted_columns``, so both models describe the same people.
-    A boolean mask, not index labels, so a duplicated index cannot add rows.
+    A boolean mask, not index labels, so a duplicated index cannot add rows;
+    only the adjusted model's columns (and ``id``, which messages name) are
+    taken, not every column of a wide cohort.
     """
     if mode == "same":
-        return data.loc[data.loc[:, list(dict.fromkeys(adjusted_columns))].notna().all(axis=1)]
+        cols = list(dict.fromkeys(adjusted_columns))
+        keep = data.loc[:, cols].notna().all(axis=1)
+        if "id" in data.columns and "id" not in cols:
+            cols.append("id")
+        return data.loc[keep, cols]
     return data
 
 
