@@ -38,18 +38,30 @@ def complete_cases(
     """Rows of ``data`` with no missing value in ``columns`` (listwise).
 
     Returns the analysis sample (columns in the given order, original index
-    kept) and the number of rows excluded.
+    kept; a frame of its own) and the number of rows excluded.
     """
     cols = list(dict.fromkeys(columns))
     require_columns(data, cols, function=function)
-    sub = data.loc[:, cols]
+    keep = np.ones(len(data), dtype=bool)
+    for c in cols:
+        isna = data[c].isna()
+        keep &= ~(isna.to_numpy() if isna.ndim == 1 else isna.to_numpy().any(axis=1))
+    excluded = int(len(keep) - keep.sum())
+    if not cols or data.columns.has_duplicates:
+        sample = data.loc[keep, cols].copy()
+    elif excluded:
+        # One take per column (a boolean .loc over a wide frame costs twice as much).
+        rows = np.flatnonzero(keep)
+        sample = pd.DataFrame({c: data[c].array.take(rows) for c in cols}, index=data.index[rows])
+    else:
+        # Every row kept: the columns themselves (pandas 3 copies on write).
+        sample = pd.concat([data[c] for c in cols], axis=1)
     # An object column of True/False with blanks (a DataFrame built by hand)
     # is a three-valued flag, read as such: blank is missing, the rest 0/1.
-    flags = [c for c in cols if sub[c].dtype == object and _is_flag_column(sub[c])]
+    flags = [c for c in cols if data[c].dtype == object and _is_flag_column(data[c])]
     if flags:
-        sub = sub.astype({c: "boolean" for c in flags})
-    keep = sub.notna().all(axis=1)
-    return sub.loc[keep].copy(), int((~keep).sum())
+        sample = sample.astype({c: "boolean" for c in flags})
+    return sample, excluded
 
 
 def _is_flag_column(series: pd.Series) -> bool:
@@ -59,6 +71,21 @@ def _is_flag_column(series: pd.Series) -> bool:
     return all(v is None or isinstance(v, (bool, np.bool_)) or v != v for v in values) and (
         is_boolean_column(values)
     )
+
+
+def _at_most_one_value(series: pd.Series) -> bool:
+    """True when the non-missing values of ``series`` are all equal (or absent):
+    ``nunique(dropna=True) < 2``, from the minimum and maximum for numbers and
+    booleans (two passes, no hashing of a million values)."""
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "biuf":
+        values = series.to_numpy()
+        if values.size == 0:
+            return True
+        if values.dtype.kind == "b":
+            return bool(values.all() or not values.any())
+        lo, hi = np.fmin.reduce(values), np.fmax.reduce(values)
+        return bool(lo != lo or lo == hi)  # lo is NaN only when every value is
+    return bool(series.nunique(dropna=True) < 2)
 
 
 def check_not_constant(
@@ -77,7 +104,7 @@ def check_not_constant(
     """
     roles = roles or {}
     for c in columns:
-        if sample[c].nunique(dropna=True) < 2:
+        if _at_most_one_value(sample[c]):
             role = roles.get(c, "")
             what = f"{role} {c!r}" if role else repr(c)
             value = f" ({plain(sample[c].iloc[0])!r})" if len(sample) else ""
@@ -274,10 +301,16 @@ def unadjusted_source(
     ``"own"``: every row (the unadjusted model takes its own complete cases,
     as a separate SPSS run would); ``"same"``: the adjusted model's complete
     cases over ``adjusted_columns``, so both models describe the same people.
-    A boolean mask, not index labels, so a duplicated index cannot add rows.
+    A boolean mask, not index labels, so a duplicated index cannot add rows;
+    only the adjusted model's columns (and ``id``, which messages name) are
+    taken, not every column of a wide cohort.
     """
     if mode == "same":
-        return data.loc[data.loc[:, list(dict.fromkeys(adjusted_columns))].notna().all(axis=1)]
+        cols = list(dict.fromkeys(adjusted_columns))
+        keep = data.loc[:, cols].notna().all(axis=1)
+        if "id" in data.columns and "id" not in cols:
+            cols.append("id")
+        return data.loc[keep, cols]
     return data
 
 

@@ -45,7 +45,7 @@ from sarcostat.stats._data import (
 from sarcostat.stats._data import is_numeric as _is_numeric
 from sarcostat.stats._data import levels as _levels
 from sarcostat.stats._data import plain as _plain
-from sarcostat.stats.fitting import least_squares
+from sarcostat.stats.fitting import LeastSquaresFit, least_squares
 from sarcostat.stats.result import StatResult
 
 __all__ = [
@@ -95,9 +95,33 @@ def _formula(
 
 
 def _missing_summary(data: pd.DataFrame, columns: Sequence[str]) -> dict[str, int]:
-    return {
-        c: int(data[c].isna().sum()) for c in dict.fromkeys(columns) if int(data[c].isna().sum())
-    }
+    counts = {c: int(data[c].isna().sum()) for c in dict.fromkeys(columns)}
+    return {c: k for c, k in counts.items() if k}
+
+
+def _two_values(series: pd.Series) -> bool:
+    """``series.nunique() == 2`` for a complete float column, from its minimum
+    and maximum (no hashing of every value)."""
+    v = series.to_numpy(dtype=float)
+    if v.size == 0:
+        return False
+    lo, hi = v.min(), v.max()
+    return bool(lo != hi and np.all((v == lo) | (v == hi)))
+
+
+def _ols(
+    X: np.ndarray, y: np.ndarray, names: list[str], *, outcome: str, function: str
+) -> LeastSquaresFit:
+    """`least_squares` of a linear model, refusing an exact fit (no error left
+    to estimate a standard error from)."""
+    ls = least_squares(X, y, names=names, function=function)
+    if float(ls.rss) <= 1e-24 * max(1.0, float(y @ y)):
+        raise ModelError(
+            f"{function}: the model fits {outcome!r} exactly (residual sum of squares "
+            "0), so no standard error or test exists; check for a covariate "
+            "that is a copy of the outcome."
+        )
+    return ls
 
 
 # --------------------------------------------------------------------------
@@ -272,7 +296,8 @@ def fit_linear(
 
     Notes
     -----
-    :math:`\\hat\\beta = (X'X)^{-1}X'y`, computed through a QR decomposition;
+    :math:`\\hat\\beta = (X'X)^{-1}X'y`, computed by
+    `sarcostat.stats.fitting.least_squares` (Cholesky or QR of the scaled design);
     :math:`\\hat\\sigma^2 = RSS/(n-p)` and
     :math:`\\widehat{V}(\\hat\\beta) = \\hat\\sigma^2 (X'X)^{-1}`.
     Missing data: complete cases over ``outcome``, ``factors`` and ``covariates``
@@ -358,7 +383,9 @@ def _fit(
         # Levels come from every non-missing value of the factor, so a level
         # emptied by listwise deletion is reported rather than silently dropped.
         levs = _levels(data[f])
-        counts = plain_values(sample[f]).value_counts()
+        counts: dict[Any, int] = {}
+        for value, k in sample[f].value_counts(dropna=True).items():
+            counts[_plain(value)] = counts.get(_plain(value), 0) + int(k)
         for lv in levs:
             k = int(counts.get(lv, 0))
             if k < 2:
@@ -399,7 +426,7 @@ def _fit(
             coding[c] = levs
         sample[c] = (plain_values(col) == levs[-1]).astype(float)
 
-    binary = [c for c in covs_t if sample[c].nunique() == 2]
+    binary = [c for c in covs_t if _two_values(sample[c])]
     y = sample[outcome].to_numpy(dtype=float)
     X, names, terms = _design(sample, factors_t, levels, covs_t, contrasts, inter)
     n, p = X.shape
@@ -410,16 +437,8 @@ def _fit(
             "degrees of freedom; use fewer covariates or more data."
         )
 
-    ls = least_squares(X, y, names=names, function=function)
-    coef, xtx_inv = ls.coef, ls.xtx_inv
-    resid = y - X @ coef
-    rss = float(resid @ resid)
-    if rss <= 1e-24 * max(1.0, float(y @ y)):
-        raise ModelError(
-            f"{function}: the model fits {outcome!r} exactly (residual sum of squares "
-            "0), so no standard error or test exists; check for a covariate "
-            "that is a copy of the outcome."
-        )
+    ls = _ols(X, y, names, outcome=outcome, function=function)
+    coef, xtx_inv, rss = ls.coef, ls.xtx_inv, float(ls.rss)
     sigma2 = rss / df_resid
     return LinearFit(
         outcome=outcome,

@@ -187,8 +187,7 @@ def quartile_odds_ratios(
         )
     assert groups.groups is not None  # a QuartileGrouping always has its groups
     q = groups.groups.reindex(data.index)
-    frame = data.copy()
-    frame["_quartile"] = q
+    frame = data.assign(_quartile=q)  # pandas 3: no copy of the other columns
     sample, n_excl = complete_cases(frame, [outcome, biomarker, *covs, "_quartile"], function=fn)
     k = int(groups.k)
     qv = sample["_quartile"].astype(int)
@@ -376,8 +375,8 @@ def log_effects(
             f"{locate(label, ids)} has {sample[biomarker].loc[label]!r}."
         )
     lname = f"ln_{biomarker}"
-    frame = data.copy()
-    frame[lname] = np.log(pd.to_numeric(frame[biomarker], errors="coerce").where(lambda v: v > 0))
+    values = pd.to_numeric(data[biomarker], errors="coerce")
+    frame = data.assign(**{lname: np.log(values.where(values > 0))})
     res: Any
     if kind == "logistic":
         res = _renamed_warnings(

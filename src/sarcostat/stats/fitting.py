@@ -26,6 +26,15 @@ Rank
     1e-7); single models then raise `ModelError` naming the columns. A
     single logistic design with an intercept takes the same rule from its
     Gram matrix (`gram_rank_ok`) instead of a QR of n x p.
+Least-squares path
+    One blocked pass over the rows forms the Gram matrix of the centred
+    design and outcome. When the scaled Gram matrix's condition number is at
+    most ``GRAM_COND_MAX`` (1e3), its Cholesky factor (the R of QR up to
+    signs) gives the estimates: the error is about that number times the
+    rounding unit, and R's diagonal entries cannot differ by the rank rule's
+    factor. Otherwise QR of the scaled design decides the rank and gives the
+    estimates, as R ``lm`` does. The residual sum of squares is summed from
+    the residuals either way.
 Logistic iterations
     Newton-Raphson (= IRLS for the logit link) from zero on the scaled
     design; a step larger than ``MAX_STEP`` in any scaled coefficient is
@@ -71,6 +80,7 @@ from sarcostat.exceptions import ModelError, ParameterError
 
 __all__ = [
     "RANK_TOL",
+    "GRAM_COND_MAX",
     "LOGIT_TOL",
     "LOGIT_MAX_ITER",
     "FIRTH_TOL",
@@ -137,35 +147,53 @@ def _stack(
         Y = np.asarray(y, dtype=float).reshape(s, n) if np.size(y) == s * n else None
         if Y is None:
             raise ParameterError(f"{fn}: y must have {n} values per design; got {np.shape(y)}.")
-    W = np.ones((s, n)) if weights is None else np.asarray(weights, dtype=float).reshape(s, n)
+    if weights is None:
+        # Every row used: X and y as given (views, no copy).
+        return X, Y, np.ones((s, n)), single
+    W = np.asarray(weights, dtype=float).reshape(s, n)
     # Rows left out may hold NaN: zero them so that no sum sees them.
     used = W > 0
-    X = np.where(used[:, :, None], X, 0.0)
-    if Y is not None:
-        Y = np.where(used, Y, 0.0)
+    if not used.all():
+        X = np.where(used[:, :, None], X, 0.0)
+        if Y is not None:
+            Y = np.where(used, Y, 0.0)
     return X, Y, W, single
+
+
+def _centre(X: np.ndarray, used: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(centre (s, p), rows used per design (s, 1), intercept?) of the scaling rule.
+
+    ``X`` is zero on the rows left out (as `_stack` returns it)."""
+    s, n, p = X.shape
+    every = bool(used.all())
+    cnt = np.maximum(used.sum(axis=1), 1)[:, None]
+    first = X[:, :, 0]
+    intercept = bool(np.all(first == 1.0) if every else np.all(first[used] == 1.0))
+    centre = np.zeros((s, p))
+    if intercept and p > 1:
+        # Rows left out are zero, so the plain sum is the sum over the used rows.
+        centre[:, 1:] = np.einsum("snp->sp", X[:, :, 1:]) / cnt
+    return centre, cnt, intercept
 
 
 def _scaling(X: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Centres (when there is an intercept) and scales of each design's columns.
 
-    Returns (centre (s, p), scale (s, p), scaled X, intercept?). Columns with
-    no spread keep scale 1 (the rank check then finds them).
+    Returns (centre (s, p), scale (s, p), scaled X, intercept?); the scaled X
+    is 0 on the rows left out (W = 0). Columns with no spread keep scale 1
+    (the rank check then finds them). One n x p array is made (the scaled X),
+    centred, zeroed and divided in place.
     """
-    s, n, p = X.shape
     used = W > 0
-    cnt = np.maximum(used.sum(axis=1), 1)[:, None]
-    intercept = bool(np.all(np.where(used[:, :, None], X[:, :, :1] == 1.0, True)))
-    mean = np.einsum("sn,snp->sp", used.astype(float), X) / cnt
-    centre = np.zeros((s, p))
-    if intercept:
-        centre[:, 1:] = mean[:, 1:]
-    dev = np.where(used[:, :, None], X - centre[:, None, :], 0.0)
-    scale = np.sqrt(np.einsum("snp,snp->sp", dev, dev) / cnt)
+    centre, cnt, intercept = _centre(X, used)
+    Xs = X - centre[:, None, :]
+    if not used.all():
+        Xs[~used] = 0.0
+    scale = np.sqrt(np.einsum("snp,snp->sp", Xs, Xs) / cnt)
     if intercept:
         scale[:, 0] = 1.0
     scale = np.where(scale > 0, scale, 1.0)
-    Xs = (X - centre[:, None, :]) / scale[:, None, :]
+    Xs /= scale[:, None, :]
     return centre, scale, Xs, intercept
 
 
@@ -232,10 +260,34 @@ def gram_rank_ok(G: np.ndarray) -> np.ndarray:
     return ok
 
 
+def _full_rank_by_gram(X: np.ndarray) -> bool:
+    """True when the scaled design's Gram matrix proves full rank by the
+    rule of `rank_deficient_columns` (singular values of the scaled design
+    above ``RANK_TOL`` times the largest) with a wide margin: eigenvalues
+    (squared singular values) within ``(1e3 * RANK_TOL) ** -2`` of each other,
+    far above the Gram matrix's rounding. One blocked pass, no n x p copy; a
+    design that is not proven so gets the singular value decompositions."""
+    if X.ndim != 2 or X.shape[0] <= X.shape[1] or X.shape[1] == 0:
+        return False
+    X3 = X[None]
+    used = np.ones((1, X.shape[0]), dtype=bool)
+    centre, cnt, intercept = _centre(X3, used)
+    G = _centred_gram(X3, None, centre, None, used)[0]
+    scale = np.sqrt(np.diagonal(G) / cnt[0])
+    if intercept:
+        scale[0] = 1.0
+    if not (np.isfinite(G).all() and np.all(scale > 0)):
+        return False
+    lam = np.linalg.eigvalsh(G / np.outer(scale, scale) / cnt[0])
+    return bool(lam[0] > (1e3 * RANK_TOL) ** 2 * lam[-1])
+
+
 def rank_deficient_columns(X: np.ndarray) -> list[int]:
     """Columns of a rank-deficient design that are combinations of the others
     (empty when the scaled design has full rank by the ``RANK_TOL`` rule)."""
     X = np.asarray(X, dtype=float)
+    if _full_rank_by_gram(X):
+        return []
     _, _, Xs, _ = _scaling(X[None], np.ones((1, len(X))))
     Xs = Xs[0]
     norms = np.linalg.norm(Xs, axis=0)
@@ -254,18 +306,100 @@ def rank_deficient_columns(X: np.ndarray) -> list[int]:
 
 
 # --------------------------------------------------------------- least squares
+#: Largest condition number of the scaled design's Gram matrix (X'X of the
+#: scaled columns over n: 1 and the correlation matrix of the other
+#: columns, when there is an intercept) at which `least_squares` solves the
+#: normal equations (Cholesky) instead of using QR. The Cholesky solution's
+#: relative error is about this number times the rounding unit (2.2e-16), so
+#: both paths agree far below 1e-10; a design past it (nearly collinear
+#: columns, spline bases) takes QR, whose error grows only with the square
+#: root. Below it the scaled R's diagonal entries are within a factor
+#: sqrt(GRAM_COND_MAX) of each other, far from ``RANK_TOL``: such a design
+#: has full rank by the rank rule, so the verdict needs no QR.
+GRAM_COND_MAX = 1e3
+#: Rows per block of the one-pass sums of `least_squares` (a block of the
+#: centred design stays in cache).
+_BLOCK = 1 << 14
+
+
 @dataclass(frozen=True, eq=False)
 class LeastSquaresFit:
     """Least-squares estimates (one data set: 1-D/2-D arrays; a stack: one more axis).
 
     ``xtx_inv`` is (X'X)^-1 on the original scale; ``ok`` is False where the
-    design is rank deficient or leaves no residual df (estimates NaN)."""
+    design is rank deficient or leaves no residual df (estimates NaN);
+    ``path`` is ``"cholesky"`` (normal equations of the scaled design) or
+    ``"qr"`` for each data set (see ``GRAM_COND_MAX``); ``scale`` the
+    column scales of the scaling rule: with an intercept, each column's SD
+    over the used rows (divisor n; 1 for the intercept), else its root mean
+    square (1 for a column of zeros)."""
 
     coef: np.ndarray
     xtx_inv: np.ndarray
     rss: np.ndarray | float
     df_resid: np.ndarray | int
     ok: np.ndarray | bool
+    path: np.ndarray | str = "qr"
+    scale: np.ndarray | None = None
+
+
+def _blocks(n: int) -> range:
+    return range(0, n, _BLOCK)
+
+
+def _centred_gram(
+    X: np.ndarray,
+    Y: np.ndarray | None,
+    centre: np.ndarray,
+    ybar: np.ndarray | None,
+    used: np.ndarray,
+) -> np.ndarray:
+    """A'A (s, q, q) of A = [X - centre | y - ybar] (q = p + 1; without ``Y``
+    A = X - centre, q = p), 0 on unused rows, one block of rows at a time:
+    no n x p copy of the design is made."""
+    s, n, p = X.shape
+    every = bool(used.all())
+    q = p if Y is None else p + 1
+    G = np.zeros((s, q, q))
+    buf = np.empty((s, min(n, _BLOCK), q))
+    for a in _blocks(n):
+        m = min(_BLOCK, n - a)
+        B = buf[:, :m]
+        np.subtract(X[:, a : a + m], centre[:, None, :], out=B[:, :, :p])
+        if Y is not None and ybar is not None:
+            np.subtract(Y[:, a : a + m], ybar[:, None], out=B[:, :, p])
+        if not every:
+            B[~used[:, a : a + m]] = 0.0
+        if s == 1:
+            G[0] += B[0].T @ B[0]  # BLAS syrk
+        else:
+            G += np.swapaxes(B, 1, 2) @ B
+    return G
+
+
+def _residual_ss(
+    X: np.ndarray,
+    Y: np.ndarray,
+    centre: np.ndarray,
+    ybar: np.ndarray,
+    slope: np.ndarray,
+    used: np.ndarray,
+) -> np.ndarray:
+    """Sum of squared residuals ``(y - ybar) - (X - centre) @ slope`` over the
+    used rows, one block of rows at a time."""
+    s, n, p = X.shape
+    every = bool(used.all())
+    rss = np.zeros(s)
+    buf = np.empty((s, min(n, _BLOCK), p))
+    for a in _blocks(n):
+        m = min(_BLOCK, n - a)
+        B = buf[:, :m]
+        np.subtract(X[:, a : a + m], centre[:, None, :], out=B)
+        r = Y[:, a : a + m] - ybar[:, None] - (B @ slope[:, :, None])[:, :, 0]
+        if not every:
+            r[~used[:, a : a + m]] = 0.0
+        rss += np.einsum("sn,sn->s", r, r)
+    return rss
 
 
 def least_squares(
@@ -276,21 +410,64 @@ def least_squares(
     names: list[str] | None = None,
     function: str = "least_squares",
 ) -> LeastSquaresFit:
-    """Ordinary least squares through the QR decomposition of the scaled design.
+    """Ordinary least squares of the scaled design: normal equations or QR.
 
     ``X`` (n, p) or (s, n, p); ``y`` (n,) or (s, n); ``weights`` 0/1 marks
     the rows used (per data set). A single rank-deficient design raises
     `ModelError` naming the columns (``names``); in a stack that data
     set gets ``ok = False`` and NaN estimates.
+
+    One pass over the rows forms the Gram matrix of the centred design and
+    outcome (blocks of rows, BLAS); when the scaled Gram matrix's condition
+    number is at most ``GRAM_COND_MAX`` its Cholesky factor gives the
+    estimates (a QR-free path: no n x p copy of the design), else the QR
+    decomposition of the scaled design with the outcome as its last column
+    (R and Q'y without forming Q) does, and decides the rank. A second
+    pass sums the squared residuals.
     """
     X, Y, W, single = _stack(X, y, weights, function)
     assert Y is not None
     s, n, p = X.shape
     used = W > 0
-    centre, scale, Xs, _ = _scaling(X, W)
-    Xs = np.where(used[:, :, None], Xs, 0.0)
-    Yw = np.where(used, Y, 0.0)
-    q, r = np.linalg.qr(Xs)
+    centre, cnt, intercept = _centre(X, used)
+    # With an intercept the outcome is centred too (an exact reparametrisation:
+    # its mean moves to the intercept), so no sum carries its mean's digits.
+    ybar = Y.sum(axis=1) / cnt[:, 0] if intercept else np.zeros(s)
+    G = _centred_gram(X, Y, centre, ybar, used)
+    scale = np.sqrt(np.diagonal(G, axis1=1, axis2=2)[:, :p] / cnt)
+    if intercept:
+        scale[:, 0] = 1.0
+    scale = np.where(scale > 0, scale, 1.0)
+    d = np.concatenate([scale, np.ones((s, 1))], axis=1)
+    Gs = G / (d[:, :, None] * d[:, None, :])
+    A = Gs[:, :p, :p]
+    finite = np.isfinite(Gs).all(axis=(1, 2))
+    lam = np.linalg.eigvalsh(np.where(finite[:, None, None], A, np.eye(p)) / cnt[:, :, None])
+    fast = finite & (used.sum(axis=1) > p) & (lam[:, 0] * GRAM_COND_MAX >= lam[:, -1])
+    r = np.zeros((s, p, p))
+    z = np.zeros((s, p))
+    if fast.any():
+        L = np.linalg.cholesky(A[fast])
+        r[fast] = np.swapaxes(L, 1, 2)
+        z[fast] = np.linalg.solve(L, Gs[fast, :p, p][:, :, None])[:, :, 0]
+    slow = np.flatnonzero(~fast)
+    if slow.size:
+        # Scaled design and centred outcome as one matrix; QR's R holds the
+        # design's R and, in its last column, Q'y.
+        # Column-major (LAPACK's order), so numpy's working copy is a plain one.
+        Xa = np.empty((slow.size, p + 1, n))
+        for i, t in enumerate(slow):
+            for j in range(p):
+                np.subtract(X[t, :, j], centre[t, j], out=Xa[i, j])
+                Xa[i, j] /= scale[t, j]
+            np.subtract(Y[t], ybar[t], out=Xa[i, p])
+            if not used[t].all():
+                Xa[i][:, ~used[t]] = 0.0
+        R: np.ndarray = np.asarray(np.linalg.qr(np.swapaxes(Xa, 1, 2), mode="r"))
+        del Xa
+        k = min(R.shape[1], p)
+        r[slow, :k] = R[:, :k, :p]
+        z[slow, :k] = R[:, :k, p]
     ok = _rank_ok(r)
     df = used.sum(axis=1) - p
     if single and not ok[0]:
@@ -300,16 +477,19 @@ def least_squares(
     # OpenBLAS, whose thread pool next to numpy's made each tiny solve take
     # milliseconds. R is upper triangular, so LU with partial pivoting does
     # no row swaps and this is the same back-substitution.
-    c = np.linalg.solve(r_safe, np.einsum("snp,sn->sp", q, Yw)[:, :, None])[:, :, 0]
+    c = np.linalg.solve(r_safe, z[:, :, None])[:, :, 0]
     r_inv = np.linalg.solve(r_safe, np.broadcast_to(np.eye(p), (s, p, p)))
+    rss = _residual_ss(X, Y, centre, ybar, c / scale, used)
+    c[:, 0] += ybar
     coef, xtx_inv = _back(c, r_inv @ np.swapaxes(r_inv, 1, 2), centre, scale)
-    resid = np.where(used, Y - np.einsum("snp,sp->sn", X, coef), 0.0)
-    rss = np.einsum("sn,sn->s", resid, resid)
     ok = ok & (df > 0) if not single else ok
     coef = np.where(ok[:, None], coef, np.nan)
+    path = np.where(fast, "cholesky", "qr")
     if single:
-        return LeastSquaresFit(coef[0], xtx_inv[0], float(rss[0]), int(df[0]), bool(ok[0]))
-    return LeastSquaresFit(coef, xtx_inv, rss, df, ok)
+        return LeastSquaresFit(
+            coef[0], xtx_inv[0], float(rss[0]), int(df[0]), bool(ok[0]), str(path[0]), scale[0]
+        )
+    return LeastSquaresFit(coef, xtx_inv, rss, df, ok, path, scale)
 
 
 def _raise_collinear(X: np.ndarray, names: list[str] | None, function: str) -> None:

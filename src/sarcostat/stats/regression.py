@@ -55,9 +55,10 @@ _COLUMNS = [
 def focal_row(table: pd.DataFrame, predictor: str) -> pd.Series:
     """The row of ``table`` whose ``term`` is ``predictor``, or for a
     categorical predictor its first dummy row (``predictor[level]``)."""
-    rows = table.loc[table["term"] == predictor]
-    if rows.empty:
-        rows = table.loc[table["term"].str.startswith(f"{predictor}[")]
+    terms = table["term"].tolist()  # a few terms: a list beats pandas string ops
+    if predictor in terms:
+        return table.iloc[terms.index(predictor)]
+    rows = table.loc[table["term"].str.startswith(f"{predictor}[")]
     return rows.iloc[0]
 
 
@@ -265,9 +266,10 @@ def linear_regression(
     Notes
     -----
     Complete cases over outcome, predictor and covariates (SPSS listwise
-    deletion). Least squares through the QR decomposition of the design
-    (:math:`X = QR`, :math:`B = R^{-1}Q^\\top y`,
-    :math:`\\mathrm{Var}(B) = \\hat\\sigma^2 R^{-1}R^{-\\top}`), t tests and
+    deletion). Least squares of the scaled design, :math:`X = QR` (by
+    Cholesky of :math:`X^\\top X` when it is well conditioned, else QR;
+    see `sarcostat.stats.fitting`), :math:`B = R^{-1}Q^\\top y`,
+    :math:`\\mathrm{Var}(B) = \\hat\\sigma^2 R^{-1}R^{-\\top}`; t tests and
     intervals on n - p df. The standardized coefficient is
 
     .. math:: \\beta_j = B_j \\, s_{x_j} / s_y
@@ -354,7 +356,9 @@ def linear_regression(
     pval = 2 * sps.t.sf(np.abs(tval), df_resid)
     half = sps.t.ppf(0.5 + confidence / 2, df_resid) * se
     sd_y = float(np.std(y, ddof=1))
-    sd_x = np.std(X, axis=0, ddof=1)
+    # The fit's column scales are the SDs with divisor n (no pass over X here).
+    assert ls.scale is not None
+    sd_x = ls.scale * math.sqrt(n / (n - 1))
     std_beta = coef * sd_x / sd_y
     std_beta[0] = np.nan
     table = pd.DataFrame(

@@ -114,7 +114,8 @@ def rcs_knots(values: Any, nk: int = 4, *, fractied: float = 0.05) -> tuple[np.n
         raise ModelError(
             f"rcs_knots: {n} observation(s); a restricted cubic spline needs at least 6."
         )
-    xu = np.unique(x)
+    # One sort: the distinct values and their counts serve every rule below.
+    xu, counts = np.unique(x, return_counts=True)
     nxu = xu.size
     if nxu - 2 <= nk:
         knots = xu[1:-1]
@@ -132,7 +133,6 @@ def rcs_knots(values: Any, nk: int = 4, *, fractied: float = 0.05) -> tuple[np.n
         xx = x
         override_first = override_last = False
         if 0 < fractied < 1:
-            _, counts = np.unique(xx, return_counts=True)
             f = counts / n
             if f[1:-1].max() < fractied:
                 if f[0] >= fractied:
@@ -153,8 +153,9 @@ def rcs_knots(values: Any, nk: int = 4, *, fractied: float = 0.05) -> tuple[np.n
         if nke == 1:
             inner = np.array([np.median(xx)])
         else:
-            if np.unique(xx).size <= nke:
-                inner = np.unique(xx)
+            xxu = xu if xx is x else np.unique(xx)
+            if xxu.size <= nke:
+                inner = xxu
             else:
                 p = (
                     np.linspace(0.5, 1 - outer, nke)
@@ -250,17 +251,25 @@ def rcs_basis(values: Any, knots: Any) -> np.ndarray:
             f"rcs_basis: knots must be at least 3 strictly increasing values. Got {knots!r}."
         )
     x = np.asarray(values, dtype=float)
+    out = np.empty((x.size, t.size - 1))
+    _rcs_into(x.ravel(), t, out)
+    return out
+
+
+def _rcs_into(x: np.ndarray, t: np.ndarray, out: np.ndarray) -> None:
+    """`rcs_basis` of ``x`` written into the (n, k - 1) array ``out`` (a
+    slice of a design matrix): no column list, no stacking copy."""
     k = t.size
     tau = (t[-1] - t[0]) ** (2.0 / 3.0)
     tk, tk1 = t[-1], t[-2]
-    cols = [x]
+    out[:, 0] = x
+    # The two outer-knot terms are the same for every column.
+    last = np.maximum((x - tk) / tau, 0) ** 3
+    second = np.maximum((x - tk1) / tau, 0) ** 3
     for j in range(k - 2):
-        term = np.maximum((x - t[j]) / tau, 0) ** 3 + (
-            (tk1 - t[j]) * np.maximum((x - tk) / tau, 0) ** 3
-            - (tk - t[j]) * np.maximum((x - tk1) / tau, 0) ** 3
+        out[:, j + 1] = np.maximum((x - t[j]) / tau, 0) ** 3 + (
+            (tk1 - t[j]) * last - (tk - t[j]) * second
         ) / (tk - tk1)
-        cols.append(term)
-    return np.column_stack(cols)
 
 
 _TEST_COLUMNS = ["test", "statistic", "df", "df_resid", "distribution", "p_value"]
@@ -479,33 +488,34 @@ def spline_regression(
                 raise ModelError("fewer than 3 distinct knots were given.")
     except ModelError as exc:
         return not_estimable(str(exc).split(": ", 1)[-1])
-    basis = rcs_basis(x, t)
-    spline_names = [predictor + "'" * j for j in range(basis.shape[1])]
-    frame = pd.DataFrame(basis, columns=spline_names, index=sample.index)
-    for c in covs:
-        frame[c] = numeric_values(sample[c], role="covariate", function=fn, ids=ids)
-    X = np.column_stack([np.ones(len(frame)), frame.to_numpy(dtype=float)])
-    names = ["(Intercept)", *frame.columns]
+    # The design, built once: intercept, the spline basis, the covariates.
+    nb = t.size - 1
+    X = np.empty((len(sample), 1 + nb + len(covs)))
+    X[:, 0] = 1.0
+    _rcs_into(x, t, X[:, 1 : 1 + nb])
+    for i, c in enumerate(covs):
+        X[:, 1 + nb + i] = numeric_values(sample[c], role="covariate", function=fn, ids=ids)
+    spline_names = [predictor + "'" * j for j in range(nb)]
+    names = ["(Intercept)", *spline_names, *covs]
     try:
         check_not_constant(sample, used, function=fn, outcome=outcome)
-        if len(frame) <= X.shape[1]:
-            raise ModelError(f"{fn}: {len(frame)} complete case(s) for {X.shape[1]} coefficients.")
+        if len(X) <= X.shape[1]:
+            raise ModelError(f"{fn}: {len(X)} complete case(s) for {X.shape[1]} coefficients.")
         check_full_rank(X, names, function=fn)
     except ModelError as exc:
         return not_estimable(str(exc).split(": ", 1)[-1])
 
-    idx_all = list(range(1, 1 + basis.shape[1]))
+    idx_all = list(range(1, 1 + nb))
     idx_nl = idx_all[1:]
     events = 0
     if kind == "linear":
-        from sarcostat.stats.ancova import fit_linear
+        from sarcostat.stats.ancova import _ols
 
         y = numeric_values(sample[outcome], role="outcome", function=fn, ids=ids)
-        frame[outcome] = y
-        fit = fit_linear(frame, outcome=outcome, covariates=list(frame.columns[:-1]))
-        beta = fit.coef.to_numpy()
-        vcov = fit.vcov.to_numpy()
-        df_resid = float(fit.df_resid)
+        ls = _ols(X, y, names, outcome=outcome, function=fn)
+        beta = ls.coef
+        vcov = float(ls.rss) / ls.df_resid * ls.xtx_inv
+        df_resid = float(ls.df_resid)
         rows = []
         for label, idx in (("overall", idx_all), ("nonlinear", idx_nl)):
             f_stat = _wald(beta, vcov, idx) / len(idx)

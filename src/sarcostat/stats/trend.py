@@ -537,9 +537,9 @@ def quartile_trend(
     qcol = f"{biomarker}_group" if grouping.k != 4 else f"{biomarker}_quartile"
     while qcol in data.columns:
         qcol = "_" + qcol
-    frame = data[[outcome, *covs]].copy()
     assert grouping.groups is not None  # a QuartileGrouping always has its groups
-    frame[qcol] = grouping.groups.astype("float")
+    # pandas 3: no copy of data's columns (each model takes its complete cases).
+    frame = data.assign(**{qcol: grouping.groups.astype("float")})
     extra, numeric = _split_covariates(data, covs)
 
     result = _trend_one(
@@ -574,6 +574,44 @@ def quartile_trend(
         )
         result = replace(result, unadjusted=unadj)
     return result
+
+
+def _score_trend(fit: LinearFit, qcol: str, scores: np.ndarray) -> tuple[float, float, int]:
+    """Slope, SE and residual df of the trend model ``y ~ score + other terms``
+    (``score`` = ``scores[j]`` in group j), from the fit of ``y ~ factor(group)
+    + other terms`` without refitting.
+
+    The trend model is the group model with the group effects (sum-to-zero
+    coding, alpha_j for the first k - 1 groups) restricted to a line in the
+    score: alpha = b * v, v = score - mean(score). With V0 = (X'X)^-1 and the
+    k - 2 restrictions C alpha = 0 (C spanning the complement of v),
+    restricted least squares gives beta_r = beta - V0 C'(C V0 C')^-1 C beta,
+    RSS_r = RSS + (C beta)'(C V0 C')^-1 C beta on df + k - 2 residual df and
+    V0_r = V0 - V0 C'(C V0 C')^-1 C V0 (Searle 1971, sec. 3.6); the slope is
+    b = v'alpha_r / v'v. The same numbers as fitting the trend model.
+    """
+    beta = fit.coef.to_numpy()
+    V0 = fit.vcov.to_numpy() / fit.sigma**2
+    idx = list(fit.terms[qcol])
+    k = len(scores)
+    v = (scores - scores.mean())[: k - 1]
+    rss = fit.rss
+    if k > 2:
+        basis = np.linalg.svd(v[:, None])[0][:, 1:]  # orthonormal complement of v
+        C = np.zeros((k - 2, len(beta)))
+        C[:, idx] = basis.T
+        VC = V0 @ C.T
+        M = C @ VC
+        cb = C @ beta
+        lam = np.linalg.solve(M, cb)
+        beta = beta - VC @ lam
+        V0 = V0 - VC @ np.linalg.solve(M, VC.T)
+        rss = rss + float(cb @ lam)
+    df = fit.df_resid + k - 2
+    w = v / (v @ v)
+    est = float(w @ beta[idx])
+    se = float(np.sqrt(rss / df * (w @ V0[np.ix_(idx, idx)] @ w)))
+    return est, se, df
 
 
 def _trend_one(
@@ -639,26 +677,20 @@ def _trend_one(
             f"({', '.join(f'{v:g}' for v in c)})."
         )
     else:
-        sample = fit.data.copy()
         score_col = f"{qcol}_score"
+        levels = np.array([float(v) for v in fit.levels[qcol]])
         if trend == "score":
-            sample[score_col] = sample[qcol].astype(float)
+            scores = levels
             what = f"quartile score 1-{k}"
         else:
-            med = dict(zip(range(1, k + 1), grouping.medians))
-            sample[score_col] = sample[qcol].astype(int).map(med).astype(float)
+            scores = np.asarray(grouping.medians, dtype=float)[levels.astype(int) - 1]
             what = f"the {biomarker} median of each group"
-        tfit = _fit(
-            sample,
-            outcome=outcome,
-            factors=extra,
-            covariates=[score_col, *numeric],
-            contrasts="sum",
-            function="quartile_trend",
-        )
-        est = float(tfit.coef[score_col])
-        se = float(np.sqrt(tfit.vcov.loc[score_col, score_col]))  # type: ignore[arg-type]
-        df = tfit.df_resid
+        if np.all(scores == scores[0]):
+            raise ModelError(
+                f"quartile_trend: covariate {score_col!r} is constant ({scores[0]:g}) in the "
+                f"analysis sample (n={fit.n}); it cannot be estimated. Remove it from the model."
+            )
+        est, se, df = _score_trend(fit, qcol, scores)
         term = score_col
         trend_note = (
             f"P for trend: {what} entered as a continuous term in the "
