@@ -243,18 +243,14 @@ def write_report(
                 fig = FIGURES[name](result, fmt=fmt)
                 if opts.greyscale:
                     figures.to_greyscale(fig)
-                # The HTML embeds a screen-resolution PNG at the drawn size.
-                pngs[name] = figures.png_bytes(fig, dpi=150)
-                if opts.figure_width_mm is not None:
-                    figures.set_width(fig, opts.figure_width_mm)
-                word_pngs[name] = figures.png_bytes(fig, dpi=min(opts.dpi, 300))
-                for kind in opts.figure_formats:
-                    out.write(
-                        f"{name}.{kind}",
-                        lambda p, fig=fig, kind=kind: figures.save_figure(
-                            fig, p, kind, dpi=opts.dpi
-                        ),
-                    )
+                # One drawing per output format: the PNG file, the Word picture
+                # and the HTML embed (screen resolution, the drawn size) come
+                # from one raster (figures.figure_outputs).
+                files, pngs[name], word_pngs[name] = figures.figure_outputs(
+                    fig, opts.figure_formats, dpi=opts.dpi, width_mm=opts.figure_width_mm
+                )
+                for kind, writer in files.items():
+                    out.write(f"{name}.{kind}", writer)
         say("tables (results.json, CSV)")
         for part, frame in result.frames.items():
             out.write_csv(f"{part}.csv", frame)
