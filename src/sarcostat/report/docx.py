@@ -234,11 +234,15 @@ def _add_table(doc, t: tables.DisplayTable, label: str = ""):
     return Table(tbl, doc._body)
 
 
+def _escape(text: str) -> str:
+    """``text`` as XML character data (xml.sax.saxutils.escape without its
+    import of urllib)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _runs_xml(text: str, *, bold: bool, size: str) -> list[str]:
     """The ``w:r`` elements `_write` makes for ``text`` (footnote letters as
     superscript runs; tabs and line breaks as ``w:tab`` / ``w:br``), as XML."""
-    from xml.sax.saxutils import escape
-
     out: list[str] = []
     b = "<w:b/>" if bold else ""
 
@@ -253,7 +257,7 @@ def _runs_xml(text: str, *, bold: bool, size: str) -> list[str]:
                 body.append("<w:br/>")
             elif piece:
                 keep = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-                body.append(f"<w:t{keep}>{escape(piece)}</w:t>")
+                body.append(f"<w:t{keep}>{_escape(piece)}</w:t>")
         va = '<w:vertAlign w:val="superscript"/>' if sup else ""
         out.append(f"<w:r><w:rPr>{b}{size}{va}</w:rPr>{''.join(body)}</w:r>")
 
@@ -300,12 +304,16 @@ def _set_font(doc, family: str, size_pt: int) -> None:
             rfonts.set(qn("w:eastAsia"), family)
 
 
-def build_docx(result, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figure_pngs=None):
+def build_docx(
+    result, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figure_pngs=None, parts=None
+):
     """A python-docx Document with every table and figure of ``result``.
 
     ``options`` (`ReportOptions`) choose
     the paper, font and figure width; ``figure_pngs`` maps step names to
-    PNG bytes already drawn (a figure not given is drawn here).
+    PNG bytes already drawn (a figure not given is drawn here); ``parts``
+    the `step_parts` of the report when already built (the HTML's: the
+    tables are the same, the pictures come from ``figure_pngs``).
     """
     import io
 
@@ -347,7 +355,7 @@ def build_docx(result, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figu
     landscape = False
     # Labels ("Table 2", "Table S3", "Figure S1") come from parts.number_parts,
     # the numbering the HTML report shows too.
-    for part in step_parts(result, fmt, pngs):
+    for part in parts if parts is not None else step_parts(result, fmt, pngs):
         if part.skipped is not None:
             continue
         for t in part.tables if part.in_docx else []:
@@ -377,7 +385,13 @@ def build_docx(result, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figu
 
 
 def write_docx(
-    result, path, fmt: FormatConfig = DEFAULT_FORMAT, *, options=None, figure_pngs=None
+    result,
+    path,
+    fmt: FormatConfig = DEFAULT_FORMAT,
+    *,
+    options=None,
+    figure_pngs=None,
+    parts=None,
 ) -> Path:
     """Write every table and figure of ``result`` to ``path`` (a .docx file).
 
@@ -391,7 +405,7 @@ def write_docx(
 
     path = Path(path)
     buf = io.BytesIO()
-    build_docx(result, fmt, options=options, figure_pngs=figure_pngs).save(buf)
+    build_docx(result, fmt, options=options, figure_pngs=figure_pngs, parts=parts).save(buf)
     stamp = report_time().timetuple()[:6]
     with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:

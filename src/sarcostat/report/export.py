@@ -218,7 +218,7 @@ def write_report(
     from sarcostat.report.format import DEFAULT_FORMAT
     from sarcostat.report.html import render_html
     from sarcostat.report.options import DEFAULT_OPTIONS
-    from sarcostat.report.parts import FIGURES
+    from sarcostat.report.parts import FIGURES, step_parts
 
     opts = report_options or DEFAULT_OPTIONS
     fmt = replace(DEFAULT_FORMAT, p_style=opts.p_style)
@@ -266,13 +266,17 @@ def write_report(
                 results_dict(result, ids=ids), indent=2, ensure_ascii=False, allow_nan=False
             ),
         )
+        # The display tables of every step, built once for both documents.
+        parts = step_parts(result, fmt, pngs)
         say("tables.docx")
         out.write(
             "tables.docx",
-            lambda p: write_docx(result, p, fmt, options=opts, figure_pngs=word_pngs),
+            lambda p: write_docx(result, p, fmt, options=opts, figure_pngs=word_pngs, parts=parts),
         )
         say("report.html")
-        out.write_text("report.html", render_html(result, figure_pngs=pngs, ids=ids, fmt=fmt))
+        out.write_text(
+            "report.html", render_html(result, figure_pngs=pngs, ids=ids, fmt=fmt, parts=parts)
+        )
         if extra is not None:
             extra(out)
         out.manifest.update(
