@@ -112,6 +112,25 @@ def test_a_narrowed_figure_keeps_the_drawn_size_in_the_html(tmp_path, result, sa
         assert im.size[0] / im.info["dpi"][0] * 25.4 == pytest.approx(85, abs=0.5)
 
 
+def test_raster_follows_a_tight_bbox_setting():
+    """A user's matplotlibrc may crop every savefig (savefig.bbox: tight): the
+    raster is then the cropped PNG matplotlib writes, pixel for pixel."""
+    import matplotlib
+
+    from sarcostat.report import figures
+
+    fig = figures._new_figure((3.0, 2.0))
+    fig.subplots().plot([0, 1], [1, 0])
+    assert figures.raster(fig, 50).size == (150, 100)
+    with matplotlib.rc_context({"savefig.bbox": "tight"}):
+        image = figures.raster(fig, 50)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=50)
+    with Image.open(buf) as png:
+        assert image.size == png.size != (150, 100)
+        assert np.array_equal(np.asarray(image), np.asarray(png.convert("RGB")))
+
+
 # -- tables.docx: the XML-string table builder against python-docx's API ----
 
 

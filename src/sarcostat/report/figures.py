@@ -352,24 +352,34 @@ def raster(fig, dpi: float):
     the figure from it, so a figure is drawn once whatever the number of
     PNG/TIFF files, HTML embeds and Word pictures made of it.
     """
+    import matplotlib
     import numpy as np
     from PIL import Image
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="raw", dpi=dpi)
-    data = buf.getbuffer()
-    # The canvas size: matplotlib truncates size * dpi to whole pixels, after
-    # rounding errors of its own (3.1 in at 300 dpi may give 930 or 929).
-    w_in, h_in = fig.get_size_inches()
-    sizes = [
-        (w, h)
-        for w in {int(w_in * dpi), round(w_in * dpi)}
-        for h in {int(h_in * dpi), round(h_in * dpi)}
-        if w * h * 4 == len(data)
-    ]
+    sizes = []
+    if matplotlib.rcParams["savefig.bbox"] != "tight":
+        buf = io.BytesIO()
+        fig.savefig(buf, format="raw", dpi=dpi)
+        data = buf.getbuffer()
+        # The canvas size: matplotlib truncates size * dpi to whole pixels,
+        # after rounding errors of its own (3.1 in at 300 dpi: 930 or 929).
+        w_in, h_in = fig.get_size_inches()
+        sizes = [
+            (w, h)
+            for w in {int(w_in * dpi), round(w_in * dpi)}
+            for h in {int(h_in * dpi), round(h_in * dpi)}
+            if w * h * 4 == len(data)
+        ]
     if len(sizes) != 1:
-        raise RuntimeError(f"unexpected raster of {len(data)} bytes for {w_in}x{h_in} in")
-    width, height = sizes[0]
+        # A cropped canvas (savefig.bbox = tight in the user's matplotlibrc):
+        # matplotlib knows its size; let it write a PNG and read that back.
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
+        with Image.open(buf) as png:
+            data = png.convert("RGBA").tobytes()
+            width, height = png.size
+    else:
+        width, height = sizes[0]
     pixels = np.frombuffer(data, dtype=np.uint8).reshape(height, width, 4)
     image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
     if int(pixels[:, :, 3].min()) == 255:
