@@ -223,7 +223,9 @@ def write_report(
     opts = report_options or DEFAULT_OPTIONS
     fmt = replace(DEFAULT_FORMAT, p_style=opts.p_style)
     say = progress or (lambda msg: None)
-    ids = participant_ids(result)
+    # withhold_ids removes id mentions by their marker, never by comparing
+    # words with the ids: no list of a million ids to build here.
+    ids: list[str] = []
     plan_source = getattr(result.plan, "source", None)
     with OutputFolder(
         outdir,
