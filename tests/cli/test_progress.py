@@ -76,6 +76,15 @@ def test_every_command_that_can_take_long_has_quiet():
     from sarcostat.cli import build_parser
 
     sub = next(a for a in build_parser()._actions if a.dest == "command")
-    for name in ("validate", "analyze", "demo", "reproduce", "screen", "power", "simulate"):
+    for name in (
+        "validate",
+        "analyze",
+        "demo",
+        "reproduce",
+        "screen",
+        "power",
+        "simulate",
+        "elisa",
+    ):
         options = {s for a in sub.choices[name]._actions for s in a.option_strings}
         assert {"-q", "--quiet"} <= options, name
