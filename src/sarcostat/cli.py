@@ -153,6 +153,24 @@ def _on_sigint(signum, frame):
     raise KeyboardInterrupt()
 
 
+def _redeliver(hook):
+    """An unraisable hook: a signal's exception raised inside a finalizer (a
+    weakref callback run by the garbage collector in the middle of matplotlib)
+    is printed and dropped by Python, and the command would go on as if never
+    interrupted. Deliver the signal again instead, so it stops the command
+    where the interpreter can raise it; anything else goes to ``hook``."""
+
+    def handle(unraisable):
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and _SIGNALLED:
+            import os
+
+            os.kill(os.getpid(), _SIGNALLED[-1])
+            return
+        hook(unraisable)
+
+    return handle
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code (also the console-script entry)."""
     parser = build_parser()
@@ -172,11 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     progress.configure(quiet=bool(getattr(args, "quiet", False)), stream=err)
     sys.stdout, sys.stderr = _Escaping(out), _Escaping(err)
     old_term = old_int = None
+    old_hook = sys.unraisablehook
     _SIGNALLED.clear()
     if threading.current_thread() is threading.main_thread():
         old_term = signal.signal(signal.SIGTERM, _on_sigterm)
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             old_int = signal.signal(signal.SIGINT, _on_sigint)
+        sys.unraisablehook = _redeliver(old_hook)
     try:
         code = _run(args)
         try:
@@ -190,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
     finally:
         sys.stdout, sys.stderr = out, err
+        sys.unraisablehook = old_hook
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
         if old_int is not None:

@@ -70,3 +70,29 @@ def test_study_commands_ask_for_one_blas_thread_unless_told_otherwise(monkeypatc
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
     single_thread_blas()
     assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
+
+
+def test_a_signal_dropped_inside_a_finalizer_is_delivered_again(monkeypatch):
+    """Ctrl-C or SIGTERM raised inside a garbage-collector callback (matplotlib's
+    transforms) is dropped by Python as "Exception ignored"; the CLI's hook
+    sends the signal again so the command still stops, without a traceback."""
+    import os
+    import signal
+    from types import SimpleNamespace
+
+    from sarcostat import cli
+
+    kills, passed = [], []
+    monkeypatch.setattr(os, "kill", lambda pid, sig: kills.append((pid, sig)))
+    hook = cli._redeliver(passed.append)
+    monkeypatch.setattr(cli, "_SIGNALLED", [signal.SIGTERM])
+    hook(SimpleNamespace(exc_value=cli._Terminated()))
+    assert kills == [(os.getpid(), signal.SIGTERM)] and passed == []
+    other = SimpleNamespace(exc_value=ValueError("x"))
+    hook(other)
+    assert passed == [other]
+    # A KeyboardInterrupt with no signal of ours behind it is not ours to resend.
+    monkeypatch.setattr(cli, "_SIGNALLED", [])
+    lone = SimpleNamespace(exc_value=KeyboardInterrupt())
+    hook(lone)
+    assert passed == [other, lone] and len(kills) == 1

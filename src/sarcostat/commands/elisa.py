@@ -150,6 +150,7 @@ def add_arguments(parser) -> None:
         help="resolution of PNG/TIFF figure files (default 150, 72-1200)",
     )
     add_read_options(parser, table=True)
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def run(args) -> int:
@@ -159,6 +160,7 @@ def run(args) -> int:
     from sarcostat.assay.units import convert_units
     from sarcostat.exceptions import ParameterError
     from sarcostat.io.readers import check_encoding
+    from sarcostat.progress import progress_bar
     from sarcostat.report.options import parse_dpi, parse_figure_formats
     from sarcostat.report.output import OutputFolder, check_output_folder, withhold_ids
     from sarcostat.report.qc_report import render_qc_report
@@ -206,51 +208,59 @@ def run(args) -> int:
             decimal=args.decimal,
             replace=args.merge_replace,
         )
-    plates = read_plates(
-        args.plates,
-        layout=layouts if len(layouts) > 1 else layouts[0],
-        wavelength=args.wavelength,
-        reference=args.reference,
-        encoding=args.encoding,
-    )
-    res = quantify(
-        plates,
-        model=args.model,
-        weights=args.weights,
-        fit_to=args.fit_to,
-        acceptance=args.acceptance,
-        lod=args.lod,
-        cv_limit=args.cv_limit,
-        unit=args.unit,
-    )
-    unit = args.to_unit or args.unit
-    cohort = res.to_cohort_frame(args.analyte, censor=args.censor, to_unit=args.to_unit, mw=args.mw)
-    merged = None
-    if args.merge is not None:
-        from sarcostat.report.cohort_merge import merge_concentrations
-
-        merged = merge_concentrations(
-            args.merge,
-            cohort,
-            analyte=args.analyte,
-            unit=unit,
-            mapping=args.map,
-            sheet=args.sheet,
+    # Reading, curve fitting and the QC report (figures) take seconds for a
+    # few plates: a bar on a terminal, none with -q (sarcostat.progress).
+    with progress_bar(total=3, desc="elisa", unit="step") as bar:
+        plates = read_plates(
+            args.plates,
+            layout=layouts if len(layouts) > 1 else layouts[0],
+            wavelength=args.wavelength,
+            reference=args.reference,
             encoding=args.encoding,
-            sep=args.sep,
-            decimal=args.decimal,
-            replace=args.merge_replace,
         )
-    samples = res.samples_in(args.to_unit, mw=args.mw)
-    figures: dict = {}
-    html = render_qc_report(
-        res,
-        analyte=args.analyte,
-        include_ids=args.include_ids,
-        figure_files=figures,
-        figure_formats=formats,
-        dpi=dpi,
-    )
+        bar.update(1)
+        res = quantify(
+            plates,
+            model=args.model,
+            weights=args.weights,
+            fit_to=args.fit_to,
+            acceptance=args.acceptance,
+            lod=args.lod,
+            cv_limit=args.cv_limit,
+            unit=args.unit,
+        )
+        unit = args.to_unit or args.unit
+        cohort = res.to_cohort_frame(
+            args.analyte, censor=args.censor, to_unit=args.to_unit, mw=args.mw
+        )
+        merged = None
+        if args.merge is not None:
+            from sarcostat.report.cohort_merge import merge_concentrations
+
+            merged = merge_concentrations(
+                args.merge,
+                cohort,
+                analyte=args.analyte,
+                unit=unit,
+                mapping=args.map,
+                sheet=args.sheet,
+                encoding=args.encoding,
+                sep=args.sep,
+                decimal=args.decimal,
+                replace=args.merge_replace,
+            )
+        bar.update(1)
+        samples = res.samples_in(args.to_unit, mw=args.mw)
+        figures: dict = {}
+        html = render_qc_report(
+            res,
+            analyte=args.analyte,
+            include_ids=args.include_ids,
+            figure_files=figures,
+            figure_formats=formats,
+            dpi=dpi,
+        )
+        bar.update(1)
     with OutputFolder(
         args.outdir,
         command=NAME,

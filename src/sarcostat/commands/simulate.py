@@ -53,6 +53,7 @@ def add_arguments(parser) -> None:
         action="store_true",
         help="replace an existing CSV and map (never an input file)",
     )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
 
 
 def run(args) -> int:
@@ -62,6 +63,7 @@ def run(args) -> int:
     from sarcostat.datasets import demo_mapping_path
     from sarcostat.datasets.simulate import DEFAULT_SEED, simulate_cohort
     from sarcostat.exceptions import ParameterError
+    from sarcostat.progress import progress_bar
     from sarcostat.report.output import check_output_file, write_csv, write_text
 
     out = Path(args.output)
@@ -89,10 +91,15 @@ def run(args) -> int:
     )
     seed = DEFAULT_SEED if args.seed is None else args.seed
     calibrate = None if not args.no_calibrate else False
-    if calibrate is None and args.n == 129 and seed == DEFAULT_SEED:
+    if calibrate is None and args.n == 129 and seed == DEFAULT_SEED and not args.quiet:
         print("calibrating to the seed paper (about a minute)...", file=sys.stderr)
-    df = simulate_cohort(args.n, seed=seed, calibrate=calibrate, frailty=args.frailty)
-    write_csv(out, df, **out_opts)
+    # A bar over the two long steps (drawing, writing the CSV), on a terminal
+    # only and not with -q (sarcostat.progress).
+    with progress_bar(total=2, desc="simulate", unit="step") as bar:
+        df = simulate_cohort(args.n, seed=seed, calibrate=calibrate, frailty=args.frailty)
+        bar.update(1)
+        write_csv(out, df, **out_opts)
+        bar.update(1)
     # The demo map's settings, under a header that names this file: read with
     # --map so that sclerostin gets its unit and every report says SYNTHETIC.
     body = demo_mapping_path().read_text(encoding="utf-8")

@@ -39,6 +39,7 @@ def add_arguments(parser) -> None:
         help="Excel sheet name or 0-based index (default: the first sheet)",
     )
     add_read_options(parser)
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def run(args) -> int:

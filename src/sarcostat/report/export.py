@@ -218,12 +218,14 @@ def write_report(
     from sarcostat.report.format import DEFAULT_FORMAT
     from sarcostat.report.html import render_html
     from sarcostat.report.options import DEFAULT_OPTIONS
-    from sarcostat.report.parts import FIGURES
+    from sarcostat.report.parts import FIGURES, step_parts
 
     opts = report_options or DEFAULT_OPTIONS
     fmt = replace(DEFAULT_FORMAT, p_style=opts.p_style)
     say = progress or (lambda msg: None)
-    ids = participant_ids(result)
+    # withhold_ids removes id mentions by their marker, never by comparing
+    # words with the ids: no list of a million ids to build here.
+    ids: list[str] = []
     plan_source = getattr(result.plan, "source", None)
     with OutputFolder(
         outdir,
@@ -243,18 +245,14 @@ def write_report(
                 fig = FIGURES[name](result, fmt=fmt)
                 if opts.greyscale:
                     figures.to_greyscale(fig)
-                # The HTML embeds a screen-resolution PNG at the drawn size.
-                pngs[name] = figures.png_bytes(fig, dpi=150)
-                if opts.figure_width_mm is not None:
-                    figures.set_width(fig, opts.figure_width_mm)
-                word_pngs[name] = figures.png_bytes(fig, dpi=min(opts.dpi, 300))
-                for kind in opts.figure_formats:
-                    out.write(
-                        f"{name}.{kind}",
-                        lambda p, fig=fig, kind=kind: figures.save_figure(
-                            fig, p, kind, dpi=opts.dpi
-                        ),
-                    )
+                # One drawing per output format: the PNG file, the Word picture
+                # and the HTML embed (screen resolution, the drawn size) come
+                # from one raster (figures.figure_outputs).
+                files, pngs[name], word_pngs[name] = figures.figure_outputs(
+                    fig, opts.figure_formats, dpi=opts.dpi, width_mm=opts.figure_width_mm
+                )
+                for kind, writer in files.items():
+                    out.write(f"{name}.{kind}", writer)
         say("tables (results.json, CSV)")
         for part, frame in result.frames.items():
             out.write_csv(f"{part}.csv", frame)
@@ -270,13 +268,17 @@ def write_report(
                 results_dict(result, ids=ids), indent=2, ensure_ascii=False, allow_nan=False
             ),
         )
+        # The display tables of every step, built once for both documents.
+        parts = step_parts(result, fmt, pngs)
         say("tables.docx")
         out.write(
             "tables.docx",
-            lambda p: write_docx(result, p, fmt, options=opts, figure_pngs=word_pngs),
+            lambda p: write_docx(result, p, fmt, options=opts, figure_pngs=word_pngs, parts=parts),
         )
         say("report.html")
-        out.write_text("report.html", render_html(result, figure_pngs=pngs, ids=ids, fmt=fmt))
+        out.write_text(
+            "report.html", render_html(result, figure_pngs=pngs, ids=ids, fmt=fmt, parts=parts)
+        )
         if extra is not None:
             extra(out)
         out.manifest.update(

@@ -104,6 +104,7 @@ def render_html(
     figure_pngs=None,
     timestamp: str | None = None,
     ids=None,
+    parts=None,
 ) -> str:
     """Render ``result`` (a StudyResult) to one HTML string.
 
@@ -111,7 +112,8 @@ def render_html(
     ``report/templates/``) with ``part`` (`Part`)
     in its context. ``figure_pngs`` may pass PNG bytes already drawn, as a
     dict by step name (or the pair ``(fig1, fig2)``), so the figures are
-    drawn once when the report directory is written.
+    drawn once when the report directory is written. ``parts`` may pass the
+    `step_parts` already built (with these figures) for tables.docx.
     """
     from sarcostat.report.notes import group_warnings
     from sarcostat.report.parts import step_parts
@@ -147,7 +149,7 @@ def render_html(
         "warnings": group_warnings(
             withhold_ids_all(result.warnings, ids if ids is not None else participant_ids(result))
         ),
-        "parts": step_parts(result, fmt, figure_pngs),
+        "parts": parts if parts is not None else step_parts(result, fmt, figure_pngs),
         "result": result,
         "plan": result.plan,
         "biomarker_label": result.biomarker_label,

@@ -275,8 +275,8 @@ def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
         lines.append(note)
     if result.warnings:
         from sarcostat.report.notes import console_lines
-        from sarcostat.report.output import participant_ids, withhold_ids
+        from sarcostat.report.output import withhold_ids
 
-        ids = participant_ids(result)
-        lines += console_lines([withhold_ids(w, ids) for w in result.warnings])
+        # Id mentions are removed by their marker (no list of the ids needed).
+        lines += console_lines([withhold_ids(w) for w in result.warnings])
     return lines
