@@ -78,6 +78,7 @@ def test_every_command_that_can_take_long_has_quiet():
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     for name in (
         "validate",
+        "classify",
         "analyze",
         "demo",
         "reproduce",

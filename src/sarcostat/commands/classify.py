@@ -66,6 +66,7 @@ def add_arguments(parser) -> None:
         action="store_true",
         help="replace existing output files (never an input file)",
     )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def _names(text: str) -> list[str]:
