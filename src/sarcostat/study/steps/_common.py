@@ -94,13 +94,20 @@ def fit_linear(ctx, where: str, outcome: str, covariates):
 
     # Fitted once per run (Table 2's models are also Models 1 and 3 of the
     # adjustment sets).
+    return _biomarker_model(ctx, where, linear_regression, outcome, covariates)
+
+
+def _biomarker_model(ctx, where: str, function, outcome: str, covariates, **options):
+    """``function`` (a stats model of the outcome on the biomarker) through
+    the run's shared fits, with the plan's confidence level."""
     return ctx.fit(
         where,
-        linear_regression,
+        function,
         outcome=outcome,
         predictor=ctx.biomarker,
         covariates=list(covariates),
         confidence=ctx.plan.ancova.confidence,
+        **options,
     )
 
 
@@ -130,15 +137,7 @@ def fit_or_per_sd(ctx, where: str, outcome: str, covariates):
     asks for the same model (`StepContext.fit`)."""
     from sarcostat.stats.logistic import or_per_sd
 
-    return ctx.fit(
-        where,
-        or_per_sd,
-        outcome=outcome,
-        predictor=ctx.biomarker,
-        covariates=list(covariates),
-        firth=ctx.plan.table3.firth,
-        confidence=ctx.plan.ancova.confidence,
-    )
+    return _biomarker_model(ctx, where, or_per_sd, outcome, covariates, firth=ctx.plan.table3.firth)
 
 
 def odds_ratio_row(res) -> dict:
