@@ -153,6 +153,26 @@ def add_arguments(parser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
+def _merge(args, concentrations, **extra):
+    """``--merge``: the concentrations merged into the cohort file, read with
+    the command's reading options (also the check before any plate is read,
+    with an empty table)."""
+    from sarcostat.report.cohort_merge import merge_concentrations
+
+    return merge_concentrations(
+        args.merge,
+        concentrations,
+        analyte=args.analyte,
+        mapping=args.map,
+        sheet=args.sheet,
+        encoding=args.encoding,
+        sep=args.sep,
+        decimal=args.decimal,
+        replace=args.merge_replace,
+        **extra,
+    )
+
+
 def run(args) -> int:
     from pathlib import Path
 
@@ -194,20 +214,8 @@ def run(args) -> int:
     if args.merge is not None:
         import pandas as pd
 
-        from sarcostat.report.cohort_merge import merge_concentrations
-
         # the cohort, its id column and a name clash are checked before any plate is read
-        merge_concentrations(
-            args.merge,
-            pd.DataFrame({"id": [], args.analyte: []}),
-            analyte=args.analyte,
-            mapping=args.map,
-            sheet=args.sheet,
-            encoding=args.encoding,
-            sep=args.sep,
-            decimal=args.decimal,
-            replace=args.merge_replace,
-        )
+        _merge(args, pd.DataFrame({"id": [], args.analyte: []}))
     # Reading, curve fitting and the QC report (figures) take seconds for a
     # few plates: a bar on a terminal, none with -q (sarcostat.progress).
     with progress_bar(total=3, desc="elisa", unit="step") as bar:
@@ -235,20 +243,7 @@ def run(args) -> int:
         )
         merged = None
         if args.merge is not None:
-            from sarcostat.report.cohort_merge import merge_concentrations
-
-            merged = merge_concentrations(
-                args.merge,
-                cohort,
-                analyte=args.analyte,
-                unit=unit,
-                mapping=args.map,
-                sheet=args.sheet,
-                encoding=args.encoding,
-                sep=args.sep,
-                decimal=args.decimal,
-                replace=args.merge_replace,
-            )
+            merged = _merge(args, cohort, unit=unit)
         bar.update(1)
         samples = res.samples_in(args.to_unit, mw=args.mw)
         figures: dict = {}
