@@ -181,3 +181,38 @@ def test_blocks_with_a_given_separator(tmp_path, sep):
     path = tmp_path / "cohort.txt"
     path.write_text((HEADER + _rows(60)).replace(",", char), encoding="utf-8")
     assert _outcome(path, blocks=True, sep=sep) == _outcome(path, blocks=False, sep=sep)
+
+
+@pytest.mark.parametrize("sep", [";", "|", "\t"])
+def test_blank_lines_made_of_separators_that_are_not_below_digits(tmp_path, sep):
+    # ';' and '|' sort above the digits: a line of them alone is blank, not text
+    text = (
+        HEADER.replace(",", sep)
+        + _rows(40, sep=sep)
+        + sep * 6
+        + "\n"
+        + (" " + sep) * 6
+        + "\n"
+        + "-"
+        + sep
+        + "."
+        + sep * 5
+        + "\n"  # punctuation only: a row with values
+        + _rows(40, 41, sep=sep)
+    )
+    path = tmp_path / "cohort.csv"
+    path.write_text(text, encoding="utf-8")
+    whole = _outcome(path, blocks=False)
+    assert whole[0] == "ok" and len(whole[3]) == 81
+    assert _outcome(path, blocks=True, block_bytes=1 << 20) == whole
+
+
+def test_many_lines_without_a_digit_or_letter(tmp_path):
+    # more than a thousand such lines in a block: the whole-block byte table
+    lines = [f"P{k},male,70,160,60,30,1.0\n" for k in range(40)]
+    lines += [",,,,,,\n", "-,.,+,!,#,$,%\n"] * 700
+    path = tmp_path / "cohort.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    whole = _outcome(path, blocks=False)
+    assert whole[0] == "ok" and len(whole[3]) == 740
+    assert _outcome(path, blocks=True, block_bytes=1 << 20) == whole

@@ -32,7 +32,14 @@ from sarcostat.io.checks import _check_consistency, _check_numbers
 from sarcostat.io.derive import _derive
 from sarcostat.io.findings import plural
 from sarcostat.io.flags import is_boolean_column, read_flags
-from sarcostat.io.ids import MAX_EXACT_FLOAT_ID, id_key, id_text, imprecise_float_id, text_ids
+from sarcostat.io.ids import (
+    MAX_EXACT_FLOAT_ID,
+    arrow_ids,
+    id_key,
+    id_text,
+    imprecise_float_id,
+    text_ids,
+)
 from sarcostat.io.mapping import (
     CATEGORY_VALUES,
     BiomarkerSpec,
@@ -232,7 +239,17 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
         text = id_text(c)
         return text, id_key(text), imprecise_float_id(c)
 
-    if cells.dtype.kind == "f":
+    first: np.ndarray | None = None
+    arrow = b.raw.text_arrays.get(header)
+    if arrow is None and cells.dtype == object and len(cells) >= _FACTORIZE_MIN:
+        arrow = _as_arrow_text(cells)
+    if arrow is not None:
+        # ids of a text file or a long text column: Arrow's string kernels
+        texts = cells if header in b.raw.text_arrays else None
+        ids, first = arrow_ids(arrow, texts)
+        keys = ids
+        imprecise = np.zeros(len(cells), dtype=bool)
+    elif cells.dtype.kind == "f":
         (ids,) = b._map_distinct(cells, lambda c: (id_text(c),), (None,))
         keys = ids  # a float id's text is its key
         imprecise = np.isfinite(cells) & (np.abs(cells) > MAX_EXACT_FLOAT_ID)
@@ -259,7 +276,10 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
                 "be wrong in the file. Store ids as text.",
                 column="id",
             )
-    missing, first = _first_of_each(keys)
+    if first is None:
+        missing, first = _first_of_each(keys)
+    else:
+        missing = first < 0
     repeated = np.flatnonzero(~missing & (first != np.arange(len(keys))))
     shown = np.union1d(
         b.limit(np.flatnonzero(missing), "error", "missing_id", "id"),
@@ -286,6 +306,17 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
                 value=pid,
             )
     return ids
+
+
+def _as_arrow_text(cells: np.ndarray) -> Any:
+    """An Arrow string array of a column of str cells (None if any cell is not a str)."""
+    import pyarrow as pa
+
+    try:
+        arrow = pa.array(cells, type=pa.string(), from_pandas=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    return arrow if arrow.null_count == 0 else None
 
 
 def _first_of_each(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

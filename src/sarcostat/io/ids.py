@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["id_text", "id_key", "id_keys", "text_ids", "MAX_EXACT_FLOAT_ID"]
+__all__ = ["id_text", "id_key", "id_keys", "text_ids", "arrow_ids", "MAX_EXACT_FLOAT_ID"]
 
 #: Integers above this cannot all be stored exactly in a float64 (2**53).
 MAX_EXACT_FLOAT_ID = 2**53
@@ -94,6 +94,68 @@ def text_ids(cells: Sequence[str] | np.ndarray) -> tuple[list[str | None], list[
         if m:
             keys[i] = m.group(1)
     return texts, keys
+
+
+def arrow_ids(cells: Any, texts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`id_text` of many text cells, and each row's first row with the same `id_key`.
+
+    ``cells`` is a pyarrow string array (or chunked array) without nulls;
+    ``texts``, when given, the same cells already stripped, as an object
+    array of str (the block reader has it). Returns ``(ids, first)``:
+    ``ids`` an object array of texts (None for a missing id), ``first`` the
+    0-based row where the row's key first occurs (-1 for a missing id).
+
+    The rules are those of `text_ids`. Stripping, the missing-word test and
+    the search for '1.0'-like ids run in Arrow's string kernels; Arrow strips
+    exactly the characters ``str.strip`` strips (a test checks every code
+    point), but its lower-casing and ``\\d`` differ from Python's for some
+    non-ASCII text, so non-ASCII ids take the Python rules. Repeated keys are
+    found through their 64-bit hashes in a NumPy hash table (a table of a
+    million Python strings takes three times longer) and every repeat is
+    confirmed on the texts themselves; a hash collision between different
+    keys sends the column to the exact table.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks() if cells.num_chunks != 1 else cells.chunk(0)
+    stripped = cells if texts is not None else pc.utf8_trim_whitespace(cells)
+    ids = (texts if texts is not None else stripped.to_numpy(zero_copy_only=False)).copy()
+    gone = pc.is_in(pc.ascii_lower(stripped), value_set=pa.array(sorted(_NA_TEXT)))
+    gone = gone.to_numpy(zero_copy_only=False).copy()
+    keys = ids.copy()
+    dotted = pc.match_substring(stripped, ".")
+    odd = pc.invert(pc.string_is_ascii(stripped))
+    for i in np.flatnonzero(pc.or_(dotted, odd).to_numpy(zero_copy_only=False)):
+        keys[i] = key = id_key(ids[i])
+        gone[i] = key is None
+    ids[gone] = None
+    keys[gone] = None
+    n = len(keys)
+    present = np.flatnonzero(~gone)
+    hashes = np.fromiter(map(_hash, keys[present]), dtype=np.int64, count=present.size)
+    codes = np.full(n, -1, dtype=np.intp)
+    codes[present] = pd.factorize(hashes)[0]
+    first = _first_rows(codes)
+    again = np.flatnonzero(first != np.arange(n))
+    again = again[~gone[again]]
+    if (keys[again] != keys[first[again]]).any():  # two keys share a hash
+        codes = pd.factorize(keys)[0]
+        first = _first_rows(codes)
+    return ids, first
+
+
+_hash = hash  # a name tests can replace to force collisions
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """For each row, the first row with its code (-1 where the code is -1)."""
+    n = len(codes)
+    first_of = np.full(int(codes.max(initial=-1)) + 2, n, dtype=np.intp)
+    np.minimum.at(first_of, codes, np.arange(n))  # code -1 lands in the spare last slot
+    return np.where(codes < 0, -1, first_of[codes])
 
 
 def id_keys(cells: Iterable[Any]) -> list[str | None]:

@@ -1,0 +1,148 @@
+"""Ids checked with Arrow's string kernels follow the same rules as the Python ones.
+
+Long text id columns (the block reader's, or any text column of 50,000 rows
+or more) go through ``ids.arrow_ids``; shorter ones through ``text_ids``.
+Both must give the same texts, the same missing ids and the same repeats.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+import sarcostat.io.canonical as canonical
+import sarcostat.io.ids as ids_mod
+import sarcostat.io.readers as readers
+from sarcostat.io import read_cohort
+from sarcostat.io.ids import arrow_ids, text_ids
+
+TRICKY = [
+    " A1 ",
+    "A1",
+    "a1",
+    "7",
+    "007",
+    "1.0",
+    "1",
+    "1.00",
+    "-3.000",
+    "-3",
+    "-0.0",
+    "0",
+    "1.5",
+    "1.50",
+    "NA",
+    " n/a ",
+    "",
+    "  ",
+    "NaN",
+    "#N/A",
+    "null",
+    "None",
+    ".",
+    "<NA>",
+    "missing",
+    "MISSING ",
+    "\u00a0P9\u3000",
+    "P9",
+    "\u0661.0",
+    "\u0661",
+    "M\u0130SS\u0130NG",
+    "\u212a",
+    "k",
+    "\u00e9",
+    "e\u0301",
+    "x.0",
+    "1.0.0",
+    "+1.0",
+    "01.0",
+    "1e3",
+]
+
+
+def _python_first(keys):
+    seen, out = {}, []
+    for i, k in enumerate(keys):
+        out.append(-1 if k is None else seen.setdefault(k, i))
+    return out
+
+
+def test_arrow_ids_follow_the_python_rules_on_tricky_cells():
+    texts, keys = text_ids(TRICKY)
+    ids, first = arrow_ids(pa.array(TRICKY))
+    assert list(ids) == texts
+    assert first.tolist() == _python_first(keys)
+    # '1', '1.0', '1.00' are one id; '007' and '7' two; an Arabic-Indic digit
+    # is not [1-9]: '\u0661.0' keeps its '.0' (Python's rule, not Arrow's \d)
+    assert first[TRICKY.index("1.00")] == TRICKY.index("1.0")
+    assert first[TRICKY.index("007")] == TRICKY.index("007")
+    assert first[TRICKY.index("\u0661")] == TRICKY.index("\u0661")
+
+
+def test_arrow_ids_with_the_readers_stripped_texts():
+    cells = [c.strip() for c in TRICKY]
+    texts = np.empty(len(cells), dtype=object)
+    texts[:] = cells
+    ids, first = arrow_ids(pa.array(cells), texts)
+    ref_texts, ref_keys = text_ids(cells)
+    assert list(ids) == ref_texts and first.tolist() == _python_first(ref_keys)
+    assert texts.tolist() == cells  # the reader's array is not modified
+
+
+def test_a_hash_collision_falls_back_to_the_exact_table(monkeypatch):
+    monkeypatch.setattr(ids_mod, "_hash", lambda _s: 42)  # every key collides
+    cells = ["B2", "A1", "B2", "C3", "1", "1.0", "NA"]
+    ids, first = arrow_ids(pa.chunked_array([pa.array(cells[:3]), pa.array(cells[3:])]))
+    assert first.tolist() == [0, 1, 0, 3, 4, 4, -1]
+    assert ids.tolist() == ["B2", "A1", "B2", "C3", "1", "1.0", None]
+
+
+def test_arrow_strips_exactly_what_str_strip_strips():
+    # every code point (surrogates cannot be encoded), before and after a letter
+    chars = [chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000]
+    cells = pa.array(["a" + c for c in chars] + [c + "a" for c in chars])
+    got = pc.utf8_trim_whitespace(cells).to_pylist()
+    want = [("a" + c).strip() for c in chars] + [(c + "a").strip() for c in chars]
+    assert got == want
+
+
+def _cohort_csv(path, n):
+    lines = ["id,sex,age_yr,height_cm,weight_kg,grip_kg,gait_speed_m_s"]
+    for k in range(n):
+        pid = f"P{k:04d}"
+        if k == 7:
+            pid = "P0003"  # repeated
+        elif k == 9:
+            pid = " NA "  # missing
+        elif k == 11:
+            pid = "12.0"
+        elif k == 13:
+            pid = "12"  # the same id as 12.0
+        elif k == 15:
+            pid = "\u00a0P\u00e9\u3000"
+        lines.append(f"{pid},{'male' if k % 2 else 'female'},{60 + k % 30},160,60,30,1.0")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("arrow", ["block reader", "long column"])
+def test_id_findings_are_the_same_on_both_paths(tmp_path, monkeypatch, arrow):
+    path = tmp_path / "ids.csv"
+    _cohort_csv(path, 120)
+    before = read_cohort(path)
+    if arrow == "block reader":
+        monkeypatch.setattr(readers, "STREAM_MIN_BYTES", 0)
+        monkeypatch.setattr(readers, "BLOCK_BYTES", 1500)
+        monkeypatch.setattr(readers, "_HEAD_LINES", 25)
+        monkeypatch.setattr(readers, "DENSE_MIN", 1)
+        assert readers.read_table(path).text_arrays  # the id column came as Arrow strings
+    else:
+        monkeypatch.setattr(canonical, "_FACTORIZE_MIN", 1)
+    after = read_cohort(path)
+    assert [f.message for f in after.issues] == [f.message for f in before.issues]
+    messages = " ".join(f.message for f in after.issues)
+    assert "P0003" in messages and "is repeated" in messages and "missing" in messages
+    assert after.data["id"].tolist() == before.data["id"].tolist()
