@@ -452,25 +452,43 @@ def _labels_against_map(
         )
 
 
+def _merge_unable(out: dict[str, Any], flag_name: str, unable: np.ndarray) -> None:
+    """The 'unable' flag of a timed test: its 'unable' cells, OR-ed into a flag column given too."""
+    prev = out.get(flag_name)
+    if prev is None:
+        out[flag_name] = unable.copy()
+    else:  # a flag column given too (True/False/None): 'unable' cells set it
+        merged = np.asarray(prev, dtype=object).copy()
+        merged[unable] = True
+        out[flag_name] = merged
+
+
 def _numbers(
     b: _Builder, target: str, out: dict[str, Any], unit: str | None, canonical: str
 ) -> np.ndarray:
     header = b.headers[target]
+    flag_name = _UNABLE_FLAG.get(target)
+    allowed = (OK, MISSING, UNABLE) if (flag_name or target in _BALANCE) else (OK, MISSING)
+    distinct = b.parse_distinct(header)
+    if distinct is not None and _among(distinct[1], *allowed).all():
+        # every distinct cell is a number, blank or an accepted 'unable': the
+        # canonical value per distinct cell, spread back with one take
+        codes, kinds_u, values_u = distinct
+        vals_u = np.where(kinds_u == OK, values_u, np.nan)
+        unable_u = kinds_u == UNABLE
+        if target in _BALANCE:
+            vals_u[unable_u] = 0.0  # SPPB convention: a stand not attempted/held scores as 0 s
+        unable = unable_u[codes] if unable_u.any() else np.zeros(len(codes), dtype=bool)
+        if flag_name:
+            _merge_unable(out, flag_name, unable)
+        return (vals_u * _factor(canonical, unit))[codes]
     kinds, values = b.parse(header)
     vals = np.where(kinds == OK, values, np.nan)
-    flag_name = _UNABLE_FLAG.get(target)
     unable = kinds == UNABLE
     if target in _BALANCE:
         vals[unable] = 0.0  # SPPB convention: a stand not attempted/held scores as 0 s
     if flag_name:
-        prev = out.get(flag_name)
-        if prev is None:
-            out[flag_name] = unable.copy()
-        else:  # a flag column given too (True/False/None): 'unable' cells set it
-            merged = np.asarray(prev, dtype=object).copy()
-            merged[unable] = True
-            out[flag_name] = merged
-    allowed = (OK, MISSING, UNABLE) if (flag_name or target in _BALANCE) else (OK, MISSING)
+        _merge_unable(out, flag_name, unable)
     for i in b.limit(np.flatnonzero(~_among(kinds, *allowed)), "error", "non_numeric", target):
         c = b.cell(header, i)
         extra = ""
