@@ -216,3 +216,32 @@ def test_many_lines_without_a_digit_or_letter(tmp_path):
     whole = _outcome(path, blocks=False)
     assert whole[0] == "ok" and len(whole[3]) == 740
     assert _outcome(path, blocks=True, block_bytes=1 << 20) == whole
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_canonical_columns_are_the_same_read_in_blocks(tmp_path, monkeypatch, bad):
+    # numbers, 'unable', categories and two grip trials: per distinct cell in blocks
+    head = "id,sex,age_yr,height_cm,weight_kg,grip_1_kg,grip_2_kg,gait_time_4m_s,chair_stand_5x_s\n"
+    sexes = ["male", " Female", "M", "f", "", "NA", "MALE "]
+    rows = []
+    for k in range(90):
+        g1 = "" if k % 7 == 0 else f"{20 + k % 13}.5"
+        g2 = "" if k % 5 == 0 else f"{21 + k % 11}"
+        gait = "unable" if k % 17 == 0 else f"{3 + k % 4}.2"
+        chair = "" if k % 3 == 0 else f"{9 + k % 6}.1"
+        rows.append(
+            f"P{k},{sexes[k % 7]},{60 + k % 30},{150 + k % 40},{50 + k % 35},{g1},{g2},{gait},{chair}\n"
+        )
+    if bad:
+        rows[40] = "P40,x,abc,160,60,30,31,4.2,9.1\n"  # an unknown sex code, an age not a number
+    path = tmp_path / "cohort.csv"
+    path.write_text(head + "".join(rows), encoding="utf-8")
+    whole = read_cohort(path)
+    monkeypatch.setattr(readers, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(readers, "BLOCK_BYTES", 300)
+    monkeypatch.setattr(readers, "_HEAD_LINES", 25)
+    blocks = read_cohort(path)
+    assert [f.message for f in blocks.issues] == [f.message for f in whole.issues]
+    assert blocks.data.equals(whole.data)
+    assert whole.data["grip_kg"].notna().sum() > 70 and whole.data["gait_unable"].sum() == 6
+    assert bad == whole.has_errors

@@ -379,6 +379,14 @@ def _category(b: _Builder, target: str, codes: dict[str, str]) -> np.ndarray:
         shown = label if label is not None else code
         return words.get(str(shown).strip().lower(), _BAD_CODE), shown
 
+    distinct = b.parse_distinct(header)
+    if distinct is not None:
+        # a column read in blocks: each distinct cell once; rows only when one is unrecognised
+        at, kinds_u, _v = distinct
+        values_u = _object_array(classify(c)[0] for c in b.raw.factorized[header][1])
+        values_u[kinds_u == MISSING] = None
+        if not (values_u == _BAD_CODE).any():
+            return values_u[at]
     kinds, _v = b.parse(header)
     values, shown, keys = b._map_distinct(
         b.raw.columns[header],

@@ -6,6 +6,7 @@ are compared and a disagreement is reported, never silently replaced.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -113,10 +114,9 @@ def _derive(
     # grip: best of the available trials (EWGSOP2/AWGS use the maximum).
     trials = [c for c in out if GRIP_TRIAL.match(c)]
     if trials:
-        best = np.full(n, np.nan)
-        mat = np.column_stack([out[c] for c in trials])
-        ok = ~np.isnan(mat).all(axis=1)
-        best[ok] = np.nanmax(mat[ok], axis=1)
+        # fmax skips a missing trial: the largest trial given, NaN when none is
+        best = functools.reduce(np.fmax, (out[c] for c in trials[1:]), out[trials[0]])
+        best = np.array(best, dtype=float)  # never the trial's own array
         _given_or_derived(
             b,
             out,

@@ -15,6 +15,7 @@ import io
 import math
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -667,7 +668,25 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
         ragged: tuple[int, int] | None = None  # (row, values) of the first ragged line
         plain: set[int] = set()  # columns not worth dictionary-encoding
         line0 = body_line  # 0-based number of the block's first line
-        with progress_bar(total=size, desc=f"read {name}", unit="B") as bar:
+
+        def take(parsing: Any, rows: int) -> None:
+            """Add a parsed block's cells to the columns."""
+            cols = _arrow_columns(pa, parsing.result(), n)
+            if cols[0][0].size != rows:
+                raise _WholeText
+            for j, (idx, vals, arrow) in enumerate(cols):
+                codes[j].append(idx + offsets[j])
+                uniques[j].append(vals)
+                texts[j].append(arrow)
+                offsets[j] += vals.size
+                if vals.size > max(idx.size // 2, DENSE_MIN):
+                    plain.add(j)  # ids: nearly one distinct cell per row
+
+        pending: tuple[Any, int] | None = None
+        with (
+            progress_bar(total=size, desc=f"read {name}", unit="B") as bar,
+            ThreadPoolExecutor(max_workers=1) as pool,
+        ):
             bar.update(start)
             for _offset, raw in _line_blocks(fh, start):
                 bar.update(len(raw))
@@ -693,18 +712,21 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
                     if not kept.all():
                         length = np.diff(np.append(starts, a.size))
                         data = a[np.repeat(kept, length)].tobytes()
-                    cols = _arrow_cells(pa, pacsv, data, delim, int(width[0]), n, plain)
-                    if cols[0][0].size != int(kept.sum()):
-                        raise _WholeText
-                    for j, (idx, vals, arrow) in enumerate(cols):
-                        codes[j].append(idx + offsets[j])
-                        uniques[j].append(vals)
-                        texts[j].append(arrow)
-                        offsets[j] += vals.size
-                        if vals.size > max(idx.size // 2, DENSE_MIN):
-                            plain.add(j)  # ids: nearly one distinct cell per row
+                    # Arrow splits this block into cells on the second core while
+                    # the next block is checked here (both release the GIL).
+                    parsing = pool.submit(
+                        _arrow_parse, pa, pacsv, data, delim, int(width[0]), n, frozenset(plain)
+                    )
+                    if pending is not None:
+                        take(*pending)
+                    pending = (parsing, int(kept.sum()))
+                    if not row_numbers:  # the first block decides which columns are plain
+                        take(*pending)
+                        pending = None
                     row_numbers.append(np.flatnonzero(kept) + line0 + 1)
                 line0 += n_lines
+            if pending is not None:
+                take(*pending)
     if ragged is not None:
         raise _ragged_error(name, ragged[0], ragged[0], ragged[1], header_row, n, how)
     factorized = []
@@ -804,21 +826,17 @@ def _blank_tails(
     return blank
 
 
-def _arrow_cells(
-    pa: Any, pacsv: Any, data: bytes, delim: str, width: int, n: int, plain: set[int]
-) -> list[tuple[np.ndarray, np.ndarray, Any]]:
-    """(codes, stripped cells, Arrow cells) of the first ``n`` of ``width`` columns of a checked block.
+def _arrow_parse(
+    pa: Any, pacsv: Any, data: bytes, delim: str, width: int, n: int, plain: frozenset[int]
+) -> Any:
+    """The first ``n`` of ``width`` columns of a checked block, split into cells by Arrow.
 
-    Columns are dictionary-encoded (codes into the distinct cells), except
-    those in ``plain`` (ids: every cell distinct), whose codes count up.
-    Columns with nearly one distinct cell per row also come as an Arrow
-    string array of the stripped cells (else None).
+    Columns are dictionary-encoded (the parser builds each column's distinct
+    cells as it goes), except those in ``plain`` (ids: every cell distinct).
     """
-    import pyarrow.compute as pc
-
     names = [f"c{j}" for j in range(width)]
     coded = pa.dictionary(pa.int32(), pa.string())
-    table = pacsv.read_csv(
+    return pacsv.read_csv(
         pa.BufferReader(pa.py_buffer(data)),
         read_options=pacsv.ReadOptions(column_names=names, block_size=max(1 << 20, len(data) + 1)),
         parse_options=pacsv.ParseOptions(
@@ -830,18 +848,28 @@ def _arrow_cells(
             ignore_empty_lines=False,
         ),
         convert_options=pacsv.ConvertOptions(
-            # the parser builds each column's distinct cells as it goes
             column_types={c: pa.string() if j in plain else coded for j, c in enumerate(names)},
             include_columns=names[:n],
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
     )
+
+
+def _arrow_columns(pa: Any, table: Any, n: int) -> list[tuple[np.ndarray, np.ndarray, Any]]:
+    """(codes, stripped cells, Arrow cells) of each of the ``n`` columns of `_arrow_parse`.
+
+    A plain column's codes count up. Columns with nearly one distinct cell
+    per row also come as an Arrow string array of the stripped cells (else
+    None).
+    """
+    import pyarrow.compute as pc
+
     out: list[tuple[np.ndarray, np.ndarray, Any]] = []
     for j in range(n):
         idx_parts, val_parts, arrow_parts, offset = [], [], [], 0
         for chunk in table.column(j).chunks:
-            if j in plain:
+            if not pa.types.is_dictionary(chunk.type):
                 # Arrow strips exactly what str.strip strips (tests/io check every code point)
                 arrow = pc.utf8_trim_whitespace(chunk)
                 arr = arrow.to_numpy(zero_copy_only=False)
