@@ -166,7 +166,11 @@ class _Builder:
 
     def cell(self, header: str, i: int | np.integer) -> Any:
         """The cell as written in the file (a Python scalar, for messages)."""
-        c = self.raw.columns[header][i]
+        if header in self.raw.factorized:  # no need to spread the whole column out
+            codes, uniques = self.raw.factorized[header]
+            c = uniques[codes[i]]
+        else:
+            c = self.raw.columns[header][i]
         return c.item() if isinstance(c, np.generic) else c
 
     # -- cells ----------------------------------------------------------------
@@ -215,12 +219,13 @@ class _Builder:
         """
         if header in self._parsed:
             return self._parsed[header]
-        cells = self.raw.columns[header]
         distinct = self.parse_distinct(header)
         if distinct is not None:
             codes, kinds_u, values_u = distinct
-            kinds, values = kinds_u[codes], values_u[codes]
-        elif cells.dtype.kind == "f":
+            self._parsed[header] = (kinds_u[codes], values_u[codes])
+            return self._parsed[header]
+        cells = self.raw.columns[header]
+        if cells.dtype.kind == "f":
             kinds = np.where(np.isnan(cells), MISSING, np.where(np.isfinite(cells), OK, BAD))
             values = np.where(kinds == OK, cells, np.nan)
         else:
@@ -330,9 +335,10 @@ class _Builder:
 
     def is_empty(self, header: str) -> bool:
         """Every cell blank or a missing-value word, judged as written ('unable' is not empty)."""
-        cells = self.raw.columns[header]
         if header in self.raw.factorized:
             cells = self.raw.factorized[header][1]  # the distinct cells
+        else:
+            cells = self.raw.columns[header]
         return bool(len(cells)) and all(_is_na_cell(c) for c in cells)  # stops at the first value
 
 

@@ -14,7 +14,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,9 +43,11 @@ class RawTable:
     ----------
     headers : list of str
         Column headers as written (stripped of surrounding spaces).
-    columns : dict of str -> numpy.ndarray
+    columns : mapping of str -> numpy.ndarray
         Cells per header, in file order: float arrays for typed numeric
         columns (SPSS, Stata, Parquet, DataFrames), object arrays otherwise.
+        A file read in blocks builds a column's cells from ``factorized``
+        when they are first asked for.
     row_numbers : list of int or numpy.ndarray
         For each data row, the row number shown in messages (an integer
         array for files read in blocks).
@@ -78,7 +80,7 @@ class RawTable:
     """
 
     headers: list[str]
-    columns: dict[str, Any]
+    columns: MutableMapping[str, Any]
     row_numbers: list[int] | np.ndarray
     row_word: str = "row"
     findings: list[Finding] = field(default_factory=list)
@@ -730,7 +732,7 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
     if ragged is not None:
         raise _ragged_error(name, ragged[0], ragged[0], ragged[1], header_row, n, how)
     factorized = []
-    columns = []
+    columns: list[Any] = []
     text_arrays = {}
     for j in range(n):
         if texts[j] and all(t is not None for t in texts[j]):
@@ -745,7 +747,7 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
             c = merged.astype(np.int32)[c]
             u = np.asarray(u, dtype=object)
         factorized.append((c, u))
-        columns.append(u[c])
+        columns.append(_Spread(c, u))
     rows = np.concatenate(row_numbers) if row_numbers else np.empty(0, dtype=np.int64)
     table = _assemble(name, header, columns, rows, "row", findings, factorized, text_arrays)
     table.header_row, table.units_row = header_row, units_row
@@ -1093,7 +1095,7 @@ def _from_records(
 def _assemble(
     name: str,
     header: list[Any],
-    columns: list[np.ndarray],
+    columns: list[Any],
     row_numbers: Iterable[int] | np.ndarray,
     row_word: str,
     findings: list[Finding],
@@ -1131,10 +1133,50 @@ def _assemble(
     if not headers:
         raise ReadError(f"{name}: has no named columns.")
     rows = row_numbers if isinstance(row_numbers, np.ndarray) else list(row_numbers)
-    table = RawTable(headers, data, rows, row_word, findings, name)
+    table = RawTable(headers, _Columns(data), rows, row_word, findings, name)
     table.factorized = distinct
     table.text_arrays = arrows
     return table
+
+
+class _Spread:
+    """A column kept as codes into its distinct cells until its cells are asked for."""
+
+    __slots__ = ("codes", "uniques")
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray) -> None:
+        self.codes, self.uniques = codes, uniques
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+class _Columns(MutableMapping):
+    """``RawTable.columns`` of a file read in blocks: a column read in blocks is
+    spread out of its distinct cells (``uniques[codes]``, an object array of a
+    million pointers) only when a step asks for its cells, and then once.
+    Most steps work on the distinct cells (``RawTable.factorized``)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __getitem__(self, header: str) -> Any:
+        cells = self._data[header]
+        if isinstance(cells, _Spread):
+            cells = self._data[header] = cells.uniques[cells.codes]
+        return cells
+
+    def __setitem__(self, header: str, cells: Any) -> None:
+        self._data[header] = cells
+
+    def __delitem__(self, header: str) -> None:
+        del self._data[header]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 def _header_text(h: Any) -> str:
