@@ -116,6 +116,11 @@ def main(argv=None) -> int:
         ap.error(f"unknown command or format: {bad}")
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    # As installed (the Makefile byte-compiles src/): without this, a machine
+    # with PYTHONDONTWRITEBYTECODE would time the compilation of every module.
+    import compileall
+
+    compileall.compile_dir(ROOT / "src", quiet=1)
     workdir = args.workdir or Path(tempfile.gettempdir()) / "sarcostat_pipeline_bench"
     workdir.mkdir(parents=True, exist_ok=True)
     load0 = os.getloadavg()[0]
