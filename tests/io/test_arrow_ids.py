@@ -146,3 +146,38 @@ def test_id_findings_are_the_same_on_both_paths(tmp_path, monkeypatch, arrow):
     messages = " ".join(f.message for f in after.issues)
     assert "P0003" in messages and "is repeated" in messages and "missing" in messages
     assert after.data["id"].tolist() == before.data["id"].tolist()
+
+
+def test_arrow_helpers_read_buffers_with_offsets():
+    from sarcostat.io import _arrow
+
+    flags = [True, False, True, True, False, False, True, False, True, True, False]
+    arr = pa.array(flags)
+    assert _arrow.bools(arr).tolist() == flags
+    assert _arrow.bools(arr.slice(3, 6)).tolist() == flags[3:9]
+    assert _arrow.ints(pa.array([5, 6, 7, 8], pa.int32()).slice(1, 2)).tolist() == [6, 7]
+    words = _arrow.strings(["na", "", "n/a", "\u00e9"])
+    assert words.to_pylist() == ["na", "", "n/a", "\u00e9"]
+    assert _arrow.texts(pa.array(["a", " b"]).slice(1)).tolist() == [" b"]
+    with pytest.raises(ValueError):
+        _arrow.ints(pa.array([1, None], pa.int32()))
+
+
+def test_validating_a_large_csv_does_not_import_pandas(tmp_path):
+    # pandas' import is a fifth of a second of 'validate'; the block reader and
+    # the id checks use Arrow and NumPy only
+    import subprocess
+
+    path = tmp_path / "ids.csv"
+    _cohort_csv(path, 300)
+    code = (
+        "import sys\n"
+        "import sarcostat.io.readers as r\n"
+        "r.STREAM_MIN_BYTES, r.BLOCK_BYTES, r._HEAD_LINES, r.DENSE_MIN = 0, 2000, 25, 1\n"
+        "from sarcostat.io import read_cohort\n"
+        f"c = read_cohort({str(path)!r})\n"
+        "assert r.read_table.__module__ and c.has_errors\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

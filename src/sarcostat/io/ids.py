@@ -110,25 +110,26 @@ def arrow_ids(cells: Any, texts: np.ndarray | None = None) -> tuple[np.ndarray, 
     exactly the characters ``str.strip`` strips (a test checks every code
     point), but its lower-casing and ``\\d`` differ from Python's for some
     non-ASCII text, so non-ASCII ids take the Python rules. Repeated keys are
-    found through their 64-bit hashes in a NumPy hash table (a table of a
-    million Python strings takes three times longer) and every repeat is
-    confirmed on the texts themselves; a hash collision between different
-    keys sends the column to the exact table.
+    found by sorting their 64-bit hashes (a hash table of a million Python
+    strings takes three times longer), and every repeat is confirmed on the
+    texts themselves: a hash collision between different keys sends the
+    column to an exact table.
     """
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    from sarcostat.io import _arrow
 
     if isinstance(cells, pa.ChunkedArray):
         cells = cells.combine_chunks() if cells.num_chunks != 1 else cells.chunk(0)
     stripped = cells if texts is not None else pc.utf8_trim_whitespace(cells)
-    ids = (texts if texts is not None else stripped.to_numpy(zero_copy_only=False)).copy()
-    gone = pc.is_in(pc.ascii_lower(stripped), value_set=pa.array(sorted(_NA_TEXT)))
-    gone = gone.to_numpy(zero_copy_only=False).copy()
+    ids = (texts if texts is not None else _arrow.texts(stripped)).copy()
+    words = _arrow.strings(sorted(_NA_TEXT))
+    gone = _arrow.bools(pc.is_in(pc.ascii_lower(stripped), value_set=words)).copy()
     keys = ids.copy()
     dotted = pc.match_substring(stripped, ".")
     odd = pc.invert(pc.string_is_ascii(stripped))
-    for i in np.flatnonzero(pc.or_(dotted, odd).to_numpy(zero_copy_only=False)):
+    for i in np.flatnonzero(_arrow.bools(pc.or_(dotted, odd))):
         keys[i] = key = id_key(ids[i])
         gone[i] = key is None
     ids[gone] = None
@@ -136,26 +137,37 @@ def arrow_ids(cells: Any, texts: np.ndarray | None = None) -> tuple[np.ndarray, 
     n = len(keys)
     present = np.flatnonzero(~gone)
     hashes = np.fromiter(map(_hash, keys[present]), dtype=np.int64, count=present.size)
-    codes = np.full(n, -1, dtype=np.intp)
-    codes[present] = pd.factorize(hashes)[0]
-    first = _first_rows(codes)
+    first = np.full(n, -1, dtype=np.intp)
+    first[present] = present[_first_equal(hashes)]
     again = np.flatnonzero(first != np.arange(n))
     again = again[~gone[again]]
     if (keys[again] != keys[first[again]]).any():  # two keys share a hash
-        codes = pd.factorize(keys)[0]
-        first = _first_rows(codes)
+        seen: dict[str, int] = {}
+        first = np.fromiter(
+            (-1 if k is None else seen.setdefault(k, i) for i, k in enumerate(keys)),
+            dtype=np.intp,
+            count=n,
+        )
     return ids, first
 
 
+def _first_equal(values: np.ndarray) -> np.ndarray:
+    """For each position, the first position holding the same value (a sort, no hash table)."""
+    n = len(values)
+    if n < 2 or (np.diff(np.sort(values)) != 0).all():
+        return np.arange(n)  # all distinct: the usual case, one sort
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    # stable order: a run of equal values starts at its smallest position
+    firsts = order[np.flatnonzero(starts)][np.cumsum(starts) - 1]
+    out = np.empty(n, dtype=np.intp)
+    out[order] = firsts
+    return out
+
+
 _hash = hash  # a name tests can replace to force collisions
-
-
-def _first_rows(codes: np.ndarray) -> np.ndarray:
-    """For each row, the first row with its code (-1 where the code is -1)."""
-    n = len(codes)
-    first_of = np.full(int(codes.max(initial=-1)) + 2, n, dtype=np.intp)
-    np.minimum.at(first_of, codes, np.arange(n))  # code -1 lands in the spare last slot
-    return np.where(codes < 0, -1, first_of[codes])
 
 
 def id_keys(cells: Iterable[Any]) -> list[str | None]:

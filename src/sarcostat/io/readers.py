@@ -741,11 +741,14 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
         u = np.concatenate(uniques[j]) if uniques[j] else np.empty(0, dtype=object)
         if len(uniques[j]) > 1 and j not in plain:
             # one entry per distinct cell of the whole column, not per block
-            import pandas as pd
-
-            merged, u = pd.factorize(u)
-            c = merged.astype(np.int32)[c]
-            u = np.asarray(u, dtype=object)
+            # (a dict: a few thousand cells, and no pandas import for validate)
+            index: dict[str, int] = {}
+            merged = np.fromiter(
+                (index.setdefault(v, len(index)) for v in u), dtype=np.int32, count=len(u)
+            )
+            c = merged[c]
+            u = np.empty(len(index), dtype=object)
+            u[:] = list(index)
         factorized.append((c, u))
         columns.append(_Spread(c, u))
     rows = np.concatenate(row_numbers) if row_numbers else np.empty(0, dtype=np.int64)
@@ -867,6 +870,8 @@ def _arrow_columns(pa: Any, table: Any, n: int) -> list[tuple[np.ndarray, np.nda
     """
     import pyarrow.compute as pc
 
+    from sarcostat.io import _arrow
+
     out: list[tuple[np.ndarray, np.ndarray, Any]] = []
     for j in range(n):
         idx_parts, val_parts, arrow_parts, offset = [], [], [], 0
@@ -874,10 +879,10 @@ def _arrow_columns(pa: Any, table: Any, n: int) -> list[tuple[np.ndarray, np.nda
             if not pa.types.is_dictionary(chunk.type):
                 # Arrow strips exactly what str.strip strips (tests/io check every code point)
                 arrow = pc.utf8_trim_whitespace(chunk)
-                arr = arrow.to_numpy(zero_copy_only=False)
+                arr = _arrow.texts(arrow)
                 idx = np.arange(len(arr), dtype=np.int32)
             else:
-                idx = chunk.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+                idx = _arrow.ints(chunk.indices)
                 vals = list(map(str.strip, chunk.dictionary.to_pylist()))
                 arr = np.empty(len(vals), dtype=object)
                 arr[:] = vals
