@@ -181,3 +181,55 @@ def test_validating_a_large_csv_does_not_import_pandas(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("source", ["parquet", "frame"])
+def test_typed_files_and_frames_strip_ids_on_the_arrow_path(tmp_path, monkeypatch, source):
+    import pandas as pd
+
+    from sarcostat.io import cohort_from_frame
+
+    ids = [f" P{k} " for k in range(60)] + ["P3", "NA", "12.0", "12"]
+    frame = pd.DataFrame({"id": ids, "sex": ["male", "female"] * 32, "age_yr": 70.0})
+    path = tmp_path / "c.parquet"
+    frame.to_parquet(path, index=False)
+
+    def read():
+        return read_cohort(path) if source == "parquet" else cohort_from_frame(frame)
+
+    before = read()
+    monkeypatch.setattr(canonical, "_FACTORIZE_MIN", 1)
+    monkeypatch.setattr(readers, "DENSE_MIN", 1)
+    after = read()
+    if source == "parquet":
+        assert readers.read_table(path).text_arrays  # the ids came as Arrow strings
+    assert after.data["id"].tolist() == before.data["id"].tolist()
+    assert after.data["id"].iloc[0] == "P0"
+    assert [f.message for f in after.issues] == [f.message for f in before.issues]
+    assert sum("is repeated" in f.message for f in after.issues) == 2
+
+
+def test_typed_number_columns_keep_their_rules(tmp_path):
+    import math
+
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "age_yr": [70.0, math.nan, 71.0],
+            "gait_time_4m_s": [3.2, 4.0, math.nan],
+            "height_cm": [1600.0, 1610.0, 1620.0],  # millimetres: converted by the map
+        }
+    )
+    path = tmp_path / "c.parquet"
+    frame.to_parquet(path, index=False)
+    mapping = {"columns": {"height_cm": {"name": "height_cm", "unit": "mm"}}}
+    c = read_cohort(path, mapping)
+    assert c.data["height_cm"].tolist() == [160.0, 161.0, 162.0]
+    assert c.data["gait_unable"].tolist() == [False, False, False]
+    assert math.isnan(c.data["age_yr"][1]) and not c.has_errors
+    frame.loc[1, "age_yr"] = math.inf
+    frame.to_parquet(path, index=False)
+    bad = read_cohort(path, mapping)
+    assert any(f.rule == "non_numeric" and f.column == "age_yr" for f in bad.errors)

@@ -233,37 +233,23 @@ def _build(
 
 def _ids(b: _Builder, header: str) -> np.ndarray:
     """Ids as text exactly as written (`sarcostat.io.ids`); duplicates by its matching rule."""
-    cells = b.raw.columns[header]
-
-    def one(c: Any) -> tuple[Any, Any, bool]:
-        text = id_text(c)
-        return text, id_key(text), imprecise_float_id(c)
+    arrow = b.raw.text_arrays.get(header)
+    # a text file's cells are stripped already; other Arrow cells are stripped by arrow_ids
+    cells = b.raw.columns[header] if (arrow is None or b.raw.text_cells) else None
 
     first: np.ndarray | None = None
-    arrow = b.raw.text_arrays.get(header)
-    if arrow is None and cells.dtype == object and len(cells) >= _FACTORIZE_MIN:
-        arrow = _as_arrow_text(cells)
+    if arrow is None and cells is not None and cells.dtype == object:
+        if len(cells) >= _FACTORIZE_MIN:
+            arrow = _as_arrow_text(cells)
     if arrow is not None:
         # ids of a text file or a long text column: Arrow's string kernels
-        texts = cells if header in b.raw.text_arrays else None
-        ids, first = arrow_ids(arrow, texts)
+        ids, first = arrow_ids(arrow, cells if b.raw.text_cells else None)
         keys = ids
-        imprecise = np.zeros(len(cells), dtype=bool)
-    elif cells.dtype.kind == "f":
-        (ids,) = b._map_distinct(cells, lambda c: (id_text(c),), (None,))
-        keys = ids  # a float id's text is its key
-        imprecise = np.isfinite(cells) & (np.abs(cells) > MAX_EXACT_FLOAT_ID)
-    elif (distinct := b.raw.factorized.get(header) or _factorize_text(cells)) is not None:
-        # text ids (a text file, or a long text column): the rules in C
-        codes, uniques = distinct
-        texts, ukeys = text_ids(uniques)
-        ids, keys = _object_array(texts)[codes], _object_array(ukeys)[codes]
-        imprecise = np.zeros(len(cells), dtype=bool)
+        imprecise = np.zeros(len(ids), dtype=bool)
     else:
-        ids, keys, imprecise = b._map_distinct(cells, one, (None, None, False))
-        imprecise = imprecise.astype(bool)
+        ids, keys, imprecise = _cell_ids(b, header, b.raw.columns[header])
     b.ids = ids.tolist()
-    if cells.dtype.kind == "f" or cells.dtype == object:
+    if cells is not None and (cells.dtype.kind == "f" or cells.dtype == object):
         lossy = np.flatnonzero(imprecise)
         if lossy.size:
             b.add(
@@ -317,6 +303,31 @@ def _as_arrow_text(cells: np.ndarray) -> Any:
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     return arrow if arrow.null_count == 0 else None
+
+
+def _cell_ids(
+    b: _Builder, header: str, cells: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ids, keys, imprecise) of an id column by the Python rules of `sarcostat.io.ids`."""
+
+    def one(c: Any) -> tuple[Any, Any, bool]:
+        text = id_text(c)
+        return text, id_key(text), imprecise_float_id(c)
+
+    if cells.dtype.kind == "f":
+        (ids,) = b._map_distinct(cells, lambda c: (id_text(c),), (None,))
+        keys = ids  # a float id's text is its key
+        imprecise = np.isfinite(cells) & (np.abs(cells) > MAX_EXACT_FLOAT_ID)
+    elif (distinct := b.raw.factorized.get(header) or _factorize_text(cells)) is not None:
+        # text ids (a text file, or a long text column): the rules in C
+        codes, uniques = distinct
+        texts, ukeys = text_ids(uniques)
+        ids, keys = _object_array(texts)[codes], _object_array(ukeys)[codes]
+        imprecise = np.zeros(len(cells), dtype=bool)
+    else:
+        ids, keys, imprecise = b._map_distinct(cells, one, (None, None, False))
+        imprecise = imprecise.astype(bool)
+    return ids, keys, imprecise
 
 
 def _first_of_each(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -477,6 +488,12 @@ def _numbers(
     header = b.headers[target]
     flag_name = _UNABLE_FLAG.get(target)
     allowed = (OK, MISSING, UNABLE) if (flag_name or target in _BALANCE) else (OK, MISSING)
+    cells = None if header in b.raw.factorized else b.raw.columns[header]
+    if cells is not None and cells.dtype.kind == "f" and not np.isinf(cells).any():
+        # a typed column (Parquet, SPSS, Stata) of numbers and blanks: nothing to classify
+        if flag_name:
+            _merge_unable(out, flag_name, np.zeros(len(cells), dtype=bool))
+        return cells * _factor(canonical, unit)
     distinct = b.parse_distinct(header)
     if distinct is not None and _among(distinct[1], *allowed).all():
         # every distinct cell is a number, blank or an accepted 'unable': the

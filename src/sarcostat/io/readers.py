@@ -14,7 +14,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1104,7 +1104,7 @@ def _assemble(
     row_numbers: Iterable[int] | np.ndarray,
     row_word: str,
     findings: list[Finding],
-    factorized: list[tuple[np.ndarray, np.ndarray]] | None = None,
+    factorized: Sequence[tuple[np.ndarray, np.ndarray] | None] | None = None,
     text_arrays: dict[int, Any] | None = None,
 ) -> RawTable:
     """Name blank headers, drop empty unnamed columns, refuse duplicate headers."""
@@ -1116,7 +1116,8 @@ def _assemble(
     for j, (h, cells) in enumerate(zip(header, columns)):
         h = "" if is_blank(h) else _header_text(h)
         if not h:
-            if all(is_blank(c) for c in (cells if factorized is None else factorized[j][1])):
+            distinct_cells = factorized[j] if factorized is not None else None
+            if all(is_blank(c) for c in (cells if distinct_cells is None else distinct_cells[1])):
                 continue  # trailing separators / formatting-only columns
             h = f"unnamed_{j + 1}"
             detail = f"column {j + 1} has values but no header; kept as '{h}'."
@@ -1131,8 +1132,9 @@ def _assemble(
         seen[h] = j
         headers.append(h)
         data[h] = cells
-        if factorized is not None:
-            distinct[h] = factorized[j]
+        coded = factorized[j] if factorized is not None else None
+        if coded is not None:
+            distinct[h] = coded
         if text_arrays and j in text_arrays:
             arrows[h] = text_arrays[j]
     if not headers:
@@ -1407,17 +1409,50 @@ def _read_parquet(p: Path, columns: list[str] | None = None) -> RawTable:
         if columns is not None:
             names = [c for c in names if c in set(columns)]
         parts: list[tuple[str, Any]] = []
+        coded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        arrows: dict[int, Any] = {}
         with progress_bar(total=len(names), desc=f"read {name}", unit="columns") as bar:
-            for c in names:
-                frame = pf.read(columns=[c], use_threads=True).to_pandas()
-                parts.append((c, frame[c] if c in frame.columns else frame.iloc[:, 0]))
+            for j, c in enumerate(names):
+                table = pf.read(columns=[c], use_threads=True)
+                text = _parquet_text(table.column(0))
+                if text is not None:
+                    coded[j], arrow = text
+                    if arrow is not None:
+                        arrows[j] = arrow
+                    parts.append((c, None))
+                else:
+                    frame = table.to_pandas()
+                    parts.append((c, frame[c] if c in frame.columns else frame.iloc[:, 0]))
                 bar.update(1)
         nrows = pf.metadata.num_rows
     except Exception as exc:  # pyarrow errors have no common public base
         raise ReadError(
             f"{name}: cannot be read as Parquet ({type(exc).__name__}: {exc})."
         ) from None
-    return _from_series(parts, nrows, name, "case", [])
+    return _from_series(parts, nrows, name, "case", [], coded, arrows)
+
+
+def _parquet_text(col: Any) -> tuple[tuple[np.ndarray, np.ndarray], Any] | None:
+    """A Parquet text column as (codes, distinct cells) and, for an id-like column
+    (nearly one distinct cell per row, no nulls), its Arrow cells; None for other types.
+
+    Arrow's hash table finds the distinct cells (a blank cell is None), so the
+    checks classify each once, as for a CSV file read in blocks.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from sarcostat.io import _arrow
+
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        return None
+    col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    enc = pc.dictionary_encode(col, null_encoding="encode")
+    codes = _arrow.ints(enc.indices).copy()
+    uniques = np.empty(len(enc.dictionary), dtype=object)
+    uniques[:] = enc.dictionary.to_pylist()
+    dense = len(uniques) > max(len(codes) // 2, DENSE_MIN) and col.null_count == 0
+    return (codes, uniques), (col.cast(pa.string()) if dense else None)
 
 
 _INT_DTYPES = {"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"}
@@ -1430,17 +1465,33 @@ def _from_frame(frame: pd.DataFrame, name: str, row_word: str, findings: list[Fi
 
 
 def _from_series(
-    parts: list[tuple[Any, Any]], nrows: int, name: str, row_word: str, findings: list[Finding]
+    parts: list[tuple[Any, Any]],
+    nrows: int,
+    name: str,
+    row_word: str,
+    findings: list[Finding],
+    coded: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
+    text_arrays: dict[int, Any] | None = None,
 ) -> RawTable:
-    """Typed columns (pandas Series, in order) as a RawTable; each part is released once used."""
+    """Typed columns (pandas Series, in order) as a RawTable; each part is released once used.
+
+    ``coded`` holds the text columns already given as (codes, distinct cells)
+    (their parts are None), ``text_arrays`` the Arrow cells of some of them.
+    """
+    coded = coded or {}
     header = [str(c) for c, _s in parts]
-    columns = []
+    columns: list[Any] = []
     for j in range(len(parts)):
+        if j in coded:
+            columns.append(_Spread(*coded[j]))
+            continue
         s = parts[j][1]
         parts[j] = (parts[j][0], None)  # the Series' memory goes as soon as it is converted
         columns.append(_typed_cells(s))
         del s
-    return _assemble(name, header, columns, range(1, nrows + 1), row_word, findings)
+    factorized = [coded.get(j) for j in range(len(parts))] if coded else None
+    rows = range(1, nrows + 1)
+    return _assemble(name, header, columns, rows, row_word, findings, factorized, text_arrays)
 
 
 def _typed_cells(s: pd.Series) -> np.ndarray:
