@@ -198,7 +198,12 @@ def main(argv: list[str] | None = None) -> int:
             old_int = signal.signal(signal.SIGINT, _on_sigint)
         sys.unraisablehook = _redeliver(old_hook)
     try:
-        code = _run(args)
+        try:
+            code = _run(args)
+        except _Terminated:  # arrived before _run's own handlers (its first import)
+            return _interrupted(15)
+        except KeyboardInterrupt:
+            return _interrupted(2)
         try:
             sys.stdout.flush()
         except BrokenPipeError:

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from sarcostat import __version__
 from sarcostat.cli import main
 
@@ -96,3 +98,22 @@ def test_a_signal_dropped_inside_a_finalizer_is_delivered_again(monkeypatch):
     lone = SimpleNamespace(exc_value=KeyboardInterrupt())
     hook(lone)
     assert passed == [other, lone] and len(kills) == 1
+
+
+@pytest.mark.parametrize(
+    "raised,code,said", [("term", 143, "terminated"), ("int", 130, "interrupted")]
+)
+def test_a_signal_before_the_commands_own_handlers_is_one_line(
+    monkeypatch, capsys, raised, code, said
+):
+    """SIGTERM or Ctrl-C while `_run` is still importing (before its try) ends the
+    command with the signal's exit code and one line, not a traceback."""
+    from sarcostat import cli
+
+    def early(_args):
+        raise cli._Terminated() if raised == "term" else KeyboardInterrupt()
+
+    monkeypatch.setattr(cli, "_run", early)
+    assert cli.main(["validate", "x.csv"]) == code
+    err = capsys.readouterr().err
+    assert err.strip() == f"sarcostat: {said}" and "Traceback" not in err
