@@ -233,3 +233,24 @@ def test_typed_number_columns_keep_their_rules(tmp_path):
     frame.to_parquet(path, index=False)
     bad = read_cohort(path, mapping)
     assert any(f.rule == "non_numeric" and f.column == "age_yr" for f in bad.errors)
+
+
+def test_parquet_floats_come_from_arrow_buffers_as_pandas_gives_them(tmp_path):
+    import math
+
+    import pyarrow.parquet as pq
+
+    from sarcostat.io import _arrow
+
+    values = [1.5, None, 3.25, -0.0, None, 1e300, 7.0, None, 9.5]
+    for kind in (pa.float64(), pa.float32()):
+        arr = pa.array(values, kind)
+        want = arr.to_pandas().to_numpy(dtype=float, na_value=math.nan)
+        assert np.array_equal(_arrow.floats(arr), want, equal_nan=True)
+        assert np.array_equal(_arrow.floats(arr.slice(3, 5)), want[3:8], equal_nan=True)
+    table = pa.table({"id": ["a", "b", "c"], "age_yr": pa.array([70.5, None, 71.0], pa.float32())})
+    path = tmp_path / "c.parquet"
+    pq.write_table(table, path)
+    raw = readers.read_table(path)
+    assert np.array_equal(raw.columns["age_yr"], [70.5, math.nan, 71.0], equal_nan=True)
+    assert read_cohort(path).data["age_yr"].isna().tolist() == [False, True, False]

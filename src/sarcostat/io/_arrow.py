@@ -41,6 +41,23 @@ def ints(arr: Any, dtype: Any = np.int32) -> np.ndarray:
     return np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset * size)
 
 
+def floats(arr: Any) -> np.ndarray:
+    """A float32/float64 array as a float64 NumPy array, NaN where it is null (a copy)."""
+    import pyarrow as pa
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if arr.type != pa.float64():
+        arr = arr.cast(pa.float64())
+    n = len(arr)
+    out = np.frombuffer(arr.buffers()[1], dtype=np.float64, count=n, offset=arr.offset * 8).copy()
+    if arr.null_count:
+        valid = np.frombuffer(arr.buffers()[0], dtype=np.uint8)
+        valid = np.unpackbits(valid, bitorder="little", count=arr.offset + n)[arr.offset :]
+        out[valid == 0] = np.nan
+    return out
+
+
 def bools(arr: Any) -> np.ndarray:
     """A boolean array (bit-packed in Arrow) as a NumPy bool array."""
     arr = _one(arr)

@@ -1400,6 +1400,7 @@ def _read_parquet(p: Path, columns: list[str] | None = None) -> RawTable:
     """
     import pyarrow.parquet as pq
 
+    from sarcostat.io import _arrow
     from sarcostat.progress import progress_bar
 
     name = p.name
@@ -1411,6 +1412,7 @@ def _read_parquet(p: Path, columns: list[str] | None = None) -> RawTable:
         parts: list[tuple[str, Any]] = []
         coded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         arrows: dict[int, Any] = {}
+        numbers: dict[int, np.ndarray] = {}
         with progress_bar(total=len(names), desc=f"read {name}", unit="columns") as bar:
             for j, c in enumerate(names):
                 table = pf.read(columns=[c], use_threads=True)
@@ -1419,6 +1421,10 @@ def _read_parquet(p: Path, columns: list[str] | None = None) -> RawTable:
                     coded[j], arrow = text
                     if arrow is not None:
                         arrows[j] = arrow
+                    parts.append((c, None))
+                elif _is_float(table.column(0).type):
+                    # floats straight from Arrow's buffers: no pandas (0.2 s to import)
+                    numbers[j] = _arrow.floats(table.column(0))
                     parts.append((c, None))
                 else:
                     frame = table.to_pandas()
@@ -1429,7 +1435,13 @@ def _read_parquet(p: Path, columns: list[str] | None = None) -> RawTable:
         raise ReadError(
             f"{name}: cannot be read as Parquet ({type(exc).__name__}: {exc})."
         ) from None
-    return _from_series(parts, nrows, name, "case", [], coded, arrows)
+    return _from_series(parts, nrows, name, "case", [], coded, arrows, numbers)
+
+
+def _is_float(kind: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_float32(kind) or pa.types.is_float64(kind))
 
 
 def _parquet_text(col: Any) -> tuple[tuple[np.ndarray, np.ndarray], Any] | None:
@@ -1472,18 +1484,24 @@ def _from_series(
     findings: list[Finding],
     coded: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
     text_arrays: dict[int, Any] | None = None,
+    numbers: dict[int, np.ndarray] | None = None,
 ) -> RawTable:
     """Typed columns (pandas Series, in order) as a RawTable; each part is released once used.
 
     ``coded`` holds the text columns already given as (codes, distinct cells)
-    (their parts are None), ``text_arrays`` the Arrow cells of some of them.
+    and ``numbers`` the float columns already converted (their parts are
+    None); ``text_arrays`` the Arrow cells of some text columns.
     """
     coded = coded or {}
+    numbers = numbers or {}
     header = [str(c) for c, _s in parts]
     columns: list[Any] = []
     for j in range(len(parts)):
         if j in coded:
             columns.append(_Spread(*coded[j]))
+            continue
+        if j in numbers:
+            columns.append(numbers.pop(j))
             continue
         s = parts[j][1]
         parts[j] = (parts[j][0], None)  # the Series' memory goes as soon as it is converted
