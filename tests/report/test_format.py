@@ -101,3 +101,19 @@ def test_report_options_parsing():
     for bad in ("wide", "10", "500"):
         with pytest.raises(ParameterError, match="--figure-width"):
             options.parse_figure_width(bad)
+
+
+def test_counts_have_a_comma_between_thousands_from_1000():
+    from sarcostat.report.format import DEFAULT_FORMAT, count_text
+
+    assert [count_text(v) for v in (0, 129, 999, 1000, 201317, 1_000_000)] == [
+        "0",
+        "129",
+        "999",
+        "1,000",
+        "201,317",
+        "1,000,000",
+    ]
+    assert count_text(12.0) == "12" and count_text(None) == "" and count_text(float("nan")) == ""
+    assert DEFAULT_FORMAT.count_pct(201317, 20.13) == "201,317 (20.1)"
+    assert DEFAULT_FORMAT.count_pct(58, 45.0) == "58 (45.0)"  # the seed's counts unchanged

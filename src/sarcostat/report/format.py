@@ -68,6 +68,23 @@ def round_significant(value, digits: int = 3) -> float:
     return float(f"{v:.{digits}g}")
 
 
+def count_text(value) -> str:
+    """A count with a comma between thousands from 1,000 (``129``, ``201,317``);
+    '' for missing, any other text as it is.
+
+    Biobank cohorts print as journals print them: APA 7 (section 6.38), the
+    AMA Manual of Style (section 18.1.2, used by NEJM and JAMA) and this
+    seed paper's journal all use commas for numbers of 1,000 or more.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:,}" if number == value else str(value)
+
+
 @dataclass(frozen=True)
 class FormatConfig:
     """Decimals and P-value style of every rendered number.
@@ -152,8 +169,12 @@ class FormatConfig:
             return "\u2013"
         return f"{self.number(mean, d)}{self.pm}{self.number(sd, d)}"
 
+    def count(self, value) -> str:
+        """A number of participants (or models): see `count_text`."""
+        return count_text(value)
+
     def count_pct(self, count, pct) -> str:
-        return f"{int(count)} ({self.number(pct, self.pct_decimals)})"
+        return f"{count_text(count)} ({self.number(pct, self.pct_decimals)})"
 
     def beta(self, value) -> str:
         return self.number(value, self.beta_decimals)

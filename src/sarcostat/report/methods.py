@@ -12,6 +12,7 @@ from sarcostat.report.format import (
     POSTHOC,
     FormatConfig,
     capitalized,
+    count_text,
     covariate_phrase,
 )
 
@@ -57,7 +58,7 @@ def _n_range(df, column="n", by=None) -> str:
         return "n not available"
     n = df.groupby(list(by), sort=False)[column].sum() if by else df[column]
     lo, hi = int(n.min()), int(n.max())
-    return f"n={lo}" if lo == hi else f"n={lo}\u2013{hi}"
+    return f"n={count_text(lo)}" if lo == hi else f"n={count_text(lo)}\u2013{count_text(hi)}"
 
 
 def _indeterminate(result, fmt: FormatConfig) -> str:
@@ -241,9 +242,10 @@ def key_findings(result, fmt: FormatConfig = DEFAULT_FORMAT) -> list[str]:
     """A few plain-text lines: cohort, group difference, headline ORs."""
     c = result.cohort
     lines = [
-        f"{c.get('n')} participants, {c.get('n_group')} ({fmt.number(c.get('pct_group'), 1)}%) "
+        f"{fmt.count(c.get('n'))} participants, {fmt.count(c.get('n_group'))} "
+        f"({fmt.number(c.get('pct_group'), 1)}%) "
         f"with {result.plan.table1.group.replace('_', ' ')}"
-        + (f", {c.get('n_indeterminate')} indeterminate" if c.get("n_indeterminate") else "")
+        + (f", {fmt.count(c['n_indeterminate'])} indeterminate" if c.get("n_indeterminate") else "")
         + (" [SYNTHETIC demo data]" if result.synthetic else "")
         + "."
     ]

@@ -17,7 +17,7 @@ import numpy as np
 
 from sarcostat.report import tables
 from sarcostat.report.figures import _new_figure
-from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, covariate_phrase
+from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, count_text, covariate_phrase
 
 #: How the report names the completed data sets (it keeps the participant ids).
 IMPUTATIONS_NOTE = (
@@ -52,7 +52,7 @@ def _row(cells, key=""):
 
 
 def _pct(n, pct, fmt) -> str:
-    return f"{int(n)} ({fmt.number(pct, 1)})" if _ok(pct) else f"{int(n)}"
+    return f"{fmt.count(n)} ({fmt.number(pct, 1)})" if _ok(pct) else fmt.count(n)
 
 
 def missing_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
@@ -77,9 +77,12 @@ def missing_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
         header=[
             [
                 ("Variable", 1),
-                (f"All\n(n={n})", 1),
-                (f"{group}\n(n={int(df['n_with'].iloc[0]) if len(df) else 0})", 1),
-                (f"No {group.lower()}\n(n={int(df['n_without'].iloc[0]) if len(df) else 0})", 1),
+                (f"All\n(n={count_text(n)})", 1),
+                (f"{group}\n(n={count_text(int(df['n_with'].iloc[0]) if len(df) else 0)})", 1),
+                (
+                    f"No {group.lower()}\n(n={count_text(int(df['n_without'].iloc[0]) if len(df) else 0)})",
+                    1,
+                ),
             ]
         ],
         rows=rows,

@@ -15,7 +15,13 @@ import math
 
 from sarcostat.report import tables
 from sarcostat.report.figures import _new_figure, thin_curve
-from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized, covariate_phrase
+from sarcostat.report.format import (
+    DEFAULT_FORMAT,
+    FormatConfig,
+    capitalized,
+    count_text,
+    covariate_phrase,
+)
 
 _STRATUM_STYLE = {
     "all": ("#222222", "-", "All"),
@@ -159,14 +165,20 @@ def flow_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 6.
     box = {"boxstyle": "round,pad=0.4", "fc": "white", "ec": "#333333", "lw": 1}
     n_read = int(read["n"].iloc[0]) if len(read) else 0
     ax.text(
-        3, 9, f"Participants read\nn = {n_read}", ha="center", va="center", fontsize=9, bbox=box
+        3,
+        9,
+        f"Participants read\nn = {count_text(n_read)}",
+        ha="center",
+        va="center",
+        fontsize=9,
+        bbox=box,
     )
-    lines = [f"{rec['item']}: n = {int(rec['n'])}" for rec in excl.to_dict("records")]
+    lines = [f"{rec['item']}: n = {count_text(int(rec['n']))}" for rec in excl.to_dict("records")]
     n_ex = int(excl["n"].sum()) if len(excl) else 0
     ax.text(
         5.0,
         5.8,
-        f"Excluded (n = {n_ex})\n" + "\n".join(lines),
+        f"Excluded (n = {count_text(n_ex)})\n" + "\n".join(lines),
         ha="left",
         va="center",
         fontsize=7.5,
@@ -176,7 +188,7 @@ def flow_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 6.
     ax.text(
         3,
         2.2,
-        f"Analysed (main adjusted analysis)\nn = {n_main}",
+        f"Analysed (main adjusted analysis)\nn = {count_text(n_main)}",
         ha="center",
         va="center",
         fontsize=9,
@@ -262,7 +274,7 @@ def table1_full_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
                 else:
                     cells.append(f"{fmt.number(r[f'mean_{p}'], 2)}±{fmt.number(r[f'sd_{p}'], 2)}")
             cells += [
-                f"{int(r['n_overall'])} / {int(r['missing_overall'])}",
+                f"{fmt.count(r['n_overall'])} / {fmt.count(r['missing_overall'])}",
                 fmt.p(r["p_shown"]),
             ]
             rows.append(_row(cells, key=r["variable"]))
@@ -270,7 +282,10 @@ def table1_full_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
             cells = [f"{fmt.short(r['variable'])}: {r['level']}"]
             for p in ("overall", "with", "without"):
                 cells.append(fmt.count_pct(r[f"count_{p}"], r[f"pct_{p}"]))
-            cells += [f"{int(r['n_overall'])} / {int(r['missing_overall'])}", fmt.p(r["p_shown"])]
+            cells += [
+                f"{fmt.count(r['n_overall'])} / {fmt.count(r['missing_overall'])}",
+                fmt.p(r["p_shown"]),
+            ]
             rows.append(_row(cells, key=f"{r['variable']}:{r['level']}"))
     n_all = (
         int(result.data[result.plan.table1.group].notna().sum()) if result.data is not None else 0
@@ -280,7 +295,7 @@ def table1_full_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
         header=[
             [
                 ("Variable", 1),
-                (f"Overall (n={n_all})", 1),
+                (f"Overall (n={count_text(n_all)})", 1),
                 (f"With {group}", 1),
                 (f"Without {group}", 1),
                 ("n / missing", 1),
@@ -289,7 +304,7 @@ def table1_full_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
         ],
         rows=rows,
         footnotes=[
-            f"Overall: all {n_all} participants analysed (those with a determined {group} "
+            f"Overall: all {count_text(n_all)} participants analysed (those with a determined {group} "
             "status). Values are mean±SD, or median (IQR) with the Mann-Whitney U test "
             "(normal approximation with tie correction, no continuity correction) for rows "
             "whose skewness exceeds 1 in absolute value or that the plan lists; number (%) "

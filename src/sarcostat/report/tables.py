@@ -81,8 +81,8 @@ def table1(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
     header = [
         [
             ("Variable", 1),
-            (f"{with_name}\n(n={n_with})", 1),
-            (f"{without_name}\n(n={n_without})", 1),
+            (f"{with_name}\n(n={fmt.count(n_with)})", 1),
+            (f"{without_name}\n(n={fmt.count(n_without)})", 1),
             ("P value", 1),
         ]
     ]
@@ -244,7 +244,7 @@ def figure1_values(result, fmt: FormatConfig = DEFAULT_FORMAT) -> DisplayTable:
                     r = sub.loc[level]
                     cells.append(
                         f"{fmt.number(r['estimate'], d)} ({fmt.number(r['ci_lower'], d)}"
-                        f"\u2013{fmt.number(r['ci_upper'], d)}), n={int(r['n'])}"
+                        f"\u2013{fmt.number(r['ci_upper'], d)}), n={fmt.count(r['n'])}"
                     )
                 else:
                     cells.append("")
