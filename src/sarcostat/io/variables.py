@@ -701,14 +701,19 @@ def render_markdown() -> str:
         "with a warning per column, never as numbers (99 = 'Refused' is not 99 kg). Value "
         "labels are the truth: a map code that contradicts the file's label is an error. "
         'Messages say "case N".',
-        "- Parquet: typed columns are used as they are, read one column at a time; "
+        "- Parquet: typed columns are used as they are, read one column at a time (text "
+        "columns as codes into their distinct cells); "
         "`read_cohort(..., columns=[...])` reads only the columns named (headers as written) "
         "from disk.",
         "- Large text files (4 MB and more) are read in blocks of lines with the same rules and "
         "messages as small ones (the check against the whole-file reader is "
         "`tests/io/test_read_blocks.py`); a file whose quoting is not plain (a cell over several "
         "lines, a stray quote), whose encoding has to be guessed, or that holds NUL bytes is read "
-        "whole. Reading and validation show progress bars on a terminal (`-q` or a pipe: none).",
+        "whole. Arrow splits each block into cells on a second thread while the next block is "
+        "checked; every column is kept as codes into its distinct cells, so numbers, categories "
+        "and units are worked out once per distinct cell, and ids are checked with Arrow's "
+        "string kernels (tests compare each fast path with the plain one). Reading and "
+        "validation show progress bars on a terminal (`-q` or a pipe: none).",
         "- Text and Excel: title lines above the header (a single filled cell, e.g. a title merged "
         "across the columns) are skipped with a note; a row of units right under the header "
         "(`cm`, `lb`, `pmol/L`) is joined to the headers (`Weight (lb)`) and converted; blank rows are skipped but keep their "
