@@ -67,9 +67,14 @@ class Cohort:
         # Text columns (object arrays holding str or None) use pandas' string
         # dtype; True/False columns are bool, or pandas' nullable "boolean"
         # when some are unknown (three-valued, never read as False).
+        # copy=False: each column keeps its own array instead of being copied
+        # into one 2-D block (140 MB and a second of page faults at 10^6 rows);
+        # the arrays belong to this Cohort alone, and pandas' copy-on-write
+        # keeps a change made through one DataFrame out of any other.
         return pd.DataFrame(
             {name: _series(col) for name, col in self._columns.items()},
             index=pd.RangeIndex(self._n_rows),
+            copy=False,
         )
 
     @property
