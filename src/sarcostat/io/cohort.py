@@ -68,9 +68,10 @@ class Cohort:
         # dtype; True/False columns are bool, or pandas' nullable "boolean"
         # when some are unknown (three-valued, never read as False).
         # copy=False: each column keeps its own array instead of being copied
-        # into one 2-D block (140 MB and a second of page faults at 10^6 rows);
-        # the arrays belong to this Cohort alone, and pandas' copy-on-write
-        # keeps a change made through one DataFrame out of any other.
+        # into one 2-D block (140 MB and a second of page faults at 10^6 rows).
+        # The arrays serve this one cached frame and nothing else reads them,
+        # so a change made through the frame cannot reach anything else;
+        # frames derived from it are kept apart by pandas' copy-on-write.
         return pd.DataFrame(
             {name: _series(col) for name, col in self._columns.items()},
             index=pd.RangeIndex(self._n_rows),
