@@ -245,3 +245,15 @@ def test_canonical_columns_are_the_same_read_in_blocks(tmp_path, monkeypatch, ba
     assert blocks.data.equals(whole.data)
     assert whole.data["grip_kg"].notna().sum() > 70 and whole.data["gait_unable"].sum() == 6
     assert bad == whole.has_errors
+
+
+def test_reading_some_columns_of_a_file_read_in_blocks(tmp_path, monkeypatch):
+    path = tmp_path / "cohort.csv"
+    path.write_text(HEADER + _rows(80), encoding="utf-8")
+    monkeypatch.setattr(readers, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(readers, "BLOCK_BYTES", 300)
+    monkeypatch.setattr(readers, "_HEAD_LINES", 30)
+    some = readers.read_table(path, columns=["id", "grip_kg"])
+    assert some.headers == ["id", "grip_kg"] and list(some.columns) == ["id", "grip_kg"]
+    assert "grip_kg" in some.factorized and "sex" not in some.factorized
+    assert some.columns["grip_kg"].tolist() == [f"{20 + k % 17}.0" for k in range(1, 81)]

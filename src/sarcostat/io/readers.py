@@ -170,7 +170,10 @@ def read_table(
 def _keep_columns(table: RawTable, wanted: list[str]) -> RawTable:
     keep = [h for h in table.headers if h in set(wanted)]
     table.headers = keep
-    table.columns = {h: table.columns[h] for h in keep}
+    if isinstance(table.columns, _Columns):  # still lazy: nothing spread out here
+        table.columns = _Columns({h: table.columns._data[h] for h in keep})
+    else:
+        table.columns = {h: table.columns[h] for h in keep}
     table.factorized = {h: v for h, v in table.factorized.items() if h in keep}
     table.text_arrays = {h: v for h, v in table.text_arrays.items() if h in keep}
     return table
