@@ -209,3 +209,33 @@ def test_numbers_written_as_text_are_kept(x):
 def test_integers_as_text_are_kept(n):
     assert neutralize_cell(str(n)) == str(n)
     assert neutralize_cell(f"{n:+d}") == f"{n:+d}"
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["plain", None, "text"],
+        ["=SUM(A1)", "b"],
+        ["a", "+1+1", None],
+        ["a", "-x", "-3.2"],
+        ["a", "@cmd"],
+        ["a", "\tq", "\rz"],
+        ["a", "b\n=c", "d\n-e"],  # a formula character after a line break inside a cell
+        ["ok", "ESC\x1b", "NUL\x00x"],
+        ["x", 1.5, "=y"],  # not all text
+        ["", "", None],
+    ],
+)
+def test_object_text_columns_are_neutralized_as_cell_by_cell(cells):
+    """The joined-text shortcut for object columns gives what neutralize_cell gives."""
+    import pandas as pd
+
+    from sarcostat.report.output import _neutralize_series, neutralize_cell
+
+    s = pd.Series(cells, dtype=object)
+
+    def norm(v):  # None and NaN are both an empty cell in the files written
+        return v if isinstance(v, str) else (None if v is None or v != v else v)
+
+    got = [norm(v) for v in _neutralize_series(s).tolist()]
+    assert got == [norm(neutralize_cell(c)) for c in cells]

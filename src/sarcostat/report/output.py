@@ -746,10 +746,32 @@ def neutralize_frame(frame):
     return out
 
 
+#: A formula character after a line break of `_neutralize_series`'s joined text.
+_FORMULA_AFTER_BREAK = re.compile(r"\n[=+\-@\t\r]")
+#: str.translate table deleting the characters `_XML_ILLEGAL` matches.
+_DROP_XML_ILLEGAL = {c: None for c in [*range(0, 9), 11, 12, *range(14, 32)]}
+
+
 def _neutralize_series(s):
     """`neutralize_cell` of every cell of a text column: the cells that
     start with a formula character are found by one vectorized test, so a
     10**6-row column costs milliseconds, not a Python call per cell."""
+    # An object column (pandas' str columns are tested by Arrow below): most
+    # need nothing, and their cells joined into one text are searched once in
+    # C (two regex scans) instead of cell by cell. A hit (a line break in a
+    # cell can make a false one) sends the column to the exact test below.
+    joined = None
+    if s.dtype == object:
+        try:
+            joined = "\n".join(filter(None, s.to_numpy()))
+        except TypeError:  # a cell that is neither text nor None (NaN, a number)
+            joined = None
+    if joined is not None:
+        # (a regex alternation '^|\n' or a character class scans the text 4-10x slower)
+        formula = joined.startswith(_FORMULA_START) or _FORMULA_AFTER_BREAK.search(joined)
+        illegal = len(joined.translate(_DROP_XML_ILLEGAL)) != len(joined)
+        if not (formula or illegal):
+            return s
     try:
         starts = s.str.startswith(_FORMULA_START)
     except (AttributeError, TypeError):  # an object column with no text in it
