@@ -254,3 +254,54 @@ def test_parquet_floats_come_from_arrow_buffers_as_pandas_gives_them(tmp_path):
     raw = readers.read_table(path)
     assert np.array_equal(raw.columns["age_yr"], [70.5, math.nan, 71.0], equal_nan=True)
     assert read_cohort(path).data["age_yr"].isna().tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_many_distinct_cells_are_parsed_by_arrow_as_parse_number_parses_them(decimal):
+    import random
+
+    from sarcostat.io import _arrow
+    from sarcostat.io.cells import _Builder
+    from sarcostat.io.readers import RawTable
+
+    rng = random.Random(7)
+    cells = [
+        "1.5",
+        " 2 ",
+        "-.5e3",
+        "1e400",
+        "NA",
+        "",
+        "unable",
+        "<3.2",
+        "ND",
+        "abc",
+        "+5",
+        "1.",
+        "\u0661\u0662",
+        "1,5",
+        "-0",
+        "1e-400",
+        "0.1000000000000000055511151231257827",
+    ]
+    for _ in range(3000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 22)))
+        frac = "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 22)))
+        text = rng.choice(["", "-", "+"]) + digits + decimal + frac
+        cells.append(text + (f"e{rng.randint(-330, 330)}" if rng.random() < 0.2 else ""))
+    b = _Builder(
+        RawTable(["x"], {"x": np.array(cells, dtype=object)}, list(range(len(cells)))), decimal
+    )
+    want = [b.parse_number(c) for c in cells]
+    arr = np.empty(len(cells) + 1, dtype=object)
+    arr[:-1] = cells
+    arr[-1] = None  # a Parquet null: not text
+    for kinds, values in (
+        b._parse_many(arr),
+        b._parse_many(None, pc.utf8_trim_whitespace(_arrow.strings(cells))),
+    ):
+        assert kinds[: len(cells)].tolist() == [k for k, _v in want]
+        got = values[: len(cells)]
+        ref = np.array([v for _k, v in want])
+        assert np.array_equal(got.view(np.int64), ref.view(np.int64))  # bit for bit
+    assert b._parse_many(arr)[0][-1] == 0  # MISSING

@@ -218,8 +218,9 @@ def test_many_lines_without_a_digit_or_letter(tmp_path):
     assert _outcome(path, blocks=True, block_bytes=1 << 20) == whole
 
 
+@pytest.mark.parametrize("dense", [False, True])
 @pytest.mark.parametrize("bad", [False, True])
-def test_canonical_columns_are_the_same_read_in_blocks(tmp_path, monkeypatch, bad):
+def test_canonical_columns_are_the_same_read_in_blocks(tmp_path, monkeypatch, bad, dense):
     # numbers, 'unable', categories and two grip trials: per distinct cell in blocks
     head = "id,sex,age_yr,height_cm,weight_kg,grip_1_kg,grip_2_kg,gait_time_4m_s,chair_stand_5x_s\n"
     sexes = ["male", " Female", "M", "f", "", "NA", "MALE "]
@@ -240,6 +241,13 @@ def test_canonical_columns_are_the_same_read_in_blocks(tmp_path, monkeypatch, ba
     monkeypatch.setattr(readers, "STREAM_MIN_BYTES", 0)
     monkeypatch.setattr(readers, "BLOCK_BYTES", 300)
     monkeypatch.setattr(readers, "_HEAD_LINES", 25)
+    if dense:  # every mostly-distinct column plain (Arrow cells), parsed by Arrow
+        import sarcostat.io.cells as cells
+
+        monkeypatch.setattr(readers, "DENSE_MIN", 1)
+        monkeypatch.setattr(cells, "_ARROW_PARSE_MIN", 1)
+        raw = readers.read_table(path)
+        assert raw.factorized.arrow("id") is not None  # the ids stayed in Arrow
     blocks = read_cohort(path)
     assert [f.message for f in blocks.issues] == [f.message for f in whole.issues]
     assert blocks.data.equals(whole.data)

@@ -89,7 +89,7 @@ class RawTable:
     labels: dict[str, dict] = field(default_factory=dict)
     header_row: int | None = None
     units_row: int | None = None
-    factorized: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    factorized: MutableMapping[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     text_arrays: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -174,7 +174,12 @@ def _keep_columns(table: RawTable, wanted: list[str]) -> RawTable:
         table.columns = _Columns({h: table.columns._data[h] for h in keep})
     else:
         table.columns = {h: table.columns[h] for h in keep}
-    table.factorized = {h: v for h, v in table.factorized.items() if h in keep}
+    if isinstance(table.factorized, _Factorized):
+        table.factorized = _Factorized(
+            {h: table.factorized._data[h] for h in keep if h in table.factorized}
+        )
+    else:
+        table.factorized = {h: v for h, v in table.factorized.items() if h in keep}
     table.text_arrays = {h: v for h, v in table.text_arrays.items() if h in keep}
     return table
 
@@ -621,6 +626,7 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    from sarcostat.io import _arrow
     from sarcostat.progress import progress_bar
 
     name = p.name
@@ -666,7 +672,7 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
         body_line = body[0][0] - 1 if body else len(records)  # first body line, 0-based
         start = bom + sum(len(ln) for ln in head_lines[:body_line])
         codes: list[list[np.ndarray]] = [[] for _ in range(n)]
-        uniques: list[list[np.ndarray]] = [[] for _ in range(n)]
+        uniques: list[list[Any]] = [[] for _ in range(n)]
         texts: list[list[Any]] = [[] for _ in range(n)]  # Arrow cells of id-like columns
         offsets = [0] * n
         row_numbers: list[np.ndarray] = []
@@ -683,8 +689,8 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
                 codes[j].append(idx + offsets[j])
                 uniques[j].append(vals)
                 texts[j].append(arrow)
-                offsets[j] += vals.size
-                if vals.size > max(idx.size // 2, DENSE_MIN):
+                offsets[j] += idx.size if vals is None else vals.size
+                if vals is None:
                     plain.add(j)  # ids: nearly one distinct cell per row
 
         pending: tuple[Any, int] | None = None
@@ -734,12 +740,22 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
                 take(*pending)
     if ragged is not None:
         raise _ragged_error(name, ragged[0], ragged[0], ragged[1], header_row, n, how)
-    factorized = []
+    factorized: list[tuple[np.ndarray, Any]] = []
     columns: list[Any] = []
     text_arrays = {}
     for j in range(n):
-        if texts[j] and all(t is not None for t in texts[j]):
-            text_arrays[j] = pa.chunked_array([c for t in texts[j] for c in t.chunks], pa.string())
+        if uniques[j] and all(v is None for v in uniques[j]):
+            # plain in every block: its cells stay in Arrow until a step asks
+            arrow = pa.chunked_array([c for t in texts[j] for c in t.chunks], pa.string())
+            text_arrays[j] = arrow
+            c = np.arange(len(arrow), dtype=np.int32)
+            lazy = _LazyTexts(arrow)
+            factorized.append((c, lazy))
+            columns.append(_Spread(c, lazy))
+            continue
+        for k, vals in enumerate(uniques[j]):  # plain blocks of a column coded elsewhere
+            if vals is None:
+                uniques[j][k] = _arrow.texts(texts[j][k])
         c = np.concatenate(codes[j]) if codes[j] else np.empty(0, dtype=np.int32)
         u = np.concatenate(uniques[j]) if uniques[j] else np.empty(0, dtype=object)
         if len(uniques[j]) > 1 and j not in plain:
@@ -864,44 +880,48 @@ def _arrow_parse(
     )
 
 
-def _arrow_columns(pa: Any, table: Any, n: int) -> list[tuple[np.ndarray, np.ndarray, Any]]:
-    """(codes, stripped cells, Arrow cells) of each of the ``n`` columns of `_arrow_parse`.
+def _arrow_columns(pa: Any, table: Any, n: int) -> list[tuple[np.ndarray, Any, Any]]:
+    """(codes, stripped distinct cells, Arrow cells) of each of the ``n`` columns of `_arrow_parse`.
 
-    A plain column's codes count up. Columns with nearly one distinct cell
-    per row also come as an Arrow string array of the stripped cells (else
-    None).
+    A column with nearly one distinct cell per row (ids, measurements written
+    to full precision) is plain: its codes count up, its cells stay in Arrow
+    (stripped; the distinct cells are None, made only when asked for, see
+    `_LazyTexts`). Other columns come as codes into their stripped distinct
+    cells, and no Arrow cells (None).
     """
     import pyarrow.compute as pc
 
     from sarcostat.io import _arrow
 
-    out: list[tuple[np.ndarray, np.ndarray, Any]] = []
+    out: list[tuple[np.ndarray, Any, Any]] = []
     for j in range(n):
-        idx_parts, val_parts, arrow_parts, offset = [], [], [], 0
+        parts: list[tuple[np.ndarray, Any, Any]] = []
         for chunk in table.column(j).chunks:
-            if not pa.types.is_dictionary(chunk.type):
-                # Arrow strips exactly what str.strip strips (tests/io check every code point)
-                arrow = pc.utf8_trim_whitespace(chunk)
-                arr = _arrow.texts(arrow)
-                idx = np.arange(len(arr), dtype=np.int32)
-            else:
+            if pa.types.is_dictionary(chunk.type):
                 idx = _arrow.ints(chunk.indices)
-                vals = list(map(str.strip, chunk.dictionary.to_pylist()))
-                arr = np.empty(len(vals), dtype=object)
-                arr[:] = vals
-                dense = len(vals) > max(len(idx) // 2, DENSE_MIN)
-                arrow = pc.utf8_trim_whitespace(chunk.cast(pa.string())) if dense else None
-            idx_parts.append(idx + offset)
-            val_parts.append(arr)
-            arrow_parts.append(arrow)
-            offset += len(arr)
-        if not idx_parts:
+                if len(chunk.dictionary) <= max(len(idx) // 2, DENSE_MIN):
+                    vals = list(map(str.strip, chunk.dictionary.to_pylist()))
+                    arr = np.empty(len(vals), dtype=object)
+                    arr[:] = vals
+                    parts.append((idx, arr, None))
+                    continue
+                chunk = chunk.cast(pa.string())  # dense: plain from here on
+            # Arrow strips exactly what str.strip strips (tests/io check every code point)
+            arrow = pc.utf8_trim_whitespace(chunk)
+            parts.append((np.arange(len(arrow), dtype=np.int32), None, arrow))
+        if not parts:
             out.append((np.empty(0, dtype=np.int32), np.empty(0, dtype=object), None))
-        else:
-            whole = None
-            if all(a is not None for a in arrow_parts):
-                whole = pa.chunked_array(arrow_parts, type=pa.string())
-            out.append((np.concatenate(idx_parts), np.concatenate(val_parts), whole))
+        elif all(v is None for _i, v, _a in parts):
+            whole = pa.chunked_array([a for _i, _v, a in parts], type=pa.string())
+            out.append((np.arange(len(whole), dtype=np.int32), None, whole))
+        else:  # plain and coded chunks in one block: cells for all
+            idx_parts, val_parts, offset = [], [], 0
+            for idx, given, arrow in parts:
+                cells = _arrow.texts(arrow) if given is None else given
+                idx_parts.append(idx + offset)
+                val_parts.append(cells)
+                offset += len(cells)
+            out.append((np.concatenate(idx_parts), np.concatenate(val_parts), None))
     return out
 
 
@@ -1107,7 +1127,7 @@ def _assemble(
     row_numbers: Iterable[int] | np.ndarray,
     row_word: str,
     findings: list[Finding],
-    factorized: Sequence[tuple[np.ndarray, np.ndarray] | None] | None = None,
+    factorized: Sequence[tuple[np.ndarray, Any] | None] | None = None,
     text_arrays: dict[int, Any] | None = None,
 ) -> RawTable:
     """Name blank headers, drop empty unnamed columns, refuse duplicate headers."""
@@ -1120,7 +1140,13 @@ def _assemble(
         h = "" if is_blank(h) else _header_text(h)
         if not h:
             distinct_cells = factorized[j] if factorized is not None else None
-            if all(is_blank(c) for c in (cells if distinct_cells is None else distinct_cells[1])):
+            if distinct_cells is None:
+                given = cells
+            elif isinstance(distinct_cells[1], _LazyTexts):
+                given = distinct_cells[1].cells()
+            else:
+                given = distinct_cells[1]
+            if all(is_blank(c) for c in given):
                 continue  # trailing separators / formatting-only columns
             h = f"unnamed_{j + 1}"
             detail = f"column {j + 1} has values but no header; kept as '{h}'."
@@ -1144,9 +1170,67 @@ def _assemble(
         raise ReadError(f"{name}: has no named columns.")
     rows = row_numbers if isinstance(row_numbers, np.ndarray) else list(row_numbers)
     table = RawTable(headers, _Columns(data), rows, row_word, findings, name)
-    table.factorized = distinct
+    table.factorized = _Factorized(distinct)
     table.text_arrays = arrows
     return table
+
+
+class _LazyTexts:
+    """The stripped cells of a plain column, kept in Arrow: the object array of
+    Python strings (a tenth of a second per million cells) is made when a
+    step first asks for the distinct cells, and then once."""
+
+    __slots__ = ("arrow", "_cells")
+
+    def __init__(self, arrow: Any) -> None:
+        self.arrow = arrow
+        self._cells: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.arrow)
+
+    def cells(self) -> np.ndarray:
+        if self._cells is None:
+            from sarcostat.io import _arrow
+
+            self._cells = _arrow.texts(self.arrow)
+        return self._cells
+
+
+class _Factorized(MutableMapping):
+    """``RawTable.factorized`` of a file read in blocks: ``(codes, distinct
+    cells)`` per column, the distinct cells of a plain column made from Arrow
+    only when asked for (`codes` and `arrow` do not make them)."""
+
+    def __init__(self, data: dict[str, tuple[np.ndarray, Any]]) -> None:
+        self._data = data
+
+    def __getitem__(self, header: str) -> tuple[np.ndarray, np.ndarray]:
+        codes, cells = self._data[header]
+        return codes, (cells.cells() if isinstance(cells, _LazyTexts) else cells)
+
+    def __contains__(self, header: object) -> bool:
+        return header in self._data
+
+    def codes(self, header: str) -> np.ndarray:
+        return self._data[header][0]
+
+    def arrow(self, header: str) -> Any:
+        """The Arrow array of the distinct cells (in their order), or None."""
+        cells = self._data[header][1]
+        return cells.arrow if isinstance(cells, _LazyTexts) else None
+
+    def __setitem__(self, header: str, value: tuple[np.ndarray, Any]) -> None:
+        self._data[header] = value
+
+    def __delitem__(self, header: str) -> None:
+        del self._data[header]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 class _Spread:
@@ -1154,7 +1238,7 @@ class _Spread:
 
     __slots__ = ("codes", "uniques")
 
-    def __init__(self, codes: np.ndarray, uniques: np.ndarray) -> None:
+    def __init__(self, codes: np.ndarray, uniques: Any) -> None:
         self.codes, self.uniques = codes, uniques
 
     def __len__(self) -> int:
@@ -1173,7 +1257,10 @@ class _Columns(MutableMapping):
     def __getitem__(self, header: str) -> Any:
         cells = self._data[header]
         if isinstance(cells, _Spread):
-            cells = self._data[header] = cells.uniques[cells.codes]
+            if isinstance(cells.uniques, _LazyTexts):  # plain: the distinct cells are the rows
+                cells = self._data[header] = cells.uniques.cells()
+            else:
+                cells = self._data[header] = cells.uniques[cells.codes]
         return cells
 
     def __setitem__(self, header: str, cells: Any) -> None:
