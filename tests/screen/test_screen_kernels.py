@@ -189,7 +189,10 @@ def test_linear_row_sums_against_numpy_any_number_of_factors(rb):
     center = rng.normal(50, 1, c)
     L, B, C = rng.normal(size=(rows, 3)), rng.normal(size=(rows, rb)), rng.normal(size=(rows, 2))
     outT, KX, QX = np.zeros((c, 3)), np.zeros((rb, c)), np.zeros((2, c))
-    kern.linear_row_sums(X, 2, rows, center, L, B, C, outT, KX, QX, np.empty((4, 256)))
+    idx = np.arange(2, rows)
+    kern.linear_row_sums(
+        X, idx, center, L[2:], B[2:], C[2:], outT, KX, QX, np.empty((4, 256))
+    )
     miss = np.isnan(X[2:])
     x0 = np.where(miss, 0.0, X[2:] - center)
     np.testing.assert_allclose(KX, B[2:].T @ x0, rtol=1e-12, atol=1e-9)
