@@ -40,6 +40,7 @@ __all__ = [
     "linear_row_sums",
     "add_missing_rows",
     "take_columns",
+    "column_totals",
     "column_means",
     "column_moments",
     "logistic_terms",
@@ -225,11 +226,10 @@ def take_columns(Xb: Any, cols: Any, out: Any) -> Any:
 
 
 @_compiled()
-def column_means(X: Any, step: Any) -> Any:
-    """Mean of each column over rows 0, step, 2 step, ..., ignoring NaN (as
-    np.nanmean; NaN for a column with no value there), and the count of
-    values: the first sweep of `column_moments`, alone where only the
-    centre is wanted (the linear screen)."""
+def column_totals(X: Any, step: Any) -> Any:
+    """Sum and count of each column's values over rows 0, step, 2 step,
+    ..., ignoring NaN: `column_means` before its division, for the linear
+    screen's centres taken in two halves of the rows at once."""
     n, a = X.shape
     cnt = np.zeros(a)
     tot = np.zeros(a)
@@ -240,6 +240,15 @@ def column_means(X: Any, step: Any) -> Any:
             ok = x == x
             cnt[j] += 1.0 if ok else 0.0
             tot[j] += x if ok else 0.0
+    return tot, cnt
+
+
+@_compiled()
+def column_means(X: Any, step: Any) -> Any:
+    """Mean of each column over rows 0, step, 2 step, ..., ignoring NaN (as
+    np.nanmean; NaN for a column with no value there), and the count of
+    values: the first sweep of `column_moments`."""
+    tot, cnt = column_totals(X, step)
     return tot / cnt, cnt
 
 

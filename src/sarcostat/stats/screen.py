@@ -344,20 +344,13 @@ def _process_block(source: Any, names: Any, plan: _Plan) -> tuple[np.ndarray, li
     return out, msgs
 
 
-def _centres(
-    X: Any, *, contiguous: bool = False, scale: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
+def _centres(X: Any, *, contiguous: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Approximate mean and SD of each column, from at most 10,000 evenly
     spaced rows (any value near the mean will do: slopes, t and p do not
     depend on it; the scale is needed only by the logistic kernel's step
-    tolerance). ``contiguous``: X has unit-stride rows already.
-    ``scale=False``: the means alone (one sweep over those rows instead
-    of two; the same means), SD 1."""
+    tolerance). ``contiguous``: X has unit-stride rows already."""
     step = max(1, X.shape[0] // 10_000)
-    if contiguous and not scale:
-        mx = _kernels.column_means(X, step)[0]
-        sx = np.ones_like(mx)
-    elif contiguous:
+    if contiguous:
         mx, sx = _kernels.column_moments(X, step)
     else:
         # A C-order copy of the sample first: the compiled loop is ~5x slower
@@ -369,6 +362,35 @@ def _centres(
     mx = np.where(np.isfinite(mx), mx, 0.0)
     sx = np.where(np.isfinite(sx) & (sx > 0), sx, 1.0)
     return mx, sx
+
+
+def _row_centres(X: np.ndarray, pool: Any) -> Any:
+    """The linear screen's centres of a row-major panel: the means of the
+    same at most 10,000 evenly spaced rows as `_centres`, summed in two
+    halves of those rows (on ``pool``'s threads, beside the caller's own
+    work; with or without a pool the same two sums, so the centres do not
+    depend on the thread count). Returns a function that gives the centres
+    once both halves are in."""
+    N = X.shape[0]
+    step = max(1, N // 10_000)
+    half = (N // step + 1) // 2 * step  # a multiple of step: the same sample rows
+    parts = [X[:half], X[half:]]
+    if pool is None:
+        done = [_kernels.column_totals(p, step) for p in parts]
+        futures = None
+    else:
+        futures = [pool.submit(_kernels.column_totals, p, step) for p in parts]
+
+    def centres() -> np.ndarray:
+        (t1, c1), (t2, c2) = done if futures is None else [f.result() for f in futures]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mx = (t1 + t2) / (c1 + c2)
+        bad = ~np.isfinite(mx)
+        if bad.any():  # as `_centres`: a sparse column from all rows
+            mx[bad] = _kernels.column_means(np.ascontiguousarray(X[:, bad]), 1)[0]
+        return np.where(np.isfinite(mx), mx, 0.0)
+
+    return centres
 
 
 def _finish_linear(results: list, plan: _Plan) -> list:
@@ -389,10 +411,20 @@ def _linear_by_rows(
     (`linear_rows`), then the models a
     chunk of columns at a time (``progress`` after each when ``report``).
     Returns (n_linear, P, FIELDS)."""
-    plan.prepare()
+    if threads > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        # The centres (a compiled loop without the GIL) on two threads while
+        # this one builds the left factors.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            centres = _row_centres(X, pool)
+            plan.prepare()
+            mx = centres()
+    else:
+        mx = _row_centres(X, None)()
+        plan.prepare()
     prep = plan.lin_prep
     assert prep is not None
-    mx, _ = _centres(X, contiguous=X.flags.c_contiguous, scale=False)
     sums = eng.linear_rows(X, prep, mx, threads=threads)
     # Every column's models in one batch (a call per chunk cost 0.04 s more
     # at 3,000 columns in fixed per-call costs); the chunks are reported
