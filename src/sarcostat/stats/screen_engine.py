@@ -254,7 +254,8 @@ def _pad8(L: np.ndarray) -> np.ndarray:
     """L with zero columns appended up to a multiple of 8 (C order): the
     row kernel adds a row of L per missing entry, and a width of whole
     SIMD vectors has no scalar remainder (measured: 8% of the row sweep).
-    The zero columns' sums are zero and never read."""
+    The zero columns' sums are zero and never read (as ``A``'s in
+    `linear_prepare`)."""
     n, w = L.shape
     out = np.zeros((n, -(-w // 8) * 8))
     out[:, :w] = L
@@ -289,12 +290,14 @@ def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
     Rp = np.column_stack(pat_cols) if pat_cols else np.empty((N, 0))
     g = Rp.shape[1]
     u = Rp.max(axis=1) if g else np.zeros(N)
-    A = _pad8(
-        np.concatenate(
-            [P * u[:, None]] + [Z * (R[:, [o]] * Y[:, [o]]) for o in range(m)] + [R * Y * Y],
-            axis=1,
-        )
-    )
+    # [pairs | Z y per outcome | y^2 per outcome], written in place into
+    # the width `linear_row_sums` wants (a multiple of 8, zero padded).
+    q = P.shape[1]
+    A = np.zeros((N, -(-(q + m * k + m) // 8) * 8))
+    np.multiply(P, u[:, None], out=A[:, :q])
+    for o in range(m):
+        np.multiply(Z, (R[:, o] * Y[:, o])[:, None], out=A[:, q + o * k : q + (o + 1) * k])
+    np.multiply(R * Y, Y, out=A[:, q + m * k : q + m * k + m])
     B = np.concatenate([Z * u[:, None], R * Y], axis=1)
     drop = u[:, None] - Rp  # 1 where a pattern leaves out a usable row
     S = np.flatnonzero(drop.any(axis=1))
