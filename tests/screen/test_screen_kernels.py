@@ -241,3 +241,11 @@ def test_column_totals_are_column_means_before_the_division():
         np.testing.assert_array_equal(cnt, (~np.isnan(sample)).sum(axis=0))
         with np.errstate(invalid="ignore"):
             np.testing.assert_array_equal(tot / cnt, kern.column_means(X, step)[0])
+
+
+def test_trailing_zeros_and_its_fallback():
+    """The row kernel's count of trailing zero bits (LLVM's intrinsic) and
+    the plain loop used where Numba lacks it."""
+    for v in (1, 2, 8, 3 << 40, 1 << 63, (1 << 63) | 1):
+        want = (v & -v).bit_length() - 1
+        assert kern._ctz_loop(np.uint64(v)) == want

@@ -359,10 +359,13 @@ def _ctz_loop(bits: Any) -> Any:
     return n
 
 
+_ctz: Any = _ctz_loop
 try:  # LLVM's cttz: one instruction
-    from numba.cpython.unsafe.numbers import trailing_zeros as _ctz
+    from numba.cpython.unsafe.numbers import trailing_zeros
+
+    _ctz = trailing_zeros
 except ImportError:  # pragma: no cover - Numba without the intrinsic
-    _ctz = _ctz_loop
+    pass
 
 
 @_compiled()
