@@ -903,55 +903,61 @@ def _names(value: Any, parameter: Any) -> Any:
 
 
 def _assemble_table(arr: Any, names: Any, msgs: Any, plan: Any, bonferroni: Any) -> Any:
+    """The results table (one row per outcome and biomarker, outcome by
+    outcome) and its families of tests, built as one frame from whole
+    columns (a frame per outcome and their concatenation cost about 10 ms
+    more at 4 x 3,000 rows, mostly in converting the same names to text
+    four times)."""
     out_names = plan.lin_names + plan.bin_names
-    frames, fam_rows = [], []
+    n_out, c = len(out_names), len(names)
+    cols = list(_TABLE_COLUMNS)
+    if bonferroni:
+        cols.insert(cols.index("q_value") + 1, "p_bonferroni")
+    corr = "Benjamini-Hochberg" + (" + Bonferroni" if bonferroni else "")
+    a = arr[:n_out].reshape(n_out * c, len(eng.FIELDS)).copy()
+    status = a[:, eng.F["status"]].astype(int)
+    value_cols = [
+        eng.F[f] for f in eng.FIELDS if f not in ("n", "events", "status", "method", "iterations")
+    ]
+    a[np.ix_(status != eng.OK, value_cols)] = np.nan
+    data: dict[str, Any] = {
+        "outcome": np.repeat(np.array(out_names, dtype=object), c),
+        "biomarker": np.tile(np.array(names, dtype=object), n_out),
+        "model": pd.Series(a[:, eng.F["method"]])
+        .map(eng.METHODS)
+        .fillna("")
+        .to_numpy(dtype=object),
+    }
+    data.update(
+        {f: a[:, eng.F[f]] for f in eng.FIELDS if f not in ("status", "method", "iterations")}
+    )
+    base = np.array([eng.STATUS_MESSAGES[v] for v in range(len(eng.STATUS_MESSAGES))], dtype=object)
+    message = base[status]
+    texts = np.tile(np.array(list(msgs), dtype=object), n_out)  # a column's own message
+    own = (status == eng.NON_NUMERIC) & (texts != "")
+    message[own] = texts[own]
+    data["message"] = message
+    q = np.empty(n_out * c)
+    bonf = np.empty(n_out * c)
+    families, fam_rows = [], []
     for o, oname in enumerate(out_names):
-        a = arr[o].copy()
-        status = a[:, eng.F["status"]].astype(int)
-        value_cols = [
-            eng.F[f]
-            for f in eng.FIELDS
-            if f not in ("n", "events", "status", "method", "iterations")
-        ]
-        a[np.ix_(status != eng.OK, value_cols)] = np.nan
-        df = pd.DataFrame(
-            {f: a[:, eng.F[f]] for f in eng.FIELDS if f not in ("status", "method", "iterations")}
-        )
-        df.insert(
-            0,
-            "model",
-            pd.Series(a[:, eng.F["method"]]).map(eng.METHODS).fillna("").to_numpy(dtype=object),
-        )
-        df.insert(0, "biomarker", names)
-        df.insert(0, "outcome", oname)
-        base = np.array(
-            [eng.STATUS_MESSAGES[c] for c in range(len(eng.STATUS_MESSAGES))], dtype=object
-        )
-        message = base[status]
-        for j in np.flatnonzero(status == eng.NON_NUMERIC):
-            if msgs[j]:
-                message[j] = msgs[j]
-        df["message"] = message
         model = (
             "linear"
             if o < len(plan.lin_names)
             else ("logistic-firth" if plan.firth else "logistic")
         )
-        p = df["p_value"].to_numpy()
+        p = a[o * c : (o + 1) * c, eng.F["p_value"]]
         m = int(np.isfinite(p).sum())
-        family = f"{oname} ({model}): {m} biomarker test(s)"
-        df["q_value"] = adjust_pvalues(p, method="fdr_bh")
+        families.append(f"{oname} ({model}): {m} biomarker test(s)")
+        q[o * c : (o + 1) * c] = adjust_pvalues(p, method="fdr_bh")
         if bonferroni:
-            df["p_bonferroni"] = adjust_pvalues(p, method="bonferroni")
-        df["family"] = family
-        corr = "Benjamini-Hochberg" + (" + Bonferroni" if bonferroni else "")
+            bonf[o * c : (o + 1) * c] = adjust_pvalues(p, method="bonferroni")
         fam_rows.append({"outcome": oname, "model": model, "n_tests": m, "correction": corr})
-        frames.append(df)
-    cols = list(_TABLE_COLUMNS)
+    data["q_value"] = q
     if bonferroni:
-        cols.insert(cols.index("q_value") + 1, "p_bonferroni")
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
-    table = table[cols]
+        data["p_bonferroni"] = bonf
+    data["family"] = np.repeat(np.array(families, dtype=object), c)
+    table = pd.DataFrame(data)[cols] if n_out else pd.DataFrame(columns=cols)
     table["n"] = table["n"].round().astype("Int64")
     table["events"] = table["events"].round().astype("Int64")
     return table, pd.DataFrame(fam_rows, columns=["outcome", "model", "n_tests", "correction"])
