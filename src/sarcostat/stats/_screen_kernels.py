@@ -396,9 +396,10 @@ def linear_row_sums(
     row-major table is read a short segment per row (one per page), which
     the memory system serves several times slower than one sequential
     sweep; here the rows are read in order, four at a time, and each row's
-    columns tile by tile (``scratch`` is 4 x tile, in L1). Each tile's accumulator rows take the four rows'
-    contributions in one sweep (four multiply-adds per load and store), so
-    no centred block is written out and no skinny matrix product is needed.
+    columns tile by tile (``scratch`` is 4 x tile, in L1). Each tile's
+    accumulator rows take the four rows' contributions in one sweep (four
+    multiply-adds per load and store), so no centred block is written out
+    and no skinny matrix product is needed.
 
     The missing entries: a 64-bit word per 64 columns of a row flags them
     (a vectorized loop), and its set bits are visited one by one (LLVM's
