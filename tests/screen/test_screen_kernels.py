@@ -105,8 +105,8 @@ def test_column_moments_equal_nanmean_and_nanstd():
 
 
 def test_column_means_are_column_moments_first_sweep():
-    """The linear screen's one-sweep centres are the very means (bit for
-    bit) that the two-sweep moments give, so its sums do not move."""
+    """`column_means` is the first sweep of `column_moments`: the same
+    means bit for bit."""
     _, X, _ = _block(seed=3)
     for step in (1, 4):
         mean, cnt = kern.column_means(X, step)
@@ -189,9 +189,63 @@ def test_linear_row_sums_against_numpy_any_number_of_factors(rb):
     center = rng.normal(50, 1, c)
     L, B, C = rng.normal(size=(rows, 3)), rng.normal(size=(rows, rb)), rng.normal(size=(rows, 2))
     outT, KX, QX = np.zeros((c, 3)), np.zeros((rb, c)), np.zeros((2, c))
-    kern.linear_row_sums(X, 2, rows, center, L, B, C, outT, KX, QX, np.empty((4, 256)))
+    idx = np.arange(2, rows)
+    kern.linear_row_sums(X, idx, center, L[2:], B[2:], C[2:], outT, KX, QX, np.empty((4, 256)))
     miss = np.isnan(X[2:])
     x0 = np.where(miss, 0.0, X[2:] - center)
     np.testing.assert_allclose(KX, B[2:].T @ x0, rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(QX, C[2:].T @ x0**2, rtol=1e-12, atol=1e-7)
     np.testing.assert_allclose(outT, miss.astype(float).T @ L[2:], rtol=1e-12, atol=1e-12)
+
+
+def test_linear_row_sums_missing_entries_at_word_and_tile_edges():
+    """The missing entries are found through one 64-bit flag word per 64
+    columns of a tile: entries on the words' first and last bits, on the
+    tile's edges, a row with every value missing and one with none, a tile
+    narrower than a word, and rows taken out of order (a correction's row
+    list) all reach the right sums."""
+    rng = np.random.default_rng(11)
+    rows, c = 40, 300  # tiles of 256 and 44 columns: words of 64, 64, 64, 64, 44
+    X = rng.normal(5, 1, (rows, c))
+    edges = [0, 1, 62, 63, 64, 65, 127, 128, 191, 192, 254, 255, 256, 257, 298, 299]
+    for t, j in enumerate(edges):
+        X[t, j] = np.nan
+        X[t + 1, edges[::3]] = np.nan
+    X[20] = np.nan  # every value missing
+    X[rng.random((rows, c)) < 0.03] = np.nan
+    X[21] = rng.normal(5, 1, c)  # none missing
+    order = np.array([21, 3, 20, 0, 39, 7, 7, 15, 2], dtype=np.int64)  # any rows, even twice
+    center = np.full(c, 5.0)
+    L, B, C = (rng.normal(size=(len(order), w)) for w in (16, 5, 2))
+    outT, KX, QX = np.zeros((c, 16)), np.zeros((5, c)), np.zeros((2, c))
+    kern.linear_row_sums(X, order, center, L, B, C, outT, KX, QX, np.empty((4, 256)))
+    Xo = X[order]
+    miss = np.isnan(Xo)
+    x0 = np.where(miss, 0.0, Xo - center)
+    np.testing.assert_allclose(KX, B.T @ x0, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(QX, C.T @ x0**2, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(outT, miss.astype(float).T @ L, rtol=1e-12, atol=1e-12)
+    # A narrow tile (less than one word) gives the same sums.
+    out2, K2, Q2 = np.zeros_like(outT), np.zeros_like(KX), np.zeros_like(QX)
+    kern.linear_row_sums(X, order, center, L, B, C, out2, K2, Q2, np.empty((4, 24)))
+    np.testing.assert_allclose(out2, outT, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(K2, KX, rtol=1e-13, atol=1e-13)
+
+
+def test_column_totals_are_column_means_before_the_division():
+    _, X, _ = _block(seed=6)
+    for step in (1, 3):
+        tot, cnt = kern.column_totals(X, step)
+        sample = X[::step]
+        np.testing.assert_allclose(tot, np.nansum(sample, axis=0), rtol=1e-13)
+        np.testing.assert_array_equal(cnt, (~np.isnan(sample)).sum(axis=0))
+        with np.errstate(invalid="ignore"):
+            np.testing.assert_array_equal(tot / cnt, kern.column_means(X, step)[0])
+
+
+def test_trailing_zeros_and_its_fallback():
+    """The row kernel's count of trailing zero bits (LLVM's intrinsic) and
+    the plain loop used where Numba lacks it."""
+    for v in (1, 2, 8, 3 << 40, 1 << 63, (1 << 63) | 1):
+        want = (v & -v).bit_length() - 1
+        assert kern._ctz_loop(np.uint64(v)) == want

@@ -98,3 +98,28 @@ def test_rows_with_binary_outcomes_and_progress(panels):
         np.testing.assert_allclose(res.table[col], ref.table[col], rtol=1e-10, equal_nan=True)
     p = rows.shape[1] - 1
     assert calls[-1] == (p, p) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_row_centres_same_sample_any_thread_count():
+    """The row sweep's centres: the means of `_centres`' sample rows, summed
+    in two halves (on two threads beside the left factors, or one after
+    the other), the same bit for bit either way; a column the sample
+    misses is centred on its mean over all rows, one without values on 0."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sarcostat.stats.screen import _row_centres
+
+    rng = np.random.default_rng(4)
+    for n in (7, 20_001, 30_000):
+        X = rng.normal(40, 3, (n, 5))
+        step = max(1, n // 10_000)
+        X[rng.random((n, 5)) < 0.2] = np.nan
+        X[:, 3] = np.nan
+        X[1, 3] = 7.0  # off every sample row when step > 1
+        X[:, 4] = np.nan  # no value at all
+        alone = _row_centres(X, None)()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pooled = _row_centres(X, pool)()
+        np.testing.assert_array_equal(alone, pooled)
+        np.testing.assert_allclose(alone[:3], np.nanmean(X[::step, :3], axis=0), rtol=1e-13)
+        assert alone[3] == 7.0 and alone[4] == 0.0

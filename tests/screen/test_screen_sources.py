@@ -91,3 +91,23 @@ def test_missing_file_is_a_read_error(data, tmp_path):
     (tmp_path / "x.xlsx").write_text("x")
     with pytest.raises(ReadError, match="must be .parquet or .csv"):
         screen(cohort, tmp_path / "x.xlsx", outcomes="smi")
+
+
+def test_align_same_ids_in_the_same_order():
+    """A panel exported with the cohort (the same text ids, same order):
+    row i is row i, without a look-up of every key; a duplicated id is
+    still refused, and ids with a missing one take the general join."""
+    from sarcostat.exceptions import DataError
+    from sarcostat.stats.screen_source import _align
+
+    ids = pd.Series(["p1", "p2", " p3", "p10"])
+    pos, info = _align(ids, ids.copy(), where="panel")
+    assert pos.tolist() == [0, 1, 2, 3] and pos.dtype == np.int64
+    assert info["n_matched"] == 4 and info["n_biomarker_ids_not_in_cohort"] == 0
+    assert info["cohort_ids_without_biomarkers"] == []
+    dup = pd.Series(["p1", "p2", "p2", "p4"])
+    with pytest.raises(DataError, match="more than once"):
+        _align(dup, dup.copy(), where="panel")
+    gap = pd.Series(["p1", None, "p3"])
+    pos, info = _align(gap, gap.copy(), where="panel")
+    assert pos.tolist() == [0, 1, 2] and info["n_matched"] == 3

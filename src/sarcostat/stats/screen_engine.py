@@ -250,6 +250,18 @@ def _row_blocks(N: int, c: int) -> Any:
     return [(s, min(N, s + size)) for s in range(0, N, size)]
 
 
+def _pad8(L: np.ndarray) -> np.ndarray:
+    """L with zero columns appended up to a multiple of 8 (C order): the
+    row kernel adds a row of L per missing entry, and a width of whole
+    SIMD vectors has no scalar remainder (measured: 8% of the row sweep).
+    The zero columns' sums are zero and never read (as ``A``'s in
+    `linear_prepare`)."""
+    n, w = L.shape
+    out = np.zeros((n, -(-w // 8) * 8))
+    out[:, :w] = L
+    return out
+
+
 def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
     """The biomarker-independent left factors of `linear_block`'s sums.
 
@@ -278,9 +290,14 @@ def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
     Rp = np.column_stack(pat_cols) if pat_cols else np.empty((N, 0))
     g = Rp.shape[1]
     u = Rp.max(axis=1) if g else np.zeros(N)
-    A = np.concatenate(
-        [P * u[:, None]] + [Z * (R[:, [o]] * Y[:, [o]]) for o in range(m)] + [R * Y * Y], axis=1
-    )
+    # [pairs | Z y per outcome | y^2 per outcome], written in place into
+    # the width `linear_row_sums` wants (a multiple of 8, zero padded).
+    q = P.shape[1]
+    A = np.zeros((N, -(-(q + m * k + m) // 8) * 8))
+    np.multiply(P, u[:, None], out=A[:, :q])
+    for o in range(m):
+        np.multiply(Z, (R[:, o] * Y[:, o])[:, None], out=A[:, q + o * k : q + (o + 1) * k])
+    np.multiply(R * Y, Y, out=A[:, q + m * k : q + m * k + m])
     B = np.concatenate([Z * u[:, None], R * Y], axis=1)
     drop = u[:, None] - Rp  # 1 where a pattern leaves out a usable row
     S = np.flatnonzero(drop.any(axis=1))
@@ -295,6 +312,17 @@ def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
         if g
         else np.empty((len(S), 0))
     )
+    # The same corrections pattern by pattern, for `linear_rows`: the rows
+    # a pattern leaves out (row indices into X, read in place) with their
+    # covariate pairs and covariates (a row left out by two patterns is in
+    # both). A quarter of the factors of the stacked form above, whose
+    # rows carry zero weight for every pattern that keeps them.
+    by_pattern = []
+    for h in range(g):
+        rows = np.flatnonzero(drop[:, h] > 0)
+        by_pattern.append(
+            (rows, _pad8(P[rows]), np.ascontiguousarray(Z[rows]), np.ones((len(rows), 1)))
+        )
     return {
         "A": A,
         "A_total": A.sum(axis=0),
@@ -304,6 +332,7 @@ def linear_prepare(Z: np.ndarray, Y: np.ndarray, R: np.ndarray) -> dict:
         "Ac": Ac,
         "Bc": Bc,
         "Cc": dS,
+        "by_pattern": by_pattern,
         "pat_of": pat_of,
         "k": k,
         "m": m,
@@ -437,7 +466,7 @@ def linear_rows(
     `linear_results`.
     """
     N, P = X.shape
-    A, B, u, S = prep["A"], prep["B"], prep["u"], prep["S"]
+    A, B, u = prep["A"], prep["B"], prep["u"]
     U = np.ascontiguousarray(u[:, None])
     parts = [(s, min(N, s + _ROW_PART)) for s in range(0, N, _ROW_PART)]
     center = np.ascontiguousarray(center, dtype=np.float64)
@@ -447,32 +476,32 @@ def linear_rows(
         outT = np.zeros((P, A.shape[1]))
         KX = np.zeros((B.shape[1], P))
         QX = np.zeros((1, P))
-        _k.linear_row_sums(X, s, e, center, A, B, U, outT, KX, QX, np.empty((4, 256)))
+        idx = np.arange(s, e, dtype=np.int64)
+        _k.linear_row_sums(X, idx, center, A[s:e], B[s:e], U[s:e], outT, KX, QX, _scratch())
         return outT, KX, QX
 
-    # The rows some outcome leaves out (a few percent), gathered in blocks.
-    Ac, Bc, Cc = prep["Ac"], prep["Bc"], prep["Cc"]
+    # The rows some outcome leaves out (a few percent), pattern by pattern,
+    # read in place; stacked as `linear_block`'s corrections.
+    k, q, g = prep["k"], prep["q"], prep["g"]
 
     def corrections() -> tuple:
-        outTc = np.zeros((P, Ac.shape[1]))
-        KXc = np.zeros((Bc.shape[1], P))
-        QXc = np.zeros((Cc.shape[1], P))
-        for s in range(0, len(S), 1024):
-            rows = S[s : s + 1024]
+        AMc, KXc, QXc = np.zeros((g * q, P)), np.zeros((g * k, P)), np.zeros((g, P))
+        for h, (rows, Lh, Zh, ones) in enumerate(prep["by_pattern"]):
+            outT = np.zeros((P, Lh.shape[1]))
             _k.linear_row_sums(
-                np.ascontiguousarray(X[rows]),
-                0,
-                len(rows),
+                X,
+                rows,
                 center,
-                np.ascontiguousarray(Ac[s : s + 1024]),
-                np.ascontiguousarray(Bc[s : s + 1024]),
-                np.ascontiguousarray(Cc[s : s + 1024]),
-                outTc,
-                KXc,
-                QXc,
-                np.empty((4, 256)),
+                Lh,
+                Zh,
+                ones,
+                outT,
+                KXc[h * k : (h + 1) * k],
+                QXc[h : h + 1],
+                _scratch(),
             )
-        return outTc, KXc, QXc
+            AMc[h * q : (h + 1) * q] = Lh[:, :q].sum(axis=0)[:, None] - outT[:, :q].T
+        return AMc, KXc, QXc
 
     if threads > 1 and len(parts) > 1:
         from concurrent.futures import ThreadPoolExecutor
@@ -482,10 +511,10 @@ def linear_rows(
             # the sweep they ran on one core while the other waited).
             extra = pool.submit(corrections)
             sums = list(pool.map(run, parts))
-            outTc, KXc, QXc = extra.result()
+            AMc, KXc, QXc = extra.result()
     else:
         sums = [run(r) for r in parts]
-        outTc, KXc, QXc = corrections()
+        AMc, KXc, QXc = corrections()
     outT, KX, QX = sums[0]
     for more in sums[1:]:
         outT += more[0]
@@ -494,8 +523,12 @@ def linear_rows(
     if progress:
         progress(N)
     AM = prep["A_total"][:, None] - outT.T
-    AMc = Ac.sum(axis=0)[:, None] - outTc.T
     return AM, KX, QX[0], AMc, KXc, QXc
+
+
+def _scratch() -> np.ndarray:
+    """`linear_row_sums`' tile: 4 rows x 256 columns (8 KB, in L1)."""
+    return np.empty((4, 256))
 
 
 def linear_results(sums: tuple, prep: dict, *, confidence: float = 0.95) -> list[np.ndarray]:

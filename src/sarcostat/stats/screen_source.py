@@ -63,8 +63,14 @@ def _align(cohort_ids: Any, bio_ids: Any, *, where: str) -> tuple[np.ndarray, di
         and bool(np.all(raw_coh == raw_bio))
     )
     coh = bio if same else _ids(raw_coh)
-    pos = bio.get_indexer(coh)
-    unmatched_bio = bio[~bio.isin(coh)]
+    if same and not bio.hasnans:
+        # Unique keys (checked above) matched with themselves: row i is row
+        # i (no hash look-up of every key against the same keys again).
+        pos = np.arange(len(bio))
+        unmatched_bio = bio[:0]
+    else:
+        pos = bio.get_indexer(coh)
+        unmatched_bio = bio[~bio.isin(coh)]
     info = {
         "n_cohort": len(coh),
         "n_biomarker_rows": len(bio),
