@@ -222,7 +222,8 @@ def test_many_lines_without_a_digit_or_letter(tmp_path):
 @pytest.mark.parametrize("bad", [False, True])
 def test_canonical_columns_are_the_same_read_in_blocks(tmp_path, monkeypatch, bad, dense):
     # numbers, 'unable', categories and two grip trials: per distinct cell in blocks
-    head = "id,sex,age_yr,height_cm,weight_kg,grip_1_kg,grip_2_kg,gait_time_4m_s,chair_stand_5x_s\n"
+    head = "id,sex,age_yr,height_cm,weight_kg,grip_1_kg,grip_2_kg,gait_time_4m_s,chair_stand_5x_s"
+    head += ",marker,flagged,note\n"  # three columns sarcostat does not know: kept as given
     sexes = ["male", " Female", "M", "f", "", "NA", "MALE "]
     rows = []
     for k in range(90):
@@ -230,11 +231,15 @@ def test_canonical_columns_are_the_same_read_in_blocks(tmp_path, monkeypatch, ba
         g2 = "" if k % 5 == 0 else f"{21 + k % 11}"
         gait = "unable" if k % 17 == 0 else f"{3 + k % 4}.2"
         chair = "" if k % 3 == 0 else f"{9 + k % 6}.1"
+        extra = f"{k * 1.000123456789:.12f},{'TRUE' if k % 3 else 'false'},n{k % 4}"
         rows.append(
-            f"P{k},{sexes[k % 7]},{60 + k % 30},{150 + k % 40},{50 + k % 35},{g1},{g2},{gait},{chair}\n"
+            f"P{k},{sexes[k % 7]},{60 + k % 30},{150 + k % 40},{50 + k % 35},{g1},{g2},{gait},{chair},"
+            f"{extra}\n"
         )
     if bad:
-        rows[40] = "P40,x,abc,160,60,30,31,4.2,9.1\n"  # an unknown sex code, an age not a number
+        rows[40] = (
+            "P40,x,abc,160,60,30,31,4.2,9.1,1.5,true,n1\n"  # unknown sex code, age not a number
+        )
     path = tmp_path / "cohort.csv"
     path.write_text(head + "".join(rows), encoding="utf-8")
     whole = read_cohort(path)
@@ -253,6 +258,7 @@ def test_canonical_columns_are_the_same_read_in_blocks(tmp_path, monkeypatch, ba
     assert blocks.data.equals(whole.data)
     assert whole.data["grip_kg"].notna().sum() > 70 and whole.data["gait_unable"].sum() == 6
     assert bad == whole.has_errors
+    assert whole.data["marker"].dtype == float and whole.data["flagged"].sum() == 60
 
 
 def test_reading_some_columns_of_a_file_read_in_blocks(tmp_path, monkeypatch):

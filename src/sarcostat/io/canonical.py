@@ -697,8 +697,15 @@ def _num(x: float) -> str:
 def _extra(b: _Builder, header: str) -> np.ndarray:
     """Keep an unrecognised column: numbers when every cell is a number, True/False
     (three-valued: blank is unknown) when every filled cell is one, else text."""
-    if header not in b.raw.labels and is_boolean_column(b.raw.columns[header]):
+    # the test stops at the first cell that is not True/False: a column of
+    # numbers is settled by its first cells, without spreading it out
+    if header not in b.raw.labels and is_boolean_column(b.distinct_cells(header)):
         return read_flags(b.raw.columns[header])[0]
+    distinct = b.parse_distinct(header) if header not in b.raw.labels else None
+    if distinct is not None:  # numbers decided per distinct cell, one take
+        codes, kinds_u, values_u = distinct
+        if kinds_u.size and _among(kinds_u, OK, MISSING).all() and (kinds_u == OK).any():
+            return values_u[codes]
     kinds, values = b.parse(header)
     if (
         header not in b.raw.labels

@@ -12,7 +12,7 @@ import math
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from typing import Any
 
@@ -400,19 +400,24 @@ class _Builder:
 
     def is_empty(self, header: str) -> bool:
         """Every cell blank or a missing-value word, judged as written ('unable' is not empty)."""
+        cells = self.distinct_cells(header)
+        return bool(len(self.raw.row_numbers)) and all(_is_na_cell(c) for c in cells)
+
+    def distinct_cells(self, header: str) -> Iterator[Any]:
+        """The column's cells, each distinct one at least once, as an iterator
+        (for tests that stop at the first cell that settles them): the
+        distinct cells of a column read in blocks, and a plain column's cells
+        read from Arrow a few at a time, so that no million-string array is
+        made to look at its first cells."""
         table: Any = self.raw.factorized
         arrow = table.arrow(header) if header in table and hasattr(table, "arrow") else None
-        if arrow is not None:  # a plain column: read its cells a few at a time
+        if arrow is not None:
             step = 64
             for start in range(0, len(arrow), step):
-                if not all(_is_na_cell(c) for c in arrow.slice(start, step).to_pylist()):
-                    return False
-            return bool(len(arrow))
-        if header in table:
-            cells = table[header][1]  # the distinct cells
-        else:
-            cells = self.raw.columns[header]
-        return bool(len(cells)) and all(_is_na_cell(c) for c in cells)  # stops at the first value
+                yield from arrow.slice(start, step).to_pylist()
+                step = min(step * 4, 1 << 16)
+            return
+        yield from (table[header][1] if header in table else self.raw.columns[header])
 
 
 def _factorize_text(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
