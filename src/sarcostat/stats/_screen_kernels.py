@@ -44,6 +44,7 @@ __all__ = [
     "column_means",
     "column_moments",
     "logistic_terms",
+    "logistic_row_sums",
 ]
 
 _JIT = {"nogil": True, "fastmath": {"contract"}, "error_model": "numpy"}
@@ -499,3 +500,126 @@ def linear_row_sums(
                         + c3 * s3[j] * s3[j]
                     )
         p += h
+
+
+@_compiled(inline="always")
+def _accum4(B: Any, i: Any, i1: Any, i2: Any, i3: Any, h: Any, OUT: Any, t0: Any, t1: Any, s: Any) -> Any:
+    """OUT[r, t0:t1] += sum over the (up to) four rows of a group of
+    B[row, r] * s[row-in-group, :] for every column r of B: four accumulator
+    rows per sweep of the tile, as in `linear_row_sums`."""
+    RB = B.shape[1]
+    w = t1 - t0
+    s0 = s[0, :w]
+    s1 = s[1, :w]
+    s2 = s[2, :w]
+    s3 = s[3, :w]
+    r = 0
+    while r + 3 < RB:
+        b0, b1, b2, b3 = _coef4(B, r, i, i1, i2, i3, h)
+        c0, c1, c2, c3 = _coef4(B, r + 1, i, i1, i2, i3, h)
+        d0, d1, d2, d3 = _coef4(B, r + 2, i, i1, i2, i3, h)
+        e0, e1, e2, e3 = _coef4(B, r + 3, i, i1, i2, i3, h)
+        k0 = OUT[r, t0:t1]
+        k1 = OUT[r + 1, t0:t1]
+        k2 = OUT[r + 2, t0:t1]
+        k3 = OUT[r + 3, t0:t1]
+        for j in range(w):
+            a0 = s0[j]
+            a1 = s1[j]
+            a2 = s2[j]
+            a3 = s3[j]
+            k0[j] += b0 * a0 + b1 * a1 + b2 * a2 + b3 * a3
+            k1[j] += c0 * a0 + c1 * a1 + c2 * a2 + c3 * a3
+            k2[j] += d0 * a0 + d1 * a1 + d2 * a2 + d3 * a3
+            k3[j] += e0 * a0 + e1 * a1 + e2 * a2 + e3 * a3
+        r += 4
+    while r < RB:
+        b0, b1, b2, b3 = _coef4(B, r, i, i1, i2, i3, h)
+        kr = OUT[r, t0:t1]
+        for j in range(w):
+            kr[j] += b0 * s0[j] + b1 * s1[j] + b2 * s2[j] + b3 * s3[j]
+        r += 1
+
+
+@_compiled()
+def logistic_row_sums(
+    X: Any,
+    r0: Any,
+    r1: Any,
+    center: Any,
+    scale: Any,
+    L: Any,
+    B: Any,
+    C: Any,
+    D: Any,
+    outT: Any,
+    KX: Any,
+    QX: Any,
+    GX: Any,
+    scratch: Any,
+) -> Any:
+    """The logistic warm-start sums over rows r0..r1 of a row-major matrix,
+    every column at once (the row sweep of `masked_powers` and the
+    products that follow it in the chunked pass).
+
+    With x0 = (X - center) * scale (0 where missing), adds
+    sum_i B[i, r] x0[i, j] to KX[r, j], sum_i C[i, r] x0[i, j]^2 to
+    QX[r, j], sum_i D[i, r] x0[i, j]^3 to GX[r, j], and L[i] to outT[j]
+    at each missing entry (i, j). Rows that are not usable must carry zero
+    rows in L, B, C and D. ``scratch`` is (12, tile): the tile's values,
+    squares and cubes of four rows, in L1.
+
+    Why rows: as `linear_row_sums`, a row-major table is read in memory
+    order instead of a short segment per row for each strip of columns.
+    """
+    P = X.shape[1]
+    RL = L.shape[1]
+    T = scratch.shape[1]
+    miss = np.empty(T, dtype=np.int64)
+    i = r0
+    while i < r1:
+        h = min(4, r1 - i)
+        i1 = min(i + 1, r1 - 1)
+        i2 = min(i + 2, r1 - 1)
+        i3 = min(i + 3, r1 - 1)
+        for t0 in range(0, P, T):
+            t1 = min(P, t0 + T)
+            w = t1 - t0
+            ce = center[t0:t1]
+            sc = scale[t0:t1]
+            for t in range(4):
+                st = scratch[t, :w]
+                sq = scratch[4 + t, :w]
+                su = scratch[8 + t, :w]
+                if t < h:
+                    xi = X[i + t, t0:t1]
+                    nan = 0
+                    for j in range(w):
+                        x = xi[j]
+                        ok = x == x
+                        x0 = (x - ce[j]) * sc[j] if ok else 0.0
+                        x2 = x0 * x0
+                        st[j] = x0
+                        sq[j] = x2
+                        su[j] = x2 * x0
+                        nan += 0 if ok else 1
+                    if nan:
+                        # The missing columns, compacted without a branch.
+                        cnt = 0
+                        for j in range(w):
+                            miss[cnt] = j
+                            cnt += 1 if xi[j] != xi[j] else 0
+                        li = L[i + t]
+                        for m in range(cnt):
+                            oj = outT[t0 + miss[m]]
+                            for r in range(RL):
+                                oj[r] += li[r]
+                else:
+                    for j in range(w):
+                        st[j] = 0.0
+                        sq[j] = 0.0
+                        su[j] = 0.0
+            _accum4(B, i, i1, i2, i3, h, KX, t0, t1, scratch[0:4])
+            _accum4(C, i, i1, i2, i3, h, QX, t0, t1, scratch[4:8])
+            _accum4(D, i, i1, i2, i3, h, GX, t0, t1, scratch[8:12])
+        i += h

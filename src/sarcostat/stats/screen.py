@@ -140,6 +140,10 @@ class _Plan:
     max_iter: int | None
     lin_prep: dict | None = None
     bin_prep: list | None = None
+    #: Row-major panels (`_logistic_by_rows`): every column's centre and
+    #: scale, and per binary outcome its warm-start sums, from one sweep.
+    bin_centres: tuple | None = None
+    bin_sums: list | None = None
 
     def prepare(self) -> None:
         """Build the biomarker-independent factors every chunk shares (linear
@@ -158,6 +162,8 @@ class _Plan:
         state = self.__dict__.copy()
         state["lin_prep"] = None
         state["bin_prep"] = None
+        state["bin_centres"] = None
+        state["bin_sums"] = None
         return state
 
 
@@ -275,15 +281,26 @@ def _make_plan(
     return plan, znames, kinds
 
 
-def _process_block(source: Any, names: Any, plan: _Plan) -> tuple[np.ndarray, list[str]]:
-    """All outcomes for one chunk of biomarkers -> (n_outcomes, c, FIELDS)."""
+def _process_block(
+    source: Any, names: Any, plan: _Plan, start: int | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """All outcomes for one chunk of biomarkers -> (n_outcomes, c, FIELDS).
+
+    ``start``: the chunk's first column in the panel, where the plan holds
+    the panel's row-sweep results (``bin_centres``, ``bin_sums``)."""
     X, msgs = source.read(names)
     c = X.shape[1]
+    swept = plan.bin_sums is not None and plan.bin_centres is not None and start is not None
+    cols = slice(start, None if start is None else start + c)
     # Centre each column (slopes, t and p are unchanged; the Gram matrices
     # stay well conditioned whatever the biomarker's units). Any value near
     # the mean will do, so it comes from at most 10,000 evenly spaced rows.
     # The scale is needed only by the logistic kernel (its step tolerance).
-    mx, sx = _centres(X)
+    if swept:
+        assert plan.bin_centres is not None
+        mx, sx = plan.bin_centres[0][cols], plan.bin_centres[1][cols]
+    else:
+        mx, sx = _centres(X)
     blocks = []
     plan.prepare()
     if plan.lin_names:
@@ -334,6 +351,11 @@ def _process_block(source: Any, names: Any, plan: _Plan) -> tuple[np.ndarray, li
                 center=mx,
                 scale=inv_sx,
                 prep=None if plan.bin_prep is None else plan.bin_prep[b],
+                sums=(
+                    tuple(a[..., cols] for a in plan.bin_sums[b])
+                    if swept and plan.bin_sums is not None
+                    else None
+                ),
             )
         res[:, eng.F["sd_biomarker"]] *= sx
         if r.sum() == 0:
@@ -440,6 +462,31 @@ def _linear_by_rows(
     return out
 
 
+def _logistic_rows_ok(plan: _Plan) -> bool:
+    """Binary outcomes whose warm-start pass can sweep a row-major panel:
+    maximum likelihood (not Firth) without the score pre-screen."""
+    return bool(plan.bin_names) and not plan.firth and plan.prescreen is None
+
+
+def _logistic_by_rows(X: np.ndarray, plan: _Plan, threads: int) -> _Plan:
+    """The warm-start sums of every binary outcome for a row-major panel,
+    each in one sweep over its rows (`logistic_rows`), and every
+    column's centre and scale (the same values `_centres` gives a chunk:
+    the same rows, column by column). The chunks then read the panel only
+    for their exact Newton passes."""
+    plan.prepare()
+    assert plan.bin_prep is not None
+    mx, sx = _centres(X, contiguous=X.flags.c_contiguous)
+    inv_sx = 1.0 / sx
+    sums = [eng.logistic_rows(X, prep, mx, inv_sx, threads=threads) for prep in plan.bin_prep]
+    return dataclasses.replace(plan, bin_centres=(mx, sx), bin_sums=sums)
+
+
+def _starts(chunks: Any) -> list[int]:
+    """Each chunk's first column in the panel."""
+    return [int(v) for v in np.cumsum([0] + [len(c) for c in chunks])[:-1]]
+
+
 def _chunks(names: Any, size: Any) -> Any:
     return [names[i : i + size] for i in range(0, len(names), size)]
 
@@ -452,8 +499,8 @@ def _run_local(source: Any, chunks: Any, plan: Any, progress: Any) -> Any:
     # dozen rows per row block), and a multi-threaded BLAS spent twice the
     # CPU time on them for the same wall time (2 cores, benchmarks/README.md).
     with _blas_one_thread():
-        for ch in chunks:
-            arr, m = _process_block(source, ch, plan)
+        for ch, start in zip(chunks, _starts(chunks)):
+            arr, m = _process_block(source, ch, plan, start)
             parts.append(arr)
             msgs.extend(m)
             done += len(ch)
@@ -502,13 +549,14 @@ def _run_threads(source: Any, chunks: Any, plan: Any, progress: Any, threads: An
     done = 0
     pending: dict = {}
     todo = iter(range(len(chunks)))
+    starts = _starts(chunks)
     with _blas_one_thread(), ThreadPoolExecutor(max_workers=threads) as pool:
         try:
             while True:
                 # Submit only up to ``threads`` chunks: each holds N x chunk
                 # arrays, so memory stays bounded whatever P is.
                 for i in itertools.islice(todo, threads - len(pending)):
-                    pending[pool.submit(_process_block, source, chunks[i], plan)] = i
+                    pending[pool.submit(_process_block, source, chunks[i], plan, starts[i])] = i
                 if not pending:
                     break
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -815,10 +863,14 @@ def screen(
     names = list(source.names)
     chunks = _chunks(names, chunk_size)
     local = dask is False and not scheduler
-    rows = source.row_major() if local and plan.lin_names and hasattr(source, "row_major") else None
+    rows = (
+        source.row_major()
+        if local and (plan.lin_names or _logistic_rows_ok(plan)) and hasattr(source, "row_major")
+        else None
+    )
     lin_arr = None
     full_plan = plan
-    if rows is not None:
+    if rows is not None and plan.lin_names:
         # A panel held row by row in memory: the linear outcomes in one
         # sweep over its rows; the chunks below only for binary outcomes.
         lin_arr = _linear_by_rows(rows, plan, chunks, progress, threads, not plan.bin_names)
@@ -831,6 +883,10 @@ def screen(
             lin_prep=None,
             bin_prep=plan.bin_prep,
         )
+    if rows is not None and _logistic_rows_ok(plan):
+        # The binary outcomes' warm-start pass in one sweep over the rows
+        # too; the chunks below read the panel for the exact passes only.
+        plan = _logistic_by_rows(rows, plan, threads)
     if lin_arr is not None and not plan.bin_names:
         parts, msgs = [], [""] * len(names)
     elif not local:

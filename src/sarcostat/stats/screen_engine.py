@@ -56,6 +56,7 @@ __all__ = [
     "linear_results",
     "logistic_prepare",
     "logistic_block",
+    "logistic_rows",
     "score_block",
     "fit_null_logistic",
 ]
@@ -714,7 +715,9 @@ def logistic_prepare(Z: np.ndarray, y: np.ndarray, r: np.ndarray, gamma0: np.nda
     }
 
 
-def _ml_prepass(X: Any, prep: Any, center: Any = None, scale: Any = None) -> Any:
+def _ml_prepass(
+    X: Any, prep: Any, center: Any = None, scale: Any = None, sums: Any = None
+) -> Any:
     """One blocked pass: sample sizes, events, complete-case SDs, structural
     checks, and the information, score and third-derivative sums of the
     log likelihood at the warm start.
@@ -722,21 +725,25 @@ def _ml_prepass(X: Any, prep: Any, center: Any = None, scale: Any = None) -> Any
     At the warm start (covariate-only fit, slope 0) every column shares the
     fitted values μ0, so all of these are sums of fixed row vectors against
     each column's mask or zero-filled values (or their powers): matrix
-    products, block by block, with no exponential per element.
+    products, block by block, with no exponential per element. ``sums``:
+    those sums already computed for X's columns (`logistic_rows`, one
+    sweep over a row-major panel); X is then not read.
     """
     P, Z3, k = prep["P"], prep["Z3"], prep["k"]
     q, t = P.shape[1], Z3.shape[1]
-    LM, KX, QX, GX = _masked_sums(
-        X,
-        prep["L"],
-        prep["K"],
-        prep["Q"],
-        usable=prep["usable"],
-        center=center,
-        scale=scale,
-        g3=prep["g0"],
-        total_m=prep["L_total"],
-    )
+    if sums is None:
+        sums = _masked_sums(
+            X,
+            prep["L"],
+            prep["K"],
+            prep["Q"],
+            usable=prep["usable"],
+            center=center,
+            scale=scale,
+            g3=prep["g0"],
+            total_m=prep["L_total"],
+        )
+    LM, KX, QX, GX = sums
     c = X.shape[1]
     n, events, sx, sxx = LM[0], LM[2 * q + k], KX[0], QX[0]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -755,6 +762,63 @@ def _ml_prepass(X: Any, prep: Any, center: Any = None, scale: Any = None) -> Any
     off = 2 * q + k + 1
     T0 = _sym3(LM[off : off + t], KX[2 * k + 1 :], QX[2:], GX, k)
     return n, events, sdx, status, info0, U0, T0
+
+
+def logistic_rows(
+    X: np.ndarray,
+    prep: dict,
+    center: np.ndarray,
+    scale: np.ndarray,
+    *,
+    threads: int = 1,
+) -> tuple:
+    """`_ml_prepass`'s warm-start sums for every column of a row-major X at once.
+
+    One sweep over the rows of X (N x P, unit column stride), by the
+    compiled `logistic_row_sums`, instead of one strided read
+    of each chunk of columns (the same sums; summed in another order, so
+    equal to rounding). Rows are cut into fixed parts of ``_ROW_PART``
+    rows whose sums are added in order, whatever ``threads``, so the result
+    is the same bit for bit for any number of threads. Returns (LM, KX, QX,
+    GX), each with one column per column of X; `logistic_block`
+    takes a chunk's columns of them as ``sums``.
+    """
+    N, P = X.shape
+    r = prep["usable"].astype(np.float64)[:, None]
+    # Rows that are not usable enter no sum: their factor rows are zero.
+    L = np.ascontiguousarray(prep["L"] * r)
+    K = np.ascontiguousarray(prep["K"] * r)
+    Q = np.ascontiguousarray(prep["Q"] * r)
+    G = np.ascontiguousarray(prep["g0"][:, None] * r)
+    center = np.ascontiguousarray(center, dtype=np.float64)
+    scale = np.ascontiguousarray(scale, dtype=np.float64)
+    parts = [(s, min(N, s + _ROW_PART)) for s in range(0, N, _ROW_PART)]
+
+    def run(rows: tuple) -> tuple:
+        s, e = rows
+        outT = np.zeros((P, L.shape[1]))
+        KX = np.zeros((K.shape[1], P))
+        QX = np.zeros((Q.shape[1], P))
+        GX = np.zeros((1, P))
+        _k.logistic_row_sums(
+            X, s, e, center, scale, L, K, Q, G, outT, KX, QX, GX, np.empty((12, 256))
+        )
+        return outT, KX, QX, GX
+
+    if threads > 1 and len(parts) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            sums = list(pool.map(run, parts))
+    else:
+        sums = [run(p) for p in parts]
+    outT, KX, QX, GX = sums[0]
+    for more in sums[1:]:
+        outT += more[0]
+        KX += more[1]
+        QX += more[2]
+        GX += more[3]
+    return prep["L_total"][:, None] - outT.T, KX, QX, GX[0]
 
 
 def _halley(info: Any, T: Any, s1: Any) -> Any:
@@ -1073,6 +1137,7 @@ def logistic_block(
     center: np.ndarray | None = None,
     scale: np.ndarray | None = None,
     prep: dict | None = None,
+    sums: tuple | None = None,
 ) -> np.ndarray:
     """Logistic regression of y on [Z, x_j] over each biomarker's complete cases.
 
@@ -1097,7 +1162,9 @@ def logistic_block(
     information at the estimate (Wald), also for Firth.
 
     ``prep``: `logistic_prepare` (Z, y, r, gamma0), to reuse across
-    chunks.
+    chunks. ``sums``: the warm-start sums of X's columns from
+    `logistic_rows` (maximum likelihood only; computed here
+    when not given).
 
     The model is fitted to x_j = (X[:, j] - center[j]) * scale[j] (by
     default X itself): the caller centres and scales each column to about
@@ -1126,7 +1193,7 @@ def logistic_block(
         M, X0 = _masked(X, r)
         n, events, sdx, status = _structure(X0, M, P, Z, y, k)
     else:
-        n, events, sdx, status, info0, U0, T0 = _ml_prepass(X, prep, center, scale)
+        n, events, sdx, status, info0, U0, T0 = _ml_prepass(X, prep, center, scale, sums)
     out[:, F["n"]] = n
     out[:, F["events"]] = events
     if not np.all(np.isfinite(gamma0)):
