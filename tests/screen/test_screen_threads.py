@@ -88,10 +88,10 @@ def test_worker_error_reaches_the_caller(wide, monkeypatch):
     cohort, bio = wide
     real = screen_mod._process_block
 
-    def failing(source, names, plan):
+    def failing(source, names, plan, *rest):
         if "x9" in names:
             raise ParameterError("boom in a worker")
-        return real(source, names, plan)
+        return real(source, names, plan, *rest)
 
     monkeypatch.setattr(screen_mod, "_process_block", failing)
     with pytest.raises(ParameterError, match="boom in a worker"):

@@ -503,7 +503,9 @@ def linear_row_sums(
 
 
 @_compiled(inline="always")
-def _accum4(B: Any, i: Any, i1: Any, i2: Any, i3: Any, h: Any, OUT: Any, t0: Any, t1: Any, s: Any) -> Any:
+def _accum4(
+    B: Any, i: Any, i1: Any, i2: Any, i3: Any, h: Any, OUT: Any, t0: Any, t1: Any, s: Any
+) -> Any:
     """OUT[r, t0:t1] += sum over the (up to) four rows of a group of
     B[row, r] * s[row-in-group, :] for every column r of B: four accumulator
     rows per sweep of the tile, as in `linear_row_sums`."""

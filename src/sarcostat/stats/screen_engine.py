@@ -715,9 +715,7 @@ def logistic_prepare(Z: np.ndarray, y: np.ndarray, r: np.ndarray, gamma0: np.nda
     }
 
 
-def _ml_prepass(
-    X: Any, prep: Any, center: Any = None, scale: Any = None, sums: Any = None
-) -> Any:
+def _ml_prepass(X: Any, prep: Any, center: Any = None, scale: Any = None, sums: Any = None) -> Any:
     """One blocked pass: sample sizes, events, complete-case SDs, structural
     checks, and the information, score and third-derivative sums of the
     log likelihood at the warm start.
