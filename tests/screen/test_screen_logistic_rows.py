@@ -115,3 +115,21 @@ def test_firth_and_prescreen_keep_the_chunked_pass(panels, monkeypatch):
     kw = {"outcomes": ["sarcopenia"], "covariates": COVS, "threads": 1}
     assert len(screen(cohort, rows, firth=True, **kw).table)
     assert len(screen(cohort, rows, prescreen=0.5, **kw).table)
+
+
+def test_centres_of_a_wide_stride_row_major_view_equal_the_chunks():
+    """A row-major view whose rows are wider than its columns (other columns
+    beside it in the block): the centres read in place equal those of its
+    chunks, bit for bit."""
+    from sarcostat.stats.screen import _centres
+
+    rng = np.random.default_rng(3)
+    block = rng.normal(7, 2, (25_000, 30))
+    block[rng.random(block.shape) < 0.1] = np.nan
+    view = block[:, 5:25]
+    assert not view.flags.c_contiguous and view.strides[1] == 8
+    mx, sx = _centres(view, contiguous=True)
+    for c0 in (0, 8, 16):
+        m, s = _centres(view[:, c0 : c0 + 8])
+        np.testing.assert_array_equal(mx[c0 : c0 + 8], m)
+        np.testing.assert_array_equal(sx[c0 : c0 + 8], s)
