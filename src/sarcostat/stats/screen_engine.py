@@ -782,12 +782,12 @@ def logistic_rows(
     takes a chunk's columns of them as ``sums``.
     """
     N, P = X.shape
-    r = prep["usable"].astype(np.float64)[:, None]
-    # Rows that are not usable enter no sum: their factor rows are zero.
-    L = np.ascontiguousarray(prep["L"] * r)
-    K = np.ascontiguousarray(prep["K"] * r)
-    Q = np.ascontiguousarray(prep["Q"] * r)
-    G = np.ascontiguousarray(prep["g0"][:, None] * r)
+    factors = (prep["L"], prep["K"], prep["Q"], prep["g0"][:, None])
+    if not prep["usable"].all():
+        # Rows that are not usable enter no sum: their factor rows are zero.
+        r = prep["usable"].astype(np.float64)[:, None]
+        factors = tuple(f * r for f in factors)
+    L, K, Q, G = (np.ascontiguousarray(f) for f in factors)
     center = np.ascontiguousarray(center, dtype=np.float64)
     scale = np.ascontiguousarray(scale, dtype=np.float64)
     parts = [(s, min(N, s + _ROW_PART)) for s in range(0, N, _ROW_PART)]
@@ -803,19 +803,23 @@ def logistic_rows(
         )
         return outT, KX, QX, GX
 
+    def total(sums: Any) -> tuple:
+        # Added in the parts' order as they come (not all held at once).
+        outT, KX, QX, GX = next(sums)
+        for more in sums:
+            outT += more[0]
+            KX += more[1]
+            QX += more[2]
+            GX += more[3]
+        return outT, KX, QX, GX
+
     if threads > 1 and len(parts) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            sums = list(pool.map(run, parts))
+            outT, KX, QX, GX = total(pool.map(run, parts))
     else:
-        sums = [run(p) for p in parts]
-    outT, KX, QX, GX = sums[0]
-    for more in sums[1:]:
-        outT += more[0]
-        KX += more[1]
-        QX += more[2]
-        GX += more[3]
+        outT, KX, QX, GX = total(run(p) for p in parts)
     return prep["L_total"][:, None] - outT.T, KX, QX, GX[0]
 
 
