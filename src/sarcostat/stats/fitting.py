@@ -29,12 +29,13 @@ Rank
 Least-squares path
     One blocked pass over the rows forms the Gram matrix of the centred
     design and outcome. When the scaled Gram matrix's condition number is at
-    most ``GRAM_COND_MAX`` (1e3), its Cholesky factor (the R of QR up to
-    signs) gives the estimates: the error is about that number times the
-    rounding unit, and R's diagonal entries cannot differ by the rank rule's
-    factor. Otherwise QR of the scaled design decides the rank and gives the
-    estimates, as R ``lm`` does. The residual sum of squares is summed from
-    the residuals either way.
+    most ``GRAM_COND_MAX`` (1e4), its Cholesky factor (the R of QR up to
+    signs) gives the estimates: the error is a few times that number times
+    the rounding unit (measured: 1e-12 at 2e3, 1.5e-11 at 3e4), and R's
+    diagonal entries cannot differ by the rank rule's factor. Otherwise QR
+    of the scaled design decides the rank and gives the estimates, as R
+    ``lm`` does. The residual sum of squares comes from the factor (see
+    ``RSS_FROM_FACTOR``), else it is summed from the residuals.
 Logistic iterations
     Newton-Raphson (= IRLS for the logit link) from zero on the scaled
     design; a step larger than ``MAX_STEP`` in any scaled coefficient is
@@ -81,6 +82,7 @@ from sarcostat.exceptions import ModelError, ParameterError
 __all__ = [
     "RANK_TOL",
     "GRAM_COND_MAX",
+    "RSS_FROM_FACTOR",
     "LOGIT_TOL",
     "LOGIT_MAX_ITER",
     "FIRTH_TOL",
@@ -310,13 +312,24 @@ def rank_deficient_columns(X: np.ndarray) -> list[int]:
 #: scaled columns over n: 1 and the correlation matrix of the other
 #: columns, when there is an intercept) at which `least_squares` solves the
 #: normal equations (Cholesky) instead of using QR. The Cholesky solution's
-#: relative error is about this number times the rounding unit (2.2e-16), so
-#: both paths agree far below 1e-10; a design past it (nearly collinear
-#: columns, spline bases) takes QR, whose error grows only with the square
-#: root. Below it the scaled R's diagonal entries are within a factor
+#: relative error is a few times this number times the rounding unit
+#: (2.2e-16; measured against QR on restricted cubic spline bases: 1e-12 at
+#: condition 2e3, 1.5e-11 at 3e4, 2e-10 at 2e6), so both paths agree below
+#: 1e-10; a design past it (nearly collinear columns, a spline basis of many
+#: knots) takes QR, whose error grows only with the square root. Below it the scaled R's diagonal entries are within a factor
 #: sqrt(GRAM_COND_MAX) of each other, far from ``RANK_TOL``: such a design
 #: has full rank by the rank rule, so the verdict needs no QR.
-GRAM_COND_MAX = 1e3
+GRAM_COND_MAX = 1e4
+#: The Cholesky path takes the residual sum of squares from the factor (the
+#: centred outcome's sum of squares less that of the solved right-hand side,
+#: no second pass over the rows) when it is at least this fraction of the
+#: centred outcome's sum of squares (R^2 at most 0.99): the subtraction then
+#: costs at most a factor 1 / this of the sums' relative rounding (measured:
+#: within 1e-13 of the residuals' sum). Past it (a nearly perfect fit), and
+#: for a design left out by the rank rule, the residuals are summed.
+#: The QR path takes it from R's last diagonal entry (QR of the design with
+#: the outcome as last column), accurate at any R^2.
+RSS_FROM_FACTOR = 1e-2
 #: Rows per block of the one-pass sums of `least_squares` (a block of the
 #: centred design stays in cache).
 _BLOCK = 1 << 14
@@ -422,8 +435,9 @@ def least_squares(
     number is at most ``GRAM_COND_MAX`` its Cholesky factor gives the
     estimates (a QR-free path: no n x p copy of the design), else the QR
     decomposition of the scaled design with the outcome as its last column
-    (R and Q'y without forming Q) does, and decides the rank. A second
-    pass sums the squared residuals.
+    (R and Q'y without forming Q) does, and decides the rank. The
+    residual sum of squares comes from the factor (``RSS_FROM_FACTOR``);
+    only a nearly perfect fit has a second pass sum the squared residuals.
     """
     X, Y, W, single = _stack(X, y, weights, function)
     assert Y is not None
@@ -446,10 +460,16 @@ def least_squares(
     fast = finite & (used.sum(axis=1) > p) & (lam[:, 0] * GRAM_COND_MAX >= lam[:, -1])
     r = np.zeros((s, p, p))
     z = np.zeros((s, p))
+    # Residual sum of squares from the factorisation where it is accurate
+    # (see RSS_FROM_FACTOR); NaN: summed from the residuals in a second pass.
+    rss = np.full(s, np.nan)
     if fast.any():
         L = np.linalg.cholesky(A[fast])
         r[fast] = np.swapaxes(L, 1, 2)
         z[fast] = np.linalg.solve(L, Gs[fast, :p, p][:, :, None])[:, :, 0]
+        yy = Gs[fast, p, p]
+        rf = yy - np.einsum("sp,sp->s", z[fast], z[fast])
+        rss[fast] = np.where(rf >= RSS_FROM_FACTOR * yy, rf, np.nan)
     slow = np.flatnonzero(~fast)
     if slow.size:
         # Scaled design and centred outcome as one matrix; QR's R holds the
@@ -468,6 +488,8 @@ def least_squares(
         k = min(R.shape[1], p)
         r[slow, :k] = R[:, :k, :p]
         z[slow, :k] = R[:, :k, p]
+        if R.shape[1] > p:  # R's last diagonal entry: the norm of the residuals
+            rss[slow] = R[:, p, p] ** 2
     ok = _rank_ok(r)
     df = used.sum(axis=1) - p
     if single and not ok[0]:
@@ -479,7 +501,13 @@ def least_squares(
     # no row swaps and this is the same back-substitution.
     c = np.linalg.solve(r_safe, z[:, :, None])[:, :, 0]
     r_inv = np.linalg.solve(r_safe, np.broadcast_to(np.eye(p), (s, p, p)))
-    rss = _residual_ss(X, Y, centre, ybar, c / scale, used)
+    again = np.flatnonzero(~(np.isfinite(rss) & ok))
+    if again.size:
+        whole = again.size == s  # views, not copies of every design
+        pick = slice(None) if whole else again
+        rss[again] = _residual_ss(
+            X[pick], Y[pick], centre[pick], ybar[pick], (c / scale)[pick], used[pick]
+        )
     c[:, 0] += ybar
     coef, xtx_inv = _back(c, r_inv @ np.swapaxes(r_inv, 1, 2), centre, scale)
     ok = ok & (df > 0) if not single else ok
