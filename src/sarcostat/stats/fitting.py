@@ -572,15 +572,20 @@ def _state_one(
     """mu, weights, information, log likelihood and score of one design (n, p)
     at beta (p,), every row used, in blocks of ``work.shape[1]`` rows: each
     block of the design is read from memory once and stays in cache while
-    its linear predictor, probabilities, weights and transposed weighted
-    copy (in ``work``, (p + 1, rows), the residual as last row) are formed
-    and one BLAS product adds its X'WX and score. mu and the weights are
-    written into ``out`` (2, n)."""
+    its linear predictor, probabilities, weights, weighted copy (rows of the
+    block times their weights, in the first ``rows * p`` entries of
+    ``work``, (p + 1, rows)) and residual (``work``'s last row) are formed,
+    and BLAS adds its X'WX (the weighted copy's transpose times the block)
+    and score. mu and the weights are written into ``out`` (2, n). (The
+    weighted copy in the design's row order, not transposed: a transposed
+    copy reads the block across its rows and cost as much as the product.)"""
     n, p = X.shape
     mu, w = out[0], out[1]
-    G = np.zeros((p + 1, p))
+    G = np.zeros((p, p))
+    score = np.zeros(p)
     ll = 0.0
     rows = work.shape[1]
+    flat = work.reshape(-1)
     for i in range(0, n, rows):
         Xc = X[i : i + rows]
         k = len(Xc)
@@ -600,11 +605,13 @@ def _state_one(
         wc = w[i : i + k]
         np.subtract(1.0, m, out=wc)
         wc *= m
-        wk = work[:, :k]  # rows: the weighted columns, then the residual
-        np.multiply(Xc.T, wc, out=wk[:p])
-        np.subtract(y[i : i + k], m, out=wk[p])
-        G += wk @ Xc
-    return mu, w, np.ascontiguousarray(G[:p]), ll, G[p].copy()
+        wx = flat[: k * p].reshape(k, p)  # the block's rows times their weights
+        np.multiply(Xc, wc[:, None], out=wx)
+        r = work[p, :k]  # the residual
+        np.subtract(y[i : i + k], m, out=r)
+        G += wx.T @ Xc
+        score += r @ Xc
+    return mu, w, G, ll, score
 
 
 def _logit_state(
