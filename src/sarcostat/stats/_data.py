@@ -73,6 +73,32 @@ def _is_flag_column(series: pd.Series) -> bool:
     )
 
 
+#: Rows per block of `stack_columns` (the block of the matrix stays in cache).
+_STACK_ROWS = 1 << 13
+
+
+def stack_columns(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """``np.column_stack`` of 1-D numeric columns as a float design matrix,
+    filled one cache-sized block of rows at a time (the same values; writing
+    each whole column down the matrix in turn, as column_stack does, makes
+    every row's cache line come from memory once per column: 1.7x slower at
+    10**6 x 9). Anything else goes to ``np.column_stack``."""
+    cols = [np.asarray(c) for c in columns]
+    n = len(cols[0]) if cols else 0
+    plain = all(
+        c.ndim == 1 and len(c) == n and (c.dtype.kind in "biu" or c.dtype == np.float64)
+        for c in cols
+    )
+    if not (plain and any(c.dtype == np.float64 for c in cols)):  # not a float64 result
+        return np.column_stack(cols)
+    X = np.empty((n, len(cols)))
+    for a in range(0, n, _STACK_ROWS):
+        block = X[a : a + _STACK_ROWS]
+        for j, c in enumerate(cols):
+            block[:, j] = c[a : a + _STACK_ROWS]
+    return X
+
+
 def _at_most_one_value(series: pd.Series) -> bool:
     """True when the non-missing values of ``series`` are all equal (or absent):
     ``nunique(dropna=True) < 2``, from the minimum and maximum for numbers and
