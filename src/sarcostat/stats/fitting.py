@@ -874,9 +874,9 @@ def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
     tot = np.zeros(p)
     cross = np.zeros((p, p))
     intercept = n > 0
-    flat = X.flags.c_contiguous
-    st = _tiled(shift, rows) if flat else shift
-    buf = np.empty(min(n, rows) * p) if flat else None
+    contiguous = X.flags.c_contiguous
+    st = _tiled(shift, rows) if contiguous else shift
+    buf = np.empty(min(n, rows) * p) if contiguous else None
     for i in range(0, n, rows):
         Xc = X[i : i + rows]
         intercept = intercept and bool((Xc[:, 0] == 1.0).all())
@@ -900,12 +900,12 @@ def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
         scale[0] = 1.0
     scale = np.where(scale > 0, scale, 1.0)
     Xs = np.empty((n, p))
-    if X.flags.c_contiguous:  # flat loops over each block (see _tiled)
-        ct, st = _tiled(centre, rows), _tiled(scale, rows)
-        flat, xf = Xs.reshape(-1), X.reshape(-1)
+    if contiguous:  # flat loops over each block (see _tiled)
+        ct, sc = _tiled(centre, rows), _tiled(scale, rows)
+        out, xf = Xs.reshape(-1), X.reshape(-1)
         for i in range(0, n * p, rows * p):
-            d = np.subtract(xf[i : i + rows * p], ct[: n * p - i], out=flat[i : i + rows * p])
-            d /= st[: len(d)]
+            d = np.subtract(xf[i : i + rows * p], ct[: n * p - i], out=out[i : i + rows * p])
+            d /= sc[: len(d)]
     else:
         for i in range(0, n, rows):
             d = np.subtract(X[i : i + rows], centre, out=Xs[i : i + rows])
