@@ -44,7 +44,11 @@ def complete_cases(
     require_columns(data, cols, function=function)
     keep = np.ones(len(data), dtype=bool)
     for c in cols:
-        isna = data[c].isna()
+        col = data[c]
+        if col.ndim == 1 and col.dtype == np.float64:  # NaN is its only missing value
+            keep &= ~np.isnan(col.to_numpy())
+            continue
+        isna = col.isna()
         keep &= ~(isna.to_numpy() if isna.ndim == 1 else isna.to_numpy().any(axis=1))
     excluded = int(len(keep) - keep.sum())
     if not cols or data.columns.has_duplicates:
@@ -52,7 +56,11 @@ def complete_cases(
     elif excluded:
         # One take per column (a boolean .loc over a wide frame costs twice as much).
         rows = np.flatnonzero(keep)
-        sample = pd.DataFrame({c: data[c].array.take(rows) for c in cols}, index=data.index[rows])
+        # The taken arrays are the frame's own (copy=False: not copied again
+        # into one 2-D block, 17 ms per model at 10**6 x 8).
+        sample = pd.DataFrame(
+            {c: data[c].array.take(rows) for c in cols}, index=data.index[rows], copy=False
+        )
     else:
         # Every row kept: the columns themselves (pandas 3 copies on write).
         sample = pd.concat([data[c] for c in cols], axis=1)
