@@ -120,6 +120,39 @@ def test_spline_basis_takes_qr_and_matches_statsmodels():
     np.testing.assert_allclose(np.sqrt(np.diag(fit.xtx_inv) * fit.rss / fit.df_resid), ref.bse)
 
 
+def test_four_knot_spline_basis_takes_cholesky_and_equals_qr(monkeypatch):
+    # The report's spline models (4 knots): scaled Gram condition ~2e3, below
+    # GRAM_COND_MAX; Cholesky's error there is ~1e-12 (measured), far within 1e-10.
+    rng = np.random.default_rng(27)
+    n = 5000
+    x = rng.lognormal(3.5, 0.35, n)
+    X = np.column_stack([np.ones(n), rcs_basis(x, rcs_knots(x, 4)[0]), rng.normal(70, 6, n)])
+    y = np.log(x) + 0.01 * X[:, -1] + rng.normal(scale=0.3, size=n)
+    ev = np.linalg.eigvalsh(np.corrcoef(X[:, 1:].T))
+    assert 1e3 < ev[-1] / ev[0] < GRAM_COND_MAX
+    fast, exact = least_squares(X, y), _qr(monkeypatch, X, y)
+    assert (fast.path, exact.path) == ("cholesky", "qr")
+    _agree(fast, exact)
+    ref = sm.OLS(y, X).fit()
+    np.testing.assert_allclose(fast.coef, ref.params, rtol=1e-9)
+    np.testing.assert_allclose(fast.rss, ref.ssr, rtol=1e-12)
+
+
+@pytest.mark.parametrize("noise", [3.0, 0.1, 1e-4])
+def test_rss_from_the_factor_equals_the_sum_of_squared_residuals(monkeypatch, noise):
+    # R^2 ~0.1, ~0.99 and ~1 - 1e-9: the last is past RSS_FROM_FACTOR (the
+    # subtraction would lose 7 digits there) and is summed from the residuals.
+    rng = np.random.default_rng(28)
+    X, _ = _design(rng, 4000)
+    y = X @ np.array([2.0, 0.03, -1.5, 0.7]) + noise * rng.normal(size=4000)
+    with monkeypatch.context() as m:
+        m.setattr(fitting, "RSS_FROM_FACTOR", np.inf)  # always the second pass
+        summed = least_squares(X, y).rss
+    fit, exact = least_squares(X, y), _qr(monkeypatch, X, y)
+    np.testing.assert_allclose(fit.rss, summed, rtol=1e-13)
+    np.testing.assert_allclose(exact.rss, summed, rtol=1e-12 if noise > 1e-3 else 1e-7)
+
+
 @pytest.mark.parametrize("rel, full", [(0.0, False), (1e-9, False), (3e-7, True), (1e-3, True)])
 def test_rank_verdicts_do_not_depend_on_the_path(monkeypatch, rel, full):
     rng = np.random.default_rng(25)

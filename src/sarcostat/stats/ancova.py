@@ -40,6 +40,7 @@ from sarcostat.stats._data import (
     interaction_columns,
     plain_values,
     require_columns,
+    stack_columns,
     unadjusted_source,
 )
 from sarcostat.stats._data import is_numeric as _is_numeric
@@ -236,7 +237,7 @@ def _design(
         cols.extend(block)
         names.extend(block_names)
         terms[":".join(parts)] = tuple(range(start, len(cols)))
-    return np.column_stack(cols), names, terms
+    return stack_columns(cols), names, terms
 
 
 def fit_linear(

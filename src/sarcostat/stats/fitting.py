@@ -29,12 +29,13 @@ Rank
 Least-squares path
     One blocked pass over the rows forms the Gram matrix of the centred
     design and outcome. When the scaled Gram matrix's condition number is at
-    most ``GRAM_COND_MAX`` (1e3), its Cholesky factor (the R of QR up to
-    signs) gives the estimates: the error is about that number times the
-    rounding unit, and R's diagonal entries cannot differ by the rank rule's
-    factor. Otherwise QR of the scaled design decides the rank and gives the
-    estimates, as R ``lm`` does. The residual sum of squares is summed from
-    the residuals either way.
+    most ``GRAM_COND_MAX`` (1e4), its Cholesky factor (the R of QR up to
+    signs) gives the estimates: the error is a few times that number times
+    the rounding unit (measured: 1e-12 at 2e3, 1.5e-11 at 3e4), and R's
+    diagonal entries cannot differ by the rank rule's factor. Otherwise QR
+    of the scaled design decides the rank and gives the estimates, as R
+    ``lm`` does. The residual sum of squares comes from the factor (see
+    ``RSS_FROM_FACTOR``), else it is summed from the residuals.
 Logistic iterations
     Newton-Raphson (= IRLS for the logit link) from zero on the scaled
     design; a step larger than ``MAX_STEP`` in any scaled coefficient is
@@ -72,6 +73,7 @@ Firth
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,6 +83,7 @@ from sarcostat.exceptions import ModelError, ParameterError
 __all__ = [
     "RANK_TOL",
     "GRAM_COND_MAX",
+    "RSS_FROM_FACTOR",
     "LOGIT_TOL",
     "LOGIT_MAX_ITER",
     "FIRTH_TOL",
@@ -310,13 +313,24 @@ def rank_deficient_columns(X: np.ndarray) -> list[int]:
 #: scaled columns over n: 1 and the correlation matrix of the other
 #: columns, when there is an intercept) at which `least_squares` solves the
 #: normal equations (Cholesky) instead of using QR. The Cholesky solution's
-#: relative error is about this number times the rounding unit (2.2e-16), so
-#: both paths agree far below 1e-10; a design past it (nearly collinear
-#: columns, spline bases) takes QR, whose error grows only with the square
-#: root. Below it the scaled R's diagonal entries are within a factor
+#: relative error is a few times this number times the rounding unit
+#: (2.2e-16; measured against QR on restricted cubic spline bases: 1e-12 at
+#: condition 2e3, 1.5e-11 at 3e4, 2e-10 at 2e6), so both paths agree below
+#: 1e-10; a design past it (nearly collinear columns, a spline basis of many
+#: knots) takes QR, whose error grows only with the square root. Below it the scaled R's diagonal entries are within a factor
 #: sqrt(GRAM_COND_MAX) of each other, far from ``RANK_TOL``: such a design
 #: has full rank by the rank rule, so the verdict needs no QR.
-GRAM_COND_MAX = 1e3
+GRAM_COND_MAX = 1e4
+#: The Cholesky path takes the residual sum of squares from the factor (the
+#: centred outcome's sum of squares less that of the solved right-hand side,
+#: no second pass over the rows) when it is at least this fraction of the
+#: centred outcome's sum of squares (R^2 at most 0.99): the subtraction then
+#: costs at most a factor 1 / this of the sums' relative rounding (measured:
+#: within 1e-13 of the residuals' sum). Past it (a nearly perfect fit), and
+#: for a design left out by the rank rule, the residuals are summed.
+#: The QR path takes it from R's last diagonal entry (QR of the design with
+#: the outcome as last column), accurate at any R^2.
+RSS_FROM_FACTOR = 1e-2
 #: Rows per block of the one-pass sums of `least_squares` (a block of the
 #: centred design stays in cache).
 _BLOCK = 1 << 14
@@ -360,6 +374,8 @@ def _centred_gram(
     s, n, p = X.shape
     every = bool(used.all())
     q = p if Y is None else p + 1
+    if s == 1 and X[0].flags.c_contiguous:
+        return _centred_gram_one(X[0], None if Y is None else Y[0], centre[0], ybar, used[0])[None]
     G = np.zeros((s, q, q))
     buf = np.empty((s, min(n, _BLOCK), q))
     for a in _blocks(n):
@@ -374,6 +390,56 @@ def _centred_gram(
             G[0] += B[0].T @ B[0]  # BLAS syrk
         else:
             G += np.swapaxes(B, 1, 2) @ B
+    return G
+
+
+def _tiled(v: np.ndarray, rows: int) -> np.ndarray:
+    """``v`` (p,) repeated ``rows`` times: subtracting it from a C-ordered
+    block of ``rows`` rows flattened is the same arithmetic as subtracting
+    ``v`` from every row, in one long loop (numpy's broadcast of a (p,)
+    vector loops over p values per row: 2.4x slower at p = 9)."""
+    return np.tile(v, rows)
+
+
+def _centred_gram_one(
+    X: np.ndarray,
+    y: np.ndarray | None,
+    centre: np.ndarray,
+    ybar: np.ndarray | None,
+    used: np.ndarray,
+) -> np.ndarray:
+    """`_centred_gram` of one C-ordered design (n, p): the centred block of
+    rows in a contiguous buffer (subtracted as one flat loop), its X'X by
+    BLAS syrk, X'y by gemv and y'y summed without BLAS (a threaded BLAS dot
+    of a block's length cost 5-10x the whole pass)."""
+    n, p = X.shape
+    every = bool(used.all())
+    q = p if y is None else p + 1
+    rows = min(n, _BLOCK)
+    ct = _tiled(centre, rows)
+    bx = np.empty(rows * p)
+    by = np.empty(rows)
+    G = np.zeros((q, q))
+    gxx = np.zeros((p, p))
+    gxy = np.zeros(p)
+    yy = 0.0
+    for a in _blocks(n):
+        m = min(_BLOCK, n - a)
+        B = bx[: m * p].reshape(m, p)
+        np.subtract(X[a : a + m].reshape(-1), ct[: m * p], out=bx[: m * p])
+        if not every:
+            B[~used[a : a + m]] = 0.0
+        gxx += B.T @ B  # BLAS syrk
+        if y is not None and ybar is not None:
+            r = np.subtract(y[a : a + m], ybar[0], out=by[:m])
+            if not every:
+                r[~used[a : a + m]] = 0.0
+            gxy += B.T @ r
+            yy += float(np.einsum("i,i->", r, r))
+    G[:p, :p] = gxx
+    if y is not None:
+        G[:p, p] = G[p, :p] = gxy
+        G[p, p] = yy
     return G
 
 
@@ -422,8 +488,9 @@ def least_squares(
     number is at most ``GRAM_COND_MAX`` its Cholesky factor gives the
     estimates (a QR-free path: no n x p copy of the design), else the QR
     decomposition of the scaled design with the outcome as its last column
-    (R and Q'y without forming Q) does, and decides the rank. A second
-    pass sums the squared residuals.
+    (R and Q'y without forming Q) does, and decides the rank. The
+    residual sum of squares comes from the factor (``RSS_FROM_FACTOR``);
+    only a nearly perfect fit has a second pass sum the squared residuals.
     """
     X, Y, W, single = _stack(X, y, weights, function)
     assert Y is not None
@@ -446,10 +513,16 @@ def least_squares(
     fast = finite & (used.sum(axis=1) > p) & (lam[:, 0] * GRAM_COND_MAX >= lam[:, -1])
     r = np.zeros((s, p, p))
     z = np.zeros((s, p))
+    # Residual sum of squares from the factorisation where it is accurate
+    # (see RSS_FROM_FACTOR); NaN: summed from the residuals in a second pass.
+    rss = np.full(s, np.nan)
     if fast.any():
         L = np.linalg.cholesky(A[fast])
         r[fast] = np.swapaxes(L, 1, 2)
         z[fast] = np.linalg.solve(L, Gs[fast, :p, p][:, :, None])[:, :, 0]
+        yy = Gs[fast, p, p]
+        rf = yy - np.einsum("sp,sp->s", z[fast], z[fast])
+        rss[fast] = np.where(rf >= RSS_FROM_FACTOR * yy, rf, np.nan)
     slow = np.flatnonzero(~fast)
     if slow.size:
         # Scaled design and centred outcome as one matrix; QR's R holds the
@@ -468,6 +541,8 @@ def least_squares(
         k = min(R.shape[1], p)
         r[slow, :k] = R[:, :k, :p]
         z[slow, :k] = R[:, :k, p]
+        if R.shape[1] > p:  # R's last diagonal entry: the norm of the residuals
+            rss[slow] = R[:, p, p] ** 2
     ok = _rank_ok(r)
     df = used.sum(axis=1) - p
     if single and not ok[0]:
@@ -479,7 +554,13 @@ def least_squares(
     # no row swaps and this is the same back-substitution.
     c = np.linalg.solve(r_safe, z[:, :, None])[:, :, 0]
     r_inv = np.linalg.solve(r_safe, np.broadcast_to(np.eye(p), (s, p, p)))
-    rss = _residual_ss(X, Y, centre, ybar, c / scale, used)
+    again = np.flatnonzero(~(np.isfinite(rss) & ok))
+    if again.size:
+        whole = again.size == s  # views, not copies of every design
+        pick = slice(None) if whole else again
+        rss[again] = _residual_ss(
+            X[pick], Y[pick], centre[pick], ybar[pick], (c / scale)[pick], used[pick]
+        )
     c[:, 0] += ybar
     coef, xtx_inv = _back(c, r_inv @ np.swapaxes(r_inv, 1, 2), centre, scale)
     ok = ok & (df > 0) if not single else ok
@@ -544,15 +625,20 @@ def _state_one(
     """mu, weights, information, log likelihood and score of one design (n, p)
     at beta (p,), every row used, in blocks of ``work.shape[1]`` rows: each
     block of the design is read from memory once and stays in cache while
-    its linear predictor, probabilities, weights and transposed weighted
-    copy (in ``work``, (p + 1, rows), the residual as last row) are formed
-    and one BLAS product adds its X'WX and score. mu and the weights are
-    written into ``out`` (2, n)."""
+    its linear predictor, probabilities, weights, weighted copy (rows of the
+    block times their weights, in the first ``rows * p`` entries of
+    ``work``, (p + 1, rows)) and residual (``work``'s last row) are formed,
+    and BLAS adds its X'WX (the weighted copy's transpose times the block)
+    and score. mu and the weights are written into ``out`` (2, n). (The
+    weighted copy in the design's row order, not transposed: a transposed
+    copy reads the block across its rows and cost as much as the product.)"""
     n, p = X.shape
     mu, w = out[0], out[1]
-    G = np.zeros((p + 1, p))
+    G = np.zeros((p, p))
+    score = np.zeros(p)
     ll = 0.0
     rows = work.shape[1]
+    flat = work.reshape(-1)
     for i in range(0, n, rows):
         Xc = X[i : i + rows]
         k = len(Xc)
@@ -572,11 +658,13 @@ def _state_one(
         wc = w[i : i + k]
         np.subtract(1.0, m, out=wc)
         wc *= m
-        wk = work[:, :k]  # rows: the weighted columns, then the residual
-        np.multiply(Xc.T, wc, out=wk[:p])
-        np.subtract(y[i : i + k], m, out=wk[p])
-        G += wk @ Xc
-    return mu, w, np.ascontiguousarray(G[:p]), ll, G[p].copy()
+        wx = flat[: k * p].reshape(k, p)  # the block's rows times their weights
+        np.multiply(Xc, wc[:, None], out=wx)
+        r = work[p, :k]  # the residual
+        np.subtract(y[i : i + k], m, out=r)
+        G += wx.T @ Xc
+        score += r @ Xc
+    return mu, w, G, ll, score
 
 
 def _logit_state(
@@ -711,6 +799,16 @@ def _scaled_rank_ok(Xs: np.ndarray, intercept: bool, gram: np.ndarray) -> bool:
     return bool(_rank_ok(r[None])[0])
 
 
+@functools.lru_cache(maxsize=8)
+def _subsample(n: int, k: int) -> np.ndarray:
+    """The fixed pseudo-random subsample (``k`` of ``n`` rows, sorted) of
+    `_warm_start`; the same for every fit on ``n`` rows, so drawn once (a
+    draw of 20,000 of 200,000 rows permutes them all: 18 ms). Read-only."""
+    idx = np.sort(np.random.default_rng(20).choice(n, k, replace=False))
+    idx.flags.writeable = False
+    return idx
+
+
 def _warm_start(Xs: np.ndarray, y: np.ndarray, max_iter: int) -> np.ndarray:
     """Starting values for one large maximum-likelihood fit: the fit on a
     fixed pseudo-random subsample of ``WARM_ROWS`` rows (zeros when that
@@ -718,7 +816,7 @@ def _warm_start(Xs: np.ndarray, y: np.ndarray, max_iter: int) -> np.ndarray:
     fewer passes over every row; the full-data iteration and its
     convergence rule are unchanged, so the estimate is the same."""
     n, p = Xs.shape
-    idx = np.sort(np.random.default_rng(20).choice(n, WARM_ROWS, replace=False))
+    idx = _subsample(n, WARM_ROWS)
     beta, *_, conv, _ = _newton(
         Xs[idx][None], y[idx][None], None, np.zeros((1, p)), False, max_iter, WARM_TOL
     )
@@ -776,10 +874,17 @@ def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
     tot = np.zeros(p)
     cross = np.zeros((p, p))
     intercept = n > 0
+    contiguous = X.flags.c_contiguous
+    st = _tiled(shift, rows) if contiguous else shift
+    buf = np.empty(min(n, rows) * p) if contiguous else None
     for i in range(0, n, rows):
         Xc = X[i : i + rows]
         intercept = intercept and bool((Xc[:, 0] == 1.0).all())
-        d = Xc - shift
+        if buf is not None:  # a flat loop (see _tiled)
+            k = len(Xc)
+            d = np.subtract(Xc.reshape(-1), st[: k * p], out=buf[: k * p]).reshape(k, p)
+        else:
+            d = Xc - shift
         tot += np.einsum("ij->j", d)
         cross += d.T @ d
     m = max(n, 1)
@@ -795,9 +900,16 @@ def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
         scale[0] = 1.0
     scale = np.where(scale > 0, scale, 1.0)
     Xs = np.empty((n, p))
-    for i in range(0, n, rows):
-        d = np.subtract(X[i : i + rows], centre, out=Xs[i : i + rows])
-        d /= scale
+    if contiguous:  # flat loops over each block (see _tiled)
+        ct, sc = _tiled(centre, rows), _tiled(scale, rows)
+        out, xf = Xs.reshape(-1), X.reshape(-1)
+        for i in range(0, n * p, rows * p):
+            d = np.subtract(xf[i : i + rows * p], ct[: n * p - i], out=out[i : i + rows * p])
+            d /= sc[: len(d)]
+    else:
+        for i in range(0, n, rows):
+            d = np.subtract(X[i : i + rows], centre, out=Xs[i : i + rows])
+            d /= scale
     gram = cross
     gram[0, :] = gram[:, 0] = tot  # the intercept column: 1 on every row
     gram[0, 0] = n

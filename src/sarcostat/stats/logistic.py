@@ -145,10 +145,11 @@ def _binary_outcome(
     if pd.api.types.is_bool_dtype(series):
         return series.astype(float).to_numpy()
     if pd.api.types.is_numeric_dtype(series):
-        values = series.astype(float)
-        bad = ~values.isin([0.0, 1.0])
+        values = series.astype(float).to_numpy()
+        # Two comparisons, not Series.isin (a hash table of every value).
+        bad = pd.Series(~((values == 0.0) | (values == 1.0)), index=series.index)
         if not bad.any():
-            return values.to_numpy()
+            return values
     else:
         bad = pd.Series(True, index=series.index)
     first = series.index[bad.to_numpy()][0]

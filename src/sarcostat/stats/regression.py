@@ -29,6 +29,7 @@ from sarcostat.stats._data import (
     locate,
     numeric_values,
     plain,
+    stack_columns,
     unadjusted_source,
 )
 from sarcostat.stats.fitting import least_squares
@@ -118,7 +119,7 @@ def build_design(
         columns.extend(cols)
         names.extend(inames)
         source.update(dict.fromkeys(inames, ":".join(parts)))
-    return np.column_stack(columns), names, source
+    return stack_columns(columns), names, source
 
 
 @dataclass(frozen=True, eq=False)
