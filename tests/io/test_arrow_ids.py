@@ -305,3 +305,20 @@ def test_many_distinct_cells_are_parsed_by_arrow_as_parse_number_parses_them(dec
         ref = np.array([v for _k, v in want])
         assert np.array_equal(got.view(np.int64), ref.view(np.int64))  # bit for bit
     assert b._parse_many(arr)[0][-1] == 0  # MISSING
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_a_column_of_plain_numbers_parsed_by_arrow_in_one_cast(decimal):
+    from sarcostat.io import _arrow
+    from sarcostat.io.cells import _Builder
+    from sarcostat.io.readers import RawTable
+
+    cells = [c.replace(".", decimal) for c in ["1.5", "-0.25", "1e400", "7", ".5", "3.", "-1e-400"]]
+    b = _Builder(
+        RawTable(["x"], {"x": np.array(cells, dtype=object)}, list(range(len(cells)))), decimal
+    )
+    kinds, values = b._parse_many(None, _arrow.strings(cells))
+    want = [b.parse_number(c) for c in cells]
+    assert kinds.tolist() == [k for k, _v in want]  # 1e400: not a finite number
+    ref = np.array([v for _k, v in want])
+    assert np.array_equal(values.view(np.int64), ref.view(np.int64))

@@ -308,6 +308,15 @@ class _Builder:
         pattern = (_NUM_COMMA if self.decimal == "," else _NUM_DOT).pattern
         matched = pc.match_substring_regex(arrow, pattern)
         number = _arrow.bools(matched)
+        if cells is None and number.all():  # the usual column: every cell a plain number
+            if self.decimal == ",":
+                arrow = pc.replace_substring(arrow, ",", ".")
+            x = _arrow.floats(pc.cast(arrow, pa.float64()))
+            finite = np.isfinite(x)
+            kinds = np.where(finite, np.int8(OK), np.int8(BAD))
+            if not finite.all():
+                x[~finite] = math.nan
+            return kinds, x
         if number.any():
             picked = arrow.filter(matched)
             if self.decimal == ",":
