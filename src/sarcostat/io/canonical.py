@@ -35,6 +35,7 @@ from sarcostat.io.flags import is_boolean_column, read_flags
 from sarcostat.io.ids import (
     MAX_EXACT_FLOAT_ID,
     arrow_ids,
+    first_rows,
     id_key,
     id_text,
     imprecise_float_id,
@@ -342,13 +343,7 @@ def _first_of_each(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         first_pos = np.flatnonzero(codes > seen_max)  # first_pos[c]: where code c first occurs
         first = np.where(codes >= 0, first_pos[np.maximum(codes, 0)], -1)
         return missing, first
-    seen: dict[Any, int] = {}
-    first = np.fromiter(
-        (-1 if k is None else seen.setdefault(k, i) for i, k in enumerate(keys)),
-        dtype=np.intp,
-        count=n,
-    )
-    return missing, first
+    return missing, first_rows(keys)
 
 
 def _trial_number(column: str) -> int:

@@ -142,13 +142,18 @@ def arrow_ids(cells: Any, texts: np.ndarray | None = None) -> tuple[np.ndarray, 
     again = np.flatnonzero(first != np.arange(n))
     again = again[~gone[again]]
     if (keys[again] != keys[first[again]]).any():  # two keys share a hash
-        seen: dict[str, int] = {}
-        first = np.fromiter(
-            (-1 if k is None else seen.setdefault(k, i) for i, k in enumerate(keys)),
-            dtype=np.intp,
-            count=n,
-        )
+        first = first_rows(keys)
     return ids, first
+
+
+def first_rows(keys: Any) -> np.ndarray:
+    """For each key, the row where it first occurs (-1 for None), by a dict."""
+    seen: dict[Any, int] = {}
+    return np.fromiter(
+        (-1 if k is None else seen.setdefault(k, i) for i, k in enumerate(keys)),
+        dtype=np.intp,
+        count=len(keys),
+    )
 
 
 def _first_equal(values: np.ndarray) -> np.ndarray:

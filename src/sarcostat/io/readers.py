@@ -1197,13 +1197,29 @@ class _LazyTexts:
         return self._cells
 
 
-class _Factorized(MutableMapping):
+class _Held(MutableMapping):
+    """A dict behind a mapping whose reads may build what they return."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __setitem__(self, header: str, value: Any) -> None:
+        self._data[header] = value
+
+    def __delitem__(self, header: str) -> None:
+        del self._data[header]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class _Factorized(_Held):
     """``RawTable.factorized`` of a file read in blocks: ``(codes, distinct
     cells)`` per column, the distinct cells of a plain column made from Arrow
     only when asked for (`codes` and `arrow` do not make them)."""
-
-    def __init__(self, data: dict[str, tuple[np.ndarray, Any]]) -> None:
-        self._data = data
 
     def __getitem__(self, header: str) -> tuple[np.ndarray, np.ndarray]:
         codes, cells = self._data[header]
@@ -1220,18 +1236,6 @@ class _Factorized(MutableMapping):
         cells = self._data[header][1]
         return cells.arrow if isinstance(cells, _LazyTexts) else None
 
-    def __setitem__(self, header: str, value: tuple[np.ndarray, Any]) -> None:
-        self._data[header] = value
-
-    def __delitem__(self, header: str) -> None:
-        del self._data[header]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
 
 class _Spread:
     """A column kept as codes into its distinct cells until its cells are asked for."""
@@ -1245,14 +1249,11 @@ class _Spread:
         return len(self.codes)
 
 
-class _Columns(MutableMapping):
+class _Columns(_Held):
     """``RawTable.columns`` of a file read in blocks: a column read in blocks is
     spread out of its distinct cells (``uniques[codes]``, an object array of a
     million pointers) only when a step asks for its cells, and then once.
     Most steps work on the distinct cells (``RawTable.factorized``)."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
 
     def __getitem__(self, header: str) -> Any:
         cells = self._data[header]
@@ -1262,18 +1263,6 @@ class _Columns(MutableMapping):
             else:
                 cells = self._data[header] = cells.uniques[cells.codes]
         return cells
-
-    def __setitem__(self, header: str, cells: Any) -> None:
-        self._data[header] = cells
-
-    def __delitem__(self, header: str) -> None:
-        del self._data[header]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
 
 
 def _header_text(h: Any) -> str:
