@@ -322,3 +322,80 @@ def test_a_column_of_plain_numbers_parsed_by_arrow_in_one_cast(decimal):
     assert kinds.tolist() == [k for k, _v in want]  # 1e400: not a finite number
     ref = np.array([v for _k, v in want])
     assert np.array_equal(values.view(np.int64), ref.view(np.int64))
+
+
+ODD = [
+    "1_000",
+    "0x10",
+    "1.5f",
+    "1.5d",
+    "+-1",
+    "1e5.5",
+    "Infinity",
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "+inf",
+    "infinity",
+    "1.",
+    ".",
+    "-",
+    "+",
+    "\u0661",
+    "1,5",
+    "1e",
+    "e5",
+    "--1",
+    "0b1",
+    "1L",
+    "1.5E+3",
+    "+.5e-3",
+    "00.5",
+    "5e",
+    "1ee5",
+    "1e+-5",
+    "+.e1",
+    ".e1",
+    "1.e5",
+    "-.5",
+    "0e0",
+    "1E",
+    "1e+",
+    "1e-",
+    "\u0661.\u0665",
+    "1e400",
+    "-1e400",
+    "1e-400",
+    "7",
+    "",
+    "NA",
+    "unable",
+]
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_a_whole_column_cast_reads_only_what_the_reader_reads(decimal):
+    """Each odd cell alone in a column: the one-cast path (taken when Arrow reads
+    every cell) or the regular expression gives what parse_number gives."""
+    import random
+
+    from sarcostat.io import _arrow
+    from sarcostat.io.cells import _Builder
+    from sarcostat.io.readers import RawTable
+
+    rng = random.Random(11)
+    alphabet = "0123456789.eE+- xf_,"
+    cells = ODD + [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))) for _ in range(3000)
+    ]
+    cells = [c.strip() for c in cells]
+    b = _Builder(
+        RawTable(["x"], {"x": np.array(cells, dtype=object)}, list(range(len(cells)))), decimal
+    )
+    for c in cells:
+        kinds, values = b._parse_many(None, _arrow.strings([c, "2" if decimal == "." else "2"]))
+        k, v = b.parse_number(c)
+        assert (int(kinds[0]), values[0]) == (k, v) or (
+            kinds[0] == k and np.isnan(v) and np.isnan(values[0])
+        ), c
