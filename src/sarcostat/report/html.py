@@ -57,19 +57,19 @@ def sample_sizes(result) -> list[tuple[str, str, str]]:
 
     if len(part("table1")):
         rows["Table 1"] = {
-            "unadjusted": f"{c.get('n_group', 0) + c.get('n_nogroup', 0)} classified"
+            "unadjusted": f"{fmt.count(c.get('n_group', 0) + c.get('n_nogroup', 0))} classified"
         }
     for (status, model), sub in part("fig1").groupby(["status", "model"], sort=False):
-        put(f"Figure 1: {fmt.short(status)}", model, str(int(sub["n"].sum())))
+        put(f"Figure 1: {fmt.short(status)}", model, fmt.count(int(sub["n"].sum())))
     for rec in part("table2").to_dict("records"):
-        put(f"Table 2: {fmt.short(rec['outcome'])}", rec["model"], str(int(rec["n"])))
+        put(f"Table 2: {fmt.short(rec['outcome'])}", rec["model"], fmt.count(int(rec["n"])))
     for (outcome, model), sub in part("fig2").groupby(["outcome", "model"], sort=False):
-        put(f"Figure 2: {fmt.short(outcome)}", model, str(int(sub["n"].sum())))
+        put(f"Figure 2: {fmt.short(outcome)}", model, fmt.count(int(sub["n"].sum())))
     for rec in part("table3").to_dict("records"):
         put(
             f"Table 3: {fmt.short(rec['outcome'])}",
             rec["model"],
-            f"{int(rec['n'])} ({int(rec['events'])} events)",
+            f"{fmt.count(int(rec['n']))} ({fmt.count(int(rec['events']))} events)",
         )
     return [(label, m.get("unadjusted", ""), m.get("adjusted", "")) for label, m in rows.items()]
 
@@ -122,18 +122,18 @@ def render_html(
         figure_pngs = dict(zip(("fig1", "fig2"), figure_pngs))
     c = result.cohort
     cards = [
-        ("participants", c.get("n")),
-        ("men", f"{c.get('n_male')} ({fmt.number(c.get('pct_male'), 1)}%)"),
+        ("participants", fmt.count(c.get("n"))),
+        ("men", f"{fmt.count(c.get('n_male'))} ({fmt.number(c.get('pct_male'), 1)}%)"),
         (
             "mean age, yr",
             f"{fmt.number(c.get('age_mean'), 1)}\u00b1{fmt.number(c.get('age_sd'), 1)}",
         ),
         (
             f"with {result.plan.table1.group.replace('_', ' ')}",
-            f"{c.get('n_group')} ({fmt.number(c.get('pct_group'), 1)}%)",
+            f"{fmt.count(c.get('n_group'))} ({fmt.number(c.get('pct_group'), 1)}%)",
         ),
-        ("indeterminate status", c.get("n_indeterminate", 0)),
-        (f"{result.biomarker_label} below LOD", result.censoring.n_censored),
+        ("indeterminate status", fmt.count(c.get("n_indeterminate", 0))),
+        (f"{result.biomarker_label} below LOD", fmt.count(result.censoring.n_censored)),
     ]
     context = {
         "title": f"{capitalized(result.biomarker_label)} and sarcopenia: study report",
@@ -141,7 +141,7 @@ def render_html(
         # File names only: a report is shared, the user's folders are not.
         "source": _name(result.source) or "in-memory data",
         "plan_source": _name(result.plan.source),
-        "n": c.get("n"),
+        "n": fmt.count(c.get("n")),
         "timestamp": timestamp or report_time().strftime("%Y-%m-%d %H:%M UTC"),
         "synthetic": result.synthetic,
         "cohort_cards": cards,
