@@ -308,6 +308,58 @@ def test_many_distinct_cells_are_parsed_by_arrow_as_parse_number_parses_them(dec
 
 
 @pytest.mark.parametrize("decimal", [".", ","])
+def test_many_words_and_codes_are_sorted_by_arrow_as_parse_number_sorts_them(decimal):
+    # a text column (codes, comments, words): its cells that are not plain
+    # numbers are classified by Arrow's kernels once there are many of them
+    import random
+
+    from sarcostat.io import _arrow
+    from sarcostat.io.cells import _NA_WORDS, _ND_WORDS, _UNABLE_WORDS, _WORDS_MIN, _Builder
+    from sarcostat.io.readers import RawTable
+
+    rng = random.Random(11)
+    words = sorted(_NA_WORDS | _UNABLE_WORDS | _ND_WORDS)
+    cells = []
+    for w in words:
+        cells += [w, w.upper(), w.title(), f"  {w} ", w.replace("a", "\u00e0")]
+    cells += [
+        "<3.2",
+        "< 3",
+        "<= 4",
+        "<na>",
+        "<",
+        "<0",
+        "<abc",
+        "\u212a",
+        "NＡ",
+        "ＮＡ",
+        "İ",
+        "na\u0307",
+    ]
+    cells += ["inf", "-inf", "nan", "NaN", "1e400", "1.5", "2", "x1", "1.5.2", "A-12", "\u0661"]
+    alphabet = "abcdefXYZ0123456789.,-<> /#"
+    for _ in range(400):
+        cells.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9))))
+    assert len(cells) > 4 * _WORDS_MIN
+    b = _Builder(
+        RawTable(["x"], {"x": np.array(cells, dtype=object)}, list(range(len(cells)))), decimal
+    )
+    want = [b.parse_number(c) for c in cells]
+    arr = np.empty(len(cells) + 1, dtype=object)
+    arr[:-1] = cells
+    arr[-1] = 3.5  # a typed cell among the texts
+    for kinds, values in (
+        b._parse_many(arr),
+        b._parse_many(None, pc.utf8_trim_whitespace(_arrow.strings(cells))),
+    ):
+        assert kinds[: len(cells)].tolist() == [k for k, _v in want]
+        got = values[: len(cells)]
+        ref = np.array([v for _k, v in want])
+        assert np.array_equal(got.view(np.int64), ref.view(np.int64))
+    assert {k for k, _v in want} == {0, 1, 2, 3, 4, 5}  # every kind is among them
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
 def test_a_column_of_plain_numbers_parsed_by_arrow_in_one_cast(decimal):
     from sarcostat.io import _arrow
     from sarcostat.io.cells import _Builder

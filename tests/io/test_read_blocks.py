@@ -94,6 +94,14 @@ CASES = {
     "header only": HEADER,
     "blank headers in the middle": "id,,sex,age_yr,,grip_kg\n"
     + "".join(f"P{k},{k % 3 or ''},male,70,,30\n" for k in range(80)),
+    # blocks with no line to parse between blocks that have some: Arrow may
+    # still be reading an earlier block when the next one is read
+    "blank blocks between data": HEADER
+    + _rows(30)
+    + "\n" * 400
+    + _rows(30, 31)
+    + ",,,,,,\n" * 60
+    + _rows(20, 61),
     "numbers of all kinds": HEADER
     + _rows(40)
     + "P41,male,ND,<3.2,1e3,+5,-.5\nP42,male,unable,inf,nan,1.,NA\n"
@@ -108,6 +116,40 @@ def test_blocks_read_what_the_whole_text_reader_reads(tmp_path, case, block_byte
     path.write_bytes(CASES[case].encode("utf-8"))
     whole = _outcome(path, blocks=False)
     assert _outcome(path, blocks=True, block_bytes=block_bytes) == whole
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_blocks_with_plain_columns_read_what_the_whole_text_reader_reads(
+    tmp_path, monkeypatch, case
+):
+    # every mostly-distinct column of a block plain (its cells kept in Arrow,
+    # no codes), and columns coded in one block and plain in another
+    monkeypatch.setattr(readers, "DENSE_MIN", 1)
+    path = tmp_path / "cohort.csv"
+    path.write_bytes(CASES[case].encode("utf-8"))
+    whole = _outcome(path, blocks=False)
+    assert _outcome(path, blocks=True, block_bytes=97) == whole
+    assert _outcome(path, blocks=True, block_bytes=400) == whole
+
+
+def test_line_blocks_are_whole_lines_in_order_whatever_the_block_size(tmp_path, monkeypatch):
+    # the views stay valid until two more blocks are read (the buffers are reused)
+    text = b"".join(b"%d,%s\n" % (k, b"x" * (k % 37)) for k in range(500))
+    path = tmp_path / "lines.csv"
+    path.write_bytes(text + b"tail without a line break")
+    for size in (1, 7, 64, 1000, 1 << 20):
+        monkeypatch.setattr(readers, "BLOCK_BYTES", size)
+        with open(path, "rb") as fh:
+            got, kept, at = [], [], 3
+            for offset, view in readers._line_blocks(fh, 3):
+                assert offset == at
+                at += len(view)
+                got.append(bytes(view))
+                kept.append(view)
+                if len(kept) > 2:  # the block read two blocks ago is still intact
+                    assert bytes(kept[-2]) == got[-2]
+        assert b"".join(got) == (text + b"tail without a line break")[3:]
+        assert all(g.endswith(b"\n") for g in got[:-1])
 
 
 @pytest.mark.parametrize(
@@ -271,3 +313,58 @@ def test_reading_some_columns_of_a_file_read_in_blocks(tmp_path, monkeypatch):
     assert some.headers == ["id", "grip_kg"] and list(some.columns) == ["id", "grip_kg"]
     assert "grip_kg" in some.factorized and "sex" not in some.factorized
     assert some.columns["grip_kg"].tolist() == [f"{20 + k % 17}.0" for k in range(1, 81)]
+
+
+def test_number_columns_parsed_on_a_second_thread_give_the_same_cohort(tmp_path, monkeypatch):
+    # full-precision measurements (one distinct cell per row) are parsed by
+    # `_Builder.prefetch` while the ids are checked: the same cohort and messages
+    import threading
+
+    import sarcostat.io.cells as cells
+
+    rng = np.random.default_rng(7)
+    head = "id,sex,age_yr,height_cm,weight_kg,grip_kg,gait_time_4m_s,sclerostin,code,comment\n"
+    rows = []
+    for k in range(400):
+        vals = [repr(float(x)) for x in rng.normal([70, 160, 60, 25, 4, 50], [5, 8, 9, 6, 1, 12])]
+        # two columns sarcostat does not know, one distinct cell per row: kept as text
+        vals += ["" if k % 50 == 3 else f"{k * 7919:x}{'z' if k % 3 else ''}", f" note {k} "]
+        if k == 50:
+            vals[0] = "abc"  # not a number: an error naming the row
+        if k == 90:
+            vals[4] = "unable"
+        if k == 120:
+            vals[5] = "<3.2"  # censored biomarker
+        if k == 130:
+            vals[1] = "inf"
+        rows.append(f"P{k},{'male' if k % 2 else 'female'}," + ",".join(vals) + "\n")
+    path = tmp_path / "cohort.csv"
+    path.write_text(head + "".join(rows), encoding="utf-8")
+    whole = read_cohort(path, biomarkers={"sclerostin": "pmol/L"})
+    monkeypatch.setattr(readers, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(readers, "BLOCK_BYTES", 4000)
+    monkeypatch.setattr(readers, "_HEAD_LINES", 25)
+    monkeypatch.setattr(readers, "DENSE_MIN", 1)
+    monkeypatch.setattr(cells, "_ARROW_PARSE_MIN", 1)
+    threads = []
+    parsed = cells._Builder._parsed_distinct
+
+    def spy(self, header):
+        threads.append((header, threading.current_thread().name))
+        return parsed(self, header)
+
+    monkeypatch.setattr(cells._Builder, "_parsed_distinct", spy)
+    ahead = read_cohort(path, biomarkers={"sclerostin": "pmol/L"})
+    on_second = {h for h, name in threads if name.startswith("sarcostat-parse")}
+    assert {"age_yr", "height_cm", "weight_kg", "grip_kg", "sclerostin"} <= on_second
+    assert "id" not in on_second and "sex" not in on_second
+    monkeypatch.setattr(cells._Builder, "prefetch", lambda self, headers: None)
+    inline = read_cohort(path, biomarkers={"sclerostin": "pmol/L"})
+    assert [f.message for f in ahead.issues] == [f.message for f in inline.issues]
+    assert ahead.data.equals(inline.data)
+    assert [f.message for f in ahead.issues] == [f.message for f in whole.issues]
+    assert ahead.data.equals(whole.data)
+    assert ahead.data["code"].isna().sum() == 8 and ahead.data["comment"].iloc[7] == "note 7"
+    messages = " ".join(f.message for f in ahead.issues)
+    assert "P50" in messages and "'abc' is not a number" in messages
+    assert ahead.data["gait_unable"].sum() == 1 and ahead.data["sclerostin_lod"].notna().sum() == 1

@@ -126,6 +126,12 @@ def _build(
     out: dict[str, Any] = {}
     units: dict[str, str] = {}
 
+    # Number columns written to full precision are parsed on a second thread
+    # while the ids are checked (`_Builder.prefetch`).
+    bio_specs, lod_headers, extras = _lod_companions(res)
+    numeric = [h for t, h in by_target.items() if getattr(get_variable(t), "kind", "") == "number"]
+    b.prefetch(numeric + [spec.column or name for name, spec in bio_specs.items()])
+
     # ids first: every later message names the participant.
     if "id" in by_target:
         out["id"] = _ids(b, by_target["id"])
@@ -140,7 +146,6 @@ def _build(
     if n == 0:
         b.add("error", "empty", "the file has a header but no data rows.")
 
-    bio_specs, lod_headers, extras = _lod_companions(res)
     # Flags given as columns (Cohort.data handed back as a DataFrame) are
     # kept; the 'unable' cells of the timed tests are OR-ed into them below.
     for name in [h for h in extras if getattr(get_variable(h), "kind", None) == "flag"]:
@@ -701,6 +706,15 @@ def _extra(b: _Builder, header: str) -> np.ndarray:
         codes, kinds_u, values_u = distinct
         if kinds_u.size and _among(kinds_u, OK, MISSING).all() and (kinds_u == OK).any():
             return values_u[codes]
+    arrow = b.plain_arrow(header) if header not in b.raw.labels else None
+    if arrow is not None:  # a plain text column (codes, comments): its stripped cells
+        import pyarrow.compute as pc
+
+        from sarcostat.io import _arrow
+
+        text = b.raw.columns[header].copy()
+        text[_arrow.bools(pc.equal(pc.utf8_length(arrow), 0))] = None
+        return text
     kinds, values = b.parse(header)
     if (
         header not in b.raw.labels

@@ -77,6 +77,10 @@ MAX_ROWS_PER_PROBLEM = 20
 
 #: Columns with at least this many distinct cells are parsed by Arrow (`_Builder._parse_many`).
 _ARROW_PARSE_MIN = 2000
+#: Cells that are not plain numbers, from this many on, are sorted into
+#: missing-value words and the like by Arrow's kernels (`_Builder._classify_words`).
+_WORDS_MIN = 64
+
 #: Columns at least this long are factorized by pandas (in C) rather than a dict.
 _FACTORIZE_MIN = 50_000
 
@@ -92,6 +96,7 @@ class _Builder:
         self.headers: dict[str, str] = {}
         self._parsed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._distinct: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._pending: dict[str, Any] = {}  # header -> Future of its parse_distinct (prefetch)
         self.derived: dict[str, np.ndarray] = {}  # column -> rows computed, not given
         self._listed: Counter[tuple[str, str, str | None]] = Counter()
         self._hidden: Counter[tuple[str, str, str | None]] = Counter()
@@ -251,25 +256,56 @@ class _Builder:
         value, whether any cell is bad) work on these and spread the result
         back with one take, instead of several passes over every row.
         """
-        table: Any = self.raw.factorized
-        if header not in table:
+        if header not in self.raw.factorized:
             return None
         if header not in self._distinct:
-            arrow = table.arrow(header) if hasattr(table, "arrow") else None
-            if arrow is not None:  # a plain column read in blocks: straight from Arrow
-                codes = table.codes(header)
-                kinds_u, values_u = self._parse_many(None, arrow)
-                self._distinct[header] = (codes, kinds_u, values_u)
-                return self._distinct[header]
-            codes, uniques = table[header]
-            if len(uniques) >= _ARROW_PARSE_MIN:
-                kinds_u, values_u = self._parse_many(uniques)
-            else:
-                parsed = [self.parse_number(u) for u in uniques] or [(MISSING, math.nan)]
-                kinds_u = np.array([t[0] for t in parsed], dtype=np.int8)
-                values_u = np.array([t[1] for t in parsed], dtype=float)
-            self._distinct[header] = (codes, kinds_u, values_u)
+            pending = self._pending.pop(header, None)
+            self._distinct[header] = (
+                pending.result() if pending is not None else self._parsed_distinct(header)
+            )
         return self._distinct[header]
+
+    def _parsed_distinct(self, header: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        table: Any = self.raw.factorized
+        arrow = self.plain_arrow(header)
+        if arrow is not None:  # a plain column read in blocks: straight from Arrow
+            kinds_u, values_u = self._parse_many(None, arrow)
+            return table.codes(header), kinds_u, values_u
+        codes, uniques = table[header]
+        if len(uniques) >= _ARROW_PARSE_MIN:
+            kinds_u, values_u = self._parse_many(uniques)
+        else:
+            parsed = [self.parse_number(u) for u in uniques] or [(MISSING, math.nan)]
+            kinds_u = np.array([t[0] for t in parsed], dtype=np.int8)
+            values_u = np.array([t[1] for t in parsed], dtype=float)
+        return codes, kinds_u, values_u
+
+    def plain_arrow(self, header: str) -> Any:
+        """The column's Arrow cells when it was read in blocks as plain text, else None."""
+        table: Any = self.raw.factorized
+        if header not in table or not hasattr(table, "arrow"):
+            return None
+        return table.arrow(header)
+
+    def prefetch(self, headers: Iterable[str]) -> None:
+        """Start `parse_distinct` of the plain columns among ``headers`` on a second thread.
+
+        Measurements written to full precision are plain columns (about one
+        distinct cell per row) whose numbers Arrow's cast reads, releasing
+        the GIL: they are parsed while this thread checks the ids. Other
+        columns have few distinct cells and are parsed when asked for.
+        """
+        plain = [
+            h for h in dict.fromkeys(headers) if h not in self._distinct and self.plain_arrow(h)
+        ]
+        if not plain:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sarcostat-parse")
+        for h in plain:
+            self._pending.setdefault(h, pool.submit(self._parsed_distinct, h))
+        pool.shutdown(wait=False)  # the submitted parses still run
 
     def _parse_many(
         self, cells: np.ndarray | None, arrow: Any = None
@@ -321,13 +357,43 @@ class _Builder:
             rows = at[number]
             kinds[rows] = np.where(finite, OK, BAD)
             values[rows] = np.where(finite, x, math.nan)
-        rest = np.concatenate([np.flatnonzero(~text), at[~number]])
+        loose = np.flatnonzero(~number)  # text cells that are not plain numbers
+        if loose.size >= _WORDS_MIN:
+            loose = self._classify_words(arrow, loose, at, kinds)
+        rest = np.concatenate([np.flatnonzero(~text), at[loose]])
         if rest.size:
             given = cells if cells is not None else None
             for i in rest:
                 c = given[i] if given is not None else arrow[int(i)].as_py()
                 kinds[i], values[i] = self.parse_number(c)
         return kinds, values
+
+    @staticmethod
+    def _classify_words(
+        arrow: Any, loose: np.ndarray, at: np.ndarray, kinds: np.ndarray
+    ) -> np.ndarray:
+        """`parse_number`'s kind of the stripped ASCII cells ``arrow[loose]``
+        that are not plain numbers, written into ``kinds`` at rows
+        ``at[loose]``: a missing-value, 'unable' or 'not detected' word, else
+        not a number. Returns the positions left to `parse_number`: cells
+        that may be censored ('<3.2') and non-ASCII cells (whose lower case
+        Arrow and Python may disagree on). A text column (codes, comments)
+        of a million cells takes milliseconds instead of seconds."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from sarcostat.io import _arrow
+
+        sub = arrow.take(pa.array(loose))
+        simple = _arrow.bools(pc.and_(pc.string_is_ascii(sub), pc.invert(pc.starts_with(sub, "<"))))
+        low = pc.ascii_lower(sub)
+        kind = np.full(loose.size, BAD, dtype=np.int8)
+        # parse_number's order: the first list a word is in decides
+        for words, k in ((_NA_WORDS, MISSING), (_UNABLE_WORDS, UNABLE), (_ND_WORDS, ND)):
+            hit = _arrow.bools(pc.is_in(low, value_set=_arrow.strings(sorted(words))))
+            kind[hit & (kind == BAD)] = k
+        kinds[at[loose[simple]]] = kind[simple]
+        return loose[~simple]
 
     @staticmethod
     def _map_distinct(
