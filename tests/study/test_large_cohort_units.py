@@ -148,3 +148,29 @@ def test_n_for_scans_its_grid_in_blocks(monkeypatch):
     monkeypatch.setattr(power, "_GRID_BLOCK", 37)
     assert power._n_for(table, 0.8) == whole
     assert whole[1] <= whole[0] <= whole[2]
+
+
+def test_a_thinned_roc_result_keeps_its_numbers_and_a_close_curve():
+    import pandas as pd
+
+    from sarcostat.stats.roc import roc_analysis
+
+    rng = np.random.default_rng(3)
+    n = 30_000  # every value distinct: a curve of n + 1 rows
+    status = (rng.random(n) < 0.3).astype(float)
+    marker = rng.normal(size=n) - 0.8 * status
+    res = roc_analysis(pd.DataFrame({"s": status, "m": marker}), outcome="s", marker="m")
+    assert len(res.table) > n
+    thin = res.thinned(resolution=1000)
+    assert len(thin.table) <= 2 * 1000 + 2 + len(res.tied_thresholds)
+    assert list(thin.table.columns) == list(res.table.columns)
+    assert thin.to_row() == res.to_row()  # the AUC, its CI and the Youden point are the same
+    assert thin.threshold in set(thin.table["threshold"])  # the optimal row is kept
+    # every row left out lies within 1/1000 of the kept row before it, on each axis
+    kept = np.flatnonzero(res.table["threshold"].isin(thin.table["threshold"]).to_numpy())
+    assert len(kept) == len(thin.table) and kept[0] == 0 and kept[-1] == len(res.table) - 1
+    before = kept[np.searchsorted(kept, np.arange(len(res.table)), side="right") - 1]
+    for col in ("specificity", "sensitivity"):
+        v = res.table[col].to_numpy()
+        assert np.all(np.abs(v - v[before]) <= 1 / 1000 + 1e-12)
+    assert res.thinned(resolution=10 * n) is res  # a curve within the resolution: as it is

@@ -62,18 +62,11 @@ def thin_curve(x, y, *, resolution: int = LARGE_N):
     """
     import numpy as np
 
+    from sarcostat.stats.roc import curve_vertices
+
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
-    if len(x) <= resolution:
-        return x, y
-    step = 1.0 / resolution
-    keep = np.zeros(len(x), dtype=bool)
-    keep[0] = keep[-1] = True
-    # Bucket the cumulative distance travelled: one vertex per bucket of
-    # length `step` (a monotone curve travels at most 2 in x + y).
-    travel = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(x)) + np.abs(np.diff(y)))])
-    bucket = np.floor(travel / step)
-    keep[1:] |= bucket[1:] != bucket[:-1]
+    keep = curve_vertices(x, y, resolution)
     return x[keep], y[keep]
 
 

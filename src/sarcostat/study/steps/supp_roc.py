@@ -76,7 +76,9 @@ class Roc(Step):
                 if res is None:
                     rows.append({"outcome": outcome, "stratum": label})
                     continue
-                ctx.analyses[f"roc/{outcome}/{label}"] = res
+                # the curve kept for the figure: a few thousand of its rows, not
+                # one per distinct value (64 MB each at 10**6; roc_analysis gives all)
+                ctx.analyses[f"roc/{outcome}/{label}"] = res.thinned()
                 row = res.to_row()
                 rows.append({"outcome": outcome, "stratum": label, **{k: row[k] for k in _ROW}})
         return pd.DataFrame(rows, columns=list(self.columns))
