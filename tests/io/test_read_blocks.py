@@ -73,6 +73,12 @@ CASES = {
     + _rows(40)
     + '"P,41","fe""male",70,160,60,30,1.0\n"P42","",70,"160",60,30,1.0\n"""",male,1,2,3,4,5\n'
     + _rows(30, 43),
+    # R's write.csv and csv.QUOTE_ALL: every quote pairs with the next one in the file
+    "every cell quoted": "".join(
+        ",".join(f'"{c}"' for c in line.split(",")) + "\r\n"
+        for line in (HEADER + _rows(70)).splitlines()
+    )
+    + '"P71","a ""b"", c","70","160","60","30",""\r\n',
     "quoted line break": HEADER + _rows(40) + '"P41","fe\nmale",70,160,60,30,1.0\n' + _rows(30, 42),
     "unclosed quote": HEADER + _rows(40) + '"P41,male,70,160,60,30,1.0\n' + _rows(30, 42),
     "text after closing quote": HEADER
@@ -187,6 +193,7 @@ def test_semicolons_with_decimal_commas_give_the_same_cohort(tmp_path, monkeypat
 #: Files the block reader handles itself (the others go to the whole-text reader).
 READ_IN_BLOCKS = {
     "plain",
+    "every cell quoted",
     "no final line break",
     "crlf",
     "bom",

@@ -602,23 +602,28 @@ def _scan_lines(a: np.ndarray, delim: int) -> tuple[np.ndarray, np.ndarray, np.n
     cr = np.flatnonzero(a == 13)
     if cr.size and (cr[-1] + 1 >= size or (a[cr + 1] != 10).any()):
         raise _WholeText
-    q = np.flatnonzero(a == 34)
+    quote = a == 34
+    q = np.flatnonzero(quote)
     seps = np.flatnonzero(a == delim)
     if q.size:
-        ql = np.searchsorted(ends, q)
         if (np.diff(np.searchsorted(q, ends), prepend=0) & 1).any():
+            raise _WholeText  # a line with an odd number of quotes
+        # Every line holds an even number, so the quotes alternate opening and
+        # closing across the whole block: q[0::2] must open a field (at a line
+        # start, after a separator, or right after the quote before it: "")
+        # and q[1::2] close one (before a separator or the line end, or right
+        # before the next quote).
+        qo, qc = q[0::2], q[1::2]
+        doubled = qo[1:] == qc[:-1] + 1
+        before = a[np.maximum(qo - 1, 0)]
+        opens = (qo == 0) | (before == 10) | (before == delim)
+        opens[1:] |= doubled
+        after = a[np.minimum(qc + 1, size - 1)]
+        closes = (qc + 1 == size) | (after == 10) | (after == delim) | (after == 13)
+        closes[:-1] |= doubled
+        if not (opens.all() and closes.all()):
             raise _WholeText
-        rank = np.arange(q.size) - np.searchsorted(ql, ql)
-        pair = np.zeros(q.size, dtype=bool)  # a quote right after the previous one: ""
-        pair[1:] = q[1:] == q[:-1] + 1
-        before = a[np.maximum(q - 1, 0)]
-        after = a[np.minimum(q + 1, size - 1)]
-        opens = (q == starts[ql]) | (before == delim) | pair
-        closes = (q + 1 == ends[ql]) | (after == delim) | (after == 13)
-        closes[:-1] |= pair[1:]
-        if not np.where(rank % 2 == 0, opens, closes).all():
-            raise _WholeText
-        inside = np.cumsum(a == 34, dtype=np.uint8) & 1  # parity wraps, stays right
+        inside = np.cumsum(quote, dtype=np.uint8) & 1  # parity wraps, stays right
         seps = seps[inside[seps] == 0]
     upto = np.searchsorted(seps, ends)  # separators before each line end
     counts = np.diff(upto, prepend=0) + 1
