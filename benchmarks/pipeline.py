@@ -74,6 +74,52 @@ def cohort(workdir: Path, n: int, env: dict[str, str]) -> tuple[Path, Path, Path
     return csv, pq, cmap
 
 
+#: Other ways the same cohort is written (CSV), timed at the largest size only.
+SHAPES = {
+    "full": "measurements written to full precision (pandas `to_csv` of floats)",
+    "quoted": "every cell quoted (`csv.QUOTE_ALL`)",
+    "r": "as R's `write.csv` writes it (row names, quoted text, `NA`)",
+    "extra": "full precision plus 10 unknown number columns and 2 unknown text columns",
+}
+
+
+def shaped(csv: Path, shape: str) -> Path:
+    """The simulated cohort ``csv`` written in another way (see SHAPES), made once."""
+    import csv as csvmod
+
+    import numpy as np
+    import pandas as pd
+
+    out = csv.with_name(f"{csv.stem}_{shape}.csv")
+    if out.exists():
+        return out
+    cells = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    typed = pd.read_csv(csv, dtype={"id": str})
+    rng = np.random.default_rng(5)
+    floats = [c for c in typed.columns if typed[c].dtype == float]
+    full = typed.copy()
+    for c in floats:  # about one distinct cell per row, within each column's range
+        full[c] = typed[c] * (1 - rng.uniform(0, 1e-6, len(typed)))
+    tmp = out.with_suffix(".tmp")
+    if shape == "full":
+        full.to_csv(tmp, index=False)
+    elif shape == "quoted":
+        cells.to_csv(tmp, index=False, quoting=csvmod.QUOTE_ALL)
+    elif shape == "r":
+        typed.index = pd.RangeIndex(1, len(typed) + 1)
+        typed.to_csv(tmp, index_label="", quoting=csvmod.QUOTE_NONNUMERIC, na_rep="NA")
+    elif shape == "extra":
+        for k in range(10):
+            full[f"marker_{k}"] = rng.lognormal(2, 0.5, len(full))
+        full["sample_code"] = [f"{k * 2654435761 % 2**40:010x}" for k in range(len(full))]
+        full["comment"] = [f"visit note {k % 97}" for k in range(len(full))]
+        full.to_csv(tmp, index=False)
+    else:
+        raise ValueError(shape)
+    tmp.replace(out)
+    return out
+
+
 def commands(path: Path, cmap: Path, out: Path, which: list[str]) -> dict[str, list[str]]:
     exe = [sys.executable, "-m", "sarcostat"]
     reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
@@ -103,15 +149,25 @@ def main(argv=None) -> int:
         metavar="N",
         help="time analyze only on cohorts of at most N rows (default: every size)",
     )
+    ap.add_argument(
+        "--shapes",
+        default=",".join(SHAPES),
+        help="other ways of writing the largest CSV cohort, timed with validate and classify: "
+        + "; ".join(f"{k}: {v}" for k, v in SHAPES.items())
+        + " ('' for none)",
+    )
     ap.add_argument("--workdir", type=Path, default=None, help="where cohorts are kept (reused)")
     ap.add_argument("--readme", metavar="FILE", help="replace the pipeline section of FILE")
     args = ap.parse_args(argv)
     sizes = [int(float(s)) for s in args.sizes.split(",") if s.strip()]
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     which = [c.strip() for c in args.commands.split(",") if c.strip()]
-    bad = [c for c in which if c not in COMMANDS] + [
-        f for f in formats if f not in ("csv", "parquet")
-    ]
+    shapes = [x.strip() for x in args.shapes.split(",") if x.strip()]
+    bad = (
+        [c for c in which if c not in COMMANDS]
+        + [f for f in formats if f not in ("csv", "parquet")]
+        + [x for x in shapes if x not in SHAPES]
+    )
     if bad:
         ap.error(f"unknown command or format: {bad}")
     env = dict(os.environ)
@@ -125,37 +181,42 @@ def main(argv=None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     load0 = os.getloadavg()[0]
     results: list[dict] = []
+    plan = []
     for n in sizes:
         csv, pq, cmap = cohort(workdir, n, env)
-        for fmt in formats:
-            path = csv if fmt == "csv" else pq
-            skip = args.analyze_max is not None and n > args.analyze_max
-            todo = [c for c in which if not (c == "analyze" and skip)]
-            cmds = commands(path, cmap, workdir / f"report_{n}_{fmt}", todo)
-            runs: dict[str, list[dict]] = {k: [] for k in cmds}
-            for _ in range(args.repeat):
-                for label, cmd in cmds.items():
-                    runs[label].append(measure(cmd, env))
-            size_mb = path.stat().st_size / 1e6
-            for label, rs in runs.items():
-                results.append(
-                    {
-                        "n": n,
-                        "format": fmt,
-                        "file_mb": size_mb,
-                        "command": label,
-                        "rc": sorted({r["rc"] for r in rs}),
-                        "wall": statistics.median(r["wall"] for r in rs),
-                        "cpu": statistics.median(r["cpu"] for r in rs),
-                        "rss_mb": statistics.median(r["rss_kb"] for r in rs) / 1024,
-                    }
-                )
-                r = results[-1]
-                print(
-                    f"{n:>9,} {fmt:8s} {label:22s} wall {r['wall']:7.2f} s  cpu {r['cpu']:7.2f} s  "
-                    f"rss {r['rss_mb']:7.0f} MB  rc {r['rc']}",
-                    flush=True,
-                )
+        skip = args.analyze_max is not None and n > args.analyze_max
+        todo = [c for c in which if not (c == "analyze" and skip)]
+        plan += [(n, fmt, csv if fmt == "csv" else pq, cmap, todo) for fmt in formats]
+        if n == max(sizes):
+            kept = [c for c in which if c != "analyze"]
+            plan += [(n, f"csv, {x}", shaped(csv, x), cmap, kept) for x in shapes]
+    for n, fmt, path, cmap, todo in plan:
+        out = workdir / f"report_{n}_{fmt.replace(', ', '_')}"
+        cmds = commands(path, cmap, out, todo)
+        runs: dict[str, list[dict]] = {k: [] for k in cmds}
+        for _ in range(args.repeat):
+            for label, cmd in cmds.items():
+                runs[label].append(measure(cmd, env))
+        size_mb = path.stat().st_size / 1e6
+        for label, rs in runs.items():
+            results.append(
+                {
+                    "n": n,
+                    "format": fmt,
+                    "file_mb": size_mb,
+                    "command": label,
+                    "rc": sorted({r["rc"] for r in rs}),
+                    "wall": statistics.median(r["wall"] for r in rs),
+                    "cpu": statistics.median(r["cpu"] for r in rs),
+                    "rss_mb": statistics.median(r["rss_kb"] for r in rs) / 1024,
+                }
+            )
+            r = results[-1]
+            print(
+                f"{n:>9,} {fmt:8s} {label:22s} wall {r['wall']:7.2f} s  cpu {r['cpu']:7.2f} s  "
+                f"rss {r['rss_mb']:7.0f} MB  rc {r['rc']}",
+                flush=True,
+            )
     load1 = os.getloadavg()[0]
     text = render(results, args.repeat, load0, load1)
     print()
@@ -171,7 +232,10 @@ def render(results: list[dict], repeat: int, load0: float, load1: float) -> str:
         f"Median of {repeat} runs per command, each a fresh process, commands alternating; "
         f"{os.cpu_count()} CPUs, {platform.platform()}, Python {sys.version.split()[0]}; load "
         f"average {load0:.1f} at start, {load1:.1f} at end. Cohorts simulated by `sarcostat "
-        "simulate` (15 columns; Parquet: the same cells). Ratios are to the bare pandas reader "
+        'simulate` (15 columns; Parquet: the same cells; "csv, <shape>": the largest CSV '
+        "written another way, "
+        + "; ".join(f"{k}: {v}" for k, v in SHAPES.items())
+        + "). Ratios are to the bare pandas reader "
         "of the same file (`read_csv` for CSV, `read_parquet` for Parquet) in the same run; "
         "CPU is user + system time of the process and its threads.",
         "",
