@@ -93,6 +93,24 @@ def test_arrow_ids_with_the_readers_stripped_texts():
     assert texts.tolist() == cells  # the reader's array is not modified
 
 
+@pytest.mark.parametrize("repeats", [False, True])
+def test_ids_without_dots_or_non_ascii_use_arrows_hash_table(repeats):
+    # the usual column (no '1.0'-like or non-ASCII id): Arrow finds the repeats
+    rng = np.random.default_rng(4)
+    cells = [f"P{k:05d}" for k in range(3000)] + ["NA", " na ", "", "null", "A 1", " A 1"]
+    if repeats:
+        cells += [cells[int(k)] for k in rng.integers(0, 3000, 50)] + ["NA", "p00001"]
+    order = rng.permutation(len(cells))
+    cells = [cells[k] for k in order]
+    chunked = pa.chunked_array([pa.array(cells[:100]), pa.array(cells[100:])])
+    texts, keys = text_ids(cells)
+    ids, first = arrow_ids(chunked)
+    assert list(ids) == texts
+    assert first.tolist() == _python_first(keys)
+    assert (first < 0).sum() == (5 if repeats else 4)  # the missing-value words
+    assert ((first >= 0) & (first != np.arange(len(cells)))).sum() == (51 if repeats else 1)
+
+
 def test_a_hash_collision_falls_back_to_the_exact_table(monkeypatch):
     monkeypatch.setattr(ids_mod, "_hash", lambda _s: 42)  # every key collides
     cells = ["B2", "A1", "B2", "C3", "1", "1.0", "NA"]

@@ -109,11 +109,13 @@ def arrow_ids(cells: Any, texts: np.ndarray | None = None) -> tuple[np.ndarray, 
     the search for '1.0'-like ids run in Arrow's string kernels; Arrow strips
     exactly the characters ``str.strip`` strips (a test checks every code
     point), but its lower-casing and ``\\d`` differ from Python's for some
-    non-ASCII text, so non-ASCII ids take the Python rules. Repeated keys are
-    found by sorting their 64-bit hashes (a hash table of a million Python
-    strings takes three times longer), and every repeat is confirmed on the
-    texts themselves: a hash collision between different keys sends the
-    column to an exact table.
+    non-ASCII text, so non-ASCII ids take the Python rules. When no id holds
+    a '.' or a non-ASCII character, every key is its text and Arrow's hash
+    table finds the repeats. Otherwise repeated keys are found by sorting
+    their 64-bit hashes (a hash table of a million Python strings takes
+    three times longer), and every repeat is confirmed on the texts
+    themselves: a hash collision between different keys sends the column to
+    an exact table.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -126,15 +128,30 @@ def arrow_ids(cells: Any, texts: np.ndarray | None = None) -> tuple[np.ndarray, 
     ids = (texts if texts is not None else _arrow.texts(stripped)).copy()
     words = _arrow.strings(sorted(_NA_TEXT))
     gone = _arrow.bools(pc.is_in(pc.ascii_lower(stripped), value_set=words)).copy()
-    keys = ids.copy()
     dotted = pc.match_substring(stripped, ".")
     odd = pc.invert(pc.string_is_ascii(stripped))
-    for i in np.flatnonzero(_arrow.bools(pc.or_(dotted, odd))):
+    special = np.flatnonzero(_arrow.bools(pc.or_(dotted, odd)))
+    n = len(ids)
+    if not special.size:
+        # Every key is its text: Arrow's hash table finds the repeats
+        # (byte equality of UTF-8 is str equality), no Python hash per id.
+        ids[gone] = None
+        coded = pc.dictionary_encode(stripped)
+        codes = _arrow.ints(coded.indices)
+        if len(coded.dictionary) == n:
+            first = np.arange(n)
+        else:
+            at = np.full(len(coded.dictionary), n, dtype=np.intp)
+            np.minimum.at(at, codes, np.arange(n))
+            first = at[codes]
+        first[gone] = -1
+        return ids, first
+    keys = ids.copy()
+    for i in special:
         keys[i] = key = id_key(ids[i])
         gone[i] = key is None
     ids[gone] = None
     keys[gone] = None
-    n = len(keys)
     present = np.flatnonzero(~gone)
     hashes = np.fromiter(map(_hash, keys[present]), dtype=np.int64, count=present.size)
     first = np.full(n, -1, dtype=np.intp)
