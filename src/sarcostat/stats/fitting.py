@@ -633,13 +633,16 @@ def _state_one(
     """mu, weights, information, log likelihood and score of one design (n, p)
     at beta (p,), every row used, in blocks of ``work.shape[1]`` rows: each
     block of the design is read from memory once and stays in cache while
-    its linear predictor, probabilities, weights, weighted copy (rows of the
-    block times their weights, in the first ``rows * p`` entries of
-    ``work``, (p + 1, rows)) and residual (``work``'s last row) are formed,
-    and BLAS adds its X'WX (the weighted copy's transpose times the block)
-    and score. mu and the weights are written into ``out`` (2, n). (The
-    weighted copy in the design's row order, not transposed: a transposed
-    copy reads the block across its rows and cost as much as the product.)"""
+    its linear predictor, probabilities, weights, weighted copy and
+    residual (``work``'s last row) are formed, and BLAS adds its X'WX (the
+    weighted copy times the block) and score. mu and the weights are
+    written into ``out`` (2, n).
+
+    A design in column order (F-ordered, as `_scale_one` makes it) has its
+    block's columns weighted in long loops into ``work``'s first p rows; a
+    row-ordered one has its rows weighted into the first ``rows * p``
+    entries of ``work`` (numpy's broadcast then loops over p values per
+    row: 1.6x slower a pass at p = 5)."""
     n, p = X.shape
     mu, w = out[0], out[1]
     G = np.zeros((p, p))
@@ -647,10 +650,17 @@ def _state_one(
     ll = 0.0
     rows = work.shape[1]
     flat = work.reshape(-1)
+    columns = X.flags.f_contiguous and not X.flags.c_contiguous
+    XT = X.T
     for i in range(0, n, rows):
-        Xc = X[i : i + rows]
-        k = len(Xc)
-        eta = Xc @ beta
+        if columns:
+            XcT = XT[:, i : i + rows]  # (p, k), each column contiguous
+            k = XcT.shape[1]
+            eta = beta @ XcT
+        else:
+            Xc = X[i : i + rows]
+            k = len(Xc)
+            eta = Xc @ beta
         # e = exp(-|eta|) serves both expit (1 / (1 + e) or e / (1 + e)) and
         # log(1 + exp(eta)) = max(eta, 0) + log1p(e): the formulas of scipy's
         # expit and numpy's logaddexp, with one exponential instead of two.
@@ -666,12 +676,17 @@ def _state_one(
         wc = w[i : i + k]
         np.subtract(1.0, m, out=wc)
         wc *= m
-        wx = flat[: k * p].reshape(k, p)  # the block's rows times their weights
-        np.multiply(Xc, wc[:, None], out=wx)
         r = work[p, :k]  # the residual
         np.subtract(y[i : i + k], m, out=r)
-        G += wx.T @ Xc
-        score += r @ Xc
+        if columns:
+            wxT = np.multiply(XcT, wc, out=work[:p, :k])  # the block's columns times the weights
+            G += wxT @ XcT.T
+            score += XcT @ r
+        else:
+            wx = flat[: k * p].reshape(k, p)  # the block's rows times their weights
+            np.multiply(Xc, wc[:, None], out=wx)
+            G += wx.T @ Xc
+            score += r @ Xc
     return mu, w, G, ll, score
 
 
@@ -885,7 +900,8 @@ def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
     """The column scaling of `_scaling` for one design (n, p), every row used,
     in two passes of cache-sized blocks: column sums and cross products
     about the first block's means (so that a column such as 1,000,000 +-
-    0.001 keeps its digits), then the scaled copy. Returns (centre (p,),
+    0.001 keeps its digits), then the scaled copy, in column order (an
+    F-ordered (n, p) array). Returns (centre (p,),
     scale (p,), scaled copy, intercept?, Gram matrix for `gram_rank_ok`:
     the intercept and the other columns about those means). Centre and
     scale agree with `_scaling`'s to rounding; any positive scale would
@@ -921,17 +937,16 @@ def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
     if intercept:
         scale[0] = 1.0
     scale = np.where(scale > 0, scale, 1.0)
-    Xs = np.empty((n, p))
-    if contiguous:  # flat loops over each block (see _tiled)
-        ct, sc = _tiled(centre, rows), _tiled(scale, rows)
-        out, xf = Xs.reshape(-1), X.reshape(-1)
-        for i in range(0, n * p, rows * p):
-            d = np.subtract(xf[i : i + rows * p], ct[: n * p - i], out=out[i : i + rows * p])
-            d /= sc[: len(d)]
-    else:
-        for i in range(0, n, rows):
-            d = np.subtract(X[i : i + rows], centre, out=Xs[i : i + rows])
-            d /= scale
+    # The scaled copy column by column ((p, n), returned as its (n, p)
+    # transpose): `_state_one` then weights each block's columns in long
+    # loops (a row-ordered copy weights p values per row: 40% of a pass).
+    XsT = np.empty((p, n))
+    for i in range(0, n, rows):
+        Xc = X[i : i + rows]  # in cache while its columns are written
+        for j in range(p):
+            d = np.subtract(Xc[:, j], centre[j], out=XsT[j, i : i + len(Xc)])
+            d /= scale[j]
+    Xs = XsT.T
     gram = cross
     gram[0, :] = gram[:, 0] = tot  # the intercept column: 1 on every row
     gram[0, 0] = n
@@ -1066,7 +1081,9 @@ def _no_separation(A0: np.ndarray, y: np.ndarray, mu: np.ndarray) -> bool:
     n, p = A0.shape
     if n == 0:
         return False
-    lam = np.where(y > 0.5, 1.0 - mu, mu)  # = |y - mu|, the same rounded values
+    resid = y - mu  # x_ij s_i lambda_i = x_ij (y_i - mu_i)
+    # lambda = |y - mu|: 1 - mu (y = 1, the same rounding) or mu (y = 0) exactly
+    lam = np.abs(resid)
     lam_min = float(lam.min())
     if not lam_min > 0:
         return False
@@ -1076,10 +1093,9 @@ def _no_separation(A0: np.ndarray, y: np.ndarray, mu: np.ndarray) -> bool:
     parts: list[list[float]] = [[] for _ in range(p)]
     for i in range(0, n, rows):
         k = min(rows, n - i)
-        t = buf[:, :k]
-        np.copyto(t, A0[i : i + k].T)
-        top = np.maximum(top, np.maximum(t.max(axis=1), -t.min(axis=1)))
-        t *= y[i : i + k] - mu[i : i + k]  # x_ij s_i lambda_i
+        src = A0[i : i + k].T  # (p, k); rows contiguous for a design in column order
+        top = np.maximum(top, np.maximum(src.max(axis=1), -src.min(axis=1)))
+        t = np.multiply(src, resid[i : i + k], out=buf[:, :k])
         for j, v in enumerate(t.sum(axis=1)):
             parts[j].append(float(v))
     # The LP divides each column by its largest absolute value (scale).

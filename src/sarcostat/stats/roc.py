@@ -190,7 +190,22 @@ def roc_thresholds(values: Any, direction: str) -> np.ndarray:
     [-inf, 1.5, 3.0, inf]
     """
     check_option(direction, ("<", ">"), parameter="direction", function="roc_thresholds")
-    u = np.unique(np.asarray(values, dtype=float))
+    return _thresholds(np.unique(np.asarray(values, dtype=float)), direction)
+
+
+def _distinct_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The distinct values of two sorted arrays, sorted: ``np.unique`` of
+    their union, from a merge (a stable sort of two sorted runs is one
+    merge) instead of a full sort."""
+    both = np.sort(np.concatenate([a, b]), kind="stable")
+    keep = np.empty(len(both), dtype=bool)
+    keep[:1] = True
+    np.not_equal(both[1:], both[:-1], out=keep[1:])
+    return both[keep]
+
+
+def _thresholds(u: np.ndarray, direction: str) -> np.ndarray:
+    """`roc_thresholds` from the sorted distinct values ``u``."""
     lo = np.r_[-np.inf, u]
     hi = np.r_[u, np.inf]
     with np.errstate(invalid="ignore", over="ignore"):
@@ -378,7 +393,7 @@ def roc_analysis(
     auc_lo = min(1.0, max(0.0, auc - z * se)) if se == se else math.nan
     auc_hi = min(1.0, max(0.0, auc + z * se)) if se == se else math.nan
 
-    thr = roc_thresholds(x, chosen)
+    thr = _thresholds(_distinct_sorted(sx, sc), chosen)  # = roc_thresholds(x, chosen)
     # Counts of positives at each threshold (positive: x > c for "<", x < c for ">").
     if chosen == "<":
         tp = m - np.searchsorted(sx, thr, side="right")
