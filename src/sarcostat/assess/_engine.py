@@ -538,7 +538,13 @@ def evaluate(
     bits = np.zeros(n, dtype=np.int64)
     for k, name in enumerate(order):
         bits |= names[name].astype(np.int64) << k
-    kinds, which = np.unique(bits, return_inverse=True)
+    if len(order) <= 16:  # np.unique(bits, return_inverse=True) without sorting n codes
+        present = np.bincount(bits, minlength=1) > 0
+        kinds = np.flatnonzero(present)
+        lookup = np.cumsum(present) - 1
+        which = lookup[bits]
+    else:
+        kinds, which = np.unique(bits, return_inverse=True)
     missing_text = [", ".join(o for k, o in enumerate(order) if b >> k & 1) for b in kinds.tolist()]
     missing_inputs = pc.take(pa.array(missing_text, _TEXT), which.reshape(-1), memory_pool=_POOL)
 
