@@ -256,20 +256,37 @@ def rcs_basis(values: Any, knots: Any) -> np.ndarray:
     return out
 
 
+#: Rows per block of `_rcs_into` (its temporaries stay in cache).
+_RCS_ROWS = 1 << 13
+
+
+def _cube_pos(v: np.ndarray) -> np.ndarray:
+    """``max(v, 0) ** 3`` in place (two products, not ``pow``: 10x faster,
+    within 2 units of roundoff of it)."""
+    np.maximum(v, 0.0, out=v)
+    c = v * v
+    c *= v
+    return c
+
+
 def _rcs_into(x: np.ndarray, t: np.ndarray, out: np.ndarray) -> None:
     """`rcs_basis` of ``x`` written into the (n, k - 1) array ``out`` (a
-    slice of a design matrix): no column list, no stacking copy."""
+    slice of a design matrix): no column list, no stacking copy; one
+    cache-sized block of rows at a time."""
     k = t.size
     tau = (t[-1] - t[0]) ** (2.0 / 3.0)
     tk, tk1 = t[-1], t[-2]
-    out[:, 0] = x
-    # The two outer-knot terms are the same for every column.
-    last = np.maximum((x - tk) / tau, 0) ** 3
-    second = np.maximum((x - tk1) / tau, 0) ** 3
-    for j in range(k - 2):
-        out[:, j + 1] = np.maximum((x - t[j]) / tau, 0) ** 3 + (
-            (tk1 - t[j]) * last - (tk - t[j]) * second
-        ) / (tk - tk1)
+    for a in range(0, x.size, _RCS_ROWS):
+        xb = x[a : a + _RCS_ROWS]
+        ob = out[a : a + _RCS_ROWS]
+        ob[:, 0] = xb
+        # The two outer-knot terms are the same for every column.
+        last = _cube_pos((xb - tk) / tau)
+        second = _cube_pos((xb - tk1) / tau)
+        for j in range(k - 2):
+            ob[:, j + 1] = _cube_pos((xb - t[j]) / tau) + (
+                (tk1 - t[j]) * last - (tk - t[j]) * second
+            ) / (tk - tk1)
 
 
 _TEST_COLUMNS = ["test", "statistic", "df", "df_resid", "distribution", "p_value"]
