@@ -1,0 +1,106 @@
+"""CPU shortcuts of issue 20 that must not change a number beyond rounding.
+
+The logistic core's column-ordered scaled copy and its last-step shortcut,
+the restricted cubic spline basis computed in blocks without ``pow``, and
+the ROC thresholds taken from the two sorted groups.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sarcostat.stats.fitting as fitting
+from sarcostat.stats.fitting import _scale_one, _state_one, logistic_fit
+from sarcostat.stats.roc import _distinct_sorted, roc_analysis, roc_thresholds
+from sarcostat.stats.splines import _RCS_ROWS, rcs_basis
+
+
+def _design(n, seed=0):
+    rng = np.random.default_rng(seed)
+    age = rng.normal(75, 7, n)
+    male = (rng.random(n) < 0.45).astype(float)
+    bio = rng.lognormal(3.7, 0.35, n) + 0.05 * age
+    eta = -9 + 0.08 * age - 0.6 * male + 0.03 * bio
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+    return np.column_stack([np.ones(n), bio, age, male]), y
+
+
+def test_scaled_copy_is_column_ordered_and_the_same_values():
+    X, _ = _design(5000, seed=1)
+    centre, scale, Xs, intercept, _ = _scale_one(X)
+    assert intercept and Xs.flags.f_contiguous and not Xs.flags.c_contiguous
+    # the same two roundings per value as a row-ordered (X - centre) / scale
+    assert np.array_equal(Xs, (X - centre) / scale)
+
+
+def test_column_ordered_state_equals_the_row_ordered_state():
+    X, y = _design(3000, seed=2)
+    _, _, Xs, _, _ = _scale_one(X)
+    rows = np.ascontiguousarray(Xs)
+    beta = np.array([-1.5, 0.3, 0.4, -0.2])
+    work = np.empty((5, 700))  # several blocks, the last one short
+    a = _state_one(Xs, y, beta, work, np.empty((2, 3000)))
+    b = _state_one(rows, y, beta, np.empty((5, 700)), np.empty((2, 3000)))
+    for u, v in zip(a, b, strict=True):
+        np.testing.assert_allclose(u, v, rtol=1e-13, atol=1e-13)
+    # mu by row: exp(-|eta|) as before, eta summed in either order
+    eta = rows @ beta
+    np.testing.assert_allclose(a[0], 1 / (1 + np.exp(-eta)), rtol=1e-14)
+
+
+@pytest.mark.parametrize("n", [2000, fitting.WARM_MIN_ROWS])
+def test_settled_last_step_saves_a_pass_and_changes_nothing(monkeypatch, n):
+    X, y = _design(n, seed=3)
+    calls = []
+    real = fitting._state_one
+
+    def counted(X, *args):
+        calls.append(len(X))
+        return real(X, *args)
+
+    monkeypatch.setattr(fitting, "_state_one", counted)
+    fast = logistic_fit(X, y)
+    short = calls.count(n)
+    calls.clear()
+    monkeypatch.setattr(fitting, "SETTLED_STEP", 0.0)  # every step's state evaluated
+    full = logistic_fit(X, y)
+    assert fast.converged and full.converged and fast.iterations == full.iterations
+    assert short == calls.count(n) - 1  # one pass over every row fewer
+    np.testing.assert_allclose(fast.coef, full.coef, rtol=1e-13)
+    np.testing.assert_allclose(fast.cov, full.cov, rtol=1e-12)
+    np.testing.assert_allclose(fast.loglik, full.loglik, rtol=1e-14)
+
+
+def test_spline_basis_in_blocks_equals_the_formula():
+    rng = np.random.default_rng(4)
+    x = rng.normal(45, 16, 2 * _RCS_ROWS + 123)  # two blocks and a short one
+    t = np.quantile(x, [0.05, 0.35, 0.65, 0.95])
+    tau = (t[-1] - t[0]) ** (2 / 3)
+
+    def pos3(v):
+        return np.maximum(v / tau, 0) ** 3
+
+    ref = [x] + [
+        pos3(x - t[j])
+        + ((t[2] - t[j]) * pos3(x - t[3]) - (t[3] - t[j]) * pos3(x - t[2])) / (t[3] - t[2])
+        for j in range(2)
+    ]
+    got = rcs_basis(x, t)
+    np.testing.assert_allclose(got, np.column_stack(ref), rtol=1e-14, atol=1e-12)
+    assert rcs_basis([0.0, 5.0, 10.0], [1.0, 4.0, 9.0]).round(4).tolist() == [
+        [0.0, 0.0],
+        [5.0, 0.975],
+        [10.0, 6.0],
+    ]
+
+
+def test_roc_thresholds_from_the_sorted_groups():
+    rng = np.random.default_rng(5)
+    for _ in range(60):
+        n = int(rng.integers(2, 60))
+        x = np.round(rng.normal(size=n), int(rng.integers(0, 3)))
+        x[rng.random(n) < 0.1] = -0.0  # equal to 0.0
+        case = np.arange(n) % 3 == 0  # both groups present
+        assert np.array_equal(_distinct_sorted(np.sort(x[case]), np.sort(x[~case])), np.unique(x))
+        res = roc_analysis(pd.DataFrame({"y": case.astype(int), "m": x}), outcome="y", marker="m")
+        assert np.array_equal(np.sort(res.table["threshold"]), roc_thresholds(x, res.direction))
