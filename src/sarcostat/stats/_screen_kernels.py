@@ -38,6 +38,7 @@ import numpy as np
 __all__ = [
     "masked_powers",
     "linear_row_sums",
+    "linear_factors",
     "add_missing_rows",
     "take_columns",
     "column_totals",
@@ -195,6 +196,34 @@ def masked_powers(
 
 
 @_compiled()
+def linear_factors(P: Any, u: Any, Z: Any, RY: Any, Y: Any, A: Any) -> Any:
+    """The linear screen's left factors, row by row, into A (N x width):
+    [P u | Z RY[:, 0] | ... | Z RY[:, m-1] | RY Y | 0 ...], where P holds
+    the covariate pair products, u the 0/1 weight of a row usable for some
+    outcome, RY = R * Y the outcomes zeroed where unusable. The same
+    products, in the same order, as the NumPy expressions they replace (a
+    strided write per block of a few columns cost about 6 ms at 50,000
+    rows; this loop about 1 ms)."""
+    N, q = P.shape
+    k = Z.shape[1]
+    m = RY.shape[1]
+    w = A.shape[1]
+    for i in range(N):
+        ai = A[i]
+        ui = u[i]
+        for a in range(q):
+            ai[a] = P[i, a] * ui
+        for o in range(m):
+            ry = RY[i, o]
+            for a in range(k):
+                ai[q + o * k + a] = Z[i, a] * ry
+        for o in range(m):
+            ai[q + m * k + o] = RY[i, o] * Y[i, o]
+        for c in range(q + m * k + m, w):
+            ai[c] = 0.0
+
+
+@_compiled()
 def add_missing_rows(L: Any, miss_i: Any, miss_j: Any, cnt: Any, outT: Any) -> Any:
     """outT[j] += L[i] for each recorded missing entry (i, j).
 
@@ -234,13 +263,40 @@ def column_totals(X: Any, step: Any) -> Any:
     n, a = X.shape
     cnt = np.zeros(a)
     tot = np.zeros(a)
-    for i in range(0, n, step):
-        xi = X[i]
+    m = (n + step - 1) // step  # rows 0, step, ..., (m - 1) step
+    p = 0
+    # Four rows per sweep of the accumulators (3,000 columns of them do not
+    # fit in L1 together; one row per sweep read and wrote them once per
+    # value): about half the time, near one core's read bandwidth.
+    while p + 3 < m:
+        x0r = X[p * step]
+        x1r = X[(p + 1) * step]
+        x2r = X[(p + 2) * step]
+        x3r = X[(p + 3) * step]
+        for j in range(a):
+            x0 = x0r[j]
+            x1 = x1r[j]
+            x2 = x2r[j]
+            x3 = x3r[j]
+            o0 = x0 == x0
+            o1 = x1 == x1
+            o2 = x2 == x2
+            o3 = x3 == x3
+            cnt[j] += (
+                (1.0 if o0 else 0.0) + (1.0 if o1 else 0.0) + (1.0 if o2 else 0.0) + (1.0 if o3 else 0.0)
+            )
+            tot[j] += ((x0 if o0 else 0.0) + (x1 if o1 else 0.0)) + (
+                (x2 if o2 else 0.0) + (x3 if o3 else 0.0)
+            )
+        p += 4
+    while p < m:
+        xi = X[p * step]
         for j in range(a):
             x = xi[j]
             ok = x == x
             cnt[j] += 1.0 if ok else 0.0
             tot[j] += x if ok else 0.0
+        p += 1
     return tot, cnt
 
 
