@@ -44,6 +44,7 @@ __all__ = [
     "column_totals",
     "column_means",
     "column_moments",
+    "column_moments_range",
     "logistic_terms",
     "logistic_row_sums",
 ]
@@ -260,7 +261,16 @@ def column_totals(X: Any, step: Any) -> Any:
     """Sum and count of each column's values over rows 0, step, 2 step,
     ..., ignoring NaN: `column_means` before its division, for the linear
     screen's centres taken in two halves of the rows at once."""
-    n, a = X.shape
+    return _column_totals(X, step, 0, X.shape[1])
+
+
+@_compiled()
+def _column_totals(X: Any, step: Any, c0: Any, c1: Any) -> Any:
+    """`column_totals` of columns c0..c1 (sliced in the loop, so a range
+    of a row-major panel's columns is read in place with unit stride).
+    Each column's sums are the same whatever the range."""
+    n = X.shape[0]
+    a = c1 - c0
     cnt = np.zeros(a)
     tot = np.zeros(a)
     m = (n + step - 1) // step  # rows 0, step, ..., (m - 1) step
@@ -269,10 +279,10 @@ def column_totals(X: Any, step: Any) -> Any:
     # fit in L1 together; one row per sweep read and wrote them once per
     # value): about half the time, near one core's read bandwidth.
     while p + 3 < m:
-        x0r = X[p * step]
-        x1r = X[(p + 1) * step]
-        x2r = X[(p + 2) * step]
-        x3r = X[(p + 3) * step]
+        x0r = X[p * step, c0:c1]
+        x1r = X[(p + 1) * step, c0:c1]
+        x2r = X[(p + 2) * step, c0:c1]
+        x3r = X[(p + 3) * step, c0:c1]
         for j in range(a):
             x0 = x0r[j]
             x1 = x1r[j]
@@ -290,7 +300,7 @@ def column_totals(X: Any, step: Any) -> Any:
             )
         p += 4
     while p < m:
-        xi = X[p * step]
+        xi = X[p * step, c0:c1]
         for j in range(a):
             x = xi[j]
             ok = x == x
@@ -314,15 +324,45 @@ def column_moments(X: Any, step: Any) -> Any:
     """Mean and SD (ddof 0) of each column over rows 0, step, 2 step, ...,
     ignoring NaN (as np.nanmean and np.nanstd; NaN for a column with no
     value there), in two sweeps over those rows."""
-    n, a = X.shape
-    mean, cnt = column_means(X, step)
+    return column_moments_range(X, step, 0, X.shape[1])
+
+
+@_compiled()
+def column_moments_range(X: Any, step: Any, c0: Any, c1: Any) -> Any:
+    """`column_moments` of columns c0..c1 only, read in place: the same
+    numbers for each column as `column_moments` of the whole X, so a
+    row-major panel's columns can be split between threads."""
+    n = X.shape[0]
+    a = c1 - c0
+    tot, cnt = _column_totals(X, step, c0, c1)
+    mean = tot / cnt
     ss = np.zeros(a)
-    for i in range(0, n, step):
-        xi = X[i]
+    m = (n + step - 1) // step
+    p = 0
+    while p + 3 < m:  # four rows per sweep, as `_column_totals`
+        x0r = X[p * step, c0:c1]
+        x1r = X[(p + 1) * step, c0:c1]
+        x2r = X[(p + 2) * step, c0:c1]
+        x3r = X[(p + 3) * step, c0:c1]
+        for j in range(a):
+            mj = mean[j]
+            x0 = x0r[j]
+            x1 = x1r[j]
+            x2 = x2r[j]
+            x3 = x3r[j]
+            d0 = x0 - mj if x0 == x0 else 0.0
+            d1 = x1 - mj if x1 == x1 else 0.0
+            d2 = x2 - mj if x2 == x2 else 0.0
+            d3 = x3 - mj if x3 == x3 else 0.0
+            ss[j] += (d0 * d0 + d1 * d1) + (d2 * d2 + d3 * d3)
+        p += 4
+    while p < m:
+        xi = X[p * step, c0:c1]
         for j in range(a):
             x = xi[j]
             d = x - mean[j] if x == x else 0.0
             ss[j] += d * d
+        p += 1
     return mean, np.sqrt(ss / cnt)
 
 
