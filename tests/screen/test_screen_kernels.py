@@ -249,3 +249,68 @@ def test_trailing_zeros_and_its_fallback():
     for v in (1, 2, 8, 3 << 40, 1 << 63, (1 << 63) | 1):
         want = (v & -v).bit_length() - 1
         assert kern._ctz_loop(np.uint64(v)) == want
+
+
+def test_linear_factors_equal_the_numpy_products():
+    """`linear_factors` writes the linear screen's left factors row by row:
+    the same products, bit for bit, as the NumPy expressions, and zeros in
+    the padding."""
+    rng = np.random.default_rng(11)
+    n, k, m = 300, 4, 3
+    Z = np.column_stack([np.ones(n), rng.standard_normal((n, k - 1))])
+    ia, ib = np.triu_indices(k)
+    P = Z[:, ia] * Z[:, ib]
+    R = (rng.random((n, m)) > 0.1).astype(float)
+    Y = rng.standard_normal((n, m)) * R
+    u = R.max(axis=1)
+    q = P.shape[1]
+    A = np.full((n, 40), np.nan)
+    kern.linear_factors(P, u, Z, np.ascontiguousarray(R * Y), Y, A)
+    want = np.concatenate(
+        [P * u[:, None]]
+        + [Z * (R[:, o] * Y[:, o])[:, None] for o in range(m)]
+        + [R * Y * Y, np.zeros((n, 40 - q - m * k - m))],
+        axis=1,
+    )
+    np.testing.assert_array_equal(A, want)
+
+
+def test_column_moments_of_a_column_range_equal_the_whole():
+    """`column_moments_range` reads a range of a wide-stride panel's
+    columns in place: each column's mean and SD are those of
+    `column_moments` on the whole, bit for bit (so the columns can be
+    split between threads), for sample sizes not a multiple of four."""
+    rng = np.random.default_rng(12)
+    block = rng.normal(50, 4, (1003, 40))
+    block[rng.random(block.shape) < 0.1] = np.nan
+    block[:, 7] = np.nan
+    view = block[:, 3:33]
+    for step in (1, 3, 7):
+        mean, sd = kern.column_moments(np.ascontiguousarray(view), step)
+        for c0, c1 in ((0, 13), (13, 30), (5, 5)):
+            m, s = kern.column_moments_range(view, step, c0, c1)
+            np.testing.assert_array_equal(m, mean[c0:c1])
+            np.testing.assert_array_equal(s, sd[c0:c1])
+        tot, cnt = kern.column_totals(np.ascontiguousarray(view), step)
+        with np.errstate(invalid="ignore"):
+            np.testing.assert_allclose(tot, np.nansum(view[::step], axis=0), rtol=1e-13)
+        np.testing.assert_array_equal(cnt, (~np.isnan(view[::step])).sum(axis=0))
+
+
+def test_t_quantile_per_distinct_df_equals_scipy():
+    from scipy import stats as sps
+
+    df = np.array([[5.0, 120.0, 5.0], [np.nan, 1.0, 120.0]])
+    np.testing.assert_array_equal(eng._t_quantile(0.975, df), sps.t.ppf(0.975, df))
+    assert eng._t_quantile(0.975, np.empty(0)).shape == (0,)
+
+
+@pytest.mark.parametrize("n", [0, 1, 1000, 4096, 8192, 8193, 50_000])
+def test_row_parts_cover_the_rows_in_order(n):
+    parts = eng._row_parts(n)
+    assert [s for s, _ in parts] == ([0] if n else []) + [e for _, e in parts[:-1]]
+    assert (parts[-1][1] if parts else 0) == n
+    sizes = [e - s for s, e in parts]
+    assert all(0 < v <= eng._ROW_PART for v in sizes)
+    if n > 3 * eng._ROW_PART:  # small parts only at the end
+        assert sizes[0] == eng._ROW_PART and sizes[-2] == eng._ROW_PART // 4

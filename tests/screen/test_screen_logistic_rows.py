@@ -133,3 +133,27 @@ def test_centres_of_a_wide_stride_row_major_view_equal_the_chunks():
         m, s = _centres(view[:, c0 : c0 + 8])
         np.testing.assert_array_equal(mx[c0 : c0 + 8], m)
         np.testing.assert_array_equal(sx[c0 : c0 + 8], s)
+
+
+def test_panel_centres_on_two_threads_equal_one():
+    """The logistic row sweep's centres and scales, half the columns on each
+    of two threads, equal those computed on one, bit for bit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sarcostat.stats.screen import _centres, _panel_centres
+
+    rng = np.random.default_rng(4)
+    block = rng.normal(3, 2, (25_003, 21))  # sample: every second row
+    block[rng.random(block.shape) < 0.1] = np.nan
+    block[:, 4] = np.nan
+    block[::2, 6] = np.nan  # missed by the sample: all rows used
+    block[1::2, 6] = rng.normal(9, 1, 12_501)
+    view = block[:, 1:20]
+    one = _panel_centres(view, None)()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        two = _panel_centres(view, pool)()
+    for a, b, c in zip(one, two, _centres(view, contiguous=True)):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+    assert one[0][3] == 0.0 and one[1][3] == 1.0  # an empty column
+    assert abs(one[0][5] - 9) < 0.1  # from all its rows

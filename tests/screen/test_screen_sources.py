@@ -111,3 +111,50 @@ def test_align_same_ids_in_the_same_order():
     gap = pd.Series(["p1", None, "p3"])
     pos, info = _align(gap, gap.copy(), where="panel")
     assert pos.tolist() == [0, 1, 2] and info["n_matched"] == 3
+
+
+@pytest.mark.parametrize(
+    "ids, fast",
+    [
+        (["p1", "p2", " p3", "p10"], True),
+        (["p1", " p1", "p3"], False),  # the same key after stripping: refused
+        (["1", "1.0", "3"], False),  # '1.0' is the id 1: refused
+        (["1.5", "2", "3"], False),  # a '.': the general rule decides
+        (["NA", "p2", "p3"], False),  # a missing-value word
+        (["p\u00e9", "p2", "p3"], False),  # not ASCII
+        (["p1", None, "p3"], False),  # a missing cell
+        (["p1", "p2", "P1"], True),  # case matters: distinct ids
+    ],
+)
+def test_align_of_arrow_ids_equals_the_general_join(ids, fast):
+    """Ids held as Arrow text (pandas' default ``str``) that are the same
+    in both tables take a check in Arrow's kernels (`_plain_distinct`);
+    whichever way, the rows, counts and errors are those of the general
+    join (the same ids as Python objects)."""
+    from sarcostat.exceptions import DataError
+    from sarcostat.stats import screen_source as ss
+
+    arrow = pd.Series(pd.array(ids, dtype="string[pyarrow]"))
+    plain = pd.Series(ids, dtype=object)
+    assert ss._arrow_cells(plain) is None
+    assert ss._plain_distinct(ss._arrow_cells(arrow)) is fast
+    try:
+        want = ss._align(plain, plain.copy(), where="panel")
+    except DataError as exc:
+        with pytest.raises(DataError, match="more than once") as got:
+            ss._align(arrow, arrow.copy(), where="panel")
+        assert str(got.value) == str(exc)
+        return
+    pos, info = ss._align(arrow, arrow.copy(), where="panel")
+    np.testing.assert_array_equal(pos, want[0])
+    assert pos.dtype == want[0].dtype and info == want[1]
+
+
+def test_align_of_arrow_ids_in_another_order_takes_the_general_join():
+    from sarcostat.stats import screen_source as ss
+
+    coh = pd.Series(pd.array(["a", "b", "c"], dtype="string[pyarrow]"))
+    bio = pd.Series(pd.array(["c", "a", "x"], dtype="string[pyarrow]"))
+    pos, info = ss._align(coh, bio, where="panel")
+    assert pos.tolist() == [1, -1, 0]
+    assert info["n_matched"] == 2 and info["biomarker_ids_not_in_cohort"] == ["x"]

@@ -293,7 +293,10 @@ def _column_totals(X: Any, step: Any, c0: Any, c1: Any) -> Any:
             o2 = x2 == x2
             o3 = x3 == x3
             cnt[j] += (
-                (1.0 if o0 else 0.0) + (1.0 if o1 else 0.0) + (1.0 if o2 else 0.0) + (1.0 if o3 else 0.0)
+                (1.0 if o0 else 0.0)
+                + (1.0 if o1 else 0.0)
+                + (1.0 if o2 else 0.0)
+                + (1.0 if o3 else 0.0)
             )
             tot[j] += ((x0 if o0 else 0.0) + (x1 if o1 else 0.0)) + (
                 (x2 if o2 else 0.0) + (x3 if o3 else 0.0)
