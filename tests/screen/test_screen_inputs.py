@@ -151,3 +151,22 @@ def test_bh_and_bonferroni_adjustment(data):
         )
         assert t["family"].iloc[0].startswith(f"{outcome} (")
     assert list(res.families["correction"]) == ["Benjamini-Hochberg + Bonferroni"] * 2
+
+
+def test_text_columns_the_same_built_by_arrow_or_as_objects(data, monkeypatch):
+    """The table's text columns (outcome, biomarker, model, family, a
+    column's own message) are built by Arrow's take where pandas holds text
+    in Arrow, else as object arrays: the same table either way."""
+    import sarcostat.stats.screen as screen_mod
+
+    cohort, bio = data
+    bio = bio.copy()
+    bio["text"] = bio["x0"].astype(str)
+    bio.loc[5, "text"] = "<3.2"
+    kw = dict(outcomes=["smi", "sarcopenia"], covariates=COVS, prescreen=0.5)
+    fast = screen(cohort, bio, **kw).table
+    monkeypatch.setattr(screen_mod, "_TEXT_DTYPE", [np.dtype(object)])
+    slow = screen(cohort, bio, **kw).table
+    pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
+    assert set(fast["model"]) >= {"linear", "logistic", "score"}
+    assert fast.loc[fast["biomarker"] == "text", "message"].str.contains("'<3.2'").all()

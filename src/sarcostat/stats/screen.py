@@ -1002,6 +1002,26 @@ def _names(value: Any, parameter: Any) -> Any:
     )
 
 
+_TEXT_DTYPE: list = []
+
+
+def _text_column(values: Sequence[str], index: np.ndarray) -> Any:
+    """``values[index]`` as a column of the results table, in the dtype
+    pandas gives a column of Python strings: with pandas' Arrow-backed
+    ``str`` dtype built by Arrow's ``take`` (about 0.2 ms for 12,000
+    rows, against about 1 ms to convert as many Python strings), else an
+    object array as before."""
+    if not _TEXT_DTYPE:
+        _TEXT_DTYPE.append(pd.DataFrame({"t": np.array(["t"], dtype=object)})["t"].dtype)
+    dtype = _TEXT_DTYPE[0]
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        import pyarrow as pa
+
+        cells = pa.array(list(values), type=pa.large_string()).take(pa.array(index))
+        return pd.array(cells, dtype=dtype)
+    return np.array(list(values), dtype=object)[index]
+
+
 def _assemble_table(arr: Any, names: Any, msgs: Any, plan: Any, bonferroni: Any) -> Any:
     """The results table (one row per outcome and biomarker, outcome by
     outcome) and its families of tests, built as one frame from whole
@@ -1020,23 +1040,24 @@ def _assemble_table(arr: Any, names: Any, msgs: Any, plan: Any, bonferroni: Any)
         eng.F[f] for f in eng.FIELDS if f not in ("n", "events", "status", "method", "iterations")
     ]
     a[np.ix_(status != eng.OK, value_cols)] = np.nan
+    method = a[:, eng.F["method"]]
+    models = [eng.METHODS[v] for v in range(len(eng.METHODS))] + [""]
     data: dict[str, Any] = {
-        "outcome": np.repeat(np.array(out_names, dtype=object), c),
-        "biomarker": np.tile(np.array(names, dtype=object), n_out),
-        "model": pd.Series(a[:, eng.F["method"]])
-        .map(eng.METHODS)
-        .fillna("")
-        .to_numpy(dtype=object),
+        "outcome": _text_column(out_names, np.repeat(np.arange(n_out), c)),
+        "biomarker": _text_column(names, np.tile(np.arange(c), n_out)),
+        "model": _text_column(
+            models, np.where(np.isnan(method), len(models) - 1, method).astype(np.int64)
+        ),
     }
     data.update(
         {f: a[:, eng.F[f]] for f in eng.FIELDS if f not in ("status", "method", "iterations")}
     )
-    base = np.array([eng.STATUS_MESSAGES[v] for v in range(len(eng.STATUS_MESSAGES))], dtype=object)
-    message = base[status]
+    base = [eng.STATUS_MESSAGES[v] for v in range(len(eng.STATUS_MESSAGES))]
     texts = np.tile(np.array(list(msgs), dtype=object), n_out)  # a column's own message
-    own = (status == eng.NON_NUMERIC) & (texts != "")
-    message[own] = texts[own]
-    data["message"] = message
+    own = np.flatnonzero((status == eng.NON_NUMERIC) & (texts != ""))
+    which = status.astype(np.int64)
+    which[own] = len(base) + np.arange(len(own))
+    data["message"] = _text_column(base + list(texts[own]), which)
     q = np.empty(n_out * c)
     bonf = np.empty(n_out * c)
     families, fam_rows = [], []
