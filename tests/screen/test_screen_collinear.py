@@ -133,3 +133,25 @@ def test_gram_rule_equals_qr_rule():
     # a constant covariate fails its own column
     X = np.column_stack([np.ones(n), np.full(n, 4.0), rng.normal(size=n)])
     assert gram_rank_ok((X.T @ X)[None])[0].tolist() == [True, False, True]
+
+
+def test_gram_rule_batched_equals_one_design_at_a_time():
+    """The batched rule (entry by entry over the designs) gives each design
+    the verdict it gets alone, for collinear, constant, near-constant,
+    empty and non-finite Gram matrices mixed in one batch."""
+    rng = np.random.default_rng(5)
+    n, p = 60, 5
+    X = rng.normal(size=(40, n, p))
+    X[:, :, 0] = 1.0
+    X[1, :, 3] = 2 * X[1, :, 1] - X[1, :, 2]  # collinear
+    X[2, :, 4] = 3.0  # constant
+    X[3, :, 2] *= 1e-9  # small units: scaled to unit SD, still full rank
+    X[4] = 0.0  # no rows
+    X[5, :, 4] = X[5, :, 1] + 1e-12 * rng.normal(size=n)  # collinear to rounding
+    G = np.einsum("sni,snj->sij", X, X)
+    G[6, 2, 3] = G[6, 3, 2] = np.nan
+    batched = gram_rank_ok(G)
+    alone = np.array([gram_rank_ok(G[i : i + 1])[0] for i in range(len(G))])
+    np.testing.assert_array_equal(batched, alone)
+    assert not batched[1, 3] and not batched[2, 4] and not batched[5, 4]
+    assert not batched[4].any() and not batched[6].any() and batched[0].all()
