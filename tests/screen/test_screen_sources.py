@@ -119,9 +119,10 @@ def test_align_same_ids_in_the_same_order():
         (["p1", "p2", " p3", "p10"], True),
         (["p1", " p1", "p3"], False),  # the same key after stripping: refused
         (["1", "1.0", "3"], False),  # '1.0' is the id 1: refused
-        (["1.5", "2", "3"], False),  # a '.': the general rule decides
+        (["1.5", "2", "3"], True),  # a '.' but no whole number: its own key
         (["NA", "p2", "p3"], False),  # a missing-value word
-        (["p\u00e9", "p2", "p3"], False),  # not ASCII
+        (["p\u00e9", " p\u00e9\u3000", "p3"], False),  # Unicode space stripped: a repeat
+        (["p\u00e9", "p2", "p3"], True),  # not ASCII: the Python rules, distinct
         (["p1", None, "p3"], False),  # a missing cell
         (["p1", "p2", "P1"], True),  # case matters: distinct ids
     ],
