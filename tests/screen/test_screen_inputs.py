@@ -165,7 +165,8 @@ def test_text_columns_the_same_built_by_arrow_or_as_objects(data, monkeypatch):
     bio.loc[5, "text"] = "<3.2"
     kw = dict(outcomes=["smi", "sarcopenia"], covariates=COVS, prescreen=0.5)
     fast = screen(cohort, bio, **kw).table
-    monkeypatch.setattr(screen_mod, "_TEXT_DTYPE", [np.dtype(object)])
+    assert screen_mod._text_dtype() == pd.DataFrame({"t": ["t"]})["t"].dtype
+    monkeypatch.setattr(screen_mod, "_text_dtype", lambda: np.dtype(object))
     slow = screen(cohort, bio, **kw).table
     pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
     assert set(fast["model"]) >= {"linear", "logistic", "score"}

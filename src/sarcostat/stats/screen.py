@@ -1002,18 +1002,17 @@ def _names(value: Any, parameter: Any) -> Any:
     )
 
 
-_TEXT_DTYPE: list = []
+def _text_dtype() -> Any:
+    """The dtype pandas gives a column of Python strings (its Arrow-backed
+    ``str`` in pandas 3, or with ``future.infer_string``; else object)."""
+    return pd.DataFrame({"t": np.array(["t"], dtype=object)})["t"].dtype
 
 
-def _text_column(values: Sequence[str], index: np.ndarray) -> Any:
-    """``values[index]`` as a column of the results table, in the dtype
-    pandas gives a column of Python strings: with pandas' Arrow-backed
-    ``str`` dtype built by Arrow's ``take`` (about 0.2 ms for 12,000
-    rows, against about 1 ms to convert as many Python strings), else an
-    object array as before."""
-    if not _TEXT_DTYPE:
-        _TEXT_DTYPE.append(pd.DataFrame({"t": np.array(["t"], dtype=object)})["t"].dtype)
-    dtype = _TEXT_DTYPE[0]
+def _text_column(values: Sequence[str], index: np.ndarray, dtype: Any) -> Any:
+    """``values[index]`` as a column of the results table, for pandas to
+    hold in ``dtype`` (`_text_dtype`): where that is Arrow-backed, built by
+    Arrow's ``take`` (about 0.2 ms for 12,000 rows, against about 1 ms to
+    convert as many Python strings), else an object array as before."""
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
         import pyarrow as pa
 
@@ -1042,11 +1041,12 @@ def _assemble_table(arr: Any, names: Any, msgs: Any, plan: Any, bonferroni: Any)
     a[np.ix_(status != eng.OK, value_cols)] = np.nan
     method = a[:, eng.F["method"]]
     models = [eng.METHODS[v] for v in range(len(eng.METHODS))] + [""]
+    text = _text_dtype()
     data: dict[str, Any] = {
-        "outcome": _text_column(out_names, np.repeat(np.arange(n_out), c)),
-        "biomarker": _text_column(names, np.tile(np.arange(c), n_out)),
+        "outcome": _text_column(out_names, np.repeat(np.arange(n_out), c), text),
+        "biomarker": _text_column(names, np.tile(np.arange(c), n_out), text),
         "model": _text_column(
-            models, np.where(np.isnan(method), len(models) - 1, method).astype(np.int64)
+            models, np.where(np.isnan(method), len(models) - 1, method).astype(np.int64), text
         ),
     }
     data.update(
@@ -1057,7 +1057,7 @@ def _assemble_table(arr: Any, names: Any, msgs: Any, plan: Any, bonferroni: Any)
     own = np.flatnonzero((status == eng.NON_NUMERIC) & (texts != ""))
     which = status.astype(np.int64)
     which[own] = len(base) + np.arange(len(own))
-    data["message"] = _text_column(base + list(texts[own]), which)
+    data["message"] = _text_column(base + list(texts[own]), which, text)
     q = np.empty(n_out * c)
     bonf = np.empty(n_out * c)
     families, fam_rows = [], []
@@ -1077,7 +1077,7 @@ def _assemble_table(arr: Any, names: Any, msgs: Any, plan: Any, bonferroni: Any)
     data["q_value"] = q
     if bonferroni:
         data["p_bonferroni"] = bonf
-    data["family"] = np.repeat(np.array(families, dtype=object), c)
+    data["family"] = _text_column(families, np.repeat(np.arange(n_out), c), text)
     table = pd.DataFrame(data)[cols] if n_out else pd.DataFrame(columns=cols)
     table["n"] = table["n"].round().astype("Int64")
     table["events"] = table["events"].round().astype("Int64")
