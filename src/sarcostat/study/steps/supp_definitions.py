@@ -68,6 +68,7 @@ class Definitions(Step):
     name = "definitions"
     heading = "Supplementary: Sensitivity analysis across definitions of sarcopenia"
     title = "Supplementary: prevalence and adjusted OR per SD under every definition"
+    reads = ()
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT
