@@ -179,6 +179,10 @@ def _times(name):
     return start, end
 
 
+class _Heavy(_Sleepy):
+    runs_alone = True
+
+
 def test_order_readers_after_what_they_read_and_undeclared_steps_alone(sleepy):
     steps = [
         sleepy("a1", ()),
@@ -188,6 +192,8 @@ def test_order_readers_after_what_they_read_and_undeclared_steps_alone(sleepy):
         sleepy("b1", ()),
         sleepy("b2", ()),
         sleepy("r2", ("b2", "a2")),
+        sleepy("h1", (), _Heavy),  # cohort-sized temporaries
+        sleepy("c1", ()),
     ]
     res = _analyze({"study": {"steps": ["table1", *steps]}}, threads=2)
     assert list(res.frames) == ["table1", *steps]
@@ -200,6 +206,9 @@ def test_order_readers_after_what_they_read_and_undeclared_steps_alone(sleepy):
     p_start, p_end = _times("p1")
     assert all(_times(n)[1] <= p_start for n in steps[:3])
     assert all(_times(n)[0] >= p_end for n in steps[4:])
+    h_start, h_end = _times("h1")
+    assert all(_times(n)[1] <= h_start for n in steps[:7])
+    assert _times("c1")[0] >= h_end
     # Two steps did run at the same time (a1 and a2; b1 and b2).
     assert _times("a2")[0] < _times("a1")[1] or _times("a1")[0] < _times("a2")[1]
     assert any(f"{n} ran on False" in res.warnings for n in steps)

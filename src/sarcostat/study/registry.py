@@ -17,7 +17,8 @@ A *step* is one part of the report (Table 1, Figure 1, ...). It declares
 - ``reads``: the earlier steps whose frames or analyses it reads (``()``
   when none), so that steps which do not read each other may run at the
   same time; a step that does not declare it runs alone, after every step
-  before it and before every step after it.
+  before it and before every step after it (as does one with
+  ``runs_alone``);
 
 Steps live one per module in `sarcostat.study.steps` (each module
 defines ``STEP``) and are found there automatically; `register` adds
@@ -239,6 +240,10 @@ class Step:
     #: analyses. None (not declared): it runs alone, after every step before
     #: it and before every step after it, with everything run before it.
     reads: ClassVar[tuple[str, ...] | None] = None
+    #: True for a step whose temporaries are about the size of the cohort
+    #: (e.g. the whole cohort classified again): it runs with no other step
+    #: at the same time, so that two of them do not raise the peak memory.
+    runs_alone: ClassVar[bool] = False
 
     def needs(self, plan: Any, biomarker: str) -> list[Need]:
         """Every column the step reads, with the plan key that names it."""

@@ -684,7 +684,8 @@ class _Task:
 def _plan_tasks(steps: list[str], skipped: dict[str, str]) -> list[_Task]:
     """The steps with what each waits for: the earlier steps it reads, and the
     last step before it that runs alone; a step without `Step.reads`
-    runs alone (after every earlier step, before every later one)."""
+    runs alone (after every earlier step, before every later one), and so
+    does one marked `Step.runs_alone` (its temporaries are cohort-sized)."""
     tasks: list[_Task] = []
     alone_at = -1  # index of the last step that runs alone
     for i, name in enumerate(steps):
@@ -692,7 +693,7 @@ def _plan_tasks(steps: list[str], skipped: dict[str, str]) -> list[_Task]:
         reads = getattr(step, "reads", None)
         if name in skipped:
             task = _Task(i, name, step, frozenset(), False, state="done", frame=step.empty())
-        elif reads is None:
+        elif reads is None or getattr(step, "runs_alone", False):
             task = _Task(i, name, step, frozenset(range(i)), True)
             alone_at = i
         else:
