@@ -732,6 +732,12 @@ def _run_parallel(
 
     tasks = _plan_tasks(steps, skipped)
     base_analyses = dict(ctx.analyses)
+    say_lock = threading.Lock()
+
+    def say_one(message: str) -> None:  # one line at a time (a counter may number them)
+        with say_lock:
+            say(message)
+
     cond = threading.Condition()
     failure: list[BaseException] = []
     merged = 0  # tasks[:merged] are merged into ctx
@@ -772,32 +778,35 @@ def _run_parallel(
                 return task
         return None
 
+    def take() -> _Task | None:
+        """The next step to run (marked running), or None when there is none left."""
+        with cond:
+            while True:
+                if failure or all(t.state != "waiting" for t in tasks):
+                    return None
+                task = next_task()
+                if task is not None:
+                    task.state = "running"
+                    task.ctx = view(task)
+                    return task
+                cond.wait()
+
     def work() -> None:
-        while True:
-            with cond:
-                while True:
-                    if failure or all(t.state != "waiting" for t in tasks):
-                        return
-                    task = next_task()
-                    if task is not None:
-                        task.state = "running"
-                        task.ctx = view(task)
-                        break
-                    cond.wait()
-            try:
-                task.frame, task.note = _run_step(task.step, task.ctx, say)
-            except BaseException as exc:
+        try:
+            while (task := take()) is not None:
+                assert task.ctx is not None
+                task.frame, task.note = _run_step(task.step, task.ctx, say_one)
                 with cond:
-                    failure.append(exc)
+                    if task.alone:
+                        # What the steps after it see: everything run up to it.
+                        task.added = dict(ctx.analyses)
+                    task.state = "done"
+                    merge()
+                    bar.update(1)
                     cond.notify_all()
-                return
+        except BaseException as exc:
             with cond:
-                if task.alone:
-                    # What the steps after it see: everything run up to it.
-                    task.added = dict(ctx.analyses)
-                task.state = "done"
-                merge()
-                bar.update(1)
+                failure.append(exc)
                 cond.notify_all()
 
     with thread_local_warnings():
@@ -822,8 +831,9 @@ def _run_parallel(
                 failure.insert(0, exc)
                 cond.notify_all()
         if failure:
-            exc = failure[0]
-            if not isinstance(exc, KeyboardInterrupt):
+            stops = [e for e in failure if isinstance(e, KeyboardInterrupt)]
+            exc = stops[0] if stops else failure[0]
+            if not stops:
                 # Let a step running on another thread finish (it stops
                 # there) before the error goes up: nothing runs behind it.
                 for t in helpers:
