@@ -17,8 +17,8 @@ A *step* is one part of the report (Table 1, Figure 1, ...). It declares
 - ``reads``: the earlier steps whose frames or analyses it reads (``()``
   when none), so that steps which do not read each other may run at the
   same time; a step that does not declare it runs alone, after every step
-  before it and before every step after it (as does one with
-  ``runs_alone``);
+  before it and before every step after it (``runs_alone``: with no
+  other step at the same time);
 
 Steps live one per module in `sarcostat.study.steps` (each module
 defines ``STEP``) and are found there automatically; `register` adds
@@ -242,7 +242,8 @@ class Step:
     reads: ClassVar[tuple[str, ...] | None] = None
     #: True for a step whose temporaries are about the size of the cohort
     #: (e.g. the whole cohort classified again): it runs with no other step
-    #: at the same time, so that two of them do not raise the peak memory.
+    #: at the same time (once the steps it reads are done), so that it does
+    #: not raise the peak memory.
     runs_alone: ClassVar[bool] = False
 
     def needs(self, plan: Any, biomarker: str) -> list[Need]:

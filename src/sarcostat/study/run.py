@@ -671,6 +671,9 @@ class _Task:
     after: frozenset[int]
     #: Runs alone, on the study's own context (its reads are not declared).
     alone: bool
+    #: Runs with no other step at the same time (`Step.runs_alone`), whenever
+    #: the steps it reads are done and nothing else runs (first, as a rule).
+    exclusive: bool = False
     #: Indices of the steps whose frames and analyses it sees.
     sees: tuple[int, ...] = ()
     state: str = "waiting"  # -> "running" -> "done"
@@ -684,8 +687,9 @@ class _Task:
 def _plan_tasks(steps: list[str], skipped: dict[str, str]) -> list[_Task]:
     """The steps with what each waits for: the earlier steps it reads, and the
     last step before it that runs alone; a step without `Step.reads`
-    runs alone (after every earlier step, before every later one), and so
-    does one marked `Step.runs_alone` (its temporaries are cohort-sized)."""
+    runs alone (after every earlier step, before every later one). One
+    marked `Step.runs_alone` (cohort-sized temporaries) runs with no other
+    step at the same time, but in any order (`_run_parallel`)."""
     tasks: list[_Task] = []
     alone_at = -1  # index of the last step that runs alone
     for i, name in enumerate(steps):
@@ -693,7 +697,7 @@ def _plan_tasks(steps: list[str], skipped: dict[str, str]) -> list[_Task]:
         reads = getattr(step, "reads", None)
         if name in skipped:
             task = _Task(i, name, step, frozenset(), False, state="done", frame=step.empty())
-        elif reads is None or getattr(step, "runs_alone", False):
+        elif reads is None:
             task = _Task(i, name, step, frozenset(range(i)), True)
             alone_at = i
         else:
@@ -701,7 +705,8 @@ def _plan_tasks(steps: list[str], skipped: dict[str, str]) -> list[_Task]:
             after = {j for j in sees if steps[j] in reads}
             if alone_at >= 0:
                 after.add(alone_at)
-            task = _Task(i, name, step, frozenset(after), False, sees=tuple(sees))
+            exclusive = bool(getattr(step, "runs_alone", False))
+            task = _Task(i, name, step, frozenset(after), False, exclusive, sees=tuple(sees))
         tasks.append(task)
     return tasks
 
@@ -771,11 +776,26 @@ def _run_parallel(
             merged += 1
 
     def next_task() -> _Task | None:
-        for task in tasks:
-            if task.state == "waiting" and all(tasks[j].state == "done" for j in task.after):
-                if task.alone and merged < task.index:
-                    continue  # the steps before it are merged first
-                return task
+        running = [t for t in tasks if t.state == "running"]
+        if any(t.exclusive for t in running):
+            return None
+        ready = [
+            t
+            for t in tasks
+            if t.state == "waiting" and all(tasks[j].state == "done" for j in t.after)
+        ]
+        if not running:
+            # A step that must run by itself goes first while nothing runs
+            # (later it would wait for the other thread to run dry).
+            for task in ready:
+                if task.exclusive:
+                    return task
+        for task in ready:
+            if task.exclusive and running:
+                continue
+            if task.alone and merged < task.index:
+                continue  # the steps before it are merged first
+            return task
         return None
 
     def take() -> _Task | None:
