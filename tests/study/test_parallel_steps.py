@@ -389,9 +389,9 @@ def test_two_threads_asking_for_one_model_fit_it_once():
 # ---------------------------------------------------------------- the switch
 def test_thread_count_default_env_and_argument(monkeypatch):
     monkeypatch.delenv("SARCOSTAT_THREADS", raising=False)
-    assert run_mod._thread_count(run_mod._requested_threads(None), 19_999) == 1
+    assert run_mod._thread_count(run_mod._requested_threads(None), 99_999) == 1
     two = min(2, __import__("os").cpu_count() or 1)
-    assert run_mod._thread_count(run_mod._requested_threads(None), 20_000) == two
+    assert run_mod._thread_count(run_mod._requested_threads(None), 100_000) == two
     assert run_mod._thread_count(run_mod._requested_threads(1), 10**6) == 1
     assert run_mod._thread_count(run_mod._requested_threads(2), 100) == 2
     monkeypatch.setenv("SARCOSTAT_THREADS", "1")

@@ -21,7 +21,7 @@ DESCRIPTION = (
     "table and figure), results.json, one CSV per table/figure, every figure in each "
     "--figure-format (default PNG and SVG), and manifest.json. "
     "Nothing is written when the plan or the data are invalid. "
-    "From 20,000 rows on, analyses that do not depend on each other run two at a time "
+    "From 100,000 rows on, analyses that do not depend on each other run two at a time "
     "on two threads (same results); the environment variable SARCOSTAT_THREADS=1 runs "
     "them one after another."
 )

@@ -341,7 +341,7 @@ def analyze(
         How many threads run the plan's steps (steps that do not read each
         other's results run at the same time; the results are the same, in
         the same order). Default: the environment variable
-        ``SARCOSTAT_THREADS``, else 2 for a cohort of 20,000 rows or more
+        ``SARCOSTAT_THREADS``, else 2 for a cohort of 100,000 rows or more
         (1 on a one-core machine) and 1 below. 1 runs them one after another.
 
     Returns
@@ -579,10 +579,12 @@ def _statuses_as01(data: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     )
 
 
-#: Below this many rows the steps run one after another: at 10^4 rows a step
-#: takes milliseconds, and a second thread adds start-up and contention
-#: (benchmarks/README.md, section analyze).
-PARALLEL_MIN_ROWS = 20_000
+#: Below this many rows the steps run one after another: their work is then
+#: mostly Python (each of two threads waits for the interpreter lock for a
+#: third of its time at 10^4-10^5 rows: +8-10% CPU for about 15% less wall
+#: time), against 7-20% at 3x10^5-10^6 rows (+0-3% CPU, about 40% less
+#: wall time on a free 2-core machine; benchmarks/README.md, section analyze).
+PARALLEL_MIN_ROWS = 100_000
 #: The environment variable that sets how many threads run the steps
 #: (``SARCOSTAT_THREADS=1``: one after another, whatever the cohort's size).
 THREADS_ENV = "SARCOSTAT_THREADS"
