@@ -415,3 +415,31 @@ def test_a_small_cohort_runs_serially(monkeypatch):
     assert used == []
     _analyze({"study": {"steps": ["table1", "fig1"]}}, threads=2)
     assert used == [1]
+
+
+def test_one_progress_tick_and_one_title_line_per_step(monkeypatch, sleepy):
+    import contextlib
+
+    import sarcostat.progress as progress
+
+    ticks: list = []
+
+    class Bar:
+        def update(self, k=1):
+            ticks.append(k)
+
+    @contextlib.contextmanager
+    def fake_bar(*, total=None, desc="", unit="it"):
+        ticks.append(("total", total))
+        yield Bar()
+
+    monkeypatch.setattr(progress, "progress_bar", fake_bar)
+    steps = [sleepy("t1", ()), sleepy("t2", ()), sleepy("t3", ("t1",))]
+    lines: list = []
+    plan = {"study": {"steps": ["table1", "table2", *steps]}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sarcostat.analyze(demo_cohort_path(), plan, threads=2, progress=lines.append)
+    assert ticks == [("total", 5), 1, 1, 1, 1, 1]
+    titles = [all_steps()[n].title for n in ["table1", "table2", *steps]]
+    assert sorted(t for t in lines if t in titles) == sorted(titles)

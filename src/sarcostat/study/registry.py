@@ -18,7 +18,7 @@ A *step* is one part of the report (Table 1, Figure 1, ...). It declares
   when none), so that steps which do not read each other may run at the
   same time; a step that does not declare it runs alone, after every step
   before it and before every step after it (``runs_alone``: with no
-  other step at the same time);
+  other step at the same time).
 
 Steps live one per module in `sarcostat.study.steps` (each module
 defines ``STEP``) and are found there automatically; `register` adds
