@@ -61,6 +61,19 @@ def test_two_threads_give_the_serial_report_byte_for_byte(both):
     assert list(parallel.skipped.items()) == list(serial.skipped.items())
 
 
+def test_multiple_imputation_on_two_threads_pools_the_same_numbers():
+    # multiple_imputation reads the complete-case frames and fits of four steps.
+    plan = {
+        "study": {"steps": ["fig1", "table2", "table3", "model_sets"]},
+        "missing": {"method": "mice", "imputations": 2, "iterations": 1},
+    }
+    serial, parallel = _analyze(plan, threads=1), _analyze(plan, threads=2)
+    assert "multiple_imputation" in parallel.frames
+    assert len(parallel.frames["multiple_imputation"]) > 0
+    assert _json(parallel) == _json(serial)
+    assert parallel.warnings == serial.warnings
+
+
 def test_steps_that_read_others_get_their_results(both):
     _, parallel = both
     a = parallel.analyses
