@@ -456,3 +456,19 @@ def test_one_progress_tick_and_one_title_line_per_step(monkeypatch, sleepy):
     assert ticks == [("total", 5), 1, 1, 1, 1, 1]
     titles = [all_steps()[n].title for n in ["table1", "table2", *steps]]
     assert sorted(t for t in lines if t in titles) == sorted(titles)
+
+
+def test_analyze_called_from_another_thread_runs_every_step(sleepy):
+    """A web server analyses on a worker thread: the step that runs alone is
+    taken by the calling thread, whichever it is."""
+    steps = [sleepy("w1", ()), sleepy("w2", (), _Heavy), sleepy("w3", ())]
+    got = {}
+
+    def call():
+        got["res"] = _analyze({"study": {"steps": ["table1", *steps]}}, threads=2)
+
+    t = threading.Thread(target=call, daemon=True)
+    t.start()
+    t.join(30)
+    assert not t.is_alive()
+    assert list(got["res"].frames) == ["table1", *steps]

@@ -745,6 +745,7 @@ def _run_parallel(
         with say_lock:
             say(message)
 
+    caller = threading.current_thread()  # runs steps too (see next_task)
     cond = threading.Condition()
     failure: list[BaseException] = []
     merged = 0  # tasks[:merged] are merged into ctx
@@ -777,7 +778,7 @@ def _run_parallel(
             task.ctx = None  # its log and view are not needed any more
             merged += 1
 
-    def next_task() -> _Task | None:
+    def next_task(main: bool) -> _Task | None:
         running = [t for t in tasks if t.state == "running"]
         if any(t.exclusive for t in running):
             return None
@@ -788,10 +789,12 @@ def _run_parallel(
         ]
         if not running:
             # A step that must run by itself goes first while nothing runs
-            # (later it would wait for the other thread to run dry).
+            # (later it would wait for the other thread to run dry), on this
+            # thread: its temporaries then reuse the memory the reading and
+            # assessment freed (another thread's allocator arena would not).
             for task in ready:
                 if task.exclusive:
-                    return task
+                    return task if main else None
         for task in ready:
             if task.exclusive and running:
                 continue
@@ -802,11 +805,12 @@ def _run_parallel(
 
     def take() -> _Task | None:
         """The next step to run (marked running), or None when there is none left."""
+        main = threading.current_thread() is caller
         with cond:
             while True:
                 if failure or all(t.state != "waiting" for t in tasks):
                     return None
-                task = next_task()
+                task = next_task(main)
                 if task is not None:
                     task.state = "running"
                     task.ctx = view(task)
