@@ -97,7 +97,7 @@ def analyze(cohort_or_path, plan=None, **kwargs) -> StudyReport:
 
     This is ``sarcostat.analyze``: `sarcostat.study.run.analyze` (see
     it for every argument: ``plan``, ``biomarker``, ``mapping``, ``sheet``,
-    ``synthetic``, ``progress``) with the rendering methods added.
+    ``synthetic``, ``progress``, ``threads``) with the rendering methods added.
     """
     from sarcostat.study.run import analyze as run_plan
 

@@ -13,7 +13,12 @@ A *step* is one part of the report (Table 1, Figure 1, ...). It declares
 - ``result_type``: the stats result class it keeps in ``analyses``;
 - ``template``: the report template (under ``report/templates/``) that
   renders it, and ``keys``: the columns that address one row of its frame;
-- `Step.run`: the computation, returning a tidy full-precision frame.
+- `Step.run`: the computation, returning a tidy full-precision frame;
+- ``reads``: the earlier steps whose frames or analyses it reads (``()``
+  when none), so that steps which do not read each other may run at the
+  same time; a step that does not declare it runs alone, after every step
+  before it and before every step after it (``runs_alone``: with no
+  other step at the same time).
 
 Steps live one per module in `sarcostat.study.steps` (each module
 defines ``STEP``) and are found there automatically; `register` adds
@@ -25,6 +30,7 @@ skipped, with one note listing every missing column.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -65,7 +71,12 @@ class StepLog:
     @staticmethod
     def capture(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
         """(``fn(*args, **kwargs)``, the texts of its SarcostatWarnings without
-        the function's own name); other warnings are let through unchanged."""
+        the function's own name); other warnings are let through unchanged.
+
+        Only the calling thread's warnings are captured when steps run on
+        several threads: `sarcostat.study.run` then holds
+        `sarcostat.study.thread_warnings.thread_local_warnings`, which makes
+        ``catch_warnings`` and the filters below per thread."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SarcostatWarning)
             out = fn(*args, **kwargs)
@@ -116,6 +127,10 @@ class StepContext:
     frames: dict[str, Any] = field(default_factory=dict)
     #: Models fitted by `fit`, by function and options (see there).
     fits: dict[Any, SharedFit] = field(default_factory=dict, repr=False)
+    #: One lock per key of ``fits`` (made under ``fit_lock``): steps on two
+    #: threads fit a shared model once, and ``fits`` holds finished fits only.
+    fit_locks: dict[Any, Any] = field(default_factory=dict, repr=False)
+    fit_lock: Any = field(default_factory=threading.Lock, repr=False)
 
     def present(self, columns: Iterable[str]) -> list[str]:
         """``columns`` without the missing ones, order kept."""
@@ -131,26 +146,36 @@ class StepContext:
         shared. Its warnings (or why it is not estimable) are logged again
         under each ``where``, as if it had been fitted there. Options that
         cannot be compared (not numbers, strings or lists of them) are
-        fitted each time.
+        fitted each time. Safe for steps running on several threads: a
+        model asked for by two at once is fitted by the first, and the
+        second waits for it.
         """
         key = _fit_key(fn, options)
         if key is None:
             return self.log.attempt(where, fn, self.data, **options)
         shared = self.fits.get(key)
         if shared is None:
-            try:
-                out, messages = self.log.capture(fn, self.data, **options)
-                shared = SharedFit(out, tuple(messages))
-            except (ModelError, DataError) as exc:
-                # The text only: the exception's traceback would keep the
-                # fit's frames (and their arrays) alive.
-                shared = SharedFit(None, (), str(exc))
-            self.fits[key] = shared
+            with self.fit_lock:
+                key_lock = self.fit_locks.setdefault(key, threading.Lock())
+            with key_lock:
+                shared = self.fits.get(key)
+                if shared is None:
+                    shared = self._fit_shared(fn, options)
+                    self.fits[key] = shared  # published once complete
         for msg in shared.messages:
             self.log.add(f"{where}: {msg}")
         if shared.error is not None:
             self.log.add(f"{where}: not estimable: {shared.error}")
         return shared.result
+
+    def _fit_shared(self, fn: Callable[..., Any], options: dict[str, Any]) -> SharedFit:
+        try:
+            out, messages = self.log.capture(fn, self.data, **options)
+            return SharedFit(out, tuple(messages))
+        except (ModelError, DataError) as exc:
+            # The text only: the exception's traceback would keep the
+            # fit's frames (and their arrays) alive.
+            return SharedFit(None, (), str(exc))
 
 
 @dataclass(frozen=True)
@@ -208,6 +233,18 @@ class Step:
     columns: ClassVar[tuple[str, ...]] = ()
     #: Columns addressing one row of the frame (results.json nesting).
     keys: ClassVar[tuple[str, ...]] = ()
+    #: Earlier steps whose frames (``ctx.frames``) or analyses
+    #: (``ctx.analyses``) the step reads: ``()`` when none. It then runs after
+    #: those of them that come before it in the plan, possibly at the same
+    #: time as others (`sarcostat.study.run`), and sees only their frames and
+    #: analyses. None (not declared): it runs alone, after every step before
+    #: it and before every step after it, with everything run before it.
+    reads: ClassVar[tuple[str, ...] | None] = None
+    #: True for a step whose temporaries are about the size of the cohort
+    #: (e.g. the whole cohort classified again): it runs with no other step
+    #: at the same time (once the steps it reads are done), so that it does
+    #: not raise the peak memory.
+    runs_alone: ClassVar[bool] = False
 
     def needs(self, plan: Any, biomarker: str) -> list[Need]:
         """Every column the step reads, with the plan key that names it."""

@@ -13,6 +13,7 @@ class Figure1(Step):
     name = "fig1"
     heading = "Figure 1"
     title = "Figure 1 (biomarker LS means by status)"
+    reads = ()
     section = "figure1"
     result_type = "sarcostat.stats.ancova.LSMeansResult"
     template = "steps/fig1.html.j2"

@@ -19,6 +19,7 @@ class Figure2(Step):
     name = "fig2"
     heading = "Figure 2"
     title = "Figure 2 (quartiles, P for trend)"
+    reads = ()
     section = "trend"
     result_type = "sarcostat.stats.trend.TrendResult"
     template = "steps/fig2.html.j2"

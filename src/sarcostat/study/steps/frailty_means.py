@@ -27,6 +27,7 @@ class FrailtyMeans(Step):
     name = "frailty_means"
     heading = "Biomarker by frailty status"
     title = "Biomarker LS means by frailty status (P for trend)"
+    reads = ()
     section = "frailty"
     options = FrailtyPlan
     section_comment = (

@@ -22,6 +22,7 @@ class FrailtyQuartiles(Step):
     name = "frailty_quartiles"
     heading = "Frailty by biomarker quartile"
     title = "Odds ratios by biomarker quartile (frailty outcomes)"
+    reads = ()
     section = "frailty"
     result_type = "sarcostat.stats.dose_response.QuartileOddsResult"
     keys = ("outcome", "model", "quartile")

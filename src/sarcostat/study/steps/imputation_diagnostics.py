@@ -12,6 +12,7 @@ class ImputationDiagnostics(Step):
     name = "imputation_diagnostics"
     heading = "Multiple imputation diagnostics"
     title = "Multiple imputation diagnostics (trace plots, imputed vs observed)"
+    reads = ()
     section = "missing"
     result_type = "sarcostat.stats.mice.MiceResult"
     template = "steps/supplementary.html.j2"

@@ -12,6 +12,7 @@ class MissingData(Step):
     name = "missing_data"
     heading = "Missing data by variable"
     title = "Missing data (n and % missing per variable, by group)"
+    reads = ()
     section = "missing"
     result_type = "pandas.DataFrame"
     template = "steps/supplementary.html.j2"

@@ -11,6 +11,7 @@ class MissingPatterns(Step):
     name = "missing_patterns"
     heading = "Missing-data patterns"
     title = "Missing-data patterns (as mice::md.pattern)"
+    reads = ()
     section = "missing"
     result_type = "pandas.DataFrame"
     template = "steps/supplementary.html.j2"

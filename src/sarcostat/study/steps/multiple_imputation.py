@@ -38,6 +38,7 @@ class MultipleImputation(Step):
     name = "multiple_imputation"
     heading = "Multiple imputation: pooled estimates beside the complete cases"
     title = "Multiple imputation (Rubin's rules, Barnard-Rubin df)"
+    reads = POOLED_STEPS  # their complete-case frames and fits, beside the pooled ones
     section = "missing"
     options = MissingPlan
     section_comment = (

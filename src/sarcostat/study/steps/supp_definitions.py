@@ -68,6 +68,8 @@ class Definitions(Step):
     name = "definitions"
     heading = "Supplementary: Sensitivity analysis across definitions of sarcopenia"
     title = "Supplementary: prevalence and adjusted OR per SD under every definition"
+    reads = ()
+    runs_alone = True  # the whole cohort classified again per definition (peak memory)
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

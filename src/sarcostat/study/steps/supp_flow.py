@@ -15,6 +15,7 @@ class Flow(Step):
     name = "flow"
     heading = "Supplementary: Participant flow (STROBE)"
     title = "Supplementary: participant flow diagram"
+    reads = ()
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

@@ -15,6 +15,7 @@ class LogBiomarker(Step):
     name = "log_biomarker"
     heading = "Supplementary: Log-transformed biomarker (per doubling, per SD of the log)"
     title = "Supplementary: log-transformed biomarker, back-transformed effects"
+    reads = ()
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

@@ -20,6 +20,7 @@ class LSMeanDifferences(Step):
     name = "lsmean_differences"
     heading = "Supplementary: Differences in least-squares means with 95% CIs"
     title = "Supplementary: LS-mean differences with confidence intervals"
+    reads = ("fig1", "fig2")
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

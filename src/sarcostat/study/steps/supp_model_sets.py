@@ -29,6 +29,7 @@ class ModelSets(Step):
     name = "model_sets"
     heading = "Supplementary: Associations under three adjustment sets"
     title = "Supplementary: Tables 2 and 3 under Models 1-3"
+    reads = ()
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

@@ -14,6 +14,7 @@ class QuartileOR(Step):
     name = "quartile_or"
     heading = "Supplementary: Odds ratios by biomarker quartile"
     title = "Supplementary: odds ratios by quartile, P for trend"
+    reads = ("fig2",)
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

@@ -38,6 +38,7 @@ class Roc(Step):
     name = "roc"
     heading = "Supplementary: Diagnostic value of the biomarker (ROC analysis)"
     title = "Supplementary: ROC curves, AUC (DeLong CI), Youden threshold"
+    reads = ()
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

@@ -15,6 +15,7 @@ class Spline(Step):
     name = "spline"
     heading = "Supplementary: Dose-response: restricted cubic spline of the biomarker"
     title = "Supplementary: restricted cubic spline (overall and non-linearity P)"
+    reads = ()
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

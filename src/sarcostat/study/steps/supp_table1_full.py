@@ -19,6 +19,7 @@ class Table1Full(Step):
     name = "table1_full"
     heading = "Supplementary: Baseline characteristics (overall and by group)"
     title = "Supplementary: Table 1 with an Overall column, n, missing, median (IQR)"
+    reads = ()
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

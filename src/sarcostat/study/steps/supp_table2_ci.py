@@ -20,6 +20,7 @@ class Table2CI(Step):
     name = "table2_ci"
     heading = "Supplementary: Linear regression with 95% confidence intervals"
     title = "Supplementary: Table 2 with confidence intervals of B and beta"
+    reads = ("table2",)
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

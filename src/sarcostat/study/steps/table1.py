@@ -20,6 +20,7 @@ class Table1(Step):
     name = "table1"
     heading = "Table 1"
     title = "Table 1 (baseline characteristics)"
+    reads = ()
     section = "table1"
     result_type = "sarcostat.stats.compare.StatResult"
     template = "steps/table1.html.j2"

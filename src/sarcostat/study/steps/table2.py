@@ -18,6 +18,7 @@ class Table2(Step):
     name = "table2"
     heading = "Table 2"
     title = "Table 2 (standardized beta)"
+    reads = ()
     section = "outcomes"
     result_type = "sarcostat.stats.regression.RegressionResult"
     template = "steps/table2.html.j2"

@@ -18,6 +18,7 @@ class Table3(Step):
     name = "table3"
     heading = "Table 3"
     title = "Table 3 (odds ratio per SD)"
+    reads = ()
     section = "table3"
     result_type = "sarcostat.stats.logistic.LogisticResult"
     template = "steps/table3.html.j2"
