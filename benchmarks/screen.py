@@ -288,11 +288,14 @@ def main(args) -> dict:
     frame = pd.DataFrame(X, columns=names, copy=False)
     frame.insert(0, "id", cohort["id"].to_numpy())
     # The small warm-up above does not reach every compiled kernel (a panel
-    # this size takes the row-sweep path): one untimed call on a slice of the
-    # real panel compiles (or loads from Numba's cache) what the timed calls use.
-    part = frame.iloc[:, : 1 + min(p, 2 * args.chunk_size)]
-    screen(cohort, part, outcomes=CONT + BIN, covariates=COVS, chunk_size=args.chunk_size)
-    del part
+    # this size takes the row-sweep path, with arrays of other layouts), and
+    # neither did a call on a slice of the panel: with an empty Numba cache (a
+    # fresh clone) the timed calls then included 2-5 s of compilation. One
+    # untimed call of each timed screen compiles (or loads from Numba's cache)
+    # exactly what the timed calls use.
+    screen(cohort, frame, outcomes=CONT, covariates=COVS, chunk_size=args.chunk_size)
+    if not args.skip_logistic:
+        screen(cohort, frame, outcomes=BIN, covariates=COVS, chunk_size=args.chunk_size)
 
     # Linear, in memory.
     lin, t_lin, m_lin = peak(
