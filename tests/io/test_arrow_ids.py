@@ -469,3 +469,30 @@ def test_a_whole_column_cast_reads_only_what_the_reader_reads(decimal):
         assert (int(kinds[0]), values[0]) == (k, v) or (
             kinds[0] == k and np.isnan(v) and np.isnan(values[0])
         ), c
+
+
+def test_a_column_is_left_untrimmed_only_when_trimming_would_change_nothing():
+    # may_need_trim looks at each cell's first and last byte: when it says
+    # False, Arrow's trim (str.strip) gives every cell back unchanged
+    import random
+
+    from sarcostat.io import _arrow
+
+    spaces = [c for c in map(chr, range(0x3100)) if c.isspace()] + ["\u3000", "\ufeff"]
+    rng = random.Random(5)
+    plain = ["1.5", "abc", "", "x y", "P9", "-0"]
+    assert not _arrow.may_need_trim(pa.array(plain))
+    assert _arrow.may_need_trim(pa.array(plain + ["é"]))  # non-ASCII edges: trimmed
+    for s in spaces:
+        for cells in ([s + "1"], ["1" + s], [s], ["a" + s + "b"]):
+            arr = pa.array(plain + cells)
+            changed = pc.utf8_trim_whitespace(arr).to_pylist() != arr.to_pylist()
+            assert _arrow.may_need_trim(arr) or not changed, (s, cells)
+    for _ in range(300):  # sliced arrays read their own offsets
+        cells = [
+            "".join(rng.choice("ab 1\t\u00a0.") for _ in range(rng.randint(0, 4)))
+            for _ in range(20)
+        ]
+        arr = pa.array(cells).slice(rng.randint(0, 5), rng.randint(5, 15))
+        if not _arrow.may_need_trim(arr):
+            assert pc.utf8_trim_whitespace(arr).to_pylist() == arr.to_pylist()

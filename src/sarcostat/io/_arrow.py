@@ -74,3 +74,31 @@ def texts(arr: Any) -> np.ndarray:
     out = np.empty(len(arr), dtype=object)
     out[:] = arr.to_pylist()
     return out
+
+
+def may_need_trim(arr: Any) -> bool:
+    """False when no cell of a string array (no nulls) starts or ends with a
+    byte that can belong to white space: ASCII white space, or any byte of a
+    multi-byte character (U+00A0, U+3000, ...). Looks at two bytes per cell
+    instead of trimming a copy of every cell."""
+    arr = _one(arr)
+    n = len(arr)
+    if n == 0:
+        return False
+    buffers = arr.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=arr.offset * 4)
+    if buffers[2] is None:
+        return False
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    if not filled.all():
+        starts, ends = starts[filled], ends[filled]
+    edges = np.concatenate([data[starts], data[ends - 1]])
+    return bool(_MAYBE_SPACE[edges].any())
+
+
+#: Bytes that may be (part of) white space as ``str.strip`` sees it.
+_MAYBE_SPACE = np.zeros(256, dtype=bool)
+_MAYBE_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_MAYBE_SPACE[128:] = True

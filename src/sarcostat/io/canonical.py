@@ -694,6 +694,17 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
+def _plain_text(b: _Builder, header: str, arrow: Any) -> np.ndarray:
+    """A plain column kept as text: its stripped cells, blank as None."""
+    import pyarrow.compute as pc
+
+    from sarcostat.io import _arrow
+
+    text = b.raw.columns[header].copy()
+    text[_arrow.bools(pc.equal(pc.utf8_length(arrow), 0))] = None
+    return text
+
+
 def _extra(b: _Builder, header: str) -> np.ndarray:
     """Keep an unrecognised column: numbers when every cell is a number, True/False
     (three-valued: blank is unknown) when every filled cell is one, else text."""
@@ -701,20 +712,16 @@ def _extra(b: _Builder, header: str) -> np.ndarray:
     # numbers is settled by its first cells, without spreading it out
     if header not in b.raw.labels and is_boolean_column(b.distinct_cells(header)):
         return read_flags(b.raw.columns[header])[0]
+    arrow = b.plain_arrow(header) if header not in b.raw.labels else None
+    if arrow is not None and b.surely_text(arrow):
+        return _plain_text(b, header, arrow)
     distinct = b.parse_distinct(header) if header not in b.raw.labels else None
     if distinct is not None:  # numbers decided per distinct cell, one take
         codes, kinds_u, values_u = distinct
         if kinds_u.size and _among(kinds_u, OK, MISSING).all() and (kinds_u == OK).any():
             return values_u[codes]
-    arrow = b.plain_arrow(header) if header not in b.raw.labels else None
-    if arrow is not None:  # a plain text column (codes, comments): its stripped cells
-        import pyarrow.compute as pc
-
-        from sarcostat.io import _arrow
-
-        text = b.raw.columns[header].copy()
-        text[_arrow.bools(pc.equal(pc.utf8_length(arrow), 0))] = None
-        return text
+    if arrow is not None:  # a plain text column (codes, comments)
+        return _plain_text(b, header, arrow)
     kinds, values = b.parse(header)
     if (
         header not in b.raw.labels

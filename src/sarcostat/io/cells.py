@@ -287,6 +287,13 @@ class _Builder:
             return None
         return table.arrow(header)
 
+    def surely_text(self, arrow: Any, head: int = 2000) -> bool:
+        """True when one of the first ``head`` stripped cells of ``arrow`` is
+        neither a number nor a missing-value word: the column cannot be read
+        as numbers, so its million cells need not all be parsed to know it."""
+        kinds, _values = self._parse_many(None, arrow.slice(0, head))
+        return not bool(((kinds == OK) | (kinds == MISSING)).all())
+
     def prefetch(self, headers: Iterable[str]) -> None:
         """Start `parse_distinct` of the plain columns among ``headers`` on a second thread.
 

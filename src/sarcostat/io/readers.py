@@ -949,8 +949,9 @@ def _arrow_columns(pa: Any, table: Any, n: int) -> list[tuple[np.ndarray | None,
                     parts.append((idx, arr, None))
                     continue
                 chunk = chunk.cast(pa.string())  # dense: plain from here on
-            # Arrow strips exactly what str.strip strips (tests/io check every code point)
-            arrow = pc.utf8_trim_whitespace(chunk)
+            # Arrow strips exactly what str.strip strips (tests/io check every
+            # code point); most columns have nothing to strip, and no copy is made
+            arrow = pc.utf8_trim_whitespace(chunk) if _arrow.may_need_trim(chunk) else chunk
             parts.append((None, None, arrow))
         if not parts:
             out.append((np.empty(0, dtype=np.int32), np.empty(0, dtype=object), None))
