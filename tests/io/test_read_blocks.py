@@ -330,12 +330,17 @@ def test_number_columns_parsed_on_a_second_thread_give_the_same_cohort(tmp_path,
     import sarcostat.io.cells as cells
 
     rng = np.random.default_rng(7)
-    head = "id,sex,age_yr,height_cm,weight_kg,grip_kg,gait_time_4m_s,sclerostin,code,comment\n"
+    head = (
+        "id,sex,age_yr,height_cm,weight_kg,grip_kg,gait_time_4m_s,sclerostin,code,comment,marker\n"
+    )
     rows = []
     for k in range(400):
         vals = [repr(float(x)) for x in rng.normal([70, 160, 60, 25, 4, 50], [5, 8, 9, 6, 1, 12])]
         # two columns sarcostat does not know, one distinct cell per row: kept as text
         vals += ["" if k % 50 == 3 else f"{k * 7919:x}{'z' if k % 3 else ''}", f" note {k} "]
+        vals.append(
+            "NA" if k % 40 == 1 else repr(float(rng.lognormal()))
+        )  # an unknown number column
         if k == 50:
             vals[0] = "abc"  # not a number: an error naming the row
         if k == 90:
@@ -363,8 +368,8 @@ def test_number_columns_parsed_on_a_second_thread_give_the_same_cohort(tmp_path,
     monkeypatch.setattr(cells._Builder, "_parsed_distinct", spy)
     ahead = read_cohort(path, biomarkers={"sclerostin": "pmol/L"})
     on_second = {h for h, name in threads if name.startswith("sarcostat-parse")}
-    assert {"age_yr", "height_cm", "weight_kg", "grip_kg", "sclerostin"} <= on_second
-    assert "id" not in on_second and "sex" not in on_second
+    assert {"age_yr", "height_cm", "weight_kg", "grip_kg", "sclerostin", "marker"} <= on_second
+    assert not {"id", "sex", "code", "comment"} & on_second
     monkeypatch.setattr(cells._Builder, "prefetch", lambda self, headers: None)
     inline = read_cohort(path, biomarkers={"sclerostin": "pmol/L"})
     assert [f.message for f in ahead.issues] == [f.message for f in inline.issues]
@@ -372,6 +377,7 @@ def test_number_columns_parsed_on_a_second_thread_give_the_same_cohort(tmp_path,
     assert [f.message for f in ahead.issues] == [f.message for f in whole.issues]
     assert ahead.data.equals(whole.data)
     assert ahead.data["code"].isna().sum() == 8 and ahead.data["comment"].iloc[7] == "note 7"
+    assert ahead.data["marker"].dtype == float and ahead.data["marker"].isna().sum() == 10
     messages = " ".join(f.message for f in ahead.issues)
     assert "P50" in messages and "'abc' is not a number" in messages
     assert ahead.data["gait_unable"].sum() == 1 and ahead.data["sclerostin_lod"].notna().sum() == 1

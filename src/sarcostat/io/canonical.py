@@ -130,7 +130,10 @@ def _build(
     # while the ids are checked (`_Builder.prefetch`).
     bio_specs, lod_headers, extras = _lod_companions(res)
     numeric = [h for t, h in by_target.items() if getattr(get_variable(t), "kind", "") == "number"]
-    b.prefetch(numeric + [spec.column or name for name, spec in bio_specs.items()])
+    numeric += [spec.column or name for name, spec in bio_specs.items()]
+    # and unknown columns that start with numbers (a text column is left alone)
+    numeric += [h for h in extras if (a := b.plain_arrow(h)) is not None and not b.surely_text(a)]
+    b.prefetch(numeric)
 
     # ids first: every later message names the participant.
     if "id" in by_target:
