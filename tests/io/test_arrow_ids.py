@@ -274,11 +274,30 @@ def test_parquet_floats_come_from_arrow_buffers_as_pandas_gives_them(tmp_path):
     assert read_cohort(path).data["age_yr"].isna().tolist() == [False, True, False]
 
 
+def _parsed_as_parse_number(b, cells, last):
+    """`_parse_many` of ``cells`` (with ``last`` appended, as objects; and as
+    stripped Arrow cells) gives `parse_number`'s kinds and values, bit for bit."""
+    from sarcostat.io import _arrow
+
+    want = [b.parse_number(c) for c in cells]
+    arr = np.empty(len(cells) + 1, dtype=object)
+    arr[:-1] = cells
+    arr[-1] = last
+    for kinds, values in (
+        b._parse_many(arr),
+        b._parse_many(None, pc.utf8_trim_whitespace(_arrow.strings(cells))),
+    ):
+        assert kinds[: len(cells)].tolist() == [k for k, _v in want]
+        got = values[: len(cells)]
+        ref = np.array([v for _k, v in want])
+        assert np.array_equal(got.view(np.int64), ref.view(np.int64))  # bit for bit
+    return want
+
+
 @pytest.mark.parametrize("decimal", [".", ","])
 def test_many_distinct_cells_are_parsed_by_arrow_as_parse_number_parses_them(decimal):
     import random
 
-    from sarcostat.io import _arrow
     from sarcostat.io.cells import _Builder
     from sarcostat.io.readers import RawTable
 
@@ -310,18 +329,8 @@ def test_many_distinct_cells_are_parsed_by_arrow_as_parse_number_parses_them(dec
     b = _Builder(
         RawTable(["x"], {"x": np.array(cells, dtype=object)}, list(range(len(cells)))), decimal
     )
-    want = [b.parse_number(c) for c in cells]
-    arr = np.empty(len(cells) + 1, dtype=object)
-    arr[:-1] = cells
-    arr[-1] = None  # a Parquet null: not text
-    for kinds, values in (
-        b._parse_many(arr),
-        b._parse_many(None, pc.utf8_trim_whitespace(_arrow.strings(cells))),
-    ):
-        assert kinds[: len(cells)].tolist() == [k for k, _v in want]
-        got = values[: len(cells)]
-        ref = np.array([v for _k, v in want])
-        assert np.array_equal(got.view(np.int64), ref.view(np.int64))  # bit for bit
+    _parsed_as_parse_number(b, cells, None)  # a Parquet null: not text
+    arr = np.array([*cells, None], dtype=object)
     assert b._parse_many(arr)[0][-1] == 0  # MISSING
 
 
@@ -331,7 +340,6 @@ def test_many_words_and_codes_are_sorted_by_arrow_as_parse_number_sorts_them(dec
     # numbers are classified by Arrow's kernels once there are many of them
     import random
 
-    from sarcostat.io import _arrow
     from sarcostat.io.cells import _NA_WORDS, _ND_WORDS, _UNABLE_WORDS, _WORDS_MIN, _Builder
     from sarcostat.io.readers import RawTable
 
@@ -362,18 +370,7 @@ def test_many_words_and_codes_are_sorted_by_arrow_as_parse_number_sorts_them(dec
     b = _Builder(
         RawTable(["x"], {"x": np.array(cells, dtype=object)}, list(range(len(cells)))), decimal
     )
-    want = [b.parse_number(c) for c in cells]
-    arr = np.empty(len(cells) + 1, dtype=object)
-    arr[:-1] = cells
-    arr[-1] = 3.5  # a typed cell among the texts
-    for kinds, values in (
-        b._parse_many(arr),
-        b._parse_many(None, pc.utf8_trim_whitespace(_arrow.strings(cells))),
-    ):
-        assert kinds[: len(cells)].tolist() == [k for k, _v in want]
-        got = values[: len(cells)]
-        ref = np.array([v for _k, v in want])
-        assert np.array_equal(got.view(np.int64), ref.view(np.int64))
+    want = _parsed_as_parse_number(b, cells, 3.5)  # a typed cell among the texts
     assert {k for k, _v in want} == {0, 1, 2, 3, 4, 5}  # every kind is among them
 
 
