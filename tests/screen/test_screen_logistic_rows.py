@@ -55,37 +55,13 @@ def test_logistic_rows_equal_the_chunked_prepass(monkeypatch):
     g0 = eng.fit_null_logistic(Z, y, r)
     prep = eng.logistic_prepare(Z, y, r, g0)
     center, scale = rng.normal(5, 0.1, p), rng.uniform(0.4, 0.6, p)
-    ref = eng._masked_sums(
-        X,
-        prep["L"],
-        prep["K"],
-        prep["Q"],
-        usable=prep["usable"],
-        center=center,
-        scale=scale,
-        g3=prep["g0"],
-        total_m=prep["L_total"],
-    )
+    ref = eng.logistic_sums(X, prep, center, scale)
     monkeypatch.setattr(eng, "_ROW_PART", 37)
     one = eng.logistic_rows(X, prep, center, scale, threads=1)
     two = eng.logistic_rows(X, prep, center, scale, threads=2)
     for a, b, c in zip(one, two, ref):
         np.testing.assert_array_equal(a, b)
         np.testing.assert_allclose(a, c, rtol=1e-12, atol=1e-12 * np.abs(c).max())
-
-
-@pytest.fixture(scope="module")
-def panels(data):
-    cohort, bio = data
-    names = list(bio.columns[1:])
-    X = np.ascontiguousarray(bio[names].to_numpy(dtype=float))  # row by row
-    X[3, 0] = np.nan
-    rows = pd.DataFrame(X, columns=names, copy=False)
-    rows.insert(0, "id", bio["id"].to_numpy())
-    cols = pd.DataFrame(
-        {"id": bio["id"].to_numpy(), **{n: X[:, j].copy() for j, n in enumerate(names)}}
-    )
-    return cohort, rows, cols
 
 
 def test_binary_screen_by_rows_equals_chunks(panels, monkeypatch):

@@ -4,7 +4,6 @@ core (issue 20 point 6: "results unchanged to 1e-10")."""
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from sarcostat.stats import screen_engine as eng
 from sarcostat.stats.fitting import least_squares
@@ -14,20 +13,6 @@ from sarcostat.stats.screen_source import FrameSource
 COVS = ["age_yr", "sex_male", "bmi"]
 OUT = ["smi", "grip_kg"]
 NUM = ["estimate", "se", "statistic", "p_value", "ci_lower", "ci_upper", "std_beta", "df", "n"]
-
-
-@pytest.fixture(scope="module")
-def panels(data):
-    cohort, bio = data
-    names = list(bio.columns[1:])
-    X = np.ascontiguousarray(bio[names].to_numpy(dtype=float))  # row by row
-    X[3, 0] = np.nan
-    rows = pd.DataFrame(X, columns=names, copy=False)
-    rows.insert(0, "id", bio["id"].to_numpy())
-    cols = pd.DataFrame(
-        {"id": bio["id"].to_numpy(), **{n: X[:, j].copy() for j, n in enumerate(names)}}
-    )
-    return cohort, rows, cols
 
 
 def test_row_major_view_only_when_held_row_by_row(panels):

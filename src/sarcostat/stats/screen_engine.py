@@ -57,6 +57,7 @@ __all__ = [
     "logistic_prepare",
     "logistic_block",
     "logistic_rows",
+    "logistic_sums",
     "score_block",
     "fit_null_logistic",
 ]
@@ -756,17 +757,7 @@ def _ml_prepass(X: Any, prep: Any, center: Any = None, scale: Any = None, sums: 
     P, Z3, k = prep["P"], prep["Z3"], prep["k"]
     q, t = P.shape[1], Z3.shape[1]
     if sums is None:
-        sums = _masked_sums(
-            X,
-            prep["L"],
-            prep["K"],
-            prep["Q"],
-            usable=prep["usable"],
-            center=center,
-            scale=scale,
-            g3=prep["g0"],
-            total_m=prep["L_total"],
-        )
+        sums = logistic_sums(X, prep, center, scale)
     LM, KX, QX, GX = sums
     c = X.shape[1]
     n, events, sx, sxx = LM[0], LM[2 * q + k], KX[0], QX[0]
@@ -786,6 +777,22 @@ def _ml_prepass(X: Any, prep: Any, center: Any = None, scale: Any = None, sums: 
     off = 2 * q + k + 1
     T0 = _sym3(LM[off : off + t], KX[2 * k + 1 :], QX[2:], GX, k)
     return n, events, sdx, status, info0, U0, T0
+
+
+def logistic_sums(X: Any, prep: dict, center: Any, scale: Any) -> Any:
+    """The sums `logistic_rows` gives for X's columns, by `_masked_sums` over
+    column blocks (the chunked path, and the reference for the row sweep)."""
+    return _masked_sums(
+        X,
+        prep["L"],
+        prep["K"],
+        prep["Q"],
+        usable=prep["usable"],
+        center=center,
+        scale=scale,
+        g3=prep["g0"],
+        total_m=prep["L_total"],
+    )
 
 
 def logistic_rows(
