@@ -132,7 +132,7 @@ def _build(
     numeric = [h for t, h in by_target.items() if getattr(get_variable(t), "kind", "") == "number"]
     numeric += [spec.column or name for name, spec in bio_specs.items()]
     # and unknown columns that start with numbers (a text column is left alone)
-    numeric += [h for h in extras if (a := b.plain_arrow(h)) is not None and not b.surely_text(a)]
+    numeric += [h for h in extras if b.plain_arrow(h) is not None and not b.surely_text(h)]
     b.prefetch(numeric)
 
     # ids first: every later message names the participant.
@@ -716,7 +716,7 @@ def _extra(b: _Builder, header: str) -> np.ndarray:
     if header not in b.raw.labels and is_boolean_column(b.distinct_cells(header)):
         return read_flags(b.raw.columns[header])[0]
     arrow = b.plain_arrow(header) if header not in b.raw.labels else None
-    if arrow is not None and b.surely_text(arrow):
+    if arrow is not None and b.surely_text(header):
         return _plain_text(b, header, arrow)
     distinct = b.parse_distinct(header) if header not in b.raw.labels else None
     if distinct is not None:  # numbers decided per distinct cell, one take

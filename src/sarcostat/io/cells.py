@@ -97,6 +97,7 @@ class _Builder:
         self._parsed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._distinct: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._pending: dict[str, Any] = {}  # header -> Future of its parse_distinct (prefetch)
+        self._text_head: dict[str, bool] = {}  # header -> surely_text
         self.derived: dict[str, np.ndarray] = {}  # column -> rows computed, not given
         self._listed: Counter[tuple[str, str, str | None]] = Counter()
         self._hidden: Counter[tuple[str, str, str | None]] = Counter()
@@ -287,12 +288,19 @@ class _Builder:
             return None
         return table.arrow(header)
 
-    def surely_text(self, arrow: Any, head: int = 2000) -> bool:
-        """True when one of the first ``head`` stripped cells of ``arrow`` is
-        neither a number nor a missing-value word: the column cannot be read
-        as numbers, so its million cells need not all be parsed to know it."""
-        kinds, _values = self._parse_many(None, arrow.slice(0, head))
-        return not bool(((kinds == OK) | (kinds == MISSING)).all())
+    def surely_text(self, header: str, head: int = 2000) -> bool:
+        """True for a plain column one of whose first ``head`` cells is
+        neither a number nor a missing-value word: it cannot be read as
+        numbers, so its million cells need not all be parsed to know it
+        (decided once per column)."""
+        if header not in self._text_head:
+            arrow = self.plain_arrow(header)
+            text = False
+            if arrow is not None:
+                kinds, _values = self._parse_many(None, arrow.slice(0, head))
+                text = not bool(((kinds == OK) | (kinds == MISSING)).all())
+            self._text_head[header] = text
+        return self._text_head[header]
 
     def prefetch(self, headers: Iterable[str]) -> None:
         """Start `parse_distinct` of the plain columns among ``headers`` on a second thread.
