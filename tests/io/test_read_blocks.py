@@ -381,3 +381,45 @@ def test_number_columns_parsed_on_a_second_thread_give_the_same_cohort(tmp_path,
     messages = " ".join(f.message for f in ahead.issues)
     assert "P50" in messages and "'abc' is not a number" in messages
     assert ahead.data["gait_unable"].sum() == 1 and ahead.data["sclerostin_lod"].notna().sum() == 1
+
+
+def test_unknown_text_columns_read_in_blocks_give_the_same_cohort_data(tmp_path, monkeypatch):
+    # a plain unknown text column stays in Arrow (blank cells null) until
+    # Cohort.data hands it to pandas: the frame is the whole-text reader's
+    import pandas as pd
+
+    from sarcostat.io import _arrow
+
+    notes = ["visit note", "", "  padded  ", "\u00a0", "caf\u00e9 \u3000", "   ", "x"]
+    lines = [HEADER.rstrip("\n") + ",note,code\n"]
+    for k, row in enumerate(_rows(80).splitlines()):
+        lines.append(f"{row},{notes[k % len(notes)]},c{k:04x}\n")
+    path = tmp_path / "cohort.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(readers, "DENSE_MIN", 1)
+    monkeypatch.setattr(readers, "_HEAD_LINES", 30)
+    monkeypatch.setattr(readers, "STREAM_MIN_BYTES", 1 << 62)
+    whole = read_cohort(path)
+    monkeypatch.setattr(readers, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(readers, "BLOCK_BYTES", 400)
+    blocks = read_cohort(path)
+    assert isinstance(blocks._columns["note"], _arrow.Texts)
+    assert isinstance(blocks._columns["code"], _arrow.Texts)
+    pd.testing.assert_frame_equal(blocks.data, whole.data)
+    blank = sum(1 for k in range(80) if not notes[k % len(notes)].strip())
+    assert blank == 34 and blocks.data["note"].isna().sum() == blank
+    assert blocks._columns["note"].cells().tolist() == whole._columns["note"].tolist()
+
+
+def test_blank_as_null_keeps_the_cells_of_sliced_chunks():
+    import pyarrow as pa
+
+    from sarcostat.io import _arrow
+
+    base = pa.array(["a", "", "bc", "", "", "d", "e", ""], pa.string())
+    chunked = pa.chunked_array([base.slice(1, 5), base.slice(6)])
+    out = _arrow.blank_as_null(chunked)
+    assert out.to_pylist() == [None, "bc", None, None, "d", "e", None]
+    assert out.null_count == 4
+    full = pa.chunked_array([pa.array(["x", "y"])])
+    assert _arrow.blank_as_null(full).to_pylist() == ["x", "y"]

@@ -697,18 +697,15 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def _plain_text(b: _Builder, header: str, arrow: Any) -> np.ndarray:
-    """A plain column kept as text: its stripped cells, blank as None."""
-    import pyarrow.compute as pc
-
+def _plain_text(b: _Builder, header: str, arrow: Any) -> Any:
+    """A plain column kept as text: its stripped cells, blank as missing,
+    left in Arrow (`sarcostat.io._arrow.Texts`)."""
     from sarcostat.io import _arrow
 
-    text = b.raw.columns[header].copy()
-    text[_arrow.bools(pc.equal(pc.utf8_length(arrow), 0))] = None
-    return text
+    return _arrow.Texts(_arrow.blank_as_null(arrow))
 
 
-def _extra(b: _Builder, header: str) -> np.ndarray:
+def _extra(b: _Builder, header: str) -> Any:
     """Keep an unrecognised column: numbers when every cell is a number, True/False
     (three-valued: blank is unknown) when every filled cell is one, else text."""
     # the test stops at the first cell that is not True/False: a column of

@@ -8,8 +8,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from sarcostat.exceptions import DataError, check_option
 from sarcostat.io.canonical import build
 from sarcostat.io.findings import Finding, count_findings, findings_to_frame, plural
@@ -57,7 +55,7 @@ class Cohort:
     biomarkers: list[str] = field(default_factory=list)
     protocol: dict[str, Any] = field(default_factory=dict)
     source: str | None = None
-    _columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _columns: dict[str, Any] = field(default_factory=dict, repr=False)
     _n_rows: int = 0
 
     @cached_property
@@ -120,9 +118,13 @@ class Cohort:
         )
 
 
-def _series(col: np.ndarray) -> Any:
+def _series(col: Any) -> Any:
     import pandas as pd
 
+    from sarcostat.io import _arrow
+
+    if isinstance(col, _arrow.Texts):  # the same dtype as "str" below, no copy of the cells
+        return pd.array(col.arrow, dtype=pd.api.types.pandas_dtype("str"))
     if col.dtype != object:
         return col
     kinds = set(map(type, col))
