@@ -108,6 +108,23 @@ CASES = {
     + _rows(30, 31)
     + ",,,,,,\n" * 60
     + _rows(20, 61),
+    # Arrow checks the lines of later blocks against the first block's
+    # width: a refused block is counted line by line (the first ragged line
+    # wins), and blank values beyond the header's are looked at every time
+    "ragged lines in a row": HEADER + _rows(40) + "P41,male\nP42,male,70,160\n" + _rows(10, 43),
+    "text beyond the header after blank tails": HEADER
+    + _rows(40, end=",\n")
+    + "P41,male,70,160,60,30,1.0,x\n"
+    + _rows(30, 42, end=",\n"),
+    "blank tails then text beyond the header": HEADER
+    + _rows(40)
+    + _rows(20, 41, end=",\n")
+    + "P61,male,70,160,60,30,1.0,x\n"
+    + _rows(10, 62),
+    "blank tails in a late block only": HEADER
+    + _rows(60)
+    + _rows(3, 61, end=",,\n")
+    + _rows(5, 64),
     "numbers of all kinds": HEADER
     + _rows(40)
     + "P41,male,ND,<3.2,1e3,+5,-.5\nP42,male,unable,inf,nan,1.,NA\n"
@@ -423,3 +440,29 @@ def test_blank_as_null_keeps_the_cells_of_sliced_chunks():
     assert out.null_count == 4
     full = pa.chunked_array([pa.array(["x", "y"])])
     assert _arrow.blank_as_null(full).to_pylist() == ["x", "y"]
+
+
+def test_later_blocks_are_counted_only_when_arrow_refuses_them(tmp_path, monkeypatch):
+    # the separators of a block are found only for the first block, for a
+    # block Arrow refuses at that width, and while blank tails are about
+    counted = []
+    real = readers._scan_lines
+
+    def spy(a, delim, count=True):
+        counted.append(count)
+        return real(a, delim, count)
+
+    monkeypatch.setattr(readers, "_scan_lines", spy)
+    path = tmp_path / "cohort.csv"
+    outcomes = {}
+    for case in ("plain", "ragged lines in a row", "trailing separators everywhere"):
+        path.write_bytes(CASES[case].encode("utf-8"))
+        counted.clear()
+        outcomes[case] = _outcome(path, blocks=True, block_bytes=97)
+        blocks = counted.count(False) + counted.count(True) - 1  # less the header's scan
+        outcomes[case] = (outcomes[case][0], counted.count(True), blocks)
+    assert outcomes["plain"][:2] == ("ok", 1) and outcomes["plain"][2] > 20
+    ragged = outcomes["ragged lines in a row"]
+    assert ragged[0] == "error" and ragged[1] == 2  # the first block and the refused one
+    tails = outcomes["trailing separators everywhere"]
+    assert tails[0] == "ok" and tails[1] == tails[2]  # every block counted
