@@ -80,6 +80,7 @@ SHAPES = {
     "quoted": "every cell quoted (`csv.QUOTE_ALL`)",
     "r": "as R's `write.csv` writes it (row names, quoted text, `NA`)",
     "extra": "full precision plus 10 unknown number columns and 2 unknown text columns",
+    "wide": "40 unknown number columns at one decimal, one of them 5% blank (a biobank extract)",
 }
 
 
@@ -114,6 +115,12 @@ def shaped(csv: Path, shape: str) -> Path:
         full["sample_code"] = [f"{k * 2654435761 % 2**40:010x}" for k in range(len(full))]
         full["comment"] = [f"visit note {k % 97}" for k in range(len(full))]
         full.to_csv(tmp, index=False)
+    elif shape == "wide":
+        wide = typed.copy()
+        for k in range(40):
+            wide[f"field_{k}"] = np.round(rng.normal(50, 10, len(wide)), 1)
+        wide.loc[rng.random(len(wide)) < 0.05, "field_3"] = np.nan
+        wide.to_csv(tmp, index=False)
     else:
         raise ValueError(shape)
     tmp.replace(out)
