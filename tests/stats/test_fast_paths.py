@@ -104,3 +104,44 @@ def test_roc_thresholds_from_the_sorted_groups():
         assert np.array_equal(_distinct_sorted(np.sort(x[case]), np.sort(x[~case])), np.unique(x))
         res = roc_analysis(pd.DataFrame({"y": case.astype(int), "m": x}), outcome="y", marker="m")
         assert np.array_equal(np.sort(res.table["threshold"]), roc_thresholds(x, res.direction))
+
+
+def test_scaling_sums_by_blas_agree_with_the_plain_sums():
+    # Three blocks of rows; the cross products about the first block's means
+    # by gemm on a copy (`_cross`), the column sums by gemv.
+    X, _ = _design(3 * fitting._block_rows(4) + 17, seed=3)
+    centre, scale, Xs, intercept, gram = _scale_one(X)
+    assert intercept
+    np.testing.assert_allclose(centre[1:], X[:, 1:].mean(axis=0), rtol=1e-13)
+    np.testing.assert_allclose(scale[1:], X[:, 1:].std(axis=0), rtol=1e-11)
+    assert np.array_equal(gram, gram.T)  # symmetrised exactly
+    shift = X[: fitting._block_rows(4)].mean(axis=0)
+    d = X - shift
+    np.testing.assert_allclose(gram[1:, 1:], (d.T @ d)[1:, 1:], rtol=1e-12)
+    np.testing.assert_allclose(gram[0, 1:], d[:, 1:].sum(axis=0), rtol=1e-9, atol=1e-6)
+    assert gram[0, 0] == len(X)
+    B = np.random.default_rng(4).normal(size=(1000, 5))
+    for cols in (2, fitting._GEMM_COLS, fitting._GEMM_COLS + 1):
+        C = B[:, :cols].copy()
+        np.testing.assert_allclose(
+            fitting._cross(C, np.empty(C.size)), C.T @ C, rtol=1e-14, atol=1e-12
+        )
+
+
+@pytest.mark.parametrize(
+    "first, intercept",
+    [
+        (np.ones(40_000), True),
+        # one value a unit of rounding away from 1, in a later block
+        (np.r_[np.ones(30_000), 1 + 2.0**-52, np.ones(9_999)], False),
+        (np.r_[np.ones(30_000), 1 - 2.0**-53, np.ones(9_999)], False),
+        # the first block's mean exactly 1, the values not all 1
+        (np.tile([0.0, 2.0], 20_000), False),
+        (np.r_[np.ones(39_999), np.nan], False),
+    ],
+)
+def test_intercept_found_from_the_sums_exactly_when_the_first_column_is_all_ones(first, intercept):
+    rng = np.random.default_rng(5)
+    X = np.column_stack([first, rng.normal(size=len(first)), rng.normal(size=len(first))])
+    assert _scale_one(X)[3] is intercept
+    assert _scale_one(np.asfortranarray(X))[3] is intercept  # the non-contiguous path

@@ -140,3 +140,37 @@ def test_options_that_cannot_be_compared_are_fitted_each_time():
     ctx.fit("c", model, groups=True)
     ctx.fit("d", model, groups=1)
     assert len(calls) == 4
+
+
+def test_the_plans_own_definition_shares_table3s_model():
+    """The definitions step's row for the plan's own definition is Table 3's
+    adjusted model (the same object), with the values of the model it fitted
+    before: the same statuses as an outcome column of its own."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sarcostat.analyze(demo_cohort_path(), {"study": {"steps": ["table3", "definitions"]}})
+    own = res.meta.get("definition") or Plan().assessment.definition
+    a = res.analyses
+    shared = a[f"definitions/{own}"]
+    assert shared is a["table3/sarcopenia/adjusted"]
+    # Every other definition classifies differently here: fitted on its own.
+    others = [k for k in a if k.startswith("definitions/") and k != f"definitions/{own}"]
+    assert others and all(a[k] is not shared for k in others)
+    data = res.data
+    frame = data[["id", "sclerostin", *res.meta["covariates_model"]]].assign(
+        _own=data["sarcopenia"].astype("Float64").astype(float).to_numpy()
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fresh = logistic.or_per_sd(
+            frame,
+            outcome="_own",
+            predictor="sclerostin",
+            covariates=list(res.meta["covariates_model"]),
+            confidence=0.95,
+        )
+    for field in ("odds_ratio", "or_ci_lower", "or_ci_upper", "p_value", "coef", "se"):
+        assert getattr(shared, field) == getattr(fresh, field)
+    assert (shared.n, shared.events) == (fresh.n, fresh.events)
+    row = res.frames["definitions"].set_index("definition").loc[own]
+    assert row["odds_ratio"] == shared.odds_ratio and row["n_model"] == shared.n

@@ -7,11 +7,12 @@ computed is listed with the inputs it lacks.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from sarcostat.exceptions import PlanError
 from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import covariate_needs
+from sarcostat.study.steps._common import covariate_needs, fit_or_per_sd
 from sarcostat.study.steps._supp import NAN, SECTION, SECTION_COMMENT, SupplementaryPlan
 
 
@@ -146,20 +147,30 @@ class Definitions(Step):
                 prevalence_ci_lower=100.0 * lo,
                 prevalence_ci_upper=100.0 * hi,
             )
-            col = f"_sarcopenia_{name}"
-            # Only the model's columns (and ids, for messages): no copy of the cohort.
-            keep = [c for c in dict.fromkeys(["id", ctx.biomarker, *ctx.covariates]) if c in data]
-            frame = data[keep].assign(**{col: status.astype("Float64").astype(float).to_numpy()})
-            res = ctx.log.attempt(
-                f"Supplementary definitions, {REGISTRY[name].title}",
-                or_per_sd,
-                frame,
-                outcome=col,
-                predictor=ctx.biomarker,
-                covariates=list(ctx.covariates),
-                firth=plan.table3.firth,
-                confidence=plan.ancova.confidence,
-            )
+            where = f"Supplementary definitions, {REGISTRY[name].title}"
+            values = status.astype("Float64").astype(float).to_numpy()
+            if _is_own_status(data, values):
+                # The plan's own definition: Table 3's adjusted model of the
+                # cohort's sarcopenia column, the same model on the same
+                # rows, fitted once per run (`StepContext.fit`).
+                res = fit_or_per_sd(ctx, where, "sarcopenia", ctx.covariates)
+            else:
+                col = f"_sarcopenia_{name}"
+                # Only the model's columns (and ids, for messages): no copy of the cohort.
+                keep = [
+                    c for c in dict.fromkeys(["id", ctx.biomarker, *ctx.covariates]) if c in data
+                ]
+                frame = data[keep].assign(**{col: values})
+                res = ctx.log.attempt(
+                    where,
+                    or_per_sd,
+                    frame,
+                    outcome=col,
+                    predictor=ctx.biomarker,
+                    covariates=list(ctx.covariates),
+                    firth=plan.table3.firth,
+                    confidence=plan.ancova.confidence,
+                )
             if res is not None:
                 ctx.analyses[f"definitions/{name}"] = res
                 rec.update(
@@ -174,6 +185,19 @@ class Definitions(Step):
                 rec.update(odds_ratio=NAN)
             rows.append(rec)
         return pd.DataFrame(rows, columns=list(self.columns))
+
+
+def _is_own_status(data, values: np.ndarray) -> bool:
+    """True when the analysis dataset's ``sarcopenia`` column (the plan's
+    classification) holds exactly these statuses (1/0, NaN when
+    indeterminate), in the same rows."""
+    if "sarcopenia" not in data:
+        return False
+    try:
+        own = data["sarcopenia"].astype("Float64").astype(float).to_numpy()
+    except (TypeError, ValueError):
+        return False
+    return own.shape == values.shape and bool(np.array_equal(own, values, equal_nan=True))
 
 
 STEP = Definitions()
