@@ -85,12 +85,17 @@ def _is_flag_column(series: pd.Series) -> bool:
 _STACK_ROWS = 1 << 13
 
 
-def stack_columns(columns: Sequence[np.ndarray]) -> np.ndarray:
+def stack_columns(columns: Sequence[np.ndarray], *, columns_first: bool = False) -> np.ndarray:
     """``np.column_stack`` of 1-D numeric columns as a float design matrix,
     filled one cache-sized block of rows at a time (the same values; writing
     each whole column down the matrix in turn, as column_stack does, makes
     every row's cache line come from memory once per column: 1.7x slower at
-    10**6 x 9). Anything else goes to ``np.column_stack``."""
+    10**6 x 9). Anything else goes to ``np.column_stack``.
+
+    ``columns_first``: the same values in column order (an F-ordered (n, p)
+    array, each column copied in one contiguous run), the layout in which
+    the logistic core (`sarcostat.stats.fitting`) reads a design; least
+    squares reads rows (C order, the default)."""
     cols = [np.asarray(c) for c in columns]
     n = len(cols[0]) if cols else 0
     plain = all(
@@ -99,6 +104,11 @@ def stack_columns(columns: Sequence[np.ndarray]) -> np.ndarray:
     )
     if not (plain and any(c.dtype == np.float64 for c in cols)):  # not a float64 result
         return np.column_stack(cols)
+    if columns_first:
+        XT = np.empty((len(cols), n))
+        for j, c in enumerate(cols):
+            XT[j] = c
+        return XT.T
     X = np.empty((n, len(cols)))
     for a in range(0, n, _STACK_ROWS):
         block = X[a : a + _STACK_ROWS]

@@ -416,14 +416,18 @@ _GEMM_COLS = 7
 
 
 def _cross(B: np.ndarray, spare: np.ndarray) -> np.ndarray:
-    """B'B of one C-ordered block B (m, p); ``spare`` a buffer of at least
+    """B'B of one block B (m, p), C-ordered or the transpose of a C-ordered
+    (p, m) block; ``spare`` a buffer of at least
     m * p values (its copy, for the gemm of ``_GEMM_COLS``). The gemm's
     result is symmetric to rounding only: callers symmetrise their sum
     (`_symmetric`)."""
     m, p = B.shape
     if p > _GEMM_COLS:
         return B.T @ B  # BLAS syrk
-    C = spare[: m * p].reshape(m, p)
+    if B.flags.c_contiguous:
+        C = spare[: m * p].reshape(m, p)
+    else:  # B in column order: its copy too (a plain copy, and gemm's faster layout)
+        C = spare[: m * p].reshape(p, m).T
     np.copyto(C, B)
     return B.T @ C  # BLAS gemm
 
@@ -946,15 +950,23 @@ def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
     shift = np.einsum("ij->j", X[:rows]) / max(min(n, rows), 1)
     tot = np.zeros(p)
     cross = np.zeros((p, p))
+    # A design in column order (`sarcostat.stats._data.stack_columns` with
+    # ``columns_first``) is read column by column in long loops.
+    columns = X.flags.f_contiguous and not X.flags.c_contiguous
     contiguous = X.flags.c_contiguous
     st = _tiled(shift, rows) if contiguous else shift
-    buf = np.empty(min(n, rows) * p) if contiguous else None
+    buf = np.empty(min(n, rows) * p) if contiguous or columns else None
     spare = np.empty(min(n, rows) * p)
     ones = np.ones(min(n, rows))
     for i in range(0, n, rows):
         Xc = X[i : i + rows]
         k = len(Xc)
-        if buf is not None:  # a flat loop (see _tiled)
+        if columns:  # the block's columns, each a contiguous run of k values
+            assert buf is not None
+            dT = buf[: p * k].reshape(p, k)
+            np.subtract(Xc.T, shift[:, None], out=dT)
+            d = dT.T
+        elif buf is not None:  # a flat loop (see _tiled)
             d = np.subtract(Xc.reshape(-1), st[: k * p], out=buf[: k * p]).reshape(k, p)
         else:
             d = Xc - shift
@@ -986,7 +998,7 @@ def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
         Xc = X[i : i + rows]  # in cache while its columns are written
         for j in range(p):
             d = np.subtract(Xc[:, j], centre[j], out=XsT[j, i : i + len(Xc)])
-            d /= scale[j]
+            d /= scale[j]  # the same two roundings in either order of the design
     Xs = XsT.T
     gram = cross
     gram[0, :] = gram[:, 0] = tot  # the intercept column: 1 on every row

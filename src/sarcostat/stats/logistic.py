@@ -312,7 +312,9 @@ def _fit(
         )
         sd_pred = float(x.std(ddof=1))
         sample[focal] = (x - x.mean()) / sd_pred
-    X, names, _ = build_design(sample, [*preds, *covs], function=fn, ids=ids, interactions=inter)
+    X, names, _ = build_design(
+        sample, [*preds, *covs], function=fn, ids=ids, interactions=inter, columns_first=True
+    )
     n, p = X.shape
     if n <= p:
         raise ModelError(

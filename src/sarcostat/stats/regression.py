@@ -70,6 +70,7 @@ def build_design(
     function: str,
     ids: pd.Series | None = None,
     interactions: Sequence[tuple[str, ...]] = (),
+    columns_first: bool = False,
 ) -> tuple[np.ndarray, list[str], dict[str, str]]:
     """Design matrix with an intercept for ``terms`` of a complete-case sample.
 
@@ -83,8 +84,9 @@ def build_design(
     ``a:b`` (``sex[male]:biomarker``), as R's ``model.matrix``.
 
     ``ids`` (the data's ``id`` column, if any) only makes messages name the
-    participant. Returns the matrix, the term names and a map term -> source
-    column (an interaction's source is its ``a:b`` name).
+    participant. Returns the matrix (in column order with ``columns_first``,
+    see `stack_columns`), the term names and a map term -> source column (an
+    interaction's source is its ``a:b`` name).
     """
     blocks: dict[str, tuple[list[np.ndarray], list[str]]] = {}
     for col in terms:
@@ -119,7 +121,7 @@ def build_design(
         columns.extend(cols)
         names.extend(inames)
         source.update(dict.fromkeys(inames, ":".join(parts)))
-    return stack_columns(columns), names, source
+    return stack_columns(columns, columns_first=columns_first), names, source
 
 
 @dataclass(frozen=True, eq=False)
