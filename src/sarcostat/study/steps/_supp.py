@@ -111,14 +111,28 @@ def logistic_loglik(result, sample: pd.DataFrame) -> float:
     """
     t = result.table
     eta = np.full(len(sample), float(t["estimate"].iloc[0]))
+    bx = np.empty(len(sample))
     for term, b in zip(t["term"].iloc[1:], t["estimate"].iloc[1:]):
         parts = str(term).split(":")  # a product term "a:b" is the product of its columns
         if not set(parts) <= set(sample.columns):
             return NAN  # a dummy-coded term: not evaluated here
-        x = np.prod([sample[c].astype(float).to_numpy() for c in parts], axis=0)
-        eta = eta + float(b) * x
-    y = sample[result.outcome].astype(float).to_numpy()
-    return float(np.sum(y * eta - np.logaddexp(0.0, eta)))
+        # The product of the parts in order (a * b * ...), times b, added:
+        # the same roundings as a new array per operation, in reused ones.
+        x = _floats(sample[parts[0]])
+        if len(parts) > 1:
+            x = x.copy()
+            for c in parts[1:]:
+                x *= _floats(sample[c])
+        eta += np.multiply(float(b), x, out=bx)
+    y = _floats(sample[result.outcome])
+    terms = np.multiply(y, eta, out=bx)
+    terms -= np.logaddexp(0.0, eta, out=eta)
+    return float(np.sum(terms))
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    """A column's values as float64 (the column's own array when it is one)."""
+    return column.to_numpy(dtype=float)
 
 
 def first_value(series: pd.Series):
