@@ -2,7 +2,9 @@
 
 Prevalence and the adjusted odds ratio per SD of the biomarker under every
 consensus definition computable from the cohort; a definition that cannot be
-computed is listed with the inputs it lacks.
+computed is listed with the inputs it lacks. The plan's own definition, whose
+statuses are the cohort's ``sarcopenia`` column, takes Table 3's adjusted
+model (the same model on the same rows, fitted once per run).
 """
 
 from __future__ import annotations
