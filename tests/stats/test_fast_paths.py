@@ -164,3 +164,15 @@ def test_a_fits_plain_columns_are_computed_once_and_equal_plain_values():
     assert ancova._plain_column(other, "g") is not first  # per fit, not per column name
     means = ancova.ls_means(d, outcome="y", group="g", covariates="a").table
     assert list(means["n"]) == [int((d["g"] == v).sum()) for v in (0.0, 1.0, 2.0)]
+
+
+def test_a_design_in_column_order_gives_the_same_fit():
+    # logistic_regression builds its design in column order; a row-ordered
+    # one takes the other path of the scaling pass: the same fit to rounding.
+    X, y = _design(fitting.WARM_MIN_ROWS + 10, seed=7)
+    a = logistic_fit(X, y)
+    b = logistic_fit(np.asfortranarray(X), y)
+    assert a.converged and b.converged and a.separation is None is b.separation
+    np.testing.assert_allclose(b.coef, a.coef, rtol=1e-11)
+    np.testing.assert_allclose(b.cov, a.cov, rtol=1e-10)
+    assert b.loglik == pytest.approx(a.loglik, rel=1e-13)

@@ -16,6 +16,10 @@ def test_equals_column_stack(n):
     ref = np.column_stack(cols)
     assert X.dtype == ref.dtype == np.float64 and X.shape == ref.shape
     assert np.array_equal(X, ref) and X.flags.c_contiguous
+    # In column order (the logistic core's layout): the same values.
+    F = stack_columns(cols, columns_first=True)
+    assert F.dtype == np.float64 and F.shape == ref.shape and np.array_equal(F, ref)
+    assert F.flags.f_contiguous
 
 
 def test_other_inputs_go_to_column_stack():
