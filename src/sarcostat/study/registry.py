@@ -140,7 +140,8 @@ class StepContext:
         """``log.attempt(where, fn, data, **options)``, fitted once per run.
 
         Several steps ask for the same model (Table 3's odds ratio per SD is
-        also Model 3 of the adjustment sets): on ``data``, the whole
+        also Model 3 of the adjustment sets and the definitions step's row
+        for the plan's own definition): on ``data``, the whole
         analysis dataset, the same function with the same options is the
         same model on the same rows, so its result is computed once and
         shared. Its warnings (or why it is not estimable) are logged again
