@@ -147,25 +147,6 @@ def test_intercept_found_from_the_sums_exactly_when_the_first_column_is_all_ones
     assert _scale_one(np.asfortranarray(X))[3] is intercept  # the non-contiguous path
 
 
-def test_a_fits_plain_columns_are_computed_once_and_equal_plain_values():
-    from sarcostat.stats import ancova
-    from sarcostat.stats._data import plain_values
-
-    rng = np.random.default_rng(6)
-    n = 400
-    d = pd.DataFrame(
-        {"y": rng.normal(size=n), "g": rng.integers(0, 3, n).astype(float), "a": rng.normal(size=n)}
-    )
-    fit = ancova.fit_linear(d, outcome="y", factors="g", covariates="a")
-    first = ancova._plain_column(fit, "g")
-    assert ancova._plain_column(fit, "g") is first  # cached per fit
-    pd.testing.assert_series_equal(first, plain_values(fit.data["g"]))
-    other = ancova.fit_linear(d, outcome="y", factors="g", covariates="a")
-    assert ancova._plain_column(other, "g") is not first  # per fit, not per column name
-    means = ancova.ls_means(d, outcome="y", group="g", covariates="a").table
-    assert list(means["n"]) == [int((d["g"] == v).sum()) for v in (0.0, 1.0, 2.0)]
-
-
 def test_a_design_in_column_order_gives_the_same_fit():
     # logistic_regression builds its design in column order; a row-ordered
     # one takes the other path of the scaling pass: the same fit to rounding.

@@ -19,7 +19,6 @@ building both from one function keeps that exact.
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import product
@@ -466,24 +465,6 @@ def _fit(
     )
 
 
-#: `plain_values` of a fit's sample columns, per fit (the reference grid's
-#: cell counts and the marginal means' both need them: one pass over a
-#: 10**6-row column each instead of two). Held weakly: gone with the fit.
-_PLAIN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _plain_column(fit: LinearFit, column: str) -> pd.Series:
-    """``plain_values(fit.data[column])``, computed once per fit and column
-    (the fit's sample never changes: it is a frozen dataclass's)."""
-    cache = _PLAIN.get(fit)
-    if cache is None:
-        cache = _PLAIN.setdefault(fit, {})
-    got = cache.get(column)
-    if got is None:
-        got = cache[column] = plain_values(fit.data[column])
-    return got
-
-
 # --------------------------------------------------------------------------
 # Type III tests
 # --------------------------------------------------------------------------
@@ -761,7 +742,7 @@ def reference_grid(
         grid[c] = v
     # Participants per grid cell over the factor-like dimensions (emmeans .wgt.).
     if count_dims:
-        keys = [_plain_column(fit, d) for d in count_dims]
+        keys = [plain_values(fit.data[d]) for d in count_dims]
         counts = fit.data.groupby(keys, sort=False).size()
         if len(count_dims) == 1:
             counts.index = pd.MultiIndex.from_arrays([counts.index])
@@ -951,7 +932,7 @@ def marginal_means(
     count_specs = [s for s in spec_t if s in fit.factors or s in fit.binary]
     if count_specs:
         # Participants per level: one vectorized comparison per dimension.
-        sample_cols = [_plain_column(fit, c).to_numpy() for c in count_specs]
+        sample_cols = [plain_values(fit.data[c]).to_numpy() for c in count_specs]
     for key in order:
         rows = np.array([i for i, k in enumerate(keys) if k == key])
         w = _weights_for(grid, rows, spec_t, weights)
