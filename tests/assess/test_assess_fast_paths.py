@@ -232,6 +232,23 @@ def test_definitions_step_tables_match_the_full_classification():
     assert "reason" not in table.columns
 
 
+def test_definitions_step_derives_the_measures_once(monkeypatch):
+    # EWGSOP2 with the plan's tests reads the same derivation as the others
+    from sarcostat.assess import _engine
+
+    made = []
+    real = _engine.Prepared.__init__
+
+    def spy(self, *args, **kwargs):
+        made.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(_engine.Prepared, "__init__", spy)
+    data, plan = _varied(600, seed=9), load_plan()
+    got = list(classify_each(["awgs2019", "ewgsop2", "fnih2014"], data, plan))
+    assert [g[0] for g in got] == ["awgs2019", "ewgsop2", "fnih2014"] and len(made) == 1
+
+
 def test_values_are_formatted_as_python_formats_them():
     r = np.random.default_rng(0)
     ties = [2.675, 0.125, 0.375, 1.005, 1.015, 2.5, 3.5, 0.5, -0.004, -0.0, 0.0, 123456789.125]

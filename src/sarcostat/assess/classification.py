@@ -150,19 +150,30 @@ def classify_many(
     return dict(track(tables, total=len(names), desc="classify", unit="definitions"))
 
 
+def prepare(data: pd.DataFrame, function: str = "classify") -> Prepared:
+    """The measures every definition reads (grip, muscle mass, gait speed,
+    SPPB ...), sex and device of ``data``, derived once: hand it to
+    `iter_classify` and `sarcostat.assess.definitions.ewgsop2.classify_using`
+    (``prepared=``) to classify one cohort several ways without deriving
+    them again."""
+    return Prepared(data, function)
+
+
 def iter_classify(
     data: pd.DataFrame,
     definitions: Iterable[str] | str = "all",
     *,
     reasons: bool = True,
     function: str = "iter_classify",
+    prepared: Prepared | None = None,
 ) -> Iterator[tuple[str, pd.DataFrame]]:
     """`classify_many` one table at a time: yields ``(name, table)`` in the order given.
 
-    The measures are derived once for all definitions, and only one table is
+    The measures are derived once for all definitions (or taken from
+    ``prepared``, `prepare` of the same ``data``), and only one table is
     held at a time (a biobank-sized cohort by seven definitions).
     """
     names = definition_names(definitions, function)
-    prep = Prepared(data, function)
+    prep = Prepared(data, function) if prepared is None else prepared
     for n in names:
         yield n, evaluate(None, REGISTRY[n], prep, reasons=reasons)

@@ -22,6 +22,7 @@ own page was not reachable here.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -177,16 +178,19 @@ def classify_using(
     muscle: Sequence[str] | None = None,
     performance: Sequence[str] | None = None,
     reasons: bool = True,
+    prepared: Any = None,
 ) -> tuple[pd.DataFrame, dict[str, tuple[str, ...]]]:
     """Classify ``data`` by EWGSOP2 with the named tests (see `using`).
 
     Returns ``(table, tests)``: the table `sarcostat.assess.classify`
     returns, and criterion -> the tests that decided it in this cohort.
-    ``reasons=False`` leaves out the ``reason`` column, as in ``classify``.
+    ``reasons=False`` leaves out the ``reason`` column, as in ``classify``;
+    ``prepared``: `sarcostat.assess.classification.prepare` of the same
+    ``data`` (its measures are then not derived again).
     """
     from sarcostat.assess._engine import Prepared, evaluate
 
     definition = using(strength=strength, muscle=muscle, performance=performance)
-    prep = Prepared(data)
+    prep = Prepared(data) if prepared is None else prepared
     table = evaluate(None, definition, prep, reasons=reasons)
     return table, tests_used(definition, prep.measures)

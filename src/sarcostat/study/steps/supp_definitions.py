@@ -18,11 +18,12 @@ from sarcostat.study.steps._common import covariate_needs, fit_or_per_sd
 from sarcostat.study.steps._supp import NAN, SECTION, SECTION_COMMENT, SupplementaryPlan
 
 
-def classify_by(name: str, data, plan, *, reasons: bool = True):
+def classify_by(name: str, data, plan, *, reasons: bool = True, prepared=None):
     """(classification table, tests used) of one definition as the plan applies it.
 
     ``reasons=False`` leaves out the per-participant ``reason`` text (see
-    `sarcostat.assess.classify`).
+    `sarcostat.assess.classify`); ``prepared``: the cohort's measures
+    (`sarcostat.assess.classification.prepare`), for EWGSOP2.
     """
     if name == "ewgsop2":
         from sarcostat.assess.definitions import ewgsop2
@@ -34,6 +35,7 @@ def classify_by(name: str, data, plan, *, reasons: bool = True):
             muscle=sup.ewgsop2_muscle,
             performance=sup.ewgsop2_performance,
             reasons=reasons,
+            prepared=prepared,
         )
         return table, "; ".join(f"{c}: {', '.join(t)}" for c, t in tests.items())
     from sarcostat.assess import classify
@@ -44,18 +46,19 @@ def classify_by(name: str, data, plan, *, reasons: bool = True):
 def classify_each(names, data, plan):
     """Yield ``(name, table, tests used)`` per definition, one table held at a time.
 
-    Only the statuses are needed here (``reasons=False``); the definitions
-    other than the plan's EWGSOP2 share one derivation of the measures.
+    Only the statuses are needed here (``reasons=False``); every definition,
+    the plan's EWGSOP2 included, reads one derivation of the measures.
     """
-    from sarcostat.assess.classification import iter_classify
+    from sarcostat.assess.classification import iter_classify, prepare
 
     names = list(names)
     plain = list(dict.fromkeys(n for n in names if n != "ewgsop2"))
-    tables = iter_classify(data, plain, reasons=False)
+    prep = prepare(data, "iter_classify")
+    tables = iter_classify(data, plain, reasons=False, prepared=prep)
     again: dict[str, pd.DataFrame] = {}  # tables of names listed more than once
     for i, name in enumerate(names):
         if name == "ewgsop2":
-            yield (name, *classify_by(name, data, plan, reasons=False))
+            yield (name, *classify_by(name, data, plan, reasons=False, prepared=prep))
             continue
         if name in again:
             table = again[name]
