@@ -20,46 +20,6 @@ def single_thread_blas() -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
-#: Libraries a report needs that take a while to import (measured at
-#: 0.5 s for scipy.stats, 0.16 s for matplotlib.figure, 0.14 s for docx) and
-#: that import neither sarcostat, pandas nor pyarrow: a thread may import
-#: them while the main thread reads the cohort (see `preload_report_libraries`).
-REPORT_LIBRARIES = (
-    "scipy.stats",
-    "matplotlib.figure",
-    "matplotlib.backends.backend_agg",
-    "matplotlib.backends.backend_svg",
-    "docx",
-    "jinja2",
-)
-
-
-def preload_report_libraries() -> None:
-    """Import `REPORT_LIBRARIES` on a daemon thread while the cohort is read.
-
-    Reading spends most of its time in NumPy and Arrow, which release the
-    interpreter lock, so the imports a report needs later (about a second
-    of CPU) mostly run on the otherwise idle core. The main thread never
-    waits for this thread: importing one of those modules itself, it waits
-    for the module the thread is importing, as Python's import locks
-    provide. No lock cycle can form: the thread imports only libraries that
-    do not import sarcostat, pandas or pyarrow, and the main thread holds
-    no import lock on a library the thread needs. A failed import is left
-    for the main thread to meet and report as it would have without this.
-    """
-    import importlib
-    import threading
-
-    def load() -> None:
-        for name in REPORT_LIBRARIES:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the main thread reports it when it imports
-                return
-
-    threading.Thread(target=load, name="sarcostat-preload", daemon=True).start()
-
-
 def print_cohort_errors(cohort, *, command: str, path, nothing: str) -> bool:
     """Print the error findings of a read cohort and a one-line summary to
     stderr, e.g. ``sarcostat classify: 2 error(s) in c.csv; nothing

@@ -6,7 +6,6 @@ from sarcostat.commands import (
     REPORT_FLAGS,
     add_read_options,
     add_report_options,
-    preload_report_libraries,
     read_options,
     report_options,
     single_thread_blas,
@@ -72,7 +71,6 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     single_thread_blas()
-    preload_report_libraries()
     from sarcostat.commands._pipeline import command_line, run_to_directory
 
     command = command_line(

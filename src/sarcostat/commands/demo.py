@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from sarcostat.commands import (
-    REPORT_FLAGS,
-    add_report_options,
-    preload_report_libraries,
-    report_options,
-    single_thread_blas,
-)
+from sarcostat.commands import REPORT_FLAGS, add_report_options, report_options, single_thread_blas
 
 NAME = "demo"
 HELP = "run 'analyze' on the bundled SYNTHETIC demo cohort and write the report"
@@ -41,7 +35,6 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     single_thread_blas()
-    preload_report_libraries()
     from sarcostat.commands._pipeline import command_line, run_to_directory
     from sarcostat.datasets import demo_cohort_path
     from sarcostat.report.output import check_output_folder
