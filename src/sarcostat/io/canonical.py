@@ -697,9 +697,9 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def _plain_text(b: _Builder, header: str, arrow: Any) -> Any:
-    """A plain column kept as text: its stripped cells, blank as missing,
-    left in Arrow (`sarcostat.io._arrow.Texts`)."""
+def _plain_text(arrow: Any) -> Any:
+    """A plain column's stripped cells kept as text, blank as missing, left
+    in Arrow (`sarcostat.io._arrow.Texts`)."""
     from sarcostat.io import _arrow
 
     return _arrow.Texts(_arrow.blank_as_null(arrow))
@@ -714,14 +714,14 @@ def _extra(b: _Builder, header: str) -> Any:
         return read_flags(b.raw.columns[header])[0]
     arrow = b.plain_arrow(header) if header not in b.raw.labels else None
     if arrow is not None and b.surely_text(header):
-        return _plain_text(b, header, arrow)
+        return _plain_text(arrow)
     distinct = b.parse_distinct(header) if header not in b.raw.labels else None
     if distinct is not None:  # numbers decided per distinct cell, one take
         codes, kinds_u, values_u = distinct
         if kinds_u.size and _among(kinds_u, OK, MISSING).all() and (kinds_u == OK).any():
             return values_u[codes]
     if arrow is not None:  # a plain text column (codes, comments)
-        return _plain_text(b, header, arrow)
+        return _plain_text(arrow)
     kinds, values = b.parse(header)
     if (
         header not in b.raw.labels
