@@ -69,6 +69,8 @@ def test_matches_r_glm(case):
     k = 1 + len(case["covariates"])
     assert res.epv == pytest.approx(min(case["events"], case["n"] - case["events"]) / k)
     assert res.method == "ml" and res.separation is None and res.converged
+    # R: as.numeric(logLik(fit)); z-scoring the predictor leaves it unchanged.
+    assert res.loglik == pytest.approx(case["loglik"], rel=1e-10)
 
 
 def test_unadjusted_and_adjusted_in_one_call():
@@ -141,6 +143,7 @@ def test_separation_warns_and_returns_nan(quasi, kind):
     assert res.separation == kind
     assert math.isnan(res.odds_ratio) and math.isnan(res.or_ci_upper)
     assert res.table["odds_ratio"].isna().all()
+    assert math.isnan(res.loglik)
     assert any("firth=True" in n for n in res.notes)
 
 
@@ -206,6 +209,15 @@ def test_firth_penalised_score_is_zero_and_differs_from_ml():
     ml = logistic_regression(cc, outcome="sarcopenia", predictors=["biomarker", "age_yr"])
     # Firth shrinks towards zero: |coef| smaller than ML.
     assert abs(beta[1]) < abs(ml.coef)
+    # Its result's log likelihood is the penalised one (logistf's loglik):
+    # the likelihood at the Firth estimate plus log|I|/2.
+    firth = logistic_regression(
+        cc, outcome="sarcopenia", predictors=["biomarker", "age_yr"], firth=True
+    )
+    plain = float(np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)))
+    penalty = 0.5 * np.linalg.slogdet(info)[1]
+    assert firth.loglik == pytest.approx(plain + penalty, rel=1e-9)
+    assert ml.loglik > plain  # the ML estimate maximises the plain likelihood
 
 
 @pytest.mark.parametrize("bad", [[0, 1, 2, 1, 0, 1], ["yes", "no", "yes", "no", "no", "yes"]])

@@ -635,7 +635,9 @@ class LogisticFit:
     """Logistic estimates (one data set: 1-D/2-D arrays; a stack: one more axis).
 
     ``cov`` is the inverse Fisher information at the estimate; ``loglik`` the
-    (penalised, for Firth) log likelihood; ``separation`` (single models with
+    log likelihood at the estimate (for Firth the penalised l + log|I|/2,
+    with I the information of the design as given, not of the scaled one
+    the iteration uses); ``separation`` (single models with
     the check) ``"complete"``, ``"quasi-complete"`` or None, and
     ``separation_columns`` the columns that diverge."""
 
@@ -1092,6 +1094,11 @@ def logistic_fit(
     diverged = np.max(np.abs(beta), axis=1) > DIVERGED if not firth else np.zeros(s, bool)
     converged &= finite & ~diverged
     coef, cov = _back(beta, cov_s, centre, scale)
+    if firth:
+        # The iteration's log|I| is that of the scaled design X L (see
+        # `_back`): log|I| of X itself is 2 log|det L| less, and L's diagonal
+        # is 1 / scale.
+        ll = ll + np.sum(np.log(np.abs(scale)), axis=1)
     if single:
         return LogisticFit(
             coef[0],

@@ -94,6 +94,15 @@ class LogisticResult(StatResult):
         ``"complete"``, ``"quasi-complete"`` or None.
     converged : bool
         Whether the iterations converged.
+    loglik : float
+        Log likelihood at the estimate, sum of y log(p) + (1 - y) log(1 - p)
+        over the analysis sample (R ``logLik(glm(...))``); with ``firth=True``
+        the penalised log likelihood, plus log|I|/2 (R ``logistf``'s
+        ``loglik``); NaN when the model is separated and fitted by maximum
+        likelihood. Two nested models on the same rows give the likelihood
+        ratio statistic 2 (loglik1 - loglik0) (R ``anova(f0, f1, test =
+        "LRT")``). The same for `or_per_sd` and `logistic_regression`: z-scoring
+        a predictor does not change the likelihood.
     unadjusted : LogisticResult or None
         The model without covariates, when asked for with ``unadjusted=``.
     """
@@ -117,6 +126,7 @@ class LogisticResult(StatResult):
     method: str = "ml"
     separation: str | None = None
     converged: bool = True
+    loglik: float = math.nan
     unadjusted: LogisticResult | None = None
 
     def predictor_row(self) -> pd.Series:
@@ -433,6 +443,7 @@ def _fit(
         method=method,
         separation=kind,
         converged=converged,
+        loglik=float(fit.loglik),
     )
     if covs and unadjusted != "none":
         source = unadjusted_source(data, used, unadjusted)

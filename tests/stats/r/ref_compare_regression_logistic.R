@@ -71,7 +71,7 @@ logit_case <- function(outcome, predictor, covariates, per_sd,
   }
   list(outcome = outcome, predictor = predictor, covariates = I(covariates),
        sample_covariates = I(sample_covariates), per_sd = per_sd, n = nrow(cc), events = sum(cc[[outcome]] == 1),
-       sd_predictor = sdx, terms = terms)
+       sd_predictor = sdx, loglik = as.numeric(logLik(fit)), terms = terms)
 }
 logistic <- list()
 for (y in c("sarcopenia", "low_muscle_mass", "low_strength")) {

@@ -103,38 +103,6 @@ def sex_strata(data: pd.DataFrame):
     return [("male", sm == 1), ("female", sm == 0)]
 
 
-def logistic_loglik(result, sample: pd.DataFrame) -> float:
-    """Log-likelihood of a fitted logistic model on its sample.
-
-    Evaluated from the fitted coefficients and the (numeric) model columns:
-    no refit. ``sample`` holds the outcome and every term column.
-    """
-    t = result.table
-    eta = np.full(len(sample), float(t["estimate"].iloc[0]))
-    bx = np.empty(len(sample))
-    for term, b in zip(t["term"].iloc[1:], t["estimate"].iloc[1:]):
-        parts = str(term).split(":")  # a product term "a:b" is the product of its columns
-        if not set(parts) <= set(sample.columns):
-            return NAN  # a dummy-coded term: not evaluated here
-        # The product of the parts in order (a * b * ...), times b, added:
-        # the same roundings as a new array per operation, in reused ones.
-        x = _floats(sample[parts[0]])
-        if len(parts) > 1:
-            x = x.copy()
-            for c in parts[1:]:
-                x *= _floats(sample[c])
-        eta += np.multiply(float(b), x, out=bx)
-    y = _floats(sample[result.outcome])
-    terms = np.multiply(y, eta, out=bx)
-    terms -= np.logaddexp(0.0, eta, out=eta)
-    return float(np.sum(terms))
-
-
-def _floats(column: pd.Series) -> np.ndarray:
-    """A column's values as float64 (the column's own array when it is one)."""
-    return column.to_numpy(dtype=float)
-
-
 def first_value(series: pd.Series):
     s = series.dropna()
     return s.iloc[0] if len(s) else NAN

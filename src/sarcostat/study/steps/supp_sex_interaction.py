@@ -9,13 +9,12 @@ import pandas as pd
 
 from sarcostat.study.labels import in_text
 from sarcostat.study.registry import Need, Step, StepContext
-from sarcostat.study.steps._common import covariate_needs, odds_ratio_row
+from sarcostat.study.steps._common import covariate_needs, fit_or_per_sd, odds_ratio_row
 from sarcostat.study.steps._supp import (
     NAN,
     SECTION,
     SECTION_COMMENT,
     SupplementaryPlan,
-    logistic_loglik,
     sex_strata,
 )
 
@@ -159,24 +158,16 @@ class SexInteraction(Step):
                 ctx.analyses[f"sex_interaction/{outcome}/interaction"] = full
                 n_full = int(full.n)
                 p_wald = float(full.table.set_index("term").at[product, "p_value"])
-                # Likelihood ratio: the model without the product term, on the
-                # same participants (the product adds no missing values).
-                sample = data.loc[
-                    data[[outcome, bm, *full_covs]].notna().all(axis=1),
-                    [outcome, bm, *full_covs],
-                ]
-                reduced = ctx.log.attempt(
-                    f"{where} (interaction, reduced model)",
-                    logistic_regression,
-                    sample,
-                    outcome=outcome,
-                    predictors=[bm],
-                    covariates=full_covs,
-                    firth=plan.table3.firth,
-                    confidence=conf,
+                # Likelihood ratio against the model without the product term
+                # on the same participants (the product adds no missing
+                # values): Table 3's adjusted model when the covariates are
+                # the plan's own (fitted once per run and shared), whose
+                # likelihood z-scoring the biomarker does not change.
+                reduced = fit_or_per_sd(
+                    ctx, f"{where} (interaction, reduced model)", outcome, full_covs
                 )
-                if reduced is not None and not plan.table3.firth:
-                    lr = 2.0 * (logistic_loglik(full, sample) - logistic_loglik(reduced, sample))
+                if reduced is not None and not plan.table3.firth and reduced.n == n_full:
+                    lr = 2.0 * (full.loglik - reduced.loglik)
                     p_lr = float(sps.chi2.sf(lr, 1))
             rows.append(
                 {
