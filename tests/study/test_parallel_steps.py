@@ -233,6 +233,39 @@ def test_order_readers_after_what_they_read_and_undeclared_steps_alone(sleepy):
     assert notes == [f"{n}: note" for n in steps]
 
 
+class _Long(_Sleepy):
+    cost = 5.0
+
+
+class _Short(_Sleepy):
+    cost = 0.1
+
+
+def test_the_costliest_ready_step_starts_first(sleepy):
+    """Longest first: of the steps ready to run, the one with the highest
+    `Step.cost` starts first (ties in plan order); a step that must wait for
+    another still waits. The frames and notes stay in plan order."""
+    steps = [
+        sleepy("s1", (), _Short),
+        sleepy("s2", (), _Short),
+        sleepy("m1", ()),
+        sleepy("l1", (), _Long),
+        sleepy("l2", ("s1",), _Long),  # long, but it reads s1
+        sleepy("m2", ()),
+    ]
+    res = _analyze({"study": {"steps": ["table1", *steps]}}, threads=2)
+    assert list(res.frames) == ["table1", *steps]
+    starts = sorted(steps, key=lambda n: _times(n)[0])
+    # l1 first; then m1 and m2 (cost 1, plan order) before the short ones;
+    # l2 only once s1, which it reads, is done.
+    assert starts[0] == "l1"
+    assert starts.index("m1") < starts.index("m2") < starts.index("s1")
+    assert starts.index("s1") < starts.index("s2")
+    assert _times("s1")[1] <= _times("l2")[0]
+    notes = [w for w in res.warnings if w.endswith(": note")]
+    assert notes == [f"{n}: note" for n in steps]
+
+
 class _Failing(_Sleepy):
     def run(self, ctx):
         if threading.current_thread() is threading.main_thread():

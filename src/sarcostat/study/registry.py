@@ -246,6 +246,13 @@ class Step:
     #: at the same time (once the steps it reads are done), so that it does
     #: not raise the peak memory.
     runs_alone: ClassVar[bool] = False
+    #: About how long the step takes relative to the others, at large n (its
+    #: CPU seconds on a simulated cohort of 10**6 rows, benchmarks/README.md).
+    #: Only an order: of the steps ready to start, the step runner starts
+    #: the costliest first (longest first), so that the threads run out of
+    #: work at about the same time instead of one running a long step alone
+    #: at the end. The results do not depend on it.
+    cost: ClassVar[float] = 1.0
 
     def needs(self, plan: Any, biomarker: str) -> list[Need]:
         """Every column the step reads, with the plan key that names it."""

@@ -805,13 +805,19 @@ def _run_parallel(
             for task in ready:
                 if task.exclusive:
                     return task if main else None
-        for task in ready:
-            if task.exclusive and running:
-                continue
-            if task.alone and merged < task.index:
-                continue  # the steps before it are merged first
-            return task
-        return None
+        startable = [
+            task
+            for task in ready
+            if not (task.exclusive and running)
+            # A step that runs alone starts once the steps before it are merged.
+            and not (task.alone and merged < task.index)
+        ]
+        if not startable:
+            return None
+        # Longest first (`Step.cost`), then plan order: the last steps to
+        # start are short ones, so neither thread is left running a long
+        # step by itself at the end.
+        return max(startable, key=lambda task: (float(task.step.cost), -task.index))
 
     def take() -> _Task | None:
         """The next step to run (marked running), or None when there is none left."""

@@ -20,6 +20,7 @@ class Figure2(Step):
     heading = "Figure 2"
     title = "Figure 2 (quartiles, P for trend)"
     reads = ()
+    cost = 1.8
     section = "trend"
     result_type = "sarcostat.stats.trend.TrendResult"
     template = "steps/fig2.html.j2"

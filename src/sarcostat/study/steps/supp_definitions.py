@@ -75,6 +75,7 @@ class Definitions(Step):
     heading = "Supplementary: Sensitivity analysis across definitions of sarcopenia"
     title = "Supplementary: prevalence and adjusted OR per SD under every definition"
     reads = ()
+    cost = 1.8
     runs_alone = True  # the whole cohort classified again per definition (peak memory)
     section = SECTION
     options = SupplementaryPlan

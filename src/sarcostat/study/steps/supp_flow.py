@@ -16,6 +16,7 @@ class Flow(Step):
     heading = "Supplementary: Participant flow (STROBE)"
     title = "Supplementary: participant flow diagram"
     reads = ()
+    cost = 0.1
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

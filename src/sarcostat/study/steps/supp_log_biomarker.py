@@ -16,6 +16,7 @@ class LogBiomarker(Step):
     heading = "Supplementary: Log-transformed biomarker (per doubling, per SD of the log)"
     title = "Supplementary: log-transformed biomarker, back-transformed effects"
     reads = ()
+    cost = 1.4
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

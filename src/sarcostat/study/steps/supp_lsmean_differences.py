@@ -21,6 +21,7 @@ class LSMeanDifferences(Step):
     heading = "Supplementary: Differences in least-squares means with 95% CIs"
     title = "Supplementary: LS-mean differences with confidence intervals"
     reads = ("fig1", "fig2")
+    cost = 0.05
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

@@ -15,6 +15,7 @@ class QuartileOR(Step):
     heading = "Supplementary: Odds ratios by biomarker quartile"
     title = "Supplementary: odds ratios by quartile, P for trend"
     reads = ("fig2",)
+    cost = 1.35
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

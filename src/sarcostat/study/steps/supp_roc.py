@@ -39,6 +39,7 @@ class Roc(Step):
     heading = "Supplementary: Diagnostic value of the biomarker (ROC analysis)"
     title = "Supplementary: ROC curves, AUC (DeLong CI), Youden threshold"
     reads = ()
+    cost = 0.9
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

@@ -16,6 +16,7 @@ class Spline(Step):
     heading = "Supplementary: Dose-response: restricted cubic spline of the biomarker"
     title = "Supplementary: restricted cubic spline (overall and non-linearity P)"
     reads = ()
+    cost = 1.8
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

@@ -20,6 +20,7 @@ class Table1Full(Step):
     heading = "Supplementary: Baseline characteristics (overall and by group)"
     title = "Supplementary: Table 1 with an Overall column, n, missing, median (IQR)"
     reads = ()
+    cost = 2.3
     section = SECTION
     options = SupplementaryPlan
     section_comment = SECTION_COMMENT

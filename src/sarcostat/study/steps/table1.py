@@ -21,6 +21,7 @@ class Table1(Step):
     heading = "Table 1"
     title = "Table 1 (baseline characteristics)"
     reads = ()
+    cost = 0.35
     section = "table1"
     result_type = "sarcostat.stats.compare.StatResult"
     template = "steps/table1.html.j2"

@@ -19,6 +19,7 @@ class Table3(Step):
     heading = "Table 3"
     title = "Table 3 (odds ratio per SD)"
     reads = ()
+    cost = 0.7
     section = "table3"
     result_type = "sarcostat.stats.logistic.LogisticResult"
     template = "steps/table3.html.j2"
