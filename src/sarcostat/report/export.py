@@ -211,6 +211,7 @@ def write_report(
     pathlib.Path
         The report directory.
     """
+    from concurrent.futures import ThreadPoolExecutor
     from dataclasses import replace
 
     from sarcostat.report import figures
@@ -240,19 +241,35 @@ def write_report(
             say(f"figures ({', '.join(drawn)}: {kinds}, {opts.dpi} dpi)")
         pngs = {}
         word_pngs = {}
-        with figures.style_context(opts):
-            for name in drawn:
-                fig = FIGURES[name](result, fmt=fmt)
-                if opts.greyscale:
-                    figures.to_greyscale(fig)
-                # One drawing per output format: the PNG file, the Word picture
-                # and the HTML embed (screen resolution, the drawn size) come
-                # from one raster (figures.figure_outputs).
-                files, pngs[name], word_pngs[name] = figures.figure_outputs(
-                    fig, opts.figure_formats, dpi=opts.dpi, width_mm=opts.figure_width_mm
-                )
-                for kind, writer in files.items():
-                    out.write(f"{name}.{kind}", writer)
+        # The PNGs are compressed on another thread while this one draws the
+        # next figure and its SVG (zlib runs without the interpreter lock);
+        # their files are written once every figure is drawn.
+        with ThreadPoolExecutor(max_workers=1) as encoder:
+            later = []
+            with figures.style_context(opts):
+                for name in drawn:
+                    fig = FIGURES[name](result, fmt=fmt)
+                    if opts.greyscale:
+                        figures.to_greyscale(fig)
+                    # One drawing per output format: the PNG file, the Word picture
+                    # and the HTML embed (screen resolution, the drawn size) come
+                    # from one raster (figures.figure_outputs).
+                    files, pngs[name], word_pngs[name] = figures.figure_outputs(
+                        fig,
+                        opts.figure_formats,
+                        dpi=opts.dpi,
+                        width_mm=opts.figure_width_mm,
+                        encoder=encoder,
+                    )
+                    for kind, writer in files.items():
+                        if kind == "png":
+                            later.append((f"{name}.{kind}", writer))
+                        else:
+                            out.write(f"{name}.{kind}", writer)
+            for file_name, writer in later:
+                out.write(file_name, writer)
+            pngs = {name: png.result() for name, png in pngs.items()}
+            word_pngs = {name: png.result() for name, png in word_pngs.items()}
         say("tables (results.json, CSV)")
         for part, frame in result.frames.items():
             out.write_csv(f"{part}.csv", frame)

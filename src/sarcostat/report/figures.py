@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+from typing import Any
 
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, covariate_phrase
 
@@ -465,6 +466,7 @@ def figure_outputs(
     word_dpi: int | None = None,
     width_mm: float | None = None,
     html_dpi: int = HTML_DPI,
+    encoder=None,
 ):
     """Every output of one report figure, each drawn at most once.
 
@@ -481,6 +483,11 @@ def figure_outputs(
     figure is narrowed (``width_mm``: the HTML keeps the drawn size) or drawn
     below ``html_dpi`` is the HTML image drawn on its own, once. SVG, PDF and
     EPS are drawn once each, when asked.
+
+    ``encoder``: a `concurrent.futures.Executor` that compresses the PNGs
+    (zlib, which lets other threads run) while the caller draws on; then
+    ``html_png`` and ``word_png`` are futures of the bytes, and the PNG
+    file's writer waits for its own. Without it, everything is done here.
     """
     word_dpi = min(dpi, 300) if word_dpi is None else word_dpi
     html_png = None
@@ -489,26 +496,42 @@ def figure_outputs(
         set_width(fig, width_mm)
     base_dpi = dpi if ("png" in formats or "tiff" in formats) else word_dpi
     base = raster(fig, base_dpi)
-    encoded: dict[float, bytes] = {}
+    encoded: dict[float, Any] = {}
 
-    def png_at(res: float) -> bytes:
+    def png_at(res: float) -> Any:
         if res not in encoded:
-            encoded[res] = encode_png(base if res == base_dpi else resample(base, res))
+            image = base if res == base_dpi else resample(base, res)
+            encoded[res] = (
+                encode_png(image) if encoder is None else encoder.submit(encode_png, image)
+            )
         return encoded[res]
 
     word_png = png_at(word_dpi)
     if html_png is None:
         html_png = png_at(html_dpi) if base_dpi >= html_dpi else png_bytes(fig, dpi=html_dpi)
+    if encoder is not None and isinstance(html_png, bytes):
+        html_png = _done(html_png)
     files = {}
     for kind in formats:
         if kind == "png":
             data = png_at(base_dpi)
-            files[kind] = lambda p, data=data: _write_bytes(p, data)
+            files[kind] = lambda p, data=data: _write_bytes(
+                p, data if encoder is None else data.result()
+            )
         elif kind == "tiff":
             files[kind] = lambda p: encode_tiff(base, p)
         else:
             files[kind] = lambda p, kind=kind: save_figure(fig, p, kind, dpi=dpi)
     return files, html_png, word_png
+
+
+def _done(value):
+    """A future that already holds ``value``."""
+    from concurrent.futures import Future
+
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
 
 def _write_bytes(path, data: bytes) -> None:
