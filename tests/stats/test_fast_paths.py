@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import sarcostat.stats.fitting as fitting
-from sarcostat.stats.fitting import _scale_one, _state_one, logistic_fit
+from sarcostat.stats.fitting import _scale_one, _scaled_columns, _state_one, logistic_fit
 from sarcostat.stats.roc import _distinct_sorted, roc_analysis, roc_thresholds
 from sarcostat.stats.splines import _RCS_ROWS, rcs_basis
 
@@ -27,15 +27,24 @@ def _design(n, seed=0):
 
 def test_scaled_copy_is_column_ordered_and_the_same_values():
     X, _ = _design(5000, seed=1)
-    centre, scale, Xs, intercept, _ = _scale_one(X)
+    centre, scale, intercept, _ = _scale_one(X)
+    Xs = _scaled_columns(X, centre, scale)
     assert intercept and Xs.flags.f_contiguous and not Xs.flags.c_contiguous
     # the same two roundings per value as a row-ordered (X - centre) / scale
     assert np.array_equal(Xs, (X - centre) / scale)
+    # in place: the same values in the design's own memory (column order only)
+    F = np.asfortranarray(X)
+    assert _scaled_columns(F, centre, scale, overwrite=True) is not None
+    assert np.array_equal(F, Xs)
+    C = X.copy()
+    assert np.array_equal(_scaled_columns(C, centre, scale, overwrite=True), Xs)
+    assert np.array_equal(C, X)
 
 
 def test_column_ordered_state_equals_the_row_ordered_state():
     X, y = _design(3000, seed=2)
-    _, _, Xs, _, _ = _scale_one(X)
+    centre, scale, _, _ = _scale_one(X)
+    Xs = _scaled_columns(X, centre, scale)
     rows = np.ascontiguousarray(Xs)
     beta = np.array([-1.5, 0.3, 0.4, -0.2])
     work = np.empty((5, 700))  # several blocks, the last one short
@@ -110,7 +119,7 @@ def test_scaling_sums_by_blas_agree_with_the_plain_sums():
     # Three blocks of rows; the cross products about the first block's means
     # by gemm on a copy (`_cross`), the column sums by gemv.
     X, _ = _design(3 * fitting._block_rows(4) + 17, seed=3)
-    centre, scale, Xs, intercept, gram = _scale_one(X)
+    centre, scale, intercept, gram = _scale_one(X)
     assert intercept
     np.testing.assert_allclose(centre[1:], X[:, 1:].mean(axis=0), rtol=1e-13)
     np.testing.assert_allclose(scale[1:], X[:, 1:].std(axis=0), rtol=1e-11)
@@ -143,8 +152,8 @@ def test_scaling_sums_by_blas_agree_with_the_plain_sums():
 def test_intercept_found_from_the_sums_exactly_when_the_first_column_is_all_ones(first, intercept):
     rng = np.random.default_rng(5)
     X = np.column_stack([first, rng.normal(size=len(first)), rng.normal(size=len(first))])
-    assert _scale_one(X)[3] is intercept
-    assert _scale_one(np.asfortranarray(X))[3] is intercept  # the non-contiguous path
+    assert _scale_one(X)[2] is intercept
+    assert _scale_one(np.asfortranarray(X))[2] is intercept  # the non-contiguous path
 
 
 def test_a_design_in_column_order_gives_the_same_fit():

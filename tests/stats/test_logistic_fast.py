@@ -185,3 +185,35 @@ def test_firth_fit_skips_the_programs_when_the_ml_certificate_holds(monkeypatch)
     Xs = np.column_stack([np.ones(6), [1.0, 2, 3, 4, 5, 6]])
     with pytest.raises(AssertionError, match="linear program"):
         logistic_fit(Xs, np.array([0, 0, 0, 1, 1, 1.0]), firth=True)
+
+
+@pytest.mark.parametrize("intercept", [True, False])
+def test_overwrite_x_scales_the_design_in_place_with_the_same_fit(intercept):
+    X, y = _design(3000, seed=4)
+    if not intercept:
+        X = X[:, 1:]
+    kept = logistic_fit(np.asfortranarray(X), y)
+    F = np.asfortranarray(X)
+    fit = logistic_fit(F, y, overwrite_x=True)
+    np.testing.assert_array_equal(fit.coef, kept.coef)
+    np.testing.assert_array_equal(fit.cov, kept.cov)
+    # Overwritten only with an intercept (without one the rank rule reads the
+    # scaled copy, and an error must name the columns of the design as given).
+    assert np.array_equal(F, X) != intercept
+    C = X.copy()  # a row-ordered design is never overwritten
+    logistic_fit(C, y, overwrite_x=True)
+    assert np.array_equal(C, X)
+
+
+def test_overwrite_x_leaves_a_collinear_design_as_given_for_its_message():
+    X, y = _design(800, seed=5)
+    X = np.column_stack([X, 2 * X[:, 2] - X[:, 4]])  # age, bmi and the new column
+    F = np.asfortranarray(X)
+    with pytest.raises(ModelError, match="collinear") as err:
+        logistic_fit(
+            F, y, names=["(Intercept)", "bio", "age", "male", "bmi", "x"], overwrite_x=True
+        )
+    assert np.array_equal(F, X)
+    with pytest.raises(ModelError) as ref:
+        logistic_fit(X, y, names=["(Intercept)", "bio", "age", "male", "bmi", "x"])
+    assert str(err.value) == str(ref.value)

@@ -937,16 +937,16 @@ def _single_design(
     return X, Y
 
 
-def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]:
+def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray]:
     """The column scaling of `_scaling` for one design (n, p), every row used,
-    in two passes of cache-sized blocks: column sums and cross products
+    from one pass of cache-sized blocks: column sums and cross products
     about the first block's means (so that a column such as 1,000,000 +-
-    0.001 keeps its digits; BLAS, see `_cross`), then the scaled copy, in column order (an
-    F-ordered (n, p) array). Returns (centre (p,),
-    scale (p,), scaled copy, intercept?, Gram matrix for `gram_rank_ok`:
-    the intercept and the other columns about those means). Centre and
-    scale agree with `_scaling`'s to rounding; any positive scale would
-    do, the fit being transformed back exactly."""
+    0.001 keeps its digits; BLAS, see `_cross`). Returns (centre (p,),
+    scale (p,), intercept?, Gram matrix for `gram_rank_ok`: the intercept
+    and the other columns about those means); `_scaled_columns` then makes
+    the scaled design. Centre and scale agree with `_scaling`'s to
+    rounding; any positive scale would do, the fit being transformed back
+    exactly."""
     n, p = X.shape
     rows = _block_rows(p)
     shift = np.einsum("ij->j", X[:rows]) / max(min(n, rows), 1)
@@ -992,20 +992,33 @@ def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool,
     if intercept:
         scale[0] = 1.0
     scale = np.where(scale > 0, scale, 1.0)
-    # The scaled copy column by column ((p, n), returned as its (n, p)
-    # transpose): `_state_one` then weights each block's columns in long
-    # loops (a row-ordered copy weights p values per row: 40% of a pass).
-    XsT = np.empty((p, n))
+    gram = cross
+    gram[0, :] = gram[:, 0] = tot  # the intercept column: 1 on every row
+    gram[0, 0] = n
+    return centre, scale, intercept, gram
+
+
+def _scaled_columns(
+    X: np.ndarray, centre: np.ndarray, scale: np.ndarray, *, overwrite: bool = False
+) -> np.ndarray:
+    """(X - centre) / scale column by column, as an F-ordered (n, p) array:
+    `_state_one` then weights each block's columns in long loops (a
+    row-ordered copy weights p values per row: 40% of a pass).
+
+    ``overwrite``: written into X itself when X is in column order (a
+    design the caller made for this fit and does not read again): no
+    second design-sized array, and none of its fresh pages (at 10**6 x 5,
+    40 MB of them per fit). Otherwise a new array."""
+    n, p = X.shape
+    rows = _block_rows(p)
+    in_place = overwrite and X.flags.f_contiguous and X.flags.writeable and X.dtype == np.float64
+    XsT = X.T if in_place else np.empty((p, n))
     for i in range(0, n, rows):
         Xc = X[i : i + rows]  # in cache while its columns are written
         for j in range(p):
             d = np.subtract(Xc[:, j], centre[j], out=XsT[j, i : i + len(Xc)])
             d /= scale[j]  # the same two roundings in either order of the design
-    Xs = XsT.T
-    gram = cross
-    gram[0, :] = gram[:, 0] = tot  # the intercept column: 1 on every row
-    gram[0, 0] = n
-    return centre, scale, Xs, intercept, gram
+    return XsT.T
 
 
 def logistic_fit(
@@ -1019,6 +1032,7 @@ def logistic_fit(
     tol: float | None = None,
     names: list[str] | None = None,
     function: str = "logistic_fit",
+    overwrite_x: bool = False,
 ) -> LogisticFit:
     """Maximum-likelihood or Firth logistic regression (the rules of the module).
 
@@ -1027,7 +1041,10 @@ def logistic_fit(
     naming ``names``) and, when ``check_separation``, for separation; a
     separated single ML fit returns NaN estimates with ``separation`` set.
     Stacks skip the linear program: a diverging or non-converged data set
-    has ``converged = False``.
+    has ``converged = False``. ``overwrite_x``: a single float64 design in
+    column order (F-ordered) with an intercept may be overwritten by its
+    scaled copy (scipy's ``overwrite_a``): for a design made for this fit
+    alone, one design-sized array less.
     """
     max_iter = (FIRTH_MAX_ITER if firth else LOGIT_MAX_ITER) if max_iter is None else max_iter
     tol = (FIRTH_TOL if firth else LOGIT_TOL) if tol is None else tol
@@ -1036,10 +1053,16 @@ def logistic_fit(
         single = True
         X0, Y1 = _single_design(X, y, weights, function)
         s, p = 1, X0.shape[1]
-        c1, s1, X1, intercept, gram = _scale_one(X0)
-        centre, scale, Xs, Yw = c1[None], s1[None], X1[None], Y1[None]
-        if not _scaled_rank_ok(X1, intercept, gram):
+        c1, s1, intercept, gram = _scale_one(X0)
+        # The rank rule before the scaled design is made (from the Gram
+        # matrix when there is an intercept), so that X0 is still the
+        # design as given if it fails, even when the scaling overwrites it.
+        if intercept and not _scaled_rank_ok(X0, intercept, gram):
             _raise_collinear(X0, names, function)
+        X1 = _scaled_columns(X0, c1, s1, overwrite=overwrite_x and intercept)
+        if not intercept and not _scaled_rank_ok(X1, intercept, gram):
+            _raise_collinear(X0, names, function)
+        centre, scale, Xs, Yw = c1[None], s1[None], X1[None], Y1[None]
     else:
         X, Y, W, single = _stack(X, y, weights, function)
         assert Y is not None

@@ -355,7 +355,8 @@ def _fit(
         warnings.warn(msg, LowEventsWarning, stacklevel=3)
         notes.append(f"Events per variable {epv:.1f} < {EPV_WARN}.")
 
-    fit = logistic_fit(X, y, firth=firth, names=names, function=fn)
+    # X was built here for this fit alone: the core may scale it in place.
+    fit = logistic_fit(X, y, firth=firth, names=names, function=fn, overwrite_x=True)
     kind = fit.separation
     involved = [names[j] for j in fit.separation_columns if names[j] != INTERCEPT]
     converged = bool(fit.converged) or (kind is not None and not firth)
