@@ -507,7 +507,10 @@ def spline_regression(
         return not_estimable(str(exc).split(": ", 1)[-1])
     # The design, built once: intercept, the spline basis, the covariates.
     nb = t.size - 1
-    X = np.empty((len(sample), 1 + nb + len(covs)))
+    shape = (len(sample), 1 + nb + len(covs))
+    # In the layout its fit reads: rows for least squares, columns for the
+    # logistic core (which then scales it in place, see below).
+    X = np.empty(shape) if kind == "linear" else np.empty(shape[::-1]).T
     X[:, 0] = 1.0
     _rcs_into(x, t, X[:, 1 : 1 + nb])
     for i, c in enumerate(covs):
@@ -552,7 +555,7 @@ def spline_regression(
 
         y = _binary_outcome(sample[outcome], function=fn, ids=ids)
         events = int(y.sum())
-        lfit = logistic_fit(X, y, function=fn)
+        lfit = logistic_fit(X, y, function=fn, overwrite_x=True)  # X is not read again
         sep = lfit.separation
         if sep is not None:
             return not_estimable(
