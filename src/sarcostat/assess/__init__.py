@@ -26,25 +26,55 @@ Modules: ``catalog`` (definitions, cut-off tables, notes), ``classification``
 ``definitions/`` (one module per definition); ``_measures``, ``_engine`` and
 ``_cutoffs`` are the machinery behind them. This ``__init__`` only hands the
 public names on.
+
+The names are imported from their modules on first use (see
+`sarcostat._lazy`), so that this package imports none of its modules itself:
+two threads calling sarcostat for the first time at once cannot meet in an
+import cycle.
 """
 
-from sarcostat.assess.catalog import (
-    cutoff_table,
-    cutoffs_markdown,
-    definition_notes,
-    list_definitions,
-)
-from sarcostat.assess.classification import classify, classify_many, sarc_calf
-from sarcostat.assess.cohort_result import ClassificationResult, classify_cohort
-from sarcostat.assess.frailty import (
-    FrailtyResult,
-    classify_frailty,
-    frailty_cohort,
-    frailty_index,
-    osteosarcopenia,
-)
-from sarcostat.assess.protocol import protocol_notes
-from sarcostat.assess.summary import agreement, prevalence
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (see sarcostat._lazy)
+
+if TYPE_CHECKING:
+    from sarcostat.assess.catalog import (
+        cutoff_table,
+        cutoffs_markdown,
+        definition_notes,
+        list_definitions,
+    )
+    from sarcostat.assess.classification import classify, classify_many, sarc_calf
+    from sarcostat.assess.cohort_result import ClassificationResult, classify_cohort
+    from sarcostat.assess.frailty import (
+        FrailtyResult,
+        classify_frailty,
+        frailty_cohort,
+        frailty_index,
+        osteosarcopenia,
+    )
+    from sarcostat.assess.protocol import protocol_notes
+    from sarcostat.assess.summary import agreement, prevalence
+else:
+    from sarcostat._lazy import lazy_package as _lazy_package
+
+    # `agreement` is the function of `summary`, as before; the Cohen's kappa
+    # module of the same name is `import sarcostat.assess.agreement`.
+    __getattr__, __dir__ = _lazy_package(
+        __name__,
+        {
+            "catalog": ["cutoff_table", "cutoffs_markdown", "definition_notes", "list_definitions"],
+            "classification": ["classify", "classify_many", "sarc_calf"],
+            "cohort_result": ["ClassificationResult", "classify_cohort"],
+            "frailty": [
+                "FrailtyResult",
+                "classify_frailty",
+                "frailty_cohort",
+                "frailty_index",
+                "osteosarcopenia",
+            ],
+            "protocol": ["protocol_notes"],
+            "summary": ["agreement", "prevalence"],
+        },
+    )
 
 __all__ = [
     "ClassificationResult",

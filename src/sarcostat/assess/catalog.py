@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from sarcostat.assess._cutoffs import Definition
-from sarcostat.assess.definitions import REGISTRY
+from sarcostat.assess.definitions.registry import REGISTRY
 from sarcostat.exceptions import ParameterError, check_option
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from sarcostat.assess._engine import Prepared, evaluate
 from sarcostat.assess.catalog import definition_names, resolve_definition
-from sarcostat.assess.definitions import REGISTRY
+from sarcostat.assess.definitions.registry import REGISTRY
 
 
 def sarc_calf(data: pd.DataFrame) -> pd.Series:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from sarcostat.assess.catalog import definition_names
 from sarcostat.assess.classification import classify_many
-from sarcostat.assess.definitions import REGISTRY
+from sarcostat.assess.definitions.registry import REGISTRY
 from sarcostat.assess.protocol import protocol_notes
 from sarcostat.assess.summary import agreement_from, prevalence_from
 from sarcostat.results import StatResult

@@ -31,9 +31,10 @@ from sarcostat.assess._phenotype import (
     evaluate_criteria,
     evaluate_phenotype,
 )
-from sarcostat.assess.definitions import REGISTRY, frail_scale, fried2001, fried2001_asian
+from sarcostat.assess.definitions import frail_scale, fried2001, fried2001_asian
 from sarcostat.assess.definitions import frailty_index as fi_def
 from sarcostat.assess.definitions import osteosarcopenia as osteo_def
+from sarcostat.assess.definitions.registry import REGISTRY
 from sarcostat.exceptions import DataError, ParameterError
 from sarcostat.io.privacy import mention_ids
 from sarcostat.results import StatResult

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sarcostat.assess._engine import evaluate
-from sarcostat.assess.definitions import REGISTRY
+from sarcostat.assess.definitions.registry import REGISTRY
 
 _ITEMS = ("low_muscle_mass", "low_strength", "slow_gait")
 

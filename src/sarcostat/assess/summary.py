@@ -12,7 +12,7 @@ from sarcostat.assess._cutoffs import Definition
 from sarcostat.assess._engine import INDETERMINATE
 from sarcostat.assess.agreement import AGREEMENT_COLUMNS, pair_agreement
 from sarcostat.assess.classification import classify_many
-from sarcostat.assess.definitions import REGISTRY
+from sarcostat.assess.definitions.registry import REGISTRY
 from sarcostat.exceptions import ParameterError
 
 

@@ -4,26 +4,30 @@
 ``Plan`` / ``load_plan`` describe what is computed; the steps (Table 1,
 Figure 1, ...) are `Step` objects found in
 `sarcostat.study.steps`.
+
+The names are imported from their modules on first use (see
+`sarcostat._lazy`): analyze/StudyResult pull in pandas, while
+``sarcostat.study.plan`` stays light; and this package imports none of its
+modules itself, so first imports from several threads at once cannot meet in
+an import cycle.
 """
 
-from sarcostat.study.plan import Plan, load_plan  # noqa: F401
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (see sarcostat._lazy)
 
+if TYPE_CHECKING:
+    from sarcostat.study.plan import DEFAULT_PLAN_TOML, Plan, load_plan
+    from sarcostat.study.result import StudyResult
+    from sarcostat.study.run import analyze
+else:
+    from sarcostat._lazy import lazy_package as _lazy_package
 
-def __getattr__(name):
-    # analyze/StudyResult pull in pandas; keep `import sarcostat.study.plan` light.
-    if name == "analyze":
-        from sarcostat.study.run import analyze
-
-        return analyze
-    if name == "StudyResult":
-        from sarcostat.study.result import StudyResult
-
-        return StudyResult
-    if name == "DEFAULT_PLAN_TOML":
-        from sarcostat.study.plan import DEFAULT_PLAN_TOML
-
-        return DEFAULT_PLAN_TOML
-    raise AttributeError(f"module 'sarcostat.study' has no attribute {name!r}")
-
+    __getattr__, __dir__ = _lazy_package(
+        __name__,
+        {
+            "plan": ["DEFAULT_PLAN_TOML", "Plan", "load_plan"],
+            "result": ["StudyResult"],
+            "run": ["analyze"],
+        },
+    )
 
 __all__ = ["analyze", "Plan", "load_plan", "DEFAULT_PLAN_TOML", "StudyResult"]

@@ -732,21 +732,17 @@ def _run_parallel(
     skips the step with its note; any other exception stops the run and is
     raised here, unchanged; on Ctrl-C this returns at once (the other
     thread is a daemon and ends with the process)."""
-    import importlib
     import threading
     from collections import ChainMap
 
     from sarcostat.study.thread_warnings import thread_local_warnings
 
-    # The packages whose __init__ imports their own modules are imported
-    # here, on one thread, before any step runs: steps import the stats
-    # layer on first use, and two threads importing it for the first time
-    # at once can meet in that cycle and one of them be handed a half-made
-    # module (an ImportError: `from sarcostat.stats.logistic import ...`
-    # while the other thread runs sarcostat/stats/__init__.py).
-    for package in ("sarcostat.assess", "sarcostat.stats"):
-        importlib.import_module(package)
-
+    # Steps import what they use on first use, on their own threads: safe,
+    # because sarcostat's modules import one another without a cycle
+    # (package __init__ files hand their names on lazily, sarcostat._lazy;
+    # tests/test_import_cycles.py keeps it so), and Python's per-module import
+    # locks make concurrent first imports of an acyclic graph wait for each
+    # other instead of meeting half-made.
     tasks = _plan_tasks(steps, skipped)
     base_analyses = dict(ctx.analyses)
     say_lock = threading.Lock()

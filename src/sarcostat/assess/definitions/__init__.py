@@ -4,19 +4,20 @@ Each module holds ``CITATION`` (with DOI), ``CUTOFFS`` (typed
 `Cutoff` rows naming source, device and
 whether they were verified) and ``DEFINITION``. ``REGISTRY`` maps the
 definition names accepted by `sarcostat.assess.classify`.
+
+``REGISTRY`` (defined in `sarcostat.assess.definitions.registry`) and the
+definition modules are imported on first use (see `sarcostat._lazy`): this
+package imports none of its modules itself, so that first imports from
+several threads at once cannot meet in an import cycle.
 """
 
-from sarcostat.assess.definitions import (
-    awgs2014,
-    awgs2019,
-    ewgsop1,
-    ewgsop2,
-    fnih2014,
-    iwgs2011,
-    sdoc2020,
-)
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (see sarcostat._lazy)
 
-REGISTRY = {
-    m.DEFINITION.name: m.DEFINITION
-    for m in (awgs2019, ewgsop2, ewgsop1, awgs2014, fnih2014, sdoc2020, iwgs2011)
-}
+if TYPE_CHECKING:
+    from sarcostat.assess.definitions.registry import REGISTRY
+else:
+    from sarcostat._lazy import lazy_package as _lazy_package
+
+    __getattr__, __dir__ = _lazy_package(__name__, {"registry": ["REGISTRY"]})
+
+__all__ = ["REGISTRY"]
