@@ -732,6 +732,7 @@ def _run_parallel(
     skips the step with its note; any other exception stops the run and is
     raised here, unchanged; on Ctrl-C this returns at once (the other
     thread is a daemon and ends with the process)."""
+    import importlib
     import threading
     from collections import ChainMap
 
@@ -742,7 +743,12 @@ def _run_parallel(
     # (package __init__ files hand their names on lazily, sarcostat._lazy;
     # tests/test_import_cycles.py keeps it so), and Python's per-module import
     # locks make concurrent first imports of an acyclic graph wait for each
-    # other instead of meeting half-made.
+    # other instead of meeting half-made. scipy.stats, which nearly every
+    # step uses, is imported here first: its package __init__ imports its
+    # own modules (the pattern that made sarcostat's cycles), and whether
+    # two threads can meet in a third-party package's imports is not ours
+    # to check.
+    importlib.import_module("scipy.stats")
     tasks = _plan_tasks(steps, skipped)
     base_analyses = dict(ctx.analyses)
     say_lock = threading.Lock()
