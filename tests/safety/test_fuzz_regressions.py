@@ -153,6 +153,12 @@ def test_control_characters_are_escaped_in_written_cells(tmp_path):
     assert neutralize_cell("P\x1b[31m\x07") == "P\\x1b[31m\\x07"
     assert neutralize_cell("\x0b=cmd") == "\\x0b=cmd"
     assert neutralize_cell("a\tb\nc") == "a\tb\nc"  # legal in XML: kept
+    # A leading tab or carriage return is neutralized even before a number
+    # (the number exemption is for a sign: "-3.2" stays a number).
+    assert neutralize_cell("\t0") == "'\t0"
+    assert neutralize_cell("\r-1.5") == "'\r-1.5"
+    assert neutralize_cell("-1.5 ") == "-1.5 "
+    assert neutralize_frame(pd.DataFrame({"c": ["\t7", "-7"]}))["c"].tolist() == ["'\t7", "-7"]
     frame = pd.DataFrame({"id": ["P\x1b1", "=1+1", "ok"], "x\x00y": [1.0, 2.0, 3.0]})
     safe = neutralize_frame(frame)
     safe.to_excel(tmp_path / "t.xlsx", index=False)  # no IllegalCharacterError

@@ -188,6 +188,8 @@ def test_single_file_write_rules(kind, overwrite, text):
 @given(st.text(max_size=30))
 @example("+0")
 @example("+A1")
+@example("\t0")  # found by hypothesis: "\t0".strip() read as a number
+@example("\r-3")
 def test_neutralized_cell_never_starts_a_formula(text):
     out = neutralize_cell(text)
     # control characters a workbook cannot hold are escaped (\x1b) first

@@ -727,7 +727,9 @@ def neutralize_cell(value):
         value = _XML_ILLEGAL.sub(_escape_control, value)
     if not value.startswith(_FORMULA_START):
         return value
-    if _NUMBER.match(value.strip()):
+    # Only a sign may start a number: a leading tab or carriage return is
+    # neutralized whatever follows ("\t0" stripped would read as a number).
+    if value[0] in "+-" and _NUMBER.match(value.rstrip()):
         return value
     return "'" + value
 
