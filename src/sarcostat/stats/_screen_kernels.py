@@ -641,7 +641,9 @@ def logistic_row_sums(
     QX[r, j], sum_i D[i, r] x0[i, j]^3 to GX[r, j], and L[i] to outT[j]
     at each missing entry (i, j). Rows that are not usable must carry zero
     rows in L, B, C and D. ``scratch`` is (12, tile): the tile's values,
-    squares and cubes of four rows, in L1.
+    squares and cubes of four rows, in L1. The missing entries are found
+    as in `linear_row_sums` (flag words, count-trailing-zeros), and L is
+    fastest with a width that is a multiple of 8 (`logistic_rows` pads it).
 
     Why rows: as `linear_row_sums`, a row-major table is read in memory
     order instead of a short segment per row for each strip of columns.
@@ -649,7 +651,6 @@ def logistic_row_sums(
     P = X.shape[1]
     RL = L.shape[1]
     T = scratch.shape[1]
-    miss = np.empty(T, dtype=np.int64)
     i = r0
     while i < r1:
         h = min(4, r1 - i)
@@ -678,16 +679,19 @@ def logistic_row_sums(
                         su[j] = x2 * x0
                         nan += 0 if ok else 1
                     if nan:
-                        # The missing columns, compacted without a branch.
-                        cnt = 0
-                        for j in range(w):
-                            miss[cnt] = j
-                            cnt += 1 if xi[j] != xi[j] else 0
+                        # The missing columns, as in `linear_row_sums`: a
+                        # flag word per 64 columns, its set bits visited.
                         li = L[i + t]
-                        for m in range(cnt):
-                            oj = outT[t0 + miss[m]]
-                            for r in range(RL):
-                                oj[r] += li[r]
+                        for g in range(0, w, 64):
+                            xs = xi[g : min(w, g + 64)]
+                            bits = np.uint64(0)
+                            for j in range(xs.shape[0]):
+                                bits |= np.uint64(1 if xs[j] != xs[j] else 0) << np.uint64(j)
+                            while bits:
+                                oj = outT[t0 + g + _ctz(bits)]
+                                bits &= bits - np.uint64(1)
+                                for r in range(RL):
+                                    oj[r] += li[r]
                 else:
                     for j in range(w):
                         st[j] = 0.0

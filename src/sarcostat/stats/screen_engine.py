@@ -821,6 +821,8 @@ def logistic_rows(
         r = prep["usable"].astype(np.float64)[:, None]
         factors = tuple(f * r for f in factors)
     L, K, Q, G = (np.ascontiguousarray(f) for f in factors)
+    RL = L.shape[1]
+    L = _pad8(L)
     center = np.ascontiguousarray(center, dtype=np.float64)
     scale = np.ascontiguousarray(scale, dtype=np.float64)
     parts = _row_parts(N)
@@ -853,7 +855,7 @@ def logistic_rows(
             outT, KX, QX, GX = total(pool.map(run, parts))
     else:
         outT, KX, QX, GX = total(run(p) for p in parts)
-    return prep["L_total"][:, None] - outT.T, KX, QX, GX[0]
+    return prep["L_total"][:, None] - outT[:, :RL].T, KX, QX, GX[0]
 
 
 def _halley(info: Any, T: Any, s1: Any) -> Any:
