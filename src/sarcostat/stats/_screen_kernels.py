@@ -40,12 +40,10 @@ __all__ = [
     "linear_row_sums",
     "linear_factors",
     "add_missing_rows",
-    "take_columns",
     "column_totals",
     "column_means",
     "column_moments",
     "column_moments_range",
-    "logistic_terms",
     "logistic_pass",
     "logistic_row_sums",
 ]
@@ -133,7 +131,7 @@ def _entry(x: Any, usable: Any, center: Any, scale: Any) -> Any:
 @_compiled()
 def exp_array(v: Any, out: Any, bits: Any) -> Any:
     """out = exp(v) element-wise, by the same two helpers as
-    `logistic_terms` (so the test of its accuracy tests theirs).
+    `logistic_pass` (so the test of its accuracy tests theirs).
 
     ``bits`` is int64 scratch of the same length. Three loops, each
     vectorizable: reduction and polynomial; 2^t built in the exponent bits;
@@ -239,22 +237,6 @@ def add_missing_rows(L: Any, miss_i: Any, miss_j: Any, cnt: Any, outT: Any) -> A
         oj = outT[miss_j[t]]
         for r in range(R):
             oj[r] += li[r]
-
-
-@_compiled()
-def take_columns(Xb: Any, cols: Any, out: Any) -> Any:
-    """out[i, j] = Xb[i, cols[j]]: the active columns of a row block.
-
-    ``np.take(X, cols, axis=1)`` copies one 8-byte element at a time
-    through a generic loop: about 15 ms for 50,000 rows x 14 columns of a
-    DataFrame's wide-stride view, several times this loop.
-    """
-    rows = Xb.shape[0]
-    a = cols.shape[0]
-    for i in range(rows):
-        for j in range(a):
-            out[i, j] = Xb[i, cols[j]]
-    return out
 
 
 @_compiled()
@@ -370,73 +352,17 @@ def column_moments_range(X: Any, step: Any, c0: Any, c1: Any) -> Any:
     return mean, np.sqrt(ss / cnt)
 
 
-@_compiled()
-def logistic_terms(
-    Xb: Any,
-    usable: Any,
-    center: Any,
-    scale: Any,
-    eta_z: Any,
-    slope: Any,
-    y: Any,
-    W: Any,
-    S: Any,
-    tmp: Any,
-    bits: Any,
+@_compiled(inline="always")
+def _pass_entries(
+    xi: Any, u: Any, ce: Any, sc: Any, ez: Any, sl: Any, mr: Any, xr: Any, tf: Any, ex: Any
 ) -> Any:
-    """Per-entry terms of one exact logistic Newton pass over a row block.
-
-    For column j with slope ``slope[j]`` and covariate part ``eta_z[i, j]``
-    of the linear predictor: x0 = the masked, centred, scaled value,
-    mu = 1 / (1 + exp(-(eta_z + slope x0))), w = mu (1 - mu) and
-    g = w (1 - 2 mu), res = y - mu (all three zero where masked). Writes the
-    right-hand factors of the BLAS sums side by side in W (rows x 6a):
-    [g | w | g x0 | res | w x0 | g x0²] (g against covariate triples,
-    [w | g x0] against covariate pairs, the last three against the
-    covariates), and adds the column sums of res x0, w x0² and g x0³ to
-    S[0], S[1], S[2]. ``tmp`` is (3, a) float64 and ``bits`` (a,) int64
-    scratch.
-
-    Four loops per row, each simple enough for the compiler to vectorize:
-    mask, value and the reduced exponent; 2^t from its bits; the
-    reciprocal; the products.
-    """
-    rows, a = Xb.shape
-    ex = tmp[0]
-    xr = tmp[1]
-    mr = tmp[2]
-    tf = bits.view(np.float64)
-    for i in range(rows):
-        u = usable[i]
-        yi = y[i]
-        xi = Xb[i]
-        ei = eta_z[i]
-        Wi = W[i]
-        for j in range(a):
-            mr[j], x0 = _entry(xi[j], u, center[j], scale[j])
-            xr[j] = x0
-            # exp(-eta), as in exp_array
-            tf[j], ex[j] = _exp_reduced(-(ei[j] + slope[j] * x0))
-        _pow2_bits(bits)
-        for j in range(a):
-            ex[j] = 1.0 / (1.0 + ex[j] * tf[j])
-        for j in range(a):
-            mu = ex[j]
-            m = mr[j]
-            x0 = xr[j]
-            w = mu * (1.0 - mu) * m
-            g = w * (1.0 - 2.0 * mu)
-            Wi[j] = g
-            Wi[a + j] = w
-            Wi[2 * a + j] = g * x0
-            Wi[3 * a + j] = (yi - mu) * m
-            Wi[4 * a + j] = w * x0
-            Wi[5 * a + j] = g * x0 * x0
-        for j in range(a):
-            x0 = xr[j]
-            S[0, j] += Wi[3 * a + j] * x0
-            S[1, j] += Wi[4 * a + j] * x0
-            S[2, j] += Wi[5 * a + j] * x0
+    """`logistic_pass`'s first loop over a row of a tile: mask, value and
+    the reduced exponent of exp(-eta) (then 2^t from its bits, the
+    reciprocal and the products, each a loop the compiler vectorizes)."""
+    for j in range(xi.shape[0]):
+        mr[j], x0 = _entry(xi[j], u, ce[j], sc[j])
+        xr[j] = x0
+        tf[j], ex[j] = _exp_reduced(-(ez[j] + sl[j] * x0))
 
 
 @_compiled()
@@ -473,9 +399,12 @@ def logistic_pass(
     (k x a). The rows are taken ``size`` at a time, and their columns
     ``tile`` at a time: the tile's values are copied into a small C-order
     block (one unit-stride slice per row where the tile's columns are
-    consecutive and cs = 1, else gathered), then turned into the per-entry
-    terms of `logistic_terms`, written to blocks that stay in cache and
-    summed against the covariate factors by BLAS (np.dot): adds Z3' g to
+    consecutive and cs = 1, else gathered), then turned into per-entry
+    terms: x0 = the masked, centred, scaled value, mu = 1 / (1 + exp(-(Z[i]
+    thz + slope x0))), w = mu (1 - mu), g = w (1 - 2 mu), res = y - mu
+    (all three zero where the value is missing or the row unusable). They
+    are written to blocks that stay in cache and summed against the
+    covariate factors by BLAS (np.dot): adds Z3' g to
     Tzzz (t x a), P' [w | g x0] to PB (q x 2a: [Izz | Tzzx]),
     Z' [res | w x0 | g x0²] to ZB (k x 3a: [Uz | Izx | Tzxx]), and the
     column sums of res x0, w x0² and g x0³ to S (3 x a).
@@ -523,11 +452,8 @@ def logistic_pass(
             sc = scale[t0:t1]
             sl = slope[t0:t1]
             c0 = cols[t0]
-            if cs == 1 and cols[t1 - 1] - c0 == w - 1:
-                for i in range(s, e):
-                    base = i * rs + c0
-                    X[i - s] = flat[base : base + w]
-            else:
+            dense = cs == 1 and cols[t1 - 1] - c0 == w - 1
+            if not dense:
                 for i in range(s, e):
                     xs = X[i - s]
                     base = i * rs
@@ -545,11 +471,11 @@ def logistic_pass(
                     for j in range(w):
                         ez[j] += zr * tr[j]
                 u = usable[i]
-                xi = X[i - s]
-                for j in range(w):
-                    mr[j], x0 = _entry(xi[j], u, ce[j], sc[j])
-                    xr[j] = x0
-                    tf[j], ex[j] = _exp_reduced(-(ez[j] + sl[j] * x0))
+                if dense:
+                    base = i * rs + c0
+                    _pass_entries(flat[base : base + w], u, ce, sc, ez, sl, mr, xr, tf, ex)
+                else:
+                    _pass_entries(X[i - s], u, ce, sc, ez, sl, mr, xr, tf, ex)
                 _pow2_bits(bits[:w])
                 for j in range(w):
                     ex[j] = 1.0 / (1.0 + ex[j] * tf[j])
