@@ -247,8 +247,9 @@ _ML_BYTES = 1 << 20
 #: Columns of one tile of `_screen_kernels.logistic_pass` (a chunk's width).
 _ML_TILE = 128
 #: Entries (rows x active columns) from which `_ml_pass` cuts the rows into
-#: parts for threads: a panel's pass, not one chunk's.
-_ML_PARTS_FROM = 1 << 22
+#: parts for threads: a panel's passes (also its later ones over the few
+#: dozen columns not yet converged), not one chunk's.
+_ML_PARTS_FROM = 1 << 20
 
 
 def _row_blocks(N: int, c: int) -> Any:
