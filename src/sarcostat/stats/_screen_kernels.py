@@ -35,6 +35,10 @@ from typing import Any
 import numba
 import numpy as np
 
+# The BLAS that compiled np.dot calls (`logistic_pass`), loaded at import so
+# that threadpoolctl finds it and limits it like NumPy's.
+import scipy.linalg.cython_blas  # noqa: F401
+
 __all__ = [
     "masked_powers",
     "linear_row_sums",

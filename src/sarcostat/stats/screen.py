@@ -940,7 +940,11 @@ def screen(
     if rows is not None and _logistic_rows_ok(plan):
         # The binary outcomes by sweeps over the rows too: no chunk to read
         # (a row-major panel is all float64: no message per column).
-        parts, msgs = [_logistic_by_rows(rows, plan, chunks, progress, threads)], [""] * len(names)
+        # One BLAS thread: the exact passes' products are small and made on
+        # every worker thread (as the chunks' below).
+        with _blas_one_thread():
+            parts = [_logistic_by_rows(rows, plan, chunks, progress, threads)]
+        msgs = [""] * len(names)
     elif lin_arr is not None and not plan.bin_names:
         parts, msgs = [], [""] * len(names)
     elif not local:
