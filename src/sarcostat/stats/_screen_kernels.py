@@ -356,6 +356,17 @@ def column_moments_range(X: Any, step: Any, c0: Any, c1: Any) -> Any:
     return mean, np.sqrt(ss / cnt)
 
 
+@_compiled()
+def _add_block(dst: Any, d0: Any, src: Any, s0: Any, w: Any) -> Any:
+    """dst[:, d0:d0 + w] += src[:, s0:s0 + w], row by row (as loops: the
+    array expression took seconds to compile, in every specialization)."""
+    for r in range(dst.shape[0]):
+        dr = dst[r, d0 : d0 + w]
+        sr = src[r, s0 : s0 + w]
+        for j in range(w):
+            dr[j] += sr[j]
+
+
 @_compiled(inline="always")
 def _pass_entries(
     xi: Any, u: Any, ce: Any, sc: Any, ez: Any, sl: Any, mr: Any, xr: Any, tf: Any, ex: Any
@@ -518,12 +529,12 @@ def logistic_pass(
             np.dot(Z3[s:e].T, W1, o1)
             np.dot(P[s:e].T, W2, o2)
             np.dot(Z[s:e].T, W3, o3)
-            Tzzz[:, t0:t1] += o1
-            PB[:, t0:t1] += o2[:, :w]
-            PB[:, a + t0 : a + t1] += o2[:, w:]
-            ZB[:, t0:t1] += o3[:, :w]
-            ZB[:, a + t0 : a + t1] += o3[:, w : 2 * w]
-            ZB[:, 2 * a + t0 : 2 * a + t1] += o3[:, 2 * w :]
+            _add_block(Tzzz, t0, o1, 0, w)
+            _add_block(PB, t0, o2, 0, w)
+            _add_block(PB, a + t0, o2, w, w)
+            _add_block(ZB, t0, o3, 0, w)
+            _add_block(ZB, a + t0, o3, w, w)
+            _add_block(ZB, 2 * a + t0, o3, 2 * w, w)
 
 
 @_compiled(inline="always")
