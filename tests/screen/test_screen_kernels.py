@@ -115,40 +115,101 @@ def test_column_means_are_column_moments_first_sweep():
         assert np.isnan(mean[3])
 
 
-def test_logistic_terms_against_numpy_with_extreme_predictors():
-    rng, X, usable = _block(seed=4, rows=200, c=5)
-    rows, c = X.shape
-    center, scale = np.full(c, 50.0), np.full(c, 0.1)
-    eta_z = rng.normal(0, 2, (rows, c))
-    eta_z[:5] = [[800.0], [-800.0], [40.0], [-40.0], [0.0]]  # saturated rows
-    slope = rng.normal(0, 0.5, c)
-    y = (rng.random(rows) < 0.4).astype(float) * usable
-    W, S = np.empty((rows, 6 * c)), np.zeros((3, c))
-    kern.logistic_terms(
-        X,
-        usable,
-        center,
-        scale,
-        eta_z,
-        slope,
-        y,
-        W,
-        S,
-        np.empty((3, c)),
-        np.empty(c, dtype=np.int64),
-    )
-    ok = ~np.isnan(X) & usable[:, None]
-    x0 = np.where(ok, (X - center) * scale, 0.0)
-    mu = special.expit(eta_z + slope * x0)
+def _pass_reference(X, cols, usable, center, scale, Z, thz, slope, y, P, Z3, r0, r1):
+    """`logistic_pass`'s sums written out in NumPy over rows r0..r1."""
+    Xa, u = X[r0:r1][:, cols], usable[r0:r1, None]
+    Zr, Pr, Z3r, yr = Z[r0:r1], P[r0:r1], Z3[r0:r1], y[r0:r1, None]
+    ok = ~np.isnan(Xa) & u
+    x0 = np.where(ok, (Xa - center) * scale, 0.0)
+    mu = special.expit(Zr @ thz + slope * x0)
     w = np.where(ok, mu * (1 - mu), 0.0)
     g = w * (1 - 2 * mu)
-    res = np.where(ok, y[:, None] - mu, 0.0)
-    want = np.concatenate([g, w, g * x0, res, w * x0, g * x0**2], axis=1)
-    assert np.all(np.isfinite(W))
-    np.testing.assert_allclose(W, want, rtol=1e-13, atol=1e-300)
-    np.testing.assert_allclose(
-        S, [(res * x0).sum(0), (w * x0**2).sum(0), (g * x0**3).sum(0)], rtol=1e-12, atol=1e-300
+    res = np.where(ok, yr - mu, 0.0)
+    return (
+        Z3r.T @ g,
+        Pr.T @ np.concatenate([w, g * x0], axis=1),
+        Zr.T @ np.concatenate([res, w * x0, g * x0**2], axis=1),
+        np.array([(res * x0).sum(0), (w * x0**2).sum(0), (g * x0**3).sum(0)]),
     )
+
+
+@pytest.mark.parametrize("layout", ["C", "wide", "F"])
+def test_logistic_pass_against_numpy(layout):
+    """The exact Newton pass's sums, against NumPy: missing values, unusable
+    rows, saturated linear predictors (|eta| up to 800), widths that are not
+    a multiple of 8, one column, gathered column subsets, several row blocks
+    and column tiles (partial last ones), a row range, and a chunk that is a
+    wide-stride view of a panel or column-major."""
+    rng, panel, usable = _block(seed=4, rows=300, c=31)
+    n = panel.shape[0]
+    X = {
+        "C": panel[:, 3:26].copy(),
+        "wide": panel[:, 3:26],
+        "F": np.asfortranarray(panel[:, 3:26]),
+    }[layout]
+    k = 3
+    Z = np.column_stack([np.ones(n), rng.normal(0, 1, (n, k - 1))])
+    Z[:4, 1] = [400.0, -400.0, 20.0, -20.0]  # saturated rows
+    ia, ib = np.triu_indices(k)
+    P = np.ascontiguousarray(Z[:, ia] * Z[:, ib])
+    tri = eng._triples(k)
+    Z3 = np.ascontiguousarray(Z[:, tri[:, 0]] * Z[:, tri[:, 1]] * Z[:, tri[:, 2]])
+    y = (rng.random(n) < 0.4).astype(float)
+    flat, rs, cs = eng._flat(X)
+    if layout == "wide":
+        assert not X.flags.c_contiguous and (rs, cs) == (31, 1)  # read in place
+    for cols in (np.arange(23), np.array([0, 5, 6, 7, 8, 9, 16, 22]), np.array([4])):
+        a = len(cols)
+        center, scale = rng.normal(50, 1, a), rng.uniform(0.05, 0.2, a)
+        thz, slope = rng.normal(0, 1, (k, a)), rng.normal(0, 0.5, a)
+        thz[1] = 2.0  # eta about +-800 on the saturated rows
+        for r0, r1, size, tile in ((0, n, 64, 8), (37, 251, 100, 128), (0, n, 512, 3)):
+            out = (np.zeros((len(tri), a)), np.zeros((len(ia), 2 * a)))
+            out += (np.zeros((k, 3 * a)), np.zeros((3, a)))
+            kern.logistic_pass(
+                flat,
+                rs,
+                cs,
+                cols,
+                r0,
+                r1,
+                usable,
+                center,
+                scale,
+                Z,
+                thz,
+                slope,
+                y,
+                P,
+                Z3,
+                size,
+                tile,
+                *out,
+            )
+            want = _pass_reference(X, cols, usable, center, scale, Z, thz, slope, y, P, Z3, r0, r1)
+            for got, ref in zip(out, want):
+                assert np.all(np.isfinite(got))
+                np.testing.assert_allclose(got, ref, rtol=1e-11, atol=1e-12 * np.abs(ref).max())
+
+
+def test_ml_pass_row_parts_do_not_depend_on_threads(monkeypatch):
+    """A panel's pass is cut into fixed row parts added in order: the same
+    sums bit for bit on one thread or two, equal to one part to rounding."""
+    rng, X, usable = _block(seed=6, rows=500, c=21)
+    n = X.shape[0]
+    Z = np.column_stack([np.ones(n), rng.normal(0, 1, (n, 2))])
+    y = (rng.random(n) < 0.3).astype(float)
+    prep = eng.logistic_prepare(Z, y, usable.astype(float), np.array([-0.8, 0.2, 0.0]))
+    th = rng.normal(0, 0.3, (21, 4))
+    cols, center, scale = np.arange(21), np.full(21, 50.0), np.full(21, 0.1)
+    whole = eng._ml_pass(th, cols, X, prep, center, scale)
+    monkeypatch.setattr(eng, "_ML_PARTS_FROM", 1)
+    monkeypatch.setattr(eng, "_ROW_PART", 37)
+    one = eng._ml_pass(th, cols, X, prep, center, scale, threads=1)
+    two = eng._ml_pass(th, cols, X, prep, center, scale, threads=2)
+    for a, b, c in zip(one, two, whole):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, c, rtol=1e-12, atol=1e-12 * np.abs(c).max())
 
 
 def test_kernels_compile_where_no_cache_directory_is_writable(monkeypatch):

@@ -35,17 +35,20 @@ from typing import Any
 import numba
 import numpy as np
 
+# The BLAS that compiled np.dot calls (`logistic_pass`), loaded at import so
+# that threadpoolctl finds it and limits it like NumPy's.
+import scipy.linalg.cython_blas  # noqa: F401
+
 __all__ = [
     "masked_powers",
     "linear_row_sums",
     "linear_factors",
     "add_missing_rows",
-    "take_columns",
     "column_totals",
     "column_means",
     "column_moments",
     "column_moments_range",
-    "logistic_terms",
+    "logistic_pass",
     "logistic_row_sums",
 ]
 
@@ -132,7 +135,7 @@ def _entry(x: Any, usable: Any, center: Any, scale: Any) -> Any:
 @_compiled()
 def exp_array(v: Any, out: Any, bits: Any) -> Any:
     """out = exp(v) element-wise, by the same two helpers as
-    `logistic_terms` (so the test of its accuracy tests theirs).
+    `logistic_pass` (so the test of its accuracy tests theirs).
 
     ``bits`` is int64 scratch of the same length. Three loops, each
     vectorizable: reduction and polynomial; 2^t built in the exponent bits;
@@ -238,22 +241,6 @@ def add_missing_rows(L: Any, miss_i: Any, miss_j: Any, cnt: Any, outT: Any) -> A
         oj = outT[miss_j[t]]
         for r in range(R):
             oj[r] += li[r]
-
-
-@_compiled()
-def take_columns(Xb: Any, cols: Any, out: Any) -> Any:
-    """out[i, j] = Xb[i, cols[j]]: the active columns of a row block.
-
-    ``np.take(X, cols, axis=1)`` copies one 8-byte element at a time
-    through a generic loop: about 15 ms for 50,000 rows x 14 columns of a
-    DataFrame's wide-stride view, several times this loop.
-    """
-    rows = Xb.shape[0]
-    a = cols.shape[0]
-    for i in range(rows):
-        for j in range(a):
-            out[i, j] = Xb[i, cols[j]]
-    return out
 
 
 @_compiled()
@@ -370,72 +357,184 @@ def column_moments_range(X: Any, step: Any, c0: Any, c1: Any) -> Any:
 
 
 @_compiled()
-def logistic_terms(
-    Xb: Any,
+def _add_block(dst: Any, d0: Any, src: Any, s0: Any, w: Any) -> Any:
+    """dst[:, d0:d0 + w] += src[:, s0:s0 + w], row by row (as loops: the
+    array expression took seconds to compile, in every specialization)."""
+    for r in range(dst.shape[0]):
+        dr = dst[r, d0 : d0 + w]
+        sr = src[r, s0 : s0 + w]
+        for j in range(w):
+            dr[j] += sr[j]
+
+
+@_compiled(inline="always")
+def _pass_entries(
+    xi: Any, u: Any, ce: Any, sc: Any, ez: Any, sl: Any, mr: Any, xr: Any, tf: Any, ex: Any
+) -> Any:
+    """`logistic_pass`'s first loop over a row of a tile: mask, value and
+    the reduced exponent of exp(-eta) (then 2^t from its bits, the
+    reciprocal and the products, each a loop the compiler vectorizes)."""
+    for j in range(xi.shape[0]):
+        mr[j], x0 = _entry(xi[j], u, ce[j], sc[j])
+        xr[j] = x0
+        tf[j], ex[j] = _exp_reduced(-(ez[j] + sl[j] * x0))
+
+
+@_compiled()
+def logistic_pass(
+    flat: Any,
+    rs: Any,
+    cs: Any,
+    cols: Any,
+    r0: Any,
+    r1: Any,
     usable: Any,
     center: Any,
     scale: Any,
-    eta_z: Any,
+    Z: Any,
+    thz: Any,
     slope: Any,
     y: Any,
-    W: Any,
+    P: Any,
+    Z3: Any,
+    size: Any,
+    tile: Any,
+    Tzzz: Any,
+    PB: Any,
+    ZB: Any,
     S: Any,
-    tmp: Any,
-    bits: Any,
 ) -> Any:
-    """Per-entry terms of one exact logistic Newton pass over a row block.
+    """One exact logistic Newton pass over rows r0..r1 of the columns
+    ``cols`` of a matrix, in one call.
 
-    For column j with slope ``slope[j]`` and covariate part ``eta_z[i, j]``
-    of the linear predictor: x0 = the masked, centred, scaled value,
-    mu = 1 / (1 + exp(-(eta_z + slope x0))), w = mu (1 - mu) and
-    g = w (1 - 2 mu), res = y - mu (all three zero where masked). Writes the
-    right-hand factors of the BLAS sums side by side in W (rows x 6a):
-    [g | w | g x0 | res | w x0 | g x0²] (g against covariate triples,
-    [w | g x0] against covariate pairs, the last three against the
-    covariates), and adds the column sums of res x0, w x0² and g x0³ to
-    S[0], S[1], S[2]. ``tmp`` is (3, a) float64 and ``bits`` (a,) int64
-    scratch.
+    The matrix's entry (i, c) is ``flat[i * rs + c * cs]`` (``flat`` a 1-D
+    unit-stride view of its memory from its first entry to its last); the
+    active column j is matrix column cols[j], with ``center[j]``,
+    ``scale[j]``, slope ``slope[j]`` and covariate coefficients thz[:, j]
+    (k x a). The rows are taken ``size`` at a time, and their columns
+    ``tile`` at a time: the tile's values are copied into a small C-order
+    block (one unit-stride slice per row where the tile's columns are
+    consecutive and cs = 1, else gathered), then turned into per-entry
+    terms: x0 = the masked, centred, scaled value, mu = 1 / (1 + exp(-(Z[i]
+    thz + slope x0))), w = mu (1 - mu), g = w (1 - 2 mu), res = y - mu
+    (all three zero where the value is missing or the row unusable). They
+    are written to blocks that stay in cache and summed against the
+    covariate factors by BLAS (np.dot): adds Z3' g to
+    Tzzz (t x a), P' [w | g x0] to PB (q x 2a: [Izz | Tzzx]),
+    Z' [res | w x0 | g x0²] to ZB (k x 3a: [Uz | Izx | Tzxx]), and the
+    column sums of res x0, w x0² and g x0³ to S (3 x a).
 
-    Four loops per row, each simple enough for the compiler to vectorize:
-    mask, value and the reduced exponent; 2^t from its bits; the
-    reciprocal; the products.
+    Why one call over the rows and the tiles: the pass used to be a Python
+    loop over row blocks of one chunk of columns (a block copy, a product
+    for the linear predictor, the terms, three products: about 7,000 blocks
+    for 3,000 columns, each several calls holding the interpreter lock).
+    Given a whole row-major panel, a block of rows is read tile after tile
+    along each row (in memory order) instead of a short segment of every
+    row per chunk (a page per row, which the prefetchers do not cross).
+    Each output block is written by its own loop: a loop writing several
+    arrays at once was not vectorized (20% slower).
     """
-    rows, a = Xb.shape
-    ex = tmp[0]
-    xr = tmp[1]
-    mr = tmp[2]
+    N, k = Z.shape
+    a = cols.shape[0]
+    T = min(tile, a)
+    qn = P.shape[1]
+    tn = Z3.shape[1]
+    Xbuf = np.empty(size * T)
+    B1 = np.empty(size * T)
+    B2 = np.empty(size * 2 * T)
+    B3 = np.empty(size * 3 * T)
+    O1 = np.empty(tn * T)
+    O2 = np.empty(qn * 2 * T)
+    O3 = np.empty(k * 3 * T)
+    tmp = np.empty((4, T))
+    bits = np.empty(T, dtype=np.int64)
     tf = bits.view(np.float64)
-    for i in range(rows):
-        u = usable[i]
-        yi = y[i]
-        xi = Xb[i]
-        ei = eta_z[i]
-        Wi = W[i]
-        for j in range(a):
-            mr[j], x0 = _entry(xi[j], u, center[j], scale[j])
-            xr[j] = x0
-            # exp(-eta), as in exp_array
-            tf[j], ex[j] = _exp_reduced(-(ei[j] + slope[j] * x0))
-        _pow2_bits(bits)
-        for j in range(a):
-            ex[j] = 1.0 / (1.0 + ex[j] * tf[j])
-        for j in range(a):
-            mu = ex[j]
-            m = mr[j]
-            x0 = xr[j]
-            w = mu * (1.0 - mu) * m
-            g = w * (1.0 - 2.0 * mu)
-            Wi[j] = g
-            Wi[a + j] = w
-            Wi[2 * a + j] = g * x0
-            Wi[3 * a + j] = (yi - mu) * m
-            Wi[4 * a + j] = w * x0
-            Wi[5 * a + j] = g * x0 * x0
-        for j in range(a):
-            x0 = xr[j]
-            S[0, j] += Wi[3 * a + j] * x0
-            S[1, j] += Wi[4 * a + j] * x0
-            S[2, j] += Wi[5 * a + j] * x0
+    for s in range(r0, r1, size):
+        e = min(r1, s + size)
+        h = e - s
+        for t0 in range(0, a, T):
+            t1 = min(a, t0 + T)
+            w = t1 - t0
+            X = Xbuf[: h * w].reshape((h, w))
+            W1 = B1[: h * w].reshape((h, w))
+            W2 = B2[: h * 2 * w].reshape((h, 2 * w))
+            W3 = B3[: h * 3 * w].reshape((h, 3 * w))
+            ex = tmp[0, :w]
+            xr = tmp[1, :w]
+            mr = tmp[2, :w]
+            ez = tmp[3, :w]
+            ce = center[t0:t1]
+            sc = scale[t0:t1]
+            sl = slope[t0:t1]
+            c0 = cols[t0]
+            dense = cs == 1 and cols[t1 - 1] - c0 == w - 1
+            if not dense:
+                for i in range(s, e):
+                    xs = X[i - s]
+                    base = i * rs
+                    for j in range(w):
+                        xs[j] = flat[base + cols[t0 + j] * cs]
+            for i in range(s, e):
+                zi = Z[i]
+                t_0 = thz[0, t0:t1]
+                z0 = zi[0]
+                for j in range(w):
+                    ez[j] = z0 * t_0[j]
+                for r in range(1, k):
+                    tr = thz[r, t0:t1]
+                    zr = zi[r]
+                    for j in range(w):
+                        ez[j] += zr * tr[j]
+                u = usable[i]
+                if dense:
+                    base = i * rs + c0
+                    _pass_entries(flat[base : base + w], u, ce, sc, ez, sl, mr, xr, tf, ex)
+                else:
+                    _pass_entries(X[i - s], u, ce, sc, ez, sl, mr, xr, tf, ex)
+                _pow2_bits(bits[:w])
+                for j in range(w):
+                    ex[j] = 1.0 / (1.0 + ex[j] * tf[j])
+                yi = y[i]
+                w1 = W1[i - s]
+                w2 = W2[i - s]
+                w3 = W3[i - s]
+                for j in range(w):
+                    mu = ex[j]
+                    wt = mu * (1.0 - mu) * mr[j]
+                    w1[j] = wt * (1.0 - 2.0 * mu)
+                for j in range(w):
+                    mu = ex[j]
+                    wt = mu * (1.0 - mu) * mr[j]
+                    w2[j] = wt
+                    w2[w + j] = wt * (1.0 - 2.0 * mu) * xr[j]
+                for j in range(w):
+                    mu = ex[j]
+                    m = mr[j]
+                    x0 = xr[j]
+                    wt = mu * (1.0 - mu) * m
+                    w3[j] = (yi - mu) * m
+                    w3[w + j] = wt * x0
+                    w3[2 * w + j] = wt * (1.0 - 2.0 * mu) * x0 * x0
+                s0 = S[0, t0:t1]
+                s1 = S[1, t0:t1]
+                s2 = S[2, t0:t1]
+                for j in range(w):
+                    x0 = xr[j]
+                    s0[j] += w3[j] * x0
+                    s1[j] += w3[w + j] * x0
+                    s2[j] += w3[2 * w + j] * x0
+            o1 = O1[: tn * w].reshape((tn, w))
+            o2 = O2[: qn * 2 * w].reshape((qn, 2 * w))
+            o3 = O3[: k * 3 * w].reshape((k, 3 * w))
+            np.dot(Z3[s:e].T, W1, o1)
+            np.dot(P[s:e].T, W2, o2)
+            np.dot(Z[s:e].T, W3, o3)
+            _add_block(Tzzz, t0, o1, 0, w)
+            _add_block(PB, t0, o2, 0, w)
+            _add_block(PB, a + t0, o2, w, w)
+            _add_block(ZB, t0, o3, 0, w)
+            _add_block(ZB, a + t0, o3, w, w)
+            _add_block(ZB, 2 * a + t0, o3, 2 * w, w)
 
 
 @_compiled(inline="always")
@@ -641,7 +740,9 @@ def logistic_row_sums(
     QX[r, j], sum_i D[i, r] x0[i, j]^3 to GX[r, j], and L[i] to outT[j]
     at each missing entry (i, j). Rows that are not usable must carry zero
     rows in L, B, C and D. ``scratch`` is (12, tile): the tile's values,
-    squares and cubes of four rows, in L1.
+    squares and cubes of four rows, in L1. The missing entries are found
+    as in `linear_row_sums` (flag words, count-trailing-zeros), and L is
+    fastest with a width that is a multiple of 8 (`logistic_rows` pads it).
 
     Why rows: as `linear_row_sums`, a row-major table is read in memory
     order instead of a short segment per row for each strip of columns.
@@ -649,7 +750,6 @@ def logistic_row_sums(
     P = X.shape[1]
     RL = L.shape[1]
     T = scratch.shape[1]
-    miss = np.empty(T, dtype=np.int64)
     i = r0
     while i < r1:
         h = min(4, r1 - i)
@@ -678,16 +778,19 @@ def logistic_row_sums(
                         su[j] = x2 * x0
                         nan += 0 if ok else 1
                     if nan:
-                        # The missing columns, compacted without a branch.
-                        cnt = 0
-                        for j in range(w):
-                            miss[cnt] = j
-                            cnt += 1 if xi[j] != xi[j] else 0
+                        # The missing columns, as in `linear_row_sums`: a
+                        # flag word per 64 columns, its set bits visited.
                         li = L[i + t]
-                        for m in range(cnt):
-                            oj = outT[t0 + miss[m]]
-                            for r in range(RL):
-                                oj[r] += li[r]
+                        for g in range(0, w, 64):
+                            xs = xi[g : min(w, g + 64)]
+                            bits = np.uint64(0)
+                            for j in range(xs.shape[0]):
+                                bits |= np.uint64(1 if xs[j] != xs[j] else 0) << np.uint64(j)
+                            while bits:
+                                oj = outT[t0 + g + _ctz(bits)]
+                                bits &= bits - np.uint64(1)
+                                for r in range(RL):
+                                    oj[r] += li[r]
                 else:
                     for j in range(w):
                         st[j] = 0.0

@@ -140,10 +140,6 @@ class _Plan:
     max_iter: int | None
     lin_prep: dict | None = None
     bin_prep: list | None = None
-    #: Row-major panels (`_logistic_by_rows`): every column's centre and
-    #: scale, and per binary outcome its warm-start sums, from one sweep.
-    bin_centres: tuple | None = None
-    bin_sums: list | None = None
 
     def prepare(self) -> None:
         """Build the biomarker-independent factors every chunk shares (linear
@@ -162,8 +158,6 @@ class _Plan:
         state = self.__dict__.copy()
         state["lin_prep"] = None
         state["bin_prep"] = None
-        state["bin_centres"] = None
-        state["bin_sums"] = None
         return state
 
 
@@ -281,26 +275,15 @@ def _make_plan(
     return plan, znames, kinds
 
 
-def _process_block(
-    source: Any, names: Any, plan: _Plan, start: int | None = None
-) -> tuple[np.ndarray, list[str]]:
-    """All outcomes for one chunk of biomarkers -> (n_outcomes, c, FIELDS).
-
-    ``start``: the chunk's first column in the panel, where the plan holds
-    the panel's row-sweep results (``bin_centres``, ``bin_sums``)."""
+def _process_block(source: Any, names: Any, plan: _Plan) -> tuple[np.ndarray, list[str]]:
+    """All outcomes for one chunk of biomarkers -> (n_outcomes, c, FIELDS)."""
     X, msgs = source.read(names)
     c = X.shape[1]
-    swept = plan.bin_sums is not None and plan.bin_centres is not None and start is not None
-    cols = slice(start, None if start is None else start + c)
     # Centre each column (slopes, t and p are unchanged; the Gram matrices
     # stay well conditioned whatever the biomarker's units). Any value near
     # the mean will do, so it comes from at most 10,000 evenly spaced rows.
     # The scale is needed only by the logistic kernel (its step tolerance).
-    if swept:
-        assert plan.bin_centres is not None
-        mx, sx = plan.bin_centres[0][cols], plan.bin_centres[1][cols]
-    else:
-        mx, sx = _centres(X)
+    mx, sx = _centres(X)
     blocks = []
     plan.prepare()
     if plan.lin_names:
@@ -351,11 +334,6 @@ def _process_block(
                 center=mx,
                 scale=inv_sx,
                 prep=None if plan.bin_prep is None else plan.bin_prep[b],
-                sums=(
-                    tuple(a[..., cols] for a in plan.bin_sums[b])
-                    if swept and plan.bin_sums is not None
-                    else None
-                ),
             )
         res[:, eng.F["sd_biomarker"]] *= sx
         if r.sum() == 0:
@@ -498,12 +476,24 @@ def _logistic_rows_ok(plan: _Plan) -> bool:
     return bool(plan.bin_names) and not plan.firth and plan.prescreen is None
 
 
-def _logistic_by_rows(X: np.ndarray, plan: _Plan, threads: int) -> _Plan:
-    """The warm-start sums of every binary outcome for a row-major panel,
-    each in one sweep over its rows (`logistic_rows`), and every
-    column's centre and scale (the same values `_centres` gives a chunk:
-    the same rows, column by column). The chunks then read the panel only
-    for their exact Newton passes."""
+def _logistic_by_rows(
+    X: np.ndarray, plan: _Plan, chunks: Any, progress: Any, threads: int
+) -> np.ndarray:
+    """Every binary outcome for a row-major panel: the warm-start sums in
+    one sweep over its rows (`logistic_rows`), every column's centre and
+    scale (the same values `_centres` gives a chunk: the same rows, column
+    by column), then every column's Newton iterations in one batch, each
+    exact pass one more sweep over the rows (`screen_engine._ml_pass`, its
+    row parts on ``threads`` threads). The chunks are reported done in order
+    once their models are. Returns (n_binary, P, FIELDS).
+
+    Why one batch, not a chunk at a time: a chunk's pass reads a short
+    segment of every row (a memory page per row), and each chunk's passes
+    were Python loops over small row blocks holding the interpreter lock;
+    one batch reads the rows in memory order in compiled code, and its
+    later passes (the few columns not yet converged) read the panel once
+    for all of them instead of once per chunk.
+    """
     # Unit column stride (`row_major`): the compiled loop reads the sampled
     # rows in place, with no copy of them (10,000 x P values) even where the
     # row stride is wider than P.
@@ -522,13 +512,34 @@ def _logistic_by_rows(X: np.ndarray, plan: _Plan, threads: int) -> _Plan:
         mx, sx = _panel_centres(X, None)()
     assert plan.bin_prep is not None
     inv_sx = 1.0 / sx
-    sums = [eng.logistic_rows(X, prep, mx, inv_sx, threads=threads) for prep in plan.bin_prep]
-    return dataclasses.replace(plan, bin_centres=(mx, sx), bin_sums=sums)
-
-
-def _starts(chunks: Any) -> list[int]:
-    """Each chunk's first column in the panel."""
-    return [int(v) for v in np.cumsum([0] + [len(c) for c in chunks])[:-1]]
+    out = []
+    for b, prep in enumerate(plan.bin_prep):
+        sums = eng.logistic_rows(X, prep, mx, inv_sx, threads=threads)
+        r = plan.bin_r[b]
+        res = eng.logistic_block(
+            X,
+            plan.Z,
+            plan.bin_y[b],
+            r,
+            plan.gamma0[b],
+            confidence=plan.confidence,
+            max_iter=plan.max_iter,
+            center=mx,
+            scale=inv_sx,
+            prep=prep,
+            sums=sums,
+            threads=threads,
+        )
+        res[:, eng.F["sd_biomarker"]] *= sx
+        if r.sum() == 0:
+            res[:, eng.F["status"]] = eng.NO_ROWS
+        out.append(res)
+    if progress:
+        done = 0
+        for ch in chunks:
+            done += len(ch)
+            progress(done, X.shape[1])
+    return np.stack(out)
 
 
 def _chunks(names: Any, size: Any) -> Any:
@@ -543,8 +554,8 @@ def _run_local(source: Any, chunks: Any, plan: Any, progress: Any) -> Any:
     # dozen rows per row block), and a multi-threaded BLAS spent twice the
     # CPU time on them for the same wall time (2 cores, benchmarks/README.md).
     with _blas_one_thread():
-        for ch, start in zip(chunks, _starts(chunks)):
-            arr, m = _process_block(source, ch, plan, start)
+        for ch in chunks:
+            arr, m = _process_block(source, ch, plan)
             parts.append(arr)
             msgs.extend(m)
             done += len(ch)
@@ -593,14 +604,13 @@ def _run_threads(source: Any, chunks: Any, plan: Any, progress: Any, threads: An
     done = 0
     pending: dict = {}
     todo = iter(range(len(chunks)))
-    starts = _starts(chunks)
     with _blas_one_thread(), ThreadPoolExecutor(max_workers=threads) as pool:
         try:
             while True:
                 # Submit only up to ``threads`` chunks: each holds N x chunk
                 # arrays, so memory stays bounded whatever P is.
                 for i in itertools.islice(todo, threads - len(pending)):
-                    pending[pool.submit(_process_block, source, chunks[i], plan, starts[i])] = i
+                    pending[pool.submit(_process_block, source, chunks[i], plan)] = i
                 if not pending:
                     break
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -928,10 +938,14 @@ def screen(
             bin_prep=plan.bin_prep,
         )
     if rows is not None and _logistic_rows_ok(plan):
-        # The binary outcomes' warm-start pass in one sweep over the rows
-        # too; the chunks below read the panel for the exact passes only.
-        plan = _logistic_by_rows(rows, plan, threads)
-    if lin_arr is not None and not plan.bin_names:
+        # The binary outcomes by sweeps over the rows too: no chunk to read
+        # (a row-major panel is all float64: no message per column).
+        # One BLAS thread: the exact passes' products are small and made on
+        # every worker thread (as the chunks' below).
+        with _blas_one_thread():
+            parts = [_logistic_by_rows(rows, plan, chunks, progress, threads)]
+        msgs = [""] * len(names)
+    elif lin_arr is not None and not plan.bin_names:
         parts, msgs = [], [""] * len(names)
     elif not local:
         parts, msgs = _run_dask(source, chunks, plan, progress, dask, scheduler)

@@ -244,6 +244,12 @@ def _empty(c: int) -> np.ndarray:
 #: (benchmarks/README.md, screen).
 _ROW_BYTES = 256 << 10
 _ML_BYTES = 1 << 20
+#: Columns of one tile of `_screen_kernels.logistic_pass` (a chunk's width).
+_ML_TILE = 128
+#: Entries (rows x active columns) from which `_ml_pass` cuts the rows into
+#: parts for threads: a panel's passes (also its later ones over the few
+#: dozen columns not yet converged), not one chunk's.
+_ML_PARTS_FROM = 1 << 20
 
 
 def _row_blocks(N: int, c: int) -> Any:
@@ -728,8 +734,10 @@ def logistic_prepare(Z: np.ndarray, y: np.ndarray, r: np.ndarray, gamma0: np.nda
     K = np.concatenate([Z, Z * w0[:, None], e0[:, None], P * g0[:, None]], axis=1)
     Q = np.column_stack([np.ones(N), w0, Z * g0[:, None]])
     return {
-        "P": P,
-        "Z3": Z3,
+        # C order: `_screen_kernels.logistic_pass` sums a block of their rows
+        # at a time with BLAS, which wants contiguous blocks.
+        "P": np.ascontiguousarray(P),
+        "Z3": np.ascontiguousarray(Z3),
         "L": L,
         "K": K,
         "Q": Q,
@@ -737,8 +745,8 @@ def logistic_prepare(Z: np.ndarray, y: np.ndarray, r: np.ndarray, gamma0: np.nda
         "usable": usable,
         "L_total": usable.astype(np.float64) @ L,
         "k": k,
-        "Z": Z,
-        "y": y,
+        "Z": np.ascontiguousarray(Z, dtype=np.float64),
+        "y": np.ascontiguousarray(y, dtype=np.float64),
     }
 
 
@@ -821,6 +829,8 @@ def logistic_rows(
         r = prep["usable"].astype(np.float64)[:, None]
         factors = tuple(f * r for f in factors)
     L, K, Q, G = (np.ascontiguousarray(f) for f in factors)
+    RL = L.shape[1]
+    L = _pad8(L)
     center = np.ascontiguousarray(center, dtype=np.float64)
     scale = np.ascontiguousarray(scale, dtype=np.float64)
     parts = _row_parts(N)
@@ -853,7 +863,7 @@ def logistic_rows(
             outT, KX, QX, GX = total(pool.map(run, parts))
     else:
         outT, KX, QX, GX = total(run(p) for p in parts)
-    return prep["L_total"][:, None] - outT.T, KX, QX, GX[0]
+    return prep["L_total"][:, None] - outT[:, :RL].T, KX, QX, GX[0]
 
 
 def _halley(info: Any, T: Any, s1: Any) -> Any:
@@ -896,42 +906,105 @@ def _halley_start(info0: Any, U0: Any, T0: Any) -> Any:
     return np.where(ok[:, None], cap_step(step), 0.0)
 
 
-def _ml_pass(th: Any, cols: Any, X: Any, prep: Any, center: Any = None, scale: Any = None) -> Any:
+def _flat(X: Any) -> tuple[Any, int, int]:
+    """(flat, rs, cs): X's entry (i, j) is flat[i * rs + j * cs], flat a
+    1-D unit-stride view of X's memory from its first entry to its last
+    (no copy where X's strides are positive multiples of 8 bytes, as a
+    column range of a row-major panel; else a C-order copy)."""
+    N, c = X.shape
+    s0, s1 = X.strides
+    if X.dtype == np.float64 and N and c and s0 > 0 and s1 > 0 and not (s0 % 8 or s1 % 8):
+        rs, cs = s0 // 8, s1 // 8
+        span = (N - 1) * rs + (c - 1) * cs + 1
+        return np.lib.stride_tricks.as_strided(X, shape=(span,), strides=(8,)), rs, cs
+    Xc = np.ascontiguousarray(X, dtype=np.float64)
+    return Xc.reshape(-1), c, 1
+
+
+def _ml_pass(
+    th: Any,
+    cols: Any,
+    X: Any,
+    prep: Any,
+    center: Any = None,
+    scale: Any = None,
+    threads: int = 1,
+) -> Any:
     """Information, score and third-derivative sums of each column at th,
     in cache-sized row blocks.
 
-    The same sums as the unblocked form, accumulated block by block: every
-    element-wise temporary (mask, η, μ, weights, residuals) is a few MB and
-    stays in cache, so the chunk is read from memory once per pass. The
-    third-derivative sums T (weights w(1 - 2μ)) let the caller move the
-    information to the end of a column's last Newton step without another
-    pass (see `_newton_ml`).
+    The same sums as the unblocked form, accumulated block by block by the
+    compiled `_screen_kernels.logistic_pass`: every element-wise term
+    (mask, η, μ, weights, residuals) is written to a block of a few hundred
+    rows and a chunk's width of columns that stays in cache, so X is read
+    from memory once per pass. The third-derivative sums T (weights
+    w(1 - 2μ)) let the caller move the information to the end of a
+    column's last Newton step without another pass (see `_newton_ml`).
+
+    X may be a whole row-major panel (the pass then reads it row by row);
+    its rows are cut into fixed parts (`_row_parts`) whose sums are added in
+    order, on ``threads`` threads, so the sums are the same bit for bit for
+    any number of threads.
     """
     Z, P, Z3, y, usable, k = prep["Z"], prep["P"], prep["Z3"], prep["y"], prep["usable"], prep["k"]
     a = len(cols)
     q, t = P.shape[1], Z3.shape[1]
-    center = np.zeros(X.shape[1]) if center is None else center
-    scale = np.ones(X.shape[1]) if scale is None else scale
+    idx = np.ascontiguousarray(cols, dtype=np.int64)
+    center = np.zeros(a) if center is None else np.ascontiguousarray(center[idx], dtype=np.float64)
+    scale = np.ones(a) if scale is None else np.ascontiguousarray(scale[idx], dtype=np.float64)
     thz, thx = np.ascontiguousarray(th[:, :k].T), np.ascontiguousarray(th[:, k])
-    subset = a < X.shape[1]
-    if subset:
-        center, scale = center[cols], scale[cols]
-        cols = np.ascontiguousarray(cols, dtype=np.int64)
-    Tzzz, PB, ZB, S = np.zeros((t, a)), np.zeros((q, 2 * a)), np.zeros((k, 3 * a)), np.zeros((3, a))
+    flat, rs, cs = _flat(X)
+    tile = _ML_TILE
     # Row blocks whose terms (``_ML_BYTES``) stay in cache.
-    size = max(64, _ML_BYTES // (48 * a))
-    W, stage = np.empty((size, 6 * a)), np.empty((size, a))
-    tmp, bits = np.empty((3, a)), np.empty(a, dtype=np.int64)
-    for s in range(0, X.shape[0], size):
-        e = min(X.shape[0], s + size)
-        Wb = W[: e - s]
-        Zb = Z[s:e]
-        # The active columns of the block, gathered (or the block itself).
-        Xb = _k.take_columns(X[s:e], cols, stage[: e - s]) if subset else _c_order(X[s:e], stage)
-        _k.logistic_terms(Xb, usable[s:e], center, scale, Zb @ thz, thx, y[s:e], Wb, S, tmp, bits)
-        Tzzz += Z3[s:e].T @ Wb[:, :a]
-        PB += P[s:e].T @ Wb[:, a : 3 * a]
-        ZB += Zb.T @ Wb[:, 3 * a :]
+    size = max(64, _ML_BYTES // (48 * min(a, tile)))
+    N = X.shape[0]
+
+    def run(rows: tuple) -> tuple:
+        out = np.zeros((t, a)), np.zeros((q, 2 * a)), np.zeros((k, 3 * a)), np.zeros((3, a))
+        _k.logistic_pass(
+            flat,
+            rs,
+            cs,
+            idx,
+            rows[0],
+            rows[1],
+            usable,
+            center,
+            scale,
+            Z,
+            thz,
+            thx,
+            y,
+            P,
+            Z3,
+            size,
+            tile,
+            *out,
+        )
+        return out
+
+    # Parts only where each is worth a thread (the same parts whatever
+    # ``threads``: the sums do not depend on it).
+    parts = _row_parts(N) if N * a >= _ML_PARTS_FROM else [(0, N)]
+    if len(parts) > 1 and threads > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            sums = pool.map(run, parts)
+            Tzzz, PB, ZB, S = next(sums)
+            for more in sums:
+                Tzzz += more[0]
+                PB += more[1]
+                ZB += more[2]
+                S += more[3]
+    else:
+        Tzzz, PB, ZB, S = run(parts[0])
+        for rows in parts[1:]:
+            more = run(rows)
+            Tzzz += more[0]
+            PB += more[1]
+            ZB += more[2]
+            S += more[3]
     Izz, Tzzx = PB[:, :a], PB[:, a:]
     Uz, Izx, Tzxx = ZB[:, :a], ZB[:, a : 2 * a], ZB[:, 2 * a :]
     Ux, Ixx, Txxx = S[0], S[1], S[2]
@@ -954,6 +1027,7 @@ def _newton_ml(
     tol: Any,
     center: Any = None,
     scale: Any = None,
+    threads: int = 1,
 ) -> Any:
     """Maximum-likelihood Newton iterations for the active columns (in place).
 
@@ -970,7 +1044,7 @@ def _newton_ml(
     for _ in range(max_iter):
         if not len(active):
             return
-        info, U, T = _ml_pass(theta[active], active, X, prep, center, scale)
+        info, U, T = _ml_pass(theta[active], active, X, prep, center, scale, threads)
         good = np.all(np.isfinite(info.reshape(len(active), -1)), axis=1)
         info[~good] = np.eye(k + 1)
         U[~good] = 0
@@ -1173,6 +1247,7 @@ def logistic_block(
     scale: np.ndarray | None = None,
     prep: dict | None = None,
     sums: tuple | None = None,
+    threads: int = 1,
 ) -> np.ndarray:
     """Logistic regression of y on [Z, x_j] over each biomarker's complete cases.
 
@@ -1199,7 +1274,8 @@ def logistic_block(
     ``prep``: `logistic_prepare` (Z, y, r, gamma0), to reuse across
     chunks. ``sums``: the warm-start sums of X's columns from
     `logistic_rows` (maximum likelihood only; computed here
-    when not given).
+    when not given). ``threads``: threads for the exact passes over a
+    large X (a whole panel; the results do not depend on it).
 
     The model is fitted to x_j = (X[:, j] - center[j]) * scale[j] (by
     default X itself): the caller centres and scales each column to about
@@ -1259,6 +1335,7 @@ def logistic_block(
             tol=tol,
             center=center,
             scale=scale,
+            threads=threads,
         )
     _wald_fields(out, theta, final_info, status, sdx, k=k, confidence=confidence, firth=firth)
     if firth:
