@@ -567,6 +567,31 @@ except ImportError:  # pragma: no cover - Numba without the intrinsic
     pass
 
 
+@_compiled(inline="always")
+def _add_at_missing(xi: Any, left: Any, outT: Any, t0: Any) -> Any:
+    """outT[t0 + j] += left at every missing (NaN) entry j of the tile row
+    ``xi`` (the row sweeps of `linear_row_sums` and `logistic_row_sums`).
+
+    A 64-bit word per 64 columns flags the missing entries (a vectorized
+    loop) and its set bits are visited one by one (LLVM's
+    count-trailing-zeros), so only the few missing entries cost a step.
+    ``left`` is fastest with a width that is a multiple of 8 (no scalar
+    remainder; the callers' factors are padded).
+    """
+    w = xi.shape[0]
+    width = left.shape[0]
+    for g in range(0, w, 64):
+        xs = xi[g : min(w, g + 64)]
+        bits = np.uint64(0)
+        for j in range(xs.shape[0]):
+            bits |= np.uint64(1 if xs[j] != xs[j] else 0) << np.uint64(j)
+        while bits:
+            oj = outT[t0 + g + _ctz(bits)]
+            bits &= bits - np.uint64(1)
+            for r in range(width):
+                oj[r] += left[r]
+
+
 @_compiled()
 def linear_row_sums(
     X: Any,
@@ -608,7 +633,6 @@ def linear_row_sums(
     """
     P = X.shape[1]
     RC = C.shape[1]
-    RL = L.shape[1]
     T = scratch.shape[1]
     n = rows.shape[0]
     p = 0
@@ -635,17 +659,7 @@ def linear_row_sums(
                         st[j] = x - ce[j] if ok else 0.0
                         nan += 0 if ok else 1
                     if nan:
-                        li = L[p + t]
-                        for g in range(0, w, 64):
-                            xs = xi[g : min(w, g + 64)]
-                            bits = np.uint64(0)
-                            for j in range(xs.shape[0]):
-                                bits |= np.uint64(1 if xs[j] != xs[j] else 0) << np.uint64(j)
-                            while bits:
-                                oj = outT[t0 + g + _ctz(bits)]
-                                bits &= bits - np.uint64(1)
-                                for r in range(RL):
-                                    oj[r] += li[r]
+                        _add_at_missing(xi, L[p + t], outT, t0)
                 else:
                     for j in range(w):
                         st[j] = 0.0
@@ -748,7 +762,6 @@ def logistic_row_sums(
     order instead of a short segment per row for each strip of columns.
     """
     P = X.shape[1]
-    RL = L.shape[1]
     T = scratch.shape[1]
     i = r0
     while i < r1:
@@ -778,19 +791,7 @@ def logistic_row_sums(
                         su[j] = x2 * x0
                         nan += 0 if ok else 1
                     if nan:
-                        # The missing columns, as in `linear_row_sums`: a
-                        # flag word per 64 columns, its set bits visited.
-                        li = L[i + t]
-                        for g in range(0, w, 64):
-                            xs = xi[g : min(w, g + 64)]
-                            bits = np.uint64(0)
-                            for j in range(xs.shape[0]):
-                                bits |= np.uint64(1 if xs[j] != xs[j] else 0) << np.uint64(j)
-                            while bits:
-                                oj = outT[t0 + g + _ctz(bits)]
-                                bits &= bits - np.uint64(1)
-                                for r in range(RL):
-                                    oj[r] += li[r]
+                        _add_at_missing(xi, L[i + t], outT, t0)
                 else:
                     for j in range(w):
                         st[j] = 0.0
