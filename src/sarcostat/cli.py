@@ -162,13 +162,30 @@ def _redeliver(hook):
 
     def handle(unraisable):
         if isinstance(unraisable.exc_value, KeyboardInterrupt) and _SIGNALLED:
-            import os
-
-            os.kill(os.getpid(), _SIGNALLED[-1])
+            _deliver_later(_SIGNALLED[-1])
             return
         hook(unraisable)
 
     return handle
+
+
+def _deliver_later(signum: int) -> None:
+    """Send ``signum`` to this process again from a helper thread, a moment
+    from now. Sent from inside the unraisable hook, its handler ran before
+    the hook returned, and the exception it raised there was dropped too:
+    the signal was lost and the command wrote its whole report (a SIGTERM
+    sent while the figures were written, in the fresh-clone CI). From here
+    it arrives once the hook has returned; should it land in another
+    finalizer, the hook sends it again."""
+    import os
+    import threading
+    import time
+
+    def send() -> None:
+        time.sleep(0.01)
+        os.kill(os.getpid(), signum)
+
+    threading.Thread(target=send, name="sarcostat-redeliver", daemon=True).start()
 
 
 #: glibc malloc settings of a command (see `_tune_malloc`).

@@ -80,6 +80,7 @@ def test_a_signal_dropped_inside_a_finalizer_is_delivered_again(monkeypatch):
     sends the signal again so the command still stops, without a traceback."""
     import os
     import signal
+    import time
     from types import SimpleNamespace
 
     from sarcostat import cli
@@ -89,6 +90,10 @@ def test_a_signal_dropped_inside_a_finalizer_is_delivered_again(monkeypatch):
     hook = cli._redeliver(passed.append)
     monkeypatch.setattr(cli, "_SIGNALLED", [signal.SIGTERM])
     hook(SimpleNamespace(exc_value=cli._Terminated()))
+    # sent again from a helper thread, once the hook has returned
+    deadline = time.monotonic() + 5
+    while not kills and time.monotonic() < deadline:
+        time.sleep(0.005)
     assert kills == [(os.getpid(), signal.SIGTERM)] and passed == []
     other = SimpleNamespace(exc_value=ValueError("x"))
     hook(other)
@@ -98,6 +103,36 @@ def test_a_signal_dropped_inside_a_finalizer_is_delivered_again(monkeypatch):
     lone = SimpleNamespace(exc_value=KeyboardInterrupt())
     hook(lone)
     assert passed == [other, lone] and len(kills) == 1
+
+
+def test_a_signal_dropped_inside_a_finalizer_stops_the_program_after_all():
+    """End to end in a fresh interpreter: SIGTERM's handler runs inside a
+    finalizer (its exception dropped by Python); the hook's redelivery must
+    not run the handler inside the hook itself (dropped again: the program
+    went on), but after it, where _Terminated stops the program."""
+    import subprocess
+    import sys
+
+    code = """
+import os, signal, sys, time
+from sarcostat import cli
+signal.signal(signal.SIGTERM, cli._on_sigterm)
+sys.unraisablehook = cli._redeliver(sys.unraisablehook)
+class Finalized:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.001)  # the handler runs here, inside the finalizer
+try:
+    Finalized()
+    for _ in range(300):
+        time.sleep(0.01)
+    print("went on")
+except cli._Terminated:
+    print("stopped")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "stopped", out.stderr
+    assert "Exception ignored in sys.unraisablehook" not in out.stderr
 
 
 @pytest.mark.parametrize(
