@@ -465,6 +465,19 @@ def _row_parts(N: int) -> list[tuple[int, int]]:
     return parts + [(s, min(N, s + small)) for s in range(big, N, small)]
 
 
+def _add_parts(sums: Any) -> tuple:
+    """The element-wise total of the row parts' sums (tuples of arrays),
+    added in the parts' order as each comes in (from ``pool.map``: while
+    the workers sweep the next parts, not after the last; not all held at
+    once), into the first part's arrays. The same order whatever the
+    number of threads, so the same total bit for bit."""
+    total = next(sums)
+    for more in sums:
+        for acc, part in zip(total, more, strict=True):
+            acc += part
+    return total
+
+
 def linear_rows(
     X: np.ndarray,
     prep: dict,
@@ -523,16 +536,6 @@ def linear_rows(
             AMc[h * q : (h + 1) * q] = Lh[:, :q].sum(axis=0)[:, None] - outT[:, :q].T
         return AMc, KXc, QXc
 
-    def total(sums: Any) -> tuple:
-        # Added in the parts' order as each comes in (while the workers
-        # sweep the next parts, not after the last; not all held at once).
-        outT, KX, QX = next(sums)
-        for more in sums:
-            outT += more[0]
-            KX += more[1]
-            QX += more[2]
-        return outT, KX, QX
-
     if threads > 1 and len(parts) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -540,10 +543,10 @@ def linear_rows(
             # The corrections as one more task beside the row parts (after
             # the sweep they ran on one core while the other waited).
             extra = pool.submit(corrections)
-            outT, KX, QX = total(pool.map(run, parts))
+            outT, KX, QX = _add_parts(pool.map(run, parts))
             AMc, KXc, QXc = extra.result()
     else:
-        outT, KX, QX = total(run(r) for r in parts)
+        outT, KX, QX = _add_parts(map(run, parts))
         AMc, KXc, QXc = corrections()
     if progress:
         progress(N)
@@ -846,23 +849,13 @@ def logistic_rows(
         )
         return outT, KX, QX, GX
 
-    def total(sums: Any) -> tuple:
-        # Added in the parts' order as they come (not all held at once).
-        outT, KX, QX, GX = next(sums)
-        for more in sums:
-            outT += more[0]
-            KX += more[1]
-            QX += more[2]
-            GX += more[3]
-        return outT, KX, QX, GX
-
     if threads > 1 and len(parts) > 1:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            outT, KX, QX, GX = total(pool.map(run, parts))
+            outT, KX, QX, GX = _add_parts(pool.map(run, parts))
     else:
-        outT, KX, QX, GX = total(run(p) for p in parts)
+        outT, KX, QX, GX = _add_parts(map(run, parts))
     return prep["L_total"][:, None] - outT[:, :RL].T, KX, QX, GX[0]
 
 
@@ -990,21 +983,9 @@ def _ml_pass(
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            sums = pool.map(run, parts)
-            Tzzz, PB, ZB, S = next(sums)
-            for more in sums:
-                Tzzz += more[0]
-                PB += more[1]
-                ZB += more[2]
-                S += more[3]
+            Tzzz, PB, ZB, S = _add_parts(pool.map(run, parts))
     else:
-        Tzzz, PB, ZB, S = run(parts[0])
-        for rows in parts[1:]:
-            more = run(rows)
-            Tzzz += more[0]
-            PB += more[1]
-            ZB += more[2]
-            S += more[3]
+        Tzzz, PB, ZB, S = _add_parts(map(run, parts))
     Izz, Tzzx = PB[:, :a], PB[:, a:]
     Uz, Izx, Tzxx = ZB[:, :a], ZB[:, a : 2 * a], ZB[:, 2 * a :]
     Ux, Ixx, Txxx = S[0], S[1], S[2]
