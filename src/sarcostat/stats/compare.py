@@ -71,7 +71,7 @@ def _two_groups(
         sample[outcome]
     ):
         raise DataError(f"{function}: {outcome!r} must be numeric (found {sample[outcome].dtype}).")
-    numeric_values(
+    values = numeric_values(
         sample[outcome],
         role="variable",
         function=function,
@@ -93,7 +93,6 @@ def _two_groups(
                 f"group values. Got {levels!r} instead."
             )
     groups = sample[group]
-    values = sample[outcome].to_numpy(dtype=float)
     numeric = pd.api.types.is_numeric_dtype(groups) and not pd.api.types.is_bool_dtype(groups)
     codes = groups.to_numpy(dtype=float) if numeric else None
     xs = []
