@@ -51,6 +51,8 @@ def _outcome(path, *, blocks: bool, block_bytes: int = 64, **kw):
 
 
 BODY = _rows(80)
+SPACED_SEX = (" male", "male ", "\u00a0male", "\tfemale", "female")
+SPACED_AGE = (" 70", "70", "70 ", "71")
 CASES = {
     "plain": HEADER + BODY,
     "no final line break": HEADER + BODY.rstrip("\n"),
@@ -125,6 +127,12 @@ CASES = {
     + _rows(60)
     + _rows(3, 61, end=",,\n")
     + _rows(5, 64),
+    # the same cell with and without white space, in one block and across
+    # blocks: one distinct cell after stripping, whichever block it is in
+    "white space around cells across blocks": HEADER
+    + "".join(
+        f"P{k},{SPACED_SEX[k % 5]},{SPACED_AGE[k % 4]},160,60,30,1.0\n" for k in range(80)
+    ),
     "numbers of all kinds": HEADER
     + _rows(40)
     + "P41,male,ND,<3.2,1e3,+5,-.5\nP42,male,unable,inf,nan,1.,NA\n"
