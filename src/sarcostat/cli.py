@@ -296,42 +296,53 @@ def _tune_arrow_pool(command: str) -> bool:
     return True
 
 
-def _tune_hugepages(command: str) -> bool:
-    """Keep NumPy from asking for transparent huge pages while a data command
-    runs; True when this set it.
+#: Environment variables read once, when NumPy (and its OpenBLAS) first
+#: loads, and the values a data command runs with (see `_tune_numpy`).
+_NUMPY_SETTINGS = {
+    # NumPy advises the kernel to back each array of 4 MiB or more with 2 MiB
+    # pages. On a virtual machine that hands free memory back to its host
+    # (free page reporting), those are exactly the blocks the host has taken
+    # back, so faulting one in again costs the host's zeroing as well: 320 MB
+    # of fresh 8 MB arrays took 0.07-1.25 s from run to run with huge pages
+    # and a steady 0.13-0.16 s without. A 10**6-row cohort's column-sized
+    # temporaries are such arrays: `validate` of a 278 MB CSV of 63 columns
+    # took 3.8-5.2 s (1.6-2.9 s of it system time) with them and 2.9-3.0 s
+    # (0.7 s) without; `analyze` at 10**6 rows spent 4.5 against 2.2-3.2 s
+    # in the kernel (benchmarks/README.md, pipeline).
+    "NUMPY_MADVISE_HUGEPAGE": "0",
+    # The commands' matrices are small (a model's columns); OpenBLAS's idle
+    # threads spin after each call, taking a core from Arrow's parser and the
+    # second plan thread on a 2-core machine (2.5% of `validate`'s samples).
+    "OPENBLAS_NUM_THREADS": "1",
+}
 
-    NumPy advises the kernel to back each array of 4 MiB or more with 2 MiB
-    pages. On a virtual machine that hands free memory back to its host (free
-    page reporting), those are exactly the blocks the host has taken back, so
-    faulting one in again costs the host's zeroing as well: 320 MB of fresh
-    8 MB arrays took 0.07-1.25 s from run to run with huge pages and a steady
-    0.13-0.16 s without. A 10**6-row cohort's column-sized temporaries are such
-    arrays: `validate` of a 278 MB CSV of 63 columns took 3.8-5.2 s (1.6-2.9 s
-    of it system time) with huge pages and 2.9-3.0 s (0.7 s) without;
-    `analyze` at 10**6 rows spent 4.5 against 2.2-3.2 s in the kernel
-    (benchmarks/README.md, pipeline). NumPy reads ``NUMPY_MADVISE_HUGEPAGE``
-    once, when it is first imported, so this is set only before that, only
-    when the user has not set it, and removed again after the command (the
-    choice stays for the process). Only the CLI does this.
+
+def _tune_numpy(command: str) -> list[str]:
+    """Set `_NUMPY_SETTINGS` for a data command before NumPy loads; returns
+    the names this set (removed again after the command, while the choice
+    stays for the process). A variable the user has set is kept, nothing is
+    set once NumPy is loaded (it would be read by nobody), and only the CLI
+    does this.
     """
     import os
 
-    if (
-        command in _NO_DATA_COMMANDS
-        or "NUMPY_MADVISE_HUGEPAGE" in os.environ
-        or "numpy" in sys.modules
-        or not sys.platform.startswith("linux")
-    ):
-        return False
-    os.environ["NUMPY_MADVISE_HUGEPAGE"] = "0"
-    return True
+    if command in _NO_DATA_COMMANDS or "numpy" in sys.modules:
+        return []
+    names = []
+    for name, value in _NUMPY_SETTINGS.items():
+        if name == "NUMPY_MADVISE_HUGEPAGE" and not sys.platform.startswith("linux"):
+            continue
+        if name not in os.environ:
+            os.environ[name] = value
+            names.append(name)
+    return names
 
 
-def _restore_hugepages(was_set: bool) -> None:
-    if was_set:
-        import os
+def _restore_numpy(names: list[str]) -> None:
+    import os
 
-        os.environ.pop("NUMPY_MADVISE_HUGEPAGE", None)
+    for name in names:
+        os.environ.pop(name, None)
 
 
 def _restore_arrow_pool(was_set: bool) -> None:
@@ -360,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     _tune_malloc()
     old_gc = _tune_gc()
     pool_set = _tune_arrow_pool(args.command)
-    pages_set = _tune_hugepages(args.command)
+    numpy_set = _tune_numpy(args.command)
     out, err = sys.stdout, sys.stderr
     from sarcostat import progress
 
@@ -393,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         gc.set_threshold(*old_gc)
         _restore_arrow_pool(pool_set)
-        _restore_hugepages(pages_set)
+        _restore_numpy(numpy_set)
         sys.stdout, sys.stderr = out, err
         sys.unraisablehook = old_hook
         if old_term is not None:
