@@ -58,9 +58,9 @@ def test_a_command_without_data_leaves_numpy_as_it_is():
 
 
 def test_nothing_is_set_once_numpy_is_loaded(monkeypatch):
-    from sarcostat import cli
-
     import numpy  # noqa: F401  (loaded: the variables would be read by nobody)
+
+    from sarcostat import cli
 
     for name in NAMES:
         monkeypatch.delenv(name, raising=False)

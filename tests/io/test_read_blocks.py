@@ -130,9 +130,7 @@ CASES = {
     # the same cell with and without white space, in one block and across
     # blocks: one distinct cell after stripping, whichever block it is in
     "white space around cells across blocks": HEADER
-    + "".join(
-        f"P{k},{SPACED_SEX[k % 5]},{SPACED_AGE[k % 4]},160,60,30,1.0\n" for k in range(80)
-    ),
+    + "".join(f"P{k},{SPACED_SEX[k % 5]},{SPACED_AGE[k % 4]},160,60,30,1.0\n" for k in range(80)),
     "numbers of all kinds": HEADER
     + _rows(40)
     + "P41,male,ND,<3.2,1e3,+5,-.5\nP42,male,unable,inf,nan,1.,NA\n"
