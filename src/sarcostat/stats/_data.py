@@ -40,6 +40,15 @@ def complete_cases(
     Returns the analysis sample (columns in the given order, original index
     kept; a frame of its own) and the number of rows excluded.
     """
+    sample, excluded, _rows = complete_case_rows(data, columns, function=function)
+    return sample, excluded
+
+
+def complete_case_rows(
+    data: pd.DataFrame, columns: Sequence[str], *, function: str
+) -> tuple[pd.DataFrame, int, np.ndarray | None]:
+    """`complete_cases`, and the positions in ``data`` of the rows kept
+    (None when every row is kept)."""
     cols = list(dict.fromkeys(columns))
     require_columns(data, cols, function=function)
     keep = np.ones(len(data), dtype=bool)
@@ -51,11 +60,11 @@ def complete_cases(
         isna = col.isna()
         keep &= ~(isna.to_numpy() if isna.ndim == 1 else isna.to_numpy().any(axis=1))
     excluded = int(len(keep) - keep.sum())
+    rows = np.flatnonzero(keep) if excluded else None
     if not cols or data.columns.has_duplicates:
         sample = data.loc[keep, cols].copy()
-    elif excluded:
+    elif rows is not None:
         # One take per column (a boolean .loc over a wide frame costs twice as much).
-        rows = np.flatnonzero(keep)
         # The taken arrays are the frame's own (copy=False: not copied again
         # into one 2-D block, 17 ms per model at 10**6 x 8).
         sample = pd.DataFrame(
@@ -69,7 +78,7 @@ def complete_cases(
     flags = [c for c in cols if data[c].dtype == object and _is_flag_column(data[c])]
     if flags:
         sample = sample.astype({c: "boolean" for c in flags})
-    return sample, excluded
+    return sample, excluded, rows
 
 
 def _is_flag_column(series: pd.Series) -> bool:

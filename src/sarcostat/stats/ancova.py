@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from itertools import product
 from typing import Any
 
@@ -35,7 +35,7 @@ from sarcostat.stats._data import (
     as_names,
     check_confidence,
     check_not_constant,
-    complete_cases,
+    complete_case_rows,
     factor_columns,
     interaction_columns,
     plain_values,
@@ -128,6 +128,58 @@ def _ols(
 # --------------------------------------------------------------------------
 # stage 1: the fit
 # --------------------------------------------------------------------------
+class _SampleRecipe:
+    """What rebuilds a fit's analysis sample (`LinearFit.release_sample`):
+    the input's columns it was taken from (pandas copies on write, so they
+    keep the values of fitting time while sharing the input's memory), the
+    positions of the rows kept (None: every row), the input's index, and the
+    sample's own values of the columns the fit recoded (their dtype differs
+    from the input's: 0/1 coding, int to float, flags)."""
+
+    __slots__ = ("columns", "index", "own", "rows", "source")
+
+    def __init__(self, data: pd.DataFrame, sample: pd.DataFrame, rows: np.ndarray | None):
+        self.columns = list(sample.columns)
+        self.index = data.index
+        # int32 positions: half the memory of the int64 that flatnonzero gives
+        small = rows is not None and len(data) < np.iinfo(np.int32).max
+        self.rows = rows.astype(np.int32) if small else rows
+        self.source: dict[str, pd.Series] = {}
+        self.own: dict[str, Any] = {}
+        for c in self.columns:
+            if sample[c].dtype == data[c].dtype:
+                self.source[c] = data[c]
+            else:
+                self.own[c] = sample[c].array
+
+    @staticmethod
+    def of(data: pd.DataFrame, sample: pd.DataFrame, rows: np.ndarray | None):
+        """The recipe, or None where the input's columns are not one each."""
+        if data.columns.has_duplicates or sample.columns.has_duplicates:
+            return None
+        return _SampleRecipe(data, sample, rows)
+
+    def sample_index(self) -> pd.Index:
+        return self.index if self.rows is None else self.index[self.rows]
+
+    def frame(self) -> pd.DataFrame:
+        cols = {}
+        for c in self.columns:
+            if c in self.own:
+                cols[c] = self.own[c]
+            else:
+                values = self.source[c].array
+                cols[c] = values if self.rows is None else values.take(self.rows)
+        return pd.DataFrame(cols, index=self.sample_index(), copy=False)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _SampleRecipe):
+            return NotImplemented
+        return self.frame().equals(other.frame())
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True, eq=False)
 class LinearFit:
     """A least-squares fit with the information needed to predict on a grid.
@@ -162,6 +214,10 @@ class LinearFit:
         covariate enters the model (and ``data``) as 0/1.
     data : pandas.DataFrame
         Analysis sample (complete cases; original index); covariates numeric.
+        After `release_sample` it is rebuilt on each access from the columns
+        it was taken from.
+    sample_index : pandas.Index
+        The analysis sample's index (its rows' labels in the input).
     n, n_excluded : int
         Rows used and rows left out for missing values.
     missing : dict
@@ -187,12 +243,37 @@ class LinearFit:
     covariate_means: dict[str, float]
     binary: tuple[str, ...]
     covariate_coding: dict[str, tuple]
-    data: pd.DataFrame
+    _data: pd.DataFrame | None
     n: int
     n_excluded: int
     missing: dict[str, int]
     formula: str
     interactions: tuple[tuple[str, ...], ...] = ()
+    _recipe: _SampleRecipe | None = field(default=None, repr=False)
+
+    @property
+    def data(self) -> pd.DataFrame:
+        if self._data is not None:
+            return self._data
+        assert self._recipe is not None  # released only where there is one
+        return self._recipe.frame()
+
+    @property
+    def sample_index(self) -> pd.Index:
+        if self._data is not None:
+            return self._data.index
+        assert self._recipe is not None
+        return self._recipe.sample_index()
+
+    def release_sample(self) -> None:
+        """Keep the analysis sample only as what rebuilds it (`data` then
+        builds it on each access): the positions of its rows in the input
+        and the columns they come from, which pandas shares with the input
+        (copy on write) instead of a copy of each. A study run keeps every
+        fit; at 10**6 participants with missing values each held 40-60 MB
+        of its own sample (tens of fits: over a gigabyte)."""
+        if self._recipe is not None:
+            object.__setattr__(self, "_data", None)
 
     def __repr__(self) -> str:
         return (
@@ -372,7 +453,7 @@ def _fit(
             f"got dtype {data[outcome].dtype}."
         )
 
-    sample, n_excluded = complete_cases(data, used, function=function)
+    sample, n_excluded, rows = complete_case_rows(data, used, function=function)
     missing = _missing_summary(data, used)
     if len(sample) == 0:
         raise ModelError(
@@ -456,7 +537,8 @@ def _fit(
         covariate_means={c: float(sample[c].mean()) for c in covs_t},
         binary=tuple(binary),
         covariate_coding=coding,
-        data=sample,
+        _data=sample,
+        _recipe=_SampleRecipe.of(data, sample, rows),
         n=int(n),
         n_excluded=int(n_excluded),
         missing=missing,
@@ -1478,3 +1560,30 @@ def _ls_means_one(
         fit=fit,
         grid=grid,
     )
+
+
+def release_samples(result: Any) -> Any:
+    """Call `LinearFit.release_sample` on every fit held by ``result`` (a
+    stats result, or lists, tuples and dicts of them); returns ``result``.
+
+    For callers that keep many results, as a study run does: each fit's
+    analysis sample then costs the positions of its rows instead of a copy
+    of its columns, and is rebuilt when asked for (``fit.data``). Numbers
+    already computed are untouched.
+    """
+    seen: set[int] = set()
+    todo = [result]
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, (str, bytes, int, float, pd.DataFrame, pd.Series)):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, LinearFit):
+            obj.release_sample()
+        elif isinstance(obj, dict):
+            todo.extend(obj.values())
+        elif isinstance(obj, (list, tuple)):
+            todo.extend(obj)
+        elif is_dataclass(obj) and not isinstance(obj, type):
+            todo.extend(getattr(obj, f.name) for f in fields(obj))
+    return result

@@ -49,7 +49,7 @@ class Figure1(Step):
             for model in MODELS:
                 r = fits[model]
                 ctx.analyses[f"fig1/{status}/{model}"] = r
-                sample = data.loc[r.fit.data.index, [status, bm]]  # the two columns read
+                sample = data.loc[r.fit.sample_index, [status, bm]]  # the two columns read
                 raw = sample.groupby(status)[bm].agg(["mean", "std"])
                 # "with" (1) first, as in the paper's figure.
                 for m in sorted(r.means.to_dict("records"), key=lambda m: -float(m["level"])):

@@ -88,7 +88,7 @@ class FrailtyMeans(Step):
                 p_trend, slope = float(t["p_value"]), float(t["estimate"])
             else:
                 p_trend = slope = math.nan
-            sample = data.loc[r.fit.data.index, [status, bm]]  # the two columns read
+            sample = data.loc[r.fit.sample_index, [status, bm]]  # the two columns read
             raw = sample.groupby(status)[bm].agg(["mean", "std"])
             for m in r.means.to_dict("records"):
                 code = int(float(m["level"]))
