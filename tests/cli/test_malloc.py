@@ -58,3 +58,46 @@ def test_a_freed_column_is_reused_without_fresh_pages():
 def test_the_users_own_malloc_settings_win():
     # a user's MALLOC_MMAP_THRESHOLD_ (here: every block over 128 KiB mapped afresh) is kept
     assert _faults("tuned", MALLOC_MMAP_THRESHOLD_="131072") > 1500
+
+
+ARENAS = """
+import ctypes, sys, threading
+from sarcostat import cli
+if sys.argv[1] == "tuned":
+    cli._tune_malloc()
+ready = threading.Barrier(7)
+held = []
+def work():
+    held.append(bytearray(1 << 20))  # from the thread's arena (below the mmap threshold)
+    ready.wait()
+    ready.wait()
+threads = [threading.Thread(target=work) for _ in range(6)]
+for t in threads:
+    t.start()
+ready.wait()  # every thread holds its block
+sys.stderr.flush()
+ctypes.CDLL(None).malloc_stats()  # one "Arena k:" section per arena, on stderr
+ready.wait()
+for t in threads:
+    t.join()
+"""
+
+
+def _arenas(mode: str, **env: str) -> int:
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    run_env.update(env)
+    out = subprocess.run(
+        [sys.executable, "-c", ARENAS, mode],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=run_env,
+    )
+    return sum(line.startswith("Arena ") for line in out.stderr.splitlines())
+
+
+@pytest.mark.skipif(not _glibc(), reason="glibc's malloc only")
+def test_threads_share_two_arenas_unless_the_user_says_otherwise():
+    assert _arenas("default") > 2  # glibc: an arena per allocating thread, up to 8 per core
+    assert _arenas("tuned") <= 2
+    assert _arenas("tuned", MALLOC_ARENA_MAX="3") == 3
