@@ -86,6 +86,16 @@ def workspace(root: Path, *, plate_name: str = "plate1") -> Workspace:
     return Workspace(root, cohort, mapping, plan, plate, layout, panel, tables, notes)
 
 
+def ctrl_c_as_at_a_terminal() -> None:
+    """``preexec_fn`` of a child that the tests interrupt with SIGINT: a job
+    that a non-interactive shell starts in the background (``make test &``)
+    inherits SIGINT ignored, Python then keeps it ignored, and the child
+    would never see the tests' "Ctrl-C"."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

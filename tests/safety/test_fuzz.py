@@ -17,7 +17,7 @@ import sys
 import time
 
 import pytest
-from corpus_outputs import SRC, temporaries, tree, workspace
+from corpus_outputs import SRC, ctrl_c_as_at_a_terminal, temporaries, tree, workspace
 from fuzz import (
     BYTE_MUTATIONS,
     IMG,
@@ -196,6 +196,7 @@ def test_signal_at_a_random_moment_leaves_a_complete_report(previous, seed):
     proc = subprocess.Popen(
         [sys.executable, "-m", "sarcostat", "analyze", ws.cohort, "--map", ws.mapping, "-o", rep, "-q"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=ctrl_c_as_at_a_terminal,
     )  # fmt: skip
     time.sleep(delay)
     proc.send_signal(sig)

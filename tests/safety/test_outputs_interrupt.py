@@ -20,6 +20,7 @@ import pytest
 from corpus_outputs import (
     SRC,
     assert_unchanged,
+    ctrl_c_as_at_a_terminal,
     snapshot,
     temporaries,
     tree,
@@ -45,6 +46,7 @@ def _start(ws, rep):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_as_at_a_terminal,
     )
 
 

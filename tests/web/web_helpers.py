@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -65,6 +66,9 @@ class Server:
             stderr=subprocess.PIPE,
             text=True,
             env=env,
+            # SIGINT as at a terminal, also when the tests run as a
+            # background job (which inherits it ignored): the tests send Ctrl+C
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.url = None
         deadline = time.monotonic() + timeout
