@@ -872,10 +872,10 @@ def _read_text_blocks(p: Path, suffix: str, encoding: str | None, sep: str | Non
                 start = codes[j][k]
                 codes[j][k] = np.arange(start, start + len(texts[j][k]), dtype=np.int32)
         c = np.concatenate(codes[j]) if codes[j] else np.empty(0, dtype=np.int32)
-        cells = [
+        pieces = [
             x for v in uniques[j] for x in (v.chunks if isinstance(v, pa.ChunkedArray) else (v,))
         ]
-        whole = pa.concat_arrays(cells) if cells else _arrow.strings([])
+        whole = pa.concat_arrays(pieces) if pieces else _arrow.strings([])
         if len(uniques[j]) > 1 and j not in plain:
             # one entry per distinct cell of the whole column, not per block,
             # numbered in order of first appearance; merged in Arrow, so that
@@ -1623,7 +1623,7 @@ def _read_parquet(p: Path, columns: list[str] | None = None) -> RawTable:
         if columns is not None:
             names = [c for c in names if c in set(columns)]
         parts: list[tuple[str, Any]] = []
-        coded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        coded: dict[int, tuple[np.ndarray, Any]] = {}
         arrows: dict[int, Any] = {}
         numbers: dict[int, np.ndarray] = {}
         with progress_bar(total=len(names), desc=f"read {name}", unit="columns") as bar:
@@ -1657,7 +1657,7 @@ def _is_float(kind: Any) -> bool:
     return bool(pa.types.is_float32(kind) or pa.types.is_float64(kind))
 
 
-def _parquet_text(col: Any) -> tuple[tuple[np.ndarray, np.ndarray], Any] | None:
+def _parquet_text(col: Any) -> tuple[tuple[np.ndarray, Any], Any] | None:
     """A Parquet text column as (codes, distinct cells) and, for an id-like column
     (nearly one distinct cell per row, no nulls), its Arrow cells; None for other types.
 

@@ -142,8 +142,9 @@ class _SampleRecipe:
         self.columns = list(sample.columns)
         self.index = data.index
         # int32 positions: half the memory of the int64 that flatnonzero gives
-        small = rows is not None and len(data) < np.iinfo(np.int32).max
-        self.rows = rows.astype(np.int32) if small else rows
+        if rows is not None and len(data) < np.iinfo(np.int32).max:
+            rows = rows.astype(np.int32)
+        self.rows = rows
         self.source: dict[str, pd.Series] = {}
         self.own: dict[str, Any] = {}
         for c in self.columns:
@@ -153,7 +154,9 @@ class _SampleRecipe:
                 self.own[c] = sample[c].array
 
     @staticmethod
-    def of(data: pd.DataFrame, sample: pd.DataFrame, rows: np.ndarray | None):
+    def of(
+        data: pd.DataFrame, sample: pd.DataFrame, rows: np.ndarray | None
+    ) -> _SampleRecipe | None:
         """The recipe, or None where the input's columns are not one each."""
         if data.columns.has_duplicates or sample.columns.has_duplicates:
             return None
