@@ -103,3 +103,17 @@ def test_a_study_run_keeps_its_linear_fits_released():
         assert f._data is None
         assert len(f.data) == f.n and f.data.index.equals(f.sample_index)
         assert not f.data[list(f.data.columns)].isna().any().any()
+
+
+def test_a_stats_call_finishing_while_another_thread_imports_ancova(monkeypatch):
+    # Two step threads: one is still importing sarcostat.stats.ancova (in
+    # sys.modules, release_samples not yet defined) when the other's call
+    # returns; that call must not fail (an AttributeError, once in CI).
+    import sys
+    import types
+
+    from sarcostat.study.registry import StepLog
+
+    half = types.ModuleType("sarcostat.stats.ancova")
+    monkeypatch.setitem(sys.modules, "sarcostat.stats.ancova", half)
+    assert StepLog.capture(lambda: 42) == (42, [])

@@ -85,10 +85,12 @@ class StepLog:
         # its analysis sample as its rows' positions, not a copy of its
         # columns (at 10**6 rows with missing values, tens of fits held
         # 40-60 MB each; `LinearFit.release_sample`). No linear fit exists
-        # unless its module is loaded, so it is not imported for this.
-        ancova = sys.modules.get("sarcostat.stats.ancova")
-        if ancova is not None:
-            ancova.release_samples(out)
+        # unless its module is loaded, so it is not imported for this; while
+        # another step thread is still importing it (it is in sys.modules,
+        # its last function not yet defined), no fit of it exists either.
+        release = getattr(sys.modules.get("sarcostat.stats.ancova"), "release_samples", None)
+        if release is not None:
+            release(out)
         # The stats functions start their messages with their own name
         # ("or_per_sd: ..."); the report names the analysis instead.
         prefix = f"{getattr(fn, '__name__', '')}: "
