@@ -33,17 +33,18 @@ def _glibc() -> bool:
         return False
 
 
-def _faults(mode: str, **env: str) -> int:
+def _probe(code: str, mode: str, **env: str) -> subprocess.CompletedProcess:
+    """``code`` run with ``mode`` in a fresh interpreter, without the
+    caller's glibc malloc variables (but with ``env``)."""
     run_env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
     run_env.update(env)
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE, mode],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=run_env,
+    return subprocess.run(
+        [sys.executable, "-c", code, mode], capture_output=True, text=True, check=True, env=run_env
     )
-    return int(out.stdout.strip())
+
+
+def _faults(mode: str, **env: str) -> int:
+    return int(_probe(PROBE, mode, **env).stdout.strip())
 
 
 @pytest.mark.skipif(not _glibc(), reason="glibc's malloc only")
@@ -84,16 +85,8 @@ for t in threads:
 
 
 def _arenas(mode: str, **env: str) -> int:
-    run_env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
-    run_env.update(env)
-    out = subprocess.run(
-        [sys.executable, "-c", ARENAS, mode],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=run_env,
-    )
-    return sum(line.startswith("Arena ") for line in out.stderr.splitlines())
+    err = _probe(ARENAS, mode, **env).stderr
+    return sum(line.startswith("Arena ") for line in err.splitlines())
 
 
 @pytest.mark.skipif(not _glibc(), reason="glibc's malloc only")
