@@ -98,6 +98,16 @@ def may_need_trim(arr: Any) -> bool:
     return bool(_MAYBE_SPACE[edges].any())
 
 
+def stripped(arr: Any) -> Any:
+    """A string array (no nulls) with each cell stripped as ``str.strip``
+    strips it (Arrow's ``utf8_trim_whitespace``: the same code points,
+    tests/io check every one); the array itself, no copy, when no cell can
+    need it (`may_need_trim`), as for most columns."""
+    import pyarrow.compute as pc
+
+    return pc.utf8_trim_whitespace(arr) if may_need_trim(arr) else arr
+
+
 #: Bytes that may be (part of) white space as ``str.strip`` sees it.
 _MAYBE_SPACE = np.zeros(256, dtype=bool)
 _MAYBE_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True

@@ -1019,8 +1019,6 @@ def _arrow_columns(pa: Any, table: Any, n: int) -> list[tuple[np.ndarray | None,
     see `_LazyTexts`). Other columns come as codes into their stripped distinct
     cells, and no Arrow cells (None).
     """
-    import pyarrow.compute as pc
-
     from sarcostat.io import _arrow
 
     out: list[tuple[np.ndarray | None, Any, Any]] = []
@@ -1032,16 +1030,10 @@ def _arrow_columns(pa: Any, table: Any, n: int) -> list[tuple[np.ndarray | None,
                 if len(chunk.dictionary) <= max(len(idx) // 2, DENSE_MIN):
                     # stripped in Arrow: Python strings are made once per
                     # column, after the blocks' cells are merged
-                    vals = chunk.dictionary
-                    if _arrow.may_need_trim(vals):
-                        vals = pc.utf8_trim_whitespace(vals)
-                    parts.append((idx, vals, None))
+                    parts.append((idx, _arrow.stripped(chunk.dictionary), None))
                     continue
                 chunk = chunk.cast(pa.string())  # dense: plain from here on
-            # Arrow strips exactly what str.strip strips (tests/io check every
-            # code point); most columns have nothing to strip, and no copy is made
-            arrow = pc.utf8_trim_whitespace(chunk) if _arrow.may_need_trim(chunk) else chunk
-            parts.append((None, None, arrow))
+            parts.append((None, None, _arrow.stripped(chunk)))
         if not parts:
             out.append((np.empty(0, dtype=np.int32), np.empty(0, dtype=object), None))
         elif all(v is None for _i, v, _a in parts):
@@ -1681,9 +1673,7 @@ def _parquet_text(col: Any) -> tuple[tuple[np.ndarray, Any], Any] | None:
         # first rows only decide which way is cheaper.
         head = col.slice(0, PLAIN_PROBE_ROWS)
         if pc.count_distinct(head).as_py() > PLAIN_PROBE_ROWS // 2:
-            text = col.cast(pa.string())
-            if _arrow.may_need_trim(text):
-                text = pc.utf8_trim_whitespace(text)
+            text = _arrow.stripped(col.cast(pa.string()))
             counting = np.arange(len(text), dtype=np.int32)
             return (counting, _LazyTexts(text)), text
     enc = pc.dictionary_encode(col, null_encoding="encode")
