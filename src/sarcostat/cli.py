@@ -265,9 +265,11 @@ def _tune_gc() -> tuple[int, int, int]:
 _NO_DATA_COMMANDS = ("plan", "check-table", "serve")
 
 
-def _tune_arrow_pool(command: str) -> bool:
+def _tune_arrow_pool(command: str) -> list[str]:
     """Let Arrow's buffers come from its jemalloc pool while a data command
-    runs, where this pyarrow has one; True when this set it.
+    runs, where this pyarrow has one; returns the variable it set, if any
+    (removed after the command by `_restore_env`: the pool stays for the
+    process, Arrow chose it when it loaded).
 
     With pyarrow's default pool (mimalloc) here, `validate` of a 430 MB CSV
     with unknown text columns spent 1.5-4.7 s of system time (fresh memory
@@ -292,19 +294,19 @@ def _tune_arrow_pool(command: str) -> bool:
         or "ARROW_DEFAULT_MEMORY_POOL" in os.environ
         or "pyarrow" in sys.modules
     ):
-        return False
+        return []
     try:
         spec = importlib.util.find_spec("pyarrow")
         if spec is None or spec.origin is None:
-            return False
+            return []
         config = Path(spec.origin).parent / "include" / "arrow" / "util" / "config.h"
         text = config.read_text(encoding="utf-8", errors="replace")
         if not re.search(r"^#define ARROW_JEMALLOC\s*$", text, flags=re.MULTILINE):
-            return False
+            return []
     except (OSError, ImportError, ValueError):
-        return False
+        return []
     os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "jemalloc"
-    return True
+    return ["ARROW_DEFAULT_MEMORY_POOL"]
 
 
 #: Environment variables read once, when NumPy (and its OpenBLAS) first
@@ -330,8 +332,8 @@ _NUMPY_SETTINGS = {
 
 def _tune_numpy(command: str) -> list[str]:
     """Set `_NUMPY_SETTINGS` for a data command before NumPy loads; returns
-    the names this set (removed again after the command, while the choice
-    stays for the process). A variable the user has set is kept, nothing is
+    the names this set (removed again after the command by `_restore_env`,
+    while the choice stays for the process). A variable the user has set is kept, nothing is
     set once NumPy is loaded (it would be read by nobody), and only the CLI
     does this.
     """
@@ -349,20 +351,13 @@ def _tune_numpy(command: str) -> list[str]:
     return names
 
 
-def _restore_numpy(names: list[str]) -> None:
+def _restore_env(names: list[str]) -> None:
+    """Remove the variables a `_tune_*` function set, so that the caller's
+    environment is as it was (what they chose stays for this process)."""
     import os
 
     for name in names:
         os.environ.pop(name, None)
-
-
-def _restore_arrow_pool(was_set: bool) -> None:
-    # The pool stays for this process (Arrow chose it when it loaded); the
-    # variable goes, so that the caller's environment is as it was.
-    if was_set:
-        import os
-
-        os.environ.pop("ARROW_DEFAULT_MEMORY_POOL", None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -381,8 +376,7 @@ def main(argv: list[str] | None = None) -> int:
 
     _tune_malloc()
     old_gc = _tune_gc()
-    pool_set = _tune_arrow_pool(args.command)
-    numpy_set = _tune_numpy(args.command)
+    env_set = _tune_arrow_pool(args.command) + _tune_numpy(args.command)
     out, err = sys.stdout, sys.stderr
     from sarcostat import progress
 
@@ -414,8 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
     finally:
         gc.set_threshold(*old_gc)
-        _restore_arrow_pool(pool_set)
-        _restore_numpy(numpy_set)
+        _restore_env(env_set)
         sys.stdout, sys.stderr = out, err
         sys.unraisablehook = old_hook
         if old_term is not None:

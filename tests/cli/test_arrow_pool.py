@@ -66,5 +66,5 @@ def test_without_jemalloc_in_the_build_nothing_is_set(monkeypatch, tmp_path):
     monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
     monkeypatch.delitem(sys.modules, "pyarrow", raising=False)
     monkeypatch.syspath_prepend(str(tmp_path))
-    assert cli._tune_arrow_pool("validate") is False
+    assert cli._tune_arrow_pool("validate") == []  # nothing set
     assert "ARROW_DEFAULT_MEMORY_POOL" not in os.environ
