@@ -21,6 +21,10 @@ from sarcostat.report.tables import DisplayRow, DisplayTable
 def savefig_calls(monkeypatch):
     from matplotlib.figure import Figure
 
+    # Every figure drawn in this process (a forked copy's calls are not
+    # counted here).
+    monkeypatch.setenv("SARCOSTAT_THREADS", "1")
+
     calls = []
     real = Figure.savefig
 
@@ -263,3 +267,35 @@ def test_docx_table_xml_is_what_python_docx_makes(paper):
     fast = body_xml(docx_mod._add_table)
     assert fast == body_xml(_reference_table)
     assert fast.count(b"<w:tbl>") == 3 and b"&lt;0.001" in fast
+
+
+def test_the_tiff_is_not_saved_from_the_image_the_encoder_thread_saves(monkeypatch):
+    # PIL keeps a save's settings on the image object: a TIFF saved from
+    # the raster while the encoder thread saves it as PNG could take the
+    # PNG's settings (found as an uncompressed TIFF, now and then).
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sarcostat.report import figures
+
+    saved = {"png": [], "tiff": []}
+    real_png, real_tiff = figures.encode_png, figures.encode_tiff
+    monkeypatch.setattr(figures, "encode_png", lambda im: saved["png"].append(im) or real_png(im))
+    monkeypatch.setattr(
+        figures, "encode_tiff", lambda im, p: saved["tiff"].append(im) or real_tiff(im, p)
+    )
+    fig = figures._new_figure((2.0, 1.5))
+    fig.subplots().plot([0, 1], [1, 0])
+    with ThreadPoolExecutor(max_workers=1) as encoder:
+        files, html, word = figures.figure_outputs(fig, ("tiff",), dpi=300, encoder=encoder)
+        data = figures.output_bytes(files["tiff"])
+        word.result()
+    assert saved["png"] and saved["tiff"]
+    assert not {id(im) for im in saved["png"]} & {id(im) for im in saved["tiff"]}
+    with Image.open(io.BytesIO(data)) as im:
+        assert im.info["compression"] == "tiff_lzw"
+    # Without an encoder thread nothing is copied.
+    saved["png"].clear()
+    saved["tiff"].clear()
+    files, html, word = figures.figure_outputs(fig, ("tiff",), dpi=300)
+    figures.output_bytes(files["tiff"])
+    assert {id(im) for im in saved["png"]} & {id(im) for im in saved["tiff"]}

@@ -22,8 +22,9 @@ DESCRIPTION = (
     "--figure-format (default PNG and SVG), and manifest.json. "
     "Nothing is written when the plan or the data are invalid. "
     "From 100,000 rows on, analyses that do not depend on each other run two at a time "
-    "on two threads (same results); the environment variable SARCOSTAT_THREADS=1 runs "
-    "them one after another."
+    "on two threads, and on Linux with two or more cores the figures are drawn by two "
+    "processes (same results either way); the environment variable SARCOSTAT_THREADS=1 "
+    "runs everything one after another."
 )
 
 

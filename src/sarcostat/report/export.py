@@ -8,6 +8,7 @@ report behind, and only files of an earlier report are ever replaced.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import platform
@@ -162,6 +163,11 @@ def manifest(
     return info
 
 
+def _resolved(png):
+    """PNG bytes from bytes or a future of them."""
+    return png if isinstance(png, bytes) else png.result()
+
+
 def write_report(
     result,
     outdir,
@@ -214,7 +220,7 @@ def write_report(
     from concurrent.futures import ThreadPoolExecutor
     from dataclasses import replace
 
-    from sarcostat.report import figures
+    from sarcostat.report import _fork, figures
     from sarcostat.report.docx import write_docx
     from sarcostat.report.format import DEFAULT_FORMAT
     from sarcostat.report.html import render_html
@@ -239,37 +245,58 @@ def write_report(
         kinds = ", ".join(f.upper() for f in opts.figure_formats)
         if drawn:
             say(f"figures ({', '.join(drawn)}: {kinds}, {opts.dpi} dpi)")
-        pngs = {}
-        word_pngs = {}
-        # The PNGs are compressed on another thread while this one draws the
-        # next figure and its SVG (zlib runs without the interpreter lock);
-        # their files are written once every figure is drawn.
+        # The figures are drawn on two processes where that is safe (half of
+        # them by a forked copy of this one, see `_fork`); here the PNGs are
+        # compressed on another thread while this one draws the next figure
+        # and its SVG (zlib runs without the interpreter lock); the PNG files
+        # are written once every figure is drawn.
         with ThreadPoolExecutor(max_workers=1) as encoder:
-            later = []
+
+            def draw(name, encoder):
+                fig = FIGURES[name](result, fmt=fmt)
+                if opts.greyscale:
+                    figures.to_greyscale(fig)
+                # One drawing per output format: the PNG file, the Word picture
+                # and the HTML embed (screen resolution, the drawn size) come
+                # from one raster (figures.figure_outputs).
+                return figures.figure_outputs(
+                    fig,
+                    opts.figure_formats,
+                    dpi=opts.dpi,
+                    width_mm=opts.figure_width_mm,
+                    encoder=encoder,
+                )
+
+            def here(name):
+                files, html_png, word_png = draw(name, encoder)
+                # SVG, PDF, EPS are drawn now (beside the copy), the PNG is
+                # being compressed; all are written below, in one order.
+                files = {k: w if k == "png" else figures.output_bytes(w) for k, w in files.items()}
+                return files, html_png, word_png
+
+            def there(name):
+                files, html_png, word_png = draw(name, None)
+                return {k: figures.output_bytes(w) for k, w in files.items()}, html_png, word_png
+
             with figures.style_context(opts):
-                for name in drawn:
-                    fig = FIGURES[name](result, fmt=fmt)
-                    if opts.greyscale:
-                        figures.to_greyscale(fig)
-                    # One drawing per output format: the PNG file, the Word picture
-                    # and the HTML embed (screen resolution, the drawn size) come
-                    # from one raster (figures.figure_outputs).
-                    files, pngs[name], word_pngs[name] = figures.figure_outputs(
-                        fig,
-                        opts.figure_formats,
-                        dpi=opts.dpi,
-                        width_mm=opts.figure_width_mm,
-                        encoder=encoder,
-                    )
-                    for kind, writer in files.items():
-                        if kind == "png":
-                            later.append((f"{name}.{kind}", writer))
-                        else:
-                            out.write(f"{name}.{kind}", writer)
+                figures.load_drawing_modules(opts.figure_formats)
+                drawings = _fork.split(drawn, here, there)
+            pngs = {}
+            word_pngs = {}
+            later = []
+            for name in drawn:
+                files, pngs[name], word_pngs[name] = drawings[name]
+                for kind, writer in files.items():
+                    if isinstance(writer, bytes):
+                        writer = functools.partial(figures.write_bytes, data=writer)
+                    if kind == "png":
+                        later.append((f"{name}.{kind}", writer))
+                    else:
+                        out.write(f"{name}.{kind}", writer)
             for file_name, writer in later:
                 out.write(file_name, writer)
-            pngs = {name: png.result() for name, png in pngs.items()}
-            word_pngs = {name: png.result() for name, png in word_pngs.items()}
+            pngs = {name: _resolved(png) for name, png in pngs.items()}
+            word_pngs = {name: _resolved(png) for name, png in word_pngs.items()}
         say("tables (results.json, CSV)")
         for part, frame in result.frames.items():
             out.write_csv(f"{part}.csv", frame)

@@ -86,6 +86,20 @@ def scatter_or_density(ax, x, y, *, color, large_n: int = LARGE_N, **kw):
     return ax.hexbin(x[ok], y[ok], gridsize=60, bins="log", mincnt=1, cmap="Blues", linewidths=0)
 
 
+def load_drawing_modules(formats=("png", "svg")) -> None:
+    """Import what drawing and saving figures in ``formats`` uses, once, before
+    `sarcostat.report._fork` copies the process: the copy then starts
+    drawing at once instead of importing them a second time."""
+    import importlib
+
+    names = ["matplotlib.figure", "matplotlib.backends.backend_agg", "PIL.Image"]
+    names += [f"matplotlib.backends.backend_{k}" for k in ("svg", "pdf", "ps") if k in formats]
+    if "eps" in formats and "ps" not in formats:
+        names.append("matplotlib.backends.backend_ps")
+    for name in names:
+        importlib.import_module(name)
+
+
 def _new_figure(figsize):
     # matplotlib.figure.Figure without pyplot: importing pyplot (backend
     # machinery, global figure registry) costs about a second and buys nothing
@@ -436,8 +450,11 @@ def save_figure(fig, path, fmt: str, *, dpi: int = 300) -> None:
     elif fmt == "eps":
         # Written through a file object: given a path, matplotlib would put the
         # (temporary) file name in the header; the date follows SOURCE_DATE_EPOCH.
-        with open(path, "wb") as fh:
-            fig.savefig(fh, format="eps", dpi=dpi)
+        if hasattr(path, "write"):
+            fig.savefig(path, format="eps", dpi=dpi)
+        else:
+            with open(path, "wb") as fh:
+                fig.savefig(fh, format="eps", dpi=dpi)
     else:
         raise ValueError(f"unknown figure format {fmt!r}")
 
@@ -515,11 +532,15 @@ def figure_outputs(
     for kind in formats:
         if kind == "png":
             data = png_at(base_dpi)
-            files[kind] = lambda p, data=data: _write_bytes(
+            files[kind] = lambda p, data=data: write_bytes(
                 p, data if encoder is None else data.result()
             )
         elif kind == "tiff":
-            files[kind] = lambda p: encode_tiff(base, p)
+            # A copy when the encoder thread may be saving ``base`` as PNG:
+            # PIL keeps each save's settings on the image object, so two
+            # saves of one image at once can swap them (a TIFF written
+            # without its compression, or a TypeError).
+            files[kind] = lambda p: encode_tiff(base if encoder is None else base.copy(), p)
         else:
             files[kind] = lambda p, kind=kind: save_figure(fig, p, kind, dpi=dpi)
     return files, html_png, word_png
@@ -534,7 +555,15 @@ def _done(value):
     return future
 
 
-def _write_bytes(path, data: bytes) -> None:
+def output_bytes(writer) -> bytes:
+    """What a writer of `figure_outputs` writes, as bytes (each writer takes
+    a path or a binary file object)."""
+    buf = io.BytesIO()
+    writer(buf)
+    return buf.getvalue()
+
+
+def write_bytes(path, data: bytes) -> None:
     """``data`` to a path or a binary file object."""
     if hasattr(path, "write"):
         path.write(data)

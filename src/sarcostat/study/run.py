@@ -586,7 +586,9 @@ def _statuses_as01(data: pd.DataFrame, plan: Plan) -> pd.DataFrame:
 #: wall time on a free 2-core machine; benchmarks/README.md, section analyze).
 PARALLEL_MIN_ROWS = 100_000
 #: The environment variable that sets how many threads run the steps
-#: (``SARCOSTAT_THREADS=1``: one after another, whatever the cohort's size).
+#: (``SARCOSTAT_THREADS=1``: one after another, whatever the cohort's size;
+#: the report's figures are then drawn in this process alone, see
+#: `sarcostat.report._fork`).
 THREADS_ENV = "SARCOSTAT_THREADS"
 
 

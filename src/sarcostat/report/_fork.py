@@ -1,0 +1,184 @@
+"""Sharing a job's items with a forked copy of this process, on another core.
+
+Drawing a report's figures is Python work that holds the interpreter lock
+(matplotlib lays out and renders text and ticks in Python), so a second
+thread cannot share it; a forked copy of the process can, on the second
+core, with every object it needs already in its memory. The two take the
+items one at a time from a shared queue, so neither waits for the other
+while items are left. The copy sends its results back (pickled), never
+touches the output folder, and leaves by ``os._exit``: no ``atexit``
+handler, no clean-up of the caller's frames and no flush of the caller's
+buffers runs in it.
+
+Forking is used only where it is safe and useful: on Linux, from the main
+thread (a server drawing on a worker thread may have other threads holding
+locks the copy would need), with two or more cores this process may use,
+and not when ``SARCOSTAT_THREADS=1`` asks for one thing at a time. Anything
+that goes wrong in the copy (an error, a signal, no answer within
+`WAIT_SECONDS`) only means the caller does the copy's items itself: the
+same function on the same objects, so the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+#: How long the caller waits for the copy's answer once its own part is
+#: done (figures take seconds; this only bounds a copy that is stuck).
+WAIT_SECONDS = 120.0
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """True where `split` may fork (see the module docstring)."""
+    from sarcostat.study.run import THREADS_ENV
+
+    return (
+        sys.platform.startswith("linux")
+        and hasattr(os, "fork")
+        and threading.current_thread() is threading.main_thread()
+        and _cores() >= 2
+        and os.environ.get(THREADS_ENV, "").strip() != "1"
+    )
+
+
+def split(
+    items: Sequence[Any],
+    here: Callable[[Any], Any],
+    there: Callable[[Any], Any],
+    *,
+    fork: bool | None = None,
+) -> dict[Any, Any]:
+    """``{item: result}`` for every item, shared with a forked copy of this
+    process: each process takes the next item not yet taken (in the given
+    order, so put the longest first) until none is left, this one running
+    ``here`` on its items and the copy ``there``, which returns picklable
+    results. Without a fork (``fork`` False, or None where `can_fork` says
+    no, or more than `MAX_ITEMS` items), ``here`` runs on every item; items
+    the copy took but did not answer for (it failed) are run by ``there``
+    here, once this process has no item left."""
+    items = list(items)
+    if fork is None:
+        fork = can_fork()
+    if not fork or len(items) < 2 or len(items) > MAX_ITEMS:
+        return {i: here(i) for i in items}
+    for stream in (sys.stdout, sys.stderr):  # nothing buffered for the copy to write again
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+    # The items left, as one byte each in a pipe both processes read: a
+    # read of one byte takes one item, never the same one twice.
+    queue_r, queue_w = os.pipe()
+    os.write(queue_w, bytes(range(len(items))))
+    os.close(queue_w)
+    os.set_blocking(queue_r, False)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy
+        _child(items, there, queue_r, r, w)
+    os.close(w)
+    done = False
+    try:
+        results = {}
+        while (k := _take(queue_r)) is not None:
+            results[items[k]] = here(items[k])
+        answer = _receive(r, pid)
+        done = True
+    finally:
+        os.close(r)
+        os.close(queue_r)
+        if not done:  # this process is leaving with an error: stop the copy
+            _stop(pid)
+    theirs = [i for i in items if i not in results]
+    if not isinstance(answer, dict) or set(answer) != set(theirs):
+        answer = {i: there(i) for i in theirs}
+    return {i: results[i] if i in results else answer[i] for i in items}
+
+
+#: Most items `split` shares (one byte each in its queue).
+MAX_ITEMS = 256
+
+
+def _take(queue: int) -> int | None:
+    """The index of the next item not yet taken, or None when none is left."""
+    try:
+        byte = os.read(queue, 1)
+    except BlockingIOError:
+        return None
+    return byte[0] if byte else None
+
+
+def _child(items: list, there: Callable[[Any], Any], queue: int, r: int, w: int) -> None:
+    """Run in the copy: ``there`` on each item it takes, the pickled
+    ``{item: result}`` to ``w``; never returns."""
+    code = 1
+    try:
+        os.close(r)
+        # Ctrl-C and kill end the copy at once (its caller handles them).
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        answer = {}
+        while (k := _take(queue)) is not None:
+            answer[items[k]] = there(items[k])
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(w, "wb") as fh:
+            fh.write(data)
+        code = 0
+    except BaseException:  # noqa: BLE001 - any failure: the caller does this part itself
+        pass
+    finally:
+        os._exit(code)
+
+
+def _receive(r: int, pid: int) -> Any:
+    """The copy's unpickled answer, or None (it failed or took longer than
+    `WAIT_SECONDS`); the copy is reaped either way."""
+    chunks = []
+    deadline = time.monotonic() + WAIT_SECONDS
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([r], [], [], left)[0]:
+                _stop(pid)
+                return None
+            chunk = os.read(r, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    except OSError:
+        _stop(pid)
+        return None
+    _, status = os.waitpid(pid, 0)
+    if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+        return None
+    try:
+        return pickle.loads(b"".join(chunks))
+    except Exception:  # noqa: BLE001 - a truncated answer: the caller does the part
+        return None
+
+
+def _stop(pid: int) -> None:
+    """End and reap the copy (it may have ended already)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass

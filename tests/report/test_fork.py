@@ -1,0 +1,168 @@
+"""Figures drawn on two processes (`sarcostat.report._fork`): the same files as
+drawn in one, each item done once, and a failing or stuck copy only means
+the caller does its items itself."""
+
+import json
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from sarcostat.report import _fork
+from sarcostat.report.export import write_report
+from sarcostat.report.options import ReportOptions
+
+pytestmark = pytest.mark.skipif(
+    not (hasattr(os, "fork") and _fork._cores() >= 2 and os.uname().sysname == "Linux"),
+    reason="forks only on Linux with two cores",
+)
+
+
+def _slow(tag):
+    def run(item):
+        time.sleep(0.05)
+        return (tag, os.getpid(), item * item)
+
+    return run
+
+
+def test_items_are_shared_and_each_done_once():
+    me = os.getpid()
+    out = _fork.split(range(8), _slow("here"), _slow("there"), fork=True)
+    assert list(out) == list(range(8))
+    assert [v[2] for v in out.values()] == [i * i for i in range(8)]
+    tags = {(v[0], v[1] == me) for v in out.values()}
+    # Both processes took items: this one ran `here`, the copy `there`.
+    assert tags == {("here", True), ("there", False)}
+
+
+def test_without_fork_everything_runs_here():
+    me = os.getpid()
+    out = _fork.split([3, 1, 2], _slow("here"), _slow("there"), fork=False)
+    assert out == {3: ("here", me, 9), 1: ("here", me, 1), 2: ("here", me, 4)}
+
+
+def test_a_failing_copy_means_its_items_are_done_here():
+    me = os.getpid()
+
+    def there(item):
+        if os.getpid() != me:
+            raise RuntimeError("broken in the copy")
+        return ("there", me, item * item)
+
+    out = _fork.split(range(6), _slow("here"), there, fork=True)
+    assert [v[2] for v in out.values()] == [i * i for i in range(6)]
+    assert all(v[1] == me for v in out.values())
+
+
+def test_a_killed_copy_means_its_items_are_done_here():
+    me = os.getpid()
+
+    def there(item):
+        if os.getpid() != me:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return ("there", me, item * item)
+
+    out = _fork.split(range(6), _slow("here"), there, fork=True)
+    assert [v[2] for v in out.values()] == [i * i for i in range(6)]
+
+
+def test_a_stuck_copy_is_stopped(monkeypatch):
+    monkeypatch.setattr(_fork, "WAIT_SECONDS", 0.5)
+    me = os.getpid()
+    pids = []
+    real_fork = os.fork
+
+    def recording_fork():
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+
+    def there(item):
+        if os.getpid() != me:
+            time.sleep(60)
+        return ("there", me, item)
+
+    out = _fork.split(range(4), _slow("here"), there, fork=True)
+    assert list(out) == [0, 1, 2, 3]
+    assert all(v[1] == me for v in out.values())  # the copy's items were done here
+    assert {v[0] for v in out.values()} == {"here", "there"}
+    assert len(pids) == 1
+    with pytest.raises(ChildProcessError):  # reaped
+        os.waitpid(pids[0], os.WNOHANG)
+
+
+def test_an_error_here_stops_and_reaps_the_copy(monkeypatch):
+    pids = []
+    real_fork = os.fork
+
+    def recording_fork():
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+
+    def here(item):
+        raise ValueError("bad figure")
+
+    def there(item):
+        time.sleep(60)
+
+    with pytest.raises(ValueError, match="bad figure"):
+        _fork.split(range(4), here, there, fork=True)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pids[0], os.WNOHANG)
+
+
+def test_forks_only_from_the_main_thread_and_not_when_asked_not_to(monkeypatch):
+    monkeypatch.delenv("SARCOSTAT_THREADS", raising=False)
+    assert _fork.can_fork()
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(_fork.can_fork()))
+    t.start()
+    t.join()
+    assert seen == [False]
+    monkeypatch.setenv("SARCOSTAT_THREADS", "1")
+    assert not _fork.can_fork()
+
+
+@pytest.mark.parametrize("formats", [("png", "svg"), ("tiff", "pdf", "eps")])
+def test_report_files_are_the_same_drawn_on_one_or_two_processes(
+    tmp_path, result, monkeypatch, formats
+):
+    opts = ReportOptions(figure_formats=formats, dpi=150)
+    forks = []
+    real_split = _fork.split
+
+    def counted(*args, **kwargs):
+        forks.append(_fork.can_fork())
+        return real_split(*args, **kwargs)
+
+    monkeypatch.setattr(_fork, "split", counted)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # EPS records its creation time
+    monkeypatch.delenv("SARCOSTAT_THREADS", raising=False)
+    two = write_report(result, tmp_path / "two", command="x", report_options=opts)
+    monkeypatch.setenv("SARCOSTAT_THREADS", "1")
+    one = write_report(result, tmp_path / "one", command="x", report_options=opts)
+    assert forks == [True, False]
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir())
+    assert any(n.endswith(f".{formats[-1]}") for n in names)
+    for name in names:
+        if name in ("tables.docx", "manifest.json"):
+            continue  # a zip's member dates / the creation time
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    # The files are written in the same order (the manifest's record of them).
+    m1, m2 = (json.loads((d / "manifest.json").read_text()) for d in (one, two))
+    f1, f2 = m1["output"]["files"], m2["output"]["files"]
+    assert list(f1) == list(f2)
+    assert {k: v for k, v in f1.items() if k != "tables.docx"} == {
+        k: v for k, v in f2.items() if k != "tables.docx"
+    }
