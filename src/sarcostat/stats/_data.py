@@ -265,6 +265,36 @@ def levels(series: pd.Series) -> tuple:
         return tuple(sorted(vals, key=str))
 
 
+def factor_codes(series: pd.Series) -> tuple[tuple, np.ndarray]:
+    """``levels(series)`` and, for each value, the position of its level in
+    them (-1 where missing), from one pass of hashing: the same levels and
+    the same coding as `levels` and `factor_columns` give one by one (a
+    model of a 10**6-row cohort would otherwise hash its factor once for
+    the levels, once for their counts and once more for every use)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cat = series.cat.codes.to_numpy()
+        seen = np.bincount(cat[cat >= 0], minlength=len(series.cat.categories)) > 0
+        levs = tuple(plain(c) for c, present in zip(series.cat.categories, seen) if present)
+        index = np.cumsum(seen) - 1
+    else:
+        raw, uniques = pd.factorize(series, use_na_sentinel=True)
+        cat = np.asarray(raw)
+        vals = [plain(v) for v in uniques]
+        try:
+            levs = tuple(sorted(vals))
+        except TypeError:
+            levs = tuple(sorted(vals, key=str))
+        # dict: a value that two distinct raw values share takes its last
+        # place, as factor_columns' lookup does.
+        at = {lv: i for i, lv in enumerate(levs)}
+        index = np.array([at[v] for v in vals], dtype=np.intp)
+    dtype = np.int8 if len(levs) < 127 else np.int32
+    codes = np.full(len(cat), -1, dtype=dtype)
+    known = cat >= 0
+    codes[known] = index[cat[known]]
+    return levs, codes
+
+
 def is_numeric(series: pd.Series) -> bool:
     """Numbers or booleans (a pandas ``category`` is not numeric)."""
     return (
@@ -305,7 +335,12 @@ def numeric_values(
 
 
 def factor_columns(
-    values: pd.Series, levs: Sequence, *, contrasts: str, name: str
+    values: pd.Series,
+    levs: Sequence,
+    *,
+    contrasts: str,
+    name: str,
+    codes: np.ndarray | None = None,
 ) -> tuple[list[np.ndarray], list[str]]:
     """Code a factor for a design matrix; columns named ``name[level]``.
 
@@ -314,19 +349,21 @@ def factor_columns(
     dummies). ``"sum"``: one column per level but the last, 1 for that level,
     -1 for the last level, 0 otherwise (R ``contr.sum``, the coding SPSS GLM
     Type III tests assume). Values not in ``levs`` raise ModelError.
+    ``codes``: each value's position in ``levs``, when known (`factor_codes`).
     """
-    index = {lv: i for i, lv in enumerate(levs)}
-    # Each distinct value is looked up once (in order of first appearance,
-    # so the first unknown value is the one named), then spread by its code.
-    seen, distinct = _distinct(values)
-    try:
-        lookup = np.array([index[plain(v)] for v in distinct], dtype=int)
-    except KeyError as exc:
-        raise ModelError(
-            f"{name!r} has the value {exc.args[0]!r}, which is not one of its "
-            f"levels {list(levs)!r}."
-        ) from None
-    codes = lookup[seen] if len(lookup) else np.zeros(len(seen), dtype=int)
+    if codes is None:
+        index = {lv: i for i, lv in enumerate(levs)}
+        # Each distinct value is looked up once (in order of first appearance,
+        # so the first unknown value is the one named), then spread by its code.
+        seen, distinct = _distinct(values)
+        try:
+            lookup = np.array([index[plain(v)] for v in distinct], dtype=int)
+        except KeyError as exc:
+            raise ModelError(
+                f"{name!r} has the value {exc.args[0]!r}, which is not one of its "
+                f"levels {list(levs)!r}."
+            ) from None
+        codes = lookup[seen] if len(lookup) else np.zeros(len(seen), dtype=int)
     k = len(levs)
     cols, names = [], []
     if contrasts == "sum":

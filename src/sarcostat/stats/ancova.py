@@ -36,6 +36,7 @@ from sarcostat.stats._data import (
     check_confidence,
     check_not_constant,
     complete_case_rows,
+    factor_codes,
     factor_columns,
     interaction_columns,
     plain_values,
@@ -253,6 +254,9 @@ class LinearFit:
     formula: str
     interactions: tuple[tuple[str, ...], ...] = ()
     _recipe: _SampleRecipe | None = field(default=None, repr=False)
+    #: Each factor's level (position in ``levels``) for each row of the
+    #: sample, kept from fitting for the reference grid's counts.
+    _level_codes: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def data(self) -> pd.DataFrame:
@@ -277,6 +281,11 @@ class LinearFit:
         of its own sample (tens of fits: over a gigabyte)."""
         if self._recipe is not None:
             object.__setattr__(self, "_data", None)
+        object.__setattr__(self, "_level_codes", None)
+
+    def _codes(self, name: str) -> np.ndarray | None:
+        """Factor ``name``'s level positions per sample row, if kept."""
+        return (self._level_codes or {}).get(name)
 
     def __repr__(self) -> str:
         return (
@@ -299,14 +308,18 @@ def _design(
     covariates: Sequence[str],
     contrasts: str,
     interactions: Sequence[tuple[str, ...]] = (),
+    level_codes: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, list[str], dict[str, tuple[int, ...]]]:
     n = len(frame)
+    level_codes = level_codes or {}
     cols: list[np.ndarray] = [np.ones(n)]
     names = ["Intercept"]
     terms: dict[str, tuple[int, ...]] = {"Intercept": (0,)}
     blocks: dict[str, tuple[list[np.ndarray], list[str]]] = {}
     for f in factors:
-        blocks[f] = factor_columns(frame[f], levels[f], contrasts=contrasts, name=f)
+        blocks[f] = factor_columns(
+            frame[f], levels[f], contrasts=contrasts, name=f, codes=level_codes.get(f)
+        )
     for c in covariates:
         blocks[c] = ([frame[c].to_numpy(dtype=float)], [c])
     for term in (*factors, *covariates):
@@ -464,15 +477,15 @@ def _fit(
         )
 
     levels: dict[str, tuple] = {}
+    level_codes: dict[str, np.ndarray] = {}
     for f in factors_t:
         # Levels come from every non-missing value of the factor, so a level
         # emptied by listwise deletion is reported rather than silently dropped.
-        levs = _levels(data[f])
-        counts: dict[Any, int] = {}
-        for value, k in sample[f].value_counts(dropna=True).items():
-            counts[_plain(value)] = counts.get(_plain(value), 0) + int(k)
-        for lv in levs:
-            k = int(counts.get(lv, 0))
+        levs, codes = factor_codes(data[f])
+        level_codes[f] = codes = codes if rows is None else codes[rows]
+        counts = np.bincount(codes, minlength=len(levs))
+        for lv, k in zip(levs, counts, strict=True):
+            k = int(k)
             if k < 2:
                 raise ModelError(
                     f"{function}: level {lv!r} of {f!r} has {k} participant(s) in the analysis "
@@ -513,7 +526,7 @@ def _fit(
 
     binary = [c for c in covs_t if _two_values(sample[c])]
     y = sample[outcome].to_numpy(dtype=float)
-    X, names, terms = _design(sample, factors_t, levels, covs_t, contrasts, inter)
+    X, names, terms = _design(sample, factors_t, levels, covs_t, contrasts, inter, level_codes)
     n, p = X.shape
     df_resid = n - p
     if df_resid < 1:
@@ -542,6 +555,7 @@ def _fit(
         covariate_coding=coding,
         _data=sample,
         _recipe=_SampleRecipe.of(data, sample, rows),
+        _level_codes=level_codes,
         n=int(n),
         n_excluded=int(n_excluded),
         missing=missing,
@@ -826,12 +840,22 @@ def reference_grid(
     for c, v in fixed.items():
         grid[c] = v
     # Participants per grid cell over the factor-like dimensions (emmeans .wgt.).
-    if count_dims:
+    dim_codes = [fit._codes(d) for d in count_dims]
+    if count_dims and all(c is not None for c in dim_codes):
+        # The factors' codes from fitting: one count per cell of their levels.
+        dims_levels = [fit.levels[d] for d in count_dims]
+        cell = np.ravel_multi_index(
+            tuple(np.asarray(c) for c in dim_codes), [len(lv) for lv in dims_levels]
+        )
+        sizes = np.bincount(cell, minlength=math.prod(len(lv) for lv in dims_levels))
+        lookup = {key: int(n) for key, n in zip(product(*dims_levels), sizes, strict=True) if n}
+    elif count_dims:
         keys = [plain_values(fit.data[d]) for d in count_dims]
         counts = fit.data.groupby(keys, sort=False).size()
         if len(count_dims) == 1:
             counts.index = pd.MultiIndex.from_arrays([counts.index])
         lookup = {tuple(_plain(v) for v in k): int(n) for k, n in counts.items()}  # type: ignore[attr-defined]
+    if count_dims:
         grid[".wgt."] = [
             lookup.get(tuple(_plain(v) for v in key), 0)
             for key in grid[count_dims].itertuples(index=False, name=None)
@@ -1016,8 +1040,14 @@ def marginal_means(
     sample_cols = None
     count_specs = [s for s in spec_t if s in fit.factors or s in fit.binary]
     if count_specs:
-        # Participants per level: one vectorized comparison per dimension.
-        sample_cols = [plain_values(fit.data[c]).to_numpy() for c in count_specs]
+        # Participants per level: one vectorized comparison per dimension, on
+        # a factor's level positions kept from fitting where there are some.
+        sample_cols = [
+            (fit._codes(c), {lv: i for i, lv in enumerate(fit.levels[c])})
+            if fit._codes(c) is not None
+            else (plain_values(fit.data[c]).to_numpy(), None)
+            for c in count_specs
+        ]
     for key in order:
         rows = np.array([i for i, k in enumerate(keys) if k == key])
         w = _weights_for(grid, rows, spec_t, weights)
@@ -1032,7 +1062,9 @@ def marginal_means(
         if sample_cols is not None:
             want = tuple(_plain(key[spec_t.index(s)]) for s in count_specs)
             hit = np.ones(len(fit.data), dtype=bool)
-            for col, value in zip(sample_cols, want, strict=True):
+            for (col, position), value in zip(sample_cols, want, strict=True):
+                if position is not None:
+                    value = position.get(value, -1)
                 hit &= np.asarray(col == value, dtype=bool)
             n_lev = int(hit.sum())
         else:
