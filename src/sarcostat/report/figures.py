@@ -44,6 +44,41 @@ _WITHOUT = OKABE_ITO[1]
 LARGE_N = 2000
 
 
+def log_axis(ax, which: str, *, steps: tuple[float, ...] | None = None) -> None:
+    """Put ``ax``'s ``which`` axis ("x" or "y") on a log scale whose tick
+    labels are plain numbers: "0.1", "1", "10" at the decades; when the axis
+    spans one decade or less, also "0.2" and "0.5" (and every minor tick
+    within 0.4 of a decade, matplotlib's own thresholds for labelling minor
+    ticks). ``steps``: major ticks at these multiples of each decade
+    instead (``(1, 2, 5)``: 1, 2, 5, 10, 20, ...), minor ticks unlabelled.
+    Give label sizes with ``tick_params(which="both", ...)``: minor labels
+    are sized apart from major ones.
+
+    matplotlib's own log labels are mathtext ("$\\mathdefault{10^{-1}}$"),
+    and sarcostat draws with mathtext off (labels come from user data, in
+    which a "$" is text), so they would show as written.
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    getattr(ax, f"set_{which}scale")("log")
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    if steps is not None:
+        axis.set_major_locator(LogLocator(base=10, subs=steps))
+        axis.set_minor_formatter(NullFormatter())
+        return
+
+    def minor(value, _pos):
+        lo, hi = sorted(abs(v) for v in axis.get_view_interval())
+        if not (lo > 0 and value > 0) or hi / lo > 10:
+            return ""
+        mantissa = round(value / 10 ** math.floor(math.log10(value) + 1e-9), 6)
+        shown = math.log10(hi / lo) <= 0.4 or mantissa in (2.0, 5.0)
+        return f"{value:g}" if shown else ""
+
+    axis.set_minor_formatter(FuncFormatter(minor))
+
+
 def thin_curve(x, y, *, resolution: int = LARGE_N):
     """Vertices of a monotone curve in the unit square (an ROC curve) kept for drawing.
 

@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from sarcostat.report import tables
-from sarcostat.report.figures import _new_figure
+from sarcostat.report.figures import _new_figure, log_axis
 from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, count_text, covariate_phrase
 
 #: How the report names the completed data sets (it keeps the participant ids).
@@ -266,11 +266,7 @@ def pooled_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 
             )
         ax.axvline(1.0 if t == "table3" else 0.0, color="#888888", lw=0.8, ls="--")
         if t == "table3":
-            from matplotlib.ticker import FuncFormatter, NullFormatter
-
-            ax.set_xscale("log")
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-            ax.xaxis.set_minor_formatter(NullFormatter())
+            log_axis(ax, "x")
         ax.set_yticks(y)
         ax.set_yticklabels([fmt.short(v) for v in sub["row"]], fontsize=7.5)
         ax.set_title(
@@ -282,7 +278,7 @@ def pooled_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 
             fontsize=8.5,
             loc="left",
         )
-        ax.tick_params(axis="x", labelsize=7)
+        ax.tick_params(axis="x", which="both", labelsize=7)
         ax.spines[["top", "right"]].set_visible(False)
     axes[0, 0].legend(fontsize=7, frameon=False, loc="best")
     return fig

@@ -309,14 +309,10 @@ def curve_figure(curve, std_wells, smp, ctl, qc_row, unit):
         )
     lim = np.nanmax(np.abs(np.r_[res, 2 * sigma if np.isfinite(sigma) else 0.0, 1e-12]))
     axr.set_ylim(-1.25 * lim, 1.25 * lim)
-    axr.set_xscale("log")
-    axr.set_xlim(xmin, xmax)
-    # plain numbers on the log axis (1, 2, 5, 10, ...): mathtext is off for user labels
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    from sarcostat.report.figures import log_axis
 
-    axr.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    axr.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: significant(v, 3)))
-    axr.xaxis.set_minor_formatter(NullFormatter())
+    log_axis(axr, "x", steps=(1.0, 2.0, 5.0))  # plain numbers: 1, 2, 5, 10, ...
+    axr.set_xlim(xmin, xmax)
     axr.set_ylabel("residual")
     axr.set_xlabel(f"concentration in well ({unit}, log scale)")
     axr.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from sarcostat.report import tables
-from sarcostat.report.figures import _new_figure, thin_curve
+from sarcostat.report.figures import _new_figure, log_axis, thin_curve
 from sarcostat.report.format import (
     DEFAULT_FORMAT,
     FormatConfig,
@@ -100,12 +100,20 @@ def spline_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4)
         ax.plot(c["x"], c["odds_ratio"], color="#2166ac", lw=1.5)
         ax.axhline(1.0, color="#888888", lw=0.8, ls="--")
         ax.axvline(res.reference, color="#bbbbbb", lw=0.8)
-        for knot in res.knots:
-            ax.plot([knot], [ax.get_ylim()[0]], "|", color="#444444", ms=6)
-        ax.set_yscale("log")
+        log_axis(ax, "y")
+        # The knots as marks on the bottom edge (x in data, y in axes units).
+        ax.plot(
+            res.knots,
+            [0.0] * len(res.knots),
+            "|",
+            color="#444444",
+            ms=6,
+            transform=ax.get_xaxis_transform(),
+            clip_on=False,
+        )
         ax.set_xlabel(result.biomarker_label, fontsize=8)
         ax.set_ylabel("Odds ratio", fontsize=8)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(which="both", labelsize=7)
         ax.text(
             0.02,
             0.98,
@@ -142,11 +150,11 @@ def forest_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 
             pos.append(y)
             y -= 1
     ax.axvline(1.0, color="#888888", lw=0.8, ls="--")
-    ax.set_xscale("log")
+    log_axis(ax, "x")
     ax.set_yticks(pos)
     ax.set_yticklabels(labels, fontsize=7.5)
     ax.set_xlabel("Adjusted odds ratio (95% CI)", fontsize=8)
-    ax.tick_params(axis="x", labelsize=7)
+    ax.tick_params(axis="x", which="both", labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
