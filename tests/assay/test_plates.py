@@ -336,3 +336,33 @@ def test_long_layout_error_names_the_spreadsheet_row_after_blank_lines(tmp_path)
     )
     with pytest.raises(SchemaError, match="lay.csv, row 4, column 'nominal_conc'"):
         read_layout(lay)
+
+
+def test_many_bad_wells_give_one_message_per_kind(tmp_path):
+    # The layout given as the readings: every used well "not a number".
+    _, lay, _ = write_plate(tmp_path, "p", "competitive", [20.0] * 37, seed=1)
+    (plate,) = read_plates(lay, layout=lay)
+    assert not plate.ok
+    (msg,) = plate.errors
+    used = int((~plate.wells["masked"] & (plate.wells["type"] != "empty")).sum())
+    assert f"{used} wells have a reading that is not a number" in msg
+    assert msg.count("(well ") + msg.count("; well ") == 5  # five named
+    assert f"and {used - 5} more" in msg
+    assert "check that this file holds the plate's readings" in msg
+
+
+def test_bad_wells_of_two_kinds_give_two_messages(tmp_path):
+    bad, lay, _ = write_plate(
+        tmp_path,
+        "two",
+        "competitive",
+        [20.0] * 37,
+        seed=1,
+        override={"E5": "", "E6": "", "A1": "OVRFLW"},
+    )
+    (plate,) = read_plates(bad, layout=lay)
+    missing, saturated = plate.errors
+    assert "2 wells have no reading" in missing
+    assert "well E5" in missing and "well E6" in missing and "mask those wells" in missing
+    assert "well A1" in saturated and "reading 'OVRFLW' is saturated" in saturated
+    assert "mask the well" in saturated

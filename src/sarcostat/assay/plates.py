@@ -619,6 +619,58 @@ def _layout_for(name, label_candidates, layouts):
     return layouts.get("")
 
 
+#: Wells named one by one in a message about a kind of bad reading; the
+#: rest are counted ("and 23 more").
+WELLS_NAMED = 5
+
+
+def _reading_errors(bad, where: str) -> list[str]:
+    """One message per kind of bad reading among the used wells ``bad``
+    (missing, saturated, not a number): the first `WELLS_NAMED` wells
+    named, the others counted, so a wrong file (a layout given as
+    readings: every well "not a number") gives one line, not 96."""
+    errors = []
+    kinds = (
+        # problem, one well's (after its reading), several wells'
+        ("missing", "has no reading", "have no reading"),
+        (
+            "saturated",
+            "is saturated (above the reader's range)",
+            "have a saturated reading (above the reader's range)",
+        ),
+        ("non-numeric", "is not a number", "have a reading that is not a number"),
+    )
+    for problem, one, several in kinds:
+        rows = bad[bad["reading_problem"] == problem]
+        if rows.empty:
+            continue
+        named = []
+        for r in rows.head(WELLS_NAMED).itertuples(index=False):
+            # A sample's id is a participant's: named through the one
+            # marker, so the report and qc.csv can withhold it.
+            who = mention_ids(r.sample_id) if r.type == "sample" else r.sample_id
+            reading = "" if problem == "missing" else f" reading {r.raw!r}"
+            named.append(f"well {r.well} ({r.type} {who}){reading}")
+        if len(rows) == 1:
+            errors.append(
+                f"{where}, {named[0]} {one}; mask the well in the layout (prefix '!' or "
+                "masked=1) to process the plate without it."
+            )
+            continue
+        more = len(rows) - len(named)
+        listed = "; ".join(named) + (f"; and {more} more" if more else "")
+        hint = (
+            ", or check that this file holds the plate's readings"
+            if problem == "non-numeric"
+            else ""
+        )
+        errors.append(
+            f"{where}, {len(rows)} wells {several} ({listed}); mask those wells in the "
+            f"layout (prefix '!' or masked=1) to process the plate without them{hint}."
+        )
+    return errors
+
+
 def read_plates(
     paths, *, layout, wavelength=None, reference=None, encoding: str | None = None
 ) -> list[Plate]:
@@ -729,20 +781,7 @@ def read_plates(
                 & ~wells["masked"]
                 & ~((wells["reading_problem"] == "saturated") & (wells["type"] == "sample"))
             ]
-            for _, r in bad.iterrows():
-                what = {
-                    "missing": "has no reading",
-                    "saturated": f"reading {r['raw']!r} is saturated (above the reader's range)",
-                    "non-numeric": f"reading {r['raw']!r} is not a number",
-                }[r["reading_problem"]]
-                # A sample's id is a participant's: named through the one
-                # marker, so the report and qc.csv can withhold it.
-                who = mention_ids(r["sample_id"]) if r["type"] == "sample" else r["sample_id"]
-                errors.append(
-                    f"{p.name}, plate {name}, well {r['well']} ({r['type']} "
-                    f"{who}): {what}; mask the well in the layout "
-                    f"(prefix '!' or masked=1) to process the plate without it."
-                )
+            errors = _reading_errors(bad, f"{p.name}, plate {name}")
             plates.append(
                 Plate(
                     name=name,
