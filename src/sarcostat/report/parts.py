@@ -117,8 +117,28 @@ def _cell(value, column: str, fmt: FormatConfig) -> str:
     if isinstance(value, float):
         if column.startswith("p_") or column == "p_value" or column.startswith("q_"):
             return fmt.p(value)
+        if column == "df" and value.is_integer():
+            return str(int(value))  # Welch's fractional df keep their decimals
         return fmt.number(value, 3)
-    return fmt.short(str(value)) if isinstance(value, str) else str(value)
+    return fmt.in_words(value) if isinstance(value, str) else str(value)
+
+
+#: Headers of the frame columns a plain table shows often; any other column
+#: is its name with spaces for underscores.
+_HEADERS = {
+    "p_value": "P",
+    "ci_lower": "CI lower",
+    "ci_upper": "CI upper",
+    "se": "SE",
+    "sd_log": "SD of log",
+    "n": "n",
+    "df": "df",
+}
+
+
+def _header(column: str) -> str:
+    text = _HEADERS.get(column, column.replace("_", " "))
+    return text[:1].upper() + text[1:] if text not in ("n", "df") else text
 
 
 def frame_table(result, name: str, heading: str, fmt: FormatConfig = DEFAULT_FORMAT):
@@ -130,9 +150,7 @@ def frame_table(result, name: str, heading: str, fmt: FormatConfig = DEFAULT_FOR
         tables.DisplayRow([_cell(rec[c], c, fmt) for c in cols], key=str(rec.get(cols[0], "")))
         for rec in df.to_dict("records")
     ]
-    return tables.DisplayTable(
-        title=heading, header=[[(c.replace("_", " "), 1) for c in cols]], rows=rows
-    )
+    return tables.DisplayTable(title=heading, header=[[(_header(c), 1) for c in cols]], rows=rows)
 
 
 def step_parts(result, fmt: FormatConfig = DEFAULT_FORMAT, figure_pngs=None) -> list[Part]:

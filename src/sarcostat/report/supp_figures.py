@@ -181,7 +181,10 @@ def flow_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 6.
         fontsize=9,
         bbox=box,
     )
-    lines = [f"{rec['item']}: n = {count_text(int(rec['n']))}" for rec in excl.to_dict("records")]
+    lines = [
+        f"{fmt.in_words(rec['item'])}: n = {count_text(int(rec['n']))}"
+        for rec in excl.to_dict("records")
+    ]
     n_ex = int(excl["n"].sum()) if len(excl) else 0
     ax.text(
         5.0,
@@ -564,7 +567,8 @@ def definitions_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
     rows = []
     for r in df.to_dict("records"):
         if not r["computable"]:
-            rows.append(_row([r["title"], "not computable", f"lacks {r['lacking_inputs']}", ""]))
+            lacks = fmt.in_words(str(r["lacking_inputs"]))
+            rows.append(_row([r["title"], "not computable", f"lacks {lacks}", ""]))
             continue
         rows.append(
             _row(
@@ -584,10 +588,10 @@ def definitions_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
         if r["computable"] and r["n_indeterminate"]:
             notes.append(
                 f"{r['title']}: {int(r['n_indeterminate'])} indeterminate"
-                + (f" (lacking {r['lacking_inputs']})" if r["lacking_inputs"] else "")
+                + (f" (lacking {fmt.in_words(r['lacking_inputs'])})" if r["lacking_inputs"] else "")
             )
         if r["tests_used"]:
-            notes.append(f"{r['title']} tests used: {r['tests_used']}")
+            notes.append(f"{r['title']} tests used: {fmt.in_words(r['tests_used'])}")
     return tables.DisplayTable(
         title="Prevalence and adjusted OR per SD under each definition",
         header=[
@@ -601,7 +605,10 @@ def definitions_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
 def flow_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
     df = result.frames["flow"]
     rows = [
-        _row([r["stage"], str(r["item"]), str(int(r["n"]))], indent=r["stage"] != "read")
+        _row(
+            [r["stage"], fmt.in_words(str(r["item"])), str(int(r["n"]))],
+            indent=r["stage"] != "read",
+        )
         for r in df.to_dict("records")
     ]
     return tables.DisplayTable(
@@ -708,7 +715,7 @@ def _m_log(result, fmt):
 def _m_definitions(result, fmt):
     df = result.frames["definitions"]
     ew = df[df["definition"] == "ewgsop2"]
-    used = f" (EWGSOP2 tests used: {ew['tests_used'].iloc[0]})" if len(ew) else ""
+    used = f" (EWGSOP2 tests used: {fmt.in_words(ew['tests_used'].iloc[0])})" if len(ew) else ""
     return (
         "As a sensitivity analysis, prevalence (exact 95% CI) and the adjusted OR per SD were "
         "computed under every consensus definition computable from the cohort" + used + "."

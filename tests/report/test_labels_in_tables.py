@@ -1,0 +1,83 @@
+"""Text built from data shows variables by their labels (flow items, the
+tests a definition used, cells of plain tables), and plain tables show
+degrees of freedom as whole numbers and common columns by their usual
+headers."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from sarcostat.report import parts
+from sarcostat.report.format import DEFAULT_FORMAT
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("asm_kg", "ASM"),
+        ("grip_kg (unadjusted)", "Grip strength (unadjusted)"),
+        ("change in grip_kg", "change in grip strength"),
+        ("missing covariate (age_yr, sex, bmi)", "missing covariate (age, sex, BMI)"),
+        ("lacking smi", "lacking SMI"),
+        (
+            "low_strength: grip_kg, chair_stand_5x_s; low_muscle_mass: asm_kg",
+            "Weak muscle strength: grip strength, chair stand; low muscle mass: ASM",
+        ),
+        # Only whole names: part of a longer name, or a name not known, stays.
+        ("sppb_total_2", "sppb_total_2"),
+        ("alm_bmi", "alm_bmi"),
+        ("my_smi", "my_smi"),
+    ],
+)
+def test_variable_names_in_text_become_labels(text, shown):
+    assert DEFAULT_FORMAT.in_words(text) == shown
+
+
+def test_plain_table_headers_df_and_cells():
+    frame = pd.DataFrame(
+        {
+            "variable": ["grip_kg", "chair_stand_5x_s"],
+            "estimate": [1.23456, -0.5],
+            "se": [0.1, 0.2],
+            "df": [127.0, 57.34],
+            "ci_lower": [1.0, -0.9],
+            "ci_upper": [1.5, -0.1],
+            "p_value": [0.0004, 0.2],
+        }
+    )
+
+    class Result:
+        frames = {"x": frame}
+
+    table = parts.frame_table(Result(), "x", "X")
+    assert [h for h, _ in table.header[0]] == [
+        "Variable",
+        "Estimate",
+        "SE",
+        "df",
+        "CI lower",
+        "CI upper",
+        "P",
+    ]
+    first, second = (row.cells for row in table.rows)
+    assert first[0] == "Grip strength" and second[0] == "Chair stand"
+    assert first[3] == "127"  # a whole df
+    assert second[3] == DEFAULT_FORMAT.number(57.34, 3)  # Welch's df keeps decimals
+    assert first[6] == DEFAULT_FORMAT.p(0.0004) and not math.isnan(
+        float(first[1].replace("–", "-"))
+    )
+
+
+def test_flow_and_definitions_tables_of_the_demo_show_labels():
+    import sarcostat
+    from sarcostat.datasets import demo_cohort_path
+    from sarcostat.report import supp_figures
+
+    result = sarcostat.analyze(demo_cohort_path())
+    items = [row.cells[1] for row in supp_figures.flow_table(result).rows]
+    assert "ASM (unadjusted)" in items and "Chair stand (adjusted)" in items
+    assert "missing covariate (age, sex, BMI)" in items
+    assert not [i for i in items if "_" in i]
+    (note,) = supp_figures.definitions_table(result).footnotes
+    assert "grip strength" in note and "grip_kg" not in note and "lacking SMI" in note
