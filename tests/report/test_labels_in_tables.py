@@ -81,3 +81,10 @@ def test_flow_and_definitions_tables_of_the_demo_show_labels():
     assert not [i for i in items if "_" in i]
     (note,) = supp_figures.definitions_table(result).footnotes
     assert "grip strength" in note and "grip_kg" not in note and "lacking SMI" in note
+    (sets,) = supp_figures.model_sets_table(result).footnotes
+    assert sets == (
+        "Model 1: unadjusted; Model 2: adjusted for age and sex; "
+        "Model 3: adjusted for age, sex, and body mass index."
+    )
+    # A definition under which nobody has sarcopenia is named as the reader knows it.
+    assert any("the outcome 'sarcopenia (IWGS 2011)' is constant" in w for w in result.warnings)

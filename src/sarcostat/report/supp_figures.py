@@ -394,7 +394,9 @@ def model_sets_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
         rows=rows,
         footnotes=[
             "; ".join(
-                f"{m}: adjusted for {covs[m]}" if covs[m] != "none" else f"{m}: unadjusted"
+                f"{m}: adjusted for {covariate_phrase([c.strip() for c in covs[m].split(',')])}"
+                if covs[m] != "none"
+                else f"{m}: unadjusted"
                 for m in models
             )
             + "."

@@ -164,11 +164,15 @@ class Definitions(Step):
                 # rows, fitted once per run (`StepContext.fit`).
                 res = fit_or_per_sd(ctx, where, "sarcopenia", ctx.covariates)
             else:
-                col = f"_sarcopenia_{name}"
                 # Only the model's columns (and ids, for messages): no copy of the cohort.
                 keep = [
                     c for c in dict.fromkeys(["id", ctx.biomarker, *ctx.covariates]) if c in data
                 ]
+                # Named as messages should name it ("the outcome 'sarcopenia
+                # (IWGS 2011)' is constant"), unless a model column has that name.
+                col = f"sarcopenia ({REGISTRY[name].title})"
+                if col in keep:
+                    col = f"_sarcopenia_{name}"
                 frame = data[keep].assign(**{col: values})
                 res = ctx.log.attempt(
                     where,
