@@ -23,6 +23,7 @@ number in ``samples.csv`` instead unless ``include_ids``.
 from __future__ import annotations
 
 import io
+import math
 import re
 
 import numpy as np
@@ -272,11 +273,25 @@ def curve_figure(curve, std_wells, smp, ctl, qc_row, unit):
         v = qc_row.get(key, np.nan)
         if np.isfinite(v) and v > 0:
             limits.setdefault(round(float(v), 12), []).append(lab)
-    top = ax.get_ylim()[1]
-    for v, labs in limits.items():
+    # A label close to the previous one (LOD 3.2 beside LLOQ 2.5) goes one line lower.
+    lo, hi = (math.log10(x) for x in ax.get_xlim())
+    prev, line = -1.0, 0
+    for v, labs in sorted(limits.items()):
         for a in (ax, axr):
             a.axvline(v, ls=":" if labs == ["LOD"] else "--", color="#777", lw=1, zorder=0)
-        ax.text(v, top, " " + " = ".join(labs), va="top", ha="left", fontsize=8, color="#444")
+        at = (math.log10(v) - lo) / (hi - lo) if hi > lo else 0.0
+        line = line + 1 if at - prev < 0.08 else 0
+        prev = at
+        ax.text(
+            v,
+            1.0 - 0.07 * line,
+            " " + " = ".join(labs),
+            va="top",
+            ha="left",
+            fontsize=8,
+            color="#444",
+            transform=ax.get_xaxis_transform(),
+        )
     ax.set_ylabel("signal")
     ax.tick_params(labelbottom=False)
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
