@@ -193,3 +193,18 @@ def test_page_rounds_to_3_digits_json_keeps_full_precision_verdict_and_lod_reaso
     for kind in ("heatmap", "curve"):
         assert (out / f"qc_rej_{kind}.png").read_bytes()[:4] == b"\x89PNG"
         assert (out / f"qc_rej_{kind}.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_labels_of_close_limits_do_not_overprint(tmp_path):
+    # LOD 3.2 declared beside the LLOQ of the lowest standard (2.5): their
+    # labels go on two lines; the ULOQ, far away, on the first.
+    rd, lay, _ = write_plate(tmp_path, "near", "competitive", [20.0], seed=1)
+    res = quantify(read_plates(rd, layout=lay), lod=3.2)
+    ax = _figure(res).axes[0]
+    labels = {
+        t.get_text().strip(): t for t in ax.texts if t.get_text().strip() in ("LOD", "LLOQ", "ULOQ")
+    }
+    assert set(labels) == {"LOD", "LLOQ", "ULOQ"}
+    y = {k: t.get_position()[1] for k, t in labels.items()}
+    assert y["LLOQ"] == y["ULOQ"] == 1.0
+    assert y["LOD"] < y["LLOQ"]
