@@ -534,3 +534,11 @@ print(len(res.table3) > 0, len(res.table2) > 0, seen)
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True True [[]]"
+
+
+def test_no_step_thread_is_left_once_the_run_returns():
+    # The report forks to draw its figures (sarcostat.report._fork): no
+    # thread of the run may still be running by then.
+    sarcostat.analyze(demo_cohort_path(), threads=2)
+    left = [t.name for t in threading.enumerate() if t.name.startswith("sarcostat-step")]
+    assert left == []

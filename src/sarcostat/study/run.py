@@ -876,6 +876,12 @@ def _run_parallel(
             with cond:
                 failure.insert(0, exc)
                 cond.notify_all()
+        if not failure:
+            # Every step is done, so each helper has left its loop: joined, no
+            # thread of the run is left when the report forks its figure
+            # drawing (`sarcostat.report._fork`).
+            for t in helpers:
+                t.join()
         if failure:
             stops = [e for e in failure if isinstance(e, KeyboardInterrupt)]
             exc = stops[0] if stops else failure[0]
