@@ -88,3 +88,40 @@ def test_flow_and_definitions_tables_of_the_demo_show_labels():
     )
     # A definition under which nobody has sarcopenia is named as the reader knows it.
     assert any("the outcome 'sarcopenia (IWGS 2011)' is constant" in w for w in result.warnings)
+
+
+def test_lsmean_differences_and_log_biomarker_tables():
+    import sarcostat
+    from sarcostat.datasets import demo_cohort_path
+    from sarcostat.report import supp_figures
+
+    result = sarcostat.analyze(demo_cohort_path())
+    fmt = DEFAULT_FORMAT
+    diffs = result.frames["lsmean_differences"]
+    table = supp_figures.lsmean_differences_table(result)
+    assert len(table.rows) == len(diffs)
+    first = table.rows[0].cells
+    r = diffs.iloc[0]
+    assert first[:4] == ["Figure 1", "Sarcopenia", "unadjusted", "with - without"]
+    assert first[4] == (
+        f"{fmt.number(r['estimate'], 3)} ({fmt.number(r['ci_lower'], 3)} to "
+        f"{fmt.number(r['ci_upper'], 3)})"
+    )
+    assert first[5] == fmt.p(r["p_value"]) and first[6] == "none (LSD)"
+    assert {row.cells[6] for row in table.rows} == {"none (LSD)", "Bonferroni"}
+
+    logs = result.frames["log_biomarker"]
+    table = supp_figures.log_biomarker_table(result)
+    assert len(table.rows) == len(logs) // 2  # a row per outcome and scale
+    names = [row.cells[0] for row in table.rows if row.cells[0]]
+    assert names[0] == "ASM" and "Sarcopenia" in names
+    sarc = next(row.cells for row in table.rows if row.cells[0] == "Sarcopenia")
+    adj = logs[
+        (logs["outcome"] == "sarcopenia")
+        & (logs["model"] == "adjusted")
+        & (logs["scale"] == sarc[1])
+    ].iloc[0]
+    assert sarc[4] == (
+        f"{fmt.number(adj['estimate'], 2)} ({fmt.number(adj['ci_lower'], 2)} to "
+        f"{fmt.number(adj['ci_upper'], 2)})"
+    )

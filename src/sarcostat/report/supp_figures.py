@@ -564,6 +564,100 @@ def quartile_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
     )
 
 
+#: How a P adjustment of the LS-mean differences is named in the table.
+_ADJUSTMENTS = {"lsd": "none (LSD)", "none": "none", "bonferroni": "Bonferroni", "sidak": "Šidák"}
+
+
+def lsmean_differences_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
+    """Every difference of LS means: one row per figure, variable, model and
+    contrast, the difference with its CI, P and the P adjustment."""
+    df = result.frames["lsmean_differences"]
+    rows = []
+    for r in df.to_dict("records"):
+        rows.append(
+            _row(
+                [
+                    r["figure"],
+                    fmt.in_words(str(r["variable"])),
+                    r["model"],
+                    r["contrast"],
+                    _ci(fmt, r["estimate"], r["ci_lower"], r["ci_upper"]),
+                    fmt.p(r["p_value"]),
+                    _ADJUSTMENTS.get(r["adjustment"], r["adjustment"]),
+                ],
+                key=f"{r['figure']}|{r['variable']}|{r['model']}|{r['contrast']}",
+            )
+        )
+    return tables.DisplayTable(
+        title="Differences in least-squares means with 95% CIs",
+        header=[
+            [
+                ("Figure", 1),
+                ("Variable", 1),
+                ("Model", 1),
+                ("Contrast", 1),
+                ("Difference (95% CI)", 1),
+                ("P", 1),
+                ("P adjustment", 1),
+            ]
+        ],
+        rows=rows,
+        footnotes=[
+            "Figure 1: participants with minus without each status; Figure 2: between "
+            "quartiles of the biomarker. Standard errors and degrees of freedom are in "
+            "results.json and lsmean_differences.csv."
+        ],
+    )
+
+
+def log_biomarker_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
+    """The Table 2 and Table 3 models with the biomarker log-transformed: the
+    effect per doubling and per SD of the log, unadjusted and adjusted."""
+    df = result.frames["log_biomarker"]
+    rows = []
+    for (table, outcome), sub in df.groupby(["table", "outcome"], sort=False):
+        odds = table == "Table 3"
+        for scale in dict.fromkeys(sub["scale"]):
+            cells = [fmt.short(outcome) if scale == sub["scale"].iloc[0] else "", scale]
+            for model in ("unadjusted", "adjusted"):
+                r = sub[(sub["scale"] == scale) & (sub["model"] == model)]
+                if not len(r):
+                    cells += ["", ""]
+                    continue
+                r = r.iloc[0]
+                decimals = 2 if odds else 3
+                cells += [
+                    _ci(fmt, r["estimate"], r["ci_lower"], r["ci_upper"], decimals),
+                    fmt.p(r["p_value"]),
+                ]
+            rows.append(_row(cells, key=f"{outcome}|{scale}"))
+    cov = covariate_phrase(result.plan.model.covariates)
+    sd_log = df["sd_log"].dropna()
+    sd_text = (
+        f" (SD of the natural log: {fmt.number(float(sd_log.iloc[0]), 3)})" if len(sd_log) else ""
+    )
+    return tables.DisplayTable(
+        title="Log-transformed biomarker: effect per doubling and per SD of the log",
+        header=[
+            [("Variable", 1), ("Scale", 1), ("Unadjusted", 2), ("Adjusted", 2)],
+            [
+                ("", 1),
+                ("", 1),
+                ("Estimate (95% CI)", 1),
+                ("P", 1),
+                ("Estimate (95% CI)", 1),
+                ("P", 1),
+            ],
+        ],
+        rows=rows,
+        footnotes=[
+            "Table 2 parameters: change in the parameter (its unit); Table 3 statuses: odds "
+            f"ratio; per doubling of the biomarker and per SD of its log{sd_text}. "
+            f"Adjusted for {cov}."
+        ],
+    )
+
+
 def definitions_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
     df = result.frames["definitions"]
     rows = []
@@ -629,6 +723,8 @@ DISPLAY = {
     "roc": (roc_table,),
     "spline": (spline_table,),
     "quartile_or": (quartile_table,),
+    "lsmean_differences": (lsmean_differences_table,),
+    "log_biomarker": (log_biomarker_table,),
     "definitions": (definitions_table,),
     "flow": (flow_table,),
 }
