@@ -26,8 +26,9 @@ from sarcostat.report.format import DEFAULT_FORMAT
         ),
         # Only whole names: part of a longer name, or a name not known, stays.
         ("sppb_total_2", "sppb_total_2"),
-        ("alm_bmi", "alm_bmi"),
+        ("grip_left_kg", "grip_left_kg"),
         ("my_smi", "my_smi"),
+        ("lacking alm_bmi", "lacking ALM/BMI"),
     ],
 )
 def test_variable_names_in_text_become_labels(text, shown):

@@ -78,6 +78,8 @@ VARIABLES: dict[str, dict] = {
     },
     "tug_s": {"label": "Timed up-and-go, s", "short": "TUG", "unit": "s", "decimals": 1},
     "sarc_f_total": {"label": "SARC-F score (range, 0\u201310)", "short": "SARC-F", "decimals": 1},
+    # Derived for FNIH 2014 (appendicular lean mass over BMI), named in its notes.
+    "alm_bmi": {"label": "ALM/BMI, m\u00b2", "short": "ALM/BMI", "unit": "m\u00b2", "decimals": 3},
     "sarcopenia": {"label": "Sarcopenia", "short": "Sarcopenia"},
     "low_muscle_mass": {"label": "Low muscle mass", "short": "Low muscle mass"},
     "low_strength": {"label": "Weak muscle strength", "short": "Weak muscle strength"},
