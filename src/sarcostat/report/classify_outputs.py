@@ -444,7 +444,7 @@ def write_classify_outputs(
         n = len(tables["participants"])
         if n > XLSX_MAX_ROWS:
             raise ParameterError(
-                f"{n} participants do not fit an Excel sheet ({XLSX_MAX_ROWS} rows); "
+                f"{n:,} participants do not fit an Excel sheet ({XLSX_MAX_ROWS:,} rows); "
                 "write -o OUT.csv instead."
             )
         files = {paths["workbook"]: _workbook_writer(tables, png)}

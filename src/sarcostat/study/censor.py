@@ -58,7 +58,7 @@ class CensoringSummary:
             return f"No {self.column} value was below the detection limit."
         lim = ", ".join(f"{v:g}" for v in self.limits)
         return (
-            f"{self.n_censored} {self.column} value(s) below the detection limit "
+            f"{self.n_censored:,} {self.column} value(s) below the detection limit "
             f"(LOD {lim}) were {_DESCRIPTIONS[self.method]}."
         )
 

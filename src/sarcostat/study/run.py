@@ -546,7 +546,7 @@ def _note_missing(
             or status == plan.table1.group
         ):
             log.add(
-                f"Classification: {k} participant(s) indeterminate for {in_text(status)} "
+                f"Classification: {k:,} participant(s) indeterminate for {in_text(status)} "
                 f"(a needed measurement is missing); left out of analyses of that status."
             )
     return missing, skipped
@@ -560,7 +560,7 @@ def _prepare_biomarker(data: pd.DataFrame, plan: Plan, bm: str, label: str, log:
     n_bm_missing = int(data[bm].isna().sum()) - (censoring.n_censored - censoring.n_substituted)
     if n_bm_missing:
         log.add(
-            f"{n_bm_missing} participant(s) without a {label} value are left out of every "
+            f"{n_bm_missing:,} participant(s) without a {label} value are left out of every "
             f"analysis of the biomarker."
         )
     return _statuses_as01(data, plan), censoring
