@@ -65,3 +65,10 @@ def test_substitution_copies_only_the_biomarker_column(data):
     # ... and writing to the result leaves the input as it was (copy on write).
     out.loc[0, "age"] = 0.0
     assert data["age"].iloc[0] == 70.0 and data["scl"].isna().sum() == 3
+
+
+def test_a_large_count_has_thousands_separators():
+    from sarcostat.study.censor import CensoringSummary
+
+    s = CensoringSummary("sclerostin", "lod_sqrt2", 39636, 39636, (3.2,)).sentence()
+    assert s.startswith("39,636 sclerostin value(s) below the detection limit (LOD 3.2)")
