@@ -126,3 +126,30 @@ def test_lsmean_differences_and_log_biomarker_tables():
         f"{fmt.number(adj['estimate'], 2)} ({fmt.number(adj['ci_lower'], 2)} to "
         f"{fmt.number(adj['ci_upper'], 2)})"
     )
+
+
+def test_counts_in_tables_have_thousands_separators():
+    frame = pd.DataFrame({"group": ["all"], "year": [2024], "n": [201317], "n_cases": [9876.0]})
+
+    class Result:
+        frames = {"x": frame}
+
+    (row,) = parts.frame_table(Result(), "x", "X").rows
+    assert row.cells == ["all", "2024", "201,317", "9,876"]
+
+
+def test_roc_cases_and_controls_have_thousands_separators():
+    import sarcostat
+    from sarcostat.datasets import demo_cohort_path
+    from sarcostat.report import supp_figures
+
+    result = sarcostat.analyze(demo_cohort_path())
+    roc = result.frames["roc"].copy()
+    roc["n_cases"] = 182459
+    roc["n_controls"] = 752587
+
+    class Scaled:
+        frames = {"roc": roc}
+
+    rows = supp_figures.roc_table(Scaled()).rows
+    assert all("182,459/752,587" in row.cells for row in rows)

@@ -30,7 +30,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sarcostat.report import figures, missing_report, supp_figures, tables
-from sarcostat.report.format import DEFAULT_FORMAT, FormatConfig, capitalized, covariate_phrase
+from sarcostat.report.format import (
+    DEFAULT_FORMAT,
+    FormatConfig,
+    capitalized,
+    count_text,
+    covariate_phrase,
+)
 
 #: Display-table builders of the seed steps, by step name.
 DISPLAY: dict[str, tuple[Callable, ...]] = {
@@ -112,8 +118,11 @@ def _cell(value, column: str, fmt: FormatConfig) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int) or (isinstance(value, float) and column in ("n", "events")):
-        return str(int(value))
+    counts = column in ("n", "events") or column.startswith("n_")
+    if counts and isinstance(value, (int, float)):
+        return count_text(int(value))  # 201,317 (a year or a quartile number has none)
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, float):
         if column.startswith("p_") or column == "p_value" or column.startswith("q_"):
             return fmt.p(value)

@@ -464,7 +464,7 @@ def roc_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
                 [
                     fmt.short(r["outcome"]),
                     label.get(r["stratum"], r["stratum"]),
-                    f"{int(r['n_cases'])}/{int(r['n_controls'])}",
+                    f"{count_text(int(r['n_cases']))}/{count_text(int(r['n_controls']))}",
                     _ci(fmt, r["auc"], r["auc_ci_lower"], r["auc_ci_upper"]),
                     f"{'<' if r['direction'] == '>' else '>'} {fmt.number(r['threshold'], 2)}",
                     _ci(
@@ -520,7 +520,7 @@ def spline_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
                 [
                     fmt.short(r["outcome"]),
                     r["kind"],
-                    str(int(r["n"])),
+                    count_text(int(r["n"])),
                     fmt.p(r["p_overall"]),
                     fmt.p(r["p_nonlinear"]),
                 ],
@@ -670,7 +670,7 @@ def definitions_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
             _row(
                 [
                     r["title"],
-                    f"{int(r['n_sarcopenia'])}/{int(r['n_classified'])} "
+                    f"{count_text(int(r['n_sarcopenia']))}/{count_text(int(r['n_classified']))} "
                     f"({fmt.number(r['prevalence'], 1)}%)",
                     _ci(fmt, r["odds_ratio"], r["or_ci_lower"], r["or_ci_upper"], 2)
                     or "not estimable",
@@ -702,7 +702,7 @@ def flow_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
     df = result.frames["flow"]
     rows = [
         _row(
-            [r["stage"], fmt.in_words(str(r["item"])), str(int(r["n"]))],
+            [r["stage"], fmt.in_words(str(r["item"])), count_text(int(r["n"]))],
             indent=r["stage"] != "read",
         )
         for r in df.to_dict("records")
