@@ -35,6 +35,14 @@ def test_variable_names_in_text_become_labels(text, shown):
     assert DEFAULT_FORMAT.in_words(text) == shown
 
 
+def test_text_set_within_a_sentence_starts_in_lower_case():
+    fmt = DEFAULT_FORMAT
+    assert fmt.in_words("chair_stand_5x_s, smi", starts=False) == "chair stand, SMI"
+    assert fmt.in_words("low_strength: grip_kg", starts=False) == (
+        "weak muscle strength: grip strength"
+    )
+
+
 def test_plain_table_headers_df_and_cells():
     frame = pd.DataFrame(
         {
@@ -82,6 +90,7 @@ def test_flow_and_definitions_tables_of_the_demo_show_labels():
     assert not [i for i in items if "_" in i]
     (note,) = supp_figures.definitions_table(result).footnotes
     assert "grip strength" in note and "grip_kg" not in note and "lacking SMI" in note
+    assert "tests used: weak muscle strength: grip strength" in note
     (sets,) = supp_figures.model_sets_table(result).footnotes
     assert sets == (
         "Model 1: unadjusted; Model 2: adjusted for age and sex; "

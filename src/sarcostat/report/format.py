@@ -190,14 +190,15 @@ class FormatConfig:
     def short(self, variable: str) -> str:
         return self.variables.get(variable, {}).get("short", variable)
 
-    def in_words(self, text: str) -> str:
+    def in_words(self, text: str, *, starts: bool = True) -> str:
         """``text`` with every variable name in it (a whole word, such as
         ``asm_kg`` in "asm_kg (adjusted)" or "lacking smi") replaced by its
         short label ("ASM (adjusted)"), for text built from data: table
         cells, flow items, the tests a definition used. Not for prose.
         Within the text a label starts in lower case ("change in grip
         strength", "missing covariate (age, sex, BMI)") unless its first
-        word is an acronym."""
+        word is an acronym; ``starts=False``: ``text`` is itself set within
+        a sentence, so a label at its start is in lower case too."""
         import re
 
         names = sorted(self.variables, key=len, reverse=True)
@@ -208,7 +209,7 @@ class FormatConfig:
         def label(m: re.Match) -> str:
             short = self.short(m.group(1))
             first = short.split()[0] if short.split() else ""
-            if m.start() == 0 or first.upper() == first:
+            if (starts and m.start() == 0) or first.upper() == first:
                 return short
             return short[:1].lower() + short[1:]
 

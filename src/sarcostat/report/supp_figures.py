@@ -663,7 +663,7 @@ def definitions_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
     rows = []
     for r in df.to_dict("records"):
         if not r["computable"]:
-            lacks = fmt.in_words(str(r["lacking_inputs"]))
+            lacks = fmt.in_words(str(r["lacking_inputs"]), starts=False)
             rows.append(_row([r["title"], "not computable", f"lacks {lacks}", ""]))
             continue
         rows.append(
@@ -683,11 +683,15 @@ def definitions_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
     for r in df.to_dict("records"):
         if r["computable"] and r["n_indeterminate"]:
             notes.append(
-                f"{r['title']}: {int(r['n_indeterminate'])} indeterminate"
-                + (f" (lacking {fmt.in_words(r['lacking_inputs'])})" if r["lacking_inputs"] else "")
+                f"{r['title']}: {count_text(int(r['n_indeterminate']))} indeterminate"
+                + (
+                    f" (lacking {fmt.in_words(r['lacking_inputs'], starts=False)})"
+                    if r["lacking_inputs"]
+                    else ""
+                )
             )
         if r["tests_used"]:
-            notes.append(f"{r['title']} tests used: {fmt.in_words(r['tests_used'])}")
+            notes.append(f"{r['title']} tests used: {fmt.in_words(r['tests_used'], starts=False)}")
     return tables.DisplayTable(
         title="Prevalence and adjusted OR per SD under each definition",
         header=[
@@ -813,7 +817,11 @@ def _m_log(result, fmt):
 def _m_definitions(result, fmt):
     df = result.frames["definitions"]
     ew = df[df["definition"] == "ewgsop2"]
-    used = f" (EWGSOP2 tests used: {fmt.in_words(ew['tests_used'].iloc[0])})" if len(ew) else ""
+    used = (
+        f" (EWGSOP2 tests used: {fmt.in_words(ew['tests_used'].iloc[0], starts=False)})"
+        if len(ew)
+        else ""
+    )
     return (
         "As a sensitivity analysis, prevalence (exact 95% CI) and the adjusted OR per SD were "
         "computed under every consensus definition computable from the cohort" + used + "."
