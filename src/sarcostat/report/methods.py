@@ -72,10 +72,12 @@ def _indeterminate(result, fmt: FormatConfig) -> str:
         counts = {s: int(data[s].isna().sum()) for s in statuses if s in data}
     if not any(counts.values()):
         return (
-            f"{result.cohort.get('n_indeterminate', 0)} indeterminate for "
+            f"{fmt.count(result.cohort.get('n_indeterminate', 0))} indeterminate for "
             f"{fmt.short(result.plan.table1.group).lower()}"
         )
-    return "indeterminate: " + ", ".join(f"{fmt.short(s).lower()} {n}" for s, n in counts.items())
+    return "indeterminate: " + ", ".join(
+        f"{fmt.short(s).lower()} {fmt.count(n)}" for s, n in counts.items()
+    )
 
 
 def _ran(result, name: str) -> bool:
