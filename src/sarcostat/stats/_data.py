@@ -168,7 +168,7 @@ def check_not_constant(
             )
             raise ModelError(
                 f"{function}: {what} is constant{value} in the analysis sample "
-                f"(n={len(sample)}); {tail}"
+                f"(n={len(sample):,}); {tail}"
             )
 
 

@@ -489,13 +489,13 @@ def _fit(
             if k < 2:
                 raise ModelError(
                     f"{function}: level {lv!r} of {f!r} has {k} participant(s) in the analysis "
-                    f"sample (n={len(sample)} complete cases of {', '.join(used)}); each level "
+                    f"sample (n={len(sample):,} complete cases of {', '.join(used)}); each level "
                     "needs at least 2. Merge or drop that level."
                 )
         if len(levs) < 2:
             raise ModelError(
                 f"{function}: factor {f!r} has a single level ({levs[0]!r}) in the "
-                f"analysis sample (n={len(sample)}); nothing to compare."
+                f"analysis sample (n={len(sample):,}); nothing to compare."
             )
         levels[f] = levs
 

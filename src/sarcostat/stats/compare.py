@@ -1225,7 +1225,7 @@ def crosstab_test(
         if len(lev) < 2:
             raise ModelError(
                 f"{fn}: {col!r} has {len(lev)} level(s) in the analysis sample "
-                f"(n={len(sample)}); a crosstab test needs at least 2."
+                f"(n={len(sample):,}); a crosstab test needs at least 2."
             )
     counts = pd.crosstab(sample[row], sample[group]).reindex(index=rlev, columns=glev, fill_value=0)
     arr = counts.to_numpy(dtype=float)
