@@ -85,3 +85,87 @@ def test_no_report_figure_shows_mathtext_markup(demo_result, name):
     shown = [t for t in texts if t]
     assert shown
     assert not [t for t in shown if re.search(r"\$|\\mathdefault|\\times", t)]
+
+
+def test_panel_columns():
+    assert figures.panel_columns(None, 7, 4) == 4
+    assert figures.panel_columns(None, 2, 4) == 2
+    assert figures.panel_columns(85, 4, 4) == 2  # single journal column
+    assert figures.panel_columns(174, 7, 4) == 4  # double column
+    assert figures.panel_columns(30, 4, 4) == 1
+    assert figures.panel_columns(85, 2, 2, panel_mm=80) == 1
+
+
+def _columns(fig):
+    return len({round(ax.get_position().x0, 3) for ax in fig.axes if ax.get_visible()})
+
+
+def _text_boxes(fig):
+    """(text, window box, size) of every text drawn: tick labels inside their
+    axis' view (matplotlib keeps others, undrawn), titles, axis labels,
+    legends and the figure's own texts."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ticks, drawn = set(), []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for locs, labels in (
+                (axis.get_majorticklocs(), axis.get_ticklabels()),
+                (axis.get_minorticklocs(), axis.get_ticklabels(minor=True)),
+            ):
+                for v, t in zip(locs, labels, strict=False):
+                    ticks.add(id(t))
+                    if ax.get_visible() and lo <= v <= hi:
+                        drawn.append(t)
+    for t in fig.findobj(Text):
+        ax = getattr(t, "axes", None)
+        if id(t) not in ticks and (ax is None or ax.get_visible()):
+            drawn.append(t)
+    out = []
+    for t in drawn:
+        if not (t.get_visible() and t.get_text().strip()):
+            continue
+        box = t.get_window_extent(renderer)
+        if box.width > 0 and box.height > 0:
+            out.append((t.get_text(), box, t.get_fontsize()))
+    return out
+
+
+def _clashes(boxes):
+    """Pairs of texts that overlap (a title, a tick label, a legend entry, the
+    figure's own x label); touching by a pixel is allowed."""
+    return [
+        (a, b)
+        for i, (a, box_a, _) in enumerate(boxes)
+        for b, box_b, _ in boxes[i + 1 :]
+        if min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0) > 1
+        and min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0) > 1
+    ]
+
+
+@pytest.mark.parametrize("name, columns", [("fig1", 1), ("fig2", 2), ("roc", 2), ("spline", 2)])
+def test_a_single_column_figure_rearranges_its_panels(demo_result, name, columns):
+    with figures.style_context():
+        fig = FIGURES[name](demo_result, width_mm=85)
+        figures.set_width(fig, 85)
+        fig.draw_without_rendering()
+        assert fig.get_size_inches()[0] * 25.4 == pytest.approx(85, abs=0.5)
+        assert _columns(fig) == columns
+        boxes = _text_boxes(fig)
+    assert min(size for _, _, size in boxes) >= figures.MIN_FONT_PT
+    assert _clashes(boxes) == []
+
+
+@pytest.mark.parametrize("width_mm", [None, 174])
+@pytest.mark.parametrize("name", ["fig1", "fig2", "roc", "spline", "quartile_or", "flow"])
+def test_report_figures_have_no_overlapping_text(demo_result, name, width_mm):
+    with figures.style_context():
+        fig = FIGURES[name](demo_result, width_mm=width_mm)
+        if width_mm is not None:
+            figures.set_width(fig, width_mm)
+        fig.draw_without_rendering()
+        boxes = _text_boxes(fig)
+    assert _clashes(boxes) == []

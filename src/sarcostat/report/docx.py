@@ -346,7 +346,7 @@ def build_docx(
     for name in result.frames:
         if name in FIGURES and name not in skipped and name not in pngs:
             with figmod.style_context(opts):
-                fig = FIGURES[name](result, fmt=fmt)
+                fig = FIGURES[name](result, fmt=fmt, width_mm=opts.figure_width_mm)
                 if opts.greyscale:
                     figmod.to_greyscale(fig)
                 if opts.figure_width_mm is not None:

@@ -253,7 +253,8 @@ def write_report(
         with ThreadPoolExecutor(max_workers=1) as encoder:
 
             def draw(name, encoder):
-                fig = FIGURES[name](result, fmt=fmt)
+                # The printed width sets the columns of panels (single column: two).
+                fig = FIGURES[name](result, fmt=fmt, width_mm=opts.figure_width_mm)
                 if opts.greyscale:
                     figures.to_greyscale(fig)
                 # One drawing per output format: the PNG file, the Word picture

@@ -165,15 +165,50 @@ def _pyplot():
     return plt
 
 
-def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0, height: float = 3.8):
-    """LS means (95% CI) of the biomarker with / without each status."""
+#: Narrowest panel of a multi-panel figure, in mm at its printed size:
+#: below it the axis labels (6 pt at least) leave no room for the data.
+MIN_PANEL_MM = 42.0
+
+
+def panel_columns(
+    width_mm: float | None, panels: int, most: int, *, panel_mm: float = MIN_PANEL_MM
+) -> int:
+    """Columns of panels for a figure printed ``width_mm`` wide (None: the
+    drawn size, ``most`` columns): as many as fit ``panel_mm`` each, at
+    most ``most`` and at least one. A single-column journal figure (85 mm)
+    takes two columns of panels instead of four; a double-column one
+    (174 mm) keeps four."""
+    cap = max(1, min(most, panels))
+    if width_mm is None:
+        return cap
+    return max(1, min(cap, int(width_mm // panel_mm)))
+
+
+def figure1(
+    result,
+    *,
+    fmt: FormatConfig = DEFAULT_FORMAT,
+    width: float = 9.0,
+    height: float = 3.8,
+    width_mm: float | None = None,
+):
+    """LS means (95% CI) of the biomarker with / without each status.
+
+    ``width_mm``: the printed width; where panels A and B do not fit side by
+    side (`panel_columns`), B goes under A."""
     df = result.frames["fig1"]
     statuses = list(dict.fromkeys(df["status"]))
     # Fixed margins instead of constrained layout: the layout solver costs
     # more than drawing the figure, and these panels have a known shape.
-    fig = _new_figure((width, height))
-    axes = fig.subplots(1, 2, sharey=True)
-    fig.subplots_adjust(left=0.08, right=0.99, top=0.90, bottom=0.24, wspace=0.06)
+    # A panel of four pairs of bars needs about 80 mm.
+    if panel_columns(width_mm, 2, 2, panel_mm=80.0) == 2:
+        fig = _new_figure((width, height))
+        axes = fig.subplots(1, 2, sharey=True)
+        fig.subplots_adjust(left=0.08, right=0.99, top=0.90, bottom=0.24, wspace=0.06)
+    else:
+        fig = _new_figure((width / 2, 2 * height))
+        axes = fig.subplots(2, 1, sharey=True)
+        fig.subplots_adjust(left=0.15, right=0.98, top=0.95, bottom=0.13, hspace=0.45)
     ymax = float(df["ci_upper"].max()) if len(df) else math.nan
     if not math.isfinite(ymax) or ymax <= 0:
         ymax = 1.0
@@ -218,7 +253,7 @@ def figure1(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 9.0, h
     unit = f" ({result.biomarker_unit})" if result.biomarker_unit else ""
     axes[0].set_ylabel(f"{result.biomarker_label}{unit}", fontsize=9)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=8, frameon=False, loc="lower center", ncols=2)
+    fig.legend(handles, labels, fontsize=8, frameon=False, loc="outside lower center", ncols=2)
     return fig
 
 
@@ -228,12 +263,15 @@ def figure2(
     fmt: FormatConfig = DEFAULT_FORMAT,
     ncols: int = 4,
     panel_size: tuple[float, float] = (2.4, 2.2),
+    width_mm: float | None = None,
 ):
-    """Adjusted LS means (95% CI) of each outcome by biomarker quartile."""
+    """Adjusted LS means (95% CI) of each outcome by biomarker quartile
+    (``width_mm``: the printed width, which sets the columns of panels,
+    `panel_columns`)."""
     df = result.frames["fig2"]
     adj = df[df["model"] == "adjusted"]
     outcomes = list(dict.fromkeys(df["outcome"]))
-    ncols = max(1, min(ncols, len(outcomes)))
+    ncols = panel_columns(width_mm, len(outcomes), ncols)
     nrows = max(1, math.ceil(len(outcomes) / ncols))
     fig = _new_figure((panel_size[0] * ncols, panel_size[1] * nrows + 0.4))
     axes = fig.subplots(nrows, ncols, squeeze=False)
@@ -241,7 +279,7 @@ def figure2(
         left=0.07,
         right=0.99,
         top=1 - 0.55 / (panel_size[1] * nrows + 0.4),
-        bottom=0.55 / (panel_size[1] * nrows + 0.4),
+        bottom=0.7 / (panel_size[1] * nrows + 0.4),
         wspace=0.42,
         hspace=0.75,
     )
@@ -274,7 +312,9 @@ def figure2(
             ax.set_ylabel(unit, fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)
         ax.margins(x=0.15)
-    fig.supxlabel(f"Quartile of {result.biomarker_label}", fontsize=9, y=0.01)
+    # At matplotlib's own place (y=0.01): placed by hand, a narrowed figure's
+    # layout would not leave room for it.
+    fig.supxlabel(f"Quartile of {result.biomarker_label}", fontsize=9)
     return fig
 
 
@@ -358,8 +398,21 @@ def set_width(fig, width_mm: float) -> None:
     w, h = fig.get_size_inches()
     factor = width_mm / 25.4 / w
     fig.set_size_inches(w * factor, h * factor)
+    # Tick labels made at drawing time take the axis' size, not that of the
+    # labels scaled below: scale that too.
+    ticks = []
+    for ax in fig.axes:
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            for which, labels in (
+                ("major", axis.get_ticklabels()),
+                ("minor", axis.get_ticklabels(minor=True)),
+            ):
+                if labels:
+                    ticks.append((ax, name, which, labels[0].get_fontsize()))
     for text in fig.findobj(Text):
         text.set_fontsize(max(MIN_FONT_PT, text.get_fontsize() * factor))
+    for ax, name, which, size in ticks:
+        ax.tick_params(axis=name, which=which, labelsize=max(MIN_FONT_PT, size * factor))
     if factor < 1:
         # Text at its floor takes relatively more room than in the drawn
         # layout: let matplotlib place the panels again so nothing overlaps.

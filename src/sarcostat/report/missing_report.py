@@ -235,7 +235,9 @@ DISPLAY = {
 
 
 # --------------------------------------------------------------- figures
-def pooled_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 6.5):
+def pooled_figure(
+    result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 6.5, width_mm: float | None = None
+):
     """Complete-case and pooled estimates with 95% CIs, adjusted models of
     Table 2 (standardized β), Table 3 (OR per SD) and Figure 1 (difference)."""
     df = result.frames["multiple_imputation"]
@@ -321,7 +323,9 @@ def _series(t, sub):
     ]
 
 
-def diagnostics_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 7.0):
+def diagnostics_figure(
+    result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 7.0, width_mm: float | None = None
+):
     """Per imputed variable: trace of the imputed values' mean and SD over the
     iterations (one line per imputation), and observed vs imputed densities."""
     from scipy.stats import gaussian_kde

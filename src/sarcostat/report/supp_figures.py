@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 
 from sarcostat.report import tables
-from sarcostat.report.figures import _new_figure, log_axis, thin_curve
+from sarcostat.report.figures import _new_figure, log_axis, panel_columns, thin_curve
 from sarcostat.report.format import (
     DEFAULT_FORMAT,
     FormatConfig,
@@ -39,11 +39,13 @@ def _grid(n: int, ncols: int, panel=(3.0, 2.8)):
     return fig, axes
 
 
-def roc_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4):
+def roc_figure(
+    result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4, width_mm: float | None = None
+):
     """Empirical ROC curves of the biomarker for each binary outcome, all and by sex."""
     df = result.frames["roc"]
     outcomes = list(dict.fromkeys(df["outcome"]))
-    fig, axes = _grid(max(1, len(outcomes)), ncols)
+    fig, axes = _grid(max(1, len(outcomes)), panel_columns(width_mm, len(outcomes), ncols))
     for k, ax in enumerate(axes.flat):
         if k >= len(outcomes):
             ax.set_visible(False)
@@ -79,11 +81,16 @@ def roc_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4):
     return fig
 
 
-def spline_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4):
+def spline_figure(
+    result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4, width_mm: float | None = None
+):
     """Adjusted odds ratio (95% band) against the biomarker, median as reference."""
     df = result.frames["spline"]
     outcomes = [o for o, k in zip(df["outcome"], df["kind"]) if k == "logistic"]
+    ncols = panel_columns(width_mm, len(outcomes), ncols)
     fig, axes = _grid(max(1, len(outcomes)), ncols)
+    # Printed narrow, the two P values take a line each under the title.
+    joint = "\n" if width_mm is not None and width_mm / ncols < 60 else ", "
     for k, ax in enumerate(axes.flat):
         if k >= len(outcomes):
             ax.set_visible(False)
@@ -114,20 +121,20 @@ def spline_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, ncols: int = 4)
         ax.set_xlabel(result.biomarker_label, fontsize=8)
         ax.set_ylabel("Odds ratio", fontsize=8)
         ax.tick_params(which="both", labelsize=7)
-        ax.text(
-            0.02,
-            0.98,
-            f"P overall{fmt.p_inline(res.p_overall)[1:]}\nP non-linear"
-            f"{fmt.p_inline(res.p_nonlinear)[1:]}",
-            transform=ax.transAxes,
-            va="top",
-            fontsize=6.5,
+        # The P values under the title, as Figure 2 has its P for trend: inside
+        # the panel they could sit on a curve that starts high.
+        ax.set_title(
+            f"{fmt.short(outcome)}\nP overall{fmt.p_inline(res.p_overall)[1:]}{joint}"
+            f"P non-linear{fmt.p_inline(res.p_nonlinear)[1:]}",
+            fontsize=9,
         )
         ax.spines[["top", "right"]].set_visible(False)
     return fig
 
 
-def forest_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 6.5):
+def forest_figure(
+    result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 6.5, width_mm: float | None = None
+):
     """Forest plot of the adjusted odds ratios by quartile (Q1 reference)."""
     df = result.frames["quartile_or"]
     rows = df[df["quartile"] > 1]
@@ -159,7 +166,9 @@ def forest_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 
     return fig
 
 
-def flow_figure(result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 6.5):
+def flow_figure(
+    result, *, fmt: FormatConfig = DEFAULT_FORMAT, width: float = 6.5, width_mm: float | None = None
+):
     """STROBE participant flow: read, excluded with reasons, analysed."""
     df = result.frames["flow"]
     read = df[df["stage"] == "read"]
