@@ -20,6 +20,22 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture
+def fork_pids(monkeypatch):
+    """The pids of the copies `split` forks (recorded in this process)."""
+    pids = []
+    real_fork = os.fork
+
+    def recording_fork():
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    return pids
+
+
 def _slow(tag):
     def run(item):
         time.sleep(0.05)
@@ -69,19 +85,9 @@ def test_a_killed_copy_means_its_items_are_done_here():
     assert [v[2] for v in out.values()] == [i * i for i in range(6)]
 
 
-def test_a_stuck_copy_is_stopped(monkeypatch):
+def test_a_stuck_copy_is_stopped(monkeypatch, fork_pids):
     monkeypatch.setattr(_fork, "WAIT_SECONDS", 0.5)
     me = os.getpid()
-    pids = []
-    real_fork = os.fork
-
-    def recording_fork():
-        pid = real_fork()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recording_fork)
 
     def there(item):
         if os.getpid() != me:
@@ -92,22 +98,12 @@ def test_a_stuck_copy_is_stopped(monkeypatch):
     assert list(out) == [0, 1, 2, 3]
     assert all(v[1] == me for v in out.values())  # the copy's items were done here
     assert {v[0] for v in out.values()} == {"here", "there"}
-    assert len(pids) == 1
+    assert len(fork_pids) == 1
     with pytest.raises(ChildProcessError):  # reaped
-        os.waitpid(pids[0], os.WNOHANG)
+        os.waitpid(fork_pids[0], os.WNOHANG)
 
 
-def test_an_error_here_stops_and_reaps_the_copy(monkeypatch):
-    pids = []
-    real_fork = os.fork
-
-    def recording_fork():
-        pid = real_fork()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recording_fork)
+def test_an_error_here_stops_and_reaps_the_copy(fork_pids):
 
     def here(item):
         raise ValueError("bad figure")
@@ -118,7 +114,7 @@ def test_an_error_here_stops_and_reaps_the_copy(monkeypatch):
     with pytest.raises(ValueError, match="bad figure"):
         _fork.split(range(4), here, there, fork=True)
     with pytest.raises(ChildProcessError):
-        os.waitpid(pids[0], os.WNOHANG)
+        os.waitpid(fork_pids[0], os.WNOHANG)
 
 
 def test_forks_only_from_the_main_thread_and_not_when_asked_not_to(monkeypatch):
