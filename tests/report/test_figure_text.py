@@ -91,7 +91,7 @@ def test_panel_columns():
     assert figures.panel_columns(None, 7, 4) == 4
     assert figures.panel_columns(None, 2, 4) == 2
     assert figures.panel_columns(85, 4, 4) == 2  # single journal column
-    assert figures.panel_columns(174, 7, 4) == 4  # double column
+    assert figures.panel_columns(180, 7, 4) == 4  # double column
     assert figures.panel_columns(30, 4, 4) == 1
     assert figures.panel_columns(85, 2, 2, panel_mm=80) == 1
 
@@ -159,7 +159,7 @@ def test_a_single_column_figure_rearranges_its_panels(demo_result, name, columns
     assert _clashes(boxes) == []
 
 
-@pytest.mark.parametrize("width_mm", [None, 174])
+@pytest.mark.parametrize("width_mm", [None, 180])
 @pytest.mark.parametrize("name", ["fig1", "fig2", "roc", "spline", "quartile_or", "flow"])
 def test_report_figures_have_no_overlapping_text(demo_result, name, width_mm):
     with figures.style_context():

@@ -177,7 +177,7 @@ def panel_columns(
     drawn size, ``most`` columns): as many as fit ``panel_mm`` each, at
     most ``most`` and at least one. A single-column journal figure (85 mm)
     takes two columns of panels instead of four; a double-column one
-    (174 mm) keeps four."""
+    (180 mm) keeps four."""
     cap = max(1, min(most, panels))
     if width_mm is None:
         return cap
