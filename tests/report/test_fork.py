@@ -162,3 +162,26 @@ def test_report_files_are_the_same_drawn_on_one_or_two_processes(
     assert {k: v for k, v in f1.items() if k != "tables.docx"} == {
         k: v for k, v in f2.items() if k != "tables.docx"
     }
+
+
+def test_descriptors_above_1023_are_fine():
+    # A long-running program may have many files open: the copy's pipe then
+    # gets a descriptor above select()'s limit of 1023.
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1200 and hard < 1200:
+        pytest.skip("the limit on open files is too low to try")
+    if soft < 1200:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1200, hard))
+    held = []
+    try:
+        while not held or held[-1] < 1030:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        out = _fork.split(range(6), _slow("here"), _slow("there"), fork=True)
+        assert [v[2] for v in out.values()] == [i * i for i in range(6)]
+        assert {v[0] for v in out.values()} == {"here", "there"}
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

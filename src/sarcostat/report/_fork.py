@@ -150,10 +150,14 @@ def _receive(r: int, pid: int) -> Any:
     `WAIT_SECONDS`); the copy is reaped either way."""
     chunks = []
     deadline = time.monotonic() + WAIT_SECONDS
+    # poll, not select: select refuses descriptors above 1023, which a
+    # long-running program calling write_report may well hand out.
+    waiting = select.poll()
+    waiting.register(r, select.POLLIN | select.POLLHUP)
     try:
         while True:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([r], [], [], left)[0]:
+            if left <= 0 or not waiting.poll(left * 1000):
                 _stop(pid)
                 return None
             chunk = os.read(r, 1 << 20)
