@@ -245,11 +245,11 @@ def write_report(
         kinds = ", ".join(f.upper() for f in opts.figure_formats)
         if drawn:
             say(f"figures ({', '.join(drawn)}: {kinds}, {opts.dpi} dpi)")
-        # The figures are drawn on two processes where that is safe (half of
-        # them by a forked copy of this one, see `_fork`); here the PNGs are
-        # compressed on another thread while this one draws the next figure
-        # and its SVG (zlib runs without the interpreter lock); the PNG files
-        # are written once every figure is drawn.
+        # The figures are drawn on two processes where that is safe (a forked
+        # copy of this one takes figures from the same queue, see `_fork`);
+        # here the PNGs are compressed on another thread while this one draws
+        # the next figure and its SVG (zlib runs without the interpreter
+        # lock); every file is written once every figure is drawn.
         with ThreadPoolExecutor(max_workers=1) as encoder:
 
             def draw(name, encoder):
