@@ -28,6 +28,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -88,7 +89,17 @@ def split(
     os.close(queue_w)
     os.set_blocking(queue_r, False)
     r, w = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns on every fork of a process with other (OS)
+        # threads, here Arrow's or OpenBLAS's idle pools: the copy uses
+        # neither, touches no lock of theirs, and a stuck copy is stopped
+        # and its items done here (module docstring).
+        warnings.filterwarnings(
+            "ignore",
+            message=r".*use of fork\(\) may lead to deadlocks",
+            category=DeprecationWarning,
+        )
+        pid = os.fork()
     if pid == 0:  # the copy
         _child(items, there, queue_r, r, w)
     os.close(w)
