@@ -876,21 +876,17 @@ def _run_parallel(
             with cond:
                 failure.insert(0, exc)
                 cond.notify_all()
-        if not failure:
-            # Every step is done, so each helper has left its loop: joined, no
-            # thread of the run is left when the report forks its figure
-            # drawing (`sarcostat.report._fork`).
+        stops = [e for e in failure if isinstance(e, KeyboardInterrupt)]
+        if not stops:
+            # After an error, a step running on another thread finishes (it
+            # stops there) before the error goes up: nothing runs behind it.
+            # After success each helper has left its loop: no thread of the
+            # run is left when the report forks its figure drawing
+            # (`sarcostat.report._fork`).
             for t in helpers:
                 t.join()
         if failure:
-            stops = [e for e in failure if isinstance(e, KeyboardInterrupt)]
-            exc = stops[0] if stops else failure[0]
-            if not stops:
-                # Let a step running on another thread finish (it stops
-                # there) before the error goes up: nothing runs behind it.
-                for t in helpers:
-                    t.join()
-            raise exc
+            raise stops[0] if stops else failure[0]
 
 
 def _cohort_summary(data: pd.DataFrame, plan: Plan, bm: str) -> dict:
