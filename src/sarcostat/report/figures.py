@@ -127,10 +127,9 @@ def load_drawing_modules(formats=("png", "svg")) -> None:
     drawing at once instead of importing them a second time."""
     import importlib
 
+    backends = {"svg": "svg", "pdf": "pdf", "eps": "ps"}  # the matplotlib backend of a format
     names = ["matplotlib.figure", "matplotlib.backends.backend_agg", "PIL.Image"]
-    names += [f"matplotlib.backends.backend_{k}" for k in ("svg", "pdf", "ps") if k in formats]
-    if "eps" in formats and "ps" not in formats:
-        names.append("matplotlib.backends.backend_ps")
+    names += [f"matplotlib.backends.backend_{backends[k]}" for k in formats if k in backends]
     for name in names:
         importlib.import_module(name)
 
