@@ -186,7 +186,7 @@ def main(argv=None) -> int:
         "--shapes",
         default=",".join(SHAPES),
         help="other ways of writing the largest CSV cohort, timed with validate and classify: "
-        + "; ".join(f"{k}: {v}" for k, v in SHAPES.items())
+        + "; ".join(f"{k}: {v}" for k, v in SHAPES.items()).replace("%", "%%")
         + " ('' for none)",
     )
     ap.add_argument("--workdir", type=Path, default=None, help="where cohorts are kept (reused)")
@@ -270,7 +270,7 @@ def render(results: list[dict], repeat: int, load0: float, load1: float) -> str:
         f"average {load0:.1f} at start, {load1:.1f} at end. Cohorts simulated by `sarcostat "
         'simulate` (15 columns; Parquet: the same cells; "csv, <shape>": the largest CSV '
         "written another way, "
-        + "; ".join(f"{k}: {v}" for k, v in SHAPES.items())
+        + "; ".join(f"{k}: {v}" for k, v in SHAPES.items()).replace("%", "%%")
         + "). Ratios are to the bare pandas reader "
         "of the same file (`read_csv` for CSV, `read_parquet` for Parquet) in the same run; "
         "CPU is user + system time of the process and its threads. The rows "
