@@ -1,4 +1,4 @@
-"""Figures drawn on two processes (`sarcostat.report._fork`): the same files as
+"""Figures drawn on two processes (`sarcostat._fork`): the same files as
 drawn in one, each item done once, and a failing or stuck copy only means
 the caller does its items itself."""
 
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from sarcostat.report import _fork
+from sarcostat import _fork
 from sarcostat.report.export import write_report
 from sarcostat.report.options import ReportOptions
 
@@ -52,6 +52,52 @@ def test_items_are_shared_and_each_done_once():
     tags = {(v[0], v[1] == me) for v in out.values()}
     # Both processes took items: this one ran `here`, the copy `there`.
     assert tags == {("here", True), ("there", False)}
+
+
+def test_items_of_this_process_run_here_first_and_the_copy_takes_the_rest():
+    me = os.getpid()
+    order = []
+
+    def here(item):
+        order.append(item)
+        time.sleep(0.3 if item == "mine" else 0.05)
+        return ("here", os.getpid(), item)
+
+    out = _fork.split([1, 2], here, _slow("there"), fork=True, mine=["mine"])
+    assert list(out) == ["mine", 1, 2]
+    assert out["mine"] == ("here", me, "mine") and order[0] == "mine"
+    # While this process ran its own item, the copy took both shared ones.
+    assert out[1][:2] == ("there", out[2][1]) and out[1][1] != me
+
+
+def test_one_shared_item_goes_to_the_copy_when_this_process_has_its_own(fork_pids):
+    out = _fork.split([5], _slow("here"), _slow("there"), fork=True, mine=[7])
+    assert out[7][0] == "here" and out[5] == ("there", out[5][1], 25)
+    assert len(fork_pids) == 1
+    assert _fork.split([5], _slow("here"), _slow("there"), fork=True)[5][0] == "here"
+    assert len(fork_pids) == 1  # a single item and nothing else: no fork
+
+
+def test_patience_waits_longer_than_the_fixed_bound_for_a_slow_copy(monkeypatch):
+    monkeypatch.setattr(_fork, "WAIT_SECONDS", 0.2)
+    me = os.getpid()
+
+    def here(item):
+        time.sleep(0.5)
+        return ("here", os.getpid(), item)
+
+    def there(item):
+        time.sleep(1.6)  # ends 0.6 s after this process's 1 s: beyond WAIT_SECONDS
+        return ("there", os.getpid(), item)
+
+    out = _fork.split([1, 2], here, there, fork=True, mine=["a"], patience=3.0)
+    # This process's part ("a" and one shared item) took 1 s, so the copy's
+    # answer is awaited for up to 3 s.
+    assert {v[0] for v in out.values()} == {"here", "there"}
+    assert any(v[0] == "there" and v[1] != me for v in out.values())
+    out = _fork.split([1, 2], here, there, fork=True, mine=["a"])
+    # Without patience the copy is stopped and its item done here.
+    assert all(v[1] == me for v in out.values())
 
 
 def test_without_fork_everything_runs_here():

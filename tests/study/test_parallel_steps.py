@@ -5,7 +5,9 @@ time for large cohorts; frames, analyses, notes and warnings are merged in
 plan order. These tests force the threads on the demo cohort (``threads=2``)
 and check the order constraints, the per-thread warnings, the shared-fit
 lock, the error paths and the switch (``SARCOSTAT_THREADS``, the row
-threshold)."""
+threshold). Where the steps would be shared with a forked copy of the
+process instead (Linux, tests/study/test_forked_steps.py), that is turned
+off here, except in the tests that compare both ways."""
 
 from __future__ import annotations
 
@@ -28,6 +30,12 @@ from sarcostat.study.plan import DEFAULT_STEPS, Plan
 from sarcostat.study.registry import Step, StepContext, StepLog
 from sarcostat.study.steps import all_steps
 from sarcostat.study.thread_warnings import thread_local_warnings
+
+
+@pytest.fixture(autouse=True)
+def _threads_not_processes(monkeypatch):
+    """The thread runner, where the steps would otherwise go to two processes."""
+    monkeypatch.setattr(run_mod, "_run_forked", lambda *args: False)
 
 
 def _analyze(plan=None, threads=1):
@@ -519,6 +527,8 @@ def test_step_threads_import_the_stats_layer_themselves():
     code = f"""
 import sys, threading, warnings
 import sarcostat
+import sarcostat.study.run as run
+run._run_forked = lambda *args: False  # the thread runner (see the fixture above)
 seen = []
 real = threading.Thread.start
 def start(self):
@@ -537,7 +547,7 @@ print(len(res.table3) > 0, len(res.table2) > 0, seen)
 
 
 def test_no_step_thread_is_left_once_the_run_returns(monkeypatch):
-    # The report forks to draw its figures (sarcostat.report._fork): no
+    # The report forks to draw its figures (sarcostat._fork): no
     # thread of the run may still be running by then.
     # (A thread an earlier test left on purpose, an interrupted run's, is not this run's.)
     before = set(threading.enumerate())

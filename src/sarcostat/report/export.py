@@ -220,7 +220,8 @@ def write_report(
     from concurrent.futures import ThreadPoolExecutor
     from dataclasses import replace
 
-    from sarcostat.report import _fork, figures
+    from sarcostat import _fork
+    from sarcostat.report import figures
     from sarcostat.report.docx import write_docx
     from sarcostat.report.format import DEFAULT_FORMAT
     from sarcostat.report.html import render_html

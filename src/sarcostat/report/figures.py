@@ -123,7 +123,7 @@ def scatter_or_density(ax, x, y, *, color, large_n: int = LARGE_N, **kw):
 
 def load_drawing_modules(formats=("png", "svg")) -> None:
     """Import what drawing and saving figures in ``formats`` uses, once, before
-    `sarcostat.report._fork` copies the process: the copy then starts
+    `sarcostat._fork` copies the process: the copy then starts
     drawing at once instead of importing them a second time."""
     import importlib
 

@@ -264,6 +264,20 @@ class Step:
     #: work at about the same time instead of one running a long step alone
     #: at the end. The results do not depend on it.
     cost: ClassVar[float] = 1.0
+    #: True for a step whose analyses keep the rows of their models (fitted
+    #: ANCOVA models, from which marginal means are computed later): at
+    #: biobank scale hundreds of MB. When the steps are shared with a forked
+    #: copy of the process (`sarcostat.study.run`), such a step, and every
+    #: step that reads it, runs in the main process, so that its results are
+    #: never copied from one process to the other. The results do not
+    #: depend on it.
+    large_results: ClassVar[bool] = False
+    #: Model functions the step fits through `StepContext.fit` that other
+    #: steps fit too (their names, e.g. ``("or_per_sd",)``): steps that name
+    #: one in common run in the same process when the steps are shared with
+    #: a forked copy, so that each shared model is still fitted once. The
+    #: results do not depend on it.
+    shared_fits: ClassVar[tuple[str, ...]] = ()
 
     def needs(self, plan: Any, biomarker: str) -> list[Need]:
         """Every column the step reads, with the plan key that names it."""

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sarcostat import _fork
 from sarcostat._version import __version__
 from sarcostat.exceptions import DataError, ModelError, ParameterError, PlanError
 from sarcostat.study.censor import substitute_censored
@@ -343,6 +344,8 @@ def analyze(
         the same order). Default: the environment variable
         ``SARCOSTAT_THREADS``, else 2 for a cohort of 100,000 rows or more
         (1 on a one-core machine) and 1 below. 1 runs them one after another.
+        2 on Linux, from the main thread: the steps are shared with a forked
+        copy of this process instead of a second thread (`_run_forked`).
 
     Returns
     -------
@@ -588,8 +591,8 @@ PARALLEL_MIN_ROWS = 100_000
 #: The environment variable that sets how many threads run the steps
 #: (``SARCOSTAT_THREADS=1``: one after another, whatever the cohort's size;
 #: the report's figures are then drawn in this process alone, see
-#: `sarcostat.report._fork`).
-THREADS_ENV = "SARCOSTAT_THREADS"
+#: `sarcostat._fork`).
+THREADS_ENV = _fork.THREADS_ENV
 
 
 def _requested_threads(threads: int | None) -> int | None:
@@ -636,6 +639,8 @@ def _run_steps(
     with progress_bar(total=len(steps), desc="analyze", unit="step") as bar:
         runnable = [s for s in steps if s not in skipped]
         if threads > 1 and len(runnable) > 1 and len(set(steps)) == len(steps):
+            if threads == 2 and _fork.can_fork() and _run_forked(ctx, steps, skipped, say, bar):
+                return frames
             _run_parallel(ctx, steps, skipped, say, bar, threads)
             return frames
         for name in steps:
@@ -713,6 +718,135 @@ def _plan_tasks(steps: list[str], skipped: dict[str, str]) -> list[_Task]:
             task = _Task(i, name, step, frozenset(after), False, exclusive, sees=tuple(sees))
         tasks.append(task)
     return tasks
+
+
+def _process_groups(tasks: list[_Task]) -> tuple[list[tuple[int, ...]], list[tuple[int, ...]]]:
+    """The steps to run, as groups that must run in one process: a step with
+    the steps it reads (`Step.reads`), and steps that fit a model in common
+    (`Step.shared_fits`). Returns (groups that stay in the main process:
+    those with a step of `Step.large_results`, in plan order; the others,
+    costliest first (`Step.cost`), then in plan order). Each group lists its
+    steps in plan order."""
+    todo = [t.index for t in tasks if t.state != "done"]
+    parent = {i: i for i in todo}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> None:
+        parent[root(a)] = root(b)
+
+    fitted_by: dict[str, int] = {}
+    for i in todo:
+        task = tasks[i]
+        for j in task.after:
+            if j in parent:
+                join(i, j)
+        for name in getattr(task.step, "shared_fits", ()):
+            if name in fitted_by:
+                join(i, fitted_by[name])
+            else:
+                fitted_by[name] = i
+    groups: dict[int, list[int]] = {}
+    for i in todo:
+        groups.setdefault(root(i), []).append(i)
+    local, portable = [], []
+    for members in groups.values():
+        group = tuple(members)
+        if any(getattr(tasks[i].step, "large_results", False) for i in group):
+            local.append(group)
+        else:
+            portable.append(group)
+    local.sort()
+    portable.sort(key=lambda g: (-sum(float(tasks[i].step.cost) for i in g), g))
+    return local, portable
+
+
+def _run_forked(
+    ctx: StepContext,
+    steps: list[str],
+    skipped: dict[str, str],
+    say: Callable[[str], None],
+    bar,
+) -> bool:
+    """`_run_steps` shared with a forked copy of this process
+    (`sarcostat._fork.split`), or False (nothing run) where the plan does
+    not allow it: a step whose reads are not declared, or one that must
+    run alone.
+
+    Python work holds the interpreter lock, so two threads on two cores
+    spend part of their time waiting for each other; two processes do not.
+    The steps are shared as groups (`_process_groups`): this process runs
+    the groups whose results are large, then both take the other groups
+    one at a time, costliest first. Each process runs a group's steps one
+    after another, as the serial run would, each on a context of its own
+    (its log; the analyses and frames of the steps run before it in that
+    process); the copy sends back, per step, its frame, skip note, the
+    analyses it added, its log items and its progress lines. They are
+    merged here in plan order, so the result is that of the serial run,
+    whatever ran where. Steps whose copy failed (an error, a signal) are
+    run here; an error that is not the user's (not DataError or
+    ModelError) in a step run here goes up unchanged."""
+    from collections import ChainMap
+
+    tasks = _plan_tasks(steps, skipped)
+    if any(t.state != "done" and (t.alone or t.exclusive) for t in tasks):
+        return False
+    local, portable = _process_groups(tasks)
+    analyses: dict = dict(ctx.analyses)
+    frames: dict = dict(ctx.frames)
+
+    def run_group(group: tuple[int, ...], live: bool) -> list[tuple]:
+        out = []
+        for i in group:
+            task = tasks[i]
+            added: dict = {}
+            lines: list[str] = []
+            view = dataclasses.replace(
+                ctx,
+                analyses=ChainMap(added, analyses),  # type: ignore[arg-type]
+                log=StepLog(),
+                frames=frames,
+            )
+            frame, note = _run_step(task.step, view, say if live else lines.append)
+            analyses.update(added)
+            frames[task.name] = frame
+            if live:
+                bar.update(1)
+            out.append((i, frame, note, added, list(view.log.items), lines, live))
+        return out
+
+    for task in tasks:
+        if task.state == "done":
+            bar.update(1)
+    done = _fork.split(
+        portable,
+        lambda g: run_group(g, True),
+        lambda g: run_group(g, False),
+        mine=local,
+        patience=3.0,
+    )
+    outcomes = sorted((o for group in done.values() for o in group), key=lambda o: o[0])
+    by_index = {o[0]: o for o in outcomes}
+    for task in tasks:
+        if task.index not in by_index:
+            ctx.frames[task.name] = task.frame
+            continue
+        _, frame, note, added, items, lines, live = by_index[task.index]
+        if not live:
+            for line in lines:
+                say(line)
+            bar.update(1)
+        ctx.frames[task.name] = frame
+        ctx.analyses.update(added)
+        for item in items:
+            ctx.log.add(item)
+        if note is not None:
+            skipped[task.name] = note
+    return True
 
 
 def _run_parallel(
@@ -882,7 +1016,7 @@ def _run_parallel(
             # stops there) before the error goes up: nothing runs behind it.
             # After success each helper has left its loop: no thread of the
             # run is left when the report forks its figure drawing
-            # (`sarcostat.report._fork`).
+            # (`sarcostat._fork`).
             for t in helpers:
                 t.join()
         if failure:

@@ -14,6 +14,7 @@ class Figure1(Step):
     heading = "Figure 1"
     title = "Figure 1 (biomarker LS means by status)"
     reads = ()
+    large_results = True
     cost = 1.3
     section = "figure1"
     result_type = "sarcostat.stats.ancova.LSMeansResult"

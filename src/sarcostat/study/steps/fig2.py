@@ -20,6 +20,7 @@ class Figure2(Step):
     heading = "Figure 2"
     title = "Figure 2 (quartiles, P for trend)"
     reads = ()
+    large_results = True
     cost = 1.8
     section = "trend"
     result_type = "sarcostat.stats.trend.TrendResult"

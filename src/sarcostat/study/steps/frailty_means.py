@@ -28,6 +28,7 @@ class FrailtyMeans(Step):
     heading = "Biomarker by frailty status"
     title = "Biomarker LS means by frailty status (P for trend)"
     reads = ()
+    large_results = True
     section = "frailty"
     options = FrailtyPlan
     section_comment = (

@@ -23,6 +23,7 @@ class FrailtyQuartiles(Step):
     heading = "Frailty by biomarker quartile"
     title = "Odds ratios by biomarker quartile (frailty outcomes)"
     reads = ()
+    large_results = True
     section = "frailty"
     result_type = "sarcostat.stats.dose_response.QuartileOddsResult"
     keys = ("outcome", "model", "quartile")

@@ -75,6 +75,7 @@ class Definitions(Step):
     heading = "Supplementary: Sensitivity analysis across definitions of sarcopenia"
     title = "Supplementary: prevalence and adjusted OR per SD under every definition"
     reads = ()
+    shared_fits = ("or_per_sd",)
     cost = 1.8
     # Runs beside another step: with NumPy's huge pages off in the CLI (see
     # `sarcostat.cli._NUMPY_SETTINGS`) the peak at 10**6 rows is 1.00-1.05 GB

@@ -30,6 +30,7 @@ class ModelSets(Step):
     heading = "Supplementary: Associations under three adjustment sets"
     title = "Supplementary: Tables 2 and 3 under Models 1-3"
     reads = ()
+    shared_fits = ("linear_regression", "or_per_sd")
     cost = 0.65
     section = SECTION
     options = SupplementaryPlan

@@ -24,6 +24,7 @@ class SexInteraction(Step):
     heading = "Supplementary: Effect modification by sex and sex-stratified estimates"
     title = "Supplementary: biomarker x sex interaction, sex-stratified Tables 2 and 3"
     reads = ()
+    shared_fits = ("or_per_sd",)
     cost = 1.7
     section = SECTION
     options = SupplementaryPlan

@@ -21,6 +21,7 @@ class Table2CI(Step):
     heading = "Supplementary: Linear regression with 95% confidence intervals"
     title = "Supplementary: Table 2 with confidence intervals of B and beta"
     reads = ("table2",)
+    shared_fits = ("linear_regression",)
     cost = 0.05
     section = SECTION
     options = SupplementaryPlan

@@ -19,6 +19,7 @@ class Table2(Step):
     heading = "Table 2"
     title = "Table 2 (standardized beta)"
     reads = ()
+    shared_fits = ("linear_regression",)
     cost = 0.55
     section = "outcomes"
     result_type = "sarcostat.stats.regression.RegressionResult"

@@ -19,6 +19,7 @@ class Table3(Step):
     heading = "Table 3"
     title = "Table 3 (odds ratio per SD)"
     reads = ()
+    shared_fits = ("or_per_sd",)
     cost = 0.7
     section = "table3"
     result_type = "sarcostat.stats.logistic.LogisticResult"

@@ -1,9 +1,11 @@
 """Sharing a job's items with a forked copy of this process, on another core.
 
-Drawing a report's figures is Python work that holds the interpreter lock
-(matplotlib lays out and renders text and ticks in Python), so a second
-thread cannot share it; a forked copy of the process can, on the second
-core, with every object it needs already in its memory. The two take the
+Drawing a report's figures, and most of a plan's steps, is Python work
+that holds the interpreter lock much of the time (matplotlib lays out and
+renders text and ticks in Python; a step makes thousands of small NumPy
+and pandas calls between its passes over the rows), so a second thread
+shares it badly; a forked copy of the process can take half of it, on the
+second core, with every object it needs already in its memory. The two take the
 items one at a time from a shared queue, so neither waits for the other
 while items are left. The copy sends its results back (pickled), never
 touches the output folder, and leaves by ``os._exit``: no ``atexit``
@@ -44,10 +46,13 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+#: The environment variable that sets how many threads (or processes)
+#: share a job (`sarcostat.study.run`); ``1`` also stops `split` forking.
+THREADS_ENV = "SARCOSTAT_THREADS"
+
+
 def can_fork() -> bool:
     """True where `split` may fork (see the module docstring)."""
-    from sarcostat.study.run import THREADS_ENV
-
     return (
         sys.platform.startswith("linux")
         and hasattr(os, "fork")
@@ -63,6 +68,8 @@ def split(
     there: Callable[[Any], Any],
     *,
     fork: bool | None = None,
+    mine: Sequence[Any] = (),
+    patience: float = 0.0,
 ) -> dict[Any, Any]:
     """``{item: result}`` for every item, shared with a forked copy of this
     process: each process takes the next item not yet taken (in the given
@@ -71,12 +78,21 @@ def split(
     results. Without a fork (``fork`` False, or None where `can_fork` says
     no, or more than `MAX_ITEMS` items), ``here`` runs on every item; items
     the copy took but did not answer for (it failed) are run by ``there``
-    here, once this process has no item left."""
+    here, once this process has no item left.
+
+    ``mine``: items only this process runs (``here``, in the given order)
+    before it takes any of ``items``; they are in the result too.
+    ``patience``: once this process has no item left, it waits for the
+    copy's answer up to `WAIT_SECONDS` or ``patience`` times as long as its
+    own part took, whichever is longer (items of unknown length, such as a
+    model on a cohort of any size)."""
     items = list(items)
+    mine = list(mine)
     if fork is None:
         fork = can_fork()
-    if not fork or len(items) < 2 or len(items) > MAX_ITEMS:
-        return {i: here(i) for i in items}
+    # One item and nothing of this process's own: it would take the item itself.
+    if not fork or len(items) + bool(mine) < 2 or not items or len(items) > MAX_ITEMS:
+        return {i: here(i) for i in [*mine, *items]}
     for stream in (sys.stdout, sys.stderr):  # nothing buffered for the copy to write again
         try:
             stream.flush()
@@ -105,10 +121,11 @@ def split(
     os.close(w)
     done = False
     try:
-        results = {}
+        started = time.monotonic()
+        results = {i: here(i) for i in mine}
         while (k := _take(queue_r)) is not None:
             results[items[k]] = here(items[k])
-        answer = _receive(r, pid)
+        answer = _receive(r, pid, max(WAIT_SECONDS, patience * (time.monotonic() - started)))
         done = True
     finally:
         os.close(r)
@@ -118,7 +135,7 @@ def split(
     theirs = [i for i in items if i not in results]
     if not isinstance(answer, dict) or set(answer) != set(theirs):
         answer = {i: there(i) for i in theirs}
-    return {i: results[i] if i in results else answer[i] for i in items}
+    return {i: results[i] if i in results else answer[i] for i in [*mine, *items]}
 
 
 #: Most items `split` shares (one byte each in its queue).
@@ -156,11 +173,11 @@ def _child(items: list, there: Callable[[Any], Any], queue: int, r: int, w: int)
         os._exit(code)
 
 
-def _receive(r: int, pid: int) -> Any:
-    """The copy's unpickled answer, or None (it failed or took longer than
-    `WAIT_SECONDS`); the copy is reaped either way."""
+def _receive(r: int, pid: int, wait: float) -> Any:
+    """The copy's unpickled answer, or None (it failed or gave none within
+    ``wait`` seconds); the copy is reaped either way."""
     chunks = []
-    deadline = time.monotonic() + WAIT_SECONDS
+    deadline = time.monotonic() + wait
     # poll, not select: select refuses descriptors above 1023, which a
     # long-running program calling write_report may well hand out.
     waiting = select.poll()
