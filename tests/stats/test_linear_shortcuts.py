@@ -149,6 +149,24 @@ def test_constant_rule_is_nunique_below_two(values):
             assert _at_most_one_value(typed) == (typed.nunique(dropna=True) < 2)
 
 
+@pytest.mark.parametrize(
+    "head, tail",
+    [
+        ([5.0], [5.0]),  # constant throughout
+        ([5.0], [6.0]),  # a second value only after the first 1,024
+        ([np.nan], [7.0]),  # missing at first, then one value
+        ([np.nan], [np.nan]),
+        ([0.0], [-0.0]),  # equal values
+        ([1.0, 2.0], [1.0]),  # two values at once
+        ([np.nan, 4.0], [4.0]),
+    ],
+)
+def test_constant_rule_holds_beyond_the_first_values(head, tail):
+    values = np.array((head * 2000)[:2000] + tail * 3000, dtype=float)
+    s = pd.Series(values)
+    assert _at_most_one_value(s) == (s.nunique(dropna=True) < 2)
+
+
 def test_constant_message_names_value_and_role():
     d = pd.DataFrame({"x": [2.0] * 5, "y": np.arange(5.0)})
     with pytest.raises(ModelError, match=r"f: covariate 'x' is constant \(2\) .*n=5"):

@@ -126,6 +126,10 @@ def stack_columns(columns: Sequence[np.ndarray], *, columns_first: bool = False)
     return X
 
 
+#: Values `_at_most_one_value` looks at first.
+_HEAD = 1024
+
+
 def _at_most_one_value(series: pd.Series) -> bool:
     """True when the non-missing values of ``series`` are all equal (or absent):
     ``nunique(dropna=True) < 2``, from the minimum and maximum for numbers and
@@ -136,6 +140,12 @@ def _at_most_one_value(series: pd.Series) -> bool:
             return True
         if values.dtype.kind == "b":
             return bool(values.all() or not values.any())
+        # Two different values among the first few settle it (nearly every
+        # column of a model): no pass over a million rows.
+        head = values[:_HEAD]
+        lo, hi = np.fmin.reduce(head), np.fmax.reduce(head)
+        if lo == lo and lo != hi:
+            return False
         lo, hi = np.fmin.reduce(values), np.fmax.reduce(values)
         return bool(lo != lo or lo == hi)  # lo is NaN only when every value is
     return bool(series.nunique(dropna=True) < 2)
