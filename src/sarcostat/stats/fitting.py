@@ -490,6 +490,70 @@ def _centred_gram_one(
     return G
 
 
+def _moments_one(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(centre (1, p), ybar (1,), Gram (1, p + 1, p + 1)) of one C-ordered
+    design whose first column is the intercept, every row used: what
+    `_centre`, the outcome's mean and `_centred_gram` give, from one pass
+    over the rows instead of three. None when the first column is not all
+    ones (the caller then takes that path).
+
+    The rows are taken about the first block's means (a shift within a
+    fraction of an SD of the column means: a column such as 1,000,000 +-
+    0.001 keeps its digits), with their sums; the Gram matrix about the
+    means is then that about the shift less n d d', d the means' distance
+    from the shift (Chan, Golub and LeVeque's updating formula), a
+    correction of the order of 1/rows of the block of the whole, so no
+    digits are lost to it.
+
+    References
+    ----------
+    Chan TF, Golub GH, LeVeque RJ. Algorithms for computing the sample
+    variance: analysis and recommendations. Am Stat. 1983;37(3):242-247.
+    doi:10.1080/00031305.1983.10483115
+    """
+    n, p = X.shape
+    rows = min(n, _BLOCK)
+    if not np.all(X[:rows, 0] == 1.0):  # no pass that would be wasted
+        return None
+    shift = np.einsum("ij->j", X[:rows]) / rows
+    shift[0] = 0.0  # the intercept column is not centred (as `_centre`)
+    yshift = float(np.einsum("i->", y[:rows])) / rows
+    ct = _tiled(shift, rows)
+    bx = np.empty(rows * p)
+    by = np.empty(rows)
+    ones = np.ones(rows)
+    gxx = np.zeros((p, p))
+    gxy = np.zeros(p)
+    sx = np.zeros(p)
+    yy = sy = 0.0
+    for a in _blocks(n):
+        m = min(_BLOCK, n - a)
+        B = bx[: m * p].reshape(m, p)
+        np.subtract(X[a : a + m].reshape(-1), ct[: m * p], out=bx[: m * p])
+        if not np.all(B[:, 0] == 1.0):  # read in cache, with the block
+            return None
+        gxx += B.T @ B  # BLAS syrk, as `_centred_gram_one`
+        r = np.subtract(y[a : a + m], yshift, out=by[:m])
+        gxy += B.T @ r
+        yy += float(np.einsum("i,i->", r, r))
+        sx += ones[:m] @ B
+        sy += float(np.einsum("i->", r))
+    d = sx / n
+    d[0] = 0.0
+    dy = sy / n
+    G = np.empty((p + 1, p + 1))
+    G[:p, :p] = gxx - n * np.outer(d, d)
+    G[:p, p] = G[p, :p] = gxy - n * dy * d
+    G[p, p] = yy - n * dy * dy
+    # The intercept's row: sums of the centred columns (0 but for rounding).
+    G[0, 1:p] = G[1:p, 0] = sx[1:] - n * d[1:]
+    G[0, p] = G[p, 0] = sy - n * dy
+    G[0, 0] = n
+    centre = shift + d
+    centre[0] = 0.0
+    return centre[None], np.array([yshift + dy]), G[None]
+
+
 def _residual_ss(
     X: np.ndarray,
     Y: np.ndarray,
@@ -543,11 +607,19 @@ def least_squares(
     assert Y is not None
     s, n, p = X.shape
     used = W > 0
-    centre, cnt, intercept = _centre(X, used)
-    # With an intercept the outcome is centred too (an exact reparametrisation:
-    # its mean moves to the intercept), so no sum carries its mean's digits.
-    ybar = Y.sum(axis=1) / cnt[:, 0] if intercept else np.zeros(s)
-    G = _centred_gram(X, Y, centre, ybar, used)
+    moments = None
+    if s == 1 and weights is None and n > _BLOCK and p > 1 and X[0].flags.c_contiguous:
+        moments = _moments_one(X[0], Y[0])
+    if moments is not None:
+        centre, ybar, G = moments
+        cnt = np.full((1, 1), n)
+        intercept = True
+    else:
+        centre, cnt, intercept = _centre(X, used)
+        # With an intercept the outcome is centred too (an exact reparametrisation:
+        # its mean moves to the intercept), so no sum carries its mean's digits.
+        ybar = Y.sum(axis=1) / cnt[:, 0] if intercept else np.zeros(s)
+        G = _centred_gram(X, Y, centre, ybar, used)
     scale = np.sqrt(np.diagonal(G, axis1=1, axis2=2)[:, :p] / cnt)
     if intercept:
         scale[:, 0] = 1.0
