@@ -270,7 +270,7 @@ def render(results: list[dict], repeat: int, load0: float, load1: float) -> str:
         f"average {load0:.1f} at start, {load1:.1f} at end. Cohorts simulated by `sarcostat "
         'simulate` (15 columns; Parquet: the same cells; "csv, <shape>": the largest CSV '
         "written another way, "
-        + "; ".join(f"{k}: {v}" for k, v in SHAPES.items()).replace("%", "%%")
+        + "; ".join(f"{k}: {v}" for k, v in SHAPES.items())
         + "). Ratios are to the bare pandas reader "
         "of the same file (`read_csv` for CSV, `read_parquet` for Parquet) in the same run; "
         "CPU is user + system time of the process and its threads. The rows "
