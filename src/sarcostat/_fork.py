@@ -115,9 +115,10 @@ def split(
             message=r".*use of fork\(\) may lead to deadlocks",
             category=DeprecationWarning,
         )
+        parent = os.getpid()
         pid = os.fork()
     if pid == 0:  # the copy
-        _child(items, there, queue_r, r, w)
+        _child(items, there, queue_r, r, w, parent)
     os.close(w)
     done = False
     try:
@@ -151,12 +152,30 @@ def _take(queue: int) -> int | None:
     return byte[0] if byte else None
 
 
-def _child(items: list, there: Callable[[Any], Any], queue: int, r: int, w: int) -> None:
+def _end_with_parent(parent: int) -> None:
+    """Have Linux kill this copy when the process that forked it ends, however
+    it ends (even by SIGKILL, when no clean-up of its runs): a copy left
+    behind would compute for nobody, for as long as its part takes."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
+
+
+def _child(
+    items: list, there: Callable[[Any], Any], queue: int, r: int, w: int, parent: int
+) -> None:
     """Run in the copy: ``there`` on each item it takes, the pickled
     ``{item: result}`` to ``w``; never returns."""
     code = 1
     try:
         os.close(r)
+        _end_with_parent(parent)
         # Ctrl-C and kill end the copy at once (its caller handles them).
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -231,3 +231,45 @@ def test_descriptors_above_1023_are_fine():
         for fd in held:
             os.close(fd)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_the_copy_ends_when_its_caller_is_killed(tmp_path):
+    # SIGKILL leaves the caller no clean-up; the copy must not compute on for nobody.
+    import subprocess
+    import sys
+
+    pid_file = tmp_path / "copy.pid"
+    code = f"""
+import os, time
+from sarcostat import _fork
+def here(item):
+    time.sleep(60)
+def there(item):
+    open({str(pid_file)!r}, "w").write(str(os.getpid()))
+    time.sleep(60)
+_fork.split([1, 2], here, there, fork=True)
+"""
+    caller = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 30
+        while not (pid_file.exists() and pid_file.read_text()):
+            assert time.monotonic() < deadline, "the copy never started"
+            time.sleep(0.05)
+        copy = int(pid_file.read_text())
+        os.kill(caller.pid, signal.SIGKILL)
+        caller.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _alive(copy):
+            assert time.monotonic() < deadline, "the copy outlived its caller"
+            time.sleep(0.05)
+    finally:
+        if caller.poll() is None:
+            caller.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False

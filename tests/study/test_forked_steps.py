@@ -269,3 +269,46 @@ def test_only_steps_kept_here_have_results_that_grow_with_the_cohort(plan, tmp_p
             assert growth > 4, name  # the declaration is needed
         elif not any(get_step(s).large_results for s in get_step(name).reads or ()):
             assert growth < 2, (name, small[name], large[name])
+
+
+def test_ctrl_c_here_stops_the_copy_at_once(extra_step, monkeypatch):
+    import time
+
+    forks = []
+    real_fork = os.fork
+
+    def recording_fork():
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+
+    class Interrupted(_Costly):
+        name = "interrupted_test_step"
+        large_results = True  # stays here
+
+        def run(self, ctx):
+            time.sleep(0.3)
+            raise KeyboardInterrupt
+
+    class Endless(_Costly):
+        name = "endless_test_step"
+
+        def run(self, ctx):
+            time.sleep(60)
+            return pd.DataFrame({"x": [1]})
+
+    extra_step(Interrupted())
+    extra_step(Endless())
+    start = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        _analyze(
+            {"study": {"steps": ["table1", "interrupted_test_step", "endless_test_step"]}},
+            threads=2,
+        )
+    assert time.monotonic() - start < 20
+    assert len(forks) == 1
+    with pytest.raises(ChildProcessError):  # stopped and reaped
+        os.waitpid(forks[0], os.WNOHANG)
