@@ -70,6 +70,7 @@ def split(
     fork: bool | None = None,
     mine: Sequence[Any] = (),
     patience: float = 0.0,
+    on_message: Callable[[str], None] | None = None,
 ) -> dict[Any, Any]:
     """``{item: result}`` for every item, shared with a forked copy of this
     process: each process takes the next item not yet taken (in the given
@@ -85,7 +86,10 @@ def split(
     ``patience``: once this process has no item left, it waits for the
     copy's answer up to `WAIT_SECONDS` or ``patience`` times as long as its
     own part took, whichever is longer (items of unknown length, such as a
-    model on a cohort of any size)."""
+    model on a cohort of any size).
+    ``on_message``: called here with each line the copy sends by `tell`
+    while it works (progress), between this process's items and while it
+    waits for the copy's answer, in the order sent."""
     items = list(items)
     mine = list(mine)
     if fork is None:
@@ -105,6 +109,7 @@ def split(
     os.close(queue_w)
     os.set_blocking(queue_r, False)
     r, w = os.pipe()
+    inbox = _Inbox(on_message) if on_message is not None else None
     with warnings.catch_warnings():
         # Python 3.12+ warns on every fork of a process with other (OS)
         # threads, here Arrow's or OpenBLAS's idle pools: the copy uses
@@ -118,19 +123,29 @@ def split(
         parent = os.getpid()
         pid = os.fork()
     if pid == 0:  # the copy
-        _child(items, there, queue_r, r, w, parent)
+        _child(items, there, queue_r, r, w, parent, inbox)
     os.close(w)
+    if inbox is not None:
+        inbox.opened()
     done = False
     try:
         started = time.monotonic()
-        results = {i: here(i) for i in mine}
+        results = {}
+        for i in mine:
+            if inbox is not None:
+                inbox.drain()
+            results[i] = here(i)
         while (k := _take(queue_r)) is not None:
+            if inbox is not None:
+                inbox.drain()
             results[items[k]] = here(items[k])
-        answer = _receive(r, pid, max(WAIT_SECONDS, patience * (time.monotonic() - started)))
+        answer = _receive(r, pid, max(WAIT_SECONDS, patience * (time.monotonic() - started)), inbox)
         done = True
     finally:
         os.close(r)
         os.close(queue_r)
+        if inbox is not None:
+            inbox.close()
         if not done:  # this process is leaving with an error: stop the copy
             _stop(pid)
     theirs = [i for i in items if i not in results]
@@ -141,6 +156,77 @@ def split(
 
 #: Most items `split` shares (one byte each in its queue).
 MAX_ITEMS = 256
+
+#: In the copy, while `split` runs it with ``on_message``: the write end of
+#: its message pipe (`tell`); None everywhere else.
+_channel: int | None = None
+
+
+def in_copy() -> bool:
+    """True in a copy that `split` forked with ``on_message`` (`tell` works)."""
+    return _channel is not None
+
+
+def tell(line: str) -> None:
+    """In the copy: send ``line`` (one line; a line break becomes a space) to
+    the ``on_message`` of the `split` that forked it, now rather than with
+    the results. Nothing happens where there is no such copy, or once the
+    caller is gone."""
+    if _channel is None:
+        return
+    data = (" ".join(line.splitlines()) + "\n").encode("utf-8", "replace")
+    try:
+        os.write(_channel, data)  # one writer; a pipe keeps its order
+    except OSError:
+        pass
+
+
+class _Inbox:
+    """The caller's end of the copy's message pipe: complete lines, in order,
+    to ``on_message``; ``drain`` never waits."""
+
+    def __init__(self, on_message: Callable[[str], None]) -> None:
+        self.on_message = on_message
+        self.fd, self._w = os.pipe()
+        self._partial = b""
+
+    def sender(self) -> int:
+        """In the copy: its write end (the read end closed)."""
+        assert self.fd is not None
+        os.close(self.fd)
+        self.fd = None
+        return self._w
+
+    def opened(self) -> None:
+        """In the caller, after the fork: only the copy writes."""
+        os.close(self._w)
+        assert self.fd is not None
+        os.set_blocking(self.fd, False)
+
+    def drain(self) -> bool:
+        """Hand on every complete line sent so far; False once the copy has
+        closed its end (it ended)."""
+        if self.fd is None:
+            return False
+        open_ = True
+        while True:
+            try:
+                chunk = os.read(self.fd, 1 << 16)
+            except BlockingIOError:
+                break
+            if not chunk:
+                open_ = False
+                break
+            self._partial += chunk
+        *lines, self._partial = self._partial.split(b"\n")
+        for line in lines:
+            self.on_message(line.decode("utf-8", "replace"))
+        return open_
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def _take(queue: int) -> int | None:
@@ -168,13 +254,22 @@ def _end_with_parent(parent: int) -> None:
 
 
 def _child(
-    items: list, there: Callable[[Any], Any], queue: int, r: int, w: int, parent: int
+    items: list,
+    there: Callable[[Any], Any],
+    queue: int,
+    r: int,
+    w: int,
+    parent: int,
+    inbox: _Inbox | None,
 ) -> None:
     """Run in the copy: ``there`` on each item it takes, the pickled
     ``{item: result}`` to ``w``; never returns."""
+    global _channel
     code = 1
     try:
         os.close(r)
+        if inbox is not None:
+            _channel = inbox.sender()
         _end_with_parent(parent)
         # Ctrl-C and kill end the copy at once (its caller handles them).
         signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -192,21 +287,30 @@ def _child(
         os._exit(code)
 
 
-def _receive(r: int, pid: int, wait: float) -> Any:
+def _receive(r: int, pid: int, wait: float, inbox: _Inbox | None = None) -> Any:
     """The copy's unpickled answer, or None (it failed or gave none within
-    ``wait`` seconds); the copy is reaped either way."""
+    ``wait`` seconds); the copy is reaped either way. Lines it sends
+    meanwhile go to ``inbox``."""
     chunks = []
     deadline = time.monotonic() + wait
     # poll, not select: select refuses descriptors above 1023, which a
     # long-running program calling write_report may well hand out.
     waiting = select.poll()
     waiting.register(r, select.POLLIN | select.POLLHUP)
+    if inbox is not None and inbox.fd is not None:
+        waiting.register(inbox.fd, select.POLLIN | select.POLLHUP)
     try:
         while True:
             left = deadline - time.monotonic()
-            if left <= 0 or not waiting.poll(left * 1000):
+            ready = waiting.poll(max(left, 0) * 1000) if left > 0 else []
+            if not ready:
                 _stop(pid)
                 return None
+            if inbox is not None and any(fd == inbox.fd for fd, _ in ready):
+                if not inbox.drain():  # the copy closed its end
+                    waiting.unregister(inbox.fd)
+            if not any(fd == r for fd, _ in ready):
+                continue
             chunk = os.read(r, 1 << 20)
             if not chunk:
                 break
@@ -214,6 +318,8 @@ def _receive(r: int, pid: int, wait: float) -> Any:
     except OSError:
         _stop(pid)
         return None
+    if inbox is not None:
+        inbox.drain()
     _, status = os.waitpid(pid, 0)
     if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
         return None

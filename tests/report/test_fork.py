@@ -273,3 +273,35 @@ def _alive(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie has ended
     except FileNotFoundError:
         return False
+
+
+def test_lines_the_copy_tells_reach_the_caller_in_order_while_it_works():
+    got = []
+
+    def here(item):
+        time.sleep(0.4)
+        got.append(("here", item, len(got)))
+        return item
+
+    def there(item):
+        assert _fork.in_copy()
+        for k in range(3):
+            _fork.tell(f"{item}:{k}\nsecond line")
+        time.sleep(0.6)  # still working once the caller is done
+        _fork.tell(f"{item}:end")
+        return item
+
+    def on_message(line):
+        got.append(("told", line, len(got)))
+
+    out = _fork.split([1, 2], here, there, fork=True, mine=["a", "b"], on_message=on_message)
+    assert out == {"a": "a", "b": "b", 1: 1, 2: 2}
+    told = [g[1] for g in got if g[0] == "told"]
+    first = told[0].split(":")[0]
+    # A line break in a message becomes a space; each item's lines in order.
+    assert told[:3] == [f"{first}:{k} second line" for k in range(3)]
+    assert told[-1].endswith(":end")
+    # The first lines were shown between this process's own items.
+    assert [g[0] for g in got][:2] == ["here", "told"]
+    assert not _fork.in_copy()
+    _fork.tell("nowhere to go")  # outside a copy: nothing happens

@@ -312,3 +312,39 @@ def test_ctrl_c_here_stops_the_copy_at_once(extra_step, monkeypatch):
     assert len(forks) == 1
     with pytest.raises(ChildProcessError):  # stopped and reaped
         os.waitpid(forks[0], os.WNOHANG)
+
+
+def test_the_copys_progress_is_shown_while_this_process_works(extra_step):
+    import time
+
+    class Here(_Costly):
+        large_results = True  # stays here
+
+        def run(self, ctx):
+            time.sleep(0.6)
+            return pd.DataFrame({"x": [1]})
+
+    class There(_Costly):
+        name = "there_test_step"
+        title = "There (in the copy)"
+
+        def run(self, ctx):
+            time.sleep(0.05)
+            return pd.DataFrame({"x": [2]})
+
+    first = type("First", (Here,), {"name": "here_first_step", "title": "Here first"})()
+    second = type("Second", (Here,), {"name": "here_second_step", "title": "Here second"})()
+    for step in (first, second, There()):
+        extra_step(step)
+    lines: list[str] = []
+    plan = {
+        "study": {"steps": ["table1", "here_first_step", "here_second_step", "there_test_step"]}
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sarcostat.analyze(demo_cohort_path(), plan, threads=2, progress=lines.append)
+    # The copy's step started and ended while "Here first" ran: its title
+    # comes before "Here second", not after everything else.
+    assert lines.index("There (in the copy)") < lines.index("Here second")
+    assert lines.count("There (in the copy)") == 1
+    assert res.frames["there_test_step"]["x"].tolist() == [2]

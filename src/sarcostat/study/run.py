@@ -800,6 +800,10 @@ def _run_forked(
     frames: dict = dict(ctx.frames)
 
     def run_group(group: tuple[int, ...], live: bool) -> list[tuple]:
+        # live: in this process, progress shown at once; in the copy, progress
+        # is sent to this process as it happens (`_fork.tell`); a copy's
+        # group run here after the copy failed keeps its lines for the merge.
+        sent = not live and _fork.in_copy()
         out = []
         for i in group:
             task = tasks[i]
@@ -811,23 +815,40 @@ def _run_forked(
                 log=StepLog(),
                 frames=frames,
             )
-            frame, note = _run_step(task.step, view, say if live else lines.append)
+            tell = (lambda line: _fork.tell(f"say\t{line}")) if sent else lines.append
+            frame, note = _run_step(task.step, view, say if live else tell)
             analyses.update(added)
             frames[task.name] = frame
             if live:
                 bar.update(1)
+            elif sent:
+                _fork.tell(f"done\t{task.index}")
             out.append((i, frame, note, added, list(view.log.items), lines, live))
         return out
+
+    ticked: set[int] = set()
+
+    def progress(message: str) -> None:  # a line the copy sent
+        kind, _, text = message.partition("\t")
+        if kind == "say":
+            say(text)
+        elif kind == "done" and text.isdigit() and int(text) not in ticked:
+            ticked.add(int(text))
+            bar.update(1)
 
     for task in tasks:
         if task.state == "done":
             bar.update(1)
+    # This process's steps one at a time (in plan order; each group's in its
+    # own order), so that the copy's progress is shown between them.
+    mine = [(i,) for i in sorted(i for group in local for i in group)]
     done = _fork.split(
         portable,
         lambda g: run_group(g, True),
         lambda g: run_group(g, False),
-        mine=local,
+        mine=mine,
         patience=3.0,
+        on_message=progress,
     )
     outcomes = sorted((o for group in done.values() for o in group), key=lambda o: o[0])
     by_index = {o[0]: o for o in outcomes}
@@ -839,7 +860,8 @@ def _run_forked(
         if not live:
             for line in lines:
                 say(line)
-            bar.update(1)
+            if task.index not in ticked:
+                bar.update(1)
         ctx.frames[task.name] = frame
         ctx.analyses.update(added)
         for item in items:
