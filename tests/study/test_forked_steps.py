@@ -255,11 +255,16 @@ def _pickled_sizes(n: int, tmp_path, monkeypatch, plan=None, frailty=False) -> d
     return sizes
 
 
-@pytest.mark.parametrize("plan", ["default", "frailty"])
+@pytest.mark.parametrize("plan", ["default", "frailty", "mice"])
 def test_only_steps_kept_here_have_results_that_grow_with_the_cohort(plan, tmp_path, monkeypatch):
     # What the copy sends back must not hold the cohort's rows: a step whose
     # results do is declared `large_results` (and so stays in this process).
-    kw = {} if plan == "default" else {"plan": frailty_plan_path(), "frailty": True}
+    mice = {"missing": {"method": "mice", "imputations": 2, "iterations": 2}}
+    kw = {
+        "default": {},
+        "frailty": {"plan": frailty_plan_path(), "frailty": True},
+        "mice": {"plan": mice},
+    }[plan]
     small = _pickled_sizes(1_000, tmp_path, monkeypatch, **kw)
     large = _pickled_sizes(8_000, tmp_path, monkeypatch, **kw)
     assert small.keys() == large.keys() and len(small) >= 5

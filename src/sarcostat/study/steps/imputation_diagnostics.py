@@ -13,6 +13,7 @@ class ImputationDiagnostics(Step):
     heading = "Multiple imputation diagnostics"
     title = "Multiple imputation diagnostics (trace plots, imputed vs observed)"
     reads = ()
+    large_results = True  # its analysis is the imputation itself
     section = "missing"
     result_type = "sarcostat.stats.mice.MiceResult"
     template = "steps/supplementary.html.j2"
