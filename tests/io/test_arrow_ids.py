@@ -493,3 +493,9 @@ def test_a_column_is_left_untrimmed_only_when_trimming_would_change_nothing():
         arr = pa.array(cells).slice(rng.randint(0, 5), rng.randint(5, 15))
         if not _arrow.may_need_trim(arr):
             assert pc.utf8_trim_whitespace(arr).to_pylist() == arr.to_pylist()
+    # Only the slice's own bytes count: white space in the cells around it
+    # (the same buffer) does not make it need trimming, and one at its edge does.
+    around = pa.array([" a ", "12.5", "-3e4", "\u00a0b"])
+    assert not _arrow.may_need_trim(around.slice(1, 2))
+    assert _arrow.may_need_trim(around.slice(2, 2))
+    assert _arrow.may_need_trim(around.slice(0, 1))

@@ -785,11 +785,12 @@ def _run_forked(
     after another, as the serial run would, each on a context of its own
     (its log; the analyses and frames of the steps run before it in that
     process); the copy sends back, per step, its frame, skip note, the
-    analyses it added, its log items and its progress lines. They are
-    merged here in plan order, so the result is that of the serial run,
-    whatever ran where. Steps whose copy failed (an error, a signal) are
-    run here; an error that is not the user's (not DataError or
-    ModelError) in a step run here goes up unchanged."""
+    analyses it added and its log items, merged here in plan order, so the
+    result is that of the serial run, whatever ran where. Its progress
+    (step titles, ticks of the bar) comes as it happens, shown between this
+    process's steps. Steps whose copy failed (an error, a signal) are run
+    here; an error that is not the user's (not DataError or ModelError) in
+    a step run here goes up unchanged."""
     from collections import ChainMap
 
     tasks = _plan_tasks(steps, skipped)
@@ -850,8 +851,7 @@ def _run_forked(
         patience=3.0,
         on_message=progress,
     )
-    outcomes = sorted((o for group in done.values() for o in group), key=lambda o: o[0])
-    by_index = {o[0]: o for o in outcomes}
+    by_index = {o[0]: o for group in done.values() for o in group}
     for task in tasks:
         if task.index not in by_index:
             ctx.frames[task.name] = task.frame
