@@ -353,3 +353,23 @@ def test_the_copys_progress_is_shown_while_this_process_works(extra_step):
     assert lines.index("There (in the copy)") < lines.index("Here second")
     assert lines.count("There (in the copy)") == 1
     assert res.frames["there_test_step"]["x"].tolist() == [2]
+
+
+def test_called_from_another_thread_it_runs_on_threads_without_forking(monkeypatch):
+    # A server's worker thread (the web app): other threads may hold locks a
+    # copy would need, so the steps run on threads there.
+    import threading
+
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    got = {}
+
+    def work():
+        got["res"] = _analyze(PLAN, threads=2)
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    assert forks == []
+    assert _json(got["res"]) == _json(_analyze(PLAN, threads=1))
