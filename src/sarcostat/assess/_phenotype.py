@@ -224,13 +224,77 @@ def _stratum_mask(t: Threshold, s: np.ndarray) -> np.ndarray:
 
 
 def _fmt(values: np.ndarray, digits: int) -> np.ndarray:
-    return np.array(
-        [
-            "" if v != v else ("unable" if v == np.inf else f"{v:.{digits}f}")
-            for v in values.tolist()
-        ],
-        dtype=object,
-    )
+    """Each value as ``f"{v:.{digits}f}"`` ("" where missing, "unable" for
+    +inf), an object array: each distinct text is made once
+    (`sarcostat.assess._engine._formatted`), not once per participant."""
+    from sarcostat.assess._engine import _formatted
+
+    codes, texts = _formatted(values, digits)
+    shown = np.array([*texts.to_pylist(), ""], dtype=object)[codes]  # code -1: the ""
+    shown[values == np.inf] = "unable"
+    return shown
+
+
+#: Rows per slice of `join_nonempty` and `concat_texts`: a slice's Arrow
+#: copies of its texts are freed before the next is built, so the peak
+#: memory stays near that of the output (as `sarcostat.assess._engine`).
+_TEXT_ROWS = 1 << 13
+
+
+def join_nonempty(parts: Sequence[np.ndarray], sep: str) -> np.ndarray:
+    """Row by row, the non-empty texts of ``parts`` (object arrays of str of
+    one length) joined by ``sep``: ``sep.join(filter(None, row))``, joined
+    by Arrow in C++, a slice of rows at a time (a Python loop, or NumPy's
+    element-wise ``+`` on objects, would copy each row's growing text once
+    per part)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pool = pa.system_memory_pool()  # see concat_texts
+    n = len(parts[0])
+    out = np.empty(n, dtype=object)
+    seps = pa.array(["", sep], pa.string(), memory_pool=pool)
+    for a in range(0, n, _TEXT_ROWS):
+        rows = slice(a, a + _TEXT_ROWS)
+        text = pa.array(parts[0][rows], pa.string(), memory_pool=pool)
+        has = np.asarray(parts[0][rows] != "", dtype=bool)
+        for part in parts[1:]:
+            got = np.asarray(part[rows] != "", dtype=bool)
+            between = pc.take(seps, pa.array((has & got).view(np.int8)), memory_pool=pool)
+            piece = pa.array(part[rows], pa.string(), memory_pool=pool)
+            text = pc.binary_join_element_wise(text, piece, between, memory_pool=pool)
+            has |= got
+        out[rows] = text.to_numpy(zero_copy_only=False)
+    return out
+
+
+def concat_texts(*pieces: Any) -> np.ndarray:
+    """Row by row, the concatenation of ``pieces`` (object arrays of str of one
+    length, at least one, or str, the same on every row), by Arrow, a slice
+    of rows at a time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # The system allocator, as `sarcostat.assess._engine`: Arrow's own pool
+    # would keep these short-lived texts' memory after they are freed.
+    pool = pa.system_memory_pool()
+    n = next(len(p) for p in pieces if not isinstance(p, str))
+    out = np.empty(n, dtype=object)
+    for a in range(0, n, _TEXT_ROWS):
+        rows = slice(a, a + _TEXT_ROWS)
+        args = [
+            p if isinstance(p, str) else pa.array(p[rows], pa.string(), memory_pool=pool)
+            for p in pieces
+        ]
+        text = pc.binary_join_element_wise(*args, "", memory_pool=pool)
+        out[rows] = text.to_numpy(zero_copy_only=False)
+    return out
+
+
+def int_text(values: np.ndarray) -> np.ndarray:
+    """Whole numbers as text (an object array), each distinct one written once."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return np.array([str(int(u)) for u in uniq.tolist()], dtype=object)[inverse]
 
 
 def _evaluate_measure(
@@ -348,7 +412,7 @@ def evaluate_criteria(
                 miss[k] = miss.get(k, np.zeros(n, dtype=bool)) | v
         undecided = np.asarray(acc.isna())
         flags[crit] = acc
-        reasons[crit] = np.array(["; ".join(filter(None, t)) for t in zip(*texts)], dtype=object)
+        reasons[crit] = join_nonempty(texts, "; ")
         missing[crit] = {k: v & undecided for k, v in miss.items()}
     return data, flags, reasons, missing
 
@@ -396,22 +460,26 @@ def evaluate_phenotype(data: Any, phenotype: Phenotype, function: str = "classif
         for k, v in missing[c].items():
             all_missing[k] = all_missing.get(k, np.zeros(n, dtype=bool)) | v
     decided = cat != INDETERMINATE
-    order = sorted(all_missing)
-    miss_text = [
-        ", ".join(k for k in order if all_missing[k][i]) if not decided[i] else "" for i in range(n)
-    ]
+    miss_text = np.full(n, "", dtype=object)
+    open_ = np.flatnonzero(~decided)  # only they list what is missing
+    if open_.size:
+        miss_text[open_] = join_nonempty(
+            [np.full(open_.size, "", dtype=object)]
+            + [np.where(all_missing[k][open_], k, "").astype(object) for k in sorted(all_missing)],
+            ", ",
+        )
     labels = dict(phenotype.criteria)
-    reason = []
-    for i in range(n):
-        parts = []
-        for c in names:
-            f = flags[c][i]
-            state = "?" if f is pd.NA else ("yes" if f else "no")
-            parts.append(f"{labels[c]} {state} ({reasons[c][i]})")
-        head = f"{cat[i]}: {int(met[i])} of {len(names)} criteria met"
-        if unknown[i]:
-            head += f", {int(unknown[i])} unknown"
-        reason.append(head + "; " + "; ".join(parts))
+    # "<category>: <met> of <k> criteria met[, <u> unknown]; <label> <yes|no|?> (<reasons>); ..."
+    unknown_text = np.full(n, "", dtype=object)
+    some = unknown > 0
+    unknown_text[some] = ", " + int_text(unknown[some]) + " unknown"
+    pieces: list[Any] = [cat, ": ", int_text(met), f" of {len(names)} criteria met", unknown_text]
+    for c in names:
+        f = flags[c]
+        yes = np.asarray(f.fillna(False), dtype=bool)
+        state = np.where(np.asarray(f.isna(), dtype=bool), "?", np.where(yes, "yes", "no"))
+        pieces += [f"; {labels[c]} ", state.astype(object), " (", reasons[c], ")"]
+    reason = concat_texts(*pieces)
     out = pd.DataFrame({c: flags[c] for c in names}, index=data.index)
     out["n_criteria_met"] = pd.array(met, dtype="Int64")
     out["n_criteria_unknown"] = pd.array(unknown, dtype="Int64")

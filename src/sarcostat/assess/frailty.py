@@ -28,8 +28,11 @@ import pandas as pd
 from sarcostat.assess._measures import _num, _text, check_frame
 from sarcostat.assess._phenotype import (
     INDETERMINATE,
+    concat_texts,
     evaluate_criteria,
     evaluate_phenotype,
+    int_text,
+    join_nonempty,
 )
 from sarcostat.assess.definitions import frail_scale, fried2001, fried2001_asian
 from sarcostat.assess.definitions import frailty_index as fi_def
@@ -141,33 +144,47 @@ def classify_frailty(
     return evaluate_phenotype(data, PHENOTYPES[definition], "classify_frailty")
 
 
-def _ids(data: pd.DataFrame) -> np.ndarray:
-    if "id" in data.columns:
-        return data["id"].astype(str).to_numpy()
-    return np.array([str(i) for i in data.index])
+def _each(values: np.ndarray, fmt: Any) -> np.ndarray:
+    """``fmt(v)`` for each value, an object array: each distinct value formatted once."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return np.array([fmt(v) for v in uniq.tolist()], dtype=object).reshape(-1)[inverse.reshape(-1)]
 
 
-def _score(data: pd.DataFrame, d: fi_def.Deficit, ids: np.ndarray) -> np.ndarray:
+def _ids(data: pd.DataFrame) -> Any:
+    """The participants' ids as text, made only when a message needs one."""
+
+    def ids() -> np.ndarray:
+        if "id" in data.columns:
+            return data["id"].astype(str).to_numpy()
+        return np.array([str(i) for i in data.index])
+
+    return ids
+
+
+def _score(data: pd.DataFrame, d: fi_def.Deficit, ids: Any) -> np.ndarray:
     """The 0-1 scores of one deficit (NaN where missing)."""
     col = data[d.column]
     n = len(data)
     if d.scoring == "levels":
         table = dict(d.levels)
-        out = np.full(n, np.nan)
         raw = col.to_numpy(dtype=object)
-        for i, v in enumerate(raw):
+        # Each distinct cell is looked up once (a few levels, not a million rows).
+        codes, uniq = pd.factorize(raw, use_na_sentinel=True)
+        scores = np.full(len(uniq) + 1, np.nan)  # the last one: missing (code -1)
+        for j, v in enumerate(uniq.tolist()):
             if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
                 continue
             if isinstance(v, str) and not v.strip():
                 continue
             key = fi_def.level_key(v)
             if key not in table:
+                i = int(np.flatnonzero(codes == j)[0])
                 raise DataError(
-                    f"participant {mention_ids(ids[i])}, column {d.column!r}: {v!r} is not one of the declared "
+                    f"participant {mention_ids(ids()[i])}, column {d.column!r}: {v!r} is not one of the declared "
                     f"levels ({', '.join(table)}) of this frailty-index deficit."
                 )
-            out[i] = table[key]
-        return out
+            scores[j] = table[key]
+        return scores[codes]
     values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = col.notna().to_numpy() & np.isnan(values)
     if col.dtype == object or str(col.dtype).startswith("string"):
@@ -176,7 +193,7 @@ def _score(data: pd.DataFrame, d: fi_def.Deficit, ids: np.ndarray) -> np.ndarray
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise DataError(
-            f"participant {mention_ids(ids[i])}, column {d.column!r}: {col.iloc[i]!r} is not a number; "
+            f"participant {mention_ids(ids()[i])}, column {d.column!r}: {col.iloc[i]!r} is not a number; "
             "declare 'levels' for a text-coded frailty-index deficit."
         )
     if d.scoring == "as_is":
@@ -184,7 +201,7 @@ def _score(data: pd.DataFrame, d: fi_def.Deficit, ids: np.ndarray) -> np.ndarray
         if out_of.any():
             i = int(np.flatnonzero(out_of)[0])
             raise DataError(
-                f"participant {mention_ids(ids[i])}, column {d.column!r}: {values[i]:g} is not a deficit score "
+                f"participant {mention_ids(ids()[i])}, column {d.column!r}: {values[i]:g} is not a deficit score "
                 "between 0 and 1; declare 'levels' or an 'operator' and 'value' to score it."
             )
         return values
@@ -295,23 +312,42 @@ def frailty_index(
     frail = pd.arrays.BooleanArray(fi >= hi, excluded.copy())
     anyf = pd.arrays.BooleanArray(fi > lo, excluded.copy())
     names = [d.column for d in defs]
-    missing_text = [
-        ", ".join(c for c, m in zip(names, row) if m) if ex else ""
-        for row, ex in zip(miss, excluded)
-    ]
-    reason = []
-    for i in range(n):
-        if excluded[i]:
-            reason.append(
-                f"excluded: {int(n_missing[i])} of {k} deficits missing "
-                f"({100 * n_missing[i] / k:.1f}% > {100 * max_missing:g}%)"
-            )
-        else:
-            reason.append(
-                f"{cat[i]}: FI {fi[i]:.3f} = {total[i]:g} / {int(n_measured[i])} deficits measured"
-                + (f" ({int(n_missing[i])} missing)" if n_missing[i] else "")
-                + f"; cut-offs robust <= {lo:g}, frail >= {hi:g}"
-            )
+    missing_text = np.full(n, "", dtype=object)
+    ex = np.flatnonzero(excluded)  # only excluded participants list what is missing
+    if ex.size:
+        missing_text[ex] = join_nonempty(
+            [np.full(ex.size, "", dtype=object)]
+            + [np.where(miss[ex, j], c, "").astype(object) for j, c in enumerate(names)],
+            ", ",
+        )
+    # Texts of numbers made once per distinct value (a few hundred), then taken per row.
+    missing_n, measured_n = int_text(n_missing), int_text(n_measured)
+    share = _each(100 * n_missing / k if n else np.zeros(0), lambda v: f"{v:.1f}")
+    some = np.full(n, "", dtype=object)
+    some[n_missing > 0] = " (" + missing_n[n_missing > 0] + " missing)"
+    reason = np.empty(n, dtype=object)
+    kept = np.flatnonzero(~excluded)
+    if ex.size:
+        reason[ex] = concat_texts(
+            "excluded: ",
+            missing_n[ex],
+            f" of {k} deficits missing (",
+            share[ex],
+            f"% > {100 * max_missing:g}%)",
+        )
+    if kept.size:
+        reason[kept] = concat_texts(
+            cat[kept],
+            ": FI ",
+            _each(fi[kept], lambda v: f"{v:.3f}"),
+            " = ",
+            _each(total[kept], lambda v: f"{v:g}"),
+            " / ",
+            measured_n[kept],
+            " deficits measured",
+            some[kept],
+            f"; cut-offs robust <= {lo:g}, frail >= {hi:g}",
+        )
     out = pd.DataFrame(index=data.index)
     out["frailty_index"] = fi
     out["fi_n_deficits"] = pd.array(np.full(n, k), dtype="Int64")
@@ -392,38 +428,43 @@ def osteosarcopenia(data: pd.DataFrame, *, sarcopenia: str = "awgs2019") -> pd.D
     lb_na = np.asarray(low.isna())
     bone = np.where(p, "osteoporosis", np.where(lb & ~p_na, "osteopenia", "normal"))
     bone_na = np.where(p, False, lb_na | p_na)
-    cat = np.full(n, INDETERMINATE, dtype=object)
     known = ~s_na & ~bone_na
-    for j in np.flatnonzero(known).tolist():
-        if s[j]:
-            cat[j] = {
-                "osteoporosis": "osteosarcopenia",
-                "osteopenia": "sarcopenia with osteopenia",
-                "normal": "sarcopenia only",
-            }[bone[j]]
-        else:
-            cat[j] = {
-                "osteoporosis": "osteoporosis only",
-                "osteopenia": "osteopenia only",
-                "normal": "neither",
-            }[bone[j]]
+    # The category of each (sarcopenia, bone status) pair, where both are known.
+    cat = np.select(
+        [known & s & (bone == "osteoporosis"), known & s & (bone == "osteopenia"), known & s]
+        + [known & (bone == "osteoporosis"), known & (bone == "osteopenia"), known],
+        ["osteosarcopenia", "sarcopenia with osteopenia", "sarcopenia only"]
+        + ["osteoporosis only", "osteopenia only", "neither"],
+        INDETERMINATE,
+    ).astype(object)
     miss_names: dict[str, np.ndarray] = {}
     for crit in ("osteoporosis", "low_bone_mass"):
         for k, v in missing[crit].items():
             miss_names[k] = miss_names.get(k, np.zeros(n, bool)) | (v & bone_na)
     sarc_missing = sarc_tab["missing_inputs"].fillna("").to_numpy(dtype=object)
-    missing_text = []
-    for i in range(n):
-        parts: list[str] = [k for k in sorted(miss_names) if miss_names[k][i]]
-        if s_na[i] and sarc_missing[i]:
-            parts.append(str(sarc_missing[i]))
-        missing_text.append(", ".join(parts) if cat[i] == INDETERMINATE else "")
+    missing_text = np.full(n, "", dtype=object)
+    open_ = np.flatnonzero(cat == INDETERMINATE)  # only they list what is missing
+    if open_.size:
+        missing_text[open_] = join_nonempty(
+            [np.full(open_.size, "", dtype=object)]
+            + [np.where(miss_names[k][open_], k, "").astype(object) for k in sorted(miss_names)]
+            + [np.where(s_na[open_], sarc_missing[open_], "").astype(object)],
+            ", ",
+        )
     sarc_reason = sarc_tab["reason"].to_numpy(dtype=object)
-    reason = [
-        f"{cat[i]}: bone {reasons['osteoporosis'][i]}; {reasons['low_bone_mass'][i]} | "
-        f"sarcopenia ({sarcopenia}) {sarc_reason[i]}"
-        for i in range(n)
-    ]
+    reason = (
+        concat_texts(
+            cat,
+            ": bone ",
+            reasons["osteoporosis"],
+            "; ",
+            reasons["low_bone_mass"],
+            f" | sarcopenia ({sarcopenia}) ",
+            sarc_reason,
+        )
+        if n
+        else np.zeros(0, dtype=object)
+    )
     out = pd.DataFrame(index=data.index)
     out["sarcopenia"] = sarc
     out["osteoporosis"] = por

@@ -1,0 +1,73 @@
+"""The frailty phenotypes' texts built column-wise (issue 20: no per-row
+Python loop at biobank scale) equal the row-by-row rules they replace."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sarcostat.assess import frailty
+from sarcostat.assess._phenotype import concat_texts, int_text, join_nonempty
+from sarcostat.assess.definitions import frailty_index as fi_def
+from sarcostat.exceptions import DataError
+
+
+def _texts(rng, n, words):
+    return np.array([rng.choice(words) for _ in range(n)], dtype=object)
+
+
+def test_join_nonempty_is_the_row_by_row_join_of_non_empty_texts():
+    rng = np.random.default_rng(1)
+    parts = [_texts(rng, 500, ["", "", "a", "bb; c", "é ü", " "]) for _ in range(4)]
+    got = join_nonempty(parts, "; ")
+    want = ["; ".join(filter(None, row)) for row in zip(*parts)]
+    assert got.tolist() == want
+    assert join_nonempty([np.array(["", "x"], dtype=object)], ", ").tolist() == ["", "x"]
+
+
+def test_concat_texts_and_int_text():
+    rng = np.random.default_rng(2)
+    a, b = _texts(rng, 300, ["", "frail", "pré"]), _texts(rng, 300, ["1", "", "x y"])
+    assert concat_texts(a, ": ", b, ".").tolist() == [f"{x}: {y}." for x, y in zip(a, b)]
+    v = rng.integers(0, 40, 300)
+    assert int_text(v).tolist() == [str(int(x)) for x in v]
+
+
+def _per_row_scores(values, table):
+    out = []
+    for v in values:
+        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            out.append(np.nan)
+        elif isinstance(v, str) and not v.strip():
+            out.append(np.nan)
+        else:
+            out.append(table[fi_def.level_key(v)])
+    return np.array(out, dtype=float)
+
+
+def _levels_deficit(levels):
+    """The deficit 'd' scored by ``levels``, parsed among the 30 a frailty index needs."""
+    spec = [{"column": "d", "levels": levels}] + [f"x{i}" for i in range(29)]
+    return fi_def.parse_deficits(spec)[0]
+
+
+def test_levels_are_scored_as_the_row_by_row_rule_scores_them():
+    levels = {"no": 0.0, "some": 0.5, "yes": 1.0, "0": 0.0, "1": 1.0}
+    cells = ["no", " Yes ", "SOME", None, np.nan, "", "  ", 1, 0, 1.0, True, False, "1", pd.NA]
+    rng = np.random.default_rng(3)
+    values = [cells[i] for i in rng.integers(0, len(cells), 2000)]
+    data = pd.DataFrame({"d": pd.Series(values, dtype=object)})
+    deficit = _levels_deficit(levels)
+    got = frailty._score(data, deficit, frailty._ids(data))
+    np.testing.assert_array_equal(got, _per_row_scores(values, levels))
+
+
+def test_an_undeclared_level_names_its_first_participant():
+    data = pd.DataFrame(
+        {
+            "id": ["P1", "P2", "P3", "P4"],
+            "d": pd.Series(["no", "yes", "maybe", "maybe"], dtype=object),
+        }
+    )
+    deficit = _levels_deficit({"no": 0, "yes": 1})
+    with pytest.raises(DataError, match=r"participant .*P3.*column 'd': 'maybe' is not one of"):
+        frailty._score(data, deficit, frailty._ids(data))
