@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from sarcostat.assess._measures import _num, _text, check_frame, grip_kg
 
@@ -31,7 +32,11 @@ _OPS: dict[str, Callable] = {"<": _op.lt, "<=": _op.le, ">": _op.gt, ">=": _op.g
 _SHOWN = {"<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _NEGATED = {"<": "≥", "<=": ">", ">": "≤", ">=": "<"}
 _SEX_WORD = {"male": "man", "female": "woman"}
-_STRING = pd.StringDtype("python")
+# The text columns: pandas' "string" dtype, Arrow-backed, as the sarcopenia
+# definitions' (`sarcostat.assess._engine`): texts joined by Arrow need no
+# Python object per row.
+_STRING = pd.StringDtype("pyarrow")
+_TEXT = pa.large_string()
 
 #: 15 feet in metres (Fried's walk course), used to convert a gait speed
 #: measured over another course into a 15-ft time.
@@ -253,25 +258,26 @@ def join_nonempty(parts: Sequence[np.ndarray], sep: str) -> np.ndarray:
     pool = pa.system_memory_pool()  # see concat_texts
     n = len(parts[0])
     out = np.empty(n, dtype=object)
-    seps = pa.array(["", sep], pa.string(), memory_pool=pool)
+    seps = pa.array(["", sep], _TEXT, memory_pool=pool)
     for a in range(0, n, _TEXT_ROWS):
         rows = slice(a, a + _TEXT_ROWS)
-        text = pa.array(parts[0][rows], pa.string(), memory_pool=pool)
+        text = pa.array(parts[0][rows], _TEXT, memory_pool=pool)
         has = np.asarray(parts[0][rows] != "", dtype=bool)
         for part in parts[1:]:
             got = np.asarray(part[rows] != "", dtype=bool)
             between = pc.take(seps, pa.array((has & got).view(np.int8)), memory_pool=pool)
-            piece = pa.array(part[rows], pa.string(), memory_pool=pool)
+            piece = pa.array(part[rows], _TEXT, memory_pool=pool)
             text = pc.binary_join_element_wise(text, piece, between, memory_pool=pool)
             has |= got
         out[rows] = text.to_numpy(zero_copy_only=False)
     return out
 
 
-def concat_texts(*pieces: Any) -> np.ndarray:
+def concat_texts(*pieces: Any, arrow: bool = False) -> Any:
     """Row by row, the concatenation of ``pieces`` (object arrays of str of one
     length, at least one, or str, the same on every row), by Arrow, a slice
-    of rows at a time."""
+    of rows at a time: an object array, or with ``arrow`` an Arrow array
+    (no Python object per row, for a "string[pyarrow]" column)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -280,15 +286,21 @@ def concat_texts(*pieces: Any) -> np.ndarray:
     pool = pa.system_memory_pool()
     n = next(len(p) for p in pieces if not isinstance(p, str))
     out = np.empty(n, dtype=object)
+    chunks = []
     for a in range(0, n, _TEXT_ROWS):
         rows = slice(a, a + _TEXT_ROWS)
         args = [
-            p if isinstance(p, str) else pa.array(p[rows], pa.string(), memory_pool=pool)
+            pa.scalar(p, _TEXT)
+            if isinstance(p, str)
+            else pa.array(p[rows], _TEXT, memory_pool=pool)
             for p in pieces
         ]
-        text = pc.binary_join_element_wise(*args, "", memory_pool=pool)
-        out[rows] = text.to_numpy(zero_copy_only=False)
-    return out
+        text = pc.binary_join_element_wise(*args, pa.scalar("", _TEXT), memory_pool=pool)
+        if arrow:
+            chunks.append(text)
+        else:
+            out[rows] = text.to_numpy(zero_copy_only=False)
+    return pa.chunked_array(chunks, _TEXT) if arrow else out
 
 
 def int_text(values: np.ndarray) -> np.ndarray:
@@ -479,7 +491,7 @@ def evaluate_phenotype(data: Any, phenotype: Phenotype, function: str = "classif
         yes = np.asarray(f.fillna(False), dtype=bool)
         state = np.where(np.asarray(f.isna(), dtype=bool), "?", np.where(yes, "yes", "no"))
         pieces += [f"; {labels[c]} ", state.astype(object), " (", reasons[c], ")"]
-    reason = concat_texts(*pieces)
+    reason = concat_texts(*pieces, arrow=True)
     out = pd.DataFrame({c: flags[c] for c in names}, index=data.index)
     out["n_criteria_met"] = pd.array(met, dtype="Int64")
     out["n_criteria_unknown"] = pd.array(unknown, dtype="Int64")

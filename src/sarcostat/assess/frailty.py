@@ -61,7 +61,7 @@ PHENOTYPES = {
 }
 #: Every name `classify_frailty` accepts.
 FRAILTY_DEFINITIONS = (*PHENOTYPES, "frailty_index", "osteosarcopenia")
-_STRING = pd.StringDtype("python")
+_STRING = pd.StringDtype("pyarrow")  # as the phenotypes' and definitions' texts
 #: The binary status of each definition that prevalence and agreement use.
 STATUS = {
     **{n: "frail" for n in PHENOTYPES},
@@ -461,6 +461,7 @@ def osteosarcopenia(data: pd.DataFrame, *, sarcopenia: str = "awgs2019") -> pd.D
             reasons["low_bone_mass"],
             f" | sarcopenia ({sarcopenia}) ",
             sarc_reason,
+            arrow=True,
         )
         if n
         else np.zeros(0, dtype=object)
