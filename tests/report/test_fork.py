@@ -20,22 +20,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def fork_pids(monkeypatch):
-    """The pids of the copies `split` forks (recorded in this process)."""
-    pids = []
-    real_fork = os.fork
-
-    def recording_fork():
-        pid = real_fork()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recording_fork)
-    return pids
-
-
 def _slow(tag):
     def run(item):
         time.sleep(0.05)

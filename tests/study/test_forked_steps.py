@@ -276,19 +276,8 @@ def test_only_steps_kept_here_have_results_that_grow_with_the_cohort(plan, tmp_p
             assert growth < 2, (name, small[name], large[name])
 
 
-def test_ctrl_c_here_stops_the_copy_at_once(extra_step, monkeypatch):
+def test_ctrl_c_here_stops_the_copy_at_once(extra_step, fork_pids):
     import time
-
-    forks = []
-    real_fork = os.fork
-
-    def recording_fork():
-        pid = real_fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recording_fork)
 
     class Interrupted(_Costly):
         name = "interrupted_test_step"
@@ -314,9 +303,9 @@ def test_ctrl_c_here_stops_the_copy_at_once(extra_step, monkeypatch):
             threads=2,
         )
     assert time.monotonic() - start < 20
-    assert len(forks) == 1
+    assert len(fork_pids) == 1
     with pytest.raises(ChildProcessError):  # stopped and reaped
-        os.waitpid(forks[0], os.WNOHANG)
+        os.waitpid(fork_pids[0], os.WNOHANG)
 
 
 def test_the_copys_progress_is_shown_while_this_process_works(extra_step):
@@ -355,14 +344,11 @@ def test_the_copys_progress_is_shown_while_this_process_works(extra_step):
     assert res.frames["there_test_step"]["x"].tolist() == [2]
 
 
-def test_called_from_another_thread_it_runs_on_threads_without_forking(monkeypatch):
+def test_called_from_another_thread_it_runs_on_threads_without_forking(fork_pids):
     # A server's worker thread (the web app): other threads may hold locks a
     # copy would need, so the steps run on threads there.
     import threading
 
-    forks = []
-    real_fork = os.fork
-    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
     got = {}
 
     def work():
@@ -371,5 +357,5 @@ def test_called_from_another_thread_it_runs_on_threads_without_forking(monkeypat
     t = threading.Thread(target=work)
     t.start()
     t.join()
-    assert forks == []
+    assert fork_pids == []
     assert _json(got["res"]) == _json(_analyze(PLAN, threads=1))
