@@ -27,9 +27,19 @@ def _mixed(n=500, seed=0):
             "nb": r.random(n) < 0.5,
             "t": pd.array(texts[r.integers(0, len(texts), n)], dtype="string"),
             'h,"d': pd.array(["x"] * n, dtype=pd.StringDtype("python")),
+            "ni": pd.array(np.where(r.random(n) < 0.2, None, r.integers(-3, 9, n)), dtype="Int64"),
+            "ni8": pd.array(np.where(r.random(n) < 0.2, None, r.integers(0, 5, n)), dtype="Int8"),
         }
     )
-    df.loc[:4, "x"] = [1e20, 1e-7, -0.0, np.inf, 4.0]
+    df.loc[:6, "x"] = [
+        1e20,
+        1e-7,
+        -0.0,
+        np.inf,
+        4.0,
+        0.0,
+        -0.0,
+    ]  # both zeros, as pandas writes them
     return df
 
 
@@ -50,3 +60,20 @@ def test_other_column_types_go_through_pandas(tmp_path):
     frame.to_csv(tmp_path / "pandas.csv", index=False)
     write_csv(frame, tmp_path / "arrow.csv")
     assert (tmp_path / "arrow.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_both_zeros_and_nullable_integers_are_written_as_pandas_writes_them(tmp_path):
+    # -0.0 equals 0.0 (one key for a hash) but pandas writes "-0.0"; a
+    # nullable integer column (criteria counts) is written by Arrow too.
+    frame = pd.DataFrame(
+        {
+            "t_score": [0.0, -0.0, np.nan, -0.0, 1.5, 0.0],
+            "n_met": pd.array([1, None, 3, 0, None, 2], dtype="Int64"),
+            "reason": pd.array(["a", "b,c", None, "", "d", "e"], dtype="string"),
+        }
+    )
+    assert classify_outputs._csv_cells(frame["n_met"], None) is not None  # not left to pandas
+    for part in (frame, frame[["t_score", "reason"]]):
+        part.to_csv(tmp_path / "pandas.csv", index=False)
+        write_csv(part, tmp_path / "arrow.csv")
+        assert (tmp_path / "arrow.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
