@@ -77,3 +77,18 @@ def test_both_zeros_and_nullable_integers_are_written_as_pandas_writes_them(tmp_
         part.to_csv(tmp_path / "pandas.csv", index=False)
         write_csv(part, tmp_path / "arrow.csv")
         assert (tmp_path / "arrow.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+
+def test_long_rows_are_written_in_shorter_slices_with_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setattr(classify_outputs, "CSV_PROBE", 16)
+    monkeypatch.setattr(classify_outputs, "CSV_BYTES", 2_000)  # a few dozen rows a slice
+    slices = []
+    real = classify_outputs._text_bytes
+    monkeypatch.setattr(classify_outputs, "_text_bytes", lambda a: slices.append(len(a)) or real(a))
+    frame = _mixed(500)
+    frame["reason"] = pd.array(["long, reason " * 20] * 500, dtype="string")
+    frame = frame.drop(columns=["ni", "ni8"])
+    frame.to_csv(tmp_path / "pandas.csv", index=False)
+    write_csv(frame, tmp_path / "arrow.csv")
+    assert (tmp_path / "arrow.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+    assert len(slices) > 10 and max(slices[1:]) < 100  # the probe, then short slices

@@ -459,8 +459,12 @@ def write_classify_outputs(
     return write_files(files, command=command, inputs=inputs, overwrite=overwrite)
 
 
-#: Rows per slice of `write_csv` (its texts are freed slice by slice).
+#: Rows per slice of `write_csv` at most (its texts are freed slice by slice).
 CSV_ROWS = 1 << 16
+#: About how many bytes of text a slice of `write_csv` makes, at most.
+CSV_BYTES = 16 << 20
+#: Rows `write_csv` measures the row length on.
+CSV_PROBE = 1024
 # what pandas' writer (Python's csv module, QUOTE_MINIMAL, lineterminator
 # "\n") quotes: the delimiter, the quote character and the line terminator
 _CSV_QUOTE = '[,"\n]'
@@ -486,14 +490,23 @@ def write_csv(frame: pd.DataFrame, path) -> None:
         frame.to_csv(path, index=False)
         return
     head = [_csv_quote_word(str(c)) for c in frame.columns]
+
+    def lines(rows: slice):
+        parts = [cell(rows) for cell in cells]  # type: ignore[misc]
+        line = pc.binary_join_element_wise(*parts, _word(","), memory_pool=pool)
+        return pc.binary_join_element_wise(line, _word("\n"), _word(""), memory_pool=pool)
+
+    # Rows per slice: CSV_ROWS, fewer where the rows are long (reasons of
+    # several definitions: 2 kB a row), so that a slice's texts stay near
+    # CSV_BYTES, measured on the first rows.
+    step = CSV_ROWS
+    if len(frame) > CSV_PROBE:
+        probe = _text_bytes(lines(slice(0, CSV_PROBE))).nbytes / CSV_PROBE
+        step = int(min(CSV_ROWS, max(CSV_PROBE, CSV_BYTES // max(probe, 1.0))))
     with open(path, "wb") as fh:
         fh.write((",".join(head) + "\n").encode("utf-8"))
-        for start in range(0, len(frame), CSV_ROWS):
-            rows = slice(start, start + CSV_ROWS)
-            parts = [cell(rows) for cell in cells]  # type: ignore[misc]
-            line = pc.binary_join_element_wise(*parts, _word(","), memory_pool=pool)
-            line = pc.binary_join_element_wise(line, _word("\n"), _word(""), memory_pool=pool)
-            fh.write(_text_bytes(line))
+        for start in range(0, len(frame), step):
+            fh.write(_text_bytes(lines(slice(start, start + step))))
 
 
 def _word(text: str):
