@@ -103,3 +103,24 @@ def test_default_call_regenerates_the_bundled_demo_cohort():
         assert abs(row["observed"] - row["value"]) < row["tolerance"] or (
             row["tolerance"] == 0 and row["observed"] == row["value"]
         ), (name, row.to_dict())
+
+
+def test_frailty_t_scores_stay_within_the_range_sarcostat_validates(tmp_path):
+    # A normal tail reaches below -7 SD in about one of 10**6 draws (seen at
+    # 10**6 rows); a wide model reaches it at any size.
+    from dataclasses import replace
+
+    from sarcostat.datasets._sim_frailty import FrailtyModel, add_frailty_inputs
+    from sarcostat.io import read_cohort
+    from sarcostat.io.variables import require_variable
+
+    raw = simulate_cohort(3000, seed=4)
+    out = add_frailty_inputs(raw, 4, replace(FrailtyModel(), t_sd=4.0))
+    for col in ("t_score_lumbar", "t_score_femoral_neck", "t_score_total_hip"):
+        var = require_variable(col)
+        values = out[col].dropna()
+        assert values.between(var.low, var.high).all(), col
+        assert (values == var.low).any() or (values == var.high).any()  # the bound was needed
+    path = tmp_path / "wide.csv"
+    out.to_csv(path, index=False)
+    assert len(read_cohort(path).data) == 3000  # reads without a range error

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.assess.definitions import fried2001
+from sarcostat.io.variables import require_variable
 
 #: Columns added by `add_frailty_inputs` (before the deficits).
 FRAILTY_COLUMNS = (
@@ -169,7 +170,11 @@ def add_frailty_inputs(
         ("t_score_femoral_neck", -0.2),
         ("t_score_total_hip", 0.1),
     ):
-        out[col] = np.round(base + shift + 0.6 * m.t_sd * rng.standard_normal(n), 1)
+        t = np.round(base + shift + 0.6 * m.t_sd * rng.standard_normal(n), 1)
+        # Within the range sarcostat validates (a normal tail reaches past it
+        # in about one of 10**6 draws), so a simulated cohort of any size reads.
+        var = require_variable(col)
+        out[col] = np.clip(t, var.low, var.high)
     # Frailty-index deficits: 0/1, a few graded 0/0.5/1.
     a = np.linspace(m.deficit_logit_low, m.deficit_logit_high, N_DEFICITS)
     for j, col in enumerate(DEFICIT_COLUMNS):
