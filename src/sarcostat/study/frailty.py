@@ -126,7 +126,10 @@ def add_frailty_columns(data: pd.DataFrame, plan: Any, log: Any, needed: list[st
     from sarcostat.assess.frailty import classify_frailty, frailty_index, osteosarcopenia
 
     sec = plan.frailty
-    out = data.copy()
+    # A new frame over the same columns (pandas copies on write): the derived
+    # columns are added to it, the cohort's own are not copied (at 10**6
+    # rows of a frailty cohort a deep copy was 1 GB).
+    out = data.copy(deep=False)
     status = {"frailty_status", "frail", "prefrail_or_frail"} & set(needed)
     if status:
         if sec.definition == "frailty_index" and not sec.deficits:
