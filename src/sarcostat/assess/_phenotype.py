@@ -252,7 +252,6 @@ def join_nonempty(parts: Sequence[np.ndarray], sep: str) -> np.ndarray:
     by Arrow in C++, a slice of rows at a time (a Python loop, or NumPy's
     element-wise ``+`` on objects, would copy each row's growing text once
     per part)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     pool = pa.system_memory_pool()  # see concat_texts
@@ -278,7 +277,6 @@ def concat_texts(*pieces: Any, arrow: bool = False) -> Any:
     length, at least one, or str, the same on every row), by Arrow, a slice
     of rows at a time: an object array, or with ``arrow`` an Arrow array
     (no Python object per row, for a "string[pyarrow]" column)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     # The system allocator, as `sarcostat.assess._engine`: Arrow's own pool
@@ -303,10 +301,16 @@ def concat_texts(*pieces: Any, arrow: bool = False) -> Any:
     return pa.chunked_array(chunks, _TEXT) if arrow else out
 
 
+def each_text(values: np.ndarray, fmt: Callable[[Any], str]) -> np.ndarray:
+    """``fmt(v)`` for each value (an object array), each distinct value
+    formatted once (a few hundred, not one per participant)."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    return np.array([fmt(u) for u in uniq.tolist()], dtype=object)[inverse.reshape(-1)]
+
+
 def int_text(values: np.ndarray) -> np.ndarray:
     """Whole numbers as text (an object array), each distinct one written once."""
-    uniq, inverse = np.unique(values, return_inverse=True)
-    return np.array([str(int(u)) for u in uniq.tolist()], dtype=object)[inverse]
+    return each_text(values, lambda u: str(int(u)))
 
 
 def _evaluate_measure(

@@ -29,6 +29,7 @@ from sarcostat.assess._measures import _num, _text, check_frame
 from sarcostat.assess._phenotype import (
     INDETERMINATE,
     concat_texts,
+    each_text,
     evaluate_criteria,
     evaluate_phenotype,
     int_text,
@@ -142,12 +143,6 @@ def classify_frailty(
     if definition == "osteosarcopenia":
         return osteosarcopenia(data, sarcopenia=sarcopenia)
     return evaluate_phenotype(data, PHENOTYPES[definition], "classify_frailty")
-
-
-def _each(values: np.ndarray, fmt: Any) -> np.ndarray:
-    """``fmt(v)`` for each value, an object array: each distinct value formatted once."""
-    uniq, inverse = np.unique(values, return_inverse=True)
-    return np.array([fmt(v) for v in uniq.tolist()], dtype=object).reshape(-1)[inverse.reshape(-1)]
 
 
 def _ids(data: pd.DataFrame) -> Any:
@@ -322,7 +317,7 @@ def frailty_index(
         )
     # Texts of numbers made once per distinct value (a few hundred), then taken per row.
     missing_n, measured_n = int_text(n_missing), int_text(n_measured)
-    share = _each(100 * n_missing / k if n else np.zeros(0), lambda v: f"{v:.1f}")
+    share = each_text(100 * n_missing / k, lambda v: f"{v:.1f}")
     some = np.full(n, "", dtype=object)
     some[n_missing > 0] = " (" + missing_n[n_missing > 0] + " missing)"
     reason = np.empty(n, dtype=object)
@@ -339,9 +334,9 @@ def frailty_index(
         reason[kept] = concat_texts(
             cat[kept],
             ": FI ",
-            _each(fi[kept], lambda v: f"{v:.3f}"),
+            each_text(fi[kept], lambda v: f"{v:.3f}"),
             " = ",
-            _each(total[kept], lambda v: f"{v:g}"),
+            each_text(total[kept], lambda v: f"{v:g}"),
             " / ",
             measured_n[kept],
             " deficits measured",
@@ -452,19 +447,15 @@ def osteosarcopenia(data: pd.DataFrame, *, sarcopenia: str = "awgs2019") -> pd.D
             ", ",
         )
     sarc_reason = sarc_tab["reason"].to_numpy(dtype=object)
-    reason = (
-        concat_texts(
-            cat,
-            ": bone ",
-            reasons["osteoporosis"],
-            "; ",
-            reasons["low_bone_mass"],
-            f" | sarcopenia ({sarcopenia}) ",
-            sarc_reason,
-            arrow=True,
-        )
-        if n
-        else np.zeros(0, dtype=object)
+    reason = concat_texts(
+        cat,
+        ": bone ",
+        reasons["osteoporosis"],
+        "; ",
+        reasons["low_bone_mass"],
+        f" | sarcopenia ({sarcopenia}) ",
+        sarc_reason,
+        arrow=True,
     )
     out = pd.DataFrame(index=data.index)
     out["sarcopenia"] = sarc
