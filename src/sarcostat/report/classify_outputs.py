@@ -546,26 +546,22 @@ def _csv_cells(column: pd.Series, pool):
         code = np.where(missing, 2, np.asarray(column.fillna(False), dtype=bool).astype(np.int8))
         words = pa.array(["False", "True", ""], pa.large_string())
         return lambda rows: pc.take(words, code[rows], memory_pool=pool)
-    if isinstance(dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_integer_dtype(dtype):
-        # nullable integers (criteria counts, levels): the number, "" where <NA>
+    nullable_int = isinstance(dtype, pd.api.extensions.ExtensionDtype) and (
+        pd.api.types.is_integer_dtype(dtype)
+    )
+    if nullable_int or dtype == np.float64 or dtype == np.int64:
+        # Each distinct value written once, as pandas' writer writes it
+        # (numpy's str); "" where missing (NaN, <NA>).
         missing = np.asarray(column.isna(), dtype=bool)
-        codes, uniq = pd.factorize(np.asarray(column.fillna(0), dtype=np.int64))
-        words = pa.array([str(int(u)) for u in uniq.tolist()] + [""], pa.large_string())
-        codes = np.where(missing, len(uniq), codes)
-        return lambda rows: pc.take(words, codes[rows], memory_pool=pool)
-    if dtype == np.float64 or dtype == np.int64:
-        values = column.to_numpy()
         if dtype == np.float64:
-            # Distinct by bit pattern: -0.0 equals 0.0 but is written "-0.0".
-            missing = np.isnan(values)
+            # distinct by bit pattern: -0.0 equals 0.0 but is written "-0.0"
+            values = column.to_numpy()
             codes, bits = pd.factorize(np.where(missing, 0, values.view(np.int64)))
             uniq = np.asarray(bits, dtype=np.int64).view(np.float64)
-            codes = np.where(missing, -1, codes)
-        else:
-            codes, uniq = pd.factorize(values, use_na_sentinel=True)
-        # numpy's str of each distinct value: what pandas' writer puts there
+        else:  # integers (nullable ones: the criteria counts, levels)
+            codes, uniq = pd.factorize(column.to_numpy(dtype=np.int64, na_value=0))
         words = pa.array(list(np.asarray(uniq).astype(str)) + [""], pa.large_string())
-        codes = np.where(codes < 0, len(uniq), codes)
+        codes = np.where(missing, len(uniq), codes)
         return lambda rows: pc.take(words, codes[rows], memory_pool=pool)
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         values = column.array
