@@ -302,7 +302,7 @@ def _receive(r: int, pid: int, wait: float, inbox: _Inbox | None = None) -> Any:
     try:
         while True:
             left = deadline - time.monotonic()
-            ready = waiting.poll(max(left, 0) * 1000) if left > 0 else []
+            ready = waiting.poll(left * 1000) if left > 0 else []
             if not ready:
                 _stop(pid)
                 return None
