@@ -767,6 +767,7 @@ def _state_one(
     flat = work.reshape(-1)
     columns = X.flags.f_contiguous and not X.flags.c_contiguous
     XT = X.T
+    flags = np.empty(rows, bool)
     for i in range(0, n, rows):
         if columns:
             XcT = XT[:, i : i + rows]  # (p, k), each column contiguous
@@ -787,7 +788,13 @@ def _state_one(
         terms -= np.log1p(e)
         ll += float(terms.sum())
         m = mu[i : i + k]
-        np.divide(np.where(eta >= 0, 1.0, e), e + 1.0, out=m)
+        # The numerator of expit, 1 where eta >= 0 and e (<= 1) elsewhere,
+        # as the larger of e and the 0/1 flag: the same values as np.where
+        # without a branch per row (which, on signs in random order,
+        # mispredicts: np.where was 15% of a pass).
+        positive = np.greater_equal(eta, 0.0, out=flags[:k])
+        np.maximum(e, positive, out=m)
+        m /= np.add(e, 1.0, out=e)
         wc = w[i : i + k]
         np.subtract(1.0, m, out=wc)
         wc *= m
