@@ -83,6 +83,113 @@ def test_blocked_state_equals_the_stacked_state():
         np.testing.assert_allclose(a[0], b[0], rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("order", ["F", "C"])
+def test_log_likelihood_pass_equals_the_state_s_to_the_bit(order):
+    X, y = _design(3000, seed=4)
+    _, _, Xs, _ = _scaling(X[None], np.ones((1, len(y))))
+    Xs = np.asarray(Xs[0], order=order)
+    beta = np.array([-1.5, 0.3, 0.4, -0.2, -0.1])
+    work = np.empty((6, 700))  # several blocks, the last one short
+    *_, ll, _ = fitting._state_one(Xs, y, beta, work, np.empty((2, 3000)))
+    *_, skipped, _ = fitting._state_one(Xs, y, beta, work, np.empty((2, 3000)), loglik=False)
+    eta = Xs @ beta
+    assert np.isnan(skipped)
+    assert fitting._loglik_one(Xs, y, beta, 700) == ll
+    np.testing.assert_allclose(ll, np.sum(y * eta - np.logaddexp(0.0, eta)), rtol=1e-13)
+
+
+def _always_loglik(monkeypatch):
+    """Every state forms its log likelihood (the iteration before it was lazy)."""
+    state = fitting._state_one
+
+    def eager(X, y, beta, work, out, loglik=True):
+        return state(X, y, beta, work, out, True)
+
+    monkeypatch.setattr(fitting, "_state_one", eager)
+
+
+@pytest.mark.parametrize(
+    ("n", "slope"),
+    [(fitting.WARM_MIN_ROWS, 0.03), (400, 0.03), (60, 3.0), (40, 12.0)],
+)
+def test_lazy_log_likelihood_changes_no_iterate(monkeypatch, n, slope):
+    # From zero, strong effects overshoot: steps that the halving rule
+    # judges (the score at the trial point points back) alternate with
+    # steps accepted on the score's sign alone; warm-started, every state
+    # but the last skips the log likelihood.
+    rng = np.random.default_rng(8)
+    X, _ = _design(n, seed=8)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X[:, 1] - 45) * slope))).astype(float)
+    lazy = logistic_fit(X, y, check_separation=False)
+    _always_loglik(monkeypatch)
+    eager = logistic_fit(X, y, check_separation=False)
+    assert lazy.iterations == eager.iterations and lazy.converged == eager.converged
+    np.testing.assert_array_equal(lazy.coef, eager.coef)
+    np.testing.assert_array_equal(lazy.cov, eager.cov)
+    assert lazy.loglik == eager.loglik
+    eta = X @ lazy.coef
+    np.testing.assert_allclose(lazy.loglik, np.sum(y * eta - np.logaddexp(0.0, eta)), rtol=1e-9)
+
+
+def test_warm_started_fit_forms_its_log_likelihood_once(monkeypatch):
+    n = fitting.WARM_MIN_ROWS
+    X, y = _design(n, seed=3)
+    formed, skipped, passes = [], [], []
+    state_one, loglik_one = fitting._state_one, fitting._loglik_one
+
+    def watched(X1, y1, beta, work, out, loglik=True):
+        if len(X1) == n:
+            (formed if loglik else skipped).append(1)
+        return state_one(X1, y1, beta, work, out, loglik)
+
+    def counted(X1, *args):
+        if len(X1) == n:
+            passes.append(1)
+        return loglik_one(X1, *args)
+
+    monkeypatch.setattr(fitting, "_state_one", watched)
+    monkeypatch.setattr(fitting, "_loglik_one", counted)
+    fit = logistic_fit(X, y)
+    assert fit.converged
+    # Every pass over the n rows but the last skips the log likelihood (the
+    # converging step is taken without a pass: `iterations` passes in all).
+    assert len(formed) == 1 and not passes and len(skipped) == fit.iterations - 1
+
+
+@pytest.mark.parametrize("n", [500, fitting.WARM_MIN_ROWS])
+def test_a_step_that_lowers_the_log_likelihood_is_still_halved(monkeypatch, n):
+    # Newton steps tripled overshoot (and no longer converge): the score at
+    # the trial point points back, so both log likelihoods are formed and
+    # the halving rule judges the step, with the same iterates as when
+    # every state forms its own.
+    cap_step = fitting.cap_step
+    monkeypatch.setattr(fitting, "cap_step", lambda step: 3.0 * cap_step(step))
+    states, passes = [], []
+    logit_state, loglik_one = fitting._logit_state, fitting._loglik_one
+
+    def counted_state(*args, **kwargs):
+        states.append(1)
+        return logit_state(*args, **kwargs)
+
+    def counted_pass(*args):
+        passes.append(1)
+        return loglik_one(*args)
+
+    monkeypatch.setattr(fitting, "_logit_state", counted_state)
+    monkeypatch.setattr(fitting, "_loglik_one", counted_pass)
+    X, y = _design(n, seed=2)
+    monkeypatch.setattr(fitting, "WARM_MIN_ROWS", 10**12)  # from zero: large steps
+    lazy = logistic_fit(X, y, check_separation=False, max_iter=30)
+    assert len(states) > lazy.iterations + 1  # halved trial points
+    assert passes  # log likelihoods formed for the rule
+    _always_loglik(monkeypatch)
+    eager = logistic_fit(X, y, check_separation=False, max_iter=30)
+    assert lazy.iterations == eager.iterations
+    np.testing.assert_array_equal(lazy.coef, eager.coef)
+    np.testing.assert_array_equal(lazy.cov, eager.cov)
+    assert lazy.loglik == eager.loglik
+
+
 def test_rows_left_out_of_one_design_are_its_subset():
     X, y = _design(2000, seed=5)
     keep = np.random.default_rng(5).random(2000) < 0.7

@@ -54,8 +54,10 @@ Logistic iterations
     moderate coefficients, the fit is redone from zero. A single ML fit's
     converging step below ``SETTLED_STEP`` (1e-13) is taken without a
     pass for the state at the new point (equal to the last one's to
-    rounding). One design is scaled and iterated in cache-sized blocks of
-    rows.
+    rounding), and its log likelihood is formed only where it is read: a
+    trial point whose score points along the step cannot have a lower one
+    (see `_newton`), so only the other steps compare the two. One design
+    is scaled and iterated in cache-sized blocks of rows.
 Separation
     Checked for a single maximum-likelihood fit by the linear programs
     of `detect_separation` on the scaled design (optimum above
@@ -140,6 +142,11 @@ WARM_TOL = 1e-6
 #: new point (it equals the old state to rounding: relative changes of this
 #: order in the covariance).
 SETTLED_STEP = 1e-13
+#: A single maximum-likelihood fit's step below this (scaled coefficients)
+#: is expected to be followed by a settled one (Newton's next step being of
+#: the order of its square), so the state at its end forms the log
+#: likelihood the fit returns in the same pass.
+LOGLIK_AHEAD = 1e-6
 
 
 # --------------------------------------------------------------------- scaling
@@ -742,12 +749,56 @@ def _expit(eta: np.ndarray) -> np.ndarray:
     return np.asarray(expit(eta))
 
 
+def _block_eta(X: np.ndarray, beta: np.ndarray, i: int, rows: int, columns: bool) -> np.ndarray:
+    """The linear predictor of rows i..i + rows of one design (see `_state_one`)."""
+    if columns:
+        return beta @ X.T[:, i : i + rows]
+    return X[i : i + rows] @ beta
+
+
+def _block_exp(eta: np.ndarray) -> np.ndarray:
+    """e = exp(-|eta|), a new array.
+
+    It serves both expit (1 / (1 + e) or e / (1 + e)) and log(1 + exp(eta))
+    = max(eta, 0) + log1p(e): the formulas of scipy's expit and numpy's
+    logaddexp, with one exponential instead of two."""
+    e = np.abs(eta)
+    np.negative(e, out=e)
+    return np.exp(e, out=e)
+
+
+def _block_loglik(y: np.ndarray, eta: np.ndarray, e: np.ndarray) -> float:
+    """The log likelihood of one block of rows: sum of y eta - log(1 + exp(eta))."""
+    terms = y * eta
+    terms -= np.maximum(eta, 0.0)
+    terms -= np.log1p(e)
+    return float(terms.sum())
+
+
+def _loglik_one(X: np.ndarray, y: np.ndarray, beta: np.ndarray, rows: int) -> float:
+    """The log likelihood of one design at beta alone, block by block as
+    `_state_one` forms it (the same value to the last bit): for a state
+    computed without it."""
+    columns = X.flags.f_contiguous and not X.flags.c_contiguous
+    ll = 0.0
+    for i in range(0, len(X), rows):
+        eta = _block_eta(X, beta, i, rows, columns)
+        ll += _block_loglik(y[i : i + len(eta)], eta, _block_exp(eta))
+    return ll
+
+
 def _state_one(
-    X: np.ndarray, y: np.ndarray, beta: np.ndarray, work: np.ndarray, out: np.ndarray
+    X: np.ndarray,
+    y: np.ndarray,
+    beta: np.ndarray,
+    work: np.ndarray,
+    out: np.ndarray,
+    loglik: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
-    """mu, weights, information, log likelihood and score of one design (n, p)
-    at beta (p,), every row used, in blocks of ``work.shape[1]`` rows: each
-    block of the design is read from memory once and stays in cache while
+    """mu, weights, information, log likelihood (NaN unless ``loglik``) and
+    score of one design (n, p) at beta (p,), every row used, in blocks of
+    ``work.shape[1]`` rows: each block of the design is read from memory
+    once and stays in cache while
     its linear predictor, probabilities, weights, weighted copy and
     residual (``work``'s last row) are formed, and BLAS adds its X'WX (the
     weighted copy times the block) and score. mu and the weights are
@@ -762,31 +813,22 @@ def _state_one(
     mu, w = out[0], out[1]
     G = np.zeros((p, p))
     score = np.zeros(p)
-    ll = 0.0
     rows = work.shape[1]
     flat = work.reshape(-1)
     columns = X.flags.f_contiguous and not X.flags.c_contiguous
     XT = X.T
     flags = np.empty(rows, bool)
+    ll = 0.0 if loglik else np.nan
     for i in range(0, n, rows):
+        eta = _block_eta(X, beta, i, rows, columns)
+        k = len(eta)
         if columns:
-            XcT = XT[:, i : i + rows]  # (p, k), each column contiguous
-            k = XcT.shape[1]
-            eta = beta @ XcT
+            XcT = XT[:, i : i + k]  # (p, k), each column contiguous
         else:
-            Xc = X[i : i + rows]
-            k = len(Xc)
-            eta = Xc @ beta
-        # e = exp(-|eta|) serves both expit (1 / (1 + e) or e / (1 + e)) and
-        # log(1 + exp(eta)) = max(eta, 0) + log1p(e): the formulas of scipy's
-        # expit and numpy's logaddexp, with one exponential instead of two.
-        e = np.abs(eta)
-        np.negative(e, out=e)
-        np.exp(e, out=e)
-        terms = y[i : i + k] * eta
-        terms -= np.maximum(eta, 0.0)
-        terms -= np.log1p(e)
-        ll += float(terms.sum())
+            Xc = X[i : i + k]
+        e = _block_exp(eta)
+        if loglik:
+            ll += _block_loglik(y[i : i + k], eta, e)
         m = mu[i : i + k]
         # The numerator of expit, 1 where eta >= 0 and e (<= 1) elsewhere,
         # as the larger of e and the 0/1 flag: the same values as np.where
@@ -820,19 +862,20 @@ def _logit_state(
     firth: bool,
     work: np.ndarray | None = None,
     out: np.ndarray | None = None,
+    loglik: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """mu, weights, information, (penalised) log likelihood and the ML score
     ``X'W(y - mu)`` at beta (s, p). ``W`` None: every row is used. One
     design with every row used goes through `_state_one` (``work`` its
     block buffer and ``out`` (2, n) for mu and the weights, both reused
-    across iterations)."""
+    across iterations; its log likelihood is NaN unless ``loglik``)."""
     s, n, p = Xs.shape
     if s == 1 and W is None:
         if work is None:
             work = np.empty((p + 1, _block_rows(p)))
         if out is None:
             out = np.empty((2, n))
-        m1, w1, i1, ll1, sc1 = _state_one(Xs[0], Y[0], beta[0], work, out)
+        m1, w1, i1, ll1, sc1 = _state_one(Xs[0], Y[0], beta[0], work, out, loglik or firth)
         mu, w, info, ll, score = m1[None], w1[None], i1[None], np.array([ll1]), sc1[None]
     else:
         Wm = np.ones((s, n)) if W is None else W
@@ -866,15 +909,35 @@ def _newton(
     """The iteration of the module docstring from ``beta`` (s, p) on scaled
     designs (rows left out zero in ``Xs`` and ``Y``, 0 in ``W``; ``W`` None:
     every row used). Returns beta, mu, information, log likelihood, score,
-    converged, iterations."""
+    converged, iterations.
+
+    One maximum-likelihood design forms the log likelihood (a fifth of a
+    pass) only where it is read. A trial point whose score has a
+    non-negative inner product with the step has a log likelihood no lower
+    than the current point's: along the step the log likelihood is concave,
+    so its slope, non-negative at the trial point, is non-negative on the
+    whole segment. Such a step is accepted without comparing the two (the
+    halving rule could not refuse it); otherwise both are formed and the
+    rule applies. The returned log likelihood is formed in the last pass,
+    predicted from a step below ``LOGLIK_AHEAD`` (Newton's next step is then
+    about its square), or else by a pass of its own."""
     s, n, p = Xs.shape
     beta = beta.copy()
     one = s == 1 and W is None
-    work = np.empty((p + 1, min(n, _block_rows(p)))) if one else None
+    lazy = one and not firth  # the log likelihood only where it is read
+    rows = min(n, _block_rows(p))
+    work = np.empty((p + 1, rows)) if one else None
     # mu and weights of the current and of the trial point (no fresh pages per state)
     pair = [np.empty((2, n)), np.empty((2, n))] if one else [None, None]
     cur = 0
-    mu, w, info, ll, score = _logit_state(Xs, Y, W, beta, firth, work, pair[cur])
+    mu, w, info, ll, score = _logit_state(Xs, Y, W, beta, firth, work, pair[cur], not lazy)
+
+    def known(values: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """The log likelihood at ``at`` (1, p) where ``values`` lacks it."""
+        if lazy and np.isnan(values[0]):
+            values = np.array([_loglik_one(Xs[0], Y[0], at[0], rows)])
+        return values
+
     active = np.ones(s, bool)
     converged = np.zeros(s, bool)
     iters = np.zeros(s, int)
@@ -906,7 +969,7 @@ def _newton(
             sc = score[a]
         step = np.linalg.solve(inf_a, sc[:, :, None])[:, :, 0]
         size = np.max(np.abs(step), axis=1)
-        if one and not firth and good[0] and size[0] < min(tol, SETTLED_STEP):
+        if lazy and good[0] and size[0] < min(tol, SETTLED_STEP):
             # The converging step, so small that the state at beta + step
             # equals the state at beta to rounding: the estimate is beta +
             # step, as below, without one more pass over every row. (mu,
@@ -916,6 +979,7 @@ def _newton(
             # fit's last step is mostly below 1e-14. The separation
             # certificate holds for any probabilities in (0, 1), see
             # `_no_separation`.)
+            ll = known(ll, beta)
             beta += step
             iters += 1
             converged[0] = True
@@ -923,9 +987,14 @@ def _newton(
         step = cap_step(step)
         t = np.ones(len(a))
         new = beta[a] + step
-        st = _logit_state(Xa, Ya, Wa, new, firth, work, pair[1 - cur])
+        ahead = bool(size[0] < LOGLIK_AHEAD) if lazy else True
+        st = _logit_state(Xa, Ya, Wa, new, firth, work, pair[1 - cur], ahead)
         finite = np.isfinite(size)  # a NaN step stays NaN however often it is halved
-        for _ in range(MAX_HALVINGS):
+        uphill = lazy and bool(float(st[4][0] @ step[0]) >= 0.0)
+        if lazy and not uphill:  # the halving rule decides, from both log likelihoods
+            ll = known(ll, beta)
+            st = (*st[:3], known(st[3], new), st[4])
+        for _ in range(0 if uphill else MAX_HALVINGS):
             worse = ~(st[3] >= ll[a] - HALVING_SLACK * np.abs(ll[a])) & finite
             if not worse.any():
                 break
@@ -945,6 +1014,8 @@ def _newton(
             bad |= np.max(np.abs(beta[a]), axis=1) > DIVERGED
         converged[a[done]] = True
         active[a[done | bad]] = False
+    if lazy:
+        ll = known(ll, beta)
     return beta, mu, info, ll, score, converged, iters
 
 
