@@ -185,6 +185,34 @@ def test_spline_with_few_distinct_values_is_a_note_not_a_crash(values):
     assert res.tests.empty and res.curve.empty
 
 
+@pytest.mark.parametrize(
+    ("kind", "rows"), [("logistic", 400), ("linear", 400), ("logistic", 120_000)]
+)
+def test_spline_with_collinear_covariates_is_a_note_naming_them(kind, rows):
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame({"x": rng.normal(50, 10, rows), "age": rng.normal(70, 5, rows)})
+    d["age_months"] = 12 * d["age"] + 6
+    d["y"] = (rng.random(rows) < 0.4).astype(int)
+    d["z"] = rng.normal(size=rows)
+    outcome = "y" if kind == "logistic" else "z"
+    res = spline_regression(
+        d, outcome=outcome, predictor="x", covariates=["age", "age_months"], kind=kind
+    )
+    assert not res.estimable and res.tests.empty and res.curve.empty
+    assert res.notes == (
+        f"Spline of x for {outcome} not estimated: the design matrix is collinear "
+        "(rank < 6 columns); involved: age, age_months. Remove one of them.",
+    )
+
+
+def test_spline_linear_exact_fit_is_a_note():
+    x = np.linspace(0, 10, 60)
+    d = pd.DataFrame({"x": x, "c": x**2, "y": 3 + 2 * x**2})
+    res = spline_regression(d, outcome="y", predictor="x", covariates=["c"], kind="linear")
+    assert not res.estimable
+    assert "fits 'y' exactly" in res.notes[0]
+
+
 def test_rcs_knots_below_100_use_fifth_values_and_options_checked():
     x = np.arange(1.0, 51.0)
     knots, _ = rcs_knots(x, 4)

@@ -182,19 +182,6 @@ def check_not_constant(
             )
 
 
-def check_full_rank(X: np.ndarray, names: Sequence[str], *, function: str) -> None:
-    """Raise ModelError naming the columns involved when X is rank deficient
-    (the rule of `sarcostat.stats.fitting.rank_deficient_columns`)."""
-    from sarcostat.stats.fitting import rank_deficient_columns
-
-    culprits = rank_deficient_columns(X)
-    if culprits:
-        raise ModelError(
-            f"{function}: the design matrix is collinear (rank < {X.shape[1]} columns); "
-            f"involved: {', '.join(names[j] for j in culprits)}. Remove one of them."
-        )
-
-
 # --------------------------------------------------------------------------
 # Parameter and value helpers shared by compare, regression, logistic, ancova
 # and trend (one definition each, so messages read the same everywhere).
