@@ -102,9 +102,10 @@ def stack_columns(columns: Sequence[np.ndarray], *, columns_first: bool = False)
     10**6 x 9). Anything else goes to ``np.column_stack``.
 
     ``columns_first``: the same values in column order (an F-ordered (n, p)
-    array, each column copied in one contiguous run), the layout in which
-    the logistic core (`sarcostat.stats.fitting`) reads a design; least
-    squares reads rows (C order, the default)."""
+    array, each column copied in one contiguous run: at 10**6 x 6, 5 ms
+    against 15 ms for rows), the layout in which the model functions hand
+    a design to the numerical core (`sarcostat.stats.fitting`, which reads
+    either)."""
     cols = [np.asarray(c) for c in columns]
     n = len(cols[0]) if cols else 0
     plain = all(

@@ -334,7 +334,10 @@ def _design(
         cols.extend(block)
         names.extend(block_names)
         terms[":".join(parts)] = tuple(range(start, len(cols)))
-    return stack_columns(cols), names, terms
+    # Column order: least squares reads each block's columns in long runs
+    # (`sarcostat.stats.fitting._moments_one`), and stacking writes each
+    # column in one run.
+    return stack_columns(cols, columns_first=True), names, terms
 
 
 def fit_linear(

@@ -498,11 +498,19 @@ def _centred_gram_one(
 
 
 def _moments_one(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(centre (1, p), ybar (1,), Gram (1, p + 1, p + 1)) of one C-ordered
-    design whose first column is the intercept, every row used: what
-    `_centre`, the outcome's mean and `_centred_gram` give, from one pass
-    over the rows instead of three. None when the first column is not all
-    ones (the caller then takes that path).
+    """(centre (1, p), ybar (1,), Gram (1, p + 1, p + 1)) of one design in
+    row (C) or column (F) order whose first column is the intercept, every
+    row used: what `_centre`, the outcome's mean and `_centred_gram` give,
+    from one pass over the rows instead of three. None when the first
+    column is not all ones (the caller then takes that path).
+
+    A design in column order (as `sarcostat.stats._data.stack_columns`
+    makes it with ``columns_first``, the model functions' layout) has each
+    block's columns centred in long loops into a (p, m) buffer whose
+    product with its transpose is the block's cross products; one in row
+    order has its block centred as one flat loop (`_tiled`). Stacking in
+    column order writes each column in one run: at 10**6 x 6, 5 ms instead
+    of 15 for the design and 13 instead of 16 ms for this pass.
 
     The rows are taken about the first block's means (a shift within a
     fraction of an SD of the column means: a column such as 1,000,000 +-
@@ -525,7 +533,9 @@ def _moments_one(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     shift = np.einsum("ij->j", X[:rows]) / rows
     shift[0] = 0.0  # the intercept column is not centred (as `_centre`)
     yshift = float(np.einsum("i->", y[:rows])) / rows
-    ct = _tiled(shift, rows)
+    columns = X.flags.f_contiguous and not X.flags.c_contiguous
+    XT = X.T
+    ct = None if columns else _tiled(shift, rows)
     bx = np.empty(rows * p)
     by = np.empty(rows)
     spare = np.empty(rows * p)
@@ -534,8 +544,13 @@ def _moments_one(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     yy = 0.0
     for a in _blocks(n):
         m = min(_BLOCK, n - a)
-        B = bx[: m * p].reshape(m, p)
-        np.subtract(X[a : a + m].reshape(-1), ct[: m * p], out=bx[: m * p])
+        if columns:  # the block's columns, each centred in one contiguous run
+            BT = np.subtract(XT[:, a : a + m], shift[:, None], out=bx[: m * p].reshape(p, m))
+            B = BT.T
+        else:
+            assert ct is not None
+            B = bx[: m * p].reshape(m, p)
+            np.subtract(X[a : a + m].reshape(-1), ct[: m * p], out=bx[: m * p])
         if not np.all(B[:, 0] == 1.0):  # read in cache, with the block
             return None
         gxx += _cross(B, spare)  # BLAS gemm with a copy: faster than syrk for a few columns
@@ -617,8 +632,15 @@ def least_squares(
     s, n, p = X.shape
     used = W > 0
     moments = None
-    if s == 1 and weights is None and n > _BLOCK and p > 1 and X[0].flags.c_contiguous:
-        moments = _moments_one(X[0], Y[0])
+    one = X[0]
+    if (
+        s == 1
+        and weights is None
+        and n > _BLOCK
+        and p > 1
+        and (one.flags.c_contiguous or one.flags.f_contiguous)
+    ):
+        moments = _moments_one(one, Y[0])
     if moments is not None:
         centre, ybar, G = moments
         cnt = np.full((1, 1), n)

@@ -343,7 +343,9 @@ def linear_regression(
             f"{fn}: the predictor {predictor!r} must be numeric "
             f"(found {sample[predictor].dtype}); put categorical terms in covariates."
         )
-    X, names, _ = build_design(sample, [predictor, *covs], function=fn, ids=ids, interactions=inter)
+    X, names, _ = build_design(
+        sample, [predictor, *covs], function=fn, ids=ids, interactions=inter, columns_first=True
+    )
     n, p = X.shape
     if n <= p:
         raise ModelError(

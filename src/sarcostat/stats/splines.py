@@ -507,9 +507,9 @@ def spline_regression(
     # The design, built once: intercept, the spline basis, the covariates.
     nb = t.size - 1
     shape = (len(sample), 1 + nb + len(covs))
-    # In the layout its fit reads: rows for least squares, columns for the
-    # logistic core (which then scales it in place, see below).
-    X = np.empty(shape) if kind == "linear" else np.empty(shape[::-1]).T
+    # In column order, the layout both cores read in long runs (the logistic
+    # core then scales it in place, see below).
+    X = np.empty(shape[::-1]).T
     X[:, 0] = 1.0
     _rcs_into(x, t, X[:, 1 : 1 + nb])
     for i, c in enumerate(covs):
