@@ -820,11 +820,10 @@ def _state_one(
     """mu, weights, information, log likelihood (NaN unless ``loglik``) and
     score of one design (n, p) at beta (p,), every row used, in blocks of
     ``work.shape[1]`` rows: each block of the design is read from memory
-    once and stays in cache while
-    its linear predictor, probabilities, weights, weighted copy and
-    residual (``work``'s last row) are formed, and BLAS adds its X'WX (the
-    weighted copy times the block) and score. mu and the weights are
-    written into ``out`` (2, n).
+    once and stays in cache while its linear predictor, probabilities,
+    weights, weighted copy and residual (``work``'s last row) are formed,
+    and BLAS adds its X'WX (the weighted copy times the block) and score.
+    mu and the weights are written into ``out`` (2, n).
 
     A design in column order (F-ordered, as `_scale_one` makes it) has its
     block's columns weighted in long loops into ``work``'s first p rows; a
