@@ -45,3 +45,23 @@ def test_sps_is_the_same_from_the_classification_flags(cohort, definition):
     flags = classify(out, "awgs2019")
     pd.testing.assert_series_equal(sps_from_flags(flags), direct)
     assert direct.notna().sum() > 100 and set(direct.dropna()) == {0, 1, 2, 3}
+
+
+@pytest.mark.parametrize(
+    ("where", "missing"),
+    [(None, True), (0, False), (1023, False), (1024, False), (2999, False)],
+)
+def test_a_needed_column_counts_as_missing_only_when_it_has_no_value(cohort, where, missing):
+    from sarcostat.study.run import _missing_columns
+
+    out, _ = _assess(cohort, Plan(), StepLog())
+    big = out.iloc[np.arange(3000) % len(out)].reset_index(drop=True)
+    grip = np.full(len(big), np.nan)
+    if where is not None:
+        grip[where] = 30.0  # one value, before or after the first 1,024 rows
+    big["grip_kg"] = grip
+    bm = Plan().biomarker.column
+    found = _missing_columns(big, Plan(), bm)
+    assert ("grip_kg" in found) == missing
+    assert len(found) == len(set(found))  # each column listed once
+    assert "smi" not in found
