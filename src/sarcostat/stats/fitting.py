@@ -497,6 +497,13 @@ def _centred_gram_one(
     return G
 
 
+def _column_order(X: np.ndarray) -> bool:
+    """True for a design (n, p) in column order (F-ordered and not also
+    C-ordered, as one column or one row is): the blocked passes then read
+    each block's columns in long runs."""
+    return bool(X.flags.f_contiguous and not X.flags.c_contiguous)
+
+
 def _moments_one(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(centre (1, p), ybar (1,), Gram (1, p + 1, p + 1)) of one design in
     row (C) or column (F) order whose first column is the intercept, every
@@ -533,7 +540,7 @@ def _moments_one(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     shift = np.einsum("ij->j", X[:rows]) / rows
     shift[0] = 0.0  # the intercept column is not centred (as `_centre`)
     yshift = float(np.einsum("i->", y[:rows])) / rows
-    columns = X.flags.f_contiguous and not X.flags.c_contiguous
+    columns = _column_order(X)
     XT = X.T
     ct = None if columns else _tiled(shift, rows)
     bx = np.empty(rows * p)
@@ -801,7 +808,7 @@ def _loglik_one(X: np.ndarray, y: np.ndarray, beta: np.ndarray, rows: int) -> fl
     """The log likelihood of one design at beta alone, block by block as
     `_state_one` forms it (the same value to the last bit): for a state
     computed without it."""
-    columns = X.flags.f_contiguous and not X.flags.c_contiguous
+    columns = _column_order(X)
     ll = 0.0
     for i in range(0, len(X), rows):
         eta = _block_eta(X, beta, i, rows, columns)
@@ -836,7 +843,7 @@ def _state_one(
     score = np.zeros(p)
     rows = work.shape[1]
     flat = work.reshape(-1)
-    columns = X.flags.f_contiguous and not X.flags.c_contiguous
+    columns = _column_order(X)
     XT = X.T
     flags = np.empty(rows, bool)
     ll = 0.0 if loglik else np.nan
@@ -1127,7 +1134,7 @@ def _scale_one(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray]
     cross = np.zeros((p, p))
     # A design in column order (`sarcostat.stats._data.stack_columns` with
     # ``columns_first``) is read column by column in long loops.
-    columns = X.flags.f_contiguous and not X.flags.c_contiguous
+    columns = _column_order(X)
     contiguous = X.flags.c_contiguous
     st = _tiled(shift, rows) if contiguous else shift
     buf = np.empty(min(n, rows) * p) if contiguous or columns else None
