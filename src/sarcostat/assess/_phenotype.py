@@ -272,6 +272,27 @@ def join_nonempty(parts: Sequence[np.ndarray], sep: str) -> np.ndarray:
     return out
 
 
+def names_where(
+    names: Sequence[Any], masks: Sequence[np.ndarray], rows: np.ndarray, n: int
+) -> np.ndarray:
+    """On each of ``rows``, the ``names`` whose mask (n,) is True there,
+    joined by ", "; "" on every other of the n rows (an object array). A
+    name is a str, or an object array (n,) of each row's own text."""
+    out = np.full(n, "", dtype=object)
+    if rows.size:
+        out[rows] = join_nonempty(
+            [np.full(rows.size, "", dtype=object)]
+            + [
+                np.where(m[rows], name[rows] if isinstance(name, np.ndarray) else name, "").astype(
+                    object
+                )
+                for name, m in zip(names, masks, strict=True)
+            ],
+            ", ",
+        )
+    return out
+
+
 def concat_texts(*pieces: Any, arrow: bool = False) -> Any:
     """Row by row, the concatenation of ``pieces`` (object arrays of str of one
     length, at least one, or str, the same on every row), by Arrow, a slice
@@ -476,14 +497,9 @@ def evaluate_phenotype(data: Any, phenotype: Phenotype, function: str = "classif
         for k, v in missing[c].items():
             all_missing[k] = all_missing.get(k, np.zeros(n, dtype=bool)) | v
     decided = cat != INDETERMINATE
-    miss_text = np.full(n, "", dtype=object)
-    open_ = np.flatnonzero(~decided)  # only they list what is missing
-    if open_.size:
-        miss_text[open_] = join_nonempty(
-            [np.full(open_.size, "", dtype=object)]
-            + [np.where(all_missing[k][open_], k, "").astype(object) for k in sorted(all_missing)],
-            ", ",
-        )
+    order = sorted(all_missing)
+    # only undecided participants list what is missing
+    miss_text = names_where(order, [all_missing[k] for k in order], np.flatnonzero(~decided), n)
     labels = dict(phenotype.criteria)
     # "<category>: <met> of <k> criteria met[, <u> unknown]; <label> <yes|no|?> (<reasons>); ..."
     unknown_text = np.full(n, "", dtype=object)

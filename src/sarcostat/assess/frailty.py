@@ -33,7 +33,7 @@ from sarcostat.assess._phenotype import (
     evaluate_criteria,
     evaluate_phenotype,
     int_text,
-    join_nonempty,
+    names_where,
 )
 from sarcostat.assess.definitions import frail_scale, fried2001, fried2001_asian
 from sarcostat.assess.definitions import frailty_index as fi_def
@@ -307,14 +307,8 @@ def frailty_index(
     frail = pd.arrays.BooleanArray(fi >= hi, excluded.copy())
     anyf = pd.arrays.BooleanArray(fi > lo, excluded.copy())
     names = [d.column for d in defs]
-    missing_text = np.full(n, "", dtype=object)
     ex = np.flatnonzero(excluded)  # only excluded participants list what is missing
-    if ex.size:
-        missing_text[ex] = join_nonempty(
-            [np.full(ex.size, "", dtype=object)]
-            + [np.where(miss[ex, j], c, "").astype(object) for j, c in enumerate(names)],
-            ", ",
-        )
+    missing_text = names_where(names, list(miss.T), ex, n)
     # Texts of numbers made once per distinct value (a few hundred), then taken per row.
     missing_n, measured_n = int_text(n_missing), int_text(n_measured)
     share = each_text(100 * n_missing / k, lambda v: f"{v:.1f}")
@@ -437,15 +431,13 @@ def osteosarcopenia(data: pd.DataFrame, *, sarcopenia: str = "awgs2019") -> pd.D
         for k, v in missing[crit].items():
             miss_names[k] = miss_names.get(k, np.zeros(n, bool)) | (v & bone_na)
     sarc_missing = sarc_tab["missing_inputs"].fillna("").to_numpy(dtype=object)
-    missing_text = np.full(n, "", dtype=object)
-    open_ = np.flatnonzero(cat == INDETERMINATE)  # only they list what is missing
-    if open_.size:
-        missing_text[open_] = join_nonempty(
-            [np.full(open_.size, "", dtype=object)]
-            + [np.where(miss_names[k][open_], k, "").astype(object) for k in sorted(miss_names)]
-            + [np.where(s_na[open_], sarc_missing[open_], "").astype(object)],
-            ", ",
-        )
+    order = sorted(miss_names)
+    missing_text = names_where(  # only undecided participants list what is missing
+        [*order, sarc_missing],
+        [*(miss_names[k] for k in order), s_na],
+        np.flatnonzero(cat == INDETERMINATE),
+        n,
+    )
     sarc_reason = sarc_tab["reason"].to_numpy(dtype=object)
     reason = concat_texts(
         cat,
