@@ -482,7 +482,9 @@ def spline_regression(
         "n_excluded": n_excl,
     }
 
-    def not_estimable(reason: str) -> SplineResult:
+    def not_estimable(reason: str | ModelError) -> SplineResult:
+        if isinstance(reason, ModelError):  # its message less the function's name
+            reason = str(reason).split(": ", 1)[-1]
         return SplineResult(
             table=pd.DataFrame(columns=["term", "estimate", "se"]),
             tests=pd.DataFrame(columns=_TEST_COLUMNS),
@@ -503,7 +505,7 @@ def spline_regression(
             if t.size < 3:
                 raise ModelError("fewer than 3 distinct knots were given.")
     except ModelError as exc:
-        return not_estimable(str(exc).split(": ", 1)[-1])
+        return not_estimable(exc)
     # The design, built once: intercept, the spline basis, the covariates.
     nb = t.size - 1
     shape = (len(sample), 1 + nb + len(covs))
@@ -521,7 +523,7 @@ def spline_regression(
         if len(X) <= X.shape[1]:
             raise ModelError(f"{fn}: {len(X)} complete case(s) for {X.shape[1]} coefficients.")
     except ModelError as exc:
-        return not_estimable(str(exc).split(": ", 1)[-1])
+        return not_estimable(exc)
     # The rank rule is the fit's own (least squares and the logistic fit
     # both refuse a collinear design, naming its columns), not a pass of
     # its own over the design first (25 ms at 10**6 rows).
@@ -536,7 +538,7 @@ def spline_regression(
         try:
             ls = _ols(X, y, names, outcome=outcome, function=fn)
         except ModelError as exc:
-            return not_estimable(str(exc).split(": ", 1)[-1])
+            return not_estimable(exc)
         beta = ls.coef
         vcov = float(ls.rss) / ls.df_resid * ls.xtx_inv
         df_resid = float(ls.df_resid)
@@ -562,7 +564,7 @@ def spline_regression(
         try:  # overwrite_x: X is not read again
             lfit = logistic_fit(X, y, names=names, function=fn, overwrite_x=True)
         except ModelError as exc:
-            return not_estimable(str(exc).split(": ", 1)[-1])
+            return not_estimable(exc)
         sep = lfit.separation
         if sep is not None:
             return not_estimable(
