@@ -290,6 +290,64 @@ def test_many_lines_without_a_digit_or_letter(tmp_path):
     assert _outcome(path, blocks=True, block_bytes=1 << 20) == whole
 
 
+@pytest.mark.parametrize("blank_lines", [3, 1200])
+def test_many_lines_opening_without_a_digit_or_letter(tmp_path, blank_lines):
+    # more than a thousand lines whose first byte settles nothing (a blank
+    # or spaced first cell, a quote before a space) among lines that open
+    # with a quote and a digit (R's row names): each line is still kept or
+    # not by its cells, with few and with many blank lines among them
+    lines = [f"P{k},male,70,160,60,30,1.0\n" for k in range(40)]
+    lines += [f" P{k},male,70,160,60,30,1.0\n" for k in range(40, 640)]
+    lines += [f",female,{60 + k % 30},160,60,30,1.0\n" for k in range(640, 1240)]
+    lines += [f'"{k}",male,70,160,60,30,1.0\n' for k in range(1240, 1300)]
+    lines += [f'" P{k}",male,70,160,60,30,1.0\n' for k in range(1300, 1310)]
+    lines += ([",,,,,,\n", ' ,"",, ,\t,,\n', "\u00a0,,,,,,\n"] * blank_lines)[:blank_lines]
+    lines += [f"P{k},male,70,160,60,30,1.0\n" for k in range(1310, 1320)]
+    path = tmp_path / "cohort.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    whole = _outcome(path, blocks=False)
+    assert whole[0] == "ok" and len(whole[3]) == 1320
+    assert _outcome(path, blocks=True, block_bytes=1 << 20) == whole
+
+
+def test_filled_lines_settled_by_their_first_bytes_match_the_csv_module():
+    # every line of one block, by first bytes or looked at whole, against
+    # the csv module's reading (a line is kept when a stripped cell is not empty)
+    import csv
+
+    lines = [
+        "P1,a\n",
+        '" 1",b\n',
+        '"1",b\n',
+        '"",\n',
+        '" ",x\n',
+        ",,\n",
+        " , \n",
+        "\n",
+        "-,.\n",
+        '"\u00a0",\n',
+        "\u3000x,\n",
+        ",;\n",
+        "\r\n",
+        '"a""b",c\n',
+        "\t\t,\n",
+    ]
+    for k in range(1100):  # past the one-by-one limit: the whole-block passes
+        lines.append(lines[k % 15])
+    raw = "".join(lines).encode("utf-8")
+    a = np.frombuffer(raw, dtype=np.uint8)
+    starts, ends, cells, _c, _s = readers._scan_lines(a, ord(","), False)
+    for n_lines in (15, len(lines)):
+        got = readers._filled_lines(
+            a, ord(","), starts[:n_lines], ends[:n_lines], cells[:n_lines], ","
+        )
+        want = [
+            any(c.strip() for c in next(csv.reader([ln.rstrip("\r\n")], strict=True), []))
+            for ln in lines[:n_lines]
+        ]
+        assert got.tolist() == want
+
+
 @pytest.mark.parametrize("dense", [False, True])
 @pytest.mark.parametrize("bad", [False, True])
 def test_canonical_columns_are_the_same_read_in_blocks(tmp_path, monkeypatch, bad, dense):
