@@ -231,7 +231,10 @@ def test_certificate_holds_for_a_well_fitted_model_with_extreme_probabilities():
     mu = 1 / (1 + np.exp(-(X @ fit.coef)))
     lam = np.where(y > 0.5, 1 - mu, mu)
     assert lam.min() < 2e-5  # the old allowance needed about 2e-5 p
-    assert _no_separation(Xs[0], y, mu)
+    beta_scaled = np.linalg.lstsq(Xs[0], X @ fit.coef, rcond=None)[0]
+    assert _no_separation(Xs[0], y, beta_scaled)
+    # far from the estimate the score is not small: no certificate
+    assert not _no_separation(Xs[0], y, beta_scaled + 0.5)
     assert _separation_scaled(Xs[0], y)[0] is None
     assert _old_lp(Xs[0], y) <= SEPARATION_TOL * n
 

@@ -796,6 +796,19 @@ def _block_exp(eta: np.ndarray) -> np.ndarray:
     return np.exp(e, out=e)
 
 
+def _block_mu(eta: np.ndarray, e: np.ndarray, flags: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """expit(eta) into ``out`` from e = exp(-|eta|) (`_block_exp`, which it
+    overwrites with 1 + e); ``flags`` a bool buffer of eta's length."""
+    # The numerator, 1 where eta >= 0 and e (<= 1) elsewhere, as the larger
+    # of e and the 0/1 flag: the same values as np.where without a branch
+    # per row (which, on signs in random order, mispredicts: np.where was
+    # 15% of a pass).
+    positive = np.greater_equal(eta, 0.0, out=flags)
+    np.maximum(e, positive, out=out)
+    out /= np.add(e, 1.0, out=e)
+    return out
+
+
 def _block_loglik(y: np.ndarray, eta: np.ndarray, e: np.ndarray) -> float:
     """The log likelihood of one block of rows: sum of y eta - log(1 + exp(eta))."""
     terms = y * eta
@@ -821,16 +834,19 @@ def _state_one(
     y: np.ndarray,
     beta: np.ndarray,
     work: np.ndarray,
-    out: np.ndarray,
+    out: np.ndarray | None,
     loglik: bool = True,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray, float, np.ndarray]:
     """mu, weights, information, log likelihood (NaN unless ``loglik``) and
     score of one design (n, p) at beta (p,), every row used, in blocks of
     ``work.shape[1]`` rows: each block of the design is read from memory
     once and stays in cache while its linear predictor, probabilities,
-    weights, weighted copy and residual (``work``'s last row) are formed,
+    weights, weighted copy and residual (``work``'s row p) are formed,
     and BLAS adds its X'WX (the weighted copy times the block) and score.
-    mu and the weights are written into ``out`` (2, n).
+    mu and the weights are written into ``out`` (2, n); with ``out`` None
+    they are formed in ``work``'s rows p + 1 and p + 2 (it then has p + 3)
+    and not kept (returned as None): writing them, 16 MB at 10**6 rows,
+    was 12% of a pass.
 
     A design in column order (F-ordered, as `_scale_one` makes it) has its
     block's columns weighted in long loops into ``work``'s first p rows; a
@@ -838,7 +854,8 @@ def _state_one(
     entries of ``work`` (numpy's broadcast then loops over p values per
     row: 1.6x slower a pass at p = 5)."""
     n, p = X.shape
-    mu, w = out[0], out[1]
+    kept = out is not None
+    mu, w = (out[0], out[1]) if kept else (work[p + 1], work[p + 2])
     G = np.zeros((p, p))
     score = np.zeros(p)
     rows = work.shape[1]
@@ -857,15 +874,8 @@ def _state_one(
         e = _block_exp(eta)
         if loglik:
             ll += _block_loglik(y[i : i + k], eta, e)
-        m = mu[i : i + k]
-        # The numerator of expit, 1 where eta >= 0 and e (<= 1) elsewhere,
-        # as the larger of e and the 0/1 flag: the same values as np.where
-        # without a branch per row (which, on signs in random order,
-        # mispredicts: np.where was 15% of a pass).
-        positive = np.greater_equal(eta, 0.0, out=flags[:k])
-        np.maximum(e, positive, out=m)
-        m /= np.add(e, 1.0, out=e)
-        wc = w[i : i + k]
+        m = _block_mu(eta, e, flags[:k], mu[i : i + k] if kept else mu[:k])
+        wc = w[i : i + k] if kept else w[:k]
         np.subtract(1.0, m, out=wc)
         wc *= m
         r = work[p, :k]  # the residual
@@ -879,6 +889,8 @@ def _state_one(
             np.multiply(Xc, wc[:, None], out=wx)
             G += wx.T @ Xc
             score += r @ Xc
+    if not kept:
+        return None, None, G, ll, score
     return mu, w, G, ll, score
 
 
@@ -896,15 +908,16 @@ def _logit_state(
     ``X'W(y - mu)`` at beta (s, p). ``W`` None: every row is used. One
     design with every row used goes through `_state_one` (``work`` its
     block buffer and ``out`` (2, n) for mu and the weights, both reused
-    across iterations; its log likelihood is NaN unless ``loglik``)."""
+    across iterations; ``out`` None: mu and the weights are not kept, and
+    None; its log likelihood is NaN unless ``loglik``)."""
     s, n, p = Xs.shape
     if s == 1 and W is None:
         if work is None:
-            work = np.empty((p + 1, _block_rows(p)))
-        if out is None:
-            out = np.empty((2, n))
+            work = np.empty((p + 3, min(n, _block_rows(p))))
         m1, w1, i1, ll1, sc1 = _state_one(Xs[0], Y[0], beta[0], work, out, loglik or firth)
-        mu, w, info, ll, score = m1[None], w1[None], i1[None], np.array([ll1]), sc1[None]
+        mu = None if m1 is None else m1[None]
+        w = None if w1 is None else w1[None]
+        info, ll, score = i1[None], np.array([ll1]), sc1[None]
     else:
         Wm = np.ones((s, n)) if W is None else W
         eta = (Xs @ beta[:, :, None])[:, :, 0]
@@ -936,7 +949,8 @@ def _newton(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The iteration of the module docstring from ``beta`` (s, p) on scaled
     designs (rows left out zero in ``Xs`` and ``Y``, 0 in ``W``; ``W`` None:
-    every row used). Returns beta, mu, information, log likelihood, score,
+    every row used). Returns beta, mu (None for one maximum-likelihood
+    design: see `_state_one`), information, log likelihood, score,
     converged, iterations.
 
     One maximum-likelihood design forms the log likelihood (a fifth of a
@@ -954,9 +968,11 @@ def _newton(
     one = s == 1 and W is None
     lazy = one and not firth  # the log likelihood only where it is read
     rows = min(n, _block_rows(p))
-    work = np.empty((p + 1, rows)) if one else None
-    # mu and weights of the current and of the trial point (no fresh pages per state)
-    pair = [np.empty((2, n)), np.empty((2, n))] if one else [None, None]
+    work = np.empty((p + 3, rows)) if one else None
+    # Firth's step reads mu and the weights of the current and of the trial
+    # point (kept without fresh pages per state); maximum likelihood needs
+    # neither (mu is None).
+    pair = [np.empty((2, n)), np.empty((2, n))] if one and firth else [None, None]
     cur = 0
     mu, w, info, ll, score = _logit_state(Xs, Y, W, beta, firth, work, pair[cur], not lazy)
 
@@ -1265,14 +1281,14 @@ def logistic_fit(
         # The maximum-likelihood fit's certificate, when it holds, answers
         # for the linear programs (no separation), as for an ML fit.
         ml = _ml_single(Xs, Yw, LOGIT_MAX_ITER)
-        if not (ml[5][0] and _no_separation(Xs[0], Yw[0], ml[1][0])):
+        if not (ml[5][0] and _no_separation(Xs[0], Yw[0], ml[0][0])):
             separation, direction = _separation_scaled(Xs[0], Yw[0])
             sep_cols = tuple(int(j) for j in np.flatnonzero(direction))
 
     if s == 1 and not firth:
-        beta, mu, info, ll, score, converged, iters = _ml_single(Xs, Yw, max_iter, tol)
+        beta, _mu, info, ll, score, converged, iters = _ml_single(Xs, Yw, max_iter, tol)
     else:
-        beta, mu, info, ll, score, converged, iters = _newton(
+        beta, _mu, info, ll, score, converged, iters = _newton(
             Xs, Yw, Wf, np.zeros((s, p)), firth, max_iter, tol
         )
 
@@ -1280,7 +1296,7 @@ def logistic_fit(
         # A converged fit whose score equations certify that no separating
         # direction exists (see _no_separation) needs no linear program; the
         # answer is the same, without two LPs over every row.
-        if not (converged[0] and _no_separation(Xs[0], Yw[0], mu[0])):
+        if not (converged[0] and _no_separation(Xs[0], Yw[0], beta[0])):
             separation, direction = _separation_scaled(Xs[0], Yw[0])
             sep_cols = tuple(int(j) for j in np.flatnonzero(direction))
             if separation is not None:
@@ -1316,10 +1332,11 @@ def logistic_fit(
 
 
 # --------------------------------------------------------------- separation
-def _no_separation(A0: np.ndarray, y: np.ndarray, mu: np.ndarray) -> bool:
-    """True when the fitted probabilities ``mu`` prove that the first linear
-    program of `_separation_scaled` stays below ``SEPARATION_TOL`` per
-    observation, so the data are not separated.
+def _no_separation(A0: np.ndarray, y: np.ndarray, beta: np.ndarray) -> bool:
+    """True when the fitted probabilities ``mu`` at ``beta`` (the scaled
+    design ``A0``'s coefficients) prove that the first linear program of
+    `_separation_scaled` stays below ``SEPARATION_TOL`` per observation, so
+    the data are not separated.
 
     With ``a_i = s_i x_i / scale`` (the LP's rows, ``s_i = 2 y_i - 1``) and
     ``lambda_i = 1 - mu_i`` (``y_i = 1``) or ``mu_i`` (``y_i = 0``), both
@@ -1329,14 +1346,18 @@ def _no_separation(A0: np.ndarray, y: np.ndarray, mu: np.ndarray) -> bool:
     min(lambda) = r' b / min(lambda) <= |r|_1 / min(lambda)`` (Gordan's
     alternative, made quantitative: ``lambda / min(lambda)`` is a feasible
     point of the LP's dual). A bound at most half the LP's threshold leaves
-    the solver's own rounding far behind; otherwise the LP decides.
+    the solver's own rounding far behind; otherwise the LP decides. Any
+    probabilities in (0, 1) give a valid bound: those at the estimate give
+    a small one.
 
-    ``r`` is summed pairwise (numpy's sum along contiguous rows) in blocks
-    whose partial sums are added exactly (``math.fsum``), so its rounding
-    error is at most about 40 units of roundoff times ``sum_i lambda_i
-    |a_ij|`` <= ``sum_i lambda_i`` (every ``|a_ij| <= 1``); the bound adds
-    ``1e-13 sum(lambda)`` per coefficient for it. (A plain BLAS product
-    needs an allowance growing with n, which failed the certificate for a
+    ``mu`` is formed block by block as `_state_one` forms it, while the
+    block is in cache (no array of n probabilities). ``r`` is summed
+    pairwise (numpy's sum along contiguous rows) in blocks whose partial
+    sums are added exactly (``math.fsum``), so its rounding error is at
+    most about 40 units of roundoff times ``sum_i lambda_i |a_ij|`` <=
+    ``sum_i lambda_i`` (every ``|a_ij| <= 1``); the bound adds ``1e-13
+    sum(lambda)`` per coefficient for it. (A plain BLAS product needs an
+    allowance growing with n, which failed the certificate for a
     well-fitted model at 10**6 rows with one fitted probability of 1e-4.)
     """
     import math
@@ -1344,27 +1365,36 @@ def _no_separation(A0: np.ndarray, y: np.ndarray, mu: np.ndarray) -> bool:
     n, p = A0.shape
     if n == 0:
         return False
-    resid = y - mu  # x_ij s_i lambda_i = x_ij (y_i - mu_i)
-    # lambda = |y - mu|: 1 - mu (y = 1, the same rounding) or mu (y = 0) exactly
-    lam = np.abs(resid)
-    lam_min = float(lam.min())
-    if not lam_min > 0:
-        return False
     rows = _block_rows(p)
-    buf = np.empty((p, min(n, rows)))
+    k0 = min(n, rows)
+    columns = _column_order(A0)
+    buf = np.empty((p, k0))
+    mu = np.empty(k0)
+    flags = np.empty(k0, bool)
     top = np.zeros(p)
     parts: list[list[float]] = [[] for _ in range(p)]
+    lam_min = math.inf
+    lam_sums: list[float] = []
     for i in range(0, n, rows):
         k = min(rows, n - i)
+        eta = _block_eta(A0, beta, i, rows, columns)
+        m = _block_mu(eta, _block_exp(eta), flags[:k], mu[:k])
+        resid = np.subtract(y[i : i + k], m, out=m)  # x_ij (y_i - mu_i) = x_ij s_i lambda_i
+        # lambda = |y - mu|: 1 - mu (y = 1, the same rounding) or mu (y = 0) exactly
+        lam = np.abs(resid, out=eta)
+        lam_min = min(lam_min, float(lam.min()))
+        lam_sums.append(float(lam.sum()))
         src = A0[i : i + k].T  # (p, k); rows contiguous for a design in column order
         top = np.maximum(top, np.maximum(src.max(axis=1), -src.min(axis=1)))
-        t = np.multiply(src, resid[i : i + k], out=buf[:, :k])
+        t = np.multiply(src, resid, out=buf[:, :k])
         for j, v in enumerate(t.sum(axis=1)):
             parts[j].append(float(v))
+    if not lam_min > 0:
+        return False
     # The LP divides each column by its largest absolute value (scale).
     scale = np.where(top > 0, top, 1.0)
     r1 = sum(abs(math.fsum(v)) / float(sc) for v, sc in zip(parts, scale, strict=True))
-    bound = (r1 + 1e-13 * p * float(lam.sum())) / lam_min
+    bound = (r1 + 1e-13 * p * math.fsum(lam_sums)) / lam_min
     return bool(bound <= 0.5 * SEPARATION_TOL * n)
 
 
