@@ -564,3 +564,66 @@ def test_no_step_thread_is_left_once_the_run_returns(monkeypatch):
     helpers = [t for t in seen if t.name.startswith("sarcostat-step") and t not in before]
     assert helpers  # the run did use a second thread
     assert [t.name for t in helpers if t.is_alive()] == []
+
+
+# ---------------------------------------------------------------- the warm-up
+def test_warm_up_runs_beside_the_assessment_and_ends_before_the_steps(monkeypatch):
+    # With two threads, prepare runs on a thread of its own while the cohort
+    # is assessed, and has returned before the first step starts.
+    events = []
+    real_assess, real_steps = run_mod._assess, run_mod._run_steps
+    assessing = threading.Event()
+
+    def assess(*args):
+        assessing.set()
+        events.append(("assess", threading.get_ident()))
+        return real_assess(*args)
+
+    def prepare():
+        assessing.wait(5)
+        time.sleep(0.2)  # still running when the assessment ends
+        events.append(("prepare", threading.get_ident()))
+
+    def steps(*args):
+        events.append(("steps", threading.get_ident()))
+        return real_steps(*args)
+
+    monkeypatch.setattr(run_mod, "_assess", assess)
+    monkeypatch.setattr(run_mod, "_run_steps", steps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sarcostat.analyze(
+            demo_cohort_path(), {"study": {"steps": ["table1"]}}, threads=2, prepare=prepare
+        )
+    assert [e[0] for e in events] == ["assess", "prepare", "steps"]
+    assert events[1][1] != events[0][1] == events[2][1] == threading.get_ident()
+
+
+def test_no_warm_up_thread_on_one_thread_and_a_failed_import_is_left_to_its_user(monkeypatch):
+    called = []
+    started = []
+    real = run_mod._warm_up
+    monkeypatch.setattr(run_mod, "_warm_up", lambda p: started.append(1) or real(p))
+    plan = {"study": {"steps": ["table1"]}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sarcostat.analyze(demo_cohort_path(), plan, threads=1, prepare=lambda: called.append(1))
+        assert started == [] and called == []
+
+        def broken():
+            called.append(1)
+            raise ImportError("no module named 'absent'")
+
+        res = sarcostat.analyze(demo_cohort_path(), plan, threads=2, prepare=broken)
+    assert started == [1] and called == [1]
+    assert len(res.frames["table1"]) > 0
+
+
+def test_sarcostat_analyze_loads_the_drawing_modules_in_the_warm_up(monkeypatch):
+    got = []
+    real = run_mod._warm_up
+    monkeypatch.setattr(run_mod, "_warm_up", lambda p: got.append(p) or real(p))
+    _analyze({"study": {"steps": ["table1"]}}, threads=2)
+    from sarcostat.report.figures import load_drawing_modules
+
+    assert got == [load_drawing_modules]

@@ -98,7 +98,11 @@ def analyze(cohort_or_path, plan=None, **kwargs) -> StudyReport:
     This is ``sarcostat.analyze``: `sarcostat.study.run.analyze` (see
     it for every argument: ``plan``, ``biomarker``, ``mapping``, ``sheet``,
     ``synthetic``, ``progress``, ``threads``) with the rendering methods added.
+    With more than one thread, the figures' drawing modules are imported
+    while the cohort is assessed (``prepare``, `sarcostat.study.run._warm_up`).
     """
+    from sarcostat.report.figures import load_drawing_modules
     from sarcostat.study.run import analyze as run_plan
 
+    kwargs.setdefault("prepare", load_drawing_modules)
     return as_report(run_plan(cohort_or_path, plan, **kwargs))

@@ -325,6 +325,7 @@ def analyze(
     sep: str | None = None,
     decimal: str | None = None,
     threads: int | None = None,
+    prepare: Callable[[], object] | None = None,
 ) -> StudyResult:
     """Run the analysis plan on a cohort: Tables 1-3 and Figures 1-2.
 
@@ -357,6 +358,11 @@ def analyze(
         (1 on a one-core machine) and 1 below. 1 runs them one after another.
         2 on Linux, from the main thread: the steps are shared with a forked
         copy of this process instead of a second thread (`_run_forked`).
+    prepare : callable, optional
+        With more than one thread: called on a second thread while the
+        cohort is assessed, beside the import of what the steps use
+        (`STEP_MODULES`), and waited for before the steps run (`_warm_up`);
+        `sarcostat.analyze` imports the report's drawing modules there.
 
     Returns
     -------
@@ -444,6 +450,8 @@ def analyze(
     say(f"assess ({plan.assessment.definition}: sarcopenia and its components, SPPB, SPS)")
     # As read: what multiple imputation starts from (impute, then derive).
     raw = data if plan.missing.method == "mice" else None
+    n_threads = _thread_count(threads, len(data))
+    warming = _warm_up(prepare) if n_threads > 1 else None
     data, indeterminate = _assess(data, plan, log)
     # Frailty / osteosarcopenia columns, only when the plan names one.
     from sarcostat.study.frailty import frailty_columns_needed
@@ -480,7 +488,9 @@ def analyze(
         imputation=imputation,
         frames=frames,
     )
-    frames = _run_steps(ctx, steps, skipped, say, _thread_count(threads, len(data)))
+    if warming is not None:
+        warming.join()
+    frames = _run_steps(ctx, steps, skipped, say, n_threads)
     unit = plan.biomarker.unit if plan.biomarker.unit != "auto" else units.get(bm, "")
     return StudyResult(
         plan=plan,
@@ -604,6 +614,41 @@ PARALLEL_MIN_ROWS = 100_000
 #: the report's figures are then drawn in this process alone, see
 #: `sarcostat._fork`).
 THREADS_ENV = _fork.THREADS_ENV
+
+
+#: Modules that nearly every step imports (scipy.stats: about 0.5 s), by `_warm_up`.
+STEP_MODULES = ("scipy.stats",)
+
+
+def _warm_up(prepare: Callable[[], object] | None) -> Any:
+    """A started thread that imports `STEP_MODULES` and calls ``prepare``.
+
+    It runs while the cohort is assessed, on the core the assessment leaves
+    idle, and is joined before the steps run: the forked copy that shares
+    them (`_run_forked`) is then made with the modules loaded, instead of
+    both processes importing them (0.5 s each at the start of their first
+    step), and the report's drawing modules are loaded before the report
+    (0.3 s more; about 0.7 s less in all at 10**6 rows, benchmarks/README.md).
+    The assessment's own imports and these meet only through Python's
+    per-module import locks (neither package imports the other). A module
+    that fails to import here is imported again where it is used, which
+    raises there with its own message.
+    """
+    import importlib
+    import threading
+
+    def work() -> None:
+        try:
+            for name in STEP_MODULES:
+                importlib.import_module(name)
+            if prepare is not None:
+                prepare()
+        except ImportError:
+            pass  # raised again, and reported, where the module is used
+
+    thread = threading.Thread(target=work, name="sarcostat-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _requested_threads(threads: int | None) -> int | None:
