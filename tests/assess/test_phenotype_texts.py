@@ -6,7 +6,14 @@ import pandas as pd
 import pytest
 
 from sarcostat.assess import frailty
-from sarcostat.assess._phenotype import concat_texts, int_text, join_nonempty
+from sarcostat.assess._phenotype import (
+    CodedTexts,
+    _dense,
+    concat_texts,
+    int_text,
+    join_coded,
+    join_nonempty,
+)
 from sarcostat.assess.definitions import frailty_index as fi_def
 from sarcostat.exceptions import DataError
 
@@ -30,6 +37,36 @@ def test_concat_texts_and_int_text():
     assert concat_texts(a, ": ", b, ".").tolist() == [f"{x}: {y}." for x, y in zip(a, b)]
     v = rng.integers(0, 40, 300)
     assert int_text(v).tolist() == [str(int(x)) for x in v]
+
+
+def _coded(rng, n, words):
+    return CodedTexts(rng.integers(0, len(words), n), np.array(words, dtype=object))
+
+
+@pytest.mark.parametrize("n", [7, 3000])
+def test_coded_texts_join_and_concatenate_as_their_rows_do(n):
+    # n = 7: more possible combinations than rows (codes by sorting), 3000:
+    # by counting
+    rng = np.random.default_rng(4)
+    parts = [
+        _coded(rng, n, ["", "a", "bb; c", "é ü"]),
+        _coded(rng, n, ["x", ""]),
+        _coded(rng, n, ["", "q"]),
+    ]
+    rows = [p.expand() for p in parts]
+    joined = join_coded(parts, "; ")
+    assert joined.expand().tolist() == join_nonempty(rows, "; ").tolist()
+    assert len(set(joined.texts.tolist())) == len(joined.texts)  # each combination once
+    got = concat_texts(parts[0], " (", joined, ")", rows[1], arrow=True)
+    want = [f"{a} ({j}){b}" for a, j, b in zip(rows[0], joined.expand(), rows[1])]
+    assert got.to_pylist() == want
+
+
+def test_dense_codes_by_counting_and_by_sorting_agree():
+    key = np.array([9, 3, 9, 0, 3, 7])
+    for size in (10, 10**9):  # counting, sorting
+        codes, keys = _dense(key, size)
+        assert keys.tolist() == [0, 3, 7, 9] and keys[codes].tolist() == key.tolist()
 
 
 def _per_row_scores(values, table):

@@ -228,16 +228,51 @@ def _stratum_mask(t: Threshold, s: np.ndarray) -> np.ndarray:
     return ok & ~np.isnan(s)
 
 
-def _fmt(values: np.ndarray, digits: int) -> np.ndarray:
-    """Each value as ``f"{v:.{digits}f}"`` ("" where missing, "unable" for
-    +inf), an object array: each distinct text is made once
+class CodedTexts:
+    """One text per row as codes into distinct texts: ``texts[codes]``.
+
+    The reasons of a criterion repeat a few hundred texts (a measure's
+    formatted value and the cut-off it was compared with) over every
+    participant: each distinct text is made once in Python, and only the
+    final per-row reason is built, by Arrow (`concat_texts`)."""
+
+    __slots__ = ("codes", "texts")
+
+    def __init__(self, codes: np.ndarray, texts: np.ndarray) -> None:
+        self.codes = codes
+        self.texts = texts
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def expand(self) -> np.ndarray:
+        """The texts row by row (an object array)."""
+        return self.texts[self.codes]
+
+
+def _dense(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct keys in increasing order) of non-negative integer keys
+    below ``size``: by counting when ``size`` is small, else by sorting."""
+    if size <= 4 * len(key) + 1024:
+        present = np.bincount(key, minlength=size) > 0
+        keys = np.flatnonzero(present)
+        remap = np.cumsum(present) - 1
+        return remap[key], keys
+    keys, codes = np.unique(key, return_inverse=True)
+    return codes.reshape(-1), keys
+
+
+def _fmt(values: np.ndarray, digits: int) -> tuple[np.ndarray, list[str]]:
+    """(codes, texts): each value as ``f"{v:.{digits}f}"`` ("" where missing,
+    "unable" for +inf) by code; each distinct text is made once
     (`sarcostat.assess._engine._formatted`), not once per participant."""
     from sarcostat.assess._engine import _formatted
 
     codes, texts = _formatted(values, digits)
-    shown = np.array([*texts.to_pylist(), ""], dtype=object)[codes]  # code -1: the ""
-    shown[values == np.inf] = "unable"
-    return shown
+    table = [*texts.to_pylist(), "", "unable"]
+    shown = np.where(codes < 0, len(table) - 2, codes).astype(np.int64)
+    shown[values == np.inf] = len(table) - 1
+    return shown, table
 
 
 #: Rows per slice of `join_nonempty` and `concat_texts`: a slice's Arrow
@@ -272,6 +307,19 @@ def join_nonempty(parts: Sequence[np.ndarray], sep: str) -> np.ndarray:
     return out
 
 
+def join_coded(parts: Sequence[CodedTexts], sep: str) -> CodedTexts:
+    """`join_nonempty` of coded texts, as coded texts: each distinct
+    combination of the parts' texts is joined once."""
+    code, texts = parts[0].codes, [[t] for t in parts[0].texts.tolist()]
+    for part in parts[1:]:
+        width = len(part.texts)
+        code, keys = _dense(code.astype(np.int64) * width + part.codes, len(texts) * width)
+        more = part.texts.tolist()
+        texts = [texts[k // width] + [more[k % width]] for k in keys.tolist()]
+    joined = np.array([sep.join(filter(None, t)) for t in texts], dtype=object)
+    return CodedTexts(code, joined)
+
+
 def names_where(
     names: Sequence[Any], masks: Sequence[np.ndarray], rows: np.ndarray, n: int
 ) -> np.ndarray:
@@ -295,25 +343,35 @@ def names_where(
 
 def concat_texts(*pieces: Any, arrow: bool = False) -> Any:
     """Row by row, the concatenation of ``pieces`` (object arrays of str of one
-    length, at least one, or str, the same on every row), by Arrow, a slice
-    of rows at a time: an object array, or with ``arrow`` an Arrow array
-    (no Python object per row, for a "string[pyarrow]" column)."""
+    length, at least one, `CodedTexts` of that length, or str, the same on
+    every row), by Arrow, a slice of rows at a time: an object array, or
+    with ``arrow`` an Arrow array (no Python object per row, for a
+    "string[pyarrow]" column)."""
     import pyarrow.compute as pc
 
     # The system allocator, as `sarcostat.assess._engine`: Arrow's own pool
     # would keep these short-lived texts' memory after they are freed.
     pool = pa.system_memory_pool()
     n = next(len(p) for p in pieces if not isinstance(p, str))
+    # a coded piece's distinct texts in Arrow once, taken slice by slice
+    table = {
+        i: pa.array(p.texts, _TEXT, memory_pool=pool)
+        for i, p in enumerate(pieces)
+        if isinstance(p, CodedTexts)
+    }
+
+    def piece(i: int, p: Any, rows: slice) -> Any:
+        if isinstance(p, str):
+            return pa.scalar(p, _TEXT)
+        if i in table:
+            return pc.take(table[i], pa.array(p.codes[rows]), memory_pool=pool)
+        return pa.array(p[rows], _TEXT, memory_pool=pool)
+
     out = np.empty(n, dtype=object)
     chunks = []
     for a in range(0, n, _TEXT_ROWS):
         rows = slice(a, a + _TEXT_ROWS)
-        args = [
-            pa.scalar(p, _TEXT)
-            if isinstance(p, str)
-            else pa.array(p[rows], _TEXT, memory_pool=pool)
-            for p in pieces
-        ]
+        args = [piece(i, p, rows) for i, p in enumerate(pieces)]
         text = pc.binary_join_element_wise(*args, pa.scalar("", _TEXT), memory_pool=pool)
         if arrow:
             chunks.append(text)
@@ -340,10 +398,10 @@ def _evaluate_measure(
     sex: np.ndarray,
     strata: dict[str, np.ndarray],
     n: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+) -> tuple[np.ndarray, np.ndarray, CodedTexts, dict[str, np.ndarray]]:
     """(flag, known, reasons, missing) of one measure of one criterion."""
     m = MEASURES[rows[0].measure]
-    shown = _fmt(values, m.digits)
+    shown, table = _fmt(values, m.digits)
     nan = np.isnan(values)
     any_hit = np.zeros(n, dtype=bool)
     all_hit = np.ones(n, dtype=bool)
@@ -365,9 +423,7 @@ def _evaluate_measure(
         n_cand += cand
     decided = ~nan & (n_cand > 0) & (any_hit == all_hit)
     flag = decided & any_hit
-    reasons = np.full(n, "", dtype=object)
     missing: dict[str, np.ndarray] = {}
-    reasons[nan] = f"{m.label} missing"
     missing[m.inputs] = nan.copy()
     undecided = ~nan & ~decided
     if undecided.any():
@@ -378,29 +434,43 @@ def _evaluate_measure(
             who.append((MEASURES[st].inputs, np.isnan(strata[st])))
         for name, mask in who:
             missing[name] = missing.get(name, np.zeros(n, dtype=bool)) | (undecided & mask)
-        reasons[undecided] = (
-            f"{m.label} " + shown[undecided] + f"{_u(m.unit)} but the applicable cut-off is unknown"
-        )
+    # Each row's reason is one of a few forms (missing; cut-off unknown;
+    # abnormal or normal by every cut-off that could apply; by the one row k
+    # that applies) around its value's text: the form and the value's code
+    # make a key, and each distinct key's text is written once.
+    form = np.zeros(n, dtype=np.int64)  # 0: missing (NaN)
+    form[undecided] = 1
+    multi = decided & (n_cand > 1)
+    form[multi] = 2 + flag[multi]
     single = decided & (n_cand == 1)
-    for k, t in enumerate(rows):
-        sel = single & (first == k)
-        if sel.any():
-            side = np.where(flag[sel], _SHOWN[t.operator], _NEGATED[t.operator])
-            rest = (
-                f" {t.value:g}{_u(t.unit)}"
+    form[single] = 4 + 2 * first[single] + flag[single]
+    width = len(table)
+    code, keys = _dense(form * width + shown, (4 + 2 * len(rows)) * width)
+    unit = _u(m.unit)
+    texts = []
+    for key in keys.tolist():
+        f, value = divmod(key, width)
+        v = table[value]
+        if f == 0:
+            texts.append(f"{m.label} missing")
+        elif f == 1:
+            texts.append(f"{m.label} {v}{unit} but the applicable cut-off is unknown")
+        elif f < 4:
+            word = "abnormal" if f == 3 else "normal"
+            texts.append(
+                f"{m.label} {v}{unit} is {word} by every cut-off that could apply "
+                "(sex or stratum missing)"
+            )
+        else:
+            k, hit = divmod(f - 4, 2)
+            t = rows[k]
+            side = _SHOWN[t.operator] if hit else _NEGATED[t.operator]
+            texts.append(
+                f"{m.label} {v}{unit} {side} {t.value:g}{_u(t.unit)}"
                 + (f" ({', '.join(_who(t))})" if _who(t) else "")
                 + ("" if t.verified else " [unverified cut-off]")
             )
-            reasons[sel] = (
-                f"{m.label} " + shown[sel] + f"{_u(m.unit)} " + side.astype(object) + rest
-            )
-    multi = decided & (n_cand > 1)
-    if multi.any():
-        word = np.where(flag[multi], "abnormal", "normal").astype(object)
-        reasons[multi] = (
-            f"{m.label} " + shown[multi] + f"{_u(m.unit)} is " + word + " by every cut-off that "
-            "could apply (sex or stratum missing)"
-        )
+    reasons = CodedTexts(code, np.array(texts, dtype=object))
     return flag, decided, reasons, missing
 
 
@@ -424,7 +494,7 @@ def evaluate_criteria(
     """Evaluate threshold rows criterion by criterion.
 
     Returns ``(flags, reasons, missing)``: ``flags`` maps each criterion to a
-    nullable BooleanArray, ``reasons`` to an object array of text, ``missing``
+    nullable BooleanArray, ``reasons`` to its texts (`CodedTexts`), ``missing``
     to {input: rows where its absence left the criterion undecided}.
     """
     data = check_frame(data, function)
@@ -432,11 +502,11 @@ def evaluate_criteria(
     values = frailty_measures(data)
     sex = _text(data, "sex")
     flags: dict[str, Any] = {}
-    reasons: dict[str, np.ndarray] = {}
+    reasons: dict[str, CodedTexts] = {}
     missing: dict[str, dict[str, np.ndarray]] = {}
     for crit, _label in criteria:
         acc: Any = None
-        texts: list[np.ndarray] = []
+        texts: list[CodedTexts] = []
         miss: dict[str, np.ndarray] = {}
         rows_c = [t for t in thresholds if t.criterion == crit]
         for measure in dict.fromkeys(t.measure for t in rows_c):
@@ -449,7 +519,7 @@ def evaluate_criteria(
                 miss[k] = miss.get(k, np.zeros(n, dtype=bool)) | v
         undecided = np.asarray(acc.isna())
         flags[crit] = acc
-        reasons[crit] = join_nonempty(texts, "; ")
+        reasons[crit] = join_coded(texts, "; ")
         missing[crit] = {k: v & undecided for k, v in miss.items()}
     return data, flags, reasons, missing
 

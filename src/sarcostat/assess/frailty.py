@@ -628,23 +628,25 @@ def frailty_cohort(
         if sex is not None:
             for lv in sorted(sex.dropna().unique()):
                 groups.append((str(lv), (sex == lv).fillna(False).to_numpy()))
+        # the two columns counted, masked per group: not the whole table,
+        # whose reason texts are most of its size
+        status, category = _status(n, res), res["category"]
         for label, mask in groups:
-            sub = res.loc[mask]
-            st = _status(n, sub)
+            st = status[mask]
             n_ind = int(st.isna().sum())
-            n_cls = len(sub) - n_ind
+            n_cls = len(st) - n_ind
             k = int(st.fillna(False).sum())
             if n_cls:
                 lo, hi = proportion_confint(k, n_cls, alpha=1 - confidence, method="wilson")
             else:
                 lo = hi = np.nan
-            cat = sub["category"]
+            cat = category[mask]
             rows.append(
                 {
                     "definition": n,
                     "status": STATUS[n],
                     "group": label,
-                    "n": len(sub),
+                    "n": len(st),
                     "n_classified": n_cls,
                     "n_indeterminate": n_ind,
                     "n_robust": int((cat == "robust").sum()) if n != "osteosarcopenia" else pd.NA,
