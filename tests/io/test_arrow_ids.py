@@ -163,7 +163,25 @@ def test_id_findings_are_the_same_on_both_paths(tmp_path, monkeypatch, arrow):
     assert [f.message for f in after.issues] == [f.message for f in before.issues]
     messages = " ".join(f.message for f in after.issues)
     assert "P0003" in messages and "is repeated" in messages and "missing" in messages
+    # the ids stay in Arrow on these paths; findings still name them as text
+    assert [(f.row, f.participant_id) for f in after.issues] == [
+        (f.row, f.participant_id) for f in before.issues
+    ]
+    assert "P0003" in [f.participant_id for f in after.issues]
     assert after.data["id"].tolist() == before.data["id"].tolist()
+    assert after.data["id"].dtype == before.data["id"].dtype
+    assert after.data["id"].isna().tolist() == before.data["id"].isna().tolist()
+
+
+@pytest.mark.parametrize("cells", [TRICKY, ["P1", " NA ", "P2", "P1", "", "p3"]])
+def test_arrow_ids_as_arrow_are_the_texts_with_null_for_missing(cells):
+    # the special rules (dots, non-ASCII) and the usual path alike
+    ids, first = arrow_ids(pa.array(cells))
+    got, got_first = arrow_ids(pa.array(cells).slice(0), as_arrow=True)
+    assert got.to_pylist() == list(ids) and got_first.tolist() == first.tolist()
+    stripped = pa.array([c.strip() for c in cells])
+    again, _ = arrow_ids(stripped, stripped=True, as_arrow=True)
+    assert again.to_pylist() == list(ids)
 
 
 def test_arrow_helpers_read_buffers_with_offsets():
@@ -177,6 +195,11 @@ def test_arrow_helpers_read_buffers_with_offsets():
     words = _arrow.strings(["na", "", "n/a", "\u00e9"])
     assert words.to_pylist() == ["na", "", "n/a", "\u00e9"]
     assert _arrow.texts(pa.array(["a", " b"]).slice(1)).tolist() == [" b"]
+    cut = pa.array([f"w{k}" for k in range(20)]).slice(5, 11)
+    mask = np.array([k % 3 == 0 for k in range(11)])
+    assert _arrow.null_where(cut, mask).to_pylist() == [
+        None if m else f"w{k + 5}" for k, m in enumerate(mask)
+    ]
     with pytest.raises(ValueError):
         _arrow.ints(pa.array([1, None], pa.int32()))
 

@@ -575,8 +575,8 @@ def test_warm_up_runs_beside_the_assessment_and_ends_before_the_steps(monkeypatc
     assessing = threading.Event()
 
     def assess(*args):
-        assessing.set()
         events.append(("assess", threading.get_ident()))
+        assessing.set()
         return real_assess(*args)
 
     def prepare():

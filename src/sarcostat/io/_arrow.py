@@ -68,6 +68,18 @@ def bools(arr: Any) -> np.ndarray:
     return np.unpackbits(bits, bitorder="little", count=arr.offset + n)[arr.offset :].astype(bool)
 
 
+def null_where(arr: Any, mask: np.ndarray) -> Any:
+    """``arr`` (an array without nulls) with null where ``mask`` is True,
+    sharing its buffers (``pc.if_else`` with a mask from ``pa.array`` would
+    import pandas)."""
+    import pyarrow as pa
+
+    arr = _one(arr)
+    bits = np.concatenate([np.ones(arr.offset, dtype=bool), ~np.asarray(mask, dtype=bool)])
+    valid = pa.py_buffer(np.packbits(bits, bitorder="little").tobytes())
+    return pa.Array.from_buffers(arr.type, len(arr), [valid, *arr.buffers()[1:]], offset=arr.offset)
+
+
 def texts(arr: Any) -> np.ndarray:
     """A string array as a NumPy object array of str."""
     arr = _one(arr)

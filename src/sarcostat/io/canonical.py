@@ -242,6 +242,8 @@ def _build(
 
 def _ids(b: _Builder, header: str) -> np.ndarray:
     """Ids as text exactly as written (`sarcostat.io.ids`); duplicates by its matching rule."""
+    from sarcostat.io import _arrow
+
     arrow = b.raw.text_arrays.get(header)
     # a text file's cells are stripped already; other Arrow cells are stripped by arrow_ids
     cells = b.raw.columns[header] if (arrow is None or b.raw.text_cells) else None
@@ -251,13 +253,16 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
         if len(cells) >= _FACTORIZE_MIN:
             arrow = _as_arrow_text(cells)
     if arrow is not None:
-        # ids of a text file or a long text column: Arrow's string kernels
-        ids, first = arrow_ids(arrow, cells if b.raw.text_cells else None)
-        keys = ids
+        # ids of a text file or a long text column: Arrow's string kernels,
+        # and the ids stay in Arrow (the frame's id column without a Python
+        # string per participant; messages read the few they name)
+        in_arrow, first = arrow_ids(arrow, stripped=b.raw.text_cells, as_arrow=True)
+        ids = keys = _ArrowCells(in_arrow)
         imprecise = np.zeros(len(ids), dtype=bool)
+        b.ids = ids
     else:
         ids, keys, imprecise = _cell_ids(b, header, b.raw.columns[header])
-    b.ids = ids.tolist()
+        b.ids = ids.tolist()
     if cells is not None and (cells.dtype.kind == "f" or cells.dtype == object):
         lossy = np.flatnonzero(imprecise)
         if lossy.size:
@@ -300,7 +305,23 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
                 column="id",
                 value=pid,
             )
-    return ids
+    return _arrow.Texts(ids.arrow) if isinstance(ids, _ArrowCells) else ids
+
+
+class _ArrowCells:
+    """An Arrow string array read cell by cell as Python values (None for
+    null): the ids where a message names a participant."""
+
+    __slots__ = ("arrow",)
+
+    def __init__(self, arrow: Any) -> None:
+        self.arrow = arrow
+
+    def __len__(self) -> int:
+        return len(self.arrow)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.arrow[int(i)].as_py()
 
 
 def _as_arrow_text(cells: np.ndarray) -> Any:

@@ -96,14 +96,23 @@ def text_ids(cells: Sequence[str] | np.ndarray) -> tuple[list[str | None], list[
     return texts, keys
 
 
-def arrow_ids(cells: Any, texts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def arrow_ids(
+    cells: Any,
+    texts: np.ndarray | None = None,
+    *,
+    stripped: bool = False,
+    as_arrow: bool = False,
+) -> tuple[Any, np.ndarray]:
     """`id_text` of many text cells, and each row's first row with the same `id_key`.
 
     ``cells`` is a pyarrow string array (or chunked array) without nulls;
     ``texts``, when given, the same cells already stripped, as an object
-    array of str (the block reader has it). Returns ``(ids, first)``:
-    ``ids`` an object array of texts (None for a missing id), ``first`` the
-    0-based row where the row's key first occurs (-1 for a missing id).
+    array of str; ``stripped``: ``cells`` are stripped already (the block
+    reader's). Returns ``(ids, first)``: ``ids`` an object array of texts
+    (None for a missing id), or with ``as_arrow`` the same texts as an
+    Arrow string array (null for a missing id; no Python string per id on
+    the usual path below), ``first`` the 0-based row where the row's key
+    first occurs (-1 for a missing id).
 
     The rules are those of `text_ids`. Stripping, the missing-word test and
     the search for '1.0'-like ids run in Arrow's string kernels; Arrow strips
@@ -124,19 +133,31 @@ def arrow_ids(cells: Any, texts: np.ndarray | None = None) -> tuple[np.ndarray, 
 
     if isinstance(cells, pa.ChunkedArray):
         cells = cells.combine_chunks() if cells.num_chunks != 1 else cells.chunk(0)
-    stripped = cells if texts is not None else pc.utf8_trim_whitespace(cells)
-    ids = (texts if texts is not None else _arrow.texts(stripped)).copy()
+    if not (stripped or texts is not None):
+        cells = pc.utf8_trim_whitespace(cells)
     words = _arrow.strings(sorted(_NA_TEXT))
-    gone = _arrow.bools(pc.is_in(pc.ascii_lower(stripped), value_set=words)).copy()
-    dotted = pc.match_substring(stripped, ".")
-    odd = pc.invert(pc.string_is_ascii(stripped))
+    gone = _arrow.bools(pc.is_in(pc.ascii_lower(cells), value_set=words)).copy()
+    dotted = pc.match_substring(cells, ".")
+    odd = pc.invert(pc.string_is_ascii(cells))
     special = np.flatnonzero(_arrow.bools(pc.or_(dotted, odd)))
-    n = len(ids)
+    n = len(cells)
+
+    def texts_of() -> np.ndarray:
+        return (texts if texts is not None else _arrow.texts(cells)).copy()
+
+    def arrow_of() -> Any:
+        # the stripped cells, null where the id is missing: the ids' texts
+        return _arrow.null_where(cells, gone)
+
     if not special.size:
         # Every key is its text: Arrow's hash table finds the repeats
         # (byte equality of UTF-8 is str equality), no Python hash per id.
-        ids[gone] = None
-        coded = pc.dictionary_encode(stripped)
+        if as_arrow:
+            ids: Any = arrow_of()
+        else:
+            ids = texts_of()
+            ids[gone] = None
+        coded = pc.dictionary_encode(cells)
         codes = _arrow.ints(coded.indices)
         if len(coded.dictionary) == n:
             first = np.arange(n)
@@ -146,6 +167,7 @@ def arrow_ids(cells: Any, texts: np.ndarray | None = None) -> tuple[np.ndarray, 
             first = at[codes]
         first[gone] = -1
         return ids, first
+    ids = texts_of()
     keys = ids.copy()
     for i in special:
         keys[i] = key = id_key(ids[i])
@@ -160,7 +182,7 @@ def arrow_ids(cells: Any, texts: np.ndarray | None = None) -> tuple[np.ndarray, 
     again = again[~gone[again]]
     if (keys[again] != keys[first[again]]).any():  # two keys share a hash
         first = first_rows(keys)
-    return ids, first
+    return (arrow_of() if as_arrow else ids), first
 
 
 def first_rows(keys: Any) -> np.ndarray:
