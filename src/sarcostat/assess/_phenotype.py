@@ -490,7 +490,7 @@ def evaluate_criteria(
     thresholds: Sequence[Threshold],
     criteria: Criteria,
     function: str = "classify",
-) -> tuple[pd.DataFrame, dict[str, Any], dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
+) -> tuple[pd.DataFrame, dict[str, Any], dict[str, CodedTexts], dict[str, dict[str, np.ndarray]]]:
     """Evaluate threshold rows criterion by criterion.
 
     Returns ``(flags, reasons, missing)``: ``flags`` maps each criterion to a

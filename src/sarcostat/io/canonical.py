@@ -240,7 +240,7 @@ def _build(
     }
 
 
-def _ids(b: _Builder, header: str) -> np.ndarray:
+def _ids(b: _Builder, header: str) -> Any:
     """Ids as text exactly as written (`sarcostat.io.ids`); duplicates by its matching rule."""
     from sarcostat.io import _arrow
 
@@ -257,7 +257,8 @@ def _ids(b: _Builder, header: str) -> np.ndarray:
         # and the ids stay in Arrow (the frame's id column without a Python
         # string per participant; messages read the few they name)
         in_arrow, first = arrow_ids(arrow, stripped=b.raw.text_cells, as_arrow=True)
-        ids = keys = _ArrowCells(in_arrow)
+        ids: Any = _ArrowCells(in_arrow)
+        keys: Any = ids
         imprecise = np.zeros(len(ids), dtype=bool)
         b.ids = ids
     else:

@@ -92,7 +92,8 @@ class _Builder:
         self.raw = raw
         self.decimal = decimal
         self.findings: list[Finding] = list(raw.findings)
-        self.ids: list[str | None] = [None] * raw.n_rows
+        # each row's id for messages (a list, or ids kept in Arrow read one by one)
+        self.ids: Any = [None] * raw.n_rows
         self.headers: dict[str, str] = {}
         self._parsed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._distinct: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}

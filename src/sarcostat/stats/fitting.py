@@ -855,7 +855,7 @@ def _state_one(
     row: 1.6x slower a pass at p = 5)."""
     n, p = X.shape
     kept = out is not None
-    mu, w = (out[0], out[1]) if kept else (work[p + 1], work[p + 2])
+    mu, w = (out[0], out[1]) if out is not None else (work[p + 1], work[p + 2])
     G = np.zeros((p, p))
     score = np.zeros(p)
     rows = work.shape[1]
@@ -903,7 +903,7 @@ def _logit_state(
     work: np.ndarray | None = None,
     out: np.ndarray | None = None,
     loglik: bool = True,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
     """mu, weights, information, (penalised) log likelihood and the ML score
     ``X'W(y - mu)`` at beta (s, p). ``W`` None: every row is used. One
     design with every row used goes through `_state_one` (``work`` its
@@ -946,7 +946,9 @@ def _newton(
     firth: bool,
     max_iter: int,
     tol: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[
+    np.ndarray, np.ndarray | None, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
+]:
     """The iteration of the module docstring from ``beta`` (s, p) on scaled
     designs (rows left out zero in ``Xs`` and ``Y``, 0 in ``W``; ``W`` None:
     every row used). Returns beta, mu (None for one maximum-likelihood
@@ -998,6 +1000,7 @@ def _newton(
         good = np.isfinite(inf_a).all(axis=(1, 2)) & (np.linalg.cond(inf_a) < 1e15)
         inf_a = np.where(good[:, None, None], inf_a, eye)
         if firth:
+            assert mu is not None and w is not None  # kept for Firth (see `pair`)
             inv = np.linalg.inv(inf_a)
             resid = Ya - mu[a] if W is None else (Ya - mu[a]) * Wa
             if len(a) == 1:
@@ -1050,6 +1053,7 @@ def _newton(
         if whole:
             mu, w, info, ll, score = st
         else:
+            assert mu is not None and w is not None  # a stack keeps them
             mu[a], w[a], info[a], ll[a], score[a] = st
         iters[a] += 1
         done = good & (size < tol)
@@ -1101,7 +1105,9 @@ def _warm_start(Xs: np.ndarray, y: np.ndarray, max_iter: int) -> np.ndarray:
 
 def _ml_single(
     Xs: np.ndarray, Y: np.ndarray, max_iter: int, tol: float = LOGIT_TOL
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[
+    np.ndarray, np.ndarray | None, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray
+]:
     """`_newton` for one maximum-likelihood design (1, n, p), every row used:
     from ``WARM_MIN_ROWS`` rows started at `_warm_start`, redone from zero
     when that run ends any other way than converged with moderate
@@ -1286,9 +1292,9 @@ def logistic_fit(
             sep_cols = tuple(int(j) for j in np.flatnonzero(direction))
 
     if s == 1 and not firth:
-        beta, _mu, info, ll, score, converged, iters = _ml_single(Xs, Yw, max_iter, tol)
+        beta, _, info, ll, score, converged, iters = _ml_single(Xs, Yw, max_iter, tol)
     else:
-        beta, _mu, info, ll, score, converged, iters = _newton(
+        beta, _, info, ll, score, converged, iters = _newton(
             Xs, Yw, Wf, np.zeros((s, p)), firth, max_iter, tol
         )
 
