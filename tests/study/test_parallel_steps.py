@@ -627,3 +627,26 @@ def test_sarcostat_analyze_loads_the_drawing_modules_in_the_warm_up(monkeypatch)
     from sarcostat.report.figures import load_drawing_modules
 
     assert got == [load_drawing_modules]
+
+
+def test_an_error_before_the_steps_waits_for_the_warm_up(monkeypatch):
+    # a user error between the assessment and the steps leaves analyze only
+    # once the warm-up has returned: no import still running as the process exits
+    done = []
+
+    def prepare():
+        time.sleep(0.3)
+        done.append(1)
+
+    def refuse(*args):
+        raise DataError("refused for the test")
+
+    monkeypatch.setattr(run_mod, "_note_missing", refuse)
+    with pytest.raises(DataError, match="refused for the test"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sarcostat.analyze(
+                demo_cohort_path(), {"study": {"steps": ["table1"]}}, threads=2, prepare=prepare
+            )
+    assert done == [1]
+    assert not any(t.name == "sarcostat-warm-up" for t in threading.enumerate())

@@ -7,10 +7,11 @@ it formats nothing (that is `sarcostat.report`).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -451,45 +452,44 @@ def analyze(
     # As read: what multiple imputation starts from (impute, then derive).
     raw = data if plan.missing.method == "mice" else None
     n_threads = _thread_count(threads, len(data))
-    warming = _warm_up(prepare) if n_threads > 1 else None
-    data, indeterminate = _assess(data, plan, log)
-    # Frailty / osteosarcopenia columns, only when the plan names one.
-    from sarcostat.study.frailty import frailty_columns_needed
+    # Joined however this block ends: no import left running as the process exits.
+    with _warming_up(prepare, n_threads > 1):
+        data, indeterminate = _assess(data, plan, log)
+        # Frailty / osteosarcopenia columns, only when the plan names one.
+        from sarcostat.study.frailty import frailty_columns_needed
 
-    wanted = frailty_columns_needed(need.column for _, need in plan.needs(bm))
-    data = _add_frailty(data, plan, wanted, log)
-    _check_statuses(plan, data, bm)
-    missing, skipped = _note_missing(data, plan, bm, indeterminate, log, say)
-    label = plan.biomarker.label if plan.biomarker.label != "auto" else bm.replace("_", " ")
-    data, censoring = _prepare_biomarker(data, plan, bm, label, log)
+        wanted = frailty_columns_needed(need.column for _, need in plan.needs(bm))
+        data = _add_frailty(data, plan, wanted, log)
+        _check_statuses(plan, data, bm)
+        missing, skipped = _note_missing(data, plan, bm, indeterminate, log, say)
+        label = plan.biomarker.label if plan.biomarker.label != "auto" else bm.replace("_", " ")
+        data, censoring = _prepare_biomarker(data, plan, bm, label, log)
 
-    covs = _model_covariates(plan)
-    analyses: dict[str, Any] = {}
-    frames: dict[str, pd.DataFrame] = {}
-    steps = list(plan.study.steps)
-    imputation = None
-    if plan.missing.method == "mice":
-        from sarcostat.study.missing import MICE_STEPS, impute_cohort
+        covs = _model_covariates(plan)
+        analyses: dict[str, Any] = {}
+        frames: dict[str, pd.DataFrame] = {}
+        steps = list(plan.study.steps)
+        imputation = None
+        if plan.missing.method == "mice":
+            from sarcostat.study.missing import MICE_STEPS, impute_cohort
 
-        steps += [s for s in MICE_STEPS if s not in steps]
-        assert raw is not None
-        substituted, _ = substitute_censored(raw, bm, method=plan.biomarker.censored)
-        imputation = impute_cohort(
-            substituted, plan, bm, lambda d: _derive_completed(d, plan, wanted), progress=say
+            steps += [s for s in MICE_STEPS if s not in steps]
+            assert raw is not None
+            substituted, _ = substitute_censored(raw, bm, method=plan.biomarker.censored)
+            imputation = impute_cohort(
+                substituted, plan, bm, lambda d: _derive_completed(d, plan, wanted), progress=say
+            )
+        ctx = StepContext(
+            data=data,
+            plan=plan,
+            biomarker=bm,
+            covariates=covs,
+            analyses=analyses,
+            log=log,
+            missing=frozenset(missing),
+            imputation=imputation,
+            frames=frames,
         )
-    ctx = StepContext(
-        data=data,
-        plan=plan,
-        biomarker=bm,
-        covariates=covs,
-        analyses=analyses,
-        log=log,
-        missing=frozenset(missing),
-        imputation=imputation,
-        frames=frames,
-    )
-    if warming is not None:
-        warming.join()
     frames = _run_steps(ctx, steps, skipped, say, n_threads)
     unit = plan.biomarker.unit if plan.biomarker.unit != "auto" else units.get(bm, "")
     return StudyResult(
@@ -620,11 +620,24 @@ THREADS_ENV = _fork.THREADS_ENV
 STEP_MODULES = ("scipy.stats",)
 
 
+@contextlib.contextmanager
+def _warming_up(prepare: Callable[[], object] | None, on: bool) -> Iterator[None]:
+    """`_warm_up` while the block runs (when ``on``), joined when it ends,
+    normally or by an exception."""
+    thread = _warm_up(prepare) if on else None
+    try:
+        yield
+    finally:
+        if thread is not None:
+            thread.join()
+
+
 def _warm_up(prepare: Callable[[], object] | None) -> Any:
     """A started thread that imports `STEP_MODULES` and calls ``prepare``.
 
     It runs while the cohort is assessed, on the core the assessment leaves
-    idle, and is joined before the steps run: the forked copy that shares
+    idle, and is joined before the steps run, or before an error there
+    leaves `analyze` (`_warming_up`): the forked copy that shares
     them (`_run_forked`) is then made with the modules loaded, instead of
     both processes importing them (0.5 s each at the start of their first
     step), and the report's drawing modules are loaded before the report
