@@ -599,9 +599,13 @@ def test_warm_up_runs_beside_the_assessment_and_ends_before_the_steps(monkeypatc
     assert events[1][1] != events[0][1] == events[2][1] == threading.get_ident()
 
 
-def test_no_warm_up_thread_on_one_thread_and_a_failed_import_is_left_to_its_user(monkeypatch):
+def test_no_warm_up_thread_on_one_thread_and_a_failed_import_is_left_to_its_user(
+    monkeypatch, capsys
+):
     called = []
     started = []
+    raised = []  # exceptions that escaped a thread
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_type))
     real = run_mod._warm_up
     monkeypatch.setattr(run_mod, "_warm_up", lambda p: started.append(1) or real(p))
     plan = {"study": {"steps": ["table1"]}}
@@ -610,13 +614,16 @@ def test_no_warm_up_thread_on_one_thread_and_a_failed_import_is_left_to_its_user
         sarcostat.analyze(demo_cohort_path(), plan, threads=1, prepare=lambda: called.append(1))
         assert started == [] and called == []
 
-        def broken():
-            called.append(1)
-            raise ImportError("no module named 'absent'")
+        for error in (ImportError("no module named 'absent'"), RuntimeError("no backend")):
 
-        res = sarcostat.analyze(demo_cohort_path(), plan, threads=2, prepare=broken)
-    assert started == [1] and called == [1]
-    assert len(res.frames["table1"]) > 0
+            def broken(error=error):
+                called.append(1)
+                raise error
+
+            res = sarcostat.analyze(demo_cohort_path(), plan, threads=2, prepare=broken)
+            assert len(res.frames["table1"]) > 0
+    assert started == [1, 1] and called == [1, 1]
+    assert raised == [] and "Traceback" not in capsys.readouterr().err
 
 
 def test_sarcostat_analyze_loads_the_drawing_modules_in_the_warm_up(monkeypatch):

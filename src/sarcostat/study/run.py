@@ -644,8 +644,8 @@ def _warm_up(prepare: Callable[[], object] | None) -> Any:
     (0.3 s more; about 0.7 s less in all at 10**6 rows, benchmarks/README.md).
     The assessment's own imports and these meet only through Python's
     per-module import locks (neither package imports the other). A module
-    that fails to import here is imported again where it is used, which
-    raises there with its own message.
+    that fails to load here (any exception) is loaded again where it is
+    used, which raises there with its own message.
     """
     import importlib
     import threading
@@ -656,8 +656,10 @@ def _warm_up(prepare: Callable[[], object] | None) -> Any:
                 importlib.import_module(name)
             if prepare is not None:
                 prepare()
-        except ImportError:
-            pass  # raised again, and reported, where the module is used
+        except Exception:
+            # Only loading ahead of use: whatever failed fails again where the
+            # module is used, and is reported there (no traceback from a thread).
+            pass
 
     thread = threading.Thread(target=work, name="sarcostat-warm-up", daemon=True)
     thread.start()
