@@ -616,7 +616,8 @@ PARALLEL_MIN_ROWS = 100_000
 THREADS_ENV = _fork.THREADS_ENV
 
 
-#: Modules that nearly every step imports (scipy.stats: about 0.5 s), by `_warm_up`.
+#: Modules that nearly every step imports (scipy.stats: about 0.5 s): by
+#: `_warm_up`, and by `_run_parallel` before its threads start.
 STEP_MODULES = ("scipy.stats",)
 
 
@@ -972,12 +973,13 @@ def _run_parallel(
     # (package __init__ files hand their names on lazily, sarcostat._lazy;
     # tests/test_import_cycles.py keeps it so), and Python's per-module import
     # locks make concurrent first imports of an acyclic graph wait for each
-    # other instead of meeting half-made. scipy.stats, which nearly every
-    # step uses, is imported here first: its package __init__ imports its
-    # own modules (the pattern that made sarcostat's cycles), and whether
-    # two threads can meet in a third-party package's imports is not ours
-    # to check.
-    importlib.import_module("scipy.stats")
+    # other instead of meeting half-made. `STEP_MODULES` (scipy.stats, which
+    # nearly every step uses) are imported here first, if the warm-up has
+    # not: its package __init__ imports its own modules (the pattern that
+    # made sarcostat's cycles), and whether two threads can meet in a
+    # third-party package's imports is not ours to check.
+    for name in STEP_MODULES:
+        importlib.import_module(name)
     tasks = _plan_tasks(steps, skipped)
     base_analyses = dict(ctx.analyses)
     say_lock = threading.Lock()
