@@ -60,6 +60,12 @@ def test_coded_texts_join_and_concatenate_as_their_rows_do(n):
     got = concat_texts(parts[0], " (", joined, ")", rows[1], arrow=True)
     want = [f"{a} ({j}){b}" for a, j, b in zip(rows[0], joined.expand(), rows[1])]
     assert got.to_pylist() == want
+    # an Arrow piece (chunked, narrow strings) is sliced as it is
+    import pyarrow as pa
+
+    given = pa.chunked_array([pa.array(rows[2][:5].tolist()), pa.array(rows[2][5:].tolist())])
+    got = concat_texts(rows[0], "|", given, arrow=True)
+    assert got.to_pylist() == [f"{a}|{c}" for a, c in zip(rows[0], rows[2])]
 
 
 def test_dense_codes_by_counting_and_by_sorting_agree():

@@ -343,21 +343,28 @@ def names_where(
 
 def concat_texts(*pieces: Any, arrow: bool = False) -> Any:
     """Row by row, the concatenation of ``pieces`` (object arrays of str of one
-    length, at least one, `CodedTexts` of that length, or str, the same on
-    every row), by Arrow, a slice of rows at a time: an object array, or
-    with ``arrow`` an Arrow array (no Python object per row, for a
-    "string[pyarrow]" column)."""
+    length, at least one, `CodedTexts` or Arrow string arrays of that
+    length, or str, the same on every row), by Arrow, a slice of rows at a
+    time: an object array, or with ``arrow`` an Arrow array (no Python
+    object per row, for a "string[pyarrow]" column)."""
     import pyarrow.compute as pc
 
     # The system allocator, as `sarcostat.assess._engine`: Arrow's own pool
     # would keep these short-lived texts' memory after they are freed.
     pool = pa.system_memory_pool()
     n = next(len(p) for p in pieces if not isinstance(p, str))
-    # a coded piece's distinct texts in Arrow once, taken slice by slice
+    # A coded piece's distinct texts in Arrow once, taken slice by slice; an
+    # Arrow piece (a column of the sarcopenia engine) sliced as it is, with
+    # no Python string per row in between.
     table = {
         i: pa.array(p.texts, _TEXT, memory_pool=pool)
         for i, p in enumerate(pieces)
         if isinstance(p, CodedTexts)
+    }
+    given = {
+        i: (p.combine_chunks() if isinstance(p, pa.ChunkedArray) else p).cast(_TEXT)
+        for i, p in enumerate(pieces)
+        if isinstance(p, (pa.Array, pa.ChunkedArray))
     }
 
     def piece(i: int, p: Any, rows: slice) -> Any:
@@ -365,6 +372,8 @@ def concat_texts(*pieces: Any, arrow: bool = False) -> Any:
             return pa.scalar(p, _TEXT)
         if i in table:
             return pc.take(table[i], pa.array(p.codes[rows]), memory_pool=pool)
+        if i in given:
+            return given[i].slice(rows.start, rows.stop - rows.start)
         return pa.array(p[rows], _TEXT, memory_pool=pool)
 
     out = np.empty(n, dtype=object)

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from sarcostat.assess._measures import _num, _text, check_frame
 from sarcostat.assess._phenotype import (
@@ -438,7 +439,7 @@ def osteosarcopenia(data: pd.DataFrame, *, sarcopenia: str = "awgs2019") -> pd.D
         np.flatnonzero(cat == INDETERMINATE),
         n,
     )
-    sarc_reason = sarc_tab["reason"].to_numpy(dtype=object)
+    sarc_reason = pa.array(sarc_tab["reason"])  # its Arrow texts, not a str per row
     reason = concat_texts(
         cat,
         ": bone ",
