@@ -114,7 +114,18 @@ def test_console_is_short_with_one_line_per_kind_of_note(csv_run):
         lines.index("Notes (one line per kind; each note in full in the notes table of -o):") + 1 :
     ]
     kinds = [line.split(" (")[0].strip() for line in notes if line.startswith("  ")]
-    assert kinds == ["protocol", "definition caveat", "unverified cut-off", "no severity grade"]
+    assert kinds == [
+        "protocol",
+        "tests left out",
+        "definition caveat",
+        "unverified cut-off",
+        "no severity grade",
+    ]
+    # the demo cohort has no TUG: EWGSOP2 decides performance without it, in full on screen
+    assert (
+        "  tests left out (1): EWGSOP2: TUG not measured in this cohort (no participant has a "
+        "value); EWGSOP2 accepts any one of its listed tests" in text
+    )
     assert "  unverified cut-off (16): " in text  # 5 EWGSOP1 + 7 AWGS 2014 + 1 FNIH + 3 IWGS
     assert "Note:" not in text and "NaN" not in text and "0.000" not in text
     assert "kappa not reported for 15 pairs (not estimable 15;" in text

@@ -65,3 +65,27 @@ def test_a_needed_column_counts_as_missing_only_when_it_has_no_value(cohort, whe
     assert ("grip_kg" in found) == missing
     assert len(found) == len(set(found))  # each column listed once
     assert "smi" not in found
+
+
+def test_an_unmeasured_alternative_test_is_noted_and_left_out(cohort):
+    # A cohort without any chair-stand time (UK Biobank measured grip and gait
+    # speed only): AWGS 2019 low performance by gait speed alone, with a note;
+    # the SPPB cannot be scored without its chair-stand part either.
+    chair = [c for c in cohort.columns if c.startswith("chair_stand")]
+    log = StepLog()
+    out, indeterminate = _assess(cohort.drop(columns=chair), Plan(), log)
+    notes = [t for t in log.items if "not measured in this cohort" in t]
+    assert notes == [
+        "Classification: AWGS 2019: 5× chair stand and SPPB not measured in this cohort (no "
+        "participant has a value); AWGS 2019 accepts any one of its listed tests, so the "
+        "criteria that list them are decided by the tests that were done."
+    ]
+    speed = out["gait_speed_m_s"].to_numpy()
+    measured = ~np.isnan(speed)
+    low = out["low_performance"].to_numpy(dtype=float, na_value=np.nan)
+    assert np.array_equal(low[measured], (speed[measured] < 1.0).astype(float))
+    assert indeterminate["low_performance"] == int((~measured).sum())
+    # the full cohort: nothing left out, no note
+    log = StepLog()
+    _assess(cohort, Plan(), log)
+    assert not [t for t in log.items if "not measured" in t]

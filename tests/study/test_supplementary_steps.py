@@ -111,3 +111,19 @@ def test_the_seed_plan_still_cites_the_founding_study(demo):
     seed = dataclasses.replace(demo, plan=load_seed_plan())
     assert "founding study (Ahn SH" in seed.methods_text()
     assert "founding study (Ahn SH" in demo.methods_text()
+
+
+def test_awgs2019_tests_used_are_stated(demo):
+    frame = get("definitions").run(_ctx(demo.data, Plan()))
+    row = frame[frame["definition"] == "awgs2019"].iloc[0]
+    assert row["tests_used"] == (
+        "low_performance: gait_speed_m_s, chair_stand_5x_s, sppb_total; "
+        "possible sarcopenia: grip_kg, chair_stand_5x_s"
+    )
+    # a cohort without chair stand or SPPB: gait speed alone
+    gone = [c for c in demo.data.columns if c.startswith(("chair_stand", "sppb"))]
+    data = demo.data.drop(columns=gone)
+    frame = get("definitions").run(_ctx(data, Plan()))
+    row = frame[frame["definition"] == "awgs2019"].iloc[0]
+    assert row["tests_used"] == "low_performance: gait_speed_m_s; possible sarcopenia: grip_kg"
+    assert "chair_stand" not in row["lacking_inputs"]

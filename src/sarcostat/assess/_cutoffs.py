@@ -10,9 +10,11 @@ only code that interprets them.
 from __future__ import annotations
 
 import operator as _op
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     import pandas as pd
@@ -70,6 +72,14 @@ class Cutoff:
             raise ValueError(f"unknown sex {self.sex!r} in {self}")
         if self.device not in ("any", "bia", "dxa"):
             raise ValueError(f"unknown device {self.device!r} in {self}")
+
+
+def measured(measures: Mapping[str, tuple[np.ndarray, np.ndarray]], name: str) -> bool:
+    """Whether the cohort measured ``name`` at all: a value, or an 'unable',
+    for at least one participant (``measures``: the engine's measure table,
+    ``{measure: (values, unable)}``)."""
+    values, unable = measures[name]
+    return bool(np.any(~np.isnan(values)) or np.any(unable))
 
 
 def _operand(flags: Any, item: Any) -> Any:
@@ -160,9 +170,12 @@ class Definition:
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: ``adapt(definition, measures) -> Definition``: the definition as it applies to one
     #: cohort, given the engine's measure table (``{measure: (values,
-    #: unable)}``); None applies it as written. EWGSOP2 uses it to drop an
-    #: alternative test the cohort never measured.
+    #: unable)}``); None applies it as written. EWGSOP2 and AWGS 2019 use it
+    #: to drop an alternative test the cohort never measured.
     adapt: Callable | None = field(default=None, compare=False, repr=False)
+    #: The tests an ``adapt`` left out because the cohort never measured them
+    #: (measure names, for the analysis's note); empty as written.
+    left_out: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if self.severe is None:

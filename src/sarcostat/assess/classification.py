@@ -56,7 +56,11 @@ def sarc_calf(data: pd.DataFrame) -> pd.Series:
 
 
 def classify(
-    data: pd.DataFrame, definition: str = "awgs2019", *, reasons: bool = True
+    data: pd.DataFrame,
+    definition: str = "awgs2019",
+    *,
+    reasons: bool = True,
+    prepared: Prepared | None = None,
 ) -> pd.DataFrame:
     """Classify each participant by one consensus definition of sarcopenia.
 
@@ -64,7 +68,8 @@ def classify(
     ----------
     data : pandas.DataFrame
         Canonical cohort table (see ``docs/dev/contracts.md``). Absent columns
-        count as missing, never as normal.
+        count as missing, never as normal (an alternative test the cohort
+        never measured is left out instead: see Notes).
     definition : str, default "awgs2019"
         One of ``awgs2019``, ``ewgsop2``, ``ewgsop1``, ``awgs2014``,
         ``fnih2014``, ``sdoc2020``, ``iwgs2011`` (see `list_definitions`).
@@ -73,6 +78,9 @@ def classify(
         same, and a caller that needs only the flags and statuses (the
         study's assessment, the definitions sensitivity analysis) is spared
         building one text per participant, the costly part at biobank scale.
+    prepared : optional
+        `prepare` of the same ``data``: its measures are then not derived
+        again (a caller that also asks `unmeasured_tests`).
 
     Returns
     -------
@@ -115,6 +123,11 @@ def classify(
     and, for muscle mass, by ``muscle_mass_method``; a definition without a
     cut-off for that device leaves the criterion undecided (DXA cut-offs are
     never applied to BIA data unless the paper states them device-free).
+    Where a definition accepts any one of several tests (AWGS 2019 physical
+    performance: gait speed, chair stand or SPPB; EWGSOP2: one test per
+    criterion), a test the cohort never measured is left out when another
+    was done (`unmeasured_tests` names them); a participant's own missing
+    value in a measured test still counts as missing.
 
     References
     ----------
@@ -130,23 +143,31 @@ def classify(
     >>> out.loc[0, "category"], bool(out.loc[0, "sarcopenia"])
     ('sarcopenia', True)
     """
-    return evaluate(data, resolve_definition(definition, "classify"), reasons=reasons)
+    d = resolve_definition(definition, "classify")
+    return evaluate(data if prepared is None else None, d, prepared, reasons=reasons)
 
 
 def classify_many(
-    data: pd.DataFrame, definitions: Iterable[str] | str = "all", *, reasons: bool = True
+    data: pd.DataFrame,
+    definitions: Iterable[str] | str = "all",
+    *,
+    reasons: bool = True,
+    prepared: Prepared | None = None,
 ) -> dict[str, pd.DataFrame]:
     """`classify` for several definitions; returns ``{name: table}`` in order given.
 
     ``definitions`` may be a list, a comma-separated string, or ``"all"``.
     The measures are derived (and, for ``reasons``, formatted) once for all
-    definitions; ``reasons=False`` leaves out the ``reason`` column as in
+    definitions (or taken from ``prepared``, `prepare` of the same
+    ``data``); ``reasons=False`` leaves out the ``reason`` column as in
     `classify`. `iter_classify` gives the tables one at a time.
     """
     from sarcostat.progress import track
 
     names = definition_names(definitions, "classify_many")
-    tables = iter_classify(data, names, reasons=reasons, function="classify_many")
+    tables = iter_classify(
+        data, names, reasons=reasons, function="classify_many", prepared=prepared
+    )
     return dict(track(tables, total=len(names), desc="classify", unit="definitions"))
 
 
@@ -177,3 +198,51 @@ def iter_classify(
     prep = Prepared(data, function) if prepared is None else prepared
     for n in names:
         yield n, evaluate(None, REGISTRY[n], prep, reasons=reasons)
+
+
+def unmeasured_tests(
+    data: pd.DataFrame, definition: str = "awgs2019", *, prepared: Prepared | None = None
+) -> tuple[str, ...]:
+    """The tests ``definition`` accepts as alternatives that the cohort never
+    measured, and which `classify` therefore leaves out (measure names).
+
+    AWGS 2019 accepts gait speed, the 5-time chair stand or the SPPB for
+    physical performance, and EWGSOP2 one listed test per criterion: a test
+    no participant has a value (or an 'unable') for is left out when another
+    test of the same criterion was measured, instead of leaving that
+    criterion undecided for everyone. Empty when nothing was left out, and
+    for definitions without alternatives. ``prepared``: `prepare` of the
+    same ``data``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"sex": ["male"], "smi": [6.5], "muscle_mass_method": ["bia"],
+    ...                    "grip_kg": [30.0], "gait_speed_m_s": [1.2]})
+    >>> unmeasured_tests(df, "awgs2019")
+    ('chair_stand_5x_s', 'sppb_total')
+    >>> classify(df, "awgs2019").loc[0, "category"]
+    'no sarcopenia'
+    """
+    d = resolve_definition(definition, "unmeasured_tests")
+    if d.adapt is None:
+        return ()
+    prep = Prepared(data, "unmeasured_tests") if prepared is None else prepared
+    return d.adapt(d, prep.measures).left_out
+
+
+def unmeasured_note(definition: str, tests: Iterable[str]) -> str:
+    """The sentence that says which tests `unmeasured_tests` gave (empty when none)."""
+    from sarcostat.assess._measures import MEASURES
+
+    tests = list(tests)
+    if not tests:
+        return ""
+    d = resolve_definition(definition, "unmeasured_note")
+    words = [MEASURES[m].label if m in MEASURES else m for m in tests]
+    named = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return (
+        f"{d.title}: {named} not measured in this cohort (no participant has a value); "
+        f"{d.title} accepts any one of its listed tests, so the criteria that list "
+        f"{'it' if len(words) == 1 else 'them'} are decided by the tests that were done."
+    )

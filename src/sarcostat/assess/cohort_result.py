@@ -10,7 +10,12 @@ import numpy as np
 import pandas as pd
 
 from sarcostat.assess.catalog import definition_names
-from sarcostat.assess.classification import classify_many
+from sarcostat.assess.classification import (
+    classify_many,
+    prepare,
+    unmeasured_note,
+    unmeasured_tests,
+)
 from sarcostat.assess.definitions.registry import REGISTRY
 from sarcostat.assess.protocol import protocol_notes
 from sarcostat.assess.summary import agreement_from, prevalence_from
@@ -117,7 +122,8 @@ def classify_cohort(
     proto = dict(getattr(cohort, "protocol", None) or {})
     proto.update(protocol or {})
     names = definition_names(definitions, "classify_cohort")
-    results = classify_many(data, names)
+    prep = prepare(data, "classify_cohort")
+    results = classify_many(data, names, prepared=prep)
     # the course length can differ per participant: keep it beside the id so
     # the per-participant file says what was measured
     keep = [c for c in ("id", "gait_distance_m") if c in data.columns]
@@ -151,6 +157,11 @@ def classify_cohort(
             f"for {int(bad.sum())} participant(s): {shown}{more}; the component score is used."
         )
         kinds.append(("SPPB total", ""))
+    for n in names:  # what this cohort did not measure, before the general caveats
+        left = unmeasured_note(n, unmeasured_tests(data, n, prepared=prep))
+        if left:
+            notes.append(left)
+            kinds.append(("tests left out", n))
     for n in names:
         d = REGISTRY[n]
         no_grade = f"{d.title} defines no severity grade: 'severe' is <NA>."

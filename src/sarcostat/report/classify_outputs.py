@@ -220,6 +220,9 @@ _KIND_LINE = {
     "unverified cut-off": "cut-off not verified against the primary paper",
     "frailty definition": "frailty / bone definition",
 }
+#: Kinds of note shown in full on the console: what this cohort measured
+#: changes what the statuses mean.
+_IN_FULL = ("protocol", "tests left out")
 
 
 def note_kinds(notes: pd.DataFrame) -> pd.DataFrame:
@@ -229,7 +232,7 @@ def note_kinds(notes: pd.DataFrame) -> pd.DataFrame:
         defs = sub["definition"][sub["definition"] != ""]
         counts = defs.map(_title).value_counts(sort=False)
         by_def = ", ".join(f"{t} {n}" if n > 1 else t for t, n in counts.items())
-        if kind == "protocol":
+        if kind in _IN_FULL:
             summary = " ".join(sub["note"])
         elif by_def:
             summary = f"{_KIND_LINE.get(str(kind), kind)}: {by_def}"

@@ -825,15 +825,16 @@ def _m_log(result, fmt):
 
 def _m_definitions(result, fmt):
     df = result.frames["definitions"]
-    ew = df[df["definition"] == "ewgsop2"]
-    used = (
-        f" (EWGSOP2 tests used: {fmt.in_words(ew['tests_used'].iloc[0], starts=False)})"
-        if len(ew)
-        else ""
-    )
+    used = [
+        f"{r['title']} tests used: {fmt.in_words(r['tests_used'], starts=False)}"
+        for r in df.drop_duplicates("definition").to_dict("records")
+        if r["tests_used"]
+    ]
     return (
         "As a sensitivity analysis, prevalence (exact 95% CI) and the adjusted OR per SD were "
-        "computed under every consensus definition computable from the cohort" + used + "."
+        "computed under every consensus definition computable from the cohort"
+        + (f" ({'; '.join(used)})" if used else "")
+        + "."
     )
 
 

@@ -178,6 +178,7 @@ def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, di
     shares the cohort's columns (pandas copies on write), so a cohort of a
     million rows is held once."""
     from sarcostat.assess import classify
+    from sarcostat.assess.classification import prepare, unmeasured_note, unmeasured_tests
 
     new: dict[str, Any] = {}
     if "sex" in data.columns:
@@ -203,7 +204,12 @@ def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, di
         out = out.assign(sppb_total=sppb.to_numpy())
         del scored
     definition = plan.assessment.definition
-    cls = log.run("Classification", classify, out, definition, reasons=False)
+    prep = prepare(out, "analyze")
+    cls = log.run("Classification", classify, out, definition, reasons=False, prepared=prep)
+    left_out = unmeasured_note(definition, unmeasured_tests(out, definition, prepared=prep))
+    if left_out:
+        log.add(f"Classification: {left_out}")
+    del prep
     statuses = {c: cls[c].astype("boolean") for c in STATUS_COLUMNS if c in cls.columns}
     if definition == "awgs2019":
         # The SPS counts three flags of the AWGS 2019 classification just made.

@@ -12,7 +12,18 @@ circumference < 34 / < 33 cm, SARC-F >= 4 or SARC-CalF >= 11 (SARC-CalF
 derived from SARC-F and calf circumference, Barbosa-Silva 2016). AWGS 2019
 also defines "possible sarcopenia" as low muscle strength or low physical
 performance (chair stand) without a muscle-mass measurement.
+
+Where the consensus lists alternative tests (physical performance by the
+6-m walk, the 5-time chair stand or the SPPB; possible sarcopenia by
+handgrip or the chair stand; case finding by calf circumference, SARC-F or
+SARC-CalF), a test the cohort never measured is left out when another was
+done (`drop_unmeasured`), as for EWGSOP2.
 """
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+import numpy as np
 
 from sarcostat.assess._cutoffs import (
     MASS_AND_FUNCTION,
@@ -21,6 +32,7 @@ from sarcostat.assess._cutoffs import (
     Definition,
     Stage,
     any_of,
+    measured,
 )
 
 CITATION = (
@@ -58,10 +70,101 @@ CUTOFFS = (
 )
 
 
-# SARC-CalF >= 11 implies a low calf (SARC-F is at most 10), so it never
-# changes case finding; it is kept as its own flag because AWGS 2019 names it.
-_CASE = any_of("low_calf", "sarc_f_positive", "sarc_calf_positive")
+#: Where AWGS 2019 accepts any one of several tests (Chen 2020, abstract and
+#: Figure 1: "6-m walk, 5-time chair stand test, or SPPB"; possible sarcopenia
+#: by handgrip strength or the 5-time chair stand; case finding by calf
+#: circumference, SARC-F or SARC-CalF): each rule -> the criterion flags it
+#: takes the OR of. SARC-CalF >= 11 implies a low calf (SARC-F is at most 10),
+#: so it never changes case finding; it is kept as its own flag because AWGS
+#: 2019 names it.
+ALTERNATIVES = {
+    "low_performance": ("slow_gait", "slow_chair_stand", "low_sppb"),
+    "possible sarcopenia": ("low_strength", "slow_chair_stand"),
+    "case_finding": ("low_calf", "sarc_f_positive", "sarc_calf_positive"),
+}
 
+
+def _rules(
+    flags: Mapping[str, tuple[str, ...]],
+) -> tuple[tuple[tuple[str, str, Callable], ...], tuple[Stage, ...]]:
+    """(derived flags, stages), each rule of `ALTERNATIVES` the OR of ``flags[rule]``."""
+    derived = (
+        ("low_performance", "Low physical performance", any_of(*flags["low_performance"])),
+        (
+            "case_finding",
+            "Case finding positive (calf circumference, SARC-F or SARC-CalF)",
+            any_of(*flags["case_finding"]),
+        ),
+    )
+    stages = (
+        Stage("severe sarcopenia", MASS_STRENGTH_PERFORMANCE, refines="sarcopenia"),
+        Stage("sarcopenia", MASS_AND_FUNCTION),
+        Stage("possible sarcopenia", any_of(*flags["possible sarcopenia"])),
+    )
+    return derived, stages
+
+
+def _tests(definition: Definition, flag: str) -> tuple[str, ...]:
+    """The measures of the cut-off rows of criterion ``flag``."""
+    return tuple(dict.fromkeys(c.measure for c in definition.cutoffs if c.criterion == flag))
+
+
+def _measured_flags(
+    definition: Definition, measures: Mapping[str, tuple[np.ndarray, np.ndarray]]
+) -> dict[str, tuple[str, ...]]:
+    """Rule -> its alternative flags whose test the cohort measured (all of
+    them when it measured none, so the rule stays undecided and its missing
+    inputs are named)."""
+    out = {}
+    for rule, flags in ALTERNATIVES.items():
+        done = tuple(f for f in flags if any(measured(measures, m) for m in _tests(definition, f)))
+        out[rule] = done or flags
+    return out
+
+
+def drop_unmeasured(
+    definition: Definition, measures: Mapping[str, tuple[np.ndarray, np.ndarray]]
+) -> Definition:
+    """``definition`` without the alternative tests the cohort never measured.
+
+    AWGS 2019 asks for one test of physical performance (or of strength for
+    possible sarcopenia), not all of them: a cohort without a chair-stand
+    column (UK Biobank has grip and gait speed) must not leave low physical
+    performance undecided for everyone whose gait speed is normal. A test
+    is left out of a rule only when another test of that rule was measured;
+    a participant's own missing value in a measured test still counts as
+    unknown. The criterion flag of a left-out test stays in the output,
+    <NA> throughout (it was not measured).
+    """
+    flags = _measured_flags(definition, measures)
+    derived, stages = _rules(flags)
+    used = {f for kept in flags.values() for f in kept}
+    left = tuple(
+        dict.fromkeys(
+            m
+            for rule in ALTERNATIVES.values()
+            for f in rule
+            if f not in used
+            for m in _tests(definition, f)
+        )
+    )
+    return replace(definition, derived=derived, stages=stages, adapt=None, left_out=left)
+
+
+def tests_used(
+    definition: Definition, measures: Mapping[str, tuple[np.ndarray, np.ndarray]]
+) -> dict[str, tuple[str, ...]]:
+    """Rule -> the tests that decide it in this cohort (after dropping the
+    unmeasured ones), for the report's statement; case finding, which
+    decides nothing here, is left out."""
+    flags = _measured_flags(definition, measures)
+    return {
+        rule: tuple(dict.fromkeys(m for f in flags[rule] for m in _tests(definition, f)))
+        for rule in ("low_performance", "possible sarcopenia")
+    }
+
+
+_DERIVED, _STAGES = _rules(ALTERNATIVES)
 
 DEFINITION = Definition(
     name="awgs2019",
@@ -78,19 +181,8 @@ DEFINITION = Definition(
         ("sarc_f_positive", "SARC-F ≥ 4"),
         ("sarc_calf_positive", "SARC-CalF ≥ 11"),
     ),
-    derived=(
-        (
-            "low_performance",
-            "Low physical performance",
-            any_of("slow_gait", "slow_chair_stand", "low_sppb"),
-        ),
-        ("case_finding", "Case finding positive (calf circumference, SARC-F or SARC-CalF)", _CASE),
-    ),
-    stages=(
-        Stage("severe sarcopenia", MASS_STRENGTH_PERFORMANCE, refines="sarcopenia"),
-        Stage("sarcopenia", MASS_AND_FUNCTION),
-        Stage("possible sarcopenia", any_of("low_strength", "slow_chair_stand")),
-    ),
+    derived=_DERIVED,
+    stages=_STAGES,
     sarcopenia=MASS_AND_FUNCTION,
     severe=MASS_STRENGTH_PERFORMANCE,
     auxiliary=("low_calf", "sarc_f_positive", "sarc_calf_positive", "case_finding"),
@@ -101,5 +193,10 @@ DEFINITION = Definition(
         "circumference is below 34 cm (men) / 33 cm (women).",
         "AWGS 2019 specifies a 6-m usual-pace walk for gait speed; speeds measured "
         "over other distances are compared with the same 1.0 m/s cut-off.",
+        "AWGS 2019 accepts any one listed test (physical performance: gait speed, 5-time "
+        "chair stand or SPPB; possible sarcopenia: handgrip or chair stand): a test the "
+        "cohort never measured (no participant has a value) is left out when another was "
+        "done, so it does not make participants indeterminate.",
     ),
+    adapt=drop_unmeasured,
 )

@@ -27,7 +27,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sarcostat.assess._cutoffs import MASS_STRENGTH_PERFORMANCE, Cutoff, Definition, Stage, all_of
+from sarcostat.assess._cutoffs import (
+    MASS_STRENGTH_PERFORMANCE,
+    Cutoff,
+    Definition,
+    Stage,
+    all_of,
+    measured,
+)
 
 CITATION = (
     "Cruz-Jentoft AJ et al. Sarcopenia: revised European consensus on definition and "
@@ -65,15 +72,6 @@ ALTERNATIVES = {
 }
 
 
-def measured_tests(measures: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> set[str]:
-    """Measures with at least one value (or an 'unable') in the cohort."""
-    return {
-        m
-        for m, (values, unable) in measures.items()
-        if bool(np.any(~np.isnan(values)) or np.any(unable))
-    }
-
-
 def drop_unmeasured(
     definition: Definition, measures: Mapping[str, tuple[np.ndarray, np.ndarray]]
 ) -> Definition:
@@ -87,13 +85,16 @@ def drop_unmeasured(
     undecided (and its missing inputs are still named). Within a measured
     test, a participant's own missing value still counts as unknown.
     """
-    done = measured_tests(measures)
+    tests = {c.measure for c in definition.cutoffs}
+    done = {m for m in tests if measured(measures, m)}
     keep = []
     for c in definition.cutoffs:
         listed = {x.measure for x in definition.cutoffs if x.criterion == c.criterion}
         if c.measure in done or not (listed & done):
             keep.append(c)
-    return replace(definition, cutoffs=tuple(keep), adapt=None)
+    kept = {c.measure for c in keep}
+    left = tuple(dict.fromkeys(c.measure for c in definition.cutoffs if c.measure not in kept))
+    return replace(definition, cutoffs=tuple(keep), adapt=None, left_out=left)
 
 
 def using(

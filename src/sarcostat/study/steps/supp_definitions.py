@@ -23,7 +23,8 @@ def classify_by(name: str, data, plan, *, reasons: bool = True, prepared=None):
 
     ``reasons=False`` leaves out the per-participant ``reason`` text (see
     `sarcostat.assess.classify`); ``prepared``: the cohort's measures
-    (`sarcostat.assess.classification.prepare`), for EWGSOP2.
+    (`sarcostat.assess.classification.prepare`). Tests used: which of the
+    alternative tests decide each criterion (EWGSOP2, AWGS 2019).
     """
     if name == "ewgsop2":
         from sarcostat.assess.definitions import ewgsop2
@@ -39,8 +40,21 @@ def classify_by(name: str, data, plan, *, reasons: bool = True, prepared=None):
         )
         return table, "; ".join(f"{c}: {', '.join(t)}" for c, t in tests.items())
     from sarcostat.assess import classify
+    from sarcostat.assess.classification import prepare
 
-    return classify(data, name, reasons=reasons), ""
+    prep = prepare(data) if prepared is None else prepared
+    return classify(data, name, reasons=reasons, prepared=prep), _tests_used(name, prep)
+
+
+def _tests_used(name: str, prepared) -> str:
+    """The tests that decide each criterion with alternatives, for a definition
+    that accepts alternatives apart from EWGSOP2 (AWGS 2019); else ""."""
+    if name != "awgs2019":
+        return ""
+    from sarcostat.assess.definitions import REGISTRY, awgs2019
+
+    tests = awgs2019.tests_used(REGISTRY[name], prepared.measures)
+    return "; ".join(f"{c}: {', '.join(t)}" for c, t in tests.items())
 
 
 def classify_each(names, data, plan):
@@ -67,7 +81,7 @@ def classify_each(names, data, plan):
             assert got == name
             if name in names[i + 1 :]:
                 again[name] = table
-        yield name, table, ""
+        yield name, table, _tests_used(name, prep)
 
 
 class Definitions(Step):
