@@ -189,6 +189,18 @@ def test_methods_counts_indeterminate_classifications_per_status(build):
     assert "(indeterminate: sarcopenia 2, low muscle mass 1" in res.methods_text()
 
 
+def test_methods_name_the_tests_the_cohort_did_not_measure(build):
+    res = build()
+    assert "did not measure" not in res.methods_text()
+    for left, named in [
+        (["sppb_total"], "did not measure SPPB score;"),
+        (["chair_stand_5x_s", "sppb_total"], "did not measure chair stand and SPPB score;"),
+    ]:
+        cohort = {**res.cohort, "tests_not_measured": left}
+        text = dataclasses.replace(res, cohort=cohort).methods_text()
+        assert f"The cohort {named} as the definition accepts any one" in text
+
+
 def test_results_json_is_keyed_by_part_and_row(result):
     out = results_dict(result)
     assert out["table1"]["sex"]["male"]["count_with"] == 8

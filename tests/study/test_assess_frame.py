@@ -27,7 +27,7 @@ def cohort():
 
 def test_assessment_adds_columns_without_copying_the_cohort(cohort):
     before = cohort.copy()
-    out, _ = _assess(cohort, Plan(), StepLog())
+    out, _, _ = _assess(cohort, Plan(), StepLog())
     assert np.shares_memory(out["age_yr"].to_numpy(), cohort["age_yr"].to_numpy())
     assert {"sex_male", "sarcopenia", "sps", "sppb_total"} <= set(out.columns)
     assert list(out.columns[: len(cohort.columns)]) == list(cohort.columns)
@@ -37,7 +37,7 @@ def test_assessment_adds_columns_without_copying_the_cohort(cohort):
 @pytest.mark.parametrize("definition", ["awgs2019", "ewgsop2"])
 def test_sps_is_the_same_from_the_classification_flags(cohort, definition):
     plan = Plan().replace(assessment={"definition": definition})
-    out, _ = _assess(cohort, plan, StepLog())
+    out, _, _ = _assess(cohort, plan, StepLog())
     direct = sarcopenia_phenotype_score(out)
     pd.testing.assert_series_equal(
         out["sps"], pd.to_numeric(direct, errors="coerce").astype(float), check_names=False
@@ -54,7 +54,7 @@ def test_sps_is_the_same_from_the_classification_flags(cohort, definition):
 def test_a_needed_column_counts_as_missing_only_when_it_has_no_value(cohort, where, missing):
     from sarcostat.study.run import _missing_columns
 
-    out, _ = _assess(cohort, Plan(), StepLog())
+    out, _, _ = _assess(cohort, Plan(), StepLog())
     big = out.iloc[np.arange(3000) % len(out)].reset_index(drop=True)
     grip = np.full(len(big), np.nan)
     if where is not None:
@@ -73,7 +73,8 @@ def test_an_unmeasured_alternative_test_is_noted_and_left_out(cohort):
     # the SPPB cannot be scored without its chair-stand part either.
     chair = [c for c in cohort.columns if c.startswith("chair_stand")]
     log = StepLog()
-    out, indeterminate = _assess(cohort.drop(columns=chair), Plan(), log)
+    out, indeterminate, left = _assess(cohort.drop(columns=chair), Plan(), log)
+    assert left == ("chair_stand_5x_s", "sppb_total")
     notes = [t for t in log.items if "not measured in this cohort" in t]
     assert notes == [
         "Classification: AWGS 2019: 5× chair stand and SPPB not measured in this cohort (no "
@@ -87,5 +88,5 @@ def test_an_unmeasured_alternative_test_is_noted_and_left_out(cohort):
     assert indeterminate["low_performance"] == int((~measured).sum())
     # the full cohort: nothing left out, no note
     log = StepLog()
-    _assess(cohort, Plan(), log)
+    assert _assess(cohort, Plan(), log)[2] == ()
     assert not [t for t in log.items if "not measured" in t]

@@ -177,6 +177,15 @@ def methods_text(result, fmt: FormatConfig = DEFAULT_FORMAT) -> str:
         f"participants whose status could not be determined from the available measurements "
         f"were left out of the analyses of that status ({_indeterminate(result, fmt)}).",
     ]
+    not_measured = result.cohort.get("tests_not_measured") or []
+    if not_measured:
+        words = [fmt.in_words(t, starts=False) for t in not_measured]
+        named = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        parts.append(
+            f"The cohort did not measure {named}; as the definition accepts any one of its "
+            f"listed tests for a criterion, those criteria were assessed with the tests that "
+            f"were done."
+        )
     if _ran(result, "table1"):
         parts.append(
             f"Data are expressed as mean\u00b1standard deviation for continuous variables and "

@@ -45,7 +45,8 @@ class StudyResult:
     cohort : dict
         Cohort summary: ``n``, ``n_male``, ``pct_male``, ``age_mean``,
         ``age_sd``, ``n_group``, ``pct_group``, ``n_indeterminate``,
-        ``definition``.
+        ``definition``, ``tests_not_measured`` (alternative tests of the
+        definition the cohort never measured, left out of the classification).
     censoring : CensoringSummary
     warnings : tuple of str
         Everything a reader must know (EPV, indeterminate classifications,

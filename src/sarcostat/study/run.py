@@ -171,8 +171,14 @@ def _model_covariates(plan: Plan) -> list[str]:
     return ["sex_male" if c == "sex" else c for c in plan.model.covariates]
 
 
-def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, dict]:
+def _assess(
+    data: pd.DataFrame, plan: Plan, log: _Log
+) -> tuple[pd.DataFrame, dict, tuple[str, ...]]:
     """Add statuses, SPPB, SPS, sex_male, BMI and SMI where derivable.
+
+    Returns the assessed frame, the count of indeterminate participants per
+    status, and the alternative tests the plan's definition left out because
+    the cohort never measured them (`sarcostat.assess.classification.unmeasured_tests`).
 
     ``data`` is not copied: the new columns are added to a new frame that
     shares the cohort's columns (pandas copies on write), so a cohort of a
@@ -206,9 +212,9 @@ def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, di
     definition = plan.assessment.definition
     prep = prepare(out, "analyze")
     cls = log.run("Classification", classify, out, definition, reasons=False, prepared=prep)
-    left_out = unmeasured_note(definition, unmeasured_tests(out, definition, prepared=prep))
-    if left_out:
-        log.add(f"Classification: {left_out}")
+    not_measured = unmeasured_tests(out, definition, prepared=prep)
+    if not_measured:
+        log.add(f"Classification: {unmeasured_note(definition, not_measured)}")
     del prep
     statuses = {c: cls[c].astype("boolean") for c in STATUS_COLUMNS if c in cls.columns}
     if definition == "awgs2019":
@@ -226,7 +232,7 @@ def _assess(data: pd.DataFrame, plan: Plan, log: _Log) -> tuple[pd.DataFrame, di
         sps=pd.to_numeric(pd.Series(sps, index=out.index), errors="coerce").astype(float),
     )
     counts = {c: int(out[c].isna().sum()) for c in STATUS_COLUMNS if c in out.columns}
-    return out, counts
+    return out, counts, not_measured
 
 
 def _known_columns() -> list[str]:
@@ -460,7 +466,7 @@ def analyze(
     n_threads = _thread_count(threads, len(data))
     # Joined however this block ends: no import left running as the process exits.
     with _warming_up(prepare, n_threads > 1):
-        data, indeterminate = _assess(data, plan, log)
+        data, indeterminate, not_measured = _assess(data, plan, log)
         # Frailty / osteosarcopenia columns, only when the plan names one.
         from sarcostat.study.frailty import frailty_columns_needed
 
@@ -506,7 +512,7 @@ def analyze(
         frames=frames,
         analyses=analyses,
         skipped=skipped,
-        cohort=_cohort_summary(data, plan, bm),
+        cohort=_cohort_summary(data, plan, bm, not_measured),
         censoring=censoring,
         warnings=tuple(log.items),
         source=source,
@@ -1124,8 +1130,11 @@ def _run_parallel(
             raise stops[0] if stops else failure[0]
 
 
-def _cohort_summary(data: pd.DataFrame, plan: Plan, bm: str) -> dict:
-    """Counts of the report's cohort cards (no participant-level data)."""
+def _cohort_summary(
+    data: pd.DataFrame, plan: Plan, bm: str, not_measured: tuple[str, ...] = ()
+) -> dict:
+    """Counts of the report's cohort cards (no participant-level data), and
+    the tests the definition left out as never measured (for the Methods)."""
     group = data[plan.table1.group] if plan.table1.group in data else pd.Series(dtype=float)
     sex = data["sex"].astype("string").str.lower() if "sex" in data else pd.Series(dtype="string")
     n = len(data)
@@ -1143,6 +1152,7 @@ def _cohort_summary(data: pd.DataFrame, plan: Plan, bm: str) -> dict:
         "pct_group": 100.0 * n_group / (n_group + n_nogroup) if n_group + n_nogroup else math.nan,
         "n_indeterminate": int(group.isna().sum()),
         "definition": plan.assessment.definition,
+        "tests_not_measured": list(not_measured),
         "n_biomarker": int(data[bm].notna().sum()),
     }
 
@@ -1150,7 +1160,7 @@ def _cohort_summary(data: pd.DataFrame, plan: Plan, bm: str) -> dict:
 def _derive_completed(raw: pd.DataFrame, plan: Plan, wanted) -> pd.DataFrame:
     """One completed (imputed) raw data set -> its analysis data set: the
     assessment rerun on it (statuses as 0/1), as for the cohort itself."""
-    data, _ = _assess(raw, plan, StepLog())
+    data, _, _ = _assess(raw, plan, StepLog())
     if wanted:
         from sarcostat.study.frailty import add_frailty_columns
 
