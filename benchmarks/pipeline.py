@@ -87,9 +87,27 @@ SHAPES = {
     "missing": "4% of each measurement blank or `NA`, 3% of the biomarker `<3.2` and 1% `ND`, "
     "sex as M/F, a visit date and a centre name (also timed with `analyze`: models on "
     "complete cases that differ by outcome)",
+    "biobank": "a UK Biobank-style extract read through its own map: integer ids, field-code "
+    "headers (`31-0.0` sex coded 0/1, `46-0.0`/`47-0.0` grip of each hand ...), gait speed "
+    "instead of a walk time, no chair stand, balance or SPPB (also timed with `analyze`: "
+    "AWGS 2019 performance from gait speed alone)",
 }
 #: Shapes also timed with `analyze` (the others with validate and classify only).
-ANALYZE_SHAPES = ("missing",)
+ANALYZE_SHAPES = ("missing", "biobank")
+
+#: The "biobank" shape's headers (UK Biobank field codes where the field
+#: exists; the rest named as in an extract) for the simulated columns.
+_BIOBANK_FIELDS = {
+    "id": "eid",
+    "sex": "31-0.0",
+    "age_yr": "21003-0.0",
+    "height_cm": "50-0.0",
+    "weight_kg": "21002-0.0",
+    "asm_kg": "appendicular_lean_mass",
+    "grip_1_kg": "46-0.0",
+    "grip_2_kg": "47-0.0",
+    "gait_speed_m_s": "gait_speed",
+}
 
 
 def shaped(csv: Path, shape: str) -> Path:
@@ -143,10 +161,40 @@ def shaped(csv: Path, shape: str) -> Path:
         messy["visit_date"] = (pd.Timestamp("2008-01-01") + days).strftime("%Y-%m-%d")
         messy["centre"] = rng.choice(["Leeds", "Bristol", "Glasgow", "Cardiff", "Newcastle"], n)
         messy.to_csv(tmp, index=False)
+    elif shape == "biobank":
+        ukb = pd.DataFrame({"eid": np.arange(1_000_001, 1_000_001 + len(typed))})
+        ukb["31-0.0"] = (typed["sex"] == "male").astype(int)
+        for c in ("age_yr", "height_cm", "weight_kg", "asm_kg", "grip_1_kg", "grip_2_kg"):
+            ukb[_BIOBANK_FIELDS[c]] = typed[c]
+        ukb["gait_speed"] = np.round(4.0 / typed["gait_time_4m_s"], 2)
+        ukb["sclerostin"] = cells["sclerostin"]
+        ukb.to_csv(tmp, index=False)
+        biobank_map(csv.with_suffix(".toml"), out.with_suffix(".toml"))
     else:
         raise ValueError(shape)
     tmp.replace(out)
     return out
+
+
+def biobank_map(cmap: Path, out: Path) -> None:
+    """The "biobank" shape's map: its headers, sex codes, the simulated
+    cohort's biomarker and protocol (taken from that cohort's map ``cmap``)."""
+    import tomllib
+
+    given = tomllib.loads(cmap.read_text())
+    lines = ["[columns]"]
+    lines += [f'"{header}" = "{name}"' for name, header in _BIOBANK_FIELDS.items()]
+    lines += ["", "[codes]", 'sex = {0 = "female", 1 = "male"}', "", "[biomarkers]"]
+    for name, spec in given.get("biomarkers", {}).items():
+        fields = ", ".join(f"{k} = {json.dumps(v)}" for k, v in spec.items())
+        lines.append(f"{name} = {{{fields}}}")
+    lines += ["", "[protocol]"]
+    lines += [
+        f"{k} = {json.dumps(v)}"
+        for k, v in given.get("protocol", {}).items()
+        if k != "gait_distance_m"  # the extract gives the speed
+    ]
+    out.write_text("\n".join(lines) + "\n")
 
 
 def commands(path: Path, cmap: Path, out: Path, which: list[str]) -> dict[str, list[str]]:
@@ -222,10 +270,10 @@ def main(argv=None) -> int:
         plan += [(n, fmt, csv if fmt == "csv" else pq, cmap, todo) for fmt in formats]
         if n == max(sizes):
             kept = [c for c in which if c != "analyze"]
-            plan += [
-                (n, f"csv, {x}", shaped(csv, x), cmap, todo if x in ANALYZE_SHAPES else kept)
-                for x in shapes
-            ]
+            for x in shapes:
+                path = shaped(csv, x)
+                own = path.with_suffix(".toml") if x == "biobank" else cmap
+                plan.append((n, f"csv, {x}", path, own, todo if x in ANALYZE_SHAPES else kept))
     for n, fmt, path, cmap, todo in plan:
         out = workdir / f"report_{n}_{fmt.replace(', ', '_')}"
         cmds = commands(path, cmap, out, todo)
