@@ -137,3 +137,14 @@ def test_classify_cohort_states_what_was_left_out():
     # with every test measured, no such note
     full = _cohort(chair_stand_5x_s=[10.0, 10.0], sppb_total=[12.0, 12.0])
     assert not [n for n in classify_cohort(full).notes if "not measured" in n]
+
+
+def test_reasons_leave_out_the_unmeasured_test_but_name_a_blank_one():
+    out = classify(_cohort(), "awgs2019")
+    assert out.loc[0, "reason"] == (
+        "no sarcopenia: SMI 5.50 < 5.7 kg/m² (woman, BIA); grip 20.0 ≥ 18 kg (woman); "
+        "gait speed 1.20 ≥ 1 m/s"
+    )
+    # measured by the cohort, blank for her: said
+    data = _cohort(chair_stand_5x_s=[np.nan, 10.0])
+    assert "5× chair stand missing" in classify(data, "awgs2019").loc[0, "reason"]

@@ -502,7 +502,10 @@ def evaluate(
         acc: Any = None
         miss: dict[str, np.ndarray] = {}
         for measure in dict.fromkeys(c.measure for c in definition.cutoffs if c.criterion == crit):
-            f, part, missing, quiet = _evaluate_measure(prep, definition, crit, measure, reasons)
+            # A test the cohort never measured, left out by `definition.adapt`:
+            # its flag stays unknown, without a "missing" reason for everyone.
+            told = reasons and measure not in definition.left_out
+            f, part, missing, quiet = _evaluate_measure(prep, definition, crit, measure, told)
             acc = f if acc is None else (acc | f)
             if part is not None:
                 if crit in definition.auxiliary:
@@ -527,8 +530,9 @@ def evaluate(
     # that criterion could change the participant's category or status
     names: dict[str, np.ndarray] = {}
     for crit, _ in definition.criteria:
-        if crit in definition.auxiliary:
-            continue
+        tests = {c.measure for c in definition.cutoffs if c.criterion == crit}
+        if crit in definition.auxiliary or tests <= set(definition.left_out):
+            continue  # a left-out test is in no rule: it decides nothing
         undecided = _decisive(definition, flags, crit)
         for name, mask in missing_by_flag[crit].items():
             hit = mask & undecided
