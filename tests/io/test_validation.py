@@ -188,6 +188,22 @@ def test_gait_speed_from_time_and_distance(write_csv):
     assert [f.participant_id for f in disagree.issues if f.rule == "gait"] == ["B"]
 
 
+def test_a_gait_speed_alone_gets_no_made_up_course(write_csv):
+    # A speed without a walk time (a biobank extract) says nothing of the
+    # course: no 4 m is assumed, and the protocol notes claim none.
+    from sarcostat.assess.protocol import protocol_notes
+
+    c = read(write_csv, "id,gait_speed\nA,0.9\nB,1.2\n")
+    assert c.data["gait_speed_m_s"].tolist() == [0.9, 1.2]
+    assert "gait_distance_m" not in c.data.columns
+    assert "gait_distance_m" not in c.protocol
+    assert not [n for n in protocol_notes(c.data, c.protocol) if "Gait speed measured" in n]
+    # a course the map states is kept and reported
+    c6 = read(write_csv, "id,gait_speed\nA,0.9\n", mapping={"protocol": {"gait_distance_m": 6}})
+    assert c6.data["gait_distance_m"].tolist() == [6.0]
+    assert "Gait speed measured over 6 m, unrecorded start." in protocol_notes(c6.data, c6.protocol)
+
+
 # --------------------------------------------------- unable / not done
 
 

@@ -273,7 +273,7 @@ VARIABLES: tuple[Variable, ...] = (
         10,
         aliases=("gait_distance", "gait_distance_m", "walk_distance", "walking_distance"),
         units=_units("m"),
-        derived="`[protocol] gait_distance_m` in the map, else 4",
+        derived="`[protocol] gait_distance_m` in the map, else 4 when a walk time is given",
     ),
     Variable(
         "gait_speed_m_s",
