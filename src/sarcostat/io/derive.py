@@ -137,16 +137,17 @@ def _derive(
     # a walk time says nothing of the course: no distance is made up for it
     # (it would be reported as "measured over 4 m").
     told = have("gait_distance_m") or "gait_distance_m" in protocol
-    if have("gait_time_4m_s") or (have("gait_speed_m_s") and told):
-        default_d = float(protocol.get("gait_distance_m", DEFAULT_GAIT_DISTANCE_M))
-        protocol.setdefault("gait_distance_m", default_d)
-        if have("gait_distance_m"):
-            dist = np.where(np.isnan(out["gait_distance_m"]), default_d, out["gait_distance_m"])
-        else:
-            dist = np.full(n, default_d)
-        out["gait_distance_m"] = dist
-        units["gait_distance_m"] = "m"
     if have("gait_time_4m_s") or have("gait_speed_m_s"):
+        if have("gait_time_4m_s") or told:
+            default_d = float(protocol.get("gait_distance_m", DEFAULT_GAIT_DISTANCE_M))
+            protocol.setdefault("gait_distance_m", default_d)
+            if have("gait_distance_m"):
+                gd = out["gait_distance_m"]
+                dist = np.where(np.isnan(gd), default_d, gd)
+            else:
+                dist = np.full(n, default_d)
+            out["gait_distance_m"] = dist
+            units["gait_distance_m"] = "m"
         if have("gait_time_4m_s"):
             t = out["gait_time_4m_s"]
             with np.errstate(divide="ignore", invalid="ignore"):

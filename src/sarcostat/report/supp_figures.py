@@ -700,7 +700,7 @@ def definitions_table(result, fmt: FormatConfig = DEFAULT_FORMAT):
                 )
             )
         if r["tests_used"]:
-            notes.append(f"{r['title']} tests used: {fmt.in_words(r['tests_used'], starts=False)}")
+            notes.append(_tests_used(r, fmt))
     return tables.DisplayTable(
         title="Prevalence and adjusted OR per SD under each definition",
         header=[
@@ -823,10 +823,16 @@ def _m_log(result, fmt):
     )
 
 
+def _tests_used(row, fmt) -> str:
+    """ "EWGSOP2 tests used: ..." for one row of the definitions table (the
+    table's footnote and the Methods say it alike)."""
+    return f"{row['title']} tests used: {fmt.in_words(row['tests_used'], starts=False)}"
+
+
 def _m_definitions(result, fmt):
     df = result.frames["definitions"]
     used = [
-        f"{r['title']} tests used: {fmt.in_words(r['tests_used'], starts=False)}"
+        _tests_used(r, fmt)
         for r in df.drop_duplicates("definition").to_dict("records")
         if r["tests_used"]
     ]

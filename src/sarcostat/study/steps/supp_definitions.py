@@ -38,7 +38,7 @@ def classify_by(name: str, data, plan, *, reasons: bool = True, prepared=None):
             reasons=reasons,
             prepared=prepared,
         )
-        return table, "; ".join(f"{c}: {', '.join(t)}" for c, t in tests.items())
+        return table, _tests_text(tests)
     from sarcostat.assess import classify
     from sarcostat.assess.classification import prepare
 
@@ -53,7 +53,11 @@ def _tests_used(name: str, prepared) -> str:
         return ""
     from sarcostat.assess.definitions import REGISTRY, awgs2019
 
-    tests = awgs2019.tests_used(REGISTRY[name], prepared.measures)
+    return _tests_text(awgs2019.tests_used(REGISTRY[name], prepared.measures))
+
+
+def _tests_text(tests: dict[str, tuple[str, ...]]) -> str:
+    """Criterion -> tests as the table's ``tests_used`` cell: "c: t1, t2; c2: t3"."""
     return "; ".join(f"{c}: {', '.join(t)}" for c, t in tests.items())
 
 
