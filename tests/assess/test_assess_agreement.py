@@ -67,3 +67,46 @@ def test_constant_rater_gives_no_interval():
     k = kappa_table([[0, 1], [0, 9]])
     assert k["kappa"] == pytest.approx(0.0)
     assert np.isnan(k["se"]) and np.isnan(k["ci_lower"])
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.9, 0.95, 0.99])
+@pytest.mark.parametrize("k,n", [(0, 1), (0, 10), (1, 3), (27, 129), (10, 10), (499_999, 1_000_000)])
+def test_wilson_interval_matches_statsmodels(k, n, confidence):
+    # statsmodels is the independent implementation; the R fixtures of
+    # test_assess_prevalence_r.py check the same interval against prop.test.
+    from statsmodels.stats.proportion import proportion_confint
+
+    from sarcostat.assess.agreement import wilson_interval
+
+    lo, hi = wilson_interval(k, n, confidence)
+    want = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
+    assert lo == pytest.approx(want[0], rel=1e-12, abs=1e-15)
+    assert hi == pytest.approx(want[1], rel=1e-12, abs=1e-15)
+    assert 0.0 <= lo <= k / n <= hi <= 1.0
+
+
+def test_wilson_interval_without_participants_is_nan():
+    from sarcostat.assess.agreement import wilson_interval
+
+    assert all(np.isnan(wilson_interval(0, 0)))
+
+
+def test_classify_loads_neither_statsmodels_nor_scipy_stats(tmp_path):
+    # Each costs classify about 0.5 s and 50 MB of peak memory at any size
+    # (a bare pandas reader's whole budget on a narrow cohort).
+    import subprocess
+    import sys
+
+    from sarcostat.datasets import example_cohort_path
+
+    code = (
+        "import sys\n"
+        "from sarcostat.cli import main\n"
+        f"try: main(['classify', {str(example_cohort_path())!r}, '-o', "
+        f"{str(tmp_path / 'c.csv')!r}, '-q'])\n"
+        "except SystemExit as e: assert not e.code, e.code\n"
+        "print(sorted(m for m in sys.modules if m in ('statsmodels', 'scipy.stats')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"

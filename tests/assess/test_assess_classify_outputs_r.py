@@ -16,7 +16,7 @@ import pytest
 
 from sarcostat.assess import classify_cohort
 from sarcostat.assess.agreement import kappa_note, kappa_table
-from sarcostat.assess.summary import _wilson
+from sarcostat.assess.agreement import wilson_interval
 
 ROOT = Path(__file__).parents[2]
 FIX = Path(__file__).parent / "fixtures"
@@ -87,7 +87,7 @@ def test_wilson_matches_prop_test_and_clopper_pearson_binom_test(name):
 
     ref = REF["proportions"][name]
     k, n = int(ref["k"]), int(ref["n"])
-    assert list(_wilson(k, n, 0.95)) == pytest.approx(ref["wilson_95"], rel=1e-6, abs=1e-12)
+    assert list(wilson_interval(k, n, 0.95)) == pytest.approx(ref["wilson_95"], rel=1e-6, abs=1e-12)
     assert list(clopper_pearson(k, n, confidence=0.95)) == pytest.approx(
         ref["clopper_pearson_95"], rel=1e-6, abs=1e-12
     )

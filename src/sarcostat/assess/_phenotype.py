@@ -547,7 +547,8 @@ def count_categories(flags: Sequence[Any], frail_at: int, n: int) -> tuple[Any, 
     frail = pd.arrays.BooleanArray(met >= frail_at, ~frail_known)
     any_known = (met > 0) | (most == 0)
     any_met = pd.arrays.BooleanArray(met > 0, ~any_known)
-    cat = np.full(n, INDETERMINATE, dtype=object)
+    cat = np.empty(n, dtype=object)
+    cat.fill(INDETERMINATE)  # one shared str (np.full makes one per row)
     level = np.full(n, -1)
     cat[met >= frail_at] = "frail"
     level[met >= frail_at] = 2

@@ -5,9 +5,66 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats
-
 from sarcostat.exceptions import ParameterError
+
+
+def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion of ``k`` events in ``n``.
+
+    Parameters
+    ----------
+    k : int
+        Events (participants with the condition).
+    n : int
+        Participants counted (the denominator).
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper limit (exactly 0 when ``k`` is 0, exactly 1 when
+        ``k`` is ``n``); (NaN, NaN) when ``n`` is 0.
+
+    Notes
+    -----
+    .. math:: \\frac{\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}}
+       {1 + z^2/n}, \\qquad \\hat p = k/n,\\ z = \\Phi^{-1}(1/2 + \\mathrm{confidence}/2)
+
+    The interval of R ``prop.test(k, n, correct = FALSE)$conf.int`` and of
+    statsmodels ``proportion_confint(k, n, method="wilson")`` (tests compare
+    both). Written out rather than taken from statsmodels because importing
+    it (with scipy.stats) for this one formula cost ``classify`` 0.5 s and
+    about 50 MB of peak memory, whatever the cohort's size.
+
+    References
+    ----------
+    Wilson EB. Probable inference, the law of succession, and statistical
+    inference. J Am Stat Assoc 1927;22:209-212.
+
+    Newcombe RG. Two-sided confidence intervals for the single proportion:
+    comparison of seven methods. Stat Med 1998;17:857-872.
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval(27, 129)
+    >>> round(lo, 4), round(hi, 4)
+    (0.148, 0.2874)
+    """
+    if n == 0:
+        return np.nan, np.nan
+    from scipy.special import ndtri
+
+    z = float(-ndtri((1 - confidence) / 2))
+    p = k / n
+    z2 = z * z
+    denom = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
+    # At k = 0 and k = n the limit is exactly 0 and 1 (the formula then
+    # reduces to it): no rounding leaves an interval that misses p = 1.
+    lo = 0.0 if k == 0 else float(centre - half)
+    hi = 1.0 if k == n else float(centre + half)
+    return lo, hi
 
 
 def kappa_table(table: ArrayLike, *, confidence: float = 0.95) -> dict:
@@ -79,6 +136,9 @@ def kappa_table(table: ArrayLike, *, confidence: float = 0.95) -> dict:
     if pe >= 1.0:  # both raters constant and identical: kappa undefined
         nan.update(observed_agreement=po, expected_agreement=pe)
         return nan
+    # imported where used: scipy.stats (48 MB, 0.4 s) is otherwise loaded
+    # by `classify` before the cohort is read, adding to its peak memory
+    from scipy import stats
     from statsmodels.stats.inter_rater import cohens_kappa
 
     with np.errstate(all="ignore"):  # its z test divides by a zero SE on degenerate margins

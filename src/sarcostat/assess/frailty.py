@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from sarcostat.assess._measures import _num, _text, check_frame
+from sarcostat.assess.agreement import wilson_interval
 from sarcostat.assess._phenotype import (
     INDETERMINATE,
     concat_texts,
@@ -620,8 +621,6 @@ def frailty_cohort(
     parts += [res.add_prefix(f"{n}_") for n, res in results.items()]
     table = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=data.index)
 
-    from statsmodels.stats.proportion import proportion_confint
-
     sex = data["sex"].astype("string").str.lower() if "sex" in data.columns else None
     rows = []
     for n, res in results.items():
@@ -637,10 +636,7 @@ def frailty_cohort(
             n_ind = int(st.isna().sum())
             n_cls = len(st) - n_ind
             k = int(st.fillna(False).sum())
-            if n_cls:
-                lo, hi = proportion_confint(k, n_cls, alpha=1 - confidence, method="wilson")
-            else:
-                lo = hi = np.nan
+            lo, hi = wilson_interval(k, n_cls, confidence)
             cat = category[mask]
             rows.append(
                 {

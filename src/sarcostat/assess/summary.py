@@ -10,19 +10,10 @@ import pandas as pd
 
 from sarcostat.assess._cutoffs import Definition
 from sarcostat.assess._engine import INDETERMINATE
-from sarcostat.assess.agreement import AGREEMENT_COLUMNS, pair_agreement
+from sarcostat.assess.agreement import AGREEMENT_COLUMNS, pair_agreement, wilson_interval
 from sarcostat.assess.classification import classify_many
 from sarcostat.assess.definitions.registry import REGISTRY
 from sarcostat.exceptions import ParameterError
-
-
-def _wilson(k: int, n: int, confidence: float) -> tuple[float, float]:
-    if n == 0:
-        return np.nan, np.nan
-    from statsmodels.stats.proportion import proportion_confint
-
-    lo, hi = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
-    return float(lo), float(hi)
 
 
 def necessary_criteria(definition: Definition) -> tuple[str, ...]:
@@ -104,7 +95,7 @@ def prevalence_from(
             k = int(sarc.fillna(False).sum())
             graded = definition.severe is not None
             n_sev = int(sub["severe"].fillna(False).sum()) if graded else pd.NA
-            lo, hi = _wilson(k, n_cls, confidence)
+            lo, hi = wilson_interval(k, n_cls, confidence)
             if blocked:
                 undecided = sarc.isna().to_numpy()
                 crits = " and ".join(labels[c].split(" (")[0].lower() for c in blocked)

@@ -214,7 +214,10 @@ def _derive(
         method = protocol.get("muscle_mass_method")
         col = out.get("muscle_mass_method")
         if col is None:
-            col = np.full(n, method, dtype=object)
+            # fill, not np.full: np.full makes a new str object per row from a
+            # non-empty text (50 MB at 10**6 rows); fill shares the one object.
+            col = np.empty(n, dtype=object)
+            col.fill(method)
         elif method is not None:
             col = np.where(_is_none(col), method, col)
         out["muscle_mass_method"] = col
