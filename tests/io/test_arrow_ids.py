@@ -202,15 +202,29 @@ def test_arrow_helpers_read_buffers_with_offsets():
     ]
     with pytest.raises(ValueError):
         _arrow.ints(pa.array([1, None], pa.int32()))
+    rows = np.array([9, 0, 4], dtype=np.intp)
+    assert _arrow.indices(rows).type == pa.int64()
+    assert cut.take(_arrow.indices(rows)).to_pylist() == ["w14", "w5", "w9"]
+    assert len(cut.take(_arrow.indices(np.zeros(0, dtype=np.intp)))) == 0
 
 
-def test_validating_a_large_csv_does_not_import_pandas(tmp_path):
-    # pandas' import is a fifth of a second of 'validate'; the block reader and
-    # the id checks use Arrow and NumPy only
+@pytest.mark.parametrize("extra", [False, True])
+def test_validating_a_large_csv_does_not_import_pandas(tmp_path, extra):
+    # pandas' import is a fifth of a second of 'validate'; the block reader,
+    # the id checks and the cells' parsing use Arrow and NumPy only, also for
+    # an unknown text column of one code per row (read as text from its
+    # first cells) and a biomarker with '<LOD' and 'ND' cells
     import subprocess
 
     path = tmp_path / "ids.csv"
     _cohort_csv(path, 300)
+    if extra:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        cells = ["<3.2" if k % 17 == 0 else "ND" if k % 23 == 0 else f"{40 + k % 9}.5" for k in range(300)]
+        lines = [lines[0] + ",sample_code,sclerostin"] + [
+            f"{line},c{k * 7919 % 99991:05x}z,{cells[k]}" for k, line in enumerate(lines[1:])
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code = (
         "import sys\n"
         "import sarcostat.io.readers as r\n"

@@ -34,6 +34,15 @@ def strings(values: list[str]) -> Any:
     return pa.Array.from_buffers(pa.string(), len(data), buffers)
 
 
+def indices(values: np.ndarray) -> Any:
+    """Row positions (a NumPy integer array) as an Arrow int64 array for
+    ``take`` (``pa.array`` of a NumPy array would import pandas)."""
+    import pyarrow as pa
+
+    data = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
+
+
 def ints(arr: Any, dtype: Any = np.int32) -> np.ndarray:
     """A fixed-width integer array as NumPy (a view of its buffer)."""
     arr = _one(arr)

@@ -395,12 +395,11 @@ class _Builder:
         that may be censored ('<3.2') and non-ASCII cells (whose lower case
         Arrow and Python may disagree on). A text column (codes, comments)
         of a million cells takes milliseconds instead of seconds."""
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         from sarcostat.io import _arrow
 
-        sub = arrow.take(pa.array(loose))
+        sub = arrow.take(_arrow.indices(loose))
         simple = _arrow.bools(pc.and_(pc.string_is_ascii(sub), pc.invert(pc.starts_with(sub, "<"))))
         low = pc.ascii_lower(sub)
         kind = np.full(loose.size, BAD, dtype=np.int8)
