@@ -276,3 +276,35 @@ def test_texts_built_in_slices_are_the_same(monkeypatch):
     assert out["reason"].tolist() == EXPECTED["awgs2019"][2]
     empty = classify(small_frame().iloc[:0], "awgs2019")
     assert len(empty) == 0 and "reason" in empty.columns
+
+
+def test_reason_codes_widen_past_int8():
+    # a part's codes are int8 while its templates fit, then int32: every
+    # template keeps its own text, the first ones included
+    from sarcostat.assess._engine import Prepared, _Part
+
+    frame = small_frame()
+    n = len(frame)
+    part = _Part(n, "grip_kg")
+    assert part.code.dtype == np.int8
+    for k in range(200):
+        part.set(np.array([k % n]), f"t{k}")
+    assert part.code.dtype == np.int32 and len(part.templates) == 200
+    # the last template set on each row wins, as before the widening
+    want = [f"t{max(k for k in range(200) if k % n == row)}" for row in range(n)]
+    assert part.arrow(Prepared(frame), slice(0, n)).to_pylist() == want
+
+
+def test_body_measures_share_a_column_with_nothing_to_fill():
+    from sarcostat.io.derive import body_measures
+
+    h = np.array([160.0, 170.0, np.nan])
+    w = np.array([60.0, np.nan, 70.0])
+    bmi = np.array([23.4, np.nan, 24.0])
+    out = body_measures(height_cm=h, weight_kg=w, bmi=bmi)
+    # nothing derivable where the given BMI is blank: the given column itself
+    assert out["bmi"] is bmi
+    bmi2 = np.array([np.nan, np.nan, 24.0])
+    got = body_measures(height_cm=h, weight_kg=w, bmi=bmi2)["bmi"]
+    assert got is not bmi2 and np.isnan(bmi2[0])  # filled in a new array
+    assert got[0] == pytest.approx(60 / 1.6**2) and np.isnan(got[1]) and got[2] == 24.0

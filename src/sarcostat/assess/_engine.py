@@ -188,7 +188,9 @@ class _Part:
 
     def __init__(self, n: int, measure: str) -> None:
         self.measure = measure
-        self.code = np.full(n, -1, dtype=np.int32)
+        # int8 while the templates fit (a code per participant per measure:
+        # 4 MB each at 10**6 rows as int32), widened when they do not
+        self.code = np.full(n, -1, dtype=np.int8)
         self.templates: list[tuple[str, bool, str]] = []
         self._index: dict[tuple[str, bool, str], int] = {}
 
@@ -198,6 +200,8 @@ class _Part:
         if k is None:
             k = self._index[key] = len(self.templates)
             self.templates.append(key)
+            if k > np.iinfo(self.code.dtype).max:
+                self.code = self.code.astype(np.int32)
         self.code[rows] = k
 
     def set_each(self, rows: np.ndarray, head: str, tails: list[str], pick: np.ndarray) -> None:
@@ -565,7 +569,7 @@ def evaluate(
 
 #: Rows per slice of the reason texts: a slice's intermediate texts are
 #: freed before the next is built, so the peak memory stays near the output.
-_REASON_ROWS = 1 << 17
+_REASON_ROWS = 1 << 15
 
 
 def _reason(prep: Prepared, category: _Categories, parts: list[_Part]) -> pa.ChunkedArray:

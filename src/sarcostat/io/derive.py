@@ -93,7 +93,9 @@ def body_measures(
         if given is None:
             return derived
         g = np.asarray(given, dtype=float)
-        return g if derived is None else np.where(np.isnan(g), derived, g)
+        if derived is None or not (np.isnan(g) & ~np.isnan(derived)).any():
+            return g  # nothing to fill: the given column itself, not a copy of it
+        return np.where(np.isnan(g), derived, g)
 
     h = height_cm
     b = fill(bmi, bmi_from(weight_kg, h) if h is not None and weight_kg is not None else None)
