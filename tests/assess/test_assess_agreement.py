@@ -70,7 +70,9 @@ def test_constant_rater_gives_no_interval():
 
 
 @pytest.mark.parametrize("confidence", [0.8, 0.9, 0.95, 0.99])
-@pytest.mark.parametrize("k,n", [(0, 1), (0, 10), (1, 3), (27, 129), (10, 10), (499_999, 1_000_000)])
+@pytest.mark.parametrize(
+    "k,n", [(0, 1), (0, 10), (1, 3), (27, 129), (10, 10), (499_999, 1_000_000)]
+)
 def test_wilson_interval_matches_statsmodels(k, n, confidence):
     # statsmodels is the independent implementation; the R fixtures of
     # test_assess_prevalence_r.py check the same interval against prop.test.

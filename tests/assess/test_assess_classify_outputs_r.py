@@ -15,8 +15,7 @@ import numpy as np
 import pytest
 
 from sarcostat.assess import classify_cohort
-from sarcostat.assess.agreement import kappa_note, kappa_table
-from sarcostat.assess.agreement import wilson_interval
+from sarcostat.assess.agreement import kappa_note, kappa_table, wilson_interval
 
 ROOT = Path(__file__).parents[2]
 FIX = Path(__file__).parent / "fixtures"

@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["classification", "sppb", "sps"]
+MODULES = ["agreement", "classification", "sppb", "sps"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -220,7 +220,10 @@ def test_validating_a_large_csv_does_not_import_pandas(tmp_path, extra):
     _cohort_csv(path, 300)
     if extra:
         lines = path.read_text(encoding="utf-8").splitlines()
-        cells = ["<3.2" if k % 17 == 0 else "ND" if k % 23 == 0 else f"{40 + k % 9}.5" for k in range(300)]
+        cells = [
+            "<3.2" if k % 17 == 0 else "ND" if k % 23 == 0 else f"{40 + k % 9}.5"
+            for k in range(300)
+        ]
         lines = [lines[0] + ",sample_code,sclerostin"] + [
             f"{line},c{k * 7919 % 99991:05x}z,{cells[k]}" for k, line in enumerate(lines[1:])
         ]

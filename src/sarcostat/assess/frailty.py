@@ -27,7 +27,6 @@ import pandas as pd
 import pyarrow as pa
 
 from sarcostat.assess._measures import _num, _text, check_frame
-from sarcostat.assess.agreement import wilson_interval
 from sarcostat.assess._phenotype import (
     INDETERMINATE,
     concat_texts,
@@ -37,6 +36,7 @@ from sarcostat.assess._phenotype import (
     int_text,
     names_where,
 )
+from sarcostat.assess.agreement import wilson_interval
 from sarcostat.assess.definitions import frail_scale, fried2001, fried2001_asian
 from sarcostat.assess.definitions import frailty_index as fi_def
 from sarcostat.assess.definitions import osteosarcopenia as osteo_def
