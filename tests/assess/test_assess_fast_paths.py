@@ -308,3 +308,43 @@ def test_body_measures_share_a_column_with_nothing_to_fill():
     got = body_measures(height_cm=h, weight_kg=w, bmi=bmi2)["bmi"]
     assert got is not bmi2 and np.isnan(bmi2[0])  # filled in a new array
     assert got[0] == pytest.approx(60 / 1.6**2) and np.isnan(got[1]) and got[2] == 24.0
+
+
+@pytest.mark.parametrize(
+    "drop",
+    [
+        ["chair_stand_5x_s"],
+        ["calf_circumference_cm"],
+        ["sarc_f_total"],
+        ["gait_unable"],
+        ["chair_stand_5x_s", "sppb_total", "calf_circumference_cm", "sarc_f_total"],
+    ],
+)
+def test_measures_without_their_inputs_are_the_functions_values(drop):
+    # The engine answers a measure whose inputs the table lacks with its one
+    # shared NaN column (no array per measure); the values are those of the
+    # measure functions themselves, and so are the measures it still derives.
+    from sarcostat.assess._engine import measure_table
+    from sarcostat.assess._measures import coded, gait_speed, sarc_calf, sarc_f_total
+    from sarcostat.assess.sppb import sppb_total
+
+    data = small_frame().drop(columns=drop)
+    table = measure_table(data, coded(data, "sex"))
+    want = {
+        "sppb_total": sppb_total(data),
+        "sarc_f_total": sarc_f_total(data),
+        "sarc_calf": sarc_calf(data),
+        "gait_speed_m_s": np.where(
+            data.get("gait_unable", pd.Series(False, index=data.index)).to_numpy(bool),
+            np.nan,
+            gait_speed(data),
+        ),
+    }
+    if "chair_stand_5x_s" not in data:
+        want["chair_stand_5x_s"] = np.full(len(data), np.nan)
+    for name, values in want.items():
+        np.testing.assert_array_equal(table[name][0], values, err_msg=name)
+    for name in ("chair_stand_5x_s", "sarc_calf", "sarc_f_total"):
+        got = table[name][0]
+        if np.isnan(want.get(name, got)).all():
+            assert not got.flags.writeable  # the shared read-only NaN column

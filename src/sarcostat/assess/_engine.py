@@ -29,6 +29,7 @@ from sarcostat.assess._cutoffs import NEGATED, OPERATORS, SHOWN, Definition
 from sarcostat.assess._measures import (
     CODED,
     MEASURES,
+    SARC_F_ITEMS,
     _flag,
     _num,
     body_measures_of,
@@ -106,19 +107,33 @@ class _Measures(Mapping[str, tuple[np.ndarray, np.ndarray]]):
                 return body.get(name, nan), none
             with np.errstate(divide="ignore", invalid="ignore"):
                 return body.get("asm_kg", nan) / body.get("bmi", nan), none
+        # A measure the table cannot give (its inputs absent) is the shared
+        # NaN column, not a NaN column of its own per measure (8 MB each at
+        # 10**6 rows, the most of classify's peak a narrow cohort could lose).
+        has = data.columns.__contains__
+        sarc_f = has("sarc_f_total") or all(map(has, SARC_F_ITEMS))
         if name == "gait_speed_m_s":
             unable = _flag(data, "gait_unable")
-            return np.where(unable, np.nan, gait_speed(data)), unable
+            speed = gait_speed(data)
+            return (np.where(unable, np.nan, speed) if unable.any() else speed), unable
         if name == "chair_stand_5x_s":
             unable = _flag(data, "chair_stand_unable")
+            if not has(name):
+                return nan, unable
             return np.where(unable, np.nan, self._num("chair_stand_5x_s")), unable
         if name == "grip_kg":
             return grip_kg(data), none
         if name == "sppb_total":
+            # no side-by-side stance, no balance points: no total is scored
+            # from components, and the given total is the measure
+            if not has("side_by_side_s"):
+                return self._num("sppb_total"), none
             return sppb_total(data), none
         if name == "sarc_f_total":
-            return sarc_f_total(data), none
+            return (sarc_f_total(data) if sarc_f else nan), none
         if name == "sarc_calf":
+            if not (sarc_f and has("calf_circumference_cm")):
+                return nan, none
             return sarc_calf(data, self._sex), none
         return self._num(name), none  # tug_s, calf_circumference_cm
 
@@ -546,17 +561,24 @@ def evaluate(
     bits = np.zeros(n, dtype=np.int64)
     for k, name in enumerate(order):
         bits |= names[name].astype(np.int64) << k
+    del names
     if len(order) <= 16:  # np.unique(bits, return_inverse=True) without sorting n codes
         present = np.bincount(bits, minlength=1) > 0
         kinds = np.flatnonzero(present)
-        lookup = np.cumsum(present) - 1
+        lookup = (np.cumsum(present) - 1).astype(np.int32)
         which = lookup[bits]
     else:
         kinds, which = np.unique(bits, return_inverse=True)
+    del bits  # freed before the reasons are built, as ``which`` below
     missing_text = [", ".join(o for k, o in enumerate(order) if b >> k & 1) for b in kinds.tolist()]
     missing_inputs = pc.take(pa.array(missing_text, _TEXT), which.reshape(-1), memory_pool=_POOL)
+    del which
 
-    out = pd.DataFrame({name: flags[name] for name in definition.flag_names}, index=prep.data.index)
+    # copy=False: the flags are this call's own arrays (a copy of each was
+    # 20 MB at 10**6 rows while the reasons are built)
+    out = pd.DataFrame(
+        {name: flags[name] for name in definition.flag_names}, index=prep.data.index, copy=False
+    )
     out["category"] = _text_column(category.labels, category.codes)
     out["sarcopenia"] = sarc
     out["severe"] = severe
