@@ -562,6 +562,7 @@ def evaluate(
     for k, name in enumerate(order):
         bits |= names[name].astype(np.int64) << k
     del names
+    which: np.ndarray  # each row's set of missing inputs, as an index into ``kinds``
     if len(order) <= 16:  # np.unique(bits, return_inverse=True) without sorting n codes
         present = np.bincount(bits, minlength=1) > 0
         kinds = np.flatnonzero(present)
