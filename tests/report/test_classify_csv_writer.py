@@ -92,3 +92,75 @@ def test_long_rows_are_written_in_shorter_slices_with_the_same_bytes(tmp_path, m
     write_csv(frame, tmp_path / "arrow.csv")
     assert (tmp_path / "arrow.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
     assert len(slices) > 10 and max(slices[1:]) < 100  # the probe, then short slices
+
+
+@pytest.mark.parametrize("rows", [7, 1 << 16])
+def test_deferred_columns_are_written_as_if_whole(tmp_path, monkeypatch, rows):
+    # a column given a slice at a time is the same file as the column itself;
+    # the placeholder in the frame is not read
+    monkeypatch.setattr(classify_outputs, "CSV_ROWS", rows)
+    frame = _mixed()
+    asked = []
+
+    def texts(rows):
+        asked.append(rows)
+        return frame["t"].array[rows]
+
+    placeholder = frame.assign(t=False)
+    frame.to_csv(tmp_path / "pandas.csv", index=False)
+    write_csv(placeholder, tmp_path / "deferred.csv", {list(frame.columns).index("t"): texts})
+    assert (tmp_path / "deferred.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+    assert all(r.stop - r.start <= max(rows, classify_outputs.CSV_PROBE) for r in asked)
+    # a frame pandas writes (an object column) takes the deferred column whole
+    other = frame.assign(obj=np.array([{"a": 1}] * len(frame), dtype=object))
+    other.to_csv(tmp_path / "pandas2.csv", index=False)
+    write_csv(other.assign(t=False), tmp_path / "d2.csv", {list(other.columns).index("t"): texts})
+    assert (tmp_path / "d2.csv").read_bytes() == (tmp_path / "pandas2.csv").read_bytes()
+
+
+def test_cli_csv_streams_the_reasons_and_matches_the_whole_column(tmp_path, monkeypatch):
+    # `classify -o OUT.csv` makes the reasons a block of rows at a time while
+    # writing; the file is the one the whole reason column gives, for every
+    # definition (the block smaller than the cohort, blocks cut into slices)
+    import sarcostat.assess.classification as classification
+    from sarcostat.assess import classify_cohort
+    from sarcostat.cli import main
+    from sarcostat.datasets import example_cohort_path
+    from sarcostat.io import read_cohort
+
+    monkeypatch.setattr(classification, "REASON_BLOCK_ROWS", 11)
+    made = []
+    real = classification.reason_texts
+    monkeypatch.setattr(
+        classification, "reason_texts", lambda data, name: made.append(name) or real(data, name)
+    )
+    monkeypatch.setattr(classify_outputs, "CSV_ROWS", 5)
+    monkeypatch.setattr(classify_outputs, "CSV_PROBE", 5)
+    names = "awgs2019,ewgsop2,fnih2014,sdoc2020,iwgs2011,awgs2014,ewgsop1"
+    out = tmp_path / "c.csv"
+    assert (
+        main(["classify", str(example_cohort_path()), "--definition", names, "-o", str(out), "-q"])
+        == 0
+    )
+    whole = classify_cohort(read_cohort(example_cohort_path()), names.split(",")).table
+    whole.to_csv(tmp_path / "whole.csv", index=False)
+    assert out.read_bytes() == (tmp_path / "whole.csv").read_bytes()
+    assert "awgs2019_reason" in out.read_text(encoding="utf-8").splitlines()[0]
+    assert made == names.split(",")  # streamed, one source per definition
+
+
+def test_reason_texts_slices_are_classify_reasons():
+    from sarcostat.assess import classify
+    from sarcostat.assess.classification import reason_texts
+    from sarcostat.datasets import load_demo
+
+    data = load_demo()
+    data = getattr(data, "data", data)
+    for name in ("awgs2019", "ewgsop2"):
+        want = classify(data, name)["reason"].tolist()
+        texts = reason_texts(data, name)
+        got = [t for a in range(0, len(data), 13) for t in texts(slice(a, a + 13))]
+        assert got == want
+        assert list(texts(slice(5, 5))) == []
+        with pytest.raises(ValueError):
+            texts(slice(0, 10, 2))

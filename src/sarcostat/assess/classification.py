@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -198,6 +199,56 @@ def iter_classify(
     prep = Prepared(data, function) if prepared is None else prepared
     for n in names:
         yield n, evaluate(None, REGISTRY[n], prep, reasons=reasons)
+
+
+#: Rows classified at a time by `reason_texts` (its slices are served from them).
+REASON_BLOCK_ROWS = 1 << 16
+
+
+def reason_texts(
+    data: pd.DataFrame, definition: str = "awgs2019", *, prepared: Prepared | None = None
+) -> Callable[[slice], pd.api.extensions.ExtensionArray]:
+    """The ``reason`` column of `classify` a slice of rows at a time.
+
+    Returns a function of a row slice (positions, step 1) giving the same
+    texts as ``classify(data, definition)["reason"]`` on those rows. The
+    whole cohort decides which tests the definition leaves out as never
+    measured (``prepared``: `prepare` of ``data``, else derived here);
+    each participant's reason depends on their own row only, so the rows
+    are classified ``REASON_BLOCK_ROWS`` at a time and no column of texts
+    for every participant is held: ``sarcostat classify`` writes its
+    participant table this way (by seven definitions at 10^6 rows the
+    texts are over a gigabyte). Slices asked for in order are cut from the
+    block last classified.
+    """
+    d = resolve_definition(definition, "reason_texts")
+    if d.adapt is not None:
+        prep = prepared if prepared is not None else Prepared(data, "reason_texts")
+        d = d.adapt(d, prep.measures)
+        del prep
+    return _ReasonBlocks(data, d).texts
+
+
+class _ReasonBlocks:
+    """`reason_texts`: the reasons of one block of rows at a time."""
+
+    def __init__(self, data: pd.DataFrame, definition: Any) -> None:
+        self.data, self.definition = data, definition
+        self.start = self.stop = 0
+        self.block: pd.api.extensions.ExtensionArray | None = None
+
+    def texts(self, rows: slice) -> pd.api.extensions.ExtensionArray:
+        start, stop, step = rows.indices(len(self.data))
+        if step != 1:
+            raise ValueError("reason_texts: a slice with step 1 is needed")
+        stop = max(start, stop)
+        if self.block is None or not (self.start <= start and stop <= self.stop):
+            end = max(stop, min(len(self.data), start + REASON_BLOCK_ROWS))
+            frame = self.data.iloc[start:end]
+            self.block = evaluate(frame, self.definition, reasons=True)["reason"].array
+            self.start, self.stop = start, end
+        a = start - self.start
+        return self.block[a : a + (stop - start)]
 
 
 def unmeasured_tests(

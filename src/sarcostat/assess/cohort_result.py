@@ -102,6 +102,7 @@ def classify_cohort(
     *,
     protocol: dict | None = None,
     confidence: float = 0.95,
+    reasons: bool = True,
 ) -> ClassificationResult:
     """Classify a cohort by several definitions and collect prevalence, agreement and notes.
 
@@ -113,6 +114,10 @@ def classify_cohort(
     protocol : dict, optional
         Overrides/extends ``cohort.protocol``.
     confidence : float, default 0.95
+    reasons : bool, default True
+        False leaves out each definition's ``reason`` column, as `classify`
+        does (`sarcostat.assess.classification.reason_texts` gives it a
+        slice of rows at a time).
 
     Returns
     -------
@@ -123,7 +128,7 @@ def classify_cohort(
     proto.update(protocol or {})
     names = definition_names(definitions, "classify_cohort")
     prep = prepare(data, "classify_cohort")
-    results = classify_many(data, names, prepared=prep)
+    results = classify_many(data, names, prepared=prep, reasons=reasons)
     # the course length can differ per participant: keep it beside the id so
     # the per-participant file says what was measured
     keep = [c for c in ("id", "gait_distance_m") if c in data.columns]

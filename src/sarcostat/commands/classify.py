@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sarcostat.commands import add_read_options, print_cohort_errors, read_options
 
 NAME = "classify"
@@ -114,6 +116,7 @@ def _read_deficits(path: str | None) -> tuple:
 
 
 def run(args) -> int:
+    import numpy as np
     import pandas as pd
 
     from sarcostat.assess import classify_cohort
@@ -137,9 +140,30 @@ def run(args) -> int:
     tables = []
     notes = []
     result = fres = None
+    # A CSV's reasons are made a slice of rows at a time as it is written
+    # (never a column of texts per definition for every participant: over
+    # a gigabyte by every definition at 10^6 rows); a sheet takes them whole.
+    # Without -o no reason is written, and none is made.
+    stream = args.output is not None and "workbook" not in out.output_paths(args.output)
+    deferred = {}
     if sarc:
-        result = classify_cohort(cohort, sarc)
-        tables.append(result.table)
+        whole = args.output is not None and not stream
+        result = classify_cohort(cohort, sarc, reasons=whole)
+        table = result.table
+        if stream:
+            from sarcostat.assess.classification import reason_texts
+
+            # a placeholder where each definition's reason column goes (last of its block)
+            blank = np.zeros(len(table), dtype=bool)
+            columns: dict[str, Any] = {}
+            for c in table.columns:
+                columns[c] = table[c]
+                for n in sarc:
+                    if c == f"{n}_missing_inputs":
+                        columns[f"{n}_reason"] = blank
+                        deferred[f"{n}_reason"] = reason_texts(cohort.data, n)
+            table = pd.DataFrame(columns, index=table.index, copy=False)
+        tables.append(table)
         notes.append(result.note_table())
     if frail:
         from sarcostat.assess.frailty import frailty_cohort
@@ -180,6 +204,7 @@ def run(args) -> int:
             command=NAME,
             inputs=inputs,
             overwrite=args.overwrite,
+            deferred=deferred,
         )
         print("\nWrote " + ", ".join(str(p) for p in written))
     return 0

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -432,17 +433,30 @@ def write_classify_outputs(
     inputs=(),
     overwrite: bool = False,
     dpi: int = 300,
+    deferred: Mapping[str, Callable] | None = None,
 ) -> list[Path]:
     """Write the classify tables and chart to ``path`` (.csv + siblings, or one .xlsx).
 
     ``tables`` holds `PARTS` (``participants`` keeps the ids: it is the
     per-participant file). All files are checked first, then written
     atomically together (`sarcostat.report.output.write_files`).
+    ``deferred`` maps participant columns (present in the table as
+    placeholders) to functions of a row slice giving their texts
+    (`sarcostat.assess.classification.reason_texts`), made slice by slice
+    as the file is written.
     """
-    from sarcostat.report.output import neutralize_frame, write_files
+    from sarcostat.report.output import neutralize_frame, neutralize_texts, write_files
 
     paths = output_paths(path)
     png = _png(figure, dpi)
+    people = tables["participants"]
+    deferred = dict(deferred or {})
+    if deferred and "workbook" in paths:  # a sheet is written whole (small cohorts only)
+        people = people.assign(**{c: texts(slice(0, len(people))) for c, texts in deferred.items()})
+        tables = {**tables, "participants": people}
+        deferred = {}
+    # by position: the written headers are the neutralized names
+    at = {list(people.columns).index(c): neutralize_texts(texts) for c, texts in deferred.items()}
     if "workbook" in paths:
         n = len(tables["participants"])
         if n > XLSX_MAX_ROWS:
@@ -453,11 +467,14 @@ def write_classify_outputs(
         files = {paths["workbook"]: _workbook_writer(tables, png)}
     else:
 
-        def csv_writer(frame):
+        def csv_writer(frame, deferred=None):
             safe = neutralize_frame(frame)
-            return lambda p: write_csv(safe, p)
+            return lambda p: write_csv(safe, p, deferred)
 
-        files = {paths[part]: csv_writer(tables[part]) for part in PARTS}
+        files = {
+            paths[part]: csv_writer(tables[part], at if part == "participants" else None)
+            for part in PARTS
+        }
         files[paths["chart"]] = lambda p: Path(p).write_bytes(png)
     return write_files(files, command=command, inputs=inputs, overwrite=overwrite)
 
@@ -473,8 +490,13 @@ CSV_PROBE = 1024
 _CSV_QUOTE = '[,"\n]'
 
 
-def write_csv(frame: pd.DataFrame, path) -> None:
+def write_csv(frame: pd.DataFrame, path, deferred: Mapping[int, Callable] | None = None) -> None:
     """``frame.to_csv(path, index=False)``, byte for byte, built by Arrow.
+
+    ``deferred`` maps a column's position to a function of a row slice
+    giving that column's texts (`sarcostat.assess.classification.reason_texts`):
+    they are made slice by slice as the rows are written, never held whole,
+    and what the frame holds in that column is not read.
 
     pandas' writer turns every cell into a Python object (5 s for the
     10^6-row participants table); here each column becomes text column-wise
@@ -488,8 +510,16 @@ def write_csv(frame: pd.DataFrame, path) -> None:
 
     # the system allocator gives each slice's memory back (Arrow's own pool keeps it)
     pool = pa.system_memory_pool()
-    cells = [_csv_cells(frame.iloc[:, j], pool) for j in range(frame.shape[1])]
+    deferred = dict(deferred or {})
+    cells = [
+        _text_cells(deferred[j], pool) if j in deferred else _csv_cells(frame.iloc[:, j], pool)
+        for j in range(frame.shape[1])
+    ]
     if len(cells) < 2 or any(c is None for c in cells):  # (one column: csv quotes "")
+        if deferred:  # pandas' writer needs every column whole
+            frame = frame.copy()
+            for j, texts in deferred.items():
+                frame.isetitem(j, texts(slice(0, len(frame))))  # the column, in its own dtype
         frame.to_csv(path, index=False)
         return
     head = [_csv_quote_word(str(c)) for c in frame.columns]
@@ -568,25 +598,33 @@ def _csv_cells(column: pd.Series, pool):
         return lambda rows: pc.take(words, codes[rows], memory_pool=pool)
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         values = column.array
-
-        def cells(rows):
-            # only this slice is converted (an Arrow-backed column is not copied whole)
-            got = pa.array(values[rows], from_pandas=True, memory_pool=pool)
-            if isinstance(got, pa.ChunkedArray):
-                got = got.combine_chunks(memory_pool=pool)
-            text = pc.cast(got, pa.large_string(), memory_pool=pool)
-            part = pc.coalesce(text, _word(""), memory_pool=pool)
-            quote = pc.match_substring_regex(part, _CSV_QUOTE, memory_pool=pool)
-            if not pc.any(quote).as_py():
-                return part
-            doubled = pc.replace_substring(part, '"', '""', memory_pool=pool)
-            quoted = pc.binary_join_element_wise(
-                _word('"'), doubled, _word('"'), _word(""), memory_pool=pool
-            )
-            return pc.if_else(quote, quoted, part, memory_pool=pool)
-
-        return cells
+        # only each slice is converted (an Arrow-backed column is not copied whole)
+        return _text_cells(lambda rows: values[rows], pool)
     return None
+
+
+def _text_cells(texts, pool):
+    """A function of a row slice giving CSV cells of the text column whose
+    slice ``texts(rows)`` gives (a pandas string array; missing as "")."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def cells(rows):
+        got = pa.array(texts(rows), from_pandas=True, memory_pool=pool)
+        if isinstance(got, pa.ChunkedArray):
+            got = got.combine_chunks(memory_pool=pool)
+        text = pc.cast(got, pa.large_string(), memory_pool=pool)
+        part = pc.coalesce(text, _word(""), memory_pool=pool)
+        quote = pc.match_substring_regex(part, _CSV_QUOTE, memory_pool=pool)
+        if not pc.any(quote).as_py():
+            return part
+        doubled = pc.replace_substring(part, '"', '""', memory_pool=pool)
+        quoted = pc.binary_join_element_wise(
+            _word('"'), doubled, _word('"'), _word(""), memory_pool=pool
+        )
+        return pc.if_else(quote, quoted, part, memory_pool=pool)
+
+    return cells
 
 
 def check_classify_outputs(path, *, command: str = "classify", inputs=(), overwrite=False):

@@ -49,6 +49,7 @@ __all__ = [
     "check_output_folder",
     "neutralize_cell",
     "neutralize_frame",
+    "neutralize_texts",
     "participant_ids",
     "withhold_ids",
     "withhold_ids_all",
@@ -746,6 +747,17 @@ def neutralize_frame(frame):
             out[col] = _neutralize_series(s)
     out.columns = [neutralize_cell(c) if isinstance(c, str) else c for c in out.columns]
     return out
+
+
+def neutralize_texts(texts):
+    """`neutralize_frame` for a text column given a row slice at a time:
+    ``texts(rows)`` (a pandas string array) -> the same cells neutralized."""
+    import pandas as pd
+
+    def neutral(rows):
+        return _neutralize_series(pd.Series(texts(rows), copy=False)).array
+
+    return neutral
 
 
 #: A formula character after a line break of `_neutralize_series`'s joined text.
