@@ -132,7 +132,9 @@ def test_cli_csv_streams_the_reasons_and_matches_the_whole_column(tmp_path, monk
     made = []
     real = classification.reason_texts
     monkeypatch.setattr(
-        classification, "reason_texts", lambda data, name: made.append(name) or real(data, name)
+        classification,
+        "reason_texts",
+        lambda data, name, **kw: made.append(name) or real(data, name, **kw),
     )
     monkeypatch.setattr(classify_outputs, "CSV_ROWS", 5)
     monkeypatch.setattr(classify_outputs, "CSV_PROBE", 5)

@@ -182,6 +182,11 @@ class Definition:
             note = f"{self.title} defines no severity grade: 'severe' is <NA>."
             object.__setattr__(self, "notes", tuple(self.notes) + (note,))
 
+    def tests(self, criterion: str) -> tuple[str, ...]:
+        """The measures of ``criterion``'s cut-off rows, in order, once each
+        (the tests that can decide it)."""
+        return tuple(dict.fromkeys(c.measure for c in self.cutoffs if c.criterion == criterion))
+
     @property
     def flag_names(self) -> list[str]:
         return [c for c, _ in self.criteria] + [d for d, _, _ in self.derived]

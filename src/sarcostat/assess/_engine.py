@@ -520,7 +520,7 @@ def evaluate(
     for crit, _label in definition.criteria:
         acc: Any = None
         miss: dict[str, np.ndarray] = {}
-        for measure in dict.fromkeys(c.measure for c in definition.cutoffs if c.criterion == crit):
+        for measure in definition.tests(crit):
             # A test the cohort never measured, left out by `definition.adapt`:
             # its flag stays unknown, without a "missing" reason for everyone.
             told = reasons and measure not in definition.left_out
@@ -549,8 +549,7 @@ def evaluate(
     # that criterion could change the participant's category or status
     names: dict[str, np.ndarray] = {}
     for crit, _ in definition.criteria:
-        tests = {c.measure for c in definition.cutoffs if c.criterion == crit}
-        if crit in definition.auxiliary or tests <= set(definition.left_out):
+        if crit in definition.auxiliary or set(definition.tests(crit)) <= set(definition.left_out):
             continue  # a left-out test is in no rule: it decides nothing
         undecided = _decisive(definition, flags, crit)
         for name, mask in missing_by_flag[crit].items():

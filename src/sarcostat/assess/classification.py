@@ -225,7 +225,6 @@ def reason_texts(
     if d.adapt is not None:
         prep = prepared if prepared is not None else Prepared(data, "reason_texts")
         d = d.adapt(d, prep.measures)
-        del prep
     return _ReasonBlocks(data, d).texts
 
 

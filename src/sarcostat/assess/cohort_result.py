@@ -11,6 +11,7 @@ import pandas as pd
 
 from sarcostat.assess.catalog import definition_names
 from sarcostat.assess.classification import (
+    Prepared,
     classify_many,
     prepare,
     unmeasured_note,
@@ -103,6 +104,7 @@ def classify_cohort(
     protocol: dict | None = None,
     confidence: float = 0.95,
     reasons: bool = True,
+    prepared: Prepared | None = None,
 ) -> ClassificationResult:
     """Classify a cohort by several definitions and collect prevalence, agreement and notes.
 
@@ -118,6 +120,10 @@ def classify_cohort(
         False leaves out each definition's ``reason`` column, as `classify`
         does (`sarcostat.assess.classification.reason_texts` gives it a
         slice of rows at a time).
+    prepared : optional
+        `sarcostat.assess.classification.prepare` of the same table: its
+        measures are then not derived again (a caller that also asks
+        `reason_texts`).
 
     Returns
     -------
@@ -127,7 +133,7 @@ def classify_cohort(
     proto = dict(getattr(cohort, "protocol", None) or {})
     proto.update(protocol or {})
     names = definition_names(definitions, "classify_cohort")
-    prep = prepare(data, "classify_cohort")
+    prep = prepare(data, "classify_cohort") if prepared is None else prepared
     results = classify_many(data, names, prepared=prep, reasons=reasons)
     # the course length can differ per participant: keep it beside the id so
     # the per-participant file says what was measured

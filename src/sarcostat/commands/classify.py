@@ -147,12 +147,14 @@ def run(args) -> int:
     stream = args.output is not None and "workbook" not in out.output_paths(args.output)
     deferred = {}
     if sarc:
+        from sarcostat.assess.classification import prepare, reason_texts
+
+        # the measures derived once, for the classification and the reasons' tests
+        prep = prepare(cohort.data, NAME)
         whole = args.output is not None and not stream
-        result = classify_cohort(cohort, sarc, reasons=whole)
+        result = classify_cohort(cohort, sarc, reasons=whole, prepared=prep)
         table = result.table
         if stream:
-            from sarcostat.assess.classification import reason_texts
-
             # a placeholder where each definition's reason column goes (last of its block)
             blank = np.zeros(len(table), dtype=bool)
             columns: dict[str, Any] = {}
@@ -161,8 +163,9 @@ def run(args) -> int:
                 for n in sarc:
                     if c == f"{n}_missing_inputs":
                         columns[f"{n}_reason"] = blank
-                        deferred[f"{n}_reason"] = reason_texts(cohort.data, n)
+                        deferred[f"{n}_reason"] = reason_texts(cohort.data, n, prepared=prep)
             table = pd.DataFrame(columns, index=table.index, copy=False)
+        del prep
         tables.append(table)
         notes.append(result.note_table())
     if frail:

@@ -104,11 +104,6 @@ def _rules(
     return derived, stages
 
 
-def _tests(definition: Definition, flag: str) -> tuple[str, ...]:
-    """The measures of the cut-off rows of criterion ``flag``."""
-    return tuple(dict.fromkeys(c.measure for c in definition.cutoffs if c.criterion == flag))
-
-
 def _measured_flags(
     definition: Definition, measures: Mapping[str, tuple[np.ndarray, np.ndarray]]
 ) -> dict[str, tuple[str, ...]]:
@@ -117,7 +112,7 @@ def _measured_flags(
     inputs are named)."""
     out = {}
     for rule, flags in ALTERNATIVES.items():
-        done = tuple(f for f in flags if any(measured(measures, m) for m in _tests(definition, f)))
+        done = tuple(f for f in flags if any(measured(measures, m) for m in definition.tests(f)))
         out[rule] = done or flags
     return out
 
@@ -145,7 +140,7 @@ def drop_unmeasured(
             for rule in ALTERNATIVES.values()
             for f in rule
             if f not in used
-            for m in _tests(definition, f)
+            for m in definition.tests(f)
         )
     )
     return replace(definition, derived=derived, stages=stages, adapt=None, left_out=left)
@@ -159,7 +154,7 @@ def tests_used(
     decides nothing here, is left out."""
     flags = _measured_flags(definition, measures)
     return {
-        rule: tuple(dict.fromkeys(m for f in flags[rule] for m in _tests(definition, f)))
+        rule: tuple(dict.fromkeys(m for f in flags[rule] for m in definition.tests(f)))
         for rule in ("low_performance", "possible sarcopenia")
     }
 

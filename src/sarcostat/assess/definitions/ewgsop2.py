@@ -89,7 +89,7 @@ def drop_unmeasured(
     done = {m for m in tests if measured(measures, m)}
     keep = []
     for c in definition.cutoffs:
-        listed = {x.measure for x in definition.cutoffs if x.criterion == c.criterion}
+        listed = set(definition.tests(c.criterion))
         if c.measure in done or not (listed & done):
             keep.append(c)
     kept = {c.measure for c in keep}
@@ -134,10 +134,7 @@ def tests_used(
     """Criterion -> the tests that decide it in this cohort (after dropping
     the unmeasured ones), for the report's statement."""
     applied = drop_unmeasured(definition, measures)
-    return {
-        crit: tuple(dict.fromkeys(c.measure for c in applied.cutoffs if c.criterion == crit))
-        for crit in ALTERNATIVES
-    }
+    return {crit: applied.tests(crit) for crit in ALTERNATIVES}
 
 
 DEFINITION = Definition(
